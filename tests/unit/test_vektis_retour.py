@@ -765,3 +765,71 @@ def test_a_retour_on_a_claim_at_the_agency_tells_the_patient_nothing(ctx, store,
 
     told = [r for r in ctx.delivery.requests if r.kind == INVOICE_CORRECTED]  # type: ignore[attr-defined]
     assert [r.invoice_id for r in told] == ([] if at_the_agency else [invoice.invoice_id])
+
+
+def test_a_line_reference_twice_in_one_retour_is_reported_not_silently_dropped():
+    """R1 (every line of a file is in its report), R3/R5 (nothing booked on a guess),
+    vektis.md §1 retour layout; audit retour2: an insurer's retour with two 04 records for
+    one line reference applied the last one, and the first had no result and no finding
+    (summary: 5 lines, 4 applied, nothing left out; outcome "accepted").
+    Given the intake, a unit and the splint ingested
+    And VGZ's retour with the intake's 04 twice (lines 3 and 6)
+    When it is applied
+    Then both 04s of the intake are left out with a finding each that names both lines
+    And the intake keeps what it had, the unit is applied, the upload partially accepted."""
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    ingest(ctx, physio_claims())
+    claims = physio_claims()
+    granted = {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(8500)}
+    data = retour([*claims, claims[0]], granted)
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
+    repeated = [f for f in report["findings"] if f["code"] == "RETOUR_LINE_REPEATED"]
+    assert [(f["line"], f["claim_ref"], f["severity"]) for f in repeated] == [
+        (3, "F1", "claim_rejected"),
+        (6, "F1", "claim_rejected"),
+    ]
+    assert "3, 6" in repeated[0]["message"] and "3, 6" in repeated[1]["message_en"]
+    summary = report["summary"]
+    assert (summary["lines"], summary["lines_applied"], summary["lines_repeated"]) == (4, 1, 2)
+    assert report["outcome"] == "partially_accepted"
+    intake = next(line for line in the_invoice(store).lines if line.claim_ref == "F1")
+    assert intake.reimbursed_cents == 0
+
+
+def test_a_credit_granted_on_a_debit_line_is_not_called_more_than_the_invoice():
+    """R1 (a finding says what happened), R5; audit retour2: VGZ's retour granted the
+    intake C 5.00 (a credit on a debit line); the service reimbursed 0.00, as it should,
+    but its warning told the practice the insurer granted MORE than the invoice.
+    Given the intake, a unit and the splint ingested
+    When VGZ's retour grants the intake -5.00 and the unit 10.08
+    Then the intake's finding says the grant has the opposite sign, with both amounts,
+    and the intake is reimbursed 0.00; no "above the amount" warning is given."""
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    ingest(ctx, physio_claims())
+    granted = {"F1": Granted(-500, ("8001",)), "F2": Granted(1008), "F3": Granted(8500)}
+    report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims(), granted), ctx)
+    codes = [(f["code"], f["line"]) for f in report["findings"]]
+    assert codes == [("RETOUR_GRANTED_OPPOSITE_SIGN", 3)]
+    [finding] = report["findings"]
+    assert "€ 58,25" in finding["message"].replace("\xa0", " ")
+    assert "5.00" in finding["message_en"] and "€58.25" in finding["message_en"]
+    intake = next(line for line in the_invoice(store).lines if line.claim_ref == "F1")
+    assert intake.reimbursed_cents == 0
+
+
+def test_a_retour_line_cut_in_its_granted_amount_is_refused_for_that_cause_once():
+    """vektis.md "Files as practices really send them" (the cause named once, no knock-on
+    findings), R2; audit retour2: a 04 cut off at 324 of 370 characters, inside TOEGEKEND
+    BEDRAG, was refused with VEKTIS_RECORD_DATA_MISSING and again with VEKTIS_VALUE_INVALID
+    "Indicatie debet/credit is ''" for the D/C the cut had taken away.
+    Given VGZ's retour with the unit's 04 (line 4) cut off at 324 characters
+    When it is read
+    Then the file is refused with the one cause, naming line 4 and the granted amount."""
+    granted = {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(8500)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    records[3] = records[3][:324]
+    parsed = parse_retour(to_bytes(records), today=TODAY, provider_agbs={PHYSIO.agb_code})
+    assert parsed.file_rejected
+    assert [(f.code, f.line) for f in parsed.findings] == [("VEKTIS_RECORD_DATA_MISSING", 4)]

@@ -126,6 +126,7 @@ class RetourSummary:
     lines_insurer: int
     lines_unknown: int
     lines_granted_blank: int  # left out: a blank granted amount is a finding, never a zero
+    lines_repeated: int  # left out: a line reference the file answers more than once
     invoices_changed: int
     invoices_created: int
     reimbursement_change_cents: int  # what the patients owe less (negative: more)
@@ -600,9 +601,21 @@ def _warn_above_amount(run: _Run, invoice: Invoice, lines: Mapping[str, RetourLi
         line = lines.get(invoice_line.claim_ref)
         if line is None or invoice_line.claim_ref in following:
             continue
-        if _bounded(line.granted_cents, invoice_line.amount_cents) != line.granted_cents:
-            code = "RETOUR_GRANTED_ABOVE_AMOUNT"
-            run.finding(code, Severity.WARNING, line)
+        if _bounded(line.granted_cents, invoice_line.amount_cents) == line.granted_cents:
+            continue
+        if line.granted_cents * invoice_line.amount_cents < 0:
+            # A credit granted on a debit line (or the reverse): none of it is reimbursed,
+            # and the practice is told so, not that the insurer granted more (R1, R5).
+            run.finding(
+                "RETOUR_GRANTED_OPPOSITE_SIGN",
+                Severity.WARNING,
+                line,
+                **euro_params("granted", line.granted_cents),
+                **euro_params("amount", invoice_line.amount_cents),
+                **euro_params("zero", 0),
+            )
+        else:
+            run.finding("RETOUR_GRANTED_ABOVE_AMOUNT", Severity.WARNING, line)
 
 
 def _warn_credit_follows_its_line(
@@ -632,13 +645,14 @@ def _warn_credit_follows_its_line(
 def _summary(run: _Run) -> RetourSummary:
     results = Counter(result for result, _ in run.results.values())
     return RetourSummary(
-        lines=len(run.parsed.lines) + run.parsed.lines_granted_blank,
+        lines=len(run.parsed.lines) + run.parsed.lines_granted_blank + run.parsed.lines_repeated,
         lines_applied=results[LineResult.APPLIED],
         lines_unchanged=results[LineResult.UNCHANGED],
         lines_invoiced_to_patient=results[LineResult.INVOICED_TO_PATIENT],
         lines_insurer=results[LineResult.INSURER_LINE],
         lines_unknown=results[LineResult.UNKNOWN],
         lines_granted_blank=run.parsed.lines_granted_blank,
+        lines_repeated=run.parsed.lines_repeated,
         invoices_changed=run.invoices_changed,
         invoices_created=run.invoices_created,
         reimbursement_change_cents=run.change_cents,
@@ -648,8 +662,9 @@ def _summary(run: _Run) -> RetourSummary:
 
 def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
     """Rejected when no line could be applied; partially accepted when a line was left
-    out, unknown or with a blank granted amount (a finding each: R1, vektis.md §1)."""
-    left_out = summary.lines_unknown + summary.lines_granted_blank
+    out, unknown, with a blank granted amount or its reference answered twice (a finding
+    each: R1, vektis.md §1)."""
+    left_out = summary.lines_unknown + summary.lines_granted_blank + summary.lines_repeated
     if run.parsed.file_rejected or not run.parsed.lines or left_out == summary.lines:
         return Outcome.REJECTED
     return Outcome.PARTIALLY_ACCEPTED if left_out else Outcome.ACCEPTED

@@ -367,6 +367,11 @@ _DUTCH: Sections = {
             "Regel {line}: de zorgverzekeraar kent voor {claim_ref} meer toe dan het bedrag op de"
             " factuur; alleen het bedrag op de factuur wordt verrekend."
         ),
+        "RETOUR_GRANTED_OPPOSITE_SIGN": (
+            "Regel {line}: de zorgverzekeraar kent voor {claim_ref} {granted_nl} toe, met het"
+            " tegengestelde teken van het bedrag op de factuur ({amount_nl}). Voor deze regel"
+            " is {zero_nl} vergoeding verwerkt; vraag de zorgverzekeraar wat dit bedrag betekent."
+        ),
         "RETOUR_MATERIAL_TO_PATIENT": (
             "Regel {line}: de zorgverzekeraar heeft het materiaal {claim_ref} niet (volledig)"
             " vergoed (retourcode {codes}); het wordt alsnog aan de patiënt gefactureerd."
@@ -430,6 +435,7 @@ _DUTCH: Sections = {
         # issue 15: Vektis files as practices really send them, retour files as insurers do.
         "VEKTIS_RETOUR_GRANTED_TOTAL": "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is {declared_nl}, maar de toegekende bedragen van de prestatierecords zijn samen {counted_nl}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een volledig bestand.",
         "RETOUR_GRANTED_BLANK": "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de zorgverzekeraar wat er is toegekend.",
+        "RETOUR_LINE_REPEATED": "Regel {line}: regelreferentie {claim_ref} staat meer dan eens in dit retourbestand (regels {lines}). Geen van die regels is verwerkt; vraag de zorgverzekeraar welk toegekend bedrag geldt.",
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de open actie voor wat u kunt aanleveren.",
         "VEKTIS_FOREIGN_ENCODING": "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan.",
         "VEKTIS_CONTROL_CHARACTER": "Regel {line}: in {field} staat een stuurteken (byte {byte}) dat in een Vektis-bestand niet mag voorkomen. Verbeter dat veld in uw praktijksysteem en maak de export opnieuw.",
@@ -1170,6 +1176,11 @@ _ENGLISH: Sections = {
             "Line {line}: the insurer grants more for {claim_ref} than the amount on the invoice;"
             " only the invoiced amount is deducted."
         ),
+        "RETOUR_GRANTED_OPPOSITE_SIGN": (
+            "Line {line}: the insurer grants {granted_en} for {claim_ref}, the opposite sign of"
+            " the amount on the invoice ({amount_en}). A reimbursement of {zero_en} was"
+            " processed for this line; ask the insurer what this amount means."
+        ),
         "RETOUR_MATERIAL_TO_PATIENT": (
             "Line {line}: the insurer did not (fully) pay for the material {claim_ref} (retour"
             " code {codes}); it is invoiced to the patient after all."
@@ -1231,6 +1242,7 @@ _ENGLISH: Sections = {
         # issue 15
         "VEKTIS_RETOUR_GRANTED_TOTAL": "The total granted amount in the trailer record (line {line}, {field}) is {declared_en}, but the granted amounts of the treatment records add up to {counted_en}. The retour file was not processed; ask the insurer for a complete file.",
         "RETOUR_GRANTED_BLANK": "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code {codes}). Nothing was changed for this line; ask the insurer what was granted.",
+        "RETOUR_LINE_REPEATED": "Line {line}: line reference {claim_ref} occurs more than once in this retour file (lines {lines}). None of those lines was processed; ask the insurer which granted amount holds.",
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03) with a parent or guardian; the invoice will be addressed to the patient. See the open action for what you can send.",
         "VEKTIS_FOREIGN_ENCODING": "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths and one byte per character (ASCII or ISO-8859-1). Upload the export of your practice software as it is, without saving it in another program.",
         "VEKTIS_CONTROL_CHARACTER": "Line {line}: {field} holds a control character (byte {byte}) that may not occur in a Vektis file. Correct that field in your practice software and export again.",

@@ -676,6 +676,8 @@ class _Structure:
         self._line_problem("VEKTIS_NOT_NUMERIC", line, self._label(kind, key))
 
     def _invalid(self, line: int, layout: RecordLayout, key: str, value: str, allowed: str) -> None:
+        if line in self.refused:
+            return  # cut off before that field, or read a place off: its length said so
         self.findings.append(
             _file(
                 "VEKTIS_VALUE_INVALID",

@@ -22,6 +22,7 @@ _GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
 _PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as mapping.py says
 LEVEL_OF_RECORD = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
 GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
+LINE_REPEATED = "RETOUR_LINE_REPEATED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,12 @@ class RetourParse:
         file all the same, which the report counts (R1)."""
         return sum(1 for finding in self.findings if finding.code == GRANTED_BLANK)
 
+    @property
+    def lines_repeated(self) -> int:
+        """The 04 records left out of ``lines`` because another 04 of the file names the
+        same line reference: which granted amount holds is the insurer's to say (R1)."""
+        return sum(1 for finding in self.findings if finding.code == LINE_REPEATED)
+
 
 def parse_retour(
     data: bytes,
@@ -109,8 +116,31 @@ def parse_retour(
     reader = _RetourReader(file.standard, {claim.claim_ref: claim for claim in claims})
     for line, text in enumerate(file.records, file.first_line):
         reader.read(line, text)
-    findings = [*file.warnings, *reader.findings]
-    return RetourParse(file.format, reader.lines, findings, reader.remarks)
+    lines, repeated = _without_repeated_references(reader.lines)
+    findings = [*file.warnings, *reader.findings, *repeated]
+    return RetourParse(file.format, lines, findings, reader.remarks)
+
+
+def _without_repeated_references(
+    lines: list[RetourLine],
+) -> tuple[list[RetourLine], list[Finding]]:
+    """A line reference the insurer answered more than once in one file: none of its 04s
+    is applied, each a finding that names them all (nothing booked on a guess which one
+    holds, and no 04 silently left without a result: R1, R5)."""
+    numbers: dict[str, list[int]] = {}
+    for line in lines:
+        numbers.setdefault(line.claim_ref, []).append(line.line)
+    kept, findings = [], []
+    for line in lines:
+        of_ref = numbers[line.claim_ref]
+        if len(of_ref) == 1:
+            kept.append(line)
+            continue
+        params = {"claim_ref": line.claim_ref, "lines": ", ".join(map(str, of_ref))}
+        findings.append(
+            Finding(LINE_REPEATED, Severity.CLAIM, line.line, None, line.claim_ref, params)
+        )
+    return kept, findings
 
 
 class _RetourReader:

@@ -393,6 +393,7 @@ RETOUR_COUNTS = (
     "lines_insurer",
     "lines_unknown",
     "lines_granted_blank",
+    "lines_repeated",
     "invoices_changed",
     "invoices_created",
     "reimbursement_change_cents",
