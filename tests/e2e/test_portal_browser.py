@@ -340,6 +340,10 @@ def test_every_page_passes_axe_and_is_photographed(
             assert_reflows(page)
             if name == "acties":
                 assert_the_action_list_fits(page)
+            if name in STACKED_LISTS:
+                assert_the_list_fits(page, STACKED_LISTS[name])
+            if name == "nota":
+                assert_the_kenmerk_stays_on_one_line(page)
     for focusable in ("nav a:not([aria-current])", "nav a[aria-current]", "main a"):
         assert_focus_ring_contrasts(page, focusable)
     # An address no page has (an old bookmark): the portal's own 404 page, not API
@@ -469,26 +473,92 @@ def assert_the_action_list_fits(page) -> None:
     """WCAG 1.4.10 (portal5 item 2): at 400 px (and at 320, 360) the action list needs no
     sideways scrolling, not even inside its own region: each action's state and its
     "Afgehandeld" button are on the screen, inside the list's width."""
+    assert_the_list_fits(page, "#actions")
+
+
+# The lists a phone draws as blocks, each with its labels (R35, WCAG 1.4.10; portal6):
+# the page that shows them, and the list's selector. The debtor-risk table, the invoice
+# page's lines and ledger and the settings' changes to users keep their own sideways
+# scroll (data tables, which WCAG 1.4.10 allows to).
+STACKED_LISTS = {
+    "notas": "table.invoices",
+    "verslag": "table.invoices",
+    "uitbetalingen": "#payouts",
+    "declaraties": "#uploads",
+    "instellingen": "#users",
+}
+
+
+def assert_the_list_fits(page, selector: str) -> None:
+    """R35, WCAG 1.4.10 (portal6 item 1): at 400 px (and at 320, 360) the list needs no
+    sideways scrolling, not even inside its own region.
+    Given a list the portal draws as blocks on a phone (the invoices, the payouts, the
+    uploads, the users: before 739, 670, 418 and 502 px wide in a region of 334 or 376
+    at 400 px)
+    When the window is 400, 360 or 320 px wide
+    Then the region is as wide as what it holds, no cell or link sticks out to its right,
+    and every cell but the first and the buttons says which column it is (its label, as
+    "Stand: Open")."""
     original = page.viewport_size
     try:
         for width in (400, 360, 320):
             page.set_viewport_size({"width": width, "height": original["height"]})
-            measured = page.evaluate(_ACTION_LIST_JS)
+            measured = page.evaluate(_LIST_JS, selector)
             assert measured["scrollWidth"] <= measured["clientWidth"], (width, measured)
             assert measured["outside"] == [], (width, measured)
+            assert measured["unlabelled"] == [], (width, measured)
+    finally:
+        page.set_viewport_size(original)
+
+
+def assert_the_kenmerk_stays_on_one_line(page) -> None:
+    """R35, WCAG 1.4.10 (portal6 item 2): the invoice page's heading "Nota 3215 5743 8894
+    56" may wrap before the kenmerk, never between its groups.
+    Given an invoice's page
+    When the window is 400, 360 or 320 px wide
+    Then the kenmerk's four groups in the heading are drawn on one line."""
+    original = page.viewport_size
+    try:
+        for width in (400, 360, 320):
+            page.set_viewport_size({"width": width, "height": original["height"]})
+            lines = page.evaluate(_KENMERK_LINES_JS)
+            assert lines == 1, (width, lines, page.locator("h1").inner_text())
     finally:
         page.set_viewport_size(original)
 
 
 # The action list's region: its width as scrolled, and the cells and buttons that stick
 # out to its right (the state and the button were there before, R35).
-_ACTION_LIST_JS = """() => {
-  const region = document.querySelector('#actions').closest('.scroll');
+# The cells of a row after its first that a phone shows without their column's label
+# (a row's buttons have none: they say what they do).
+_LIST_JS = """(selector) => {
+  const table = document.querySelector(selector);
+  const region = table.closest('.scroll');
   const right = region.getBoundingClientRect().right + 0.5;
   const outside = [...region.querySelectorAll('td, button, a')]
     .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > right)
     .map(e => e.tagName.toLowerCase() + ' ' + e.innerText.slice(0, 20));
-  return {scrollWidth: region.scrollWidth, clientWidth: region.clientWidth, outside};
+  const unlabelled = selector === '#actions' ? [] : [...table.querySelectorAll('tbody td:not(.buttons)')]
+    .filter(td => td.previousElementSibling && td.getClientRects().length
+                  && getComputedStyle(td, '::before').content.indexOf(':') < 0)
+    .map(td => td.innerText.slice(0, 20));
+  return {scrollWidth: region.scrollWidth, clientWidth: region.clientWidth, outside, unlabelled};
+}"""
+
+# On how many lines the heading draws the kenmerk's groups ("3215 5743 8894 56").
+_KENMERK_LINES_JS = r"""() => {
+  const walker = document.createTreeWalker(document.querySelector('h1'), NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const found = /\d{4} \d{4} \d{4} \d{2}/.exec(node.textContent);
+    if (!found) continue;
+    const range = document.createRange();
+    range.setStart(node, found.index);
+    range.setEnd(node, found.index + found[0].length);
+    return new Set([...range.getClientRects()].filter(b => b.width > 0)
+                   .map(b => Math.round(b.top))).size;
+  }
+  return 0;
 }"""
 
 

@@ -66,7 +66,7 @@ def next_link(html: str) -> str | None:
 
 
 def invoice_rows(html: str) -> list[str]:
-    return re.findall(r'<td class="kenmerk"><a href="/portal/notas/([^"]+)">', html)
+    return re.findall(r'<td class="kenmerk"[^>]*><a href="/portal/notas/([^"]+)">', html)
 
 
 def followed(user: PortalUser, path: str, rows=invoice_rows) -> tuple[list[str], list[str]]:

@@ -1598,7 +1598,7 @@ def test_each_list_of_an_uploads_report_pages_on_without_losing_the_others(sandb
     staff.sign_in(sample_login(DENTAL, "staff"))
 
     def shown(html: str) -> tuple[list[str], ...]:
-        invoices = re.findall(r'<td class="kenmerk"><a href="/portal/notas/([^"]+)">', html)
+        invoices = re.findall(r'<td class="kenmerk"[^>]*><a href="/portal/notas/([^"]+)">', html)
         findings = re.findall(r"<td>regel (\d+)</td>", html)
         codes = re.findall(r"<td>(00\d\d)</td>", html)
         return invoices, findings, codes
