@@ -8,7 +8,6 @@ sample events in ``events/`` and handed to them, as the template wires them.
 
 from __future__ import annotations
 
-import base64
 import copy
 import importlib
 import json
@@ -62,6 +61,7 @@ EVENTS = ROOT / "events"
 REGION = "eu-central-1"
 # What a signed-in caller sends; the sandbox's authorizer passes its claims (``Caller``).
 _SAMPLE_AUTHORIZATION = "Bearer eyJraWQiOiJleGFtcGxlIn0"
+MOLLIE_USER_AGENT = "Mollie.com/Webhook"  # what Mollie's webhook calls send
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # who removes an item whose TTL passed
 # moto accepts any credentials; these only keep boto3 from looking for real ones.
 _OFFLINE_ENVIRONMENT = {
@@ -456,14 +456,15 @@ class Sandbox:
     def post_psp_webhook(
         self, body: str, content_type: str = "application/x-www-form-urlencoded"
     ) -> dict[str, Any]:
-        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send;
-        base64, as API Gateway passes every body for this template (BinaryMediaTypes */*)."""
-        event = sample_event("psp_webhook/mollie-payment-changed.json")
-        event["headers"]["Content-Type"] = content_type
-        event["multiValueHeaders"]["Content-Type"] = [content_type]
-        event["body"] = base64.b64encode(body.encode("utf-8")).decode("ascii")
-        event["isBase64Encoded"] = True
-        return self.invoke("psp_webhook", event)
+        """POST /webhooks/psp with this body: a replay, or a forgery, as anyone could send.
+        Routed and built as every other API request (``api_raw``, local/api_gateway.py):
+        the form body base64, as API Gateway passes every body for this template
+        (BinaryMediaTypes */*), with Mollie's User-Agent."""
+        # Imported here: the payments room is no part of starting a sandbox (fix/speed).
+        from billing_core.payments.online import WEBHOOK_PATH
+
+        headers = {"Content-Type": content_type, "User-Agent": MOLLIE_USER_AGENT}
+        return self.api_raw("POST", WEBHOOK_PATH, body=body.encode("utf-8"), headers=headers)
 
     # --- schedules ----------------------------------------------------------------------------
 

@@ -118,3 +118,29 @@ def test_the_sandbox_builds_its_api_events_as_api_gateway_does(request_):
         assert decoded == expected or json.loads(decoded) == sent
     assert len([n for n in event["headers"] if n.lower() == "content-type"]) <= 1
     assert ("Authorization" in event["headers"]) == (request_["caller"] is not None)
+
+
+@pytest.mark.parametrize("body", ["id=tr_WDqYK6vllg", ""], ids=["form", "empty"])
+def test_the_sandboxs_psp_webhook_is_built_as_every_other_api_event(monkeypatch, body):
+    """Given the fake PSP (or a test replaying or forging a call) posting to /webhooks/psp
+    When the sandbox hands it to the webhook function (``Sandbox.post_psp_webhook``)
+    Then the event is built the one way every API event is (local/api_gateway.proxy_event,
+    routed as ``api_raw``): to psp_webhook, the form body base64 as the REST API passes it
+    under BinaryMediaTypes */*, no body when none was sent, Mollie's User-Agent
+    (R11, interfaces.md §5). Before, it was the sample event with its body swapped in:
+    the stage ``dev`` and one fixed request id, unlike every other sandbox event."""
+    sandbox = Sandbox(date(2026, 11, 25))  # not started: events only
+    seen: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(sandbox, "invoke", lambda function, event: seen.append((function, event)))
+    sandbox.post_psp_webhook(body)
+    [(function, event)] = seen
+    assert function == "psp_webhook" and inconsistencies(event) == []
+    assert (event["httpMethod"], event["path"], event["resource"]) == (
+        "POST",
+        "/webhooks/psp",
+        "/webhooks/psp",
+    )
+    assert event["requestContext"]["stage"] == "local"
+    assert event["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+    assert event["headers"]["User-Agent"] == "Mollie.com/Webhook"
+    assert (base64.b64decode(event["body"]).decode() if event["body"] else "") == body

@@ -352,3 +352,32 @@ def test_r15_a_returned_term_paid_again_before_the_run_keeps_the_arrangement(arr
     again = pay(returned, 10333, date(2027, 2, 11), "E3")
     assert arrangement_status(again, date(2027, 2, 12)) is ArrangementStatus.ACTIVE
     assert arrangement_status(returned, date(2027, 2, 12)) is ArrangementStatus.CANCELLED
+
+
+def test_r10_r36_money_paid_before_the_arrangement_and_returned_during_it_is_in_the_first_term():
+    """Given € 300,00 due, € 50,00 transferred on 24 November, an arrangement of 3 terms
+    asked on 25 November (€ 250,00 and the fee: 86,66 / 86,66 / 86,68), and the bank
+    returning the € 50,00 on 1 December
+    When the checker lists the terms as they stand (R10, R36) and the run decides whether
+    the first term of 23 December was kept (R15, R12)
+    Then the list asks of the first term what keeps the arrangement, 86,66 and the returned
+    50,00, as the breakdown and iDEAL do (``next_term``); the terms add up to what is due,
+    and paying exactly that first term keeps the arrangement, a cent less cancels it.
+    Before, the list said 86,66 while the breakdown asked 136,66 (audit plans a11)."""
+    from billing_core.changes.arrangement import rest_after_terms, standing_terms
+
+    before = pay(invoice_of(30000), 5000, date(2026, 11, 24), "PRE")
+    arranged = create_arrangement(before, make_provider(), 3, NOW)
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=AMSTERDAM)
+    returned = apply_reversal(arranged, "PRE", "RET", 5000, at)
+    first = ArrangementTerm(date(2026, 12, 23), 8666 + 5000)
+    assert next_term(returned) == first
+    terms = standing_terms(returned)
+    assert terms[0] == first
+    assert [t.amount_cents for t in terms] == [13666, 8666, 8668]
+    assert sum(t.amount_cents for t in terms) == returned.amount_due_cents == 31000
+    assert rest_after_terms(returned, date(2026, 12, 2)) is None  # the terms leave nothing
+    kept = pay(returned, first.amount_cents, first.due_date, "T1")
+    assert arrangement_status(kept, date(2027, 1, 7)) is ArrangementStatus.ACTIVE
+    short = pay(returned, first.amount_cents - 1, first.due_date, "T1")
+    assert arrangement_status(short, date(2027, 1, 7)) is ArrangementStatus.CANCELLED

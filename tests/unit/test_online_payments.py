@@ -545,3 +545,40 @@ def test_r9_the_bank_sends_the_patient_back_in_the_language_they_started_in(worl
     checkout = start_payment(REFERENCE, BirthDate(BIRTH_DATE), world.context(), language="pl")
     back = world.psp.redirect_url(checkout.psp_payment_id)
     assert "lang=pl" in back and "terug=ideal" in back
+
+
+def test_r11_r38_the_next_equal_term_paid_the_same_minute_is_a_new_payment_a_double_click_not():
+    """Given a running arrangement of three equal terms (€ 103,33), the first paid by iDEAL
+    and booked by the webhook before the bank sent the patient back
+    When the patient, back on the checker, pays the next term of the same amount in the
+    same minute, and clicks twice
+    Then that is a new checkout with a page to pay on (R11: iDEAL pays what the checker
+    asks), and the second click gets that same checkout, not a second payment (R38).
+    Before, the PSP's idempotency key (kenmerk + amount + minute) gave back the paid first
+    payment and the patient was told it was already received (409 payment_received)."""
+    world = arranged_world()
+    first = world.start()
+    term = world.psp.get_payment(first.psp_payment_id).amount_cents
+    world.psp.complete(first.psp_payment_id, "paid")
+    assert world.webhook(first.psp_payment_id).decision is WebhookDecision.BOOKED
+    world.clock.advance(seconds=20)
+    second = world.start()
+    assert second.psp_payment_id != first.psp_payment_id and second.checkout_url
+    assert world.psp.get_payment(second.psp_payment_id).amount_cents == term
+    world.clock.advance(seconds=2)
+    assert world.start() == second  # the double click: one checkout
+    world.psp.complete(second.psp_payment_id, "paid")
+    assert world.webhook(second.psp_payment_id).decision is WebhookDecision.BOOKED
+    assert len(world.payments_in_ledger()) >= 2
+
+
+def test_r11_paid_at_the_bank_and_not_booked_yet_pay_again_is_still_refused(world):
+    """Given a checkout the patient paid at the PSP, its webhook not yet arrived
+    When the patient clicks Pay again the same minute
+    Then no second payment: "payment_received" (R11, R38), as before."""
+    first = world.start()
+    world.psp.complete(first.psp_payment_id, "paid")
+    world.clock.advance(seconds=5)
+    with pytest.raises(StateConflict) as refused:
+        world.start()
+    assert refused.value.code == "payment_received"

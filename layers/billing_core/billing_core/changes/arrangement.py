@@ -311,13 +311,18 @@ def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
     ``next_term`` asks of it when it comes (its part of what the invoice asks by its date),
     and none that a lowered claim leaves nothing to ask. The list the checker shows, so it
     names the amounts the dunning run and the letters ask (R15, R36); the agreed terms
-    themselves stay as they were (the arrangement's confirmation names them)."""
+    themselves stay as they were (the arrangement's confirmation names them).
+
+    Money paid before the arrangement and returned during it (R12) puts the settled sum
+    below nothing: the first open term asks it back, as ``next_term`` does and as the
+    run requires to keep that term (``_missed_instalment``), so the list, the breakdown
+    and iDEAL name one amount (R10, R36; audit plans a11)."""
     arrangement = invoice.arrangement
     if arrangement is None:
         return ()
     settled = settled_since_start(invoice, date.max)
     standing: list[ArrangementTerm] = []
-    asked_before = 0
+    asked_before = _returned_before_terms(settled)
     amounts = (term.amount_cents for term in arrangement.terms)
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         asked = _asked_up_to(invoice, term.due_date, required, settled)
@@ -325,6 +330,12 @@ def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
             standing.append(ArrangementTerm(term.due_date, asked - asked_before))
             asked_before = asked
     return tuple(standing)
+
+
+def _returned_before_terms(settled: int) -> int:
+    """0, or the negative sum settled since the arrangement began: money paid before it
+    and returned during it, which the first open term asks back (``standing_terms``)."""
+    return min(settled, 0)
 
 
 def _asked_up_to(invoice: Invoice, day: date, required: int, settled: int) -> int:
@@ -377,11 +388,13 @@ def rest_after_terms(invoice: Invoice, today: date) -> ArrangementTerm | None:
     if arrangement is None or not arrangement.is_active:
         return None
     settled = settled_since_start(invoice, date.max)
+    required_before = _returned_before_terms(settled)  # the first open term asks it back
     amounts = (term.amount_cents for term in arrangement.terms)
     for number, (term, required) in enumerate(
         zip(arrangement.terms, accumulate(amounts), strict=True)
     ):
-        open_part = min(required - settled, term.amount_cents)
+        open_part = required - max(settled, required_before)
+        required_before = required
         if open_part <= 0:
             continue
         day = max(term.due_date, today)

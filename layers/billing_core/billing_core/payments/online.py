@@ -166,7 +166,7 @@ def start_payment(
         redirect_url=back,  # the checker, which says how the payment went
         webhook_url=f"{base}{WEBHOOK_PATH}",
     )
-    idempotency_key = _idempotency_key(reference, amount, clock.now())
+    idempotency_key = _idempotency_key(reference, amount, len(invoice.ledger), clock.now())
     checkout = _new_or_running_checkout(ctx.psp, request, idempotency_key)
     if checkout.status is PspStatus.PAID:
         # The same click again, after the bank: that payment is made and the webhook books
@@ -235,9 +235,15 @@ def _new_or_running_checkout(
     raise PspUnavailable("the PSP keeps answering with ended payments")
 
 
-def _idempotency_key(reference: str, amount_cents: int, now: datetime) -> str:
-    """A double click within the same minute gets the same checkout, not a second payment."""
-    return f"zn-{reference}-{amount_cents}-{now.astimezone(AMSTERDAM):%Y%m%d%H%M}"
+def _idempotency_key(reference: str, amount_cents: int, entries: int, now: datetime) -> str:
+    """A double click within the same minute gets the same checkout, not a second payment
+    (R38); so does Pay again after the bank while the webhook has not booked that payment
+    yet (``payment_received``). The ledger's length (``entries``: it only grows) tells a
+    payment already booked from one still on its way: once the webhook booked the first
+    term, the next term of the same amount paid in the same minute is a new payment, not
+    the paid one given back (R11, R15; audit checker6)."""
+    minute = f"{now.astimezone(AMSTERDAM):%Y%m%d%H%M}"
+    return f"zn-{reference}-{amount_cents}-{entries}-{minute}"
 
 
 # --- the webhook ---------------------------------------------------------------------------------
