@@ -128,3 +128,27 @@ def test_a_run_that_died_after_some_lines_is_finished_by_its_retry_once(ctx, sto
     again = apply_retour(PHYSIO.provider_id, "R3", data, ctx).as_dict()
     assert again["outcome"] == "already_processed"
     assert sorted(balances(store).values()) == [0, 0]
+
+
+def test_a_retour_with_a_line_not_declared_yet_applies_it_when_uploaded_again(ctx, store):
+    """R3, R5: Given a retour whose third line names a claim the practice has not declared
+    yet (RETOUR_LINE_UNKNOWN: "not declared, or not yet")
+    When the practice declares that claim and uploads the same retour file again
+    Then the line is applied then: a file with an unknown line is not marked as applied."""
+    claims = two_patients()
+    ingest(ctx, claims[:2])
+    data = retour(claims, share(claims, 80))
+    first = apply_retour(PHYSIO.provider_id, "R1", data, ctx).as_dict()
+    assert first["summary"]["lines_unknown"] == 1
+    assert store.retours_applied == {}
+    declared_later = write_declaration(PM304_V32, HEADER_PHYSIO, claims[2:])
+    process_declaration(
+        Upload(PHYSIO.provider_id, "D2", "late.pm304", "incoming/x/D2/f"), declared_later, ctx
+    )
+
+    again = apply_retour(PHYSIO.provider_id, "R2", data, ctx).as_dict()
+
+    assert again["outcome"] == "accepted"
+    assert again["summary"]["lines_unknown"] == 0 and again["summary"]["lines_applied"] == 1
+    assert 1260 - 1008 in balances(store).values()
+    assert len(store.retours_applied) == 1

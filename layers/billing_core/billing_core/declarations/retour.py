@@ -301,9 +301,12 @@ def apply_retour_upload(
     known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
     _apply_to_invoices(run, known, upload, provider, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
-    if _outcome(run, _summary(run)) is not Outcome.REJECTED:
+    summary = _summary(run)
+    if _outcome(run, summary) is not Outcome.REJECTED and not summary.lines_unknown:
         # After every line: a run that dies before here is retried and finishes the file
         # (the amounts are targets); a later upload of these bytes applies nothing (R3).
+        # A file with a line not declared yet stays unmarked: RETOUR_LINE_UNKNOWN tells the
+        # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
     return _write_report(upload, record, run, ctx)
 
