@@ -103,6 +103,8 @@ class FakeStore:
         # provider id: the stored version of an item that does not validate
         self.unreadable: dict[str, int] = {}
         self.declarations: dict[tuple[str, str], DeclarationRecord] = {}
+        # (provider, content digest) -> (upload, applied at): retour files applied (R3)
+        self.retours_applied: dict[tuple[str, str], tuple[str, datetime]] = {}
         self.markers: dict[tuple[str, str], KnownClaim] = {}  # (provider, claim ref)
         self.references: dict[str, InvoiceKey] = {}  # kenmerk -> the invoice that holds it
         # Stored before invoices kept names (#16), or with names folded as before audit
@@ -296,6 +298,19 @@ class FakeStore:
         if earlier and earlier.object_version not in ("", record.object_version):
             return False
         self.declarations[(record.provider_id, record.declaration_id)] = record
+        return True
+
+    def retour_applied(self, provider_id: str, digest: str) -> tuple[str, datetime] | None:
+        self.calls.append("retour_applied")
+        return self.retours_applied.get((provider_id, digest))
+
+    def mark_retour_applied(
+        self, provider_id: str, digest: str, declaration_id: str, at: datetime
+    ) -> bool:
+        self.calls.append("mark_retour_applied")
+        if (provider_id, digest) in self.retours_applied:
+            return False
+        self.retours_applied[(provider_id, digest)] = (declaration_id, at)
         return True
 
     def list_declarations(

@@ -18,6 +18,7 @@ RETENTION_OF = {
     "settings_version_key": f"{TTL}: 8 years after the change (AUDIT_RETENTION)",
     "user_change_key": f"{TTL}: 8 years after the change (AUDIT_RETENTION)",
     "declaration_key": f"{TTL}: with its processing report, 2,922 days",
+    "retour_applied_key": f"{TTL}: as the upload records it protects, 2,922 days (R3)",
     "action_key": f"{TTL}: with its invoice, or a year after it was set done",
     "invoice_actions_partition": "the by-provider index of the actions above",
     "claim_key": f"{TTL}: with its invoice (7 years after the year it was settled)",

@@ -687,9 +687,13 @@ def test_a_later_retour_that_changes_the_invoice_again_tells_the_patient_again(c
     invoice = sent(store, invoice_of(store))
     first = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000)})
     apply_retour(DENTAL.provider_id, "R1", first, ctx, file_name="retour.mz302")
-    # When a corrected retour of the same name grants another amount, and then the first again
+    # When a corrected retour of the same name grants another amount, and then a third one
+    # the first amount again (another file: the first file's own bytes again apply nothing
+    # since stop 43, R3; tests/unit/test_retour_replay.py)
     second = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2100)})
-    for upload_id, data in (("R2", second), ("R3", first)):
+    third = write_retour(MZ302_V13, HEADER, [control()], {"L2": Granted(2000, ("0611",))})
+    assert third != first
+    for upload_id, data in (("R2", second), ("R3", third)):
         ctx.clock.advance(days=7)  # type: ignore[attr-defined]
         apply_retour(DENTAL.provider_id, upload_id, data, ctx, file_name="retour.mz302")
     # Then each change is its own e-mail

@@ -156,6 +156,19 @@ class BillingStore(Protocol):
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]: ...
 
+    def retour_applied(self, provider_id: str, digest: str) -> tuple[str, datetime] | None:
+        """The upload that first applied a retour file with this content (its SHA-256)
+        completely, and when; None when none did (R3)."""
+        ...
+
+    def mark_retour_applied(
+        self, provider_id: str, digest: str, declaration_id: str, at: datetime
+    ) -> bool:
+        """Remember that ``declaration_id`` applied the file with this content, on
+        condition that nothing is remembered for it yet: False, nothing written, when an
+        upload was (the first one stays)."""
+        ...
+
     def reserve_references(self, count: int) -> int: ...
 
     def wrong_birth_dates(self, reference: str, now: datetime) -> int:

@@ -38,6 +38,7 @@ same betalingskenmerk to the same new invoice) and a report in the output bucket
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -102,7 +103,9 @@ class LineResult(StrEnum):
     """What became of one retour line (the report's ``lines[].result``)."""
 
     APPLIED = "applied"  # the invoice's reimbursement changed
-    UNCHANGED = "unchanged"  # it already was the granted amount (the same file again)
+    # It already was the granted amount, or the upload applied nothing (an earlier upload
+    # of the same bytes applied them: R3).
+    UNCHANGED = "unchanged"
     INVOICED_TO_PATIENT = "invoiced_to_patient"  # a rejected VGZ-group material
     INSURER_LINE = "insurer_line"  # the insurer's to pay; not on a patient invoice
     UNKNOWN = "unknown"
@@ -290,10 +293,39 @@ def apply_retour_upload(
     if parsed.file_rejected:
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
     run = _Run(parsed, insurers)
+    digest = hashlib.sha256(data).hexdigest()
+    first = ctx.store.retour_applied(provider_id, digest)
+    if first is not None and first[0] != upload.declaration_id:
+        _already_applied(run, *first)
+        return _write_report(upload, record, run, ctx)
     known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
     _apply_to_invoices(run, known, upload, provider, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
+    summary = _summary(run)
+    if _outcome(run, summary) is not Outcome.REJECTED and not summary.lines_unknown:
+        # After every line: a run that dies before here is retried and finishes the file
+        # (the amounts are targets); a later upload of these bytes applies nothing (R3).
+        # A file with a line not declared yet stays unmarked: RETOUR_LINE_UNKNOWN tells the
+        # practice to declare it, and the same file again then applies that line.
+        ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
     return _write_report(upload, record, run, ctx)
+
+
+def _already_applied(run: _Run, declaration_id: str, applied_at: datetime) -> None:
+    """The same bytes were applied completely by an earlier upload of this provider (R3):
+    applying them again would undo a correction that came since (a later retour, an
+    operator's change). Nothing is applied and no patient is told; the report names the
+    upload that applied it and its day."""
+    run.already_applied = True
+    for line in run.parsed.lines:
+        run.result(line, LineResult.UNCHANGED)
+    run.findings.append(
+        Finding(
+            "RETOUR_FILE_ALREADY_APPLIED",
+            Severity.WARNING,
+            params={"declaration_id": declaration_id, "date": applied_at.strftime("%d-%m-%Y")},
+        )
+    )
 
 
 # --- The run ------------------------------------------------------------------------------
@@ -308,6 +340,7 @@ class _Run:
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (result, invoice)
     findings: list[Finding] = field(default_factory=list)
     invoices: dict[str, Invoice] = field(default_factory=dict)  # as stored after this run
+    already_applied: bool = False  # an earlier upload applied these bytes (R3)
     change_cents: int = 0  # what the patients owe less (negative: more)
     invoices_changed: int = 0
     invoices_created: int = 0
@@ -664,6 +697,8 @@ def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
     """Rejected when no line could be applied; partially accepted when a line was left
     out, unknown, with a blank granted amount or its reference answered twice (a finding
     each: R1, vektis.md §1)."""
+    if run.already_applied:
+        return Outcome.ALREADY_PROCESSED
     left_out = summary.lines_unknown + summary.lines_granted_blank + summary.lines_repeated
     if run.parsed.file_rejected or not run.parsed.lines or left_out == summary.lines:
         return Outcome.REJECTED

@@ -381,6 +381,12 @@ _DUTCH: Sections = {
             " gedeclareerd, niet (volledig) vergoed (retourcode {codes}). Deze regel wordt niet"
             " aan de patiënt gefactureerd; bekijk of u de declaratie corrigeert."
         ),
+        # R3: the same bytes applied by an earlier upload are not applied again.
+        "RETOUR_FILE_ALREADY_APPLIED": (
+            "Dit retourbestand is op {date} al verwerkt (upload {declaration_id}). Er is niets"
+            " opnieuw verwerkt en geen patiënt krijgt bericht, zodat een latere correctie blijft"
+            " staan."
+        ),
         "RETOUR_CREDIT_FOLLOWS_ITS_LINE": (
             "Regel {line}: {claim_ref} is een creditregel van {reference}. De vergoeding ervan"
             " op de nota volgt die van {reference}, zodat de creditering precies het"
@@ -1189,6 +1195,12 @@ _ENGLISH: Sections = {
             "Line {line}: the insurer did not (fully) pay {claim_ref}, which was declared to the"
             " insurer (retour code {codes}). This line is not invoiced to the patient; check"
             " whether to correct the declaration."
+        ),
+        # R3: the same bytes applied by an earlier upload are not applied again.
+        "RETOUR_FILE_ALREADY_APPLIED": (
+            "This retour file was already processed on {date} (upload {declaration_id})."
+            " Nothing was processed again and no patient is told, so a later correction"
+            " stands."
         ),
         "RETOUR_CREDIT_FOLLOWS_ITS_LINE": (
             "Line {line}: {claim_ref} is a credit line of {reference}. Its reimbursement on the"

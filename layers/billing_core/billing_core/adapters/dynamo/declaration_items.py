@@ -64,3 +64,16 @@ def declaration_from_item(item: Item) -> DeclarationRecord:
         summary=plain_json(item.get("summary", {})),
         report_key=item.get("report_key", ""),
     )
+
+
+def retour_applied_item(provider_id: str, digest: str, declaration_id: str, at: datetime) -> Item:
+    """A retour file's content applied completely (R3): the upload that did and when, no
+    personal data. Kept as long as the upload records it protects against a replay of
+    (``upload_expiry``: 2,922 days), counted from the moment the file was applied."""
+    return {
+        **keys.retour_applied_key(provider_id, digest),
+        "entity": "retour_applied",
+        "declaration_id": declaration_id,
+        "applied_at": at.isoformat(),
+        "expires_at": expires_at(at, REPORT_RETENTION),
+    }

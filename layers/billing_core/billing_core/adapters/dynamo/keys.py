@@ -15,6 +15,7 @@ SETTINGS = "SETTINGS"
 SETTINGS_VERSION_PREFIX = "SETTINGSVERSION#"
 USER_CHANGE_PREFIX = "USERCHANGE#"
 DECLARATION_PREFIX = "DECLARATION#"
+RETOUR_APPLIED_PREFIX = "RETOURAPPLIED#"
 ACTION_PREFIX = "ACTION#"
 RETROCESSION_PREFIX = "RETROCESSION#"
 PATIENT_BLOCK_PREFIX = "PATIENTBLOCK#"
@@ -60,6 +61,13 @@ def user_change_key(provider_id: str, at: datetime, change_id: str) -> Key:
 
 def declaration_key(provider_id: str, declaration_id: str) -> Key:
     return {"pk": provider_partition(provider_id), "sk": f"{DECLARATION_PREFIX}{declaration_id}"}
+
+
+def retour_applied_key(provider_id: str, digest: str) -> Key:
+    """A retour file's content (its SHA-256) applied completely by this provider (R3): a
+    later upload of the same bytes is not applied again. Outside ``DECLARATION#``, so
+    the upload list never reads it; the key carries a digest, no personal data."""
+    return {"pk": provider_partition(provider_id), "sk": f"{RETOUR_APPLIED_PREFIX}{digest}"}
 
 
 # --- open actions (R23) --------------------------------------------------------------------

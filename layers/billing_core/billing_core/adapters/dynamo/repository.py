@@ -338,6 +338,29 @@ class BillingRepository:
             raise
         return True
 
+    def retour_applied(self, provider_id: str, digest: str) -> tuple[str, datetime] | None:
+        item = self._get(keys.retour_applied_key(provider_id, digest))
+        if not item:
+            return None
+        return item["declaration_id"], datetime.fromisoformat(item["applied_at"])
+
+    def mark_retour_applied(
+        self, provider_id: str, digest: str, declaration_id: str, at: datetime
+    ) -> bool:
+        """One conditional Put: the first upload that applied the content stays."""
+        from billing_core.adapters.dynamo.declaration_items import retour_applied_item
+
+        try:
+            self._table.put_item(
+                Item=retour_applied_item(provider_id, digest, declaration_id, at),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
     ) -> tuple[list[DeclarationRecord], str | None]:
