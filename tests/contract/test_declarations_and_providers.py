@@ -64,6 +64,18 @@ def test_only_the_first_object_version_of_an_upload_is_started(store):
     assert store.get_declaration(A, "D1") == first
 
 
+def test_a_retour_file_applied_is_remembered_once_per_practice(store):
+    """R3, R5: given a retour file's content applied completely by upload R1, then the
+    first upload that applied it stays (a second mark changes nothing and says so), it
+    reads back with its day, and another practice's same bytes are not remembered."""
+    digest = "ab" * 32
+    assert store.retour_applied(A, digest) is None
+    assert store.mark_retour_applied(A, digest, "R1", NOON) is True
+    assert store.mark_retour_applied(A, digest, "R2", NOON.replace(hour=13)) is False
+    assert store.retour_applied(A, digest) == ("R1", NOON)
+    assert store.retour_applied(B, digest) is None
+
+
 def test_an_upload_without_a_record_is_started_by_its_first_version(store):
     first = declaration("D9", status=DeclarationStatus.PROCESSING, object_version="v1")
     assert store.start_declaration_version(first) is True

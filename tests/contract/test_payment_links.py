@@ -147,9 +147,11 @@ def test_a_plan_withdrawn_lists_the_credit_again_and_only_that_plan_goes(links):
 
     links.withdraw_credit_match(line.credit_id, other)
     assert links.get_unmatched_credit(line.credit_id) == replace(line, match=plan)
+    assert links.planned_credits() == [replace(line, match=plan)]  # migration 8 reads these
     links.withdraw_credit_match(line.credit_id, plan)
     assert links.get_unmatched_credit(line.credit_id) == line
     assert links.unmatched_credits() == [line]
+    assert links.planned_credits() == []
     links.withdraw_credit_match(line.credit_id, plan)  # again: nothing to withdraw
     assert links.plan_credit_match(line.credit_id, other).match == other
 

@@ -351,7 +351,8 @@ def test_r17_r23_a_decided_proposal_is_not_opened_again(sandbox, invoice):
 
 
 def action_row(html, action_id):
-    return html.split(f'<tr id="action-{action_id}">', 1)[1].split("</tr>", 1)[0]
+    after_its_tag = html.split(f'<tr id="action-{action_id}"', 1)[1].split(">", 1)[1]
+    return after_its_tag.split("</tr>", 1)[0]
 
 
 def test_r17_r35_the_portal_shows_what_a_proposal_would_apply(sandbox, invoice):
