@@ -6,28 +6,17 @@ hour, nothing booked), so the credit is listed again and can be matched once."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from billing_core.payments.booking import payment_id
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget
-from local.sandbox import Caller, Sandbox
+from local.sandbox import Sandbox
+from tests.functional.test_expiry_migration import migrate
 from tests.functional.test_operator_reads import OPERATOR, PAYER, PAYER_IBAN, invoices_of
 from tests.unit.camt_builder import credit, statement
 
-MIGRATION = "/api/v1/operator/migrations/stuck-credit-plans"
+MIGRATION = "stuck-credit-plans"
 CREDITS = "/api/v1/operator/unmatched-credits"
-
-
-def migrate(sandbox: Sandbox, key: str, body: dict[str, str] | None = None) -> tuple[int, dict]:
-    answer = sandbox.api_raw(
-        "POST",
-        MIGRATION,
-        body=body or {},
-        headers={"Content-Type": "application/json", "Idempotency-Key": key},
-        caller=Caller.operator(),
-    )
-    return answer["statusCode"], json.loads(answer["body"])
 
 
 def listed(sandbox: Sandbox) -> list[str]:
@@ -72,7 +61,7 @@ def test_r34_a_plan_with_nothing_booked_is_withdrawn_once_and_the_credit_listed_
     stuck_plan(sandbox, recent, third, sandbox.clock.now() - timedelta(minutes=10))
     assert listed(sandbox) == []
 
-    status, answer = migrate(sandbox, "stuck-plans-1")
+    status, answer = migrate(sandbox, "stuck-plans-1", MIGRATION)
 
     assert status == 200, answer
     assert (answer["version"], answer["complete"], answer["practices"]) == (8, True, [])
@@ -83,7 +72,7 @@ def test_r34_a_plan_with_nothing_booked_is_withdrawn_once_and_the_credit_listed_
         "plans_too_recent": 1,
     }
     assert listed(sandbox) == [stuck]
-    status, again = migrate(sandbox, "stuck-plans-2")
+    status, again = migrate(sandbox, "stuck-plans-2", MIGRATION)
     assert status == 200 and again["summary"]["plans_withdrawn"] == 0
     assert listed(sandbox) == [stuck]
     path = f"{CREDITS}/{stuck}/match"
@@ -115,7 +104,7 @@ def test_r34_a_plan_with_a_part_booked_is_kept_and_counted(sandbox):
     repository.save_invoice(half.with_applied_payment(payment_id("bank", stored.source_id)))
     sandbox.clock.advance(hours=2)
 
-    status, answer = migrate(sandbox, "stuck-plans-partly")
+    status, answer = migrate(sandbox, "stuck-plans-partly", MIGRATION)
 
     assert status == 200, answer
     assert answer["summary"]["plans_partly_booked"] == 1
