@@ -42,6 +42,16 @@ def email_tags(email: RenderedEmail) -> list[dict[str, str]]:
     return tags
 
 
+def encoded_subject(subject: str) -> str:
+    """A subject with non-ASCII text as whole RFC 2047 encoded-words in UTF-8, folded
+    between them: its spaces travel inside the encoded text. Python's SMTP policy folds
+    such a subject so that a reader (RFC 2047 §6.2 ignores white space between encoded-
+    words) loses a space, sees one doubled, or sees an encoded-word as text (R9, R30)."""
+    from email.header import Header
+
+    return Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
+
+
 def mime_message(
     sender: str, to: str, email: RenderedEmail, attachments: Sequence[Attachment]
 ) -> bytes:
@@ -55,7 +65,10 @@ def mime_message(
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = email.subject
+    if email.subject.isascii():
+        message["Subject"] = email.subject
+    else:  # set as encoded, not folded again (encoded_subject)
+        message.set_raw("Subject", encoded_subject(email.subject))
     # A transactional mail: no List-Unsubscribe; auto-responders should not answer it.
     message["Auto-Submitted"] = "auto-generated"
     if email.reference:
