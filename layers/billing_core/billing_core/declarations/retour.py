@@ -309,7 +309,7 @@ def apply_retour_upload(
         # A file with a line not declared yet stays unmarked: RETOUR_LINE_UNKNOWN tells the
         # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
-    return _write_report(upload, record, run, ctx)
+    return _write_report(upload, record, run, ctx, summary)
 
 
 def _already_applied(run: _Run, declaration_id: str, applied_at: datetime) -> None:
@@ -718,9 +718,14 @@ def _line_report(line: RetourLine, result: tuple[str, str]) -> RetourLineReport:
 
 
 def _write_report(
-    upload: Upload, record: DeclarationRecord, run: _Run, ctx: IngestContext
+    upload: Upload,
+    record: DeclarationRecord,
+    run: _Run,
+    ctx: IngestContext,
+    summary: RetourSummary | None = None,
 ) -> RetourReport:
-    summary = _summary(run)
+    """``summary``: the run's, when the caller has it already (computed once)."""
+    summary = summary or _summary(run)
     findings = [*run.parsed.findings, *run.findings]
     report = RetourReport(
         declaration_id=upload.declaration_id,
