@@ -8,11 +8,15 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import boto3
+
 from billing_core.adapters.dynamo import keys
+from billing_core.declarations.retour import retour_report_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.invoices.invoice import Invoice
-from local.sandbox import Sandbox
+from billing_core.services.provider.declarations import retour_upload_key
+from local.sandbox import REGION, Sandbox, notified_key
 from local.seed import PHYSIO
 from local.vektis_samples import PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
 
@@ -74,3 +78,53 @@ def test_the_first_retour_again_after_two_corrections_changes_nothing(sandbox: S
     item = table.get_item(Key=keys.retour_applied_key(PHYSIO.provider_id, digest))["Item"]
     assert set(item) == {"pk", "sk", "entity", "declaration_id", "applied_at", "expires_at"}
     assert date.fromtimestamp(int(item["expires_at"])).year == 2034
+
+
+def _idempotency_records_expired(sandbox: Sandbox) -> None:
+    """What DynamoDB's TTL does to Powertools' records of the S3 notifications after
+    IDEMPOTENCY_SECONDS (7 days), or what a released record leaves: nothing."""
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    table = dynamodb.Table(sandbox.names.idempotency_table_name)
+    for item in table.scan()["Items"]:
+        table.delete_item(Key={"id": item["id"]})
+
+
+def test_the_first_retours_s3_event_delivered_again_after_a_correction_changes_nothing(
+    sandbox: Sandbox,
+) -> None:
+    """R3, R5 (audit retour4 item 1): S3 delivers a notification at least once.
+    Given the € 96,05 invoice, upload U1 granting 80% (€ 19,21 left) and upload U2, a
+    correction granting 100% (€ 0 left)
+    When S3 delivers U1's own ObjectCreated event again, after its idempotency record went
+    Then U1 is not run again: € 0 stays, no patient e-mail, U1's record and report stand
+    as they were, and the delivery is answered with U1's outcome and counted."""
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
+    sandbox.drain_deliveries()
+    key = retour_upload_key(PHYSIO.provider_id, "u1-retour", "VGZ retour.pm305")
+    answer = sandbox.runtime.s3.put_object(
+        Bucket=sandbox.names.declarations_bucket, Key=key, Body=_retour(80)
+    )
+    version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
+    bucket = sandbox.names.declarations_bucket
+    event = sandbox._s3_event("retour_import", bucket, notified_key(key), version, etag)
+    sandbox.invoke("retour_import", event)
+    sandbox.drain_deliveries()
+    assert _invoice(sandbox).balance_cents == 1921
+    _upload(sandbox, "VGZ retour correctie.pm305", _retour(100))
+    assert _invoice(sandbox).balance_cents == 0
+    mails = len(sandbox.outbox())
+    repository = sandbox.runtime.repository
+    record = repository.get_declaration(PHYSIO.provider_id, "u1-retour")
+    report_key = retour_report_key(PHYSIO.provider_id, "u1-retour")
+    report = sandbox.runtime.s3.get_object(Bucket=sandbox.names.output_bucket, Key=report_key)
+    _idempotency_records_expired(sandbox)
+
+    again = sandbox.invoke("retour_import", event)
+    sandbox.drain_deliveries()
+
+    assert _invoice(sandbox).balance_cents == 0
+    assert len(sandbox.outbox()) == mails
+    assert again["processed"] == [{"declaration_id": "u1-retour", "outcome": "accepted"}]
+    assert repository.get_declaration(PHYSIO.provider_id, "u1-retour") == record
+    after = sandbox.runtime.s3.get_object(Bucket=sandbox.names.output_bucket, Key=report_key)
+    assert after["Body"].read() == report["Body"].read()

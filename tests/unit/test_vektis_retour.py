@@ -18,6 +18,7 @@ from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.claims import Language, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import process_declaration
+from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
@@ -545,12 +546,21 @@ def test_the_same_retour_twice_changes_nothing(ctx, store):
     assert report["summary"]["lines_unchanged"] == 3 and report["summary"]["invoices_created"] == 0
 
 
+def _died_before_its_report(store: FakeStore, upload_id: str) -> None:
+    """The upload's record as a run that died before publish_report leaves it: PROCESSING,
+    no report (a finished one is not run again: DeliveredAgain, R3)."""
+    record = store.get_declaration(PHYSIO.provider_id, upload_id)
+    assert record is not None
+    store.put_declaration(replace(record, status=DeclarationStatus.PROCESSING, report_key=""))
+
+
 def test_a_retried_run_makes_the_same_material_invoice_once(ctx, store):
     # Given a run that created the material invoice and then died before its report
     ingest(ctx, physio_claims())
     data = retour(physio_claims(), {"F3": Granted(0)})
     apply_retour(PHYSIO.provider_id, "R1", data, ctx)
     first = the_invoice(store, "R1")
+    _died_before_its_report(store, "R1")
     # When the same upload is processed again (a Lambda retry)
     report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
     # Then there is still one material invoice, with the same betalingskenmerk, queued again
@@ -833,3 +843,62 @@ def test_a_retour_line_cut_in_its_granted_amount_is_refused_for_that_cause_once(
     parsed = parse_retour(to_bytes(records), today=TODAY, provider_agbs={PHYSIO.agb_code})
     assert parsed.file_rejected
     assert [(f.code, f.line) for f in parsed.findings] == [("VEKTIS_RECORD_DATA_MISSING", 4)]
+
+
+def test_a_lowercase_granted_sign_is_read_with_a_warning_and_another_sign_refuses_its_line_only(
+    ctx, store
+):
+    """R2, R40, vektis.md "Files as practices really send them" (audit retour4 item 2):
+    a lowercase d/c refused the whole retour file (VEKTIS_VALUE_INVALID, file level)."""
+    # Given the intake and a unit on the patient's invoice, and VGZ's retour granting
+    # € 46,60 and € 10,08, the splint € 0
+    ingest(ctx, physio_claims())
+    before = the_invoice(store)
+    granted = {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    # with the intake's granted D/C (328) as "d" and the splint's as "X"
+    records[2] = records[2][:327] + "d" + records[2][328:]
+    records[4] = records[4][:327] + "X" + records[4][328:]
+    # When it is applied
+    report = retour_report(PHYSIO.provider_id, "R1", to_bytes(records), ctx)
+    # Then the lowercase sign is read as D, with a warning naming the line
+    found = [(f["code"], f["line"], f["severity"]) for f in report["findings"]]
+    assert found == [
+        ("RETOUR_GRANTED_SIGN_LOWERCASE", 3, "warning"),
+        ("RETOUR_GRANTED_SIGN_INVALID", 5, "claim_rejected"),
+    ]
+    after = store.invoice(before.invoice_id)
+    assert [line.reimbursed_cents for line in after.lines] == [4660, 1008]
+    # And the other sign leaves only its own line out, counted with the lines without a
+    # granted amount (nothing invoiced to the patient on a guess)
+    assert report["summary"]["lines"] == 3 and report["summary"]["lines_granted_blank"] == 1
+    assert report["summary"]["invoices_created"] == 0
+    assert report["outcome"] == "partially_accepted"
+    messages = {f["code"]: (f["message"], f["message_en"]) for f in report["findings"]}
+    assert "kleine letter" in messages["RETOUR_GRANTED_SIGN_LOWERCASE"][0]
+    assert "'X' instead of D or C" in messages["RETOUR_GRANTED_SIGN_INVALID"][1]
+
+
+def test_an_unknown_or_lowercase_retourcode_is_applied_with_a_warning_naming_line_and_code(
+    ctx, store
+):
+    """R5 (audit retour4 item 3): a code not in the code list was applied silently."""
+    # Given VGZ's retour with a known code on the intake, 9999 on the unit and 061a
+    # (lowercase) on the splint
+    ingest(ctx, physio_claims())
+    granted = {
+        "F1": Granted(4660, ("0611",)),
+        "F2": Granted(1008, ("9999",)),
+        "F3": Granted(0, ("061a",)),
+    }
+    # When it is applied
+    report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims(), granted), ctx)
+    # Then each unknown code is a warning on its line, the lines applied as today
+    unknown = [f for f in report["findings"] if f["code"] == "RETOUR_CODE_UNKNOWN"]
+    assert [(f["line"], f["severity"], f["claim_ref"]) for f in unknown] == [
+        (4, "warning", "F2"),
+        (5, "warning", "F3"),
+    ]
+    assert "retourcode 9999" in unknown[0]["message"] and "code 9999" in unknown[0]["message_en"]
+    assert "retourcode 061a" in unknown[1]["message"] and "code 061a" in unknown[1]["message_en"]
+    assert report["outcome"] == "accepted" and report["summary"]["lines_applied"] == 2

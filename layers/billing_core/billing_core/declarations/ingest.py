@@ -26,6 +26,7 @@ from billing_core.declarations.invoicing import InvoiceDraft, InvoicingPlan, pla
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
+    DeliveredAgain,
     OtherVersionIgnored,
     UploadReport,
     counted_by_code,
@@ -39,7 +40,6 @@ from billing_core.declarations.upload import (
     Upload,
     UploadKeys,
     has_reference_block,
-    ignore_other_version,
     issue_invoices,
     parse_for,
     publish_report,
@@ -108,7 +108,7 @@ class ProcessingReport(UploadReport[IngestSummary | FileRejectedSummary]):
 
 def process_declaration(
     upload: Upload, data: bytes, ctx: IngestContext
-) -> ProcessingReport | OtherVersionIgnored:
+) -> ProcessingReport | OtherVersionIgnored | DeliveredAgain:
     """Process one uploaded file; returns the processing report (also stored in S3)."""
     # One pause for the whole upload, ended once _process has returned and its claims,
     # invoices and lines are freed: the collector then has no survivors to walk (a walk of
@@ -119,10 +119,10 @@ def process_declaration(
 
 def _process(
     upload: Upload, data: bytes, ctx: IngestContext
-) -> ProcessingReport | OtherVersionIgnored:
+) -> ProcessingReport | OtherVersionIgnored | DeliveredAgain:
     record = start_record(upload, ctx)
-    if record is None:
-        return ignore_other_version(upload, ctx)
+    if not isinstance(record, DeclarationRecord):  # another version (no finished_stands)
+        return record
     provider = ctx.store.get_provider(upload.provider_id)
     if provider is None:
         finding = Finding(

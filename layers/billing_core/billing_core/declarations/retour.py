@@ -53,6 +53,7 @@ from billing_core.declarations.credit_shares import credits_rerated, without_nee
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
+    DeliveredAgain,
     OtherVersionIgnored,
     UploadReport,
     counted_by_code,
@@ -67,7 +68,6 @@ from billing_core.declarations.upload import (
     IngestContext,
     Upload,
     UploadKeys,
-    ignore_other_version,
     issue_invoices,
     parse_for,
     publish_report,
@@ -268,7 +268,7 @@ def apply_retour(
     *,
     file_name: str = "",
     version: str = "",
-) -> RetourReport | OtherVersionIgnored:
+) -> RetourReport | OtherVersionIgnored | DeliveredAgain:
     """Apply one uploaded retour file; returns its report (also stored in S3)."""
     upload = Upload(provider_id, declaration_id, file_name or "retour", "", version)
     return apply_retour_upload(upload, data, ctx)
@@ -276,12 +276,13 @@ def apply_retour(
 
 def apply_retour_upload(
     upload: Upload, data: bytes, ctx: IngestContext
-) -> RetourReport | OtherVersionIgnored:
+) -> RetourReport | OtherVersionIgnored | DeliveredAgain:
     """Only the first object ``version`` of an upload is applied, as for a declaration
-    (issue 13 item 1)."""
-    record = start_record(upload, ctx)
-    if record is None:
-        return ignore_other_version(upload, ctx)
+    (issue 13 item 1), and only once: its notification delivered again after its report
+    was published is answered with that report's outcome (R3, ``DeliveredAgain``)."""
+    record = start_record(upload, ctx, finished_stands=True)
+    if not isinstance(record, DeclarationRecord):
+        return record
     provider_id = upload.provider_id
     provider = ctx.store.get_provider(provider_id)
     if provider is None:
@@ -308,7 +309,7 @@ def apply_retour_upload(
         # A file with a line not declared yet stays unmarked: RETOUR_LINE_UNKNOWN tells the
         # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
-    return _write_report(upload, record, run, ctx)
+    return _write_report(upload, record, run, ctx, summary)
 
 
 def _already_applied(run: _Run, declaration_id: str, applied_at: datetime) -> None:
@@ -717,9 +718,14 @@ def _line_report(line: RetourLine, result: tuple[str, str]) -> RetourLineReport:
 
 
 def _write_report(
-    upload: Upload, record: DeclarationRecord, run: _Run, ctx: IngestContext
+    upload: Upload,
+    record: DeclarationRecord,
+    run: _Run,
+    ctx: IngestContext,
+    summary: RetourSummary | None = None,
 ) -> RetourReport:
-    summary = _summary(run)
+    """``summary``: the run's, when the caller has it already (computed once)."""
+    summary = summary or _summary(run)
     findings = [*run.parsed.findings, *run.findings]
     report = RetourReport(
         declaration_id=upload.declaration_id,

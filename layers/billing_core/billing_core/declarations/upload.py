@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.declarations.reports import OtherVersionIgnored
+from billing_core.declarations.reports import DeliveredAgain, OtherVersionIgnored
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared import reference
 
@@ -113,11 +113,20 @@ def parse_for(
     )
 
 
-def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord | None:
-    """The upload's record, PROCESSING from now on (a retried upload finds its own); None
-    when another object version started it first (issue 13 item 1: one upload URL, one
-    file)."""
+def start_record(
+    upload: Upload, ctx: IngestContext, *, finished_stands: bool = False
+) -> DeclarationRecord | OtherVersionIgnored | DeliveredAgain:
+    """The upload's record, PROCESSING from now on (a retried upload finds its own);
+    ``ignore_other_version`` when another object version started it first (issue 13 item
+    1: one upload URL, one file). With ``finished_stands``, ``DeliveredAgain`` when this
+    version's report is published already (R3: the notification delivered again after
+    its idempotency record went): a retour file, whose amounts are targets a later file
+    may have corrected since. A declaration runs again and changes nothing (its claim
+    markers), which also repairs a marker a run left unwritten. Any caller returns what
+    is not a record as its answer."""
     record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
+    if finished_stands and record is not None and _finished(record, upload):
+        return DeliveredAgain(upload.declaration_id, upload.provider_id, record.outcome)
     if record is None:
         record = DeclarationRecord(
             provider_id=upload.provider_id,
@@ -133,7 +142,16 @@ def start_record(upload: Upload, ctx: IngestContext) -> DeclarationRecord | None
         object_version=upload.version,
         **object_key,
     )
-    return record if ctx.store.start_declaration_version(record) else None
+    return (
+        record if ctx.store.start_declaration_version(record) else ignore_other_version(upload, ctx)
+    )
+
+
+def _finished(record: DeclarationRecord, upload: Upload) -> bool:
+    """Whether this object version ran to its end: the report is the last thing written
+    (publish_report), so a run that died before it is still PROCESSING and runs again."""
+    finished = record.status in (DeclarationStatus.PROCESSED, DeclarationStatus.REJECTED)
+    return finished and bool(record.report_key) and record.object_version == upload.version
 
 
 def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgnored:

@@ -441,6 +441,21 @@ _DUTCH: Sections = {
         # issue 15: Vektis files as practices really send them, retour files as insurers do.
         "VEKTIS_RETOUR_GRANTED_TOTAL": "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is {declared_nl}, maar de toegekende bedragen van de prestatierecords zijn samen {counted_nl}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een volledig bestand.",
         "RETOUR_GRANTED_BLANK": "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de zorgverzekeraar wat er is toegekend.",
+        "RETOUR_GRANTED_SIGN_LOWERCASE": (
+            "Regel {line}: de zorgverzekeraar schreef het debet/credit-teken van het toegekend"
+            " bedrag van {claim_ref} als kleine letter ({value}). Het is gelezen als"
+            " hoofdletter en verwerkt."
+        ),
+        "RETOUR_GRANTED_SIGN_INVALID": (
+            "Regel {line}: het debet/credit-teken van het toegekend bedrag van {claim_ref} is"
+            " '{value}' in plaats van D of C (retourcode {codes}). Voor deze regel is niets"
+            " veranderd; vraag de zorgverzekeraar wat er is toegekend."
+        ),
+        "RETOUR_CODE_UNKNOWN": (
+            "Regel {line}: retourcode {code} staat niet in de lijst van retourcodes (let op"
+            " kleine letters). De regel is verwerkt zoals de zorgverzekeraar hem stuurde;"
+            " vraag de zorgverzekeraar wat de code betekent."
+        ),
         "RETOUR_LINE_REPEATED": "Regel {line}: regelreferentie {claim_ref} staat meer dan eens in dit retourbestand (regels {lines}). Geen van die regels is verwerkt; vraag de zorgverzekeraar welk toegekend bedrag geldt.",
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de open actie voor wat u kunt aanleveren.",
         "VEKTIS_FOREIGN_ENCODING": "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan.",
@@ -1254,6 +1269,20 @@ _ENGLISH: Sections = {
         # issue 15
         "VEKTIS_RETOUR_GRANTED_TOTAL": "The total granted amount in the trailer record (line {line}, {field}) is {declared_en}, but the granted amounts of the treatment records add up to {counted_en}. The retour file was not processed; ask the insurer for a complete file.",
         "RETOUR_GRANTED_BLANK": "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code {codes}). Nothing was changed for this line; ask the insurer what was granted.",
+        "RETOUR_GRANTED_SIGN_LOWERCASE": (
+            "Line {line}: the insurer wrote the debit/credit sign of the granted amount of"
+            " {claim_ref} in lowercase ({value}). It was read as uppercase and processed."
+        ),
+        "RETOUR_GRANTED_SIGN_INVALID": (
+            "Line {line}: the debit/credit sign of the granted amount of {claim_ref} is"
+            " '{value}' instead of D or C (retour code {codes}). Nothing was changed for this"
+            " line; ask the insurer what was granted."
+        ),
+        "RETOUR_CODE_UNKNOWN": (
+            "Line {line}: retour code {code} is not in the list of retour codes (mind"
+            " lowercase letters). The line was processed as the insurer sent it; ask the"
+            " insurer what the code means."
+        ),
         "RETOUR_LINE_REPEATED": "Line {line}: line reference {claim_ref} occurs more than once in this retour file (lines {lines}). None of those lines was processed; ask the insurer which granted amount holds.",
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03) with a parent or guardian; the invoice will be addressed to the patient. See the open action for what you can send.",
         "VEKTIS_FOREIGN_ENCODING": "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths and one byte per character (ASCII or ISO-8859-1). Upload the export of your practice software as it is, without saving it in another program.",

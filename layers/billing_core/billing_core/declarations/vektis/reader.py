@@ -541,7 +541,10 @@ class _Structure:
 
     def _granted_total(self, lines: list[str]) -> int | None:
         """The signed sum of a retour's granted amounts; a blank one (not said) counts 0
-        here and is a finding of its line (parser.py). None when one is unreadable."""
+        here and is a finding of its line (parser.py). None when one is unreadable. A
+        lowercase d/c is read as D/C, and any other sign leaves the total unknown: both are
+        a finding of their line (retour_parser.py), never the whole file's (vektis.md,
+        "Files as practices really send them")."""
         granted_of = self.standard.records[RecordType.TREATMENT].getter(
             ("granted_amount", "granted_dc")
         )
@@ -555,10 +558,9 @@ class _Structure:
             if not amount.isdecimal():
                 self._numeric_problem(number, "04", "granted_amount")
                 return None
-            if dc not in ("D", "C"):
-                self._invalid(number, self.layouts["04"], "granted_dc", dc, "D, C")
+            if dc not in ("D", "C", "d", "c"):
                 return None
-            total += -int(amount) if dc == "C" else int(amount)
+            total += -int(amount) if dc in ("C", "c") else int(amount)
         return total
 
     def _numeric_fields(self, line: int, text: str, layout: RecordLayout) -> bool:

@@ -22,6 +22,8 @@ _GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
 _PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as mapping.py says
 LEVEL_OF_RECORD = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
 GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
+GRANTED_SIGN_INVALID = "RETOUR_GRANTED_SIGN_INVALID"
+_GRANTED_LEFT_OUT = (GRANTED_BLANK, GRANTED_SIGN_INVALID)  # no granted amount to apply
 LINE_REPEATED = "RETOUR_LINE_REPEATED"
 
 
@@ -82,9 +84,10 @@ class RetourParse:
 
     @property
     def lines_granted_blank(self) -> int:
-        """The 04 records left out of ``lines`` for a blank granted amount: a line of the
-        file all the same, which the report counts (R1)."""
-        return sum(1 for finding in self.findings if finding.code == GRANTED_BLANK)
+        """The 04 records left out of ``lines`` for a blank granted amount, or one whose
+        D/C sign is neither D nor C (no amount to apply either way): a line of the file
+        all the same, which the report counts (R1)."""
+        return sum(1 for finding in self.findings if finding.code in _GRANTED_LEFT_OUT)
 
     @property
     def lines_repeated(self) -> int:
@@ -117,8 +120,31 @@ def parse_retour(
     for line, text in enumerate(file.records, file.first_line):
         reader.read(line, text)
     lines, repeated = _without_repeated_references(reader.lines)
-    findings = [*file.warnings, *reader.findings, *repeated]
+    findings = [*file.warnings, *reader.findings, *repeated, *_unknown_codes(reader.remarks)]
     return RetourParse(file.format, lines, findings, reader.remarks)
+
+
+def _unknown_codes(remarks: list[RetourRemark]) -> list[Finding]:
+    """A retourcode the code list does not have (a lowercase one neither: the list's are
+    digits and capitals): applied as the insurer sent it, with a warning naming its line
+    and the code (R5), so the practice asks what it means."""
+    if not remarks:
+        return []
+    # Here, not at import: the code list costs the retour import's cold start (#18 (d)).
+    from billing_core.texts import retour_codes
+
+    return [
+        Finding(
+            "RETOUR_CODE_UNKNOWN",
+            Severity.WARNING,
+            remark.line,
+            None,
+            remark.claim_ref,
+            {"code": remark.code},
+        )
+        for remark in remarks
+        if retour_codes.meaning(remark.code) is None
+    ]
 
 
 def _without_repeated_references(
@@ -195,5 +221,26 @@ class _RetourReader:
             blank = Finding(GRANTED_BLANK, Severity.CLAIM, line, None, reference, params)
             self.findings.append(blank)
             return
+        if dc not in ("D", "C"):
+            dc = self._sign_repaired(line, reference, dc, codes)
+            if not dc:
+                return
         signed = -int(amount) if dc == "C" else int(amount)
         self.lines.append(RetourLine(line, reference, signed, codes, self.claims.get(reference)))
+
+    def _sign_repaired(self, line: int, reference: str, dc: str, codes: tuple[str, ...]) -> str:
+        """A granted amount's D/C that is not D or C (R2, vektis.md "Files as practices
+        really send them": the cause named on its line, never the whole file refused). A
+        lowercase d/c says what it means: read as D/C, with a warning (nothing lost). Any
+        other sign is a finding of its own and the line changes nothing: "" then."""
+        params = {
+            "claim_ref": reference,
+            "value": dc.strip() or "-",
+            "codes": ", ".join(codes) or "-",
+        }
+        if dc in ("d", "c"):
+            code, severity, sign = "RETOUR_GRANTED_SIGN_LOWERCASE", Severity.WARNING, dc.upper()
+        else:
+            code, severity, sign = GRANTED_SIGN_INVALID, Severity.CLAIM, ""
+        self.findings.append(Finding(code, severity, line, None, reference, params))
+        return sign
