@@ -397,3 +397,61 @@ def test_r7_the_worst_realistic_invoice_is_one_sheet(language):
         make_invoice(patient=worst_addressee(language)), make_provider(name=PRACTICE_NAMES[60])
     )
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+# --- four invoices, the arrangement's fee, no arrangement offered (letters10) ---------------
+
+
+def worst_letter_with(
+    kind: str, language: str, count: int, *, fee: bool = False, can_arrange: bool = True
+) -> bytes:
+    """``worst_letter``'s letter, the first invoice with a cancelled arrangement's fee of
+    € 10,00 still owed (R15: its own line in the reminder, its own column in the notice),
+    or with the practice named instead of the checker's arrangement (R15)."""
+    from billing_core.correspondence.pdf import render_dunning_letter_pdf
+
+    captured: dict = {}
+    original = render_dunning_letter_pdf
+
+    def capture(kind, context, language, **more):
+        captured.update(context=dict(context), more=more)
+        return b""
+
+    import billing_core.correspondence.pdf as pdf_module
+
+    pdf_module.render_dunning_letter_pdf = capture
+    try:
+        worst_letter(kind, language, count)
+    finally:
+        pdf_module.render_dunning_letter_pdf = original
+    context = captured["context"]
+    if fee:
+        context["invoices"] = [
+            dict(row, fee_cents=1_000 if number == 0 else 0)
+            for number, row in enumerate(context["invoices"])
+        ]
+        context["fee_cents"] = 1_000
+        context["total_cents"] += 1_000
+    context["can_arrange"] = can_arrange
+    return original(kind, context, language, **captured["more"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["second_notice", "dunning_reminder"])
+@pytest.mark.parametrize(
+    ("fee", "can_arrange"), [(False, True), (True, True), (False, False), (True, False)]
+)
+def test_r19_a_letter_about_four_invoices_is_one_sheet_with_a_fee_or_without_an_offer(
+    language, kind, fee, can_arrange
+):
+    # Given a practice whose name has 60 characters, a patient with a long name in a long
+    # street and town, and a second notice or a reminder about four invoices; the first
+    # invoice with a cancelled arrangement's fee still owed (R15), or the practice named
+    # instead of the checker's arrangement (can_arrange=False, R15)
+    # When the letter is printed in Dutch, English, Polish or Arabic
+    pdf = worst_letter_with(kind, language, 4, fee=fee, can_arrange=can_arrange)
+    # Then it is one sheet, the type as it was: the Polish notice about four invoices ended
+    # at 280.0 mm, with the fee's column 289.0 mm (its heading "Numer referencyjny
+    # płatności" on three lines), past the page's end at 272 mm (R7, R19, R36; letters10)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
