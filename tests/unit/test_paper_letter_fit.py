@@ -455,3 +455,53 @@ def test_r19_a_letter_about_four_invoices_is_one_sheet_with_a_fee_or_without_an_
     # płatności" on three lines), past the page's end at 272 mm (R7, R19, R36; letters10)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
+
+# --- the QR code of a letter on two pages (R36, R7) --------------------------------------------
+
+
+def test_r36_a_confirmation_on_two_pages_keeps_its_qr_code_beside_the_window_on_page_one(
+    monkeypatch,
+):
+    # Given a confirmation on paper whose text runs on to a second page: one paragraph
+    # for each of 40 invoices
+    from billing_core.correspondence.messages import RenderedEmail
+
+    paragraphs = [
+        f"Nota 1000 0000 0000 {n:02d}: € 123,45 ontvangen op 1 december." for n in range(40)
+    ]
+    email = RenderedEmail(
+        kind="payment_received",
+        subject="Betaling ontvangen",
+        text="\n\n".join(["Beste W.J.C.M. van den Brzęczyszczykiewicz,", *paragraphs]),
+        html="",
+        language="nl",
+        reference="1000000000000001",
+    )
+    placed: list[tuple[int, float, float]] = []
+    original = FPDF.image
+
+    def image(pdf: FPDF, *args, **kwargs):
+        placed.append((pdf.page, kwargs["x"], kwargs["y"]))
+        return original(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "image", image)
+    # When it is printed
+    pdf = render_message_pdf(
+        email,
+        provider=make_provider(name=PRACTICE_NAMES[60]),
+        addressee=worst_addressee("nl"),
+        dated=NOW.date(),
+        public_base_url=PUBLIC,
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    # Then the QR code stands on page 1 with the kenmerk, right of the envelope's window
+    # (22 to 107 mm), under the one fact (50 to 55 mm), its caption (1 + 4 mm under it)
+    # ending above the body at 100 mm: it stood under the text on the last page, away
+    # from the kenmerk it opens (letters10); page 2 holds no image
+    ((page, x, y),) = placed
+    assert page == 1 and x >= 22.0 + WINDOW_WIDTH, placed
+    assert y >= 55.0 and y + 28.0 + 1 + 4 <= 100.0, placed
+    assert [len(sheet.images) for sheet in reader.pages] == [1, 0]
+    caption = texts_for("nl", ("common", "pdf.invoice"))("qr_caption")
+    assert caption in reader.pages[0].extract_text()

@@ -1160,9 +1160,11 @@ def _checker_code(pdf: _Document, link: str, caption: str) -> None:
     scans it rather than types the e-mail's link. When the page has no room left for it,
     on the first page right of the window, under the one fact there (the kenmerk), rather
     than on a sheet of its own (audit letters8: a twelve-term arrangement's confirmation
-    was posted on two sheets, the second holding the code alone)."""
+    was posted on two sheets, the second holding the code alone). A letter whose text ran
+    on to a second page has it there too, on the first page with the kenmerk, not under
+    the text on the last (letters10)."""
     left = pdf.w - _RIGHT - _QR_SIZE
-    if pdf.will_page_break(_QR_SIZE + 8):
+    if pdf.page > 1 or pdf.will_page_break(_QR_SIZE + 8):
         last, pdf.page = pdf.page, 1
         _qr_code(pdf, link, x=left, y=_QR_BESIDE_WINDOW)
         pdf.set_xy(left - 5, _QR_BESIDE_WINDOW + _QR_SIZE + 1)
