@@ -539,13 +539,13 @@ def test_interest_open_on_no_principal_is_not_said_to_run_on(language):
 LONG_PRACTICE = "Mondzorgcentrum Nieuwerkerk aan den IJssel en Omstreken B.V."  # 60 characters
 
 
-@pytest.mark.parametrize(("kind", "count"), [(SECOND_NOTICE, 4), (REMINDER, 6)])
+@pytest.mark.parametrize(("kind", "count"), [(SECOND_NOTICE, 6), (REMINDER, 9)])
 def test_a_letter_on_two_pages_never_carries_its_closing_alone_to_the_second(kind, count):
     """R7, R19, R36 (audit letters8): Given a Polish letter from a practice whose name has 60
-    characters to an addressee with a long name and street (a second notice about four
-    invoices, a reminder about six: since letters9 a notice about one and a reminder about
-    four fit on one page, test_paper_letter_fit), so that it runs to a second page, when
-    it is printed,
+    characters to an addressee with a long name and street (a second notice about six
+    invoices, a reminder about nine: since letters10 a notice and a reminder about four
+    fit on one page, test_paper_letter_fit), so that it runs to a second page, when it is
+    printed,
     then the second page holds the last paragraph with the closing and the signature, not
     the closing and signature alone under the line saying what the page belongs to."""
     provider = make_provider(name=LONG_PRACTICE)

@@ -397,3 +397,111 @@ def test_r7_the_worst_realistic_invoice_is_one_sheet(language):
         make_invoice(patient=worst_addressee(language)), make_provider(name=PRACTICE_NAMES[60])
     )
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+# --- four invoices, the arrangement's fee, no arrangement offered (letters10) ---------------
+
+
+def worst_letter_with(
+    kind: str, language: str, count: int, *, fee: bool = False, can_arrange: bool = True
+) -> bytes:
+    """``worst_letter``'s letter, the first invoice with a cancelled arrangement's fee of
+    € 10,00 still owed (R15: its own line in the reminder, its own column in the notice),
+    or with the practice named instead of the checker's arrangement (R15)."""
+    from billing_core.correspondence.pdf import render_dunning_letter_pdf
+
+    captured: dict = {}
+    original = render_dunning_letter_pdf
+
+    def capture(kind, context, language, **more):
+        captured.update(context=dict(context), more=more)
+        return b""
+
+    import billing_core.correspondence.pdf as pdf_module
+
+    pdf_module.render_dunning_letter_pdf = capture
+    try:
+        worst_letter(kind, language, count)
+    finally:
+        pdf_module.render_dunning_letter_pdf = original
+    context = captured["context"]
+    if fee:
+        context["invoices"] = [
+            dict(row, fee_cents=1_000 if number == 0 else 0)
+            for number, row in enumerate(context["invoices"])
+        ]
+        context["fee_cents"] = 1_000
+        context["total_cents"] += 1_000
+    context["can_arrange"] = can_arrange
+    return original(kind, context, language, **captured["more"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["second_notice", "dunning_reminder"])
+@pytest.mark.parametrize(
+    ("fee", "can_arrange"), [(False, True), (True, True), (False, False), (True, False)]
+)
+def test_r19_a_letter_about_four_invoices_is_one_sheet_with_a_fee_or_without_an_offer(
+    language, kind, fee, can_arrange
+):
+    # Given a practice whose name has 60 characters, a patient with a long name in a long
+    # street and town, and a second notice or a reminder about four invoices; the first
+    # invoice with a cancelled arrangement's fee still owed (R15), or the practice named
+    # instead of the checker's arrangement (can_arrange=False, R15)
+    # When the letter is printed in Dutch, English, Polish or Arabic
+    pdf = worst_letter_with(kind, language, 4, fee=fee, can_arrange=can_arrange)
+    # Then it is one sheet, the type as it was: the Polish notice about four invoices ended
+    # at 280.0 mm, with the fee's column 289.0 mm (its heading "Numer referencyjny
+    # płatności" on three lines), past the page's end at 272 mm (R7, R19, R36; letters10)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+# --- the QR code of a letter on two pages (R36, R7) --------------------------------------------
+
+
+def test_r36_a_confirmation_on_two_pages_keeps_its_qr_code_beside_the_window_on_page_one(
+    monkeypatch,
+):
+    # Given a confirmation on paper whose text runs on to a second page: one paragraph
+    # for each of 40 invoices
+    from billing_core.correspondence.messages import RenderedEmail
+
+    paragraphs = [
+        f"Nota 1000 0000 0000 {n:02d}: € 123,45 ontvangen op 1 december." for n in range(40)
+    ]
+    email = RenderedEmail(
+        kind="payment_received",
+        subject="Betaling ontvangen",
+        text="\n\n".join(["Beste W.J.C.M. van den Brzęczyszczykiewicz,", *paragraphs]),
+        html="",
+        language="nl",
+        reference="1000000000000001",
+    )
+    placed: list[tuple[int, float, float]] = []
+    original = FPDF.image
+
+    def image(pdf: FPDF, *args, **kwargs):
+        placed.append((pdf.page, kwargs["x"], kwargs["y"]))
+        return original(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "image", image)
+    # When it is printed
+    pdf = render_message_pdf(
+        email,
+        provider=make_provider(name=PRACTICE_NAMES[60]),
+        addressee=worst_addressee("nl"),
+        dated=NOW.date(),
+        public_base_url=PUBLIC,
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    # Then the QR code stands on page 1 with the kenmerk, right of the envelope's window
+    # (22 to 107 mm), under the one fact (50 to 55 mm), its caption (1 + 4 mm under it)
+    # ending above the body at 100 mm: it stood under the text on the last page, away
+    # from the kenmerk it opens (letters10); page 2 holds no image
+    ((page, x, y),) = placed
+    assert page == 1 and x >= 22.0 + WINDOW_WIDTH, placed
+    assert y >= 55.0 and y + 28.0 + 1 + 4 <= 100.0, placed
+    assert [len(sheet.images) for sheet in reader.pages] == [1, 0]
+    caption = texts_for("nl", ("common", "pdf.invoice"))("qr_caption")
+    assert caption in reader.pages[0].extract_text()

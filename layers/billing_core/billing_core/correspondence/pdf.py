@@ -103,9 +103,17 @@ _HEADINGS = (
 )
 _ALIGNMENT = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
 _PAYMENT_BLOCK_HEIGHT = 48.0  # moved to a new page whole rather than split
-_LEADING = 4.2  # mm: a line of a letter's paragraph, in 9.5 pt (1.25 times its size)
-_AFTER_PARAGRAPH = 1.2  # mm under a letter's paragraph
-_AMOUNTS_PADDING = 0.6  # mm above and below the text in a letter's table of amounts
+# A letter's spacing, the type as it was: four invoices in the worst realistic case (a
+# practice name of 60 characters, a long street and patient name) took a Polish second
+# notice to 280.0 mm, 289.0 mm with an arrangement's fee, past the page's end at 272 mm
+# (letters10; R19, R36).
+_LEADING = 4.1  # mm: a line of a letter's paragraph, in 9.5 pt (1.22 times its size)
+_AFTER_PARAGRAPH = 0.9  # mm under a letter's paragraph
+_AMOUNTS_PADDING = 0.5  # mm above and below the text in a letter's table of amounts
+_AMOUNTS_LINE = 4.2  # mm: a line of text in a letter's table of amounts, in 9 pt
+_AFTER_AMOUNTS = 1.5  # mm under a letter's table of amounts
+_LETTER_TITLE_HEIGHT = 7.0  # mm: a letter's title, in 16 pt bold (5.6 mm)
+_HOW_HEADING_HEIGHT = 6.0  # mm: a letter's "how to pay" heading, in 11 pt bold (3.9 mm)
 
 
 def render_invoice_pdf(
@@ -239,10 +247,16 @@ class _Document(FPDF):
         return list(reversed(cells) if self.right_to_left else cells)
 
     def ruled_table(
-        self, widths: Sequence[float], alignments: Sequence[str], padding: float, **more: Any
+        self,
+        widths: Sequence[float],
+        alignments: Sequence[str],
+        padding: float,
+        line_height: float = 4.5,
+        **more: Any,
     ) -> AbstractContextManager[Table]:
         """A table as the letters draw one: ruled between rows, bold headings on a shade,
-        the columns and their alignments in reading order; ``padding`` above and below."""
+        the columns and their alignments in reading order; ``padding`` above and below
+        each line of ``line_height`` mm."""
         return self.table(
             col_widths=self.in_reading_order(widths),
             width=sum(widths),
@@ -251,7 +265,7 @@ class _Document(FPDF):
             borders_layout="HORIZONTAL_LINES",
             headings_style=FontFace(emphasis="BOLD", fill_color=_SHADE),
             cell_fill_mode="NONE",
-            line_height=4.5,
+            line_height=line_height,
             padding=(padding, _CELL_PADDING),
             **more,
         )
@@ -812,7 +826,9 @@ def render_dunning_letter_pdf(
     _facts_block(pdf, _letter_facts(kind, context, t))
     pdf.set_xy(_LEFT, _BODY_TOP)
     _style(pdf, 16, "B", color=_INK)
-    pdf.cell(0, 8, t("title"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, _LETTER_TITLE_HEIGHT, t("title"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT"
+    )
     _paragraph(pdf, t("greeting", name=context["addressee_name"]))
     body(pdf, context, t)
     _letter_payment(pdf, context, t)
@@ -979,39 +995,77 @@ def _amounts_table(
     _style(pdf, 9, color=_INK)
     pdf.set_draw_color(*_MUTED)
     widths, alignments = zip(*columns, strict=True)
-    widths = _widths_to_fit(pdf, widths, [headings, total], rows)
-    with pdf.ruled_table(widths, alignments, padding=_AMOUNTS_PADDING) as table:
+    widths = _widths_to_fit(pdf, widths, headings, [*rows, total])
+    with pdf.ruled_table(
+        widths, alignments, padding=_AMOUNTS_PADDING, line_height=_AMOUNTS_LINE
+    ) as table:
         table.row(pdf.in_reading_order(headings))
         for row in rows:
             table.row(pdf.in_reading_order(row))
         table.row(pdf.in_reading_order(total), style=FontFace(emphasis="BOLD"))
-    pdf.ln(3)
+    pdf.ln(_AFTER_AMOUNTS)
 
 
 def _widths_to_fit(
-    pdf: _Document, widths: Sequence[float], bold: list[list[str]], rows: list[list[str]]
+    pdf: _Document, widths: Sequence[float], headings: list[str], rows: list[list[str]]
 ) -> tuple[float, ...]:
-    """The columns' ``widths`` moved so that every heading, amount and total stands on one
-    line when the table's width allows it: each column as wide as its widest cell, the
-    room left shared as ``widths`` share the table. A heading wrapped in a column narrower
-    than it needed made the row two lines high while the others had room to spare, and
-    took the Polish second notice to a second page for its closing alone (LANG3-2). When
-    the cells do not fit on one line (a fee column's long heading in Polish), the given
-    widths, in which the headings wrap by word."""
+    """The columns' ``widths`` moved so that every amount and total stands on one line and
+    the headings on as few lines as the table's width allows: each column as wide as its
+    widest cell, or its heading on that many lines, the room left shared as ``widths``
+    share the table. A heading wrapped in a column narrower than it needed made the row
+    two lines high while the others had room to spare, and took the Polish second notice
+    to a second page for its closing alone (LANG3-2); with the fee's column the Polish
+    "Numer referencyjny płatności" took three lines while "Koszt planu ratalnego" had
+    room for a word more (letters10). When even that does not fit, the given widths, in
+    which the headings wrap by word. ``rows``' last is the total, in bold."""
     room = 2 * _CELL_PADDING + 0.5  # the cell's padding either side, and its rule's width
-    needed = [0.0] * len(widths)
-    for style, lines in (("B", bold), ("", rows)):
-        _style(pdf, 9, style)
-        for line in lines:
-            for column, text in enumerate(line):
-                needed[column] = max(needed[column], pdf.get_string_width(text) + room)
+    cells = [0.0] * len(widths)
+    for number, line in enumerate(rows):
+        _style(pdf, 9, "B" if number == len(rows) - 1 else "")
+        for column, text in enumerate(line):
+            cells[column] = max(cells[column], pdf.get_string_width(text) + room)
+    _style(pdf, 9, "B")
+    for lines in range(1, 4):
+        needed = [
+            max(cell, _widest_line(pdf, heading, lines) + room)
+            for cell, heading in zip(cells, headings, strict=True)
+        ]
+        spare = sum(widths) - sum(needed)
+        if spare >= 0:
+            break
     _style(pdf, 9)
-    spare = sum(widths) - sum(needed)
     if spare < 0:
         return tuple(widths)
     return tuple(
         width + spare * given / sum(widths) for width, given in zip(needed, widths, strict=True)
     )
+
+
+def _widest_line(pdf: FPDF, text: str, lines: int) -> float:
+    """The width of the widest line of ``text`` broken between its words into at most
+    ``lines`` lines as narrow as they can be, in the type set."""
+    words = text.split()
+    longest = max((pdf.get_string_width(word) for word in words), default=0.0)
+    spans = sorted(
+        {
+            pdf.get_string_width(" ".join(words[first:last]))
+            for first in range(len(words))
+            for last in range(first + 1, len(words) + 1)
+        }
+    )
+    for width in (
+        span for span in spans if span >= longest
+    ):  # the narrowest width in which the words wrap into ``lines``
+        count, line = 1, 0.0
+        for word in words:
+            wide = pdf.get_string_width(word if not line else f" {word}")
+            if line and line + wide > width + 1e-6:
+                count, line = count + 1, pdf.get_string_width(word)
+            else:
+                line += wide
+        if count <= lines:
+            return width
+    return 0.0
 
 
 def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
@@ -1030,7 +1084,14 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     if pdf.will_page_break(_PAYMENT_BLOCK_HEIGHT):
         pdf.add_page()
     _style(pdf, 11, "B", color=_ACCENT)
-    pdf.cell(0, 7, t("how_heading"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        _HOW_HEADING_HEIGHT,
+        t("how_heading"),
+        align=pdf.align_text,
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     _paragraph(pdf, t("pay_online_at", url=c["checker_url"]))
     _paragraph(pdf, transfer)
 
@@ -1099,9 +1160,11 @@ def _checker_code(pdf: _Document, link: str, caption: str) -> None:
     scans it rather than types the e-mail's link. When the page has no room left for it,
     on the first page right of the window, under the one fact there (the kenmerk), rather
     than on a sheet of its own (audit letters8: a twelve-term arrangement's confirmation
-    was posted on two sheets, the second holding the code alone)."""
+    was posted on two sheets, the second holding the code alone). A letter whose text ran
+    on to a second page has it there too, on the first page with the kenmerk, not under
+    the text on the last (letters10)."""
     left = pdf.w - _RIGHT - _QR_SIZE
-    if pdf.will_page_break(_QR_SIZE + 8):
+    if pdf.page > 1 or pdf.will_page_break(_QR_SIZE + 8):
         last, pdf.page = pdf.page, 1
         _qr_code(pdf, link, x=left, y=_QR_BESIDE_WINDOW)
         pdf.set_xy(left - 5, _QR_BESIDE_WINDOW + _QR_SIZE + 1)
