@@ -239,6 +239,18 @@ def test_r21_the_portal_form_with_the_whole_invoice_and_an_amount_stops_nothing(
     assert stored.ledger == invoice.ledger
 
 
+@pytest.mark.parametrize("amount", [True, "500"])
+def test_r21_an_amount_is_integer_cents_not_a_boolean_or_text(sandbox, invoice, amount):
+    """interfaces.md "Amounts are integer cents" (R21), audit blocks2 B: Given an open
+    invoice, when the API is sent amount true (before: booked as a coulance of 1 cent) or
+    the text "500", then the answer is 400 and nothing is booked."""
+    status, body = _stop(sandbox, invoice, amount=amount)
+
+    assert status == 400 and body["error"]["code"] == "validation_error"
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.ledger == invoice.ledger
+
+
 def test_another_provider_cannot_stop_it(sandbox, invoice):
     status, _ = _stop(sandbox, invoice, provider=PHYSIO.provider_id, amount=100)
     assert status == 404
