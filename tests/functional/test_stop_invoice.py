@@ -206,6 +206,51 @@ def test_terms_must_be_accepted_and_the_reason_comes_from_the_list(sandbox, invo
     assert _stop(sandbox, invoice, amount=100, reason="zomaar")[0] == 400
 
 
+@pytest.mark.parametrize("part", [{"amount": 500}, {"percentage": "10"}])
+def test_r21_a_whole_stop_with_an_amount_or_percentage_is_refused_and_books_nothing(
+    sandbox, invoice, part
+):
+    """R21 (a stop cannot be changed or undone; amount and percentage are for a part, as
+    the API's model says), audit blocks2 A.
+    Given an open invoice
+    When the practice asks a stop with scope "full" and also an amount or a percentage
+    Then the answer is 422 invalid_full_stop in Dutch and English, and nothing is forgiven:
+    before, the amount was silently ignored and the whole invoice stopped for good."""
+    status, body = _stop(sandbox, invoice, scope="full", **part)
+
+    assert status == 422 and body["error"]["code"] == "invalid_full_stop"
+    assert "hele nota" in body["error"]["message"] and "whole invoice" in body["error"]["message"]
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.ledger == invoice.ledger
+
+
+def test_r21_the_portal_form_with_the_whole_invoice_and_an_amount_stops_nothing(sandbox, invoice):
+    """R21, R35: Given the stop form with "the whole invoice" chosen and an amount still
+    typed in, when staff send it, then the form says to clear it or choose a part, and the
+    invoice is not stopped."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="full", amount="5,00")
+
+    status, _, html = staff.post(path, fields)
+
+    assert status == HTTPStatus.CONFLICT and "kies een deel" in html
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.ledger == invoice.ledger
+
+
+@pytest.mark.parametrize("amount", [True, "500"])
+def test_r21_an_amount_is_integer_cents_not_a_boolean_or_text(sandbox, invoice, amount):
+    """interfaces.md "Amounts are integer cents" (R21), audit blocks2 B: Given an open
+    invoice, when the API is sent amount true (before: booked as a coulance of 1 cent) or
+    the text "500", then the answer is 400 and nothing is booked."""
+    status, body = _stop(sandbox, invoice, amount=amount)
+
+    assert status == 400 and body["error"]["code"] == "validation_error"
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.ledger == invoice.ledger
+
+
 def test_another_provider_cannot_stop_it(sandbox, invoice):
     status, _ = _stop(sandbox, invoice, provider=PHYSIO.provider_id, amount=100)
     assert status == 404

@@ -128,6 +128,10 @@ def _check(invoice: Invoice, request: StopRequest) -> None:
         raise practice_refused("fully_paid")
     if request.scope is StopScope.PARTIAL:
         _check_partial(request)
+    elif request.amount_cents is not None or request.percentage is not None:
+        # A whole stop forgives everything open and cannot be undone: an amount or a
+        # percentage with it says the practice may have meant a part (R21).
+        raise practice_refused("invalid_full_stop")
 
 
 def _check_partial(request: StopRequest) -> None:

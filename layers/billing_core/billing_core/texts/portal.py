@@ -467,6 +467,10 @@ _DUTCH: Sections = {
         "refusal_invalid_partial_stop": (
             "Vul bij een deel óf het coulancebedrag óf het percentage in, niet allebei."
         ),
+        "refusal_invalid_full_stop": (
+            "U koos de hele nota en vulde ook een bedrag of percentage in: maak die leeg, of"
+            " kies een deel."
+        ),
         # A hand-made change of an open action the services refuse (pages.update_action):
         # by the field the refusal names.
         "invalid_action_decision": (
@@ -918,6 +922,10 @@ _ENGLISH: Sections = {
         ),
         "refusal_invalid_partial_stop": (
             "For a part, fill in either the coulance amount or the percentage, not both."
+        ),
+        "refusal_invalid_full_stop": (
+            "You chose the whole invoice and also filled in an amount or percentage: clear"
+            " it, or choose a part."
         ),
         "invalid_action_decision": (
             "A coulance proposal is closed by applying or declining it; it cannot be marked"

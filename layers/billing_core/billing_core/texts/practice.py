@@ -549,6 +549,10 @@ _DUTCH: Sections = {
         "invalid_partial_stop": (
             "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op."
         ),
+        "invalid_full_stop": (
+            "Een stop van de hele nota heeft geen bedrag of percentage: laat die leeg, of kies"
+            " een deel."
+        ),
         # Putting an invoice on hold (R16, changes/hold.py).
         "paid": "Deze nota is al betaald.",
         # nothing_open of a hold on an invoice stopped or forgiven to zero: nothing was paid
@@ -1367,6 +1371,10 @@ _ENGLISH: Sections = {
             " patient has paid nothing. There is nothing to stop."
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
+        "invalid_full_stop": (
+            "A stop of the whole invoice takes no amount or percentage: leave them out, or"
+            " choose a part."
+        ),
         "paid": "This invoice has already been paid.",
         "hold_nothing_open": (
             "Nothing is open on this invoice any more: what was open has been stopped or"

@@ -399,7 +399,8 @@ class StopIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     scope: Literal["full", "partial"]
-    amount: int | None = Field(default=None, gt=0, description="cents (partial only)")
+    # Strict: JSON true is no amount (it was booked as 1 cent), nor is the text "500".
+    amount: int | None = Field(default=None, gt=0, strict=True, description="cents (partial only)")
     percentage: Decimal | None = Field(
         default=None,
         gt=0,

@@ -890,6 +890,7 @@ REFUSED_FIELDS: Mapping[str, tuple[str, ...]] = {
     "unknown_reason": ("reason",),
     "patient_email_required": ("patient_email",),
     "invalid_partial_stop": ("amount", "percentage"),
+    "invalid_full_stop": ("amount", "percentage"),
     "more_than_open": ("amount", "percentage"),
     "hold_out_of_range": ("until",),
     "hold_limit_reached": ("until",),
