@@ -89,7 +89,10 @@ def checkouts(
 
 @pytest.fixture
 def links(request: pytest.FixtureRequest, backend: str) -> LinksInMemory | PaymentLinkRepository:
-    return _fake_or_adapter(request, backend, LinksInMemory, PaymentLinkRepository)
+    """On the case's own table, as its ``store``: a withdrawal checks invoice versions."""
+    if backend == IN_MEMORY:
+        return LinksInMemory(request.getfixturevalue("store"))
+    return PaymentLinkRepository(request.getfixturevalue("table"))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from billing_core.payments.unmatched import (
     credit_id_of,
 )
 from billing_core.ports import BankCreditLink, CheckoutRecord
-from tests.contract.samples import NOON, A
+from tests.contract.samples import NOON, A, invoice, stored
 
 IBAN = "NL20INGB0001234567"
 
@@ -145,14 +145,15 @@ def test_a_plan_withdrawn_lists_the_credit_again_and_only_that_plan_goes(links):
     other = replace(plan, operator="operator-2")
     links.plan_credit_match(line.credit_id, plan)
 
-    links.withdraw_credit_match(line.credit_id, other)
+    assert links.withdraw_credit_match(line.credit_id, other, ()) is False
     assert links.get_unmatched_credit(line.credit_id) == replace(line, match=plan)
     assert links.planned_credits() == [replace(line, match=plan)]  # migration 8 reads these
-    links.withdraw_credit_match(line.credit_id, plan)
+    assert links.withdraw_credit_match(line.credit_id, plan, ()) is True
     assert links.get_unmatched_credit(line.credit_id) == line
     assert links.unmatched_credits() == [line]
     assert links.planned_credits() == []
-    links.withdraw_credit_match(line.credit_id, plan)  # again: nothing to withdraw
+    # again: nothing to withdraw
+    assert links.withdraw_credit_match(line.credit_id, plan, ()) is False
     assert links.plan_credit_match(line.credit_id, other).match == other
 
 
@@ -164,3 +165,26 @@ def test_a_credit_keeps_its_transfer_ids_and_a_return_the_payment_it_reverses(li
     part = MatchPart("62987654321098", "inv-1", 5_600, reverses=f"{IBAN}/ING-1")
     plan = CreditMatch(NOON, "operator-1", (part,), MatchTarget(reference="62987654321098"))
     assert links.plan_credit_match(line.credit_id, plan) == replace(line, match=plan)
+
+
+def test_a_plan_is_withdrawn_only_while_its_invoices_are_as_read(links, store):
+    """R28, R34 (audit money8): the withdrawal of a plan with nothing booked is one write,
+    conditional on the plan's invoices being at the versions read.
+    Given a credit planned on an invoice, read at version v
+    When the invoice is saved meanwhile (a request booking the plan, say) and the plan is
+    withdrawn on the read of version v
+    Then nothing is withdrawn (False) and the plan is kept; withdrawn on the invoice read
+    again, it goes (True) and the credit is listed again."""
+    stored(store, invoice(1))
+    as_read = store.get_invoice(A, "inv-1", consistent=True)
+    line = unmatched("E-5", date(2026, 11, 26))
+    links.keep_unmatched_credit(line)
+    part = MatchPart(as_read.reference, as_read.invoice_id, 5_600)
+    plan = CreditMatch(NOON, "operator-1", (part,), MatchTarget(reference=as_read.reference))
+    links.plan_credit_match(line.credit_id, plan)
+    moved_on = store.save_invoice(as_read.with_applied_payment("bank:elsewhere"))
+
+    assert links.withdraw_credit_match(line.credit_id, plan, [as_read]) is False
+    assert links.get_unmatched_credit(line.credit_id) == replace(line, match=plan)
+    assert links.withdraw_credit_match(line.credit_id, plan, [moved_on]) is True
+    assert links.unmatched_credits() == [line]

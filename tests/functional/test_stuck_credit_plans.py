@@ -110,3 +110,41 @@ def test_r34_a_plan_with_a_part_booked_is_kept_and_counted(sandbox):
     assert answer["summary"]["plans_partly_booked"] == 1
     assert answer["summary"]["plans_withdrawn"] == 0
     assert listed(sandbox) == []
+
+
+def test_r28_r34_a_plan_booked_between_the_read_and_the_withdrawal_is_kept(sandbox):
+    """R28, R34 (audit money8: the withdrawal read, then wrote). Given a credit whose plan
+    on one invoice is two hours old with nothing booked
+    When stuck-credit-plans reads that invoice, and a retry of the match books the plan
+    right after the read, before the withdrawal is written
+    Then the plan is kept and counted booked, the credit stays off the unmatched list (listed
+    again it could be booked a second time), and the invoice holds the payment once;
+    before, the plan was withdrawn on the stale read and the booked credit listed again."""
+    first = invoices_of(sandbox, 8)[0]
+    entry = credit(first.amount_due_cents, ustrd=("betaling",), payer=PAYER, payer_iban=PAYER_IBAN)
+    sandbox.upload_bank_statement(statement(entry), "2026-11-24.xml")
+    [credit_id] = listed(sandbox)
+    source_id = sandbox.runtime.payment_links.get_unmatched_credit(credit_id).source_id
+    stuck_plan(sandbox, credit_id, first, sandbox.clock.now())
+    sandbox.clock.advance(hours=2)
+    repository = sandbox.runtime.repository
+    read = repository.get_invoice
+
+    def a_retry_books_right_after_the_read(provider_id, invoice_id, *, consistent=False):
+        found = read(provider_id, invoice_id, consistent=consistent)
+        if consistent and invoice_id == first.invoice_id and found is not None:
+            booked_as = payment_id("bank", source_id)
+            if booked_as not in found.applied_payments:
+                repository.save_invoice(found.with_applied_payment(booked_as))
+        return found
+
+    repository.get_invoice = a_retry_books_right_after_the_read
+
+    status, answer = migrate(sandbox, "stuck-plans-raced", MIGRATION)
+
+    assert status == 200, answer
+    assert answer["summary"]["plans_withdrawn"] == 0
+    assert answer["summary"]["plans_booked"] == 1
+    assert listed(sandbox) == []
+    held = read(first.provider_id, first.invoice_id, consistent=True)
+    assert held.applied_payments.count(payment_id("bank", source_id)) == 1

@@ -92,7 +92,7 @@ class DunningWorld:
         self.files = FilesInMemory()
         self.outbox = Outbox()
         self.clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM))
-        self.links = LinksInMemory()
+        self.links = LinksInMemory(self.store)
         self._entries = count(1)
 
     # --- the use cases ----------------------------------------------------------------------

@@ -4,11 +4,17 @@ and files live in tests/unit/fake_store."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
 from billing_core.ports import BankCreditLink, CheckoutRecord
+
+if TYPE_CHECKING:
+    from billing_core.invoices.invoice import Invoice
+    from tests.unit.fake_store import FakeStore
 
 
 class CheckoutsInMemory:
@@ -26,7 +32,10 @@ class CheckoutsInMemory:
 
 
 class LinksInMemory:
-    def __init__(self) -> None:
+    def __init__(self, invoices: FakeStore | None = None) -> None:
+        # The invoices' store: the same DynamoDB table holds both, and a withdrawal is
+        # conditional on invoice versions in it (withdraw_credit_match).
+        self.invoices = invoices
         self.links: dict[tuple[str, str], BankCreditLink] = {}
         self.credits: dict[str, UnmatchedCredit] = {}
 
@@ -57,6 +66,19 @@ class LinksInMemory:
             self.credits[credit_id] = replace(self.credits[credit_id], match=match)
         return self.credits[credit_id]
 
-    def withdraw_credit_match(self, credit_id: str, match: CreditMatch) -> None:
-        if credit_id in self.credits and self.credits[credit_id].match == match:
-            self.credits[credit_id] = replace(self.credits[credit_id], match=None)
+    def withdraw_credit_match(
+        self, credit_id: str, match: CreditMatch, unchanged: Sequence[Invoice]
+    ) -> bool:
+        """As the adapter's transaction: the plan goes only while the credit holds it and
+        each invoice of ``unchanged`` is at the version read in ``self.invoices`` (the
+        FakeStore on the same table; required when there are invoices to check)."""
+        if credit_id not in self.credits or self.credits[credit_id].match != match:
+            return False
+        if unchanged:
+            assert self.invoices is not None, "LinksInMemory(invoices=the FakeStore)"
+            stored = self.invoices.invoices
+            key = lambda i: (i.provider_id, i.invoice_id)  # noqa: E731
+            if any(key(i) not in stored or stored[key(i)].version != i.version for i in unchanged):
+                return False
+        self.credits[credit_id] = replace(self.credits[credit_id], match=None)
+        return True

@@ -99,7 +99,9 @@ def reported():
 
 def bank(store: FakeStore, files: FilesInMemory, links: LinksInMemory | None = None):
     clock = FixedClock(REMITTED_AT)
-    return BankImportContext(store, files, links or LinksInMemory(), clock, interest=NO_INTEREST)
+    return BankImportContext(
+        store, files, links or LinksInMemory(store), clock, interest=NO_INTEREST
+    )
 
 
 def remittance(cents: int, **fields: object) -> bytes:
@@ -202,7 +204,7 @@ def test_a_transfer_of_more_than_the_agency_collected_is_for_a_person(reported):
 
 def back_office(store: FakeStore, files: FilesInMemory, cents: int):
     """The agency's bulk transfer without a kenmerk, unmatched by the import."""
-    links = LinksInMemory()
+    links = LinksInMemory(store)
     import_statement(
         remittance(cents, ustrd=("CMIB afdracht februari",)), "b.xml", bank(store, files, links)
     )
@@ -274,7 +276,7 @@ def test_a_match_refused_by_its_booking_after_another_leaves_the_credit_listed(r
     Then the first credit is on the list again, unmatched, to be matched as the agency
     says (before: planned with nothing booked, off the list for good and then expired)."""
     store, files = reported
-    links = LinksInMemory()
+    links = LinksInMemory(store)
     for number in (1, 2):
         statement_of = remittance(5000, ustrd=(f"CMIB afdracht {number}",), tx_id=f"CMIB-{number}")
         import_statement(statement_of, f"b{number}.xml", bank(store, files, links))

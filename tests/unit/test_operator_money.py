@@ -23,13 +23,19 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.bank_import import BankImportContext, import_statement
-from billing_core.payments.booking import IncomingPayment, apply_payment, book_reversal
+from billing_core.payments.booking import (
+    IncomingPayment,
+    apply_payment,
+    book_reversal,
+    payment_id,
+)
 from billing_core.payments.unmatched import (
     CreditMatch,
     MatchPart,
     MatchTarget,
     UnmatchedCredit,
     credit_id_of,
+    plan_as_stored,
 )
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
@@ -70,7 +76,8 @@ def issued(number: int, cents: int, day: date):
 def the_back_office(
     *invoices, amount_cents: int, transfer_ids=(), booked_on=BOOKED_ON
 ) -> BackOfficeContext:
-    links = LinksInMemory()
+    store = FakeStore(list(invoices), [PRACTICE])
+    links = LinksInMemory(store)
     links.keep_unmatched_credit(
         UnmatchedCredit(
             credit_id_of(SOURCE), SOURCE, "STMT-1", "ING-77", booked_on, "CRDT",
@@ -79,7 +86,7 @@ def the_back_office(
         )
     )  # fmt: skip
     return BackOfficeContext(
-        FakeStore(list(invoices), [PRACTICE]),
+        store,
         FilesInMemory(),
         links,
         AuditInMemory(),
@@ -570,6 +577,42 @@ def test_a_return_whose_payment_another_return_reversed_meanwhile_stays_listed()
     assert ctx.links.get_unmatched_credit(return_id).match is None
 
 
+def test_r28_r34_a_plan_booked_between_the_read_and_the_withdrawal_is_kept():
+    """R28, R34 (audit money8: the withdrawal of a refused plan read, then wrote).
+    Given a return nobody traced, matched to an invoice whose bank payment the import
+    reverses between the operator's check and the booking (refused: no_payment_to_reverse)
+    When another request books the plan's part between the withdrawal's read of the
+    invoice (nothing booked) and its write
+    Then the plan is kept (conditional on the invoice as read): the return is not listed
+    again to be booked a second time; before, the plan went on the stale read."""
+    invoice = paid_by_bank(issued(1, 10_000, date(2026, 11, 2)), (SOURCE, 10_000))
+    ctx = the_back_office(invoice, amount_cents=10_000)
+    return_id = a_return_nobody_traced(ctx, 10_000)
+    links = ctx.links
+    plan, withdraw = links.plan_credit_match, links.withdraw_credit_match
+    booked_as = payment_id("bank", links.get_unmatched_credit(return_id).source_id)
+
+    def the_import_traces_another_return_first(credit_id, match):
+        links.plan_credit_match = plan
+        traced = f"{ACCOUNT}/ING-RETURN-TRACED"
+        book_reversal(ctx.store, invoice.reference, SOURCE, traced, 10_000, clock=ctx.clock)
+        return plan(credit_id, match)
+
+    def another_request_books_the_plan_first(*args):
+        read = ctx.store.invoice("inv-1")
+        ctx.store.save_invoice(read.with_applied_payment(booked_as))
+        return withdraw(*args)
+
+    links.plan_credit_match = the_import_traces_another_return_first
+    links.withdraw_credit_match = another_request_books_the_plan_first
+
+    with pytest.raises(Refused, match="no_payment_to_reverse"):
+        match_credit(return_id, MatchTarget(reference=invoice.reference), ctx)
+
+    assert links.get_unmatched_credit(return_id).match is not None
+    assert return_id not in [c.credit_id for c in unmatched_credits(ctx)]
+
+
 def test_a_claim_the_agency_settles_while_a_return_blocks_again_leaves_the_patient_free():
     """R22, R34 "a reversal of a payment that had unblocked a patient blocks again" (this
     stop's audit of money5). Given a claim at the agency paid by a bank transfer, the
@@ -790,3 +833,31 @@ def test_r12_the_return_of_a_split_credit_reads_each_invoice_once():
 
     assert (len(report.reversed), report.unmatched) == (2, [])
     assert store.calls.count("find_invoice_by_reference") == 2
+
+
+def test_r34_plan_as_stored_reads_each_part_and_leaves_a_missing_invoice_to_its_caller():
+    """R34 (one answer to "is this plan booked", for the match and for migration 8).
+    Given a credit planned over two invoices, the first holding the credit's payment
+    When the plan is read with a reader that finds the second no more (None), or raises
+    Then each part is its invoice and whether it holds the payment, the missing one
+    (None, False); a reader that raises decides for its caller (the match: 422)."""
+    first, second = issued(1, 10_000, date(2026, 11, 2)), issued(2, 8_000, date(2026, 11, 9))
+    credit = UnmatchedCredit(
+        "c-1", SOURCE, "STMT-1", "ING-77", BOOKED_ON, "CRDT", 18_000, "EUR", "no_reference"
+    )
+    parts = (
+        MatchPart(first.reference, first.invoice_id, 10_000),
+        MatchPart(second.reference, second.invoice_id, 8_000),
+    )
+    planned = replace(credit, match=CreditMatch(MATCHED_AT, "operator-sub-1", parts))
+    holding = first.with_applied_payment(payment_id("bank", SOURCE))
+
+    read = plan_as_stored(planned, {first.reference: holding}.get)
+
+    assert read == [(holding, True), (None, False)]
+
+    def refuse(reference: str):
+        raise LookupError(reference)
+
+    with pytest.raises(LookupError):
+        plan_as_stored(planned, refuse)

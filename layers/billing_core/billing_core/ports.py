@@ -758,9 +758,15 @@ class BankCreditLinks(Protocol):
         match (a retry gets the plan the first attempt made). LookupError: no such id."""
         ...
 
-    def withdraw_credit_match(self, credit_id: str, match: CreditMatch) -> None:
+    def withdraw_credit_match(
+        self, credit_id: str, match: CreditMatch, unchanged: Sequence[Invoice]
+    ) -> bool:
         """Remove ``match``, a plan none of whose parts was booked, so the credit is listed
-        unmatched again; nothing when the credit holds another match (or none) by then."""
+        unmatched again, in one write on condition that the credit still holds ``match``
+        and each invoice of ``unchanged`` (the plan's invoices as read, holding none of it)
+        is still at the version read: a part booked since the read keeps the plan (R28,
+        R34). Whether it was withdrawn: False, nothing changed, when the credit holds
+        another match (or none) or an invoice moved on by then."""
         ...
 
     def planned_credits(self) -> list[UnmatchedCredit]:

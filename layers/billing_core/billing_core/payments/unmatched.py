@@ -17,11 +17,15 @@ reversal of a bank payment on it (R12), and the plan names that payment.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from billing_core.shared.errors import practice_refused
+
+if TYPE_CHECKING:
+    from billing_core.invoices.invoice import Invoice
 
 CREDIT = "CRDT"
 DEBIT = "DBIT"
@@ -123,3 +127,23 @@ def split_over(amount_cents: int, due: Sequence[tuple[str, str, int]]) -> tuple[
         if left == 0:
             break
     return tuple(parts)
+
+
+def plan_as_stored(
+    credit: UnmatchedCredit, read: Callable[[str], Invoice | None]
+) -> list[tuple[Invoice | None, bool]]:
+    """Each part of the credit's plan: its invoice as ``read`` finds it now by the part's
+    kenmerk (read it consistently: an index lags behind), and whether that invoice holds
+    the credit's bank payment, booked under the credit's own id (R34, R12). ``read``
+    decides what an invoice no longer found is: None here (holding nothing), or raising.
+    The one answer to "is this plan booked" for the match and for migration 8; the
+    invoices as read are what a withdrawal is conditional on (R28)."""
+    from billing_core.payments.booking import payment_id
+
+    assert credit.match is not None, "a credit with a plan"
+    booked_as = payment_id("bank", credit.source_id)
+    found = [read(part.reference) for part in credit.match.parts]
+    return [
+        (invoice, invoice is not None and booked_as in invoice.applied_payments)
+        for invoice in found
+    ]

@@ -21,6 +21,9 @@ from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget,
 from billing_core.ports import BankCreditLink, CheckoutRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from billing_core.invoices.invoice import Invoice
     from billing_core.shared.clock import Clock
 
 # legal-nl.md §8: unmatched-credit lists are kept 1 year once resolved.
@@ -178,22 +181,44 @@ class PaymentLinkRepository:
             raise LookupError(credit_id)
         return stored
 
-    def withdraw_credit_match(self, credit_id: str, match: CreditMatch) -> None:
-        """One conditional UpdateItem: only the plan ``match`` (its time and operator) is
-        removed, never one written since; the credit keeps no expiry while unmatched."""
-        try:
-            self._table.update_item(
-                Key=keys.unmatched_credit_key(credit_id),
-                UpdateExpression="REMOVE matched_at, matched_by, parts, matched_target, expires_at",
-                ConditionExpression="matched_at = :at AND matched_by = :who",
-                ExpressionAttributeValues={
+    def withdraw_credit_match(
+        self, credit_id: str, match: CreditMatch, unchanged: Sequence[Invoice]
+    ) -> bool:
+        """One transaction: the plan ``match`` (its time and operator) removed, never one
+        written since, on condition that each invoice of ``unchanged`` is at the version
+        read, so a part booked between the read and this write keeps the plan (R28); the
+        credit keeps no expiry while unmatched."""
+        withdraw = {
+            "Update": {
+                "TableName": self._table.name,
+                "Key": keys.unmatched_credit_key(credit_id),
+                "UpdateExpression": "REMOVE matched_at, matched_by, parts, matched_target, "
+                "expires_at",
+                "ConditionExpression": "matched_at = :at AND matched_by = :who",
+                "ExpressionAttributeValues": {
                     ":at": match.matched_at.isoformat(),
                     ":who": match.operator,
                 },
-            )
+            }
+        }
+        checks = [
+            {
+                "ConditionCheck": {
+                    "TableName": self._table.name,
+                    "Key": keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+                    "ConditionExpression": "version = :read_version",
+                    "ExpressionAttributeValues": {":read_version": invoice.version},
+                }
+            }
+            for invoice in unchanged
+        ]
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=[withdraw, *checks])
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
+            return False
+        return True
 
     # --- plumbing -----------------------------------------------------------------------------
 

@@ -127,6 +127,7 @@ from billing_core.shared.reports import LogEntry, OperatorReport
 
 if TYPE_CHECKING:
     from billing_core.invoices.retention_migration import ExpiriesDated
+    from billing_core.payments.unmatched import UnmatchedCredit
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
 # A request stops after so many pages and answers where to resume: 500 invoices of two
@@ -681,38 +682,59 @@ def _stuck_credit_plans(ctx: MigrationContext) -> dict[str, int]:
     """Each planned credit: withdrawn when nothing of its plan is booked and the plan is
     older than an hour. It reads the credits (payers' names and IBANs) and shows no
     person any of them, only counts: no read record (R32), as version 5's batches."""
-    from billing_core.payments.booking import payment_id
-
     assert ctx.links is not None, "version 8 needs the bank credits"
     counts = dict.fromkeys(
         ("plans_withdrawn", "plans_booked", "plans_partly_booked", "plans_too_recent"), 0
     )
     before = ctx.clock.now() - PLAN_AT_WORK
     for credit in ctx.links.planned_credits():
-        match = credit.match
-        assert match is not None
-        if match.matched_at > before:
-            counts["plans_too_recent"] += 1
-            continue
-        booked_as = payment_id("bank", credit.source_id)
-        booked = [_booked(ctx.store, part.reference, booked_as) for part in match.parts]
-        if not any(booked):
-            ctx.links.withdraw_credit_match(credit.credit_id, match)
-            counts["plans_withdrawn"] += 1
-        elif all(booked):
-            counts["plans_booked"] += 1
-        else:  # listed again it could be booked twice: for a person (R34)
-            counts["plans_partly_booked"] += 1
+        seen = _stuck_plan(ctx.links, ctx.store, credit, before)
+        if seen:
+            counts[seen] += 1
     return counts
 
 
-def _booked(store: MigrationStore, reference: str, booked_as: str) -> bool:
-    """Whether the invoice of ``reference``, as stored now, holds the payment. An invoice
-    no longer found holds nothing, and nothing can be booked on it either."""
+# Reads of a plan whose withdrawal found an invoice moved on since the read (R28).
+_PLAN_READS = 3
+
+
+def _stuck_plan(
+    links: BankCreditLinks, store: MigrationStore, credit: UnmatchedCredit, before: datetime
+) -> str:
+    """What became of one planned credit: the count it goes in, "" when its plan is gone
+    by now (withdrawn or replaced by a request meanwhile). The withdrawal is conditional
+    on the invoices as read (R28): one that moved on since (a part booked, or any other
+    change) is read again; still moving after a few reads, the plan is at work now and
+    left to the next run (counted too recent)."""
+    from billing_core.payments.unmatched import plan_as_stored
+
+    for _ in range(_PLAN_READS):
+        match = credit.match
+        if match is None:
+            return ""
+        if match.matched_at > before:
+            return "plans_too_recent"
+        read = plan_as_stored(credit, lambda reference: _as_stored(store, reference))
+        booked = [holds for _, holds in read]
+        if any(booked):  # partly: listed again it could be booked twice, for a person (R34)
+            return "plans_booked" if all(booked) else "plans_partly_booked"
+        unchanged = [invoice for invoice, _ in read if invoice is not None]
+        if links.withdraw_credit_match(credit.credit_id, match, unchanged):
+            return "plans_withdrawn"
+        fresh = links.get_unmatched_credit(credit.credit_id)
+        if fresh is None:
+            return ""
+        credit = fresh
+    return "plans_too_recent"
+
+
+def _as_stored(store: MigrationStore, reference: str) -> Invoice | None:
+    """The invoice of ``reference`` as stored now; None when no longer found: it holds
+    nothing, and nothing can be booked on it either (not booked, for version 8)."""
     found = store.find_invoice_by_reference(reference)
     if found is not None:
         found = store.get_invoice(found.provider_id, found.invoice_id, consistent=True)
-    return found is not None and booked_as in found.applied_payments
+    return found
 
 
 def _no_position(position: str) -> str:

@@ -34,7 +34,6 @@ from billing_core.payments.booking import (
     book_payment,
     book_reversal,
     owed_on,
-    payment_id,
 )
 from billing_core.payments.remittance import (
     CLAIMS_REMITTED_TOGETHER,
@@ -47,6 +46,7 @@ from billing_core.payments.unmatched import (
     MatchPart,
     MatchTarget,
     UnmatchedCredit,
+    plan_as_stored,
     split_over,
 )
 from billing_core.ports import InvoiceFilter
@@ -361,14 +361,19 @@ def _withdraw_when_nothing_booked(
     credit: UnmatchedCredit, match: CreditMatch, ctx: BackOfficeContext
 ) -> None:
     """A plan refused after it was written, of which no part is in its invoice's ledger
-    (each read as stored now): withdrawn, the credit listed again (R34, R12). One with a
-    part booked is kept: listed again, the credit could be booked a second time."""
-    booked_as = payment_id("bank", credit.source_id)
-    if not any(
-        booked_as in reread(ctx.store, _by_reference(part.reference, ctx)).applied_payments
-        for part in match.parts
-    ):
-        ctx.links.withdraw_credit_match(credit.credit_id, match)
+    (each read as stored now): withdrawn, the credit listed again (R34, R12), on condition
+    that none of those invoices moved on since the read (R28): a retry booking the plan
+    meanwhile keeps it. One with a part booked is kept: listed again, the credit could be
+    booked a second time. A part's invoice no longer found is 422 unknown_kenmerk here."""
+    assert credit.match == match
+
+    def as_stored(reference: str) -> Invoice:
+        return reread(ctx.store, _by_reference(reference, ctx))  # none: unknown_kenmerk
+
+    read = plan_as_stored(credit, as_stored)
+    if not any(booked for _, booked in read):
+        unchanged = [invoice for invoice, _ in read if invoice is not None]
+        ctx.links.withdraw_credit_match(credit.credit_id, match, unchanged)
 
 
 def _payment(credit: UnmatchedCredit, part: MatchPart) -> IncomingPayment:
