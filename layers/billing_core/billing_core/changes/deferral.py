@@ -13,6 +13,10 @@ date is not moved by it either, nor a hold's end later than the moved date (R16:
 dunning waits for it anyway). Such a deferral would spend the patient's one deferral
 on nothing and name a date that is not the one in force (audit patient D2).
 
+Nor on the day after the reminder's term expired unpaid, before the run charged the
+costs: they are due from that day whatever the hour (R20, legal-nl.md §2), and after
+the run the deferral is refused for the reason above.
+
 Nor while the provider decides on a coulance proposal (R17, legal-nl.md §7): the insurer
 has paid, and the adjusted amount comes with its own final payment date.
 """
@@ -24,6 +28,7 @@ from datetime import date, datetime, timedelta
 from billing_core.changes.coulance import awaits_coulance_decision
 from billing_core.changes.refusals import closed_refusal
 from billing_core.dunning.breakdown import PayBy, date_that_counts, timeline_date
+from billing_core.dunning.timeline import costs_due
 from billing_core.invoices.invoice import Deferral, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
@@ -45,6 +50,11 @@ def deferral_refusal(invoice: Invoice, provider: Provider, today: date) -> str |
         return "arrangement_exists"
     if awaits_coulance_decision(invoice, provider):
         return "awaits_coulance_decision"
+    if costs_due(invoice, provider.dunning, today):
+        # The reminder's term expired unpaid: the costs are due today, before the run has
+        # charged them too (R20, legal-nl.md §2: only a deferral during the term moves the
+        # default), so a deferral now would move nothing the run leaves (audit plans2).
+        return "deferral_gives_no_time"
     until = deferred_until(invoice, provider)
     if until < today:
         return "deferral_too_late"

@@ -89,6 +89,15 @@ def plan(
     return Plan(step, None) if due_on <= today else Plan(None, due_on)
 
 
+def costs_due(invoice: Invoice, policy: DunningPolicy, today: date) -> bool:
+    """Whether the collection costs are due today and not charged yet: the reminder's term
+    expired unpaid (R20: from the day after it the amount due adds the BIK and the
+    interest, legal-nl.md §2), and the run has not yet taken the step, as before 06:00 on
+    the costs day. A request of the patient then finds the claim as the run leaves it
+    (an arrangement over the costs, no deferral), whatever the hour (audit plans2)."""
+    return plan(invoice, policy, today).step is Step.COSTS
+
+
 def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:
     """The next step of the timeline and its day, pauses left aside."""
     stage = invoice.dunning_stage

@@ -1,0 +1,117 @@
+"""The day after the reminder's term, before the 06:00 run has charged the costs (audit
+plans2): the term expired unpaid, so from that day the amount due adds the BIK and the
+statutory interest (R20, legal-nl.md §2), whatever the hour. Only a deferral or an
+arrangement granted *during* the term moves the default (§2); one asked on the costs day
+finds the claim as the run leaves it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from billing_core.invoices.invoice import Channel, DunningStage
+from billing_core.invoices.ledger import EntryKind
+from billing_core.shared.clock import AMSTERDAM
+from local.generate import declaration_csv
+from local.seed import DENTAL
+
+PROVIDER = DENTAL.provider_id
+JSON = {"Content-Type": "application/json"}
+REMINDER_DAY = date(2026, 12, 31)  # the first run after the final date, 23 December
+COSTS_DAY = date(2027, 1, 15)  # the reminder's term ran to 14 January
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def reminded(sandbox):
+    """The largest e-mailed invoice (€ 106,98 open, final date 23 December), reminded on
+    31 December (term to 14 January, announced BIK € 40,00), unpaid."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    invoice = max(
+        (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+    )
+    sandbox.clock.set(at(REMINDER_DAY, 6))
+    sandbox.run_dunning()
+    return invoice
+
+
+def stored(sandbox, invoice):
+    return sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+
+
+def ask(sandbox, invoice, what, **body):
+    return sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/{what}",
+        body={"birth_date": invoice.birth_date.isoformat(), **body},
+        headers=JSON,
+    )
+
+
+@pytest.mark.parametrize("hour", [5, 7], ids=["before-the-run", "after-the-run"])
+def test_r15_r20_an_arrangement_on_the_costs_day_covers_the_costs_before_the_run_too(
+    sandbox, reminded, hour
+):
+    """Given the reminder's term expired unpaid on 14 January, when the patient asks for
+    three terms on 15 January at 05:00 (before the 06:00 run) or at 07:00 (after it), then
+    both arrangements are the same: € 106,98 + BIK € 40,00 + the interest up to the terms +
+    fee € 10,00 = € 157,91, the costs booked and dated the 15th (R15, R20, legal-nl.md §2).
+    Before the fix the 05:00 one was € 116,98 and the run, paused by it, never charged the
+    BIK."""
+    if hour > 6:
+        sandbox.clock.set(at(COSTS_DAY, 6))
+        sandbox.run_dunning()
+    sandbox.clock.set(at(COSTS_DAY, hour))
+    code, body = ask(sandbox, reminded, "arrangement", terms=3)
+    assert code == 200, body
+    assert body["total"] == 15_791
+    assert [term["amount"] for term in body["terms"]] == [5_263, 5_263, 5_265]
+
+    # When the day's run comes (again), it takes no step and charges nothing twice
+    sandbox.clock.set(at(COSTS_DAY, 8))
+    sandbox.run_dunning()
+    invoice = stored(sandbox, reminded)
+    costs = [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS]
+    assert costs == [4_000]
+    assert invoice.dunning_stage is DunningStage.COSTS_CHARGED
+    assert invoice.costs_charged_on == COSTS_DAY
+    assert invoice.arrangement is not None and invoice.arrangement.total_cents == 15_791
+    # And the checker tells the same as the arrangement's e-mail: the first term
+    status = sandbox.api("GET", f"/api/v1/payment-status/{reminded.reference}")[1]
+    assert status["state"] == "arrangement_active"
+    assert status["breakdown"]["costs"] == 4_000
+    assert status["breakdown"]["term"] == 5_263
+    # And none waits on it; asked before the run, no second notice asks for the invoice
+    # under the arrangement (after the run, the 06:00 one went before it was asked)
+    assert invoice.letters_due == ()
+    notices = [c for c in invoice.correspondence if c.kind == "second_notice"]
+    assert len(notices) == (0 if hour < 6 else 1)
+
+
+@pytest.mark.parametrize("hour", [5, 7], ids=["before-the-run", "after-the-run"])
+def test_r14_r20_no_deferral_on_the_costs_day_before_the_run_either(sandbox, reminded, hour):
+    """Given the reminder's term expired unpaid on 14 January, when the patient asks for the
+    deferral on 15 January at 05:00 (before the run) or at 07:00 (after it), then it is
+    refused alike ("deferral_gives_no_time"): the costs are due from that day (R20,
+    legal-nl.md §2; only a deferral during the term moves the default), and the run charges
+    the BIK of € 40,00 on the 15th. Before the fix the 05:00 one was granted to
+    22 January and put the costs off a week (R14)."""
+    if hour > 6:
+        sandbox.clock.set(at(COSTS_DAY, 6))
+        sandbox.run_dunning()
+    sandbox.clock.set(at(COSTS_DAY, hour))
+    code, body = ask(sandbox, reminded, "deferral")
+    assert code == 409 and body["error"]["code"] == "deferral_gives_no_time", body
+
+    sandbox.clock.set(at(COSTS_DAY, 8))
+    sandbox.run_dunning()
+    invoice = stored(sandbox, reminded)
+    assert invoice.deferral is None
+    assert invoice.costs_charged_on == COSTS_DAY
+    assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS] == [4_000]
