@@ -790,3 +790,40 @@ def test_r17_r36_the_pages_notice_names_the_amount_the_checker_shows(sandbox):
     notice = html.split('id="notice">', 1)[1].split("</div>", 1)[0]
     amount = format_euros(checker["amount_due"], "nl")
     assert status == 200 and f"Het bedrag blijft {amount}." in notice, notice
+
+
+def test_r17_r37_no_ideal_payment_of_the_old_amount_while_the_practice_decides(sandbox, invoice):
+    """R17, R37, legal-nl.md §6-§7 (audit noncontracted NC-1): given the insurer's statement
+    is in and its proposal (60% to pay) waits on the practice's action list, the patient is
+    told to pay nothing of the old amount until the adjusted one comes by e-mail. When an
+    iDEAL payment is started anyway, through the API or the page's pay form, then it is
+    refused (409, awaits_coulance_decision) and no checkout is made: paid in full, the
+    practice's "apply" would forgive nothing and the patient would have paid 40% more than
+    the policy asks (seen: € 96,05 paid where € 57,63 was due, the proposal a no-op). Once
+    the practice applied it, the adjusted amount can be paid online."""
+    assert send_statement(sandbox, invoice)[0] == 200
+    body = {"birth_date": invoice.birth_date.isoformat()}
+    path = f"/api/v1/invoices/{invoice.reference}/payments"
+
+    status, answer = sandbox.api("POST", path, body=body)
+    assert status == 409 and answer["error"]["code"] == "awaits_coulance_decision", answer
+
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    form = urlencode({"action": "pay", "kenmerk": invoice.reference, "lang": "en"})
+    status, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+    assert status == 409 and "deciding on the adjusted amount" in unescape(html)
+
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    (proposal,) = [a for a in actions["items"] if a["kind"] == "coulance_proposal"]
+    sandbox.api(
+        "PATCH",
+        f"/api/v1/provider/actions/{proposal['action_id']}",
+        provider_id=PROVIDER,
+        body={"state": "done", "decision": "apply"},
+    )
+    status, checkout = sandbox.api("POST", path, body=body)
+    assert status == 201, checkout
+    sandbox.complete_psp_payment(checkout["payment_id"], "paid")
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert checker["breakdown"]["paid"] == proposal["details"]["amount_to_pay_cents"]
+    assert checker["breakdown"]["forgiven"] == proposal["details"]["coulance_cents"]

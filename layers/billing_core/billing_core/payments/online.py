@@ -149,10 +149,12 @@ def start_payment(
     reference, a proof that does not match or a reference locked by wrong birth dates (the
     same answer for all: access.find_for_patient, as every other patient action), and
     errors.StateConflict "paid" when nothing is due, "payment_received" when the PSP
-    answers with a payment for the same amount that is paid and not booked yet.
+    answers with a payment for the same amount that is paid and not booked yet,
+    "awaits_coulance_decision" while the practice decides on the adjusted amount (R17).
     """
     clock = ctx.clock
     invoice = _patients_invoice(reference_text, proof, ctx)
+    _refuse_while_the_amount_is_decided(invoice, ctx)
     reference = invoice.reference
     amount = _asked_now(invoice, ctx, pay_all)
     if amount <= 0:
@@ -205,6 +207,25 @@ def _patients_invoice(
     from billing_core.invoices.access import find_for_patient
 
     return find_for_patient(ctx.store, reference_text, proof, ctx.clock.now())
+
+
+def _refuse_while_the_amount_is_decided(invoice: Invoice, ctx: OnlinePaymentContext) -> None:
+    """R17, R37, legal-nl.md §7: while the insurer's statement is in and its proposal waits
+    on the practice's action list, the patient pays nothing of the old amount: the
+    adjusted one comes by e-mail with its own date (the page shows no pay button then).
+    Paid in full meanwhile, the practice's "apply" would forgive nothing that is open
+    (coulance.proposal_for) and the patient would pay more than the policy asks (audit
+    noncontracted NC-1). errors.StateConflict "awaits_coulance_decision"."""
+    # Imported here: only the checker starts a payment; the coulance rules are no part of
+    # the webhook's cold start (issue 18 (d)).
+    from billing_core.changes.coulance import awaits_coulance_decision
+    from billing_core.texts.catalogue import by_channel
+
+    if invoice.insurer_statement is None or not invoice.insurer_statement.proposal_open:
+        return  # no read of the provider for every other payment
+    provider = ctx.store.cached_provider(invoice.provider_id)
+    if provider is not None and awaits_coulance_decision(invoice, provider):
+        raise refused("awaits_coulance_decision", **by_channel(invoice.follow_up_channel))
 
 
 def _asked_now(invoice: Invoice, ctx: OnlinePaymentContext, pay_all: bool) -> int:
