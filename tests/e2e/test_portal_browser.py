@@ -479,9 +479,10 @@ def assert_the_action_list_fits(page) -> None:
 
 
 # The lists a phone draws as blocks, each with its labels (R35, WCAG 1.4.10; portal6):
-# the page that shows them, and the list's selector. The debtor-risk table, the invoice
-# page's lines and ledger and the settings' changes to users keep their own sideways
-# scroll (data tables, which WCAG 1.4.10 allows to).
+# the page that shows them, and the list's selector. The debtor-risk table and the invoice
+# page's lines and ledger keep their own sideways scroll (data tables, which WCAG 1.4.10
+# allows to); the settings' changes to users and the blocked patients stack too, measured
+# with data in test_r35_the_user_changes_the_blocked_patients_and_a_long_file_name_fit_a_phone.
 STACKED_LISTS = {
     "notas": "table.invoices",
     "verslag": "table.invoices",
