@@ -3,7 +3,9 @@
 - WCAG 2.1 1.4.10 Reflow: at 320 CSS px (and 360, a common phone) the page does not
   scroll sideways; a wide table may scroll inside its own region, the page may not. Nor
   does a word of the page's content break in the middle ("novem / ber"): a value too long
-  for its column goes under its label instead (audit pages PAGES2); nor a date at its
+  for its column goes under its label instead (audit pages PAGES2), and only a word wider
+  than a whole line there (a long address, a file name without a hyphen) breaks, as it
+  must to fit (overflow-wrap: anywhere; portal7 item 1); nor a date at its
   hyphens or spaces ("01-01- / 2025", "1 Jan / 2025"; known.md stop 37 "Pages").
 - WCAG 2.1 1.4.11 Non-text Contrast, applied to 2.4.7 Focus Visible: the focus ring has
   3:1 against the colours on either side of it.
@@ -43,8 +45,16 @@ _BROKEN_WORDS_JS = r"""() => {
       const range = document.createRange();
       range.setStart(node, word.index);
       range.setEnd(node, word.index + word[0].length);
-      const lines = new Set([...range.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
-      if (lines.size > 1) broken.push(`${element.tagName.toLowerCase()}#${element.id}: ${word[0]}`);
+      const boxes = [...range.getClientRects()].filter(b => b.width > 0);
+      const lines = new Set(boxes.map(b => Math.round(b.top)));
+      // A word wider than a line of its block on its own (an address, a file name
+      // without a hyphen) has no way to fit but to break (overflow-wrap: anywhere).
+      let block = element;
+      while (getComputedStyle(block).display.startsWith('inline') && block.parentElement) block = block.parentElement;
+      const style = getComputedStyle(block);
+      const room = block.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const wide = boxes.reduce((sum, b) => sum + b.width, 0);
+      if (lines.size > 1 && wide <= room) broken.push(`${element.tagName.toLowerCase()}#${element.id}: ${word[0]}`);
     }
   }
   return broken;

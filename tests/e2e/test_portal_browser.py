@@ -21,7 +21,9 @@ from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.providers.users import Role
 from billing_core.services.patient import file_objection
+from billing_core.services.provider import users as provider_users
 from billing_core.services.provider.declarations import upload_key
 from billing_core.shared import reference
 from local.generate import declaration_csv
@@ -477,9 +479,10 @@ def assert_the_action_list_fits(page) -> None:
 
 
 # The lists a phone draws as blocks, each with its labels (R35, WCAG 1.4.10; portal6):
-# the page that shows them, and the list's selector. The debtor-risk table, the invoice
-# page's lines and ledger and the settings' changes to users keep their own sideways
-# scroll (data tables, which WCAG 1.4.10 allows to).
+# the page that shows them, and the list's selector. The debtor-risk table and the invoice
+# page's lines and ledger keep their own sideways scroll (data tables, which WCAG 1.4.10
+# allows to); the settings' changes to users and the blocked patients stack too, measured
+# with data in test_r35_the_user_changes_the_blocked_patients_and_a_long_file_name_fit_a_phone.
 STACKED_LISTS = {
     "notas": "table.invoices",
     "verslag": "table.invoices",
@@ -611,3 +614,75 @@ def test_r35_a_form_sent_after_the_session_expired_says_it_was_not_processed(
         DENTAL.provider_id, world[0].invoice_id
     )
     assert stored.ledger == world[0].ledger
+
+
+# A file name as practice software writes one: long, and without a hyphen or a space
+# where a line could break (R35, WCAG 1.4.10; portal7 item 1).
+LONG_FILE_NAME = "declaratiebestandtandartspraktijkdevriesamsterdamnovember2026week47definitief.csv"
+
+
+@pytest.fixture
+def lists_of_a_busy_practice(running_server):
+    """The lists the earlier tests left empty (portal7 item 1): the changes to the
+    practice's users (two colleagues invited with long addresses, one's role changed, one
+    disabled), the upload's patients blocked and an upload with a long name without hyphens."""
+    sandbox = running_server.sandbox
+    sandbox.upload_declaration(DENTAL.provider_id, LONG_FILE_NAME, declaration_csv(6))
+    sandbox.drain_deliveries()
+    repository = sandbox.runtime.repository
+    invoices, _ = repository.list_invoices(DENTAL.provider_id)
+    one_each = list({invoice.patient_ref: invoice for invoice in invoices}.values())[:3]
+    for invoice in one_each:
+        repository.block_patient(
+            DENTAL.provider_id, invoice.patient_ref, invoice.invoice_id, sandbox.clock.now()
+        )
+    admin = next(
+        u
+        for u in sandbox.runtime.user_directory.users_of(DENTAL.provider_id)
+        if u.role is Role.ADMIN
+    )
+    ctx = sandbox.runtime.provider_context()
+    assistant = "j.vandenberg-hoogendijk@tandartspraktijkdevries.example.org"
+    hygienist = "mondhygienist.annemarie.bakker@tandartspraktijkdevries.example.org"
+    provider_users.invite_colleague(admin.signed_in, assistant, Role.STAFF, ctx)
+    provider_users.invite_colleague(admin.signed_in, hygienist, Role.VIEWER, ctx)
+    provider_users.change_colleague_role(admin.signed_in, hygienist, Role.STAFF, ctx)
+    provider_users.disable_colleague(admin.signed_in, assistant, ctx)
+    return one_each
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_r35_the_user_changes_the_blocked_patients_and_a_long_file_name_fit_a_phone(
+    running_server, open_browser, lists_of_a_busy_practice, width_name, tmp_path
+):
+    """R35, R31, R32, R22, WCAG 1.4.10 (portal7 item 1): the lists the earlier stops never
+    measured with something in them.
+    Given four changes to the practice's users (long addresses), two blocked patients
+    and an upload whose long name has no hyphen to break at
+    When the admin opens Instellingen, Geblokkeerde patiënten and Declaraties
+    Then axe finds no serious or critical violation; and at 400, 360 and 320 px no list
+    scrolls sideways, not even inside its own region: a phone draws each row as a block,
+    every cell after the first labelled ("Door: ..."), the table still a table to a
+    screen reader (its roles), and the file name breaks inside the list."""
+    server = running_server.url
+    page = open_browser(WIDTHS[width_name])
+    sign_in(page, server, DENTAL.provider_id, "admin")
+    shown = {
+        "instellingen-wijzigingen": ("/portal/instellingen", "#user-changes", 4),
+        "geblokkeerd-lijst": ("/portal/geblokkeerd", "#blocked", len(lists_of_a_busy_practice)),
+        "declaraties-lange-naam": ("/portal/declaraties", "#uploads", 1),
+    }
+    for name, (path, selector, rows) in shown.items():
+        answer = page.goto(f"{server}{path}")
+        assert answer.status == 200, path
+        assert page.locator(f"{selector} tbody tr").count() == rows, name
+        assert (
+            page.locator(f"{selector}[role=table] tbody[role=rowgroup] tr[role=row]").count()
+            == rows
+        )
+        no_serious_violations(page)
+        _screenshot(page, tmp_path / f"{name}-{width_name}.png")
+        if width_name == "mobile":
+            assert_reflows(page)
+            assert_the_list_fits(page, selector)
+    assert page.locator("#uploads a", has_text=LONG_FILE_NAME).count() == 1

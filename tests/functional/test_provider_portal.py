@@ -433,6 +433,49 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, invoices):
         assert '<a href="mailto:antwoord@example.org">antwoord@example.org</a>' in html, page
 
 
+@pytest.mark.parametrize("language, none_said", [("nl", "Geen acties."), ("en", "No actions.")])
+def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
+    sandbox, invoices, language, none_said
+):
+    """R35, R23 (audit portal7 P7-1; WCAG 3.3.1): a refused change of an action said why
+    above an empty list, "Geen acties.", while the action was still open.
+    Given a patient's objection, open on the action list
+    When staff send its form with a decision it cannot take (it is no coulance proposal),
+    in Dutch or English
+    Then the page says why in that language, the action is still open and still listed
+    under the refusal, with its form, and the page does not say there are no actions."""
+    objected = invoices[1]
+    file_objection(
+        objected.reference,
+        BirthDate(objected.birth_date),
+        "amount",
+        "Ik had een afspraak over de prijs.",
+        "bezwaar@example.org",
+        sandbox.runtime.patient_context(),
+    )
+    staff = PortalUser(sandbox)
+    staff.request("GET", f"/portal/taal/{language}")
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    _, html = staff.page("/portal/acties")
+    (action_id,) = re.findall(r'action="/portal/acties/([^"]+)"', html)
+    target = f"/portal/acties/{action_id}"
+
+    _, _, html = staff.post(target, hidden_fields(html, target) | {"decision": "apply"})
+
+    error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    assert (
+        error
+        == {
+            "nl": "Niet gelukt: Deze actie is geen coulancevoorstel.",
+            "en": "Not done: This action is not a coulance proposal.",
+        }[language]
+    )
+    stored = sandbox.runtime.repository.get_action(DENTAL.provider_id, action_id)
+    assert stored.state.value == "open"
+    assert none_said not in html
+    assert f'<tr id="action-{action_id}"' in html and f'action="{target}"' in html
+
+
 def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbox, invoices):
     """R16, R29, R35 (audit security5 SEC5-3). Given an objection filed by whoever knows
     the kenmerk and the birth date, its address to answer to made to look like one

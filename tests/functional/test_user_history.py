@@ -164,7 +164,9 @@ def test_the_portals_settings_page_shows_who_changed_the_users(sandbox):
     _, html = page.page("/portal/instellingen")
     # Then its users' history names each change, newest first, with who and when
     table = html.split('id="user-changes"', 1)[1].split("</table>", 1)[0]
-    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in table.split("<tr>")[2:]]
+    rows = [
+        " ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.split(r"<tr[^>]*>", table)[2:]
+    ]
     assert rows == [
         f"23-11-2026 09:00 {admin} {VIEWER} uitgeschakeld",
         f"23-11-2026 09:00 zorgnota {COLLEAGUE} uitgenodigd als medewerker",

@@ -936,7 +936,11 @@ def _refusal_reason(refusal: Refused, t: Texts) -> str:
 # --- Acties ---------------------------------------------------------------------------------
 
 
-def action_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+def action_list(
+    request: PortalRequest, ctx: ProviderContext, *, error: str | None = None
+) -> PortalAnswer:
+    """The actions in the state the link asks for (open by default); with ``error``, the
+    open ones under why a change of one was refused (``update_action``)."""
     wanted = request.query.get("state", "open")
     state = ActionState(wanted) if wanted in _values(ActionState) else None
     found = actions.list_actions(request.user, state, ctx)
@@ -946,8 +950,9 @@ def action_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         actions=[ActionOut.of(a) for a in found],
         state=state.value if state else "",
         notice=portal_texts(request.language)("action_updated")
-        if "done" in request.query
+        if "done" in request.query and error is None
         else None,
+        error=error,
     )
 
 
@@ -974,8 +979,9 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
             reason = _refusal_reason(refusal, t)
         else:  # a hand-made form (the page offers none): said by the field it names
             reason = t(f"invalid_action_{_invalid_names(refusal)[0]}")
-        error = t("refused", reason=reason)
-        return _page(request, "actions.html.j2", actions=[], state="", error=error)
+        # The list as it is now under why not: the action refused is still on it (it
+        # said "Geen acties." with the action open, audit portal7 P7-1).
+        return action_list(replace(request, query={}), ctx, error=t("refused", reason=reason))
     if updated is None:
         return not_found(request)
     return PortalAnswer(redirect_to="/portal/acties?done=1")
