@@ -26,3 +26,22 @@ def test_r16_a_message_counts_its_line_breaks_once(message, refused):
     # When the objection is checked / Then refused only over 2,000 as the form counts
     refusals = objection_refusals("amount", message, EMAIL)
     assert ("invalid_objection_message" in refusals) is refused
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["\u200b\u200b", "\u200b \ufeff\n\u2060", "\u200e\u200f"],
+    ids=["zero_width_spaces", "zero_width_and_blank", "direction_marks"],
+)
+def test_r16_a_message_of_invisible_characters_only_says_nothing(message):
+    """R16 ("an objection with a reason and message"; audit round 44 objections OBJ-2).
+    Given a message of only zero-width or direction marks (a paste, an emptied field on a
+    phone keyboard), when the objection is checked, then it is refused as an empty one:
+    the practice would get an open action with nothing in it."""
+    assert "invalid_objection_message" in objection_refusals("amount", message, EMAIL)
+
+
+def test_r16_a_message_with_words_and_a_direction_mark_is_filed():
+    """R16: given an Arabic message that carries a direction mark, when checked, then it
+    is filed: only a message with nothing visible is refused."""
+    assert objection_refusals("amount", "\u200fالمبلغ مرتفع جدا", EMAIL) == ()

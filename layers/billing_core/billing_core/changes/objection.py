@@ -40,10 +40,18 @@ def objection_refusals(reason: str, message: str, email: str) -> tuple[str, ...]
     client may already test for."""
     wrong = {
         "invalid_objection_reason": reason not in _REASONS,
-        "invalid_objection_message": not message.strip() or _length(message) > MAX_MESSAGE_CHARS,
+        "invalid_objection_message": _says_nothing(message) or _length(message) > MAX_MESSAGE_CHARS,
         "invalid_objection_email": not is_plausible_email(email),
     }
     return tuple(code for code, is_wrong in wrong.items() if is_wrong)
+
+
+def _says_nothing(message: str) -> bool:
+    """Blank, or only invisible characters: zero-width spaces, joiners, direction marks
+    (Unicode format characters, Cf), which ``str.strip`` keeps (audit OBJ-2)."""
+    from unicodedata import category  # when an objection comes: not at import (#18 (d))
+
+    return all(char.isspace() or category(char) == "Cf" for char in message)
 
 
 def _length(message: str) -> int:

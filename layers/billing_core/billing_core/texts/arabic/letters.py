@@ -429,6 +429,13 @@ _CONFIRMATIONS: Sections = {
             "خطة التقسيط كما اتُّفق عليها، بدءًا بالقسط المستحق."
         ),
         "still_due_rest_term": "نرجو منكم دفع القسط الإضافي بعد قسطكم الأخير في موعد أقصاه {date}.",
+        # Not yet read by a native speaker (README, Languages): paid or stopped (OBJ-1).
+        "nothing_due": "لم يعد هناك أي مبلغ مستحق على هذه الفاتورة. لا يلزمكم دفع أي شيء.",
+        # Not yet read by a native speaker (README, Languages): with the agency (R22, R34).
+        "still_due_with_agency": (
+            "الاعتراض لا يوقف الدفع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون (incassobureau). "
+            "وما لم يُبلغكم {provider} بغير ذلك، يرجى التواصل مع مكتب تحصيل الديون بشأن الدفع."
+        ),
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },

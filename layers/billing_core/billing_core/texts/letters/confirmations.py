@@ -112,6 +112,14 @@ DUTCH: Sections = {
             "afgesproken, te beginnen met de openstaande termijn."
         ),
         "still_due_rest_term": "De extra termijn na uw laatste termijn betaalt u uiterlijk {date}.",
+        # R21, R36: paid, or stopped by the practice: nothing to ask (audit OBJ-1).
+        "nothing_due": "Op deze nota staat niets meer open. U hoeft niets te betalen.",
+        # R22, R34: handed over, the agency collects; no amount (R29), no date of ours.
+        "still_due_with_agency": (
+            "Een bezwaar schort de betaling niet op. Deze nota is overgedragen aan het "
+            "incassobureau. Zolang {provider} u niets anders laat weten, neemt u voor de "
+            "betaling contact op met het incassobureau."
+        ),
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
     },
@@ -285,6 +293,14 @@ ENGLISH: Sections = {
             "the term still open."
         ),
         "still_due_rest_term": "Please pay the extra term after your last term no later than {date}.",
+        # R21, R36: paid, or stopped by the practice: nothing to ask (audit OBJ-1).
+        "nothing_due": "Nothing is open on this invoice any more. You do not need to pay anything.",
+        # R22, R34: handed over, the agency collects; no amount (R29), no date of ours.
+        "still_due_with_agency": (
+            "An objection does not suspend payment. This invoice has been handed over to the "
+            "collection agency. Unless {provider} tells you otherwise, please contact the "
+            "collection agency to pay it."
+        ),
         "closing": "Kind regards,",
         "signature": "zorgnota, on behalf of {provider}",
     },

@@ -482,6 +482,14 @@ _CONFIRMATIONS: Sections = {
         "still_due_rest_term": (
             "Dodatkową ratę po ostatniej racie prosimy zapłacić najpóźniej do {date}."
         ),
+        # Not yet read by a native speaker (README, Languages): paid or stopped (OBJ-1).
+        "nothing_due": "Na tej fakturze nic nie pozostało do zapłaty. Nie musi Pan/Pani nic płacić.",
+        # Not yet read by a native speaker (README, Languages): with the agency (R22, R34).
+        "still_due_with_agency": (
+            "Reklamacja nie wstrzymuje płatności. Ta faktura została przekazana do biura "
+            "windykacyjnego. O ile {provider} nie poinformuje inaczej, w sprawie płatności "
+            "prosimy skontaktować się z biurem windykacyjnym."
+        ),
         "closing": _CLOSING,
         "signature": _SIGNATURE,
     },
