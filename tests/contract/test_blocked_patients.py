@@ -118,3 +118,40 @@ def test_a_block_stored_before_its_last_change_was_kept_reads_it_from_blocked_at
     one, two = (table.get_item(Key=keys.patient_block_key(A, p))["Item"] for p in ("P-1", "P-2"))
     assert (one["changed_at"], "blocked_at" in one) == (T2.isoformat(), False)
     assert (two["changed_at"], two["blocked_at"]) == (T1.isoformat(), T1.isoformat())
+
+
+# --- the person behind the number (legal-nl.md §6, audit blocks2) ------------------------------
+
+
+def test_a_block_keeps_its_bsn_while_it_blocks_and_drops_it_when_unblocked(store):
+    """legal-nl.md §6: the patient is the person. Given claims handed over with their BSN
+    (one person under two numbers, P-1 and P-9; P-2 without a BSN)
+    When the blocks are read for the ingest, then one query gives number and BSN of each;
+    when P-1's last claim is settled, neither its number nor its BSN blocks any longer,
+    while the same person's block under P-9 stays; the list has no BSN (R29)."""
+    store.block_patient(A, "P-1", "inv-1", T1, bsn="111222333")
+    store.block_patient(A, "P-1", "inv-2", T1, bsn="111222333")
+    store.block_patient(A, "P-9", "inv-9", T1, bsn="111222333")
+    store.block_patient(A, "P-2", "inv-3", T1)
+    assert store.blocked_refs_with_bsn(A) == frozenset(
+        {("P-1", "111222333"), ("P-9", "111222333"), ("P-2", "")}
+    )
+    assert store.blocked_refs_with_bsn(B) == frozenset()
+    assert "111222333" not in repr(store.blocked_patients(A)) + repr(changes(store))
+
+    store.release_claim(A, "P-1", "inv-1", T2)
+    store.release_claim(A, "P-1", "inv-2", T2)
+
+    assert store.blocked_refs_with_bsn(A) == frozenset({("P-9", "111222333"), ("P-2", "")})
+    assert changes(store, since=T2) == [("P-1", UNBLOCKED, T2)]
+
+
+def test_a_block_without_a_bsn_gets_it_at_its_next_block_without_a_change_logged(store):
+    """legal-nl.md §6: a block written before the BSN was kept matches by number only;
+    Given such a block, when its claim is blocked again (a retry, a claim owed again) with
+    the BSN, then the block keeps the BSN, and no second BLOCKED change is logged."""
+    store.block_patient(A, "P-1", "inv-1", T1)
+    store.block_patient(A, "P-1", "inv-1", T2, bsn="111222333")
+    assert store.blocked_refs_with_bsn(A) == frozenset({("P-1", "111222333")})
+    assert store.blocked_patients(A) == [BlockedPatient(A, "P-1", T1, ("inv-1",))]
+    assert changes(store) == [("P-1", BLOCKED, T1)]

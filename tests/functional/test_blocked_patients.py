@@ -552,3 +552,42 @@ def test_blocked_unblocked_and_blocked_again_in_one_moment_keep_their_order(sand
     changes = [c.change.value for c in repository.block_changes(PROVIDER, HANDOVER)]
     assert changes == ["blocked", "unblocked", "blocked"]
     assert repository.is_blocked(PROVIDER, "PAT-7")
+
+
+def test_a_blocked_patients_new_claim_under_another_number_with_the_same_bsn_is_marked(sandbox):
+    """legal-nl.md §6, R22 (audit blocks2): the debtor risk of a new claim of a *patient*
+    with a claim at the agency stays with the practice; the patient is the person (BSN),
+    not the practice software's number.
+    Given the dunning run handed a patient's claim to the agency (blocked under PAT000002),
+    when the practice declares that person (same BSN) again under number PAT900002,
+    then the new invoice is marked and reported, the finding names both numbers and never
+    the BSN, and the list and changes feed still hold patient numbers only (R29)."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    sandbox.drain_deliveries()
+    for day in (date(2026, 12, 31), date(2027, 1, 15), date(2027, 1, 29)):
+        sandbox.clock.set(day)
+        sandbox.run_dunning()
+    repository = sandbox.runtime.repository
+    assert "PAT000002" in repository.blocked_refs(PROVIDER)
+    header, *lines = declaration_csv(12).decode().splitlines()
+    rows = [line for line in lines if ";PAT000002;" in line]
+    bsn = rows[0].split(";")[2]
+    again = [r.replace("R0", "T0").replace(";PAT000002;", ";PAT900002;") for r in rows]
+    declaration_id = sandbox.upload_declaration(
+        PROVIDER, "week-49.csv", "\n".join([header, *again, ""]).encode()
+    )
+
+    _, report = get(sandbox, f"/api/v1/provider/declarations/{declaration_id}")
+    assert report["outcome"] == "accepted"
+    assert report["summary"]["invoices_debtor_risk_with_provider"] == 1
+    [finding] = [f for f in report["findings"] if f["code"] == "PATIENT_BLOCKED_DEBTOR_RISK"]
+    assert "PAT900002" in finding["message"] and "PAT000002" in finding["message"]
+    assert "hetzelfde BSN" in finding["message"] and "same BSN" in finding["message_en"]
+    assert bsn not in json.dumps(report)
+    [new] = repository.list_invoices(PROVIDER, InvoiceFilter(declaration_id=declaration_id))[0]
+    assert new.debtor_risk_with_provider is True
+    assert new.warnings == ("PATIENT_BLOCKED_DEBTOR_RISK",)
+    for path, query in ((LIST, {}), (CHANGES, {"since": "2026-01-01"})):
+        for form in ("json", "csv"):
+            status, body = get(sandbox, path, format=form, **query)
+            assert status == 200 and bsn not in (body if form == "csv" else json.dumps(body))

@@ -804,10 +804,10 @@ class FakeStore:
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 
     def block_patient(
-        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime, bsn: str = ""
     ) -> None:
         self.calls.append("block_patient")
-        self._change_block(provider_id, patient_ref, lambda b: with_claim(b, invoice_id, at))
+        self._change_block(provider_id, patient_ref, lambda b: with_claim(b, invoice_id, at, bsn))
 
     def release_claim(
         self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
@@ -831,6 +831,14 @@ class FakeStore:
         self.calls.append("blocked_refs")
         return frozenset(
             patient
+            for (owner, patient), block in self.blocks.items()
+            if owner == provider_id and block.is_blocked
+        )
+
+    def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
+        self.calls.append("blocked_refs_with_bsn")
+        return frozenset(
+            (patient, block.bsn)
             for (owner, patient), block in self.blocks.items()
             if owner == provider_id and block.is_blocked
         )

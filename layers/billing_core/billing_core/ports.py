@@ -260,10 +260,11 @@ class BillingStore(Protocol):
     # --- blocked patients (R22, blocking.py) ---
 
     def block_patient(
-        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime, bsn: str = ""
     ) -> None:
         """The claim is with the collection agency: it keeps the patient blocked.
-        Idempotent; the first claim logs a BLOCKED change."""
+        Idempotent; the first claim logs a BLOCKED change. ``bsn``: the claim's, kept on the
+        block while it blocks (legal-nl.md §6), never in the list or the change log (R29)."""
         ...
 
     def release_claim(
@@ -280,7 +281,12 @@ class BillingStore(Protocol):
         ...
 
     def blocked_refs(self, provider_id: str) -> frozenset[str]:
-        """The blocked patients' numbers in one query (the ingest reads it once per upload)."""
+        """The blocked patients' numbers in one query."""
+        ...
+
+    def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
+        """(patient number, BSN) of every block, in one query (the ingest reads it once per
+        upload); BSN "" for a block written before it was kept (legal-nl.md §6)."""
         ...
 
     def is_blocked(self, provider_id: str, patient_ref: str) -> bool: ...

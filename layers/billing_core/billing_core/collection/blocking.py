@@ -12,7 +12,10 @@ below are pure: the DynamoDB adapter and the in-memory fake both apply them to w
 read, and write the result on condition of the version read (R28).
 
 What leaves this module is the provider's own patient number and dates: no name, no BSN
-(the practice has them; R29).
+(the practice has them; R29). The block keeps the BSN of its last claim inside the store
+(``PatientBlock.bsn``, as the invoice item keeps it) so that the ingest also knows the
+patient under another patient number (legal-nl.md §6: the patient is the person); it is
+never in a ``BlockedPatient`` or a ``BlockChange``.
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ class PatientBlock:
     invoice_ids: tuple[str, ...] = ()
     changed_at: datetime | None = None
     version: int = 0
+    # The person (the claims' BSN) while blocked; "" once unblocked, or for a block written
+    # before it was kept (that one matches by number only until its next claim is added).
+    bsn: str = ""
 
     @property
     def is_blocked(self) -> bool:
@@ -93,20 +99,25 @@ class PatientBlock:
 Transition = tuple[PatientBlock, BlockChange | None]
 
 
-def with_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transition:
-    """The block with this claim added; the first claim blocks the patient.
+def with_claim(block: PatientBlock, invoice_id: str, at: datetime, bsn: str = "") -> Transition:
+    """The block with this claim added; the first claim blocks the patient. ``bsn``: the
+    claim's BSN (legal-nl.md §6), kept on the block; "" keeps what the block has.
 
     Returns the same block (and no change) when the claim is already there: handing the
-    same claim over twice changes nothing.
+    same claim over twice changes nothing, but a block written before the BSN was kept
+    gets it (a new version, no change in the log).
     """
     _check(invoice_id, at)
+    bsn = bsn or block.bsn
     if invoice_id in block.invoice_ids:
-        return block, None
+        if bsn == block.bsn:
+            return block, None
+        return replace(block, bsn=bsn, version=block.version + 1), None
     claims = tuple(sorted((*block.invoice_ids, invoice_id)))
     if block.is_blocked:
-        return replace(block, invoice_ids=claims, version=block.version + 1), None
+        return replace(block, invoice_ids=claims, bsn=bsn, version=block.version + 1), None
     at = _after_last_change(block, at)
-    added = replace(block, invoice_ids=claims, changed_at=at, version=block.version + 1)
+    added = replace(block, invoice_ids=claims, changed_at=at, bsn=bsn, version=block.version + 1)
     return added, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.BLOCKED, at)
 
 
@@ -123,7 +134,8 @@ def without_claim(block: PatientBlock, invoice_id: str, at: datetime) -> Transit
     if left:
         return replace(block, invoice_ids=left, version=block.version + 1), None
     at = _after_last_change(block, at)
-    removed = replace(block, invoice_ids=(), changed_at=at, version=block.version + 1)
+    # Unblocked: neither its number nor its BSN blocks (the BSN is not kept any longer).
+    removed = replace(block, invoice_ids=(), changed_at=at, bsn="", version=block.version + 1)
     return removed, BlockChange(block.provider_id, block.patient_ref, BlockChangeKind.UNBLOCKED, at)
 
 
@@ -174,7 +186,11 @@ def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
     claim closed paid). One strongly consistent read, only when a block is written."""
     if invoice.is_with_collection_agency and not invoice.is_paid:
         store.block_patient(
-            invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
+            invoice.provider_id,
+            invoice.patient_ref,
+            invoice.invoice_id,
+            clock.now(),
+            bsn=invoice.bsn,
         )
         now = store.get_invoice(invoice.provider_id, invoice.invoice_id, consistent=True)
         if now is not None and now.version != invoice.version:

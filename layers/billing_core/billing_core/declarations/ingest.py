@@ -246,24 +246,40 @@ def _mark_blocked_patients(
 ) -> tuple[list[Invoice], list[Finding]]:
     """R22, legal-nl.md §6: a new claim of a patient blocked at this provider (a claim of
     theirs is with the collection agency) is still invoiced, but the debtor risk stays
-    with the provider: marked on the invoice and reported. One query per upload."""
+    with the provider: marked on the invoice and reported. The patient is the person: a
+    claim under another patient number with the BSN of a block is marked too (audit
+    blocks2). One query per upload."""
     if not invoices:
         return invoices, []
+    blocks = ctx.store.blocked_refs_with_bsn(provider.provider_id)
     # A patient blocked under 0001001 is the patient 1001 of a file Excel saved (R3, R40).
-    blocked = {canonical_reference(ref) for ref in ctx.store.blocked_refs(provider.provider_id)}
+    blocked = {canonical_reference(ref) for ref, _ in blocks}
+    # A block written before the BSN was kept has none: it matches by number only.
+    numbers_of: dict[str, list[str]] = {}
+    for ref, bsn in blocks:
+        if bsn:
+            numbers_of.setdefault(bsn, []).append(ref)
     marked: list[Invoice] = []
     findings: list[Finding] = []
     for draft, invoice in zip(drafts, invoices, strict=True):
         if canonical_reference(invoice.patient_ref) in blocked:
             invoice = with_debtor_risk_with_provider(invoice)
             findings.append(_debtor_risk_finding(draft, invoice))
+        elif invoice.bsn and invoice.bsn in numbers_of:
+            invoice = with_debtor_risk_with_provider(invoice)
+            blocked_as = ", ".join(sorted(numbers_of[invoice.bsn]))
+            findings.append(_debtor_risk_finding(draft, invoice, blocked_as))
         marked.append(invoice)
     return marked, findings
 
 
-def _debtor_risk_finding(draft: InvoiceDraft, invoice: Invoice) -> Finding:
+def _debtor_risk_finding(draft: InvoiceDraft, invoice: Invoice, blocked_as: str = "") -> Finding:
+    """``blocked_as``: the numbers the practice blocked this person under, when the claim
+    has another one (same BSN); the report names numbers only, never the BSN (R29)."""
     first = draft.first
     params = {"patient_ref": invoice.patient_ref, "kenmerk": reference.grouped(invoice.reference)}
+    if blocked_as:
+        params |= {"blocked_ref": blocked_as, "said_as": f"{DEBTOR_RISK_WARNING}_SAME_BSN"}
     return Finding(
         DEBTOR_RISK_WARNING,
         Severity.WARNING,

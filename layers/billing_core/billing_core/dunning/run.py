@@ -330,7 +330,7 @@ def _finish_handover(
     if invoice.is_paid:
         ctx.store.release_claim(*ids, now)
     else:
-        ctx.store.block_patient(*ids, now)
+        ctx.store.block_patient(*ids, now, bsn=invoice.bsn)  # the person too (legal-nl.md §6)
     ctx.store.save_invoice(handover_written(invoice))
 
 

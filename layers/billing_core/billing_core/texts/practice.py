@@ -203,6 +203,13 @@ _DUTCH: Sections = {
             " een eerdere nota is bij het incassobureau. De nota met betalingskenmerk {kenmerk}"
             " is wel verstuurd, maar het debiteurenrisico ervan blijft bij u."
         ),
+        # legal-nl.md §6: the same person (BSN) is blocked under another patient number.
+        "PATIENT_BLOCKED_DEBTOR_RISK_SAME_BSN": (
+            "Regel {line}: patiënt {patient_ref} heeft hetzelfde BSN als patiënt {blocked_ref}"
+            " op uw lijst met geblokkeerde patiënten: een eerdere nota is bij het"
+            " incassobureau. De nota met betalingskenmerk {kenmerk} is wel verstuurd, maar het"
+            " debiteurenrisico ervan blijft bij u."
+        ),
         # Issue 13 item 1: the last guard: a betalingskenmerk is on one invoice only.
         "REFERENCE_ALREADY_USED": (
             "Regel {line}: het betalingskenmerk {kenmerk} hoort al bij een andere nota; deze"
@@ -1039,6 +1046,13 @@ _ENGLISH: Sections = {
             "Line {line}: patient {patient_ref} is on your list of blocked patients: an earlier"
             " invoice is with the collection agency. The invoice with payment reference {kenmerk}"
             " was sent anyway, but its debtor risk stays with you."
+        ),
+        # legal-nl.md §6: the same person (BSN) is blocked under another patient number.
+        "PATIENT_BLOCKED_DEBTOR_RISK_SAME_BSN": (
+            "Line {line}: patient {patient_ref} has the same BSN as patient {blocked_ref} on"
+            " your list of blocked patients: an earlier invoice is with the collection agency."
+            " The invoice with payment reference {kenmerk} was sent anyway, but its debtor risk"
+            " stays with you."
         ),
         # Issue 13 item 1: the last guard: a betalingskenmerk is on one invoice only.
         "REFERENCE_ALREADY_USED": (

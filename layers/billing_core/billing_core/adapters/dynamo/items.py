@@ -632,6 +632,8 @@ def patient_block_to_item(block: PatientBlock) -> Item:
         item["changed_at"] = block.changed_at.isoformat()
         if block.is_blocked:
             item["blocked_at"] = item["changed_at"]
+    if block.bsn:  # only while blocked (blocking.without_claim clears it)
+        item["bsn"] = block.bsn
     return item
 
 
@@ -644,6 +646,7 @@ def patient_block_from_item(item: Item) -> PatientBlock:
         invoice_ids=tuple(item.get("invoice_ids", ())),
         changed_at=optional_datetime(item.get("changed_at") or item.get("blocked_at")),
         version=int(item["version"]),
+        bsn=item.get("bsn", ""),
     )
 
 

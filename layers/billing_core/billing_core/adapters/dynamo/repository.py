@@ -831,13 +831,13 @@ class BillingRepository:
     # --- blocked patients (R22) ---------------------------------------------------------------
 
     def block_patient(
-        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime
+        self, provider_id: str, patient_ref: str, invoice_id: str, at: datetime, bsn: str = ""
     ) -> None:
         """R22: this claim is with the collection agency, so the patient is blocked at this
         provider. Idempotent; the first claim logs a BLOCKED change, in the same
-        transaction as the block."""
+        transaction as the block. ``bsn`` is kept on the block (legal-nl.md §6)."""
         self._change_block(
-            provider_id, patient_ref, lambda block: with_claim(block, invoice_id, at)
+            provider_id, patient_ref, lambda block: with_claim(block, invoice_id, at, bsn)
         )
 
     def release_claim(
@@ -859,6 +859,11 @@ class BillingRepository:
         """The blocked patients' numbers: one Query (a page holds thousands), for the ingest."""
         found = self._query_blocks(provider_id, projection="patient_ref")
         return frozenset(item["patient_ref"] for item in found)
+
+    def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
+        """(number, BSN) of the blocks: the same one Query, for the ingest (legal-nl.md §6)."""
+        found = self._query_blocks(provider_id, projection="patient_ref, bsn")
+        return frozenset((item["patient_ref"], item.get("bsn", "")) for item in found)
 
     def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
         item = self._get(keys.patient_block_key(provider_id, patient_ref))
