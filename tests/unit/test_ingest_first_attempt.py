@@ -64,3 +64,25 @@ def test_a_line_an_earlier_upload_invoiced_is_reported_and_the_rest_invoiced_onc
     assert earlier in invoices
     # And its markers were read only after the write met the known line
     assert store.calls.count("known_claims") == 1
+
+
+def test_a_vektis_line_a_csv_upload_stored_without_its_zeros_is_not_invoiced_again():
+    """R3, R40: a claim is provider + the practice's own reference; a CSV upload stores
+    000123 as 123 (claims.canonical_reference), so the practice's Vektis export of the
+    same line, 000123 as written, is that claim.
+    Given a CSV upload that invoiced the line 000123
+    When a Vektis upload brings 000123 again
+    Then it is reported as processed by the first upload, and no second invoice is made
+    (before: a second invoice for the same treatment)."""
+    from dataclasses import replace
+
+    from tests.unit.test_vektis_retour import ingest, physio_claims
+
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    process_declaration(upload("D1"), csv(line("000123", "P1", "100010039")), ctx)
+    report = ingest(ctx, [replace(physio_claims()[0], claim_ref="000123")], "D2")
+    assert [(f["code"], f["claim_ref"]) for f in report["findings"]] == [
+        ("CLAIM_ALREADY_PROCESSED", "000123")
+    ]
+    assert len(store.invoices) == 1

@@ -456,3 +456,53 @@ def test_every_record_one_character_too_long_is_said_once_for_the_file():
     lines = good()
     lines[2] += " "
     assert codes(read(to_bytes(lines))) == ["VEKTIS_RECORD_LENGTH"]
+
+
+# --- the debit/credit sign of a line ---------------------------------------------------------
+
+
+def a_line_and_its_credit() -> list[str]:
+    """01 | 02 03 04 L1 04 L2 04 L3 (credit of L2) | 99: the 99's total is 50.00 (L2 - L3)."""
+    control = dental_claim("L2", treatment_code="C11", unit_price_cents=2400)
+    credit = replace(control, claim_ref="L3", unit_price_cents=-2400, reverses_claim_ref="L2")
+    return records([dental_claim("L1", unit_price_cents=5000), control, credit])
+
+
+def with_sign(lines: list[str], index: int, sign: str) -> list[str]:
+    """INDICATIE DEBET/CREDIT (02) of record ``index`` (MZ301 04: pos. 164) as ``sign``."""
+    assert lines[index][:2] == "04" and lines[index][163] in "DC"
+    return [*lines[:index], lines[index][:163] + sign + lines[index][164:], *lines[index + 1 :]]
+
+
+def test_a_lowercase_debit_credit_sign_is_read_with_a_warning_and_the_total_agrees():
+    """R2, R40, vektis.md "Files as practices really send them" (accept and say what was
+    repaired), as a retour's granted sign (retour_parser._sign_repaired).
+    Given the credit line L3 with its D/C as "c" and the debit L1 with "d", the 99's total
+    as the software meant them (50.00 + 24.00 - 24.00)
+    When it is read
+    Then the claims are those of the file with D and C, each repaired sign a warning naming
+    its line and claim; before, the 99's total was blamed (counted 98.00: "c" added as a
+    debit) and the whole file refused, and "d" refused L1."""
+    lines = a_line_and_its_credit()
+    expected = read(to_bytes(lines)).claims
+    result = read(to_bytes(with_sign(with_sign(lines, 5, "c"), 3, "d")))
+    assert result.claims == expected
+    assert [(f.code, f.severity, f.line, f.claim_ref) for f in result.findings] == [
+        ("VEKTIS_DC_LOWERCASE", Severity.WARNING, 4, "L1"),
+        ("VEKTIS_DC_LOWERCASE", Severity.WARNING, 6, "L3"),
+    ]
+    assert "(c)" in result.findings[1].message("nl")
+    assert "(c)" in result.findings[1].message("en")
+
+
+def test_a_credit_lines_unknown_sign_refuses_that_line_not_the_trailer_total():
+    """R2: a content error rejects only that claim. Given the credit line L3 with its D/C as
+    "X" and the 99's total counting it as the credit it was meant to be
+    When it is read
+    Then L3 is refused for its sign, and the total is not blamed for it (before: the
+    reader added "X" as a debit, counted 98.00, and refused the whole file)."""
+    result = read(to_bytes(with_sign(a_line_and_its_credit(), 5, "X")))
+    assert [(f.code, f.severity, f.line) for f in result.findings] == [
+        ("VEKTIS_VALUE_INVALID", Severity.CLAIM, 6)
+    ]
+    assert [c.claim_ref for c in result.claims] == ["L1", "L2"]

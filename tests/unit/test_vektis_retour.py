@@ -591,6 +591,53 @@ def test_unknown_line_references_are_reported(ctx, store):
     assert report["summary"]["lines_unknown"] == 1
 
 
+def _csv_declared(ctx: IngestContext, *claim_refs: str) -> None:
+    """One patient's lines in a CSV upload, as Excel-free practice software exports them."""
+    from tests.unit.test_ingest_first_attempt import csv, line, upload
+
+    process_declaration(
+        upload("D1"), csv(*(line(ref, "P1", "100010039") for ref in claim_refs)), ctx
+    )
+
+
+def test_a_retour_echoing_a_csv_claims_leading_zeros_is_applied_to_that_claim(ctx, store):
+    """R3, R40, R5: an all-digit claim_ref 000123 of a CSV upload is claim 123 (Excel's copy
+    and the export are one claim: claims.canonical_reference). The practice software sent
+    000123 to the insurer, whose retour copies positions 1-310 as declared (vektis.md §1).
+    Given a CSV upload with the lines 000123 and K2 (stored as 123 and K2)
+    When the retour grants 1.00 for 000123 and 2.00 for K2
+    Then both are applied to the invoice; before, 000123 was RETOUR_LINE_UNKNOWN."""
+    _csv_declared(ctx, "000123", "K2")
+    [invoice] = store.invoices.values()
+    assert [line.claim_ref for line in invoice.lines] == ["123", "K2"]
+    echoed = [
+        replace(c, claim_ref=r) for c, r in zip(physio_claims()[:2], ("000123", "K2"), strict=True)
+    ]
+    data = retour(echoed, {"000123": Granted(100), "K2": Granted(200)})
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
+    assert [f["code"] for f in report["findings"]] == []
+    assert (report["summary"]["lines_applied"], report["summary"]["lines_unknown"]) == (2, 0)
+    assert [line.reimbursed_cents for line in store.invoice(invoice.invoice_id).lines] == [100, 200]
+
+
+def test_a_retour_naming_one_claim_with_and_without_its_zeros_applies_neither(ctx, store):
+    """R1, R5: 000123 and 123 are one claim (R40); a retour answering both says so for each
+    line and books neither (which grant holds is the insurer's to say), as for a line
+    reference answered twice (without_repeated_references)."""
+    _csv_declared(ctx, "000123", "K2")
+    echoed = [
+        replace(c, claim_ref=r) for c, r in zip(physio_claims()[:2], ("000123", "123"), strict=True)
+    ]
+    data = retour(echoed, {"000123": Granted(100), "123": Granted(200)})
+    report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
+    assert [(f["code"], f["claim_ref"]) for f in report["findings"]] == [
+        ("RETOUR_LINE_REPEATED", "123"),
+        ("RETOUR_LINE_REPEATED", "123"),
+    ]
+    [invoice] = store.invoices.values()
+    assert [line.reimbursed_cents for line in invoice.lines] == [0, 0]
+
+
 def test_an_insurer_line_that_was_not_granted_is_reported_not_invoiced(ctx, store):
     # Given a care line a contracted insurer covers in full goes to the insurer (R5)
     contracted = provider(

@@ -185,8 +185,9 @@ def _known_as_written(
 ) -> dict[str, KnownClaim]:
     """R3 for an upload stored before all-digit claim refs were read without their leading
     zeros (canonical_reference): its marker is under the ref as written ("000001"), which
-    the conditional write of "1" does not see. Read, by the canonical ref, only for a file
-    whose refs had leading zeros: a file without them costs no request."""
+    the conditional write of "1" does not see. A Vektis file keeps "000001" as written, so
+    a CSV upload's marker "1" is read for it the same way (parsed.written_refs). Read only
+    for a file whose refs had leading zeros: a file without them costs no request."""
     if not parsed.written_refs:
         return {}
     refs = parsed.written_refs

@@ -17,9 +17,11 @@ class ParseResult:
     findings: list[Finding]
     lines_total: int  # data lines, without the header and blank lines
     format: str = "csv"  # what the file turned out to be: "csv", "MZ301 v1.3", ... (report)
-    # (canonical, as written) of the claim refs read without their leading zeros
-    # (canonical_reference): an upload before that stored the claim's marker under the
-    # form as written (R3; ingest). A tuple: no default factory on the cold start (#18).
+    # (claim ref in this file, the other form its marker may be stored under): for a CSV
+    # the refs read without their leading zeros (canonical_reference), whose marker an
+    # upload before that stored as written; for a Vektis file (refs kept as written) their
+    # form without zeros, as a CSV upload stored it (R3; ingest). A tuple: no default
+    # factory on the cold start (#18).
     written_refs: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
-from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.claims import Claim, LineType, canonical_reference
 from billing_core.declarations.credit_shares import credits_rerated, without_needless_forgiveness
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.record import DeclarationRecord
@@ -79,6 +79,7 @@ from billing_core.declarations.vektis.retour_parser import (
     RetourParse,
     RetourRemark,
     parse_retour,
+    without_repeated_references,
 )
 from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import (
@@ -299,7 +300,8 @@ def apply_retour_upload(
     if first is not None and first[0] != upload.declaration_id:
         _already_applied(run, *first)
         return _write_report(upload, record, run, ctx)
-    known = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
+    as_written = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
+    known = _known_without_leading_zeros(run, as_written, provider_id, ctx)
     _apply_to_invoices(run, known, upload, provider, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
     summary = _summary(run)
@@ -310,6 +312,44 @@ def apply_retour_upload(
         # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
     return _write_report(upload, record, run, ctx, summary)
+
+
+def _known_without_leading_zeros(
+    run: _Run, known: Mapping[str, KnownClaim], provider_id: str, ctx: IngestContext
+) -> Mapping[str, KnownClaim]:
+    """R3, R40: an all-digit claim ref of a CSV upload is stored without its leading zeros
+    (canonical_reference: Excel's 1 and the export's 000001 are one claim), while the
+    insurer echoes it as the practice software declared it (vektis.md §1: a retour copies
+    positions 1-310). A line not known as written is looked up so, and then read as that
+    claim; only for a file with such lines does this cost a request. Two lines of the file
+    that are one claim then are a line answered twice, neither applied (R1, R5)."""
+    canonical = {
+        ref: as_claim
+        for ref, as_claim in (
+            (line.claim_ref, canonical_reference(line.claim_ref)) for line in run.parsed.lines
+        )
+        if ref not in known and as_claim != ref
+    }
+    if not canonical:
+        return known
+    found = ctx.store.known_claims(provider_id, canonical.values())
+    if not found:
+        return known
+    lines = [
+        _as_claim(line, canonical[line.claim_ref])
+        if canonical.get(line.claim_ref) in found
+        else line
+        for line in run.parsed.lines
+    ]
+    kept, repeated = without_repeated_references(lines)
+    run.parsed = replace(run.parsed, lines=kept, findings=[*run.parsed.findings, *repeated])
+    return {**known, **found}
+
+
+def _as_claim(line: RetourLine, claim_ref: str) -> RetourLine:
+    """The retour line under the claim ref it is stored as (its insurer's copy too)."""
+    claim = line.claim if line.claim is None else replace(line.claim, claim_ref=claim_ref)
+    return replace(line, claim_ref=claim_ref, claim=claim)
 
 
 def _already_applied(run: _Run, declaration_id: str, applied_at: datetime) -> None:

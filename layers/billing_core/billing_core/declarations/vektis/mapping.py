@@ -378,6 +378,8 @@ class _Mapper:
         if not patient.checked:
             self._check_patient(patient, line)
         reference = reference.strip()
+        if dc == "d" or dc == "c":
+            dc = self._sign_lowercase(line, reference, dc)
         credit = dc == "C"
         cents = int(amount) if amount.isdecimal() else 0
         # The common case in one expression; anything off is sorted out by _line_problems.
@@ -444,6 +446,18 @@ class _Mapper:
         if reverses:
             self.credits.append(claim)
         self.commented = len(self.claims) - 1
+
+    def _sign_lowercase(self, line: int, reference: str, dc: str) -> str:
+        """A 04's D/C as a lowercase d or c says what it means (R40, vektis.md "Files as
+        practices really send them"): read as D or C, with a warning naming its line and
+        claim, as a retour's granted sign is (retour_parser.py); the 99's total counts it so
+        too (reader.py)."""
+        params = {"claim_ref": reference or "-", "value": dc, "value_upper": dc.upper()}
+        label = self.treatment_label["dc"]
+        claim_ref = reference or None
+        code = "VEKTIS_DC_LOWERCASE"
+        self.findings.append(Finding(code, Severity.WARNING, line, label, claim_ref, params))
+        return dc.upper()
 
     def _line_problems(
         self,

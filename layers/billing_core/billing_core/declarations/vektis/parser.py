@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
+from billing_core.declarations.claims import canonical_reference
 from billing_core.declarations.findings import structural
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
@@ -31,4 +32,17 @@ def parse_vektis(
         return ParseResult([], structural(file.findings), file.treatment_lines, format=file.format)
     claims, findings = map_claims(file, today=today, insurers=insurers)
     repaired = file.warnings  # what the reader repaired, for the report
-    return ParseResult(claims, [*repaired, *findings], file.treatment_lines, format=file.format)
+    # A Vektis ref is kept as written; a CSV upload stored an all-digit one without its
+    # leading zeros (canonical_reference), so that marker is looked up too (R3, ingest).
+    other_form = tuple(
+        (claim.claim_ref, canonical_reference(claim.claim_ref))
+        for claim in claims
+        if claim.claim_ref[:1] == "0" and canonical_reference(claim.claim_ref) != claim.claim_ref
+    )
+    return ParseResult(
+        claims,
+        [*repaired, *findings],
+        file.treatment_lines,
+        format=file.format,
+        written_refs=other_form,
+    )

@@ -316,7 +316,9 @@ class _Structure:
         self.line_problems = 0
         self.counts = dict.fromkeys(("01", "02", "03", "04", "98", "99"), 0)
         self.total_cents = 0
-        self.total_known = True  # False once a 04 amount is unreadable: the total means nothing
+        # False once a 04 amount is unreadable, or its D/C neither D nor C (nor d, c): the
+        # total means nothing then
+        self.total_known = True
         # A record of an unknown type is the cause; the trailer's counts and totals can
         # only repeat it, so they are not checked then.
         self.unknown_type = False
@@ -387,10 +389,16 @@ class _Structure:
                 self._wrong_detail_id(number, kind, record_id, detail_id)
             if kind == "04":
                 amount, dc = amount_of(text)
-                if amount.isdecimal():
-                    total += -int(amount) if dc == "C" else int(amount)
-                else:
+                if not amount.isdecimal():
                     self._unreadable_amount(number)
+                elif dc == "D" or dc == "d":
+                    total += int(amount)
+                elif dc == "C" or dc == "c":
+                    total -= int(amount)
+                else:
+                    # Neither debit nor credit: the line's own finding (mapping.py) says
+                    # so, and the 99's total cannot be checked without guessing (R2).
+                    self.total_known = False
             elif kind == "02":
                 insured = (number, text)
             else:

@@ -119,7 +119,7 @@ def parse_retour(
     reader = _RetourReader(file.standard, {claim.claim_ref: claim for claim in claims})
     for line, text in enumerate(file.records, file.first_line):
         reader.read(line, text)
-    lines, repeated = _without_repeated_references(reader.lines)
+    lines, repeated = without_repeated_references(reader.lines)
     findings = [*file.warnings, *reader.findings, *repeated, *_unknown_codes(reader.remarks)]
     return RetourParse(file.format, lines, findings, reader.remarks)
 
@@ -147,7 +147,7 @@ def _unknown_codes(remarks: list[RetourRemark]) -> list[Finding]:
     ]
 
 
-def _without_repeated_references(
+def without_repeated_references(
     lines: list[RetourLine],
 ) -> tuple[list[RetourLine], list[Finding]]:
     """A line reference the insurer answered more than once in one file: none of its 04s
