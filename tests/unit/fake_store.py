@@ -362,9 +362,11 @@ class FakeStore:
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
         patient_invoices: Mapping[str, str] | None = None,
+        processed_at: datetime | None = None,
     ) -> int:
         """As many transactions as the adapter's, each written only when all its keys are
-        new; TransactionConflict on the first that is not (the ones before it stay)."""
+        new; TransactionConflict on the first that is not (the ones before it stay).
+        ``processed_at``: the adapter's TTL of insurer-bound markers; no TTL here."""
         self.calls.append("store_new")
         of_patient = patient_invoices or {}
         units = [

@@ -21,7 +21,8 @@ RETENTION_OF = {
     "retour_applied_key": f"{TTL}: as the upload records it protects, 2,922 days (R3)",
     "action_key": f"{TTL}: with its invoice, or a year after it was set done",
     "invoice_actions_partition": "the by-provider index of the actions above",
-    "claim_key": f"{TTL}: with its invoice (7 years after the year it was settled)",
+    "claim_key": f"{TTL}: with its invoice (7 years after the year it was settled); "
+    "an insurer-bound line's with its upload record, 2,922 days",
     "invoice_key": f"{TTL}: 7 years after the end of the year it was settled",
     "invoice_partition": "the partition of the invoice above",
     "invoice_list_key": "the by-provider index of the invoice above",

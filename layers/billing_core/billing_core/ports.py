@@ -192,6 +192,7 @@ class BillingStore(Protocol):
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
         patient_invoices: Mapping[str, str] | None = None,
+        processed_at: datetime | None = None,
     ) -> NewInvoicesStored:
         """Each invoice with its claim markers and its betalingskenmerk's marker in one
         transaction; an invoice whose kenmerk another invoice holds is left out and named
@@ -199,7 +200,9 @@ class BillingStore(Protocol):
         The insurer-bound lines' markers go first, in transactions of their own: one
         that exists cancels before any invoice is written (issue 18 item 2).
         ``patient_invoices``: an insurer-bound line's ref -> its marker's
-        patient_invoice_id (KnownClaim)."""
+        patient_invoice_id (KnownClaim). ``processed_at``: when the upload was processed;
+        an insurer-bound line's marker ends as the upload's record does, 2,922 days later
+        (legal-nl.md §8, R39), none given: kept."""
         ...
 
     def store_invoice_for_insurer_claims(self, provider_id: str, new: NewInvoice) -> bool:

@@ -343,6 +343,7 @@ def _store(
         new,
         insurer_refs,
         _patient_invoices(plan, invoices),
+        processed_at=ctx.clock.now(),
     )
     return set(stored.reference_taken)
 

@@ -35,7 +35,8 @@ Key design (one table, pk/sk):
   INSURERS                     VERSION#{version}        an insurer register version an operator loaded (R33)
 The provider is part of every tenant key, so an id of another tenant finds nothing (R26).
 A settled invoice, its REFERENCE# marker and its lines' CLAIM markers carry the table's TTL
-``expires_at`` (retention_expiry, legal-nl.md §8); an open one has none.
+``expires_at`` (retention_expiry, legal-nl.md §8); an open one has none. The CLAIM marker
+of a line that went to the insurer ends with its upload record (insurer_claim_expiry).
 An invoice's ACTION# items get it when the TTL removes the invoice (the expired-invoices
 stream, expire_invoice_actions); an action about no invoice a year after it was set done.
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
@@ -129,6 +130,16 @@ def known_claim_from_item(item: Item) -> KnownClaim:
         item["invoice_id"],
         item.get("patient_invoice_id", ""),  # none on markers written before it existed
     )
+
+
+def insurer_claim_expiry(processed_at: datetime | None) -> Item:
+    """The TTL of an insurer-bound line's marker (it names no invoice): as the record of
+    the upload it came in (``REPORT_RETENTION`` after processing) and its insurer-claims
+    file (2,922 days, template.yaml), so no marker outlives them (legal-nl.md §8, R39).
+    A retour that makes the line the patient's hands the marker to that invoice."""
+    if processed_at is None:
+        return {}
+    return {"expires_at": expires_at(processed_at, REPORT_RETENTION)}
 
 
 def invoice_claim_to_item(invoice: Invoice, claim_ref: str, declaration_id: str) -> Item:

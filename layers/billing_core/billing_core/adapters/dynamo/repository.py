@@ -431,6 +431,7 @@ class BillingRepository:
         invoices: Sequence[NewInvoice],
         insurer_claim_refs: Sequence[str],
         patient_invoices: Mapping[str, str] | None = None,
+        processed_at: datetime | None = None,
     ) -> NewInvoicesStored:
         """Write the markers of insurer-bound lines, and invoices with their claim markers.
 
@@ -448,7 +449,9 @@ class BillingRepository:
         of_patient = patient_invoices or {}
         units = chain(
             (
-                self._insurer_claim_unit(provider_id, declaration_id, ref, of_patient.get(ref, ""))
+                self._insurer_claim_unit(
+                    provider_id, declaration_id, ref, of_patient.get(ref, ""), processed_at
+                )
                 for ref in insurer_claim_refs
             ),
             (self._invoice_unit(provider_id, declaration_id, new) for new in invoices),
@@ -495,14 +498,16 @@ class BillingRepository:
         writes = [self._put_new(items.invoice_to_item(new.invoice))]
         writes += [self._put_new(items.reference_marker_to_item(new.invoice))]
         writes += self._ledger_week_puts(new.invoice)
-        expiry = items.retention_expiry(new.invoice.ledger)  # a settled invoice's (§8)
+        # The markers are the invoice's now: a settled one's expiry (§8), none while it is
+        # open (no longer their upload record's: the open invoice is kept, and so is R3).
+        expiry = items.retention_expiry(new.invoice.ledger)
         writes += [
             {
                 "Update": {
                     "TableName": self._table.name,
                     "Key": keys.claim_key(provider_id, ref),
                     "UpdateExpression": "SET invoice_id = :invoice"
-                    + (", expires_at = :expires" if expiry else ""),
+                    + (", expires_at = :expires" if expiry else " REMOVE expires_at"),
                     "ConditionExpression": "invoice_id = :none",
                     "ExpressionAttributeValues": {
                         ":invoice": invoice_id,
@@ -1275,10 +1280,15 @@ class BillingRepository:
         ]
 
     def _insurer_claim_unit(
-        self, provider_id: str, declaration_id: str, claim_ref: str, patient_invoice_id: str
+        self,
+        provider_id: str,
+        declaration_id: str,
+        claim_ref: str,
+        patient_invoice_id: str,
+        processed_at: datetime | None,
     ) -> _Unit:
         item = items.claim_to_item(provider_id, claim_ref, declaration_id, "", patient_invoice_id)
-        return _Unit([self._put_new(item)])
+        return _Unit([self._put_new(item | items.insurer_claim_expiry(processed_at))])
 
     def _invoice_unit(self, provider_id: str, declaration_id: str, new: NewInvoice) -> _Unit:
         invoice = new.invoice
