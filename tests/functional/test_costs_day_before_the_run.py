@@ -115,3 +115,79 @@ def test_r14_r20_no_deferral_on_the_costs_day_before_the_run_either(sandbox, rem
     assert invoice.deferral is None
     assert invoice.costs_charged_on == COSTS_DAY
     assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS] == [4_000]
+
+
+def checker(sandbox, invoice):
+    code, body = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert code == 200, body
+    return body
+
+
+def test_r10_r20_the_checker_before_the_run_on_the_costs_day_says_what_the_run_makes_of_it(
+    sandbox, reminded
+):
+    """Given the reminder's term expired unpaid on 14 January, when the patient looks at
+    the checker on 15 January at 05:00 (before the 06:00 run) and again at 07:00 (after
+    it), then both say the same: € 106,98 + BIK € 40,00 + interest € 0,26 = € 147,24 due,
+    to pay by the second notice's date, 28 January (R10, R20, legal-nl.md §2: from the
+    day after the term the amount due adds the BIK and the interest, whatever the hour).
+    And the read at 05:00 writes nothing: the run still charges the costs (audit
+    costsday2; before the fix 05:00 said € 106,98 and "pay by 14 January", passed)."""
+    sandbox.clock.set(at(COSTS_DAY, 5))
+    before = checker(sandbox, reminded)
+    page_code, page_before = sandbox.api(
+        "GET", "/", query={"kenmerk": reminded.reference, "lang": "nl"}
+    )
+    untouched = stored(sandbox, reminded)
+    assert untouched.dunning_stage is DunningStage.REMINDED
+    assert not [e for e in untouched.ledger if e.kind is EntryKind.COSTS]
+    assert untouched.letters_due == ()
+
+    sandbox.clock.set(at(COSTS_DAY, 6))
+    sandbox.run_dunning()
+    sandbox.clock.set(at(COSTS_DAY, 7))
+    after = checker(sandbox, reminded)
+
+    assert before == after
+    assert after["breakdown"]["due"] == 14_724
+    assert after["breakdown"]["costs"] == 4_000
+    assert after["breakdown"]["interest"] == 26
+    assert after["breakdown"]["pay_by"] == "2027-01-28"
+    assert after["breakdown"]["pay_by_kind"] == "second_notice"
+    assert after["breakdown"]["pay_by_passed"] is False
+    # And the page says it too: the amount and the date to pay it by, none passed
+    assert page_code == 200
+    assert "147,24" in page_before and "28 januari 2027" in page_before
+
+
+def test_r11_r20_ideal_before_the_run_on_the_costs_day_asks_and_books_the_costs(sandbox, reminded):
+    """Given the reminder's term expired unpaid on 14 January, when the patient starts
+    iDEAL on 15 January at 05:00, then it asks € 147,24, what the checker shows (R11,
+    R20); and when that payment is booked at 05:01, before the run, it pays the BIK, the
+    interest and the principal, as one booked after the run (legal-nl.md §2, §5): paid,
+    nothing refunded, and the run charges nothing twice. Before the fix iDEAL asked
+    € 106,98; paying the checker's € 147,24 had € 40,26 refunded at once and the run,
+    finding the invoice paid, never charged the BIK (audit costsday2)."""
+    sandbox.clock.set(at(COSTS_DAY, 5))
+    code, body = ask(sandbox, reminded, "payments")
+    assert code == 201, body
+    checkout = sandbox.runtime.payment_links.get_checkout(body["payment_id"])
+    assert checkout.amount_cents == 14_724
+
+    sandbox.clock.set(at(COSTS_DAY, 5).replace(minute=1))
+    assert sandbox.complete_psp_payment(body["payment_id"], "paid")["statusCode"] == 200
+    sandbox.drain_deliveries()
+    invoice = stored(sandbox, reminded)
+    assert invoice.is_paid and invoice.credit_cents == 0
+    assert not [e for e in invoice.ledger if e.kind is EntryKind.REFUND]
+    assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS] == [4_000]
+    assert invoice.costs_charged_on == COSTS_DAY
+    assert invoice.letters_due == ()
+
+    sandbox.clock.set(at(COSTS_DAY, 6))
+    sandbox.run_dunning()
+    invoice = stored(sandbox, reminded)
+    assert invoice.is_paid and invoice.credit_cents == 0
+    assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS] == [4_000]
+    # Paid in full: the second notice asks nothing and goes to no one
+    assert not [c for c in invoice.correspondence if c.kind == "second_notice"]

@@ -159,6 +159,18 @@ def test_r36_a_date_that_counts_is_marked_passed_the_day_after_it_not_on_it(make
     # Then, when the patient looks the next day, before dunning's next step (the run has
     # not changed the invoice), the same date is there, and marked as passed
     next_day = status_on(invoice, day + timedelta(days=1)).breakdown
+    if kind is PayBy.REMINDER:
+        # Except the reminder's: its term expired unpaid, so from the next day the costs
+        # are due whatever the hour, and the checker says what the run makes of it before
+        # it ran: the second notice's date (R20, legal-nl.md §2; audit costsday2)
+        costs_day = day + timedelta(days=1)
+        notice = costs_day + timedelta(days=PROVIDER.dunning.days_to_handover - 1)
+        assert (next_day.pay_by, next_day.pay_by_kind, next_day.pay_by_passed) == (
+            notice,
+            PayBy.SECOND_NOTICE,
+            False,
+        )
+        return
     assert (next_day.pay_by, next_day.pay_by_kind, next_day.pay_by_passed) == (day, kind, True)
 
 

@@ -31,8 +31,9 @@ one is missed too (R15: "Dunning pauses while terms are paid on time").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from billing_core.changes.arrangement import (
     MISSED_AFTER_DAYS,
@@ -44,6 +45,9 @@ from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice, InvoiceStatus
 from billing_core.shared.clock import AMSTERDAM
+
+if TYPE_CHECKING:
+    from billing_core.ports import BillingStore
 
 ONE_DAY = timedelta(days=1)
 
@@ -96,6 +100,42 @@ def costs_due(invoice: Invoice, policy: DunningPolicy, today: date) -> bool:
     the costs day. A request of the patient then finds the claim as the run leaves it
     (an arrangement over the costs, no deferral), whatever the hour (audit plans2)."""
     return plan(invoice, policy, today).step is Step.COSTS
+
+
+def term_expired(invoice: Invoice, today: date) -> bool:
+    """A cheap first look, no policy needed: the invoice waits on its reminder and that
+    letter's term ended before ``today``. ``costs_due`` can only hold when this does."""
+    reminder = invoice.reminder
+    return (
+        invoice.dunning_stage is DunningStage.REMINDED
+        and reminder is not None
+        and reminder.final_date < today
+    )
+
+
+def as_the_run_leaves_it(
+    invoice: Invoice, policy: DunningPolicy, today: date, now: datetime, store: BillingStore
+) -> Invoice:
+    """``invoice`` with the collection costs charged when they are due today and the run
+    has not charged them yet (before 06:00 on the day after the reminder's term): the
+    term expired unpaid, so from today the amount due adds the BIK and the interest (R20,
+    legal-nl.md §2), whatever the hour. Charged as the run charges them
+    (``steps.charge_costs``: the invoice's share of the letter's costs, the letter's
+    other invoices read from ``store``, the second notice waiting on it). A pure copy:
+    a read shows what the run will make of the claim and writes nothing (the checker,
+    the iDEAL amount, audit costsday2); a request saves it (an arrangement, audit
+    plans2). The same invoice when nothing is due."""
+    if not costs_due(invoice, policy, today):
+        return invoice
+    # Imported here: the run's steps are no part of the checker's usual path (#18 (d)).
+    from billing_core.dunning.letter_costs import rest_of_letter
+    from billing_core.dunning.steps import charge_costs
+
+    reminder = invoice.reminder
+    assert reminder is not None
+    rest = rest_of_letter(store, invoice.provider_id, reminder, {invoice.invoice_id})
+    (charged,) = charge_costs([invoice], policy, today, now, rest_of_letter=rest)
+    return charged
 
 
 def next_step(invoice: Invoice, policy: DunningPolicy) -> tuple[Step, date]:

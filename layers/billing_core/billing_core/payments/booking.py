@@ -32,7 +32,7 @@ from billing_core.dunning.corrections import (
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.allocation import CREDIT_NOTE, allocate
-from billing_core.invoices.invoice import ArrangementStatus, Invoice
+from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import (
     REVERSES,
     Component,
@@ -438,6 +438,17 @@ def book_payment(
     corrected = (stored, *others) if paid_in_term(stored, day) else ()
     if delivery is not None and stored.live_email:  # none to a bounced address (R7)
         delivery.enqueue([_confirmation(stored, payment.payment_id)])
+    if delivery is not None and stored.letters_due:
+        # The second notice of costs charged by the booking (``_costs_of_the_day_paid``),
+        # queued as the run queues it: the delivery sends nothing once all is paid.
+        delivery.enqueue(
+            [
+                DeliveryRequest(
+                    stored.provider_id, stored.invoice_id, kind=p.kind, event_id=p.event_id
+                )
+                for p in stored.letters_due
+            ]
+        )
     kept = _kept_by(stored, payment.payment_id)
     result = BookingResult(booked, stored, corrected, arrangement_kept=kept)
     if agency_files is not None:
@@ -533,6 +544,7 @@ def _save_booking(
         def book(current: Invoice, in_term: bool = in_term, rest: list[Invoice] = rest) -> Invoice:
             if payment.payment_id in current.applied_payments:
                 return current
+            current = _costs_of_the_day_paid(store, current, payment, now, interest)
             if paid_in_term(current, day) != in_term:
                 raise _LetterChanged(current)
             paid = booked_before_later_payments(current, payment.received_at, pay)
@@ -549,6 +561,40 @@ def _save_booking(
             continue
         return stored, booked, rest
     raise ConcurrentChange(invoice.invoice_id)
+
+
+def _costs_of_the_day_paid(
+    store: BillingStore,
+    invoice: Invoice,
+    payment: IncomingPayment,
+    now: datetime,
+    interest: InterestAccrual,
+) -> Invoice:
+    """``invoice`` with the costs the run charges today charged first, when a payment
+    dated today, the day after the reminder's term expired unpaid, comes before the 06:00
+    run and pays more than the claim without them: the amount the checker and the iDEAL
+    checkout asked (R20, R11, legal-nl.md §2, §5: costs, interest, then principal), as a
+    payment booked after the run is. Without this its surplus went back as credit and
+    the run, finding the invoice paid, never charged the BIK (audit costsday2). A
+    payment of no more than the claim without the costs is booked as it was (the owners'
+    question on the principal paid before the run)."""
+    reminder = invoice.reminder
+    day = amsterdam_day(payment.received_at)
+    if (
+        invoice.dunning_stage is not DunningStage.REMINDED
+        or reminder is None
+        or not reminder.final_date < day == amsterdam_day(now)
+        or payment.amount_cents <= invoice.amount_due_cents + interest(invoice, day)
+    ):
+        return invoice
+    provider = store.cached_provider(invoice.provider_id)
+    if provider is None:
+        return invoice
+    # Imported here: a rare path, and the run's steps are no part of the webhook's cold
+    # start (issue 18 (d)).
+    from billing_core.dunning.timeline import as_the_run_leaves_it
+
+    return as_the_run_leaves_it(invoice, provider.dunning, day, now, store)
 
 
 def _rest_of_letter(store: BillingStore, invoice: Invoice) -> list[Invoice]:

@@ -237,8 +237,27 @@ def _asked_now(invoice: Invoice, ctx: OnlinePaymentContext, pay_all: bool) -> in
     from billing_core.changes.arrangement import terms_due
 
     today = ctx.clock.today()
+    invoice = _as_the_run_leaves_it(invoice, ctx)
     amount = amount_due_today(invoice, today, ctx.interest)
     return amount if pay_all else min(amount, terms_due(invoice, today) or amount)
+
+
+def _as_the_run_leaves_it(invoice: Invoice, ctx: OnlinePaymentContext) -> Invoice:
+    """The invoice as the checker shows it: the day after the reminder's term expired
+    unpaid, before the 06:00 run, with the BIK and the interest the run charges (R20,
+    legal-nl.md §2), so the pay button asks the amount the checker names (R11). A copy:
+    nothing is written (audit costsday2)."""
+    # Imported here: only the checker starts a payment; the dunning timeline is no part of
+    # the webhook's cold start (issue 18 (d)).
+    from billing_core.dunning.policy import DunningPolicy
+    from billing_core.dunning.timeline import as_the_run_leaves_it, term_expired
+
+    today = ctx.clock.today()
+    if not term_expired(invoice, today):
+        return invoice  # no read of the provider for every other payment
+    provider = ctx.store.cached_provider(invoice.provider_id)
+    policy = provider.dunning if provider is not None else DunningPolicy()
+    return as_the_run_leaves_it(invoice, policy, today, ctx.clock.now(), ctx.store)
 
 
 def _new_or_running_checkout(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from billing_core.changes.arrangement import (
@@ -60,7 +60,7 @@ from billing_core.correspondence.practice_contact import PracticeContact, practi
 from billing_core.dunning.breakdown import Breakdown, breakdown
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.dunning.timeline import costs_due
+from billing_core.dunning.timeline import as_the_run_leaves_it, term_expired
 from billing_core.invoices.access import (
     BirthDate,
     PatientProof,
@@ -238,6 +238,11 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         raise NotFound()
     provider = ctx.store.cached_provider(invoice.provider_id)
     today = ctx.clock.today()
+    if provider is not None and term_expired(invoice, today):
+        # R20, legal-nl.md §2: the day after the reminder's term expired unpaid, before the
+        # 06:00 run, the checker says what the run will make of it (the BIK, the interest,
+        # the second notice's date): a copy, nothing is written on a read (audit costsday2).
+        invoice = as_the_run_leaves_it(invoice, provider.dunning, today, ctx.clock.now(), ctx.store)
     unbooked = ctx.interest(invoice, today) if not invoice.is_paid else 0
     amount_due = invoice.amount_due_cents + unbooked
     can_defer = provider is not None and deferral_refusal(invoice, provider, today) is None
@@ -404,7 +409,9 @@ def request_arrangement(
     today = ctx.clock.today()
 
     def arranged(current: Invoice) -> Invoice:
-        current = _costs_of_the_day(current, provider, today, now, ctx.store)
+        # R20, legal-nl.md §2: before the run on the costs day, the costs charged first
+        # as the run charges them, so the arrangement covers them (audit plans2).
+        current = as_the_run_leaves_it(current, provider.dunning, today, now, ctx.store)
         return create_arrangement(current, provider, terms, now)
 
     stored, _ = save_change(ctx.store, invoice, arranged)
@@ -565,33 +572,10 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
     return provider
 
 
-def _costs_of_the_day(
-    invoice: Invoice, provider: Provider, today: date, now: datetime, store: BillingStore
-) -> Invoice:
-    """``invoice`` with the collection costs charged when they are due today and the run
-    has not charged them yet (before 06:00 on the day after the reminder's term): the
-    term expired unpaid, so from today the amount due adds the BIK and the interest (R20,
-    legal-nl.md §2), whatever the hour. Charged as the run charges them (its share of the
-    letter's costs, the second notice waiting on it), so an arrangement asked before the
-    run covers what one asked after it covers (R15; audit plans2: € 116,98 against
-    € 157,91). The same invoice when nothing is due."""
-    if not costs_due(invoice, provider.dunning, today):
-        return invoice
-    # Imported here: the run's steps are no part of the checker's usual path (#18 (d)).
-    from billing_core.dunning.letter_costs import rest_of_letter
-    from billing_core.dunning.steps import charge_costs
-
-    reminder = invoice.reminder
-    assert reminder is not None
-    rest = rest_of_letter(store, invoice.provider_id, reminder, {invoice.invoice_id})
-    (charged,) = charge_costs([invoice], provider.dunning, today, now, rest_of_letter=rest)
-    return charged
-
-
 def _queue_letters(delivery: DeliveryQueue, invoice: Invoice) -> None:
     """Queue the dunning letters the invoice waits for (the second notice of costs charged
-    by ``_costs_of_the_day``), as the run queues them: the delivery sends each once, and
-    none that only asks for an invoice under a running arrangement (dunning/letters.py)."""
+    by ``dunning.timeline.as_the_run_leaves_it``), as the run queues them: the delivery
+    sends each once, and none that only asks for an invoice under a running arrangement (dunning/letters.py)."""
     requests = [
         DeliveryRequest(
             invoice.provider_id, invoice.invoice_id, kind=letter.kind, event_id=letter.event_id
