@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
@@ -19,11 +19,16 @@ from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import apply_refund
 from billing_core.payments.online import start_payment
 from billing_core.payments.psp import PspUnavailable
-from billing_core.payments.refunds import psp_refund_status, settle_pending_refund
+from billing_core.payments.refunds import (
+    credit_refundable_by_bank,
+    psp_refund_status,
+    settle_pending_refund,
+)
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
+from local.sandbox_payouts import BankLine, bank_day
 from local.seed import DENTAL
 from tests.unit.camt_builder import credit, debit, statement
 
@@ -775,3 +780,74 @@ def test_r39_a_refund_batch_left_unapproved_is_counted_by_the_monday_run(
     assert emitted["Refund_batches_waiting"] == [1.0]
     assert emitted["Payout_batches_waiting"] == [0.0]
     assert answer["batches_waiting"] == [batch["batch_id"]]
+
+
+def on_monday(sandbox: Sandbox, monday: date) -> None:
+    """The Monday retrocession run, at 05:00 of that Monday (R24)."""
+    sandbox.clock.set(datetime.combine(monday, time(5), tzinfo=AMSTERDAM))
+    sandbox.run_retrocession(monday)
+
+
+def test_a_bank_refund_the_patients_bank_returned_is_the_refund_undone_not_a_payment(sandbox):
+    """R13, R24, R27, R34 (audit statements2): Given a credit of a second transfer paid back
+    by our bank refund (week 49), and the patient's bank returning that refund (listed
+    ``refund_returned``), when an operator matches the returned money to the invoice
+    (week 50), then it is the refund undone: a REFUND entry of minus the amount, the
+    credit held for the patient again and refundable by bank, no "payment received"
+    e-mail; and the weeks' statements count the patient's money once: received only in
+    the week the patient paid, the fee charged once, the return paid back to the practice
+    as less refunded. Before: a PAYMENT, received twice (+€ credit in week 50 and a
+    second service fee on it)."""
+    sandbox.clock.set(datetime(2026, 11, 24, 9, tzinfo=AMSTERDAM))
+    invoice = paid_twice(sandbox)
+    due = invoice.amount_due_cents
+    on_monday(sandbox, date(2026, 11, 30))  # 2026-W48: both transfers received
+    sandbox.clock.set(datetime(2026, 12, 1, 9, tzinfo=AMSTERDAM))
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert status == 200
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve", who="bob"
+    )
+    assert status == 200 and sent["state"] == "sent"
+    [transfer] = sent["transfers"]
+    # The patient's bank returns the refund (a credit repeating our end-to-end id)
+    sandbox.clock.set(datetime(2026, 12, 3, 7, tzinfo=AMSTERDAM))
+    returned = BankLine(transfer["end_to_end_id"], transfer["amount_cents"], "AC04")
+    sandbox.upload_bank_statement(bank_day(date(2026, 12, 3), [returned]), "2026-12-03.xml")
+    status, listed = operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")
+    [back] = [c for c in listed["items"] if c["reason"] == "refund_returned"]
+    on_monday(sandbox, date(2026, 12, 7))  # 2026-W49: the refund left
+    sandbox.drain_deliveries()
+    mails_before = len(sandbox.outbox())
+    # When an operator matches it to the invoice in week 50
+    sandbox.clock.set(datetime(2026, 12, 8, 9, tzinfo=AMSTERDAM))
+    path = f"/api/v1/operator/unmatched-credits/{back['credit_id']}/match"
+    status, _ = operator(sandbox, "POST", path, body={"reference": invoice.reference})
+    assert status == 200
+    sandbox.drain_deliveries()
+    # Then the refund is undone: the credit held again, no payment booked, no e-mail
+    after = stored(sandbox, invoice)
+    last = after.ledger[-1]
+    assert (last.kind, last.amount_cents) == (EntryKind.REFUND, -due)
+    payments = [e for e in after.ledger if e.kind is EntryKind.PAYMENT]
+    assert sum(e.amount_cents for e in payments) == -2 * due  # the patient's two transfers
+    assert after.credit_cents == due
+    assert credit_refundable_by_bank(after) == due
+    assert len(sandbox.outbox()) == mails_before
+    # And matched again (a retry) it books nothing more
+    operator(sandbox, "POST", path, body={"reference": invoice.reference})
+    assert len(stored(sandbox, invoice).ledger) == len(after.ledger)
+    # And the statements count the patient's money once (R24)
+    on_monday(sandbox, date(2026, 12, 14))
+    weeks = {
+        week: json.loads(sandbox.output_object(f"retrocession/{DENTAL.provider_id}/{week}.json"))[
+            "settlement"
+        ]
+        for week in ("2026-W48", "2026-W49", "2026-W50")
+    }
+    w48, w49, w50 = weeks.values()
+    assert w48["received"] == 2 * due
+    assert (w49["received"], w49["refunded"], w49["payout"]) == (0, due, -due)
+    assert w50 == {"received": 0, "refunded": -due, "service_fee": 0, "payout": due}
+    assert sum(w["received"] for w in weeks.values()) == 2 * due
+    assert sum(w["service_fee"] for w in weeks.values()) == w48["service_fee"]

@@ -26,7 +26,7 @@ from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import reread, save_change
-from billing_core.payments.bank_import import bank_payments, remember_credit
+from billing_core.payments.bank_import import UnmatchedReason, bank_payments, remember_credit
 from billing_core.payments.booking import (
     IncomingPayment,
     RemittanceExceeds,
@@ -389,6 +389,8 @@ def _book(
     if part.reverses:
         _book_reversal(credit, part, received_at, ctx)
         return
+    if credit.reason == REFUND_RETURNED and _refund_returned(credit, part, received_at, ctx):
+        return
     payment = _payment(credit, part)
     try:
         book_payment(
@@ -402,6 +404,34 @@ def _book(
         )
     except NotFound:
         raise practice_refused("unknown_kenmerk") from None
+
+
+REFUND_RETURNED = UnmatchedReason.REFUND_RETURNED.value
+
+
+def _refund_returned(
+    credit: UnmatchedCredit, part: MatchPart, received_at: datetime, ctx: BackOfficeContext
+) -> bool:
+    """Our bank refund that the patient's bank returned, matched to the invoice it paid
+    back from: the refund undone (payments/returned_refunds.py), not a payment received
+    a second time (R13, R24, R27). False when the credit is no refund of that invoice's:
+    then it is booked as any credit."""
+    # Imported here: a returned refund is rare, and the operator's handler only needs it
+    # for one (issue 18 (d)).
+    from billing_core.payments.booking import refunded_cents
+    from billing_core.payments.returned_refunds import (
+        book_refund_returned,
+        refund_returned_of,
+    )
+
+    invoice = _by_reference(part.reference, ctx)
+    refund_id = refund_returned_of(invoice, credit.transfer_ids)
+    if refund_id is None or part.amount_cents > refunded_cents(invoice, refund_id):
+        return False
+    book_refund_returned(
+        ctx.store, invoice, refund_id, credit.source_id, part.amount_cents, received_at, ctx.clock
+    )
+    return True
 
 
 def _book_reversal(
