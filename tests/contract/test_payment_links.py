@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -47,6 +47,31 @@ def test_a_checkout_recorded_again_keeps_the_first_and_its_status(checkouts):
     checkouts.record_checkout(checkout(amount_cents=1))
     assert checkouts.get_checkout("tr_1").status is PspStatus.PAID
     assert checkouts.get_checkout("tr_1").amount_cents == 5_600
+
+
+def test_a_checkout_key_is_kept_while_fresh_and_replaced_once_stale(checkouts):
+    """R11, R38: the key a slot (kenmerk, amount, ledger length) claimed first is handed out
+    while it was kept at or after ``kept_since``; once older, the new key is kept."""
+    slot, minute = "62987654321098-5600-2", timedelta(minutes=1)
+    assert checkouts.claim_checkout_key(slot, "k-1", NOON, NOON - 15 * minute) == "k-1"
+    later = NOON + minute
+    assert checkouts.claim_checkout_key(slot, "k-2", later, later - 15 * minute) == "k-1"
+    assert checkouts.claim_checkout_key(slot, "k-3", later, NOON) == "k-1"  # kept at: fresh
+    other = "62987654321098-5600-3"  # the ledger grew: another slot
+    assert checkouts.claim_checkout_key(other, "k-4", later, later - 15 * minute) == "k-4"
+    stale = NOON + 16 * minute
+    assert checkouts.claim_checkout_key(slot, "k-5", stale, stale - 15 * minute) == "k-5"
+    assert checkouts.claim_checkout_key(slot, "k-6", stale, stale - 15 * minute) == "k-5"
+
+
+def test_a_checkout_key_kept_replaces_the_one_claimed(checkouts):
+    """R11: after an ended payment the new payment's key is the one the next click uses,
+    kept from when it was kept."""
+    slot, minute = "62987654321098-5600-2", timedelta(minutes=1)
+    checkouts.claim_checkout_key(slot, "k-1", NOON, NOON - 15 * minute)
+    checkouts.keep_checkout_key(slot, "k-1-after-tr_1", NOON + 10 * minute)
+    at = NOON + 20 * minute  # stale from the claim, fresh from the keep
+    assert checkouts.claim_checkout_key(slot, "k-2", at, at - 15 * minute) == "k-1-after-tr_1"
 
 
 def test_the_status_of_an_unknown_checkout_is_not_set(checkouts, xfail_on_moto):

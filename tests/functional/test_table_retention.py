@@ -429,3 +429,17 @@ def test_r39_nothing_of_a_settled_invoice_or_a_settings_change_outlives_its_term
     assert outlived == []
     settled = {by_bank.invoice_id, by_ideal.invoice_id}
     assert not [item for item in left if item.get("invoice_id") in settled]
+
+
+def test_r39_the_key_kept_for_a_checkout_is_gone_a_day_later(sandbox):
+    """legal-nl.md §8, R39, R38: Given a patient who started an iDEAL payment
+    When I read the table
+    Then the PSP key kept for the next click (kenmerk, amount, ledger length) expires a
+    day after it was kept: it is used 15 minutes, and names the kenmerk no longer."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(1))
+    [invoice], _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    context = sandbox.runtime.online_payment_context()
+    start_payment(invoice.reference, BirthDate(invoice.birth_date), context)
+    [kept] = [i for i in table(sandbox).scan()["Items"] if i.get("entity") == "psp_checkout_key"]
+    day = int((sandbox.clock.now() + timedelta(days=1)).timestamp())
+    assert kept["expires_at"] == day and str(kept["key"]).startswith(f"zn-{invoice.reference}-")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from billing_core.payments.psp import PspStatus
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 class CheckoutsInMemory:
     def __init__(self) -> None:
         self.records: dict[str, CheckoutRecord] = {}
+        self.keys: dict[str, tuple[str, datetime]] = {}  # slot -> (idempotency key, kept at)
 
     def record_checkout(self, checkout: CheckoutRecord) -> None:
         self.records.setdefault(checkout.psp_payment_id, checkout)
@@ -29,6 +31,16 @@ class CheckoutsInMemory:
 
     def set_checkout_status(self, psp_payment_id: str, status: PspStatus) -> None:
         self.records[psp_payment_id] = replace(self.records[psp_payment_id], status=status)
+
+    def claim_checkout_key(self, slot: str, key: str, at: datetime, kept_since: datetime) -> str:
+        kept = self.keys.get(slot)
+        if kept is not None and kept[1] >= kept_since:
+            return kept[0]
+        self.keys[slot] = (key, at)
+        return key
+
+    def keep_checkout_key(self, slot: str, key: str, at: datetime) -> None:
+        self.keys[slot] = (key, at)
 
 
 class LinksInMemory:

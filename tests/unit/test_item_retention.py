@@ -38,6 +38,7 @@ RETENTION_OF = {
     "block_change_key": "no expiry (README: blocks in the table have no expiry; owner)",
     "insurer_register_key": "no expiry: the insurers' register versions, no personal data",
     "checkout_key": f"{TTL}: 2,922 days after the checkout started",
+    "checkout_slot_key": f"{TTL}: a day after its key was kept (used for 15 minutes)",
     "bank_credit_key": f"{TTL}: 2,922 days after the credit was booked",
     "transfer_batch_key": f"{TTL}: 7 years after the year it was sent or withdrawn",
     "transfer_batch_partition": "the partition of the batches above",

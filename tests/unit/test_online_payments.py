@@ -572,6 +572,60 @@ def test_r11_r38_the_next_equal_term_paid_the_same_minute_is_a_new_payment_a_dou
     assert len(world.payments_in_ledger()) >= 2
 
 
+def test_r11_r38_a_double_click_across_a_minute_gets_one_checkout(world):
+    """Given the patient clicks "Betaal met iDEAL" at hh:mm:59
+    When the second click of the double click arrives at hh:mm+1:00
+    Then it gets the same checkout (URL and payment), not a second payment at the PSP
+    (R11, R38). Before, the PSP's idempotency key held the minute: two payments.
+    And a click within the payment's open lifetime (10 minutes later) gets it too."""
+    world.clock.advance(seconds=59 - world.clock.now().second)
+    first = world.start()
+    world.clock.advance(seconds=1)
+    second = world.start()
+    assert second.checkout_url == first.checkout_url and second == first
+    world.clock.advance(minutes=10)
+    assert world.start() == first
+    assert len(world.checkouts.records) == 1
+
+
+def test_r11_a_payment_expired_at_the_bank_or_long_ago_gives_a_new_checkout(world):
+    """Given a checkout that expired at the PSP
+    When the patient clicks Pay again two minutes later
+    Then a new checkout (R11: an ended payment never blocks paying again), and the double
+    click on that gets the new one again, not a third payment (R38).
+    And a checkout left open longer than the PSP keeps it open (16 minutes) is not handed
+    out again: the next click starts a new one."""
+    first = world.start()
+    world.psp.complete(first.psp_payment_id, "expired")
+    world.clock.advance(minutes=2)
+    second = world.start()
+    assert second.psp_payment_id != first.psp_payment_id and second.checkout_url
+    world.clock.advance(seconds=1)
+    assert world.start() == second
+    world.psp.complete(second.psp_payment_id, "canceled")
+    third = world.start()
+    assert third.psp_payment_id not in (first.psp_payment_id, second.psp_payment_id)
+    assert world.start() == third
+    world.clock.advance(minutes=16)
+    fourth = world.start()
+    assert fourth.psp_payment_id != third.psp_payment_id and fourth.checkout_url
+
+
+def test_r11_the_key_kept_after_cancels_stays_short(world):
+    """Given a patient who cancels at the bank six times in a row within a few minutes
+    When they click Pay a seventh time
+    Then a new checkout still (R11: ended payments never block; the chain of ended
+    payments is followed from the last key kept, not from the first)."""
+    for _ in range(6):
+        checkout = world.start()
+        world.psp.complete(checkout.psp_payment_id, "canceled")
+        world.clock.advance(seconds=20)
+    last = world.start()
+    assert last.checkout_url and last.status is PspStatus.OPEN
+    [(key, _)] = world.checkouts.keys.values()
+    assert key.count("-after-") == 1
+
+
 def test_r11_paid_at_the_bank_and_not_booked_yet_pay_again_is_still_refused(world):
     """Given a checkout the patient paid at the PSP, its webhook not yet arrived
     When the patient clicks Pay again the same minute

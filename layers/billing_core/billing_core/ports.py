@@ -726,6 +726,18 @@ class CheckoutLog(Protocol):
 
     def set_checkout_status(self, psp_payment_id: str, status: PspStatus) -> None: ...
 
+    def claim_checkout_key(self, slot: str, key: str, at: datetime, kept_since: datetime) -> str:
+        """The PSP idempotency key for a checkout of ``slot`` (kenmerk, amount, ledger
+        length): the key kept for it when that was kept at or after ``kept_since``, else
+        ``key``, kept from ``at``, in one conditional write, so two starts at once (a
+        double click across a minute) use one key and get one checkout (R11, R38)."""
+        ...
+
+    def keep_checkout_key(self, slot: str, key: str, at: datetime) -> None:
+        """Keep ``key`` for ``slot`` from ``at``, whatever was kept: the key of a new
+        checkout after one that ended unpaid (R11)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class BankCreditLink:

@@ -31,7 +31,7 @@ error, so that Mollie calls again later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -69,6 +69,9 @@ if TYPE_CHECKING:
 
 WEBHOOK_PATH = "/webhooks/psp"
 _MAX_ENDED_IN_A_ROW = 5  # ended payments the PSP may answer with before we give up
+# How long a checkout's idempotency key is used again: an iDEAL payment is open at the PSP
+# about this long, so a click within it gets the running checkout back (R11, R38).
+_KEY_REUSED_FOR = timedelta(minutes=15)
 
 
 class WebhookDecision(StrEnum):
@@ -168,8 +171,16 @@ def start_payment(
         redirect_url=back,  # the checker, which says how the payment went
         webhook_url=f"{base}{WEBHOOK_PATH}",
     )
-    idempotency_key = _idempotency_key(reference, amount, len(invoice.ledger), clock.now())
-    checkout = _new_or_running_checkout(ctx.psp, request, idempotency_key)
+    now = clock.now()
+    entries = len(invoice.ledger)
+    # The key kept for this kenmerk, amount and ledger length while recent, so a double
+    # click across a minute gets one checkout; a new minute's key otherwise (R11, R38).
+    slot = f"{reference}-{amount}-{entries}"
+    fresh_key = _idempotency_key(reference, amount, entries, now)
+    key = ctx.checkouts.claim_checkout_key(slot, fresh_key, now, now - _KEY_REUSED_FOR)
+    checkout, final_key = _new_or_running_checkout(ctx.psp, request, key)
+    if final_key != key:  # a new payment after an ended one: the next click starts there
+        ctx.checkouts.keep_checkout_key(slot, final_key, now)
     if checkout.status is PspStatus.PAID:
         # The same click again, after the bank: that payment is made and the webhook books
         # it soon. It has no checkout page to send the patient to (R11).
@@ -181,7 +192,7 @@ def start_payment(
             invoice_id=invoice.invoice_id,
             reference=reference,
             amount_cents=amount,
-            created_at=clock.now(),
+            created_at=now,
             status=PspStatus.OPEN,
         )
     )
@@ -262,26 +273,30 @@ def _as_the_run_leaves_it(invoice: Invoice, ctx: OnlinePaymentContext) -> Invoic
 
 def _new_or_running_checkout(
     psp: PaymentProvider, request: PaymentRequest, idempotency_key: str
-) -> PspCheckout:
+) -> tuple[PspCheckout, str]:
     """The PSP's payment for this idempotency key, or a new one when that one ended
     unpaid: a cancelled, expired or failed payment never blocks paying again (issue 12
     item 10). The next key is derived from the ended payment, so a double click after a
-    cancel still gets one new payment, not two."""
+    cancel still gets one new payment, not two. With the key that gave it."""
     for _ in range(_MAX_ENDED_IN_A_ROW):
         checkout = psp.create_payment(request, idempotency_key)
         if not checkout.status.ended_unpaid:
-            return checkout
-        idempotency_key = f"{idempotency_key}-after-{checkout.psp_payment_id}"
+            return checkout, idempotency_key
+        # One "-after-" at most: the key kept for the next click stays short however often
+        # the patient cancels at the bank.
+        first_key = idempotency_key.split("-after-", 1)[0]
+        idempotency_key = f"{first_key}-after-{checkout.psp_payment_id}"
     raise PspUnavailable("the PSP keeps answering with ended payments")
 
 
 def _idempotency_key(reference: str, amount_cents: int, entries: int, now: datetime) -> str:
-    """A double click within the same minute gets the same checkout, not a second payment
-    (R38); so does Pay again after the bank while the webhook has not booked that payment
-    yet (``payment_received``). The ledger's length (``entries``: it only grows) tells a
-    payment already booked from one still on its way: once the webhook booked the first
-    term, the next term of the same amount paid in the same minute is a new payment, not
-    the paid one given back (R11, R15; audit checker6)."""
+    """A new checkout's key, kept for the next clicks while its payment may be open
+    (``claim_checkout_key``): a double click gets the same checkout, not a second payment
+    (R38), also across a minute; so does Pay again after the bank while the webhook has
+    not booked that payment yet (``payment_received``). The ledger's length (``entries``:
+    it only grows) tells a payment already booked from one still on its way: once the
+    webhook booked the first term, the next term of the same amount paid in the same
+    minute is a new payment, not the paid one given back (R11, R15; audit checker6)."""
     minute = f"{now.astimezone(AMSTERDAM):%Y%m%d%H%M}"
     return f"zn-{reference}-{amount_cents}-{entries}-{minute}"
 

@@ -214,6 +214,11 @@ def checkout_key(psp_payment_id: str) -> Key:
     return {"pk": f"PSP#{psp_payment_id}", "sk": "CHECKOUT"}
 
 
+def checkout_slot_key(slot: str) -> Key:
+    """The idempotency key last used for a checkout of a kenmerk, amount and ledger length."""
+    return {"pk": f"PSPKEY#{slot}", "sk": "CHECKOUT_KEY"}
+
+
 def bank_credit_key(account_iban: str, transfer_id: str) -> Key:
     return {"pk": f"BANK#{account_iban}#TRANSFER#{transfer_id}", "sk": "CREDIT"}
 

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
     from billing_core.shared.clock import Clock
 
+# A checkout's idempotency key is reused at most the PSP's open lifetime (online.py); the
+# item is gone a day later, long before it could name the kenmerk for long.
+CHECKOUT_KEY_RETENTION = timedelta(days=1)
 # legal-nl.md §8: unmatched-credit lists are kept 1 year once resolved.
 MATCHED_CREDIT_RETENTION = timedelta(days=366)
 # A checkout and a booked credit's link: as the statements they were booked from (§8).
@@ -87,6 +90,25 @@ class PaymentLinkRepository:
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={":status": status.value},
         )
+
+    def claim_checkout_key(self, slot: str, key: str, at: datetime, kept_since: datetime) -> str:
+        # One conditional write: of two starts at once, the second finds the first's key.
+        try:
+            self._table.put_item(
+                Item=_checkout_key_item(slot, key, at),
+                ConditionExpression="attribute_not_exists(pk) OR kept_at < :since",
+                ExpressionAttributeValues={":since": _epoch(kept_since)},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+        else:
+            return key
+        item = self._table.get_item(Key=keys.checkout_slot_key(slot), ConsistentRead=True)["Item"]
+        return str(item["key"])
+
+    def keep_checkout_key(self, slot: str, key: str, at: datetime) -> None:
+        self._table.put_item(Item=_checkout_key_item(slot, key, at))
 
     # --- bank credits -----------------------------------------------------------------------
 
@@ -306,3 +328,18 @@ def _credit(item: Item) -> UnmatchedCredit:
         # kept before the transfer ids were: a return of it stays for an operator
         transfer_ids=tuple(item.get("transfer_ids", ())),
     )
+
+
+def _checkout_key_item(slot: str, key: str, at: datetime) -> Item:
+    return {
+        **keys.checkout_slot_key(slot),
+        "entity": "psp_checkout_key",
+        "key": key,
+        "kept_at": _epoch(at),
+        "expires_at": expires_at(at, CHECKOUT_KEY_RETENTION),
+    }
+
+
+def _epoch(moment: datetime) -> int:
+    """Microseconds since 1970 (UTC): a number the table compares exactly."""
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
