@@ -65,6 +65,8 @@ _DUTCH: Sections = {
         "template_link": "Sjabloon downloaden (CSV)",
         "template_hint": "Alle kolommen die zorgnota leest, met een voorbeeldregel; te openen in Excel.",
         "file_label": "Bestand",
+        # A form sent without a file (pages.upload): nothing is stored.
+        "no_file_chosen": "Niet gelukt: kies eerst een bestand om te uploaden. Er is niets opgeslagen.",
         "upload_button": "Uploaden",
         "uploads_heading": "Uploads",
         "no_uploads": "Nog geen uploads.",
@@ -540,6 +542,7 @@ _ENGLISH: Sections = {
         "template_link": "Download the template (CSV)",
         "template_hint": "Every column zorgnota reads, with an example line; opens in Excel.",
         "file_label": "File",
+        "no_file_chosen": "Not done: choose a file to upload first. Nothing was stored.",
         "upload_button": "Upload",
         "uploads_heading": "Uploads",
         "no_uploads": "No uploads yet.",

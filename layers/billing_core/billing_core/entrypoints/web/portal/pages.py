@@ -346,19 +346,29 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 # --- Declaraties ----------------------------------------------------------------------------
 
 
-def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """The uploads, newest first, a page at a time as the API's list (R35)."""
+def declaration_list(
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    error: str | None = None,
+) -> PortalAnswer:
+    """The uploads, newest first, a page at a time as the API's list (R35); with
+    ``error``, the first page under why the upload form was refused (``upload``)."""
     try:
         page = declarations.list_declarations(
             request.user, LIST_SIZE, _position(request.query), ctx
         )
     except (cursor.InvalidCursor, InvalidPosition):
-        return _page_refused(request, "declarations.html.j2", uploads=[])
+        return _page_refused(request, "declarations.html.j2", uploads=[], invalid=NONE_WRONG)
     return _page(
         request,
         "declarations.html.j2",
+        status,
         uploads=[DeclarationOut.of(r) for r in page.records],
         next_cursor=_next_cursor(page.next_position),
+        error=error,
+        invalid={"upload": ("file",)} if error else NONE_WRONG,
     )
 
 
@@ -370,8 +380,17 @@ def declaration_template(request: PortalRequest, ctx: ProviderContext) -> Portal
 
 
 def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """The form's file, through the same upload use case as the API's upload URL (R1)."""
+    """The form's file, through the same upload use case as the API's upload URL (R1).
+    A form with no file chosen (its field is required, so only a form made by hand
+    comes without one) is said on the form, its field marked, and nothing is stored
+    (R35, WCAG 3.3.1): not an upload of nothing, rejected, named "declaratie.csv"
+    (audit portal7). Only to whom may upload: the service refuses anyone else (403)."""
     file_name, body = request.files.get("file", ("", b""))
+    if not file_name and not body and request.session.may(Role.STAFF):
+        error = portal_texts(request.language)("no_file_chosen")
+        return declaration_list(
+            replace(request, query={}), ctx, status=HTTPStatus.BAD_REQUEST, error=error
+        )
     declaration_id = declarations.upload_declaration_file(
         request.user, file_name or "declaratie.csv", body, ctx
     )
