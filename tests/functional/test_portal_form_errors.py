@@ -12,6 +12,8 @@ from http import HTTPStatus
 
 import pytest
 
+from billing_core.invoices.invoice import Channel
+from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_provider_portal import (
@@ -42,6 +44,15 @@ def signed_in(sandbox, role: str, language: str) -> PortalUser:
     user.sign_in(sample_login(DENTAL, role))
     user.request("GET", f"/portal/taal/{language}")
     return user
+
+
+@pytest.fixture
+def invoices(sandbox):
+    """Invoices of the dental practice sent by e-mail, as test_provider_portal's."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return [i for i in found if i.channel is Channel.EMAIL]
 
 
 def uploads(sandbox) -> list[str]:
@@ -86,3 +97,116 @@ def test_r32_a_viewers_upload_form_without_a_file_is_still_forbidden(sandbox):
     body, content_type = as_multipart({"csrf": csrf, "form_key": f"made-up-{uuid.uuid4().hex}"})
     status, _, _ = viewer.request("POST", "/portal/declaraties", body, content_type)
     assert status == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "niet goed ingevuld: Wat er met een coulancevoorstel gebeurt; De patiënt betaalt"
+            " minstens dit percentage van de niet-gecontracteerde zorg op de nota: minimaal 0,"
+            " maximaal 100; Dagen wachten op de verzekeraar: minimaal 0, maximaal 120.",
+        ),
+        (
+            "en",
+            "not filled in correctly: What happens to a coulance proposal; The patient pays at"
+            " least this percentage of the non-contracted care on the invoice: at least 0, at"
+            " most 100; Days to wait for the insurer: at least 0, at most 120.",
+        ),
+    ],
+)
+def test_r35_the_coulance_form_names_each_wrong_field_by_its_own_name(sandbox, language, said):
+    """R31, R35, WCAG 3.3.1 (audit portal7): given the coulance form sent with a choice the
+    page does not offer, a percentage and a wait out of bounds, then the refusal names all
+    three in the form's order, the choice by a name of its own (it said "A coulance
+    proposal is.", the half sentence its legend is, and named nothing else), each marked
+    invalid, and nothing is saved."""
+    admin = signed_in(sandbox, "admin", language)
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    action = "/portal/instellingen/coulance"
+    typed = {"mode": "whenever", "minimum_percentage": "150", "statement_wait_days": "500"}
+    fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action] | typed
+    status, _, html = admin.post(action, fields)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert said in error_of(html)
+    assert marked_invalid(html) == {
+        "coulance-mode-provider_confirms",
+        "coulance-mode-automatic",
+        "coulance-minimum_percentage",
+        "coulance-statement_wait_days",
+    }
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "typed", "said", "marked"),
+    [
+        (
+            "/portal/instellingen/contact",
+            {"email": "geen-adres", "phone": "bel maar"},
+            "niet goed ingevuld: E-mailadres; Telefoon.",
+            {"contact-email", "contact-phone"},
+        ),
+        (
+            "/portal/instellingen/aanmanen",
+            {"days_to_reminder": "99", "days_to_handover": "1", "max_invoices_per_letter": "10"},
+            "niet goed ingevuld: Dagen tot de herinnering: minimaal 0, maximaal 60; Dagen tot"
+            " overdracht aan het incassobureau: minimaal 7, maximaal 90.",
+            {"dunning-days_to_reminder", "dunning-days_to_handover"},
+        ),
+        (
+            "/portal/instellingen/coulance",
+            VALID_FORMS["/portal/instellingen/coulance"]
+            | {"minimum_percentage": "zestig", "statement_wait_days": "500"},
+            "minimaal 0, maximaal 100; Dagen wachten op de verzekeraar: minimaal 0, maximaal 120.",
+            {"coulance-minimum_percentage", "coulance-statement_wait_days"},
+        ),
+    ],
+)
+def test_r31_a_settings_form_names_every_wrong_field_not_the_first_only(
+    sandbox, action, typed, said, marked
+):
+    """R31 "validated on write", R35, WCAG 3.3.1 (portal8 item 4): given a settings form
+    with two fields wrong (a percentage that is no number among them), then both are
+    named and marked; the service names the first its model refuses, as the API does,
+    and the form named that one only, so the admin corrected it and was refused again."""
+    admin = signed_in(sandbox, "admin", "nl")
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    fields = admin.form("/portal/instellingen", action) | {"version": str(before.version)}
+    status, _, html = admin.post(action, fields | typed)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert said in error_of(html)
+    assert marked_invalid(html) == marked
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
+def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(sandbox, invoices):
+    """R21, R35, WCAG 3.3.1 (portal8 item 4): given the stop form with an amount and a
+    percentage that are no numbers and no reason, then all three are named in the form's
+    order and marked, with how to type each number (it named the amount only), and no
+    coulance is booked."""
+    staff = signed_in(sandbox, "staff", "en")
+    path, fields = stop_form(staff, invoices[0], scope="partial", amount="abc", percentage="xyz")
+    status, _, html = staff.post(path, fields | {"reason": ""})
+    assert status == HTTPStatus.BAD_REQUEST
+    error = error_of(html)
+    assert "not filled in correctly: Coulance amount in euros (for a part): more than 0;" in error
+    assert "; Percentage of the original amount (for a part): more than 0, at most 100;" in error
+    assert "at most 100; Reason." in error
+    assert marked_invalid(html) == {"amount", "percentage", "reason"}
+    assert "autofocus" in form_fields(html)["amount"] and html.count("autofocus") == 1
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoices[0].invoice_id)
+    assert stored.amount_due_cents == invoices[0].amount_due_cents
+
+
+def test_r16_the_hold_forms_refusal_names_its_fields_in_the_forms_order(sandbox, invoices):
+    """R16, R35, WCAG 3.3.1: given the hold form with no date and no reason, then the
+    refusal names them as the form shows them, the date first (it named them in the
+    order of their internal names: the reason first)."""
+    staff = signed_in(sandbox, "staff", "nl")
+    page = f"/portal/notas/{invoices[0].invoice_id}"
+    fields = staff.form(page, f"{page}/hold") | {"until": "", "reason": ""}
+    status, _, html = staff.post(f"{page}/hold", fields)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert "niet goed ingevuld: Aanhouden tot en met; Reden van aanhouden." in error_of(html)
