@@ -14,7 +14,7 @@ import pytest
 
 from billing_core.invoices.invoice import Channel
 from local.generate import declaration_csv
-from local.seed import DENTAL
+from local.seed import DENTAL, PHYSIO
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_provider_portal import (
     VALID_FORMS,
@@ -210,3 +210,38 @@ def test_r16_the_hold_forms_refusal_names_its_fields_in_the_forms_order(sandbox,
     status, _, html = staff.post(f"{page}/hold", fields)
     assert status == HTTPStatus.BAD_REQUEST
     assert "niet goed ingevuld: Aanhouden tot en met; Reden van aanhouden." in error_of(html)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres."),
+        ("en", "Not done: your practice has no user with this e-mail address."),
+    ],
+)
+@pytest.mark.parametrize(("change", "typed"), [("rol", {"role": "viewer"}), ("uitschakelen", {})])
+def test_r32_a_change_of_a_user_the_practice_does_not_have_is_said_on_the_settings_page(
+    sandbox, language, said, change, typed
+):
+    """R32, interfaces.md §7 (404 for an unknown user), R35 (audit portal7): given the
+    admin's role change or disable of an address that is no user of the practice (an
+    unknown one, another practice's), then the settings page answers 404 with why, in
+    the reader's language (it was the generic not-found page, without the settings), and
+    the other practice's user is not changed, nor told apart from an unknown address."""
+    admin = signed_in(sandbox, "admin", language)
+    action = f"/portal/instellingen/gebruikers/{change}"
+    elsewhere = sample_login(PHYSIO, "staff")
+    answers = []
+    for address in ("onbekend@example.org", elsewhere):
+        fields = admin.form("/portal/instellingen", action) | {"email": address} | typed
+        status, _, html = admin.post(action, fields)
+        assert status == HTTPStatus.NOT_FOUND and 'id="h-users"' in html
+        assert said in error_of(html)
+        answers.append(error_of(html))
+    assert answers[0] == answers[1]
+    other = next(
+        u
+        for u in sandbox.runtime.user_directory.users_of(PHYSIO.provider_id)
+        if u.email == elsewhere
+    )
+    assert (other.enabled, other.role.value) == (True, "staff")

@@ -408,6 +408,8 @@ _DUTCH: Sections = {
         "user_enabled_notice": "De gebruiker is weer ingeschakeld, met de gekozen rol.",
         "role_changed": "De rol is gewijzigd.",
         "user_disabled_notice": "De gebruiker is uitgeschakeld.",
+        # A role change or disable for an address not of the practice (pages.change_user).
+        "user_not_found": "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres. Er is niets gewijzigd.",
         "name": "Naam",
         "agb_code": "AGB-code",
         "contact_email": "E-mailadres",
@@ -872,6 +874,7 @@ _ENGLISH: Sections = {
         "user_enabled_notice": "The user is enabled again, in the role chosen.",
         "role_changed": "The role is changed.",
         "user_disabled_notice": "The user is disabled.",
+        "user_not_found": "Not done: your practice has no user with this e-mail address. Nothing was changed.",
         "name": "Name",
         "agb_code": "AGB code",
         "contact_email": "E-mail address",

@@ -1315,7 +1315,9 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
         return provider_users.disable_colleague(request.user, email, ctx)
 
     form = "invite" if change == "uitnodigen" else change  # only the invite form is filled in again
-    return _settings_change(request, form, carry_out, _user_change_done(change), ctx)
+    return _settings_change(
+        request, form, carry_out, _user_change_done(change), ctx, missing="user_not_found"
+    )
 
 
 def _user_change_done(change: str) -> Callable[[object], str]:
@@ -1336,10 +1338,15 @@ def _settings_change(
     carry_out: Callable[[], object],
     done: str | Callable[[object], str],
     ctx: ProviderContext,
+    *,
+    missing: str = "",
 ) -> PortalAnswer:
     """The settings page again with why not, or, once done, a fresh one (so a reload
     does not post the form again). ``form``: the key the template fills in again from
-    what was entered (the setting's name, or "invite"), and its FORM_FIELDS."""
+    what was entered (the setting's name, or "invite"), and its FORM_FIELDS. ``missing``:
+    what the page says, 404, when what the form changes is not found (a colleague's
+    address not of the practice, or no longer: the generic not-found page left the
+    admin without the settings, audit portal7)."""
     changed, refused = _attempt(form, carry_out, request.language)
     if refused is not None:
         return settings(
@@ -1350,6 +1357,9 @@ def _settings_change(
             error=refused.error,
             invalid=refused.invalid,
         )
+    if changed is None and missing:
+        error = portal_texts(request.language)(missing)
+        return settings(request, ctx, status=HTTPStatus.NOT_FOUND, error=error)
     if changed is None:
         return not_found(request)
     notice = done(changed) if callable(done) else done
