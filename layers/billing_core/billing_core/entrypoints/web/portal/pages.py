@@ -1267,12 +1267,15 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
         model: the service names the first field its model refuses (as the API does),
         the form every one (WCAG 3.3.1; audit portal8: the coulance form named its
         choice only, not a percentage or wait out of bounds)."""
+        from functools import partial
+        from operator import eq
+
         model = FORM_FIELDS[setting][0]
         form = request.form
         readers: dict[str, Callable[[], object]] = {
-            name: (lambda name=name: _setting_typed(model, name, form.get(name, "")))
-            for name in fields
-        } | {name: (lambda name=name: form.get(name) == "yes") for name in switches}
+            name: partial(_setting_typed, model, name, form.get(name, "")) for name in fields
+        }
+        readers |= {name: partial(eq, form.get(name), "yes") for name in switches}
         _checked(model, readers)
         return {name: read() for name, read in readers.items()}
 
