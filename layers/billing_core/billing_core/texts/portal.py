@@ -65,6 +65,8 @@ _DUTCH: Sections = {
         "template_link": "Sjabloon downloaden (CSV)",
         "template_hint": "Alle kolommen die zorgnota leest, met een voorbeeldregel; te openen in Excel.",
         "file_label": "Bestand",
+        # A form sent without a file (pages.upload): nothing is stored.
+        "no_file_chosen": "Niet gelukt: kies eerst een bestand om te uploaden. Er is niets opgeslagen.",
         "upload_button": "Uploaden",
         "uploads_heading": "Uploads",
         "no_uploads": "Nog geen uploads.",
@@ -379,6 +381,8 @@ _DUTCH: Sections = {
         "max_invoices_label": "Hoogstens zoveel nota's in één brief",
         "save_dunning": "Aanmanen opslaan",
         "coulance_mode_label": "Een coulancevoorstel wordt",
+        # The choice above, named in a refusal (pages.FIELD_NAMES).
+        "coulance_mode_name": "Wat er met een coulancevoorstel gebeurt",
         # R17, legal-nl.md §6: of what the patient claims from the insurer, not the invoice.
         "minimum_percentage_label": "De patiënt betaalt minstens dit percentage van de niet-gecontracteerde zorg op de nota",
         "minimum_percentage_hint": "Vergoedde de verzekeraar meer, dan betaalt de patiënt de vergoeding plus het ingehouden eigen risico. Een no-showtarief en het eigen deel van gecontracteerde zorg betaalt de patiënt helemaal.",
@@ -404,6 +408,8 @@ _DUTCH: Sections = {
         "user_enabled_notice": "De gebruiker is weer ingeschakeld, met de gekozen rol.",
         "role_changed": "De rol is gewijzigd.",
         "user_disabled_notice": "De gebruiker is uitgeschakeld.",
+        # A role change or disable for an address not of the practice (pages.change_user).
+        "user_not_found": "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres. Er is niets gewijzigd.",
         "name": "Naam",
         "agb_code": "AGB-code",
         "contact_email": "E-mailadres",
@@ -540,6 +546,7 @@ _ENGLISH: Sections = {
         "template_link": "Download the template (CSV)",
         "template_hint": "Every column zorgnota reads, with an example line; opens in Excel.",
         "file_label": "File",
+        "no_file_chosen": "Not done: choose a file to upload first. Nothing was stored.",
         "upload_button": "Upload",
         "uploads_heading": "Uploads",
         "no_uploads": "No uploads yet.",
@@ -843,6 +850,7 @@ _ENGLISH: Sections = {
         "max_invoices_label": "At most this many invoices in one letter",
         "save_dunning": "Save dunning",
         "coulance_mode_label": "A coulance proposal is",
+        "coulance_mode_name": "What happens to a coulance proposal",
         "minimum_percentage_label": "The patient pays at least this percentage of the non-contracted care on the invoice",
         "minimum_percentage_hint": "If the insurer reimbursed more, the patient pays the reimbursement plus the deductible it withheld. A no-show fee and the patient's share of contracted care are paid in full.",
         "wait_for_statement_label": "For non-contracted care, wait for the insurer first",
@@ -866,6 +874,7 @@ _ENGLISH: Sections = {
         "user_enabled_notice": "The user is enabled again, in the role chosen.",
         "role_changed": "The role is changed.",
         "user_disabled_notice": "The user is disabled.",
+        "user_not_found": "Not done: your practice has no user with this e-mail address. Nothing was changed.",
         "name": "Name",
         "agb_code": "AGB code",
         "contact_email": "E-mail address",

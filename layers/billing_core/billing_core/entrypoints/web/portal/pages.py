@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -346,19 +346,29 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 # --- Declaraties ----------------------------------------------------------------------------
 
 
-def declaration_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """The uploads, newest first, a page at a time as the API's list (R35)."""
+def declaration_list(
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    error: str | None = None,
+) -> PortalAnswer:
+    """The uploads, newest first, a page at a time as the API's list (R35); with
+    ``error``, the first page under why the upload form was refused (``upload``)."""
     try:
         page = declarations.list_declarations(
             request.user, LIST_SIZE, _position(request.query), ctx
         )
     except (cursor.InvalidCursor, InvalidPosition):
-        return _page_refused(request, "declarations.html.j2", uploads=[])
+        return _page_refused(request, "declarations.html.j2", uploads=[], invalid=NONE_WRONG)
     return _page(
         request,
         "declarations.html.j2",
+        status,
         uploads=[DeclarationOut.of(r) for r in page.records],
         next_cursor=_next_cursor(page.next_position),
+        error=error,
+        invalid={"upload": ("file",)} if error else NONE_WRONG,
     )
 
 
@@ -370,8 +380,17 @@ def declaration_template(request: PortalRequest, ctx: ProviderContext) -> Portal
 
 
 def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    """The form's file, through the same upload use case as the API's upload URL (R1)."""
+    """The form's file, through the same upload use case as the API's upload URL (R1).
+    A form with no file chosen (its field is required, so only a form made by hand
+    comes without one) is said on the form, its field marked, and nothing is stored
+    (R35, WCAG 3.3.1): not an upload of nothing, rejected, named "declaratie.csv"
+    (audit portal7). Only to whom may upload: the service refuses anyone else (403)."""
     file_name, body = request.files.get("file", ("", b""))
+    if not file_name and not body and request.session.may(Role.STAFF):
+        error = portal_texts(request.language)("no_file_chosen")
+        return declaration_list(
+            replace(request, query={}), ctx, status=HTTPStatus.BAD_REQUEST, error=error
+        )
     declaration_id = declarations.upload_declaration_file(
         request.user, file_name or "declaratie.csv", body, ctx
     )
@@ -675,19 +694,59 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
         request,
         invoice_id,
         "stop",
-        lambda: StopIn(
-            scope=form.get("scope", ""),
-            amount=_cents(form.get("amount", ""), "amount"),
-            percentage=_typed_decimal(form.get("percentage", ""), StopIn, "percentage"),
-            reason=form.get("reason", ""),
-            patient_email=form.get("patient_email", ""),
-            accept_terms=form.get("accept_terms") == "yes",
+        lambda: _checked(
+            StopIn,
+            {
+                "scope": lambda: form.get("scope", ""),
+                "amount": lambda: _cents(form.get("amount", ""), "amount"),
+                "percentage": lambda: _typed_decimal(
+                    form.get("percentage", ""), StopIn, "percentage"
+                ),
+                "reason": lambda: form.get("reason", ""),
+                "patient_email": lambda: form.get("patient_email", ""),
+                "accept_terms": lambda: form.get("accept_terms") == "yes",
+            },
         ),
         lambda body: invoices.stop_invoice(
             request.user, invoice_id, body.request(), ctx, cause=request.cause
         ),
         ctx,
     )
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class WrongFields(Exception):
+    """The fields of a form that are not filled in correctly, all of them (``_checked``)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__()
+        self.names = tuple(dict.fromkeys(names))
+
+
+def _checked(model: type[_Model], readers: Mapping[str, Callable[[], object]]) -> _Model:
+    """The form's model of what was typed, each field read as its reader reads it (an
+    amount in euros, a percentage with a decimal comma), and checked by the model; a
+    refusal names every field that is wrong at once (WCAG 3.3.1, R35): a field typed so
+    it cannot be read did not hide the fields after it (audit portal8: the stop form
+    named its amount only, not its percentage or reason)."""
+    values: dict[str, object] = {}
+    unread: list[str] = []
+    for name, read in readers.items():
+        try:
+            values[name] = read()
+        except InvalidInput:
+            unread.append(name)
+    try:
+        checked = model.model_validate(values)
+    except ValidationError as invalid:
+        if not unread:
+            raise
+        raise WrongFields([*unread, *_invalid_names(invalid)]) from None
+    if unread:
+        raise WrongFields(unread)
+    return checked
 
 
 def _cents(typed: str, field: str) -> int | None:
@@ -813,6 +872,12 @@ FORM_FIELDS: dict[str, tuple[type[BaseModel], dict[str, str]]] = {
     "invite": (UserIn, {"email": "contact_email", "role": "role_label"}),
     "rol": (RoleIn, {"role": "role_label"}),
 }
+# A field whose label on the page is the start of a sentence its choices end (the
+# coulance form's "Een coulancevoorstel wordt" ... "automatisch toegepast"): named in a
+# refusal by a name of its own, not by that half sentence (audit portal7).
+FIELD_NAMES: dict[str, dict[str, str]] = {
+    "coulance": FORM_FIELDS["coulance"][1] | {"mode": "coulance_mode_name"},
+}
 # A number's bounds as the model's Field(ge=..., le=...) sets them, and how each reads.
 BOUNDS = (
     (Ge, "ge", "allowed_ge"),
@@ -849,7 +914,7 @@ def _attempt(
     t = portal_texts(language)
     try:
         return carry_out(), None
-    except (ValidationError, InvalidInput) as invalid:
+    except (ValidationError, InvalidInput, WrongFields) as invalid:
         wrong = _in_form_order(form, _invalid_names(invalid))
         error = _invalid_form(invalid, form, t)
         return None, FormRefused(HTTPStatus.BAD_REQUEST, error, {form: wrong})
@@ -861,13 +926,18 @@ def _attempt(
         return None, FormRefused(HTTPStatus.CONFLICT, error, {form: wrong})
 
 
-def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) -> str:
-    """The fields that are not filled in correctly, by their labels on the form, each
-    with the values its model allows where it bounds them; then, for a number typed
-    with decimals, how to type it."""
-    names = _invalid_names(invalid)
+def _invalid_form(
+    invalid: ValidationError | InvalidInput | WrongFields, form: str, t: Texts
+) -> str:
+    """The fields that are not filled in correctly, by their labels on the form and in
+    its order, each with the values its model allows where it bounds them; then, for a
+    number typed with decimals, how to type it."""
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
-    fields = "; ".join(_field_named(model, labels, name, t) for name in names)
+    found = _invalid_names(invalid)
+    names = [*_in_form_order(form, found), *(name for name in found if name not in labels)]
+    fields = "; ".join(
+        _field_named(model, FIELD_NAMES.get(form, labels), name, t) for name in names
+    )
     how_to_type = [
         t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
         for name in names
@@ -876,8 +946,10 @@ def _invalid_form(invalid: ValidationError | InvalidInput, form: str, t: Texts) 
     return " ".join([t("invalid_form", fields=fields), *how_to_type])
 
 
-def _invalid_names(invalid: ValidationError | InvalidInput) -> list[str]:
+def _invalid_names(invalid: ValidationError | InvalidInput | WrongFields) -> list[str]:
     """The names of the fields a form's check found wrong."""
+    if isinstance(invalid, WrongFields):
+        return list(invalid.names)
     if isinstance(invalid, InvalidInput):
         return [invalid.where.rpartition(".")[2]]
     return sorted({str(e["loc"][0]) for e in invalid.errors() if e["loc"]})
@@ -1191,11 +1263,21 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
     version = request.form.get("version", "")
 
     def typed() -> dict[str, Any]:
+        """What the form says, read as typed and first checked whole by the setting's
+        model: the service names the first field its model refuses (as the API does),
+        the form every one (WCAG 3.3.1; audit portal8: the coulance form named its
+        choice only, not a percentage or wait out of bounds)."""
+        from functools import partial
+        from operator import eq
+
         model = FORM_FIELDS[setting][0]
-        values: dict[str, Any] = {
-            name: _setting_typed(model, name, request.form.get(name, "")) for name in fields
+        form = request.form
+        readers: dict[str, Callable[[], object]] = {
+            name: partial(_setting_typed, model, name, form.get(name, "")) for name in fields
         }
-        return values | {name: request.form.get(name) == "yes" for name in switches}
+        readers |= {name: partial(eq, form.get(name), "yes") for name in switches}
+        _checked(model, readers)
+        return {name: read() for name, read in readers.items()}
 
     return _settings_change(
         request,
@@ -1236,7 +1318,9 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
         return provider_users.disable_colleague(request.user, email, ctx)
 
     form = "invite" if change == "uitnodigen" else change  # only the invite form is filled in again
-    return _settings_change(request, form, carry_out, _user_change_done(change), ctx)
+    return _settings_change(
+        request, form, carry_out, _user_change_done(change), ctx, missing="user_not_found"
+    )
 
 
 def _user_change_done(change: str) -> Callable[[object], str]:
@@ -1257,10 +1341,15 @@ def _settings_change(
     carry_out: Callable[[], object],
     done: str | Callable[[object], str],
     ctx: ProviderContext,
+    *,
+    missing: str = "",
 ) -> PortalAnswer:
     """The settings page again with why not, or, once done, a fresh one (so a reload
     does not post the form again). ``form``: the key the template fills in again from
-    what was entered (the setting's name, or "invite"), and its FORM_FIELDS."""
+    what was entered (the setting's name, or "invite"), and its FORM_FIELDS. ``missing``:
+    what the page says, 404, when what the form changes is not found (a colleague's
+    address not of the practice, or no longer: the generic not-found page left the
+    admin without the settings, audit portal7)."""
     changed, refused = _attempt(form, carry_out, request.language)
     if refused is not None:
         return settings(
@@ -1271,6 +1360,9 @@ def _settings_change(
             error=refused.error,
             invalid=refused.invalid,
         )
+    if changed is None and missing:
+        error = portal_texts(request.language)(missing)
+        return settings(request, ctx, status=HTTPStatus.NOT_FOUND, error=error)
     if changed is None:
         return not_found(request)
     notice = done(changed) if callable(done) else done

@@ -1,0 +1,247 @@
+"""The portal's forms, sent wrong as only a hand-made form can be: each answers on its
+own page, in the reader's language, naming every field that is wrong by its own label,
+and stores nothing (R35, R32, R23, WCAG 3.3.1; audit portal7's leftovers, portal8).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from html import unescape
+from http import HTTPStatus
+
+import pytest
+
+from billing_core.invoices.invoice import Channel
+from local.generate import declaration_csv
+from local.seed import DENTAL, PHYSIO
+from tests.functional.form_fields import form_fields, marked_invalid
+from tests.functional.test_provider_portal import (
+    VALID_FORMS,
+    PortalUser,
+    sample_login,
+    stop_form,
+)
+
+
+def as_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A form of enctype multipart/form-data as a browser sends it, without a file part."""
+    boundary = f"----WebKitFormBoundary{uuid.uuid4().hex[:16]}"
+    parts = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    )
+    return parts + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def error_of(html: str) -> str:
+    """The page's error (base.html.j2 #error), as a reader hears it."""
+    return unescape(" ".join(re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1].split()))
+
+
+def signed_in(sandbox, role: str, language: str) -> PortalUser:
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, role))
+    user.request("GET", f"/portal/taal/{language}")
+    return user
+
+
+@pytest.fixture
+def invoices(sandbox):
+    """Invoices of the dental practice sent by e-mail, as test_provider_portal's."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
+    sandbox.drain_deliveries()
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    return [i for i in found if i.channel is Channel.EMAIL]
+
+
+def uploads(sandbox) -> list[str]:
+    records, _ = sandbox.runtime.repository.list_declarations(DENTAL.provider_id)
+    return [r.file_name for r in records]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "kies eerst een bestand om te uploaden. Er is niets opgeslagen."),
+        ("en", "choose a file to upload first. Nothing was stored."),
+    ],
+)
+def test_r35_an_upload_form_without_a_file_is_answered_on_the_form_and_stores_nothing(
+    sandbox, language, said
+):
+    """R35 ("upload a file and read its report"), R1, WCAG 3.3.1 (audit portal7): given the
+    upload form sent without its file (the field is required: a form made by hand), when
+    it arrives, then the declarations page answers 400 with why, in the reader's language,
+    the file field marked invalid, described by the error and focused, and no upload is
+    registered (it made a rejected upload named "declaratie.csv")."""
+    staff = signed_in(sandbox, "staff", language)
+    before = uploads(sandbox)
+    _, html = staff.page("/portal/declaraties")
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    body, content_type = as_multipart(hidden)
+    status, headers, html = staff.request("POST", "/portal/declaraties", body, content_type)
+    assert (status, headers.get("Location")) == (HTTPStatus.BAD_REQUEST, None)
+    assert said in error_of(html)
+    assert marked_invalid(html) == {"file"}
+    field = form_fields(html)["file"]
+    assert field["aria-describedby"] == "file-hint error" and "autofocus" in field
+    assert uploads(sandbox) == before
+
+
+def test_r32_a_viewers_upload_form_without_a_file_is_still_forbidden(sandbox):
+    """R32: the missing file is not checked before the role: a viewer's forged upload
+    form is refused 403, as with a file."""
+    viewer = signed_in(sandbox, "viewer", "nl")
+    csrf = viewer.csrf()
+    body, content_type = as_multipart({"csrf": csrf, "form_key": f"made-up-{uuid.uuid4().hex}"})
+    status, _, _ = viewer.request("POST", "/portal/declaraties", body, content_type)
+    assert status == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "niet goed ingevuld: Wat er met een coulancevoorstel gebeurt; De patiënt betaalt"
+            " minstens dit percentage van de niet-gecontracteerde zorg op de nota: minimaal 0,"
+            " maximaal 100; Dagen wachten op de verzekeraar: minimaal 0, maximaal 120.",
+        ),
+        (
+            "en",
+            "not filled in correctly: What happens to a coulance proposal; The patient pays at"
+            " least this percentage of the non-contracted care on the invoice: at least 0, at"
+            " most 100; Days to wait for the insurer: at least 0, at most 120.",
+        ),
+    ],
+)
+def test_r35_the_coulance_form_names_each_wrong_field_by_its_own_name(sandbox, language, said):
+    """R31, R35, WCAG 3.3.1 (audit portal7): given the coulance form sent with a choice the
+    page does not offer, a percentage and a wait out of bounds, then the refusal names all
+    three in the form's order, the choice by a name of its own (it said "A coulance
+    proposal is.", the half sentence its legend is, and named nothing else), each marked
+    invalid, and nothing is saved."""
+    admin = signed_in(sandbox, "admin", language)
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    action = "/portal/instellingen/coulance"
+    typed = {"mode": "whenever", "minimum_percentage": "150", "statement_wait_days": "500"}
+    fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action] | typed
+    status, _, html = admin.post(action, fields)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert said in error_of(html)
+    assert marked_invalid(html) == {
+        "coulance-mode-provider_confirms",
+        "coulance-mode-automatic",
+        "coulance-minimum_percentage",
+        "coulance-statement_wait_days",
+    }
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "typed", "said", "marked"),
+    [
+        (
+            "/portal/instellingen/contact",
+            {"email": "geen-adres", "phone": "bel maar"},
+            "niet goed ingevuld: E-mailadres; Telefoon.",
+            {"contact-email", "contact-phone"},
+        ),
+        (
+            "/portal/instellingen/aanmanen",
+            {"days_to_reminder": "99", "days_to_handover": "1", "max_invoices_per_letter": "10"},
+            "niet goed ingevuld: Dagen tot de herinnering: minimaal 0, maximaal 60; Dagen tot"
+            " overdracht aan het incassobureau: minimaal 7, maximaal 90.",
+            {"dunning-days_to_reminder", "dunning-days_to_handover"},
+        ),
+        (
+            "/portal/instellingen/coulance",
+            VALID_FORMS["/portal/instellingen/coulance"]
+            | {"minimum_percentage": "zestig", "statement_wait_days": "500"},
+            "minimaal 0, maximaal 100; Dagen wachten op de verzekeraar: minimaal 0, maximaal 120.",
+            {"coulance-minimum_percentage", "coulance-statement_wait_days"},
+        ),
+    ],
+)
+def test_r31_a_settings_form_names_every_wrong_field_not_the_first_only(
+    sandbox, action, typed, said, marked
+):
+    """R31 "validated on write", R35, WCAG 3.3.1 (portal8 item 4): given a settings form
+    with two fields wrong (a percentage that is no number among them), then both are
+    named and marked; the service names the first its model refuses, as the API does,
+    and the form named that one only, so the admin corrected it and was refused again."""
+    admin = signed_in(sandbox, "admin", "nl")
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    fields = admin.form("/portal/instellingen", action) | {"version": str(before.version)}
+    status, _, html = admin.post(action, fields | typed)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert said in error_of(html)
+    assert marked_invalid(html) == marked
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
+def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(sandbox, invoices):
+    """R21, R35, WCAG 3.3.1 (portal8 item 4): given the stop form with an amount and a
+    percentage that are no numbers and no reason, then all three are named in the form's
+    order and marked, with how to type each number (it named the amount only), and no
+    coulance is booked."""
+    staff = signed_in(sandbox, "staff", "en")
+    path, fields = stop_form(staff, invoices[0], scope="partial", amount="abc", percentage="xyz")
+    status, _, html = staff.post(path, fields | {"reason": ""})
+    assert status == HTTPStatus.BAD_REQUEST
+    error = error_of(html)
+    assert "not filled in correctly: Coulance amount in euros (for a part): more than 0;" in error
+    assert "; Percentage of the original amount (for a part): more than 0, at most 100;" in error
+    assert "at most 100; Reason." in error
+    assert marked_invalid(html) == {"amount", "percentage", "reason"}
+    assert "autofocus" in form_fields(html)["amount"] and html.count("autofocus") == 1
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoices[0].invoice_id)
+    assert stored.amount_due_cents == invoices[0].amount_due_cents
+
+
+def test_r16_the_hold_forms_refusal_names_its_fields_in_the_forms_order(sandbox, invoices):
+    """R16, R35, WCAG 3.3.1: given the hold form with no date and no reason, then the
+    refusal names them as the form shows them, the date first (it named them in the
+    order of their internal names: the reason first)."""
+    staff = signed_in(sandbox, "staff", "nl")
+    page = f"/portal/notas/{invoices[0].invoice_id}"
+    fields = staff.form(page, f"{page}/hold") | {"until": "", "reason": ""}
+    status, _, html = staff.post(f"{page}/hold", fields)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert "niet goed ingevuld: Aanhouden tot en met; Reden van aanhouden." in error_of(html)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres."),
+        ("en", "Not done: your practice has no user with this e-mail address."),
+    ],
+)
+@pytest.mark.parametrize(("change", "typed"), [("rol", {"role": "viewer"}), ("uitschakelen", {})])
+def test_r32_a_change_of_a_user_the_practice_does_not_have_is_said_on_the_settings_page(
+    sandbox, language, said, change, typed
+):
+    """R32, interfaces.md §7 (404 for an unknown user), R35 (audit portal7): given the
+    admin's role change or disable of an address that is no user of the practice (an
+    unknown one, another practice's), then the settings page answers 404 with why, in
+    the reader's language (it was the generic not-found page, without the settings), and
+    the other practice's user is not changed, nor told apart from an unknown address."""
+    admin = signed_in(sandbox, "admin", language)
+    action = f"/portal/instellingen/gebruikers/{change}"
+    elsewhere = sample_login(PHYSIO, "staff")
+    answers = []
+    for address in ("onbekend@example.org", elsewhere):
+        fields = admin.form("/portal/instellingen", action) | {"email": address} | typed
+        status, _, html = admin.post(action, fields)
+        assert status == HTTPStatus.NOT_FOUND and 'id="h-users"' in html
+        assert said in error_of(html)
+        answers.append(error_of(html))
+    assert answers[0] == answers[1]
+    other = next(
+        u
+        for u in sandbox.runtime.user_directory.users_of(PHYSIO.provider_id)
+        if u.email == elsewhere
+    )
+    assert (other.enabled, other.role.value) == (True, "staff")
