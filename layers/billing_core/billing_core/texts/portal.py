@@ -380,9 +380,8 @@ _DUTCH: Sections = {
         "combine_reminders_label": "Eén herinnering voor alle nota's van een patiënt die op dezelfde dag vervallen",
         "max_invoices_label": "Hoogstens zoveel nota's in één brief",
         "save_dunning": "Aanmanen opslaan",
-        "coulance_mode_label": "Een coulancevoorstel wordt",
-        # The choice above, named in a refusal (pages.FIELD_NAMES).
-        "coulance_mode_name": "Wat er met een coulancevoorstel gebeurt",
+        # A legend that names the choice in a refusal as well (pages.FORM_FIELDS).
+        "coulance_mode_label": "Wat er met een coulancevoorstel gebeurt",
         # R17, legal-nl.md §6: of what the patient claims from the insurer, not the invoice.
         "minimum_percentage_label": "De patiënt betaalt minstens dit percentage van de niet-gecontracteerde zorg op de nota",
         "minimum_percentage_hint": "Vergoedde de verzekeraar meer, dan betaalt de patiënt de vergoeding plus het ingehouden eigen risico. Een no-showtarief en het eigen deel van gecontracteerde zorg betaalt de patiënt helemaal.",
@@ -849,8 +848,7 @@ _ENGLISH: Sections = {
         "combine_reminders_label": "One reminder for all of a patient's invoices due on the same day",
         "max_invoices_label": "At most this many invoices in one letter",
         "save_dunning": "Save dunning",
-        "coulance_mode_label": "A coulance proposal is",
-        "coulance_mode_name": "What happens to a coulance proposal",
+        "coulance_mode_label": "What happens to a coulance proposal",
         "minimum_percentage_label": "The patient pays at least this percentage of the non-contracted care on the invoice",
         "minimum_percentage_hint": "If the insurer reimbursed more, the patient pays the reimbursement plus the deductible it withheld. A no-show fee and the patient's share of contracted care are paid in full.",
         "wait_for_statement_label": "For non-contracted care, wait for the insurer first",

@@ -872,12 +872,6 @@ FORM_FIELDS: dict[str, tuple[type[BaseModel], dict[str, str]]] = {
     "invite": (UserIn, {"email": "contact_email", "role": "role_label"}),
     "rol": (RoleIn, {"role": "role_label"}),
 }
-# A field whose label on the page is the start of a sentence its choices end (the
-# coulance form's "Een coulancevoorstel wordt" ... "automatisch toegepast"): named in a
-# refusal by a name of its own, not by that half sentence (audit portal7).
-FIELD_NAMES: dict[str, dict[str, str]] = {
-    "coulance": FORM_FIELDS["coulance"][1] | {"mode": "coulance_mode_name"},
-}
 # A number's bounds as the model's Field(ge=..., le=...) sets them, and how each reads.
 BOUNDS = (
     (Ge, "ge", "allowed_ge"),
@@ -935,9 +929,7 @@ def _invalid_form(
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
     found = _invalid_names(invalid)
     names = [*_in_form_order(form, found), *(name for name in found if name not in labels)]
-    fields = "; ".join(
-        _field_named(model, FIELD_NAMES.get(form, labels), name, t) for name in names
-    )
+    fields = "; ".join(_field_named(model, labels, name, t) for name in names)
     how_to_type = [
         t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
         for name in names
