@@ -155,3 +155,40 @@ def test_a_block_without_a_bsn_gets_it_at_its_next_block_without_a_change_logged
     assert store.blocked_refs_with_bsn(A) == frozenset({("P-1", "111222333")})
     assert store.blocked_patients(A) == [BlockedPatient(A, "P-1", T1, ("inv-1",))]
     assert changes(store) == [("P-1", BLOCKED, T1)]
+
+
+def test_the_blocks_without_a_bsn_are_listed_and_each_gets_one_only_as_read(store):
+    """legal-nl.md §6, migration version 9 (blocked-patient-bsn). Given a block written
+    before the BSN was kept (P-1), one with its BSN (P-2), one unblocked (P-3), another
+    practice's (B)
+    When the blocks without a BSN are listed and P-1 gets one as read, then again
+    Then only P-1 is listed, it is written once (a new version, no change logged), the
+    second write of the same read is refused, and a block unblocked since the read is
+    not touched."""
+    store.block_patient(A, "P-1", "inv-1", T1)
+    store.block_patient(A, "P-2", "inv-2", T1, bsn="222333444")
+    store.block_patient(A, "P-3", "inv-3", T1)
+    store.block_patient(B, "P-1", "inv-9", T1)
+    stale = store.blocks_without_bsn(A)
+    store.release_claim(A, "P-3", "inv-3", T2)
+    [old, gone] = stale
+    assert [block.patient_ref for block in stale] == ["P-1", "P-3"]
+    assert [block.patient_ref for block in store.blocks_without_bsn(A)] == ["P-1"]
+
+    assert store.add_block_bsn(old, "111222333") is True
+    assert store.add_block_bsn(old, "111222333") is False  # a rerun of the same read
+    assert store.add_block_bsn(gone, "555666777") is False  # unblocked since the read
+
+    assert store.blocks_without_bsn(A) == []
+    assert store.blocked_refs_with_bsn(A) == frozenset({("P-1", "111222333"), ("P-2", "222333444")})
+    assert store.blocked_refs_with_bsn(B) == frozenset({("P-1", "")})
+    assert not store.is_blocked(A, "P-3")
+    assert changes(store) == [
+        ("P-1", BLOCKED, T1),
+        ("P-2", BLOCKED, T1),
+        ("P-3", BLOCKED, T1),
+        ("P-3", UNBLOCKED, T2),
+    ]
+    # a block write after the migration reads its new version (R28)
+    store.block_patient(A, "P-1", "inv-4", T2)
+    assert store.blocked_refs_with_bsn(A) >= {("P-1", "111222333")}

@@ -859,6 +859,27 @@ class FakeStore:
             if key[0] == provider_id and key[1] >= since
         ]
 
+    def blocks_without_bsn(self, provider_id: str) -> list[PatientBlock]:
+        self.calls.append("blocks_without_bsn")
+        return [
+            block
+            for (owner, _), block in sorted(self.blocks.items())
+            if owner == provider_id and block.is_blocked and not block.bsn
+        ]
+
+    def add_block_bsn(self, block: PatientBlock, bsn: str) -> bool:
+        self.calls.append("add_block_bsn")
+        if not bsn:
+            raise ValueError("a block keeps a BSN, not an empty one")
+        key = (block.provider_id, block.patient_ref)
+        stored = self.blocks.get(key)
+        if stored is None or stored.version != block.version:
+            return False
+        if not stored.is_blocked or stored.bsn:
+            return False
+        self.blocks[key] = replace(stored, bsn=bsn, version=stored.version + 1)
+        return True
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _change_block(

@@ -523,3 +523,54 @@ def test_settings_versions_are_dated_practice_by_practice_over_requests_once():
     assert (again["settings_expiries_written"], again["settings_expiries_present"]) == (0, 3)
     with pytest.raises(InvalidPosition):
         run_migration(SETTINGS_VERSION_EXPIRY, ctx, resume=f"{DENTAL}/1")
+
+
+# --- version 9: blocks written before they kept the BSN (R22, legal-nl.md §6) ----------------
+
+
+def test_block_bsns_go_page_by_page_and_leave_a_block_whose_claims_hold_no_bsn(monkeypatch):
+    """R22, legal-nl.md §6 (migration version 9, blocked-patient-bsn). Given three blocks
+    of the dental practice written before the BSN was kept: P-1 and P-2 with an unpaid
+    claim at the agency, P-3 whose claim has no BSN; and requests of one page of two blocks
+    When the operator runs blocked-patient-bsn until complete, then again
+    Then the first request stops after P-2 and the resume goes on with P-3; P-1 and P-2
+    get their claims' BSN, P-3 is left (counted), and the second run writes nothing; no
+    answer holds a BSN (R29)."""
+    from billing_core.invoices.invoice import DunningStage
+    from billing_core.services.operator import migrations
+
+    monkeypatch.setattr(migrations, "PATIENT_BLOCK_PAGE", 2)
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    at = datetime(2027, 1, 28, 6, 0, tzinfo=UTC)
+    bsns = {"P-1": "111222333", "P-2": "222333444", "P-3": ""}
+    for number, (patient, bsn) in enumerate(bsns.items(), start=1):
+        invoice = make_invoice(
+            invoice_id=f"inv-{number}",
+            provider_id=DENTAL,
+            patient_ref=patient,
+            bsn=bsn,
+            reference=reference.for_sequence(number, REFERENCE_KEY),
+            dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+            handed_over_on=at.date(),
+        )
+        store.put_invoice_before_names_and_marker(invoice)
+        store.block_patient(DENTAL, patient, invoice.invoice_id, at)
+    ctx = context(store, pages=1)
+
+    first = run_migration(migrations.BLOCK_BSNS, ctx).answer()
+    last = run_migration(migrations.BLOCK_BSNS, ctx, resume=first["resume"]).answer()
+    again = run_migration(migrations.BLOCK_BSNS, ctx).answer()
+
+    assert (first["complete"], first["resume"]) == (False, f"{DENTAL}/P-2")
+    assert first["summary"]["block_bsns_written"] == 2
+    assert last["complete"] and last["summary"]["blocks_without_claim_bsn"] == 1
+    assert last["summary"]["block_bsns_written"] == 0
+    assert again["summary"]["block_bsns_written"] == 0
+    assert again["summary"]["blocks_without_claim_bsn"] == 1
+    assert store.blocked_refs_with_bsn(DENTAL) == frozenset(
+        {("P-1", "111222333"), ("P-2", "222333444"), ("P-3", "")}
+    )
+    for answer in (first, last, again):
+        assert "111222333" not in repr(answer) and "222333444" not in repr(answer)
+    with pytest.raises(InvalidPosition):
+        run_migration(migrations.BLOCK_BSNS, ctx, resume=f"{DENTAL}/{'P' * 65}")

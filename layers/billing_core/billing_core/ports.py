@@ -15,7 +15,7 @@ from billing_core.correspondence.kinds import INVOICE_LETTER
 
 if TYPE_CHECKING:
     # Only the operator's migrations load it: not every function that imports the ports.
-    from billing_core.collection.blocking import BlockChange, BlockedPatient
+    from billing_core.collection.blocking import BlockChange, BlockedPatient, PatientBlock
     from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
@@ -513,6 +513,17 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         """``refs``: a claim ref as stored -> the same ref as a file is read today
         (canonical_reference). Each stored marker is copied as it is under the second
         ref, where no marker is (R3): one there already is kept."""
+        ...
+
+    def blocks_without_bsn(self, provider_id: str) -> list[PatientBlock]:
+        """The practice's blocks that block and keep no BSN (written before the BSN was
+        kept, legal-nl.md §6), by patient number: one strongly consistent Query."""
+        ...
+
+    def add_block_bsn(self, block: PatientBlock, bsn: str) -> bool:
+        """Keep ``bsn`` on the block (a new version, no change logged), on condition that
+        the stored block is the version read, still blocks and has no BSN: True when
+        written, False when it changed since (unblocked, a claim added or settled)."""
         ...
 
 

@@ -1270,6 +1270,44 @@ class BillingRepository:
                 present += 1
         return ClaimMarkersCopied(written, present)
 
+    def blocks_without_bsn(self, provider_id: str) -> list[PatientBlock]:
+        """Migration version 9: the practice's blocks that block and have no ``bsn``, one
+        consistent Query of the practice's block items (a filter on the two attributes:
+        every block item is read, a few hundred bytes each, one page per ~1 MB)."""
+        query: dict[str, Any] = _in_partition(
+            keys.provider_partition(provider_id),
+            keys.PATIENT_BLOCK_PREFIX,
+            ConsistentRead=True,
+            FilterExpression="attribute_exists(blocked_at) AND attribute_not_exists(bsn)",
+        )
+        found = [items.patient_block_from_item(item) for item in self._query_all(query)]
+        return sorted(found, key=lambda block: block.patient_ref)
+
+    def add_block_bsn(self, block: PatientBlock, bsn: str) -> bool:
+        """Migration version 9: one UpdateItem of ``bsn`` and the next version, on
+        condition the block is still the version read, blocks and has no BSN (R28: a
+        block write meanwhile, which reads the version, then reads it again)."""
+        if not bsn:
+            raise ValueError("a block keeps a BSN, not an empty one")
+        try:
+            self._table.update_item(
+                Key=keys.patient_block_key(block.provider_id, block.patient_ref),
+                UpdateExpression="SET bsn = :bsn, version = :next",
+                ConditionExpression=(
+                    "version = :read AND attribute_exists(blocked_at) AND attribute_not_exists(bsn)"
+                ),
+                ExpressionAttributeValues={
+                    ":bsn": bsn,
+                    ":next": block.version + 1,
+                    ":read": block.version,
+                },
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
     # --- plumbing -------------------------------------------------------------------------
 
     def _ledger_week_puts(self, invoice: Invoice) -> list[dict[str, Any]]:

@@ -526,6 +526,27 @@ class StuckPlanCountsOut(BaseModel):
     plans_too_recent: int = Field(description="plans of the last hour: left to their request")
 
 
+class BlockBsnCountsOut(BaseModel):
+    """Version 9, blocked-patient-bsn (R22, legal-nl.md §6; stop 44): counted over the
+    practices' blocks that block and had no BSN; no BSN in the answer (R29)."""
+
+    invoices_total: int = Field(description="the practice's blocks without a BSN, this request")
+    invoices_done: int
+    block_bsns_written: int = Field(
+        description="blocks given the BSN of a claim of theirs still owed at the agency"
+    )
+    blocks_changed_meanwhile: int = Field(
+        description="blocks changed since the read (unblocked, a claim added): not touched"
+    )
+    blocks_without_claim_bsn: int = Field(
+        description="blocks with no claim owed at the agency that has a BSN: by number only"
+    )
+
+
+class PracticeBlockBsnOut(BlockBsnCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -550,6 +571,7 @@ class MigrationOut(BaseModel):
         | ClaimMarkerCountsOut
         | SettingsExpiryCountsOut
         | StuckPlanCountsOut
+        | BlockBsnCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -559,6 +581,7 @@ class MigrationOut(BaseModel):
         | PracticeStoredExpiryOut
         | PracticeClaimMarkersOut
         | PracticeSettingsExpiryOut
+        | PracticeBlockBsnOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

@@ -94,6 +94,19 @@ the credit is listed again for a person to match. A plan with a part booked is k
 credits belong to no practice: the run goes through no practice's invoices, also when
 one practice is named, and records no read (it shows no person any of them, counts only).
 
+``blocked-patient-bsn`` (version 9) gives each block written before stop 44 kept the BSN
+of its claims (R22, legal-nl.md §6: the patient is the person; audit blocks2) that BSN:
+until then such a block marks a new claim under its own patient number only, and one
+never written again (a single claim at the agency) stays so. Each practice's blocks that
+block and have no BSN (one consistent Query of its block items), PATIENT_BLOCK_PAGE a
+page in patient-number order; each block's claims are read consistently and the BSN of
+one still owed at the agency (the last by invoice id that has one) is written on the
+block, on condition that it is still the version read, blocks and has no BSN: a block
+unblocked or changed meanwhile is not touched (counted ``blocks_changed_meanwhile``; a
+block write since gives it the BSN itself, else the next run does). A block none of whose
+claims is owed at the agency with a BSN is left and counted. The BSN is in no answer, log
+line or progress line (R29): counts only.
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -126,6 +139,7 @@ from billing_core.shared.errors import UnknownMigration, UnknownProvider
 from billing_core.shared.reports import LogEntry, OperatorReport
 
 if TYPE_CHECKING:
+    from billing_core.collection.blocking import PatientBlock
     from billing_core.invoices.retention_migration import ExpiriesDated
     from billing_core.payments.unmatched import UnmatchedCredit
 
@@ -737,6 +751,58 @@ def _as_stored(store: MigrationStore, reference: str) -> Invoice | None:
     return found
 
 
+# --- version 9: blocks written before they kept the BSN (R22, legal-nl.md §6; stop 44) -------
+
+BLOCK_BSNS = "blocked-patient-bsn"
+BLOCK_BSN_COUNTS = (
+    "block_bsns_written",  # blocks given the BSN of a claim of theirs owed at the agency
+    "blocks_changed_meanwhile",  # changed since the read (unblocked, a claim added): left
+    "blocks_without_claim_bsn",  # no claim owed at the agency with a BSN: left, by number
+)
+PATIENT_BLOCK_PAGE = 100  # blocks a page: a progress line each, one page of the budget
+
+
+def _patient_ref_position(position: str) -> str:
+    """This migration goes through a practice's blocks by patient number."""
+    if not (0 < len(position) <= 64 and position.isprintable()):
+        raise InvalidPosition("not a patient number")
+    return position
+
+
+def _block_bsns(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    """The practice's blocks without a BSN after ``start``, a page at a time; invoices_total
+    and invoices_done count these blocks (as version 3 counts its invoices)."""
+    todo = [b for b in store.blocks_without_bsn(start.provider_id) if b.patient_ref > start.after]
+    practice = PracticeMigrated.counting(BLOCK_BSNS, start.provider_id, len(todo), BLOCK_BSN_COUNTS)
+    while True:
+        page, todo = todo[:PATIENT_BLOCK_PAGE], todo[PATIENT_BLOCK_PAGE:]
+        budget.left -= 1
+        for block in page:
+            practice.count(_keep_claim_bsn(store, block))
+            practice.invoices_done += 1
+        progress(practice)
+        if not todo:
+            return practice
+        if budget.left == 0:
+            practice.stopped_after = page[-1].patient_ref
+            return practice
+
+
+def _keep_claim_bsn(store: MigrationStore, block: PatientBlock) -> str:
+    """The count this block goes in: its claims read consistently, the BSN of the last one
+    (by invoice id) still owed at the agency written on the block, conditionally."""
+    for invoice_id in reversed(block.invoice_ids):
+        claim = store.get_invoice(block.provider_id, invoice_id, consistent=True)
+        if claim is None or not claim.bsn:
+            continue
+        if claim.is_with_collection_agency and not claim.is_paid:
+            written = store.add_block_bsn(block, claim.bsn)
+            return "block_bsns_written" if written else "blocks_changed_meanwhile"
+    return "blocks_without_claim_bsn"
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -757,4 +823,5 @@ MIGRATIONS = {
         SETTINGS_VERSION_EXPIRY, 7, _settings_version_expiry, _no_position
     ),
     STUCK_CREDIT_PLANS: Migration(STUCK_CREDIT_PLANS, 8, None, _no_position, _stuck_credit_plans),
+    BLOCK_BSNS: Migration(BLOCK_BSNS, 9, _block_bsns, _patient_ref_position),
 }
