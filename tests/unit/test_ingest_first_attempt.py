@@ -86,3 +86,44 @@ def test_a_vektis_line_a_csv_upload_stored_without_its_zeros_is_not_invoiced_aga
         ("CLAIM_ALREADY_PROCESSED", "000123")
     ]
     assert len(store.invoices) == 1
+
+
+def test_a_vektis_credit_of_a_line_a_csv_upload_stored_without_its_zeros_lowers_that_invoice():
+    """R3, R40, vektis.md §1 (a credit line names the line it reverses): the CSV line
+    000123 is stored as 123 (claims.canonical_reference), the practice software's Vektis
+    credit names it 000123, as it declared it.
+    Given a CSV upload that invoiced the line 000123 (35.00)
+    When a Vektis upload brings the credit line 000124 reversing 000123
+    Then the credit is booked on that invoice, which asks nothing more (before: refused
+    as CREDIT_LINE_UNKNOWN, the invoice still asking 35.00)
+    And the same file again books nothing twice."""
+    from dataclasses import replace
+
+    from tests.unit.test_vektis_retour import ingest, physio_claims
+
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    process_declaration(upload("D1"), csv(line("000123", "P1", "100010039")), ctx)
+    [invoice] = store.invoices.values()
+    credit = replace(
+        physio_claims()[1],
+        claim_ref="000124",
+        patient_ref="P1",
+        bsn="100010039",
+        insurer_uzovi="3311",
+        unit_price_cents=-3500,
+        reverses_claim_ref="000123",
+    )
+    report = ingest(ctx, [credit], "D2")
+    assert [(f["code"], f["claim_ref"]) for f in report["findings"]] == [
+        ("CREDIT_BOOKED_ON_EARLIER_INVOICE", "000124")
+    ]
+    corrected = store.invoice(invoice.invoice_id)
+    assert [(x.claim_ref, x.reverses_claim_ref) for x in corrected.lines] == [
+        ("123", ""),
+        ("000124", "123"),
+    ]
+    assert corrected.amount_due_cents == 0
+    again = ingest(ctx, [credit], "D3")
+    assert [f["code"] for f in again["findings"]] == ["CLAIM_ALREADY_PROCESSED"]
+    assert store.invoice(invoice.invoice_id) == corrected and len(store.invoices) == 1

@@ -506,3 +506,58 @@ def test_a_credit_lines_unknown_sign_refuses_that_line_not_the_trailer_total():
         ("VEKTIS_VALUE_INVALID", Severity.CLAIM, 6)
     ]
     assert [c.claim_ref for c in result.claims] == ["L1", "L2"]
+
+
+def _trailer_signed(lines: list[str], position: int, sign: str) -> list[str]:
+    """The 99 with its D/C at ``position`` (0-based) written as ``sign``."""
+    trailer = lines[-1]
+    assert trailer[:2] == "99" and trailer[position] in "DC"
+    return [*lines[:-1], trailer[:position] + sign + trailer[position + 1 :]]
+
+
+def test_a_lowercase_sign_of_the_99_total_is_read_with_a_warning_as_a_04s_is():
+    """R2, R40, vektis.md "Files as practices really send them": as a 04's d/c
+    (VEKTIS_DC_LOWERCASE), the 99's own sign (9908 INDICATIE DEBET/CREDIT, pos. 45) in
+    lowercase says what it means.
+    Given a file whose 99 total (50.00, debit) carries "d"
+    When it is read
+    Then its claims are read as with "D", with one warning naming the 99 and the sign in
+    Dutch and English; before, the whole file was refused (VEKTIS_VALUE_INVALID).
+    And a "c" on that debit total is still a wrong total, and "X" still refuses the file."""
+    lines = a_line_and_its_credit()
+    expected = read(to_bytes(lines)).claims
+    result = read(to_bytes(_trailer_signed(lines, 44, "d")))
+    assert not result.file_rejected and result.claims == expected
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_TOTAL_DC_LOWERCASE",
+        Severity.WARNING,
+        len(lines),
+    )
+    assert "(d)" in finding.message("nl") and "sluitrecord" in finding.message("nl")
+    assert "(d)" in finding.message("en") and "trailer record" in finding.message("en")
+    assert codes(read(to_bytes(_trailer_signed(lines, 44, "c")))) == ["VEKTIS_TRAILER_TOTAL"]
+    assert codes(read(to_bytes(_trailer_signed(lines, 44, "X")))) == ["VEKTIS_VALUE_INVALID"]
+
+
+@pytest.mark.parametrize("position", [44, 56], ids=["submitted total", "granted total"])
+def test_a_lowercase_sign_of_a_retours_99_totals_is_read_with_a_warning(position):
+    """R2, R5, R40: a retour's 99 has two signs, of the submitted total (pos. 45) and of
+    the granted total (pos. 57); a lowercase one is read as its capital with a warning,
+    as a granted line's sign is (RETOUR_GRANTED_SIGN_LOWERCASE).
+    Given VGZ's PM305 retour of the physiotherapy sample with that sign in lowercase
+    When it is read
+    Then every granted line is read, with one warning; before, the file was refused
+    (VEKTIS_VALUE_INVALID) and no grant was applied."""
+    from local.vektis_samples import PHYSIO_HEADER, physio_pm305
+
+    agbs = {PHYSIO_HEADER.practice_agb}
+    lines = physio_pm305().decode("latin-1").splitlines()
+    sign = lines[-1][position]
+    data = to_bytes(_trailer_signed(lines, position, sign.lower()))
+    parsed = parse_retour(data, today=TODAY, provider_agbs=agbs)
+    assert not parsed.file_rejected
+    assert parsed.lines == parse_retour(physio_pm305(), today=TODAY, provider_agbs=agbs).lines
+    assert [(f.code, f.params["value"]) for f in parsed.findings] == [
+        ("VEKTIS_TOTAL_DC_LOWERCASE", sign.lower())
+    ]

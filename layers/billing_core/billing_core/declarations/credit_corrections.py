@@ -48,7 +48,7 @@ from typing import Any
 
 from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
-from billing_core.declarations.claims import Claim
+from billing_core.declarations.claims import Claim, canonical_reference
 from billing_core.declarations.credit_shares import given_back, without_needless_forgiveness
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.invoicing import (
@@ -229,6 +229,7 @@ def book_earlier_credits(
     if not credits:
         return run
     markers = store.known_claims(provider_id, (c.reverses_claim_ref for c in credits))
+    credits, markers = _named_as_stored(provider_id, credits, markers, store)
     per_invoice: dict[str, list[Claim]] = {}
     for credit in credits:
         marker = markers.get(credit.reverses_claim_ref)
@@ -255,6 +256,36 @@ def book_earlier_credits(
             clock=clock,
         )
     return run
+
+
+def _named_as_stored(
+    provider_id: str,
+    credits: Sequence[Claim],
+    markers: dict[str, KnownClaim],
+    store: BillingStore,
+) -> tuple[Sequence[Claim], dict[str, KnownClaim]]:
+    """R3, R40: a CSV upload stored the all-digit line 000123 as 123 (canonical_reference),
+    while the practice software's Vektis credit names it as it declared it, 000123. A
+    reversed line not known as written is looked up so (one more request, only for a file
+    with such credits), and the credit then names it as it is stored: as the invoice line
+    it takes back is named (retour.py reads a retour's lines the same way)."""
+    canonical = {
+        reverses: as_stored
+        for reverses, as_stored in (
+            (c.reverses_claim_ref, canonical_reference(c.reverses_claim_ref)) for c in credits
+        )
+        if reverses not in markers and as_stored != reverses
+    }
+    found = store.known_claims(provider_id, canonical.values()) if canonical else {}
+    if not found:
+        return credits, markers
+    named = [
+        replace(c, reverses_claim_ref=canonical[c.reverses_claim_ref])
+        if canonical.get(c.reverses_claim_ref) in found
+        else c
+        for c in credits
+    ]
+    return named, {**markers, **found}
 
 
 def _book_on_invoice(

@@ -468,6 +468,11 @@ _DUTCH: Sections = {
             "Regel {line}: {field} van {claim_ref} is een kleine letter ({value}). Het is"
             " gelezen als hoofdletter ({value_upper}: D is debet, C is credit) en verwerkt."
         ),
+        "VEKTIS_TOTAL_DC_LOWERCASE": (
+            "Regel {line}: {field} van het sluitrecord (99) is een kleine letter ({value})."
+            " Het is gelezen als hoofdletter ({value_upper}: D is debet, C is credit) en het"
+            " totaal is zo gecontroleerd."
+        ),
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen debiteurrecord (03) met een ouder of voogd; de factuur wordt aan de patiënt zelf gericht. Zie de open actie voor wat u kunt aanleveren.",
         "VEKTIS_FOREIGN_ENCODING": "Dit Vektis-bestand is opgeslagen als {encoding}. Een Vektis-export heeft vaste recordlengtes en één byte per teken (ASCII of ISO-8859-1). Upload de export van uw praktijksysteem zoals die is, zonder hem in een ander programma op te slaan.",
         "VEKTIS_CONTROL_CHARACTER": "Regel {line}: in {field} staat een stuurteken (byte {byte}) dat in een Vektis-bestand niet mag voorkomen. Verbeter dat veld in uw praktijksysteem en maak de export opnieuw.",
@@ -1309,6 +1314,11 @@ _ENGLISH: Sections = {
         "VEKTIS_DC_LOWERCASE": (
             "Line {line}: {field} of {claim_ref} is a lowercase letter ({value}). It was read"
             " as uppercase ({value_upper}: D is debit, C is credit) and processed."
+        ),
+        "VEKTIS_TOTAL_DC_LOWERCASE": (
+            "Line {line}: {field} of the trailer record (99) is a lowercase letter ({value})."
+            " It was read as uppercase ({value_upper}: D is debit, C is credit) and the total"
+            " checked so."
         ),
         "VEKTIS_MINOR_WITHOUT_DEBTOR": "Line {line}: patient {patient_ref} is a minor and there is no debtor record (03) with a parent or guardian; the invoice will be addressed to the patient. See the open action for what you can send.",
         "VEKTIS_FOREIGN_ENCODING": "This Vektis file was saved as {encoding}. A Vektis export has fixed record lengths and one byte per character (ASCII or ISO-8859-1). Upload the export of your practice software as it is, without saving it in another program.",

@@ -538,6 +538,8 @@ class _Structure:
         counted is None when an unreadable amount already explains any difference."""
         dc_key = layout.fields[layout.fields.index(layout.field(key)) + 1].key
         dc = values[dc_key]
+        if dc == "d" or dc == "c":
+            dc = self._sign_lowercase(line, layout, dc_key, dc)
         if dc not in ("D", "C"):
             self._invalid(line, layout, dc_key, dc, "D, C")
             return
@@ -546,6 +548,17 @@ class _Structure:
             # Each language's finding writes the amounts its own way (R9): € 1.234,56 / €1,234.56.
             params = euro_params("declared", declared) | euro_params("counted", counted)
             self.findings.append(_file(code, line, layout.label(key), **params))
+
+    def _sign_lowercase(self, line: int, layout: RecordLayout, key: str, dc: str) -> str:
+        """A 99's own D/C as a lowercase d or c says what it means (R2, R40, vektis.md
+        "Files as practices really send them"): read as D or C with a warning, as a 04's
+        sign is (mapping.py, VEKTIS_DC_LOWERCASE) and a retour's granted sign
+        (retour_parser.py); any other sign still refuses the file (its total unreadable)."""
+        params = {"value": dc, "value_upper": dc.upper()}
+        label = layout.label(key)
+        finding = Finding("VEKTIS_TOTAL_DC_LOWERCASE", Severity.WARNING, line, label, params=params)
+        self.findings.append(finding)
+        return dc.upper()
 
     def _granted_total(self, lines: list[str]) -> int | None:
         """The signed sum of a retour's granted amounts; a blank one (not said) counts 0
