@@ -113,6 +113,9 @@ class Refused(Exception):
     the ``code`` stays this one's."""
 
     also: tuple[Refused, ...] = ()
+    # The texts' key its sentences come from, when not its code: one code said in more
+    # than one way (an objection's message empty or too long, R16).
+    said_as: str = ""
 
     def __init__(self, code: str, nl: str, en: str, **other_languages: str) -> None:
         super().__init__(code)
@@ -180,15 +183,21 @@ _PRACTICE_FORBIDDEN = frozenset(
 )
 
 
-def refused(code: str, *also: str, **values: str) -> Refused:
+def refused(
+    code: str, *also: str, said_as: Mapping[str, str] | None = None, **values: str
+) -> Refused:
     """The exception for a refusal of what a patient asked (texts.patient); ``also``, the
     codes of the other refusals of the same request, in the order of its form; ``values``,
-    what its sentences name (``texts.catalogue.by_channel``: how the answer will come)."""
+    what its sentences name (``texts.catalogue.by_channel``: how the answer will come);
+    ``said_as``, the texts' key of a code said otherwise this time (its code stays)."""
     from billing_core.texts import patient
 
+    said_as = said_as or {}
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
-    refusal = kind(code, **patient.refusal_sentences(code, **values))
-    refusal.also = tuple(refused(other) for other in also)
+    key = said_as.get(code, code)
+    refusal = kind(code, **patient.refusal_sentences(key, **values))
+    refusal.said_as = key if key != code else ""
+    refusal.also = tuple(refused(other, said_as=said_as) for other in also)
     return refusal
 
 
