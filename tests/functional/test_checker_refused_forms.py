@@ -13,7 +13,7 @@ import pytest
 
 from billing_core.changes.objection import said_as
 from billing_core.invoices.invoice import Channel
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import refused_as
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.functional.form_fields import form_fields, marked_invalid
@@ -91,7 +91,7 @@ def test_r16_an_objection_wrong_in_every_field_names_and_marks_each_at_once(
     fields = form_fields(html)
     assert marked_invalid(html) == {"reason", "message", "email"}
     for name in ("reason", "message", "email"):
-        said = refused(f"invalid_objection_{name}", said_as=said_as("")).message(language)
+        said = refused_as(said_as(""), f"invalid_objection_{name}").message(language)
         assert unescape(sentence_of(html, fields[name]["aria-describedby"])) == said
     assert len({fields[name]["aria-describedby"] for name in typed}) == 3
     assert "autofocus" in fields["reason"] and html.count("autofocus") == 1

@@ -183,21 +183,29 @@ _PRACTICE_FORBIDDEN = frozenset(
 )
 
 
-def refused(
-    code: str, *also: str, said_as: Mapping[str, str] | None = None, **values: str
-) -> Refused:
+def refused(code: str, *also: str, **values: str) -> Refused:
     """The exception for a refusal of what a patient asked (texts.patient); ``also``, the
     codes of the other refusals of the same request, in the order of its form; ``values``,
-    what its sentences name (``texts.catalogue.by_channel``: how the answer will come);
-    ``said_as``, the texts' key of a code said otherwise this time (its code stays)."""
+    what its sentences name (``texts.catalogue.by_channel``: how the answer will come)."""
+    return _refused(code, also, {}, values)
+
+
+def refused_as(said_as: Mapping[str, str], code: str, *also: str) -> Refused:
+    """``refused``, each code in ``said_as`` said by the texts' key it maps to, its code
+    staying (an objection's message empty, not too long: R16)."""
+    return _refused(code, also, said_as, {})
+
+
+def _refused(
+    code: str, also: Sequence[str], said_as: Mapping[str, str], values: Mapping[str, str]
+) -> Refused:
     from billing_core.texts import patient
 
-    said_as = said_as or {}
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
     key = said_as.get(code, code)
     refusal = kind(code, **patient.refusal_sentences(key, **values))
     refusal.said_as = key if key != code else ""
-    refusal.also = tuple(refused(other, said_as=said_as) for other in also)
+    refusal.also = tuple(_refused(other, (), said_as, {}) for other in also)
     return refusal
 
 
