@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from billing_core.changes.objection import said_as
 from billing_core.invoices.invoice import Channel
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import refused_as
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.functional.form_fields import form_fields, marked_invalid
@@ -85,16 +86,54 @@ def test_r16_an_objection_wrong_in_every_field_names_and_marks_each_at_once(
     cookie = visit_cookie(unlock(sandbox, invoice))
     typed = {"reason": "angry", "message": "", "email": "jan@hotmail"}
     status, html = post(sandbox, invoice, cookie, action="object", lang=language, **typed)
-    assert status == 409
+    # 400, and the empty message's own sentence (round 44 small6: an empty field, as the API)
+    assert status == 400
     fields = form_fields(html)
     assert marked_invalid(html) == {"reason", "message", "email"}
     for name in ("reason", "message", "email"):
-        said = refused(f"invalid_objection_{name}").message(language)
+        said = refused_as(said_as(""), f"invalid_objection_{name}").message(language)
         assert unescape(sentence_of(html, fields[name]["aria-describedby"])) == said
     assert len({fields[name]["aria-describedby"] for name in typed}) == 3
     assert "autofocus" in fields["reason"] and html.count("autofocus") == 1
     assert fields["email"]["value"] == "jan@hotmail" and fields["message"]["value"] == ""
     assert "aria-invalid" not in fields["kenmerk"]
+
+
+@pytest.mark.parametrize(
+    "language, message, sentence",
+    [
+        ("nl", "   ", "Schrijf in het bericht waar u het niet mee eens bent."),
+        ("en", " \n ", "Write in the message what you disagree with."),
+        ("pl", "", "Proszę napisać w wiadomości, z czym się Pan/Pani nie zgadza."),
+        ("ar", "\u200b", "اكتبوا في الرسالة ما لا توافقون عليه."),
+    ],
+    ids=["nl_spaces", "en_blank_lines", "pl_empty", "ar_zero_width"],
+)
+def test_r16_an_empty_objection_message_is_refused_as_empty_not_as_too_long(
+    sandbox, invoice, language, message, sentence
+):
+    """R16 (an objection has a message; WCAG 3.3.3: the error says what to put right),
+    round 44 objections: given a visit that checked the birth date, when the objection
+    form is sent with a message of only spaces, line breaks or invisible characters, then
+    the page says the message is empty in the patient's language, not "at most 2000
+    characters", answers 400 as the API answers an empty field, marks the message field,
+    and nothing is filed."""
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    typed = {"reason": "amount", "message": message, "email": "jan@example.nl"}
+    status, html = post(sandbox, invoice, cookie, action="object", lang=language, **typed)
+    assert status == 400
+    assert sentence in unescape(html) and "2000" not in unescape(html).split('id="error"')[1][:400]
+    assert marked_invalid(html) == {"message"}
+    assert sandbox.runtime.repository.list_actions(DENTAL.provider_id) == []
+
+
+def test_r16_an_objection_message_over_2000_characters_still_says_so(sandbox, invoice):
+    """R16: given a visit, when the message is 2001 characters, then the refusal still
+    names the limit, with the page's status for a refused form (409)."""
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    typed = {"reason": "amount", "message": "x" * 2001, "email": "jan@example.nl"}
+    status, html = post(sandbox, invoice, cookie, action="object", lang="en", **typed)
+    assert status == 409 and "Write a message of at most 2000 characters." in html
 
 
 def test_r15_an_unreadable_number_of_terms_marks_the_terms_field(sandbox, invoice):

@@ -82,6 +82,25 @@ def test_a_permanent_bounce_sends_the_next_letters_on_paper(sandbox, mailed):
     assert len(bounce_actions(sandbox)) == 1
 
 
+def test_r7_a_permanent_bounce_naming_no_recipient_marks_no_address_dead(sandbox, mailed):
+    """R7, R23 (round 44 delivery2): given an e-mailed invoice, when SES reports a
+    permanent bounce of a mail with its kenmerk that names no bounced recipient (the mail
+    may have gone to another address than the invoice's: a confirmation to the address an
+    objection gave), then no address is marked dead and the letters stay e-mailed, and
+    the practice still has its open action to check it."""
+    event = ses_event("bounce.json", mailed.reference)
+    event["detail"]["bounce"]["bouncedRecipients"] = []
+    event["detail"]["mail"]["tags"]["kind"] = ["confirmation"]
+
+    assert sandbox.invoke("ses_events", event) == {"action_created": True}
+
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, mailed.invoice_id)
+    assert stored.bounced_emails == ()
+    assert stored.letter_channel is Channel.EMAIL
+    (action,) = bounce_actions(sandbox)
+    assert action["details"]["recipients"] == [] and action["state"] == "open"
+
+
 def test_a_failed_event_leaves_no_address_in_the_logs(sandbox, mailed, monkeypatch, function_log):
     """R29 (audit DELIVERY3, the EventBridge-triggered function): Given recording a
     bounce fails with an error whose text names the bounced address, when SES reports

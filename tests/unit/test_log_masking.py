@@ -89,6 +89,40 @@ def test_ids_dates_and_counts_of_our_own_are_kept(text):
     assert mask_text(text) == text
 
 
+def test_r39_a_count_under_email_is_kept_and_every_personal_number_still_masked(log_lines):
+    """R39 (the operator reads the ingest's counts), R29 (round 44 objections): given the
+    ingest's summary line, whose ``invoices_by_channel`` counts invoices under "email",
+    when it is logged, then the count is kept (it was "***"); and a whole number under a
+    key that can hold a personal number (a BSN, a phone number, a birth date, a house or
+    patient number), an e-mail address, digits as text and a bool under "email" are still
+    masked."""
+    logger, lines = log_lines
+    summary = {"invoices_created": 7, "invoices_by_channel": {"email": 5, "paper": 2}}
+    logger.info("declaration ingested", extra={"summary": summary})
+    logger.info(
+        "planted",
+        extra={
+            "bsn": int(BSN),
+            "phone": 612345678,
+            "birth_date": 19710314,
+            "address": 12,
+            "patient": 4711,
+            "debtor": 4711,
+            "email": EMAIL,
+            "recipients": [EMAIL],
+            "patient_email": "5",
+        },
+    )
+    logger.info("flag", extra={"email": True})
+    counted, planted, flag = lines()
+    assert counted["summary"]["invoices_by_channel"] == {"email": 5, "paper": 2}
+    for key in ("bsn", "phone", "birth_date", "address", "patient", "debtor", "email"):
+        assert planted[key] == "***", key
+    assert planted["recipients"] == "***" and planted["patient_email"] == "***"
+    assert flag["email"] == "***"
+    assert BSN not in json.dumps(planted) and EMAIL not in json.dumps(planted)
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_function_logs_through_the_masking_formatter(function):
     # Every Powertools Logger of a service shares one handler, so the first one made

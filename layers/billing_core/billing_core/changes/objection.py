@@ -19,6 +19,10 @@ from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.email_address import is_plausible_email
 
 MAX_MESSAGE_CHARS = 2000
+# The texts' key of the refusal of a message that says nothing (blank, or only invisible
+# characters): the code stays "invalid_objection_message", as API clients test for, but
+# "at most 2000 characters" is no answer to a message left blank (R16, WCAG 3.3.3).
+EMPTY_MESSAGE = "invalid_objection_message_empty"
 
 
 class ObjectionReason(StrEnum):
@@ -44,6 +48,12 @@ def objection_refusals(reason: str, message: str, email: str) -> tuple[str, ...]
         "invalid_objection_email": not is_plausible_email(email),
     }
     return tuple(code for code, is_wrong in wrong.items() if is_wrong)
+
+
+def said_as(message: str) -> dict[str, str]:
+    """The refusals of an objection said otherwise than by their code: the message's
+    as an empty one's when it says nothing (``refused``'s ``said_as``)."""
+    return {"invalid_objection_message": EMPTY_MESSAGE} if _says_nothing(message) else {}
 
 
 def _says_nothing(message: str) -> bool:

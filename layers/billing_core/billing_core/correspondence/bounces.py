@@ -88,9 +88,14 @@ def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> N
     """Note the dead address on the invoice the mail was about and on every invoice of its
     reminder (one letter goes to one address), which is set aside when the mail was that
     reminder. The patient's other open invoices at the practice are not found: that needs
-    an index by patient the table does not have."""
-    dead = {address.casefold() for address in event.recipients or (invoice.addressee.email,)}
+    an index by patient the table does not have.
+    An event that names no recipient marks no address dead: the mail with the invoice's
+    kenmerk may have gone elsewhere (a confirmation to the address an objection gave), and
+    the practice's action asks to check it (R7; round 44 delivery2)."""
+    dead = {address.casefold() for address in event.recipients}
     reminder = _bounced_reminder(invoice, event)
+    if not dead and reminder is None:
+        return
     invoices = [invoice]
     if invoice.reminder is not None:
         ids = {invoice.invoice_id}

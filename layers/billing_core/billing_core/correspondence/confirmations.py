@@ -80,7 +80,8 @@ def confirmation_context(
     if kind == PAYMENT_RECEIVED:
         context |= _payment(invoice, event_id, today)
     if kind == OBJECTION_ACKNOWLEDGEMENT:
-        # Sent to an address typed into a public form: nobody's name in it (R29).
+        # Nobody's name in it (R29): written when it went to the address typed into the
+        # public form; since issue 13.3 it goes only to the invoice's own address.
         context["addressee_name"] = ""
     if kind == STOP_CONFIRMATION:
         context["after_statement"] = adjusted_by_statement(event_id)

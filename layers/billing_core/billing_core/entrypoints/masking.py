@@ -7,7 +7,8 @@ hurry). It masks:
 
 - whatever sits under a key that names personal data (``email``, ``bsn``, ``last_name``,
   ``birth_date``, ``iban``, ...), at any depth of the structured line, and the same
-  ``key=value`` / ``key: value`` inside text (a dataclass repr, a message);
+  ``key=value`` / ``key: value`` inside text (a dataclass repr, a message); only a whole
+  number under a key whose datum is never a number (``email``) is kept: it is a count;
 - in any text: e-mail addresses, IBANs, nine-digit numbers that pass the BSN 11-proof,
   and dates written the Dutch way (``14-3-1971``, ``14/03/1971``: our own code writes ISO
   dates, a file's birth dates come in the Dutch form).
@@ -55,6 +56,11 @@ PERSONAL_KEYS = frozenset(
         "street",
     }
 )
+# Keys whose personal datum is never a number: an e-mail address. A whole number under
+# them is a count ("invoices_by_channel": {"email": 12}, the ingest's summary), kept so the
+# operator reads it (R39). Not so under any other key: a BSN, a phone number, a birth
+# date (19710314), a house number or a patient's number can be logged as a whole number.
+_NEVER_A_NUMBER = frozenset({"email", "patient_email", "recipients"})
 _KEY_NAMES = "|".join(sorted(PERSONAL_KEYS, key=len, reverse=True))
 # key='value', key="value", key=value, "key": "value" and key: value inside a text.
 _KEYED_IN_TEXT = re.compile(
@@ -69,7 +75,7 @@ _DUTCH_DATE = re.compile(r"(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}(?!\d)")
 def mask(value: Any, key: str = "") -> Any:
     """The value with every personal datum in it replaced by ``***``."""
     if key.lower() in PERSONAL_KEYS and value not in (None, "", [], {}):
-        return MASK
+        return value if _a_count(value, key) else MASK
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, BaseException):  # Powertools' stack_trace holds the error itself
@@ -79,6 +85,12 @@ def mask(value: Any, key: str = "") -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [mask(item) for item in value]
     return value
+
+
+def _a_count(value: Any, key: str) -> bool:
+    """A whole number (not a bool, not text of digits) under a key whose datum is never
+    a number: a count, no personal datum."""
+    return type(value) is int and key.lower() in _NEVER_A_NUMBER
 
 
 def mask_text(text: str) -> str:

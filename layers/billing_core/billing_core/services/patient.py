@@ -47,7 +47,7 @@ from billing_core.changes.coulance import (
 )
 from billing_core.changes.coulance_policy import CoulanceMode
 from billing_core.changes.deferral import deferral_refusal, grant_deferral
-from billing_core.changes.objection import objection_action, objection_refusals
+from billing_core.changes.objection import objection_action, objection_refusals, said_as
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     COULANCE_DECLINED,
@@ -92,7 +92,7 @@ from billing_core.providers.actions import OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import Clock
-from billing_core.shared.errors import NotFound, refused
+from billing_core.shared.errors import NotFound, refused_as
 from billing_core.shared.retries import KEY_LIFETIME
 
 # The invoice as a PDF document for its addressee: (file name, bytes). Built by bootstrap
@@ -446,7 +446,7 @@ def file_objection(
     email = email.strip()
     codes = objection_refusals(reason, message, email)
     if codes:  # decided from the request alone: tells nothing about the reference
-        raise refused(*codes)
+        raise refused_as(said_as(message), *codes)
     invoice = _find_for_patient(reference_text, proof, ctx)
     action = objection_action(invoice, reason, message, email, ctx.clock.now())
     # Written once (R16): the same objection sent again finds its action. Its

@@ -113,6 +113,9 @@ class Refused(Exception):
     the ``code`` stays this one's."""
 
     also: tuple[Refused, ...] = ()
+    # The texts' key its sentences come from, when not its code: one code said in more
+    # than one way (an objection's message empty or too long, R16).
+    said_as: str = ""
 
     def __init__(self, code: str, nl: str, en: str, **other_languages: str) -> None:
         super().__init__(code)
@@ -184,11 +187,25 @@ def refused(code: str, *also: str, **values: str) -> Refused:
     """The exception for a refusal of what a patient asked (texts.patient); ``also``, the
     codes of the other refusals of the same request, in the order of its form; ``values``,
     what its sentences name (``texts.catalogue.by_channel``: how the answer will come)."""
+    return _refused(code, also, {}, values)
+
+
+def refused_as(said_as: Mapping[str, str], code: str, *also: str) -> Refused:
+    """``refused``, each code in ``said_as`` said by the texts' key it maps to, its code
+    staying (an objection's message empty, not too long: R16)."""
+    return _refused(code, also, said_as, {})
+
+
+def _refused(
+    code: str, also: Sequence[str], said_as: Mapping[str, str], values: Mapping[str, str]
+) -> Refused:
     from billing_core.texts import patient
 
     kind = StateConflict if code in _PATIENT_STATE_CONFLICTS else Refused
-    refusal = kind(code, **patient.refusal_sentences(code, **values))
-    refusal.also = tuple(refused(other) for other in also)
+    key = said_as.get(code, code)
+    refusal = kind(code, **patient.refusal_sentences(key, **values))
+    refusal.said_as = key if key != code else ""
+    refusal.also = tuple(_refused(other, (), said_as, {}) for other in also)
     return refusal
 
 

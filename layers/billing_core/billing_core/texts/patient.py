@@ -554,6 +554,7 @@ _DUTCH: Sections = {
         ),
         # Each names the one part of the objection form to put right (WCAG 3.3.3).
         "invalid_objection_reason": "Kies een reden uit de lijst.",
+        "invalid_objection_message_empty": "Schrijf in het bericht waar u het niet mee eens bent.",
         "invalid_objection_message": "Schrijf een bericht van hoogstens 2000 tekens.",
         "invalid_objection_email": (
             "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl: daar krijgt u het "
@@ -823,6 +824,7 @@ _ENGLISH: Sections = {
             "{by_channel_en}, with a new date to pay by. Until then there is nothing you need to arrange."
         ),
         "invalid_objection_reason": "Choose a reason from the list.",
+        "invalid_objection_message_empty": "Write in the message what you disagree with.",
         "invalid_objection_message": "Write a message of at most 2000 characters.",
         "invalid_objection_email": (
             "Enter a valid e-mail address, such as name@example.com: the answer to your "

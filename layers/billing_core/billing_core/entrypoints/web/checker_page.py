@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from billing_core.changes.objection import EMPTY_MESSAGE
 from billing_core.correspondence.links import PAGES, checker_url
 from billing_core.correspondence.render import ENVIRONMENT
 from billing_core.dunning.breakdown import PayBy
@@ -409,8 +410,18 @@ def form_answer(
         answer = status_page(
             language, kenmerk, ctx, visit, _refused_state(refusal, language, typed)
         )
-        return PageAnswer(answer.html, HTTPStatus.CONFLICT)
+        return PageAnswer(answer.html, _refused_status(refusal))
     return status_page(language, kenmerk, ctx, visit, PageState(notice=notice))
+
+
+def _refused_status(refusal: Refused) -> HTTPStatus:
+    """409, the page's status for a refused form; 400 when a field was left empty (an
+    objection's message that says nothing), as the API answers an empty field (R16;
+    audit round 44 objections)."""
+    every = (refusal, *refusal.also)
+    if any(r.said_as == EMPTY_MESSAGE for r in every):
+        return HTTPStatus.BAD_REQUEST
+    return HTTPStatus.CONFLICT
 
 
 def _refused_state(refusal: Refused, language: str, typed: Mapping[str, str]) -> PageState:

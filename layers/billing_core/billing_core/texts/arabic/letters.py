@@ -405,7 +405,9 @@ _CONFIRMATIONS: Sections = {
     },
     "email.objection_acknowledgement": {
         "subject": "استلمنا اعتراضكم - رقم مرجع الدفع {reference}",
-        # No name: this goes to whatever address was typed in the form (R29).
+        # No name: written when this went to the address typed in the form. Since issue
+        # 13.3 it goes only to the invoice's own e-mail address (services.patient.
+        # file_objection), never to the one typed (R29).
         "greeting": "السيد الفاضل / السيدة الفاضلة،",
         "received": (
             "استلمنا في {date} اعتراضكم على فاتورة {provider} ذات رقم مرجع الدفع {reference}."

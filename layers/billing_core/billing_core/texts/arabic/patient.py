@@ -400,6 +400,7 @@ ARABIC: Sections = {
         ),
         # Not yet read by a native speaker (README, Languages).
         "invalid_objection_reason": "اختاروا سببًا من القائمة.",
+        "invalid_objection_message_empty": "اكتبوا في الرسالة ما لا توافقون عليه.",
         "invalid_objection_message": "اكتبوا رسالة لا تزيد على 2000 حرف.",
         "invalid_objection_email": (
             "أدخلوا عنوان بريد إلكتروني صحيحًا، مثل name@example.com: إليه يُرسَل الرد على اعتراضكم."

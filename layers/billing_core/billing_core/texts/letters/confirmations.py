@@ -84,7 +84,9 @@ DUTCH: Sections = {
     },
     "email.objection_acknowledgement": {
         "subject": "Wij hebben uw bezwaar ontvangen - betalingskenmerk {reference}",
-        # No name: this goes to whatever address was typed in the form (R29).
+        # No name: written when this went to the address typed in the form. Since issue
+        # 13.3 it goes only to the invoice's own e-mail address (services.patient.
+        # file_objection), never to the one typed (R29).
         "greeting": "Geachte heer, mevrouw,",
         "received": (
             "Op {date} hebben wij uw bezwaar ontvangen tegen de nota met betalingskenmerk "

@@ -452,7 +452,9 @@ _CONFIRMATIONS: Sections = {
     },
     "email.objection_acknowledgement": {
         "subject": f"Otrzymaliśmy reklamację - {_REFERENCE} {{reference}}",
-        # No name: this goes to whatever address was typed in the form (R29).
+        # No name: written when this went to the address typed in the form. Since issue
+        # 13.3 it goes only to the invoice's own e-mail address (services.patient.
+        # file_objection), never to the one typed (R29).
         "greeting": "Dzień dobry,",
         "received": (
             "Dnia {date} otrzymaliśmy reklamację dotyczącą faktury od {provider} o numerze "

@@ -435,6 +435,7 @@ REFUSALS: Section = {
     ),
     # Not yet read by a native speaker (README, Languages).
     "invalid_objection_reason": "Proszę wybrać powód z listy.",
+    "invalid_objection_message_empty": "Proszę napisać w wiadomości, z czym się Pan/Pani nie zgadza.",
     "invalid_objection_message": "Proszę napisać wiadomość o długości najwyżej 2000 znaków.",
     "invalid_objection_email": (
         "Proszę podać prawidłowy adres e-mail, np. imie@przyklad.pl: na ten adres "
