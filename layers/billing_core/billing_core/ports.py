@@ -707,6 +707,17 @@ class DeliveryQueue(Protocol):
     def enqueue(self, requests: Sequence[DeliveryRequest]) -> None: ...
 
 
+def letters_due_requests(invoice: Invoice) -> list[DeliveryRequest]:
+    """The dunning letters the invoice still waits for, one request each: what the run
+    queues after a step, and a booking or a patient's request that charged the costs
+    before the run (the delivery sends each once, and none about an invoice that no
+    longer asks for it)."""
+    return [
+        DeliveryRequest(invoice.provider_id, invoice.invoice_id, kind=p.kind, event_id=p.event_id)
+        for p in invoice.letters_due
+    ]
+
+
 # --- payments in from outside: PSP checkouts and bank transfers (R11, R12) ---------------
 
 

@@ -55,10 +55,10 @@ from billing_core.invoices.updates import reread
 from billing_core.ports import (
     ConcurrentChange,
     DeliveryQueue,
-    DeliveryRequest,
     DunningStore,
     FileStore,
     UnreadableProvider,
+    letters_due_requests,
 )
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
@@ -361,12 +361,7 @@ def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, done: _U
 
 def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary) -> None:
     """Queue the letters the invoice still waits for; the delivery sends each once."""
-    requests = [
-        DeliveryRequest(
-            invoice.provider_id, invoice.invoice_id, kind=letter.kind, event_id=letter.event_id
-        )
-        for letter in invoice.letters_due
-    ]
+    requests = letters_due_requests(invoice)
     if requests:
         delivery.enqueue(requests)
         summary.letters.update(request.kind for request in requests)

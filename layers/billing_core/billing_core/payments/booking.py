@@ -48,6 +48,7 @@ from billing_core.ports import (
     DeliveryQueue,
     DeliveryRequest,
     FileStore,
+    letters_due_requests,
 )
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock, amsterdam_day
@@ -441,14 +442,7 @@ def book_payment(
     if delivery is not None and stored.letters_due:
         # The second notice of costs charged by the booking (``_costs_of_the_day_paid``),
         # queued as the run queues it: the delivery sends nothing once all is paid.
-        delivery.enqueue(
-            [
-                DeliveryRequest(
-                    stored.provider_id, stored.invoice_id, kind=p.kind, event_id=p.event_id
-                )
-                for p in stored.letters_due
-            ]
-        )
+        delivery.enqueue(letters_due_requests(stored))
     kept = _kept_by(stored, payment.payment_id)
     result = BookingResult(booked, stored, corrected, arrangement_kept=kept)
     if agency_files is not None:

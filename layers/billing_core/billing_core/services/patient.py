@@ -87,7 +87,12 @@ from billing_core.invoices.ledger import (
 from billing_core.invoices.payment_status import PaymentStatus, payment_status_of
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import InterestAccrual
-from billing_core.ports import BillingStore, DeliveryQueue, DeliveryRequest
+from billing_core.ports import (
+    BillingStore,
+    DeliveryQueue,
+    DeliveryRequest,
+    letters_due_requests,
+)
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
@@ -574,14 +579,9 @@ def _provider(store: BillingStore, invoice: Invoice) -> Provider:
 
 def _queue_letters(delivery: DeliveryQueue, invoice: Invoice) -> None:
     """Queue the dunning letters the invoice waits for (the second notice of costs charged
-    by ``dunning.timeline.as_the_run_leaves_it``), as the run queues them: the delivery
-    sends each once, and none that only asks for an invoice under a running arrangement (dunning/letters.py)."""
-    requests = [
-        DeliveryRequest(
-            invoice.provider_id, invoice.invoice_id, kind=letter.kind, event_id=letter.event_id
-        )
-        for letter in invoice.letters_due
-    ]
+    by ``dunning.timeline.as_the_run_leaves_it``), as the run queues them: none is sent
+    that only asks for an invoice under a running arrangement (dunning/letters.py)."""
+    requests = letters_due_requests(invoice)
     if requests:
         delivery.enqueue(requests)
 
