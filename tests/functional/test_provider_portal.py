@@ -118,6 +118,24 @@ def invoices(sandbox):
     return [i for i in found if i.channel is Channel.EMAIL]
 
 
+def object_to(
+    sandbox,
+    invoice,
+    message: str = "Ik had een afspraak over de prijs.",
+    reply_to: str = "bezwaar@example.org",
+) -> None:
+    """The patient's objection to ``invoice`` about its amount, as the checker files it
+    (R16): an open action for the practice."""
+    file_objection(
+        invoice.reference,
+        BirthDate(invoice.birth_date),
+        "amount",
+        message,
+        reply_to,
+        sandbox.runtime.patient_context(),
+    )
+
+
 def test_without_a_session_every_page_sends_the_browser_to_sign_in(sandbox):
     status, headers, _ = PortalUser(sandbox).request("GET", "/portal/notas")
     assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
@@ -368,14 +386,7 @@ def test_every_form_that_changes_something_carries_a_key_of_its_own(sandbox, inv
     settings, the colleagues, the upload) has a one-time key, no two the same; the
     search and the sign-out only read or end the session."""
     objected = invoices[1]
-    file_objection(
-        objected.reference,
-        BirthDate(objected.birth_date),
-        "amount",
-        "Ik had een afspraak over de prijs.",
-        "bezwaar@example.org",
-        sandbox.runtime.patient_context(),
-    )
+    object_to(sandbox, objected)
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(DENTAL, "admin"))
     admin.post(
@@ -414,14 +425,7 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, invoices):
     the address, as the API's action does."""
     objected = invoices[1]
     message = "Ik had een afspraak over de prijs <b>van 40 euro</b>."
-    file_objection(
-        objected.reference,
-        BirthDate(objected.birth_date),
-        "amount",
-        message,
-        "antwoord@example.org",
-        sandbox.runtime.patient_context(),
-    )
+    object_to(sandbox, objected, message, "antwoord@example.org")
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
 
@@ -445,14 +449,7 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     Then the page says why in that language, the action is still open and still listed
     under the refusal, with its form, and the page does not say there are no actions."""
     objected = invoices[1]
-    file_objection(
-        objected.reference,
-        BirthDate(objected.birth_date),
-        "amount",
-        "Ik had een afspraak over de prijs.",
-        "bezwaar@example.org",
-        sandbox.runtime.patient_context(),
-    )
+    object_to(sandbox, objected)
     staff = PortalUser(sandbox)
     staff.request("GET", f"/portal/taal/{language}")
     staff.sign_in(sample_login(DENTAL, "staff"))
@@ -486,14 +483,7 @@ def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbo
     (before: mailto:...?cc=...&subject=... filled them in)."""
     objected = invoices[1]
     address = "antwoord@example.org?cc=meelezer%40example.net&subject=Re&body=x"
-    file_objection(
-        objected.reference,
-        BirthDate(objected.birth_date),
-        "amount",
-        "Graag antwoord.",
-        address,
-        sandbox.runtime.patient_context(),
-    )
+    object_to(sandbox, objected, "Graag antwoord.", address)
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
 
