@@ -162,10 +162,10 @@ def test_r16_a_refused_objection_keeps_the_text_and_focuses_the_field_in_error(
 
 
 def test_r16_an_objection_wrong_in_two_fields_names_both_at_once(running_server, browser, invoice):
-    """R16 (WCAG 3.3.1, 1.3.1/4.1.2): a message of spaces and "jan@hotmail" both pass the
-    browser's own checks and the server refuses both; the page lists both sentences, each
-    field described by its own, the patient lands on the first (the message), and the page
-    has no serious or critical axe violation."""
+    """R16 (WCAG 3.3.1, 3.3.3, 1.3.1/4.1.2): a message of spaces and "jan@hotmail" both pass
+    the browser's own checks and the server refuses both (the message as empty, 400); the
+    page lists both sentences, each field described by its own, the patient lands on the
+    first (the message), and the page has no serious or critical axe violation."""
     context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
     page = context.new_page()
     page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
@@ -175,13 +175,15 @@ def test_r16_an_objection_wrong_in_two_fields_names_both_at_once(running_server,
     page.locator("#email").fill("jan@hotmail")
     with page.expect_navigation() as answer:
         page.locator("#email").press("Enter")
-    assert answer.value.status == 409
+    # 400: an empty message is an empty field, as the API answers it (stop 44, small6)
+    assert answer.value.status == 400
     assert page.locator("#error li").count() == 2
     for field in ("message", "email"):
         assert page.locator(f"#{field}").get_attribute("aria-invalid") == "true"
         described = page.locator(f"#{field}").get_attribute("aria-describedby")
         assert described == f"error-{field}" and page.locator(f"#{described}").is_visible()
     assert "e-mailadres" in page.locator("#error-email").inner_text()
+    assert "waar u het niet mee eens bent" in page.locator("#error-message").inner_text()
     assert page.evaluate("document.activeElement.id") == "message"
     assert serious_violations(page) == []
     context.close()
