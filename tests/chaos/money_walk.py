@@ -87,6 +87,7 @@ from local.generate import declaration_csv
 from local.sandbox import REGION, Caller, Sandbox
 from local.seed import DENTAL, SAMPLE_PROVIDERS
 from tests.unit.camt_builder import ACCOUNT, Entry, credit, debit, statement
+from tests.unit.fake_store import blocked_numbers
 
 Step = tuple[Any, ...]
 
@@ -1215,7 +1216,7 @@ class Walk:
 
     def _state(self) -> tuple[list[Invoice], Any, frozenset[str]]:
         _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
-        return self.invoices(), unmatched, self.box.runtime.repository.blocked_refs(PRACTICE)
+        return self.invoices(), unmatched, blocked_numbers(self.box.runtime.repository, PRACTICE)
 
     # --- after every step and at the end ------------------------------------------------
 
@@ -1233,7 +1234,7 @@ class Walk:
             the_debtor_risk_outcome_agrees_with_the_ledger(invoice, self.today)
         no_claim_invoiced_twice(invoices)
         blocked_are_those_with_an_agency_claim(
-            invoices, self.box.runtime.repository.blocked_refs(PRACTICE)
+            invoices, blocked_numbers(self.box.runtime.repository, PRACTICE)
         )
         a_split_credit_is_returned_whole_or_not_at_all(invoices)
         psp = self.box.runtime.psp

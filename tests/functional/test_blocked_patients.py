@@ -23,6 +23,7 @@ from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.unit.camt_builder import credit, statement
+from tests.unit.fake_store import blocked_numbers
 
 PROVIDER = DENTAL.provider_id
 HANDOVER = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
@@ -536,7 +537,7 @@ def test_a_release_racing_a_new_handover_keeps_the_patient_blocked(sandbox, monk
     )
 
     assert unblocked is False
-    assert repository.blocked_refs(PROVIDER) == frozenset({"PAT-7"})
+    assert blocked_numbers(repository, PROVIDER) == frozenset({"PAT-7"})
     assert [b.invoice_ids for b in repository.blocked_patients(PROVIDER)] == [("claim-2",)]
     assert [c.change.value for c in repository.block_changes(PROVIDER, HANDOVER)] == ["blocked"]
 
@@ -568,7 +569,7 @@ def test_a_blocked_patients_new_claim_under_another_number_with_the_same_bsn_is_
         sandbox.clock.set(day)
         sandbox.run_dunning()
     repository = sandbox.runtime.repository
-    assert "PAT000002" in repository.blocked_refs(PROVIDER)
+    assert "PAT000002" in blocked_numbers(repository, PROVIDER)
     header, *lines = declaration_csv(12).decode().splitlines()
     rows = [line for line in lines if ";PAT000002;" in line]
     bsn = rows[0].split(";")[2]

@@ -829,14 +829,6 @@ class FakeStore:
             if owner == provider_id and block.is_blocked
         ]
 
-    def blocked_refs(self, provider_id: str) -> frozenset[str]:
-        self.calls.append("blocked_refs")
-        return frozenset(
-            patient
-            for (owner, patient), block in self.blocks.items()
-            if owner == provider_id and block.is_blocked
-        )
-
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
         self.calls.append("blocked_refs_with_bsn")
         return frozenset(
@@ -1064,3 +1056,9 @@ def practice_context(store: FakeStore, clock: Clock, **overrides: Any) -> Provid
         "audit": AuditInMemory(),
     }
     return ProviderContext(store=store, clock=clock, **(values | overrides))
+
+
+def blocked_numbers(store: Any, provider_id: str) -> frozenset[str]:
+    """The blocked patients' numbers, as a test reads them from any store (the fake or
+    the moto repository): the ingest's one query without the BSNs (R22)."""
+    return frozenset(ref for ref, _ in store.blocked_refs_with_bsn(provider_id))

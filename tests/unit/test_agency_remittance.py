@@ -47,7 +47,13 @@ from tests.unit.factories import (
     make_provider,
     sample_lines,
 )
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import (
+    AuditInMemory,
+    FakeQueue,
+    FakeStore,
+    FilesInMemory,
+    blocked_numbers,
+)
 from tests.unit.payment_fakes import LinksInMemory
 
 PRACTICE = make_provider()
@@ -457,7 +463,7 @@ def test_the_agencys_transfer_returned_by_the_bank_makes_the_patient_owe_nothing
 
     claim = store.invoice()
     assert (claim.amount_due_cents, awaited_cents(claim)) == (0, DUE)
-    assert not store.blocked_refs(claim.provider_id)
+    assert not blocked_numbers(store, claim.provider_id)
 
 
 def told_the_agency(store: FakeStore, day: date) -> list[tuple[str, int, str]] | None:

@@ -30,7 +30,13 @@ from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.retries import RequestCause
 from tests.unit.factories import REFERENCE, make_invoice
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import (
+    AuditInMemory,
+    FakeQueue,
+    FakeStore,
+    FilesInMemory,
+    blocked_numbers,
+)
 
 PROVIDER = "tandarts-de-vries"
 OTHER = "fysio-centrum-oost"
@@ -150,7 +156,7 @@ def test_the_store_lists_blocks_and_changes_per_provider_oldest_first():
     assert store.release_claim(PROVIDER, "P-2", "inv-3", T3) is False  # again: nothing
 
     assert store.blocked_patients(PROVIDER) == [BlockedPatient(PROVIDER, "P-1", T1, ("inv-1",))]
-    assert store.blocked_refs(PROVIDER) == frozenset({"P-1"})
+    assert blocked_numbers(store, PROVIDER) == frozenset({"P-1"})
     assert store.is_blocked(OTHER, "P-1") and not store.is_blocked(PROVIDER, "P-2")
     assert [(c.patient_ref, c.change) for c in store.block_changes(PROVIDER, T2)] == [
         ("P-2", BLOCKED),
@@ -223,7 +229,7 @@ def test_paying_a_claim_at_the_agency_in_full_unblocks_the_patient():
 def test_paying_part_of_a_claim_at_the_agency_keeps_the_block():
     invoice, store = at_the_agency()
     pay(store, invoice.amount_due_cents - 1)
-    assert store.blocked_refs(PROVIDER) == frozenset({invoice.patient_ref})
+    assert blocked_numbers(store, PROVIDER) == frozenset({invoice.patient_ref})
     assert "release_claim" not in store.calls
 
 
@@ -255,7 +261,7 @@ def test_a_paid_invoice_that_is_not_with_the_agency_does_not_touch_blocks():
     store.put_invoice_as_is(replace(invoice, dunning_stage=DunningStage.NONE))
     pay(store, invoice.amount_due_cents)
     assert "release_claim" not in store.calls
-    assert store.blocked_refs(PROVIDER) == frozenset({invoice.patient_ref})
+    assert blocked_numbers(store, PROVIDER) == frozenset({invoice.patient_ref})
 
 
 # --- the agency's claim changed on our side (issue 12 item 11, R22, R34) ------------------------
@@ -271,7 +277,7 @@ def test_a_reversed_payment_that_had_unblocked_the_patient_blocks_again():
     book_reversal(store, REFERENCE, "E-1", "R-1", invoice.amount_due_cents, clock=CLOCK)
     book_reversal(store, REFERENCE, "E-1", "R-1", invoice.amount_due_cents, clock=CLOCK)
 
-    assert store.blocked_refs(PROVIDER) == frozenset({invoice.patient_ref})
+    assert blocked_numbers(store, PROVIDER) == frozenset({invoice.patient_ref})
     changes = [c.change for c in store.block_changes(PROVIDER, T1)]
     assert changes == [BLOCKED, UNBLOCKED, BLOCKED]
 

@@ -36,6 +36,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
+from tests.unit.fake_store import blocked_numbers
 from tests.unit.money_out_world import MoneyOutWorld, RefundsAtThePsp, new_request
 
 DUE = 3317  # what make_invoice's patient owes
@@ -236,7 +237,7 @@ def test_a_pending_refund_settled_after_a_bank_return_blocks_the_agency_s_patien
     settle(world, "refunded", "re_9")
 
     assert world.store.invoice().amount_due_cents == DUE
-    assert world.store.blocked_refs(invoice.provider_id) == frozenset({invoice.patient_ref})
+    assert blocked_numbers(world.store, invoice.provider_id) == frozenset({invoice.patient_ref})
     changes = [c.change for c in world.store.block_changes(invoice.provider_id, PAID_AT)]
     assert changes == [BLOCKED, UNBLOCKED, BLOCKED]
 

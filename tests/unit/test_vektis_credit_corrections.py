@@ -37,7 +37,7 @@ from billing_core.ports import DeliveryRequest, KnownClaim
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import DENTAL, PHYSIO
 from tests.unit.factories import make_invoice, make_line
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory, blocked_numbers
 from tests.unit.vektis_files import HEADER, dental_claim
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
@@ -401,7 +401,7 @@ def test_a_credit_line_that_settles_a_claim_at_the_agency_unblocks_and_tells_it(
     upload(ctx, [credit("L9", filling())], "D2")
 
     assert invoice_of(store).is_paid
-    assert invoice.patient_ref not in store.blocked_refs(DENTAL.provider_id)
+    assert invoice.patient_ref not in blocked_numbers(store, DENTAL.provider_id)
     files = FilesInMemory()
     write_agency_updates(NOW.date(), store, files)
     told = json.loads(files.files[f"collection-updates/2026-11-23/{DENTAL.provider_id}.json"])

@@ -39,7 +39,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.texts.retour_codes import RETOUR_CODES
 from local.seed import PHYSIO
 from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory, blocked_numbers
 from tests.unit.vektis_files import HEADER, TODAY, dental_claim
 
 VGZ = "7095"
@@ -771,12 +771,12 @@ def test_a_retour_that_settles_a_claim_at_the_agency_unblocks_the_patient_and_te
     Then the patient is no longer blocked, and the agency's file of that day lists the
     claim with the two deductions."""
     invoice = _claim_at_the_agency(ctx, store, paid_cents=7085 - 4660 - 1008)
-    assert invoice.patient_ref in store.blocked_refs(PHYSIO.provider_id)
+    assert invoice.patient_ref in blocked_numbers(store, PHYSIO.provider_id)
 
     _upload_retour(ctx, "R1", {"F1": 4660, "F2": 1008})
 
     assert store.invoice(invoice.invoice_id).is_paid
-    assert invoice.patient_ref not in store.blocked_refs(PHYSIO.provider_id)
+    assert invoice.patient_ref not in blocked_numbers(store, PHYSIO.provider_id)
     assert _told_the_agency(store, RETOUR_AT.date()) == [
         (invoice.reference, "reimbursement_deduction", -4660),
         (invoice.reference, "reimbursement_deduction", -1008),
@@ -789,13 +789,13 @@ def test_a_corrected_retour_that_makes_a_settled_agency_claim_owed_again_blocks_
     Then the 6.60 is owed again: the patient is blocked again, and the agency is told."""
     invoice = _claim_at_the_agency(ctx, store, paid_cents=7085 - 4660 - 1008)
     _upload_retour(ctx, "R1", {"F1": 4660, "F2": 1008})
-    assert invoice.patient_ref not in store.blocked_refs(PHYSIO.provider_id)
+    assert invoice.patient_ref not in blocked_numbers(store, PHYSIO.provider_id)
 
     ctx.clock.set(RETOUR_AT + timedelta(days=1))  # type: ignore[attr-defined]
     _upload_retour(ctx, "R2", {"F1": 4000, "F2": 1008})
 
     assert store.invoice(invoice.invoice_id).balance_cents == 660
-    assert invoice.patient_ref in store.blocked_refs(PHYSIO.provider_id)
+    assert invoice.patient_ref in blocked_numbers(store, PHYSIO.provider_id)
     assert _told_the_agency(store, RETOUR_AT.date() + timedelta(days=1)) == [
         (invoice.reference, "reimbursement_deduction", 660)
     ]

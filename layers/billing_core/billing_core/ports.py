@@ -283,10 +283,6 @@ class BillingStore(Protocol):
         """Blocks and unblocks at or after ``since``, oldest first."""
         ...
 
-    def blocked_refs(self, provider_id: str) -> frozenset[str]:
-        """The blocked patients' numbers in one query."""
-        ...
-
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
         """(patient number, BSN) of every block, in one query (the ingest reads it once per
         upload); BSN "" for a block written before it was kept (legal-nl.md §6)."""

@@ -860,11 +860,6 @@ class BillingRepository:
         found = self._query_blocks(provider_id)
         return [items.patient_block_from_item(item).as_blocked_patient() for item in found]
 
-    def blocked_refs(self, provider_id: str) -> frozenset[str]:
-        """The blocked patients' numbers: one Query (a page holds thousands), for the ingest."""
-        found = self._query_blocks(provider_id, projection="patient_ref")
-        return frozenset(item["patient_ref"] for item in found)
-
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
         """(number, BSN) of the blocks: the same one Query, for the ingest (legal-nl.md §6)."""
         found = self._query_blocks(provider_id, projection="patient_ref, bsn")
