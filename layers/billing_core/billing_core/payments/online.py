@@ -227,13 +227,13 @@ def _refuse_while_the_amount_is_decided(invoice: Invoice, ctx: OnlinePaymentCont
     Paid in full meanwhile, the practice's "apply" would forgive nothing that is open
     (coulance.proposal_for) and the patient would pay more than the policy asks (audit
     noncontracted NC-1). errors.StateConflict "awaits_coulance_decision"."""
-    # Imported here: only the checker starts a payment; the coulance rules are no part of
-    # the webhook's cold start (issue 18 (d)).
+    if invoice.insurer_statement is None or not invoice.insurer_statement.proposal_open:
+        return  # no read of the provider, no import, for every other payment
+    # Imported here: only a payment during a proposal needs the coulance rules; they are
+    # no part of the webhook's cold start (issue 18 (d)).
     from billing_core.changes.coulance import awaits_coulance_decision
     from billing_core.texts.catalogue import by_channel
 
-    if invoice.insurer_statement is None or not invoice.insurer_statement.proposal_open:
-        return  # no read of the provider for every other payment
     provider = ctx.store.cached_provider(invoice.provider_id)
     if provider is not None and awaits_coulance_decision(invoice, provider):
         raise refused("awaits_coulance_decision", **by_channel(invoice.follow_up_channel))
