@@ -416,3 +416,80 @@ def test_a_refund_batch_naming_a_kenmerk_no_invoice_has_is_a_422_naming_it(sandb
     assert UNKNOWN_KENMERK in english and "no invoice" in english
     assert_documented(answer, "POST", f"{B}/refunds")
     assert sandbox.api("GET", f"{B}/refunds", caller=OPERATOR)[1]["items"] == []
+
+
+SEVEN_WRONG = {
+    "contact": {"email": "geen-adres", "phone": "x", "website": "ftp://x"},
+    "dunning": {"days_to_reminder": 99, "days_to_handover": 1, "max_invoices_per_letter": 0},
+    "coulance": {"statement_wait_days": 999},
+}
+SEVEN_NAMED = [
+    "contact.email",
+    "contact.phone",
+    "contact.website",
+    "dunning.days_to_reminder",
+    "dunning.days_to_handover",
+    "dunning.max_invoices_per_letter",
+    "coulance.statement_wait_days",
+]
+
+
+def test_r31_a_settings_refusal_lists_every_wrong_field(sandbox):
+    """R31, interfaces.md §2 and §7, WCAG 3.3.1 as the portal's settings forms do (stop 45
+    forms2 item 2). Given the practice's settings
+    When the admin PATCHes them with seven fields wrong in contact, dunning and coulance
+    Then 400 validation_error in the shared shape, ``code`` and ``message`` as before (the
+    message names the first five), and ``fields`` lists all seven, in the order the
+    settings' models have them, each with its reason in Dutch and English and never the
+    value sent; the answer is the one the document describes. Nothing is saved."""
+    _, own = sandbox.api("GET", f"{P}/settings", caller=ADMIN)
+    body = {"version": own["version"], **SEVEN_WRONG}
+
+    answer = sandbox.api_raw("PATCH", f"{P}/settings", caller=ADMIN, body=body)
+
+    assert answer["statusCode"] == 400
+    error = error_of(answer)
+    assert error["code"] == "validation_error"
+    assert error["message"].split("; ")[0].startswith("contact.email: ")
+    assert [f["field"] for f in error["fields"]] == SEVEN_NAMED
+    for named in error["fields"]:
+        dutch, english = named["message"].split(" / ", 1)
+        assert dutch and english and dutch != english, named
+        assert "geen-adres" not in named["message"] and "ftp://x" not in named["message"]
+    assert error["fields"][3]["message"] == (
+        "mag hoogstens 60 zijn / Input should be less than or equal to 60"
+    )
+    assert_documented(answer, "patch", "/api/v1/provider/settings")
+    assert sandbox.api("GET", f"{P}/settings", caller=ADMIN)[1]["version"] == own["version"]
+
+
+def test_r31_an_operators_settings_refusal_lists_every_wrong_field(sandbox):
+    """R31, interfaces.md §6 (stop 45 forms2 item 2). Given a provider's settings
+    When an operator PUTs them with the same seven fields wrong
+    Then the 400 lists all seven in ``fields`` as the practice's own PATCH does."""
+    _, settings = sandbox.api("GET", f"{B}/providers/{DENTAL.provider_id}", caller=OPERATOR)
+    for part, wrong in SEVEN_WRONG.items():
+        settings[part] = settings[part] | wrong
+
+    answer = sandbox.api_raw(
+        "PUT",
+        f"{B}/providers/{DENTAL.provider_id}",
+        caller=OPERATOR,
+        body=settings,
+        headers={"Idempotency-Key": "seven-wrong-fields"},
+    )
+
+    assert answer["statusCode"] == 400
+    assert [f["field"] for f in error_of(answer)["fields"]] == SEVEN_NAMED
+    assert_documented(answer, "put", "/api/v1/operator/providers/{provider_id}")
+
+
+def test_an_input_a_service_refuses_is_listed_as_its_one_field(sandbox):
+    """interfaces.md §2 (stop 45 forms2 item 2): a value only the service can judge (a
+    week that is no ISO week) answers the same 400 shape, ``fields`` naming it."""
+    answer = sandbox.api_raw("GET", f"{P}/retrocessions/2026-W99", caller=ADMIN)
+
+    assert answer["statusCode"] == 400
+    error = error_of(answer)
+    assert error["code"] == "validation_error"
+    assert [f["field"] for f in error["fields"]] == [error["message"].split(":")[0]]

@@ -447,7 +447,8 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     When staff send its form with a decision it cannot take (it is no coulance proposal),
     in Dutch or English
     Then the page says why in that language, the action is still open and still listed
-    under the refusal, with its form, and the page does not say there are no actions."""
+    under the refusal, with its form, and the page does not say there are no actions;
+    409, as every portal form answers a refusal of the services (stop 45 forms2)."""
     objected = invoices[1]
     object_to(sandbox, objected)
     staff = PortalUser(sandbox)
@@ -457,8 +458,9 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     (action_id,) = re.findall(r'action="/portal/acties/([^"]+)"', html)
     target = f"/portal/acties/{action_id}"
 
-    _, _, html = staff.post(target, hidden_fields(html, target) | {"decision": "apply"})
+    status, _, html = staff.post(target, hidden_fields(html, target) | {"decision": "apply"})
 
+    assert status == HTTPStatus.CONFLICT  # a refusal of the services, as on every form
     error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
     assert (
         error
@@ -471,6 +473,75 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     assert stored.state.value == "open"
     assert none_said not in html
     assert f'<tr id="action-{action_id}"' in html and f'action="{target}"' in html
+
+
+@pytest.mark.parametrize(
+    "language, forged, said",
+    [
+        (
+            "nl",
+            {"state": "gesloten"},
+            "Het formulier is niet goed ingevuld: Stand: open of afgehandeld.",
+        ),
+        (
+            "en",
+            {"decision": "misschien"},
+            "The form is not filled in correctly: Decision: apply coulance or decline.",
+        ),
+        (
+            "nl",
+            {"state": "x", "decision": "y"},
+            "Het formulier is niet goed ingevuld: Stand: open of afgehandeld;"
+            " Beslissing: coulance toepassen of afwijzen.",
+        ),
+    ],
+)
+def test_r35_a_forged_action_form_is_refused_on_the_action_page(
+    sandbox, invoices, language, forged, said
+):
+    """R35, R23, WCAG 3.3.1, interfaces.md §2 (400 validation) (stop 45 forms2 item 1).
+    Given an objection open on the action list
+    When staff send its form with a ``state`` or ``decision`` the page can never send (a
+    tampered request), in Dutch or English
+    Then the answer is 400 with the action page (not the generic 404 page), its error
+    names every such field by what the form may send, as the other portal forms name a
+    field, the action is still listed with its form, and nothing was changed."""
+    objected = invoices[1]
+    object_to(sandbox, objected)
+    staff = PortalUser(sandbox)
+    staff.request("GET", f"/portal/taal/{language}")
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    _, html = staff.page("/portal/acties")
+    (action_id,) = re.findall(r'action="/portal/acties/([^"]+)"', html)
+    target = f"/portal/acties/{action_id}"
+
+    status, _, html = staff.post(target, hidden_fields(html, target) | forged)
+
+    assert status == HTTPStatus.BAD_REQUEST
+    error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    assert unescape(error) == said
+    assert f'<tr id="action-{action_id}"' in html and f'action="{target}"' in html
+    stored = sandbox.runtime.repository.get_action(DENTAL.provider_id, action_id)
+    assert (stored.state.value, "decision" in stored.details) == ("open", False)
+
+
+def test_r32_a_forged_action_form_of_a_viewer_is_refused_by_the_role(sandbox, invoices):
+    """R32 (stop 45 forms2 item 1). Given an objection open on the action list
+    When a viewer (no action forms on the page) sends a made-up form with an unknown state
+    Then the role's refusal answers it (403), as it answers the viewer's genuine form,
+    before what the form says is judged; the action stays open."""
+    object_to(sandbox, invoices[1])
+    viewer = PortalUser(sandbox)
+    viewer.sign_in(sample_login(DENTAL, "viewer"))
+    (action,) = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
+    action_id = action.action_id
+    form = {"csrf": viewer.csrf(), "form_key": "viewer-made-up", "state": "gesloten"}
+
+    status, _, _ = viewer.post(f"/portal/acties/{action_id}", form)
+
+    assert status == HTTPStatus.FORBIDDEN
+    stored = sandbox.runtime.repository.get_action(DENTAL.provider_id, action_id)
+    assert stored.state.value == "open"
 
 
 def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbox, invoices):

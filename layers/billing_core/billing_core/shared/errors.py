@@ -228,9 +228,23 @@ def validation_message(
     """'body.file_name: Field required' — where and what, never the submitted value: the
     APIs' 400 (``reason``: its words for what is wrong, Dutch and English), and why a
     stored provider no longer validates (its values may be anyone's)."""
-    parts = []
-    for error in errors[:5]:
+    return "; ".join(f"{where}: {what}" for where, what in validation_fields(errors[:5], reason))
+
+
+# At most this many fields in a 400's ``fields``: a made-up body wrong in thousands of
+# places gets an answer of a readable size (its message names the first five).
+MAX_FIELDS = 50
+
+
+def validation_fields(
+    errors: Sequence[Mapping[str, Any]],
+    reason: Callable[[Mapping[str, Any]], str] | None = None,
+) -> list[tuple[str, str]]:
+    """(where, what) of each problem, in the order the model checked them (its fields'
+    order, as a form has them): the APIs' 400 lists every one (``fields``), never the
+    submitted value."""
+    located = []
+    for error in errors[:MAX_FIELDS]:
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-        what = reason(error) if reason else error.get("msg", "invalid")
-        parts.append(f"{where}: {what}")
-    return "; ".join(parts)
+        located.append((where, reason(error) if reason else error.get("msg", "invalid")))
+    return located

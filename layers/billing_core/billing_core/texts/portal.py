@@ -483,6 +483,12 @@ _DUTCH: Sections = {
             " niet zonder beslissing als afgehandeld worden gemarkeerd."
         ),
         "invalid_action_state": "Een beslissing over een coulancevoorstel sluit de actie af.",
+        # A hand-made action form with a value the page never sends (pages.update_action):
+        # each field by what the page may send, in invalid_form.
+        "action_state_label": "Stand",
+        "action_state_allowed": "open of afgehandeld",
+        "action_decision_label": "Beslissing",
+        "action_decision_allowed": "coulance toepassen of afwijzen",
         # The same form sent again (R38, web.serve_change).
         "form_sent_title": "Formulier al verstuurd",
         "form_key_reused": (
@@ -939,6 +945,10 @@ _ENGLISH: Sections = {
             " done without a decision."
         ),
         "invalid_action_state": "A decision on a coulance proposal closes the action.",
+        "action_state_label": "State",
+        "action_state_allowed": "open or done",
+        "action_decision_label": "Decision",
+        "action_decision_allowed": "apply coulance or decline",
         "form_sent_title": "Form already sent",
         "form_key_reused": (
             "This form was sent before, with other values. Nothing was changed. Open the page"

@@ -118,6 +118,28 @@ _ERROR_BODY: dict[str, Any] = {
                     "description": "with a refusal (403, 409, 422): every refusal of the"
                     " request, code first (an objection wrong in several ways names each)",
                 },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {
+                            "field": {
+                                "type": "string",
+                                "description": "where, e.g. dunning.days_to_reminder or"
+                                " query.limit",
+                            },
+                            "message": {
+                                "type": "string",
+                                "description": "what is wrong, Dutch / English, never the"
+                                " value sent",
+                            },
+                        },
+                    },
+                    "description": "with validation_error (400) of the request's fields: every one it has"
+                    " wrong (at most 50), in the order of its model; message names the first"
+                    " five",
+                },
             },
         }
     },

@@ -1,7 +1,8 @@
 """One place that maps problems to the shared error shape {"error": {"code", "message"}}
 for the APIs (interfaces.md §2): 400 validation, 401, 403 a role too low, 404, 409 state
 conflict or a concurrent change, 422 business rule, 503 the PSP unreachable. A refusal
-also lists ``codes``: every refusal of the request, its ``code`` first. Every message is
+also lists ``codes``: every refusal of the request, its ``code`` first; a 400 of a
+request's fields lists ``fields``: every field wrong, {"field", "message"}. Every message is
 "Dutch / English", as the documents say (the practice's tools show it to its people);
 the ``code`` is what a program reads. Never a stack trace, never the submitted value."""
 
@@ -29,6 +30,7 @@ from billing_core.shared.errors import (
     NotFound,
     Refused,
     StateConflict,
+    validation_fields,
     validation_message,
 )
 from billing_core.shared.reference import InvalidReference
@@ -73,11 +75,20 @@ CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request m
 
 
 def error_response(
-    status: HTTPStatus, code: str, message: str, *, codes: list[str] | None = None
+    status: HTTPStatus,
+    code: str,
+    message: str,
+    *,
+    codes: list[str] | None = None,
+    fields: list[tuple[str, str]] | None = None,
 ) -> Response[str]:
+    """``codes``: every refusal of the request; ``fields``: every field a 400 finds wrong,
+    (where, what), as {"field", "message"}."""
     error: dict[str, Any] = {"code": code, "message": message}
     if codes is not None:
         error["codes"] = codes
+    if fields is not None:
+        error["fields"] = [{"field": where, "message": what} for where, what in fields]
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
@@ -131,8 +142,12 @@ def register_error_handlers(app: APIGatewayRestResolver, *, visitors: bool = Fal
 
 
 def _invalid_request(error: RequestValidationError) -> Response[str]:
-    message = validation_message(error.errors(), reason=_dutch_and_english)
-    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", message)
+    """The first five problems in ``message``, as ever; every one in ``fields`` (a PATCH of
+    the settings wrong in seven fields named five, audit forms2; WCAG 3.3.1 as the forms)."""
+    problems = error.errors()
+    message = validation_message(problems, reason=_dutch_and_english)
+    fields = validation_fields(problems, reason=_dutch_and_english)
+    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", message, fields=fields)
 
 
 def _dutch_and_english(problem: Mapping[str, Any]) -> str:
@@ -150,7 +165,8 @@ def _invalid_input(error: InvalidInput) -> Response[str]:
     its reason in Dutch and English as the service's key says it."""
     where = {"loc": tuple(error.where.split(".")), "msg": error.message}
     message = validation_message([where])
-    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", message)
+    fields = validation_fields([where])
+    return error_response(HTTPStatus.BAD_REQUEST, "validation_error", message, fields=fields)
 
 
 def _invalid_cursor(_: InvalidCursor | InvalidPosition) -> Response[str]:

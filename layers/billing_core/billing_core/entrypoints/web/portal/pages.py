@@ -1001,16 +1001,22 @@ def _refusal_reason(refusal: Refused, t: Texts) -> str:
 
 
 def action_list(
-    request: PortalRequest, ctx: ProviderContext, *, error: str | None = None
+    request: PortalRequest,
+    ctx: ProviderContext,
+    *,
+    status: HTTPStatus = HTTPStatus.OK,
+    error: str | None = None,
 ) -> PortalAnswer:
     """The actions in the state the link asks for (open by default); with ``error``, the
-    open ones under why a change of one was refused (``update_action``)."""
+    open ones under why a change of one was refused (``update_action``), with its
+    ``status``."""
     wanted = request.query.get("state", "open")
     state = ActionState(wanted) if wanted in _values(ActionState) else None
     found = actions.list_actions(request.user, state, ctx)
     return _page(
         request,
         "actions.html.j2",
+        status,
         actions=[ActionOut.of(a) for a in found],
         state=state.value if state else "",
         notice=portal_texts(request.language)("action_updated")
@@ -1021,13 +1027,33 @@ def action_list(
 
 
 def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) -> PortalAnswer:
-    """Mark done or open again; a coulance proposal applied or declined (R17, R23)."""
+    """Mark done or open again; a coulance proposal applied or declined (R17, R23). A
+    refusal answers as every form of the portal does (``_attempt``): 400 for what the
+    form says, 409 for a refusal of the services, on the list as it is now."""
     state, decision = request.form.get("state", ""), request.form.get("decision", "")
-    if state not in _values(ActionState) or (
-        decision and decision not in _values(CoulanceDecision)
-    ):
-        return not_found(request)
     t = portal_texts(request.language)
+    forged = [
+        name
+        for name, typed, kind in (
+            ("state", state, ActionState),
+            ("decision", decision, CoulanceDecision),
+        )
+        if (typed or name == "state") and typed not in _values(kind)
+    ]
+    if forged:
+        # Only a hand-made form says it (the page's forms send their own values): said
+        # by the fields and what the page may send (R35, WCAG 3.3.1), not the generic
+        # not-found page. The role's refusal first, as the service would give it (R32).
+        if not request.session.may(Role.STAFF):
+            return forbidden(request)
+        fields = "; ".join(
+            t("field_allowed", label=t(f"action_{name}_label"), allowed=t(f"action_{name}_allowed"))
+            for name in forged
+        )
+        error = t("invalid_form", fields=fields)
+        return action_list(
+            replace(request, query={}), ctx, status=HTTPStatus.BAD_REQUEST, error=error
+        )
     try:
         updated = actions.update_action(
             request.user,
@@ -1040,12 +1066,14 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
         raise  # the role's refusal: 403 (web.py)
     except (Refused, InvalidInput) as refusal:
         if isinstance(refusal, Refused):
-            reason = _refusal_reason(refusal, t)
+            reason, status = _refusal_reason(refusal, t), HTTPStatus.CONFLICT
         else:  # a hand-made form (the page offers none): said by the field it names
             reason = t(f"invalid_action_{_invalid_names(refusal)[0]}")
+            status = HTTPStatus.BAD_REQUEST
         # The list as it is now under why not: the action refused is still on it (it
         # said "Geen acties." with the action open, audit portal7 P7-1).
-        return action_list(replace(request, query={}), ctx, error=t("refused", reason=reason))
+        error = t("refused", reason=reason)
+        return action_list(replace(request, query={}), ctx, status=status, error=error)
     if updated is None:
         return not_found(request)
     return PortalAnswer(redirect_to="/portal/acties?done=1")
