@@ -318,3 +318,45 @@ def test_an_operators_typo_is_refused_in_dutch_and_english(change, where, dutch)
     error = next(error for error in refused.value.errors() if error["loc"] == where)
     assert error["msg"].startswith(dutch)
     assert " / " in error["msg"] and "Value error" not in error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"kvk": "\u0665\u0666\u0667\u0668\u0661\u0662\u0663\u0664"}, ("kvk",)),  # Arabic-Indic
+        (
+            {
+                "agb_codes": [
+                    {"code": "\uff10\uff14\uff11\uff11\uff12\uff12\uff13\uff13", "kind": "practice"}
+                ]
+            },
+            ("agb_codes", 0, "code"),
+        ),
+        (
+            {
+                "contracts": [
+                    {"uzovi": "\uff19\uff16\uff16\uff14", "from": "2026-01-01", "to": None}
+                ]
+            },
+            ("contracts", 0, "uzovi"),
+        ),
+        (
+            {"address": settings()["address"] | {"house_number": "\u0661\u0662\u0660"}},
+            ("address", "house_number"),
+        ),
+    ],
+)
+def test_a_code_of_digits_other_than_0_to_9_is_refused_on_write(change, where):
+    """R31 (KvK, AGB codes validated on write: never a half-valid item in the table),
+    interfaces.md §6 (a Vektis file belongs to the provider whose agb_codes hold one of
+    its header's codes), audit onboard3 D2. Given a code typed (or pasted) in full-width
+    or Arabic-Indic digits, which pydantic's \\d takes for digits, when the settings are
+    written, then they are refused in Dutch and English: stored, such an AGB code matches
+    no file's header (always 0-9), and a second practice could claim the same code in
+    0-9 next to it. Read back from the table it is still read (R31: no run stops)."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    error = next(error for error in refused.value.errors() if error["loc"] == where)
+    assert error["msg"].startswith("Gebruik alleen de cijfers 0 tot en met 9")
+    assert "/ Use only the digits 0 to 9" in error["msg"]
+    Provider.model_validate(settings(**change), context=STORED)

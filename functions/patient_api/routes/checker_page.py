@@ -27,10 +27,12 @@ from billing_core.entrypoints.web.checker_page import (
     posted_form,
     render_checker,
     status_page,
+    unavailable_page,
 )
 from billing_core.entrypoints.web.documents import pdf_download
 from billing_core.entrypoints.web.forms import cookie_header
 from billing_core.entrypoints.web.info_pages import NOT_FOUND, render_info_page
+from billing_core.ports import UnreadableProvider
 
 router = Router()
 KENMERK = Annotated[str, Query(max_length=40)]
@@ -45,15 +47,18 @@ def checker_page(
     if not kenmerk:
         return Response(HTTPStatus.OK.value, HTML, render_checker(language))
     rt = bootstrap.current()
-    answer = status_page(
-        language,
-        kenmerk,
-        rt.patient_context(),
-        _visit(),
-        PageState(entered=kenmerk),
-        rt.online_payment_context,
-        returned=terug == RETURNED_FROM_BANK,
-    )
+    try:
+        answer = status_page(
+            language,
+            kenmerk,
+            rt.patient_context(),
+            _visit(),
+            PageState(entered=kenmerk),
+            rt.online_payment_context,
+            returned=terug == RETURNED_FROM_BANK,
+        )
+    except UnreadableProvider:  # the practice's stored settings no longer validate (R31)
+        answer = unavailable_page(language, kenmerk)
     return _response(answer)
 
 
@@ -73,9 +78,12 @@ def objection_form() -> Response[str]:
 
 def _form_response(form: dict[str, str]) -> Response[str]:
     rt = bootstrap.current()
-    answer = form_answer(
-        form, _visit(), rt.patient_context(), rt.online_payment_context, rt.collection_account
-    )
+    try:
+        answer = form_answer(
+            form, _visit(), rt.patient_context(), rt.online_payment_context, rt.collection_account
+        )
+    except UnreadableProvider:  # the practice's stored settings no longer validate (R31)
+        answer = unavailable_page(page_language(form.get("lang")), form.get("kenmerk", ""))
     return _response(answer)
 
 
@@ -84,9 +92,12 @@ def invoice_pdf(kenmerk: KENMERK = "", lang: LANGUAGE = "nl"):  # noqa: ANN201
     """The invoice PDF for this visit's kenmerk (R36); the page again without a pass.
     No return annotation: Powertools would validate the PDF's bytes as text; without
     one it passes a non-JSON body through (and base64-encodes the bytes)."""
-    return pdf_download(
-        kenmerk, page_language(lang), _visit(), bootstrap.current().patient_context()
-    )
+    try:
+        return pdf_download(
+            kenmerk, page_language(lang), _visit(), bootstrap.current().patient_context()
+        )
+    except UnreadableProvider:  # the practice's stored settings no longer validate (R31)
+        return _response(unavailable_page(page_language(lang), kenmerk))
 
 
 @router.get("/vragen", include_in_schema=False)

@@ -107,6 +107,15 @@ def _is_web_address(address: str) -> bool:
     )
 
 
+def _plain_digits(code: str, info: ValidationInfo) -> str:
+    """pydantic's ``\\d`` takes any Unicode digit (full-width, Arabic-Indic): a
+    code pasted so would match no file's header, which writes 0-9, and a second practice
+    could claim the same code in 0-9 (R31, interfaces.md §6; audit onboard3 D2)."""
+    if _on_write(info) and not code.isascii():
+        raise _refused("digits_not_ascii")
+    return code
+
+
 def _not_all_zeros(code: str, info: ValidationInfo) -> str:
     """Files write 00000000 for an absent AGB code (vektis.md): a provider holding it would
     own every file without one; no company has KvK number 00000000 either."""
@@ -118,8 +127,13 @@ def _not_all_zeros(code: str, info: ValidationInfo) -> str:
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 OptionalText = Annotated[str, Field(max_length=200)]
 # An AGB code, a KvK number.
-EightDigits = Annotated[str, Field(pattern=r"^\d{8}$"), AfterValidator(_not_all_zeros)]
-Uzovi = Annotated[str, Field(pattern=r"^\d{4}$")]
+EightDigits = Annotated[
+    str,
+    Field(pattern=r"^\d{8}$"),
+    AfterValidator(_plain_digits),
+    AfterValidator(_not_all_zeros),
+]
+Uzovi = Annotated[str, Field(pattern=r"^\d{4}$"), AfterValidator(_plain_digits)]
 Iban = Annotated[str, AfterValidator(_iban)]
 Postcode = Annotated[str, AfterValidator(_postcode)]
 # Deliberately plain: the address is checked by the invitation e-mail, not by a regex.
@@ -144,7 +158,7 @@ class AgbCode(_Settings):
 
 class PracticeAddress(_Settings):
     street: Text
-    house_number: Annotated[str, Field(pattern=r"^\d{1,5}$")]
+    house_number: Annotated[str, Field(pattern=r"^\d{1,5}$"), AfterValidator(_plain_digits)]
     house_number_suffix: Annotated[str, Field(max_length=10)] = ""
     postcode: Postcode
     city: Text

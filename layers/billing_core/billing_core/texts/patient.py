@@ -296,6 +296,11 @@ _DUTCH: Sections = {
             "We vinden geen nota met dit betalingskenmerk. Controleer het nummer op uw nota, "
             "of de geboortedatum als u die invulde."
         ),
+        # The practice's stored settings do not validate (R31): no part of the invoice.
+        "invoice_unavailable": (
+            "Deze nota kunnen we nu niet tonen. Probeer het later opnieuw, of neem contact op "
+            "met uw zorgverlener."
+        ),
         "status_paid": "Deze nota is betaald.",
         "status_being_booked": "Uw betaling wordt verwerkt.",
         "status_waived": (
@@ -565,6 +570,11 @@ _DUTCH: Sections = {
         # One sentence for an unknown reference and a wrong birth date alike (R10).
         "not_found": "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens.",
         "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
+        # The practice's stored settings do not validate (R31): no part of the invoice.
+        "invoice_unavailable": (
+            "Deze nota kunnen we nu niet tonen. Probeer het later opnieuw, of neem contact op "
+            "met uw zorgverlener."
+        ),
     },
 }
 
@@ -580,6 +590,10 @@ _ENGLISH: Sections = {
         "not_found": (
             "We cannot find an invoice with this payment reference. Please check the number on "
             "your invoice, or the date of birth if you entered one."
+        ),
+        "invoice_unavailable": (
+            "We cannot show this invoice right now. Please try again later, or contact your "
+            "care provider."
         ),
         "status_paid": "This invoice has been paid.",
         "status_being_booked": "Your payment is being processed.",
@@ -834,6 +848,10 @@ _ENGLISH: Sections = {
     ANSWERS: {
         "not_found": "We cannot find an invoice for this payment reference and these details.",
         "invalid_reference": "This payment reference is not right — check the 14 digits.",
+        "invoice_unavailable": (
+            "We cannot show this invoice right now. Please try again later, or contact your "
+            "care provider."
+        ),
     },
 }
 

@@ -634,6 +634,10 @@ _DUTCH: Sections = {
             "Een code van alleen nullen is geen echte code: Vektis-bestanden vullen een"
             " ontbrekende AGB-code met nullen."
         ),
+        "digits_not_ascii": (
+            "Gebruik alleen de cijfers 0 tot en met 9: een code met andere cijfertekens (zoals"
+            " breedgezette of Arabisch-Indische) past op geen enkel Vektis-bestand of register."
+        ),
         # A register version that drops codes (R33, services/operator/register.py).
         "register_drops_insurers": (
             "Deze versie laat UZOVI {codes} weg, die versie {version} noemt. Een versie noemt"
@@ -1464,6 +1468,10 @@ _ENGLISH: Sections = {
         "code_all_zeros": (
             "A code of zeros only is not a real code: Vektis files fill an absent AGB code"
             " with zeros."
+        ),
+        "digits_not_ascii": (
+            "Use only the digits 0 to 9: a code in other digit characters (such as full-width"
+            " or Arabic-Indic ones) matches no Vektis file or register."
         ),
         "register_drops_insurers": (
             "This version leaves out UZOVI {codes}, which version {version} lists. A version"

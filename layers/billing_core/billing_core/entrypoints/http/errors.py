@@ -130,14 +130,15 @@ def register_error_handlers(app: APIGatewayRestResolver, *, visitors: bool = Fal
             (InvalidReference, _invalid_reference),
             (NotFound, _no_such_invoice),
             (Refused, _refused),
+            (UnreadableProvider, _invoice_unavailable),
         ):
             app.exception_handler(error)(_in_visitors_language(app, answer))
     else:
         app.exception_handler(InvalidReference)(_invalid_reference)
         app.exception_handler(NotFound)(_no_such_invoice)
         app.exception_handler(Refused)(_refused)
+        app.exception_handler(UnreadableProvider)(_unreadable_provider)
     app.exception_handler(ConcurrentChange)(_concurrent_change)
-    app.exception_handler(UnreadableProvider)(_unreadable_provider)
     app.exception_handler(PspUnavailable)(_psp_unavailable)
 
 
@@ -260,6 +261,21 @@ def _concurrent_change(_: ConcurrentChange) -> Response[str]:
     """Someone else changed the invoice at the same moment, more often than the retries
     took (R28): nothing of this request was saved, and sending it again is safe."""
     return error_response(HTTPStatus.CONFLICT, CONCURRENT_CHANGE, CHANGED_MEANWHILE)
+
+
+def _invoice_unavailable(_: UnreadableProvider, language: str | None = None) -> Response[str]:
+    """A patient asking about an invoice of a practice whose stored settings no longer
+    validate (R31): 503 in the patient's language (R9), else Dutch and English, that the
+    invoice cannot be shown now; never the operator's 409, which names the provider, the
+    field and how to repair it (audit onboard3 D1)."""
+    from billing_core.texts.patient import patient_message
+
+    if language is not None:
+        message = patient_message("invoice_unavailable", language)
+    else:
+        dutch, english = (patient_message("invoice_unavailable", lang) for lang in ("nl", "en"))
+        message = f"{dutch} / {english}"
+    return error_response(HTTPStatus.SERVICE_UNAVAILABLE, "invoice_unavailable", message)
 
 
 def _psp_unavailable(_: PspUnavailable) -> Response[str]:

@@ -296,6 +296,15 @@ def status_page(
     return PageAnswer(render_checker(language, view, state))
 
 
+def unavailable_page(language: str, kenmerk: str) -> PageAnswer:
+    """The page for an invoice whose practice's stored settings no longer validate (a
+    legacy item, ``UnreadableProvider``; R31): the checker in the patient's language (R9)
+    saying the invoice cannot be shown now, 503 as a passing failure, and nothing of the
+    operator's 409 (the provider id, the field, how to repair it; audit onboard3 D1)."""
+    state = PageState(entered=kenmerk, error_key="invoice_unavailable")
+    return PageAnswer(render_checker(language, None, state), HTTPStatus.SERVICE_UNAVAILABLE)
+
+
 def _after_the_bank(
     state: PageState, view: PaymentStatusView, payment_id: str, payments: OnlinePaymentContext
 ) -> PageState:

@@ -164,6 +164,11 @@ PAGE: Section = {
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności. Proszę sprawdzić "
         "numer na fakturze lub datę urodzenia, jeśli została wpisana."
     ),
+    # Not yet read by a native speaker (README, Languages).
+    "invoice_unavailable": (
+        "Nie możemy teraz pokazać tej faktury. Proszę spróbować ponownie później lub "
+        "skontaktować się ze swoim świadczeniodawcą."
+    ),
     "status_paid": "Ta faktura jest zapłacona.",
     "status_being_booked": "Płatność jest przetwarzana.",
     "status_waived": ("Nie musi Pan/Pani nic płacić: świadczeniodawca umorzył kwotę tej faktury."),
@@ -447,6 +452,11 @@ ANSWERS: Section = {
     # One sentence for an unknown reference and a wrong birth date alike (R10).
     "not_found": "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych.",
     "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
+    # Not yet read by a native speaker (README, Languages).
+    "invoice_unavailable": (
+        "Nie możemy teraz pokazać tej faktury. Proszę spróbować ponownie później lub "
+        "skontaktować się ze swoim świadczeniodawcą."
+    ),
 }
 
 # Keyed by the section names of texts.patient (PAGE, INFO, REFUSALS, ANSWERS), which
