@@ -178,6 +178,38 @@ def test_a_batch_that_cannot_be_split_is_one_line_without_a_kenmerk():
 
 
 @pytest.mark.parametrize("version", ["02", "08"])
+def test_r12_a_batch_whose_transfers_do_not_add_up_to_the_entry_is_one_line(version):
+    """R12, R13 (audit camt, stop 45): given a batch entry of EUR 30,00 whose three
+    transfers say EUR 15,00 each (EUR 45,00: not what the bank booked), when the statement
+    is read, then it is one transaction of the booked EUR 30,00 that no kenmerk claims,
+    for a person, never EUR 45,00 booked on three invoices for money that did not come in."""
+    batch = credit(
+        3000,
+        reference="ING-BATCH",
+        batch=[Entry(1500, scor=OURS), Entry(1500, ustrd=(OTHER,)), Entry(1500)],
+    )
+    transaction = only_transaction(statement(batch, version=version))
+    assert (transaction.entry_reference, transaction.amount_cents) == ("ING-BATCH", 3000)
+    assert payment_reference(transaction) is None
+
+
+def test_r12_a_batch_of_credits_and_a_debit_adds_up_with_each_direction():
+    """R12: given a batch entry crediting EUR 30,00 net, made of credits of EUR 20,00 and
+    EUR 15,00 and a debit of EUR 5,00, when read, then it is split into its three parts."""
+    batch = credit(
+        3000,
+        reference="ING-BATCH",
+        batch=[Entry(2000, scor=OURS), Entry(1500, ustrd=(OTHER,)), Entry(500, direction="DBIT")],
+    )
+    parts = parse_statements(statement(batch, version="08"))[0].transactions
+    assert [(p.amount_cents, p.direction) for p in parts] == [
+        (2000, Direction.CREDIT),
+        (1500, Direction.CREDIT),
+        (500, Direction.DEBIT),
+    ]
+
+
+@pytest.mark.parametrize("version", ["02", "08"])
 def test_amounts_dates_and_direction_in_both_versions(version):
     transaction = only_transaction(
         statement(debit(123456, booking_date="2026-12-31"), version=version)

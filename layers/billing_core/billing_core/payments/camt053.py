@@ -259,9 +259,11 @@ def _entry(
     if len(details) == 1:
         return [_with_details(xml, entry, details[0], booking)]
     parts = [_batch_part(xml, detail, index, booking) for index, detail in enumerate(details, 1)]
-    if any(part is None for part in parts):
+    if any(part is None for part in parts) or not _adds_up(booking, parts):
         # A batch without an amount per transfer cannot be split, and booking all of it on
-        # one kenmerk would be a guess: one line for a person, who has the bank's details.
+        # one kenmerk would be a guess; nor can one whose transfers do not add up to what
+        # the bank booked (R13: never more than came in): one line for a person, who has
+        # the bank's details.
         return [_transaction(booking)]
     return [
         _with_details(xml, entry, d, p)
@@ -286,6 +288,17 @@ def _booking(
         currency=currency,
         reversal=xml.text(entry, "RvslInd").lower() in ("true", "1"),
     )
+
+
+def _adds_up(booking: _Booking, parts: list[_Booking | None]) -> bool:
+    """The batch's transfers, each in its own direction and the entry's currency, make
+    exactly the entry's amount (R12: only booked money is booked)."""
+    total = 0
+    for part in parts:
+        if part is None or part.currency != booking.currency:
+            return False
+        total += part.amount_cents if part.direction is booking.direction else -part.amount_cents
+    return total == booking.amount_cents
 
 
 def _batch_part(
