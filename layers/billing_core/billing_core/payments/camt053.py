@@ -78,6 +78,9 @@ class BankTransaction:
     return_reason: str = ""  # RtrInf/Rsn: AC04 (account closed), MD06 (refund request), ...
     structured_reference: str = ""  # SCOR / CUR creditor reference, as sent
     transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return repeats
+    # TxDtls/Refs/TxId, "" when not provided: the bank's id of the transfer, the same in
+    # every statement that lists it (the EndToEndId is the payer's, who may repeat it).
+    transaction_id: str = ""
     # {Stmt/Id}/{NtryRef}[/{n}] when the bank gave the entry no AcctSvcrRef, else "".
     statement_reference: str = ""
     remittance_text: str = field(default="", repr=False)
@@ -332,6 +335,7 @@ def _with_details(
         return_reason=xml.text(detail, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"),
         structured_reference=_creditor_reference(xml, detail),
         transfer_ids=_transfer_ids(xml, detail),
+        transaction_id=_provided(xml.text(detail, "Refs/TxId")),
         remittance_text=_remittance_text(xml, entry, detail),
         # .02: RltdPties/Dbtr/Nm; .08: RltdPties/Dbtr/Pty/Nm
         counterparty_name=xml.text(detail, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"),
@@ -435,6 +439,10 @@ def _creditor_reference(xml: _Namespaced, detail: Element) -> str:
         if kinds & _CREDITOR_REFERENCE_TYPES:
             return xml.text(info, "Ref")
     return ""
+
+
+def _provided(text: str) -> str:
+    return "" if text.upper() in _NOT_PROVIDED else text
 
 
 def _transfer_ids(xml: _Namespaced, detail: Element) -> tuple[str, ...]:
