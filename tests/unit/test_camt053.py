@@ -177,6 +177,17 @@ def test_a_batch_that_cannot_be_split_is_one_line_without_a_kenmerk():
     assert payment_reference(transaction) is None
 
 
+@pytest.mark.parametrize("between", ["\n", "\r\n", "\t", "  ", "\u00a0 ", " \n  "])
+def test_r12_the_kenmerk_is_found_across_a_line_break_or_several_spaces_in_the_text(between):
+    """R12 "a 14-digit number with a valid check digit in the unstructured remittance"
+    (audit camt, stop 45): given a transfer whose Ustrd has the kenmerk's groups apart by
+    a line break, a tab or two spaces (the bank wraps the description, a person types
+    two), when read, then that is our kenmerk, not a line for manual matching."""
+    text = f"Nota {OURS[:7]}{between}{OURS[7:]} tandarts"
+    transaction = only_transaction(statement(credit(2350, ustrd=(text,))))
+    assert payment_reference(transaction) == OURS
+
+
 @pytest.mark.parametrize("version", ["02", "08"])
 def test_r12_a_batch_whose_transfers_do_not_add_up_to_the_entry_is_one_line(version):
     """R12, R13 (audit camt, stop 45): given a batch entry of EUR 30,00 whose three

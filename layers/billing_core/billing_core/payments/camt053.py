@@ -147,8 +147,10 @@ def reference_in_text(text: str) -> str | None:
 
 
 def references_in_text(text: str) -> tuple[str, ...]:
-    """The valid 14-digit kenmerken in free text, each once, in the order written."""
-    runs = _DIGIT_RUN.findall(text)
+    """The valid 14-digit kenmerken in free text, each once, in the order written. Any run
+    of white space (a line break where the bank wrapped the description, two spaces) is
+    one space first, so the groups either side of it are still one kenmerk (R12)."""
+    runs = _DIGIT_RUN.findall(" ".join(text.split()))
     return tuple(dict.fromkeys(candidate for run in runs for candidate in _candidates(run)))
 
 
