@@ -177,6 +177,27 @@ def test_a_batch_that_cannot_be_split_is_one_line_without_a_kenmerk():
     assert payment_reference(transaction) is None
 
 
+def rf(body: str) -> str:
+    """The ISO 11649 creditor reference RFcc{body}: check digits cc by ISO 7064 mod 97-10."""
+    digits = "".join(str(int(c, 36)) for c in body + "RF00")
+    return f"RF{98 - int(digits) % 97:02d}{body}"
+
+
+def test_r12_an_iso_creditor_reference_holding_our_kenmerk_is_our_kenmerk():
+    """R12 "matched on the structured creditor reference (SCOR)" (audit camt, stop 45):
+    given a transfer whose SCOR reference is the ISO 11649 form RFcc + our kenmerk (payer
+    software converts a Dutch kenmerk to it; spaced as it is printed), when read, then its
+    kenmerk is ours; an RF whose check digits are wrong is not read (the text decides)."""
+    good = rf(OURS)
+    spaced = " ".join(good[i : i + 4] for i in range(0, len(good), 4))
+    assert payment_reference(only_transaction(statement(credit(1, scor=good)))) == OURS
+    assert payment_reference(only_transaction(statement(credit(1, scor=spaced)))) == OURS
+    wrong = f"RF{(int(good[2:4]) + 1) % 100:02d}{OURS}"
+    assert payment_reference(only_transaction(statement(credit(1, scor=wrong)))) is None
+    text = credit(1, scor=wrong, ustrd=(f"nota {OTHER}",))
+    assert payment_reference(only_transaction(statement(text))) == OTHER
+
+
 @pytest.mark.parametrize("between", ["\n", "\r\n", "\t", "  ", "\u00a0 ", " \n  "])
 def test_r12_the_kenmerk_is_found_across_a_line_break_or_several_spaces_in_the_text(between):
     """R12 "a 14-digit number with a valid check digit in the unstructured remittance"

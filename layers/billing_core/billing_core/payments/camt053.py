@@ -122,7 +122,7 @@ def parse_statements(data: bytes) -> list[BankStatement]:
 
 def payment_reference(transaction: BankTransaction) -> str | None:
     """Our 14-digit kenmerk: the structured reference if it is one, else one in the text."""
-    structured = reference.normalise(transaction.structured_reference)
+    structured = _structured_kenmerk(transaction.structured_reference)
     if _is_ours(structured):
         return structured
     return reference_in_text(transaction.remittance_text)
@@ -131,7 +131,7 @@ def payment_reference(transaction: BankTransaction) -> str | None:
 def payment_references(transaction: BankTransaction) -> tuple[str, ...]:
     """Every kenmerk of ours the transfer quotes: the structured reference if it is one,
     else those in the text, in the order written (one payer paying several invoices)."""
-    structured = reference.normalise(transaction.structured_reference)
+    structured = _structured_kenmerk(transaction.structured_reference)
     if _is_ours(structured):
         return (structured,)
     return references_in_text(transaction.remittance_text)
@@ -167,6 +167,23 @@ def _candidates(run: str) -> Iterator[str]:
                 if _is_ours(candidate):
                     yield candidate
                 break
+
+
+def _structured_kenmerk(text: str) -> str:
+    """The structured reference as bare digits; an ISO 11649 creditor reference
+    ``RFcc{kenmerk}`` with valid check digits gives the kenmerk it holds."""
+    bare = reference.normalise(text)
+    if bare[:2].upper() == "RF" and _iso_11649_valid(bare.upper()):
+        return bare[4:]
+    return bare
+
+
+def _iso_11649_valid(text: str) -> bool:
+    """RF, two check digits, 1-21 letters or digits, ISO 7064 mod 97-10 (ISO 11649)."""
+    body = text[4:]
+    if not (text[2:4].isdigit() and 1 <= len(body) <= 21 and body.isalnum() and text.isascii()):
+        return False
+    return int("".join(str(int(c, 36)) for c in body + text[:4])) % 97 == 1
 
 
 def _is_ours(text: str) -> bool:
