@@ -108,6 +108,22 @@ def test_an_external_entity_is_refused_and_the_file_it_names_is_not_read():
     assert "root:" not in str(refused.value)  # nothing of /etc/passwd in the message
 
 
+@pytest.mark.parametrize("before", [b"\n", b"\r\n  ", b"\xef\xbb\xbf\n"])
+def test_r12_blank_lines_before_the_xml_declaration_do_not_refuse_the_statement(before):
+    """R12 (audit camt, stop 45): given a statement that a download or transfer tool gave
+    a blank line (after a BOM or not) before its <?xml ...?> declaration, when read, then
+    its entries are read; before, the day's statement was refused whole as "not
+    well-formed XML (2:0)" and the bank sends the same file again."""
+    [parsed] = parse_statements(before + statement(credit(2350, scor=OURS)))
+    assert [t.amount_cents for t in parsed.transactions] == [2350]
+
+
+def test_r12_a_statement_that_is_not_well_formed_is_refused_saying_what_is_wrong():
+    """R12 "a clear error" (audit camt): the refusal names expat's finding and where."""
+    with pytest.raises(StatementError, match=r"^not well-formed XML \(1:\d+: mismatched tag\)$"):
+        parse_statements(b"<Document><Stmt></Document>")
+
+
 def test_a_statement_larger_than_the_limit_is_refused_unread():
     with pytest.raises(StatementError, match="larger"):
         parse_statements(b" " * (MAX_STATEMENT_BYTES + 1))

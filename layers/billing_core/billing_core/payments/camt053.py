@@ -55,6 +55,7 @@ _BOOKED = "BOOK"
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ .\u00a0]\d+)*(?![0-9A-Za-z])")
 _GROUP_SEPARATOR = re.compile(r"[ .\u00a0]")
 _OUR_LENGTH = 14
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class StatementError(ValueError):
@@ -196,6 +197,9 @@ def _is_ours(text: str) -> bool:
 def _safe_root(data: bytes) -> Element:
     if len(data) > MAX_STATEMENT_BYTES:
         raise StatementError(f"statement larger than {MAX_STATEMENT_BYTES} bytes")
+    # A blank line before the declaration (a download or transfer tool's) is not the bank's
+    # content, and expat refuses it: dropped, with a UTF-8 byte order mark before it.
+    data = data.removeprefix(_UTF8_BOM).lstrip(b" \t\r\n")
     try:
         root: Element = fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -206,8 +210,9 @@ def _safe_root(data: bytes) -> Element:
             f"refused: {type(error).__name__} (DTDs and entities are not allowed)"
         ) from None
     except ParseError as error:
+        finding = str(error).split(":", 1)[0]  # expat's words, never the document's
         raise StatementError(
-            f"not well-formed XML ({error.position[0]}:{error.position[1]})"
+            f"not well-formed XML ({error.position[0]}:{error.position[1]}: {finding})"
         ) from None
 
 
