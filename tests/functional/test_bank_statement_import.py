@@ -184,9 +184,7 @@ def test_debits_that_are_not_returns_are_counted_and_ignored(sandbox, invoices):
     assert (summary["debits_ignored"], summary["booked"], summary["unmatched"]) == (1, 0, 0)
 
 
-def test_r12_r13_a_batch_that_does_not_add_up_books_nothing_and_lists_the_entry(
-    sandbox, invoices
-):
+def test_r12_r13_a_batch_that_does_not_add_up_books_nothing_and_lists_the_entry(sandbox, invoices):
     """R12, R13 (audit camt, stop 45): given a batch entry of EUR 30,00 whose three
     transfers each say EUR 15,00, when the statement lands in the bank bucket, then no
     invoice is paid for money that did not come in: the EUR 30,00 is one line for a person."""
