@@ -12,7 +12,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
-from tests.unit.camt_builder import credit, debit, statement
+from tests.unit.camt_builder import Entry, credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
 BANK_EVENTS = Path(__file__).resolve().parents[2] / "events" / "bank"
@@ -182,6 +182,27 @@ def test_debits_that_are_not_returns_are_counted_and_ignored(sandbox, invoices):
     answer = sandbox.upload_bank_statement(statement(debit(1250, details=False)), "costs.xml")
     [summary] = answer["imported"]
     assert (summary["debits_ignored"], summary["booked"], summary["unmatched"]) == (1, 0, 0)
+
+
+def test_r12_r13_a_batch_that_does_not_add_up_books_nothing_and_lists_the_entry(sandbox, invoices):
+    """R12, R13 (audit camt, stop 45): given a batch entry of EUR 30,00 whose three
+    transfers each say EUR 15,00, when the statement lands in the bank bucket, then no
+    invoice is paid for money that did not come in: the EUR 30,00 is one line for a person."""
+    first, second, third = invoices[:3]
+    batch = credit(
+        3000,
+        batch=[
+            Entry(1500, scor=first.reference),
+            Entry(1500, scor=second.reference),
+            Entry(1500, scor=third.reference),
+        ],
+    )
+    answer = sandbox.upload_bank_statement(statement(batch), "batch.xml")
+    [summary] = answer["imported"]
+    assert (summary["booked"], summary["unmatched"]) == (0, 1)
+    assert all(reread(sandbox, i) == i for i in (first, second, third))
+    [line] = unmatched_list(sandbox, answer)["lines"]
+    assert line["amount_cents"] == 3000
 
 
 @pytest.mark.parametrize("name", ["billion-laughs.xml", "xxe-external-entity.xml"])

@@ -112,6 +112,8 @@ def _details(t: Entry, version: str, in_batch: bool) -> str:
     amounts = amount if version >= "08" else f"<AmtDtls><TxAmt>{amount}</TxAmt></AmtDtls>"
     if not t.amount_in_details:
         amounts = ""
+    if in_batch and t.direction != "CRDT":  # a batch's part in the other direction says so
+        amounts += f"<CdtDbtInd>{t.direction}</CdtDbtInd>"
     party, account = ("Dbtr", "DbtrAcct") if t.direction == "CRDT" else ("Cdtr", "CdtrAcct")
     name = f"<Pty><Nm>{t.payer}</Nm></Pty>" if version >= "08" else f"<Nm>{t.payer}</Nm>"
     parties = (

@@ -196,6 +196,41 @@ def test_r12_one_transfer_in_two_overlapping_statements_is_booked_once(ctx):
     assert (first.keyed_by_statement, overlapping.keyed_by_statement) == (0, 1)
 
 
+@pytest.mark.parametrize("bank_reference_first", [True, False])
+def test_r12_one_transfer_with_and_without_the_banks_reference_is_booked_once(
+    ctx, bank_reference_first
+):
+    """R12 "duplicates (same bank entry reference) are ignored" (audit camt, stop 45):
+    given a credit of EUR 5,00 with TxId X, listed in one statement with the bank's
+    AcctSvcrRef and in an overlapping one without it (only NtryRef), in either order,
+    when both are imported, then the second books nothing and reports a duplicate: the
+    invoice has one payment of EUR 5,00, not two for the one transfer."""
+    with_reference = statement(
+        credit(500, reference="ING-77", scor=REFERENCE, tx_id="X"), statement_id="S1"
+    )
+    without = without_bank_reference(credit(500, scor=REFERENCE, tx_id="X"), statement_id="S2")
+    first, second = (with_reference, without) if bank_reference_first else (without, with_reference)
+
+    import_statement(first, "camt053/s1.xml", ctx)
+    again = import_statement(second, "camt053/s2.xml", ctx)
+
+    assert (len(again.booked), again.duplicates) == (0, 1)
+    assert ctx.store.invoice().amount_due_cents == DUE - 500
+
+
+def test_r12_two_transfers_that_share_only_an_end_to_end_id_are_both_booked(ctx):
+    """R12: the payer chooses the EndToEndId and may repeat it (the invoice number on
+    every instalment): given two credits of EUR 5,00 with one EndToEndId, other TxIds and
+    the bank's own references, when imported, then both are booked."""
+    report = run(
+        ctx,
+        credit(500, scor=REFERENCE, tx_id="X1", end_to_end_id="NOTA-1"),
+        credit(500, scor=REFERENCE, tx_id="X2", end_to_end_id="NOTA-1"),
+    )
+    assert (len(report.booked), report.duplicates) == (2, 0)
+    assert ctx.store.invoice().amount_due_cents == DUE - 1000
+
+
 def test_r12_a_return_and_its_credit_without_bank_references_have_keys_of_their_own(ctx):
     """R12: a return repeats its credit's TxId; keyed by the TxId, the two must still
     differ, or the return would be taken for the credit."""

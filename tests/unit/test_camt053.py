@@ -108,6 +108,22 @@ def test_an_external_entity_is_refused_and_the_file_it_names_is_not_read():
     assert "root:" not in str(refused.value)  # nothing of /etc/passwd in the message
 
 
+@pytest.mark.parametrize("before", [b"\n", b"\r\n  ", b"\xef\xbb\xbf\n"])
+def test_r12_blank_lines_before_the_xml_declaration_do_not_refuse_the_statement(before):
+    """R12 (audit camt, stop 45): given a statement that a download or transfer tool gave
+    a blank line (after a BOM or not) before its <?xml ...?> declaration, when read, then
+    its entries are read; before, the day's statement was refused whole as "not
+    well-formed XML (2:0)" and the bank sends the same file again."""
+    [parsed] = parse_statements(before + statement(credit(2350, scor=OURS)))
+    assert [t.amount_cents for t in parsed.transactions] == [2350]
+
+
+def test_r12_a_statement_that_is_not_well_formed_is_refused_saying_what_is_wrong():
+    """R12 "a clear error" (audit camt): the refusal names expat's finding and where."""
+    with pytest.raises(StatementError, match=r"^not well-formed XML \(1:\d+: mismatched tag\)$"):
+        parse_statements(b"<Document><Stmt></Document>")
+
+
 def test_a_statement_larger_than_the_limit_is_refused_unread():
     with pytest.raises(StatementError, match="larger"):
         parse_statements(b" " * (MAX_STATEMENT_BYTES + 1))
@@ -175,6 +191,70 @@ def test_a_batch_that_cannot_be_split_is_one_line_without_a_kenmerk():
     transaction = only_transaction(statement(batch))
     assert (transaction.entry_reference, transaction.amount_cents) == ("ING-BATCH", 5000)
     assert payment_reference(transaction) is None
+
+
+def rf(body: str) -> str:
+    """The ISO 11649 creditor reference RFcc{body}: check digits cc by ISO 7064 mod 97-10."""
+    digits = "".join(str(int(c, 36)) for c in body + "RF00")
+    return f"RF{98 - int(digits) % 97:02d}{body}"
+
+
+def test_r12_an_iso_creditor_reference_holding_our_kenmerk_is_our_kenmerk():
+    """R12 "matched on the structured creditor reference (SCOR)" (audit camt, stop 45):
+    given a transfer whose SCOR reference is the ISO 11649 form RFcc + our kenmerk (payer
+    software converts a Dutch kenmerk to it; spaced as it is printed), when read, then its
+    kenmerk is ours; an RF whose check digits are wrong is not read (the text decides)."""
+    good = rf(OURS)
+    spaced = " ".join(good[i : i + 4] for i in range(0, len(good), 4))
+    assert payment_reference(only_transaction(statement(credit(1, scor=good)))) == OURS
+    assert payment_reference(only_transaction(statement(credit(1, scor=spaced)))) == OURS
+    wrong = f"RF{(int(good[2:4]) + 1) % 100:02d}{OURS}"
+    assert payment_reference(only_transaction(statement(credit(1, scor=wrong)))) is None
+    text = credit(1, scor=wrong, ustrd=(f"nota {OTHER}",))
+    assert payment_reference(only_transaction(statement(text))) == OTHER
+
+
+@pytest.mark.parametrize("between", ["\n", "\r\n", "\t", "  ", "\u00a0 ", " \n  "])
+def test_r12_the_kenmerk_is_found_across_a_line_break_or_several_spaces_in_the_text(between):
+    """R12 "a 14-digit number with a valid check digit in the unstructured remittance"
+    (audit camt, stop 45): given a transfer whose Ustrd has the kenmerk's groups apart by
+    a line break, a tab or two spaces (the bank wraps the description, a person types
+    two), when read, then that is our kenmerk, not a line for manual matching."""
+    text = f"Nota {OURS[:7]}{between}{OURS[7:]} tandarts"
+    transaction = only_transaction(statement(credit(2350, ustrd=(text,))))
+    assert payment_reference(transaction) == OURS
+
+
+@pytest.mark.parametrize("version", ["02", "08"])
+def test_r12_a_batch_whose_transfers_do_not_add_up_to_the_entry_is_one_line(version):
+    """R12, R13 (audit camt, stop 45): given a batch entry of EUR 30,00 whose three
+    transfers say EUR 15,00 each (EUR 45,00: not what the bank booked), when the statement
+    is read, then it is one transaction of the booked EUR 30,00 that no kenmerk claims,
+    for a person, never EUR 45,00 booked on three invoices for money that did not come in."""
+    batch = credit(
+        3000,
+        reference="ING-BATCH",
+        batch=[Entry(1500, scor=OURS), Entry(1500, ustrd=(OTHER,)), Entry(1500)],
+    )
+    transaction = only_transaction(statement(batch, version=version))
+    assert (transaction.entry_reference, transaction.amount_cents) == ("ING-BATCH", 3000)
+    assert payment_reference(transaction) is None
+
+
+def test_r12_a_batch_of_credits_and_a_debit_adds_up_with_each_direction():
+    """R12: given a batch entry crediting EUR 30,00 net, made of credits of EUR 20,00 and
+    EUR 15,00 and a debit of EUR 5,00, when read, then it is split into its three parts."""
+    batch = credit(
+        3000,
+        reference="ING-BATCH",
+        batch=[Entry(2000, scor=OURS), Entry(1500, ustrd=(OTHER,)), Entry(500, direction="DBIT")],
+    )
+    parts = parse_statements(statement(batch, version="08"))[0].transactions
+    assert [(p.amount_cents, p.direction) for p in parts] == [
+        (2000, Direction.CREDIT),
+        (1500, Direction.CREDIT),
+        (500, Direction.DEBIT),
+    ]
 
 
 @pytest.mark.parametrize("version", ["02", "08"])

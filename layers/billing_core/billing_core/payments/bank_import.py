@@ -10,7 +10,9 @@ Per booked transaction in the statement:
   the statement before the transfer's own ids keyed it (camt053.py); what was kept
   under that key keeps it (``_as_imported_before``), so such a statement uploaded again
   is still all duplicates. Entries only their statement keys are counted
-  (``keyed_by_statement``): another statement repeating one is not recognised.
+  (``keyed_by_statement``): another statement repeating one is not recognised. A credit
+  whose bank TxId a booked credit of the same amount carries under another key (one
+  statement lists it with AcctSvcrRef, an overlapping one without) is a duplicate too.
 - a credit quoting several of our kenmerken (a parent paying two children's invoices)
   is booked as the payer designated it (legal-nl.md §5, art. 6:43 BW): when every
   kenmerk is an invoice's and the amount is the sum of what each owed on the booking
@@ -371,8 +373,25 @@ def _import(
         report.other_debits.append(_line(statement, transaction, UnmatchedReason.OTHER_DEBIT))
     elif transaction.reversal:
         _unmatched(report, statement, transaction, UnmatchedReason.REVERSED_DEBIT)
+    elif _booked_under_another_key(transaction, ctx):
+        report.duplicates += 1
     else:
         _book(statement, transaction, ctx, report)
+
+
+def _booked_under_another_key(transaction: BankTransaction, ctx: BankImportContext) -> bool:
+    """The same transfer booked before under another entry reference: a statement that
+    lists it with the bank's AcctSvcrRef and an overlapping one that lists it without
+    (keyed by its TxId or NtryRef there). The bank's TxId and the amount tell (R12:
+    duplicates are ignored); the payer's EndToEndId does not, a payer may repeat it."""
+    if not transaction.transaction_id:
+        return False
+    link = ctx.links.find_bank_credit(transaction.account_iban, transaction.transaction_id)
+    return (
+        link is not None
+        and link.source_id != source_id(transaction)
+        and link.amount_cents == transaction.amount_cents
+    )
 
 
 def _own_transfer(

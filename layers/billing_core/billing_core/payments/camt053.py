@@ -55,6 +55,7 @@ _BOOKED = "BOOK"
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ .\u00a0]\d+)*(?![0-9A-Za-z])")
 _GROUP_SEPARATOR = re.compile(r"[ .\u00a0]")
 _OUR_LENGTH = 14
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class StatementError(ValueError):
@@ -78,6 +79,9 @@ class BankTransaction:
     return_reason: str = ""  # RtrInf/Rsn: AC04 (account closed), MD06 (refund request), ...
     structured_reference: str = ""  # SCOR / CUR creditor reference, as sent
     transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return repeats
+    # TxDtls/Refs/TxId, "" when not provided: the bank's id of the transfer, the same in
+    # every statement that lists it (the EndToEndId is the payer's, who may repeat it).
+    transaction_id: str = ""
     # {Stmt/Id}/{NtryRef}[/{n}] when the bank gave the entry no AcctSvcrRef, else "".
     statement_reference: str = ""
     remittance_text: str = field(default="", repr=False)
@@ -119,7 +123,7 @@ def parse_statements(data: bytes) -> list[BankStatement]:
 
 def payment_reference(transaction: BankTransaction) -> str | None:
     """Our 14-digit kenmerk: the structured reference if it is one, else one in the text."""
-    structured = reference.normalise(transaction.structured_reference)
+    structured = _structured_kenmerk(transaction.structured_reference)
     if _is_ours(structured):
         return structured
     return reference_in_text(transaction.remittance_text)
@@ -128,7 +132,7 @@ def payment_reference(transaction: BankTransaction) -> str | None:
 def payment_references(transaction: BankTransaction) -> tuple[str, ...]:
     """Every kenmerk of ours the transfer quotes: the structured reference if it is one,
     else those in the text, in the order written (one payer paying several invoices)."""
-    structured = reference.normalise(transaction.structured_reference)
+    structured = _structured_kenmerk(transaction.structured_reference)
     if _is_ours(structured):
         return (structured,)
     return references_in_text(transaction.remittance_text)
@@ -144,8 +148,10 @@ def reference_in_text(text: str) -> str | None:
 
 
 def references_in_text(text: str) -> tuple[str, ...]:
-    """The valid 14-digit kenmerken in free text, each once, in the order written."""
-    runs = _DIGIT_RUN.findall(text)
+    """The valid 14-digit kenmerken in free text, each once, in the order written. Any run
+    of white space (a line break where the bank wrapped the description, two spaces) is
+    one space first, so the groups either side of it are still one kenmerk (R12)."""
+    runs = _DIGIT_RUN.findall(" ".join(text.split()))
     return tuple(dict.fromkeys(candidate for run in runs for candidate in _candidates(run)))
 
 
@@ -164,6 +170,23 @@ def _candidates(run: str) -> Iterator[str]:
                 break
 
 
+def _structured_kenmerk(text: str) -> str:
+    """The structured reference as bare digits; an ISO 11649 creditor reference
+    ``RFcc{kenmerk}`` with valid check digits gives the kenmerk it holds."""
+    bare = reference.normalise(text)
+    if bare[:2].upper() == "RF" and _iso_11649_valid(bare.upper()):
+        return bare[4:]
+    return bare
+
+
+def _iso_11649_valid(text: str) -> bool:
+    """RF, two check digits, 1-21 letters or digits, ISO 7064 mod 97-10 (ISO 11649)."""
+    body = text[4:]
+    if not (text[2:4].isdigit() and 1 <= len(body) <= 21 and body.isalnum() and text.isascii()):
+        return False
+    return int("".join(str(int(c, 36)) for c in body + text[:4])) % 97 == 1
+
+
 def _is_ours(text: str) -> bool:
     return len(text) == _OUR_LENGTH and reference.is_valid(text)
 
@@ -174,6 +197,9 @@ def _is_ours(text: str) -> bool:
 def _safe_root(data: bytes) -> Element:
     if len(data) > MAX_STATEMENT_BYTES:
         raise StatementError(f"statement larger than {MAX_STATEMENT_BYTES} bytes")
+    # A blank line before the declaration (a download or transfer tool's) is not the bank's
+    # content, and expat refuses it: dropped, with a UTF-8 byte order mark before it.
+    data = data.removeprefix(_UTF8_BOM).lstrip(b" \t\r\n")
     try:
         root: Element = fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -184,8 +210,9 @@ def _safe_root(data: bytes) -> Element:
             f"refused: {type(error).__name__} (DTDs and entities are not allowed)"
         ) from None
     except ParseError as error:
+        finding = str(error).split(":", 1)[0]  # expat's words, never the document's
         raise StatementError(
-            f"not well-formed XML ({error.position[0]}:{error.position[1]})"
+            f"not well-formed XML ({error.position[0]}:{error.position[1]}: {finding})"
         ) from None
 
 
@@ -259,9 +286,11 @@ def _entry(
     if len(details) == 1:
         return [_with_details(xml, entry, details[0], booking)]
     parts = [_batch_part(xml, detail, index, booking) for index, detail in enumerate(details, 1)]
-    if any(part is None for part in parts):
+    if any(part is None for part in parts) or not _adds_up(booking, parts):
         # A batch without an amount per transfer cannot be split, and booking all of it on
-        # one kenmerk would be a guess: one line for a person, who has the bank's details.
+        # one kenmerk would be a guess; nor can one whose transfers do not add up to what
+        # the bank booked (R13: never more than came in): one line for a person, who has
+        # the bank's details.
         return [_transaction(booking)]
     return [
         _with_details(xml, entry, d, p)
@@ -286,6 +315,17 @@ def _booking(
         currency=currency,
         reversal=xml.text(entry, "RvslInd").lower() in ("true", "1"),
     )
+
+
+def _adds_up(booking: _Booking, parts: list[_Booking | None]) -> bool:
+    """The batch's transfers, each in its own direction and the entry's currency, make
+    exactly the entry's amount (R12: only booked money is booked)."""
+    total = 0
+    for part in parts:
+        if part is None or part.currency != booking.currency:
+            return False
+        total += part.amount_cents if part.direction is booking.direction else -part.amount_cents
+    return total == booking.amount_cents
 
 
 def _batch_part(
@@ -319,6 +359,7 @@ def _with_details(
         return_reason=xml.text(detail, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"),
         structured_reference=_creditor_reference(xml, detail),
         transfer_ids=_transfer_ids(xml, detail),
+        transaction_id=_provided(xml.text(detail, "Refs/TxId")),
         remittance_text=_remittance_text(xml, entry, detail),
         # .02: RltdPties/Dbtr/Nm; .08: RltdPties/Dbtr/Pty/Nm
         counterparty_name=xml.text(detail, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"),
@@ -422,6 +463,10 @@ def _creditor_reference(xml: _Namespaced, detail: Element) -> str:
         if kinds & _CREDITOR_REFERENCE_TYPES:
             return xml.text(info, "Ref")
     return ""
+
+
+def _provided(text: str) -> str:
+    return "" if text.upper() in _NOT_PROVIDED else text
 
 
 def _transfer_ids(xml: _Namespaced, detail: Element) -> tuple[str, ...]:
