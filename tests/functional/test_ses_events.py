@@ -144,10 +144,10 @@ def test_r7_a_permanent_bounce_marks_a_shared_address_dead_on_the_practices_open
 
 def test_r7_a_permanent_bounce_naming_no_recipient_marks_no_address_dead(sandbox, mailed):
     """R7, R23 (round 44 delivery2): given an e-mailed invoice, when SES reports a
-    permanent bounce of a mail with its kenmerk that names no bounced recipient (the mail
-    may have gone to another address than the invoice's: a confirmation to the address an
-    objection gave), then no address is marked dead and the letters stay e-mailed, and
-    the practice still has its open action to check it."""
+    permanent bounce of a mail with its kenmerk that names no bounced recipient (which
+    address bounced is not known: the invoice's address may have changed since the mail
+    went), then no address is marked dead and the letters stay e-mailed, and the practice
+    still has its open action to check it."""
     event = ses_event("bounce.json", mailed.reference)
     event["detail"]["bounce"]["bouncedRecipients"] = []
     event["detail"]["mail"]["tags"]["kind"] = ["confirmation"]
