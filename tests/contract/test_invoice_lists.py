@@ -1,5 +1,6 @@
-"""DunningStore.due_for_dunning (R18) and the retrocession's reads of a practice's invoices
-(R24): which invoices, in which order, page by page."""
+"""DunningStore.due_for_dunning (R18), the retrocession's reads of a practice's invoices
+(R24) and a dead address's unpaid invoices (R7): which invoices, in which order, page by
+page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from billing_core.invoices.invoice import DunningStage
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.providers.week import Week
 from tests.contract.samples import NOON, A, B, invoice, stored
+from tests.unit.factories import make_person
 
 MONDAY = date(2027, 1, 4)
 
@@ -121,3 +123,34 @@ def test_the_week_read_gives_the_invoices_with_an_entry_recorded_that_week(store
     assert week(B, later.date()) == []
     (paid,) = store.week_invoices(A, Week.of(later.date()))
     assert paid.balance_cents == first.balance_cents - 500
+
+
+def test_a_practices_unpaid_invoices_to_one_address_whatever_its_case(store):
+    """R7, R26 (round 45 sending3): a permanent bounce's address on the practice's other
+    invoices. Given the parents' address (in any case) on an open, a partly paid and a
+    paid invoice of practice A, as the debtor's on a fourth, as the patient's beside a
+    debtor with another address on a fifth, on practice B's invoice, and another address
+    on a seventh; when A's unpaid invoices to that address are asked for; then the open,
+    the partly paid and the debtor's come, newest first: not the paid one, not the one
+    whose letters go to its debtor, not B's (tenant isolation)."""
+    shared = "Ouders.Jansen@example.org"
+    to_shared = {"patient": make_person(email=shared)}
+    part = IncomingPayment("bank", "B2", 100, NOON)
+    paid = invoice(3, **to_shared)
+    stored(
+        store,
+        invoice(1, **to_shared),
+        apply_payment(invoice(2, patient=make_person(email=shared.upper())), part),
+        apply_payment(paid, IncomingPayment("bank", "B3", paid.balance_cents, NOON)),
+        invoice(4, debtor=make_person(email=shared.lower())),
+        invoice(5, debtor=make_person(email="voogd@example.org"), **to_shared),
+        invoice(6, B, **to_shared),
+        invoice(7, patient=make_person(email="ander@example.org")),
+    )
+
+    found = store.unpaid_invoices_to(A, "ouders.jansen@example.org")
+
+    assert [i.invoice_id for i in found] == ["inv-4", "inv-2", "inv-1"]
+    assert found[1].balance_cents == invoice(2).balance_cents - 100  # as stored
+    assert store.unpaid_invoices_to(B, shared) == [store.get_invoice(B, "inv-6")]
+    assert store.unpaid_invoices_to(A, "niemand@example.org") == []

@@ -15,6 +15,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
 JSON = {"Content-Type": "application/json"}
@@ -191,3 +192,32 @@ def test_r11_r20_ideal_before_the_run_on_the_costs_day_asks_and_books_the_costs(
     assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS] == [4_000]
     # Paid in full: the second notice asks nothing and goes to no one
     assert not [c for c in invoice.correspondence if c.kind == "second_notice"]
+
+
+def test_r20_a_transfer_read_before_the_run_on_the_costs_day_sends_the_second_notice_then(
+    sandbox, reminded
+):
+    """R20, R30, legal-nl.md §2 (round 45 sending3: does the bank import queue the letter
+    as the iDEAL path does?). Given the reminder's term expired unpaid on 14 January,
+    when a CAMT.053 statement read on 15 January at 05:00 (before the 06:00 run) books a
+    transfer of that day of € 116,98, more than the claim without the costs but less than
+    with them, then the booking charges the BIK first and the second notice for the rest
+    (€ 30,26) goes out at once, e-mailed at 05:00 with the "payment received" mail, not
+    left for the run; and the run sends it no second time."""
+    sandbox.clock.set(at(COSTS_DAY, 5))
+    transfer = credit(11_698, scor=reminded.reference, booking_date=COSTS_DAY.isoformat())
+    (imported,) = sandbox.upload_bank_statement(statement(transfer), "costs-day.xml")["imported"]
+    assert imported["booked"] == 1
+    sandbox.drain_deliveries()
+
+    invoice = stored(sandbox, reminded)
+    assert invoice.dunning_stage is DunningStage.COSTS_CHARGED
+    assert invoice.amount_due_cents == 3_026 and invoice.letters_due == ()
+    sent = [(c.kind, c.channel, c.at) for c in invoice.correspondence]
+    assert ("payment_received", Channel.EMAIL, at(COSTS_DAY, 5)) in sent
+    assert ("second_notice", Channel.EMAIL, at(COSTS_DAY, 5)) in sent
+
+    sandbox.clock.set(at(COSTS_DAY, 6))
+    sandbox.run_dunning()
+    notices = [c for c in stored(sandbox, reminded).correspondence if c.kind == "second_notice"]
+    assert len(notices) == 1

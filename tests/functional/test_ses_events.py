@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import traceback
+from dataclasses import replace
 
 import pytest
 
 from billing_core.entrypoints.powertools import MaskedFailure
 from billing_core.invoices.invoice import Channel
+from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
@@ -82,12 +84,70 @@ def test_a_permanent_bounce_sends_the_next_letters_on_paper(sandbox, mailed):
     assert len(bounce_actions(sandbox)) == 1
 
 
+SHARED = "Ouders.Jansen@example.org"  # the parents of two children at one practice
+
+
+def addressed_to(sandbox, invoice, email):
+    """The invoice as stored, its addressee's e-mail address set to ``email``."""
+    repository = sandbox.runtime.repository
+    current = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    person = current.addressee
+    moved = replace(person, email=email)
+    if current.debtor is not None:
+        return repository.save_invoice(replace(current, debtor=moved))
+    return repository.save_invoice(replace(current, patient=moved))
+
+
+def test_r7_a_permanent_bounce_marks_a_shared_address_dead_on_the_practices_open_invoices(
+    sandbox,
+):
+    """R7, R26 (round 45 sending3): Given the parents' one address on the open invoices of
+    two children at the dental practice (typed in another case on the second), on a paid
+    invoice of the practice, and on an invoice of the physiotherapy practice,
+    When SES reports a permanent bounce of the first child's invoice mail,
+    Then the second child's invoice knows the address is dead too and its next letters go
+    on paper (before the fix only the bounced letter's invoices knew it, and the next
+    letter to the other child bounced again first); the paid invoice is not written; the
+    other practice's invoice is not touched (tenant isolation); one action, the first's."""
+    sandbox.upload_declaration(PROVIDER, "week.csv", declaration_csv(12))
+    sandbox.upload_declaration(PHYSIO.provider_id, "week.csv", declaration_csv(3))
+    sandbox.drain_deliveries()
+    repository = sandbox.runtime.repository
+    dental, _ = repository.list_invoices(PROVIDER)
+    mailed = [i for i in dental if i.channel is Channel.EMAIL]
+    first = mailed[0]
+    second = next(i for i in mailed if i.patient_ref != first.patient_ref)
+    paid = next(i for i in dental if i.invoice_id not in (first.invoice_id, second.invoice_id))
+    physio, _ = repository.list_invoices(PHYSIO.provider_id)
+    other_practice = next(i for i in physio if i.channel is Channel.EMAIL)
+    addressed_to(sandbox, first, SHARED)
+    second = addressed_to(sandbox, second, SHARED.lower())
+    paid = addressed_to(sandbox, paid, SHARED)
+    payment = IncomingPayment("bank", "paid-1", paid.amount_due_cents, sandbox.clock.now())
+    paid = book_payment(repository, paid.reference, payment, clock=sandbox.clock).invoice
+    other_practice = addressed_to(sandbox, other_practice, SHARED)
+    event = ses_event("bounce.json", first.reference)
+    event["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] = SHARED
+
+    assert sandbox.invoke("ses_events", event) == {"action_created": True}
+
+    sibling = repository.get_invoice(PROVIDER, second.invoice_id)
+    assert sibling.bounced_emails == (SHARED.casefold(),)
+    assert sibling.live_email == "" and sibling.letter_channel is Channel.PAPER
+    assert sibling.correspondence == second.correspondence  # nothing sent again
+    assert repository.get_invoice(PROVIDER, paid.invoice_id) == paid
+    assert repository.get_invoice(PHYSIO.provider_id, other_practice.invoice_id) == other_practice
+    (action,) = bounce_actions(sandbox)
+    assert action["invoice_id"] == first.invoice_id
+    assert bounce_actions(sandbox, PHYSIO.provider_id) == []
+
+
 def test_r7_a_permanent_bounce_naming_no_recipient_marks_no_address_dead(sandbox, mailed):
     """R7, R23 (round 44 delivery2): given an e-mailed invoice, when SES reports a
-    permanent bounce of a mail with its kenmerk that names no bounced recipient (the mail
-    may have gone to another address than the invoice's: a confirmation to the address an
-    objection gave), then no address is marked dead and the letters stay e-mailed, and
-    the practice still has its open action to check it."""
+    permanent bounce of a mail with its kenmerk that names no bounced recipient (which
+    address bounced is not known: the invoice's address may have changed since the mail
+    went), then no address is marked dead and the letters stay e-mailed, and the practice
+    still has its open action to check it."""
     event = ses_event("bounce.json", mailed.reference)
     event["detail"]["bounce"]["bouncedRecipients"] = []
     event["detail"]["mail"]["tags"]["kind"] = ["confirmation"]

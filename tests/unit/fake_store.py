@@ -32,6 +32,7 @@ from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.invoices import listing
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch, newest_first
@@ -434,6 +435,19 @@ class FakeStore:
     def find_invoice_by_reference(self, reference: str) -> Invoice | None:
         self.calls.append("find_invoice_by_reference")
         return next((i for i in self.invoices.values() if i.reference == reference), None)
+
+    def unpaid_invoices_to(self, provider_id: str, email: str) -> list[Invoice]:
+        """As the adapter: the provider's open or partly paid invoices (the list's status)
+        whose addressee's address is ``email`` without case, newest first."""
+        self.calls.append("unpaid_invoices_to")
+        found = [
+            i
+            for (owner, _), i in self.invoices.items()
+            if owner == provider_id
+            and ledger_payment_status(i) is not PaymentStatus.PAID
+            and i.addressee.email.casefold() == email.casefold()
+        ]
+        return sorted(found, key=lambda i: (i.issue_date, i.invoice_id), reverse=True)
 
     def save_invoice(self, invoice: Invoice) -> Invoice:
         self.calls.append("save_invoice")

@@ -227,6 +227,16 @@ class BillingStore(Protocol):
         """The invoice with this betalingskenmerk, in one request (payment checker, R10)."""
         ...
 
+    def unpaid_invoices_to(self, provider_id: str, email: str) -> list[Invoice]:
+        """The provider's unpaid invoices (open or partly paid, as the list's status
+        filter says) whose addressee's e-mail address is ``email``, compared without case:
+        where a permanent bounce of that address must be known too (R7: parents with one
+        address for two children). Only this provider's (R26). The table has no index by
+        address, so this reads the provider's invoice list (by-provider) once, the status
+        filtered in the Query; an index keyed by (provider, address) on unpaid invoices
+        would make it one small Query. Rare: one call per permanent bounce."""
+        ...
+
     def save_invoice(self, invoice: Invoice) -> Invoice: ...
 
     def save_invoices(
@@ -695,7 +705,11 @@ class DeliveryRequest:
     kind: str = INVOICE_LETTER  # or a message about it: kinds.DEFERRAL_CONFIRMATION, ...
     # Which event a message is about (a payment id, an action id): one message per event.
     event_id: str = ""
-    # Send to this address instead of the one on the invoice (an objection's reply address).
+    # Send to this address instead of the invoice's own. No producer sets it: an
+    # objection's acknowledgement goes to the invoice's own address, never to the one
+    # typed into the form, which only the practice's action keeps to answer to (R16,
+    # issue 13.3: services/patient.file_objection). Kept so a message that carries it
+    # still parses; deliver_message would honour it.
     email: str = ""
 
 

@@ -4,7 +4,10 @@ can find the right address.
 
 A Permanent bounce also tells the invoices it was about that the address is dead: no
 dunning letter is e-mailed there again, they go on paper when there is a postal address
-(Invoice.letter_channel). A bounced 14-day letter never arrived, so it has no receipt
+(Invoice.letter_channel). So are the practice's other unpaid invoices to that very
+address (parents with one address for two children): their next letters go on paper
+too, without a bounce of their own first. Another practice's invoices are not looked at
+(R26): the address is that practice's to check. A bounced 14-day letter never arrived, so it has no receipt
 and supports no costs (legal-nl.md §2): it is set aside, and the next run sends a new
 one (dunning/timeline.py). The invoice itself is not sent again: the practice decides.
 
@@ -14,6 +17,7 @@ leads to the invoice, and so to the one provider who may see it (R26).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -87,11 +91,12 @@ def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
 def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> None:
     """Note the dead address on the invoice the mail was about and on every invoice of its
     reminder (one letter goes to one address), which is set aside when the mail was that
-    reminder. The patient's other open invoices at the practice are not found: that needs
-    an index by patient the table does not have.
-    An event that names no recipient marks no address dead: the mail with the invoice's
-    kenmerk may have gone elsewhere (a confirmation to the address an objection gave), and
-    the practice's action asks to check it (R7; round 44 delivery2)."""
+    reminder; then on the practice's other unpaid invoices to that address
+    (``unpaid_invoices_to``, R7: a shared address; round 45 sending3), whose own letters
+    stand. A replay writes nothing again.
+    An event that names no recipient marks no address dead: which address bounced is
+    not known (the invoice's address may have changed since the mail went), and the
+    practice's action asks to check it (R7; round 44 delivery2)."""
     dead = {address.casefold() for address in event.recipients}
     reminder = _bounced_reminder(invoice, event)
     if not dead and reminder is None:
@@ -111,6 +116,24 @@ def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> N
 
     for each in invoices:
         save_change(store, each, change)
+    sharing = {i.invoice_id for i in invoices}
+    for address in sorted(dead):
+        for other in store.unpaid_invoices_to(invoice.provider_id, address):
+            if other.invoice_id not in sharing:
+                sharing.add(other.invoice_id)
+                save_change(store, other, _dead_on(address))
+
+
+def _dead_on(address: str) -> Callable[[Invoice], Invoice]:
+    """The change that notes ``address`` (casefolded) dead on an invoice; none when it is
+    noted already."""
+
+    def change(current: Invoice) -> Invoice:
+        if address in current.bounced_emails:
+            return current
+        return replace(current, bounced_emails=(*current.bounced_emails, address))
+
+    return change
 
 
 def _bounced_reminder(invoice: Invoice, event: EmailEvent) -> Reminder | None:

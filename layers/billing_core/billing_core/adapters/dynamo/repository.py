@@ -31,6 +31,7 @@ from billing_core.collection.blocking import (
 from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.name_search import search_terms, searchable_names
+from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.ports import (
     EVERY_INVOICE,
     AgbCodeTaken,
@@ -561,6 +562,44 @@ class BillingRepository:
         )
         found = page["Items"]
         return items.invoice_from_item(found[0]) if found else None
+
+    def unpaid_invoices_to(self, provider_id: str, email: str) -> list[Invoice]:
+        """One Query of the provider's invoice list (by-provider; no index by address),
+        paged to its end: DynamoDB filters the status, and of each unpaid invoice only
+        its id and its people come back; the addresses are compared here without case,
+        which a filter cannot. The few that match are then read from the table, strongly
+        consistent, as a change reads them (R28)."""
+        wanted = email.casefold()
+        query: dict[str, Any] = {
+            "IndexName": "by-provider",
+            "KeyConditionExpression": "gsi2pk = :owner",
+            "FilterExpression": "#status IN (:open, :partly_paid)",
+            "ProjectionExpression": "#id, #patient, #debtor",
+            "ExpressionAttributeNames": {
+                "#status": "payment_status",
+                "#id": "invoice_id",
+                "#patient": "patient",
+                "#debtor": "debtor",
+            },
+            "ExpressionAttributeValues": {
+                ":owner": keys.invoice_list_partition(provider_id),
+                ":open": PaymentStatus.OPEN.value,
+                ":partly_paid": PaymentStatus.PARTLY_PAID.value,
+            },
+            "ScanIndexForward": False,  # newest first, as the list
+        }
+        ids: list[str] = []
+        while True:
+            page = self._table.query(**query)
+            for item in page["Items"]:
+                addressee = item.get("debtor") or item.get("patient") or {}
+                if str(addressee.get("email", "")).casefold() == wanted:
+                    ids.append(str(item["invoice_id"]))
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = (self.get_invoice(provider_id, i, consistent=True) for i in ids)
+        return [invoice for invoice in found if invoice is not None]
 
     def list_invoices(
         self,
