@@ -13,7 +13,7 @@ import pytest
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
-from local.sandbox import Sandbox
+from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
 from tests.functional import iam_audit
 
@@ -90,6 +90,31 @@ def paid_week(sandbox):
     book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
     sandbox.clock.set(MONDAY_AFTER_W48)
     return invoices, invoice
+
+
+def withdrawn_once_though_sent_thrice(
+    sandbox: Sandbox, withdraw: str, why: dict[str, str], key: dict[str, str]
+) -> dict:
+    """When an operator (operator-bob) withdraws a money-out batch at ``withdraw`` with the
+    reason ``why``, retries it with the same Idempotency-Key ``key``, then withdraws it again
+    without one; Then it is withdrawn once, saying who and why (R24, R34, R38): the batch
+    as the first answer gave it."""
+    bob = Caller.operator("operator-bob")
+    answers = [
+        sandbox.api("POST", withdraw, caller=bob, body=why, headers=key),
+        sandbox.api("POST", withdraw, caller=bob, body=why, headers=key),
+        sandbox.api("POST", withdraw, caller=bob, body=why),
+    ]
+    assert [status for status, _ in answers] == [200, 200, 200]
+    withdrawn = answers[0][1]
+    assert answers[2][1] == withdrawn and withdrawn["state"] == "withdrawn"
+    step = withdrawn["steps"][-1]
+    assert (step["what"], step["by"], step["reason"]) == (
+        "withdrawn",
+        "operator-bob",
+        why["reason"],
+    )
+    return withdrawn
 
 
 def sample(name: str) -> bytes:
