@@ -13,7 +13,7 @@ import pytest
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
-from local.sandbox import Sandbox
+from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
 from tests.functional import iam_audit
 
@@ -51,27 +51,70 @@ def function_log(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Callable[
     return capture
 
 
+def delivered_dental_week(
+    sandbox: Sandbox, rows: int, file_name: str = "week-47.csv"
+) -> list[Invoice]:
+    """Given the dental practice's declaration of ``rows`` lines uploaded as ``file_name``
+    and its invoices delivered (e-mailed or printed): the invoices, as the repository
+    lists them."""
+    sandbox.upload_declaration(DENTAL.provider_id, file_name, declaration_csv(rows))
+    sandbox.drain_deliveries()
+    return sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+
+
+def emailed(invoices: list[Invoice]) -> list[Invoice]:
+    """Those of ``invoices`` sent by e-mail (their patients have an address), in order."""
+    return [i for i in invoices if i.channel is Channel.EMAIL]
+
+
 @pytest.fixture
 def emailed_invoice(sandbox: Sandbox) -> Invoice:
     """An invoice of the dental practice, sent by e-mail (its patient has an address)."""
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(8))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
+    return emailed(delivered_dental_week(sandbox, 8))[0]
+
+
+@pytest.fixture
+def emailed_dental_invoices(sandbox: Sandbox) -> list[Invoice]:
+    """Given the dental practice's week of six invoices uploaded (week-47.csv) and
+    delivered: the ones sent by e-mail, as listed."""
+    return emailed(delivered_dental_week(sandbox, 6))
 
 
 @pytest.fixture
 def paid_week(sandbox):
     """Given the dental practice's invoices of Monday 23 November, one paid by transfer the
     same day, and the clock on the Monday after (retrocession statements, payouts)."""
-    sandbox.upload_declaration(DENTAL.provider_id, "week-48.csv", declaration_csv(8))
-    sandbox.drain_deliveries()
-    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
-    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    invoices = delivered_dental_week(sandbox, 8, "week-48.csv")
+    invoice = emailed(invoices)[0]
     transfer = IncomingPayment("bank", "E2E-48-1", invoice.amount_due_cents, sandbox.clock.now())
     book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
     sandbox.clock.set(MONDAY_AFTER_W48)
     return invoices, invoice
+
+
+def withdrawn_once_though_sent_thrice(
+    sandbox: Sandbox, withdraw: str, why: dict[str, str], key: dict[str, str]
+) -> dict:
+    """When an operator (operator-bob) withdraws a money-out batch at ``withdraw`` with the
+    reason ``why``, retries it with the same Idempotency-Key ``key``, then withdraws it again
+    without one; Then it is withdrawn once, saying who and why (R24, R34, R38): the batch
+    as the first answer gave it."""
+    bob = Caller.operator("operator-bob")
+    answers = [
+        sandbox.api("POST", withdraw, caller=bob, body=why, headers=key),
+        sandbox.api("POST", withdraw, caller=bob, body=why, headers=key),
+        sandbox.api("POST", withdraw, caller=bob, body=why),
+    ]
+    assert [status for status, _ in answers] == [200, 200, 200]
+    withdrawn = answers[0][1]
+    assert answers[2][1] == withdrawn and withdrawn["state"] == "withdrawn"
+    step = withdrawn["steps"][-1]
+    assert (step["what"], step["by"], step["reason"]) == (
+        "withdrawn",
+        "operator-bob",
+        why["reason"],
+    )
+    return withdrawn
 
 
 def sample(name: str) -> bytes:

@@ -18,6 +18,7 @@ from billing_core.payments.psp import PspUnavailable
 from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.functional.conftest import delivered_dental_week, emailed
 
 PROVIDER = DENTAL.provider_id
 JSON = {"Content-Type": "application/json"}
@@ -28,10 +29,8 @@ COSTS_DAY = date(2027, 1, 15)  # the reminder's 14 days have passed
 
 @pytest.fixture
 def invoice(sandbox):
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
+    """An e-mailed invoice of the dental practice, delivered (the invoice e-mail sent)."""
+    return emailed(delivered_dental_week(sandbox, 12))[0]
 
 
 def page(sandbox, invoice, language="nl", cookie="", **query):

@@ -219,18 +219,26 @@ def test_a_stop_whose_email_failed_is_booked_once_when_retried_with_its_key(
     assert len(coulance_entries(sandbox, invoice)) == 3
 
 
+def stop_form_sent_unconfirmed(sandbox, invoice, queue_fails_once):
+    """Given a staff member's portal stop form for € 5,00 of ``invoice``, sent once and
+    saved, its confirmation not queued (the browser saw an error, R38): the staff member,
+    the form's action and its fields (with its one-time key)."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, invoice, scope="partial", amount="5,00")
+    queue_fails_once()
+    with pytest.raises(RuntimeError):
+        staff.post(path, fields)
+    return staff, path, fields
+
+
 def test_a_stop_form_sent_again_after_its_email_failed_books_one_coulance(
     sandbox, invoice, queue_fails_once
 ):
     """R38, R35, R21 (audit round 37 RETRIES1): the portal's stop form, sent again with
     its one-time key after an error the browser saw, is the same stop."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    path, fields = stop_form(staff, invoice, scope="partial", amount="5,00")
     # Given the stop form sent once, saved, and its confirmation not queued
-    queue_fails_once()
-    with pytest.raises(RuntimeError):
-        staff.post(path, fields)
+    staff, path, fields = stop_form_sent_unconfirmed(sandbox, invoice, queue_fails_once)
     assert len(coulance_entries(sandbox, invoice)) == 1
     # When the staff member sends the same form again
     status, headers, _ = staff.post(path, fields)
@@ -268,12 +276,7 @@ def test_a_stop_form_sent_again_after_its_email_failed_with_another_amount_is_re
     """R38, R35, R21 (audit weekly2 WEEKLY2-1): the portal's stop form, sent again with
     its one-time key and another amount after an error, is refused (422, the form's
     "sent before with other values"), not taken for the first stop; one coulance."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    path, fields = stop_form(staff, invoice, scope="partial", amount="5,00")
-    queue_fails_once()
-    with pytest.raises(RuntimeError):
-        staff.post(path, fields)
+    staff, path, fields = stop_form_sent_unconfirmed(sandbox, invoice, queue_fails_once)
     status, _, _ = staff.post(path, {**fields, "amount": "6,00"})
     assert status == 422
     assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [-500]

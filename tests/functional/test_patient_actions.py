@@ -12,7 +12,6 @@ import pytest
 
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import Channel
 from billing_core.payments.booking import IncomingPayment, book_payment, book_reversal
 from billing_core.ports import ConcurrentChange
 from billing_core.providers.actions import ActionKind, ActionState
@@ -27,9 +26,9 @@ from billing_core.services.patient import (
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, StateConflict
 from billing_core.shared.reference import grouped
-from local.generate import declaration_csv
 from local.sandbox import REGION
 from local.seed import DENTAL
+from tests.functional.conftest import delivered_dental_week, emailed
 
 PROVIDER = DENTAL.provider_id
 UNKNOWN = "12234534622567"  # a valid kenmerk nobody has
@@ -38,10 +37,7 @@ UNKNOWN = "12234534622567"  # a valid kenmerk nobody has
 @pytest.fixture
 def invoice(sandbox):
     """An e-mailed invoice of the dental practice, delivered (the invoice e-mail sent)."""
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
+    return emailed(delivered_dental_week(sandbox, 12))[0]
 
 
 def stored(sandbox, invoice):

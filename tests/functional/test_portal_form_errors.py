@@ -12,14 +12,12 @@ from http import HTTPStatus
 
 import pytest
 
-from billing_core.invoices.invoice import Channel
-from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_provider_portal import (
     VALID_FORMS,
-    PortalUser,
     sample_login,
+    signed_in,
     stop_form,
 )
 
@@ -37,22 +35,6 @@ def as_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
 def error_of(html: str) -> str:
     """The page's error (base.html.j2 #error), as a reader hears it."""
     return unescape(" ".join(re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1].split()))
-
-
-def signed_in(sandbox, role: str, language: str) -> PortalUser:
-    user = PortalUser(sandbox)
-    user.sign_in(sample_login(DENTAL, role))
-    user.request("GET", f"/portal/taal/{language}")
-    return user
-
-
-@pytest.fixture
-def invoices(sandbox):
-    """Invoices of the dental practice sent by e-mail, as test_provider_portal's."""
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
-    sandbox.drain_deliveries()
-    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return [i for i in found if i.channel is Channel.EMAIL]
 
 
 def uploads(sandbox) -> list[str]:
@@ -181,13 +163,17 @@ def test_r31_a_settings_form_names_every_wrong_field_not_the_first_only(
     assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
 
 
-def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(sandbox, invoices):
+def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(
+    sandbox, emailed_dental_invoices
+):
     """R21, R35, WCAG 3.3.1 (portal8 item 4): given the stop form with an amount and a
     percentage that are no numbers and no reason, then all three are named in the form's
     order and marked, with how to type each number (it named the amount only), and no
     coulance is booked."""
     staff = signed_in(sandbox, "staff", "en")
-    path, fields = stop_form(staff, invoices[0], scope="partial", amount="abc", percentage="xyz")
+    path, fields = stop_form(
+        staff, emailed_dental_invoices[0], scope="partial", amount="abc", percentage="xyz"
+    )
     status, _, html = staff.post(path, fields | {"reason": ""})
     assert status == HTTPStatus.BAD_REQUEST
     error = error_of(html)
@@ -196,16 +182,20 @@ def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(sandbox, i
     assert "at most 100; Reason." in error
     assert marked_invalid(html) == {"amount", "percentage", "reason"}
     assert "autofocus" in form_fields(html)["amount"] and html.count("autofocus") == 1
-    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoices[0].invoice_id)
-    assert stored.amount_due_cents == invoices[0].amount_due_cents
+    stored = sandbox.runtime.repository.get_invoice(
+        DENTAL.provider_id, emailed_dental_invoices[0].invoice_id
+    )
+    assert stored.amount_due_cents == emailed_dental_invoices[0].amount_due_cents
 
 
-def test_r16_the_hold_forms_refusal_names_its_fields_in_the_forms_order(sandbox, invoices):
+def test_r16_the_hold_forms_refusal_names_its_fields_in_the_forms_order(
+    sandbox, emailed_dental_invoices
+):
     """R16, R35, WCAG 3.3.1: given the hold form with no date and no reason, then the
     refusal names them as the form shows them, the date first (it named them in the
     order of their internal names: the reason first)."""
     staff = signed_in(sandbox, "staff", "nl")
-    page = f"/portal/notas/{invoices[0].invoice_id}"
+    page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
     fields = staff.form(page, f"{page}/hold") | {"until": "", "reason": ""}
     status, _, html = staff.post(f"{page}/hold", fields)
     assert status == HTTPStatus.BAD_REQUEST

@@ -100,6 +100,15 @@ class PortalUser:
         return hidden_fields(html, action)
 
 
+def signed_in(sandbox: Sandbox, role: str, language: str) -> PortalUser:
+    """Given the dental practice's sample user in ``role`` signed in to the portal, reading
+    it in ``language`` (the language switch, /portal/taal/..)."""
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, role))
+    user.request("GET", f"/portal/taal/{language}")
+    return user
+
+
 def post_forms(html: str) -> list[tuple[str, str]]:
     """(action, content) of every form on the page that posts."""
     return re.findall(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
@@ -108,14 +117,6 @@ def post_forms(html: str) -> list[tuple[str, str]]:
 def hidden_fields(html: str, action: str) -> dict[str, str]:
     content = next(inside for target, inside in post_forms(html) if target == action)
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', content))
-
-
-@pytest.fixture
-def invoices(sandbox):
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(6))
-    sandbox.drain_deliveries()
-    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    return [i for i in found if i.channel is Channel.EMAIL]
 
 
 def object_to(
@@ -171,12 +172,14 @@ def test_a_session_ends_when_it_expires(sandbox):
     assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
 
 
-def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(sandbox, invoices):
+def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(
+    sandbox, emailed_dental_invoices
+):
     """R32, interfaces.md §7 "DELETE …/users/{email} | disable the user" (audit security
     D2): the session the user opened before counts no more."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="full")  # the invoice page still open
     # When the practice admin disables the staff member through the API
     admin = Caller.practice(DENTAL.provider_id, "admin", user_id="the-admin")
@@ -194,11 +197,13 @@ def test_a_disabled_user_is_out_at_the_next_request_and_stops_nothing(sandbox, i
     assert stored.amount_due_cents == target.amount_due_cents
 
 
-def test_a_user_given_a_lower_role_loses_its_rights_at_the_next_request(sandbox, invoices):
+def test_a_user_given_a_lower_role_loses_its_rights_at_the_next_request(
+    sandbox, emailed_dental_invoices
+):
     """R32 "A role too low → 403" (audit security D2): staff made viewer holds nothing."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     hold = {"until": (sandbox.clock.today() + timedelta(days=14)).isoformat()}
     page = f"/portal/notas/{target.invoice_id}"
     hold |= {"reason": "bezwaar"} | staff.form(page, f"{page}/hold")  # the page still open
@@ -242,12 +247,14 @@ def test_signing_out_ends_the_session_for_a_copy_of_the_cookie_too(sandbox):
     [{"csrf": "guessed"}, {"form_key": ""}],
     ids=["another-token", "no-form-key"],
 )
-def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices, altered):
+def test_a_form_without_the_sessions_token_changes_nothing(
+    sandbox, emailed_dental_invoices, altered
+):
     """CSRF: a POST whose token is missing or another session's is 403, the hold not set.
     R38: so is a change form without its one-time key (a page from before the keys)."""
     user = PortalUser(sandbox)
     user.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path = f"/portal/notas/{target.invoice_id}/hold"
     until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
     fields = user.form(f"/portal/notas/{target.invoice_id}", path) | altered
@@ -257,11 +264,11 @@ def test_a_form_without_the_sessions_token_changes_nothing(sandbox, invoices, al
     assert stored.hold_until is None
 
 
-def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, invoices):
+def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, emailed_dental_invoices):
     """R32: the viewer reads; a stop posted anyway (with a genuine token) is 403."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
     assert 'id="stop-form"' not in html and 'id="read-only"' in html
     fields = {"scope": "full", "reason": "goodwill", "accept_terms": "yes", "csrf": viewer.csrf()}
@@ -272,15 +279,15 @@ def test_a_viewer_sees_no_stop_form_and_a_forged_stop_is_refused(sandbox, invoic
     assert stored.amount_due_cents == target.amount_due_cents
 
 
-def test_another_practice_cannot_open_an_invoice_by_its_url(sandbox, invoices):
+def test_another_practice_cannot_open_an_invoice_by_its_url(sandbox, emailed_dental_invoices):
     """R26: provider B gets the very page an unknown id gets."""
     other = PortalUser(sandbox)
     other.sign_in(sample_login(PHYSIO, "admin"))
-    status, html = other.page(f"/portal/notas/{invoices[0].invoice_id}")
+    status, html = other.page(f"/portal/notas/{emailed_dental_invoices[0].invoice_id}")
     unknown_status, unknown = other.page("/portal/notas/00000000-0000-0000-0000-000000000000")
     assert status == unknown_status == HTTPStatus.NOT_FOUND
-    assert invoices[0].reference not in html and html == unknown
-    _, found = other.page(f"/portal/notas?kenmerk={invoices[0].reference}")
+    assert emailed_dental_invoices[0].reference not in html and html == unknown
+    _, found = other.page(f"/portal/notas?kenmerk={emailed_dental_invoices[0].reference}")
     assert 'id="no-invoices"' in found
 
 
@@ -297,12 +304,12 @@ def coulance_booked(sandbox, invoice) -> list[int]:
     return [e.amount_cents for e in stored.ledger if e.kind is EntryKind.COULANCE]
 
 
-def test_staff_stops_a_quarter_of_an_invoice(sandbox, invoices):
+def test_staff_stops_a_quarter_of_an_invoice(sandbox, emailed_dental_invoices):
     """R21 through the form: 25% of the original amount, the terms accepted. Done, the
     answer is the invoice page by a redirect (POST/redirect/GET): a reload sends nothing."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="partial", percentage="25")
     status, headers, _ = staff.post(path, fields)
     done = f"/portal/notas/{target.invoice_id}?done=stopped"
@@ -313,14 +320,14 @@ def test_staff_stops_a_quarter_of_an_invoice(sandbox, invoices):
     assert stored.amount_due_cents == target.amount_due_cents - quarter
 
 
-def test_a_stop_form_sent_twice_books_one_coulance(sandbox, invoices):
+def test_a_stop_form_sent_twice_books_one_coulance(sandbox, emailed_dental_invoices):
     """R38 "Safe retries for people and programs … same key and body → the first answer
     again, no second effect"; R21 a stop "cannot be changed or undone afterwards" (audit
     provider D1): a double click, or a reload that sends the form again, books nothing
     twice."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     # Given the stop form of the invoice page, filled in for 25%
     path, fields = stop_form(staff, target, scope="partial", percentage="25")
     # When the browser sends it twice
@@ -335,12 +342,12 @@ def test_a_stop_form_sent_twice_books_one_coulance(sandbox, invoices):
     assert coulance_booked(sandbox, target) == [-quarter, -quarter]
 
 
-def test_a_form_key_sent_with_other_values_changes_nothing(sandbox, invoices):
+def test_a_form_key_sent_with_other_values_changes_nothing(sandbox, emailed_dental_invoices):
     """R38 (as the API's 422): the key of a form that was sent, with other values (the
     browser's back button, the form changed), is refused, and nothing is booked."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="partial", percentage="25")
     assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
     status, _, html = staff.post(path, fields | {"percentage": "50"})
@@ -381,11 +388,13 @@ def test_a_settings_form_sent_twice_is_done_once(sandbox, page, action, typed):
     assert (changed, len(invited)) == ((1, 0) if "aanmanen" in action else (0, 1))
 
 
-def test_every_form_that_changes_something_carries_a_key_of_its_own(sandbox, invoices):
+def test_every_form_that_changes_something_carries_a_key_of_its_own(
+    sandbox, emailed_dental_invoices
+):
     """R38: every change form of every page the admin sees (stop, hold, the actions, the
     settings, the colleagues, the upload) has a one-time key, no two the same; the
     search and the sign-out only read or end the session."""
-    objected = invoices[1]
+    objected = emailed_dental_invoices[1]
     object_to(sandbox, objected)
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(DENTAL, "admin"))
@@ -418,12 +427,12 @@ def test_every_form_that_changes_something_carries_a_key_of_its_own(sandbox, inv
 READING_FORMS = ("/portal/notas", "/portal/logout")
 
 
-def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, invoices):
+def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, emailed_dental_invoices):
     """R16, R23, R35 (audit REQUESTS5): given a patient's objection with a message that
     holds markup and an address to answer to, when staff open the actions and the
     invoice, then both show the reason, the message as text (escaped, never markup) and
     the address, as the API's action does."""
-    objected = invoices[1]
+    objected = emailed_dental_invoices[1]
     message = "Ik had een afspraak over de prijs <b>van 40 euro</b>."
     object_to(sandbox, objected, message, "antwoord@example.org")
     staff = PortalUser(sandbox)
@@ -439,7 +448,7 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, invoices):
 
 @pytest.mark.parametrize("language, none_said", [("nl", "Geen acties."), ("en", "No actions.")])
 def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
-    sandbox, invoices, language, none_said
+    sandbox, emailed_dental_invoices, language, none_said
 ):
     """R35, R23 (audit portal7 P7-1; WCAG 3.3.1): a refused change of an action said why
     above an empty list, "Geen acties.", while the action was still open.
@@ -449,7 +458,7 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     Then the page says why in that language, the action is still open and still listed
     under the refusal, with its form, and the page does not say there are no actions;
     409, as every portal form answers a refusal of the services (stop 45 forms2)."""
-    objected = invoices[1]
+    objected = emailed_dental_invoices[1]
     object_to(sandbox, objected)
     staff = PortalUser(sandbox)
     staff.request("GET", f"/portal/taal/{language}")
@@ -497,7 +506,7 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     ],
 )
 def test_r35_a_forged_action_form_is_refused_on_the_action_page(
-    sandbox, invoices, language, forged, said
+    sandbox, emailed_dental_invoices, language, forged, said
 ):
     """R35, R23, WCAG 3.3.1, interfaces.md §2 (400 validation) (stop 45 forms2 item 1).
     Given an objection open on the action list
@@ -506,7 +515,7 @@ def test_r35_a_forged_action_form_is_refused_on_the_action_page(
     Then the answer is 400 with the action page (not the generic 404 page), its error
     names every such field by what the form may send, as the other portal forms name a
     field, the action is still listed with its form, and nothing was changed."""
-    objected = invoices[1]
+    objected = emailed_dental_invoices[1]
     object_to(sandbox, objected)
     staff = PortalUser(sandbox)
     staff.request("GET", f"/portal/taal/{language}")
@@ -525,12 +534,14 @@ def test_r35_a_forged_action_form_is_refused_on_the_action_page(
     assert (stored.state.value, "decision" in stored.details) == ("open", False)
 
 
-def test_r32_a_forged_action_form_of_a_viewer_is_refused_by_the_role(sandbox, invoices):
+def test_r32_a_forged_action_form_of_a_viewer_is_refused_by_the_role(
+    sandbox, emailed_dental_invoices
+):
     """R32 (stop 45 forms2 item 1). Given an objection open on the action list
     When a viewer (no action forms on the page) sends a made-up form with an unknown state
     Then the role's refusal answers it (403), as it answers the viewer's genuine form,
     before what the form says is judged; the action stays open."""
-    object_to(sandbox, invoices[1])
+    object_to(sandbox, emailed_dental_invoices[1])
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
     (action,) = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
@@ -544,7 +555,9 @@ def test_r32_a_forged_action_form_of_a_viewer_is_refused_by_the_role(sandbox, in
     assert stored.state.value == "open"
 
 
-def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbox, invoices):
+def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(
+    sandbox, emailed_dental_invoices
+):
     """R16, R29, R35 (audit security5 SEC5-3). Given an objection filed by whoever knows
     the kenmerk and the birth date, its address to answer to made to look like one
     (is_plausible_email lets ? & = % through) with a cc, subject and body behind it
@@ -552,7 +565,7 @@ def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbo
     Then the link writes to that text as one address: its ? & = % are escaped in the
     href, so the staff's mail program adds no cc to an address of the sender's choosing
     (before: mailto:...?cc=...&subject=... filled them in)."""
-    objected = invoices[1]
+    objected = emailed_dental_invoices[1]
     address = "antwoord@example.org?cc=meelezer%40example.net&subject=Re&body=x"
     object_to(sandbox, objected, "Graag antwoord.", address)
     staff = PortalUser(sandbox)
@@ -567,12 +580,12 @@ def test_sec5_3_an_objections_address_cannot_add_a_cc_to_the_staffs_reply(sandbo
         assert f">{unescape(address)}</a>" in unescape(html), page
 
 
-def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
+def test_a_stop_of_a_fixed_amount_in_euros(sandbox, emailed_dental_invoices):
     """R21 "Part: a fixed amount or a percentage of the original invoice amount"; R35 the
     portal does all of R21 (audit provider D2): the amount as people type it, 5,00."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="partial", amount="5,00")
     assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
     assert coulance_booked(sandbox, target) == [-500]
@@ -597,12 +610,14 @@ def test_a_stop_of_a_fixed_amount_in_euros(sandbox, invoices):
         ),
     ],
 )
-def test_a_part_needs_either_an_amount_or_a_percentage(sandbox, invoices, typed, status, said):
+def test_a_part_needs_either_an_amount_or_a_percentage(
+    sandbox, emailed_dental_invoices, typed, status, said
+):
     """R21: both, neither, or an amount that is no euros is explained in the portal's
     words, the form filled in as it was; nothing is booked."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="partial", **typed)
     answer_status, _, html = staff.post(path, fields)
     assert answer_status == status and said in html
@@ -613,10 +628,12 @@ def test_a_part_needs_either_an_amount_or_a_percentage(sandbox, invoices, typed,
     assert coulance_booked(sandbox, target) == []
 
 
-def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(sandbox, invoices):
+def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(
+    sandbox, emailed_dental_invoices
+):
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="full")
     fields.pop("accept_terms")
     status, _, html = staff.post(path, fields)
@@ -663,14 +680,14 @@ def test_a_paper_patients_invoice_is_stopped_with_the_address_left_empty(sandbox
     ],
 )
 def test_a_malformed_or_missing_address_is_marked_on_the_stop_form(
-    sandbox, invoices, typed, status, said
+    sandbox, emailed_dental_invoices, typed, status, said
 ):
     """R21, R35, WCAG 3.3.1/4.1.2. Given an invoice with an address. When staff send the
     stop form with a malformed address, or none. Then it is refused saying why, the field
     marked invalid and described by its hint and the error, and nothing is booked."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    path, fields = stop_form(staff, invoices[0], scope="partial", amount="5")
+    path, fields = stop_form(staff, emailed_dental_invoices[0], scope="partial", amount="5")
 
     answer, _, html = staff.post(path, fields | {"patient_email": typed})
 
@@ -678,15 +695,17 @@ def test_a_malformed_or_missing_address_is_marked_on_the_stop_form(
     assert marked_invalid(html) == {"patient_email"}
     assert form_fields(html)["patient_email"]["aria-describedby"] == "email-hint error"
     assert "Controleer het adres, of verbeter het" in html
-    assert coulance_booked(sandbox, invoices[0]) == []
+    assert coulance_booked(sandbox, emailed_dental_invoices[0]) == []
 
 
-def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox, invoices):
+def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(
+    sandbox, emailed_dental_invoices
+):
     """Issue 16, R35: no case or accents needed; the period is the invoice date. R29: the
     search form posts, so the name is in the body, never in the URL."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     typed = target.patient.last_name.upper()
     issued = target.issue_date.isoformat()
     # When the viewer searches the last name in capitals, within the invoice's day
@@ -706,12 +725,12 @@ def test_invoices_are_found_by_the_patients_name_as_typed_and_by_period(sandbox,
 
 
 def test_a_name_typed_without_its_own_letters_is_found_and_punctuation_is_explained(
-    sandbox, invoices
+    sandbox, emailed_dental_invoices
 ):
     """Audit INTERFACES1 (R35): Given an invoice of Wałęsa / When staff search "walesa" /
     Then the portal lists it and no other; When they search "-" / Then the form says to
     type a name and lists nothing (not every invoice)."""
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     renamed = replace(target, patient=replace(target.patient, last_name="Wałęsa"), debtor=None)
     sandbox.runtime.repository.save_invoice(renamed)
     viewer = PortalUser(sandbox)
@@ -723,13 +742,15 @@ def test_a_name_typed_without_its_own_letters_is_found_and_punctuation_is_explai
     assert "Typ een naam" in refused
 
 
-def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_refused(sandbox, invoices):
+def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_refused(
+    sandbox, emailed_dental_invoices
+):
     """R29 "never in URLs" (audit security D3): the search form posts with the session's
     CSRF token; a name put in the URL anyway is refused (400, the form says where a name
     goes), as the API refuses it (closing 14), not ignored as if the list were found."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     _, html = viewer.page("/portal/notas")
     form = re.search(
         r'<form method="(\w+)" action="/portal/notas" class="search">(.*?)</form>', html, re.S
@@ -745,11 +766,11 @@ def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_refused(sandbox
     assert status == HTTPStatus.FORBIDDEN
 
 
-def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, invoices):
+def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, emailed_dental_invoices):
     """The kenmerk is no name: found from the posted form as from a link's query."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     status, headers, _ = viewer.post(
         "/portal/notas", {"kenmerk": target.reference, "csrf": viewer.csrf()}
     )
@@ -765,16 +786,14 @@ def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, invoices):
     ("language", "said"), [("nl", "controleer de 14 cijfers"), ("en", "check the 14 digits")]
 )
 def test_a_malformed_kenmerk_is_said_on_the_form_not_answered_empty(
-    sandbox, invoices, language, said
+    sandbox, emailed_dental_invoices, language, said
 ):
     """Closing 14 (R35; the API's 400 naming reference): Given invoices / When staff look
     up a kenmerk that is not 14 digits with a right check digit, in the form or by a link
     / Then 400 and the form says to check the digits, not "no invoices" as if it were
     unknown."""
-    viewer = PortalUser(sandbox)
-    viewer.sign_in(sample_login(DENTAL, "viewer"))
-    viewer.request("GET", f"/portal/taal/{language}")
-    real = invoices[0].reference
+    viewer = signed_in(sandbox, "viewer", language)
+    real = emailed_dental_invoices[0].reference
     wrong_check_digit = f"{(int(real[0]) + 1) % 10}{real[1:]}"
     for typed in ("1234", wrong_check_digit):
         form = {"kenmerk": typed, "csrf": viewer.csrf()}
@@ -795,7 +814,7 @@ def test_a_malformed_kenmerk_is_said_on_the_form_not_answered_empty(
     ],
 )
 def test_a_refused_search_field_is_marked_invalid_and_described_by_the_error(
-    sandbox, invoices, typed, wrong
+    sandbox, emailed_dental_invoices, typed, wrong
 ):
     """R35, WCAG 3.3.1 and 4.1.2 (closing 14's search refusals; the change forms' pattern,
     _fields.html.j2).
@@ -828,7 +847,9 @@ def test_a_refused_search_field_is_marked_invalid_and_described_by_the_error(
         ("/portal/", "x"),
     ],
 )
-def test_a_parameter_a_page_does_not_take_is_refused_and_named(sandbox, invoices, path, unknown):
+def test_a_parameter_a_page_does_not_take_is_refused_and_named(
+    sandbox, emailed_dental_invoices, path, unknown
+):
     """Closing 14 (the API refuses a query parameter its route does not declare, audit
     INTERFACES2): Given invoices / When a portal page is asked with a parameter it does
     not take (typed by hand, or the API's name for it) / Then 400 naming it, not the page
@@ -839,16 +860,18 @@ def test_a_parameter_a_page_does_not_take_is_refused_and_named(sandbox, invoices
     assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in html
     assert "Open de pagina via het menu" in html
     # And a form posted to an address with one is refused alike, before anything is read
-    form = {"kenmerk": invoices[0].reference, "csrf": viewer.csrf()}
+    form = {"kenmerk": emailed_dental_invoices[0].reference, "csrf": viewer.csrf()}
     status, _, posted = viewer.post(f"/portal/notas?{unknown}=1", form)
     assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in posted
 
 
-def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(sandbox, invoices):
+def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(
+    sandbox, emailed_dental_invoices
+):
     """Issue 16 (R30, R35): the letters' PDFs, tenant-checked and audited (NEN 7513)."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     _, html = viewer.page(f"/portal/notas/{target.invoice_id}")
     link = f"/portal/notas/{target.invoice_id}/brieven/0"
     assert f'href="{link}"' in html
@@ -897,11 +920,15 @@ def test_the_declarations_page_links_the_csv_template_a_viewer_downloads(sandbox
 
 
 @pytest.mark.parametrize("position", ["%C2%B2", "%D9%A3", "-1", "x"])  # ², Arabic-Indic 3
-def test_a_letter_position_that_is_no_number_gets_the_not_found_page(sandbox, invoices, position):
+def test_a_letter_position_that_is_no_number_gets_the_not_found_page(
+    sandbox, emailed_dental_invoices, position
+):
     """ "²".isdigit() is True but int("²") raises (audit security D6): the portal's 404."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
-    status, html = viewer.page(f"/portal/notas/{invoices[0].invoice_id}/brieven/{position}")
+    status, html = viewer.page(
+        f"/portal/notas/{emailed_dental_invoices[0].invoice_id}/brieven/{position}"
+    )
     assert status == HTTPStatus.NOT_FOUND and "<html" in html
 
 
@@ -1134,19 +1161,19 @@ def test_a_refused_policy_form_shows_what_was_typed_and_ticked(
         assert re.search(r'name="mode" value="(\w+)" checked', form)[1] == typed["mode"]
 
 
-def test_a_refused_hold_and_stop_show_what_was_typed(sandbox, invoices):
+def test_a_refused_hold_and_stop_show_what_was_typed(sandbox, emailed_dental_invoices):
     """R16, R21, R35 (audit onboarding D4, D5): a hold too far ahead keeps its date and
     reason; a stop without the terms keeps the part and the corrected address, and the
     terms stay unticked (a stop cannot be undone: each sending is agreed to anew)."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    page = f"/portal/notas/{invoices[0].invoice_id}"
+    page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
     held = {"until": "2027-06-01", "reason": "patient belt terug"}
     status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
     form = form_html(html, f"{page}/hold")
     assert status == HTTPStatus.CONFLICT
     assert {name: shown_value(form, name) for name in held} == held
-    path, fields = stop_form(staff, invoices[0], scope="partial", percentage="25")
+    path, fields = stop_form(staff, emailed_dental_invoices[0], scope="partial", percentage="25")
     fields |= {"patient_email": "nieuw.adres@example.org"}
     fields.pop("accept_terms")
     status, _, html = staff.post(path, fields)
@@ -1218,9 +1245,7 @@ def test_a_settings_field_out_of_bounds_is_named_by_its_label_with_what_is_allow
     """R31 "validated on write", R35 Dutch and English (audit onboarding D6): the page
     names the field as its label does, not by its internal name, and says what is
     allowed, as the settings model bounds it."""
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    admin.request("GET", f"/portal/taal/{language}")
+    admin = signed_in(sandbox, "admin", language)
     valid = VALID_FORMS.get(action, {})
     status, _, html = admin.post(action, admin.form("/portal/instellingen", action) | valid | typed)
     error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
@@ -1243,30 +1268,30 @@ def test_a_settings_field_out_of_bounds_is_named_by_its_label_with_what_is_allow
         ),
     ],
 )
-def test_a_stop_field_out_of_bounds_is_named_by_its_label(sandbox, invoices, language, typed, said):
+def test_a_stop_field_out_of_bounds_is_named_by_its_label(
+    sandbox, emailed_dental_invoices, language, typed, said
+):
     """R21, R35 (audit onboarding D6): the stop form's refusal names the field as the
     form does, in the page's language, with what the stop's model allows."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    staff.request("GET", f"/portal/taal/{language}")
-    path, fields = stop_form(staff, invoices[0], scope="partial", **typed)
+    staff = signed_in(sandbox, "staff", language)
+    path, fields = stop_form(staff, emailed_dental_invoices[0], scope="partial", **typed)
     status, _, html = staff.post(path, fields)
     error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
     assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
-    assert coulance_booked(sandbox, invoices[0]) == []
+    assert coulance_booked(sandbox, emailed_dental_invoices[0]) == []
 
 
 # --- What people type in the portal's number fields (R21, R35) --------------------------
 
 
 @pytest.mark.parametrize("typed", ["€ 5,00", "5,00 €", "€5.00", "5,-"])
-def test_a_stop_amount_is_read_as_people_type_it(sandbox, invoices, typed):
+def test_a_stop_amount_is_read_as_people_type_it(sandbox, emailed_dental_invoices, typed):
     """R21 "a fixed amount", R35 the portal does all of R21: the amount as the staff
     member types it off a letter or a statement, read as the checker reads a statement
     (R17, ``parse_typed_euros``), not only as a file writes it."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     # Given the stop form with a part typed with a euro sign or as whole euros
     path, fields = stop_form(staff, target, scope="partial", amount=quote_plus(typed))
     # When it is sent
@@ -1292,27 +1317,25 @@ def test_a_stop_amount_is_read_as_people_type_it(sandbox, invoices, typed):
     ],
 )
 def test_an_amount_that_reads_two_ways_is_refused_with_how_to_type_it(
-    sandbox, invoices, language, said
+    sandbox, emailed_dental_invoices, language, said
 ):
     """R21, R17's reading of typed amounts: "1.234" is 1234 or 1.234, so it is refused,
     and the page says how to type an amount, in the page's language; nothing is booked."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    staff.request("GET", f"/portal/taal/{language}")
-    path, fields = stop_form(staff, invoices[0], scope="partial", amount="1.234")
+    staff = signed_in(sandbox, "staff", language)
+    path, fields = stop_form(staff, emailed_dental_invoices[0], scope="partial", amount="1.234")
     status, _, html = staff.post(path, fields)
     error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
     assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
-    assert coulance_booked(sandbox, invoices[0]) == []
+    assert coulance_booked(sandbox, emailed_dental_invoices[0]) == []
 
 
 @pytest.mark.parametrize("typed", ["12,5", "12.5", "12,5 %", " 12,50"])
-def test_a_stop_percentage_takes_a_decimal_comma(sandbox, invoices, typed):
+def test_a_stop_percentage_takes_a_decimal_comma(sandbox, emailed_dental_invoices, typed):
     """R21 "a percentage of the original invoice amount", R35: 12,5 as Dutch staff type
     it is twelve and a half percent, as 12.5 is."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    target = invoices[0]
+    target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="partial", percentage=quote_plus(typed))
     assert staff.post(path, fields)[0] == HTTPStatus.SEE_OTHER
     twelve_and_a_half = percentage_of(target.original_amount_cents, Decimal("12.5"))
@@ -1345,18 +1368,16 @@ def test_a_stop_percentage_takes_a_decimal_comma(sandbox, invoices, typed):
     ],
 )
 def test_a_percentage_that_is_no_number_or_out_of_bounds_says_what_to_type(
-    sandbox, invoices, language, typed, said
+    sandbox, emailed_dental_invoices, language, typed, said
 ):
     """R21, R35: what cannot be read, or lies outside the stop model's bounds, is
     refused with the field's label, its bounds and how to type it; nothing is booked."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    staff.request("GET", f"/portal/taal/{language}")
-    path, fields = stop_form(staff, invoices[0], scope="partial", percentage=typed)
+    staff = signed_in(sandbox, "staff", language)
+    path, fields = stop_form(staff, emailed_dental_invoices[0], scope="partial", percentage=typed)
     status, _, html = staff.post(path, fields)
     error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
     assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
-    assert coulance_booked(sandbox, invoices[0]) == []
+    assert coulance_booked(sandbox, emailed_dental_invoices[0]) == []
 
 
 def test_the_coulance_policys_minimum_percentage_takes_a_decimal_comma(sandbox):
@@ -1378,9 +1399,7 @@ def test_the_saved_minimum_percentage_is_shown_as_the_pages_language_writes_it(
     """R9, R31, R35: given a minimum of 62.5% saved, when the admin opens the settings
     page, then the field shows it with the page's decimal sign (a decimal comma in Dutch),
     and the form sent back as shown keeps it."""
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    admin.request("GET", f"/portal/taal/{language}")
+    admin = signed_in(sandbox, "admin", language)
     action = "/portal/instellingen/coulance"
     typed = VALID_FORMS[action] | {"minimum_percentage": quote_plus("62,5")}
     admin.post(action, admin.form("/portal/instellingen", action) | typed)
@@ -1413,9 +1432,7 @@ def test_a_settings_hint_states_the_bounds_its_refusal_states(
 ):
     """R31 "validated on write", R35: what the page says is allowed before the admin
     types is what the refusal says after, both read from the settings model."""
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    admin.request("GET", f"/portal/taal/{language}")
+    admin = signed_in(sandbox, "admin", language)
     # Given what the refusal of a value out of bounds says the field allows
     typed = VALID_FORMS[action] | {name: refused}
     _, _, html = admin.post(action, admin.form("/portal/instellingen", action) | typed)
@@ -1441,7 +1458,7 @@ def test_a_settings_hint_states_the_bounds_its_refusal_states(
     ],
 )
 def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
-    sandbox, invoices, language, said
+    sandbox, emailed_dental_invoices, language, said
 ):
     """R31 (audit onboarding D10, closing note 11 "not fixed"): the operator's API
     answers 409 provider_unreadable; the portal answers the same status with a page of
@@ -1449,9 +1466,7 @@ def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
     A form refused so is not kept: once the settings are repaired, it is done."""
     table = sandbox.runtime.repository._table
     stored = table.get_item(Key=keys.provider_key(DENTAL.provider_id))["Item"]
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    admin.request("GET", f"/portal/taal/{language}")
+    admin = signed_in(sandbox, "admin", language)
     contact = "/portal/instellingen/contact"
     version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
     form = settings_form(admin, version, email="balie@tandarts.example", phone="020 123 4567")
@@ -1460,7 +1475,7 @@ def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
     # When the admin opens the settings or an invoice, or sends a settings form
     for method, path in (
         ("GET", "/portal/instellingen"),
-        ("GET", f"/portal/notas/{invoices[0].invoice_id}"),
+        ("GET", f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"),
         ("POST", contact),
     ):
         status, headers, html = (
@@ -1520,7 +1535,7 @@ def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
     ],
 )
 def test_r35_the_field_a_refusal_names_is_marked_invalid_described_and_focused(
-    sandbox, invoices, form, typed, left_out, field, described_by
+    sandbox, emailed_dental_invoices, form, typed, left_out, field, described_by
 ):
     """R35 (stops, holds, settings in the portal): given a form refused for one field, then
     that field, and no other on the page, carries aria-invalid and is described by its
@@ -1528,9 +1543,9 @@ def test_r35_the_field_a_refusal_names_is_marked_invalid_described_and_focused(
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(DENTAL, "admin"))
     if form == "stop":
-        action, fields = stop_form(admin, invoices[0])
+        action, fields = stop_form(admin, emailed_dental_invoices[0])
     elif form == "hold":
-        page = f"/portal/notas/{invoices[0].invoice_id}"
+        page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
         action = f"{page}/hold"
         fields = admin.form(page, action)
     else:
@@ -1564,7 +1579,7 @@ def fieldset_of(html: str, name: str) -> str:
     ],
 )
 def test_r35_a_radio_group_a_refusal_names_is_marked_described_and_focused(
-    sandbox, invoices, form, typed, radios
+    sandbox, emailed_dental_invoices, form, typed, radios
 ):
     """R35, WCAG 3.3.1, 1.3.1/4.1.2 (audit pages D5, for the radio groups): given the stop
     form or the coulance form refused for its choice (a value the page never offered),
@@ -1573,7 +1588,7 @@ def test_r35_a_radio_group_a_refusal_names_is_marked_described_and_focused(
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(DENTAL, "admin"))
     if form == "stop":
-        action, fields = stop_form(admin, invoices[0])
+        action, fields = stop_form(admin, emailed_dental_invoices[0])
     else:
         action = "/portal/instellingen/coulance"
         fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action]
@@ -1600,7 +1615,7 @@ def test_r35_a_radio_group_a_refusal_names_is_marked_described_and_focused(
     ],
 )
 def test_r35_a_refused_form_keeps_the_radio_chosen_and_leaves_the_group_unmarked(
-    sandbox, invoices, form, typed, chosen
+    sandbox, emailed_dental_invoices, form, typed, chosen
 ):
     """R35 forms keep what was chosen on an error (audit onboarding D5): refused for
     another field (the terms not accepted, a wait out of bounds), the radio chosen is
@@ -1608,7 +1623,7 @@ def test_r35_a_refused_form_keeps_the_radio_chosen_and_leaves_the_group_unmarked
     admin = PortalUser(sandbox)
     admin.sign_in(sample_login(DENTAL, "admin"))
     if form == "stop":
-        action, fields = stop_form(admin, invoices[0], **typed)
+        action, fields = stop_form(admin, emailed_dental_invoices[0], **typed)
         fields.pop("accept_terms")
     else:
         action = "/portal/instellingen/coulance"
@@ -1766,7 +1781,7 @@ def test_a_retours_report_page_names_each_of_its_counts(sandbox, language, said)
     assert set(said) <= {unescape(text) for text in counts}
 
 
-def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
+def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, emailed_dental_invoices):
     """R25, R35 (known item stop 32 item 10): given a practice with invoices, When a staff
     member opens the debtor-risk page, Then its table heads every outcome, the late
     payment before any reminder too, and the chart has a colour for each."""
@@ -1783,16 +1798,14 @@ def test_the_debtor_risk_page_has_a_column_for_every_outcome(sandbox, invoices):
     [("nl", "december 2025", "november 2026"), ("en", "December 2025", "November 2026")],
 )
 def test_the_debtor_risk_tables_months_are_written_in_words_like_the_charts(
-    sandbox, invoices, language, first, last
+    sandbox, emailed_dental_invoices, language, first, last
 ):
     """R25, R9 (known.md stop 37 "Pages").
     Given a practice with invoices, on 23 November 2026
     When a staff member opens the debtor-risk page in ``language``
     Then the table names each month of issue in words in that language ("december 2025"),
     as the chart's bars do, never as "2025-12"."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    staff.request("GET", f"/portal/taal/{language}")
+    staff = signed_in(sandbox, "staff", language)
     status, html = staff.page("/portal/debiteurenrisico")
     assert status == HTTPStatus.OK
     body = html.split('<table id="risk-table">')[1].split("<tfoot>")[0]
@@ -1841,7 +1854,9 @@ def test_the_portal_without_its_trailing_slash_is_redirected_to_the_portal(sandb
 
 
 @pytest.mark.parametrize("days_ahead", [0, -30])
-def test_a_hold_until_today_or_before_is_refused_as_not_after_today(sandbox, invoices, days_ahead):
+def test_a_hold_until_today_or_before_is_refused_as_not_after_today(
+    sandbox, emailed_dental_invoices, days_ahead
+):
     """R16, R35, WCAG 3.3.3 (audit pages PAGES7).
     Given an open invoice and its page, whose date field offers tomorrow up to 60 days ahead
     When staff hold it until today, or a day past
@@ -1849,7 +1864,7 @@ def test_a_hold_until_today_or_before_is_refused_as_not_after_today(sandbox, inv
     that a hold runs at most 60 days ahead."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
-    page = f"/portal/notas/{invoices[0].invoice_id}"
+    page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
     today = sandbox.clock.today()
     _, html = staff.page(page)
     field = re.search(r'<input id="until"[^>]*>', html).group(0)

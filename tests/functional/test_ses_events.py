@@ -15,6 +15,7 @@ from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
+from tests.functional.conftest import delivered_dental_week, emailed
 
 PROVIDER = DENTAL.provider_id
 
@@ -22,10 +23,7 @@ PROVIDER = DENTAL.provider_id
 @pytest.fixture
 def mailed(sandbox):
     """An e-mailed invoice of the dental practice, and the tags SES sent it with."""
-    sandbox.upload_declaration(PROVIDER, "week.csv", declaration_csv(6))
-    sandbox.drain_deliveries()
-    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
-    return next(i for i in invoices if i.channel is Channel.EMAIL)
+    return emailed(delivered_dental_week(sandbox, 6, "week.csv"))[0]
 
 
 def ses_event(name: str, kenmerk: str) -> dict:
