@@ -85,6 +85,7 @@ from billing_core.shared.errors import Refused
 from billing_core.shared.retries import KEY_LIFETIME
 from local.generate import declaration_csv
 from local.sandbox import REGION, Caller, Sandbox
+from local.sandbox_payouts import BankLine, bank_day
 from local.seed import DENTAL, SAMPLE_PROVIDERS
 from tests.unit.camt_builder import ACCOUNT, Entry, credit, debit, statement
 from tests.unit.fake_store import blocked_numbers
@@ -309,6 +310,10 @@ class Walk:
     # account (then in ``received``), never received itself (R24; audit AGENCY3).
     reported_by_agency: int = 0
     exports: dict[int, bytes] = field(default_factory=dict)  # the practice's, by step
+    # The bank refunds sent (kenmerk, end-to-end id, cents), and those the patient's bank
+    # returned: what comes back is our refund undone, never the patient's money received.
+    bank_refunds: list[tuple[str, str, int]] = field(default_factory=list)
+    refunds_returned: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         """The fake PSP's refund calls watched: each status the webhook asks counted, and a
@@ -835,6 +840,40 @@ class Walk:
         if status != 200:
             raise Violation("unhandled exception", f"approving refund batch: {status} {answer}")
         self.reached["refund by bank"] += 1
+        self.bank_refunds += [
+            (t["invoice_reference"], t["end_to_end_id"], t["amount_cents"])
+            for t in answer["transfers"]
+            if t["amount_cents"] > 0
+        ]
+
+    def _refund_returned(self, j: int) -> None:
+        """The patient's bank returns one of our bank refunds (a credit repeating its
+        end-to-end id, listed ``refund_returned``) and an operator matches it to the
+        invoice it paid back from: the refund undone, the credit held for the patient
+        again, no payment received and no fee on it (R13, R24, R34; stop 45 money9). Of
+        the bank refunds sent and not yet returned, when there is one."""
+        left = [r for r in self.bank_refunds if r[1] not in self.refunds_returned]
+        if not left:
+            return
+        reference, end_to_end_id, amount = left[j % len(left)]
+        self.refunds_returned.add(end_to_end_id)
+        back = BankLine(end_to_end_id, amount, "AC04")
+        # Its own entry reference and statement id: two returns on one day are two entries.
+        xml = bank_day(self.today, [back]).replace(b"OUT-", f"OUT{self.files}-".encode())
+        self._sent(lambda: self.box.upload_bank_statement(xml, self._file_name("xml")))
+        # The answer shows no transfer ids: the one returned refund of this amount listed.
+        unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)[1]["items"]
+        listed = [
+            c for c in unmatched if c["reason"] == "refund_returned" and c["amount_cents"] == amount
+        ]
+        if len(listed) != 1:
+            raise Violation("a returned refund is listed", f"{end_to_end_id}: {len(listed)}")
+        [credit_listed] = listed
+        before = next(v for v in self.invoices() if v.reference == reference)
+        status, answer = self._operator_match(credit_listed, {"reference": reference})
+        after = self._invoice(before)
+        a_returned_refund_is_the_refund_undone(before, after, amount, status, answer)
+        self.reached["bank refund returned, matched back"] += 1
 
     def _correct_stop(self, i: int) -> None:
         """The operator reverses the invoice's last stop or coulance (R34)."""
@@ -1248,6 +1287,7 @@ class Walk:
         self.box.run_retrocession(monday)
         _, weeks = self.box.api("GET", "/api/v1/provider/retrocessions", provider_id=PRACTICE)
         retrocession_adds_up(self.invoices(), weeks["items"])
+        refunds_add_up(self.invoices(), weeks["items"])
 
 
 def walk(steps: list[Step], reached: Counter[str] | None = None) -> tuple[int, Violation] | None:
@@ -1493,15 +1533,44 @@ def a_replay_changes_nothing(
         raise Violation("a replay changes nothing", f"it changed the {', '.join(changed)}")
 
 
+def a_returned_refund_is_the_refund_undone(
+    before: Invoice, after: Invoice, amount: int, status: int, answer: Any
+) -> None:
+    """R13, R24, R34 (stop 45 money9): our bank refund returned by the patient's bank and
+    matched to its invoice is that refund undone (a REFUND entry of minus the amount):
+    the credit held again, no payment, and the operator's answer says so."""
+    new = after.ledger[len(before.ledger) :]
+    undone = [e for e in new if e.kind is EntryKind.REFUND and e.amount_cents == -amount]
+    parts = answer.get("matched_to", []) if status == 200 else []
+    if (
+        status != 200
+        or len(undone) != 1
+        or any(e.kind is EntryKind.PAYMENT for e in new)
+        or after.credit_cents != before.credit_cents + amount
+        or [p.get("outcome") for p in parts] != ["refund_undone"]
+    ):
+        raise Violation(
+            "a returned refund is the refund undone",
+            f"{after.reference}: {status} {[(e.kind.value, e.amount_cents) for e in new]},"
+            f" credit {before.credit_cents} -> {after.credit_cents}, parts {parts}",
+        )
+
+
 def money_is_conserved(
     invoices: list[Invoice], unmatched: list[dict[str, Any]], in_flight: int, received: int
 ) -> None:
     """R12, R13, R27: every cent received in our account (PSP, bank, the agency's
     transfers, less transfers returned) is a payment or reversal entry of an invoice, an
     unmatched credit, or in a webhook that has not come yet; never dropped, never counted
-    twice (the agency's transfer once, not again beside its report: audit AGENCY3)."""
+    twice (the agency's transfer once, not again beside its report: audit AGENCY3). Our
+    own bank refund returned (listed ``refund_returned``) is no money received: matched,
+    it undoes the refund (R24)."""
     on_invoices = _paid_in(invoices, into_our_account=True)
-    listed = sum(c["amount_cents"] * (1 if c["direction"] == "CRDT" else -1) for c in unmatched)
+    listed = sum(
+        c["amount_cents"] * (1 if c["direction"] == "CRDT" else -1)
+        for c in unmatched
+        if c["reason"] != "refund_returned"
+    )
     if on_invoices + listed + in_flight != received:
         raise Violation(
             "money is conserved",
@@ -1890,4 +1959,26 @@ def retrocession_adds_up(invoices: list[Invoice], weeks: list[dict[str, Any]]) -
         raise Violation(
             "retrocession adds up",
             f"received by week {in_weeks}, the ledgers by week {on_invoices}",
+        )
+
+
+def refunds_add_up(invoices: list[Invoice], weeks: list[dict[str, Any]]) -> None:
+    """R24 (stop 45 money9): every refund entry is in the ``refunded`` of exactly one week,
+    the week it reached the ledger (a returned bank refund undone: less refunded, not more
+    received), and each week pays out what it received less what it refunded and its
+    fee."""
+    in_weeks = {week["week"]: week["refunded"] for week in weeks if week["refunded"]}
+    by_week: Counter[str] = Counter()
+    for invoice in invoices:
+        for e in invoice.ledger:
+            if e.kind is EntryKind.REFUND:
+                by_week[Week.containing(e.recorded).label] += e.amount_cents
+    on_invoices = {week: cents for week, cents in by_week.items() if cents}
+    off = [
+        w["week"] for w in weeks if w["payout"] != w["received"] - w["refunded"] - w["service_fee"]
+    ]
+    if in_weeks != on_invoices or off:
+        raise Violation(
+            "refunds add up",
+            f"refunded by week {in_weeks}, the ledgers by week {on_invoices}; payout off in {off}",
         )

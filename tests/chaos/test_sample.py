@@ -378,3 +378,28 @@ def test_round_39s_money_paths_break_no_invariant():
         "refund id recorded by hand",
         "webhook again after a refund's final status",
     }
+
+
+# Stop 45 money9: a bank refund the patient's bank returned, matched back by an operator.
+# Invoice 0 paid 130 % by transfer; its credit refunded by bank and that refund returned,
+# matched to the invoice (the refund undone); then a day and the Monday's statement.
+REFUND_RETURNED_WALK = [
+    ("bank", 0, 1.3, 0),
+    ("refund_by_bank", 0),
+    ("day", 1),
+    ("refund_returned", 0),
+    ("refund_by_bank", 0),
+    ("refund_returned", 0),
+    ("day", 7),
+]
+
+
+def test_a_bank_refund_returned_and_matched_back_breaks_no_invariant():
+    """R13, R24, R34 (stop 45 money9): given an overpayment refunded by bank and the
+    patient's bank returning that refund, when an operator matches the returned money to
+    the invoice, then it is the refund undone (the credit held again, no payment, the
+    answer's outcome ``refund_undone``), refunded again and returned again the same, and
+    money is conserved, every statement adds up; the path was taken."""
+    reached: Counter[str] = Counter()
+    assert money_walk.walk(REFUND_RETURNED_WALK, reached) is None
+    assert {"refund by bank", "bank refund returned, matched back"} <= set(reached)

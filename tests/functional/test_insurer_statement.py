@@ -830,3 +830,48 @@ def test_r17_r37_no_ideal_payment_of_the_old_amount_while_the_practice_decides(s
     _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
     assert checker["breakdown"]["paid"] == proposal["details"]["amount_to_pay_cents"]
     assert checker["breakdown"]["forgiven"] == proposal["details"]["coulance_cents"]
+
+
+def test_r17_r23_r37_a_proposals_action_shows_what_apply_forgives_after_a_payment(sandbox, invoice):
+    """R17, R23, R37 (stop 45 money9, /tmp/audit-money9/coulance_action.py). Given a
+    proposal on the list (60 % to pay, 40 % coulance) and the patient paying 80 % by bank
+    transfer while it is open, when the practice reads the action (API, list, the invoice
+    and the portal), then its coulance is what "apply" forgives now (what is still open,
+    20 %), beside what was proposed when the statement came and what the patient paid;
+    and "apply" forgives exactly that. Before: the action still showed 40 % (€ 38,42 on
+    € 96,05) and "apply" forgave € 19,21."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    _, before = sandbox.api("GET", f"/api/v1/provider/actions/{action_id}", provider_id=PROVIDER)
+    proposed = before["details"]["coulance_cents"]
+    paid = invoice.amount_due_cents * 80 // 100
+    payment = IncomingPayment("bank", "NL00/r17-paid-while-open", paid, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, payment, clock=sandbox.clock)
+    open_now = invoice.amount_due_cents - paid
+
+    _, action = sandbox.api("GET", f"/api/v1/provider/actions/{action_id}", provider_id=PROVIDER)
+    _, listed = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    _, detail = sandbox.api(
+        "GET", f"/api/v1/provider/invoices/{invoice.invoice_id}", provider_id=PROVIDER
+    )
+
+    assert proposed > open_now
+    for shown in (
+        action,
+        *[a for a in listed["items"] if a["action_id"] == action_id],
+        *[a for a in detail["actions"] if a["action_id"] == action_id],
+    ):
+        assert shown["details"]["coulance_cents"] == open_now, shown
+        assert shown["details"]["proposed_coulance_cents"] == proposed
+        assert shown["details"]["paid_cents"] == paid
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    _, html = staff.page("/portal/acties?state=open")
+    row = unescape(action_row(html, action_id))
+    assert f"<dt>Coulance</dt><dd>{format_euros(open_now, 'nl')}</dd>" in row, row
+    assert f"<dt>Al betaald</dt><dd>{format_euros(paid, 'nl')}</dd>" in row, row
+    assert f"<dd>{format_euros(proposed, 'nl')}</dd>" in row, row
+
+    assert set_action(sandbox, action_id, {"state": "done", "decision": "apply"})[0] == 200
+    after = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    forgiven = -sum(e.amount_cents for e in after.ledger if e.kind is EntryKind.COULANCE)
+    assert forgiven == open_now

@@ -839,3 +839,42 @@ def test_a_bank_refund_the_patients_bank_returned_is_the_refund_undone_not_a_pay
     assert w50 == {"received": 0, "refunded": -due, "service_fee": 0, "payout": due}
     assert sum(w["received"] for w in weeks.values()) == 2 * due
     assert sum(w["service_fee"] for w in weeks.values()) == w48["service_fee"]
+
+
+def test_r34_the_match_answer_of_a_returned_refund_says_the_refund_was_undone(sandbox):
+    """R13, R24, R34 (stop 45 money9, /tmp/audit-money9/refund_returned_answer.py): Given
+    a bank refund of an invoice's credit that the patient's bank returned (listed
+    ``refund_returned``), when an operator matches it to the invoice, then the answer's
+    part says ``outcome: refund_undone`` with its amount, also on a retry, where before it
+    read like a payment booked (outcome absent, no reversal); and an ordinary credit
+    matched to a kenmerk says ``payment``."""
+    sandbox.clock.set(datetime(2026, 11, 24, 9, tzinfo=AMSTERDAM))
+    invoice = paid_twice(sandbox)
+    due = invoice.amount_due_cents
+    sandbox.clock.set(datetime(2026, 12, 1, 9, tzinfo=AMSTERDAM))
+    _, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    approve = f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    _, sent = operator(sandbox, "POST", approve, who="bob")
+    [transfer] = sent["transfers"]
+    returned = BankLine(transfer["end_to_end_id"], transfer["amount_cents"], "AC04")
+    other = credit(700, tx_id="TX-3", ustrd=("tandarts",))
+    sandbox.upload_bank_statement(bank_day(date(2026, 12, 3), [returned]), "2026-12-03.xml")
+    sandbox.upload_bank_statement(statement(other, statement_id="STMT-25"), "2026-12-03b.xml")
+    _, listed = operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")
+    [back] = [c for c in listed["items"] if c["reason"] == "refund_returned"]
+    [plain] = [c for c in listed["items"] if c["amount_cents"] == 700]
+
+    path = f"/api/v1/operator/unmatched-credits/{back['credit_id']}/match"
+    answers = [operator(sandbox, "POST", path, body={"reference": invoice.reference}) for _ in "12"]
+    plain_path = f"/api/v1/operator/unmatched-credits/{plain['credit_id']}/match"
+    status, paid = operator(sandbox, "POST", plain_path, body={"reference": invoice.reference})
+
+    for status_, answer in answers:  # the match and its retry
+        assert status_ == 200, answer
+        [part] = answer["matched_to"]
+        assert (part["outcome"], part["amount_cents"], part["reverses"]) == (
+            "refund_undone",
+            due,
+            "",
+        )
+    assert status == 200 and [p["outcome"] for p in paid["matched_to"]] == ["payment"]

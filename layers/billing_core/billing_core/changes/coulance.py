@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.declarations.claims import claimable_at_insurer
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceLine
-from billing_core.invoices.ledger import Component, EntryKind, balance
+from billing_core.invoices.ledger import Component, EntryKind, balance, paid_by_patient
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.errors import refused
@@ -243,6 +243,34 @@ def proposal_action(invoice: Invoice, proposal: CoulanceProposal, now: datetime)
             **proposal.as_details(),
             "reimbursed_cents": statement.reimbursed_cents,
             "withheld_deductible_cents": statement.withheld_deductible_cents,
+        },
+    )
+
+
+def proposal_as_now(action: OpenAction, invoice: Invoice, provider: Provider) -> OpenAction:
+    """R17, R23, R37: an undecided proposal's action with the figures of ``invoice`` as it
+    stands now, as "apply" would book them (``proposal_for``), not those of the day the
+    statement came: a payment or a stop since the statement leaves less open to forgive,
+    and "apply" forgives at most that. Its details keep what was proposed then
+    (``proposed_coulance_cents``) and say what the patient paid since (``paid_cents``).
+    The action itself when it is decided, or the invoice's proposal is no longer open."""
+    statement = invoice.insurer_statement
+    if (
+        action.kind is not ActionKind.COULANCE_PROPOSAL
+        or "decision" in action.details
+        or statement is None
+        or not statement.proposal_open
+    ):
+        return action
+    now = proposal_for(invoice, provider, statement)
+    proposed = action.details.get("coulance_cents", now.coulance_cents)
+    return replace(
+        action,
+        details={
+            **action.details,
+            **now.as_details(),
+            "proposed_coulance_cents": proposed,
+            "paid_cents": paid_by_patient(invoice.ledger),
         },
     )
 

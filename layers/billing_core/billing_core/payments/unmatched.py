@@ -55,6 +55,9 @@ class MatchPart:
     invoice_id: str
     amount_cents: int
     reverses: str = ""  # a return: the source id of the bank payment it reverses
+    # As booked (read from its invoice's ledger, never stored with the plan): our bank
+    # refund that the patient's bank returned, undone by this part, not a payment (R34).
+    refund_undone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

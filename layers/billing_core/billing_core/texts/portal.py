@@ -295,6 +295,8 @@ _DUTCH: Sections = {
         "proposal_gross_reimbursement": "Vergoeding verzekeraar (bruto)",
         "proposal_amount_to_pay": "Patiënt betaalt",
         "proposal_coulance": "Coulance",
+        "proposal_paid": "Al betaald",
+        "proposal_proposed_coulance": "Coulance voorgesteld bij de verklaring",
         # blocked patients
         "blocked_title": "Geblokkeerde patiënten",
         "blocked_lead": "Patiënten met een vordering bij het incassobureau, per {date}.",
@@ -774,6 +776,8 @@ _ENGLISH: Sections = {
         "proposal_gross_reimbursement": "Insurer's reimbursement (gross)",
         "proposal_amount_to_pay": "Patient pays",
         "proposal_coulance": "Coulance",
+        "proposal_paid": "Paid already",
+        "proposal_proposed_coulance": "Coulance proposed when the statement came",
         "blocked_title": "Blocked patients",
         "blocked_lead": "Patients with a claim at the collection agency, as of {date}.",
         "no_blocked": "No blocked patients.",

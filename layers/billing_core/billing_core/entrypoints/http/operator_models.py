@@ -12,7 +12,7 @@ from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.provider_models import LedgerEntryOut
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.transfer_batches import TransferBatch
-from billing_core.payments.unmatched import MatchTarget, UnmatchedCredit
+from billing_core.payments.unmatched import MatchPart, MatchTarget, UnmatchedCredit
 from billing_core.providers.provider import Iban, Text, Uzovi
 from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.operator.migrations import MigrationReport
@@ -244,6 +244,9 @@ class InsurerRegisterOut(BaseModel):
         )
 
 
+MatchOutcome = Literal["payment", "reversal", "refund_undone"]
+
+
 class MatchPartOut(BaseModel):
     reference: str
     invoice_id: str
@@ -251,6 +254,14 @@ class MatchPartOut(BaseModel):
     reverses: str = Field(
         default="",
         description="A returned transfer: the bank payment on the invoice it reversed",
+    )
+    outcome: MatchOutcome = Field(
+        default="payment",
+        description="What the part booked on the invoice: payment (money received); "
+        "reversal (a returned transfer, the bank payment in reverses undone); refund_undone "
+        "(our bank refund that the patient's bank returned, matched back to its invoice: "
+        "the refund undone by amount_cents, held again as the patient's credit, no payment "
+        "received and no e-mail; R13, R24, R34)",
     )
 
 
@@ -296,10 +307,17 @@ class UnmatchedCreditOut(BaseModel):
                     invoice_id=p.invoice_id,
                     amount_cents=p.amount_cents,
                     reverses=p.reverses,
+                    outcome=_outcome(p),
                 )
                 for p in (match.parts if match else ())
             ],
         )
+
+
+def _outcome(part: MatchPart) -> MatchOutcome:
+    if part.reverses:
+        return "reversal"
+    return "refund_undone" if part.refund_undone else "payment"
 
 
 class UnmatchedCreditListOut(BaseModel):

@@ -18,6 +18,7 @@ a claim with the agency that is owed again blocks the patient again (R34).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import next_term
@@ -25,6 +26,7 @@ from billing_core.changes.correction import correct_entry, correction_cause
 from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
 from billing_core.invoices.updates import reread, save_change
 from billing_core.payments.bank_import import UnmatchedReason, bank_payments, remember_credit
 from billing_core.payments.booking import (
@@ -34,6 +36,7 @@ from billing_core.payments.booking import (
     book_payment,
     book_reversal,
     owed_on,
+    payment_id,
 )
 from billing_core.payments.remittance import (
     CLAIMS_REMITTED_TOGETHER,
@@ -127,7 +130,25 @@ def match_credit(
         raise _too_many_claims(too_many.claims) from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
-    return credit
+    return _as_booked(credit, ctx)
+
+
+def _as_booked(credit: UnmatchedCredit, ctx: BackOfficeContext) -> UnmatchedCredit:
+    """The matched credit with what each part did as its invoice's ledger holds it (read
+    consistently): a returned bank refund matched back to its invoice undid that refund
+    (payments/returned_refunds.py), which the answer says (``refund_undone``) rather than
+    reading like a payment booked (R34, R13, R24)."""
+    if credit.match is None or credit.reason != REFUND_RETURNED:
+        return credit
+    key = payment_id("bank", credit.source_id)
+
+    def as_booked(part: MatchPart) -> MatchPart:
+        invoice = reread(ctx.store, _by_reference(part.reference, ctx))
+        undone = any(e.kind is EntryKind.REFUND and e.cause == key for e in invoice.ledger)
+        return replace(part, refund_undone=undone)
+
+    parts = tuple(map(as_booked, credit.match.parts))
+    return replace(credit, match=replace(credit.match, parts=parts))
 
 
 def _record_match_shown(

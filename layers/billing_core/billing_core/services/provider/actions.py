@@ -7,7 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from billing_core.changes.coulance import apply_coulance, proposal_decided, proposal_for
+from billing_core.changes.coulance import (
+    apply_coulance,
+    proposal_as_now,
+    proposal_decided,
+    proposal_for,
+)
 from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION, reaches_patient
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import booked_by
@@ -33,7 +38,26 @@ def list_actions(
     """Oldest first; only ``state`` ones when given (they name patients: audited, R32)."""
     actions = ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
     ctx.record_read(user, ReadKind.PATIENT_LIST, "actions")
-    return actions
+    return as_now(actions, ctx)
+
+
+def as_now(actions: list[OpenAction], ctx: ProviderContext) -> list[OpenAction]:
+    """``actions`` as the practice decides on them: an undecided coulance proposal with
+    the figures of its invoice as it stands now, what "apply" would forgive now (R17,
+    R23; changes/coulance.proposal_as_now), not those of the day the statement came.
+    Reads the invoice of each undecided proposal only."""
+    undecided = [a for a in actions if _undecided_proposal(a)]
+    if not undecided:
+        return actions
+    provider = ctx.store.cached_provider(undecided[0].provider_id)
+    if provider is None:
+        return actions
+    now: dict[str, OpenAction] = {}
+    for action in undecided:
+        invoice = ctx.store.get_invoice(action.provider_id, action.invoice_id)
+        if invoice is not None:
+            now[action.action_id] = proposal_as_now(action, invoice, provider)
+    return [now.get(a.action_id, a) for a in actions]
 
 
 def get_action(user: ProviderUser, action_id: str, ctx: ProviderContext) -> OpenAction | None:
@@ -47,9 +71,11 @@ def _shown(
 ) -> OpenAction | None:
     """``action`` of ``user``'s practice, recorded as read by them (R32, NEN 7513): every
     answer that shows one, the action itself or a change's, goes through here."""
-    if action is not None:
-        ctx.record_read(user, ReadKind.ACTION, action.action_id)
-    return action
+    if action is None:
+        return None
+    ctx.record_read(user, ReadKind.ACTION, action.action_id)
+    [shown] = as_now([action], ctx)
+    return shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,8 +201,14 @@ def _shown(
     if invoice is None:
         return None
     provider_id = invoice.provider_id
-    actions = ctx.store.invoice_actions(provider_id, invoice.invoice_id)
     provider = ctx.store.cached_provider(provider_id)
+    actions = ctx.store.invoice_actions(provider_id, invoice.invoice_id)
+    if provider is not None and actions:
+        # A proposal with the figures of the invoice shown, as "apply" books them (R17).
+        # Imported here: the coulance rules only for an invoice with actions (issue 18 (d)).
+        from billing_core.changes.coulance import proposal_as_now
+
+        actions = [proposal_as_now(a, invoice, provider) for a in actions]
     policy = provider.dunning if provider else DunningPolicy()
     today = ctx.clock.today()
     ctx.record_read(user, ReadKind.INVOICE, invoice.invoice_id)
