@@ -640,7 +640,7 @@ _DUTCH: Sections = {
         ),
         "number_not_whole": "Vul een geheel getal in, zonder aanhalingstekens (niet true of false).",
         "arrangement_min_term_too_high": (
-            "Het minimale termijnbedrag van een betalingsregeling is ten hoogste € 250,00:"
+            "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00:"
             " bij een hoger bedrag krijgt bijna geen nota nog een regeling."
         ),
         "text_control_character": (
@@ -1484,7 +1484,7 @@ _ENGLISH: Sections = {
         ),
         "number_not_whole": "Enter a whole number, without quotes (not true or false).",
         "arrangement_min_term_too_high": (
-            "The minimum term amount of an instalment arrangement is at most € 250.00:"
+            "The minimum term amount of an instalment arrangement is at most €250.00:"
             " above it hardly any invoice could still get an arrangement."
         ),
         "text_control_character": (
