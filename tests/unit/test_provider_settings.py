@@ -4,6 +4,7 @@ operator sends, what is stored and what the runtime reads."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
@@ -360,3 +361,84 @@ def test_a_code_of_digits_other_than_0_to_9_is_refused_on_write(change, where):
     assert error["msg"].startswith("Gebruik alleen de cijfers 0 tot en met 9")
     assert "/ Use only the digits 0 to 9" in error["msg"]
     Provider.model_validate(settings(**change), context=STORED)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"name": "Fysio\x00Oost"}, ("name",)),  # NUL
+        ({"name": "Fysio \u202etsoO"}, ("name",)),  # right-to-left override (Cf)
+        ({"legal_name": "Fysio B.V.\nBetaal naar NL00FAKE"}, ("legal_name",)),
+        (
+            {"address": settings()["address"] | {"street": "Hoofd\u202estraat"}},
+            ("address", "street"),
+        ),
+        ({"address": settings()["address"] | {"city": "Utrecht\tOost"}}, ("address", "city")),
+        (
+            {"payout": settings()["payout"] | {"account_holder": "Fysio\u200bOost"}},
+            ("payout", "account_holder"),
+        ),
+        ({"contact": settings()["contact"] | {"hours": "ma-vr\x0b8-17"}}, ("contact", "hours")),
+    ],
+)
+def test_a_name_or_address_with_a_control_or_format_character_is_refused_on_write(change, where):
+    """R31 ("never a half-valid item"), R36 (names and addresses printed on invoices,
+    letters and the checker), audit onboard3. Given a name, legal name, street, city,
+    account holder or hours holding a NUL, a line break, a tab or an invisible format
+    character (U+202E shows the name reversed, U+200B hides a break), when the settings
+    are written, then they are refused in Dutch and English; read back from the table an
+    item stored before still reads (R31: no run stops on it)."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    error = next(error for error in refused.value.errors() if error["loc"] == where)
+    assert error["msg"].startswith("Deze tekst bevat een onzichtbaar teken")
+    assert "This text holds an invisible character" in error["msg"]
+    assert Provider.model_validate(settings(**change), context=STORED)
+
+
+def test_a_name_with_accents_or_a_non_breaking_space_is_taken():
+    """R31. Given names as Dutch practices write them (é, ë, ĳ, a non-breaking space),
+    when the settings are written, then they are taken as typed."""
+    provider = Provider.model_validate(settings(name="Fysiotherapie Één\u00a0& Crème"))
+    assert provider.name == "Fysiotherapie Één\u00a0& Crème"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("payment_term_days", True),
+        ("deferral_days", "30"),
+        ("arrangement_fee_cents", 1000.0),
+        ("arrangement_min_term_cents", False),
+        ("posting_delay_days", "2"),
+    ],
+)
+def test_a_number_of_days_or_cents_is_a_json_integer_on_write(field, value):
+    """R8, R14, R15, interfaces.md §6 (numbers of days and cents), as the stop's amount
+    since stop 44. Given a setting sent as JSON true, a text or a float, when the
+    settings are written, then they are refused in Dutch and English (lax, ``true`` was
+    stored as a payment term of 1 day); the stored item, whose numbers DynamoDB gives as
+    Decimal, still reads."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**{field: value}))
+    error = next(error for error in refused.value.errors() if error["loc"] == (field,))
+    assert error["msg"].startswith("Vul een geheel getal in")
+    number = 2500 if field == "arrangement_min_term_cents" else 7
+    stored = Provider.model_validate(settings(**{field: Decimal(number)}), context=STORED)
+    assert getattr(stored, field) == number
+
+
+def test_the_arrangement_minimum_term_is_at_most_250_euros_on_write():
+    """R15 (minimum term amount € 25,00, configurable), audit onboard3. Given a minimum
+    term of 10^12 cents (no invoice could get an arrangement), when the settings are
+    written, then it is refused in Dutch and English; € 250,00 (10 times the default, as
+    the fee's bound is 10 times its default) is taken; stored before, a higher one still
+    reads (R31)."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(arrangement_min_term_cents=10**12))
+    assert refused.value.errors()[0]["msg"].startswith("Het minimale termijnbedrag")
+    assert Provider.model_validate(settings(arrangement_min_term_cents=25_000))
+    with pytest.raises(ValidationError):
+        Provider.model_validate(settings(arrangement_min_term_cents=25_001))
+    stored = Provider.model_validate(settings(arrangement_min_term_cents=10**12), context=STORED)
+    assert stored.arrangement_min_term_cents == 10**12

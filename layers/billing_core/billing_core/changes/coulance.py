@@ -111,8 +111,10 @@ def was_contracted(line: InvoiceLine, provider: Provider) -> bool:
     """Whether the line was invoiced as contracted care: decided at issue, on the day it
     was priced on (a DBC's start date, legal-nl.md §6), and kept on the line, so a
     contract entered or shortened later re-rates nothing already invoiced (R31). A line
-    stored before the decision was kept has none: for it, today's reading of the
-    provider's contracts on its coverage date is the best there is."""
+    stored before the decision was kept has none until the operator's migration
+    invoice-line-contracted (version 10) gives it the decision of the contracts known
+    when its invoice was made (the settings history); till then, today's reading of the
+    provider's contracts on its coverage date is what there is."""
     if line.contracted is None:
         return provider.is_contracted(line.insurer_uzovi, line.coverage_date)
     return line.contracted

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -124,8 +125,50 @@ def _not_all_zeros(code: str, info: ValidationInfo) -> str:
     return code
 
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-OptionalText = Annotated[str, Field(max_length=200)]
+def _whole_number(value: object, info: ValidationInfo) -> object:
+    """A number of days or cents is a JSON integer: pydantic's lax mode stored ``true`` as
+    1 (a payment term of one day) and the text "30" as 30 (interfaces.md §6, as the stop's
+    amount since stop 44). On write only: a stored item is read back as DynamoDB gives its
+    numbers (Decimal)."""
+    if _on_write(info) and (isinstance(value, bool) or not isinstance(value, int)):
+        raise _refused("number_not_whole")
+    return value
+
+
+# R15: at most 10 times the default € 25,00, as the fee's bound is 10 times its default:
+# an arrangement needs two terms, so an invoice under twice the minimum gets none, and
+# 10^12 cents made every arrangement impossible (audit onboard3).
+MAX_ARRANGEMENT_MIN_TERM_CENTS: Final = 25_000
+
+
+def _arrangement_min_term(cents: int, info: ValidationInfo) -> int:
+    if _on_write(info) and cents > MAX_ARRANGEMENT_MIN_TERM_CENTS:
+        raise _refused("arrangement_min_term_too_high")
+    return cents
+
+
+WholeNumber = BeforeValidator(_whole_number)
+
+
+def _printable(text: str, info: ValidationInfo) -> str:
+    """A name, address or holder is printed on invoices, letters and the checker (R36): a
+    NUL, a line break or an invisible format character (U+202E right-to-left override,
+    which shows "Fysio Oost" reversed) has no place there: Unicode categories Cc and Cf
+    are refused on write (R31: never a half-valid item; audit onboard3)."""
+    if _on_write(info) and not text.isprintable() and _has_control(text):
+        raise _refused("text_control_character")
+    return text
+
+
+def _has_control(text: str) -> bool:
+    # Here, not at import: only a text that is not printable gets here.
+    from unicodedata import category
+
+    return any(category(c) in ("Cc", "Cf") for c in text)
+
+
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
+OptionalText = Annotated[str, Field(max_length=200), AfterValidator(_printable)]
 # An AGB code, a KvK number.
 EightDigits = Annotated[
     str,
@@ -225,16 +268,20 @@ class Provider(_Settings):
     address: PracticeAddress
     contact: Contact
     payout: Payout
-    payment_term_days: int = Field(default=30, ge=1, le=90)  # R8
-    deferral_days: int = Field(default=30, ge=1, le=90)  # R14
-    arrangement_fee_cents: int = Field(default=1000, ge=0, le=10_000)  # R15: € 10,00
-    arrangement_min_term_cents: int = Field(default=2500, ge=100)  # R15: € 25,00
+    payment_term_days: Annotated[int, WholeNumber] = Field(default=30, ge=1, le=90)  # R8
+    deferral_days: Annotated[int, WholeNumber] = Field(default=30, ge=1, le=90)  # R14
+    # R15: € 10,00
+    arrangement_fee_cents: Annotated[int, WholeNumber] = Field(default=1000, ge=0, le=10_000)
+    # R15: € 25,00; at most MAX_ARRANGEMENT_MIN_TERM_CENTS on write
+    arrangement_min_term_cents: Annotated[
+        int, WholeNumber, AfterValidator(_arrangement_min_term)
+    ] = Field(default=2500, ge=100)
     # R5: the insurers (UZOVI) the provider has a contract with, as periods.
     contracts: tuple[Contract, ...] = ()
     coverage_rules: tuple[CoverageRule, ...] = ()
     # legal-nl.md §2: days from a print batch's date to its posting (the print house's
     # rhythm); a paper letter counts as received on the second delivery day after it.
-    posting_delay_days: int = Field(default=0, ge=0, le=7)
+    posting_delay_days: Annotated[int, WholeNumber] = Field(default=0, ge=0, le=7)
     dunning: DunningPolicy = Field(default_factory=DunningPolicy)  # R19
     coulance: CoulancePolicy = Field(default_factory=CoulancePolicy)  # R17
     # R24: zorgnota's fee, a percentage of the money received per week (retrocession.py).

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from billing_core.providers.provider import Provider
+from billing_core.providers.provider import STORED, Contract, Provider
 
 # Not a setting: the counter the history itself is ordered by.
 _BOOKKEEPING = frozenset({"version"})
@@ -76,3 +76,21 @@ def service_fee_at(
             if change.field == "service_fee_percentage" and change.before is not None:
                 return Decimal(str(change.before))
     return current.service_fee_percentage
+
+
+def contracts_at(
+    current: Provider, history: Iterable[SettingsVersion], moment: datetime
+) -> tuple[Contract, ...]:
+    """The insurer contracts as they were known at ``moment`` (R5, R31): the list the first
+    change of it saved after then replaced, or the current one when none was changed
+    since. What an invoice made at ``moment`` was priced on: a contract entered later, with
+    retroactive effect or not, is no part of it."""
+    for version in sorted(history, key=lambda version: version.version):
+        if version.changed_at <= moment:
+            continue
+        for change in version.changes:
+            # ``before`` is None only in a provider's first version: none known before it.
+            if change.field == "contracts":
+                before = change.before or []
+                return tuple(Contract.model_validate(c, context=STORED) for c in before)
+    return current.contracts

@@ -638,6 +638,15 @@ _DUTCH: Sections = {
             "Gebruik alleen de cijfers 0 tot en met 9: een code met andere cijfertekens (zoals"
             " breedgezette of Arabisch-Indische) past op geen enkel Vektis-bestand of register."
         ),
+        "number_not_whole": "Vul een geheel getal in, zonder aanhalingstekens (niet true of false).",
+        "arrangement_min_term_too_high": (
+            "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00:"
+            " bij een hoger bedrag krijgt bijna geen nota nog een regeling."
+        ),
+        "text_control_character": (
+            "Deze tekst bevat een onzichtbaar teken of een regeleinde (zoals een"
+            " richtingsteken of een nul-teken): typ de tekst opnieuw, zonder zulke tekens."
+        ),
         # A register version that drops codes (R33, services/operator/register.py).
         "register_drops_insurers": (
             "Deze versie laat UZOVI {codes} weg, die versie {version} noemt. Een versie noemt"
@@ -1472,6 +1481,15 @@ _ENGLISH: Sections = {
         "digits_not_ascii": (
             "Use only the digits 0 to 9: a code in other digit characters (such as full-width"
             " or Arabic-Indic ones) matches no Vektis file or register."
+        ),
+        "number_not_whole": "Enter a whole number, without quotes (not true or false).",
+        "arrangement_min_term_too_high": (
+            "The minimum term amount of an instalment arrangement is at most €250.00:"
+            " above it hardly any invoice could still get an arrangement."
+        ),
+        "text_control_character": (
+            "This text holds an invisible character or a line break (such as a direction"
+            " mark or a null character): type it again without such characters."
         ),
         "register_drops_insurers": (
             "This version leaves out UZOVI {codes}, which version {version} lists. A version"

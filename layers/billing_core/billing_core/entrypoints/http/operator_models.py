@@ -565,6 +565,26 @@ class PracticeBlockBsnOut(BlockBsnCountsOut):
     provider_id: str
 
 
+class LineContractedCountsOut(BaseModel):
+    """Version 10, invoice-line-contracted (R31, R17; stop 45): lines stored before they
+    kept whether they were invoiced as contracted care get the decision of the contracts
+    known when their invoice was made (the settings history)."""
+
+    invoices_total: int
+    invoices_done: int
+    lines_stamped: int = Field(
+        description="lines given the decision of the contracts known at their invoice"
+    )
+    invoices_stamped: int = Field(description="the invoices of those lines, saved")
+    invoices_changed_meanwhile: int = Field(
+        description="invoices changed since the read (R28): left to the next run"
+    )
+
+
+class PracticeLineContractedOut(LineContractedCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -590,6 +610,7 @@ class MigrationOut(BaseModel):
         | SettingsExpiryCountsOut
         | StuckPlanCountsOut
         | BlockBsnCountsOut
+        | LineContractedCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -600,6 +621,7 @@ class MigrationOut(BaseModel):
         | PracticeClaimMarkersOut
         | PracticeSettingsExpiryOut
         | PracticeBlockBsnOut
+        | PracticeLineContractedOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

@@ -107,6 +107,20 @@ block write since gives it the BSN itself, else the next run does). A block none
 claims is owed at the agency with a BSN is left and counted. The BSN is in no answer, log
 line or progress line (R29): counts only.
 
+``invoice-line-contracted`` (version 10) keeps on each invoice line stored before lines kept
+it whether it was invoiced as contracted care (R31: "a contract signed late with
+retroactive effect re-rates nothing already invoiced"; R17, R5; audit onboard3, stop 45):
+until then coulance (changes/coulance.was_contracted) reads such a line on the practice's
+contracts as they are today, so a contract entered since, with retroactive effect, turned
+an invoice waiting for the insurer's statement into contracted care (the checker's "don't
+pay yet" gone, the statement refused as insurer_contracted, the first reminder sent). Each
+line without it gets the decision of the contracts as they were known when its invoice
+was made: the settings history (R31, settings_history.contracts_at: the contracts the
+first change after then replaced, or today's when none changed since), on the line's
+insurer and coverage date, as invoicing decided it then. Invoice page by invoice page, like
+versions 1, 2, 4 and 6; an invoice is saved whole, on condition that it is still the
+version read (R28): one changed meanwhile is counted and left to the next run.
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -116,12 +130,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import EntryKind
 from billing_core.invoices.retention import kept_until
 from billing_core.ports import (
     EVERY_INVOICE,
@@ -803,6 +818,60 @@ def _keep_claim_bsn(store: MigrationStore, block: PatientBlock) -> str:
     return "blocks_without_claim_bsn"
 
 
+# --- version 10: lines stored before they kept their contract decision (R31; stop 45) -------
+
+LINE_CONTRACTED = "invoice-line-contracted"
+LINE_CONTRACTED_COUNTS = (
+    "lines_stamped",  # lines given the decision of the contracts known at their invoice
+    "invoices_stamped",  # the invoices those lines are on, saved
+    "invoices_changed_meanwhile",  # changed since the read (R28): left to the next run
+)
+
+
+def _line_contracted(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    """The practice's invoices page by page; its settings history is read once a request."""
+    from billing_core.providers.settings_history import contracts_at
+
+    provider_id = start.provider_id
+    provider = store.get_provider(provider_id)
+    assert provider is not None  # _practices lists the practices there are
+    history = store.provider_history(provider_id)
+    practice = PracticeMigrated.counting(
+        LINE_CONTRACTED, provider_id, store.count_invoices(provider_id), LINE_CONTRACTED_COUNTS
+    )
+
+    def stamp(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
+        if all(line.contracted is not None for line in invoice.lines):
+            return  # most invoices: no request
+        contracts = contracts_at(provider, history, _made_at(invoice))
+        lines = tuple(
+            line
+            if line.contracted is not None
+            else replace(
+                line,
+                contracted=any(c.covers(line.insurer_uzovi, line.coverage_date) for c in contracts),
+            )
+            for line in invoice.lines
+        )
+        try:
+            store.save_invoice(replace(invoice, lines=lines))
+        except ConcurrentChange:
+            practice.count("invoices_changed_meanwhile")
+            return
+        practice.count("invoices_stamped")
+        practice.count("lines_stamped", sum(line.contracted is None for line in invoice.lines))
+
+    return _invoice_pages(store, start, budget, progress, practice, stamp)
+
+
+def _made_at(invoice: Invoice) -> datetime:
+    """When the invoice was made: its issue entry recorded, as invoicing priced its lines."""
+    issued = [e for e in invoice.ledger if e.kind is EntryKind.ISSUED] or list(invoice.ledger)
+    return min(entry.recorded for entry in issued)
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -824,4 +893,5 @@ MIGRATIONS = {
     ),
     STUCK_CREDIT_PLANS: Migration(STUCK_CREDIT_PLANS, 8, None, _no_position, _stuck_credit_plans),
     BLOCK_BSNS: Migration(BLOCK_BSNS, 9, _block_bsns, _patient_ref_position),
+    LINE_CONTRACTED: Migration(LINE_CONTRACTED, 10, _line_contracted),
 }
