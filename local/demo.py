@@ -743,7 +743,7 @@ class Demo:
         )
 
     def write_outputs(self) -> None:
-        self.title(f"What patients and the print shop receive: {OUT}/")
+        self.title(f"What patients and the print shop receive: {shown(OUT)}/")
         shutil.rmtree(OUT, ignore_errors=True)
         counts = {
             "emails": self.write_emails(),
@@ -799,6 +799,15 @@ class Demo:
     @staticmethod
     def title(text: str) -> None:
         print(f"\n{text}\n{'-' * min(len(text), 100)}")
+
+
+def shown(folder: Path) -> Path:
+    """The folder as a newcomer finds it: relative to where `make demo` runs when it is
+    under it (out/), as chosen otherwise (DEMO_OUT), never the checkout's absolute path."""
+    try:
+        return folder.relative_to(Path.cwd())
+    except ValueError:
+        return folder
 
 
 def one_transfer_statement(kenmerk: str, amount_cents: int, booked_on: date) -> bytes:
@@ -1029,7 +1038,11 @@ def main() -> None:
     easter_story()
     excel_story()
     nothing_to_forgive_story()
-    print("\nDone. Open out/emails/*.html in a browser, or the PDFs in out/print/.")
+    print(
+        f"\nDone. What it wrote is listed above under {shown(OUT)}/ (the portal's pages in"
+        f' {shown(OUT)}/portal/); to try it yourself, `make serve` (README, "`make serve`:'
+        ' the sandbox"). Open out/emails/*.html in a browser, or the PDFs in out/print/.'
+    )
 
 
 if __name__ == "__main__":

@@ -32,10 +32,20 @@ def text(fragment: str) -> str:
     return " ".join(unescape(_TAG.sub(" ", fragment)).split())
 
 
+def _attribute(attribute: str) -> str:
+    """A pattern for ``id="ledger"`` or ``class="invoices"`` in a tag: a class names one of
+    the element's classes, as a stylesheet does (``class="invoices stacking"`` is one)."""
+    name, _, value = attribute.partition("=")
+    if name != "class":
+        return rf"\b{re.escape(attribute)}"
+    token = re.escape(value.strip('"'))
+    return rf'\bclass="(?:[^"]*\s)?{token}(?:\s[^"]*)?"'
+
+
 def element(page: str, attribute: str) -> str:
     """The inside of the first element with this attribute, e.g. ``id="ledger"`` (one
     that holds no element of its own kind)."""
-    found = re.search(rf"<(\w+)[^>]*\b{re.escape(attribute)}[^>]*>(.*?)</\1>", page, re.S)
+    found = re.search(rf"<(\w+)[^>]*{_attribute(attribute)}[^>]*>(.*?)</\1>", page, re.S)
     assert found is not None, attribute
     return found.group(2)
 
@@ -43,7 +53,7 @@ def element(page: str, attribute: str) -> str:
 def rows(page: str, attribute: str) -> list[list[str]]:
     """The body rows of the table with this attribute, each as the texts of its cells (the
     header row left out); none when the page has no such table (an empty list says so)."""
-    if attribute not in page:
+    if re.search(rf"<\w+[^>]*{_attribute(attribute)}", page) is None:
         return []
     body = re.split(r"<tbody[^>]*>", element(page, attribute), maxsplit=1)[-1]
     body = body.split("</tbody>", 1)[0]
