@@ -20,7 +20,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help demo serve test lint test-unit test-functional test-contract test-template test-e2e bench chaos clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(DEPS): requirements-dev.txt layers/billing_core/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -80,19 +80,19 @@ lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core
 	$(BIN)/mypy
 	PYTHONPATH=layers/billing_core $(BIN)/lint-imports
 
-test-e2e: $(DEPS) $(CHROMIUM) $(CHROMIUM_L10N)
+test-e2e: $(DEPS) $(CHROMIUM) $(CHROMIUM_L10N) ## only the browser tests (local server, headless Chromium, axe)
 	$(BIN)/python -m pytest $(PARALLEL) tests/e2e
 
-test-unit: $(DEPS)
+test-unit: $(DEPS) ## only the pure domain tests
 	$(BIN)/python -m pytest $(PARALLEL) tests/unit
 
-test-functional: $(DEPS)
+test-functional: $(DEPS) ## only the handlers on moto with events/*.json
 	$(BIN)/python -m pytest $(PARALLEL) tests/functional
 
-test-contract: $(DEPS)
+test-contract: $(DEPS) ## only the ports on the fake and on moto alike
 	$(BIN)/python -m pytest $(PARALLEL) tests/contract
 
-test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS)
+test-template: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) ## only cfn-lint, checkov, sam validate and the build proof
 	$(BIN)/python -m pytest $(PARALLEL) tests/template
 
 # The cold-start rows of the bench count instructions with Debian's valgrind
@@ -110,5 +110,5 @@ bench: $(DEPS) $(VALGRIND) ## performance figures, as ratios measured in one run
 chaos: $(DEPS) ## chaos and fault figures, each with its goal (SEED=n repeats a run), out/chaos.json
 	$(BIN)/python -m tests.chaos $(if $(SEED),--seed $(SEED))
 
-clean:
+clean: ## remove the virtualenvs, build/, out/ and test caches
 	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) build out .pytest_cache .hypothesis
