@@ -697,6 +697,9 @@ class DeliveryRequest:
     event_id: str = ""
     # Send to this address instead of the one on the invoice (an objection's reply address).
     email: str = ""
+    # Write it in this language instead of the invoice's: the checker page's, for an answer
+    # to what the patient did on that page (R9, R16). The invoice's own stays as it was.
+    language: str = ""
 
 
 class DeliveryQueue(Protocol):

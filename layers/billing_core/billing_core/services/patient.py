@@ -440,10 +440,15 @@ def file_objection(
     message: str,
     email: str,
     ctx: PatientContext,
+    *,
+    language: str = "",
 ) -> bool:
     """R16: an open action for the provider, with ``email`` to answer to, and an
     acknowledgement to the invoice's own e-mail address, or to none (issue 13.3: a form
     anyone with a reference and a birth date can fill must not make us mail any address).
+    ``language``: the one the patient filed it in on the checker page, which the
+    acknowledgement is written in (R9); the invoice's own language, for later letters,
+    does not change. Empty: the invoice's.
     True when the acknowledgement goes out, False when there is no working address for it
     (the page then promises none: audit REQUESTS3).
     The invoice does not change: an objection does not suspend payment (seed 000). The
@@ -458,7 +463,13 @@ def file_objection(
     # acknowledgement is queued again (the first attempt may have died before queueing
     # it); the delivery sends one per (kind, action id).
     ctx.store.add_action(action)
-    return _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
+    return _confirm(
+        ctx.delivery,
+        invoice,
+        OBJECTION_ACKNOWLEDGEMENT,
+        event_id=action.action_id,
+        language=language,
+    )
 
 
 def submit_insurer_statement(
@@ -586,13 +597,20 @@ def _queue_letters(delivery: DeliveryQueue, invoice: Invoice) -> None:
         delivery.enqueue(requests)
 
 
-def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
-    """Queue the confirmation e-mail to the invoice's own address; False when it has none
-    that works (none, or bounced permanently: R7). One the patient must have goes on
-    paper then (kinds.reaches_patient; the delivery decides how)."""
+def _confirm(
+    delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str, language: str = ""
+) -> bool:
+    """Queue the confirmation e-mail to the invoice's own address, in ``language`` (the
+    invoice's when empty); False when it has none that works (none, or bounced
+    permanently: R7). One the patient must have goes on paper then
+    (kinds.reaches_patient; the delivery decides how)."""
     if reaches_patient(invoice, kind):
         request = DeliveryRequest(
-            invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id
+            invoice.provider_id,
+            invoice.invoice_id,
+            kind=kind,
+            event_id=event_id,
+            language=language,
         )
         delivery.enqueue([request])
     return bool(invoice.live_email)

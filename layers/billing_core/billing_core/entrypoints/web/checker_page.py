@@ -395,7 +395,7 @@ def form_answer(
         if action in ("pay", "pay_all"):
             pay_all = action == "pay_all"
             return _to_the_bank(kenmerk, proof, language, pay_all, payments(), account)
-        notice = _form_action(action, kenmerk, proof, form, ctx)
+        notice = _form_action(action, kenmerk, proof, form, ctx, language)
     except UnreadableField as unreadable:
         state = PageState(
             error_key=unreadable.error_key, typed=typed, invalid_fields=(unreadable.name,)
@@ -511,7 +511,12 @@ def visit_cookie(token: str) -> Cookie:
 
 
 def _form_action(
-    action: str, kenmerk: str, proof: VisitPass, form: Mapping[str, str], ctx: PatientContext
+    action: str,
+    kenmerk: str,
+    proof: VisitPass,
+    form: Mapping[str, str],
+    ctx: PatientContext,
+    language: str,
 ) -> tuple[str, dict[str, Any]]:
     if action == "defer":
         view = patient.request_deferral(kenmerk, proof, ctx)
@@ -527,6 +532,7 @@ def _form_action(
             form.get("message", ""),
             form.get("email", ""),
             ctx,
+            language=language,  # its acknowledgement in the page's language (R9, R16)
         )
         # R16, R7: no e-mail is promised that will not come (audit REQUESTS3)
         return "done_objection" if acknowledged else "done_objection_unacknowledged", {}
