@@ -519,10 +519,12 @@ def _form_action(
     language: str,
 ) -> tuple[str, dict[str, Any]]:
     if action == "defer":
-        view = patient.request_deferral(kenmerk, proof, ctx)
+        # Each confirmation in the page's language (R9): the patient asked in it.
+        view = patient.request_deferral(kenmerk, proof, ctx, language=language)
         return "done_deferral", {"date": view.final_payment_date}
     if action == "arrange":
-        patient.request_arrangement(kenmerk, proof, _whole(form, "terms"), ctx)
+        terms = _whole(form, "terms")
+        patient.request_arrangement(kenmerk, proof, terms, ctx, language=language)
         return "done_arrangement", {}
     if action == "object":
         acknowledged = patient.file_objection(
@@ -539,7 +541,9 @@ def _form_action(
     if action == "statement":
         reimbursed = _amount(form, "reimbursed")
         withheld = _amount(form, "withheld_deductible")
-        taken = patient.submit_insurer_statement(kenmerk, proof, reimbursed, withheld, ctx)
+        taken = patient.submit_insurer_statement(
+            kenmerk, proof, reimbursed, withheld, ctx, language=language
+        )
         said = {"due_cents": taken.amount_due_cents, "date": taken.final_payment_date}
         return f"done_statement_{taken.outcome.value}", said
     raise ValueError("unknown action")
