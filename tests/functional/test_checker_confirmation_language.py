@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from billing_core.invoices.invoice import Channel
 from billing_core.shared.money import format_euros
 from local.seed import DENTAL
+from tests.functional.test_arabic import cookie
 from tests.functional.test_insurer_statement import invoice as statement_invoice  # noqa: F401
 from tests.functional.test_insurer_statement import send_statement_on_the_page
 from tests.functional.test_patient_api import FORM, unlock, visit_cookie
@@ -89,4 +90,25 @@ def test_r9_r17_a_statement_sent_on_the_arabic_page_is_answered_in_arabic(
     (answer,) = sandbox.outbox()[sent_before:]
     assert "betalingskenmerk" not in answer["subject"] and "رقم مرجع الدفع" in answer["subject"]
     assert 'lang="ar"' in answer["html"] and 'dir="rtl"' in answer["html"]
+    assert _still_dutch(sandbox, invoice)
+
+
+def test_r9_r11_a_payment_started_on_the_english_page_is_confirmed_in_english(
+    sandbox, emailed_invoice
+):
+    """Given a Dutch invoice, when the patient pays it with iDEAL from the checker page in
+    English and the PSP reports it paid, then the "payment received" e-mail is in English
+    (before: "Betaling ontvangen", Dutch), and the invoice stays Dutch."""
+    invoice = emailed_invoice
+    assert invoice.language.value == "nl"
+    visit = visit_cookie(unlock(sandbox, invoice))
+    pay = f"action=pay&kenmerk={invoice.reference}&lang=en"
+    to_bank = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+    payment_id = cookie(to_bank, "zn_payment").split("=", 1)[1]
+    sent_before = len(sandbox.outbox())
+    sandbox.complete_psp_payment(payment_id, "paid")
+    sandbox.drain_deliveries()
+    (received,) = sandbox.outbox()[sent_before:]
+    assert received["subject"].startswith("Payment received - payment reference")
+    assert "Geachte" not in received["text"] and "lang=en" in received["text"]
     assert _still_dutch(sandbox, invoice)

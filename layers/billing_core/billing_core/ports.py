@@ -736,6 +736,9 @@ class CheckoutRecord:
     amount_cents: int
     created_at: datetime
     status: PspStatus
+    # The checker page's language the payment was started in: its "payment received"
+    # e-mail is written in it (R9); empty: the invoice's.
+    language: str = ""
 
 
 class CheckoutLog(Protocol):
