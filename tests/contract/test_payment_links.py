@@ -39,6 +39,16 @@ def test_a_checkout_reads_back_and_its_status_changes(checkouts):
     assert checkouts.get_checkout("tr_2") is None
 
 
+def test_r9_a_checkout_keeps_the_pages_language(checkouts):
+    """R9: given a payment started on the checker page in Arabic, when its checkout is
+    read back (the webhook), then it names that language, which its "payment received"
+    e-mail is written in; one stored without (before) reads as none: the invoice's."""
+    checkouts.record_checkout(replace(checkout(), language="ar"))
+    assert checkouts.get_checkout("tr_1").language == "ar"
+    checkouts.record_checkout(checkout("tr_2"))
+    assert checkouts.get_checkout("tr_2").language == ""
+
+
 def test_a_checkout_recorded_again_keeps_the_first_and_its_status(checkouts):
     """The PSP hands out the same payment for a repeated idempotency key: the webhook's
     status is never reset to open, nor the amount asked replaced."""

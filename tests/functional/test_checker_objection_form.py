@@ -63,3 +63,37 @@ def test_r16_the_objection_address_files_an_objection_and_nothing_else(sandbox, 
     stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
     assert stored.deferral is None
     assert objections(sandbox) == []
+
+
+def test_r9_r16_the_acknowledgement_is_in_the_pages_language_and_the_invoice_keeps_its_own(
+    sandbox, emailed_invoice
+):
+    """R9, R16: given a Dutch invoice (its patient language field "nl") and a visit on the
+    checker page in English, when the patient files an objection from that page, then
+    the acknowledgement e-mail, subject and body, is in English, the language the patient
+    wrote in, and its link opens the checker in English; the invoice's own language, for
+    the letters that follow, stays Dutch. (Before: Dutch, "Wij hebben uw bezwaar
+    ontvangen", to a patient who read and wrote everything in English.)"""
+    invoice = emailed_invoice
+    assert invoice.language.value == "nl"
+    cookie = visit_cookie(unlock(sandbox, invoice))
+    fields = {
+        "action": "object",
+        "kenmerk": invoice.reference,
+        "lang": "en",
+        "reason": "amount",
+        "message": "I was not there that day.",
+        "email": "patient@example.org",
+    }
+    body, headers = as_multipart(fields)
+    sent_before = len(sandbox.outbox())
+    status, _ = sandbox.api("POST", "/bezwaar", body=body, headers=headers | {"Cookie": cookie})
+    sandbox.drain_deliveries()
+    assert status == 200
+    (acknowledgement,) = sandbox.outbox()[sent_before:]
+    assert acknowledgement["subject"].startswith("We have received your objection")
+    assert "Dear Sir or Madam" in acknowledgement["text"]
+    assert "Geachte" not in acknowledgement["text"] and "bezwaar" not in acknowledgement["text"]
+    assert "lang=en" in acknowledgement["text"] and "lang=nl" not in acknowledgement["text"]
+    stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert stored.language.value == "nl"

@@ -711,6 +711,9 @@ class DeliveryRequest:
     # issue 13.3: services/patient.file_objection). Kept so a message that carries it
     # still parses; deliver_message would honour it.
     email: str = ""
+    # Write it in this language instead of the invoice's: the checker page's, for an answer
+    # to what the patient did on that page (R9, R16). The invoice's own stays as it was.
+    language: str = ""
 
 
 class DeliveryQueue(Protocol):
@@ -747,6 +750,9 @@ class CheckoutRecord:
     amount_cents: int
     created_at: datetime
     status: PspStatus
+    # The checker page's language the payment was started in: its "payment received"
+    # e-mail is written in it (R9); empty: the invoice's.
+    language: str = ""
 
 
 class CheckoutLog(Protocol):

@@ -36,7 +36,7 @@ from billing_core.correspondence.bounces import unsent_message_action
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import INVOICE_LETTER, ON_PAPER_WITHOUT_EMAIL
 from billing_core.correspondence.kinds import KINDS as MESSAGE_KINDS
-from billing_core.correspondence.links import pay_url
+from billing_core.correspondence.links import checker_url, pay_url
 from billing_core.correspondence.messages import Attachment, Notifier
 from billing_core.correspondence.pdf import (
     invoice_file_name,
@@ -62,6 +62,7 @@ from billing_core.payments.collection_account import CollectionAccount
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock
+from billing_core.texts.catalogue import LANGUAGES
 
 _SAVE_ATTEMPTS = 3
 
@@ -270,17 +271,18 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
     provider = ctx.store.get_provider(invoice.provider_id)
     if provider is None:
         raise UnknownInvoice(f"provider of invoice {invoice.invoice_id}")
+    language = message_language(request, invoice)
     context = confirmation_context(
         request.kind,
         invoice,
         provider,
         event_id=request.event_id,
         today=ctx.clock.today(),
-        pay_url=pay_url(ctx.public_base_url, invoice),
+        pay_url=checker_url(ctx.public_base_url, invoice.reference, language),
         public_base_url=ctx.public_base_url,
     )
     if by_email:
-        email = render_email(request.kind, context, invoice.language.value)
+        email = render_email(request.kind, context, language)
         message_id = ctx.notifier.send(to, email, [])
         channel = Channel.EMAIL
     else:
@@ -295,6 +297,13 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
 
     save_change(ctx.store, invoice, record)
     return letter
+
+
+def message_language(request: DeliveryRequest, invoice: Invoice) -> str:
+    """The language a message is written in: the one it was asked in (the checker page's,
+    R9, R16) when that is one we write, else the invoice's (its patient language field)."""
+    asked = request.language
+    return asked if asked in LANGUAGES else invoice.language.value
 
 
 def _post_message(
@@ -312,7 +321,7 @@ def _post_message(
     if in_batch:  # put by an attempt that died before noting it
         found_in_print_batch(ctx.files, provider, day)
         return invoice, key
-    text = render_email(request.kind, context, invoice.language.value, on_paper=True)
+    text = render_email(request.kind, context, message_language(request, invoice), on_paper=True)
     pdf = render_message_pdf(
         text,
         provider=provider,

@@ -393,6 +393,7 @@ def book_payment(
     agency_files: FileStore | None = None,
     interest: InterestAccrual = accrued_interest,
     as_the_agencys: bool = True,
+    language: str = "",
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
@@ -417,6 +418,9 @@ def book_payment(
     transfer (an operator's split match, whose agency's parts it wrote before, together:
     remittance.book_remittances_together), so a claim the agency reported money on since
     does not make it one now; a transfer booked before is still found (a replay).
+
+    ``language``: the checker page's an online payment was started in, which its "payment
+    received" e-mail is written in (R9); empty (a transfer): the invoice's.
     """
     now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
@@ -438,7 +442,7 @@ def book_payment(
         release_settled_claim(store, changed, clock)
     corrected = (stored, *others) if paid_in_term(stored, day) else ()
     if delivery is not None and stored.live_email:  # none to a bounced address (R7)
-        delivery.enqueue([_confirmation(stored, payment.payment_id)])
+        delivery.enqueue([_confirmation(stored, payment.payment_id, language)])
     if delivery is not None and stored.letters_due:
         # The second notice of costs charged by the booking (``_costs_of_the_day_paid``),
         # queued as the run queues it: the delivery sends nothing once all is paid.
@@ -682,7 +686,11 @@ def _find(store: BillingStore, reference: str) -> Invoice:
     return invoice
 
 
-def _confirmation(invoice: Invoice, event_id: str) -> DeliveryRequest:
+def _confirmation(invoice: Invoice, event_id: str, language: str = "") -> DeliveryRequest:
     return DeliveryRequest(
-        invoice.provider_id, invoice.invoice_id, kind=PAYMENT_RECEIVED, event_id=event_id
+        invoice.provider_id,
+        invoice.invoice_id,
+        kind=PAYMENT_RECEIVED,
+        event_id=event_id,
+        language=language,
     )

@@ -194,6 +194,7 @@ def start_payment(
             amount_cents=amount,
             created_at=now,
             status=PspStatus.OPEN,
+            language=language,
         )
     )
     return checkout
@@ -362,6 +363,7 @@ def _book(
         delivery=ctx.delivery,
         agency_files=ctx.files,
         interest=ctx.interest,
+        language=checkout.language,
     )
     return result.booked, result.invoice
 

@@ -384,15 +384,20 @@ def _offer(invoice: Invoice, provider: Provider) -> PatientOffer:
 # --- writing -------------------------------------------------------------------------------
 
 
-def request_deferral(reference_text: str, proof: PatientProof, ctx: PatientContext) -> DeferralView:
-    """R14: once, free; errors.Refused (StateConflict) says why not."""
+def request_deferral(
+    reference_text: str, proof: PatientProof, ctx: PatientContext, *, language: str = ""
+) -> DeferralView:
+    """R14: once, free; errors.Refused (StateConflict) says why not. ``language``: the
+    checker page's, which its confirmation is written in (R9; empty: the invoice's)."""
     invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     stored, _ = save_change(
         ctx.store, invoice, lambda current: grant_deferral(current, provider, now)
     )
-    sent = _confirm(ctx.delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral")
+    sent = _confirm(
+        ctx.delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral", language=language
+    )
     # The date the confirmation e-mail names (correspondence.confirmations) and the checker
     # shows: the date that counts now, which the deferral moved (R14, R36).
     due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
@@ -405,9 +410,15 @@ def request_deferral(reference_text: str, proof: PatientProof, ctx: PatientConte
 
 
 def request_arrangement(
-    reference_text: str, proof: PatientProof, terms: int, ctx: PatientContext
+    reference_text: str,
+    proof: PatientProof,
+    terms: int,
+    ctx: PatientContext,
+    *,
+    language: str = "",
 ) -> ArrangementView:
-    """R15: ``terms`` monthly terms (2-12) against the provider's fee."""
+    """R15: ``terms`` monthly terms (2-12) against the provider's fee. ``language``: the
+    checker page's, which its confirmation is written in (R9; empty: the invoice's)."""
     invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
@@ -423,7 +434,9 @@ def request_arrangement(
     arrangement = stored.arrangement
     assert arrangement is not None
     _queue_letters(ctx.delivery, stored)
-    sent = _confirm(ctx.delivery, stored, ARRANGEMENT_CONFIRMATION, event_id="arrangement")
+    sent = _confirm(
+        ctx.delivery, stored, ARRANGEMENT_CONFIRMATION, event_id="arrangement", language=language
+    )
     return ArrangementView(
         reference=stored.reference,
         total_cents=arrangement.total_cents,
@@ -440,10 +453,15 @@ def file_objection(
     message: str,
     email: str,
     ctx: PatientContext,
+    *,
+    language: str = "",
 ) -> bool:
     """R16: an open action for the provider, with ``email`` to answer to, and an
     acknowledgement to the invoice's own e-mail address, or to none (issue 13.3: a form
     anyone with a reference and a birth date can fill must not make us mail any address).
+    ``language``: the one the patient filed it in on the checker page, which the
+    acknowledgement is written in (R9); the invoice's own language, for later letters,
+    does not change. Empty: the invoice's.
     True when the acknowledgement goes out, False when there is no working address for it
     (the page then promises none: audit REQUESTS3).
     The invoice does not change: an objection does not suspend payment (seed 000). The
@@ -458,7 +476,13 @@ def file_objection(
     # acknowledgement is queued again (the first attempt may have died before queueing
     # it); the delivery sends one per (kind, action id).
     ctx.store.add_action(action)
-    return _confirm(ctx.delivery, invoice, OBJECTION_ACKNOWLEDGEMENT, event_id=action.action_id)
+    return _confirm(
+        ctx.delivery,
+        invoice,
+        OBJECTION_ACKNOWLEDGEMENT,
+        event_id=action.action_id,
+        language=language,
+    )
 
 
 def submit_insurer_statement(
@@ -467,6 +491,8 @@ def submit_insurer_statement(
     reimbursed_cents: int,
     withheld_deductible_cents: int,
     ctx: PatientContext,
+    *,
+    language: str = "",
 ) -> StatementView:
     """R17: the insurer's statement for a non-contracted invoice. The provider's coulance
     policy lowers the amount at once (the stop e-mail of R21 tells the patient), or puts a
@@ -474,13 +500,16 @@ def submit_insurer_statement(
     transaction. A statement that leaves the policy nothing to forgive (either policy: no
     proposal is made then) is an adjusted amount equal to the old one: a new final
     payment date and an e-mail with both, the one a declined proposal gets (legal-nl.md
-    §7: the patient was told to wait for them; the owners' decision, round 40)."""
+    §7: the patient was told to wait for them; the owners' decision, round 40).
+    ``language``: the checker page's, which that e-mail is written in (R9; empty: the
+    invoice's)."""
     invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
     statement = InsurerStatement(reimbursed_cents, withheld_deductible_cents, now)
     if _sent_again(invoice, statement):
-        return _statement_answer(invoice, provider, _outcome_taken(invoice, ctx), ctx)
+        taken = _outcome_taken(invoice, ctx)
+        return _statement_answer(invoice, provider, taken, ctx, language)
     automatic = provider.coulance.mode is CoulanceMode.AUTOMATIC
     proposal = propose(invoice, provider, statement)  # refused before any write
     # On the provider's list (confirm_first): the first reminder waits for its decision
@@ -507,7 +536,7 @@ def submit_insurer_statement(
         outcome = StatementOutcome.NOTHING_TO_FORGIVE
     else:
         outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
-    return _statement_answer(stored, provider, outcome, ctx)
+    return _statement_answer(stored, provider, outcome, ctx, language)
 
 
 def _sent_again(invoice: Invoice, statement: InsurerStatement) -> bool:
@@ -538,11 +567,16 @@ def _outcome_taken(invoice: Invoice, ctx: PatientContext) -> StatementOutcome:
 
 
 def _statement_answer(
-    stored: Invoice, provider: Provider, outcome: StatementOutcome, ctx: PatientContext
+    stored: Invoice,
+    provider: Provider,
+    outcome: StatementOutcome,
+    ctx: PatientContext,
+    language: str = "",
 ) -> StatementView:
-    """The answer to a statement taken (``stored``), its e-mail queued when it has one now."""
+    """The answer to a statement taken (``stored``), its e-mail queued, in ``language``,
+    when it has one now."""
     sent = outcome in _CONFIRMED and _confirm(
-        ctx.delivery, stored, _CONFIRMED[outcome], event_id=STATEMENT_CAUSE
+        ctx.delivery, stored, _CONFIRMED[outcome], event_id=STATEMENT_CAUSE, language=language
     )
     due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
     taken = stored.insurer_statement
@@ -586,13 +620,20 @@ def _queue_letters(delivery: DeliveryQueue, invoice: Invoice) -> None:
         delivery.enqueue(requests)
 
 
-def _confirm(delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str) -> bool:
-    """Queue the confirmation e-mail to the invoice's own address; False when it has none
-    that works (none, or bounced permanently: R7). One the patient must have goes on
-    paper then (kinds.reaches_patient; the delivery decides how)."""
+def _confirm(
+    delivery: DeliveryQueue, invoice: Invoice, kind: str, *, event_id: str, language: str = ""
+) -> bool:
+    """Queue the confirmation e-mail to the invoice's own address, in ``language`` (the
+    invoice's when empty); False when it has none that works (none, or bounced
+    permanently: R7). One the patient must have goes on paper then
+    (kinds.reaches_patient; the delivery decides how)."""
     if reaches_patient(invoice, kind):
         request = DeliveryRequest(
-            invoice.provider_id, invoice.invoice_id, kind=kind, event_id=event_id
+            invoice.provider_id,
+            invoice.invoice_id,
+            kind=kind,
+            event_id=event_id,
+            language=language,
         )
         delivery.enqueue([request])
     return bool(invoice.live_email)

@@ -60,6 +60,7 @@ class PaymentLinkRepository:
             "amount_cents": checkout.amount_cents,
             "created_at": checkout.created_at.isoformat(),
             "status": checkout.status.value,
+            "language": checkout.language,
             "expires_at": expires_at(checkout.created_at, PAYMENT_LINK_RETENTION),
         }
         # The PSP hands out the same payment for a repeated idempotency key: keep the
@@ -80,6 +81,7 @@ class PaymentLinkRepository:
             amount_cents=int(item["amount_cents"]),
             created_at=datetime.fromisoformat(item["created_at"]),
             status=PspStatus(item["status"]),
+            language=item.get("language", ""),  # none on a checkout stored before
         )
 
     def set_checkout_status(self, psp_payment_id: str, status: PspStatus) -> None:

@@ -404,7 +404,7 @@ def form_answer(
         if action in ("pay", "pay_all"):
             pay_all = action == "pay_all"
             return _to_the_bank(kenmerk, proof, language, pay_all, payments(), account)
-        notice = _form_action(action, kenmerk, proof, form, ctx)
+        notice = _form_action(action, kenmerk, proof, form, ctx, language)
     except UnreadableField as unreadable:
         state = PageState(
             error_key=unreadable.error_key, typed=typed, invalid_fields=(unreadable.name,)
@@ -520,13 +520,20 @@ def visit_cookie(token: str) -> Cookie:
 
 
 def _form_action(
-    action: str, kenmerk: str, proof: VisitPass, form: Mapping[str, str], ctx: PatientContext
+    action: str,
+    kenmerk: str,
+    proof: VisitPass,
+    form: Mapping[str, str],
+    ctx: PatientContext,
+    language: str,
 ) -> tuple[str, dict[str, Any]]:
     if action == "defer":
-        view = patient.request_deferral(kenmerk, proof, ctx)
+        # Each confirmation in the page's language (R9): the patient asked in it.
+        view = patient.request_deferral(kenmerk, proof, ctx, language=language)
         return "done_deferral", {"date": view.final_payment_date}
     if action == "arrange":
-        patient.request_arrangement(kenmerk, proof, _whole(form, "terms"), ctx)
+        terms = _whole(form, "terms")
+        patient.request_arrangement(kenmerk, proof, terms, ctx, language=language)
         return "done_arrangement", {}
     if action == "object":
         acknowledged = patient.file_objection(
@@ -536,13 +543,16 @@ def _form_action(
             form.get("message", ""),
             form.get("email", ""),
             ctx,
+            language=language,  # its acknowledgement in the page's language (R9, R16)
         )
         # R16, R7: no e-mail is promised that will not come (audit REQUESTS3)
         return "done_objection" if acknowledged else "done_objection_unacknowledged", {}
     if action == "statement":
         reimbursed = _amount(form, "reimbursed")
         withheld = _amount(form, "withheld_deductible")
-        taken = patient.submit_insurer_statement(kenmerk, proof, reimbursed, withheld, ctx)
+        taken = patient.submit_insurer_statement(
+            kenmerk, proof, reimbursed, withheld, ctx, language=language
+        )
         said = {"due_cents": taken.amount_due_cents, "date": taken.final_payment_date}
         return f"done_statement_{taken.outcome.value}", said
     raise ValueError("unknown action")
