@@ -48,7 +48,7 @@ from billing_core.dunning.steps import (
     rescheduled,
     send_reminder,
 )
-from billing_core.dunning.timeline import Step, letter_waiting, plan
+from billing_core.dunning.timeline import Plan, Step, letter_waiting, plan
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import balance
 from billing_core.invoices.updates import reread
@@ -266,6 +266,12 @@ def _process_unit(
             done.reviewed(reviewed)
         wait = statement_wait_until(reviewed, provider)
         decision = plan(reviewed, provider.dunning, as_of, statement_wait_until=wait)
+        if letter_waiting(decision.step, [reviewed]):
+            # The letter this step follows has not gone out yet: no costs without a
+            # reminder the patient received (art. 6:96 lid 6 BW, legal-nl.md §2), no
+            # handover before the second notice (R19). The delivery dates it by the day
+            # it goes; until then the run queues it again, below.
+            decision = Plan(None, as_of + timedelta(days=1))
         if decision.step is not None:
             by_step[decision.step].append(reviewed)  # its letters are queued after the step
             continue

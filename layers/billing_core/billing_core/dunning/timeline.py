@@ -92,11 +92,6 @@ def plan(
         return Plan(None, today + ONE_DAY)
     if step is Step.REMINDER and invoice.dunning_stage is DunningStage.NONE:
         due_on = max(due_on, statement_wait_until or due_on)
-    if due_on <= today and letter_waiting(step, [invoice]):
-        # The letter this step follows has not gone out yet: no costs without a reminder
-        # the patient received (art. 6:96 lid 6 BW, legal-nl.md §2), no handover before
-        # the second notice (R19). The delivery dates it by the day it goes (R38).
-        return Plan(None, today + ONE_DAY)
     return Plan(step, None) if due_on <= today else Plan(None, due_on)
 
 
