@@ -48,7 +48,7 @@ from billing_core.dunning.steps import (
     rescheduled,
     send_reminder,
 )
-from billing_core.dunning.timeline import Step, plan
+from billing_core.dunning.timeline import Plan, Step, letter_waiting, plan
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import balance
 from billing_core.invoices.updates import reread
@@ -266,6 +266,12 @@ def _process_unit(
             done.reviewed(reviewed)
         wait = statement_wait_until(reviewed, provider)
         decision = plan(reviewed, provider.dunning, as_of, statement_wait_until=wait)
+        if letter_waiting(decision.step, [reviewed]):
+            # The letter this step follows has not gone out yet: no costs without a
+            # reminder the patient received (art. 6:96 lid 6 BW, legal-nl.md §2), no
+            # handover before the second notice (R19). The delivery dates it by the day
+            # it goes; until then the run queues it again, below.
+            decision = Plan(None, as_of + timedelta(days=1))
         if decision.step is not None:
             by_step[decision.step].append(reviewed)  # its letters are queued after the step
             continue
@@ -289,10 +295,39 @@ def _process_unit(
         assert lead.reminder is not None
         at_hand = {invoice.invoice_id for invoice in letter_group}
         rest = rest_of_letter(ctx.store, lead.provider_id, lead.reminder, at_hand)
+        if letter_waiting(Step.COSTS, rest):  # its lead still waits for the reminder to go
+            _look_again_tomorrow(letter_group, as_of, ctx, done)
+            continue
         charged = charge_costs(letter_group, provider.dunning, as_of, now, rest_of_letter=rest)
         _save_step(Step.COSTS, charged, ctx, done)
     for invoice in by_step[Step.HANDOVER]:
+        if _second_notice_waiting(invoice, ctx):
+            _look_again_tomorrow([invoice], as_of, ctx, done)
+            continue
         _hand_over(invoice, provider, as_of, now, ctx, done)
+
+
+def _second_notice_waiting(invoice: Invoice, ctx: DunningContext) -> bool:
+    """Whether the second notice of the invoice's letter still waits to be sent on
+    another of its invoices (the one it goes with): no handover before it (R19)."""
+    reminder = invoice.reminder
+    if reminder is None or len(reminder.covers) < 2:
+        return False
+    rest = rest_of_letter(ctx.store, invoice.provider_id, reminder, {invoice.invoice_id})
+    return letter_waiting(Step.HANDOVER, rest)
+
+
+def _look_again_tomorrow(
+    invoices: list[Invoice], as_of: date, ctx: DunningContext, done: _UnitPass
+) -> None:
+    """A step due today whose letter before it has not gone out (art. 6:96 lid 6 BW, R19):
+    looked at again tomorrow; the delivery dates that letter by the day it goes."""
+    for invoice in invoices:
+        later = rescheduled(invoice, as_of + timedelta(days=1))
+        if later is not invoice:
+            ctx.store.save_invoice(later)
+            done.summary.rescheduled += 1
+        done.written([invoice])
 
 
 def _hand_over(

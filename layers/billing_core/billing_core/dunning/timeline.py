@@ -47,6 +47,8 @@ from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoi
 from billing_core.shared.clock import AMSTERDAM
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from billing_core.ports import BillingStore
 
 ONE_DAY = timedelta(days=1)
@@ -91,6 +93,26 @@ def plan(
     if step is Step.REMINDER and invoice.dunning_stage is DunningStage.NONE:
         due_on = max(due_on, statement_wait_until or due_on)
     return Plan(step, None) if due_on <= today else Plan(None, due_on)
+
+
+def letter_waiting(step: Step | None, invoices: Iterable[Invoice]) -> bool:
+    """Whether the letter ``step`` follows (the reminder before the costs, the second
+    notice before the handover) still waits to be sent on one of ``invoices`` (the
+    letter's lead carries it until the delivery has sent it, R18)."""
+    if step not in (Step.COSTS, Step.HANDOVER):
+        return False
+    # Imported here: the letters' kinds only matter once a claim is that far (#18 (d)).
+    from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, event_id
+
+    kind = REMINDER if step is Step.COSTS else SECOND_NOTICE
+    for invoice in invoices:
+        reminder = invoice.reminder
+        if reminder is None:
+            continue
+        waiting = event_id(kind, reminder)
+        if any((p.kind, p.event_id) == (kind, waiting) for p in invoice.letters_due):
+            return True
+    return False
 
 
 def costs_due(invoice: Invoice, policy: DunningPolicy, today: date) -> bool:
