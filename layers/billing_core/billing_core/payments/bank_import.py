@@ -156,6 +156,7 @@ class UnmatchedLine:
     counterparty_iban: str = field(default="", repr=False)
     source_id: str = ""  # {our iban}/{entry reference}: what it is booked as once matched
     transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return of it repeats
+    transaction_id: str = ""  # the bank's TxId: the same transfer in another statement
 
     def as_credit(self) -> UnmatchedCredit:
         """The record an operator lists and matches (R34)."""
@@ -174,6 +175,7 @@ class UnmatchedLine:
             counterparty_name=self.counterparty_name,
             counterparty_iban=self.counterparty_iban,
             transfer_ids=self.transfer_ids,
+            transaction_id=self.transaction_id,
         )
 
 
@@ -282,12 +284,43 @@ def import_statement(
         for transaction in _credits_before_returns(statement.transactions):
             report.keyed_by_statement += transaction.keyed_by_statement
             _import(statement, _as_imported_before(transaction, ctx), ctx, report)
+    _drop_listed_under_another_key(report, ctx)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
     for line in report.unmatched:
         ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
     return report
+
+
+def _drop_listed_under_another_key(report: BankImportReport, ctx: BankImportContext) -> None:
+    """A credit listed for a person already under another key (one statement lists it
+    with the bank's AcctSvcrRef, an overlapping one without) is a duplicate, as a booked
+    one is (``_booked_under_another_key``): the bank's TxId, our account and the amount
+    tell (R12), so the operator sees one line and cannot match the money twice (R34).
+    The credits kept are read once, and only when a line has a TxId."""
+    if not any(_by_transaction(line) for line in report.unmatched):
+        return
+    listed: dict[tuple[str, str, int], str] = {}
+    for credit in ctx.links.unmatched_credits():
+        if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
+            key = (credit.account_iban, credit.bank_transaction_id, credit.amount_cents)
+            listed.setdefault(key, credit.source_id)
+    kept: list[UnmatchedLine] = []
+    for line in report.unmatched:
+        key = _by_transaction(line)
+        if key is not None and listed.setdefault(key, line.source_id) != line.source_id:
+            report.duplicates += 1
+            continue
+        kept.append(line)
+    report.unmatched = kept
+
+
+def _by_transaction(line: UnmatchedLine) -> tuple[str, str, int] | None:
+    """(our account, TxId, amount) of a credit line that carries the bank's TxId."""
+    if line.direction != Direction.CREDIT.value or not line.transaction_id:
+        return None
+    return (line.source_id.partition("/")[0], line.transaction_id, line.amount_cents)
 
 
 def refuse_statement(statement_key: str, reason: str, ctx: BankImportContext) -> BankImportReport:
@@ -710,6 +743,7 @@ def _line(
         counterparty_iban=transaction.counterparty_iban,
         source_id=source_id(transaction),
         transfer_ids=transaction.transfer_ids,
+        transaction_id=transaction.transaction_id,
     )
 
 
