@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -362,3 +363,18 @@ def test_r12_r34_the_same_unmatched_transfer_twice_in_one_file_is_one_line(ctx):
 
     assert (report.statements, len(report.unmatched), report.duplicates) == (["S1", "S2"], 2, 1)
     assert sorted(line.transaction_id for line in report.unmatched) == ["X", "Y"]
+
+
+def test_r12_the_collection_account_is_recognised_as_configured_with_spaces(ctx):
+    """R12 (audit camt2): given the collection account configured as printed on invoices
+    (groups of four, lower case) When its statement is imported Then it is booked; a
+    statement of another account books nothing and names only its last 4 characters."""
+    ours = replace(ctx, collection_iban="nl20 ingb 0001 2345 67")
+    booked = run(ours, credit(1000, scor=REFERENCE))
+    other = statement(credit(1000, scor=REFERENCE)).replace(ACCOUNT.encode(), b"NL02ABNA0123456789")
+    refused = import_statement(other, "camt053/other.xml", ours)
+
+    assert (booked.outcome, len(booked.booked)) == ("imported", 1)
+    assert (refused.outcome, refused.booked, refused.statements) == ("refused", [], [])
+    assert "ending 6789" in refused.refusal and "ABNA0123" not in refused.refusal
+    assert ctx.store.invoice().amount_due_cents == DUE - 1000
