@@ -364,12 +364,14 @@ def _drop_listed_under_another_key(report: BankImportReport, ctx: BankImportCont
     listed: dict[tuple[str, str, int], str] = {}
     for credit in ctx.links.unmatched_credits():
         if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
-            key = (credit.account_iban, credit.bank_transaction_id, credit.amount_cents)
-            listed.setdefault(key, credit.source_id)
+            listed.setdefault(
+                (credit.account_iban, credit.bank_transaction_id, credit.amount_cents),
+                credit.source_id,
+            )
     kept: list[UnmatchedLine] = []
     for line in report.unmatched:
-        key = _by_transaction(line)
-        if key is not None and listed.setdefault(key, line.source_id) != line.source_id:
+        by = _by_transaction(line)
+        if by is not None and listed.setdefault(by, line.source_id) != line.source_id:
             report.duplicates += 1
             continue
         kept.append(line)
