@@ -223,3 +223,15 @@ def test_a_plan_is_withdrawn_only_while_its_invoices_are_as_read(links, store):
     assert links.get_unmatched_credit(line.credit_id) == replace(line, match=plan)
     assert links.withdraw_credit_match(line.credit_id, plan, [moved_on]) is True
     assert links.unmatched_credits() == [line]
+
+
+def test_an_unmatched_credit_keeps_the_banks_transaction_id(links):
+    """R12, R34 (audit camt2): the bank's TxId of a credit kept for an operator is read
+    back as written, so the same transfer in an overlapping statement is one line; a
+    credit kept before it was stored reads ""."""
+    line = replace(
+        unmatched("E-7", date(2026, 11, 24)), transfer_ids=("TX-7",), transaction_id="TX-7"
+    )
+    links.keep_unmatched_credit(line)
+    links.keep_unmatched_credit(unmatched("E-8", date(2026, 11, 25)))
+    assert [c.transaction_id for c in links.unmatched_credits()] == ["TX-7", ""]

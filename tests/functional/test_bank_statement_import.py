@@ -311,3 +311,71 @@ def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look
     assert written == {"statement_key": "camt053/2026-11-24.xml", "refusal": summary["refusal"]}
     assert ("too large" in summary["refusal"]) is too_large
     assert all(reread(sandbox, i) == i for i in invoices)
+
+
+OTHER_ACCOUNT = "NL02ABNA0123456789"  # a practice's own account, not the collection account
+
+
+def of_account(xml: bytes, iban: str, statement_id: str) -> bytes:
+    """The builder's statement as one of another account, under another Stmt Id."""
+    text = xml.decode().replace("NL20INGB0001234567", iban)
+    return text.replace("STMT-2026-11-24", statement_id).encode()
+
+
+def test_r12_a_statement_of_another_account_books_nothing_and_is_refused_for_the_operator(
+    sandbox, invoices, monkeypatch, capsys
+):
+    """R12 (audit camt2, medium): only the collection account's credits are patients'
+    payments. Given a statement of another account (the practice's own, uploaded by
+    mistake) with a credit quoting an invoice's kenmerk
+    When it lands in the bank bucket
+    Then nothing is booked; it is refused naming the account's last 4 characters only,
+    Bank_refused is 1 (BankStatementRefusedAlarm), and bank/refused/{day}/{file}.json
+    names the statement and why; no full IBAN in the answer, the log or the file."""
+    emitted = emitted_metrics(sandbox, monkeypatch)
+    invoice = invoices[0]
+    xml = of_account(statement(credit(1234, scor=invoice.reference)), OTHER_ACCOUNT, "OTHER-1")
+
+    answer = sandbox.upload_bank_statement(xml, "other.xml")
+
+    [summary] = answer["imported"]
+    assert (summary["outcome"], summary["booked"], emitted["Bank_refused"]) == ("refused", 0, 1)
+    assert "ending 6789" in summary["refusal"] and "OTHER-1" in summary["refusal"]
+    assert reread(sandbox, invoice) == invoice
+    written = sandbox.output_object("bank/refused/2026-11-23/other.json")
+    assert json.loads(written)["statements"] == [
+        {"statement_id": "OTHER-1", "refusal": summary["refusal"]}
+    ]
+    assert sandbox.output_keys("bank/") == ["bank/refused/2026-11-23/other.json"]
+    for shown in (json.dumps(answer), written.decode(), capsys.readouterr().out):
+        assert OTHER_ACCOUNT not in shown and "NL20INGB0001234567" not in shown
+
+
+def test_r12_each_statement_of_a_file_is_judged_by_its_own_account(sandbox, invoices, monkeypatch):
+    """R12 (audit camt2): given one file with a statement of the collection account and
+    one of another account, each with a credit quoting a kenmerk
+    When it is imported
+    Then the collection account's credit is booked, the other statement's is not: it is
+    refused by name (Bank_refused 1, written under bank/refused) and the file reports
+    imported for the rest."""
+    emitted = emitted_metrics(sandbox, monkeypatch)
+    ours, theirs = invoices[:2]
+    own = statement(credit(100, scor=ours.reference), statement_id="OURS-1").decode()
+    other = of_account(statement(credit(200, scor=theirs.reference)), OTHER_ACCOUNT, "OTHER-2")
+    other_stmt = other.decode()[
+        other.decode().index("<Stmt>") : other.decode().index("</BkToCstmrStmt>")
+    ]
+    both = own.replace("</BkToCstmrStmt>", other_stmt + "</BkToCstmrStmt>").encode()
+
+    [summary] = sandbox.upload_bank_statement(both, "mixed.xml")["imported"]
+
+    assert (summary["outcome"], summary["statements"], summary["booked"]) == (
+        "imported",
+        ["OURS-1"],
+        1,
+    )
+    assert [s["statement_id"] for s in summary["refused_statements"]] == ["OTHER-2"]
+    assert emitted["Bank_refused"] == 1
+    assert reread(sandbox, ours).amount_due_cents == ours.amount_due_cents - 100
+    assert reread(sandbox, theirs) == theirs
+    assert "bank/refused/2026-11-23/mixed.json" in sandbox.output_keys("bank/")

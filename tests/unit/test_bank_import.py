@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -307,3 +308,73 @@ def test_r12_r39_a_refused_statement_is_counted_and_written_for_the_operator(ctx
 def test_an_imported_statement_counts_no_refusal(ctx):
     report = run(ctx, credit(1000, scor=REFERENCE))
     assert (report.log_entry().counts["Bank_refused"], report.refusal_key) == (0, "")
+
+
+@pytest.mark.parametrize("bank_reference_first", [True, False])
+def test_r12_r34_one_unmatched_transfer_in_two_overlapping_statements_is_one_line(
+    ctx, bank_reference_first
+):
+    """R12 "duplicates are ignored", R34 "unmatched credits become a list" (audit camt2):
+    given a credit of EUR 7,00 without a kenmerk, TxId X, listed in one statement with the
+    bank's AcctSvcrRef and in an overlapping one without it (only NtryRef), in either order
+    When both are imported
+    Then the second lists nothing and reports a duplicate: the operator sees one line
+    (one kept credit), which cannot be matched twice; the first statement read again
+    still lists its own line."""
+    text = ("tandarts november",)
+    with_reference = statement(
+        credit(700, reference="ING-77", ustrd=text, tx_id="X"), statement_id="S1"
+    )
+    without = without_bank_reference(credit(700, ustrd=text, tx_id="X"), statement_id="S2")
+    first, second = (with_reference, without) if bank_reference_first else (without, with_reference)
+
+    listed = import_statement(first, "camt053/s1.xml", ctx)
+    again = import_statement(second, "camt053/s2.xml", ctx)
+    reread = import_statement(first, "camt053/s1.xml", ctx)
+
+    assert (len(listed.unmatched), len(again.unmatched), again.duplicates) == (1, 0, 1)
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [listed.unmatched[0].source_id]
+    assert len(reread.unmatched) == 1
+
+
+def in_one_file(*documents: bytes) -> bytes:
+    """The statements of each document as one document's, in order (a bank's download of
+    several days or accounts)."""
+    texts = [document.decode() for document in documents]
+    stmts = "".join(t[t.index("<Stmt>") : t.index("</BkToCstmrStmt>")] for t in texts)
+    first = texts[0]
+    return (
+        first[: first.index("<Stmt>")] + stmts + first[first.index("</BkToCstmrStmt>") :]
+    ).encode()
+
+
+def test_r12_r34_the_same_unmatched_transfer_twice_in_one_file_is_one_line(ctx):
+    """R12, R34 (audit camt2): given one file with two statements that both list a credit
+    of EUR 7,00 without a kenmerk, TxId X (with and without the bank's AcctSvcrRef)
+    When it is imported
+    Then one line is listed and one duplicate reported; two credits with other TxIds of
+    the same amount are two lines."""
+    with_reference = credit(700, reference="ING-77", ustrd=("zomaar",), tx_id="X")
+    other = credit(700, ustrd=("zomaar",), tx_id="Y")
+    without = without_bank_reference(credit(700, ustrd=("zomaar",), tx_id="X"), statement_id="S2")
+    both = in_one_file(statement(with_reference, other, statement_id="S1"), without)
+
+    report = import_statement(both, "camt053/two.xml", ctx)
+
+    assert (report.statements, len(report.unmatched), report.duplicates) == (["S1", "S2"], 2, 1)
+    assert sorted(line.transaction_id for line in report.unmatched) == ["X", "Y"]
+
+
+def test_r12_the_collection_account_is_recognised_as_configured_with_spaces(ctx):
+    """R12 (audit camt2): given the collection account configured as printed on invoices
+    (groups of four, lower case) When its statement is imported Then it is booked; a
+    statement of another account books nothing and names only its last 4 characters."""
+    ours = replace(ctx, collection_iban="nl20 ingb 0001 2345 67")
+    booked = run(ours, credit(1000, scor=REFERENCE))
+    other = statement(credit(1000, scor=REFERENCE)).replace(ACCOUNT.encode(), b"NL02ABNA0123456789")
+    refused = import_statement(other, "camt053/other.xml", ours)
+
+    assert (booked.outcome, len(booked.booked)) == ("imported", 1)
+    assert (refused.outcome, refused.booked, refused.statements) == ("refused", [], [])
+    assert "ending 6789" in refused.refusal and "ABNA0123" not in refused.refusal
+    assert ctx.store.invoice().amount_due_cents == DUE - 1000

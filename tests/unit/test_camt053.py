@@ -379,3 +379,36 @@ def test_a_kenmerk_in_free_text(text, expected):
 def test_a_kenmerk_split_over_two_remittance_lines_is_found():
     transaction = only_transaction(statement(credit(1, ustrd=("Nota 3215 5743", "8894 56 dank u"))))
     assert payment_reference(transaction) == OURS
+
+
+def with_additional_information(xml: bytes, text: str) -> bytes:
+    """The transfer's AddtlTxInf after its remittance, as some banks send the payer's
+    description while the Ustrd holds their own words."""
+    return xml.replace(b"</RmtInf>", f"</RmtInf><AddtlTxInf>{text}</AddtlTxInf>".encode())
+
+
+@pytest.mark.parametrize(
+    ("ustrd", "additional", "expected"),
+    [
+        ("Betaling", f"Nota {OURS}", OURS),  # the Ustrd holds none: the additional decides
+        (f"Nota {OTHER}", f"Nota {OURS}", OTHER),  # the Ustrd's own kenmerk first
+        ("tandarts", f"{OURS} en {OTHER}", None),  # two: never one of them guessed
+        (f"{OURS} {OTHER}", "Betaling", None),  # two in the Ustrd, as before
+    ],
+    ids=["additional", "ustrd-first", "two-in-additional", "two-in-ustrd"],
+)
+def test_r12_a_kenmerk_in_the_additional_information_is_read_when_the_ustrd_has_none(
+    ustrd, additional, expected
+):
+    """R12 "a 14-digit number with a valid check digit in the unstructured remittance"
+    (audit camt2): given a credit whose Ustrd holds other text and whose AddtlTxInf holds
+    a kenmerk
+    When it is read
+    Then the AddtlTxInf's kenmerk is the payment's; the Ustrd's own kenmerk comes first;
+    two different kenmerken are never one guessed (a person or the payer's designation
+    decides)."""
+    xml = statement(credit(1000, ustrd=(ustrd,)))
+    transaction = only_transaction(with_additional_information(xml, additional))
+
+    assert payment_reference(transaction) == expected
+    assert transaction.remittance_text == ustrd  # what the person sees is unchanged

@@ -861,3 +861,55 @@ def test_r34_plan_as_stored_reads_each_part_and_leaves_a_missing_invoice_to_its_
 
     with pytest.raises(LookupError):
         plan_as_stored(planned, refuse)
+
+
+def test_r12_r34_one_transfer_listed_twice_before_is_matched_once():
+    """R12 "duplicates are ignored", R34 "matched once" (audit camt2, high): given one
+    transfer of EUR 7,00 (TxId TX-77) listed twice before the import dropped the second:
+    under the bank's AcctSvcrRef and, from an overlapping statement, under
+    tx/TX-77/CRDT/2026-11-24/700, the first matched to invoice 1
+    When an operator matches the second line to invoice 1 (or invoice 2)
+    Then it is refused naming invoice 1's kenmerk, and nothing more is booked: EUR 7,00
+    paid for EUR 7,00 received, not EUR 14,00."""
+    first, second = issued(1, 5_000, date(2026, 11, 2)), issued(2, 5_000, date(2026, 11, 3))
+    ctx = the_back_office(first, second, amount_cents=700, transfer_ids=("TX-77",))
+    again = "NL20INGB0001234567/tx/TX-77/CRDT/2026-11-24/700"
+    ctx.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(again), again, "STMT-2", "tx/TX-77/CRDT/2026-11-24/700", BOOKED_ON,
+            "CRDT", 700, "EUR", "no_reference", transfer_ids=("TX-77",),
+        )
+    )  # fmt: skip
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=first.reference), ctx)
+
+    for target in (first, second):
+        with pytest.raises(StateConflict, match="credit_already_matched") as refused:
+            match_credit(credit_id_of(again), MatchTarget(reference=target.reference), ctx)
+        assert reference.grouped(first.reference) in refused.value.message_nl
+
+    assert (ctx.store.invoice("inv-1").balance_cents, ctx.store.invoice("inv-2")) == (
+        5_000 - 700,
+        second,
+    )
+
+
+def test_r12_r34_a_credit_of_another_amount_under_the_same_transaction_id_is_matched():
+    """R34: given a booked credit with TxId TX-77 of EUR 7,00 and a listed credit of
+    EUR 9,00 that carries TX-77 too (not the same money: the amount differs)
+    When an operator matches the listed one
+    Then it is booked: only the same TxId and amount is the same transfer (as the import
+    decides, R12)."""
+    invoice = issued(1, 5_000, date(2026, 11, 2))
+    ctx = the_back_office(invoice, amount_cents=700, transfer_ids=("TX-77",))
+    match_credit(credit_id_of(SOURCE), MatchTarget(reference=invoice.reference), ctx)
+    other = "NL20INGB0001234567/ING-99"
+    ctx.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(other), other, "STMT-2", "ING-99", BOOKED_ON, "CRDT", 900, "EUR",
+            "no_reference", transfer_ids=("TX-77",), transaction_id="TX-77",
+        )
+    )  # fmt: skip
+
+    match_credit(credit_id_of(other), MatchTarget(reference=invoice.reference), ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 5_000 - 700 - 900

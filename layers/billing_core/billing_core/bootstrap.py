@@ -210,6 +210,7 @@ class Runtime:
             clock=self.clock,
             delivery=self.delivery_queue,
             batches=self.transfer_batches,
+            collection_iban=self.settings.collection_iban,
         )
 
     def ingest_context(self) -> IngestContext:

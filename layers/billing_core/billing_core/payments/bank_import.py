@@ -56,6 +56,9 @@ whole: nothing booked. So that the day's payments are not silently left out (R12
 the refusal is counted (``Bank_refused``, an alarm watches it) and written where the
 unmatched lists are, ``bank/refused/{import date}/{statement file}.json``, with the key
 and the reason (no payer details): the operator gets a good file and uploads it again.
+A statement of another account than the collection account (a practice's own account,
+uploaded by mistake) books nothing and is refused the same way, named by the last 4
+characters of its IBAN; each statement of a file is judged by its own account.
 """
 
 from __future__ import annotations
@@ -156,6 +159,7 @@ class UnmatchedLine:
     counterparty_iban: str = field(default="", repr=False)
     source_id: str = ""  # {our iban}/{entry reference}: what it is booked as once matched
     transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return of it repeats
+    transaction_id: str = ""  # the bank's TxId: the same transfer in another statement
 
     def as_credit(self) -> UnmatchedCredit:
         """The record an operator lists and matches (R34)."""
@@ -174,6 +178,7 @@ class UnmatchedLine:
             counterparty_name=self.counterparty_name,
             counterparty_iban=self.counterparty_iban,
             transfer_ids=self.transfer_ids,
+            transaction_id=self.transaction_id,
         )
 
 
@@ -196,6 +201,9 @@ class BankImportReport:
     unmatched: list[UnmatchedLine] = field(default_factory=list)
     unmatched_key: str = ""
     refusal_key: str = ""  # where the refusal is written for the operator
+    # Statements of another account than the collection account: nothing in them booked
+    # (R12), each named by its id and why, the account by its last 4 characters only.
+    refused_statements: list[dict[str, str]] = field(default_factory=list)
 
     def count(
         self,
@@ -231,15 +239,20 @@ class BankImportReport:
             "unmatched_reasons": sorted({line.reason for line in self.unmatched}),
             "unmatched_key": self.unmatched_key,
             "refusal_key": self.refusal_key,
+            "refused_statements": self.refused_statements,
         }
 
     def log_entry(self) -> LogEntry:
         """Counts, statement ids and keys only: payer names, IBANs and texts stay in the list."""
         summary = self.summary()
         counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
-        counts["Bank_refused"] = int(self.outcome == "refused")  # BankStatementRefusedAlarm
+        refused = self.outcome == "refused" or bool(self.refused_statements)
+        counts["Bank_refused"] = int(refused)  # BankStatementRefusedAlarm
         if self.outcome == "refused":
             return LogEntry("bank statement refused, nothing booked", summary, counts, error=True)
+        if refused:
+            message = "bank statement imported, a statement of another account refused"
+            return LogEntry(message, summary, counts, error=True)
         return LogEntry("bank statement imported", summary, counts)
 
     def answer(self) -> dict[str, Any]:
@@ -266,6 +279,9 @@ class BankImportContext:
     delivery: DeliveryQueue | None = None  # "payment received" e-mails, when given
     interest: InterestAccrual = accrued_interest  # accrued up to the payment, booked before it
     batches: TransferBatches | None = None  # our payouts and refunds, when given
+    # The collection account (settings.collection_iban): a statement of any other account
+    # books nothing. "" checks none (a test's statements).
+    collection_iban: str = ""
 
 
 def import_statement(
@@ -277,17 +293,96 @@ def import_statement(
         return refuse_statement(statement_key, str(error), ctx)
     report = BankImportReport(statement_key)
     for statement in statements:
+        refusal = _of_another_account(statement, ctx.collection_iban)
+        if refusal:
+            report.refused_statements.append(
+                {"statement_id": statement.statement_id, "refusal": refusal}
+            )
+            continue
         report.statements.append(statement.statement_id)
         report.not_booked_by_bank += statement.not_booked
         for transaction in _credits_before_returns(statement.transactions):
             report.keyed_by_statement += transaction.keyed_by_statement
             _import(statement, _as_imported_before(transaction, ctx), ctx, report)
+    _drop_listed_under_another_key(report, ctx)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
     for line in report.unmatched:
         ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
+    if report.refused_statements:
+        _refuse_other_accounts(report, ctx)
     return report
+
+
+def _of_another_account(statement: BankStatement, collection_iban: str) -> str:
+    """Why the statement is not the collection account's, "" when it is (R12: the
+    credits on it are patients' payments only then). The accounts by their last 4
+    characters: no IBAN in a log or a report."""
+    if not collection_iban:
+        return ""
+    ours, theirs = _compact(collection_iban), _compact(statement.account_iban)
+    if theirs == ours:
+        return ""
+    named = f"account ending {theirs[-4:]}" if theirs else "no account IBAN"
+    return (
+        f"statement {statement.statement_id}: {named}, not the collection account"
+        f" ending {ours[-4:]}; nothing in it booked"
+    )
+
+
+def _compact(iban: str) -> str:
+    return "".join(character for character in iban if character.isalnum()).upper()
+
+
+def _refuse_other_accounts(report: BankImportReport, ctx: BankImportContext) -> None:
+    """Statements of another account (a practice's own, our operating account, uploaded
+    by mistake) are refused as an unreadable file is: counted (``Bank_refused``, the
+    alarm), written under bank/refused for the operator; a file of only such statements
+    is refused whole, nothing booked (R12: a clear error, nothing lost)."""
+    reasons = [refused["refusal"] for refused in report.refused_statements]
+    report.refusal = "; ".join(reasons)
+    if not report.statements:
+        report.outcome = "refused"
+    report.refusal_key = _key_for(REFUSED_PREFIX, ctx.clock.today(), report.statement_key)
+    document = {
+        "statement_key": report.statement_key,
+        "refusal": report.refusal,
+        "statements": report.refused_statements,
+    }
+    ctx.files.put(report.refusal_key, json.dumps(document, indent=2).encode(), "application/json")
+
+
+def _drop_listed_under_another_key(report: BankImportReport, ctx: BankImportContext) -> None:
+    """A credit listed for a person already under another key (one statement lists it
+    with the bank's AcctSvcrRef, an overlapping one without) is a duplicate, as a booked
+    one is (``_booked_under_another_key``): the bank's TxId, our account and the amount
+    tell (R12), so the operator sees one line and cannot match the money twice (R34).
+    The credits kept are read once, and only when a line has a TxId."""
+    if not any(_by_transaction(line) for line in report.unmatched):
+        return
+    listed: dict[tuple[str, str, int], str] = {}
+    for credit in ctx.links.unmatched_credits():
+        if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
+            listed.setdefault(
+                (credit.account_iban, credit.bank_transaction_id, credit.amount_cents),
+                credit.source_id,
+            )
+    kept: list[UnmatchedLine] = []
+    for line in report.unmatched:
+        by = _by_transaction(line)
+        if by is not None and listed.setdefault(by, line.source_id) != line.source_id:
+            report.duplicates += 1
+            continue
+        kept.append(line)
+    report.unmatched = kept
+
+
+def _by_transaction(line: UnmatchedLine) -> tuple[str, str, int] | None:
+    """(our account, TxId, amount) of a credit line that carries the bank's TxId."""
+    if line.direction != Direction.CREDIT.value or not line.transaction_id:
+        return None
+    return (line.source_id.partition("/")[0], line.transaction_id, line.amount_cents)
 
 
 def refuse_statement(statement_key: str, reason: str, ctx: BankImportContext) -> BankImportReport:
@@ -710,6 +805,7 @@ def _line(
         counterparty_iban=transaction.counterparty_iban,
         source_id=source_id(transaction),
         transfer_ids=transaction.transfer_ids,
+        transaction_id=transaction.transaction_id,
     )
 
 

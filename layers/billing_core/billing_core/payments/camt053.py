@@ -18,7 +18,8 @@ Per entry (Ntry) and per transaction in it (TxDtls) this yields a BankTransactio
   still recognised when it comes again.
 - the kenmerk candidates: the structured creditor reference (RmtInf/Strd/CdtrRefInf/Ref
   typed SCOR, or the Dutch Currence type CUR as Prtry or Issr), and the unstructured
-  remittance (RmtInf/Ustrd; AddtlTxInf/AddtlNtryInf when there is none).
+  remittance (RmtInf/Ustrd; AddtlTxInf/AddtlNtryInf when there is none, and AddtlTxInf
+  when the Ustrd holds no kenmerk).
 - returns: RvslInd true, or a debit carrying RtrInf (reason code AC04, MD06, ...). A
   return points back at the original transfer through the ids the original carried
   and the return repeats: TxDtls/Refs/TxId and EndToEndId (pacs.004 OrgnlTxId,
@@ -87,6 +88,8 @@ class BankTransaction:
     remittance_text: str = field(default="", repr=False)
     counterparty_name: str = field(default="", repr=False)
     counterparty_iban: str = field(default="", repr=False)
+    # AddtlTxInf when the Ustrd is the remittance text: read for a kenmerk the Ustrd lacks.
+    additional_text: str = field(default="", repr=False)
 
     @property
     def is_return(self) -> bool:
@@ -126,7 +129,8 @@ def payment_reference(transaction: BankTransaction) -> str | None:
     structured = _structured_kenmerk(transaction.structured_reference)
     if _is_ours(structured):
         return structured
-    return reference_in_text(transaction.remittance_text)
+    found = _text_references(transaction)
+    return found[0] if len(found) == 1 else None
 
 
 def payment_references(transaction: BankTransaction) -> tuple[str, ...]:
@@ -135,7 +139,17 @@ def payment_references(transaction: BankTransaction) -> tuple[str, ...]:
     structured = _structured_kenmerk(transaction.structured_reference)
     if _is_ours(structured):
         return (structured,)
-    return references_in_text(transaction.remittance_text)
+    return _text_references(transaction)
+
+
+def _text_references(transaction: BankTransaction) -> tuple[str, ...]:
+    """The kenmerken in the remittance text; when it holds none, those in the additional
+    information (AddtlTxInf), where some banks put the payer's description while the
+    Ustrd holds their own words (R12). Never one of two different ones: several are for
+    the payer's designation or a person, wherever they are written."""
+    return references_in_text(transaction.remittance_text) or references_in_text(
+        transaction.additional_text
+    )
 
 
 def reference_in_text(text: str) -> str | None:
@@ -364,6 +378,7 @@ def _with_details(
         # .02: RltdPties/Dbtr/Nm; .08: RltdPties/Dbtr/Pty/Nm
         counterparty_name=xml.text(detail, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"),
         counterparty_iban=xml.text(detail, f"RltdPties/{party}Acct/Id/IBAN"),
+        additional_text=_additional_text(xml, detail),
     )
 
 
@@ -472,6 +487,14 @@ def _provided(text: str) -> str:
 def _transfer_ids(xml: _Namespaced, detail: Element) -> tuple[str, ...]:
     ids = (xml.text(detail, "Refs/TxId"), xml.text(detail, "Refs/EndToEndId"))
     return tuple(dict.fromkeys(i for i in ids if i.upper() not in _NOT_PROVIDED))
+
+
+def _additional_text(xml: _Namespaced, detail: Element) -> str:
+    """AddtlTxInf, when the Ustrd is there and so is the remittance text (else the
+    remittance text is this already)."""
+    if not any((u.text or "").strip() for u in xml.findall(detail, "RmtInf/Ustrd")):
+        return ""
+    return xml.text(detail, "AddtlTxInf")
 
 
 def _remittance_text(xml: _Namespaced, entry: Element, detail: Element) -> str:

@@ -95,11 +95,22 @@ class UnmatchedCredit:
     # TxId, EndToEndId: once an operator matched the credit, a return of it repeating one
     # of them is traced like a return of a credit the import booked (R12).
     transfer_ids: tuple[str, ...] = ()
+    # The bank's TxId ("" when not provided, or kept before it was): the same transfer
+    # listed in another statement under another key carries it too (R12, R34).
+    transaction_id: str = ""
 
     @property
     def account_iban(self) -> str:
         """Our account the entry is on: the first part of the source id."""
         return self.source_id.partition("/")[0]
+
+    @property
+    def bank_transaction_id(self) -> str:
+        """The bank's TxId: as kept, else from a key ``tx/{TxId}/{CdtDbtInd}/{day}/{cents}``
+        (camt053.py) of a credit kept before the TxId was."""
+        if self.transaction_id or not self.entry_reference.startswith("tx/"):
+            return self.transaction_id
+        return self.entry_reference.removeprefix("tx/").rsplit("/", 3)[0]
 
     @property
     def is_return(self) -> bool:

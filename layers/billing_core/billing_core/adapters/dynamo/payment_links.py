@@ -277,6 +277,7 @@ def _credit_item(credit: UnmatchedCredit) -> Item:
         "counterparty_name": credit.counterparty_name,
         "counterparty_iban": credit.counterparty_iban,
         "transfer_ids": list(credit.transfer_ids),
+        **({"transaction_id": credit.transaction_id} if credit.transaction_id else {}),
     }
 
 
@@ -329,6 +330,7 @@ def _credit(item: Item) -> UnmatchedCredit:
         match=match,
         # kept before the transfer ids were: a return of it stays for an operator
         transfer_ids=tuple(item.get("transfer_ids", ())),
+        transaction_id=item.get("transaction_id", ""),
     )
 
 

@@ -91,6 +91,7 @@ def match_credit(
     if credit.match is None:
         if not credit.can_be_booked:
             raise practice_refused("credit_not_bookable")
+        _refuse_booked_under_another_key(credit, ctx)
         parts = _plan(credit, target, ctx)
         _refuse_more_than_the_agency_collected(parts, ctx)
         plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, parts, target)
@@ -149,6 +150,25 @@ def _as_booked(credit: UnmatchedCredit, ctx: BackOfficeContext) -> UnmatchedCred
 
     parts = tuple(map(as_booked, credit.match.parts))
     return replace(credit, match=replace(credit.match, parts=parts))
+
+
+def _refuse_booked_under_another_key(credit: UnmatchedCredit, ctx: BackOfficeContext) -> None:
+    """The same transfer, listed in two overlapping statements under two keys (with the
+    bank's AcctSvcrRef, and without) before the import dropped the second, and matched
+    already as the other line: its TxId and amount are booked. Matching this line too
+    would book the money twice (R12: duplicates are ignored; R34), so it is refused with
+    where the money went, as a line matched before is."""
+    transaction_id = credit.bank_transaction_id
+    if credit.is_return or not transaction_id:
+        return
+    link = ctx.links.find_bank_credit(credit.account_iban, transaction_id)
+    if link is None or link.source_id == credit.source_id:
+        return
+    if link.amount_cents != credit.amount_cents:
+        return
+    booked = [kenmerk for kenmerk, _ in link.parts] or [link.reference]
+    kenmerken = ", ".join(betalingskenmerk.grouped(kenmerk) for kenmerk in booked)
+    raise practice_refused("credit_already_matched", kenmerken=kenmerken)
 
 
 def _record_match_shown(
