@@ -175,6 +175,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "psp_refund_id_corrected",
         "proposal_already_decided",
         "action_changed",
+        "invoice_changed",
         "credit_already_matched",
     }
 )

@@ -602,6 +602,13 @@ _DUTCH: Sections = {
             "Deze actie is op hetzelfde moment gewijzigd, door een collega of in een ander"
             " venster. Ververs de actielijst om te zien hoe ze nu staat."
         ),
+        # A stop form of a page opened before the invoice's ledger changed (R21, R38).
+        "invoice_changed": (
+            "De nota is gewijzigd sinds u deze pagina opende (een stop, betaling of"
+            " correctie, door u in een ander venster of door een collega); er is niets"
+            " geboekt. Hieronder staat de nota zoals die nu is: boek de stop opnieuw als"
+            " die nog nodig is."
+        ),
         # Roles and settings (R31, R32, services/provider/access.py, services/operator).
         "role_too_low": (
             "Uw rol ({role}) mag dit niet; hiervoor is de rol {needed} nodig. Vraag de"
@@ -1448,6 +1455,12 @@ _ENGLISH: Sections = {
         "action_changed": (
             "This action was changed at the same moment, by a colleague or in another"
             " window. Refresh the action list to see where it stands."
+        ),
+        "invoice_changed": (
+            "The invoice changed since you opened this page (a stop, payment or"
+            " correction, by you in another window or by a colleague); nothing was"
+            " booked. Below is the invoice as it is now: book the stop again if it is"
+            " still needed."
         ),
         "role_too_low": (
             "Your role ({role}) may not do this; it takes the role {needed}. Ask your"

@@ -26,6 +26,7 @@ from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import ReadKind
+from billing_core.shared.errors import practice_refused
 from billing_core.shared.retries import RequestCause, retry_causes
 
 # A name search without a start date looks this far back: the store filters the names
@@ -128,6 +129,7 @@ def stop_invoice(
     ctx: ProviderContext,
     *,
     cause: RequestCause,
+    seen_entries: int | None = None,
 ) -> InvoiceDetail | None:
     """R21: book the stop and e-mail the patient the lowered amount with a pay link —
     never a new invoice; to a patient without an e-mail address that works, on paper (R7).
@@ -141,7 +143,13 @@ def stop_invoice(
     same key sent a day later is a new stop, booked and told under an id of its own. The
     same key with another request (another amount, reason, e-mail) is refused
     (``KeyReused``), as the key's record refuses it. The answer is the invoice page: a
-    read (R32)."""
+    read (R32).
+
+    ``seen_entries``: the number of ledger entries of the invoice its user saw when they
+    chose the stop (the portal's form); refused (``invoice_changed``) when the ledger has
+    changed since, so that a second form of a page opened before a stop (another tab, the
+    back button: a new one-time key) books no second coulance (R21, R38; audit nen7513).
+    None: asked without a page (the API's Idempotency-Key is the client's)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:
@@ -162,7 +170,12 @@ def stop_invoice(
     def stop(current: Invoice) -> Invoice:
         if booked_before(current):
             return current
-        return practice_stop(current, request, now, causes.new, causes.request)
+        stopped = practice_stop(current, request, now, causes.new, causes.request)
+        # After the stop's own refusals (nothing open, paid: they say more), before it is
+        # saved: a form of a page opened before the ledger changed books nothing.
+        if seen_entries is not None and len(current.ledger) != seen_entries:
+            raise practice_refused("invoice_changed")
+        return stopped
 
     stored, _ = save_change(ctx.store, invoice, stop)
     booked = booked_before(stored)

@@ -661,6 +661,8 @@ def invoice_page(
         # The dates a hold may run until (R16), so the date field offers no other.
         hold_dates=(today + timedelta(days=1), today + timedelta(days=MAX_HOLD_DAYS)),
         patient_email=detail.invoice.addressee.email or "",
+        # The ledger as this page shows it: its stop form sends it back (R21, R38).
+        ledger_entries=len(detail.invoice.ledger),
         entered=entered or {},
         invalid=invalid or {},
         notice=portal_texts(request.language)(done) if done in INVOICE_CHANGES.values() else None,
@@ -708,10 +710,22 @@ def stop(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> Porta
             },
         ),
         lambda body: invoices.stop_invoice(
-            request.user, invoice_id, body.request(), ctx, cause=request.cause
+            request.user,
+            invoice_id,
+            body.request(),
+            ctx,
+            cause=request.cause,
+            seen_entries=_seen_entries(form.get("ledger_entries", "")),
         ),
         ctx,
     )
+
+
+def _seen_entries(sent: str) -> int | None:
+    """The ledger entries of the invoice as the stop form's page showed them (its hidden
+    field): a form of a page opened before a change books nothing (R21, R38). None for a
+    form without it (a page rendered before the field was), checked as it was then."""
+    return int(sent) if sent.isascii() and sent.isdigit() else None
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
