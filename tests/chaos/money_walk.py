@@ -14,7 +14,8 @@ ending a PSP refund (paid, or failed or canceled: the credit is held again), and
 payment's webhook again after that; a PSP refund made whose answer was lost, and an
 operator recording it with the right refund id or a wrong one; a payment on the day after
 a reminder's term made before that day's run charges the costs (iDEAL at 02:00, a
-transfer read at 05:00); the operator's refund of credit by bank; a stop or coulance, the same stop's
+transfer read at 05:00); the operator's refund of credit by bank, and the patient's bank
+returning it (matched back by an operator); a stop or coulance, the same stop's
 Idempotency-Key sent again (within its 24 hours or after), and its correction; a deferral; an
 arrangement; a hold; the agency's report of a claim paid (also dated before its
 handover); the agency's transfer of what it collected (all, half or more than it
@@ -150,8 +151,9 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
     was lost, with its right id or a wrong one, and after a wrong one the right one (or,
     in three of ten, correcting one booked under a wrong id before ids were checked);
     often the agency's transfer after its report, a retour after an insurer's statement
-    (and one that grants less after one that granted more), and an export's copy saved
-    again by Excel.
+    (and one that grants less after one that granted more), an export's copy saved
+    again by Excel, and one time in two the patient's bank returning a bank refund just
+    sent (R13, R24, R34; stop 45 money10).
     Drawn only at random, these seldom follow what they need within 60 steps."""
     step: Step
     match last:
@@ -183,6 +185,8 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
             step, chance = ("retour", j, 0.0, "statement"), 0.5
         case ("export", n):
             step, chance = ("excel_copy", n), 0.8
+        case ("refund_by_bank", _):
+            step, chance = ("refund_returned", rng.randrange(10)), 0.5
         case _:
             return None
     return step if rng.random() < chance else None
@@ -244,8 +248,10 @@ def _random_step(rng: random.Random, n: int) -> Step:
         return ("replay_day", rng.choice([1, 3, 14]))
     if x < 0.90:
         return ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS))
-    if x < 0.93:
+    if x < 0.92:
         return ("refund_by_bank", i)
+    if x < 0.93:
+        return ("refund_returned", rng.randrange(10))
     if x < 0.96:
         return ("psp_refund_lost", i)
     if x < 0.98:
