@@ -333,7 +333,8 @@ def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figu
     """Per seed, ``steps`` random steps over one practice's invoices on the sandbox
     (payments, statements, stops, deferrals, arrangements, insurer retours, dunning days,
     retrocession and replays of each: tests/chaos/money_walk.py), the invariants checked after
-    every step. The figure counts the walks that broke one; its detail holds the first
+    every step, and at the end each week's statement: its CSV against its JSON and built
+    again the same. The figure counts the walks that broke one; its detail holds the first
     such walk's seed and steps, to take again with ``money_walk.walk``, and how many walks
     took each of the new money paths (a split transfer and its return, a PSP refund that
     failed, a bank refund and its return by the patient's bank, a stop's key sent again,
