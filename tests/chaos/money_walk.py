@@ -14,7 +14,8 @@ ending a PSP refund (paid, or failed or canceled: the credit is held again), and
 payment's webhook again after that; a PSP refund made whose answer was lost, and an
 operator recording it with the right refund id or a wrong one; a payment on the day after
 a reminder's term made before that day's run charges the costs (iDEAL at 02:00, a
-transfer read at 05:00); the operator's refund of credit by bank; a stop or coulance, the same stop's
+transfer read at 05:00); the operator's refund of credit by bank, and the patient's bank
+returning it (matched back by an operator); a stop or coulance, the same stop's
 Idempotency-Key sent again (within its 24 hours or after), and its correction; a deferral; an
 arrangement; a hold; the agency's report of a claim paid (also dated before its
 handover); the agency's transfer of what it collected (all, half or more than it
@@ -33,6 +34,8 @@ first violation: what follows it would be measured against a broken ledger.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import random
@@ -78,6 +81,7 @@ from billing_core.payments.refunds import (
     settle_pending_refund,
 )
 from billing_core.payments.remittance import awaited_cents, is_remittance
+from billing_core.providers.retrocession import CSV_COLUMNS
 from billing_core.providers.week import Week
 from billing_core.services.operator import money
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
@@ -150,8 +154,9 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
     was lost, with its right id or a wrong one, and after a wrong one the right one (or,
     in three of ten, correcting one booked under a wrong id before ids were checked);
     often the agency's transfer after its report, a retour after an insurer's statement
-    (and one that grants less after one that granted more), and an export's copy saved
-    again by Excel.
+    (and one that grants less after one that granted more), an export's copy saved
+    again by Excel, and one time in two the patient's bank returning a bank refund just
+    sent (R13, R24, R34; stop 45 money10).
     Drawn only at random, these seldom follow what they need within 60 steps."""
     step: Step
     match last:
@@ -183,6 +188,8 @@ def _follow_up(rng: random.Random, last: Step) -> Step | None:
             step, chance = ("retour", j, 0.0, "statement"), 0.5
         case ("export", n):
             step, chance = ("excel_copy", n), 0.8
+        case ("refund_by_bank", _):
+            step, chance = ("refund_returned", rng.randrange(10)), 0.5
         case _:
             return None
     return step if rng.random() < chance else None
@@ -244,8 +251,10 @@ def _random_step(rng: random.Random, n: int) -> Step:
         return ("replay_day", rng.choice([1, 3, 14]))
     if x < 0.90:
         return ("psp_refund_ends", rng.randrange(10), rng.choice(REFUND_ENDINGS))
-    if x < 0.93:
+    if x < 0.92:
         return ("refund_by_bank", i)
+    if x < 0.93:
+        return ("refund_returned", rng.randrange(10))
     if x < 0.96:
         return ("psp_refund_lost", i)
     if x < 0.98:
@@ -1281,13 +1290,51 @@ class Walk:
         a_psp_refund_not_paid_is_held_again_once(invoices, self.refunds_not_paid)
 
     def finish(self) -> None:
-        """The retrocession of the week the walk ended in, then the weeks added up."""
+        """The retrocession of the week the walk ended in, then the weeks added up; each
+        week's CSV against its JSON, as stored and as the practice downloads them; and
+        each week built again by an operator, the same (R24)."""
         monday = self.today + timedelta(days=7 - self.today.weekday())
         self.box.clock.set(datetime.combine(monday, time(9), tzinfo=AMSTERDAM))
         self.box.run_retrocession(monday)
-        _, weeks = self.box.api("GET", "/api/v1/provider/retrocessions", provider_id=PRACTICE)
-        retrocession_adds_up(self.invoices(), weeks["items"])
-        refunds_add_up(self.invoices(), weeks["items"])
+        weeks = self._weeks()
+        retrocession_adds_up(self.invoices(), weeks)
+        refunds_add_up(self.invoices(), weeks)
+        for week in weeks:
+            label = week["week"]
+            stored_json, stored_csv, _, answer_json, answer_csv = self._statement_of(label)
+            document = json.loads(stored_json)
+            a_statements_csv_says_what_its_json_says(label, document, stored_csv.decode())
+            a_statements_csv_says_what_its_json_says(label, answer_json, answer_csv)
+        for week in weeks:
+            label = week["week"]
+            before = self._statement_of(label)
+            self.box.run_retrocession(Week.parse(label).following().monday)
+            a_statement_rebuilt_is_the_same(label, before, self._statement_of(label))
+
+    def _weeks(self) -> list[dict[str, Any]]:
+        """The practice's statements as its list shows them (R24)."""
+        path = "/api/v1/provider/retrocessions"
+        status, weeks = self.box.api("GET", path, provider_id=PRACTICE)
+        if status != 200:
+            raise Violation("unhandled exception", f"the list of statements: {status}")
+        return list(weeks["items"])
+
+    def _statement_of(self, week: str) -> tuple[bytes, bytes, Any, Any, Any]:
+        """A week's statement: its two files, its item in the list, and the JSON and CSV
+        the practice downloads (with the payout's state)."""
+        files = [
+            self.box.output_object(f"retrocession/{PRACTICE}/{week}.{extension}")
+            for extension in ("json", "csv")
+        ]
+        listed = [w for w in self._weeks() if w["week"] == week]
+        path = f"/api/v1/provider/retrocessions/{week}"
+        answers = [
+            self.box.api("GET", path, provider_id=PRACTICE, query={"format": output_format})
+            for output_format in ("json", "csv")
+        ]
+        if any(status != 200 for status, _ in answers):
+            raise Violation("unhandled exception", f"statement {week}: {answers}")
+        return files[0], files[1], listed, answers[0][1], answers[1][1]
 
 
 def walk(steps: list[Step], reached: Counter[str] | None = None) -> tuple[int, Violation] | None:
@@ -1982,3 +2029,113 @@ def refunds_add_up(invoices: list[Invoice], weeks: list[dict[str, Any]]) -> None
             "refunds add up",
             f"refunded by week {in_weeks}, the ledgers by week {on_invoices}; payout off in {off}",
         )
+
+
+def a_statements_csv_says_what_its_json_says(week: str, document: dict[str, Any], csv: str) -> None:
+    """R24 (the statement as JSON and as CSV, interfaces.md §3): the CSV of a week holds
+    what its JSON holds, row for row: an ``entry`` row per line in the same order with
+    every field (the amount also as euro text), a ``total`` per kind adding up its entry
+    rows, the ``settlement``, the agency's ``information`` when there is any, and (as the
+    practice downloads it) the ``payout`` the JSON shows: each step's date, the amount
+    paid, the batch and the end-to-end id, the amounts carried, a payout waiting or
+    carried."""
+    header, *rows = _csv_cells(csv)
+    seen: list[str] = []
+    if tuple(header) != CSV_COLUMNS:
+        seen.append(f"header {header}")
+    by_record: dict[str, list[list[str]]] = {}
+    for row in rows:
+        by_record.setdefault(row[0], []).append(row[1:])
+    entries = [
+        [
+            line["date"],
+            line["at"],
+            line["reference"],
+            line["invoice_id"],
+            line["kind"],
+            line["component"],
+            str(line["amount"]),
+            _euro(line["amount"]),
+            line["cause"],
+            line["note"],
+        ]
+        for line in document["lines"]
+    ]
+    if by_record.pop("entry", []) != entries:
+        seen.append("entry rows differ from the lines")
+    sunday = (date.fromisoformat(document["period_end"][:10]) - timedelta(days=1)).isoformat()
+
+    def summary(record: str, figures: dict[str, int], notes: bool = False) -> None:
+        got = by_record.pop(record, [])
+        want = [[sunday, "", "", "", name, "", str(c), _euro(c), ""] for name, c in figures.items()]
+        if [row[:-1] for row in got] != want or (not notes and any(row[-1] for row in got)):
+            seen.append(f"{record} rows {got}, the JSON {figures}")
+
+    summary("total", document["totals_by_kind"])
+    added: Counter[str] = Counter()
+    for line in document["lines"]:
+        added[line["kind"]] += line["amount"]
+    if any(added[kind] != cents for kind, cents in document["totals_by_kind"].items()):
+        seen.append(f"totals {document['totals_by_kind']}, the lines add up to {dict(added)}")
+    summary("settlement", document["settlement"])
+    summary("information", document.get("information", {}), notes=True)
+    if (payout := document.get("payout")) is not None:
+        want = _payout_rows(payout)
+        if (got := by_record.pop("payout", [])) != want:
+            seen.append(f"payout rows {got}, the JSON's payout {payout}")
+    if by_record:
+        seen.append(f"rows the JSON has not: {sorted(by_record)}")
+    if seen:
+        raise Violation("a statement's CSV says what its JSON says", f"{week}: {'; '.join(seen)}")
+
+
+def _payout_rows(payout: dict[str, Any]) -> list[list[str]]:
+    """The ``payout`` rows (less the record) that tell the JSON's ``payout``."""
+    paid, batch = payout.get("paid", 0), payout["batch_id"]
+    rows = [
+        [day, "", "", "", step, "", str(paid), _euro(paid), batch, payout["end_to_end_id"]]
+        for step, day in payout.get("dates", {}).items()
+    ]
+    rows += [
+        ["", "", "", "", name, "", str(c), _euro(c), batch, ""]
+        for name in ("carried_in", "owed_again", "carried_out")
+        if (c := payout.get(name, 0))
+    ]
+    if payout["state"] in ("waiting", "carried"):
+        rows.append(["", "", "", "", payout["state"], "", "0", "0,00", batch, ""])
+    return rows
+
+
+def _csv_cells(text: str) -> list[list[str]]:
+    """The rows of a ``;`` CSV, a cell a spreadsheet would take for a formula (shown as
+    text with a ``'`` before it: shared/spreadsheet.py) as the text it stands for."""
+
+    def cell(text: str) -> str:
+        plain = text[1:]
+        return plain if text.startswith("'") and plain.startswith(_FORMULA_STARTS) else text
+
+    return [[cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=";")]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _euro(cents: int) -> str:
+    """Cents as the CSV's euro text: a decimal comma, no thousands separator."""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole},{rest:02d}"
+
+
+def a_statement_rebuilt_is_the_same(week: str, before: Any, after: Any) -> None:
+    """R24 (retrocession_run.py: "the same ledgers give the same bytes"): a week's
+    statement built again by an operator (the run with that week's Monday after) is the
+    same JSON and CSV, byte for byte, and the same in the list and as the practice
+    reads it."""
+    if before != after:
+        differ = [
+            name for name, b, a in zip(_STATEMENT_FORMS, before, after, strict=True) if b != a
+        ]
+        raise Violation("a statement rebuilt is the same", f"{week}: {differ} differ")
+
+
+_STATEMENT_FORMS = ("json file", "csv file", "in the list", "json answer", "csv answer")

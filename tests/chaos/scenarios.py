@@ -333,15 +333,16 @@ def money_walk(seeds: list[int], steps: int, progress: Progress = quiet) -> Figu
     """Per seed, ``steps`` random steps over one practice's invoices on the sandbox
     (payments, statements, stops, deferrals, arrangements, insurer retours, dunning days,
     retrocession and replays of each: tests/chaos/money_walk.py), the invariants checked after
-    every step. The figure counts the walks that broke one; its detail holds the first
+    every step, and at the end each week's statement: its CSV against its JSON and built
+    again the same. The figure counts the walks that broke one; its detail holds the first
     such walk's seed and steps, to take again with ``money_walk.walk``, and how many walks
     took each of the new money paths (a split transfer and its return, a PSP refund that
-    failed, a bank refund, a stop's key sent again, a payment on the costs day before its
-    run, a refund id recorded by hand, a webhook again after a refund's final status; the
-    agency's transfer and its report before the invoice, a retour after an insurer's
-    statement or a stop, an export saved again by Excel, a refund id corrected) and
-    how many steps of each kind the
-    walks drew (a step may find nothing to act on: no open refund, no split transfer)."""
+    failed, a bank refund and its return by the patient's bank, a stop's key sent again,
+    a payment on the costs day before its run, a refund id recorded by hand, a webhook
+    again after a refund's final status; the agency's transfer and its report before the
+    invoice, a retour after an insurer's statement or a stop, an export saved again by
+    Excel, a refund id corrected) and how many steps of each kind the walks drew (a step
+    may find nothing to act on: no open refund, no split transfer)."""
     broken: Counter[str] = Counter()
     reached: Counter[str] = Counter()  # how many walks took each new money path
     kinds: Counter[str] = Counter()  # how many steps of each kind were drawn

@@ -3,13 +3,26 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 import pytest
 
+from billing_core.invoices.ledger import Component, EntryKind
+from billing_core.providers.retrocession import (
+    Statement,
+    StatementLine,
+    statement_csv,
+    statement_json,
+)
+from billing_core.providers.week import Week
+from billing_core.shared.clock import AMSTERDAM
 from tests.chaos import money_walk, scenarios
 from tests.chaos.scenarios import EMAIL_WINDOW, Figure
 from tests.functional import iam_audit
@@ -89,13 +102,15 @@ def test_random_references_get_no_personal_field():
     assert figure.detail["answers_by_status"].get("2xx", 0) > 0  # real ones were found
 
 
-# Its 30 steps walk 11 days, take 19 of the 32 kinds of step and 11 of the paths the figure
+# Its 30 steps walk 16 days, take 21 of the 33 kinds of step and 15 of the paths the figure
 # counts: the five of round 40 no claim at the agency needs (an insurer's statement the
 # automatic policy takes and a retour after it, a retour granting more after a stop, an
-# export saved again by Excel, a refund id corrected), in 11 s of CPU. The agency's paths
-# need some 77 days (the handover): a fixed walk of round 40's paths takes them (seed 9973
-# took 12 of round 38's and 39's 13 paths before the walk drew round 40's steps).
-MONEY_WALK = 11776
+# export saved again by Excel, a refund id corrected) and stop 45's bank refund returned by
+# the patient's bank and matched back, with the end checks of its three weeks' statements,
+# in some 15 s of CPU. The agency's paths need some 77 days (the handover): a fixed walk of
+# round 40's paths takes them (seed 9973 took 12 of round 38's and 39's 13 paths before the
+# walk drew round 40's steps; seed 11776 took 11 paths before it drew refund_returned).
+MONEY_WALK = 210944
 # The walks of `make chaos SEED=2026` that met audit MONEY3 (202654, 202657, 202667 and
 # 202669), shrunk: a bank credit dated before an iDEAL payment, read or matched by an
 # operator after it, left the iDEAL payment as credit nothing paid back.
@@ -206,28 +221,33 @@ NEW_PATHS_WALK = [
 
 def test_a_random_walk_over_a_practices_money_breaks_no_invariant():
     """Given one practice's five invoices on the sandbox, when 30 seeded random steps are
-    taken (iDEAL payments, webhooks held back, an operator's split, a split transfer
-    returned in part, a PSP refund failed and its webhook again, refunds whose answer was
-    lost, recorded by an operator with a wrong id and the right one, and one booked under
-    a wrong id corrected, a bank refund, stops and their key again within and after 24 h,
-    a deferral, an export and its copy saved again by Excel, an insurer's statement the
-    automatic policy takes and a retour after it, 11 days of dunning runs), then after
-    every step every cent received is on an invoice, unmatched or still to come, a replay
-    changes nothing, no costs or interest go below zero, no payment counts twice, every
-    credit has a way back and none exceeds what the patient paid, no claim is invoiced
+    taken (iDEAL payments, webhooks held back, a transfer for two kenmerken listed and an
+    operator's split, a split transfer returned, a PSP refund canceled and its webhook
+    again, refunds whose answer was lost, recorded by an operator with a wrong id and the
+    right one, and one booked under a wrong id corrected, a bank refund returned by the
+    patient's bank and matched back, stops and their key again, a stop corrected, an
+    export and its copy saved again by Excel, an insurer's statement the automatic policy
+    takes and a retour after it, payments on the costs day, 16 days of dunning runs),
+    then after every step every cent received is on an invoice, unmatched or still to
+    come, a replay changes nothing, no costs or interest go below zero, no payment counts
+    twice, every credit has a way back and none exceeds what the patient paid, no claim is invoiced
     twice, the blocked patients are those with an agency claim, no letter or costs come
     without default, the policy's amount holds after a retour, and each week's
-    retrocession adds up (R3, R5, R11-R18, R21-R24, R34, R38, R40, legal-nl.md §2, §5-§7;
+    retrocession adds up, each week's CSV says what its JSON says and a week built again
+    is the same bytes (R3, R5, R11-R18, R21-R24, R34, R38, R40, legal-nl.md §2, §5-§7;
     tests/chaos/money_walk.py)."""
     figure = scenarios.money_walk([MONEY_WALK], 30)
     assert figure.value == 0, figure.detail
-    assert len(figure.detail["walks_by_path"]) == 11, figure.detail  # the new paths it takes
+    assert len(figure.detail["walks_by_path"]) == 15, figure.detail  # the new paths it takes
     assert set(figure.detail["walks_by_path"]) >= {  # round 40's that need no agency
         "statement taken by the automatic policy",
         "retour after an automatic coulance",
         "retour granting more after a stop or coulance",
         "an export saved again by Excel",
         "refund id corrected by an operator",
+        # stop 45 (money9, drawn since money10): a bank refund returned and matched back
+        "refund by bank",
+        "bank refund returned, matched back",
     }
 
 
@@ -403,3 +423,45 @@ def test_a_bank_refund_returned_and_matched_back_breaks_no_invariant():
     reached: Counter[str] = Counter()
     assert money_walk.walk(REFUND_RETURNED_WALK, reached) is None
     assert {"refund by bank", "bank refund returned, matched back"} <= set(reached)
+
+
+def _statement_files() -> tuple[dict[str, Any], str]:
+    """A week's statement as the run writes it: a payment, its return and a refund whose
+    note a spreadsheet would take for a formula (written with a ``'`` before it)."""
+    at = datetime(2026, 11, 24, 9, tzinfo=AMSTERDAM)
+    lines = tuple(
+        StatementLine(at, "72037903166742", "inv-1", kind, Component.PRINCIPAL, cents, cause, note)
+        for kind, cents, cause, note in (
+            (EntryKind.PAYMENT, -5130, "bank:REF1", ""),
+            (EntryKind.REVERSAL, 5130, "bank:REF1", "=returned MD06"),
+            (EntryKind.REFUND, 176, "bank-refund:RF-1.1", "refund:RF-1.1"),
+        )
+    )
+    statement = Statement("tandarts-de-vries", Week.parse("2026-W48"), Decimal("3.5"), lines)
+    return json.loads(statement_json(statement)), statement_csv(statement).decode()
+
+
+@pytest.mark.parametrize(
+    ("changed", "into"),
+    [
+        ("-5130;-51,30", "-5131;-51,31"),  # an entry row's amount
+        ("'=returned MD06", "'=returned MD60"),  # an entry row's note
+        (
+            "settlement;2026-11-29;;;;refunded;;176;1,76",
+            "settlement;2026-11-29;;;;refunded;;0;0,00",
+        ),
+        ("total;2026-11-29;;;;refund;;176;1,76;;\r\n", ""),  # a total left out
+    ],
+    ids=["amount", "note", "settlement", "total"],
+)
+def test_the_walks_end_check_sees_a_statements_csv_that_differs_from_its_json(changed, into):
+    """R24 (the end check of the money walk, stop 45 money10): given a week's statement as
+    JSON and CSV, then the check passes them as written, a note shown as text included,
+    and refuses a CSV whose entry row, settlement or total says other than the JSON."""
+    document, csv = _statement_files()
+    money_walk.a_statements_csv_says_what_its_json_says("2026-W48", document, csv)
+    assert changed in csv
+    with pytest.raises(money_walk.Violation, match="CSV says what its JSON says"):
+        money_walk.a_statements_csv_says_what_its_json_says(
+            "2026-W48", document, csv.replace(changed, into)
+        )
