@@ -190,10 +190,6 @@ class LocalResources:
     def delivery_dlq_url(self) -> str:
         return self.queue_urls["DeliveryDeadLetterQueue"]
 
-    @property
-    def ingest_failure_queue_url(self) -> str:
-        return self.queue_urls["IngestFailureQueue"]
-
     def environment(self) -> dict[str, str]:
         """What the template's Globals set, with local values; plus the local stand-ins."""
         local_values = self._local_values()

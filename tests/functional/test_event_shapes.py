@@ -17,6 +17,7 @@ from billing_core.invoices.invoice import Channel
 from billing_core.providers import retrocession_run
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.functional.conftest import delivered_dental_week, emailed
 from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -124,6 +125,35 @@ def test_a_delivery_message_that_does_not_parse_fails_alone(sandbox):
     # Then only the bad message goes back to the queue, and the invoice is e-mailed
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
     assert [m["kenmerk"] for m in sandbox.outbox()] == [invoice.reference]
+
+
+@pytest.mark.parametrize("old_email", ["", "elders@example.org"])
+def test_a_delivery_message_in_the_old_shape_goes_to_the_invoices_own_address(sandbox, old_email):
+    """R16, R30 (architecture.md: one way to do each thing; stop 45 cleanup). A delivery
+    request no longer has an ``email`` to send to instead of the invoice's own address:
+    nothing ever set it. Given a delivered e-mail invoice and an objection acknowledgement
+    about it queued before that change, its body still carrying the old key ("email": ""
+    as every producer wrote it, or an address nothing ever wrote)
+    When the delivery function gets the message
+    Then it parses, and the acknowledgement goes to the invoice's own address only."""
+    invoice = emailed(delivered_dental_week(sandbox, 2))[0]
+    before = len(sandbox.outbox())
+    body = json.dumps(
+        {
+            "provider_id": PROVIDER,
+            "invoice_id": invoice.invoice_id,
+            "kind": "objection_acknowledgement",
+            "event_id": "objection-1",
+            "email": old_email,
+        }
+    )
+    message = {"MessageId": "m-old", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}
+
+    answer = sandbox.invoke("invoice_delivery", sandbox.sqs_event([message]))
+
+    assert answer == {"batchItemFailures": []}
+    (mail,) = sandbox.outbox()[before:]
+    assert (mail["to"], mail["kenmerk"]) == (invoice.addressee.email, invoice.reference)
 
 
 def test_a_batch_whose_every_delivery_failed_leaves_no_address_in_the_logs(

@@ -201,7 +201,6 @@ def test_the_payment_confirmation_is_queued_once_for_the_patient(sandbox, invoic
             "invoice_id": invoice.invoice_id,
             "kind": "payment_received",
             "event_id": f"psp:{checkout.psp_payment_id}",
-            "email": "",
             # Started through the API, with no page language: the invoice's (R9).
             "language": "",
         }

@@ -246,3 +246,66 @@ def test_a_practice_name_ending_in_a_full_stop_gets_no_second_one(kind):
         with_stop = t("questions", provider="Tandartspraktijk De Vries B.V.")
         assert "B.V.." not in with_stop and with_stop.rstrip().endswith("B.V."), with_stop
         assert t("questions", provider="Tandartspraktijk De Vries").rstrip().endswith("Vries.")
+
+
+def test_every_text_key_is_named_by_some_code_or_template():
+    """One way to do each thing (architecture.md; stop 45 cleanup): a text nothing shows is
+    a sentence nobody reviews that drifts from what the product does (the checker's
+    "done_payment", the portal's "sign_in_lead", "invoiced", "dunning_days", the finding
+    DATE_INVALID: replaced by another key or never shown). Loose by design: a key that
+    shares a built prefix with others ("VEKTIS_" ~ ...) passes without being shown.
+    Given every key of every catalogue (patient, practice, letters, portal), in
+    every language
+    When the code and templates of billing_core, functions/ and local/ are searched for it:
+    quoted ("key", not as the key of an entry "key": ...), or built from a part of it
+    (f"state_{x}", "action_kind_" ~ kind, "unlock_heading" ~ settled, f"{code}_none_by_bank")
+    Then every key is found."""
+    import re
+    from pathlib import Path
+
+    from billing_core.texts.portal import PORTAL_TEXTS
+
+    root = Path(__file__).resolve().parents[2]
+    texts = root / "layers/billing_core/billing_core/texts"
+    sources = {
+        path: path.read_text(encoding="utf-8")
+        for base in ("layers/billing_core/billing_core", "functions", "local")
+        for path in (root / base).rglob("*")
+        if path.suffix in {".py", ".j2"}
+    }
+    code = "\n".join(sources.values())
+    # In the texts package, "key": ... defines an entry; elsewhere it names one (a mapping)
+    named = {
+        key
+        for path, source in sources.items()
+        for key in re.findall(
+            r"""["']([A-Za-z0-9_]+)["'](?!\s*:)"""
+            if texts in path.parents
+            else r"""["']([A-Za-z0-9_]+)["']""",
+            source,
+        )
+    }
+    built_from = set(re.findall(r"""["']([A-Za-z0-9_]+)["']\s*~""", code))  # "x_" ~ y
+    built_from |= set(re.findall(r"""\bf["']([A-Za-z0-9_]+)\{""", code))  # f"x_{y}"
+    built_after = set(re.findall(r"""\}([A-Za-z0-9_]+)["']""", code))  # f"{x}_y"
+    built_after |= set(re.findall(r"""~\s*["']([A-Za-z0-9_]+)["']""", code))  # x ~ "_y"
+
+    def found(key: str) -> bool:
+        cuts = [i for i, c in enumerate(key) if c == "_"]
+        return (
+            key in named
+            or any(key[:i] in built_from or key[: i + 1] in built_from for i in cuts)
+            or any(key[i:] in built_after for i in cuts)
+        )
+
+    unnamed = sorted(
+        {(audience, section, key) for audience, _, section, key in EVERY_ENTRY}
+        | {
+            ("portal", section, key)
+            for sections in PORTAL_TEXTS.languages.values()
+            for section, entries in sections.items()
+            for key in entries
+        }
+    )
+    unnamed = [entry for entry in unnamed if not found(entry[2])]
+    assert unnamed == []

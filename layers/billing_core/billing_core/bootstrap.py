@@ -83,10 +83,6 @@ class Runtime:
         return S3FileStore(self.s3, self.settings.output_bucket)
 
     @cached_property
-    def declaration_files(self) -> S3FileStore:
-        return S3FileStore(self.s3, self.settings.declarations_bucket)
-
-    @cached_property
     def delivery_queue(self) -> SqsDeliveryQueue:
         return SqsDeliveryQueue(LazyClient("sqs"), self.settings.delivery_queue_url)
 

@@ -705,15 +705,13 @@ class DeliveryRequest:
     kind: str = INVOICE_LETTER  # or a message about it: kinds.DEFERRAL_CONFIRMATION, ...
     # Which event a message is about (a payment id, an action id): one message per event.
     event_id: str = ""
-    # Send to this address instead of the invoice's own. No producer sets it: an
-    # objection's acknowledgement goes to the invoice's own address, never to the one
-    # typed into the form, which only the practice's action keeps to answer to (R16,
-    # issue 13.3: services/patient.file_objection). Kept so a message that carries it
-    # still parses; deliver_message would honour it.
-    email: str = ""
     # Write it in this language instead of the invoice's: the checker page's, for an answer
     # to what the patient did on that page (R9, R16). The invoice's own stays as it was.
     language: str = ""
+    # No address: a message goes to the invoice's own (its addressee), never to one typed
+    # into a form, which only the practice's action keeps to answer to (R16, issue 13.3:
+    # services/patient.file_objection). A message queued when requests still carried an
+    # "email" key parses as ever, the key ignored (entrypoints/queue.DeliveryRecord).
 
 
 class DeliveryQueue(Protocol):

@@ -257,7 +257,7 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
     earlier = _earlier_message(invoice, request)
     if earlier:
         return earlier
-    to = request.email or invoice.addressee.email
+    to = invoice.addressee.email
     by_email = bool(to) and not invoice.has_bounced(to)
     on_paper = not by_email and request.kind in ON_PAPER_WITHOUT_EMAIL
     if not (by_email or on_paper):

@@ -120,7 +120,6 @@ COLUMNS: tuple[CsvColumn, ...] = (
     ),
 )  # fmt: skip
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
-OPTIONAL_COLUMNS = tuple(column.name for column in COLUMNS if not column.required)
 KNOWN_COLUMNS = frozenset(column.name for column in COLUMNS)
 # What a paper letter needs (Address.is_complete).
 POSTAL_COLUMNS = ("street", "house_number", "postcode", "city")

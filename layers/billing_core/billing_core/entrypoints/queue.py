@@ -42,6 +42,10 @@ Deliver = Callable[[DeliveryRequest], dict[str, str]]
 
 
 class DeliveryRecord(SqsRecordModel):
+    """An SQS record whose body is a ``DeliveryRequest``'s JSON. A key the request does
+    not have is ignored (pydantic's default for a standard dataclass): a message queued
+    before a field went, such as the old ``"email": ""``, is still delivered."""
+
     body: Json[DeliveryRequest]  # type: ignore[assignment]  # Powertools' str, parsed
 
 

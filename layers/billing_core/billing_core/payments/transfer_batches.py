@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -428,14 +428,3 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
         repaid_in=document["repaid_in"],
         reduced_from_cents=int(document.get("reduced_from_cents", 0)),  # not in older batches
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PayoutState:
-    """What a practice's statement shows about the payout of its week (R24, issue 19)."""
-
-    state: str  # proposed, approved, sent, booked, returned, carried, waiting, withdrawn
-    batch_id: str = ""
-    amount_cents: int = 0
-    carried_out_cents: int = 0
-    dates: dict[str, str] = field(default_factory=dict)  # state -> ISO date

@@ -16,7 +16,6 @@ done, as "1 year for lists once resolved" (``kept_until_once_set``).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -95,10 +94,6 @@ def kept_until_once_set(action: OpenAction, state: ActionState, on: date) -> dat
 def _a_year_after(day: date) -> date:
     """The same day a year later (29 February: the 28th), legal-nl.md §8."""
     return day.replace(year=day.year + 1, day=min(day.day, 28 if day.month == 2 else day.day))
-
-
-def new_action_id() -> str:
-    return str(uuid.uuid4())
 
 
 def handover_action_id(day: date, invoice_id: str) -> str:

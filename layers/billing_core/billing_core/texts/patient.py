@@ -368,7 +368,6 @@ _DUTCH: Sections = {
         "done_objection_unacknowledged": (
             "Uw bezwaar is ontvangen. Uw zorgverlener neemt contact met u op."
         ),
-        "done_payment": "Dank u wel. Zodra de betaling binnen is, ziet u hier 'betaald'.",
         "refused": "Dat kan niet: {reason}",
         "privacy": (
             "Deze pagina toont nooit uw naam, adres of behandelingen. zorgnota verstuurt nota's "
@@ -659,7 +658,6 @@ _ENGLISH: Sections = {
         "done_objection_unacknowledged": (
             "We have received your objection. Your healthcare provider will contact you."
         ),
-        "done_payment": "Thank you. As soon as the payment is in, this page shows 'paid'.",
         "refused": "That is not possible: {reason}",
         "privacy": (
             "This page never shows your name, address or treatments. zorgnota sends invoices "

@@ -123,10 +123,6 @@ _DUTCH: Sections = {
             "Regel {line}: het aantal {value} is geen heel getal van 1 tot en met {maximum}. Een"
             " creditregel heeft een positief aantal en een negatieve prijs."
         ),
-        "DATE_INVALID": (
-            "Regel {line}: de datum in {field} is ongeldig. Schrijf de datum als JJJJ-MM-DD,"
-            " bijvoorbeeld 2026-11-03."
-        ),
         "DATE_IN_FUTURE": "Regel {line}: de datum in {field} ligt in de toekomst.",
         "START_AFTER_END": (
             "Regel {line}: de begindatum (treatment_start_date) ligt na de behandeldatum"
@@ -229,10 +225,6 @@ _DUTCH: Sections = {
             " UTF-8). Een Vektis-bestand heeft één byte per teken (ASCII of ISO-8859-1), anders"
             " kloppen de recordlengtes niet. Upload de export van uw praktijksysteem zonder hem"
             " eerst te openen en op te slaan in een ander programma."
-        ),
-        "VEKTIS_ENCODING": (
-            "Regel {line} bevat een stuurteken (byte {offset}) dat in een Vektis-bestand niet mag"
-            " voorkomen. Maak de export uit uw praktijksysteem opnieuw."
         ),
         "VEKTIS_STANDARD_UNKNOWN": (
             "Dit Vektis-bestand is bericht {code} versie {version}.{subversion}. Wij kunnen lezen:"
@@ -1003,9 +995,6 @@ _ENGLISH: Sections = {
             "Line {line}: the quantity {value} is not a whole number from 1 to {maximum}. A credit"
             " line has a positive quantity and a negative price."
         ),
-        "DATE_INVALID": (
-            "Line {line}: the date in {field} is invalid. Write dates as YYYY-MM-DD, e.g. 2026-11-03."
-        ),
         "DATE_IN_FUTURE": "Line {line}: the date in {field} is in the future.",
         "START_AFTER_END": (
             "Line {line}: the start date (treatment_start_date) is after the treatment date"
@@ -1102,10 +1091,6 @@ _ENGLISH: Sections = {
             " file has one byte per character (ASCII or ISO-8859-1), otherwise the record lengths"
             " are off. Upload the export of your practice software without opening and saving it"
             " in another program first."
-        ),
-        "VEKTIS_ENCODING": (
-            "Line {line} contains a control character (byte {offset}) that may not occur in a"
-            " Vektis file. Export the file from your practice software again."
         ),
         "VEKTIS_STANDARD_UNKNOWN": (
             "This Vektis file is message {code} version {version}.{subversion}. We can read:"

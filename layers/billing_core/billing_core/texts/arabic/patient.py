@@ -216,7 +216,6 @@ _PAGE: Section = {
     # Not yet read by a native speaker (README, Languages): no e-mail address on file, so no
     # confirmation; the provider will be in touch (audit REQUESTS3).
     "done_objection_unacknowledged": "استلمنا اعتراضكم. سيتواصل معكم مقدّم الرعاية الصحية.",
-    "done_payment": "شكرًا لكم. حين تصلنا الدفعة ستظهر هنا كلمة «مدفوعة».",
     "refused": "هذا غير ممكن: {reason}",
     "privacy": (
         "لا تعرض هذه الصفحة أبدًا اسمكم أو عنوانكم أو علاجاتكم. ترسل zorgnota الفواتير "

@@ -237,7 +237,6 @@ PAGE: Section = {
     "done_objection_unacknowledged": (
         "Reklamacja została przyjęta. Świadczeniodawca skontaktuje się z Panem/Panią."
     ),
-    "done_payment": "Dziękujemy. Gdy płatność wpłynie, pojawi się tu status „zapłacona”.",
     "refused": "To nie jest możliwe: {reason}",
     "privacy": (
         "Ta strona nigdy nie pokazuje imienia i nazwiska, adresu ani zabiegów. zorgnota "
