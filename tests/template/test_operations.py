@@ -519,6 +519,28 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
     assert watched["Dunning_read"]["TreatMissingData"] == "breaching"
 
 
+def test_r39_the_atw_decree_data_running_out_raises_an_alarm(template: dict[str, Any]) -> None:
+    """R39, legal-nl.md §2 (stop 45 atw; audit dunningcfg a4): given the count the daily
+    dunning run emits from 1 October of the last year whose Atw equating decrees are known
+    (``Dunning_atw_decrees_ending``: RunSummary.log_entry, a warning, not an error)
+    When a run reports it
+    Then an alarm reads that metric within a day and says what data to add, and where."""
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "Dunning_atw_decrees_ending"
+        and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        and alarm.get("Dimensions") == service
+    ]
+    assert (alarm["Statistic"], alarm["Period"], alarm["Threshold"]) == ("Maximum", 86400, 1)
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert "DECREES_KNOWN_UNTIL" in alarm["AlarmDescription"]
+    assert "legal/atw.py" in alarm["AlarmDescription"]
+
+
 @pytest.mark.parametrize("metric", ["Webhook_invoice_gone", "Webhook_wrong_invoice"])
 def test_r11_a_psp_payment_booked_on_no_invoice_raises_an_alarm(
     template: dict[str, Any], metric: str

@@ -52,6 +52,7 @@ from billing_core.dunning.timeline import Plan, Step, letter_waiting, plan
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
 from billing_core.invoices.ledger import balance
 from billing_core.invoices.updates import reread
+from billing_core.legal.atw import DECREES_KNOWN_UNTIL, decrees_ending
 from billing_core.ports import (
     ConcurrentChange,
     DeliveryQueue,
@@ -103,6 +104,9 @@ class RunSummary:
     # False: stopped before the end (time limit, or agency files of too many missed days
     # for one run); run again
     complete: bool = True
+    # Set from 1 October of the last year whose Atw decrees are known (legal/atw.py): that
+    # year, for an operator to add the next year's decree (R39, legal-nl.md §2)
+    atw_decrees_known_until: int | None = None
 
     @property
     def actions(self) -> int:
@@ -110,6 +114,7 @@ class RunSummary:
 
     def answer(self) -> dict[str, object]:
         """Counts, dates and invoice ids only: the one line an operator reads (R29)."""
+        atw = {"atw_decrees_known_until": self.atw_decrees_known_until}
         return {
             "as_of": self.as_of.isoformat(),
             "read": self.read,
@@ -125,7 +130,7 @@ class RunSummary:
             "agency_files": self.agency_files,
             "agency_days": _day_range(self.agency_days),
             "complete": self.complete,
-        }
+        } | (atw if self.atw_decrees_known_until else {})
 
     def log_entry(self) -> LogEntry:
         counts = {"Dunning_read": self.read, "Dunning_rescheduled": self.rescheduled}
@@ -140,6 +145,8 @@ class RunSummary:
         counts["Dunning_incomplete"] = 0 if self.complete else 1
         # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
         counts["Dunning_provider_skipped"] = len(self.providers_skipped)
+        # The Atw decree data runs out (template: AtwDecreesEndingAlarm): a warning, no error.
+        counts["Dunning_atw_decrees_ending"] = 1 if self.atw_decrees_known_until else 0
         failed = bool(self.errors or self.providers_skipped) or not self.complete
         return LogEntry("dunning run", self.answer(), counts, error=failed)
 
@@ -155,6 +162,8 @@ def run_dunning(
     RunDayInFuture for an ``as_of`` after today (Europe/Amsterdam, ``ctx.clock``)."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of)
+    if decrees_ending(as_of):
+        summary.atw_decrees_known_until = DECREES_KNOWN_UNTIL
     _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
     for unit in _patient_units(_each_once(ctx.store.due_for_dunning(as_of, page_size=page_size))):
