@@ -181,13 +181,17 @@ def parse_declaration_csv(
 
     A large file makes some 100,000 long-lived objects: callers pause the cycle collector
     around it (billing_core.bulk), as the ingest use case does."""
-    text, repairs = _decode(data)
+    text, repairs, nul = _decode(data)
     if repairs and repairs[-1].severity is Severity.FILE:
         return ParseResult([], [repairs[-1]], 0)
     reader = CsvRows(text, SEPARATOR)
     header = _read_header(reader)
     if header is None:
         return ParseResult([], [_file_finding("FILE_EMPTY")], 0)
+    if nul and "\0" in "".join(header):
+        # R40: the cause named (a NUL on that line), not "not UTF-8": it is.
+        nul_in_header = _file_finding("FILE_NUL_CHARACTER", line=reader.line_num)
+        return ParseResult([], [nul_in_header], 1 + _lines_left(reader))
     width = _named_width(header)
     if _is_a_line(header[:width]):
         # Saved without its header row: read as column names, its cells would put a
@@ -201,38 +205,43 @@ def parse_declaration_csv(
     )
     # A letter Windows-1252 lacks (Ł) is saved by Excel as "?": names are checked for it.
     parser.windows_1252 = any(f.code == "CSV_WINDOWS_1252" for f in repairs)
+    parser.nul = nul
     return parser.parse(reader, repairs, header_findings)
 
 
 # --- Decoding and header (structural) ---
 
 
-def _decode(data: bytes) -> tuple[str, list[Finding]]:
+def _decode(data: bytes) -> tuple[str, list[Finding], bool]:
     """UTF-8 (a BOM is allowed), else Windows-1252 as Dutch Excel saves a CSV (R40) with
     a warning; the warnings say what was repaired. A refusal is the last finding, of
-    Severity.FILE: it names the line and byte where the file stops being text."""
+    Severity.FILE: it names the line and byte where the file stops being text. The flag:
+    the UTF-8 text holds a NUL, which the lines that have it are refused for (_LineParser)."""
     repairs: list[Finding] = []
     # A DOS end-of-file byte (Ctrl-Z) after the last line, as old practice software and
     # transfer tools write it, is invisible in every editor: dropped, and said (R40).
     data = without_end_padding(data, "CSV_END_PADDING", repairs)
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     # UTF-16 (Excel's "Unicode text") decodes as UTF-8 full of NUL bytes: refuse it here.
+    # A NUL in UTF-8 text otherwise is one line's problem (R2), said there (names2).
     nul = data.find(b"\x00", start)
-    if nul >= 0:
-        return "", [_not_text(data, nul, utf16=_is_utf16(data))]
+    if nul >= 0 and _is_utf16(data):
+        return "", [_not_text(data, nul, utf16=True)], False
     try:
         text = str(memoryview(data)[start:], "utf-8")
     except UnicodeDecodeError as error:
+        if nul >= 0:  # not UTF-8 and a NUL: no text file (_windows_1252 says the same)
+            return "", [_not_text(data, nul)], False
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
-            return "", [_not_text(data, start + error.start)]
+            return "", [_not_text(data, start + error.start)], False
         text, finding = _windows_1252(data, error.start)
         if finding.severity is Severity.FILE:
-            return text, [*repairs, finding]
+            return text, [*repairs, finding], False
         repairs.append(finding)
-        return _one_line_end_for_cr_cr_lf(text, repairs), repairs
+        return _one_line_end_for_cr_cr_lf(text, repairs), repairs, False
     if not text or text.isspace():
-        return "", [_file_finding("FILE_EMPTY")]
-    return _one_line_end_for_cr_cr_lf(text, repairs), repairs
+        return "", [_file_finding("FILE_EMPTY")], False
+    return _one_line_end_for_cr_cr_lf(text, repairs), repairs, nul >= 0
 
 
 def _one_line_end_for_cr_cr_lf(text: str, repairs: list[Finding]) -> str:
@@ -631,6 +640,8 @@ class _LineParser:
         self.written_refs: dict[str, str] = {}  # claim refs read without leading zeros
         self.zeros_dropped = False  # said once (_without_leading_zeros)
         self.windows_1252 = False  # the file was read as Windows-1252 (_decode)
+        self.nul = False  # the (UTF-8) text holds a NUL: its lines are refused (_decode)
+        self.claim_ref_index = index["claim_ref"]
         self.birth_dates = _BirthDates(today)
         self.adult_born_by = adults_born_by(today)
 
@@ -660,7 +671,8 @@ class _LineParser:
     def _read_lines(self, reader: CsvRows, check_content: bool) -> int:
         """One pass: structural checks on every line, content checks while they can matter."""
         width, max_lines = self.width, self.max_lines
-        parse_line = self._line  # the hot loop: one bound method, looked up once
+        # The hot loop: one bound method, looked up once; a file with a NUL checks for it.
+        parse_line = self._line_without_nul if self.nul else self._line
         wrong_width = 0
         lines_total = 0
         line = reader.line_num
@@ -727,12 +739,13 @@ class _LineParser:
         about the wrong columns (a last name read as the street, a price as the quantity):
         one finding says the line lacks a cell instead, and the line stays out (R2: that
         line's claim only). A reading that accepts it stands, as for any short line."""
+        parse_line = self._line_without_nul if self.nul else self._line
         found = self.short_lines.inside
         if not found:
-            self._line(row, line)
+            parse_line(row, line)
             return
         claims, findings = len(self.claims), len(self.findings)
-        self._line(row, line)
+        parse_line(row, line)
         if len(self.claims) > claims:
             self.short_lines.counted(found, line)
             return
@@ -785,6 +798,22 @@ class _LineParser:
         # A field too many: a separator or quote inside a text field (a shorter line fits).
         params: dict[str, Any] = {"line": line, "found": found, "expected": self.width}
         self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
+
+    def _line_without_nul(self, row: list[str], line: int) -> None:
+        """R2, R40 (names2): in a UTF-8 file that holds a NUL (0x00), a line with one is
+        refused naming its field, as any control character in a name is; the file, text
+        after all, goes on. Only such a file comes here: a plain one pays nothing (#18)."""
+        column = next((index for index, cell in enumerate(row) if "\0" in cell), None)
+        if column is None:
+            self._line(row, line)
+            return
+        field = self.short_lines.names.get(column, str(column + 1))
+        claim_ref = row[self.claim_ref_index].strip() if self.claim_ref_index < len(row) else ""
+        params = {"character": _character_name("\0")}
+        ref = None if "\0" in claim_ref else claim_ref or None
+        self.findings.append(
+            Finding("CSV_CONTROL_CHARACTER", Severity.CLAIM, line, field, ref, params)
+        )
 
     def _line(self, row: list[str], line: int) -> None:
         """One treatment line -> a claim, or the findings that reject it.
@@ -878,7 +907,7 @@ class _LineParser:
     def _other_patient(self, cells: tuple[str, ...], line: int) -> _Patient:
         """The patient of a line whose patient columns differ from the line before: checked
         when these columns are new, and compared with the first line of its patient_ref."""
-        # NUL never occurs in a decoded file (_decode refuses it), so the key is unambiguous;
+        # NUL never reaches here (_line_without_nul refuses its line), so the key is unambiguous;
         # one string per patient instead of 27 keeps the memory of a large file down.
         key = "\0".join(cells)
         patient = self.patients.get(key)
@@ -894,6 +923,10 @@ class _LineParser:
         if patient_ref[:1] == "0":
             patient_ref = self._without_leading_zeros(patient_ref, line, "patient_ref")
         problems: list[_Problem] = []
+        # R36, R40 (names2): one C scan for the usual patient; the rare one with a character
+        # that is not printed as itself (or a no-break space) gets the slow look.
+        if not "".join(person_cells).isprintable():
+            person_cells = self._invisible_characters(person_cells, line, problems)
         if not patient_ref:
             problems.append(_Problem("FIELD_REQUIRED", "patient_ref"))
         bsn = _valid_bsn(bsn_text) if bsn_text else ""
@@ -919,7 +952,9 @@ class _LineParser:
         if not (addressee.email or addressee.address.is_complete()):
             _not_deliverable(addressee, debtor is not None, problems)
         patient = _Patient(patient_ref, bsn, birth, person, debtor, tuple(problems))
-        if not patient_ref:
+        if not patient_ref or _has_control_character(problems):
+            # A line refused for a control character is not the patient's first, nor in
+            # conflict with it: the patient's other lines go on (R2).
             return patient
         first = self.first_of_patient.get(patient_ref)
         if first is not None:
@@ -938,6 +973,34 @@ class _LineParser:
                 )
             )
         return patient
+
+    def _invisible_characters(
+        self, person_cells: list[str], line: int, problems: list[_Problem]
+    ) -> list[str]:
+        """A patient's or debtor's name, address or e-mail (R36: printed on the invoice, the
+        letters and the checker page) with a character that is not printed as itself.
+        Invisible and harmless (a zero width space, soft hyphen or word joiner pasted from
+        a web page): removed, and said in a warning (R40). A control character (BEL, TAB,
+        a line break, NUL) or a bidirectional control (a right-to-left override can make a
+        name or an amount beside it read otherwise): the line is refused, naming it (R2)."""
+        cleaned = list(person_cells)
+        for position, cell in enumerate(person_cells):
+            if cell.isprintable():
+                continue
+            prefix = DEBTOR_PREFIX if position >= _PERSON_WIDTH else ""
+            field = prefix + PERSON_COLUMNS[position % _PERSON_WIDTH]
+            removed, refused = _unprinted(cell)
+            if refused:
+                params = {"character": _character_name(refused)}
+                problems.append(_Problem("CSV_CONTROL_CHARACTER", field, params))
+            elif removed:
+                cleaned[position] = cell.translate(_REMOVED_CHARACTERS).strip()
+                params = {"character": _character_name(removed)}
+                warning = Finding(
+                    "CSV_INVISIBLE_CHARACTER_REMOVED", Severity.WARNING, line, field, params=params
+                )
+                self.findings.append(warning)
+        return cleaned
 
     def _question_marks(self, person_cells: list[str], line: int) -> None:
         """R40 (say what was repaired): in a file Excel saved as Windows-1252, a letter
@@ -965,6 +1028,46 @@ class _LineParser:
 
 
 # --- Field checks: pure functions of the text ---
+
+
+# Invisible format characters that are harmless to remove from a name or an address
+# (names2): a zero width space, a soft hyphen, a word joiner, a zero width no-break space
+# (BOM), and the zero width (non-)joiners, which change how letters join, never which.
+_REMOVED_CHARACTERS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# Refused besides every other Cc and Cf character: a line or paragraph separator.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _unprinted(cell: str) -> tuple[str, str]:
+    """The first character of ``cell`` that is removed, and the first that refuses its
+    line ("" for none). A no-break space, private use or unassigned one is kept as it was."""
+    from unicodedata import category  # the rare cell only: not at import (#18 (d))
+
+    removed = refused = ""
+    for character in cell:
+        if character.isprintable():
+            continue
+        if ord(character) in _REMOVED_CHARACTERS:
+            removed = removed or character
+        elif category(character) in _REFUSED_CATEGORIES:
+            return removed, character
+    return removed, refused
+
+
+def _character_name(character: str) -> str:
+    """U+202E (RIGHT-TO-LEFT OVERRIDE), U+0007: how a finding names a character."""
+    from unicodedata import name  # a finding's rare path only (#18 (d))
+
+    described = name(character, "") or _CONTROL_NAMES.get(character, "")
+    code_point = f"U+{ord(character):04X}"
+    return f"{code_point} ({described})" if described else code_point
+
+
+_CONTROL_NAMES = {"\0": "NUL", "\t": "TAB", "\n": "LF", "\r": "CR", "\x07": "BEL", "\x1b": "ESC"}
+
+
+def _has_control_character(problems: list[_Problem]) -> bool:
+    return bool(problems) and any(p.code == "CSV_CONTROL_CHARACTER" for p in problems)
 
 
 def _is_blank(row: list[str]) -> bool:

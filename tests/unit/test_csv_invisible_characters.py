@@ -1,0 +1,167 @@
+"""Control and format characters in what a practice uploads (R2, R36, R40, R5; stop 45 names2).
+
+A patient's or debtor's name, address and e-mail are printed on the invoice, the letters
+and the checker page. A character nobody sees there is either harmless (a zero width
+space or soft hyphen pasted from a web page: removed, and said in a warning) or makes the
+text read otherwise than it is or breaks the letter (a right-to-left override, any
+bidirectional control, a control character such as BEL, TAB or a line break: the line is
+refused with CSV_CONTROL_CHARACTER, naming line and field). Either way the patient's other
+lines are not rejected as PATIENT_DATA_CONFLICT. A NUL in a UTF-8 file is such a line
+finding too, not FILE_NOT_UTF8.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from billing_core.declarations.findings import Severity
+from tests.unit.test_csv_format import FIRST, declaration, line, parse
+
+# The patient P1 on three lines (2, 3, 4).
+LINES = (FIRST, line(FIRST, claim_ref="R2"), line(FIRST, claim_ref="R3"))
+
+
+def _with(character: str, column: str = "last_name", on: int = 0) -> bytes:
+    rows = [dict(row) for row in LINES]
+    value = rows[on][column]
+    rows[on][column] = value[:3] + character + value[3:]
+    return declaration(*rows)
+
+
+def _codes(result, severity=None):
+    return [f.code for f in result.findings if severity is None or f.severity is severity]
+
+
+REFUSED = [
+    ("right-to-left-override", "\u202e", "last_name"),
+    ("left-to-right-mark", "\u200e", "street"),
+    ("bidi-isolate", "\u2067", "city"),
+    ("bell", "\x07", "last_name"),
+    ("escape", "\x1b", "initials"),
+    ("tab-inside", "\t", "street"),
+    ("line-break-inside", "\n", "street"),
+    ("line-separator", "\u2028", "city"),
+    ("c1-control", "\x9b", "email"),
+]
+
+
+@pytest.mark.parametrize("character, column", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
+def test_a_control_or_bidi_character_refuses_that_line_and_not_the_patients_others(
+    character, column
+):
+    """Given a patient's first line with a control or bidirectional character in a person
+    field (R36: what is printed must read as it is; R2: a content problem rejects that
+    line only), when the file is read, then that line is refused with
+    CSV_CONTROL_CHARACTER naming line 2 and the field, and the patient's other lines are
+    accepted, without PATIENT_DATA_CONFLICT."""
+    result = parse(_with(character, column))
+    # An e-mail address with a control character is no valid one either: said as well.
+    assert set(_codes(result, Severity.CLAIM)) <= {"CSV_CONTROL_CHARACTER", "EMAIL_INVALID"}
+    assert {f.line for f in result.findings} == {2}
+    finding = next(f for f in result.findings if f.code == "CSV_CONTROL_CHARACTER")
+    assert (finding.line, finding.field, finding.claim_ref) == (2, column, "R1")
+    assert f"U+{ord(character):04X}" in finding.message("en")
+    assert f"U+{ord(character):04X}" in finding.message("nl")
+    # A quoted line break makes line 2 two lines of the file: the others are one further.
+    later = 1 if character == "\n" else 0
+    assert [claim.line_number for claim in result.claims] == [3 + later, 4 + later]
+    assert all(character not in repr(claim) for claim in result.claims)
+
+
+def test_a_control_character_on_a_later_line_is_that_lines_finding_only():
+    """Given the RLO on the patient's second line, when read, then line 3 is refused with
+    CSV_CONTROL_CHARACTER alone (no PATIENT_DATA_CONFLICT beside it) and lines 2 and 4
+    are invoiced (R2)."""
+    result = parse(_with("\u202e", on=1))
+    assert [(f.code, f.line) for f in result.findings] == [("CSV_CONTROL_CHARACTER", 3)]
+    assert [claim.line_number for claim in result.claims] == [2, 4]
+
+
+def test_a_control_character_in_a_debtor_field_is_named_with_its_prefix():
+    """Given a debtor whose street holds BEL, when read, then the finding names
+    debtor_street (R2: line and field)."""
+    rows = [
+        line(
+            row,
+            debtor_last_name="Jansen",
+            debtor_street="Dorps\x07straat",
+            debtor_email="jansen@example.org",
+        )
+        for row in LINES
+    ]
+    result = parse(declaration(*rows))
+    assert {(f.code, f.field) for f in result.findings} == {
+        ("CSV_CONTROL_CHARACTER", "debtor_street")
+    }
+    assert result.claims == []
+
+
+INVISIBLE = [
+    ("zero-width-space", "\u200b"),
+    ("soft-hyphen", "\u00ad"),
+    ("word-joiner", "\u2060"),
+    ("zero-width-no-break-space", "\ufeff"),
+]
+
+
+@pytest.mark.parametrize("character", [c[1] for c in INVISIBLE], ids=[c[0] for c in INVISIBLE])
+def test_an_invisible_character_is_removed_and_said(character):
+    """Given a zero width space (or soft hyphen, word joiner) pasted into a last name and a
+    street, when read, then it is removed (R40: repair what is harmless, and say so) with
+    one warning per field naming line and field, and every line of the patient is
+    invoiced under the same name, without PATIENT_DATA_CONFLICT."""
+    rows = [dict(row) for row in LINES]
+    rows[0]["last_name"] = "Veld" + character + "hoven"
+    rows[0]["street"] = "Kastanjelaan" + character  # at the end: stripped after removal
+    result = parse(declaration(*rows))
+    assert [(f.code, f.severity, f.line, f.field) for f in result.findings] == [
+        ("CSV_INVISIBLE_CHARACTER_REMOVED", Severity.WARNING, 2, "last_name"),
+        ("CSV_INVISIBLE_CHARACTER_REMOVED", Severity.WARNING, 2, "street"),
+    ]
+    assert [claim.line_number for claim in result.claims] == [2, 3, 4]
+    assert {claim.patient.last_name for claim in result.claims} == {"Veldhoven"}
+    assert {claim.patient.address.street for claim in result.claims} == {"Kastanjelaan"}
+    for finding in result.findings:
+        assert f"U+{ord(character):04X}" in finding.message("nl")
+        assert f"U+{ord(character):04X}" in finding.message("en")
+
+
+def test_a_non_breaking_space_is_a_letter_as_before():
+    """Given a name with a non-breaking space (Zs, printed as a space), when read, then it
+    is kept without a finding: only control and format characters are meant."""
+    result = parse(declaration(line(FIRST, last_name="de\u00a0Vries")))
+    assert result.findings == [] and result.claims[0].patient.last_name == "de\u00a0Vries"
+
+
+@pytest.mark.parametrize("column", ["last_name", "description", "claim_ref"])
+def test_a_nul_in_a_utf8_file_refuses_its_line_not_the_file(column):
+    """Given a UTF-8 file with a NUL (0x00) in one cell of line 2, when read, then that
+    line is refused with CSV_CONTROL_CHARACTER naming the field (R2: a content problem;
+    R40: name the cause; it is UTF-8, so not FILE_NOT_UTF8) and lines 3 and 4 go on."""
+    data = _with("\x00", column)
+    result = parse(data)
+    assert "FILE_NOT_UTF8" not in _codes(result)
+    assert [(f.code, f.line, f.field) for f in result.findings] == [
+        ("CSV_CONTROL_CHARACTER", 2, column)
+    ]
+    assert "U+0000" in result.findings[0].message("en")
+    assert [claim.line_number for claim in result.claims] == [3, 4]
+
+
+def test_a_nul_in_the_header_refuses_the_file_naming_the_line():
+    """Given a NUL in the header row of a UTF-8 file, when read, then the file is refused
+    with FILE_NUL_CHARACTER on line 1 (R2 structural, R40: the cause named), not as
+    'not UTF-8'."""
+    header, rest = declaration(*LINES).split(b"\n", 1)
+    result = parse(header.replace(b"bsn", b"bs\x00n") + b"\n" + rest)
+    assert [(f.code, f.line) for f in result.findings] == [("FILE_NUL_CHARACTER", 1)]
+    assert "NUL" in result.findings[0].message("nl") and "Line 1" in result.findings[0].message(
+        "en"
+    )
+
+
+def test_utf16_is_still_refused_as_such():
+    """Given Excel's 'Unicode text' (UTF-16: a NUL after every ASCII letter), when read,
+    then it is refused as before (FILE_NOT_UTF8 said as UTF-16, R40)."""
+    result = parse(declaration(*LINES).decode().encode("utf-16-le"))
+    assert _codes(result) == ["FILE_NOT_UTF8"]
