@@ -24,7 +24,7 @@ from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
 from billing_core.declarations.csv_template import template_csv
 from billing_core.entrypoints.web.portal import pages
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.invoice import Channel
+from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.providers.provider import Provider
 from billing_core.services.patient import file_objection
@@ -135,6 +135,18 @@ def object_to(
         reply_to,
         sandbox.runtime.patient_context(),
     )
+
+
+def staff_on_an_objections_action(
+    sandbox: Sandbox, invoice: Invoice, language: str
+) -> tuple[PortalUser, str, str]:
+    """Given a patient's objection to ``invoice``, open on the action list, and staff
+    signed in reading the list in ``language``: (staff, the action's id, the list page)."""
+    object_to(sandbox, invoice)
+    staff = signed_in(sandbox, "staff", language)
+    _, html = staff.page("/portal/acties")
+    (action_id,) = re.findall(r'action="/portal/acties/([^"]+)"', html)
+    return staff, action_id, html
 
 
 def test_without_a_session_every_page_sends_the_browser_to_sign_in(sandbox):
@@ -458,13 +470,9 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     Then the page says why in that language, the action is still open and still listed
     under the refusal, with its form, and the page does not say there are no actions;
     409, as every portal form answers a refusal of the services (stop 45 forms2)."""
-    objected = emailed_dental_invoices[1]
-    object_to(sandbox, objected)
-    staff = PortalUser(sandbox)
-    staff.request("GET", f"/portal/taal/{language}")
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    _, html = staff.page("/portal/acties")
-    (action_id,) = re.findall(r'action="/portal/acties/([^"]+)"', html)
+    staff, action_id, html = staff_on_an_objections_action(
+        sandbox, emailed_dental_invoices[1], language
+    )
     target = f"/portal/acties/{action_id}"
 
     status, _, html = staff.post(target, hidden_fields(html, target) | {"decision": "apply"})
@@ -515,13 +523,9 @@ def test_r35_a_forged_action_form_is_refused_on_the_action_page(
     Then the answer is 400 with the action page (not the generic 404 page), its error
     names every such field by what the form may send, as the other portal forms name a
     field, the action is still listed with its form, and nothing was changed."""
-    objected = emailed_dental_invoices[1]
-    object_to(sandbox, objected)
-    staff = PortalUser(sandbox)
-    staff.request("GET", f"/portal/taal/{language}")
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    _, html = staff.page("/portal/acties")
-    (action_id,) = re.findall(r'action="/portal/acties/([^"]+)"', html)
+    staff, action_id, html = staff_on_an_objections_action(
+        sandbox, emailed_dental_invoices[1], language
+    )
     target = f"/portal/acties/{action_id}"
 
     status, _, html = staff.post(target, hidden_fields(html, target) | forged)
