@@ -483,6 +483,7 @@ def test_an_objection_becomes_an_open_action_and_an_acknowledgement():
         "invoice_id": before.invoice_id,
         "kind": "objection_acknowledgement",
         "event_id": action.action_id,
+        "language": "",  # asked for no page language: the invoice's (R9)
     }
     # And the invoice is untouched: an objection does not suspend payment (seed 000)
     assert store.invoice() == before
