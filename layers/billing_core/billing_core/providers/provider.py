@@ -306,9 +306,6 @@ class Provider(_Settings):
         """Contracted with this insurer on the day the care is declared for (R5)."""
         return any(contract.covers(uzovi, on) for contract in self.contracts)
 
-    def owns_agb(self, code: str) -> bool:
-        return code in self.all_agb_codes
-
     # --- read-only shorthands for the letters, PDFs and files that print one value ---
 
     @property
