@@ -23,7 +23,7 @@ from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.unit.camt_builder import credit, statement
-from tests.unit.fake_store import blocked_numbers
+from tests.unit.fake_store import blocked_numbers, is_blocked
 
 PROVIDER = DENTAL.provider_id
 HANDOVER = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
@@ -552,7 +552,7 @@ def test_blocked_unblocked_and_blocked_again_in_one_moment_keep_their_order(sand
 
     changes = [c.change.value for c in repository.block_changes(PROVIDER, HANDOVER)]
     assert changes == ["blocked", "unblocked", "blocked"]
-    assert repository.is_blocked(PROVIDER, "PAT-7")
+    assert is_blocked(repository, PROVIDER, "PAT-7")
 
 
 def test_a_blocked_patients_new_claim_under_another_number_with_the_same_bsn_is_marked(sandbox):

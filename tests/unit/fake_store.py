@@ -851,11 +851,6 @@ class FakeStore:
             if owner == provider_id and block.is_blocked
         )
 
-    def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
-        self.calls.append("is_blocked")
-        block = self.blocks.get((provider_id, patient_ref))
-        return block is not None and block.is_blocked
-
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
         """Oldest first; at the same moment by the block's version, then patient number."""
         self.calls.append("block_changes")
@@ -1076,3 +1071,9 @@ def blocked_numbers(store: Any, provider_id: str) -> frozenset[str]:
     """The blocked patients' numbers, as a test reads them from any store (the fake or
     the moto repository): the ingest's one query without the BSNs (R22)."""
     return frozenset(ref for ref, _ in store.blocked_refs_with_bsn(provider_id))
+
+
+def is_blocked(store: Any, provider_id: str, patient_ref: str) -> bool:
+    """Whether the patient is blocked at the provider (R22), as a test reads it from any
+    store: among the blocked numbers the ingest reads (blocked_refs_with_bsn)."""
+    return patient_ref in blocked_numbers(store, provider_id)

@@ -53,6 +53,7 @@ from tests.unit.fake_store import (
     FakeStore,
     FilesInMemory,
     blocked_numbers,
+    is_blocked,
 )
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -435,7 +436,7 @@ def test_the_agencys_transfer_returned_by_the_bank_is_awaited_from_the_agency_ag
     claim = store.invoice()
     assert (claim.amount_due_cents, claim.credit_cents) == (0, 0)
     assert awaited_cents(claim) == returned
-    assert not store.is_blocked(claim.provider_id, claim.patient_ref)
+    assert not is_blocked(store, claim.provider_id, claim.patient_ref)
     [w08] = weeks(store, "2027-W08")
     assert (w08.received_cents, w08.remitted_by_agency_cents) == (DUE - returned,) * 2
     again = remittance(returned, scor=REFERENCE, tx_id="CMIB-AFDRACHT-2")

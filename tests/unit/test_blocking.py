@@ -36,6 +36,7 @@ from tests.unit.fake_store import (
     FakeStore,
     FilesInMemory,
     blocked_numbers,
+    is_blocked,
 )
 
 PROVIDER = "tandarts-de-vries"
@@ -157,7 +158,7 @@ def test_the_store_lists_blocks_and_changes_per_provider_oldest_first():
 
     assert store.blocked_patients(PROVIDER) == [BlockedPatient(PROVIDER, "P-1", T1, ("inv-1",))]
     assert blocked_numbers(store, PROVIDER) == frozenset({"P-1"})
-    assert store.is_blocked(OTHER, "P-1") and not store.is_blocked(PROVIDER, "P-2")
+    assert is_blocked(store, OTHER, "P-1") and not is_blocked(store, PROVIDER, "P-2")
     assert [(c.patient_ref, c.change) for c in store.block_changes(PROVIDER, T2)] == [
         ("P-2", BLOCKED),
         ("P-2", UNBLOCKED),

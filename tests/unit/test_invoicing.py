@@ -17,13 +17,27 @@ from billing_core.declarations.invoicing import (
     plan_invoices,
 )
 from billing_core.declarations.rules.coverage import CoverageQuery, RuleTableCoverage
-from billing_core.declarations.rules.line_rules import Payer, lacks_required_quote, route_line
+from billing_core.declarations.rules.line_rules import (
+    Payer,
+    in_treatment_plan,
+    plan_lacks_quote,
+    route_line,
+)
 from billing_core.invoices.invoice import Channel
 from billing_core.providers.provider import CareKind, CoverageRule
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.claim_factories import ASR, VGZ, ZILVEREN_KRUIS, claim, person, provider
 
 ISSUED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
+
+
+def lacks_required_quote(chosen, claims):
+    """R6 on a patient's claims, through the rule invoicing applies (plan_lacks_quote on
+    the lines in the plan, in_treatment_plan)."""
+    plan = [c for c in claims if in_treatment_plan(c.line_type)]
+    return plan_lacks_quote(
+        chosen, sum(c.amount_cents for c in plan), any(c.price_quote_ref for c in plan)
+    )
 
 
 def _plan(*claims, **provider_overrides):

@@ -51,7 +51,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_person, make_provider
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory, is_blocked
 from tests.unit.payment_fakes import LinksInMemory
 
 PRACTICE = make_provider()
@@ -489,7 +489,7 @@ def test_r12_r34_an_operator_books_a_return_nobody_traced_as_the_reversal_of_a_p
         f"reverses bank:{SOURCE}"
     ]
     assert matched.match.parts[0].reverses == SOURCE
-    assert ctx.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+    assert is_blocked(ctx.store, invoice.provider_id, invoice.patient_ref)
     assert [c.credit_id for c in unmatched_credits(ctx)] == [credit_id_of(SOURCE)]
 
 
@@ -647,7 +647,7 @@ def test_a_claim_the_agency_settles_while_a_return_blocks_again_leaves_the_patie
 
     claim = store.invoice("inv-1")
     assert (claim.amount_due_cents, claim.is_paid) == (0, True)
-    assert not store.is_blocked(claim.provider_id, claim.patient_ref)
+    assert not is_blocked(store, claim.provider_id, claim.patient_ref)
 
 
 def two_childrens_invoices():
@@ -739,7 +739,7 @@ def test_r12_r34_the_return_of_a_transfer_booked_on_two_kenmerken_reverses_both_
     ctx.store.block_patient(first.provider_id, "P-17", first.invoice_id, MATCHED_AT)
     importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} {second.reference}")
     import_statement(xml, "camt053/2026-11-24.xml", importing)
-    assert not ctx.store.is_blocked(first.provider_id, "P-17")
+    assert not is_blocked(ctx.store, first.provider_id, "P-17")
 
     returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
     report = import_statement(returned, "camt053/2026-11-25.xml", importing)
@@ -751,7 +751,7 @@ def test_r12_r34_the_return_of_a_transfer_booked_on_two_kenmerken_reverses_both_
     ]
     assert report.unmatched == []
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [5_130, 1_761]
-    assert ctx.store.is_blocked(first.provider_id, "P-17")
+    assert is_blocked(ctx.store, first.provider_id, "P-17")
     assert (again.reversed, again.duplicates, again.unmatched) == ([], 2, [])
 
 

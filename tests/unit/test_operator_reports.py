@@ -11,7 +11,6 @@ import pytest
 from aws_lambda_powertools import Logger, Metrics
 
 from billing_core.declarations.ingest import process_declaration
-from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_declaration, write_retour
@@ -29,7 +28,7 @@ from tests.unit.test_vektis_credit_corrections import (
     credit,
     filling,
 )
-from tests.unit.vektis_files import HEADER
+from tests.unit.vektis_files import HEADER, apply_retour
 
 REPORT_KEYS = [
     "declaration_id",

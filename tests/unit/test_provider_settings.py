@@ -428,6 +428,35 @@ def test_a_number_of_days_or_cents_is_a_json_integer_on_write(field, value):
     assert getattr(stored, field) == number
 
 
+@pytest.mark.parametrize(
+    ("policy", "field", "value"),
+    [
+        ("dunning", "days_to_reminder", True),
+        ("dunning", "days_to_handover", "30"),
+        ("dunning", "max_invoices_per_letter", 5.0),
+        ("coulance", "statement_wait_days", "30"),
+        ("coulance", "statement_wait_days", False),
+    ],
+)
+def test_a_number_of_days_inside_a_policy_is_a_json_integer_on_write(policy, field, value):
+    """R19 (the dunning timeline's days), R17 (the wait for the insurer's statement), R31
+    (never a half-valid item): the same rule as the top-level numbers. Given a number
+    inside the dunning or coulance policy sent as JSON true, a text or a float, when the
+    settings are written, then it is refused in Dutch and English (lax, ``true`` was
+    stored as a reminder 1 day after default); the stored item, whose numbers DynamoDB
+    gives as Decimal, still reads."""
+    sent = settings()
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(sent | {policy: sent[policy] | {field: value}})
+    error = next(e for e in refused.value.errors() if e["loc"] == (policy, field))
+    assert error["msg"].startswith("Vul een geheel getal in")
+    assert "Enter a whole number" in error["msg"]
+    stored = Provider.model_validate(
+        sent | {policy: sent[policy] | {field: Decimal(8)}}, context=STORED
+    )
+    assert getattr(getattr(stored, policy), field) == 8
+
+
 def test_the_arrangement_minimum_term_is_at_most_250_euros_on_write():
     """R15 (minimum term amount € 25,00, configurable), audit onboard3. Given a minimum
     term of 10^12 cents (no invoice could get an arrangement), when the settings are

@@ -36,7 +36,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
-from tests.unit.fake_store import blocked_numbers
+from tests.unit.fake_store import blocked_numbers, is_blocked
 from tests.unit.money_out_world import MoneyOutWorld, RefundsAtThePsp, new_request
 
 DUE = 3317  # what make_invoice's patient owes
@@ -228,11 +228,11 @@ def test_a_pending_refund_settled_after_a_bank_return_blocks_the_agency_s_patien
         book_payment(world.store, REFERENCE, payment, clock=world.clock, interest=no_interest)
     world.store.put_invoice_as_is(with_refund_intent(world.store.invoice(), "tr_1", DUE))
     world.psp.statuses[("tr_1", "re_9")] = "refunded"  # as the PSP's dashboard shows it
-    assert not world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+    assert not is_blocked(world.store, invoice.provider_id, invoice.patient_ref)
 
     book_reversal(world.store, REFERENCE, "E-1", "R-1", DUE, clock=world.clock)
     assert world.store.invoice().is_paid
-    assert not world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+    assert not is_blocked(world.store, invoice.provider_id, invoice.patient_ref)
     settle(world, "refunded", "re_9")
     settle(world, "refunded", "re_9")
 

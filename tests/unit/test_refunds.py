@@ -39,7 +39,7 @@ from billing_core.ports import CheckoutRecord, ConcurrentChange
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound, OperatorNotFound, UnknownInvoice
 from tests.unit.factories import REFERENCE, make_invoice
-from tests.unit.fake_store import FakeStore
+from tests.unit.fake_store import FakeStore, is_blocked
 from tests.unit.faults import CallBudget, Faulty, Killed
 from tests.unit.payment_fakes import CheckoutsInMemory
 
@@ -362,7 +362,7 @@ def paid_twice_at_the_agency() -> World:
 
 def blocked(world: World) -> bool:
     invoice = world.invoice()
-    return world.store.is_blocked(invoice.provider_id, invoice.patient_ref)
+    return is_blocked(world.store, invoice.provider_id, invoice.patient_ref)
 
 
 def refunded_while_the_bank_returns_the_transfer(world: World):

@@ -18,7 +18,6 @@ import pytest
 
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
-from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
@@ -29,7 +28,7 @@ from billing_core.services.patient import PatientContext, submit_insurer_stateme
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import REFERENCE_KEY, make_line, make_provider
 from tests.unit.test_retour_raise import at
-from tests.unit.vektis_files import HEADER, dental_claim
+from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 INVOICED = 10_000
 DEDUCTED = 3_000

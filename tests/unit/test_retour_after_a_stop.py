@@ -12,7 +12,6 @@ from datetime import date
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
-from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
@@ -21,7 +20,7 @@ from billing_core.payments.refunds import credit_refundable_by_bank
 from tests.unit.dunning_world import DunningWorld
 from tests.unit.factories import REFERENCE_KEY
 from tests.unit.test_retour_raise import ASKED, DEDUCTED, INVOICED, a_world, at
-from tests.unit.vektis_files import HEADER, dental_claim
+from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 COULANCE = 4_000  # the practice forgives € 40,00 of the € 57,59 asked
 

@@ -14,7 +14,6 @@ from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import create_arrangement, next_term
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
-from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
@@ -26,7 +25,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import REFERENCE_KEY, make_line
-from tests.unit.vektis_files import HEADER, dental_claim
+from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 INVOICED = 7_647  # a treatment of € 76,47
 DEDUCTED = 1_888  # € 18,88 deducted as the insurer's estimated part

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from billing_core.declarations.ingest import process_declaration
-from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import PM304_V32
 from billing_core.declarations.vektis.writer import Granted, write_declaration
@@ -25,7 +24,7 @@ from tests.unit.test_vektis_retour import (
     physio_claims,
     retour,
 )
-from tests.unit.vektis_files import dental_claim
+from tests.unit.vektis_files import apply_retour, dental_claim
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.credit_corrections import split_earlier_credits, with_credit
 from billing_core.declarations.ingest import process_declaration
-from billing_core.declarations.retour import apply_retour
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ301_V13, MZ302_V13
 from billing_core.declarations.vektis.writer import (
@@ -38,7 +37,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import DENTAL, PHYSIO
 from tests.unit.factories import make_invoice, make_line
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory, blocked_numbers
-from tests.unit.vektis_files import HEADER, dental_claim
+from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
 VGZ = "7095"

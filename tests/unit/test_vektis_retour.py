@@ -19,7 +19,7 @@ from billing_core.declarations.claims import Language, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.ingest import process_declaration
 from billing_core.declarations.record import DeclarationStatus
-from billing_core.declarations.retour import apply_retour, retour_upload_from_key, with_granted
+from billing_core.declarations.retour import retour_upload_from_key, with_granted
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layouts import MZ302_V13, PM304_V32, PM305_V32
 from billing_core.declarations.vektis.retour_parser import parse_retour
@@ -40,7 +40,7 @@ from billing_core.texts.retour_codes import RETOUR_CODES
 from local.seed import PHYSIO
 from tests.unit.claim_factories import ZILVEREN_KRUIS, person, provider
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory, blocked_numbers
-from tests.unit.vektis_files import HEADER, TODAY, dental_claim
+from tests.unit.vektis_files import HEADER, TODAY, apply_retour, dental_claim
 
 VGZ = "7095"
 HEADER_PHYSIO = replace(HEADER, practice_agb=PHYSIO.agb_code)

@@ -11,6 +11,9 @@ from typing import Any
 from billing_core.declarations.claims import Address, Claim, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.parsed import ParseResult
+from billing_core.declarations.reports import DeliveredAgain, OtherVersionIgnored
+from billing_core.declarations.retour import RetourReport, apply_retour_upload
+from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layout import RecordType, Standard
 from billing_core.declarations.vektis.layouts import MZ301_V13
 from billing_core.declarations.vektis.parser import parse_vektis
@@ -146,3 +149,18 @@ def codes(result: ParseResult, severity: Severity | None = None) -> list[str]:
 def only(result: ParseResult, code: str):  # type: ignore[no-untyped-def]
     [finding] = [f for f in result.findings if f.code == code]
     return finding
+
+
+def apply_retour(
+    provider_id: str,
+    declaration_id: str,
+    data: bytes,
+    ctx: IngestContext,
+    *,
+    file_name: str = "",
+    version: str = "",
+) -> RetourReport | OtherVersionIgnored | DeliveredAgain:
+    """One retour file uploaded as ``declaration_id``, applied as the retour_import
+    handler applies it (apply_retour_upload, R9); returns its report."""
+    upload = Upload(provider_id, declaration_id, file_name or "retour", "", version)
+    return apply_retour_upload(upload, data, ctx)

@@ -298,8 +298,6 @@ class BillingStore(Protocol):
         upload); BSN "" for a block written before it was kept (legal-nl.md §6)."""
         ...
 
-    def is_blocked(self, provider_id: str, patient_ref: str) -> bool: ...
-
 
 @dataclass(frozen=True, slots=True)
 class InvoiceFilter:

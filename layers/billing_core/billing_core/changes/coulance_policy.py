@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from billing_core.shared.settings_rules import WholeNumber
 
 
 class CoulanceMode(StrEnum):
@@ -35,4 +38,4 @@ class CoulancePolicy(BaseModel):
     # and send us the statement", and their first reminder waits for that statement, at
     # most ``statement_wait_days`` after the final payment date.
     wait_for_statement: bool = False
-    statement_wait_days: int = Field(default=30, ge=0, le=120)
+    statement_wait_days: Annotated[int, WholeNumber] = Field(default=30, ge=0, le=120)

@@ -261,20 +261,6 @@ def _following_credits(invoice: Invoice) -> set[str]:
     return {line.claim_ref for line in invoice.lines if line.reverses_claim_ref in on_invoice}
 
 
-def apply_retour(
-    provider_id: str,
-    declaration_id: str,
-    data: bytes,
-    ctx: IngestContext,
-    *,
-    file_name: str = "",
-    version: str = "",
-) -> RetourReport | OtherVersionIgnored | DeliveredAgain:
-    """Apply one uploaded retour file; returns its report (also stored in S3)."""
-    upload = Upload(provider_id, declaration_id, file_name or "retour", "", version)
-    return apply_retour_upload(upload, data, ctx)
-
-
 def apply_retour_upload(
     upload: Upload, data: bytes, ctx: IngestContext
 ) -> RetourReport | OtherVersionIgnored | DeliveredAgain:

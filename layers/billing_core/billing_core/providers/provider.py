@@ -13,21 +13,18 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
-from types import MappingProxyType
 from typing import Annotated, Final
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 from stdnum import iban as iban_check
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as postcode_check
@@ -35,8 +32,11 @@ from stdnum.nl import postcode as postcode_check
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.dunning.policy import DunningPolicy
 
-# The validation context of settings read back from the table (provider_items).
-STORED: Final = MappingProxyType({"stored": True})
+# STORED: the context settings are read back from the table with (provider_items).
+from billing_core.shared.settings_rules import STORED as STORED
+from billing_core.shared.settings_rules import WholeNumber
+from billing_core.shared.settings_rules import on_write as _on_write
+from billing_core.shared.settings_rules import refused as _refused
 
 
 class CareKind(StrEnum):
@@ -59,21 +59,6 @@ def _postcode(value: str) -> str:
         return str(postcode_check.validate(value))
     except StdnumError as problem:
         raise _refused("postcode_not_dutch") from problem
-
-
-def _on_write(info: ValidationInfo) -> bool:
-    """A rule added after settings were stored holds for what is written, not for what is
-    read back: an item stored before it is still read (R31: one bad provider never stops
-    a run for the others), and its next write is checked."""
-    return not (info.context or {}).get("stored", False)
-
-
-def _refused(code: str, **values: object) -> PydanticCustomError:
-    """A rule's refusal in Dutch and English, the field named by pydantic (400)."""
-    # Imported here: a function that only reads settings never loads the practice texts.
-    from billing_core.texts.practice import dutch_and_english
-
-    return PydanticCustomError(code, dutch_and_english(code, **values))
 
 
 # "javascript:", "mailto:", "https:", but not "www.praktijk.nl:8080" (a host and port).
@@ -125,16 +110,6 @@ def _not_all_zeros(code: str, info: ValidationInfo) -> str:
     return code
 
 
-def _whole_number(value: object, info: ValidationInfo) -> object:
-    """A number of days or cents is a JSON integer: pydantic's lax mode stored ``true`` as
-    1 (a payment term of one day) and the text "30" as 30 (interfaces.md §6, as the stop's
-    amount since stop 44). On write only: a stored item is read back as DynamoDB gives its
-    numbers (Decimal)."""
-    if _on_write(info) and (isinstance(value, bool) or not isinstance(value, int)):
-        raise _refused("number_not_whole")
-    return value
-
-
 # R15: at most 10 times the default € 25,00, as the fee's bound is 10 times its default:
 # an arrangement needs two terms, so an invoice under twice the minimum gets none, and
 # 10^12 cents made every arrangement impossible (audit onboard3).
@@ -145,9 +120,6 @@ def _arrangement_min_term(cents: int, info: ValidationInfo) -> int:
     if _on_write(info) and cents > MAX_ARRANGEMENT_MIN_TERM_CENTS:
         raise _refused("arrangement_min_term_too_high")
     return cents
-
-
-WholeNumber = BeforeValidator(_whole_number)
 
 
 def _printable(text: str, info: ValidationInfo) -> str:
@@ -333,9 +305,6 @@ class Provider(_Settings):
     def is_contracted(self, uzovi: str, on: date) -> bool:
         """Contracted with this insurer on the day the care is declared for (R5)."""
         return any(contract.covers(uzovi, on) for contract in self.contracts)
-
-    def owns_agb(self, code: str) -> bool:
-        return code in self.all_agb_codes
 
     # --- read-only shorthands for the letters, PDFs and files that print one value ---
 

@@ -904,10 +904,6 @@ class BillingRepository:
         found = self._query_blocks(provider_id, projection="patient_ref, bsn")
         return frozenset((item["patient_ref"], item.get("bsn", "")) for item in found)
 
-    def is_blocked(self, provider_id: str, patient_ref: str) -> bool:
-        item = self._get(keys.patient_block_key(provider_id, patient_ref))
-        return bool(item and "blocked_at" in item)
-
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
         """Blocks and unblocks at or after ``since``, oldest first (the sort key is the UTC
         moment, then the block's version)."""

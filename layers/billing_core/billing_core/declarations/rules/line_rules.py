@@ -6,7 +6,6 @@ the insurer (the line leaves the patient invoice and goes to the insurer-claim e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,16 +81,10 @@ def in_treatment_plan(line_type: LineType) -> bool:
     return line_type is not _NO_SHOW
 
 
-def lacks_required_quote(provider: Provider, claims: Sequence[Claim]) -> bool:
-    """R6: a dental plan above €250 without a recorded price quote (warn; still invoice)."""
-    plan = [c for c in claims if in_treatment_plan(c.line_type)]
-    return plan_lacks_quote(
-        provider, sum(c.amount_cents for c in plan), any(c.price_quote_ref for c in plan)
-    )
-
-
 def plan_lacks_quote(provider: Provider, plan_total_cents: int, has_quote: bool) -> bool:
-    """The same rule on totals the caller already has (invoicing sums them in one pass)."""
+    """R6: a dental plan above €250 without a recorded price quote (warn; still invoice),
+    on the totals invoicing sums in one pass over the lines in the plan
+    (``in_treatment_plan``)."""
     return (
         provider.care_kind is CareKind.DENTAL
         and plan_total_cents > DENTAL_QUOTE_THRESHOLD_CENTS

@@ -1327,12 +1327,18 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
     )
 
 
-def _setting_typed(model: type[BaseModel], name: str, typed: str) -> str:
+def _setting_typed(model: type[BaseModel], name: str, typed: str) -> str | int:
     """A setting as typed, for its model to check: a percentage read as the stop form
-    reads one (R35), any other value as it is."""
+    reads one (R35), a number of days typed in digits as the whole number the model
+    takes (it refuses the text "30" on write, R31), any other value as it is (the
+    model refuses a number typed otherwise, and the form names the field)."""
     if name in PERCENTAGES:
         return _typed_decimal(typed, model, name) or ""
-    return typed.strip()
+    plain = typed.strip()
+    field = model.model_fields.get(name)
+    if field is not None and field.annotation is int and plain.isascii() and plain.isdigit():
+        return int(plain)
+    return plain
 
 
 def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> PortalAnswer:

@@ -1,0 +1,44 @@
+"""How a rule of a provider's settings holds on write only (R31), in one place: the
+settings (providers.provider) and the policies inside them (dunning.policy,
+changes.coulance_policy) use the same mechanism, and the policies cannot import the
+settings that hold them."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from pydantic import BeforeValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+# The validation context of settings read back from the table (provider_items).
+STORED: Final = MappingProxyType({"stored": True})
+
+
+def on_write(info: ValidationInfo) -> bool:
+    """A rule added after settings were stored holds for what is written, not for what is
+    read back: an item stored before it is still read (R31: one bad provider never stops
+    a run for the others), and its next write is checked."""
+    return not (info.context or {}).get("stored", False)
+
+
+def refused(code: str, **values: object) -> PydanticCustomError:
+    """A rule's refusal in Dutch and English, the field named by pydantic (400)."""
+    # Imported here: a function that only reads settings never loads the practice texts.
+    from billing_core.texts.practice import dutch_and_english
+
+    return PydanticCustomError(code, dutch_and_english(code, **values))
+
+
+def _whole_number(value: object, info: ValidationInfo) -> object:
+    """A number of days or cents is a JSON integer: pydantic's lax mode stored ``true`` as
+    1 (a payment term of one day) and the text "30" as 30 (interfaces.md §6, as the stop's
+    amount since stop 44). On write only: a stored item is read back as DynamoDB gives its
+    numbers (Decimal)."""
+    if on_write(info) and (isinstance(value, bool) or not isinstance(value, int)):
+        raise refused("number_not_whole")
+    return value
+
+
+# Annotated[int, WholeNumber]: a whole number of days or cents in the settings.
+WholeNumber = BeforeValidator(_whole_number)
