@@ -344,13 +344,7 @@ def _refuse_other_accounts(report: BankImportReport, ctx: BankImportContext) -> 
     report.refusal = "; ".join(reasons)
     if not report.statements:
         report.outcome = "refused"
-    report.refusal_key = _key_for(REFUSED_PREFIX, ctx.clock.today(), report.statement_key)
-    document = {
-        "statement_key": report.statement_key,
-        "refusal": report.refusal,
-        "statements": report.refused_statements,
-    }
-    ctx.files.put(report.refusal_key, json.dumps(document, indent=2).encode(), "application/json")
+    _write_refusal(report, ctx, statements=report.refused_statements)
 
 
 def _drop_listed_under_another_key(report: BankImportReport, ctx: BankImportContext) -> None:
@@ -389,10 +383,16 @@ def refuse_statement(statement_key: str, reason: str, ctx: BankImportContext) ->
     """Nothing of the file booked: the refusal counted and written for the operator, who
     gets a good statement from the bank and uploads it (R12: "a clear error, nothing lost")."""
     report = BankImportReport(statement_key, outcome="refused", refusal=reason)
-    report.refusal_key = _key_for(REFUSED_PREFIX, ctx.clock.today(), statement_key)
-    document = {"statement_key": statement_key, "refusal": reason}
-    ctx.files.put(report.refusal_key, json.dumps(document, indent=2).encode(), "application/json")
+    _write_refusal(report, ctx)
     return report
+
+
+def _write_refusal(report: BankImportReport, ctx: BankImportContext, **more: object) -> None:
+    """The refusal where the operator finds it, bank/refused/{import date}/{file}.json:
+    the key, the reason and ``more`` (no payer details)."""
+    report.refusal_key = _key_for(REFUSED_PREFIX, ctx.clock.today(), report.statement_key)
+    document = {"statement_key": report.statement_key, "refusal": report.refusal, **more}
+    ctx.files.put(report.refusal_key, json.dumps(document, indent=2).encode(), "application/json")
 
 
 def _credits_before_returns(
