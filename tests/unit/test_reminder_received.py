@@ -291,3 +291,76 @@ def test_a_bounce_on_one_invoice_is_noted_on_the_others_its_reminder_covers():
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
     (notice,) = [c for c in world.invoice().correspondence if c.kind == SECOND_NOTICE]
     assert notice.channel is Channel.PAPER and world.costs() > 0
+
+
+# --- the bounce and the delivery at the same time (R28; audit race2) ------------------------
+
+
+def test_a_reminder_whose_bounce_is_handled_before_the_delivery_notes_it_supports_no_costs():
+    """R7, R28, legal-nl.md §2. Given a reminder e-mailed on 31 December
+    When SES's Permanent bounce of it is handled between the delivery's send and its note
+    of the mail on the invoice (the bounce cannot tell yet that it was this letter)
+    Then the reminder is set aside all the same, as when the bounce comes after the note:
+    a new reminder on paper the next day, no costs on its e-mailed term's end, the costs
+    only after the paper letter's term (before: EUR 75 BIK on 15 January on a letter that
+    never arrived)."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    send = world.outbox.send
+
+    def bounced_at_once(to, email, attachments):
+        message_id = send(to, email, attachments)
+        invoice = world.invoice()
+        event = EmailEvent(
+            message_id,
+            "bounce",
+            datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
+            invoice.reference,
+            REMINDER,
+            bounce_type="Permanent",
+            recipients=(ADDRESS,),
+        )
+        assert record_email_event(event, EmailEventContext(world.store)) is True
+        return message_id
+
+    world.outbox.send = bounced_at_once
+    world.deliver()
+    world.outbox.send = send
+
+    assert world.invoice().reminder.undelivered
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    invoice = world.invoice()
+    assert (invoice.reminder.channel, invoice.reminder.sent_on) == (Channel.PAPER, date(2027, 1, 1))
+    assert world.costs() == 0
+    world.run_days(date(2027, 1, 16), date(2027, 1, 20))
+    assert world.costs() == 7_500
+
+
+def test_a_reminders_bounce_read_from_an_index_behind_the_delivery_still_sets_it_aside():
+    """R7, R28, legal-nl.md §2. Given a reminder e-mailed and noted on 31 December
+    When SES's Permanent bounce of it comes while the by-reference index still has the
+    invoice as it was before the delivery noted the mail (eventually consistent)
+    Then the bounce reads the invoice as stored and sets the reminder aside: no costs on
+    15 January (before: EUR 75 BIK on a letter that never arrived)."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    before_the_note = world.invoice()
+    world.deliver()
+    mail = next(c for c in world.invoice().correspondence if c.kind == REMINDER)
+    event = EmailEvent(
+        mail.message_id,
+        "bounce",
+        datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
+        before_the_note.reference,
+        REMINDER,
+        bounce_type="Permanent",
+        recipients=(ADDRESS,),
+    )
+    world.store.find_invoice_by_reference = lambda reference: before_the_note  # type: ignore[method-assign]
+
+    assert record_email_event(event, EmailEventContext(world.store)) is True
+
+    del world.store.find_invoice_by_reference
+    assert world.invoice().reminder.undelivered
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    assert world.costs() == 0 and world.invoice().reminder.channel is Channel.PAPER

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
 from billing_core.invoices.invoice import Invoice, Reminder
-from billing_core.invoices.updates import save_change
+from billing_core.invoices.updates import reread, save_change
 from billing_core.ports import BillingStore
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.shared.clock import amsterdam_day
@@ -84,7 +84,10 @@ def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
     if invoice is None:
         return False
     if event.event == "bounce" and event.bounce_type == PERMANENT:
-        _address_dead(invoice, event, ctx.store)
+        # As stored now, not as the by-reference index has it: an index a moment behind
+        # the delivery's write lacks the mail, and the bounced reminder would be taken for
+        # one that arrived, its costs charged (R7, R28, legal-nl.md §2; audit race2).
+        _address_dead(reread(ctx.store, invoice), event, ctx.store)
     return ctx.store.add_action(email_event_action(invoice, event))
 
 

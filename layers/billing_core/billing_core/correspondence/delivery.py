@@ -61,7 +61,7 @@ from billing_core.legal import posting_date
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
 from billing_core.providers.provider import Provider
-from billing_core.shared.clock import Clock
+from billing_core.shared.clock import Clock, amsterdam_day
 from billing_core.texts.catalogue import LANGUAGES
 
 _SAVE_ATTEMPTS = 3
@@ -702,7 +702,13 @@ def _dunning_letter_context(
 
 def _letter_noted(request: DeliveryRequest, letter: Correspondence | None) -> Change:
     """Note ``letter`` (if sent) and take the pending letter off; the same invoice back
-    when both are done already, so a replay writes nothing."""
+    when both are done already, so a replay writes nothing.
+
+    A reminder e-mailed to an address whose Permanent bounce was noted between the read
+    that chose e-mail and this write (SES reported it before the letter was noted, so
+    the bounce could not tell it was this letter's) never arrived: it is set aside as
+    the bounce sets it aside, no costs follow it and the run sends a new one (R7, R28,
+    legal-nl.md §2; audit race2)."""
 
     def change(invoice: Invoice) -> Invoice:
         due = tuple(
@@ -714,6 +720,25 @@ def _letter_noted(request: DeliveryRequest, letter: Correspondence | None) -> Ch
         if noted and due == invoice.letters_due:
             return invoice
         changed = replace(invoice, letters_due=due)
-        return changed if noted or letter is None else changed.with_letter(letter)
+        if noted or letter is None:
+            return changed
+        return _bounced_before_noted(request, letter, changed.with_letter(letter))
 
     return change
+
+
+def _bounced_before_noted(
+    request: DeliveryRequest, letter: Correspondence, invoice: Invoice
+) -> Invoice:
+    """``invoice`` with the e-mailed reminder ``letter`` set aside when its address is
+    noted dead already (``_letter_noted``)."""
+    email = invoice.addressee.email
+    if (
+        request.kind != dunning_letters.REMINDER
+        or letter.channel is not Channel.EMAIL
+        or invoice.reminder is None
+        or request.event_id != dunning_letters.event_id(request.kind, invoice.reminder)
+        or not (email and invoice.has_bounced(email))
+    ):
+        return invoice
+    return reminder_undelivered(invoice.reminder, amsterdam_day(letter.at))(invoice)
