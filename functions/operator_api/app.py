@@ -13,6 +13,7 @@ from billing_core.shared.bulk import long_lived_imports
 with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
+    from billing_core.entrypoints.http.caller import operators_only
     from billing_core.entrypoints.http.docs import OPERATOR_API
     from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
     from billing_core.entrypoints.http.routing import json_api
@@ -38,6 +39,7 @@ api = json_api(
     logger=logger,
     metrics=metrics,
     max_body_bytes=PROVIDER_MAX_BODY_BYTES,
+    gate=operators_only,
 )
 app = api.app
 lambda_handler = api.lambda_handler

@@ -12,6 +12,7 @@ from billing_core.shared.bulk import long_lived_imports
 with long_lived_imports():
     from aws_lambda_powertools import Metrics
 
+    from billing_core.entrypoints.http.caller import practice_role
     from billing_core.entrypoints.http.docs import PROVIDER_API
     from billing_core.entrypoints.http.middleware import (
         PROVIDER_MAX_BODY_BYTES,
@@ -41,6 +42,7 @@ api = json_api(
     logger=logger,
     metrics=metrics,
     max_body_bytes=PROVIDER_MAX_BODY_BYTES,
+    gate=practice_role,
     middlewares=[unknown_query_refused],
 )
 app = api.app

@@ -12,10 +12,11 @@ from billing_core.entrypoints.http.errors import NO_ACTION, found
 from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.providers.actions import ActionState
+from billing_core.providers.users import Role
 from billing_core.services.provider import actions
 from billing_core.services.provider.actions import CoulanceDecision
 
-router = ResourceRouter("Actions")
+router = ResourceRouter("Actions", role=Role.VIEWER)
 
 
 @router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
@@ -36,7 +37,11 @@ def get_action(action_id: Annotated[str, Path(max_length=64)]) -> ActionOut:
     return ActionOut.of(found(action, NO_ACTION))
 
 
-@router.patch("/api/v1/provider/actions/<action_id>", summary="Mark an action done (or open again)")
+@router.patch(
+    "/api/v1/provider/actions/<action_id>",
+    summary="Mark an action done (or open again)",
+    role=Role.STAFF,
+)
 def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
     who = caller(router.current_event)
     updated = actions.update_action(

@@ -12,10 +12,11 @@ from billing_core.collection.block_files import block_changes_csv, blocked_patie
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.provider_models import BlockChangeListOut, BlockedPatientListOut
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
+from billing_core.providers.users import Role
 from billing_core.services.provider import blocked_patients
 from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE
 
-router = ResourceRouter("Blocked patients")
+router = ResourceRouter("Blocked patients", role=Role.VIEWER)
 _CSV_OR_JSON = "json, or csv (; separated, one header row) for import into practice software"
 
 

@@ -11,9 +11,10 @@ from billing_core.collection.debtor_risk import MONTH_PATTERN
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.provider_models import DebtorRiskOut
 from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.providers.users import Role
 from billing_core.services.provider import statements
 
-router = ResourceRouter("Debtor risk")
+router = ResourceRouter("Debtor risk", role=Role.VIEWER)
 
 
 @router.get(

@@ -26,9 +26,10 @@ from billing_core.entrypoints.http.routing import (
     csv_download,
     csv_file,
 )
+from billing_core.providers.users import Role
 from billing_core.services.provider import declarations
 
-router = ResourceRouter("Declarations")
+router = ResourceRouter("Declarations", role=Role.VIEWER)
 
 
 @router.get(
@@ -43,6 +44,7 @@ def declaration_template() -> Response[str]:
 
 @router.post(
     "/api/v1/provider/declarations",
+    role=Role.STAFF,
     summary="Ask for an upload URL for a declaration file",
     responses=created(
         "The upload: PUT the file to upload_url with upload_headers", UploadTicketOut

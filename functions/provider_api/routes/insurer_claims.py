@@ -14,10 +14,11 @@ from billing_core.entrypoints.http.provider_models import (
     InsurerClaimExportOut,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.providers.users import Role
 from billing_core.services.provider import insurer_claims
 from billing_core.services.provider.insurer_claims import ExportPage
 
-router = ResourceRouter("Insurer claims")
+router = ResourceRouter("Insurer claims", role=Role.VIEWER)
 UZOVI = Annotated[str, Path(pattern=r"^\d{4}$", description="the insurer's UZOVI code")]
 LIMIT = Annotated[int, Query(ge=1, le=1000)]
 AFTER = Annotated[

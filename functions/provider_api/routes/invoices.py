@@ -25,11 +25,12 @@ from billing_core.entrypoints.http.provider_models import (
     StopIn,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.providers.users import Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import invoices
 from billing_core.services.provider.invoices import InvoiceDetail
 
-router = ResourceRouter("Invoices")
+router = ResourceRouter("Invoices", role=Role.VIEWER)
 INVOICE_ID = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 SEARCH_PATH = "/api/v1/provider/invoices/search"
 
@@ -94,7 +95,9 @@ def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
 
 
 @router.post(
-    "/api/v1/provider/invoices/<invoice_id>/stop", summary="Stop (part of) an invoice (R21)"
+    "/api/v1/provider/invoices/<invoice_id>/stop",
+    summary="Stop (part of) an invoice (R21)",
+    role=Role.STAFF,
 )
 def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
     event = router.current_event
@@ -110,6 +113,7 @@ def stop(invoice_id: INVOICE_ID, body: StopIn) -> InvoiceDetailOut:
 
 @router.post(
     "/api/v1/provider/invoices/<invoice_id>/hold",
+    role=Role.STAFF,
     summary="Pause dunning, at most 60 days (R16)",
     description=(
         "Dunning pauses until `until`: at most 60 days ahead, and 60 days in all, renewals "

@@ -13,9 +13,10 @@ from billing_core.entrypoints.http.provider_models import (
     RetourUploadTicketOut,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter, created
+from billing_core.providers.users import Role
 from billing_core.services.provider import declarations
 
-router = ResourceRouter("Retour files")
+router = ResourceRouter("Retour files", role=Role.STAFF)
 
 
 @router.post(

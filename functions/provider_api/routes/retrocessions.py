@@ -15,10 +15,11 @@ from billing_core.entrypoints.http.provider_models import (
     RetrocessionWeekOut,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
+from billing_core.providers.users import Role
 from billing_core.providers.week import WEEK_PATTERN
 from billing_core.services.provider import statements
 
-router = ResourceRouter("Retrocessions")
+router = ResourceRouter("Retrocessions", role=Role.VIEWER)
 
 
 @router.get("/api/v1/provider/retrocessions", summary="Your weekly statements, newest first (R24)")

@@ -9,10 +9,11 @@ from billing_core.entrypoints.http.errors import NO_SETTINGS, found
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import OwnSettingsOut, SettingsPatchIn
 from billing_core.providers.provider import Provider
+from billing_core.providers.users import Role
 from billing_core.services.provider import settings
 from billing_core.services.provider.context import ProviderContext
 
-router = ResourceRouter("Settings")
+router = ResourceRouter("Settings", role=Role.ADMIN)
 
 
 @router.get("/api/v1/provider/settings", summary="Your practice's settings, with their version")

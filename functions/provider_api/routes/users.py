@@ -24,9 +24,10 @@ from billing_core.entrypoints.http.settings_models import (
     UserOut,
     invitation_answer,
 )
+from billing_core.providers.users import Role
 from billing_core.services.provider import users
 
-router = ResourceRouter("Users")
+router = ResourceRouter("Users", role=Role.ADMIN)
 
 
 @router.get("/api/v1/provider/users", summary="Your practice's users and their roles")

@@ -20,6 +20,7 @@ from billing_core.entrypoints.web.portal.web import (
     serve_page,
     to_the_portal,
 )
+from billing_core.providers.users import Role
 
 router = Router()
 
@@ -43,7 +44,7 @@ def declaration_template() -> Response[str | bytes]:
 
 @router.post("/portal/declaraties")
 def upload() -> Response[str | bytes]:
-    return _change(pages.upload)
+    return _change(pages.upload, Role.STAFF)
 
 
 @router.get("/portal/declaraties/<declaration_id>")
@@ -81,12 +82,12 @@ def letter(invoice_id: str, position: str) -> Response[str | bytes]:
 
 @router.post("/portal/notas/<invoice_id>/stop")
 def stop(invoice_id: str) -> Response[str | bytes]:
-    return _change(_with(pages.stop, invoice_id))
+    return _change(_with(pages.stop, invoice_id), Role.STAFF)
 
 
 @router.post("/portal/notas/<invoice_id>/hold")
 def hold(invoice_id: str) -> Response[str | bytes]:
-    return _change(_with(pages.hold, invoice_id))
+    return _change(_with(pages.hold, invoice_id), Role.STAFF)
 
 
 @router.get("/portal/acties")
@@ -96,7 +97,7 @@ def actions() -> Response[str | bytes]:
 
 @router.post("/portal/acties/<action_id>")
 def update_action(action_id: str) -> Response[str | bytes]:
-    return _change(_with(pages.update_action, action_id))
+    return _change(_with(pages.update_action, action_id), Role.STAFF)
 
 
 @router.get("/portal/geblokkeerd")
@@ -135,17 +136,18 @@ def settings() -> Response[str | bytes]:
 
 @router.post("/portal/instellingen/<part>")
 def change_settings(part: str) -> Response[str | bytes]:
-    return _change(_with(pages.change_settings, part))
+    return _change(_with(pages.change_settings, part), Role.ADMIN)
 
 
 @router.post("/portal/instellingen/gebruikers/<change>")
 def change_user(change: str) -> Response[str | bytes]:
-    return _change(_with(pages.change_user, change))
+    return _change(_with(pages.change_user, change), Role.ADMIN)
 
 
-def _change(page: PageHandler) -> Response[str | bytes]:
-    """A form that changes something: done once per its form key (R38)."""
-    return serve_change(router.current_event, page, router.lambda_context)
+def _change(page: PageHandler, needs: Role) -> Response[str | bytes]:
+    """A form that changes something, for ``needs`` and up (R32): done once per its form
+    key (R38)."""
+    return serve_change(router.current_event, page, router.lambda_context, needs=needs)
 
 
 def _with(page: Callable[..., PortalAnswer], *path_values: str) -> PageHandler:

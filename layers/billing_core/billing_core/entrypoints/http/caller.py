@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.exceptions import UnauthorizedError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from billing_core.providers.settings_history import Editor
-from billing_core.providers.users import OPERATORS_GROUP, ProviderUser, highest_role
+from billing_core.providers.users import OPERATORS_GROUP, ProviderUser, Role, highest_role
+from billing_core.services.provider.access import tenant_for
 from billing_core.shared.errors import practice_refused
 
 PROVIDER_CLAIM = "custom:provider_id"
@@ -57,3 +58,17 @@ def groups_of(claims: Mapping[str, Any]) -> frozenset[str]:
 
 def _claims(event: APIGatewayProxyEvent) -> Mapping[str, Any]:
     return event.request_context.authorizer.claims or {}
+
+
+def operators_only(event: APIGatewayProxyEvent, _needed: Role | None = None) -> None:
+    """The operator API's gate (``json_api``): every route is for operators only (R32),
+    decided before anything of the request is read."""
+    operator(event)
+
+
+def practice_role(event: APIGatewayProxyEvent, needed: Role | None) -> None:
+    """The provider API's gate (``json_api``): a practice's user whose role is at least the
+    one the route declares (R32, the use case checks it again, ``tenant_for``), decided
+    before anything of the request is read. A route that declares none is for admins:
+    a new route is closed until it says who may use it."""
+    tenant_for(caller(event), needed or Role.ADMIN)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from importlib import import_module
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel
 
@@ -31,23 +32,63 @@ from billing_core.entrypoints.powertools import LambdaHandler, observed_handler
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+    from billing_core.providers.users import Role
 
 Middleware = Callable[..., Any]
+# Who may call a route at all, from the verified token and the least role the route
+# declares (None: it declares none): raises UnauthorizedError (401) or a 403.
+Gate = Callable[["APIGatewayProxyEvent", "Role | None"], None]
 
 
 class ResourceRouter(Router):
     """A Powertools ``Router`` whose routes carry its resource as their OpenAPI tag, so
-    that the Swagger page groups them by resource."""
+    that the Swagger page groups them by resource; and, on the provider API, the least
+    practice role each route needs (``role``: the router's, or the route's own), which
+    the API checks before it reads anything of the request (``json_api``'s ``gate``)."""
 
-    def __init__(self, tag: str) -> None:
+    def __init__(self, tag: str, *, role: Role | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.tag = tag
+        self.role = role
+        self.roles: dict[Callable[..., Any], Role] = {}
 
     def route(self, *args: Any, **kwargs: Any) -> Any:
         arguments = inspect.signature(Router.route).bind(self, *args, **kwargs).arguments
         del arguments["self"]
         arguments["tags"] = arguments.get("tags") or [self.tag]
-        return super().route(**arguments)
+        return self._needing(super().route(**arguments), None)
+
+    # Powertools' get, post, ... take no other keywords than their own: each passes the
+    # route to ``route`` above and ``role`` here.
+    def get(self, *args: Any, role: Role | None = None, **kwargs: Any) -> Any:
+        return self._needing(super().get(*args, **kwargs), role)
+
+    def post(self, *args: Any, role: Role | None = None, **kwargs: Any) -> Any:
+        return self._needing(super().post(*args, **kwargs), role)
+
+    def put(self, *args: Any, role: Role | None = None, **kwargs: Any) -> Any:
+        return self._needing(super().put(*args, **kwargs), role)
+
+    def patch(self, *args: Any, role: Role | None = None, **kwargs: Any) -> Any:
+        return self._needing(super().patch(*args, **kwargs), role)
+
+    def delete(self, *args: Any, role: Role | None = None, **kwargs: Any) -> Any:
+        return self._needing(super().delete(*args, **kwargs), role)
+
+    def _needing(self, register: Callable[..., Any], role: Role | None) -> Any:
+        """``register`` (a route's decorator), keeping the least role the route needs:
+        its own, else the router's."""
+
+        def registered(func: Callable[..., Any]) -> Any:
+            routed = register(func)
+            needed = role or self.roles.get(func) or self.role
+            if needed is not None:
+                self.roles[func] = needed
+            return routed
+
+        return registered
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +127,16 @@ def json_api(
     too_large_page: TooLargePage | None = None,
     every_answer: Mapping[str, str] | None = None,
     visitor_languages: bool = False,
+    gate: Gate | None = None,
 ) -> JsonApi:
     """The app of ``resources`` and its Lambda handler. An API behind the token declares
     the bearer token in its document and takes Idempotency-Keys (kept per user);
     ``docs_path``: where it serves the Swagger page of every API, its own first;
     ``too_large_page``: the page for a person's form over ``max_body_bytes``;
     ``every_answer``: headers on every answer, errors included (``guarded``);
-    ``visitor_languages``: its errors in the caller's Accept-Language (the patients')."""
+    ``visitor_languages``: its errors in the caller's Accept-Language (the patients');
+    ``gate``: who may call its routes (the API's documents excepted), checked before the
+    request's validation (``gated_first``)."""
     app = APIGatewayRestResolver(enable_validation=True)
     app.use(list(middlewares))
     # As the document's JSON, not Powertools' HTTPBearer: its module holds every OpenAPI
@@ -105,8 +149,10 @@ def json_api(
         security=[{SECURITY_SCHEME: []}] if token else None,
     )
     register_error_handlers(app, visitors=visitor_languages)
-    include_routes(app, package, resources)
-    _serve_documents(app, document, docs_path)
+    roles = include_routes(app, package, resources)
+    public = _serve_documents(app, document, docs_path)
+    if gate is not None:
+        gated_first(app, gate, roles, public)
     resolve = with_idempotency_keys(app.resolve) if document.bearer_token else app.resolve
     handler = observed_handler(
         lambda: guarded(
@@ -122,9 +168,36 @@ def json_api(
     return JsonApi(app, handler, document)
 
 
+def gated_first(
+    app: APIGatewayRestResolver,
+    gate: Gate,
+    roles: Mapping[Callable[..., Any], Role],
+    public: Collection[Callable[..., Any]],
+) -> None:
+    """Who asks is decided before what was asked (R32, R26): the ``gate`` runs before
+    Powertools' request validation, so a caller of the wrong role (or none) gets the 403
+    (401) every such request gets, whatever the body, path or query hold, never the 400
+    that names the request's fields. Powertools runs its validation before every
+    middleware (``app.use`` and a route's own alike): the gate therefore wraps the
+    validation middleware itself, which each route's stack takes from the resolver when
+    it is first called. ``public``: the routes no token is needed for (the documents)."""
+    validate = app._request_validation_middleware
+
+    def gated_then_validated(
+        resolver: APIGatewayRestResolver, next_middleware: NextMiddleware
+    ) -> Response[Any]:
+        func = resolver.context["_route"].func
+        if func not in public:
+            gate(resolver.current_event, roles.get(func))
+        return validate(resolver, next_middleware)
+
+    # A middleware as any other (Powertools calls it with the resolver and the next one).
+    app._request_validation_middleware = gated_then_validated  # type: ignore[assignment]
+
+
 def _serve_documents(
     app: APIGatewayRestResolver, document: ApiDocument, docs_path: str | None
-) -> None:
+) -> tuple[Callable[..., Any], ...]:
     def openapi() -> Response[str]:
         return Response(HTTPStatus.OK.value, "application/json", openapi_json(app, document))
 
@@ -133,17 +206,25 @@ def _serve_documents(
         return docs_page(docs_path, document)
 
     app.get(document.path, include_in_schema=False)(openapi)
-    if docs_path is not None:
-        app.get(docs_path, include_in_schema=False)(swagger_page)
+    if docs_path is None:
+        return (openapi,)
+    app.get(docs_path, include_in_schema=False)(swagger_page)
+    return openapi, swagger_page
 
 
-def include_routes(app: APIGatewayRestResolver, package: str, resources: Sequence[str]) -> None:
+def include_routes(
+    app: APIGatewayRestResolver, package: str, resources: Sequence[str]
+) -> dict[Callable[..., Any], Role]:
     """``package``: the app module's ``__package__``. Lambda runs the function's folder as
     the root (``routes.<resource>``); the sandbox and the tests import the same files as
-    ``functions.<api>.routes.<resource>``."""
+    ``functions.<api>.routes.<resource>``. The least role each route declares."""
     routes = f"{package}.routes" if package else "routes"
+    roles: dict[Callable[..., Any], Role] = {}
     for resource in resources:
-        app.include_router(import_module(f"{routes}.{resource}").router)
+        router = import_module(f"{routes}.{resource}").router
+        app.include_router(router)
+        roles |= getattr(router, "roles", {})
+    return roles
 
 
 def csv_download(file_name: str, text: str) -> Response[str]:

@@ -39,6 +39,7 @@ from billing_core.entrypoints.web.portal.pages import (
     unknown_parameter,
 )
 from billing_core.ports import UnreadableProvider
+from billing_core.providers.users import Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import Forbidden
 from billing_core.shared.retries import KeyReused
@@ -141,13 +142,18 @@ def serve_form(event: APIGatewayProxyEvent, handler: PageHandler) -> Response[st
 
 
 def serve_change(
-    event: APIGatewayProxyEvent, handler: PageHandler, context: LambdaContext
+    event: APIGatewayProxyEvent, handler: PageHandler, context: LambdaContext, *, needs: Role
 ) -> Response[str | bytes]:
     """A form POST that changes something: with the session's CSRF token and the form's
-    one-time key, else 403 and nothing changed; done once per key of this user (R38)."""
+    one-time key, else 403 and nothing changed; done once per key of this user (R38).
+    ``needs``: the least role the form is for (R32), decided before the form is read: a
+    role too low gets the 403 page whatever the form holds, never the page that lists
+    its fields as wrong (audit roles2; the service checks the role again)."""
     request = _posted(event)
     if isinstance(request, Response):
         return request
+    if not request.session.may(needs):
+        return respond(forbidden(request))
     key = request.form.get(sessions.FORM_KEY_FIELD, "")
     if not is_valid_key(key):
         return respond(forbidden(request))
