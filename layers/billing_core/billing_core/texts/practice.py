@@ -641,6 +641,11 @@ _DUTCH: Sections = {
             " breedgezette of Arabisch-Indische) past op geen enkel Vektis-bestand of register."
         ),
         "number_not_whole": "Vul een geheel getal in, zonder aanhalingstekens (niet true of false).",
+        "percentage_not_plain": (
+            "Vul een percentage in als getal of als tekst van de cijfers 0 tot en met 9 met"
+            ' hoogstens één punt, zoals 12.5 of "12.5" (geen e-notatie, niet true of false).'
+        ),
+        "choice_not_boolean": "Vul true of false in, zonder aanhalingstekens.",
         "arrangement_min_term_too_high": (
             "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00:"
             " bij een hoger bedrag krijgt bijna geen nota nog een regeling."
@@ -1487,6 +1492,11 @@ _ENGLISH: Sections = {
             " or Arabic-Indic ones) matches no Vektis file or register."
         ),
         "number_not_whole": "Enter a whole number, without quotes (not true or false).",
+        "percentage_not_plain": (
+            "Enter a percentage as a number or as a text of the digits 0 to 9 with at most"
+            ' one point, such as 12.5 or "12.5" (no exponent, not true or false).'
+        ),
+        "choice_not_boolean": "Enter true or false, without quotes.",
         "arrangement_min_term_too_high": (
             "The minimum term amount of an instalment arrangement is at most €250.00:"
             " above it hardly any invoice could still get an arrangement."
