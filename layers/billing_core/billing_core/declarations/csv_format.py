@@ -611,6 +611,10 @@ class _ShortLines:
         return Finding("CSV_SHORT_LINES_PADDED", Severity.WARNING, self.first, params=params)
 
 
+# What the reading of a line that lacks a cell inside it says that stays true (_padded_line).
+_SAID_OF_A_MISREAD_LINE = frozenset({"CSV_REFERENCE_LEADING_ZEROS", "CSV_CONTROL_CHARACTER"})
+
+
 class _LineParser:
     def __init__(
         self,
@@ -754,8 +758,10 @@ class _LineParser:
             return
         misread = self.findings[findings:]
         del self.findings[findings:]
-        # Said once for the file, whichever line says it: kept.
-        self.findings.extend(f for f in misread if f.code == "CSV_REFERENCE_LEADING_ZEROS")
+        # Said once for the file, whichever line says it: kept. A control character (a NUL)
+        # is in the line whichever column its cell is read under: said too, first (R2, R40;
+        # before, only the missing cell was, and the line sent again was refused again).
+        self.findings.extend(f for f in misread if f.code in _SAID_OF_A_MISREAD_LINE)
         claim_ref = next((f.claim_ref for f in misread if f.claim_ref), None)
         params = {"found": found, "expected": self.width}
         self.findings.append(
