@@ -65,7 +65,18 @@ def _plain_decimal(value: object) -> bool:
     # No pattern at import (cold start): the documented one, [+-]?digits[.digits].
     text = value.strip()
     whole, _, decimals = text.removeprefix("+").removeprefix("-").partition(".")
-    return text.isascii() and (whole + decimals).isdigit()
+    return (text.isascii() and (whole + decimals).isdigit()) or not _lax_number(text)
+
+
+def _lax_number(text: str) -> bool:
+    """Whether pydantic would take ``text`` as a number: what it refuses itself ("", "NaN",
+    "Infinity") keeps its own message ("moet een getal zijn", "moet een eindig getal zijn")."""
+    from decimal import InvalidOperation
+
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _boolean(value: object, info: ValidationInfo) -> object:
