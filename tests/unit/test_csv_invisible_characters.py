@@ -165,3 +165,31 @@ def test_utf16_is_still_refused_as_such():
     then it is refused as before (FILE_NOT_UTF8 said as UTF-16, R40)."""
     result = parse(declaration(*LINES).decode().encode("utf-16-le"))
     assert _codes(result) == ["FILE_NOT_UTF8"]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07"], ids=["nul", "bell"])
+def test_a_line_short_a_cell_that_holds_a_control_character_says_both(character):
+    """R2 (a content problem refuses that line only, and says why), R40 (name the cause).
+    Given line 3 of a UTF-8 file without its initials cell (one cell fewer, ending with
+    its empty debtor cells) and with a NUL (or a BEL) in its surname. When the file is
+    read. Then line 3 is refused saying the control character first (before: only
+    CSV_CELL_MISSING, so the line sent again with the cell added was refused again for
+    the NUL) and the missing cell after it; lines 2 and 4 are claims."""
+    from tests.unit.test_csv_format import COLUMNS
+
+    header, first, second, third, end = declaration(*LINES).split(b"\n")
+    cells = second.split(b";")
+    surname = COLUMNS.index("last_name")
+    cells[surname] = cells[surname][:2] + character.encode() + cells[surname][2:]
+    del cells[COLUMNS.index("initials")]
+    assert cells[-1] == b""
+    # When
+    result = parse(b"\n".join([header, first, b";".join(cells), third, end]))
+    # Then
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("CSV_CONTROL_CHARACTER", 3),
+        ("CSV_CELL_MISSING", 3),
+    ]
+    assert f"U+{ord(character):04X}" in result.findings[0].message("nl")
+    assert "Line 3 has 37 cells" in result.findings[1].message("en")
+    assert [claim.line_number for claim in result.claims] == [2, 4]

@@ -457,6 +457,85 @@ def test_a_number_of_days_inside_a_policy_is_a_json_integer_on_write(policy, fie
     assert getattr(getattr(stored, policy), field) == 8
 
 
+def _with(sent: dict, path: tuple[str, ...], value: object) -> dict:
+    """``sent`` with the setting at ``path`` (a top-level field, a policy's field or the
+    first coverage rule's field) set to ``value``."""
+    if path[0] == "coverage_rules":
+        rule = {"code_prefix": "", "contracted_percentage": "80", path[1]: value}
+        return sent | {"coverage_rules": [rule]}
+    if len(path) == 1:
+        return sent | {path[0]: value}
+    return sent | {path[0]: sent[path[0]] | {path[1]: value}}
+
+
+def _setting(provider: Provider, path: tuple[str, ...]) -> object:
+    if path[0] == "coverage_rules":
+        return getattr(provider.coverage_rules[0], path[1])
+    return (
+        getattr(getattr(provider, path[0]), path[1])
+        if len(path) == 2
+        else getattr(provider, path[0])
+    )
+
+
+_PERCENTAGES = [
+    ("service_fee_percentage",),
+    ("coulance", "minimum_percentage"),
+    ("coverage_rules", "contracted_percentage"),
+    ("coverage_rules", "non_contracted_percentage"),
+]
+
+
+@pytest.mark.parametrize("path", _PERCENTAGES)
+@pytest.mark.parametrize("value", ["1e1", "1E1", "1_0", "\uff11\uff10", "\u0661\u0660", True])
+def test_a_percentage_is_a_json_number_or_a_plain_decimal_text_on_write(path, value):
+    """R31 (never a half-valid item), interfaces.md §6 ("service_fee_percentage": "3.5"),
+    R24, R17, R5. Given a percentage sent in exponent form, with an underscore, in
+    full-width or Arabic-Indic digits or as JSON true, when the settings are written, then
+    it is refused in Dutch and English (lax, "1e1" was stored and answered as "1E+1", a
+    form the API does not document, and full-width digits were taken as 10); the stored
+    item still reads, as the numbers of days do."""
+    sent = settings()
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(_with(sent, path, value))
+    error = next(e for e in refused.value.errors() if e["loc"][-1] == path[-1])
+    assert error["msg"].startswith("Vul een percentage in")
+    assert "Enter a percentage" in error["msg"]
+    stored = Provider.model_validate(_with(sent, path, Decimal("2.5")), context=STORED)
+    assert _setting(stored, path) == Decimal("2.5")
+
+
+@pytest.mark.parametrize("path", _PERCENTAGES)
+@pytest.mark.parametrize("value", ["12.5", " 12.5 ", "12", "12.", ".5", 12.5, 12, Decimal("12.5")])
+def test_a_percentage_as_a_number_or_a_decimal_text_is_taken(path, value):
+    """interfaces.md §6, docs/openapi (a percentage: a JSON number or a decimal text, as the
+    portal's form sends it). Given a percentage as a JSON number or as digits with at most
+    one point, when the settings are written, then it is taken as that number."""
+    provider = Provider.model_validate(_with(settings(), path, value))
+    assert _setting(provider, path) == Decimal(str(value).strip() or "0")
+
+
+@pytest.mark.parametrize(
+    "path", [("dunning", "combine_reminders"), ("coulance", "wait_for_statement")]
+)
+@pytest.mark.parametrize("value", ["true", "no", "off", "1", 1, 0, 1.0])
+def test_a_choice_inside_a_policy_is_json_true_or_false_on_write(path, value):
+    """R19 (one reminder for the invoices due on one day), R37/legal-nl.md §7 (wait for
+    the insurer's statement), R31. Given a choice sent as a text ("no", "off": lax, "no"
+    was false and "1" true) or a number, when the settings are written, then it is refused
+    in Dutch and English; JSON true and false are taken, and a stored item still reads."""
+    sent = settings()
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(_with(sent, path, value))
+    error = next(e for e in refused.value.errors() if e["loc"] == path)
+    assert error["msg"].startswith("Vul true of false in")
+    assert "Enter true or false" in error["msg"]
+    for choice in (True, False):
+        assert _setting(Provider.model_validate(_with(sent, path, choice)), path) is choice
+        stored = Provider.model_validate(_with(sent, path, choice), context=STORED)
+        assert _setting(stored, path) is choice
+
+
 def test_the_arrangement_minimum_term_is_at_most_250_euros_on_write():
     """R15 (minimum term amount € 25,00, configurable), audit onboard3. Given a minimum
     term of 10^12 cents (no invoice could get an arrangement), when the settings are

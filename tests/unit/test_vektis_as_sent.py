@@ -416,6 +416,39 @@ def test_a_question_mark_in_a_retour_files_copy_of_a_name_is_named_too():
     assert not parsed.file_rejected
 
 
+def test_a_soft_hyphen_in_a_name_or_address_is_removed_and_said_on_its_line_and_field():
+    """R36 (what a patient reads on the invoice, the letters and the checker), R40 (say
+    what was repaired), as the CSV reader does (CSV_INVISIBLE_CHARACTER_REMOVED). Given an
+    MZ301 whose export kept a soft hyphen (0xAD, invisible, pasted from a word processor)
+    in the patient's surname (02) and in the parent's street (03). When it is read. Then
+    it is removed from both (before: 'Ter\\xadpstra' went on the invoice), each field is
+    named on its own line in a warning, and every claim is the one of the same file
+    without it: the field was padded back, so no position after it moved."""
+    child, parent = child_claims()
+    patient = replace(child.patient, last_name="Ter\u00adpstra")
+    debtor = replace(PARENT, address=replace(PARENT.address, street="Witte\u00advrouwensingel"))
+    hyphened = [replace(c, patient=patient, debtor=debtor) for c in (child, parent)]
+    data = to_bytes(records(hyphened))
+    assert data.count(b"\xad") == 2
+    # When it is read
+    result = read(data)
+    # Then
+    removed = [f for f in result.findings if f.code == "VEKTIS_INVISIBLE_CHARACTER_REMOVED"]
+    assert [(f.line, f.field) for f in removed] == [
+        (2, "Naam verzekerde (01) (record 02, pos. 64-88)"),
+        (3, "Straatnaam debiteur (record 03, pos. 116-139)"),
+    ]
+    assert all(f.severity is Severity.WARNING for f in removed)
+    assert "Regel 2" in removed[0].message("nl") and "U+00AD (SOFT HYPHEN)" in removed[0].message(
+        "nl"
+    )
+    assert "Line 3" in removed[1].message("en") and "invisible character" in removed[1].message(
+        "en"
+    )
+    assert result.claims == read(to_bytes(records(child_claims()))).claims
+    assert [f for f in result.findings if f.code != "VEKTIS_INVISIBLE_CHARACTER_REMOVED"] == []
+
+
 # --- one cause, one finding ------------------------------------------------------------------
 
 

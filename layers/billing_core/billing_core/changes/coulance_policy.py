@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing_core.shared.settings_rules import WholeNumber
+from billing_core.shared.settings_rules import Boolean, Percentage, WholeNumber
 
 
 class CoulanceMode(StrEnum):
@@ -24,7 +24,7 @@ class CoulancePolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: CoulanceMode = CoulanceMode.PROVIDER_CONFIRMS
-    minimum_percentage: Decimal = Field(
+    minimum_percentage: Annotated[Decimal, Percentage] = Field(
         default=Decimal(60),
         ge=0,
         le=100,
@@ -37,5 +37,5 @@ class CoulancePolicy(BaseModel):
     # start, so its non-contracted invoices say "don't pay yet, claim it at your insurer
     # and send us the statement", and their first reminder waits for that statement, at
     # most ``statement_wait_days`` after the final payment date.
-    wait_for_statement: bool = False
+    wait_for_statement: Annotated[bool, Boolean] = False
     statement_wait_days: Annotated[int, WholeNumber] = Field(default=30, ge=0, le=120)

@@ -30,6 +30,9 @@ from typing import Any
 from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
+from billing_core.declarations.characters import REMOVED_CHARACTERS as _REMOVED_CHARACTERS
+from billing_core.declarations.characters import character_name as _character_name
+from billing_core.declarations.characters import unprinted as _unprinted
 from billing_core.declarations.claims import (
     Address,
     Claim,
@@ -608,6 +611,10 @@ class _ShortLines:
         return Finding("CSV_SHORT_LINES_PADDED", Severity.WARNING, self.first, params=params)
 
 
+# What the reading of a line that lacks a cell inside it says that stays true (_padded_line).
+_SAID_OF_A_MISREAD_LINE = frozenset({"CSV_REFERENCE_LEADING_ZEROS", "CSV_CONTROL_CHARACTER"})
+
+
 class _LineParser:
     def __init__(
         self,
@@ -751,8 +758,10 @@ class _LineParser:
             return
         misread = self.findings[findings:]
         del self.findings[findings:]
-        # Said once for the file, whichever line says it: kept.
-        self.findings.extend(f for f in misread if f.code == "CSV_REFERENCE_LEADING_ZEROS")
+        # Said once for the file, whichever line says it: kept. A control character (a NUL)
+        # is in the line whichever column its cell is read under: said too, first (R2, R40;
+        # before, only the missing cell was, and the line sent again was refused again).
+        self.findings.extend(f for f in misread if f.code in _SAID_OF_A_MISREAD_LINE)
         claim_ref = next((f.claim_ref for f in misread if f.claim_ref), None)
         params = {"found": found, "expected": self.width}
         self.findings.append(
@@ -1028,42 +1037,6 @@ class _LineParser:
 
 
 # --- Field checks: pure functions of the text ---
-
-
-# Invisible format characters that are harmless to remove from a name or an address
-# (names2): a zero width space, a soft hyphen, a word joiner, a zero width no-break space
-# (BOM), and the zero width (non-)joiners, which change how letters join, never which.
-_REMOVED_CHARACTERS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-# Refused besides every other Cc and Cf character: a line or paragraph separator.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-
-
-def _unprinted(cell: str) -> tuple[str, str]:
-    """The first character of ``cell`` that is removed, and the first that refuses its
-    line ("" for none). A no-break space, private use or unassigned one is kept as it was."""
-    from unicodedata import category  # the rare cell only: not at import (#18 (d))
-
-    removed = refused = ""
-    for character in cell:
-        if character.isprintable():
-            continue
-        if ord(character) in _REMOVED_CHARACTERS:
-            removed = removed or character
-        elif category(character) in _REFUSED_CATEGORIES:
-            return removed, character
-    return removed, refused
-
-
-def _character_name(character: str) -> str:
-    """U+202E (RIGHT-TO-LEFT OVERRIDE), U+0007: how a finding names a character."""
-    from unicodedata import name  # a finding's rare path only (#18 (d))
-
-    described = name(character, "") or _CONTROL_NAMES.get(character, "")
-    code_point = f"U+{ord(character):04X}"
-    return f"{code_point} ({described})" if described else code_point
-
-
-_CONTROL_NAMES = {"\0": "NUL", "\t": "TAB", "\n": "LF", "\r": "CR", "\x07": "BEL", "\x1b": "ESC"}
 
 
 def _has_control_character(problems: list[_Problem]) -> bool:

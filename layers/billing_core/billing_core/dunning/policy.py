@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing_core.shared.settings_rules import WholeNumber
+from billing_core.shared.settings_rules import Boolean, WholeNumber
 
 
 class DunningPolicy(BaseModel):
@@ -27,7 +27,7 @@ class DunningPolicy(BaseModel):
     days_to_handover: Annotated[int, WholeNumber] = Field(default=14, ge=7, le=90)
     # One reminder for all of a patient's invoices due on the same day (legal-nl.md §2:
     # the staffel then applies to the summed principals, which is cheaper for the patient).
-    combine_reminders: bool = True
+    combine_reminders: Annotated[bool, Boolean] = True
     # At most this many invoices in one letter: it has to stay readable on one page.
     max_invoices_per_letter: Annotated[int, WholeNumber] = Field(default=10, ge=1, le=25)
 

@@ -34,7 +34,7 @@ from billing_core.dunning.policy import DunningPolicy
 
 # STORED: the context settings are read back from the table with (provider_items).
 from billing_core.shared.settings_rules import STORED as STORED
-from billing_core.shared.settings_rules import WholeNumber
+from billing_core.shared.settings_rules import Percentage, WholeNumber
 from billing_core.shared.settings_rules import on_write as _on_write
 from billing_core.shared.settings_rules import refused as _refused
 
@@ -223,8 +223,10 @@ class CoverageRule(_Settings):
     """Share of a line's amount the insurer reimburses, for treatment codes with this prefix."""
 
     code_prefix: str = ""  # "" matches every code; the longest matching prefix wins
-    contracted_percentage: Decimal = Field(ge=0, le=100)
-    non_contracted_percentage: Decimal = Field(default=Decimal(0), ge=0, le=100)
+    contracted_percentage: Annotated[Decimal, Percentage] = Field(ge=0, le=100)
+    non_contracted_percentage: Annotated[Decimal, Percentage] = Field(
+        default=Decimal(0), ge=0, le=100
+    )
 
 
 class Provider(_Settings):
@@ -257,7 +259,9 @@ class Provider(_Settings):
     dunning: DunningPolicy = Field(default_factory=DunningPolicy)  # R19
     coulance: CoulancePolicy = Field(default_factory=CoulancePolicy)  # R17
     # R24: zorgnota's fee, a percentage of the money received per week (retrocession.py).
-    service_fee_percentage: Decimal = Field(default=Decimal("3.5"), ge=0, le=25, decimal_places=2)
+    service_fee_percentage: Annotated[Decimal, Percentage] = Field(
+        default=Decimal("3.5"), ge=0, le=25, decimal_places=2
+    )
     version: int = Field(default=0, ge=0)
 
     @field_validator("agb_codes")

@@ -490,6 +490,7 @@ _DUTCH: Sections = {
         "VEKTIS_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. ISO-8859-1, de tekenset van een Vektis-bestand, kent niet elke letter (zoals Ł of ő) en praktijksoftware schrijft er dan een '?' voor in de plaats. Verbeter de tekst in uw praktijksysteem.",
         "CSV_CONTROL_CHARACTER": "Regel {line}: in {field} staat een onzichtbaar stuurteken, {character}. Zo'n teken maakt een brief onleesbaar of laat een naam, adres of bedrag ernaast anders lezen dan er staat. De regel is niet verwerkt; typ het veld opnieuw (niet plakken) en lever de regel opnieuw aan.",
         "CSV_INVISIBLE_CHARACTER_REMOVED": "Regel {line}: uit {field} is een onzichtbaar teken verwijderd, {character}, zoals dat meekomt bij kopiëren van een webpagina. De regel is verwerkt; verbeter het veld ook in uw eigen systeem.",
+        "VEKTIS_INVISIBLE_CHARACTER_REMOVED": "Regel {line}: uit {field} is een onzichtbaar teken verwijderd, {character}, zoals dat meekomt bij kopiëren uit een tekstverwerker of webpagina; het veld is met een spatie aangevuld tot zijn lengte. De regel is verwerkt; verbeter het veld ook in uw praktijksysteem.",
         "FILE_NUL_CHARACTER": "Regel {line} (de kopregel) bevat een NUL-teken (0x00). Zonder leesbare kolomnamen is het bestand niet verwerkt; verwijder het teken of maak de export opnieuw.",
         "CSV_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. Windows-1252 kent niet elke letter (zoals Ł of ő) en Excel schrijft er dan een '?' voor in de plaats. Verbeter de tekst, of sla het bestand op als 'CSV UTF-8'.",
         "VEKTIS_LINES_WRAPPED": "Elke regel van dit bestand is hooguit {width} tekens lang: de records van {expected} tekens zijn over regels van {width} verdeeld, bijvoorbeeld door een e-mailprogramma of een editor. Sla het bestand op zonder regeleinden binnen de records: upload de export van uw praktijksysteem zelf.",
@@ -641,6 +642,11 @@ _DUTCH: Sections = {
             " breedgezette of Arabisch-Indische) past op geen enkel Vektis-bestand of register."
         ),
         "number_not_whole": "Vul een geheel getal in, zonder aanhalingstekens (niet true of false).",
+        "percentage_not_plain": (
+            "Vul een percentage in als getal of als tekst van de cijfers 0 tot en met 9 met"
+            ' hoogstens één punt, zoals 12.5 of "12.5" (geen e-notatie, niet true of false).'
+        ),
+        "choice_not_boolean": "Vul true of false in, zonder aanhalingstekens.",
         "arrangement_min_term_too_high": (
             "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00:"
             " bij een hoger bedrag krijgt bijna geen nota nog een regeling."
@@ -1353,6 +1359,7 @@ _ENGLISH: Sections = {
         "VEKTIS_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. ISO-8859-1, the character set of a Vektis file, lacks some letters (such as Ł or ő), and practice software writes a '?' in their place. Correct the text in your practice software.",
         "CSV_CONTROL_CHARACTER": "Line {line}: {field} holds an invisible control character, {character}. Such a character makes a letter unreadable or makes a name, address or amount beside it read otherwise than it is. The line was not processed; type the field again (do not paste it) and send the line again.",
         "CSV_INVISIBLE_CHARACTER_REMOVED": "Line {line}: an invisible character, {character}, was removed from {field}, as copying from a web page brings along. The line was processed; correct the field in your own system too.",
+        "VEKTIS_INVISIBLE_CHARACTER_REMOVED": "Line {line}: an invisible character, {character}, was removed from {field}, as copying from a word processor or a web page brings along; the field was padded to its length with a space. The line was processed; correct the field in your practice software too.",
         "FILE_NUL_CHARACTER": "Line {line} (the header row) holds a NUL character (0x00). Without readable column names the file was not processed; remove the character or export the file again.",
         "CSV_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. Windows-1252 lacks some letters (such as Ł or ő), and Excel writes a '?' in their place. Correct the text, or save the file as 'CSV UTF-8'.",
         "VEKTIS_LINES_WRAPPED": "No line of this file is longer than {width} characters: the records of {expected} characters were broken into lines of {width}, e.g. by an e-mail program or an editor. Save the file without line breaks inside records: upload the export of your practice software itself.",
@@ -1487,6 +1494,11 @@ _ENGLISH: Sections = {
             " or Arabic-Indic ones) matches no Vektis file or register."
         ),
         "number_not_whole": "Enter a whole number, without quotes (not true or false).",
+        "percentage_not_plain": (
+            "Enter a percentage as a number or as a text of the digits 0 to 9 with at most"
+            ' one point, such as 12.5 or "12.5" (no exponent, not true or false).'
+        ),
+        "choice_not_boolean": "Enter true or false, without quotes.",
         "arrangement_min_term_too_high": (
             "The minimum term amount of an instalment arrangement is at most €250.00:"
             " above it hardly any invoice could still get an arrangement."

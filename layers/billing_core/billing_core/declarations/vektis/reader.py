@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from billing_core.declarations.characters import REMOVED_CHARACTERS, character_name, unprinted
 from billing_core.declarations.findings import Finding, Severity, structural
 from billing_core.declarations.vektis.layout import (
     Field,
@@ -92,6 +93,8 @@ _LETTER_FIELDS = frozenset(
 )
 _LETTER_RECORDS = frozenset({"02", "03"})
 _LETTER_AS_QUESTION_MARK = "VEKTIS_LETTER_AS_QUESTION_MARK"
+_INVISIBLE_REMOVED = "VEKTIS_INVISIBLE_CHARACTER_REMOVED"
+_SOFT_HYPHEN = b"\xad"  # the one invisible character ISO-8859-1 has (characters.py)
 
 
 @dataclass(slots=True)
@@ -159,6 +162,8 @@ def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> 
         repaired += filter(None, [characters.windows_1252()])
     if b"?" in data:  # one scan in C: the usual file pays nothing more (#18)
         repaired += characters.question_marks()
+    if _SOFT_HYPHEN in data:  # the same: one scan in C (#18)
+        repaired += characters.without_invisible()
     file = _Structure(standard, provider_agbs, first).read(lines)
     file.findings[:0] = repaired
     return file
@@ -277,6 +282,22 @@ class _Characters:
             )
         return found
 
+    def without_invisible(self) -> list[Finding]:
+        """R36, R40: a patient's or debtor's name, address or e-mail (a text field of a 02
+        or 03) with an invisible character (a soft hyphen, 0xAD, pasted from a word
+        processor) is printed on the invoice, the letters and the checker page: removed,
+        as the CSV reader removes it (characters.unprinted, CSV_INVISIBLE_CHARACTER_REMOVED),
+        and said on the record's line and field. The field is padded back with spaces, so
+        the record keeps its length and every position after it. Control characters never
+        get here: they refused the file before (``control``)."""
+        found: list[Finding] = []
+        for index, text in enumerate(self.lines):
+            if text[:2] in _LETTER_RECORDS and not text.isprintable():
+                layout = _layout_of(self.standard, text)
+                if layout is not None:
+                    self.lines[index] = _without_invisible(text, layout, index + self.first, found)
+        return found
+
     def _first(self, pattern: re.Pattern[str]) -> tuple[int, str, str] | None:
         for index, text in enumerate(self.lines):
             match = pattern.search(text)
@@ -288,6 +309,20 @@ class _Characters:
         layout = _layout_of(self.standard, text)
         item = next((f for f in layout.fields if f.end > position), None) if layout else None
         return layout.label(item.key) if layout and item else f"pos. {position + 1}"
+
+
+def _without_invisible(text: str, layout: RecordLayout, line: int, found: list[Finding]) -> str:
+    """``text`` with each invisible character gone from its text fields, each said."""
+    for item in layout.fields:
+        value = text[item.slice]
+        removed = "" if value.isprintable() else unprinted(value)[0]
+        if removed and item.type is FieldType.AN:
+            kept = value.translate(REMOVED_CHARACTERS).ljust(len(value))
+            text = text[: item.start - 1] + kept + text[item.end :]
+            params = {"character": character_name(removed)}
+            label = layout.label(item.key)
+            found.append(Finding(_INVISIBLE_REMOVED, Severity.WARNING, line, label, params=params))
+    return text
 
 
 def _file(
