@@ -636,3 +636,36 @@ def test_r11_paid_at_the_bank_and_not_booked_yet_pay_again_is_still_refused(worl
     with pytest.raises(StateConflict) as refused:
         world.start()
     assert refused.value.code == "payment_received"
+
+
+def test_r11_r28_a_slow_webhook_that_read_pending_never_writes_over_the_booked_paid(world):
+    """R11 (idempotent on PSP id + status, only a final "paid" changes money), R28 (no lost
+    update). Audit psp2 P-1.
+
+    Given a checkout whose webhook A asks the PSP and reads "pending" (iDEAL's bank step),
+    and, before A writes down what it read, the patient's bank confirms and webhook B
+    books the payment and marks the checkout paid
+    When A goes on with its stale "pending"
+    Then the checkout stays "paid", so the patient coming back from the bank reads
+    "thank you, received", not "being processed" for a payment long booked."""
+    from billing_core.payments.bank_return import returned_from_bank
+
+    checkout = world.start()
+    pid = checkout.psp_payment_id
+    stale = replace(world.psp.get_payment(pid), status=PspStatus.PENDING)
+    real_get = world.psp.get_payment
+
+    def slow_read(psp_payment_id: str):
+        world.psp.get_payment = real_get  # webhook B reads the PSP as it is
+        world.psp.complete(pid, "paid")
+        assert world.webhook(pid).decision is WebhookDecision.BOOKED
+        return stale  # what A read before B ran
+
+    world.psp.get_payment = slow_read
+    outcome = world.webhook(pid)
+
+    assert outcome.decision is WebhookDecision.NOT_PAID
+    assert len(world.payments_in_ledger()) == 1
+    assert world.checkouts.get_checkout(pid).status is PspStatus.PAID
+    back = returned_from_bank(REFERENCE, pid, world.context())
+    assert back is not None and back.booked and not back.awaiting_booking

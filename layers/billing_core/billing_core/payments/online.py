@@ -320,7 +320,13 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
     if payment.reference != checkout.reference:
         return _outcome(checkout, payment, WebhookDecision.WRONG_INVOICE)
     if payment.status is not PspStatus.PAID:
-        _remember_status(checkouts, checkout, payment.status)
+        if payment.status.ended_unpaid:
+            # Only an end is written down: canceled, expired and failed never change again.
+            # Open, pending or authorized may be stale by the time it is written (a paid
+            # webhook may have booked it and marked it paid meanwhile, R28), and the
+            # return from the bank asks the PSP for a status that is not final anyway
+            # (bank_return.returned_from_bank) (R11; audit psp2 P-1).
+            _remember_status(checkouts, checkout, payment.status)
         return _outcome(checkout, payment, WebhookDecision.NOT_PAID)
     if checkout.status is PspStatus.PAID:
         # Booked before, and the status is only set after booking: a replay, or a refund
