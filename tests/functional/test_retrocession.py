@@ -278,3 +278,23 @@ def test_a_run_missed_on_4_january_is_made_up_on_11_january_week_53_and_all(sand
     assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W53") is None
     # And the run says it made a week up (its metric: Retrocession_weeks_made_up)
     assert answer["weeks_made_up"] == ["2026-W53"]
+
+
+def test_the_week_a_missed_run_left_out_shows_the_payout_that_paid_it(sandbox):
+    """R24, issue 19 item 4 (audit retro3 R2): given 2026-W53 made up by the run of
+    11 January (the run of 4 January missed) and paid with 2027-W01 in PO-2027-W01
+    When the practice opens its statement of 2026-W53
+    Then it shows that payout (proposed, both weeks), not none: W53 has no batch of its own."""
+    invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
+    sandbox.clock.set(date(2026, 12, 28))
+    sandbox.run_retrocession()
+    _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
+    sandbox.clock.set(date(2027, 1, 11))
+    sandbox.run_retrocession()
+
+    status, statement = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")
+
+    assert status == 200 and statement["week"] == "2026-W53"
+    payout = statement["payout"]
+    assert (payout["state"], payout["batch_id"]) == ("proposed", "PO-2027-W01")
+    assert payout["weeks"] == ["2026-W53", "2027-W01"] and payout["paid"] == 5000 - 175

@@ -84,17 +84,26 @@ def retrocession_statement(
 
 def _payout(provider_id: str, week: Week, ctx: ProviderContext) -> dict[str, Any] | None:
     """The payout of this week (issue 19): in the week's own batch, or, when the statement
-    was late, in the batch after it that settled the week. A week's batch withdrawn and
-    planned again: the batch that planned it again (``withdrawn`` until then)."""
+    was late or made up after a missed run, in the batch after it that settled the week.
+    A week's batch withdrawn and planned again: the batch that planned it again
+    (``withdrawn`` until then). None when no batch settled the week (yet)."""
     if ctx.batches is None:
         return None
     state = None
     candidate = week
+    today = ctx.clock.today()
     for _ in range(LATE_PAYOUT_WEEKS):
         batches = payout_batches_of_week(candidate.label, ctx.batches.get_batch)
         if not batches:
-            return state
+            if state is not None or candidate.ends_at.date() > today:
+                return state
+            # A week a missed run left out has no batch of its own: the run that made it
+            # up paid it in the batch of its week (retrocession_run.weeks_missed).
+            candidate = candidate.following()
+            continue
         state = payout_state(batches[-1], provider_id)
+        if state is not None and week.label not in state.get("weeks", [week.label]):
+            return None  # a later batch that settled later weeks only: not this week's
         if state is None or state["state"] != "waiting":
             return state
         candidate = candidate.following()
