@@ -298,3 +298,36 @@ def test_the_week_a_missed_run_left_out_shows_the_payout_that_paid_it(sandbox):
     payout = statement["payout"]
     assert (payout["state"], payout["batch_id"]) == ("proposed", "PO-2027-W01")
     assert payout["weeks"] == ["2026-W53", "2027-W01"] and payout["paid"] == 5000 - 175
+
+
+def test_the_missed_week_rerun_afterwards_as_the_runbook_says_is_not_paid_twice(sandbox):
+    """R24, R34, README runbook RetrocessionRunMissingAlarm (audit retro3 R3): given
+    2026-W53 made up by the run of 11 January and paid with 2027-W01 in PO-2027-W01
+    When an operator, alarmed by the missed run, reruns its week on 12 January
+    ({"as_of": "2027-01-04"}, as the runbook says)
+    Then W53's statement is the same bytes and its week's batch pays the practice nothing:
+    W53 is settled once, in PO-2027-W01, and its statement still shows that payout."""
+    invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
+    sandbox.clock.set(date(2026, 12, 28))
+    sandbox.run_retrocession()
+    _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
+    sandbox.clock.set(date(2027, 1, 11))
+    sandbox.run_retrocession()
+    w53 = sandbox.output_object("retrocession/tandarts-de-vries/2026-W53.json")
+
+    sandbox.clock.set(date(2027, 1, 12))
+    rerun = sandbox.run_retrocession(date(2027, 1, 4))
+
+    assert sandbox.output_object("retrocession/tandarts-de-vries/2026-W53.json") == w53
+    batches = sandbox.runtime.money_out_context().batches
+    settled = [
+        (batch.batch_id, settlement.weeks)
+        for batch_id in ("PO-2026-W53", "PO-2027-W01")
+        if (batch := batches.get_batch(batch_id)) is not None
+        for settlement in batch.settlements
+        if settlement.provider_id == DENTAL.provider_id
+    ]
+    assert settled == [("PO-2027-W01", ("2026-W53", "2027-W01"))]
+    assert rerun["payout_batch"]["total_cents"] == 0
+    payout = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")[1]["payout"]
+    assert (payout["batch_id"], payout["paid"]) == ("PO-2027-W01", 5000 - 175)

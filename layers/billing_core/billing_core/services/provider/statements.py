@@ -94,17 +94,21 @@ def _payout(provider_id: str, week: Week, ctx: ProviderContext) -> dict[str, Any
     today = ctx.clock.today()
     for _ in range(LATE_PAYOUT_WEEKS):
         batches = payout_batches_of_week(candidate.label, ctx.batches.get_batch)
-        if not batches:
-            if state is not None or candidate.ends_at.date() > today:
-                return state
-            # A week a missed run left out has no batch of its own: the run that made it
-            # up paid it in the batch of its week (retrocession_run.weeks_missed).
+        found = payout_state(batches[-1], provider_id) if batches else None
+        if found is None:
+            if state is not None:  # waiting, then no batch yet (or none that knows it)
+                return None if batches else state
+            if candidate.ends_at.date() > today:
+                return None
+            # A week a missed run left out is paid in the batch of the week that made it up
+            # (retrocession_run.weeks_missed): no batch of its own, or one without the
+            # practice (its week proposed again afterwards: payouts._settled_later).
             candidate = candidate.following()
             continue
-        state = payout_state(batches[-1], provider_id)
-        if state is not None and week.label not in state.get("weeks", [week.label]):
+        if week.label not in found.get("weeks", [week.label]):
             return None  # a later batch that settled later weeks only: not this week's
-        if state is None or state["state"] != "waiting":
+        state = found
+        if state["state"] != "waiting":
             return state
         candidate = candidate.following()
     return state
