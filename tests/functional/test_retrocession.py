@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from pydantic import ValidationError
 
+from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.shared.clock import AMSTERDAM
 from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
+from tests.functional.conftest import delivered_dental_week, emailed
 
 MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
 
@@ -224,3 +227,107 @@ def test_the_list_pages_back_through_the_weeks(sandbox, paid_week):
         "next_before"
     ] == "2026-W49"
     assert [w["week"] for w in rest["items"]] == ["2026-W48"] and rest["next_before"] is None
+
+
+def _paid_at(sandbox, invoice, moment, bank_reference, cents=5000):
+    """A bank transfer of ``cents`` read at ``moment`` (the sandbox clock moves there)."""
+    sandbox.clock.set(moment)
+    transfer = IncomingPayment("bank", bank_reference, cents, moment)
+    book_payment(sandbox.runtime.repository, invoice.reference, transfer, clock=sandbox.clock)
+
+
+def test_a_run_missed_on_4_january_is_made_up_on_11_january_week_53_and_all(sandbox):
+    """R24, interfaces.md §3-§4 (audit retro3 R1): 2026 has an ISO week 53 (Mon 28 Dec -
+    Sun 3 Jan), and it spans the year change.
+    Given the dental practice's statements up to 2026-W52 and transfers read on Sunday
+    3 January 23:30 (22:30 UTC, 2026-W53) and Monday 4 January 00:30 (Sunday 23:30 UTC,
+    2027-W01), Amsterdam time
+    When the Monday run of 4 January never happened (its retries ran out) and the run of
+    11 January runs as scheduled
+    Then both weeks have their statements, 2026-W53 with the Sunday transfer and 2027-W01
+    with the Monday one, each once, and the practice is paid both in PO-2027-W01, once:
+    no practice waits for a week 53 nothing would ever build."""
+    invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
+    sandbox.clock.set(date(2026, 12, 28))
+    sandbox.run_retrocession()  # 2026-W52, and its payout batch
+    _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
+    _paid_at(sandbox, invoices[1], datetime(2027, 1, 4, 0, 30, tzinfo=AMSTERDAM), "E2E-W01")
+
+    sandbox.clock.set(date(2027, 1, 11))
+    answer = sandbox.run_retrocession()
+    again = sandbox.run_retrocession()  # a retry: the same bytes, the same batch
+
+    assert answer["week"] == "2027-W01" and answer["failures"] == {}
+    listing = _get(sandbox, "/api/v1/provider/retrocessions")[1]
+    assert [(w["week"], w["received"]) for w in listing["items"]] == [
+        ("2027-W01", 5000),
+        ("2026-W53", 5000),
+        ("2026-W52", 0),
+    ]
+    for label, day in (("2026-W53", "2027-01-03"), ("2027-W01", "2027-01-04")):
+        document = json.loads(sandbox.output_object(f"retrocession/tandarts-de-vries/{label}.json"))
+        assert document["week"] == label
+        assert {line["date"] for line in document["lines"] if line["kind"] == "payment"} == {day}
+    batch = sandbox.runtime.money_out_context().batches.get_batch("PO-2027-W01")
+    assert batch.waiting == ()
+    dental = batch.settlement(DENTAL.provider_id)
+    assert dental.weeks == ("2026-W53", "2027-W01") and dental.paid_cents == 2 * (5000 - 175)
+    (transfer,) = [t for t in batch.transfers if t.provider_id == DENTAL.provider_id]
+    assert "2026-W53 2027-W01" in transfer.remittance
+    assert again["payout_batch"] == answer["payout_batch"]
+    assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W53") is None
+    # And the run says it made a week up (its metric: Retrocession_weeks_made_up)
+    assert answer["weeks_made_up"] == ["2026-W53"]
+
+
+def test_the_week_a_missed_run_left_out_shows_the_payout_that_paid_it(sandbox):
+    """R24, issue 19 item 4 (audit retro3 R2): given 2026-W53 made up by the run of
+    11 January (the run of 4 January missed) and paid with 2027-W01 in PO-2027-W01
+    When the practice opens its statement of 2026-W53
+    Then it shows that payout (proposed, both weeks), not none: W53 has no batch of its own."""
+    invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
+    sandbox.clock.set(date(2026, 12, 28))
+    sandbox.run_retrocession()
+    _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
+    sandbox.clock.set(date(2027, 1, 11))
+    sandbox.run_retrocession()
+
+    status, statement = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")
+
+    assert status == 200 and statement["week"] == "2026-W53"
+    payout = statement["payout"]
+    assert (payout["state"], payout["batch_id"]) == ("proposed", "PO-2027-W01")
+    assert payout["weeks"] == ["2026-W53", "2027-W01"] and payout["paid"] == 5000 - 175
+
+
+def test_the_missed_week_rerun_afterwards_as_the_runbook_says_is_not_paid_twice(sandbox):
+    """R24, R34, README runbook RetrocessionRunMissingAlarm (audit retro3 R3): given
+    2026-W53 made up by the run of 11 January and paid with 2027-W01 in PO-2027-W01
+    When an operator, alarmed by the missed run, reruns its week on 12 January
+    ({"as_of": "2027-01-04"}, as the runbook says)
+    Then W53's statement is the same bytes and its week's batch pays the practice nothing:
+    W53 is settled once, in PO-2027-W01, and its statement still shows that payout."""
+    invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
+    sandbox.clock.set(date(2026, 12, 28))
+    sandbox.run_retrocession()
+    _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
+    sandbox.clock.set(date(2027, 1, 11))
+    sandbox.run_retrocession()
+    w53 = sandbox.output_object("retrocession/tandarts-de-vries/2026-W53.json")
+
+    sandbox.clock.set(date(2027, 1, 12))
+    rerun = sandbox.run_retrocession(date(2027, 1, 4))
+
+    assert sandbox.output_object("retrocession/tandarts-de-vries/2026-W53.json") == w53
+    batches = sandbox.runtime.money_out_context().batches
+    settled = [
+        (batch.batch_id, settlement.weeks)
+        for batch_id in ("PO-2026-W53", "PO-2027-W01")
+        if (batch := batches.get_batch(batch_id)) is not None
+        for settlement in batch.settlements
+        if settlement.provider_id == DENTAL.provider_id
+    ]
+    assert settled == [("PO-2027-W01", ("2026-W53", "2027-W01"))]
+    assert rerun["payout_batch"]["total_cents"] == 0
+    payout = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")[1]["payout"]
+    assert (payout["batch_id"], payout["paid"]) == ("PO-2027-W01", 5000 - 175)

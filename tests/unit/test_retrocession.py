@@ -29,6 +29,7 @@ from billing_core.providers.retrocession import (
     statement_key,
 )
 from billing_core.providers.retrocession_run import (
+    MADE_UP_WEEKS,
     RetrocessionContext,
     build_weekly_statements,
     week_to_build,
@@ -503,3 +504,32 @@ def test_the_statement_item_reads_back_as_it_was_written():
     item = retrocession_to_item(summary)
     assert (item["pk"], item["sk"]) == ("PROVIDER#tandarts-de-vries", "RETROCESSION#2026-W48")
     assert retrocession_from_item(item) == summary
+
+
+def test_a_missed_run_is_made_up_for_a_known_practice_only_and_at_most_so_far_back():
+    """R24 (audit retro3 R1): given a practice whose newest statement is 2026-W40 and a
+    practice new this week, with no statement at all
+    When the run of Monday 4 January 2027 builds 2026-W53
+    Then the known practice gets the MADE_UP_WEEKS weeks before W53 that have none, oldest
+    first, and W53, each once (a rerun builds nothing more); the new practice only W53:
+    its statements start with its first week, not years before it."""
+    known = make_provider(provider_id="fysio-centrum-oost")
+    store = FakeStore([], [PROVIDER, known])
+    ctx = RetrocessionContext(store, FilesInMemory())
+    build_weekly_statements(date(2026, 10, 5), ctx)  # 2026-W40, both practices
+    del store.retrocessions[(PROVIDER.provider_id, "2026-W40")]  # the new practice's none
+
+    summary = build_weekly_statements(date(2027, 1, 4), ctx)
+    again = build_weekly_statements(date(2027, 1, 4), ctx)
+
+    def weeks(provider_id):
+        return sorted(w for p, w in store.retrocessions if p == provider_id)
+
+    made_up = ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    made_up += ["2026-W49", "2026-W50", "2026-W51", "2026-W52"]
+    assert len(made_up) == MADE_UP_WEEKS
+    assert weeks(known.provider_id) == ["2026-W40", *made_up, "2026-W53"]
+    assert weeks(PROVIDER.provider_id) == ["2026-W53"]
+    assert summary.answer()["weeks_made_up"] == made_up
+    assert summary.log_entry().counts["Retrocession_weeks_made_up"] == MADE_UP_WEEKS
+    assert "weeks_made_up" not in again.answer() and again.statements == 2

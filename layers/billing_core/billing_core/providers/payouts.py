@@ -65,6 +65,8 @@ def plan_payouts(
     waiting: list[str] = []
     transfers: list[BatchTransfer] = []
     for provider in sorted(providers, key=lambda p: p.provider_id):
+        if _settled_later(provider.provider_id, week, earlier):
+            continue  # a missed run's week, paid with the week that made it up: once
         settlement = _settlement(provider.provider_id, week, statement_payout, history, batch_id)
         if settlement is None:
             waiting.append(provider.provider_id)
@@ -119,6 +121,21 @@ def _settlement(
         carried_in_cents=last.carried_out_cents if last else 0,
         owed_again_cents=sum(t.amount_cents for t in owed_again(provider_id, history, batch_id)),
     )
+
+
+def _settled_later(provider_id: str, week: Week, earlier: Sequence[TransferBatch]) -> bool:
+    """True when a batch of a later week settled ``week`` for the practice: the run after a
+    missed one made the week's statement up and paid it with its own week
+    (retrocession_run.weeks_missed), so the week has no batch of its own. Proposing the
+    week afterwards (an operator rerunning it, as the runbook says for a missed run) must
+    not pay it again (R24)."""
+    for batch in earlier:
+        if batch.kind is not BatchKind.PAYOUT or batch.week <= week.label:
+            continue
+        settlement = batch.settlement(provider_id)
+        if settlement is not None and week.label in settlement.weeks:
+            return True
+    return False
 
 
 def _last_settled(

@@ -5,6 +5,12 @@ Per provider it writes ``retrocession/{provider}/{week}.json`` and ``.csv`` to t
 bucket and a small table item with the totals (the provider API lists those). A provider
 without any money movement that week gets a statement of zeros: the list has no holes.
 
+A run that did not happen (the Monday of 4 January failed and its retries ran out) is
+made up by the next one: per provider, the weeks between its newest statement and the
+week to build get theirs first, oldest first (at most MADE_UP_WEEKS), so the payout batch
+settles them with the week, each once (providers/payouts.py), and no practice waits for
+a statement nothing would write.
+
 Idempotent: the same ledgers give the same bytes, so a retry or a replay of the same
 ``as_of`` writes what is already there, also after the practice's service fee changed
 (the week keeps the fee it was settled at: ``week_fee``).
@@ -34,10 +40,19 @@ if TYPE_CHECKING:
     from billing_core.providers.settings_history import SettingsVersion
 
 
+# A run missed up to this many weeks is made up by the next; a longer gap an operator closes
+# by replaying its weeks (``{"as_of": ...}``), oldest first.
+MADE_UP_WEEKS = 8
+
+
 class RetrocessionStore(WeekActivity, Protocol):
     def put_retrocession(self, summary: StatementSummary) -> None: ...
 
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
+
+    def list_retrocessions(
+        self, provider_id: str, *, limit: int = 52, before: Week | None = None
+    ) -> list[StatementSummary]: ...
 
     def provider_history(self, provider_id: str) -> list[SettingsVersion]: ...
 
@@ -63,9 +78,11 @@ class RunSummary:
     failures: dict[str, str] = field(default_factory=dict)
     # Providers whose stored settings do not validate: skipped, reported, never a crash.
     skipped: list[str] = field(default_factory=list)
+    # The weeks before ``week`` whose statements a missed run left out, built now.
+    made_up: set[str] = field(default_factory=set)
 
     def answer(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "week": self.week,
             "providers": self.providers,
             "statements": self.statements,
@@ -74,6 +91,9 @@ class RunSummary:
             "failures": dict(self.failures),
             "providers_skipped": list(self.skipped),
         }
+        if self.made_up:  # only after a missed run: the usual answer stays as it was
+            answer["weeks_made_up"] = sorted(self.made_up)
+        return answer
 
     def log_entry(self) -> LogEntry:
         counts = {
@@ -82,6 +102,8 @@ class RunSummary:
             "Retrocession_failed": len(self.failures),
             # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
             "Retrocession_provider_skipped": len(self.skipped),
+            # A run was missed: its weeks were made up by this one (worth knowing why).
+            "Retrocession_weeks_made_up": len(self.made_up),
         }
         failed = bool(self.failures or self.skipped)
         return LogEntry("retrocession run", self.answer(), counts, error=failed)
@@ -107,6 +129,11 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
     for provider in listing.providers:
         summary.providers += 1
         try:
+            for missed in weeks_missed(provider.provider_id, week, ctx.store):
+                made_up = write_statement(provider, missed, ctx)
+                summary.made_up.add(missed.label)
+                summary.entries += len(made_up.lines)
+                summary.payout_cents += made_up.payout_cents
             statement = write_statement(provider, week, ctx)
         except Exception as error:  # noqa: BLE001 - one provider must not hold up the rest
             summary.failures[provider.provider_id] = type(error).__name__
@@ -115,6 +142,22 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
         summary.entries += len(statement.lines)
         summary.payout_cents += statement.payout_cents
     return summary
+
+
+def weeks_missed(provider_id: str, week: Week, store: RetrocessionStore) -> list[Week]:
+    """The weeks between the provider's newest statement before ``week`` and ``week``,
+    oldest first: a run missed (R24: every week has its statement, the list no holes).
+    None for a provider without any statement before (new: its first week is ``week``),
+    and at most the MADE_UP_WEEKS before ``week``."""
+    newest = store.list_retrocessions(provider_id, limit=1, before=week)
+    if not newest:
+        return []
+    missed: list[Week] = []
+    candidate = week.previous()
+    while candidate > newest[0].week and len(missed) < MADE_UP_WEEKS:
+        missed.append(candidate)
+        candidate = candidate.previous()
+    return missed[::-1]
 
 
 def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) -> Statement:

@@ -84,18 +84,31 @@ def retrocession_statement(
 
 def _payout(provider_id: str, week: Week, ctx: ProviderContext) -> dict[str, Any] | None:
     """The payout of this week (issue 19): in the week's own batch, or, when the statement
-    was late, in the batch after it that settled the week. A week's batch withdrawn and
-    planned again: the batch that planned it again (``withdrawn`` until then)."""
+    was late or made up after a missed run, in the batch after it that settled the week.
+    A week's batch withdrawn and planned again: the batch that planned it again
+    (``withdrawn`` until then). None when no batch settled the week (yet)."""
     if ctx.batches is None:
         return None
     state = None
     candidate = week
+    today = ctx.clock.today()
     for _ in range(LATE_PAYOUT_WEEKS):
         batches = payout_batches_of_week(candidate.label, ctx.batches.get_batch)
-        if not batches:
-            return state
-        state = payout_state(batches[-1], provider_id)
-        if state is None or state["state"] != "waiting":
+        found = payout_state(batches[-1], provider_id) if batches else None
+        if found is None:
+            if state is not None:  # waiting, then no batch yet (or none that knows it)
+                return None if batches else state
+            if candidate.ends_at.date() > today:
+                return None
+            # A week a missed run left out is paid in the batch of the week that made it up
+            # (retrocession_run.weeks_missed): no batch of its own, or one without the
+            # practice (its week proposed again afterwards: payouts._settled_later).
+            candidate = candidate.following()
+            continue
+        if week.label not in found.get("weeks", [week.label]):
+            return None  # a later batch that settled later weeks only: not this week's
+        state = found
+        if state["state"] != "waiting":
             return state
         candidate = candidate.following()
     return state
