@@ -41,8 +41,9 @@ Per booked transaction in the statement:
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
   bucket, ``bank/unmatched/{import date}/{statement file}.json``, and each line is kept
-  in the table until an operator matches it (services/operator/money.py). That list holds the
-  payer's name, IBAN and description, because a person needs them to find the invoice;
+  in the table the moment the import meets it (an import stopped half-way leaves what it
+  met listed), until an operator matches it (services/operator/money.py). That list
+  holds the payer's name, IBAN and description, because a person needs them to find the invoice;
   the bucket is private and encrypted, and none of it is logged (R29).
 
 The booking date decides (legal-nl.md §2): a credit booked on the last day of a
@@ -292,6 +293,7 @@ def import_statement(
     except StatementError as error:
         return refuse_statement(statement_key, str(error), ctx)
     report = BankImportReport(statement_key)
+    listed = _ListedCredits(ctx.links)
     for statement in statements:
         refusal = _of_another_account(statement, ctx.collection_iban)
         if refusal:
@@ -303,13 +305,12 @@ def import_statement(
         report.not_booked_by_bank += statement.not_booked
         for transaction in _credits_before_returns(statement.transactions):
             report.keyed_by_statement += transaction.keyed_by_statement
+            met = len(report.unmatched)
             _import(statement, _as_imported_before(transaction, ctx), ctx, report)
-    _drop_listed_under_another_key(report, ctx)
+            listed.keep_new_lines(report, met)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
-    for line in report.unmatched:
-        ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
     if report.refused_statements:
         _refuse_other_accounts(report, ctx)
     return report
@@ -347,29 +348,46 @@ def _refuse_other_accounts(report: BankImportReport, ctx: BankImportContext) -> 
     _write_refusal(report, ctx, statements=report.refused_statements)
 
 
-def _drop_listed_under_another_key(report: BankImportReport, ctx: BankImportContext) -> None:
-    """A credit listed for a person already under another key (one statement lists it
-    with the bank's AcctSvcrRef, an overlapping one without) is a duplicate, as a booked
-    one is (``_booked_under_another_key``): the bank's TxId, our account and the amount
-    tell (R12), so the operator sees one line and cannot match the money twice (R34).
-    The credits kept are read once, and only when a line has a TxId."""
-    if not any(_by_transaction(line) for line in report.unmatched):
-        return
-    listed: dict[tuple[str, str, int], str] = {}
-    for credit in ctx.links.unmatched_credits():
-        if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
-            listed.setdefault(
-                (credit.account_iban, credit.bank_transaction_id, credit.amount_cents),
-                credit.source_id,
-            )
-    kept: list[UnmatchedLine] = []
-    for line in report.unmatched:
-        by = _by_transaction(line)
-        if by is not None and listed.setdefault(by, line.source_id) != line.source_id:
-            report.duplicates += 1
-            continue
-        kept.append(line)
-    report.unmatched = kept
+class _ListedCredits:
+    """The credits on the operator's list (R34), each kept the moment the import meets
+    it, not after the statement's last entry: an import the function's time stops half-way
+    (R3: the upload is retried) leaves on the list what it met; the retry meets it again
+    and keeps it once (``keep_unmatched_credit`` writes only what is not there).
+
+    A credit listed already under another key (one statement lists it with the bank's
+    AcctSvcrRef, an overlapping one without) is a duplicate, as a booked one is
+    (``_booked_under_another_key``): the bank's TxId, our account and the amount tell
+    (R12), so the operator sees one line and cannot match the money twice (R34). The
+    credits kept are read once, and only when a line has a TxId."""
+
+    def __init__(self, links: BankCreditLinks) -> None:
+        self._links = links
+        self._listed: dict[tuple[str, str, int], str] | None = None
+
+    def keep_new_lines(self, report: BankImportReport, met: int) -> None:
+        """Keep the lines ``report.unmatched[met:]`` (met by the last entry); one listed
+        under another key is dropped from the report and counted a duplicate."""
+        new_lines = report.unmatched[met:]
+        del report.unmatched[met:]
+        for line in new_lines:
+            by = _by_transaction(line)
+            if by is not None and self._of(by, line.source_id) != line.source_id:
+                report.duplicates += 1
+                continue
+            report.unmatched.append(line)
+            self._links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
+
+    def _of(self, by: tuple[str, str, int], source_id: str) -> str:
+        """The source id the credit ``by`` is listed under; ``source_id`` when it is not."""
+        if self._listed is None:
+            self._listed = {}
+            for credit in self._links.unmatched_credits():
+                if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
+                    self._listed.setdefault(
+                        (credit.account_iban, credit.bank_transaction_id, credit.amount_cents),
+                        credit.source_id,
+                    )
+        return self._listed.setdefault(by, source_id)
 
 
 def _by_transaction(line: UnmatchedLine) -> tuple[str, str, int] | None:

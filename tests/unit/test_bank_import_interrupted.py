@@ -1,0 +1,93 @@
+"""A bank statement whose import stops half-way (the function's time runs out, R3, R12,
+R34): what it met before the stop stays for the operator, and a second run books nothing
+twice and loses no line (audit camt3)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from billing_core.payments.bank_import import BankImportContext, import_statement
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from tests.unit.camt_builder import credit, statement
+from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.fake_store import FakeStore, FilesInMemory
+from tests.unit.payment_fakes import LinksInMemory
+
+KEY = "camt053/2026-11-24.xml"
+
+
+class Killed(Exception):
+    """The Lambda stopped at its timeout: nothing after this point runs."""
+
+
+class StoreKilledAtBooking(FakeStore):
+    """The store until the import looks up an invoice for the ``stop_at``-th time."""
+
+    def __init__(self, *args: object, stop_at: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.stop_at = stop_at
+
+    def find_invoice_by_reference(self, reference: str):  # type: ignore[no-untyped-def]
+        found = super().find_invoice_by_reference(reference)
+        if self.calls.count("find_invoice_by_reference") >= self.stop_at:
+            raise Killed
+        return found
+
+
+def context(store: FakeStore, links: LinksInMemory, files: FilesInMemory) -> BankImportContext:
+    clock = FixedClock(datetime(2026, 11, 25, 6, 0, tzinfo=AMSTERDAM))
+    return BankImportContext(store=store, files=files, links=links, clock=clock)
+
+
+def document() -> bytes:
+    return statement(
+        credit(700, reference="ING-A", ustrd=("tandarts november",)),
+        credit(1000, reference="ING-B", scor=REFERENCE),
+        credit(800, reference="ING-C", ustrd=("factuur",)),
+        credit(900, reference="ING-D", scor=REFERENCE),
+        credit(600, reference="ING-E", ustrd=("onbekend",)),
+    )
+
+
+@pytest.mark.parametrize("stop_at", [1, 2])
+def test_r34_r12_an_import_stopped_half_way_keeps_what_it_met_and_a_second_run_completes_it(
+    stop_at,
+):
+    """R34 "unmatched credits become a list", R12 "duplicates are ignored", R3 (retries):
+    Given a statement of 5 credits, 3 without a kenmerk (A, C, E) and 2 on our invoice
+    (B, D), and an import that is killed when it looks up the invoice for the 1st / 2nd
+    time (the Lambda's timeout)
+    When the import stops there
+    Then the credits without a kenmerk met before the stop are on the operator's list
+    already (before: only after the last entry, so a file every attempt of which times
+    out never lists any);
+    When the file is imported again, in full, and a third time
+    Then B and D are each booked once, the list holds A, C and E once each (the kept
+    credits and the file), and the third run books and lists nothing new."""
+    invoice = make_invoice()
+    links, files = LinksInMemory(), FilesInMemory()
+    killed = StoreKilledAtBooking([invoice], stop_at=stop_at)
+
+    with pytest.raises(Killed):
+        import_statement(document(), KEY, context(killed, links, files))
+
+    met_before_the_stop = ["ING-A", "ING-C"][:stop_at]
+    assert sorted(c.entry_reference for c in links.unmatched_credits()) == met_before_the_stop
+
+    store = FakeStore([killed.invoice()])
+    report = import_statement(document(), KEY, context(store, links, files))
+    again = import_statement(document(), KEY, context(store, links, files))
+
+    payments = [e for e in store.invoice().ledger if e.kind.value == "payment"]
+    assert sorted(-e.amount_cents for e in payments) == [900, 1000]
+    assert sorted(c.entry_reference for c in links.unmatched_credits()) == [
+        "ING-A",
+        "ING-C",
+        "ING-E",
+    ]
+    listed = json.loads(files.files[report.unmatched_key])["lines"]
+    assert sorted(line["entry_reference"] for line in listed) == ["ING-A", "ING-C", "ING-E"]
+    assert (len(again.booked), again.duplicates, len(again.unmatched)) == (0, 2, 3)
