@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -379,3 +380,35 @@ def test_r12_each_statement_of_a_file_is_judged_by_its_own_account(sandbox, invo
     assert reread(sandbox, ours).amount_due_cents == ours.amount_due_cents - 100
     assert reread(sandbox, theirs) == theirs
     assert "bank/refused/2026-11-23/mixed.json" in sandbox.output_keys("bank/")
+
+
+def test_r12_r39_a_long_import_logs_how_far_it_is_without_payer_details(
+    sandbox, invoices, monkeypatch
+):
+    """R12, R39, R29 (audit camt3): a 10,000-entry statement takes minutes; the log said
+    nothing until the end (or nothing, when the function's time ran out).
+    Given a statement of 3 credits without a kenmerk and progress told every 2 entries
+    When it lands in the bank bucket
+    Then the log says "bank statement progress" at 2 of 3 and at 3 of 3, with counts
+    only: no payer's name, IBAN or description."""
+    from billing_core.payments import bank_import
+
+    monkeypatch.setattr(bank_import, "PROGRESS_EVERY", 2)
+    logger = sandbox.handler("bank_statement_import").logger
+    level = logger.log_level
+    logger.setLevel("INFO")  # the sandbox logs warnings only; the function logs INFO
+    written = io.StringIO()
+    for handler in logger.handlers:  # bound to the stdout of when the module was loaded
+        monkeypatch.setattr(handler, "stream", written)
+    xml = statement(*(credit(500 + n, ustrd=("tandarts Visser",)) for n in range(3)))
+
+    try:
+        sandbox.upload_bank_statement(xml, "long.xml")
+    finally:
+        logger.setLevel(level)
+
+    lines = [json.loads(line) for line in written.getvalue().splitlines() if "{" in line]
+    progress = [line for line in lines if line.get("message") == "bank statement progress"]
+    assert [(p["entries_done"], p["entries_total"]) for p in progress] == [(2, 3), (3, 3)]
+    for line in progress:
+        assert "Visser" not in json.dumps(line) and "NL91ABNA0417164300" not in json.dumps(line)

@@ -5,6 +5,7 @@ twice and loses no line (audit camt3)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -91,3 +92,19 @@ def test_r34_r12_an_import_stopped_half_way_keeps_what_it_met_and_a_second_run_c
     listed = json.loads(files.files[report.unmatched_key])["lines"]
     assert sorted(line["entry_reference"] for line in listed) == ["ING-A", "ING-C", "ING-E"]
     assert (len(again.booked), again.duplicates, len(again.unmatched)) == (0, 2, 3)
+
+
+def test_r12_progress_is_told_every_so_many_entries_and_at_the_end(monkeypatch):
+    """R12, R39 (audit camt3): Given a statement of 5 credits and progress told every 2
+    When it is imported
+    Then the import tells (2, 5), (4, 5) and (5, 5): entries done of the file's."""
+    from billing_core.payments import bank_import
+
+    monkeypatch.setattr(bank_import, "PROGRESS_EVERY", 2)
+    told: list[tuple[int, int]] = []
+    ctx = context(FakeStore([make_invoice()]), LinksInMemory(), FilesInMemory())
+    ctx = replace(ctx, progress=lambda done, total: told.append((done, total)))
+
+    import_statement(document(), KEY, ctx)
+
+    assert told == [(2, 5), (4, 5), (5, 5)]

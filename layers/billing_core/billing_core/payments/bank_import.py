@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -283,6 +284,12 @@ class BankImportContext:
     # The collection account (settings.collection_iban): a statement of any other account
     # books nothing. "" checks none (a test's statements).
     collection_iban: str = ""
+    # Told (entries done, entries in the file) every PROGRESS_EVERY entries and at the end:
+    # the function logs it, so a long import shows how far it is (counts only, no PII).
+    progress: Callable[[int, int], None] | None = None
+
+
+PROGRESS_EVERY = 1000
 
 
 def import_statement(
@@ -294,6 +301,8 @@ def import_statement(
         return refuse_statement(statement_key, str(error), ctx)
     report = BankImportReport(statement_key)
     listed = _ListedCredits(ctx.links)
+    ours = [s for s in statements if not _of_another_account(s, ctx.collection_iban)]
+    total, done = sum(len(statement.transactions) for statement in ours), 0
     for statement in statements:
         refusal = _of_another_account(statement, ctx.collection_iban)
         if refusal:
@@ -308,6 +317,11 @@ def import_statement(
             met = len(report.unmatched)
             _import(statement, _as_imported_before(transaction, ctx), ctx, report)
             listed.keep_new_lines(report, met)
+            done += 1
+            if ctx.progress is not None and done % PROGRESS_EVERY == 0:
+                ctx.progress(done, total)
+    if ctx.progress is not None and done % PROGRESS_EVERY:
+        ctx.progress(done, total)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
