@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -379,3 +380,92 @@ def test_r12_each_statement_of_a_file_is_judged_by_its_own_account(sandbox, invo
     assert reread(sandbox, ours).amount_due_cents == ours.amount_due_cents - 100
     assert reread(sandbox, theirs) == theirs
     assert "bank/refused/2026-11-23/mixed.json" in sandbox.output_keys("bank/")
+
+
+def test_r12_r39_a_long_import_logs_how_far_it_is_without_payer_details(
+    sandbox, invoices, monkeypatch
+):
+    """R12, R39, R29 (audit camt3): a 10,000-entry statement takes minutes; the log said
+    nothing until the end (or nothing, when the function's time ran out).
+    Given a statement of 3 credits without a kenmerk and progress told every 2 entries
+    When it lands in the bank bucket
+    Then the log says "bank statement progress" at 2 of 3 and at 3 of 3, with counts
+    only: no payer's name, IBAN or description."""
+    from billing_core.payments import bank_import
+
+    monkeypatch.setattr(bank_import, "PROGRESS_EVERY", 2)
+    logger = sandbox.handler("bank_statement_import").logger
+    level = logger.log_level
+    logger.setLevel("INFO")  # the sandbox logs warnings only; the function logs INFO
+    written = io.StringIO()
+    for handler in logger.handlers:  # bound to the stdout of when the module was loaded
+        monkeypatch.setattr(handler, "stream", written)
+    xml = statement(*(credit(500 + n, ustrd=("tandarts Visser",)) for n in range(3)))
+
+    try:
+        sandbox.upload_bank_statement(xml, "long.xml")
+    finally:
+        logger.setLevel(level)
+
+    lines = [json.loads(line) for line in written.getvalue().splitlines() if "{" in line]
+    progress = [line for line in lines if line.get("message") == "bank statement progress"]
+    assert [(p["entries_done"], p["entries_total"]) for p in progress] == [(2, 3), (3, 3)]
+    for line in progress:
+        assert "Visser" not in json.dumps(line) and "NL91ABNA0417164300" not in json.dumps(line)
+
+
+def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_follow(
+    sandbox, invoices, monkeypatch
+):
+    """R12 "each entry booked once, the unmatched list complete", R3 (audit camt3: a
+    10,000-entry file took longer than the function's time, every attempt timed out).
+    Given a statement of 5 credits (2 quoting our invoices, 3 without a kenmerk) and runs
+    that each have time for one entry only (STOP_MARGIN_MS more than Lambda gives)
+    When it lands in the bank bucket
+    Then the first run stops after 1 entry ("continued", 1 of 5) and calls the function
+    again with the upload and how far it is (no payer details); each next run goes on
+    from the checkpoint and calls the next, and the fifth finishes: the two invoices are
+    each paid once, the report counts the whole file (2 booked, 3 unmatched), the list
+    for the operator holds the 3 credits once; the last call delivered again is answered
+    from its record, nothing done twice."""
+    from billing_core.payments import bank_import
+
+    monkeypatch.setattr(bank_import, "STOP_MARGIN_MS", 10**9)
+    app = sandbox.handler("bank_statement_import")
+    calls: list[dict[str, object]] = []
+
+    def next_run(upload, entries_done):
+        part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
+        calls.append({app.CONTINUES: part | {"entries_done": str(entries_done)}})
+
+    monkeypatch.setattr(app, "next_run", next_run)
+    first, second = invoices[:2]
+    xml = statement(
+        credit(700, ustrd=("tandarts Visser",)),
+        credit(first.amount_due_cents, scor=first.reference),
+        credit(800, ustrd=("factuur",)),
+        credit(second.amount_due_cents, scor=second.reference),
+        credit(600, ustrd=("onbekend",)),
+    )
+
+    [started] = sandbox.upload_bank_statement(xml, "large.xml")["imported"]
+    answers = []
+    while len(calls) > len(answers):
+        answers.append(sandbox.invoke("bank_statement_import", calls[len(answers)]))
+
+    assert (started["outcome"], started["entries_done"], started["entries_total"]) == (
+        "continued",
+        1,
+        5,
+    )
+    assert [call[app.CONTINUES]["entries_done"] for call in calls] == ["1", "2", "3", "4"]
+    assert "Visser" not in json.dumps(calls)
+    [finished] = answers[-1]["imported"]
+    assert (finished["outcome"], finished["booked"], finished["unmatched"]) == ("imported", 2, 3)
+    assert finished["duplicates"] == 0
+    assert reread(sandbox, first).amount_due_cents == 0
+    assert reread(sandbox, second).amount_due_cents == 0
+    listed = json.loads(sandbox.output_object(finished["unmatched_key"]))["lines"]
+    assert sorted(line["amount_cents"] for line in listed) == [600, 700, 800]
+    assert len(sandbox.runtime.payment_links.unmatched_credits()) == 3
+    assert sandbox.invoke("bank_statement_import", calls[-1]) == answers[-1]

@@ -513,3 +513,19 @@ def test_no_deploy_ends_with_a_sample_collection_account(template: dict[str, Any
             assert not accepted(parameters[name], values[name]), (env, name, values[name])
     assert accepted(parameters["CollectionIban"], "NL91ABNA0417164300")
     assert accepted(parameters["CollectionAccountHolder"], "Stichting Derdengelden Zorg & Co")
+
+
+def test_r12_r3_a_large_bank_statement_has_lambdas_longest_time_and_a_whole_cpu(
+    template: dict[str, Any],
+) -> None:
+    """R12, R3, R39 (audit camt3): a 10,000-entry CAMT.053 (5 MB; the function reads up to
+    20 MB) took 78 s of CPU and ~12,000 DynamoDB requests to import on moto, 536 s under
+    load: more than the 300 s it had, so every attempt timed out.
+    Given the bank statement import function (S3 upload, retried by Lambda)
+    When I read its time and memory
+    Then it has Lambda's longest time (900 s) and a whole vCPU (1,769 MB), as the
+    declaration ingest reading uploads of its own size has."""
+    bank = template["Resources"]["BankStatementImportFunction"]["Properties"]
+    ingest = template["Resources"]["DeclarationIngestFunction"]["Properties"]
+    assert bank["Timeout"] == ingest["Timeout"] == 900
+    assert bank["MemorySize"] >= 1769

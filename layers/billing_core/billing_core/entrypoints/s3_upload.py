@@ -151,10 +151,19 @@ def _where(upload: S3Upload) -> dict[str, Any]:
 
 
 def s3_upload_handler(
-    handle: UploadHandler, *, answer_key: str, logger: Logger, metrics: Metrics
+    handle: UploadHandler,
+    *,
+    answer_key: str,
+    logger: Logger,
+    metrics: Metrics,
+    continued_by: str = "",
 ) -> LambdaHandler:
     """The Lambda handler that calls ``handle(upload)`` once per uploaded object and logs
-    what it reports; the answer lists the reports' answers under ``answer_key``."""
+    what it reports; the answer lists the reports' answers under ``answer_key``.
+
+    An event ``{continued_by: upload}`` (the function calling itself to go on with a file
+    its run had no time to finish) is handled as that one upload, once per value: the
+    upload names how far the file is, so each part is a call of its own."""
 
     def handle_and_log(upload: S3Upload) -> dict[str, Any]:
         report = handle(upload)
@@ -166,6 +175,10 @@ def s3_upload_handler(
     )
 
     def handle_uploads(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return {answer_key: [once(context, upload=upload) for upload in uploaded_objects(event)]}
+        if continued_by and continued_by in event:
+            uploads = [dict(event[continued_by])]
+        else:
+            uploads = uploaded_objects(event)
+        return {answer_key: [once(context, upload=upload) for upload in uploads]}
 
     return observed_handler(lambda: handle_uploads, logger=logger, metrics=metrics)

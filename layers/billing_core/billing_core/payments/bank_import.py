@@ -41,8 +41,9 @@ Per booked transaction in the statement:
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
   bucket, ``bank/unmatched/{import date}/{statement file}.json``, and each line is kept
-  in the table until an operator matches it (services/operator/money.py). That list holds the
-  payer's name, IBAN and description, because a person needs them to find the invoice;
+  in the table the moment the import meets it (an import stopped half-way leaves what it
+  met listed), until an operator matches it (services/operator/money.py). That list
+  holds the payer's name, IBAN and description, because a person needs them to find the invoice;
   the bucket is private and encrypted, and none of it is logged (R29).
 
 The booking date decides (legal-nl.md §2): a credit booked on the last day of a
@@ -65,6 +66,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -105,6 +107,8 @@ from billing_core.ports import (
     BankCreditLinks,
     BillingStore,
     DeliveryQueue,
+    FileGone,
+    FileReader,
     FileStore,
     TransferBatches,
 )
@@ -115,6 +119,7 @@ from billing_core.shared.reports import LogEntry
 CURRENCY = "EUR"
 UNMATCHED_PREFIX = "bank/unmatched"
 REFUSED_PREFIX = "bank/refused"
+PROGRESS_PREFIX = "bank/progress"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -204,6 +209,9 @@ class BankImportReport:
     # Statements of another account than the collection account: nothing in them booked
     # (R12), each named by its id and why, the account by its last 4 characters only.
     refused_statements: list[dict[str, str]] = field(default_factory=list)
+    # A run that stopped before the file's end ("continued"): how far it got.
+    entries_done: int = 0
+    entries_total: int = 0
 
     def count(
         self,
@@ -240,11 +248,16 @@ class BankImportReport:
             "unmatched_key": self.unmatched_key,
             "refusal_key": self.refusal_key,
             "refused_statements": self.refused_statements,
-        }
+        } | (self._how_far() if self.outcome == "continued" else {})
+
+    def _how_far(self) -> dict[str, int]:
+        return {"entries_done": self.entries_done, "entries_total": self.entries_total}
 
     def log_entry(self) -> LogEntry:
         """Counts, statement ids and keys only: payer names, IBANs and texts stay in the list."""
         summary = self.summary()
+        if self.outcome == "continued":  # counted once, by the run that finishes the file
+            return LogEntry("bank statement import continues in the next run", summary, {})
         counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
         refused = self.outcome == "refused" or bool(self.refused_statements)
         counts["Bank_refused"] = int(refused)  # BankStatementRefusedAlarm
@@ -282,16 +295,44 @@ class BankImportContext:
     # The collection account (settings.collection_iban): a statement of any other account
     # books nothing. "" checks none (a test's statements).
     collection_iban: str = ""
+    # Told (entries done, entries in the file) every PROGRESS_EVERY entries and at the end:
+    # the function logs it, so a long import shows how far it is (counts only, no PII).
+    progress: Callable[[int, int], None] | None = None
+    # A run of the function: where it keeps how far it is (checkpoint_key), reads it back
+    # (checkpoints), and the time it has left (Lambda's context). Without them the whole
+    # file is imported in one go (tests, the local server).
+    checkpoint_key: str = ""
+    checkpoints: FileReader | None = None
+    time_left_ms: Callable[[], int] | None = None
+
+
+PROGRESS_EVERY = 1000
 
 
 def import_statement(
     xml_bytes: bytes, statement_key: str, ctx: BankImportContext
 ) -> BankImportReport:
+    """Book the file's entries, in order (each statement's returns after its other
+    entries). With a ``checkpoint_key`` (the function's run), how far it got is written
+    every PROGRESS_EVERY entries, and the import stops, outcome "continued", when less
+    than STOP_MARGIN_MS of the function's time is left: the next run (the function calls
+    itself, or Lambda retries a run that crashed) goes on from the last checkpoint, so a
+    file of any size finishes (R12, R3). An entry done again after a crash books nothing
+    twice and lists nothing twice (idempotent on its key); its report and the list of
+    unmatched credits are written once, when the last entry is done."""
     try:
         statements = parse_statements(xml_bytes)
     except StatementError as error:
         return refuse_statement(statement_key, str(error), ctx)
-    report = BankImportReport(statement_key)
+    report, start = _resumed(statement_key, ctx)
+    if report.outcome == FINISHED:  # a continuation delivered twice: done already
+        report.outcome = "imported"
+        return report
+    listed = _ListedCredits(ctx.links)
+    ours = [s for s in statements if not _of_another_account(s, ctx.collection_iban)]
+    total, done = sum(len(statement.transactions) for statement in ours), 0
+    # What the statements say (not the entries) is read again on every run.
+    report.statements, report.refused_statements, report.not_booked_by_bank = [], [], 0
     for statement in statements:
         refusal = _of_another_account(statement, ctx.collection_iban)
         if refusal:
@@ -302,17 +343,104 @@ def import_statement(
         report.statements.append(statement.statement_id)
         report.not_booked_by_bank += statement.not_booked
         for transaction in _credits_before_returns(statement.transactions):
+            if done < start:
+                done += 1
+                continue
+            if done > start and _time_is_up(ctx):
+                return _continued(report, done, total, ctx)
             report.keyed_by_statement += transaction.keyed_by_statement
+            met = len(report.unmatched)
             _import(statement, _as_imported_before(transaction, ctx), ctx, report)
-    _drop_listed_under_another_key(report, ctx)
+            listed.keep_new_lines(report, met)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                _checkpoint(report, done, total, ctx)
+    if ctx.progress is not None and done % PROGRESS_EVERY:
+        ctx.progress(done, total)
     if report.unmatched or report.other_debits:
         report.unmatched_key = unmatched_key(ctx.clock.today(), statement_key)
         ctx.files.put(report.unmatched_key, _unmatched_json(report), "application/json")
-    for line in report.unmatched:
-        ctx.links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
     if report.refused_statements:
         _refuse_other_accounts(report, ctx)
+    if ctx.checkpoint_key and (start or done >= PROGRESS_EVERY):  # a checkpoint was written
+        _write_checkpoint(report, done, total, ctx, outcome=FINISHED)
     return report
+
+
+# --- a file imported over several runs (R12, R3) ----------------------------------------------
+
+FINISHED = "finished"  # a checkpoint's outcome once the file's last entry is done
+STOP_MARGIN_MS = 60_000  # the time a run keeps to write its checkpoint and call the next
+
+
+def _time_is_up(ctx: BankImportContext) -> bool:
+    return (
+        bool(ctx.checkpoint_key)
+        and ctx.checkpoints is not None
+        and ctx.time_left_ms is not None
+        and ctx.time_left_ms() < STOP_MARGIN_MS
+    )
+
+
+def _checkpoint(report: BankImportReport, done: int, total: int, ctx: BankImportContext) -> None:
+    """How far the import is, told (the log) and written (the next run's start)."""
+    if ctx.progress is not None:
+        ctx.progress(done, total)
+    if ctx.checkpoint_key and ctx.checkpoints is not None:
+        _write_checkpoint(report, done, total, ctx, outcome=report.outcome)
+
+
+def _continued(
+    report: BankImportReport, done: int, total: int, ctx: BankImportContext
+) -> BankImportReport:
+    """The run's time is nearly up: the checkpoint written, the report says how far."""
+    _checkpoint(report, done, total, ctx)
+    report.outcome = "continued"
+    report.entries_done, report.entries_total = done, total
+    return report
+
+
+def _write_checkpoint(
+    report: BankImportReport, done: int, total: int, ctx: BankImportContext, *, outcome: str
+) -> None:
+    """The report so far and the entries done, in the output bucket (private, encrypted,
+    where the unmatched lists are: it holds their payer details too, never logged)."""
+    document = {"done": done, "total": total, "report": asdict(replace(report, outcome=outcome))}
+    body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    ctx.files.put(ctx.checkpoint_key, body, "application/json")
+
+
+def _resumed(statement_key: str, ctx: BankImportContext) -> tuple[BankImportReport, int]:
+    """The report and the entries done of the last checkpoint; a new report at 0."""
+    if not ctx.checkpoint_key or ctx.checkpoints is None:
+        return BankImportReport(statement_key), 0
+    try:
+        document = json.loads(ctx.checkpoints.get(ctx.checkpoint_key))
+    except FileGone:
+        return BankImportReport(statement_key), 0
+    return _report_of(document["report"]), int(document["done"])
+
+
+def _report_of(saved: dict[str, Any]) -> BankImportReport:
+    def unmatched(line: dict[str, Any]) -> UnmatchedLine:
+        return UnmatchedLine(**{**line, "transfer_ids": tuple(line["transfer_ids"])})
+
+    return replace(
+        BankImportReport(saved["statement_key"]),
+        **{
+            **saved,
+            "booked": [BookedLine(**line) for line in saved["booked"]],
+            "reversed": [BookedLine(**line) for line in saved["reversed"]],
+            "other_debits": [unmatched(line) for line in saved["other_debits"]],
+            "unmatched": [unmatched(line) for line in saved["unmatched"]],
+        },
+    )
+
+
+def checkpoint_key(statement_key: str, version: str) -> str:
+    """Where the import of one version of an uploaded statement keeps how far it is."""
+    name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(statement_key).stem) or "statement"
+    return f"{PROGRESS_PREFIX}/{name}/{_UNSAFE_IN_KEY.sub('-', version)}.json"
 
 
 def _of_another_account(statement: BankStatement, collection_iban: str) -> str:
@@ -347,29 +475,46 @@ def _refuse_other_accounts(report: BankImportReport, ctx: BankImportContext) -> 
     _write_refusal(report, ctx, statements=report.refused_statements)
 
 
-def _drop_listed_under_another_key(report: BankImportReport, ctx: BankImportContext) -> None:
-    """A credit listed for a person already under another key (one statement lists it
-    with the bank's AcctSvcrRef, an overlapping one without) is a duplicate, as a booked
-    one is (``_booked_under_another_key``): the bank's TxId, our account and the amount
-    tell (R12), so the operator sees one line and cannot match the money twice (R34).
-    The credits kept are read once, and only when a line has a TxId."""
-    if not any(_by_transaction(line) for line in report.unmatched):
-        return
-    listed: dict[tuple[str, str, int], str] = {}
-    for credit in ctx.links.unmatched_credits():
-        if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
-            listed.setdefault(
-                (credit.account_iban, credit.bank_transaction_id, credit.amount_cents),
-                credit.source_id,
-            )
-    kept: list[UnmatchedLine] = []
-    for line in report.unmatched:
-        by = _by_transaction(line)
-        if by is not None and listed.setdefault(by, line.source_id) != line.source_id:
-            report.duplicates += 1
-            continue
-        kept.append(line)
-    report.unmatched = kept
+class _ListedCredits:
+    """The credits on the operator's list (R34), each kept the moment the import meets
+    it, not after the statement's last entry: an import the function's time stops half-way
+    (R3: the upload is retried) leaves on the list what it met; the retry meets it again
+    and keeps it once (``keep_unmatched_credit`` writes only what is not there).
+
+    A credit listed already under another key (one statement lists it with the bank's
+    AcctSvcrRef, an overlapping one without) is a duplicate, as a booked one is
+    (``_booked_under_another_key``): the bank's TxId, our account and the amount tell
+    (R12), so the operator sees one line and cannot match the money twice (R34). The
+    credits kept are read once, and only when a line has a TxId."""
+
+    def __init__(self, links: BankCreditLinks) -> None:
+        self._links = links
+        self._listed: dict[tuple[str, str, int], str] | None = None
+
+    def keep_new_lines(self, report: BankImportReport, met: int) -> None:
+        """Keep the lines ``report.unmatched[met:]`` (met by the last entry); one listed
+        under another key is dropped from the report and counted a duplicate."""
+        new_lines = report.unmatched[met:]
+        del report.unmatched[met:]
+        for line in new_lines:
+            by = _by_transaction(line)
+            if by is not None and self._of(by, line.source_id) != line.source_id:
+                report.duplicates += 1
+                continue
+            report.unmatched.append(line)
+            self._links.keep_unmatched_credit(line.as_credit())  # until an operator matches it
+
+    def _of(self, by: tuple[str, str, int], source_id: str) -> str:
+        """The source id the credit ``by`` is listed under; ``source_id`` when it is not."""
+        if self._listed is None:
+            self._listed = {}
+            for credit in self._links.unmatched_credits():
+                if credit.direction == Direction.CREDIT.value and credit.bank_transaction_id:
+                    self._listed.setdefault(
+                        (credit.account_iban, credit.bank_transaction_id, credit.amount_cents),
+                        credit.source_id,
+                    )
+        return self._listed.setdefault(by, source_id)
 
 
 def _by_transaction(line: UnmatchedLine) -> tuple[str, str, int] | None:
