@@ -29,7 +29,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from billing_core.correspondence.bounces import unsent_message_action
@@ -55,6 +55,7 @@ from billing_core.invoices.invoice import (
     Invoice,
     InvoiceStatus,
     PendingLetter,
+    Reminder,
 )
 from billing_core.invoices.updates import Change, save_change
 from billing_core.legal import posting_date
@@ -384,18 +385,28 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     invoice that waited for it (the lead, ``request.invoice_id``) no longer does. None
     when every invoice it would ask for is paid by now or under an arrangement that runs
     again (``nothing_to_ask``), or when there is nowhere to send it: nothing is sent, the
-    letter is only taken off the lead."""
+    letter is only taken off the lead. A reminder does not ask for an invoice put on hold
+    or deferred since the run decided on it (set aside as never sent); a second notice
+    one of whose invoices is on hold is not sent yet and stays on the lead (R14, R16)."""
     lead = _load(request, ctx)
     reminder = dunning_letters.letter_reminder(lead)
     if request.event_id != dunning_letters.event_id(request.kind, reminder):
         wrong = f"{request.kind} {request.event_id!r} of {lead.invoice_id}"
         raise dunning_letters.NotALetter(wrong)
     others = rest_of_letter(ctx.store, lead.provider_id, reminder, {lead.invoice_id})
-    invoices = dunning_letters.letter_invoices(request.kind, lead, others)
+    today = ctx.clock.today()
+    invoices = dunning_letters.letter_invoices(request.kind, lead, others, today=today)
     # Sent before: a second delivery, or a crash. Looked for on the letter's invoices too:
     # one that left the lead out (under an arrangement, R15) is noted on them only.
     sent = (_earlier_message(invoice, request) for invoice in (lead, *invoices))
     letter = next((message for message in sent if message is not None), None)
+    # Put on hold or deferred since the run decided on it (R14, R16; audit race3): the
+    # reminder is set aside on those it no longer asks for, the second notice waits.
+    if letter is None and request.kind == dunning_letters.REMINDER:
+        lead = _set_aside_unsent(reminder, lead, others, today, ctx)
+    held = request.kind == dunning_letters.SECOND_NOTICE
+    if letter is None and held and dunning_letters.second_notice_held(invoices, today):
+        return None  # waits on the lead: the run queues it again after the hold (R19)
     if letter is None and dunning_letters.nothing_to_ask(invoices):
         save_change(ctx.store, lead, _letter_noted(request, None))
         return None
@@ -519,6 +530,25 @@ def _nowhere_to_send(
         for invoice in invoices:
             save_change(ctx.store, invoice, reminder_undelivered(reminder, ctx.clock.today()))
     save_change(ctx.store, _load(request, ctx), _letter_noted(request, None))
+
+
+def _set_aside_unsent(
+    reminder: Reminder, lead: Invoice, others: list[Invoice], today: date, ctx: DeliveryContext
+) -> Invoice:
+    """(the lead as stored) The invoices of ``reminder`` put on hold (R16) or deferred
+    (R14) after the run decided on it (``reminder_set_aside``; audit race3): the letter
+    does not ask for them (``letter_invoices``), so it is set aside on them as one never
+    sent, as one that never arrived is: it counts as no reminder (no costs follow it,
+    a payment is not one after a reminder) and the run decides a new one when dunning
+    goes on, the day after a hold (legal-nl.md §2)."""
+    for invoice in (lead, *others):
+        if invoice.is_paid or not dunning_letters.reminder_set_aside(invoice, today):
+            continue
+        held = invoice.hold_until if invoice.is_on_hold(today) else None
+        resume = held + timedelta(days=1) if held is not None else today
+        stored, _ = save_change(ctx.store, invoice, reminder_undelivered(reminder, resume))
+        lead = stored if stored.invoice_id == lead.invoice_id else lead
+    return lead
 
 
 def _about_these_only(kind: str, invoices: list[Invoice], ctx: DeliveryContext) -> list[Invoice]:

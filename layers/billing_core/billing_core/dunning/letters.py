@@ -36,7 +36,7 @@ from typing import Any
 from billing_core.changes.arrangement import arrangement_refusal
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
-from billing_core.dunning.letter_costs import costs_charged
+from billing_core.dunning.letter_costs import costs_charged, reminder_superseded
 from billing_core.invoices.invoice import Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
 from billing_core.invoices.open_costs import collection_costs_paid, open_costs
@@ -71,7 +71,9 @@ def letter_reminder(lead: Invoice) -> Reminder:
     return lead.reminder
 
 
-def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list[Invoice]:
+def letter_invoices(
+    kind: str, lead: Invoice, others: Sequence[Invoice], *, today: date | None = None
+) -> list[Invoice]:
     """The invoices the letter is about, the lead first; ``others`` are the rest of the
     reminder's invoices as stored now.
 
@@ -81,7 +83,9 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     delivery dated them by a later sending; ``_costs_day``) and that are still unpaid.
     Neither asks for an invoice under an arrangement that runs (made, or put back by a
     payment read later, since the run decided on the letter): the arrangement pauses its
-    dunning (R15), so the letter is about the others only (``about_these_only``).
+    dunning (R15), so the letter is about the others only (``about_these_only``). Nor
+    does the reminder ask for an invoice ``set_aside`` since the run decided on it (on
+    hold on ``today``, deferred: ``reminder_set_aside``).
     """
     reminder = letter_reminder(lead)
     by_id = {invoice.invoice_id: invoice for invoice in (lead, *others)}
@@ -91,7 +95,7 @@ def letter_invoices(kind: str, lead: Invoice, others: Sequence[Invoice]) -> list
     rest = (by_id[c.invoice_id] for c in reminder.covers if c.invoice_id != lead.invoice_id)
     ordered = [invoice for invoice in (lead, *rest) if not _arranged(invoice)]
     if kind == REMINDER:
-        return ordered
+        return [invoice for invoice in ordered if not reminder_set_aside(invoice, today)]
     if kind == SECOND_NOTICE:
         costs_day = _costs_day(lead, reminder)
         return [
@@ -141,6 +145,26 @@ def nothing_to_ask(invoices: Sequence[Invoice]) -> bool:
     that a payment read later put back (changes/arrangement.kept_after_all) would ask for
     an arrangement that runs, which pauses dunning (R15, legal-nl.md §2)."""
     return all(invoice.is_paid or _arranged(invoice) for invoice in invoices)
+
+
+def reminder_set_aside(invoice: Invoice, today: date | None) -> bool:
+    """Whether the reminder the invoice waits for may no longer ask for it, by what was
+    decided after the run queued it and before it goes out (audit race3): the practice
+    put the claim on hold (R16: no reminder and no costs until the hold's last day), or
+    a deferral (R14), an arrangement or an adjusted amount moved its default, so the
+    letter supports no costs anyway (``reminder_superseded``, legal-nl.md §2). The run
+    decides a new one once dunning goes on (timeline.py); one on hold is set aside as
+    not sent (the delivery: ``reminder_undelivered``), so no costs follow a letter the
+    patient never got. ``today`` None: holds left aside."""
+    on_hold = today is not None and invoice.is_on_hold(today)
+    return on_hold or reminder_superseded(invoice)
+
+
+def second_notice_held(invoices: Sequence[Invoice], today: date) -> bool:
+    """Whether one of the second notice's invoices is on hold ``today`` (R16): the notice
+    waits on its lead, queued again by the run, until the hold ends, and is dated then by
+    its sending (R19: the handover 14 days after it); the handover waits for it."""
+    return any(invoice.is_on_hold(today) for invoice in invoices)
 
 
 def _arranged(invoice: Invoice) -> bool:

@@ -1,0 +1,123 @@
+"""A dunning letter the run queued reads the claim as it is when it goes out (audit race3):
+the practice's hold (R16: "dunning paused") or the patient's deferral (R14) placed after
+the 06:00 run decided on the letter and before the delivery sends it stops that letter.
+
+legal-nl.md §2: costs follow only a reminder the patient received; a reminder not sent is
+set aside as one that never arrived, and the run decides a new one when dunning goes on.
+R19: the second notice states the handover 14 days after it; under a hold it waits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from billing_core.changes.deferral import grant_deferral
+from billing_core.changes.hold import put_on_hold
+from billing_core.dunning.letters import SECOND_NOTICE
+from billing_core.shared.clock import AMSTERDAM
+from tests.unit.dunning_world import DunningWorld, one_invoice
+
+DECIDED = date(2026, 12, 31)  # the run decides on the reminder (in default since 24 Dec)
+HOLD_UNTIL = date(2027, 1, 30)
+
+
+def _at_seven(world: DunningWorld, day: date) -> None:
+    world.clock.set(datetime(day.year, day.month, day.day, 7, 0, tzinfo=AMSTERDAM))
+
+
+def _hold(world: DunningWorld, day: date, until: date, invoice_id: str = "inv-1") -> None:
+    held = put_on_hold(world.invoice(invoice_id), until, "bezwaar", day, by="user-1")
+    world.store.save_invoice(held)
+
+
+def test_a_hold_placed_after_the_run_queued_the_reminder_stops_it():
+    """R16, legal-nl.md §2. Given the 06:00 run of 31 December queued the reminder, when
+    the practice puts the claim on hold until 30 January at 07:00, before the delivery
+    sends it, then no reminder goes out, it is set aside as never sent, no costs follow
+    during or after the hold on it, and the run sends a new reminder on 31 January, the
+    costs only after that one's term (16 February)."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    _at_seven(world, DECIDED)
+    _hold(world, DECIDED, HOLD_UNTIL)
+
+    world.deliver()
+
+    invoice = world.invoice()
+    assert world.outbox.sent == [] and world.letters() == []
+    assert invoice.letters_due == () and invoice.reminder.undelivered
+    world.run_days(date(2027, 1, 1), date(2027, 1, 31))
+    assert world.costs() == 0
+    assert world.letters() == [("dunning_reminder", date(2027, 1, 31))]
+    # 14 February 2027 is a Sunday: the term ends on Monday the 15th (Atw, §2)
+    assert world.invoice().reminder.final_date == date(2027, 2, 15)
+    world.run_days(date(2027, 2, 1), date(2027, 2, 15))
+    assert world.costs() == 0
+    world.run(date(2027, 2, 16))
+    assert world.costs() == 7_500
+    assert world.letters()[-1] == (SECOND_NOTICE, date(2027, 2, 16))
+
+
+def test_a_deferral_granted_after_the_run_queued_the_reminder_stops_it():
+    """R14, legal-nl.md §2. Given the run of 31 December queued the reminder (final date
+    14 January), when the patient is granted a deferral to 22 January at 07:00, before
+    the delivery sends it, then no letter asks them to pay by 14 January: none goes out,
+    it counts as never sent, and the new reminder comes after the new default."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    _at_seven(world, DECIDED)
+    deferred = grant_deferral(world.invoice(), world.provider, world.clock.now())
+    world.store.save_invoice(deferred)
+
+    world.deliver()
+
+    assert world.outbox.sent == [] and world.letters() == []
+    assert world.invoice().reminder.undelivered
+    world.run_days(date(2027, 1, 1), date(2027, 1, 30))
+    assert world.letters() == [("dunning_reminder", date(2027, 1, 30))]
+    assert world.costs() == 0
+
+
+def test_a_hold_on_one_invoice_of_a_combined_reminder_leaves_it_out_of_the_letter():
+    """R16, legal-nl.md §2-§3. Given one reminder the run queued for two invoices of one
+    patient (€500 + €200: BIK €105 announced), when the practice puts the second on hold
+    before it goes out, then the letter asks for the first only, announcing the staffel
+    over its €500 (€75), and the held one keeps no reminder that counts as sent."""
+    world = DunningWorld([one_invoice(50_000), one_invoice(20_000, number=2)])
+    world.run(DECIDED, deliver=False)
+    _at_seven(world, DECIDED)
+    _hold(world, DECIDED, HOLD_UNTIL, "inv-2")
+
+    world.deliver()
+
+    assert len(world.outbox.sent) == 1
+    first, held = world.invoice(), world.invoice("inv-2")
+    assert [c.invoice_id for c in first.reminder.covers] == ["inv-1"]
+    assert first.reminder.costs_cents == 7_500 and not first.reminder.undelivered
+    assert world.letters("inv-2") == [] and held.reminder.undelivered
+
+
+def test_a_hold_placed_after_the_run_queued_the_second_notice_makes_it_wait():
+    """R16, R19. Given the run of 15 January charged the costs and queued the second
+    notice, when the practice puts the claim on hold until 14 February at 07:00, before
+    the delivery sends it, then no second notice goes out during the hold (it would name
+    a handover on 29 January); it goes on 15 February, dated that day, and the claim is
+    handed over 14 days after it, on 1 March."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run_days(DECIDED, date(2027, 1, 14))
+    world.run(date(2027, 1, 15), deliver=False)
+    _at_seven(world, date(2027, 1, 15))
+    _hold(world, date(2027, 1, 15), date(2027, 2, 14))
+
+    world.deliver()
+
+    assert [kind for kind, _ in world.letters()] == ["dunning_reminder"]
+    assert [p.kind for p in world.invoice().letters_due] == [SECOND_NOTICE]
+    world.run_days(date(2027, 1, 16), date(2027, 2, 14))
+    assert [kind for kind, _ in world.letters()] == ["dunning_reminder"]
+    world.run(date(2027, 2, 15))
+    assert world.letters()[-1] == (SECOND_NOTICE, date(2027, 2, 15))
+    world.run_days(date(2027, 2, 16), date(2027, 2, 28))
+    assert world.invoice().handed_over_on is None
+    world.run(date(2027, 3, 1))
+    assert world.invoice().handed_over_on == date(2027, 3, 1)
