@@ -33,7 +33,11 @@ LOAD_REGISTER = (
     " contract running on or after its valid_from names one (the message names those"
     ' practices), with the dropped codes and the "drops" to send. It is loaded when "drops"'
     " lists exactly those codes (422 register_drops_not_left_out for a code the version"
-    " keeps). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
+    " keeps). A version that lists a code the next later version loaded already leaves out"
+    " would make it unknown again from that version's valid_from: 422"
+    " register_later_version_lacks names the codes (load the later version again with them"
+    ' first), loaded when "later_drops" lists exactly those (the insurer stops then; 422'
+    " register_later_drops_not_lost for another code). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
     " confirmed load with a new key."
 )
 
@@ -47,7 +51,9 @@ LOAD_REGISTER = (
 def load_register(body: RegisterIn) -> Response[str]:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     try:
-        loaded = register.load_register(body.csv, ctx, drops=body.drops)
+        loaded = register.load_register(
+            body.csv, ctx, drops=body.drops, later_drops=body.later_drops
+        )
     except RegisterRefused as refused:
         said = ["; ".join(p.said(language) for p in refused.problems) for language in ("nl", "en")]
         message = " / ".join(said)
