@@ -546,3 +546,25 @@ def load_register_later(sandbox, csv, later_drops):
     headers = {"Content-Type": "application/json", "Idempotency-Key": f"later-{later_drops}"}
     answer = sandbox.api_raw("POST", INSURERS, caller=OPERATOR, body=body, headers=headers)
     return answer["statusCode"], json.loads(answer["body"]), answer["headers"]
+
+
+def test_an_operator_reads_the_version_in_force_on_any_day(sandbox):
+    """R33 (versioned, with its history), audit register2: GET showed only today's
+    version, so a 2027 version loaded in December could not be read back before 1 January
+    nor the version a UZOVI_UNKNOWN finding names once another took over.
+    Given a version loaded from 2027-01-01 When the operator reads ?on=2027-01-01 and
+    ?on=2026-06-01 Then it reads that version, with who loaded it, and the shipped one;
+    without ?on= it still reads today's; a day that is no date is a 400."""
+    status, loaded, _ = load_register(sandbox, register_adding_3999("2027-01-01"), "zz-on")
+    assert (status, loaded["version"]) == (201, "2027-01-01.1")
+    status, future = as_operator(sandbox, "GET", INSURERS, query={"on": "2027-01-01"})
+    assert (status, future["version"], future["loaded_by"]) == (
+        200,
+        "2027-01-01.1",
+        OPERATOR.user_id,
+    )
+    assert "3999" in {i["uzovi"] for i in future["insurers"]}
+    status, past = as_operator(sandbox, "GET", INSURERS, query={"on": "2026-06-01"})
+    assert (status, past["version"]) == (200, "2025-01-01.1")
+    assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2025-01-01.1"
+    assert as_operator(sandbox, "GET", INSURERS, query={"on": "1-1-2027"})[0] == 400

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from http import HTTPStatus
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
 from billing_core.declarations.rules.insurers import RegisterRefused
@@ -18,10 +21,21 @@ from billing_core.services.operator import register
 router = ResourceRouter("Insurers")
 
 
-@router.get("/api/v1/operator/insurers", summary="The insurer register in force today (R33)")
-def register_in_force() -> InsurerRegisterOut:
+@router.get(
+    "/api/v1/operator/insurers",
+    summary="The insurer register in force today, or on the day ?on= names (R33)",
+)
+def register_in_force(
+    on: Annotated[
+        date | None,
+        Query(
+            description="the day whose version to read (a treatment date a finding names, or"
+            " a later version loaded already, such as next year's); default today"
+        ),
+    ] = None,
+) -> InsurerRegisterOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
-    return InsurerRegisterOut.of(register.register_in_force(ctx))
+    return InsurerRegisterOut.of(register.register_in_force(ctx, on))
 
 
 LOAD_REGISTER = (

@@ -64,9 +64,11 @@ def load_register(
     return LoadedVersion(register, load)
 
 
-def register_in_force(ctx: BackOfficeContext) -> LoadedVersion:
-    """The version in force today (Europe/Amsterdam), and who loaded it."""
-    register = registers_in_use(ctx.store).in_force(ctx.clock.today())
+def register_in_force(ctx: BackOfficeContext, day: date | None = None) -> LoadedVersion:
+    """The version in force on ``day`` (default today, Europe/Amsterdam), and who loaded
+    it: a version loaded for a later date, and the one a finding names, are readable
+    before and after they are in force (R33, audit register2)."""
+    register = registers_in_use(ctx.store).in_force(day or ctx.clock.today())
     return LoadedVersion(register, ctx.store.insurer_register_load(register.version))
 
 
