@@ -4,7 +4,7 @@ credits matched by hand, and the insurer register, for the ``operators`` group o
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib import resources
 
 import pytest
@@ -487,3 +487,84 @@ def test_r34_a_transfer_for_two_invoices_of_another_amount_is_matched_to_both(sa
         for i in (a, b)
     ]
     assert again == due
+
+
+def test_an_insurer_added_to_the_version_in_force_is_not_lost_at_the_next_version(sandbox):
+    """R33 (versions; year end), audit register2: a 2027 version loaded in December, then
+    an insurer added as the README says to the version in force, was unknown again from
+    1 January 2027 at every practice, loaded with a 201 and no word.
+    Given the shipped version and a 2027-01-01 version loaded already, both without 3999
+    When an operator loads the 2025-01-01 version again with 3999 added
+    Then it is refused (422 register_later_version_lacks), naming 3999, version
+    2027-01-01.1 and how to confirm; nothing is loaded
+    When the 2027 version is loaded again with the row first, the 2025 one is loaded, and
+    a line of 3999 treated on 2027-01-04 is invoiced in January 2027
+    And confirming an ending ("later_drops") is refused for a code that does not end and
+    taken for exactly the code that does."""
+    sandbox.clock.set(date(2026, 12, 7))
+    assert load_register(sandbox, register_without_3999("2027-01-01"), "zz-2027")[0] == 201
+    status, refused, _ = load_register(sandbox, register_adding_3999("2025-01-01"), "zz-add")
+    assert (status, refused["error"]["code"]) == (422, "register_later_version_lacks")
+    message = refused["error"]["message"]
+    assert "3999" in message and "2027-01-01.1" in message and '"later_drops": ["3999"]' in message
+    assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2025-01-01.1"
+    # Confirming the wrong code is refused; exactly the lost one would be taken
+    status, wrong, _ = load_register_later(sandbox, register_adding_3999("2025-01-01"), ["9664"])
+    assert (status, wrong["error"]["code"]) == (422, "register_later_drops_not_lost")
+    # The way the refusal says: the later version first, then the one in force
+    assert load_register(sandbox, register_adding_3999("2027-01-01"), "zz-2027b")[0] == 201
+    status, loaded, _ = load_register(sandbox, register_adding_3999("2025-01-01"), "zz-add-b")
+    assert (status, loaded["version"]) == (201, "2025-01-01.2")
+    sandbox.clock.set(date(2027, 1, 12))
+    data = declaration_csv(1, today=date(2027, 1, 6)).decode().split("\n")
+    data[1] = data[1].replace(";7095;", ";3999;")  # treated on 2027-01-04
+    assert ";3999;2027-01-04;" in data[1]
+    report = upload_report(sandbox, "jan.csv", "\n".join(data).encode())
+    assert report["findings"] == [], report
+
+
+def test_an_ending_at_the_later_version_is_loaded_when_confirmed_exactly(sandbox):
+    """R33: an insurer that stops on 1 January 2027 (the 2027 version leaves it out) can
+    still be added to the version in force, confirming it ends then ("later_drops").
+    Given a 2027-01-01 version without 3999 When the 2025-01-01 version with 3999 is
+    loaded with "later_drops": ["3999"] Then it is loaded (201, 2025-01-01.2)."""
+    sandbox.clock.set(date(2026, 12, 7))
+    assert load_register(sandbox, register_without_3999("2027-01-01"), "zz-2027")[0] == 201
+    status, loaded, _ = load_register_later(sandbox, register_adding_3999("2025-01-01"), ["3999"])
+    assert (status, loaded["version"]) == (201, "2025-01-01.2")
+
+
+def register_without_3999(valid_from: str) -> str:
+    """The shipped version as it is, from ``valid_from``."""
+    rules = resources.files("billing_core.declarations.rules")
+    shipped = rules.joinpath(SHIPPED_FILE).read_text(encoding="utf-8")
+    return shipped.strip().replace(";2025-01-01;", f";{valid_from};")
+
+
+def load_register_later(sandbox, csv, later_drops):
+    body = {"csv": csv, "later_drops": later_drops}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": f"later-{later_drops}"}
+    answer = sandbox.api_raw("POST", INSURERS, caller=OPERATOR, body=body, headers=headers)
+    return answer["statusCode"], json.loads(answer["body"]), answer["headers"]
+
+
+def test_an_operator_reads_the_version_in_force_on_any_day(sandbox):
+    """R33 (versioned, with its history), audit register2: GET showed only today's
+    version, so a 2027 version loaded in December could not be read back before 1 January
+    nor the version a UZOVI_UNKNOWN finding names once another took over.
+    Given a version loaded from 2027-01-01 When the operator reads ?on=2027-01-01 and
+    ?on=2026-06-01 Then it reads that version, with who loaded it, and the shipped one;
+    without ?on= it still reads today's; a day that is no date is a 400."""
+    status, loaded, _ = load_register(sandbox, register_adding_3999("2027-01-01"), "zz-on")
+    assert (status, loaded["version"]) == (201, "2027-01-01.1")
+    status, future = as_operator(sandbox, "GET", INSURERS, query={"on": "2027-01-01"})
+    assert (status, future["version"], future["loaded_by"]) == (
+        200,
+        "2027-01-01.1",
+        OPERATOR.user_id,
+    )
+    assert "3999" in {i["uzovi"] for i in future["insurers"]}
+    status, past = as_operator(sandbox, "GET", INSURERS, query={"on": "2026-06-01"})
+    assert (status, past["version"]) == (200, "2025-01-01.1")
+    assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2025-01-01.1"
+    assert as_operator(sandbox, "GET", INSURERS, query={"on": "1-1-2027"})[0] == 400

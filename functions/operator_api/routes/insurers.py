@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from http import HTTPStatus
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from billing_core import bootstrap
 from billing_core.declarations.rules.insurers import RegisterRefused
@@ -18,10 +21,21 @@ from billing_core.services.operator import register
 router = ResourceRouter("Insurers")
 
 
-@router.get("/api/v1/operator/insurers", summary="The insurer register in force today (R33)")
-def register_in_force() -> InsurerRegisterOut:
+@router.get(
+    "/api/v1/operator/insurers",
+    summary="The insurer register in force today, or on the day ?on= names (R33)",
+)
+def register_in_force(
+    on: Annotated[
+        date | None,
+        Query(
+            description="the day whose version to read (a treatment date a finding names, or"
+            " a later version loaded already, such as next year's); default today"
+        ),
+    ] = None,
+) -> InsurerRegisterOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
-    return InsurerRegisterOut.of(register.register_in_force(ctx))
+    return InsurerRegisterOut.of(register.register_in_force(ctx, on))
 
 
 LOAD_REGISTER = (
@@ -33,7 +47,11 @@ LOAD_REGISTER = (
     " contract running on or after its valid_from names one (the message names those"
     ' practices), with the dropped codes and the "drops" to send. It is loaded when "drops"'
     " lists exactly those codes (422 register_drops_not_left_out for a code the version"
-    " keeps). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
+    " keeps). A version that lists a code the next later version loaded already leaves out"
+    " would make it unknown again from that version's valid_from: 422"
+    " register_later_version_lacks names the codes (load the later version again with them"
+    ' first), loaded when "later_drops" lists exactly those (the insurer stops then; 422'
+    " register_later_drops_not_lost for another code). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
     " confirmed load with a new key."
 )
 
@@ -47,7 +65,9 @@ LOAD_REGISTER = (
 def load_register(body: RegisterIn) -> Response[str]:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     try:
-        loaded = register.load_register(body.csv, ctx, drops=body.drops)
+        loaded = register.load_register(
+            body.csv, ctx, drops=body.drops, later_drops=body.later_drops
+        )
     except RegisterRefused as refused:
         said = ["; ".join(p.said(language) for p in refused.problems) for language in ("nl", "en")]
         message = " / ".join(said)

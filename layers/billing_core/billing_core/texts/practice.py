@@ -675,6 +675,19 @@ _DUTCH: Sections = {
             'In "drops" staat UZOVI {codes}, maar deze versie laat die niet weg. Noem precies'
             ' de codes die ze weglaat: "drops": {drops}.'
         ),
+        "register_later_version_lacks": (
+            "Deze versie noemt UZOVI {codes}, maar versie {version}, die al geladen is en"
+            " vanaf {valid_from} geldt, noemt die niet: vanaf {valid_from} weigert zorgnota"
+            " dan weer elke regel met zo'n code (UZOVI_UNKNOWN), bij elke praktijk. Laad"
+            " eerst versie {valid_from} opnieuw met die regels erbij. Stopt de verzekeraar"
+            ' op {valid_from}, stuur deze versie dan opnieuw met "later_drops": {later_drops},'
+            " onder een nieuwe Idempotency-Key."
+        ),
+        "register_later_drops_not_lost": (
+            'In "later_drops" staat UZOVI {codes}, maar versie {version} (vanaf {valid_from})'
+            " laat die niet weg na deze versie. Noem precies de codes die ze weglaat:"
+            ' "later_drops": {later_drops}.'
+        ),
         "iban_invalid": (
             "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
             " tekens (een Nederlands IBAN heeft er 18, zoals NL91 ABNA 0417 1643 00)."
@@ -1525,6 +1538,19 @@ _ENGLISH: Sections = {
         "register_drops_not_left_out": (
             '"drops" lists UZOVI {codes}, which this version does not leave out. List exactly'
             ' the codes it leaves out: "drops": {drops}.'
+        ),
+        "register_later_version_lacks": (
+            "This version lists UZOVI {codes}, but version {version}, loaded already and in"
+            " force from {valid_from}, does not: from {valid_from} zorgnota would refuse every"
+            " line with such a code again (UZOVI_UNKNOWN), at every practice. Load version"
+            " {valid_from} again with those rows added first. If the insurer stops on"
+            ' {valid_from}, send this version again with "later_drops": {later_drops}, under'
+            " a new Idempotency-Key."
+        ),
+        "register_later_drops_not_lost": (
+            '"later_drops" lists UZOVI {codes}, which version {version} (from {valid_from})'
+            " does not leave out after this version. List exactly the codes it leaves out:"
+            ' "later_drops": {later_drops}.'
         ),
         "iban_invalid": (
             "This is not a valid IBAN: check the country code, the check digits and the number"

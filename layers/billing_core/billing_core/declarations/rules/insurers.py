@@ -122,6 +122,25 @@ class InsurerRegisters:
         listed = {insurer.uzovi for version in before for insurer in version.insurers}
         return tuple(sorted(code for code in listed if not new.is_known(code)))
 
+    def lost_at_next(self, new: InsurerRegister) -> tuple[InsurerRegister | None, tuple[str, ...]]:
+        """The version loaded already that takes over from ``new`` (the first valid_from
+        after it), and the codes ``new`` adds that it does not list: loaded, ``new`` would
+        make them unknown again from that version's valid_from, at every practice (R33; a
+        2027 version loaded in December drops an insurer added in January to the version
+        in force). A code that version left out of the one ``new`` replaces was dropped
+        already. (None, ()) when no later version is loaded."""
+        later = [start for start in self._starts if start > new.valid_from]
+        if not later:
+            return None, ()
+        following = self.in_force(later[0])
+        replaced = self.in_force(new.valid_from)
+        lost = (
+            insurer.uzovi
+            for insurer in new.insurers
+            if not following.is_known(insurer.uzovi) and not replaced.is_known(insurer.uzovi)
+        )
+        return following, tuple(sorted(lost))
+
 
 def version_label(valid_from: date, number: int) -> str:
     return f"{valid_from.isoformat()}.{number}"

@@ -209,6 +209,14 @@ class RegisterIn(BaseModel):
         " naming them)",
         examples=[["3358"]],
     )
+    later_drops: list[Uzovi] = Field(
+        default=[],
+        max_length=1_000,
+        description="The codes this version lists that the later version loaded already"
+        " (the next valid_from) leaves out, confirmed as ending then: exactly those, or the"
+        " load is refused (422 register_later_version_lacks, naming them)",
+        examples=[["3888"]],
+    )
 
 
 class InsurerRegisterOut(BaseModel):

@@ -39,16 +39,22 @@ class LoadedVersion:
 
 
 def load_register(
-    csv_text: str, ctx: BackOfficeContext, drops: Collection[str] = ()
+    csv_text: str,
+    ctx: BackOfficeContext,
+    drops: Collection[str] = (),
+    later_drops: Collection[str] = (),
 ) -> LoadedVersion:
     """Store a new version with who loaded it, when, and the codes it drops (R33, as R31
     keeps who changed what when); RegisterRefused (with every line's problem) stores
     nothing, TransactionConflict when another operator stored the same version a moment
     ago. ``drops``: the codes the operator confirms the version leaves out (refused, 422,
-    unless they are exactly the ones it does)."""
+    unless they are exactly the ones it does). ``later_drops``: the codes the operator
+    confirms end at the later version loaded already, which does not list them (refused,
+    422, unless they are exactly those)."""
     parsed = parse_register_csv(csv_text, number=1)
     registers = registers_in_use(ctx.store)
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
+    _refuse_unconfirmed_later_drops(parsed, registers, frozenset(later_drops))
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     register = replace(parsed, version=version_label(parsed.valid_from, number))
     load = RegisterLoad(
@@ -58,9 +64,11 @@ def load_register(
     return LoadedVersion(register, load)
 
 
-def register_in_force(ctx: BackOfficeContext) -> LoadedVersion:
-    """The version in force today (Europe/Amsterdam), and who loaded it."""
-    register = registers_in_use(ctx.store).in_force(ctx.clock.today())
+def register_in_force(ctx: BackOfficeContext, day: date | None = None) -> LoadedVersion:
+    """The version in force on ``day`` (default today, Europe/Amsterdam), and who loaded
+    it: a version loaded for a later date, and the one a finding names, are readable
+    before and after they are in force (R33, audit register2)."""
+    register = registers_in_use(ctx.store).in_force(day or ctx.clock.today())
     return LoadedVersion(register, ctx.store.insurer_register_load(register.version))
 
 
@@ -89,6 +97,28 @@ def _refuse_unconfirmed_drops(
     if contracts:
         raise practice_refused("register_drops_contracted_insurers", contracts=contracts, **values)
     raise practice_refused("register_drops_insurers", **values)
+
+
+def _refuse_unconfirmed_later_drops(
+    new: InsurerRegister, registers: InsurerRegisters, confirmed: frozenset[str]
+) -> None:
+    """R33 (year end): a version that adds a code a later version loaded already does
+    not list makes that code unknown again from the later one's valid_from, at every
+    practice, without a word: an insurer added in December to the version in force was
+    refused from 1 January by the 2027 version loaded before it (audit register2). Refused
+    unless ``confirmed`` names exactly those codes (the insurer stops then)."""
+    following, lost = registers.lost_at_next(new)
+    if following is None or confirmed == frozenset(lost):
+        return
+    values = {
+        "valid_from": following.valid_from.isoformat(),
+        "version": following.version,
+        "later_drops": json.dumps(list(lost)),
+    }
+    kept = sorted(confirmed.difference(lost))
+    if kept:
+        raise practice_refused("register_later_drops_not_lost", codes=", ".join(kept), **values)
+    raise practice_refused("register_later_version_lacks", codes=", ".join(lost), **values)
 
 
 def _contracts_running_on(valid_from: date, dropped: Sequence[str], store: OperatorStore) -> str:
