@@ -933,16 +933,22 @@ class Walk:
             paid_on = invoice.handed_over_on - timedelta(days=1)
         else:
             paid_on = max(self.today - timedelta(days=int(days_back)), invoice.handed_over_on)
-        amount = max(1, int((invoice.balance_cents + accrued_interest(invoice, paid_on)) * share))
+        owed = invoice.balance_cents + accrued_interest(invoice, paid_on)
+        amount = max(1, int(owed * share))
         row = f"{invoice.reference};AG-{self.files};paid;{amount};{paid_on}"
         report = f"reference;agency_ref;status;amount_cents;paid_on\r\n{row}\r\n".encode()
         before = self._state()
         self._sent(lambda: self.box.upload_collection_report(report, self._file_name("csv")))
-        if paid_on >= invoice.issue_date:
+        if paid_on >= invoice.issue_date and amount <= owed:
             self.reported_by_agency += amount
             return
-        a_replay_changes_nothing(before, self._state())  # refused: nothing booked
-        self.reached["agency report dated before the invoice"] += 1
+        # Refused, nothing booked: dated before the invoice, or (audit agency2) for more
+        # than the claim owed on its day, whose surplus would be a credit we refund.
+        a_replay_changes_nothing(before, self._state())
+        if paid_on < invoice.issue_date:
+            self.reached["agency report dated before the invoice"] += 1
+        else:
+            self.reached["agency report for more than the claim owed"] += 1
 
     def _agency_remits(self, j: int, share: float, how: str) -> None:
         """The agency transfers ``share`` of what it reported collected on a claim and did

@@ -139,13 +139,17 @@ RETOUR_WALK = [
 # and 4 are at the agency): its report dated before the invoice (refused), reports, and
 # its transfers with the kenmerk and matched by an operator, for all, half and more than
 # it collected (these steps found an operator's match refused for more leaving its
-# credit on no list). Round 40's other paths are the sample walk's.
+# credit on no list). Round 40's other paths are the sample walk's. Audit agency2: its
+# report on invoice 0, paid in full by then, is refused (more than the claim owed: before,
+# its one cent was booked as the patient's credit); invoice 1's first report is of half
+# and the patient's match of round 41 takes invoice 2's, so that the last one still finds
+# a claim of a patient who owes another invoice waiting for the agency's transfer.
 AGENCY_WALK = [
     *RETOUR_WALK,
     ("agency_paid", 0, 1.0, 0),
     ("agency_remits", 0, 1.0, "kenmerk"),
     ("agency_paid", 1, 0.5, "before_invoice"),
-    ("agency_paid", 1, 1.0, 0),
+    ("agency_paid", 1, 0.5, 0),
     ("agency_remits", 0, 0.5, "match"),
     ("agency_remits", 0, 1.2, "kenmerk"),
     ("agency_remits", 0, 1.2, "match"),
@@ -163,7 +167,7 @@ AGENCY_WALK = [
         ("bank_return", -1),
         ("agency_remits", 0, 1.0, "race_operator"),
         ("agency_paid", 1, 1.0, 0),
-        ("agency_remits", 0, 1.0, "patient"),
+        ("agency_remits", 1, 1.0, "patient"),
         ("upload", 90),
         ("agency_paid", 0, 1.0, 0),
         ("agency_remits", 0, 1.0, "patient"),
@@ -284,6 +288,8 @@ def test_retours_on_claims_reminded_and_at_the_agency_break_no_invariant():
     assert money_walk.walk(AGENCY_WALK, reached) is None
     assert set(reached) == {
         "agency report dated before the invoice",
+        # audit agency2: a report for more than the claim owed is refused, nothing booked
+        "agency report for more than the claim owed",
         "agency's transfer by kenmerk",
         "agency's transfer by match",
         "agency's transfer by kenmerk for more than it collected",

@@ -197,6 +197,54 @@ def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(worl
     ]
 
 
+def test_a_row_for_more_than_the_claim_owes_is_refused_and_nothing_booked(world):
+    """Audit agency2 (brief: "amounts not adding up refused per line"; R24, R27, R13).
+
+    Given a claim at the agency that owes DUE, and next to it a row paying part of it,
+    when the agency reports a row of € 1,000 more than the claim owes on its day, then that
+    row is refused (``exceeds_amount_due``, the detail naming what was owed in Dutch and
+    English) and nothing of it is booked: no payment, no credit for the patient (which the
+    back office would refund by bank out of money the agency holds, never received), the
+    patient stays blocked. The good row goes on, and the same row again is refused again.
+    """
+    store, files, ctx = world
+    data = report(
+        f"{REFERENCE};CMIB-1;paid;{DUE + 100_000};2027-02-12",
+        f"{REFERENCE};CMIB-2;paid;2000;2027-02-12",
+    )
+    result = import_collection_report(data, "collection-reports/a.csv", ctx)
+
+    assert [(r.line, r.outcome, r.reason) for r in result.rows] == [
+        (2, RowOutcome.REFUSED, "exceeds_amount_due"),
+        (3, RowOutcome.BOOKED, ""),
+    ]
+    claim = store.invoice()
+    assert not [e for e in claim.ledger if e.cause == "agency:CMIB-1"]
+    assert (claim.credit_cents, claim.amount_due_cents) == (0, DUE - 2000)
+    assert str(DUE) in result.rows[0].detail and " / " in result.rows[0].detail
+    assert blocked_numbers(store, "tandarts-de-vries") == frozenset({"P-004711"})
+    stored = json.loads(files.files[result.result_key])
+    assert stored["counts"]["refused"] == 1
+    assert result.log_entry().counts["Agency_report_refused"] == 1  # a person looks (R39)
+
+    again = import_collection_report(data, "collection-reports/a.csv", ctx)
+    assert [(r.outcome, r.reason) for r in again.rows] == [
+        (RowOutcome.REFUSED, "exceeds_amount_due"),
+        (RowOutcome.DUPLICATE, ""),
+    ]
+    assert store.invoice().ledger == claim.ledger
+
+
+def test_a_row_for_exactly_what_the_claim_owes_is_booked(world):
+    """Audit agency2: the bound is what the claim owes on the row's day, not less (R20)."""
+    store, _, ctx = world
+    result = import_collection_report(
+        report(f"{REFERENCE};CMIB-1;paid;{DUE};2027-02-12"), "collection-reports/a.csv", ctx
+    )
+    assert [r.outcome for r in result.rows] == [RowOutcome.BOOKED]
+    assert (store.invoice().credit_cents, store.invoice().amount_due_cents) == (0, 0)
+
+
 def test_a_row_dated_before_the_invoice_is_refused_and_nothing_booked(world):
     """R34, legal-nl.md §2 (audit AGENCY4): nobody pays a bill before it is sent. Given a
     claim handed over on 28 January 2027 When the agency's file has a row whose paid_on has a

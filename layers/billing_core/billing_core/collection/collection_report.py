@@ -43,6 +43,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import (
+    ExceedsAmountDue,
     IncomingPayment,
     InterestAccrual,
     book_payment,
@@ -89,6 +90,9 @@ class RefusalReason(StrEnum):
     # the practice and the agency forwards (legal-nl.md §2: one in the reminder's term undoes
     # the costs; an arrangement's term paid in its grace keeps it, R15)
     BEFORE_INVOICE = "before_invoice"
+    # a paid row for more than the claim owed on paid_on: its surplus would be the patient's
+    # credit, refunded from our account, of money the agency holds (audit agency2)
+    EXCEEDS_AMOUNT_DUE = "exceeds_amount_due"
 
 
 class ReportRefused(ValueError):
@@ -232,9 +236,12 @@ def _book_paid(row: AgencyRow, ctx: CollectionReportContext) -> RowResult:
             clock=ctx.clock,
             agency_files=ctx.files,
             interest=ctx.interest,
+            refuse_credit=True,
         )
     except NotFound:  # the index answered a moment ago; a claim is never deleted
         return _refused(row, RefusalReason.UNKNOWN_REFERENCE)
+    except ExceedsAmountDue as more:
+        return _refused(row, RefusalReason.EXCEEDS_AMOUNT_DUE, _exceeds(row, more.due_cents))
     outcome = RowOutcome.BOOKED if booked.booked else RowOutcome.DUPLICATE
     return _done(row, outcome, booked.invoice, row.amount_cents if booked.booked else 0)
 
@@ -321,6 +328,18 @@ def _before_invoice(row: AgencyRow, issued: date) -> str:
         "agency_paid_before_invoice",
         paid_on=row.paid_on.isoformat(),
         issued=issued.isoformat(),
+    )
+
+
+def _exceeds(row: AgencyRow, due_cents: int) -> str:
+    """Dutch and English, as ``_before_invoice``: what the claim owed on the row's day."""
+    from billing_core.texts.practice import dutch_and_english
+
+    return dutch_and_english(
+        "agency_paid_exceeds_due",
+        amount=row.amount_cents,
+        due=due_cents,
+        paid_on=row.paid_on.isoformat(),
     )
 
 

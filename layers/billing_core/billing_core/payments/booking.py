@@ -383,6 +383,15 @@ def _reopen_arrangement_when_due(invoice: Invoice) -> Invoice:
 # --- use cases on the store ----------------------------------------------------------------
 
 
+class ExceedsAmountDue(Exception):
+    """A payment that may not leave credit (``refuse_credit``) is for more than the invoice
+    owes on its day: nothing was booked. ``due_cents``: what it owed then."""
+
+    def __init__(self, due_cents: int) -> None:
+        super().__init__(due_cents)
+        self.due_cents = due_cents
+
+
 def book_payment(
     store: BillingStore,
     reference: str,
@@ -394,6 +403,7 @@ def book_payment(
     interest: InterestAccrual = accrued_interest,
     as_the_agencys: bool = True,
     language: str = "",
+    refuse_credit: bool = False,
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
@@ -421,6 +431,11 @@ def book_payment(
 
     ``language``: the checker page's an online payment was started in, which its "payment
     received" e-mail is written in (R9); empty (a transfer): the invoice's.
+
+    ``refuse_credit``: a payment for more than the invoice owes on its day raises
+    ExceedsAmountDue and books nothing (the agency's report of money it holds: its surplus
+    is no credit of the patient's that we could refund; audit agency2). A payment booked
+    before is still its duplicate.
     """
     now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
@@ -435,7 +450,9 @@ def book_payment(
         remitted = book_remittance(store, invoice, payment, clock, new=as_the_agencys)
         if remitted is not None:
             return remitted
-    stored, booked, rest = _save_booking(store, invoice, payment, now, interest, rebook)
+    stored, booked, rest = _save_booking(
+        store, invoice, payment, now, interest, rebook, refuse_credit=refuse_credit
+    )
     # Also on a replay: a crash between this save and the next ones is repaired by it.
     others = [_undo_on_rest_of_letter(store, o, stored, rest, payment, now, rebook) for o in rest]
     for changed in (stored, *others):
@@ -524,6 +541,8 @@ def _save_booking(
     now: datetime,
     interest: InterestAccrual,
     rebook: Rebook,
+    *,
+    refuse_credit: bool = False,
 ) -> tuple[Invoice, bool, list[Invoice]]:
     """The payment saved on ``invoice`` (as stored now, whether this call booked it) and
     the other invoices of its letter when it fell in the term of a letter whose costs
@@ -542,6 +561,7 @@ def _save_booking(
         def book(current: Invoice, in_term: bool = in_term, rest: list[Invoice] = rest) -> Invoice:
             if payment.payment_id in current.applied_payments:
                 return current
+            credit_before = current.credit_cents
             current = _costs_of_the_day_paid(store, current, payment, now, interest)
             if paid_in_term(current, day) != in_term:
                 raise _LetterChanged(current)
@@ -550,6 +570,9 @@ def _save_booking(
             changed = undo_what_was_not_due(
                 paid, rest, payment.payment_id, payment.received_at, now, rebook
             )
+            surplus = changed.credit_cents - credit_before
+            if refuse_credit and surplus > 0:
+                raise ExceedsAmountDue(payment.amount_cents - surplus)
             return _complete_arrangement_when_paid(changed)
 
         try:

@@ -534,6 +534,10 @@ _DUTCH: Sections = {
             "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
             " haar betalen. Niets geboekt."
         ),
+        "agency_paid_exceeds_due": (
+            "amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
+            " ({due} cent). Niets geboekt: stuur de regel opnieuw met het juiste bedrag."
+        ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
@@ -1411,6 +1415,10 @@ _ENGLISH: Sections = {
         "agency_paid_before_invoice": (
             "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"
             " then. Nothing was booked."
+        ),
+        "agency_paid_exceeds_due": (
+            "amount_cents {amount} is more than the claim still owed on {paid_on}"
+            " ({due} cents). Nothing was booked: send the row again with the right amount."
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
