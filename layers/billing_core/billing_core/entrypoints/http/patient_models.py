@@ -40,7 +40,7 @@ class PaymentRequest(_Body):
     language: Language | None = Field(
         default=None,
         description="The patient's language (nl, en, pl, ar), as the checker page's: the bank "
-        "sends the patient back to the checker in it, and the \"payment received\" e-mail "
+        'sends the patient back to the checker in it, and the "payment received" e-mail '
         "is in it. Left out: the invoice's language (R9)",
     )
 
