@@ -769,3 +769,46 @@ def test_r11_the_psp_unreachable_back_from_the_bank_the_page_says_not_to_pay_aga
     assert after.ledger == invoice.ledger
     checkout = sandbox.runtime.payment_links.get_checkout(payment_id)
     assert checkout is not None and checkout.status.value == "open"
+
+
+# --- back from the bank: a failed payment -----------------------------------------------------
+
+FAILED_WORDS = {
+    "nl": "De betaling is mislukt",
+    "en": "The payment failed",
+    "pl": "Płatność nie powiodła się",
+    "ar": "فشلت الدفعة",
+}
+ENDED_WORDS = {
+    "nl": "geannuleerd of verlopen",
+    "en": "cancelled or has expired",
+    "pl": "anulowana lub wygasła",
+    "ar": "أُلغيت الدفعة",
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("ended", ["failed", "canceled"])
+def test_r11_r9_a_failed_payment_says_it_failed_not_that_it_was_cancelled(sandbox, language, ended):
+    """R11, R9 (audit psp3 #3: a payment the bank did not complete, "failed" at the PSP,
+    read "cancelled or expired" on the page in every language).
+    Given a patient who started an iDEAL payment on the checker page in ``language``
+    When the PSP ends it failed (or canceled) and the bank sends the patient back
+    Then the page says, in that language, that the payment failed and nothing was
+    debited (canceled: cancelled or expired, as before), and the pay button is there."""
+    invoice = emailed(delivered_dental_week(sandbox, 12))[0]
+    born = invoice.birth_date.isoformat()
+    unlock = f"action=unlock&kenmerk={invoice.reference}&lang={language}&birth_date={born}"
+    answer = sandbox.api_raw("POST", "/", body=unlock, headers=FORM)
+    visit = "; ".join(f"{k}={v}" for k, v in cookies_of(answer).items())
+    pay = f"action=pay&kenmerk={invoice.reference}&lang={language}"
+    to_bank = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+    payment_id = cookies_of(to_bank)["zn_payment"]
+    sandbox.complete_psp_payment(payment_id, ended)
+    cookie = f"{visit}; zn_payment={payment_id}"
+    code, html = page(sandbox, invoice, language, cookie=cookie, terug="ideal")
+    said, not_said = (
+        (FAILED_WORDS, ENDED_WORDS) if ended == "failed" else (ENDED_WORDS, FAILED_WORDS)
+    )
+    assert code == 200 and said[language] in html and not_said[language] not in html
+    assert 'id="pay"' in html

@@ -258,3 +258,92 @@ def test_r11_a_paid_checkout_whose_invoice_is_gone_is_answered_200_and_alarmed(
     monkeypatch.undo()
     sandbox.post_psp_webhook(sandbox.runtime.psp.webhook(checkout.psp_payment_id).body)
     assert reread(sandbox, invoice).is_paid
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [{"currency": "USD", "value": "10.25"}, {"currency": "EUR", "value": "ten"}],
+    ids=["not_in_euros", "amount_unreadable"],
+)
+def test_r11_r39_a_psp_answer_we_cannot_read_is_answered_200_and_alarmed(
+    sandbox, invoice, monkeypatch, capsys, caplog, amount
+):
+    """R11, R39 (audit psp3 #1: it raised PspUnavailable, so the webhook answered 503 and
+    Mollie retried until it gave up; never booked, and the only trace a warning "psp
+    unavailable").
+    Given a checkout paid at the PSP, whose answer (Mollie's payment resource, read by the
+    real adapter) is not in euros, or has an amount we cannot read
+    When Mollie calls the webhook, and again (its retry)
+    Then each is answered 200 with the usual body (asking again gives the same answer);
+    Webhook_unreadable_payment counts it for its alarm; an error log line names the
+    payment and the invoice by id only, never the kenmerk, name or e-mail; nothing is
+    booked and the checkout is not marked paid (a replay once it is put right books it)."""
+    from billing_core.adapters.mollie import payment_from_mollie
+    from tests.functional.test_refunds import emitted_metrics
+
+    checkout = start(sandbox, invoice)
+    psp = sandbox.runtime.psp
+    psp.complete(checkout.psp_payment_id, "paid")
+    real_get = psp.get_payment
+
+    def as_mollie_answers(psp_payment_id):
+        read = real_get(psp_payment_id)
+        resource = {
+            "id": psp_payment_id,
+            "status": "paid",
+            "amount": amount,
+            "metadata": {"kenmerk": read.reference},
+            "paidAt": read.paid_at.isoformat(),
+        }
+        return payment_from_mollie(resource)
+
+    monkeypatch.setattr(psp, "get_payment", as_mollie_answers)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+
+    body = psp.webhook(checkout.psp_payment_id).body
+    answers = [sandbox.post_psp_webhook(body) for _ in range(2)]
+
+    assert [(a["statusCode"], a["body"]) for a in answers] == [(200, "OK"), (200, "OK")]
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert emitted_metrics(printed.splitlines())["Webhook_unreadable_payment"] == [1.0, 1.0]
+    [logged, _] = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert logged.levelno == logging.ERROR
+    assert (logged.psp_payment_id, logged.invoice_id) == (  # type: ignore[attr-defined]
+        checkout.psp_payment_id,
+        invoice.invoice_id,
+    )
+    said = printed + "".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    for personal in (invoice.reference, invoice.patient.last_name, invoice.addressee.email):
+        assert personal not in said
+    assert payments(reread(sandbox, invoice)) == []
+    stored = sandbox.runtime.payment_links.get_checkout(checkout.psp_payment_id)
+    assert stored.status is not PspStatus.PAID
+    monkeypatch.undo()  # put right: the replay books it once
+    sandbox.post_psp_webhook(body)
+    assert reread(sandbox, invoice).is_paid
+
+
+def test_r11_a_psp_that_cannot_be_reached_still_gets_a_503_so_it_retries(sandbox, invoice):
+    """R11: given a paid checkout, when the PSP cannot be reached as the webhook asks it
+    (a timeout, a 5xx: PspUnavailable), then the answer stays 503 so Mollie calls again,
+    and nothing is booked; once it answers, the retry books it."""
+    from billing_core.payments.psp import PspUnavailable
+
+    checkout = start(sandbox, invoice)
+    psp = sandbox.runtime.psp
+    body = psp.complete(checkout.psp_payment_id, "paid").body
+    real_get = psp.get_payment
+
+    def down(_psp_payment_id):
+        raise PspUnavailable("ConnectionError")
+
+    psp.get_payment = down
+    try:
+        assert sandbox.post_psp_webhook(body)["statusCode"] == 503
+    finally:
+        psp.get_payment = real_get
+    assert payments(reread(sandbox, invoice)) == []
+    assert sandbox.post_psp_webhook(body)["statusCode"] == 200
+    assert reread(sandbox, invoice).is_paid

@@ -541,7 +541,9 @@ def test_r39_the_atw_decree_data_running_out_raises_an_alarm(template: dict[str,
     assert "legal/atw.py" in alarm["AlarmDescription"]
 
 
-@pytest.mark.parametrize("metric", ["Webhook_invoice_gone", "Webhook_wrong_invoice"])
+@pytest.mark.parametrize(
+    "metric", ["Webhook_invoice_gone", "Webhook_wrong_invoice", "Webhook_unreadable_payment"]
+)
 def test_r11_a_psp_payment_booked_on_no_invoice_raises_an_alarm(
     template: dict[str, Any], metric: str
 ) -> None:
@@ -549,7 +551,9 @@ def test_r11_a_psp_payment_booked_on_no_invoice_raises_an_alarm(
     webhook emits for a payment it books on no invoice, answered 200 so that neither
     Mollie's retries nor the error rate see it: a paid payment whose invoice is no longer
     found (``Webhook_invoice_gone``), and one the PSP says is for another kenmerk than we
-    asked (``Webhook_wrong_invoice``)
+    asked (``Webhook_wrong_invoice``), and one whose answer the PSP gives we cannot read:
+    not in euros, or an amount not understood (``Webhook_unreadable_payment``, audit psp3
+    #1: it was a 503 that Mollie retried until it gave up, with a warning only)
     When one comes in (real money on no ledger)
     Then an alarm reads that metric within 5 minutes and says how to find the payment."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]

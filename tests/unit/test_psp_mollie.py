@@ -10,7 +10,13 @@ import pytest
 from mollie.api.client import Client
 
 from billing_core.adapters.mollie import MolliePsp, euros_text
-from billing_core.payments.psp import PaymentRequest, PspStatus, PspUnavailable, UnknownPspPayment
+from billing_core.payments.psp import (
+    PaymentRequest,
+    PspStatus,
+    PspUnavailable,
+    UnknownPspPayment,
+    UnreadablePspPayment,
+)
 
 KENMERK = "32155743889456"
 
@@ -225,3 +231,37 @@ def test_amounts_go_to_mollie_with_two_decimals(cents, text):
 def test_nothing_or_a_negative_amount_is_never_sent(cents):
     with pytest.raises(ValueError):
         euros_text(cents)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"amount": {"value": "10.00", "currency": "USD"}},
+        {"amount": {"value": "ten", "currency": "EUR"}},
+        {"amount": None},
+        {"status": "settled"},
+    ],
+    ids=["another_currency", "amount_unreadable", "no_amount", "unknown_status"],
+)
+def test_r11_a_payment_mollie_answers_but_we_cannot_read_is_unreadable_not_unavailable(answer):
+    """R11, R39 (audit psp3 #1): given Mollie answers with a payment not in euros, an amount
+    we cannot read or a status we do not know, when the webhook reads it, then that is
+    UnreadablePspPayment: asking again gives the same answer, so the webhook answers it
+    200 and alarms instead of a 503 Mollie retries for days. It is still a
+    PspUnavailable to every other caller (the bank's return page: "cannot check now")."""
+    psp, _ = psp_with(FakeResponse(200, mollie_payment() | answer))
+    with pytest.raises(UnreadablePspPayment) as raised:
+        psp.get_payment("tr_WDqYK6vllg")
+    assert isinstance(raised.value, PspUnavailable)
+    assert KENMERK not in str(raised.value)
+
+
+def test_r11_a_mollie_outage_is_not_an_unreadable_payment():
+    """R11: a 503 from Mollie is PspUnavailable only, so the webhook answers 503 and Mollie
+    calls again."""
+    psp, _ = psp_with(
+        FakeResponse(503, {"status": 503, "title": "Service Unavailable", "detail": "x"})
+    )
+    with pytest.raises(PspUnavailable) as raised:
+        psp.get_payment("tr_WDqYK6vllg")
+    assert not isinstance(raised.value, UnreadablePspPayment)

@@ -61,6 +61,7 @@ def start_payment(reference: REFERENCE, body: PaymentRequest) -> Response[Checko
         body.proof(),
         bootstrap.current().online_payment_context(),
         pay_all=body.pay_all,
+        language=body.language.value if body.language else "",
     )
     out = CheckoutOut(payment_id=checkout.psp_payment_id, checkout_url=checkout.checkout_url)
     return Response(HTTPStatus.CREATED.value, "application/json", out)

@@ -25,6 +25,7 @@ from billing_core.payments.psp import (
     PspUnavailable,
     UnknownPspPayment,
     UnknownPspRefund,
+    UnreadablePspPayment,
 )
 from billing_core.shared.money import AmountFormatError, parse_euros
 
@@ -110,20 +111,32 @@ class MolliePsp:
 
 
 def payment_from_mollie(payment: Payment | dict[str, Any]) -> PspPayment:
-    """Mollie's payment resource -> PspPayment; anything not in euros is refused."""
-    amount = payment["amount"]
-    if amount.get("currency") != CURRENCY:
-        raise PspUnavailable(f"payment in {amount.get('currency')!r}, not {CURRENCY}")
+    """Mollie's payment resource -> PspPayment. Anything not in euros, an amount or a status
+    not understood is UnreadablePspPayment: Mollie answered, and will answer the same again
+    (R11; audit psp3 #1)."""
+    amount = payment.get("amount")
+    currency = amount.get("currency") if isinstance(amount, dict) else None
+    if not isinstance(amount, dict) or currency != CURRENCY:
+        # The currency as a short repr only: it comes from outside.
+        raise UnreadablePspPayment(f"payment in {str(currency)[:8]!r}, not {CURRENCY}")
     try:
         cents = parse_euros(str(amount["value"]))
-    except AmountFormatError as error:
-        raise PspUnavailable("amount not understood") from error
+    except (AmountFormatError, KeyError) as error:
+        raise UnreadablePspPayment("amount not understood") from error
+    try:
+        status = PspStatus(payment["status"])
+    except (KeyError, ValueError) as error:
+        raise UnreadablePspPayment("status not understood") from error
     metadata = payment.get("metadata") or {}
     paid_at = payment.get("paidAt")
+    try:
+        paid = datetime.fromisoformat(paid_at) if paid_at else None
+    except (TypeError, ValueError) as error:
+        raise UnreadablePspPayment("paidAt not understood") from error
     return PspPayment(
         psp_payment_id=str(payment["id"]),
-        status=PspStatus(payment["status"]),
+        status=status,
         amount_cents=cents,
         reference=str(metadata.get(METADATA_KEY, "")) if isinstance(metadata, dict) else "",
-        paid_at=datetime.fromisoformat(paid_at) if paid_at else None,
+        paid_at=paid,
     )

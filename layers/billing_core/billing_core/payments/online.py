@@ -47,6 +47,7 @@ from billing_core.payments.psp import (
     PspStatus,
     PspUnavailable,
     UnknownPspPayment,
+    UnreadablePspPayment,
 )
 from billing_core.payments.refunds import (
     RefundContext,
@@ -85,6 +86,12 @@ class WebhookDecision(StrEnum):
     # the money sits at the PSP. Answered 200 (a retry finds nothing more), logged as an
     # error and counted (Webhook_invoice_gone, its alarm): an operator refunds it by hand.
     INVOICE_GONE = "invoice_gone"
+    # The PSP answered with a payment we cannot read (not in euros, an amount or status not
+    # understood: psp.UnreadablePspPayment): nothing booked, the checkout's status kept (a
+    # replay books it once it reads). Answered 200, since asking again gives the same
+    # answer; logged as an error and counted (Webhook_unreadable_payment, its alarm): an
+    # operator looks the payment up at the PSP (R11, R39; audit psp3 #1).
+    UNREADABLE_PAYMENT = "unreadable_payment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +314,8 @@ def _idempotency_key(reference: str, amount_cents: int, entries: int, now: datet
 
 def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> WebhookOutcome:
     """Act on "payment ``psp_payment_id`` changed" (R11). PspUnavailable and table errors
-    propagate: the caller answers with an error and the PSP tries again later."""
+    propagate: the caller answers with an error and the PSP tries again later; a payment
+    the PSP answers with but we cannot read does not (``UNREADABLE_PAYMENT``)."""
     checkouts = ctx.checkouts
     checkout = checkouts.get_checkout(psp_payment_id)
     if checkout is None:
@@ -317,6 +325,14 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         payment = ctx.psp.get_payment(psp_payment_id)
     except UnknownPspPayment:
         return WebhookOutcome(psp_payment_id, WebhookDecision.UNKNOWN_PAYMENT)
+    except UnreadablePspPayment:
+        # Not a 503: the PSP would retry for days for the same answer, unseen (R11, R39).
+        return WebhookOutcome(
+            psp_payment_id,
+            WebhookDecision.UNREADABLE_PAYMENT,
+            invoice_id=checkout.invoice_id,
+            amount_asked_cents=checkout.amount_cents,
+        )
     if payment.reference != checkout.reference:
         return _outcome(checkout, payment, WebhookDecision.WRONG_INVOICE)
     if payment.status is not PspStatus.PAID:

@@ -95,6 +95,14 @@ class PspUnavailable(RuntimeError):
     """The PSP could not be reached or answered with an error: try again later."""
 
 
+class UnreadablePspPayment(PspUnavailable):
+    """The PSP answered, with a payment we cannot read: not in euros, an amount or a status
+    we do not understand (R11). Asking again gives the same answer, so the webhook answers
+    it 200 and alarms (``WebhookDecision.UNREADABLE_PAYMENT``, R39) instead of a 503 the PSP
+    retries until it gives up. To every other caller it is a PspUnavailable: the bank's
+    return page cannot say how the payment went. Its message names no kenmerk or amount."""
+
+
 class PaymentProvider(Protocol):
     def create_payment(self, request: PaymentRequest, idempotency_key: str) -> PspCheckout:
         """An iDEAL payment as ``request`` asks; a repeated ``idempotency_key`` returns

@@ -403,6 +403,11 @@ _DUTCH: Sections = {
         "payment_ended": (
             "De betaling is geannuleerd of verlopen; er is niets afgeschreven. U kunt opnieuw betalen."
         ),
+        # Failed at the PSP: the bank did not complete it (R11; audit psp3 #3).
+        "payment_failed": (
+            "De betaling is mislukt: uw bank heeft haar niet uitgevoerd. Er is niets "
+            "afgeschreven. U kunt opnieuw betalen."
+        ),
         # Back from the bank, the PSP unreachable: the bank may have the money (R11).
         "payment_unknown": (
             "Wij kunnen op dit moment niet nagaan of uw betaling gelukt is: de betaaldienst "
@@ -690,6 +695,10 @@ _ENGLISH: Sections = {
         ),
         "payment_ended": (
             "The payment was cancelled or has expired; nothing was debited. You can pay again."
+        ),
+        "payment_failed": (
+            "The payment failed: your bank did not complete it. Nothing was debited. You can "
+            "pay again."
         ),
         "payment_unknown": (
             "We cannot check right now whether your payment went through: the payment service "

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing_core.declarations.claims import Language
 from billing_core.entrypoints.http.breakdown import BreakdownOut, PracticeOut
 from billing_core.invoices.access import BirthDate
 from billing_core.services.patient import (
@@ -35,6 +36,12 @@ class PaymentRequest(_Body):
         default=False,
         description="During an instalment arrangement a payment is for the term(s) due; "
         "true pays everything that is due at once",
+    )
+    language: Language | None = Field(
+        default=None,
+        description="The patient's language (nl, en, pl, ar), as the checker page's: the bank "
+        'sends the patient back to the checker in it, and the "payment received" e-mail '
+        "is in it. Left out: the invoice's language (R9)",
     )
 
 

@@ -49,6 +49,10 @@ def record_webhook_outcome(outcome: WebhookOutcome, *, logger: Logger, metrics: 
         # Real money with no invoice to book it on (R11, R13): its metric's alarm says
         # what to do; the ids and the amount find it in the PSP's dashboard.
         logger.error("psp payment paid, no invoice to book it on: refund it", extra=details)
+    elif outcome.decision is WebhookDecision.UNREADABLE_PAYMENT:
+        # The PSP's answer is not in euros or not understood (R11, R39): not booked, and no
+        # 503 either (the same answer again). Its metric's alarm says what to do.
+        logger.error("psp payment could not be read: not booked, look it up", extra=details)
     elif outcome.amount_differs:
         metrics.add_metric(name="WebhookAmountDiffers", unit=MetricUnit.Count, value=1)
         logger.warning("paid amount differs from the amount asked", extra=details)

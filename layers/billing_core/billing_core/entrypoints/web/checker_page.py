@@ -326,7 +326,9 @@ def _after_the_bank(
     ):
         return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
     if back is not None and back.status.ended_unpaid:
-        return _as(state, payment=back.status, error_key="payment_ended")
+        # Failed: the bank did not complete it, which is not a cancel (R11, R9).
+        ended = "payment_failed" if back.status is PspStatus.FAILED else "payment_ended"
+        return _as(state, payment=back.status, error_key=ended)
     if back is not None:
         return _as(state, payment=back.status, notice=("payment_pending", {}))
     return state

@@ -273,6 +273,11 @@ PAGE: Section = {
         "zapłacić ponownie."
     ),
     # Not yet read by a native speaker (README, Languages).
+    "payment_failed": (
+        "Płatność nie powiodła się: bank jej nie zrealizował. Żadne środki nie zostały "
+        "pobrane. Można zapłacić ponownie."
+    ),
+    # Not yet read by a native speaker (README, Languages).
     "payment_unknown": (
         "Nie możemy w tej chwili sprawdzić, czy płatność się powiodła: serwis płatności "
         "(iDEAL) jest niedostępny. Proszę nie płacić ponownie. Proszę odświeżyć tę stronę za "
