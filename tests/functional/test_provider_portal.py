@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit
 import pytest
 
 from billing_core.adapters.dynamo import keys
+from billing_core.collection.debtor_risk import Outcome
 from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
 from billing_core.declarations.csv_template import template_csv
 from billing_core.entrypoints.web.portal import pages
@@ -34,6 +35,7 @@ from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from local.server import SandboxServer
+from tests.functional.conftest import MONDAY_AFTER_W48 as MONDAY
 from tests.functional.conftest import SAMPLES
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_operator_api import plant_legacy_provider
@@ -1817,6 +1819,47 @@ def test_the_debtor_risk_tables_months_are_written_in_words_like_the_charts(
     assert (len(months), months[0], months[-1]) == (12, first, last)
     assert not [month for month in months if re.search(r"\d{4}-\d{2}", month)]
     assert f"<title>{last} · " in html  # the chart's bar names the month the same way
+
+
+@pytest.mark.parametrize(
+    "language, count, amount_share",
+    [
+        ("nl", "1 nota('s) ({} van het aantal)", "{} van het bedrag"),
+        ("en", "1 invoice(s) ({} of the number)", "{} of the amount"),
+    ],
+)
+def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(
+    sandbox, paid_week, language, count, amount_share
+):
+    """R25 ("share of invoices, count and amount"), R35 (the portal does what the API does;
+    audit risk2 RISK2-2).
+    Given the dental practice's invoices of 23 November, one of them paid the same day
+    When a staff member opens the debtor-risk page in ``language``
+    Then November's "paid on time" cell shows, beside the amount, the number of invoices
+    and their share of the number and of the amount, the same figures the API answers."""
+    from billing_core.collection.debtor_risk import Month, debtor_risk
+
+    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+    november = debtor_risk(invoices, Month(2026, 11), Month(2026, 11), MONDAY).months[0]
+    _, api = sandbox.api(
+        "GET",
+        "/api/v1/provider/debtor-risk",
+        provider_id=DENTAL.provider_id,
+        query={"from": "2026-11", "to": "2026-11"},
+    )
+    on_time = api["months"][0]["paid_on_time"]
+    assert on_time["count"] == 1
+    assert Decimal(on_time["count_share"]) == november.count_share(Outcome.PAID_ON_TIME)
+
+    def written(share: Decimal) -> str:
+        return f"{share} %".replace(".", ",") if language == "nl" else f"{share}%"
+
+    staff = signed_in(sandbox, "staff", language)
+    status, html = staff.page("/portal/debiteurenrisico")
+    assert status == HTTPStatus.OK
+    row = unescape(html.split('<table id="risk-table">')[1].split("<tfoot>")[0]).split("</tr>")[-2]
+    assert count.format(written(Decimal(on_time["count_share"]))) in row
+    assert amount_share.format(written(Decimal(on_time["amount_share"]))) in row
 
 
 @pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])

@@ -479,3 +479,64 @@ def test_a_credit_received_before_the_invoice_and_matched_to_it_pays_it():
     invoice = paid(make_invoice(), on=date(2026, 11, 20))
     assert invoice.is_paid
     assert outcome_of(invoice, TODAY) is Outcome.PAID_ON_TIME
+
+
+# --- R37: "don't pay yet" while the insurer's statement is awaited (audit risk2 RISK2-1) ----
+
+
+def _waiting_world():
+    """A practice without contracts that waits for the insurer's statement (R17, R37) and
+    its € 100,00 invoice of 23 November, final payment date 23 December."""
+    from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+    from tests.unit.dunning_world import DunningWorld, one_invoice
+
+    policy = CoulancePolicy(wait_for_statement=True, mode=CoulanceMode.AUTOMATIC)
+    return DunningWorld([one_invoice(10_000)], make_provider(coulance=policy))
+
+
+def _risk_report(world, day):
+    from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+    from billing_core.providers.users import ProviderUser, Role
+    from billing_core.services.provider.context import ProviderContext
+    from billing_core.services.provider.statements import debtor_risk_report
+    from tests.unit.fake_store import AuditInMemory, FilesInMemory
+
+    world.clock.set(datetime(day.year, day.month, day.day, 12, tzinfo=AMSTERDAM))
+    context = ProviderContext(
+        world.store,
+        files=FilesInMemory(),
+        uploads=None,
+        delivery=world.queue,
+        clock=world.clock,
+        users=InMemoryUserDirectory(),
+        audit=AuditInMemory(),
+    )
+    viewer = ProviderUser(world.provider.provider_id, "u-1", Role.VIEWER)
+    return debtor_risk_report(viewer, "2026-11", "2026-11", context).months[0]
+
+
+@pytest.mark.parametrize(
+    ("day", "outcome"),
+    [
+        (date(2026, 12, 23), Outcome.OPEN),  # the final payment date itself
+        (date(2026, 12, 24), Outcome.OPEN),  # past it, but the patient was told to wait
+        (date(2027, 1, 22), Outcome.OPEN),  # the last day the first reminder waits
+        (date(2027, 1, 23), Outcome.UNPAID),  # the reminder went: the wait is over
+    ],
+)
+def test_an_invoice_the_patient_was_told_not_to_pay_yet_is_open_not_unpaid(day, outcome):
+    """R25 with R37 and legal-nl.md §7 (audit risk2 RISK2-1).
+    Given a non-contracted invoice of a practice that waits for the insurer's statement,
+    final payment date 23 December, no statement in, and the daily run up to ``day``
+    When the practice asks for the debtor-risk figures of November on ``day``
+    Then the invoice counts as open while the patient is told "don't pay yet" (what is due
+    has no date to pay by, the checker says the adjusted amount follows): not unpaid, which
+    would blame the patient for following our own advice; unpaid once the wait is over and
+    the first reminder went."""
+    world = _waiting_world()
+    world.run_days(date(2026, 12, 23), day)
+
+    november = _risk_report(world, day)
+
+    assert november.total.count == 1
+    assert november.by_outcome[outcome].count == 1

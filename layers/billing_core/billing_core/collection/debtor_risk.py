@@ -26,7 +26,10 @@ learned of it:
 - unpaid: not paid and past the date it is due by (the same date as "on time": an
   arrangement that runs keeps it open until its last term), or written off by the
   collection agency (the money never came);
-- open: not paid and not yet due.
+- open: not paid and not yet due, or the patient was told not to pay yet: a
+  non-contracted invoice whose first reminder waits for the insurer's statement or the
+  provider's decision on its proposal has no date to pay by (R37, legal-nl.md §7), so it
+  is not in default; unpaid once that wait is over and the reminder went.
 
 Counts, and amounts as the original amount the patient was asked (R21's "original
 invoice amount"); shares are Decimal percentages with two decimals, rounded half-up, so
@@ -41,6 +44,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from billing_core.collection.collection_report import SOURCE as AGENCY
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
@@ -52,6 +56,9 @@ from billing_core.invoices.ledger import (
 )
 from billing_core.payments.booking import payment_id
 from billing_core.shared.clock import amsterdam_day
+
+if TYPE_CHECKING:
+    from billing_core.providers.provider import Provider
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
@@ -68,9 +75,13 @@ class Outcome(StrEnum):
     OPEN = "open"
 
 
-def outcome_of(invoice: Invoice, today: date) -> Outcome:
+def outcome_of(invoice: Invoice, today: date, provider: Provider | None = None) -> Outcome:
+    """``provider``: the invoice's practice, whose coulance policy says whether its patient
+    is told not to pay yet (R37); without it, nobody is."""
     if not invoice.is_paid:
-        return Outcome.UNPAID if today > _on_time_until(invoice) else Outcome.OPEN
+        if today <= _on_time_until(invoice) or _told_not_to_pay_yet(invoice, provider):
+            return Outcome.OPEN
+        return Outcome.UNPAID
     settled_by = _principal_settled_by(invoice)
     if settled_by is None or settled_by.kind is not EntryKind.PAYMENT:
         # Written off by the collection agency: the money never came (R25's "unpaid").
@@ -90,6 +101,16 @@ def _paid_on(invoice: Invoice, day: date) -> Outcome:
     if day <= _on_time_until(invoice):
         return Outcome.PAID_ON_TIME
     return Outcome.PAID_LATE
+
+
+def _told_not_to_pay_yet(invoice: Invoice, provider: Provider | None) -> bool:
+    """legal-nl.md §7, R37, as the checker tells the patient. Imported here: the
+    debtor-risk module is on the provider API's import path (cold start, #18 (d))."""
+    if provider is None:
+        return False
+    from billing_core.changes.coulance import told_not_to_pay_yet
+
+    return told_not_to_pay_yet(invoice, provider)
 
 
 def _on_time_until(invoice: Invoice) -> date:
@@ -225,9 +246,16 @@ class DebtorRisk:
     total: RiskFigures
 
 
-def debtor_risk(invoices: Iterable[Invoice], first: Month, last: Month, today: date) -> DebtorRisk:
+def debtor_risk(
+    invoices: Iterable[Invoice],
+    first: Month,
+    last: Month,
+    today: date,
+    provider: Provider | None = None,
+) -> DebtorRisk:
     """R25 for the invoices issued from ``first`` up to and including ``last``: every month
-    in the range is there, also one without invoices. Invoices outside it are ignored."""
+    in the range is there, also one without invoices. Invoices outside it are ignored.
+    ``provider``: the practice whose invoices they are (its coulance policy, R37)."""
     if last < first:
         raise ValueError("the last month is before the first")
     months = first.until(last)
@@ -235,7 +263,7 @@ def debtor_risk(invoices: Iterable[Invoice], first: Month, last: Month, today: d
     for invoice in invoices:
         tally = tallies.get(Month.of(invoice.issue_date))
         if tally is not None:
-            outcome = outcome_of(invoice, today)
+            outcome = outcome_of(invoice, today, provider)
             tally[outcome] = tally[outcome].plus(invoice)
     overall = {
         outcome: Figures(

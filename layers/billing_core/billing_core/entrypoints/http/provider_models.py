@@ -586,7 +586,12 @@ class RiskFiguresOut(BaseModel):
             " or written off by the collection agency"
         )
     )
-    open: OutcomeFiguresOut = Field(description="not yet due")
+    open: OutcomeFiguresOut = Field(
+        description=(
+            "not yet due, or the patient was told not to pay yet while the insurer's"
+            " statement (or your decision on its coulance proposal) is awaited (R37)"
+        )
+    )
 
     @classmethod
     def of(cls, figures: RiskFigures) -> RiskFiguresOut:

@@ -136,4 +136,7 @@ def debtor_risk_report(
         issued_from=first.first_day.isoformat(),
         issued_until=last.last_day.isoformat(),
     )
-    return debtor_risk(invoices, first, last, today)
+    # The practice's coulance policy: an invoice whose patient is told not to pay yet is
+    # open, not unpaid (R37, legal-nl.md §7).
+    provider = ctx.store.cached_provider(provider_id)
+    return debtor_risk(invoices, first, last, today, provider)

@@ -121,6 +121,15 @@ ENVIRONMENT.filters["number"] = pass_context(
 ENVIRONMENT.filters["month"] = pass_context(
     lambda context, label: month_name(label, context["language"])
 )
+# A debtor-risk share (R25) as the reader writes a percentage: "9,09 %" / "9.09%"; a dash
+# for a month without invoices (no share of nothing).
+ENVIRONMENT.filters["percent"] = pass_context(
+    lambda context, share: (
+        "–"
+        if share is None
+        else (f"{share} %".replace(".", ",") if context["language"] == "nl" else f"{share}%")
+    )
+)
 # The payout account as a bank prints it, so the admin can check it against theirs (R31).
 ENVIRONMENT.filters["iban"] = iban_in_groups
 # A link that writes to an address a patient typed (an objection's, R16): the address
