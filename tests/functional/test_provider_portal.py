@@ -1824,8 +1824,8 @@ def test_the_debtor_risk_tables_months_are_written_in_words_like_the_charts(
 @pytest.mark.parametrize(
     "language, count, amount_share",
     [
-        ("nl", "1 nota('s) ({} van het aantal)", "{} van het bedrag"),
-        ("en", "1 invoice(s) ({} of the number)", "{} of the amount"),
+        ("nl", "1 nota('s) · {}", "{} van het bedrag"),
+        ("en", "1 invoice(s) · {}", "{} of the amount"),
     ],
 )
 def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(
@@ -1852,7 +1852,7 @@ def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(
     assert Decimal(on_time["count_share"]) == november.count_share(Outcome.PAID_ON_TIME)
 
     def written(share: Decimal) -> str:
-        return f"{share} %".replace(".", ",") if language == "nl" else f"{share}%"
+        return f"{share}\u00a0%".replace(".", ",") if language == "nl" else f"{share}%"
 
     staff = signed_in(sandbox, "staff", language)
     status, html = staff.page("/portal/debiteurenrisico")

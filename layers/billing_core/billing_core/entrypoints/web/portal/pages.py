@@ -121,13 +121,14 @@ ENVIRONMENT.filters["number"] = pass_context(
 ENVIRONMENT.filters["month"] = pass_context(
     lambda context, label: month_name(label, context["language"])
 )
-# A debtor-risk share (R25) as the reader writes a percentage: "9,09 %" / "9.09%"; a dash
-# for a month without invoices (no share of nothing).
+# A debtor-risk share (R25) as the reader writes a percentage: "9,09 %" / "9.09%" (the
+# Dutch space a no-break one: a narrow cell wraps before the figure, not inside it); a
+# dash for a month without invoices (no share of nothing).
 ENVIRONMENT.filters["percent"] = pass_context(
     lambda context, share: (
         "–"
         if share is None
-        else (f"{share} %".replace(".", ",") if context["language"] == "nl" else f"{share}%")
+        else (f"{share}\u00a0%".replace(".", ",") if context["language"] == "nl" else f"{share}%")
     )
 )
 # The payout account as a bank prints it, so the admin can check it against theirs (R31).
