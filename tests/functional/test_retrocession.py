@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, datetime
 
@@ -15,6 +13,7 @@ from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
 from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
+from tests.csv_downloads import csv_dicts
 from tests.functional.conftest import delivered_dental_week, emailed
 
 MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
@@ -127,7 +126,7 @@ def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_w
         _header(answer, "Content-Disposition")
         == 'attachment; filename="retrocessie-tandarts-de-vries-2026-W48.csv"'
     )
-    rows = list(csv.DictReader(io.StringIO(answer["body"]), delimiter=";"))
+    rows = csv_dicts(answer["body"])  # as a client reads it: without the BOM (R35)
     settlement = {r["kind"]: int(r["amount_cents"]) for r in rows if r["record"] == "settlement"}
     assert settlement["payout"] == week["payout"]
 
