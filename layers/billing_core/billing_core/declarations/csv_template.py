@@ -10,7 +10,7 @@ GET /portal/declaratie-sjabloon.csv (linked from its Declaraties page) answer
 from __future__ import annotations
 
 from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
-from billing_core.shared.spreadsheet import csv_text, for_excel
+from billing_core.shared.spreadsheet import csv_text, text_for_excel
 
 TEMPLATE_FILE_NAME = "template.csv"
 TEMPLATE_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -24,7 +24,7 @@ def template_csv() -> bytes:
     header = (column.name for column in COLUMNS)
     example = [column.example for column in COLUMNS]
     # Excel opens a UTF-8 file as UTF-8 only with a byte order mark; the reader accepts one.
-    return for_excel(csv_text(header, [example], delimiter=SEPARATOR)).encode("utf-8")
+    return text_for_excel(csv_text(header, [example], delimiter=SEPARATOR)).encode("utf-8")
 
 
 def columns_markdown() -> str:

@@ -18,7 +18,6 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from typing import TypeVar
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
@@ -26,7 +25,6 @@ _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 BOM = "\ufeff"  # U+FEFF: the bytes EF BB BF once encoded as UTF-8
 _UTF8_BOM = BOM.encode("utf-8")
 
-Body = TypeVar("Body", str, bytes)
 Cell = str | int | None
 Row = Iterable[Cell]
 
@@ -58,9 +56,14 @@ def csv_rows(rows: Iterable[Row], *, delimiter: str = ";") -> str:
     return out.getvalue()
 
 
-def for_excel(body: Body) -> Body:
+def for_excel(body: str | bytes) -> str | bytes:
     """A CSV file as a download carries it: with the byte order mark that makes Excel read
     it as UTF-8, once (a file that has one already keeps just that one)."""
     if isinstance(body, bytes):
         return body if body.startswith(_UTF8_BOM) else _UTF8_BOM + body
     return body if body.startswith(BOM) else BOM + body
+
+
+def text_for_excel(text: str) -> str:
+    """``for_excel`` of a text (the API's answers and the files written as text)."""
+    return text if text.startswith(BOM) else BOM + text
