@@ -330,3 +330,14 @@ def test_the_missed_week_rerun_afterwards_as_the_runbook_says_is_not_paid_twice(
     assert rerun["payout_batch"]["total_cents"] == 0
     payout = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")[1]["payout"]
     assert (payout["batch_id"], payout["paid"]) == ("PO-2027-W01", 5000 - 175)
+
+
+def test_r24_a_week_of_the_wrong_form_is_told_the_form_to_type(sandbox):
+    """R24, interfaces.md §2 (400 validation, Dutch and English). Given the practice asks
+    for /retrocessions/2026-53 / Then the 400 says the form YYYY-Www with an example, in
+    both languages, and shows no regular expression."""
+    status, body = _get(sandbox, "/api/v1/provider/retrocessions/2026-53")
+    message = body["error"]["message"]
+    assert status == 400 and body["error"]["code"] == "validation_error"
+    assert "JJJJ-Www, bijv. 2026-W53" in message and "YYYY-Www, e.g. 2026-W53" in message
+    assert "(?P<" not in message and "\\d" not in message
