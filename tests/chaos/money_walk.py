@@ -34,8 +34,6 @@ first violation: what follows it would be measured against a broken ledger.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import random
@@ -91,6 +89,7 @@ from local.generate import declaration_csv
 from local.sandbox import REGION, Caller, Sandbox
 from local.sandbox_payouts import BankLine, bank_day
 from local.seed import DENTAL, SAMPLE_PROVIDERS
+from tests.csv_downloads import csv_rows
 from tests.unit.camt_builder import ACCOUNT, Entry, credit, debit, statement
 from tests.unit.fake_store import blocked_numbers
 
@@ -2120,7 +2119,8 @@ def _csv_cells(text: str) -> list[list[str]]:
         plain = text[1:]
         return plain if text.startswith("'") and plain.startswith(_FORMULA_STARTS) else text
 
-    return [[cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=";")]
+    # As a client reads the download: without the byte order mark it starts with (R35).
+    return [[cell(c) for c in row] for row in csv_rows(text)]
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

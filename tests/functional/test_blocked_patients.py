@@ -4,8 +4,6 @@ and the collection agency's report-back file that unblocks."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -21,6 +19,7 @@ from local.generate import declaration_csv
 from local.resources import load_template, resources_of_type
 from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
+from tests.csv_downloads import csv_rows as read_csv_rows
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.unit.camt_builder import credit, statement
 from tests.unit.fake_store import blocked_numbers, is_blocked
@@ -62,7 +61,8 @@ def get(sandbox, path, provider=PROVIDER, **query):
 
 
 def csv_rows(text):
-    return list(csv.reader(io.StringIO(text), delimiter=";"))
+    """The download as a client reads it: without its byte order mark (R35)."""
+    return read_csv_rows(text)
 
 
 # --- the provider's list and changes ------------------------------------------------------------

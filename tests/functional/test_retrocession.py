@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, datetime
 
@@ -15,6 +13,7 @@ from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
 from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
+from tests.csv_downloads import csv_dicts
 from tests.functional.conftest import delivered_dental_week, emailed
 
 MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
@@ -127,7 +126,7 @@ def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_w
         _header(answer, "Content-Disposition")
         == 'attachment; filename="retrocessie-tandarts-de-vries-2026-W48.csv"'
     )
-    rows = list(csv.DictReader(io.StringIO(answer["body"]), delimiter=";"))
+    rows = csv_dicts(answer["body"])  # as a client reads it: without the BOM (R35)
     settlement = {r["kind"]: int(r["amount_cents"]) for r in rows if r["record"] == "settlement"}
     assert settlement["payout"] == week["payout"]
 
@@ -331,3 +330,14 @@ def test_the_missed_week_rerun_afterwards_as_the_runbook_says_is_not_paid_twice(
     assert rerun["payout_batch"]["total_cents"] == 0
     payout = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")[1]["payout"]
     assert (payout["batch_id"], payout["paid"]) == ("PO-2027-W01", 5000 - 175)
+
+
+def test_r24_a_week_of_the_wrong_form_is_told_the_form_to_type(sandbox):
+    """R24, interfaces.md §2 (400 validation, Dutch and English). Given the practice asks
+    for /retrocessions/2026-53 / Then the 400 says the form YYYY-Www with an example, in
+    both languages, and shows no regular expression."""
+    status, body = _get(sandbox, "/api/v1/provider/retrocessions/2026-53")
+    message = body["error"]["message"]
+    assert status == 400 and body["error"]["code"] == "validation_error"
+    assert "JJJJ-Www, bijv. 2026-W53" in message and "YYYY-Www, e.g. 2026-W53" in message
+    assert "(?P<" not in message and "\\d" not in message

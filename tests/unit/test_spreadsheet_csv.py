@@ -95,3 +95,44 @@ def test_the_insurer_claims_file_hands_no_formula_to_a_spreadsheet(formula):
 def test_the_template_is_unchanged_by_the_shared_writer():
     text = template_csv().decode("utf-8")
     assert text.startswith("\ufeffclaim_ref;") and "'" not in text.splitlines()[0]
+
+
+def test_r5_r35_the_insurer_claims_file_opens_in_excel_as_utf8():
+    """R5, R35. Given a line the insurer pays
+    When the insurer claims file is written (downloaded as stored, from its link)
+    Then it starts with one UTF-8 byte order mark, so Dutch Excel reads it as UTF-8, and
+    read as utf-8-sig its header is the one it always had."""
+    claim = Claim(
+        2,
+        "R1",
+        "P-1",
+        BSN,
+        date(1984, 3, 7),
+        make_person(),
+        None,
+        "3311",
+        "C11",
+        date(2026, 11, 2),
+        None,
+        "C11",
+        "consult",
+        LineType.CARE,
+        1,
+        2425,
+    )
+    [body] = export_per_insurer(make_provider(), [InsurerClaimLine(claim, "x")]).values()
+    assert body.startswith(b"\xef\xbb\xbf") and not body.startswith(b"\xef\xbb\xbf" * 2)
+    text = body.decode("utf-8-sig")
+    assert "\ufeff" not in text and text.startswith("provider_agb;claim_ref;")
+
+
+@pytest.mark.parametrize("body", ["a;b\r\n", "\ufeffa;b\r\n", b"a;b\r\n", b"\xef\xbb\xbfa;b\r\n"])
+def test_a_download_carries_the_byte_order_mark_once(body):
+    """R35. Given a CSV text or file, with or without the mark / When it is made a download
+    Then it starts with exactly one (Excel reads UTF-8 only with it)."""
+    from billing_core.shared.spreadsheet import for_excel
+
+    sent = for_excel(body)
+    assert type(sent) is type(body)
+    text = sent.decode("utf-8") if isinstance(sent, bytes) else sent
+    assert text == "\ufeffa;b\r\n"

@@ -10,13 +10,11 @@ GET /portal/declaratie-sjabloon.csv (linked from its Declaraties page) answer
 from __future__ import annotations
 
 from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
-from billing_core.shared.spreadsheet import csv_text
+from billing_core.shared.spreadsheet import csv_text, text_for_excel
 
 TEMPLATE_FILE_NAME = "template.csv"
 TEMPLATE_CONTENT_TYPE = "text/csv; charset=utf-8"
 DOWNLOAD_FILE_NAME = "zorgnota-declaraties-sjabloon.csv"  # what the practice saves
-# Excel opens a UTF-8 file as UTF-8 only with a byte order mark; the reader accepts one.
-_BOM = "\ufeff"
 
 
 def template_csv() -> bytes:
@@ -25,7 +23,8 @@ def template_csv() -> bytes:
     Dutch Excel saves a CSV file."""
     header = (column.name for column in COLUMNS)
     example = [column.example for column in COLUMNS]
-    return (_BOM + csv_text(header, [example], delimiter=SEPARATOR)).encode("utf-8")
+    # Excel opens a UTF-8 file as UTF-8 only with a byte order mark; the reader accepts one.
+    return text_for_excel(csv_text(header, [example], delimiter=SEPARATOR)).encode("utf-8")
 
 
 def columns_markdown() -> str:

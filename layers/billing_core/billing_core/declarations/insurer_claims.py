@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.providers.provider import Provider
-from billing_core.shared.spreadsheet import csv_text
+from billing_core.shared.spreadsheet import csv_text, text_for_excel
 
 COLUMNS = (
     "provider_agb",
@@ -50,7 +50,8 @@ def export_per_insurer(provider: Provider, lines: Iterable[InsurerClaimLine]) ->
 
 def _csv(provider: Provider, lines: list[InsurerClaimLine]) -> bytes:
     rows = (_row(provider, line) for line in lines)
-    return csv_text(COLUMNS, rows).encode("utf-8")
+    # Downloaded from its link as it is stored: the byte order mark Excel needs (R5, R35).
+    return text_for_excel(csv_text(COLUMNS, rows)).encode("utf-8")
 
 
 def _row(provider: Provider, line: InsurerClaimLine) -> tuple[str | int, ...]:

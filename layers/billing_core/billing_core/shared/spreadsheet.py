@@ -6,6 +6,10 @@ formula to Excel and LibreOffice (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)
 OWASP's rule is to prefix such a cell with ``'`` so it is shown as text. A plain number
 ("-1234", "-12,34": a ledger amount) is no formula and stays as it is, so that the
 spreadsheet still adds it up.
+
+Every CSV file a person downloads starts with a UTF-8 byte order mark (``for_excel``):
+Dutch Excel opened by a double-click reads a file without one as Windows-1252 and shows
+"patiënt" as "patiÃ«nt" (R24, R35). Every reader of the project's CSV accepts one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from collections.abc import Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+BOM = "\ufeff"  # U+FEFF: the bytes EF BB BF once encoded as UTF-8
+_UTF8_BOM = BOM.encode("utf-8")
 
 Cell = str | int | None
 Row = Iterable[Cell]
@@ -47,3 +54,16 @@ def csv_rows(rows: Iterable[Row], *, delimiter: str = ";") -> str:
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def for_excel(body: str | bytes) -> str | bytes:
+    """A CSV file as a download carries it: with the byte order mark that makes Excel read
+    it as UTF-8, once (a file that has one already keeps just that one)."""
+    if isinstance(body, bytes):
+        return body if body.startswith(_UTF8_BOM) else _UTF8_BOM + body
+    return body if body.startswith(BOM) else BOM + body
+
+
+def text_for_excel(text: str) -> str:
+    """``for_excel`` of a text (the API's answers and the files written as text)."""
+    return text if text.startswith(BOM) else BOM + text

@@ -1837,6 +1837,20 @@ _DUTCH_REASONS: Mapping[str, str] = {
     "json_invalid": "is geen geldige JSON",
 }
 _INVALID = "is niet geldig"  # a kind of problem the table does not name
+# A value that does not match its pattern, said by the form a person types rather than the
+# regular expression (R24: "2026-53" is told "JJJJ-Www, bijv. 2026-W53"): pattern ->
+# (Dutch, English). The patterns are providers/week.WEEK_PATTERN and
+# collection/debtor_risk.MONTH_PATTERN (tests/unit/test_pattern_forms.py keeps them equal).
+_PATTERN_FORMS: Mapping[str, tuple[str, str]] = {
+    r"^(?P<year>\d{4})-W(?P<week>\d{2})$": (
+        "heeft niet de vorm JJJJ-Www, bijv. 2026-W53",
+        "should have the form YYYY-Www, e.g. 2026-W53",
+    ),
+    r"^\d{4}-(0[1-9]|1[0-2])$": (
+        "heeft niet de vorm JJJJ-MM, bijv. 2026-03",
+        "should have the form YYYY-MM, e.g. 2026-03",
+    ),
+}
 
 
 def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
@@ -1847,6 +1861,10 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     if " / " in english:
         dutch, english = english.split(" / ", 1)
         return {"reason_nl": dutch, "reason_en": english}
+    if problem.get("type") == "string_pattern_mismatch":
+        form = _PATTERN_FORMS.get(str(problem.get("ctx", {}).get("pattern")))
+        if form is not None:
+            return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)
     try:
         dutch = pattern.format(**problem.get("ctx", {}))

@@ -228,10 +228,15 @@ def include_routes(
 
 
 def csv_download(file_name: str, text: str) -> Response[str]:
+    """A CSV file to save: with the byte order mark Excel needs to read UTF-8 (R24, R35;
+    shared/spreadsheet.for_excel, as the portal's downloads)."""
+    # Here, not at import: only a CSV answer loads the CSV writer's module (cold start).
+    from billing_core.shared.spreadsheet import text_for_excel
+
     return Response(
         HTTPStatus.OK.value,
         "text/csv; charset=utf-8",
-        text,
+        text_for_excel(text),
         headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
 

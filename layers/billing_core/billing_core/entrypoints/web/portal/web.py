@@ -243,10 +243,16 @@ def respond(answer: PortalAnswer, cookies: list[Cookie] | None = None) -> Respon
         download = answer.download
         suffix = download.file_name.rpartition(".")[2]
         disposition = content_disposition(download.file_name, fallback=f"download.{suffix}")
+        body = download.body
+        if download.content_type.startswith("text/csv"):
+            # With the byte order mark Excel needs to read UTF-8, as the API's (R24, R35).
+            from billing_core.shared.spreadsheet import for_excel
+
+            body = for_excel(body)
         return Response(
             HTTPStatus.OK.value,
             download.content_type,
-            download.body,
+            body,
             headers={"Content-Disposition": disposition},
         )
     return Response(answer.status.value, HTML, answer.html, cookies=cookies or [])
