@@ -311,11 +311,39 @@ def test_insurer_register_versions_read_back_and_a_version_is_written_once(store
     header = "uzovi;name;group;labels;valid_from;source\n"
     first = parse_register_csv(header + "9664;CZ groep;CZ;CZ|OHRA;2027-01-01;https://a\n", 1)
     second = parse_register_csv(header + "7029;DSW;DSW;;2027-01-01;https://b\n", 2)
-    store.put_insurer_register(second)
-    store.put_insurer_register(first)
+    store.put_insurer_register(second, revision=0)
+    store.put_insurer_register(first, revision=1)
     assert store.insurer_registers() == [first, second]
     with pytest.raises(TransactionConflict):
-        store.put_insurer_register(first)
+        store.put_insurer_register(first, revision=2)
+
+
+def test_a_register_load_is_stored_only_on_the_register_its_checks_read(store):
+    """R28 (a write on condition of what was read), R33, audit register2: two operators
+    loading versions of different dates at once both got 201, the later one built without
+    the other's insurer.
+    Given no load yet Then the register reads as no versions at revision 0 (the shipped
+    version has no head item)
+    When a version is stored at revision 0 Then it reads back at revision 1
+    When another version, of another date, is stored on the revision read before (0)
+    Then it is a TransactionConflict and nothing of it is stored
+    When it is stored at revision 1 Then both read back, at revision 2
+    And a version that exists already is a conflict that leaves the revision at 2."""
+    header = "uzovi;name;group;labels;valid_from;source\n"
+    june = parse_register_csv(header + "3777;Derde;Nieuw;;2026-06-01;https://a\n", 1)
+    september = parse_register_csv(header + "9664;CZ groep;CZ;;2026-09-01;https://b\n", 1)
+    assert store.insurer_registers_as_read() == ([], 0)
+    store.put_insurer_register(june, revision=0)
+    assert store.insurer_registers_as_read() == ([june], 1)
+    with pytest.raises(TransactionConflict):
+        store.put_insurer_register(september, revision=0)
+    assert store.insurer_registers_as_read() == ([june], 1)
+    assert store.insurer_registers() == [june]
+    store.put_insurer_register(september, revision=1)
+    assert store.insurer_registers_as_read() == ([june, september], 2)
+    with pytest.raises(TransactionConflict):
+        store.put_insurer_register(june, revision=2)
+    assert store.insurer_registers_as_read() == ([june, september], 2)
 
 
 def test_who_loaded_a_register_version_reads_back_with_it(store):
@@ -326,8 +354,8 @@ def test_who_loaded_a_register_version_reads_back_with_it(store):
     bare = parse_register_csv(header + "7029;DSW;DSW;;2027-01-01;https://b\n", 2)
     at = datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM)
     load = RegisterLoad(loaded.version, "operator-sub-1", at, ("3358", "7029"))
-    store.put_insurer_register(loaded, load)
-    store.put_insurer_register(bare)
+    store.put_insurer_register(loaded, load, revision=0)
+    store.put_insurer_register(bare, revision=1)
     assert store.insurer_register_load(loaded.version) == load
     assert store.insurer_register_load(bare.version) is None
     assert store.insurer_register_load("2030-01-01.1") is None

@@ -568,3 +568,41 @@ def test_an_operator_reads_the_version_in_force_on_any_day(sandbox):
     assert (status, past["version"]) == (200, "2025-01-01.1")
     assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2025-01-01.1"
     assert as_operator(sandbox, "GET", INSURERS, query={"on": "1-1-2027"})[0] == 400
+
+
+def test_two_loads_at_once_of_different_dates_do_not_lose_an_insurer(sandbox, monkeypatch):
+    """R33 (a version lists every insurer; a dropped code only when confirmed), R28 (a
+    write on condition of what was read), audit register2: operator B's 2026-09-01 version
+    was checked against the register without A's 2026-06-01 version that adds 3999, A's
+    load landed between B's read and B's write, and both got 201: from 2026-09-01 3999 was
+    unknown at every practice without anyone confirming it.
+    Given the shipped register
+    When B loads a 2026-09-01 version (the shipped rows) and, between B's read of the
+    register and B's write, A loads a 2026-06-01 version with 3999 added
+    Then A's load is 201 and B's is 409 concurrent_change: nothing of B's is stored
+    When B loads again (a new Idempotency-Key), the checks run again on A's version
+    Then it is refused, 422 register_drops_insurers naming 3999, and the version in force
+    on 2026-10-01 is still A's."""
+    repository = type(sandbox.runtime.repository)
+    real_put = repository.put_insurer_register
+    meanwhile: list[tuple[int, dict]] = []
+
+    def put_after_a(store, register, *args, **kwargs):
+        if register.valid_from == date(2026, 9, 1) and not meanwhile:
+            status, a, _ = load_register(sandbox, register_adding_3999("2026-06-01"), "zz-a")
+            meanwhile.append((status, a))
+        return real_put(store, register, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "put_insurer_register", put_after_a)
+    status, b, _ = load_register(sandbox, register_without_3999("2026-09-01"), "zz-b")
+    monkeypatch.setattr(repository, "put_insurer_register", real_put)
+    ((a_status, a),) = meanwhile
+    assert (a_status, a["version"]) == (201, "2026-06-01.1")
+    assert status == 409 and b["error"]["code"] == "concurrent_change", b
+    october = {"on": "2026-10-01"}
+    assert as_operator(sandbox, "GET", INSURERS, query=october)[1]["version"] == "2026-06-01.1"
+    # B loads again: the checks now read A's version and name the code B's would drop
+    status, again, _ = load_register(sandbox, register_without_3999("2026-09-01"), "zz-b2")
+    assert (status, again["error"]["code"]) == (422, "register_drops_insurers"), again
+    assert "3999" in again["error"]["message"]
+    assert as_operator(sandbox, "GET", INSURERS, query=october)[1]["version"] == "2026-06-01.1"

@@ -131,6 +131,7 @@ class FakeStore:
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.registers: dict[str, InsurerRegister] = {}  # by version
         self.register_loads: dict[str, RegisterLoad] = {}  # who loaded each version
+        self.register_revision = 0  # the register's head item: loads stored so far (R28)
         # (provider, week, invoice): the adapter's ledger-week markers (week_invoices reads
         # the ledgers themselves; these only fill transactions as the adapter's do)
         self.week_markers: dict[tuple[str, str, str], bool] = {}
@@ -799,11 +800,12 @@ class FakeStore:
     # --- the insurer register (R33) ----------------------------------------------------------
 
     def put_insurer_register(
-        self, register: InsurerRegister, load: RegisterLoad | None = None
+        self, register: InsurerRegister, load: RegisterLoad | None = None, *, revision: int
     ) -> None:
         self.calls.append("put_insurer_register")
-        if register.version in self.registers:
+        if register.version in self.registers or revision != self.register_revision:
             raise TransactionConflict(register.version)
+        self.register_revision = revision + 1
         self.registers[register.version] = register
         if load is not None:
             self.register_loads[register.version] = load
@@ -816,6 +818,10 @@ class FakeStore:
         """By version, as the table's sort key has them."""
         self.calls.append("insurer_registers")
         return [self.registers[v] for v in sorted(self.registers)]
+
+    def insurer_registers_as_read(self) -> tuple[list[InsurerRegister], int]:
+        self.calls.append("insurer_registers_as_read")
+        return [self.registers[v] for v in sorted(self.registers)], self.register_revision
 
     # --- blocked patients (R22): the same transitions as the DynamoDB adapter -----------------
 

@@ -37,6 +37,7 @@ RETENTION_OF = {
     "patient_block_key": "no expiry (README: blocks in the table have no expiry; owner)",
     "block_change_key": "no expiry (README: blocks in the table have no expiry; owner)",
     "insurer_register_key": "no expiry: the insurers' register versions, no personal data",
+    "insurer_register_head_key": "no expiry: one item, the register's revision, no personal data",
     "checkout_key": f"{TTL}: 2,922 days after the checkout started",
     "checkout_slot_key": f"{TTL}: a day after its key was kept (used for 15 minutes)",
     "bank_credit_key": f"{TTL}: 2,922 days after the credit was booked",

@@ -51,7 +51,9 @@ LOAD_REGISTER = (
     " would make it unknown again from that version's valid_from: 422"
     " register_later_version_lacks names the codes (load the later version again with them"
     ' first), loaded when "later_drops" lists exactly those (the insurer stops then; 422'
-    " register_later_drops_not_lost for another code). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
+    " register_later_drops_not_lost for another code). The load is stored only on the"
+    " register its checks read: 409 concurrent_change when another operator loaded a"
+    " version, of any date, in the meantime (nothing stored; load it again). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
     " confirmed load with a new key."
 )
 

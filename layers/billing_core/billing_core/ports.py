@@ -586,14 +586,22 @@ class InsurerRegisterStore(Protocol):
     """The insurer register versions operators loaded (R33); the shipped one is in code."""
 
     def put_insurer_register(
-        self, register: InsurerRegister, load: RegisterLoad | None = None
+        self, register: InsurerRegister, load: RegisterLoad | None = None, *, revision: int
     ) -> None:
-        """Store a new version, with who loaded it (``load``, R33); TransactionConflict when
-        that version exists already."""
+        """Store a new version, with who loaded it (``load``, R33), on condition that the
+        register is still at ``revision`` (the one its checks read, R28) and the version is
+        new; the register is then at ``revision`` + 1. TransactionConflict when another
+        load came first (of any date) or that version exists already: nothing is stored."""
         ...
 
     def insurer_registers(self) -> list[InsurerRegister]:
         """Every loaded version, in one Query."""
+        ...
+
+    def insurer_registers_as_read(self) -> tuple[list[InsurerRegister], int]:
+        """Every loaded version and the register's revision (the number of loads stored
+        with one; 0 before the first), in one consistent read: what a load checks and the
+        revision its write is conditioned on (R33, R28)."""
         ...
 
     def insurer_register_load(self, version: str) -> RegisterLoad | None:

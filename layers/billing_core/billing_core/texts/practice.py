@@ -744,9 +744,10 @@ _DUTCH: Sections = {
             "Terugbetaling {number} (refunds.{position}.reference): er is geen nota met"
             " betalingskenmerk {kenmerk}."
         ),
-        # Two operators loading one register version at once (R33, R28): nothing was stored.
+        # Two operators loading register versions at once (R33, R28): nothing was stored.
         "register_loaded_meanwhile": (
-            "Een andere operator heeft deze versie zojuist geladen: laad hem opnieuw."
+            "Een andere operator heeft zojuist een versie van het register geladen: laad"
+            " deze versie opnieuw, dan wordt ze getoetst aan het register zoals het nu is."
         ),
         # Data migrations after a deploy (services/operator/migrations.py).
         "unknown_migration": "Er is geen datamigratie met deze naam.",
@@ -1605,7 +1606,8 @@ _ENGLISH: Sections = {
             " {kenmerk}."
         ),
         "register_loaded_meanwhile": (
-            "Another operator loaded this version a moment ago: load it again."
+            "Another operator loaded a register version a moment ago: load this version"
+            " again, and it is checked against the register as it is now."
         ),
         # Data migrations after a deploy (services/operator/migrations.py).
         "unknown_migration": "There is no data migration with this name.",

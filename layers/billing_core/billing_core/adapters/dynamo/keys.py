@@ -204,10 +204,16 @@ def block_changes_from(since: datetime) -> str:
 
 INSURER_REGISTER_PARTITION = "INSURERS"
 INSURER_VERSION_PREFIX = "VERSION#"
+INSURER_HEAD_SORT_KEY = "HEAD"
 
 
 def insurer_register_key(version: str) -> Key:
     return {"pk": INSURER_REGISTER_PARTITION, "sk": f"{INSURER_VERSION_PREFIX}{version}"}
+
+
+def insurer_register_head_key() -> Key:
+    """The register's revision (how many loads it took), written with every load (R28)."""
+    return {"pk": INSURER_REGISTER_PARTITION, "sk": INSURER_HEAD_SORT_KEY}
 
 
 def checkout_key(psp_payment_id: str) -> Key:

@@ -32,6 +32,16 @@ def insurer_register_to_item(register: InsurerRegister) -> Item:
     }
 
 
+def insurer_register_head_to_item(revision: int, version: str) -> Item:
+    """The register's head: its revision (loads stored) and the version last loaded."""
+    return {
+        **keys.insurer_register_head_key(),
+        "entity": "insurer_register_head",
+        "revision": revision,
+        "version": version,
+    }
+
+
 def insurer_register_from_item(item: Item) -> InsurerRegister:
     insurers = tuple(
         Insurer(m["uzovi"], m["name"], m["group"], tuple(m.get("labels", ())), m.get("source", ""))

@@ -839,24 +839,33 @@ class BillingRepository:
     # --- the insurer register (R33) -------------------------------------------------------
 
     def put_insurer_register(
-        self, register: InsurerRegister, load: RegisterLoad | None = None
+        self, register: InsurerRegister, load: RegisterLoad | None = None, *, revision: int
     ) -> None:
-        """On condition that the version is new: two operators loading at once get two
-        numbers, or one of them a TransactionConflict to load again. ``load``: who loaded
-        it, kept on the same item."""
-        from billing_core.adapters.dynamo.register_items import insurer_register_to_item
+        """One transaction: the version, on condition that it is new, and the register's
+        head item moved from ``revision`` (the one the load's checks read; no head item
+        is revision 0) to the next. Two operators loading at once, of the same date or
+        not, get one TransactionConflict to load again with the checks run again (R28,
+        R33). ``load``: who loaded it, kept on the same item."""
+        from billing_core.adapters.dynamo.register_items import (
+            insurer_register_head_to_item,
+            insurer_register_to_item,
+        )
 
         item = insurer_register_to_item(register)
         if load is not None:
             from billing_core.adapters.dynamo.register_load_items import register_load_attributes
 
             item |= register_load_attributes(load)
-        try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                raise TransactionConflict(register.version) from error
-            raise
+        head: dict[str, Any] = {
+            "TableName": self._table.name,
+            "Item": insurer_register_head_to_item(revision + 1, register.version),
+        }
+        if revision == 0:
+            head["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            head["ConditionExpression"] = "revision = :read"
+            head["ExpressionAttributeValues"] = {":read": revision}
+        self._transact([self._put_new(item), {"Put": head}])
 
     def insurer_registers(self) -> list[InsurerRegister]:
         from billing_core.adapters.dynamo.register_items import insurer_register_from_item
@@ -865,6 +874,23 @@ class BillingRepository:
             keys.INSURER_REGISTER_PARTITION, keys.INSURER_VERSION_PREFIX
         )
         return [insurer_register_from_item(item) for item in self._query_all(query)]
+
+    def insurer_registers_as_read(self) -> tuple[list[InsurerRegister], int]:
+        """One consistent Query of the register's partition: the versions and the head."""
+        from billing_core.adapters.dynamo.register_items import insurer_register_from_item
+
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": keys.INSURER_REGISTER_PARTITION},
+            "ConsistentRead": True,
+        }
+        versions, revision = [], 0
+        for item in self._query_all(query):
+            if item["sk"] == keys.INSURER_HEAD_SORT_KEY:
+                revision = int(item["revision"])
+            elif item["sk"].startswith(keys.INSURER_VERSION_PREFIX):
+                versions.append(insurer_register_from_item(item))
+        return versions, revision
 
     def insurer_register_load(self, version: str) -> RegisterLoad | None:
         from billing_core.adapters.dynamo.register_load_items import register_load_from_item

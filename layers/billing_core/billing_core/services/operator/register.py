@@ -22,6 +22,7 @@ from billing_core.declarations.rules.insurers import (
     InsurerRegisters,
     parse_register_csv,
     registers_in_use,
+    shipped_registers,
     version_label,
 )
 from billing_core.declarations.rules.register_loads import RegisterLoad
@@ -46,13 +47,15 @@ def load_register(
 ) -> LoadedVersion:
     """Store a new version with who loaded it, when, and the codes it drops (R33, as R31
     keeps who changed what when); RegisterRefused (with every line's problem) stores
-    nothing, TransactionConflict when another operator stored the same version a moment
-    ago. ``drops``: the codes the operator confirms the version leaves out (refused, 422,
+    nothing, TransactionConflict when another operator stored a version (of any date)
+    between this load's read of the register and its write: the checks read a register
+    that is no longer there, so nothing is stored and the operator loads again (R28). ``drops``: the codes the operator confirms the version leaves out (refused, 422,
     unless they are exactly the ones it does). ``later_drops``: the codes the operator
     confirms end at the later version loaded already, which does not list them (refused,
     422, unless they are exactly those)."""
     parsed = parse_register_csv(csv_text, number=1)
-    registers = registers_in_use(ctx.store)
+    loaded, revision = ctx.store.insurer_registers_as_read()
+    registers = shipped_registers().with_versions(loaded)
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
     _refuse_unconfirmed_later_drops(parsed, registers, frozenset(later_drops))
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
@@ -60,7 +63,7 @@ def load_register(
     load = RegisterLoad(
         register.version, ctx.operator.user_id, ctx.clock.now(), tuple(sorted(drops))
     )
-    ctx.store.put_insurer_register(register, load)
+    ctx.store.put_insurer_register(register, load, revision=revision)
     return LoadedVersion(register, load)
 
 
