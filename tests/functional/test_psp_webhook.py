@@ -347,3 +347,97 @@ def test_r11_a_psp_that_cannot_be_reached_still_gets_a_503_so_it_retries(sandbox
     assert payments(reread(sandbox, invoice)) == []
     assert sandbox.post_psp_webhook(body)["statusCode"] == 200
     assert reread(sandbox, invoice).is_paid
+
+
+@pytest.mark.parametrize("moved", ["refund_in_dashboard", "charge_back"])
+def test_r11_r27_a_payment_refunded_or_charged_back_at_the_psp_is_alarmed_not_booked(
+    sandbox, invoice, monkeypatch, capsys, caplog, moved
+):
+    """R11, R27, R34, R39 (brief psp4; audit psp3 b4: the webhook answered
+    ``already_booked``, the ledger still showed the invoice paid, nobody was told).
+    Given an invoice paid in full by iDEAL and booked
+    When € 4,00 of the payment is refunded in the PSP's dashboard (not through us), or
+    charged back by the patient's bank, and Mollie calls the payment's webhook, and again
+    Then each is answered 200; Webhook_refunded_at_psp counts it for its alarm; an error
+    line names the payment, the invoice and the 400 cents not on the ledger, by id only
+    (no kenmerk, name or e-mail); nothing is booked (an owner decides how), the invoice
+    still reads as it was."""
+    from tests.functional.test_refunds import emitted_metrics
+
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid")
+    booked = reread(sandbox, invoice)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+
+    told = getattr(sandbox.runtime.psp, moved)(checkout.psp_payment_id, 400)
+    answers = [sandbox.post_psp_webhook(told.body) for _ in range(2)]
+
+    assert [(a["statusCode"], a["body"]) for a in answers] == [(200, "OK"), (200, "OK")]
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert emitted_metrics(printed.splitlines())["Webhook_refunded_at_psp"] == [1.0, 1.0]
+    logged = [r for r in caplog.records if "not on the ledger" in r.getMessage()]
+    assert [r.levelno for r in logged] == [logging.ERROR, logging.ERROR]
+    assert (
+        logged[0].psp_payment_id,  # type: ignore[attr-defined]
+        logged[0].invoice_id,  # type: ignore[attr-defined]
+        logged[0].paid_back_not_booked_cents,  # type: ignore[attr-defined]
+    ) == (checkout.psp_payment_id, invoice.invoice_id, 400)
+    said = printed + "".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    for personal in (invoice.reference, invoice.patient.last_name, invoice.addressee.email):
+        assert personal not in said
+    assert reread(sandbox, invoice) == booked
+
+
+def test_r13_r27_our_own_psp_refund_is_on_the_ledger_so_only_the_rest_is_alarmed(sandbox, invoice):
+    """R13, R27 (brief psp4: only the part not on our ledger counts).
+    Given an overpayment of € 7,50 by iDEAL that we refunded through the PSP and booked
+    (the fake PSP reports it in amountRefunded, as Mollie does)
+    When Mollie calls the payment's webhook again
+    Then that is ALREADY_BOOKED: our own refund is on the ledger
+    When € 3,00 more is refunded in the PSP's dashboard and the webhook is called
+    Then that is REFUNDED_AT_PSP for 300 cents, not 1050."""
+    from billing_core.payments.online import WebhookDecision, handle_psp_webhook
+
+    due = invoice.amount_due_cents
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid", amount_cents=due + 750)
+    psp, ctx = sandbox.runtime.psp, sandbox.runtime.online_payment_context()
+    assert psp.get_payment(checkout.psp_payment_id).refunded_cents == 750
+
+    again = handle_psp_webhook(checkout.psp_payment_id, ctx)
+    assert (again.decision, again.paid_back_not_booked_cents) == (
+        WebhookDecision.ALREADY_BOOKED,
+        0,
+    )
+
+    psp.refund_in_dashboard(checkout.psp_payment_id, 300)
+    flagged = handle_psp_webhook(checkout.psp_payment_id, ctx)
+    assert (flagged.decision, flagged.paid_back_not_booked_cents) == (
+        WebhookDecision.REFUNDED_AT_PSP,
+        300,
+    )
+
+
+def test_r13_a_psp_refund_of_ours_that_failed_is_not_alarmed_as_refunded_at_the_psp(
+    sandbox, invoice
+):
+    """R13, R27 (brief psp4): given an overpayment of € 7,50 refunded through the PSP and
+    booked, when that refund fails at the PSP and Mollie calls the webhook, then the refund
+    is undone on the ledger (the credit held again) and nothing is refunded at the PSP
+    that the ledger lacks: the outcome is not REFUNDED_AT_PSP."""
+    from billing_core.payments.online import WebhookDecision, handle_psp_webhook
+
+    due = invoice.amount_due_cents
+    checkout = start(sandbox, invoice)
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid", amount_cents=due + 750)
+    psp = sandbox.runtime.psp
+    [refund_id] = psp.refunds(checkout.psp_payment_id)
+    psp.end_refund(checkout.psp_payment_id, refund_id, "failed")
+
+    outcome = handle_psp_webhook(checkout.psp_payment_id, sandbox.runtime.online_payment_context())
+
+    assert outcome.decision is WebhookDecision.ALREADY_BOOKED
+    assert reread(sandbox, invoice).credit_cents == 750
+    assert psp.get_payment(checkout.psp_payment_id).refunded_cents == 0

@@ -542,7 +542,13 @@ def test_r39_the_atw_decree_data_running_out_raises_an_alarm(template: dict[str,
 
 
 @pytest.mark.parametrize(
-    "metric", ["Webhook_invoice_gone", "Webhook_wrong_invoice", "Webhook_unreadable_payment"]
+    "metric",
+    [
+        "Webhook_invoice_gone",
+        "Webhook_wrong_invoice",
+        "Webhook_unreadable_payment",
+        "Webhook_refunded_at_psp",
+    ],
 )
 def test_r11_a_psp_payment_booked_on_no_invoice_raises_an_alarm(
     template: dict[str, Any], metric: str
@@ -553,7 +559,9 @@ def test_r11_a_psp_payment_booked_on_no_invoice_raises_an_alarm(
     found (``Webhook_invoice_gone``), and one the PSP says is for another kenmerk than we
     asked (``Webhook_wrong_invoice``), and one whose answer the PSP gives we cannot read:
     not in euros, or an amount not understood (``Webhook_unreadable_payment``, audit psp3
-    #1: it was a 503 that Mollie retried until it gave up, with a warning only)
+    #1: it was a 503 that Mollie retried until it gave up, with a warning only), and a
+    paid payment refunded in the PSP's dashboard or charged back that the ledger does not
+    hold (``Webhook_refunded_at_psp``, brief psp4: the ledger shows money that left)
     When one comes in (real money on no ledger)
     Then an alarm reads that metric within 5 minutes and says how to find the payment."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]

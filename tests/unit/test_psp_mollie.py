@@ -265,3 +265,49 @@ def test_r11_a_mollie_outage_is_not_an_unreadable_payment():
     with pytest.raises(PspUnavailable) as raised:
         psp.get_payment("tr_WDqYK6vllg")
     assert not isinstance(raised.value, UnreadablePspPayment)
+
+
+def test_r11_r27_what_mollie_refunded_or_charged_back_reads_in_cents_and_absent_is_none():
+    """R11, R27 (brief psp4: ``payment_from_mollie`` ignored them, so a refund in Mollie's
+    dashboard or a chargeback went unnoticed).
+    Given Mollie answers with a paid payment with amountRefunded and amountChargedBack, and
+    one without either
+    When the webhook reads them
+    Then both are in cents on the PspPayment; absent is 0."""
+    psp, _ = psp_with(
+        FakeResponse(
+            200,
+            mollie_payment(
+                "paid",
+                "33.17",
+                amountRefunded={"value": "10.00", "currency": "EUR"},
+                amountChargedBack={"value": "23.17", "currency": "EUR"},
+            ),
+        ),
+        FakeResponse(200, mollie_payment("paid", "33.17")),
+    )
+    both = psp.get_payment("tr_WDqYK6vllg")
+    assert (both.refunded_cents, both.charged_back_cents, both.paid_back_cents) == (
+        1000,
+        2317,
+        3317,
+    )
+    neither = psp.get_payment("tr_WDqYK6vllg")
+    assert (neither.refunded_cents, neither.charged_back_cents) == (0, 0)
+
+
+@pytest.mark.parametrize("field", ["amountRefunded", "amountChargedBack"])
+@pytest.mark.parametrize(
+    "amount",
+    [{"value": "10.00", "currency": "USD"}, {"value": "ten", "currency": "EUR"}, "10.00"],
+    ids=["another_currency", "amount_unreadable", "not_an_amount"],
+)
+def test_r11_a_refunded_or_charged_back_amount_we_cannot_read_is_unreadable(field, amount):
+    """R11, R39 (brief psp4, as psp3 #1 for the amount): given Mollie answers with a
+    refunded or charged back amount not in euros or not understood, when the webhook reads
+    it, then the payment is UnreadablePspPayment (answered 200 and alarmed), never read as
+    0, which would hide the money that left; its message names no kenmerk."""
+    psp, _ = psp_with(FakeResponse(200, mollie_payment() | {field: amount}))
+    with pytest.raises(UnreadablePspPayment) as raised:
+        psp.get_payment("tr_WDqYK6vllg")
+    assert KENMERK not in str(raised.value)

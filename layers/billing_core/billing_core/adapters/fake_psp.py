@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from billing_core.payments.psp import (
+    REFUND_NOT_PAID,
     PaymentRequest,
     PspCheckout,
     PspPayment,
@@ -43,6 +44,8 @@ class _Stored:
     refunded_cents: int = 0
     refunds: list[str] = field(default_factory=list)
     refund_statuses: dict[str, str] = field(default_factory=dict)  # id -> Mollie's status
+    refund_amounts: dict[str, int] = field(default_factory=dict)  # id -> cents
+    charged_back_cents: int = 0
 
 
 class PaymentAlreadyFinal(ValueError):
@@ -72,7 +75,19 @@ class FakePsp:
         return self._checkout(psp_payment_id)
 
     def get_payment(self, psp_payment_id: str) -> PspPayment:
-        return self._stored(psp_payment_id).payment
+        """As Mollie answers: with what was refunded (amountRefunded: every refund that did
+        not fail or was canceled, ours or one made in the dashboard) and charged back."""
+        stored = self._stored(psp_payment_id)
+        refunded = sum(
+            cents
+            for refund_id, cents in stored.refund_amounts.items()
+            if stored.refund_statuses[refund_id] not in REFUND_NOT_PAID
+        )
+        return replace(
+            stored.payment,
+            refunded_cents=refunded,
+            charged_back_cents=stored.charged_back_cents,
+        )
 
     def refund(self, psp_payment_id: str, amount_cents: int, description: str) -> tuple[str, str]:
         stored = self._stored(psp_payment_id)
@@ -84,7 +99,23 @@ class FakePsp:
         refund_id = f"re_fake{next(self._numbers):06d}"
         stored.refunds.append(refund_id)
         stored.refund_statuses[refund_id] = "pending"  # as Mollie answers a new refund
+        stored.refund_amounts[refund_id] = amount_cents
         return refund_id, "pending"
+
+    def refund_in_dashboard(self, psp_payment_id: str, amount_cents: int) -> FakeWebhook:
+        """Someone refunded (part of) the payment in the PSP's dashboard, not through us;
+        returns the webhook Mollie then calls: the payment's."""
+        self.refund(psp_payment_id, amount_cents, "in the dashboard")
+        return self.webhook(psp_payment_id)
+
+    def charge_back(self, psp_payment_id: str, amount_cents: int) -> FakeWebhook:
+        """The patient's bank took (part of) the payment back (a chargeback); returns the
+        webhook Mollie then calls: the payment's."""
+        stored = self._stored(psp_payment_id)
+        if stored.payment.status is not PspStatus.PAID:
+            raise ValueError("only a paid payment can be charged back")
+        stored.charged_back_cents += amount_cents
+        return self.webhook(psp_payment_id)
 
     def refund_status(self, psp_payment_id: str, refund_id: str) -> str:
         statuses = self._stored(psp_payment_id).refund_statuses

@@ -114,15 +114,7 @@ def payment_from_mollie(payment: Payment | dict[str, Any]) -> PspPayment:
     """Mollie's payment resource -> PspPayment. Anything not in euros, an amount or a status
     not understood is UnreadablePspPayment: Mollie answered, and will answer the same again
     (R11; audit psp3 #1)."""
-    amount = payment.get("amount")
-    currency = amount.get("currency") if isinstance(amount, dict) else None
-    if not isinstance(amount, dict) or currency != CURRENCY:
-        # The currency as a short repr only: it comes from outside.
-        raise UnreadablePspPayment(f"payment in {str(currency)[:8]!r}, not {CURRENCY}")
-    try:
-        cents = parse_euros(str(amount["value"]))
-    except (AmountFormatError, KeyError) as error:
-        raise UnreadablePspPayment("amount not understood") from error
+    cents = _cents(payment.get("amount"))
     try:
         status = PspStatus(payment["status"])
     except (KeyError, ValueError) as error:
@@ -139,4 +131,24 @@ def payment_from_mollie(payment: Payment | dict[str, Any]) -> PspPayment:
         amount_cents=cents,
         reference=str(metadata.get(METADATA_KEY, "")) if isinstance(metadata, dict) else "",
         paid_at=paid,
+        # Refunded or charged back at the PSP, ours or not (R11, R27; brief psp4): absent
+        # is none; one we cannot read is the payment's: not understood.
+        refunded_cents=_cents(payment.get("amountRefunded"), absent=0),
+        charged_back_cents=_cents(payment.get("amountChargedBack"), absent=0),
     )
+
+
+def _cents(amount: Any, absent: int | None = None) -> int:
+    """Mollie's amount object ({"currency": "EUR", "value": "10.25"}) in cents; None (not
+    in the answer) is ``absent`` when given. Anything else not in euros or not understood
+    is UnreadablePspPayment, its message naming no amount."""
+    if amount is None and absent is not None:
+        return absent
+    currency = amount.get("currency") if isinstance(amount, dict) else None
+    if not isinstance(amount, dict) or currency != CURRENCY:
+        # The currency as a short repr only: it comes from outside.
+        raise UnreadablePspPayment(f"payment in {str(currency)[:8]!r}, not {CURRENCY}")
+    try:
+        return parse_euros(str(amount["value"]))
+    except (AmountFormatError, KeyError) as error:
+        raise UnreadablePspPayment("amount not understood") from error

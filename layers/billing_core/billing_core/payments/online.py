@@ -30,7 +30,7 @@ error, so that Mollie calls again later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -53,6 +53,7 @@ from billing_core.payments.refunds import (
     RefundContext,
     RefundOutcome,
     read_ended_refunds,
+    read_paid_back_not_booked,
     refund_overpayment,
 )
 from billing_core.ports import (
@@ -92,6 +93,14 @@ class WebhookDecision(StrEnum):
     # answer; logged as an error and counted (Webhook_unreadable_payment, its alarm): an
     # operator looks the payment up at the PSP (R11, R39; audit psp3 #1).
     UNREADABLE_PAYMENT = "unreadable_payment"
+    # Paid and on the ledger (booked now or before), but the PSP says more of it left again (refunded in its dashboard,
+    # charged back by the patient's bank: PspPayment.paid_back_cents) than our ledger holds
+    # (our own refunds, refunds.paid_back_not_booked): the ledger shows money we no longer
+    # have. Not booked automatically (it would change the practice's payout and the
+    # agency's files: an owner decides); answered 200, logged as an error with ids and
+    # amounts only and counted (Webhook_refunded_at_psp, its alarm) (R11, R27, R34, R39;
+    # brief psp4). ``WebhookOutcome.paid_back_not_booked_cents`` says how much.
+    REFUNDED_AT_PSP = "refunded_at_psp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,8 @@ class WebhookOutcome:
     amount_paid_cents: int = 0
     # Set when the booking left credit: the refund through the PSP (R13). None otherwise.
     refund: RefundOutcome | None = None
+    # REFUNDED_AT_PSP: the cents refunded or charged back at the PSP not on our ledger.
+    paid_back_not_booked_cents: int = 0
 
     @property
     def changed_money(self) -> bool:
@@ -348,7 +359,7 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         # Booked before, and the status is only set after booking: a replay, or a refund
         # of it that moved on at the PSP (one that failed puts the credit back, R13).
         refund = read_ended_refunds(checkout.reference, psp_payment_id, ctx.refunds)
-        return _outcome(checkout, payment, WebhookDecision.ALREADY_BOOKED, refund)
+        return _paid_back(checkout, payment, WebhookDecision.ALREADY_BOOKED, ctx, refund)
     try:
         booked, invoice = _book(checkout, payment, ctx)
     except NotFound:  # no invoice to book the money on: kept off the ledger, alarmed
@@ -367,7 +378,30 @@ def handle_psp_webhook(psp_payment_id: str, ctx: OnlinePaymentContext) -> Webhoo
         refund = refunded if invoice.credit_cents > 0 else None  # reported: credit was left
     _remember_status(checkouts, checkout, PspStatus.PAID)
     decision = WebhookDecision.BOOKED if booked else WebhookDecision.ALREADY_BOOKED
-    return _outcome(checkout, payment, decision, refund)
+    return _paid_back(checkout, payment, decision, ctx, refund)
+
+
+def _paid_back(
+    checkout: CheckoutRecord,
+    payment: PspPayment,
+    decision: WebhookDecision,
+    ctx: OnlinePaymentContext,
+    refund: RefundOutcome | None,
+) -> WebhookOutcome:
+    """The outcome of a paid payment on the ledger: REFUNDED_AT_PSP when the PSP says more
+    of it was refunded or charged back than the ledger holds, ``decision`` otherwise. The
+    invoice is read only when the PSP says something left the payment (R11, R27; psp4)."""
+    missing = read_paid_back_not_booked(
+        ctx.store, checkout.reference, payment.psp_payment_id, payment.paid_back_cents
+    )
+    outcome = _outcome(checkout, payment, decision, refund)
+    if missing <= 0:
+        return outcome
+    return replace(
+        outcome,
+        decision=WebhookDecision.REFUNDED_AT_PSP,
+        paid_back_not_booked_cents=missing,
+    )
 
 
 def _book(

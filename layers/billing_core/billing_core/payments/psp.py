@@ -67,6 +67,16 @@ class PspPayment:
     amount_cents: int
     reference: str  # the betalingskenmerk we put in the metadata; "" if it has none
     paid_at: datetime | None
+    # What left the payment again at the PSP, in cents: its refunds (ours, and any made in
+    # the PSP's dashboard; Mollie's amountRefunded) and its chargebacks (the patient's bank
+    # took the money back; amountChargedBack). 0 when the PSP says none (R11, R27).
+    refunded_cents: int = 0
+    charged_back_cents: int = 0
+
+    @property
+    def paid_back_cents(self) -> int:
+        """Refunded and charged back: the money of this payment that left the PSP again."""
+        return self.refunded_cents + self.charged_back_cents
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ from enum import StrEnum
 from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry
 from billing_core.invoices.updates import save_change
 from billing_core.payments.booking import (
     apply_refund,
@@ -310,6 +310,45 @@ def booked_psp_refunds(invoice: Invoice, psp_payment_id: str) -> list[str]:
         m.removeprefix(_CORRECTED).partition(" ")[0] for m in applied if m.startswith(_CORRECTED)
     }
     return [r for r in booked if f"{_NOT_PAID}{r}" not in applied and r not in corrected]
+
+
+def paid_back_not_booked(invoice: Invoice, psp_payment_id: str, paid_back_cents: int) -> int:
+    """Of what the PSP says left this payment again (``paid_back_cents``: its refunds and
+    chargebacks, ``PspPayment.paid_back_cents``), the cents our ledger does not hold (R27,
+    R11; brief psp4): a refund made in the PSP's dashboard, or a chargeback. Ours are the
+    REFUND entries of the payment (less those undone, ``refund_not_paid``), its REVERSALs,
+    and a refund asked of the PSP whose booking is pending (``pending_refunds``: it has
+    its own alarm and an operator settles it). Never below 0: more on our ledger than the
+    PSP shows is what an operator recorded, and no money left unseen."""
+    if paid_back_cents <= 0:
+        return 0
+    cause = f"{_PSP}{psp_payment_id}"
+    reverses = f"{REVERSES}{cause}"
+    ours = sum(
+        entry.amount_cents
+        for entry in invoice.ledger
+        if (entry.kind is EntryKind.REFUND and entry.cause == cause)
+        or (entry.kind is EntryKind.REVERSAL and entry.note == reverses)
+    )
+    ours += sum(
+        p.amount_cents for p in pending_refunds(invoice) if p.psp_payment_id == psp_payment_id
+    )
+    return max(0, paid_back_cents - ours)
+
+
+def read_paid_back_not_booked(
+    store: BillingStore, invoice_reference: str, psp_payment_id: str, paid_back_cents: int
+) -> int:
+    """``paid_back_not_booked`` of the invoice as stored now (read strongly consistent, after
+    the webhook's own writes); 0 when the PSP says nothing left the payment (no read then)
+    or the invoice is no longer kept (legal-nl.md §8: no ledger to compare with)."""
+    if paid_back_cents <= 0:
+        return 0
+    try:
+        invoice = _read(store, invoice_reference)
+    except NotFound:
+        return 0
+    return paid_back_not_booked(invoice, psp_payment_id, paid_back_cents)
 
 
 def credit_refundable_by_bank(invoice: Invoice) -> int:

@@ -53,6 +53,13 @@ def record_webhook_outcome(outcome: WebhookOutcome, *, logger: Logger, metrics: 
         # The PSP's answer is not in euros or not understood (R11, R39): not booked, and no
         # 503 either (the same answer again). Its metric's alarm says what to do.
         logger.error("psp payment could not be read: not booked, look it up", extra=details)
+    elif outcome.decision is WebhookDecision.REFUNDED_AT_PSP:
+        # Refunded in the PSP's dashboard or charged back: the ledger still shows the money
+        # (R11, R27; psp4). Not booked automatically; its metric's alarm says what to do.
+        logger.error(
+            "psp payment refunded or charged back at the psp, not on the ledger: check it",
+            extra=details,
+        )
     elif outcome.amount_differs:
         metrics.add_metric(name="WebhookAmountDiffers", unit=MetricUnit.Count, value=1)
         logger.warning("paid amount differs from the amount asked", extra=details)
@@ -69,6 +76,8 @@ def _outcome_details(outcome: WebhookOutcome) -> dict[str, Any]:
         "amount_asked_cents": outcome.amount_asked_cents,
         "amount_paid_cents": outcome.amount_paid_cents,
     }
+    if outcome.decision is WebhookDecision.REFUNDED_AT_PSP:
+        details["paid_back_not_booked_cents"] = outcome.paid_back_not_booked_cents
     if outcome.refund is not None:
         details |= {
             "refund_decision": outcome.refund.decision.value,
