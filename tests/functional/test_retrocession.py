@@ -279,17 +279,24 @@ def test_a_run_missed_on_4_january_is_made_up_on_11_january_week_53_and_all(sand
     assert answer["weeks_made_up"] == ["2026-W53"]
 
 
-def test_the_week_a_missed_run_left_out_shows_the_payout_that_paid_it(sandbox):
-    """R24, issue 19 item 4 (audit retro3 R2): given 2026-W53 made up by the run of
-    11 January (the run of 4 January missed) and paid with 2027-W01 in PO-2027-W01
-    When the practice opens its statement of 2026-W53
-    Then it shows that payout (proposed, both weeks), not none: W53 has no batch of its own."""
+def _w53_made_up_by_the_run_of_11_january(sandbox) -> None:
+    """The dental practice's week 48 delivered, W52 built on 28 December, EUR 50 paid on
+    Sunday 3 January 23:30 (2026-W53), the run of 4 January missed: the run of 11 January
+    makes W53 up and pays it with 2027-W01 in PO-2027-W01 (audit retro3)."""
     invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
     sandbox.clock.set(date(2026, 12, 28))
     sandbox.run_retrocession()
     _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
     sandbox.clock.set(date(2027, 1, 11))
     sandbox.run_retrocession()
+
+
+def test_the_week_a_missed_run_left_out_shows_the_payout_that_paid_it(sandbox):
+    """R24, issue 19 item 4 (audit retro3 R2): given 2026-W53 made up by the run of
+    11 January (the run of 4 January missed) and paid with 2027-W01 in PO-2027-W01
+    When the practice opens its statement of 2026-W53
+    Then it shows that payout (proposed, both weeks), not none: W53 has no batch of its own."""
+    _w53_made_up_by_the_run_of_11_january(sandbox)
 
     status, statement = _get(sandbox, "/api/v1/provider/retrocessions/2026-W53")
 
@@ -306,12 +313,7 @@ def test_the_missed_week_rerun_afterwards_as_the_runbook_says_is_not_paid_twice(
     ({"as_of": "2027-01-04"}, as the runbook says)
     Then W53's statement is the same bytes and its week's batch pays the practice nothing:
     W53 is settled once, in PO-2027-W01, and its statement still shows that payout."""
-    invoices = emailed(delivered_dental_week(sandbox, 4, "week-48.csv"))
-    sandbox.clock.set(date(2026, 12, 28))
-    sandbox.run_retrocession()
-    _paid_at(sandbox, invoices[0], datetime(2027, 1, 3, 23, 30, tzinfo=AMSTERDAM), "E2E-W53")
-    sandbox.clock.set(date(2027, 1, 11))
-    sandbox.run_retrocession()
+    _w53_made_up_by_the_run_of_11_january(sandbox)
     w53 = sandbox.output_object("retrocession/tandarts-de-vries/2026-W53.json")
 
     sandbox.clock.set(date(2027, 1, 12))

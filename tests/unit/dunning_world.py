@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import count
 
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.correspondence.delivery import DeliveryContext, deliver_invoice
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
@@ -23,6 +24,7 @@ from billing_core.invoices.invoice import Invoice, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
 from billing_core.providers.provider import Provider
+from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.camt_builder import credit, statement
@@ -34,7 +36,7 @@ from tests.unit.factories import (
     make_person,
     make_provider,
 )
-from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 from tests.unit.test_dunning_delivery import Outbox
 from tests.unit.test_invoice_pdf import ACCOUNT
@@ -114,6 +116,18 @@ class DunningWorld:
         while self.queue.requests:
             request = self.queue.requests.pop(0)
             deliver_invoice(request, context)
+
+    def provider_context(self) -> ProviderContext:
+        """What the practice's staff use (the provider API's and portal's use cases)."""
+        return ProviderContext(
+            self.store,
+            files=FilesInMemory(),
+            uploads=None,
+            delivery=self.queue,
+            clock=self.clock,
+            users=InMemoryUserDirectory(),
+            audit=AuditInMemory(),
+        )
 
     def import_transfer(
         self, amount_cents: int, *, booked_on: date, at: datetime, invoice_id: str = "inv-1"

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
 from billing_core.correspondence.kinds import COULANCE_DECLINED, STOP_CONFIRMATION
 from billing_core.dunning.breakdown import breakdown
@@ -31,12 +30,10 @@ from billing_core.services.patient import (
     submit_insurer_statement,
 )
 from billing_core.services.provider.actions import CoulanceDecision, decide_coulance
-from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused
 from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import make_provider
-from tests.unit.fake_store import AuditInMemory, FilesInMemory
 from tests.unit.test_invoice_pdf import shown as pdf_text
 
 AUTOMATIC = CoulanceMode.AUTOMATIC
@@ -83,15 +80,7 @@ def practice_decides(world: DunningWorld, day: date, decision: CoulanceDecision)
     """The practice applies or declines the proposal on its action list at 10:00."""
     world.clock.set(at_ten(day))
     (action,) = world.store.list_actions(world.provider.provider_id)
-    context = ProviderContext(
-        world.store,
-        files=FilesInMemory(),
-        uploads=None,
-        delivery=world.queue,
-        clock=world.clock,
-        users=InMemoryUserDirectory(),
-        audit=AuditInMemory(),
-    )
+    context = world.provider_context()
     decide_coulance(
         ProviderUser(world.provider.provider_id, "u-1", Role.STAFF),
         action.action_id,

@@ -495,22 +495,11 @@ def _waiting_world():
 
 
 def _risk_report(world, day):
-    from billing_core.adapters.users_in_memory import InMemoryUserDirectory
     from billing_core.providers.users import ProviderUser, Role
-    from billing_core.services.provider.context import ProviderContext
     from billing_core.services.provider.statements import debtor_risk_report
-    from tests.unit.fake_store import AuditInMemory, FilesInMemory
 
     world.clock.set(datetime(day.year, day.month, day.day, 12, tzinfo=AMSTERDAM))
-    context = ProviderContext(
-        world.store,
-        files=FilesInMemory(),
-        uploads=None,
-        delivery=world.queue,
-        clock=world.clock,
-        users=InMemoryUserDirectory(),
-        audit=AuditInMemory(),
-    )
+    context = world.provider_context()
     viewer = ProviderUser(world.provider.provider_id, "u-1", Role.VIEWER)
     return debtor_risk_report(viewer, "2026-11", "2026-11", context).months[0]
 

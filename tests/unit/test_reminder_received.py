@@ -297,6 +297,19 @@ def test_a_bounce_on_one_invoice_is_noted_on_the_others_its_reminder_covers():
 # --- the bounce and the delivery at the same time (R28; audit race2) ------------------------
 
 
+def _reminder_bounced_on_31_december(message_id: str, reference: str) -> EmailEvent:
+    """SES's Permanent bounce, at 06:10 on 31 December, of the reminder e-mailed to ADDRESS."""
+    return EmailEvent(
+        message_id,
+        "bounce",
+        datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
+        reference,
+        REMINDER,
+        bounce_type="Permanent",
+        recipients=(ADDRESS,),
+    )
+
+
 def test_a_reminder_whose_bounce_is_handled_before_the_delivery_notes_it_supports_no_costs():
     """R7, R28, legal-nl.md §2. Given a reminder e-mailed on 31 December
     When SES's Permanent bounce of it is handled between the delivery's send and its note
@@ -312,15 +325,7 @@ def test_a_reminder_whose_bounce_is_handled_before_the_delivery_notes_it_support
     def bounced_at_once(to, email, attachments):
         message_id = send(to, email, attachments)
         invoice = world.invoice()
-        event = EmailEvent(
-            message_id,
-            "bounce",
-            datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
-            invoice.reference,
-            REMINDER,
-            bounce_type="Permanent",
-            recipients=(ADDRESS,),
-        )
+        event = _reminder_bounced_on_31_december(message_id, invoice.reference)
         assert record_email_event(event, EmailEventContext(world.store)) is True
         return message_id
 
@@ -348,15 +353,7 @@ def test_a_reminders_bounce_read_from_an_index_behind_the_delivery_still_sets_it
     before_the_note = world.invoice()
     world.deliver()
     mail = next(c for c in world.invoice().correspondence if c.kind == REMINDER)
-    event = EmailEvent(
-        mail.message_id,
-        "bounce",
-        datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM),
-        before_the_note.reference,
-        REMINDER,
-        bounce_type="Permanent",
-        recipients=(ADDRESS,),
-    )
+    event = _reminder_bounced_on_31_december(mail.message_id, before_the_note.reference)
     world.store.find_invoice_by_reference = lambda reference: before_the_note  # type: ignore[method-assign]
 
     assert record_email_event(event, EmailEventContext(world.store)) is True
