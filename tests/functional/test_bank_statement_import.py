@@ -428,6 +428,7 @@ def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_fol
     each paid once, the report counts the whole file (2 booked, 3 unmatched), the list
     for the operator holds the 3 credits once; the last call delivered again is answered
     from its record, nothing done twice."""
+    from billing_core.entrypoints import bank_runs
     from billing_core.payments import bank_import
 
     monkeypatch.setattr(bank_import, "STOP_MARGIN_MS", 10**9)
@@ -438,7 +439,7 @@ def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_fol
         part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
         calls.append({app.CONTINUES: part | {"entries_done": str(entries_done)}})
 
-    monkeypatch.setattr(app, "next_run", next_run)
+    monkeypatch.setattr(bank_runs, "next_run", next_run)
     first, second = invoices[:2]
     xml = statement(
         credit(700, ustrd=("tandarts Visser",)),

@@ -1,0 +1,78 @@
+"""The bank import's runs (R12, R3): a statement larger than one run imports is finished
+by the runs that follow. A run stops at a checkpoint before Lambda's time is up
+(payments/bank_import.py) and the function calls itself, asynchronously, with the upload
+and how far its file is (``CONTINUES``); Lambda retries that call as an upload's, then
+puts it on the failure queue. The handler (functions/bank_statement_import) only puts
+these pieces together (tests/lint/test_thin_handlers.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from billing_core import bootstrap
+from billing_core.entrypoints.s3_upload import S3Upload, object_version
+from billing_core.payments.bank_import import BankImportContext, BankImportReport, checkpoint_key
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from billing_core.entrypoints.powertools import LambdaHandler
+    from billing_core.shared.reports import AnsweredReport
+
+# The event of the function's call to itself: the upload, and how far its file is.
+CONTINUES = "bank_import_continues"
+_invocation: dict[str, LambdaContext] = {}  # the Lambda context of the call being handled
+
+
+def run_context(upload: S3Upload, logger: Logger) -> BankImportContext:
+    """The import's context for this run: its checkpoint (per version of the file), the
+    time Lambda leaves it, and its progress in ``logger``'s log (counts only, R29)."""
+    runtime = bootstrap.current()
+    context = _invocation.get("context")
+
+    def progress(done: int, total: int) -> None:
+        logger.info("bank statement progress", extra={"entries_done": done, "entries_total": total})
+
+    return replace(
+        runtime.bank_import_context(),
+        progress=progress,
+        checkpoint_key=checkpoint_key(upload["key"], object_version(upload)),
+        checkpoints=runtime.output_files,
+        time_left_ms=context.get_remaining_time_in_millis if context is not None else None,
+    )
+
+
+def went_on(report: AnsweredReport, upload: S3Upload) -> AnsweredReport:
+    """``report``, after calling the next run when this one stopped half-way."""
+    if isinstance(report, BankImportReport) and report.outcome == "continued":
+        next_run(upload, report.entries_done)
+    return report
+
+
+def next_run(upload: S3Upload, entries_done: int) -> None:
+    """Call this function again, asynchronously, to go on with the file from its
+    checkpoint: the upload's names and how far it is, no payer details."""
+    import json
+
+    import boto3
+
+    part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
+    payload = {CONTINUES: part | {"entries_done": str(entries_done)}}
+    boto3.client("lambda").invoke(
+        FunctionName=_invocation["context"].invoked_function_arn,
+        InvocationType="Event",
+        Payload=json.dumps(payload).encode(),
+    )
+
+
+def knowing_its_run(handler: LambdaHandler) -> LambdaHandler:
+    """``handler``, keeping the Lambda context of the call it handles (its time left, its
+    own name to call again)."""
+
+    def handle(event: dict[str, Any], context: LambdaContext) -> Any:
+        _invocation["context"] = context
+        return handler(event, context)
+
+    return handle
