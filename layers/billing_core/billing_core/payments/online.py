@@ -93,8 +93,9 @@ class WebhookDecision(StrEnum):
     # answer; logged as an error and counted (Webhook_unreadable_payment, its alarm): an
     # operator looks the payment up at the PSP (R11, R39; audit psp3 #1).
     UNREADABLE_PAYMENT = "unreadable_payment"
-    # Paid and on the ledger (booked now or before), but the PSP says more of it left again (refunded in its dashboard,
-    # charged back by the patient's bank: PspPayment.paid_back_cents) than our ledger holds
+    # Paid and on the ledger (booked now or before), but the PSP says more of it left again
+    # (refunded in its dashboard, charged back by the patient's bank:
+    # PspPayment.paid_back_cents) than our ledger holds
     # (our own refunds, refunds.paid_back_not_booked): the ledger shows money we no longer
     # have. Not booked automatically (it would change the practice's payout and the
     # agency's files: an owner decides); answered 200, logged as an error with ids and
