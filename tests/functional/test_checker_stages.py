@@ -796,7 +796,7 @@ def test_r11_r9_a_failed_payment_says_it_failed_not_that_it_was_cancelled(sandbo
     When the PSP ends it failed (or canceled) and the bank sends the patient back
     Then the page says, in that language, that the payment failed and nothing was
     debited (canceled: cancelled or expired, as before), and the pay button is there."""
-    invoice = emailed(delivered_dental_week(sandbox, 12))[0]
+    invoice = emailed(delivered_dental_week(sandbox, 4))[0]
     born = invoice.birth_date.isoformat()
     unlock = f"action=unlock&kenmerk={invoice.reference}&lang={language}&birth_date={born}"
     answer = sandbox.api_raw("POST", "/", body=unlock, headers=FORM)
