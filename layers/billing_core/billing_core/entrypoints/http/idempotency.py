@@ -232,7 +232,9 @@ _KEY_PARAMETER: dict[str, Any] = {
     "description": "Sent again with the same request (a retry after a lost answer), it "
     "gets the first answer again, marked Idempotent-Replayed, and nothing is done twice; "
     "with another request, 422 idempotency_key_reused. Kept 24 hours, per user (R38). "
-    "An answer 5xx or 409 concurrent_change is not kept: the retry is carried out.",
+    "An answer 5xx or 409 concurrent_change is not kept: the retry is carried out. "
+    "Sent again while the first request is still being carried out: 409 "
+    "idempotency_key_in_use, nothing done; send it again shortly.",
 }
 _REPLAYED_HEADER: dict[str, Any] = {
     "description": "With an Idempotency-Key: true when this is the first answer again.",
