@@ -375,3 +375,32 @@ def test_a_delete_key_used_again_for_another_user_is_refused(sandbox, who):
     assert other["statusCode"] == 422 and '"idempotency_key_reused"' in other["body"]
     enabled = {u.email: u.enabled for u in sandbox.users() if u.email.startswith("x")}
     assert enabled == {"x1@tandartsdevries.nl": False, "x2@tandartsdevries.nl": True}
+
+
+def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox, monkeypatch):
+    """R38 ("no second effect"), interfaces.md §7 (audit round 47 idem3): the change was
+    made, then the idempotency table refused its answer (throttled, or the item too
+    large); the function failed with a 5xx, which tells the client to send the change
+    again, and its key stayed in progress: 409, then the change a second time."""
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import (
+        BasePersistenceLayer,
+    )
+
+    # Given an idempotency table that refuses the next answer it is to keep
+    def refused(self, data, result):
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(BasePersistenceLayer, "save_success", refused)
+    # When the practice asks for an upload URL with a key
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "url-1"}
+    answer = sandbox.api_raw(
+        "POST",
+        "/api/v1/provider/declarations",
+        provider_id=DENTAL.provider_id,
+        body={"file_name": "week-47.csv"},
+        headers=headers,
+    )
+    # Then it gets the URL that was made (201), not a failure that asks it to try again
+    assert answer["statusCode"] == 201, answer["body"]
+    assert answer["headers"]["Idempotent-Replayed"] == "false"
+    assert json.loads(answer["body"])["upload_url"]

@@ -87,6 +87,22 @@ def test_every_write_behind_the_token_documents_the_idempotency_key(name):
     assert {"put", "delete"} & methods, "the header of a PUT or DELETE is documented too"
 
 
+@pytest.mark.parametrize("name", ["provider.json", "operator.json"])
+def test_a_write_documents_the_409_of_a_key_still_in_use(name):
+    """R38, interfaces.md §6-7 (audit round 47 idem3): a request sent again while the
+    first with its key is still carried out gets 409 idempotency_key_in_use, which
+    neither the header nor the 409 named (only concurrent_change).
+    Given the document / Then the header and each write's 409 name that code."""
+    document = generate()[name]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch", "delete"):
+                continue
+            key = next(p for p in operation["parameters"] if p["name"] == "Idempotency-Key")
+            assert "idempotency_key_in_use" in key["description"], (method, path)
+            assert "idempotency_key_in_use" in operation["responses"]["409"]["description"]
+
+
 @pytest.mark.parametrize("name", sorted(APIS))
 def test_every_reference_in_a_document_resolves(name):
     """Given a document with Powertools' validation schemas taken out

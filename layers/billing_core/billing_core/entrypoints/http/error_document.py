@@ -26,7 +26,8 @@ _WHEN = {
     "403": "The user's role does not allow this.",
     "404": "Not found for this caller (another practice's id answers the same).",
     "409": "A state conflict, or a change at the same moment (concurrent_change: nothing "
-    "was saved and the same request may be sent again).",
+    "was saved and the same request may be sent again), or a request with this "
+    "Idempotency-Key still being carried out (idempotency_key_in_use: send it again shortly).",
     "413": "The body is larger than the API takes.",
     "415": "The body is not declared as JSON: send it with Content-Type: application/json.",
     "422": "A business rule refuses it (the code names which), or the Idempotency-Key was "

@@ -33,6 +33,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -78,10 +79,10 @@ def _carry_out_once(
     call: dict[str, Any],
     carry_out: Callable[[], Answer],
     kept: Callable[[Answer], bool],
-    ran: list[bool],
+    ran: list[Answer],
 ) -> Answer:
-    ran.append(True)
     answer = carry_out()
+    ran.append(answer)
     if not kept(answer):
         raise _AnswerNotKept(answer)
     return answer
@@ -109,7 +110,7 @@ def once_per_key(
     (else ``KeyReused``); an answer that ``kept`` refuses is given but not kept, so a
     retry runs again. The API's Idempotency-Key and the portal's form key both come here."""
     call = {"scope": f"{scope}#{key}", "request": request}
-    ran: list[bool] = []
+    ran: list[Answer] = []
     try:
         answer = _once(context, call=call, carry_out=carry_out, kept=kept, ran=ran)
     except _AnswerNotKept as not_kept:
@@ -118,7 +119,24 @@ def once_per_key(
         raise KeyReused from None
     except IdempotencyAlreadyInProgressError:
         raise KeyInUse from None
+    except IdempotencyPersistenceLayerError:
+        if not ran:
+            raise  # nothing was done: the client's retry carries it out
+        _answer_not_stored()
+        return ran[0], False
     return answer, not ran
+
+
+def _answer_not_stored() -> None:
+    """The change was carried out but its answer could not be stored under its key
+    (DynamoDB throttled, the item too large): the client gets that answer, not a 5xx
+    that asks it to send the change again (R38). The key's record stays in progress
+    until the function's time is up; the operator is told (no key, no body: R29)."""
+    import logging
+    import os
+
+    service = os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined")
+    logging.getLogger(service).error("answer not stored under its idempotency key")
 
 
 def is_valid_key(key: str) -> bool:
@@ -214,7 +232,9 @@ _KEY_PARAMETER: dict[str, Any] = {
     "description": "Sent again with the same request (a retry after a lost answer), it "
     "gets the first answer again, marked Idempotent-Replayed, and nothing is done twice; "
     "with another request, 422 idempotency_key_reused. Kept 24 hours, per user (R38). "
-    "An answer 5xx or 409 concurrent_change is not kept: the retry is carried out.",
+    "An answer 5xx or 409 concurrent_change is not kept: the retry is carried out. "
+    "Sent again while the first request is still being carried out: 409 "
+    "idempotency_key_in_use, nothing done; send it again shortly.",
 }
 _REPLAYED_HEADER: dict[str, Any] = {
     "description": "With an Idempotency-Key: true when this is the first answer again.",
