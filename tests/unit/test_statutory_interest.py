@@ -369,3 +369,35 @@ def _rate(day):
     return max(
         (row for row in CONSUMER if row.valid_from <= day), key=lambda row: row.valid_from
     ).percent
+
+
+@pytest.mark.parametrize(
+    ("interest_payments", "principal_changes"),
+    [
+        ((), ()),  # nothing paid in between
+        (((date(2025, 9, 19), 1_532),), ()),  # interest paid, nothing compounded yet
+        (((date(2025, 9, 19), 1_532),), ((date(2025, 9, 19), 85_272),)),  # a "change" to the same
+    ],
+)
+def test_a_payment_that_leaves_the_base_as_it_was_ends_no_segment(
+    interest_payments, principal_changes
+):
+    """legal-nl.md §4: "A segment ends at every row of the table ... and at each
+    anniversary; each segment is rounded to the cent" (audit legal5).
+    Given €852.72 in default from 2025-04-16 (the principal after an earlier payment)
+    When €15.32 of interest is paid on 2025-09-19, before any interest compounded, so the
+    base stays €852.72
+    Then 1 Jul-30 Nov 2025 is one segment, 153 days at 6% -> €21.45 (not €11.21 + €10.23
+    = €21.44, rounded twice), and the total is the same as without the payment."""
+    result = statutory_interest(
+        85_272,
+        date(2025, 4, 16),
+        date(2025, 12, 1),
+        interest_payments=interest_payments,
+        principal_changes=principal_changes,
+    )
+    assert [(s.first_day, s.until, s.interest_cents) for s in result.segments] == [
+        (date(2025, 4, 16), date(2025, 7, 1), 1_065),
+        (date(2025, 7, 1), date(2025, 12, 1), 2_145),
+    ]
+    assert result.total_cents == 3_210

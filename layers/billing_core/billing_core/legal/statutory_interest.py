@@ -11,8 +11,10 @@ The rules, all from legal-nl.md §4:
   on the invoice (legal-nl.md §2). Interest runs from that day up to, not including,
   ``until`` (the day the payment is received, or the day asked about).
 - Each day carries the rate in force that day. A segment ends at every row of the rate
-  table (also a row that repeats the rate), at each anniversary of the default date, at
-  every change of the principal and at every payment of interest.
+  table (also a row that repeats the rate), at each anniversary of the default date and
+  where the base changes (a new principal, interest paid out of the compounded part); a
+  change or payment that leaves the base as it was ends none, so the rounding of each
+  segment, and the total, do not depend on it.
 - Day count actual/365 (also in leap years); each segment is rounded half-up to the cent.
 - Yearly compounding: at each anniversary the interest accrued until then and still
   unpaid is added to the base on which interest is computed (art. 6:119 lid 2 BW). Only
@@ -23,7 +25,6 @@ The rules, all from legal-nl.md §4:
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -138,20 +139,37 @@ def statutory_interest(
     boundaries = _boundaries(
         default_date, until, rates, anniversaries | set(changes) | set(paid_later)
     )
+    must_end = anniversaries | {row.valid_from for row in rates}
     segments: list[Segment] = []
     accrued = 0  # all interest of the segments so far
     accrued_by_anniversary = 0  # what had accrued at the last anniversary passed
-    for first_day, segment_until in itertools.pairwise(boundaries):
-        if first_day in anniversaries:
+    first_day, base = default_date, -1  # the segment running, and its base
+    for day in boundaries[:-1]:
+        if day in anniversaries:
+            accrued += _close(segments, first_day, day, base, rates)
             accrued_by_anniversary = accrued
-        principal = changes.get(first_day, principal)
-        paid += paid_later.get(first_day, 0)  # interest paid settles the oldest first
+        principal = changes.get(day, principal)
+        paid += paid_later.get(day, 0)  # interest paid settles the oldest first
         compounded = max(accrued_by_anniversary - paid, 0)  # compounded and still unpaid
-        segment = _segment(first_day, segment_until, principal + compounded, rates)
-        accrued += segment.interest_cents
-        if segment.base_cents > 0:
-            segments.append(segment)
+        # A change or payment that leaves the base as it was ends no segment: only a
+        # rate row, an anniversary or a new base does (legal-nl.md §4).
+        if principal + compounded != base or day in must_end:
+            if day not in anniversaries:
+                accrued += _close(segments, first_day, day, base, rates)
+            first_day, base = day, principal + compounded
+    _close(segments, first_day, until, base, rates)
     return InterestResult(sum(s.interest_cents for s in segments), tuple(segments))
+
+
+def _close(
+    segments: list[Segment], first_day: date, until: date, base: int, rates: Sequence[RateRow]
+) -> int:
+    """Ends the segment from ``first_day`` (its interest, listed when it has a base)."""
+    if until <= first_day or base <= 0:
+        return 0
+    segment = _segment(first_day, until, base, rates)
+    segments.append(segment)
+    return segment.interest_cents
 
 
 def _starting_payments(
