@@ -128,6 +128,29 @@ def test_a_malformed_provider_item_is_skipped_and_counted_and_the_others_go_on()
     assert world.invoice("inv-2") is legacy
 
 
+def test_invoices_of_a_provider_without_settings_are_skipped_once_not_an_error_each():
+    """R31 ("one bad provider never stops a run for the others"; audit onboard4 of stop 47):
+    given two invoices due a reminder of a practice whose settings item is gone (deleted
+    by hand; its invoices remain) beside one of a healthy practice
+    When the run of 31 December goes
+    Then the healthy practice's patient gets the reminder, the practice without settings
+    is reported by id once (providers_skipped, its alarm's metric), not as one error per
+    invoice each day, its settings are read once, and its invoices wait untouched."""
+    gone = [one_invoice(100_000, number=n, provider_id="weg-praktijk") for n in (2, 3)]
+    world = DunningWorld([one_invoice(100_000), *gone])
+
+    summary = world.run(date(2026, 12, 31), deliver=False)
+    settings_read = world.store.calls.count("get_provider")
+    world.deliver()
+
+    assert world.letters() == [("dunning_reminder", date(2026, 12, 31))]
+    assert summary.answer()["providers_skipped"] == ["weg-praktijk"]
+    assert summary.errors == []
+    assert summary.log_entry().counts["Dunning_provider_skipped"] == 1
+    assert settings_read == 2  # once per practice, not once per patient
+    assert [world.invoice(i.invoice_id) for i in gone] == gone
+
+
 def test_after_missed_days_each_invoice_is_read_and_queued_once():
     """R18, R38, R39 (audit DUNNING1): the reminder moves an invoice's place on the index
     to the run's day, after the paged Query's cursor, so a later page returns it again.

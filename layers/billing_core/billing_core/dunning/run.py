@@ -15,7 +15,8 @@ time limit) is resumed by running again; a letter whose queueing was lost is que
 
 A failing invoice does not stop the run: it is listed in the summary's errors (ids and
 error types only, no personal data) and stays on the index for the next run. The invoices
-of a provider whose stored settings do not validate (a malformed legacy item) are skipped:
+of a provider whose stored settings do not validate (a malformed legacy item), or whose
+settings item is gone while its invoices remain, are skipped:
 the provider is reported by id and counted (``Dunning_provider_skipped``), not retried as
 an error per invoice, and its invoices wait on the index until an operator mends it (R31).
 
@@ -494,7 +495,9 @@ def _addressee_key(invoice: Invoice) -> tuple[object, ...]:
 
 
 class _ProviderCache:
-    """Each provider's settings once per run; one that does not validate is read once too."""
+    """Each provider's settings once per run; one that does not validate, or has no
+    settings item at all (deleted by hand, its invoices left), is read once too and
+    skipped as unreadable: reported by id once, not as an error per invoice (R31)."""
 
     def __init__(self, store: DunningStore) -> None:
         self._store = store
@@ -511,6 +514,7 @@ class _ProviderCache:
                 self._unreadable.add(provider_id)
                 raise
             if provider is None:
-                raise LookupError(f"provider {provider_id} of a due invoice is unknown")
+                self._unreadable.add(provider_id)
+                raise UnreadableProvider(provider_id)
             self._providers[provider_id] = provider
         return self._providers[provider_id]
