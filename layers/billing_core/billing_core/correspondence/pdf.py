@@ -10,7 +10,9 @@ so every name prints as written: "Ł", "ś", "ü", Greek, Cyrillic and Arabic (R
 document whose texts hold right-to-left or joining script (an Arabic letter, or an
 Arabic name in a Dutch one) is shaped by HarfBuzz (fpdf2's text shaping, uharfbuzz),
 right-to-left paragraphs aligned right; the rest is not shaped, which is five times
-faster. A character the font lacks prints as an empty box, never stops a letter.
+faster. A character the font lacks (Chinese, say) is left out, with a warning in the log,
+and never stops a letter; the CSV reader names it to the practice on upload
+(characters.not_printed, CSV_LETTER_NOT_PRINTED).
 
 Every invoice carries a QR code that opens the checker with its kenmerk filled in
 (segno), and the account holder's name next to zorgnota's IBAN (R36).
