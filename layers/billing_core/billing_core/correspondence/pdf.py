@@ -244,6 +244,12 @@ class _Document(FPDF):
         _style(self, _FOOTER_SIZE)
         self.multi_cell(0, 3.6, self._links, align=self.align_text)
 
+    def normalize_text(self, text: str) -> str:
+        """Every text composed (NFC) before it is measured or drawn: a name sent
+        decomposed ("e" and combining accents) prints the font's own "ễ" rather than marks
+        stacked on one another (audit pdf5; R36). A composed text is left as it was."""
+        return super().normalize_text(unicodedata.normalize("NFC", text))
+
     def in_reading_order(self, cells: Sequence[Any]) -> list[Any]:
         """Cells of a row from the reader's start: mirrored in a right-to-left letter."""
         return list(reversed(cells) if self.right_to_left else cells)
