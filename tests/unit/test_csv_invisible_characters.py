@@ -193,3 +193,34 @@ def test_a_line_short_a_cell_that_holds_a_control_character_says_both(character)
     assert f"U+{ord(character):04X}" in result.findings[0].message("nl")
     assert "Line 3 has 37 cells" in result.findings[1].message("en")
     assert [claim.line_number for claim in result.claims] == [2, 4]
+
+
+def test_r36_a_letter_the_letters_font_lacks_is_said_once_per_patient_and_field():
+    """Given a patient whose last name is written in Chinese characters (UTF-8 CSV), which
+    DejaVu Sans, the font of the invoice and the letters, lacks (the PDF printed the
+    addressee as "S. van der", the name dropped: audit pdf5), when read, then every line is
+    invoiced (R2: nothing wrong with the claim) and one warning names line 2, last_name and
+    the first such character, so the practice writes the name in Latin letters before a
+    letter is posted (R36: fonts that print every name; R40: say what will not come out
+    as sent). A name in Latin, Polish, Turkish, Greek or Cyrillic letters says nothing."""
+    rows = [dict(row) for row in LINES]
+    for row in rows:
+        row["last_name"] = "王 Łężyńska-Çağla Ωμέγα Ёжиков"
+    result = parse(declaration(*rows))
+    assert [(f.code, f.severity, f.line, f.field) for f in result.findings] == [
+        ("CSV_LETTER_NOT_PRINTED", Severity.WARNING, 2, "last_name"),
+    ]
+    assert [claim.line_number for claim in result.claims] == [2, 3, 4]
+    for language in ("nl", "en"):
+        assert "U+738B" in result.findings[0].message(language)
+    rows = [dict(row, last_name="Łężyńska-Çağla Ωμέγα Ёжиков Nguyễn") for row in LINES]
+    assert parse(declaration(*rows)).findings == []
+
+
+def test_r36_every_letter_below_latin_extended_b_s_end_is_in_both_fonts():
+    """Given the fonts the PDFs embed, then every letter up to U+024F is in both, as
+    characters.not_printed takes without opening them (R36: the usual name costs nothing)."""
+    from billing_core.declarations.characters import _printed_by_the_font
+
+    letters = (code for code in range(0x00A0, 0x0250) if chr(code).isprintable())
+    assert [hex(code) for code in letters if code not in _printed_by_the_font()] == []

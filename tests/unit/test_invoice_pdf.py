@@ -240,6 +240,19 @@ def test_a_polish_name_prints_with_every_diacritic():
     assert "Ł. Wąsowski-Łukaśiewicz" in text
 
 
+def test_r36_a_name_with_combining_accents_prints_its_composed_letters():
+    # Given a name as a Mac or a web form may send it, decomposed (NFD): "e" followed by
+    # a combining circumflex and tilde, which an unshaped line stacks on one another
+    # (audit pdf5: "Nguyễn" printed its tilde through its circumflex)
+    patient = make_person(initials="T.", name_prefix="", last_name="Nguye\u0302\u0303n")
+
+    # When the PDF is rendered
+    text = shown(render(make_invoice(patient=patient)))
+
+    # Then it prints the font's own composed letter "ễ" (R36: fonts that print every name)
+    assert "T. Nguy\u1ec5n" in text
+
+
 def test_an_arabic_name_prints_in_arabic_script():
     # Given a patient whose name is written in Arabic (R9)
     patient = make_person(initials="", name_prefix="", last_name="محمد العلي")

@@ -10,7 +10,9 @@ so every name prints as written: "Ł", "ś", "ü", Greek, Cyrillic and Arabic (R
 document whose texts hold right-to-left or joining script (an Arabic letter, or an
 Arabic name in a Dutch one) is shaped by HarfBuzz (fpdf2's text shaping, uharfbuzz),
 right-to-left paragraphs aligned right; the rest is not shaped, which is five times
-faster. A character the font lacks prints as an empty box, never stops a letter.
+faster. A character the font lacks (Chinese, say) is left out, with a warning in the log,
+and never stops a letter; the CSV reader names it to the practice on upload
+(characters.not_printed, CSV_LETTER_NOT_PRINTED).
 
 Every invoice carries a QR code that opens the checker with its kenmerk filled in
 (segno), and the account holder's name next to zorgnota's IBAN (R36).
@@ -241,6 +243,12 @@ class _Document(FPDF):
         self.ln(4)
         _style(self, _FOOTER_SIZE)
         self.multi_cell(0, 3.6, self._links, align=self.align_text)
+
+    def normalize_text(self, text: str) -> str:
+        """Every text composed (NFC) before it is measured or drawn: a name sent
+        decomposed ("e" and combining accents) prints the font's own "ễ" rather than marks
+        stacked on one another (audit pdf5; R36). A composed text is left as it was."""
+        return super().normalize_text(unicodedata.normalize("NFC", text))
 
     def in_reading_order(self, cells: Sequence[Any]) -> list[Any]:
         """Cells of a row from the reader's start: mirrored in a right-to-left letter."""

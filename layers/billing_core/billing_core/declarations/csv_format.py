@@ -32,6 +32,7 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from billing_core.declarations.characters import REMOVED_CHARACTERS as _REMOVED_CHARACTERS
 from billing_core.declarations.characters import character_name as _character_name
+from billing_core.declarations.characters import not_printed as _not_printed
 from billing_core.declarations.characters import unprinted as _unprinted
 from billing_core.declarations.claims import (
     Address,
@@ -971,6 +972,8 @@ class _LineParser:
         self.first_of_patient[patient_ref] = (patient, line)
         if self.windows_1252 and "?" in "".join(person_cells):
             self._question_marks(person_cells, line)
+        elif not "".join(person_cells).isascii():
+            self._letters_not_printed(person_cells, line)
         if debtor is None and birth is not None and birth > self.adult_born_by:
             self.findings.append(
                 Finding(
@@ -1019,6 +1022,26 @@ class _LineParser:
             for index, column in _LETTER_COLUMNS:
                 if "?" in person_cells[offset + index]:
                     self._letter_as_question_mark(line, prefix + column)
+
+    def _letters_not_printed(self, person_cells: list[str], line: int) -> None:
+        """R36, R40: a name or address with a letter the invoice's and letters' font lacks
+        (Chinese characters: audit pdf5, the addressee printed as "S. van der"), named on
+        the patient's first line, so it is written in Latin letters before a letter goes
+        out. The line is invoiced: the e-mail and the checker show the name as sent."""
+        for offset, prefix in ((0, ""), (_PERSON_WIDTH, DEBTOR_PREFIX)):
+            for index, column in _LETTER_COLUMNS:
+                character = _not_printed(person_cells[offset + index])
+                if character:
+                    params = {"character": _character_name(character)}
+                    self.findings.append(
+                        Finding(
+                            "CSV_LETTER_NOT_PRINTED",
+                            Severity.WARNING,
+                            line,
+                            prefix + column,
+                            params=params,
+                        )
+                    )
 
     def _descriptions_with_question_marks(self) -> None:
         """The same for what the patient reads on the invoice line, once per description
