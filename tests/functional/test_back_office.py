@@ -527,11 +527,23 @@ def test_an_ending_at_the_later_version_is_loaded_when_confirmed_exactly(sandbox
     """R33: an insurer that stops on 1 January 2027 (the 2027 version leaves it out) can
     still be added to the version in force, confirming it ends then ("later_drops").
     Given a 2027-01-01 version without 3999 When the 2025-01-01 version with 3999 is
-    loaded with "later_drops": ["3999"] Then it is loaded (201, 2025-01-01.2)."""
+    loaded with "later_drops": ["3999"] Then it is loaded (201, 2025-01-01.2)
+    And (R31: versioned, who changed what when; stop 47 small47a) the confirmed ending is
+    kept with the load as its drops are: the answer, the version read back with ?on= and
+    the stored load name 3999 (before, only who and when were kept, not what was confirmed)."""
     sandbox.clock.set(date(2026, 12, 7))
     assert load_register(sandbox, register_without_3999("2027-01-01"), "zz-2027")[0] == 201
     status, loaded, _ = load_register_later(sandbox, register_adding_3999("2025-01-01"), ["3999"])
     assert (status, loaded["version"]) == (201, "2025-01-01.2")
+    read_back = as_operator(sandbox, "GET", INSURERS, query={"on": "2026-12-07"})[1]
+    for shown in (loaded, read_back):
+        assert (shown["version"], shown["drops"], shown["later_drops"]) == (
+            "2025-01-01.2",
+            [],
+            ["3999"],
+        )
+    stored = sandbox.runtime.repository.insurer_register_load("2025-01-01.2")
+    assert (stored.loaded_by, stored.later_drops) == (OPERATOR.user_id, ("3999",))
 
 
 def register_without_3999(valid_from: str) -> str:

@@ -224,3 +224,35 @@ def test_r36_every_letter_below_latin_extended_b_s_end_is_in_both_fonts():
 
     letters = (code for code in range(0x00A0, 0x0250) if chr(code).isprintable())
     assert [hex(code) for code in letters if code not in _printed_by_the_font()] == []
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07"], ids=["nul", "bell"])
+def test_a_control_character_in_a_line_short_a_cell_is_said_by_its_cell_not_a_wrong_column(
+    character,
+):
+    """R40 (name the cause so the practice can act on it), R2 (stop 47 small47a). Given
+    line 3 without its initials cell and a NUL (or a BEL) in its surname, the 7th column,
+    read as the 6th cell under name_prefix. When the file is read. Then the control
+    character's finding names no column (before: name_prefix, one column early, a field
+    that holds no such character) but the cell by its place in the line as the practice
+    sees it (cell 6, column F in a spreadsheet) and the columns it belongs to, name_prefix
+    to last_name, in Dutch and English; the missing cell is still said after it."""
+    from tests.unit.test_csv_format import COLUMNS
+
+    header, first, second, third, end = declaration(*LINES).split(b"\n")
+    cells = second.split(b";")
+    surname = COLUMNS.index("last_name")
+    cells[surname] = cells[surname][:2] + character.encode() + cells[surname][2:]
+    del cells[COLUMNS.index("initials")]
+    # When
+    result = parse(b"\n".join([header, first, b";".join(cells), third, end]))
+    # Then
+    control, missing = result.findings
+    assert (control.code, control.line, control.field) == ("CSV_CONTROL_CHARACTER", 3, None)
+    assert missing.code == "CSV_CELL_MISSING"
+    english, dutch = control.message("en"), control.message("nl")
+    assert "cell 6 of the line (column F in a spreadsheet), read under name_prefix" in english
+    assert "one of the columns name_prefix to last_name" in english
+    assert "de 6e cel van de regel (kolom F in een spreadsheet)" in dutch
+    assert "name_prefix tot en met last_name" in dutch
+    assert f"U+{ord(character):04X}" in english and f"U+{ord(character):04X}" in dutch

@@ -11,9 +11,11 @@ import pytest
 
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.formats import is_vektis, parse_declaration
+from billing_core.declarations.vektis.layout import RecordType
+from billing_core.declarations.vektis.layouts import MZ301_V13, PM304_V32
 from billing_core.declarations.vektis.retour_parser import parse_retour
 from billing_core.declarations.vektis.writer import to_bytes
-from tests.unit.claim_factories import person
+from tests.unit.claim_factories import VGZ, person
 from tests.unit.vektis_files import (
     AGB,
     PARENT,
@@ -22,6 +24,7 @@ from tests.unit.vektis_files import (
     codes,
     dental_claim,
     only,
+    raw,
     records,
 )
 
@@ -447,6 +450,47 @@ def test_a_soft_hyphen_in_a_name_or_address_is_removed_and_said_on_its_line_and_
     )
     assert result.claims == read(to_bytes(records(child_claims()))).claims
     assert [f for f in result.findings if f.code != "VEKTIS_INVISIBLE_CHARACTER_REMOVED"] == []
+
+
+@pytest.mark.parametrize(
+    "standard, code, description",
+    [
+        (MZ301_V13, "V21", "Vulling, één vlak"),
+        (PM304_V32, "1000", "Handtherapie, behandeling per 5 minuten"),
+    ],
+    ids=["mz301", "pm304"],
+)
+def test_a_soft_hyphen_in_a_treatment_code_or_a_comment_is_removed_and_said(
+    standard, code, description
+):
+    """R36 (the treatment code and its description are printed on the invoice and the
+    patient's page), R40 (say what was repaired), vektis.md (MZ301, PM304), as for a name
+    (stop 47 small47a). Given a file whose 04 has a soft hyphen (0xAD) in its treatment
+    code and whose 98 has one in its comment. When it is read. Then both are removed and
+    each is said on its line and field; the claim is the one of the file without them
+    (before: code 'V\xad21', unknown, went on the invoice as 'Prestatiecode V\xad21', and the
+    comment kept it for the insurer's file)."""
+    claim = dental_claim("A1", treatment_code=code, description=description, comments=("Vulling.",))
+    if standard is PM304_V32:
+        claim = replace(claim, unit_price_cents=1260, insurer_uzovi=VGZ)
+    lines = records([claim], standard=standard)
+    assert [line[:2] for line in lines] == ["01", "02", "03", "04", "98", "99"]
+    hyphened = raw(
+        lines, 3, "treatment_code", f"{code[0]}\u00ad{code[1:]}".ljust(6), standard=standard
+    )
+    hyphened = raw(hyphened, 4, "comment", "Vul\u00adling.".ljust(140), standard=standard)
+    # When
+    result = read(to_bytes(hyphened))
+    # Then
+    label = standard.records[RecordType.TREATMENT].label("treatment_code")
+    comment = standard.records[RecordType.COMMENT].label("comment")
+    assert [(f.code, f.line, f.field) for f in result.findings] == [
+        ("VEKTIS_INVISIBLE_CHARACTER_REMOVED", 4, label),
+        ("VEKTIS_INVISIBLE_CHARACTER_REMOVED", 5, comment),
+    ]
+    assert "U+00AD (SOFT HYPHEN)" in result.findings[0].message("en")
+    assert result.claims == read(to_bytes(lines)).claims
+    assert (result.claims[0].treatment_code, result.claims[0].description) == (code, description)
 
 
 # --- one cause, one finding ------------------------------------------------------------------

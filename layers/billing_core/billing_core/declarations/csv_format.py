@@ -627,6 +627,7 @@ class _LineParser:
         trailing: _TrailingSeparators,
     ) -> None:
         self.width = width
+        self.columns = columns
         self.trailing = trailing
         self.short_lines = _ShortLines(columns, width)
         self.insurers = insurers
@@ -762,7 +763,11 @@ class _LineParser:
         # Said once for the file, whichever line says it: kept. A control character (a NUL)
         # is in the line whichever column its cell is read under: said too, first (R2, R40;
         # before, only the missing cell was, and the line sent again was refused again).
-        self.findings.extend(f for f in misread if f.code in _SAID_OF_A_MISREAD_LINE)
+        self.findings.extend(
+            self._by_its_cell(f, found) if f.code == "CSV_CONTROL_CHARACTER" else f
+            for f in misread
+            if f.code in _SAID_OF_A_MISREAD_LINE
+        )
         claim_ref = next((f.claim_ref for f in misread if f.claim_ref), None)
         params = {"found": found, "expected": self.width}
         self.findings.append(
@@ -773,6 +778,28 @@ class _LineParser:
             patient_ref, (_, first_line) = next(reversed(self.first_of_patient.items()))
             if first_line == line:
                 del self.first_of_patient[patient_ref]
+
+    def _by_its_cell(self, finding: Finding, found: int) -> Finding:
+        """A control character's finding on a line short a cell inside it (R40, stop 47
+        small47a): the column it was read under is one early when the missing cell comes
+        before it (a surname read under name_prefix), so it names the cell by its place in
+        the line as the practice sees it, and the columns it belongs to, from the one it
+        was read under to the one as many columns on as cells are missing."""
+        field = finding.field or ""
+        index = self.columns.get(field, int(field) - 1 if field.isdigit() else 0)
+        last = min(index + self.width - found, self.width - 1)
+        names = self.short_lines.names
+        params = {
+            **finding.params,
+            "said_as": "CSV_CONTROL_CHARACTER_CELL_MISSING",
+            "position": index + 1,
+            "letter": _spreadsheet_column(index),
+            "read_as": names.get(index, str(index + 1)),
+            "last_field": names.get(last, str(last + 1)),
+        }
+        return Finding(
+            finding.code, finding.severity, finding.line, None, finding.claim_ref, params
+        )
 
     def _trailing_separators(self, lines: int, wrong_width: int) -> int:
         """What the lines that end with a separator too many come to, said once for the
@@ -1060,6 +1087,16 @@ class _LineParser:
 
 
 # --- Field checks: pure functions of the text ---
+
+
+def _spreadsheet_column(index: int) -> str:
+    """The 0-based ``index``'s column as a spreadsheet names it: 0 A, 25 Z, 26 AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _has_control_character(problems: list[_Problem]) -> bool:

@@ -490,6 +490,15 @@ _DUTCH: Sections = {
         "VEKTIS_LETTER_AS_QUESTION_MARK": "Regel {line}: in {field} staat een '?'. ISO-8859-1, de tekenset van een Vektis-bestand, kent niet elke letter (zoals Ł of ő) en praktijksoftware schrijft er dan een '?' voor in de plaats. Verbeter de tekst in uw praktijksysteem.",
         "CSV_CONTROL_CHARACTER": "Regel {line}: in {field} staat een onzichtbaar stuurteken, {character}. Zo'n teken maakt een brief onleesbaar of laat een naam, adres of bedrag ernaast anders lezen dan er staat. De regel is niet verwerkt; typ het veld opnieuw (niet plakken) en lever de regel opnieuw aan.",
         "CSV_LETTER_NOT_PRINTED": "Regel {line}: in {field} staat een teken dat de nota en de brieven op papier niet kunnen afdrukken, {character}; het blijft daar weg. De regel is verwerkt; schrijf het veld in Latijnse letters, zoals in de BRP, en verbeter het ook in uw eigen systeem voordat er een brief wordt verstuurd.",
+        "CSV_CONTROL_CHARACTER_CELL_MISSING": (
+            "Regel {line}: de {position}e cel van de regel (kolom {letter} in een spreadsheet),"
+            " gelezen onder {read_as}, bevat een onzichtbaar stuurteken, {character}. In deze"
+            " regel ontbreekt een cel (zie de melding hierna), dus die cel hoort bij een van de"
+            " kolommen {read_as} tot en met {last_field}. Zo'n teken maakt een brief onleesbaar"
+            " of laat een naam, adres of bedrag ernaast anders lezen dan er staat. De regel is"
+            " niet verwerkt; typ die cel opnieuw (niet plakken), vul de ontbrekende cel aan en"
+            " lever de regel opnieuw aan."
+        ),
         "CSV_INVISIBLE_CHARACTER_REMOVED": "Regel {line}: uit {field} is een onzichtbaar teken verwijderd, {character}, zoals dat meekomt bij kopiëren van een webpagina. De regel is verwerkt; verbeter het veld ook in uw eigen systeem.",
         "VEKTIS_INVISIBLE_CHARACTER_REMOVED": "Regel {line}: uit {field} is een onzichtbaar teken verwijderd, {character}, zoals dat meekomt bij kopiëren uit een tekstverwerker of webpagina; het veld is met een spatie aangevuld tot zijn lengte. De regel is verwerkt; verbeter het veld ook in uw praktijksysteem.",
         "FILE_NUL_CHARACTER": "Regel {line} (de kopregel) bevat een NUL-teken (0x00). Zonder leesbare kolomnamen is het bestand niet verwerkt; verwijder het teken of maak de export opnieuw.",
@@ -1378,6 +1387,15 @@ _ENGLISH: Sections = {
         "VEKTIS_LETTER_AS_QUESTION_MARK": "Line {line}: {field} holds a '?'. ISO-8859-1, the character set of a Vektis file, lacks some letters (such as Ł or ő), and practice software writes a '?' in their place. Correct the text in your practice software.",
         "CSV_CONTROL_CHARACTER": "Line {line}: {field} holds an invisible control character, {character}. Such a character makes a letter unreadable or makes a name, address or amount beside it read otherwise than it is. The line was not processed; type the field again (do not paste it) and send the line again.",
         "CSV_LETTER_NOT_PRINTED": "Line {line}: {field} holds a character the invoice and the letters on paper cannot print, {character}; it is left out there. The line was processed; write the field in Latin letters, as in the BRP, and correct it in your own system too before a letter is sent.",
+        "CSV_CONTROL_CHARACTER_CELL_MISSING": (
+            "Line {line}: cell {position} of the line (column {letter} in a spreadsheet), read"
+            " under {read_as}, holds an invisible control character, {character}. A cell is"
+            " missing in this line (see the next finding), so that cell belongs to one of the"
+            " columns {read_as} to {last_field}. Such a character makes a letter unreadable or"
+            " makes a name, address or amount beside it read otherwise than it is. The line"
+            " was not processed; type that cell again (do not paste it), add the missing cell"
+            " and send the line again."
+        ),
         "CSV_INVISIBLE_CHARACTER_REMOVED": "Line {line}: an invisible character, {character}, was removed from {field}, as copying from a web page brings along. The line was processed; correct the field in your own system too.",
         "VEKTIS_INVISIBLE_CHARACTER_REMOVED": "Line {line}: an invisible character, {character}, was removed from {field}, as copying from a word processor or a web page brings along; the field was padded to its length with a space. The line was processed; correct the field in your practice software too.",
         "FILE_NUL_CHARACTER": "Line {line} (the header row) holds a NUL character (0x00). Without readable column names the file was not processed; remove the character or export the file again.",

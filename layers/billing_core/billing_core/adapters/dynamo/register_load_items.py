@@ -17,6 +17,7 @@ def register_load_attributes(load: RegisterLoad) -> Item:
         "loaded_by": load.loaded_by,
         "loaded_at": load.loaded_at.isoformat(),
         "drops": list(load.drops),
+        "later_drops": list(load.later_drops),
     }
 
 
@@ -29,4 +30,5 @@ def register_load_from_item(item: Item) -> RegisterLoad | None:
         loaded_by=item["loaded_by"],
         loaded_at=datetime.fromisoformat(item["loaded_at"]),
         drops=tuple(item.get("drops", ())),
+        later_drops=tuple(item.get("later_drops", ())),  # none on a load kept before stop 47
     )

@@ -1,4 +1,5 @@
-"""Who loaded a version of the insurer register, when, and the codes it drops (R33).
+"""Who loaded a version of the insurer register, when, and the codes it drops or confirms
+ending at the later version (R33).
 
 A version that leaves out codes of the one before is loaded only when an operator
 confirms exactly those codes (services/operator/register); like every operator change of
@@ -20,3 +21,6 @@ class RegisterLoad:
     loaded_by: str  # the operator's Cognito user id, never a name
     loaded_at: datetime
     drops: tuple[str, ...] = ()  # the codes of the version before it, confirmed left out
+    # The codes it lists that the later version loaded already leaves out, confirmed as
+    # ending then (services/operator/register: "later_drops").
+    later_drops: tuple[str, ...] = ()

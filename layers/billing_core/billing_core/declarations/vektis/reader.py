@@ -92,6 +92,12 @@ _LETTER_FIELDS = frozenset(
     }
 )
 _LETTER_RECORDS = frozenset({"02", "03"})
+# The records whose text fields an invisible character is removed from (without_invisible):
+# the 02 and 03 (names, addresses, e-mail), the 04 (its treatment code is printed on the
+# invoice and the patient's page, with the description looked up by it; its references
+# identify the claim, R3) and the 98 (its comment goes on in the declaration to the
+# insurer, a price quote's reference with it, R6).
+_TEXT_RECORDS = frozenset({"02", "03", "04", "98"})
 _LETTER_AS_QUESTION_MARK = "VEKTIS_LETTER_AS_QUESTION_MARK"
 _INVISIBLE_REMOVED = "VEKTIS_INVISIBLE_CHARACTER_REMOVED"
 _SOFT_HYPHEN = b"\xad"  # the one invisible character ISO-8859-1 has (characters.py)
@@ -287,12 +293,14 @@ class _Characters:
         or 03) with an invisible character (a soft hyphen, 0xAD, pasted from a word
         processor) is printed on the invoice, the letters and the checker page: removed,
         as the CSV reader removes it (characters.unprinted, CSV_INVISIBLE_CHARACTER_REMOVED),
-        and said on the record's line and field. The field is padded back with spaces, so
+        and said on the record's line and field. So too in a 04's text fields (its
+        treatment code is printed on the invoice: 'V\xad21' was an unknown code there) and
+        a 98's comment (stop 47 small47a), for MZ301 and PM304 alike. The field is padded back with spaces, so
         the record keeps its length and every position after it. Control characters never
         get here: they refused the file before (``control``)."""
         found: list[Finding] = []
         for index, text in enumerate(self.lines):
-            if text[:2] in _LETTER_RECORDS and not text.isprintable():
+            if text[:2] in _TEXT_RECORDS and not text.isprintable():
                 layout = _layout_of(self.standard, text)
                 if layout is not None:
                     self.lines[index] = _without_invisible(text, layout, index + self.first, found)

@@ -232,6 +232,11 @@ class InsurerRegisterOut(BaseModel):
         description="the codes of the version before it that the operator confirmed it "
         "leaves out (R33)",
     )
+    later_drops: list[str] = Field(
+        default_factory=list,
+        description="the codes it lists that the later version loaded already leaves out, "
+        "which the operator confirmed as ending then (R33)",
+    )
 
     @classmethod
     def of(cls, loaded: LoadedVersion) -> InsurerRegisterOut:
@@ -249,6 +254,7 @@ class InsurerRegisterOut(BaseModel):
             loaded_by=load.loaded_by if load else None,
             loaded_at=load.loaded_at if load else None,
             drops=list(load.drops) if load else [],
+            later_drops=list(load.later_drops) if load else [],
         )
 
 

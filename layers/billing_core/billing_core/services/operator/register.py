@@ -45,8 +45,8 @@ def load_register(
     drops: Collection[str] = (),
     later_drops: Collection[str] = (),
 ) -> LoadedVersion:
-    """Store a new version with who loaded it, when, and the codes it drops (R33, as R31
-    keeps who changed what when); RegisterRefused (with every line's problem) stores
+    """Store a new version with who loaded it, when, the codes it drops and those it
+    confirms end at the later version (R33, as R31 keeps who changed what when); RegisterRefused (with every line's problem) stores
     nothing, TransactionConflict when another operator stored a version (of any date)
     between this load's read of the register and its write: the checks read a register
     that is no longer there, so nothing is stored and the operator loads again (R28). ``drops``: the codes the operator confirms the version leaves out (refused, 422,
@@ -61,7 +61,11 @@ def load_register(
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     register = replace(parsed, version=version_label(parsed.valid_from, number))
     load = RegisterLoad(
-        register.version, ctx.operator.user_id, ctx.clock.now(), tuple(sorted(drops))
+        register.version,
+        ctx.operator.user_id,
+        ctx.clock.now(),
+        tuple(sorted(drops)),
+        tuple(sorted(later_drops)),
     )
     ctx.store.put_insurer_register(register, load, revision=revision)
     return LoadedVersion(register, load)
