@@ -15,6 +15,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.actions import list_actions
 from billing_core.services.provider.blocked_patients import block_changes_since, blocked_patients
 from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.insurer_claims import insurer_claim_exports
 from billing_core.services.provider.invoices import invoice_detail, list_invoices
 from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import AMSTERDAM, FixedClock
@@ -92,6 +93,21 @@ def test_the_patient_lists_name_every_patient_and_invoice_they_show():
         (ReadKind.PATIENT_LIST, "blocked patient:P-17"),
         (ReadKind.PATIENT_LIST, "block_changes patient:P-17"),
         (ReadKind.PATIENT_LIST, "actions action:objection-1 invoice:inv-1"),
+    ]
+
+
+def test_the_insurer_claim_exports_name_each_upload_whose_link_they_hand_out():
+    """R32, NEN 7513, R5 (audit audit7513): each link hands out a file of patients' BSNs
+    and treatments. Given one export of upload D-1 for VGZ (7095), when a viewer lists
+    the exports, then the record names the upload (declaration:D-1), not only the insurer."""
+    audit = AuditInMemory()
+    ctx = practice_user(audit)
+    ctx.files.put(f"insurer-claims/{PRACTICE}/7095/D-1.csv", b"bsn;...", "text/csv")
+
+    insurer_claim_exports(VIEWER, "", 10, None, ctx)
+
+    assert [(r.kind, r.subject) for r in audit.records] == [
+        (ReadKind.EXPORT, "insurer-claims:* declaration:D-1")
     ]
 
 
