@@ -10,9 +10,12 @@ import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.ports import InvoiceFilter
+from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
-from billing_core.services.provider.blocked_patients import blocked_patients
+from billing_core.services.provider.actions import list_actions
+from billing_core.services.provider.blocked_patients import block_changes_since, blocked_patients
 from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.insurer_claims import insurer_claim_exports
 from billing_core.services.provider.invoices import invoice_detail, list_invoices
 from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import AMSTERDAM, FixedClock
@@ -68,6 +71,44 @@ def test_a_list_of_invoices_and_the_blocked_patients_are_recorded_without_their_
     invoice = make_invoice()
     for record in audit.records:
         assert invoice.patient.display_name not in repr(record)
+
+
+def test_the_patient_lists_name_every_patient_and_invoice_they_show():
+    """R32, NEN 7513 (audit audit7513: "who read my data" must find these reads, as the
+    invoice list's record names its invoices, audit ROLES2). Given a practice with one
+    blocked patient P-17 (claim inv-1) and an objection on inv-1, when a viewer lists the
+    blocked patients, the block changes and the actions, then each record names what it
+    showed by number and id (patient:P-17, the action and invoice:inv-1), never a name."""
+    audit = AuditInMemory()
+    ctx = practice_user(audit)
+    ctx.store.block_patient(PRACTICE, "P-17", "inv-1", NOW)
+    objection = OpenAction("objection-1", PRACTICE, ActionKind.OBJECTION, "inv-1", "3" * 14, NOW)
+    ctx.store.put_action(objection)
+
+    blocked_patients(VIEWER, ctx)
+    block_changes_since(VIEWER, "2026-11-01T00:00:00", ctx)
+    list_actions(VIEWER, None, ctx)
+
+    assert [(r.kind, r.subject) for r in audit.records] == [
+        (ReadKind.PATIENT_LIST, "blocked patient:P-17"),
+        (ReadKind.PATIENT_LIST, "block_changes patient:P-17"),
+        (ReadKind.PATIENT_LIST, "actions action:objection-1 invoice:inv-1"),
+    ]
+
+
+def test_the_insurer_claim_exports_name_each_upload_whose_link_they_hand_out():
+    """R32, NEN 7513, R5 (audit audit7513): each link hands out a file of patients' BSNs
+    and treatments. Given one export of upload D-1 for VGZ (7095), when a viewer lists
+    the exports, then the record names the upload (declaration:D-1), not only the insurer."""
+    audit = AuditInMemory()
+    ctx = practice_user(audit)
+    ctx.files.put(f"insurer-claims/{PRACTICE}/7095/D-1.csv", b"bsn;...", "text/csv")
+
+    insurer_claim_exports(VIEWER, "", 10, None, ctx)
+
+    assert [(r.kind, r.subject) for r in audit.records] == [
+        (ReadKind.EXPORT, "insurer-claims:* declaration:D-1")
+    ]
 
 
 OPERATOR = Reader("operator-sub-1", "operators")

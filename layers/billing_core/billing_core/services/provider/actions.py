@@ -37,7 +37,11 @@ def list_actions(
 ) -> list[OpenAction]:
     """Oldest first; only ``state`` ones when given (they name patients: audited, R32)."""
     actions = ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
-    ctx.record_read(user, ReadKind.PATIENT_LIST, "actions")
+    shown = [
+        f"action:{a.action_id}" + (f" invoice:{a.invoice_id}" if a.invoice_id else "")
+        for a in actions
+    ]
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "actions", shown)
     return as_now(actions, ctx)
 
 

@@ -3,6 +3,7 @@ blocks and unblocks since a moment, for its practice software (R22)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -47,14 +48,21 @@ class BlockChanges:
 
 def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatients:
     provider_id = tenant_for(user, Role.VIEWER)
-    ctx.record_read(user, ReadKind.PATIENT_LIST, "blocked")
-    return BlockedPatients(ctx.store.blocked_patients(provider_id), ctx.clock.today())
+    blocked = ctx.store.blocked_patients(provider_id)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "blocked", _patients(blocked))
+    return BlockedPatients(blocked, ctx.clock.today())
 
 
 def block_changes_since(user: ProviderUser, since: str, ctx: ProviderContext) -> BlockChanges:
     """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time."""
     provider_id = tenant_for(user, Role.VIEWER)
     moment = inputs.moment(since, "query.since")
-    ctx.record_read(user, ReadKind.PATIENT_LIST, "block_changes")
     read_at = ctx.clock.now()
-    return BlockChanges(moment, ctx.store.block_changes(provider_id, moment), read_at)
+    changes = ctx.store.block_changes(provider_id, moment)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "block_changes", _patients(changes))
+    return BlockChanges(moment, changes, read_at)
+
+
+def _patients(shown: Sequence[BlockedPatient] | Sequence[BlockChange]) -> list[str]:
+    """Each patient number a list shows, once, in its order: what its read names (R32)."""
+    return [f"patient:{ref}" for ref in dict.fromkeys(entry.patient_ref for entry in shown)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from billing_core.ports import (
 )
 from billing_core.providers.provider import Provider
 from billing_core.providers.users import ProviderUser
-from billing_core.shared.audit import Reader, ReadKind, ReadRecord
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import Clock
 
 
@@ -49,6 +49,20 @@ class ProviderContext:
     def record_read(self, user: ProviderUser, kind: ReadKind, subject: str = "") -> None:
         """Who read what of the practice's, when: ids only, never the data (R32). Called
         after the role check, so ``user`` reads its own practice."""
-        reader = Reader(user.user_id, user.role.value if user.role else "none")
-        record = ReadRecord.of(reader, user.provider_id, kind, subject, self.clock.now())
+        record = ReadRecord.of(_reader(user), user.provider_id, kind, subject, self.clock.now())
         self.audit.record_read(record)
+
+    def record_shown(
+        self, user: ProviderUser, kind: ReadKind, heading: str, shown: Sequence[str]
+    ) -> None:
+        """A list's read: ``heading`` (which list) and the ids of every patient or invoice
+        it showed (``patient:{number}``, ``invoice:{id}``), so that a patient's reads are
+        found by their number or invoices (R32, NEN 7513); split over several records when
+        it showed more than one record holds (``records_of``)."""
+        shown_of_practice = {user.provider_id: shown}
+        for record in records_of(_reader(user), kind, shown_of_practice, self.clock.now(), heading):
+            self.audit.record_read(record)
+
+
+def _reader(user: ProviderUser) -> Reader:
+    return Reader(user.user_id, user.role.value if user.role else "none")

@@ -54,9 +54,12 @@ def insurer_claim_exports(
     page = ctx.files.list_files(
         export_prefix(provider_id, uzovi), folder + after if after else "", limit
     )
-    ctx.record_read(user, ReadKind.EXPORT, f"insurer-claims:{uzovi or '*'}")
     expires_at = ctx.clock.now() + timedelta(seconds=DOWNLOAD_URL_SECONDS)
     exports = [_export(file, folder, expires_at, ctx) for file in page.files]
+    # Each link hands out a file of patients' BSNs: the read names every upload whose
+    # file it handed out, so that a patient's reads are found by their upload (R32).
+    uploads = [f"declaration:{d}" for d in dict.fromkeys(e.declaration_id for e in exports)]
+    ctx.record_shown(user, ReadKind.EXPORT, f"insurer-claims:{uzovi or '*'}", uploads)
     last = page.files[-1].key.removeprefix(folder) if page.files and page.more else None
     return ExportPage(exports, last)
 
