@@ -346,8 +346,8 @@ def test_r24_a_week_of_the_wrong_form_is_told_the_form_to_type(sandbox):
 
 
 def test_a_rerun_of_a_week_before_any_practice_existed_writes_nothing(sandbox):
-    """R24, R34 (small47b item 1): given the two practices created on Monday 23 November
-    2026 (the sandbox's first day)
+    """R24, R34 (small47b item 1): given the two practices created on Monday 16 November
+    2026 (a week before the sandbox's first day)
     When an operator reruns 2026-W46 on the 24th ({"as_of": "2026-11-16"})
     Then the run is refused with the reason in Dutch and English, and there is no statement
     and no payout batch of that week: before, both practices got a statement of zeros and
@@ -358,9 +358,9 @@ def test_a_rerun_of_a_week_before_any_practice_existed_writes_nothing(sandbox):
 
     assert answer["refused"] == (
         "Week 2026-W46 was voorbij voordat er een praktijk was: er is geen weekoverzicht en"
-        " geen uitbetaling voor die week. De eerste praktijk bestaat sinds 2026-11-23. /"
+        " geen uitbetaling voor die week. De eerste praktijk bestaat sinds 2026-11-16. /"
         " Week 2026-W46 ended before any practice existed: that week has no statement and no"
-        " payout. The first practice exists since 2026-11-23."
+        " payout. The first practice exists since 2026-11-16."
     )
     assert sandbox.output_keys("retrocession/") == []
     assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W46") is None
