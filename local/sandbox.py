@@ -16,7 +16,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from functools import cache
 from pathlib import Path
@@ -56,6 +56,7 @@ from local.seed import SAMPLE_PROVIDERS, SAMPLE_USERS
 from local.sign_in import SampleSignIn
 
 ROOT = Path(__file__).resolve().parent.parent
+ONBOARDED_DAYS_BEFORE = 7  # the sample practices' first settings version, before today
 SANDBOX_OPERATOR = Editor(user_id="sandbox-operator", role=OPERATORS_GROUP)
 EVENTS = ROOT / "events"
 REGION = "eu-central-1"
@@ -308,9 +309,14 @@ class Sandbox:
         self.sign_in = SampleSignIn(self.runtime.user_directory, self.base_url)  # type: ignore[arg-type]
         self.runtime.portal_sign_in = self.sign_in  # type: ignore[misc]
         bootstrap.install(self.runtime)
+        # The sample practices were onboarded a week before the sandbox's first day: the
+        # week before it has their statements (R24: none for a week before a practice).
+        first_moment = self.clock.now()
+        self.clock.set(first_moment - timedelta(days=ONBOARDED_DAYS_BEFORE))
         for provider in self.providers:
             # As an operator onboards them: the same validation and history (R31).
             create_provider(provider, SANDBOX_OPERATOR, self.runtime.operator_context())
+        self.clock.set(first_moment)
 
     def replace_provider(self, settings: Provider) -> Provider:
         """A new version of a sample provider's settings, as an operator saves it."""

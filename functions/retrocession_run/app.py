@@ -18,6 +18,7 @@ with long_lived_imports():
     from billing_core import bootstrap
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
+    from billing_core.providers.retrocession_run import WeekBeforePractices
     from billing_core.services.operator.money_out import WeekClosed, close_week
     from billing_core.shared.clock import RunDayInFuture
 
@@ -45,7 +46,12 @@ def failure(closed: WeekClosed) -> StatementsFailed | None:
     return StatementsFailed(f"no statement for {len(closed.statements.failures)} provider(s)")
 
 
-# A day after today is refused: its week would still be running (R24).
+# A day after today is refused: its week would still be running; so is a week that ended
+# before any practice existed: nothing to state or pay (R24).
 lambda_handler = scheduled_handler(
-    run, logger=logger, metrics=metrics, failure=failure, refusals=(RunDayInFuture,)
+    run,
+    logger=logger,
+    metrics=metrics,
+    failure=failure,
+    refusals=(RunDayInFuture, WeekBeforePractices),
 )

@@ -343,3 +343,25 @@ def test_r24_a_week_of_the_wrong_form_is_told_the_form_to_type(sandbox):
     assert status == 400 and body["error"]["code"] == "validation_error"
     assert "JJJJ-Www, bijv. 2026-W53" in message and "YYYY-Www, e.g. 2026-W53" in message
     assert "(?P<" not in message and "\\d" not in message
+
+
+def test_a_rerun_of_a_week_before_any_practice_existed_writes_nothing(sandbox):
+    """R24, R34 (small47b item 1): given the two practices created on Monday 16 November
+    2026 (a week before the sandbox's first day)
+    When an operator reruns 2026-W46 on the 24th ({"as_of": "2026-11-16"})
+    Then the run is refused with the reason in Dutch and English, and there is no statement
+    and no payout batch of that week: before, both practices got a statement of zeros and
+    the week a batch of nothing."""
+    sandbox.clock.set(date(2026, 11, 24))
+
+    answer = sandbox.run_retrocession(date(2026, 11, 16))
+
+    assert answer["refused"] == (
+        "Week 2026-W46 was voorbij voordat er een praktijk was: er is geen weekoverzicht en"
+        " geen uitbetaling voor die week. De eerste praktijk bestaat sinds 2026-11-16. /"
+        " Week 2026-W46 ended before any practice existed: that week has no statement and no"
+        " payout. The first practice exists since 2026-11-16."
+    )
+    assert sandbox.output_keys("retrocession/") == []
+    assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W46") is None
+    assert _get(sandbox, "/api/v1/provider/retrocessions")[1]["items"] == []

@@ -533,3 +533,33 @@ def test_a_missed_run_is_made_up_for_a_known_practice_only_and_at_most_so_far_ba
     assert summary.answer()["weeks_made_up"] == made_up
     assert summary.log_entry().counts["Retrocession_weeks_made_up"] == MADE_UP_WEEKS
     assert "weeks_made_up" not in again.answer() and again.statements == 2
+
+
+def test_no_week_before_the_practice_existed_is_built_rerun_or_made_up():
+    """R24, R34 (small47b item 1): given a practice created on Tuesday 1 December 2026
+    (its first settings version) and a statement of 2026-W46 that a rerun wrote before
+    reruns of such weeks were refused
+    When an operator reruns 2026-W47 (as_of Monday 23 November), and the run of Monday
+    14 December builds 2026-W50
+    Then the rerun writes nothing and names the practice with its first day; the Monday
+    run makes up 2026-W49 (the practice's first week) only, never W47 or W48, which
+    ended before the practice existed."""
+    provider = make_provider()
+    store = FakeStore([], [provider])
+    ctx = RetrocessionContext(store, FilesInMemory())
+    build_weekly_statements(date(2026, 11, 16), ctx)  # W46, before its history was read
+    first = SettingsVersion(
+        provider.provider_id, 1, "operator-1", "operators", at(date(2026, 12, 1), 10), ()
+    )
+    store.settings_history[provider.provider_id] = [first]
+
+    rerun = build_weekly_statements(date(2026, 11, 23), ctx)
+    monday = build_weekly_statements(date(2026, 12, 14), ctx)
+
+    assert (rerun.statements, rerun.answer()["providers_not_started"]) == (
+        0,
+        {provider.provider_id: "2026-12-01"},
+    )
+    assert sorted(w for _, w in store.retrocessions) == ["2026-W46", "2026-W49", "2026-W50"]
+    assert monday.answer()["weeks_made_up"] == ["2026-W49"]
+    assert "providers_not_started" not in monday.answer()

@@ -4,6 +4,8 @@ the statement of the week before, for every provider.
 Per provider it writes ``retrocession/{provider}/{week}.json`` and ``.csv`` to the output
 bucket and a small table item with the totals (the provider API lists those). A provider
 without any money movement that week gets a statement of zeros: the list has no holes.
+A week that ended before the practice existed (its first settings version) has none: a
+rerun of such a week writes nothing for it, and no made-up week reaches back before it.
 
 A run that did not happen (the Monday of 4 January failed and its retries ran out) is
 made up by the next one: per provider, the weeks between its newest statement and the
@@ -19,7 +21,7 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,6 +36,7 @@ from billing_core.providers.retrocession import (
     statement_key,
 )
 from billing_core.providers.week import Week
+from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
@@ -80,6 +83,9 @@ class RunSummary:
     skipped: list[str] = field(default_factory=list)
     # The weeks before ``week`` whose statements a missed run left out, built now.
     made_up: set[str] = field(default_factory=set)
+    # Providers whose practice did not exist yet when the week ended: no statement, no
+    # payout (a rerun of an old week); provider id -> its first day (R24, R34).
+    not_started: dict[str, str] = field(default_factory=dict)
 
     def answer(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
@@ -93,6 +99,8 @@ class RunSummary:
         }
         if self.made_up:  # only after a missed run: the usual answer stays as it was
             answer["weeks_made_up"] = sorted(self.made_up)
+        if self.not_started:  # only on a rerun of a week before a practice existed
+            answer["providers_not_started"] = dict(self.not_started)
         return answer
 
     def log_entry(self) -> LogEntry:
@@ -107,6 +115,18 @@ class RunSummary:
         }
         failed = bool(self.failures or self.skipped)
         return LogEntry("retrocession run", self.answer(), counts, error=failed)
+
+
+class WeekBeforePractices(ValueError):
+    """A rerun of a week that ended before any practice existed (R24, R34): nothing to
+    state or pay; the run changes nothing and its handler answers this refusal."""
+
+    def __init__(self, week: Week, first: str) -> None:
+        # Imported here: the Monday run's cold start has no use for the texts.
+        from billing_core.texts.practice import dutch_and_english
+
+        super().__init__(dutch_and_english("week_before_practices", week=week.label, first=first))
+        self.week = week
 
 
 def week_to_build(as_of: date) -> Week:
@@ -129,7 +149,11 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
     for provider in listing.providers:
         summary.providers += 1
         try:
-            for missed in weeks_missed(provider.provider_id, week, ctx.store):
+            started = started_at(provider.provider_id, ctx.store)
+            if started is not None and week.ends_at <= started:
+                summary.not_started[provider.provider_id] = amsterdam_day(started).isoformat()
+                continue
+            for missed in weeks_missed(provider.provider_id, week, ctx.store, started):
                 made_up = write_statement(provider, missed, ctx)
                 summary.made_up.add(missed.label)
                 summary.entries += len(made_up.lines)
@@ -144,17 +168,37 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
     return summary
 
 
-def weeks_missed(provider_id: str, week: Week, store: RetrocessionStore) -> list[Week]:
+def started_at(provider_id: str, store: RetrocessionStore) -> datetime | None:
+    """When the practice was created: its first settings version, the one every field is
+    new in (R31); None when its history lacks it (stored before the history was kept)."""
+    return next(
+        (
+            version.changed_at
+            for version in store.provider_history(provider_id)
+            if version.version == 1 and all(change.before is None for change in version.changes)
+        ),
+        None,
+    )
+
+
+def weeks_missed(
+    provider_id: str, week: Week, store: RetrocessionStore, started: datetime | None = None
+) -> list[Week]:
     """The weeks between the provider's newest statement before ``week`` and ``week``,
     oldest first: a run missed (R24: every week has its statement, the list no holes).
     None for a provider without any statement before (new: its first week is ``week``),
-    and at most the MADE_UP_WEEKS before ``week``."""
+    none that ended before the practice was ``started`` (a statement a rerun of such a
+    week wrote before that was refused), and at most the MADE_UP_WEEKS before ``week``."""
     newest = store.list_retrocessions(provider_id, limit=1, before=week)
     if not newest:
         return []
     missed: list[Week] = []
     candidate = week.previous()
-    while candidate > newest[0].week and len(missed) < MADE_UP_WEEKS:
+    while (
+        candidate > newest[0].week
+        and len(missed) < MADE_UP_WEEKS
+        and (started is None or candidate.ends_at > started)
+    ):
         missed.append(candidate)
         candidate = candidate.previous()
     return missed[::-1]

@@ -749,6 +749,11 @@ _DUTCH: Sections = {
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "Er is geen batch met dit nummer.",
+        # A rerun of a week that ended before every practice existed (R24, R34).
+        "week_before_practices": (
+            "Week {week} was voorbij voordat er een praktijk was: er is geen weekoverzicht en"
+            " geen uitbetaling voor die week. De eerste praktijk bestaat sinds {first}."
+        ),
         # A kenmerk the body of a refund batch names that no invoice has (422, unknown_kenmerk).
         "unknown_kenmerk_in_refunds": (
             "Terugbetaling {number} (refunds.{position}.reference): er is geen nota met"
@@ -1621,6 +1626,10 @@ _ENGLISH: Sections = {
         ),
         # Money out: payout and refund batches (R34, services/operator/money_out.py).
         "unknown_batch": "There is no batch with this number.",
+        "week_before_practices": (
+            "Week {week} ended before any practice existed: that week has no statement and no"
+            " payout. The first practice exists since {first}."
+        ),
         "unknown_kenmerk_in_refunds": (
             "Refund {number} (refunds.{position}.reference): no invoice has payment reference"
             " {kenmerk}."

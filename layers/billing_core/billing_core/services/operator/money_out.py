@@ -25,7 +25,7 @@ is written again under the same key, and a refund is booked once per end-to-end 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -72,6 +72,7 @@ from billing_core.providers.payouts import owed_again, plan_payouts, weeks_not_p
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     RunSummary,
+    WeekBeforePractices,
     build_weekly_statements,
 )
 from billing_core.providers.week import Week
@@ -127,9 +128,12 @@ class MoneyOutContext:
 # --- payouts -------------------------------------------------------------------------------------
 
 
-def propose_payouts(week: Week, by: str, ctx: MoneyOutContext) -> TransferBatch:
+def propose_payouts(
+    week: Week, by: str, ctx: MoneyOutContext, not_started: Collection[str] = ()
+) -> TransferBatch:
     """The payout batch of ``week``, proposed; the one already there when asked again.
-    A week whose batch was withdrawn is planned again (``_plan_again``)."""
+    A week whose batch was withdrawn is planned again (``_plan_again``). The practices
+    ``not_started`` by the week's end have no statement and no place in it (R24)."""
     existing = payout_batches_of_week(week.label, ctx.batches.get_batch)
     if existing and existing[-1].state is BatchState.WITHDRAWN:
         return _plan_again(existing[-1], len(existing) + 1, by, ctx)
@@ -138,7 +142,7 @@ def propose_payouts(week: Week, by: str, ctx: MoneyOutContext) -> TransferBatch:
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
     batch = plan_payouts(
         week,
-        ctx.store.list_providers(),
+        [p for p in ctx.store.list_providers() if p.provider_id not in not_started],
         lambda provider_id, w: _statement_payout(provider_id, w, ctx),
         earlier,
         by=by,
@@ -231,10 +235,16 @@ def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutCont
     """R24 and issue 19: the statements of the week before ``as_of``, then its payouts,
     and the weeks withdrawn WITHDRAWN_WEEK_ALARM_DAYS or more and not planned again.
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
-    running, and the payout batch proposed for its first days would stand for all of it."""
+    running, and the payout batch proposed for its first days would stand for all of it.
+    Raises WeekBeforePractices for a week that ended before any practice existed: it has
+    no statement and no payout batch, not one of nothing (R24, R34)."""
     refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(as_of, retrocession)
-    batch = propose_payouts(Week.parse(statements.week), "schedule", ctx)
+    week = Week.parse(statements.week)
+    before_all = len(statements.not_started) == statements.providers and not statements.skipped
+    if statements.not_started and before_all:
+        raise WeekBeforePractices(week, min(statements.not_started.values()))
+    batch = propose_payouts(week, "schedule", ctx, statements.not_started)
     withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
     refunds = ctx.batches.list_batches(BatchKind.REFUND, limit=REFUND_BATCHES_LOOKED_AT)
