@@ -12,6 +12,8 @@ finding too, not FILE_NOT_UTF8.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from billing_core.declarations.findings import Severity
@@ -256,3 +258,83 @@ def test_a_control_character_in_a_line_short_a_cell_is_said_by_its_cell_not_a_wr
     assert "de 6e cel van de regel (kolom F in een spreadsheet)" in dutch
     assert "name_prefix tot en met last_name" in dutch
     assert f"U+{ord(character):04X}" in english and f"U+{ord(character):04X}" in dutch
+
+
+# A line's own columns (interfaces.md §1a), each with an invisible character inside, and
+# what the claim reads there without it (stop 47 chars2; audit small47a a4).
+OWN_CELLS = [
+    ("claim_ref", "R\u200b1", "claim_ref", "R1"),
+    ("treatment_code", "C\u00ad11", "treatment_code", "C11"),
+    ("description", "Periodieke\u200b controle", "description", "Periodieke controle"),
+    ("patient_ref", "P\u20601", "patient_ref", "P1"),
+    ("policy_number", "ZK\u200d1", "policy_number", "ZK1"),
+    ("treatment_date", "\ufeff2026-11-02", "treatment_date", date(2026, 11, 2)),
+    ("unit_price", "23,50\ufeff", "unit_price_cents", 2350),
+]
+
+
+@pytest.mark.parametrize(
+    "column, cell, attribute, read_as", OWN_CELLS, ids=[case[0] for case in OWN_CELLS]
+)
+def test_an_invisible_character_in_a_lines_own_column_is_removed_and_said(
+    column, cell, attribute, read_as
+):
+    """R3 (provider + claim_ref is the claim), R40 (repair what is harmless and say so),
+    R5 (the coverage rules read the code). Given line 2 with a zero width space, soft
+    hyphen, word joiner, zero width joiner or a BOM (U+FEFF, not at the file's start) in
+    one of its own columns. When the file is read. Then the claim reads the cell without
+    it (before: claim_ref "R\\u200b1", another claim than R1; treatment_code "C\\u00ad11",
+    another code; a date or an amount refused as invalid without naming the character)
+    and one warning names line 2, the column and the character, in Dutch and English."""
+    # Given
+    rows = [dict(row) for row in LINES]
+    rows[0][column] = cell
+    # When
+    result = parse(declaration(*rows))
+    # Then
+    assert [(f.code, f.severity, f.line, f.field) for f in result.findings] == [
+        ("CSV_INVISIBLE_CHARACTER_REMOVED", Severity.WARNING, 2, column)
+    ]
+    assert getattr(result.claims[0], attribute) == read_as
+    invisible = next(character for character in cell if not character.isprintable())
+    for language in ("nl", "en"):
+        assert f"U+{ord(invisible):04X}" in result.findings[0].message(language)
+
+
+def test_r3_a_claim_ref_with_a_zero_width_space_is_the_same_claim_as_without():
+    """R3: sent again, a line is never invoiced twice. Given one file whose line 2 has
+    claim_ref "R1" and line 3 "R\\u200b1" (the same reference with a zero width space
+    pasted in). When read. Then line 3 is the same claim as line 2: refused as
+    CLAIM_REF_DUPLICATE (before: two claims, so the file saved again without the character
+    made a second invoice; on the sandbox 16 invoices for the sample's 8)."""
+    rows = [dict(row) for row in LINES]
+    rows[1]["claim_ref"] = "R\u200b1"
+    result = parse(declaration(*rows))
+    assert [claim.claim_ref for claim in result.claims] == ["R1", "R3"]
+    assert ("CLAIM_REF_DUPLICATE", 3) in [(f.code, f.line) for f in result.findings]
+
+
+def test_an_invisible_character_in_a_repeated_description_is_said_once():
+    """R40 (say what was repaired, once for a text the practice repeats): given the same
+    description with a soft hyphen on lines 2-4, when read, then every claim reads it
+    without, and one warning (line 2) says so; the other lines add none."""
+    rows = [dict(row, description="Vul\u00adling") for row in LINES]
+    result = parse(declaration(*rows))
+    assert [(f.code, f.line, f.field) for f in result.findings] == [
+        ("CSV_INVISIBLE_CHARACTER_REMOVED", 2, "description")
+    ]
+    assert {claim.description for claim in result.claims} == {"Vulling"}
+
+
+def test_a_file_without_an_invisible_character_never_looks_at_its_cells(monkeypatch):
+    """#18 (b): the 100,000-line ingest stays cheap. Given a file with Dutch and Polish
+    letters but no invisible character, when read, then no line goes through the cell by
+    cell look (one test of the whole text decides it)."""
+    from billing_core.declarations.csv_format import _LineParser
+
+    def looked(*_):  # type: ignore[no-untyped-def]
+        raise AssertionError("a plain file's line was looked at cell by cell")
+
+    monkeypatch.setattr(_LineParser, "_line_without_invisible", looked)
+    rows = [dict(row, description="Vulling één vlak, Łódź") for row in LINES]
+    assert len(parse(declaration(*rows)).claims) == 3

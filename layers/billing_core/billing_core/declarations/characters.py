@@ -9,7 +9,8 @@ from __future__ import annotations
 # Invisible format characters that are harmless to remove from a name or an address
 # (names2): a zero width space, a soft hyphen, a word joiner, a zero width no-break space
 # (BOM), and the zero width (non-)joiners, which change how letters join, never which.
-REMOVED_CHARACTERS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+REMOVED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+REMOVED_CHARACTERS = dict.fromkeys(map(ord, REMOVED))
 # Refused besides every other Cc and Cf character: a line or paragraph separator.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 

@@ -30,6 +30,7 @@ from typing import Any
 from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
+from billing_core.declarations.characters import REMOVED as _REMOVED
 from billing_core.declarations.characters import REMOVED_CHARACTERS as _REMOVED_CHARACTERS
 from billing_core.declarations.characters import character_name as _character_name
 from billing_core.declarations.characters import not_printed as _not_printed
@@ -143,6 +144,7 @@ _TREATMENT_COLUMNS = (
 # Free text that may differ on every line: taken as it is, per line.
 _OWN_COLUMNS = ("claim_ref", "treatment_code", "description", "policy_number", "price_quote_ref")
 _PERSON_WIDTH = len(PERSON_COLUMNS)
+_PERSON_AND_DEBTOR = frozenset((*PERSON_COLUMNS, *DEBTOR_COLUMNS))
 _LAST_NAME_INDEX = PERSON_COLUMNS.index("last_name")
 # A practice system may pre-fill debtor_country and debtor_language on every line: alone
 # they do not make a debtor.
@@ -210,6 +212,9 @@ def parse_declaration_csv(
     # A letter Windows-1252 lacks (Ł) is saved by Excel as "?": names are checked for it.
     parser.windows_1252 = any(f.code == "CSV_WINDOWS_1252" for f in repairs)
     parser.nul = nul
+    # R3, R40 (stop 47 chars2): one look at the whole text; only a file with an invisible
+    # character pays for looking at its lines' own cells (#18 (b)).
+    parser.invisible = not text.isascii() and any(character in text for character in _REMOVED)
     return parser.parse(reader, repairs, header_findings)
 
 
@@ -650,6 +655,9 @@ class _LineParser:
         self.zeros_dropped = False  # said once (_without_leading_zeros)
         self.windows_1252 = False  # the file was read as Windows-1252 (_decode)
         self.nul = False  # the (UTF-8) text holds a NUL: its lines are refused (_decode)
+        self.invisible = False  # the text holds a character characters.REMOVED names
+        self.invisible_said: set[tuple[int, str]] = set()  # (column index, cell) said once
+        self.own_columns: list[tuple[int, str]] = []  # the columns _line_without_invisible reads
         self.claim_ref_index = index["claim_ref"]
         self.birth_dates = _BirthDates(today)
         self.adult_born_by = adults_born_by(today)
@@ -681,7 +689,7 @@ class _LineParser:
         """One pass: structural checks on every line, content checks while they can matter."""
         width, max_lines = self.width, self.max_lines
         # The hot loop: one bound method, looked up once; a file with a NUL checks for it.
-        parse_line = self._line_without_nul if self.nul else self._line
+        parse_line = self._line_parser()
         wrong_width = 0
         lines_total = 0
         line = reader.line_num
@@ -748,7 +756,7 @@ class _LineParser:
         about the wrong columns (a last name read as the street, a price as the quantity):
         one finding says the line lacks a cell instead, and the line stays out (R2: that
         line's claim only). A reading that accepts it stands, as for any short line."""
-        parse_line = self._line_without_nul if self.nul else self._line
+        parse_line = self._line_parser()
         found = self.short_lines.inside
         if not found:
             parse_line(row, line)
@@ -835,6 +843,51 @@ class _LineParser:
         # A field too many: a separator or quote inside a text field (a shorter line fits).
         params: dict[str, Any] = {"line": line, "found": found, "expected": self.width}
         self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
+
+    def _line_parser(self) -> Any:
+        """What reads a line of the header's width: a plain file's lines go straight to
+        _line; one with a NUL or an invisible character pays for looking for it (#18)."""
+        if self.invisible:
+            # Not a patient's or debtor's name, address or e-mail: their cells are judged
+            # once per patient (_invisible_characters). Listed once, on the first line.
+            self.own_columns = self.own_columns or [
+                (index, name)
+                for name, index in self.columns.items()
+                if name in KNOWN_COLUMNS and name not in _PERSON_AND_DEBTOR and index < self.width
+            ]
+            return self._line_without_invisible
+        return self._line_without_nul if self.nul else self._line
+
+    def _line_without_invisible(self, row: list[str], line: int) -> None:
+        """R3, R40 (stop 47 chars2): an invisible character (a zero width space, soft
+        hyphen, BOM: characters.REMOVED) in a line's own columns, such as claim_ref,
+        treatment_code, description, a date or an amount, is removed and said naming the
+        field, as in a name (_invisible_characters, which keeps the person columns). Before,
+        R1 with a U+200B inside was another claim than R1, so the file saved again without
+        it was invoiced twice (R3), and V21 with a U+00AD another code for the coverage
+        rules. Said once per column and cell text (a description repeats on many lines)."""
+        for index, field in self.own_columns:
+            cell = row[index]
+            if cell.isprintable() or not any(character in cell for character in _REMOVED):
+                continue
+            row[index] = cleaned = cell.translate(_REMOVED_CHARACTERS)
+            if (index, cleaned) not in self.invisible_said:
+                self.invisible_said.add((index, cleaned))
+                removed = next(character for character in cell if character in _REMOVED)
+                params = {"character": _character_name(removed)}
+                self.findings.append(
+                    Finding(
+                        "CSV_INVISIBLE_CHARACTER_REMOVED",
+                        Severity.WARNING,
+                        line,
+                        field,
+                        params=params,
+                    )
+                )
+        if self.nul:
+            self._line_without_nul(row, line)
+        else:
+            self._line(row, line)
 
     def _line_without_nul(self, row: list[str], line: int) -> None:
         """R2, R40 (names2): in a UTF-8 file that holds a NUL (0x00), a line with one is
