@@ -39,6 +39,7 @@ from datetime import date, datetime, timedelta
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
 from billing_core.collection.agency_updates import days_to_tell, write_agency_updates
+from billing_core.collection.blocking import close_handover_action
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.declarations.claims import canonical_reference
 from billing_core.dunning.letter_costs import rest_of_letter
@@ -374,6 +375,7 @@ def _finish_handover(
     ids = (invoice.provider_id, invoice.patient_ref, invoice.invoice_id)
     if invoice.is_paid:
         ctx.store.release_claim(*ids, now)
+        close_handover_action(ctx.store, invoice, ctx.clock)  # nobody to call (R23)
     else:
         ctx.store.block_patient(*ids, now, bsn=invoice.bsn)  # the person too (legal-nl.md §6)
     ctx.store.save_invoice(handover_written(invoice))
