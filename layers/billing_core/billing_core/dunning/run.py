@@ -291,7 +291,8 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
         # After the save: a save that loses a race queues nothing, the second look does.
-        _requeue_letters(reviewed, ctx.delivery, summary)
+        if not _second_notice_held(reviewed, as_of, ctx):
+            _requeue_letters(reviewed, ctx.delivery, summary)
         done.written([invoice])
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
         reminded = send_reminder(
@@ -316,6 +317,26 @@ def _process_unit(
             _look_again_tomorrow([invoice], as_of, ctx, done)
             continue
         _hand_over(invoice, provider, as_of, now, ctx, done)
+
+
+def _second_notice_held(invoice: Invoice, today: date, ctx: DunningContext) -> bool:
+    """Whether the second notice the invoice waits to send is one the delivery holds today:
+    one of its invoices is on hold (R16, ``letters.second_notice_held``). It is not queued
+    during the hold (up to 60 days, each refused); the run of the day after the hold queues
+    it, and the delivery dates it then (R19). Reads the letter's other invoices only for a
+    second notice still waiting: a letter queued a day ago and not sent."""
+    from billing_core.dunning.letters import SECOND_NOTICE, NotALetter, letter_invoices
+    from billing_core.dunning.letters import second_notice_held as held
+
+    if invoice.reminder is None or all(p.kind != SECOND_NOTICE for p in invoice.letters_due):
+        return False
+    if invoice.is_on_hold(today):
+        return True
+    rest = rest_of_letter(ctx.store, invoice.provider_id, invoice.reminder, {invoice.invoice_id})
+    try:
+        return held(letter_invoices(SECOND_NOTICE, invoice, rest, today=today), today)
+    except NotALetter:  # the delivery says what is wrong with it
+        return False
 
 
 def _second_notice_waiting(invoice: Invoice, ctx: DunningContext) -> bool:
