@@ -66,3 +66,22 @@ def test_a_decision_is_written_once_and_the_first_one_stays(store):
     assert store.decide_action(declined) == applied
     assert store.list_actions(A) == [applied]
     assert store.decide_action(action("never-made")) is None
+
+
+def test_the_system_closes_an_open_action_once_and_never_one_the_practice_reopened(store):
+    """R23, R28 (stop 47, a claim's handover settled). Given an open action, when the
+    system closes it (state done, details saying so), then it is done with those details;
+    closing it again writes nothing. Once the practice opened it again, the system's close
+    writes nothing either (it stays open); one that is not there, or another practice's,
+    is not written."""
+    store.add_action(action("handover-1"))
+    closed = replace(action("handover-1"), details={"reason": "amount", "closed_by": "system"})
+    assert store.close_action(closed.done()) is True
+    assert store.get_action(A, "handover-1") == closed.done()
+    assert store.close_action(closed.done()) is False
+    reopened = store.set_action_state(closed.done(), ActionState.OPEN, NOON.date())
+    assert store.close_action(closed.done()) is False
+    assert store.get_action(A, "handover-1") == reopened
+    assert store.close_action(action("never-made").done()) is False
+    assert store.close_action(replace(closed, provider_id=B).done()) is False
+    assert store.list_actions(B) == []

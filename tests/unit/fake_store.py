@@ -558,6 +558,20 @@ class FakeStore:
         self.actions[action_key(decided)] = decided
         return decided
 
+    def close_action(self, closed: OpenAction) -> bool:
+        """As the adapter's conditional UpdateItem: state and details, on an open action
+        the system never closed."""
+        self.calls.append("close_action")
+        current = self.actions.get(action_key(closed))
+        if current is None or current.state is not ActionState.OPEN:
+            return False
+        if "closed_by" in current.details:
+            return False
+        self.actions[action_key(closed)] = replace(
+            current, state=ActionState.DONE, details=dict(closed.details)
+        )
+        return True
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """Oldest first."""
         self.calls.append("list_actions")

@@ -121,3 +121,43 @@ def test_a_hold_placed_after_the_run_queued_the_second_notice_makes_it_wait():
     assert world.invoice().handed_over_on is None
     world.run(date(2027, 3, 1))
     assert world.invoice().handed_over_on == date(2027, 3, 1)
+
+
+def _queued_on(world: DunningWorld, day: date) -> list[tuple[str, str]]:
+    """The letters the run of ``day`` queues (not delivered: as the queue holds them)."""
+    world.run(day, deliver=False)
+    return [(r.kind, r.invoice_id) for r in world.queue.requests]
+
+
+def test_a_second_notice_on_hold_is_not_queued_daily_and_is_queued_after_the_hold():
+    """R16, R19, R39 (small47b's finding). Given the second notice waits on the claim put
+    on hold until 14 February (the delivery holds it), when the run of 16 January looks
+    at it, then it queues nothing (no daily refused delivery for up to 60 days); the run
+    of 15 February, the hold over, queues it, and it goes out that day."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run_days(DECIDED, date(2027, 1, 14))
+    world.run(date(2027, 1, 15), deliver=False)
+    _at_seven(world, date(2027, 1, 15))
+    _hold(world, date(2027, 1, 15), date(2027, 2, 14))
+    world.deliver()
+
+    assert _queued_on(world, date(2027, 1, 16)) == []
+    assert _queued_on(world, date(2027, 2, 15)) == [(SECOND_NOTICE, "inv-1")]
+    world.deliver()
+    assert world.letters()[-1] == (SECOND_NOTICE, date(2027, 2, 15))
+
+
+def test_a_second_notice_waits_unqueued_while_another_invoice_of_it_is_on_hold():
+    """R16, R19. Given one second notice of two invoices of one patient whose second one
+    is put on hold before it goes out (the delivery holds the letter on its lead), when the
+    next day's run looks at the lead, then it does not queue the notice again."""
+    world = DunningWorld([one_invoice(50_000), one_invoice(20_000, number=2)])
+    world.run_days(DECIDED, date(2027, 1, 14))
+    world.run(date(2027, 1, 15), deliver=False)
+    assert [(r.kind, r.invoice_id) for r in world.queue.requests] == [(SECOND_NOTICE, "inv-1")]
+    _at_seven(world, date(2027, 1, 15))
+    _hold(world, date(2027, 1, 15), date(2027, 2, 14), "inv-2")
+    world.deliver()
+    assert [p.kind for p in world.invoice().letters_due] == [SECOND_NOTICE]
+
+    assert _queued_on(world, date(2027, 1, 16)) == []

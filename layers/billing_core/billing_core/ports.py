@@ -262,6 +262,14 @@ class BillingStore(Protocol):
         None when there is no such action."""
         ...
 
+    def close_action(self, closed: OpenAction) -> bool:
+        """The system sets an action done (R23): write ``closed`` (state done, its details
+        saying who closed it and why, "closed_by") only while the stored action is there,
+        open, and not closed by the system before; one conditional write (R28). False when
+        nothing was written: gone, done already, or reopened by the practice after the
+        system closed it (that one stays open)."""
+        ...
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first; only ``state`` ones when given."""
         ...

@@ -169,9 +169,40 @@ def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
     idempotent. Dated now, not at the payment: the change log is read by "since when"."""
     if not (invoice.is_with_collection_agency and invoice.is_paid):
         return False
-    return store.release_claim(
+    released = store.release_claim(
         invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
     )
+    close_handover_action(store, invoice, clock)
+    return released
+
+
+def close_handover_action(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
+    """R23, R19, R21: the "call your patient" action of a claim at the agency that nothing
+    is owed on any more (paid via us or the agency, stopped to zero) asks nothing of the
+    practice: the system sets it done, saying so (``closed_by`` system, the day and why,
+    in Dutch and English); the practice still sees it and may open it again, and then
+    the system leaves it open. Idempotent: a replay finds it closed. One read; the rare
+    texts are imported here, not on every handler's import path (#18 (d))."""
+    from billing_core.providers.actions import ActionState, handover_action_id
+
+    day = invoice.handed_over_on
+    if day is None:
+        return
+    action = store.get_action(invoice.provider_id, handover_action_id(day, invoice.invoice_id))
+    if action is None or action.state is not ActionState.OPEN or "closed_by" in action.details:
+        return
+    from billing_core.texts.practice import action_sentences
+
+    sentences = action_sentences("handover_claim_settled")
+    details = {
+        **action.details,
+        "closed_by": "system",
+        "closed_on": clock.today().isoformat(),
+        "closed_because": "claim_settled",
+        "what_to_do": sentences["nl"],
+        "what_to_do_en": sentences["en"],
+    }
+    store.close_action(replace(action.done(), details=details))
 
 
 def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:

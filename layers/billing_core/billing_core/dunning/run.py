@@ -39,6 +39,7 @@ from datetime import date, datetime, timedelta
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
 from billing_core.collection.agency_updates import days_to_tell, write_agency_updates
+from billing_core.collection.blocking import close_handover_action
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.declarations.claims import canonical_reference
 from billing_core.dunning.letter_costs import rest_of_letter
@@ -290,7 +291,8 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
         # After the save: a save that loses a race queues nothing, the second look does.
-        _requeue_letters(reviewed, ctx.delivery, summary)
+        if not _second_notice_held(reviewed, as_of, ctx):
+            _requeue_letters(reviewed, ctx.delivery, summary)
         done.written([invoice])
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
         reminded = send_reminder(
@@ -315,6 +317,26 @@ def _process_unit(
             _look_again_tomorrow([invoice], as_of, ctx, done)
             continue
         _hand_over(invoice, provider, as_of, now, ctx, done)
+
+
+def _second_notice_held(invoice: Invoice, today: date, ctx: DunningContext) -> bool:
+    """Whether the second notice the invoice waits to send is one the delivery holds today:
+    one of its invoices is on hold (R16, ``letters.second_notice_held``). It is not queued
+    during the hold (up to 60 days, each refused); the run of the day after the hold queues
+    it, and the delivery dates it then (R19). Reads the letter's other invoices only for a
+    second notice still waiting: a letter queued a day ago and not sent."""
+    from billing_core.dunning.letters import SECOND_NOTICE, NotALetter, letter_invoices
+    from billing_core.dunning.letters import second_notice_held as held
+
+    if invoice.reminder is None or all(p.kind != SECOND_NOTICE for p in invoice.letters_due):
+        return False
+    if invoice.is_on_hold(today):
+        return True
+    rest = rest_of_letter(ctx.store, invoice.provider_id, invoice.reminder, {invoice.invoice_id})
+    try:
+        return held(letter_invoices(SECOND_NOTICE, invoice, rest, today=today), today)
+    except NotALetter:  # the delivery says what is wrong with it
+        return False
 
 
 def _second_notice_waiting(invoice: Invoice, ctx: DunningContext) -> bool:
@@ -374,6 +396,7 @@ def _finish_handover(
     ids = (invoice.provider_id, invoice.patient_ref, invoice.invoice_id)
     if invoice.is_paid:
         ctx.store.release_claim(*ids, now)
+        close_handover_action(ctx.store, invoice, ctx.clock)  # nobody to call (R23)
     else:
         ctx.store.block_patient(*ids, now, bsn=invoice.bsn)  # the person too (legal-nl.md §6)
     ctx.store.save_invoice(handover_written(invoice))

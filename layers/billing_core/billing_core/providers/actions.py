@@ -4,7 +4,10 @@ A bounced e-mail, a patient's objection (R16), a coulance proposal (R17), a clai
 to the collection agency (R19), a dental plan without a price quote (R6), a minor's
 invoice without a parent or guardian to address it to (R40), a payout the bank
 returned (issue 19: no invoice, ``invoice_id`` is empty). The provider
-sets each one to done; nothing here decides for the provider.
+sets each one to done; nothing here decides for the provider. One exception: a handover's
+"call your patient" on a claim nothing is owed on any more is set done by the system,
+saying so in its details (collection/blocking.close_handover_action); the provider may
+open it again.
 
 How long an action is kept (legal-nl.md §8, R29: an objection holds the patient's message
 and e-mail address, a bounce the recipients): an action about an invoice as long as its

@@ -921,6 +921,12 @@ _DUTCH: Sections = {
         "register_valid_from_differs": "elke regel van één versie heeft dezelfde valid_from",
     },
     ACTIONS: {
+        # R23: a claim handed over whose "call your patient" the system closed: nothing is
+        # owed on it any more (paid via us or the agency, or stopped).
+        "handover_claim_settled": (
+            "Op deze vordering staat niets meer open (betaald of gestopt): u hoeft de patiënt"
+            " hierover niet meer te bellen. zorgnota heeft deze actie afgehandeld."
+        ),
         # A payout the bank sent back: it is paid again in the next weekly batch.
         # Issue 13 item 1: a second file under one upload URL (or written around it).
         "upload_version_ignored": (
@@ -1782,6 +1788,10 @@ _ENGLISH: Sections = {
         "register_valid_from_differs": "every row of one version has the same valid_from",
     },
     ACTIONS: {
+        "handover_claim_settled": (
+            "Nothing is owed on this claim any more (paid or stopped): there is no need to call"
+            " the patient about it. zorgnota marked this action done."
+        ),
         # Issue 13 item 1: a second file under one upload URL (or written around it).
         "upload_version_ignored": (
             "A second file arrived under upload {declaration_id}. An upload processes its first"

@@ -232,6 +232,30 @@ class BillingRepository:
             return items.action_from_item(item) if item and MOVED_TO not in item else None
         return decided
 
+    def close_action(self, closed: OpenAction) -> bool:
+        """One UpdateItem of the state and the details, on condition the item is there, not
+        moved, open and never closed by the system (R23, R28); its TTL is not touched."""
+        try:
+            self._table.update_item(
+                Key=keys.action_key(closed.provider_id, closed.action_id),
+                UpdateExpression="SET #state = :done, details = :details",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :open"
+                    " AND attribute_not_exists(details.closed_by)"
+                ),
+                ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO},
+                ExpressionAttributeValues={
+                    ":done": ActionState.DONE.value,
+                    ":open": ActionState.OPEN.value,
+                    ":details": dict(closed.details),
+                },
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
         """One GetItem: the action is keyed by its id (items.py, key design); one moved
         to another id (``rekey_action``) is not there."""
