@@ -12,13 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
+import pytest
+
 from billing_core.changes.arrangement import create_arrangement, next_term
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
 from billing_core.declarations.upload import IngestContext
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
+from billing_core.dunning.interest import interest_statement
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
-from billing_core.invoices.invoice import ArrangementStatus
+from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import KnownClaim
 from billing_core.shared.clock import AMSTERDAM
@@ -249,3 +252,81 @@ def test_after_a_retour_that_grants_more_the_checker_lists_the_terms_the_letters
     assert view.breakdown is not None and view.breakdown.term_cents == 750
     public = PaymentStatusOut.of(view, "https://pay.example").arrangement_terms
     assert [(t.due_date, t.amount) for t in public] == listed
+
+
+# --- A raise after the costs (legal-nl.md §2, §4, §7; audit retour4) ---------------------
+
+COSTS_ON = date(2027, 1, 15)  # the reminder of 31 December expired unpaid on 14 January
+
+
+def in_default_with_costs(*later: tuple[EntryKind, int, date]) -> Invoice:
+    """€ 200,00 invoiced, € 40,00 deducted as the insurer's part: € 160,00 asked, in
+    default from 24 December 2026, € 40,00 BIK charged on 15 January 2027; then each
+    (kind, cents, day) of ``later`` on the principal, written at 10:00 by one cause."""
+    invoice = one_invoice(20_000)
+    ledger = [
+        *invoice.ledger,
+        LedgerEntry(
+            EntryKind.REIMBURSEMENT,
+            Component.PRINCIPAL,
+            -4_000,
+            invoice.ledger[0].at,
+            "declaration:d-1",
+            "line L-1",
+        ),
+        LedgerEntry(EntryKind.COSTS, Component.COSTS, 4_000, at(COSTS_ON, 6), "dunning:x"),
+    ]
+    ledger += [
+        LedgerEntry(kind, Component.PRINCIPAL, cents, at(day), "retour:r.mz302", "line L-1")
+        for kind, cents, day in later
+    ]
+    return replace(
+        invoice,
+        ledger=tuple(ledger),
+        dunning_stage=DunningStage.COSTS_CHARGED,
+        costs_charged_on=COSTS_ON,
+        sent_final_payment_date=invoice.final_payment_date,
+    )
+
+
+RAISED_20_JAN = ((EntryKind.REIMBURSEMENT, 4_000, date(2027, 1, 20)),)
+
+
+@pytest.mark.parametrize(
+    ("later", "until", "interest"),
+    [
+        # No raise: € 160,00 at 4 % from 24 December: 97 days to 31 March = 170,08 -> 170.
+        ((), date(2027, 3, 31), 170),
+        # The retour of 20 January raises € 40,00: its own final payment date is 20 January
+        # + 30 days = 19 February, so until then only the € 160,00 is in default: 58 days
+        # to 20 February = 101,70 -> 102 (before the fix: from 20 January, 115).
+        (RAISED_20_JAN, date(2027, 2, 20), 102),
+        # From 20 February on € 200,00: 102 + 39 days x 200 x 4 % / 365 = 85,48 -> 85:
+        # 187 (before the fix 200: € 40,00 in default from the retour's own day).
+        (RAISED_20_JAN, date(2027, 3, 31), 187),
+        # An operator undoes a stop of € 40,00 entered by mistake (R34): the same.
+        (((EntryKind.STOP, 4_000, date(2027, 1, 20)),), date(2027, 3, 31), 187),
+        # A retour that grants € 10,00 more while € 10,00 coulance is booked back (one
+        # change, net nothing): the base never dips, 170 as without it.
+        (
+            (
+                (EntryKind.REIMBURSEMENT, -1_000, date(2027, 1, 20)),
+                (EntryKind.COULANCE, 1_000, date(2027, 1, 20)),
+            ),
+            date(2027, 3, 31),
+            170,
+        ),
+    ],
+)
+def test_a_raise_after_the_costs_is_in_default_only_after_its_own_final_payment_date(
+    later, until, interest
+):
+    """legal-nl.md §2, §4, §7, R20: given an invoice in default with its costs charged, when
+    an insurer's retour (or an operator's correction) raises what the patient pays, then
+    the statutory interest on the raised part runs from the day after its own final
+    payment date (the raise's day plus the payment term), not from the raise's day: no
+    invoice, reminder or second notice asked that money, so the patient was not in
+    default for it. Every figure by hand (4 % a year, actual/365, half-up per segment)."""
+    invoice = in_default_with_costs(*later)
+
+    assert interest_statement(invoice, until).total_cents == interest

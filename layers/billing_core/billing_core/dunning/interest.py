@@ -13,11 +13,11 @@ term: the arrangement moved the default (legal-nl.md §2), as a deferral does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from billing_core.invoices.invoice import ArrangementStatus, Invoice
-from billing_core.invoices.ledger import Component, EntryKind, total_of
+from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, total_of
 from billing_core.legal import CONSUMER, InterestResult, statutory_interest
 from billing_core.shared.clock import amsterdam_day
 
@@ -102,11 +102,61 @@ def interest_paid(invoice: Invoice) -> list[tuple[date, int]]:
 def principal_history(invoice: Invoice) -> list[tuple[date, int]]:
     """(day, outstanding principal from that day on) after each principal change; a
     credit (overpayment) counts as nothing outstanding. In the order of the days the
-    entries are dated, not written: a payment read late counts from its own day."""
+    entries count from, not written: a payment read late counts from its own day, and a
+    raise made after the costs (``counts_from``) from the day after its own final
+    payment date."""
     history: list[tuple[date, int]] = []
     outstanding = 0
-    principal = (entry for entry in invoice.ledger if entry.component is Component.PRINCIPAL)
-    for entry in sorted(principal, key=lambda entry: entry.at):
-        outstanding += entry.amount_cents
-        history.append((amsterdam_day(entry.at), max(outstanding, 0)))
+    for day, cents in sorted(_principal_changes(invoice), key=lambda change: change[0]):
+        outstanding += cents
+        history.append((day, max(outstanding, 0)))
     return history
+
+
+def _principal_changes(invoice: Invoice) -> list[tuple[date, int]]:
+    """(day it counts from, cents) of each change of the principal, one per change: the
+    entries one moment and cause wrote together (a retour's lines and the forgiveness
+    that follows them) are one change."""
+    changes: list[tuple[date, int]] = []
+    group: list[LedgerEntry] = []
+    for entry in invoice.ledger:
+        if entry.component is not Component.PRINCIPAL:
+            continue
+        if group and (entry.at, entry.cause) != (group[0].at, group[0].cause):
+            changes.append(counts_from(invoice, group))
+            group = []
+        group.append(entry)
+    if group:
+        changes.append(counts_from(invoice, group))
+    return changes
+
+
+def counts_from(invoice: Invoice, change: Sequence[LedgerEntry]) -> tuple[date, int]:
+    """(day, cents): the day from which one change of the principal is in the interest's
+    base. Its own day, except for a raise made once the costs were charged (an insurer's
+    retour that grants less, an operator's correction of a stop or coulance: R5, R34):
+    that money was never on the invoice, the reminder or the second notice, so the
+    patient is not in default for it (legal-nl.md §2) until its own final payment date
+    has passed, the day of the raise plus the invoice's payment term (§7, as a raise
+    before the costs gets); interest on it runs from the day after (§4). Until then
+    the part in default is what it was."""
+    cents = sum(entry.amount_cents for entry in change)
+    day = amsterdam_day(change[0].at)
+    charged_on = invoice.costs_decided_on_day
+    if cents <= 0 or charged_on is None or day < charged_on:
+        return day, cents
+    if any(entry.kind not in _RAISES for entry in change):
+        return day, cents
+    return day + _payment_term(invoice) + timedelta(days=1), cents
+
+
+# What raises the principal without having been asked: a deduction the insurer did not
+# pay, a stop or coulance undone. Not a payment reversed (that money was asked and due).
+_RAISES = frozenset({EntryKind.REIMBURSEMENT, EntryKind.COULANCE, EntryKind.STOP})
+
+
+def _payment_term(invoice: Invoice) -> timedelta:
+    """The payment term the invoice was given: from its issue to the final payment date
+    it was sent with (declarations/invoicing.py: issue date + the provider's term)."""
+    sent_with = invoice.sent_final_payment_date or invoice.final_payment_date
+    return max(sent_with - invoice.issue_date, timedelta(0))
