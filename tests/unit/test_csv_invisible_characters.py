@@ -338,3 +338,77 @@ def test_a_file_without_an_invisible_character_never_looks_at_its_cells(monkeypa
     monkeypatch.setattr(_LineParser, "_line_without_invisible", looked)
     rows = [dict(row, description="Vulling één vlak, Łódź") for row in LINES]
     assert len(parse(declaration(*rows)).claims) == 3
+
+
+# A line's own columns with a control or bidirectional character (stop 47 chars3): as in a
+# name, the line is refused naming the field (before: invoiced with it, no finding).
+OWN_CONTROLS = [
+    ("bell-description", "\x07", "description"),
+    ("escape-description", "\x1b", "description"),
+    ("tab-treatment-code", "\t", "treatment_code"),
+    ("c1-csi-description", "\x9b", "description"),
+    ("rlo-claim-ref", "\u202e", "claim_ref"),
+    ("lre-policy-number", "\u202a", "policy_number"),
+    ("rli-description", "\u2067", "description"),
+    ("line-break-claim-ref", "\n", "claim_ref"),
+    ("line-separator-patient-ref", "\u2028", "patient_ref"),
+    ("tag-character-description", "\U000e0041", "description"),
+]
+
+
+@pytest.mark.parametrize(
+    "character, column", [c[1:] for c in OWN_CONTROLS], ids=[c[0] for c in OWN_CONTROLS]
+)
+def test_a_control_or_bidi_character_in_a_lines_own_column_refuses_that_line(character, column):
+    """R2 (a content problem refuses that line only), R36 (what the invoice, the PDF and
+    the checker page print reads as it is), R40 (name the cause). Given line 2 with a
+    control character (BEL, ESC, TAB, a C1 control, a line break inside the quoted cell)
+    or a bidirectional override, embedding or isolate in one of its own columns. When the
+    file is read. Then line 2 is refused with CSV_CONTROL_CHARACTER naming the column and
+    the character in Dutch and English, under claim R1 unless claim_ref holds it; lines 3
+    and 4 are invoiced (before: line 2 was a claim holding the character, no finding)."""
+    # Given
+    rows = [dict(row, policy_number="ZK1") for row in LINES]
+    rows[0][column] = rows[0][column][:1] + character + rows[0][column][1:]
+    # When
+    result = parse(declaration(*rows))
+    # Then
+    [finding] = result.findings
+    ref = None if column == "claim_ref" else "R1"
+    assert (finding.code, finding.severity, finding.line, finding.field, finding.claim_ref) == (
+        "CSV_CONTROL_CHARACTER",
+        Severity.CLAIM,
+        2,
+        column,
+        ref,
+    )
+    for language in ("nl", "en"):
+        assert f"U+{ord(character):04X}" in finding.message(language)
+    later = 1 if character == "\n" else 0  # the quoted line break makes line 2 two lines
+    assert [claim.line_number for claim in result.claims] == [3 + later, 4 + later]
+
+
+def test_r36_a_trojan_source_description_is_not_invoiced():
+    """R36, R2 ("Trojan Source"). Given the description "Vulling <U+202E>00,05 €", which
+    the checker page and a shaped PDF show as "Vulling € 50,00". When the file is read.
+    Then line 2 is refused with CSV_CONTROL_CHARACTER naming description and U+202E
+    (RIGHT-TO-LEFT OVERRIDE); before it was invoiced with that text."""
+    rows = [dict(LINES[0], description="Vulling \u202e00,05 \u20ac"), *LINES[1:]]
+    result = parse(declaration(*rows))
+    assert [(f.code, f.line, f.field) for f in result.findings] == [
+        ("CSV_CONTROL_CHARACTER", 2, "description")
+    ]
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in result.findings[0].message("en")
+    assert [claim.line_number for claim in result.claims] == [3, 4]
+
+
+def test_a_description_keeps_its_directional_marks_and_line_break():
+    """R36, R40 (decided in stop 47 chars3). Given an Arabic description with a
+    RIGHT-TO-LEFT MARK, an ARABIC LETTER MARK and a LEFT-TO-RIGHT MARK (marks, not
+    overrides: they never put characters in another order) and a description with a line
+    break typed in its cell. When read. Then both are invoiced as written, no finding."""
+    arabic = "\u062d\u0634\u0648\u0629\u200f (2)\u061c \u200eC11"
+    rows = [dict(LINES[0], description=arabic), dict(LINES[1], description="Vulling\ngroot")]
+    result = parse(declaration(*rows, LINES[2]))
+    assert result.findings == []
+    assert [claim.description for claim in result.claims][:2] == [arabic, "Vulling\ngroot"]

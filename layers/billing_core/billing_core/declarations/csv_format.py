@@ -30,9 +30,10 @@ from typing import Any
 from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
-from billing_core.declarations.characters import REMOVED as _REMOVED
+from billing_core.declarations.characters import KEPT_IN_A_DESCRIPTION as _KEPT_IN_A_DESCRIPTION
 from billing_core.declarations.characters import REMOVED_CHARACTERS as _REMOVED_CHARACTERS
 from billing_core.declarations.characters import character_name as _character_name
+from billing_core.declarations.characters import has_unprinted as _has_unprinted
 from billing_core.declarations.characters import not_printed as _not_printed
 from billing_core.declarations.characters import unprinted as _unprinted
 from billing_core.declarations.claims import (
@@ -212,9 +213,9 @@ def parse_declaration_csv(
     # A letter Windows-1252 lacks (Ł) is saved by Excel as "?": names are checked for it.
     parser.windows_1252 = any(f.code == "CSV_WINDOWS_1252" for f in repairs)
     parser.nul = nul
-    # R3, R40 (stop 47 chars2): one look at the whole text; only a file with an invisible
-    # character pays for looking at its lines' own cells (#18 (b)).
-    parser.invisible = not text.isascii() and any(character in text for character in _REMOVED)
+    # R2, R3, R40 (stop 47 chars2, chars3): one look at the whole text; only a file with
+    # an invisible or a control character pays for looking at its lines' own cells (#18 (b)).
+    parser.invisible = _has_unprinted(text, data)
     return parser.parse(reader, repairs, header_findings)
 
 
@@ -699,11 +700,17 @@ class _LineParser:
                 if not any(row) or (len(row) != width and _is_blank(row)):
                     continue  # a blank line, or one of only separators or spaces
                 lines_total += 1
-                if line != first_line and self._lines_in_a_field(row, first_line, line):
-                    # Refused: its lines are not judged, and those read as text are counted.
-                    check_content = False
-                    lines_total += line - first_line
-                    continue
+                if line != first_line:
+                    if self._lines_in_a_field(row, first_line, line):
+                        # Refused: its lines are not judged, and those read as text are counted.
+                        check_content = False
+                        lines_total += line - first_line
+                        continue
+                    if len(row) == width and check_content and lines_total <= max_lines:
+                        # A line break inside a cell: the whole text's look counts it as a
+                        # line end, so this line's own cells are looked at (chars3).
+                        self._line_with_a_break(row, first_line)
+                        continue
                 # A line of the header's width, every line of a plain file, skips fits.
                 if len(row) == width:
                     if check_content and lines_total <= max_lines:
@@ -844,6 +851,15 @@ class _LineParser:
         params: dict[str, Any] = {"line": line, "found": found, "expected": self.width}
         self.findings.append(_file_finding("FILE_FIELD_COUNT", **params))
 
+    def _line_with_a_break(self, row: list[str], line: int) -> None:
+        """R2 (stop 47 chars3): a line whose quoted cell spans lines of the file. A
+        description keeps its line break (Alt+Enter); in claim_ref, a code or a reference
+        it refuses the line (before: claim "R\\n1" invoiced), as in a name."""
+        invisible, self.invisible = self.invisible, True
+        parse_line = self._line_parser()
+        self.invisible = invisible
+        parse_line(row, line)
+
     def _line_parser(self) -> Any:
         """What reads a line of the header's width: a plain file's lines go straight to
         _line; one with a NUL or an invisible character pays for looking for it (#18)."""
@@ -865,29 +881,53 @@ class _LineParser:
         field, as in a name (_invisible_characters, which keeps the person columns). Before,
         R1 with a U+200B inside was another claim than R1, so the file saved again without
         it was invoiced twice (R3), and V21 with a U+00AD another code for the coverage
-        rules. Said once per column and cell text (a description repeats on many lines)."""
+        rules. Said once per column and cell text (a description repeats on many lines).
+
+        R2, R36 (stop 47 chars3): a control character (BEL, ESC, TAB, a C1 control) or a
+        bidirectional override, embedding or isolate (U+202A-U+202E, U+2066-U+2069) there
+        refuses the line with CSV_CONTROL_CHARACTER naming the field, as in a name: before,
+        a description "Vulling <U+202E>00,05 €" was invoiced and read "€ 50,00" on the
+        checker page and the PDF. A description keeps its line breaks (Alt+Enter) and the
+        directional marks an Arabic text may need (characters.KEPT_IN_A_DESCRIPTION)."""
         for index, field in self.own_columns:
             cell = row[index]
-            if cell.isprintable() or not any(character in cell for character in _REMOVED):
+            if cell.isprintable():
                 continue
-            row[index] = cleaned = cell.translate(_REMOVED_CHARACTERS)
-            if (index, cleaned) not in self.invisible_said:
-                self.invisible_said.add((index, cleaned))
-                removed = next(character for character in cell if character in _REMOVED)
-                params = {"character": _character_name(removed)}
-                self.findings.append(
-                    Finding(
-                        "CSV_INVISIBLE_CHARACTER_REMOVED",
-                        Severity.WARNING,
-                        line,
-                        field,
-                        params=params,
-                    )
-                )
+            removed, refused = _unprinted(
+                cell, _KEPT_IN_A_DESCRIPTION if field == "description" else ""
+            )
+            if refused:
+                self._refuse_for(refused, row, line, field)
+                return
+            if removed:
+                self._removed_from(index, cell, removed, row, line, field)
         if self.nul:
             self._line_without_nul(row, line)
         else:
             self._line(row, line)
+
+    def _removed_from(
+        self, index: int, cell: str, removed: str, row: list[str], line: int, field: str
+    ) -> None:
+        row[index] = cleaned = cell.translate(_REMOVED_CHARACTERS)
+        if (index, cleaned) not in self.invisible_said:
+            self.invisible_said.add((index, cleaned))
+            params = {"character": _character_name(removed)}
+            self.findings.append(
+                Finding(
+                    "CSV_INVISIBLE_CHARACTER_REMOVED", Severity.WARNING, line, field, params=params
+                )
+            )
+
+    def _refuse_for(self, character: str, row: list[str], line: int, field: str) -> None:
+        """The line refused for ``character`` in ``field`` (R2: that line only), under its
+        claim_ref unless the claim_ref holds it (then it names no claim)."""
+        claim_ref = row[self.claim_ref_index].strip() if self.claim_ref_index < len(row) else ""
+        ref = None if field == "claim_ref" else claim_ref or None
+        params = {"character": _character_name(character)}
+        self.findings.append(
+            Finding("CSV_CONTROL_CHARACTER", Severity.CLAIM, line, field, ref, params)
+        )
 
     def _line_without_nul(self, row: list[str], line: int) -> None:
         """R2, R40 (names2): in a UTF-8 file that holds a NUL (0x00), a line with one is
