@@ -36,6 +36,7 @@ api = json_api(
         "insurer_claims",
         "settings",
         "users",
+        "audit",
     ),
     document=PROVIDER_API,
     docs_path="/api/v1/docs",

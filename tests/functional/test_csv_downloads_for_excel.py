@@ -36,6 +36,8 @@ SAMPLES = {
         f"/api/v1/provider/retrocessions/{WEEK}",
         {"format": "csv"},
     ),
+    # who read the practice's data, the file a practice hands its patient (R32, R35)
+    "/api/v1/provider/audit": ("", {"format": "csv", "from": "2026-11-23", "to": "2026-11-30"}),
 }
 PORTAL_DOWNLOADS = [
     "/portal/declaratie-sjabloon.csv",

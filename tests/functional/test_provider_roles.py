@@ -100,6 +100,13 @@ NEEDED = {
     ),
     ("get", "/api/v1/provider/users"): ("admin", None, None, None),
     ("get", "/api/v1/provider/users/history"): ("admin", None, None, None),
+    # who read the practice's data (R32, NEN 7513): the admin's, as the users are
+    ("get", "/api/v1/provider/audit"): (
+        "admin",
+        None,
+        {"from": "2026-11-23", "to": "2026-11-23", "patient_ref": "PAT000001"},
+        None,
+    ),
     ("post", "/api/v1/provider/users"): (
         "admin",
         None,

@@ -33,6 +33,15 @@ def reads(
     last_day: Annotated[date, Query(alias="to")],
     limit: Annotated[int, Query(ge=1, le=audit.MAX_AUDIT_PAGE)] = audit.AUDIT_PAGE,
     cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+    patient_ref: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Only the reads of this patient of the practice: naming their "
+            "number, or an invoice, an action or an upload of theirs (a page may then hold "
+            "fewer than limit reads and still give a cursor)",
+        ),
+    ] = None,
 ) -> AuditOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     page = audit.reads_of_provider(
@@ -42,6 +51,7 @@ def reads(
         ctx,
         limit=limit,
         after=cursor.decode(cursor_token) if cursor_token else None,
+        patient_ref=patient_ref or "",
     )
     return AuditOut(
         provider_id=provider_id,

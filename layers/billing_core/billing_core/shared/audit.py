@@ -26,6 +26,11 @@ NO_PRACTICE_YET = "_unmatched_credits"
 # Ids in one record's subject: 2,000 of about 45 characters is some 90 KB, far inside a
 # DynamoDB item's 400 KB (a refund batch holds at most 500). More ids: more records.
 IDS_PER_RECORD = 2_000
+# Reads per answer of the audit (the operator's and the practice's route). A list's read
+# names every invoice of its page (about 4.6 KB): 500 of them stay far below Lambda's 6 MB
+# answer, which a busy practice's quarter can pass.
+AUDIT_PAGE = 100
+MAX_AUDIT_PAGE = 500
 
 
 class ReadKind(StrEnum):
@@ -35,7 +40,9 @@ class ReadKind(StrEnum):
     PATIENT_LIST = "patient_list"  # the blocked patients, or their changes
     ACTION = "action"  # one open action: its details name the patient (the subject: its id)
     EXPORT = "export"  # a file: a retrocession statement, a processing report
-    AUDIT = "audit"  # an operator listed who read the provider's data
+    # An operator or the practice's admin listed who read the practice's data (the
+    # subject: the period, and ``patient:`` the patient asked for)
+    AUDIT = "audit"
     # An operator read bank credits (payers' names, IBANs): the unmatched ones listed (the
     # subject: their ids), or one matched (its id, the invoices it went to).
     BANK_CREDITS = "bank_credits"
@@ -100,3 +107,27 @@ def _parts(ids: Sequence[str]) -> list[Sequence[str]]:
     return [
         ids[start : start + IDS_PER_RECORD] for start in range(0, len(ids), IDS_PER_RECORD)
     ] or [ids]
+
+
+READS_COLUMNS = ("at", "by", "user_id", "role", "kind", "subject")
+
+
+def reads_csv(records: Iterable[ReadRecord], by: Mapping[str, str]) -> str:
+    """The reads as a practice hands them to its patient (R32, NEN 7513): ``;``-separated,
+    one header row (READS_COLUMNS, as the other CSV files name theirs), the moment on the
+    Dutch clock with its offset; ``by``: who each user id is (e-mail, or "zorgnota")."""
+    from billing_core.shared.clock import AMSTERDAM  # only a download needs these
+    from billing_core.shared.spreadsheet import csv_text
+
+    rows = (
+        (
+            r.at.astimezone(AMSTERDAM).isoformat(timespec="seconds"),
+            by.get(r.user_id, ""),
+            r.user_id,
+            r.role,
+            r.kind.value,
+            r.subject,
+        )
+        for r in records
+    )
+    return csv_text(READS_COLUMNS, rows)

@@ -25,6 +25,7 @@ from billing_core.services.patient import invoice_state
 from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE, BlockChanges
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
+from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.email_address import MAX_EMAIL_CHARS, is_plausible_email
 
@@ -723,3 +724,38 @@ class BlockChangeListOut(BaseModel):
             items=[BlockChangeOut.of(c) for c in found.changes],
             next_since=found.next_since.astimezone(AMSTERDAM),
         )
+
+
+class PracticeReadOut(BaseModel):
+    at: datetime = Field(description="When, on the Dutch clock (Europe/Amsterdam)")
+    by: str = Field(
+        description="Who: a colleague's e-mail address as the user directory has it (empty "
+        "for a user it no longer knows), or zorgnota for zorgnota's staff"
+    )
+    user_id: str = Field(description="Their user id (the sign-in's id), as recorded")
+    role: str = Field(description="admin, staff, viewer, or operators (zorgnota)")
+    kind: str = Field(description=", ".join(kind.value for kind in ReadKind))
+    subject: str = Field(description="Which invoice, list or file, by id; never its contents")
+
+    @classmethod
+    def of(cls, record: ReadRecord, by: dict[str, str]) -> PracticeReadOut:
+        return cls(
+            at=record.at.astimezone(AMSTERDAM),
+            by=by.get(record.user_id, ""),
+            user_id=record.user_id,
+            role=record.role,
+            kind=record.kind.value,
+            subject=record.subject,
+        )
+
+
+class PracticeAuditOut(BaseModel):
+    patient_ref: str | None = Field(description="The patient asked for; none: every read")
+    items: list[PracticeReadOut]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as cursor, with the same patient_ref, from and to, for the next "
+        "page; none on the last page. A page asked for one patient may hold fewer than "
+        "limit reads and still give a cursor: the practice's reads are gone through in "
+        "parts",
+    )

@@ -1,23 +1,39 @@
-"""The audit of reads an operator lists per provider and period (R32, NEN 7513).
+"""The audit of reads, per practice and period, and per patient when asked (R32, NEN 7513).
 
-Listing it is itself a read of who looked at a provider's patients: it is recorded too,
-each page, naming the period listed."""
+An operator lists it for any practice; a practice's admin for its own (services/provider/
+audit.py), so that the practice can tell a patient who read their data and when. Both
+go through ``list_reads``. Listing it is itself a read of who looked at a practice's
+patients: it is recorded too, each page, naming the period listed and the patient asked
+for.
+
+A patient's reads are the practice's reads whose subject names the patient (``patient:``
+their number) or one of their invoices (its id, ``invoice:``, a letter's ``{id}:``, its
+``kenmerk:``), of its actions (``action:``, the action's id) or of the upload that issued
+it (``declaration:``): what ``shared/audit.records_of`` and the services write. The
+records are kept per practice and month, not per patient: a patient's page is the
+practice's reads of the period, read in pages and filtered, at most ``SCAN_PAGES`` of the
+table's pages per answer (a short page with a cursor then: ask on)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import BackOfficeContext
-from billing_core.shared.audit import ReadKind, ReadRecord
+from billing_core.shared.audit import AUDIT_PAGE, MAX_AUDIT_PAGE, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 
-MAX_DAYS = 93  # a quarter: one request stays a bounded read
-# Reads per answer. A list's read names every invoice of its page (about 4.6 KB): 500 of
-# them stay far below Lambda's 6 MB answer, which a busy practice's quarter can pass.
-AUDIT_PAGE = 100
-MAX_AUDIT_PAGE = 500
+__all__ = ["AUDIT_PAGE", "MAX_AUDIT_PAGE", "AuditPage", "list_reads", "reads_of_provider"]
+
+MAX_DAYS = 93  # a quarter: one request stays a bounded read (the operator's route)
+PRACTICE_MAX_DAYS = 366  # a year: what a patient asks a practice about (R32)
+# Pages of the practice's reads one answer filtered by patient goes through: at most
+# about 10 x 500 records, some 20 DynamoDB requests, inside an API's 29 s.
+SCAN_PAGES = 10
+INVOICES_PAGE = 100  # a patient's invoices, read from the practice's list this many a request
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +52,107 @@ def reads_of_provider(
     *,
     limit: int = AUDIT_PAGE,
     after: str | None = None,
+    patient_ref: str = "",
 ) -> AuditPage:
     """A page of the reads of ``first_day`` up to and including ``last_day`` (Dutch
-    days), oldest first; ``after``: the position the previous page gave."""
-    if last_day < first_day or (last_day - first_day).days >= MAX_DAYS:
-        raise InvalidInput("query.to", "audit_period", most=MAX_DAYS)
+    days), oldest first; ``after``: the position the previous page gave; ``patient_ref``:
+    only those concerning this patient of the practice."""
+    checked_period(first_day, last_day, MAX_DAYS)
+    page = list_reads(
+        provider_id,
+        first_day,
+        last_day,
+        ctx.audit,
+        ctx.store,
+        limit=limit,
+        after=after,
+        patient_ref=patient_ref,
+    )
+    ctx.record_shown(ReadKind.AUDIT, {provider_id: audit_subject(first_day, last_day, patient_ref)})
+    return page
+
+
+def checked_period(first_day: date, last_day: date, most: int) -> None:
+    if last_day < first_day or (last_day - first_day).days >= most:
+        raise InvalidInput("query.to", "audit_period", most=most)
+
+
+def audit_subject(first_day: date, last_day: date, patient_ref: str) -> list[str]:
+    """What a listing of the audit names: the period, and the patient asked for."""
+    patient = patient_ref.strip()
+    return [f"{first_day}..{last_day}", *([f"patient:{patient}"] if patient else [])]
+
+
+def list_reads(
+    provider_id: str,
+    first_day: date,
+    last_day: date,
+    audit: AuditLog,
+    store: ProviderStore,
+    *,
+    limit: int = AUDIT_PAGE,
+    after: str | None = None,
+    patient_ref: str = "",
+    concerns: Callable[[ReadRecord], bool] | None = None,
+) -> AuditPage:
+    """The page; records nothing (the caller records the listing as a read). A
+    ``patient_ref`` of spaces only is none (the spaces around a number go, as the
+    invoice list's filter takes it: ``patient_number``). ``concerns``: the patient's
+    ``patient_filter`` when the caller reads several pages (built once, not per page)."""
+    patient_ref = patient_ref.strip()
     since = datetime.combine(first_day, time(0), tzinfo=AMSTERDAM)
     until = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
-    found, last = ctx.audit.reads(provider_id, since, until, limit=limit, after=after)
-    ctx.record_shown(ReadKind.AUDIT, {provider_id: [f"{first_day}..{last_day}"]})
-    return AuditPage(found, last)
+    if not patient_ref:
+        found, last = audit.reads(provider_id, since, until, limit=limit, after=after)
+        return AuditPage(found, last)
+    if concerns is None:
+        concerns = patient_filter(store, provider_id, patient_ref, last_day)
+    shown: list[ReadRecord] = []
+    position = after
+    for _ in range(SCAN_PAGES):
+        # never more than fits the page: the position is the last record read
+        wanted = limit - len(shown)
+        found, position = audit.reads(provider_id, since, until, limit=wanted, after=position)
+        shown += [record for record in found if concerns(record)]
+        if position is None or len(shown) == limit:
+            break
+    return AuditPage(shown, position)
+
+
+def patient_filter(
+    store: ProviderStore, provider_id: str, patient_ref: str, last_day: date
+) -> Callable[[ReadRecord], bool]:
+    """Whether a read names ``patient_ref`` or their invoices, actions or uploads: the
+    practice's invoices of the patient issued up to ``last_day`` (a later one was not
+    read in the period), read from its list in pages, and each one's actions."""
+    from billing_core.invoices.listing import patient_ref_forms  # only this route needs it
+
+    patient_ref = patient_ref.strip()
+    names = {f"patient:{form}" for form in patient_ref_forms(patient_ref)}
+    invoice_ids: set[str] = set()
+    wanted = InvoiceFilter(patient_ref=patient_ref, issued_until=last_day.isoformat())
+    position: str | None = None
+    while True:
+        invoices, position = store.list_invoices(
+            provider_id, wanted, limit=INVOICES_PAGE, after=position
+        )
+        for invoice in invoices:
+            invoice_ids.add(invoice.invoice_id)
+            names |= {invoice.invoice_id, f"invoice:{invoice.invoice_id}"}
+            names.add(f"kenmerk:{invoice.reference}")
+            if invoice.declaration_id:
+                names.add(f"declaration:{invoice.declaration_id}")
+            for action in store.invoice_actions(provider_id, invoice.invoice_id):
+                names |= {action.action_id, f"action:{action.action_id}"}
+        if position is None:
+            break
+
+    def concerns(record: ReadRecord) -> bool:
+        return _names_any(record.subject.split(" "), names, invoice_ids)
+
+    return concerns
+
+
+def _names_any(words: Iterable[str], names: set[str], invoice_ids: set[str]) -> bool:
+    # A letter's subject is "{invoice id}:{position}:{kind}"
+    return any(word in names or word.split(":", 1)[0] in invoice_ids for word in words)

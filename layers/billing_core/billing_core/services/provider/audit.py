@@ -1,0 +1,128 @@
+"""The practice's own audit of reads (R32, NEN 7513, Wabvpz): its admin lists who read
+the practice's data in a period, or a patient's data only, so that the practice can tell
+a patient who read their data and when (the care provider answers that, not zorgnota).
+Its own practice's reads only: the tenant of the token (R26). Listing it is a read of
+who read the patient's data: recorded, naming the period and the patient."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.operator.audit import (
+    PRACTICE_MAX_DAYS,
+    AuditPage,
+    audit_subject,
+    checked_period,
+    list_reads,
+    patient_filter,
+)
+from billing_core.services.provider.access import tenant_for
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import (
+    AUDIT_PAGE,
+    MAX_AUDIT_PAGE,
+    ReadKind,
+    ReadRecord,
+    reads_csv,
+)
+
+__all__ = ["every_practice_read", "practice_reads", "readers", "reads_csv"]
+
+OPERATOR_ROLE = "operators"  # the role an operator's reads are recorded in
+ZORGNOTA = "zorgnota"  # who an operator's read is by, as the practice reads it
+# The CSV holds the whole period: at most this many pages of MAX_AUDIT_PAGE reads; a
+# longer answer asks for a shorter period (one request stays inside an API's 29 s).
+CSV_PAGES = 20
+
+
+def practice_reads(
+    user: ProviderUser,
+    first_day: date,
+    last_day: date,
+    ctx: ProviderContext,
+    *,
+    patient_ref: str = "",
+    limit: int = AUDIT_PAGE,
+    after: str | None = None,
+) -> AuditPage:
+    """A page of the practice's reads of ``first_day`` to ``last_day`` (Dutch days,
+    inclusive, at most PRACTICE_MAX_DAYS), oldest first; only those concerning
+    ``patient_ref`` when given. Admins only (403 for staff and viewers)."""
+    provider_id = tenant_for(user, Role.ADMIN)
+    checked_period(first_day, last_day, PRACTICE_MAX_DAYS)
+    page = list_reads(
+        provider_id,
+        first_day,
+        last_day,
+        ctx.audit,
+        ctx.store,
+        limit=limit,
+        after=after,
+        patient_ref=patient_ref,
+    )
+    _record_listing(user, first_day, last_day, patient_ref, ctx)
+    return page
+
+
+def every_practice_read(
+    user: ProviderUser,
+    first_day: date,
+    last_day: date,
+    ctx: ProviderContext,
+    *,
+    patient_ref: str = "",
+) -> list[ReadRecord]:
+    """Every read of the period (for the CSV a practice hands its patient), recorded as
+    one listing; InvalidInput when more than CSV_PAGES pages: ask for a shorter period."""
+    provider_id = tenant_for(user, Role.ADMIN)
+    checked_period(first_day, last_day, PRACTICE_MAX_DAYS)
+    found: list[ReadRecord] = []
+    position: str | None = None
+    # built once for the whole file (a patient's invoices and actions), none for every read
+    patient_ref = patient_ref.strip()
+    concerns = (
+        patient_filter(ctx.store, provider_id, patient_ref, last_day) if patient_ref else None
+    )
+    for _ in range(CSV_PAGES):
+        page = list_reads(
+            provider_id,
+            first_day,
+            last_day,
+            ctx.audit,
+            ctx.store,
+            limit=MAX_AUDIT_PAGE,
+            after=position,
+            patient_ref=patient_ref,
+            concerns=concerns,
+        )
+        found += page.records
+        position = page.next_position
+        if position is None:
+            break
+    else:
+        from billing_core.services.inputs import InvalidInput  # only a refusal needs it
+
+        raise InvalidInput("query.to", "audit_too_long")
+    _record_listing(user, first_day, last_day, patient_ref, ctx)
+    return found
+
+
+def readers(records: list[ReadRecord], user: ProviderUser, ctx: ProviderContext) -> dict[str, str]:
+    """Who each read is by, as the practice tells its patient: a colleague's e-mail
+    address as the user directory has it ("" for a user it no longer knows), ZORGNOTA
+    for an operator (zorgnota's staff, by their id only)."""
+    by_id: dict[str, str] = {}
+    if any(r.role != OPERATOR_ROLE for r in records):
+        by_id = {u.user_id: u.email for u in ctx.users.users_of(user.provider_id)}
+    return {
+        r.user_id: ZORGNOTA if r.role == OPERATOR_ROLE else by_id.get(r.user_id, "")
+        for r in records
+    }
+
+
+def _record_listing(
+    user: ProviderUser, first_day: date, last_day: date, patient_ref: str, ctx: ProviderContext
+) -> None:
+    heading, *shown = audit_subject(first_day, last_day, patient_ref)
+    ctx.record_shown(user, ReadKind.AUDIT, heading, shown)

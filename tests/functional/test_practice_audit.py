@@ -1,0 +1,86 @@
+"""A practice answers its patient "who read my data?" (R32, NEN 7513, Wabvpz): its admin
+lists the reads of the practice's data that concern one patient, on moto through the
+provider API; the operator asks the same with patient_ref; another practice never sees
+them (R26); staff and viewers get a 403."""
+
+from __future__ import annotations
+
+import pytest
+
+from local.generate import declaration_csv
+from local.sandbox import Caller
+from local.seed import DENTAL, PHYSIO
+from tests.csv_downloads import BOM, csv_dicts
+
+PROVIDER = DENTAL.provider_id
+ADMIN = Caller.practice(PROVIDER, "admin")
+VIEWER = Caller.practice(PROVIDER, "viewer")
+AUDIT = "/api/v1/provider/audit"
+
+
+@pytest.fixture
+def two_patients_read(sandbox):
+    """Two invoices of two patients, each opened by the practice's viewer."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(4))
+    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    first = found[0]
+    second = next(i for i in found if i.patient_ref != first.patient_ref)
+    for invoice in (first, second):
+        path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+        assert sandbox.api("GET", path, caller=VIEWER)[0] == 200
+    return first, second
+
+
+def test_the_admin_lists_one_patient_s_reads_and_the_csv_hands_them_over(
+    sandbox, two_patients_read
+):
+    """R32, NEN 7513, R35. Given a viewer who opened one invoice of patient A and one of B
+    When the admin asks for A's reads of today, as JSON and as CSV
+    Then only the read of A's invoice comes (the viewer, the Dutch time, no name), the CSV
+    (with its BOM) holds that row, and the listing itself is then a read naming A."""
+    first, _ = two_patients_read
+    day = sandbox.clock.today().isoformat()
+    query = {"patient_ref": first.patient_ref, "from": day, "to": day}
+
+    status, answer = sandbox.api("GET", AUDIT, caller=ADMIN, query=query)
+
+    assert status == 200, answer
+    assert [(r["role"], r["kind"], r["subject"]) for r in answer["items"]] == [
+        ("viewer", "invoice", first.invoice_id)
+    ]
+    assert answer["items"][0]["at"].endswith(("+01:00", "+02:00"))
+    assert first.patient.display_name not in str(answer)
+    status, body = sandbox.api("GET", AUDIT, caller=ADMIN, query=query | {"format": "csv"})
+    assert status == 200 and body.startswith(BOM)
+    rows = csv_dicts(body)
+    assert [(r["role"], r["kind"]) for r in rows[:1]] == [("viewer", "invoice")]
+    # the JSON listing before it was a read of A's audit: in the CSV, as the admin's
+    assert ("admin", "audit", f"{day}..{day} patient:{first.patient_ref}") in [
+        (r["role"], r["kind"], r["subject"]) for r in rows
+    ]
+
+
+def test_another_practice_staff_and_viewers_get_none_of_it(sandbox, two_patients_read):
+    """R26, R32. Given the same reads, When the physio practice's admin asks for patient A
+    (the tenant comes from the token only), Then none of the dental practice's reads come;
+    a viewer or staff member of the dental practice gets a 403; the operator gets A's."""
+    first, _ = two_patients_read
+    day = sandbox.clock.today().isoformat()
+    query = {"patient_ref": first.patient_ref, "from": day, "to": day}
+
+    other = Caller.practice(PHYSIO.provider_id, "admin")
+    status, answer = sandbox.api("GET", AUDIT, caller=other, query=query)
+    assert (status, answer["items"]) == (200, [])
+    for role in ("viewer", "staff"):
+        status, answer = sandbox.api(
+            "GET", AUDIT, caller=Caller.practice(PROVIDER, role), query=query
+        )
+        assert status == 403, answer
+    status, answer = sandbox.api(
+        "GET",
+        "/api/v1/operator/audit",
+        caller=Caller.operator("operator-sub-1"),
+        query=query | {"provider_id": PROVIDER},
+    )
+    assert status == 200
+    assert [r["subject"] for r in answer["items"] if r["kind"] == "invoice"] == [first.invoice_id]

@@ -1,0 +1,178 @@
+"""The practice's own audit of reads, per patient (R32, NEN 7513, Wabvpz): the care
+provider tells a patient who read their data and when; the operator asks the same."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.inputs import InvalidInput
+from billing_core.services.operator.audit import list_reads
+from billing_core.services.provider.audit import every_practice_read, practice_reads, readers
+from billing_core.services.provider.context import ProviderContext
+from billing_core.shared.audit import ReadKind, ReadRecord, reads_csv
+from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.errors import Forbidden
+from tests.unit.factories import REFERENCE, make_invoice, make_provider
+from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+
+NOW = datetime(2026, 12, 1, 14, 5, tzinfo=AMSTERDAM)
+TODAY = NOW.date()
+PRACTICE = "tandarts-de-vries"
+ADMIN = ProviderUser(PRACTICE, "admin-sub", Role.ADMIN)
+PATIENT = "P-004711"  # make_invoice's patient: invoice inv-1, kenmerk REFERENCE, upload D-1
+
+
+def practice(audit: AuditInMemory) -> ProviderContext:
+    """inv-1 of the patient (upload D-1, an objection obj-1), inv-2 of another (D-2)."""
+    mine = make_invoice(invoice_id="inv-1", declaration_id="D-1")
+    other = make_invoice(
+        invoice_id="inv-2", patient_ref="P-9", declaration_id="D-2", reference="9" * 14
+    )
+    store = FakeStore([mine, other], [make_provider()])
+    store.put_action(OpenAction("obj-1", PRACTICE, ActionKind.OBJECTION, "inv-1", REFERENCE, NOW))
+    return ProviderContext(
+        store,
+        FilesInMemory(),
+        None,
+        FakeQueue(),
+        FixedClock(NOW),
+        users=InMemoryUserDirectory(),
+        audit=audit,
+    )
+
+
+def read(subject: str, kind: ReadKind, *, minutes: int, who: str = "viewer-sub") -> ReadRecord:
+    role = "operators" if who.startswith("operator") else "viewer"
+    at = NOW - timedelta(minutes=minutes)
+    return ReadRecord(at, PRACTICE, who, role, kind, subject)
+
+
+THE_PATIENT_S = [
+    ("inv-1", ReadKind.INVOICE),
+    ("inv-1:1:first_reminder", ReadKind.LETTER),
+    ("patient:P-004711", ReadKind.INVOICE_LIST),
+    ("by_name invoice:inv-2 invoice:inv-1", ReadKind.INVOICE_LIST),
+    ("actions action:obj-1 invoice:inv-1", ReadKind.PATIENT_LIST),
+    ("obj-1", ReadKind.ACTION),
+    ("declaration:D-1", ReadKind.EXPORT),
+    (f"RF-1 kenmerk:{REFERENCE}", ReadKind.REFUND_BATCH),
+    ("blocked patient:P-9 patient:P-004711", ReadKind.PATIENT_LIST),
+]
+OTHERS = [
+    ("inv-2", ReadKind.INVOICE),
+    ("patient:P-9", ReadKind.INVOICE_LIST),
+    ("declaration:D-2", ReadKind.EXPORT),
+    ("retrocession:2026-W48.csv", ReadKind.EXPORT),
+]
+
+
+def recorded(audit: AuditInMemory) -> AuditInMemory:
+    """THE_PATIENT_S and OTHERS interleaved, the patient's by an operator too, and another
+    practice's read of an invoice with the same id."""
+    subjects = [s for pair in zip(THE_PATIENT_S, OTHERS * 3, strict=False) for s in pair]
+    for n, (subject, kind) in enumerate(subjects):
+        who = "operator-1" if subject == "inv-1" else "viewer-sub"
+        audit.record_read(read(subject, kind, minutes=60 - n, who=who))
+    audit.record_read(ReadRecord(NOW, "other-practice", "x", "admin", ReadKind.INVOICE, "inv-1"))
+    return audit
+
+
+def test_an_admin_lists_the_reads_that_concern_one_patient_and_that_listing_is_a_read():
+    """R32, NEN 7513. Given the practice's reads of the patient's number, invoice (also in
+    a letter, a list, a refund batch by kenmerk), action and upload, mixed with reads of
+    another patient's and another practice's read of an invoice id 'inv-1'
+    When the admin lists the reads of today for patient P-004711
+    Then exactly the patient's nine come, oldest first, not the other practice's; and the
+    listing itself is recorded as a read of the audit naming the period and the patient."""
+    audit = recorded(AuditInMemory())
+    ctx = practice(audit)
+
+    page = practice_reads(ADMIN, TODAY, TODAY, ctx, patient_ref=f" {PATIENT} ")
+
+    assert [(r.subject, r.kind) for r in page.records] == THE_PATIENT_S
+    assert {r.provider_id for r in page.records} == {PRACTICE}
+    assert page.next_position is None
+    assert audit.records[-1] == ReadRecord(
+        NOW, PRACTICE, "admin-sub", "admin", ReadKind.AUDIT, f"{TODAY}..{TODAY} patient:{PATIENT}"
+    )
+
+
+def test_a_patient_s_reads_come_in_pages_of_at_most_limit_each_once():
+    """R32. Given the same reads, When the admin pages through the patient's two at a
+    time, Then no page holds more than two, and the nine come each once, in order."""
+    ctx = practice(recorded(AuditInMemory()))
+    pages, after = [], None
+    while True:
+        page = list_reads(
+            PRACTICE, TODAY, TODAY, ctx.audit, ctx.store, limit=2, after=after, patient_ref=PATIENT
+        )
+        pages.append(page.records)
+        if (after := page.next_position) is None:
+            break
+    assert all(len(p) <= 2 for p in pages)
+    assert [(r.subject, r.kind) for p in pages for r in p] == THE_PATIENT_S
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.VIEWER])
+def test_staff_and_viewers_may_not_read_the_audit(role):
+    """R32: the audit is the admin's (interfaces.md §7 roles). Given a staff member or a
+    viewer, When they ask, Then it is refused and nothing is read or recorded."""
+    audit = recorded(AuditInMemory())
+    before = list(audit.records)
+    with pytest.raises(Forbidden):
+        practice_reads(ProviderUser(PRACTICE, "u", role), TODAY, TODAY, practice(audit))
+    assert audit.records == before
+
+
+def test_a_period_of_more_than_366_days_is_refused():
+    """Given a period of 367 days, Then InvalidInput names the 366 most; 366 is fine."""
+    ctx = practice(AuditInMemory())
+    with pytest.raises(InvalidInput) as refused:
+        practice_reads(ADMIN, date(2025, 12, 1), date(2026, 12, 2), ctx)
+    assert refused.value.values == {"most": 366}
+    assert practice_reads(ADMIN, date(2025, 12, 2), date(2026, 12, 2), ctx).records == []
+
+
+def test_the_csv_names_who_by_e_mail_or_zorgnota_on_the_dutch_clock():
+    """R32, R35. Given a colleague's read and an operator's read of the patient's invoice,
+    When the admin downloads the patient's reads, Then each row tells who (the colleague's
+    e-mail, "zorgnota" for the operator), the Dutch time with its offset, no names."""
+    audit = AuditInMemory()
+    ctx = practice(audit)
+    colleague = ctx.users.invite(PRACTICE, "assistent@praktijk.nl", Role.VIEWER)
+    audit.record_read(read("inv-1", ReadKind.INVOICE, minutes=5, who=colleague.user_id))
+    audit.record_read(read("inv-1", ReadKind.INVOICE, minutes=4, who="operator-1"))
+
+    found = every_practice_read(ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT)
+    text = reads_csv(found, readers(found, ADMIN, ctx))
+
+    assert text.splitlines() == [
+        "at;by;user_id;role;kind;subject",
+        f"2026-12-01T14:00:00+01:00;assistent@praktijk.nl;{colleague.user_id};viewer;invoice;inv-1",
+        "2026-12-01T14:01:00+01:00;zorgnota;operator-1;operators;invoice;inv-1",
+    ]
+    assert audit.records[-1].kind is ReadKind.AUDIT
+
+
+def test_a_csv_longer_than_its_pages_asks_for_a_shorter_period(monkeypatch):
+    """R35 (one request stays bounded). Given a file of at most one page of 500 reads and
+    501 reads of the day, When the admin downloads them, Then InvalidInput asks for a
+    shorter period, in Dutch and English, and no listing is recorded."""
+    from billing_core.services.provider import audit as practice_audit
+
+    monkeypatch.setattr(practice_audit, "CSV_PAGES", 1)
+    audit = AuditInMemory()
+    for n in range(501):
+        audit.record_read(read("inv-2", ReadKind.INVOICE, minutes=n % 600))
+    with pytest.raises(InvalidInput) as refused:
+        every_practice_read(ADMIN, TODAY, TODAY, practice(audit))
+    assert refused.value.message == (
+        "te veel lezingen in deze periode voor één bestand: vraag een kortere periode"
+        " / too many reads in this period for one file: ask for a shorter period"
+    )
+    assert len(audit.records) == 501
