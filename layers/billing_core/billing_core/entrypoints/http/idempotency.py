@@ -132,11 +132,10 @@ def _answer_not_stored() -> None:
     (DynamoDB throttled, the item too large): the client gets that answer, not a 5xx
     that asks it to send the change again (R38). The key's record stays in progress
     until the function's time is up; the operator is told (no key, no body: R29)."""
-    import logging
-    import os
+    from aws_lambda_powertools import Logger  # the rare path only (#18 (d))
 
-    service = os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined")
-    logging.getLogger(service).error("answer not stored under its idempotency key")
+    # A child of the function's logger: its masking formatter and service (Powertools).
+    Logger(child=True).error("answer not stored under its idempotency key")
 
 
 def is_valid_key(key: str) -> bool:
