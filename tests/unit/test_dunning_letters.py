@@ -140,10 +140,11 @@ LEGAL_ELEMENTS = {
         "collection costs": r"owe €215\.18 in extrajudicial collection costs",
     },
     "ar": {
-        "amount due": r"نرجو منكم دفع €1,434\.56",
+        # R9, audit pdf6: the amount isolated left to right, so "€" reads before it
+        "amount due": "نرجو منكم دفع \u2066€1,434\\.56\u2069",
         "term of 14 days from receipt": re.escape(TERM_PHRASE["ar"])
         + r"، أي في موعد أقصاه 22 يناير 2027",
-        "collection costs": r"بدفع €215\.18 تكاليف تحصيل خارج القضاء",
+        "collection costs": "بدفع \u2066€215\\.18\u2069 تكاليف تحصيل خارج القضاء",
     },
 }
 
@@ -180,10 +181,10 @@ def test_the_arabic_paper_reminder_states_what_the_law_requires_right_to_left():
     # the term, its final date and the collection costs, and each kenmerk's groups in order
     for expected in (
         "نرجو منكم دفع",
-        "1,434.56€",
+        "1,434.56\u2066",  # drawn in its isolate: "€" before it (audit pdf6)
         "خلال أربعة عشر يومًا بعد اليوم الذي استلمتم فيه هذه الرسالة، أي في",
         "2027 يناير 22",  # drawn right to left: read from the right, "22 يناير 2027"
-        "215.18€",
+        "215.18\u2066",
         "تكاليف تحصيل خارج القضاء",
         "1000 0000 0000 01",
         "1000 0000 0000 02",

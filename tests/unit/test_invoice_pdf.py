@@ -284,6 +284,23 @@ def test_an_arabic_invoice_is_shaped_right_to_left_with_the_numbers_left_to_righ
     assert lines.index("المطلوب دفعه") < lines.index("الوصف") < lines.index("التاريخ")
 
 
+def test_an_arabic_footer_prints_the_page_count_next_to_its_words():
+    # Given an Arabic invoice (R9, R36), its footer "صفحة 1 من {nb}" read right to left:
+    # the count fpdf2 fills in when the PDF closes stands at the line's left end, in the
+    # room of three digits
+    pdf = render(make_invoice(patient=make_person(language=Language.AR)))
+
+    # When the glyphs of the footer's line (the highest one in the bottom 60 pt, above the
+    # links) are read from left to right
+    glyphs = re.findall(rb"1 0 0 1 ([\d.]+) ([\d.]+) Tm \(", pdf)
+    footer = max(float(y) for _, y in glyphs if float(y) < 60)
+    xs = sorted(float(x) for x, y in glyphs if float(y) == footer)
+
+    # Then the count stands next to "من" with a space between: one digit (4.8 pt in 7.5 pt
+    # type) from the space's glyph, not three (audit pdf6: "صفحة 1 من   1", a gap)
+    assert xs[1] - xs[0] < 6
+
+
 def test_the_unicode_font_is_embedded_as_a_subset():
     pdf = render(compress=True)
 

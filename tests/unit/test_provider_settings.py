@@ -396,6 +396,44 @@ def test_a_name_or_address_with_a_control_or_format_character_is_refused_on_writ
     assert Provider.model_validate(settings(**change), context=STORED)
 
 
+@pytest.mark.parametrize(
+    ("change", "where", "named"),
+    [
+        ({"name": "王牙科诊所"}, ("name",), "U+738B (CJK UNIFIED IDEOGRAPH-738B)"),
+        (
+            {"address": settings()["address"] | {"city": "Utrecht 東"}},
+            ("address", "city"),
+            "U+6771 (CJK UNIFIED IDEOGRAPH-6771)",
+        ),
+        (
+            {"contact": settings()["contact"] | {"hours": "ma-vr 8-17 时"}},
+            ("contact", "hours"),
+            "U+65F6 (CJK UNIFIED IDEOGRAPH-65F6)",
+        ),
+    ],
+)
+def test_a_name_or_address_the_pdfs_font_cannot_print_is_refused_naming_the_character(
+    change, where, named
+):
+    """R36 (fonts that print every name), R31 (validated on write), audit pdf6. Given a
+    practice name, a city or the opening hours (the practice admin's own setting) holding
+    a letter DejaVu Sans lacks (Chinese characters, which every PDF and letter left out
+    without a word), when the settings are written, then they are refused in Dutch and
+    English, the field and the character named; an item stored before still reads."""
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(**change))
+    error = next(error for error in refused.value.errors() if error["loc"] == where)
+    assert error["msg"].startswith("Deze tekst bevat een teken dat de nota's en brieven")
+    assert f"cannot print, {named}: it would be left out" in error["msg"]
+    assert Provider.model_validate(settings(**change), context=STORED)
+
+
+def test_a_name_in_arabic_greek_or_polish_letters_is_taken():
+    """R36, R9: the font prints them (only what it lacks is refused)."""
+    provider = Provider.model_validate(settings(name="Tandartspraktijk محمد Ωμέγα Łódź"))
+    assert provider.name == "Tandartspraktijk محمد Ωμέγα Łódź"
+
+
 def test_a_name_with_accents_or_a_non_breaking_space_is_taken():
     """R31. Given names as Dutch practices write them (é, ë, ĳ, a non-breaking space),
     when the settings are written, then they are taken as typed."""

@@ -309,3 +309,29 @@ def test_every_text_key_is_named_by_some_code_or_template():
     )
     unnamed = [entry for entry in unnamed if not found(entry[2])]
     assert unnamed == []
+
+
+# The values that are amounts where an Arabic sentence names them ({term} is one in
+# confirmations, a period "within 14 days" in a reminder's request).
+_AMOUNTS = frozenset(
+    {"amount", "due", "paid", "fee", "total", "interest", "costs", "charged", "forgiven"}
+    | {"minimum"}
+)
+
+
+def test_an_amount_in_an_arabic_sentence_is_isolated_left_to_right():
+    """R9, audit pdf6. Given an Arabic sentence naming an amount, when it is printed,
+    mailed or shown, then the amount stands between U+2066 and U+2069 (a left-to-right
+    isolate): after Arabic letters, "€33.17" read as "33.17€" in the PDF's paragraphs,
+    the e-mail's text and HTML (the tables showed "€33.17")."""
+    from billing_core.texts.patient import PATIENT
+
+    bare = [
+        (section, key, name)
+        for catalogue in (LETTERS, PATIENT)
+        for section, entries in catalogue.languages["ar"].items()
+        for key, pattern in entries.items()
+        for _, name, _, _ in Formatter().parse(pattern)
+        if name in _AMOUNTS and f"\u2066{{{name}}}\u2069" not in pattern
+    ]
+    assert bare == []

@@ -203,6 +203,11 @@ class _Document(FPDF):
             self.add_font(_FONT, style, str(_FONTS / file_name))
         if self.right_to_left or needs_shaping([*texts, provider.name]):
             self.set_text_shaping(True)
+        if self.right_to_left:
+            # The footer's page count stands at the left end of "صفحة 1 من {nb}", in the
+            # room of three digits: drawn at that room's left, it left a gap between "من"
+            # and the count (audit pdf6). At its right, it stands next to "من".
+            self.alias_nb_pages("{nb}", align="R")
         self.set_margins(_LEFT, 15.0, _RIGHT)
         self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 3)
         # Same document, same bytes: the date in the file (and its /ID) is the document's.

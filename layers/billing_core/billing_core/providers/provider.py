@@ -129,7 +129,21 @@ def _printable(text: str, info: ValidationInfo) -> str:
     are refused on write (R31: never a half-valid item; audit onboard3)."""
     if _on_write(info) and not text.isprintable() and _has_control(text):
         raise _refused("text_control_character")
+    if _on_write(info) and not text.isascii():
+        _refuse_what_the_font_lacks(text)
     return text
+
+
+def _refuse_what_the_font_lacks(text: str) -> None:
+    """R36, R31: a letter the invoice's and letters' font lacks (a name in Chinese
+    characters) would be left out of every PDF and letter without a word (audit pdf6):
+    refused on write, the character named. Imported here: only a text beyond ASCII
+    gets here, and only one beyond Latin Extended-B reads the font (#18 (d))."""
+    from billing_core.declarations.characters import character_name, not_printed
+
+    character = not_printed(text)
+    if character:
+        raise _refused("text_not_printed", character=character_name(character))
 
 
 def _has_control(text: str) -> bool:

@@ -669,6 +669,11 @@ _DUTCH: Sections = {
             "Deze tekst bevat een onzichtbaar teken of een regeleinde (zoals een"
             " richtingsteken of een nul-teken): typ de tekst opnieuw, zonder zulke tekens."
         ),
+        "text_not_printed": (
+            "Deze tekst bevat een teken dat de nota's en brieven op papier niet kunnen"
+            " afdrukken, {character}: het zou daar wegvallen. Schrijf de tekst in Latijnse"
+            " letters."
+        ),
         # A register version that drops codes (R33, services/operator/register.py).
         "register_drops_insurers": (
             "Deze versie laat UZOVI {codes} weg, die versie {version} noemt. Een versie noemt"
@@ -1560,6 +1565,10 @@ _ENGLISH: Sections = {
         "text_control_character": (
             "This text holds an invisible character or a line break (such as a direction"
             " mark or a null character): type it again without such characters."
+        ),
+        "text_not_printed": (
+            "This text holds a character the invoices and letters on paper cannot print,"
+            " {character}: it would be left out there. Write the text in Latin letters."
         ),
         "register_drops_insurers": (
             "This version leaves out UZOVI {codes}, which version {version} lists. A version"

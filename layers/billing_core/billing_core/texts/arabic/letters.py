@@ -32,7 +32,7 @@ _INVOICE: Sections = {
         "patient": "المريض",
         "birth_date": "تاريخ الميلاد",
         "reimbursement_deducted": (
-            "تعوّض شركة التأمين الصحي {amount} من هذه الفاتورة. وقد خُصم هذا المبلغ "
+            "تعوّض شركة التأمين الصحي \u2066{amount}\u2069 من هذه الفاتورة. وقد خُصم هذا المبلغ "
             "بالفعل: تدفعون فقط الجزء الذي لا تعوّضه."
         ),
         "pay_online": "ادفعوا عبر الإنترنت باستخدام iDEAL",
@@ -69,16 +69,16 @@ _INVOICE: Sections = {
         ),
         # Not yet read by a native speaker (README, Languages): legal-nl.md §7, what is
         # due while "don't pay yet" holds; pay_not_yet follows.
-        "amount_now": "المبلغ الآن {amount}.",
+        "amount_now": "المبلغ الآن \u2066{amount}\u2069.",
         # Not yet read by a native speaker (README, Languages): under a running arrangement
         # (R15, R36), the next term and the extra one; the labels are the checker's words.
-        "arrangement_open": "يتبقى {amount} غير مدفوع.",
+        "arrangement_open": "يتبقى \u2066{amount}\u2069 غير مدفوع.",
         "arrangement_next_term": (
-            "تستمر خطة التقسيط كما اتُّفق عليها: قسطكم التالي {term}، وموعده الأقصى {date}."
+            "تستمر خطة التقسيط كما اتُّفق عليها: قسطكم التالي \u2066{term}\u2069، وموعده الأقصى {date}."
         ),
-        "arrangement_next_term_passed": "تستمر خطة التقسيط كما اتُّفق عليها: القسط المستحق {term}.",
+        "arrangement_next_term_passed": "تستمر خطة التقسيط كما اتُّفق عليها: القسط المستحق \u2066{term}\u2069.",
         "arrangement_rest_term": (
-            "بعد قسطكم الأخير تدفعون {amount} إضافيًا كقسط إضافي، في موعد أقصاه {date}."
+            "بعد قسطكم الأخير تدفعون \u2066{amount}\u2069 إضافيًا كقسط إضافي، في موعد أقصاه {date}."
         ),
         "arrangement_term": "القسط التالي",
         "arrangement_pay_by": "موعد القسط التالي",
@@ -89,7 +89,7 @@ _INVOICE: Sections = {
         "greeting": _GREETING,
         "intro": "نرسل إليكم نيابةً عن {provider} فاتورة العلاج الذي تلقيتموه.",
         "intro_for_patient": "نرسل إليكم نيابةً عن {provider} فاتورة علاج {patient}.",
-        "request": "نرجو منكم دفع {amount} في موعد أقصاه {date}.",
+        "request": "نرجو منكم دفع \u2066{amount}\u2069 في موعد أقصاه {date}.",
         "pay_link_intro": "يمكنكم الدفع فورًا عبر الإنترنت باستخدام iDEAL:",
         "attachment": (
             "تجدون في المرفق (PDF) الفاتورة مع العلاجات وبيانات الدفع بالتحويل المصرفي."
@@ -118,7 +118,7 @@ _INVOICE: Sections = {
         "reimbursed_total": "ما تعوّضه شركة التأمين الصحي",
         "payment_heading": "طريقة الدفع",
         "pay_transfer": (
-            "حوّلوا {amount} في موعد أقصاه {date} إلى رقم الحساب {iban} باسم {holder}، مع "
+            "حوّلوا \u2066{amount}\u2069 في موعد أقصاه {date} إلى رقم الحساب {iban} باسم {holder}، مع "
             "ذكر رقم مرجع الدفع (betalingskenmerk) {reference}."
         ),
         "pay_online_at": (
@@ -143,15 +143,15 @@ _INVOICE: Sections = {
         # its heading saying how it was sent (R7).
         "copy_heading": "هذه هي الفاتورة كما أرسلناها {by_channel_ar} في {date}",
         "copy_due": (
-            "تغيّرت الفاتورة منذ ذلك الحين. المبلغ المطلوب الآن {amount}، وموعده الأقصى {date}: "
+            "تغيّرت الفاتورة منذ ذلك الحين. المبلغ المطلوب الآن \u2066{amount}\u2069، وموعده الأقصى {date}: "
             "هذا المبلغ وهذا الموعد هما المعتمدان، لا ما يرد أدناه."
         ),
         "copy_due_passed": (
-            "تغيّرت الفاتورة منذ ذلك الحين. المبلغ المطلوب الآن {amount}: هذا المبلغ هو المعتمد، "
+            "تغيّرت الفاتورة منذ ذلك الحين. المبلغ المطلوب الآن \u2066{amount}\u2069: هذا المبلغ هو المعتمد، "
             "لا ما يرد أدناه."
         ),
         "copy_next_term": (
-            "تغيّرت الفاتورة منذ ذلك الحين. خطة التقسيط سارية: قسطكم التالي {amount}، وموعده "
+            "تغيّرت الفاتورة منذ ذلك الحين. خطة التقسيط سارية: قسطكم التالي \u2066{amount}\u2069، وموعده "
             "الأقصى {date}."
         ),
         "copy_nothing_due": "تغيّرت الفاتورة منذ ذلك الحين: لم يبقَ أي مبلغ مستحق، ولا يلزمكم دفع شيء.",
@@ -169,7 +169,7 @@ _INVOICE: Sections = {
         ),
         # Not yet read by a native speaker (README, Languages): legal-nl.md §7, the amount
         # changed while "don't pay yet" holds; pay_not_yet follows.
-        "copy_amount_now": "تغيّرت الفاتورة منذ ذلك الحين: المبلغ الآن {amount}.",
+        "copy_amount_now": "تغيّرت الفاتورة منذ ذلك الحين: المبلغ الآن \u2066{amount}\u2069.",
         "copy_checker": "تجدون وضع الفاتورة اليوم في صفحة التحقق من الدفع على {url}.",
         "file_name": "faturah-{reference}.pdf",
     },
@@ -181,7 +181,7 @@ _HOW_TO_PAY: Section = {
     "pay_link_intro": "يمكنكم الدفع فورًا عبر الإنترنت باستخدام iDEAL:",
     "pay_links_intro": "ادفعوا عبر الإنترنت باستخدام iDEAL، لكل فاتورة على حدة:",
     "pay_transfer": (
-        "أو حوّلوا {amount} إلى رقم الحساب {iban} باسم {holder}، مع ذكر رقم مرجع الدفع "
+        "أو حوّلوا \u2066{amount}\u2069 إلى رقم الحساب {iban} باسم {holder}، مع ذكر رقم مرجع الدفع "
         "(betalingskenmerk) {reference}."
     ),
     "pay_transfer_several": (
@@ -218,10 +218,10 @@ _DUNNING: Sections = {
         "fee_line": "تكلفة خطة التقسيط",
         "total_due": "المجموع المطلوب دفعه",
         # art. 6:96 lid 6 BW: the amount, the term (the phrase and the computed date).
-        "request": "نرجو منكم دفع {amount} {term}، أي في موعد أقصاه {date}.",
+        "request": "نرجو منكم دفع \u2066{amount}\u2069 {term}، أي في موعد أقصاه {date}.",
         # art. 6:96 lid 6 BW: the concrete collection costs if the term passes.
         "costs": (
-            "إذا لم تدفعوا خلال هذه المهلة، فستكونون ملزمين إضافةً إلى ذلك بدفع {costs} "
+            "إذا لم تدفعوا خلال هذه المهلة، فستكونون ملزمين إضافةً إلى ذلك بدفع \u2066{costs}\u2069 "
             "تكاليف تحصيل خارج القضاء (المادة 6:96 من القانون المدني الهولندي، محسوبة وفق "
             "الجدول القانوني على أصل الدين غير المدفوع)."
         ),
@@ -285,13 +285,13 @@ _DUNNING: Sections = {
         # Under the amounts when some of the costs charged are paid by now (R38). Not yet
         # read by a native speaker (README, Languages).
         "costs_paid_note": (
-            "من تكاليف التحصيل ({charged}) سُدِّد بالفعل {paid}؛ ولا يشمل المجموع إلا ما لا "
+            "من تكاليف التحصيل (\u2066{charged}\u2069) سُدِّد بالفعل \u2066{paid}\u2069؛ ولا يشمل المجموع إلا ما لا "
             "يزال مستحقًا."
         ),
         # What of them a stop forgave (R21). Not yet read by a native speaker (README,
         # Languages).
         "costs_forgiven_note": (
-            "من تكاليف التحصيل ({charged}) تم التنازل عن {forgiven}؛ ولا يشمل المجموع إلا "
+            "من تكاليف التحصيل (\u2066{charged}\u2069) تم التنازل عن \u2066{forgiven}\u2069؛ ولا يشمل المجموع إلا "
             "ما لا يزال مستحقًا."
         ),
         "interest_note": (
@@ -311,7 +311,9 @@ _DUNNING: Sections = {
             "المبلغ الأصلي غير المسدَّد حتى اليوم الذي نستلم فيه دفعتكم؛ وتجدون المبلغ الحالي "
             "في صفحة التحقق من الدفع."
         ),
-        "request": ("نرجو منكم دفع {amount}. احرصوا على أن تصلنا دفعتكم في موعد أقصاه {date}."),
+        "request": (
+            "نرجو منكم دفع \u2066{amount}\u2069. احرصوا على أن تصلنا دفعتكم في موعد أقصاه {date}."
+        ),
         "handover": (
             "إذا لم نستلم المبلغ كله بحلول ذلك الموعد، فسنحيل المطالبة في {date} إلى مكتب "
             "تحصيل الديون (incassobureau)، الذي سيتولى تحصيلها بعد ذلك نيابةً عن {provider}. "
@@ -334,14 +336,14 @@ _DUNNING: Sections = {
     },
 }
 
-_NEW_AMOUNT = "المتبقي عليكم الآن {amount}، في موعد أقصاه {date}."
+_NEW_AMOUNT = "المتبقي عليكم الآن \u2066{amount}\u2069، في موعد أقصاه {date}."
 # Not yet read by a native speaker (README, Languages): once the date has passed (R36).
-_NEW_AMOUNT_PASSED = "المتبقي عليكم الآن {amount}."
-_OVERPAID = "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ."
+_NEW_AMOUNT_PASSED = "المتبقي عليكم الآن \u2066{amount}\u2069."
+_OVERPAID = "لقد دفعتم \u2066{amount}\u2069 زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ."
 
 # The agency collects a claim handed over (R22, R34): pay it, not our link.
 _WITH_AGENCY = (
-    "يتبقى {amount} غير مدفوع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون "
+    "يتبقى \u2066{amount}\u2069 غير مدفوع. أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون "
     "(incassobureau). يرجى التواصل مع مكتب تحصيل الديون بشأن الدفع."
 )
 
@@ -366,7 +368,7 @@ _CONFIRMATIONS: Sections = {
         "greeting": _GREETING,
         "granted": "حصلتم على تأجيل دفع فاتورة {provider}.",
         "new_date": (
-            "آخر موعد جديد للدفع هو {date}. نرجو منكم دفع {amount} في موعد أقصاه ذلك اليوم."
+            "آخر موعد جديد للدفع هو {date}. نرجو منكم دفع \u2066{amount}\u2069 في موعد أقصاه ذلك اليوم."
         ),
         "once": (
             "تأجيل الدفع ممكن مرة واحدة لكل فاتورة. إذا تعذّر عليكم الدفع في ذلك التاريخ، "
@@ -380,10 +382,12 @@ _CONFIRMATIONS: Sections = {
         "subject": "خطة التقسيط الخاصة بكم - رقم مرجع الدفع {reference}",
         "greeting": _GREETING,
         "agreed": (
-            "اتفقتم على خطة تقسيط لفاتورة {provider}. تدفعون {total} على {count} من الأقساط الشهرية."
+            "اتفقتم على خطة تقسيط لفاتورة {provider}. تدفعون \u2066{total}\u2069 على {count} من الأقساط الشهرية."
         ),
-        "fee": "يشمل هذا المبلغ {fee} تكلفة خطة التقسيط.",
-        "interest": ("ويشمل أيضًا {interest} فوائد قانونية: الفوائد حتى تاريخ استحقاق كل قسط."),
+        "fee": "يشمل هذا المبلغ \u2066{fee}\u2069 تكلفة خطة التقسيط.",
+        "interest": (
+            "ويشمل أيضًا \u2066{interest}\u2069 فوائد قانونية: الفوائد حتى تاريخ استحقاق كل قسط."
+        ),
         "schedule_heading": "أقساطكم",
         "col_due": "في موعد أقصاه",
         "col_term_amount": "المبلغ",
@@ -444,14 +448,16 @@ _CONFIRMATIONS: Sections = {
     "email.payment_received": {
         "subject": "استلمنا دفعتكم - رقم مرجع الدفع {reference}",
         "greeting": _GREETING,
-        "received": "استلمنا في {date} دفعتكم البالغة {amount} لفاتورة {provider}. شكرًا لكم.",
+        "received": "استلمنا في {date} دفعتكم البالغة \u2066{amount}\u2069 لفاتورة {provider}. شكرًا لكم.",
         "paid_in_full": "وبذلك تكون الفاتورة مدفوعة بالكامل.",
-        "still_open": "يتبقى {amount} غير مدفوع. نرجو منكم دفعه في موعد أقصاه {date}.",
+        "still_open": "يتبقى \u2066{amount}\u2069 غير مدفوع. نرجو منكم دفعه في موعد أقصاه {date}.",
         # Not yet read by a native speaker (README, Languages): the two "_passed" below.
-        "still_open_passed": "يتبقى {amount} غير مدفوع.",
+        "still_open_passed": "يتبقى \u2066{amount}\u2069 غير مدفوع.",
         "still_open_with_agency": _WITH_AGENCY,
-        "next_term": ("يتبقى {amount} غير مدفوع. قسطكم التالي {term}، وموعده الأقصى {date}."),
-        "next_term_passed": "يتبقى {amount} غير مدفوع. القسط المستحق {term}.",
+        "next_term": (
+            "يتبقى \u2066{amount}\u2069 غير مدفوع. قسطكم التالي \u2066{term}\u2069، وموعده الأقصى {date}."
+        ),
+        "next_term_passed": "يتبقى \u2066{amount}\u2069 غير مدفوع. القسط المستحق \u2066{term}\u2069.",
         "overpaid": _OVERPAID,
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,

@@ -163,7 +163,7 @@ _PAGE: Section = {
     "status_reimbursed": "لا يلزمكم دفع أي شيء: تعوّض شركة التأمين الصحي كامل مبلغ هذه الفاتورة.",
     # Not yet read by a native speaker (README, Languages).
     "status_paid_rest_waived": (
-        "دفعتم {paid}، وتنازل مقدّم الرعاية الصحية عن الباقي. لا يلزمكم دفع أي شيء آخر."
+        "دفعتم \u2066{paid}\u2069، وتنازل مقدّم الرعاية الصحية عن الباقي. لا يلزمكم دفع أي شيء آخر."
     ),
     "status_open": "هذه الفاتورة غير مدفوعة بعد.",
     "status_partly_paid": "هذه الفاتورة مدفوعة جزئيًا.",
@@ -185,14 +185,14 @@ _PAGE: Section = {
     "birth_date_label": "تاريخ ميلاد المريض",
     "birth_date_hint": "للتأكد من أنكم تقصدون الفاتورة الصحيحة.",
     "pay_heading": "الدفع",
-    "pay_button": "ادفعوا {amount} عبر iDEAL",
+    "pay_button": "ادفعوا \u2066{amount}\u2069 عبر iDEAL",
     "defer_heading": "هل تحتاجون إلى وقت أطول؟",
     "defer_text": "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة {days} يومًا.",
     "defer_button": "طلب تأجيل الدفع",
     "arrange_heading": "الدفع على أقساط",
     "arrange_text": (
-        "بخطة التقسيط تدفعون على 2 إلى 12 قسطًا شهريًا. تكلفة الخطة {fee}، ولا يقل القسط "
-        "الواحد عن {minimum}."
+        "بخطة التقسيط تدفعون على 2 إلى 12 قسطًا شهريًا. تكلفة الخطة \u2066{fee}\u2069، ولا يقل القسط "
+        "الواحد عن \u2066{minimum}\u2069."
     ),
     "terms_label": "عدد الأقساط",
     "arrange_button": "طلب خطة تقسيط",
@@ -276,7 +276,7 @@ _PAGE: Section = {
     "bd_due": "المبلغ المتبقي للدفع",
     # Not yet read by a native speaker (README, Languages): the two below.
     "bd_credit": "ما دفعتموه زيادةً، ونعيده إليكم",
-    "credit_note": "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
+    "credit_note": "لقد دفعتم \u2066{amount}\u2069 زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
     "pay_by_final_payment_date": "آخر موعد للدفع",
     "pay_by_deferred": "آخر موعد للدفع بعد التأجيل",
     "pay_by_reminder": "آخر موعد للدفع حسب رسالة التذكير",
@@ -290,7 +290,7 @@ _PAGE: Section = {
     "pay_by_after_statement": "يصلكم {by_channel_ar} مع المبلغ المعدَّل",
     # Not yet read by a native speaker (README, Languages): the letters' sentence.
     "extra_term_note": (
-        "بعد قسطكم الأخير تدفعون {amount} إضافيًا كقسط إضافي، في موعد أقصاه {date}."
+        "بعد قسطكم الأخير تدفعون \u2066{amount}\u2069 إضافيًا كقسط إضافي، في موعد أقصاه {date}."
     ),
     "on_hold_note": (
         "يراجع مقدّم الرعاية الصحية هذه الفاتورة. حتى {date} ضمنًا لا يرسل مقدّم الرعاية "
@@ -314,8 +314,8 @@ _PAGE: Section = {
     "col_amount": "المبلغ",
     "col_reimbursed": "المبلغ المعوَّض",
     "download_pdf": "تنزيل الفاتورة (PDF)",
-    "pay_term_button": "ادفعوا القسط البالغ {amount} عبر iDEAL",
-    "pay_all_button": "ادفعوا المبلغ كله دفعة واحدة: {amount}",
+    "pay_term_button": "ادفعوا القسط البالغ \u2066{amount}\u2069 عبر iDEAL",
+    "pay_all_button": "ادفعوا المبلغ كله دفعة واحدة: \u2066{amount}\u2069",
     "dont_pay_yet_heading": "يرجى الانتباه: لا تدفعوا هذه الفاتورة بعد",
     "dont_pay_yet": (
         "ليس لدى مقدّم الرعاية الصحية عقد مع شركة التأمين الصحي التي تتعاملون معها. "
@@ -338,7 +338,7 @@ _PAGE: Section = {
     "statement_button": "إرسال الكشف",
     # Not yet read by a native speaker (README, Languages): the date and confirmation.
     "done_statement_applied": (
-        "تم تعديل المبلغ: المتبقي عليكم الآن {due}. يرجى دفعه في موعد أقصاه {date}. سيصلكم "
+        "تم تعديل المبلغ: المتبقي عليكم الآن \u2066{due}\u2069. يرجى دفعه في موعد أقصاه {date}. سيصلكم "
         "تأكيد {by_channel_ar}."
     ),
     "done_statement_sent_to_provider": (
@@ -346,7 +346,7 @@ _PAGE: Section = {
     ),
     # Not yet read by a native speaker (README, Languages): the date and confirmation.
     "done_statement_nothing_to_forgive": (
-        "استلمنا الكشف. يبقى المبلغ {due}. يرجى دفعه في موعد أقصاه {date}. سيصلكم تأكيد "
+        "استلمنا الكشف. يبقى المبلغ \u2066{due}\u2069. يرجى دفعه في موعد أقصاه {date}. سيصلكم تأكيد "
         "{by_channel_ar}."
     ),
     "page_faq": "أسئلة شائعة",
