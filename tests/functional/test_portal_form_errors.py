@@ -275,3 +275,28 @@ def test_r32_a_refusal_about_no_field_takes_the_focus_itself(sandbox):
     assert status == HTTPStatus.NOT_FOUND
     assert 'role="alert" id="error" tabindex="-1" autofocus' in html
     assert html.count("autofocus") == 1
+
+
+def test_r9_no_form_is_refused_by_the_browser_in_its_own_words(sandbox, emailed_dental_invoices):
+    """R9, R35, WCAG 3.3.1, 3.1.2 (audit portal5): a form with a field the browser checks
+    itself (type=email, required, min/max) was refused by a bubble of the browser, in the
+    browser's language ("Please include an '@'" on a Dutch page), not marked invalid and
+    gone on the next key, where the portal answers every such form on its page, in the
+    page's language, the field marked and focused (as the hold form already did).
+    Given the admin's pages with the upload, stop, contact and invite forms
+    When they are drawn
+    Then every form with such a field leaves the checking to the portal (novalidate)."""
+    admin = signed_in(sandbox, "admin", "nl")
+    checked_by_browser = re.compile(r'type="email"|\brequired\b|\bmin="|\bmax="')
+    forms = {}
+    for path in (
+        "/portal/declaraties",
+        f"/portal/notas/{emailed_dental_invoices[0].invoice_id}",
+        "/portal/instellingen",
+    ):
+        _, html = admin.page(path)
+        for opening, inside in re.findall(r"(<form[^>]*>)(.*?)</form>", html, re.S):
+            if checked_by_browser.search(inside):
+                forms[re.search(r'action="([^"]+)"', opening)[1]] = "novalidate" in opening
+    assert len(forms) == 5, forms  # upload, stop, hold, contact, invite
+    assert [action for action, left_to_us in forms.items() if not left_to_us] == []
