@@ -158,6 +158,8 @@ def test_a_practice_employee_works_through_the_portal(running_server, open_brows
     page.get_by_label("Ik begrijp dat een stop niet terug te draaien is").check()
     page.get_by_role("button", name="Stop boeken").click()
     assert page.locator("#notice").inner_text() == "De stop is geboekt."
+    # with the focus on that message, heard first (WCAG 2.4.3, 4.1.3; audit portal5)
+    assert page.evaluate("document.activeElement.id") == "notice"
     # And, on the page the stop redirected to, stop a fixed amount of it as well (R21)
     page.get_by_label("Coulancebedrag in euro").fill("1,50")
     page.get_by_label("Reden", exact=True).select_option("goodwill")

@@ -444,7 +444,7 @@ def test_r35_a_proposal_marked_done_by_hand_is_refused_in_a_sentence(
 
     _, _, html = staff.post(target, plain_done)
 
-    error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    error = re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
     assert error.startswith(sentence), error
     assert "body." not in error  # not the field name it named
 

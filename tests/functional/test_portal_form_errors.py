@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 from html import unescape
 from http import HTTPStatus
 
@@ -235,3 +236,67 @@ def test_r32_a_change_of_a_user_the_practice_does_not_have_is_said_on_the_settin
         if u.email == elsewhere
     )
     assert (other.enabled, other.role.value) == (True, "staff")
+
+
+def test_r35_the_page_after_a_change_puts_the_focus_on_its_message(
+    sandbox, emailed_dental_invoices
+):
+    """R35, R16, WCAG 2.4.3, 4.1.3 (audit portal5): a message in a live region that is
+    already there when a page loads is not announced, and the focus started at the top.
+    Given staff putting an invoice on hold (POST, then the invoice page it leads to)
+    When that page is drawn
+    Then its message ("De nota is aangehouden.") takes the focus, the only element that
+    does."""
+    staff = signed_in(sandbox, "staff", "nl")
+    page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
+    until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
+    fields = staff.form(page, f"{page}/hold") | {"until": until, "reason": "overleg"}
+    status, headers, _ = staff.post(f"{page}/hold", fields)
+    assert status == HTTPStatus.SEE_OTHER
+    _, html = staff.page(headers["Location"])
+    notice = re.search(r'<div class="notice"[^>]*id="notice">', html)
+    assert notice is not None and 'tabindex="-1" autofocus' in notice[0]
+    assert html.count("autofocus") == 1
+
+
+def test_r32_a_refusal_about_no_field_takes_the_focus_itself(sandbox):
+    """R35, R32, WCAG 2.4.3, 3.3.1 (audit portal5): a refusal that names no field of the
+    form left the focus at the page's top, the error unannounced to a keyboard user.
+    Given the admin's role change of an address that is no user of the practice
+    When the settings page answers 404 with why
+    Then the error takes the focus (as the checker's refusals do), and nothing else."""
+    admin = signed_in(sandbox, "admin", "en")
+    action = "/portal/instellingen/gebruikers/rol"
+    fields = admin.form("/portal/instellingen", action) | {
+        "email": "onbekend@example.org",
+        "role": "viewer",
+    }
+    status, _, html = admin.post(action, fields)
+    assert status == HTTPStatus.NOT_FOUND
+    assert 'role="alert" id="error" tabindex="-1" autofocus' in html
+    assert html.count("autofocus") == 1
+
+
+def test_r9_no_form_is_refused_by_the_browser_in_its_own_words(sandbox, emailed_dental_invoices):
+    """R9, R35, WCAG 3.3.1, 3.1.2 (audit portal5): a form with a field the browser checks
+    itself (type=email, required, min/max) was refused by a bubble of the browser, in the
+    browser's language ("Please include an '@'" on a Dutch page), not marked invalid and
+    gone on the next key, where the portal answers every such form on its page, in the
+    page's language, the field marked and focused (as the hold form already did).
+    Given the admin's pages with the upload, stop, contact and invite forms
+    When they are drawn
+    Then every form with such a field leaves the checking to the portal (novalidate)."""
+    admin = signed_in(sandbox, "admin", "nl")
+    checked_by_browser = re.compile(r'type="email"|\brequired\b|\bmin="|\bmax="')
+    forms = {}
+    for path in (
+        "/portal/declaraties",
+        f"/portal/notas/{emailed_dental_invoices[0].invoice_id}",
+        "/portal/instellingen",
+    ):
+        _, html = admin.page(path)
+        for opening, inside in re.findall(r"(<form[^>]*>)(.*?)</form>", html, re.S):
+            if checked_by_browser.search(inside):
+                forms[re.search(r'action="([^"]+)"', opening)[1]] = "novalidate" in opening
+    assert len(forms) == 5, forms  # upload, stop, hold, contact, invite
+    assert [action for action, left_to_us in forms.items() if not left_to_us] == []

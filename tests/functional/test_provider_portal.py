@@ -480,7 +480,7 @@ def test_r35_a_refused_change_of_an_action_keeps_the_list_on_the_page(
     status, _, html = staff.post(target, hidden_fields(html, target) | {"decision": "apply"})
 
     assert status == HTTPStatus.CONFLICT  # a refusal of the services, as on every form
-    error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    error = re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
     assert (
         error
         == {
@@ -533,7 +533,7 @@ def test_r35_a_forged_action_form_is_refused_on_the_action_page(
     status, _, html = staff.post(target, hidden_fields(html, target) | forged)
 
     assert status == HTTPStatus.BAD_REQUEST
-    error = re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+    error = re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
     assert unescape(error) == said
     assert f'<tr id="action-{action_id}"' in html and f'action="{target}"' in html
     stored = sandbox.runtime.repository.get_action(DENTAL.provider_id, action_id)
@@ -1921,6 +1921,6 @@ def test_a_hold_until_today_or_before_is_refused_as_not_after_today(
     status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
     assert status == HTTPStatus.CONFLICT
     error = unescape(
-        re.search(r'<div class="alert" role="alert" id="error">(.*?)</div>', html).group(1)
+        re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
     )
     assert "na vandaag" in error and "60 dagen" in error
