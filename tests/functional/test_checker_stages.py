@@ -419,36 +419,38 @@ def test_r16_a_hold_during_an_arrangement_shows_beside_its_state(
     assert body["breakdown"]["pay_by_kind"] == "arrangement_term"
 
 
-@pytest.mark.parametrize(
-    "language, terms_words",
-    [
-        ("nl", "Een termijn die 14 dagen na de vervaldatum nog niet betaald is, beëindigt"),
-        ("en", "A term still unpaid 14 days after its due date ends the arrangement"),
-        ("pl", "Rata niezapłacona w ciągu 14 dni od terminu płatności kończy plan ratalny"),
-        ("ar", "القسط الذي يبقى غير مدفوع بعد 14 يومًا من موعد استحقاقه يُنهي خطة التقسيط"),
-    ],
-)
+TERMS_STILL_COUNT = [
+    ("nl", "Een termijn die 14 dagen na de vervaldatum nog niet betaald is, beëindigt"),
+    ("en", "A term still unpaid 14 days after its due date ends the arrangement"),
+    ("pl", "Rata niezapłacona w ciągu 14 dni od terminu płatności kończy plan ratalny"),
+    ("ar", "القسط الذي يبقى غير مدفوع بعد 14 يومًا من موعد استحقاقه يُنهي خطة التقسيط"),
+]
+
+
 def test_r16_r15_the_hold_during_an_arrangement_says_its_terms_still_count(
-    sandbox, invoice, arranged, language, terms_words
+    sandbox, invoice, arranged, subtests
 ):
     # Given a running arrangement, and a hold from 20 December until 20 January, over the
     # first term (23 December) and its 14 days of grace: the run cancels the arrangement
     # on a term missed during the hold (changes/arrangement.arrangement_status reads the
-    # terms whatever the hold; dunning/breakdown._PAUSED_BY_A_HOLD leaves them out)
+    # terms whatever the hold; dunning/breakdown._PAUSED_BY_A_HOLD leaves them out); and
+    # another invoice held alike, without an arrangement
     sandbox.clock.set(date(2026, 12, 20))
     held_until(sandbox, arranged, date(2027, 1, 20))
-    # When the patient looks the same day
-    _, html = page(sandbox, arranged, language)
-    # Then the hold's sentence is followed by one saying the terms still count (R15): the
-    # hold sentence alone ("no reminder, no costs until 20 January") reads as if the
-    # terms waited too
-    assert 'id="on-hold-terms"' in html and terms_words in html
-    # And without an arrangement the hold says nothing of terms
     invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
     other = next(i for i in invoices if i.invoice_id != arranged.invoice_id)
     held_until(sandbox, other, date(2027, 1, 20))
-    _, html = page(sandbox, other, language)
-    assert 'id="on-hold"' in html and 'id="on-hold-terms"' not in html
+    for language, terms_words in TERMS_STILL_COUNT:
+        with subtests.test(language=language):
+            # When the patient looks the same day
+            _, html = page(sandbox, arranged, language)
+            # Then the hold's sentence is followed by one saying the terms still count
+            # (R15): the hold sentence alone ("no reminder, no costs until 20 January")
+            # reads as if the terms waited too
+            assert 'id="on-hold-terms"' in html and terms_words in html
+            # And without an arrangement the hold says nothing of terms
+            _, html = page(sandbox, other, language)
+            assert 'id="on-hold"' in html and 'id="on-hold-terms"' not in html
 
 
 def test_r16_without_a_hold_the_api_says_not_on_hold(sandbox, invoice):
@@ -498,39 +500,41 @@ def signed_cents(shown: str) -> int:
     return -cents if shown.startswith("\u2212") else cents
 
 
-@pytest.mark.parametrize(
-    "language, sentence, label",
-    [
-        (
-            "nl",
-            "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
-            "Te veel betaald, dat betalen wij u terug",
-        ),
-        (
-            "en",
-            "You have paid {amount} too much. We will pay that amount back to you.",
-            "Paid too much, which we pay back to you",
-        ),
-        ("pl", "Nadpłata wynosi {amount}. Zwrócimy tę kwotę.", "Nadpłata, którą zwrócimy"),
-        (
-            "ar",
-            "لقد دفعتم {amount} زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
-            "ما دفعتموه زيادةً، ونعيده إليكم",
-        ),
-    ],
-)
+OVERPAID_SAID = [
+    (
+        "nl",
+        "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
+        "Te veel betaald, dat betalen wij u terug",
+    ),
+    (
+        "en",
+        "You have paid {amount} too much. We will pay that amount back to you.",
+        "Paid too much, which we pay back to you",
+    ),
+    ("pl", "Nadpłata wynosi {amount}. Zwrócimy tę kwotę.", "Nadpłata, którą zwrócimy"),
+    (
+        "ar",
+        # the amount isolated left to right, so "€" reads before it (R9; stop 47 pdf6)
+        "لقد دفعتم \u2066{amount}\u2069 زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
+        "ما دفعتموه زيادةً، ونعيده إليكم",
+    ),
+]
+
+
 def test_r13_an_overpaid_invoice_names_the_credit_and_that_it_is_refunded(
-    sandbox, invoice, language, sentence, label
+    sandbox, invoice, subtests
 ):
     """R13, R36 (audit PATIENT2): given a transfer € 25,00 more than due, when the patient
     checks the invoice, then the page says € 25,00 was paid too much and will be paid
     back, as the payment e-mail does, and the breakdown names it, in each language."""
     paid_by_transfer(sandbox, invoice, OVERPAID_CENTS)
-    _, html = page(sandbox, invoice, language)
-    amount = format_euros(OVERPAID_CENTS, language)
-    assert text_of(html, "credit") == sentence.format(amount=amount)
-    assert label in html and text_of(html, "bd-credit") == f"+ {amount}"
     assert status(sandbox, invoice)["credit"] == OVERPAID_CENTS
+    for language, sentence, label in OVERPAID_SAID:
+        with subtests.test(language=language):
+            _, html = page(sandbox, invoice, language)
+            amount = format_euros(OVERPAID_CENTS, language)
+            assert text_of(html, "credit") == sentence.format(amount=amount)
+            assert label in html and text_of(html, "bd-credit") == f"+ {amount}"
 
 
 def test_r13_r36_the_breakdown_of_an_overpaid_invoice_adds_up(sandbox, invoice):
@@ -594,12 +598,11 @@ TERM_RUNS_ON = {
 }
 
 
-@pytest.mark.parametrize("language", list(TERM_RUNS_ON))
 @pytest.mark.parametrize(
     "settle", [paid_by_transfer, stopped_in_full], ids=["paid in full", "stopped in full"]
 )
 def test_r36_r16_a_settled_invoice_does_not_say_an_objection_leaves_the_term_running(
-    sandbox, invoice, settle, language
+    sandbox, invoice, settle, subtests
 ):
     """R36, R16 (seed 000: an objection does not suspend the payment obligation).
     Given an invoice still to pay, its objection section says the term runs on
@@ -607,12 +610,16 @@ def test_r36_r16_a_settled_invoice_does_not_say_an_objection_leaves_the_term_run
     Then the objection form is still there, but without that sentence: no term is left
     to run, in each language."""
     cookie = unlocked(sandbox, invoice)
-    _, html = page(sandbox, invoice, language, cookie=cookie)
-    assert TERM_RUNS_ON[language] in html
+    for language, term_runs_on in TERM_RUNS_ON.items():
+        with subtests.test(language=language, settled=False):
+            _, html = page(sandbox, invoice, language, cookie=cookie)
+            assert term_runs_on in html
     settle(sandbox, invoice)
-    _, html = page(sandbox, invoice, language, cookie=cookie)
-    assert 'id="object-heading"' in html and 'id="reason"' in html
-    assert TERM_RUNS_ON[language] not in html
+    for language, term_runs_on in TERM_RUNS_ON.items():
+        with subtests.test(language=language, settled=True):
+            _, html = page(sandbox, invoice, language, cookie=cookie)
+            assert 'id="object-heading"' in html and 'id="reason"' in html
+            assert term_runs_on not in html
 
 
 # --- the PSP unreachable when the patient presses Pay ---------------------------------------

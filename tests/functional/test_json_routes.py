@@ -60,13 +60,16 @@ def test_every_json_route_of_both_apis_is_checked():
     assert len(JSON_ROUTES) >= 9
 
 
-@pytest.mark.parametrize("method, path, function", JSON_ROUTES, ids=ROUTE_IDS)
-def test_json_python_cannot_read_safely_is_a_400(sandbox, method, path, function):
+def test_json_python_cannot_read_safely_is_a_400(sandbox, subtests):
+    # One sandbox for every route: each body is refused before anything is done (make
+    # test's time); each route is its own subtest.
     huge_number = '{"birth_date": ' + "7" * 5001 + "}"
-    for body in (huge_number, deepest_nesting_that_fits(function)):
-        status, answer = call(sandbox, method, path, function, body, "application/json")
-        assert (status, answer["error"]["code"]) == (400, "validation_error")
-        assert "7777" not in answer["error"]["message"]
+    for (method, path, function), route in zip(JSON_ROUTES, ROUTE_IDS, strict=True):
+        with subtests.test(route=route):
+            for body in (huge_number, deepest_nesting_that_fits(function)):
+                status, answer = call(sandbox, method, path, function, body, "application/json")
+                assert (status, answer["error"]["code"]) == (400, "validation_error")
+                assert "7777" not in answer["error"]["message"]
 
 
 def test_a_body_over_the_patient_apis_limit_is_413_also_when_deeply_nested(sandbox):
@@ -75,19 +78,19 @@ def test_a_body_over_the_patient_apis_limit_is_413_also_when_deeply_nested(sandb
     assert (status, answer["error"]["code"]) == (413, "too_large")
 
 
-@pytest.mark.parametrize("method, path, function", JSON_ROUTES, ids=ROUTE_IDS)
 @pytest.mark.parametrize(
     "content_type", ["", "application/x-www-form-urlencoded", "text/plain"], ids=repr
 )
-def test_a_body_not_declared_json_is_415_saying_what_to_send(
-    sandbox, method, path, function, content_type
-):
-    # As curl -d sends it without -H: a form, whose "field name" is the whole JSON text
+def test_a_body_not_declared_json_is_415_saying_what_to_send(sandbox, subtests, content_type):
+    # As curl -d sends it without -H: a form, whose "field name" is the whole JSON text.
+    # One sandbox per content type: each body is refused before anything is done.
     body = '{"file_name": "week-47.csv", "secret_field_x": 1}'
-    status, answer = call(sandbox, method, path, function, body, content_type)
-    assert (status, answer["error"]["code"]) == (415, "unsupported_media_type")
-    assert "Content-Type: application/json" in answer["error"]["message"]
-    assert "secret_field_x" not in json.dumps(answer)
+    for (method, path, function), route in zip(JSON_ROUTES, ROUTE_IDS, strict=True):
+        with subtests.test(route=route):
+            status, answer = call(sandbox, method, path, function, body, content_type)
+            assert (status, answer["error"]["code"]) == (415, "unsupported_media_type")
+            assert "Content-Type: application/json" in answer["error"]["message"]
+            assert "secret_field_x" not in json.dumps(answer)
 
 
 def _token(position: str) -> str:
@@ -120,15 +123,17 @@ def test_a_cursor_of_another_period_is_a_400(sandbox):
     assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
 
 
-@pytest.mark.parametrize("method, path, function", JSON_ROUTES, ids=ROUTE_IDS)
-def test_json_as_the_stage_passes_it_base64_is_read_as_json(sandbox, method, path, function):
+def test_json_as_the_stage_passes_it_base64_is_read_as_json(sandbox, subtests):
     """interfaces.md §2, template.yaml BinaryMediaTypes (every type binary, for the
     checker's PDF): on the stage every body reaches the function base64-encoded. Given
     readable JSON so passed, when it reaches the guard, then it is not the guard's 400 "not
-    valid JSON" (its base64 text is no JSON); JSON Python cannot read so passed still is."""
+    valid JSON" (its base64 text is no JSON); JSON Python cannot read so passed still is.
+    One sandbox, every route a subtest (what one route's body does concerns no other)."""
     readable = b'{"birth_date": "1980-01-01", "file_name": "week-47.csv"}'
-    _, answer = call(sandbox, method, path, function, readable, "application/json")
-    assert "not valid JSON" not in json.dumps(answer)
     huge_number = b'{"birth_date": ' + b"7" * 5001 + b"}"
-    status, answer = call(sandbox, method, path, function, huge_number, "application/json")
-    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    for (method, path, function), route in zip(JSON_ROUTES, ROUTE_IDS, strict=True):
+        with subtests.test(route=route):
+            _, answer = call(sandbox, method, path, function, readable, "application/json")
+            assert "not valid JSON" not in json.dumps(answer)
+            status, answer = call(sandbox, method, path, function, huge_number, "application/json")
+            assert (status, answer["error"]["code"]) == (400, "validation_error")

@@ -156,13 +156,15 @@ def test_names_with_letters_nfkd_keeps_whole_are_found_as_typed(sandbox, invoice
     assert _search(sandbox, name="lmaz")[1]["items"] == []
 
 
-@pytest.mark.parametrize("typed", ["-", "'", " . "])
-def test_a_name_without_letters_or_digits_is_refused_not_every_invoice(sandbox, invoices, typed):
+def test_a_name_without_letters_or_digits_is_refused_not_every_invoice(sandbox, invoices, subtests):
     """Audit INTERFACES1: Given 30 invoices / When the practice searches "-" / Then 400
-    naming the name, never the whole list as if every invoice matched."""
-    status, answer = _search(sandbox, name=typed)
-    assert status == 400 and answer["error"]["code"] == "validation_error"
-    assert "name" in answer["error"]["message"]
+    naming the name, never the whole list as if every invoice matched. (One world for
+    every refusal: a refused search changes nothing; each name is its own subtest.)"""
+    for typed in ("-", "'", " . "):
+        with subtests.test(typed=typed):
+            status, answer = _search(sandbox, name=typed)
+            assert status == 400 and answer["error"]["code"] == "validation_error"
+            assert "name" in answer["error"]["message"]
 
 
 def test_the_list_finds_an_invoice_by_its_kenmerk_as_typed(sandbox, invoices):
@@ -206,21 +208,22 @@ def test_the_search_takes_a_kenmerk_as_the_list_does(sandbox, invoices):
     assert other_name["items"] == paid["items"] == []
 
 
-@pytest.mark.parametrize("typed", ["1234", "check digit", "abcdefghijklmn"])
-def test_a_malformed_kenmerk_is_refused_and_named_not_answered_empty(sandbox, invoices, typed):
+def test_a_malformed_kenmerk_is_refused_and_named_not_answered_empty(sandbox, invoices, subtests):
     """Closing 14 (interfaces.md §2 errors: 400 validation): Given 30 invoices / When the
     list or the search is asked for a kenmerk that is not 14 digits with a right check
     digit / Then 400 in the shared error shape naming reference, not an empty list as if
-    the practice had no such invoice."""
-    if typed == "check digit":  # a kenmerk of the practice's with its check digit wrong
-        real = invoices[0].reference
-        typed = f"{(int(real[0]) + 1) % 10}{real[1:]}"
-    status, answer = _get(sandbox, "/api/v1/provider/invoices", reference=typed)
-    assert status == 400 and answer["error"]["code"] == "validation_error"
-    assert answer["error"]["message"].startswith("query.reference")
-    status, answer = _search(sandbox, name=invoices[0].patient.last_name, reference=typed)
-    assert status == 400 and answer["error"]["code"] == "validation_error"
-    assert answer["error"]["message"].startswith("reference")
+    the practice had no such invoice. (One world, each kenmerk a subtest.)"""
+    real = invoices[0].reference
+    wrong_check_digit = f"{(int(real[0]) + 1) % 10}{real[1:]}"  # a kenmerk of the practice's
+    for typed in ("1234", wrong_check_digit, "abcdefghijklmn"):
+        with subtests.test(typed=typed):
+            status, answer = _get(sandbox, "/api/v1/provider/invoices", reference=typed)
+            assert status == 400 and answer["error"]["code"] == "validation_error"
+            assert answer["error"]["message"].startswith("query.reference")
+            last_name = invoices[0].patient.last_name
+            status, answer = _search(sandbox, name=last_name, reference=typed)
+            assert status == 400 and answer["error"]["code"] == "validation_error"
+            assert answer["error"]["message"].startswith("reference")
 
 
 def test_a_patient_number_is_matched_as_the_practice_wrote_it_spaces_around_aside(
@@ -246,18 +249,22 @@ def test_a_patient_number_is_matched_as_the_practice_wrote_it_spaces_around_asid
         assert _get(sandbox, "/api/v1/provider/invoices", patient_ref=swapped)[1]["items"] == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/api/v1/provider/invoices", "/api/v1/provider/declarations", "/api/v1/provider/actions"],
-)
-@pytest.mark.parametrize("unknown", ["kenmerk", "patient", "invoice_id"])
-def test_an_unknown_query_parameter_is_refused_and_named(sandbox, invoices, path, unknown):
+def test_an_unknown_query_parameter_is_refused_and_named(sandbox, invoices, subtests):
     """Audit INTERFACES2 (interfaces.md §2 errors): Given 30 invoices / When a list is asked
     with a parameter the route does not know (?kenmerk=...) / Then 400 naming it, not the
-    whole list as if every invoice were the match."""
-    status, answer = _get(sandbox, path, **{unknown: invoices[0].reference})
-    assert status == 400 and answer["error"]["code"] == "validation_error"
-    assert unknown in answer["error"]["message"]
+    whole list as if every invoice were the match. (One world, each list and parameter a
+    subtest: a refused list changes nothing.)"""
+    lists = (
+        "/api/v1/provider/invoices",
+        "/api/v1/provider/declarations",
+        "/api/v1/provider/actions",
+    )
+    for path in lists:
+        for unknown in ("kenmerk", "patient", "invoice_id"):
+            with subtests.test(path=path, unknown=unknown):
+                status, answer = _get(sandbox, path, **{unknown: invoices[0].reference})
+                assert status == 400 and answer["error"]["code"] == "validation_error"
+                assert unknown in answer["error"]["message"]
 
 
 def test_a_period_the_wrong_way_round_is_refused_not_answered_empty(sandbox, invoices):

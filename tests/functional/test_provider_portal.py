@@ -599,9 +599,11 @@ def test_a_stop_of_a_fixed_amount_in_euros(sandbox, emailed_dental_invoices):
     assert stored.amount_due_cents == target.amount_due_cents - 500
 
 
-@pytest.mark.parametrize(
-    ("typed", "status", "said"),
-    [
+def test_a_part_needs_either_an_amount_or_a_percentage(sandbox, emailed_dental_invoices, subtests):
+    """R21: both, neither, or an amount that is no euros is explained in the portal's
+    words, the form filled in as it was; nothing is booked.
+    (One world for every case, each a subtest: a refusal changes nothing.)"""
+    for typed, status, said in [
         ({"amount": "5,00", "percentage": "25"}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
         ({}, HTTPStatus.CONFLICT, "óf het coulancebedrag"),
         (
@@ -614,24 +616,19 @@ def test_a_stop_of_a_fixed_amount_in_euros(sandbox, emailed_dental_invoices):
             HTTPStatus.BAD_REQUEST,
             "niet goed ingevuld: Coulancebedrag in euro (bij een deel): meer dan 0.",
         ),
-    ],
-)
-def test_a_part_needs_either_an_amount_or_a_percentage(
-    sandbox, emailed_dental_invoices, typed, status, said
-):
-    """R21: both, neither, or an amount that is no euros is explained in the portal's
-    words, the form filled in as it was; nothing is booked."""
-    staff = PortalUser(sandbox)
-    staff.sign_in(sample_login(DENTAL, "staff"))
-    target = emailed_dental_invoices[0]
-    path, fields = stop_form(staff, target, scope="partial", **typed)
-    answer_status, _, html = staff.post(path, fields)
-    assert answer_status == status and said in html
-    form = next(inside for action, inside in post_forms(html) if action == path)
-    for name, value in typed.items():
-        assert f'name="{name}" inputmode="decimal" autocomplete="off"' in form
-        assert f'value="{value}"' in form
-    assert coulance_booked(sandbox, target) == []
+    ]:
+        with subtests.test(typed=typed, status=status, said=said):
+            staff = PortalUser(sandbox)
+            staff.sign_in(sample_login(DENTAL, "staff"))
+            target = emailed_dental_invoices[0]
+            path, fields = stop_form(staff, target, scope="partial", **typed)
+            answer_status, _, html = staff.post(path, fields)
+            assert answer_status == status and said in html
+            form = next(inside for action, inside in post_forms(html) if action == path)
+            for name, value in typed.items():
+                assert f'name="{name}" inputmode="decimal" autocomplete="off"' in form
+                assert f'value="{value}"' in form
+            assert coulance_booked(sandbox, target) == []
 
 
 def test_a_stop_without_the_terms_accepted_is_refused_with_the_reason(
@@ -809,18 +806,8 @@ def test_a_malformed_kenmerk_is_said_on_the_form_not_answered_empty(
         assert status == HTTPStatus.BAD_REQUEST and said in linked
 
 
-@pytest.mark.parametrize(
-    ("typed", "wrong"),
-    [
-        ({"kenmerk": "1234"}, ("kenmerk",)),
-        ({"name": "-"}, ("name",)),
-        ({"from": "gisteren"}, ("from",)),
-        ({"from": "2026-11-01", "to": "31-11-2026"}, ("to",)),
-        ({"from": "2026-11-30", "to": "2026-11-01"}, ("from", "to")),
-    ],
-)
 def test_a_refused_search_field_is_marked_invalid_and_described_by_the_error(
-    sandbox, emailed_dental_invoices, typed, wrong
+    sandbox, emailed_dental_invoices, subtests
 ):
     """R35, WCAG 3.3.1 and 4.1.2 (closing 14's search refusals; the change forms' pattern,
     _fields.html.j2).
@@ -828,47 +815,55 @@ def test_a_refused_search_field_is_marked_invalid_and_described_by_the_error(
     When staff search a kenmerk that is none, a name with no letters, a date that is none
     or a period the wrong way round (400)
     Then the field refused, and no other, is marked invalid, is described by the error
-    besides its own hint, keeps what was typed, and the first of them takes the focus."""
-    viewer = PortalUser(sandbox)
-    viewer.sign_in(sample_login(DENTAL, "viewer"))
-    status, _, html = viewer.post("/portal/notas", typed | {"csrf": viewer.csrf()})
-    assert status == HTTPStatus.BAD_REQUEST and 'id="error"' in html
-    fields = form_fields(html)
-    assert marked_invalid(html) == set(wrong)
-    for name in wrong:
-        assert "error" in fields[name]["aria-describedby"].split()
-        assert fields[name]["value"] == typed[name]
-    assert fields["name"]["aria-describedby"].split()[0] == "name-hint"
-    assert "autofocus" in fields[wrong[0]] and html.count("autofocus") == 1
+    besides its own hint, keeps what was typed, and the first of them takes the focus.
+    (One world for every case, each a subtest: a refusal changes nothing.)"""
+    for typed, wrong in [
+        ({"kenmerk": "1234"}, ("kenmerk",)),
+        ({"name": "-"}, ("name",)),
+        ({"from": "gisteren"}, ("from",)),
+        ({"from": "2026-11-01", "to": "31-11-2026"}, ("to",)),
+        ({"from": "2026-11-30", "to": "2026-11-01"}, ("from", "to")),
+    ]:
+        with subtests.test(typed=typed, wrong=wrong):
+            viewer = PortalUser(sandbox)
+            viewer.sign_in(sample_login(DENTAL, "viewer"))
+            status, _, html = viewer.post("/portal/notas", typed | {"csrf": viewer.csrf()})
+            assert status == HTTPStatus.BAD_REQUEST and 'id="error"' in html
+            fields = form_fields(html)
+            assert marked_invalid(html) == set(wrong)
+            for name in wrong:
+                assert "error" in fields[name]["aria-describedby"].split()
+                assert fields[name]["value"] == typed[name]
+            assert fields["name"]["aria-describedby"].split()[0] == "name-hint"
+            assert "autofocus" in fields[wrong[0]] and html.count("autofocus") == 1
 
 
-@pytest.mark.parametrize(
-    ("path", "unknown"),
-    [
+def test_a_parameter_a_page_does_not_take_is_refused_and_named(
+    sandbox, emailed_dental_invoices, subtests
+):
+    """Closing 14 (the API refuses a query parameter its route does not declare, audit
+    INTERFACES2): Given invoices / When a portal page is asked with a parameter it does
+    not take (typed by hand, or the API's name for it) / Then 400 naming it, not the page
+    as if it had been understood.
+    (One world for every case, each a subtest: a refusal changes nothing.)"""
+    for path, unknown in [
         ("/portal/notas", "naam"),
         ("/portal/notas", "patient_ref"),
         ("/portal/declaraties", "kenmerk"),
         ("/portal/acties", "status"),
         ("/portal/uitbetalingen", "week"),
         ("/portal/", "x"),
-    ],
-)
-def test_a_parameter_a_page_does_not_take_is_refused_and_named(
-    sandbox, emailed_dental_invoices, path, unknown
-):
-    """Closing 14 (the API refuses a query parameter its route does not declare, audit
-    INTERFACES2): Given invoices / When a portal page is asked with a parameter it does
-    not take (typed by hand, or the API's name for it) / Then 400 naming it, not the page
-    as if it had been understood."""
-    viewer = PortalUser(sandbox)
-    viewer.sign_in(sample_login(DENTAL, "viewer"))
-    status, html = viewer.page(f"{path}?{unknown}=1")
-    assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in html
-    assert "Open de pagina via het menu" in html
-    # And a form posted to an address with one is refused alike, before anything is read
-    form = {"kenmerk": emailed_dental_invoices[0].reference, "csrf": viewer.csrf()}
-    status, _, posted = viewer.post(f"/portal/notas?{unknown}=1", form)
-    assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in posted
+    ]:
+        with subtests.test(path=path, unknown=unknown):
+            viewer = PortalUser(sandbox)
+            viewer.sign_in(sample_login(DENTAL, "viewer"))
+            status, html = viewer.page(f"{path}?{unknown}=1")
+            assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in html
+            assert "Open de pagina via het menu" in html
+            # And a form posted to an address with one is refused alike, before anything is read
+            form = {"kenmerk": emailed_dental_invoices[0].reference, "csrf": viewer.csrf()}
+            status, _, posted = viewer.post(f"/portal/notas?{unknown}=1", form)
+            assert status == HTTPStatus.BAD_REQUEST and f"‘{unknown}’" in posted
 
 
 def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(
@@ -925,17 +920,19 @@ def test_the_declarations_page_links_the_csv_template_a_viewer_downloads(sandbox
     assert PortalUser(sandbox).request("GET", link)[0] == HTTPStatus.SEE_OTHER
 
 
-@pytest.mark.parametrize("position", ["%C2%B2", "%D9%A3", "-1", "x"])  # ², Arabic-Indic 3
 def test_a_letter_position_that_is_no_number_gets_the_not_found_page(
-    sandbox, emailed_dental_invoices, position
+    sandbox, emailed_dental_invoices, subtests
 ):
-    """ "²".isdigit() is True but int("²") raises (audit security D6): the portal's 404."""
-    viewer = PortalUser(sandbox)
-    viewer.sign_in(sample_login(DENTAL, "viewer"))
-    status, html = viewer.page(
-        f"/portal/notas/{emailed_dental_invoices[0].invoice_id}/brieven/{position}"
-    )
-    assert status == HTTPStatus.NOT_FOUND and "<html" in html
+    """ "²".isdigit() is True but int("²") raises (audit security D6): the portal's 404.
+    (One world for every case, each a subtest: a refusal changes nothing.)"""
+    for position in ["%C2%B2", "%D9%A3", "-1", "x"]:
+        with subtests.test(position=position):
+            viewer = PortalUser(sandbox)
+            viewer.sign_in(sample_login(DENTAL, "viewer"))
+            status, html = viewer.page(
+                f"/portal/notas/{emailed_dental_invoices[0].invoice_id}/brieven/{position}"
+            )
+            assert status == HTTPStatus.NOT_FOUND and "<html" in html
 
 
 def settings_form(user: PortalUser, version: int, **fields: str) -> dict[str, str]:
@@ -1348,9 +1345,13 @@ def test_a_stop_percentage_takes_a_decimal_comma(sandbox, emailed_dental_invoice
     assert coulance_booked(sandbox, target) == [-twelve_and_a_half]
 
 
-@pytest.mark.parametrize(
-    ("language", "typed", "said"),
-    [
+def test_a_percentage_that_is_no_number_or_out_of_bounds_says_what_to_type(
+    sandbox, emailed_dental_invoices, subtests
+):
+    """R21, R35: what cannot be read, or lies outside the stop model's bounds, is
+    refused with the field's label, its bounds and how to type it; nothing is booked.
+    (One world for every case, each a subtest: a refusal changes nothing.)"""
+    for language, typed, said in [
         (  # three digits after the mark: a thousand or one; the model allows two decimals
             "nl",
             "1.000",
@@ -1371,19 +1372,16 @@ def test_a_stop_percentage_takes_a_decimal_comma(sandbox, emailed_dental_invoice
             "Percentage van het oorspronkelijke bedrag (bij een deel): meer dan 0,"
             " maximaal 100. Vul het percentage in",
         ),
-    ],
-)
-def test_a_percentage_that_is_no_number_or_out_of_bounds_says_what_to_type(
-    sandbox, emailed_dental_invoices, language, typed, said
-):
-    """R21, R35: what cannot be read, or lies outside the stop model's bounds, is
-    refused with the field's label, its bounds and how to type it; nothing is booked."""
-    staff = signed_in(sandbox, "staff", language)
-    path, fields = stop_form(staff, emailed_dental_invoices[0], scope="partial", percentage=typed)
-    status, _, html = staff.post(path, fields)
-    error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
-    assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
-    assert coulance_booked(sandbox, emailed_dental_invoices[0]) == []
+    ]:
+        with subtests.test(language=language, typed=typed, said=said):
+            staff = signed_in(sandbox, "staff", language)
+            path, fields = stop_form(
+                staff, emailed_dental_invoices[0], scope="partial", percentage=typed
+            )
+            status, _, html = staff.post(path, fields)
+            error = re.search(r'id="error"[^>]*>(.*?)</', html, re.S)[1]
+            assert status == HTTPStatus.BAD_REQUEST and said in unescape(" ".join(error.split()))
+            assert coulance_booked(sandbox, emailed_dental_invoices[0]) == []
 
 
 def test_the_coulance_policys_minimum_percentage_takes_a_decimal_comma(sandbox):
@@ -1506,9 +1504,14 @@ def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
 # --- The field a refusal names is marked (audit pages D5; WCAG 3.3.1, 1.3.1/4.1.2) -------
 
 
-@pytest.mark.parametrize(
-    ("form", "typed", "left_out", "field", "described_by"),
-    [
+def test_r35_the_field_a_refusal_names_is_marked_invalid_described_and_focused(
+    sandbox, emailed_dental_invoices, subtests
+):
+    """R35 (stops, holds, settings in the portal): given a form refused for one field, then
+    that field, and no other on the page, carries aria-invalid and is described by its
+    hint and the error, and takes the focus; the terms box left unticked stays unticked.
+    (One world for every case, each a subtest: a refusal changes nothing.)"""
+    for form, typed, left_out, field, described_by in [
         (
             "stop",
             {"scope": "partial", "percentage": "25"},
@@ -1538,34 +1541,30 @@ def test_a_practice_whose_settings_no_longer_validate_gets_a_page_saying_so(
             "invite-email",
             "error",
         ),
-    ],
-)
-def test_r35_the_field_a_refusal_names_is_marked_invalid_described_and_focused(
-    sandbox, emailed_dental_invoices, form, typed, left_out, field, described_by
-):
-    """R35 (stops, holds, settings in the portal): given a form refused for one field, then
-    that field, and no other on the page, carries aria-invalid and is described by its
-    hint and the error, and takes the focus; the terms box left unticked stays unticked."""
-    admin = PortalUser(sandbox)
-    admin.sign_in(sample_login(DENTAL, "admin"))
-    if form == "stop":
-        action, fields = stop_form(admin, emailed_dental_invoices[0])
-    elif form == "hold":
-        page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
-        action = f"{page}/hold"
-        fields = admin.form(page, action)
-    else:
-        page, action = "/portal/instellingen", f"/portal/instellingen/{form}"
-        fields = admin.form(page, action) | VALID_FORMS.get(action, {})
-    fields = {k: v for k, v in (fields | typed).items() if k != left_out}
-    status, _, html = admin.post(action, fields)
-    assert status in (HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)
-    assert marked_invalid(html) == {field}
-    shown = form_fields(html)[field]
-    assert shown["aria-describedby"] == described_by and "autofocus" in shown
-    assert html.count("autofocus") == 1
-    if form == "stop":
-        assert "checked" not in form_fields(html)["accept_terms"]
+    ]:
+        with subtests.test(
+            form=form, typed=typed, left_out=left_out, field=field, described_by=described_by
+        ):
+            admin = PortalUser(sandbox)
+            admin.sign_in(sample_login(DENTAL, "admin"))
+            if form == "stop":
+                action, fields = stop_form(admin, emailed_dental_invoices[0])
+            elif form == "hold":
+                page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
+                action = f"{page}/hold"
+                fields = admin.form(page, action)
+            else:
+                page, action = "/portal/instellingen", f"/portal/instellingen/{form}"
+                fields = admin.form(page, action) | VALID_FORMS.get(action, {})
+            fields = {k: v for k, v in (fields | typed).items() if k != left_out}
+            status, _, html = admin.post(action, fields)
+            assert status in (HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)
+            assert marked_invalid(html) == {field}
+            shown = form_fields(html)[field]
+            assert shown["aria-describedby"] == described_by and "autofocus" in shown
+            assert html.count("autofocus") == 1
+            if form == "stop":
+                assert "checked" not in form_fields(html)["accept_terms"]
 
 
 def fieldset_of(html: str, name: str) -> str:
