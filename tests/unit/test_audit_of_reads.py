@@ -8,7 +8,6 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
@@ -20,7 +19,11 @@ from billing_core.services.provider.invoices import invoice_detail, list_invoice
 from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import make_invoice, make_provider
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import (
+    AuditInMemory,
+    FakeStore,
+    practice_context,
+)
 
 NOW = datetime(2026, 12, 1, 14, 5, tzinfo=AMSTERDAM)
 PRACTICE = "tandarts-de-vries"
@@ -29,15 +32,7 @@ VIEWER = ProviderUser(PRACTICE, "user-sub-1", Role.VIEWER)
 
 def practice_user(audit: AuditInMemory) -> ProviderContext:
     store = FakeStore([make_invoice(invoice_id="inv-1")], [make_provider()])
-    return ProviderContext(
-        store,
-        FilesInMemory(),
-        None,
-        FakeQueue(),
-        FixedClock(NOW),
-        users=InMemoryUserDirectory(),
-        audit=audit,
-    )
+    return practice_context(store, FixedClock(NOW), audit=audit)
 
 
 def test_opening_an_invoice_records_who_read_which_invoice_and_when():

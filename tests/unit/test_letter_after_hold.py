@@ -97,17 +97,24 @@ def test_a_hold_on_one_invoice_of_a_combined_reminder_leaves_it_out_of_the_lette
     assert world.letters("inv-2") == [] and held.reminder.undelivered
 
 
+def _held_after_the_second_notice_was_queued() -> DunningWorld:
+    """Given the run of 15 January charged the costs and queued the second notice, and the
+    practice put the claim on hold until 14 February at 07:00, before the delivery sent it."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run_days(DECIDED, date(2027, 1, 14))
+    world.run(date(2027, 1, 15), deliver=False)
+    _at_seven(world, date(2027, 1, 15))
+    _hold(world, date(2027, 1, 15), date(2027, 2, 14))
+    return world
+
+
 def test_a_hold_placed_after_the_run_queued_the_second_notice_makes_it_wait():
     """R16, R19. Given the run of 15 January charged the costs and queued the second
     notice, when the practice puts the claim on hold until 14 February at 07:00, before
     the delivery sends it, then no second notice goes out during the hold (it would name
     a handover on 29 January); it goes on 15 February, dated that day, and the claim is
     handed over 14 days after it, on 1 March."""
-    world = DunningWorld([one_invoice(50_000)])
-    world.run_days(DECIDED, date(2027, 1, 14))
-    world.run(date(2027, 1, 15), deliver=False)
-    _at_seven(world, date(2027, 1, 15))
-    _hold(world, date(2027, 1, 15), date(2027, 2, 14))
+    world = _held_after_the_second_notice_was_queued()
 
     world.deliver()
 
@@ -134,11 +141,7 @@ def test_a_second_notice_on_hold_is_not_queued_daily_and_is_queued_after_the_hol
     on hold until 14 February (the delivery holds it), when the run of 16 January looks
     at it, then it queues nothing (no daily refused delivery for up to 60 days); the run
     of 15 February, the hold over, queues it, and it goes out that day."""
-    world = DunningWorld([one_invoice(50_000)])
-    world.run_days(DECIDED, date(2027, 1, 14))
-    world.run(date(2027, 1, 15), deliver=False)
-    _at_seven(world, date(2027, 1, 15))
-    _hold(world, date(2027, 1, 15), date(2027, 2, 14))
+    world = _held_after_the_second_notice_was_queued()
     world.deliver()
 
     assert _queued_on(world, date(2027, 1, 16)) == []

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
@@ -18,7 +17,11 @@ from billing_core.shared.audit import ReadKind, ReadRecord, reads_csv
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Forbidden
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
-from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory
+from tests.unit.fake_store import (
+    AuditInMemory,
+    FakeStore,
+    practice_context,
+)
 
 NOW = datetime(2026, 12, 1, 14, 5, tzinfo=AMSTERDAM)
 TODAY = NOW.date()
@@ -35,15 +38,7 @@ def practice(audit: AuditInMemory) -> ProviderContext:
     )
     store = FakeStore([mine, other], [make_provider()])
     store.put_action(OpenAction("obj-1", PRACTICE, ActionKind.OBJECTION, "inv-1", REFERENCE, NOW))
-    return ProviderContext(
-        store,
-        FilesInMemory(),
-        None,
-        FakeQueue(),
-        FixedClock(NOW),
-        users=InMemoryUserDirectory(),
-        audit=audit,
-    )
+    return practice_context(store, FixedClock(NOW), audit=audit)
 
 
 def read(subject: str, kind: ReadKind, *, minutes: int, who: str = "viewer-sub") -> ReadRecord:
