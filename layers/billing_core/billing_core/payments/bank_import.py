@@ -329,7 +329,8 @@ class BankImportContext:
     progress: Callable[[int, int], None] | None = None
     # A run of the function: where it keeps how far it is (checkpoint_key), reads it back
     # (checkpoints), and the time it has left (Lambda's context). Without them the whole
-    # file is imported in one go (tests, the local server).
+    # file is imported in one go (unit tests; the local runtime runs the function, its
+    # next runs in-process: local/sandbox.py).
     checkpoint_key: str = ""
     checkpoints: FileReader | None = None
     time_left_ms: Callable[[], int] | None = None
