@@ -34,6 +34,7 @@ _ACTION_OF_CALL = {
     ("s3", "HeadObject"): "s3:GetObject",
     ("s3", "ListObjectsV2"): "s3:ListBucket",
     ("sesv2", "SendEmail"): "ses:SendEmail",
+    ("lambda", "Invoke"): "lambda:InvokeFunction",  # a run's call to the next (bank import)
 }
 _TRANSACTION_ACTIONS = {
     "Put": "dynamodb:PutItem",

@@ -470,3 +470,28 @@ def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_fol
     assert sorted(line["amount_cents"] for line in listed) == [600, 700, 800]
     assert len(sandbox.runtime.payment_links.unmatched_credits()) == 3
     assert sandbox.invoke("bank_statement_import", calls[-1]) == answers[-1]
+
+
+def test_r12_r3_a_local_run_whose_time_runs_out_goes_on_in_process(sandbox, invoices, monkeypatch):
+    """R12, R3 (audit bank4: locally a run past 840 s called Lambda's Invoke on moto, which
+    has no such function: ResourceNotFoundException, the import left half-way).
+    Given runs that each have time for one entry only, and the function's call to itself
+    left as it is deployed (boto3's lambda.invoke)
+    When a statement of a credit without a kenmerk and one on our invoice lands in the
+    local runtime's bank bucket
+    Then the first run answers "continued" (1 of 2) and the local runtime runs the call it
+    asked, in-process, after it: the invoice is paid, the credit without a kenmerk is on
+    the operator's list."""
+    from billing_core.payments import bank_import
+
+    monkeypatch.setattr(bank_import, "STOP_MARGIN_MS", 10**9)
+    first = invoices[0]
+    xml = statement(
+        credit(700, ustrd=("tandarts",)), credit(first.amount_due_cents, scor=first.reference)
+    )
+
+    [started] = sandbox.upload_bank_statement(xml, "large.xml")["imported"]
+
+    assert (started["outcome"], started["entries_done"]) == ("continued", 1)
+    assert reread(sandbox, first).amount_due_cents == 0
+    assert [c.amount_cents for c in sandbox.runtime.payment_links.unmatched_credits()] == [700]

@@ -90,6 +90,38 @@ def test_the_same_entry_twice_in_one_file_is_booked_once(ctx):
     assert (len(report.booked), report.duplicates) == (1, 1)
 
 
+def test_r12_r3_a_retried_upload_counts_its_own_bookings_once_and_a_repeat_still_a_duplicate(
+    ctx, subtests
+):
+    """R12 "duplicates are ignored", R3 (a crashed run retried) (audit bank4):
+    Given a run of the function (its upload's checkpoint key) of a file listing one
+    credit twice, and one of a file with that credit's return
+    When each upload is run a second time (Lambda's retry of a run that crashed after its
+    bookings, before it answered)
+    Then the credit counts as booked once and its repeat as a duplicate, both times, and
+    the return as reversed, not a duplicate (before: the retries counted every entry a
+    duplicate)."""
+    from billing_core.payments.bank_import import checkpoint_key
+
+    def upload(version: str, *entries):
+        key = f"camt053/{version}.xml"
+        run_of = replace(ctx, checkpoint_key=checkpoint_key(key, version), checkpoints=ctx.files)
+        first, retried = (run(run_of, *entries, key=key) for _ in range(2))
+        return first, retried
+
+    twice = credit(1000, reference="ING-9", scor=REFERENCE, tx_id="TX-9")
+    credits = upload("v1", twice, twice)
+    returns = upload("v2", debit(1000, reference="ING-R", return_reason="MD06", tx_id="TX-9"))
+
+    for name, report in zip(("first", "retried"), credits, strict=True):
+        with subtests.test(f"the credit twice, {name}"):
+            assert (len(report.booked), report.duplicates) == (1, 1)
+    for name, report in zip(("first", "retried"), returns, strict=True):
+        with subtests.test(f"its return, {name}"):
+            assert (len(report.reversed), report.duplicates) == (1, 0)
+    assert ctx.store.invoice().amount_due_cents == DUE
+
+
 def test_nothing_unmatched_writes_no_list(ctx):
     report = run(ctx, credit(1000, scor=REFERENCE))
     assert report.unmatched_key == "" and ctx.files.files == {}

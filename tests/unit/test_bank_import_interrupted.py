@@ -201,3 +201,38 @@ def test_r12_r3_a_run_that_crashes_after_a_checkpoint_is_retried_from_it():
     listed = json.loads(files.files[report.unmatched_key])["lines"]
     assert [line["entry_reference"] for line in listed] == ["ING-A", "ING-C", "ING-E"]
     assert (len(report.booked), len(report.unmatched)) == (2, 3)
+
+
+def test_r12_r3_entries_a_crashed_run_booked_count_as_booked_in_its_retry_not_as_duplicates(
+    subtests,
+):
+    """R12 "duplicates are ignored", R3 (retries), R38 (a retry is the same request)
+    (audit bank4):
+    Given a run of the function (its upload's checkpoint key) killed at the invoice lookup
+    of D (4th entry), before any checkpoint: B was booked, by this upload
+    When Lambda retries the run (the same upload, from the start)
+    Then the summary counts the file as once: 2 booked (B, D), 3 unmatched, no duplicate,
+    5 in all (before: B counted a duplicate of the file's own booking, 1 booked);
+    When the same upload is run a third time, it answers the same and books nothing;
+    When the statement is uploaded again (another version), B and D are duplicates."""
+    files = FilesInMemory()
+    run = runs_of_the_function(files, 900_000)
+    killed = StoreKilledAtBooking([make_invoice()], stop_at=2)
+    with pytest.raises(Killed):
+        import_statement(document(), KEY, replace(run, store=killed))
+    store = FakeStore([killed.invoice()])
+    keys = ("booked", "duplicates", "unmatched")
+
+    retried = import_statement(document(), KEY, replace(run, store=store)).summary()
+    third = import_statement(document(), KEY, replace(run, store=store)).summary()
+    another = replace(run, store=store, checkpoint_key=checkpoint_key(KEY, "v2"))
+    uploaded_again = import_statement(document(), KEY, another).summary()
+
+    payments = [e for e in store.invoice().ledger if e.kind.value == "payment"]
+    assert sorted(-e.amount_cents for e in payments) == [900, 1000]
+    with subtests.test("the retry"):
+        assert [retried[k] for k in keys] == [2, 0, 3]
+    with subtests.test("a third run of the same upload"):
+        assert third == retried
+    with subtests.test("another upload of the statement"):
+        assert [uploaded_again[k] for k in keys] == [0, 2, 3]

@@ -85,6 +85,7 @@ from billing_core.payments.booking import (
     apply_reversal,
     book_payment,
     book_reversal,
+    booked_by_request,
     owed_on,
     payment_id,
     reversed_by,
@@ -212,6 +213,10 @@ class BankImportReport:
     # A run that stopped before the file's end ("continued"): how far it got.
     entries_done: int = 0
     entries_total: int = 0
+    # The lines counted, by list: read once, when a run meets its upload's own booking.
+    _counted: set[tuple[str, BookedLine]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def count(
         self,
@@ -219,15 +224,39 @@ class BankImportReport:
         transaction: BankTransaction,
         kind: LineKind,
         amount_cents: int | None = None,  # a part of the transaction's amount
+        *,
+        upload: str = "",  # the upload's fingerprint (``BankImportContext.upload_fingerprint``)
     ) -> None:
-        """A line in the report's ``kind`` list for what was booked now; one more
-        duplicate for what was booked before (a statement imported again)."""
-        if not result.booked:
-            self.duplicates += 1
-            return
+        """A line in the report's ``kind`` list for what was booked now, or by a run of
+        this same upload that crashed after booking it (R3: its retry counts the file
+        once); one more duplicate for what was booked before (a statement imported
+        again, or the same entry twice in the file)."""
         lines = self.booked if kind == "booked" else self.reversed
         amount = transaction.amount_cents if amount_cents is None else amount_cents
-        lines.append(BookedLine(transaction.entry_reference, result.invoice.invoice_id, amount))
+        line = BookedLine(transaction.entry_reference, result.invoice.invoice_id, amount)
+        if not result.booked and not self._booked_by(upload, result, transaction, kind, line):
+            self.duplicates += 1
+            return
+        lines.append(line)
+        if self._counted is not None:
+            self._counted.add((kind, line))
+
+    def _booked_by(
+        self,
+        upload: str,
+        result: BookingResult,
+        transaction: BankTransaction,
+        kind: LineKind,
+        line: BookedLine,
+    ) -> bool:
+        """Booked by ``upload`` (a run of it before, R3), and not counted yet in its report."""
+        key = payment_id("bank", source_id(transaction))
+        if not booked_by_request(result.invoice, key, upload):
+            return False
+        if self._counted is None:
+            self._counted = {("booked", line) for line in self.booked}
+            self._counted.update(("reversed", line) for line in self.reversed)
+        return (kind, line) not in self._counted
 
     def summary(self) -> dict[str, Any]:
         """Counts, keys and ids only: safe to log."""
@@ -300,10 +329,23 @@ class BankImportContext:
     progress: Callable[[int, int], None] | None = None
     # A run of the function: where it keeps how far it is (checkpoint_key), reads it back
     # (checkpoints), and the time it has left (Lambda's context). Without them the whole
-    # file is imported in one go (tests, the local server).
+    # file is imported in one go (unit tests; the local runtime runs the function, its
+    # next runs in-process: local/sandbox.py).
     checkpoint_key: str = ""
     checkpoints: FileReader | None = None
     time_left_ms: Callable[[], int] | None = None
+
+    @property
+    def upload_fingerprint(self) -> str:
+        """The upload's (one version of the file, its ``checkpoint_key``), which its
+        bookings remember: a retry of a run that crashed after booking an entry counts
+        that entry as booked, not as a duplicate (R3, R12). "" without a checkpoint key:
+        every import is then another's."""
+        if not self.checkpoint_key:
+            return ""
+        import hashlib
+
+        return "bank-upload:" + hashlib.sha256(self.checkpoint_key.encode()).hexdigest()[:32]
 
 
 PROGRESS_EVERY = 1000
@@ -318,8 +360,10 @@ def import_statement(
     than STOP_MARGIN_MS of the function's time is left: the next run (the function calls
     itself, or Lambda retries a run that crashed) goes on from the last checkpoint, so a
     file of any size finishes (R12, R3). An entry done again after a crash books nothing
-    twice and lists nothing twice (idempotent on its key); its report and the list of
-    unmatched credits are written once, when the last entry is done."""
+    twice and lists nothing twice (idempotent on its key), and counts as what the run
+    before made of it, not as a duplicate: its bookings remember the upload
+    (``upload_fingerprint``); its report and the list of unmatched credits are written
+    once, when the last entry is done."""
     try:
         statements = parse_statements(xml_bytes)
     except StatementError as error:
@@ -405,7 +449,9 @@ def _write_checkpoint(
 ) -> None:
     """The report so far and the entries done, in the output bucket (private, encrypted,
     where the unmatched lists are: it holds their payer details too, never logged)."""
-    document = {"done": done, "total": total, "report": asdict(replace(report, outcome=outcome))}
+    saved = asdict(replace(report, outcome=outcome))
+    saved.pop("_counted", None)  # read again from the lines
+    document = {"done": done, "total": total, "report": saved}
     body = json.dumps(document, ensure_ascii=False).encode("utf-8")
     ctx.files.put(ctx.checkpoint_key, body, "application/json")
 
@@ -677,6 +723,7 @@ def _book(
         source_id(transaction),
         transaction.amount_cents,
         _received_at(transaction.booking_date),
+        ctx.upload_fingerprint,
     )
     try:
         result = _booked(kenmerk, payment, ctx)
@@ -688,7 +735,7 @@ def _book(
         return
     # Also on a duplicate: a crash after booking must not leave the link unwritten.
     _remember(transaction, ((kenmerk, transaction.amount_cents),), ctx)
-    report.count(result, transaction, "booked")
+    report.count(result, transaction, "booked", upload=payment.request_fingerprint)
 
 
 def _remember(
@@ -733,11 +780,11 @@ def _book_as_designated(
         reason, named = UnmatchedReason.SEVERAL_KENMERKEN, ", ".join(kenmerken)
         _unmatched(report, statement, transaction, reason, named)
         return
-    at = _received_at(transaction.booking_date)
+    at, upload = _received_at(transaction.booking_date), ctx.upload_fingerprint
     for kenmerk, cents in parts:
-        payment = IncomingPayment("bank", source_id(transaction), cents, at)
+        payment = IncomingPayment("bank", source_id(transaction), cents, at, upload)
         result = _booked(kenmerk, payment, ctx)
-        report.count(result, transaction, "booked", cents)
+        report.count(result, transaction, "booked", cents, upload=upload)
     _remember(transaction, tuple(parts), ctx)  # also on a duplicate, as _book
 
 
@@ -794,11 +841,12 @@ def _reverse(
                 clock=ctx.clock,
                 at=at,
                 invoice=read.get(kenmerk),
+                request_fingerprint=ctx.upload_fingerprint,
             )
         except (NotFound, UnknownPayment, ValueError):
             _unmatched(report, statement, transaction, UnmatchedReason.RETURN_NOT_BOOKABLE, kenmerk)
             return
-        report.count(result, transaction, "reversed", cents)
+        report.count(result, transaction, "reversed", cents, upload=ctx.upload_fingerprint)
 
 
 def _reversible_whole(

@@ -96,6 +96,10 @@ class IncomingPayment:
     source_id: str  # PSP payment id, or the bank's entry reference
     amount_cents: int
     received_at: datetime
+    # The request that books it, when a retry of that request must know its own booking
+    # from another's: a bank statement's upload (bank_import.upload_fingerprint, R3). Its
+    # entries remember it (LedgerEntry.request_fingerprint); "" for any other payment.
+    request_fingerprint: str = ""
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
@@ -576,7 +580,8 @@ def _save_booking(
             return _complete_arrangement_when_paid(changed)
 
         try:
-            stored, booked = save_change(store, invoice, recorded_now(book, now))
+            change = by_request(book, payment.payment_id, payment.request_fingerprint)
+            stored, booked = save_change(store, invoice, recorded_now(change, now))
         except _LetterChanged as changed:
             invoice = changed.invoice
             continue
@@ -656,10 +661,12 @@ def book_reversal(
     source: PaymentSource = "bank",
     at: datetime | None = None,
     invoice: Invoice | None = None,
+    request_fingerprint: str = "",
 ) -> BookingResult:
     """Book a returned payment once (R12, R28); ``at`` defaults to now. ``invoice``: the
     invoice of ``reference`` as the caller read it already (a split credit's return checks
     every part first), not read again; a change since is met as any (``save_change``).
+    ``request_fingerprint``: the request that books it (``IncomingPayment``'s).
 
     Raises NotFound for an unknown reference, UnknownPayment when the invoice never
     booked the original payment.
@@ -673,7 +680,9 @@ def book_reversal(
             current, original_source_id, reversal_id, amount_cents, moment, source=source
         )
 
-    stored, booked = save_change(store, invoice, recorded_now(reverse, clock.now()))
+    key = payment_id(source, reversal_id)
+    change = by_request(reverse, key, request_fingerprint)
+    stored, booked = save_change(store, invoice, recorded_now(change, clock.now()))
     block_unsettled_claim(store, stored, clock)
     return BookingResult(booked, stored)
 
@@ -696,6 +705,38 @@ def recorded_now(
         return replace(changed, ledger=changed.ledger[:kept] + added)
 
     return stamped
+
+
+def by_request(
+    change: Callable[[Invoice], Invoice], key: str, request_fingerprint: str
+) -> Callable[[Invoice], Invoice]:
+    """The change, with the entries it adds under ``key`` remembering the request that
+    asked them, so that a retry of that request knows its own booking (R3, R38); the
+    change as it is without a fingerprint."""
+    if not request_fingerprint:
+        return change
+
+    def remembered(current: Invoice) -> Invoice:
+        changed = change(current)
+        if changed is current:
+            return current
+        kept = len(current.ledger)
+        added = tuple(
+            replace(entry, request_fingerprint=request_fingerprint) if entry.cause == key else entry
+            for entry in changed.ledger[kept:]
+        )
+        return replace(changed, ledger=changed.ledger[:kept] + added)
+
+    return remembered
+
+
+def booked_by_request(invoice: Invoice, key: str, request_fingerprint: str) -> bool:
+    """Whether the request ``request_fingerprint`` booked the payment (or reversal) ``key``
+    on the invoice (``by_request``)."""
+    return bool(request_fingerprint) and any(
+        entry.cause == key and entry.request_fingerprint == request_fingerprint
+        for entry in invoice.ledger
+    )
 
 
 def _find(store: BillingStore, reference: str) -> Invoice:
