@@ -365,3 +365,24 @@ def test_a_rerun_of_a_week_before_any_practice_existed_writes_nothing(sandbox):
     assert sandbox.output_keys("retrocession/") == []
     assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W46") is None
     assert _get(sandbox, "/api/v1/provider/retrocessions")[1]["items"] == []
+
+
+def test_a_practice_whose_settings_item_was_deleted_is_reported_not_skipped_silently(
+    sandbox, paid_week
+):
+    """R24, R31, R39 (audit held2): given the Monday run of 30 November settled both
+    practices' week 48, when the dental practice's settings item is deleted by hand (its
+    invoices and payments left) and the run of 7 December closes week 49, then the dental
+    practice is reported as skipped (providers_skipped: Retrocession_provider_skipped,
+    ProviderSkippedAlarm), as the dunning run reports it, while the other practice gets
+    its statement. Before, its week had no statement and the answer said nothing."""
+    from billing_core.adapters.dynamo import keys
+
+    sandbox.run_retrocession()
+    sandbox.runtime.repository._table.delete_item(Key=keys.provider_key(DENTAL.provider_id))
+    sandbox.clock.set(datetime(2026, 12, 7, 5, 0, tzinfo=AMSTERDAM))
+
+    answer = sandbox.run_retrocession()
+
+    assert answer["week"] == "2026-W49" and answer["statements"] == 1
+    assert answer["providers_skipped"] == [DENTAL.provider_id]

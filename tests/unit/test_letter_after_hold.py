@@ -164,3 +164,21 @@ def test_a_second_notice_waits_unqueued_while_another_invoice_of_it_is_on_hold()
     assert [p.kind for p in world.invoice().letters_due] == [SECOND_NOTICE]
 
     assert _queued_on(world, date(2027, 1, 16)) == []
+
+
+def test_a_claim_whose_second_notice_waits_out_a_hold_is_not_read_daily():
+    """R16, R18, R19 (audit held2: 30 reads over a 30-day hold, 1 after). Given the second
+    notice waits on the claim put on hold until 14 February, when the runs of the hold
+    look at the index, then the claim is not among the invoices read (the index places
+    the letter on the day after the hold: the delivery holds it until then); renewed to
+    end on 20 January instead, the run of 21 January reads it and queues the notice."""
+    world = _held_after_the_second_notice_was_queued()
+    world.deliver()
+
+    assert world.invoice().dunning_check_day == date(2027, 1, 29)  # the handover's day
+    assert world.run(date(2027, 1, 16), deliver=False).read == 0
+    world.run(date(2027, 1, 29), deliver=False)  # the handover's day: it waits out the hold
+    assert world.invoice().dunning_check_day == date(2027, 2, 15)
+    _hold(world, date(2027, 1, 29), date(2027, 1, 30))  # renewed: the hold ends sooner
+    assert world.invoice().dunning_check_day == date(2027, 1, 31)
+    assert _queued_on(world, date(2027, 1, 31)) == [(SECOND_NOTICE, "inv-1")]

@@ -37,7 +37,7 @@ from billing_core.changes.arrangement import arrangement_refusal
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.dunning.letter_costs import costs_charged, reminder_superseded
-from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.invoice import SECOND_NOTICE_KIND, Invoice, Reminder
 from billing_core.invoices.ledger import Component, balance
 from billing_core.invoices.open_costs import collection_costs_paid, open_costs
 from billing_core.legal import TERM_PHRASE, collection_costs_for, staffel_on
@@ -45,7 +45,7 @@ from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 
 REMINDER = "dunning_reminder"  # event id: Reminder.letter_id
-SECOND_NOTICE = "second_notice"  # event id: f"second-notice:{Reminder.letter_id}"
+SECOND_NOTICE = SECOND_NOTICE_KIND  # event id: f"second-notice:{Reminder.letter_id}"
 KINDS = frozenset({REMINDER, SECOND_NOTICE})
 
 PayUrl = Callable[[Invoice], str]

@@ -204,6 +204,11 @@ class Reminder:
         return next(c for c in self.covers if c.invoice_id == invoice_id)
 
 
+# The dunning letter the delivery holds while one of its claims is on hold (R16, R19);
+# dunning/letters.py names it SECOND_NOTICE.
+SECOND_NOTICE_KIND = "second_notice"
+
+
 @dataclass(frozen=True, slots=True)
 class PendingLetter:
     """A dunning letter the run decided on and the delivery has not recorded yet: the
@@ -443,7 +448,18 @@ class Invoice:
         if self.is_paid or self.is_with_collection_agency:
             return None
         check = self.next_check_on or self.current_final_payment_date + timedelta(days=1)
-        return min([check, *(letter.since for letter in self.letters_due)])
+        return min([check, *(self._letter_check_day(letter) for letter in self.letters_due)])
+
+    def _letter_check_day(self, letter: PendingLetter) -> date:
+        """The day the run must queue a letter still to send again: the day it waits from;
+        a second notice on a claim put on hold, the day after the hold, as the delivery
+        holds it until then (R16, R19: the run would read it daily for up to 60 days and
+        queue nothing). Lifting or shortening the hold saves the invoice: its place moves
+        back with it."""
+        held = self.hold_until
+        if letter.kind != SECOND_NOTICE_KIND or held is None or held < letter.since:
+            return letter.since
+        return held + timedelta(days=1)
 
     def with_letter(self, letter: Correspondence) -> Invoice:
         """Record a letter about the invoice (a confirmation) without changing its status."""

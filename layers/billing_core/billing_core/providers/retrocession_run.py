@@ -79,13 +79,16 @@ class RunSummary:
     payout_cents: int = 0
     # provider id -> the kind of error (its type name: a message could quote stored data)
     failures: dict[str, str] = field(default_factory=dict)
-    # Providers whose stored settings do not validate: skipped, reported, never a crash.
+    # Providers whose stored settings do not validate, or whose settings item is gone
+    # while their earlier payout batches name them: skipped, reported, never a crash.
     skipped: list[str] = field(default_factory=list)
     # The weeks before ``week`` whose statements a missed run left out, built now.
     made_up: set[str] = field(default_factory=set)
     # Providers whose practice did not exist yet when the week ended: no statement, no
     # payout (a rerun of an old week); provider id -> its first day (R24, R34).
     not_started: dict[str, str] = field(default_factory=dict)
+    # The ids of the providers listed (settings that validate): not in the answer.
+    listed: set[str] = field(default_factory=set)
 
     def answer(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
@@ -148,6 +151,7 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
     summary.skipped = list(listing.unreadable)
     for provider in listing.providers:
         summary.providers += 1
+        summary.listed.add(provider.provider_id)
         try:
             started = started_at(provider.provider_id, ctx.store)
             if started is not None and week.ends_at <= started:
