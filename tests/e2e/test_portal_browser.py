@@ -52,6 +52,7 @@ PAGES = {
     "uitbetalingen": "/portal/uitbetalingen",
     "debiteurenrisico": "/portal/debiteurenrisico",
     "instellingen": "/portal/instellingen",
+    "inzage": "/portal/inzage",  # the admin's access log (R32, NEN 7513)
 }
 
 
@@ -273,6 +274,37 @@ def test_r35_a_refused_hold_takes_the_user_to_the_date_it_names(
     assert page.locator("#until").input_value() == "2027-06-30"
 
 
+def test_r32_the_admin_asks_the_access_log_for_a_patient_and_a_too_long_period(
+    running_server, open_browser, world, tmp_path
+):
+    """R32, R35, NEN 7513 (WCAG 3.3.1). Given the admin signed in, who opened an invoice
+    When they open Inzage-log from the menu and ask for that invoice's patient
+    Then the table lists the invoice's read, passes axe, and links the CSV download;
+    When they then ask for a period of more than 366 days with the keyboard
+    Then the page says so and the focus is on the date 'Tot en met', marked invalid."""
+    server = running_server.url
+    page = open_browser()
+    sign_in(page, server, DENTAL.provider_id, "admin")
+    page.goto(f"{server}/portal/notas/{world[0].invoice_id}")
+    page.get_by_role("link", name="Inzage-log").click()
+    page.wait_for_url("**/portal/inzage")
+    page.get_by_label("Patiëntnummer (niet verplicht)").fill(world[0].patient_ref)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tonen").click()
+    assert world[0].invoice_id in page.locator("#reads").inner_text()
+    assert page.locator("#reads-csv").count() == 1
+    no_serious_violations(page)
+    _screenshot(page, tmp_path / "inzage-patient-desktop.png")
+    page.locator("#from").fill("2025-01-01")
+    page.locator("#to").fill("2026-06-30")
+    with page.expect_navigation():
+        page.locator("#to").press("Enter")
+    assert "hoogstens 366 dagen" in page.locator("#error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "to"
+    assert page.locator("#to").get_attribute("aria-invalid") == "true"
+    no_serious_violations(page)
+
+
 @pytest.mark.parametrize(("language", "order"), [("nl", "dmy"), ("en", "mdy")])
 def test_r9_the_portals_date_fields_are_drawn_as_the_pages_reader_writes_a_date(
     running_server, browsers, world, language, order
@@ -492,6 +524,7 @@ STACKED_LISTS = {
     "uitbetalingen": "#payouts",
     "declaraties": "#uploads",
     "instellingen": "#users",
+    "inzage": "#reads",
 }
 
 

@@ -129,6 +129,11 @@ def debtor_risk() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.debtor_risk)
 
 
+@router.get("/portal/inzage")
+def access_log() -> Response[str | bytes]:
+    return serve_page(router.current_event, pages.access_log, takes=pages.ACCESS_LOG_QUERY)
+
+
 @router.get("/portal/instellingen")
 def settings() -> Response[str | bytes]:
     return serve_page(router.current_event, pages.settings, takes=("done",))

@@ -30,6 +30,49 @@ _DUTCH: Sections = {
         "nav_payouts": "Uitbetalingen",
         "nav_risk": "Debiteurenrisico",
         "nav_settings": "Instellingen",
+        "nav_access_log": "Inzage-log",
+        # the access log (R32, NEN 7513): who read the practice's data, and when
+        "access_log_title": "Inzage-log",
+        "access_log_lead": (
+            "Wie de gegevens van uw praktijk heeft ingezien, en wanneer: zo beantwoordt u de"
+            " vraag van een patiënt wie zijn of haar gegevens heeft ingezien. Vul een"
+            " patiëntnummer in voor de inzages van één patiënt. Ook het opvragen van dit"
+            " overzicht wordt vastgelegd."
+        ),
+        "access_log_search": "Periode en patiënt",
+        "access_log_patient_label": "Patiëntnummer (niet verplicht)",
+        "access_log_from_label": "Van",
+        "access_log_to_label": "Tot en met",
+        "access_log_period_hint": "Hoogstens 366 dagen.",
+        "access_log_button": "Tonen",
+        "access_log_reads": "Inzages",
+        "access_log_when": "Wanneer",
+        "access_log_who": "Wie",
+        "access_log_what": "Wat is ingezien",
+        "access_log_kind": "Soort",
+        "access_log_by_zorgnota": "zorgnota (beheer)",
+        "access_log_by_unknown": "gebruiker niet meer bekend",
+        "access_log_more": "en nog {count}",
+        "access_log_none": "Geen inzages in deze periode.",
+        "access_log_csv": "Alle inzages van deze periode downloaden (CSV)",
+        "invalid_audit_date": "Vul de datums in als dag-maand-jaar.",
+        "invalid_audit_patient": "Een patiëntnummer heeft hoogstens {most} tekens.",
+        "invalid_audit_period": (
+            "‘Tot en met’ ligt op of na ‘Van’, en de periode is hoogstens {most} dagen."
+        ),
+        "invalid_audit_too_long": (
+            "Te veel inzages in deze periode voor één bestand: kies een kortere periode."
+        ),
+        "read_kind_invoice": "Nota",
+        "read_kind_letter": "Brief (pdf)",
+        "read_kind_invoice_list": "Lijst van nota's",
+        "read_kind_patient_list": "Lijst van patiënten",
+        "read_kind_action": "Actie",
+        "read_kind_export": "Bestand",
+        "read_kind_audit": "Inzage-log",
+        "read_kind_bank_credits": "Bankbijschrijvingen",
+        "read_kind_refund_batch": "Terugbetalingen",
+        "read_kind_migration": "Gegevensmigratie",
         "role_admin": "beheerder",
         "role_staff": "medewerker",
         "role_viewer": "alleen lezen",
@@ -519,6 +562,47 @@ _ENGLISH: Sections = {
         "nav_payouts": "Payouts",
         "nav_risk": "Debtor risk",
         "nav_settings": "Settings",
+        "nav_access_log": "Access log",
+        "access_log_title": "Access log",
+        "access_log_lead": (
+            "Who read your practice's data, and when: how you answer a patient who asks who"
+            " read their data. Fill in a patient number for one patient's reads. Asking for"
+            " this list is recorded too."
+        ),
+        "access_log_search": "Period and patient",
+        "access_log_patient_label": "Patient number (optional)",
+        "access_log_from_label": "From",
+        "access_log_to_label": "To (inclusive)",
+        "access_log_period_hint": "At most 366 days.",
+        "access_log_button": "Show",
+        "access_log_reads": "Reads",
+        "access_log_when": "When",
+        "access_log_who": "Who",
+        "access_log_what": "What was read",
+        "access_log_kind": "Kind",
+        "access_log_by_zorgnota": "zorgnota (operations)",
+        "access_log_by_unknown": "user no longer known",
+        "access_log_more": "and {count} more",
+        "access_log_none": "No reads in this period.",
+        "access_log_csv": "Download every read of this period (CSV)",
+        "invalid_audit_date": "Enter the dates as day-month-year.",
+        "invalid_audit_patient": "A patient number has at most {most} characters.",
+        "invalid_audit_period": (
+            "‘To’ is on or after ‘From’, and the period is at most {most} days."
+        ),
+        "invalid_audit_too_long": (
+            "Too many reads in this period for one file: choose a shorter period."
+        ),
+        "read_kind_invoice": "Invoice",
+        "read_kind_letter": "Letter (PDF)",
+        "read_kind_invoice_list": "List of invoices",
+        "read_kind_patient_list": "List of patients",
+        "read_kind_action": "Action",
+        "read_kind_export": "File",
+        "read_kind_audit": "Access log",
+        "read_kind_bank_credits": "Bank credits",
+        "read_kind_refund_batch": "Refunds",
+        "read_kind_migration": "Data migration",
         "role_admin": "admin",
         "role_staff": "staff",
         "role_viewer": "read only",

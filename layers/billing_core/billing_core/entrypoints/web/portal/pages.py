@@ -1417,3 +1417,124 @@ def _settings_change(
         return not_found(request)
     notice = done(changed) if callable(done) else done
     return PortalAnswer(redirect_to=f"/portal/instellingen?done={notice}")
+
+
+# --- Inzage-log -----------------------------------------------------------------------------
+
+# What the access log's form and links ask for (web.serve_page refuses anything else).
+ACCESS_LOG_QUERY = ("patient", "from", "to", "cursor", "format")
+ACCESS_LOG_DAYS = 30  # the period the page opens with: the last 30 days, today included
+# A patient number as the API's audit route takes one (its query's max_length).
+PATIENT_REF_MAX = 64
+# What a read's cell shows of the ids it names (a list's read names its whole page):
+# the first few; the CSV holds them all.
+SUBJECT_WORDS = 3
+
+
+def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
+    """Who read the practice's data, or one patient's, and when (R32, R35, NEN 7513): the
+    admin answers a patient "who read my data?" here, not through the API. The same
+    service as the API's audit route (``services.provider.audit``): a page of reads, or
+    with ``format=csv`` the whole period as the API's CSV; each listing is recorded as a
+    read. The API's limits and refusals, said on the form in the page's language, the
+    field marked and focused (WCAG 3.3.1). Admins only: 403 for anyone else (R32)."""
+    if not request.session.may(Role.ADMIN):
+        return forbidden(request)
+    from billing_core.services.provider import audit  # only this page: not at cold start
+
+    today = ctx.clock.today()
+    typed = {name: request.query.get(name, "").strip() for name in ("patient", "from", "to")}
+    days = {name: _typed_date(typed[name]) for name in PERIOD}
+    searched = {
+        "patient": typed["patient"],
+        "from": days["from"] or typed["from"] or str(today - timedelta(days=ACCESS_LOG_DAYS - 1)),
+        "to": days["to"] or typed["to"] or str(today),
+    }
+    not_dates = tuple(name for name in PERIOD if days[name] is None)
+    if not_dates:
+        return _access_log_refused(request, searched, "invalid_audit_date", not_dates)
+    if len(searched["patient"]) > PATIENT_REF_MAX:
+        return _access_log_refused(
+            request, searched, "invalid_audit_patient", ("patient",), most=PATIENT_REF_MAX
+        )
+    first_day, last_day = date.fromisoformat(searched["from"]), date.fromisoformat(searched["to"])
+    period = {"patient_ref": searched["patient"]}
+    try:
+        if request.query.get("format") == "csv":
+            found = audit.every_practice_read(request.user, first_day, last_day, ctx, **period)
+            csv = audit.reads_csv(found, audit.readers(found, request.user, ctx))
+            name = f"inzage-{request.user.provider_id}-{first_day}-{last_day}.csv"
+            return PortalAnswer(download=Download(name, CSV, csv))
+        page = audit.practice_reads(
+            request.user,
+            first_day,
+            last_day,
+            ctx,
+            limit=LIST_SIZE,
+            after=_position(request.query),
+            **period,
+        )
+    except InvalidInput as refused:  # the API's refusals: the period, or a CSV too long
+        return _access_log_refused(
+            request, searched, f"invalid_{refused.said_as}", ("to",), **refused.values
+        )
+    except (cursor.InvalidCursor, InvalidPosition):
+        return _page_refused(
+            request, "access_log.html.j2", reads=[], searched=searched, invalid=NONE_WRONG
+        )
+    linked = {name: value for name, value in searched.items() if value}
+    following = _next_cursor(page.next_position)
+    return _page(
+        request,
+        "access_log.html.j2",
+        reads=_read_rows(page.records, audit.readers(page.records, request.user, ctx)),
+        searched=searched,
+        invalid=NONE_WRONG,
+        csv_href="/portal/inzage?" + urlencode(linked | {"format": "csv"}),
+        next_href="/portal/inzage?" + urlencode(linked | {"cursor": following})
+        if following
+        else "",
+    )
+
+
+def _access_log_refused(
+    request: PortalRequest,
+    searched: Mapping[str, str],
+    text: str,
+    wrong: tuple[str, ...],
+    **values: object,
+) -> PortalAnswer:
+    """The access log's form with nothing listed and why: 400, as the API answers the same
+    refusal, the ``wrong`` fields marked invalid and the first focused (WCAG 3.3.1)."""
+    error = portal_texts(request.language)(text, **values)
+    return _page(
+        request,
+        "access_log.html.j2",
+        HTTPStatus.BAD_REQUEST,
+        reads=[],
+        searched=searched,
+        error=error,
+        invalid={"audit": wrong},
+    )
+
+
+def _read_rows(records: Iterable[Any], by: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A read as the table shows it: the Dutch day and time, who (a colleague's address,
+    zorgnota, or "" for a user no longer known), the role, the kind, and the first ids of
+    what was read with how many more (the CSV has every one)."""
+    rows = []
+    for record in records:
+        moment = record.at.astimezone(AMSTERDAM)
+        words = record.subject.split()
+        rows.append(
+            {
+                "day": moment.date(),
+                "time": f"{moment:%H:%M}",
+                "by": by.get(record.user_id, ""),
+                "role": record.role,
+                "kind": record.kind.value,
+                "subject": " ".join(words[:SUBJECT_WORDS]),
+                "more": max(len(words) - SUBJECT_WORDS, 0),
+            }
+        )
+    return rows
