@@ -12,7 +12,12 @@ from pathlib import Path
 import sepaxml
 import xmlschema
 
-from billing_core.payments.bank_import import BankImportContext, BankImportReport, import_statement
+from billing_core.payments.bank_import import (
+    BankImportContext,
+    BankImportReport,
+    checkpoint_key,
+    import_statement,
+)
 from billing_core.payments.psp import UnknownPspRefund
 from billing_core.payments.sepa_transfers import DebtorAccount
 from billing_core.payments.transfer_batches import BankState, BatchKind, BatchState, TransferBatch
@@ -128,16 +133,23 @@ class MoneyOutWorld:
     def pain_001(self, batch: TransferBatch) -> bytes:
         return self.files.files[batch.file_key]
 
-    def bank_statement(self, *entries: camt_builder.Entry, day: date) -> BankImportReport:
+    def bank_statement(
+        self, *entries: camt_builder.Entry, day: date, upload: str = ""
+    ) -> BankImportReport:
+        """The statement read by the bank import; ``upload``: as the function reads it,
+        this version of the file (its checkpoint key: a run again is its retry, R3)."""
+        key = f"camt053/{day.isoformat()}.xml"
         ctx = BankImportContext(
             store=self.store,
             files=self.files,
             links=self.links,
             clock=self.clock,
             batches=self.store,
+            checkpoint_key=checkpoint_key(key, upload) if upload else "",
+            checkpoints=self.files if upload else None,
         )
         document = camt_builder.statement(*entries, statement_id=f"STMT-{day.isoformat()}")
-        return import_statement(document, f"camt053/{day.isoformat()}.xml", ctx)
+        return import_statement(document, key, ctx)
 
 
 def two_practices_on_the_monday_after(week: Week = FIRST_WEEK) -> MoneyOutWorld:

@@ -169,6 +169,36 @@ def test_the_agencys_transfer_quoting_the_kenmerk_is_received_once_and_held_for_
     assert w08.payout_cents == DUE - w08.service_fee_cents
 
 
+def test_r12_r3_a_retried_upload_counts_the_agencys_transfer_as_booked_not_a_duplicate(
+    reported, subtests
+):
+    """R12 "duplicates are ignored", R3 (a crashed run retried), R24 (audit loose48):
+    Given the claim the agency reported paid, and a statement upload with the agency's
+    transfer of the € 74,40 read by the function (its upload's checkpoint key)
+    When the upload is run again (Lambda's retry of a run that crashed after booking)
+    Then the retry counts it booked, not a duplicate (before: 1 duplicate), as an
+    ordinary payment's retry does; another upload of the statement counts a duplicate,
+    and the money is received once."""
+    from billing_core.payments.bank_import import checkpoint_key
+
+    store, files = reported
+    data = remittance(DUE, scor=REFERENCE, tx_id="CMIB-AFDRACHT-1")
+
+    def upload(version: str):
+        run = replace(bank(store, files), checkpoint_key=checkpoint_key("bank/s.xml", version))
+        return import_statement(data, "bank/s.xml", replace(run, checkpoints=files)).summary()
+
+    first, retried, uploaded_again = upload("v1"), upload("v1"), upload("v2")
+
+    keys = ("booked", "duplicates", "unmatched")
+    with subtests.test("the retry"):
+        assert [retried[k] for k in keys] == [first[k] for k in keys] == [1, 0, 0]
+    with subtests.test("another upload"):
+        assert [uploaded_again[k] for k in keys] == [0, 1, 0]
+    [w08] = weeks(store, "2027-W08")
+    assert (store.invoice().amount_due_cents, w08.received_cents) == (0, DUE)
+
+
 def test_a_transfer_of_less_than_the_agency_collected_is_booked_as_far_as_it_goes(reported):
     """Given the claim the agency reported paid (€ 74,40, of which € 40,00 BIK)
     When the agency transfers € 34,40 (it kept the BIK: the owners' business)

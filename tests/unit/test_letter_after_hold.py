@@ -182,3 +182,23 @@ def test_a_claim_whose_second_notice_waits_out_a_hold_is_not_read_daily():
     _hold(world, date(2027, 1, 29), date(2027, 1, 30))  # renewed: the hold ends sooner
     assert world.invoice().dunning_check_day == date(2027, 1, 31)
     assert _queued_on(world, date(2027, 1, 31)) == [(SECOND_NOTICE, "inv-1")]
+
+
+def test_a_held_second_notice_does_not_keep_the_invoices_other_letter_from_being_queued():
+    """R16, R19, R18 (held2's hardening, audit loose48). Given the second notice waits on
+    the claim put on hold until 14 February, and the claim also waits for another letter
+    decided on 16 January (a reminder on paper after a bounced e-mail, say)
+    When the run of 16 January looks at it
+    Then it queues that other letter, and not the held second notice (before: nothing,
+    the other letter waited out the hold too)."""
+    from dataclasses import replace
+
+    from billing_core.invoices.invoice import PendingLetter
+
+    world = _held_after_the_second_notice_was_queued()
+    world.deliver()
+    other = PendingLetter("dunning_reminder", "evt-paper", date(2027, 1, 16))
+    invoice = world.invoice()
+    world.store.save_invoice(replace(invoice, letters_due=(*invoice.letters_due, other)))
+
+    assert _queued_on(world, date(2027, 1, 16)) == [("dunning_reminder", "inv-1")]

@@ -170,6 +170,45 @@ def test_the_banks_debits_book_the_payouts_and_other_debits_are_listed(world):
     assert world.store.get_batch(batch.batch_id) == stored
 
 
+def test_r12_r3_a_retried_upload_counts_our_transfers_as_its_run_did_not_as_duplicates(
+    world, subtests
+):
+    """R12 "duplicates are ignored", R3 (a crashed run retried), R24 (audit loose48):
+    Given a sent batch of two payouts, a statement upload with their debits and one with
+    the return of one of them, each read by the function (its upload's checkpoint key)
+    When each upload is run again (Lambda's retry of a run that crashed after its
+    bookings; the return's run crashed before the practice's action was written)
+    Then the retries count 2 transfers booked and 1 returned, no duplicate, and the
+    practice has its action (before: 2 and 1 duplicates, no action); another upload of
+    the debits' statement counts 2 duplicates, and no transfer changes twice."""
+    world.statements(W45, {"fysio-noord": 10_000, "tandarts-zuid": 20_000})
+    batch = world.approve(world.propose(W45).batch_id)
+    debits, noord = executed(batch, TUESDAY), batch.transfers[0]
+    back = returned(noord.end_to_end_id, 10_000, date(2026, 11, 12))
+    world.bank_statement(*debits, day=TUESDAY, upload="v1")
+    debits_retried = world.bank_statement(*debits, day=TUESDAY, upload="v1").summary()
+    add_action = world.store.add_action
+    world.store.add_action = lambda action: (_ for _ in ()).throw(Killed())
+    with pytest.raises(Killed):
+        world.bank_statement(back, day=date(2026, 11, 12), upload="r1")
+    world.store.add_action = add_action
+    return_retried = world.bank_statement(back, day=date(2026, 11, 12), upload="r1").summary()
+    uploaded_again = world.bank_statement(*debits, day=TUESDAY, upload="v2").summary()
+
+    keys = ("transfers_booked", "transfers_returned", "duplicates")
+    with subtests.test("the debits' retry"):
+        assert [debits_retried[k] for k in keys] == [2, 0, 0]
+    with subtests.test("the return's retry, after a crash before the action"):
+        assert [return_retried[k] for k in keys] == [0, 1, 0]
+        assert [a.kind for a in world.store.list_actions("fysio-noord")] == [
+            ActionKind.PAYOUT_RETURNED
+        ]
+    with subtests.test("another upload of the debits"):
+        assert [uploaded_again[k] for k in keys] == [0, 0, 2]
+    stored = world.store.get_batch(batch.batch_id)
+    assert [t.bank_state for t in stored.transfers] == [BankState.RETURNED, BankState.BOOKED]
+
+
 def test_a_debit_of_another_amount_is_listed_not_booked(world):
     world.statements(W45, {"fysio-noord": 10_000})
     batch = world.approve(world.propose(W45).batch_id)

@@ -51,7 +51,7 @@ from billing_core.dunning.steps import (
     send_reminder,
 )
 from billing_core.dunning.timeline import Plan, Step, letter_waiting, plan
-from billing_core.invoices.invoice import ArrangementStatus, Invoice
+from billing_core.invoices.invoice import SECOND_NOTICE_KIND, ArrangementStatus, Invoice
 from billing_core.invoices.ledger import balance
 from billing_core.invoices.updates import reread
 from billing_core.legal.atw import DECREES_KNOWN_UNTIL, decrees_ending
@@ -291,8 +291,9 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
         # After the save: a save that loses a race queues nothing, the second look does.
-        if not _second_notice_held(reviewed, as_of, ctx):
-            _requeue_letters(reviewed, ctx.delivery, summary)
+        # A second notice the delivery holds is not queued; the invoice's other letters are.
+        held = SECOND_NOTICE_KIND if _second_notice_held(reviewed, as_of, ctx) else ""
+        _requeue_letters(reviewed, ctx.delivery, summary, but=held)
         done.written([invoice])
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):
         reminded = send_reminder(
@@ -427,9 +428,12 @@ def _save_step(step: Step, changed: list[Invoice], ctx: DunningContext, done: _U
         _requeue_letters(invoice, ctx.delivery, done.summary)
 
 
-def _requeue_letters(invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary) -> None:
-    """Queue the letters the invoice still waits for; the delivery sends each once."""
-    requests = letters_due_requests(invoice)
+def _requeue_letters(
+    invoice: Invoice, delivery: DeliveryQueue, summary: RunSummary, *, but: str = ""
+) -> None:
+    """Queue the letters the invoice still waits for, but those of kind ``but``; the
+    delivery sends each once."""
+    requests = [r for r in letters_due_requests(invoice) if r.kind != but]
     if requests:
         delivery.enqueue(requests)
         summary.letters.update(request.kind for request in requests)

@@ -688,11 +688,13 @@ def _own_transfer(
 ) -> bool:
     if ctx.batches is None:
         return False
-    match = match_own_transfer(transaction, ctx.batches, ctx.store, ctx.clock.now())
+    now, upload = ctx.clock.now(), ctx.upload_fingerprint
+    match = match_own_transfer(transaction, ctx.batches, ctx.store, now, upload)
     if match is None:
         return False
     transfer_id = match.transfer.end_to_end_id
-    if match.outcome is OwnTransferOutcome.DUPLICATE:
+    counted = match.again and transfer_id in (*report.transfers_booked, *report.transfers_returned)
+    if match.outcome is OwnTransferOutcome.DUPLICATE or counted:
         report.duplicates += 1
     elif match.outcome is OwnTransferOutcome.BOOKED:
         report.transfers_booked.append(transfer_id)

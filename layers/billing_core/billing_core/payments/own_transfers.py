@@ -9,17 +9,19 @@ A bank statement entry that repeats the end-to-end id of one of our transfers
   batch pays it, once) and the practice gets an open action to check its payout account;
   a returned refund is listed for a person (the patient's credit is restored by hand).
 
-Read twice, an entry changes nothing the second time.
+Read twice, an entry changes nothing the second time: a duplicate, unless the same
+upload read it before (its retry after a crash, R3): then it is what that run made of it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from billing_core.payments.camt053 import BankTransaction, Direction
 from billing_core.payments.transfer_batches import (
+    BankState,
     BatchKind,
     BatchTransfer,
     TransferBatch,
@@ -46,6 +48,9 @@ class OwnTransferMatch:
     batch: TransferBatch
     transfer: BatchTransfer  # as it is now
     outcome: OwnTransferOutcome
+    # BOOKED or RETURNED read before by the same upload (a retry of its run): the caller
+    # counts it unless its report counted it already (the entry twice in the file).
+    again: bool = False
 
 
 def match_own_transfer(
@@ -53,9 +58,12 @@ def match_own_transfer(
     batches: TransferBatches,
     store: BillingStore,
     now: datetime,
+    request_fingerprint: str = "",
 ) -> OwnTransferMatch | None:
     """Book the bank's side on the transfer this entry is about; None when it is none of
-    ours (or its amount differs: then a person looks, it is not guessed)."""
+    ours (or its amount differs: then a person looks, it is not guessed).
+    ``request_fingerprint``: the statement upload reading it, which the transfer
+    remembers (bank_import.upload_fingerprint; R3)."""
     for transfer_id in transaction.transfer_ids:
         batch_id = batch_of(transfer_id)
         batch = batches.get_batch(batch_id) if batch_id else None
@@ -64,7 +72,7 @@ def match_own_transfer(
             continue
         if transfer.amount_cents != transaction.amount_cents:
             return None
-        return _record(transaction, batch, transfer_id, batches, store, now)
+        return _record(transaction, batch, transfer_id, batches, store, now, request_fingerprint)
     return None
 
 
@@ -75,6 +83,7 @@ def _record(
     batches: TransferBatches,
     store: BillingStore,
     now: datetime,
+    request_fingerprint: str,
 ) -> OwnTransferMatch:
     executed = (
         transaction.direction is Direction.DEBIT
@@ -87,7 +96,9 @@ def _record(
             raise LookupError(f"transfer {transfer_id} left batch {batch.batch_id}")
         changed = _changed(transaction, transfer, executed)
         if changed == transfer:
-            return OwnTransferMatch(batch, transfer, OwnTransferOutcome.DUPLICATE)
+            return _read_before(transaction, batch, transfer, store, now, request_fingerprint)
+        if request_fingerprint:
+            changed = replace(changed, request_fingerprint=request_fingerprint)
         try:
             saved = batches.save_batch(batch.with_transfer(changed))
         except ConcurrentChange:
@@ -98,6 +109,31 @@ def _record(
         outcome = OwnTransferOutcome.BOOKED if executed else OwnTransferOutcome.RETURNED
         return OwnTransferMatch(saved, changed, outcome)
     raise ConcurrentChange(batch.batch_id)
+
+
+def _read_before(
+    transaction: BankTransaction,
+    batch: TransferBatch,
+    transfer: BatchTransfer,
+    store: BillingStore,
+    now: datetime,
+    request_fingerprint: str,
+) -> OwnTransferMatch:
+    """The entry read before: by this same upload, from this entry (a retry of its run
+    that crashed after saving it, R3), what that run made of it, and a returned payout's
+    action written again (the crash may have come before it; written once); by another
+    upload (the statement imported again), a duplicate (R12)."""
+    if not (
+        request_fingerprint
+        and transfer.request_fingerprint == request_fingerprint
+        and transfer.bank_entry == transaction.entry_reference
+    ):
+        return OwnTransferMatch(batch, transfer, OwnTransferOutcome.DUPLICATE)
+    if transfer.bank_state is BankState.BOOKED:
+        return OwnTransferMatch(batch, transfer, OwnTransferOutcome.BOOKED, again=True)
+    if batch.kind is BatchKind.PAYOUT:
+        store.add_action(_returned_payout_action(transfer, now))
+    return OwnTransferMatch(batch, transfer, OwnTransferOutcome.RETURNED, again=True)
 
 
 def _changed(

@@ -48,6 +48,7 @@ from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
     RemittanceExceeds,
+    by_request,
     maybe_remittance,
     recorded_now,
     reversible,
@@ -170,17 +171,15 @@ def book_remittance(
     if not new or awaited_cents(invoice) == 0:
         return None
     now = clock.now()
-    dated = IncomingPayment(
-        payment.source,
-        payment.source_id,
-        payment.amount_cents,
-        min(payment.received_at, now),
-    )
+    dated = replace(payment, received_at=min(payment.received_at, now))
 
     def remit(current: Invoice) -> Invoice:
         return apply_remittance(current, dated)
 
-    stored, booked = save_change(store, invoice, recorded_now(remit, now))
+    # Its money's entries remember the request, as an ordinary payment's (a bank
+    # statement upload's retry counts it as booked, not as a duplicate: R3, R12).
+    change = by_request(remit, payment.payment_id, payment.request_fingerprint)
+    stored, booked = save_change(store, invoice, recorded_now(change, now))
     release_settled_claim(store, stored, clock)  # settled already; a replay repairs a crash
     return BookingResult(booked, stored)
 

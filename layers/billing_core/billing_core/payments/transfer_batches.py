@@ -103,6 +103,10 @@ class BatchTransfer:
     # A refund whose invoice held less credit when its batch was sent than when it was
     # proposed (R13): what was proposed. amount_cents is what was paid; 0: not in the file.
     reduced_from_cents: int = 0
+    # The bank statement upload that read ``bank_state`` from ``bank_entry``
+    # (bank_import.upload_fingerprint): its retry after a crash counts the entry as
+    # booked or returned, not as a duplicate (R3, R12); "" without one.
+    request_fingerprint: str = ""
 
     @property
     def owed_again(self) -> bool:
@@ -376,6 +380,8 @@ def _transfer_document(transfer: BatchTransfer) -> dict[str, Any]:
         "return_reason": transfer.return_reason,
         "repaid_in": transfer.repaid_in,
         "reduced_from_cents": transfer.reduced_from_cents,
+        # Only when set: a batch no statement upload read keeps its bytes.
+        **({"request_fingerprint": fp} if (fp := transfer.request_fingerprint) else {}),
     }
 
 
@@ -427,4 +433,5 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
         return_reason=document["return_reason"],
         repaid_in=document["repaid_in"],
         reduced_from_cents=int(document.get("reduced_from_cents", 0)),  # not in older batches
+        request_fingerprint=document.get("request_fingerprint", ""),
     )
