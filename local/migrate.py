@@ -52,7 +52,6 @@ from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
     CANONICAL_CLAIM_MARKERS,
     EXPIRED_INVOICE_ACTIONS,
-    MIGRATIONS,
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
@@ -330,7 +329,9 @@ def run(sandbox: Sandbox, name: str, provider_id: str, key: str) -> dict[str, ob
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("name", nargs="?", default=NAMES_MARKERS_HANDOVERS, choices=MIGRATIONS)
+    # Only the migrations whose old items the sandbox can stage: another name is refused
+    # by argparse, listing those (the README's "After a deploy: migrations" names them).
+    parser.add_argument("name", nargs="?", default=NAMES_MARKERS_HANDOVERS, choices=REWINDS)
     parser.add_argument("--provider", default="", help="one practice's id; none: every one")
     wanted = parser.parse_args(argv)
     with Sandbox(SANDBOX_TODAY) as sandbox:

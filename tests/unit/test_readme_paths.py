@@ -52,3 +52,14 @@ def test_every_billing_core_path_in_the_readme_exists() -> None:
     assert spans
     missing = [s for s in spans if not _resolve(s).exists()]
     assert missing == []
+
+
+def test_every_python_file_in_the_readme_exists() -> None:
+    """Given every `….py` in backticks anywhere (audit docs2: the bench prose named
+    `vektis/retour_parser.py`, which lives in declarations/vektis/)
+    Then it is a file of the repository, the layer or billing_core (the README's paths are
+    under billing_core unless they start with a top-level folder)."""
+    roots = (ROOT, PACKAGE.parent, PACKAGE)
+    named = {s for s in CODE_SPAN.findall(README) if s.endswith(".py") and _looks_like_path(s)}
+    assert len(named) > 100
+    assert sorted(n for n in named if "/" in n and not any((r / n).is_file() for r in roots)) == []
