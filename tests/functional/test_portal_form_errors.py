@@ -259,6 +259,61 @@ def test_r35_the_page_after_a_change_puts_the_focus_on_its_message(
     assert html.count("autofocus") == 1
 
 
+def test_r35_a_searchs_answer_puts_the_focus_on_what_it_found(
+    sandbox, emailed_dental_invoices, subtests
+):
+    """R35, WCAG 2.4.3, 4.1.3 (stop 47 portal5's leftover): the search's answer left the
+    focus at the page's top, what it found unannounced.
+    Given staff searching the invoices by a patient's name (the form posts, R29)
+    When the list is drawn
+    Then "1 nota gevonden." (the singular: Texts.plural) takes the focus as a status, the
+    only element that does; a search that finds nothing focuses "Geen nota's gevonden.";
+    a list opened by its menu link takes no focus at all."""
+    staff = signed_in(sandbox, "staff", "nl")
+    target = emailed_dental_invoices[0]
+    issued = target.issue_date.isoformat()
+    search = {"csrf": staff.csrf(), "name": target.patient.last_name, "from": issued}
+    later = (target.issue_date + timedelta(days=1)).isoformat()
+    cases = [
+        ("found", search, '<p id="found" role="status" tabindex="-1" autofocus>1 nota gevonden.'),
+        (
+            "none",
+            search | {"from": later},
+            '<p id="no-invoices" role="status" tabindex="-1" autofocus>',
+        ),
+    ]
+    for name, fields, focused in cases:
+        with subtests.test(name):
+            status, _, html = staff.post("/portal/notas", fields)
+            assert status == HTTPStatus.OK
+            assert focused in html and html.count("autofocus") == 1
+    _, listed = staff.page("/portal/notas")
+    assert "autofocus" not in listed and 'id="found"' not in listed
+
+
+@pytest.mark.parametrize(
+    ("language", "buttons"),
+    [
+        ("nl", ["Wijzigingen downloaden (CSV)", "Wijzigingen downloaden (JSON)"]),
+        ("en", ["Download the changes (CSV)", "Download the changes (JSON)"]),
+    ],
+)
+def test_r9_the_blocked_patients_page_says_its_downloads_in_its_own_language(
+    sandbox, language, buttons
+):
+    """R9, R35 (stop 47 portal5's leftover): the Dutch page offered "Lijst downloaden
+    (CSV)" beside "Download CSV", English on a Dutch page.
+    Given the blocked-patients page in ``language``
+    When it is drawn
+    Then the changes' download buttons are worded as the list's download, in its language."""
+    staff = signed_in(sandbox, "staff", language)
+    _, html = staff.page("/portal/geblokkeerd")
+    said = re.findall(
+        r'<button type="submit" name="format" value="\w+" id="changes-\w+">([^<]+)<', html
+    )
+    assert said == buttons
+
+
 def test_r32_a_refusal_about_no_field_takes_the_focus_itself(sandbox):
     """R35, R32, WCAG 2.4.3, 3.3.1 (audit portal5): a refusal that names no field of the
     form left the focus at the page's top, the error unannounced to a keyboard user.

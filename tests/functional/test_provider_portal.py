@@ -1823,8 +1823,9 @@ def test_the_debtor_risk_tables_months_are_written_in_words_like_the_charts(
 @pytest.mark.parametrize(
     "language, count, amount_share",
     [
-        ("nl", "1 nota('s) · {}", "{} van het bedrag"),
-        ("en", "1 invoice(s) · {}", "{} of the amount"),
+        # one invoice, in the singular (Texts.plural; stop 47: "1 invoice(s)")
+        ("nl", "1 nota · {}", "{} van het bedrag"),
+        ("en", "1 invoice · {}", "{} of the amount"),
     ],
 )
 def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(

@@ -126,3 +126,24 @@ def test_no_text_shows_a_rule_number_of_the_spec():
 
     cited = re.compile(r"\(R\d+\)|\bR\d{1,2}\b")
     assert [where for where, text in _every_text_a_reader_sees() if cited.search(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two", "none"),
+    [
+        ("nl", "1 nota · 50%", "2 nota's · 50%", "0 nota's · 50%"),
+        ("en", "1 invoice · 50%", "2 invoices · 50%", "0 invoices · 50%"),
+    ],
+)
+def test_r9_a_count_is_written_in_the_number_it_asks_for(language, one, two, none):
+    """R9, R25 (stop 47 portal5's leftover: "0 invoice(s)" in the debtor-risk table).
+    Given the portal's texts in ``language``
+    When a count of invoices is written with Texts.plural
+    Then 1 takes the singular and 0 and 2 the plural, never "invoice(s)" or "nota('s)";
+    and every counted text has both its forms (the one plural mechanism of the portal)."""
+    texts = portal_texts(language)
+    written = [texts.plural("risk_count", n, share="50%") for n in (1, 2, 0)]
+    assert written == [one, two, none]
+    counted = {key.removesuffix("_one") for key in texts.entries if key.endswith("_one")}
+    assert counted and {key for key in counted if f"{key}_other" not in texts.entries} == set()
+    assert [v for v in texts.entries.values() if "(s)" in v or "('s)" in v] == []

@@ -153,6 +153,13 @@ class Texts:
                 pattern = pattern.replace(f"{{{name}}}.", f"{{{name}}}")
         return pattern.format(**values)
 
+    def plural(self, key: str, count: int, /, **values: object) -> str:
+        """A sentence about ``count`` things in the number the count asks for: the key's
+        ``_one`` pattern for exactly 1, else its ``_other`` ("1 factuur", "0 facturen",
+        "2 invoices"); the one way a page counts, never "invoice(s)" (R9). Dutch and English
+        need no other forms; a language that does would add its own keys here."""
+        return self(f"{key}_{'one' if count == 1 else 'other'}", count=count, **values)
+
     def euros(self, cents: int) -> str:
         return format_euros(cents, self.language)
 

@@ -541,12 +541,17 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 def invoice_search(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """The search form, posted: the name travels in the body (R29), and the answer is the
-    list itself, not a redirect whose URL would carry it."""
-    return _invoices(request, request.form, ctx)
+    list itself, not a redirect whose URL would carry it. What it found is said first: the
+    focus goes to the count (WCAG 2.4.3, 4.1.3), as after a change to its message."""
+    return _invoices(request, request.form, ctx, announce=True)
 
 
 def _invoices(
-    request: PortalRequest, searched: Mapping[str, str], ctx: ProviderContext
+    request: PortalRequest,
+    searched: Mapping[str, str],
+    ctx: ProviderContext,
+    *,
+    announce: bool = False,
 ) -> PortalAnswer:
     kenmerk = searched.get("kenmerk", "").strip()
     if kenmerk:
@@ -557,7 +562,12 @@ def _invoices(
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
         return _page(
-            request, "invoices.html.j2", invoices=[], searched=searched, invalid=NONE_WRONG
+            request,
+            "invoices.html.j2",
+            invoices=[],
+            searched=searched,
+            invalid=NONE_WRONG,
+            announce=announce,
         )
     issued = {name: _typed_date(searched.get(name, "")) for name in PERIOD}
     not_dates = tuple(name for name, day in issued.items() if day is None)
@@ -592,6 +602,7 @@ def _invoices(
         next_cursor=following,
         # A list asked for by a link goes on by a link, filters and all (R35).
         next_query=urlencode(linked | {"cursor": following}) if following else "",
+        announce=announce,
     )
 
 
