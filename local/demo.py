@@ -501,7 +501,7 @@ class Demo:
         print(f"    first day of default   {first_day_of_default(invoice)}")
         print(
             f"    reminder sent          {reminder.sent_on}, received {reminder.received_on}, pay by {reminder.final_date} "
-            f"({len(reminder.covers)} invoice(s) in the letter; BIK announced {format_euros(reminder.costs_cents)})"
+            f"({_invoices_in_letter(len(reminder.covers))}; BIK announced {format_euros(reminder.costs_cents)})"
         )
         print(
             f"    costs charged          {invoice.costs_charged_on}: BIK {format_euros(costs)}; second notice sent"
@@ -799,6 +799,11 @@ class Demo:
     @staticmethod
     def title(text: str) -> None:
         print(f"\n{text}\n{'-' * min(len(text), 100)}")
+
+
+def _invoices_in_letter(count: int) -> str:
+    """The demo's own English line, in the number it counts (R9)."""
+    return f"{count} invoice in the letter" if count == 1 else f"{count} invoices in the letter"
 
 
 def shown(folder: Path) -> Path:
