@@ -27,7 +27,7 @@ from billing_core.correspondence.kinds import (
     STOP_CONFIRMATION,
 )
 from billing_core.correspondence.links import pay_url
-from billing_core.correspondence.render import render_email
+from billing_core.correspondence.render import invoice_email_context, render_email
 from billing_core.declarations.claims import Language
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.invoices.invoice import DunningStage, InvoiceStatus
@@ -47,7 +47,7 @@ from tests.unit.factories import (
     make_person,
     make_provider,
 )
-from tests.unit.test_notify_render import misdirected_lines
+from tests.unit.test_notify_render import bare_amounts, misdirected_lines
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
 
@@ -509,3 +509,37 @@ def test_r15_an_arrangement_after_the_costs_warns_of_the_handover_not_of_new_rem
     world.run_days(date(2027, 1, 21), date(2027, 2, 18))
     assert world.invoice().is_with_collection_agency
     assert [kind for kind, day in world.letters() if day > date(2027, 1, 20)] == []
+
+
+def test_r9_every_arabic_text_part_isolates_its_amounts_as_its_sentences_do(subtests):
+    """R9, audit pdf7. Given one invoice under an arrangement with a part paid, and one
+    without, when each kind of e-mail (and the invoice's) is rendered in Arabic, then every
+    amount of its text part stands between U+2066 and U+2069, the summary's line "المبلغ
+    المطلوب: €299.00" too: before, the sentences' amounts were isolated but a label's was
+    not, and a mail client and the letter printed from the text part showed "299.00€"."""
+    arranged = paid(
+        create_arrangement(
+            make_invoice(lines=(make_line(unit_price_cents=30000),)), make_provider(), 2, NOW
+        ),
+        100,
+    )
+    plain = paid(make_invoice(lines=(make_line(unit_price_cents=30000),)), 100)
+    for kind in sorted(KINDS):
+        for invoice in (arranged, plain) if kind != ARRANGEMENT_CONFIRMATION else (arranged,):
+            with subtests.test(kind=kind, arranged=invoice is arranged):
+                text = render(kind, invoice, event_id="psp:tr_1", language="ar").text
+                assert bare_amounts(text) == []
+    with subtests.test(kind="invoice"):
+        context = invoice_email_context(
+            make_invoice(), make_provider(), pay_url=PUBLIC, public_base_url=PUBLIC
+        )
+        email = render_email("invoice", context, "ar")
+        assert "\u2066€33.17\u2069" in email.text and bare_amounts(email.text) == []
+    with subtests.test(language="nl, en, pl: the text part unchanged"):
+        deferred = grant_deferral(make_invoice(), make_provider(), NOW)
+        for language, line in (
+            ("nl", "Te betalen: €\u00a033,17\n"),
+            ("en", "Amount to pay: €33.17\n"),
+            ("pl", "Do zapłaty: 33,17\u00a0€\n"),
+        ):
+            assert line in render(DEFERRAL_CONFIRMATION, deferred, language=language).text

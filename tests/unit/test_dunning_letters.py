@@ -41,7 +41,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.letters import CATALOGUE, texts_for
 from tests.unit.factories import BSN, PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
-from tests.unit.test_notify_render import misdirected_lines
+from tests.unit.test_notify_render import bare_amounts, misdirected_lines
 
 POLICY = DunningPolicy()
 REMINDER_DAY = date(2027, 1, 8)  # a Friday; the invoices' final payment date is 23 Dec 2026
@@ -190,6 +190,22 @@ def test_the_arabic_paper_reminder_states_what_the_law_requires_right_to_left():
         "1000 0000 0000 02",
     ):
         assert expected in printed, expected
+
+
+def test_r9_the_arabic_letters_text_parts_isolate_their_amounts_as_their_sentences_do():
+    """R9, audit pdf7. Given two invoices of a patient who reads Arabic, reminded and then
+    charged the costs, when the reminder and the second notice are e-mailed, then every
+    amount of their text parts stands between U+2066 and U+2069, the lines "المجموع المطلوب
+    دفعه: €1,434.56" and each invoice's too: before, only the sentences' amounts were, and
+    a mail client showed the lines' amounts as "1,434.56€"."""
+    reminder = render_email(
+        REMINDER, reminder_of(reminded(123_456, 20_000, language=Language.AR)), "ar"
+    )
+    assert "\u2066€1,434.56\u2069" in reminder.text and bare_amounts(reminder.text) == []
+    notice = render_email(
+        SECOND_NOTICE, notice_of(charged(123_456, 20_000, language=Language.AR)), "ar"
+    )
+    assert bare_amounts(notice.text) == []
 
 
 @pytest.mark.parametrize("part", PARTS)

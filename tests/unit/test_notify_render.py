@@ -3,6 +3,7 @@ what must never be in a mail body."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from datetime import date
@@ -321,6 +322,21 @@ def misdirected_lines(text: str) -> list[str]:
         if any(unicodedata.bidirectional(c) == "AL" for c in line)
         and next(kind for c in line if (kind := unicodedata.bidirectional(c)) in {"L", "R", "AL"})
         != "AL"
+    ]
+
+
+# An amount in a rendered text: "€" and a figure, maybe grouped (Arabic writes "€1,234.56").
+_AMOUNT_IN_TEXT = re.compile(r"-?€[\d,]+\.\d\d")
+
+
+def bare_amounts(text: str) -> list[str]:
+    """The lines of a plain text holding an amount not isolated left to right (U+2066 before
+    it, U+2069 after): after an Arabic label a mail client shows it as "33.17€" (R9)."""
+    return [
+        line
+        for line in text.splitlines()
+        for m in _AMOUNT_IN_TEXT.finditer(line)
+        if not (line[: m.start()].endswith("\u2066") and line[m.end() :].startswith("\u2069"))
     ]
 
 

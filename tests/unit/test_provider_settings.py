@@ -428,6 +428,48 @@ def test_a_name_or_address_the_pdfs_font_cannot_print_is_refused_naming_the_char
     assert Provider.model_validate(settings(**change), context=STORED)
 
 
+def test_a_house_number_suffix_or_contact_email_the_pdfs_cannot_print_is_refused(subtests):
+    """R36, R31, audit pdf7. Given the house number's suffix and the contact e-mail address,
+    which every invoice and letter prints (the letterhead, the sender's address), when the
+    settings are written with a character the font lacks or an invisible one, then they
+    are refused as the street and the name are, the field and the character named: before,
+    a suffix "号" and an address "info@牙医.nl" were taken and the PDF printed "Biltstraat
+    120" and "info@.nl", a U+202E in the suffix reversed it. An item stored before still
+    reads; an e-mail address with a letter the font prints (ü) is taken."""
+    address, contact = settings()["address"], settings()["contact"]
+    for change, where, code, named in (
+        (
+            {"address": address | {"house_number_suffix": "号"}},
+            ("address", "house_number_suffix"),
+            "text_not_printed",
+            "U+53F7 (CJK UNIFIED IDEOGRAPH-53F7)",
+        ),
+        (
+            {"address": address | {"house_number_suffix": "\u202ebis"}},
+            ("address", "house_number_suffix"),
+            "text_control_character",
+            "",
+        ),
+        (
+            {"contact": contact | {"email": "info@牙医.nl"}},
+            ("contact", "email"),
+            "text_not_printed",
+            "U+7259 (CJK UNIFIED IDEOGRAPH-7259)",
+        ),
+    ):
+        with subtests.test(where=where, code=code):
+            with pytest.raises(ValidationError) as refused:
+                Provider.model_validate(settings(**change))
+            error = next(error for error in refused.value.errors() if error["loc"] == where)
+            assert error["type"] == code and named in error["msg"]
+            assert Provider.model_validate(settings(**change), context=STORED)
+    with subtests.test("an address the font prints is taken"):
+        provider = Provider.model_validate(
+            settings(contact=contact | {"email": "info@tandarts-ü.nl"})
+        )
+        assert provider.contact.email == "info@tandarts-ü.nl"
+
+
 def test_a_name_in_arabic_greek_or_polish_letters_is_taken():
     """R36, R9: the font prints them (only what it lacks is refused)."""
     provider = Provider.model_validate(settings(name="Tandartspraktijk محمد Ωμέγα Łódź"))

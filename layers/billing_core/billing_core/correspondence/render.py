@@ -59,10 +59,18 @@ def _digits(context: Context, grouped_number: str) -> str:
     return grouped_number
 
 
-def _left_to_right(value: object) -> Markup:
-    """A value that reads left to right in any page (amount, kenmerk, IBAN), isolated so
-    a right-to-left page neither reorders it nor lets it reorder what stands around it."""
-    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+@pass_context
+def _left_to_right(context: Context, value: object) -> str:
+    """A value that reads left to right in any page or text (amount, kenmerk, IBAN),
+    isolated so right-to-left text neither reorders it nor lets it reorder what stands
+    around it: in HTML a ``bdi``; in a right-to-left plain text (a mail client's text
+    part, the letter printed from it) between U+2066 and U+2069, as the Arabic sentences
+    write an amount, so "€" reads before it, not "33.17€" after a label (R9)."""
+    if context.eval_ctx.autoescape:
+        return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+    if context.get("language") in RIGHT_TO_LEFT:
+        return f"\u2066{value}\u2069"
+    return str(value)
 
 
 @pass_context
@@ -72,8 +80,8 @@ def _kenmerk(context: Context, reference: str) -> str:
 
 def template_environment(folder: Path) -> Environment:
     """HTML escaped, a missing value an error, and the filters every reader needs:
-    ``euros``, ``date`` (in the context's ``language``), ``kenmerk``, ``digits`` and, for
-    HTML, ``ltr``."""
+    ``euros``, ``date`` (in the context's ``language``), ``kenmerk``, ``digits`` and
+    ``ltr``."""
     env = Environment(
         loader=FileSystemLoader(folder),
         # Templates are named "x.html.j2": select_autoescape(["html", "xml"]) alone

@@ -188,7 +188,9 @@ class AgbCode(_Settings):
 class PracticeAddress(_Settings):
     street: Text
     house_number: Annotated[str, Field(pattern=r"^\d{1,5}$"), AfterValidator(_plain_digits)]
-    house_number_suffix: Annotated[str, Field(max_length=10)] = ""
+    # Printed after the number on every invoice and letter (R36): checked as the street is
+    # (audit pdf7: a suffix in Chinese characters printed nothing, a U+202E reversed "bis").
+    house_number_suffix: Annotated[str, Field(max_length=10), AfterValidator(_printable)] = ""
     postcode: Postcode
     city: Text
 
@@ -196,7 +198,9 @@ class PracticeAddress(_Settings):
 class Contact(_Settings):
     """How patients reach the practice."""
 
-    email: Email
+    # Printed on every invoice's and letter's letterhead (R36): an address in Chinese
+    # characters printed "info@.nl" (audit pdf7); "info@tandarts-ü.nl" prints and is taken.
+    email: Annotated[Email, AfterValidator(_printable)]
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{8,20}$")]
     website: Annotated[OptionalText, AfterValidator(_website)] = ""
     hours: OptionalText = ""  # "ma-vr 8:30-17:00"
