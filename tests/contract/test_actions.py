@@ -85,3 +85,26 @@ def test_the_system_closes_an_open_action_once_and_never_one_the_practice_reopen
     assert store.close_action(action("never-made").done()) is False
     assert store.close_action(replace(closed, provider_id=B).done()) is False
     assert store.list_actions(B) == []
+
+
+def test_the_system_reopens_only_an_action_it_closed(store):
+    """R23, R22, R28 (audit agency3: a claim owed again at the agency). Given an action the
+    system closed, when the system opens it again (state open, details without closed_by),
+    then it is open with those details; reopening it again writes nothing. One the
+    practice set done itself, one not there, or another practice's is not written."""
+    store.add_action(action("handover-1"))
+    closed = replace(action("handover-1"), details={"reason": "amount", "closed_by": "system"})
+    assert store.close_action(closed.done()) is True
+    reopened = replace(action("handover-1"), details={"reason": "amount", "reopened_by": "system"})
+    assert store.reopen_action(reopened) is True
+    assert store.get_action(A, "handover-1") == reopened
+    assert store.reopen_action(reopened) is False
+    assert store.close_action(replace(reopened, details={"closed_by": "system"}).done()) is True
+
+    store.add_action(action("handover-2"))
+    by_the_practice = store.set_action_state(action("handover-2"), ActionState.DONE, NOON.date())
+    assert store.reopen_action(action("handover-2")) is False
+    assert store.get_action(A, "handover-2") == by_the_practice
+    assert store.reopen_action(action("never-made")) is False
+    assert store.reopen_action(replace(reopened, provider_id=B)) is False
+    assert store.list_actions(B) == []

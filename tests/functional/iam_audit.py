@@ -48,23 +48,48 @@ _TRANSACTION_ACTIONS = {
 @dataclass(frozen=True)
 class Call:
     """One IAM authorisation a call needs: e.g. ("dynamodb:Query",
-    "BillingTable/index/by-reference"). A resource of None is not matched (SES identities)."""
+    "BillingTable/index/by-reference"). A resource of None is not matched (SES identities).
+    ``leading_keys``: the partition keys of the items a DynamoDB item call touches (its
+    ``dynamodb:LeadingKeys``); empty where the audit does not read them (Query, batches)."""
 
     action: str
     resource: str | None
+    leading_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Grant:
     actions: tuple[str, ...]
     resources: tuple[str, ...]  # logical id + path patterns, e.g. "OutputBucket/reports/*"
+    # The statement's dynamodb:LeadingKeys conditions, {operator: patterns} (audit agency3:
+    # a grant scoped to the markers' keys let every UpdateItem of the table through here,
+    # where AWS refuses an action's). Other condition keys are not evaluated.
+    leading_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def allows(self, call: Call) -> bool:
         if not any(fnmatchcase(call.action, action) for action in self.actions):
             return False
-        return call.resource is None or any(
+        if call.resource is not None and not any(
             fnmatchcase(call.resource, resource) for resource in self.resources
-        )
+        ):
+            return False
+        return all(_keys_allowed(op, pats, call.leading_keys) for op, pats in self.leading_keys)
+
+
+def _keys_allowed(operator: str, patterns: tuple[str, ...], keys: tuple[str, ...]) -> bool:
+    """ForAllValues:String(Not)Like / String(Not)Equals on dynamodb:LeadingKeys: every key
+    of the call must (not) match one of the patterns. No keys read: allowed, as before."""
+    match = fnmatchcase if "Like" in operator else str.__eq__
+    hits = (any(match(key, pattern) for pattern in patterns) for key in keys)
+    return all(not hit for hit in hits) if "Not" in operator else all(hits)
+
+
+def _leading_keys_condition(statement: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (operator, tuple(as_list(tests["dynamodb:LeadingKeys"])))
+        for operator, tests in statement.get("Condition", {}).items()
+        if "dynamodb:LeadingKeys" in tests
+    )
 
 
 @dataclass
@@ -78,7 +103,7 @@ class Recorder:
         grants = function_grants()
         refused = sorted(
             {
-                f"{function}: {call.action} on {call.resource}"
+                f"{function}: {call.action} on {call.resource} {call.leading_keys}"
                 for function, call in self.calls
                 if not any(grant.allows(call) for grant in grants[function])
             }
@@ -135,7 +160,7 @@ def calls_needed(service: str, operation: str, parameters: dict[str, Any]) -> li
 def _dynamodb_calls(operation: str, parameters: dict[str, Any]) -> list[Call]:
     if operation in ("TransactWriteItems", "TransactGetItems"):
         return [
-            Call(_TRANSACTION_ACTIONS[kind], _local(body["TableName"]))
+            Call(_TRANSACTION_ACTIONS[kind], _local(body["TableName"]), _partition(body))
             for item in parameters["TransactItems"]
             for kind, body in item.items()
         ]
@@ -143,7 +168,17 @@ def _dynamodb_calls(operation: str, parameters: dict[str, Any]) -> list[Call]:
         return [Call(f"dynamodb:{operation}", _local(t)) for t in parameters["RequestItems"]]
     table = _local(parameters["TableName"])
     index = parameters.get("IndexName")
-    return [Call(f"dynamodb:{operation}", f"{table}/index/{index}" if index else table)]
+    resource = f"{table}/index/{index}" if index else table
+    return [Call(f"dynamodb:{operation}", resource, _partition(parameters))]
+
+
+def _partition(parameters: dict[str, Any]) -> tuple[str, ...]:
+    """The partition key of an item call's Key or Item (the tables' key is ``pk``)."""
+    key = parameters.get("Key") or parameters.get("Item") or {}
+    value = key.get("pk")
+    if isinstance(value, dict):
+        value = value.get("S")
+    return (value,) if isinstance(value, str) else ()
 
 
 def _stream(parameters: dict[str, Any]) -> str:
@@ -175,6 +210,7 @@ def function_grants() -> dict[str, list[Grant]]:
             Grant(
                 tuple(as_list(statement["Action"])),
                 tuple(resource_pattern(r, template) for r in as_list(statement["Resource"])),
+                _leading_keys_condition(statement),
             )
             for statement in statements
             if statement["Effect"] == "Allow"

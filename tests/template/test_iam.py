@@ -417,3 +417,42 @@ def test_every_schedule_role_trusts_scheduler_only_for_its_own_schedule(
                 "aws:SourceArn": {"Fn::GetAtt": [group_id, "Arn"]},
             }
         }, schedule_id
+
+
+ACTION_HOLDERS = (  # the functions that set an action's state (R23; audit agency3)
+    "ProviderApiFunction",
+    "ProviderPortalFunction",
+    "BankStatementImportFunction",
+    "CollectionReportImportFunction",
+    "DunningRunFunction",
+)
+
+
+def test_the_functions_that_close_or_reopen_actions_may_update_an_action_and_no_invoice(
+    transformed: dict[str, Any],
+) -> None:
+    """R23, R22 (audit agency3). Given the statement SetActionStates of each function that
+    sets an action's state (the practice's PATCH; the system closing or reopening "call your
+    patient" when a claim at the agency is settled or owed again)
+    When it would UpdateItem an action's state and details, an invoice, or a payout IBAN
+    Then only the action is allowed. Before, the only UpdateItem of four of them was scoped
+    to the markers' keys, which AWS refuses for an action (PROVIDER#p / ACTION#id), and the
+    dunning run had none: the functional IAM audit did not read LeadingKeys."""
+    action_state = {
+        "dynamodb:LeadingKeys": [SETTINGS],  # an action: PROVIDER#p / ACTION#id
+        "dynamodb:Attributes": ["pk", "sk", "state", "details", "moved_to"],
+    }
+    for function in ACTION_HOLDERS:
+        [statement] = [
+            s
+            for s in function_role_statements(transformed, function)
+            if s.get("Sid") == "SetActionStates"
+        ]
+        assert as_list(statement["Action"]) == ["dynamodb:UpdateItem"], function
+        condition = statement["Condition"]
+        assert _condition_allows(condition, action_state), function
+        for other in (
+            action_state | {"dynamodb:LeadingKeys": [INVOICE]},
+            action_state | {"dynamodb:Attributes": ["pk", "sk", "payout"]},
+        ):
+            assert not _condition_allows(condition, other), (function, other)

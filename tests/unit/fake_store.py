@@ -572,6 +572,20 @@ class FakeStore:
         )
         return True
 
+    def reopen_action(self, reopened: OpenAction) -> bool:
+        """As the adapter's conditional UpdateItem: state and details, on a done action the
+        system closed."""
+        self.calls.append("reopen_action")
+        current = self.actions.get(action_key(reopened))
+        if current is None or current.state is not ActionState.DONE:
+            return False
+        if current.details.get("closed_by") != "system":
+            return False
+        self.actions[action_key(reopened)] = replace(
+            current, state=ActionState.OPEN, details=dict(reopened.details)
+        )
+        return True
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """Oldest first."""
         self.calls.append("list_actions")

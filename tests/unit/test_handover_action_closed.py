@@ -11,8 +11,9 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.changes.correction import correct_entry
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
-from billing_core.collection.blocking import release_settled_claim
+from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
 from billing_core.collection.collection_report import (
     CollectionReportContext,
     import_collection_report,
@@ -24,6 +25,7 @@ from billing_core.services.provider.invoices import stop_invoice
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.retries import RequestCause
 from tests.unit.dunning_world import DunningWorld, one_invoice
+from tests.unit.fake_store import is_blocked
 
 HANDOVER_DAY = date(2027, 1, 29)
 PRACTICE = "tandarts-de-vries"
@@ -124,3 +126,34 @@ def test_a_claim_stopped_while_its_handover_is_written_is_closed_by_the_run():
     world.run(HANDOVER_DAY)
     assert world.invoice().is_paid and not world.invoice().handover_pending
     assert closed_by_the_system(world, HANDOVER_DAY)
+
+
+def test_a_claim_owed_again_at_the_agency_opens_call_your_patient_again(world):
+    """R23, R22, R34 (audit agency3). Given the claim at the agency stopped in full on 2
+    February, its "call your patient" closed by the system and the patient unblocked,
+    when an operator undoes the stop on 4 February (entered by mistake) and the claim is
+    owed again, then the patient is blocked again and the action is open again, saying
+    why in Dutch and English: before, it stayed done, and the practice's action list
+    showed nothing for a claim the agency collects again."""
+    world.clock.set(datetime(2027, 2, 2, 10, 0, tzinfo=AMSTERDAM))
+    stop = StopRequest(StopScope.FULL, "goodwill", world.invoice().addressee.email, True)
+    stop_invoice(STAFF, "inv-1", stop, world.provider_context(), cause=RequestCause("r-1"))
+    assert closed_by_the_system(world, date(2027, 2, 2))
+
+    at = datetime(2027, 2, 4, 9, 0, tzinfo=AMSTERDAM)
+    world.clock.set(at)
+    corrected = world.invoice()
+    for number, entry in enumerate(corrected.ledger, 1):
+        if entry.kind.value == "stop":
+            corrected = correct_entry(
+                corrected, number, "verkeerde stop", "op-1", at, payment_term_days=30
+            )
+    stored = world.store.save_invoice(corrected)
+    block_unsettled_claim(world.store, stored, world.clock)
+
+    assert not stored.is_paid and is_blocked(world.store, PRACTICE, stored.patient_ref)
+    action = the_action(world)
+    assert action.state is ActionState.OPEN
+    assert "closed_by" not in action.details and action.details["reopened_on"] == "2027-02-04"
+    assert "weer" in action.details["what_to_do"] and "again" in action.details["what_to_do_en"]
+    assert action.details["todo"] == "call_your_patient"

@@ -270,6 +270,13 @@ class BillingStore(Protocol):
         system closed it (that one stays open)."""
         ...
 
+    def reopen_action(self, reopened: OpenAction) -> bool:
+        """The system opens again an action it set done (R23): write ``reopened`` (state
+        open, its details no longer saying "closed_by") only while the stored action is
+        there, done, and closed by the system ("closed_by" system); one conditional write
+        (R28). False when nothing was written: gone, open, or set done by the practice."""
+        ...
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first; only ``state`` ones when given."""
         ...

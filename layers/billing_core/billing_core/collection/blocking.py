@@ -195,7 +195,7 @@ def close_handover_action(store: BillingStore, invoice: Invoice, clock: Clock) -
 
     sentences = action_sentences("handover_claim_settled")
     details = {
-        **action.details,
+        **{k: v for k, v in action.details.items() if k not in _REOPENED},
         "closed_by": "system",
         "closed_on": clock.today().isoformat(),
         "closed_because": "claim_settled",
@@ -205,10 +205,47 @@ def close_handover_action(store: BillingStore, invoice: Invoice, clock: Clock) -
     store.close_action(replace(action.done(), details=details))
 
 
+# What the system's close writes into the details, and what its reopening writes instead.
+_CLOSED = ("closed_by", "closed_on", "closed_because", "what_to_do", "what_to_do_en")
+_REOPENED = ("reopened_by", "reopened_on", "reopened_because")
+
+
+def reopen_handover_action(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
+    """R23, R22, R34 (audit agency3): the "call your patient" action the system set done
+    when nothing was owed on the claim any more is open again once the claim is owed again
+    at the agency (a returned payment, an undone stop): the practice has its patient to
+    call again. Saying so (``reopened_by`` system, the day and why, in Dutch and English).
+    One the practice set done itself is left as it is; one read, only for a claim owed
+    again; the texts are imported here, not on every handler's import path (#18 (d))."""
+    from billing_core.providers.actions import ActionState, handover_action_id
+
+    day = invoice.handed_over_on
+    if day is None:
+        return
+    action = store.get_action(invoice.provider_id, handover_action_id(day, invoice.invoice_id))
+    if action is None or action.state is not ActionState.DONE:
+        return
+    if action.details.get("closed_by") != "system":
+        return
+    from billing_core.texts.practice import action_sentences
+
+    sentences = action_sentences("handover_claim_owed_again")
+    details = {
+        **{k: v for k, v in action.details.items() if k not in _CLOSED},
+        "reopened_by": "system",
+        "reopened_on": clock.today().isoformat(),
+        "reopened_because": "claim_owed_again",
+        "what_to_do": sentences["nl"],
+        "what_to_do_en": sentences["en"],
+    }
+    store.reopen_action(replace(action, state=ActionState.OPEN, details=details))
+
+
 def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
     """R22, issue 12 item 11: a claim with the agency that is owed again (a reversed
     payment, a corrected stop, a PSP refund booked after a return took the credit it paid
-    back) blocks the patient again. Idempotent, like the release.
+    back) blocks the patient again, and opens again the "call your patient" the system
+    closed when it was settled (``reopen_handover_action``). Idempotent, like the release.
 
     ``invoice`` is the claim as its caller saved it: a change that settled it since (the
     agency's report, a payment) released the patient before this block was written, and
@@ -223,6 +260,7 @@ def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
             clock.now(),
             bsn=invoice.bsn,
         )
+        reopen_handover_action(store, invoice, clock)
         now = store.get_invoice(invoice.provider_id, invoice.invoice_id, consistent=True)
         if now is not None and now.version != invoice.version:
             release_settled_claim(store, now, clock)

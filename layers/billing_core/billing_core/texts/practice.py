@@ -933,6 +933,13 @@ _DUTCH: Sections = {
             "Op deze vordering staat niets meer open (betaald of gestopt): u hoeft de patiënt"
             " hierover niet meer te bellen. zorgnota heeft deze actie afgehandeld."
         ),
+        # R23, R22: that claim owed again (a payment came back, a stop was undone): the
+        # system opened the action again.
+        "handover_claim_owed_again": (
+            "Op deze vordering staat weer een bedrag open (een betaling kwam terug of een stop"
+            " is teruggedraaid): het incassobureau int de vordering weer. Bel uw patiënt."
+            " zorgnota heeft deze actie weer geopend."
+        ),
         # A payout the bank sent back: it is paid again in the next weekly batch.
         # Issue 13 item 1: a second file under one upload URL (or written around it).
         "upload_version_ignored": (
@@ -1802,6 +1809,11 @@ _ENGLISH: Sections = {
         "handover_claim_settled": (
             "Nothing is owed on this claim any more (paid or stopped): there is no need to call"
             " the patient about it. zorgnota marked this action done."
+        ),
+        "handover_claim_owed_again": (
+            "An amount is owed on this claim again (a payment came back or a stop was undone):"
+            " the collection agency collects the claim again. Call your patient. zorgnota"
+            " opened this action again."
         ),
         # Issue 13 item 1: a second file under one upload URL (or written around it).
         "upload_version_ignored": (

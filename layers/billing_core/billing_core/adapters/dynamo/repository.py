@@ -256,6 +256,31 @@ class BillingRepository:
             return False
         return True
 
+    def reopen_action(self, reopened: OpenAction) -> bool:
+        """One UpdateItem of the state and the details, on condition the item is there, not
+        moved, done and closed by the system (R23, R28); its TTL is not touched."""
+        try:
+            self._table.update_item(
+                Key=keys.action_key(reopened.provider_id, reopened.action_id),
+                UpdateExpression="SET #state = :open, details = :details",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :done"
+                    " AND details.closed_by = :system"
+                ),
+                ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO},
+                ExpressionAttributeValues={
+                    ":done": ActionState.DONE.value,
+                    ":open": ActionState.OPEN.value,
+                    ":system": "system",
+                    ":details": dict(reopened.details),
+                },
+            )
+        except ClientError as error:
+            if _code(error) != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
         """One GetItem: the action is keyed by its id (items.py, key design); one moved
         to another id (``rekey_action``) is not there."""
