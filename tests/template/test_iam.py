@@ -417,3 +417,27 @@ def test_every_schedule_role_trusts_scheduler_only_for_its_own_schedule(
                 "aws:SourceArn": {"Fn::GetAtt": [group_id, "Arn"]},
             }
         }, schedule_id
+
+
+def test_only_the_expired_letters_function_may_delete_files(transformed: dict[str, Any]) -> None:
+    """legal-nl.md §8, R22, R29 (audit ops2): the only file the code deletes is the PDF of
+    an expired invoice's letter (correspondence/kept_letters.py, ExpiredLettersFunction);
+    the agency's handover files under collection/ and collection-updates/ are records the
+    bucket keeps, and since the handover is saved before its file (a4df85d9) the dunning
+    run never takes one back.
+    Given every function's role
+    When I list where it may s3:DeleteObject (or delete a version)
+    Then only ExpiredLettersFunction may, and only under print/ and letters/."""
+    deleting = {
+        (function_id, resource_text(resource).split("}", 1)[-1])
+        for function_id in resources_of_type(transformed, "AWS::Lambda::Function")
+        for statement in function_role_statements(transformed, function_id)
+        if statement["Effect"] == "Allow"
+        and {"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:*"}
+        & set(as_list(statement["Action"]))
+        for resource in as_list(statement["Resource"])
+    }
+    assert deleting == {
+        ("ExpiredLettersFunction", "/print/*"),
+        ("ExpiredLettersFunction", "/letters/*"),
+    }
