@@ -456,3 +456,27 @@ def test_the_functions_that_close_or_reopen_actions_may_update_an_action_and_no_
             action_state | {"dynamodb:Attributes": ["pk", "sk", "payout"]},
         ):
             assert not _condition_allows(condition, other), (function, other)
+
+
+def test_only_the_expired_letters_function_may_delete_files(transformed: dict[str, Any]) -> None:
+    """legal-nl.md §8, R22, R29 (audit ops2): the only file the code deletes is the PDF of
+    an expired invoice's letter (correspondence/kept_letters.py, ExpiredLettersFunction);
+    the agency's handover files under collection/ and collection-updates/ are records the
+    bucket keeps, and since the handover is saved before its file (a4df85d9) the dunning
+    run never takes one back.
+    Given every function's role
+    When I list where it may s3:DeleteObject (or delete a version)
+    Then only ExpiredLettersFunction may, and only under print/ and letters/."""
+    deleting = {
+        (function_id, resource_text(resource).split("}", 1)[-1])
+        for function_id in resources_of_type(transformed, "AWS::Lambda::Function")
+        for statement in function_role_statements(transformed, function_id)
+        if statement["Effect"] == "Allow"
+        and {"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:*"}
+        & set(as_list(statement["Action"]))
+        for resource in as_list(statement["Resource"])
+    }
+    assert deleting == {
+        ("ExpiredLettersFunction", "/print/*"),
+        ("ExpiredLettersFunction", "/letters/*"),
+    }

@@ -353,6 +353,59 @@ def test_r39_letters_waiting_unpolled_raise_an_alarm_well_before_sqs_deletes_the
     assert alarm["Threshold"] + alarm["Period"] <= queue["MessageRetentionPeriod"] - 3 * 86400
 
 
+def test_r39_every_alarm_message_says_what_to_do_and_where_to_read_more(
+    template: dict[str, Any],
+) -> None:
+    """R39 (audit ops2): the alarm e-mail carries only the AlarmDescription.
+    Given every alarm
+    Then its description says what to do, with the README section that has its row
+    ("README, Alarms" or "README (Security and operations, ...)"), within CloudWatch's
+    1,024 characters."""
+    vague = {
+        alarm_id: alarm["AlarmDescription"]
+        for alarm_id, alarm in alarms(template).items()
+        if "(README" not in alarm["AlarmDescription"]
+        and "as in the README" not in alarm["AlarmDescription"]
+    }
+    assert vague == {}
+    assert max(len(alarm["AlarmDescription"]) for alarm in alarms(template).values()) <= 1024
+
+
+# A DynamoDB stream keeps its records 24 hours (AWS), then drops them unread.
+STREAM_RETENTION_SECONDS = 24 * 3600
+
+
+def test_r39_a_stream_read_too_late_raises_an_alarm_before_its_records_expire(
+    template: dict[str, Any],
+) -> None:
+    """legal-nl.md §8, R29, R39 (audit ops2): Given the billing table's stream, which
+    hands the invoices the TTL removed to ExpiredLettersFunction (their letters' PDFs
+    deleted, their actions expired) and keeps each record 24 hours
+    When the function falls behind (throttled at its reserved concurrency, slow): nothing
+    fails, so neither its failure queue nor its error rate sees it, and a record older
+    than 24 hours is dropped: its letters and the patient's objection are kept for good
+    Then an alarm on the mapping's IteratorAge goes off while at least 12 of the 24 hours
+    are left to put it right."""
+    [mapping_id] = resources_of_type(template, "AWS::Lambda::EventSourceMapping")
+    function = template["Resources"][mapping_id]["Properties"]["FunctionName"]
+    watching = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "IteratorAge"
+        and {"Name": "FunctionName", "Value": function} in alarm["Dimensions"]
+    ]
+    assert len(watching) == 1, watching
+    [alarm] = watching
+    assert (alarm["Namespace"], alarm["Statistic"]) == ("AWS/Lambda", "Maximum")
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    lag_seconds = alarm["Threshold"] / 1000  # IteratorAge is in milliseconds
+    assert lag_seconds >= 3600
+    assert lag_seconds + alarm["Period"] * alarm["EvaluationPeriods"] <= (
+        STREAM_RETENTION_SECONDS - 12 * 3600
+    )
+
+
 def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
     transformed: dict[str, Any],
 ) -> None:
