@@ -1344,19 +1344,27 @@ def _unit_price(raw: str) -> int | _Problem:
     try:
         cents = parse_sheet_euros(text)
     except AmountFormatError:
-        return _Problem(_amount_problem(text), "unit_price", {"value": text})
+        code, space = _amount_problem(text)
+        params = {"value": text, "character": space} if space else {"value": text}
+        return _Problem(code, "unit_price", params)
     if cents == 0:
         return _Problem("AMOUNT_ZERO", "unit_price")
     return cents
 
 
-def _amount_problem(text: str) -> str:
+def _amount_problem(text: str) -> tuple[str, str]:
     """Digits with dots and commas that are no amount ("1.234", "1.23,4", "1,234.56"):
     which mark groups thousands and which starts the cents is unclear; the finding says
-    how to write it. Anything else is not an amount at all."""
+    how to write it. Digits a space groups ("1<NO-BREAK SPACE>250,00", as a French or
+    Polish sheet or a copied PDF writes them): the space is named, which the practice
+    cannot see (R40, stop 48 chars4; the reader takes only the grouping Dutch Excel
+    writes). Anything else is not an amount at all. The code, and the space named."""
+    space = next((character for character in text if character.isspace()), "")
+    if space and not "".join(text.split()).lstrip("+-").strip("0123456789.,"):
+        return "AMOUNT_SPACE_INSIDE", _character_name(space)
     if "." in text and not text.lstrip("+-").strip("0123456789.,"):
-        return "AMOUNT_GROUPING_UNCLEAR"
-    return "AMOUNT_INVALID"
+        return "AMOUNT_GROUPING_UNCLEAR", ""
+    return "AMOUNT_INVALID", ""
 
 
 def _valid_bsn(text: str) -> str | None:
