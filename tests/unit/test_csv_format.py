@@ -1762,3 +1762,29 @@ def test_a_utf16_file_is_refused_naming_its_encoding(codec):
     # And a control byte in a UTF-8 file is named as it was, without a word of UTF-16
     other = parse(_with_byte(b"\x01")).findings[-1]
     assert other.code == "FILE_NOT_UTF8" and "UTF-16" not in other.message("en")
+
+
+@pytest.mark.parametrize(
+    "price, character",
+    [
+        ("1\u00a0250,00", "U+00A0 (NO-BREAK SPACE)"),  # as a French or Polish sheet groups
+        ("1 250,00", "U+0020 (SPACE)"),
+        ("1\u202f250,00", "U+202F (NARROW NO-BREAK SPACE)"),
+    ],
+)
+def test_r40_a_space_grouping_an_amounts_thousands_is_named(price, character):
+    """R40, R2 (stop 48 chars4 item 2): "1<NBSP>250,00" in unit_price was refused as
+    AMOUNT_INVALID, "1 250,00 is not an amount": the practice cannot see the no-break space
+    that makes it so. The file reader takes only the grouping Dutch Excel writes (dots,
+    settled by the decimal comma: test_r40_grouping_a_file_does_not_settle_is_refused keeps
+    "1 234,56" refused), so the refusal names the space.
+    Given a line whose unit_price groups its thousands with a (no-break) space
+    When the file is read
+    Then the line is refused with AMOUNT_SPACE_INSIDE naming the character, in nl and en."""
+    result = parse(declaration(line(FIRST, unit_price=price)))
+    assert result.claims == []
+    [finding] = result.findings
+    assert (finding.code, finding.field, finding.line) == ("AMOUNT_SPACE_INSIDE", "unit_price", 2)
+    assert finding.params["character"] == character
+    assert character in finding.message("nl") and character in finding.message("en")
+    assert "spatie" in finding.message("nl") and "space" in finding.message("en")

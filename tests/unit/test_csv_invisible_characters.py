@@ -412,3 +412,87 @@ def test_a_description_keeps_its_directional_marks_and_line_break():
     result = parse(declaration(*rows, LINES[2]))
     assert result.findings == []
     assert [claim.description for claim in result.claims][:2] == [arabic, "Vulling\ngroot"]
+
+
+# --- #18 (b) (stop 48 chars4): the whole-file look, fast path against the slow one ---
+
+
+def _has_unprinted_as_before(text: str, data: bytes) -> bool:
+    """has_unprinted as it was before stop 48: every suspect looked for in the whole text."""
+    from billing_core.declarations import characters
+
+    controls = data.translate(None, bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)))
+    if len(controls) != controls.count(b"\n") + controls.count(b"\r"):
+        return True
+    suspects = characters._SUSPECTS
+    return not text.isascii() and any(character in text for character in suspects)
+
+
+# Letters a practice's file holds (ASCII, Latin-1, Polish, Arabic, the euro sign, a curly quote), and characters
+# the look must find: each suspect kind, ASCII controls and the line ends it must not count.
+_FILE_CHARACTERS = (
+    "aZ09;,. \n\r\tö\u00a0\u0142\u0644\u20ac\u2019\u200b\u00ad\u202e\u2060\u2061"
+    "\ufeff\x85\x07\x1b\U0001f600\U000e0041\u0605\u2028"
+)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_the_whole_file_look_answers_as_the_slow_one_did(bom):
+    """#18 (b), R2, R40 (stop 48 chars4): has_unprinted looks for the suspects among the
+    file's non-ASCII characters only (some 8 ms less on 10,000 lines with one Ł).
+    Given any text of letters and suspects, UTF-8 with or without a BOM
+    When the whole file is looked at
+    Then the answer is the slow path's, character for character."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from billing_core.declarations.characters import has_unprinted
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.text(
+            alphabet=st.sampled_from(_FILE_CHARACTERS) | st.characters(exclude_categories=("Cs",)),
+            max_size=40,
+        )
+    )
+    def same(text: str) -> None:
+        data = bom + text.encode()  # as _decode read it: no surrogate
+        assert has_unprinted(text, data) == _has_unprinted_as_before(text, data)
+
+    same()
+
+
+class _SearchedText(str):
+    """A text that says when it is searched character by character."""
+
+    def __contains__(self, character: object) -> bool:
+        raise AssertionError("the whole text was searched")
+
+
+def test_a_letter_beyond_latin_1_does_not_search_the_whole_text_per_suspect():
+    """#18 (b) (stop 48 chars4): a file with one letter beyond Latin-1 (Ł in a name) cost
+    some 8 ms more per 10,000 lines: each of ~250 suspects was looked for in the whole
+    text, stored with two bytes a character, where memchr does not help.
+    Given a UTF-8 file's text with a Ł and no control or format character
+    When the whole file is looked at
+    Then only its non-ASCII characters are searched, not the text, and nothing is found."""
+    from billing_core.declarations.characters import has_unprinted
+
+    text = "claim_ref;last_name\nR1;\u0141ukasik\nR2;Jansen\n"
+    assert has_unprinted(_SearchedText(text), text.encode()) is False
+
+
+def test_a_line_of_printable_cells_skips_its_columns_and_answers_the_same():
+    """#18 (b), R3, R40 (stop 48 chars4): in a file with one soft hyphen, in a name, every
+    other line's cells are printable: one test for the line, not one per column.
+    Given three lines, a soft hyphen in the first's last name and a ZWSP in the third's
+    claim_ref
+    When the file is read
+    Then the name and the claim_ref are cleaned and said as before, and each claim made."""
+    rows = [dict(row) for row in LINES]
+    rows[0]["last_name"] = rows[0]["last_name"][:3] + "\u00ad" + rows[0]["last_name"][3:]
+    rows[2]["claim_ref"] = "R\u200b3"
+    data = declaration(*rows)
+    result = parse(data)
+    assert [c.claim_ref for c in result.claims] == ["R1", "R2", "R3"]
+    assert [(f.line, f.field) for f in result.findings] == [(2, "last_name"), (4, "claim_ref")]

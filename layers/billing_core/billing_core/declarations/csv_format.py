@@ -215,7 +215,7 @@ def parse_declaration_csv(
     parser.nul = nul
     # R2, R3, R40 (stop 47 chars2, chars3): one look at the whole text; only a file with
     # an invisible or a control character pays for looking at its lines' own cells (#18 (b)).
-    parser.invisible = _has_unprinted(text, data)
+    parser.invisible = _has_unprinted(text, data, utf8=not parser.windows_1252)
     return parser.parse(reader, repairs, header_findings)
 
 
@@ -888,7 +888,21 @@ class _LineParser:
         refuses the line with CSV_CONTROL_CHARACTER naming the field, as in a name: before,
         a description "Vulling <U+202E>00,05 €" was invoiced and read "€ 50,00" on the
         checker page and the PDF. A description keeps its line breaks (Alt+Enter) and the
-        directional marks an Arabic text may need (characters.KEPT_IN_A_DESCRIPTION)."""
+        directional marks an Arabic text may need (characters.KEPT_IN_A_DESCRIPTION).
+
+        #18 (b) (stop 48 chars4): a line whose every cell is printable has nothing to look
+        for, one test for the line instead of one per column (a soft hyphen in one name
+        sent every line of the file through the columns one by one)."""
+        if not "".join(row).isprintable() and not self._own_cells_cleaned(row, line):
+            return
+        if self.nul:
+            self._line_without_nul(row, line)
+        else:
+            self._line(row, line)
+
+    def _own_cells_cleaned(self, row: list[str], line: int) -> bool:
+        """The line's own cells without their invisible characters (said), or False when a
+        control character refuses the line (said)."""
         for index, field in self.own_columns:
             cell = row[index]
             if cell.isprintable():
@@ -898,13 +912,10 @@ class _LineParser:
             )
             if refused:
                 self._refuse_for(refused, row, line, field)
-                return
+                return False
             if removed:
                 self._removed_from(index, cell, removed, row, line, field)
-        if self.nul:
-            self._line_without_nul(row, line)
-        else:
-            self._line(row, line)
+        return True
 
     def _removed_from(
         self, index: int, cell: str, removed: str, row: list[str], line: int, field: str
@@ -1333,19 +1344,27 @@ def _unit_price(raw: str) -> int | _Problem:
     try:
         cents = parse_sheet_euros(text)
     except AmountFormatError:
-        return _Problem(_amount_problem(text), "unit_price", {"value": text})
+        code, space = _amount_problem(text)
+        params = {"value": text, "character": space} if space else {"value": text}
+        return _Problem(code, "unit_price", params)
     if cents == 0:
         return _Problem("AMOUNT_ZERO", "unit_price")
     return cents
 
 
-def _amount_problem(text: str) -> str:
+def _amount_problem(text: str) -> tuple[str, str]:
     """Digits with dots and commas that are no amount ("1.234", "1.23,4", "1,234.56"):
     which mark groups thousands and which starts the cents is unclear; the finding says
-    how to write it. Anything else is not an amount at all."""
+    how to write it. Digits a space groups ("1<NO-BREAK SPACE>250,00", as a French or
+    Polish sheet or a copied PDF writes them): the space is named, which the practice
+    cannot see (R40, stop 48 chars4; the reader takes only the grouping Dutch Excel
+    writes). Anything else is not an amount at all. The code, and the space named."""
+    space = next((character for character in text if character.isspace()), "")
+    if space and not "".join(text.split()).lstrip("+-").strip("0123456789.,"):
+        return "AMOUNT_SPACE_INSIDE", _character_name(space)
     if "." in text and not text.lstrip("+-").strip("0123456789.,"):
-        return "AMOUNT_GROUPING_UNCLEAR"
-    return "AMOUNT_INVALID"
+        return "AMOUNT_GROUPING_UNCLEAR", ""
+    return "AMOUNT_INVALID", ""
 
 
 def _valid_bsn(text: str) -> str | None:

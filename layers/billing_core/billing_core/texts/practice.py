@@ -118,6 +118,11 @@ _DUTCH: Sections = {
             " duizendtallen scheidt en welke de centen. Schrijf het bedrag als 1234,56 of als"
             " 1.234,56: punten alleen tussen groepen van drie cijfers, een komma voor de centen."
         ),
+        "AMOUNT_SPACE_INSIDE": (
+            "Regel {line}: in {value} in {field} staat een spatie tussen de cijfers, {character},"
+            " zoals een spreadsheet of een gekopieerde pdf de duizendtallen scheidt. Schrijf het"
+            " bedrag zonder spatie, als 1234,56 of als 1.234,56."
+        ),
         "AMOUNT_ZERO": "Regel {line}: het bedrag is 0; een regel zonder bedrag kan niet gefactureerd worden.",
         "QUANTITY_INVALID": (
             "Regel {line}: het aantal {value} is geen heel getal van 1 tot en met {maximum}. Een"
@@ -1050,6 +1055,11 @@ _ENGLISH: Sections = {
             "Line {line}: in {value} in {field} it is unclear which dot or comma separates the"
             " thousands and which the cents. Write the amount as 1234,56 or as 1.234,56: dots only"
             " between groups of three digits, a comma before the cents."
+        ),
+        "AMOUNT_SPACE_INSIDE": (
+            "Line {line}: {value} in {field} holds a space between its digits, {character}, as"
+            " a spreadsheet or a copied PDF separates the thousands. Write the amount without"
+            " a space, as 1234,56 or as 1.234,56."
         ),
         "AMOUNT_ZERO": "Line {line}: the amount is 0; a line without an amount cannot be invoiced.",
         "QUANTITY_INVALID": (
