@@ -213,6 +213,22 @@ def test_one_lf_only_line_end_among_crlf_ones_is_read_as_a_line_end():
     assert result.claims == read(to_bytes(good())).claims
 
 
+@pytest.mark.parametrize("other_end", ["\r\n", "\n"], ids=["crlf-and-cr", "lf-and-cr"])
+def test_a_cr_only_line_end_among_other_line_ends_is_a_line_end_and_said(other_end):
+    """R40, R2, vektis.md "Files as practices really send them" (CR-only line ends).
+
+    Given a file whose records end in CR LF (or LF), but one record, the 02 on line 2,
+    ends in a CR alone (two exports' pieces pasted together in an old editor)
+    When it is read
+    Then it reads as the original, and one warning names the CR-only line ends: not a
+    621-character line 2 with knock-on detail-number and trailer-count findings."""
+    lines = good()
+    data = (lines[0] + other_end + lines[1] + "\r" + other_end.join(lines[2:])).encode("latin-1")
+    result = read(data)
+    assert "CR only" in accepted_with(result, "VEKTIS_LINE_ENDS").message("en")
+    assert result.claims == read(to_bytes(good())).claims
+
+
 def test_a_stray_cr_in_a_record_is_a_record_too_long():
     # Given a CR in the middle of the 04 record (one more CR than there are line ends)
     lines = good()
