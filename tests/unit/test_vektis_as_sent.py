@@ -240,6 +240,29 @@ def test_a_stray_cr_in_a_record_is_a_record_too_long():
     assert result.claims == []
 
 
+def test_two_exports_joined_on_one_line_are_named_once_as_a_second_file():
+    """R2, R40, vektis.md "Files as practices really send them" (a missing final CRLF is
+    accepted, so an export ends in its 99 without one; one cause, not a flood).
+
+    Given two exports joined byte by byte (copy /b a+b) where the first has no line end
+    after its 99: line 9 is the 99 with the second file's 01 straight after it
+    When it is read
+    Then the whole file is refused with the one cause, at line 9 and position 311 (nl/en),
+    and none of the 620-character, order, detail-number or trailer findings."""
+    first = to_bytes(good(), final_line_end=False)
+    result = read(first + to_bytes(good()))
+    assert result.claims == []
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_SECOND_FILE_SAME_LINE",
+        Severity.FILE,
+        9,
+    )
+    assert finding.params == {"position": 311}
+    assert "position 311" in finding.message("en") and "positie 311" in finding.message("nl")
+    assert "upload each export on its own" in finding.message("en")
+
+
 # --- trailing spaces an editor trimmed --------------------------------------------------------
 
 

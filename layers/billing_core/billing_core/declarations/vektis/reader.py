@@ -449,6 +449,8 @@ class _Structure:
                 continue
             previous = kind
             if kind not in _DETAIL:
+                if self.second_file:
+                    break  # joined on the 99's own line (_second_file_same_line)
                 continue
             detail_id += 1
             comment_line = 0
@@ -691,6 +693,8 @@ class _Structure:
         dutch, english = _RECORD_NAMES[kind]
         names = {"record_nl": dutch, "record_en": english}
         found, expected = len(text), self.length
+        if kind == "99" and text[expected : expected + 2] == "01":
+            return self._second_file_same_line(line, text)
         if found > expected:
             params = {
                 **names,
@@ -742,6 +746,15 @@ class _Structure:
             trailer -= 1
         self.second_file = line
         self.findings.append(_file("VEKTIS_SECOND_FILE", line, trailer_line=trailer))
+
+    def _second_file_same_line(self, line: int, text: str) -> str:
+        """R2, R40: a header straight after the trailer on its line (two exports joined,
+        the first without a line end after its 99, as vektis.md allows): the cause, once,
+        as for a second file on its own line. The first file's trailer is checked."""
+        self.second_file = line + 1
+        position = self.length + 1
+        self.findings.append(_file("VEKTIS_SECOND_FILE_SAME_LINE", line, position=position))
+        return text[: self.length]
 
     def _padding_repaired(self) -> Finding:
         lines = self.padded
