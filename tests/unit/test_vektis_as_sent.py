@@ -213,6 +213,22 @@ def test_one_lf_only_line_end_among_crlf_ones_is_read_as_a_line_end():
     assert result.claims == read(to_bytes(good())).claims
 
 
+@pytest.mark.parametrize("other_end", ["\r\n", "\n"], ids=["crlf-and-cr", "lf-and-cr"])
+def test_a_cr_only_line_end_among_other_line_ends_is_a_line_end_and_said(other_end):
+    """R40, R2, vektis.md "Files as practices really send them" (CR-only line ends).
+
+    Given a file whose records end in CR LF (or LF), but one record, the 02 on line 2,
+    ends in a CR alone (two exports' pieces pasted together in an old editor)
+    When it is read
+    Then it reads as the original, and one warning names the CR-only line ends: not a
+    621-character line 2 with knock-on detail-number and trailer-count findings."""
+    lines = good()
+    data = (lines[0] + other_end + lines[1] + "\r" + other_end.join(lines[2:])).encode("latin-1")
+    result = read(data)
+    assert "CR only" in accepted_with(result, "VEKTIS_LINE_ENDS").message("en")
+    assert result.claims == read(to_bytes(good())).claims
+
+
 def test_a_stray_cr_in_a_record_is_a_record_too_long():
     # Given a CR in the middle of the 04 record (one more CR than there are line ends)
     lines = good()
@@ -222,6 +238,29 @@ def test_a_stray_cr_in_a_record_is_a_record_too_long():
     finding = only(result, "VEKTIS_RECORD_LENGTH")
     assert (finding.severity, finding.line) == (Severity.FILE, 4)
     assert result.claims == []
+
+
+def test_two_exports_joined_on_one_line_are_named_once_as_a_second_file():
+    """R2, R40, vektis.md "Files as practices really send them" (a missing final CRLF is
+    accepted, so an export ends in its 99 without one; one cause, not a flood).
+
+    Given two exports joined byte by byte (copy /b a+b) where the first has no line end
+    after its 99: line 9 is the 99 with the second file's 01 straight after it
+    When it is read
+    Then the whole file is refused with the one cause, at line 9 and position 311 (nl/en),
+    and none of the 620-character, order, detail-number or trailer findings."""
+    first = to_bytes(good(), final_line_end=False)
+    result = read(first + to_bytes(good()))
+    assert result.claims == []
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_SECOND_FILE_SAME_LINE",
+        Severity.FILE,
+        9,
+    )
+    assert finding.params == {"position": 311}
+    assert "position 311" in finding.message("en") and "positie 311" in finding.message("nl")
+    assert "upload each export on its own" in finding.message("en")
 
 
 # --- trailing spaces an editor trimmed --------------------------------------------------------

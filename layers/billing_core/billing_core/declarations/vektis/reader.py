@@ -39,6 +39,7 @@ from billing_core.declarations.vektis.layouts import (
 from billing_core.declarations.vektis.text import (
     CONTROL,
     describe,
+    lone_cr_line_ends,
     to_lines,
     vektis_encoding,
     windows_1252_letters,
@@ -155,6 +156,8 @@ def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> 
     standard, problem = _standard(lines[0], kind, first)
     if standard is None or problem is not None:
         return VektisFile(standard, findings=[problem] if problem else [])
+    if text.lone_cr:
+        lines = _split_at_lone_cr(lines, standard, text.repairs)
     if len(lines[0]) < standard.record_length:
         problem = _wrapped(lines, standard)
         if problem is not None:
@@ -201,6 +204,28 @@ def _wrapped(lines: list[str], standard: Standard) -> Finding | None:
         if group[0][:2] not in types or sum(map(len, group)) > length:
             return None
     return _file("VEKTIS_LINES_WRAPPED", width=width, expected=length)
+
+
+def _split_at_lone_cr(lines: list[str], standard: Standard, repairs: list[Finding]) -> list[str]:
+    """R40, vektis.md "Files as practices really send them": a CR alone among CR LF or LF
+    line ends (pieces of files pasted together in an old editor) ends a record when every
+    piece it makes is a record: a known record type, no longer than a record (trimmed
+    trailing spaces are padded back later). Said once. A CR inside a record (a piece
+    that starts with no record type) stays, and that record is too long (R2)."""
+    length, types = standard.record_length, standard.record_types
+    split: list[str] = []
+    for line in lines:
+        pieces = line.split("\r")
+        if pieces[-1] == "":
+            pieces.pop()  # a CR alone at the end of the file's last line
+        broken = len(pieces) > 1 or len(pieces[0]) < len(line)
+        if broken and all(piece[:2] in types and len(piece) <= length for piece in pieces):
+            split.extend(pieces)
+        else:
+            split.append(line)
+    if split != lines:
+        repairs.append(lone_cr_line_ends())
+    return split
 
 
 def _not_a_retour(data: bytes) -> Finding | None:
@@ -424,6 +449,8 @@ class _Structure:
                 continue
             previous = kind
             if kind not in _DETAIL:
+                if self.second_file:
+                    break  # joined on the 99's own line (_second_file_same_line)
                 continue
             detail_id += 1
             comment_line = 0
@@ -666,6 +693,8 @@ class _Structure:
         dutch, english = _RECORD_NAMES[kind]
         names = {"record_nl": dutch, "record_en": english}
         found, expected = len(text), self.length
+        if kind == "99" and text[expected : expected + 2] == "01":
+            return self._second_file_same_line(line, text)
         if found > expected:
             params = {
                 **names,
@@ -717,6 +746,15 @@ class _Structure:
             trailer -= 1
         self.second_file = line
         self.findings.append(_file("VEKTIS_SECOND_FILE", line, trailer_line=trailer))
+
+    def _second_file_same_line(self, line: int, text: str) -> str:
+        """R2, R40: a header straight after the trailer on its line (two exports joined,
+        the first without a line end after its 99, as vektis.md allows): the cause, once,
+        as for a second file on its own line. The first file's trailer is checked."""
+        self.second_file = line + 1
+        position = self.length + 1
+        self.findings.append(_file("VEKTIS_SECOND_FILE_SAME_LINE", line, position=position))
+        return text[: self.length]
 
     def _padding_repaired(self) -> Finding:
         lines = self.padded

@@ -76,6 +76,9 @@ class Lines:
     problem: Finding | None = None  # refuses the file
     windows_1252: bool = False  # some bytes were read as Windows-1252 (the reader says where)
     control: bool = False  # a control character is left (the reader refuses it, saying where)
+    # A CR alone is left inside a line, among CR LF or LF line ends: the reader, knowing
+    # the record length, reads it as a line end where it ends a record (split_at_lone_cr).
+    lone_cr: bool = False
 
 
 def to_lines(data: bytes) -> Lines:
@@ -96,10 +99,10 @@ def to_lines(data: bytes) -> Lines:
     windows_1252 = any(byte >= 0x80 for byte in controls - _NOT_IN_CP1252)
     # Windows-1252 agrees with ISO-8859-1 on every byte but these: one byte, one character.
     text = data.decode("cp1252" if windows_1252 else "latin-1", errors="vektis_keep_byte")
-    lines = _split(text, repairs, line_ends)
+    lines, lone_cr = _split(text, repairs, line_ends)
     first_line = _drop_leading_blanks(lines, repairs)
     control = bool(controls - (_C1_LETTERS if windows_1252 else frozenset()))
-    return Lines(lines, first_line, repairs, None, windows_1252, control)
+    return Lines(lines, first_line, repairs, None, windows_1252, control, lone_cr)
 
 
 def without_end_padding(data: bytes, code: str, repairs: list[Finding]) -> bytes:
@@ -160,8 +163,9 @@ class _LineEnds:
         return self.kept.count(b"\n") == crlf == self.kept.count(b"\r")
 
 
-def _split(text: str, repairs: list[Finding], line_ends: _LineEnds) -> list[str]:
+def _split(text: str, repairs: list[Finding], line_ends: _LineEnds) -> tuple[list[str], bool]:
     """Records without their line ends; blank lines after the last record are ignored.
+    And whether a CR alone is left in a line (Lines.lone_cr).
 
     Not str.splitlines: it also splits on NEL (0x85), a letter-free ISO-8859-1 byte, and
     on form feeds; a record ends at a line end and nowhere else."""
@@ -169,13 +173,14 @@ def _split(text: str, repairs: list[Finding], line_ends: _LineEnds) -> list[str]
     crlf = len(lines) - 1  # counted by the split itself: one pass over the file fewer
     # Counted in the line ends the translate kept, not in the text: a pass fewer each.
     if crlf and line_ends.only_crlf(crlf):
-        return _without_trailing_blanks(lines)
+        return _without_trailing_blanks(lines), False
     text = _with_lf_line_ends(text, repairs)
     lines = text.split("\r\n")
     crlf = len(lines) - 1
     if not crlf or crlf != text.count("\n"):
         lines = text.replace("\r\n", "\n").split("\n")
-    return _without_trailing_blanks(lines)
+    lone_cr = "\r" in text and text.count("\r") != crlf  # a CR not before an LF
+    return _without_trailing_blanks(lines), lone_cr
 
 
 def _without_trailing_blanks(lines: list[str]) -> list[str]:
@@ -214,6 +219,14 @@ def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
     lines[0] = first.lstrip()
     repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=len(indented)))
     return blank + 1
+
+
+def lone_cr_line_ends() -> Finding:
+    """Said when a CR alone ended some records among CR LF or LF line ends (reader.py)."""
+    return _line_ends(
+        "alleen CR (oude Mac-regeleinden) op sommige regels",
+        "CR only (old Mac line ends) on some lines",
+    )
 
 
 def _line_ends(dutch: str, english: str) -> Finding:
