@@ -5,10 +5,14 @@ patient "who read my data?" on a page, through the same service as the API's aud
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from http import HTTPStatus
 
 import pytest
 
+from billing_core.shared.audit import ReadKind, ReadRecord
+from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.reference import grouped
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
@@ -61,17 +65,19 @@ def test_the_admin_reads_one_patients_reads_in_the_portal_and_downloads_them(
         str(today.fromordinal(today.toordinal() - 29)),
         str(today),
     )
-    # the viewer's two invoice reads, beside the overview's list the admin just read
-    invoice_reads = [row for row in table_rows(html) if ">Invoice<" in row]
-    assert [first.invoice_id in row or second.invoice_id in row for row in invoice_reads] == [
-        True,
-        True,
-    ]
+    # the viewer's two invoice reads, beside the overview's list the admin just read, each
+    # said by its kenmerk and patient number, not its id (audit4)
+    # (both at the same moment: in either order)
+    invoice_reads = [cells(row)[2] for row in table_rows(html) if ">Invoice<" in row]
+    assert sorted(invoice_reads) == sorted(
+        f"Invoice {grouped(i.reference)}: patient {i.patient_ref}" for i in (first, second)
+    )
+    assert first.invoice_id not in html
 
     status, html = admin.page(f"{ACCESS_LOG}?patient={first.patient_ref}&from={today}&to={today}")
     assert status == HTTPStatus.OK
-    assert [first.invoice_id in row for row in table_rows(html)] == [True]
-    assert second.invoice_id not in html and first.patient.display_name not in html
+    assert [grouped(first.reference) in row for row in table_rows(html)] == [True]
+    assert grouped(second.reference) not in html and first.patient.display_name not in html
     csv_link = re.search(r'<a href="([^"]+)" download id="reads-csv">', html).group(1)
     status, headers, body = admin.request("GET", csv_link.replace("&amp;", "&"))
     assert status == HTTPStatus.OK and body.startswith(BOM)
@@ -113,3 +119,68 @@ def test_a_refused_period_is_said_on_the_form_its_field_marked(sandbox, subtests
             assert marked_invalid(html) == {field}
             assert "autofocus" in form_fields(html)[field]
             assert 'id="reads"' not in html
+
+
+def cells(row: str) -> list[str]:
+    """A row's cells as text (the markup's entities as the reader sees them)."""
+    texts = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    return [re.sub("<[^>]+>", "", c).replace("&#39;", "'") for c in texts]
+
+
+def test_each_read_is_said_in_words_naming_its_patients_never_its_ids(
+    sandbox, two_patients_read, subtests
+):
+    """R32, R35, R9 (audit4). Given a read of every kind the services record, with the
+    subjects they write (a list's heading and the ids it showed: ``blocked patient:..``,
+    ``actions action:.. invoice:..``, one invoice's id, ...)
+    When the admin opens the access log in Dutch and filters on patient B
+    Then each read's "Wat is ingezien" says in Dutch what was read, the patient numbers it
+    named (B first) and an invoice by its kenmerk and patient, never an id or an English
+    heading; "Soort" says an actions list is one of actions; the CSV keeps the ids."""
+    first, second = two_patients_read
+    a, b = first.patient_ref, second.patient_ref
+    kenmerk = grouped(second.reference)
+    shown = {
+        (ReadKind.INVOICE, second.invoice_id): (f"Nota {kenmerk}: patiënt {b}", "Nota"),
+        (ReadKind.LETTER, f"{second.invoice_id}:1:reminder"): (
+            f"Brief (pdf) bij nota {kenmerk}: patiënt {b}",
+            "Brief (pdf)",
+        ),
+        (ReadKind.PATIENT_LIST, f"blocked patient:{a} patient:{b}"): (
+            f"Lijst geblokkeerde patiënten: patiënten {b}, {a}",
+            "Lijst van patiënten",
+        ),
+        (ReadKind.PATIENT_LIST, f"actions action:x invoice:{second.invoice_id}"): (
+            "Acties (1)",
+            "Lijst van acties",
+        ),
+        (ReadKind.INVOICE_LIST, f"patient:{b} invoice:{second.invoice_id}"): (
+            f"Nota's (1): patiënt {b}",
+            "Lijst van nota's",
+        ),
+        (ReadKind.EXPORT, f"insurer-claims:3311 declaration:{second.declaration_id}"): (
+            "Declaratiebestanden voor zorgverzekeraar 3311 (1)",
+            "Bestand",
+        ),
+        (ReadKind.AUDIT, f"2026-10-25..2026-11-23 patient:{b}"): (
+            f"Inzage-log van 25-10-2026 tot en met 23-11-2026: patiënt {b}",
+            "Inzage-log",
+        ),
+        (ReadKind.REFUND_BATCH, f"batch-1 kenmerk:{second.reference}"): (
+            f"Terugbetalingen aan patiënten, kenmerk {kenmerk}",
+            "Terugbetalingen",
+        ),
+    }
+    at = datetime(2026, 11, 23, 23, tzinfo=AMSTERDAM)  # after the viewer's reads of today
+    for minute, (kind, subject) in enumerate(shown):
+        read = ReadRecord(at.replace(minute=minute), PROVIDER, "u1", "viewer", kind, subject)
+        sandbox.runtime.audit_log.record_read(read)
+    admin = signed_in(sandbox, "admin", "nl")
+
+    status, html = admin.page(f"{ACCESS_LOG}?patient={b}&from=2026-11-23&to=2026-11-23")
+    assert status == HTTPStatus.OK
+    rows = [cells(row)[2:] for row in table_rows(html)][-len(shown) :]
+    for (kind, subject), said in zip(shown, rows, strict=True):
+        with subtests.test(kind=kind.value, subject=subject.split()[0][:20]):
+            assert tuple(said) == shown[kind, subject]
+    assert "invoice:" not in html and second.invoice_id not in html and "blocked" not in html

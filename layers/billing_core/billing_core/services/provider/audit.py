@@ -27,7 +27,7 @@ from billing_core.shared.audit import (
     reads_csv,
 )
 
-__all__ = ["every_practice_read", "practice_reads", "readers", "reads_csv"]
+__all__ = ["every_practice_read", "invoices_read", "practice_reads", "readers", "reads_csv"]
 
 OPERATOR_ROLE = "operators"  # the role an operator's reads are recorded in
 ZORGNOTA = "zorgnota"  # who an operator's read is by, as the practice reads it
@@ -119,6 +119,26 @@ def readers(records: list[ReadRecord], user: ProviderUser, ctx: ProviderContext)
         r.user_id: ZORGNOTA if r.role == OPERATOR_ROLE else by_id.get(r.user_id, "")
         for r in records
     }
+
+
+def invoices_read(
+    records: list[ReadRecord], user: ProviderUser, ctx: ProviderContext
+) -> dict[str, tuple[str, str]]:
+    """The kenmerk and patient number of each invoice a read of one invoice (or of its
+    letter) names, by its id: the portal's access log says these, not the id, which the
+    admin cannot read (R32, R35). One request per distinct invoice of the page; an
+    invoice no longer found is left out (the page says "one invoice")."""
+    provider_id = tenant_for(user, Role.ADMIN)
+    single = (ReadKind.INVOICE, ReadKind.LETTER)
+    ids = dict.fromkeys(
+        r.subject.partition(":")[0] for r in records if r.kind in single and " " not in r.subject
+    )
+    named: dict[str, tuple[str, str]] = {}
+    for invoice_id in filter(None, ids):
+        invoice = ctx.store.get_invoice(provider_id, invoice_id)
+        if invoice is not None:
+            named[invoice_id] = (invoice.reference, invoice.patient_ref)
+    return named
 
 
 def _record_listing(

@@ -1437,9 +1437,6 @@ ACCESS_LOG_QUERY = ("patient", "from", "to", "cursor", "format")
 ACCESS_LOG_DAYS = 30  # the period the page opens with: the last 30 days, today included
 # A patient number as the API's audit route takes one (its query's max_length).
 PATIENT_REF_MAX = 64
-# What a read's cell shows of the ids it names (a list's read names its whole page):
-# the first few; the CSV holds them all.
-SUBJECT_WORDS = 3
 
 
 def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
@@ -1498,7 +1495,13 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     return _page(
         request,
         "access_log.html.j2",
-        reads=_read_rows(page.records, audit.readers(page.records, request.user, ctx)),
+        reads=_read_rows(
+            page.records,
+            audit.readers(page.records, request.user, ctx),
+            portal_texts(request.language),
+            searched["patient"],
+            audit.invoices_read(page.records, request.user, ctx),
+        ),
         searched=searched,
         invalid=NONE_WRONG,
         csv_href="/portal/inzage?" + urlencode(linked | {"format": "csv"}),
@@ -1529,23 +1532,32 @@ def _access_log_refused(
     )
 
 
-def _read_rows(records: Iterable[Any], by: Mapping[str, str]) -> list[dict[str, Any]]:
+def _read_rows(
+    records: Iterable[Any],
+    by: Mapping[str, str],
+    t: Texts,
+    patient: str,
+    invoices: Mapping[str, tuple[str, str]],
+) -> list[dict[str, Any]]:
     """A read as the table shows it: the Dutch day and time, who (a colleague's address,
-    zorgnota, or "" for a user no longer known), the role, the kind, and the first ids of
-    what was read with how many more (the CSV has every one)."""
+    zorgnota, or "" for a user no longer known), the role, and what was read and its kind
+    in the page's words, naming the patients it showed, ``patient`` (asked for) first, and
+    a single invoice by its kenmerk and patient (``invoices``; texts/reads.py, R32, R35);
+    the CSV keeps the ids."""
+    from billing_core.texts.reads import read_words  # only this page: not at cold start
+
     rows = []
     for record in records:
         moment = record.at.astimezone(AMSTERDAM)
-        words = record.subject.split()
+        what, kind = read_words(record.kind.value, record.subject, t, patient, invoices)
         rows.append(
             {
                 "day": moment.date(),
                 "time": f"{moment:%H:%M}",
                 "by": by.get(record.user_id, ""),
                 "role": record.role,
-                "kind": record.kind.value,
-                "subject": " ".join(words[:SUBJECT_WORDS]),
-                "more": max(len(words) - SUBJECT_WORDS, 0),
+                "what": what,
+                "kind": kind,
             }
         )
     return rows

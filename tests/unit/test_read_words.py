@@ -1,0 +1,57 @@
+"""The access log's words for a read (texts/reads.py; R32, R35, R9, audit4): what the
+practice's admin reads for each subject the services write, in English as in Dutch, never
+a record's ids or headings."""
+
+from __future__ import annotations
+
+from billing_core.texts.portal import portal_texts
+from billing_core.texts.reads import read_words
+
+EN = portal_texts("en")
+
+
+def test_every_subject_shape_is_said_in_the_pages_english(subtests):
+    """R32, R35. Given the subjects the services write of each kind (audit4's script), When
+    the English page says them, Then each is words and the patient numbers it named (the one
+    asked for, P5, first; three at most and how many more), never an id or a heading."""
+    said = {
+        ("invoice", "0f1e-uuid"): ("One invoice", "Invoice"),
+        ("invoice_list", "held_credits invoice:a invoice:b"): (
+            "Invoices with a credit held (2)",
+            "List of invoices",
+        ),
+        ("invoice_list", "by_name invoice:a"): (
+            "Invoices (1), searched by name",
+            "List of invoices",
+        ),
+        ("invoice_list", ""): ("Invoices (0)", "List of invoices"),
+        ("patient_list", "blocked patient:P1 patient:P2 patient:P3 patient:P5 patient:P6"): (
+            "List of blocked patients: patients P5, P1, P2 and 2 more",
+            "List of patients",
+        ),
+        ("patient_list", "block_changes"): ("Changes to the blocked patients", "List of patients"),
+        ("patient_list", "actions action:x invoice:a action:y"): ("Actions (2)", "List of actions"),
+        ("action", "objection-2026-11-23-ea91"): ("One action", "Action"),
+        ("export", "retrocession:2026-W47.csv"): (
+            "Retrocession statement week 2026-W47 (CSV)",
+            "File",
+        ),
+        ("export", "insurer-claims:* declaration:d1"): ("Claim files for the insurers (1)", "File"),
+        ("export", "declaration:d1"): ("Processing report of a declaration file", "File"),
+        ("audit", "2026-11-01..2026-11-23"): (
+            "Access log from 1 Nov 2026 to 23 Nov 2026 inclusive",
+            "Access log",
+        ),
+        ("bank_credits", "credit:c1 invoice:a"): (
+            "A bank credit and the invoices it was booked to (1)",
+            "Bank credits",
+        ),
+        ("refund_batch", "batch-1 kenmerk:12234534622567 kenmerk:12234534622568"): (
+            "Refunds to patients, payment references 1223 4534 6225 67, 1223 4534 6225 68",
+            "Refunds",
+        ),
+        ("migration", "invoice_v5"): ("Data migration by zorgnota", "Data migration"),
+    }
+    for (kind, subject), words in said.items():
+        with subtests.test(kind=kind, subject=subject[:20]):
+            assert read_words(kind, subject, EN, patient="P5") == words
