@@ -261,6 +261,24 @@ def test_r9_a_long_patient_name_in_the_facts_breaks_between_words_only(language)
     assert not any(line.startswith("n van") for line in lines), lines
 
 
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_r36_a_hyphenated_name_too_wide_for_the_facts_breaks_at_its_hyphens(language):
+    # Given a patient "J. Żółkiewska-Brzęczyszczykiewicz-Ağaoğlu", one word of 38 letters
+    # wider than the facts' value column (35 mm) even at the smallest type (5.5 pt)
+    patient = make_person(
+        language=Language(language),
+        initials="J.",
+        name_prefix="",
+        last_name="Żółkiewska-Brzęczyszczykiewicz-Ağaoğlu",
+    )
+    # When the invoice is printed
+    lines = printed_lines(render_invoice(make_invoice(patient=patient)))
+    # Then the name breaks after its hyphens, each part whole, in the order read: it
+    # broke mid-word as "Żółkiewska-Brzęczyszczykiew" / "icz-Ağaoğlu" (names7)
+    start = lines.index("J. Żółkiewska-")
+    assert lines[start : start + 3] == ["J. Żółkiewska-", "Brzęczyszczykiewicz-", "Ağaoğlu"]
+
+
 # --- worst cases of stop 43 (audit letters9) --------------------------------------------------
 
 LONG_STREET = "Burgemeester Jhr. mr. dr. van Nispen tot Sevenaerstraat"  # 55 characters
