@@ -277,6 +277,7 @@ def test_a_contract_names_its_insurer_from_the_register_in_force_or_says_it_is_u
                 " passende code telt; een code zonder regel vergoedt de verzekeraar niet.",
                 "Brieven per post Gepost 2 kalenderdagen na de printopdracht. Een brief geldt"
                 " als ontvangen op de tweede bezorgdag daarna.",
+                "Uitstel na een verzoek 2 dagen",
             ],
         ),
         (
@@ -290,6 +291,8 @@ def test_a_contract_names_its_insurer_from_the_register_in_force_or_says_it_is_u
                 " matching code counts; the insurer reimburses nothing of a code without a rule.",
                 "Letters by post Posted 1 calendar day after the print run. A letter counts as"
                 " received on the second delivery day after that.",
+                # R9 (names7): a deferral of 1 day read "1 days"
+                "Deferral on request 1 day Payment arrangement",
             ],
         ),
     ],
@@ -301,13 +304,15 @@ def test_the_coverage_rules_and_the_posting_delay_are_shown_read_only(
     an insurer reimburses and when a paper letter goes to the post decide what a patient is
     invoiced and when a reminder's term ends, so the admin reads them as the payout account.
     Given the dental practice's coverage rules (C, X and M, and 0% for every other code), and
-    an operator setting its letters to be posted ``delay`` days after the print run
+    an operator setting its letters to be posted ``delay`` days after the print run, and a
+    deferral on request of ``delay`` days (R14)
     When its admin opens the settings page
-    Then both are listed, in the admin's language, and no form changes them."""
+    Then both are listed, in the admin's language, each count of days in the number it
+    asks for (R9, Texts.plural: "1 day", never "1 days"), and no form changes them."""
     path = f"/api/v1/operator/providers/{DENTAL.provider_id}"
     status, current = sandbox.api("GET", path, caller=OPERATOR)
     assert status == 200
-    edited = current | {"posting_delay_days": delay}
+    edited = current | {"posting_delay_days": delay, "deferral_days": delay}
     assert sandbox.api("PUT", path, caller=OPERATOR, body=edited)[0] == 200
     html = settings_page_of_admin(sandbox, language)
     listed = shown_settings(html)

@@ -312,6 +312,24 @@ def test_arabic_is_right_to_left():
     assert joined in email.subject and joined in email.text
 
 
+def test_r9_an_arabic_sentence_keeps_a_name_s_full_stop_at_the_name_s_end():
+    """R9 (names7): in a right-to-left sentence the bidi algorithm gave the "." ending
+    "J. Ağaoğlu Jr." the sentence's direction: it read "Jr" with ". المحترم" after it.
+    Given a patient "J. Ağaoğlu Jr." who reads Arabic, of "Praktijk J. Ağaoğlu Jr." in Utrecht
+    When the invoice e-mail is rendered
+    Then each name stands between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE in the
+    text and the html part, as amounts stand isolated; "{provider} في {city}" isolates the
+    name only, so that its Arabic word and city keep the sentence's order."""
+    patient = make_person(
+        language=Language.AR, initials="J.", name_prefix="", last_name="Ağaoğlu Jr."
+    )
+    email = render(make_invoice(patient=patient), make_provider(name="Praktijk J. Ağaoğlu Jr."))
+    for part in (email.text, email.html):
+        assert "حضرة \u2068J. Ağaoğlu Jr.\u2069 المحترم" in part
+        assert "عن \u2068Praktijk J. Ağaoğlu Jr.\u2069 في Utrecht " in part
+        assert "Jr. " not in part.replace("Jr.\u2069", "")  # no name left bare
+
+
 def misdirected_lines(text: str) -> list[str]:
     """Lines holding Arabic that do not start with an Arabic letter. A plain-text part has
     no dir: a mail client takes each line's direction from its first letter (Unicode bidi

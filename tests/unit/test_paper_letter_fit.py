@@ -154,8 +154,9 @@ def test_r7_the_sender_line_stays_inside_the_envelope_window(monkeypatch, langua
     (line,) = [cell for cell in cells if cell.text.startswith(sender)]
     assert line.cell_margin + line.text_width <= WINDOW_WIDTH
     assert line.font_size >= SMALLEST_LEGIBLE
-    # (an Arabic letter's left-to-right mark keeps the "…" at the Latin name's end)
-    shown_name = line.text.removeprefix(sender).removesuffix("\u200e")
+    # (an Arabic letter's left-to-right mark keeps the "…" at the Latin name's end; there
+    # the name stands isolated, between U+2068 and U+2069, names7)
+    shown_name = line.text.removeprefix(sender).strip("\u2068\u2069").removesuffix("\u200e")
     if name_length == 30:  # short enough to print whole, at the usual 7 pt
         assert (shown_name, line.font_size) == (name, 7)
     elif shown_name != name:
@@ -259,6 +260,24 @@ def test_r9_a_long_patient_name_in_the_facts_breaks_between_words_only(language)
     # "Bogaard-Oudshoor" / "n van" (audit letters8)
     assert any("Bogaard-Oudshoorn" in line for line in lines), lines
     assert not any(line.startswith("n van") for line in lines), lines
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_r36_a_hyphenated_name_too_wide_for_the_facts_breaks_at_its_hyphens(language):
+    # Given a patient "J. Żółkiewska-Brzęczyszczykiewicz-Ağaoğlu", one word of 38 letters
+    # wider than the facts' value column (35 mm) even at the smallest type (5.5 pt)
+    patient = make_person(
+        language=Language(language),
+        initials="J.",
+        name_prefix="",
+        last_name="Żółkiewska-Brzęczyszczykiewicz-Ağaoğlu",
+    )
+    # When the invoice is printed
+    lines = printed_lines(render_invoice(make_invoice(patient=patient)))
+    # Then the name breaks after its hyphens, each part whole, in the order read: it
+    # broke mid-word as "Żółkiewska-Brzęczyszczykiew" / "icz-Ağaoğlu" (names7)
+    start = lines.index("J. Żółkiewska-")
+    assert lines[start : start + 3] == ["J. Żółkiewska-", "Brzęczyszczykiewicz-", "Ağaoğlu"]
 
 
 # --- worst cases of stop 43 (audit letters9) --------------------------------------------------

@@ -147,3 +147,11 @@ def test_r9_a_count_is_written_in_the_number_it_asks_for(language, one, two, non
     counted = {key.removesuffix("_one") for key in texts.entries if key.endswith("_one")}
     assert counted and {key for key in counted if f"{key}_other" not in texts.entries} == set()
     assert [v for v in texts.entries.values() if "(s)" in v or "('s)" in v] == []
+
+
+def test_r9_the_ledger_s_time_column_reads_as_english_in_english():
+    """R9, R27 (names7): the invoice page's ledger headed its time column "Moment", the
+    Dutch word, in English too.
+    Given the portal's English texts / When the ledger's heading is read
+    Then its time column is "When"."""
+    assert portal_texts("en")("at") == "When"

@@ -530,7 +530,11 @@ def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
         label_x, value_x = _FACTS_X, _FACTS_X + _FACTS_LABEL_WIDTH
     pdf.set_y(_WINDOW_TOP + 5)
     sizes = [_fact_size(pdf, value, value_width) for _, value in facts]
-    values = _bounded_values(pdf, [value for _, value in facts], sizes, value_width)
+    broken = [
+        _broken_at_hyphens(pdf, value, value_width, size)
+        for (_, value), size in zip(facts, sizes, strict=True)
+    ]
+    values = _bounded_values(pdf, broken, sizes, value_width)
     for (label, _), value, size in zip(facts, values, sizes, strict=True):
         top = pdf.get_y()
         pdf.set_xy(label_x, top)
@@ -568,13 +572,44 @@ def _fact_size(pdf: FPDF, value: str, width: float) -> float:
     """A fact's type: 8.5 pt bold, or a little smaller as far as its longest word needs to
     stand whole on a line of ``width`` (a long name wraps between its words only: the
     patient "… Bogaard-Oudshoorn …" printed "Bogaard-Oudshoor" over "n van", audit
-    letters8), never under the smallest size read at arm's length."""
+    letters8), never under the smallest size read at arm's length. A word still too wide
+    at that size breaks after its hyphens (_broken_at_hyphens): then the type is as large
+    as its widest part allows, up to 8.5 pt."""
     _style(pdf, _FACT_SIZE, "B")
     room = width - 2 * pdf.c_margin
     longest = max((pdf.get_string_width(word) for word in value.split()), default=0.0)
     if longest <= room:
         return _FACT_SIZE
-    return max(int(_FACT_SIZE * room / longest * 10) / 10, _SMALLEST_SIZE)
+    fitting = int(_FACT_SIZE * room / longest * 10) / 10
+    if fitting >= _SMALLEST_SIZE:
+        return fitting
+    widest = max(pdf.get_string_width(part.strip()) for part in _break_points(value))
+    return min(max(int(_FACT_SIZE * room / widest * 10) / 10, _SMALLEST_SIZE), _FACT_SIZE)
+
+
+def _break_points(value: str) -> list[str]:
+    """``value`` in the pieces a line may end after: a word with its space, or the part
+    of a hyphenated word up to and with its hyphen ("Żółkiewska-", "Brzęczyszczykiewicz-")."""
+    return value.replace("-", "-\0").replace(" ", " \0").split("\0")
+
+
+def _broken_at_hyphens(pdf: FPDF, value: str, width: float, size: float) -> str:
+    """``value`` with its lines ended after a space or a hyphen when one of its words is
+    wider than a line of ``width`` in ``size``: fpdf2 breaks such a word mid-word, never at
+    its hyphens (the patient "Żółkiewska-Brzęczyszczykiewicz-Ağaoğlu" printed
+    "Żółkiewska-Brzęczyszczykiew" over "icz-Ağaoğlu", R36); otherwise ``value`` as it is,
+    wrapped between its words by ``multi_cell``."""
+    _style(pdf, size, "B")
+    room = width - 2 * pdf.c_margin
+    if all(pdf.get_string_width(word) <= room for word in value.split()):
+        return value
+    lines = [""]
+    for piece in _break_points(value):
+        if lines[-1].strip() and pdf.get_string_width(f"{lines[-1]}{piece}".rstrip()) > room:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    return "\n".join(line.strip() for line in lines)
 
 
 def _introduction(pdf: _Document, provider: Provider, t: Texts) -> None:

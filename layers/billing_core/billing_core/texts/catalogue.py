@@ -131,6 +131,23 @@ def by_channel(channel: str) -> dict[str, str]:
     return {f"by_channel_{language}": word for language, word in _BY_CHANNEL[channel].items()}
 
 
+# The values that name a person or a practice (written in Latin letters, or Arabic ones).
+_NAMES = frozenset({"name", "provider", "patient", "holder"})
+
+
+def _isolated(name: str, value: object) -> object:
+    """A name in a right-to-left sentence between FIRST STRONG ISOLATE and POP DIRECTIONAL
+    ISOLATE (U+2068, U+2069), as an amount stands between U+2066 and U+2069: it keeps its
+    own direction and its last character, "J. Ağaoğlu Jr." read "Jr" with its "." moved
+    to the Arabic words after it (the bidi algorithm gives a neutral at a name's end the
+    sentence's direction; R9, names7). A value that holds an isolate already is a phrase
+    of the catalogue ("{provider} في {city}"): isolated whole, its Arabic words would read
+    in the Latin name's order."""
+    if name in _NAMES and isinstance(value, str) and value and "\u2069" not in value:
+        return f"\u2068{value}\u2069"
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
     """The texts of one document in one language, with the language's way of writing
@@ -151,6 +168,8 @@ class Texts:
             # second one after it ("B.V..").
             if isinstance(value, str) and value.endswith(".") and f"{{{name}}}." in pattern:
                 pattern = pattern.replace(f"{{{name}}}.", f"{{{name}}}")
+        if self.language in RIGHT_TO_LEFT:
+            values = {name: _isolated(name, value) for name, value in values.items()}
         return pattern.format(**values)
 
     def plural(self, key: str, count: int, /, **values: object) -> str:
