@@ -235,44 +235,36 @@ class BillingRepository:
     def close_action(self, closed: OpenAction) -> bool:
         """One UpdateItem of the state and the details, on condition the item is there, not
         moved, open and never closed by the system (R23, R28); its TTL is not touched."""
-        try:
-            self._table.update_item(
-                Key=keys.action_key(closed.provider_id, closed.action_id),
-                UpdateExpression="SET #state = :done, details = :details",
-                ConditionExpression=(
-                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :open"
-                    " AND attribute_not_exists(details.closed_by)"
-                ),
-                ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO},
-                ExpressionAttributeValues={
-                    ":done": ActionState.DONE.value,
-                    ":open": ActionState.OPEN.value,
-                    ":details": dict(closed.details),
-                },
-            )
-        except ClientError as error:
-            if _code(error) != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
+        return self._system_sets_state(
+            closed, ActionState.OPEN, "attribute_not_exists(details.closed_by)", {}
+        )
 
     def reopen_action(self, reopened: OpenAction) -> bool:
         """One UpdateItem of the state and the details, on condition the item is there, not
         moved, done and closed by the system (R23, R28); its TTL is not touched."""
+        return self._system_sets_state(
+            reopened, ActionState.DONE, "details.closed_by = :system", {":system": "system"}
+        )
+
+    def _system_sets_state(
+        self, action: OpenAction, was: ActionState, condition: str, values: dict[str, str]
+    ) -> bool:
+        """The action's state and details as ``action`` holds them, if the stored one is
+        there, not moved, in state ``was`` and meets ``condition``; False when not."""
         try:
             self._table.update_item(
-                Key=keys.action_key(reopened.provider_id, reopened.action_id),
-                UpdateExpression="SET #state = :open, details = :details",
+                Key=keys.action_key(action.provider_id, action.action_id),
+                UpdateExpression="SET #state = :state, details = :details",
                 ConditionExpression=(
-                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :done"
-                    " AND details.closed_by = :system"
+                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :was"
+                    f" AND {condition}"
                 ),
                 ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO},
                 ExpressionAttributeValues={
-                    ":done": ActionState.DONE.value,
-                    ":open": ActionState.OPEN.value,
-                    ":system": "system",
-                    ":details": dict(reopened.details),
+                    ":state": action.state.value,
+                    ":was": was.value,
+                    ":details": dict(action.details),
+                    **values,
                 },
             )
         except ClientError as error:
