@@ -23,12 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from billing_core.invoices.invoice import Invoice
 
 if TYPE_CHECKING:
     from billing_core.ports import BillingStore
+    from billing_core.providers.actions import OpenAction
     from billing_core.shared.clock import Clock
 
 
@@ -183,25 +184,12 @@ def close_handover_action(store: BillingStore, invoice: Invoice, clock: Clock) -
     in Dutch and English); the practice still sees it and may open it again, and then
     the system leaves it open. Idempotent: a replay finds it closed. One read; the rare
     texts are imported here, not on every handler's import path (#18 (d))."""
-    from billing_core.providers.actions import ActionState, handover_action_id
+    from billing_core.providers.actions import ActionState
 
-    day = invoice.handed_over_on
-    if day is None:
-        return
-    action = store.get_action(invoice.provider_id, handover_action_id(day, invoice.invoice_id))
+    action = _handover_action(store, invoice)
     if action is None or action.state is not ActionState.OPEN or "closed_by" in action.details:
         return
-    from billing_core.texts.practice import action_sentences
-
-    sentences = action_sentences("handover_claim_settled")
-    details = {
-        **{k: v for k, v in action.details.items() if k not in _REOPENED},
-        "closed_by": "system",
-        "closed_on": clock.today().isoformat(),
-        "closed_because": "claim_settled",
-        "what_to_do": sentences["nl"],
-        "what_to_do_en": sentences["en"],
-    }
+    details = _said_by_system(action, _REOPENED, "closed", "claim_settled", clock)
     store.close_action(replace(action.done(), details=details))
 
 
@@ -217,28 +205,43 @@ def reopen_handover_action(store: BillingStore, invoice: Invoice, clock: Clock) 
     call again. Saying so (``reopened_by`` system, the day and why, in Dutch and English).
     One the practice set done itself is left as it is; one read, only for a claim owed
     again; the texts are imported here, not on every handler's import path (#18 (d))."""
-    from billing_core.providers.actions import ActionState, handover_action_id
+    from billing_core.providers.actions import ActionState
 
-    day = invoice.handed_over_on
-    if day is None:
-        return
-    action = store.get_action(invoice.provider_id, handover_action_id(day, invoice.invoice_id))
+    action = _handover_action(store, invoice)
     if action is None or action.state is not ActionState.DONE:
         return
     if action.details.get("closed_by") != "system":
         return
+    details = _said_by_system(action, _CLOSED, "reopened", "claim_owed_again", clock)
+    store.reopen_action(replace(action, state=ActionState.OPEN, details=details))
+
+
+def _handover_action(store: BillingStore, invoice: Invoice) -> OpenAction | None:
+    """The "call your patient" action of a claim handed over (one read), None without one."""
+    from billing_core.providers.actions import handover_action_id
+
+    day = invoice.handed_over_on
+    if day is None:
+        return None
+    return store.get_action(invoice.provider_id, handover_action_id(day, invoice.invoice_id))
+
+
+def _said_by_system(
+    action: OpenAction, dropped: tuple[str, ...], done: str, because: str, clock: Clock
+) -> dict[str, Any]:
+    """The action's details with what the system did to it said (``{done}_by`` system,
+    the day and why, and what to do in Dutch and English), ``dropped`` keys left out."""
     from billing_core.texts.practice import action_sentences
 
-    sentences = action_sentences("handover_claim_owed_again")
-    details = {
-        **{k: v for k, v in action.details.items() if k not in _CLOSED},
-        "reopened_by": "system",
-        "reopened_on": clock.today().isoformat(),
-        "reopened_because": "claim_owed_again",
+    sentences = action_sentences(f"handover_{because}")
+    return {
+        **{k: v for k, v in action.details.items() if k not in dropped},
+        f"{done}_by": "system",
+        f"{done}_on": clock.today().isoformat(),
+        f"{done}_because": because,
         "what_to_do": sentences["nl"],
         "what_to_do_en": sentences["en"],
     }
-    store.reopen_action(replace(action, state=ActionState.OPEN, details=details))
 
 
 def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -> None:
