@@ -8,34 +8,17 @@ import re
 from datetime import datetime
 from http import HTTPStatus
 
-import pytest
-
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.reference import grouped
-from local.generate import declaration_csv
-from local.sandbox import Caller
 from local.seed import DENTAL
 from tests.csv_downloads import BOM, csv_dicts
 from tests.functional.form_fields import form_fields, marked_invalid
+from tests.functional.test_practice_audit import two_patients_read  # noqa: F401
 from tests.functional.test_provider_portal import signed_in
 
 PROVIDER = DENTAL.provider_id
 ACCESS_LOG = "/portal/inzage"
-
-
-@pytest.fixture
-def two_patients_read(sandbox):
-    """Given two invoices of two patients, each opened by the practice's viewer."""
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(4))
-    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
-    first = found[0]
-    second = next(i for i in found if i.patient_ref != first.patient_ref)
-    viewer = Caller.practice(PROVIDER, "viewer")
-    for invoice in (first, second):
-        path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
-        assert sandbox.api("GET", path, caller=viewer)[0] == HTTPStatus.OK
-    return first, second
 
 
 def table_rows(html: str) -> list[str]:
@@ -45,7 +28,8 @@ def table_rows(html: str) -> list[str]:
 
 
 def test_the_admin_reads_one_patients_reads_in_the_portal_and_downloads_them(
-    sandbox, two_patients_read
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
 ):
     """R32, R35, NEN 7513. Given a viewer who opened one invoice of patient A and one of B
     When the admin opens the access log (the menu links it), then filters on A
@@ -128,7 +112,9 @@ def cells(row: str) -> list[str]:
 
 
 def test_each_read_is_said_in_words_naming_its_patients_never_its_ids(
-    sandbox, two_patients_read, subtests
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
+    subtests,
 ):
     """R32, R35, R9 (audit4). Given a read of every kind the services record, with the
     subjects they write (a list's heading and the ids it showed: ``blocked patient:..``,
