@@ -484,6 +484,33 @@ def test_r39_what_fails_on_its_way_to_a_failure_queue_raises_an_alarm(
     assert unwatched == {}
 
 
+def test_r39_a_stream_mapping_that_stops_polling_raises_an_alarm(
+    template: dict[str, Any],
+) -> None:
+    """legal-nl.md §8, R39 (audit ops2, left open): Given the billing table's stream
+    mapping, whose IteratorAge Lambda emits only while it invokes the function
+    When the mapping stops reading (disabled, its role or key grant lost): no IteratorAge,
+    no error, nothing in its failure queue, and the stream drops each record after 24
+    hours (an expired invoice's letters kept, its actions not expired)
+    Then the mapping emits its EventCount metrics (PolledEventCount: 0 for an empty poll,
+    nothing at all while disabled, AWS docs) and an alarm goes off when they are missing
+    for an hour in a row, with at least 12 of the stream's 24 hours left."""
+    [(mapping_id, mapping)] = resources_of_type(template, "AWS::Lambda::EventSourceMapping").items()
+    assert mapping["MetricsConfig"] == {"Metrics": ["EventCount"]}
+    dimension = {"Name": "EventSourceMappingUUID", "Value": {"Ref": mapping_id}}
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "PolledEventCount" and alarm["Dimensions"] == [dimension]
+    ]
+    assert (alarm["Namespace"], alarm["Statistic"]) == ("AWS/Lambda", "SampleCount")
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("LessThanThreshold", 1)
+    assert alarm["TreatMissingData"] == "breaching"
+    silent = alarm["Period"] * alarm["EvaluationPeriods"]
+    assert alarm.get("DatapointsToAlarm", alarm["EvaluationPeriods"]) == alarm["EvaluationPeriods"]
+    assert 3600 <= silent <= STREAM_RETENTION_SECONDS - 12 * 3600
+
+
 def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
     transformed: dict[str, Any],
 ) -> None:
