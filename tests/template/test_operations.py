@@ -406,6 +406,111 @@ def test_r39_a_stream_read_too_late_raises_an_alarm_before_its_records_expire(
     )
 
 
+def failure_senders(template: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any], str]]:
+    """{source: (namespace, metric, dimension, failure queue)} for everything that sends
+    what failed to a failure queue, with the AWS metric that counts what it could not send
+    there (AWS docs: Lambda "Types of metrics", EventBridge "Monitoring", EventBridge
+    Scheduler "Monitoring with CloudWatch")."""
+    senders = {}
+
+    def queue_of(config: dict[str, Any]) -> str:
+        return str(config["Fn::GetAtt"][0])
+
+    def lambda_sends(function: Any, queue: str) -> None:
+        dimension = {"Name": "FunctionName", "Value": function}
+        name = function["Ref"]
+        senders[name] = ("AWS/Lambda", "DestinationDeliveryFailures", dimension, queue)
+
+    for function_id, properties in resources_of_type(template, "AWS::Serverless::Function").items():
+        on_failure = properties.get("EventInvokeConfig", {}).get("DestinationConfig", {})
+        if "OnFailure" in on_failure:
+            lambda_sends({"Ref": function_id}, queue_of(on_failure["OnFailure"]["Destination"]))
+        for event in properties.get("Events", {}).values():
+            if "DeadLetterConfig" in event["Properties"]:
+                assert event["Type"] == "EventBridgeRule", function_id
+                rule = {"Name": "RuleName", "Value": event["Properties"]["RuleName"]}
+                queue = queue_of(event["Properties"]["DeadLetterConfig"]["Arn"])
+                senders[f"rule of {function_id}"] = (
+                    "AWS/Events",
+                    "InvocationsFailedToBeSentToDlq",
+                    rule,
+                    queue,
+                )
+    for properties in resources_of_type(template, "AWS::Lambda::EventSourceMapping").values():
+        if "OnFailure" in properties.get("DestinationConfig", {}):
+            queue = queue_of(properties["DestinationConfig"]["OnFailure"]["Destination"])
+            lambda_sends(properties["FunctionName"], queue)
+    for schedule_id, properties in resources_of_type(template, "AWS::Scheduler::Schedule").items():
+        group = {"Name": "ScheduleGroup", "Value": properties["GroupName"]}
+        queue = queue_of(properties["Target"]["DeadLetterConfig"]["Arn"])
+        senders[schedule_id] = (
+            "AWS/Scheduler",
+            "InvocationsFailedToBeSentToDeadLetterCount",
+            group,
+            queue,
+        )
+    return senders
+
+
+def test_r39_what_fails_on_its_way_to_a_failure_queue_raises_an_alarm(
+    template: dict[str, Any],
+) -> None:
+    """R39 (audit ops2, left open): Given everything that keeps what failed in a failure
+    queue (the functions' on-failure destinations, the stream mapping's, the SES rule's
+    and the schedules' dead-letter queues), each alarmed when a message is in it
+    When the failure cannot be sent there (the queue's policy, the key grant or the role
+    lost; a record too large): nothing lands in the queue, so its alarm stays quiet, and
+    the upload, bounce, run or expired invoice is lost unseen
+    Then an alarm on the AWS metric that counts those sends, for that one source, goes off
+    at the first (1 in 5 minutes, as the failure-queue alarms), and its text names the
+    queue."""
+    senders = failure_senders(template)
+    assert len(senders) >= 11  # 7 functions' destinations, the stream, the rule, 2 schedules
+    unwatched = {}
+    for source, (namespace, metric, dimension, queue) in senders.items():
+        watching = [
+            alarm
+            for alarm in alarms(template).values()
+            if (alarm.get("Namespace"), alarm.get("MetricName")) == (namespace, metric)
+            and alarm["Dimensions"] == [dimension]
+            and (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == ("Sum", 300, 1)
+            and (alarm["ComparisonOperator"], alarm["Threshold"])
+            == ("GreaterThanOrEqualToThreshold", 1)
+            and alarm["TreatMissingData"] == "notBreaching"
+            and queue in alarm["AlarmDescription"]
+        ]
+        if len(watching) != 1:
+            unwatched[source] = (metric, queue, len(watching))
+    assert unwatched == {}
+
+
+def test_r39_a_stream_mapping_that_stops_polling_raises_an_alarm(
+    template: dict[str, Any],
+) -> None:
+    """legal-nl.md §8, R39 (audit ops2, left open): Given the billing table's stream
+    mapping, whose IteratorAge Lambda emits only while it invokes the function
+    When the mapping stops reading (disabled, its role or key grant lost): no IteratorAge,
+    no error, nothing in its failure queue, and the stream drops each record after 24
+    hours (an expired invoice's letters kept, its actions not expired)
+    Then the mapping emits its EventCount metrics (PolledEventCount: 0 for an empty poll,
+    nothing at all while disabled, AWS docs) and an alarm goes off when they are missing
+    for an hour in a row, with at least 12 of the stream's 24 hours left."""
+    [(mapping_id, mapping)] = resources_of_type(template, "AWS::Lambda::EventSourceMapping").items()
+    assert mapping["MetricsConfig"] == {"Metrics": ["EventCount"]}
+    dimension = {"Name": "EventSourceMappingUUID", "Value": {"Ref": mapping_id}}
+    [alarm] = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm.get("MetricName") == "PolledEventCount" and alarm["Dimensions"] == [dimension]
+    ]
+    assert (alarm["Namespace"], alarm["Statistic"]) == ("AWS/Lambda", "SampleCount")
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("LessThanThreshold", 1)
+    assert alarm["TreatMissingData"] == "breaching"
+    silent = alarm["Period"] * alarm["EvaluationPeriods"]
+    assert alarm.get("DatapointsToAlarm", alarm["EvaluationPeriods"]) == alarm["EvaluationPeriods"]
+    assert 3600 <= silent <= STREAM_RETENTION_SECONDS - 12 * 3600
+
+
 def test_r39_an_ses_event_eventbridge_cannot_deliver_is_kept_for_a_person(
     transformed: dict[str, Any],
 ) -> None:

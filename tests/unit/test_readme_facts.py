@@ -16,8 +16,9 @@ from local.resources import load_template, resources_of_type
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 TEMPLATE = load_template()
-# One row covers the error-rate alarm of every function.
-PER_FUNCTION_ALARM = re.compile(r"\w+ErrorRateAlarm")
+# One row covers the error-rate alarm of every function, one the failure-record alarm of
+# every function with a failure queue.
+PER_FUNCTION_ALARM = re.compile(r"\w+(ErrorRate|FailureRecordLost)Alarm")
 # AWS keeps this much of an account's concurrency unreserved.
 UNRESERVED_MINIMUM = 100
 
@@ -48,10 +49,11 @@ def failure_queues() -> set[str]:
 def test_every_alarm_has_a_row_saying_what_to_do() -> None:
     """Given every alarm of template.yaml (R39: who is woken has something to do)
     Then the README's alarm table has its row (the per-function error-rate alarms share
-    the `<Function>ErrorRateAlarm` row)."""
+    the `<Function>ErrorRateAlarm` row, the failure-record alarms of the functions the
+    `<Function>FailureRecordLostAlarm` row)."""
     alarms = set(resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm"))
     rows = table_rows_named(subsection("Alarms"))
-    assert "<Function>ErrorRateAlarm" in rows
+    assert {"<Function>ErrorRateAlarm", "<Function>FailureRecordLostAlarm"} <= rows
     missing = {a for a in alarms if not PER_FUNCTION_ALARM.fullmatch(a) and a not in rows}
     assert missing == set()
 
