@@ -427,9 +427,36 @@ def _apply_to_invoices(
             run.invoices_changed += 1
             run.change_cents += stored.reimbursed_cents - before.reimbursed_cents
         _tell_patient(stored, cause, ctx)
+        applied_lines = []
         for line in lines.values():
             applied = _line_changed(before, stored, line.claim_ref)
             run.result(line, LineResult.APPLIED if applied else LineResult.UNCHANGED, invoice_id)
+            if applied:
+                applied_lines.append(line)
+        _warn_credit_raised(run, before, stored, applied_lines)
+
+
+def _warn_credit_raised(
+    run: _Run, before: Invoice, after: Invoice, applied: Sequence[RetourLine]
+) -> None:
+    """R13, R27: a grant on an invoice the patient paid (part of) already leaves the patient
+    credit: money paid that is no longer owed. It is kept on the invoice and paid back as
+    every credit is (R34: the back office's refund batch, by bank transfer), never dropped;
+    the practice is told on the first line that raised it, with the amount now held."""
+    raised = after.credit_cents - before.credit_cents
+    if raised <= 0 or not applied:
+        return
+    # Imported here: a credit from a retour is rare (cold start, #18 (d)).
+    from billing_core.shared.reference import grouped
+
+    run.finding(
+        "RETOUR_CREDIT_FOR_PATIENT",
+        Severity.WARNING,
+        min(applied, key=lambda line: line.line),
+        kenmerk=grouped(after.reference),
+        **euro_params("raised", raised),
+        **euro_params("credit", after.credit_cents),
+    )
 
 
 def _tell_patient(invoice: Invoice, cause: str, ctx: IngestContext) -> None:
