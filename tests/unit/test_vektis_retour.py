@@ -591,6 +591,37 @@ def test_unknown_line_references_are_reported(ctx, store):
     assert report["summary"]["lines_unknown"] == 1
 
 
+@pytest.mark.parametrize(
+    "declared, file_finding",
+    [(0, ["RETOUR_NO_LINE_OURS"]), (1, [])],
+    ids=["no line ours", "one line ours"],
+)
+def test_a_retour_of_which_no_line_is_ours_says_so_once_for_the_file(
+    ctx, store, declared, file_finding
+):
+    """R1 (a finding says what happened and what to do); audit vektis3: a retour file none
+    of whose lines the practice declared through us got only a RETOUR_LINE_UNKNOWN per line.
+    Given the intake and a unit, declared (one) or not at all (none)
+    When VGZ's retour for both arrives
+    Then, only when no line is ours, one file-level finding (no line) says none of its 2
+    lines belongs to a declaration of this practice and asks whether it is another
+    practice's file or a declaration not sent through zorgnota; the lines keep theirs."""
+    if declared:
+        ingest(ctx, physio_claims()[:declared])
+    granted = {"F1": Granted(4660), "F2": Granted(1008)}
+    report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims()[:2], granted), ctx)
+    files = [f for f in report["findings"] if f["line"] is None]
+    assert [f["code"] for f in files] == file_finding
+    unknown = [f["claim_ref"] for f in report["findings"] if f["code"] == "RETOUR_LINE_UNKNOWN"]
+    assert unknown == ["F1", "F2"][declared:]
+    if files:
+        [finding] = files
+        assert report["outcome"] == "rejected" and finding["severity"] == "warning"
+        assert "Geen van de 2 regels" in finding["message"] and "zorgnota" in finding["message"]
+        assert "None of the 2 lines" in finding["message_en"]
+        assert "another practice's" in finding["message_en"]
+
+
 def _csv_declared(ctx: IngestContext, *claim_refs: str) -> None:
     """One patient's lines in a CSV upload, as Excel-free practice software exports them."""
     from tests.unit.test_ingest_first_attempt import csv, line, upload

@@ -291,6 +291,7 @@ def apply_retour_upload(
     _apply_to_invoices(run, known, upload, provider, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
     summary = _summary(run)
+    _warn_no_line_ours(run, summary)
     if _outcome(run, summary) is not Outcome.REJECTED and not summary.lines_unknown:
         # After every line: a run that dies before here is retried and finishes the file
         # (the amounts are targets); a later upload of these bytes applies nothing (R3).
@@ -298,6 +299,16 @@ def apply_retour_upload(
         # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
     return _write_report(upload, record, run, ctx, summary)
+
+
+def _warn_no_line_ours(run: _Run, summary: RetourSummary) -> None:
+    """Every line of the file unknown (R1): said once for the file as well, with what it
+    may be, above its RETOUR_LINE_UNKNOWN per line. Not when a line was left out unread
+    (granted amount blank, reference repeated): it may be ours."""
+    if summary.lines and summary.lines_unknown == summary.lines:
+        run.findings.append(
+            Finding("RETOUR_NO_LINE_OURS", Severity.WARNING, params={"count": summary.lines})
+        )
 
 
 def _known_without_leading_zeros(
