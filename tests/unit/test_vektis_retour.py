@@ -591,6 +591,37 @@ def test_unknown_line_references_are_reported(ctx, store):
     assert report["summary"]["lines_unknown"] == 1
 
 
+@pytest.mark.parametrize(
+    "declared, file_finding",
+    [(0, ["RETOUR_NO_LINE_OURS"]), (1, [])],
+    ids=["no line ours", "one line ours"],
+)
+def test_a_retour_of_which_no_line_is_ours_says_so_once_for_the_file(
+    ctx, store, declared, file_finding
+):
+    """R1 (a finding says what happened and what to do); audit vektis3: a retour file none
+    of whose lines the practice declared through us got only a RETOUR_LINE_UNKNOWN per line.
+    Given the intake and a unit, declared (one) or not at all (none)
+    When VGZ's retour for both arrives
+    Then, only when no line is ours, one file-level finding (no line) says none of its 2
+    lines belongs to a declaration of this practice and asks whether it is another
+    practice's file or a declaration not sent through zorgnota; the lines keep theirs."""
+    if declared:
+        ingest(ctx, physio_claims()[:declared])
+    granted = {"F1": Granted(4660), "F2": Granted(1008)}
+    report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims()[:2], granted), ctx)
+    files = [f for f in report["findings"] if f["line"] is None]
+    assert [f["code"] for f in files] == file_finding
+    unknown = [f["claim_ref"] for f in report["findings"] if f["code"] == "RETOUR_LINE_UNKNOWN"]
+    assert unknown == ["F1", "F2"][declared:]
+    if files:
+        [finding] = files
+        assert report["outcome"] == "rejected" and finding["severity"] == "warning"
+        assert "Geen van de 2 regels" in finding["message"] and "zorgnota" in finding["message"]
+        assert "None of the 2 lines" in finding["message_en"]
+        assert "another practice's" in finding["message_en"]
+
+
 def _csv_declared(ctx: IngestContext, *claim_refs: str) -> None:
     """One patient's lines in a CSV upload, as Excel-free practice software exports them."""
     from tests.unit.test_ingest_first_attempt import csv, line, upload
@@ -949,3 +980,40 @@ def test_an_unknown_or_lowercase_retourcode_is_applied_with_a_warning_naming_lin
     assert "retourcode 9999" in unknown[0]["message"] and "code 9999" in unknown[0]["message_en"]
     assert "retourcode 061a" in unknown[1]["message"] and "code 061a" in unknown[1]["message_en"]
     assert report["outcome"] == "accepted" and report["summary"]["lines_applied"] == 2
+
+
+@pytest.mark.parametrize(
+    "paid_cents, raised, credit",
+    [(7085, "56,68", "56,68"), (5000, "35,83", "35,83"), (7185, "56,68", "57,68"), (0, "", "")],
+    ids=["paid in full", "paid in part", "overpaid before", "not paid"],
+)
+def test_a_grant_on_a_paid_invoice_says_the_patient_is_owed_a_refund(
+    ctx, store, paid_cents, raised, credit
+):
+    """R13 (an overpayment is kept as credit and refunded), R27, R34; audit vektis3: a grant
+    on an invoice the patient had paid left the patient € 56,68 credit, and the report said
+    only "accepted".
+    Given the intake (58.25) and a unit (12.60) on one invoice, and the patient paid on it
+    When VGZ's retour grants 46.60 and 10.08 (56.68 the patient no longer owes)
+    Then the first line's warning names the kenmerk, what the grant made overpaid and the
+    credit now held, and that the back office pays it back by bank transfer; an invoice
+    not paid has no such warning (what the patient owes is lower, no credit)."""
+    invoice = _invoice_with_lines(ctx, store)
+    if paid_cents:
+        payment = IncomingPayment("bank", "E-1", paid_cents, ctx.clock.now())
+        store.put_invoice_as_is(apply_payment(invoice, payment))
+    granted = {"F1": Granted(4660, ("0611",)), "F2": Granted(1008)}
+    report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims()[:2], granted), ctx)
+    found = [f for f in report["findings"] if f["code"] == "RETOUR_CREDIT_FOR_PATIENT"]
+    assert report["outcome"] == "accepted"
+    if not raised:
+        assert found == []
+        return
+    [finding] = found
+    assert (finding["severity"], finding["line"], finding["claim_ref"]) == ("warning", 3, "F1")
+    nl = finding["message"].replace("\xa0", " ")
+    assert f"{invoice.reference[:4]} " in nl and f"€ {raised} te veel" in nl
+    assert f"nu € {credit}" in nl and "terugbetalingsbatch" in nl
+    en = finding["message_en"]
+    assert f"€{raised.replace(',', '.')} too much" in en and "refund batch" in en
+    assert the_invoice(store).credit_cents == int(credit.replace(",", ""))

@@ -240,6 +240,29 @@ def test_records_out_of_order_are_refused(move, line):
     assert_rejected_whole(result, "VEKTIS_RECORD_ORDER")
 
 
+@pytest.mark.parametrize(
+    "move, lines",
+    [
+        (lambda lines: [lines[0], lines[2], lines[1], *lines[3:]], [2, 3]),  # P1's 02 and 03
+        (lambda lines: [*lines[:10], lines[11], lines[10], *lines[12:]], [11, 12]),  # P3's
+    ],
+    ids=["first-patient", "after-another-patient"],
+)
+def test_an_02_and_its_03_swapped_are_refused_for_their_order_only(move, lines):
+    """R40, R2, vektis.md "refuse with the cause named ... must not flood the report with
+    knock-on detail-number findings"; audit vektis3: a patient's 02 and 03 swapped gave 4
+    findings for one cause (two for the order, two for the detail numbers), and after
+    another patient a fifth (the 03 "not linked" to that patient's 02).
+    Given the good file with a patient's 02 and 03 swapped
+    When it is read
+    Then the report names the order of both records, and nothing else."""
+    result = parse(move(three_patients()))
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("VEKTIS_RECORD_ORDER", line) for line in lines
+    ]
+    assert_rejected_whole(result, "VEKTIS_RECORD_ORDER")
+
+
 def test_two_files_joined_in_one_upload_are_one_finding_naming_the_second_header():
     """vektis.md "refuse with the cause named ... must not flood the report with knock-on
     detail-number findings"; audit files FILES7. Given the practice's MZ301 sample twice

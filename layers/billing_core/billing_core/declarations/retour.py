@@ -291,6 +291,7 @@ def apply_retour_upload(
     _apply_to_invoices(run, known, upload, provider, ctx)
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
     summary = _summary(run)
+    _warn_no_line_ours(run, summary)
     if _outcome(run, summary) is not Outcome.REJECTED and not summary.lines_unknown:
         # After every line: a run that dies before here is retried and finishes the file
         # (the amounts are targets); a later upload of these bytes applies nothing (R3).
@@ -298,6 +299,16 @@ def apply_retour_upload(
         # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
     return _write_report(upload, record, run, ctx, summary)
+
+
+def _warn_no_line_ours(run: _Run, summary: RetourSummary) -> None:
+    """Every line of the file unknown (R1): said once for the file as well, with what it
+    may be, above its RETOUR_LINE_UNKNOWN per line. Not when a line was left out unread
+    (granted amount blank, reference repeated): it may be ours."""
+    if summary.lines and summary.lines_unknown == summary.lines:
+        run.findings.append(
+            Finding("RETOUR_NO_LINE_OURS", Severity.WARNING, params={"count": summary.lines})
+        )
 
 
 def _known_without_leading_zeros(
@@ -427,9 +438,36 @@ def _apply_to_invoices(
             run.invoices_changed += 1
             run.change_cents += stored.reimbursed_cents - before.reimbursed_cents
         _tell_patient(stored, cause, ctx)
+        applied_lines = []
         for line in lines.values():
             applied = _line_changed(before, stored, line.claim_ref)
             run.result(line, LineResult.APPLIED if applied else LineResult.UNCHANGED, invoice_id)
+            if applied:
+                applied_lines.append(line)
+        _warn_credit_raised(run, before, stored, applied_lines)
+
+
+def _warn_credit_raised(
+    run: _Run, before: Invoice, after: Invoice, applied: Sequence[RetourLine]
+) -> None:
+    """R13, R27: a grant on an invoice the patient paid (part of) already leaves the patient
+    credit: money paid that is no longer owed. It is kept on the invoice and paid back as
+    every credit is (R34: the back office's refund batch, by bank transfer), never dropped;
+    the practice is told on the first line that raised it, with the amount now held."""
+    raised = after.credit_cents - before.credit_cents
+    if raised <= 0 or not applied:
+        return
+    # Imported here: a credit from a retour is rare (cold start, #18 (d)).
+    from billing_core.shared.reference import grouped
+
+    run.finding(
+        "RETOUR_CREDIT_FOR_PATIENT",
+        Severity.WARNING,
+        min(applied, key=lambda line: line.line),
+        kenmerk=grouped(after.reference),
+        **euro_params("raised", raised),
+        **euro_params("credit", after.credit_cents),
+    )
 
 
 def _tell_patient(invoice: Invoice, cause: str, ctx: IngestContext) -> None:

@@ -391,6 +391,19 @@ _DUTCH: Sections = {
             " opnieuw verwerkt en geen patiënt krijgt bericht, zodat een latere correctie blijft"
             " staan."
         ),
+        # R13: a grant on a paid invoice leaves the patient credit, refunded as every credit.
+        "RETOUR_CREDIT_FOR_PATIENT": (
+            "Regel {line}: de patiënt had al betaald op de nota met betalingskenmerk {kenmerk}"
+            " ({claim_ref}). Door wat de zorgverzekeraar nu vergoedt, heeft de patiënt {raised_nl} te"
+            " veel betaald; het tegoed op die nota is nu {credit_nl}. Dat tegoed blijft op de"
+            " nota staan tot het aan de patiënt is terugbetaald, per bankoverschrijving in een"
+            " terugbetalingsbatch van de backoffice."
+        ),
+        "RETOUR_NO_LINE_OURS": (
+            "Geen van de {count} regels van dit retourbestand hoort bij een declaratie van deze"
+            " praktijk; er is niets verwerkt. Is het het retourbestand van een andere praktijk,"
+            " of van een declaratie die niet via zorgnota is ingediend?"
+        ),
         "RETOUR_CREDIT_FOLLOWS_ITS_LINE": (
             "Regel {line}: {claim_ref} is een creditregel van {reference}. De vergoeding ervan"
             " op de nota volgt die van {reference}, zodat de creditering precies het"
@@ -1320,6 +1333,19 @@ _ENGLISH: Sections = {
             "This retour file was already processed on {date} (upload {declaration_id})."
             " Nothing was processed again and no patient is told, so a later correction"
             " stands."
+        ),
+        # R13: a grant on a paid invoice leaves the patient credit, refunded as every credit.
+        "RETOUR_CREDIT_FOR_PATIENT": (
+            "Line {line}: the patient had paid on the invoice with payment reference {kenmerk}"
+            " ({claim_ref}) already. With what the insurer now reimburses, the patient paid {raised_en} too"
+            " much; the credit on that invoice is now {credit_en}. That credit stays on the"
+            " invoice until it is paid back to the patient, by bank transfer in a refund batch"
+            " of the back office."
+        ),
+        "RETOUR_NO_LINE_OURS": (
+            "None of the {count} lines of this retour file belongs to a declaration of this"
+            " practice; nothing was processed. Is it another practice's retour file, or one for"
+            " a declaration not sent through zorgnota?"
         ),
         "RETOUR_CREDIT_FOLLOWS_ITS_LINE": (
             "Line {line}: {claim_ref} is a credit line of {reference}. Its reimbursement on the"

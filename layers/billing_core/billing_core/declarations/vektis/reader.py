@@ -392,6 +392,7 @@ class _Structure:
         self.unknown_type = False
         self.padded: list[int] = []  # lines whose trimmed trailing spaces were put back
         self.refused: set[int] = set()  # lines refused for their length: fields not read
+        self.out_of_order: set[int] = set()  # lines refused for their place (VEKTIS_RECORD_ORDER)
         self.second_file = 0  # the line where a second file starts: the first ends before it
         self.too_long: list[int] = []  # the lengths of the records longer than a record
 
@@ -487,6 +488,10 @@ class _Structure:
         if not value.isdecimal():
             self._numeric_problem(line, kind, "record_id")
             return
+        if line in self.out_of_order:
+            # R40, vektis.md (the cause named once): a record in the wrong place (an 03 and
+            # its 02 swapped) is numbered for its right place; its order finding says so.
+            return
         self._line_problem(
             "VEKTIS_DETAIL_NUMBER",
             line,
@@ -527,6 +532,10 @@ class _Structure:
             self._unknown_debtor_version(line, version)
         insured_line, insured_text = insured
         linked = insured_text[self.insured_debtor_number].strip()
+        # Out of its place (VEKTIS_RECORD_ORDER), the 02 before it is not its own: the
+        # cause is named once (vektis.md), not again as a link to another patient.
+        if line in self.out_of_order:
+            return
         if insured_text and text[_DEBTOR_NUMBER].strip() != linked:
             self._line_problem("VEKTIS_DEBTOR_NOT_LINKED", line, None, insured_line=insured_line)
 
@@ -764,6 +773,7 @@ class _Structure:
     def _wrong_order(self, line: int, kind: str, previous: str) -> None:
         record_nl, record_en = _RECORD_NAMES[kind]
         previous_nl, previous_en = _RECORD_NAMES[previous]
+        self.out_of_order.add(line)
         self._line_problem(
             "VEKTIS_RECORD_ORDER",
             line,
