@@ -121,4 +121,4 @@ def _said(values: Sequence[str], t: Texts, noun: str, shown: Callable[[str], str
     more = len(values) - MOST_NAMED
     if more > 0:
         said = f"{said} {t('access_log_more', count=more)}"
-    return t(f"read_{noun}_{'one' if len(values) == 1 else 'many'}", values=said)
+    return t.plural(f"read_{noun}", len(values), values=said)
