@@ -7,6 +7,8 @@ changes something a one-time key of its own (R38).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import secrets
@@ -21,6 +23,7 @@ import pytest
 
 from billing_core.adapters.dynamo import keys
 from billing_core.collection.debtor_risk import Outcome
+from billing_core.declarations import reports
 from billing_core.declarations.csv_format import COLUMNS, SEPARATOR
 from billing_core.declarations.csv_template import template_csv
 from billing_core.entrypoints.web.portal import pages
@@ -1689,6 +1692,56 @@ def test_the_report_page_names_every_rejected_line_page_by_page(sandbox):
     assert 'id="next-findings"' not in html and 'id="first-findings"' in html
     lines += re.findall(r"<tr><td>([^<]*)</td><td>Regel afgekeurd</td>", html)
     assert sorted(map(int, lines)) == list(range(2, 262))
+
+
+def invisible_in_every_claim_ref(lines: int) -> bytes:
+    """A declaration whose every claim_ref holds a zero width space (U+200B): removed with a
+    warning per line (CSV_INVISIBLE_CHARACTER_REMOVED, R40), every line processed."""
+    rows = list(csv.reader(io.StringIO(declaration_csv(lines).decode()), delimiter=";"))
+    column = rows[0].index("claim_ref")
+    for row in rows[1:]:
+        row[column] = row[column][:3] + "\u200b" + row[column][3:]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_the_report_page_says_how_many_findings_of_a_kind_it_does_not_list(
+    sandbox, monkeypatch, subtests
+):
+    """R2, R35 (read an upload's report in the portal), R40; audit report2: a report keeps
+    the first 50 findings of a code and counts them all, and the page listed the 50 and
+    said nothing of the rest (a file with a zero width space in each of 10,000 claim_refs
+    showed 50 warnings and hid 9,950).
+    Given a report that keeps 2 findings of a code (the limit made small), and an upload of
+    3 lines each with a zero width space in its claim_ref
+    When the staff user opens its report in Dutch and in English
+    Then the page lists the 2 kept warnings and says there is 1 more of that kind, naming
+    the kind by the first one's sentence, in the page's language and number."""
+    monkeypatch.setattr(reports, "FINDINGS_KEPT_PER_CODE", 2)
+    declaration_id = sandbox.upload_declaration(
+        DENTAL.provider_id, "zwsp.csv", invisible_in_every_claim_ref(3)
+    )
+    path = f"/api/v1/provider/declarations/{declaration_id}"
+    _, report = sandbox.api("GET", path, caller=Caller.practice(DENTAL.provider_id, "viewer"))
+    assert report["finding_counts"] == {"CSV_INVISIBLE_CHARACTER_REMOVED": 3}
+    assert len(report["findings"]) == 2
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    for language, intro, more in [
+        ("nl", "bewaart het verslag de eerste 2.", "— en nog 1 melding van deze soort"),
+        ("en", "keeps the first 2 findings of each kind.", "— and 1 more of this kind"),
+    ]:
+        with subtests.test(language=language):
+            staff.request("GET", f"/portal/taal/{language}")
+            status, html = staff.page(f"/portal/declaraties/{declaration_id}")
+            assert status == HTTPStatus.OK
+            assert len(re.findall(r"<tr><td>\d+</td><td>[^<]*</td><td>", html)) == 2
+            said = re.search(r'id="findings-not-kept-intro">([^<]*)</p>', html)
+            assert said and intro in unescape(said.group(1))
+            items = re.findall(r"<li>([^<]*)</li>", html.split('id="findings-not-kept"')[1])
+            first = report["findings"][0]["message_en" if language == "en" else "message"]
+            assert [unescape(item) for item in items] == [f"{first} {more}"]
 
 
 def test_each_list_of_an_uploads_report_pages_on_without_losing_the_others(sandbox, monkeypatch):

@@ -12,7 +12,7 @@ import pytest
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
-from billing_core.texts.catalogue import by_channel, long_date, short_date, typed_number
+from billing_core.texts.catalogue import by_channel, counted, long_date, short_date, typed_number
 from billing_core.texts.letters import LETTERS, texts_for
 from billing_core.texts.patient import (
     PAGE,
@@ -187,6 +187,17 @@ def test_a_number_in_a_form_field_is_written_as_its_reader_types_it(number, lang
     # R9, R35: given a stored percentage / When shown in a form field of a page in the
     # reader's language / Then with that language's decimal sign, nothing the form refuses
     assert typed_number(number, language) == typed
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("nl", "9.950"), ("en", "9,950"), ("pl", "9\u00a0950"), ("ar", "9,950")],
+)
+def test_a_count_in_a_sentence_is_grouped_as_its_reader_writes_it(language, written):
+    # R9, R35 (audit report2): given 9,950 findings of a kind a report does not list / When
+    # a page says how many / Then in thousands as the page's language groups them
+    assert counted(9950, language) == written
+    assert counted(50, language) == "50"
 
 
 def test_every_language_with_a_reminder_letter_writes_its_term():

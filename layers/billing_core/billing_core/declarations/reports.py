@@ -66,6 +66,7 @@ class UploadReport(ABC, Generic[SummaryT]):
             **self._lines(),
             "findings": [finding.as_dict() for finding in self.findings],
             "finding_counts": self.finding_counts,
+            **self._not_kept(),
         }
 
     def stored(self, key: str) -> tuple[bytes, list[tuple[str, bytes]]]:
@@ -91,6 +92,12 @@ class UploadReport(ABC, Generic[SummaryT]):
 
     def _kind(self) -> dict[str, str]:
         return {}
+
+    def _not_kept(self) -> dict[str, list[dict[str, Any]]]:
+        """``findings_not_kept``, only in a report that did not keep every finding, so
+        the others are stored with the keys they always had (findings_not_kept)."""
+        not_kept = findings_not_kept(self.findings, self.finding_counts)
+        return {"findings_not_kept": not_kept} if not_kept else {}
 
     def _lines(self) -> dict[str, list[dict[str, Any]]]:
         return {}
@@ -157,6 +164,28 @@ def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         if finding.severity is Severity.CLAIM or seen[finding.code] <= FINDINGS_KEPT_PER_CODE:
             kept.append(finding)
     return tuple(kept)
+
+
+def findings_not_kept(kept: Iterable[Finding], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Per code of which the report kept fewer findings than it counted (R2, R35; audit
+    report2: the portal listed 50 of 10,000 warnings and said nothing of the rest): how
+    many it did not keep, and the sentence of the first it kept, naming the kind. Only
+    the kept ones are stored, so the others are counted, never listed."""
+    first: dict[str, Finding] = {}
+    by_code: Counter[str] = Counter()
+    for finding in kept:
+        first.setdefault(finding.code, finding)
+        by_code[finding.code] += 1
+    return [
+        {
+            "code": code,
+            "count": count - by_code[code],
+            "message": first[code].message("nl") if code in first else code,
+            "message_en": first[code].message("en") if code in first else code,
+        }
+        for code, count in counts.items()
+        if count > by_code[code]
+    ]
 
 
 def counted_by_code(findings: Iterable[Finding]) -> dict[str, int]:

@@ -255,6 +255,13 @@ def short_date(day: date, language: str) -> str:
 DECIMAL_COMMA = frozenset({"nl", "pl"})
 
 
+def counted(number: int, language: str) -> str:
+    """A count as its reader writes it in a sentence: 9.950 in Dutch, 9,950 in English and
+    Arabic, 9 950 in Polish (a no-break space, so it never wraps inside)."""
+    grouped = f"{number:,}"
+    return grouped.replace(",", {"nl": ".", "pl": "\u00a0"}.get(language, ","))
+
+
 def typed_number(number: Decimal | int, language: str) -> str:
     """A number as a reader of ``language`` types it in a form field, and as the form
     reads it back (portal pages._typed_decimal): no trailing zeros and no thousands

@@ -184,6 +184,14 @@ _DUTCH: Sections = {
         "findings_range": "Meldingen {first} tot en met {last} van {total}",
         "next_findings": "Volgende meldingen",
         "first_findings": "Naar de eerste meldingen",
+        # A code of which the report kept fewer findings than it counted (reports.
+        # findings_not_kept): only its first {kept} are stored, so the rest is a count.
+        "findings_not_kept_intro": (
+            "Van elke soort melding bewaart het verslag de eerste {kept}."
+            " Van deze soorten zijn de overige alleen geteld:"
+        ),
+        "findings_not_kept_one": "{example} — en nog {number} melding van deze soort",
+        "findings_not_kept_other": "{example} — en nog {number} meldingen van deze soort",
         "retour_codes_heading": "Retourcodes van de zorgverzekeraar",
         "retour_codes_range": "Retourcodes {first} tot en met {last} van {total}",
         "next_retour_codes": "Volgende retourcodes",
@@ -744,6 +752,12 @@ _ENGLISH: Sections = {
         "findings_range": "Findings {first} to {last} of {total}",
         "next_findings": "Next findings",
         "first_findings": "Back to the first findings",
+        "findings_not_kept_intro": (
+            "The report keeps the first {kept} findings of each kind."
+            " Of these kinds, the others are only counted:"
+        ),
+        "findings_not_kept_one": "{example} — and {number} more of this kind",
+        "findings_not_kept_other": "{example} — and {number} more of this kind",
         "retour_codes_heading": "The insurer's retour codes",
         "retour_codes_range": "Retour codes {first} to {last} of {total}",
         "next_retour_codes": "Next retour codes",

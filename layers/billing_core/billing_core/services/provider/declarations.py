@@ -97,6 +97,9 @@ class DeclarationReport:
     # Its report was deleted at the end of its retention (2,922 days, legal-nl.md §8), the
     # upload's record not (yet): the findings and codes are empty, not "none found".
     report_no_longer_kept: bool = False
+    # Per code of which the report kept fewer findings than it counted: how many are only
+    # counted, and the sentence of the first it kept (reports.findings_not_kept; R2, R35).
+    findings_not_kept: tuple[dict[str, Any], ...] = ()
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -242,7 +245,32 @@ def declaration_report(
         counts,
         ReportPage.stored(stored, "retour_codes", key, retour_codes_from, findings_page, files),
         report_gone,
+        tuple(_not_kept(stored, counts)),
     )
+
+
+def _not_kept(stored: dict[str, Any], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """The report's ``findings_not_kept``; of a report written before it was stored, worked
+    out from its findings when they are all in its own object (no "findings_total"), as
+    they are for a report of at most REPORT_PAGE findings. A longer one's are not read
+    here (every page object): it says nothing of them, as it did."""
+    if "findings_not_kept" in stored:
+        return list(stored["findings_not_kept"])
+    if "findings_total" in stored:
+        return []
+    rows = stored.get("findings", [])
+    kept = Counter(row["code"] for row in rows)
+    first = {row["code"]: row for row in reversed(rows)}
+    return [
+        {
+            "code": code,
+            "count": count - kept[code],
+            "message": first[code].get("message", code),
+            "message_en": first[code].get("message_en", code),
+        }
+        for code, count in counts.items()
+        if count > kept[code] and code in first
+    ]
 
 
 def invoices_of(record: DeclarationRecord) -> InvoiceFilter:

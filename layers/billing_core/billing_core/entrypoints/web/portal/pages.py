@@ -33,6 +33,7 @@ from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
+from billing_core.declarations import reports
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http import cursor
@@ -88,7 +89,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.retries import RequestCause, fingerprint
-from billing_core.texts.catalogue import Texts, short_date, typed_number
+from billing_core.texts.catalogue import Texts, counted, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -116,6 +117,10 @@ ENVIRONMENT.globals["sentence"] = _sentence
 # reads back (_typed_decimal).
 ENVIRONMENT.filters["number"] = pass_context(
     lambda context, number: typed_number(number, context["language"])
+)
+# A count in a sentence as the page's reader writes it: 9.950 in Dutch, 9,950 in English.
+ENVIRONMENT.filters["counted"] = pass_context(
+    lambda context, number: counted(number, context["language"])
 )
 # A month of issue ("2025-12") in words, as the debtor-risk chart names it: "december 2025".
 ENVIRONMENT.filters["month"] = pass_context(
@@ -504,6 +509,8 @@ def declaration_report(
         "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR, positions),
         "retour_counts": RETOUR_COUNTS,
         "report_no_longer_kept": report.report_no_longer_kept,
+        "findings_not_kept": report.findings_not_kept,
+        "findings_kept_per_code": reports.FINDINGS_KEPT_PER_CODE,
     }
     try:
         page = invoices.list_invoices(
