@@ -229,6 +229,24 @@ def test_a_cr_only_line_end_among_other_line_ends_is_a_line_end_and_said(other_e
     assert result.claims == read(to_bytes(good())).claims
 
 
+@pytest.mark.parametrize("lone_cr", ["at_the_end", "between_02_and_03"])
+def test_a_blank_line_in_a_file_with_a_lone_cr_is_named_not_a_crash(lone_cr):
+    """R2, R40 (the chaos sample's fuzzed files met it: an IndexError in the lone-CR split,
+    an empty line having no piece to look at).
+
+    Given a blank line after the 02 in a file of CR LF line ends that also has a CR alone
+    (its last line's end, or the 03's line end)
+    When it is read
+    Then it is refused at line 3 as a blank line, as the file without the lone CR is."""
+    lines = good()
+    if lone_cr == "at_the_end":
+        text = "\r\n".join([*lines[:2], "", *lines[2:]]) + "\r"
+    else:
+        text = "\r\n".join([*lines[:2], "", lines[2] + "\r" + lines[3], *lines[4:]]) + "\r\n"
+    finding = only(read(text.encode("latin-1")), "VEKTIS_BLANK_LINE")
+    assert (finding.severity, finding.line) == (Severity.FILE, 3)
+
+
 def test_a_stray_cr_in_a_record_is_a_record_too_long():
     # Given a CR in the middle of the 04 record (one more CR than there are line ends)
     lines = good()

@@ -216,8 +216,8 @@ def _split_at_lone_cr(lines: list[str], standard: Standard, repairs: list[Findin
     split: list[str] = []
     for line in lines:
         pieces = line.split("\r")
-        if pieces[-1] == "":
-            pieces.pop()  # a CR alone at the end of the file's last line
+        if len(pieces) > 1 and pieces[-1] == "":
+            pieces.pop()  # a CR alone at the end of the file's last line (not an empty line)
         broken = len(pieces) > 1 or len(pieces[0]) < len(line)
         if broken and all(piece[:2] in types and len(piece) <= length for piece in pieces):
             split.extend(pieces)
