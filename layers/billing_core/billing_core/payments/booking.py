@@ -692,19 +692,9 @@ def recorded_now(
 ) -> Callable[[Invoice], Invoice]:
     """The change, with the entries it adds stamped with the moment they are written when
     they are dated earlier (a bank entry of Sunday read on Monday, R24)."""
-
-    def stamped(current: Invoice) -> Invoice:
-        changed = change(current)
-        if changed is current:
-            return current
-        kept = len(current.ledger)
-        added = tuple(
-            replace(entry, recorded_at=now) if entry.at < now else entry
-            for entry in changed.ledger[kept:]
-        )
-        return replace(changed, ledger=changed.ledger[:kept] + added)
-
-    return stamped
+    return _marking_added(
+        change, lambda entry: replace(entry, recorded_at=now) if entry.at < now else entry
+    )
 
 
 def by_request(
@@ -715,19 +705,29 @@ def by_request(
     change as it is without a fingerprint."""
     if not request_fingerprint:
         return change
+    return _marking_added(
+        change,
+        lambda entry: (
+            replace(entry, request_fingerprint=request_fingerprint) if entry.cause == key else entry
+        ),
+    )
 
-    def remembered(current: Invoice) -> Invoice:
+
+def _marking_added(
+    change: Callable[[Invoice], Invoice], mark: Callable[[LedgerEntry], LedgerEntry]
+) -> Callable[[Invoice], Invoice]:
+    """The change, with ``mark`` applied to the ledger entries it adds (not to those the
+    invoice had); an invoice it leaves as it was stays that same object."""
+
+    def marked(current: Invoice) -> Invoice:
         changed = change(current)
         if changed is current:
             return current
         kept = len(current.ledger)
-        added = tuple(
-            replace(entry, request_fingerprint=request_fingerprint) if entry.cause == key else entry
-            for entry in changed.ledger[kept:]
-        )
+        added = tuple(mark(entry) for entry in changed.ledger[kept:])
         return replace(changed, ledger=changed.ledger[:kept] + added)
 
-    return remembered
+    return marked
 
 
 def booked_by_request(invoice: Invoice, key: str, request_fingerprint: str) -> bool:
