@@ -501,7 +501,7 @@ class Demo:
         print(f"    first day of default   {first_day_of_default(invoice)}")
         print(
             f"    reminder sent          {reminder.sent_on}, received {reminder.received_on}, pay by {reminder.final_date} "
-            f"({_invoices_in_letter(len(reminder.covers))}; BIK announced {format_euros(reminder.costs_cents)})"
+            f"({counted(len(reminder.covers), 'invoice')} in the letter; BIK announced {format_euros(reminder.costs_cents)})"
         )
         print(
             f"    costs charged          {invoice.costs_charged_on}: BIK {format_euros(costs)}; second notice sent"
@@ -702,16 +702,17 @@ class Demo:
     def show_report(self, report: dict[str, Any], deliveries: int) -> None:
         summary = report["summary"]
         print(
-            f"  processed: {report['status']} / {report['outcome']} — {summary.get('lines', 0)} lines"
+            f"  processed: {report['status']} / {report['outcome']} — "
+            + counted(summary.get("lines", 0), "line")
         )
         if summary.get("invoices"):
             channels = summary["invoices_by_channel"]
             print(
-                f"  {summary['invoices']} invoices ({channels['email']} by e-mail, {channels['paper']} on paper), "
+                f"  {counted(summary['invoices'], 'invoice')} ({channels['email']} by e-mail, {channels['paper']} on paper), "
                 f"gross {format_euros(summary['gross_cents'])}, reimbursement deducted "
                 f"{format_euros(summary['reimbursement_deducted_cents'])}, to patients "
                 f"{format_euros(summary['amount_invoiced_cents'])}; lines to insurers: {summary['claims_to_insurer']}; "
-                f"{deliveries} deliveries"
+                + counted(deliveries, "delivery", "deliveries")
             )
         shown = report["findings"][:8]
         for finding in shown:
@@ -801,9 +802,9 @@ class Demo:
         print(f"\n{text}\n{'-' * min(len(text), 100)}")
 
 
-def _invoices_in_letter(count: int) -> str:
-    """The demo's own English line, in the number it counts (R9)."""
-    return f"{count} invoice in the letter" if count == 1 else f"{count} invoices in the letter"
+def counted(count: int, one: str, other: str = "") -> str:
+    """The demo's own English words, in the number it counts (R9): "1 line", "2 lines"."""
+    return f"{count} {one}" if count == 1 else f"{count} {other or one + 's'}"
 
 
 def shown(folder: Path) -> Path:
@@ -1023,7 +1024,7 @@ def retour_changes(before: dict[str, int], invoices: list[Invoice]) -> list[str]
         )
         lines.append(f"{reference.grouped(invoice.reference)}  {change}")
     if unchanged:
-        lines.append(f"{unchanged} invoice{'s' if unchanged != 1 else ''} unchanged")
+        lines.append(f"{counted(unchanged, 'invoice')} unchanged")
     return lines
 
 

@@ -1,7 +1,7 @@
-"""The pure legal core of dunning (legal-nl.md §2-§4): when a reminder is received and
-its final date (moved by the Algemene termijnenwet), collection costs (BIK) and statutory
-interest. No I/O, no clock: every
-function takes the dates it needs, so any day can be replayed (product.md R18)."""
+"""The pure legal core of dunning (legal-nl.md §2-§4): when a reminder is received and its
+final date (``receipt``, moved by the Algemene termijnenwet in ``atw``), collection costs
+(BIK, ``collection_costs``) and statutory interest (``statutory_interest``). No I/O, no
+clock: every function takes the dates it needs, so any day can be replayed (product.md R18)."""
 
 from billing_core.legal.atw import ATW_DAYS, AtwDay, OutsideAtwCalendar, is_atw_day_off, term_end
 from billing_core.legal.collection_costs import (
