@@ -245,6 +245,42 @@ def test_a_row_for_exactly_what_the_claim_owes_is_booked(world):
     assert (store.invoice().credit_cents, store.invoice().amount_due_cents) == (0, 0)
 
 
+def test_a_row_dated_before_a_later_coulance_is_booked_and_the_coulance_is_the_patients_credit(
+    world,
+):
+    """R21, R13, R22, legal-nl.md §2 (the payment date decides; audit agency4). Given a claim
+    handed over owing DUE and a coulance of € 10 the practice gave on 10 February, When the
+    agency reports the DUE it was told at the handover as paid on 5 February (and, first, a
+    row of € 1 more), Then the row of DUE is booked as of its date: the claim was settled
+    then, the patient is unblocked, and what the later coulance forgave is the patient's
+    credit (R13), as after a bank payment of that date read late; the ledger sums to minus
+    that credit. The row of € 1 more is refused naming DUE, what the claim owed on
+    5 February, not DUE less the coulance of a later day."""
+    store, _, ctx = world
+    coulance_at = datetime(2027, 2, 10, 11, 0, tzinfo=AMSTERDAM)
+    coulance = LedgerEntry(
+        EntryKind.COULANCE, Component.PRINCIPAL, -1000, coulance_at, "stop:1", "goodwill"
+    )
+    store.put_invoice_as_is(store.invoice().with_entry(coulance))
+
+    data = report(
+        f"{REFERENCE};CMIB-0;paid;{DUE + 100};2027-02-05",
+        f"{REFERENCE};CMIB-1;paid;{DUE};2027-02-05",
+    )
+    result = import_collection_report(data, "collection-reports/a.csv", ctx)
+
+    assert [(r.outcome, r.reason) for r in result.rows] == [
+        (RowOutcome.REFUSED, "exceeds_amount_due"),
+        (RowOutcome.BOOKED, ""),
+    ]
+    assert f"({DUE} cent)" in result.rows[0].detail and f"({DUE} cents)" in result.rows[0].detail
+    assert (result.rows[1].amount_due_cents, result.rows[1].claim_closed) == (0, True)
+    claim = store.invoice()
+    assert -sum(e.amount_cents for e in claim.ledger if e.cause == "agency:CMIB-1") == DUE
+    assert (claim.credit_cents, sum(e.amount_cents for e in claim.ledger)) == (1000, -1000)
+    assert unblocked(store) and store.blocked_patients("tandarts-de-vries") == []
+
+
 def test_a_row_dated_before_the_invoice_is_refused_and_nothing_booked(world):
     """R34, legal-nl.md §2 (audit AGENCY4): nobody pays a bill before it is sent. Given a
     claim handed over on 28 January 2027 When the agency's file has a row whose paid_on has a

@@ -7,7 +7,8 @@ The agency uploads a CSV file to the bank bucket under ``collection-reports/``; 
 - ``paid``: the agency collected ``amount_cents`` for the claim with this betalingskenmerk.
   It is booked as a payment with source ``agency`` (payments.book_payment: interest up to
   ``paid_on`` first, then costs -> interest -> principal). Less than is due leaves the
-  claim open at the agency.
+  claim open at the agency. What a stop or coulance dated after ``paid_on`` forgave of
+  what it paid is the patient's credit (R13, R21).
 - ``settled``: the agency closes the claim without (more) money. What is still open is
   written off: a STOP entry per open component with cause ``agency:<agency_ref>`` (R27),
   the same kind as a provider's full stop, so statements and figures treat both as money
@@ -91,7 +92,9 @@ class RefusalReason(StrEnum):
     # the costs; an arrangement's term paid in its grace keeps it, R15)
     BEFORE_INVOICE = "before_invoice"
     # a paid row for more than the claim owed on paid_on: its surplus would be the patient's
-    # credit, refunded from our account, of money the agency holds (audit agency2)
+    # credit, refunded from our account, of money the agency holds (audit agency2). What a
+    # stop or coulance dated after paid_on forgave was owed then: booked, the patient's
+    # credit (R13, R21; audit agency4)
     EXCEEDS_AMOUNT_DUE = "exceeds_amount_due"
 
 

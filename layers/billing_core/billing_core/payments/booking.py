@@ -34,6 +34,7 @@ from billing_core.dunning.letter_costs import rest_of_letter
 from billing_core.invoices.allocation import CREDIT_NOTE, allocate
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import (
+    FORGIVING,
     REVERSES,
     Component,
     EntryKind,
@@ -396,6 +397,27 @@ class ExceedsAmountDue(Exception):
         self.due_cents = due_cents
 
 
+def forgiven_after(invoice: Invoice, at: datetime) -> int:
+    """What the practice's stops and coulance dated after ``at`` forgave (R21), less what
+    an operator's correction of them gave back (R34): the cents a payment of ``at`` paid
+    that a later forgiveness turned into the patient's credit (R13)."""
+    return -sum(
+        e.amount_cents
+        for e in invoice.ledger
+        if e.kind in FORGIVING and e.at > at and not is_agency(e.cause)
+    )
+
+
+def _refuse_surplus(invoice: Invoice, payment: IncomingPayment, surplus: int) -> None:
+    """``refuse_credit``: a payment may leave as credit only what the practice forgave after
+    its date (the claim owed it on that day: the agency collected what it was told at the
+    handover, the coulance came later; audit agency4). More raises ExceedsAmountDue with
+    what the claim owed on the payment's day, that forgiveness included."""
+    later = forgiven_after(invoice, payment.received_at)
+    if surplus > later:
+        raise ExceedsAmountDue(payment.amount_cents - surplus + max(later, 0))
+
+
 def book_payment(
     store: BillingStore,
     reference: str,
@@ -436,10 +458,12 @@ def book_payment(
     ``language``: the checker page's an online payment was started in, which its "payment
     received" e-mail is written in (R9); empty (a transfer): the invoice's.
 
-    ``refuse_credit``: a payment for more than the invoice owes on its day raises
+    ``refuse_credit``: a payment for more than the invoice owed on its day raises
     ExceedsAmountDue and books nothing (the agency's report of money it holds: its surplus
     is no credit of the patient's that we could refund; audit agency2). A payment booked
-    before is still its duplicate.
+    before is still its duplicate. What a stop or coulance dated after the payment forgave
+    was owed on its day: that part is booked as the patient's credit, as for any payment
+    of that date read late (``forgiven_after``; audit agency4).
     """
     now = clock.now()
     # Never dated after the moment it is booked: the ledger and the daily run agree.
@@ -576,7 +600,7 @@ def _save_booking(
             )
             surplus = changed.credit_cents - credit_before
             if refuse_credit and surplus > 0:
-                raise ExceedsAmountDue(payment.amount_cents - surplus)
+                _refuse_surplus(current, payment, surplus)
             return _complete_arrangement_when_paid(changed)
 
         try:
