@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from billing_core.declarations import reports
 from billing_core.entrypoints.web.portal import pages
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
@@ -649,6 +650,42 @@ def test_a_retours_report_with_its_retourcodes_passes_axe(
     _screenshot(page, tmp_path / f"retourverslag-{width_name}.png")
     if width_name == "mobile":
         assert_reflows(page)
+
+
+def test_a_report_that_only_counted_some_findings_says_so_and_passes_axe(
+    running_server, open_browser, monkeypatch, tmp_path
+):
+    """R2, R35, R40, interfaces.md §8 (audit report3: no browser test showed the markup of
+    findings a report only counts). A report keeps the first 50 findings of a kind (made 2
+    here, so 3 lines show it).
+    Given an upload of 3 lines, each with a zero width space in its claim_ref (a warning)
+    When staff open its report on a phone
+    Then the range line gives the kept and the whole count, the list under the table says
+    1 more of that kind, axe finds no serious violation and the page reflows."""
+    monkeypatch.setattr(reports, "FINDINGS_KEPT_PER_CODE", 2)
+    rows = declaration_csv(3).decode().splitlines()
+    column = rows[0].split(";").index("claim_ref")
+    for number, row in enumerate(rows[1:], start=1):
+        cells = row.split(";")
+        cells[column] = cells[column][:3] + "\u200b" + cells[column][3:]
+        rows[number] = ";".join(cells)
+    sandbox = running_server.sandbox
+    upload_id = sandbox.upload_declaration(DENTAL.provider_id, "zwsp.csv", "\n".join(rows).encode())
+    page = open_browser(WIDTHS["mobile"])
+    sign_in(page, running_server.url, DENTAL.provider_id, "staff")
+    answer = page.goto(f"{running_server.url}/portal/declaraties/{upload_id}")
+    assert answer.status == 200
+    assert page.locator("#findings-range").inner_text() == (
+        "Meldingen 1 tot en met 2 van de 2 bewaarde (3 meldingen in totaal)"
+    )
+    assert (
+        page.locator("#findings-not-kept li")
+        .all_inner_texts()[0]
+        .endswith("— en nog 1 melding van deze soort")
+    )
+    no_serious_violations(page)
+    _screenshot(page, tmp_path / "verslag-meldingen-geteld-mobile.png")
+    assert_reflows(page)
 
 
 def test_r35_a_form_sent_after_the_session_expired_says_it_was_not_processed(

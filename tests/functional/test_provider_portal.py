@@ -1717,7 +1717,10 @@ def test_the_report_page_says_how_many_findings_of_a_kind_it_does_not_list(
     3 lines each with a zero width space in its claim_ref
     When the staff user opens its report in Dutch and in English
     Then the page lists the 2 kept warnings and says there is 1 more of that kind, naming
-    the kind by the first one's sentence, in the page's language and number."""
+    the kind by the first one's sentence, in the page's language and number; its range
+    line says the 2 are the kept ones of 3 in all (audit report3: "1 tot en met 2 van 2"
+    read as all there were); and the API says the same findings_not_kept as the page
+    (audit report3: it gave finding_counts only, so a program could not tell what was cut)."""
     monkeypatch.setattr(reports, "FINDINGS_KEPT_PER_CODE", 2)
     declaration_id = sandbox.upload_declaration(
         DENTAL.provider_id, "zwsp.csv", invisible_in_every_claim_ref(3)
@@ -1726,8 +1729,17 @@ def test_the_report_page_says_how_many_findings_of_a_kind_it_does_not_list(
     _, report = sandbox.api("GET", path, caller=Caller.practice(DENTAL.provider_id, "viewer"))
     assert report["finding_counts"] == {"CSV_INVISIBLE_CHARACTER_REMOVED": 3}
     assert len(report["findings"]) == 2
+    first_kept = report["findings"][0]
+    assert report["findings_not_kept"] == [
+        {"code": "CSV_INVISIBLE_CHARACTER_REMOVED", "count": 1}
+        | {"message": first_kept["message"], "message_en": first_kept["message_en"]}
+    ]
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
+    ranges = {
+        "nl": "Meldingen 1 tot en met 2 van de 2 bewaarde (3 meldingen in totaal)",
+        "en": "Findings 1 to 2 of the 2 kept (3 findings in all)",
+    }
     for language, intro, more in [
         ("nl", "bewaart het verslag de eerste 2.", "— en nog 1 melding van deze soort"),
         ("en", "keeps the first 2 findings of each kind.", "— and 1 more of this kind"),
@@ -1742,6 +1754,8 @@ def test_the_report_page_says_how_many_findings_of_a_kind_it_does_not_list(
             items = re.findall(r"<li>([^<]*)</li>", html.split('id="findings-not-kept"')[1])
             first = report["findings"][0]["message_en" if language == "en" else "message"]
             assert [unescape(item) for item in items] == [f"{first} {more}"]
+            said = re.search(r'id="findings-range">([^<]*)</p>', html)
+            assert said and unescape(said.group(1)) == ranges[language]
 
 
 def test_each_list_of_an_uploads_report_pages_on_without_losing_the_others(sandbox, monkeypatch):

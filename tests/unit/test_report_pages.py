@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from billing_core.declarations.reports import REPORT_PAGE, in_pages
-from billing_core.services.provider.declarations import ReportPage
+from billing_core.declarations.reports import REPORT_PAGE, findings_not_kept, in_pages
+from billing_core.services.provider.declarations import ReportPage, not_kept_of
 
 KEY = "reports/praktijk/D1.json"
 
@@ -64,3 +64,57 @@ def test_a_report_with_its_whole_list_still_reads():
     files = PagesRead([])
     page = ReportPage.stored({"findings": ROWS}, "findings", KEY, 400, 200, files)  # type: ignore[arg-type]
     assert [row["line"] for row in page.rows] == list(range(400, 450)) and files.read == []
+
+
+def kept_row(code: str, line: int) -> dict[str, object]:
+    return {
+        "code": code,
+        "line": line,
+        "message": f"{code} nl {line}",
+        "message_en": f"{code} {line}",
+    }
+
+
+# Stored before stop 48 (no "findings_not_kept"), paged: 250 rejected lines, all kept, and
+# the first 50 of 1,000 warnings of one kind (reports.in_report_order), in report order.
+OLD_ROWS = sorted(
+    [kept_row("UZOVI_UNKNOWN", n) for n in range(2, 252)]
+    + [kept_row("CSV_INVISIBLE_CHARACTER_REMOVED", n) for n in range(100, 150)],
+    key=lambda row: (row["line"], row["code"]),
+)
+OLD_COUNTS = {"CSV_INVISIBLE_CHARACTER_REMOVED": 1000, "UZOVI_UNKNOWN": 250}
+
+
+def test_a_paged_report_stored_before_it_said_what_it_did_not_keep_says_it_now():
+    """R2, R35 (audit report3; stop 48 left it): a report stored before findings_not_kept
+    existed, its findings in pages, said nothing of the findings it only counted.
+    Given such a report: 250 rejected lines and 50 of 1,000 warnings of one kind kept
+    When its findings_not_kept is read
+    Then the kind is named by its first kept finding, with the 950 not kept, read from the
+    page objects (the one function the report itself uses: reports.findings_not_kept)."""
+    summary, pages = in_pages({"findings": OLD_ROWS, "finding_counts": OLD_COUNTS}, KEY)
+    assert "findings_not_kept" not in summary and summary["findings_total"] == 300
+    files = PagesRead(pages)
+
+    said = not_kept_of(summary, OLD_COUNTS, KEY, files)  # type: ignore[arg-type]
+
+    assert said == [
+        {
+            "code": "CSV_INVISIBLE_CHARACTER_REMOVED",
+            "count": 950,
+            "message": "CSV_INVISIBLE_CHARACTER_REMOVED nl 100",
+            "message_en": "CSV_INVISIBLE_CHARACTER_REMOVED 100",
+        }
+    ]
+    assert said == findings_not_kept(OLD_ROWS, OLD_COUNTS)
+
+
+def test_a_paged_report_that_kept_every_finding_reads_no_page_for_it():
+    """issue 13 item 9 (a page reads only what it shows): given an old paged report of
+    260 rejected lines, every finding kept / When its findings_not_kept is read / Then it
+    is empty and no page object was read."""
+    rows = [kept_row("UZOVI_UNKNOWN", n) for n in range(2, 262)]
+    summary, pages = in_pages({"findings": rows}, KEY)
+    files = PagesRead(pages)
+    counts = {"UZOVI_UNKNOWN": 260}
+    assert not_kept_of(summary, counts, KEY, files) == [] and files.read == []  # type: ignore[arg-type]

@@ -95,6 +95,7 @@ def get_declaration(
         **DeclarationOut.of(report.record).model_dump(),
         findings=report.findings.rows,
         finding_counts=report.finding_counts,
+        findings_not_kept=list(report.findings_not_kept),
         next_findings_cursor=cursor.encode_offset(report.findings.following),
         retour_codes=report.retour_codes.rows,
         next_retour_codes_cursor=cursor.encode_offset(report.retour_codes.following),

@@ -53,6 +53,7 @@ class UploadReport(ABC, Generic[SummaryT]):
         return DeclarationStatus.PROCESSED
 
     def as_dict(self) -> dict[str, Any]:
+        findings = [finding.as_dict() for finding in self.findings]
         return {
             "declaration_id": self.declaration_id,
             "provider_id": self.provider_id,
@@ -64,9 +65,9 @@ class UploadReport(ABC, Generic[SummaryT]):
             "outcome": self.outcome.value,
             "summary": asdict(self.summary),
             **self._lines(),
-            "findings": [finding.as_dict() for finding in self.findings],
+            "findings": findings,
             "finding_counts": self.finding_counts,
-            **self._not_kept(),
+            **self._not_kept(findings),
         }
 
     def stored(self, key: str) -> tuple[bytes, list[tuple[str, bytes]]]:
@@ -93,10 +94,10 @@ class UploadReport(ABC, Generic[SummaryT]):
     def _kind(self) -> dict[str, str]:
         return {}
 
-    def _not_kept(self) -> dict[str, list[dict[str, Any]]]:
+    def _not_kept(self, findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         """``findings_not_kept``, only in a report that did not keep every finding, so
         the others are stored with the keys they always had (findings_not_kept)."""
-        not_kept = findings_not_kept(self.findings, self.finding_counts)
+        not_kept = findings_not_kept(findings, self.finding_counts)
         return {"findings_not_kept": not_kept} if not_kept else {}
 
     def _lines(self) -> dict[str, list[dict[str, Any]]]:
@@ -166,22 +167,28 @@ def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(kept)
 
 
-def findings_not_kept(kept: Iterable[Finding], counts: dict[str, int]) -> list[dict[str, Any]]:
+def findings_not_kept(
+    kept: Iterable[dict[str, Any]], counts: dict[str, int]
+) -> list[dict[str, Any]]:
     """Per code of which the report kept fewer findings than it counted (R2, R35; audit
     report2: the portal listed 50 of 10,000 warnings and said nothing of the rest): how
     many it did not keep, and the sentence of the first it kept, naming the kind. Only
-    the kept ones are stored, so the others are counted, never listed."""
-    first: dict[str, Finding] = {}
+    the kept ones are stored, so the others are counted, never listed.
+
+    ``kept``: the kept findings as stored (``Finding.as_dict``), so one function works it
+    out for a report being written and for one stored before it held the list (audit
+    report3: it was worked out twice, here and in the provider service)."""
+    first: dict[str, dict[str, Any]] = {}
     by_code: Counter[str] = Counter()
-    for finding in kept:
-        first.setdefault(finding.code, finding)
-        by_code[finding.code] += 1
+    for row in kept:
+        first.setdefault(row["code"], row)
+        by_code[row["code"]] += 1
     return [
         {
             "code": code,
             "count": count - by_code[code],
-            "message": first[code].message("nl") if code in first else code,
-            "message_en": first[code].message("en") if code in first else code,
+            "message": first[code].get("message", code) if code in first else code,
+            "message_en": first[code].get("message_en", code) if code in first else code,
         }
         for code, count in counts.items()
         if count > by_code[code]

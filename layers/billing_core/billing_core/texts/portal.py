@@ -182,6 +182,15 @@ _DUTCH: Sections = {
             " van de bewaartermijn verwijderd. De status en de aantallen hierboven blijven."
         ),
         "findings_range": "Meldingen {first} tot en met {last} van {total}",
+        # When some findings were only counted (findings_not_kept): the range is of the
+        # kept ones, and the whole count is said beside it, so {kept} is not read as all.
+        "findings_range_kept_one": (
+            "Meldingen {first} tot en met {last} van de {kept} bewaarde ({number} melding in totaal)"
+        ),
+        "findings_range_kept_other": (
+            "Meldingen {first} tot en met {last} van de {kept} bewaarde"
+            " ({number} meldingen in totaal)"
+        ),
         "next_findings": "Volgende meldingen",
         "first_findings": "Naar de eerste meldingen",
         # A code of which the report kept fewer findings than it counted (reports.
@@ -750,6 +759,12 @@ _ENGLISH: Sections = {
             " its retention period. The status and the counts above remain."
         ),
         "findings_range": "Findings {first} to {last} of {total}",
+        "findings_range_kept_one": (
+            "Findings {first} to {last} of the {kept} kept ({number} finding in all)"
+        ),
+        "findings_range_kept_other": (
+            "Findings {first} to {last} of the {kept} kept ({number} findings in all)"
+        ),
         "next_findings": "Next findings",
         "first_findings": "Back to the first findings",
         "findings_not_kept_intro": (

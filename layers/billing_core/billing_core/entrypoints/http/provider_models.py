@@ -99,6 +99,13 @@ class DeclarationDetailOut(DeclarationOut):
     finding_counts: dict[str, int] = Field(
         default_factory=dict, description="How many findings of each code there were in all"
     )
+    findings_not_kept: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Per code of which the report kept fewer findings than finding_counts"
+        " counted (the first 50 of a code are kept): code, count (how many were only counted,"
+        " listed on no page of findings), message and message_en (the first kept finding's"
+        " sentence, naming the kind); empty when every finding is in findings",
+    )
     next_findings_cursor: str | None = Field(
         default=None, description="Pass as findings_cursor for the next page of findings"
     )

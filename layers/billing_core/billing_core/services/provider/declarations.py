@@ -13,7 +13,7 @@ from typing import Any
 
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.declarations.reports import REPORT_PAGE, page_key
+from billing_core.declarations.reports import REPORT_PAGE, findings_not_kept, page_key
 from billing_core.ports import FileGone, FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
@@ -245,32 +245,28 @@ def declaration_report(
         counts,
         ReportPage.stored(stored, "retour_codes", key, retour_codes_from, findings_page, files),
         report_gone,
-        tuple(_not_kept(stored, counts)),
+        tuple(not_kept_of(stored, counts, key, files)),
     )
 
 
-def _not_kept(stored: dict[str, Any], counts: dict[str, int]) -> list[dict[str, Any]]:
-    """The report's ``findings_not_kept``; of a report written before it was stored, worked
-    out from its findings when they are all in its own object (no "findings_total"), as
-    they are for a report of at most REPORT_PAGE findings. A longer one's are not read
-    here (every page object): it says nothing of them, as it did."""
+def not_kept_of(
+    stored: dict[str, Any], counts: dict[str, int], key: str, files: FileReader
+) -> list[dict[str, Any]]:
+    """The report's ``findings_not_kept`` (reports.findings_not_kept); of a report written
+    before it was stored, worked out the same way from the findings it kept. Those of a
+    paged report (reports.PAGED_LISTS) are read from its page objects only when it kept
+    fewer findings than it counted (audit report3: such a report said nothing of the rest);
+    one that kept them all reads none."""
     if "findings_not_kept" in stored:
         return list(stored["findings_not_kept"])
-    if "findings_total" in stored:
+    total = stored.get("findings_total")
+    if total is None:
+        return findings_not_kept(stored.get("findings", []), counts)
+    if total >= sum(counts.values()):
         return []
-    rows = stored.get("findings", [])
-    kept = Counter(row["code"] for row in rows)
-    first = {row["code"]: row for row in reversed(rows)}
-    return [
-        {
-            "code": code,
-            "count": count - kept[code],
-            "message": first[code].get("message", code),
-            "message_en": first[code].get("message_en", code),
-        }
-        for code, count in counts.items()
-        if count > kept[code] and code in first
-    ]
+    return findings_not_kept(
+        ReportPage.stored(stored, "findings", key, 0, total, files).rows, counts
+    )
 
 
 def invoices_of(record: DeclarationRecord) -> InvoiceFilter:

@@ -510,6 +510,7 @@ def declaration_report(
         "retour_counts": RETOUR_COUNTS,
         "report_no_longer_kept": report.report_no_longer_kept,
         "findings_not_kept": report.findings_not_kept,
+        "findings_in_all": sum(report.finding_counts.values()),
         "findings_kept_per_code": reports.FINDINGS_KEPT_PER_CODE,
     }
     try:
