@@ -512,3 +512,36 @@ def test_function_roles_use_the_billing_key_only_through_the_services_holding_it
         assert {resource_text(service) for service in as_list(via)} == expected | {
             "lambda.${AWS::Region}.amazonaws.com"
         }, function_id
+
+
+def test_only_the_bucket_that_notifies_a_function_may_invoke_it(
+    transformed: dict[str, Any],
+) -> None:
+    """Given every permission letting S3 invoke a function, after the transform (R26; ops4)
+    When another bucket, in this account or any other, sends that function an event
+    Then it is refused: each permission names the account and the one bucket whose
+    notification targets that function, and each notified function has such a permission."""
+    resources = transformed["Resources"]
+    bucket_arn = "arn:${AWS::Partition}:s3:::"
+    notified = {
+        (
+            notification["Function"]["Fn::GetAtt"][0],
+            bucket_arn + resources[bucket_id]["Properties"]["BucketName"]["Fn::Sub"],
+        )
+        for bucket_id, bucket in resources_of_type(transformed, "AWS::S3::Bucket").items()
+        for notification in bucket.get("NotificationConfiguration", {}).get(
+            "LambdaConfigurations", []
+        )
+    }
+    permitted = set()
+    for permission_id, permission in resources_of_type(
+        transformed, "AWS::Lambda::Permission"
+    ).items():
+        if permission["Principal"] != "s3.amazonaws.com":
+            continue
+        assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}, permission_id
+        assert "SourceArn" in permission, permission_id
+        source = resource_text(permission["SourceArn"])
+        permitted.add((permission["FunctionName"]["Ref"], source))
+    assert len(notified) == 4
+    assert permitted == notified
