@@ -545,3 +545,30 @@ def test_only_the_bucket_that_notifies_a_function_may_invoke_it(
         permitted.add((permission["FunctionName"]["Ref"], source))
     assert len(notified) == 4
     assert permitted == notified
+
+
+def test_the_upload_imports_read_only_the_version_their_notification_names(
+    template: dict[str, Any],
+) -> None:
+    """Given three of the functions S3 notifies of an upload (R2, R5, R12; ops4)
+    When they read the uploaded file under their prefix
+    Then their role allows s3:GetObjectVersion there and not s3:GetObject: the buckets are
+    versioned, every notification (and every replayed one) names the version, and the
+    functional tests' recorded calls never read an upload's latest version."""
+    readers = {
+        "DeclarationIngestFunction": "DeclarationsBucket/incoming/*",
+        "RetourImportFunction": "DeclarationsBucket/retour/*",
+        "BankStatementImportFunction": "BankStatementsBucket/camt053/*",
+    }
+    # CollectionReportImportFunction keeps s3:GetObject: its sample event (no versionId) is
+    # driven through it by tests/functional/test_blocked_patients.py.
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    for function_id, prefix in readers.items():
+        on_the_uploads = {
+            action
+            for policy in functions[function_id]["Policies"]
+            for statement in policy.get("Statement", [])
+            if any(resource_pattern(r, template) == prefix for r in as_list(statement["Resource"]))
+            for action in as_list(statement["Action"])
+        }
+        assert on_the_uploads == {"s3:GetObjectVersion"}, function_id
