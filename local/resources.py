@@ -98,8 +98,10 @@ def function_events(template: Mapping[str, Any]) -> dict[str, list[tuple[str, di
     """{function logical id: [(event type, event properties)]}: what triggers each function.
 
     The local runtime wires S3 prefixes, queues and API routes from this, as SAM would.
+    A bucket's notifications are written on the bucket (its permissions name it, ops4) and
+    appear here as the S3 events SAM would have read them from.
     """
-    return {
+    events = {
         logical_id: [
             (event["Type"], dict(event.get("Properties", {})))
             for event in properties.get("Events", {}).values()
@@ -108,6 +110,21 @@ def function_events(template: Mapping[str, Any]) -> dict[str, list[tuple[str, di
             template, "AWS::Serverless::Function"
         ).items()
     }
+    for bucket_id, bucket in resources_of_type(template, "AWS::S3::Bucket").items():
+        notifications = bucket.get("NotificationConfiguration", {})
+        for notification in notifications.get("LambdaConfigurations", []):
+            [function_id, _] = notification["Function"]["Fn::GetAtt"]
+            events[function_id].append(
+                (
+                    "S3",
+                    {
+                        "Bucket": {"Ref": bucket_id},
+                        "Events": notification["Event"],
+                        "Filter": notification["Filter"],
+                    },
+                )
+            )
+    return events
 
 
 def function_handlers(template: Mapping[str, Any]) -> dict[str, str]:

@@ -24,7 +24,7 @@ import pytest
 
 from local.resources import LocalNames, load_template, resources_of_type
 from local.sandbox import Sandbox
-from tests.template.policies import as_list, resource_pattern
+from tests.template.policies import as_list, resource_pattern, resource_text
 
 # Resources the sandbox creates under a local name: {physical name: logical id}.
 _NAMED_TYPES = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue")
@@ -50,11 +50,14 @@ class Call:
     """One IAM authorisation a call needs: e.g. ("dynamodb:Query",
     "BillingTable/index/by-reference"). A resource of None is not matched (SES identities).
     ``leading_keys``: the partition keys of the items a DynamoDB item call touches (its
-    ``dynamodb:LeadingKeys``); empty where the audit does not read them (Query, batches)."""
+    ``dynamodb:LeadingKeys``); empty where the audit does not read them (Query, batches).
+    ``via``: the service that made the call on the role's behalf (its ``kms:ViaService``);
+    None for every call recorded here, which the handler's own code makes directly."""
 
     action: str
     resource: str | None
     leading_keys: tuple[str, ...] = ()
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,12 @@ class Grant:
     resources: tuple[str, ...]  # logical id + path patterns, e.g. "OutputBucket/reports/*"
     # The statement's dynamodb:LeadingKeys conditions, {operator: patterns} (audit agency3:
     # a grant scoped to the markers' keys let every UpdateItem of the table through here,
-    # where AWS refuses an action's). Other condition keys are not evaluated.
+    # where AWS refuses an action's).
     leading_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The statement's kms:ViaService (StringEquals), e.g. "s3.${AWS::Region}.amazonaws.com":
+    # such a grant serves only calls a service makes for the role, never a direct one (ops4).
+    # Other condition keys are not evaluated.
+    via_services: tuple[str, ...] = ()
 
     def allows(self, call: Call) -> bool:
         if not any(fnmatchcase(call.action, action) for action in self.actions):
@@ -72,6 +79,8 @@ class Grant:
         if call.resource is not None and not any(
             fnmatchcase(call.resource, resource) for resource in self.resources
         ):
+            return False
+        if self.via_services and call.via not in self.via_services:
             return False
         return all(_keys_allowed(op, pats, call.leading_keys) for op, pats in self.leading_keys)
 
@@ -90,6 +99,12 @@ def _leading_keys_condition(statement: dict[str, Any]) -> tuple[tuple[str, tuple
         for operator, tests in statement.get("Condition", {}).items()
         if "dynamodb:LeadingKeys" in tests
     )
+
+
+def _via_services(statement: dict[str, Any]) -> tuple[str, ...]:
+    """The services a statement's StringEquals kms:ViaService names, as written."""
+    services = statement.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService", [])
+    return tuple(resource_text(service) for service in as_list(services))
 
 
 @dataclass
@@ -211,6 +226,7 @@ def function_grants() -> dict[str, list[Grant]]:
                 tuple(as_list(statement["Action"])),
                 tuple(resource_pattern(r, template) for r in as_list(statement["Resource"])),
                 _leading_keys_condition(statement),
+                _via_services(statement),
             )
             for statement in statements
             if statement["Effect"] == "Allow"

@@ -480,3 +480,95 @@ def test_only_the_expired_letters_function_may_delete_files(transformed: dict[st
         ("ExpiredLettersFunction", "/print/*"),
         ("ExpiredLettersFunction", "/letters/*"),
     }
+
+
+def test_function_roles_use_the_billing_key_only_through_the_services_holding_its_data(
+    transformed: dict[str, Any],
+) -> None:
+    """Given each function's execution role after the transform (R26; ops4)
+    When it is allowed kms:Decrypt or kms:GenerateDataKey on the billing key
+    Then only with kms:ViaService naming the services the role reaches data under that
+    key through (its DynamoDB tables, S3 buckets, SQS queues incl. an event source or
+    failure destination, Secrets Manager secrets) and Lambda (the environment, KmsKeyArn):
+    a stolen function credential cannot call KMS itself."""
+    data_services = ("dynamodb", "s3", "sqs", "secretsmanager")
+    resources = transformed["Resources"]
+    functions = resources_of_type(transformed, "AWS::Lambda::Function")
+    assert len(functions) == 14
+    for function_id, properties in functions.items():
+        statements = function_role_statements(transformed, function_id)
+        role = resources[properties["Role"]["Fn::GetAtt"][0]]["Properties"]
+        used = {action.split(":")[0] for action in granted_actions(statements)}
+        if any("SQSQueueExecutionRole" in arn for arn in role.get("ManagedPolicyArns", [])):
+            used.add("sqs")  # the queue an SQS event source polls
+        expected = {f"{s}.${{AWS::Region}}.amazonaws.com" for s in data_services if s in used}
+        key_statements = [s for s in statements if "kms:" in json.dumps(s["Action"])]
+        assert len(key_statements) == 1, function_id
+        [statement] = key_statements
+        assert set(as_list(statement["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey"}
+        assert resource_text(statement["Resource"]) == "${BillingKey.Arn}", function_id
+        via = statement.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService", [])
+        assert set(statement.get("Condition", {})) == {"StringEquals"}, function_id
+        assert {resource_text(service) for service in as_list(via)} == expected | {
+            "lambda.${AWS::Region}.amazonaws.com"
+        }, function_id
+
+
+def test_only_the_bucket_that_notifies_a_function_may_invoke_it(
+    transformed: dict[str, Any],
+) -> None:
+    """Given every permission letting S3 invoke a function, after the transform (R26; ops4)
+    When another bucket, in this account or any other, sends that function an event
+    Then it is refused: each permission names the account and the one bucket whose
+    notification targets that function, and each notified function has such a permission."""
+    resources = transformed["Resources"]
+    bucket_arn = "arn:${AWS::Partition}:s3:::"
+    notified = {
+        (
+            notification["Function"]["Fn::GetAtt"][0],
+            bucket_arn + resources[bucket_id]["Properties"]["BucketName"]["Fn::Sub"],
+        )
+        for bucket_id, bucket in resources_of_type(transformed, "AWS::S3::Bucket").items()
+        for notification in bucket.get("NotificationConfiguration", {}).get(
+            "LambdaConfigurations", []
+        )
+    }
+    permitted = set()
+    for permission_id, permission in resources_of_type(
+        transformed, "AWS::Lambda::Permission"
+    ).items():
+        if permission["Principal"] != "s3.amazonaws.com":
+            continue
+        assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}, permission_id
+        assert "SourceArn" in permission, permission_id
+        source = resource_text(permission["SourceArn"])
+        permitted.add((permission["FunctionName"]["Ref"], source))
+    assert len(notified) == 4
+    assert permitted == notified
+
+
+def test_the_upload_imports_read_only_the_version_their_notification_names(
+    template: dict[str, Any],
+) -> None:
+    """Given three of the functions S3 notifies of an upload (R2, R5, R12; ops4)
+    When they read the uploaded file under their prefix
+    Then their role allows s3:GetObjectVersion there and not s3:GetObject: the buckets are
+    versioned, every notification (and every replayed one) names the version, and the
+    functional tests' recorded calls never read an upload's latest version."""
+    readers = {
+        "DeclarationIngestFunction": "DeclarationsBucket/incoming/*",
+        "RetourImportFunction": "DeclarationsBucket/retour/*",
+        "BankStatementImportFunction": "BankStatementsBucket/camt053/*",
+    }
+    # CollectionReportImportFunction keeps s3:GetObject: its sample event (no versionId) is
+    # driven through it by tests/functional/test_blocked_patients.py.
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    for function_id, prefix in readers.items():
+        on_the_uploads = {
+            action
+            for policy in functions[function_id]["Policies"]
+            for statement in policy.get("Statement", [])
+            if any(resource_pattern(r, template) == prefix for r in as_list(statement["Resource"]))
+            for action in as_list(statement["Action"])
+        }
+        assert on_the_uploads == {"s3:GetObjectVersion"}, function_id
