@@ -15,7 +15,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email import message_from_bytes, policy
@@ -77,8 +77,17 @@ _OFFLINE_ENVIRONMENT = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
+# Quiet unless the operator asks otherwise: POWERTOOLS_LOG_LEVEL=INFO make serve shows a
+# long import's progress lines (the bank import's "n of m entries done", R12).
+_QUIET_BY_DEFAULT = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+
+
+def offline_environment(current: Mapping[str, str]) -> dict[str, str]:
+    """What the sandbox sets in the environment ``current``: the offline settings always
+    (moto's credentials, never a real account's), the log level only when none is set."""
+    quiet = {name: value for name, value in _QUIET_BY_DEFAULT.items() if not current.get(name)}
+    return _OFFLINE_ENVIRONMENT | quiet
 
 
 LOCAL_FUNCTION_PREFIX = "zorgnota-local-"  # a function's name locally: the prefix, its folder
@@ -309,7 +318,7 @@ class Sandbox:
 
     def start(self) -> None:
         self._saved_environment = dict(os.environ)
-        os.environ.update(_OFFLINE_ENVIRONMENT)
+        os.environ.update(offline_environment(os.environ))
         # Locally there is nowhere to publish metrics to; Powertools warns about it per call.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         moto_speedup.install()

@@ -209,6 +209,52 @@ def test_r12_r3_a_retried_upload_counts_our_transfers_as_its_run_did_not_as_dupl
     assert [t.bank_state for t in stored.transfers] == [BankState.RETURNED, BankState.BOOKED]
 
 
+def test_r12_r3_one_upload_with_a_payouts_debit_and_its_return_retried_counts_both(world, subtests):
+    """R12 "duplicates are ignored", R3 (a crashed run retried), R24 (audit bank5):
+    Given a sent batch of two payouts and one statement upload with both debits and the
+    return of one of them, whose run crashed after both were saved (before the practice's
+    action was written)
+    When Lambda retries the run, and it runs a third time
+    Then each run counts 2 transfers booked and 1 returned, no duplicate (before: the
+    retry counted the returned payout's debit as a duplicate, 1/1/1: a transfer kept only
+    its last bank entry), the third run changes no batch; another upload of the statement
+    is 3 duplicates; and a statement listing the return before the debit counts the
+    debit as booked in its first run too (before: a duplicate)."""
+    world.statements(W45, {"fysio-noord": 10_000, "tandarts-zuid": 20_000})
+    batch = world.approve(world.propose(W45).batch_id)
+    debits, noord = executed(batch, TUESDAY), batch.transfers[0]
+    back = returned(noord.end_to_end_id, 10_000, TUESDAY)
+    add_action = world.store.add_action
+    world.store.add_action = lambda action: (_ for _ in ()).throw(Killed())
+    with pytest.raises(Killed):
+        world.bank_statement(*debits, back, day=TUESDAY, upload="v1")
+    world.store.add_action = add_action
+    retried = world.bank_statement(*debits, back, day=TUESDAY, upload="v1").summary()
+    stored = world.store.get_batch(batch.batch_id)
+    third = world.bank_statement(*debits, back, day=TUESDAY, upload="v1").summary()
+    uploaded_again = world.bank_statement(*debits, back, day=TUESDAY, upload="v2").summary()
+
+    keys = ("transfers_booked", "transfers_returned", "duplicates")
+    with subtests.test("the retry, and a third run"):
+        assert [retried[k] for k in keys] == [2, 1, 0]
+        assert [third[k] for k in keys] == [2, 1, 0]
+        assert world.store.get_batch(batch.batch_id) == stored
+        assert [a.kind for a in world.store.list_actions("fysio-noord")] == [
+            ActionKind.PAYOUT_RETURNED
+        ]
+    with subtests.test("another upload of the statement"):
+        assert [uploaded_again[k] for k in keys] == [0, 0, 3]
+    assert [t.bank_state for t in stored.transfers] == [BankState.RETURNED, BankState.BOOKED]
+    with subtests.test("the return listed before the debit"):
+        world.statements(W46, {"fysio-noord": 5_000})
+        later = world.approve(world.propose(W46).batch_id)
+        [debit] = executed(later, date(2026, 11, 17))
+        again = later.transfers[0]  # this week's 50 and the returned 100 paid again
+        first = returned(again.end_to_end_id, again.amount_cents, date(2026, 11, 17))
+        read = world.bank_statement(first, debit, day=date(2026, 11, 17), upload="w1")
+        assert [read.summary()[k] for k in keys] == [1, 1, 0]
+
+
 def test_a_debit_of_another_amount_is_listed_not_booked(world):
     world.statements(W45, {"fysio-noord": 10_000})
     batch = world.approve(world.propose(W45).batch_id)

@@ -693,10 +693,13 @@ def _own_transfer(
     if match is None:
         return False
     transfer_id = match.transfer.end_to_end_id
-    counted = match.again and transfer_id in (*report.transfers_booked, *report.transfers_returned)
-    if match.outcome is OwnTransferOutcome.DUPLICATE or counted:
+    # A retry's entry counts once on its list (the entry twice in the file: a duplicate);
+    # a debit and its return in one upload each count on their own (R3, R12).
+    booked = match.outcome is OwnTransferOutcome.BOOKED
+    counted = transfer_id in (report.transfers_booked if booked else report.transfers_returned)
+    if match.outcome is OwnTransferOutcome.DUPLICATE or (match.again and counted):
         report.duplicates += 1
-    elif match.outcome is OwnTransferOutcome.BOOKED:
+    elif booked:
         report.transfers_booked.append(transfer_id)
     else:
         report.transfers_returned.append(transfer_id)

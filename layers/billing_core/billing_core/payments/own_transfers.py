@@ -94,9 +94,11 @@ def _record(
         transfer = batch.transfer(transfer_id)
         if transfer is None:  # an end-to-end id never leaves its batch: a broken table
             raise LookupError(f"transfer {transfer_id} left batch {batch.batch_id}")
-        changed = _changed(transaction, transfer, executed)
+        changed = _changed(transaction, transfer, executed, request_fingerprint)
         if changed == transfer:
-            return _read_before(transaction, batch, transfer, store, now, request_fingerprint)
+            return _read_before(
+                transaction, batch, transfer, store, now, request_fingerprint, executed=executed
+            )
         if request_fingerprint:
             changed = replace(changed, request_fingerprint=request_fingerprint)
         try:
@@ -118,18 +120,25 @@ def _read_before(
     store: BillingStore,
     now: datetime,
     request_fingerprint: str,
+    *,
+    executed: bool,
 ) -> OwnTransferMatch:
     """The entry read before: by this same upload, from this entry (a retry of its run
     that crashed after saving it, R3), what that run made of it, and a returned payout's
     action written again (the crash may have come before it; written once); by another
-    upload (the statement imported again), a duplicate (R12)."""
+    upload (the statement imported again), a duplicate (R12). The debit of a transfer
+    returned since is its ``debit_entry`` (one upload with the debit and its return)."""
+    entry, upload = transfer.bank_entry, transfer.request_fingerprint
+    debit_of_returned = executed and transfer.bank_state is BankState.RETURNED
+    if debit_of_returned:
+        entry, upload = transfer.debit_entry, transfer.debit_request_fingerprint
     if not (
         request_fingerprint
-        and transfer.request_fingerprint == request_fingerprint
-        and transfer.bank_entry == transaction.entry_reference
+        and upload == request_fingerprint
+        and entry == transaction.entry_reference
     ):
         return OwnTransferMatch(batch, transfer, OwnTransferOutcome.DUPLICATE)
-    if transfer.bank_state is BankState.BOOKED:
+    if transfer.bank_state is BankState.BOOKED or debit_of_returned:
         return OwnTransferMatch(batch, transfer, OwnTransferOutcome.BOOKED, again=True)
     if batch.kind is BatchKind.PAYOUT:
         store.add_action(_returned_payout_action(transfer, now))
@@ -137,11 +146,11 @@ def _read_before(
 
 
 def _changed(
-    transaction: BankTransaction, transfer: BatchTransfer, executed: bool
+    transaction: BankTransaction, transfer: BatchTransfer, executed: bool, upload: str
 ) -> BatchTransfer:
     on, entry = transaction.booking_date, transaction.entry_reference
     if executed:
-        return booked_by_bank(transfer, on, entry)
+        return booked_by_bank(transfer, on, entry, upload)
     return returned_by_bank(transfer, on, entry, transaction.return_reason or UNKNOWN_REASON)
 
 

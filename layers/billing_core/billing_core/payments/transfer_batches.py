@@ -107,6 +107,11 @@ class BatchTransfer:
     # (bank_import.upload_fingerprint): its retry after a crash counts the entry as
     # booked or returned, not as a duplicate (R3, R12); "" without one.
     request_fingerprint: str = ""
+    # A returned transfer whose debit was read too: the debit's entry and the upload that
+    # read it (``bank_entry`` and ``request_fingerprint`` are then the return's), so a
+    # retry of an upload with both counts the debit as booked, not as a duplicate (R3).
+    debit_entry: str = ""
+    debit_request_fingerprint: str = ""
 
     @property
     def owed_again(self) -> bool:
@@ -313,8 +318,21 @@ def kept_until(batch: TransferBatch) -> date | None:
 # --- the bank's side ---------------------------------------------------------------------------
 
 
-def booked_by_bank(transfer: BatchTransfer, on: date, bank_entry: str) -> BatchTransfer:
-    """The debit entry of this transfer; a return read earlier is not undone by it."""
+def booked_by_bank(
+    transfer: BatchTransfer, on: date, bank_entry: str, upload: str = ""
+) -> BatchTransfer:
+    """The debit entry of this transfer; a return read earlier is not undone by it. When
+    that return was read by the same ``upload`` (a statement listing the return before
+    the debit), the debit is kept beside it (R12: not a duplicate). A return another
+    upload read may be of a transfer whose debit was read before ``debit_entry`` was
+    kept: its debit stays a duplicate."""
+    if (
+        transfer.bank_state is BankState.RETURNED
+        and not transfer.debit_entry
+        and upload
+        and transfer.request_fingerprint == upload
+    ):
+        return replace(transfer, debit_entry=bank_entry, debit_request_fingerprint=upload)
     if transfer.bank_state is not BankState.AWAITED:
         return transfer
     return replace(transfer, bank_state=BankState.BOOKED, bank_date=on, bank_entry=bank_entry)
@@ -323,8 +341,12 @@ def booked_by_bank(transfer: BatchTransfer, on: date, bank_entry: str) -> BatchT
 def returned_by_bank(
     transfer: BatchTransfer, on: date, bank_entry: str, reason: str
 ) -> BatchTransfer:
+    """The return of this transfer; a debit read before is kept beside it (R3)."""
     if transfer.bank_state is BankState.RETURNED:
         return transfer
+    if transfer.bank_state is BankState.BOOKED:
+        debit, upload = transfer.bank_entry, transfer.request_fingerprint
+        transfer = replace(transfer, debit_entry=debit, debit_request_fingerprint=upload)
     return replace(
         transfer,
         bank_state=BankState.RETURNED,
@@ -382,6 +404,8 @@ def _transfer_document(transfer: BatchTransfer) -> dict[str, Any]:
         "reduced_from_cents": transfer.reduced_from_cents,
         # Only when set: a batch no statement upload read keeps its bytes.
         **({"request_fingerprint": fp} if (fp := transfer.request_fingerprint) else {}),
+        **({"debit_entry": debit} if (debit := transfer.debit_entry) else {}),
+        **({"debit_request_fingerprint": d} if (d := transfer.debit_request_fingerprint) else {}),
     }
 
 
@@ -434,4 +458,6 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
         repaid_in=document["repaid_in"],
         reduced_from_cents=int(document.get("reduced_from_cents", 0)),  # not in older batches
         request_fingerprint=document.get("request_fingerprint", ""),
+        debit_entry=document.get("debit_entry", ""),
+        debit_request_fingerprint=document.get("debit_request_fingerprint", ""),
     )
