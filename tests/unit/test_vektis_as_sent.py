@@ -251,11 +251,36 @@ def test_a_stray_cr_in_a_record_is_a_record_too_long():
     # Given a CR in the middle of the 04 record (one more CR than there are line ends)
     lines = good()
     lines[3] = lines[3][:100] + "\r" + lines[3][100:]
-    # When it is read, Then the whole file is refused at that line for its length
+    # When it is read, Then the whole file is refused at that line, naming the CR that
+    # makes it too long (stop 49 vektis5: VEKTIS_CR_IN_RECORD, before VEKTIS_RECORD_LENGTH)
     result = read(to_bytes(lines))
-    finding = only(result, "VEKTIS_RECORD_LENGTH")
+    finding = only(result, "VEKTIS_CR_IN_RECORD")
     assert (finding.severity, finding.line) == (Severity.FILE, 4)
     assert result.claims == []
+
+
+def test_a_stray_cr_before_two_digits_of_a_record_type_is_named_not_split():
+    """R2, R40, vektis.md "Files as practices really send them" (the cause named once;
+    stop 49 vektis5 item 2).
+
+    Given a CR inside the 04 on line 4 at position 133, where AANTAL UITGEVOERDE
+    PRESTATIES goes on with "01" (as if a header record started there)
+    When it is read
+    Then the file is refused with one finding on line 4 naming the CR, its position and
+    field (nl/en): not "data missing" in a 132-character record and two order findings."""
+    lines = good()
+    assert lines[3][132:134] == "01"
+    lines[3] = lines[3][:132] + "\r" + lines[3][132:]
+    result = read(to_bytes(lines))
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_CR_IN_RECORD",
+        Severity.FILE,
+        4,
+    )
+    assert finding.field == "Aantal uitgevoerde prestaties (record 04, pos. 131-134)"
+    assert "position 133" in finding.message("en") and "CR" in finding.message("en")
+    assert "positie 133" in finding.message("nl")
 
 
 def test_two_exports_joined_on_one_line_are_named_once_as_a_second_file():

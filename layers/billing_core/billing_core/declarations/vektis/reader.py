@@ -210,22 +210,35 @@ def _split_at_lone_cr(lines: list[str], standard: Standard, repairs: list[Findin
     """R40, vektis.md "Files as practices really send them": a CR alone among CR LF or LF
     line ends (pieces of files pasted together in an old editor) ends a record when every
     piece it makes is a record: a known record type, no longer than a record (trimmed
-    trailing spaces are padded back later). Said once. A CR inside a record (a piece
-    that starts with no record type) stays, and that record is too long (R2)."""
-    length, types = standard.record_length, standard.record_types
+    trailing spaces are padded back later). Said once. A CR inside a record stays, and
+    that record is refused naming the CR (VEKTIS_CR_IN_RECORD, R2): a piece that starts
+    with no record type, or one that would lack data where it ends (the CR fell just
+    before two digits such as "01": stop 49, vektis5 item 2)."""
     split: list[str] = []
     for line in lines:
         pieces = line.split("\r")
         if len(pieces) > 1 and pieces[-1] == "":
             pieces.pop()  # a CR alone at the end of the file's last line (not an empty line)
         broken = len(pieces) > 1 or len(pieces[0]) < len(line)
-        if broken and all(piece[:2] in types and len(piece) <= length for piece in pieces):
+        if broken and all(_a_record(piece, standard) for piece in pieces):
             split.extend(pieces)
         else:
             split.append(line)
     if split != lines:
         repairs.append(lone_cr_line_ends())
     return split
+
+
+def _a_record(piece: str, standard: Standard) -> bool:
+    """A piece of a line that is a record of its own: a known type, no longer than a
+    record, and what a trimmed end lacks only spaces (``_first_data_missing``)."""
+    length = len(piece)
+    if piece[:2] not in standard.record_types or length > standard.record_length:
+        return False
+    if length == standard.record_length:
+        return True
+    layout = _layout_of(standard, piece.ljust(standard.record_length))
+    return layout is not None and _first_data_missing(layout, length) is None
 
 
 def _not_a_retour(data: bytes) -> Finding | None:
@@ -704,6 +717,8 @@ class _Structure:
         found, expected = len(text), self.length
         if kind == "99" and text[expected : expected + 2] == "01":
             return self._second_file_same_line(line, text)
+        if found > expected and "\r" in text:
+            return self._cr_in_record(line, kind, text)
         if found > expected:
             params = {
                 **names,
@@ -731,6 +746,22 @@ class _Structure:
         # The cause, once: what the cut left of its fields is not judged as numbers, and
         # an 04's amount (what is left of it) makes no total to check the 99's against.
         self.refused.add(line)
+        if kind == "04":
+            self.total_known = False
+        return text
+
+    def _cr_in_record(self, line: int, kind: str, text: str) -> str:
+        """R2, R40 (vektis.md "Files as practices really send them": the cause named): a CR
+        alone inside a record (not a line end: what follows it is no record) is named with
+        its position and field, not as a record too long or two records lacking data."""
+        dutch, english = _RECORD_NAMES[kind]
+        position = text.index("\r")
+        layout = _layout_of(self.standard, text)
+        item = next((f for f in layout.fields if f.end > position), None) if layout else None
+        where = layout.label(item.key) if layout and item else None
+        params = {"record_nl": dutch, "record_en": english, "position": position + 1}
+        self._line_problem("VEKTIS_CR_IN_RECORD", line, where, **params)
+        self.refused.add(line)  # its fields after the CR are read a place off: not judged
         if kind == "04":
             self.total_known = False
         return text
