@@ -353,6 +353,36 @@ def test_one_wrong_record_type_is_one_finding(mistyped):
     assert result.file_rejected and result.claims == []
 
 
+@pytest.mark.parametrize(
+    "moved_to, line",
+    [(6, 5), (8, 7)],
+    ids=["after-the-next-02", "after-the-next-patients-04"],
+)
+def test_a_treatment_record_moved_to_the_next_patient_is_one_finding_naming_it(moved_to, line):
+    """R2, R40, vektis.md §1 (04 belongs to the preceding 02; one cause, no knock-on
+    detail-number findings; stop 49 vektis5 item 1).
+
+    Given the first patient's 04 (number 3) and its comment moved by the practice
+    software to after the second patient's 02 (or after that patient's 04)
+    When it is read
+    Then the file is refused with one finding on the moved 04's line, naming its number
+    and the line it belongs after (line 3, its patient's 03), in nl and en: not a
+    detail-number finding per record between, nor order or comment-owner findings."""
+    lines = good()
+    moved = lines[:3] + lines[5:moved_to] + lines[3:5] + lines[moved_to:]
+    result = read(to_bytes(moved))
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_RECORD_MOVED",
+        Severity.FILE,
+        line,
+    )
+    assert finding.params["found"] == 3 and finding.params["after_line"] == 3
+    assert "belongs straight after line 3" in finding.message("en")
+    assert "hoort dus direct na regel 3" in finding.message("nl")
+    assert result.claims == []
+
+
 def test_a_mistyped_trailer_is_one_finding_too():
     lines = good()
     lines[-1] = "90" + lines[-1][2:]

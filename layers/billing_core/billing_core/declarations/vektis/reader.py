@@ -408,6 +408,8 @@ class _Structure:
         self.out_of_order: set[int] = set()  # lines refused for their place (VEKTIS_RECORD_ORDER)
         self.second_file = 0  # the line where a second file starts: the first ends before it
         self.too_long: list[int] = []  # the lengths of the records longer than a record
+        self.numbering_broken = False  # a VEKTIS_DETAIL_NUMBER was found (_moved_record)
+        self.problem_lines: list[tuple[str, int]] = []  # every line problem, listed or not
 
     def read(self, lines: list[str]) -> VektisFile:
         self._records(lines)
@@ -488,8 +490,63 @@ class _Structure:
             else:
                 self._check_debtor(number, text, insured)
         self.total_cents = total
+        if self.numbering_broken:
+            self._moved_record(lines)
         if previous != "99" and kind in known:  # a mistyped last record is named already
             self.findings.append(_file("VEKTIS_TRAILER_MISSING"))
+
+    def _moved_record(self, lines: list[str]) -> None:
+        """R2, R40, vektis.md (one cause, not a flood of knock-on findings; stop 49 vektis5
+        item 1): one detail record out of its place (practice software sorting the lines
+        oddly: a patient's 04 after the next patient's 02) while every other record is
+        numbered 1, 2, 3, ... in order. Its detail-number, order, comment-owner and debtor
+        findings between where it is and where its number puts it are that one cause:
+        replaced by one VEKTIS_RECORD_MOVED naming it and the line it belongs after (an
+        order finding on its own line stays: it is about that record). The file is still
+        refused (which patient it belongs to is not certain, §1)."""
+        details = [
+            (number, text[:2], int(text[2:14]))
+            for number, text in enumerate(lines, self.first)
+            if text[:2] in _DETAIL and text[2:14].isdecimal()
+        ]
+        ids = [record_id for _, _, record_id in details]
+        wrong = [i for i, record_id in enumerate(ids, 1) if record_id != i]
+        if not wrong or sorted(ids) != list(range(1, len(ids) + 1)):
+            return
+        moved = next(
+            (
+                i
+                for i in (wrong[-1] - 1, wrong[0] - 1)
+                if ids[:i] + ids[i + 1 :] == sorted(ids[:i] + ids[i + 1 :])
+            ),
+            None,
+        )
+        if moved is None:
+            return
+        line, kind, found = details[moved]
+        after = details[ids.index(found - 1)][0] if found > 1 else self.first
+        following = next((d[0] for d in details[moved + 1 :]), line + 1)
+        low, high = min(line, after + 1), max(following, after + 1)
+        knock_on = ("VEKTIS_DETAIL_NUMBER", "VEKTIS_RECORD_ORDER", "VEKTIS_COMMENT_OWNER")
+        knock_on += ("VEKTIS_DEBTOR_NOT_LINKED",)
+
+        def caused(code: str, at: int | None) -> bool:
+            # An order finding on the moved record's own line is about it, not knock-on.
+            own_order = code == "VEKTIS_RECORD_ORDER" and at == line
+            return code in knock_on and at is not None and low <= at <= high and not own_order
+
+        self.line_problems -= sum(caused(code, at) for code, at in self.problem_lines)
+        first = next(
+            (i for i, f in enumerate(self.findings) if caused(f.code, f.line) or f.line == line),
+            len(self.findings),
+        )
+        first += any(f.line == line for f in self.findings[first : first + 1])
+        self.findings = [f for f in self.findings if not caused(f.code, f.line)]
+        dutch, english = _RECORD_NAMES[kind]
+        params = {"record_nl": dutch, "record_en": english, "found": found, "after_line": after}
+        label = self._label(kind, "record_id")
+        self.line_problems += 1
+        self.findings.insert(first, _file("VEKTIS_RECORD_MOVED", line, label, **params))
 
     def _unreadable_amount(self, line: int) -> None:
         self.total_known = False  # the 99's total cannot be checked: this is the problem
@@ -505,6 +562,7 @@ class _Structure:
             # R40, vektis.md (the cause named once): a record in the wrong place (an 03 and
             # its 02 swapped) is numbered for its right place; its order finding says so.
             return
+        self.numbering_broken = True
         self._line_problem(
             "VEKTIS_DETAIL_NUMBER",
             line,
@@ -835,6 +893,7 @@ class _Structure:
 
     def _line_problem(self, finding: str, line: int, field: str | None, **params: Any) -> None:
         self.line_problems += 1
+        self.problem_lines.append((finding, line))
         if self.line_problems <= MAX_LISTED_LINE_PROBLEMS:
             self.findings.append(_file(finding, line, field, **params))
 
