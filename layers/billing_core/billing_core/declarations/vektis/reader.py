@@ -527,8 +527,14 @@ class _Structure:
         after = details[ids.index(found - 1)][0] if found > 1 else self.first
         following = next((d[0] for d in details[moved + 1 :]), line + 1)
         low, high = min(line, after + 1), max(following, after + 1)
-        knock_on = ("VEKTIS_DETAIL_NUMBER", "VEKTIS_RECORD_ORDER", "VEKTIS_COMMENT_OWNER")
-        knock_on += ("VEKTIS_DEBTOR_NOT_LINKED",)
+        knock_on = frozenset(
+            {
+                "VEKTIS_DETAIL_NUMBER",
+                "VEKTIS_RECORD_ORDER",
+                "VEKTIS_COMMENT_OWNER",
+                "VEKTIS_DEBTOR_NOT_LINKED",
+            }
+        )
 
         def caused(code: str, at: int | None) -> bool:
             # An order finding on the moved record's own line is about it, not knock-on.
