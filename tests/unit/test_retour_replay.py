@@ -151,3 +151,45 @@ def test_a_retour_with_a_line_not_declared_yet_applies_it_when_uploaded_again(ct
     assert again["summary"]["lines_unknown"] == 0 and again["summary"]["lines_applied"] == 1
     assert 1260 - 1008 in balances(store).values()
     assert len(store.retours_applied) == 1
+
+
+def test_a_retry_after_a_crash_past_the_save_still_says_the_patient_is_owed_a_credit(
+    ctx, store, monkeypatch
+):
+    """R3, R13, R27 (stop 49 vektis5 item 3: the retry's report lost the credit warning).
+
+    Given an invoice of 58.25 + 12.60 the patient paid in full, and VGZ's retour granting
+    46.60 and 10.08, whose first run dies after the invoice's save (before its report)
+    When S3 retries the same upload
+    Then the retry books nothing more, and its report says what a clean run says: both
+    lines applied, and RETOUR_CREDIT_FOR_PATIENT on line 3 (F1) with the € 56,68 the
+    patient is owed, not "unchanged" without a word of the credit."""
+    from billing_core.declarations import retour as retour_module
+    from billing_core.declarations.vektis.writer import Granted
+    from billing_core.payments.booking import IncomingPayment, apply_payment
+    from tests.unit.test_vektis_retour import the_invoice
+
+    claims = physio_claims()[:2]
+    ingest(ctx, claims)
+    paid = IncomingPayment("bank", "E-1", 7085, ctx.clock.now())
+    store.put_invoice_as_is(apply_payment(the_invoice(store), paid))
+    data = retour(claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008)})
+    real_warning = retour_module._warn_credit_raised
+
+    def dies_after_the_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(retour_module, "_warn_credit_raised", dies_after_the_save)
+    with pytest.raises(RuntimeError):
+        apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    ledger = the_invoice(store).ledger
+    monkeypatch.setattr(retour_module, "_warn_credit_raised", real_warning)
+
+    retried = apply_retour(PHYSIO.provider_id, "R1", data, ctx).as_dict()
+
+    assert the_invoice(store).ledger == ledger and the_invoice(store).credit_cents == 5668
+    assert retried["summary"]["lines_applied"] == 2
+    [credit] = [f for f in retried["findings"] if f["code"] == "RETOUR_CREDIT_FOR_PATIENT"]
+    assert (credit["line"], credit["claim_ref"]) == (3, "F1")
+    assert "€ 56,68 te veel" in credit["message"].replace("\xa0", " ")
+    assert "€56.68 too much" in credit["message_en"]

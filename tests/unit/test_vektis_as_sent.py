@@ -251,11 +251,36 @@ def test_a_stray_cr_in_a_record_is_a_record_too_long():
     # Given a CR in the middle of the 04 record (one more CR than there are line ends)
     lines = good()
     lines[3] = lines[3][:100] + "\r" + lines[3][100:]
-    # When it is read, Then the whole file is refused at that line for its length
+    # When it is read, Then the whole file is refused at that line, naming the CR that
+    # makes it too long (stop 49 vektis5: VEKTIS_CR_IN_RECORD, before VEKTIS_RECORD_LENGTH)
     result = read(to_bytes(lines))
-    finding = only(result, "VEKTIS_RECORD_LENGTH")
+    finding = only(result, "VEKTIS_CR_IN_RECORD")
     assert (finding.severity, finding.line) == (Severity.FILE, 4)
     assert result.claims == []
+
+
+def test_a_stray_cr_before_two_digits_of_a_record_type_is_named_not_split():
+    """R2, R40, vektis.md "Files as practices really send them" (the cause named once;
+    stop 49 vektis5 item 2).
+
+    Given a CR inside the 04 on line 4 at position 133, where AANTAL UITGEVOERDE
+    PRESTATIES goes on with "01" (as if a header record started there)
+    When it is read
+    Then the file is refused with one finding on line 4 naming the CR, its position and
+    field (nl/en): not "data missing" in a 132-character record and two order findings."""
+    lines = good()
+    assert lines[3][132:134] == "01"
+    lines[3] = lines[3][:132] + "\r" + lines[3][132:]
+    result = read(to_bytes(lines))
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_CR_IN_RECORD",
+        Severity.FILE,
+        4,
+    )
+    assert finding.field == "Aantal uitgevoerde prestaties (record 04, pos. 131-134)"
+    assert "position 133" in finding.message("en") and "CR" in finding.message("en")
+    assert "positie 133" in finding.message("nl")
 
 
 def test_two_exports_joined_on_one_line_are_named_once_as_a_second_file():
@@ -326,6 +351,36 @@ def test_one_wrong_record_type_is_one_finding(mistyped):
         mistyped,
     )
     assert result.file_rejected and result.claims == []
+
+
+@pytest.mark.parametrize(
+    "moved_to, line",
+    [(6, 5), (8, 7)],
+    ids=["after-the-next-02", "after-the-next-patients-04"],
+)
+def test_a_treatment_record_moved_to_the_next_patient_is_one_finding_naming_it(moved_to, line):
+    """R2, R40, vektis.md §1 (04 belongs to the preceding 02; one cause, no knock-on
+    detail-number findings; stop 49 vektis5 item 1).
+
+    Given the first patient's 04 (number 3) and its comment moved by the practice
+    software to after the second patient's 02 (or after that patient's 04)
+    When it is read
+    Then the file is refused with one finding on the moved 04's line, naming its number
+    and the line it belongs after (line 3, its patient's 03), in nl and en: not a
+    detail-number finding per record between, nor order or comment-owner findings."""
+    lines = good()
+    moved = lines[:3] + lines[5:moved_to] + lines[3:5] + lines[moved_to:]
+    result = read(to_bytes(moved))
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line) == (
+        "VEKTIS_RECORD_MOVED",
+        Severity.FILE,
+        line,
+    )
+    assert finding.params["found"] == 3 and finding.params["after_line"] == 3
+    assert "belongs straight after line 3" in finding.message("en")
+    assert "hoort dus direct na regel 3" in finding.message("nl")
+    assert result.claims == []
 
 
 def test_a_mistyped_trailer_is_one_finding_too():

@@ -408,7 +408,13 @@ def _apply_to_invoices(
     ctx: IngestContext,
 ) -> None:
     """Lines on patient invoices: the granted amount becomes the reimbursement (R5, R28),
-    and what it raised a new final payment date (``_with_term_for_raise``)."""
+    and what it raised a new final payment date (``_with_term_for_raise``).
+
+    A retry of an attempt that died after a save finds that save's change made (nothing
+    changes now): its entries name this upload (``_granting``), so the retry reports the
+    change as the attempt that made it would have, its lines applied and the patient's
+    credit said (R3, R13: the same report as a clean run, booked once), as a
+    declaration's retry reports the invoices its claim markers say it wrote."""
     per_invoice: dict[str, dict[str, RetourLine]] = {}
     for line in run.parsed.lines:
         marker = known.get(line.claim_ref)
@@ -425,11 +431,13 @@ def _apply_to_invoices(
         granted = {ref: line.granted_cents for ref, line in lines.items()}
         _warn_above_amount(run, invoice, lines)
         reads = [invoice]  # the last one is what this call's write changed
-        grant = _granting(granted, ctx, cause, reads, provider)
+        grant = _granting(granted, ctx, cause, reads, provider, upload.declaration_id)
         stored, changed = save_change(ctx.store, invoice, grant)
         # Nothing changed by this call (the same file again, or at the same moment and the
-        # other upload wrote first): its lines are unchanged, whatever its first read said.
-        before = reads[-1] if changed else stored
+        # other upload wrote first): its lines are unchanged, whatever its first read said;
+        # unless an earlier attempt of this upload made the change (_before_own_change).
+        before = reads[-1] if changed else _before_own_change(stored, cause, upload.declaration_id)
+        changed = changed or before is not stored
         run.invoices[invoice_id] = stored
         # Also when nothing changed now: a retry repairs a crash after the save (R22).
         block_follows_claim(ctx.store, stored, ctx.clock)
@@ -445,6 +453,32 @@ def _apply_to_invoices(
             if applied:
                 applied_lines.append(line)
         _warn_credit_raised(run, before, stored, applied_lines)
+
+
+def _before_own_change(invoice: Invoice, cause: str, upload_id: str) -> Invoice:
+    """R3, R13: the invoice as it was before the change an earlier attempt of this upload
+    made (its entries: this file's cause and this upload's id, at the end of the ledger,
+    which only grows, R27), its lines' reimbursements as before it; the same invoice when
+    there is none (another upload of the file made it, or a change came after it)."""
+    ledger = invoice.ledger
+    start = len(ledger)
+    while start and (ledger[start - 1].cause, ledger[start - 1].request_fingerprint) == (
+        cause,
+        upload_id,
+    ):
+        start -= 1
+    if start == len(ledger):
+        return invoice
+    reimbursed = {line.claim_ref: line.reimbursed_cents for line in invoice.lines}
+    for entry in ledger[start:]:
+        # with_granted's note: "line F1", or "credit line F9 reverses line F1"
+        words = entry.note.removeprefix("credit ").split()
+        if entry.kind is EntryKind.REIMBURSEMENT and len(words) > 1 and words[1] in reimbursed:
+            reimbursed[words[1]] += entry.amount_cents  # a deduction is negative (with_granted)
+    lines = tuple(
+        replace(line, reimbursed_cents=reimbursed[line.claim_ref]) for line in invoice.lines
+    )
+    return replace(invoice, lines=lines, ledger=ledger[:start])
 
 
 def _warn_credit_raised(
@@ -507,15 +541,23 @@ def _granting(
     cause: str,
     reads: list[Invoice],
     provider: Provider,
+    upload_id: str,
 ) -> Change:
     """The change save_change applies, again on a fresh read after a concurrent write;
-    ``reads`` gets each invoice it is applied to."""
+    ``reads`` gets each invoice it is applied to. Its entries name the upload that made
+    them (``request_fingerprint``, as a statement upload's own transfers do): its retry
+    knows its own change (``_before_own_change``)."""
 
     def grant(invoice: Invoice) -> Invoice:
         reads.append(invoice)
         now = ctx.clock.now()
         after = with_granted(invoice, granted, now, cause)
-        return _with_term_for_raise(invoice, after, now, provider, cause)
+        after = _with_term_for_raise(invoice, after, now, provider, cause)
+        added = after.ledger[len(invoice.ledger) :]
+        if not added:
+            return after
+        stamped = tuple(replace(entry, request_fingerprint=upload_id) for entry in added)
+        return replace(after, ledger=(*invoice.ledger, *stamped))
 
     return grant
 

@@ -210,22 +210,35 @@ def _split_at_lone_cr(lines: list[str], standard: Standard, repairs: list[Findin
     """R40, vektis.md "Files as practices really send them": a CR alone among CR LF or LF
     line ends (pieces of files pasted together in an old editor) ends a record when every
     piece it makes is a record: a known record type, no longer than a record (trimmed
-    trailing spaces are padded back later). Said once. A CR inside a record (a piece
-    that starts with no record type) stays, and that record is too long (R2)."""
-    length, types = standard.record_length, standard.record_types
+    trailing spaces are padded back later). Said once. A CR inside a record stays, and
+    that record is refused naming the CR (VEKTIS_CR_IN_RECORD, R2): a piece that starts
+    with no record type, or one that would lack data where it ends (the CR fell just
+    before two digits such as "01": stop 49, vektis5 item 2)."""
     split: list[str] = []
     for line in lines:
         pieces = line.split("\r")
         if len(pieces) > 1 and pieces[-1] == "":
             pieces.pop()  # a CR alone at the end of the file's last line (not an empty line)
         broken = len(pieces) > 1 or len(pieces[0]) < len(line)
-        if broken and all(piece[:2] in types and len(piece) <= length for piece in pieces):
+        if broken and all(_a_record(piece, standard) for piece in pieces):
             split.extend(pieces)
         else:
             split.append(line)
     if split != lines:
         repairs.append(lone_cr_line_ends())
     return split
+
+
+def _a_record(piece: str, standard: Standard) -> bool:
+    """A piece of a line that is a record of its own: a known type, no longer than a
+    record, and what a trimmed end lacks only spaces (``_first_data_missing``)."""
+    length = len(piece)
+    if piece[:2] not in standard.record_types or length > standard.record_length:
+        return False
+    if length == standard.record_length:
+        return True
+    layout = _layout_of(standard, piece.ljust(standard.record_length))
+    return layout is not None and _first_data_missing(layout, length) is None
 
 
 def _not_a_retour(data: bytes) -> Finding | None:
@@ -395,6 +408,8 @@ class _Structure:
         self.out_of_order: set[int] = set()  # lines refused for their place (VEKTIS_RECORD_ORDER)
         self.second_file = 0  # the line where a second file starts: the first ends before it
         self.too_long: list[int] = []  # the lengths of the records longer than a record
+        self.numbering_broken = False  # a VEKTIS_DETAIL_NUMBER was found (_moved_record)
+        self.problem_lines: list[tuple[str, int]] = []  # every line problem, listed or not
 
     def read(self, lines: list[str]) -> VektisFile:
         self._records(lines)
@@ -475,8 +490,69 @@ class _Structure:
             else:
                 self._check_debtor(number, text, insured)
         self.total_cents = total
+        if self.numbering_broken:
+            self._moved_record(lines)
         if previous != "99" and kind in known:  # a mistyped last record is named already
             self.findings.append(_file("VEKTIS_TRAILER_MISSING"))
+
+    def _moved_record(self, lines: list[str]) -> None:
+        """R2, R40, vektis.md (one cause, not a flood of knock-on findings; stop 49 vektis5
+        item 1): one detail record out of its place (practice software sorting the lines
+        oddly: a patient's 04 after the next patient's 02) while every other record is
+        numbered 1, 2, 3, ... in order. Its detail-number, order, comment-owner and debtor
+        findings between where it is and where its number puts it are that one cause:
+        replaced by one VEKTIS_RECORD_MOVED naming it and the line it belongs after (an
+        order finding on its own line stays: it is about that record). The file is still
+        refused (which patient it belongs to is not certain, §1)."""
+        details = [
+            (number, text[:2], int(text[2:14]))
+            for number, text in enumerate(lines, self.first)
+            if text[:2] in _DETAIL and text[2:14].isdecimal()
+        ]
+        ids = [record_id for _, _, record_id in details]
+        wrong = [i for i, record_id in enumerate(ids, 1) if record_id != i]
+        if not wrong or sorted(ids) != list(range(1, len(ids) + 1)):
+            return
+        moved = next(
+            (
+                i
+                for i in (wrong[-1] - 1, wrong[0] - 1)
+                if ids[:i] + ids[i + 1 :] == sorted(ids[:i] + ids[i + 1 :])
+            ),
+            None,
+        )
+        if moved is None:
+            return
+        line, kind, found = details[moved]
+        after = details[ids.index(found - 1)][0] if found > 1 else self.first
+        following = next((d[0] for d in details[moved + 1 :]), line + 1)
+        low, high = min(line, after + 1), max(following, after + 1)
+        knock_on = frozenset(
+            {
+                "VEKTIS_DETAIL_NUMBER",
+                "VEKTIS_RECORD_ORDER",
+                "VEKTIS_COMMENT_OWNER",
+                "VEKTIS_DEBTOR_NOT_LINKED",
+            }
+        )
+
+        def caused(code: str, at: int | None) -> bool:
+            # An order finding on the moved record's own line is about it, not knock-on.
+            own_order = code == "VEKTIS_RECORD_ORDER" and at == line
+            return code in knock_on and at is not None and low <= at <= high and not own_order
+
+        self.line_problems -= sum(caused(code, at) for code, at in self.problem_lines)
+        first = next(
+            (i for i, f in enumerate(self.findings) if caused(f.code, f.line) or f.line == line),
+            len(self.findings),
+        )
+        first += any(f.line == line for f in self.findings[first : first + 1])
+        self.findings = [f for f in self.findings if not caused(f.code, f.line)]
+        dutch, english = _RECORD_NAMES[kind]
+        params = {"record_nl": dutch, "record_en": english, "found": found, "after_line": after}
+        label = self._label(kind, "record_id")
+        self.line_problems += 1
+        self.findings.insert(first, _file("VEKTIS_RECORD_MOVED", line, label, **params))
 
     def _unreadable_amount(self, line: int) -> None:
         self.total_known = False  # the 99's total cannot be checked: this is the problem
@@ -492,6 +568,7 @@ class _Structure:
             # R40, vektis.md (the cause named once): a record in the wrong place (an 03 and
             # its 02 swapped) is numbered for its right place; its order finding says so.
             return
+        self.numbering_broken = True
         self._line_problem(
             "VEKTIS_DETAIL_NUMBER",
             line,
@@ -704,6 +781,8 @@ class _Structure:
         found, expected = len(text), self.length
         if kind == "99" and text[expected : expected + 2] == "01":
             return self._second_file_same_line(line, text)
+        if found > expected and "\r" in text:
+            return self._cr_in_record(line, kind, text)
         if found > expected:
             params = {
                 **names,
@@ -731,6 +810,22 @@ class _Structure:
         # The cause, once: what the cut left of its fields is not judged as numbers, and
         # an 04's amount (what is left of it) makes no total to check the 99's against.
         self.refused.add(line)
+        if kind == "04":
+            self.total_known = False
+        return text
+
+    def _cr_in_record(self, line: int, kind: str, text: str) -> str:
+        """R2, R40 (vektis.md "Files as practices really send them": the cause named): a CR
+        alone inside a record (not a line end: what follows it is no record) is named with
+        its position and field, not as a record too long or two records lacking data."""
+        dutch, english = _RECORD_NAMES[kind]
+        position = text.index("\r")
+        layout = _layout_of(self.standard, text)
+        item = next((f for f in layout.fields if f.end > position), None) if layout else None
+        where = layout.label(item.key) if layout and item else None
+        params = {"record_nl": dutch, "record_en": english, "position": position + 1}
+        self._line_problem("VEKTIS_CR_IN_RECORD", line, where, **params)
+        self.refused.add(line)  # its fields after the CR are read a place off: not judged
         if kind == "04":
             self.total_known = False
         return text
@@ -804,6 +899,7 @@ class _Structure:
 
     def _line_problem(self, finding: str, line: int, field: str | None, **params: Any) -> None:
         self.line_problems += 1
+        self.problem_lines.append((finding, line))
         if self.line_problems <= MAX_LISTED_LINE_PROBLEMS:
             self.findings.append(_file(finding, line, field, **params))
 
