@@ -12,6 +12,7 @@ from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
 from local.vektis_samples import west_settings
+from tests.functional.test_operator_api import PROVIDERS, new_practice, plant_legacy_provider
 from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 STOP = {
@@ -107,6 +108,28 @@ def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, inv
         refused[0] == 422 and stop(sandbox, invoice, "k-2", accept_terms=False)[:2] == (refused[:2])
     )
     assert coulance_entries(sandbox, invoice) == []
+
+
+def test_a_write_refused_for_unreadable_settings_is_carried_out_when_retried_after_repair(
+    sandbox,
+):
+    """R38 (a retry gets the first answer only when something was decided), R31 (audit
+    round 49 idem4): the API kept 409 provider_unreadable under the key, so the request
+    sent again after zorgnota repaired the settings got that 409 again for 24 hours
+    (Idempotent-Replayed: true); the portal keeps no such answer under a form's key."""
+    # Given a provider whose stored settings no longer validate, and an invitation sent
+    # for it with a key, refused 409 provider_unreadable (nothing was done)
+    plant_legacy_provider(sandbox, "fysio-oud", 1)
+    users = f"{PROVIDERS}/fysio-oud/users"
+    invite = {"email": "balie@fysio-oud.example", "role": "staff"}
+    refused = keyed(sandbox, "POST", users, "inv-1", invite)
+    assert refused["statusCode"] == 409 and '"provider_unreadable"' in refused["body"]
+    # When zorgnota repairs the settings and the invitation is sent again with its key
+    repaired = new_practice(provider_id="fysio-oud", version=1)
+    assert sandbox.api("PUT", f"{PROVIDERS}/fysio-oud", caller=OPERATOR, body=repaired)[0] == 200
+    again = keyed(sandbox, "POST", users, "inv-1", invite)
+    # Then it is carried out, not the refusal replayed
+    assert (again["statusCode"], again["headers"]["Idempotent-Replayed"]) == (201, "false")
 
 
 def test_a_key_longer_than_255_characters_is_a_400(sandbox, invoice):
