@@ -427,3 +427,47 @@ def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox
     assert answer["statusCode"] == 201, answer["body"]
     assert answer["headers"]["Idempotent-Replayed"] == "false"
     assert json.loads(answer["body"])["upload_url"]
+
+
+def test_a_request_sent_again_while_its_first_is_carried_out_is_told_when_to_retry(
+    sandbox, monkeypatch
+):
+    """R38, interfaces.md §7 (audit round 49 idem4): two requests with one key at the
+    same moment (a client that timed out and sent it again) answer 409
+    idempotency_key_in_use without a second effect; it said "try again shortly" to
+    people only, with no Retry-After a program reads (RFC 9110 §10.2.3)."""
+    from billing_core.entrypoints.http import idempotency
+
+    # Given a request for an upload URL with a key, still being carried out when the
+    # same request with the same key arrives
+    path, body = "/api/v1/provider/declarations", {"file_name": "week-47.csv"}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "url-2"}
+    meanwhile = []
+    first_once = idempotency.once_per_key
+
+    def with_a_second_arriving(context, scope, key, request, carry_out, kept):
+        def carry_out_while_sent_again():
+            meanwhile.append(
+                sandbox.api_raw(
+                    "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
+                )
+            )
+            return carry_out()
+
+        monkeypatch.setattr(idempotency, "once_per_key", first_once)
+        return first_once(context, scope, key, request, carry_out_while_sent_again, kept)
+
+    monkeypatch.setattr(idempotency, "once_per_key", with_a_second_arriving)
+    first = sandbox.api_raw(
+        "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
+    )
+    # Then the second is 409 idempotency_key_in_use with a Retry-After, the first is done
+    (second,) = meanwhile
+    assert second["statusCode"] == 409 and '"idempotency_key_in_use"' in second["body"]
+    assert second["headers"]["Retry-After"] == "1"
+    assert first["statusCode"] == 201
+    # And sent again after it, the first answer again: one upload URL
+    again = sandbox.api_raw(
+        "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
+    )
+    assert (again["body"], again["headers"]["Idempotent-Replayed"]) == (first["body"], "true")

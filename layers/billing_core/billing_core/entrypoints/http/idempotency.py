@@ -60,6 +60,8 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_SECONDS = int(KEY_LIFETIME.total_seconds())
 MAX_KEY_LENGTH = 255
+RETRY_AFTER = "Retry-After"
+RETRY_AFTER_SECONDS = "1"
 # Every write: a PUT or DELETE retried with its key gets its first answer again, not a
 # second evaluation (a settings save is then no "someone else changed the settings").
 RETRIED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -216,11 +218,15 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
                 KEY_REUSED,
             )
         except KeyInUse:
-            return proxy_error(
+            in_use = proxy_error(
                 HTTPStatus.CONFLICT,
                 "idempotency_key_in_use",
                 KEY_IN_USE,
             )
+            # When to send it again, as a program reads it (RFC 9110 §10.2.3): a write
+            # is carried out within seconds.
+            in_use["headers"][RETRY_AFTER] = RETRY_AFTER_SECONDS
+            return in_use
         replayed_header = {REPLAYED_HEADER: "true" if replayed else "false"}
         return answer | {"headers": (answer.get("headers") or {}) | replayed_header}
 
@@ -238,7 +244,7 @@ _KEY_PARAMETER: dict[str, Any] = {
     "An answer 5xx, 409 concurrent_change or 409 provider_unreadable is not kept: the "
     "retry is carried out. "
     "Sent again while the first request is still being carried out: 409 "
-    "idempotency_key_in_use, nothing done; send it again shortly.",
+    "idempotency_key_in_use, nothing done; send it again after its Retry-After seconds.",
 }
 _REPLAYED_HEADER: dict[str, Any] = {
     "description": "With an Idempotency-Key: true when this is the first answer again.",
