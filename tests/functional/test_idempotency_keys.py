@@ -12,6 +12,7 @@ from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
 from local.vektis_samples import west_settings
+from tests.functional.test_operator_api import PROVIDERS, new_practice, plant_legacy_provider
 from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
 
 STOP = {
@@ -107,6 +108,28 @@ def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, inv
         refused[0] == 422 and stop(sandbox, invoice, "k-2", accept_terms=False)[:2] == (refused[:2])
     )
     assert coulance_entries(sandbox, invoice) == []
+
+
+def test_a_write_refused_for_unreadable_settings_is_carried_out_when_retried_after_repair(
+    sandbox,
+):
+    """R38 (a retry gets the first answer only when something was decided), R31 (audit
+    round 49 idem4): the API kept 409 provider_unreadable under the key, so the request
+    sent again after zorgnota repaired the settings got that 409 again for 24 hours
+    (Idempotent-Replayed: true); the portal keeps no such answer under a form's key."""
+    # Given a provider whose stored settings no longer validate, and an invitation sent
+    # for it with a key, refused 409 provider_unreadable (nothing was done)
+    plant_legacy_provider(sandbox, "fysio-oud", 1)
+    users = f"{PROVIDERS}/fysio-oud/users"
+    invite = {"email": "balie@fysio-oud.example", "role": "staff"}
+    refused = keyed(sandbox, "POST", users, "inv-1", invite)
+    assert refused["statusCode"] == 409 and '"provider_unreadable"' in refused["body"]
+    # When zorgnota repairs the settings and the invitation is sent again with its key
+    repaired = new_practice(provider_id="fysio-oud", version=1)
+    assert sandbox.api("PUT", f"{PROVIDERS}/fysio-oud", caller=OPERATOR, body=repaired)[0] == 200
+    again = keyed(sandbox, "POST", users, "inv-1", invite)
+    # Then it is carried out, not the refusal replayed
+    assert (again["statusCode"], again["headers"]["Idempotent-Replayed"]) == (201, "false")
 
 
 def test_a_key_longer_than_255_characters_is_a_400(sandbox, invoice):
@@ -404,3 +427,47 @@ def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox
     assert answer["statusCode"] == 201, answer["body"]
     assert answer["headers"]["Idempotent-Replayed"] == "false"
     assert json.loads(answer["body"])["upload_url"]
+
+
+def test_a_request_sent_again_while_its_first_is_carried_out_is_told_when_to_retry(
+    sandbox, monkeypatch
+):
+    """R38, interfaces.md §7 (audit round 49 idem4): two requests with one key at the
+    same moment (a client that timed out and sent it again) answer 409
+    idempotency_key_in_use without a second effect; it said "try again shortly" to
+    people only, with no Retry-After a program reads (RFC 9110 §10.2.3)."""
+    from billing_core.entrypoints.http import idempotency
+
+    # Given a request for an upload URL with a key, still being carried out when the
+    # same request with the same key arrives
+    path, body = "/api/v1/provider/declarations", {"file_name": "week-47.csv"}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "url-2"}
+    meanwhile = []
+    first_once = idempotency.once_per_key
+
+    def with_a_second_arriving(context, scope, key, request, carry_out, kept):
+        def carry_out_while_sent_again():
+            meanwhile.append(
+                sandbox.api_raw(
+                    "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
+                )
+            )
+            return carry_out()
+
+        monkeypatch.setattr(idempotency, "once_per_key", first_once)
+        return first_once(context, scope, key, request, carry_out_while_sent_again, kept)
+
+    monkeypatch.setattr(idempotency, "once_per_key", with_a_second_arriving)
+    first = sandbox.api_raw(
+        "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
+    )
+    # Then the second is 409 idempotency_key_in_use with a Retry-After, the first is done
+    (second,) = meanwhile
+    assert second["statusCode"] == 409 and '"idempotency_key_in_use"' in second["body"]
+    assert second["headers"]["Retry-After"] == "1"
+    assert first["statusCode"] == 201
+    # And sent again after it, the first answer again: one upload URL
+    again = sandbox.api_raw(
+        "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
+    )
+    assert (again["body"], again["headers"]["Idempotent-Replayed"]) == (first["body"], "true")

@@ -72,6 +72,9 @@ NO_SETTINGS = "Geen instellingen voor deze praktijk. / No settings for this prac
 
 Found = TypeVar("Found")
 CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request may be sent again
+# Nothing was done either: the stored settings must be repaired first (R31), then the same
+# request may be sent again.
+PROVIDER_UNREADABLE = "provider_unreadable"
 
 
 def error_response(
@@ -297,4 +300,4 @@ def _unreadable_provider(error: UnreadableProvider) -> Response[str]:
         version=error.version,
         reason=error.reason,
     )
-    return error_response(HTTPStatus.CONFLICT, "provider_unreadable", message)
+    return error_response(HTTPStatus.CONFLICT, PROVIDER_UNREADABLE, message)

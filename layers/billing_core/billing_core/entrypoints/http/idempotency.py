@@ -39,7 +39,11 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core.entrypoints.http.caller import groups_of
-from billing_core.entrypoints.http.errors import CONCURRENT_CHANGE, proxy_error
+from billing_core.entrypoints.http.errors import (
+    CONCURRENT_CHANGE,
+    PROVIDER_UNREADABLE,
+    proxy_error,
+)
 from billing_core.entrypoints.powertools import idempotent
 from billing_core.providers.users import OPERATORS_GROUP
 from billing_core.shared.retries import (
@@ -56,6 +60,8 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_SECONDS = int(KEY_LIFETIME.total_seconds())
 MAX_KEY_LENGTH = 255
+RETRY_AFTER = "Retry-After"
+RETRY_AFTER_SECONDS = "1"
 # Every write: a PUT or DELETE retried with its key gets its first answer again, not a
 # second evaluation (a settings save is then no "someone else changed the settings").
 RETRIED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -212,11 +218,15 @@ def with_idempotency_keys(resolve: Handler) -> Handler:
                 KEY_REUSED,
             )
         except KeyInUse:
-            return proxy_error(
+            in_use = proxy_error(
                 HTTPStatus.CONFLICT,
                 "idempotency_key_in_use",
                 KEY_IN_USE,
             )
+            # When to send it again, as a program reads it (RFC 9110 §10.2.3): a write
+            # is carried out within seconds.
+            in_use["headers"][RETRY_AFTER] = RETRY_AFTER_SECONDS
+            return in_use
         replayed_header = {REPLAYED_HEADER: "true" if replayed else "false"}
         return answer | {"headers": (answer.get("headers") or {}) | replayed_header}
 
@@ -231,9 +241,10 @@ _KEY_PARAMETER: dict[str, Any] = {
     "description": "Sent again with the same request (a retry after a lost answer), it "
     "gets the first answer again, marked Idempotent-Replayed, and nothing is done twice; "
     "with another request, 422 idempotency_key_reused. Kept 24 hours, per user (R38). "
-    "An answer 5xx or 409 concurrent_change is not kept: the retry is carried out. "
+    "An answer 5xx, 409 concurrent_change or 409 provider_unreadable is not kept: the "
+    "retry is carried out. "
     "Sent again while the first request is still being carried out: 409 "
-    "idempotency_key_in_use, nothing done; send it again shortly.",
+    "idempotency_key_in_use, nothing done; send it again after its Retry-After seconds.",
 }
 _REPLAYED_HEADER: dict[str, Any] = {
     "description": "With an Idempotency-Key: true when this is the first answer again.",
@@ -256,11 +267,20 @@ def with_keys_documented(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+# The 409s after which nothing was done and the same request is to be sent again: someone
+# changed the invoice meanwhile; the practice's stored settings no longer validate, until
+# zorgnota repairs them (R31: the portal keeps no such answer under a form's key either).
+_NOT_KEPT_CONFLICTS = (CONCURRENT_CHANGE, PROVIDER_UNREADABLE)
+
+
 def _nothing_was_done(answer: dict[str, Any]) -> bool:
-    """A server error, or someone changed the invoice meanwhile: a retry must run again."""
+    """A server error, or a conflict after which a retry must run again."""
     status = answer["statusCode"]
-    concurrent = status == HTTPStatus.CONFLICT and f'"{CONCURRENT_CHANGE}"' in answer["body"]
-    return status >= HTTPStatus.INTERNAL_SERVER_ERROR or concurrent
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        return True
+    body = answer["body"]
+    conflict = status == HTTPStatus.CONFLICT
+    return conflict and any(f'"{code}"' in body for code in _NOT_KEPT_CONFLICTS)
 
 
 def _idempotency_key(event: dict[str, Any]) -> str | None:
