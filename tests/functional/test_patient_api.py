@@ -199,12 +199,17 @@ def test_a_deferral_moves_the_final_date_once_and_is_confirmed_by_email(sandbox,
     body = {"birth_date": invoice.birth_date.isoformat()}
     status, granted = sandbox.api("POST", path, body=body, headers=JSON)
     assert status == 200 and granted["final_payment_date"] == "2027-01-22"  # R14: +30 days
+    # When the form is sent again (a double click, a reload): the first answer, once (R38)
     status, again = sandbox.api("POST", path, body=body, headers=JSON)
-    assert status == 409 and again["error"]["code"] == "already_deferred"
+    assert (status, again) == (200, granted)
     sandbox.drain_deliveries()
     kinds = [m["subject"] for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
     assert len(kinds) == 2  # the invoice and the deferral confirmation
     assert _status(sandbox, invoice.reference)[1]["state"] == "deferred"
+    # And asked again after a retry's lifetime: once per invoice (R14), refused
+    sandbox.clock.advance(days=2)
+    status, later = sandbox.api("POST", path, body=body, headers=JSON)
+    assert status == 409 and later["error"]["code"] == "already_deferred"
 
 
 def test_paying_by_ideal_through_the_fake_psp(sandbox, invoice):

@@ -30,6 +30,7 @@ from billing_core.services.patient import (
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.reference import InvalidReference, grouped
+from billing_core.shared.retries import KEY_LIFETIME
 from tests.unit.factories import (
     BSN,
     REFERENCE,
@@ -403,10 +404,16 @@ def test_a_deferral_is_granted_saved_and_confirmed():
     assert view.final_payment_date == date(2027, 1, 22) and view.confirmation_sent
     assert store.invoice().current_final_payment_date == date(2027, 1, 22)
     assert [(r.kind, r.event_id) for r in queue.requests] == [("deferral_confirmation", "deferral")]
-    # And a second request is refused (409), with nothing queued
+    # And the form sent again (a double click, a reload; R38) gets the first answer: the same
+    # date, nothing saved, the confirmation queued under the same event (sent once)
+    assert request_deferral(REFERENCE, BIRTH, ctx(store, queue)) == view
+    assert store.invoice().version == 1
+    assert {(r.kind, r.event_id) for r in queue.requests} == {("deferral_confirmation", "deferral")}
+    # And a second request after a retry's lifetime is refused (R14: once per invoice)
+    a_day_later = PatientContext(store, queue, FixedClock(CLOCK.now() + KEY_LIFETIME + LOCKOUT))
     with pytest.raises(StateConflict, match="already_deferred"):
-        request_deferral(REFERENCE, BIRTH, ctx(store, queue))
-    assert len(queue.requests) == 1
+        request_deferral(REFERENCE, BIRTH, a_day_later)
+    assert store.invoice().version == 1
 
 
 def test_a_patient_on_paper_gets_the_deferral_without_an_email():
@@ -432,6 +439,24 @@ def test_an_arrangement_is_made_saved_and_confirmed():
     assert sum(t.amount_cents for t in view.terms) == 31000 and view.confirmation_sent
     assert store.invoice().arrangement.terms == view.terms
     assert queue.kinds == ["arrangement_confirmation"]
+    # And the form sent again (R38) gets the first answer, nothing saved
+    assert request_arrangement(REFERENCE, BIRTH, 4, ctx(store, queue)) == view
+    assert store.invoice().version == 1 and set(queue.kinds) == {"arrangement_confirmation"}
+
+
+def test_an_arrangement_asked_again_with_other_terms_or_later_is_refused():
+    """Given an arrangement of 4 terms (R15)
+    When the patient asks one of 3 terms, or 4 terms a day later (past a retry's lifetime)
+    Then each is refused as one the invoice already has: another request, not a retry (R38)."""
+    store = store_with(big_invoice())
+    request_arrangement(REFERENCE, BIRTH, 4, ctx(store))
+    a_day_later = PatientContext(
+        store, FakeQueue(), FixedClock(CLOCK.now() + KEY_LIFETIME + LOCKOUT)
+    )
+    for terms, context in ((3, ctx(store)), (4, a_day_later)):
+        with pytest.raises(StateConflict):
+            request_arrangement(REFERENCE, BIRTH, terms, context)
+    assert store.invoice().version == 1
 
 
 @pytest.mark.parametrize("terms, code", [(13, "terms_out_of_range"), (1, "terms_out_of_range")])
@@ -571,12 +596,12 @@ def test_an_objection_does_not_stop_a_deferral_or_payment_status():
 
 def test_a_stale_read_does_not_grant_two_deferrals(monkeypatch):
     # Two deferral requests at once read the same version (R28): one wins, the other
-    # re-reads and is told it already has one.
+    # re-reads and finds the deferral just granted: the same answer (a double click, R38),
+    # one deferral saved.
     store = store_with()
     stale = store.invoice()
-    request_deferral(REFERENCE, BIRTH, ctx(store))
+    first = request_deferral(REFERENCE, BIRTH, ctx(store))
     monkeypatch.setattr(store, "find_invoice_by_reference", lambda reference: stale)
     monkeypatch.setattr("billing_core.invoices.updates.pause", lambda attempt: None)
-    with pytest.raises(StateConflict, match="already_deferred"):
-        request_deferral(REFERENCE, BIRTH, ctx(store))
+    assert request_deferral(REFERENCE, BIRTH, ctx(store)) == first
     assert store.invoice().version == 1

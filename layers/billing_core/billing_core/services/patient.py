@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from billing_core.changes.arrangement import (
@@ -68,9 +68,11 @@ from billing_core.invoices.access import (
     issue_visit_pass,
 )
 from billing_core.invoices.invoice import (
+    Arrangement,
     ArrangementStatus,
     ArrangementTerm,
     Channel,
+    Deferral,
     DunningStage,
     InsurerStatement,
     Invoice,
@@ -392,9 +394,15 @@ def request_deferral(
     invoice = _find_for_patient(reference_text, proof, ctx)
     provider = _provider(ctx.store, invoice)
     now = ctx.clock.now()
-    stored, _ = save_change(
-        ctx.store, invoice, lambda current: grant_deferral(current, provider, now)
-    )
+
+    def deferred(current: Invoice) -> Invoice:
+        if _granted_again(current.deferral, now):
+            return current  # asked again: answered as the first time (R38)
+        return grant_deferral(current, provider, now)
+
+    stored, _ = save_change(ctx.store, invoice, deferred)
+    # Queued again when asked again (the first attempt may have died before queueing
+    # it): the delivery sends one per (kind, event).
     sent = _confirm(
         ctx.delivery, stored, DEFERRAL_CONFIRMATION, event_id="deferral", language=language
     )
@@ -425,6 +433,9 @@ def request_arrangement(
     today = ctx.clock.today()
 
     def arranged(current: Invoice) -> Invoice:
+        made = current.arrangement
+        if _granted_again(made, now) and made is not None and len(made.terms) == terms:
+            return current  # asked again: answered as the first time (R38)
         # R20, legal-nl.md §2: before the run on the costs day, the costs charged first
         # as the run charges them, so the arrangement covers them (audit plans2).
         current = as_the_run_leaves_it(current, provider.dunning, today, now, ctx.store)
@@ -537,6 +548,25 @@ def submit_insurer_statement(
     else:
         outcome = StatementOutcome.APPLIED if automatic else StatementOutcome.SENT_TO_PROVIDER
     return _statement_answer(stored, provider, outcome, ctx, language)
+
+
+def _granted_again(granted: Deferral | Arrangement | None, now: datetime) -> bool:
+    """A deferral (R14) or an arrangement (R15) asked for again within a retry's lifetime
+    of its grant (R38: the checker's form sent twice by a double click or a reload, or
+    sent again after its answer was lost): answered as the first time, its confirmation
+    queued again (the delivery sends it once), not refused as one the patient already
+    has, which after a double click showed only "that is not possible" and hid the new
+    date or the terms just granted (audit round 49 idem4). An arrangement asked with
+    another number of terms, or either asked later, is another request: refused."""
+    if granted is None:
+        return False
+    if isinstance(granted, Arrangement):
+        at = granted.created_at
+        if granted.status is not ArrangementStatus.ACTIVE:
+            return False
+    else:
+        at = granted.granted_at
+    return timedelta(0) <= now - at <= KEY_LIFETIME
 
 
 def _sent_again(invoice: Invoice, statement: InsurerStatement) -> bool:
