@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.deferral import grant_deferral
 from billing_core.changes.hold import put_on_hold
+from billing_core.dunning.interest import first_day_of_default
 from billing_core.dunning.letters import SECOND_NOTICE
+from billing_core.invoices.invoice import ArrangementStatus
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice
 
@@ -202,3 +205,28 @@ def test_a_held_second_notice_does_not_keep_the_invoices_other_letter_from_being
     world.store.save_invoice(replace(invoice, letters_due=(*invoice.letters_due, other)))
 
     assert _queued_on(world, date(2027, 1, 16)) == [("dunning_reminder", "inv-1")]
+
+
+def test_r15_r16_an_arrangement_asked_in_a_hold_after_the_reminders_term_leaves_the_default():
+    """legal-nl.md §2, §4, R15, R16 (audit plans3). Given the reminder of 31 December
+    (term to 14 January) expired unpaid while the practice held the claim (10 January to
+    28 February), and the patient arranged 3 terms on 20 January, after the term: that
+    arrangement did not move the default (only one granted in the term does, §2), so when
+    its first term (3 February) is missed and the run charges the costs on that reminder
+    on 1 March, then the interest runs from the first day of default, 24 December, as for
+    an arrangement made after the costs; not from 4 February, the day after the missed
+    term, as if a new reminder had come (none did: the old letter's costs were charged)."""
+    world = DunningWorld([one_invoice(100_000)])
+    world.run(DECIDED)
+    _hold(world, date(2027, 1, 10), date(2027, 2, 28))
+    asked = datetime(2027, 1, 20, 12, 0, tzinfo=AMSTERDAM)
+    world.store.save_invoice(create_arrangement(world.invoice(), world.provider, 3, asked))
+    world.run(date(2027, 3, 1))
+    invoice = world.invoice()
+    assert invoice.arrangement.status is ArrangementStatus.CANCELLED
+    assert invoice.costs_charged_on == date(2027, 3, 1)
+    assert world.letters() == [("dunning_reminder", DECIDED), ("second_notice", date(2027, 3, 1))]
+    assert world.costs() == 15_000 + 1_000  # the BIK on the old letter, and the fee
+    assert first_day_of_default(invoice) == date(2026, 12, 24)
+    # 24 Dec 2026 - 14 Mar 2027: 8 + 73 days at 4 % on € 1.000,00 = € 0,88 + € 8,00
+    assert world.money(date(2027, 3, 15)).interest == 888

@@ -30,7 +30,9 @@ def first_day_of_default(invoice: Invoice) -> date:
     after a cancelled arrangement granted before the costs, the day after its missed term
     when that is later (the arrangement moved the default, §2, R15; timeline.py sends the
     new reminder after it). One granted after the costs leaves it: its terms counted the
-    interest from the first default on (changes/arrangement.covering_schedule)."""
+    interest from the first default on (changes/arrangement.covering_schedule); so does
+    one granted after the reminder's term while a hold kept the run from charging the
+    costs (``_granted_after_the_term``)."""
     day = invoice.current_final_payment_date + timedelta(days=1)
     arrangement = invoice.arrangement
     if arrangement is None or arrangement.status is not ArrangementStatus.CANCELLED:
@@ -38,12 +40,30 @@ def first_day_of_default(invoice: Invoice) -> date:
     charged_on = invoice.costs_decided_on_day
     if charged_on is not None and amsterdam_day(arrangement.created_at) >= charged_on:
         return day
+    if _granted_after_the_term(invoice, amsterdam_day(arrangement.created_at)):
+        return day
     # changes.arrangement imports this module (its terms carry the interest): imported
     # here, on the rare path of a cancelled arrangement, to break that cycle.
     from billing_core.changes.arrangement import missed_term
 
     missed = missed_term(invoice, date.max)
     return max(day, missed.due_date + timedelta(days=1)) if missed else day
+
+
+def _granted_after_the_term(invoice: Invoice, granted_on: date) -> bool:
+    """Whether the arrangement came after the term of a reminder that still supports the
+    costs: the term expired unpaid, so the default stood and the costs were due (R20), and
+    only a hold (R16) kept the run from charging them before it. Such an arrangement
+    moved no default (legal-nl.md §2: only one granted during the term does), and the run
+    charges the costs on that letter, no new reminder: the interest runs from the first
+    default, as after one made after the costs (audit plans3)."""
+    reminder = invoice.reminder
+    if reminder is None or granted_on < reminder.decided_on_day:
+        return False
+    from billing_core.dunning.letter_costs import reminder_superseded  # rare path
+
+    term_ends = max(reminder.final_date, invoice.current_final_payment_date)
+    return granted_on > term_ends and not reminder_superseded(invoice)
 
 
 def interest_statement(invoice: Invoice, until: date) -> InterestResult:
