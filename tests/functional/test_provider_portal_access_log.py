@@ -170,3 +170,49 @@ def test_each_read_is_said_in_words_naming_its_patients_never_its_ids(
         with subtests.test(kind=kind.value, subject=subject.split()[0][:20]):
             assert tuple(said) == shown[kind, subject]
     assert "invoice:" not in html and second.invoice_id not in html and "blocked" not in html
+
+
+def test_a_patients_page_without_their_reads_yet_links_on_never_says_none(
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
+    monkeypatch,
+):
+    """R32, NEN 7513, R35 (audit5). Given 2 reads of patient B before the viewer's read of
+    A's invoice, and a filtered page of 2 reads that looks through one page of the
+    practice's reads (SCAN_PAGES at 1: as 500 reads before A's do with 50 and 10)
+    When the admin filters on A
+    Then the first page lists nothing but says this part of the period has none of A's
+    reads and links on (not "No reads in this period", which would tell the patient that
+    nobody read their data); the pages on list A's read."""
+    from billing_core.entrypoints.web.portal import pages
+    from billing_core.services.operator import audit
+
+    first, second = two_patients_read
+    monkeypatch.setattr(audit, "SCAN_PAGES", 1)
+    monkeypatch.setattr(pages, "LIST_SIZE", 2)
+    at = datetime.combine(sandbox.clock.today(), datetime.min.time(), tzinfo=AMSTERDAM)
+    for second_ in range(2):
+        read = ReadRecord(
+            at.replace(second=second_),
+            PROVIDER,
+            "u1",
+            "viewer",
+            ReadKind.INVOICE,
+            second.invoice_id,
+        )
+        sandbox.runtime.audit_log.record_read(read)
+    admin = signed_in(sandbox, "admin", "en")
+    day = sandbox.clock.today()
+
+    status, html = admin.page(f"{ACCESS_LOG}?patient={first.patient_ref}&from={day}&to={day}")
+
+    assert status == HTTPStatus.OK and table_rows(html) == []
+    assert 'id="no-reads"' not in html
+    assert "No reads of this patient in this part of the period" in html
+    rows = []
+    while following := re.search(r'<a href="([^"]+)" rel="next" id="next-page">', html):
+        status, html = admin.page(following.group(1).replace("&amp;", "&"))
+        assert status == HTTPStatus.OK and 'id="no-reads"' not in html
+        rows += table_rows(html)
+    # A's read (the admin's own listings of A, at the same moment, are reads naming A too)
+    assert [grouped(first.reference) in row for row in rows].count(True) == 1

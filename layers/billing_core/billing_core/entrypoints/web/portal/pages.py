@@ -1512,6 +1512,7 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         searched=searched,
         invalid=NONE_WRONG,
         csv_href="/portal/inzage?" + urlencode(linked | {"format": "csv"}),
+        later=bool(request.query.get("cursor")),  # a page after the first: "no more reads"
         next_href="/portal/inzage?" + urlencode(linked | {"cursor": following})
         if following
         else "",
