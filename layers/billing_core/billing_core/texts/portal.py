@@ -636,8 +636,7 @@ _ENGLISH: Sections = {
         "access_log_none": "No reads in this period.",
         "access_log_none_more": "No more reads in this period.",
         "access_log_none_yet": (
-            "No reads of this patient in this part of the period;"
-            " the next page looks further."
+            "No reads of this patient in this part of the period; the next page looks further."
         ),
         "access_log_csv": "Download every read of this period (CSV)",
         "invalid_audit_date": "Enter the dates as day-month-year.",
