@@ -1507,7 +1507,7 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
             audit.readers(page.records, request.user, ctx),
             portal_texts(request.language),
             searched["patient"],
-            audit.invoices_read(page.records, request.user, ctx),
+            audit.invoices_read(page.records, request.user, ctx, page.invoices),
         ),
         searched=searched,
         invalid=NONE_WRONG,
