@@ -11,11 +11,11 @@ from http import HTTPStatus
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.reference import grouped
-from local.seed import DENTAL
+from local.seed import DENTAL, PHYSIO
 from tests.csv_downloads import BOM, csv_dicts
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_practice_audit import two_patients_read  # noqa: F401
-from tests.functional.test_provider_portal import signed_in
+from tests.functional.test_provider_portal import PortalUser, sample_login, signed_in
 
 PROVIDER = DENTAL.provider_id
 ACCESS_LOG = "/portal/inzage"
@@ -170,3 +170,92 @@ def test_each_read_is_said_in_words_naming_its_patients_never_its_ids(
         with subtests.test(kind=kind.value, subject=subject.split()[0][:20]):
             assert tuple(said) == shown[kind, subject]
     assert "invoice:" not in html and second.invoice_id not in html and "blocked" not in html
+
+
+def test_a_patients_page_without_their_reads_yet_links_on_never_says_none(
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
+    monkeypatch,
+):
+    """R32, NEN 7513, R35 (audit5). Given 2 reads of patient B before the viewer's read of
+    A's invoice, and a filtered page of 2 reads that looks through one page of the
+    practice's reads (SCAN_PAGES at 1: as 500 reads before A's do with 50 and 10)
+    When the admin filters on A
+    Then the first page lists nothing but says this part of the period has none of A's
+    reads and links on (not "No reads in this period", which would tell the patient that
+    nobody read their data); the pages on list A's read."""
+    from billing_core.entrypoints.web.portal import pages
+    from billing_core.services.operator import audit
+
+    first, second = two_patients_read
+    monkeypatch.setattr(audit, "SCAN_PAGES", 1)
+    monkeypatch.setattr(pages, "LIST_SIZE", 2)
+    at = datetime.combine(sandbox.clock.today(), datetime.min.time(), tzinfo=AMSTERDAM)
+    for second_ in range(2):
+        read = ReadRecord(
+            at.replace(second=second_),
+            PROVIDER,
+            "u1",
+            "viewer",
+            ReadKind.INVOICE,
+            second.invoice_id,
+        )
+        sandbox.runtime.audit_log.record_read(read)
+    admin = signed_in(sandbox, "admin", "en")
+    day = sandbox.clock.today()
+
+    status, html = admin.page(f"{ACCESS_LOG}?patient={first.patient_ref}&from={day}&to={day}")
+
+    assert status == HTTPStatus.OK and table_rows(html) == []
+    assert 'id="no-reads"' not in html
+    assert "No reads of this patient in this part of the period" in html
+    rows = []
+    while following := re.search(r'<a href="([^"]+)" rel="next" id="next-page">', html):
+        status, html = admin.page(following.group(1).replace("&amp;", "&"))
+        assert status == HTTPStatus.OK and 'id="no-reads"' not in html
+        rows += table_rows(html)
+    # A's read (the admin's own listings of A, at the same moment, are reads naming A too)
+    assert [grouped(first.reference) in row for row in rows].count(True) == 1
+
+
+def test_a_patients_pages_after_the_first_reuse_their_filter_of_their_practice_only(
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
+    monkeypatch,
+):
+    """R32, NEN 7513, R26 (audit5). Given the viewer's reads of A's and B's invoices and
+    pages of one read
+    When the admin filters on A and follows the next page, and the physio practice's admin
+    opens that same next-page address
+    Then the first page builds A's filter (their invoices, each one's actions) and the
+    page after it reads none of that again, nor A's invoice by its id to name it (before:
+    1 + n requests a page at n invoices, a GetItem per invoice read); the physio admin's
+    page, its own practice's reads only, shows nothing of A's practice."""
+    from billing_core.entrypoints.web.portal import pages
+
+    first, _ = two_patients_read
+    monkeypatch.setattr(pages, "LIST_SIZE", 1)
+    store = sandbox.runtime.repository
+    asked: list[str] = []
+    for name in ("list_invoices", "invoice_actions", "get_invoice"):
+        read = getattr(store, name)
+        monkeypatch.setattr(
+            store, name, lambda *a, _r=read, _n=name, **k: asked.append(_n) or _r(*a, **k)
+        )
+    admin = signed_in(sandbox, "admin", "en")
+    day = sandbox.clock.today()
+
+    status, html = admin.page(f"{ACCESS_LOG}?patient={first.patient_ref}&from={day}&to={day}")
+    assert status == HTTPStatus.OK and asked.count("list_invoices") == 1
+    following = re.search(r'<a href="([^"]+)" rel="next" id="next-page">', html).group(1)
+    following = following.replace("&amp;", "&")
+    asked.clear()
+    status, html = admin.page(following)
+    assert status == HTTPStatus.OK and asked == []
+
+    physio = PortalUser(sandbox)
+    physio.sign_in(sample_login(PHYSIO, "admin"))
+    status, html = physio.page(following)
+    assert status in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
+    assert table_rows(html) == [] and grouped(first.reference) not in html
+    assert first.invoice_id not in html

@@ -54,6 +54,11 @@ _DUTCH: Sections = {
         "access_log_by_unknown": "gebruiker niet meer bekend",
         "access_log_more": "en nog {count}",
         "access_log_none": "Geen inzages in deze periode.",
+        "access_log_none_more": "Geen inzages meer in deze periode.",
+        "access_log_none_yet": (
+            "Geen inzages van deze patiënt in dit deel van de periode;"
+            " de volgende pagina zoekt verder."
+        ),
         "access_log_csv": "Alle inzages van deze periode downloaden (CSV)",
         "invalid_audit_date": "Vul de datums in als dag-maand-jaar.",
         "invalid_audit_patient": "Een patiëntnummer heeft hoogstens {most} tekens.",
@@ -638,6 +643,10 @@ _ENGLISH: Sections = {
         "access_log_by_unknown": "user no longer known",
         "access_log_more": "and {count} more",
         "access_log_none": "No reads in this period.",
+        "access_log_none_more": "No more reads in this period.",
+        "access_log_none_yet": (
+            "No reads of this patient in this part of the period; the next page looks further."
+        ),
         "access_log_csv": "Download every read of this period (CSV)",
         "invalid_audit_date": "Enter the dates as day-month-year.",
         "invalid_audit_patient": "A patient number has at most {most} characters.",

@@ -16,9 +16,10 @@ table's pages per answer (a short page with a cursor then: ask on)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
 from billing_core.services.inputs import InvalidInput
@@ -34,6 +35,12 @@ PRACTICE_MAX_DAYS = 366  # a year: what a patient asks a practice about (R32)
 # about 10 x 500 records, some 20 DynamoDB requests, inside an API's 29 s.
 SCAN_PAGES = 10
 INVOICES_PAGE = 100  # a patient's invoices, read from the practice's list this many a request
+# A patient's filter (their invoices and each one's actions: 1 + n requests) serves the
+# pages after the first of a walk through their reads this long in one process, rebuilt
+# for a first page: a cursor cannot carry it (5-10 KB at 100 invoices). Kept per store,
+# practice (the token's tenant), patient and last day; at most FILTERS_KEPT of them.
+FILTER_KEPT_SECONDS = 300
+FILTERS_KEPT = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,9 @@ class AuditPage:
 
     records: list[ReadRecord]
     next_position: str | None  # None: this was the last page
+    # a patient's page: the kenmerk and number of each of their invoices, by id (the
+    # filter read them), so that naming a page's invoice reads needs no request
+    invoices: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def reads_of_provider(
@@ -106,7 +116,7 @@ def list_reads(
         found, last = audit.reads(provider_id, since, until, limit=limit, after=after)
         return AuditPage(found, last)
     if concerns is None:
-        concerns = patient_filter(store, provider_id, patient_ref, last_day)
+        concerns = _kept_filter(store, provider_id, patient_ref, last_day, first_page=not after)
     shown: list[ReadRecord] = []
     position = after
     for _ in range(SCAN_PAGES):
@@ -116,7 +126,52 @@ def list_reads(
         shown += [record for record in found if concerns(record)]
         if position is None or len(shown) == limit:
             break
-    return AuditPage(shown, position)
+    return AuditPage(shown, position, getattr(concerns, "invoices", {}))
+
+
+def _kept_filter(
+    store: ProviderStore, provider_id: str, patient_ref: str, last_day: date, *, first_page: bool
+) -> Callable[[ReadRecord], bool]:
+    """``patient_filter``, built for a first page and kept FILTER_KEPT_SECONDS for the
+    pages after it (audit5: 1 + n requests a page at n invoices). Keyed by the practice
+    the caller's token names: another practice's cursor finds none of it (R26)."""
+    import time
+    import weakref
+
+    global _KEPT
+    if _KEPT is None:
+        _KEPT = weakref.WeakKeyDictionary()
+    try:
+        kept = _KEPT.setdefault(store, {})
+    except TypeError:  # a store that cannot be weakly referred to: built every time
+        return patient_filter(store, provider_id, patient_ref, last_day)
+    key, now = (provider_id, patient_ref, last_day.isoformat()), time.monotonic()
+    built_at, found = kept.get(key, (0.0, None))
+    if found is not None and not first_page and now - built_at <= FILTER_KEPT_SECONDS:
+        concerns: Callable[[ReadRecord], bool] = found
+        return concerns
+    concerns = patient_filter(store, provider_id, patient_ref, last_day)
+    kept.pop(key, None)
+    kept[key] = (now, concerns)
+    while len(kept) > FILTERS_KEPT:
+        del kept[next(iter(kept))]
+    return concerns
+
+
+_KEPT: Any = None  # store -> {(practice, patient, last day): (built at, filter)}
+
+
+class _PatientReads:
+    """Whether a read names a patient (``patient_filter``); ``invoices``: the kenmerk and
+    patient number of each of their invoices, by id."""
+
+    __slots__ = ("invoice_ids", "invoices", "names")
+
+    def __init__(self, names: set[str], invoices: dict[str, tuple[str, str]]) -> None:
+        self.names, self.invoices, self.invoice_ids = names, invoices, set(invoices)
+
+    def __call__(self, record: ReadRecord) -> bool:
+        return _names_any(record.subject.split(" "), self.names, self.invoice_ids)
 
 
 def patient_filter(
@@ -129,7 +184,7 @@ def patient_filter(
 
     patient_ref = patient_ref.strip()
     names = {f"patient:{form}" for form in patient_ref_forms(patient_ref)}
-    invoice_ids: set[str] = set()
+    invoices_named: dict[str, tuple[str, str]] = {}
     wanted = InvoiceFilter(patient_ref=patient_ref, issued_until=last_day.isoformat())
     position: str | None = None
     while True:
@@ -137,7 +192,7 @@ def patient_filter(
             provider_id, wanted, limit=INVOICES_PAGE, after=position
         )
         for invoice in invoices:
-            invoice_ids.add(invoice.invoice_id)
+            invoices_named[invoice.invoice_id] = (invoice.reference, invoice.patient_ref)
             names |= {invoice.invoice_id, f"invoice:{invoice.invoice_id}"}
             names.add(f"kenmerk:{invoice.reference}")
             if invoice.declaration_id:
@@ -147,10 +202,7 @@ def patient_filter(
         if position is None:
             break
 
-    def concerns(record: ReadRecord) -> bool:
-        return _names_any(record.subject.split(" "), names, invoice_ids)
-
-    return concerns
+    return _PatientReads(names, invoices_named)
 
 
 def _names_any(words: Iterable[str], names: set[str], invoice_ids: set[str]) -> bool:

@@ -6,6 +6,7 @@ who read the patient's data: recorded, naming the period and the patient."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from billing_core.providers.users import ProviderUser, Role
@@ -122,19 +123,23 @@ def readers(records: list[ReadRecord], user: ProviderUser, ctx: ProviderContext)
 
 
 def invoices_read(
-    records: list[ReadRecord], user: ProviderUser, ctx: ProviderContext
+    records: list[ReadRecord],
+    user: ProviderUser,
+    ctx: ProviderContext,
+    known: Mapping[str, tuple[str, str]] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """The kenmerk and patient number of each invoice a read of one invoice (or of its
     letter) names, by its id: the portal's access log says these, not the id, which the
-    admin cannot read (R32, R35). One request per distinct invoice of the page; an
-    invoice no longer found is left out (the page says "one invoice")."""
+    admin cannot read (R32, R35). One request per distinct invoice of the page not in
+    ``known`` (a patient's page: ``AuditPage.invoices``, read by its filter); an invoice
+    no longer found is left out (the page says "one invoice")."""
     provider_id = tenant_for(user, Role.ADMIN)
     single = (ReadKind.INVOICE, ReadKind.LETTER)
     ids = dict.fromkeys(
         r.subject.partition(":")[0] for r in records if r.kind in single and " " not in r.subject
     )
-    named: dict[str, tuple[str, str]] = {}
-    for invoice_id in filter(None, ids):
+    named = {i: known[i] for i in ids if known and i in known}
+    for invoice_id in filter(lambda i: i and i not in named, ids):
         invoice = ctx.store.get_invoice(provider_id, invoice_id)
         if invoice is not None:
             named[invoice_id] = (invoice.reference, invoice.patient_ref)

@@ -1443,6 +1443,8 @@ def _settings_change(
 # What the access log's form and links ask for (web.serve_page refuses anything else).
 ACCESS_LOG_QUERY = ("patient", "from", "to", "cursor", "format")
 ACCESS_LOG_DAYS = 30  # the period the page opens with: the last 30 days, today included
+# A kenmerk as texts/reads.py says it (shared/reference.grouped): its four groups.
+KENMERK_SAID = r"\b\d{4} \d{4} \d{4} \d{2}\b"
 # A patient number as the API's audit route takes one (its query's max_length).
 PATIENT_REF_MAX = 64
 
@@ -1508,11 +1510,12 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
             audit.readers(page.records, request.user, ctx),
             portal_texts(request.language),
             searched["patient"],
-            audit.invoices_read(page.records, request.user, ctx),
+            audit.invoices_read(page.records, request.user, ctx, page.invoices),
         ),
         searched=searched,
         invalid=NONE_WRONG,
         csv_href="/portal/inzage?" + urlencode(linked | {"format": "csv"}),
+        later=bool(request.query.get("cursor")),  # a page after the first: "no more reads"
         next_href="/portal/inzage?" + urlencode(linked | {"cursor": following})
         if following
         else "",
@@ -1552,12 +1555,18 @@ def _read_rows(
     in the page's words, naming the patients it showed, ``patient`` (asked for) first, and
     a single invoice by its kenmerk and patient (``invoices``; texts/reads.py, R32, R35);
     the CSV keeps the ids."""
-    from billing_core.texts.reads import read_words  # only this page: not at cold start
+    import re  # only this page: not at cold start
+
+    from billing_core.texts.reads import read_words
 
     rows = []
     for record in records:
         moment = record.at.astimezone(AMSTERDAM)
-        what, kind = read_words(record.kind.value, record.subject, t, patient, invoices)
+        said, kind = read_words(record.kind.value, record.subject, t, patient, invoices)
+        # a kenmerk ("3215 5743 8894 56") kept whole in a phone's narrow cell (audit5)
+        parts = re.split(f"({KENMERK_SAID})", said)  # odd parts: the kenmerken
+        kenmerk = Markup('<span class="kenmerk">{}</span>')
+        what = Markup().join(kenmerk.format(p) if i % 2 else p for i, p in enumerate(parts))
         rows.append(
             {
                 "day": moment.date(),
