@@ -494,11 +494,23 @@ def _to_the_bank(
         if conflict.code != "payment_received":
             raise
         # Pay clicked again after the bank: the page as after the bank, which says the
-        # payment is being processed (its payment cookie is this visit's), not a blank one.
-        return PageAnswer(redirect_to=checker_url("", kenmerk, language, returned=True))
-    remembered = Cookie(
+        # payment is being processed, not a blank one. The payment's cookie goes along:
+        # a browser other than the one that went to the bank (the bank's app came back to
+        # the phone's default browser) has none, and its page would offer Pay again with
+        # no word of the payment, each click coming back to it (R11; audit checker8).
+        back = checker_url("", kenmerk, language, returned=True)
+        made = (payment_cookie(conflict.psp_payment_id),) if conflict.psp_payment_id else ()
+        return PageAnswer(redirect_to=back, cookies=made)
+    remembered = payment_cookie(checkout.psp_payment_id)
+    return PageAnswer(redirect_to=checkout.checkout_url, cookies=(remembered,))
+
+
+def payment_cookie(psp_payment_id: str) -> Cookie:
+    """The iDEAL payment the patient went to the bank for, read when the bank sends them
+    back (``_after_the_bank``)."""
+    return Cookie(
         PAYMENT_COOKIE,
-        checkout.psp_payment_id,
+        psp_payment_id,
         path="/",
         secure=True,
         http_only=True,
@@ -506,7 +518,6 @@ def _to_the_bank(
         # Lax: the bank's redirect back is a navigation from another site.
         same_site=SameSite.LAX_MODE,
     )
-    return PageAnswer(redirect_to=checkout.checkout_url, cookies=(remembered,))
 
 
 def visit_cookie(token: str) -> Cookie:
