@@ -321,9 +321,15 @@ def _after_the_bank(
     if back is not None and back.awaiting_booking:
         notice: tuple[str, dict[str, Any]] = ("payment_processing", {})
         return _as(state, payment=PspStatus.PAID, notice=notice, being_booked=True)
-    if (back is not None and back.status is PspStatus.PAID) or (
-        back is None and view.amount_due_cents <= 0
-    ):
+    if back is not None and back.status is PspStatus.PAID:
+        return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
+    if view.amount_due_cents <= 0 and view.state in _SETTLED_OTHERWISE:
+        # Nothing to pay because the practice waived it (R21) or the insurer paid (R5),
+        # and no payment of this browser's was paid: neither "thank you, received" nor
+        # "you can pay again"; the status line says why nothing is owed (R10, R11; audit
+        # checker8).
+        return state
+    if back is None and view.amount_due_cents <= 0:
         return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
     if back is not None and back.status.ended_unpaid:
         # Failed: the bank did not complete it, which is not a cancel (R11, R9).
