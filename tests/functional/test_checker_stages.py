@@ -183,6 +183,49 @@ def test_r11_paid_at_the_bank_before_the_webhook_the_page_invites_no_second_paym
     assert code == 409 and body["error"]["code"] == "payment_received"
 
 
+def test_r11_pay_again_from_another_browser_after_the_bank_says_the_payment_is_processed(
+    sandbox, invoice
+):
+    """Given the patient paid at the bank, the webhook not in yet, and the bank's app came
+    back to another browser (no payment cookie there), which checked the birth date again
+    When Pay is clicked there
+    Then the page it is sent to says the payment is being processed and offers no second
+    payment (R11; audit checker8: it offered Pay again, each click coming back to it)."""
+    visit = unlocked(sandbox, invoice)
+    pay = f"action=pay&kenmerk={invoice.reference}&lang=nl"
+    to_bank = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+    sandbox.runtime.psp.complete(cookies_of(to_bank)["zn_payment"], "paid")
+    other_browser = unlocked(sandbox, invoice)
+    again = sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": other_browser})
+    remembered = cookies_of(again)
+    assert again["statusCode"] == 303 and remembered == cookies_of(to_bank)
+    cookie = f"{other_browser}; zn_payment={remembered['zn_payment']}"
+    code, html = page(sandbox, invoice, cookie=cookie, terug="ideal")
+    assert code == 200 and "Uw bank heeft de betaling bevestigd" in html
+    assert 'id="pay"' not in html
+
+
+def test_r21_r11_back_from_a_cancelled_payment_after_a_stop_neither_thanks_nor_asks_again(
+    sandbox, invoice
+):
+    """Given the patient went to the bank, the practice meanwhile stopped the whole
+    invoice (R21), and the patient cancelled at the bank
+    When the bank sends them back, to this browser or to another one (no payment cookie)
+    Then the page says nothing is owed, and neither "you can pay again" nor "thank you,
+    your payment was received" (R10, R11; audit checker8: one said each)."""
+    visit = unlocked(sandbox, invoice)
+    pay = f"action=pay&kenmerk={invoice.reference}&lang=nl"
+    payment_id = cookies_of(
+        sandbox.api_raw("POST", "/", body=pay, headers=FORM | {"Cookie": visit})
+    )["zn_payment"]
+    stopped_in_full(sandbox, invoice)
+    sandbox.complete_psp_payment(payment_id, "canceled")
+    for cookie in (f"{visit}; zn_payment={payment_id}", visit):
+        code, html = page(sandbox, invoice, cookie=cookie, terug="ideal")
+        assert code == 200 and "kwijtgescholden" in html
+        assert "opnieuw betalen" not in html and "Uw betaling is ontvangen" not in html
+
+
 # --- D4: stopped in full by the practice ----------------------------------------------------
 
 

@@ -202,8 +202,11 @@ def start_payment(
         ctx.checkouts.keep_checkout_key(slot, final_key, now)
     if checkout.status is PspStatus.PAID:
         # The same click again, after the bank: that payment is made and the webhook books
-        # it soon. It has no checkout page to send the patient to (R11).
-        raise refused("payment_received")
+        # it soon. It has no checkout page to send the patient to (R11); the checker
+        # remembers which payment it is, also in a browser that did not start it.
+        received = refused("payment_received")
+        received.psp_payment_id = checkout.psp_payment_id
+        raise received
     ctx.checkouts.record_checkout(
         CheckoutRecord(
             psp_payment_id=checkout.psp_payment_id,

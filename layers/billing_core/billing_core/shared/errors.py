@@ -117,6 +117,10 @@ class Refused(Exception):
     # than one way (an objection's message empty or too long, R16).
     said_as: str = ""
 
+    # "payment_received": the PSP payment already made, so the checker can remember it in
+    # a browser that did not start it and say it is being processed (R11).
+    psp_payment_id: str = ""
+
     def __init__(self, code: str, nl: str, en: str, **other_languages: str) -> None:
         super().__init__(code)
         self.code = code

@@ -321,9 +321,15 @@ def _after_the_bank(
     if back is not None and back.awaiting_booking:
         notice: tuple[str, dict[str, Any]] = ("payment_processing", {})
         return _as(state, payment=PspStatus.PAID, notice=notice, being_booked=True)
-    if (back is not None and back.status is PspStatus.PAID) or (
-        back is None and view.amount_due_cents <= 0
-    ):
+    if back is not None and back.status is PspStatus.PAID:
+        return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
+    if view.amount_due_cents <= 0 and view.state in _SETTLED_OTHERWISE:
+        # Nothing to pay because the practice waived it (R21) or the insurer paid (R5),
+        # and no payment of this browser's was paid: neither "thank you, received" nor
+        # "you can pay again"; the status line says why nothing is owed (R10, R11; audit
+        # checker8).
+        return state
+    if back is None and view.amount_due_cents <= 0:
         return _as(state, payment=PspStatus.PAID, notice=("payment_thanks", {}))
     if back is not None and back.status.ended_unpaid:
         # Failed: the bank did not complete it, which is not a cancel (R11, R9).
@@ -494,11 +500,23 @@ def _to_the_bank(
         if conflict.code != "payment_received":
             raise
         # Pay clicked again after the bank: the page as after the bank, which says the
-        # payment is being processed (its payment cookie is this visit's), not a blank one.
-        return PageAnswer(redirect_to=checker_url("", kenmerk, language, returned=True))
-    remembered = Cookie(
+        # payment is being processed, not a blank one. The payment's cookie goes along:
+        # a browser other than the one that went to the bank (the bank's app came back to
+        # the phone's default browser) has none, and its page would offer Pay again with
+        # no word of the payment, each click coming back to it (R11; audit checker8).
+        back = checker_url("", kenmerk, language, returned=True)
+        made = (payment_cookie(conflict.psp_payment_id),) if conflict.psp_payment_id else ()
+        return PageAnswer(redirect_to=back, cookies=made)
+    remembered = payment_cookie(checkout.psp_payment_id)
+    return PageAnswer(redirect_to=checkout.checkout_url, cookies=(remembered,))
+
+
+def payment_cookie(psp_payment_id: str) -> Cookie:
+    """The iDEAL payment the patient went to the bank for, read when the bank sends them
+    back (``_after_the_bank``)."""
+    return Cookie(
         PAYMENT_COOKIE,
-        checkout.psp_payment_id,
+        psp_payment_id,
         path="/",
         secure=True,
         http_only=True,
@@ -506,7 +524,6 @@ def _to_the_bank(
         # Lax: the bank's redirect back is a navigation from another site.
         same_site=SameSite.LAX_MODE,
     )
-    return PageAnswer(redirect_to=checkout.checkout_url, cookies=(remembered,))
 
 
 def visit_cookie(token: str) -> Cookie:
