@@ -239,6 +239,39 @@ def test_r21_the_portal_form_with_the_whole_invoice_and_an_amount_stops_nothing(
     assert stored.ledger == invoice.ledger
 
 
+def test_r21_a_percentage_under_a_cent_is_refused_in_api_and_portal_and_nothing_is_told(
+    sandbox, invoice
+):
+    """R21 (a part stop lowers the amount; the patient is told the lowered amount), R27
+    (audit stop5 S1). Given an open e-mailed invoice of € 10,25 (0,01% of it is 0,1 cent).
+    When the practice stops 0,01% of it through the API or the invoice page's form. Then both
+    refuse it, saying the percentage is less than 1 cent of the original amount, nothing is
+    booked and the patient gets no e-mail: before, a coulance of 0 cents was booked and the
+    patient was mailed "Uw nota is verlaagd" with the same amount as before."""
+    invoices, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    small = min(
+        (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.original_amount_cents
+    )
+    assert small.original_amount_cents < 5000  # 0,01% of it rounds to 0 cents
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    path, fields = stop_form(staff, small, scope="partial", percentage="0,01")
+    mails_before = len(sandbox.outbox())
+
+    status, body = _stop(sandbox, small, percentage="0.01")
+    _, _, html = staff.post(path, fields)
+
+    assert status == 422 and body["error"]["code"] == "percentage_under_a_cent", body
+    original = format_euros(small.original_amount_cents, "nl")
+    assert "minder dan 1 cent" in body["error"]["message"] and original in body["error"]["message"]
+    assert "less than 1 cent" in body["error"]["message"]
+    assert "minder dan 1 cent" in html
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, small.invoice_id)
+    assert stored.ledger == small.ledger
+    sandbox.drain_deliveries()
+    assert len(sandbox.outbox()) == mails_before
+
+
 @pytest.mark.parametrize("amount", [True, "500"])
 def test_r21_an_amount_is_integer_cents_not_a_boolean_or_text(sandbox, invoice, amount):
     """interfaces.md "Amounts are integer cents" (R21), audit blocks2 B: Given an open

@@ -54,6 +54,8 @@ def test_a_full_stop_forgives_everything_open():
         ({}, {}, Refused, "invalid_partial_stop"),  # neither amount nor percentage
         ({}, {"amount_cents": 100, "percentage": Decimal(5)}, Refused, "invalid_partial_stop"),
         ({}, {"amount_cents": 999_999}, Refused, "more_than_open"),
+        # R21, R27 (audit stop5 S1): 0,01% of € 33,17 rounds to 0 cents, it lowers nothing
+        ({}, {"percentage": Decimal("0.01")}, Refused, "percentage_under_a_cent"),
         (
             {"status": InvoiceStatus.PENDING_DELIVERY},
             {"amount_cents": 100},

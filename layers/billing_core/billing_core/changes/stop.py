@@ -80,6 +80,12 @@ def stop_amount(invoice: Invoice, request: StopRequest) -> int:
         return invoice.balance_cents
     if request.percentage is not None:
         amount = percentage_of(invoice.original_amount_cents, request.percentage)
+        if amount <= 0:
+            # Less than half a cent of the original amount forgives nothing: no coulance of
+            # 0 cents booked, no e-mail saying the amount was lowered (R21, R27).
+            raise practice_refused(
+                "percentage_under_a_cent", **euro_params("original", invoice.original_amount_cents)
+            )
     else:
         amount = request.amount_cents or 0
     open_principal = balance(invoice.ledger, Component.PRINCIPAL)

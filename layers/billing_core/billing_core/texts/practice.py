@@ -596,6 +596,10 @@ _DUTCH: Sections = {
         "invalid_partial_stop": (
             "Geef óf een bedrag óf een percentage (van het oorspronkelijke notabedrag) op."
         ),
+        "percentage_under_a_cent": (
+            "Dat percentage van het oorspronkelijke notabedrag ({original_nl}) is minder dan 1"
+            " cent: het verlaagt niets. Vul een hoger percentage of een bedrag in."
+        ),
         "invalid_full_stop": (
             "Een stop van de hele nota heeft geen bedrag of percentage: laat die leeg, of kies"
             " een deel."
@@ -1529,6 +1533,10 @@ _ENGLISH: Sections = {
             " patient has paid nothing. There is nothing to stop."
         ),
         "invalid_partial_stop": "Give either an amount or a percentage (of the original invoice amount).",
+        "percentage_under_a_cent": (
+            "That percentage of the original invoice amount ({original_en}) is less than 1"
+            " cent: it lowers nothing. Fill in a higher percentage or an amount."
+        ),
         "invalid_full_stop": (
             "A stop of the whole invoice takes no amount or percentage: leave them out, or"
             " choose a part."

@@ -999,6 +999,7 @@ REFUSED_FIELDS: Mapping[str, tuple[str, ...]] = {
     "invalid_partial_stop": ("amount", "percentage"),
     "invalid_full_stop": ("amount", "percentage"),
     "more_than_open": ("amount", "percentage"),
+    "percentage_under_a_cent": ("percentage",),
     "hold_out_of_range": ("until",),
     "hold_limit_reached": ("until",),
 }
