@@ -357,6 +357,38 @@ def test_a_malformed_row_is_refused_with_what_is_wrong(row, detail):
     assert detail in refused[0].detail
 
 
+def test_what_is_wrong_with_a_row_or_the_file_is_said_in_dutch_and_english(subtests):
+    """R39, common brief (every sentence a person reads in Dutch and English; audit
+    blocks5): Given the agency's report-back file with a malformed row of each kind, and
+    files refused whole (a header separated by commas as Excel saves it in English, not
+    UTF-8), When it is read, Then every row's detail and every file's refusal says in
+    Dutch and in English what is wrong: the person at the Dutch agency corrects the file,
+    and a claim it does not book keeps its patient blocked (R22). Before, English only."""
+    rows = (
+        f"{WRONG_CHECK_DIGIT};A-1;paid;100;2027-02-12",
+        f"{REFERENCE};A 1;paid;100;2027-02-12",
+        f"{REFERENCE};A-1;betaald;100;2027-02-12",
+        f"{REFERENCE};A-1;paid;12,50;2027-02-12",
+        f"{REFERENCE};A-1;paid;100;12-02-2027",
+        f"{REFERENCE};A-1;paid;100;2027-02-16",
+        f"{REFERENCE};A-1;paid;100",
+    )
+    dutch = ("betalingskenmerk van ons", "cijfers", "moet paid of settled", "heel aantal")
+    dutch += ("moet een datum", "toekomst", "velden, verwacht 5")
+    _, refused = parse_report(report(*rows), today=TODAY)
+    for row, words in zip(refused, dutch, strict=True):
+        with subtests.test(line=row.line):
+            nl, _, en = row.detail.partition(" / ")
+            assert words in nl and en and en != nl
+    for data, words in (
+        (HEADER.replace(";", ",").encode() + b"x\n", "kopregel moet"),
+        (HEADER.encode() + "é".encode("cp1252"), "geen UTF-8"),
+    ):
+        with subtests.test(words=words), pytest.raises(ReportRefused) as refusal:
+            parse_report(data, today=TODAY)
+        assert words in str(refusal.value) and " / " in str(refusal.value)
+
+
 def test_a_row_is_read_with_spaces_in_the_kenmerk_and_any_case_of_status():
     rows, refused = parse_report(
         report(f"{REFERENCE[:4]} {REFERENCE[4:]};A-1;Settled;;2027-02-12"), today=TODAY

@@ -356,7 +356,7 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
     try:
         header = [name.strip().lower() for name in next(reader, [])]
         if tuple(header) != COLUMNS:
-            raise ReportRefused(f"the header row must be {';'.join(COLUMNS)}")
+            raise ReportRefused(_said("agency_file_header", columns=";".join(COLUMNS)))
         rows: list[AgencyRow] = []
         refused: list[RowResult] = []
         seen: set[tuple[str, str]] = set()
@@ -365,7 +365,7 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
             if not any(value.strip() for value in values):
                 continue
             if len(rows) + len(refused) >= MAX_ROWS:
-                raise ReportRefused(f"more than {MAX_ROWS} rows: split the file")
+                raise ReportRefused(_said("agency_file_too_many_rows", limit=MAX_ROWS))
             parsed = _row(line, values, today)
             if isinstance(parsed, RowResult):
                 refused.append(parsed)
@@ -377,24 +377,24 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
                 seen.add((parsed.reference, parsed.agency_ref))
                 rows.append(parsed)
     except csv.Error as error:
-        raise ReportRefused(f"line {reader.line_num} cannot be read as CSV") from error
+        raise ReportRefused(_said("agency_file_unreadable", line=reader.line_num)) from error
     return rows, refused
 
 
 def _text(data: bytes) -> str:
     if len(data) > MAX_REPORT_BYTES:
-        raise ReportRefused(f"larger than {MAX_REPORT_BYTES} bytes: split the file")
+        raise ReportRefused(_said("agency_file_too_large", limit=MAX_REPORT_BYTES))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ReportRefused("the file is not UTF-8 text") from error
+        raise ReportRefused(_said("agency_file_not_utf8")) from error
 
 
 def _row(line: int, values: list[str], today: date) -> AgencyRow | RowResult:
     cells = [value.strip() for value in values]
     raw = dict(zip(COLUMNS, cells + [""] * len(COLUMNS), strict=False))
 
-    def invalid(detail: str) -> RowResult:
+    def invalid(code: str, **values: object) -> RowResult:
         return RowResult(
             line=line,
             reference=raw["reference"][:32],
@@ -402,33 +402,40 @@ def _row(line: int, values: list[str], today: date) -> AgencyRow | RowResult:
             status=raw["status"][:16],
             outcome=RowOutcome.REFUSED,
             reason=RefusalReason.INVALID_ROW.value,
-            detail=detail,
+            detail=_said(code, **values),
         )
 
     if len(cells) != len(COLUMNS):
-        return invalid(f"{len(cells)} fields, expected {len(COLUMNS)}")
+        return invalid("agency_row_fields", count=len(cells), expected=len(COLUMNS))
     try:
         reference = betalingskenmerk.parse_ours(raw["reference"])
     except betalingskenmerk.InvalidReference:
-        return invalid("reference is not a betalingskenmerk of ours")
+        return invalid("agency_row_reference")
     if not _AGENCY_REF.match(raw["agency_ref"]):
-        return invalid("agency_ref: 1-64 letters, digits or . _ / -")
+        return invalid("agency_row_agency_ref")
     try:
         status = AgencyStatus(raw["status"].lower())
     except ValueError:
-        return invalid("status must be paid or settled")
+        return invalid("agency_row_status")
     amount = _amount(raw["amount_cents"], status)
     if amount is None:
-        return invalid(
-            "amount_cents: a whole number of cents, above 0 for paid, 0 or empty for settled"
-        )
+        return invalid("agency_row_amount")
     try:
         paid_on = date.fromisoformat(raw["paid_on"])
     except ValueError:
-        return invalid("paid_on must be a date like 2027-02-15")
+        return invalid("agency_row_paid_on")
     if paid_on > today:
-        return invalid("paid_on is in the future")
+        return invalid("agency_row_future")
     return AgencyRow(line, reference, raw["agency_ref"], status, amount, paid_on)
+
+
+def _said(code: str, **values: object) -> str:
+    """Dutch and English, as ``_before_invoice``: what is wrong with a row or the file, for
+    the person at the agency who corrects it and our operator (R39). Imported on this
+    rare path only: the texts are not on the import's cold start (#18 (d))."""
+    from billing_core.texts.practice import dutch_and_english
+
+    return dutch_and_english(code, **values)
 
 
 def _amount(text: str, status: AgencyStatus) -> int | None:

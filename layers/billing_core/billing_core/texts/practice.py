@@ -560,6 +560,22 @@ _DUTCH: Sections = {
             " overmakingen van ten hoogste {limit} vorderingen elk, of laat de beheerders"
             " haar in delen boeken."
         ),
+        # The agency's report-back read (collection/collection_report.py, parse_report):
+        # what is wrong with a row as written, or with the whole file (R22, R39).
+        "agency_row_fields": "{count} velden, verwacht {expected}.",
+        "agency_row_reference": "reference is geen betalingskenmerk van ons.",
+        "agency_row_agency_ref": "agency_ref: 1-64 letters, cijfers of . _ / -",
+        "agency_row_status": "status moet paid of settled zijn.",
+        "agency_row_amount": (
+            "amount_cents: een heel aantal centen, boven 0 bij paid, 0 of leeg bij settled."
+        ),
+        "agency_row_paid_on": "paid_on moet een datum zijn zoals 2027-02-15.",
+        "agency_row_future": "paid_on ligt in de toekomst.",
+        "agency_file_header": "De kopregel moet {columns} zijn, gescheiden door ;",
+        "agency_file_not_utf8": "Het bestand is geen UTF-8-tekst.",
+        "agency_file_too_large": "Groter dan {limit} bytes: splits het bestand.",
+        "agency_file_too_many_rows": "Meer dan {limit} regels: splits het bestand.",
+        "agency_file_unreadable": "Regel {line} is niet als CSV te lezen.",
         # The agency's report-back (collection/collection_report.py): a row's detail.
         "agency_paid_before_invoice": (
             "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
@@ -1503,6 +1519,20 @@ _ENGLISH: Sections = {
             " credit stays listed: ask the agency for transfers of at most {limit} claims"
             " each, or have the engineers book it in parts."
         ),
+        "agency_row_fields": "{count} fields, expected {expected}.",
+        "agency_row_reference": "reference is not a betalingskenmerk of ours.",
+        "agency_row_agency_ref": "agency_ref: 1-64 letters, digits or . _ / -",
+        "agency_row_status": "status must be paid or settled.",
+        "agency_row_amount": (
+            "amount_cents: a whole number of cents, above 0 for paid, 0 or empty for settled."
+        ),
+        "agency_row_paid_on": "paid_on must be a date like 2027-02-15.",
+        "agency_row_future": "paid_on is in the future.",
+        "agency_file_header": "The header row must be {columns}, separated by ;",
+        "agency_file_not_utf8": "The file is not UTF-8 text.",
+        "agency_file_too_large": "Larger than {limit} bytes: split the file.",
+        "agency_file_too_many_rows": "More than {limit} rows: split the file.",
+        "agency_file_unreadable": "Line {line} cannot be read as CSV.",
         "agency_paid_before_invoice": (
             "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"
             " then. Nothing was booked."
