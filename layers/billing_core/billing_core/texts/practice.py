@@ -942,6 +942,8 @@ _DUTCH: Sections = {
         "register_field_count": "{found} velden, {expected} verwacht",
         "register_uzovi_form": "uzovi moet 4 cijfers zijn",
         "register_column_empty": "{column} is leeg",
+        "register_labels_separator": 'labels worden gescheiden door "|", zoals CZ|OHRA, niet'
+        " door een komma",
         "register_valid_from_form": "valid_from moet een datum JJJJ-MM-DD zijn",
         "register_uzovi_twice": "uzovi {uzovi} staat ook op regel {first}",
         "register_empty": "geen verzekeraars: een versie noemt elke verzekeraar",
@@ -1842,6 +1844,7 @@ _ENGLISH: Sections = {
         "register_field_count": "{found} fields, {expected} expected",
         "register_uzovi_form": "uzovi must be 4 digits",
         "register_column_empty": "{column} is empty",
+        "register_labels_separator": 'labels are separated by "|", like CZ|OHRA, not by a comma',
         "register_valid_from_form": "valid_from must be a date YYYY-MM-DD",
         "register_uzovi_twice": "uzovi {uzovi} is also on line {first}",
         "register_empty": "no insurers: a version lists every insurer",
