@@ -200,3 +200,18 @@ def test_a_version_from_the_first_day_there_is_is_read_against_the_oldest_not_a_
     new = _version(date.min.isoformat(), "9664")
     assert registers.versions_before(new) == (registers.in_force(date(2025, 1, 1)),)
     assert registers.dropped_by(new) == SHIPPED_CODES[:-1]
+
+
+def test_r33_labels_separated_by_commas_are_refused_with_the_separator_to_use():
+    """R33 (a version loaded by an operator, validated whole), R31 (never a half-valid
+    item), audit onboard5: given a version whose labels are written as the operator reads
+    them elsewhere, "CZ,OHRA,Nationale-Nederlanden" (interfaces.md §6 names the column,
+    not its separator), when it is loaded, then it is refused naming the line and "|"; it
+    was loaded with one label "CZ,OHRA,Nationale-Nederlanden", shown so on every CZ
+    practice's settings page."""
+    text = HEADER + "9664;CZ groep;CZ;CZ,OHRA,Nationale-Nederlanden;2027-01-01;src\n"
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text, 1)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (2, 'labels are separated by "|", like CZ|OHRA, not by a comma')
+    ]

@@ -41,3 +41,55 @@ def test_the_forms_name_the_patterns_the_routes_use():
 def test_another_pattern_is_still_named_as_before():
     reasons = validation_reasons(mismatch(r"^\d{4}$"))
     assert reasons["reason_nl"] == r"heeft niet de vorm ^\d{4}$"
+
+
+# A practice's settings as an operator onboards one (interfaces.md §6), each field that has
+# a pattern typed wrong once: (where, value, Dutch words the reason must say).
+_SETTINGS_TYPED_WRONG = (
+    (("kvk",), "1234567", "KvK-nummer"),
+    (("agb_codes", 0, "code"), "0411223", "AGB-code"),
+    (("contracts", 0, "uzovi"), "96", "UZOVI-code"),
+    (("contact", "email"), "balie@", "e-mailadres"),
+    (("contact", "phone"), "bel maar", "telefoonnummer"),
+    (("address", "house_number"), "12a", "huisnummer"),
+    (("provider_id",), "Fysio West!", "kleine letters"),
+)
+
+
+def _typed_wrong(where: tuple[str | int, ...], value: str) -> dict[str, object]:
+    """The only problem pydantic finds in the onboarding sample with ``value`` at ``where``."""
+    import json
+    from pathlib import Path
+
+    import pydantic
+
+    from billing_core.providers.provider import Provider
+
+    sample = Path(__file__).resolve().parents[2] / "events" / "onboarding" / "fysio-west.json"
+    settings = json.loads(sample.read_text(encoding="utf-8"))
+    inner = settings
+    for part in where[:-1]:
+        inner = inner[part]
+    inner[where[-1]] = value
+    try:
+        Provider.model_validate(settings)
+    except pydantic.ValidationError as invalid:
+        (problem,) = [p for p in invalid.errors() if p["type"] == "string_pattern_mismatch"]
+        return dict(problem)
+    raise AssertionError(f"{where} = {value!r} was accepted")
+
+
+def test_r31_a_settings_field_of_the_wrong_form_is_told_its_form_not_a_regex(subtests):
+    """R31 (settings validated on write), interfaces.md §2 (400 in Dutch and English),
+    audit onboard5: given the onboarding settings with a KvK number, an AGB code, a
+    contract's UZOVI code, an e-mail address, a phone number, a house number or a provider
+    id typed wrong, when pydantic's problem is said (the operator API's and the admin's
+    PATCH answer), then in Dutch and English the field's own form with an example, and no
+    regular expression (it said 'heeft niet de vorm ^\\d{8}$ / String should match pattern
+    ...' for the KvK number and the AGB code alike)."""
+    for where, value, named in _SETTINGS_TYPED_WRONG:
+        with subtests.test(field=".".join(str(part) for part in where)):
+            reasons = validation_reasons(_typed_wrong(where, value))
+            said = reasons["reason_nl"] + " / " + reasons["reason_en"]
+            assert named in reasons["reason_nl"], said
+            assert not any(sign in said for sign in ("^", "\\d", "$", "pattern")), said

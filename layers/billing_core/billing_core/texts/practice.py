@@ -962,6 +962,8 @@ _DUTCH: Sections = {
         "register_field_count": "{found} velden, {expected} verwacht",
         "register_uzovi_form": "uzovi moet 4 cijfers zijn",
         "register_column_empty": "{column} is leeg",
+        "register_labels_separator": 'labels worden gescheiden door "|", zoals CZ|OHRA, niet'
+        " door een komma",
         "register_valid_from_form": "valid_from moet een datum JJJJ-MM-DD zijn",
         "register_uzovi_twice": "uzovi {uzovi} staat ook op regel {first}",
         "register_empty": "geen verzekeraars: een versie noemt elke verzekeraar",
@@ -1880,6 +1882,7 @@ _ENGLISH: Sections = {
         "register_field_count": "{found} fields, {expected} expected",
         "register_uzovi_form": "uzovi must be 4 digits",
         "register_column_empty": "{column} is empty",
+        "register_labels_separator": 'labels are separated by "|", like CZ|OHRA, not by a comma',
         "register_valid_from_form": "valid_from must be a date YYYY-MM-DD",
         "register_uzovi_twice": "uzovi {uzovi} is also on line {first}",
         "register_empty": "no insurers: a version lists every insurer",
@@ -1997,6 +2000,49 @@ _PATTERN_FORMS: Mapping[str, tuple[str, str]] = {
 }
 
 
+# A provider setting that does not match its pattern (providers/provider.py), said by what
+# the field is and how it is typed (R31, audit onboard5: a KvK number and an AGB code were
+# both told "heeft niet de vorm ^\\d{8}$"): (the field's name, its pattern) -> (Dutch,
+# English). Keyed by the name too: one pattern is a KvK number in one field, an AGB code in
+# another (tests/unit/test_pattern_forms.py types each wrong through the model).
+_FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
+    ("kvk", r"^\d{8}$"): (
+        "is geen KvK-nummer: 8 cijfers, zoals 12345678",
+        "is not a KvK number: 8 digits, like 12345678",
+    ),
+    ("code", r"^\d{8}$"): (
+        "is geen AGB-code: 8 cijfers, zoals 04123456",
+        "is not an AGB code: 8 digits, like 04123456",
+    ),
+    ("uzovi", r"^\d{4}$"): (
+        "is geen UZOVI-code: 4 cijfers, zoals 9664",
+        "is not a UZOVI code: 4 digits, like 9664",
+    ),
+    ("email", r"^[^@\s]+@[^@\s]+\.[^@\s]+$"): (
+        "is geen e-mailadres: zonder spaties, zoals info@praktijk.nl",
+        "is not an e-mail address: without spaces, like info@praktijk.nl",
+    ),
+    ("phone", r"^\+?[0-9 ()-]{8,20}$"): (
+        "is geen telefoonnummer: 8 tot 20 cijfers, spaties, haakjes of streepjes,"
+        " zoals 020 612 3456 of +31 20 612 3456",
+        "is not a phone number: 8 to 20 digits, spaces, brackets or hyphens,"
+        " like 020 612 3456 or +31 20 612 3456",
+    ),
+    ("house_number", r"^\d{1,5}$"): (
+        "is geen huisnummer: alleen cijfers, zoals 120 (een toevoeging als A of bis in"
+        " house_number_suffix)",
+        "is not a house number: digits only, like 120 (an addition like A or bis in"
+        " house_number_suffix)",
+    ),
+    ("provider_id", r"^[a-z0-9][a-z0-9-]{1,62}$"): (
+        "heeft niet de vorm van een id: 2 tot 63 kleine letters, cijfers of streepjes, niet"
+        " beginnend met een streepje, zoals fysio-west",
+        "is not the form of an id: 2 to 63 lower-case letters, digits or hyphens, not"
+        " starting with a hyphen, like fysio-west",
+    ),
+}
+
+
 def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     """A validation problem's reason (pydantic's error: ``type``, ``msg``, ``ctx``) as
     ``reason_nl`` and ``reason_en``: its kind in Dutch, pydantic's words in English. A
@@ -2006,7 +2052,10 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
         dutch, english = english.split(" / ", 1)
         return {"reason_nl": dutch, "reason_en": english}
     if problem.get("type") == "string_pattern_mismatch":
-        form = _PATTERN_FORMS.get(str(problem.get("ctx", {}).get("pattern")))
+        pattern = str(problem.get("ctx", {}).get("pattern"))
+        named = [str(part) for part in problem.get("loc", ()) if isinstance(part, str)]
+        form = _FIELD_FORMS.get((named[-1], pattern)) if named else None
+        form = form or _PATTERN_FORMS.get(pattern)
         if form is not None:
             return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)

@@ -240,6 +240,8 @@ def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[R
     for column, value in (("name", name), ("group", group), ("source", source)):
         if not value:
             problems.append(RegisterProblem(line, "register_column_empty", column=column))
+    if "," in labels:  # read as one label, shown so (audit onboard5): the separator is "|"
+        problems.append(RegisterProblem(line, "register_labels_separator"))
     try:
         day: date | None = date.fromisoformat(valid_from)
     except ValueError:
