@@ -93,3 +93,31 @@ def test_r31_a_settings_field_of_the_wrong_form_is_told_its_form_not_a_regex(sub
             said = reasons["reason_nl"] + " / " + reasons["reason_en"]
             assert named in reasons["reason_nl"], said
             assert not any(sign in said for sign in ("^", "\\d", "$", "pattern")), said
+
+
+def test_r31_a_list_whose_only_item_is_wrong_is_not_also_called_empty():
+    """R31, interfaces.md §2, audit onboard5: given the onboarding settings with their one
+    AGB code typed wrong (pydantic then also says the list is "too short ... after
+    validation, not 0"), when the 400's problems are said, then only the code's own form
+    is named, not "agb_codes: must have at least 1 item" beside it; a list sent empty is
+    still told it is too short."""
+    import json
+    from pathlib import Path
+
+    import pydantic
+
+    from billing_core.providers.provider import Provider
+    from billing_core.shared.errors import validation_fields, validation_message
+
+    sample = Path(__file__).resolve().parents[2] / "events" / "onboarding" / "fysio-west.json"
+    settings = json.loads(sample.read_text(encoding="utf-8"))
+    for codes, said in (
+        ([{"code": "0411223", "kind": "practice"}], ["agb_codes.0.code"]),
+        ([], ["agb_codes"]),
+    ):
+        try:
+            Provider.model_validate(settings | {"agb_codes": codes})
+        except pydantic.ValidationError as invalid:
+            problems = invalid.errors()
+        assert [where for where, _ in validation_fields(problems)] == said
+        assert validation_message(problems).startswith(f"{said[0]}: ")
