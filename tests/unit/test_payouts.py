@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing_core.payments.transfer_batches import BankState, BatchState
+from billing_core.providers.actions import ActionKind
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import with_payout
-from billing_core.providers.actions import ActionKind
 from billing_core.services.operator.money_out import get_batch
 from billing_core.shared.audit import Reader
 from billing_core.shared.errors import NotFound, Refused
