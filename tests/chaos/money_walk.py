@@ -2106,6 +2106,8 @@ def _payout_rows(payout: dict[str, Any]) -> list[list[str]]:
         for name in ("carried_in", "owed_again", "carried_out")
         if (c := payout.get(name, 0))
     ]
+    if repaid_in := payout.get("repaid_in"):  # a returned payout, paid again in that batch
+        rows.append(["", "", "", "", "repaid_in", "", str(paid), _euro(paid), repaid_in, ""])
     if payout["state"] in ("waiting", "carried"):
         rows.append(["", "", "", "", payout["state"], "", "0", "0,00", batch, ""])
     return rows

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
+from billing_core.providers.payouts import payout_state
+from billing_core.providers.retrocession import with_payout
 from billing_core.services.operator.money_out import get_batch
 from billing_core.shared.audit import Reader
 from billing_core.shared.errors import NotFound, Refused
@@ -311,6 +313,27 @@ def test_a_returned_payout_is_an_action_owed_again_and_paid_next_batch_exactly_o
     world.approve(w46.batch_id)
     world.statements(W47, {"fysio-noord": 0, "tandarts-zuid": 0})
     assert world.propose(W47).transfers == ()
+
+
+def test_r24_a_returned_payouts_statement_names_the_batch_that_pays_it_again(world):
+    """R24, R34 (audit retro4): Given W45's payout returned by the bank and W46's batch
+    paying it again, when the practice reads W45's statement (JSON and CSV), then its
+    payout is still "returned" and names PO-2026-W46 as the batch that pays it again;
+    before, it said "returned" only, for ever, as if the money were lost."""
+    world.statements(W45, {"fysio-noord": 10_000})
+    w45 = world.approve(world.propose(W45).batch_id)
+    world.bank_statement(*executed(w45, TUESDAY), day=TUESDAY)
+    world.bank_statement(returned(w45.transfers[0].end_to_end_id, 10_000, TUESDAY), day=TUESDAY)
+    shown = payout_state(world.store.get_batch(w45.batch_id), "fysio-noord")
+    assert shown is not None and "repaid_in" not in shown  # not paid again yet
+    world.statements(W46, {"fysio-noord": 3_000})
+    world.monday_after(W46)
+    w46 = world.propose(W46)
+    shown = payout_state(world.store.get_batch(w45.batch_id), "fysio-noord")
+    assert shown is not None
+    assert (shown["state"], shown["repaid_in"]) == ("returned", w46.batch_id)
+    csv = with_payout(b"", "csv", shown).decode()
+    assert "payout;;;;;repaid_in;;10000;100,00;PO-2026-W46;" in csv.splitlines()
 
 
 def test_a_negative_payout_is_taken_off_the_next_one(world):

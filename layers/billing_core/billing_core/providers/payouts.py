@@ -199,7 +199,8 @@ def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | Non
     state: proposed, approved, sent (the batch's), then booked or returned (the bank's);
     carried when nothing was due (a negative balance goes to the next week); waiting when
     its statement was not there yet; withdrawn when an operator took the batch back and
-    its week is not planned again yet. None when the batch does not know the practice.
+    its week is not planned again yet; a returned one names the batch that pays it again
+    (``repaid_in``) once one does. None when the batch does not know the practice.
     """
     settlement = batch.settlement(provider_id)
     if settlement is None:
@@ -217,6 +218,9 @@ def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | Non
     elif transfer.bank_date is not None and transfer.bank_state is not BankState.AWAITED:
         state = transfer.bank_state.value
         dates[state] = transfer.bank_date.isoformat()
+    # A returned payout owed again: the batch that pays it again (its week's statement says
+    # how), so this week's does not read as money lost (R24, R34; audit retro4).
+    repaid_in = transfer.repaid_in if transfer and state == BankState.RETURNED.value else ""
     return {
         "state": state,
         "batch_id": batch.batch_id,
@@ -228,4 +232,5 @@ def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | Non
         "carried_out": settlement.carried_out_cents,
         "end_to_end_id": transfer.end_to_end_id if transfer else "",
         "dates": dates,
+        **({"repaid_in": repaid_in} if repaid_in else {}),
     }

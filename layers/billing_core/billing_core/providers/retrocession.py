@@ -438,6 +438,22 @@ def with_payout(body: bytes, output_format: str, payout: dict[str, Any]) -> byte
                     "",
                 )
             )
+    if payout.get("repaid_in"):  # returned, and owed again in that batch
+        rows.append(
+            (
+                "payout",
+                "",
+                "",
+                "",
+                "",
+                "repaid_in",
+                "",
+                paid,
+                euro_text(paid),
+                payout["repaid_in"],
+                "",
+            )
+        )
     if payout["state"] in ("waiting", "carried"):
         rows.append(
             ("payout", "", "", "", "", payout["state"], "", 0, euro_text(0), payout["batch_id"], "")
