@@ -401,61 +401,27 @@ def with_payout(body: bytes, output_format: str, payout: dict[str, Any]) -> byte
         document = json.loads(body)
         document["payout"] = payout
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
-    rows: list[tuple[str | int, ...]] = []
     reference = payout.get("end_to_end_id", "")
-    paid = int(payout.get("paid", 0))
-    for step, day in payout.get("dates", {}).items():
-        rows.append(
-            (
-                "payout",
-                day,
-                "",
-                "",
-                "",
-                step,
-                "",
-                paid,
-                euro_text(paid),
-                payout["batch_id"],
-                reference,
-            )
-        )
-    for name in ("carried_in", "owed_again", "carried_out"):
-        if payout.get(name):
-            cents = int(payout[name])
-            rows.append(
-                (
-                    "payout",
-                    "",
-                    "",
-                    "",
-                    "",
-                    name,
-                    "",
-                    cents,
-                    euro_text(cents),
-                    payout["batch_id"],
-                    "",
-                )
-            )
+    paid, batch = int(payout.get("paid", 0)), payout["batch_id"]
+    rows = [
+        _payout_row(step, paid, batch, day, reference)
+        for step, day in payout.get("dates", {}).items()
+    ]
+    rows += [
+        _payout_row(name, int(payout[name]), batch)
+        for name in ("carried_in", "owed_again", "carried_out")
+        if payout.get(name)
+    ]
     if payout.get("repaid_in"):  # returned, and owed again in that batch
-        rows.append(
-            (
-                "payout",
-                "",
-                "",
-                "",
-                "",
-                "repaid_in",
-                "",
-                paid,
-                euro_text(paid),
-                payout["repaid_in"],
-                "",
-            )
-        )
+        rows.append(_payout_row("repaid_in", paid, payout["repaid_in"]))
     if payout["state"] in ("waiting", "carried"):
-        rows.append(
-            ("payout", "", "", "", "", payout["state"], "", 0, euro_text(0), payout["batch_id"], "")
-        )
+        rows.append(_payout_row(payout["state"], 0, batch))
     return body + csv_rows(rows).encode("utf-8")
+
+
+def _payout_row(
+    step: str, cents: int, batch: str, day: str = "", reference: str = ""
+) -> tuple[str | int, ...]:
+    """One row of the payout's part of the CSV: a step with its day, or an amount it carried,
+    owed again or was repaid in (``batch``)."""
+    return ("payout", day, "", "", "", step, "", cents, euro_text(cents), batch, reference)
