@@ -572,3 +572,36 @@ def test_the_upload_imports_read_only_the_version_their_notification_names(
             for action in as_list(statement["Action"])
         }
         assert on_the_uploads == {"s3:GetObjectVersion"}, function_id
+
+
+def test_a_queue_event_source_polls_only_its_own_queue(transformed: dict[str, Any]) -> None:
+    """R26 (audit ops5): Given each function a queue's event source mapping invokes
+    When its role lets the poller receive and delete the queue's messages
+    Then only on that queue, in an inline statement: no AWS managed policy
+    (AWSLambdaSQSQueueExecutionRole, which SAM attaches for an SQS event) grants
+    sqs:ReceiveMessage/DeleteMessage on Resource * (every queue of the account, e.g. the
+    dead-letter queues holding undelivered invoices)."""
+    resources = transformed["Resources"]
+    queues = resources_of_type(transformed, "AWS::SQS::Queue")
+    polled = {
+        (mapping["FunctionName"]["Ref"], mapping["EventSourceArn"]["Fn::GetAtt"][0])
+        for mapping in resources_of_type(transformed, "AWS::Lambda::EventSourceMapping").values()
+        if mapping["EventSourceArn"]["Fn::GetAtt"][0] in queues
+    }
+    assert polled == {("InvoiceDeliveryFunction", "DeliveryQueue")}
+    poll = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+    for function_id, queue_id in polled:
+        role = resources[resources[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]]
+        managed = [str(arn) for arn in role["Properties"].get("ManagedPolicyArns", [])]
+        assert not [arn for arn in managed if "SQS" in arn], (function_id, managed)
+        granted = {
+            (action, resource_text(resource))
+            for statement in function_role_statements(transformed, function_id)
+            if statement["Effect"] == "Allow"
+            for action in as_list(statement["Action"])
+            if action.startswith("sqs:")
+            for resource in as_list(statement["Resource"])
+        }
+        assert {(action, f"${{{queue_id}.Arn}}") for action in poll} <= granted, function_id
+        assert all(resource == f"${{{queue_id}.Arn}}" for _, resource in granted), granted
+
