@@ -605,3 +605,22 @@ def test_a_queue_event_source_polls_only_its_own_queue(transformed: dict[str, An
         assert {(action, f"${{{queue_id}.Arn}}") for action in poll} <= granted, function_id
         assert all(resource == f"${{{queue_id}.Arn}}" for _, resource in granted), granted
 
+
+def test_cloudwatch_uses_the_alarm_key_only_for_this_accounts_alarms(
+    template: dict[str, Any],
+) -> None:
+    """R26 (audit ops5; confused deputy): Given AlarmKey's statement for CloudWatch
+    When CloudWatch asks for the key to encrypt an alarm message
+    Then only for an alarm of this account and region (aws:SourceAccount and
+    aws:SourceArn), as the alarm topic's own policy already asks."""
+    statements = template["Resources"]["AlarmKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [statement] = [s for s in statements if s["Sid"] == "CloudWatchPublishesAlarms"]
+    assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {
+            "aws:SourceArn": {
+                "Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"
+            }
+        },
+    }
