@@ -240,6 +240,23 @@ def test_every_queue_refuses_plain_http(transformed: dict[str, Any]) -> None:
         assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources, f"{queue_id} takes plain HTTP"
 
 
+def test_the_alarm_topic_refuses_plain_http_for_every_action(transformed: dict[str, Any]) -> None:
+    """R26 (audit ops5): Given the alarm topic's policy
+    When anyone calls any SNS action on the topic (Subscribe, SetTopicAttributes, ...), not
+    only Publish, without TLS
+    Then it is denied, as the bucket and queue policies deny every action of theirs."""
+    [policy] = resources_of_type(transformed, "AWS::SNS::TopicPolicy").values()
+    assert policy["Topics"] == [{"Ref": "AlarmTopic"}]
+    denials = [
+        s
+        for s in as_list(policy["PolicyDocument"]["Statement"])
+        if s["Effect"] == "Deny"
+        and s["Principal"] == "*"
+        and str(s["Condition"]["Bool"]["aws:SecureTransport"]).lower() == "false"
+    ]
+    assert [(s["Action"], s["Resource"]) for s in denials] == [("sns:*", {"Ref": "AlarmTopic"})]
+
+
 # --- alarms (issue 13.5, R39) -------------------------------------------------------------------
 
 
