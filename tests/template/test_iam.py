@@ -550,7 +550,7 @@ def test_only_the_bucket_that_notifies_a_function_may_invoke_it(
 def test_the_upload_imports_read_only_the_version_their_notification_names(
     template: dict[str, Any],
 ) -> None:
-    """Given three of the functions S3 notifies of an upload (R2, R5, R12; ops4)
+    """Given the four functions S3 notifies of an upload (R2, R5, R12, R22; ops4, ops5)
     When they read the uploaded file under their prefix
     Then their role allows s3:GetObjectVersion there and not s3:GetObject: the buckets are
     versioned, every notification (and every replayed one) names the version, and the
@@ -559,9 +559,9 @@ def test_the_upload_imports_read_only_the_version_their_notification_names(
         "DeclarationIngestFunction": "DeclarationsBucket/incoming/*",
         "RetourImportFunction": "DeclarationsBucket/retour/*",
         "BankStatementImportFunction": "BankStatementsBucket/camt053/*",
+        # R22 (audit ops5): its sample event is driven with the version S3 returned.
+        "CollectionReportImportFunction": "BankStatementsBucket/collection-reports/*",
     }
-    # CollectionReportImportFunction keeps s3:GetObject: its sample event (no versionId) is
-    # driven through it by tests/functional/test_blocked_patients.py.
     functions = resources_of_type(template, "AWS::Serverless::Function")
     for function_id, prefix in readers.items():
         on_the_uploads = {
