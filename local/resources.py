@@ -99,7 +99,8 @@ def function_events(template: Mapping[str, Any]) -> dict[str, list[tuple[str, di
 
     The local runtime wires S3 prefixes, queues and API routes from this, as SAM would.
     A bucket's notifications are written on the bucket (its permissions name it, ops4) and
-    appear here as the S3 events SAM would have read them from.
+    a queue's event source mapping on its own (no managed policy reaching every queue,
+    ops5): they appear here as the S3 and SQS events SAM would have read them from.
     """
     events = {
         logical_id: [
@@ -124,6 +125,14 @@ def function_events(template: Mapping[str, Any]) -> dict[str, list[tuple[str, di
                     },
                 )
             )
+    queues = resources_of_type(template, "AWS::SQS::Queue")
+    for mapping in resources_of_type(template, "AWS::Lambda::EventSourceMapping").values():
+        source = mapping["EventSourceArn"]
+        if source.get("Fn::GetAtt", [""])[0] in queues:  # not the billing table's stream
+            properties = {
+                k: v for k, v in mapping.items() if k not in ("FunctionName", "EventSourceArn")
+            }
+            events[mapping["FunctionName"]["Ref"]].append(("SQS", {"Queue": source, **properties}))
     return events
 
 

@@ -550,7 +550,7 @@ def test_only_the_bucket_that_notifies_a_function_may_invoke_it(
 def test_the_upload_imports_read_only_the_version_their_notification_names(
     template: dict[str, Any],
 ) -> None:
-    """Given three of the functions S3 notifies of an upload (R2, R5, R12; ops4)
+    """Given the four functions S3 notifies of an upload (R2, R5, R12, R22; ops4, ops5)
     When they read the uploaded file under their prefix
     Then their role allows s3:GetObjectVersion there and not s3:GetObject: the buckets are
     versioned, every notification (and every replayed one) names the version, and the
@@ -559,9 +559,9 @@ def test_the_upload_imports_read_only_the_version_their_notification_names(
         "DeclarationIngestFunction": "DeclarationsBucket/incoming/*",
         "RetourImportFunction": "DeclarationsBucket/retour/*",
         "BankStatementImportFunction": "BankStatementsBucket/camt053/*",
+        # R22 (audit ops5): its sample event is driven with the version S3 returned.
+        "CollectionReportImportFunction": "BankStatementsBucket/collection-reports/*",
     }
-    # CollectionReportImportFunction keeps s3:GetObject: its sample event (no versionId) is
-    # driven through it by tests/functional/test_blocked_patients.py.
     functions = resources_of_type(template, "AWS::Serverless::Function")
     for function_id, prefix in readers.items():
         on_the_uploads = {
@@ -572,3 +572,55 @@ def test_the_upload_imports_read_only_the_version_their_notification_names(
             for action in as_list(statement["Action"])
         }
         assert on_the_uploads == {"s3:GetObjectVersion"}, function_id
+
+
+def test_a_queue_event_source_polls_only_its_own_queue(transformed: dict[str, Any]) -> None:
+    """R26 (audit ops5): Given each function a queue's event source mapping invokes
+    When its role lets the poller receive and delete the queue's messages
+    Then only on that queue, in an inline statement: no AWS managed policy
+    (AWSLambdaSQSQueueExecutionRole, which SAM attaches for an SQS event) grants
+    sqs:ReceiveMessage/DeleteMessage on Resource * (every queue of the account, e.g. the
+    dead-letter queues holding undelivered invoices)."""
+    resources = transformed["Resources"]
+    queues = resources_of_type(transformed, "AWS::SQS::Queue")
+    polled = {
+        (mapping["FunctionName"]["Ref"], mapping["EventSourceArn"]["Fn::GetAtt"][0])
+        for mapping in resources_of_type(transformed, "AWS::Lambda::EventSourceMapping").values()
+        if mapping["EventSourceArn"]["Fn::GetAtt"][0] in queues
+    }
+    assert polled == {("InvoiceDeliveryFunction", "DeliveryQueue")}
+    poll = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+    for function_id, queue_id in polled:
+        role = resources[resources[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]]
+        managed = [str(arn) for arn in role["Properties"].get("ManagedPolicyArns", [])]
+        assert not [arn for arn in managed if "SQS" in arn], (function_id, managed)
+        granted = {
+            (action, resource_text(resource))
+            for statement in function_role_statements(transformed, function_id)
+            if statement["Effect"] == "Allow"
+            for action in as_list(statement["Action"])
+            if action.startswith("sqs:")
+            for resource in as_list(statement["Resource"])
+        }
+        assert {(action, f"${{{queue_id}.Arn}}") for action in poll} <= granted, function_id
+        assert all(resource == f"${{{queue_id}.Arn}}" for _, resource in granted), granted
+
+
+def test_cloudwatch_uses_the_alarm_key_only_for_this_accounts_alarms(
+    template: dict[str, Any],
+) -> None:
+    """R26 (audit ops5; confused deputy): Given AlarmKey's statement for CloudWatch
+    When CloudWatch asks for the key to encrypt an alarm message
+    Then only for an alarm of this account and region (aws:SourceAccount and
+    aws:SourceArn), as the alarm topic's own policy already asks."""
+    statements = template["Resources"]["AlarmKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [statement] = [s for s in statements if s["Sid"] == "CloudWatchPublishesAlarms"]
+    assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {
+            "aws:SourceArn": {
+                "Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"
+            }
+        },
+    }

@@ -240,6 +240,23 @@ def test_every_queue_refuses_plain_http(transformed: dict[str, Any]) -> None:
         assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources, f"{queue_id} takes plain HTTP"
 
 
+def test_the_alarm_topic_refuses_plain_http_for_every_action(transformed: dict[str, Any]) -> None:
+    """R26 (audit ops5): Given the alarm topic's policy
+    When anyone calls any SNS action on the topic (Subscribe, SetTopicAttributes, ...), not
+    only Publish, without TLS
+    Then it is denied, as the bucket and queue policies deny every action of theirs."""
+    [policy] = resources_of_type(transformed, "AWS::SNS::TopicPolicy").values()
+    assert policy["Topics"] == [{"Ref": "AlarmTopic"}]
+    denials = [
+        s
+        for s in as_list(policy["PolicyDocument"]["Statement"])
+        if s["Effect"] == "Deny"
+        and s["Principal"] == "*"
+        and str(s["Condition"]["Bool"]["aws:SecureTransport"]).lower() == "false"
+    ]
+    assert [(s["Action"], s["Resource"]) for s in denials] == [("sns:*", {"Ref": "AlarmTopic"})]
+
+
 # --- alarms (issue 13.5, R39) -------------------------------------------------------------------
 
 
@@ -375,6 +392,17 @@ def test_r39_every_alarm_message_says_what_to_do_and_where_to_read_more(
 STREAM_RETENTION_SECONDS = 24 * 3600
 
 
+def stream_mappings(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The event source mappings that read a DynamoDB stream (not the delivery queue's)."""
+    return {
+        mapping_id: mapping
+        for mapping_id, mapping in resources_of_type(
+            template, "AWS::Lambda::EventSourceMapping"
+        ).items()
+        if mapping["EventSourceArn"]["Fn::GetAtt"][1] == "StreamArn"
+    }
+
+
 def test_r39_a_stream_read_too_late_raises_an_alarm_before_its_records_expire(
     template: dict[str, Any],
 ) -> None:
@@ -386,7 +414,7 @@ def test_r39_a_stream_read_too_late_raises_an_alarm_before_its_records_expire(
     than 24 hours is dropped: its letters and the patient's objection are kept for good
     Then an alarm on the mapping's IteratorAge goes off while at least 12 of the 24 hours
     are left to put it right."""
-    [mapping_id] = resources_of_type(template, "AWS::Lambda::EventSourceMapping")
+    [mapping_id] = stream_mappings(template)
     function = template["Resources"][mapping_id]["Properties"]["FunctionName"]
     watching = [
         alarm
@@ -495,7 +523,7 @@ def test_r39_a_stream_mapping_that_stops_polling_raises_an_alarm(
     Then the mapping emits its EventCount metrics (PolledEventCount: 0 for an empty poll,
     nothing at all while disabled, AWS docs) and an alarm goes off when they are missing
     for an hour in a row, with at least 12 of the stream's 24 hours left."""
-    [(mapping_id, mapping)] = resources_of_type(template, "AWS::Lambda::EventSourceMapping").items()
+    [(mapping_id, mapping)] = stream_mappings(template).items()
     assert mapping["MetricsConfig"] == {"Metrics": ["EventCount"]}
     dimension = {"Name": "EventSourceMappingUUID", "Value": {"Ref": mapping_id}}
     [alarm] = [

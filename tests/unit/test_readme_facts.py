@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from local.resources import load_template, resources_of_type
+from local.resources import function_events, load_template, resources_of_type
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -38,10 +38,10 @@ def failure_queues() -> set[str]:
     """Queues that only receive what failed: every queue no function reads from."""
     queues = set(resources_of_type(TEMPLATE, "AWS::SQS::Queue"))
     read = {
-        event["Properties"]["Queue"]["Fn::GetAtt"][0]
-        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
-        for event in function.get("Events", {}).values()
-        if event["Type"] == "SQS"
+        properties["Queue"]["Fn::GetAtt"][0]
+        for events in function_events(TEMPLATE).values()
+        for kind, properties in events
+        if kind == "SQS"
     }
     return queues - read
 
