@@ -752,7 +752,7 @@ _DUTCH: Sections = {
         "register_group_changes": (
             "Deze versie zet UZOVI {changes} in een andere groep dan versie {version}. De"
             " groep bepaalt vanaf {valid_from} bij elke praktijk waar de materiaalkosten"
-            ' heen gaan: alleen die van groep "VGZ" eerst naar de verzekeraar (R6). Is dat'
+            ' heen gaan: alleen die van groep "VGZ" eerst naar de verzekeraar. Is dat'
             ' de bedoeling, stuur de versie dan opnieuw met "group_changes": {group_changes},'
             " onder een nieuwe Idempotency-Key."
         ),
@@ -1707,7 +1707,7 @@ _ENGLISH: Sections = {
         "register_group_changes": (
             "This version puts UZOVI {changes} in another group than version {version}. From"
             " {valid_from} the group decides, at every practice, where the material costs"
-            ' go: only those of group "VGZ" to the insurer first (R6). If that is meant,'
+            ' go: only those of group "VGZ" to the insurer first. If that is meant,'
             ' send the version again with "group_changes": {group_changes}, under a new'
             " Idempotency-Key."
         ),
