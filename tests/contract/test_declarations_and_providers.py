@@ -348,13 +348,16 @@ def test_a_register_load_is_stored_only_on_the_register_its_checks_read(store):
 
 def test_who_loaded_a_register_version_reads_back_with_it(store):
     """R33, R31: a version loaded with who loaded it, when, the codes it drops and the
-    codes confirmed to end at the later version (later_drops) reads back so; one stored
-    without it, or unknown, has none."""
+    codes confirmed to end at the later version (later_drops) and those confirmed in
+    another group (group_changes; R6) reads back so; one stored without it, or unknown,
+    has none."""
     header = "uzovi;name;group;labels;valid_from;source\n"
     loaded = parse_register_csv(header + "9664;CZ groep;CZ;;2027-01-01;https://a\n", 1)
     bare = parse_register_csv(header + "7029;DSW;DSW;;2027-01-01;https://b\n", 2)
     at = datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM)
-    load = RegisterLoad(loaded.version, "operator-sub-1", at, ("3358", "7029"), ("3999",))
+    load = RegisterLoad(
+        loaded.version, "operator-sub-1", at, ("3358", "7029"), ("3999",), ("7095",)
+    )
     store.put_insurer_register(loaded, load, revision=0)
     store.put_insurer_register(bare, revision=1)
     assert store.insurer_register_load(loaded.version) == load

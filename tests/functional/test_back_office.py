@@ -618,3 +618,53 @@ def test_two_loads_at_once_of_different_dates_do_not_lose_an_insurer(sandbox, mo
     assert (status, again["error"]["code"]) == (422, "register_drops_insurers"), again
     assert "3999" in again["error"]["message"]
     assert as_operator(sandbox, "GET", INSURERS, query=october)[1]["version"] == "2026-06-01.1"
+
+
+def test_r6_a_version_that_changes_an_insurers_group_is_loaded_only_when_confirmed(
+    sandbox, subtests
+):
+    """R33, R6 / legal-nl.md §6 (seed 004), audit onboard5 / register5: a version that
+    turned 7095's group from "VGZ" to "Coöperatie VGZ" was loaded with a 201 and no word,
+    and from its valid_from 7095's materials no longer went to the insurer first, at
+    every practice (the group is compared exactly).
+    Given the shipped version, and a 2026-01-01 version that adds 3999 (a new code, any
+    group) and changes no group: loaded with nothing to confirm (201)
+    When a 2026-01-01 version gives 7095 the group "Coöperatie VGZ", confirming nothing,
+    or another code, or "drops" only
+    Then it is refused (422), naming 7095, VGZ -> Coöperatie VGZ and the "group_changes"
+    to send, in Dutch and English; nothing is loaded
+    When it is sent with "group_changes": ["7095"] under a new key
+    Then it is loaded (201), and the confirmed change is kept with the load as drops are."""
+    assert load_register(sandbox, register_adding_3999("2026-01-01"), "zz-3999")[0] == 201
+    turned = register_adding_3999("2026-01-01").replace("7095;VGZ;VGZ;", "7095;VGZ;Coöperatie VGZ;")
+    status, refused, _ = load_register(sandbox, turned, "zz-group")
+    assert (status, refused["error"]["code"]) == (422, "register_group_changes"), refused
+    message = refused["error"]["message"]
+    assert "7095 (VGZ -> Coöperatie VGZ)" in message and '"group_changes": ["7095"]' in message
+    assert "groep" in message and "group" in message and "2026-01-01.1" in message
+    for case, body, code in (
+        ("another code", {"group_changes": ["0101"]}, "register_group_changes_not_changed"),
+        ("both", {"group_changes": ["7095", "0101"]}, "register_group_changes_not_changed"),
+        ("drops only", {"drops": ["7095"]}, "register_drops_not_left_out"),
+    ):
+        with subtests.test(case):
+            answer = sandbox.api_raw(
+                "POST",
+                INSURERS,
+                caller=OPERATOR,
+                body={"csv": turned, **body},
+                headers={"Content-Type": "application/json", "Idempotency-Key": f"zz-{case}"},
+            )
+            error = json.loads(answer["body"])["error"]
+            assert (answer["statusCode"], error["code"]) == (422, code), error
+    assert as_operator(sandbox, "GET", INSURERS)[1]["version"] == "2026-01-01.1"
+    body = {"csv": turned, "group_changes": ["7095"]}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "zz-group-ok"}
+    answer = sandbox.api_raw("POST", INSURERS, caller=OPERATOR, body=body, headers=headers)
+    loaded = json.loads(answer["body"])
+    assert (answer["statusCode"], loaded["version"]) == (201, "2026-01-01.2"), loaded
+    read_back = as_operator(sandbox, "GET", INSURERS, query={"on": "2026-01-01"})[1]
+    for shown in (loaded, read_back):
+        assert (shown["drops"], shown["group_changes"]) == ([], ["7095"])
+    stored = sandbox.runtime.repository.insurer_register_load("2026-01-01.2")
+    assert (stored.loaded_by, stored.group_changes) == (OPERATOR.user_id, ("7095",))

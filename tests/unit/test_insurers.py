@@ -215,3 +215,33 @@ def test_r33_labels_separated_by_commas_are_refused_with_the_separator_to_use():
     assert [(p.line, p.message) for p in refused.value.problems] == [
         (2, 'labels are separated by "|", like CZ|OHRA, not by a comma')
     ]
+
+
+def _shipped_from(valid_from, turned=("", ""), added="", number=1):
+    """The shipped rows from ``valid_from``, ``turned`` (old, new) replaced in the CSV
+    text, ``added`` rows after them."""
+    text = HEADER + "".join(
+        f"{i.uzovi};{i.name};{i.group};{'|'.join(i.labels)};{valid_from};{i.source}\n"
+        for i in shipped().insurers
+    )
+    return parse_register_csv(text.replace(*turned) + added, number)
+
+
+def test_r6_r33_a_new_version_names_the_codes_whose_group_it_changes():
+    """R33, R6 / legal-nl.md §6 (seed 004): the group decides where VGZ-group materials
+    go, compared exactly, so 7095 turned "Coöperatie VGZ" by a new version silently sent
+    its materials to the patient at every practice (audit onboard5, register5).
+    Given the shipped version (7095 in group VGZ)
+    When a version from 2026-01-01 gives 7095 another group, or adds a code, or changes
+    nothing, or follows a same-day load that changed it already
+    Then it names exactly the codes whose group it changes, with the old and new group."""
+    registers = shipped_registers()
+    turned = ("7095;VGZ;VGZ;", "7095;VGZ;Coöperatie VGZ;")
+    changed = _shipped_from("2026-01-01", turned)
+    assert registers.group_changes_by(changed) == (("7095", "VGZ", "Coöperatie VGZ"),)
+    with_new = _shipped_from("2026-01-01", added="9999;Nieuw;Nieuwe groep;;2026-01-01;src\n")
+    assert registers.group_changes_by(with_new) == ()
+    assert registers.group_changes_by(_shipped_from("2026-01-01")) == ()
+    after_first = registers.with_versions([changed])
+    again = _shipped_from("2026-01-01", turned, number=2)
+    assert after_first.group_changes_by(again) == ()

@@ -51,7 +51,12 @@ LOAD_REGISTER = (
     " would make it unknown again from that version's valid_from: 422"
     " register_later_version_lacks names the codes (load the later version again with them"
     ' first), loaded when "later_drops" lists exactly those (the insurer stops then; 422'
-    " register_later_drops_not_lost for another code). The load is stored only on the"
+    " register_later_drops_not_lost for another code). A version that lists a code of the"
+    " version it takes over from in another group changes where that insurer's materials"
+    ' go (only group "VGZ" to the insurer first, R6): 422 register_group_changes names'
+    ' each code with its old and new group, loaded when "group_changes" lists exactly'
+    " those codes (422 register_group_changes_not_changed for another code). The load is"
+    " stored only on the"
     " register its checks read: 409 concurrent_change when another operator loaded a"
     " version, of any date, in the meantime (nothing stored; load it again). A refusal is kept under its Idempotency-Key like any answer (R38): send the"
     " confirmed load with a new key."
@@ -68,7 +73,11 @@ def load_register(body: RegisterIn) -> Response[str]:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
     try:
         loaded = register.load_register(
-            body.csv, ctx, drops=body.drops, later_drops=body.later_drops
+            body.csv,
+            ctx,
+            drops=body.drops,
+            later_drops=body.later_drops,
+            group_changes=body.group_changes,
         )
     except RegisterRefused as refused:
         said = ["; ".join(p.said(language) for p in refused.problems) for language in ("nl", "en")]

@@ -748,6 +748,19 @@ _DUTCH: Sections = {
             " laat die niet weg na deze versie. Noem precies de codes die ze weglaat:"
             ' "later_drops": {later_drops}.'
         ),
+        # A register version that changes an insurer's group (R6, legal-nl.md §6, R33).
+        "register_group_changes": (
+            "Deze versie zet UZOVI {changes} in een andere groep dan versie {version}. De"
+            " groep bepaalt vanaf {valid_from} bij elke praktijk waar de materiaalkosten"
+            ' heen gaan: alleen die van groep "VGZ" eerst naar de verzekeraar. Is dat'
+            ' de bedoeling, stuur de versie dan opnieuw met "group_changes": {group_changes},'
+            " onder een nieuwe Idempotency-Key."
+        ),
+        "register_group_changes_not_changed": (
+            'In "group_changes" staat UZOVI {codes}, maar deze versie geeft die geen andere'
+            " groep. Noem precies de codes waarvan ze de groep verandert:"
+            ' "group_changes": {group_changes}.'
+        ),
         "iban_invalid": (
             "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
             " tekens (een Nederlands IBAN heeft er 18, zoals NL91 ABNA 0417 1643 00)."
@@ -1690,6 +1703,17 @@ _ENGLISH: Sections = {
             '"later_drops" lists UZOVI {codes}, which version {version} (from {valid_from})'
             " does not leave out after this version. List exactly the codes it leaves out:"
             ' "later_drops": {later_drops}.'
+        ),
+        "register_group_changes": (
+            "This version puts UZOVI {changes} in another group than version {version}. From"
+            " {valid_from} the group decides, at every practice, where the material costs"
+            ' go: only those of group "VGZ" to the insurer first. If that is meant,'
+            ' send the version again with "group_changes": {group_changes}, under a new'
+            " Idempotency-Key."
+        ),
+        "register_group_changes_not_changed": (
+            '"group_changes" lists UZOVI {codes}, whose group this version does not change.'
+            ' List exactly the codes whose group it changes: "group_changes": {group_changes}.'
         ),
         "iban_invalid": (
             "This is not a valid IBAN: check the country code, the check digits and the number"

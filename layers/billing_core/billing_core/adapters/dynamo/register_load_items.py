@@ -18,6 +18,7 @@ def register_load_attributes(load: RegisterLoad) -> Item:
         "loaded_at": load.loaded_at.isoformat(),
         "drops": list(load.drops),
         "later_drops": list(load.later_drops),
+        "group_changes": list(load.group_changes),
     }
 
 
@@ -31,4 +32,5 @@ def register_load_from_item(item: Item) -> RegisterLoad | None:
         loaded_at=datetime.fromisoformat(item["loaded_at"]),
         drops=tuple(item.get("drops", ())),
         later_drops=tuple(item.get("later_drops", ())),  # none on a load kept before stop 47
+        group_changes=tuple(item.get("group_changes", ())),  # none on one kept before stop 49
     )

@@ -122,6 +122,19 @@ class InsurerRegisters:
         listed = {insurer.uzovi for version in before for insurer in version.insurers}
         return tuple(sorted(code for code in listed if not new.is_known(code)))
 
+    def group_changes_by(self, new: InsurerRegister) -> tuple[tuple[str, str, str], ...]:
+        """(code, old group, new group) for each code ``new`` lists in another group than
+        the version it takes over from (the same-day one first): the group is compared
+        exactly, so from its valid_from "Coöperatie VGZ" sends 7095's materials to the
+        patient at every practice (R6, legal-nl.md §6; R33). In order."""
+        changes = []
+        for insurer in new.insurers:
+            found = (v.lookup(insurer.uzovi) for v in reversed(self.versions_before(new)))
+            before = next((old for old in found if old is not None), None)
+            if before is not None and before.group != insurer.group:
+                changes.append((insurer.uzovi, before.group, insurer.group))
+        return tuple(sorted(changes))
+
     def lost_at_next(self, new: InsurerRegister) -> tuple[InsurerRegister | None, tuple[str, ...]]:
         """The version loaded already that takes over from ``new`` (the first valid_from
         after it), and the codes ``new`` adds that it does not list: loaded, ``new`` would

@@ -1,5 +1,5 @@
-"""Who loaded a version of the insurer register, when, and the codes it drops or confirms
-ending at the later version (R33).
+"""Who loaded a version of the insurer register, when, and the codes it drops, confirms
+ending at the later version or confirms in another group (R33).
 
 A version that leaves out codes of the one before is loaded only when an operator
 confirms exactly those codes (services/operator/register); like every operator change of
@@ -24,3 +24,6 @@ class RegisterLoad:
     # The codes it lists that the later version loaded already leaves out, confirmed as
     # ending then (services/operator/register: "later_drops").
     later_drops: tuple[str, ...] = ()
+    # The codes it lists in another group than the version before it, confirmed
+    # (services/operator/register: "group_changes"; R6, legal-nl.md §6).
+    group_changes: tuple[str, ...] = ()

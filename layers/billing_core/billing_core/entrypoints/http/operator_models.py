@@ -217,6 +217,15 @@ class RegisterIn(BaseModel):
         " load is refused (422 register_later_version_lacks, naming them)",
         examples=[["3888"]],
     )
+    group_changes: list[Uzovi] = Field(
+        default=[],
+        max_length=1_000,
+        description="The codes this version lists in another group than the version it"
+        " takes over from, confirmed: exactly those, or the load is refused (422"
+        " register_group_changes, naming each code with its old and new group). The group"
+        ' decides where materials go: only those of group "VGZ" to the insurer first (R6)',
+        examples=[["7095"]],
+    )
 
 
 class InsurerRegisterOut(BaseModel):
@@ -237,6 +246,11 @@ class InsurerRegisterOut(BaseModel):
         description="the codes it lists that the later version loaded already leaves out, "
         "which the operator confirmed as ending then (R33)",
     )
+    group_changes: list[str] = Field(
+        default_factory=list,
+        description="the codes it lists in another group than the version before it, which"
+        " the operator confirmed (R33, R6)",
+    )
 
     @classmethod
     def of(cls, loaded: LoadedVersion) -> InsurerRegisterOut:
@@ -255,6 +269,7 @@ class InsurerRegisterOut(BaseModel):
             loaded_at=load.loaded_at if load else None,
             drops=list(load.drops) if load else [],
             later_drops=list(load.later_drops) if load else [],
+            group_changes=list(load.group_changes) if load else [],
         )
 
 

@@ -8,7 +8,10 @@ treatment date (declarations/rules/insurers.py).
 A version lists every insurer, so a code it leaves out is unknown to every practice from
 its valid_from: a version that drops codes is loaded only when the request confirms
 them, exactly (``drops``). A forgotten row, or one new insurer loaded on its own as if a
-version were a change, is refused with the codes it would drop (audit COVERAGE4)."""
+version were a change, is refused with the codes it would drop (audit COVERAGE4). A
+version that lists a code of the version before it in another group is loaded only when
+the request confirms those codes, exactly (``group_changes``): the group decides where
+VGZ-group materials go (R6, legal-nl.md §6; audit register5)."""
 
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ def load_register(
     ctx: BackOfficeContext,
     drops: Collection[str] = (),
     later_drops: Collection[str] = (),
+    group_changes: Collection[str] = (),
 ) -> LoadedVersion:
     """Store a new version with who loaded it, when, the codes it drops and those it
     confirms end at the later version (R33, as R31 keeps who changed what when); RegisterRefused (with every line's problem) stores
@@ -52,12 +56,15 @@ def load_register(
     that is no longer there, so nothing is stored and the operator loads again (R28). ``drops``: the codes the operator confirms the version leaves out (refused, 422,
     unless they are exactly the ones it does). ``later_drops``: the codes the operator
     confirms end at the later version loaded already, which does not list them (refused,
-    422, unless they are exactly those)."""
+    422, unless they are exactly those). ``group_changes``: the codes the operator confirms
+    the version lists in another group than the version before it (refused, 422, unless
+    they are exactly those)."""
     parsed = parse_register_csv(csv_text, number=1)
     loaded, revision = ctx.store.insurer_registers_as_read()
     registers = shipped_registers().with_versions(loaded)
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
     _refuse_unconfirmed_later_drops(parsed, registers, frozenset(later_drops))
+    _refuse_unconfirmed_group_changes(parsed, registers, frozenset(group_changes))
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     register = replace(parsed, version=version_label(parsed.valid_from, number))
     load = RegisterLoad(
@@ -66,6 +73,7 @@ def load_register(
         ctx.clock.now(),
         tuple(sorted(drops)),
         tuple(sorted(later_drops)),
+        tuple(sorted(group_changes)),
     )
     ctx.store.put_insurer_register(register, load, revision=revision)
     return LoadedVersion(register, load)
@@ -126,6 +134,33 @@ def _refuse_unconfirmed_later_drops(
     if kept:
         raise practice_refused("register_later_drops_not_lost", codes=", ".join(kept), **values)
     raise practice_refused("register_later_version_lacks", codes=", ".join(lost), **values)
+
+
+def _refuse_unconfirmed_group_changes(
+    new: InsurerRegister, registers: InsurerRegisters, confirmed: frozenset[str]
+) -> None:
+    """R6, legal-nl.md §6 (seed 004), R33: the group is compared exactly, so a version
+    that turned 7095's "VGZ" into "Coöperatie VGZ" sent its materials to the patient at
+    every practice from its valid_from, loaded with a 201 and no word (audit register5).
+    Refused unless ``confirmed`` names exactly the codes whose group it changes; the
+    refusal names each with its old and new group."""
+    changes = registers.group_changes_by(new)
+    changed = [code for code, _, _ in changes]
+    if confirmed == frozenset(changed):
+        return
+    values = {
+        "valid_from": new.valid_from.isoformat(),
+        "group_changes": json.dumps(changed),
+    }
+    kept = sorted(confirmed.difference(changed))
+    if kept:
+        raise practice_refused(
+            "register_group_changes_not_changed", codes=", ".join(kept), **values
+        )
+    before = registers.versions_before(new)
+    named = ", ".join(f"{code} ({old} -> {group})" for code, old, group in changes)
+    version = ", ".join(v.version for v in before)
+    raise practice_refused("register_group_changes", changes=named, version=version, **values)
 
 
 def _contracts_running_on(valid_from: date, dropped: Sequence[str], store: OperatorStore) -> str:
