@@ -455,6 +455,33 @@ def test_a_wrong_birth_date_gets_the_page_an_unknown_kenmerk_gets(sandbox, invoi
     )
 
 
+def test_r36_a_birth_date_typed_as_text_is_read_or_told_its_form(sandbox, invoice, subtests):
+    """R36, R9 (audit checker8): given a browser without a date field, where the patient
+    types the birth date as text, when it is day-month-year (7-3-1984, 07/03/1984) it opens
+    the invoice as the date field's 1984-03-07 does; when it cannot be read ("7 maart
+    1984") the page says how to write it (400, the field marked), never "no invoice with
+    this date of birth", and it counts as no wrong try (R10's lock)."""
+    born = invoice.birth_date
+    repository = sandbox.runtime.repository
+    for typed in (f"{born.day}-{born.month}-{born.year}", born.strftime("%d/%m/%Y")):
+        with subtests.test(typed=typed):
+            answer = unlock_typed(sandbox, invoice, typed)
+            assert answer["statusCode"] == 303 and visit_cookie(answer)
+    unreadable = unlock_typed(sandbox, invoice, f"{born.day} maart {born.year}")
+    assert unreadable["statusCode"] == 400
+    assert "Deze geboortedatum kunnen we niet lezen" in unreadable["body"]
+    assert 'aria-invalid="true"' in unreadable["body"]
+    assert "We vinden geen nota" not in unreadable["body"]
+    assert repository.wrong_birth_dates(invoice.reference, sandbox.clock.now()) == 0
+
+
+def unlock_typed(sandbox, invoice, typed: str):
+    form = urlencode(
+        {"action": "unlock", "kenmerk": invoice.reference, "lang": "nl", "birth_date": typed}
+    )
+    return sandbox.api_raw("POST", "/", body=form, headers=FORM)
+
+
 @pytest.mark.parametrize(
     "method, body",
     [

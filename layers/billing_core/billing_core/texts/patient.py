@@ -378,6 +378,10 @@ _DUTCH: Sections = {
         "skip": "Naar de inhoud",
         # A table's scrolling region, named apart from its section (WCAG 1.3.1, 4.1.2).
         "table_of": "Tabel: {name}",
+        "birth_date_unreadable": (
+            "Deze geboortedatum kunnen we niet lezen. Schrijf hem als dag-maand-jaar, "
+            "bijvoorbeeld 7-3-1984."
+        ),
         "no_match": (
             "We vinden geen nota bij dit betalingskenmerk en deze geboortedatum. Controleer "
             "het betalingskenmerk op uw nota en de geboortedatum van de patiënt."
@@ -672,6 +676,10 @@ _ENGLISH: Sections = {
         "language_label": "Language",
         "skip": "Skip to content",
         "table_of": "Table: {name}",
+        "birth_date_unreadable": (
+            "We cannot read this date of birth. Please write it as day-month-year, for "
+            "example 7-3-1984."
+        ),
         "no_match": (
             "We cannot find an invoice for this payment reference and this date of birth. "
             "Please check the payment reference on your invoice and the patient's date of birth."

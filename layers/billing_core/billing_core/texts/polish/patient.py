@@ -247,6 +247,10 @@ PAGE: Section = {
     # Not yet read by a native speaker (README, Languages): the two below.
     "skip": "Przejdź do treści",
     "table_of": "Tabela: {name}",
+    "birth_date_unreadable": (
+        "Nie możemy odczytać tej daty urodzenia. Proszę wpisać ją jako dzień-miesiąc-rok, "
+        "na przykład 7-3-1984."
+    ),
     "no_match": (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tej dacie urodzenia. "
         "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta."
