@@ -7,6 +7,7 @@ import html
 import re
 from dataclasses import replace
 from datetime import date, datetime, time
+from decimal import Decimal
 
 import pytest
 
@@ -543,3 +544,45 @@ def test_r9_every_arabic_text_part_isolates_its_amounts_as_its_sentences_do(subt
             ("pl", "Do zapłaty: 33,17\u00a0€\n"),
         ):
             assert line in render(DEFERRAL_CONFIRMATION, deferred, language=language).text
+
+
+def test_r21_a_stop_of_all_the_treatments_after_the_costs_says_only_costs_are_left(subtests):
+    """R21, R9, legal-nl.md §2-§4 (audit stop5). A stop lowers the principal only: costs and
+    interest stay. Given €33.17 with €40.00 collection costs charged (interest accrued by
+    20 January), when the practice stops 100 % of it, then the confirmation says, in every
+    language and both parts, that nothing of the treatments is left and the €40.10 still
+    open is collection costs and statutory interest; before, "U betaalt nu nog € 40,10"
+    alone read as a mistake. A stop of 50 % leaves a part of the treatments: unchanged."""
+    world = DunningWorld([one_invoice(3317)])
+    world.run_days(date(2026, 12, 31), date(2027, 1, 20))
+    at = at_nine(date(2027, 1, 20))
+
+    def stop_email(percentage, language):
+        request = StopRequest(
+            StopScope.PARTIAL, "goodwill", "", True, percentage=Decimal(percentage)
+        )
+        stopped = apply_stop(world.invoice(), request, at, "provider:u:s-1")
+        context = confirmation_context(
+            STOP_CONFIRMATION,
+            stopped,
+            world.provider,
+            event_id="provider:u:s-1",
+            today=at.date(),
+            pay_url=PUBLIC,
+            public_base_url=PUBLIC,
+        )
+        return render_email(STOP_CONFIRMATION, context, language)
+
+    for language, says, amount in (
+        ("nl", "Wat nog openstaat, zijn incassokosten en wettelijke rente.", "€\u00a040,10"),
+        ("en", "What is still open is collection costs and statutory interest.", "€40.10"),
+        ("pl", "to pozasądowe koszty windykacji i odsetki ustawowe.", "40,10\u00a0€"),
+        ("ar", "المبلغ المتبقي هو تكاليف التحصيل والفائدة القانونية.", "\u2066€40.10\u2069"),
+    ):
+        with subtests.test(language=language):
+            email = stop_email(100, language)
+            for part in (email.text, html.unescape(email.html)):
+                assert says in part and amount in part
+    with subtests.test("a part of the treatments left: unchanged"):
+        email = stop_email(50, "nl")
+        assert "openstaat" not in email.text and "U betaalt nu nog €\u00a056,68" in email.text

@@ -28,7 +28,13 @@ from billing_core.correspondence.kinds import (
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown
 from billing_core.invoices.invoice import DunningStage, Invoice
-from billing_core.invoices.ledger import EntryKind, balance, is_correction, is_retour
+from billing_core.invoices.ledger import (
+    Component,
+    EntryKind,
+    balance,
+    is_correction,
+    is_retour,
+)
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.catalogue import by_channel
@@ -85,6 +91,7 @@ def confirmation_context(
         context["addressee_name"] = ""
     if kind == STOP_CONFIRMATION:
         context["after_statement"] = adjusted_by_statement(event_id)
+        context["left_only"] = _left_only(invoice, due, context)
     if kind == COULANCE_DECLINED:
         # Not the practice's decision: the policy had nothing to forgive (R17).
         context["unchanged"] = decided_by_the_policy(event_id)
@@ -92,6 +99,24 @@ def confirmation_context(
         # Why, in general words only: never the treatment (R29).
         context["corrected_by"] = _corrected_by(event_id)
     return context
+
+
+def _left_only(invoice: Invoice, due: Breakdown, context: dict[str, Any]) -> str | None:
+    """R21, R9, legal-nl.md §2-§4: a stop lowers the principal only, so one of all that is
+    open after the costs leaves the collection costs and the interest. "U betaalt nu nog
+    € 40,10" alone then reads as a mistake: name what it is (the text key), when nothing of
+    the treatments is left. None: something of them is, or the letter says something else
+    (the agency collects, don't pay yet, an arrangement's term), or an arrangement's fee
+    is part of it (not named here)."""
+    if due.due_cents <= 0 or balance(invoice.ledger, Component.PRINCIPAL) > 0 or due.fee_cents:
+        return None
+    if context["with_agency"] or context["dont_pay_yet"] or context["next_term"]:
+        return None
+    costs = balance(invoice.ledger, Component.COSTS)
+    interest = due.due_cents - costs  # booked and accrued since (R20)
+    if costs > 0:
+        return "left_costs_and_interest" if interest > 0 else "left_costs"
+    return "left_interest"
 
 
 def _corrected_by(event_id: str) -> str:
