@@ -53,7 +53,14 @@ WILDCARDS_AWS_REQUIRES = {
 # AWS managed policies the roles may carry (these hold the Resource * that X-Ray
 # PutTraceSegments and CloudWatch Logs need), by name after "policy/".
 MANAGED_POLICIES = {
+    # logs:CreateLogGroup/CreateLogStream/PutLogEvents on *. samtranslator attaches it to
+    # every role it generates for a function, with no switch to leave it out (Globals take
+    # no Policies, a PermissionsBoundary keeps it attached, only an explicit Role drops
+    # it). Narrowing it to each function's own log group means 14 hand-written roles
+    # (audit ops6, stop 49): a decision for the owner, not made here (R26).
     "service-role/AWSLambdaBasicExecutionRole": "logs:CreateLogStream / PutLogEvents",
+    # X-Ray's write actions (PutTraceSegments, PutTelemetryRecords, GetSampling*) take
+    # no resource type in IAM: Resource * is the only form, the managed policy stays.
     "AWSXrayWriteOnlyAccess": "Tracing: Active; X-Ray has no resource-level permissions",
     "service-role/AmazonAPIGatewayPushToCloudWatchLogs": "API Gateway execution/access logs",
 }
