@@ -148,6 +148,9 @@ def test_r14_a_refused_deferral_marks_no_field_and_the_error_takes_the_focus(san
     kenmerk is not announced as invalid, and the error itself takes the focus."""
     cookie = visit_cookie(unlock(sandbox, invoice))
     assert post(sandbox, invoice, cookie, action="defer")[0] == 200
+    # a second deferral, not the first sent again (that gets its first answer, R38)
+    sandbox.clock.advance(days=2)
+    cookie = visit_cookie(unlock(sandbox, invoice))
     status, html = post(sandbox, invoice, cookie, action="defer")
     assert status == 409 and marked_invalid(html) == set()
     assert 'role="alert" id="error" tabindex="-1" autofocus' in html

@@ -154,12 +154,17 @@ def test_an_arrangement_books_the_fee_and_mails_the_terms(sandbox, invoice):
     assert not status.can_defer and not status.can_arrange
     (mail,) = mails(sandbox, invoice, "betalingsregeling")
     assert "2 maandelijkse termijnen" in mail["text"]
-    # And a second arrangement is refused
+    # And the same form sent again (a double click, R38) gets the first answer, nothing twice
+    again = request_arrangement(
+        invoice.reference, BirthDate(invoice.birth_date), 2, runtime.patient_context()
+    )
+    assert again == view and stored(sandbox, invoice).version == after.version
+    # And a second arrangement, of other terms, is refused
     with pytest.raises(StateConflict):
         request_arrangement(
             invoice.reference,
             BirthDate(invoice.birth_date),
-            2,
+            3,
             runtime.patient_context(),
         )
 
