@@ -233,8 +233,16 @@ def test_a_patients_pages_after_the_first_reuse_their_filter_of_their_practice_o
     page, its own practice's reads only, shows nothing of A's practice."""
     from billing_core.entrypoints.web.portal import pages
 
-    first, _ = two_patients_read
+    first, second = two_patients_read
     monkeypatch.setattr(pages, "LIST_SIZE", 1)
+    # A read of B's invoice at the day's end: A's read, at the same moment as the viewer's
+    # read of B (their order random), is never the day's last, so its page has a next one
+    # (the fresh-clone CI met A's read last once: no next link)
+    end = datetime.combine(sandbox.clock.today(), datetime.max.time(), tzinfo=AMSTERDAM)
+    later = ReadRecord(
+        end.replace(microsecond=0), PROVIDER, "u1", "viewer", ReadKind.INVOICE, second.invoice_id
+    )
+    sandbox.runtime.audit_log.record_read(later)
     store = sandbox.runtime.repository
     asked: list[str] = []
     for name in ("list_invoices", "invoice_actions", "get_invoice"):
