@@ -44,7 +44,8 @@ def test_a_patient_checks_and_pays_an_invoice(running_server, page, invoice, tmp
         assert_focus_ring_contrasts(page, focusable)
     # When the patient gives the birth date once (R36) and pays with iDEAL at the (fake) bank
     page.locator("#birth-date").fill(invoice.birth_date.isoformat())
-    page.locator("#unlock").click()
+    with page.expect_navigation():
+        page.locator("#unlock").click()
     assert page.locator("#lines tbody tr").count() >= 1  # the treatments, after the check
     assert_reflows(page)  # the treatments table scrolls in its own region, not the page
     assert_focus_ring_contrasts(page, "#pay")
@@ -83,7 +84,8 @@ def test_r11_mollie_unreachable_the_pay_button_leads_to_a_page_to_transfer_inste
     assert kenmerk == reference.grouped(invoice.reference)
     assert serious_violations(page) == []
     assert_reflows(page)
-    page.locator("#back").click()
+    with page.expect_navigation():
+        page.locator("#back").click()
     assert page.locator("#amount-due").is_visible() and page.locator("#pay").is_visible()
     context.close()
 
@@ -131,7 +133,8 @@ def test_r36_a_wrong_birth_date_flags_the_field_and_keeps_the_kenmerk(
 ):
     page.goto(f"{running_server.url}/?kenmerk={invoice.reference}")
     page.locator("#birth-date").fill("1901-01-01")
-    page.locator("#unlock").click()
+    with page.expect_navigation():
+        page.locator("#unlock").click()
     assert page.locator("#birth-date").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Betalingskenmerk").input_value() == invoice.reference
     assert page.locator("#lines").count() == 0

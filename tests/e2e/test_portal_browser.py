@@ -140,7 +140,8 @@ def test_a_practice_employee_works_through_the_portal(running_server, open_brows
     page.get_by_label("Naam patiënt of betaler").fill(first.patient.last_name.lower())
     page.get_by_label("Notadatum van").fill(first.issue_date.isoformat())
     page.get_by_label("Notadatum tot en met").fill(first.issue_date.isoformat())
-    page.get_by_role("button", name="Zoeken").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
     assert page.locator(f"a[href='/portal/notas/{first.invoice_id}']").count() == 1
     # And open the invoice's PDF from its page
     page.goto(f"{server}/portal/notas/{first.invoice_id}")
