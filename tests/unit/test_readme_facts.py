@@ -393,3 +393,14 @@ def test_the_pieces_name_every_function_table_bucket_and_queue() -> None:
     kinds = ("Serverless::Function", "DynamoDB::Table", "S3::Bucket", "SQS::Queue")
     names = {n for kind in kinds for n in resources_of_type(TEMPLATE, f"AWS::{kind}")}
     assert len(names) > 20 and sorted(n for n in names if n not in pieces) == []
+
+
+def test_the_expired_letters_retries_are_the_stream_mappings() -> None:
+    """Given the stream mapping of ExpiredLettersFunction (a batch is retried
+    MaximumRetryAttempts times after its first failure, then goes to its failure queue)
+    Then the drawing and the alarm's row say that number of retries (audit readme50: both
+    said "failed 5 times" of a batch retried 5 times after its first failure)."""
+    mapping = TEMPLATE["Resources"]["ExpiredInvoicesStream"]["Properties"]
+    retries = mapping["MaximumRetryAttempts"]
+    assert README.count(f"failed after {retries} retries") == 2
+    assert f"failed after {retries} retries" in table_row(README, "`ExpiredLettersNotDeletedAlarm`")
