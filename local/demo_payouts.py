@@ -1,9 +1,10 @@
 """`make demo`, the end of the week: paying the practices (issue 19, R24, R34).
 
-The Monday run proposes the payout batch, two operators approve it (four eyes), the bank
-books it (CAMT.053 debit entries carrying our end-to-end ids), returns one payout (AC04),
-the practice gives another payout IBAN, and the next Monday's batch pays it again, once,
-to that account. The clock moves with the story: each bank file is read on its own day,
+The Monday run proposes the payout batch, an operator approves it (a second one too only
+above the four-eyes total, which the demo's batches stay under), the bank books it
+(CAMT.053 debit entries carrying our end-to-end ids), returns one payout (AC04), the
+practice gives another payout IBAN, and the next Monday's batch pays it again, once, to
+that account. The clock moves with the story: each bank file is read on its own day,
 so every date printed comes on or after the one before.
 """
 

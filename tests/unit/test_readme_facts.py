@@ -393,3 +393,25 @@ def test_the_pieces_name_every_function_table_bucket_and_queue() -> None:
     kinds = ("Serverless::Function", "DynamoDB::Table", "S3::Bucket", "SQS::Queue")
     names = {n for kind in kinds for n in resources_of_type(TEMPLATE, f"AWS::{kind}")}
     assert len(names) > 20 and sorted(n for n in names if n not in pieces) == []
+
+
+def test_the_chaos_sample_walk_the_readme_names_is_the_tests() -> None:
+    """Given the seed of the money walk `make test` takes (tests/chaos/test_sample.py)
+    Then the chaos section names it (audit readme50: it still said seed 11776 "now", two
+    seeds after it was replaced)."""
+    sample = (ROOT / "tests" / "chaos" / "test_sample.py").read_text(encoding="utf-8")
+    seed = re.search(r"^MONEY_WALK = (\d+)$", sample, re.M)
+    assert seed is not None
+    chaos = subsection("Chaos and fault figures (issue 13 item 16)")
+    assert f"it is seed {seed[1]} (" in chaos
+
+
+def test_the_expired_letters_retries_are_the_stream_mappings() -> None:
+    """Given the stream mapping of ExpiredLettersFunction (a batch is retried
+    MaximumRetryAttempts times after its first failure, then goes to its failure queue)
+    Then the drawing and the alarm's row say that number of retries (audit readme50: both
+    said "failed 5 times" of a batch retried 5 times after its first failure)."""
+    mapping = TEMPLATE["Resources"]["ExpiredInvoicesStream"]["Properties"]
+    retries = mapping["MaximumRetryAttempts"]
+    assert README.count(f"failed after {retries} retries") == 2
+    assert f"failed after {retries} retries" in table_row(README, "`ExpiredLettersNotDeletedAlarm`")
