@@ -591,7 +591,7 @@ class Demo:
 
     def pay_the_practices(self) -> None:
         """Issue #19: the week ends with the practices paid (local/demo_payouts.py)."""
-        self.title("12b. Paying the practices: proposed, four eyes, the bank's side, a return")
+        self.title("12b. Paying the practices: proposed, approved, the bank's side, a return")
         pay_the_practices(self.sandbox, date(2026, 11, 30))
 
     def agency_reports_back(self) -> None:
