@@ -668,3 +668,51 @@ def test_r6_a_version_that_changes_an_insurers_group_is_loaded_only_when_confirm
         assert (shown["drops"], shown["group_changes"]) == ([], ["7095"])
     stored = sandbox.runtime.repository.insurer_register_load("2026-01-01.2")
     assert (stored.loaded_by, stored.group_changes) == (OPERATOR.user_id, ("7095",))
+
+
+def test_r6_a_back_dated_version_confirms_the_group_changes_it_makes_at_the_later_version(
+    sandbox,
+):
+    """R33, R6 / legal-nl.md §6 (audit register50): a back-dated version was compared with
+    the version before its valid_from only, so one listing 3999 in "VGZ" under a 2027
+    version listing it in "Nieuw" was loaded with a 201 and no word: from 1 January 2027
+    3999's materials went to the patient instead of the insurer, at every practice.
+    Given a 2027-01-01 version loaded already, listing 3999 in group "Nieuw"
+    When an operator loads a 2026-06-01 version listing 3999 in "VGZ", confirming nothing
+    Then it is refused (422 register_group_changes_later), naming 2027-01-01, 3999
+    (VGZ -> Nieuw), version 2027-01-01.1 and the "group_changes" to send; nothing loaded
+    When a version also turns 7095, the one refusal names both dates' changes
+    When it is sent with "group_changes": ["3999"] under a new key
+    Then it is loaded (201), with the confirmed code kept with the load."""
+    sandbox.clock.set(date(2026, 12, 7))
+    assert load_register(sandbox, register_adding_3999("2027-01-01"), "zz-2027")[0] == 201
+    in_vgz = register_adding_3999("2026-06-01").replace(
+        "3999;Nieuwe Zorgverzekeraar;Nieuw;", "3999;Nieuwe Zorgverzekeraar;VGZ;"
+    )
+    status, refused, _ = load_register(sandbox, in_vgz, "zz-back")
+    assert (status, refused["error"]["code"]) == (422, "register_group_changes_later"), refused
+    message = refused["error"]["message"]
+    assert "2027-01-01: 3999 (VGZ -> Nieuw)" in message and "2026-06-01:" not in message
+    assert "2027-01-01.1" in message and '"group_changes": ["3999"]' in message
+    assert "groep" in message and "group" in message
+    june = {"on": "2026-06-01"}
+    assert as_operator(sandbox, "GET", INSURERS, query=june)[1]["version"] == "2025-01-01.1"
+    both = in_vgz.replace("7095;VGZ;VGZ;", "7095;VGZ;Coöperatie VGZ;")
+    status, refused, _ = load_register(sandbox, both, "zz-both")
+    assert (status, refused["error"]["code"]) == (422, "register_group_changes_later"), refused
+    assert (
+        "2026-06-01: 7095 (VGZ -> Coöperatie VGZ); 2027-01-01: 3999 (VGZ -> Nieuw), 7095"
+        " (Coöperatie VGZ -> VGZ)" in refused["error"]["message"]
+    )
+    assert '"group_changes": ["3999", "7095"]' in refused["error"]["message"]
+    body = {"csv": in_vgz, "group_changes": ["3999"]}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "zz-back-ok"}
+    answer = sandbox.api_raw("POST", INSURERS, caller=OPERATOR, body=body, headers=headers)
+    loaded = json.loads(answer["body"])
+    assert (answer["statusCode"], loaded["version"], loaded["group_changes"]) == (
+        201,
+        "2026-06-01.1",
+        ["3999"],
+    )
+    stored = sandbox.runtime.repository.insurer_register_load("2026-06-01.1")
+    assert stored.group_changes == ("3999",)
