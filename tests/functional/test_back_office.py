@@ -19,6 +19,7 @@ from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
 from tests.functional.conftest import TODAY
+from tests.functional.test_checker_stages import COSTS_DAY, REMINDER_DAY, dunned_to
 from tests.functional.test_upload_size_caps import unknown_insurer_csv
 from tests.unit.camt_builder import credit, debit, statement
 
@@ -668,3 +669,121 @@ def test_r6_a_version_that_changes_an_insurers_group_is_loaded_only_when_confirm
         assert (shown["drops"], shown["group_changes"]) == ([], ["7095"])
     stored = sandbox.runtime.repository.insurer_register_load("2026-01-01.2")
     assert (stored.loaded_by, stored.group_changes) == (OPERATOR.user_id, ("7095",))
+
+
+def test_r6_a_back_dated_version_confirms_the_group_changes_it_makes_at_the_later_version(
+    sandbox,
+):
+    """R33, R6 / legal-nl.md §6 (audit register50): a back-dated version was compared with
+    the version before its valid_from only, so one listing 3999 in "VGZ" under a 2027
+    version listing it in "Nieuw" was loaded with a 201 and no word: from 1 January 2027
+    3999's materials went to the patient instead of the insurer, at every practice.
+    Given a 2027-01-01 version loaded already, listing 3999 in group "Nieuw"
+    When an operator loads a 2026-06-01 version listing 3999 in "VGZ", confirming nothing
+    Then it is refused (422 register_group_changes_later), naming 2027-01-01, 3999
+    (VGZ -> Nieuw), version 2027-01-01.1 and the "group_changes" to send; nothing loaded
+    When a version also turns 7095, the one refusal names both dates' changes
+    When it is sent with "group_changes": ["3999"] under a new key
+    Then it is loaded (201), with the confirmed code kept with the load."""
+    sandbox.clock.set(date(2026, 12, 7))
+    assert load_register(sandbox, register_adding_3999("2027-01-01"), "zz-2027")[0] == 201
+    in_vgz = register_adding_3999("2026-06-01").replace(
+        "3999;Nieuwe Zorgverzekeraar;Nieuw;", "3999;Nieuwe Zorgverzekeraar;VGZ;"
+    )
+    status, refused, _ = load_register(sandbox, in_vgz, "zz-back")
+    assert (status, refused["error"]["code"]) == (422, "register_group_changes_later"), refused
+    message = refused["error"]["message"]
+    assert "2027-01-01: 3999 (VGZ -> Nieuw)" in message and "2026-06-01:" not in message
+    assert "2027-01-01.1" in message and '"group_changes": ["3999"]' in message
+    assert "groep" in message and "group" in message
+    june = {"on": "2026-06-01"}
+    assert as_operator(sandbox, "GET", INSURERS, query=june)[1]["version"] == "2025-01-01.1"
+    both = in_vgz.replace("7095;VGZ;VGZ;", "7095;VGZ;Coöperatie VGZ;")
+    status, refused, _ = load_register(sandbox, both, "zz-both")
+    assert (status, refused["error"]["code"]) == (422, "register_group_changes_later"), refused
+    assert (
+        "2026-06-01: 7095 (VGZ -> Coöperatie VGZ); 2027-01-01: 3999 (VGZ -> Nieuw), 7095"
+        " (Coöperatie VGZ -> VGZ)" in refused["error"]["message"]
+    )
+    assert '"group_changes": ["3999", "7095"]' in refused["error"]["message"]
+    body = {"csv": in_vgz, "group_changes": ["3999"]}
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "zz-back-ok"}
+    answer = sandbox.api_raw("POST", INSURERS, caller=OPERATOR, body=body, headers=headers)
+    loaded = json.loads(answer["body"])
+    assert (answer["statusCode"], loaded["version"], loaded["group_changes"]) == (
+        201,
+        "2026-06-01.1",
+        ["3999"],
+    )
+    stored = sandbox.runtime.repository.insurer_register_load("2026-06-01.1")
+    assert stored.group_changes == ("3999",)
+
+
+def test_r34_one_correction_undoes_a_whole_stop_after_the_costs_and_the_patient_is_told_once(
+    sandbox, emailed_invoice
+):
+    """R34, R21, R24, R27 (audit register50): a stop of the whole invoice after the
+    collection costs books one entry per component (principal, costs); an operator's
+    correction of the principal's undid that one only, so "that stop was a mistake" took
+    a correction per entry, and the patient was sent an invoice_corrected for each, the
+    first with an amount lacking the costs.
+    Given an e-mailed invoice past its reminder's term (the costs charged on 15 January)
+    And the practice stopping all of it on Monday 18 January (week 3)
+    When an operator corrects the stop's first entry on Wednesday 27 January (week 4),
+    and asks the same for its second entry after
+    Then every entry of the stop is reversed, once, with the reason: all of it owed again
+    And the patient gets one invoice_corrected, with the checker's amount due and the
+    second notice's date to pay by (the costs were charged: that date stands)
+    And week 4's retrocession statement shows the reversals, to the cent of the ledger."""
+    invoice = emailed_invoice
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    charged = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert charged.costs_charged_on == COSTS_DAY
+    sandbox.clock.set(date(2027, 1, 18))
+    staff = Caller.practice(PROVIDER, "staff")
+    stop = {"scope": "full", "reason": "goodwill", "accept_terms": True}
+    stop["patient_email"] = invoice.addressee.email
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    assert sandbox.api("POST", path, caller=staff, body=stop)[0] == 200
+    stopped = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    numbers = [n for n, e in enumerate(stopped.ledger, 1) if e.kind is EntryKind.STOP]
+    assert {stopped.ledger[n - 1].component for n in numbers} >= {
+        Component.PRINCIPAL,
+        Component.COSTS,
+    }
+    sandbox.drain_deliveries()
+    before = len(sandbox.outbox())
+    sandbox.clock.set(date(2027, 1, 27))
+    path = f"/api/v1/operator/invoices/{invoice.reference}/corrections"
+    body = {"entry_id": numbers[0], "reason": "verkeerde nota gestopt"}
+    status, corrected = as_operator(sandbox, "POST", path, body=body)
+    assert status == 200 and corrected["balance_cents"] == charged.balance_cents
+    again = {"entry_id": numbers[1], "reason": "nog eens"}
+    assert as_operator(sandbox, "POST", path, body=again)[1] == corrected
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    reversals = stored.ledger[len(stopped.ledger) :]
+    assert [(e.component, e.amount_cents, e.note) for e in reversals] == [
+        (
+            stopped.ledger[n - 1].component,
+            -stopped.ledger[n - 1].amount_cents,
+            f"correction of entry {n}: verkeerde nota gestopt",
+        )
+        for n in numbers
+    ]
+    sandbox.drain_deliveries()
+    [mail] = [m for m in sandbox.outbox()[before:] if m["kenmerk"] == invoice.reference]
+    _, checker = sandbox.api("GET", f"/api/v1/payment-status/{invoice.reference}")
+    assert stored.current_final_payment_date == charged.current_final_payment_date
+    assert checker["breakdown"]["pay_by_kind"] == "second_notice"
+    pay_by = date.fromisoformat(checker["breakdown"]["pay_by"])
+    amount = format_euros(checker["amount_due"])
+    assert f"U betaalt nu nog {amount}, uiterlijk {long_date(pay_by, 'nl')}." in mail["text"]
+    sandbox.clock.set(date(2027, 2, 1))
+    sandbox.run_retrocession()
+    week = json.loads(sandbox.output_object(f"retrocession/{PROVIDER}/2027-W04.json"))
+    lines = [line for line in week["lines"] if line["reference"] == invoice.reference]
+    assert [(line["component"], line["amount"], line["note"]) for line in lines] == [
+        (e.component, e.amount_cents, e.note) for e in reversals
+    ]
+    assert week["totals_by_kind"]["stop"] == sum(e.amount_cents for e in reversals)
+    assert sum(e.amount_cents for e in reversals) == charged.balance_cents

@@ -245,3 +245,67 @@ def test_r6_r33_a_new_version_names_the_codes_whose_group_it_changes():
     after_first = registers.with_versions([changed])
     again = _shipped_from("2026-01-01", turned, number=2)
     assert after_first.group_changes_by(again) == ()
+
+
+VGZ_TURNED = ("7095;VGZ;VGZ;", "7095;VGZ;Coöperatie VGZ;")
+NEW_IN = "9999;Nieuw;{group};;{day};src\n"
+
+
+@pytest.mark.parametrize(
+    "later, new, changes",
+    [
+        pytest.param(
+            _shipped_from("2027-01-01", added=NEW_IN.format(group="Nieuw", day="2027-01-01")),
+            _shipped_from("2026-06-01", added=NEW_IN.format(group="VGZ", day="2026-06-01")),
+            (("9999", "VGZ", "Nieuw"),),
+            id="a code it adds, in another group than the later version",
+        ),
+        pytest.param(
+            _shipped_from("2027-01-01"),
+            _shipped_from("2026-06-01", VGZ_TURNED),
+            (("7095", "Coöperatie VGZ", "VGZ"),),
+            id="a group it changes, turned back by the later version",
+        ),
+        pytest.param(
+            _shipped_from("2027-01-01", VGZ_TURNED),
+            _shipped_from("2026-06-01"),
+            (),
+            id="the later version's change was there already",
+        ),
+        pytest.param(
+            _shipped_from("2027-01-01", VGZ_TURNED),
+            _shipped_from("2026-06-01", ("7095;VGZ;VGZ;", "7095;VGZ;VGZ Groep;")),
+            (("7095", "VGZ Groep", "Coöperatie VGZ"),),
+            id="a third group: another change at the later version than before",
+        ),
+        pytest.param(
+            _shipped_from("2027-01-01", VGZ_TURNED),
+            _shipped_from("2026-06-01", VGZ_TURNED),
+            (),
+            id="the later version's group taken earlier: no change left there",
+        ),
+    ],
+)
+def test_r6_r33_a_back_dated_version_names_the_group_changes_at_the_later_version(
+    later, new, changes
+):
+    """R6 / legal-nl.md §6, R33 (audit register50): a version loaded under a later one
+    loaded already is taken over by it at the later one's valid_from, so a group the two
+    list differently changes there because of the load, where materials go from then on.
+    Given the shipped version and a 2027-01-01 version loaded already
+    When a version from 2026-06-01 is read against them
+    Then it names the later version and exactly the changes there that the load makes
+    (a change the version it replaces made there already is none)."""
+    registers = shipped_registers().with_versions([later])
+    following, found = registers.group_changes_at_next(new)
+    assert following == later
+    assert found == changes
+
+
+def test_r33_a_version_with_no_later_one_has_no_group_change_at_a_later_date():
+    """R33: Given only the shipped version When a version from 2026-06-01 that changes
+    7095's group is read Then no later version and no change at a later date (the change
+    at its own valid_from is group_changes_by's)."""
+    new = _shipped_from("2026-06-01", VGZ_TURNED)
+    assert shipped_registers().group_changes_at_next(new) == (None, ())
+    assert shipped_registers().group_changes_by(new) == (("7095", "VGZ", "Coöperatie VGZ"),)

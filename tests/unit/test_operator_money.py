@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.collection.collection_report import (
     CollectionReportContext,
     import_collection_report,
@@ -913,3 +914,93 @@ def test_r12_r34_a_credit_of_another_amount_under_the_same_transaction_id_is_mat
     match_credit(credit_id_of(other), MatchTarget(reference=invoice.reference), ctx)
 
     assert ctx.store.invoice("inv-1").balance_cents == 5_000 - 700 - 900
+
+
+def a_whole_stop_after_the_costs():
+    """€ 100,00 sent, € 40,00 costs and € 1,10 interest booked on 2 November, then all of
+    it stopped by the practice on 25 November (entries 5, 6 and 7: principal, costs,
+    interest); a coulance of another request (entry 2) is not part of it."""
+    invoice = replace(
+        issued(1, 10_000, date(2026, 9, 1)),
+        status=InvoiceStatus.SENT,
+        dunning_stage=DunningStage.COSTS_CHARGED,
+        costs_charged_on=date(2026, 11, 2),
+        final_payment_date=date(2026, 10, 1),
+    )
+    charged_at = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
+    forgiven_at = datetime(2026, 11, 20, 9, 0, tzinfo=AMSTERDAM)
+    for entry in (
+        LedgerEntry(EntryKind.COSTS, Component.COSTS, 4_000, charged_at, "dunning:costs"),
+        LedgerEntry(EntryKind.INTEREST, Component.INTEREST, 110, charged_at, "dunning:interest"),
+    ):
+        invoice = invoice.with_entry(entry)
+    coulance = LedgerEntry(
+        EntryKind.COULANCE, Component.PRINCIPAL, -500, forgiven_at, "provider:u:stop-0"
+    )
+    invoice = replace(invoice, ledger=(*invoice.ledger[:1], coulance, *invoice.ledger[1:]))
+    request = StopRequest(StopScope.FULL, "goodwill", invoice.addressee.email, True)
+    stopped_at = datetime(2026, 11, 25, 11, 0, tzinfo=AMSTERDAM)
+    return apply_stop(invoice, request, stopped_at, "provider:u:stop-1")
+
+
+@pytest.mark.parametrize("asked", [5, 6, 7])
+def test_r34_one_correction_of_any_entry_undoes_a_whole_stop_and_the_patient_is_told_once(asked):
+    """R34, R21, R27, R24 (audit register50): a whole stop after the costs books the
+    principal, the costs and the interest in one entry each; "that stop was a mistake"
+    took three corrections and three messages to the patient, the first asking the
+    principal only.
+    Given that stop (entries 5-7) after a coulance of another request (entry 2)
+    When an operator corrects any one of its entries on 1 December, then another of them
+    Then each of the three is reversed once with the reason, the coulance stays, all the
+    stop forgave is owed again, the patient is told once under the stop's first entry,
+    and week 49's statement shows the three reversals, to the cent of the ledger."""
+    invoice = a_whole_stop_after_the_costs()
+    assert [e.kind for e in invoice.ledger[4:]] == [EntryKind.STOP] * 3
+    ctx = the_back_office(invoice, amount_cents=1)
+    ctx.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM))
+
+    corrected = correct_invoice_entry(invoice.reference, asked, "verkeerde nota gestopt", ctx)
+    again = correct_invoice_entry(invoice.reference, 5 + (asked - 4) % 3, "nog eens", ctx)
+
+    assert again == corrected
+    assert [(e.component, e.amount_cents, e.cause, e.note) for e in corrected.ledger[7:]] == [
+        (component, cents, f"correction:{n}:operator:operator-sub-1", f"correction of entry {n}: verkeerde nota gestopt")
+        for n, component, cents in (
+            (5, Component.PRINCIPAL, 9_500),
+            (6, Component.COSTS, 4_000),
+            (7, Component.INTEREST, 110),
+        )
+    ]  # fmt: skip
+    assert corrected.balance_cents == 13_610  # all but the coulance's € 5,00
+    # the delivery sends each (kind, event) once (R3): one message
+    assert {(r.kind, r.event_id) for r in ctx.delivery.requests} == {
+        (INVOICE_CORRECTED, "correction:5")
+    }
+    week_49 = build_statement(PRACTICE, Week(2026, 49), [corrected])
+    assert week_49.total(EntryKind.STOP) == 13_610
+    assert sum(line.amount_cents for line in week_49.lines) == 13_610
+
+
+def test_r34_a_stop_of_which_a_part_was_undone_alone_before_is_undone_and_told_again():
+    """R34, R21: a stop whose principal entry was corrected on its own (one entry at a
+    time, before round 50) and told so: a correction of its costs' entry on a later day
+    reverses the costs and the interest, and the patient is told that change too, once."""
+    invoice = a_whole_stop_after_the_costs()
+    earlier = datetime(2026, 11, 30, 9, 0, tzinfo=AMSTERDAM)
+    undone = LedgerEntry(
+        EntryKind.STOP, Component.PRINCIPAL, 9_500, earlier, "correction:5:operator:o-0", "x"
+    )
+    ctx = the_back_office(invoice.with_entry(undone), amount_cents=1)
+    ctx.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM))
+
+    corrected = correct_invoice_entry(invoice.reference, 6, "rest ook", ctx)
+    correct_invoice_entry(invoice.reference, 7, "nog eens", ctx)
+
+    assert [(e.component, e.amount_cents) for e in corrected.ledger[8:]] == [
+        (Component.COSTS, 4_000),
+        (Component.INTEREST, 110),
+    ]
+    # the delivery sends each (kind, event) once (R3): one message
+    assert {(r.kind, r.event_id) for r in ctx.delivery.requests} == {
+        (INVOICE_CORRECTED, "correction:6")
+    }

@@ -18,11 +18,13 @@ REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
 
 @router.post(
     "/api/v1/operator/invoices/<reference>/corrections",
-    summary="Reverse a stop or coulance entry with a reason (once)",
+    summary="Reverse a stop or coulance entry, and the rest of its stop, with a reason (once)",
     description="What was forgiven is owed again. Until the costs are charged, the invoice "
     "is to be paid by a new final payment date: today plus the practice's payment term "
     "(legal-nl.md §7), never earlier than it was. The patient is sent the corrected amount "
-    "and the date to pay by (invoice_corrected), once per corrected entry; a claim at the "
+    "and the date to pay by (invoice_corrected), once per correction. A stop of the whole "
+    "invoice books one entry per component it forgave (principal, costs, interest): a "
+    "correction of any of them reverses them all, each once. A claim at the "
     "collection agency gets no message and blocks the patient again (R22). No invoice with "
     "this kenmerk: 404 not_found, as its PSP refund route answers.",
 )

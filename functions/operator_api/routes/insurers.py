@@ -55,7 +55,11 @@ LOAD_REGISTER = (
     " version it takes over from in another group changes where that insurer's materials"
     ' go (only group "VGZ" to the insurer first, R6): 422 register_group_changes names'
     ' each code with its old and new group, loaded when "group_changes" lists exactly'
-    " those codes (422 register_group_changes_not_changed for another code). The load is"
+    " those codes (422 register_group_changes_not_changed for another code). So is a"
+    " version whose group for a code differs from the next later version loaded already"
+    " where the version it replaces had none or another (the code's group changes at that"
+    " version's valid_from because of this load): 422 register_group_changes_later names"
+    ' each change with its date, and "group_changes" confirms the codes of both. The load is'
     " stored only on the"
     " register its checks read: 409 concurrent_change when another operator loaded a"
     " version, of any date, in the meantime (nothing stored; load it again). A refusal is kept under its Idempotency-Key like any answer (R38): send the"

@@ -756,6 +756,18 @@ _DUTCH: Sections = {
             ' de bedoeling, stuur de versie dan opnieuw met "group_changes": {group_changes},'
             " onder een nieuwe Idempotency-Key."
         ),
+        # ... and one whose group differs from the later version loaded already (audit
+        # register50): each date with its changes, "2027-01-01: 3999 (VGZ -> Nieuw)".
+        "register_group_changes_later": (
+            "Met deze versie verandert de groep van deze UZOVI-codes (datum: code (oude ->"
+            " nieuwe groep)): {changes}. Versie {later_version}, die al geladen is en vanaf"
+            " {later_valid_from} geldt, volgt deze versie op; de versie ervoor is {version}."
+            " De groep bepaalt op elke datum bij elke praktijk waar de"
+            ' materiaalkosten heen gaan: alleen die van groep "VGZ" eerst naar de verzekeraar.'
+            ' Is dat de bedoeling, stuur de versie dan opnieuw met "group_changes":'
+            " {group_changes}, onder een nieuwe Idempotency-Key. Zo niet, laad dan eerst"
+            " versie {later_valid_from} opnieuw met de bedoelde groep."
+        ),
         "register_group_changes_not_changed": (
             'In "group_changes" staat UZOVI {codes}, maar deze versie geeft die geen andere'
             " groep. Noem precies de codes waarvan ze de groep verandert:"
@@ -1710,6 +1722,16 @@ _ENGLISH: Sections = {
             ' go: only those of group "VGZ" to the insurer first. If that is meant,'
             ' send the version again with "group_changes": {group_changes}, under a new'
             " Idempotency-Key."
+        ),
+        "register_group_changes_later": (
+            "Loaded, this version changes the group of these UZOVI codes (date: code (old ->"
+            " new group)): {changes}. Version {later_version}, loaded already and in force"
+            " from {later_valid_from}, takes over from it; the version before it is {version}."
+            " On each date the group decides, at every practice, where the material costs"
+            ' go: only those of group "VGZ" to the insurer first. If that is meant, send'
+            ' the version again with "group_changes": {group_changes}, under a new'
+            " Idempotency-Key. If not, load version {later_valid_from} again with the group"
+            " meant first."
         ),
         "register_group_changes_not_changed": (
             '"group_changes" lists UZOVI {codes}, whose group this version does not change.'

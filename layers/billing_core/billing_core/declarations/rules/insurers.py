@@ -142,17 +142,48 @@ class InsurerRegisters:
         2027 version loaded in December drops an insurer added in January to the version
         in force). A code that version left out of the one ``new`` replaces was dropped
         already. (None, ()) when no later version is loaded."""
-        later = [start for start in self._starts if start > new.valid_from]
-        if not later:
+        following, replaced = self._next_and_replaced(new)
+        if following is None:
             return None, ()
-        following = self.in_force(later[0])
-        replaced = self.in_force(new.valid_from)
         lost = (
             insurer.uzovi
             for insurer in new.insurers
             if not following.is_known(insurer.uzovi) and not replaced.is_known(insurer.uzovi)
         )
         return following, tuple(sorted(lost))
+
+    def group_changes_at_next(
+        self, new: InsurerRegister
+    ) -> tuple[InsurerRegister | None, tuple[tuple[str, str, str], ...]]:
+        """The version loaded already that takes over from ``new``, and (code, group in
+        ``new``, group in it) for each code whose group changes there because ``new`` is
+        loaded: a back-dated version that lists 3999 in "VGZ" under a 2027 version listing
+        it in "Nieuw" moves 3999's materials from the insurer to the patient on 1 January,
+        at every practice (R6, legal-nl.md §6; R33). A change that was there already (the
+        version ``new`` replaces has the same group) is not one. (None, ()) when no later
+        version is loaded."""
+        following, replaced = self._next_and_replaced(new)
+        if following is None:
+            return None, ()
+        changes = []
+        for insurer in new.insurers:
+            later = following.lookup(insurer.uzovi)
+            if later is None or later.group == insurer.group:
+                continue
+            old = replaced.lookup(insurer.uzovi)
+            if old is None or old.group != insurer.group:
+                changes.append((insurer.uzovi, insurer.group, later.group))
+        return following, tuple(sorted(changes))
+
+    def _next_and_replaced(
+        self, new: InsurerRegister
+    ) -> tuple[InsurerRegister | None, InsurerRegister]:
+        """The version in force at the first valid_from after ``new``'s (None: none is
+        loaded), and the version ``new`` replaces until then: the one that version took
+        over from before ``new`` is loaded."""
+        replaced = self.in_force(new.valid_from)
+        later = [start for start in self._starts if start > new.valid_from]
+        return (self.in_force(later[0]) if later else None), replaced
 
 
 def version_label(valid_from: date, number: int) -> str:

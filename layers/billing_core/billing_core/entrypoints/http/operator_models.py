@@ -220,9 +220,11 @@ class RegisterIn(BaseModel):
     group_changes: list[Uzovi] = Field(
         default=[],
         max_length=1_000,
-        description="The codes this version lists in another group than the version it"
-        " takes over from, confirmed: exactly those, or the load is refused (422"
-        " register_group_changes, naming each code with its old and new group). The group"
+        description="The codes whose group the load changes, confirmed: those this version"
+        " lists in another group than the version it takes over from, and those it lists in"
+        " another group than the later version loaded already that takes over from it."
+        " Exactly those, or the load is refused (422 register_group_changes, or"
+        " register_group_changes_later, naming each code with its old and new group). The group"
         ' decides where materials go: only those of group "VGZ" to the insurer first (R6)',
         examples=[["7095"]],
     )

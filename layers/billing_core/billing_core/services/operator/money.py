@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 
 from billing_core.changes.arrangement import next_term
-from billing_core.changes.correction import correct_entry, correction_cause
+from billing_core.changes.correction import correct_entry, correction_event
 from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.invoices.invoice import Invoice
@@ -186,7 +186,8 @@ def correct_invoice_entry(
     reference: str, entry_number: int, reason: str, ctx: BackOfficeContext
 ) -> Invoice:
     """Reverse ledger entry ``entry_number`` (1 is the first) of the invoice with this
-    kenmerk, once, with the reason (R27); the invoice as stored now. Owed again, it is
+    kenmerk, once, with the reason (R27), and the other entries of a full stop it is one
+    of (the costs' and interest's, R34); the invoice as stored now. Owed again, it is
     to be paid by a new final payment date (changes/correction.py), and the patient is
     told the corrected amount."""
     invoice = invoice_named(reference, ctx.store)
@@ -203,8 +204,9 @@ def correct_invoice_entry(
     stored, _ = save_change(ctx.store, invoice, correct)
     block_unsettled_claim(ctx.store, stored, ctx.clock)  # owed again at the agency (R22)
     # The corrected amount and the date to pay it by (R21, legal-nl.md §7), once per
-    # corrected entry: a retry whose first attempt died after its save queues it again.
-    tell_invoice_corrected(stored, [correction_cause(entry_number)], ctx.delivery)
+    # correction (a full stop's entries undone together are one): a retry whose first
+    # attempt died after its save queues it again.
+    tell_invoice_corrected(stored, [correction_event(stored, entry_number)], ctx.delivery)
     # The answer shows the invoice's ledger: a read of it, as the practice's (R32).
     ctx.record_shown(ReadKind.INVOICE, {stored.provider_id: [stored.invoice_id]})
     return stored

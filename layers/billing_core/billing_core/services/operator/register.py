@@ -142,10 +142,13 @@ def _refuse_unconfirmed_group_changes(
     """R6, legal-nl.md §6 (seed 004), R33: the group is compared exactly, so a version
     that turned 7095's "VGZ" into "Coöperatie VGZ" sent its materials to the patient at
     every practice from its valid_from, loaded with a 201 and no word (audit register5).
-    Refused unless ``confirmed`` names exactly the codes whose group it changes; the
-    refusal names each with its old and new group."""
+    So is a change at the later version loaded already, which takes over from ``new``
+    (a back-dated version listing 3999 in another group than the 2027 one: audit
+    register50). Refused unless ``confirmed`` names exactly the codes whose group the
+    load changes, at either date; the refusal names each with its old and new group."""
     changes = registers.group_changes_by(new)
-    changed = [code for code, _, _ in changes]
+    following, later_changes = registers.group_changes_at_next(new)
+    changed = sorted({code for code, _, _ in (*changes, *later_changes)})
     if confirmed == frozenset(changed):
         return
     values = {
@@ -157,10 +160,24 @@ def _refuse_unconfirmed_group_changes(
         raise practice_refused(
             "register_group_changes_not_changed", codes=", ".join(kept), **values
         )
-    before = registers.versions_before(new)
-    named = ", ".join(f"{code} ({old} -> {group})" for code, old, group in changes)
-    version = ", ".join(v.version for v in before)
-    raise practice_refused("register_group_changes", changes=named, version=version, **values)
+    before = ", ".join(v.version for v in registers.versions_before(new))
+    if following is None or not later_changes:
+        named = _named_changes(changes)
+        raise practice_refused("register_group_changes", changes=named, version=before, **values)
+    dated = [(new.valid_from, changes), (following.valid_from, later_changes)]
+    raise practice_refused(
+        "register_group_changes_later",
+        changes="; ".join(f"{day}: {_named_changes(found)}" for day, found in dated if found),
+        version=before,
+        later_version=following.version,
+        later_valid_from=following.valid_from.isoformat(),
+        **values,
+    )
+
+
+def _named_changes(changes: Sequence[tuple[str, str, str]]) -> str:
+    """'7095 (VGZ -> Coöperatie VGZ), 3999 (VGZ -> Nieuw)'."""
+    return ", ".join(f"{code} ({old} -> {group})" for code, old, group in changes)
 
 
 def _contracts_running_on(valid_from: date, dropped: Sequence[str], store: OperatorStore) -> str:
