@@ -119,3 +119,31 @@ def test_a_batch_created_on_a_list_version_that_moved_on_is_refused(batches):
     assert now == seen + 1
     assert batches.create_batch(refund_batch("RF-20261201-bbb222"), list_version=now) is True
     assert batches.create_batch(refund_batch("RF-20261201-bbb222"), list_version=now) is False
+
+
+def test_a_returned_transfer_reads_back_with_its_debit_kept_or_still_to_come(batches):
+    """R12, R24 (audit bank50): Given a batch whose first payout the bank returned before
+    its debit was read (the debit still to come) and a second one returned after its debit
+    (the debit's entry and upload kept beside the return)
+    When the batch is saved and read back
+    Then both transfers are as they were saved: a debit read later is booked beside the
+    return, not counted a duplicate, and a retry still knows its own upload."""
+    batches.create_batch(payout_batch())
+    read = batches.get_batch("PO-2026-W48")
+    returned = replace(
+        read.transfers[0],
+        bank_state=BankState.RETURNED,
+        bank_date=date(2026, 12, 3),
+        bank_entry="RTR-1",
+        return_reason="AC04",
+        request_fingerprint="bank-upload:thursday",
+    )
+    to_come = replace(returned, debit_awaited=True)
+    kept = replace(
+        returned,
+        end_to_end_id="PO-2026-W48.2",
+        debit_entry="DBT-2",
+        debit_request_fingerprint="bank-upload:tuesday",
+    )
+    saved = batches.save_batch(replace(read, transfers=(to_come, kept)))
+    assert batches.get_batch("PO-2026-W48").transfers == saved.transfers == (to_come, kept)

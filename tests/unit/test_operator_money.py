@@ -23,10 +23,11 @@ from billing_core.invoices.invoice import (
     InvoiceStatus,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.payments.bank_import import BankImportContext, import_statement
+from billing_core.payments.bank_import import BankImportContext, checkpoint_key, import_statement
 from billing_core.payments.booking import (
     IncomingPayment,
     apply_payment,
+    book_payment,
     book_reversal,
     payment_id,
 )
@@ -53,6 +54,7 @@ from billing_core.shared.errors import Refused, StateConflict
 from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_person, make_provider
 from tests.unit.fake_store import AuditInMemory, FakeQueue, FakeStore, FilesInMemory, is_blocked
+from tests.unit.faults import Killed
 from tests.unit.payment_fakes import LinksInMemory
 
 PRACTICE = make_provider()
@@ -683,6 +685,53 @@ def test_r12_a_transfer_quoting_two_kenmerken_pays_each_what_it_owed():
     ]
     assert (report.unmatched, again.booked, again.duplicates) == ([], [], 2)
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+
+
+def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts():
+    """legal-nl.md §5, R12, R3, R28 (audit bank50, the split-credit race): given the
+    parent's EUR 68,91 quoting both children's kenmerken, imported by an upload whose run
+    died as it saved the second part (a crash, or another writer winning each of its
+    attempts) after booking EUR 51,30 on the first child's invoice
+    When the second child pays EUR 10,00 of its invoice online, and Lambda retries the run
+    Then the retry books the second part as designated (EUR 17,61, EUR 10,00 of it the
+    second child's credit), counts 2 booked, lists nothing: EUR 68,91 booked for EUR 68,91
+    received (before: the retry found the parts no longer fit, listed the whole credit as
+    several_kenmerken beside the part booked, and an operator's match of that line booked
+    EUR 120,21)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+    files = importing.files
+    key = "camt053/2026-11-24.xml"
+    run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=files)
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    save_invoice = store.save_invoice
+
+    def dying(invoice):  # the run's end as it saves the second child's part
+        if invoice.invoice_id == "inv-2":
+            raise Killed("timed out saving the second part")
+        return save_invoice(invoice)
+
+    store.save_invoice = dying  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        import_statement(xml, key, run)
+    store.save_invoice = save_invoice  # type: ignore[method-assign]
+    assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 1_761]
+    online = IncomingPayment(
+        "psp", "tr_child2", 1_000, datetime(2026, 11, 25, 20, tzinfo=AMSTERDAM)
+    )
+    book_payment(store, second.reference, online, clock=ctx.clock)
+
+    retried = import_statement(xml, key, run)
+
+    assert [(line.invoice_id, line.amount_cents) for line in retried.booked] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert (retried.duplicates, retried.unmatched) == (0, [])
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, -1_000]
 
 
 @pytest.mark.parametrize("amount_cents", [6_890, 7_000])

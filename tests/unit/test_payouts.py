@@ -257,6 +257,55 @@ def test_r12_r3_one_upload_with_a_payouts_debit_and_its_return_retried_counts_bo
         assert [read.summary()[k] for k in keys] == [1, 1, 0]
 
 
+def test_r12_r24_a_payouts_debit_read_after_its_return_by_another_upload_is_booked_once(
+    world, subtests
+):
+    """R12 "duplicates are ignored", R3 (a retry is the same request), R24 (audit bank50):
+    Given a sent batch of two payouts, and the bank's return of fysio-noord's payout read
+    by one statement upload (Thursday's statement, uploaded first)
+    When a later upload reads Tuesday's statement with both debits, each upload is run
+    again (Lambda's retry; the return's after the debits' upload), and another upload of
+    Thursday repeats the debits beside the return (statements of overlapping days)
+    Then the debits' upload counts 2 booked, no duplicate (before: 1 booked and the
+    returned payout's debit a duplicate, no transfer remembered it), every retry counts
+    as its first run did, the overlapping upload counts 3 duplicates; the payout stays
+    returned, one action for the practice, and the next batch pays it again, once."""
+    world.statements(W45, {"fysio-noord": 10_000, "tandarts-zuid": 20_000})
+    batch = world.approve(world.propose(W45).batch_id)
+    debits, noord = executed(batch, TUESDAY), batch.transfers[0]
+    back = returned(noord.end_to_end_id, 10_000, date(2026, 11, 12))
+    thursday = {"day": date(2026, 11, 12)}
+
+    keys = ("transfers_booked", "transfers_returned", "duplicates")
+
+    def counted(*entries, **statement) -> list[int]:
+        summary = world.bank_statement(*entries, **statement).summary()
+        return [summary[key] for key in keys]
+
+    first_runs = [
+        counted(back, **thursday, upload="r1"),
+        counted(*debits, day=TUESDAY, upload="d1"),
+    ]
+    retries = [counted(*debits, day=TUESDAY, upload="d1"), counted(back, **thursday, upload="r1")]
+    overlapping = counted(*debits, back, **thursday, upload="r2")
+
+    with subtests.test("each upload, and its retry"):
+        assert first_runs == [[0, 1, 0], [2, 0, 0]]
+        assert retries == [[2, 0, 0], [0, 1, 0]]
+    with subtests.test("the same entries in a statement of overlapping days"):
+        assert overlapping == [0, 0, 3]
+    stored = world.store.get_batch(batch.batch_id)
+    assert [t.bank_state for t in stored.transfers] == [BankState.RETURNED, BankState.BOOKED]
+    assert [a.kind for a in world.store.list_actions("fysio-noord")] == [ActionKind.PAYOUT_RETURNED]
+    with subtests.test("the next batch pays the returned payout again, once"):
+        world.statements(W46, {"fysio-noord": 3_000, "tandarts-zuid": 0})
+        world.monday_after(W46)
+        w46 = world.approve(world.propose(W46).batch_id)
+        assert [(t.provider_id, t.amount_cents) for t in w46.transfers] == [("fysio-noord", 13_000)]
+        assert counted(*executed(w46, date(2026, 11, 17)), day=date(2026, 11, 17)) == [1, 0, 0]
+        assert_every_statement_paid_once(world, ("fysio-noord", "tandarts-zuid"))
+
+
 def test_a_debit_of_another_amount_is_listed_not_booked(world):
     world.statements(W45, {"fysio-noord": 10_000})
     batch = world.approve(world.propose(W45).batch_id)

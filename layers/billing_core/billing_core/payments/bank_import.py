@@ -779,18 +779,33 @@ def _book_as_designated(
     decides); any other amount, or a kenmerk no invoice has, is for a person to split.
     Each part is ``bank:{source id}`` on its invoice, as an operator's split books it, so
     a second import (or a retry after a crash between the parts) books each part once;
-    the transfer ids link every part, so the bank's return of it undoes each (R12)."""
-    parts = _designated_parts(transaction, kenmerken, ctx)
+    the transfer ids link every part, so the bank's return of it undoes each (R12). The
+    link is written before the first part is booked: a run that stops between the parts
+    (a crash, a ConcurrentChange its retries did not get past) is retried with the parts
+    it designated, though another write changed what an invoice owes since (R3, R28)."""
+    parts = _designated_before(transaction, ctx) or _designated_parts(transaction, kenmerken, ctx)
     if parts is None:
         reason, named = UnmatchedReason.SEVERAL_KENMERKEN, ", ".join(kenmerken)
         _unmatched(report, statement, transaction, reason, named)
         return
+    _remember(transaction, tuple(parts), ctx)  # also on a duplicate, as _book
     at, upload = _received_at(transaction.booking_date), ctx.upload_fingerprint
     for kenmerk, cents in parts:
         payment = IncomingPayment("bank", source_id(transaction), cents, at, upload)
         result = _booked(kenmerk, payment, ctx)
         report.count(result, transaction, "booked", cents, upload=upload)
-    _remember(transaction, tuple(parts), ctx)  # also on a duplicate, as _book
+
+
+def _designated_before(
+    transaction: BankTransaction, ctx: BankImportContext
+) -> list[tuple[str, int]] | None:
+    """The parts this entry was split in before (by a run of the import, or an operator's
+    split), as its link remembers them; None when it was not split."""
+    for transfer_id in transaction.transfer_ids:
+        link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
+        if link is not None and link.source_id == source_id(transaction) and link.parts:
+            return list(link.parts)
+    return None
 
 
 def _designated_parts(

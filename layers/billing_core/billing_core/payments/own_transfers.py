@@ -11,6 +11,8 @@ A bank statement entry that repeats the end-to-end id of one of our transfers
 
 Read twice, an entry changes nothing the second time: a duplicate, unless the same
 upload read it before (its retry after a crash, R3): then it is what that run made of it.
+A debit read after its return (the return's statement uploaded first) is that transfer's
+debit, kept beside the return, not a duplicate (R12); the return stays its state.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ def _record(
             return _read_before(
                 transaction, batch, transfer, store, now, request_fingerprint, executed=executed
             )
-        if request_fingerprint:
+        if request_fingerprint and changed.bank_state is not transfer.bank_state:
+            # The upload that read the state; a debit kept beside its return keeps its own
+            # (debit_request_fingerprint): the return's upload retried is still its own (R3).
             changed = replace(changed, request_fingerprint=request_fingerprint)
         try:
             saved = batches.save_batch(batch.with_transfer(changed))

@@ -112,6 +112,10 @@ class BatchTransfer:
     # retry of an upload with both counts the debit as booked, not as a duplicate (R3).
     debit_entry: str = ""
     debit_request_fingerprint: str = ""
+    # A transfer returned before its debit was read (the return on one statement upload,
+    # the debit on a later one): that debit is still to come, and is kept beside the
+    # return when it does (R12: not a duplicate). False once it came.
+    debit_awaited: bool = False
 
     @property
     def owed_again(self) -> bool:
@@ -321,21 +325,25 @@ def kept_until(batch: TransferBatch) -> date | None:
 def booked_by_bank(
     transfer: BatchTransfer, on: date, bank_entry: str, upload: str = ""
 ) -> BatchTransfer:
-    """The debit entry of this transfer; a return read earlier is not undone by it. When
-    that return was read by the same ``upload`` (a statement listing the return before
-    the debit), the debit is kept beside it (R12: not a duplicate). A return another
-    upload read may be of a transfer whose debit was read before ``debit_entry`` was
-    kept: its debit stays a duplicate."""
-    if (
-        transfer.bank_state is BankState.RETURNED
-        and not transfer.debit_entry
-        and upload
-        and transfer.request_fingerprint == upload
-    ):
-        return replace(transfer, debit_entry=bank_entry, debit_request_fingerprint=upload)
+    """The debit entry of this transfer; a return read earlier is not undone by it. The
+    debit of a transfer returned before it (``debit_awaited``; or, returned before that
+    was kept, by this same ``upload``) is kept beside the return (R12: not a duplicate).
+    A return another upload read without ``debit_awaited`` may be of a transfer whose
+    debit was read before ``debit_entry`` was kept: its debit stays a duplicate."""
+    if _debit_to_come(transfer, upload):
+        return replace(
+            transfer, debit_entry=bank_entry, debit_request_fingerprint=upload, debit_awaited=False
+        )
     if transfer.bank_state is not BankState.AWAITED:
         return transfer
     return replace(transfer, bank_state=BankState.BOOKED, bank_date=on, bank_entry=bank_entry)
+
+
+def _debit_to_come(transfer: BatchTransfer, upload: str) -> bool:
+    """A returned transfer whose debit no statement upload read yet."""
+    if transfer.bank_state is not BankState.RETURNED or transfer.debit_entry:
+        return False
+    return transfer.debit_awaited or bool(upload and transfer.request_fingerprint == upload)
 
 
 def returned_by_bank(
@@ -347,6 +355,8 @@ def returned_by_bank(
     if transfer.bank_state is BankState.BOOKED:
         debit, upload = transfer.bank_entry, transfer.request_fingerprint
         transfer = replace(transfer, debit_entry=debit, debit_request_fingerprint=upload)
+    else:  # the return before the debit (an upload of the return's day before the debit's)
+        transfer = replace(transfer, debit_awaited=True)
     return replace(
         transfer,
         bank_state=BankState.RETURNED,
@@ -406,6 +416,7 @@ def _transfer_document(transfer: BatchTransfer) -> dict[str, Any]:
         **({"request_fingerprint": fp} if (fp := transfer.request_fingerprint) else {}),
         **({"debit_entry": debit} if (debit := transfer.debit_entry) else {}),
         **({"debit_request_fingerprint": d} if (d := transfer.debit_request_fingerprint) else {}),
+        **({"debit_awaited": True} if transfer.debit_awaited else {}),
     }
 
 
@@ -460,4 +471,5 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
         request_fingerprint=document.get("request_fingerprint", ""),
         debit_entry=document.get("debit_entry", ""),
         debit_request_fingerprint=document.get("debit_request_fingerprint", ""),
+        debit_awaited=bool(document.get("debit_awaited", False)),
     )
