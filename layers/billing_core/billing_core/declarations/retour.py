@@ -90,7 +90,7 @@ from billing_core.invoices.ledger import (
     balance,
     is_retour,
 )
-from billing_core.invoices.updates import Change, save_change
+from billing_core.invoices.updates import Change, by_request, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
@@ -553,21 +553,17 @@ def _granting(
 ) -> Change:
     """The change save_change applies, again on a fresh read after a concurrent write;
     ``reads`` gets each invoice it is applied to. Its entries name the upload that made
-    them (``request_fingerprint``, as a statement upload's own transfers do): its retry
-    knows its own change (``_before_own_change``)."""
+    them (``by_request``, as a statement upload's own transfers do): its retry knows its
+    own change (``_before_own_change``). Every entry it adds has the file's ``cause``:
+    the grant's, the forgiveness that follows it and the coulance policy's after a raise."""
 
     def grant(invoice: Invoice) -> Invoice:
         reads.append(invoice)
         now = ctx.clock.now()
         after = with_granted(invoice, granted, now, cause)
-        after = _with_term_for_raise(invoice, after, now, provider, cause)
-        added = after.ledger[len(invoice.ledger) :]
-        if not added:
-            return after
-        stamped = tuple(replace(entry, request_fingerprint=upload_id) for entry in added)
-        return replace(after, ledger=(*invoice.ledger, *stamped))
+        return _with_term_for_raise(invoice, after, now, provider, cause)
 
-    return grant
+    return by_request(grant, cause, upload_id)
 
 
 def _with_term_for_raise(
