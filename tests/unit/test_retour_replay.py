@@ -193,3 +193,51 @@ def test_a_retry_after_a_crash_past_the_save_still_says_the_patient_is_owed_a_cr
     assert (credit["line"], credit["claim_ref"]) == (3, "F1")
     assert "€ 56,68 te veel" in credit["message"].replace("\xa0", " ")
     assert "€56.68 too much" in credit["message_en"]
+
+
+def test_a_retry_after_a_crash_past_the_save_reports_lines_whose_reference_holds_a_space(
+    ctx, store, monkeypatch
+):
+    """R3, R5, R13 (round 50 retour50: the retry split the ledger note "line F 1" on its
+    spaces and found no line "F", so it reported both lines unchanged and no credit).
+
+    Given the invoice of claims "F 1" (58.25) and "F 2" (12.60), paid in full, and VGZ's
+    retour granting 46.60 and 10.08, whose first run dies after the invoice's save
+    When S3 retries the same upload
+    Then the retry books nothing more and reports what a clean run reports: both lines
+    applied, the reimbursement change, and the patient's € 56,68 credit on F 1's line."""
+    from dataclasses import replace
+
+    from billing_core.declarations import retour as retour_module
+    from billing_core.declarations.vektis.writer import Granted
+    from billing_core.payments.booking import IncomingPayment, apply_payment
+    from tests.unit.test_vektis_retour import the_invoice
+
+    claims = [replace(c, claim_ref=f"F {n}") for n, c in enumerate(physio_claims()[:2], 1)]
+    ingest(ctx, claims)
+    paid = IncomingPayment("bank", "E-1", 7085, ctx.clock.now())
+    store.put_invoice_as_is(apply_payment(the_invoice(store), paid))
+    data = retour(claims, {"F 1": Granted(4660), "F 2": Granted(1008)})
+    real_warning = retour_module._warn_credit_raised
+
+    def dies_after_the_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(retour_module, "_warn_credit_raised", dies_after_the_save)
+    with pytest.raises(RuntimeError):
+        apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    ledger = the_invoice(store).ledger
+    monkeypatch.setattr(retour_module, "_warn_credit_raised", real_warning)
+
+    retried = apply_retour(PHYSIO.provider_id, "R1", data, ctx).as_dict()
+
+    assert the_invoice(store).ledger == ledger and the_invoice(store).credit_cents == 5668
+    assert [(line["claim_ref"], line["result"]) for line in retried["lines"]] == [
+        ("F 1", "applied"),
+        ("F 2", "applied"),
+    ]
+    summary = retried["summary"]
+    assert (summary["lines_applied"], summary["lines_unchanged"]) == (2, 0)
+    assert summary["reimbursement_change_cents"] == 5668
+    [credit] = [f for f in retried["findings"] if f["code"] == "RETOUR_CREDIT_FOR_PATIENT"]
+    assert credit["claim_ref"] == "F 1"

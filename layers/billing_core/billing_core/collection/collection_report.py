@@ -42,14 +42,13 @@ from billing_core.collection.blocking import release_settled_claim
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
-from billing_core.invoices.updates import save_change
+from billing_core.invoices.updates import recorded_now, save_change
 from billing_core.payments.booking import (
     ExceedsAmountDue,
     IncomingPayment,
     InterestAccrual,
     book_payment,
     payment_id,
-    recorded_now,
 )
 from billing_core.ports import BillingStore, FileStore
 from billing_core.shared import reference as betalingskenmerk

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar
 
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.record import DeclarationStatus
@@ -94,7 +94,7 @@ class UploadReport(ABC, Generic[SummaryT]):
     def _kind(self) -> dict[str, str]:
         return {}
 
-    def _not_kept(self, findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    def _not_kept(self, findings: list[dict[str, Any]]) -> dict[str, list[FindingNotKept]]:
         """``findings_not_kept``, only in a report that did not keep every finding, so
         the others are stored with the keys they always had (findings_not_kept)."""
         not_kept = findings_not_kept(findings, self.finding_counts)
@@ -167,9 +167,18 @@ def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(kept)
 
 
+class FindingNotKept(TypedDict):
+    """Of one code, the findings a report counted but did not keep (``findings_not_kept``)."""
+
+    code: str
+    count: int  # how many are only counted, listed on no page of findings
+    message: str  # the first kept finding's sentence (nl), naming the kind
+    message_en: str
+
+
 def findings_not_kept(
-    kept: Iterable[dict[str, Any]], counts: dict[str, int]
-) -> list[dict[str, Any]]:
+    kept: Iterable[Mapping[str, Any]], counts: Mapping[str, int]
+) -> list[FindingNotKept]:
     """Per code of which the report kept fewer findings than it counted (R2, R35; audit
     report2: the portal listed 50 of 10,000 warnings and said nothing of the rest): how
     many it did not keep, and the sentence of the first it kept, naming the kind. Only
@@ -178,18 +187,18 @@ def findings_not_kept(
     ``kept``: the kept findings as stored (``Finding.as_dict``), so one function works it
     out for a report being written and for one stored before it held the list (audit
     report3: it was worked out twice, here and in the provider service)."""
-    first: dict[str, dict[str, Any]] = {}
+    first: dict[str, Mapping[str, Any]] = {}
     by_code: Counter[str] = Counter()
     for row in kept:
         first.setdefault(row["code"], row)
         by_code[row["code"]] += 1
     return [
-        {
-            "code": code,
-            "count": count - by_code[code],
-            "message": first[code].get("message", code) if code in first else code,
-            "message_en": first[code].get("message_en", code) if code in first else code,
-        }
+        FindingNotKept(
+            code=code,
+            count=count - by_code[code],
+            message=first[code].get("message", code) if code in first else code,
+            message_en=first[code].get("message_en", code) if code in first else code,
+        )
         for code, count in counts.items()
         if count > by_code[code]
     ]

@@ -81,7 +81,7 @@ from billing_core.declarations.vektis.retour_parser import (
     parse_retour,
     without_repeated_references,
 )
-from billing_core.invoices.invoice import Invoice, InvoiceStatus
+from billing_core.invoices.invoice import Invoice, InvoiceLine, InvoiceStatus
 from billing_core.invoices.ledger import (
     RETOUR,
     Component,
@@ -90,7 +90,7 @@ from billing_core.invoices.ledger import (
     balance,
     is_retour,
 )
-from billing_core.invoices.updates import Change, save_change
+from billing_core.invoices.updates import Change, by_request, save_change
 from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
@@ -198,9 +198,7 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
             continue
         # A deduction is negative in the ledger: more granted lowers what the patient owes.
         change = -(target - line.reimbursed_cents)
-        note = f"line {line.claim_ref}"
-        if line.reverses_claim_ref:
-            note = f"credit line {line.claim_ref} reverses line {line.reverses_claim_ref}"
+        note = _grant_note(line)
         entries.append(
             LedgerEntry(EntryKind.REIMBURSEMENT, Component.PRINCIPAL, change, at, cause, note)
         )
@@ -209,6 +207,14 @@ def with_granted(invoice: Invoice, granted: Mapping[str, int], at: datetime, cau
         return invoice
     rerated = replace(invoice, lines=tuple(lines)).with_entries(entries)
     return _forgiveness_following_the_grant(rerated, at, cause)
+
+
+def _grant_note(line: InvoiceLine) -> str:
+    """The note of the entry that re-rates ``line``: it names the line, so a retry finds
+    each line's reimbursement before its own change (``_before_own_change``)."""
+    if line.reverses_claim_ref:
+        return f"credit line {line.claim_ref} reverses line {line.reverses_claim_ref}"
+    return f"line {line.claim_ref}"
 
 
 def _forgiveness_following_the_grant(invoice: Invoice, at: datetime, cause: str) -> Invoice:
@@ -470,11 +476,13 @@ def _before_own_change(invoice: Invoice, cause: str, upload_id: str) -> Invoice:
     if start == len(ledger):
         return invoice
     reimbursed = {line.claim_ref: line.reimbursed_cents for line in invoice.lines}
+    # The line each entry re-rated, by the very note with_granted wrote for it: a claim
+    # reference may hold a space ("F 1"), so the note is matched whole, never split.
+    noted = {_grant_note(line): line.claim_ref for line in invoice.lines}
     for entry in ledger[start:]:
-        # with_granted's note: "line F1", or "credit line F9 reverses line F1"
-        words = entry.note.removeprefix("credit ").split()
-        if entry.kind is EntryKind.REIMBURSEMENT and len(words) > 1 and words[1] in reimbursed:
-            reimbursed[words[1]] += entry.amount_cents  # a deduction is negative (with_granted)
+        claim_ref = noted.get(entry.note)
+        if entry.kind is EntryKind.REIMBURSEMENT and claim_ref is not None:
+            reimbursed[claim_ref] += entry.amount_cents  # a deduction is negative (with_granted)
     lines = tuple(
         replace(line, reimbursed_cents=reimbursed[line.claim_ref]) for line in invoice.lines
     )
@@ -545,21 +553,17 @@ def _granting(
 ) -> Change:
     """The change save_change applies, again on a fresh read after a concurrent write;
     ``reads`` gets each invoice it is applied to. Its entries name the upload that made
-    them (``request_fingerprint``, as a statement upload's own transfers do): its retry
-    knows its own change (``_before_own_change``)."""
+    them (``by_request``, as a statement upload's own transfers do): its retry knows its
+    own change (``_before_own_change``). Every entry it adds has the file's ``cause``:
+    the grant's, the forgiveness that follows it and the coulance policy's after a raise."""
 
     def grant(invoice: Invoice) -> Invoice:
         reads.append(invoice)
         now = ctx.clock.now()
         after = with_granted(invoice, granted, now, cause)
-        after = _with_term_for_raise(invoice, after, now, provider, cause)
-        added = after.ledger[len(invoice.ledger) :]
-        if not added:
-            return after
-        stamped = tuple(replace(entry, request_fingerprint=upload_id) for entry in added)
-        return replace(after, ledger=(*invoice.ledger, *stamped))
+        return _with_term_for_raise(invoice, after, now, provider, cause)
 
-    return grant
+    return by_request(grant, cause, upload_id)
 
 
 def _with_term_for_raise(

@@ -33,6 +33,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry, balance
 from billing_core.invoices.open_costs import open_costs
+from billing_core.invoices.updates import recorded_now
 from billing_core.legal import (
     Channel as LetterChannel,
 )
@@ -43,7 +44,7 @@ from billing_core.legal import (
     reminder_final_date,
     staffel_on,
 )
-from billing_core.payments.booking import rebooking, recorded_now
+from billing_core.payments.booking import rebooking
 from billing_core.shared.clock import AMSTERDAM
 
 

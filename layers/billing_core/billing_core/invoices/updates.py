@@ -4,7 +4,9 @@ Read, change, write on condition that the version is still the one read. When so
 else wrote in between, read again (strongly consistent: the index a first read may have
 come from lags behind) and apply the change to what is there now. The change is a pure
 function, so applying it again is safe; it returns the invoice it was given when there
-is nothing (more) to do, e.g. a payment that is already in the ledger.
+is nothing (more) to do, e.g. a payment that is already in the ledger. A change can
+stamp the entries it adds: with the moment they are written (``recorded_now``), or with
+the request that asked them, so its retry knows its own change (``by_request``).
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.ledger import LedgerEntry
 from billing_core.ports import BillingStore, ConcurrentChange
 from billing_core.providers.actions import OpenAction
 
@@ -61,3 +66,40 @@ def reread(store: BillingStore, invoice: Invoice) -> Invoice:
 def pause(attempt: int) -> None:
     """A short random pause, growing per attempt, so two writers do not collide again."""
     time.sleep(random.uniform(0, _FIRST_PAUSE_SECONDS * 2**attempt))  # noqa: S311 (not crypto)
+
+
+def recorded_now(change: Change, now: datetime) -> Change:
+    """The change, with the entries it adds stamped with the moment they are written when
+    they are dated earlier (a bank entry of Sunday read on Monday, R24)."""
+    return _marking_added(
+        change, lambda entry: replace(entry, recorded_at=now) if entry.at < now else entry
+    )
+
+
+def by_request(change: Change, key: str, request_fingerprint: str) -> Change:
+    """The change, with the entries it adds under ``key`` remembering the request that
+    asked them (a bank statement's upload, a retour's upload), so that a retry of that
+    request knows its own change (R3, R38); the change as it is without a fingerprint."""
+    if not request_fingerprint:
+        return change
+    return _marking_added(
+        change,
+        lambda entry: (
+            replace(entry, request_fingerprint=request_fingerprint) if entry.cause == key else entry
+        ),
+    )
+
+
+def _marking_added(change: Change, mark: Callable[[LedgerEntry], LedgerEntry]) -> Change:
+    """The change, with ``mark`` applied to the ledger entries it adds (not to those the
+    invoice had); an invoice it leaves as it was stays that same object."""
+
+    def marked(current: Invoice) -> Invoice:
+        changed = change(current)
+        if changed is current:
+            return current
+        kept = len(current.ledger)
+        added = tuple(mark(entry) for entry in changed.ledger[kept:])
+        return replace(changed, ledger=changed.ledger[:kept] + added)
+
+    return marked

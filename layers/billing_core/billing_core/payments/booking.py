@@ -42,7 +42,7 @@ from billing_core.invoices.ledger import (
     balance,
     is_agency,
 )
-from billing_core.invoices.updates import save_change
+from billing_core.invoices.updates import by_request, recorded_now, save_change
 from billing_core.ports import (
     BillingStore,
     ConcurrentChange,
@@ -709,49 +709,6 @@ def book_reversal(
     stored, booked = save_change(store, invoice, recorded_now(change, clock.now()))
     block_unsettled_claim(store, stored, clock)
     return BookingResult(booked, stored)
-
-
-def recorded_now(
-    change: Callable[[Invoice], Invoice], now: datetime
-) -> Callable[[Invoice], Invoice]:
-    """The change, with the entries it adds stamped with the moment they are written when
-    they are dated earlier (a bank entry of Sunday read on Monday, R24)."""
-    return _marking_added(
-        change, lambda entry: replace(entry, recorded_at=now) if entry.at < now else entry
-    )
-
-
-def by_request(
-    change: Callable[[Invoice], Invoice], key: str, request_fingerprint: str
-) -> Callable[[Invoice], Invoice]:
-    """The change, with the entries it adds under ``key`` remembering the request that
-    asked them, so that a retry of that request knows its own booking (R3, R38); the
-    change as it is without a fingerprint."""
-    if not request_fingerprint:
-        return change
-    return _marking_added(
-        change,
-        lambda entry: (
-            replace(entry, request_fingerprint=request_fingerprint) if entry.cause == key else entry
-        ),
-    )
-
-
-def _marking_added(
-    change: Callable[[Invoice], Invoice], mark: Callable[[LedgerEntry], LedgerEntry]
-) -> Callable[[Invoice], Invoice]:
-    """The change, with ``mark`` applied to the ledger entries it adds (not to those the
-    invoice had); an invoice it leaves as it was stays that same object."""
-
-    def marked(current: Invoice) -> Invoice:
-        changed = change(current)
-        if changed is current:
-            return current
-        kept = len(current.ledger)
-        added = tuple(mark(entry) for entry in changed.ledger[kept:])
-        return replace(changed, ledger=changed.ledger[:kept] + added)
-
-    return marked
 
 
 def booked_by_request(invoice: Invoice, key: str, request_fingerprint: str) -> bool:

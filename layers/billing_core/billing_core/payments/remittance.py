@@ -43,14 +43,19 @@ from billing_core.invoices.ledger import (
     LedgerEntry,
     is_agency,
 )
-from billing_core.invoices.updates import ATTEMPTS, pause, reread, save_change
+from billing_core.invoices.updates import (
+    ATTEMPTS,
+    by_request,
+    pause,
+    recorded_now,
+    reread,
+    save_change,
+)
 from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
     RemittanceExceeds,
-    by_request,
     maybe_remittance,
-    recorded_now,
     reversible,
     undone_parts,
 )

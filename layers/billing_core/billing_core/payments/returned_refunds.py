@@ -17,8 +17,8 @@ from datetime import datetime
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.invoices.updates import save_change
-from billing_core.payments.booking import payment_id, recorded_now, refund_key, refunded_cents
+from billing_core.invoices.updates import recorded_now, save_change
+from billing_core.payments.booking import payment_id, refund_key, refunded_cents
 from billing_core.ports import BillingStore
 from billing_core.shared.clock import Clock
 

@@ -504,55 +504,40 @@ class _Structure:
         replaced by one VEKTIS_RECORD_MOVED naming it and the line it belongs after (an
         order finding on its own line stays: it is about that record). The file is still
         refused (which patient it belongs to is not certain, §1)."""
-        details = [
-            (number, text[:2], int(text[2:14]))
-            for number, text in enumerate(lines, self.first)
-            if text[:2] in _DETAIL and text[2:14].isdecimal()
-        ]
-        ids = [record_id for _, _, record_id in details]
-        wrong = [i for i, record_id in enumerate(ids, 1) if record_id != i]
-        if not wrong or sorted(ids) != list(range(1, len(ids) + 1)):
-            return
-        moved = next(
+        moved = _moved_detail(_numbered_details(lines, self.first), self.first)
+        if moved is not None:
+            self._one_cause_for(moved)
+
+    def _one_cause_for(self, moved: _MovedRecord) -> None:
+        """The knock-on findings of ``moved`` replaced by its one VEKTIS_RECORD_MOVED, put
+        where the first of them stood (after its own line's finding): one line problem."""
+        self.line_problems -= sum(moved.caused(code, at) for code, at in self.problem_lines)
+        place = self._place_of_moved(moved)
+        self.findings = [f for f in self.findings if not moved.caused(f.code, f.line)]
+        dutch, english = _RECORD_NAMES[moved.kind]
+        params = {
+            "record_nl": dutch,
+            "record_en": english,
+            "found": moved.found,
+            "after_line": moved.after,
+        }
+        label = self._label(moved.kind, "record_id")
+        self.line_problems += 1
+        self.findings.insert(place, _file("VEKTIS_RECORD_MOVED", moved.line, label, **params))
+
+    def _place_of_moved(self, moved: _MovedRecord) -> int:
+        """Where VEKTIS_RECORD_MOVED goes among the findings as they are before its
+        knock-on ones are taken out: at the first finding it caused or on its own line,
+        after that finding when it is on its own line."""
+        first = next(
             (
                 i
-                for i in (wrong[-1] - 1, wrong[0] - 1)
-                if ids[:i] + ids[i + 1 :] == sorted(ids[:i] + ids[i + 1 :])
+                for i, f in enumerate(self.findings)
+                if moved.caused(f.code, f.line) or f.line == moved.line
             ),
-            None,
-        )
-        if moved is None:
-            return
-        line, kind, found = details[moved]
-        after = details[ids.index(found - 1)][0] if found > 1 else self.first
-        following = next((d[0] for d in details[moved + 1 :]), line + 1)
-        low, high = min(line, after + 1), max(following, after + 1)
-        knock_on = frozenset(
-            {
-                "VEKTIS_DETAIL_NUMBER",
-                "VEKTIS_RECORD_ORDER",
-                "VEKTIS_COMMENT_OWNER",
-                "VEKTIS_DEBTOR_NOT_LINKED",
-            }
-        )
-
-        def caused(code: str, at: int | None) -> bool:
-            # An order finding on the moved record's own line is about it, not knock-on.
-            own_order = code == "VEKTIS_RECORD_ORDER" and at == line
-            return code in knock_on and at is not None and low <= at <= high and not own_order
-
-        self.line_problems -= sum(caused(code, at) for code, at in self.problem_lines)
-        first = next(
-            (i for i, f in enumerate(self.findings) if caused(f.code, f.line) or f.line == line),
             len(self.findings),
         )
-        first += any(f.line == line for f in self.findings[first : first + 1])
-        self.findings = [f for f in self.findings if not caused(f.code, f.line)]
-        dutch, english = _RECORD_NAMES[kind]
-        params = {"record_nl": dutch, "record_en": english, "found": found, "after_line": after}
-        label = self._label(kind, "record_id")
-        self.line_problems += 1
-        self.findings.insert(first, _file("VEKTIS_RECORD_MOVED", line, label, **params))
+        return first + any(f.line == moved.line for f in self.findings[first : first + 1])
 
     def _unreadable_amount(self, line: int) -> None:
         self.total_known = False  # the 99's total cannot be checked: this is the problem
@@ -933,6 +918,76 @@ def _date_or_none(value: str) -> date | None:
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         return None
+
+
+# The findings a moved detail record brings about between where it is and where its
+# number puts it (_moved_record): its one VEKTIS_RECORD_MOVED replaces them.
+_KNOCK_ON = frozenset(
+    {
+        "VEKTIS_DETAIL_NUMBER",
+        "VEKTIS_RECORD_ORDER",
+        "VEKTIS_COMMENT_OWNER",
+        "VEKTIS_DEBTOR_NOT_LINKED",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _MovedRecord:
+    """One detail record out of its place: its line, type and number, the line it belongs
+    after, and the lines ``low`` to ``high`` whose knock-on findings it caused."""
+
+    line: int
+    kind: str
+    found: int
+    after: int
+    low: int
+    high: int
+
+    def caused(self, code: str, at: int | None) -> bool:
+        # An order finding on the moved record's own line is about it, not knock-on.
+        own_order = code == "VEKTIS_RECORD_ORDER" and at == self.line
+        in_span = at is not None and self.low <= at <= self.high
+        return code in _KNOCK_ON and in_span and not own_order
+
+
+def _numbered_details(lines: list[str], first: int) -> list[tuple[int, str, int]]:
+    """(line, type, number) of each 02, 03 and 04 whose number can be read."""
+    return [
+        (number, text[:2], int(text[2:14]))
+        for number, text in enumerate(lines, first)
+        if text[:2] in _DETAIL and text[2:14].isdecimal()
+    ]
+
+
+def _moved_position(ids: list[int]) -> int | None:
+    """The index of the one number out of its place in ``ids`` (the numbers 1 to n, one
+    of them moved), whose removal leaves the rest in order; None when it is not so."""
+    wrong = [i for i, record_id in enumerate(ids, 1) if record_id != i]
+    if not wrong or sorted(ids) != list(range(1, len(ids) + 1)):
+        return None
+    return next(
+        (
+            i
+            for i in (wrong[-1] - 1, wrong[0] - 1)
+            if ids[:i] + ids[i + 1 :] == sorted(ids[:i] + ids[i + 1 :])
+        ),
+        None,
+    )
+
+
+def _moved_detail(details: list[tuple[int, str, int]], first: int) -> _MovedRecord | None:
+    """The one detail record out of its place, and the span of lines between where it is
+    and where its number puts it (after the record numbered one less, else the header)."""
+    ids = [record_id for _, _, record_id in details]
+    moved = _moved_position(ids)
+    if moved is None:
+        return None
+    line, kind, found = details[moved]
+    after = details[ids.index(found - 1)][0] if found > 1 else first
+    following = next((d[0] for d in details[moved + 1 :]), line + 1)
+    low, high = min(line, after + 1), max(following, after + 1)
+    return _MovedRecord(line, kind, found, after, low, high)
 
 
 def _next_detail(text: str, detail_id: int) -> bool:

@@ -89,6 +89,13 @@ class DeclarationOut(BaseModel):
         )
 
 
+class FindingNotKeptOut(BaseModel):
+    code: str
+    count: int = Field(description="How many findings of this code were only counted")
+    message: str = Field(description="The first kept finding's sentence (nl), naming the kind")
+    message_en: str = Field(description="The same sentence in English")
+
+
 class DeclarationDetailOut(DeclarationOut):
     findings: list[dict[str, Any]] = Field(
         default_factory=list,
@@ -99,7 +106,7 @@ class DeclarationDetailOut(DeclarationOut):
     finding_counts: dict[str, int] = Field(
         default_factory=dict, description="How many findings of each code there were in all"
     )
-    findings_not_kept: list[dict[str, Any]] = Field(
+    findings_not_kept: list[FindingNotKeptOut] = Field(
         default_factory=list,
         description="Per code of which the report kept fewer findings than finding_counts"
         " counted (the first 50 of a code are kept): code, count (how many were only counted,"

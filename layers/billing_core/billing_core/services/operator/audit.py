@@ -19,13 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared.audit import AUDIT_PAGE, MAX_AUDIT_PAGE, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
+
+if TYPE_CHECKING:
+    import weakref
 
 __all__ = ["AUDIT_PAGE", "MAX_AUDIT_PAGE", "AuditPage", "list_reads", "reads_of_provider"]
 
@@ -146,10 +149,9 @@ def _kept_filter(
     except TypeError:  # a store that cannot be weakly referred to: built every time
         return patient_filter(store, provider_id, patient_ref, last_day)
     key, now = (provider_id, patient_ref, last_day.isoformat()), time.monotonic()
-    built_at, found = kept.get(key, (0.0, None))
-    if found is not None and not first_page and now - built_at <= FILTER_KEPT_SECONDS:
-        concerns: Callable[[ReadRecord], bool] = found
-        return concerns
+    built = kept.get(key)
+    if built is not None and not first_page and now - built[0] <= FILTER_KEPT_SECONDS:
+        return built[1]
     concerns = patient_filter(store, provider_id, patient_ref, last_day)
     kept.pop(key, None)
     kept[key] = (now, concerns)
@@ -158,7 +160,9 @@ def _kept_filter(
     return concerns
 
 
-_KEPT: Any = None  # store -> {(practice, patient, last day): (built at, filter)}
+# (practice, patient, last day) -> (built at, in time.monotonic(), the patient's filter)
+_KeptFilters = dict[tuple[str, str, str], tuple[float, Callable[[ReadRecord], bool]]]
+_KEPT: weakref.WeakKeyDictionary[ProviderStore, _KeptFilters] | None = None  # per store
 
 
 class _PatientReads:

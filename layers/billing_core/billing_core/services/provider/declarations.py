@@ -13,7 +13,12 @@ from typing import Any
 
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.declarations.reports import REPORT_PAGE, findings_not_kept, page_key
+from billing_core.declarations.reports import (
+    REPORT_PAGE,
+    FindingNotKept,
+    findings_not_kept,
+    page_key,
+)
 from billing_core.ports import FileGone, FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
@@ -99,7 +104,7 @@ class DeclarationReport:
     report_no_longer_kept: bool = False
     # Per code of which the report kept fewer findings than it counted: how many are only
     # counted, and the sentence of the first it kept (reports.findings_not_kept; R2, R35).
-    findings_not_kept: tuple[dict[str, Any], ...] = ()
+    findings_not_kept: tuple[FindingNotKept, ...] = ()
 
 
 def new_declaration_id(now: datetime) -> str:
@@ -251,7 +256,7 @@ def declaration_report(
 
 def not_kept_of(
     stored: dict[str, Any], counts: dict[str, int], key: str, files: FileReader
-) -> list[dict[str, Any]]:
+) -> list[FindingNotKept]:
     """The report's ``findings_not_kept`` (reports.findings_not_kept); of a report written
     before it was stored, worked out the same way from the findings it kept. Those of a
     paged report (reports.PAGED_LISTS) are read from its page objects only when it kept
