@@ -81,6 +81,7 @@ def confirmation_context(
         "practice": practice_contact(provider),
     }
     context |= _under_arrangement(invoice, due, today)
+    context["left_only"] = _left_only(invoice, due, context)
     if kind == ARRANGEMENT_CONFIRMATION:
         context |= _arrangement(invoice)
     if kind == PAYMENT_RECEIVED:
@@ -91,7 +92,6 @@ def confirmation_context(
         context["addressee_name"] = ""
     if kind == STOP_CONFIRMATION:
         context["after_statement"] = adjusted_by_statement(event_id)
-        context["left_only"] = _left_only(invoice, due, context)
     if kind == COULANCE_DECLINED:
         # Not the practice's decision: the policy had nothing to forgive (R17).
         context["unchanged"] = decided_by_the_policy(event_id)
@@ -102,12 +102,15 @@ def confirmation_context(
 
 
 def _left_only(invoice: Invoice, due: Breakdown, context: dict[str, Any]) -> str | None:
-    """R21, R9, legal-nl.md §2-§4: a stop lowers the principal only, so one of all that is
-    open after the costs leaves the collection costs and the interest. "U betaalt nu nog
-    € 40,10" alone then reads as a mistake: name what it is (the text key), when nothing of
-    the treatments is left. None: something of them is, or the letter says something else
-    (the agency collects, don't pay yet, an arrangement's term), or an arrangement's fee
-    is part of it (not named here)."""
+    """R21, R13, R17, R9, legal-nl.md §2-§5: a stop, a coulance or a credit lowers the
+    principal only, and a payment goes to the costs and the interest first, so what is
+    open can be only collection costs and interest once the treatments are paid for or
+    forgiven. "U betaalt nu nog € 40,10" alone then reads as a mistake: the text key that
+    names what it is (``email`` section), for every e-mail that states what is left (the
+    stop, the correction, the coulance declined, the payment received). None: something
+    of the treatments is left, or the e-mail says something else (the agency collects,
+    don't pay yet, an arrangement's term), or an arrangement's fee is part of it (not
+    named here)."""
     if due.due_cents <= 0 or balance(invoice.ledger, Component.PRINCIPAL) > 0 or due.fee_cents:
         return None
     if context["with_agency"] or context["dont_pay_yet"] or context["next_term"]:

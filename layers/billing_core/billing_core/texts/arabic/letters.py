@@ -83,6 +83,15 @@ _INVOICE: Sections = {
         "arrangement_term": "القسط التالي",
         "arrangement_pay_by": "موعد القسط التالي",
         "arrangement_pay_by_passed": "انقضى موعد القسط المستحق في",
+        # Not yet read by a native speaker (README, Languages): R21, R13, legal-nl.md §2-§5.
+        "left_costs_and_interest": (
+            "لم يعد عليكم دفع أي شيء مقابل العلاج. المبلغ المتبقي هو تكاليف التحصيل "
+            "والفائدة القانونية."
+        ),
+        "left_costs": "لم يعد عليكم دفع أي شيء مقابل العلاج. المبلغ المتبقي هو تكاليف التحصيل.",
+        "left_interest": (
+            "لم يعد عليكم دفع أي شيء مقابل العلاج. المبلغ المتبقي هو الفائدة القانونية."
+        ),
     },
     "email.invoice": {
         "subject": "فاتورة من {provider} - رقم مرجع الدفع {reference}",
@@ -357,15 +366,6 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
-        # Not yet read by a native speaker (README, Languages): R21, legal-nl.md §2-§4.
-        "left_costs_and_interest": (
-            "لم يعد عليكم دفع أي شيء مقابل العلاج. المبلغ المتبقي هو تكاليف التحصيل "
-            "والفائدة القانونية."
-        ),
-        "left_costs": "لم يعد عليكم دفع أي شيء مقابل العلاج. المبلغ المتبقي هو تكاليف التحصيل.",
-        "left_interest": (
-            "لم يعد عليكم دفع أي شيء مقابل العلاج. المبلغ المتبقي هو الفائدة القانونية."
-        ),
         "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": "لم يبقَ أي مبلغ مستحق: لا يلزمكم دفع شيء.",
         "pay_link_intro": _PAY_LINK_INTRO,

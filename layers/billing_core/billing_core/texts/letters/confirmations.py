@@ -27,20 +27,6 @@ DUTCH: Sections = {
         "new_amount": "U betaalt nu nog {amount}, uiterlijk {date}.",
         # R36: once that date has passed, no date to pay by (the summary says it passed).
         "new_amount_passed": "U betaalt nu nog {amount}.",
-        # R21, legal-nl.md §2-§4: a stop lowers the principal only; once all of it is
-        # forgiven after the costs, what is left is only costs and interest: say so.
-        "left_costs_and_interest": (
-            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
-            "incassokosten en wettelijke rente."
-        ),
-        "left_costs": (
-            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
-            "incassokosten."
-        ),
-        "left_interest": (
-            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, is "
-            "wettelijke rente."
-        ),
         "still_open_with_agency": _WITH_AGENCY_NL,
         "nothing_left": "Er staat niets meer open: u hoeft niets te betalen.",
         "pay_link_intro": "Betalen kan online met iDEAL:",
@@ -230,18 +216,6 @@ ENGLISH: Sections = {
         ),
         "new_amount": "You now pay {amount}, no later than {date}.",
         "new_amount_passed": "You now pay {amount}.",
-        "left_costs_and_interest": (
-            "You no longer need to pay anything for the treatments. What is still open is "
-            "collection costs and statutory interest."
-        ),
-        "left_costs": (
-            "You no longer need to pay anything for the treatments. What is still open is "
-            "collection costs."
-        ),
-        "left_interest": (
-            "You no longer need to pay anything for the treatments. What is still open is "
-            "statutory interest."
-        ),
         "still_open_with_agency": _WITH_AGENCY_EN,
         "nothing_left": "Nothing is open any more: there is nothing to pay.",
         "pay_link_intro": "You can pay online with iDEAL:",

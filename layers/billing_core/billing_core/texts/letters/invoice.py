@@ -81,6 +81,22 @@ DUTCH: Sections = {
         "arrangement_term": "Volgende termijn",
         "arrangement_pay_by": "Volgende termijn uiterlijk",
         "arrangement_pay_by_passed": "Openstaande termijn verstreken op",
+        # R21, R13, R17, legal-nl.md §2-§5: a stop, coulance or credit lowers the principal
+        # only, a payment pays the costs and the interest first; once nothing of the
+        # treatments is open, what is left is costs and/or interest: every e-mail that
+        # states it says so before the amount (correspondence.confirmations._left_only).
+        "left_costs_and_interest": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
+            "incassokosten en wettelijke rente."
+        ),
+        "left_costs": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
+            "incassokosten."
+        ),
+        "left_interest": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, is "
+            "wettelijke rente."
+        ),
     },
     "email.invoice": {
         "subject": "Nota van {provider} - betalingskenmerk {reference}",
@@ -246,6 +262,18 @@ ENGLISH: Sections = {
         "arrangement_term": "Next term",
         "arrangement_pay_by": "Next term due by",
         "arrangement_pay_by_passed": "Instalment was due on",
+        "left_costs_and_interest": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "collection costs and statutory interest."
+        ),
+        "left_costs": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "collection costs."
+        ),
+        "left_interest": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "statutory interest."
+        ),
     },
     "email.invoice": {
         "subject": "Invoice from {provider} - payment reference {reference}",

@@ -105,6 +105,18 @@ _INVOICE: Sections = {
         "arrangement_term": "Następna rata",
         "arrangement_pay_by": "Następna rata najpóźniej",
         "arrangement_pay_by_passed": "Termin zaległej raty upłynął dnia",
+        # Not yet read by a native speaker (README, Languages): R21, R13, legal-nl.md §2-§5.
+        "left_costs_and_interest": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to pozasądowe koszty "
+            "windykacji i odsetki ustawowe."
+        ),
+        "left_costs": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to pozasądowe koszty "
+            "windykacji."
+        ),
+        "left_interest": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to odsetki ustawowe."
+        ),
     },
     "email.invoice": {
         "subject": f"Faktura od {{provider}} - {_REFERENCE} {{reference}}",
@@ -394,18 +406,6 @@ _CONFIRMATIONS: Sections = {
         ),
         "new_amount": _NEW_AMOUNT,
         "new_amount_passed": _NEW_AMOUNT_PASSED,
-        # Not yet read by a native speaker (README, Languages): R21, legal-nl.md §2-§4.
-        "left_costs_and_interest": (
-            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to pozasądowe koszty "
-            "windykacji i odsetki ustawowe."
-        ),
-        "left_costs": (
-            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to pozasądowe koszty "
-            "windykacji."
-        ),
-        "left_interest": (
-            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to odsetki ustawowe."
-        ),
         "still_open_with_agency": _WITH_AGENCY,
         "nothing_left": _NOTHING_LEFT,
         "pay_link_intro": _PAY_LINK_INTRO,
