@@ -189,11 +189,40 @@ def test_a_block_stamped_before_a_release_it_follows_comes_after_it(sandbox, inv
 
 
 @pytest.mark.parametrize(
-    "query", [{}, {"since": "yesterday"}, {"since": "2027-01-28T06:00:00 01:00"}]
+    "query",
+    [
+        {},
+        {"since": "yesterday"},
+        # a space where no "+" was lost: before a date, or before no offset (25 hours)
+        {"since": "2027-01-28 06:00:00 25:00"},
+        {"since": "06:00:00 01:00"},
+    ],
 )
 def test_changes_need_a_moment_to_start_from(sandbox, query):
     status, body = get(sandbox, CHANGES, **query)
     assert status == 400 and body["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    "sent", ["2027-01-29T06:00:00 01:00", "2027-01-29 06:00 0100", "2027-01-29T06:00:00.0 01"]
+)
+def test_an_offset_whose_plus_the_url_lost_is_read_with_its_plus(sandbox, invoices, sent):
+    """R22, interfaces.md §2 (audit edges50: practice software put "+01:00" in its URL
+    without %2B, API Gateway handed it over as " 01:00", and the feed answered 400 "not an
+    ISO 8601 moment" for the very moment next_since had given it).
+    Given a patient blocked on 28 January at 06:00 and another on the 29th at 06:00
+    When the changes are asked since the 29th 06:00 with the offset's "+" as a space
+    Then the answer is the one for "+01:00": the second block only, since said with "+"."""
+    hand_over(sandbox, invoices[0])
+    hand_over(sandbox, invoices[1], HANDOVER + timedelta(days=1))
+    _, canonical = get(sandbox, CHANGES, since="2027-01-29T06:00:00+01:00")
+
+    status, changes = get(sandbox, CHANGES, since=sent)
+
+    assert status == 200, changes
+    assert changes["since"] == "2027-01-29T06:00:00+01:00"
+    assert [c["patient_ref"] for c in changes["items"]] == [invoices[1].patient_ref]
+    assert changes["items"] == canonical["items"]
 
 
 def test_another_provider_sees_none_of_it(sandbox, invoices):

@@ -288,6 +288,27 @@ def test_r22_the_changes_download_says_where_to_go_on_as_the_api_does(sandbox, s
     )
 
 
+def test_r22_a_moment_with_its_plus_unencoded_in_the_url_is_read_as_the_api_reads_it(
+    sandbox, staff
+):
+    """R22, R35 (audit edges50: the link's "+01:00", not written as %2B, reached the page
+    as " 01:00" and the page refused the moment next_since had said).
+    When staff (or their practice software) ask for the changes since a moment whose
+    offset is in the URL as "+01:00"
+    Then the JSON is the API's for that moment, not the form's refusal."""
+    status, _, body = staff.request(
+        "GET", "/portal/geblokkeerd/wijzigingen?since=2026-11-01T00:00:00+01:00&format=json"
+    )
+    _, api = sandbox.api(
+        "GET",
+        "/api/v1/provider/blocked-patients/changes",
+        provider_id=PRACTICE,
+        query={"since": "2026-11-01T00:00:00+01:00"},
+    )
+    assert status == HTTPStatus.OK, body
+    assert json.loads(body)["since"] == api["since"] == "2026-11-01T00:00:00+01:00"
+
+
 @pytest.mark.parametrize("typed", ["31-11-2026", "2026-11-31", "gisteren"])
 def test_r22_a_since_date_the_service_refuses_is_marked_on_the_form(sandbox, staff, typed):
     """R22, R35, WCAG 3.3.1 (audit interfaces INTERFACES5).

@@ -193,6 +193,28 @@ def test_the_list_finds_an_invoice_by_its_kenmerk_as_typed(sandbox, invoices):
     assert theirs["items"] == []
 
 
+def test_the_list_finds_a_kenmerk_as_pasted_from_a_pdf_or_written_with_slashes(
+    sandbox, invoices, subtests
+):
+    """R35, R10, interfaces.md §2 (audit edges50: the portal's form and the checker take a
+    grouped kenmerk; the list refused "1234/5678/..." and the narrow no-break spaces a PDF
+    copy brings as no kenmerk, 400, though the digits were the invoice's).
+    Given 30 invoices
+    When the list is asked for one's kenmerk with slashes, or as copied from a PDF
+    Then exactly that invoice, as for its bare digits; a wrong check digit stays a 400."""
+    target = invoices[3]
+    groups = [target.reference[i : i + 4] for i in range(0, 14, 4)]
+    for separator in ("/", "\u202f", "\u2009", "\u00a0"):
+        with subtests.test(separator=separator):
+            typed = separator.join(groups)
+            status, page = _get(sandbox, "/api/v1/provider/invoices", reference=typed)
+            assert status == 200, page
+            assert [i["invoice_id"] for i in page["items"]] == [target.invoice_id]
+    wrong = f"{(int(groups[0][0]) + 1) % 10}{groups[0][1:]}/{'/'.join(groups[1:])}"
+    status, answer = _get(sandbox, "/api/v1/provider/invoices", reference=wrong)
+    assert status == 400 and answer["error"]["message"].startswith("query.reference")
+
+
 def test_the_search_takes_a_kenmerk_as_the_list_does(sandbox, invoices):
     """Closing 14 (R35 "find an invoice by kenmerk"; one filter model for the list and
     the search): Given 30 invoices / When the search's body names a kenmerk as typed,

@@ -773,7 +773,8 @@ def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_refused(
 
 
 def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, emailed_dental_invoices):
-    """The kenmerk is no name: found from the posted form as from a link's query."""
+    """The kenmerk is no name: found from the posted form as from a link's query; as
+    pasted from a PDF or written with slashes too, as the API's list finds it (R35)."""
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
     target = emailed_dental_invoices[0]
@@ -786,6 +787,15 @@ def test_a_kenmerk_searched_in_the_form_opens_the_invoice(sandbox, emailed_denta
     )
     status, headers, _ = viewer.request("GET", f"/portal/notas?kenmerk={target.reference}")
     assert headers["Location"] == f"/portal/notas/{target.invoice_id}"
+    # as pasted from a PDF (narrow no-break spaces) or written with slashes (audit edges50)
+    for separator in ("\u202f", "/"):
+        pasted = separator.join(target.reference[i : i + 4] for i in range(0, 14, 4))
+        form = {"kenmerk": pasted, "csrf": viewer.csrf()}
+        status, headers, _ = viewer.post("/portal/notas", form)
+        assert (status, headers["Location"]) == (
+            HTTPStatus.SEE_OTHER,
+            f"/portal/notas/{target.invoice_id}",
+        )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ import re
 from datetime import datetime
 from http import HTTPStatus
 
+import pytest
+
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.reference import grouped
@@ -267,3 +269,45 @@ def test_a_patients_pages_after_the_first_reuse_their_filter_of_their_practice_o
     assert status in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
     assert table_rows(html) == [] and grouped(first.reference) not in html
     assert first.invoice_id not in html
+
+
+def with_format(page: str, asked: str) -> str:
+    return f"{page}{'&' if '?' in page else '?'}format={asked}"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("nl", "zij geeft: {formats}"), ("en", "it gives: {formats}")]
+)
+def test_a_format_a_page_gives_no_file_in_is_refused_naming_those_it_gives(
+    sandbox, language, said, subtests
+):
+    """R32, R35, interfaces.md §2 (audit edges50: format=xml on the access log answered
+    the page, and on the blocked changes and a payout week a CSV, as if understood; the
+    API answers 400 naming its format).
+    Given the admin signed in
+    When a page that gives files is asked for one in a format it does not give
+    Then 400, a page saying which formats it gives, no file; its own format answers as
+    before (a file; for a week without a statement, the page saying so: 404)."""
+    admin = signed_in(sandbox, "admin", language)
+    day = sandbox.clock.today().isoformat()
+    pages = [  # the page, the formats it gives, its answer to a CSV asked for
+        (f"{ACCESS_LOG}?from={day}&to={day}", "csv", HTTPStatus.OK),
+        ("/portal/geblokkeerd", "csv, json", HTTPStatus.OK),
+        ("/portal/geblokkeerd/wijzigingen?since=2026-11-01", "csv, json", HTTPStatus.OK),
+        ("/portal/uitbetalingen/2026-W47", "csv, json", HTTPStatus.NOT_FOUND),
+    ]
+    for page, formats, as_ever in pages:
+        for asked in ("xml", "CSV", ""):
+            with subtests.test(page=page, asked=asked):
+                status, headers, html = admin.request("GET", with_format(page, asked))
+                assert (status, headers["Content-Type"]) == (
+                    HTTPStatus.BAD_REQUEST,
+                    "text/html; charset=utf-8",
+                )
+                assert "Content-Disposition" not in headers
+                assert said.format(formats=formats) in html
+        with subtests.test(page=page, asked="its own"):
+            status, headers, html = admin.request("GET", with_format(page, "csv"))
+            assert status == as_ever
+            assert ("Content-Disposition" in headers) is (as_ever == HTTPStatus.OK)
+            assert said.format(formats=formats) not in html

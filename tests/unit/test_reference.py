@@ -30,6 +30,28 @@ def test_a_patient_may_type_spaces_or_dots(typed):
 
 
 @pytest.mark.parametrize(
+    "pasted",
+    [
+        "1223\u00a04534\u00a06225\u00a067",  # our letters' no-break spaces (unbroken)
+        "1223\u202f4534\u202f6225\u202f67",  # a PDF's narrow no-break spaces
+        "1223\u20074534\u20076225\u200767",  # figure spaces
+        "1223\u20094534\u20096225\u200967",  # thin spaces
+        "1223/4534/6225/67",  # slashes, as a practice's system writes it
+        "1223\u20134534\u20136225\u201367",  # a word processor's en dashes for "-"
+        "\ufeff1223\u200b4534\u200b6225\u00ad67",  # invisible: BOM, zero-width, soft hyphen
+    ],
+)
+def test_a_kenmerk_pasted_from_a_pdf_or_letter_is_the_same_kenmerk(pasted):
+    """R10, R35, legal-nl.md §1 (audit edges50: a kenmerk copied from a PDF or a letter,
+    "1223 4534 6225 67" with narrow no-break spaces, or written with slashes, was refused
+    as no kenmerk by the API's list while the digits and check digit were right).
+    Given the right kenmerk with what a copy or a practice's system puts between its groups
+    When parsed (one parser: the checker, the portal's form and the APIs)
+    Then it is the kenmerk's 14 digits."""
+    assert reference.parse_ours(pasted) == "12234534622567"
+
+
+@pytest.mark.parametrize(
     "typed, why",
     [
         ("12234534622561", "wrong check digit"),
@@ -41,6 +63,8 @@ def test_a_patient_may_type_spaces_or_dots(typed):
         ("1223453462256a", "not digits"),
         ("", "empty"),
         ("１２２３４５３４６２２５６７", "full-width digits"),
+        ("1223/4534/6225/61", "wrong check digit between slashes"),
+        ("1223\u202f4534\u202f6225\u202f6", "13 digits between narrow no-break spaces"),
     ],
 )
 def test_references_that_are_not_ours_are_refused(typed, why):

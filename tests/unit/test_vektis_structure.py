@@ -121,17 +121,53 @@ def test_a_file_saved_as_utf8_is_refused_with_its_own_message():
 
 
 def test_a_control_character_is_refused_naming_its_line_and_field():
-    # Given a tab in a comment's free text (line 5)
-    data = to_bytes(three_patients()).replace(b"Vulling", b"Vul\tng", 1)
+    # Given a form feed in a comment's free text (line 5)
+    data = to_bytes(three_patients()).replace(b"Vulling", b"Vul\fng", 1)
     # Then the message names where it is, not a byte offset in the file (issue 15)
     result = parse(data)
     finding = only(result, "VEKTIS_CONTROL_CHARACTER")
     assert (finding.line, finding.field, finding.params) == (
         5,
         "Vrije tekst (record 98, pos. 19-158)",
-        {"byte": "0x09"},
+        {"byte": "0x0C"},
     )
     assert_rejected_whole(result, "VEKTIS_CONTROL_CHARACTER")
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "tab_at", "width", "label"),
+    [
+        (4, "comment", 22, 1, "Vrije tekst (record 98, pos. 19-158)"),  # for one space
+        (1, "name", 68, 21, "Naam verzekerde (01) (record 02, pos. 64-88)"),  # for 21
+        (3, "amount", 160, 1, "Declaratiebedrag (incl. BTW) (record 04, pos. 156-163)"),
+        (3, "reserve", 205, 106, "Reserve (record 04, pos. 205-310)"),  # the line shorter
+    ],
+)
+def test_a_tab_in_a_fixed_width_field_is_named_as_a_tab_at_its_position(
+    record, field, tab_at, width, label
+):
+    """R2, R40, vektis.md "Files as practices really send them" (audit edges50: a tab an
+    editor put for spaces was said as "a control character (byte 0x09)", to be corrected
+    "in your practice software", which never wrote it).
+    Given a tab where one or several of a field's characters were
+    When the file is read
+    Then one finding, naming the tab, its line, field and position: the whole file, as
+    the export must be uploaded as made; no knock-on finding of length or numbers."""
+    lines = three_patients()
+    text = lines[record]
+    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at - 1 + width :]
+
+    result = parse(to_bytes(lines))
+
+    finding = only(result, "VEKTIS_TAB")
+    assert (finding.line, finding.field, finding.params) == (
+        record + 1,
+        label,
+        {"position": tab_at},
+    )
+    assert "tab" in finding.message("nl") and "tab" in finding.message("en")
+    assert "0x09" in finding.message("en") and "stuurteken" not in finding.message("nl")
+    assert_rejected_whole(result, "VEKTIS_TAB")
 
 
 def test_an_empty_file_is_refused():

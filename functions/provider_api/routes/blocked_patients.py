@@ -57,8 +57,9 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
         str,
         Query(
             max_length=40,
-            description="ISO 8601 moment, inclusive: 2026-11-25T08:00:00Z, an offset (+ as %2B), "
-            "or a date (midnight, Dutch time)",
+            description="ISO 8601 moment, inclusive: 2026-11-25T08:00:00Z, an offset (+01:00: a "
+            "+ sent without its %2B arrives as a space and is read as +), or a date (midnight, "
+            "Dutch time)",
         ),
     ],
     output_format: Annotated[

@@ -23,6 +23,7 @@ from billing_core.entrypoints.web.portal.web import (
 from billing_core.providers.users import Role
 
 router = Router()
+BOTH = ("csv", "json")  # the files a list's format gives, as the API's format does
 
 
 @router.get("/portal/")
@@ -102,12 +103,14 @@ def update_action(action_id: str) -> Response[str | bytes]:
 
 @router.get("/portal/geblokkeerd")
 def blocked() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.blocked, takes=("format", "since"))
+    return serve_page(router.current_event, pages.blocked, takes=("format", "since"), formats=BOTH)
 
 
 @router.get("/portal/geblokkeerd/wijzigingen")
 def block_changes() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.block_changes, takes=("since", "format"))
+    return serve_page(
+        router.current_event, pages.block_changes, takes=("since", "format"), formats=BOTH
+    )
 
 
 @router.get("/portal/uitbetalingen")
@@ -121,6 +124,7 @@ def statement(week: str) -> Response[str | bytes]:
         router.current_event,
         lambda request, ctx: pages.statement(request, week, ctx),
         takes=("format",),
+        formats=BOTH,
     )
 
 
@@ -131,7 +135,9 @@ def debtor_risk() -> Response[str | bytes]:
 
 @router.get("/portal/inzage")
 def access_log() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.access_log, takes=pages.ACCESS_LOG_QUERY)
+    return serve_page(
+        router.current_event, pages.access_log, takes=pages.ACCESS_LOG_QUERY, formats=("csv",)
+    )
 
 
 @router.get("/portal/instellingen")

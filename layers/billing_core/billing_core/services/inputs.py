@@ -10,6 +10,7 @@ languages have.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from billing_core.providers.week import InvalidWeek, Week
@@ -43,10 +44,21 @@ def week(label: str, where: str) -> Week:
         raise InvalidInput(where, "iso_week") from None
 
 
+# A time, then a space where an offset's "+" was: "+01:00" put in a URL without its "%2B"
+# arrives as " 01:00" (a query's "+" is a space, as HTML forms send it). A space before a
+# bare offset after a time can mean nothing else; a "-" offset arrives as sent.
+_PLUS_READ_AS_SPACE = re.compile(r"(.*\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)")
+
+
 def moment(text: str, where: str) -> datetime:
-    """An ISO 8601 moment; without an offset it is Dutch time (Europe/Amsterdam)."""
+    """An ISO 8601 moment; without an offset it is Dutch time (Europe/Amsterdam). An
+    offset whose "+" a URL turned into a space is read with its "+" (R22's feed is polled
+    by practice software, whose URLs do not always encode it)."""
+    text = text.strip()
+    if lost_plus := _PLUS_READ_AS_SPACE.fullmatch(text):
+        text = f"{lost_plus[1]}+{lost_plus[2]}"
     try:
-        parsed = datetime.fromisoformat(text.strip())
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(where, "iso_moment") from None
     return parsed.astimezone(AMSTERDAM) if parsed.tzinfo else parsed.replace(tzinfo=AMSTERDAM)

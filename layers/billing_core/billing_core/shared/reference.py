@@ -16,16 +16,24 @@ _LENGTH_CODES = {12: 0, 13: 1, 14: 2, 9: 7, 10: 8, 11: 9}
 _PAYLOAD_DIGITS = 12
 _HALF = 10**6  # the 12-digit payload is permuted as two 6-digit halves
 _ROUNDS = 8
-# What people type around the digits is dropped; the digits an Arabic keyboard types
-# (U+0660-0669) and the Persian/Urdu ones (U+06F0-06F9) are the digits 0-9 (R9: the
-# Arabic page). One table, so the kenmerk is still a single str.translate on the import
-# path of the bank and retour imports. The digits of scripts our pages are not in
-# (full-width ones) stay refused, as test_reference has it.
+# What people type or paste between the digits' groups is dropped: spaces, dots, dashes
+# and slashes as typed, and what a copy from a PDF, a letter or a word processor brings
+# along (every Unicode space: no-break, narrow no-break, figure, thin; the invisible
+# zero-width ones and the soft hyphen; the dashes it turned "-" into). The digits an
+# Arabic keyboard types (U+0660-0669) and the Persian/Urdu ones (U+06F0-06F9) are the
+# digits 0-9 (R9: the Arabic page). One table, so the kenmerk is still a single
+# str.translate on the import path of the bank and retour imports. The digits of scripts
+# our pages are not in (full-width ones) stay refused, as test_reference has it.
+_GROUP_SEPARATORS = (
+    " .-/\t\u00a0\u00ad\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u200b\u200c\u200d\u2010\u2011\u2012\u2013\u202f\u205f\u2060\u2212"
+    "\u3000\ufeff"
+)
 _INPUT_TO_DIGITS = str.maketrans(
     "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
     "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
     "0123456789" * 2,
-    " .-\u00a0\t",
+    _GROUP_SEPARATORS,
 )
 
 
@@ -41,8 +49,8 @@ def check_digit(body: str) -> int:
 
 
 def normalise(text: str) -> str:
-    """What a person typed ('1223 4534 6225 67', '1223.4534...', in Arabic-Indic or
-    Persian digits) -> bare digits 0-9."""
+    """What a person typed or pasted ('1223 4534 6225 67', '1223.4534...', '1223/4534...',
+    with a PDF's no-break spaces, in Arabic-Indic or Persian digits) -> bare digits 0-9."""
     return text.translate(_INPUT_TO_DIGITS)
 
 

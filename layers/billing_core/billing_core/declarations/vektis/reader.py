@@ -291,7 +291,9 @@ class _Characters:
         found = self._first(CONTROL)
         if found is None:
             return None  # only before the first record (blanks dropped there)
-        line, field_label, character = found
+        line, field_label, character, position = found
+        if character == "\t":  # an editor's, not the software's: said as a tab (vektis.md)
+            return _file("VEKTIS_TAB", line, field_label, position=position + 1)
         return _file("VEKTIS_CONTROL_CHARACTER", line, field_label, byte=f"0x{ord(character):02X}")
 
     def windows_1252(self) -> Finding | None:
@@ -300,7 +302,7 @@ class _Characters:
         found = self._first(letters)
         if found is None:
             return None
-        line, field_label, character = found
+        line, field_label, character, _ = found
         count = sum(len(letters.findall(text)) for text in self.lines)
         params = {"character": character, "count": count}
         return Finding("VEKTIS_WINDOWS_1252", Severity.WARNING, line, field_label, params=params)
@@ -344,11 +346,13 @@ class _Characters:
                     self.lines[index] = _without_invisible(text, layout, index + self.first, found)
         return found
 
-    def _first(self, pattern: re.Pattern[str]) -> tuple[int, str, str] | None:
+    def _first(self, pattern: re.Pattern[str]) -> tuple[int, str, str, int] | None:
+        """The first match: its line, field, the character and its place in the record."""
         for index, text in enumerate(self.lines):
             match = pattern.search(text)
             if match is not None:
-                return index + self.first, self._field_at(text, match.start()), match[0]
+                where = match.start()
+                return index + self.first, self._field_at(text, where), match[0], where
         return None
 
     def _field_at(self, text: str, position: int) -> str:

@@ -197,8 +197,9 @@ PATIENT_REF_TEXT = (
     "all digits, with or without leading zeros (0001001 and 1001 are one patient)"
 )
 REFERENCE_TEXT = (
-    "A betalingskenmerk as typed (spaces, dots): the one invoice with it, if the other "
-    "filters hold it too, else none; one page. Not 14 digits with a right check digit: 400"
+    "A betalingskenmerk as typed or pasted (spaces, dots, dashes, slashes, a PDF's no-break "
+    "spaces): the one invoice with it, if the other filters hold it too, else none; one "
+    "page. Not 14 digits with a right check digit: 400"
 )
 
 

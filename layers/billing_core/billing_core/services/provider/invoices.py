@@ -109,7 +109,7 @@ def invoice_detail(
 def find_by_reference(
     user: ProviderUser, kenmerk: str, ctx: ProviderContext, *, where: str = "query"
 ) -> Invoice | None:
-    """The provider's invoice with this betalingskenmerk, as typed (spaces, dots); None
+    """The provider's invoice with this betalingskenmerk, as typed or pasted; None
     for an unknown one or another tenant's, alike (R26). InvalidInput (at ``where``'s
     ``reference``) for one that is no kenmerk: said, not answered as "no such invoice"
     (closing 14), and decided from the digits alone, before any read."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -296,6 +296,19 @@ def unknown_parameter(request: PortalRequest, parameter: str) -> PortalAnswer:
         "unknown_parameter",
         HTTPStatus.BAD_REQUEST,
         parameter=parameter[:40],
+    )
+
+
+def unknown_format(request: PortalRequest, formats: Collection[str]) -> PortalAnswer:
+    """A ``format`` the page gives no file in (``web.serve_page``): 400 naming the ones it
+    gives, as the API's 400 names its ``format``; not the value typed (anyone types it)."""
+    return message(
+        request.language,
+        request.session,
+        "unknown_format_title",
+        "unknown_format",
+        HTTPStatus.BAD_REQUEST,
+        formats=", ".join(formats),
     )
 
 

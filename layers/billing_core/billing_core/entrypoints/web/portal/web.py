@@ -36,6 +36,7 @@ from billing_core.entrypoints.web.portal.pages import (
     page_language,
     render,
     settings_unreadable,
+    unknown_format,
     unknown_parameter,
 )
 from billing_core.ports import UnreadableProvider
@@ -101,12 +102,18 @@ PageHandler = Callable[[PortalRequest, ProviderContext], PortalAnswer]
 
 
 def serve_page(
-    event: APIGatewayProxyEvent, handler: PageHandler, takes: Collection[str] = ()
+    event: APIGatewayProxyEvent,
+    handler: PageHandler,
+    takes: Collection[str] = (),
+    *,
+    formats: Collection[str] = (),
 ) -> Response[str | bytes]:
     """A GET page for whoever is signed in; to the sign-in without a session. ``takes``:
     the query parameters the page reads (its links and forms make them); one it does not
     take is refused, named, as the API refuses a parameter its route does not declare
-    (closing 14), not read as the page as if it had been understood."""
+    (closing 14), not read as the page as if it had been understood. ``formats``: the
+    files its ``format`` gives; another is refused naming them, as the API's 400 names
+    its ``format`` (audit edges50: format=xml answered the page, or a CSV, unsaid)."""
     incoming = Incoming.of(event)
     session = _session(incoming)
     if session is None:
@@ -115,6 +122,8 @@ def serve_page(
     unknown = first_undeclared(incoming.query, takes)
     if unknown is not None:
         return respond(unknown_parameter(request, unknown))
+    if "format" in incoming.query and incoming.query["format"] not in formats:
+        return respond(unknown_format(request, formats))
     return _answer(handler, request)
 
 
