@@ -68,3 +68,152 @@ def test_an_answer_of_every_attribute_type_is_written_as_moto_writes_it(
     )
     assert _answer(operation, result) == by_moto
     assert by_moto != {}
+
+
+# --- Query: only the items of the key asked for are sorted (agency50) ----------------------
+
+
+@pytest.fixture
+def table_of(monkeypatch):
+    """A moto table shaped as the billing table (pk, sk; by-reference and by-provider
+    indexes) with ``count`` claims of one practice, each with two line items, and a
+    counter of DynamoType comparisons while a Query is answered."""
+    import boto3
+    from moto import mock_aws
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    compared = {"count": 0}
+    less_than = DynamoType.__lt__
+
+    def counted(self, other):
+        compared["count"] += 1
+        return less_than(self, other)
+
+    monkeypatch.setattr(DynamoType, "__lt__", counted)
+    with mock_aws():
+        moto_speedup.install()
+        client = boto3.client("dynamodb", region_name="eu-central-1")
+
+        def make(count: int) -> tuple:
+            name = f"billing-{count}"
+            client.create_table(
+                TableName=name,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[
+                    {"AttributeName": a, "AttributeType": "S"}
+                    for a in ("pk", "sk", "gsi1pk", "gsi2pk", "gsi2sk")
+                ],
+                KeySchema=[
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "sk", "KeyType": "RANGE"},
+                ],
+                GlobalSecondaryIndexes=[
+                    {
+                        "IndexName": "by-reference",
+                        "KeySchema": [{"AttributeName": "gsi1pk", "KeyType": "HASH"}],
+                        "Projection": {"ProjectionType": "ALL"},
+                    },
+                    {
+                        "IndexName": "by-provider",
+                        "KeySchema": [
+                            {"AttributeName": "gsi2pk", "KeyType": "HASH"},
+                            {"AttributeName": "gsi2sk", "KeyType": "RANGE"},
+                        ],
+                        "Projection": {"ProjectionType": "ALL"},
+                    },
+                ],
+            )
+            for n in range(count):
+                claim = {
+                    "pk": {"S": f"INV#{n:05d}"},
+                    "sk": {"S": "INVOICE"},
+                    "gsi1pk": {"S": f"REF#{n:014d}"},
+                    "gsi2pk": {"S": "PROVIDER#tandarts"},
+                    "gsi2sk": {"S": f"2027-02-{1 + n % 28:02d}#{n:05d}"},
+                    "amount": {"N": str(n)},
+                }
+                client.put_item(TableName=name, Item=claim)
+                for line in (1, 2):
+                    item = {"pk": claim["pk"], "sk": {"S": f"LINE#{line}"}, "n": {"N": "1"}}
+                    client.put_item(TableName=name, Item=item)
+            return client, name, compared
+
+        yield make
+
+
+QUERIES = {
+    "a kenmerk on its index": {
+        "IndexName": "by-reference",
+        "KeyConditionExpression": "gsi1pk = :k",
+        "ExpressionAttributeValues": {":k": {"S": f"REF#{7:014d}"}},
+    },
+    "a practice's list, newest first, paged and filtered": {
+        "IndexName": "by-provider",
+        "KeyConditionExpression": "gsi2pk = :p AND gsi2sk BETWEEN :a AND :b",
+        "FilterExpression": "amount > :min",
+        "ExpressionAttributeValues": {
+            ":p": {"S": "PROVIDER#tandarts"},
+            ":a": {"S": "2027-02-03"},
+            ":b": {"S": "2027-02-20"},
+            ":min": {"N": "10"},
+        },
+        "ScanIndexForward": False,
+        "Limit": 7,
+    },
+    "an invoice's items from a range key": {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :line)",
+        "ExpressionAttributeValues": {":pk": {"S": "INV#00042"}, ":line": {"S": "LINE#"}},
+    },
+    "a partition that has no items": {
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": "INV#99999"}},
+    },
+}
+
+
+def _pages(client, name: str, query: dict) -> list[dict]:
+    """Every page of the query's answer, followed to its end."""
+    pages, start = [], {}
+    while True:
+        page = client.query(TableName=name, **query, **start)
+        page.pop("ResponseMetadata")
+        pages.append(page)
+        if "LastEvaluatedKey" not in page:
+            return pages
+        start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+def test_a_query_answers_the_items_pages_and_order_moto_answers(table_of, monkeypatch, query):
+    """Given a table of 120 claims and their lines
+    When a Query (an index's key, a range condition, newest first, paged, filtered, or a
+    key with no items) is answered by the sped-up Query and by moto's own
+    Then both answer the same items, in the same order, on the same pages, with the same
+    counts."""
+    from moto.dynamodb.models.table import Table
+
+    client, name, _ = table_of(120)
+    sped_up = _pages(client, name, query)
+    monkeypatch.setattr(Table, "query", Table.query.__wrapped__)
+    monkeypatch.setattr(Table, "all_items", moto_speedup._ALL_ITEMS)
+
+    assert _pages(client, name, query) == sped_up
+    assert sum(page["Count"] for page in sped_up) > 0 or "99999" in str(query)
+
+
+def test_a_kenmerk_looked_up_costs_the_same_in_a_table_four_times_as_large(table_of):
+    """agency50, R39: Given tables of 100 and of 400 claims (with two lines each)
+    When one claim is looked up by its kenmerk on the by-reference index in each
+    Then moto compares the same number of values to order its answer in both: only the
+    item of that kenmerk is sorted (before: the whole table, every Query, so the agency's
+    file of 250 rows took 273 s: a cost that grew with the rows times the table)."""
+    query = QUERIES["a kenmerk on its index"]
+    comparisons = []
+    for count in (100, 400):
+        client, name, compared = table_of(count)
+        compared["count"] = 0
+        [item] = client.query(TableName=name, **query)["Items"]
+        assert item["gsi1pk"] == {"S": f"REF#{7:014d}"}
+        comparisons.append(compared["count"])
+
+    assert comparisons[0] == comparisons[1] < 10, comparisons

@@ -430,6 +430,7 @@ def book_payment(
     as_the_agencys: bool = True,
     language: str = "",
     refuse_credit: bool = False,
+    found: Invoice | None = None,
 ) -> BookingResult:
     """Book a payment on the invoice with this betalingskenmerk, once (R11-R13, R28).
 
@@ -458,6 +459,11 @@ def book_payment(
     ``language``: the checker page's an online payment was started in, which its "payment
     received" e-mail is written in (R9); empty (a transfer): the invoice's.
 
+    ``found``: the invoice with this betalingskenmerk as the caller just read it to check
+    the payment (the agency's report, a row of thousands): not looked up a second time. A
+    read a moment old is as good as the lookup's, which the index also serves a moment
+    behind: the save is on condition of its version (R28).
+
     ``refuse_credit``: a payment for more than the invoice owed on its day raises
     ExceedsAmountDue and books nothing (the agency's report of money it holds: its surplus
     is no credit of the patient's that we could refund; audit agency2). A payment booked
@@ -470,7 +476,7 @@ def book_payment(
     payment = replace(payment, received_at=min(payment.received_at, now))
     day = amsterdam_day(payment.received_at)
     rebook = rebooking(interest)
-    invoice = _find(store, reference)
+    invoice = found if found is not None else _find(store, reference)
     if maybe_remittance(invoice, payment):
         # Imported on this rare path only (a claim the agency reported paid): cold start.
         from billing_core.payments.remittance import book_remittance
