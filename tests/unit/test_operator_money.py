@@ -734,6 +734,83 @@ def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_
     assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, -1_000]
 
 
+SPLIT_SOURCE = f"{ACCOUNT}/ING-2K"
+
+
+def a_split_transfer_listed_with_its_first_part_booked():
+    """The parent's EUR 68,91 quoting both children's kenmerken (TxId TX-2K): EUR 51,30 of
+    it booked on the first child's invoice under the transfer's own id, and the whole
+    transfer listed as several_kenmerken. An import that stopped between the parts and
+    whose retry found them no longer adding up leaves this: an older version's (the link
+    was written after the last part), or one of a transfer without a TxId or EndToEndId."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    on_the_day = datetime.combine(BOOKED_ON, time(0), tzinfo=AMSTERDAM)
+    part = IncomingPayment("bank", SPLIT_SOURCE, 5_130, on_the_day)
+    book_payment(ctx.store, first.reference, part, clock=ctx.clock)
+    ctx.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(SPLIT_SOURCE), SPLIT_SOURCE, "STMT-1", "ING-2K", BOOKED_ON, "CRDT",
+            6_891, "EUR", "several_kenmerken", kenmerk=f"{first.reference}, {second.reference}",
+            transfer_ids=("TX-2K",), transaction_id="TX-2K",
+        )
+    )  # fmt: skip
+    return ctx, first, second
+
+
+@pytest.mark.parametrize("target", ["both kenmerken", "the second's", "the second patient"])
+def test_r12_r34_a_listed_credit_with_a_part_booked_books_only_the_rest(target):
+    """R12, R34 "matched once", R3, legal-nl.md §5 (audit money50): given the parent's
+    EUR 68,91 listed as several_kenmerken while EUR 51,30 of it is booked on the first
+    child's invoice under the transfer's own id
+    When an operator matches the line to both kenmerken, to the second child's, or to the
+    second child's patient number
+    Then the part booked stays as it is and only the rest, EUR 17,61, is booked on the
+    second child's invoice: EUR 68,91 booked for EUR 68,91 received (before: the whole
+    EUR 68,91 went to the second invoice as well, EUR 120,21 booked); and the bank's
+    return of the transfer reverses both parts."""
+    ctx, first, second = a_split_transfer_listed_with_its_first_part_booked()
+    asked = {
+        "both kenmerken": MatchTarget(references=(first.reference, second.reference)),
+        "the second's": MatchTarget(reference=second.reference),
+        "the second patient": MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-18"),
+    }[target]
+
+    matched = match_credit(credit_id_of(SPLIT_SOURCE), asked, ctx)
+
+    assert matched is not None and matched.match is not None
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+    returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
+    report = import_statement(returned, "camt053/2026-11-27.xml", importing)
+    assert (len(report.reversed), report.unmatched) == (2, [])
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [5_130, 1_761]
+
+
+def test_r34_a_listed_credit_with_a_part_booked_is_refused_on_that_invoice_alone():
+    """R34, R12 (audit money50): given the parent's EUR 68,91 listed while EUR 51,30 of
+    it is booked on the first child's invoice under the transfer's own id
+    When an operator matches the line to the first child's kenmerk only
+    Then it is refused (409 credit_partly_booked) naming that kenmerk, what is booked and
+    what is left, in Dutch and English; nothing is booked and the line stays listed
+    (before: matched, EUR 17,61 of the transfer on no invoice and off the list)."""
+    ctx, first, _ = a_split_transfer_listed_with_its_first_part_booked()
+
+    with pytest.raises(StateConflict, match="credit_partly_booked") as refused:
+        match_credit(credit_id_of(SPLIT_SOURCE), MatchTarget(reference=first.reference), ctx)
+
+    kenmerk = reference.grouped(first.reference)
+    assert all(said in refused.value.message_nl for said in (kenmerk, "51,30", "17,61"))
+    assert all(said in refused.value.message_en for said in (kenmerk, "51.30", "17.61"))
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 1_761]
+    assert credit_id_of(SPLIT_SOURCE) in {c.credit_id for c in ctx.links.unmatched_credits()}
+
+
 @pytest.mark.parametrize("amount_cents", [6_890, 7_000])
 def test_r34_a_transfer_quoting_two_kenmerken_of_another_amount_is_split_by_an_operator(
     amount_cents,

@@ -820,7 +820,7 @@ def _designated_parts(
     for invoice in invoices:
         if invoice is None:
             return None
-        booked = _paid_under(invoice, key)
+        booked = paid_under(invoice, key)
         cents = booked or owed_on(invoice, transaction.booking_date, interest=ctx.interest)
         if cents <= 0:
             return None
@@ -828,8 +828,9 @@ def _designated_parts(
     return parts if sum(cents for _, cents in parts) == transaction.amount_cents else None
 
 
-def _paid_under(invoice: Invoice, key: str) -> int:
-    """What the payment ``key`` paid on the invoice; 0 while it is not booked there."""
+def paid_under(invoice: Invoice, key: str) -> int:
+    """What the payment ``key`` paid on the invoice; 0 while it is not booked there: a
+    part of a split credit, read by a retry of its import and by an operator's match."""
     entries = invoice.ledger
     return -sum(e.amount_cents for e in entries if e.kind is EntryKind.PAYMENT and e.cause == key)
 
