@@ -660,9 +660,10 @@ def two_childrens_invoices():
     return first, second
 
 
-def import_transfer(ctx: BackOfficeContext, amount_cents: int, text: str):
+def import_transfer(ctx: BackOfficeContext, amount_cents: int, text: str, tx_id="TX-2K"):
+    """The transfer's import; ``tx_id`` None: a transfer without TxId (or EndToEndId)."""
     importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
-    transfer = credit(amount_cents, reference="ING-2K", ustrd=(text,), tx_id="TX-2K")
+    transfer = credit(amount_cents, reference="ING-2K", ustrd=(text,), tx_id=tx_id)
     return importing, statement(transfer)
 
 
@@ -687,20 +688,25 @@ def test_r12_a_transfer_quoting_two_kenmerken_pays_each_what_it_owed():
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
 
 
-def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts():
-    """legal-nl.md §5, R12, R3, R28 (audit bank50, the split-credit race): given the
-    parent's EUR 68,91 quoting both children's kenmerken, imported by an upload whose run
-    died as it saved the second part (a crash, or another writer winning each of its
+@pytest.mark.parametrize("tx_id", ["TX-2K", None], ids=["with its TxId", "without any id"])
+def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts(
+    tx_id,
+):
+    """legal-nl.md §5, R12, R3, R28 (audit bank50, the split-credit race; audit money50:
+    a transfer without a TxId or EndToEndId too): given the parent's EUR 68,91 quoting
+    both children's kenmerken, imported by an upload whose run died as it saved the second part (a crash, or another writer winning each of its
     attempts) after booking EUR 51,30 on the first child's invoice
     When the second child pays EUR 10,00 of its invoice online, and Lambda retries the run
     Then the retry books the second part as designated (EUR 17,61, EUR 10,00 of it the
     second child's credit), counts 2 booked, lists nothing: EUR 68,91 booked for EUR 68,91
     received (before: the retry found the parts no longer fit, listed the whole credit as
     several_kenmerken beside the part booked, and an operator's match of that line booked
-    EUR 120,21)."""
+    EUR 120,21; without any id, before money50: its parts had no link, and the retry
+    listed it so)."""
     first, second = two_childrens_invoices()
     ctx = the_back_office(first, second, amount_cents=1)
-    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+    text = f"nota {first.reference} en {second.reference}"
+    importing, xml = import_transfer(ctx, 6_891, text, tx_id=tx_id)
     files = importing.files
     key = "camt053/2026-11-24.xml"
     run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=files)

@@ -17,7 +17,9 @@ Per booked transaction in the statement:
   is booked as the payer designated it (legal-nl.md §5, art. 6:43 BW): when every
   kenmerk is an invoice's and the amount is the sum of what each owed on the booking
   date, each gets what it owed, under the same payment id, as an operator's split books
-  it. Otherwise it is listed for a person as ``several_kenmerken``, naming them.
+  it. Otherwise it is listed for a person as ``several_kenmerken``, naming them. The
+  parts are kept (by the transfer ids, else by the entry) before the first is booked: a
+  run that stops between them is retried with the same parts (R3).
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
@@ -746,13 +748,21 @@ def _book(
 def _remember(
     transaction: BankTransaction, parts: tuple[tuple[str, int], ...], ctx: BankImportContext
 ) -> None:
+    ids = transaction.transfer_ids if len(parts) < 2 else _split_link_ids(transaction)
     remember_credit(
-        ctx.links,
-        transaction.account_iban,
-        transaction.transfer_ids,
-        source_id=source_id(transaction),
-        parts=parts,
+        ctx.links, transaction.account_iban, ids, source_id=source_id(transaction), parts=parts
     )
+
+
+ENTRY_LINK = "entry:"  # a split transfer's link without a transfer id: ENTRY_LINK{entry ref}
+
+
+def _split_link_ids(transaction: BankTransaction) -> tuple[str, ...]:
+    """The ids a transfer split over several kenmerken keeps its parts under: its
+    transfer ids, which a return repeats (R12); without a TxId or EndToEndId, its own
+    entry reference, which only a run of its import reads again (``_designated_before``),
+    so a retry after a stop between the parts still finds them (R3, R28)."""
+    return transaction.transfer_ids or (f"{ENTRY_LINK}{transaction.entry_reference}",)
 
 
 def _booked(kenmerk: str, payment: IncomingPayment, ctx: BankImportContext) -> BookingResult:
@@ -801,7 +811,7 @@ def _designated_before(
 ) -> list[tuple[str, int]] | None:
     """The parts this entry was split in before (by a run of the import, or an operator's
     split), as its link remembers them; None when it was not split."""
-    for transfer_id in transaction.transfer_ids:
+    for transfer_id in _split_link_ids(transaction):
         link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is not None and link.source_id == source_id(transaction) and link.parts:
             return list(link.parts)
