@@ -740,6 +740,49 @@ def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_
     assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, -1_000]
 
 
+def test_r12_r34_the_return_of_a_split_transfer_listed_before_its_retry_is_matched_whole():
+    """R12 "returned transfers are reversed", R34, R3 (audit money50; bank50's note): given
+    the parent's EUR 68,91 (TxId TX-2K) quoting both children's kenmerken, its upload's
+    run stopped after booking EUR 51,30 on the first child's invoice, and the bank's
+    return of it imported before Lambda retried that run: listed return_not_bookable
+    (the second part was not booked to undo), then the retry booked EUR 17,61
+    When an operator matches the listed return to the first child's kenmerk
+    Then both parts are undone: each invoice owes what it owed, no bank money left
+    booked for a transfer that went back, the return off the list, and the return's
+    statement read again is all duplicates (before: 422 no_payment_to_reverse on either
+    kenmerk, EUR 68,91 booked for money returned)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+    key = "camt053/2026-11-24.xml"
+    run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=importing.files)
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    save_invoice = store.save_invoice
+
+    def dying(invoice):  # the run's end as it saves the second child's part
+        if invoice.invoice_id == "inv-2":
+            raise Killed("timed out saving the second part")
+        return save_invoice(invoice)
+
+    store.save_invoice = dying  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        import_statement(xml, key, run)
+    store.save_invoice = save_invoice  # type: ignore[method-assign]
+    returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
+    [listed] = import_statement(returned, "camt053/2026-11-27.xml", importing).unmatched
+    assert listed.reason == "return_not_bookable"
+    import_statement(xml, key, run)  # Lambda's retry
+    assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+
+    match_credit(credit_id_of(listed.source_id), MatchTarget(reference=first.reference), ctx)
+
+    assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [5_130, 1_761]
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    again = import_statement(returned, "camt053/2026-11-27-again.xml", importing)
+    assert (again.reversed, again.duplicates, again.unmatched) == ([], 2, [])
+
+
 SPLIT_SOURCE = f"{ACCOUNT}/ING-2K"
 
 

@@ -883,24 +883,39 @@ def _reverse(
 def _reversible_whole(
     original: _Original, transaction: BankTransaction, at: datetime, store: BillingStore
 ) -> dict[str, Invoice] | None:
-    """A split credit's return undoes every part or none (R12): the parts together are
-    exactly what came back, and each is still there to undo (or undone by this return:
-    a statement read again). Which part a return of another amount is for is not ours
-    to guess. A credit booked whole is checked as it is booked (``book_reversal``).
-
-    The invoices read for the check, by kenmerk, so that the booking does not read them
-    again ({} for a credit booked whole); None when the return undoes no part."""
+    """A split credit's return undoes every part or none (``split_return_reads``); a
+    credit booked whole is checked as it is booked (``book_reversal``): {}."""
     if len(original.parts) == 1:
         return {}
-    if sum(cents for _, cents in original.parts) != transaction.amount_cents:
+    returned = (source_id(transaction), transaction.amount_cents)
+    return split_return_reads(store, original.source_id, original.parts, returned, at)
+
+
+def split_return_reads(
+    store: BillingStore,
+    original_source_id: str,
+    parts: tuple[tuple[str, int], ...],
+    returned: tuple[str, int],
+    at: datetime,
+) -> dict[str, Invoice] | None:
+    """A split credit's return (its source id, its cents) undoes every part or none
+    (R12): the parts together are exactly what came back, and each is still there to
+    undo (or undone by this return: a statement read again, an operator's match). Which
+    part a return of another amount is for is not ours to guess. Read by the import and
+    by an operator's match of a return the import listed (services/operator/money.py).
+
+    The invoices read for the check, by kenmerk, so that the booking does not read them
+    again; None when the return undoes no part."""
+    reversal_id, amount_cents = returned
+    if sum(cents for _, cents in parts) != amount_cents:
         return None
     read: dict[str, Invoice] = {}
-    for kenmerk, cents in original.parts:
+    for kenmerk, cents in parts:
         invoice = store.find_invoice_by_reference(kenmerk)
         if invoice is None:
             return None
         try:
-            apply_reversal(invoice, original.source_id, source_id(transaction), cents, at)
+            apply_reversal(invoice, original_source_id, reversal_id, cents, at)
         except (UnknownPayment, ValueError):
             return None
         read[kenmerk] = invoice

@@ -13,7 +13,9 @@ part on its invoice (R12).
 A return the import could not trace is matched to an invoice's kenmerk and goes through
 ``book_reversal``, as a traced return does: it reverses a bank payment on that invoice
 with at least its amount left (one of exactly its amount first, the latest first), and
-a claim with the agency that is owed again blocks the patient again (R34).
+a claim with the agency that is owed again blocks the patient again (R34). A return the
+import traced to a credit split over several invoices but could not book (it came in
+before every part was booked) undoes every part, matched to any of their kenmerken.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from billing_core.payments.bank_import import (
     bank_payments,
     paid_under,
     remember_credit,
+    split_return_reads,
 )
 from billing_core.payments.booking import (
     IncomingPayment,
@@ -225,7 +228,7 @@ def _plan(
     """The parts the credit is booked in: those booked already under its own id (kept as
     they are), then what is left of it over the target's invoices that hold no part."""
     if credit.is_return:
-        return (_reversal(credit, target, ctx),)
+        return _reversal(credit, target, ctx)
     day = credit.booking_date
     invoices = _target_invoices(target, day, ctx)
     booked = _booked_already(credit, invoices, ctx)
@@ -382,19 +385,53 @@ def _remittance_exceeds(exceeds: RemittanceExceeds) -> Refused:
     )
 
 
-def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext) -> MatchPart:
+def _reversal(
+    credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext
+) -> tuple[MatchPart, ...]:
     """The bank payment a return undoes, on the invoice the operator names: one with
-    exactly the return's amount left if there is one, else one with more; the latest."""
+    exactly the return's amount left if there is one, else one with more; the latest.
+    The return of a credit split over several invoices, named by one of them, undoes
+    every part (``_split_credit_returned``)."""
     if not target.reference:
         raise practice_refused("return_needs_kenmerk")
     invoice = _by_reference(target.reference, ctx)
+    every_part = _split_credit_returned(credit, invoice, ctx)
+    if every_part:
+        return every_part
     amount = credit.amount_cents
     fits = [p for p in bank_payments(invoice) if p.left_cents >= amount]
     if not fits:
         raise practice_refused("no_payment_to_reverse")
     exact = [p for p in fits if p.left_cents == amount]
     payment = (exact or fits)[-1]
-    return MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id)
+    return (MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id),)
+
+
+def _split_credit_returned(
+    credit: UnmatchedCredit, invoice: Invoice, ctx: BackOfficeContext
+) -> tuple[MatchPart, ...]:
+    """A return the import listed (return_not_bookable) whose transfer id traces a credit
+    split over several invoices, ``invoice`` one of them: one part per part of that
+    credit, each undoing it, when every part can be undone whole (R12: all or none, as
+    the import books it). The import lists such a return when it comes in before every
+    part is booked (a run stopped between them, retried after the return); once they
+    are, only a match books it. () when it traces no such credit, or another amount."""
+    for transfer_id in credit.transfer_ids:
+        link = ctx.links.find_bank_credit(credit.account_iban, transfer_id)
+        if link is None or invoice.reference not in {kenmerk for kenmerk, _ in link.parts}:
+            continue
+        if sum(cents for _, cents in link.parts) != credit.amount_cents:
+            return ()  # a part of it came back: which, the operator decides (one payment)
+        at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
+        returned = (credit.source_id, credit.amount_cents)
+        read = split_return_reads(ctx.store, link.source_id, link.parts, returned, at)
+        if read is None:
+            raise practice_refused("no_payment_to_reverse")
+        return tuple(
+            MatchPart(kenmerk, read[kenmerk].invoice_id, cents, reverses=link.source_id)
+            for kenmerk, cents in link.parts
+        )
+    return ()
 
 
 def _without_spaces(target: MatchTarget) -> MatchTarget:
