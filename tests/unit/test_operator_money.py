@@ -660,9 +660,10 @@ def two_childrens_invoices():
     return first, second
 
 
-def import_transfer(ctx: BackOfficeContext, amount_cents: int, text: str):
+def import_transfer(ctx: BackOfficeContext, amount_cents: int, text: str, tx_id="TX-2K"):
+    """The transfer's import; ``tx_id`` None: a transfer without TxId (or EndToEndId)."""
     importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
-    transfer = credit(amount_cents, reference="ING-2K", ustrd=(text,), tx_id="TX-2K")
+    transfer = credit(amount_cents, reference="ING-2K", ustrd=(text,), tx_id=tx_id)
     return importing, statement(transfer)
 
 
@@ -687,20 +688,25 @@ def test_r12_a_transfer_quoting_two_kenmerken_pays_each_what_it_owed():
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
 
 
-def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts():
-    """legal-nl.md §5, R12, R3, R28 (audit bank50, the split-credit race): given the
-    parent's EUR 68,91 quoting both children's kenmerken, imported by an upload whose run
-    died as it saved the second part (a crash, or another writer winning each of its
+@pytest.mark.parametrize("tx_id", ["TX-2K", None], ids=["with its TxId", "without any id"])
+def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts(
+    tx_id,
+):
+    """legal-nl.md §5, R12, R3, R28 (audit bank50, the split-credit race; audit money50:
+    a transfer without a TxId or EndToEndId too): given the parent's EUR 68,91 quoting
+    both children's kenmerken, imported by an upload whose run died as it saved the second part (a crash, or another writer winning each of its
     attempts) after booking EUR 51,30 on the first child's invoice
     When the second child pays EUR 10,00 of its invoice online, and Lambda retries the run
     Then the retry books the second part as designated (EUR 17,61, EUR 10,00 of it the
     second child's credit), counts 2 booked, lists nothing: EUR 68,91 booked for EUR 68,91
     received (before: the retry found the parts no longer fit, listed the whole credit as
     several_kenmerken beside the part booked, and an operator's match of that line booked
-    EUR 120,21)."""
+    EUR 120,21; without any id, before money50: its parts had no link, and the retry
+    listed it so)."""
     first, second = two_childrens_invoices()
     ctx = the_back_office(first, second, amount_cents=1)
-    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+    text = f"nota {first.reference} en {second.reference}"
+    importing, xml = import_transfer(ctx, 6_891, text, tx_id=tx_id)
     files = importing.files
     key = "camt053/2026-11-24.xml"
     run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=files)
@@ -732,6 +738,126 @@ def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_
     assert (retried.duplicates, retried.unmatched) == (0, [])
     assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
     assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, -1_000]
+
+
+def test_r12_r34_the_return_of_a_split_transfer_listed_before_its_retry_is_matched_whole():
+    """R12 "returned transfers are reversed", R34, R3 (audit money50; bank50's note): given
+    the parent's EUR 68,91 (TxId TX-2K) quoting both children's kenmerken, its upload's
+    run stopped after booking EUR 51,30 on the first child's invoice, and the bank's
+    return of it imported before Lambda retried that run: listed return_not_bookable
+    (the second part was not booked to undo), then the retry booked EUR 17,61
+    When an operator matches the listed return to the first child's kenmerk
+    Then both parts are undone: each invoice owes what it owed, no bank money left
+    booked for a transfer that went back, the return off the list, and the return's
+    statement read again is all duplicates (before: 422 no_payment_to_reverse on either
+    kenmerk, EUR 68,91 booked for money returned)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+    key = "camt053/2026-11-24.xml"
+    run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=importing.files)
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    save_invoice = store.save_invoice
+
+    def dying(invoice):  # the run's end as it saves the second child's part
+        if invoice.invoice_id == "inv-2":
+            raise Killed("timed out saving the second part")
+        return save_invoice(invoice)
+
+    store.save_invoice = dying  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        import_statement(xml, key, run)
+    store.save_invoice = save_invoice  # type: ignore[method-assign]
+    returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
+    [listed] = import_statement(returned, "camt053/2026-11-27.xml", importing).unmatched
+    assert listed.reason == "return_not_bookable"
+    import_statement(xml, key, run)  # Lambda's retry
+    assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+
+    match_credit(credit_id_of(listed.source_id), MatchTarget(reference=first.reference), ctx)
+
+    assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [5_130, 1_761]
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    again = import_statement(returned, "camt053/2026-11-27-again.xml", importing)
+    assert (again.reversed, again.duplicates, again.unmatched) == ([], 2, [])
+
+
+SPLIT_SOURCE = f"{ACCOUNT}/ING-2K"
+
+
+def a_split_transfer_listed_with_its_first_part_booked():
+    """The parent's EUR 68,91 quoting both children's kenmerken (TxId TX-2K): EUR 51,30 of
+    it booked on the first child's invoice under the transfer's own id, and the whole
+    transfer listed as several_kenmerken. An import that stopped between the parts and
+    whose retry found them no longer adding up leaves this: an older version's (the link
+    was written after the last part), or one of a transfer without a TxId or EndToEndId."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    on_the_day = datetime.combine(BOOKED_ON, time(0), tzinfo=AMSTERDAM)
+    part = IncomingPayment("bank", SPLIT_SOURCE, 5_130, on_the_day)
+    book_payment(ctx.store, first.reference, part, clock=ctx.clock)
+    ctx.links.keep_unmatched_credit(
+        UnmatchedCredit(
+            credit_id_of(SPLIT_SOURCE), SPLIT_SOURCE, "STMT-1", "ING-2K", BOOKED_ON, "CRDT",
+            6_891, "EUR", "several_kenmerken", kenmerk=f"{first.reference}, {second.reference}",
+            transfer_ids=("TX-2K",), transaction_id="TX-2K",
+        )
+    )  # fmt: skip
+    return ctx, first, second
+
+
+@pytest.mark.parametrize("target", ["both kenmerken", "the second's", "the second patient"])
+def test_r12_r34_a_listed_credit_with_a_part_booked_books_only_the_rest(target):
+    """R12, R34 "matched once", R3, legal-nl.md §5 (audit money50): given the parent's
+    EUR 68,91 listed as several_kenmerken while EUR 51,30 of it is booked on the first
+    child's invoice under the transfer's own id
+    When an operator matches the line to both kenmerken, to the second child's, or to the
+    second child's patient number
+    Then the part booked stays as it is and only the rest, EUR 17,61, is booked on the
+    second child's invoice: EUR 68,91 booked for EUR 68,91 received (before: the whole
+    EUR 68,91 went to the second invoice as well, EUR 120,21 booked); and the bank's
+    return of the transfer reverses both parts."""
+    ctx, first, second = a_split_transfer_listed_with_its_first_part_booked()
+    asked = {
+        "both kenmerken": MatchTarget(references=(first.reference, second.reference)),
+        "the second's": MatchTarget(reference=second.reference),
+        "the second patient": MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-18"),
+    }[target]
+
+    matched = match_credit(credit_id_of(SPLIT_SOURCE), asked, ctx)
+
+    assert matched is not None and matched.match is not None
+    assert [(p.invoice_id, p.amount_cents) for p in matched.match.parts] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+    returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
+    report = import_statement(returned, "camt053/2026-11-27.xml", importing)
+    assert (len(report.reversed), report.unmatched) == (2, [])
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [5_130, 1_761]
+
+
+def test_r34_a_listed_credit_with_a_part_booked_is_refused_on_that_invoice_alone():
+    """R34, R12 (audit money50): given the parent's EUR 68,91 listed while EUR 51,30 of
+    it is booked on the first child's invoice under the transfer's own id
+    When an operator matches the line to the first child's kenmerk only
+    Then it is refused (409 credit_partly_booked) naming that kenmerk, what is booked and
+    what is left, in Dutch and English; nothing is booked and the line stays listed
+    (before: matched, EUR 17,61 of the transfer on no invoice and off the list)."""
+    ctx, first, _ = a_split_transfer_listed_with_its_first_part_booked()
+
+    with pytest.raises(StateConflict, match="credit_partly_booked") as refused:
+        match_credit(credit_id_of(SPLIT_SOURCE), MatchTarget(reference=first.reference), ctx)
+
+    kenmerk = reference.grouped(first.reference)
+    assert all(said in refused.value.message_nl for said in (kenmerk, "51,30", "17,61"))
+    assert all(said in refused.value.message_en for said in (kenmerk, "51.30", "17.61"))
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 1_761]
+    assert credit_id_of(SPLIT_SOURCE) in {c.credit_id for c in ctx.links.unmatched_credits()}
 
 
 @pytest.mark.parametrize("amount_cents", [6_890, 7_000])

@@ -42,10 +42,16 @@ def list_unmatched_credits() -> UnmatchedCreditListOut:
     "than 50 claims, 422 agency_transfer_too_many_claims, nothing booked, the credit "
     "listed. A return nobody could trace "
     "(direction DBIT) takes a kenmerk: it is booked as the reversal of a bank payment on "
-    "that invoice with at least its amount left (R12); 422 no_payment_to_reverse when "
-    "there is none. A credit is matched once: the same target again is a retry (200, the "
+    "that invoice with at least its amount left (R12); one that returns the whole of a "
+    "credit split over several invoices, named by one of their kenmerken, undoes every "
+    "part; 422 no_payment_to_reverse when there is none. A credit is matched once: the "
+    "same target again is a retry (200, the "
     "match); another target answers 409 credit_already_matched, its message naming the "
-    "kenmerken the credit went to, and books nothing.",
+    "kenmerken the credit went to, and books nothing. A credit of which a part is booked "
+    "already under its own bank id (a transfer for several kenmerken whose import stopped "
+    "between its parts) keeps that part; only the rest is booked on the target's other "
+    "invoices, and a target of only the invoices holding a part answers 409 "
+    "credit_partly_booked, naming them, what is booked and what is left, and books nothing.",
 )
 def match_credit(credit_id: CREDIT_ID, body: MatchIn) -> UnmatchedCreditOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))

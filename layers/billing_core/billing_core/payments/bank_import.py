@@ -17,7 +17,9 @@ Per booked transaction in the statement:
   is booked as the payer designated it (legal-nl.md §5, art. 6:43 BW): when every
   kenmerk is an invoice's and the amount is the sum of what each owed on the booking
   date, each gets what it owed, under the same payment id, as an operator's split books
-  it. Otherwise it is listed for a person as ``several_kenmerken``, naming them.
+  it. Otherwise it is listed for a person as ``several_kenmerken``, naming them. The
+  parts are kept (by the transfer ids, else by the entry) before the first is booked: a
+  run that stops between them is retried with the same parts (R3).
 - a return (reversal, or a debit with a return reason) undoes the payment it returns:
   it is traced to the original through the transfer id both carry (TxId, else
   EndToEndId), which is remembered when the original is booked, by the import or by an
@@ -746,13 +748,21 @@ def _book(
 def _remember(
     transaction: BankTransaction, parts: tuple[tuple[str, int], ...], ctx: BankImportContext
 ) -> None:
+    ids = transaction.transfer_ids if len(parts) < 2 else _split_link_ids(transaction)
     remember_credit(
-        ctx.links,
-        transaction.account_iban,
-        transaction.transfer_ids,
-        source_id=source_id(transaction),
-        parts=parts,
+        ctx.links, transaction.account_iban, ids, source_id=source_id(transaction), parts=parts
     )
+
+
+ENTRY_LINK = "entry:"  # a split transfer's link without a transfer id: ENTRY_LINK{entry ref}
+
+
+def _split_link_ids(transaction: BankTransaction) -> tuple[str, ...]:
+    """The ids a transfer split over several kenmerken keeps its parts under: its
+    transfer ids, which a return repeats (R12); without a TxId or EndToEndId, its own
+    entry reference, which only a run of its import reads again (``_designated_before``),
+    so a retry after a stop between the parts still finds them (R3, R28)."""
+    return transaction.transfer_ids or (f"{ENTRY_LINK}{transaction.entry_reference}",)
 
 
 def _booked(kenmerk: str, payment: IncomingPayment, ctx: BankImportContext) -> BookingResult:
@@ -801,7 +811,7 @@ def _designated_before(
 ) -> list[tuple[str, int]] | None:
     """The parts this entry was split in before (by a run of the import, or an operator's
     split), as its link remembers them; None when it was not split."""
-    for transfer_id in transaction.transfer_ids:
+    for transfer_id in _split_link_ids(transaction):
         link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is not None and link.source_id == source_id(transaction) and link.parts:
             return list(link.parts)
@@ -820,7 +830,7 @@ def _designated_parts(
     for invoice in invoices:
         if invoice is None:
             return None
-        booked = _paid_under(invoice, key)
+        booked = paid_under(invoice, key)
         cents = booked or owed_on(invoice, transaction.booking_date, interest=ctx.interest)
         if cents <= 0:
             return None
@@ -828,8 +838,9 @@ def _designated_parts(
     return parts if sum(cents for _, cents in parts) == transaction.amount_cents else None
 
 
-def _paid_under(invoice: Invoice, key: str) -> int:
-    """What the payment ``key`` paid on the invoice; 0 while it is not booked there."""
+def paid_under(invoice: Invoice, key: str) -> int:
+    """What the payment ``key`` paid on the invoice; 0 while it is not booked there: a
+    part of a split credit, read by a retry of its import and by an operator's match."""
     entries = invoice.ledger
     return -sum(e.amount_cents for e in entries if e.kind is EntryKind.PAYMENT and e.cause == key)
 
@@ -872,24 +883,39 @@ def _reverse(
 def _reversible_whole(
     original: _Original, transaction: BankTransaction, at: datetime, store: BillingStore
 ) -> dict[str, Invoice] | None:
-    """A split credit's return undoes every part or none (R12): the parts together are
-    exactly what came back, and each is still there to undo (or undone by this return:
-    a statement read again). Which part a return of another amount is for is not ours
-    to guess. A credit booked whole is checked as it is booked (``book_reversal``).
-
-    The invoices read for the check, by kenmerk, so that the booking does not read them
-    again ({} for a credit booked whole); None when the return undoes no part."""
+    """A split credit's return undoes every part or none (``split_return_reads``); a
+    credit booked whole is checked as it is booked (``book_reversal``): {}."""
     if len(original.parts) == 1:
         return {}
-    if sum(cents for _, cents in original.parts) != transaction.amount_cents:
+    returned = (source_id(transaction), transaction.amount_cents)
+    return split_return_reads(store, original.source_id, original.parts, returned, at)
+
+
+def split_return_reads(
+    store: BillingStore,
+    original_source_id: str,
+    parts: tuple[tuple[str, int], ...],
+    returned: tuple[str, int],
+    at: datetime,
+) -> dict[str, Invoice] | None:
+    """A split credit's return (its source id, its cents) undoes every part or none
+    (R12): the parts together are exactly what came back, and each is still there to
+    undo (or undone by this return: a statement read again, an operator's match). Which
+    part a return of another amount is for is not ours to guess. Read by the import and
+    by an operator's match of a return the import listed (services/operator/money.py).
+
+    The invoices read for the check, by kenmerk, so that the booking does not read them
+    again; None when the return undoes no part."""
+    reversal_id, amount_cents = returned
+    if sum(cents for _, cents in parts) != amount_cents:
         return None
     read: dict[str, Invoice] = {}
-    for kenmerk, cents in original.parts:
+    for kenmerk, cents in parts:
         invoice = store.find_invoice_by_reference(kenmerk)
         if invoice is None:
             return None
         try:
-            apply_reversal(invoice, original.source_id, source_id(transaction), cents, at)
+            apply_reversal(invoice, original_source_id, reversal_id, cents, at)
         except (UnknownPayment, ValueError):
             return None
         read[kenmerk] = invoice

@@ -181,6 +181,7 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "action_changed",
         "invoice_changed",
         "credit_already_matched",
+        "credit_partly_booked",
     }
 )
 _PRACTICE_FORBIDDEN = frozenset(

@@ -543,6 +543,11 @@ _DUTCH: Sections = {
         "credit_already_matched": (
             "Deze regel is al eerder gekoppeld en geboekt op {kenmerken}. Er is nu niets geboekt."
         ),
+        "credit_partly_booked": (
+            "Van deze overboeking is {booked_nl} al geboekt op {kenmerken}; de rest"
+            " ({left_nl}) kan daar niet ook op. Er is nu niets geboekt: koppel de regel"
+            " aan een andere nota voor de rest."
+        ),
         "remittance_exceeds_agency_collection": (
             "Het incassobureau meldde de vordering {kenmerk} betaald; deze overboeking is"
             " meer dan de {awaited_nl} die het daarvan nog moet overmaken. Er is niets"
@@ -1530,6 +1535,11 @@ _ENGLISH: Sections = {
         "unknown_kenmerk": "No invoice has this payment reference.",
         "credit_already_matched": (
             "This credit was matched before and is booked on {kenmerken}. Nothing was booked now."
+        ),
+        "credit_partly_booked": (
+            "{booked_en} of this transfer is booked on {kenmerken} already; the rest"
+            " ({left_en}) cannot go there too. Nothing was booked now: match the credit"
+            " to another invoice for the rest."
         ),
         "remittance_exceeds_agency_collection": (
             "The collection agency reported the claim {kenmerk} paid; this transfer is more"

@@ -13,7 +13,9 @@ part on its invoice (R12).
 A return the import could not trace is matched to an invoice's kenmerk and goes through
 ``book_reversal``, as a traced return does: it reverses a bank payment on that invoice
 with at least its amount left (one of exactly its amount first, the latest first), and
-a claim with the agency that is owed again blocks the patient again (R34).
+a claim with the agency that is owed again blocks the patient again (R34). A return the
+import traced to a credit split over several invoices but could not book (it came in
+before every part was booked) undoes every part, matched to any of their kenmerken.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.invoices.updates import reread, save_change
-from billing_core.payments.bank_import import UnmatchedReason, bank_payments, remember_credit
+from billing_core.payments.bank_import import (
+    UnmatchedReason,
+    bank_payments,
+    paid_under,
+    remember_credit,
+    split_return_reads,
+)
 from billing_core.payments.booking import (
     IncomingPayment,
     RemittanceExceeds,
@@ -83,7 +91,9 @@ def match_credit(
     before to the same target keeps its plan, and its parts are booked again (each once):
     a retry after a failure completes the same match. Matched before to another target
     (by this operator a moment ago, or by another at the same moment), it is refused with
-    where it went: nothing is booked on the new target (R34, interfaces.md §2)."""
+    where it went: nothing is booked on the new target (R34, interfaces.md §2). A part
+    booked already under the credit's own id stays in the plan as booked, and only the
+    rest is planned (``_plan``): never more booked than was received (R12)."""
     credit = ctx.links.get_unmatched_credit(credit_id)
     if credit is None:
         return None
@@ -93,7 +103,7 @@ def match_credit(
             raise practice_refused("credit_not_bookable")
         _refuse_booked_under_another_key(credit, ctx)
         parts = _plan(credit, target, ctx)
-        _refuse_more_than_the_agency_collected(parts, ctx)
+        _refuse_more_than_the_agency_collected(credit, parts, ctx)
         plan = CreditMatch(ctx.clock.now(), ctx.operator.user_id, parts, target)
         credit = ctx.links.plan_credit_match(credit_id, plan)
     assert credit.match is not None
@@ -215,19 +225,43 @@ def correct_invoice_entry(
 def _plan(
     credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext
 ) -> tuple[MatchPart, ...]:
+    """The parts the credit is booked in: those booked already under its own id (kept as
+    they are), then what is left of it over the target's invoices that hold no part."""
     if credit.is_return:
-        return (_reversal(credit, target, ctx),)
-    if target.reference:
-        invoice = _by_reference(target.reference, ctx)
-        return (MatchPart(invoice.reference, invoice.invoice_id, credit.amount_cents),)
+        return _reversal(credit, target, ctx)
     day = credit.booking_date
-    if target.references:  # the order the payer named them in (legal-nl.md §5, art. 6:43)
-        invoices = [_by_reference(reference, ctx) for reference in target.references]
-    else:
-        patients = _patients_invoices(target.provider_id, target.patient_ref, ctx)
-        invoices = _in_payment_order(patients, day)
-        if any(_awaited_from_agency(i) for i in invoices):
-            return _as_the_agencys_transfer(credit.amount_cents, invoices, day)
+    invoices = _target_invoices(target, day, ctx)
+    booked = _booked_already(credit, invoices, ctx)
+    left = credit.amount_cents - sum(part.amount_cents for part in booked)
+    if left <= 0:  # every part booked before: nothing more to book
+        return booked
+    holding = {part.invoice_id for part in booked}
+    free = [invoice for invoice in invoices if invoice.invoice_id not in holding]
+    if booked and not free:
+        raise _partly_booked(booked, left)
+    return booked + _split(left, free, target, day)
+
+
+def _target_invoices(target: MatchTarget, day: date, ctx: BackOfficeContext) -> list[Invoice]:
+    """The invoices the operator named, in the order the credit goes to them: a kenmerk's,
+    several in the order the payer named them (legal-nl.md §5, art. 6:43), or the
+    patient's in payment order."""
+    if target.reference:
+        return [_by_reference(target.reference, ctx)]
+    if target.references:
+        return [_by_reference(reference, ctx) for reference in target.references]
+    patients = _patients_invoices(target.provider_id, target.patient_ref, ctx)
+    return _in_payment_order(patients, day)
+
+
+def _split(
+    amount_cents: int, invoices: list[Invoice], target: MatchTarget, day: date
+) -> tuple[MatchPart, ...]:
+    if target.reference:
+        [invoice] = invoices
+        return (MatchPart(invoice.reference, invoice.invoice_id, amount_cents),)
+    if not target.references and any(_awaited_from_agency(i) for i in invoices):
+        return _as_the_agencys_transfer(amount_cents, invoices, day)
     if not invoices:
         raise practice_refused("no_invoice_for_patient")
     # Owed on the credit's date, not today: costs charged after it were not due then
@@ -236,7 +270,43 @@ def _plan(
     # agency's transfer for several claims is split by what each waits for (remittance.py).
     owed = [(i.reference, i.invoice_id, owed_on(i, day) or awaited_cents(i)) for i in invoices]
     due = [(ref, invoice_id, cents) for ref, invoice_id, cents in owed if cents > 0] or owed[-1:]
-    return split_over(credit.amount_cents, due)
+    return split_over(amount_cents, due)
+
+
+def _booked_already(
+    credit: UnmatchedCredit, targets: list[Invoice], ctx: BackOfficeContext
+) -> tuple[MatchPart, ...]:
+    """The parts of the credit booked already under its own id: a transfer quoting
+    several kenmerken whose import stopped between its parts and was listed whole by
+    the retry (one without a TxId or EndToEndId, or an older version's). Each stays as
+    booked: a part again on its invoice would be the same payment (ignored), and the
+    whole credit on another invoice more money booked than was received (R12, R34, R3).
+    Looked for on the invoices the line names (read as stored now) and on the target's."""
+    key = payment_id("bank", credit.source_id)
+    named = filter(None, map(ctx.store.find_invoice_by_reference, _kenmerken_named(credit)))
+    invoices = {i.invoice_id: reread(ctx.store, i) for i in named}
+    for invoice in targets:
+        invoices.setdefault(invoice.invoice_id, invoice)
+    paid = [(invoice, paid_under(invoice, key)) for invoice in invoices.values()]
+    return tuple(MatchPart(i.reference, i.invoice_id, cents) for i, cents in paid if cents > 0)
+
+
+def _kenmerken_named(credit: UnmatchedCredit) -> list[str]:
+    """The kenmerken the import named on the line (``several_kenmerken``: each)."""
+    return [kenmerk.strip() for kenmerk in credit.kenmerk.split(",") if kenmerk.strip()]
+
+
+def _partly_booked(booked: tuple[MatchPart, ...], left_cents: int) -> Refused:
+    """409: part of the credit is booked on the only invoices the operator named."""
+    booked_cents = sum(part.amount_cents for part in booked)
+    return practice_refused(
+        "credit_partly_booked",
+        kenmerken=", ".join(betalingskenmerk.grouped(part.reference) for part in booked),
+        booked_nl=format_euros(booked_cents, "nl"),
+        booked_en=format_euros(booked_cents, "en"),
+        left_nl=format_euros(left_cents, "nl"),
+        left_en=format_euros(left_cents, "en"),
+    )
 
 
 def _as_the_agencys_transfer(
@@ -272,7 +342,7 @@ def _awaited_from_agency(invoice: Invoice) -> int:
 
 
 def _refuse_more_than_the_agency_collected(
-    parts: tuple[MatchPart, ...], ctx: BackOfficeContext
+    credit: UnmatchedCredit, parts: tuple[MatchPart, ...], ctx: BackOfficeContext
 ) -> None:
     """A part for a claim the agency reported paid and did not transfer all of yet is the
     agency's transfer (payments/remittance.py); one of more than the agency still has to
@@ -280,12 +350,16 @@ def _refuse_more_than_the_agency_collected(
     after it, the credit would stay planned to the claim with nothing booked, off the
     unmatched list for good and not to be matched elsewhere. A plan of more of the
     agency's claims than one write books together (``CLAIMS_REMITTED_TOGETHER``) is
-    refused now as well: its booking would fail whole, on every retry (R34, R28)."""
+    refused now as well: its booking would fail whole, on every retry (R34, R28). A part
+    booked already (``_booked_already``) is not booked again, so not checked again."""
     the_agencys = 0
+    key = payment_id("bank", credit.source_id)
     for part in parts:
         if part.reverses:
             continue
         invoice = _by_reference(part.reference, ctx)
+        if key in invoice.applied_payments:
+            continue
         awaited = _awaited_from_agency(invoice)
         if 0 < awaited < part.amount_cents:
             raise _remittance_exceeds(RemittanceExceeds(invoice.reference, awaited))
@@ -311,19 +385,53 @@ def _remittance_exceeds(exceeds: RemittanceExceeds) -> Refused:
     )
 
 
-def _reversal(credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext) -> MatchPart:
+def _reversal(
+    credit: UnmatchedCredit, target: MatchTarget, ctx: BackOfficeContext
+) -> tuple[MatchPart, ...]:
     """The bank payment a return undoes, on the invoice the operator names: one with
-    exactly the return's amount left if there is one, else one with more; the latest."""
+    exactly the return's amount left if there is one, else one with more; the latest.
+    The return of a credit split over several invoices, named by one of them, undoes
+    every part (``_split_credit_returned``)."""
     if not target.reference:
         raise practice_refused("return_needs_kenmerk")
     invoice = _by_reference(target.reference, ctx)
+    every_part = _split_credit_returned(credit, invoice, ctx)
+    if every_part:
+        return every_part
     amount = credit.amount_cents
     fits = [p for p in bank_payments(invoice) if p.left_cents >= amount]
     if not fits:
         raise practice_refused("no_payment_to_reverse")
     exact = [p for p in fits if p.left_cents == amount]
     payment = (exact or fits)[-1]
-    return MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id)
+    return (MatchPart(invoice.reference, invoice.invoice_id, amount, reverses=payment.source_id),)
+
+
+def _split_credit_returned(
+    credit: UnmatchedCredit, invoice: Invoice, ctx: BackOfficeContext
+) -> tuple[MatchPart, ...]:
+    """A return the import listed (return_not_bookable) whose transfer id traces a credit
+    split over several invoices, ``invoice`` one of them: one part per part of that
+    credit, each undoing it, when every part can be undone whole (R12: all or none, as
+    the import books it). The import lists such a return when it comes in before every
+    part is booked (a run stopped between them, retried after the return); once they
+    are, only a match books it. () when it traces no such credit, or another amount."""
+    for transfer_id in credit.transfer_ids:
+        link = ctx.links.find_bank_credit(credit.account_iban, transfer_id)
+        if link is None or invoice.reference not in {kenmerk for kenmerk, _ in link.parts}:
+            continue
+        if sum(cents for _, cents in link.parts) != credit.amount_cents:
+            return ()  # a part of it came back: which, the operator decides (one payment)
+        at = datetime.combine(credit.booking_date, time(0), tzinfo=AMSTERDAM)
+        returned = (credit.source_id, credit.amount_cents)
+        read = split_return_reads(ctx.store, link.source_id, link.parts, returned, at)
+        if read is None:
+            raise practice_refused("no_payment_to_reverse")
+        return tuple(
+            MatchPart(kenmerk, read[kenmerk].invoice_id, cents, reverses=link.source_id)
+            for kenmerk, cents in link.parts
+        )
+    return ()
 
 
 def _without_spaces(target: MatchTarget) -> MatchTarget:
