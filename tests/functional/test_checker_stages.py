@@ -148,6 +148,77 @@ def test_r14_a_deferral_in_the_reminders_term_names_one_date_everywhere(sandbox,
     assert "De nieuwe uiterste betaaldatum is 22 januari 2027" in mail["text"]
 
 
+# --- the state line once the costs are charged, and after a deferral in the term ------------
+
+# "Stand van zaken" after the costs (R19: the final notice, as its e-mail names it), the
+# date beside it, and the reminder's state it must no longer say, per language.
+FINAL_NOTICE_STATE = {
+    "nl": ("Laatste aanmaning verstuurd", "28 januari 2027", "Herinnering verstuurd"),
+    "en": ("Final notice sent", "28 January 2027", "Reminder sent"),
+    "pl": ("Wysłano ostateczne wezwanie do zapłaty", "28 stycznia 2027", "Wysłano upomnienie"),
+    "ar": ("أُرسل إنذار أخير", "28 يناير 2027", "أُرسلت رسالة تذكير"),
+}
+
+
+@pytest.mark.parametrize("run_first", [True, False], ids=["after the run", "before the run"])
+def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
+    sandbox, invoice, subtests, run_first
+):
+    """R19, R36, R10, R9 (audit checker50: "Herinnering verstuurd" after the costs).
+    Given the reminder of 31 December, its term to 14 January expired unpaid
+    When the patient checks on 15 January, after the run charged the costs and sent the
+    final notice, or before it (the checker shows what the run will make of it)
+    Then the state says the final notice was sent, not the reminder, beside the final
+    notice's date, in nl, en, pl and ar; and the API's state says the same."""
+    dunned_to(sandbox, REMINDER_DAY)
+    if run_first:
+        dunned_to(sandbox, COSTS_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by_kind"]) == (
+        "second_notice_sent",
+        "second_notice",
+    )
+    for language, (state, pay_by, reminder_state) in FINAL_NOTICE_STATE.items():
+        with subtests.test(language=language):
+            _, html = page(sandbox, invoice, language)
+            html = unescape(html)
+            assert text_of(html, "state") == state and reminder_state not in html
+            assert text_of(html, "pay-by") == pay_by
+
+
+# "Stand van zaken" after a deferral granted in the reminder's term, per language.
+DEFERRED_STATE = {
+    "nl": ("Uitstel van betaling verleend", "Herinnering verstuurd"),
+    "en": ("Deferral of payment granted", "Reminder sent"),
+    "pl": ("Odroczono termin płatności", "Wysłano upomnienie"),
+    "ar": ("تمت الموافقة على تأجيل الدفع", "أُرسلت رسالة تذكير"),
+}
+
+
+def test_r14_a_deferral_in_the_reminders_term_says_deferred_in_each_language(
+    sandbox, invoice, subtests
+):
+    """R14, R36, legal-nl.md §2 (audit checker50: "Herinnering verstuurd" beside "Uiterste
+    betaaldatum na uitstel").
+    Given a reminder (its final date 14 January) and the deferral granted on 10 January
+    When the patient checks the invoice
+    Then the state says the deferral was granted, beside the deferred date 22 January, in
+    each language, as the API does: the old reminder no longer counts."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(date(2027, 1, 10))
+    path = f"/api/v1/invoices/{invoice.reference}/deferral"
+    born = {"birth_date": invoice.birth_date.isoformat()}
+    assert sandbox.api("POST", path, body=born, headers=JSON)[0] == 200
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"]) == ("deferred", "2027-01-22")
+    for language, (state, reminder_state) in DEFERRED_STATE.items():
+        with subtests.test(language=language):
+            _, html = page(sandbox, invoice, language)
+            html = unescape(html)
+            assert text_of(html, "state") == state and reminder_state not in html
+
+
 # --- D3: back from the bank before the webhook ----------------------------------------------
 
 

@@ -40,6 +40,7 @@ from tests.unit.factories import (
     make_provider,
 )
 from tests.unit.fake_store import FakeQueue, FakeStore
+from tests.unit.test_checker_state import CHARGED, REMINDED
 
 CLOCK = FixedClock(datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM))
 BIRTH = BirthDate(date(1984, 3, 7))  # the factory patient's
@@ -115,8 +116,9 @@ def test_interest_accrued_today_is_in_the_amount_due():
     "changes, state",
     [
         ({"deferral": Deferral(CLOCK.now(), date(2027, 1, 22))}, InvoiceState.DEFERRED),
-        ({"dunning_stage": DunningStage.REMINDED}, InvoiceState.REMINDER_SENT),
-        ({"dunning_stage": DunningStage.COSTS_CHARGED}, InvoiceState.REMINDER_SENT),
+        (REMINDED, InvoiceState.REMINDER_SENT),
+        # R19: once the costs are charged, the final notice's state (audit checker50)
+        (CHARGED, InvoiceState.SECOND_NOTICE_SENT),
         (
             {"dunning_stage": DunningStage.WITH_COLLECTION_AGENCY},
             InvoiceState.WITH_COLLECTION_AGENCY,
@@ -124,12 +126,14 @@ def test_interest_accrued_today_is_in_the_amount_due():
         ({"hold_until": date(2026, 12, 31), "hold_reason": "bezwaar"}, InvoiceState.ON_HOLD),
         ({"hold_until": date(2026, 11, 24)}, InvoiceState.OPEN),  # the hold ended yesterday
         (
-            {"dunning_stage": DunningStage.REMINDED, "hold_until": date(2026, 12, 31)},
+            REMINDED | {"hold_until": date(2026, 12, 31)},
             InvoiceState.ON_HOLD,
         ),
     ],
 )
 def test_the_state_shown(changes, state):
+    """R10: a dunning stage with the letter that made it (tests/unit/test_checker_state.py:
+    the state follows the date that counts, which the reminder's record dates)."""
     view = payment_status(REFERENCE, ctx(store_with(make_invoice(**changes))))
     assert view.state is state
 

@@ -119,17 +119,36 @@ def timeline_date(
 ) -> tuple[date | None, PayBy, int]:
     """``date_that_counts`` with any hold left aside: the date of the dunning timeline
     itself, which a deferral moves (changes.deferral)."""
-    if invoice.is_paid or invoice.is_with_collection_agency:
-        return None, PayBy.NONE, 0
-    if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE:
+    kind = timeline_step(invoice, today)
+    if kind is PayBy.ARRANGEMENT_TERM:
         term = next_term(invoice)
-        if term is not None:
-            return term.due_date, PayBy.ARRANGEMENT_TERM, term.amount_cents
+        assert term is not None
+        return term.due_date, kind, term.amount_cents
+    if kind is PayBy.SECOND_NOTICE:
+        return handover_day(invoice, policy) - timedelta(days=1), kind, 0
+    if kind is PayBy.REMINDER:
+        assert invoice.reminder is not None
+        return max(invoice.reminder.final_date, invoice.current_final_payment_date), kind, 0
+    if kind is PayBy.DEFERRED:
+        return invoice.current_final_payment_date, kind, 0
+    if kind is PayBy.FINAL_PAYMENT_DATE:
+        return invoice.final_payment_date, kind, 0
+    return None, PayBy.NONE, 0
+
+
+def timeline_step(invoice: Invoice, today: date) -> PayBy:
+    """Which date of the dunning timeline counts now, any hold left aside: the one choice
+    that both the date to pay by and the checker's state (services.patient.invoice_state)
+    follow, so the page never names a reminder's state beside a deferral's date, nor the
+    reminder once the second notice's costs are charged (R10, R36)."""
+    if invoice.is_paid or invoice.is_with_collection_agency:
+        return PayBy.NONE
+    if arrangement_status(invoice, today) is ArrangementStatus.ACTIVE and next_term(invoice):
+        return PayBy.ARRANGEMENT_TERM
     if invoice.dunning_stage is DunningStage.COSTS_CHARGED and invoice.costs_charged_on:
-        return handover_day(invoice, policy) - timedelta(days=1), PayBy.SECOND_NOTICE, 0
-    reminder = invoice.reminder
-    if reminder is not None and not reminder_superseded(invoice):
-        return max(reminder.final_date, invoice.current_final_payment_date), PayBy.REMINDER, 0
+        return PayBy.SECOND_NOTICE
+    if invoice.reminder is not None and not reminder_superseded(invoice):
+        return PayBy.REMINDER
     if invoice.current_final_payment_date != invoice.final_payment_date:
-        return invoice.current_final_payment_date, PayBy.DEFERRED, 0
-    return invoice.final_payment_date, PayBy.FINAL_PAYMENT_DATE, 0
+        return PayBy.DEFERRED
+    return PayBy.FINAL_PAYMENT_DATE

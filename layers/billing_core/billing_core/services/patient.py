@@ -57,7 +57,7 @@ from billing_core.correspondence.kinds import (
     reaches_patient,
 )
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
-from billing_core.dunning.breakdown import Breakdown, breakdown
+from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown, timeline_step
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import as_the_run_leaves_it, term_expired
@@ -129,9 +129,22 @@ class InvoiceState(StrEnum):
     WITH_COLLECTION_AGENCY = "with_collection_agency"
     ARRANGEMENT_ACTIVE = "arrangement_active"
     ON_HOLD = "on_hold"  # R16: the provider paused dunning
-    REMINDER_SENT = "reminder_sent"  # a reminder or the notice after it
+    # R19: the reminder's term expired unpaid, the costs were charged and the second
+    # notice (the final notice before the collection agency) sent
+    SECOND_NOTICE_SENT = "second_notice_sent"
+    REMINDER_SENT = "reminder_sent"  # the 14-day letter whose term counts now
     DEFERRED = "deferred"
     OPEN = "open"
+
+
+# The state of an invoice still on our dunning timeline, by the date that counts on it
+# (dunning.breakdown.timeline_step): one choice for the date and the state (R10, R36).
+_STATE_AT_STEP = {
+    PayBy.SECOND_NOTICE: InvoiceState.SECOND_NOTICE_SENT,
+    PayBy.REMINDER: InvoiceState.REMINDER_SENT,
+    PayBy.DEFERRED: InvoiceState.DEFERRED,
+    PayBy.FINAL_PAYMENT_DATE: InvoiceState.OPEN,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,11 +332,7 @@ def invoice_state(invoice: Invoice, today: date) -> InvoiceState:
         return InvoiceState.ARRANGEMENT_ACTIVE
     if invoice.is_on_hold(today):
         return InvoiceState.ON_HOLD
-    if invoice.dunning_stage in (DunningStage.REMINDED, DunningStage.COSTS_CHARGED):
-        return InvoiceState.REMINDER_SENT
-    if invoice.deferral is not None:
-        return InvoiceState.DEFERRED
-    return InvoiceState.OPEN
+    return _STATE_AT_STEP[timeline_step(invoice, today)]
 
 
 def _who_settled(invoice: Invoice) -> InvoiceState:

@@ -329,6 +329,7 @@ _DUTCH: Sections = {
         "state_arrangement_active": "Betalingsregeling loopt",
         "state_on_hold": "In behandeling bij uw zorgverlener",
         "state_reminder_sent": "Herinnering verstuurd",
+        "state_second_notice_sent": "Laatste aanmaning verstuurd",
         "state_with_collection_agency": "Uit handen gegeven aan het incassobureau",
         "collected_by_agency": "Het incassobureau int deze nota nu namens uw zorgverlener.",
         "birth_date_label": "Geboortedatum van de patiënt",
@@ -630,6 +631,7 @@ _ENGLISH: Sections = {
         "state_arrangement_active": "Instalment arrangement running",
         "state_on_hold": "Being looked at by your healthcare provider",
         "state_reminder_sent": "Reminder sent",
+        "state_second_notice_sent": "Final notice sent",
         "state_with_collection_agency": "Handed over to the collection agency",
         "collected_by_agency": (
             "The collection agency now collects this invoice on behalf of your healthcare provider."

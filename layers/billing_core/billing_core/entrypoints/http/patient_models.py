@@ -110,7 +110,10 @@ class PaymentStatusOut(BaseModel):
     )
     state: str = Field(
         description="where the invoice stands (services.patient.InvoiceState): open, deferred, "
-        "reminder_sent, on_hold, arrangement_active, with_collection_agency; with status "
+        "reminder_sent, second_notice_sent (the reminder's term expired: costs charged and the "
+        "final notice sent, R19), on_hold, arrangement_active, with_collection_agency (open, "
+        "deferred, reminder_sent and second_notice_sent name the date breakdown.pay_by_kind "
+        "names, when no hold or arrangement comes first); with status "
         "paid: paid (by the patient), waived (the practice forgave all of it, R21), "
         "paid_rest_waived (paid in part, the practice forgave the rest) or reimbursed (the "
         "insurer's deduction settled it, nothing paid by the patient: nothing to pay and "

@@ -180,6 +180,9 @@ _PAGE: Section = {
     "state_arrangement_active": "خطة التقسيط سارية",
     "state_on_hold": "قيد المراجعة لدى مقدّم الرعاية الصحية",
     "state_reminder_sent": "أُرسلت رسالة تذكير",
+    # Not yet read by a native speaker (README, Languages); the final notice's own word
+    # (letters.py, email.second_notice).
+    "state_second_notice_sent": "أُرسل إنذار أخير",
     "state_with_collection_agency": "أُحيلت إلى مكتب تحصيل الديون (incassobureau)",
     "collected_by_agency": "يتولى مكتب تحصيل الديون الآن تحصيل هذه الفاتورة نيابةً عن مقدّم الرعاية الصحية.",
     "birth_date_label": "تاريخ ميلاد المريض",

@@ -196,6 +196,9 @@ PAGE: Section = {
     "state_arrangement_active": "Trwa plan ratalny",
     "state_on_hold": "Sprawę rozpatruje świadczeniodawca",
     "state_reminder_sent": "Wysłano upomnienie",
+    # Not yet read by a native speaker (README, Languages); the final notice's own word
+    # (letters.py, email.second_notice).
+    "state_second_notice_sent": "Wysłano ostateczne wezwanie do zapłaty",
     "state_with_collection_agency": "Przekazana do biura windykacyjnego",
     "collected_by_agency": (
         "Tę fakturę ściąga teraz biuro windykacyjne w imieniu świadczeniodawcy."
