@@ -10,6 +10,7 @@ address or e-mail address: the report is stored and logged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -2108,7 +2109,22 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
             return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)
     try:
-        dutch = pattern.format(**problem.get("ctx", {}))
+        dutch = pattern.format(**_in_dutch(problem.get("ctx", {})))
     except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
         dutch = _INVALID
     return {"reason_nl": dutch, "reason_en": english}
+
+
+# The last of pydantic's choices ("'json' or 'csv'", "'a', 'b' or 'c'"): its "or" said in
+# Dutch, not inside a choice ("'c or d'" stays).
+_LAST_CHOICE = re.compile(r" or ('[^']*'|[^ ,']+)$")
+
+
+def _in_dutch(ctx: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What a problem names, as the Dutch reason names it: an enum's or a literal's
+    ``expected`` choices joined with "of" (the API said "moet een van deze zijn: 'json'
+    or 'csv'", audit paths50)."""
+    expected = ctx.get("expected")
+    if not isinstance(expected, str):
+        return ctx
+    return {**ctx, "expected": _LAST_CHOICE.sub(r" of \1", expected)}
