@@ -38,6 +38,9 @@ api = json_api(
     every_answer=ANSWER_HEADERS,
     # An unknown kenmerk, a wrong check digit, a refusal: in the patient's language (R9).
     visitor_languages=True,
+    # A kenmerk as pasted (a PDF's no-break spaces, '/' between its groups) reaches its
+    # one parser, which reads it or answers invalid_reference (R10; audit paths50).
+    any_text=("reference",),
 )
 app = api.app
 lambda_handler = api.lambda_handler

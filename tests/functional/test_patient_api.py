@@ -7,7 +7,7 @@ import dataclasses
 import json
 import random
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -90,6 +90,86 @@ def test_r9_r10_a_kenmerk_in_arabic_indic_or_persian_digits_finds_the_invoice(
     assert body == _status(sandbox, invoice.reference)[1]
     status, html = sandbox.api("GET", "/", query={"kenmerk": typed, "lang": "ar"})
     assert status == 200 and 'id="result"' in html and 'aria-invalid="true"' not in html
+
+
+# A kenmerk as copied from a PDF, a letter or a word processor, or typed in its groups.
+PASTED_SEPARATORS = {
+    "no-break space": "\u00a0",
+    "narrow no-break space": "\u202f",
+    "figure space": "\u2007",
+    "en dash": "\u2013",
+    "slash": "/",  # sent as %2F: the decoded path holds it
+}
+
+
+def _in_path(text):
+    return quote(text, safe="")
+
+
+@pytest.mark.parametrize("separator", PASTED_SEPARATORS.values(), ids=PASTED_SEPARATORS)
+def test_r10_a_kenmerk_pasted_with_unicode_spaces_or_slashes_in_the_path_finds_the_invoice(
+    sandbox, invoice, separator
+):
+    """R10, R36 (audit paths50: a no-break space, U+202F or %2F in the path reached no
+    route: 404 "address does not exist", the one kenmerk parser never asked)."""
+    # Given the kenmerk in its groups with what a copy or a typist put between them
+    pasted = _in_path(reference.grouped(invoice.reference).replace(" ", separator))
+    plain = _status(sandbox, invoice.reference)
+    # When the patient checks it and asks a deferral with the right birth date
+    checked = _status(sandbox, pasted)
+    deferred = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{pasted}/deferral",
+        body={"birth_date": invoice.birth_date.isoformat()},
+        headers=JSON,
+    )
+    # Then the answers are those of the plain digits: found, and the deferral granted
+    assert checked == plain and plain[0] == 200
+    assert deferred[0] == 200 and deferred[1]["final_payment_date"] == "2027-01-22"
+
+
+def test_r36_a_pasted_kenmerk_with_a_wrong_birth_date_answers_as_an_unknown_one(sandbox, invoice):
+    """R36, interfaces.md §2: unknown and wrong birth date are the same answer, byte for
+    byte, whatever way the kenmerk was written in the path."""
+    unknown = reference.for_sequence(10**11, b"not-ours")
+    wrong_birth = {"birth_date": "1900-01-01"}
+    answers = [
+        sandbox.api(
+            "POST",
+            f"/api/v1/invoices/{_in_path(reference.grouped(kenmerk).replace(' ', nbsp))}/objection",
+            body={**wrong_birth, **INVOICE_POSTS["/api/v1/invoices/{reference}/objection"]},
+            headers=JSON,
+        )
+        for kenmerk in (invoice.reference, unknown)
+        for nbsp in ("\u00a0", " ")
+    ]
+    assert answers[0][0] == 404 and all(answer == answers[0] for answer in answers)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1223\u20224534\u20226225\u202267", '"12234534622567"', "kenmerk:\u00a01223", "/", "\u00a0"],
+    ids=["bullets", "quoted", "labelled", "a slash", "a no-break space"],
+)
+def test_r10_a_path_segment_that_is_no_kenmerk_gets_the_wrong_kenmerk_answer(
+    sandbox, invoice, typed
+):
+    """R10 (audit paths50): what Powertools' route pattern took no character of answered
+    404 "address does not exist"; it is a kenmerk that cannot be one, as 13 digits are."""
+    # Given what the API answers 13 digits, on the checker and on a write
+    short = invoice.reference[:-1]
+
+    def answers(segment):
+        body = {"birth_date": invoice.birth_date.isoformat()}
+        return (
+            _status(sandbox, segment),
+            sandbox.api("POST", f"/api/v1/invoices/{segment}/deferral", body=body, headers=JSON),
+        )
+
+    # When the path holds a text no kenmerk reads from / Then the very same answers
+    refused = answers(_in_path(typed))
+    assert refused == answers(short)
+    assert refused[0][0] == 400 and refused[0][1]["error"]["code"] == "invalid_reference"
 
 
 def test_ten_thousand_random_references_get_two_shapes_of_answer_and_no_data(sandbox, invoice):

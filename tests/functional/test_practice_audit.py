@@ -85,3 +85,63 @@ def test_another_practice_staff_and_viewers_get_none_of_it(sandbox, two_patients
     )
     assert status == 200
     assert [r["subject"] for r in answer["items"] if r["kind"] == "invoice"] == [first.invoice_id]
+
+
+def test_r32_a_patient_number_in_another_letter_case_is_refused_naming_the_number(
+    sandbox, two_patients_read
+):
+    """R32, NEN 7513 (audit paths50): "pat000002" for PAT000002 answered 200 "no reads",
+    which an admin could hand a patient as "nobody read your data". Its case counts
+    (invoices/listing.patient_number): a 400 on query.patient_ref naming the number."""
+    first, _ = two_patients_read
+    day = sandbox.clock.today().isoformat()
+    operator = Caller.operator("operator-sub-1")
+    for typed in (first.patient_ref.lower(), first.patient_ref.capitalize()):
+        query = {"patient_ref": typed, "from": day, "to": day}
+        # When the admin (JSON, CSV) and the operator ask for it
+        answers = [
+            sandbox.api("GET", AUDIT, caller=ADMIN, query=query),
+            sandbox.api("GET", AUDIT, caller=ADMIN, query=query | {"format": "csv"}),
+            sandbox.api(
+                "GET",
+                "/api/v1/operator/audit",
+                caller=operator,
+                query=query | {"provider_id": PROVIDER},
+            ),
+        ]
+        # Then each is the 400 naming the field, the number as the invoices have it, in
+        # Dutch and English
+        for status, answer in answers:
+            assert status == 400, answer
+            assert answer["error"]["code"] == "validation_error"
+            assert answer["error"]["fields"][0]["field"] == "query.patient_ref"
+            message = answer["error"]["message"]
+            assert f"wel als {first.patient_ref}: hoofdletters" in message
+            assert f"but as {first.patient_ref}: the case of its letters counts" in message
+    # And a number no invoice has in any case is still an answer without reads
+    unknown = {"patient_ref": "PAT999999", "from": day, "to": day}
+    assert sandbox.api("GET", AUDIT, caller=ADMIN, query=unknown) == (
+        200,
+        {"patient_ref": "PAT999999", "items": [], "next_cursor": None},
+    )
+
+
+def test_r32_two_patients_whose_numbers_differ_in_case_only_are_two(sandbox):
+    """R32, R4 (audit paths50): the case counts on purpose, so a number that has invoices
+    as typed gets its own reads, never the refusal, though another case has some too."""
+    # Given patient PAT000002 and patient pat000001 beside PAT000001, each read once
+    upload = declaration_csv(4).replace(b"PAT000002", b"pat000001")
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", upload)
+    found, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    lower = next(i for i in found if i.patient_ref == "pat000001")
+    assert any(i.patient_ref == "PAT000001" for i in found)
+    for invoice in found:
+        path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+        assert sandbox.api("GET", path, caller=VIEWER)[0] == 200
+    day = sandbox.clock.today().isoformat()
+    # When the admin asks for pat000001's reads
+    query = {"patient_ref": "pat000001", "from": day, "to": day}
+    status, answer = sandbox.api("GET", AUDIT, caller=ADMIN, query=query)
+    # Then those of their invoices only
+    assert status == 200, answer
+    assert [r["subject"] for r in answer["items"]] == [lower.invoice_id]

@@ -107,6 +107,26 @@ def test_a_refused_period_is_said_on_the_form_its_field_marked(sandbox, subtests
             assert 'id="reads"' not in html
 
 
+def test_a_patient_number_in_another_letter_case_is_said_on_the_form_naming_it(
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
+):
+    """R32, R35, WCAG 3.3.1 (audit paths50): "pat000002" for PAT000002 listed "no reads"
+    (200), which the admin could hand the patient. Given a read of a patient's invoice,
+    When the admin types their number in small letters, Then the page answers 400 naming
+    the number as the invoices have it, the patient field marked and focused, no reads."""
+    first, _ = two_patients_read
+    admin = signed_in(sandbox, "admin", "nl")
+    today = sandbox.clock.today()
+    typed = first.patient_ref.lower()
+    status, html = admin.page(f"{ACCESS_LOG}?patient={typed}&from={today}&to={today}")
+    assert status == HTTPStatus.BAD_REQUEST
+    alert = re.search(r'<div class="alert"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert f"wel als {first.patient_ref}: hoofdletters en kleine letters tellen" in alert
+    assert marked_invalid(html) == {"patient"} and "autofocus" in form_fields(html)["patient"]
+    assert form_fields(html)["patient"]["value"] == typed and 'id="reads"' not in html
+
+
 def cells(row: str) -> list[str]:
     """A row's cells as text (the markup's entities as the reader sees them)."""
     texts = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)

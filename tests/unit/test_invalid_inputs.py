@@ -9,10 +9,13 @@ one language lacks, fails here."""
 from __future__ import annotations
 
 import ast
+import enum
 import string
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from billing_core.declarations.rules.insurers import RegisterProblem
 from billing_core.services.inputs import InvalidInput
@@ -116,3 +119,38 @@ def test_a_validation_reason_has_a_dutch_and_an_english_word(problem, dutch):
     reasons = validation_reasons(problem)
     assert reasons["reason_nl"] == dutch
     assert reasons["reason_en"] == problem["msg"].split(" / ")[-1]
+
+
+class _Choices(enum.Enum):
+    NEW = "new"
+    PAID = "paid"
+    ONE_OR_OTHER = "this or that"
+
+
+class _Asked(BaseModel):
+    format: Literal["json", "csv"]
+    state: _Choices
+
+
+@pytest.mark.parametrize(
+    ("asked", "dutch"),
+    [
+        ({"format": "xml", "state": "new"}, "moet een van deze zijn: 'json' of 'csv'"),
+        (
+            {"format": "csv", "state": "old"},
+            "moet een van deze zijn: 'new', 'paid' of 'this or that'",
+        ),
+    ],
+    ids=["a literal", "an enum, its last choice holding 'or'"],
+)
+def test_the_dutch_reason_joins_its_choices_with_of_not_or(asked, dutch):
+    """R9, interfaces.md §2 (audit paths50): the API's Dutch reason for a choice said
+    "moet een van deze zijn: 'json' or 'csv'" with pydantic's English "or". Given
+    pydantic's own problem for a choice not offered, Then its Dutch says "of"; a choice
+    holding "or" keeps its words, and the English stays pydantic's."""
+    with pytest.raises(ValidationError) as refused:
+        _Asked.model_validate(asked)
+    (problem,) = refused.value.errors()
+    reasons = validation_reasons(problem)
+    assert reasons["reason_nl"] == dutch
+    assert reasons["reason_en"] == problem["msg"] and " or " in problem["msg"]

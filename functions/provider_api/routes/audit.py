@@ -11,7 +11,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
-from billing_core.entrypoints.http.provider_models import PracticeAuditOut, PracticeReadOut
+from billing_core.entrypoints.http.provider_models import (
+    CASE_COUNTS,
+    PATIENT_REF_TEXT,
+    PracticeAuditOut,
+    PracticeReadOut,
+)
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
 from billing_core.providers.users import Role
 from billing_core.shared.audit import AUDIT_PAGE, MAX_AUDIT_PAGE
@@ -20,7 +25,7 @@ router = ResourceRouter("Audit", role=Role.ADMIN)
 
 PATIENT = (
     "Only the reads of this patient's data: naming their number, or an invoice, an "
-    "action or an upload of theirs"
+    f"action or an upload of theirs. {PATIENT_REF_TEXT}. {CASE_COUNTS}"
 )
 PERIOD = "Dutch days, inclusive; at most 366 days a request"
 CSV = "json, or csv (; separated, one header row): every read of the period, one file"

@@ -62,6 +62,10 @@ _DUTCH: Sections = {
         "access_log_csv": "Alle inzages van deze periode downloaden (CSV)",
         "invalid_audit_date": "Vul de datums in als dag-maand-jaar.",
         "invalid_audit_patient": "Een patiëntnummer heeft hoogstens {most} tekens.",
+        "invalid_patient_ref_case": (
+            "Geen nota heeft dit patiëntnummer zo geschreven, wel als {found}: hoofdletters"
+            " en kleine letters tellen."
+        ),
         "invalid_audit_period": (
             "‘Tot en met’ ligt op of na ‘Van’, en de periode is hoogstens {most} dagen."
         ),
@@ -653,6 +657,10 @@ _ENGLISH: Sections = {
         "access_log_csv": "Download every read of this period (CSV)",
         "invalid_audit_date": "Enter the dates as day-month-year.",
         "invalid_audit_patient": "A patient number has at most {most} characters.",
+        "invalid_patient_ref_case": (
+            "No invoice has this patient number written so, but as {found}: the case of its"
+            " letters counts."
+        ),
         "invalid_audit_period": (
             "‘To’ is on or after ‘From’, and the period is at most {most} days."
         ),

@@ -10,6 +10,7 @@ address or e-mail address: the report is stored and logged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -961,6 +962,10 @@ _DUTCH: Sections = {
         ),
         "audit_period": "to moet op of na from liggen, hoogstens {most} dagen",
         "audit_too_long": "te veel lezingen in deze periode voor één bestand: vraag een kortere periode",
+        "patient_ref_case": (
+            "geen nota heeft dit patiëntnummer zo geschreven, wel als {found}: hoofdletters en"
+            " kleine letters tellen"
+        ),
         "not_an_amount": "is geen bedrag in euro's zoals 12,50",
         "not_a_number": "is geen getal zoals 12,5",
         # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
@@ -1911,6 +1916,10 @@ _ENGLISH: Sections = {
         ),
         "audit_period": "to must be on or after from, at most {most} days",
         "audit_too_long": "too many reads in this period for one file: ask for a shorter period",
+        "patient_ref_case": (
+            "no invoice has this patient number written so, but as {found}: the case of its"
+            " letters counts"
+        ),
         "not_an_amount": "not an amount in euros like 12,50",
         "not_a_number": "not a number like 12,5",
         "payout_iban_not_sepa": (
@@ -2118,7 +2127,22 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
             return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)
     try:
-        dutch = pattern.format(**problem.get("ctx", {}))
+        dutch = pattern.format(**_in_dutch(problem.get("ctx", {})))
     except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
         dutch = _INVALID
     return {"reason_nl": dutch, "reason_en": english}
+
+
+# The last of pydantic's choices ("'json' or 'csv'", "'a', 'b' or 'c'"): its "or" said in
+# Dutch, not inside a choice ("'c or d'" stays).
+_LAST_CHOICE = re.compile(r" or ('[^']*'|[^ ,']+)$")
+
+
+def _in_dutch(ctx: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What a problem names, as the Dutch reason names it: an enum's or a literal's
+    ``expected`` choices joined with "of" (the API said "moet een van deze zijn: 'json'
+    or 'csv'", audit paths50)."""
+    expected = ctx.get("expected")
+    if not isinstance(expected, str):
+        return ctx
+    return {**ctx, "expected": _LAST_CHOICE.sub(r" of \1", expected)}

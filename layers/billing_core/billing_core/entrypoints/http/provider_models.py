@@ -196,6 +196,11 @@ PATIENT_REF_TEXT = (
     "case of its letters does (it is the number your files group and block a patient by); "
     "all digits, with or without leading zeros (0001001 and 1001 are one patient)"
 )
+# What the audit's patient filter answers a number its invoices have in another case only.
+CASE_COUNTS = (
+    "A number no invoice has as typed but one has in another letter case: 400 naming it "
+    "(no reads of pat000002 would tell PAT000002 nobody read their data)"
+)
 REFERENCE_TEXT = (
     "A betalingskenmerk as typed or pasted (spaces, dots, dashes, slashes, a PDF's no-break "
     "spaces): the one invoice with it, if the other filters hold it too, else none; one "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -91,6 +92,27 @@ class ResourceRouter(Router):
         return registered
 
 
+class _Resolver(APIGatewayRestResolver):
+    """Powertools' resolver, where a path parameter named in ``any_text`` takes whatever
+    the path holds there, slashes included. Powertools' own parameters take only letters,
+    digits and some ASCII signs: a kenmerk pasted with a PDF's no-break spaces, or typed
+    in its groups with '/' (%2F), reached no route and answered 404 "address does not
+    exist", its parser never asked (R10). Its route's own reading decides instead."""
+
+    def __init__(self, any_text: Collection[str]) -> None:
+        self.any_text = frozenset(any_text)  # before Powertools' own set-up compiles a rule
+        super().__init__(enable_validation=True)
+
+    def _compile_regex(  # type: ignore[override]  # Powertools' is static: ours reads any_text
+        self, rule: str, base_regex: str = "^{}/*$"
+    ) -> re.Pattern[str]:
+        if not any(f"<{name}>" in rule for name in self.any_text):
+            powertools: re.Pattern[str] = APIGatewayRestResolver._compile_regex(rule)
+            return powertools
+        # As Powertools compiles a rule (trailing slashes too), every parameter as any text.
+        return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>.+?)", rule)))
+
+
 @dataclass(frozen=True, slots=True)
 class JsonApi:
     app: APIGatewayRestResolver
@@ -128,6 +150,7 @@ def json_api(
     every_answer: Mapping[str, str] | None = None,
     visitor_languages: bool = False,
     gate: Gate | None = None,
+    any_text: Collection[str] = (),
 ) -> JsonApi:
     """The app of ``resources`` and its Lambda handler. An API behind the token declares
     the bearer token in its document and takes Idempotency-Keys (kept per user);
@@ -136,8 +159,9 @@ def json_api(
     ``every_answer``: headers on every answer, errors included (``guarded``);
     ``visitor_languages``: its errors in the caller's Accept-Language (the patients');
     ``gate``: who may call its routes (the API's documents excepted), checked before the
-    request's validation (``gated_first``)."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    request's validation (``gated_first``); ``any_text``: the path parameters that take
+    any text, '/' included (``_Resolver``), for the route to read or refuse itself."""
+    app = _Resolver(any_text)
     app.use(list(middlewares))
     # As the document's JSON, not Powertools' HTTPBearer: its module holds every OpenAPI
     # model, a third of an API's cold start, and the document validates this when served.

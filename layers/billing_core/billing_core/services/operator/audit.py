@@ -205,8 +205,26 @@ def patient_filter(
                 names |= {action.action_id, f"action:{action.action_id}"}
         if position is None:
             break
-
+    if not invoices_named:
+        _refuse_another_case(store, provider_id, patient_ref, last_day)
     return _PatientReads(names, invoices_named)
+
+
+def _refuse_another_case(
+    store: ProviderStore, provider_id: str, patient_ref: str, last_day: date
+) -> None:
+    """InvalidInput naming the number when the practice's invoices have ``patient_ref``
+    only in another letter case: its case counts (invoices/listing.patient_number), and
+    "no reads" for "pat000002" told a patient of PAT000002 nobody read their data (R32).
+    The practice's whole list up to ``last_day`` is read for it, once, and only when the
+    number as typed has no invoice and has letters (digits have no case)."""
+    if patient_ref.lower() == patient_ref.upper():  # no letter with a case
+        return
+    folded = patient_ref.casefold()
+    invoices = store.provider_invoices(provider_id, issued_until=last_day.isoformat())
+    for invoice in invoices:
+        if invoice.patient_ref.casefold() == folded:
+            raise InvalidInput("query.patient_ref", "patient_ref_case", found=invoice.patient_ref)
 
 
 def _names_any(words: Iterable[str], names: set[str], invoice_ids: set[str]) -> bool:

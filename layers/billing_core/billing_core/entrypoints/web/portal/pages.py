@@ -1461,6 +1461,8 @@ ACCESS_LOG_DAYS = 30  # the period the page opens with: the last 30 days, today 
 KENMERK_SAID = r"\b\d{4} \d{4} \d{4} \d{2}\b"
 # A patient number as the API's audit route takes one (its query's max_length).
 PATIENT_REF_MAX = 64
+# The form's field of what the API's audit route refuses (the period: its end).
+ACCESS_LOG_FIELDS = {"query.patient_ref": "patient"}
 
 
 def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
@@ -1506,9 +1508,10 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
             after=_position(request.query),
             **period,
         )
-    except InvalidInput as refused:  # the API's refusals: the period, or a CSV too long
+    except InvalidInput as refused:  # the API's: the period, a CSV too long, the case
+        field = ACCESS_LOG_FIELDS.get(refused.where, "to")
         return _access_log_refused(
-            request, searched, f"invalid_{refused.said_as}", ("to",), **refused.values
+            request, searched, f"invalid_{refused.said_as}", (field,), **refused.values
         )
     except (cursor.InvalidCursor, InvalidPosition):
         return _page_refused(
