@@ -17,6 +17,7 @@ from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared import reference
 from billing_core.shared.money import format_euros
 from functions.patient_api.app import app
+from local.api_gateway import STAGE
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.unit.test_invoice_pdf import shown
@@ -741,3 +742,24 @@ def test_a_program_calling_an_unknown_api_path_gets_the_apis_json_404(sandbox, m
     APIs' error shape, not API Gateway's 403 "Missing Authentication Token"."""
     status, answer = sandbox.api(method, path, provider_id=DENTAL.provider_id)
     assert (status, answer["error"]["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "separator", ["\u00a0", "\u202f", "/"], ids=["nbsp", "narrow nbsp", "slash"]
+)
+def test_r10_a_kenmerk_pasted_in_a_path_the_rest_api_leaves_percent_encoded_finds_the_invoice(
+    sandbox, invoice, separator
+):
+    """R10: a REST API passes the path as the browser sent it, percent-encoded, where the
+    sandbox decodes it first; the kenmerk pasted with a PDF's no-break spaces reaches its
+    parser either way (routing._Resolver decodes the kenmerk's segment once)."""
+    # Given the event API Gateway passes for the pasted kenmerk, its path still encoded
+    sent = f"/api/v1/payment-status/{_in_path(reference.grouped(invoice.reference).replace(' ', separator))}"
+    route = sandbox.routes.match("GET", f"/api/v1/payment-status/{invoice.reference}")
+    event = sandbox.api_event("GET", sent, caller=None, body=None, query=None)
+    event["path"], event["requestContext"]["path"] = sent, f"/{STAGE}{sent}"
+    event["resource"] = event["requestContext"]["resourcePath"] = route.path
+    # When the patient API answers it
+    answer = sandbox.invoke(route.function, event)
+    # Then it is the answer to the plain digits
+    assert (answer["statusCode"], json.loads(answer["body"])) == _status(sandbox, invoice.reference)

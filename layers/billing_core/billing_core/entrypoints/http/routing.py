@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -111,6 +112,13 @@ class _Resolver(APIGatewayRestResolver):
             return powertools
         # As Powertools compiles a rule (trailing slashes too), every parameter as any text.
         return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>.+?)", rule)))
+
+    def _convert_matches_into_route_keys(self, match: re.Match[str]) -> dict[str, str]:
+        """The route's parameters, those in ``any_text`` percent-decoded: a REST API passes
+        the path as the browser sent it ("1223%C2%A04534..."), where the sandbox decodes
+        it; decoded once here, both reach the parser alike (no kenmerk holds a '%')."""
+        keys: dict[str, str] = match.groupdict()
+        return {name: unquote(v) if name in self.any_text else v for name, v in keys.items()}
 
 
 @dataclass(frozen=True, slots=True)
