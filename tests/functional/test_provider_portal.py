@@ -159,6 +159,23 @@ def test_without_a_session_every_page_sends_the_browser_to_sign_in(sandbox):
     assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
 
 
+@pytest.mark.parametrize("cookie", ["zn_portal", "zn_sign_in"])
+def test_a_cookie_with_a_character_outside_ascii_is_no_session_not_a_crash(sandbox, cookie):
+    """R32, R35 (audit security50): a cookie is whatever a browser sends. Given a session
+    or sign-in cookie whose signature holds a non-ASCII character ("é": not one of
+    base64's) / When a page, a form and the sign-in callback are asked with it / Then it
+    opens nothing, as any forged cookie: the sign-in, the session-expired page, a refused
+    callback; never the function's failure (5xx, an error in the log)."""
+    user = PortalUser(sandbox)
+    user.cookies[cookie] = "eyJwIjoiYSJ9.sign\u00e9d"
+    status, headers, _ = user.request("GET", "/portal/notas")
+    assert (status, headers["Location"]) == (HTTPStatus.SEE_OTHER, "/portal/login")
+    status, _, _ = user.post("/portal/acties/act-unknown", {"csrf": "x", "state": "done"})
+    assert status == HTTPStatus.UNAUTHORIZED
+    status, _, _ = user.request("GET", "/portal/callback?code=c&state=s")
+    assert status == HTTPStatus.UNAUTHORIZED
+
+
 def test_the_session_cookie_is_httponly_secure_and_strict(sandbox):
     user = PortalUser(sandbox)
     user.sign_in(sample_login(DENTAL, "staff"))

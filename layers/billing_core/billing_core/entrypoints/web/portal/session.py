@@ -185,7 +185,8 @@ def _seal(values: dict[str, Any], key: bytes) -> str:
 
 def _opened(cookie: str, key: bytes) -> dict[str, Any] | None:
     payload, _, signature = cookie.partition(".")
-    if not signature or not hmac.compare_digest(signature, _signature(payload.encode(), key)):
+    # Compared as bytes: a browser may send any character, and str needs ASCII (TypeError).
+    if not signature or not hmac_equal(signature, _signature(payload.encode(), key)):
         return None
     try:
         values: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload))
