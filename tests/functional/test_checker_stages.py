@@ -933,3 +933,147 @@ def test_r11_r9_a_failed_payment_says_it_failed_not_that_it_was_cancelled(sandbo
     )
     assert code == 200 and said[language] in html and not_said[language] not in html
     assert 'id="pay"' in html
+
+
+# --- told50: what the page says beside its state after a refund, an ended arrangement and a
+# --- reminder that bounced for good ----------------------------------------------------------
+
+REFUNDED_CENTS = 750
+# The breakdown's line for what was paid back, with its day, per language (R13, R9)
+REFUNDED_LINE = {
+    "nl": "Aan u terugbetaald op 26 november 2026",
+    "en": "Paid back to you on 26 November 2026",
+    "pl": "Zwrócono Panu/Pani 26 listopada 2026",
+    "ar": "ما أعدناه إليكم في 26 نوفمبر 2026",
+}
+
+
+def test_r13_a_refunded_overpayment_says_what_was_paid_and_paid_back_in_each_language(
+    sandbox, invoice, subtests
+):
+    """R13, R36, R27 (audit told50: after the refund the credit line went and "Al betaald"
+    showed one payment of two, nothing saying € 7,50 went back).
+    Given the patient paid € 7,50 too much by iDEAL on 26 November, refunded through the
+    PSP at once
+    When the patient checks the invoice
+    Then the breakdown holds all that was paid, and € 7,50 paid back on 26 November, in nl,
+    en, pl and ar; its rows add up to nothing due; the API says the same."""
+    from billing_core.invoices.access import BirthDate
+    from billing_core.payments.online import start_payment
+
+    due = invoice.amount_due_cents
+    context = sandbox.runtime.online_payment_context()
+    checkout = start_payment(invoice.reference, BirthDate(invoice.birth_date), context)
+    sandbox.clock.set(date(2026, 11, 26))
+    sandbox.complete_psp_payment(checkout.psp_payment_id, "paid", amount_cents=due + 750)
+    sandbox.clock.set(date(2026, 11, 30))
+    parts = status(sandbox, invoice)["breakdown"]
+    assert (parts["paid"], parts["refunded"], parts["refunded_on"]) == (
+        due,
+        REFUNDED_CENTS,
+        "2026-11-26",
+    )
+    for language, line in REFUNDED_LINE.items():
+        with subtests.test(language=language):
+            html = unescape(page(sandbox, invoice, language)[1])
+            refunded = format_euros(REFUNDED_CENTS, language)
+            assert f"<dt>{line}</dt>" in html and text_of(html, "bd-refunded") == f"+ {refunded}"
+            paid = format_euros(due + REFUNDED_CENTS, language)
+            assert text_of(html, "bd-paid") == f"\u2212 {paid}"
+    html = page(sandbox, invoice)[1]
+    rows = {name: signed_cents(text_of(html, name)) for name in re.findall(r'id="(bd-\w+)"', html)}
+    due_row = rows.pop("bd-due")
+    assert "bd-refunded" in rows and sum(rows.values()) == due_row == 0
+
+
+# "Your arrangement ended on 7 January" per language (R15, R9)
+ARRANGEMENT_ENDED = {
+    "nl": "Uw betalingsregeling is op 7 januari 2027 beëindigd",
+    "en": "Your instalment arrangement ended on 7 January 2027",
+    "pl": "Plan ratalny zakończył się 7 stycznia 2027",
+    "ar": "انتهت خطة التقسيط الخاصة بكم في 7 يناير 2027",
+}
+
+
+@pytest.mark.parametrize("run_first", [True, False], ids=["after the run", "before the run"])
+def test_r15_an_arrangement_a_missed_term_ended_is_said_with_its_day_in_each_language(
+    sandbox, invoice, arranged, subtests, run_first
+):
+    """R15, R36 (audit told50: "Herinnering verstuurd" beside the arrangement's fee, nothing
+    saying the arrangement had ended).
+    Given the arrangement's first term (23 December) still unpaid 14 days on
+    When the patient checks on 7 January, after the run ended the arrangement and sent the
+    reminder, or before it
+    Then the page says the arrangement ended on 7 January, in nl, en, pl and ar, beside the
+    state the timeline gives again; the API names the day too."""
+    dunned_to(sandbox, date(2026, 12, 31))
+    if run_first:
+        dunned_to(sandbox, date(2027, 1, 7))
+    sandbox.clock.set(date(2027, 1, 7))
+    body = status(sandbox, arranged)
+    assert body["arrangement_ended_on"] == "2027-01-07"
+    assert body["state"] == ("reminder_sent" if run_first else "open")
+    for language, ended in ARRANGEMENT_ENDED.items():
+        with subtests.test(language=language):
+            html = unescape(page(sandbox, arranged, language)[1])
+            assert text_of(html, "arrangement-ended").startswith(ended)
+
+
+def test_r15_a_running_arrangement_says_no_end(sandbox, invoice, arranged):
+    sandbox.clock.set(date(2027, 1, 6))  # the first term's 14 days not yet over
+    assert status(sandbox, arranged)["arrangement_ended_on"] is None
+    assert 'id="arrangement-ended"' not in page(sandbox, arranged)[1]
+
+
+def bounced_for_good(sandbox, invoice):
+    """SES reports the reminder's e-mail bounced permanently (R7, R23)."""
+    import json
+
+    from billing_core.dunning.letters import REMINDER
+    from local.sandbox import EVENTS
+
+    stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    mail = next(c for c in stored.correspondence if c.kind == REMINDER)
+    event = json.loads((EVENTS / "ses_events" / "bounce.json").read_text())
+    event["detail"]["mail"]["messageId"] = mail.message_id
+    event["detail"]["mail"]["tags"] |= {"kenmerk": [invoice.reference], "kind": [REMINDER]}
+    event["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] = invoice.addressee.email
+    assert sandbox.invoke("ses_events", event) == {"action_created": True}
+
+
+NEW_REMINDER_BY_POST = {
+    "nl": "U ontvangt een nieuwe herinnering per post, met een nieuwe uiterste betaaldatum.",
+    "en": "You will receive a new reminder by post, with a new date to pay by.",
+}
+
+
+def test_r7_a_reminder_bounced_for_good_reads_open_then_the_paper_reminders_date(sandbox, invoice):
+    """R7, R23, legal-nl.md §2, R10, R36 (audit told50: "Openstaand" beside the invoice's
+    own date, unexplained).
+    Given the reminder e-mailed on 31 December bounced for good that day
+    When the patient checks before the next run
+    Then open, its final date 23 December passed (the bounced letter has no term), and,
+    once the birth date is checked, that a new reminder comes by post (not before: it would
+    tell anyone with the kenmerk the e-mail address is dead)
+    And after the next run (1 January) the paper reminder's state and its final date, 19
+    January (received on 5 January), and no more word of the bounce."""
+    dunned_to(sandbox, REMINDER_DAY)
+    bounced_for_good(sandbox, invoice)
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"], body["breakdown"]["pay_by_passed"]) == (
+        "open",
+        "2026-12-23",
+        True,
+    )
+    assert 'id="reminder-undelivered"' not in page(sandbox, invoice)[1]
+    cookie = unlocked(sandbox, invoice)
+    for language, sentence in NEW_REMINDER_BY_POST.items():
+        html = unescape(page(sandbox, invoice, language, cookie=cookie)[1])
+        assert text_of(html, "reminder-undelivered").endswith(sentence)
+    dunned_to(sandbox, date(2027, 1, 1))
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"]) == ("reminder_sent", "2027-01-19")
+    assert (
+        'id="reminder-undelivered"'
+        not in page(sandbox, invoice, cookie=unlocked(sandbox, invoice))[1]
+    )

@@ -21,6 +21,7 @@ their day, and a missed term cancels an arrangement only 15 days on (R15).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -31,8 +32,9 @@ from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import handover_day
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
-from billing_core.invoices.ledger import EntryKind, paid_by_patient, total_of
+from billing_core.invoices.ledger import EntryKind, LedgerEntry, paid_by_patient, total_of
 from billing_core.payments.booking import InterestAccrual
+from billing_core.shared.clock import amsterdam_day
 
 
 class PayBy(StrEnum):
@@ -62,6 +64,17 @@ class Breakdown:
     pay_by_kind: PayBy
     pay_by_passed: bool  # pay_by lies before today: it was the date, it is not one to pay by
     term_cents: int = 0  # during an arrangement: what the next term still asks
+    # R13: of what the patient paid, what was paid back (PSP or bank refunds, less those
+    # that failed or came back), and the day it was, when one day paid it all back
+    refunded_cents: int = 0
+    refunded_on: date | None = None
+
+    @property
+    def received_cents(self) -> int:
+        """What the patient paid, before anything was paid back: ``paid_cents`` is what
+        they paid and kept paid, so a patient who paid twice and got one back reads both
+        payments and the refund, not one payment (R13)."""
+        return self.paid_cents + self.refunded_cents
 
 
 def breakdown(
@@ -89,7 +102,24 @@ def breakdown(
         pay_by_kind=kind,
         pay_by_passed=pay_by is not None and pay_by < today,
         term_cents=term,
+        refunded_cents=total_of(ledger, EntryKind.REFUND),
+        refunded_on=refunded_on(ledger),
     )
+
+
+def refunded_on(ledger: Sequence[LedgerEntry]) -> date | None:
+    """The day the refunds standing on the ledger paid the patient back (R13, R27): the
+    day of the last refund, when the refunds of that day are all that stands (one failed
+    or returned before it is undone by its own entry). None when nothing stands refunded,
+    or the refunds of several days make it up: no one day says when."""
+    refunds = [e for e in ledger if e.kind is EntryKind.REFUND]
+    paid_back = [e for e in refunds if e.amount_cents > 0]
+    if not paid_back:
+        return None
+    last_day = amsterdam_day(paid_back[-1].at)
+    that_day = sum(e.amount_cents for e in paid_back if amsterdam_day(e.at) == last_day)
+    standing = sum(e.amount_cents for e in refunds)
+    return last_day if standing == that_day else None
 
 
 # The dates a hold pauses; an arrangement's terms keep their own (R15: a missed term is

@@ -98,7 +98,7 @@ from billing_core.ports import (
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.clock import Clock
+from billing_core.shared.clock import Clock, amsterdam_day
 from billing_core.shared.errors import NotFound, refused_as
 from billing_core.shared.retries import KEY_LIFETIME
 
@@ -147,6 +147,15 @@ _STATE_AT_STEP = {
 }
 
 
+class NewReminder(StrEnum):
+    """R7, legal-nl.md §2: the reminder never reached the patient (a Permanent bounce): it
+    has no term and supports no costs, and a new one comes with its own final date."""
+
+    COMING = "coming"  # the next run sends it: on paper, or by e-mail to an address that works
+    # no way to send it (no postal address): it waits on the practice's open action (R23)
+    WAITS_FOR_PRACTICE = "waits_for_practice"
+
+
 @dataclass(frozen=True, slots=True)
 class PatientOffer:
     """What deferral and an arrangement would mean for this invoice, to show before the
@@ -191,6 +200,13 @@ class PaymentStatusView:
     # R16: the last day of the practice's hold while it pauses dunning, whatever the state
     # says first (a running arrangement does, audit ARRANGEMENTS6).
     hold_until: date | None = None
+    # R15: the day a term missed by more than 14 days ended the arrangement (dunning went
+    # on where it stopped), while the invoice is unpaid.
+    arrangement_ended_on: date | None = None
+    # R7: the reminder never arrived and a new one follows. How it follows tells whether the
+    # patient's e-mail address works: the page says it only once the birth date is checked,
+    # and the public API not at all (R10, R36).
+    new_reminder: NewReminder | None = None
 
     @property
     def on_hold(self) -> bool:
@@ -269,6 +285,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
     can_arrange = provider is not None and arrangement_refusal(invoice, provider) is None
     policy = provider.dunning if provider else DunningPolicy()
     terms, extra = _running_terms(invoice, today)
+    state = invoice_state(invoice, today)
     return PaymentStatusView(
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
@@ -276,7 +293,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         final_payment_date=None
         if invoice.is_with_collection_agency
         else invoice.current_final_payment_date,
-        state=invoice_state(invoice, today),
+        state=state,
         can_defer=can_defer,
         can_arrange=can_arrange,
         arrangement_terms=terms,
@@ -292,6 +309,8 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         and awaits_coulance_decision(invoice, provider),
         follow_up_channel=invoice.follow_up_channel,
         hold_until=_pausing_hold(invoice, today),
+        arrangement_ended_on=_arrangement_ended_on(invoice, today),
+        new_reminder=_new_reminder(invoice, state),
     )
 
 
@@ -356,6 +375,32 @@ def _pausing_hold(invoice: Invoice, today: date) -> date | None:
     if invoice.is_paid or invoice.is_with_collection_agency or not invoice.is_on_hold(today):
         return None
     return invoice.hold_until
+
+
+def _arrangement_ended_on(invoice: Invoice, today: date) -> date | None:
+    """R15: the day a missed term ended the arrangement: the day the run cancelled it, or,
+    before today's run, today, when the run will (the term's 14 days are over). None while
+    it runs or once it was kept, and once the invoice is paid."""
+    arrangement = invoice.arrangement
+    if arrangement is None or invoice.is_paid:
+        return None
+    if arrangement_status(invoice, today) is not ArrangementStatus.CANCELLED:
+        return None
+    cancelled_at = arrangement.cancelled_at
+    return amsterdam_day(cancelled_at) if cancelled_at is not None else today
+
+
+def _new_reminder(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
+    """R7, legal-nl.md §2: whether a new reminder follows one that never arrived, while
+    the invoice reads open: the bounced letter set aside, the next run not yet done
+    (dunning.timeline.next_step). A deferral, a hold or an arrangement since says its own
+    date and state."""
+    reminder = invoice.reminder
+    if reminder is None or not reminder.undelivered:
+        return None
+    if state is not InvoiceState.OPEN:
+        return None
+    return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
 
 
 def _running(invoice: Invoice, today: date) -> bool:

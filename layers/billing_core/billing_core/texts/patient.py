@@ -442,6 +442,9 @@ _DUTCH: Sections = {
         "bd_due": "Nog te betalen",
         "bd_credit": "Te veel betaald, dat betalen wij u terug",
         "credit_note": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
+        # R13: of what was paid, what went back: on its day when one day paid it all back
+        "bd_refunded": "Aan u terugbetaald",
+        "bd_refunded_on": "Aan u terugbetaald op {date}",
         "pay_by_final_payment_date": "Uiterste betaaldatum",
         "pay_by_deferred": "Uiterste betaaldatum na uitstel",
         "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
@@ -467,6 +470,21 @@ _DUTCH: Sections = {
             "Uw betalingsregeling loopt intussen gewoon door: betaal elke termijn op tijd. Een "
             "termijn die 14 dagen na de vervaldatum nog niet betaald is, beëindigt de "
             "regeling, ook in deze periode."
+        ),
+        # R15: a term missed by more than 14 days ended it; dunning goes on where it stopped
+        "arrangement_ended_note": (
+            "Uw betalingsregeling is op {date} beëindigd, omdat een termijn 14 dagen na de "
+            "vervaldatum nog niet betaald was."
+        ),
+        # R7, legal-nl.md §2: the reminder never arrived (a Permanent bounce): it has no term,
+        # a new one comes with its own; said once the birth date is checked (R10, R36)
+        "reminder_undelivered_coming": (
+            "Onze herinnering heeft u niet bereikt. U ontvangt een nieuwe herinnering "
+            "{by_channel_nl}, met een nieuwe uiterste betaaldatum."
+        ),
+        "reminder_undelivered_waits_for_practice": (
+            "Onze herinnering heeft u niet bereikt. Uw zorgverlener kijkt uw adresgegevens na; "
+            "daarna ontvangt u een nieuwe herinnering, met een nieuwe uiterste betaaldatum."
         ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
@@ -737,6 +755,8 @@ _ENGLISH: Sections = {
         "bd_due": "Still to pay",
         "bd_credit": "Paid too much, which we pay back to you",
         "credit_note": "You have paid {amount} too much. We will pay that amount back to you.",
+        "bd_refunded": "Paid back to you",
+        "bd_refunded_on": "Paid back to you on {date}",
         "pay_by_final_payment_date": "Pay by",
         "pay_by_deferred": "Pay by, after the deferral",
         "pay_by_reminder": "Pay by, as in the reminder",
@@ -758,6 +778,18 @@ _ENGLISH: Sections = {
             "Your instalment arrangement goes on meanwhile: pay each term on time. A term "
             "still unpaid 14 days after its due date ends the arrangement, also during this "
             "period."
+        ),
+        "arrangement_ended_note": (
+            "Your instalment arrangement ended on {date}, because a term was still unpaid 14 "
+            "days after its due date."
+        ),
+        "reminder_undelivered_coming": (
+            "Our reminder did not reach you. You will receive a new reminder {by_channel_en}, "
+            "with a new date to pay by."
+        ),
+        "reminder_undelivered_waits_for_practice": (
+            "Our reminder did not reach you. Your healthcare provider is checking your contact "
+            "details; you will then receive a new reminder, with a new date to pay by."
         ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",

@@ -17,6 +17,16 @@ class BreakdownOut(BaseModel):
     reimbursed: int = Field(description="cents deducted: what the insurer pays")
     forgiven: int = Field(description="cents of coulance and stops by the practice")
     paid: int = Field(description="cents paid, less returned transfers and refunds")
+    refunded: int = Field(
+        default=0,
+        description="cents of what was paid that were paid back (R13: refunds, less any that "
+        "failed or came back); paid + refunded is what the patient paid",
+    )
+    refunded_on: date | None = Field(
+        default=None,
+        description="the day the refunds were booked, when one day's refunds make up refunded; "
+        "null otherwise",
+    )
     costs: int = Field(description="cents of collection costs (BIK)")
     fee: int = Field(description="cents: the instalment arrangement's fee")
     interest: int = Field(description="cents of statutory interest up to today")
@@ -54,6 +64,8 @@ class BreakdownOut(BaseModel):
             reimbursed=parts.reimbursed_cents,
             forgiven=parts.forgiven_cents,
             paid=parts.paid_cents,
+            refunded=parts.refunded_cents,
+            refunded_on=parts.refunded_on,
             costs=parts.costs_cents,
             fee=parts.fee_cents,
             interest=parts.interest_cents,

@@ -166,6 +166,13 @@ class PaymentStatusOut(BaseModel):
     hold_until: date | None = Field(
         default=None, description="the hold's last day while on_hold, else null"
     )
+    arrangement_ended_on: date | None = Field(
+        default=None,
+        description="the day a term unpaid 14 days after its due date ended the instalment "
+        "arrangement (R15; before that day's run, that day): dunning went on where it "
+        "stopped, as state and breakdown.pay_by say. Null without one, while it runs, and "
+        "once the invoice is paid",
+    )
 
     @classmethod
     def of(cls, view: PaymentStatusView, pay_url: str) -> PaymentStatusOut:
@@ -188,6 +195,7 @@ class PaymentStatusOut(BaseModel):
             awaits_coulance_decision=view.awaits_coulance_decision,
             on_hold=view.on_hold,
             hold_until=view.hold_until,
+            arrangement_ended_on=view.arrangement_ended_on,
         )
 
 

@@ -284,6 +284,9 @@ _PAGE: Section = {
     # Not yet read by a native speaker (README, Languages): the two below.
     "bd_credit": "ما دفعتموه زيادةً، ونعيده إليكم",
     "credit_note": "لقد دفعتم \u2066{amount}\u2069 زيادةً عن المطلوب. سنعيد إليكم هذا المبلغ.",
+    # Not yet read by a native speaker (README, Languages).
+    "bd_refunded": "ما أعدناه إليكم",
+    "bd_refunded_on": "ما أعدناه إليكم في {date}",
     "pay_by_final_payment_date": "آخر موعد للدفع",
     "pay_by_deferred": "آخر موعد للدفع بعد التأجيل",
     "pay_by_reminder": "آخر موعد للدفع حسب رسالة التذكير",
@@ -308,6 +311,19 @@ _PAGE: Section = {
     "on_hold_terms_note": (
         "تستمر خطة التقسيط خلال هذه الفترة: يرجى دفع كل قسط في موعده. القسط الذي يبقى غير "
         "مدفوع بعد 14 يومًا من موعد استحقاقه يُنهي خطة التقسيط، حتى خلال هذه الفترة."
+    ),
+    # Not yet read by a native speaker (README, Languages).
+    "arrangement_ended_note": (
+        "انتهت خطة التقسيط الخاصة بكم في {date}، لأن قسطًا بقي غير مدفوع بعد 14 يومًا من موعد "
+        "استحقاقه."
+    ),
+    "reminder_undelivered_coming": (
+        "لم تصلكم رسالة التذكير منّا. ستصلكم رسالة تذكير جديدة {by_channel_ar}، مع موعد جديد "
+        "أقصى للدفع."
+    ),
+    "reminder_undelivered_waits_for_practice": (
+        "لم تصلكم رسالة التذكير منّا. يراجع مقدّم الرعاية الصحية بيانات الاتصال الخاصة بكم؛ "
+        "بعد ذلك تصلكم رسالة تذكير جديدة مع موعد جديد أقصى للدفع."
     ),
     "practice_heading": "أسئلة عن العلاج؟",
     "practice_text": "يرجى التواصل مع مقدّم الرعاية الصحية:",

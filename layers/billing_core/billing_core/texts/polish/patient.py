@@ -315,6 +315,9 @@ PAGE: Section = {
     # Not yet read by a native speaker (README, Languages): the two below.
     "bd_credit": "Nadpłata, którą zwrócimy",
     "credit_note": "Nadpłata wynosi {amount}. Zwrócimy tę kwotę.",
+    # Not yet read by a native speaker (README, Languages).
+    "bd_refunded": "Zwrócono Panu/Pani",
+    "bd_refunded_on": "Zwrócono Panu/Pani {date}",
     "pay_by_final_payment_date": "Termin płatności",
     "pay_by_deferred": "Termin płatności po odroczeniu",
     "pay_by_reminder": "Termin płatności według upomnienia",
@@ -341,6 +344,19 @@ PAGE: Section = {
         "W tym czasie plan ratalny nadal obowiązuje: proszę płacić każdą ratę w terminie. "
         "Rata niezapłacona w ciągu 14 dni od terminu płatności kończy plan ratalny, także "
         "w tym okresie."
+    ),
+    # Not yet read by a native speaker (README, Languages).
+    "arrangement_ended_note": (
+        "Plan ratalny zakończył się {date}, ponieważ rata nie została zapłacona w ciągu 14 dni "
+        "od terminu płatności."
+    ),
+    "reminder_undelivered_coming": (
+        "Nasze upomnienie nie dotarło do Pana/Pani. Nowe upomnienie z nowym terminem "
+        "płatności otrzyma Pan/Pani {by_channel_pl}."
+    ),
+    "reminder_undelivered_waits_for_practice": (
+        "Nasze upomnienie nie dotarło do Pana/Pani. Świadczeniodawca sprawdza Pana/Pani dane "
+        "kontaktowe; potem otrzyma Pan/Pani nowe upomnienie z nowym terminem płatności."
     ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
