@@ -90,6 +90,15 @@ def by_request(change: Change, key: str, request_fingerprint: str) -> Change:
     )
 
 
+def booked_by_request(invoice: Invoice, key: str, request_fingerprint: str) -> bool:
+    """Whether the request ``request_fingerprint`` booked the payment (or reversal) ``key``
+    on the invoice (``by_request``)."""
+    return bool(request_fingerprint) and any(
+        entry.cause == key and entry.request_fingerprint == request_fingerprint
+        for entry in invoice.ledger
+    )
+
+
 def _marking_added(change: Change, mark: Callable[[LedgerEntry], LedgerEntry]) -> Change:
     """The change, with ``mark`` applied to the ledger entries it adds (not to those the
     invoice had); an invoice it leaves as it was stays that same object."""

@@ -78,6 +78,7 @@ from typing import Any, Literal
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.updates import booked_by_request
 from billing_core.payments.booking import (
     BookingResult,
     IncomingPayment,
@@ -87,7 +88,6 @@ from billing_core.payments.booking import (
     apply_reversal,
     book_payment,
     book_reversal,
-    booked_by_request,
     owed_on,
     payment_id,
     reversed_by,

@@ -717,15 +717,6 @@ def book_reversal(
     return BookingResult(booked, stored)
 
 
-def booked_by_request(invoice: Invoice, key: str, request_fingerprint: str) -> bool:
-    """Whether the request ``request_fingerprint`` booked the payment (or reversal) ``key``
-    on the invoice (``by_request``)."""
-    return bool(request_fingerprint) and any(
-        entry.cause == key and entry.request_fingerprint == request_fingerprint
-        for entry in invoice.ledger
-    )
-
-
 def _find(store: BillingStore, reference: str) -> Invoice:
     try:
         reference = betalingskenmerk.parse_ours(reference)
