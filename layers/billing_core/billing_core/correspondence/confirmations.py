@@ -35,6 +35,7 @@ from billing_core.invoices.ledger import (
     is_correction,
     is_retour,
 )
+from billing_core.invoices.open_costs import open_costs
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.catalogue import by_channel
@@ -102,24 +103,37 @@ def confirmation_context(
 
 
 def _left_only(invoice: Invoice, due: Breakdown, context: dict[str, Any]) -> str | None:
-    """R21, R13, R17, R9, legal-nl.md §2-§5: a stop, a coulance or a credit lowers the
+    """R21, R13, R15, R17, R9, legal-nl.md §2-§5: a stop, a coulance or a credit lowers the
     principal only, and a payment goes to the costs and the interest first, so what is
-    open can be only collection costs and interest once the treatments are paid for or
-    forgiven. "U betaalt nu nog € 40,10" alone then reads as a mistake: the text key that
-    names what it is (``email`` section), for every e-mail that states what is left (the
-    stop, the correction, the coulance declined, the payment received). None: something
-    of the treatments is left, or the e-mail says something else (the agency collects,
-    don't pay yet, an arrangement's term), or an arrangement's fee is part of it (not
-    named here)."""
-    if due.due_cents <= 0 or balance(invoice.ledger, Component.PRINCIPAL) > 0 or due.fee_cents:
+    open can be only collection costs, an arrangement's fee and interest once the
+    treatments are paid for or forgiven. "U betaalt nu nog € 10,00" alone then reads as
+    a mistake: the text key that names what it is (``email`` section), for every e-mail
+    that states what is left (the stop, the correction, the coulance declined, the
+    payment received). The fee is the arrangement's (R15), no collection costs (BIK,
+    legal-nl.md §2): named as such, as the checker's breakdown does. None: something of
+    the treatments is left, or the e-mail says something else (the agency collects,
+    don't pay yet, an arrangement's term)."""
+    if due.due_cents <= 0 or balance(invoice.ledger, Component.PRINCIPAL) > 0:
         return None
     if context["with_agency"] or context["dont_pay_yet"] or context["next_term"]:
         return None
-    costs = balance(invoice.ledger, Component.COSTS)
-    interest = due.due_cents - costs  # booked and accrued since (R20)
-    if costs > 0:
-        return "left_costs_and_interest" if interest > 0 else "left_costs"
-    return "left_interest"
+    owed = open_costs(invoice.ledger)  # a fee paid long ago is no part of what is left
+    interest = due.due_cents - balance(invoice.ledger, Component.COSTS)  # booked and since
+    left = (owed.collection_costs_cents > 0, owed.fee_cents > 0, interest > 0)
+    return _LEFT_ONLY.get(left)  # None: nothing open to name
+
+
+# (collection costs, the arrangement's fee, interest) open -> the words that name them,
+# in the checker breakdown's order (R36).
+_LEFT_ONLY = {
+    (True, False, False): "left_costs",
+    (False, False, True): "left_interest",
+    (True, False, True): "left_costs_and_interest",
+    (False, True, False): "left_fee",
+    (True, True, False): "left_costs_and_fee",
+    (False, True, True): "left_fee_and_interest",
+    (True, True, True): "left_costs_fee_and_interest",
+}
 
 
 def _corrected_by(event_id: str) -> str:

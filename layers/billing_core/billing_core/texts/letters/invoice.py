@@ -83,8 +83,10 @@ DUTCH: Sections = {
         "arrangement_pay_by_passed": "Openstaande termijn verstreken op",
         # R21, R13, R17, legal-nl.md §2-§5: a stop, coulance or credit lowers the principal
         # only, a payment pays the costs and the interest first; once nothing of the
-        # treatments is open, what is left is costs and/or interest: every e-mail that
-        # states it says so before the amount (correspondence.confirmations._left_only).
+        # treatments is open, what is left is costs, an arrangement's fee (R15) and/or
+        # interest: every e-mail that states it says so before the amount
+        # (correspondence.confirmations._left_only). The fee is named as the arrangement's
+        # (the checker's "Kosten betalingsregeling"), never as collection costs (§2).
         "left_costs_and_interest": (
             "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
             "incassokosten en wettelijke rente."
@@ -96,6 +98,22 @@ DUTCH: Sections = {
         "left_interest": (
             "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, is "
             "wettelijke rente."
+        ),
+        "left_fee": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
+            "de kosten van de betalingsregeling."
+        ),
+        "left_costs_and_fee": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
+            "incassokosten en de kosten van de betalingsregeling."
+        ),
+        "left_fee_and_interest": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
+            "de kosten van de betalingsregeling en wettelijke rente."
+        ),
+        "left_costs_fee_and_interest": (
+            "Van de behandelingen hoeft u niets meer te betalen. Wat nog openstaat, zijn "
+            "incassokosten, de kosten van de betalingsregeling en wettelijke rente."
         ),
     },
     "email.invoice": {
@@ -273,6 +291,22 @@ ENGLISH: Sections = {
         "left_interest": (
             "You no longer need to pay anything for the treatments. What is still open is "
             "statutory interest."
+        ),
+        "left_fee": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "the instalment arrangement fee."
+        ),
+        "left_costs_and_fee": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "collection costs and the instalment arrangement fee."
+        ),
+        "left_fee_and_interest": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "the instalment arrangement fee and statutory interest."
+        ),
+        "left_costs_fee_and_interest": (
+            "You no longer need to pay anything for the treatments. What is still open is "
+            "collection costs, the instalment arrangement fee and statutory interest."
         ),
     },
     "email.invoice": {

@@ -117,6 +117,22 @@ _INVOICE: Sections = {
         "left_interest": (
             "Za leczenie nie trzeba już nic płacić. Pozostała kwota to odsetki ustawowe."
         ),
+        # R15: the fee named as the plan's (the checker's "Koszt planu ratalnego").
+        "left_fee": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to koszt planu ratalnego."
+        ),
+        "left_costs_and_fee": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to pozasądowe koszty "
+            "windykacji i koszt planu ratalnego."
+        ),
+        "left_fee_and_interest": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to koszt planu ratalnego "
+            "i odsetki ustawowe."
+        ),
+        "left_costs_fee_and_interest": (
+            "Za leczenie nie trzeba już nic płacić. Pozostała kwota to pozasądowe koszty "
+            "windykacji, koszt planu ratalnego i odsetki ustawowe."
+        ),
     },
     "email.invoice": {
         "subject": f"Faktura od {{provider}} - {_REFERENCE} {{reference}}",
