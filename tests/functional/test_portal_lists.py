@@ -27,6 +27,7 @@ from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.contract.samples import declaration, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
+from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_blocked_patients import hand_over
 from tests.functional.test_provider_portal import PortalUser, sample_login
 
@@ -361,6 +362,28 @@ def test_r35_a_patient_number_is_found_with_and_without_its_leading_zeros(sandbo
         status, _, html = staff.post("/portal/notas", {"patient": typed, "csrf": staff.csrf()})
         assert status == HTTPStatus.OK
         assert invoice_rows(html) == ([invoice_id] if invoice_id else []), typed
+
+
+def test_r35_a_patient_number_in_another_letter_case_is_said_on_the_form_naming_it(sandbox, staff):
+    """R35, WCAG 3.3.1 (audit hint50; as the access log's form, paths50): "pat000002" for
+    PAT000002 listed no invoices (200), and staff concluded the patient had none.
+    Given an invoice of the patient PAT0000…
+    When staff ask for the number in small letters, by a link and by the search form
+    Then the page answers 400 naming the number as the invoice writes it, with the access
+    log's words, the patient field marked, focused and keeping what was typed, no list."""
+    upload(sandbox, "week-47.csv", declaration_csv(4))
+    number = every_invoice(sandbox)[0].patient_ref
+    typed = number.lower()
+    assert typed != number
+    staff.request("GET", "/portal/taal/nl")
+    by_link = staff.page(f"/portal/notas?patient={typed}")
+    by_form = staff.post("/portal/notas", {"patient": f" {typed} ", "csrf": staff.csrf()})
+    for (status, html), kept in [(by_link, typed), (by_form[::2], f" {typed} ")]:
+        assert status == HTTPStatus.BAD_REQUEST, html
+        alert = re.search(r'<div class="alert"[^>]*>(.*?)</div>', html, re.S).group(1)
+        assert f"wel als {number}: hoofdletters en kleine letters tellen" in alert
+        assert marked_invalid(html) == {"patient"} and "autofocus" in form_fields(html)["patient"]
+        assert form_fields(html)["patient"]["value"] == kept and invoice_rows(html) == []
 
 
 @pytest.mark.parametrize("typed", ["1" * 65, "4" * 300])

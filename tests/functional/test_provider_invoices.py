@@ -258,7 +258,8 @@ def test_a_patient_number_is_matched_as_the_practice_wrote_it_spaces_around_asid
     the search and the portal. Its letters' case is kept: it is the key the files group
     and block a patient by (R4, R22), so the list finds what those name, no more.
     Given 30 invoices / When the list and the search ask for " <number> " / Then the
-    patient's invoices; When they ask in other case / Then none."""
+    patient's invoices; When they ask in other case / Then none of them: a 400 naming the
+    number as written (hint50; before, an empty list)."""
     first = invoices[0]
     own = sorted(i.invoice_id for i in invoices if i.patient_ref == first.patient_ref)
     padded = f"  {first.patient_ref} "
@@ -267,8 +268,68 @@ def test_a_patient_number_is_matched_as_the_practice_wrote_it_spaces_around_asid
     status, page = _search(sandbox, name=first.patient.last_name, patient_ref=padded)
     assert status == 200 and sorted(i["invoice_id"] for i in page["items"]) == own
     swapped = first.patient_ref.swapcase()
-    if swapped != first.patient_ref:
-        assert _get(sandbox, "/api/v1/provider/invoices", patient_ref=swapped)[1]["items"] == []
+    assert swapped != first.patient_ref  # the sample's numbers have letters (PAT…)
+    status, answer = _get(sandbox, "/api/v1/provider/invoices", patient_ref=swapped)
+    assert (status, answer["error"]["fields"][0]["field"]) == (400, "query.patient_ref")
+    assert "items" not in answer
+
+
+def test_r35_a_patient_number_in_another_letter_case_is_refused_naming_it(sandbox, invoices):
+    """R35, R9 (audit hint50; as the access log's, paths50): "pat000002" for PAT000002
+    answered an empty list, and staff concluded the patient had no invoices. Its case
+    counts (invoices/listing.patient_number): a 400 naming the number as the invoices
+    write it, with the access log's words, in the list, the search and beside a kenmerk.
+    Given 30 invoices of patients numbered PAT…"""
+    first = invoices[0]
+    lower, capitalized = first.patient_ref.lower(), first.patient_ref.capitalize()
+    name = first.patient.last_name
+    # When the list, the search and the list with a kenmerk ask in another case
+    answers = {
+        ("query", lower): _get(sandbox, "/api/v1/provider/invoices", patient_ref=lower),
+        ("query", capitalized): _get(sandbox, "/api/v1/provider/invoices", patient_ref=capitalized),
+        ("query", "status"): _get(
+            sandbox, "/api/v1/provider/invoices", patient_ref=lower, status="open"
+        ),
+        ("query", "kenmerk"): _get(
+            sandbox, "/api/v1/provider/invoices", patient_ref=lower, reference=first.reference
+        ),
+        ("body", lower): _search(sandbox, name=name, patient_ref=f" {lower} "),
+    }
+    # Then each is the 400 naming the field and PAT…, in Dutch and English
+    for (where, asked), (status, answer) in answers.items():
+        assert status == 400, (asked, answer)
+        field = "query.patient_ref" if where == "query" else "patient_ref"
+        assert answer["error"]["fields"][0]["field"] == field, asked
+        message = answer["error"]["message"]
+        assert f"zo geschreven, wel als {first.patient_ref}: hoofdletters en kleine" in message
+        assert f"but as {first.patient_ref}: the case of its letters counts" in message
+    # And a list whose other filters hold none of the patient's invoices, or a number no
+    # invoice has in any case, is still an empty list: it would name no invoice of it
+    for query in (
+        {"patient_ref": lower, "status": "paid"},
+        {"patient_ref": "PAT999999"},
+        {"patient_ref": "pat999999"},
+    ):
+        assert _get(sandbox, "/api/v1/provider/invoices", **query) == (
+            200,
+            {"items": [], "next_cursor": None},
+        ), query
+
+
+def test_r35_a_patient_number_with_invoices_as_typed_finds_them_not_the_other_case(sandbox):
+    """R35, R4 (hint50): the case counts on purpose, so a number that has invoices as
+    typed lists them, never the refusal, though another case has some too.
+    Given patient pat000001 beside PAT000001 / When the list asks for pat000001 / Then
+    pat000001's invoice only."""
+    upload = declaration_csv(4).replace(b"PAT000002", b"pat000001")
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", upload)
+    found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
+    lower = [i.invoice_id for i in found if i.patient_ref == "pat000001"]
+    assert lower and any(i.patient_ref == "PAT000001" for i in found)
+
+    status, page = _get(sandbox, "/api/v1/provider/invoices", patient_ref="pat000001")
+
+    assert status == 200 and [i["invoice_id"] for i in page["items"]] == lower
 
 
 def test_an_unknown_query_parameter_is_refused_and_named(sandbox, invoices, subtests):

@@ -11,7 +11,7 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import AuditOut, ReadOut
-from billing_core.entrypoints.http.provider_models import CASE_COUNTS, PATIENT_REF_TEXT
+from billing_core.entrypoints.http.provider_models import PATIENT_REF_TEXT
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.operator import audit
 from billing_core.shared.audit import NO_PRACTICE_YET
@@ -40,8 +40,7 @@ def reads(
             max_length=64,
             description="Only the reads of this patient of the practice: naming their "
             "number, or an invoice, an action or an upload of theirs (a page may then hold "
-            f"fewer than limit reads and still give a cursor). {PATIENT_REF_TEXT}. "
-            f"{CASE_COUNTS}",
+            f"fewer than limit reads and still give a cursor). {PATIENT_REF_TEXT}",
         ),
     ] = None,
 ) -> AuditOut:

@@ -12,7 +12,6 @@ from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.provider_models import (
-    CASE_COUNTS,
     PATIENT_REF_TEXT,
     PracticeAuditOut,
     PracticeReadOut,
@@ -25,7 +24,7 @@ router = ResourceRouter("Audit", role=Role.ADMIN)
 
 PATIENT = (
     "Only the reads of this patient's data: naming their number, or an invoice, an "
-    f"action or an upload of theirs. {PATIENT_REF_TEXT}. {CASE_COUNTS}"
+    f"action or an upload of theirs. {PATIENT_REF_TEXT}"
 )
 PERIOD = "Dutch days, inclusive; at most 366 days a request"
 CSV = "json, or csv (; separated, one header row): every read of the period, one file"

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from billing_core.providers.week import InvalidWeek, Week
 from billing_core.shared.clock import AMSTERDAM
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from billing_core.invoices.invoice import Invoice
 
 
 class InvalidInput(ValueError):
@@ -35,6 +41,22 @@ class InvalidInput(ValueError):
 
         sentences = input_sentences(self.said_as, **self.values)
         return f"{sentences['nl']} / {sentences['en']}"
+
+
+def refuse_another_case(patient_ref: str, invoices: Iterable[Invoice], where: str) -> None:
+    """InvalidInput at ``where`` naming the number as one of ``invoices`` writes
+    ``patient_ref`` in another letter case. Its case counts (invoices/listing.
+    patient_number), so the answer for "pat000002" was empty: staff read that PAT000002
+    had no invoices (R35), an admin that nobody read their data (R32). The caller asks
+    when nothing has the number as typed; ``invoices``: what its answer would have held
+    but for the number, read lazily: never for a number without cased letters, and only
+    up to the first written otherwise (the audit's and the list's one check)."""
+    if patient_ref.lower() == patient_ref.upper():  # no letter with a case
+        return
+    folded = patient_ref.casefold()
+    for invoice in invoices:
+        if invoice.patient_ref.casefold() == folded:
+            raise InvalidInput(where, "patient_ref_case", found=invoice.patient_ref)
 
 
 def week(label: str, where: str) -> Week:

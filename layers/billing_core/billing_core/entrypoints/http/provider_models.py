@@ -190,16 +190,14 @@ class InvoiceListOut(BaseModel):
     )
 
 
-# What the list's query and the search's body say of two of their filters.
+# What the list's query and the search's body say of two of their filters (the audit's
+# patient filter says the first too).
 PATIENT_REF_TEXT = (
     "Your patient number as your files write it: the spaces around it do not matter, the "
-    "case of its letters does (it is the number your files group and block a patient by); "
-    "all digits, with or without leading zeros (0001001 and 1001 are one patient)"
-)
-# What the audit's patient filter answers a number its invoices have in another case only.
-CASE_COUNTS = (
-    "A number no invoice has as typed but one has in another letter case: 400 naming it "
-    "(no reads of pat000002 would tell PAT000002 nobody read their data)"
+    "case of its letters does (it is the number your files group and block a patient by), "
+    "so a number nothing has as typed but one has in another case is a 400 naming that one "
+    "(an empty answer for pat000002 would say PAT000002 has none); all digits, with or "
+    "without leading zeros (0001001 and 1001 are one patient)"
 )
 REFERENCE_TEXT = (
     "A betalingskenmerk as typed or pasted (spaces, dots, dashes, slashes, a PDF's no-break "

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
-from billing_core.services.inputs import InvalidInput
+from billing_core.services.inputs import InvalidInput, refuse_another_case
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared.audit import AUDIT_PAGE, MAX_AUDIT_PAGE, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
@@ -206,25 +206,10 @@ def patient_filter(
         if position is None:
             break
     if not invoices_named:
-        _refuse_another_case(store, provider_id, patient_ref, last_day)
+        # The practice's whole list up to last_day: as the filter asked, but for the number
+        every = store.provider_invoices(provider_id, issued_until=wanted.issued_until)
+        refuse_another_case(patient_ref, every, "query.patient_ref")
     return _PatientReads(names, invoices_named)
-
-
-def _refuse_another_case(
-    store: ProviderStore, provider_id: str, patient_ref: str, last_day: date
-) -> None:
-    """InvalidInput naming the number when the practice's invoices have ``patient_ref``
-    only in another letter case: its case counts (invoices/listing.patient_number), and
-    "no reads" for "pat000002" told a patient of PAT000002 nobody read their data (R32).
-    The practice's whole list up to ``last_day`` is read for it, once, and only when the
-    number as typed has no invoice and has letters (digits have no case)."""
-    if patient_ref.lower() == patient_ref.upper():  # no letter with a case
-        return
-    folded = patient_ref.casefold()
-    invoices = store.provider_invoices(provider_id, issued_until=last_day.isoformat())
-    for invoice in invoices:
-        if invoice.patient_ref.casefold() == folded:
-            raise InvalidInput("query.patient_ref", "patient_ref_case", found=invoice.patient_ref)
 
 
 def _names_any(words: Iterable[str], names: set[str], invoice_ids: set[str]) -> bool:

@@ -4,6 +4,7 @@ versioned save (R28)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
-from billing_core.services.inputs import InvalidInput
+from billing_core.services.inputs import InvalidInput, refuse_another_case
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
@@ -62,13 +63,16 @@ def list_invoices(
     """Newest first; every page but the last holds ``limit`` invoices, also filtered. A
     search by name without a start date covers the last NAME_SEARCH_DAYS. ``kenmerk``
     (as typed): the one invoice with it, if the filter holds it too; one page.
-    InvalidInput (at ``where``, the request's part) for a filter that cannot be meant."""
+    InvalidInput (at ``where``, the request's part) for a filter that cannot be meant,
+    and for a patient number nothing has as typed but the list has in another letter
+    case (an empty first page; ``refuse_another_case``)."""
     provider_id = tenant_for(user, Role.VIEWER)
     check_filter(wanted, where)
     wanted = replace(wanted, patient_ref=patient_number(wanted.patient_ref))
     today = ctx.clock.today()
     if kenmerk and after:
         raise InvalidInput(f"{where}.cursor", "cursor_with_reference")
+    found: Invoice | None = None
     if kenmerk:
         found = find_by_reference(user, kenmerk, ctx, where=where)
         invoices, last = [found] if found and admits(wanted, found) else [], None
@@ -77,6 +81,10 @@ def list_invoices(
             since = today - timedelta(NAME_SEARCH_DAYS)
             wanted = replace(wanted, issued_from=since.isoformat())
         invoices, last = ctx.store.list_invoices(provider_id, wanted, limit=limit, after=after)
+    if not invoices and not after and wanted.patient_ref:
+        # the first page only: a list read on has had invoices
+        held = ([found] if found else []) if kenmerk else _period(provider_id, wanted, ctx)
+        _refuse_another_case(wanted, held, where)
     # The audit names ids, never a name typed (R32, NEN 7513): the filter asked for, and
     # every invoice on the page, so that a patient's reads are found by their invoices'
     # ids also when a name search or an unfiltered list showed them. One record per page:
@@ -86,6 +94,22 @@ def list_invoices(
     subjects += [f"invoice:{i.invoice_id}" for i in invoices]
     ctx.record_read(user, ReadKind.INVOICE_LIST, " ".join(subjects))
     return InvoicePage(invoices, last, today)
+
+
+def _period(provider_id: str, wanted: InvoiceFilter, ctx: ProviderContext) -> Iterator[Invoice]:
+    """The practice's invoices of the list's period, page by page, as the audit's check
+    reads them (up to its last day): at most the list's whole period, once."""
+    return ctx.store.provider_invoices(
+        provider_id, issued_from=wanted.issued_from, issued_until=wanted.issued_until
+    )
+
+
+def _refuse_another_case(wanted: InvoiceFilter, held: Iterable[Invoice], where: str) -> None:
+    """``refuse_another_case`` for an empty list: of ``held``, those its other filters
+    hold (``admits``), so that the number it names has invoices in this list."""
+    but_for_the_number = replace(wanted, patient_ref="")
+    written = (invoice for invoice in held if admits(but_for_the_number, invoice))
+    refuse_another_case(wanted.patient_ref, written, f"{where}.patient_ref")
 
 
 def check_filter(wanted: InvoiceFilter, where: str) -> None:

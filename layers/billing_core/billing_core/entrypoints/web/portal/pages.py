@@ -607,7 +607,7 @@ def _invoices(
             request.user, wanted, LIST_SIZE, _position(searched), ctx, where="form"
         )
     except InvalidInput as refused:  # the API's refusals, told on the form
-        return _refused_search(request, searched, *SEARCH_REFUSALS[refused.where])
+        return _refused_search(request, searched, *SEARCH_REFUSALS[refused.where], **refused.values)
     except (cursor.InvalidCursor, InvalidPosition):
         return _page_refused(
             request, "invoices.html.j2", invoices=[], searched=searched, invalid=NONE_WRONG
@@ -627,13 +627,15 @@ def _invoices(
     )
 
 
-# What the service refuses in a search (services.provider.invoices.check_filter and
-# find_by_reference), by where it says: the text the page shows, and the form's fields
+# What the service refuses in a search (services.provider.invoices.check_filter,
+# find_by_reference, and list_invoices' patient number in another letter case, with the
+# access log's text), by where it says: the text the page shows, and the form's fields
 # it is about (a period the wrong way round is about both its dates).
 SEARCH_REFUSALS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "form.from": ("invalid_period", ("from", "to")),
     "form.name": ("invalid_name", ("name",)),
     "form.reference": ("invalid_kenmerk", ("kenmerk",)),
+    "form.patient_ref": ("invalid_patient_ref_case", ("patient",)),
 }
 # The search form's period: the invoice dates from and to (R35).
 PERIOD = ("from", "to")
@@ -642,13 +644,18 @@ NONE_WRONG: Mapping[str, tuple[str, ...]] = {}
 
 
 def _refused_search(
-    request: PortalRequest, searched: Mapping[str, str], text: str, wrong: tuple[str, ...] = ()
+    request: PortalRequest,
+    searched: Mapping[str, str],
+    text: str,
+    wrong: tuple[str, ...] = (),
+    /,
+    **values: object,
 ) -> PortalAnswer:
     """The list with nothing on it and why, on its form: 400, as the API answers the
     same refusals and the portal a page that is none (closing 14). The ``wrong`` fields,
     in the form's order, are marked invalid and described by the error (WCAG 3.3.1,
-    4.1.2), as the change forms' are."""
-    error = portal_texts(request.language)(text)
+    4.1.2), as the change forms' are; ``values``: what the text names."""
+    error = portal_texts(request.language)(text, **values)
     return _page(
         request,
         "invoices.html.j2",
