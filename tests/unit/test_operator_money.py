@@ -710,19 +710,7 @@ def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_
     files = importing.files
     key = "camt053/2026-11-24.xml"
     run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=files)
-    store = ctx.store
-    assert isinstance(store, FakeStore)
-    save_invoice = store.save_invoice
-
-    def dying(invoice):  # the run's end as it saves the second child's part
-        if invoice.invoice_id == "inv-2":
-            raise Killed("timed out saving the second part")
-        return save_invoice(invoice)
-
-    store.save_invoice = dying  # type: ignore[method-assign]
-    with pytest.raises(Killed):
-        import_statement(xml, key, run)
-    store.save_invoice = save_invoice  # type: ignore[method-assign]
+    store = _killed_saving_the_second_part(ctx, xml, key, run)
     assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 1_761]
     online = IncomingPayment(
         "psp", "tr_child2", 1_000, datetime(2026, 11, 25, 20, tzinfo=AMSTERDAM)
@@ -756,19 +744,7 @@ def test_r12_r34_the_return_of_a_split_transfer_listed_before_its_retry_is_match
     importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
     key = "camt053/2026-11-24.xml"
     run = replace(importing, checkpoint_key=checkpoint_key(key, "v1"), checkpoints=importing.files)
-    store = ctx.store
-    assert isinstance(store, FakeStore)
-    save_invoice = store.save_invoice
-
-    def dying(invoice):  # the run's end as it saves the second child's part
-        if invoice.invoice_id == "inv-2":
-            raise Killed("timed out saving the second part")
-        return save_invoice(invoice)
-
-    store.save_invoice = dying  # type: ignore[method-assign]
-    with pytest.raises(Killed):
-        import_statement(xml, key, run)
-    store.save_invoice = save_invoice  # type: ignore[method-assign]
+    store = _killed_saving_the_second_part(ctx, xml, key, run)
     returned = statement(debit(6_891, return_reason="MD06", tx_id="TX-2K"), statement_id="B")
     [listed] = import_statement(returned, "camt053/2026-11-27.xml", importing).unmatched
     assert listed.reason == "return_not_bookable"
@@ -1179,3 +1155,22 @@ def test_r34_a_stop_of_which_a_part_was_undone_alone_before_is_undone_and_told_a
     assert {(r.kind, r.event_id) for r in ctx.delivery.requests} == {
         (INVOICE_CORRECTED, "correction:6")
     }
+
+
+def _killed_saving_the_second_part(ctx, xml, key, run) -> FakeStore:
+    """The statement's run stopped (Lambda's time out) as it saves the second child's part;
+    the store, as that run left it."""
+    store = ctx.store
+    assert isinstance(store, FakeStore)
+    save_invoice = store.save_invoice
+
+    def dying(invoice):
+        if invoice.invoice_id == "inv-2":
+            raise Killed("timed out saving the second part")
+        return save_invoice(invoice)
+
+    store.save_invoice = dying  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        import_statement(xml, key, run)
+    store.save_invoice = save_invoice  # type: ignore[method-assign]
+    return store

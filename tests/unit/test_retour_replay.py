@@ -164,7 +164,6 @@ def test_a_retry_after_a_crash_past_the_save_still_says_the_patient_is_owed_a_cr
     Then the retry books nothing more, and its report says what a clean run says: both
     lines applied, and RETOUR_CREDIT_FOR_PATIENT on line 3 (F1) with the € 56,68 the
     patient is owed, not "unchanged" without a word of the credit."""
-    from billing_core.declarations import retour as retour_module
     from billing_core.declarations.vektis.writer import Granted
     from billing_core.payments.booking import IncomingPayment, apply_payment
     from tests.unit.test_vektis_retour import the_invoice
@@ -174,16 +173,8 @@ def test_a_retry_after_a_crash_past_the_save_still_says_the_patient_is_owed_a_cr
     paid = IncomingPayment("bank", "E-1", 7085, ctx.clock.now())
     store.put_invoice_as_is(apply_payment(the_invoice(store), paid))
     data = retour(claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008)})
-    real_warning = retour_module._warn_credit_raised
-
-    def dies_after_the_save(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("Lambda timed out")
-
-    monkeypatch.setattr(retour_module, "_warn_credit_raised", dies_after_the_save)
-    with pytest.raises(RuntimeError):
-        apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    _dies_after_the_save(data, ctx, monkeypatch)
     ledger = the_invoice(store).ledger
-    monkeypatch.setattr(retour_module, "_warn_credit_raised", real_warning)
 
     retried = apply_retour(PHYSIO.provider_id, "R1", data, ctx).as_dict()
 
@@ -208,7 +199,6 @@ def test_a_retry_after_a_crash_past_the_save_reports_lines_whose_reference_holds
     applied, the reimbursement change, and the patient's € 56,68 credit on F 1's line."""
     from dataclasses import replace
 
-    from billing_core.declarations import retour as retour_module
     from billing_core.declarations.vektis.writer import Granted
     from billing_core.payments.booking import IncomingPayment, apply_payment
     from tests.unit.test_vektis_retour import the_invoice
@@ -218,16 +208,8 @@ def test_a_retry_after_a_crash_past_the_save_reports_lines_whose_reference_holds
     paid = IncomingPayment("bank", "E-1", 7085, ctx.clock.now())
     store.put_invoice_as_is(apply_payment(the_invoice(store), paid))
     data = retour(claims, {"F 1": Granted(4660), "F 2": Granted(1008)})
-    real_warning = retour_module._warn_credit_raised
-
-    def dies_after_the_save(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("Lambda timed out")
-
-    monkeypatch.setattr(retour_module, "_warn_credit_raised", dies_after_the_save)
-    with pytest.raises(RuntimeError):
-        apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    _dies_after_the_save(data, ctx, monkeypatch)
     ledger = the_invoice(store).ledger
-    monkeypatch.setattr(retour_module, "_warn_credit_raised", real_warning)
 
     retried = apply_retour(PHYSIO.provider_id, "R1", data, ctx).as_dict()
 
@@ -241,3 +223,19 @@ def test_a_retry_after_a_crash_past_the_save_reports_lines_whose_reference_holds
     assert summary["reimbursement_change_cents"] == 5668
     [credit] = [f for f in retried["findings"] if f["code"] == "RETOUR_CREDIT_FOR_PATIENT"]
     assert credit["claim_ref"] == "F 1"
+
+
+def _dies_after_the_save(data, ctx, monkeypatch) -> None:
+    """The retour's first run, dying (Lambda's time out) after the invoice's save, as it
+    warns of the patient's credit; the warning put back for the retry."""
+    from billing_core.declarations import retour as retour_module
+
+    real_warning = retour_module._warn_credit_raised
+
+    def dies_after_the_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(retour_module, "_warn_credit_raised", dies_after_the_save)
+    with pytest.raises(RuntimeError):
+        apply_retour(PHYSIO.provider_id, "R1", data, ctx)
+    monkeypatch.setattr(retour_module, "_warn_credit_raised", real_warning)
