@@ -637,6 +637,50 @@ def test_what_the_practice_cannot_change_is_refused_and_nothing_changes(
         assert "zorgnota" in answer["error"]["message"]
 
 
+@pytest.mark.parametrize("typo", ["contcat", "dunnig", "iban"])
+def test_a_name_that_is_no_setting_is_refused_as_a_mistake_naming_it(sandbox, typo):
+    """R31 (validated on write, the field named), R35; audit onboard51: a typo was 403
+    operator_only_setting, telling the admin to ask zorgnota for a setting that does
+    not exist."""
+    # Given the practice's admin and its stored settings
+    before = copy.deepcopy(stored_items(sandbox))
+    # When the admin sends a name the settings do not have
+    body = {"version": 1, typo: {"phone": "030 765 4321"}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    # Then 400 naming that field, in Dutch and English, and nothing changes
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert answer["error"]["fields"] == [
+        {
+            "field": typo,
+            "message": "is geen instelling; zelf wijzigt u contact, dunning en coulance"
+            " / is no setting; you change contact, dunning and coulance yourself",
+        }
+    ]
+    assert stored_items(sandbox) == before
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [{"name": "Tandarts De Vries-Smit"}, {"payment_term_days": 14}, {"kvk": "12345679"}],
+)
+def test_an_operator_only_setting_is_refused_with_a_reason_that_fits_it(sandbox, patch):
+    """R31, R35; audit onboard51: the 403 gave one reason for every such setting, "zorgnota
+    changes the bank account and the AGB codes", also for the name or the payment term."""
+    # When the admin changes a setting only an operator changes, neither IBAN nor AGB code
+    body = {"version": 1} | patch
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    # Then 403 naming it, saying zorgnota changes that setting and what the admin may change
+    (name,) = patch
+    assert (status, answer["error"]["code"]) == (403, "operator_only_setting")
+    assert answer["error"]["message"] == (
+        f"{name} kunt u niet zelf wijzigen: zorgnota wijzigt die instelling na een controle"
+        " (zoals het bankrekeningnummer en de AGB-codes). Zelf wijzigt u contact, dunning en"
+        f" coulance. Neem contact op met zorgnota. / You cannot change {name} yourself:"
+        " zorgnota changes that setting after a check (as the bank account and the AGB"
+        " codes). You change contact, dunning and coulance yourself. Please contact zorgnota."
+    )
+
+
 def test_a_website_typed_without_https_is_linked_absolute_on_the_checker(sandbox, emailed_invoice):
     """R36 (the checker shows how to reach the practice), R31 (validated on write), audit
     onboarding D7: a bare host would open on zorgnota's own site."""

@@ -677,8 +677,9 @@ _DUTCH: Sections = {
             "Dit deel is voor de medewerkers van een praktijk; uw account hoort bij geen praktijk."
         ),
         "operator_only_setting": (
-            "{fields} kunt u niet zelf wijzigen: het bankrekeningnummer en de AGB-codes"
-            " wijzigt zorgnota na een controle. Neem contact op met zorgnota."
+            "{fields} kunt u niet zelf wijzigen: zorgnota wijzigt die instelling na een"
+            " controle (zoals het bankrekeningnummer en de AGB-codes). Zelf wijzigt u contact,"
+            " dunning en coulance. Neem contact op met zorgnota."
         ),
         "stale_version": (
             "Iemand anders heeft de instellingen intussen gewijzigd (nu versie {version})."
@@ -954,6 +955,7 @@ _DUTCH: Sections = {
         "name_without_letters": "heeft geen letters of cijfers om op te zoeken",
         "malformed_kenmerk": "is geen betalingskenmerk: 14 cijfers met een juist controlecijfer",
         "provider_id_fixed": "het id van een zorgaanbieder verandert niet",
+        "not_a_setting": "is geen instelling; zelf wijzigt u contact, dunning en coulance",
         "one_refund_per_invoice": "één terugbetaling per nota, minstens één",
         "refund_already_proposed": "een nota staat al in een terugbetalingsbatch die nog niet is verstuurd",
         "refund_holder_not_sepa": (
@@ -1659,8 +1661,9 @@ _ENGLISH: Sections = {
             "This part is for a practice's staff; your account belongs to no practice."
         ),
         "operator_only_setting": (
-            "You cannot change {fields} yourself: zorgnota changes the bank account and the"
-            " AGB codes after a check. Please contact zorgnota."
+            "You cannot change {fields} yourself: zorgnota changes that setting after a check"
+            " (as the bank account and the AGB codes). You change contact, dunning and"
+            " coulance yourself. Please contact zorgnota."
         ),
         "stale_version": (
             "Someone else changed the settings in the meantime (now version {version})."
@@ -1908,6 +1911,7 @@ _ENGLISH: Sections = {
         "name_without_letters": "no letters or digits to search for",
         "malformed_kenmerk": "not a betalingskenmerk: 14 digits with a right check digit",
         "provider_id_fixed": "the provider id cannot change",
+        "not_a_setting": "is no setting; you change contact, dunning and coulance yourself",
         "one_refund_per_invoice": "one refund per invoice, at least one",
         "refund_already_proposed": "an invoice in a refund batch not yet sent",
         "refund_holder_not_sepa": (

@@ -154,8 +154,8 @@ else:
 class SettingsPatchIn(BaseModel):
     """``version``: the one you edited. The settings to change beside it: contact,
     dunning, coulance, each field given merged into the current ones. Any other setting
-    is refused (403 operator_only_setting: the payout account and the AGB codes change
-    only through zorgnota)."""
+    is refused (403 operator_only_setting: the payout account, the AGB codes and the
+    other settings change only through zorgnota); a name that is no setting, 400."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra=_without_defaults)
 
