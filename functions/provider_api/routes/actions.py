@@ -17,6 +17,10 @@ from billing_core.services.provider import actions
 from billing_core.services.provider.actions import CoulanceDecision
 
 router = ResourceRouter("Actions", role=Role.VIEWER)
+# An action's id is ours, made of ids and ASCII words ("objection-2026-11-23-<hash>",
+# "payout-returned-PO-...", "bounce-<SES message id>"): printable ASCII, no space. Any other
+# is malformed: 400, as a malformed invoice id is; a well-formed unknown one 404 (access51).
+ACTION_ID = Annotated[str, Path(pattern=r"^[!-~]{1,64}$")]
 
 
 @router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
@@ -30,7 +34,7 @@ def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = Non
 
 
 @router.get("/api/v1/provider/actions/<action_id>", summary="One action (R23)")
-def get_action(action_id: Annotated[str, Path(max_length=64)]) -> ActionOut:
+def get_action(action_id: ACTION_ID) -> ActionOut:
     action = actions.get_action(
         caller(router.current_event), action_id, bootstrap.current().provider_context()
     )
@@ -42,7 +46,7 @@ def get_action(action_id: Annotated[str, Path(max_length=64)]) -> ActionOut:
     summary="Mark an action done (or open again)",
     role=Role.STAFF,
 )
-def patch_action(action_id: Annotated[str, Path(max_length=64)], body: ActionPatch) -> ActionOut:
+def patch_action(action_id: ACTION_ID, body: ActionPatch) -> ActionOut:
     who = caller(router.current_event)
     updated = actions.update_action(
         who,

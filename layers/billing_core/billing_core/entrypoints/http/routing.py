@@ -94,11 +94,13 @@ class ResourceRouter(Router):
 
 
 class _Resolver(APIGatewayRestResolver):
-    """Powertools' resolver, where a path parameter named in ``any_text`` takes whatever
-    the path holds there, slashes included. Powertools' own parameters take only letters,
-    digits and some ASCII signs: a kenmerk pasted with a PDF's no-break spaces, or typed
-    in its groups with '/' (%2F), reached no route and answered 404 "address does not
-    exist", its parser never asked (R10). Its route's own reading decides instead."""
+    """Powertools' resolver, where a path parameter takes whatever one segment of the path
+    holds, and one named in ``any_text`` whatever the path holds there, slashes included.
+    Powertools' own parameters take only letters, digits and some ASCII signs: a kenmerk
+    pasted with a PDF's no-break spaces, or typed in its groups with '/' (%2F), reached no
+    route and answered 404 "address does not exist", its parser never asked (R10); an
+    invoice id holding a no-break space the same 404 where ``not-a-uuid`` got the route's
+    400 (audit access51). The route's own reading (its ``Path`` pattern) decides instead."""
 
     def __init__(self, any_text: Collection[str]) -> None:
         self.any_text = frozenset(any_text)  # before Powertools' own set-up compiles a rule
@@ -107,11 +109,11 @@ class _Resolver(APIGatewayRestResolver):
     def _compile_regex(  # type: ignore[override]  # Powertools' is static: ours reads any_text
         self, rule: str, base_regex: str = "^{}/*$"
     ) -> re.Pattern[str]:
-        if not any(f"<{name}>" in rule for name in self.any_text):
-            powertools: re.Pattern[str] = APIGatewayRestResolver._compile_regex(rule)
-            return powertools
-        # As Powertools compiles a rule (trailing slashes too), every parameter as any text.
-        return re.compile(base_regex.format(re.sub(r"<(\w+)>", r"(?P<\1>.+?)", rule)))
+        def parameter(name: re.Match[str]) -> str:
+            return f"(?P<{name[1]}>{'.+?' if name[1] in self.any_text else '[^/]+'})"
+
+        # As Powertools compiles a rule (trailing slashes too), with our parameters.
+        return re.compile(base_regex.format(re.sub(r"<(\w+)>", parameter, rule)))
 
     def _convert_matches_into_route_keys(self, match: re.Match[str]) -> dict[str, str]:
         """The route's parameters, those in ``any_text`` percent-decoded: a REST API passes
