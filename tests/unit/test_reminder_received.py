@@ -19,7 +19,7 @@ from billing_core.correspondence.bounces import EmailEvent, EmailEventContext, r
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.invoice import Channel, DunningStage
-from billing_core.providers.actions import ActionState
+from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import make_address, make_person
@@ -187,6 +187,37 @@ def test_a_bounced_reminder_supports_no_costs_and_the_new_one_goes_on_paper():
     assert len(world.outbox.sent) == 1  # only the reminder that bounced
     (action,) = world.store.invoice_actions("tandarts-de-vries", "inv-1")
     assert action.state is ActionState.OPEN and action.details["message_kind"] == REMINDER
+
+
+def test_r19_a_bounced_second_notice_goes_again_on_paper_and_the_handover_counts_from_it():
+    """R7, R19, R23 (round 51 bounce51; legal-nl.md §2 asks a receipt of the 14-day letter
+    only, the spec is silent on the second notice: the patient is to have the notice that
+    names the handover day).
+    Given the costs charged on 15 January and the second notice e-mailed that day
+    When SES reports a Permanent bounce of that notice, twice (SES retries)
+    Then the costs stand (the reminder arrived), the next run sends the notice once more,
+    on paper, and the claim goes to the agency 14 days after that one, not after the
+    e-mail (before: no paper notice, handed over on 29 January on a notice never
+    received); the practice has one action."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run_days(DECIDED, date(2027, 1, 15))
+
+    assert bounce(world, SECOND_NOTICE) is True
+    assert bounce(world, SECOND_NOTICE) is False
+
+    world.run_days(date(2027, 1, 16), date(2027, 1, 29))
+    invoice = world.invoice()
+    notices = [(c.channel, c.at.date()) for c in invoice.correspondence if c.kind == SECOND_NOTICE]
+    assert notices == [(Channel.EMAIL, date(2027, 1, 15)), (Channel.PAPER, date(2027, 1, 16))]
+    assert world.costs() == 7_500 and invoice.costs_charged_on == date(2027, 1, 16)
+    assert invoice.handed_over_on is None
+    world.run_days(date(2027, 1, 30), date(2027, 2, 5))
+    assert world.invoice().handed_over_on == date(2027, 1, 30)
+    assert bounce(world, SECOND_NOTICE) is False
+    assert len([c for c in world.invoice().correspondence if c.kind == SECOND_NOTICE]) == 2
+    actions = world.store.invoice_actions("tandarts-de-vries", "inv-1")
+    (action,) = [a for a in actions if a.kind is ActionKind.BOUNCE]
+    assert action.details["message_kind"] == SECOND_NOTICE
 
 
 def test_without_a_postal_address_the_bounced_claim_waits_on_the_open_action():

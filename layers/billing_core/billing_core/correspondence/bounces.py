@@ -9,7 +9,14 @@ address (parents with one address for two children): their next letters go on pa
 too, without a bounce of their own first. Another practice's invoices are not looked at
 (R26): the address is that practice's to check. A bounced 14-day letter never arrived, so it has no receipt
 and supports no costs (legal-nl.md §2): it is set aside, and the next run sends a new
-one (dunning/timeline.py). The invoice itself is not sent again: the practice decides.
+one (dunning/timeline.py). A bounced second notice (the final notice before the agency,
+R19) never arrived either: the costs its reminder supports stand, but the next run sends
+it again, on paper, and hands the claim over 14 days after that one (the delivery dates
+it: ``_second_notice_dated_by_its_sending``); without a postal address the handover
+waits for the practice, as a new reminder does. The law asks no receipt of it
+(legal-nl.md §2 asks it of the 14-day letter only); the patient is to have the notice
+that names the handover day before the agency writes (R19). The invoice itself is not
+sent again: the practice decides.
 
 SES reports the event with the tags the mail was sent with (notify/ses.py): the kenmerk
 leads to the invoice, and so to the one provider who may see it (R26).
@@ -19,10 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
-from billing_core.invoices.invoice import Invoice, Reminder
+from billing_core.invoices.invoice import (
+    SECOND_NOTICE_AGAIN,
+    SECOND_NOTICE_KIND,
+    Correspondence,
+    DunningStage,
+    Invoice,
+    PendingLetter,
+    Reminder,
+)
 from billing_core.invoices.updates import reread, save_change
 from billing_core.ports import BillingStore
 from billing_core.providers.actions import ActionKind, OpenAction
@@ -102,7 +117,8 @@ def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> N
     practice's action asks to check it (R7; round 44 delivery2)."""
     dead = {address.casefold() for address in event.recipients}
     reminder = _bounced_reminder(invoice, event)
-    if not dead and reminder is None:
+    notice = _bounced_second_notice(invoice, event)
+    if not dead and reminder is None and notice is None:
         return
     invoices = [invoice]
     if invoice.reminder is not None:
@@ -117,8 +133,9 @@ def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> N
             changed = reminder_undelivered(reminder, day)(changed)
         return current if changed == current else changed
 
-    for each in invoices:
-        save_change(store, each, change)
+    saved = [save_change(store, each, change)[0] for each in invoices]
+    if notice is not None:
+        _second_notice_again(notice, saved, day, store)
     sharing = {i.invoice_id for i in invoices}
     for address in sorted(dead):
         for other in store.unpaid_invoices_to(invoice.provider_id, address):
@@ -147,3 +164,63 @@ def _bounced_reminder(invoice: Invoice, event: EmailEvent) -> Reminder | None:
         return None
     mail = next((c for c in invoice.correspondence if c.message_id == event.message_id), None)
     return reminder if mail is not None and mail.event_id == reminder.letter_id else None
+
+
+def _bounced_second_notice(invoice: Invoice, event: EmailEvent) -> Correspondence | None:
+    """The invoice's second notice, when the bounced mail was its e-mail (R19)."""
+    return next(
+        (
+            mail
+            for mail in invoice.correspondence
+            if mail.message_id == event.message_id and mail.kind == SECOND_NOTICE_KIND
+        ),
+        None,
+    )
+
+
+def _second_notice_again(
+    notice: Correspondence, invoices: list[Invoice], day: date, store: BillingStore
+) -> None:
+    """The bounced second notice waits again on the first of its invoices still before
+    the handover: the run queues it and hands none of them over until it has gone
+    (dunning/run.py), and the delivery sends it by the letter channel, on paper now, dated
+    by that day (R7, R19). As a letter of its own (``again_id``): the delivery sends each
+    once. None left (paid, or with the agency already): nothing to send, the practice's
+    action tells of the bounce."""
+    lead = next(
+        (
+            invoice
+            for invoice in invoices
+            if _before_the_handover(invoice)
+            and any(mail.message_id == notice.message_id for mail in invoice.correspondence)
+        ),
+        None,
+    )
+    if lead is not None:
+        save_change(store, lead, _due_again(again_id(notice), day))
+
+
+def _before_the_handover(invoice: Invoice) -> bool:
+    return invoice.dunning_stage is DunningStage.COSTS_CHARGED and not invoice.is_paid
+
+
+def again_id(notice: Correspondence) -> str:
+    """The event id of the second notice sent again for ``notice``, whose e-mail bounced:
+    one per bounced mail, so a replayed bounce asks for it once."""
+    first = notice.event_id.partition(SECOND_NOTICE_AGAIN)[0]
+    return f"{first}{SECOND_NOTICE_AGAIN}{notice.message_id}"
+
+
+def _due_again(event_id: str, day: date) -> Callable[[Invoice], Invoice]:
+    """The change that has the invoice wait for the second notice ``event_id``; none when
+    it waits already or went already (a replayed bounce)."""
+
+    def change(current: Invoice) -> Invoice:
+        sent = any(mail.event_id == event_id for mail in current.correspondence)
+        waiting = any(letter.event_id == event_id for letter in current.letters_due)
+        if sent or waiting or not _before_the_handover(current):
+            return current
+        letter = PendingLetter(SECOND_NOTICE_KIND, event_id, day)
+        return replace(current, letters_due=(*current.letters_due, letter))
+
+    return change

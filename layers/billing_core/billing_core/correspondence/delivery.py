@@ -390,7 +390,7 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     one of whose invoices is on hold is not sent yet and stays on the lead (R14, R16)."""
     lead = _load(request, ctx)
     reminder = dunning_letters.letter_reminder(lead)
-    if request.event_id != dunning_letters.event_id(request.kind, reminder):
+    if not dunning_letters.is_letter_of(request.kind, request.event_id, reminder):
         wrong = f"{request.kind} {request.event_id!r} of {lead.invoice_id}"
         raise dunning_letters.NotALetter(wrong)
     others = rest_of_letter(ctx.store, lead.provider_id, reminder, {lead.invoice_id})

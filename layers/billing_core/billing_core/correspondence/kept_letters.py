@@ -30,7 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from billing_core.invoices.invoice import Channel, Correspondence, Invoice
+from billing_core.invoices.invoice import (
+    SECOND_NOTICE_AGAIN,
+    Channel,
+    Correspondence,
+    Invoice,
+)
 from billing_core.ports import BillingStore, FileStore
 
 if TYPE_CHECKING:
@@ -79,7 +84,7 @@ def kept_letters(invoice: Invoice) -> list[KeptLetter]:
 
 
 def _with_its_invoices(invoice: Invoice, letter: Correspondence, key: str) -> KeptLetter:
-    letter_id = letter.event_id.removeprefix(_SECOND_NOTICE_EVENT)
+    letter_id = letter.event_id.removeprefix(_SECOND_NOTICE_EVENT).partition(SECOND_NOTICE_AGAIN)[0]
     _, colon, lead_id = letter_id.partition(":")
     if not colon:  # the invoice itself, or a confirmation: about this invoice alone
         return KeptLetter(key, frozenset())

@@ -37,7 +37,12 @@ from billing_core.changes.arrangement import arrangement_refusal
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.dunning.interest import accrued_interest, first_day_of_default
 from billing_core.dunning.letter_costs import costs_charged, reminder_superseded
-from billing_core.invoices.invoice import SECOND_NOTICE_KIND, Invoice, Reminder
+from billing_core.invoices.invoice import (
+    SECOND_NOTICE_AGAIN,
+    SECOND_NOTICE_KIND,
+    Invoice,
+    Reminder,
+)
 from billing_core.invoices.ledger import Component, balance
 from billing_core.invoices.open_costs import collection_costs_paid, open_costs
 from billing_core.legal import TERM_PHRASE, collection_costs_for, staffel_on
@@ -63,6 +68,13 @@ def event_id(kind: str, reminder: Reminder) -> str:
     if kind == SECOND_NOTICE:
         return f"second-notice:{reminder.letter_id}"
     raise ValueError(f"no dunning letter of kind {kind!r}")
+
+
+def is_letter_of(kind: str, event: str, reminder: Reminder) -> bool:
+    """Whether ``event`` is the letter of ``kind`` of ``reminder``: its event id, or, for a
+    second notice whose e-mail bounced permanently, that of the one sent again
+    (correspondence/bounces.py, R7, R19)."""
+    return event.partition(SECOND_NOTICE_AGAIN)[0] == event_id(kind, reminder)
 
 
 def letter_reminder(lead: Invoice) -> Reminder:
@@ -116,8 +128,14 @@ def _costs_day(lead: Invoice, reminder: Reminder) -> date | None:
     later (R19), so they must get the notice (legal-nl.md §2)."""
     if lead.costs_decided_on_day is not None:
         return lead.costs_decided_on_day
-    letter = event_id(SECOND_NOTICE, reminder)
-    return next((due.since for due in lead.letters_due if due.event_id == letter), None)
+    return next(
+        (
+            due.since
+            for due in lead.letters_due
+            if due.kind == SECOND_NOTICE and is_letter_of(SECOND_NOTICE, due.event_id, reminder)
+        ),
+        None,
+    )
 
 
 def about_these_only(reminder: Reminder, invoices: Sequence[Invoice]) -> Reminder:

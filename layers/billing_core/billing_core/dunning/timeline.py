@@ -102,15 +102,15 @@ def letter_waiting(step: Step | None, invoices: Iterable[Invoice]) -> bool:
     if step not in (Step.COSTS, Step.HANDOVER):
         return False
     # Imported here: the letters' kinds only matter once a claim is that far (#18 (d)).
-    from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, event_id
+    from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, is_letter_of
 
     kind = REMINDER if step is Step.COSTS else SECOND_NOTICE
     for invoice in invoices:
         reminder = invoice.reminder
         if reminder is None:
             continue
-        waiting = event_id(kind, reminder)
-        if any((p.kind, p.event_id) == (kind, waiting) for p in invoice.letters_due):
+        due = invoice.letters_due
+        if any(p.kind == kind and is_letter_of(kind, p.event_id, reminder) for p in due):
             return True
     return False
 

@@ -207,6 +207,9 @@ class Reminder:
 # The dunning letter the delivery holds while one of its claims is on hold (R16, R19);
 # dunning/letters.py names it SECOND_NOTICE.
 SECOND_NOTICE_KIND = "second_notice"
+# Between a second notice's event id and the id of its e-mail that bounced permanently:
+# the event id of the notice sent again for it (correspondence/bounces.py, R7, R19).
+SECOND_NOTICE_AGAIN = "#again:"
 
 
 @dataclass(frozen=True, slots=True)
