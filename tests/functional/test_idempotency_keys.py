@@ -471,3 +471,28 @@ def test_a_request_sent_again_while_its_first_is_carried_out_is_told_when_to_ret
         "POST", path, provider_id=DENTAL.provider_id, body=body, headers=headers
     )
     assert (again["body"], again["headers"]["Idempotent-Replayed"]) == (first["body"], "true")
+
+
+# --- the key's record gone (the function died after the change): the retry finds it made -------
+
+INSURERS = "/api/v1/operator/insurers"
+
+
+def test_a_register_load_sent_again_after_its_answer_was_lost_stores_one_version(sandbox):
+    """R38, R33 (audit retry51): a load whose function died after storing the version
+    leaves its key's record in progress until the function's time is up; the retry then
+    runs again. It stored a second, identical version (2027-01-01.2) under the operator's
+    name and moved the register's head: one load, two versions in the history."""
+    # Given a 2027 version an operator loaded, whose answer never reached its program
+    header = "uzovi;name;group;labels;valid_from;source"
+    row = "1234;Nieuwe Verzekeraar;Nieuw;;2027-01-01;https://example.org/zorgaanbieders"
+    shipped = sandbox.api("GET", INSURERS, caller=OPERATOR)[1]["insurers"]
+    body = {"csv": f"{header}\n{row}", "drops": sorted(i["uzovi"] for i in shipped)}
+    first = keyed(sandbox, "POST", INSURERS, "load-2027", body)
+    # When the program sends the same load again, its key's record expired (here: a new key)
+    again = keyed(sandbox, "POST", INSURERS, "load-2027-after-the-crash", body)
+    # Then the answer is the first one again, and the register holds that one version
+    assert (first["statusCode"], again["statusCode"]) == (201, 201)
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    stored, _ = sandbox.runtime.repository.insurer_registers_as_read()
+    assert [v.version for v in stored] == ["2027-01-01.1"]
