@@ -2110,6 +2110,20 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
 }
 
 
+def pattern_form(problem: Mapping[str, Any]) -> tuple[str, str] | None:
+    """A value that does not match its pattern (pydantic's ``string_pattern_mismatch``)
+    said by what the field is and how it is typed (_FIELD_FORMS, _PATTERN_FORMS): (Dutch,
+    English); None for any other problem. One sentence for the API's refusal
+    (validation_reasons) and the portal's form (pages._invalid_form; leftovers51: the form
+    said only "E-mailadres" where the API said how an address is typed)."""
+    if problem.get("type") != "string_pattern_mismatch":
+        return None
+    pattern = str(problem.get("ctx", {}).get("pattern"))
+    named = [str(part) for part in problem.get("loc", ()) if isinstance(part, str)]
+    form = _FIELD_FORMS.get((named[-1], pattern)) if named else None
+    return form or _PATTERN_FORMS.get(pattern)
+
+
 def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     """A validation problem's reason (pydantic's error: ``type``, ``msg``, ``ctx``) as
     ``reason_nl`` and ``reason_en``: its kind in Dutch, pydantic's words in English. A
@@ -2118,13 +2132,9 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     if " / " in english:
         dutch, english = english.split(" / ", 1)
         return {"reason_nl": dutch, "reason_en": english}
-    if problem.get("type") == "string_pattern_mismatch":
-        pattern = str(problem.get("ctx", {}).get("pattern"))
-        named = [str(part) for part in problem.get("loc", ()) if isinstance(part, str)]
-        form = _FIELD_FORMS.get((named[-1], pattern)) if named else None
-        form = form or _PATTERN_FORMS.get(pattern)
-        if form is not None:
-            return {"reason_nl": form[0], "reason_en": form[1]}
+    form = pattern_form(problem)
+    if form is not None:
+        return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)
     try:
         dutch = pattern.format(**_in_dutch(problem.get("ctx", {})))
