@@ -128,7 +128,9 @@ def test_r35_the_coulance_form_names_each_wrong_field_by_its_own_name(sandbox, l
         (
             "/portal/instellingen/contact",
             {"email": "geen-adres", "phone": "bel maar"},
-            "niet goed ingevuld: E-mailadres; Telefoon.",
+            "niet goed ingevuld: E-mailadres: is geen e-mailadres: zonder spaties, zoals"
+            " info@praktijk.nl; Telefoon: is geen telefoonnummer: 8 tot 20 cijfers, spaties,"
+            " haakjes of streepjes, zoals 020 612 3456 of +31 20 612 3456.",
             {"contact-email", "contact-phone"},
         ),
         (
@@ -162,6 +164,46 @@ def test_r31_a_settings_form_names_every_wrong_field_not_the_first_only(
     assert said in error_of(html)
     assert marked_invalid(html) == marked
     assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("action", "typed", "api", "sent"),
+    [
+        ("/portal/instellingen/contact", {"email": "geen-adres"}, "settings", "contact"),
+        ("/portal/instellingen/contact", {"phone": "bel maar"}, "settings", "contact"),
+        ("/portal/instellingen/gebruikers/uitnodigen", {"email": "geen-adres"}, "users", ""),
+    ],
+)
+def test_r31_a_bad_email_or_phone_is_worded_by_the_portal_as_by_the_api(
+    sandbox, language, action, typed, api, sent
+):
+    """R31 "validated on write", R32, R35 (leftovers51): the API refused an address typed
+    wrong with how one is typed ("is geen e-mailadres: zonder spaties, zoals
+    info@praktijk.nl"), the portal's form with the field's label only ("E-mailadres").
+    Given the contact form with a malformed e-mail address or phone number, and the invite
+    form with a malformed address
+    When the admin sends it, and the same value to the API
+    Then the form names the field by its label with the API's reason, in its language."""
+    admin = signed_in(sandbox, "admin", language)
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    fields = admin.form("/portal/instellingen", action) | VALID_FORMS.get(action, {})
+    valid = {"email": "info@praktijk.nl", "phone": "020 612 3456", "role": "viewer"}
+    fields |= {"version": str(version)} | valid | typed
+    status, _, html = admin.post(action, fields)
+    body = {"version": version, sent: typed} if sent else typed | {"role": "viewer"}
+    method = "PATCH" if sent else "POST"
+    refused, answer = sandbox.api(
+        method, f"/api/v1/provider/{api}", provider_id=DENTAL.provider_id, body=body
+    )
+    assert (status, refused) == (HTTPStatus.BAD_REQUEST, HTTPStatus.BAD_REQUEST)
+    dutch, english = answer["error"]["fields"][0]["message"].split(" / ")
+    label = {"email": {"nl": "E-mailadres", "en": "E-mail address"}}.get(
+        *typed, {"nl": "Telefoon", "en": "Phone"}
+    )[language]
+    reason = dutch if language == "nl" else english
+    assert reason.startswith(("is geen ", "is not "))
+    assert f": {label}: {reason}." in error_of(html)
 
 
 def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(

@@ -1268,7 +1268,8 @@ VALID_FORMS = {
             "nl",
             "/portal/instellingen/gebruikers/uitnodigen",
             {"email": "geen-adres", "role": "staff"},
-            "niet goed ingevuld: E-mailadres.",
+            "niet goed ingevuld: E-mailadres: is geen e-mailadres: zonder spaties, zoals"
+            " info@praktijk.nl.",
         ),
     ],
 )
@@ -1719,6 +1720,29 @@ def test_the_report_page_names_every_rejected_line_page_by_page(sandbox):
     assert 'id="next-findings"' not in html and 'id="first-findings"' in html
     lines += re.findall(r"<tr><td>([^<]*)</td><td>Regel afgekeurd</td>", html)
     assert sorted(map(int, lines)) == list(range(2, 262))
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("nl", "Meldingen 1 tot en met 200 van 1.011"), ("en", "Findings 1 to 200 of 1,011")],
+)
+def test_the_report_pages_range_line_groups_its_thousands(sandbox, language, said):
+    """R35 (read an upload's report in the portal), R2; leftovers51: the range line of a
+    report's findings wrote "van 1011" where the kept-findings line beside it writes
+    "1.011", as every count in a sentence (texts.catalogue.counted).
+    Given an upload of 1,005 lines, each with a UZOVI the register lacks (1,011 findings)
+    When the staff user opens its report in Dutch and in English
+    Then the range line writes the total as the page's language groups thousands."""
+    declaration_id = sandbox.upload_declaration(
+        DENTAL.provider_id, "unknown.csv", unknown_insurer_csv(1005)
+    )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    staff.request("GET", f"/portal/taal/{language}")
+    status, html = staff.page(f"/portal/declaraties/{declaration_id}")
+    assert status == HTTPStatus.OK
+    ranges = re.findall(r"<p>((?:Meldingen|Findings) \d[^<]*)</p>", html)
+    assert [unescape(line) for line in ranges] == [said]
 
 
 def invisible_in_every_claim_ref(lines: int) -> bytes:

@@ -14,7 +14,14 @@ from datetime import date, datetime
 from typing import Any
 
 from billing_core.declarations.claims import Address, Language, LineType, Person
-from billing_core.invoices.invoice import Channel, Invoice, InvoiceLine
+from billing_core.invoices.invoice import (
+    Channel,
+    CoveredInvoice,
+    DunningStage,
+    Invoice,
+    InvoiceLine,
+    Reminder,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.provider import CareKind, Provider
 from billing_core.shared import reference
@@ -28,6 +35,7 @@ BSN = "123456782"  # passes the 11-proof; a test number, nobody's
 ISSUE_DATE = date(2026, 11, 23)
 ISSUED_AT = datetime(2026, 11, 23, 6, 30, tzinfo=AMSTERDAM)
 DECLARATION_ID = "decl-2026-11-0001"
+INVOICE_ID = "6f1c1b8e-3d4a-5b7e-9c2d-1a2b3c4d5e6f"
 
 
 def make_provider(**overrides: Any) -> Provider:
@@ -158,7 +166,7 @@ def make_invoice(**overrides: Any) -> Invoice:
     patient = overrides.get("patient", make_person())
     debtor = overrides.get("debtor")
     values: dict[str, Any] = {
-        "invoice_id": "6f1c1b8e-3d4a-5b7e-9c2d-1a2b3c4d5e6f",
+        "invoice_id": INVOICE_ID,
         "provider_id": "tandarts-de-vries",
         "declaration_id": DECLARATION_ID,
         "reference": REFERENCE,
@@ -174,6 +182,25 @@ def make_invoice(**overrides: Any) -> Invoice:
         "ledger": ledger_for(lines),
     }
     return Invoice(**(values | overrides))
+
+
+# The factory invoice's reminder (final payment date 23 December 2026): sent by e-mail on
+# 31 December and received that day, it asks payment by 14 January (legal-nl.md §2: the
+# receipt date + 14 days) of the 33.17 principal and announces 40.00 costs, charged on
+# 15 January. Overrides of make_invoice: ``make_invoice(**REMINDED)``, ``**CHARGED``.
+REMINDER = Reminder(
+    letter_id="2026-12-31:inv",
+    sent_on=date(2026, 12, 31),
+    channel=Channel.EMAIL,
+    received_on=date(2026, 12, 31),
+    final_date=date(2027, 1, 14),
+    covers=(CoveredInvoice(INVOICE_ID, REFERENCE, 3317, 4000),),
+)
+REMINDED: dict[str, Any] = {"dunning_stage": DunningStage.REMINDED, "reminder": REMINDER}
+CHARGED: dict[str, Any] = REMINDED | {
+    "dunning_stage": DunningStage.COSTS_CHARGED,
+    "costs_charged_on": date(2027, 1, 15),
+}
 
 
 def make_parent(**overrides: Any) -> Person:

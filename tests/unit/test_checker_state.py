@@ -12,35 +12,16 @@ import pytest
 
 from billing_core.dunning.breakdown import PayBy
 from billing_core.invoices.invoice import (
-    Channel,
-    CoveredInvoice,
     Deferral,
-    DunningStage,
     InvoiceStatus,
-    Reminder,
 )
 from billing_core.services.patient import InvoiceState, PatientContext, payment_status
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.texts.patient import page_texts
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
-from tests.unit.factories import REFERENCE, make_invoice, make_provider
+from tests.unit.factories import CHARGED, REFERENCE, REMINDED, make_invoice, make_provider
 from tests.unit.fake_store import FakeQueue, FakeStore
 
-# The factory invoice: final payment date 23 December 2026; a reminder on 31 December
-# (e-mail, received that day) asks payment by 14 January; the costs on 15 January.
-REMINDER = Reminder(
-    letter_id="2026-12-31:inv",
-    sent_on=date(2026, 12, 31),
-    channel=Channel.EMAIL,
-    received_on=date(2026, 12, 31),
-    final_date=date(2027, 1, 14),
-    covers=(CoveredInvoice("inv", REFERENCE, 3317, 4000),),
-)
-REMINDED = {"dunning_stage": DunningStage.REMINDED, "reminder": REMINDER}
-CHARGED = REMINDED | {
-    "dunning_stage": DunningStage.COSTS_CHARGED,
-    "costs_charged_on": date(2027, 1, 15),
-}
 # R14, legal-nl.md §2: asked on 10 January, in the reminder's term: the default moves
 IN_THE_TERM = Deferral(datetime(2027, 1, 10, 10, 0, tzinfo=AMSTERDAM), date(2027, 1, 22))
 

@@ -17,34 +17,17 @@ from billing_core.dunning.timeline import NOTHING_EVER, Plan, Step, plan
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementTerm,
-    Channel,
-    CoveredInvoice,
     Deferral,
     DunningStage,
     InsurerStatement,
     InvoiceStatus,
-    Reminder,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM
-from tests.unit.factories import make_invoice
+from tests.unit.factories import CHARGED, REMINDED, make_invoice
 
 POLICY = DunningPolicy()
 SENT = {"status": InvoiceStatus.SENT}
-REMINDER = Reminder(
-    letter_id="2026-12-31:inv",
-    sent_on=date(2026, 12, 31),
-    channel=Channel.EMAIL,
-    received_on=date(2026, 12, 31),
-    final_date=date(2027, 1, 14),
-    covers=(CoveredInvoice("6f1c1b8e-3d4a-5b7e-9c2d-1a2b3c4d5e6f", "x", 3317, 4000),),
-)
-REMINDED = {"dunning_stage": DunningStage.REMINDED, "reminder": REMINDER}
-CHARGED = {
-    **REMINDED,
-    "dunning_stage": DunningStage.COSTS_CHARGED,
-    "costs_charged_on": date(2027, 1, 15),
-}
 PAID_IN_FULL = LedgerEntry(
     EntryKind.PAYMENT,
     Component.PRINCIPAL,

@@ -321,6 +321,25 @@ def test_trimmed_trailing_spaces_are_padded_back_and_said():
     assert result.claims == read(to_bytes(good())).claims
 
 
+def test_tabs_for_the_reserve_at_a_records_end_are_replaced_and_said():
+    """R2, R40, vektis.md ("Files as practices really send them": trailing spaces an
+    editor trimmed are padded back when only space-filled fields are missing);
+    leftovers51: an editor that turned the reserve's spaces into tabs got the whole file
+    refused (VEKTIS_TAB), where the same spaces trimmed were padded back.
+    Given the 02 and 04 records with their trailing spaces turned into tabs and spaces
+    When the file is read
+    Then it reads as the original, one warning saying how many lines ended in tabs."""
+    lines = good()
+    for index in (1, 3):
+        kept = lines[index].rstrip(" ")
+        lines[index] = kept + "\t" * ((310 - len(kept)) // 8) + " \t"
+    result = read(to_bytes(lines))
+    finding = accepted_with(result, "VEKTIS_TRAILING_TABS_REPLACED")
+    assert finding.params == {"count": 2, "first": 2, "expected": 310}
+    assert "tabs" in finding.message("nl") and "tabs" in finding.message("en")
+    assert result.claims == read(to_bytes(good())).claims
+
+
 def test_trimming_that_reaches_a_number_is_data_missing():
     # Given an MZ301 02 whose last 130 positions (INDICATIE CLIENT OVERLEDEN, a number,
     # and RESERVE) are gone: not trailing spaces, data

@@ -140,7 +140,8 @@ def test_a_control_character_is_refused_naming_its_line_and_field():
         (4, "comment", 22, 1, "Vrije tekst (record 98, pos. 19-158)"),  # for one space
         (1, "name", 68, 21, "Naam verzekerde (01) (record 02, pos. 64-88)"),  # for 21
         (3, "amount", 160, 1, "Declaratiebedrag (incl. BTW) (record 04, pos. 156-163)"),
-        (3, "reserve", 205, 106, "Reserve (record 04, pos. 205-310)"),  # the line shorter
+        # A tail of tabs that reaches a number is data, not a reserve (_tabs_in_tails)
+        (3, "amount_tail", 160, 151, "Declaratiebedrag (incl. BTW) (record 04, pos. 156-163)"),
     ],
 )
 def test_a_tab_in_a_fixed_width_field_is_named_as_a_tab_at_its_position(

@@ -499,6 +499,7 @@ _DUTCH: Sections = {
         "LINES_HELD_BACK": "Daardoor zijn alle {count} prestatieregels (04) van deze patiënt niet ingelezen.",
         "VEKTIS_LINE_ENDS": "De regels van dit bestand eindigen op {kind_nl} in plaats van CR LF; het bestand is met die regeleinden gelezen.",
         "VEKTIS_WINDOWS_1252": "Regel {line}: in {field} staat '{character}', een teken uit Windows-1252 en niet uit ISO-8859-1. Het bestand is als Windows-1252 gelezen ({count} zulke tekens).",
+        "VEKTIS_TRAILING_TABS_REPLACED": "{count} regel(s), de eerste op regel {first}, eindigden met tabs in plaats van spaties (bijvoorbeeld door een teksteditor die spaties in tabs omzet). Na de tabs stonden geen gegevens, alleen lege velden aan het eind van het record (zoals de reserve): de regels zijn met spaties aangevuld tot {expected} tekens.",
         "VEKTIS_TRAILING_SPACES_RESTORED": "{count} regel(s), de eerste op regel {first}, waren korter dan {expected} tekens omdat spaties aan het eind waren weggehaald (bijvoorbeeld door een teksteditor). Er ontbraken alleen spaties, geen gegevens: de regels zijn aangevuld.",
         "CSV_DATE_INVALID": "Regel {line}: '{value}' in {field} is geen datum. Schrijf een datum als 2026-11-03 of zoals Excel hem opslaat: 3-11-2026 of 03-11-2026.",
         "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
@@ -1500,6 +1501,7 @@ _ENGLISH: Sections = {
         "LINES_HELD_BACK": "Because of this, all {count} treatment lines (04) of this patient were not read.",
         "VEKTIS_LINE_ENDS": "The lines of this file end in {kind_en} instead of CR LF; the file was read with those line ends.",
         "VEKTIS_WINDOWS_1252": "Line {line}: {field} holds '{character}', a Windows-1252 character, not ISO-8859-1. The file was read as Windows-1252 ({count} such characters).",
+        "VEKTIS_TRAILING_TABS_REPLACED": "{count} line(s), the first on line {first}, ended in tabs instead of spaces (a text editor that turns spaces into tabs, for instance). No data followed the tabs, only empty fields at the end of the record (such as the reserve): the lines were padded back with spaces to {expected} characters.",
         "VEKTIS_TRAILING_SPACES_RESTORED": "{count} line(s), the first on line {first}, were shorter than {expected} characters because trailing spaces were removed (by a text editor, for instance). Only spaces were missing, no data: the lines were padded back.",
         "CSV_DATE_INVALID": "Line {line}: '{value}' in {field} is not a date. Write a date as 2026-11-03 or as Excel saves it: 3-11-2026 or 03-11-2026.",
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
@@ -2114,6 +2116,20 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
 }
 
 
+def pattern_form(problem: Mapping[str, Any]) -> tuple[str, str] | None:
+    """A value that does not match its pattern (pydantic's ``string_pattern_mismatch``)
+    said by what the field is and how it is typed (_FIELD_FORMS, _PATTERN_FORMS): (Dutch,
+    English); None for any other problem. One sentence for the API's refusal
+    (validation_reasons) and the portal's form (pages._invalid_form; leftovers51: the form
+    said only "E-mailadres" where the API said how an address is typed)."""
+    if problem.get("type") != "string_pattern_mismatch":
+        return None
+    pattern = str(problem.get("ctx", {}).get("pattern"))
+    named = [str(part) for part in problem.get("loc", ()) if isinstance(part, str)]
+    form = _FIELD_FORMS.get((named[-1], pattern)) if named else None
+    return form or _PATTERN_FORMS.get(pattern)
+
+
 def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     """A validation problem's reason (pydantic's error: ``type``, ``msg``, ``ctx``) as
     ``reason_nl`` and ``reason_en``: its kind in Dutch, pydantic's words in English. A
@@ -2122,13 +2138,9 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     if " / " in english:
         dutch, english = english.split(" / ", 1)
         return {"reason_nl": dutch, "reason_en": english}
-    if problem.get("type") == "string_pattern_mismatch":
-        pattern = str(problem.get("ctx", {}).get("pattern"))
-        named = [str(part) for part in problem.get("loc", ()) if isinstance(part, str)]
-        form = _FIELD_FORMS.get((named[-1], pattern)) if named else None
-        form = form or _PATTERN_FORMS.get(pattern)
-        if form is not None:
-            return {"reason_nl": form[0], "reason_en": form[1]}
+    form = pattern_form(problem)
+    if form is not None:
+        return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)
     try:
         dutch = pattern.format(**_in_dutch(problem.get("ctx", {})))

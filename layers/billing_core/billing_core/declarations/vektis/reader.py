@@ -158,6 +158,8 @@ def _records(data: bytes, kind: MessageKind, provider_agbs: Collection[str]) -> 
         return VektisFile(standard, findings=[problem] if problem else [])
     if text.lone_cr:
         lines = _split_at_lone_cr(lines, standard, text.repairs)
+    if text.control:
+        lines = _tabs_in_tails(lines, standard, first, text.repairs)
     if len(lines[0]) < standard.record_length:
         problem = _wrapped(lines, standard)
         if problem is not None:
@@ -227,6 +229,30 @@ def _split_at_lone_cr(lines: list[str], standard: Standard, repairs: list[Findin
     if split != lines:
         repairs.append(lone_cr_line_ends())
     return split
+
+
+def _tabs_in_tails(
+    lines: list[str], standard: Standard, first: int, repairs: list[Finding]
+) -> list[str]:
+    """R2, R40, vektis.md ("lines whose trailing spaces an editor trimmed: pad back ...
+    when only reserve/space-filled fields are missing"): a record that ends in tabs and
+    spaces (an editor that turns spaces into tabs, in the reserve at its end) is repaired
+    as a trimmed one is: the tail dropped and padded back with spaces, when it stood only
+    for space-filled fields (``_a_record``). Said once, with how many lines. A tab before
+    data, or a tail that reaches a number, stays refused as a tab (VEKTIS_TAB)."""
+    repaired: list[int] = []
+    for index, line in enumerate(lines):
+        kept = line.rstrip(" \t")
+        if "\t" in line[len(kept) :] and _a_record(kept, standard):
+            lines = lines if repaired else list(lines)
+            lines[index] = kept.ljust(standard.record_length)
+            repaired.append(index + first)
+    if repaired:
+        params = {"count": len(repaired), "first": repaired[0], "expected": standard.record_length}
+        repairs.append(
+            Finding("VEKTIS_TRAILING_TABS_REPLACED", Severity.WARNING, repaired[0], params=params)
+        )
+    return lines
 
 
 def _a_record(piece: str, standard: Standard) -> bool:

@@ -783,9 +783,10 @@ _Model = TypeVar("_Model", bound=BaseModel)
 class WrongFields(Exception):
     """The fields of a form that are not filled in correctly, all of them (``_checked``)."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], problems: Iterable[Mapping[str, Any]] = ()) -> None:
         super().__init__()
         self.names = tuple(dict.fromkeys(names))
+        self.problems = tuple(problems)  # the model's, of the fields it could read
 
 
 def _checked(model: type[_Model], readers: Mapping[str, Callable[[], object]]) -> _Model:
@@ -806,7 +807,7 @@ def _checked(model: type[_Model], readers: Mapping[str, Callable[[], object]]) -
     except ValidationError as invalid:
         if not unread:
             raise
-        raise WrongFields([*unread, *_invalid_names(invalid)]) from None
+        raise WrongFields([*unread, *_invalid_names(invalid)], invalid.errors()) from None
     if unread:
         raise WrongFields(unread)
     return checked
@@ -992,7 +993,8 @@ def _invalid_form(
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
     found = _invalid_names(invalid)
     names = [*_in_form_order(form, found), *(name for name in found if name not in labels)]
-    fields = "; ".join(_field_named(model, labels, name, t) for name in names)
+    typed_as = _pattern_forms(invalid, t.language)
+    fields = "; ".join(_field_named(model, labels, name, t, typed_as.get(name)) for name in names)
     how_to_type = [
         t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
         for name in names
@@ -1032,10 +1034,32 @@ def _in_form_order(form: str, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in FORM_FIELDS.get(form, (BaseModel, {}))[1] if name in wrong)
 
 
-def _field_named(model: type[BaseModel], labels: Mapping[str, str], name: str, t: Texts) -> str:
+def _pattern_forms(
+    invalid: ValidationError | InvalidInput | WrongFields, language: str
+) -> dict[str, str]:
+    """Of each field refused for its pattern (an e-mail address, a phone number), what it
+    is not and how it is typed, in the API's words (texts.practice.pattern_form;
+    leftovers51: the form named the field only)."""
+    from billing_core.texts.practice import pattern_form  # the portal's forms only
+
+    if isinstance(invalid, ValidationError):
+        problems: Iterable[Mapping[str, Any]] = invalid.errors()
+    else:  # a service's refusal names no pattern; a form's names those its model found
+        problems = invalid.problems if isinstance(invalid, WrongFields) else ()
+    said: dict[str, str] = {}
+    for problem in problems:
+        form = pattern_form(problem)
+        if form is not None and problem.get("loc"):
+            said.setdefault(str(problem["loc"][0]), form[0] if language == "nl" else form[1])
+    return said
+
+
+def _field_named(
+    model: type[BaseModel], labels: Mapping[str, str], name: str, t: Texts, typed_as: str | None
+) -> str:
     if name not in labels:
         return name  # no field of the form (a check of the whole form): the model's word
-    allowed = _allowed(model, name, t)
+    allowed = typed_as or _allowed(model, name, t)
     label = t(labels[name])
     return t("field_allowed", label=label, allowed=allowed) if allowed else label
 
