@@ -836,6 +836,58 @@ def test_r34_a_listed_credit_with_a_part_booked_is_refused_on_that_invoice_alone
     assert credit_id_of(SPLIT_SOURCE) in {c.credit_id for c in ctx.links.unmatched_credits()}
 
 
+def test_r12_r34_a_listed_credit_with_a_part_booked_is_listed_again_when_its_rest_is_refused():
+    """R12, R34 "matched once, never lost" (brief refund51 item 2): given the parent's
+    EUR 68,91 listed while EUR 51,30 of it is booked on the first child's invoice under
+    the transfer's own id, and the second child's invoice a claim the agency reported paid
+    (EUR 17,61 awaited from it)
+    When an operator matches the line to the second child's kenmerk, and the bank import
+    books EUR 10,00 of the agency's own transfer on that claim between the operator's
+    check and the booking (EUR 7,61 left awaited)
+    Then the match is refused (422 remittance_exceeds_..., nothing more booked) and the
+    line is listed again, unmatched, the EUR 51,30 still booked once (before: the plan was
+    kept for its earlier part, EUR 17,61 on no invoice and off the list, a retry refused
+    and any other target refused as credit_already_matched). A match of it then keeps
+    the part booked (credit_partly_booked on the first child's invoice alone)."""
+    ctx, first, second = a_split_transfer_listed_with_its_first_part_booked()
+    store = ctx.store
+    at_agency = replace(
+        store.invoice("inv-2"),
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2026, 11, 10),
+    )
+    store.save_invoice(at_agency)
+    report = CollectionReportContext(store, FilesInMemory(), ctx.clock, interest=lambda i, d: 0)
+    row = f"{second.reference};CMIB-9;paid;1761;2026-11-20"
+    import_collection_report(f"{REPORT_HEADER}\n{row}\n".encode(), "report.csv", report)
+    links = ctx.links
+    plan = links.plan_credit_match
+
+    def the_import_books_the_agencys_transfer_first(credit_id, match):
+        links.plan_credit_match = plan
+        on_the_day = datetime.combine(BOOKED_ON, time(0), tzinfo=AMSTERDAM)
+        agencys = IncomingPayment("bank", f"{ACCOUNT}/CMIB-T1", 1_000, on_the_day)
+        book_payment(store, second.reference, agencys, clock=ctx.clock)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_import_books_the_agencys_transfer_first
+    credit_id = credit_id_of(SPLIT_SOURCE)
+    ledgers = [store.invoice(i).ledger for i in ("inv-1", "inv-2")]
+
+    with pytest.raises(Refused, match="remittance_exceeds_agency_collection"):
+        match_credit(credit_id, MatchTarget(reference=second.reference), ctx)
+
+    assert links.get_unmatched_credit(credit_id).match is None
+    assert credit_id in {c.credit_id for c in unmatched_credits(ctx)}
+    assert store.invoice("inv-1").ledger == ledgers[0]
+    booked_as = payment_id("bank", SPLIT_SOURCE)
+    assert [e for e in store.invoice("inv-2").ledger if e.cause == booked_as] == []
+    assert len(store.invoice("inv-2").ledger) > len(ledgers[1])  # the agency's transfer
+    with pytest.raises(StateConflict, match="credit_partly_booked"):
+        match_credit(credit_id, MatchTarget(reference=first.reference), ctx)
+    assert store.invoice("inv-1").ledger == ledgers[0]
+
+
 @pytest.mark.parametrize("amount_cents", [6_890, 7_000])
 def test_r34_a_transfer_quoting_two_kenmerken_of_another_amount_is_split_by_an_operator(
     amount_cents,
