@@ -688,6 +688,38 @@ def test_r12_a_transfer_quoting_two_kenmerken_pays_each_what_it_owed():
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
 
 
+def test_r12_r13_a_split_transfer_read_after_a_later_online_payment_pays_each_as_on_its_day():
+    """legal-nl.md §2 "the payment date decides", §5, R12, R13 (brief refund51 item 3):
+    given the parent's EUR 68,91 credited on 24 November quoting both children's kenmerken,
+    and the second child's EUR 17,61 paid online on 25 November, booked first
+    When the bank statement of the 24th is read on the 26th
+    Then the transfer is booked as designated, each invoice what it owed on the 24th
+    (EUR 51,30 and EUR 17,61), nothing listed; the later online payment is the second
+    child's credit, to be refunded (before: what the second invoice owed was read as
+    of today, EUR 0,00, and the whole transfer was listed for a person as
+    several_kenmerken)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    online = IncomingPayment(
+        "psp", "tr_child2", 1_761, datetime(2026, 11, 25, 20, tzinfo=AMSTERDAM)
+    )
+    book_payment(ctx.store, second.reference, online, clock=ctx.clock)
+    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+
+    report = import_statement(xml, "camt053/2026-11-24.xml", importing)
+
+    assert [(line.invoice_id, line.amount_cents) for line in report.booked] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert report.unmatched == []
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    paid = [ctx.store.invoice(i) for i in ("inv-1", "inv-2")]
+    assert [(i.balance_cents, i.credit_cents) for i in paid] == [(0, 0), (-1_761, 1_761)]
+    credit = [e for e in paid[1].ledger if e.note == "credit"]
+    assert {e.cause for e in credit} == {"psp:tr_child2"}  # the later payment's
+
+
 @pytest.mark.parametrize("tx_id", ["TX-2K", None], ids=["with its TxId", "without any id"])
 def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts(
     tx_id,
