@@ -760,6 +760,38 @@ def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_
     assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, -1_000]
 
 
+def test_r12_a_payers_end_to_end_id_spelled_as_a_split_transfers_link_finds_nothing():
+    """R12 "returned transfers are reversed" (brief refund51 item 4): given the parent's
+    EUR 68,91 quoting both children's kenmerken, without TxId or EndToEndId (its parts kept
+    under "entry:ING-SPLIT"), and another payer's EUR 68,91 for a third invoice whose
+    EndToEndId reads "entry:ING-SPLIT"
+    When the bank returns that other payment, repeating its EndToEndId, quoting no kenmerk
+    Then the children's invoices stay paid and the return is listed for a person (before:
+    it found the split transfer's link and undid both children's parts, EUR 68,91 owed
+    again for money that stayed, while the returned payment stayed booked as credit)."""
+    first, second = two_childrens_invoices()
+    third = replace(issued(3, 2_000, date(2026, 11, 2)), patient_ref="P-19")
+    ctx = the_back_office(first, second, third, amount_cents=1)
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+    text = f"nota {first.reference} en {second.reference}"
+    split = credit(6_891, reference="ING-SPLIT", ustrd=(text,))
+    import_statement(statement(split), "camt053/a.xml", importing)
+    link = "entry:ING-SPLIT"
+    other = credit(6_891, reference="ING-ODD", ustrd=(third.reference,), end_to_end_id=link)
+    import_statement(statement(other, statement_id="B"), "camt053/b.xml", importing)
+    owed = [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2", "inv-3")]
+    assert owed == [0, 0, -4_891]
+
+    back = debit(6_891, return_reason="AC04", end_to_end_id=link)
+    report = import_statement(statement(back, statement_id="C"), "camt053/c.xml", importing)
+
+    assert report.reversed == []
+    assert [(line.reason, line.amount_cents) for line in report.unmatched] == [
+        ("return_without_original", 6_891)
+    ]
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2", "inv-3")] == owed
+
+
 def test_r12_r34_the_return_of_a_split_transfer_listed_before_its_retry_is_matched_whole():
     """R12 "returned transfers are reversed", R34, R3 (audit money50; bank50's note): given
     the parent's EUR 68,91 (TxId TX-2K) quoting both children's kenmerken, its upload's
