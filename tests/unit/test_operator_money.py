@@ -688,6 +688,38 @@ def test_r12_a_transfer_quoting_two_kenmerken_pays_each_what_it_owed():
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 0]
 
 
+def test_r12_r13_a_split_transfer_read_after_a_later_online_payment_pays_each_as_on_its_day():
+    """legal-nl.md §2 "the payment date decides", §5, R12, R13 (brief refund51 item 3):
+    given the parent's EUR 68,91 credited on 24 November quoting both children's kenmerken,
+    and the second child's EUR 17,61 paid online on 25 November, booked first
+    When the bank statement of the 24th is read on the 26th
+    Then the transfer is booked as designated, each invoice what it owed on the 24th
+    (EUR 51,30 and EUR 17,61), nothing listed; the later online payment is the second
+    child's credit, to be refunded (before: what the second invoice owed was read as
+    of today, EUR 0,00, and the whole transfer was listed for a person as
+    several_kenmerken)."""
+    first, second = two_childrens_invoices()
+    ctx = the_back_office(first, second, amount_cents=1)
+    online = IncomingPayment(
+        "psp", "tr_child2", 1_761, datetime(2026, 11, 25, 20, tzinfo=AMSTERDAM)
+    )
+    book_payment(ctx.store, second.reference, online, clock=ctx.clock)
+    importing, xml = import_transfer(ctx, 6_891, f"nota {first.reference} en {second.reference}")
+
+    report = import_statement(xml, "camt053/2026-11-24.xml", importing)
+
+    assert [(line.invoice_id, line.amount_cents) for line in report.booked] == [
+        ("inv-1", 5_130),
+        ("inv-2", 1_761),
+    ]
+    assert report.unmatched == []
+    assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
+    paid = [ctx.store.invoice(i) for i in ("inv-1", "inv-2")]
+    assert [(i.balance_cents, i.credit_cents) for i in paid] == [(0, 0), (-1_761, 1_761)]
+    credit = [e for e in paid[1].ledger if e.note == "credit"]
+    assert {e.cause for e in credit} == {"psp:tr_child2"}  # the later payment's
+
+
 @pytest.mark.parametrize("tx_id", ["TX-2K", None], ids=["with its TxId", "without any id"])
 def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_both_parts(
     tx_id,
@@ -726,6 +758,38 @@ def test_r12_r3_a_split_transfer_retried_after_its_second_invoice_changed_books_
     assert (retried.duplicates, retried.unmatched) == (0, [])
     assert [c.source_id for c in ctx.links.unmatched_credits()] == [SOURCE]  # the fixture's
     assert [store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, -1_000]
+
+
+def test_r12_a_payers_end_to_end_id_spelled_as_a_split_transfers_link_finds_nothing():
+    """R12 "returned transfers are reversed" (brief refund51 item 4): given the parent's
+    EUR 68,91 quoting both children's kenmerken, without TxId or EndToEndId (its parts kept
+    under "entry:ING-SPLIT"), and another payer's EUR 68,91 for a third invoice whose
+    EndToEndId reads "entry:ING-SPLIT"
+    When the bank returns that other payment, repeating its EndToEndId, quoting no kenmerk
+    Then the children's invoices stay paid and the return is listed for a person (before:
+    it found the split transfer's link and undid both children's parts, EUR 68,91 owed
+    again for money that stayed, while the returned payment stayed booked as credit)."""
+    first, second = two_childrens_invoices()
+    third = replace(issued(3, 2_000, date(2026, 11, 2)), patient_ref="P-19")
+    ctx = the_back_office(first, second, third, amount_cents=1)
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+    text = f"nota {first.reference} en {second.reference}"
+    split = credit(6_891, reference="ING-SPLIT", ustrd=(text,))
+    import_statement(statement(split), "camt053/a.xml", importing)
+    link = "entry:ING-SPLIT"
+    other = credit(6_891, reference="ING-ODD", ustrd=(third.reference,), end_to_end_id=link)
+    import_statement(statement(other, statement_id="B"), "camt053/b.xml", importing)
+    owed = [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2", "inv-3")]
+    assert owed == [0, 0, -4_891]
+
+    back = debit(6_891, return_reason="AC04", end_to_end_id=link)
+    report = import_statement(statement(back, statement_id="C"), "camt053/c.xml", importing)
+
+    assert report.reversed == []
+    assert [(line.reason, line.amount_cents) for line in report.unmatched] == [
+        ("return_without_original", 6_891)
+    ]
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2", "inv-3")] == owed
 
 
 def test_r12_r34_the_return_of_a_split_transfer_listed_before_its_retry_is_matched_whole():
@@ -834,6 +898,58 @@ def test_r34_a_listed_credit_with_a_part_booked_is_refused_on_that_invoice_alone
     assert all(said in refused.value.message_en for said in (kenmerk, "51.30", "17.61"))
     assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 1_761]
     assert credit_id_of(SPLIT_SOURCE) in {c.credit_id for c in ctx.links.unmatched_credits()}
+
+
+def test_r12_r34_a_listed_credit_with_a_part_booked_is_listed_again_when_its_rest_is_refused():
+    """R12, R34 "matched once, never lost" (brief refund51 item 2): given the parent's
+    EUR 68,91 listed while EUR 51,30 of it is booked on the first child's invoice under
+    the transfer's own id, and the second child's invoice a claim the agency reported paid
+    (EUR 17,61 awaited from it)
+    When an operator matches the line to the second child's kenmerk, and the bank import
+    books EUR 10,00 of the agency's own transfer on that claim between the operator's
+    check and the booking (EUR 7,61 left awaited)
+    Then the match is refused (422 remittance_exceeds_..., nothing more booked) and the
+    line is listed again, unmatched, the EUR 51,30 still booked once (before: the plan was
+    kept for its earlier part, EUR 17,61 on no invoice and off the list, a retry refused
+    and any other target refused as credit_already_matched). A match of it then keeps
+    the part booked (credit_partly_booked on the first child's invoice alone)."""
+    ctx, first, second = a_split_transfer_listed_with_its_first_part_booked()
+    store = ctx.store
+    at_agency = replace(
+        store.invoice("inv-2"),
+        dunning_stage=DunningStage.WITH_COLLECTION_AGENCY,
+        handed_over_on=date(2026, 11, 10),
+    )
+    store.save_invoice(at_agency)
+    report = CollectionReportContext(store, FilesInMemory(), ctx.clock, interest=lambda i, d: 0)
+    row = f"{second.reference};CMIB-9;paid;1761;2026-11-20"
+    import_collection_report(f"{REPORT_HEADER}\n{row}\n".encode(), "report.csv", report)
+    links = ctx.links
+    plan = links.plan_credit_match
+
+    def the_import_books_the_agencys_transfer_first(credit_id, match):
+        links.plan_credit_match = plan
+        on_the_day = datetime.combine(BOOKED_ON, time(0), tzinfo=AMSTERDAM)
+        agencys = IncomingPayment("bank", f"{ACCOUNT}/CMIB-T1", 1_000, on_the_day)
+        book_payment(store, second.reference, agencys, clock=ctx.clock)
+        return plan(credit_id, match)
+
+    links.plan_credit_match = the_import_books_the_agencys_transfer_first
+    credit_id = credit_id_of(SPLIT_SOURCE)
+    ledgers = [store.invoice(i).ledger for i in ("inv-1", "inv-2")]
+
+    with pytest.raises(Refused, match="remittance_exceeds_agency_collection"):
+        match_credit(credit_id, MatchTarget(reference=second.reference), ctx)
+
+    assert links.get_unmatched_credit(credit_id).match is None
+    assert credit_id in {c.credit_id for c in unmatched_credits(ctx)}
+    assert store.invoice("inv-1").ledger == ledgers[0]
+    booked_as = payment_id("bank", SPLIT_SOURCE)
+    assert [e for e in store.invoice("inv-2").ledger if e.cause == booked_as] == []
+    assert len(store.invoice("inv-2").ledger) > len(ledgers[1])  # the agency's transfer
+    with pytest.raises(StateConflict, match="credit_partly_booked"):
+        match_credit(credit_id, MatchTarget(reference=first.reference), ctx)
+    assert store.invoice("inv-1").ledger == ledgers[0]
 
 
 @pytest.mark.parametrize("amount_cents", [6_890, 7_000])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from unittest.mock import Mock
 
 import pytest
 
 from billing_core.adapters.fake_psp import FakePsp
+from billing_core.dunning.breakdown import breakdown
+from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http.psp_webhook import record_webhook_outcome
 from billing_core.invoices.invoice import DunningStage, Invoice
 from billing_core.invoices.ledger import Component, EntryKind
@@ -27,6 +29,7 @@ from billing_core.payments.refunds import (
     PendingRefund,
     RefundContext,
     RefundDecision,
+    correct_refund_id,
     credit_refundable_by_bank,
     pending_refunds,
     psp_refund_status,
@@ -36,9 +39,11 @@ from billing_core.payments.refunds import (
     with_psp_refund_status,
 )
 from billing_core.ports import CheckoutRecord, ConcurrentChange
+from billing_core.providers.retrocession import build_statement
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import NotFound, OperatorNotFound, UnknownInvoice
-from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import FakeStore, is_blocked
 from tests.unit.faults import CallBudget, Faulty, Killed
 from tests.unit.payment_fakes import CheckoutsInMemory
@@ -699,6 +704,46 @@ def test_a_booked_refund_id_the_psp_does_not_know_does_not_stop_the_webhook():
     assert again.refund.decision is RefundDecision.UNKNOWN_AT_PSP and again.refund.needs_attention
     assert (again.refund.refund_id, again.refund.amount_cents) == (world.psp_id, 200)
     assert world.invoice() == invoice
+
+
+def test_a_refund_id_corrected_later_keeps_the_day_it_paid_back_and_its_week():
+    """R13, R24, R27 (brief refund51 item 1): the correction booked the refund again at
+    the operator's moment, so the checker said it paid back on the correction's day.
+    Given € 5,00 credit refunded on Thursday 26 November (ISO week 48), booked under the
+    payment's own id before ids were checked
+    When an operator corrects it to the PSP's refund id on Tuesday 8 December (week 50)
+    Then the checker's refund day stays 26 November, the refund is in week 48's statement
+    once, and week 50's shows the correction's two entries, recorded then, cancelling
+    out: nothing more refunded, the payout unchanged."""
+    refunded_at = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)
+    corrected_at = datetime(2026, 12, 8, 9, 30, tzinfo=AMSTERDAM)
+    credit = overpaid(500)
+    refunded = apply_refund(credit, "tr_001", 500, refunded_at, "psp:tr_001")
+
+    corrected = correct_refund_id(refunded, "tr_001", "tr_001", "re_real", "bob", corrected_at)
+
+    parts = breakdown(corrected, DunningPolicy(), date(2026, 12, 20))
+    assert (parts.refunded_cents, parts.refunded_on, corrected.credit_cents) == (
+        500,
+        date(2026, 11, 26),
+        0,
+    )
+    practice = make_provider(provider_id=corrected.provider_id)
+    weeks = {
+        label: build_statement(practice, Week.parse(label), [corrected])
+        for label in ("2026-W48", "2026-W49", "2026-W50")
+    }
+    assert {label: week.refunded_cents for label, week in weeks.items()} == {
+        "2026-W48": 500,
+        "2026-W49": 0,
+        "2026-W50": 0,
+    }
+    pair = [line for line in weeks["2026-W50"].lines if line.kind is EntryKind.REFUND]
+    assert [(line.amount_cents, line.note, line.at) for line in pair] == [
+        (-500, "refund-id-corrected:tr_001", refunded_at),
+        (500, "refund:re_real", refunded_at),
+    ]
+    assert [e.recorded for e in corrected.ledger[len(refunded.ledger) :]] == [corrected_at] * 2
 
 
 # --- a refund that fails at the PSP while its booking is in flight (audit races RACES1) ---------

@@ -109,15 +109,17 @@ def breakdown(
 
 def refunded_on(ledger: Sequence[LedgerEntry]) -> date | None:
     """The day the refunds standing on the ledger paid the patient back (R13, R27): the
-    day of the last refund, when the refunds of that day are all that stands (one failed
-    or returned before it is undone by its own entry). None when nothing stands refunded,
-    or the refunds of several days make it up: no one day says when."""
+    day of the last refund, when what the refund entries of that day add up to is all
+    that stands (one failed or returned before it is undone by its own entry; a refund
+    booked again under its PSP id takes the wrong one back on the day it was paid,
+    payments/refunds.correct_refund_id). None when nothing stands refunded, or the
+    refunds of several days make it up: no one day says when."""
     refunds = [e for e in ledger if e.kind is EntryKind.REFUND]
     paid_back = [e for e in refunds if e.amount_cents > 0]
     if not paid_back:
         return None
-    last_day = amsterdam_day(paid_back[-1].at)
-    that_day = sum(e.amount_cents for e in paid_back if amsterdam_day(e.at) == last_day)
+    last_day = max(amsterdam_day(e.at) for e in paid_back)
+    that_day = sum(e.amount_cents for e in refunds if amsterdam_day(e.at) == last_day)
     standing = sum(e.amount_cents for e in refunds)
     return last_day if standing == that_day else None
 

@@ -138,7 +138,7 @@ def booked_before_later_payments(
     """``invoice`` with what ``book`` adds for a payment received at ``at`` computed as
     if the payments dated after it were not booked yet (they had not been, had it been
     known on its date); their own entries stay as they are until ``rebooked_after``."""
-    earlier = _without(invoice, {payment for payment, _, _ in _payments_after(invoice, at)})
+    earlier = before_later_payments(invoice, at)
     booked = book(earlier)
     added = tuple(p for p in booked.applied_payments if p not in earlier.applied_payments)
     return replace(
@@ -146,6 +146,12 @@ def booked_before_later_payments(
         ledger=(*invoice.ledger, *booked.ledger[len(earlier.ledger) :]),
         applied_payments=(*invoice.applied_payments, *added),
     )
+
+
+def before_later_payments(invoice: Invoice, at: datetime) -> Invoice:
+    """The invoice as a payment received at ``at`` finds it, had it been known on its
+    date: the payments dated after it not booked yet (``_without``)."""
+    return _without(invoice, {payment for payment, _, _ in _payments_after(invoice, at)})
 
 
 def rebooked_after(invoice: Invoice, at: datetime, rebook: Rebook, reason: str) -> Invoice:

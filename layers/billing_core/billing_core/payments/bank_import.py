@@ -94,6 +94,7 @@ from billing_core.payments.booking import (
     reversible,
 )
 from billing_core.payments.camt053 import (
+    ENTRY_LINK,
     BankStatement,
     BankTransaction,
     Direction,
@@ -752,9 +753,6 @@ def _remember(
     remember_credit(
         ctx.links, transaction.account_iban, ids, source_id=source_id(transaction), parts=parts
     )
-
-
-ENTRY_LINK = "entry:"  # a split transfer's link without a transfer id: ENTRY_LINK{entry ref}
 
 
 def _split_link_ids(transaction: BankTransaction) -> tuple[str, ...]:

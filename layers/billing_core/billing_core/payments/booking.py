@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
 from billing_core.correspondence.kinds import PAYMENT_RECEIVED
 from billing_core.dunning.corrections import (
     Rebook,
+    before_later_payments,
     booked_before_later_payments,
     paid_in_term,
     undo_since_cancellation,
@@ -202,14 +203,19 @@ def rebooking(interest: InterestAccrual = accrued_interest) -> Rebook:
 
 
 def owed_on(invoice: Invoice, day: date, *, interest: InterestAccrual = accrued_interest) -> int:
-    """What a payment received on ``day`` pays off before the rest is credit, as
-    ``apply_payment`` allocates it: the costs and interest due on that day (costs charged
-    after it were not, legal-nl.md §2), the interest accrued up to it, the principal."""
+    """What a bank payment received on ``day`` pays off before the rest is credit, as
+    ``book_payment`` allocates it: the costs and interest due on that day (costs charged
+    after it were not, legal-nl.md §2), the interest accrued up to it, the principal; all
+    as the invoice stood before the payments dated after the day's start were booked
+    (``booked_before_later_payments``: the payment date decides, §2). A later online
+    payment then becomes the credit, refunded (R13), as had the transfer been read on
+    its day."""
+    known_then = before_later_payments(invoice, datetime.combine(day, time(0), tzinfo=AMSTERDAM))
     return (
-        _due_on(invoice, Component.COSTS, day)
-        + _due_on(invoice, Component.INTEREST, day)
-        + interest(invoice, day)
-        + balance(invoice.ledger, Component.PRINCIPAL)
+        _due_on(known_then, Component.COSTS, day)
+        + _due_on(known_then, Component.INTEREST, day)
+        + interest(known_then, day)
+        + balance(known_then.ledger, Component.PRINCIPAL)
     )
 
 

@@ -50,6 +50,9 @@ MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # a year of daily entries of a large pra
 _DOCUMENT = re.compile(r"^\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d{2})\}Document$")
 _CREDITOR_REFERENCE_TYPES = frozenset({"SCOR", "CUR"})
 _NOT_PROVIDED = frozenset({"", "NOTPROVIDED"})
+# The name a transfer split over several kenmerken without a TxId or EndToEndId keeps
+# its parts' link under (bank_import._split_link_ids): ENTRY_LINK{entry reference}.
+ENTRY_LINK = "entry:"
 _BOOKED = "BOOK"
 # Digits in groups separated by one space, dot or no-break space, not glued to letters
 # (an IBAN like BE68539007547034 has 14 digits after its letters: not a kenmerk).
@@ -481,12 +484,16 @@ def _creditor_reference(xml: _Namespaced, detail: Element) -> str:
 
 
 def _provided(text: str) -> str:
-    return "" if text.upper() in _NOT_PROVIDED else text
+    """A transfer id as given, "" when not provided. One spelled as the name a split
+    transfer without ids keeps its parts under (``ENTRY_LINK``, the EndToEndId is the
+    payer's to choose) is read as none: it would find that transfer's parts, and its
+    return would undo them (R12)."""
+    return "" if text.upper() in _NOT_PROVIDED or text.startswith(ENTRY_LINK) else text
 
 
 def _transfer_ids(xml: _Namespaced, detail: Element) -> tuple[str, ...]:
     ids = (xml.text(detail, "Refs/TxId"), xml.text(detail, "Refs/EndToEndId"))
-    return tuple(dict.fromkeys(i for i in ids if i.upper() not in _NOT_PROVIDED))
+    return tuple(dict.fromkeys(filter(None, map(_provided, ids))))
 
 
 def _additional_text(xml: _Namespaced, detail: Element) -> str:

@@ -58,7 +58,7 @@ from billing_core.collection.blocking import block_unsettled_claim, release_sett
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry
-from billing_core.invoices.updates import save_change
+from billing_core.invoices.updates import recorded_now, save_change
 from billing_core.payments.booking import (
     apply_refund,
     payment_id,
@@ -243,16 +243,36 @@ def correct_refund_id(
     its id, the credit as it was. From then on the webhook reads the refund by its id
     (``booked_psp_refunds``), not the wrong one, which it could never read (its
     ``UNKNOWN_AT_PSP`` alarm). Recorded on the invoice with who and when (``_CORRECTED``);
-    the same invoice when ``right_id`` is booked already (a retry)."""
+    the same invoice when ``right_id`` is booked already (a retry).
+
+    Both entries are dated when the refund was booked (its id is corrected, no money moved
+    now): the checker's day it paid the patient back stays that day (R13,
+    ``breakdown.refunded_on``). They are recorded at ``at``, so the week's statement (R24)
+    shows them in the correction's week, where they cancel out: the refund is counted
+    once, in the week it was booked."""
     if refund_key(right_id) in invoice.applied_payments:
         return invoice
     booked = refunded_cents(invoice, wrong_id)
+    paid_at = _booked_at(invoice, wrong_id) or at
     cause = f"{_PSP}{psp_payment_id}"
     note = f"{_CORRECTED}{wrong_id}"
-    taken_back = LedgerEntry(EntryKind.REFUND, Component.PRINCIPAL, -booked, at, cause, note)
     record = f"{note} to {right_id} by {by} at {at.isoformat()}"
-    corrected = invoice.with_entry(taken_back).with_applied_payment(record)
-    return apply_refund(corrected, right_id, booked, at, cause)
+
+    def book_again(current: Invoice) -> Invoice:
+        taken_back = LedgerEntry(
+            EntryKind.REFUND, Component.PRINCIPAL, -booked, paid_at, cause, note
+        )
+        corrected = current.with_entry(taken_back).with_applied_payment(record)
+        return apply_refund(corrected, right_id, booked, paid_at, cause)
+
+    return recorded_now(book_again, at)(invoice)
+
+
+def _booked_at(invoice: Invoice, refund_id: str) -> datetime | None:
+    """The date of the REFUND entry that booked ``refund_id``; None when none did."""
+    key = refund_key(refund_id)
+    booked = (e.at for e in invoice.ledger if e.kind is EntryKind.REFUND and e.note == key)
+    return next(booked, None)
 
 
 def refund_id_correction(invoice: Invoice, wrong_id: str) -> tuple[str, str] | None:

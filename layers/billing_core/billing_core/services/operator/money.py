@@ -283,17 +283,18 @@ def _booked_already(
     whole credit on another invoice more money booked than was received (R12, R34, R3).
     Looked for on the invoices the line names (read as stored now) and on the target's."""
     key = payment_id("bank", credit.source_id)
-    named = filter(None, map(ctx.store.find_invoice_by_reference, _kenmerken_named(credit)))
-    invoices = {i.invoice_id: reread(ctx.store, i) for i in named}
+    invoices = {i.invoice_id: reread(ctx.store, i) for i in _named_invoices(credit, ctx)}
     for invoice in targets:
         invoices.setdefault(invoice.invoice_id, invoice)
     paid = [(invoice, paid_under(invoice, key)) for invoice in invoices.values()]
     return tuple(MatchPart(i.reference, i.invoice_id, cents) for i, cents in paid if cents > 0)
 
 
-def _kenmerken_named(credit: UnmatchedCredit) -> list[str]:
-    """The kenmerken the import named on the line (``several_kenmerken``: each)."""
-    return [kenmerk.strip() for kenmerk in credit.kenmerk.split(",") if kenmerk.strip()]
+def _named_invoices(credit: UnmatchedCredit, ctx: BackOfficeContext) -> list[Invoice]:
+    """The invoices of the kenmerken the import named on the line (``several_kenmerken``:
+    each), as the index finds them."""
+    kenmerken = [kenmerk.strip() for kenmerk in credit.kenmerk.split(",") if kenmerk.strip()]
+    return [i for i in map(ctx.store.find_invoice_by_reference, kenmerken) if i is not None]
 
 
 def _partly_booked(booked: tuple[MatchPart, ...], left_cents: int) -> Refused:
@@ -515,15 +516,24 @@ def _withdraw_when_nothing_booked(
     (each read as stored now): withdrawn, the credit listed again (R34, R12), on condition
     that none of those invoices moved on since the read (R28): a retry booking the plan
     meanwhile keeps it. One with a part booked is kept: listed again, the credit could be
-    booked a second time. A part's invoice no longer found is 422 unknown_kenmerk here."""
+    booked a second time. A part's invoice no longer found is 422 unknown_kenmerk here.
+
+    Except a part booked on an invoice the line names (a transfer quoting several
+    kenmerken whose import stopped between its parts, before the plan): every later
+    match finds it there and keeps it as booked (``_booked_already``), so listed again
+    the credit is booked once. Kept planned, the rest of it stayed on no invoice and off
+    the list, every retry refused (R12, R34; brief refund51)."""
     assert credit.match == match
 
     def as_stored(reference: str) -> Invoice:
         return reread(ctx.store, _by_reference(reference, ctx))  # none: unknown_kenmerk
 
     read = plan_as_stored(credit, as_stored)
-    if not any(booked for _, booked in read):
-        unchanged = [invoice for invoice, _ in read if invoice is not None]
+    named = [] if credit.is_return else _named_invoices(credit, ctx)
+    found_again = {invoice.invoice_id for invoice in named}
+    unchanged = [invoice for invoice, _ in read if invoice is not None]
+    booked = [invoice for invoice, is_booked in read if is_booked and invoice is not None]
+    if all(invoice.invoice_id in found_again for invoice in booked):
         ctx.links.withdraw_credit_match(credit.credit_id, match, unchanged)
 
 
