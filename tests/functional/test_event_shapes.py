@@ -12,10 +12,12 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
+from billing_core.entrypoints.queue import delivery_queue_handler
 from billing_core.entrypoints.s3_upload import AcceptedUpload
 from billing_core.invoices.invoice import Channel
 from billing_core.providers import retrocession_run
 from local.generate import declaration_csv
+from local.lambda_context import LocalLambdaContext
 from local.seed import DENTAL
 from tests.functional.conftest import delivered_dental_week, emailed
 from tests.unit.camt_builder import credit, statement
@@ -215,6 +217,57 @@ def test_a_delivery_that_fails_beside_others_counts_in_the_error_rate(sandbox, m
         if name in doc
     }
     assert counted == {"Delivery_records": [2.0], "Delivery_failed": [1.0]}
+
+
+def test_a_message_handed_out_twice_at_once_is_handed_out_again_without_an_error(
+    sandbox, monkeypatch, capsys, function_log
+):
+    """R38, R39 (audit retry51b): SQS may hand a message to two invocations at once. The
+    second finds the request in progress: it answers the message as failed, so that SQS
+    hands it out again (the first may yet die), but that is no failure: no ERROR line and
+    no ``Delivery_failed`` for the error-rate alarm to call the operator about."""
+    # Given an invoice's delivery request, and a second invocation of the delivery
+    # function (its own batch processor, the same idempotency key) that SQS hands the
+    # same message while the first is sending the e-mail
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(2))
+    invoices = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    body = json.dumps({"provider_id": PROVIDER, "invoice_id": invoice.invoice_id})
+    event = sandbox.sqs_event(
+        [{"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body, "MD5OfBody": "x"}]
+    )
+    app = sandbox.handler("invoice_delivery")
+    other_invocation = delivery_queue_handler(app.deliver, logger=app.logger, metrics=app.metrics)
+    client = sandbox.runtime.notifier._client
+    send_email, answers = client.send_email, []
+
+    def sent_while_handed_out_again(**request):  # type: ignore[no-untyped-def]
+        answers.append(
+            other_invocation(event, LocalLambdaContext("zorgnota-local-invoice_delivery"))
+        )
+        return send_email(**request)
+
+    monkeypatch.setattr(client, "send_email", sent_while_handed_out_again)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    log = function_log("invoice_delivery")
+    capsys.readouterr()
+    before = len(sandbox.outbox())
+    # When the first invocation delivers it
+    first = sandbox.invoke("invoice_delivery", event)
+    # Then the first sent the e-mail once; the second answered the message as failed
+    assert (first, answers) == (
+        {"batchItemFailures": []},
+        [{"batchItemFailures": [{"itemIdentifier": "m-1"}]}],
+    )
+    assert len(sandbox.outbox()) - before == 1
+    # And logged it as a warning, no ERROR line, and counted no failed delivery
+    lines = [json.loads(line) for line in log.getvalue().splitlines()]
+    assert [line["level"] for line in lines if "progress" in line["message"]] == ["WARNING"]
+    assert [line["message"] for line in lines if line["level"] == "ERROR"] == []
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    failed = [doc["Delivery_failed"] for doc in emitted if "Delivery_failed" in doc]
+    records = [doc["Delivery_records"] for doc in emitted if "Delivery_records" in doc]
+    assert (records, failed) == ([[1.0], [1.0]], [[0.0], [0.0]])
 
 
 @pytest.mark.parametrize("function", ["dunning_run", "retrocession_run"])

@@ -14,6 +14,7 @@ from local.server import SandboxServer
 from local.vektis_samples import west_settings
 from tests.functional.test_operator_api import PROVIDERS, new_practice, plant_legacy_provider
 from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
+from tests.functional.test_retour_replay import _idempotency_records_expired
 
 STOP = {
     "scope": "partial",
@@ -496,3 +497,38 @@ def test_a_register_load_sent_again_after_its_answer_was_lost_stores_one_version
     assert json.loads(again["body"]) == json.loads(first["body"])
     stored, _ = sandbox.runtime.repository.insurer_registers_as_read()
     assert [v.version for v in stored] == ["2027-01-01.1"]
+
+
+INVITE_PATHS = {
+    "provider": ("/api/v1/provider/users", Caller.practice(DENTAL.provider_id, "admin")),
+    "operator": (f"{PROVIDERS}/{DENTAL.provider_id}/users", OPERATOR),
+}
+
+
+@pytest.mark.parametrize("who", sorted(INVITE_PATHS))
+def test_an_invitation_sent_again_after_its_answer_was_lost_invites_once(sandbox, who):
+    """R38, R32, R31 (audit retry51b): an invitation whose function died after Cognito's
+    invitation and its record leaves no answer under its key; the retry ran again, found
+    the address taken by a user who never signed in, and sent a second invitation with a
+    new temporary password: 200 "reinvited", recorded beside the "invited"."""
+    path, caller = INVITE_PATHS[who]
+    body = {"email": "balie@example.org", "role": "staff"}
+    # Given an invitation whose answer never reached its sender
+    first = keyed(sandbox, "POST", path, "invite-balie", body, caller=caller)
+    history = sandbox.runtime.repository.user_changes(DENTAL.provider_id)
+    _idempotency_records_expired(sandbox)
+    # When it is sent again with its key
+    again = keyed(sandbox, "POST", path, "invite-balie", body, caller=caller)
+    # Then the answer is the first one, and one invitation was sent and recorded
+    assert (first["statusCode"], again["statusCode"]) == (201, 201)
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert sandbox.runtime.user_directory.invitations.count("balie@example.org") == 1
+    assert sandbox.runtime.repository.user_changes(DENTAL.provider_id) == history
+    # And the same key asking another role, its record gone too, is refused, not given
+    # the first invitation
+    _idempotency_records_expired(sandbox)
+    other = keyed(sandbox, "POST", path, "invite-balie", body | {"role": "viewer"}, caller=caller)
+    assert (other["statusCode"], json.loads(other["body"])["error"]["code"]) == (
+        422,
+        "idempotency_key_reused",
+    )

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import NO_PROVIDER, NO_USER, found
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import (
     INVITATION_ANSWERS,
@@ -36,9 +37,11 @@ EMAIL = Annotated[str, Path(max_length=254)]
     responses=INVITATION_ANSWERS,
 )
 def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[InvitationOut]:
-    editor = operator(router.current_event)
+    event = router.current_event
+    ctx = bootstrap.current().operator_context()
+    cause = request_cause(event.raw_event)
     invited = users.invite_user(
-        provider_id, body.email, body.role, editor, bootstrap.current().operator_context()
+        provider_id, body.email, body.role, operator(event), ctx, cause=cause
     )
     return invitation_answer(found(invited, NO_PROVIDER))
 

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import NO_SETTINGS, NO_USER, found
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import (
     INVITATION_ANSWERS,
@@ -54,8 +55,13 @@ def user_history() -> UserHistoryOut:
     responses=INVITATION_ANSWERS,
 )
 def invite_user(body: UserIn) -> Response[InvitationOut]:
+    event = router.current_event
     invited = users.invite_colleague(
-        caller(router.current_event), body.email, body.role, bootstrap.current().provider_context()
+        caller(event),
+        body.email,
+        body.role,
+        bootstrap.current().provider_context(),
+        cause=request_cause(event.raw_event),
     )
     return invitation_answer(found(invited, NO_SETTINGS))
 

@@ -9,6 +9,12 @@ failure is logged through the function's masked logger; a batch in which every r
 failed is answered the same way, not raised: Powertools' ``BatchProcessingError`` carries
 every record's exception text, which the Lambda runtime would log as it is (an SES
 rejection names the recipient, R29).
+
+A request another invocation is delivering right now (SQS handed the message out twice at
+once) is no failure: it is answered as failed all the same, so SQS hands it out again and
+the retry answers from the idempotency record (or delivers, should the other have died),
+but logged as a warning and not counted in ``Delivery_failed``: the error-rate alarm and
+an ERROR line would call the operator for nothing (R38, R39).
 """
 
 from __future__ import annotations
@@ -59,8 +65,24 @@ class MaskedFailuresProcessor(BatchProcessor):
         self._masked_logger = logger
 
     def failure_handler(self, record: Any, exception: ExceptionInfo) -> FailureResponse:
-        self._masked_logger.error("delivery record failed", exc_info=exception[1])
+        if _in_progress(exception[1]):
+            self._masked_logger.warning("delivery record already in progress: handed out again")
+        else:
+            self._masked_logger.error("delivery record failed", exc_info=exception[1])
         return super().failure_handler(record, exception)
+
+    def failed_records(self) -> int:
+        """The records of the batch just processed that failed, without those another
+        invocation is delivering (not a failure: SQS hands them out again)."""
+        return sum(1 for failure in self.exceptions if not _in_progress(failure[1]))
+
+
+def _in_progress(error: BaseException | None) -> bool:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+    )
+
+    return isinstance(error, IdempotencyAlreadyInProgressError)
 
 
 def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics) -> LambdaHandler:
@@ -80,7 +102,7 @@ def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics
         answer = process_partial_response(
             event=event, record_handler=handle_record, processor=processor, context=context
         )
-        _count_records(metrics, len(event.get("Records", [])), len(answer["batchItemFailures"]))
+        _count_records(metrics, len(event.get("Records", [])), processor.failed_records())
         return answer
 
     return observed_handler(lambda: handle_batch, logger=logger, metrics=metrics)

@@ -5,7 +5,12 @@ that decides who may read it.
 One ``UserChange`` per invitation, invitation again, role change or disable that changed
 something, by an operator or by the practice's admin: who (the Cognito id and the role
 they acted in, as a settings version's ``Editor``), when, the user changed (their id and
-address: staff data, never logged, R29) and their role and enabled before and after."""
+address: staff data, never logged, R29) and their role and enabled before and after.
+
+An invitation's change also keeps what the request that asked for it is known by
+(``shared.retries``): sent again after its answer was lost (the function died after
+its writes), the request finds its invitation made, answered as it was, not a second
+invitation with a new temporary password and a "reinvited" (R38)."""
 
 from __future__ import annotations
 
@@ -40,6 +45,8 @@ class UserChange:
     role_after: str
     enabled_before: bool | None  # None: a new user
     enabled_after: bool
+    cause: str = ""  # an invitation's request (``RetryCauses.new``); "" for the others
+    request_fingerprint: str = ""  # what that request asked (``RequestCause.request``)
 
 
 def change_of(
@@ -48,6 +55,8 @@ def change_of(
     after: DirectoryUser,
     editor: Editor,
     at: datetime,
+    cause: str = "",
+    request_fingerprint: str = "",
 ) -> UserChange:
     return UserChange(
         provider_id=after.provider_id,
@@ -61,4 +70,6 @@ def change_of(
         role_after=after.role.value,
         enabled_before=before.enabled if before else None,
         enabled_after=after.enabled,
+        cause=cause,
+        request_fingerprint=request_fingerprint,
     )

@@ -73,6 +73,8 @@ def user_change_to_item(change: UserChange) -> Item:
         "role_after": change.role_after,
         "enabled_before": change.enabled_before,
         "enabled_after": change.enabled_after,
+        "cause": change.cause,
+        "request_fingerprint": change.request_fingerprint,
         "expires_at": expires_at(change.changed_at, AUDIT_RETENTION),
     }
 
@@ -90,6 +92,8 @@ def user_change_from_item(item: Item) -> UserChange:
         role_after=item["role_after"],
         enabled_before=item.get("enabled_before"),
         enabled_after=bool(item["enabled_after"]),
+        cause=item.get("cause", ""),
+        request_fingerprint=item.get("request_fingerprint", ""),
     )
 
 

@@ -9,7 +9,12 @@ an address belongs to, and another practice's user is never touched.
 
 Each change is recorded in the provider's partition: who (an operator or the practice's
 admin, as an ``Editor``), when, the user and their role and enabled before and after
-(R31 "who changed what when", R32, NEN 7513; providers/user_changes.py)."""
+(R31 "who changed what when", R32, NEN 7513; providers/user_changes.py).
+
+An invitation is recorded under the cause of the request that asked for it
+(``shared.retries``), as a stop is: the request sent again after its answer was lost
+(the function died after its writes, its key's record gone) is answered as it was, and
+sends no second invitation (R38)."""
 
 from __future__ import annotations
 
@@ -19,28 +24,63 @@ from billing_core.providers.user_changes import UserChange, UserChangeKind, chan
 from billing_core.providers.users import DirectoryUser, Invitation, InviteOutcome, Role
 from billing_core.services.operator.context import OperatorContext
 from billing_core.shared.errors import practice_refused
+from billing_core.shared.retries import RequestCause, RetryCauses, retry_causes
 
 
 def invite_user(
-    provider_id: str, email: str, role: Role, editor: Editor, ctx: OperatorContext
+    provider_id: str,
+    email: str,
+    role: Role,
+    editor: Editor,
+    ctx: OperatorContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> Invitation | None:
     """None for an unknown provider; refused (409) when the address has an active user,
-    or a user of another provider. ``editor``: who invites, recorded with what it did."""
+    or a user of another provider. ``editor``: who invites, recorded with what it did.
+
+    ``cause``: what the request is known by, the same for its retries
+    (``idempotency.request_cause``, a portal form's one-time key). A retry whose first
+    attempt invited and recorded it is answered as that attempt was (its outcome, the
+    user as they are now): no second invitation, nothing recorded twice; within the key's
+    lifetime only. The same key asking another invitation is refused (``KeyReused``, R38).
+    None: a request nobody sends again."""
     if ctx.store.get_provider(provider_id) is None:
         return None
+    causes = retry_causes(cause, ctx.clock.now()) if cause is not None else None
+    made = _invited_before(provider_id, causes, ctx) if causes is not None else None
+    if made is not None:
+        return made
     email = email.strip().lower()
     try:
         invited = ctx.users.invite(provider_id, email, role)
     except UserExists:
         existing = _user_of(provider_id, email, ctx)
     else:
-        _record(UserChangeKind.INVITED, None, invited, editor, ctx)
+        _record(UserChangeKind.INVITED, None, invited, editor, ctx, causes)
         return Invitation(invited, InviteOutcome.INVITED)
     if existing is None or (existing.enabled and not existing.awaiting_first_sign_in):
         raise practice_refused("user_exists")
     invitation = _invite_again(existing, role, ctx)
-    _record(UserChangeKind(invitation.outcome.value), existing, invitation.user, editor, ctx)
+    kind = UserChangeKind(invitation.outcome.value)
+    _record(kind, existing, invitation.user, editor, ctx, causes)
     return invitation
+
+
+def _invited_before(
+    provider_id: str, causes: RetryCauses, ctx: OperatorContext
+) -> Invitation | None:
+    """The invitation an earlier attempt of this request made and recorded, with the
+    outcome it answered; ``KeyReused`` when that attempt asked another (R38)."""
+    changes = ctx.store.user_changes(provider_id)
+    made = next((c for c in changes if causes.made(c.cause, c.changed_at)), None)
+    if made is None:
+        return None
+    causes.same_request(made.request_fingerprint)
+    user = _user_of(provider_id, made.email, ctx)
+    if user is None:  # gone from the directory since: invited anew
+        return None
+    return Invitation(user, InviteOutcome(made.kind.value))
 
 
 def _invite_again(user: DirectoryUser, role: Role, ctx: OperatorContext) -> Invitation:
@@ -117,11 +157,15 @@ def _record(
     after: DirectoryUser,
     editor: Editor,
     ctx: OperatorContext,
+    causes: RetryCauses | None = None,
 ) -> None:
     """After the directory's change: a record is never written for a change that did not
     happen. A crash between the two leaves the change unrecorded; the request's retry
-    (its answer was a 5xx, not kept under its Idempotency-Key) records what it does."""
-    ctx.store.record_user_change(change_of(kind, before, after, editor, ctx.clock.now()))
+    (its answer was a 5xx, not kept under its Idempotency-Key) records what it does.
+    ``causes``: an invitation's request, kept with the record (``_invited_before``)."""
+    cause, request = (causes.new, causes.request) if causes is not None else ("", "")
+    change = change_of(kind, before, after, editor, ctx.clock.now(), cause, request)
+    ctx.store.record_user_change(change)
 
 
 def list_users(provider_id: str, ctx: OperatorContext) -> list[DirectoryUser]:

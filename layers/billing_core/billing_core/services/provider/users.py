@@ -15,6 +15,7 @@ from billing_core.services.operator.context import OperatorContext
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import practice_refused
+from billing_core.shared.retries import RequestCause
 
 
 def colleagues(user: ProviderUser, ctx: ProviderContext) -> list[DirectoryUser]:
@@ -22,10 +23,17 @@ def colleagues(user: ProviderUser, ctx: ProviderContext) -> list[DirectoryUser]:
 
 
 def invite_colleague(
-    user: ProviderUser, email: str, role: Role, ctx: ProviderContext
+    user: ProviderUser,
+    email: str,
+    role: Role,
+    ctx: ProviderContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> Invitation | None:
+    """``cause``: the request's, a retry answered as its first attempt was (R38)."""
     provider_id = tenant_for(user, Role.ADMIN)
-    return directory.invite_user(provider_id, email, role, _editor(user), _directory(ctx))
+    editor, directory_ctx = _editor(user), _directory(ctx)
+    return directory.invite_user(provider_id, email, role, editor, directory_ctx, cause=cause)
 
 
 def change_colleague_role(

@@ -1425,7 +1425,9 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
     def carry_out() -> object:
         if change == "uitnodigen":
             invited = UserIn(email=email, role=role)
-            return provider_users.invite_colleague(request.user, invited.email, invited.role, ctx)
+            return provider_users.invite_colleague(
+                request.user, invited.email, invited.role, ctx, cause=request.cause
+            )
         if change == "rol":
             new_role = RoleIn(role=role).role
             return provider_users.change_colleague_role(request.user, email, new_role, ctx)
