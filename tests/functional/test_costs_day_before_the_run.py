@@ -221,3 +221,43 @@ def test_r20_a_transfer_read_before_the_run_on_the_costs_day_sends_the_second_no
     sandbox.run_dunning()
     notices = [c for c in stored(sandbox, reminded).correspondence if c.kind == "second_notice"]
     assert len(notices) == 1
+
+
+@pytest.mark.parametrize("costs_day_run", [True, False], ids=["run-on-time", "run-missed"])
+def test_r18_r20_a_missed_costs_day_run_loses_no_costs_to_a_payment_before_the_next_run(
+    sandbox, reminded, costs_day_run
+):
+    """R18, R20, legal-nl.md §2, §5 (audit dates51). Given the reminder's term expired
+    unpaid on 14 January, and the run of 15 January ran at 06:00 or was missed (the
+    scheduler down), when a transfer of € 106,98 (the claim without the costs) dated
+    15 January is read on 16 January at 05:00, before that day's run, then the claim
+    ends as on time: BIK € 40,00 charged, the transfer paid the costs first, then the
+    interest to the 15th (€ 0,26), then principal (§5): € 40,26 stays due; the run of the
+    16th charges nothing twice. Before the fix the missed run's claim was paid, no BIK
+    ever charged: the result depended on the scheduler, not on the payment's date
+    ("the result after a late payment equals what it would have been had every payment
+    been known on its date", §2)."""
+    # Given the costs day's run on time, or missed
+    if costs_day_run:
+        sandbox.clock.set(at(COSTS_DAY, 6))
+        sandbox.run_dunning()
+    # When the bank's statement of the 15th is read on the 16th at 05:00
+    next_day = date(2027, 1, 16)
+    sandbox.clock.set(at(next_day, 5))
+    transfer = credit(10_698, scor=reminded.reference, booking_date=COSTS_DAY.isoformat())
+    (imported,) = sandbox.upload_bank_statement(statement(transfer), "next-day.xml")["imported"]
+    assert imported["booked"] == 1
+    # And the day's run comes
+    sandbox.clock.set(at(next_day, 6))
+    sandbox.run_dunning()
+
+    # Then the BIK is charged once and the payment went to it first
+    invoice = stored(sandbox, reminded)
+    assert [e.amount_cents for e in invoice.ledger if e.kind is EntryKind.COSTS] == [4_000]
+    assert invoice.dunning_stage is DunningStage.COSTS_CHARGED
+    assert not invoice.is_paid
+    assert invoice.amount_due_cents == 4_026
+    assert invoice.costs_charged_on == (COSTS_DAY if costs_day_run else next_day)
+    # And one second notice asks for the rest
+    notices = [c for c in invoice.correspondence if c.kind == "second_notice"]
+    assert len(notices) == 1

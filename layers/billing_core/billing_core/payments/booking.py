@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
@@ -633,30 +633,46 @@ def _costs_of_the_day_paid(
     interest: InterestAccrual,
 ) -> Invoice:
     """``invoice`` with the costs the run charges today charged first, when a payment
-    dated today, the day after the reminder's term expired unpaid, comes before the 06:00
-    run and pays more than the claim without them: the amount the checker and the iDEAL
-    checkout asked (R20, R11, legal-nl.md §2, §5: costs, interest, then principal), as a
-    payment booked after the run is. Without this its surplus went back as credit and
-    the run, finding the invoice paid, never charged the BIK (audit costsday2). A
-    payment of no more than the claim without the costs is booked as it was (the owners'
-    question on the principal paid before the run)."""
+    dated after the reminder's term comes while they are still uncharged and either:
+
+    - it is dated today, the day after the term expired unpaid, comes before the 06:00
+      run and pays more than the claim without them: the amount the checker and the
+      iDEAL checkout asked (R20, R11, legal-nl.md §2, §5: costs, interest, then
+      principal), as a payment booked after the run is. Without this its surplus went
+      back as credit and the run, finding the invoice paid, never charged the BIK (audit
+      costsday2). A payment of no more than the claim without the costs is booked as it
+      was (the owners' question on the principal paid before the run);
+    - or the costs were due already yesterday: yesterday's run should have charged them
+      and did not (the scheduler down, R18, R39), so whatever it pays goes to the costs
+      first, as it would have after that run (legal-nl.md §2: "the result after a late
+      payment equals what it would have been had every payment been known on its date").
+      Without this a principal paid in full before the late run left the invoice paid and
+      the run never charged the BIK (audit dates51).
+    """
     reminder = invoice.reminder
-    day = amsterdam_day(payment.received_at)
+    day, today = amsterdam_day(payment.received_at), amsterdam_day(now)
+    yesterday = today - timedelta(days=1)
     if (
         invoice.dunning_stage is not DunningStage.REMINDED
         or reminder is None
-        or not reminder.final_date < day == amsterdam_day(now)
-        or payment.amount_cents <= invoice.amount_due_cents + interest(invoice, day)
+        or not reminder.final_date < day
     ):
         return invoice
+    pays_the_costs = day == today and payment.amount_cents > invoice.amount_due_cents + interest(
+        invoice, day
+    )
+    if not pays_the_costs and not reminder.final_date < yesterday:
+        return invoice  # nor could yesterday's run have charged them: a cheap first look
     provider = store.cached_provider(invoice.provider_id)
     if provider is None:
         return invoice
     # Imported here: a rare path, and the run's steps are no part of the webhook's cold
     # start (issue 18 (d)).
-    from billing_core.dunning.timeline import as_the_run_leaves_it
+    from billing_core.dunning.timeline import as_the_run_leaves_it, costs_due
 
-    return as_the_run_leaves_it(invoice, provider.dunning, day, now, store)
+    if pays_the_costs or costs_due(invoice, provider.dunning, yesterday):
+        return as_the_run_leaves_it(invoice, provider.dunning, today, now, store)
+    return invoice
 
 
 def _rest_of_letter(store: BillingStore, invoice: Invoice) -> list[Invoice]:
