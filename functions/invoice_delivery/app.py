@@ -9,9 +9,9 @@ with long_lived_imports():
     from aws_lambda_powertools.metrics import MetricUnit
 
     from billing_core import bootstrap
-    from billing_core.correspondence.delivery import deliver_invoice
+    from billing_core.correspondence.delivery import deliver_invoice, letter_still_waits
     from billing_core.entrypoints.powertools import function_logger
-    from billing_core.entrypoints.queue import delivery_queue_handler
+    from billing_core.entrypoints.queue import NothingSentYet, delivery_queue_handler
     from billing_core.ports import DeliveryRequest
 
 logger = function_logger()
@@ -19,7 +19,10 @@ metrics = Metrics()
 
 
 def deliver(request: DeliveryRequest) -> dict[str, str]:
-    letter = deliver_invoice(request, bootstrap.current().delivery_context())
+    context = bootstrap.current().delivery_context()
+    letter = deliver_invoice(request, context)
+    if letter is None and letter_still_waits(request, context):
+        raise NothingSentYet  # no record: the run queues it again (R16, R19)
     if letter is None:  # its invoices paid meanwhile, or no address that works (R7)
         extra = {"invoice_id": request.invoice_id, "kind": request.kind}  # no address: R29
         logger.info("nothing sent", extra=extra)

@@ -337,3 +337,36 @@ def test_after_missed_runs_the_agency_files_of_the_missed_days_are_written_once(
     assert replayed["agency_days"] == ["2026-12-30"]
     assert following["agency_days"] == ["2027-01-02"]
     assert repository.agency_files_written_through() == date(2027, 1, 2)
+
+
+def test_r16_r19_a_second_notice_held_at_its_delivery_goes_the_day_after_the_hold(sandbox):
+    """R16, R19 (round 51 bounce51b). Given an e-mailed claim whose costs day's run queued
+    its second notice, and the practice put it on hold for 3 days before the queue
+    delivered it (the delivery sends nothing and the notice waits on the invoice)
+    When the runs go on after the hold
+    Then the run of the day after the hold queues the same request, and it is sent that
+    day, the handover counted from it (before: the delivery's idempotency answered the
+    stored 'nothing sent' for 30 days: no notice and no handover for weeks)."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(1))
+    sandbox.drain_deliveries()
+    (invoice,) = sandbox.runtime.repository.list_invoices(PROVIDER)[0]
+    assert invoice.channel is Channel.EMAIL
+    run_on(sandbox, REMINDER_DAY)
+    costs_day = stored(sandbox, invoice).reminder.final_date + (date(2027, 1, 2) - date(2027, 1, 1))
+    sandbox.clock.set(costs_day)
+    sandbox.invoke("dunning_run", {})  # queued; the queue has not delivered it yet
+    until = date.fromordinal(costs_day.toordinal() + 3)
+    hold = {"until": until.isoformat(), "reason": "Patiënt belt terug"}
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/hold"
+    assert sandbox.api("POST", path, provider_id=PROVIDER, body=hold)[0] == 200
+    sandbox.drain_deliveries()
+    assert [p.kind for p in stored(sandbox, invoice).letters_due] == [SECOND_NOTICE]
+
+    day_after = date.fromordinal(until.toordinal() + 1)
+    for day in range(costs_day.toordinal() + 1, day_after.toordinal() + 1):
+        run_on(sandbox, date.fromordinal(day))
+
+    after = stored(sandbox, invoice)
+    notices = [c.at.date() for c in after.correspondence if c.kind == SECOND_NOTICE]
+    assert notices == [day_after] and after.letters_due == ()
+    assert after.costs_charged_on == day_after

@@ -180,3 +180,43 @@ def test_a_failed_event_leaves_no_address_in_the_logs(sandbox, mailed, monkeypat
     runtime_log = "".join(traceback.format_exception(raised.value))
     assert "invocation failed" in log.getvalue()
     assert "onbekend@example.org" not in runtime_log + log.getvalue()
+
+
+# The shape of a real SES message id: 60 characters (a "complaint-" action id is 70).
+REAL_SES_MESSAGE_ID = "0102018c3a1b2c3d-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000"
+
+
+@pytest.mark.parametrize("name", ["bounce.json", "complaint.json"])
+def test_r23_the_practice_opens_and_closes_an_action_of_a_real_ses_message_id(
+    sandbox, mailed, name
+):
+    """R23, interfaces.md §2 (round 51 bounce51b).
+    Given SES reports a bounce or complaint of a mail whose message id has the real
+    length (60 characters; the sandbox's are shorter)
+    When the practice opens the action from its list, marks it done by the API, and
+    reopens and closes it again on the portal
+    Then each answers as for any action: 200 and the state changed (before: the routes
+    took an action id of at most 64 characters, and 'complaint-<id>' is 70: 400)."""
+    from tests.functional.test_provider_portal import PortalUser, hidden_fields, sample_login
+
+    event = ses_event(name, mailed.reference)
+    event["detail"]["mail"]["messageId"] = REAL_SES_MESSAGE_ID
+    assert sandbox.invoke("ses_events", event) == {"action_created": True}
+    (listed,) = bounce_actions(sandbox)
+    path = f"/api/v1/provider/actions/{listed['action_id']}"
+    assert listed["action_id"].endswith(REAL_SES_MESSAGE_ID)
+
+    code, action = sandbox.api("GET", path, provider_id=PROVIDER)
+    assert (code, action["action_id"], action["state"]) == (200, listed["action_id"], "open")
+    code, action = sandbox.api("PATCH", path, provider_id=PROVIDER, body={"state": "done"})
+    assert (code, action["state"]) == (200, "done")
+
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    target = f"/portal/acties/{listed['action_id']}"
+    for state, shown in (("open", "done"), ("done", "open")):
+        _, html = staff.page(f"/portal/acties?state={shown}")
+        status, _, _ = staff.post(target, hidden_fields(html, target) | {"state": state})
+        assert status == 303
+        stored = sandbox.runtime.repository.get_action(PROVIDER, listed["action_id"])
+        assert stored.state.value == state

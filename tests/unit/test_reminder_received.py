@@ -220,6 +220,68 @@ def test_r19_a_bounced_second_notice_goes_again_on_paper_and_the_handover_counts
     assert action.details["message_kind"] == SECOND_NOTICE
 
 
+def test_r19_without_a_postal_address_a_bounced_second_notice_holds_the_handover():
+    """R7, R19, R23 (round 51 bounce51b; correspondence/bounces.py says so).
+    Given a patient with only an e-mail address, the costs charged and the second notice
+    e-mailed on 15 January
+    When SES reports a Permanent bounce of that notice, and the runs go on to 1 March
+    Then nothing is sent and the claim is not handed over: the notice waits on the
+    invoice for the practice's open action (before: the delivery took it off and the
+    claim went to the agency on 29 January, 14 days after a notice never received).
+    When the practice then gives a new e-mail address (its action), the next run sends
+    the notice there once, and the handover follows 14 days after it."""
+    no_address = make_person(address=make_address(street="", house_number=""))
+    world = DunningWorld([one_invoice(50_000, patient=no_address)])
+    world.run_days(DECIDED, date(2027, 1, 15))
+    assert bounce(world, SECOND_NOTICE) is True
+
+    world.run_days(date(2027, 1, 16), date(2027, 2, 28))
+    summary = world.run(date(2027, 3, 1), deliver=False)
+
+    invoice = world.invoice()
+    assert invoice.handed_over_on is None and world.handover_files() == []
+    assert [p.kind for p in invoice.letters_due] == [SECOND_NOTICE]
+    assert len([c for c in invoice.correspondence if c.kind == SECOND_NOTICE]) == 1
+    # Nowhere to go: not queued day after day for a delivery that can send nothing.
+    assert world.queue.kinds == [] and summary.letters == {}
+    corrected = replace(invoice, patient=replace(no_address, email="nieuw@example.nl"))
+    world.store.put_invoice_as_is(corrected)
+
+    world.run_days(date(2027, 3, 2), date(2027, 3, 16))
+
+    invoice = world.invoice()
+    notices = [(c.channel, c.at.date()) for c in invoice.correspondence if c.kind == SECOND_NOTICE]
+    assert notices == [(Channel.EMAIL, date(2027, 1, 15)), (Channel.EMAIL, date(2027, 3, 2))]
+    assert world.outbox.sent[-1][0] == "nieuw@example.nl"
+    assert invoice.costs_charged_on == date(2027, 3, 2) and invoice.handed_over_on == date(
+        2027, 3, 16
+    )
+
+
+def test_r19_a_second_notice_with_nowhere_to_go_at_its_delivery_holds_the_handover():
+    """R7, R19, R23 (round 51 bounce51b). Given a patient with only an e-mail address,
+    whose reminder was e-mailed on 31 December, and a Permanent bounce of the invoice's
+    e-mail reported after it (the address is dead, the reminder stands)
+    When the costs day's run charges the costs and queues the second notice, and the
+    runs go on to 1 March
+    Then nothing is sent and the claim is not handed over: the notice waits on the
+    invoice for the practice (before: the delivery took it off and the claim went to the
+    agency on 29 January without any second notice)."""
+    no_address = make_person(address=make_address(street="", house_number=""))
+    world = DunningWorld([one_invoice(50_000, patient=no_address)])
+    world.run(DECIDED)
+    bounce(world, "invoice")
+    assert world.invoice().letter_channel is None and not world.invoice().reminder.undelivered
+
+    world.run_days(date(2027, 1, 1), date(2027, 3, 1))
+
+    invoice = world.invoice()
+    assert world.costs() == 7_500 and invoice.costs_charged_on == date(2027, 1, 15)
+    assert invoice.handed_over_on is None and world.handover_files() == []
+    assert [p.kind for p in invoice.letters_due] == [SECOND_NOTICE]
+    assert [c.kind for c in invoice.correspondence if c.kind == SECOND_NOTICE] == []
+
+
 def test_without_a_postal_address_the_bounced_claim_waits_on_the_open_action():
     """R7, R23. Given a patient with only an e-mail address whose reminder bounced
     permanently, then no new letter, no costs and no handover follow: the claim waits

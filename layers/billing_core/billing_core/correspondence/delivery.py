@@ -384,10 +384,11 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
     once per (kind, event id), and note it on every invoice it is about (R30); the
     invoice that waited for it (the lead, ``request.invoice_id``) no longer does. None
     when every invoice it would ask for is paid by now or under an arrangement that runs
-    again (``nothing_to_ask``), or when there is nowhere to send it: nothing is sent, the
-    letter is only taken off the lead. A reminder does not ask for an invoice put on hold
-    or deferred since the run decided on it (set aside as never sent); a second notice
-    one of whose invoices is on hold is not sent yet and stays on the lead (R14, R16)."""
+    again (``nothing_to_ask``): nothing is sent, the letter is only taken off the lead;
+    also None when there is nowhere to send it (``_nowhere_to_send``). A reminder does not
+    ask for an invoice put on hold or deferred since the run decided on it (set aside as
+    never sent); a second notice one of whose invoices is on hold, or with nowhere to go,
+    is not sent yet and stays on the lead (R14, R16, R7)."""
     lead = _load(request, ctx)
     reminder = dunning_letters.letter_reminder(lead)
     if not dunning_letters.is_letter_of(request.kind, request.event_id, reminder):
@@ -442,6 +443,16 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         if invoice.invoice_id != lead.invoice_id:
             save_change(ctx.store, invoice, _letter_noted(request, letter))
     return letter
+
+
+def letter_still_waits(request: DeliveryRequest, ctx: DeliveryContext) -> bool:
+    """Whether the dunning letter of ``request`` still waits on its lead after a delivery
+    that sent nothing: a second notice held (R16), or with nowhere to go (R7), is sent
+    once the hold ends or the practice gave an address, when the run queues the same
+    request again (entrypoints/queue.NothingSentYet)."""
+    if request.kind not in dunning_letters.KINDS:
+        return False
+    return _pending_letter(_load(request, ctx), request) is not None
 
 
 def _letter_print_batch(
@@ -521,14 +532,19 @@ def _is_requested(pending: PendingLetter, request: DeliveryRequest) -> bool:
 def _nowhere_to_send(
     request: DeliveryRequest, lead: Invoice, invoices: list[Invoice], ctx: DeliveryContext
 ) -> None:
-    """The e-mail address bounced since the run decided on the letter, and there is no
-    postal address (R7): nothing is sent and the letter is taken off the lead. A reminder
-    is set aside as one that never arrived, so no costs follow it; the claim waits for
-    the practice's open action (R23)."""
-    if request.kind == dunning_letters.REMINDER:
-        reminder = dunning_letters.letter_reminder(lead)
-        for invoice in invoices:
-            save_change(ctx.store, invoice, reminder_undelivered(reminder, ctx.clock.today()))
+    """The e-mail address bounced (since the run decided on the letter, or the second
+    notice's own e-mail: correspondence/bounces.py), and there is no postal address (R7):
+    nothing is sent, and the claim waits for the practice's open action (R23). A reminder
+    is set aside as one that never arrived and taken off the lead, so no costs follow it
+    and the run decides a new one once there is an address. A second notice stays on the
+    lead: no handover before the patient has it (R19); the run queues it again once the
+    practice gave an address (``letter_still_waits``, dunning/run.py), and it is dated
+    by the day it goes (``_second_notice_dated_by_its_sending``)."""
+    if request.kind != dunning_letters.REMINDER:
+        return
+    reminder = dunning_letters.letter_reminder(lead)
+    for invoice in invoices:
+        save_change(ctx.store, invoice, reminder_undelivered(reminder, ctx.clock.today()))
     save_change(ctx.store, _load(request, ctx), _letter_noted(request, None))
 
 

@@ -291,8 +291,10 @@ def _process_unit(
             ctx.store.save_invoice(later)
             summary.rescheduled += 1
         # After the save: a save that loses a race queues nothing, the second look does.
-        # A second notice the delivery holds is not queued; the invoice's other letters are.
-        held = SECOND_NOTICE_KIND if _second_notice_held(reviewed, as_of, ctx) else ""
+        # A second notice the delivery holds, or one with nowhere to go (R7: no address
+        # that works until the practice gives one), is not queued; the other letters are.
+        waits = reviewed.letter_channel is None or _second_notice_held(reviewed, as_of, ctx)
+        held = SECOND_NOTICE_KIND if waits else ""
         _requeue_letters(reviewed, ctx.delivery, summary, but=held)
         done.written([invoice])
     for letter_group in _reminder_groups(by_step[Step.REMINDER], provider):

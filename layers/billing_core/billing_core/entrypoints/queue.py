@@ -47,6 +47,15 @@ IDEMPOTENCY_SECONDS = 30 * 24 * 3600
 Deliver = Callable[[DeliveryRequest], dict[str, str]]
 
 
+class NothingSentYet(Exception):  # no error: the request is done for now
+    """Raised by a ``Deliver`` that sent nothing while the letter still waits on its invoice
+    (a second notice held, or with nowhere to go yet: R16, R19, R7). Through the
+    idempotency it keeps no record, as a failure keeps none: the run queues the same
+    request again when the letter may go, and that one is delivered, not answered from
+    a record of nothing for 30 days. No failure of the record either: SQS does not retry
+    it, the run queues it again."""
+
+
 class DeliveryRecord(SqsRecordModel):
     """An SQS record whose body is a ``DeliveryRequest``'s JSON. A key the request does
     not have is ignored (pydantic's default for a standard dataclass): a message queued
@@ -97,7 +106,10 @@ def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics
 
     def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
         def handle_record(record: DeliveryRecord) -> None:
-            once(context, request=record.body)
+            try:
+                once(context, request=record.body)
+            except NothingSentYet:
+                logger.info("nothing sent yet", extra={"kind": record.body.kind})
 
         answer = process_partial_response(
             event=event, record_handler=handle_record, processor=processor, context=context

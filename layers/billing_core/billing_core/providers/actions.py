@@ -40,6 +40,13 @@ class ActionKind(StrEnum):
     UPLOAD_VERSION_IGNORED = "upload_version_ignored"  # a second file under one upload (#13)
 
 
+# The longest action id a route takes (functions/provider_api/routes/actions.py): ours are
+# made of a word and ids, the longest an SES message id ("complaint-" and its 60 characters)
+# or a confirmation's event (``unsent-invoice_corrected-declaration:<uuid>``, 73), well
+# within it; a route that took fewer left the practice unable to open them (round 51).
+ACTION_ID_MAX_LENGTH = 128
+
+
 class ActionState(StrEnum):
     OPEN = "open"
     DONE = "done"
