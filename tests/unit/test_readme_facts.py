@@ -322,6 +322,32 @@ def test_every_lambda_invoke_sends_its_payload_as_aws_cli_v2_reads_it() -> None:
     assert looked_up and looked_up - resources == set()
 
 
+def test_r39_a_failure_record_is_deleted_only_once_its_replay_was_taken() -> None:
+    """R39 (audit ops51): the Redrive blocks ran `aws sqs delete-message` on the line after
+    the replay's `aws lambda invoke`, so pasted into a shell they deleted the record when
+    the replay failed (a Scheduler record, no such function; 3 of 3 blocks): the work was
+    in no queue and its alarm cleared.
+    Given every Redrive block that replays a record and deletes it
+    When the replay fails
+    Then the delete does not run: the command before it ends in `&&` (an asynchronous
+    invoke Lambda took, or a check that the synchronous one answered without an error)."""
+    replays = [
+        block
+        for block in re.findall(
+            r"^```bash\n(.*?)^```", subsection("Redrive: putting failed work back"), re.M | re.S
+        )
+        if "aws lambda invoke" in block and "aws sqs delete-message" in block
+    ]
+    assert len(replays) >= 3  # Lambda's records, the SES events, the expired letters'
+    for block in replays:
+        commands = [
+            re.sub(r"\s+#.*$", "", c).rstrip() for c in shell_commands(f"```bash\n{block}```\n")
+        ]
+        deletes = [i for i, c in enumerate(commands) if c.startswith("aws sqs delete-message")]
+        assert deletes, block
+        assert all(i > 0 and commands[i - 1].endswith("&&") for i in deletes), block
+
+
 def test_where_to_change_what_names_the_portal_and_every_text_module() -> None:
     """Given the README's "Where to change what" table (a newcomer's map of the code)
     When a developer looks for the provider portal (R35), a sentence it shows, or the
