@@ -348,6 +348,38 @@ def test_r39_a_failure_record_is_deleted_only_once_its_replay_was_taken() -> Non
         assert all(i > 0 and commands[i - 1].endswith("&&") for i in deletes), block
 
 
+def test_r39_the_run_summaries_are_read_where_the_runs_write_them() -> None:
+    """R39 (audit ops51): the README said a run writes "one summary log line", nowhere
+    where or how an operator reads it.
+    Given the scheduled runs (Scheduler invokes them; their answer goes nowhere)
+    When the operator follows "Reading a run's summary"
+    Then each command reads its run's own log group (template.yaml's LogGroupName, the
+    one its function logs to) for the message its summary is logged with."""
+    from billing_core.dunning.run import RunSummary as DunningSummary
+    from billing_core.providers.retrocession_run import RunSummary as RetrocessionSummary
+
+    messages = {
+        "DunningRunFunction": DunningSummary(date(2026, 3, 2)).log_entry().message,
+        "RetrocessionRunFunction": RetrocessionSummary("2026-W09").log_entry().message,
+    }
+    reads = {
+        (group, message)
+        for group, message in re.findall(
+            r'--log-group-name "/aws/lambda/\$STACK-([\w-]+)".*?'
+            r"--filter-pattern '\{ \$\.message = \"([^\"]+)\" \}'",
+            " ".join(shell_commands(subsection("Reading a run's summary"))),
+        )
+    }
+    functions = resources_of_type(TEMPLATE, "AWS::Serverless::Function")
+    groups = resources_of_type(TEMPLATE, "AWS::Logs::LogGroup")
+    expected = set()
+    for function, message in messages.items():
+        group = functions[function]["LoggingConfig"]["LogGroup"]["Ref"]
+        name = groups[group]["LogGroupName"]["Fn::Sub"]
+        expected.add((name.removeprefix("/aws/lambda/${AWS::StackName}-"), message))
+    assert reads == expected
+
+
 def test_where_to_change_what_names_the_portal_and_every_text_module() -> None:
     """Given the README's "Where to change what" table (a newcomer's map of the code)
     When a developer looks for the provider portal (R35), a sentence it shows, or the
