@@ -536,3 +536,20 @@ def test_r12_r3_a_large_bank_statement_has_lambdas_longest_time_and_a_whole_cpu(
     ingest = template["Resources"]["DeclarationIngestFunction"]["Properties"]
     assert bank["Timeout"] == ingest["Timeout"] == 900
     assert bank["MemorySize"] >= 1769
+
+
+def test_r39_no_deploy_sends_its_alarms_to_a_sample_address(template: dict[str, Any]) -> None:
+    """R39 (audit ops51): every alarm e-mails AlarmEmail. It had the default
+    operations@example.org and samconfig.toml gave the same for both config envs, so a
+    deploy as the README says sent every alarm to a domain that receives no mail.
+    Given the alarm topic's address
+    When a stack is deployed as the README says (samconfig.toml, or --guided)
+    Then it has no default (--guided asks for it), samconfig's value for every config env
+    is a placeholder CloudFormation refuses, and a real address is taken."""
+    parameter = template["Parameters"]["AlarmEmail"]
+    assert "Default" not in parameter
+    overrides = samconfig_overrides()
+    assert set(overrides) == {"default", "prod"}
+    for env, values in overrides.items():
+        assert not accepted(parameter, values["AlarmEmail"]), (env, values["AlarmEmail"])
+    assert accepted(parameter, "dienst@zorgnota.nl")

@@ -322,6 +322,64 @@ def test_every_lambda_invoke_sends_its_payload_as_aws_cli_v2_reads_it() -> None:
     assert looked_up and looked_up - resources == set()
 
 
+def test_r39_a_failure_record_is_deleted_only_once_its_replay_was_taken() -> None:
+    """R39 (audit ops51): the Redrive blocks ran `aws sqs delete-message` on the line after
+    the replay's `aws lambda invoke`, so pasted into a shell they deleted the record when
+    the replay failed (a Scheduler record, no such function; 3 of 3 blocks): the work was
+    in no queue and its alarm cleared.
+    Given every Redrive block that replays a record and deletes it
+    When the replay fails
+    Then the delete does not run: the command before it ends in `&&` (an asynchronous
+    invoke Lambda took, or a check that the synchronous one answered without an error)."""
+    replays = [
+        block
+        for block in re.findall(
+            r"^```bash\n(.*?)^```", subsection("Redrive: putting failed work back"), re.M | re.S
+        )
+        if "aws lambda invoke" in block and "aws sqs delete-message" in block
+    ]
+    assert len(replays) >= 3  # Lambda's records, the SES events, the expired letters'
+    for block in replays:
+        commands = [
+            re.sub(r"\s+#.*$", "", c).rstrip() for c in shell_commands(f"```bash\n{block}```\n")
+        ]
+        deletes = [i for i, c in enumerate(commands) if c.startswith("aws sqs delete-message")]
+        assert deletes, block
+        assert all(i > 0 and commands[i - 1].endswith("&&") for i in deletes), block
+
+
+def test_r39_the_run_summaries_are_read_where_the_runs_write_them() -> None:
+    """R39 (audit ops51): the README said a run writes "one summary log line", nowhere
+    where or how an operator reads it.
+    Given the scheduled runs (Scheduler invokes them; their answer goes nowhere)
+    When the operator follows "Reading a run's summary"
+    Then each command reads its run's own log group (template.yaml's LogGroupName, the
+    one its function logs to) for the message its summary is logged with."""
+    from billing_core.dunning.run import RunSummary as DunningSummary
+    from billing_core.providers.retrocession_run import RunSummary as RetrocessionSummary
+
+    messages = {
+        "DunningRunFunction": DunningSummary(date(2026, 3, 2)).log_entry().message,
+        "RetrocessionRunFunction": RetrocessionSummary("2026-W09").log_entry().message,
+    }
+    reads = {
+        (group, message)
+        for group, message in re.findall(
+            r'--log-group-name "/aws/lambda/\$STACK-([\w-]+)".*?'
+            r"--filter-pattern '\{ \$\.message = \"([^\"]+)\" \}'",
+            " ".join(shell_commands(subsection("Reading a run's summary"))),
+        )
+    }
+    functions = resources_of_type(TEMPLATE, "AWS::Serverless::Function")
+    groups = resources_of_type(TEMPLATE, "AWS::Logs::LogGroup")
+    expected = set()
+    for function, message in messages.items():
+        group = functions[function]["LoggingConfig"]["LogGroup"]["Ref"]
+        name = groups[group]["LogGroupName"]["Fn::Sub"]
+        expected.add((name.removeprefix("/aws/lambda/${AWS::StackName}-"), message))
+    assert reads == expected
+
+
 def test_where_to_change_what_names_the_portal_and_every_text_module() -> None:
     """Given the README's "Where to change what" table (a newcomer's map of the code)
     When a developer looks for the provider portal (R35), a sentence it shows, or the
