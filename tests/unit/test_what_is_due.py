@@ -130,6 +130,11 @@ def arranged():
     return create_arrangement(big, PROVIDER, 3, ARRANGED_ON)
 
 
+def sent(invoice):
+    """``invoice`` once the delivery sent its reminder: no letter waits on it any more."""
+    return dataclasses.replace(invoice, letters_due=())
+
+
 def second_notice_day(invoice):
     return handover_day(invoice, PROVIDER.dunning) - timedelta(days=1)
 
@@ -139,7 +144,7 @@ def second_notice_day(invoice):
     [
         (lambda: make_invoice(status=InvoiceStatus.SENT), PayBy.FINAL_PAYMENT_DATE, None),
         (deferred, PayBy.DEFERRED, None),
-        (lambda: reminded(5717)[0], PayBy.REMINDER, lambda i: i.reminder.final_date),
+        (lambda: sent(reminded(5717)[0]), PayBy.REMINDER, lambda i: i.reminder.final_date),
         (lambda: charged(5717)[0], PayBy.SECOND_NOTICE, second_notice_day),
         (arranged, PayBy.ARRANGEMENT_TERM, lambda i: i.arrangement.terms[0].due_date),
     ],
@@ -172,6 +177,21 @@ def test_r36_a_date_that_counts_is_marked_passed_the_day_after_it_not_on_it(make
         )
         return
     assert (next_day.pay_by, next_day.pay_by_kind, next_day.pay_by_passed) == (day, kind, True)
+
+
+def test_r20_no_costs_are_shown_due_while_the_reminder_itself_waits_to_be_sent():
+    # Given a reminder the run decided on whose letter the delivery has not sent yet (it
+    # still waits on the invoice, e.g. the delivery failing), its term's last day passed
+    invoice = reminded(5717)[0]
+    assert invoice.letters_due, "the reminder's letter waits on the invoice"
+    day_after = invoice.reminder.final_date + timedelta(days=1)
+    # When the patient looks the day after the term
+    parts = status_on(invoice, day_after).breakdown
+    # Then no collection costs are due: none without a reminder the patient received
+    # (art. 6:96 lid 6 BW, legal-nl.md §2), as the run holds the step then; the
+    # reminder's date stands, passed
+    assert parts.costs_cents == 0
+    assert (parts.pay_by_kind, parts.pay_by_passed) == (PayBy.REMINDER, True)
 
 
 def test_r16_the_end_of_a_running_hold_has_never_passed():

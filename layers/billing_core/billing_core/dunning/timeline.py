@@ -120,8 +120,12 @@ def costs_due(invoice: Invoice, policy: DunningPolicy, today: date) -> bool:
     expired unpaid (R20: from the day after it the amount due adds the BIK and the
     interest, legal-nl.md §2), and the run has not yet taken the step, as before 06:00 on
     the costs day. A request of the patient then finds the claim as the run leaves it
-    (an arrangement over the costs, no deferral), whatever the hour (audit plans2)."""
-    return plan(invoice, policy, today).step is Step.COSTS
+    (an arrangement over the costs, no deferral), whatever the hour (audit plans2). Not
+    while the reminder itself still waits to be sent, as the run holds the step then
+    (``letter_waiting``): no costs without a reminder the patient received (art. 6:96 lid
+    6 BW, legal-nl.md §2; dates51's note)."""
+    step = plan(invoice, policy, today).step
+    return step is Step.COSTS and not letter_waiting(step, [invoice])
 
 
 def term_expired(invoice: Invoice, today: date) -> bool:
