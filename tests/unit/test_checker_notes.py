@@ -20,8 +20,8 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.services.patient import InvoiceState, NewReminder
 from billing_core.shared.clock import AMSTERDAM
-from tests.unit.factories import make_address, make_invoice, make_person
-from tests.unit.test_checker_state import REMINDED, REMINDER, view_on
+from tests.unit.factories import REMINDED, REMINDER, make_address, make_invoice, make_person
+from tests.unit.test_checker_state import view_on
 
 
 def at(day: date, hour: int = 10) -> datetime:
