@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from billing_core.payments.booking import payment_id
+from billing_core.payments.booking import IncomingPayment, book_payment, payment_id
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget
 from local.sandbox import Sandbox
 from tests.functional.test_expiry_migration import migrate
@@ -148,3 +148,52 @@ def test_r28_r34_a_plan_booked_between_the_read_and_the_withdrawal_is_kept(sandb
     assert listed(sandbox) == []
     held = read(first.provider_id, first.invoice_id, consistent=True)
     assert held.applied_payments.count(payment_id("bank", source_id)) == 1
+
+
+def test_r12_r34_a_plan_kept_for_a_part_the_import_booked_on_a_named_invoice_is_withdrawn(
+    sandbox,
+):
+    """R12, R34 "matched once, never lost" (migration version 8; brief refund51b item 3).
+    Given a transfer quoting two kenmerken, EUR 1,00 short of what the two invoices owe,
+    listed as several_kenmerken while the first invoice's part is booked under the
+    transfer's own id (an import that stopped between its parts), and an operator's plan
+    of two hours ago over both invoices whose second part an older version refused
+    When an operator runs stuck-credit-plans
+    Then the plan is withdrawn and the line listed again, as the back office withdraws
+    such a plan since refund51 (before: kept as partly booked, the rest on no invoice
+    and off the list); matched again to the second kenmerk, the first part stays booked
+    once and only the rest goes to the second invoice, EUR 1,00 still due on it."""
+    a, b = invoices_of(sandbox, 8)[:2]
+    short = a.amount_due_cents + b.amount_due_cents - 100
+    entry = credit(short, ustrd=(f"{a.reference} {b.reference}",), tx_id="TX-AB")
+    sandbox.upload_bank_statement(statement(entry), "2026-11-24.xml")
+    [credit_id] = listed(sandbox)
+    links = sandbox.runtime.payment_links
+    source_id = links.get_unmatched_credit(credit_id).source_id
+    repository = sandbox.runtime.repository
+    import_part = IncomingPayment("bank", source_id, a.amount_due_cents, sandbox.clock.now())
+    book_payment(repository, a.reference, import_part, clock=sandbox.clock)
+    parts = (
+        MatchPart(a.reference, a.invoice_id, a.amount_due_cents),
+        MatchPart(b.reference, b.invoice_id, short - a.amount_due_cents),
+    )
+    plan = CreditMatch(sandbox.clock.now(), "operator-sub-old", parts, MatchTarget(b.reference))
+    links.plan_credit_match(credit_id, plan)
+    sandbox.clock.advance(hours=2)
+
+    status, answer = migrate(sandbox, "stuck-plans-named", MIGRATION)
+
+    assert status == 200, answer
+    assert answer["summary"] == {
+        "plans_withdrawn": 1,
+        "plans_booked": 0,
+        "plans_partly_booked": 0,
+        "plans_too_recent": 0,
+    }
+    assert listed(sandbox) == [credit_id]
+    path = f"{CREDITS}/{credit_id}/match"
+    assert sandbox.api("POST", path, caller=OPERATOR, body={"reference": b.reference})[0] == 200
+    booked_as = payment_id("bank", source_id)
+    held = [repository.get_invoice(i.provider_id, i.invoice_id, consistent=True) for i in (a, b)]
+    assert [i.applied_payments.count(booked_as) for i in held] == [1, 1]
+    assert [i.amount_due_cents for i in held] == [0, 100]

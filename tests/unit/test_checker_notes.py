@@ -20,8 +20,8 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.services.patient import InvoiceState, NewReminder
 from billing_core.shared.clock import AMSTERDAM
-from tests.unit.factories import make_address, make_invoice, make_person
-from tests.unit.test_checker_state import REMINDED, REMINDER, view_on
+from tests.unit.factories import REMINDED, REMINDER, make_address, make_invoice, make_person
+from tests.unit.test_checker_state import view_on
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -82,6 +82,23 @@ def test_r13_refunds_of_several_days_name_no_one_day_and_none_names_nothing():
         None,
         due,
     )
+
+
+def test_r13_a_refund_undone_whole_on_its_own_day_names_no_day():
+    """R13, R27 (audit refund51b item 4). Given an invoice paid twice, its PSP refund of
+    3 December failed at the PSP the same day (booked at 10:00, undone at 15:00)
+    Then nothing stands refunded and the breakdown names no day (before: refunded_on
+    3 December beside EUR 0,00 refunded in the checker's answer, since refund51 counted
+    that day's undoing entry); a part returned that day leaves the rest dated that day."""
+    due, _ = paid_twice_then()
+    refunded = LedgerEntry(
+        EntryKind.REFUND, Component.PRINCIPAL, due, at(date(2026, 12, 3)), "psp:tr_1"
+    )
+    undone = replace(refunded, amount_cents=-due, at=at(date(2026, 12, 3), 15))
+    _, failed = paid_twice_then(refunded, undone)
+    assert (failed.refunded_cents, failed.refunded_on, failed.credit_cents) == (0, None, due)
+    _, partly = paid_twice_then(refunded, replace(undone, amount_cents=-1_000))
+    assert (partly.refunded_cents, partly.refunded_on) == (due - 1_000, date(2026, 12, 3))
 
 
 # --- R15: the arrangement a missed term ended --------------------------------------------

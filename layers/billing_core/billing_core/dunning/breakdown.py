@@ -112,15 +112,15 @@ def refunded_on(ledger: Sequence[LedgerEntry]) -> date | None:
     day of the last refund, when what the refund entries of that day add up to is all
     that stands (one failed or returned before it is undone by its own entry; a refund
     booked again under its PSP id takes the wrong one back on the day it was paid,
-    payments/refunds.correct_refund_id). None when nothing stands refunded, or the
+    payments/refunds.correct_refund_id). None when nothing stands refunded (one failed
+    or came back whole, also on its own day: the answer names no day for EUR 0), or the
     refunds of several days make it up: no one day says when."""
     refunds = [e for e in ledger if e.kind is EntryKind.REFUND]
-    paid_back = [e for e in refunds if e.amount_cents > 0]
-    if not paid_back:
-        return None
-    last_day = max(amsterdam_day(e.at) for e in paid_back)
-    that_day = sum(e.amount_cents for e in refunds if amsterdam_day(e.at) == last_day)
     standing = sum(e.amount_cents for e in refunds)
+    if standing <= 0:
+        return None
+    last_day = max(amsterdam_day(e.at) for e in refunds if e.amount_cents > 0)
+    that_day = sum(e.amount_cents for e in refunds if amsterdam_day(e.at) == last_day)
     return last_day if standing == that_day else None
 
 

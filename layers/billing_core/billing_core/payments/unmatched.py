@@ -161,3 +161,31 @@ def plan_as_stored(
         (invoice, invoice is not None and booked_as in invoice.applied_payments)
         for invoice in found
     ]
+
+
+def kenmerken_named(credit: UnmatchedCredit) -> list[str]:
+    """The kenmerken the import named on the line (``several_kenmerken``: each)."""
+    return [kenmerk.strip() for kenmerk in credit.kenmerk.split(",") if kenmerk.strip()]
+
+
+def booked_only_where_named(
+    credit: UnmatchedCredit,
+    read: Sequence[tuple[Invoice | None, bool]],
+    find: Callable[[str], Invoice | None],
+) -> bool:
+    """Whether each part of the plan booked (``read``: ``plan_as_stored``) is on an
+    invoice the line names (``find``: by kenmerk, as the index finds it); true when
+    nothing is booked. Such a part is one the import booked before the plan (a transfer
+    quoting several kenmerken whose import stopped between its parts) or the plan booked
+    there: every later match finds it and keeps it as booked (``_booked_already`` in
+    services/operator/money.py), so the credit listed again is booked once, and its plan
+    may be withdrawn. Kept, the rest stayed on no invoice and off the list (R12, R34;
+    briefs refund51, refund51b). A return's plan reverses a payment: no such part."""
+    booked = [invoice for invoice, is_booked in read if is_booked and invoice is not None]
+    if not booked:
+        return True
+    if credit.is_return:
+        return False
+    named = filter(None, map(find, kenmerken_named(credit)))
+    found_again = {invoice.invoice_id for invoice in named}
+    return all(invoice.invoice_id in found_again for invoice in booked)

@@ -565,12 +565,14 @@ class StuckPlanCountsOut(BaseModel):
     credits with a match plan; they belong to no practice (no practices listed)."""
 
     plans_withdrawn: int = Field(
-        description="plans older than an hour with nothing booked: withdrawn, the credit "
-        "listed unmatched again"
+        description="plans older than an hour with nothing booked, or parts booked only "
+        "on invoices the line names (a later match keeps them as booked): withdrawn, the "
+        "credit listed unmatched again"
     )
     plans_booked: int = Field(description="plans with every part booked: kept")
     plans_partly_booked: int = Field(
-        description="plans with some parts booked: kept, for the back office to finish"
+        description="plans with some parts booked, one on an invoice the line does not "
+        "name: kept, for the back office to finish"
     )
     plans_too_recent: int = Field(description="plans of the last hour: left to their request")
 

@@ -89,8 +89,11 @@ plan) deleting it with the money never booked. Each plan older than an hour (one
 booked now is left to its request) none of whose parts is in its invoice's ledger (the
 credit's payment id in ``applied_payments``, each invoice read consistently) is withdrawn
 with ``withdraw_credit_match``, a write on condition that the plan is still that one;
-the credit is listed again for a person to match. A plan with a part booked is kept
-(listed again, the credit could be booked twice) and counted for the back office. The
+the credit is listed again for a person to match. So is one whose parts booked are all
+on invoices the line names (the import's part of a transfer quoting several kenmerken,
+booked before the plan; the back office's rule since refund51): every later match keeps
+those parts as booked. Any other plan with a part booked is kept (listed again, the
+credit could be booked twice) and counted for the back office. The
 credits belong to no practice: the run goes through no practice's invoices, also when
 one practice is named, and records no read (it shows no person any of them, counts only).
 
@@ -708,8 +711,9 @@ PLAN_AT_WORK = timedelta(hours=1)
 
 
 def _stuck_credit_plans(ctx: MigrationContext) -> dict[str, int]:
-    """Each planned credit: withdrawn when nothing of its plan is booked and the plan is
-    older than an hour. It reads the credits (payers' names and IBANs) and shows no
+    """Each planned credit: withdrawn when nothing of its plan is booked, or only parts on
+    invoices the line names (a later match keeps those as booked), and the plan is older
+    than an hour. It reads the credits (payers' names and IBANs) and shows no
     person any of them, only counts: no read record (R32), as version 5's batches."""
     assert ctx.links is not None, "version 8 needs the bank credits"
     counts = dict.fromkeys(
@@ -735,7 +739,7 @@ def _stuck_plan(
     on the invoices as read (R28): one that moved on since (a part booked, or any other
     change) is read again; still moving after a few reads, the plan is at work now and
     left to the next run (counted too recent)."""
-    from billing_core.payments.unmatched import plan_as_stored
+    from billing_core.payments.unmatched import booked_only_where_named, plan_as_stored
 
     for _ in range(_PLAN_READS):
         match = credit.match
@@ -744,9 +748,12 @@ def _stuck_plan(
         if match.matched_at > before:
             return "plans_too_recent"
         read = plan_as_stored(credit, lambda reference: _as_stored(store, reference))
-        booked = [holds for _, holds in read]
-        if any(booked):  # partly: listed again it could be booked twice, for a person (R34)
-            return "plans_booked" if all(booked) else "plans_partly_booked"
+        if all(holds for _, holds in read):
+            return "plans_booked"
+        # partly, a part on an invoice the line does not name: listed again it could be
+        # booked twice, for a person (R34); on one it names, a later match keeps it
+        if not booked_only_where_named(credit, read, store.find_invoice_by_reference):
+            return "plans_partly_booked"
         unchanged = [invoice for invoice, _ in read if invoice is not None]
         if links.withdraw_credit_match(credit.credit_id, match, unchanged):
             return "plans_withdrawn"

@@ -57,6 +57,8 @@ from billing_core.payments.unmatched import (
     MatchPart,
     MatchTarget,
     UnmatchedCredit,
+    booked_only_where_named,
+    kenmerken_named,
     plan_as_stored,
     split_over,
 )
@@ -293,8 +295,8 @@ def _booked_already(
 def _named_invoices(credit: UnmatchedCredit, ctx: BackOfficeContext) -> list[Invoice]:
     """The invoices of the kenmerken the import named on the line (``several_kenmerken``:
     each), as the index finds them."""
-    kenmerken = [kenmerk.strip() for kenmerk in credit.kenmerk.split(",") if kenmerk.strip()]
-    return [i for i in map(ctx.store.find_invoice_by_reference, kenmerken) if i is not None]
+    found = map(ctx.store.find_invoice_by_reference, kenmerken_named(credit))
+    return [invoice for invoice in found if invoice is not None]
 
 
 def _partly_booked(booked: tuple[MatchPart, ...], left_cents: int) -> Refused:
@@ -518,22 +520,18 @@ def _withdraw_when_nothing_booked(
     meanwhile keeps it. One with a part booked is kept: listed again, the credit could be
     booked a second time. A part's invoice no longer found is 422 unknown_kenmerk here.
 
-    Except a part booked on an invoice the line names (a transfer quoting several
-    kenmerken whose import stopped between its parts, before the plan): every later
-    match finds it there and keeps it as booked (``_booked_already``), so listed again
-    the credit is booked once. Kept planned, the rest of it stayed on no invoice and off
-    the list, every retry refused (R12, R34; brief refund51)."""
+    Except a part booked on an invoice the line names (``booked_only_where_named``, as
+    migration 8 decides): every later match keeps it as booked (``_booked_already``).
+    Kept planned, the rest of it stayed on no invoice and off the list, every retry
+    refused (R12, R34; brief refund51)."""
     assert credit.match == match
 
     def as_stored(reference: str) -> Invoice:
         return reread(ctx.store, _by_reference(reference, ctx))  # none: unknown_kenmerk
 
     read = plan_as_stored(credit, as_stored)
-    named = [] if credit.is_return else _named_invoices(credit, ctx)
-    found_again = {invoice.invoice_id for invoice in named}
-    unchanged = [invoice for invoice, _ in read if invoice is not None]
-    booked = [invoice for invoice, is_booked in read if is_booked and invoice is not None]
-    if all(invoice.invoice_id in found_again for invoice in booked):
+    if booked_only_where_named(credit, read, ctx.store.find_invoice_by_reference):
+        unchanged = [invoice for invoice, _ in read if invoice is not None]
         ctx.links.withdraw_credit_match(credit.credit_id, match, unchanged)
 
 
