@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 import boto3
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.run import run_dunning
@@ -337,3 +338,33 @@ def test_after_missed_runs_the_agency_files_of_the_missed_days_are_written_once(
     assert replayed["agency_days"] == ["2026-12-30"]
     assert following["agency_days"] == ["2027-01-02"]
     assert repository.agency_files_written_through() == date(2027, 1, 2)
+
+
+def test_r39_a_stored_invoice_that_does_not_load_is_listed_and_the_others_are_reminded(
+    sandbox, invoices
+):
+    """R18, R39 (audit runs51): one bad invoice never stops the rest.
+    Given unpaid invoices due their reminder, one of them stored with a status no
+    invoice has (a malformed item, written by hand or by an old version)
+    When the reminder day's run runs, and again the day after
+    Then every other invoice is reminded, the broken one is listed by its id as the
+    run's error (DunningRunIncompleteAlarm reads Dunning_errors) and is read; the day
+    after, it is listed again and nothing else is done twice.
+    Before: the run raised at the page holding it and reminded no one, every day."""
+    broken, *others = invoices
+    table = boto3.resource("dynamodb", region_name=REGION).Table(sandbox.names.table_name)
+    table.update_item(
+        Key=keys.invoice_key(PROVIDER, broken.invoice_id),
+        UpdateExpression="SET #status = :unknown",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":unknown": "not-a-status"},
+    )
+
+    summary = run_on(sandbox, REMINDER_DAY)
+
+    assert summary["errors"] == [{"invoices": [broken.invoice_id], "error": "UnreadableInvoice"}]
+    assert summary["steps"] == {"reminder": len(others)}
+    assert summary["read"] == len(invoices)
+    assert {stored(sandbox, i).dunning_stage for i in others} == {DunningStage.REMINDED}
+    next_day = run_on(sandbox, date(2027, 1, 1))
+    assert next_day["errors"] == summary["errors"] and next_day["actions"] == 0

@@ -60,6 +60,7 @@ from billing_core.ports import (
     DeliveryQueue,
     DunningStore,
     FileStore,
+    UnreadableInvoice,
     UnreadableProvider,
     letters_due_requests,
 )
@@ -168,7 +169,8 @@ def run_dunning(
         summary.atw_decrees_known_until = DECREES_KNOWN_UNTIL
     _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
-    for unit in _patient_units(_each_once(ctx.store.due_for_dunning(as_of, page_size=page_size))):
+    due = _readable(ctx.store.due_for_dunning(as_of, page_size=page_size), summary)
+    for unit in _patient_units(_each_once(due)):
         if not has_time():
             summary.complete = False
             break
@@ -440,6 +442,19 @@ def _requeue_letters(
 
 
 # --- grouping ----------------------------------------------------------------------------
+
+
+def _readable(
+    pages: Iterable[list[Invoice | UnreadableInvoice]], summary: RunSummary
+) -> Iterator[list[Invoice]]:
+    """The pages' invoices; a stored item that does not load is read, listed in the
+    summary's errors by its id and passed by: one bad invoice never stops the rest (R18,
+    R39). It stays on the index, so each day's run lists it until an operator mends it."""
+    for page in pages:
+        for unreadable in (found for found in page if isinstance(found, UnreadableInvoice)):
+            summary.read += 1
+            summary.errors.append(RunError((unreadable.invoice_id,), "UnreadableInvoice"))
+        yield [found for found in page if isinstance(found, Invoice)]
 
 
 def _each_once(pages: Iterable[list[Invoice]]) -> Iterator[Invoice]:
