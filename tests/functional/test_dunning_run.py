@@ -7,6 +7,7 @@ default from 2026-12-24, reminder on 2026-12-31 (R19 defaults).
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime, time
 
@@ -368,3 +369,38 @@ def test_r39_a_stored_invoice_that_does_not_load_is_listed_and_the_others_are_re
     assert {stored(sandbox, i).dunning_stage for i in others} == {DunningStage.REMINDED}
     next_day = run_on(sandbox, date(2027, 1, 1))
     assert next_day["errors"] == summary["errors"] and next_day["actions"] == 0
+
+
+def test_r39_a_long_run_logs_how_far_it_is_without_personal_data(sandbox, invoices, monkeypatch):
+    """R39, R29 (audit runs51): a run of 3,000 invoices due took minutes on moto with
+    not one line until its report at the end (or none, killed at Lambda's time limit).
+    Given the unpaid invoices due their reminder and progress told every 2 invoices read
+    When the reminder day's run runs, its function logging at INFO
+    Then a "dunning run progress" line comes each time 2 more invoices are read, with
+    counts that grow and end at most at the report's: no name, e-mail or kenmerk."""
+    from billing_core.dunning import run
+
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
+    logger = sandbox.handler("dunning_run").logger
+    level = logger.log_level
+    logger.setLevel("INFO")  # the sandbox logs warnings only; the function logs INFO
+    written = io.StringIO()
+    for handler in logger.handlers:  # bound to the stdout of when the module was loaded
+        monkeypatch.setattr(handler, "stream", written)
+    try:
+        summary = run_on(sandbox, REMINDER_DAY)
+    finally:
+        logger.setLevel(level)
+
+    lines = [json.loads(line) for line in written.getvalue().splitlines() if "{" in line]
+    progress = [line for line in lines if line.get("message") == "dunning run progress"]
+    assert len(progress) == len(invoices) // 2 >= 2
+    reads = [line["read"] for line in progress]
+    assert reads == sorted(reads) and reads[-1] <= summary["read"]
+    assert all(line["level"] == "INFO" and line["errors"] == 0 for line in progress)
+    assert [line["actions"] for line in progress] == reads  # each one read was reminded
+    text = json.dumps(progress)
+    for invoice in invoices:
+        person = invoice.patient
+        assert invoice.reference not in text and person.last_name not in text
+        assert not person.email or person.email not in text
