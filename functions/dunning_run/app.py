@@ -15,7 +15,7 @@ with long_lived_imports():
 
     from billing_core import bootstrap
     from billing_core.dunning.run import RunSummary, run_dunning
-    from billing_core.entrypoints.powertools import function_logger
+    from billing_core.entrypoints.powertools import function_logger, log_progress
     from billing_core.entrypoints.scheduled import scheduled_handler
     from billing_core.shared.clock import RunDayInFuture
 
@@ -36,6 +36,7 @@ def run(as_of: date, context: LambdaContext) -> RunSummary:
         bootstrap.current().dunning_context(),
         as_of,
         has_time=lambda: context.get_remaining_time_in_millis() > SAFETY_MARGIN_MS,
+        progress=lambda line: log_progress(line, logger=logger),
     )
 
 

@@ -7,12 +7,14 @@ default from 2026-12-24, reminder on 2026-12-31 (R19 defaults).
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime, time
 
 import boto3
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.run import run_dunning
@@ -370,3 +372,68 @@ def test_r16_r19_a_second_notice_held_at_its_delivery_goes_the_day_after_the_hol
     notices = [c.at.date() for c in after.correspondence if c.kind == SECOND_NOTICE]
     assert notices == [day_after] and after.letters_due == ()
     assert after.costs_charged_on == day_after
+
+
+def test_r39_a_stored_invoice_that_does_not_load_is_listed_and_the_others_are_reminded(
+    sandbox, invoices
+):
+    """R18, R39 (audit runs51): one bad invoice never stops the rest.
+    Given unpaid invoices due their reminder, one of them stored with a status no
+    invoice has (a malformed item, written by hand or by an old version)
+    When the reminder day's run runs, and again the day after
+    Then every other invoice is reminded, the broken one is listed by its id as the
+    run's error (DunningRunIncompleteAlarm reads Dunning_errors) and is read; the day
+    after, it is listed again and nothing else is done twice.
+    Before: the run raised at the page holding it and reminded no one, every day."""
+    broken, *others = invoices
+    table = boto3.resource("dynamodb", region_name=REGION).Table(sandbox.names.table_name)
+    table.update_item(
+        Key=keys.invoice_key(PROVIDER, broken.invoice_id),
+        UpdateExpression="SET #status = :unknown",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":unknown": "not-a-status"},
+    )
+
+    summary = run_on(sandbox, REMINDER_DAY)
+
+    assert summary["errors"] == [{"invoices": [broken.invoice_id], "error": "UnreadableInvoice"}]
+    assert summary["steps"] == {"reminder": len(others)}
+    assert summary["read"] == len(invoices)
+    assert {stored(sandbox, i).dunning_stage for i in others} == {DunningStage.REMINDED}
+    next_day = run_on(sandbox, date(2027, 1, 1))
+    assert next_day["errors"] == summary["errors"] and next_day["actions"] == 0
+
+
+def test_r39_a_long_run_logs_how_far_it_is_without_personal_data(sandbox, invoices, monkeypatch):
+    """R39, R29 (audit runs51): a run of 3,000 invoices due took minutes on moto with
+    not one line until its report at the end (or none, killed at Lambda's time limit).
+    Given the unpaid invoices due their reminder and progress told every 2 invoices read
+    When the reminder day's run runs, its function logging at INFO
+    Then a "dunning run progress" line comes each time 2 more invoices are read, with
+    counts that grow and end at most at the report's: no name, e-mail or kenmerk."""
+    from billing_core.dunning import run
+
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
+    logger = sandbox.handler("dunning_run").logger
+    level = logger.log_level
+    logger.setLevel("INFO")  # the sandbox logs warnings only; the function logs INFO
+    written = io.StringIO()
+    for handler in logger.handlers:  # bound to the stdout of when the module was loaded
+        monkeypatch.setattr(handler, "stream", written)
+    try:
+        summary = run_on(sandbox, REMINDER_DAY)
+    finally:
+        logger.setLevel(level)
+
+    lines = [json.loads(line) for line in written.getvalue().splitlines() if "{" in line]
+    progress = [line for line in lines if line.get("message") == "dunning run progress"]
+    assert len(progress) == len(invoices) // 2 >= 2
+    reads = [line["read"] for line in progress]
+    assert reads == sorted(reads) and reads[-1] <= summary["read"]
+    assert all(line["level"] == "INFO" and line["errors"] == 0 for line in progress)
+    assert [line["actions"] for line in progress] == reads  # each one read was reminded
+    text = json.dumps(progress)
+    for invoice in invoices:
+        person = invoice.patient
+        assert invoice.reference not in text and person.last_name not in text
+        assert not person.email or person.email not in text

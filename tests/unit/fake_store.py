@@ -50,6 +50,7 @@ from billing_core.ports import (
     ProviderListing,
     ReferenceHolder,
     TransactionConflict,
+    UnreadableInvoice,
     UnreadableProvider,
     checked_audit_position,
     checked_declaration_position,
@@ -485,7 +486,9 @@ class FakeStore:
         self.actions.update({action_key(a): a for a in new_actions})
         return stored
 
-    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+    def due_for_dunning(
+        self, as_of: date, *, page_size: int = 100
+    ) -> Iterator[list[Invoice | UnreadableInvoice]]:
         """Pages in the order of the by-next-action index: day, provider, patient, invoice.
         Like a Query with a Limit: each page is read when it is asked for, after the last
         page's place (an invoice moved further on since is met again), and a full last

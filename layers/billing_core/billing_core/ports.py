@@ -83,6 +83,17 @@ class UnreadableProvider(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableInvoice:
+    """A stored invoice item that does not load (a malformed item, an attribute gone or
+    of another type), met where a run reads invoices one after the other: its ids only,
+    for the run to report and go on without it (R18, R39: one bad invoice never stops the
+    rest). It stays where it is stored until an operator mends it."""
+
+    provider_id: str
+    invoice_id: str
+
+
 class AgbCodeTaken(Exception):
     """Another provider holds an AGB code the settings claim (R31, interfaces.md §6: one
     owner per code); nothing of the save was written."""
@@ -869,10 +880,12 @@ class WeekActivity(Protocol):
 class DunningStore(BillingStore, WeekActivity, Protocol):
     """What the daily dunning run needs on top of the billing store (R18, R28)."""
 
-    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+    def due_for_dunning(
+        self, as_of: date, *, page_size: int = 100
+    ) -> Iterator[list[Invoice | UnreadableInvoice]]:
         """Pages of invoices whose next dunning check is on or before ``as_of``. Each page
         is read when asked for, after the last page's place: an invoice moved further on
-        meanwhile can come again."""
+        meanwhile can come again. A stored item that does not load comes as its ids."""
         ...
 
     def agency_files_written_through(self) -> date | None:

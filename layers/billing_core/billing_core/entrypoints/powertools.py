@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-    from billing_core.shared.reports import OperatorReport
+    from billing_core.shared.reports import LogEntry, OperatorReport
 
 LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], Any]
 Result = TypeVar("Result")
@@ -158,3 +158,9 @@ def log_report(report: OperatorReport, *, logger: Logger, metrics: Metrics) -> N
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
     log = logger.error if entry.error else logger.info
     log(entry.message, extra=dict(entry.fields))
+
+
+def log_progress(entry: LogEntry, *, logger: Logger) -> None:
+    """A long run's progress line (counts only, R29) at INFO: no metrics, which the run's
+    report counts once at its end (``log_report``)."""
+    logger.info(entry.message, extra=dict(entry.fields))

@@ -43,6 +43,7 @@ from billing_core.ports import (
     ProviderListing,
     ReferenceHolder,
     TransactionConflict,
+    UnreadableInvoice,
     UnreadableProvider,
     checked_declaration_position,
     checked_invoice_position,
@@ -720,9 +721,12 @@ class BillingRepository:
 
     # --- the daily dunning run (R18) --------------------------------------------------
 
-    def due_for_dunning(self, as_of: date, *, page_size: int = 100) -> Iterator[list[Invoice]]:
+    def due_for_dunning(
+        self, as_of: date, *, page_size: int = 100
+    ) -> Iterator[list[Invoice | UnreadableInvoice]]:
         """Pages of the invoices the run must look at on ``as_of``: a Query on the sparse
-        by-next-action index, so the cost follows the work due, not the table (R18)."""
+        by-next-action index, so the cost follows the work due, not the table (R18). An
+        item that does not load comes as its ids, never a failure of the page (R39)."""
         query: dict[str, Any] = {
             "IndexName": "by-next-action",
             "KeyConditionExpression": "gsi3pk = :due AND gsi3sk <= :until",
@@ -734,7 +738,7 @@ class BillingRepository:
         }
         while True:
             page = self._table.query(**query)
-            yield [items.invoice_from_item(item) for item in page["Items"]]
+            yield [_invoice_or_its_ids(item) for item in page["Items"]]
             if "LastEvaluatedKey" not in page:
                 return
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -1484,6 +1488,17 @@ def _in_partition(partition: str, prefix: str, **options: Any) -> dict[str, Any]
         "ExpressionAttributeValues": {":pk": partition, ":prefix": prefix},
         **options,
     }
+
+
+def _invoice_or_its_ids(item: dict[str, Any]) -> Invoice | UnreadableInvoice:
+    """The invoice the item holds; for one that does not load, its ids, read from its key
+    when its own attributes are what is broken (the key is always there)."""
+    try:
+        return items.invoice_from_item(item)
+    except (KeyError, ValueError, TypeError, ArithmeticError):
+        provider_part, _, invoice_id = str(item["pk"]).partition("#INVOICE#")
+        provider_id = provider_part.removeprefix(keys.provider_partition(""))
+        return UnreadableInvoice(provider_id, invoice_id)
 
 
 def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:
