@@ -239,6 +239,19 @@ def test_no_deploy_keeps_its_logs_longer_than_a_year(template: dict[str, Any]) -
     assert parameter["Default"] in allowed
 
 
+def test_every_queue_reuses_its_data_key_as_the_others(transformed: dict[str, Any]) -> None:
+    """Given each SQS queue, encrypted with the billing key (messages name invoices and
+    kenmerken)
+    When I read its encryption
+    Then every queue uses BillingKey and reuses a data key the same 300 s, so no queue
+    calls KMS more often than the others (audit ops51b: ScheduleFailureQueue set none)."""
+    queues = resources_of_type(transformed, "AWS::SQS::Queue")
+    assert len(queues) >= 5
+    for queue_id, properties in queues.items():
+        assert properties["KmsMasterKeyId"] == {"Ref": "BillingKey"}, queue_id
+        assert properties.get("KmsDataKeyReusePeriodSeconds") == 300, queue_id
+
+
 def test_every_queue_refuses_plain_http(transformed: dict[str, Any]) -> None:
     """Given each SQS queue (messages name invoices and kenmerken)
     When I look for its queue policy
