@@ -35,12 +35,17 @@ from moto import mock_aws
 from billing_core import bootstrap
 from billing_core.adapters.uploads import ONCE_ONLY
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.declarations.record import DeclarationRecord
 from billing_core.ports import SignedUpload
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.users import OPERATORS_GROUP, DirectoryUser
 from billing_core.services.operator.providers import create_provider, replace_provider
-from billing_core.services.provider.declarations import retour_upload_key, upload_key
+from billing_core.services.provider.declarations import (
+    retour_upload_key,
+    upload_key,
+    upload_record,
+)
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
 from local import moto_speedup
@@ -389,10 +394,28 @@ class Sandbox:
         self, provider_id: str, file_name: str, data: bytes, declaration_id: str | None = None
     ) -> str:
         """PUT the file where the upload URL points, then let S3 notify the ingest function."""
-        declaration_id = declaration_id or f"{self.clock.now():%Y%m%d%H%M%S}-{os.urandom(4).hex()}"
-        key = upload_key(provider_id, declaration_id, file_name)
-        self.put_upload(key, data)
-        return declaration_id
+        record = self._registered_upload(provider_id, file_name, declaration_id, upload_key)
+        self.put_upload(record.object_key, data)
+        return record.declaration_id
+
+    def _registered_upload(
+        self,
+        provider_id: str,
+        file_name: str,
+        declaration_id: str | None,
+        key_for: Callable[[str, str], str],
+    ) -> DeclarationRecord:
+        """The upload as asking for an upload URL registers it (its file name on the
+        record, not in the key: R29); an upload registered already keeps its record (a
+        second file for it is a second version of its key)."""
+        now = self.clock.now()
+        declaration_id = declaration_id or f"{now:%Y%m%d%H%M%S}-{os.urandom(4).hex()}"
+        repository = self.runtime.repository
+        record = repository.get_declaration(provider_id, declaration_id)
+        if record is None:
+            record = upload_record(provider_id, declaration_id, file_name, key_for, now)
+            repository.put_declaration(record)
+        return record
 
     def put_upload(self, key: str, data: bytes, *, once: bool = False) -> dict[str, Any]:
         """``once``: as through an upload URL, with If-None-Match: * (S3 answers a second
@@ -433,11 +456,11 @@ class Sandbox:
     def upload_retour(
         self, provider_id: str, file_name: str, data: bytes, declaration_id: str | None = None
     ) -> str:
-        """PUT an insurer's retour file under retour/{provider}/{upload}/{file} in the
+        """PUT an insurer's retour file under retour/{provider}/{upload}/file in the
         declarations bucket, then let S3 notify the retour import function."""
-        declaration_id = declaration_id or f"{self.clock.now():%Y%m%d%H%M%S}-{os.urandom(4).hex()}"
-        self.put_retour(retour_upload_key(provider_id, declaration_id, file_name), data)
-        return declaration_id
+        record = self._registered_upload(provider_id, file_name, declaration_id, retour_upload_key)
+        self.put_retour(record.object_key, data)
+        return record.declaration_id
 
     def put_retour(self, key: str, data: bytes, *, once: bool = False) -> dict[str, Any]:
         """What a PUT to a retour upload URL does: the object under retour/, then S3's

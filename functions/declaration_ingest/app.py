@@ -15,7 +15,7 @@ with long_lived_imports():
     from billing_core.entrypoints.s3_upload import AcceptedUpload, RoutedUpload, s3_upload_handler
     from billing_core.shared.reports import AnsweredReport
 
-# incoming/{provider}/{declaration}/{file}; any other key is unroutable.
+# incoming/{provider}/{declaration}/file; any other key is unroutable.
 DECLARATIONS = RoutedUpload(
     AcceptedUpload("declaration", "incoming/", MAX_DECLARATION_BYTES),
     upload_from_key,

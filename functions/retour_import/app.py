@@ -15,7 +15,7 @@ with long_lived_imports():
     from billing_core.entrypoints.s3_upload import AcceptedUpload, RoutedUpload, s3_upload_handler
     from billing_core.shared.reports import AnsweredReport
 
-# retour/{provider}/{upload}/{file}; any other key is unroutable.
+# retour/{provider}/{upload}/file; any other key is unroutable.
 RETOUR_FILES = RoutedUpload(
     AcceptedUpload("retour file", "retour/", MAX_DECLARATION_BYTES),
     retour_upload_from_key,

@@ -129,7 +129,7 @@ def _duplicates(
 
 
 def _declaration_key(box: Sandbox, provider_id: str, rng: random.Random) -> str:
-    return upload_key(provider_id, f"chaos-{rng.randrange(16**8):08x}", "declaratie.csv")
+    return upload_key(provider_id, f"chaos-{rng.randrange(16**8):08x}")
 
 
 def _put_object(box: Sandbox, key: str, body: bytes) -> dict[str, Any]:

@@ -496,9 +496,7 @@ def actions_about_no_invoice(running_server):
     sandbox.run_retrocession()
     return_a_payout(sandbox, booked_on=date(2026, 12, 1), returned_on=date(2026, 12, 2))
     declaration_id = sandbox.upload_declaration(DENTAL.provider_id, "w.csv", declaration_csv(2))
-    sandbox.put_upload(
-        upload_key(DENTAL.provider_id, declaration_id, "w.csv"), declaration_csv(3, seed=48)
-    )
+    sandbox.put_upload(upload_key(DENTAL.provider_id, declaration_id), declaration_csv(3, seed=48))
     sandbox.drain_deliveries()
     _, listed = sandbox.api("GET", "/api/v1/provider/actions", provider_id=DENTAL.provider_id)
     kinds = {a["kind"] for a in listed["items"]}

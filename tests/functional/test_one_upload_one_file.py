@@ -50,7 +50,7 @@ def test_the_signed_url_takes_one_file_and_a_second_put_gets_412(sandbox):
     # Given an upload URL as the provider API hands it out when deployed (SigV4)
     signer = boto3.client("s3", config=Config(signature_version="s3v4"))
     uploads = S3PresignedUploads(signer, sandbox.names.declarations_bucket)
-    key = upload_key(PROVIDER, "D-once", "week-47.csv")
+    key = upload_key(PROVIDER, "D-once")
     first, second = declaration_csv(8), declaration_csv(8, seed=48)
     signed = uploads.upload_url(key, 900, size_bytes=len(first))
     # Then the headers it must send are in its signature: S3 refuses a PUT without them
@@ -75,7 +75,7 @@ def test_a_second_version_forced_into_s3_makes_no_invoice_and_is_reported(sandbo
     report_before = _report(sandbox, declaration_id)
     # When a larger file is written under the same key around the upload URL (a second
     # object version: before issue 13 it reused the first one's kenmerk block and failed)
-    key = upload_key(PROVIDER, declaration_id, "week-47.csv")
+    key = upload_key(PROVIDER, declaration_id)
     answer = sandbox.put_upload(key, declaration_csv(30, seed=48))
     sandbox.drain_deliveries()
     # Then no invoice was made, no kenmerk is shared, and the report is the first file's
@@ -132,7 +132,7 @@ def test_a_second_version_of_a_retour_upload_is_ignored_and_reported(sandbox):
     report_key = f"reports/{PHYSIO.provider_id}/retour-{upload_id}.json"
     report_before = json.loads(sandbox.output_object(report_key))
     # When another file is written under the same retour key
-    key = retour_upload_key(PHYSIO.provider_id, upload_id, "vgz.pm305")
+    key = retour_upload_key(PHYSIO.provider_id, upload_id)
     answer = sandbox.put_retour(key, PHYSIO_RETOUR.read_bytes() + b"\n")
     # Then nothing changed and the practice is told
     assert answer["processed"][0]["outcome"] == "other_version_ignored"

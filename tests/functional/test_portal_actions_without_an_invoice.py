@@ -70,7 +70,7 @@ def test_a_second_file_under_one_upload_links_to_that_upload_and_says_what_to_do
     practice's action "Tweede bestand niet verwerkt"), when a staff member opens Acties,
     then the action says what to do and links to its upload, not to an invoice."""
     declaration_id = sandbox.upload_declaration(DENTAL.provider_id, "w.csv", declaration_csv(2))
-    key = upload_key(DENTAL.provider_id, declaration_id, "w.csv")
+    key = upload_key(DENTAL.provider_id, declaration_id)
     sandbox.put_upload(key, declaration_csv(3, seed=48))
     sandbox.drain_deliveries()
     _, listed = sandbox.api("GET", "/api/v1/provider/actions", provider_id=DENTAL.provider_id)

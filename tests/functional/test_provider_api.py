@@ -27,16 +27,16 @@ def test_asking_for_an_upload_url_registers_the_declaration(sandbox):
         provider_id=DENTAL.provider_id,
         body={"file_name": "../../etc/week 47.csv"},
     )
-    # Then an id, a URL for exactly its own prefix, and an expiry 15 minutes ahead
+    # Then an id, a URL for exactly its own key (the file's name not in it, R29), and an
+    # expiry 15 minutes ahead; the upload listed under the name made safe
     assert status == 201
-    assert (
-        f"/incoming/{DENTAL.provider_id}/{ticket['declaration_id']}/week_47.csv"
-        in ticket["upload_url"]
-    )
+    url_path = ticket["upload_url"].split("?", 1)[0]
+    assert url_path.endswith(f"/incoming/{DENTAL.provider_id}/{ticket['declaration_id']}/file")
+    assert "week" not in ticket["upload_url"]
     assert ticket["expires_at"].startswith("2026-11-23T09:15")
     status, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
-    assert [(d["declaration_id"], d["status"]) for d in listed["items"]] == [
-        (ticket["declaration_id"], "awaiting_upload")
+    assert [(d["declaration_id"], d["status"], d["file_name"]) for d in listed["items"]] == [
+        (ticket["declaration_id"], "awaiting_upload", "week_47.csv")
     ]
 
 

@@ -100,7 +100,7 @@ def test_the_first_retours_s3_event_delivered_again_after_a_correction_changes_n
     as they were, and the delivery is answered with U1's outcome and counted."""
     sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
     sandbox.drain_deliveries()
-    key = retour_upload_key(PHYSIO.provider_id, "u1-retour", "VGZ retour.pm305")
+    key = retour_upload_key(PHYSIO.provider_id, "u1-retour")
     answer = sandbox.runtime.s3.put_object(
         Bucket=sandbox.names.declarations_bucket, Key=key, Body=_retour(80)
     )

@@ -218,6 +218,40 @@ def test_every_log_group_is_kept_a_set_time_under_the_billing_key(
         assert any(fnmatch(arn, pattern) for pattern in patterns), f"key policy misses {arn}"
 
 
+# CloudWatch Logs' own retention values (PutRetentionPolicy), in days.
+CLOUDWATCH_RETENTION_DAYS = (
+    *(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827),
+    *(2192, 2557, 2922, 3288, 3653),
+)
+
+
+def test_no_deploy_keeps_its_logs_longer_than_a_year(template: dict[str, Any]) -> None:
+    """legal-nl.md §8, R39 (audit ops51b): logs and traces are kept 365 days; the
+    parameter every log group's retention comes from took up to 3,653 days.
+    Given the log retention parameter
+    When a stack is deployed with any value CloudFormation takes for it
+    Then each is one of CloudWatch's values, at least a year (NEN 7513) and at most 365
+    days, and the default is one of them."""
+    parameter = template["Parameters"]["LogRetentionDays"]
+    allowed = parameter["AllowedValues"]
+    assert allowed and all(value in CLOUDWATCH_RETENTION_DAYS for value in allowed)
+    assert max(allowed) <= 365 and min(allowed) >= 365
+    assert parameter["Default"] in allowed
+
+
+def test_every_queue_reuses_its_data_key_as_the_others(transformed: dict[str, Any]) -> None:
+    """Given each SQS queue, encrypted with the billing key (messages name invoices and
+    kenmerken)
+    When I read its encryption
+    Then every queue uses BillingKey and reuses a data key the same 300 s, so no queue
+    calls KMS more often than the others (audit ops51b: ScheduleFailureQueue set none)."""
+    queues = resources_of_type(transformed, "AWS::SQS::Queue")
+    assert len(queues) >= 5
+    for queue_id, properties in queues.items():
+        assert properties["KmsMasterKeyId"] == {"Ref": "BillingKey"}, queue_id
+        assert properties.get("KmsDataKeyReusePeriodSeconds") == 300, queue_id
+
+
 def test_every_queue_refuses_plain_http(transformed: dict[str, Any]) -> None:
     """Given each SQS queue (messages name invoices and kenmerken)
     When I look for its queue policy

@@ -553,3 +553,27 @@ def test_r39_no_deploy_sends_its_alarms_to_a_sample_address(template: dict[str, 
     for env, values in overrides.items():
         assert not accepted(parameter, values["AlarmEmail"]), (env, values["AlarmEmail"])
     assert accepted(parameter, "dienst@zorgnota.nl")
+
+
+@pytest.mark.parametrize(
+    "name, real_value",
+    [("SenderEmail", "nota@zorgnota.nl"), ("PublicBaseUrl", "https://betalen.zorgnota.nl")],
+)
+def test_r7_r10_no_deploy_puts_a_sample_sender_or_pay_link_on_real_invoices(
+    template: dict[str, Any], name: str, real_value: str
+) -> None:
+    """R7, R10, R11 (audit ops51b): every invoice e-mail comes From SenderEmail and every
+    pay link starts with PublicBaseUrl. They had the defaults nota@example.org and
+    https://zorgnota.example.org and samconfig.toml set neither, so a deploy as it stands
+    sent real invoices with pay links to zorgnota.example.org, without any error.
+    Given the sender and the pay links' base URL
+    When a stack is deployed as the README says (samconfig.toml, or --guided)
+    Then neither has a default (--guided asks for it), samconfig's value for every config
+    env is a placeholder CloudFormation refuses, and a real value is taken."""
+    parameter = template["Parameters"][name]
+    assert "Default" not in parameter
+    overrides = samconfig_overrides()
+    assert set(overrides) == {"default", "prod"}
+    for env, values in overrides.items():
+        assert not accepted(parameter, values[name]), (env, values[name])
+    assert accepted(parameter, real_value)

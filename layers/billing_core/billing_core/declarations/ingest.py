@@ -54,7 +54,7 @@ from billing_core.shared import reference
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.texts.practice import action_sentences
 
-# incoming/{provider}/{upload}/{file}: the declarations a practice uploads.
+# incoming/{provider}/{upload}/file: the declarations a practice uploads.
 upload_from_key = UploadKeys("incoming").upload_at
 
 
@@ -123,6 +123,7 @@ def _process(
     record = start_record(upload, ctx)
     if not isinstance(record, DeclarationRecord):  # another version (no finished_stands)
         return record
+    upload = upload.as_registered(record)
     provider = ctx.store.get_provider(upload.provider_id)
     if provider is None:
         finding = Finding(

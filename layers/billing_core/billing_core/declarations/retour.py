@@ -1,7 +1,7 @@
 """Use case: an insurer's retour file (PM305, MZ302) -> granted amounts on invoices (R5).
 
 The provider uploads the insurer's answer to a declaration under
-``retour/{provider_id}/{upload_id}/{file}`` (interfaces.md §1b). Per line it says what
+``retour/{provider_id}/{upload_id}/file`` (interfaces.md §1b). Per line it says what
 the insurer granted, with retour codes. A line is found by its line reference, the same
 claim marker that makes ingest idempotent (R3):
 
@@ -276,6 +276,7 @@ def apply_retour_upload(
     record = start_record(upload, ctx, finished_stands=True)
     if not isinstance(record, DeclarationRecord):
         return record
+    upload = upload.as_registered(record)
     provider_id = upload.provider_id
     provider = ctx.store.get_provider(provider_id)
     if provider is None:

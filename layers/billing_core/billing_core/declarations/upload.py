@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -42,11 +42,19 @@ class Upload:
 
     provider_id: str
     declaration_id: str
+    # The key's last part: an upload URL's key names no file (R29, UPLOADED_FILE in
+    # services.provider.declarations), so the name the practice gave is its record's
+    # (``as_registered``); a key written before that, or around the API, names its file.
     file_name: str
     object_key: str
     # The S3 object version (the eTag where a bucket keeps no versions): the upload is
     # the first version that starts it, any other one is ignored (issue 13 item 1).
     version: str = ""
+
+    def as_registered(self, record: DeclarationRecord) -> Upload:
+        """This upload under the file name its record keeps (``start_record``), which
+        the report and what the file changed on invoices name."""
+        return replace(self, file_name=record.file_name)
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,8 @@ class IngestContext:
 
 @dataclass(frozen=True, slots=True)
 class UploadKeys:
-    """Where one kind of upload stands: ``{prefix}/{provider_id}/{upload_id}/{file}``."""
+    """Where one kind of upload stands: ``{prefix}/{provider_id}/{upload_id}/file`` (an
+    upload URL's key), or ``.../{file name}`` (a key of before R29's fix, still read)."""
 
     prefix: str
 
@@ -135,12 +144,10 @@ def start_record(
             status=DeclarationStatus.PROCESSING,
             created_at=ctx.clock.now(),
         )
+    # A registered upload keeps the file name the practice gave (the key has none, R29).
     object_key = {"object_key": upload.object_key} if upload.object_key else {}
     record = record.with_status(
-        DeclarationStatus.PROCESSING,
-        file_name=upload.file_name,
-        object_version=upload.version,
-        **object_key,
+        DeclarationStatus.PROCESSING, object_version=upload.version, **object_key
     )
     return (
         record if ctx.store.start_declaration_version(record) else ignore_other_version(upload, ctx)

@@ -119,13 +119,19 @@ def safe_file_name(file_name: str) -> str:
     return cleaned[:120]
 
 
-def upload_key(provider_id: str, declaration_id: str, file_name: str) -> str:
-    return f"incoming/{provider_id}/{declaration_id}/{file_name}"
+# The last part of every upload's key. The practice's own file name ("jansen_j_0312.csv"
+# may name a patient) stays on the upload's record, where the portal and the report read
+# it; the key is in the presigned URL, X-Ray's S3 calls and the bucket's access log (R29).
+UPLOADED_FILE = "file"
 
 
-def retour_upload_key(provider_id: str, upload_id: str, file_name: str) -> str:
+def upload_key(provider_id: str, declaration_id: str) -> str:
+    return f"incoming/{provider_id}/{declaration_id}/{UPLOADED_FILE}"
+
+
+def retour_upload_key(provider_id: str, upload_id: str) -> str:
     """Where the retour import (declarations.retour) picks an insurer's retour file up."""
-    return f"retour/{provider_id}/{upload_id}/{file_name}"
+    return f"retour/{provider_id}/{upload_id}/{UPLOADED_FILE}"
 
 
 def request_declaration_upload(
@@ -159,7 +165,7 @@ def upload_declaration_file(
 def _request_upload(
     provider_id: str,
     file_name: str,
-    key_for: Callable[[str, str, str], str],
+    key_for: Callable[[str, str], str],
     ctx: ProviderContext,
     size_bytes: int | None,
 ) -> UploadTicket:
@@ -179,22 +185,32 @@ def _request_upload(
 def _register_upload(
     provider_id: str,
     file_name: str,
-    key_for: Callable[[str, str, str], str],
+    key_for: Callable[[str, str], str],
     ctx: ProviderContext,
 ) -> DeclarationRecord:
     now = ctx.clock.now()
-    name = safe_file_name(file_name)
-    declaration_id = new_declaration_id(now)
-    record = DeclarationRecord(
-        provider_id=provider_id,
-        declaration_id=declaration_id,
-        file_name=name,
-        status=DeclarationStatus.AWAITING_UPLOAD,
-        created_at=now,
-        object_key=key_for(provider_id, declaration_id, name),
-    )
+    record = upload_record(provider_id, new_declaration_id(now), file_name, key_for, now)
     ctx.store.put_declaration(record)
     return record
+
+
+def upload_record(
+    provider_id: str,
+    declaration_id: str,
+    file_name: str,
+    key_for: Callable[[str, str], str],
+    now: datetime,
+) -> DeclarationRecord:
+    """An upload awaiting its file: the key it is to land under, and the name the
+    practice gave it (only here, never in the key)."""
+    return DeclarationRecord(
+        provider_id=provider_id,
+        declaration_id=declaration_id,
+        file_name=safe_file_name(file_name),
+        status=DeclarationStatus.AWAITING_UPLOAD,
+        created_at=now,
+        object_key=key_for(provider_id, declaration_id),
+    )
 
 
 def declaration_template(user: ProviderUser) -> str:
