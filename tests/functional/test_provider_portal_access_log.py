@@ -240,19 +240,22 @@ def test_a_patients_page_without_their_reads_yet_links_on_never_says_none(
     assert [grouped(first.reference) in row for row in rows].count(True) == 1
 
 
-def test_a_patients_pages_after_the_first_reuse_their_filter_of_their_practice_only(
+def test_a_patients_pages_of_an_ended_period_reuse_their_filter_of_their_practice_only(
     sandbox,
     two_patients_read,  # noqa: F811 (the audit API's Given)
     monkeypatch,
 ):
-    """R32, NEN 7513, R26 (audit5). Given the viewer's reads of A's and B's invoices and
-    pages of one read
-    When the admin filters on A and follows the next page, and the physio practice's admin
-    opens that same next-page address
-    Then the first page builds A's filter (their invoices, each one's actions) and the
-    page after it reads none of that again, nor A's invoice by its id to name it (before:
-    1 + n requests a page at n invoices, a GetItem per invoice read); the physio admin's
-    page, its own practice's reads only, shows nothing of A's practice."""
+    """R32, NEN 7513, R26 (audit5, access51b). Given the viewer's reads of A's and B's
+    invoices and pages of one read
+    When the admin filters on A's reads of today and follows the next page
+    Then each page builds A's filter anew (their invoices, each one's actions: an invoice
+    of A's issued between the pages is read today too), never A's invoice by its id
+    When, the day after, the admin filters on those reads of yesterday and follows the
+    next page, and the physio practice's admin opens that same next-page address
+    Then the first page builds A's filter and the page after it reads none of that again,
+    nor A's invoice by its id to name it (before: 1 + n requests a page at n invoices, a
+    GetItem per invoice read); the physio admin's page, its own practice's reads only,
+    shows nothing of A's practice."""
     from billing_core.entrypoints.web.portal import pages
 
     first, second = two_patients_read
@@ -272,16 +275,28 @@ def test_a_patients_pages_after_the_first_reuse_their_filter_of_their_practice_o
         monkeypatch.setattr(
             store, name, lambda *a, _r=read, _n=name, **k: asked.append(_n) or _r(*a, **k)
         )
-    admin = signed_in(sandbox, "admin", "en")
     day = sandbox.clock.today()
+    first_page = f"{ACCESS_LOG}?patient={first.patient_ref}&from={day}&to={day}"
 
-    status, html = admin.page(f"{ACCESS_LOG}?patient={first.patient_ref}&from={day}&to={day}")
-    assert status == HTTPStatus.OK and asked.count("list_invoices") == 1
-    following = re.search(r'<a href="([^"]+)" rel="next" id="next-page">', html).group(1)
-    following = following.replace("&amp;", "&")
-    asked.clear()
-    status, html = admin.page(following)
-    assert status == HTTPStatus.OK and asked == []
+    def next_page_reads(admin: PortalUser) -> tuple[str, list[str]]:
+        """The first page's next-page address, and what following it read."""
+        asked.clear()
+        status, html = admin.page(first_page)
+        assert status == HTTPStatus.OK and asked.count("list_invoices") == 1
+        following = re.search(r'<a href="([^"]+)" rel="next" id="next-page">', html).group(1)
+        following = following.replace("&amp;", "&")
+        asked.clear()
+        status, html = admin.page(following)
+        assert status == HTTPStatus.OK
+        return following, list(asked)
+
+    _, today_s = next_page_reads(signed_in(sandbox, "admin", "en"))
+    assert today_s.count("list_invoices") == 1 and "invoice_actions" in today_s
+    assert "get_invoice" not in today_s
+
+    sandbox.clock.advance(days=1)
+    following, yesterday_s = next_page_reads(signed_in(sandbox, "admin", "en"))
+    assert yesterday_s == []
 
     physio = PortalUser(sandbox)
     physio.sign_in(sample_login(PHYSIO, "admin"))

@@ -4,7 +4,8 @@ id, when — never the data), so the API and the portal cannot differ."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 import pytest
 
@@ -18,6 +19,8 @@ from billing_core.services.provider.insurer_claims import insurer_claim_exports
 from billing_core.services.provider.invoices import invoice_detail, list_invoices
 from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.portal import portal_texts
+from billing_core.texts.reads import read_words
 from tests.unit.factories import make_invoice, make_provider
 from tests.unit.fake_store import (
     AuditInMemory,
@@ -66,6 +69,40 @@ def test_a_list_of_invoices_and_the_blocked_patients_are_recorded_without_their_
     invoice = make_invoice()
     for record in audit.records:
         assert invoice.patient.display_name not in repr(record)
+
+
+def test_a_page_of_invoices_names_each_patient_on_it_once_in_its_one_record():
+    """R32, NEN 7513, legal-nl.md §8 (audit access51b). Given three invoices, two of
+    patient P-1 (the newest) and one of P-2, When a viewer lists the practice's invoices
+    two a page, and searches by P-1's name, Then each page is one record naming each of its
+    patients once (found by their number once the invoices are deleted) and every invoice,
+    never the name typed; and the access log says those patients."""
+    p1_name = make_invoice().patient
+    p2_name = replace(p1_name, last_name="Bakker")
+    invoices = [
+        make_invoice(invoice_id=f"inv-{n}", reference=str(n) * 14, patient_ref=ref,
+                     patient=person, issue_date=date(2026, 11, 30 - n))
+        for n, ref, person in ((1, "P-1", p1_name), (2, "P-1", p1_name), (3, "P-2", p2_name))
+    ]  # fmt: skip
+    audit = AuditInMemory()
+    ctx = practice_context(FakeStore(invoices, [make_provider()]), FixedClock(NOW), audit=audit)
+
+    first = list_invoices(VIEWER, InvoiceFilter(), 2, None, ctx)
+    list_invoices(VIEWER, InvoiceFilter(), 2, first.next_position, ctx)
+    list_invoices(VIEWER, InvoiceFilter(patient_name=p1_name.last_name), 25, None, ctx)
+
+    subjects = [r.subject for r in audit.records]
+    assert subjects == [
+        "patient:P-1 invoice:inv-1 invoice:inv-2",
+        "patient:P-2 invoice:inv-3",
+        "patient:P-1 by_name invoice:inv-1 invoice:inv-2",
+    ]
+    english = portal_texts("en")
+    assert [read_words(r.kind, r.subject, english)[0] for r in audit.records] == [
+        "Invoices (2): patient P-1",
+        "Invoices (1): patient P-2",
+        "Invoices (2), searched by name: patient P-1",
+    ]
 
 
 def test_the_patient_lists_name_every_patient_and_invoice_they_show():

@@ -14,9 +14,10 @@ from billing_core.ports import InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.invoices import list_invoices
+from billing_core.shared.audit import ReadKind
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.factories import make_invoice, make_provider
-from tests.unit.fake_store import FakeStore, practice_context
+from tests.unit.fake_store import AuditInMemory, FakeStore, practice_context
 
 NOW = datetime(2026, 12, 1, 14, 5, tzinfo=AMSTERDAM)
 INVOICE = make_invoice(invoice_id="inv-1")  # of the patient P-004711
@@ -54,3 +55,16 @@ def test_a_number_in_another_case_is_refused_naming_it_as_its_invoices_write_it(
         listed("p-004711")
     assert (refused.value.where, refused.value.said_as) == ("query.patient_ref", "patient_ref_case")
     assert refused.value.values == {"found": "P-004711"}
+
+
+def test_the_refusal_is_recorded_as_a_read_of_the_patient_it_names():
+    """R32, NEN 7513 (audit access51b). Given an invoice of P-004711 / When a viewer lists
+    p-004711 and is refused / Then the refusal, which tells them that P-004711 has invoices
+    here, is the list's one read record, naming the number asked and the one it found."""
+    audit = AuditInMemory()
+    ctx = practice_context(FakeStore([INVOICE], [make_provider()]), FixedClock(NOW), audit=audit)
+    with pytest.raises(InvalidInput):
+        list_invoices(VIEWER, InvoiceFilter(patient_ref="p-004711"), 25, None, ctx)
+    assert [(r.kind, r.subject, r.user_id) for r in audit.records] == [
+        (ReadKind.INVOICE_LIST, "patient:p-004711 patient:P-004711", "user-sub-1")
+    ]

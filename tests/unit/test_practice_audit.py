@@ -10,18 +10,22 @@ import pytest
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
-from billing_core.services.operator.audit import list_reads
+from billing_core.services.operator.audit import list_reads, reads_of_provider
+from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.provider.audit import every_practice_read, practice_reads, readers
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind, ReadRecord, reads_csv
+from billing_core.shared.audit import Reader, ReadKind, ReadRecord, reads_csv
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.shared.errors import Forbidden
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import (
     AuditInMemory,
+    FakeQueue,
     FakeStore,
+    FilesInMemory,
     practice_context,
 )
+from tests.unit.payment_fakes import LinksInMemory
 
 NOW = datetime(2026, 12, 1, 14, 5, tzinfo=AMSTERDAM)
 TODAY = NOW.date()
@@ -104,7 +108,15 @@ def test_a_patient_s_reads_come_in_pages_of_at_most_limit_each_once():
     pages, after = [], None
     while True:
         page = list_reads(
-            PRACTICE, TODAY, TODAY, ctx.audit, ctx.store, limit=2, after=after, patient_ref=PATIENT
+            PRACTICE,
+            TODAY,
+            TODAY,
+            ctx.audit,
+            ctx.store,
+            today=TODAY,
+            limit=2,
+            after=after,
+            patient_ref=PATIENT,
         )
         pages.append(page.records)
         if (after := page.next_position) is None:
@@ -171,3 +183,81 @@ def test_a_csv_longer_than_its_pages_asks_for_a_shorter_period(monkeypatch):
         " / too many reads in this period for one file: ask for a shorter period"
     )
     assert len(audit.records) == 501
+
+
+def reads_of_the_operator(ctx: ProviderContext, typed: str) -> None:
+    operator = Reader("operator-1", "operators")
+    back_office = BackOfficeContext(
+        ctx.store, FilesInMemory(), LinksInMemory(ctx.store), ctx.audit, FakeQueue(),
+        ctx.clock, operator,
+    )  # fmt: skip
+    reads_of_provider(PRACTICE, TODAY, TODAY, back_office, patient_ref=typed)
+
+
+@pytest.mark.parametrize(
+    ("listing", "who"),
+    [
+        (lambda ctx, typed: practice_reads(ADMIN, TODAY, TODAY, ctx, patient_ref=typed), "admin-sub"),
+        (lambda ctx, typed: every_practice_read(ADMIN, TODAY, TODAY, ctx, patient_ref=typed), "admin-sub"),
+        (reads_of_the_operator, "operator-1"),
+    ],
+    ids=["practice_reads", "every_practice_read", "reads_of_provider"],
+)  # fmt: skip
+def test_a_number_refused_in_another_case_is_recorded_as_a_read_of_the_patient_it_names(
+    listing, who
+):
+    """R32, NEN 7513 (audit access51b). Given the practice's invoice of P-004711
+    When the admin (a page, the CSV) or an operator lists the reads of p-004711
+    Then it is refused naming P-004711, which tells the reader that this patient has
+    invoices here: the listing is recorded, naming the period, the number asked and the
+    one found."""
+    audit = AuditInMemory()
+    ctx = practice(audit)
+    with pytest.raises(InvalidInput) as refused:
+        listing(ctx, PATIENT.lower())
+    assert refused.value.said_as == "patient_ref_case"
+    assert [(r.user_id, r.kind, r.subject) for r in audit.records] == [
+        (who, ReadKind.AUDIT, f"{TODAY}..{TODAY} patient:{PATIENT.lower()} patient:{PATIENT}")
+    ]
+
+
+def test_a_walk_through_a_period_ending_today_finds_a_read_of_an_invoice_issued_during_it():
+    """R32, NEN 7513 (audit access51b: the patient's filter was kept 300 s for the pages
+    after the first). Given the patient's reads of today, When the admin walks through
+    them two a page (each page's listing is a read of the patient too, at the end: one a
+    page would trail its own) and, after the first page, the patient is issued a new
+    invoice which a viewer opens, Then the walk finds that read too."""
+    audit = recorded(AuditInMemory())
+    ctx = practice(audit)
+    page = practice_reads(ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT, limit=2)
+    new = make_invoice(invoice_id="inv-new", declaration_id="D-3", reference="8" * 14)
+    ctx.store.put_invoice_as_is(new)  # as the second upload issues it
+    audit.record_read(read("inv-new", ReadKind.INVOICE, minutes=0))
+    walked = list(page.records)
+    while page.next_position is not None:
+        page = practice_reads(
+            ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT, limit=2, after=page.next_position
+        )
+        walked += page.records
+    assert ("inv-new", ReadKind.INVOICE) in [(r.subject, r.kind) for r in walked]
+
+
+def test_a_walk_through_an_ended_period_builds_the_patient_s_filter_once():
+    """audit5 (1 + n requests a page at n invoices): Given the patient's reads of
+    yesterday, When the admin walks through them a read a page the day after, Then the
+    patient's invoices are read for the first page only, the filter kept for the others."""
+    yesterday = TODAY - timedelta(days=1)
+    audit = AuditInMemory()
+    for n, (subject, kind) in enumerate(THE_PATIENT_S):
+        audit.record_read(read(subject, kind, minutes=24 * 60 + 10 - n))
+    ctx = practice(audit)
+    pages, after = 0, None
+    while True:
+        page = practice_reads(
+            ADMIN, yesterday, yesterday, ctx, patient_ref=PATIENT, limit=1, after=after
+        )
+        pages += 1
+        if (after := page.next_position) is None:
+            break
+    assert pages >= len(THE_PATIENT_S)
+    assert ctx.store.calls.count("list_invoices") == 1

@@ -11,6 +11,8 @@ languages have.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -57,6 +59,20 @@ def refuse_another_case(patient_ref: str, invoices: Iterable[Invoice], where: st
     for invoice in invoices:
         if invoice.patient_ref.casefold() == folded:
             raise InvalidInput(where, "patient_ref_case", found=invoice.patient_ref)
+
+
+@contextmanager
+def read_if_refused_for_case(record: Callable[[str], object]) -> Iterator[None]:
+    """Around what may ``refuse_another_case``: its refusal tells the reader that the
+    number it names, as the invoices write it, is a patient of the practice with invoices
+    in what was asked, a read of that patient's data like the answer it stands in for
+    (R32, NEN 7513). ``record`` it, given that number, then refuse."""
+    try:
+        yield
+    except InvalidInput as refused:
+        if refused.said_as == "patient_ref_case":
+            record(str(refused.values["found"]))
+        raise
 
 
 def week(label: str, where: str) -> Week:

@@ -27,7 +27,8 @@ NO_PRACTICE_YET = "_unmatched_credits"
 # DynamoDB item's 400 KB (a refund batch holds at most 500). More ids: more records.
 IDS_PER_RECORD = 2_000
 # Reads per answer of the audit (the operator's and the practice's route). A list's read
-# names every invoice of its page (about 4.6 KB): 500 of them stay far below Lambda's 6 MB
+# names every invoice of its page and their patients (about 6.5 KB at 100 invoices of
+# 100 patients numbered in some 10 characters): 500 of them stay below Lambda's 6 MB
 # answer, which a busy practice's quarter can pass.
 AUDIT_PAGE = 100
 MAX_AUDIT_PAGE = 500

@@ -22,7 +22,11 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
-from billing_core.services.inputs import InvalidInput, refuse_another_case
+from billing_core.services.inputs import (
+    InvalidInput,
+    read_if_refused_for_case,
+    refuse_another_case,
+)
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.shared.audit import AUDIT_PAGE, MAX_AUDIT_PAGE, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
@@ -71,17 +75,24 @@ def reads_of_provider(
     days), oldest first; ``after``: the position the previous page gave; ``patient_ref``:
     only those concerning this patient of the practice."""
     checked_period(first_day, last_day, MAX_DAYS)
-    page = list_reads(
-        provider_id,
-        first_day,
-        last_day,
-        ctx.audit,
-        ctx.store,
-        limit=limit,
-        after=after,
-        patient_ref=patient_ref,
-    )
-    ctx.record_shown(ReadKind.AUDIT, {provider_id: audit_subject(first_day, last_day, patient_ref)})
+
+    def record_listing(found: str = "") -> None:
+        shown = audit_subject(first_day, last_day, patient_ref, found)
+        ctx.record_shown(ReadKind.AUDIT, {provider_id: shown})
+
+    with read_if_refused_for_case(record_listing):
+        page = list_reads(
+            provider_id,
+            first_day,
+            last_day,
+            ctx.audit,
+            ctx.store,
+            today=ctx.clock.today(),
+            limit=limit,
+            after=after,
+            patient_ref=patient_ref,
+        )
+    record_listing()
     return page
 
 
@@ -90,10 +101,11 @@ def checked_period(first_day: date, last_day: date, most: int) -> None:
         raise InvalidInput("query.to", "audit_period", most=most)
 
 
-def audit_subject(first_day: date, last_day: date, patient_ref: str) -> list[str]:
-    """What a listing of the audit names: the period, and the patient asked for."""
-    patient = patient_ref.strip()
-    return [f"{first_day}..{last_day}", *([f"patient:{patient}"] if patient else [])]
+def audit_subject(first_day: date, last_day: date, patient_ref: str, found: str = "") -> list[str]:
+    """What a listing of the audit names: the period, and the patient asked for;
+    ``found``: the number a refusal of another letter case named (``read_if_refused_for_case``)."""
+    patients = dict.fromkeys(filter(None, [patient_ref.strip(), found]))
+    return [f"{first_day}..{last_day}", *(f"patient:{patient}" for patient in patients)]
 
 
 def list_reads(
@@ -103,6 +115,7 @@ def list_reads(
     audit: AuditLog,
     store: ProviderStore,
     *,
+    today: date,
     limit: int = AUDIT_PAGE,
     after: str | None = None,
     patient_ref: str = "",
@@ -110,8 +123,9 @@ def list_reads(
 ) -> AuditPage:
     """The page; records nothing (the caller records the listing as a read). A
     ``patient_ref`` of spaces only is none (the spaces around a number go, as the
-    invoice list's filter takes it: ``patient_number``). ``concerns``: the patient's
-    ``patient_filter`` when the caller reads several pages (built once, not per page)."""
+    invoice list's filter takes it: ``patient_number``). ``today``: the clock's Dutch
+    day (``_kept_filter``). ``concerns``: the patient's ``patient_filter`` when the caller
+    reads several pages (built once, not per page)."""
     patient_ref = patient_ref.strip()
     since = datetime.combine(first_day, time(0), tzinfo=AMSTERDAM)
     until = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
@@ -119,7 +133,8 @@ def list_reads(
         found, last = audit.reads(provider_id, since, until, limit=limit, after=after)
         return AuditPage(found, last)
     if concerns is None:
-        concerns = _kept_filter(store, provider_id, patient_ref, last_day, first_page=not after)
+        period = (last_day, today)
+        concerns = _kept_filter(store, provider_id, patient_ref, period, first_page=not after)
     shown: list[ReadRecord] = []
     position = after
     for _ in range(SCAN_PAGES):
@@ -133,13 +148,26 @@ def list_reads(
 
 
 def _kept_filter(
-    store: ProviderStore, provider_id: str, patient_ref: str, last_day: date, *, first_page: bool
+    store: ProviderStore,
+    provider_id: str,
+    patient_ref: str,
+    period: tuple[date, date],
+    *,
+    first_page: bool,
 ) -> Callable[[ReadRecord], bool]:
     """``patient_filter``, built for a first page and kept FILTER_KEPT_SECONDS for the
     pages after it (audit5: 1 + n requests a page at n invoices). Keyed by the practice
-    the caller's token names: another practice's cursor finds none of it (R26)."""
+    the caller's token names: another practice's cursor finds none of it (R26).
+    ``period``: its last day and today. Kept only for a period that ended before today:
+    one ending today (or later) has invoices, actions and uploads of the patient yet to
+    come, issued and read within the minutes a walk through the pages takes (R32; audit
+    access51b), which a kept filter would miss; an ended period's reads name none."""
     import time
     import weakref
+
+    last_day, today = period
+    if last_day >= today:
+        return patient_filter(store, provider_id, patient_ref, last_day)
 
     global _KEPT
     if _KEPT is None:

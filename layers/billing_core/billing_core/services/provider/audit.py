@@ -7,9 +7,12 @@ who read the patient's data: recorded, naming the period and the patient."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import date
+from functools import partial
 
 from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.inputs import read_if_refused_for_case
 from billing_core.services.operator.audit import (
     PRACTICE_MAX_DAYS,
     AuditPage,
@@ -52,16 +55,18 @@ def practice_reads(
     ``patient_ref`` when given. Admins only (403 for staff and viewers)."""
     provider_id = tenant_for(user, Role.ADMIN)
     checked_period(first_day, last_day, PRACTICE_MAX_DAYS)
-    page = list_reads(
-        provider_id,
-        first_day,
-        last_day,
-        ctx.audit,
-        ctx.store,
-        limit=limit,
-        after=after,
-        patient_ref=patient_ref,
-    )
+    with _listing_if_refused(user, first_day, last_day, patient_ref, ctx):
+        page = list_reads(
+            provider_id,
+            first_day,
+            last_day,
+            ctx.audit,
+            ctx.store,
+            today=ctx.clock.today(),
+            limit=limit,
+            after=after,
+            patient_ref=patient_ref,
+        )
     _record_listing(user, first_day, last_day, patient_ref, ctx)
     return page
 
@@ -82,9 +87,10 @@ def every_practice_read(
     position: str | None = None
     # built once for the whole file (a patient's invoices and actions), none for every read
     patient_ref = patient_ref.strip()
-    concerns = (
-        patient_filter(ctx.store, provider_id, patient_ref, last_day) if patient_ref else None
-    )
+    with _listing_if_refused(user, first_day, last_day, patient_ref, ctx):
+        concerns = (
+            patient_filter(ctx.store, provider_id, patient_ref, last_day) if patient_ref else None
+        )
     for _ in range(CSV_PAGES):
         page = list_reads(
             provider_id,
@@ -92,6 +98,7 @@ def every_practice_read(
             last_day,
             ctx.audit,
             ctx.store,
+            today=ctx.clock.today(),
             limit=MAX_AUDIT_PAGE,
             after=position,
             patient_ref=patient_ref,
@@ -147,7 +154,22 @@ def invoices_read(
 
 
 def _record_listing(
-    user: ProviderUser, first_day: date, last_day: date, patient_ref: str, ctx: ProviderContext
+    user: ProviderUser,
+    first_day: date,
+    last_day: date,
+    patient_ref: str,
+    ctx: ProviderContext,
+    found: str = "",
 ) -> None:
-    heading, *shown = audit_subject(first_day, last_day, patient_ref)
+    heading, *shown = audit_subject(first_day, last_day, patient_ref, found)
     ctx.record_shown(user, ReadKind.AUDIT, heading, shown)
+
+
+def _listing_if_refused(
+    user: ProviderUser, first_day: date, last_day: date, patient_ref: str, ctx: ProviderContext
+) -> AbstractContextManager[None]:
+    """The listing recorded, naming the patient it found, when a number in another letter
+    case is refused (``read_if_refused_for_case``)."""
+    return read_if_refused_for_case(
+        partial(_record_listing, user, first_day, last_day, patient_ref, ctx)
+    )

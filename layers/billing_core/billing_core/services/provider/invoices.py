@@ -22,7 +22,11 @@ from billing_core.invoices.updates import save_change
 from billing_core.ports import DeliveryRequest, InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
-from billing_core.services.inputs import InvalidInput, refuse_another_case
+from billing_core.services.inputs import (
+    InvalidInput,
+    read_if_refused_for_case,
+    refuse_another_case,
+)
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
@@ -84,16 +88,32 @@ def list_invoices(
     if not invoices and not after and wanted.patient_ref:
         # the first page only: a list read on has had invoices
         held = ([found] if found else []) if kenmerk else _period(provider_id, wanted, ctx)
-        _refuse_another_case(wanted, held, where)
-    # The audit names ids, never a name typed (R32, NEN 7513): the filter asked for, and
-    # every invoice on the page, so that a patient's reads are found by their invoices'
-    # ids also when a name search or an unfiltered list showed them. One record per page:
-    # at most 100 ids of 45 characters, about 4.5 KB, well inside a DynamoDB item.
-    subjects = [f"patient:{wanted.patient_ref}"] if wanted.patient_ref else []
+        with read_if_refused_for_case(lambda number: _record_list(user, wanted, [], ctx, number)):
+            _refuse_another_case(wanted, held, where)
+    _record_list(user, wanted, invoices, ctx)
+    return InvoicePage(invoices, last, today)
+
+
+def _record_list(
+    user: ProviderUser,
+    wanted: InvoiceFilter,
+    invoices: list[Invoice],
+    ctx: ProviderContext,
+    found: str = "",
+) -> None:
+    """A page's one read record: ids, never a name typed (R32, NEN 7513). The number
+    asked for and each patient of the page (``found``: the one a refusal named), so that
+    a patient's reads are found by their number also once their invoices are deleted
+    (legal-nl.md §8) and the access log says whose invoices a list showed; and every
+    invoice, so that they are found by their invoices' ids also when a name search or an
+    unfiltered list showed them. At most 100 invoices (45 characters each) and 100
+    numbers (the list's filter takes 64 characters), about 12 KB, well inside a DynamoDB
+    item."""
+    numbers = dict.fromkeys([wanted.patient_ref, *(i.patient_ref for i in invoices), found])
+    subjects = [f"patient:{number}" for number in numbers if number]
     subjects += ["by_name"] if wanted.patient_name.strip() else []
     subjects += [f"invoice:{i.invoice_id}" for i in invoices]
     ctx.record_read(user, ReadKind.INVOICE_LIST, " ".join(subjects))
-    return InvoicePage(invoices, last, today)
 
 
 def _period(provider_id: str, wanted: InvoiceFilter, ctx: ProviderContext) -> Iterator[Invoice]:
