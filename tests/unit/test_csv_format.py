@@ -932,6 +932,17 @@ STRUCTURAL_CASES = [
         3,
         "quote",
     ),
+    # R2, R40 (audit portal51): the first line csv cannot read, a quote never closed
+    # before csv's 128 KiB field limit or one line longer than it (a minified export), is
+    # said in the report too; before, the ingest raised and the upload stayed unreported.
+    (
+        "unclosed-quote-in-the-header",
+        b'"' + declaration(FIRST) + b"R2;P2" + b"x" * 140_000,
+        "FILE_UNREADABLE",
+        1,
+        "quote",
+    ),
+    ("one-line-over-csv-limit", b"x" * 200_000, "FILE_UNREADABLE", 1, "Line 1 cannot"),
 ]
 
 

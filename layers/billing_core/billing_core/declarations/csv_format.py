@@ -192,7 +192,14 @@ def parse_declaration_csv(
     if repairs and repairs[-1].severity is Severity.FILE:
         return ParseResult([], [repairs[-1]], 0)
     reader = CsvRows(text, SEPARATOR)
-    header = _read_header(reader)
+    try:
+        header = _read_header(reader)
+    except csv.Error:
+        # R2, R40: a first line csv cannot read (a quote never closed, a line over csv's
+        # field limit) is said in the report as on any later line, not an ingest that fails
+        # and leaves the upload without one (audit portal51).
+        unreadable = _file_finding("FILE_UNREADABLE", line=reader.line_num + 1)
+        return ParseResult([], [unreadable], 1 + _lines_left(reader))
     if header is None:
         return ParseResult([], [_file_finding("FILE_EMPTY")], 0)
     if nul and "\0" in "".join(header):
