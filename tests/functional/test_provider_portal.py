@@ -1978,6 +1978,10 @@ def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(
     row = unescape(html.split('<table id="risk-table">')[1].split("<tfoot>")[0]).split("</tr>")[-2]
     assert count.format(written(Decimal(on_time["count_share"]))) in row
     assert amount_share.format(written(Decimal(on_time["amount_share"]))) in row
+    # and the month's total says its share as the outcomes do, "100,00 %" (audit portal51:
+    # "3 nota's · 100 %" beside "3 nota's · 100,00 %" in one row)
+    total_cell = row.split("<td")[-1]
+    assert total_cell.endswith(f" · {written(Decimal('100.00'))}</small></td>")
 
 
 @pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])

@@ -236,6 +236,10 @@ class RiskFigures:
     def amount_share(self, outcome: Outcome) -> Decimal | None:
         return _share(self.by_outcome[outcome].amount_cents, self.total.amount_cents)
 
+    def whole_share(self) -> Decimal | None:
+        """The total's share of itself (100.00), written as the outcomes' shares are."""
+        return _share(self.total.count, self.total.count)
+
 
 @dataclass(frozen=True, slots=True)
 class DebtorRisk:
