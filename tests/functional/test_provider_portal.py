@@ -30,6 +30,7 @@ from billing_core.entrypoints.web.portal import pages
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.providers.actions import ACTION_ID_MAX_LENGTH
 from billing_core.providers.provider import Provider
 from billing_core.services.patient import file_objection
 from billing_core.services.provider import declarations
@@ -478,6 +479,56 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, emailed_dental_i
         assert "<b>van 40 euro</b>" not in html, page
         assert "Ik had een afspraak over de prijs &lt;b&gt;van 40 euro&lt;/b&gt;." in html, page
         assert '<a href="mailto:antwoord@example.org">antwoord@example.org</a>' in html, page
+
+
+# Ids no route takes (functions/provider_api/routes/actions.py answers them 400): too long
+# (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent.
+MALFORMED_ACTION_IDS = [
+    "x" * (ACTION_ID_MAX_LENGTH + 1),
+    "y" * 1100,
+    "\u00e9" * 600,
+    "objection-a%20b",  # "objection-a b" once decoded
+    "caf%C3%A9",
+]
+
+
+def test_a_malformed_action_id_answers_the_not_found_page_without_a_read(
+    sandbox, emailed_dental_invoices
+):
+    """interfaces.md §2, R23, R26 (audit bounce51c). Given a patient's objection, open on the
+    action list, and staff signed in
+    When staff send the action's form to an action address whose id no route takes
+    Then the portal answers its not-found page, the very page an unknown action gets, as
+    it does for a malformed invoice id (the API answers 400), and reads no action (before:
+    each was looked up in the table; one past 1024 bytes is refused there as invalid)."""
+    staff, action_id, html = staff_on_an_objections_action(
+        sandbox, emailed_dental_invoices[1], "en"
+    )
+    fields = hidden_fields(html, f"/portal/acties/{action_id}") | {"state": "done"}
+    repository = sandbox.runtime.repository
+    looked_up: list[str] = []
+    read = repository.get_action
+
+    def get_action(provider_id: str, wanted: str):
+        looked_up.append(wanted)
+        return read(provider_id, wanted)
+
+    repository.get_action = get_action
+
+    def posted(path_id: str) -> tuple[int, str]:
+        once = fields | {"form_key": secrets.token_hex(8)}
+        status, _, answer = staff.post(f"/portal/acties/{path_id}", once)
+        return status, answer
+
+    unknown = posted("objection-unknown")
+    assert unknown[0] == HTTPStatus.NOT_FOUND and looked_up == ["objection-unknown"]
+    for malformed in MALFORMED_ACTION_IDS:
+        assert posted(malformed) == unknown, malformed
+    assert looked_up == ["objection-unknown"]
+    stored = repository.get_action(DENTAL.provider_id, action_id)
+    assert stored.state.value == "open"
+    _, listed = staff.page("/portal/acties")
+    assert f'action="/portal/acties/{action_id}"' in listed
 
 
 @pytest.mark.parametrize("language, none_said", [("nl", "Geen acties."), ("en", "No actions.")])

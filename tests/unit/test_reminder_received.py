@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from billing_core.changes.deferral import grant_deferral
 from billing_core.correspondence.bounces import EmailEvent, EmailEventContext, record_email_event
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
-from billing_core.invoices.invoice import Channel, DunningStage
+from billing_core.invoices.invoice import Channel, DunningStage, Invoice
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.shared.clock import AMSTERDAM
 from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
@@ -455,3 +456,127 @@ def test_a_reminders_bounce_read_from_an_index_behind_the_delivery_still_sets_it
     assert world.invoice().reminder.undelivered
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
     assert world.costs() == 0 and world.invoice().reminder.channel is Channel.PAPER
+
+
+class DeliveredMeanwhile:
+    """The store as the bounce handler sees it: the queued letter is delivered (sent and
+    noted) just before the handler's first write of an invoice, after its read, so that
+    write meets another version and is refused (ConcurrentChange), as DynamoDB's
+    condition does; the handler reads again."""
+
+    def __init__(self, world: DunningWorld) -> None:
+        self._world = world
+        self.deliveries_left = 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._world.store, name)
+
+    def save_invoice(self, invoice: Invoice) -> Invoice:
+        if self.deliveries_left:
+            self.deliveries_left -= 1
+            self._world.deliver()
+        return self._world.store.save_invoice(invoice)
+
+
+def _bounce_read_before_the_note(world: DunningWorld, kind: str, at: datetime) -> None:
+    """SES's Permanent bounce of the next mail the delivery sends (the Outbox numbers
+    them), read before the delivery notes it and written after."""
+    invoice = world.invoice()
+    message_id = f"ses-{len(world.outbox.sent) + 1}"
+    event = EmailEvent(message_id, "bounce", at, invoice.reference, kind, "Permanent", (ADDRESS,))
+    store = DeliveredMeanwhile(world)
+
+    assert record_email_event(event, EmailEventContext(store)) is True  # type: ignore[arg-type]
+
+    assert store.deliveries_left == 0
+    assert world.outbox.sent[-1][0] == ADDRESS and world.invoice().has_bounced(ADDRESS)
+
+
+def test_a_reminders_bounce_read_before_the_delivery_notes_it_and_written_after_sets_it_aside():
+    """R7, R28, legal-nl.md §2 (audit bounce51c). Given a reminder queued on 31 December
+    When SES's Permanent bounce of it is read before the delivery notes the mail and
+    written after (its write is refused once, it reads again)
+    Then the reminder is set aside as when the bounce comes after the note: a new one on
+    paper on 1 January, no costs on 15 January (before: the retried write only noted the
+    dead address, and EUR 75 BIK was charged on a letter that never arrived)."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+
+    _bounce_read_before_the_note(world, REMINDER, datetime(2026, 12, 31, 6, 10, tzinfo=AMSTERDAM))
+
+    assert world.invoice().reminder.undelivered
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    invoice = world.invoice()
+    assert (invoice.reminder.channel, invoice.reminder.sent_on) == (Channel.PAPER, date(2027, 1, 1))
+    assert world.costs() == 0
+
+
+NOTICE_BOUNCED_AT = datetime(2027, 1, 15, 6, 20, tzinfo=AMSTERDAM)
+
+
+def _second_notice_queued_on_15_january() -> DunningWorld:
+    world = DunningWorld([one_invoice(50_000)])
+    world.run_days(DECIDED, date(2027, 1, 14))
+    world.run(date(2027, 1, 15), deliver=False)
+    assert world.queue.kinds == [SECOND_NOTICE]
+    return world
+
+
+def _sent_again_on_paper_and_handed_over_14_days_after_it(world: DunningWorld) -> None:
+    """What a bounce noted after the second notice leads to (the test of round 51
+    bounce51 above): the notice once more on paper on 16 January, the handover on 30
+    January, not on 29 January after the e-mail that never arrived."""
+    world.run_days(date(2027, 1, 16), date(2027, 1, 29))
+    invoice = world.invoice()
+    notices = [(c.channel, c.at.date()) for c in invoice.correspondence if c.kind == SECOND_NOTICE]
+    assert notices == [(Channel.EMAIL, date(2027, 1, 15)), (Channel.PAPER, date(2027, 1, 16))]
+    assert invoice.costs_charged_on == date(2027, 1, 16) and invoice.handed_over_on is None
+    world.run_days(date(2027, 1, 30), date(2027, 2, 5))
+    assert world.invoice().handed_over_on == date(2027, 1, 30)
+
+
+def test_r19_a_second_notice_whose_bounce_is_handled_before_the_delivery_notes_it_goes_again():
+    """R7, R19, R28 (audit bounce51c). Given the second notice queued on 15 January
+    When SES's Permanent bounce of it is handled between the delivery's send and its
+    note of the mail (the bounce cannot tell yet that it was this notice: it only notes
+    the address dead)
+    Then the delivery, noting the e-mail to a dead address, has the notice wait again:
+    sent on paper on 16 January, handed over on 30 January (before: no paper notice,
+    handed over on 29 January on a notice never received)."""
+    world = _second_notice_queued_on_15_january()
+    send = world.outbox.send
+
+    def bounced_at_once(to, email, attachments):
+        message_id = send(to, email, attachments)
+        event = EmailEvent(
+            message_id,
+            "bounce",
+            NOTICE_BOUNCED_AT,
+            world.invoice().reference,
+            SECOND_NOTICE,
+            "Permanent",
+            (ADDRESS,),
+        )
+        assert world.invoice().letters_due  # not noted yet
+        assert record_email_event(event, EmailEventContext(world.store)) is True
+        return message_id
+
+    world.outbox.send = bounced_at_once
+    world.deliver()
+    world.outbox.send = send
+
+    _sent_again_on_paper_and_handed_over_14_days_after_it(world)
+
+
+def test_r19_a_second_notices_bounce_read_before_the_delivery_notes_it_still_sends_it_again():
+    """R7, R19, R28 (audit bounce51c). Given the second notice queued on 15 January
+    When SES's Permanent bounce of it is read before the delivery notes the mail and
+    written after (refused once, read again)
+    Then the bounce, finding the mail on the invoice as it reads it again, has the notice
+    wait again: on paper on 16 January, handed over on 30 January (before: handed over on
+    29 January on a notice never received)."""
+    world = _second_notice_queued_on_15_january()
+
+    _bounce_read_before_the_note(world, SECOND_NOTICE, NOTICE_BOUNCED_AT)
+
+    _sent_again_on_paper_and_handed_over_14_days_after_it(world)

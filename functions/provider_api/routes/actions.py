@@ -11,17 +11,16 @@ from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import NO_ACTION, found
 from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
 from billing_core.entrypoints.http.routing import ResourceRouter
-from billing_core.providers.actions import ACTION_ID_MAX_LENGTH, ActionState
+from billing_core.providers.actions import ACTION_ID_PATTERN, ActionState
 from billing_core.providers.users import Role
 from billing_core.services.provider import actions
 from billing_core.services.provider.actions import CoulanceDecision
 
 router = ResourceRouter("Actions", role=Role.VIEWER)
 # An action's id is ours, made of ids and ASCII words ("objection-2026-11-23-<hash>",
-# "payout-returned-PO-...", "complaint-<SES message id>"): printable ASCII, no space, at most
-# ACTION_ID_MAX_LENGTH. Any other is malformed: 400, as a malformed invoice id is; a
-# well-formed unknown one 404 (access51).
-ACTION_ID = Annotated[str, Path(pattern=rf"^[!-~]{{1,{ACTION_ID_MAX_LENGTH}}}$")]
+# "payout-returned-PO-...", "complaint-<SES message id>"): ACTION_ID_PATTERN. Any other is
+# malformed: 400, as a malformed invoice id is; a well-formed unknown one 404 (access51).
+ACTION_ID = Annotated[str, Path(pattern=ACTION_ID_PATTERN)]
 
 
 @router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")

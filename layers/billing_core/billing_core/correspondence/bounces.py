@@ -102,11 +102,27 @@ def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
         # As stored now, not as the by-reference index has it: an index a moment behind
         # the delivery's write lacks the mail, and the bounced reminder would be taken for
         # one that arrived, its costs charged (R7, R28, legal-nl.md §2; audit race2).
-        _address_dead(reread(ctx.store, invoice), event, ctx.store)
+        _bounce_noted(reread(ctx.store, invoice), event, ctx.store)
     return ctx.store.add_action(email_event_action(invoice, event))
 
 
-def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> None:
+def _bounce_noted(invoice: Invoice, event: EmailEvent, store: BillingStore) -> None:
+    """The bounce noted on ``invoice`` as read (``_address_dead``), and again as stored
+    after that write when the delivery noted the bounced mail in between: its write came
+    first, this one was refused and wrote the dead address on what was there, the mail
+    not yet handled as never arrived (R7, R19, R28, legal-nl.md §2; audit bounce51c).
+    A delivery that notes the mail after this write sees the dead address and handles it
+    itself (delivery._bounced_before_noted)."""
+    stored = _address_dead(invoice, event, store)
+    if not _holds_mail(invoice, event) and _holds_mail(stored, event):
+        _address_dead(stored, event, store)
+
+
+def _holds_mail(invoice: Invoice, event: EmailEvent) -> bool:
+    return any(mail.message_id == event.message_id for mail in invoice.correspondence)
+
+
+def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> Invoice:
     """Note the dead address on the invoice the mail was about and on every invoice of its
     reminder (one letter goes to one address), which is set aside when the mail was that
     reminder; then on the practice's other unpaid invoices to that address
@@ -114,12 +130,13 @@ def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> N
     stand. A replay writes nothing again.
     An event that names no recipient marks no address dead: which address bounced is
     not known (the invoice's address may have changed since the mail went), and the
-    practice's action asks to check it (R7; round 44 delivery2)."""
+    practice's action asks to check it (R7; round 44 delivery2). Returns ``invoice`` as
+    stored after its write."""
     dead = {address.casefold() for address in event.recipients}
     reminder = _bounced_reminder(invoice, event)
     notice = _bounced_second_notice(invoice, event)
     if not dead and reminder is None and notice is None:
-        return
+        return invoice
     invoices = [invoice]
     if invoice.reminder is not None:
         ids = {invoice.invoice_id}
@@ -142,6 +159,7 @@ def _address_dead(invoice: Invoice, event: EmailEvent, store: BillingStore) -> N
             if other.invoice_id not in sharing:
                 sharing.add(other.invoice_id)
                 save_change(store, other, _dead_on(address))
+    return saved[0]
 
 
 def _dead_on(address: str) -> Callable[[Invoice], Invoice]:
@@ -197,7 +215,7 @@ def _second_notice_again(
         None,
     )
     if lead is not None:
-        save_change(store, lead, _due_again(again_id(notice), day))
+        save_change(store, lead, second_notice_again(notice, day))
 
 
 def _before_the_handover(invoice: Invoice) -> bool:
@@ -211,9 +229,12 @@ def again_id(notice: Correspondence) -> str:
     return f"{first}{SECOND_NOTICE_AGAIN}{notice.message_id}"
 
 
-def _due_again(event_id: str, day: date) -> Callable[[Invoice], Invoice]:
-    """The change that has the invoice wait for the second notice ``event_id``; none when
-    it waits already or went already (a replayed bounce)."""
+def second_notice_again(notice: Correspondence, day: date) -> Callable[[Invoice], Invoice]:
+    """The change that has the invoice wait, from ``day``, for the second notice sent
+    again for ``notice`` (``again_id``), whose e-mail bounced; none when it waits already
+    or went already (a replayed bounce), or the claim is past the handover. Also made by
+    the delivery, for a bounce handled before it noted the e-mail (delivery.py)."""
+    event_id = again_id(notice)
 
     def change(current: Invoice) -> Invoice:
         sent = any(mail.event_id == event_id for mail in current.correspondence)

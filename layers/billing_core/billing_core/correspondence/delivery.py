@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from billing_core.correspondence.bounces import unsent_message_action
+from billing_core.correspondence.bounces import second_notice_again, unsent_message_action
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import INVOICE_LETTER, ON_PAPER_WITHOUT_EMAIL
 from billing_core.correspondence.kinds import KINDS as MESSAGE_KINDS
@@ -433,12 +433,13 @@ def deliver_dunning_letter(request: DeliveryRequest, ctx: DeliveryContext) -> Co
         # The letter is not about the lead (R30): noted on its invoices, then taken off
         # the lead, so that a crash in between leaves it found on a second delivery.
         for invoice in invoices:
-            save_change(ctx.store, invoice, _letter_noted(request, letter))
+            first = invoice is invoices[0]
+            save_change(ctx.store, invoice, _letter_noted(request, letter, first=first))
         save_change(ctx.store, lead, _letter_noted(request, None))
         return letter
     # The lead first: while the letter waits on it, the run queues it again.
     lead = next((invoice for invoice in invoices if invoice.invoice_id == lead.invoice_id), lead)
-    save_change(ctx.store, lead, _letter_noted(request, letter))
+    save_change(ctx.store, lead, _letter_noted(request, letter, first=True))
     for invoice in invoices:
         if invoice.invoice_id != lead.invoice_id:
             save_change(ctx.store, invoice, _letter_noted(request, letter))
@@ -746,15 +747,17 @@ def _dunning_letter_context(
     )
 
 
-def _letter_noted(request: DeliveryRequest, letter: Correspondence | None) -> Change:
+def _letter_noted(
+    request: DeliveryRequest, letter: Correspondence | None, *, first: bool = False
+) -> Change:
     """Note ``letter`` (if sent) and take the pending letter off; the same invoice back
-    when both are done already, so a replay writes nothing.
+    when both are done already, so a replay writes nothing. ``first``: the first invoice
+    the letter is about, whose kenmerk its e-mail carries (correspondence/bounces.py).
 
-    A reminder e-mailed to an address whose Permanent bounce was noted between the read
+    A letter e-mailed to an address whose Permanent bounce was noted between the read
     that chose e-mail and this write (SES reported it before the letter was noted, so
-    the bounce could not tell it was this letter's) never arrived: it is set aside as
-    the bounce sets it aside, no costs follow it and the run sends a new one (R7, R28,
-    legal-nl.md §2; audit race2)."""
+    the bounce could not tell it was this letter's) never arrived, and is handled as the
+    bounce handles it (``_bounced_before_noted``; R7, R28; audits race2, bounce51c)."""
 
     def change(invoice: Invoice) -> Invoice:
         due = tuple(
@@ -768,23 +771,26 @@ def _letter_noted(request: DeliveryRequest, letter: Correspondence | None) -> Ch
         changed = replace(invoice, letters_due=due)
         if noted or letter is None:
             return changed
-        return _bounced_before_noted(request, letter, changed.with_letter(letter))
+        return _bounced_before_noted(request, letter, changed.with_letter(letter), first=first)
 
     return change
 
 
 def _bounced_before_noted(
-    request: DeliveryRequest, letter: Correspondence, invoice: Invoice
+    request: DeliveryRequest, letter: Correspondence, invoice: Invoice, *, first: bool
 ) -> Invoice:
-    """``invoice`` with the e-mailed reminder ``letter`` set aside when its address is
-    noted dead already (``_letter_noted``)."""
+    """``invoice`` with the e-mailed ``letter`` handled as never arrived when its address
+    is noted dead already (``_letter_noted``): a reminder is set aside, no costs follow it
+    and the run sends a new one (legal-nl.md §2); a second notice waits again on the
+    letter's first invoice, so the run sends it once more, on paper, and hands the claim
+    over 14 days after that one, not after the e-mail (R19; bounces.second_notice_again)."""
     email = invoice.addressee.email
-    if (
-        request.kind != dunning_letters.REMINDER
-        or letter.channel is not Channel.EMAIL
-        or invoice.reminder is None
-        or request.event_id != dunning_letters.event_id(request.kind, invoice.reminder)
-        or not (email and invoice.has_bounced(email))
-    ):
+    if letter.channel is not Channel.EMAIL or not (email and invoice.has_bounced(email)):
         return invoice
-    return reminder_undelivered(invoice.reminder, amsterdam_day(letter.at))(invoice)
+    day = amsterdam_day(letter.at)
+    if request.kind == dunning_letters.SECOND_NOTICE:
+        return second_notice_again(letter, day)(invoice) if first else invoice
+    reminder = invoice.reminder
+    if reminder is None or request.event_id != dunning_letters.event_id(request.kind, reminder):
+        return invoice
+    return reminder_undelivered(reminder, day)(invoice)

@@ -402,7 +402,7 @@ def _missing_quote_actions(invoice: Invoice) -> tuple[OpenAction, ...]:
         for line in invoice.lines
     ]
     details = {"patient_ref": invoice.patient_ref, "rule": QUOTE_RULE, "lines": lines}
-    return (_invoice_action(invoice, ActionKind.MISSING_PRICE_QUOTE, "quote", details),)
+    return (_invoice_action(invoice, ActionKind.MISSING_PRICE_QUOTE, details),)
 
 
 def _said_for(file_format: str, findings: list[Finding]) -> list[Finding]:
@@ -437,18 +437,27 @@ def _minor_without_debtor_actions(
         "what_to_send": sentences["nl"],
         "what_to_send_en": sentences["en"],
     }
-    return (_invoice_action(invoice, ActionKind.MINOR_WITHOUT_DEBTOR, "minor", details),)
+    return (_invoice_action(invoice, ActionKind.MINOR_WITHOUT_DEBTOR, details),)
 
 
-def _invoice_action(
-    invoice: Invoice, kind: ActionKind, prefix: str, details: dict[str, Any]
-) -> OpenAction:
+# The actions born with an invoice (R6, R40), and the word their id starts with.
+BORN_WITH_THE_INVOICE = {
+    ActionKind.MISSING_PRICE_QUOTE: "quote",
+    ActionKind.MINOR_WITHOUT_DEBTOR: "minor",
+}
+
+
+def born_action_id(kind: ActionKind, invoice_id: str) -> str:
+    return f"{BORN_WITH_THE_INVOICE[kind]}-{invoice_id}"
+
+
+def _invoice_action(invoice: Invoice, kind: ActionKind, details: dict[str, Any]) -> OpenAction:
     """An open action born with its invoice: written in the invoice's own transaction,
     with an id derived from it, so a retried upload creates none twice (R3, R23)."""
     return OpenAction.about(
         invoice,
         kind,
-        f"{prefix}-{invoice.invoice_id}",
+        born_action_id(kind, invoice.invoice_id),
         invoice.ledger[0].at,
         details,
     )

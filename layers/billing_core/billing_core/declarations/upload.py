@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
 from billing_core.declarations.reports import DeliveredAgain, OtherVersionIgnored
-from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.actions import ActionKind, OpenAction, action_id_checked
 from billing_core.shared import reference
 
 if TYPE_CHECKING:
@@ -161,6 +161,12 @@ def _finished(record: DeclarationRecord, upload: Upload) -> bool:
     return finished and bool(record.report_key) and record.object_version == upload.version
 
 
+def upload_version_action_id(upload: Upload) -> str:
+    """One action per ignored version of an upload."""
+    version = hashlib.sha256(upload.version.encode()).hexdigest()[:16]
+    return f"upload-version-{upload.declaration_id}-{version}"
+
+
 def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgnored:
     """Nothing of it is read into invoices: the practice is told (once per version) that
     the upload keeps its first file, and the operator sees an error and a metric."""
@@ -168,9 +174,8 @@ def ignore_other_version(upload: Upload, ctx: IngestContext) -> OtherVersionIgno
     from billing_core.texts.practice import action_sentences
 
     sentences = action_sentences("upload_version_ignored", declaration_id=upload.declaration_id)
-    version = hashlib.sha256(upload.version.encode()).hexdigest()[:16]
     action = OpenAction(
-        action_id=f"upload-version-{upload.declaration_id}-{version}",
+        action_id=action_id_checked(upload_version_action_id(upload)),
         provider_id=upload.provider_id,
         kind=ActionKind.UPLOAD_VERSION_IGNORED,
         invoice_id="",  # about the upload, not an invoice

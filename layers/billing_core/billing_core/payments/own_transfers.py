@@ -32,7 +32,7 @@ from billing_core.payments.transfer_batches import (
     returned_by_bank,
 )
 from billing_core.ports import BillingStore, ConcurrentChange, TransferBatches
-from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.actions import ActionKind, OpenAction, action_id_checked
 from billing_core.shared.money import euro_params
 
 ATTEMPTS = 3
@@ -158,6 +158,11 @@ def _changed(
     return returned_by_bank(transfer, on, entry, transaction.return_reason or UNKNOWN_REASON)
 
 
+def returned_payout_action_id(end_to_end_id: str) -> str:
+    """One action per returned transfer."""
+    return f"payout-returned-{end_to_end_id}"
+
+
 def _returned_payout_action(transfer: BatchTransfer, now: datetime) -> OpenAction:
     """For the practice (and the operator, who sees it on the batch): check the account."""
     # Here, not at import: a returned payout is rare (shared/errors.py says why).
@@ -170,7 +175,7 @@ def _returned_payout_action(transfer: BatchTransfer, now: datetime) -> OpenActio
         reason=transfer.return_reason,
     )
     return OpenAction(
-        action_id=f"payout-returned-{transfer.end_to_end_id}",  # once per return
+        action_id=action_id_checked(returned_payout_action_id(transfer.end_to_end_id)),
         provider_id=transfer.provider_id,
         kind=ActionKind.PAYOUT_RETURNED,
         invoice_id="",  # about the practice's account, not an invoice

@@ -60,7 +60,7 @@ from billing_core.entrypoints.web.portal.session import (
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import InvalidPosition, InvoiceFilter
-from billing_core.providers.actions import ActionState
+from billing_core.providers.actions import ActionState, is_action_id
 from billing_core.providers.provider import Contact
 from billing_core.providers.user_changes import UserChange
 from billing_core.providers.users import (
@@ -1117,7 +1117,11 @@ def action_list(
 def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) -> PortalAnswer:
     """Mark done or open again; a coulance proposal applied or declined (R17, R23). A
     refusal answers as every form of the portal does (``_attempt``): 400 for what the
-    form says, 409 for a refusal of the services, on the list as it is now."""
+    form says, 409 for a refusal of the services, on the list as it is now. An id no
+    route takes (``is_action_id``) is the not-found page, as an unknown one is and as
+    every malformed invoice id is, with no read (audit bounce51c)."""
+    if not is_action_id(action_id):
+        return not_found(request)
     state, decision = request.form.get("state", ""), request.form.get("decision", "")
     t = portal_texts(request.language)
     forged = [
