@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from billing_core.entrypoints.http.errors import NO_DECLARATION
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
@@ -38,6 +40,26 @@ def test_asking_for_an_upload_url_registers_the_declaration(sandbox):
     assert [(d["declaration_id"], d["status"]) for d in listed["items"]] == [
         (ticket["declaration_id"], "awaiting_upload")
     ]
+
+
+def test_an_upload_url_never_used_is_listed_expired_once_it_has_run_out(sandbox):
+    # Given an upload URL asked for (valid 15 minutes) and never used, as a URL asked
+    # again after a crash leaves the first one (R38, R1), and one that got its file
+    status, unused = sandbox.api(
+        "POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"file_name": "a.csv"}
+    )
+    assert status == 201
+    used = _upload_through_the_api(sandbox, DENTAL.provider_id, declaration_csv(2))
+    # When the practice looks 21 minutes later (past the URL and a late upload's margin)
+    sandbox.clock.set(sandbox.clock.now() + timedelta(minutes=21))
+    status, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
+    _, detail = sandbox.api(
+        "GET", f"{DECLARATIONS}/{unused['declaration_id']}", provider_id=DENTAL.provider_id
+    )
+    # Then the unused one is shown expired, not awaited for ever; the used one processed
+    statuses = {d["declaration_id"]: d["status"] for d in listed["items"]}
+    assert statuses == {unused["declaration_id"]: "expired", used["declaration_id"]: "processed"}
+    assert detail["status"] == "expired"
 
 
 def test_the_report_tells_per_line_what_was_refused_and_why(sandbox):

@@ -197,6 +197,11 @@ def _register_upload(
     return record
 
 
+def _as_shown(record: DeclarationRecord, ctx: ProviderContext) -> DeclarationRecord:
+    """An upload as listed: one whose URL expired unused is shown expired (R1, R38)."""
+    return record.as_shown(ctx.clock.now(), timedelta(seconds=ctx.upload_url_seconds))
+
+
 def declaration_template(user: ProviderUser) -> str:
     """The CSV a practice fills (R40, interfaces.md §1a): every column the reader knows
     and one example line, from the reader's own table. No patient data: no audit."""
@@ -210,7 +215,7 @@ def list_declarations(
     """The provider's uploads, newest first; ``after``: the position a previous page gave."""
     provider_id = tenant_for(user, Role.VIEWER)
     records, last = ctx.store.list_declarations(provider_id, limit=limit, after=after)
-    return DeclarationPage(records, last)
+    return DeclarationPage([_as_shown(r, ctx) for r in records], last)
 
 
 def declaration_report(
@@ -230,6 +235,7 @@ def declaration_report(
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
         return None
+    record = _as_shown(record, ctx)
     stored: dict[str, Any] = {}
     report_gone = False
     if record.report_key:
