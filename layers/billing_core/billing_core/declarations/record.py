@@ -50,6 +50,10 @@ class DeclarationRecord:
     outcome: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
     report_key: str = ""
+    # The request that asked for its upload URL (``shared.retries``: its cause in the
+    # window it was asked in, and its fingerprint): a retry of it gets this upload (R38).
+    request_cause: str = ""
+    request_fingerprint: str = ""
 
     def as_shown(self, now: datetime, url_lifetime: timedelta) -> DeclarationRecord:
         """The record as its practice sees it at ``now``: an upload whose URL (valid for
