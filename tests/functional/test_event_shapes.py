@@ -9,6 +9,9 @@ from datetime import date
 from urllib.parse import quote_plus
 
 import pytest
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+)
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
@@ -268,6 +271,42 @@ def test_a_message_handed_out_twice_at_once_is_handed_out_again_without_an_error
     failed = [doc["Delivery_failed"] for doc in emitted if "Delivery_failed" in doc]
     records = [doc["Delivery_records"] for doc in emitted if "Delivery_records" in doc]
     assert (records, failed) == ([[1.0], [1.0]], [[0.0], [0.0]])
+
+
+def test_an_upload_event_delivered_twice_at_once_is_left_to_the_retry_without_an_error(
+    sandbox, monkeypatch, function_log
+):
+    """R3, R38, R39 (audit retry51c): S3 may deliver an object's event twice at once. The
+    second invocation finds the upload in progress and fails, so that Lambda's retry
+    hands it out again (the first may yet die); but nothing failed: a warning, no ERROR
+    line for the operator."""
+    # Given a declaration file in the bucket, and S3 delivering its event again while
+    # the first invocation processes it
+    key = f"incoming/{PROVIDER}/20261123090000-aaaa1111/week-47.csv"
+    put = sandbox.runtime.s3.put_object(
+        Bucket=sandbox.names.declarations_bucket, Key=key, Body=declaration_csv(2)
+    )
+    event = sandbox.s3_event(key, put.get("VersionId", ""), put["ETag"].strip('"'))
+    app = sandbox.handler("declaration_ingest")
+    process, second = app.process_declaration, []
+
+    def processed_while_delivered_again(*arguments):  # type: ignore[no-untyped-def]
+        with pytest.raises(IdempotencyAlreadyInProgressError):
+            sandbox.invoke("declaration_ingest", event)
+        second.append("raised")
+        return process(*arguments)
+
+    monkeypatch.setattr(app, "process_declaration", processed_while_delivered_again)
+    log = function_log("declaration_ingest")
+    # When the first invocation processes the upload
+    first = sandbox.invoke("declaration_ingest", event)
+    # Then it processed the file once; the second raised, for Lambda to retry it
+    assert [p["outcome"] for p in first["processed"]] == ["accepted"]
+    assert second == ["raised"]
+    # And it is logged as a warning, with no ERROR line
+    lines = [json.loads(line) for line in log.getvalue().splitlines()]
+    assert [line["level"] for line in lines if "in progress" in line["message"]] == ["WARNING"]
+    assert [line["message"] for line in lines if line["level"] == "ERROR"] == []
 
 
 @pytest.mark.parametrize("function", ["dunning_run", "retrocession_run"])

@@ -106,6 +106,37 @@ def test_a_second_statement_and_a_wrong_birth_date(sandbox, invoice):
     assert status == 404
 
 
+def test_r17_r38_a_statement_sent_twice_at_once_is_taken_once_and_answered_twice(sandbox, invoice):
+    """R17, R38 (audit retry51c): the checker's statement form sent twice at once (a
+    double click), or the API's request and its retry crossing. The twin lands between
+    the other's read and its write; the late one then finds this statement taken and is
+    answered as the first (200, the proposal sent to the practice), as a retry sent after
+    it is, not refused as a second statement (409 statement_already_received)."""
+    answers = {}
+    save = BillingRepository.save_invoices
+    twin_sent = threading.Event()
+
+    def twin_lands_before_this_save(self, *arguments, **named):  # type: ignore[no-untyped-def]
+        if not twin_sent.is_set():  # the late one's write: its twin's lands first
+            twin_sent.set()
+            twin = threading.Thread(
+                target=lambda: answers.update(twin=send_statement(sandbox, invoice))
+            )
+            twin.start()
+            twin.join()
+        return save(self, *arguments, **named)
+
+    # Given a statement of 40% reimbursed / When it is sent twice at once
+    with mock.patch.object(BillingRepository, "save_invoices", twin_lands_before_this_save):
+        answers["late"] = send_statement(sandbox, invoice)
+    # Then both are answered as taken: the proposal sent to the practice, once
+    assert [answers[k][0] for k in ("twin", "late")] == [200, 200], answers["late"]
+    assert answers["late"][1] == answers["twin"][1]
+    assert answers["late"][1]["outcome"] == "sent_to_provider"
+    _, actions = sandbox.api("GET", "/api/v1/provider/actions", provider_id=PROVIDER)
+    assert [a["kind"] for a in actions["items"]] == ["coulance_proposal"]
+
+
 def test_another_practice_cannot_decide_on_the_proposal(sandbox, invoice):
     """R26: the dental practice, with the physiotherapy practice's action id, gets 404 and
     nothing changes."""

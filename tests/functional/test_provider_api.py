@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
+import boto3
+import pytest
+
 from billing_core.entrypoints.http.errors import NO_DECLARATION
 from local.generate import declaration_csv
+from local.sandbox import REGION
 from local.seed import DENTAL, PHYSIO
 
 DECLARATIONS = "/api/v1/provider/declarations"
@@ -38,6 +45,74 @@ def test_asking_for_an_upload_url_registers_the_declaration(sandbox):
     assert [(d["declaration_id"], d["status"], d["file_name"]) for d in listed["items"]] == [
         (ticket["declaration_id"], "awaiting_upload", "week_47.csv")
     ]
+
+
+def test_an_upload_url_never_used_is_listed_expired_once_it_has_run_out(sandbox):
+    # Given an upload URL asked for (valid 15 minutes) and never used, as a URL asked
+    # again after a crash leaves the first one (R38, R1), and one that got its file
+    status, unused = sandbox.api(
+        "POST", DECLARATIONS, provider_id=DENTAL.provider_id, body={"file_name": "a.csv"}
+    )
+    assert status == 201
+    used = _upload_through_the_api(sandbox, DENTAL.provider_id, declaration_csv(2))
+    # When the practice looks 21 minutes later (past the URL and a late upload's margin)
+    sandbox.clock.set(sandbox.clock.now() + timedelta(minutes=21))
+    status, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
+    _, detail = sandbox.api(
+        "GET", f"{DECLARATIONS}/{unused['declaration_id']}", provider_id=DENTAL.provider_id
+    )
+    # Then the unused one is shown expired, not awaited for ever; the used one processed
+    statuses = {d["declaration_id"]: d["status"] for d in listed["items"]}
+    assert statuses == {unused["declaration_id"]: "expired", used["declaration_id"]: "processed"}
+    assert detail["status"] == "expired"
+
+
+def _key_records_gone(sandbox) -> None:
+    """What a crash between the change and its stored answer leaves of the key's record
+    once its in-progress time is up (R38): nothing, so a retry runs again."""
+    table = boto3.resource("dynamodb", region_name=REGION).Table(
+        sandbox.names.idempotency_table_name
+    )
+    for item in table.scan()["Items"]:
+        table.delete_item(Key={"id": item["id"]})
+
+
+@pytest.mark.parametrize("path", [DECLARATIONS, "/api/v1/provider/retour-files"])
+def test_an_upload_url_asked_again_after_a_crash_is_the_same_upload(sandbox, path):
+    """R38, R1 (audit retry51c): before, the retry registered a second upload, listed
+    'awaiting_upload' beside the first that was never used."""
+
+    # Given an upload URL asked with an Idempotency-Key, whose answer was lost (the
+    # key's record gone, as after a crash), five minutes ago
+    def ask(file_name):
+        answer = sandbox.api_raw(
+            "POST",
+            path,
+            provider_id=DENTAL.provider_id,
+            body={"file_name": file_name},
+            headers={"Idempotency-Key": "upload-1"},
+        )
+        return answer["statusCode"], json.loads(answer["body"])
+
+    status, first = ask("week-47.csv")
+    assert status == 201
+    _key_records_gone(sandbox)
+    sandbox.clock.set(sandbox.clock.now() + timedelta(minutes=5))
+    # When the client asks again with the same key
+    status, again = ask("week-47.csv")
+    # Then it gets the same upload, its URL valid as long as the first's; one is listed
+    assert status == 201 and again == first, again
+    _, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
+    upload_id = first.get("declaration_id") or first["upload_id"]
+    assert [(d["declaration_id"], d["status"]) for d in listed["items"]] == [
+        (upload_id, "awaiting_upload")
+    ]
+    # And the same key asking for another file is refused, nothing registered
+    _key_records_gone(sandbox)
+    status, refused = ask("week-48.csv")
+    assert (status, refused["error"]["code"]) == (422, "idempotency_key_reused")
+    _, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
+    assert len(listed["items"]) == 1
 
 
 def test_the_report_tells_per_line_what_was_refused_and_why(sandbox):

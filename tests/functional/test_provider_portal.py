@@ -2097,3 +2097,55 @@ def test_a_hold_until_today_or_before_is_refused_as_not_after_today(
         re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
     )
     assert "na vandaag" in error and "60 dagen" in error
+
+
+def _upload_form(fields: dict[str, str], file_name: str, data: bytes) -> tuple[bytes, str]:
+    """The upload form as a browser sends it: multipart/form-data with the file's part."""
+    boundary = "----WebKitFormBoundaryretry51c"
+    parts = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    )
+    file_part = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + b"\r\n"
+    )
+    return (
+        parts + file_part + f"--{boundary}--\r\n".encode(),
+        f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def test_an_upload_form_sent_again_after_its_file_was_not_stored_is_one_upload(
+    sandbox, monkeypatch
+):
+    """R38, R1 (audit retry51c): the upload form registers the upload, then stores its
+    file; when that fails (an error: the form's key is released), the form sent again
+    stores the file under the upload already registered, not under a second one that
+    stayed 'awaiting file' beside it."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    hidden = staff.form("/portal/declaraties", "/portal/declaraties")
+    body, content_type = _upload_form(hidden, "week-47.csv", declaration_csv(2))
+    uploads = sandbox.runtime.provider_context().uploads
+    put_upload = type(uploads).put_upload
+
+    def failing_once(self, object_key, data):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(type(uploads), "put_upload", put_upload)
+        raise ConnectionError("S3 did not answer")
+
+    # Given the form sent once, its file not stored
+    monkeypatch.setattr(type(uploads), "put_upload", failing_once)
+    with pytest.raises(ConnectionError):
+        staff.request("POST", "/portal/declaraties", body, content_type)
+    # When the browser sends it again
+    status, headers, _ = staff.request("POST", "/portal/declaraties", body, content_type)
+    # Then one upload is registered, and it got the file and was processed
+    records, _ = sandbox.runtime.repository.list_declarations(DENTAL.provider_id)
+    assert status == HTTPStatus.SEE_OTHER
+    assert [(r.file_name, r.status.value) for r in records] == [("week-47.csv", "processed")]
+    assert headers["Location"] == f"/portal/declaraties/{records[0].declaration_id}"

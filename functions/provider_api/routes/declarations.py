@@ -13,6 +13,7 @@ from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import NO_DECLARATION, found
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.provider_models import (
     DeclarationDetailOut,
     DeclarationListOut,
@@ -52,7 +53,10 @@ def declaration_template() -> Response[str]:
 )
 def create_declaration(body: UploadRequest) -> Response[UploadTicketOut]:
     who, ctx = caller(router.current_event), bootstrap.current().provider_context()
-    ticket = declarations.request_declaration_upload(who, body.file_name, ctx, body.size_bytes)
+    cause = request_cause(router.current_event.raw_event)  # a retry gets this upload (R38)
+    ticket = declarations.request_declaration_upload(
+        who, body.file_name, ctx, body.size_bytes, cause=cause
+    )
     out = UploadTicketOut.of(ticket)
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
 

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.provider_models import (
     RetourUploadRequest,
     RetourUploadTicketOut,
@@ -30,6 +31,9 @@ def create_retour_upload(body: RetourUploadRequest) -> Response[RetourUploadTick
     """The granted amounts in it are deducted on the patients' invoices (R5); the upload's
     status and report are at GET /api/v1/provider/declarations/{upload_id}."""
     who, ctx = caller(router.current_event), bootstrap.current().provider_context()
-    ticket = declarations.request_retour_upload(who, body.file_name, ctx, body.size_bytes)
+    cause = request_cause(router.current_event.raw_event)  # a retry gets this upload (R38)
+    ticket = declarations.request_retour_upload(
+        who, body.file_name, ctx, body.size_bytes, cause=cause
+    )
     out = RetourUploadTicketOut.of(ticket)
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")

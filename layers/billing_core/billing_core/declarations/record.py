@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +19,13 @@ class DeclarationStatus(StrEnum):
     PROCESSING = "processing"
     PROCESSED = "processed"  # see the report's outcome: accepted, partially, already processed
     REJECTED = "rejected"  # a structural error: nothing in the file was processed (R2)
+    # Shown, never stored: its upload URL expired and no file came (``as_shown``).
+    EXPIRED = "expired"
+
+
+# An upload started just before its URL expired may land, and its S3 event come, a
+# little later: until then it is still awaited.
+LATE_UPLOAD_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,19 @@ class DeclarationRecord:
     outcome: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
     report_key: str = ""
+    # The request that asked for its upload URL (``shared.retries``: its cause in the
+    # window it was asked in, and its fingerprint): a retry of it gets this upload (R38).
+    request_cause: str = ""
+    request_fingerprint: str = ""
+
+    def as_shown(self, now: datetime, url_lifetime: timedelta) -> DeclarationRecord:
+        """The record as its practice sees it at ``now``: an upload whose URL (valid for
+        ``url_lifetime``) expired without a file is ``EXPIRED``, not awaited for ever (a
+        URL asked and not used, or asked again after a crash: R38, R1)."""
+        awaited_until = self.created_at + url_lifetime + LATE_UPLOAD_MARGIN
+        if self.status is DeclarationStatus.AWAITING_UPLOAD and now > awaited_until:
+            return self.with_status(DeclarationStatus.EXPIRED)
+        return self
 
     def with_status(self, status: DeclarationStatus, **changes: Any) -> DeclarationRecord:
         return replace(self, status=status, **changes)

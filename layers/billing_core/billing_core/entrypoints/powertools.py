@@ -75,12 +75,22 @@ def masked_failures(handler: LambdaHandler, logger: Logger) -> LambdaHandler:
     raised again (the event source retries as before). The Lambda runtime writes a raised
     error's text to the log as it is, past the masking formatter: an error whose text
     holds personal data (a parser's error quoting an SES event's address) is raised as a
-    ``MaskedFailure`` with the text masked, without the original chained (R29)."""
+    ``MaskedFailure`` with the text masked, without the original chained (R29).
+
+    An event another invocation is handling right now (S3 delivers an event twice at
+    once; ``in_progress``) is no failure: a warning, not an ERROR the operator is called
+    about (R39); still raised, so that Lambda's asynchronous retry hands it out again,
+    in case the first invocation dies (R3, R38)."""
 
     def handle(event: dict[str, Any], context: LambdaContext) -> Any:
         try:
             return handler(event, context)
         except Exception as error:
+            if in_progress(error):
+                logger.warning(
+                    "event already in progress in another invocation: left to Lambda's retry"
+                )
+                raise
             logger.exception("invocation failed")
             text = str(error)
             masked = mask_text(text)
@@ -89,6 +99,16 @@ def masked_failures(handler: LambdaHandler, logger: Logger) -> LambdaHandler:
             raise MaskedFailure(f"{type(error).__name__}: {masked}") from None
 
     return handle
+
+
+def in_progress(error: BaseException | None) -> bool:
+    """Whether ``error`` says another invocation is doing this request or event right now
+    (Powertools idempotency): it is handed out again, nothing failed."""
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+    )
+
+    return isinstance(error, IdempotencyAlreadyInProgressError)
 
 
 def idempotent(

@@ -31,7 +31,12 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from pydantic import Json
 
-from billing_core.entrypoints.powertools import LambdaHandler, idempotent, observed_handler
+from billing_core.entrypoints.powertools import (
+    LambdaHandler,
+    idempotent,
+    in_progress,
+    observed_handler,
+)
 from billing_core.ports import DeliveryRequest
 
 if TYPE_CHECKING:
@@ -74,7 +79,7 @@ class MaskedFailuresProcessor(BatchProcessor):
         self._masked_logger = logger
 
     def failure_handler(self, record: Any, exception: ExceptionInfo) -> FailureResponse:
-        if _in_progress(exception[1]):
+        if in_progress(exception[1]):
             self._masked_logger.warning("delivery record already in progress: handed out again")
         else:
             self._masked_logger.error("delivery record failed", exc_info=exception[1])
@@ -83,15 +88,7 @@ class MaskedFailuresProcessor(BatchProcessor):
     def failed_records(self) -> int:
         """The records of the batch just processed that failed, without those another
         invocation is delivering (not a failure: SQS hands them out again)."""
-        return sum(1 for failure in self.exceptions if not _in_progress(failure[1]))
-
-
-def _in_progress(error: BaseException | None) -> bool:
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-    )
-
-    return isinstance(error, IdempotencyAlreadyInProgressError)
+        return sum(1 for failure in self.exceptions if not in_progress(failure[1]))
 
 
 def delivery_queue_handler(deliver: Deliver, *, logger: Logger, metrics: Metrics) -> LambdaHandler:

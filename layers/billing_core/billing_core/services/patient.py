@@ -582,6 +582,8 @@ def submit_insurer_statement(
     waits_for_provider = not automatic and proposal.coulance_cents > 0
 
     def take(current: Invoice) -> Invoice:
+        if _sent_again(current, statement):
+            return current  # its twin, sent at once, took it first: answered as it (R38)
         taken = with_statement(current, replace(statement, proposal_open=waits_for_provider))
         fresh = propose(current, provider, statement)
         term = provider.payment_term_days
@@ -596,7 +598,9 @@ def submit_insurer_statement(
             return ()
         return (proposal_action(taken, proposal_for(taken, provider, statement), now),)
 
-    stored, _ = save_change(ctx.store, invoice, take, new_actions=confirm_first)
+    stored, took = save_change(ctx.store, invoice, take, new_actions=confirm_first)
+    if not took:
+        return _statement_answer(stored, provider, _outcome_taken(stored, ctx), ctx, language)
     if proposal.coulance_cents <= 0:
         outcome = StatementOutcome.NOTHING_TO_FORGIVE
     else:

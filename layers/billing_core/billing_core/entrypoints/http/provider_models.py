@@ -67,7 +67,10 @@ class UploadTicketOut(AttributesOut):
 class DeclarationOut(BaseModel):
     declaration_id: str
     file_name: str
-    status: str = Field(description="awaiting_upload, processing, processed or rejected")
+    status: str = Field(
+        description="awaiting_upload, processing, processed, rejected or expired"
+        " (its upload URL expired and no file came)"
+    )
     outcome: str | None = Field(
         default=None,
         description="accepted, partially_accepted, rejected or already_processed",

@@ -7,7 +7,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind
 from billing_core.shared.clock import amsterdam_day
+from billing_core.shared.retries import RequestCause, RetryCauses, retry_causes
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -135,30 +136,49 @@ def retour_upload_key(provider_id: str, upload_id: str) -> str:
 
 
 def request_declaration_upload(
-    user: ProviderUser, file_name: str, ctx: ProviderContext, size_bytes: int | None = None
+    user: ProviderUser,
+    file_name: str,
+    ctx: ProviderContext,
+    size_bytes: int | None = None,
+    *,
+    cause: RequestCause | None = None,
 ) -> UploadTicket:
-    """An upload URL for a declaration file, processed by the ingest once it lands (R1)."""
+    """An upload URL for a declaration file, processed by the ingest once it lands (R1).
+    ``cause``: the request's (``_register_upload``): a retry of it gets the same upload."""
     provider_id = tenant_for(user, Role.STAFF)
-    return _request_upload(provider_id, file_name, upload_key, ctx, size_bytes)
+    return _request_upload(provider_id, file_name, upload_key, ctx, size_bytes, cause)
 
 
 def request_retour_upload(
-    user: ProviderUser, file_name: str, ctx: ProviderContext, size_bytes: int | None = None
+    user: ProviderUser,
+    file_name: str,
+    ctx: ProviderContext,
+    size_bytes: int | None = None,
+    *,
+    cause: RequestCause | None = None,
 ) -> UploadTicket:
     """An upload URL for an insurer's retour file: the granted amounts in it are deducted
     on the patients' invoices (R5); its status and report are read like a declaration's."""
     provider_id = tenant_for(user, Role.STAFF)
-    return _request_upload(provider_id, file_name, retour_upload_key, ctx, size_bytes)
+    return _request_upload(provider_id, file_name, retour_upload_key, ctx, size_bytes, cause)
 
 
 def upload_declaration_file(
-    user: ProviderUser, file_name: str, body: bytes, ctx: ProviderContext
+    user: ProviderUser,
+    file_name: str,
+    body: bytes,
+    ctx: ProviderContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> str:
     """The portal's upload form (R1, R35): registered like an upload URL, then the file
     put under that key, so the ingest takes it as if the practice had PUT it. Returns
-    the declaration id, whose report is read as for any upload."""
-    record = _register_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx)
-    ctx.uploads.put_upload(record.object_key, body)
+    the declaration id, whose report is read as for any upload. The form sent again
+    after an error (``cause``) puts its file under the upload its first attempt
+    registered, when that has not got it yet (R38)."""
+    record = _register_upload(tenant_for(user, Role.STAFF), file_name, upload_key, ctx, cause)
+    if record.status is DeclarationStatus.AWAITING_UPLOAD:
+        ctx.uploads.put_upload(record.object_key, body)
     return record.declaration_id
 
 
@@ -168,18 +188,27 @@ def _request_upload(
     key_for: Callable[[str, str], str],
     ctx: ProviderContext,
     size_bytes: int | None,
+    cause: RequestCause | None,
 ) -> UploadTicket:
     """An upload URL for exactly one key of the token's provider (R26), for one file
     (of ``size_bytes`` when given), registered as an upload awaiting its file, so its
-    status and report are read the same way (R1)."""
-    record = _register_upload(provider_id, file_name, key_for, ctx)
-    signed = ctx.uploads.upload_url(record.object_key, ctx.upload_url_seconds, size_bytes)
+    status and report are read the same way (R1). A retry's URL expires when the first
+    one does: the upload is shown expired from then on (``DeclarationRecord.as_shown``)."""
+    record = _register_upload(provider_id, file_name, key_for, ctx, cause)
+    expires_at = record.created_at + timedelta(seconds=ctx.upload_url_seconds)
+    seconds_left = max(1, int((expires_at - ctx.clock.now()).total_seconds()))
+    signed = ctx.uploads.upload_url(record.object_key, seconds_left, size_bytes)
     return UploadTicket(
         declaration_id=record.declaration_id,
         upload_url=signed.url,
         upload_headers=signed.headers,
-        expires_at=record.created_at + timedelta(seconds=ctx.upload_url_seconds),
+        expires_at=expires_at,
     )
+
+
+# How many of the practice's newest uploads a retry looks through for its first
+# attempt's: a retry comes within minutes, and a practice uploads a few files a week.
+RETRY_LOOKBACK = 50
 
 
 def _register_upload(
@@ -187,9 +216,20 @@ def _register_upload(
     file_name: str,
     key_for: Callable[[str, str], str],
     ctx: ProviderContext,
+    cause: RequestCause | None = None,
 ) -> DeclarationRecord:
+    """The upload, registered awaiting its file; for a retry of a request (``cause``,
+    R38) whose first attempt registered one and then failed (a 5xx: its key released),
+    that upload, whose URL is still valid, not a second one that is never used."""
     now = ctx.clock.now()
+    causes = retry_causes(cause, now) if cause is not None else None
+    if causes is not None:
+        earlier = _registered_by(provider_id, causes, ctx)
+        if earlier is not None:
+            return earlier
     record = upload_record(provider_id, new_declaration_id(now), file_name, key_for, now)
+    if causes is not None:
+        record = replace(record, request_cause=causes.new, request_fingerprint=causes.request)
     ctx.store.put_declaration(record)
     return record
 
@@ -213,6 +253,27 @@ def upload_record(
     )
 
 
+def _registered_by(
+    provider_id: str, causes: RetryCauses, ctx: ProviderContext
+) -> DeclarationRecord | None:
+    """The upload an earlier attempt of this request registered, unless its URL expired
+    (then a new one: the first is shown expired); ``KeyReused`` when that attempt asked
+    for another file under the same key (R38)."""
+    records, _ = ctx.store.list_declarations(provider_id, limit=RETRY_LOOKBACK)
+    earlier = next((r for r in records if causes.made(r.request_cause, r.created_at)), None)
+    if earlier is None:
+        return None
+    causes.same_request(earlier.request_fingerprint)
+    expired = earlier.created_at + timedelta(seconds=ctx.upload_url_seconds) <= ctx.clock.now()
+    awaited = earlier.status is DeclarationStatus.AWAITING_UPLOAD
+    return None if awaited and expired else earlier
+
+
+def _as_shown(record: DeclarationRecord, ctx: ProviderContext) -> DeclarationRecord:
+    """An upload as listed: one whose URL expired unused is shown expired (R1, R38)."""
+    return record.as_shown(ctx.clock.now(), timedelta(seconds=ctx.upload_url_seconds))
+
+
 def declaration_template(user: ProviderUser) -> str:
     """The CSV a practice fills (R40, interfaces.md §1a): every column the reader knows
     and one example line, from the reader's own table. No patient data: no audit."""
@@ -226,7 +287,7 @@ def list_declarations(
     """The provider's uploads, newest first; ``after``: the position a previous page gave."""
     provider_id = tenant_for(user, Role.VIEWER)
     records, last = ctx.store.list_declarations(provider_id, limit=limit, after=after)
-    return DeclarationPage(records, last)
+    return DeclarationPage([_as_shown(r, ctx) for r in records], last)
 
 
 def declaration_report(
@@ -246,6 +307,7 @@ def declaration_report(
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
         return None
+    record = _as_shown(record, ctx)
     stored: dict[str, Any] = {}
     report_gone = False
     if record.report_key:

@@ -420,7 +420,7 @@ def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
             replace(request, query={}), ctx, status=HTTPStatus.BAD_REQUEST, error=error
         )
     declaration_id = declarations.upload_declaration_file(
-        request.user, file_name or "declaratie.csv", body, ctx
+        request.user, file_name or "declaratie.csv", body, ctx, cause=request.cause
     )
     return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
 
