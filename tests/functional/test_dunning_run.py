@@ -437,3 +437,54 @@ def test_r39_a_long_run_logs_how_far_it_is_without_personal_data(sandbox, invoic
         person = invoice.patient
         assert invoice.reference not in text and person.last_name not in text
         assert not person.email or person.email not in text
+
+
+def test_r18_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_does_each_step_once(
+    sandbox, invoices, monkeypatch
+):
+    """R18, R39 (audit runs51b): a run that reached Lambda's time limit stopped with
+    complete: false and nothing ran the rest until an operator or the next day's run (a
+    day late on legal terms).
+    Given the unpaid invoices due their reminder and a function that has time for one
+    patient per call only (its safety margin more than Lambda gives)
+    When the reminder day's schedule starts the run
+    Then each part takes one patient, stops, and calls the function again with the day
+    and the first place it did not do (ids only); the parts together read every invoice
+    once and remind each once, as one uninterrupted run: one step per invoice, one letter
+    per addressee queued and sent, no alarm on a part that goes on; a part delivered
+    again is answered from its record and does and calls nothing; the same day's run
+    after it does nothing."""
+    from billing_core.entrypoints import continued_runs
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    sandbox.clock.set(REMINDER_DAY)
+
+    parts = [sandbox.invoke("dunning_run", {})]
+    while len(calls) >= len(parts):
+        parts.append(sandbox.invoke("dunning_run", calls[len(parts) - 1]))
+    sandbox.drain_deliveries()
+
+    patients = {invoice.patient_ref for invoice in invoices}
+    assert len(parts) == len(patients) >= 3 and len(calls) == len(parts) - 1
+    assert all(call["as_of"] == REMINDER_DAY.isoformat() for call in calls)
+    assert [len(call["continue_from"]) for call in calls] == [4] * len(calls)
+    assert sum(part["read"] for part in parts) == len(invoices)
+    assert sum(part["steps"].get("reminder", 0) for part in parts) == len(invoices)
+    letters = sum(part["letters"].get(REMINDER, 0) for part in parts)
+    reminded = [stored(sandbox, invoice) for invoice in invoices]
+    assert {invoice.dunning_stage for invoice in reminded} == {DunningStage.REMINDED}
+    sent = {c.message_id for i in reminded for c in i.correspondence if c.kind == REMINDER}
+    assert letters == len(sent) == len({i.reminder.letter_id for i in reminded})
+    assert [part["complete"] for part in parts] == [False] * len(calls) + [True]
+    assert "continue_from" not in parts[-1]
+    assert all(part["errors"] == [] for part in parts)
+    outbox = len(sandbox.outbox())
+
+    again = sandbox.invoke("dunning_run", calls[-1])
+    sandbox.drain_deliveries()
+
+    assert again == parts[-1] and len(calls) == len(parts) - 1
+    assert len(sandbox.outbox()) == outbox
+    assert sandbox.run_dunning()["actions"] == 0

@@ -42,6 +42,7 @@ from billing_core.ports import (
     AgbCodeTaken,
     ConcurrentChange,
     DeliveryRequest,
+    DunningPlace,
     FileGone,
     InvoiceFilter,
     KnownClaim,
@@ -487,14 +488,15 @@ class FakeStore:
         return stored
 
     def due_for_dunning(
-        self, as_of: date, *, page_size: int = 100
+        self, as_of: date, *, page_size: int = 100, start_at: DunningPlace | None = None
     ) -> Iterator[list[Invoice | UnreadableInvoice]]:
-        """Pages in the order of the by-next-action index: day, provider, patient, invoice.
-        Like a Query with a Limit: each page is read when it is asked for, after the last
-        page's place (an invoice moved further on since is met again), and a full last
-        page is followed by an empty one."""
+        """Pages in the order of the by-next-action index: day, provider, patient, invoice,
+        from ``start_at`` on. Like a Query with a Limit: each page is read when it is asked
+        for, after the last page's place (an invoice moved further on since is met again),
+        and a full last page is followed by an empty one."""
         self.calls.append("due_for_dunning")
         after = ""
+        start = "" if start_at is None else _dunning_position(start_at, start_at.day)
         while True:
             due = [
                 (place, i)
@@ -502,6 +504,7 @@ class FakeStore:
                 if (day := i.dunning_check_day) is not None
                 and day <= as_of
                 and (place := _dunning_position(i, day)) > after
+                and place >= start
             ]
             page = sorted(due, key=lambda pair: pair[0])[:page_size]
             yield [invoice for _, invoice in page]
@@ -1007,7 +1010,7 @@ def _list_position(invoice: Invoice) -> str:
     return f"{invoice.issue_date.isoformat()}#{invoice.invoice_id}"
 
 
-def _dunning_position(invoice: Invoice, day: date) -> str:
+def _dunning_position(invoice: Invoice | DunningPlace, day: date) -> str:
     return f"{day.isoformat()}#{invoice.provider_id}#{invoice.patient_ref}#{invoice.invoice_id}"
 
 

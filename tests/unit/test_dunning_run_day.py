@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from billing_core.changes.arrangement import create_arrangement
-from billing_core.dunning.run import DunningContext, run_dunning
-from billing_core.invoices.invoice import ArrangementStatus
+from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
+from billing_core.invoices.invoice import ArrangementStatus, DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared.clock import AMSTERDAM, RunDayInFuture
 from tests.unit.dunning_world import DunningWorld, one_invoice
@@ -94,18 +94,34 @@ def test_a_replayed_day_names_the_letter_it_sends_by_the_letters_own_date():
     assert "Datum 3 januari 2027" in page_text(world.files.files[letter.kept_key])
 
 
-def test_a_run_stopped_by_the_time_limit_says_so_in_its_metrics():
-    """R39: the alarm on an incomplete run watches Dunning_incomplete. Given a run whose
-    Lambda has no time left, then its log entry counts 1; a finished run counts 0."""
-    world = DunningWorld([one_invoice(100_000)])
+def test_a_run_stopped_by_the_time_limit_says_where_it_goes_on_and_when_it_stopped_short():
+    """R39, R18 (audit runs51b): the alarm on an incomplete run watches Dunning_incomplete.
+    Given two patients' invoices due and a run whose Lambda has no time left
+    When it runs
+    Then it still takes the first patient (a part never does nothing), stops, and names
+    the second's place to go on from; that part raises no alarm (its next part goes on),
+    and the next part from that place finishes the day: each invoice reminded once.
+    A run that stopped short without a place to go on from (agency files of too many
+    missed days) counts 1; a finished run 0."""
+    world = DunningWorld([one_invoice(100_000), one_invoice(90_000, number=2, patient_ref="P2")])
     world.clock.set(date(2026, 12, 31))
     ctx = DunningContext(world.store, world.files, world.queue, world.clock)
 
     stopped = run_dunning(ctx, date(2026, 12, 31), has_time=lambda: False)
-    finished = run_dunning(ctx, date(2026, 12, 31))
+    place = stopped.continue_from
+    rest = run_dunning(ctx, date(2026, 12, 31), start_at=place)
 
-    assert stopped.log_entry().counts["Dunning_incomplete"] == 1
-    assert finished.log_entry().counts["Dunning_incomplete"] == 0
+    assert (stopped.read, stopped.actions, stopped.complete) == (1, 1, False)
+    assert place is not None and (place.invoice_id, place.patient_ref) == ("inv-2", "P2")
+    assert stopped.answer()["continue_from"] == place.as_list()
+    assert stopped.log_entry().counts["Dunning_incomplete"] == 0
+    # inv-1, reminded by the first part, moved to the run's day, after the place: met
+    # again, and not reminded again (its letter is queued again: the delivery sends once)
+    assert (rest.read, rest.actions, rest.complete, rest.continue_from) == (2, 1, True, None)
+    assert {world.invoice(i).dunning_stage for i in ("inv-1", "inv-2")} == {DunningStage.REMINDED}
+    short = RunSummary(date(2026, 12, 31), complete=False)
+    assert short.log_entry().counts["Dunning_incomplete"] == 1
+    assert rest.log_entry().counts["Dunning_incomplete"] == 0
 
 
 def test_a_malformed_provider_item_is_skipped_and_counted_and_the_others_go_on():
@@ -196,9 +212,9 @@ def test_only_arrangements_cancelled_are_counted_as_cancelled():
     world.clock.set(date(2027, 2, 20))
     due_for_dunning = world.store.due_for_dunning
 
-    def met_as_well(as_of, *, page_size=100):
+    def met_as_well(as_of, *, page_size=100, start_at=None):
         yield [world.invoice("inv-1")]  # off the index since paid: as read again
-        yield from due_for_dunning(as_of, page_size=page_size)
+        yield from due_for_dunning(as_of, page_size=page_size, start_at=start_at)
 
     world.store.due_for_dunning = met_as_well
 

@@ -94,6 +94,31 @@ class UnreadableInvoice:
     invoice_id: str
 
 
+@dataclass(frozen=True, order=True, slots=True)
+class DunningPlace:
+    """An invoice's place on the dunning run's index, in its order: the day it is due,
+    its provider, patient and id (R18). A run that ran out of time goes on from the first
+    place it did not finish (dunning/run.py)."""
+
+    day: date
+    provider_id: str
+    patient_ref: str
+    invoice_id: str
+
+    @classmethod
+    def of(cls, invoice: Invoice, day: date) -> DunningPlace:
+        return cls(day, invoice.provider_id, invoice.patient_ref, invoice.invoice_id)
+
+    def as_list(self) -> list[str]:
+        """The place as the function's call to itself carries it (ids only, R29)."""
+        return [self.day.isoformat(), self.provider_id, self.patient_ref, self.invoice_id]
+
+    @classmethod
+    def from_list(cls, place: Sequence[str]) -> DunningPlace:
+        day, provider_id, patient_ref, invoice_id = place
+        return cls(date.fromisoformat(day), provider_id, patient_ref, invoice_id)
+
+
 class AgbCodeTaken(Exception):
     """Another provider holds an AGB code the settings claim (R31, interfaces.md §6: one
     owner per code); nothing of the save was written."""
@@ -881,11 +906,12 @@ class DunningStore(BillingStore, WeekActivity, Protocol):
     """What the daily dunning run needs on top of the billing store (R18, R28)."""
 
     def due_for_dunning(
-        self, as_of: date, *, page_size: int = 100
+        self, as_of: date, *, page_size: int = 100, start_at: DunningPlace | None = None
     ) -> Iterator[list[Invoice | UnreadableInvoice]]:
-        """Pages of invoices whose next dunning check is on or before ``as_of``. Each page
-        is read when asked for, after the last page's place: an invoice moved further on
-        meanwhile can come again. A stored item that does not load comes as its ids."""
+        """Pages of invoices whose next dunning check is on or before ``as_of``, from
+        ``start_at`` on (inclusive) when given. Each page is read when asked for, after the
+        last page's place: an invoice moved further on meanwhile can come again. A stored
+        item that does not load comes as its ids."""
         ...
 
     def agency_files_written_through(self) -> date | None:

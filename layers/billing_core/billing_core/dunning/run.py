@@ -58,6 +58,7 @@ from billing_core.legal.atw import DECREES_KNOWN_UNTIL, decrees_ending
 from billing_core.ports import (
     ConcurrentChange,
     DeliveryQueue,
+    DunningPlace,
     DunningStore,
     FileStore,
     UnreadableInvoice,
@@ -110,6 +111,9 @@ class RunSummary:
     # False: stopped before the end (time limit, or agency files of too many missed days
     # for one run); run again
     complete: bool = True
+    # Stopped at the time limit: the first place on the index not done, where the run's
+    # next part goes on (its function calls itself with it, R18, R39)
+    continue_from: DunningPlace | None = None
     # Set from 1 October of the last year whose Atw decrees are known (legal/atw.py): that
     # year, for an operator to add the next year's decree (R39, legal-nl.md §2)
     atw_decrees_known_until: int | None = None
@@ -121,22 +125,33 @@ class RunSummary:
     def answer(self) -> dict[str, object]:
         """Counts, dates and invoice ids only: the one line an operator reads (R29)."""
         atw = {"atw_decrees_known_until": self.atw_decrees_known_until}
-        return {
-            "as_of": self.as_of.isoformat(),
-            "read": self.read,
-            "actions": self.actions,
-            "steps": dict(self.steps),
-            "letters": dict(self.letters),
-            "rescheduled": self.rescheduled,
-            "arrangements_cancelled": self.arrangements_cancelled,
-            "retried": self.retried,
-            "conflicts": [list(invoice_ids) for invoice_ids in self.conflicts],
-            "errors": [{"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors],
-            "providers_skipped": sorted(self.providers_skipped),
-            "agency_files": self.agency_files,
-            "agency_days": _day_range(self.agency_days),
-            "complete": self.complete,
-        } | (atw if self.atw_decrees_known_until else {})
+        return (
+            {
+                "as_of": self.as_of.isoformat(),
+                "read": self.read,
+                "actions": self.actions,
+                "steps": dict(self.steps),
+                "letters": dict(self.letters),
+                "rescheduled": self.rescheduled,
+                "arrangements_cancelled": self.arrangements_cancelled,
+                "retried": self.retried,
+                "conflicts": [list(invoice_ids) for invoice_ids in self.conflicts],
+                "errors": [
+                    {"invoices": list(e.invoice_ids), "error": e.error} for e in self.errors
+                ],
+                "providers_skipped": sorted(self.providers_skipped),
+                "agency_files": self.agency_files,
+                "agency_days": _day_range(self.agency_days),
+                "complete": self.complete,
+            }
+            | (atw if self.atw_decrees_known_until else {})
+            | self._continued()
+        )
+
+    def _continued(self) -> dict[str, object]:
+        """Where the run's next part goes on: only in the answer of a run that stopped."""
+        place = self.continue_from
+        return {} if place is None else {"continue_from": place.as_list()}
 
     def progress_entry(self) -> LogEntry:
         """The line while the run runs: counts so far, no ids, no metrics (the report's
@@ -154,13 +169,15 @@ class RunSummary:
         counts["Dunning_retried"] = self.retried
         # Left for the next run; on two runs in a row, DunningConflictsRepeatedAlarm (R39).
         counts["Dunning_conflicts"] = len(self.conflicts)
-        # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39).
-        counts["Dunning_incomplete"] = 0 if self.complete else 1
+        # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39);
+        # not on a part whose next part goes on (a call lost is on the failure queue).
+        stopped = not self.complete and self.continue_from is None
+        counts["Dunning_incomplete"] = 1 if stopped else 0
         # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
         counts["Dunning_provider_skipped"] = len(self.providers_skipped)
         # The Atw decree data runs out (template: AtwDecreesEndingAlarm): a warning, no error.
         counts["Dunning_atw_decrees_ending"] = 1 if self.atw_decrees_known_until else 0
-        failed = bool(self.errors or self.providers_skipped) or not self.complete
+        failed = bool(self.errors or self.providers_skipped) or stopped
         return LogEntry("dunning run", self.answer(), counts, error=failed)
 
 
@@ -171,20 +188,27 @@ def run_dunning(
     page_size: int = PAGE_SIZE,
     has_time: Callable[[], bool] = lambda: True,
     progress: Callable[[LogEntry], None] = lambda _: None,
+    start_at: DunningPlace | None = None,
 ) -> RunSummary:
     """Take every invoice due on or before ``as_of`` one step further, a ``progress`` line
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
-    (Europe/Amsterdam, ``ctx.clock``)."""
+    (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
+    patients and names the first place not done (``continue_from``); the run's next part
+    goes on from there (``start_at``), the agency's files already written by the first."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of)
     if decrees_ending(as_of):
         summary.atw_decrees_known_until = DECREES_KNOWN_UNTIL
-    _tell_the_agency(as_of, ctx, summary)
+    if start_at is None:
+        _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
-    due = _readable(ctx.store.due_for_dunning(as_of, page_size=page_size), summary)
-    for unit in _patient_units(_each_once(due)):
-        if not has_time():
+    pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
+    reading = _NotDoneYet()
+    for unit in _patient_units(reading.noted(_each_once(_readable(pages, summary)))):
+        # A part takes one patient at least: never a chain of calls that does nothing.
+        if reading.units_done and not has_time():
             summary.complete = False
+            summary.continue_from = reading.first_place()
             break
         read_before = summary.read
         summary.read += len(unit)
@@ -195,9 +219,38 @@ def run_dunning(
         except Exception as error:  # noqa: BLE001 -- one bad invoice must not stop the run
             ids = tuple(invoice.invoice_id for invoice in unit)
             summary.errors.append(RunError(ids, type(error).__name__))
+        reading.done(unit)
         if summary.read // PROGRESS_EVERY > read_before // PROGRESS_EVERY:
             progress(summary.progress_entry())
     return summary
+
+
+class _NotDoneYet:
+    """The places of the invoices read from the index and not yet done: the first of them
+    is where a run that stops goes on. Not simply the next patient's: a patient's unit
+    under a number with leading zeros waits for its other half (``_patient_units``), so
+    units are done out of the index's order."""
+
+    def __init__(self) -> None:
+        self._places: dict[tuple[str, str], DunningPlace] = {}
+        self.units_done = 0
+
+    def noted(self, invoices: Iterable[Invoice]) -> Iterator[Invoice]:
+        for invoice in invoices:
+            # One paid as the page was read is off the index: no place to go on from.
+            if (day := invoice.dunning_check_day) is not None:
+                self._places[(invoice.provider_id, invoice.invoice_id)] = DunningPlace.of(
+                    invoice, day
+                )
+            yield invoice
+
+    def done(self, unit: Iterable[Invoice]) -> None:
+        self.units_done += 1
+        for invoice in unit:
+            self._places.pop((invoice.provider_id, invoice.invoice_id), None)
+
+    def first_place(self) -> DunningPlace | None:
+        return min(self._places.values(), default=None)
 
 
 def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> None:

@@ -54,17 +54,10 @@ def went_on(report: AnsweredReport, upload: S3Upload) -> AnsweredReport:
 def next_run(upload: S3Upload, entries_done: int) -> None:
     """Call this function again, asynchronously, to go on with the file from its
     checkpoint: the upload's names and how far it is, no payer details."""
-    import json
-
-    import boto3
+    from billing_core.entrypoints.continued_runs import call_itself
 
     part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
-    payload = {CONTINUES: part | {"entries_done": str(entries_done)}}
-    boto3.client("lambda").invoke(
-        FunctionName=_invocation["context"].invoked_function_arn,
-        InvocationType="Event",
-        Payload=json.dumps(payload).encode(),
-    )
+    call_itself(_invocation["context"], {CONTINUES: part | {"entries_done": str(entries_done)}})
 
 
 def knowing_its_run(handler: LambdaHandler) -> LambdaHandler:

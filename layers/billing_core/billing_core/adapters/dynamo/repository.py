@@ -36,6 +36,7 @@ from billing_core.ports import (
     EVERY_INVOICE,
     AgbCodeTaken,
     ConcurrentChange,
+    DunningPlace,
     InvoiceFilter,
     KnownClaim,
     NewInvoice,
@@ -722,18 +723,22 @@ class BillingRepository:
     # --- the daily dunning run (R18) --------------------------------------------------
 
     def due_for_dunning(
-        self, as_of: date, *, page_size: int = 100
+        self, as_of: date, *, page_size: int = 100, start_at: DunningPlace | None = None
     ) -> Iterator[list[Invoice | UnreadableInvoice]]:
         """Pages of the invoices the run must look at on ``as_of``: a Query on the sparse
-        by-next-action index, so the cost follows the work due, not the table (R18). An
-        item that does not load comes as its ids, never a failure of the page (R39)."""
+        by-next-action index, so the cost follows the work due, not the table (R18); from
+        ``start_at`` on, where a run that ran out of time stopped. An item that does not
+        load comes as its ids, never a failure of the page (R39)."""
+        values = {":due": keys.DUNNING_INDEX, ":until": keys.dunning_due_until(as_of)}
+        condition = "gsi3pk = :due AND gsi3sk <= :until"
+        if start_at is not None:
+            place = (start_at.provider_id, start_at.patient_ref, start_at.invoice_id)
+            values[":from"] = keys.dunning_position(start_at.day, *place)
+            condition = "gsi3pk = :due AND gsi3sk BETWEEN :from AND :until"
         query: dict[str, Any] = {
             "IndexName": "by-next-action",
-            "KeyConditionExpression": "gsi3pk = :due AND gsi3sk <= :until",
-            "ExpressionAttributeValues": {
-                ":due": keys.DUNNING_INDEX,
-                ":until": keys.dunning_due_until(as_of),
-            },
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
             "Limit": page_size,
         }
         while True:
