@@ -621,3 +621,30 @@ def test_cloudwatch_uses_the_alarm_key_only_for_this_accounts_alarms(
             }
         },
     }
+
+
+def test_a_function_may_invoke_only_itself_to_go_on_with_a_long_run(
+    transformed: dict[str, Any],
+) -> None:
+    """R18, R39 (runs51b): a run out of Lambda's time goes on in a call its function makes
+    to itself (the bank import's statement, the daily dunning run).
+    Given every function's execution role
+    When I list the functions it may invoke
+    Then those that may invoke any may invoke exactly their own function by its fixed name,
+    asynchronously and nothing else: no wildcard, no other function of the stack."""
+    functions = resources_of_type(transformed, "AWS::Lambda::Function")
+    invokers = {}
+    for function_id, properties in functions.items():
+        statements = function_role_statements(transformed, function_id)
+        targets = {
+            resource_text(resource)
+            for statement in statements
+            if "lambda:InvokeFunction" in as_list(statement["Action"])
+            for resource in as_list(statement["Resource"])
+        }
+        if targets:
+            invokers[function_id] = targets
+            name = resource_text(properties["FunctionName"])
+            own = f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}"
+            assert targets == {own}, (function_id, targets)
+    assert set(invokers) == {"BankStatementImportFunction", "DunningRunFunction"}

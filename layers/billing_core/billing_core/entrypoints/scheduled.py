@@ -69,14 +69,14 @@ def scheduled_handler(
             raise error
         return report.answer()
 
-    def part(request: dict[str, Any]) -> dict[str, Any]:
+    def part(request: dict[str, Any], lambda_context: LambdaContext) -> dict[str, Any]:
         assert go_on is not None
         as_of = date.fromisoformat(request["as_of"])
-        return answered(go_on(as_of, request["continue_from"], _part_context["context"]))
+        return answered(go_on(as_of, request["continue_from"], lambda_context))
 
     refused: tuple[type[Exception], ...] = (*refusals, RunDoesNotContinue)
+    # Only ``request`` makes the record's key: the context is passed through.
     once = idempotent(part, data_keyword_argument="request", expires_after_seconds=PART_SECONDS)
-    _part_context: dict[str, LambdaContext] = {}
 
     @event_parser(model=ScheduledRunEvent)
     def handle(event: ScheduledRunEvent, context: LambdaContext) -> dict[str, Any]:
@@ -85,9 +85,8 @@ def scheduled_handler(
             if event.continue_from is not None:
                 if go_on is None:
                     raise RunDoesNotContinue
-                _part_context["context"] = context
                 request = {"as_of": as_of.isoformat(), "continue_from": event.continue_from}
-                return once(context, request=request)
+                return once(context, request=request, lambda_context=context)
             report = run(as_of, context)
         except refused as refusal:
             logger.error("run refused", extra={"refused": str(refusal)})
