@@ -532,3 +532,148 @@ def test_an_invitation_sent_again_after_its_answer_was_lost_invites_once(sandbox
         422,
         "idempotency_key_reused",
     )
+
+
+# --- a settings version saved, then the answer lost: the retry finds its version (R38, R31) ----
+
+
+def _operator_edit(sandbox):
+    path = f"{PROVIDERS}/{DENTAL.provider_id}"
+    settings = sandbox.api("GET", path, caller=OPERATOR)[1]
+
+    def edit(hours):
+        return settings | {"contact": settings["contact"] | {"hours": hours}}
+
+    return "PUT", path, OPERATOR, edit
+
+
+def _practice_admin_edit(sandbox):
+    path, admin = "/api/v1/provider/settings", Caller.practice(DENTAL.provider_id, "admin")
+    version = sandbox.api("GET", path, caller=admin)[1]["version"]
+
+    def edit(hours):
+        return {"version": version, "contact": {"hours": hours}}
+
+    return "PATCH", path, admin, edit
+
+
+SETTINGS_EDITS = {"operator": _operator_edit, "practice admin": _practice_admin_edit}
+
+
+def error_of(answer):
+    return answer["statusCode"], json.loads(answer["body"])["error"]["code"]
+
+
+def settings_versions(sandbox, provider_id=DENTAL.provider_id):
+    return sandbox.runtime.repository.provider_history(provider_id)
+
+
+@pytest.mark.parametrize("who", sorted(SETTINGS_EDITS))
+def test_a_settings_save_sent_again_after_its_answer_was_lost_is_answered_as_it_was(sandbox, who):
+    """R38, R31 (audit retry51d): a save whose function died after the new version was
+    stored leaves no answer under its key; the retry ran again, found the version it
+    edits replaced (by its own save) and answered 409 stale_version, "someone else
+    changed the settings", though the change was made."""
+    method, path, caller, edit = SETTINGS_EDITS[who](sandbox)
+    # Given a save of other opening hours whose answer never reached its sender
+    first = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
+    versions = settings_versions(sandbox)
+    _idempotency_records_expired(sandbox)
+    # When it is sent again with its key
+    again = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
+    # Then the answer is the first one, and one version was saved
+    assert (first["statusCode"], again["statusCode"]) == (200, 200), again["body"]
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert settings_versions(sandbox) == versions
+    # And the same key asking other hours, its record gone too, is refused
+    _idempotency_records_expired(sandbox)
+    other = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:45-16:00"), caller=caller)
+    assert error_of(other) == (422, "idempotency_key_reused")
+    # And the version it edited, changed by another request, is still a stale edit
+    stale = keyed(sandbox, method, path, "save-hours-2", edit("ma-vr 7:45-16:00"), caller=caller)
+    assert error_of(stale) == (409, "stale_version")
+    assert settings_versions(sandbox) == versions
+    stored = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert stored.contact.hours == "ma-vr 7:30-16:00"
+
+
+def test_an_onboarding_sent_again_after_its_answer_was_lost_is_answered_as_it_was(sandbox):
+    """R38, R31, interfaces.md §6 (audit retry51d): an onboarding whose function died
+    after version 1 was stored leaves no answer under its key; the retry ran again and
+    answered 409 provider_exists, its own practice taken for another's."""
+    body = west_settings()
+    # Given an onboarding whose answer never reached the operator's program
+    first = keyed(sandbox, "POST", PROVIDERS, "onboard-west", body)
+    _idempotency_records_expired(sandbox)
+    # When it is sent again with its key
+    again = keyed(sandbox, "POST", PROVIDERS, "onboard-west", body)
+    # Then the answer is the first one (201), and the practice has its one version
+    assert (first["statusCode"], again["statusCode"]) == (201, 201), again["body"]
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert [v.version for v in settings_versions(sandbox, body["provider_id"])] == [1]
+    # And the same key asking other settings, its record gone too, is refused
+    _idempotency_records_expired(sandbox)
+    renamed = body | {"name": f"{body['name']} BV"}
+    assert error_of(keyed(sandbox, "POST", PROVIDERS, "onboard-west", renamed)) == (
+        422,
+        "idempotency_key_reused",
+    )
+    # And another request for the same practice is refused: it exists once
+    assert error_of(keyed(sandbox, "POST", PROVIDERS, "onboard-west-2", body)) == (
+        409,
+        "provider_exists",
+    )
+    stored = sandbox.runtime.repository.get_provider(body["provider_id"])
+    assert (stored.name, stored.version) == (body["name"], 1)
+
+
+# Each settings form of the portal filled in (R31, R35), and one value of it changed.
+SETTINGS_FORMS_TYPED = {
+    "contact": (
+        {
+            "email": "balie@tandartsdevries.nl",
+            "phone": "020-1234567",
+            "website": "",
+            "hours": "ma-vr 7:30-16:00",
+        },
+        {"hours": "ma-vr 7:45-16:00"},
+    ),
+    "aanmanen": (
+        {"days_to_reminder": "10", "days_to_handover": "21", "max_invoices_per_letter": "5"},
+        {"days_to_reminder": "11"},
+    ),
+    "coulance": (
+        {"mode": "provider_confirms", "minimum_percentage": "55", "statement_wait_days": "30"},
+        {"minimum_percentage": "65"},
+    ),
+}
+
+
+@pytest.mark.parametrize("part", sorted(SETTINGS_FORMS_TYPED))
+def test_a_settings_form_sent_again_after_its_answer_was_lost_is_saved_once(sandbox, part):
+    """R38, R31, R35 (audit retry51d): a settings form whose function died after the
+    save leaves no answer under its one-time key; sent again (the browser's retry, the
+    admin's reload), it answered 409 "changed by someone else" with the page again."""
+    admin = PortalUser(sandbox)
+    admin.sign_in(sample_login(DENTAL, "admin"))
+    action = f"/portal/instellingen/{part}"
+    typed, changed = SETTINGS_FORMS_TYPED[part]
+    fields = admin.form("/portal/instellingen", action) | typed
+    # A second tab of the page, opened before the save: another key, the same version
+    other_tab = admin.form("/portal/instellingen", action) | typed | changed
+    # Given the form sent and saved, its answer lost
+    status, _, _ = admin.post(action, fields)
+    assert status == 303
+    versions = settings_versions(sandbox)
+    _idempotency_records_expired(sandbox)
+    # When the admin sends it again
+    status, headers, _ = admin.post(action, fields)
+    # Then the page says it is saved, as the first time, and one version was saved
+    assert status == 303 and headers["Location"].endswith("?done=settings")
+    assert settings_versions(sandbox) == versions
+    # And the same form with another value, its key's record gone too, is refused
+    _idempotency_records_expired(sandbox)
+    assert admin.post(action, fields | changed)[0] == 422
+    # And the other tab's form, an edit of the version replaced since, is still 409
+    assert admin.post(action, other_tab)[0] == 409
+    assert settings_versions(sandbox) == versions

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import NO_PROVIDER, found
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter, created
 from billing_core.entrypoints.http.settings_models import (
     ProviderCreatedOut,
@@ -33,7 +34,9 @@ PROVIDER_ID = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 )
 def create_provider(body: Provider) -> Response[ProviderCreatedOut]:
     editor = operator(router.current_event)
-    onboarded = providers.create_provider(body, editor, bootstrap.current().operator_context())
+    cause = request_cause(router.current_event.raw_event)  # a retry gets its provider (R38)
+    ctx = bootstrap.current().operator_context()
+    onboarded = providers.create_provider(body, editor, ctx, cause=cause)
     out = ProviderCreatedOut(provider_id=onboarded.provider_id, version=onboarded.version)
     return Response(HTTPStatus.CREATED.value, body=out, content_type="application/json")
 
@@ -65,8 +68,9 @@ def get_provider(provider_id: PROVIDER_ID) -> Provider:
 )
 def replace_provider(provider_id: PROVIDER_ID, body: Provider) -> Provider:
     editor = operator(router.current_event)
+    cause = request_cause(router.current_event.raw_event)  # a retry gets its version (R38)
     replaced = providers.replace_provider(
-        provider_id, body, editor, bootstrap.current().operator_context()
+        provider_id, body, editor, bootstrap.current().operator_context(), cause=cause
     )
     return found(replaced, NO_PROVIDER)
 

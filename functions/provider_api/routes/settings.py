@@ -6,6 +6,7 @@ from __future__ import annotations
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import NO_SETTINGS, found
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.entrypoints.http.settings_models import OwnSettingsOut, SettingsPatchIn
 from billing_core.providers.provider import Provider
@@ -30,7 +31,11 @@ def get_settings() -> OwnSettingsOut:
 def patch_settings(body: SettingsPatchIn) -> OwnSettingsOut:
     ctx = bootstrap.current().provider_context()
     changed = settings.change_own_settings(
-        caller(router.current_event), body.changes(), body.version, ctx
+        caller(router.current_event),
+        body.changes(),
+        body.version,
+        ctx,
+        cause=request_cause(router.current_event.raw_event),  # a retry gets its version (R38)
     )
     return _with_insurers(found(changed, NO_SETTINGS), ctx)
 

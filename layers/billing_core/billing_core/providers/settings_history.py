@@ -1,6 +1,11 @@
 """Every version of a provider's settings: who, when, and what changed, field by field
 (R31). A field is a dotted path into the settings' JSON (``payout.iban``); a list (AGB
-codes, contracts, coverage rules) is one field, shown whole before and after."""
+codes, contracts, coverage rules) is one field, shown whole before and after.
+
+A version also keeps what the request that saved it is known by (``shared.retries``):
+sent again after its answer was lost (the function died after the save, its key's
+record gone), the request finds its version saved and is answered as it was, not
+refused as an edit of a version someone else replaced (R38)."""
 
 from __future__ import annotations
 
@@ -40,6 +45,8 @@ class SettingsVersion:
     role: str  # "operators", or the practice role of a self-service change
     changed_at: datetime
     changes: tuple[FieldChange, ...]
+    cause: str = ""  # the request that saved it (``RetryCauses.new``); "" when not known
+    request_fingerprint: str = ""  # what that request asked (``RequestCause.request``)
 
 
 def changes_between(before: Provider | None, after: Provider) -> tuple[FieldChange, ...]:

@@ -33,6 +33,8 @@ def settings_version_to_item(change: SettingsVersion) -> Item:
         "changes": [
             {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
         ],
+        "cause": change.cause,
+        "request_fingerprint": change.request_fingerprint,
         "expires_at": settings_version_expiry(change.changed_at),
     }
 
@@ -55,6 +57,8 @@ def settings_version_from_item(item: Item) -> SettingsVersion:
             FieldChange(c["field"], plain_json(c["before"]), plain_json(c["after"]))
             for c in item["changes"]
         ),
+        cause=item.get("cause", ""),
+        request_fingerprint=item.get("request_fingerprint", ""),
     )
 
 

@@ -13,6 +13,13 @@ An AGB code has one owner (interfaces.md §6): the store claims a code's marker 
 write of the settings that add it, so two saves claiming one code cannot both succeed; a
 provider stored before the markers holds its codes without one, which the read of the
 other providers' settings before the write refuses.
+
+A version is saved under the cause of the request that asked for it (``shared.retries``),
+as a stop or an invitation is: the request sent again after its answer was lost (the
+function died after the save, its key's record gone) finds its version saved and is
+answered with the settings, not refused as a stale edit (409 ``stale_version``) or as an
+id taken (409 ``provider_exists``) by its own first attempt (R38). An edit of an old
+version by another request stays 409.
 """
 
 from __future__ import annotations
@@ -38,25 +45,37 @@ from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import OperatorContext
 from billing_core.shared.clock import Clock
 from billing_core.shared.errors import practice_refused
+from billing_core.shared.retries import RequestCause, RetryCauses, retry_causes
 
 
-def create_provider(settings: Provider, editor: Editor, ctx: OperatorContext) -> Provider:
-    """Version 1; refused (409) when the id is taken."""
-    if ctx.store.get_provider(settings.provider_id) is not None:
+def create_provider(
+    settings: Provider, editor: Editor, ctx: OperatorContext, *, cause: RequestCause | None = None
+) -> Provider:
+    """Version 1; refused (409) when the id is taken, but by this request's first attempt
+    (``cause``: ``save_version``): then the provider as it is now."""
+    existing = ctx.store.get_provider(settings.provider_id)
+    if existing is not None:
+        if _saved_by_this_request(existing.provider_id, _causes(cause, ctx.clock), ctx.store):
+            return existing
         raise practice_refused("provider_exists")
     _refuse_a_payout_sepa_cannot_pay(settings)
     _refuse_what_the_store_contradicts(settings, ctx)
     try:
-        return save_version(None, settings, editor, ctx.store, ctx.clock)
+        return save_version(None, settings, editor, ctx.store, ctx.clock, cause=cause)
     except ConcurrentChange:
         raise practice_refused("provider_exists") from None
 
 
 def replace_provider(
-    provider_id: str, settings: Provider, editor: Editor, ctx: OperatorContext
+    provider_id: str,
+    settings: Provider,
+    editor: Editor,
+    ctx: OperatorContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> Provider | None:
     """``settings.version`` is the version the operator edited (of an unreadable item: its
-    stored version); None for an unknown id."""
+    stored version); None for an unknown id. ``cause``: ``save_version``."""
     if settings.provider_id != provider_id:
         raise InvalidInput("body.provider_id", "provider_id_fixed")
     replaces = None
@@ -69,7 +88,9 @@ def replace_provider(
             return None
     _refuse_a_payout_sepa_cannot_pay(settings)
     _refuse_what_the_store_contradicts(settings, ctx)
-    return save_version(current, settings, editor, ctx.store, ctx.clock, replaces=replaces)
+    return save_version(
+        current, settings, editor, ctx.store, ctx.clock, replaces=replaces, cause=cause
+    )
 
 
 def _refuse_a_payout_sepa_cannot_pay(settings: Provider) -> None:
@@ -189,13 +210,23 @@ def save_version(
     clock: Clock,
     *,
     replaces: int | None = None,
+    cause: RequestCause | None = None,
 ) -> Provider:
     """The one way settings are written (the operator's and the practice admin's): the
     next version, when ``settings`` edits the current one and changes something.
     ``replaces``: without a current one, the stored version of an item that does not
-    validate (0: it has none; every field is new in the history, as in a first version)."""
+    validate (0: it has none; every field is new in the history, as in a first version).
+
+    ``cause``: what the request is known by, the same for its retries
+    (``idempotency.request_cause``, a portal form's one-time key), kept with the version.
+    A retry whose first attempt saved it edits a version replaced by its own save: it is
+    answered with the settings as they are now, nothing saved twice; the same key asking
+    other settings is refused (``KeyReused``, R38). None: a request nobody sends again."""
+    causes = _causes(cause, clock)
     current_version = current.version if current else replaces or 0
     if (current is not None or replaces is not None) and settings.version != current_version:
+        if current is not None and _saved_by_this_request(current.provider_id, causes, store):
+            return current
         raise practice_refused("stale_version", version=current_version)
     stored = settings.model_copy(update={"version": current_version + 1})
     changes = changes_between(current, stored)
@@ -210,6 +241,8 @@ def save_version(
         role=editor.role,
         changed_at=clock.now(),
         changes=changes,
+        cause=causes.new if causes else "",
+        request_fingerprint=causes.request if causes else "",
     )
     try:
         store.save_provider(stored, change, codes_before=codes_before)
@@ -218,3 +251,24 @@ def save_version(
     except ConcurrentChange:
         raise practice_refused("stale_version", version=current_version) from None
     return stored
+
+
+def _causes(cause: RequestCause | None, clock: Clock) -> RetryCauses | None:
+    return retry_causes(cause, clock.now()) if cause is not None else None
+
+
+def _saved_by_this_request(
+    provider_id: str, causes: RetryCauses | None, store: ProviderSettingsStore
+) -> bool:
+    """Whether an earlier attempt of this request saved a version of the provider's
+    settings, within its key's lifetime; ``KeyReused`` when that attempt asked other
+    settings (R38). Read only for an edit refused as stale or an id taken (the rare
+    path), as an invitation's retry reads the user changes."""
+    if causes is None:
+        return False
+    history = store.provider_history(provider_id)
+    made = next((v for v in history if causes.made(v.cause, v.changed_at)), None)
+    if made is None:
+        return False
+    causes.same_request(made.request_fingerprint)
+    return True

@@ -20,6 +20,7 @@ from billing_core.services.operator.providers import save_version
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.errors import practice_refused
+from billing_core.shared.retries import RequestCause
 
 SELF_SERVICE = frozenset({"contact", "dunning", "coulance"})
 
@@ -53,11 +54,17 @@ def _day_named(contract: Contract, today: date) -> date:
 
 
 def change_own_settings(
-    user: ProviderUser, changes: dict[str, Any], version: int, ctx: ProviderContext
+    user: ProviderUser,
+    changes: dict[str, Any],
+    version: int,
+    ctx: ProviderContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> Provider | None:
     """``changes``: {setting: its new value}, a setting's fields merged into the current
-    ones; ``version`` is the one the admin edited (stale: 409). Forbidden (403) for any
-    other setting, before anything is read."""
+    ones; ``version`` is the one the admin edited (stale: 409, but for a retry of the
+    request that saved it: ``cause``, ``save_version``). Forbidden (403) for any other
+    setting, before anything is read."""
     provider_id = tenant_for(user, Role.ADMIN)
     _refuse_what_is_no_setting(changes.keys())
     others = sorted(changes.keys() - SELF_SERVICE)
@@ -71,7 +78,7 @@ def change_own_settings(
         values[name] = values[name] | value if isinstance(value, dict) else value
     settings = _validated(values)
     editor = Editor(user.user_id, user.role or "")
-    return save_version(current, settings, editor, ctx.store, ctx.clock)
+    return save_version(current, settings, editor, ctx.store, ctx.clock, cause=cause)
 
 
 def _refuse_what_is_no_setting(names: Iterable[str]) -> None:

@@ -1368,7 +1368,8 @@ def _user_changes(
 
 def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> PortalAnswer:
     """One settings form, through the same validated, versioned change as the API's
-    PATCH: a stale version is refused (409) with the current values shown again."""
+    PATCH: a stale version is refused (409) with the current values shown again; the
+    form sent again after its own save (its key's record gone) is saved, as it was (R38)."""
     if part not in SETTING_FORMS:
         return not_found(request)
     setting, fields, switches = SETTING_FORMS[part]
@@ -1399,6 +1400,7 @@ def change_settings(request: PortalRequest, part: str, ctx: ProviderContext) -> 
             {setting: typed()},
             int(version) if version.isascii() and version.isdigit() else 0,
             ctx,
+            cause=request.cause,
         ),
         "settings",
         ctx,
