@@ -40,10 +40,13 @@ def run(as_of: date, context: LambdaContext) -> WeekClosed:
 
 
 def failure(closed: WeekClosed) -> StatementsFailed | None:
-    # The practices without a statement wait in the payout batch; a retry settles them.
-    if not closed.statements.failures:
+    # The practices without a statement wait in the payout batch; a retry settles them,
+    # but not one whose stored invoice does not load: the report names it, the alarm
+    # (Retrocession_failed) calls an operator to mend it and rerun the week.
+    failed = closed.statements.failures_a_retry_may_mend()
+    if not failed:
         return None
-    return StatementsFailed(f"no statement for {len(closed.statements.failures)} provider(s)")
+    return StatementsFailed(f"no statement for {len(failed)} provider(s)")
 
 
 # A day after today is refused: its week would still be running; so is a week that ended

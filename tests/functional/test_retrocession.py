@@ -386,3 +386,51 @@ def test_a_practice_whose_settings_item_was_deleted_is_reported_not_skipped_sile
 
     assert answer["week"] == "2026-W49" and answer["statements"] == 1
     assert answer["providers_skipped"] == [DENTAL.provider_id]
+
+
+def _store_status(sandbox, invoice_id: str, status: str) -> str:
+    """The invoice item's status set by hand (a status no invoice has does not load):
+    the status it had."""
+    from billing_core.adapters.dynamo import keys
+
+    before = sandbox.runtime.repository._table.update_item(
+        Key=keys.invoice_key(DENTAL.provider_id, invoice_id),
+        UpdateExpression="SET #status = :status",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":status": status},
+        ReturnValues="UPDATED_OLD",
+    )
+    return before["Attributes"]["status"]
+
+
+def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_run(
+    sandbox, paid_week
+):
+    """R24, R39 (audit runs51c item 1): one bad item never stops the rest, and never
+    leaves money out of a payout.
+    Given the dental practice's week 48 with one of its invoice items stored with a
+    status no invoice has (a malformed item: written by hand or by an old version)
+    When the Monday run of 30 November runs
+    Then the physio practice gets its statement, the dental practice's week has none (its
+    payout waits) and the answer names the invoice by its id (Retrocession_failed counts
+    it, RetrocessionFailedAlarm); the invocation does not fail, since a schedule retry
+    cannot mend the item and would write every other statement again. Once an operator
+    mends it, the rerun of the week writes the dental statement.
+    Before: the read raised, the answer said only 'ValueError' and the invocation failed
+    (StatementsFailed): two retries writing every statement again, for nothing."""
+    invoices, _ = paid_week
+    broken = invoices[-1]
+    status = _store_status(sandbox, broken.invoice_id, "not-a-status")
+
+    answer = sandbox.run_retrocession()
+
+    assert answer["failures"] == {DENTAL.provider_id: "UnreadableInvoice"}
+    assert answer["invoices_unreadable"] == {DENTAL.provider_id: [broken.invoice_id]}
+    assert sorted(sandbox.output_keys("retrocession/")) == [
+        "retrocession/fysio-centrum-oost/2026-W48.csv",
+        "retrocession/fysio-centrum-oost/2026-W48.json",
+    ]
+    _store_status(sandbox, broken.invoice_id, status)
+    mended = sandbox.run_retrocession(MONDAY_AFTER)
+    assert mended["failures"] == {} and mended["statements"] == 2
+    assert "retrocession/tandarts-de-vries/2026-W48.json" in sandbox.output_keys("retrocession/")

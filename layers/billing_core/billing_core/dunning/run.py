@@ -255,11 +255,17 @@ class _NotDoneYet:
 
 def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> None:
     """The agency's files of the days over since the last one written (issue 12 item 11,
-    R34): yesterday's, and after missed runs those of the missed days too."""
+    R34): yesterday's, and after missed runs those of the missed days too. A stored
+    invoice of those weeks that does not load is one of the run's errors, by its id."""
     written_through = ctx.store.agency_files_written_through()
     to_tell = days_to_tell(as_of - timedelta(days=1), written_through)
+    unreadable: set[str] = set()
     for day in to_tell.days:
-        summary.agency_files += len(write_agency_updates(day, ctx.store, ctx.files).files)
+        written = write_agency_updates(day, ctx.store, ctx.files)
+        summary.agency_files += len(written.files)
+        unreadable.update(written.unreadable)
+    # Listed once however many days' weeks held them, as the run's errors (R39).
+    summary.errors += [RunError((i,), "UnreadableInvoice") for i in sorted(unreadable)]
     summary.agency_days = list(to_tell.days)
     summary.complete = to_tell.caught_up
     last = to_tell.days[-1]
@@ -523,7 +529,9 @@ def _readable(
     for page in pages:
         for unreadable in (found for found in page if isinstance(found, UnreadableInvoice)):
             summary.read += 1
-            summary.errors.append(RunError((unreadable.invoice_id,), "UnreadableInvoice"))
+            error = RunError((unreadable.invoice_id,), "UnreadableInvoice")
+            if error not in summary.errors:  # the agency's files may have met it first
+                summary.errors.append(error)
         yield [found for found in page if isinstance(found, Invoice)]
 
 

@@ -25,7 +25,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from billing_core.ports import FileStore, WeekActivity
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import FileStore, UnreadableInvoice, WeekActivity
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import (
     Statement,
@@ -79,6 +80,10 @@ class RunSummary:
     payout_cents: int = 0
     # provider id -> the kind of error (its type name: a message could quote stored data)
     failures: dict[str, str] = field(default_factory=dict)
+    # provider id -> the ids of its week's stored invoices that do not load: that week
+    # has no statement (its payout waits, no money left out) until an operator mends
+    # them and reruns the week; a retry of the run cannot (R24, R39).
+    unreadable: dict[str, list[str]] = field(default_factory=dict)
     # Providers whose stored settings do not validate, or whose settings item is gone
     # while their earlier payout batches name them: skipped, reported, never a crash.
     skipped: list[str] = field(default_factory=list)
@@ -104,7 +109,14 @@ class RunSummary:
             answer["weeks_made_up"] = sorted(self.made_up)
         if self.not_started:  # only on a rerun of a week before a practice existed
             answer["providers_not_started"] = dict(self.not_started)
+        if self.unreadable:  # only when a stored invoice does not load
+            answer["invoices_unreadable"] = {p: list(ids) for p, ids in self.unreadable.items()}
         return answer
+
+    def failures_a_retry_may_mend(self) -> dict[str, str]:
+        """The failures but those of invoices that do not load, which only an operator
+        mends: a retry would write every other statement again, for nothing."""
+        return {p: kind for p, kind in self.failures.items() if p not in self.unreadable}
 
     def log_entry(self) -> LogEntry:
         counts = {
@@ -130,6 +142,15 @@ class WeekBeforePractices(ValueError):
 
         super().__init__(dutch_and_english("week_before_practices", week=week.label, first=first))
         self.week = week
+
+
+class WeekUnreadable(Exception):
+    """Stored invoices of a provider's week that do not load (ids only, R29): its
+    statement waits for an operator to mend them (R24, R39)."""
+
+    def __init__(self, invoice_ids: list[str]) -> None:
+        super().__init__(", ".join(invoice_ids))
+        self.invoice_ids = invoice_ids
 
 
 def week_to_build(as_of: date) -> Week:
@@ -163,6 +184,10 @@ def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary
                 summary.entries += len(made_up.lines)
                 summary.payout_cents += made_up.payout_cents
             statement = write_statement(provider, week, ctx)
+        except WeekUnreadable as unreadable:
+            summary.failures[provider.provider_id] = "UnreadableInvoice"
+            summary.unreadable[provider.provider_id] = unreadable.invoice_ids
+            continue
         except Exception as error:  # noqa: BLE001 - one provider must not hold up the rest
             summary.failures[provider.provider_id] = type(error).__name__
             continue
@@ -209,8 +234,14 @@ def weeks_missed(
 
 
 def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) -> Statement:
+    """Raises WeekUnreadable, writing nothing, when a stored invoice of the week does not
+    load: a statement without it would leave its money out of the payout (R24)."""
     # Only the invoices that moved this week (build_statement keeps the week's entries).
-    invoices = ctx.store.week_invoices(provider.provider_id, week)
+    read = list(ctx.store.week_invoices(provider.provider_id, week))
+    unreadable = [found.invoice_id for found in read if isinstance(found, UnreadableInvoice)]
+    if unreadable:
+        raise WeekUnreadable(unreadable)
+    invoices = [found for found in read if isinstance(found, Invoice)]
     fee = week_fee(provider, week, ctx.store)
     statement = build_statement(provider, week, invoices, service_fee_percentage=fee)
     document = statement_json(statement)
