@@ -2,7 +2,9 @@
 then the week's payout batch, proposed for an operator to approve (issue 19).
 
 The schedule sends ``{}``: the week that ended last night. An operator rebuilds the
-statement of the week before any day that has come with ``{"as_of": "YYYY-MM-DD"}``.
+statement of the week before any day that has come with ``{"as_of": "YYYY-MM-DD"}``;
+a run out of time calls the function again with the practice it goes on from
+(``continue_from``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ with long_lived_imports():
 
     from aws_lambda_powertools import Metrics
 
-    from billing_core import bootstrap
+    from billing_core.entrypoints.continued_runs import retrocession_part
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
     from billing_core.providers.retrocession_run import WeekBeforePractices
-    from billing_core.services.operator.money_out import WeekClosed, close_week
+    from billing_core.services.operator.money_out import WeekClosed
     from billing_core.shared.clock import RunDayInFuture
 
 if TYPE_CHECKING:
@@ -35,15 +37,25 @@ class StatementsFailed(RuntimeError):
 
 
 def run(as_of: date, context: LambdaContext) -> WeekClosed:
-    runtime = bootstrap.current()
-    return close_week(as_of, runtime.retrocession_context(), runtime.money_out_context())
+    """A run out of time goes on in a call the function makes to itself (R24, R39)."""
+    return retrocession_part(as_of, context, logger)
+
+
+def go_on(as_of: date, place: list[str], context: LambdaContext) -> WeekClosed:
+    """The run's next part, from the practice where the last one stopped."""
+    return retrocession_part(as_of, context, logger, start_at=place)
 
 
 def failure(closed: WeekClosed) -> StatementsFailed | None:
-    # The practices without a statement wait in the payout batch; a retry settles them.
-    if not closed.statements.failures:
+    # The practices without a statement wait in the payout batch; a retry settles them,
+    # but not one whose stored invoice does not load: the report names it, the alarm
+    # (Retrocession_failed) calls an operator to mend it and rerun the week. Nor a part
+    # whose next part goes on (a retry would call that one twice): its failures are
+    # counted, and the next Monday's run makes their week up (weeks_missed).
+    failed = closed.statements.failures_a_retry_may_mend()
+    if not failed or closed.statements.continue_from is not None:
         return None
-    return StatementsFailed(f"no statement for {len(closed.statements.failures)} provider(s)")
+    return StatementsFailed(f"no statement for {len(failed)} provider(s)")
 
 
 # A day after today is refused: its week would still be running; so is a week that ended
@@ -54,4 +66,5 @@ lambda_handler = scheduled_handler(
     metrics=metrics,
     failure=failure,
     refusals=(RunDayInFuture, WeekBeforePractices),
+    go_on=go_on,
 )

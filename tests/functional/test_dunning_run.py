@@ -488,3 +488,32 @@ def test_r18_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_does_each_step
     assert again == parts[-1] and len(calls) == len(parts) - 1
     assert len(sandbox.outbox()) == outbox
     assert sandbox.run_dunning()["actions"] == 0
+
+
+def test_r34_r39_an_invoice_of_the_agency_files_week_that_does_not_load_stops_nothing(
+    sandbox, invoices
+):
+    """R34, R39 (audit runs51c item 1): one bad invoice never stops the rest.
+    Given the practice's invoices of Monday 23 November, one of them stored with a status
+    no invoice has (a malformed item), all in the ledger-week index of week 48
+    When the run of 24 November writes the agency's files of 23 November, then goes on
+    Then it does: the broken invoice is listed once by its id as the run's error (the
+    DunningRunIncompleteAlarm reads Dunning_errors), the day is written and its mark moved
+    on, so the run of the day after writes the next day.
+    Before: reading week 48 raised, before the run's loop: every run that week failed,
+    for every practice (no reminder, no agency file), retried and failed again."""
+    broken = invoices[0]
+    table = boto3.resource("dynamodb", region_name=REGION).Table(sandbox.names.table_name)
+    table.update_item(
+        Key=keys.invoice_key(PROVIDER, broken.invoice_id),
+        UpdateExpression="SET #status = :unknown",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":unknown": "not-a-status"},
+    )
+
+    summary = run_on(sandbox, date(2026, 11, 24))
+
+    assert summary["errors"] == [{"invoices": [broken.invoice_id], "error": "UnreadableInvoice"}]
+    assert (summary["agency_days"], summary["complete"]) == (["2026-11-23"], True)
+    assert sandbox.runtime.repository.agency_files_written_through() == date(2026, 11, 23)
+    assert run_on(sandbox, date(2026, 11, 25))["agency_days"] == ["2026-11-24"]

@@ -386,3 +386,100 @@ def test_a_practice_whose_settings_item_was_deleted_is_reported_not_skipped_sile
 
     assert answer["week"] == "2026-W49" and answer["statements"] == 1
     assert answer["providers_skipped"] == [DENTAL.provider_id]
+
+
+def _store_status(sandbox, invoice_id: str, status: str) -> str:
+    """The invoice item's status set by hand (a status no invoice has does not load):
+    the status it had."""
+    from billing_core.adapters.dynamo import keys
+
+    before = sandbox.runtime.repository._table.update_item(
+        Key=keys.invoice_key(DENTAL.provider_id, invoice_id),
+        UpdateExpression="SET #status = :status",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":status": status},
+        ReturnValues="UPDATED_OLD",
+    )
+    return before["Attributes"]["status"]
+
+
+def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_run(
+    sandbox, paid_week
+):
+    """R24, R39 (audit runs51c item 1): one bad item never stops the rest, and never
+    leaves money out of a payout.
+    Given the dental practice's week 48 with one of its invoice items stored with a
+    status no invoice has (a malformed item: written by hand or by an old version)
+    When the Monday run of 30 November runs
+    Then the physio practice gets its statement, the dental practice's week has none (its
+    payout waits) and the answer names the invoice by its id (Retrocession_failed counts
+    it, RetrocessionFailedAlarm); the invocation does not fail, since a schedule retry
+    cannot mend the item and would write every other statement again. Once an operator
+    mends it, the rerun of the week writes the dental statement.
+    Before: the read raised, the answer said only 'ValueError' and the invocation failed
+    (StatementsFailed): two retries writing every statement again, for nothing."""
+    invoices, _ = paid_week
+    broken = invoices[-1]
+    status = _store_status(sandbox, broken.invoice_id, "not-a-status")
+
+    answer = sandbox.run_retrocession()
+
+    assert answer["failures"] == {DENTAL.provider_id: "UnreadableInvoice"}
+    assert answer["invoices_unreadable"] == {DENTAL.provider_id: [broken.invoice_id]}
+    assert sorted(sandbox.output_keys("retrocession/")) == [
+        "retrocession/fysio-centrum-oost/2026-W48.csv",
+        "retrocession/fysio-centrum-oost/2026-W48.json",
+    ]
+    _store_status(sandbox, broken.invoice_id, status)
+    mended = sandbox.run_retrocession(MONDAY_AFTER)
+    assert mended["failures"] == {} and mended["statements"] == 2
+    assert "retrocession/tandarts-de-vries/2026-W48.json" in sandbox.output_keys("retrocession/")
+
+
+def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
+    sandbox, paid_week, monkeypatch, function_log
+):
+    """R24, R39 (audit runs51c item 2): the Monday run had no time guard: killed at
+    Lambda's limit, it logged nothing, proposed no payout batch, and each retry wrote
+    every statement again from the first practice (the same bytes: only waste) to be
+    killed at the same place.
+    Given both practices' week 48 and a function with time for one practice per call
+    When the Monday schedule starts the run
+    Then the first part writes the first practice's statement, proposes nothing and calls
+    the function again with the day and the practice it goes on from (ids only); the
+    second writes the other's and proposes the week's batch, once; a progress line per
+    practice (counts only) is logged. A part delivered again is answered from its
+    record; the statements and the batch are those one uninterrupted run makes."""
+    from billing_core.entrypoints import continued_runs
+    from billing_core.providers import retrocession_run
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    monkeypatch.setattr(retrocession_run, "PROGRESS_EVERY", 1)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    log = function_log("retrocession_run")
+    logger = sandbox.handler("retrocession_run").logger
+    level = logger.log_level
+    logger.setLevel("INFO")  # the sandbox logs warnings only; the function logs INFO
+    try:
+        first = sandbox.invoke("retrocession_run", {})
+        last = sandbox.invoke("retrocession_run", calls[0])
+    finally:
+        logger.setLevel(level)
+
+    assert calls == [{"as_of": "2026-11-30", "continue_from": [DENTAL.provider_id]}]
+    assert (first["statements"], first["continue_from"]) == (1, [DENTAL.provider_id])
+    assert "payout_batch" not in first and "continue_from" not in last
+    assert last["statements"] == 1 and last["payout_batch"]["batch_id"] == "PO-2026-W48"
+    lines = [json.loads(line) for line in log.getvalue().splitlines() if "{" in line]
+    progress = [line for line in lines if line.get("message") == "retrocession run progress"]
+    assert [(line["providers"], line["statements"]) for line in progress] == [(1, 1), (1, 1)]
+    assert not any(DENTAL.provider_id in json.dumps(line) for line in progress)
+    assert sandbox.invoke("retrocession_run", calls[0]) == last and len(calls) == 1
+    parts = {key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")}
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 0)
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+    assert whole["payout_batch"] == last["payout_batch"] and len(parts) == 4
+    assert {
+        key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")
+    } == parts

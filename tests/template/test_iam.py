@@ -627,7 +627,8 @@ def test_a_function_may_invoke_only_itself_to_go_on_with_a_long_run(
     transformed: dict[str, Any],
 ) -> None:
     """R18, R39 (runs51b): a run out of Lambda's time goes on in a call its function makes
-    to itself (the bank import's statement, the daily dunning run).
+    to itself (the bank import's statement, the daily dunning run, the weekly
+    retrocession run: runs51c).
     Given every function's execution role
     When I list the functions it may invoke
     Then those that may invoke any may invoke exactly their own function by its fixed name,
@@ -647,4 +648,8 @@ def test_a_function_may_invoke_only_itself_to_go_on_with_a_long_run(
             name = resource_text(properties["FunctionName"])
             own = f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}"
             assert targets == {own}, (function_id, targets)
-    assert set(invokers) == {"BankStatementImportFunction", "DunningRunFunction"}
+    assert set(invokers) == {
+        "BankStatementImportFunction",
+        "DunningRunFunction",
+        "RetrocessionRunFunction",
+    }

@@ -538,6 +538,25 @@ def test_r12_r3_a_large_bank_statement_has_lambdas_longest_time_and_a_whole_cpu(
     assert bank["MemorySize"] >= 1769
 
 
+def test_r5_r3_a_large_retour_has_the_time_and_cpu_of_the_declaration_it_answers(
+    template: dict[str, Any],
+) -> None:
+    """R5, R3, R39 (audit runs51c item 4): the retour import had 300 s and 1,024 MB while
+    it reads files as large as a declaration (64 MB, 100,000 lines; the ingest has 900 s
+    and 1,769 MB). Measured in memory (FakeStore, the Vektis test writers): 0.14 ms of
+    CPU and 3.5 KB of memory a line, a patient a line: ~15 s and ~350 MB for the largest
+    file; but each invoice costs about 4 requests one after the other (read, week marker,
+    conditional write, the patient's notice): at ~10 ms each, 300 s wrote ~7,500
+    invoices and every retry started over the same ones.
+    Given the retour import function (S3 upload, retried by Lambda)
+    When I read its time and memory
+    Then it has what the declaration ingest has: Lambda's longest time and a whole vCPU."""
+    retour = template["Resources"]["RetourImportFunction"]["Properties"]
+    ingest = template["Resources"]["DeclarationIngestFunction"]["Properties"]
+    assert retour["Timeout"] == ingest["Timeout"] == 900
+    assert retour["MemorySize"] >= ingest["MemorySize"] == 1769
+
+
 def test_r39_no_deploy_sends_its_alarms_to_a_sample_address(template: dict[str, Any]) -> None:
     """R39 (audit ops51): every alarm e-mails AlarmEmail. It had the default
     operations@example.org and samconfig.toml gave the same for both config envs, so a

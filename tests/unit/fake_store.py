@@ -522,7 +522,7 @@ class FakeStore:
         if self.agency_files_through is None or self.agency_files_through < through:
             self.agency_files_through = through
 
-    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice | UnreadableInvoice]:
         """The provider's invoices with an entry recorded in the week (the adapter's markers
         say the same), in no particular order."""
         self.calls.append("week_invoices")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from billing_core.changes.arrangement import create_arrangement
+from billing_core.dunning.letters import REMINDER
 from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -116,8 +117,9 @@ def test_a_run_stopped_by_the_time_limit_says_where_it_goes_on_and_when_it_stopp
     assert stopped.answer()["continue_from"] == place.as_list()
     assert stopped.log_entry().counts["Dunning_incomplete"] == 0
     # inv-1, reminded by the first part, moved to the run's day, after the place: met
-    # again, and not reminded again (its letter is queued again: the delivery sends once)
-    assert (rest.read, rest.actions, rest.complete, rest.continue_from) == (2, 1, True, None)
+    # again, and left be (audit runs51c: before, read and its letter queued a second time)
+    assert (rest.read, rest.actions, rest.complete, rest.continue_from) == (1, 1, True, None)
+    assert rest.letters == {REMINDER: 1} and len(world.queue.requests) == 2
     assert {world.invoice(i).dunning_stage for i in ("inv-1", "inv-2")} == {DunningStage.REMINDED}
     short = RunSummary(date(2026, 12, 31), complete=False)
     assert short.log_entry().counts["Dunning_incomplete"] == 1
@@ -223,3 +225,55 @@ def test_only_arrangements_cancelled_are_counted_as_cancelled():
     assert world.invoice("inv-1").arrangement.status is ArrangementStatus.COMPLETED
     assert world.invoice("inv-2").arrangement.status is ArrangementStatus.CANCELLED
     assert summary["arrangements_cancelled"] == 1
+
+
+def _in_parts(ctx: DunningContext, day: date) -> list[RunSummary]:
+    """The run of ``day`` as its function runs it with time for one patient per call: each
+    part from where the one before stopped, until one finishes."""
+    parts = [run_dunning(ctx, day, has_time=lambda: False)]
+    while (place := parts[-1].continue_from) is not None:
+        parts.append(run_dunning(ctx, day, has_time=lambda: False, start_at=place))
+    return parts
+
+
+def test_r18_r39_after_missed_days_a_run_in_parts_takes_each_invoice_once():
+    """R18, R39 (audit runs51c item 3a): a step moves the invoice's place to the run's
+    day, after where the next part goes on, so every later part met again an invoice an
+    earlier part had taken.
+    Given 6 patients' invoices whose reminder day (31 December) was four days ago
+    When the run of 4 January goes on in parts with time for one patient each
+    Then it takes 6 parts, as many as patients, and reads, reminds and queues each
+    invoice once: the counts of the parts add up to those of one uninterrupted run.
+    Before: 12 parts, 12 read and 12 letters queued for 6 (the delivery sent each once)."""
+    day = date(2027, 1, 4)
+    world = DunningWorld([one_invoice(100_000, number=n, patient_ref=f"P-{n}") for n in range(6)])
+    world.clock.set(day)
+
+    parts = _in_parts(DunningContext(world.store, world.files, world.queue, world.clock), day)
+
+    assert len(parts) == 6 and sum(part.read for part in parts) == 6
+    assert sum(part.steps["reminder"] for part in parts) == 6
+    assert sum(part.letters[REMINDER] for part in parts) == 6 == len(world.queue.requests)
+    assert {world.invoice(f"inv-{n}").dunning_stage for n in range(6)} == {DunningStage.REMINDED}
+
+
+def test_r34_r39_a_run_in_parts_goes_on_with_the_agency_files_not_caught_up():
+    """R34, R39 (audit runs51c item 3b): a run writes the agency files of at most 31
+    missed days; a part that also ran out of time went on, and its later parts wrote no
+    agency file: the rest waited a day, and no alarm said so (the last part complete).
+    Given the agency files written through 20 November and two patients' invoices due
+    When the run of 4 January goes on in parts with time for one patient each
+    Then the first part writes 31 days (21 November - 21 December) and the second the
+    other 13, up to 3 January: the mark is there, the last part complete, no alarm.
+    Before: the second part wrote none and said complete, the mark 13 days behind."""
+    day = date(2027, 1, 4)
+    world = DunningWorld([one_invoice(100_000), one_invoice(90_000, number=2, patient_ref="P2")])
+    world.clock.set(day)
+    world.store.agency_files_through = date(2026, 11, 20)
+
+    first, last = _in_parts(DunningContext(world.store, world.files, world.queue, world.clock), day)
+
+    assert first.answer()["agency_days"] == ["2026-11-21", "2026-12-21"]
+    assert last.answer()["agency_days"] == ["2026-12-22", "2027-01-03"]
+    assert world.store.agency_files_through == date(2027, 1, 3)
+    assert (last.complete, last.log_entry().counts["Dunning_incomplete"]) == (True, 0)

@@ -563,3 +563,34 @@ def test_no_week_before_the_practice_existed_is_built_rerun_or_made_up():
     assert sorted(w for _, w in store.retrocessions) == ["2026-W46", "2026-W49", "2026-W50"]
     assert monday.answer()["weeks_made_up"] == ["2026-W49"]
     assert "providers_not_started" not in monday.answer()
+
+
+def test_r24_a_run_in_parts_notes_a_practice_an_earlier_part_found_not_started():
+    """R24, R34 (audit runs51c item 2): the part of a run that reaches the end proposes
+    the payout batch, which leaves out the practices whose week ended before they
+    existed: those an earlier part met too, or the batch would wait for a statement no
+    run writes.
+    Given two practices, the physio one created on 1 December 2026
+    When the rerun of 2026-W48 (as_of 30 November) goes on in parts, one practice each
+    Then the first part does the physio practice, writes nothing for it and stops at the
+    dental one; the second writes the dental statement and names the physio practice
+    as not started with its first day, as one uninterrupted run does."""
+    physio = make_provider(provider_id="fysio-centrum-oost")
+    store = FakeStore([paid(make_invoice(), DUE, at(date(2026, 11, 24)))], [PROVIDER, physio])
+    store.settings_history[physio.provider_id] = [
+        SettingsVersion(physio.provider_id, 1, "operator-1", "operators", at(date(2026, 12, 1)), ())
+    ]
+    ctx = RetrocessionContext(store, FilesInMemory())
+
+    first = build_weekly_statements(date(2026, 11, 30), ctx, has_time=lambda: False)
+    last = build_weekly_statements(
+        date(2026, 11, 30), ctx, has_time=lambda: False, start_at=first.continue_from
+    )
+    whole = build_weekly_statements(date(2026, 11, 30), ctx)
+
+    assert (first.statements, first.continue_from) == (0, PROVIDER.provider_id)
+    assert first.answer()["continue_from"] == [PROVIDER.provider_id]
+    assert (last.statements, last.continue_from) == (1, None)
+    assert last.not_started == whole.not_started == {physio.provider_id: "2026-12-01"}
+    assert last.listed == whole.listed == {PROVIDER.provider_id, physio.provider_id}
+    assert sorted(store.retrocessions) == [(PROVIDER.provider_id, "2026-W48")]

@@ -896,9 +896,10 @@ class WeekActivity(Protocol):
         """Every provider; one whose stored settings do not validate is listed by id."""
         ...
 
-    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice | UnreadableInvoice]:
         """The provider's invoices with a ledger entry recorded in ``week`` (and maybe a
-        few more): the read follows the week's activity, not the provider's history."""
+        few more): the read follows the week's activity, not the provider's history. A
+        stored item that does not load comes as its ids."""
         ...
 
 

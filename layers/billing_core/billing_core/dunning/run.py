@@ -43,6 +43,7 @@ from billing_core.collection.blocking import close_handover_action
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.declarations.claims import canonical_reference
 from billing_core.dunning.letter_costs import rest_of_letter
+from billing_core.dunning.letters import REMINDER, SECOND_NOTICE, event_id
 from billing_core.dunning.steps import (
     charge_costs,
     hand_over,
@@ -194,17 +195,21 @@ def run_dunning(
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
     (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
     patients and names the first place not done (``continue_from``); the run's next part
-    goes on from there (``start_at``), the agency's files already written by the first."""
+    goes on from there (``start_at``), the agency's files already written by the first
+    unless they are not caught up yet."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of)
     if decrees_ending(as_of):
         summary.atw_decrees_known_until = DECREES_KNOWN_UNTIL
-    if start_at is None:
+    if start_at is None or _agency_files_behind(as_of, ctx):
         _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
     pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
+    invoices = _each_once(_readable(pages, summary))
+    if start_at is not None:
+        invoices = (i for i in invoices if not _stepped_by_the_run(i, as_of))
     reading = _NotDoneYet()
-    for unit in _patient_units(reading.noted(_each_once(_readable(pages, summary)))):
+    for unit in _patient_units(reading.noted(invoices)):
         # A part takes one patient at least: never a chain of calls that does nothing.
         if reading.units_done and not has_time():
             summary.complete = False
@@ -253,13 +258,42 @@ class _NotDoneYet:
         return min(self._places.values(), default=None)
 
 
+def _stepped_by_the_run(invoice: Invoice, as_of: date) -> bool:
+    """Whether the invoice waits for the letter of a step of ``as_of``: an earlier part of
+    the run took it. The step moved its place to the run's day, after where the part
+    goes on, so the part meets it again (after missed days); it leaves it be, as one
+    uninterrupted run would (``_each_once``): no second read, no letter queued twice
+    (R18, R39). The delivery sends it; the run of the next day queues it again if not."""
+    reminder = invoice.reminder
+    if reminder is None:
+        return False
+    made = {event_id(REMINDER, reminder)} if reminder.sent_on == as_of else set()
+    if invoice.costs_charged_on == as_of:
+        made.add(event_id(SECOND_NOTICE, reminder))
+    return any(letter.since == as_of and letter.event_id in made for letter in invoice.letters_due)
+
+
+def _agency_files_behind(as_of: date, ctx: DunningContext) -> bool:
+    """Whether days before ``as_of`` still wait for their agency files: more missed days
+    than the first part wrote (CATCH_UP_DAYS). A later part writes the next of them, so a
+    run that goes on in parts catches up as one that does not (R34, R39)."""
+    written_through = ctx.store.agency_files_written_through()
+    return written_through is not None and written_through < as_of - timedelta(days=1)
+
+
 def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> None:
     """The agency's files of the days over since the last one written (issue 12 item 11,
-    R34): yesterday's, and after missed runs those of the missed days too."""
+    R34): yesterday's, and after missed runs those of the missed days too. A stored
+    invoice of those weeks that does not load is one of the run's errors, by its id."""
     written_through = ctx.store.agency_files_written_through()
     to_tell = days_to_tell(as_of - timedelta(days=1), written_through)
+    unreadable: set[str] = set()
     for day in to_tell.days:
-        summary.agency_files += len(write_agency_updates(day, ctx.store, ctx.files).files)
+        written = write_agency_updates(day, ctx.store, ctx.files)
+        summary.agency_files += len(written.files)
+        unreadable.update(written.unreadable)
+    # Listed once however many days' weeks held them, as the run's errors (R39).
+    summary.errors += [RunError((i,), "UnreadableInvoice") for i in sorted(unreadable)]
     summary.agency_days = list(to_tell.days)
     summary.complete = to_tell.caught_up
     last = to_tell.days[-1]
@@ -523,7 +557,9 @@ def _readable(
     for page in pages:
         for unreadable in (found for found in page if isinstance(found, UnreadableInvoice)):
             summary.read += 1
-            summary.errors.append(RunError((unreadable.invoice_id,), "UnreadableInvoice"))
+            error = RunError((unreadable.invoice_id,), "UnreadableInvoice")
+            if error not in summary.errors:  # the agency's files may have met it first
+                summary.errors.append(error)
         yield [found for found in page if isinstance(found, Invoice)]
 
 

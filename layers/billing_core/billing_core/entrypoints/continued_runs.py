@@ -1,22 +1,23 @@
 """A run longer than Lambda's time goes on in a call its function makes to itself
-(R3, R18, R39): the bank import's statement (``bank_runs``) and the daily dunning run.
+(R3, R18, R24, R39): the bank import's statement (``bank_runs``), the daily dunning run
+and the weekly retrocession run.
 
-The dunning run stops between two patients before its time is up and names the first
-place on its index it did not do (dunning/run.py); its function calls itself,
-asynchronously, with the day and that place, ids only (R29). That call is handled once
-per day and place (``scheduled_handler``'s ``go_on``, on the idempotency table): one
-delivered twice is answered from its record, so no part is done twice, nor its next
-part called twice. Lambda retries a part that failed, then puts it on the schedule's
-failure queue, as the run itself."""
+A run stops between two units (patients, practices) before its time is up and names the
+first place it did not do; its function calls itself, asynchronously, with the day and
+that place, ids only (R29). That call is handled once per day and place
+(``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
+answered from its record, so no part is done twice, nor its next part called twice.
+Lambda retries a part that failed, then puts it on the schedule's failure queue, as the
+run itself."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from billing_core import bootstrap
-from billing_core.dunning.run import RunSummary, run_dunning
 from billing_core.entrypoints.powertools import log_progress
 from billing_core.ports import DunningPlace
 
@@ -24,8 +25,12 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-# Stop taking new patients with this much time left: a unit in progress finishes, the
-# rest goes on in the run's next part.
+    from billing_core.dunning.run import RunSummary
+    from billing_core.services.operator.money_out import WeekClosed
+    from billing_core.shared.reports import LogEntry
+
+# Stop taking new units with this much time left: a unit in progress finishes, the rest
+# goes on in the run's next part.
 SAFETY_MARGIN_MS = 60_000
 
 
@@ -40,19 +45,57 @@ def call_itself(context: LambdaContext, event: dict[str, Any]) -> None:
     )
 
 
+def has_time(context: LambdaContext) -> Callable[[], bool]:
+    """Whether the part may take another unit: more than SAFETY_MARGIN_MS left."""
+    return lambda: context.get_remaining_time_in_millis() > SAFETY_MARGIN_MS
+
+
+def progress_to(logger: Logger) -> Callable[[LogEntry], None]:
+    """A run's progress lines, to the function's log."""
+    return lambda line: log_progress(line, logger=logger)
+
+
+def go_on_from(context: LambdaContext, as_of: date, place: list[str] | None) -> None:
+    """The call of the run's next part, from ``place``; none when the run ended."""
+    if place is not None:
+        call_itself(context, {"as_of": as_of.isoformat(), "continue_from": place})
+
+
 def dunning_part(
     as_of: date, context: LambdaContext, logger: Logger, start_at: list[str] | None = None
 ) -> RunSummary:
     """The dunning run of ``as_of`` (from ``start_at``, a place on its index, when it
     goes on), and the call of its next part when its time ran out."""
+    from billing_core.dunning.run import run_dunning
+
     summary = run_dunning(
         bootstrap.current().dunning_context(),
         as_of,
-        has_time=lambda: context.get_remaining_time_in_millis() > SAFETY_MARGIN_MS,
-        progress=lambda line: log_progress(line, logger=logger),
+        has_time=has_time(context),
+        progress=progress_to(logger),
         start_at=DunningPlace.from_list(start_at) if start_at else None,
     )
-    if summary.continue_from is not None:
-        place = summary.continue_from.as_list()
-        call_itself(context, {"as_of": as_of.isoformat(), "continue_from": place})
+    place = summary.continue_from
+    go_on_from(context, as_of, None if place is None else place.as_list())
     return summary
+
+
+def retrocession_part(
+    as_of: date, context: LambdaContext, logger: Logger, start_at: list[str] | None = None
+) -> WeekClosed:
+    """The Monday run of ``as_of`` (from ``start_at``, the practice an earlier part did
+    not do, when it goes on), and the call of its next part when its time ran out."""
+    from billing_core.services.operator.money_out import close_week
+
+    runtime = bootstrap.current()
+    closed = close_week(
+        as_of,
+        runtime.retrocession_context(),
+        runtime.money_out_context(),
+        has_time=has_time(context),
+        progress=progress_to(logger),
+        start_at=start_at[0] if start_at else None,
+    )
+    place = closed.statements.continue_from
+    go_on_from(context, as_of, None if place is None else [place])
+    return closed

@@ -16,16 +16,23 @@ a statement nothing would write.
 Idempotent: the same ledgers give the same bytes, so a retry or a replay of the same
 ``as_of`` writes what is already there, also after the practice's service fee changed
 (the week keeps the fee it was settled at: ``week_fee``).
+
+A run out of Lambda's time stops between two practices and names the first it did not
+do (``continue_from``); its function calls itself to go on from there (R24, R39,
+entrypoints/continued_runs.py), and only the part that reaches the end proposes the
+payout batch. A ``progress`` line every PROGRESS_EVERY practices, as the dunning run's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from billing_core.ports import FileStore, WeekActivity
+from billing_core.invoices.invoice import Invoice
+from billing_core.ports import FileStore, UnreadableInvoice, WeekActivity
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import (
     Statement,
@@ -46,6 +53,9 @@ if TYPE_CHECKING:
 # A run missed up to this many weeks is made up by the next; a longer gap an operator closes
 # by replaying its weeks (``{"as_of": ...}``), oldest first.
 MADE_UP_WEEKS = 8
+# Practices done between two progress lines: each costs a few requests (up to MADE_UP_WEEKS
+# weeks more after a missed run), so an operator sees a long run move (R39).
+PROGRESS_EVERY = 250
 
 
 class RetrocessionStore(WeekActivity, Protocol):
@@ -79,6 +89,10 @@ class RunSummary:
     payout_cents: int = 0
     # provider id -> the kind of error (its type name: a message could quote stored data)
     failures: dict[str, str] = field(default_factory=dict)
+    # provider id -> the ids of its week's stored invoices that do not load: that week
+    # has no statement (its payout waits, no money left out) until an operator mends
+    # them and reruns the week; a retry of the run cannot (R24, R39).
+    unreadable: dict[str, list[str]] = field(default_factory=dict)
     # Providers whose stored settings do not validate, or whose settings item is gone
     # while their earlier payout batches name them: skipped, reported, never a crash.
     skipped: list[str] = field(default_factory=list)
@@ -89,6 +103,8 @@ class RunSummary:
     not_started: dict[str, str] = field(default_factory=dict)
     # The ids of the providers listed (settings that validate): not in the answer.
     listed: set[str] = field(default_factory=set)
+    # Out of time: the first practice not done, where the run's next part goes on.
+    continue_from: str | None = None
 
     def answer(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
@@ -104,7 +120,22 @@ class RunSummary:
             answer["weeks_made_up"] = sorted(self.made_up)
         if self.not_started:  # only on a rerun of a week before a practice existed
             answer["providers_not_started"] = dict(self.not_started)
+        if self.unreadable:  # only when a stored invoice does not load
+            answer["invoices_unreadable"] = {p: list(ids) for p, ids in self.unreadable.items()}
+        if self.continue_from is not None:  # only a part whose next part goes on
+            answer["continue_from"] = [self.continue_from]
         return answer
+
+    def progress_entry(self) -> LogEntry:
+        """The line while the run runs: counts so far, no ids, no metrics."""
+        fields = {"week": self.week, "providers": self.providers, "statements": self.statements}
+        fields |= {"failures": len(self.failures)}
+        return LogEntry("retrocession run progress", fields)
+
+    def failures_a_retry_may_mend(self) -> dict[str, str]:
+        """The failures but those of invoices that do not load, which only an operator
+        mends: a retry would write every other statement again, for nothing."""
+        return {p: kind for p, kind in self.failures.items() if p not in self.unreadable}
 
     def log_entry(self) -> LogEntry:
         counts = {
@@ -132,44 +163,97 @@ class WeekBeforePractices(ValueError):
         self.week = week
 
 
+class WeekUnreadable(Exception):
+    """Stored invoices of a provider's week that do not load (ids only, R29): its
+    statement waits for an operator to mend them (R24, R39)."""
+
+    def __init__(self, invoice_ids: list[str]) -> None:
+        super().__init__(", ".join(invoice_ids))
+        self.invoice_ids = invoice_ids
+
+
 def week_to_build(as_of: date) -> Week:
     """The run on Monday ``as_of`` builds the week that ended the night before."""
     return Week.of(as_of).previous()
 
 
-def build_weekly_statements(as_of: date, ctx: RetrocessionContext) -> RunSummary:
-    """Write the statements of the week before ``as_of``'s week, one provider at a time.
+def build_weekly_statements(
+    as_of: date,
+    ctx: RetrocessionContext,
+    *,
+    has_time: Callable[[], bool] = lambda: True,
+    progress: Callable[[LogEntry], None] = lambda _: None,
+    start_at: str | None = None,
+) -> RunSummary:
+    """Write the statements of the week before ``as_of``'s week, one provider at a time,
+    in the order of their ids, from ``start_at`` on when an earlier part stopped there.
 
     A provider whose statement fails is listed in the summary and the others still get
     theirs; the caller reports the failure, and a rerun writes the same bytes again for
     those that succeeded. A provider whose stored settings do not validate is skipped and
     counted (``Retrocession_provider_skipped``): a rerun cannot mend it, an operator can.
+    Out of time (``has_time``), it stops between two practices (``continue_from``).
     """
     week = week_to_build(as_of)
     summary = RunSummary(week=week.label)
     listing = ctx.store.readable_providers()
     summary.skipped = list(listing.unreadable)
-    for provider in listing.providers:
+    summary.listed = {provider.provider_id for provider in listing.providers}
+    providers = sorted(listing.providers, key=lambda provider: provider.provider_id)
+    done = [p for p in providers if start_at is not None and p.provider_id < start_at]
+    for provider in providers[len(done) :]:
+        # A part does one practice at least: never a chain of calls that does nothing.
+        if summary.providers and not has_time():
+            summary.continue_from = provider.provider_id
+            return summary
         summary.providers += 1
-        summary.listed.add(provider.provider_id)
-        try:
-            started = started_at(provider.provider_id, ctx.store)
-            if started is not None and week.ends_at <= started:
-                summary.not_started[provider.provider_id] = amsterdam_day(started).isoformat()
-                continue
-            for missed in weeks_missed(provider.provider_id, week, ctx.store, started):
-                made_up = write_statement(provider, missed, ctx)
-                summary.made_up.add(missed.label)
-                summary.entries += len(made_up.lines)
-                summary.payout_cents += made_up.payout_cents
-            statement = write_statement(provider, week, ctx)
-        except Exception as error:  # noqa: BLE001 - one provider must not hold up the rest
-            summary.failures[provider.provider_id] = type(error).__name__
-            continue
-        summary.statements += 1
-        summary.entries += len(statement.lines)
-        summary.payout_cents += statement.payout_cents
+        _build_provider(provider, week, ctx, summary)
+        if summary.providers % PROGRESS_EVERY == 0:
+            progress(summary.progress_entry())
+    # The part that reaches the end: the payout batch leaves out the practices whose week
+    # came before them, those the earlier parts did too (R24, R34).
+    for earlier in done:
+        _note_not_started(
+            earlier.provider_id, week, started_at(earlier.provider_id, ctx.store), summary
+        )
     return summary
+
+
+def _note_not_started(
+    provider_id: str, week: Week, started: datetime | None, summary: RunSummary
+) -> bool:
+    """Whether the week ended before the practice existed (then noted in the summary)."""
+    if started is None or week.ends_at > started:
+        return False
+    summary.not_started[provider_id] = amsterdam_day(started).isoformat()
+    return True
+
+
+def _build_provider(
+    provider: Provider, week: Week, ctx: RetrocessionContext, summary: RunSummary
+) -> None:
+    """The practice's statement of ``week``, after those of the weeks a missed run left
+    out; its failure is noted, never raised: one practice does not hold up the rest."""
+    try:
+        started = started_at(provider.provider_id, ctx.store)
+        if _note_not_started(provider.provider_id, week, started, summary):
+            return
+        for missed in weeks_missed(provider.provider_id, week, ctx.store, started):
+            made_up = write_statement(provider, missed, ctx)
+            summary.made_up.add(missed.label)
+            summary.entries += len(made_up.lines)
+            summary.payout_cents += made_up.payout_cents
+        statement = write_statement(provider, week, ctx)
+    except WeekUnreadable as unreadable:
+        summary.failures[provider.provider_id] = "UnreadableInvoice"
+        summary.unreadable[provider.provider_id] = unreadable.invoice_ids
+        return
+    except Exception as error:  # noqa: BLE001 - one provider must not hold up the rest
+        summary.failures[provider.provider_id] = type(error).__name__
+        return
+    summary.statements += 1
+    summary.entries += len(statement.lines)
+    summary.payout_cents += statement.payout_cents
 
 
 def started_at(provider_id: str, store: RetrocessionStore) -> datetime | None:
@@ -209,8 +293,14 @@ def weeks_missed(
 
 
 def write_statement(provider: Provider, week: Week, ctx: RetrocessionContext) -> Statement:
+    """Raises WeekUnreadable, writing nothing, when a stored invoice of the week does not
+    load: a statement without it would leave its money out of the payout (R24)."""
     # Only the invoices that moved this week (build_statement keeps the week's entries).
-    invoices = ctx.store.week_invoices(provider.provider_id, week)
+    read = list(ctx.store.week_invoices(provider.provider_id, week))
+    unreadable = [found.invoice_id for found in read if isinstance(found, UnreadableInvoice)]
+    if unreadable:
+        raise WeekUnreadable(unreadable)
+    invoices = [found for found in read if isinstance(found, Invoice)]
     fee = week_fee(provider, week, ctx.store)
     statement = build_statement(provider, week, invoices, service_fee_percentage=fee)
     document = statement_json(statement)

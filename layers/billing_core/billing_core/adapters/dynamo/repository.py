@@ -819,9 +819,10 @@ class BillingRepository:
                 unreadable.append(skipped.provider_id)
         return ProviderListing(providers, tuple(unreadable))
 
-    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice]:
+    def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice | UnreadableInvoice]:
         """The invoices marked for the week (one Query), read 100 a request: the cost
-        follows the week's activity, not every invoice the provider ever had (R24)."""
+        follows the week's activity, not every invoice the provider ever had (R24). An
+        item that does not load comes as its ids, never a failure of the read (R39)."""
         query: dict[str, Any] = {
             "KeyConditionExpression": "pk = :week",
             "ExpressionAttributeValues": {
@@ -833,7 +834,7 @@ class BillingRepository:
             keys.invoice_key(provider_id, marker["invoice_id"]) for marker in self._query_all(query)
         ]
         for found in self._batch_get(wanted):
-            yield items.invoice_from_item(found)
+            yield _invoice_or_its_ids(found)
 
     def provider_invoices(
         self,

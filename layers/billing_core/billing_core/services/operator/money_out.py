@@ -201,12 +201,15 @@ class WeekClosed:
     weeks withdrawn and not planned again for WITHDRAWN_WEEK_ALARM_DAYS (their alarm)."""
 
     statements: RunSummary
-    payouts: TransferBatch
+    # None: a part of the run whose next part goes on; the last one proposes the batch.
+    payouts: TransferBatch | None
     weeks_withdrawn: tuple[str, ...] = ()
     # Batches proposed WAITING_BATCH_ALARM_DAYS or more ago and not sent nor withdrawn.
     batches_waiting: tuple[TransferBatch, ...] = ()
 
     def answer(self) -> dict[str, Any]:
+        if self.payouts is None:
+            return self.statements.answer()
         return {
             **self.statements.answer(),
             "payout_batch": _batch_counts(self.payouts),
@@ -216,6 +219,8 @@ class WeekClosed:
 
     def log_entry(self) -> LogEntry:
         entry = self.statements.log_entry()
+        if self.payouts is None:
+            return entry
         counts = {
             **entry.counts,
             "Payout_transfers": len(self.payouts.transfers),
@@ -231,17 +236,31 @@ class WeekClosed:
         return sum(1 for batch in self.batches_waiting if batch.kind is kind)
 
 
-def close_week(as_of: date, retrocession: RetrocessionContext, ctx: MoneyOutContext) -> WeekClosed:
+def close_week(
+    as_of: date,
+    retrocession: RetrocessionContext,
+    ctx: MoneyOutContext,
+    *,
+    has_time: Callable[[], bool] = lambda: True,
+    progress: Callable[[LogEntry], None] = lambda _: None,
+    start_at: str | None = None,
+) -> WeekClosed:
     """R24 and issue 19: the statements of the week before ``as_of``, then its payouts,
-    and the weeks withdrawn WITHDRAWN_WEEK_ALARM_DAYS or more and not planned again.
+    and the weeks withdrawn WITHDRAWN_WEEK_ALARM_DAYS or more and not planned again. A
+    part of the run out of time (``has_time``) proposes nothing: the part that ends does
+    (build_weekly_statements: ``start_at``, ``continue_from``, ``progress``).
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it.
     Raises WeekBeforePractices for a week that ended before any practice existed: it has
     no statement and no payout batch, not one of nothing (R24, R34)."""
     refuse_future("retrocession run", as_of, ctx.clock)
-    statements = build_weekly_statements(as_of, retrocession)
+    statements = build_weekly_statements(
+        as_of, retrocession, has_time=has_time, progress=progress, start_at=start_at
+    )
+    if statements.continue_from is not None:
+        return WeekClosed(statements, None)
     week = Week.parse(statements.week)
-    before_all = len(statements.not_started) == statements.providers and not statements.skipped
+    before_all = len(statements.not_started) == len(statements.listed) and not statements.skipped
     if statements.not_started and before_all:
         raise WeekBeforePractices(week, min(statements.not_started.values()))
     batch = propose_payouts(week, "schedule", ctx, statements.not_started)
