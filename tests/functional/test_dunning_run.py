@@ -14,7 +14,6 @@ from datetime import date, datetime, time
 import boto3
 import pytest
 
-from billing_core.adapters.dynamo import keys
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.dunning.run import run_dunning
@@ -28,6 +27,7 @@ from local.generate import declaration_csv
 from local.resources import load_template, resources_of_type
 from local.sandbox import REGION, sample_event
 from local.seed import DENTAL
+from tests.functional.stored_items import store_status
 from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -386,13 +386,7 @@ def test_r39_a_stored_invoice_that_does_not_load_is_listed_and_the_others_are_re
     after, it is listed again and nothing else is done twice.
     Before: the run raised at the page holding it and reminded no one, every day."""
     broken, *others = invoices
-    table = boto3.resource("dynamodb", region_name=REGION).Table(sandbox.names.table_name)
-    table.update_item(
-        Key=keys.invoice_key(PROVIDER, broken.invoice_id),
-        UpdateExpression="SET #status = :unknown",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":unknown": "not-a-status"},
-    )
+    store_status(sandbox, PROVIDER, broken.invoice_id, "not-a-status")
 
     summary = run_on(sandbox, REMINDER_DAY)
 
@@ -503,13 +497,7 @@ def test_r34_r39_an_invoice_of_the_agency_files_week_that_does_not_load_stops_no
     Before: reading week 48 raised, before the run's loop: every run that week failed,
     for every practice (no reminder, no agency file), retried and failed again."""
     broken = invoices[0]
-    table = boto3.resource("dynamodb", region_name=REGION).Table(sandbox.names.table_name)
-    table.update_item(
-        Key=keys.invoice_key(PROVIDER, broken.invoice_id),
-        UpdateExpression="SET #status = :unknown",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":unknown": "not-a-status"},
-    )
+    store_status(sandbox, PROVIDER, broken.invoice_id, "not-a-status")
 
     summary = run_on(sandbox, date(2026, 11, 24))
 

@@ -15,6 +15,7 @@ from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
 from tests.csv_downloads import csv_dicts
 from tests.functional.conftest import delivered_dental_week, emailed
+from tests.functional.stored_items import store_status
 
 MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
 
@@ -388,21 +389,6 @@ def test_a_practice_whose_settings_item_was_deleted_is_reported_not_skipped_sile
     assert answer["providers_skipped"] == [DENTAL.provider_id]
 
 
-def _store_status(sandbox, invoice_id: str, status: str) -> str:
-    """The invoice item's status set by hand (a status no invoice has does not load):
-    the status it had."""
-    from billing_core.adapters.dynamo import keys
-
-    before = sandbox.runtime.repository._table.update_item(
-        Key=keys.invoice_key(DENTAL.provider_id, invoice_id),
-        UpdateExpression="SET #status = :status",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":status": status},
-        ReturnValues="UPDATED_OLD",
-    )
-    return before["Attributes"]["status"]
-
-
 def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_run(
     sandbox, paid_week
 ):
@@ -420,7 +406,7 @@ def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_
     (StatementsFailed): two retries writing every statement again, for nothing."""
     invoices, _ = paid_week
     broken = invoices[-1]
-    status = _store_status(sandbox, broken.invoice_id, "not-a-status")
+    status = store_status(sandbox, DENTAL.provider_id, broken.invoice_id, "not-a-status")
 
     answer = sandbox.run_retrocession()
 
@@ -430,7 +416,7 @@ def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_
         "retrocession/fysio-centrum-oost/2026-W48.csv",
         "retrocession/fysio-centrum-oost/2026-W48.json",
     ]
-    _store_status(sandbox, broken.invoice_id, status)
+    store_status(sandbox, DENTAL.provider_id, broken.invoice_id, status)
     mended = sandbox.run_retrocession(MONDAY_AFTER)
     assert mended["failures"] == {} and mended["statements"] == 2
     assert "retrocession/tandarts-de-vries/2026-W48.json" in sandbox.output_keys("retrocession/")
