@@ -128,9 +128,9 @@ def test_r35_the_coulance_form_names_each_wrong_field_by_its_own_name(sandbox, l
         (
             "/portal/instellingen/contact",
             {"email": "geen-adres", "phone": "bel maar"},
-            "niet goed ingevuld: E-mailadres: is geen e-mailadres: zonder spaties, zoals"
-            " info@praktijk.nl; Telefoon: is geen telefoonnummer: 8 tot 20 cijfers, spaties,"
-            " haakjes of streepjes, zoals 020 612 3456 of +31 20 612 3456.",
+            "niet goed ingevuld: E-mailadres: is geen e-mailadres (zonder spaties, zoals"
+            " info@praktijk.nl); Telefoon: is geen telefoonnummer (8 tot 20 cijfers, spaties,"
+            " haakjes of streepjes, zoals 020 612 3456 of +31 20 612 3456).",
             {"contact-email", "contact-phone"},
         ),
         (
@@ -179,8 +179,8 @@ def test_r31_a_bad_email_or_phone_is_worded_by_the_portal_as_by_the_api(
     sandbox, language, action, typed, api, sent
 ):
     """R31 "validated on write", R32, R35 (leftovers51): the API refused an address typed
-    wrong with how one is typed ("is geen e-mailadres: zonder spaties, zoals
-    info@praktijk.nl"), the portal's form with the field's label only ("E-mailadres").
+    wrong with how one is typed ("is geen e-mailadres (zonder spaties, zoals
+    info@praktijk.nl)"), the portal's form with the field's label only ("E-mailadres").
     Given the contact form with a malformed e-mail address or phone number, and the invite
     form with a malformed address
     When the admin sends it, and the same value to the API
@@ -204,6 +204,115 @@ def test_r31_a_bad_email_or_phone_is_worded_by_the_portal_as_by_the_api(
     reason = dutch if language == "nl" else english
     assert reason.startswith(("is geen ", "is not "))
     assert f": {label}: {reason}." in error_of(html)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r31_a_website_typed_wrong_is_worded_by_the_portal_as_by_the_api(sandbox, language):
+    """R31 "validated on write", R35, WCAG 3.3.3 (portal51b): the API refused a website that
+    is no web address with how one is typed (website_not_web), the contact form said
+    "Website." only.
+    Given the contact form with an ftp address as the website
+    When the admin sends it, and the same to the API
+    Then the form names the field by its label with the API's words (without their full
+    stop, one colon only), in its language."""
+    admin = signed_in(sandbox, "admin", language)
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    action = "/portal/instellingen/contact"
+    typed = {"email": "info@praktijk.nl", "phone": "020 612 3456", "website": "ftp://praktijk.nl"}
+    fields = admin.form("/portal/instellingen", action) | {"version": str(version)} | typed
+    status, _, html = admin.post(action, fields)
+    refused, answer = sandbox.api(
+        "PATCH",
+        "/api/v1/provider/settings",
+        provider_id=DENTAL.provider_id,
+        body={"version": version, "contact": typed},
+    )
+    assert (status, refused) == (HTTPStatus.BAD_REQUEST, HTTPStatus.BAD_REQUEST)
+    dutch, english = answer["error"]["fields"][0]["message"].removesuffix(".").split(" / ")
+    reason = dutch.removesuffix(".") if language == "nl" else english
+    assert reason.startswith(("Geef het webadres", "Give the practice's web address"))
+    assert error_of(html).endswith(f": Website: {reason}.")
+    assert ":" not in reason.replace("https://", "")
+    assert marked_invalid(html) == {"contact-website"}
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "niet goed ingevuld: E-mailadres van de patiënt (gecontroleerd): is geen e-mailadres"
+            " (zonder spaties, zoals info@praktijk.nl).",
+        ),
+        (
+            "en",
+            "not filled in correctly: The patient's e-mail address (checked): is not an e-mail"
+            " address (without spaces, like info@praktijk.nl).",
+        ),
+    ],
+)
+def test_r21_a_patients_email_typed_wrong_on_the_stop_form_says_how_one_is_typed(
+    sandbox, emailed_dental_invoices, language, said
+):
+    """R21, R35, WCAG 3.3.3 (portal51b): the stop form named a malformed patient's address
+    by its label only (a value error of the model: the API said "Value error, not an
+    e-mail address"); the contact's address said how one is typed.
+    Given the stop form with "geen-adres" as the patient's address
+    When the staff member sends it, and the same stop to the API
+    Then the form and the API both say what it is not and how one is typed, in the same
+    words as the contact's address, and no coulance is booked."""
+    staff = signed_in(sandbox, "staff", language)
+    invoice = emailed_dental_invoices[0]
+    path, fields = stop_form(staff, invoice, scope="partial", amount="1,00")
+    status, _, html = staff.post(path, fields | {"patient_email": "geen-adres"})
+    assert status == HTTPStatus.BAD_REQUEST
+    assert said in error_of(html)
+    assert marked_invalid(html) == {"patient_email"}
+    body = {"scope": "partial", "amount": 100, "reason": "goodwill", "accept_terms": True}
+    refused, answer = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+        provider_id=DENTAL.provider_id,
+        body=body | {"patient_email": "geen-adres"},
+    )
+    assert refused == HTTPStatus.BAD_REQUEST
+    assert answer["error"]["fields"][0]["message"] == (
+        "is geen e-mailadres (zonder spaties, zoals info@praktijk.nl) / is not an e-mail"
+        " address (without spaces, like info@praktijk.nl)"
+    )
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.amount_due_cents == invoice.amount_due_cents
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("action", "typed", "bounds"),
+    [
+        ("/portal/instellingen/aanmanen", {"days_to_reminder": "zeven"}, ("0", "60")),
+        ("/portal/instellingen/aanmanen", {"days_to_handover": "veertien"}, ("7", "90")),
+        ("/portal/instellingen/aanmanen", {"max_invoices_per_letter": "tien"}, ("1", "25")),
+        ("/portal/instellingen/coulance", {"minimum_percentage": "zestig"}, ("0", "100")),
+        ("/portal/instellingen/coulance", {"statement_wait_days": "dertig"}, ("0", "120")),
+    ],
+)
+def test_r31_a_number_typed_in_words_names_its_bounds_and_never_json(
+    sandbox, language, action, typed, bounds
+):
+    """R31, R35 (portal51b): a form's number is read by the portal, so its refusal names
+    the field's bounds; the settings rules' words for a JSON value ("zonder
+    aanhalingstekens (niet true of false)") are the API's alone, now that a rule's own
+    refusal of a text reaches the form (texts.practice.typed_form).
+    Given a settings form with a number typed in words
+    When the admin sends it
+    Then the refusal names the field's bounds, and nothing of quotes or true or false."""
+    admin = signed_in(sandbox, "admin", language)
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action]
+    status, _, html = admin.post(action, fields | {"version": str(version)} | typed)
+    error = error_of(html)
+    words = {"nl": "minimaal {}, maximaal {}", "en": "at least {}, at most {}"}[language]
+    assert status == HTTPStatus.BAD_REQUEST and words.format(*bounds) in error
+    assert not re.search(r"true|false|quotes|aanhalingsteken", error), error
 
 
 def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(

@@ -1268,8 +1268,8 @@ VALID_FORMS = {
             "nl",
             "/portal/instellingen/gebruikers/uitnodigen",
             {"email": "geen-adres", "role": "staff"},
-            "niet goed ingevuld: E-mailadres: is geen e-mailadres: zonder spaties, zoals"
-            " info@praktijk.nl.",
+            "niet goed ingevuld: E-mailadres: is geen e-mailadres (zonder spaties, zoals"
+            " info@praktijk.nl).",
         ),
     ],
 )

@@ -993,7 +993,7 @@ def _invalid_form(
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
     found = _invalid_names(invalid)
     names = [*_in_form_order(form, found), *(name for name in found if name not in labels)]
-    typed_as = _pattern_forms(invalid, t.language)
+    typed_as = _typed_forms(invalid, t.language)
     fields = "; ".join(_field_named(model, labels, name, t, typed_as.get(name)) for name in names)
     how_to_type = [
         t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
@@ -1034,21 +1034,21 @@ def _in_form_order(form: str, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in FORM_FIELDS.get(form, (BaseModel, {}))[1] if name in wrong)
 
 
-def _pattern_forms(
+def _typed_forms(
     invalid: ValidationError | InvalidInput | WrongFields, language: str
 ) -> dict[str, str]:
-    """Of each field refused for its pattern (an e-mail address, a phone number), what it
-    is not and how it is typed, in the API's words (texts.practice.pattern_form;
-    leftovers51: the form named the field only)."""
-    from billing_core.texts.practice import pattern_form  # the portal's forms only
+    """Of each field refused for how it is typed (an e-mail address, a phone number, a
+    website), what it is not and how it is typed, in the API's words
+    (texts.practice.typed_form; leftovers51, portal51b: the form named the field only)."""
+    from billing_core.texts.practice import typed_form  # the portal's forms only
 
     if isinstance(invalid, ValidationError):
         problems: Iterable[Mapping[str, Any]] = invalid.errors()
-    else:  # a service's refusal names no pattern; a form's names those its model found
+    else:  # a service's refusal names no form; a form's names those its model found
         problems = invalid.problems if isinstance(invalid, WrongFields) else ()
     said: dict[str, str] = {}
     for problem in problems:
-        form = pattern_form(problem)
+        form = typed_form(problem)
         if form is not None and problem.get("loc"):
             said.setdefault(str(problem["loc"][0]), form[0] if language == "nl" else form[1])
     return said
