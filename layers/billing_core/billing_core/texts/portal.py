@@ -139,7 +139,8 @@ _DUTCH: Sections = {
         "handed_over_count_other": "{count} nota's zijn deze week (vanaf maandag {monday}) overgedragen aan het incassobureau.",
         "next_payout": "Laatste uitbetaling",
         "no_payout": "Nog geen uitbetaling.",
-        "payout_of_week": "Week {week}: {amount}",
+        "payout_of_week": "{week}: {amount}",  # week: week_of
+        "week_of": "Week {number} ({days})",
         # declarations
         "declarations_title": "Declaraties",
         "upload_heading": "Bestand uploaden",
@@ -730,7 +731,8 @@ _ENGLISH: Sections = {
         "handed_over_count_other": "{count} invoices have been handed to the collection agency this week (since Monday {monday}).",
         "next_payout": "Latest payout",
         "no_payout": "No payout yet.",
-        "payout_of_week": "Week {week}: {amount}",
+        "payout_of_week": "{week}: {amount}",  # week: week_of
+        "week_of": "Week {number} ({days})",
         "declarations_title": "Declarations",
         "upload_heading": "Upload a file",
         "upload_hint": "A CSV export or a Vektis file from your practice system, up to 4 MB. Larger files through the API.",

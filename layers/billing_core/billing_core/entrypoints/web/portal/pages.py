@@ -71,6 +71,7 @@ from billing_core.providers.users import (
     ProviderUser,
     Role,
 )
+from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import (
     actions,
@@ -89,7 +90,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.retries import RequestCause, fingerprint
-from billing_core.texts.catalogue import Texts, counted, short_date, typed_number
+from billing_core.texts.catalogue import Texts, counted, day_span, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -111,7 +112,17 @@ def _sentence(context: Context, key: str, /, **values: object) -> Markup:
     return escape(context["t"].entries[key]).format(**values)
 
 
+@pass_context
+def _week(context: Context, label: str) -> str:
+    """A retrocession week (R24) as people read one: "Week 47 (16-22 nov 2026)", not its
+    label "2026-W47", which stays in the statement's address and file name (portal51b)."""
+    week = Week.parse(label)
+    days = day_span(week.monday, week.sunday, context["language"])
+    return str(context["t"]("week_of", number=week.number, days=days))
+
+
 ENVIRONMENT.filters["day"] = _day
+ENVIRONMENT.filters["week"] = _week
 ENVIRONMENT.globals["sentence"] = _sentence
 # A number in a form field as the page's reader types it (62,5 in Dutch), which the form
 # reads back (_typed_decimal).
