@@ -32,6 +32,10 @@ _DUTCH: Sections = {
         # --- Structural: the whole file is rejected (R2) ---
         "FILE_EMPTY": "Het bestand is leeg. Maak de export uit uw praktijksysteem opnieuw en upload die.",
         "FILE_HEADER_ONLY": "Het bestand bevat alleen de kopregel en geen declaratieregels.",
+        "FILE_NOT_CSV_OR_VEKTIS": (
+            "Dit is geen CSV- of Vektis-bestand: het is {found_nl}. Exporteer de declaraties uit"
+            " uw praktijksysteem als CSV (zoals het sjabloon) of als Vektis-bestand en upload dat."
+        ),
         "FILE_NO_HEADER": (
             "Regel {line} is geen kopregel met kolomnamen maar lijkt een declaratieregel: het"
             " bestand is zonder kopregel opgeslagen. Zet de kolomnamen erboven, zoals in het"
@@ -1053,6 +1057,10 @@ _ENGLISH: Sections = {
         # --- Structural: the whole file is rejected (R2) ---
         "FILE_EMPTY": "The file is empty. Export it from your practice software again and upload it.",
         "FILE_HEADER_ONLY": "The file contains only the header row and no treatment lines.",
+        "FILE_NOT_CSV_OR_VEKTIS": (
+            "This is no CSV or Vektis file: it is {found_en}. Export the declarations from your"
+            " practice software as CSV (like the template) or as a Vektis file and upload that."
+        ),
         "FILE_NO_HEADER": (
             "Line {line} is not a header row of column names but looks like a treatment line:"
             " the file was saved without its header row. Put the column names above it, as in"
