@@ -23,13 +23,19 @@ from tests.functional.test_provider_portal import (
 )
 
 
-def as_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
-    """A form of enctype multipart/form-data as a browser sends it, without a file part."""
+def as_multipart(
+    fields: dict[str, str], file: tuple[str, bytes] | None = None
+) -> tuple[bytes, str]:
+    """A form of enctype multipart/form-data as a browser sends it, with ``file`` (its
+    name and content) as its file part, or without one."""
     boundary = f"----WebKitFormBoundary{uuid.uuid4().hex[:16]}"
     parts = b"".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     )
+    if file is not None:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file[0]}"'
+        parts += f"{head}\r\nContent-Type: text/csv\r\n\r\n".encode() + file[1] + b"\r\n"
     return parts + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -70,6 +76,68 @@ def test_r35_an_upload_form_without_a_file_is_answered_on_the_form_and_stores_no
     field = form_fields(html)["file"]
     assert field["aria-describedby"] == "file-hint error" and "autofocus" in field
     assert uploads(sandbox) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "hint"),
+    [
+        (
+            "nl",
+            "Niet gelukt: dit bestand is 4,1 MB, via dit formulier kan tot 4 MB. Upload een"
+            " groter bestand (tot 64 MB) via de API: vraag een upload-URL aan met POST"
+            " /api/v1/provider/declarations. Er is niets opgeslagen.",
+            "tot 4 MB.",
+        ),
+        (
+            "en",
+            "Not done: this file is 4.1 MB, this form takes up to 4 MB. Upload a larger file"
+            " (up to 64 MB) through the API: ask for an upload URL with POST"
+            " /api/v1/provider/declarations. Nothing was stored.",
+            "up to 4 MB.",
+        ),
+    ],
+)
+def test_r1_a_file_over_the_upload_forms_limit_is_refused_naming_it_and_the_api(
+    sandbox, language, said, hint
+):
+    """R1, R35, WCAG 3.3.1 (portal51b): the hint said "tot 4 MB", but the form took any
+    size; on the stage a file of about 4.5 MB, base64-encoded, is over Lambda's 6 MB and
+    the practice got API Gateway's own error page.
+    Given the upload form, whose hint names its limit, with a file a byte over 4 MB
+    When staff send it
+    Then 413 on the declarations page: the file's size, the limit and the API's upload
+    URL for larger files, the file field marked; nothing is stored."""
+    staff = signed_in(sandbox, "staff", language)
+    before = uploads(sandbox)
+    _, html = staff.page("/portal/declaraties")
+    assert hint in unescape(re.search(r'id="file-hint">(.*?)</p>', html)[1])
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    body, content_type = as_multipart(hidden, ("groot.csv", b"x" * (4 * 1024 * 1024 + 1)))
+    status, headers, html = staff.request("POST", "/portal/declaraties", body, content_type)
+    assert (status, headers.get("Location")) == (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, None)
+    assert error_of(html) == said
+    assert marked_invalid(html) == {"file"}
+    assert uploads(sandbox) == before
+
+
+def test_r1_a_file_of_the_upload_forms_limit_is_taken_and_a_byte_more_is_not(sandbox, monkeypatch):
+    """R1 (portal51b): the limit is the file's size, not the body's (the form around it,
+    its boundaries): given the form's limit set to a week's CSV's size, when staff upload
+    that CSV, it is taken (to its report); the same with one more line end is refused."""
+    from billing_core.entrypoints.web.portal import pages
+    from local.generate import declaration_csv
+
+    data = declaration_csv(2)
+    monkeypatch.setattr(pages, "PORTAL_UPLOAD_MAX_BYTES", len(data))
+    staff = signed_in(sandbox, "staff", "nl")
+    answers = []
+    for content in (data + b"\n", data):
+        _, html = staff.page("/portal/declaraties")
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+        body, content_type = as_multipart(hidden, ("week.csv", content))
+        answers.append(staff.request("POST", "/portal/declaraties", body, content_type)[0])
+    assert answers == [HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.SEE_OTHER]
+    assert uploads(sandbox) == ["week.csv"]
 
 
 def test_r32_a_viewers_upload_form_without_a_file_is_still_forbidden(sandbox):

@@ -144,12 +144,19 @@ _DUTCH: Sections = {
         # declarations
         "declarations_title": "Declaraties",
         "upload_heading": "Bestand uploaden",
-        "upload_hint": "Een CSV-export of een Vektis-bestand uit uw praktijksysteem, tot 4 MB. Grotere bestanden via de API.",
+        "upload_hint": "Een CSV-export of een Vektis-bestand uit uw praktijksysteem, tot {max_mb} MB. Grotere bestanden via de API.",
         "template_link": "Sjabloon downloaden (CSV)",
         "template_hint": "Alle kolommen die zorgnota leest, met een voorbeeldregel; te openen in Excel.",
         "file_label": "Bestand",
         # A form sent without a file (pages.upload): nothing is stored.
         "no_file_chosen": "Niet gelukt: kies eerst een bestand om te uploaden. Er is niets opgeslagen.",
+        # A file over the form's limit (pages.PORTAL_UPLOAD_MAX_BYTES): the API's upload URL
+        # takes it (interfaces.md §1, POST /api/v1/provider/declarations).
+        "file_too_large": (
+            "Niet gelukt: dit bestand is {size_mb} MB, via dit formulier kan tot {max_mb} MB."
+            " Upload een groter bestand (tot {api_max_mb} MB) via de API: vraag een upload-URL"
+            " aan met POST /api/v1/provider/declarations. Er is niets opgeslagen."
+        ),
         "upload_button": "Uploaden",
         "uploads_heading": "Uploads",
         "no_uploads": "Nog geen uploads.",
@@ -735,11 +742,16 @@ _ENGLISH: Sections = {
         "week_of": "Week {number} ({days})",
         "declarations_title": "Declarations",
         "upload_heading": "Upload a file",
-        "upload_hint": "A CSV export or a Vektis file from your practice system, up to 4 MB. Larger files through the API.",
+        "upload_hint": "A CSV export or a Vektis file from your practice system, up to {max_mb} MB. Larger files through the API.",
         "template_link": "Download the template (CSV)",
         "template_hint": "Every column zorgnota reads, with an example line; opens in Excel.",
         "file_label": "File",
         "no_file_chosen": "Not done: choose a file to upload first. Nothing was stored.",
+        "file_too_large": (
+            "Not done: this file is {size_mb} MB, this form takes up to {max_mb} MB. Upload a"
+            " larger file (up to {api_max_mb} MB) through the API: ask for an upload URL with"
+            " POST /api/v1/provider/declarations. Nothing was stored."
+        ),
         "upload_button": "Upload",
         "uploads_heading": "Uploads",
         "no_uploads": "No uploads yet.",
