@@ -790,3 +790,31 @@ def test_r35_the_user_changes_the_blocked_patients_and_a_long_file_name_fit_a_ph
             assert_reflows(page)
             assert_the_list_fits(page, selector)
     assert page.locator("#uploads a", has_text=LONG_FILE_NAME).count() == 1
+
+
+# The least a chart's label may be drawn at, in CSS pixels (its font-size 11 in a 720 wide
+# viewBox, scaled to the width the page gives the chart).
+LEAST_LABEL_PX = 9
+
+
+@pytest.mark.parametrize(("width", "chart_shown"), [(1280, True), (400, False)])
+def test_r25_the_debtor_risk_chart_is_readable_or_left_to_the_table(
+    running_server, open_browser, world, width, chart_shown
+):
+    """R25, R35, WCAG 1.4.4 (portal51b): on a 400 px phone the chart's axis labels were
+    drawn at about 5 px.
+    Given the dental practice's debtor-risk page
+    When it opens 1280 and 400 pixels wide
+    Then on the desktop the chart's labels are drawn at 9 px or more; on the phone there
+    is no chart, and the table with every figure is there."""
+    page = open_browser(width)
+    sign_in(page, running_server.url, DENTAL.provider_id, "viewer")
+    page.goto(f"{running_server.url}/portal/debiteurenrisico")
+    assert page.locator("#risk-table").is_visible()
+    assert page.locator("#risk-chart").is_visible() == chart_shown
+    if chart_shown:
+        drawn = page.eval_on_selector(
+            "#risk-chart",
+            "svg => 11 * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width",
+        )
+        assert drawn >= LEAST_LABEL_PX, drawn

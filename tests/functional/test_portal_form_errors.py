@@ -23,13 +23,19 @@ from tests.functional.test_provider_portal import (
 )
 
 
-def as_multipart(fields: dict[str, str]) -> tuple[bytes, str]:
-    """A form of enctype multipart/form-data as a browser sends it, without a file part."""
+def as_multipart(
+    fields: dict[str, str], file: tuple[str, bytes] | None = None
+) -> tuple[bytes, str]:
+    """A form of enctype multipart/form-data as a browser sends it, with ``file`` (its
+    name and content) as its file part, or without one."""
     boundary = f"----WebKitFormBoundary{uuid.uuid4().hex[:16]}"
     parts = b"".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     )
+    if file is not None:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file[0]}"'
+        parts += f"{head}\r\nContent-Type: text/csv\r\n\r\n".encode() + file[1] + b"\r\n"
     return parts + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -70,6 +76,68 @@ def test_r35_an_upload_form_without_a_file_is_answered_on_the_form_and_stores_no
     field = form_fields(html)["file"]
     assert field["aria-describedby"] == "file-hint error" and "autofocus" in field
     assert uploads(sandbox) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "hint"),
+    [
+        (
+            "nl",
+            "Niet gelukt: dit bestand is 4,1 MB, via dit formulier kan tot 4 MB. Upload een"
+            " groter bestand (tot 64 MB) via de API: vraag een upload-URL aan met POST"
+            " /api/v1/provider/declarations. Er is niets opgeslagen.",
+            "tot 4 MB.",
+        ),
+        (
+            "en",
+            "Not done: this file is 4.1 MB, this form takes up to 4 MB. Upload a larger file"
+            " (up to 64 MB) through the API: ask for an upload URL with POST"
+            " /api/v1/provider/declarations. Nothing was stored.",
+            "up to 4 MB.",
+        ),
+    ],
+)
+def test_r1_a_file_over_the_upload_forms_limit_is_refused_naming_it_and_the_api(
+    sandbox, language, said, hint
+):
+    """R1, R35, WCAG 3.3.1 (portal51b): the hint said "tot 4 MB", but the form took any
+    size; on the stage a file of about 4.5 MB, base64-encoded, is over Lambda's 6 MB and
+    the practice got API Gateway's own error page.
+    Given the upload form, whose hint names its limit, with a file a byte over 4 MB
+    When staff send it
+    Then 413 on the declarations page: the file's size, the limit and the API's upload
+    URL for larger files, the file field marked; nothing is stored."""
+    staff = signed_in(sandbox, "staff", language)
+    before = uploads(sandbox)
+    _, html = staff.page("/portal/declaraties")
+    assert hint in unescape(re.search(r'id="file-hint">(.*?)</p>', html)[1])
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    body, content_type = as_multipart(hidden, ("groot.csv", b"x" * (4 * 1024 * 1024 + 1)))
+    status, headers, html = staff.request("POST", "/portal/declaraties", body, content_type)
+    assert (status, headers.get("Location")) == (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, None)
+    assert error_of(html) == said
+    assert marked_invalid(html) == {"file"}
+    assert uploads(sandbox) == before
+
+
+def test_r1_a_file_of_the_upload_forms_limit_is_taken_and_a_byte_more_is_not(sandbox, monkeypatch):
+    """R1 (portal51b): the limit is the file's size, not the body's (the form around it,
+    its boundaries): given the form's limit set to a week's CSV's size, when staff upload
+    that CSV, it is taken (to its report); the same with one more line end is refused."""
+    from billing_core.entrypoints.web.portal import pages
+    from local.generate import declaration_csv
+
+    data = declaration_csv(2)
+    monkeypatch.setattr(pages, "PORTAL_UPLOAD_MAX_BYTES", len(data))
+    staff = signed_in(sandbox, "staff", "nl")
+    answers = []
+    for content in (data + b"\n", data):
+        _, html = staff.page("/portal/declaraties")
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+        body, content_type = as_multipart(hidden, ("week.csv", content))
+        answers.append(staff.request("POST", "/portal/declaraties", body, content_type)[0])
+    assert answers == [HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.SEE_OTHER]
+    assert uploads(sandbox) == ["week.csv"]
 
 
 def test_r32_a_viewers_upload_form_without_a_file_is_still_forbidden(sandbox):
@@ -128,9 +196,9 @@ def test_r35_the_coulance_form_names_each_wrong_field_by_its_own_name(sandbox, l
         (
             "/portal/instellingen/contact",
             {"email": "geen-adres", "phone": "bel maar"},
-            "niet goed ingevuld: E-mailadres: is geen e-mailadres: zonder spaties, zoals"
-            " info@praktijk.nl; Telefoon: is geen telefoonnummer: 8 tot 20 cijfers, spaties,"
-            " haakjes of streepjes, zoals 020 612 3456 of +31 20 612 3456.",
+            "niet goed ingevuld: E-mailadres: is geen e-mailadres (zonder spaties, zoals"
+            " info@praktijk.nl); Telefoon: is geen telefoonnummer (8 tot 20 cijfers, spaties,"
+            " haakjes of streepjes, zoals 020 612 3456 of +31 20 612 3456).",
             {"contact-email", "contact-phone"},
         ),
         (
@@ -179,8 +247,8 @@ def test_r31_a_bad_email_or_phone_is_worded_by_the_portal_as_by_the_api(
     sandbox, language, action, typed, api, sent
 ):
     """R31 "validated on write", R32, R35 (leftovers51): the API refused an address typed
-    wrong with how one is typed ("is geen e-mailadres: zonder spaties, zoals
-    info@praktijk.nl"), the portal's form with the field's label only ("E-mailadres").
+    wrong with how one is typed ("is geen e-mailadres (zonder spaties, zoals
+    info@praktijk.nl)"), the portal's form with the field's label only ("E-mailadres").
     Given the contact form with a malformed e-mail address or phone number, and the invite
     form with a malformed address
     When the admin sends it, and the same value to the API
@@ -204,6 +272,115 @@ def test_r31_a_bad_email_or_phone_is_worded_by_the_portal_as_by_the_api(
     reason = dutch if language == "nl" else english
     assert reason.startswith(("is geen ", "is not "))
     assert f": {label}: {reason}." in error_of(html)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r31_a_website_typed_wrong_is_worded_by_the_portal_as_by_the_api(sandbox, language):
+    """R31 "validated on write", R35, WCAG 3.3.3 (portal51b): the API refused a website that
+    is no web address with how one is typed (website_not_web), the contact form said
+    "Website." only.
+    Given the contact form with an ftp address as the website
+    When the admin sends it, and the same to the API
+    Then the form names the field by its label with the API's words (without their full
+    stop, one colon only), in its language."""
+    admin = signed_in(sandbox, "admin", language)
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    action = "/portal/instellingen/contact"
+    typed = {"email": "info@praktijk.nl", "phone": "020 612 3456", "website": "ftp://praktijk.nl"}
+    fields = admin.form("/portal/instellingen", action) | {"version": str(version)} | typed
+    status, _, html = admin.post(action, fields)
+    refused, answer = sandbox.api(
+        "PATCH",
+        "/api/v1/provider/settings",
+        provider_id=DENTAL.provider_id,
+        body={"version": version, "contact": typed},
+    )
+    assert (status, refused) == (HTTPStatus.BAD_REQUEST, HTTPStatus.BAD_REQUEST)
+    dutch, english = answer["error"]["fields"][0]["message"].removesuffix(".").split(" / ")
+    reason = dutch.removesuffix(".") if language == "nl" else english
+    assert reason.startswith(("Geef het webadres", "Give the practice's web address"))
+    assert error_of(html).endswith(f": Website: {reason}.")
+    assert ":" not in reason.replace("https://", "")
+    assert marked_invalid(html) == {"contact-website"}
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "niet goed ingevuld: E-mailadres van de patiënt (gecontroleerd): is geen e-mailadres"
+            " (zonder spaties, zoals info@praktijk.nl).",
+        ),
+        (
+            "en",
+            "not filled in correctly: The patient's e-mail address (checked): is not an e-mail"
+            " address (without spaces, like info@praktijk.nl).",
+        ),
+    ],
+)
+def test_r21_a_patients_email_typed_wrong_on_the_stop_form_says_how_one_is_typed(
+    sandbox, emailed_dental_invoices, language, said
+):
+    """R21, R35, WCAG 3.3.3 (portal51b): the stop form named a malformed patient's address
+    by its label only (a value error of the model: the API said "Value error, not an
+    e-mail address"); the contact's address said how one is typed.
+    Given the stop form with "geen-adres" as the patient's address
+    When the staff member sends it, and the same stop to the API
+    Then the form and the API both say what it is not and how one is typed, in the same
+    words as the contact's address, and no coulance is booked."""
+    staff = signed_in(sandbox, "staff", language)
+    invoice = emailed_dental_invoices[0]
+    path, fields = stop_form(staff, invoice, scope="partial", amount="1,00")
+    status, _, html = staff.post(path, fields | {"patient_email": "geen-adres"})
+    assert status == HTTPStatus.BAD_REQUEST
+    assert said in error_of(html)
+    assert marked_invalid(html) == {"patient_email"}
+    body = {"scope": "partial", "amount": 100, "reason": "goodwill", "accept_terms": True}
+    refused, answer = sandbox.api(
+        "POST",
+        f"/api/v1/provider/invoices/{invoice.invoice_id}/stop",
+        provider_id=DENTAL.provider_id,
+        body=body | {"patient_email": "geen-adres"},
+    )
+    assert refused == HTTPStatus.BAD_REQUEST
+    assert answer["error"]["fields"][0]["message"] == (
+        "is geen e-mailadres (zonder spaties, zoals info@praktijk.nl) / is not an e-mail"
+        " address (without spaces, like info@praktijk.nl)"
+    )
+    stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, invoice.invoice_id)
+    assert stored.amount_due_cents == invoice.amount_due_cents
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("action", "typed", "bounds"),
+    [
+        ("/portal/instellingen/aanmanen", {"days_to_reminder": "zeven"}, ("0", "60")),
+        ("/portal/instellingen/aanmanen", {"days_to_handover": "veertien"}, ("7", "90")),
+        ("/portal/instellingen/aanmanen", {"max_invoices_per_letter": "tien"}, ("1", "25")),
+        ("/portal/instellingen/coulance", {"minimum_percentage": "zestig"}, ("0", "100")),
+        ("/portal/instellingen/coulance", {"statement_wait_days": "dertig"}, ("0", "120")),
+    ],
+)
+def test_r31_a_number_typed_in_words_names_its_bounds_and_never_json(
+    sandbox, language, action, typed, bounds
+):
+    """R31, R35 (portal51b): a form's number is read by the portal, so its refusal names
+    the field's bounds; the settings rules' words for a JSON value ("zonder
+    aanhalingstekens (niet true of false)") are the API's alone, now that a rule's own
+    refusal of a text reaches the form (texts.practice.typed_form).
+    Given a settings form with a number typed in words
+    When the admin sends it
+    Then the refusal names the field's bounds, and nothing of quotes or true or false."""
+    admin = signed_in(sandbox, "admin", language)
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    fields = admin.form("/portal/instellingen", action) | VALID_FORMS[action]
+    status, _, html = admin.post(action, fields | {"version": str(version)} | typed)
+    error = error_of(html)
+    words = {"nl": "minimaal {}, maximaal {}", "en": "at least {}, at most {}"}[language]
+    assert status == HTTPStatus.BAD_REQUEST and words.format(*bounds) in error
+    assert not re.search(r"true|false|quotes|aanhalingsteken", error), error
 
 
 def test_r21_the_stop_form_names_every_wrong_field_not_the_first_only(

@@ -401,3 +401,48 @@ def test_r35_a_patient_number_longer_than_any_stored_finds_none_without_failing(
 
     assert status == HTTPStatus.OK
     assert invoice_rows(html) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            [
+                "Week 53 (28 dec 2026 - 3 jan 2027)",
+                "Week 49 (30 nov - 6 dec 2026)",
+                "Week 47 (16-22 nov 2026)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Week 53 (28 Dec 2026 - 3 Jan 2027)",
+                "Week 49 (30 Nov - 6 Dec 2026)",
+                "Week 47 (16-22 Nov 2026)",
+            ],
+        ),
+    ],
+)
+def test_r24_a_payout_week_is_said_by_its_number_and_days_not_its_label(
+    sandbox, staff, language, said
+):
+    """R24, R35 (portal51b): the payouts page and the overview said "2026-W47", which
+    practice staff do not read as a week of November.
+    Given statements of a week within a month, one over two months and one over two years
+    When staff open the payouts page and the overview, in either language
+    Then each week is its number and its days, the month and year once where they are one;
+    the statement's address keeps its label."""
+    for day in (date(2026, 11, 18), date(2026, 12, 2), date(2026, 12, 30)):
+        week = Week.of(day)
+        sandbox.runtime.repository.put_retrocession(replace(totals(PRACTICE, 9_400), week=week))
+    staff.request("GET", f"/portal/taal/{language}")
+    _, html = staff.page("/portal/uitbetalingen")
+    cells = re.findall(r'<td class="week" role="cell">(.*?)</td>', html)
+    assert cells == said
+    assert 'href="/portal/uitbetalingen/2026-W47?format=csv"' in html
+    hidden = re.findall(r'CSV<span class="visually-hidden"> (.*?)</span>', html)
+    assert hidden == said
+    _, overview = staff.page("/portal/")
+    assert f"<p>{said[0]}: " in unescape(overview)
+    assert "2026-W" not in overview

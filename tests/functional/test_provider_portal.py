@@ -834,7 +834,8 @@ def test_the_name_search_is_a_form_post_and_a_name_in_the_url_is_refused(
     status, by_url = viewer.page(f"/portal/notas?name={target.patient.last_name}")
     assert status == HTTPStatus.BAD_REQUEST and 'id="no-invoices"' in by_url
     assert "Zoek op naam met het formulier" in by_url and 'class="search"' in by_url
-    assert target.patient.last_name not in by_url
+    # (the header names the practice, "Tandartspraktijk De Vries": not the patient)
+    assert target.patient.last_name not in by_url.replace(DENTAL.name, "")
     # And the search without the session's token is refused
     status, _, _ = viewer.post("/portal/notas", {"name": target.patient.last_name})
     assert status == HTTPStatus.FORBIDDEN
@@ -1319,8 +1320,8 @@ VALID_FORMS = {
             "nl",
             "/portal/instellingen/gebruikers/uitnodigen",
             {"email": "geen-adres", "role": "staff"},
-            "niet goed ingevuld: E-mailadres: is geen e-mailadres: zonder spaties, zoals"
-            " info@praktijk.nl.",
+            "niet goed ingevuld: E-mailadres: is geen e-mailadres (zonder spaties, zoals"
+            " info@praktijk.nl).",
         ),
     ],
 )
@@ -2149,3 +2150,25 @@ def test_an_upload_form_sent_again_after_its_file_was_not_stored_is_one_upload(
     assert status == HTTPStatus.SEE_OTHER
     assert [(r.file_name, r.status.value) for r in records] == [("week-47.csv", "processed")]
     assert headers["Location"] == f"/portal/declaraties/{records[0].declaration_id}"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Ingelogd bij Tandartspraktijk De Vries (medewerker)"),
+        ("en", "Signed in at Tandartspraktijk De Vries (staff)"),
+    ],
+)
+@pytest.mark.parametrize("page", ["/portal/", "/portal/notas", "/portal/bestaat-niet"])
+def test_r35_the_header_names_the_practice_by_its_name_not_its_id(sandbox, language, said, page):
+    """R35 (portal51b): staff read where they are signed in by their practice's name; the
+    header said its id ("Ingelogd bij tandarts-de-vries").
+    Given the dental practice's staff member signed in, in either language
+    When any page opens (the not-found page too)
+    Then its header names the practice as its settings do (read once, at sign-in, and
+    kept in the session), and not by its id."""
+    staff = signed_in(sandbox, "staff", language)
+    _, _, html = staff.request("GET", page)
+    header = unescape(" ".join(re.search(r'id="signed-in">(.*?)</span>', html, re.S)[1].split()))
+    assert header == said
+    assert DENTAL.provider_id not in header

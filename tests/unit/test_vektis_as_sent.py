@@ -193,6 +193,36 @@ def test_a_non_vektis_retour_upload_is_named_for_what_it_is(data, found):
     assert "PM305 of MZ302" in finding.message("nl")
 
 
+@pytest.mark.parametrize(
+    ("data", "found_nl", "found_en"),
+    [
+        (b"%PDF-1.4 nonsense", "een PDF-document", "a PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "een PDF-document", "a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "een ZIP- of Excel-bestand", "a ZIP or Excel file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "een Excel- of Word-bestand", "an Excel or Word"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "een afbeelding (PNG)", "an image (PNG)"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "een afbeelding (JPEG)", "an image (JPEG)"),
+    ],
+    ids=["pdf-text", "pdf", "xlsx", "xls", "png", "jpeg"],
+)
+def test_r2_a_declaration_upload_of_another_format_is_said_to_be_no_csv_or_vektis_file(
+    data, found_nl, found_en
+):
+    """R2, R40 (portal51b): an uploaded PDF was read as a CSV whose header has the unknown
+    column "%pdf-1.4 nonsense", an image or workbook as text that is not UTF-8 at byte 3.
+    Given a declaration upload whose first bytes are a PDF's, a workbook's or an image's
+    When it is parsed
+    Then the one finding rejects the file as no CSV or Vektis file, naming what it is."""
+    parsed = parse_declaration(data, today=TODAY, max_lines=100)
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity) == ("FILE_NOT_CSV_OR_VEKTIS", Severity.FILE)
+    assert finding.message("nl").startswith(
+        f"Dit is geen CSV- of Vektis-bestand: het is {found_nl}"
+    )
+    assert finding.message("en").startswith(f"This is no CSV or Vektis file: it is {found_en}")
+    assert parsed.claims == []
+
+
 # --- line ends ------------------------------------------------------------------------------
 
 

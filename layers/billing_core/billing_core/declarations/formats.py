@@ -1,7 +1,8 @@
 """One entry point for every declaration format (interfaces.md §1): recognised from the
 content, never from the file name. A Vektis EI file starts with record type 01 and its
-message code at positions 3-5 (blank lines before it do not hide it); anything else is
-read as CSV."""
+message code at positions 3-5 (blank lines before it do not hide it); a file whose first
+bytes are another format's (a PDF, an Excel workbook, an image) is refused as neither;
+anything else is read as CSV."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Collection
 from datetime import date
 
 from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
-from billing_core.declarations.vektis.text import vektis_encoding
+from billing_core.declarations.vektis.text import foreign_format, vektis_encoding
 
 
 def is_vektis(data: bytes) -> bool:
@@ -43,4 +45,11 @@ def parse_declaration(
             provider_agbs=provider_agbs,
             insurers=insurers,
         )
+    foreign = foreign_format(data)
+    if foreign is not None:
+        # R2, R40 (portal51b): a PDF read as CSV was "Onbekende kolom(men) in de kopregel:
+        # %pdf-1.4", an image "geen tekst in UTF-8 (byte 3)": what it is, and what to upload.
+        found_nl, found_en = foreign
+        params = {"found_nl": found_nl, "found_en": found_en}
+        return ParseResult([], [Finding("FILE_NOT_CSV_OR_VEKTIS", Severity.FILE, params=params)], 0)
     return parse_declaration_csv(data, today=today, max_lines=max_lines, insurers=insurers)

@@ -241,6 +241,27 @@ def long_date(day: date, language: str) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
+# A month abbreviated as the language does ("mrt" in Dutch): a chart's axis, a week's days.
+SHORT_MONTHS: Mapping[str, tuple[str, ...]] = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": tuple(name[:3] for name in MONTHS["en"]),
+}
+
+
+def day_span(first: date, last: date, language: str) -> str:
+    """The days from ``first`` to ``last`` as a reader writes them, the month and year
+    once: "16-22 nov 2026" / "16-22 Nov 2026", "30 nov - 6 dec 2026", "28 dec 2026 -
+    3 jan 2027"; in full dates in a language without its abbreviations (R9)."""
+    months = SHORT_MONTHS.get(language)
+    if months is None:
+        return f"{long_date(first, language)} - {long_date(last, language)}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}-{last.day} {months[last.month - 1]} {last.year}"
+    end = f"{last.day} {months[last.month - 1]} {last.year}"
+    start = f"{first.day} {months[first.month - 1]}"
+    return f"{start} - {end}" if first.year == last.year else f"{start} {first.year} - {end}"
+
+
 def short_date(day: date, language: str) -> str:
     """For table columns: 23-11-2026 in Dutch; 23 Nov 2026 in English, where 11/23 or
     23/11 would depend on who reads it; 23.11.2026 in Polish; 23/11/2026 in Arabic (day

@@ -139,16 +139,24 @@ _DUTCH: Sections = {
         "handed_over_count_other": "{count} nota's zijn deze week (vanaf maandag {monday}) overgedragen aan het incassobureau.",
         "next_payout": "Laatste uitbetaling",
         "no_payout": "Nog geen uitbetaling.",
-        "payout_of_week": "Week {week}: {amount}",
+        "payout_of_week": "{week}: {amount}",  # week: week_of
+        "week_of": "Week {number} ({days})",
         # declarations
         "declarations_title": "Declaraties",
         "upload_heading": "Bestand uploaden",
-        "upload_hint": "Een CSV-export of een Vektis-bestand uit uw praktijksysteem, tot 4 MB. Grotere bestanden via de API.",
+        "upload_hint": "Een CSV-export of een Vektis-bestand uit uw praktijksysteem, tot {max_mb} MB. Grotere bestanden via de API.",
         "template_link": "Sjabloon downloaden (CSV)",
         "template_hint": "Alle kolommen die zorgnota leest, met een voorbeeldregel; te openen in Excel.",
         "file_label": "Bestand",
         # A form sent without a file (pages.upload): nothing is stored.
         "no_file_chosen": "Niet gelukt: kies eerst een bestand om te uploaden. Er is niets opgeslagen.",
+        # A file over the form's limit (pages.PORTAL_UPLOAD_MAX_BYTES): the API's upload URL
+        # takes it (interfaces.md §1, POST /api/v1/provider/declarations).
+        "file_too_large": (
+            "Niet gelukt: dit bestand is {size_mb} MB, via dit formulier kan tot {max_mb} MB."
+            " Upload een groter bestand (tot {api_max_mb} MB) via de API: vraag een upload-URL"
+            " aan met POST /api/v1/provider/declarations. Er is niets opgeslagen."
+        ),
         "upload_button": "Uploaden",
         "uploads_heading": "Uploads",
         "no_uploads": "Nog geen uploads.",
@@ -731,14 +739,20 @@ _ENGLISH: Sections = {
         "handed_over_count_other": "{count} invoices have been handed to the collection agency this week (since Monday {monday}).",
         "next_payout": "Latest payout",
         "no_payout": "No payout yet.",
-        "payout_of_week": "Week {week}: {amount}",
+        "payout_of_week": "{week}: {amount}",  # week: week_of
+        "week_of": "Week {number} ({days})",
         "declarations_title": "Declarations",
         "upload_heading": "Upload a file",
-        "upload_hint": "A CSV export or a Vektis file from your practice system, up to 4 MB. Larger files through the API.",
+        "upload_hint": "A CSV export or a Vektis file from your practice system, up to {max_mb} MB. Larger files through the API.",
         "template_link": "Download the template (CSV)",
         "template_hint": "Every column zorgnota reads, with an example line; opens in Excel.",
         "file_label": "File",
         "no_file_chosen": "Not done: choose a file to upload first. Nothing was stored.",
+        "file_too_large": (
+            "Not done: this file is {size_mb} MB, this form takes up to {max_mb} MB. Upload a"
+            " larger file (up to {api_max_mb} MB) through the API: ask for an upload URL with"
+            " POST /api/v1/provider/declarations. Nothing was stored."
+        ),
         "upload_button": "Upload",
         "uploads_heading": "Uploads",
         "no_uploads": "No uploads yet.",

@@ -21,11 +21,21 @@ REFUSALS = "refusals"  # key: the refusal's code (errors.practice_refused)
 ACTIONS = "actions"  # key: what an open action asks of the practice (R23)
 INPUTS = "inputs"  # key: InvalidInput's ``said_as`` (services/inputs.py), a register problem's
 
+# An e-mail address typed wrong, said as how one is typed: the contact's and a colleague's
+# address (its pattern, _FIELD_FORMS) and a patient's on the stop (email_not_plausible,
+# entrypoints/http/provider_models.py) in one sentence (R31, R21, R35; portal51b).
+EMAIL_FORM_NL = "is geen e-mailadres (zonder spaties, zoals info@praktijk.nl)"
+EMAIL_FORM_EN = "is not an e-mail address (without spaces, like info@praktijk.nl)"
+
 _DUTCH: Sections = {
     FINDINGS: {
         # --- Structural: the whole file is rejected (R2) ---
         "FILE_EMPTY": "Het bestand is leeg. Maak de export uit uw praktijksysteem opnieuw en upload die.",
         "FILE_HEADER_ONLY": "Het bestand bevat alleen de kopregel en geen declaratieregels.",
+        "FILE_NOT_CSV_OR_VEKTIS": (
+            "Dit is geen CSV- of Vektis-bestand: het is {found_nl}. Exporteer de declaraties uit"
+            " uw praktijksysteem als CSV (zoals het sjabloon) of als Vektis-bestand en upload dat."
+        ),
         "FILE_NO_HEADER": (
             "Regel {line} is geen kopregel met kolomnamen maar lijkt een declaratieregel: het"
             " bestand is zonder kopregel opgeslagen. Zet de kolomnamen erboven, zoals in het"
@@ -693,9 +703,10 @@ _DUTCH: Sections = {
             " instellingen en version {version}."
         ),
         # Settings refused on write (R31, providers/provider.py, services/operator/providers.py).
+        "email_not_plausible": EMAIL_FORM_NL,
         "website_not_web": (
-            "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl:"
-            " alleen een http(s)-adres wordt een link op de betaalpagina."
+            "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl"
+            " (alleen een adres met http of https wordt een link op de betaalpagina)."
         ),
         "code_all_zeros": (
             "Een code van alleen nullen is geen echte code: Vektis-bestanden vullen een"
@@ -717,7 +728,7 @@ _DUTCH: Sections = {
         ),
         "text_control_character": (
             "Deze tekst bevat een onzichtbaar teken of een regeleinde (zoals een"
-            " richtingsteken of een nul-teken): typ de tekst opnieuw, zonder zulke tekens."
+            " richtingsteken of een nul-teken). Typ de tekst opnieuw, zonder zulke tekens."
         ),
         "text_not_printed": (
             "Deze tekst bevat een teken dat de nota's en brieven op papier niet kunnen"
@@ -1046,6 +1057,10 @@ _ENGLISH: Sections = {
         # --- Structural: the whole file is rejected (R2) ---
         "FILE_EMPTY": "The file is empty. Export it from your practice software again and upload it.",
         "FILE_HEADER_ONLY": "The file contains only the header row and no treatment lines.",
+        "FILE_NOT_CSV_OR_VEKTIS": (
+            "This is no CSV or Vektis file: it is {found_en}. Export the declarations from your"
+            " practice software as CSV (like the template) or as a Vektis file and upload that."
+        ),
         "FILE_NO_HEADER": (
             "Line {line} is not a header row of column names but looks like a treatment line:"
             " the file was saved without its header row. Put the column names above it, as in"
@@ -1676,9 +1691,10 @@ _ENGLISH: Sections = {
             "The stored settings of provider {provider_id} no longer validate ({reason})."
             " An operator replaces them: a PUT of the full settings with version {version}."
         ),
+        "email_not_plausible": EMAIL_FORM_EN,
         "website_not_web": (
-            "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl:"
-            " only an http(s) address becomes a link on the payment page."
+            "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl"
+            " (only an address with http or https becomes a link on the payment page)."
         ),
         "code_all_zeros": (
             "A code of zeros only is not a real code: Vektis files fill an absent AGB code"
@@ -1700,7 +1716,7 @@ _ENGLISH: Sections = {
         ),
         "text_control_character": (
             "This text holds an invisible character or a line break (such as a direction"
-            " mark or a null character): type it again without such characters."
+            " mark or a null character). Type it again without such characters."
         ),
         "text_not_printed": (
             "This text holds a character the invoices and letters on paper cannot print,"
@@ -2080,48 +2096,62 @@ _PATTERN_FORMS: Mapping[str, tuple[str, str]] = {
 # another (tests/unit/test_pattern_forms.py types each wrong through the model).
 _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
     ("kvk", r"^\d{8}$"): (
-        "is geen KvK-nummer: 8 cijfers, zoals 12345678",
-        "is not a KvK number: 8 digits, like 12345678",
+        "is geen KvK-nummer (8 cijfers, zoals 12345678)",
+        "is not a KvK number (8 digits, like 12345678)",
     ),
     ("code", r"^\d{8}$"): (
-        "is geen AGB-code: 8 cijfers, zoals 04123456",
-        "is not an AGB code: 8 digits, like 04123456",
+        "is geen AGB-code (8 cijfers, zoals 04123456)",
+        "is not an AGB code (8 digits, like 04123456)",
     ),
     ("uzovi", r"^\d{4}$"): (
-        "is geen UZOVI-code: 4 cijfers, zoals 9664",
-        "is not a UZOVI code: 4 digits, like 9664",
+        "is geen UZOVI-code (4 cijfers, zoals 9664)",
+        "is not a UZOVI code (4 digits, like 9664)",
     ),
     ("email", r"^[^@\s]+@[^@\s]+\.[^@\s]+$"): (
-        "is geen e-mailadres: zonder spaties, zoals info@praktijk.nl",
-        "is not an e-mail address: without spaces, like info@praktijk.nl",
+        EMAIL_FORM_NL,
+        EMAIL_FORM_EN,
     ),
     ("phone", r"^\+?[0-9 ()-]{8,20}$"): (
-        "is geen telefoonnummer: 8 tot 20 cijfers, spaties, haakjes of streepjes,"
-        " zoals 020 612 3456 of +31 20 612 3456",
-        "is not a phone number: 8 to 20 digits, spaces, brackets or hyphens,"
-        " like 020 612 3456 or +31 20 612 3456",
+        "is geen telefoonnummer (8 tot 20 cijfers, spaties, haakjes of streepjes,"
+        " zoals 020 612 3456 of +31 20 612 3456)",
+        "is not a phone number (8 to 20 digits, spaces, brackets or hyphens,"
+        " like 020 612 3456 or +31 20 612 3456)",
     ),
     ("house_number", r"^\d{1,5}$"): (
-        "is geen huisnummer: alleen cijfers, zoals 120 (een toevoeging als A of bis in"
+        "is geen huisnummer (alleen cijfers, zoals 120; een toevoeging als A of bis in"
         " house_number_suffix)",
-        "is not a house number: digits only, like 120 (an addition like A or bis in"
+        "is not a house number (digits only, like 120; an addition like A or bis in"
         " house_number_suffix)",
     ),
     ("provider_id", r"^[a-z0-9][a-z0-9-]{1,62}$"): (
-        "heeft niet de vorm van een id: 2 tot 63 kleine letters, cijfers of streepjes, niet"
-        " beginnend met een streepje, zoals fysio-west",
-        "is not the form of an id: 2 to 63 lower-case letters, digits or hyphens, not"
-        " starting with a hyphen, like fysio-west",
+        "heeft niet de vorm van een id (2 tot 63 kleine letters, cijfers of streepjes, niet"
+        " beginnend met een streepje, zoals fysio-west)",
+        "is not the form of an id (2 to 63 lower-case letters, digits or hyphens, not"
+        " starting with a hyphen, like fysio-west)",
     ),
 }
 
 
-def pattern_form(problem: Mapping[str, Any]) -> tuple[str, str] | None:
-    """A value that does not match its pattern (pydantic's ``string_pattern_mismatch``)
-    said by what the field is and how it is typed (_FIELD_FORMS, _PATTERN_FORMS): (Dutch,
-    English); None for any other problem. One sentence for the API's refusal
-    (validation_reasons) and the portal's form (pages._invalid_form; leftovers51: the form
-    said only "E-mailadres" where the API said how an address is typed)."""
+# A rule's own refusal of a text typed wrong (raised as "Dutch / English", shared.
+# settings_rules.refused), said by the portal's form as by the API. Not the rules of a value
+# sent as JSON (number_not_whole, percentage_not_plain, choice_not_boolean: "without quotes,
+# not true or false"): the portal reads what is typed in a number's field itself, and its
+# form names the field's bounds (portal51b).
+_TYPED_TEXT_RULES = frozenset(
+    {"email_not_plausible", "website_not_web", "text_control_character", "text_not_printed"}
+)
+
+
+def typed_form(problem: Mapping[str, Any]) -> tuple[str, str] | None:
+    """How a value refused for its form is typed, (Dutch, English): a value that does not
+    match its pattern (pydantic's ``string_pattern_mismatch``) by what the field is
+    (_FIELD_FORMS, _PATTERN_FORMS), a text a rule refuses (_TYPED_TEXT_RULES) in the rule's
+    words without their full stop; None for any other problem. One text for the API's
+    refusal (validation_reasons) and the portal's form (pages._invalid_form; leftovers51:
+    the form said only "E-mailadres", portal51b: only "Website")."""
+    if problem.get("type") in _TYPED_TEXT_RULES:
+        dutch, _, english = str(problem.get("msg", "")).partition(" / ")
+        return dutch.removesuffix("."), english.removesuffix(".")
     if problem.get("type") != "string_pattern_mismatch":
         return None
     pattern = str(problem.get("ctx", {}).get("pattern"))
@@ -2138,7 +2168,7 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
     if " / " in english:
         dutch, english = english.split(" / ", 1)
         return {"reason_nl": dutch, "reason_en": english}
-    form = pattern_form(problem)
+    form = typed_form(problem)
     if form is not None:
         return {"reason_nl": form[0], "reason_en": form[1]}
     pattern = _DUTCH_REASONS.get(str(problem.get("type")), _INVALID)

@@ -242,10 +242,19 @@ def _refusal(code: str, line: int | None = None, **params: Any) -> Finding:
 
 
 # What a file that is no Vektis file is, by its first bytes: for a message that says so.
+# Each a format no declaration is (neither CSV nor Vektis): the declaration path refuses
+# it by these bytes too (foreign_format), not as a CSV of unknown columns (portal51b).
 _MAGIC = (
     (b"%PDF", ("een PDF-document", "a PDF document")),
     (b"PK\x03\x04", ("een ZIP- of Excel-bestand (.xlsx)", "a ZIP or Excel file (.xlsx)")),
     (b"\xd0\xcf\x11\xe0", ("een Excel- of Word-bestand (.xls, .doc)", "an Excel or Word file (.xls, .doc)")),
+    (b"{\\rtf", ("een RTF-document", "an RTF document")),
+    (b"\x89PNG", ("een afbeelding (PNG)", "an image (PNG)")),
+    (b"\xff\xd8\xff", ("een afbeelding (JPEG)", "an image (JPEG)")),
+    (b"GIF8", ("een afbeelding (GIF)", "an image (GIF)")),
+    (b"\x1f\x8b", ("een gecomprimeerd bestand (gzip)", "a compressed file (gzip)")),
+    (b"7z\xbc\xaf", ("een gecomprimeerd bestand (7-Zip)", "a compressed file (7-Zip)")),
+    (b"Rar!", ("een gecomprimeerd bestand (RAR)", "a compressed file (RAR)")),
     (b"<?xml", ("een XML-bestand", "an XML file")),
     (b"<", ("een HTML- of XML-bestand", "an HTML or XML file")),
     (b"{", ("een JSON-bestand", "a JSON file")),
@@ -253,12 +262,19 @@ _MAGIC = (
 _SEPARATORS = (b";", b",", b"\t")
 
 
+def foreign_format(data: bytes) -> tuple[str, str] | None:
+    """(Dutch, English) words for a file whose first bytes say it is another format (a
+    PDF, an Excel workbook, an image), else None: a text file is read for what it is."""
+    head = data.removeprefix(_UTF8_BOM).lstrip()[:_SNIFFED]
+    return next((names for magic, names in _MAGIC if head.startswith(magic)), None)
+
+
 def describe(data: bytes) -> tuple[str, str]:
     """(Dutch, English) words for what a file that is no Vektis file is."""
+    foreign = foreign_format(data)
+    if foreign is not None:
+        return foreign
     head = data.removeprefix(_UTF8_BOM).lstrip()[:_SNIFFED]
-    for magic, names in _MAGIC:
-        if head.startswith(magic):
-            return names
     first_line = head.split(b"\n", 1)[0]
     if any(separator in first_line for separator in _SEPARATORS):
         return ("een CSV-bestand (tekst met scheidingstekens)", "a CSV file (text with separators)")

@@ -28,6 +28,7 @@ from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.email_address import MAX_EMAIL_CHARS, is_plausible_email
+from billing_core.shared.settings_rules import refused
 
 
 def _size_bytes() -> Any:
@@ -402,9 +403,11 @@ class ActionPatch(BaseModel):
 
 
 def _none_or_plausible(email: str) -> str:
-    """An address we can send to (the one check of shared.email_address), or none."""
+    """An address we can send to (the one check of shared.email_address), or none. Refused
+    as the contact's address is, by how one is typed (R21, R35; portal51b: "Value error,
+    not an e-mail address", and the portal's stop form named the field only)."""
     if email and not is_plausible_email(email):
-        raise ValueError("not an e-mail address")
+        raise refused("email_not_plausible")
     return email
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from billing_core.declarations.rules.insurers import Insurer, registers_in_use
+from billing_core.ports import UnreadableProvider
 from billing_core.providers.provider import Contract, Provider
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.users import ProviderUser, Role
@@ -28,6 +29,18 @@ SELF_SERVICE = frozenset({"contact", "dunning", "coulance"})
 def own_settings(user: ProviderUser, ctx: ProviderContext) -> Provider | None:
     """None for a tenant without settings (no such provider)."""
     return ctx.store.get_provider(tenant_for(user, Role.ADMIN))
+
+
+def practice_name(user: ProviderUser, ctx: ProviderContext) -> str:
+    """The name of the user's own practice, as every portal page's header says where one
+    is signed in (R35; portal51b: it said the id, "tandarts-de-vries"); read once, at
+    sign-in, the session keeps it. The id where the settings are gone or cannot be read
+    (the pages that need them say so themselves)."""
+    try:
+        provider = ctx.store.get_provider(user.provider_id)
+    except UnreadableProvider:
+        provider = None
+    return provider.name if provider is not None else user.provider_id
 
 
 def contract_insurers(provider: Provider, ctx: ProviderContext) -> tuple[Insurer | None, ...]:

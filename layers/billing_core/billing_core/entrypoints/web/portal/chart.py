@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from billing_core.collection.debtor_risk import DebtorRisk, Outcome
-from billing_core.texts.catalogue import MONTHS
+from billing_core.texts.catalogue import MONTHS, SHORT_MONTHS
 
 # Each at least 3:1 against the white background (WCAG 1.4.11).
 COLOURS = {
@@ -22,12 +22,6 @@ COLOURS = {
     Outcome.STOPPED: "#8a6d00",
     Outcome.UNPAID: "#a3261b",
     Outcome.OPEN: "#6b7785",
-}
-# A month on the axis, abbreviated as the page's language does ("mrt" in Dutch), with the
-# year's last two digits: "dec '25", never "25-12", which a Dutch reader takes for a date.
-SHORT_MONTHS = {
-    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-    "en": tuple(name[:3] for name in MONTHS["en"]),
 }
 WIDTH, HEIGHT = 720, 300
 LEFT, BOTTOM, TOP = 80, 40, 16
@@ -56,7 +50,8 @@ class Chart:
 
 def month_name(label: str, language: str, *, short: bool = False) -> str:
     """A month of issue ("2025-12") as the page's reader writes it: "december 2025" /
-    "December 2025"; ``short``, for a crowded axis: "dec '25" / "Dec '25" (R9)."""
+    "December 2025"; ``short``, for a crowded axis: "dec '25" / "Dec '25" (R9), never
+    "25-12", which a Dutch reader takes for a date."""
     year, month = (int(part) for part in label.split("-"))
     if short:
         return f"{SHORT_MONTHS.get(language, SHORT_MONTHS['nl'])[month - 1]} '{year % 100:02d}"

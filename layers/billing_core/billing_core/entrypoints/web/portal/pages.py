@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import ROUND_UP, Decimal
 from enum import StrEnum
 from http import HTTPStatus
 from pathlib import Path
@@ -35,6 +36,7 @@ from billing_core.collection.debtor_risk import Outcome
 from billing_core.correspondence.render import template_environment
 from billing_core.declarations import reports
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
+from billing_core.declarations.record import MAX_DECLARATION_BYTES
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.idempotency import retry_cause
@@ -71,6 +73,7 @@ from billing_core.providers.users import (
     ProviderUser,
     Role,
 )
+from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import (
     actions,
@@ -89,7 +92,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.retries import RequestCause, fingerprint
-from billing_core.texts.catalogue import Texts, counted, short_date, typed_number
+from billing_core.texts.catalogue import Texts, counted, day_span, short_date, typed_number
 from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -111,7 +114,17 @@ def _sentence(context: Context, key: str, /, **values: object) -> Markup:
     return escape(context["t"].entries[key]).format(**values)
 
 
+@pass_context
+def _week(context: Context, label: str) -> str:
+    """A retrocession week (R24) as people read one: "Week 47 (16-22 nov 2026)", not its
+    label "2026-W47", which stays in the statement's address and file name (portal51b)."""
+    week = Week.parse(label)
+    days = day_span(week.monday, week.sunday, context["language"])
+    return str(context["t"]("week_of", number=week.number, days=days))
+
+
 ENVIRONMENT.filters["day"] = _day
+ENVIRONMENT.filters["week"] = _week
 ENVIRONMENT.globals["sentence"] = _sentence
 # A number in a form field as the page's reader types it (62,5 in Dutch), which the form
 # reads back (_typed_decimal).
@@ -407,22 +420,51 @@ def declaration_template(request: PortalRequest, ctx: ProviderContext) -> Portal
     return PortalAnswer(download=Download(DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE, template))
 
 
+MIB = 1024 * 1024
+# The upload form posts its file through API Gateway to the portal's Lambda, whose request
+# is at most 6 MB, base64-encoded on the stage (template.yaml BinaryMediaTypes): a third
+# larger than the file. 4 MiB (5.3 MiB encoded, with the form around it) fits; a larger
+# file goes through the API's upload URL, straight to S3 (MAX_DECLARATION_BYTES).
+PORTAL_UPLOAD_MAX_BYTES = 4 * MIB
+ENVIRONMENT.globals["upload_max_mb"] = PORTAL_UPLOAD_MAX_BYTES // MIB
+
+
 def upload(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """The form's file, through the same upload use case as the API's upload URL (R1).
     A form with no file chosen (its field is required, so only a form made by hand
     comes without one) is said on the form, its field marked, and nothing is stored
     (R35, WCAG 3.3.1): not an upload of nothing, rejected, named "declaratie.csv"
-    (audit portal7). Only to whom may upload: the service refuses anyone else (403)."""
+    (audit portal7); a file over the form's limit likewise (413), naming the limit and
+    the API's upload URL (portal51b: the hint said "tot 4 MB", and nothing checked it).
+    Only to whom may upload: the service refuses anyone else (403)."""
     file_name, body = request.files.get("file", ("", b""))
-    if not file_name and not body and request.session.may(Role.STAFF):
-        error = portal_texts(request.language)("no_file_chosen")
-        return declaration_list(
-            replace(request, query={}), ctx, status=HTTPStatus.BAD_REQUEST, error=error
-        )
+    if request.session.may(Role.STAFF):
+        refused = _upload_refused(file_name, body, request.language)
+        if refused is not None:
+            status, error = refused
+            return declaration_list(replace(request, query={}), ctx, status=status, error=error)
     declaration_id = declarations.upload_declaration_file(
         request.user, file_name or "declaratie.csv", body, ctx, cause=request.cause
     )
     return PortalAnswer(redirect_to=f"/portal/declaraties/{declaration_id}")
+
+
+def _upload_refused(file_name: str, body: bytes, language: str) -> tuple[HTTPStatus, str] | None:
+    """Why the upload form's file is not taken (its status and sentence), or None."""
+    t = portal_texts(language)
+    if not file_name and not body:
+        return HTTPStatus.BAD_REQUEST, t("no_file_chosen")
+    if len(body) <= PORTAL_UPLOAD_MAX_BYTES:
+        return None
+    # Rounded up: a file a byte over 4 MB is not said to be "4 MB".
+    size = (Decimal(len(body)) / MIB).quantize(Decimal("0.1"), rounding=ROUND_UP)
+    error = t(
+        "file_too_large",
+        size_mb=typed_number(size, language),
+        max_mb=PORTAL_UPLOAD_MAX_BYTES // MIB,
+        api_max_mb=MAX_DECLARATION_BYTES // MIB,
+    )
+    return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, error
 
 
 # The report page's query parameters for where its lists start: the API's opaque cursors.
@@ -993,7 +1035,7 @@ def _invalid_form(
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
     found = _invalid_names(invalid)
     names = [*_in_form_order(form, found), *(name for name in found if name not in labels)]
-    typed_as = _pattern_forms(invalid, t.language)
+    typed_as = _typed_forms(invalid, t.language)
     fields = "; ".join(_field_named(model, labels, name, t, typed_as.get(name)) for name in names)
     how_to_type = [
         t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
@@ -1034,21 +1076,21 @@ def _in_form_order(form: str, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in FORM_FIELDS.get(form, (BaseModel, {}))[1] if name in wrong)
 
 
-def _pattern_forms(
+def _typed_forms(
     invalid: ValidationError | InvalidInput | WrongFields, language: str
 ) -> dict[str, str]:
-    """Of each field refused for its pattern (an e-mail address, a phone number), what it
-    is not and how it is typed, in the API's words (texts.practice.pattern_form;
-    leftovers51: the form named the field only)."""
-    from billing_core.texts.practice import pattern_form  # the portal's forms only
+    """Of each field refused for how it is typed (an e-mail address, a phone number, a
+    website), what it is not and how it is typed, in the API's words
+    (texts.practice.typed_form; leftovers51, portal51b: the form named the field only)."""
+    from billing_core.texts.practice import typed_form  # the portal's forms only
 
     if isinstance(invalid, ValidationError):
         problems: Iterable[Mapping[str, Any]] = invalid.errors()
-    else:  # a service's refusal names no pattern; a form's names those its model found
+    else:  # a service's refusal names no form; a form's names those its model found
         problems = invalid.problems if isinstance(invalid, WrongFields) else ()
     said: dict[str, str] = {}
     for problem in problems:
-        form = pattern_form(problem)
+        form = typed_form(problem)
         if form is not None and problem.get("loc"):
             said.setdefault(str(problem["loc"][0]), form[0] if language == "nl" else form[1])
     return said

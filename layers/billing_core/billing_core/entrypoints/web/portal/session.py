@@ -40,6 +40,10 @@ class Session:
     expires_at: datetime
     csrf_token: str
     epoch: str  # the user's session epoch at sign-in (DirectoryUser.session_epoch)
+    # The practice's name, for every page's header (portal51b): read once at sign-in
+    # (services.provider.settings.practice_name) and sealed with the session, so no page
+    # reads the settings for it; a name an operator changes is said from the next sign-in.
+    practice: str = ""
 
     def may(self, needed: Role) -> bool:
         """R32: what the page offers; the same rule refuses a forged form."""
@@ -63,9 +67,10 @@ class SignInAttempt:
         return pkce_challenge(self.code_verifier)
 
 
-def new_session(user: DirectoryUser, now: datetime, hours: int) -> Session:
+def new_session(user: DirectoryUser, now: datetime, hours: int, practice: str = "") -> Session:
+    expires_at = now + timedelta(hours=hours)
     return Session(
-        user.signed_in, now + timedelta(hours=hours), secrets.token_urlsafe(24), user.session_epoch
+        user.signed_in, expires_at, secrets.token_urlsafe(24), user.session_epoch, practice
     )
 
 
@@ -106,6 +111,7 @@ def seal_session(session: Session, key: bytes) -> str:
             "e": session.epoch,
             "x": session.expires_at.isoformat(),
             "c": session.csrf_token,
+            "n": session.practice,
         },
         key,
     )
@@ -125,7 +131,8 @@ def open_session(cookie: str, key: bytes, now: datetime, users: UserDirectory) -
     user = users.user_by_id(values["u"])
     if user is None or not _admits(user, values["p"], values["e"]):
         return None
-    return Session(user.signed_in, expires_at, values["c"], values["e"])
+    # A cookie sealed before it held the practice's name: the header says the id.
+    return Session(user.signed_in, expires_at, values["c"], values["e"], values.get("n", ""))
 
 
 def _admits(user: DirectoryUser, provider_id: str, epoch: str) -> bool:

@@ -42,6 +42,7 @@ from billing_core.entrypoints.web.portal.pages import (
 from billing_core.ports import UnreadableProvider
 from billing_core.providers.users import Role
 from billing_core.services.provider.context import ProviderContext
+from billing_core.services.provider.settings import practice_name
 from billing_core.shared.errors import Forbidden
 from billing_core.shared.retries import KeyReused
 
@@ -321,7 +322,8 @@ def finish_sign_in(event: APIGatewayProxyEvent) -> Response[str | bytes]:
             incoming.language, None, "sign_in_title", "sign_in_failed", HTTPStatus.UNAUTHORIZED
         )
         return respond(failed, [forget_attempt])
-    session = sessions.new_session(user, now, runtime.settings.portal_session_hours)
+    practice = practice_name(user.signed_in, runtime.provider_context())
+    session = sessions.new_session(user, now, runtime.settings.portal_session_hours, practice)
     sealed = sessions.seal_session(session, key)
     lifetime = session.expires_at - now
     cookie = sessions.portal_cookie(sessions.SESSION_COOKIE, sealed, lifetime)
