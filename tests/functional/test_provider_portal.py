@@ -482,12 +482,15 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, emailed_dental_i
 
 
 # Ids no route takes (functions/provider_api/routes/actions.py answers them 400): too long
-# (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent.
+# (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent,
+# a sign no action id holds.
 MALFORMED_ACTION_IDS = [
     "x" * (ACTION_ID_MAX_LENGTH + 1),
     "y" * 1100,
     "\u00e9" * 600,
     "objection-a%20b",  # "objection-a b" once decoded
+    "objection-a%23b",  # '#' once decoded: in no action id (audit edges51)
+    "objection-a%3Fb",  # '?'
     "caf%C3%A9",
 ]
 
