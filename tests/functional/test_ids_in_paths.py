@@ -57,6 +57,7 @@ def test_the_routes_with_ids_are_found():
     # Given the APIs' documents, Then they hold the routes this file tries (no empty sweep)
     assert len(ROUTES) >= 20
     assert ("provider", "GET", "/api/v1/provider/invoices/{invoice_id}", "invoice_id") in ROUTES
+    assert len(ACTION_ROUTES) == 2  # an action's GET and PATCH
 
 
 @pytest.mark.parametrize(("api", "method", "path", "name"), ROUTES)
@@ -104,3 +105,40 @@ def test_a_well_formed_unknown_id_and_another_practices_answer_404(sandbox):
     assert [(status, answer["error"]["code"]) for status, answer in answers] == [
         (404, "not_found")
     ] * 3
+
+
+# Printable, yet in no action id we make (providers.actions.action_id_checked refuses them):
+# each would break the action's address in the portal (a fragment, a query, an escape).
+NOT_IN_AN_ACTION_ID = {"#": "a%23b", "?": "a%3Fb", "%": "a%25b"}
+ACTION_ROUTES = [route for route in ROUTES if route[3] == "action_id"]
+
+
+@pytest.mark.parametrize(("api", "method", "path", "name"), ACTION_ROUTES)
+def test_an_action_id_no_action_can_have_answers_400_without_a_read(
+    sandbox, api, method, path, name
+):
+    """interfaces.md §2, R23 (audit edges51). Given an action route
+    When the id holds a '#', '?' or '%' (sent encoded), which no action id holds
+    Then it answers 400 naming path.action_id, as any malformed id, and reads no action
+    (before: the API's pattern took every printable character: 404 after a read)."""
+    repository = sandbox.runtime.repository
+    looked_up: list[str] = []
+    read = repository.get_action
+
+    def get_action(provider_id: str, wanted: str):
+        looked_up.append(wanted)
+        return read(provider_id, wanted)
+
+    repository.get_action = get_action
+    write = method in ("POST", "PATCH", "PUT")
+    for sign, value in NOT_IN_AN_ACTION_ID.items():
+        status, answer = sandbox.api(
+            method,
+            _path(path, name, value),
+            caller=CALLERS[api],
+            body={"state": "done"} if write else None,
+            headers={"Idempotency-Key": f"sign-{ord(sign)}"} if write else None,
+        )
+        assert status == 400, (sign, answer)
+        assert [f["field"] for f in answer["error"]["fields"]] == [f"path.{name}"], sign
+    assert looked_up == []

@@ -482,12 +482,15 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, emailed_dental_i
 
 
 # Ids no route takes (functions/provider_api/routes/actions.py answers them 400): too long
-# (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent.
+# (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent,
+# a sign no action id holds.
 MALFORMED_ACTION_IDS = [
     "x" * (ACTION_ID_MAX_LENGTH + 1),
     "y" * 1100,
     "\u00e9" * 600,
     "objection-a%20b",  # "objection-a b" once decoded
+    "objection-a%23b",  # '#' once decoded: in no action id (audit edges51)
+    "objection-a%3Fb",  # '?'
     "caf%C3%A9",
 ]
 
@@ -529,6 +532,73 @@ def test_a_malformed_action_id_answers_the_not_found_page_without_a_read(
     assert stored.state.value == "open"
     _, listed = staff.page("/portal/acties")
     assert f'action="/portal/acties/{action_id}"' in listed
+
+
+# Invoice ids no route takes (functions/provider_api/routes/invoices.py answers them 400):
+# longer or shorter than a UUID, past DynamoDB's 1024 bytes, capitals, a space, an accent.
+MALFORMED_INVOICE_IDS = ["x" * 37, "y" * 1100, "\u00e9" * 600, "A" * 36, "a%20b", "caf%C3%A9"]
+# Upload ids no route takes (routes/declarations.py answers them 400).
+MALFORMED_DECLARATION_IDS = ["x" * 65, "y" * 1100, "\u00e9" * 600, "a%20b", "a_b", "caf%C3%A9"]
+
+
+def test_a_malformed_invoice_or_upload_id_answers_the_not_found_page_without_a_read(
+    sandbox, emailed_dental_invoices
+):
+    """interfaces.md §2, R26, R35 (audit edges51). Given staff signed in on an invoice's
+    page, with its stop and hold forms
+    When they open an invoice, one of its letters or an upload's report, or send a stop or a
+    hold, at an address whose id no route takes
+    Then the portal answers its not-found page, the very page a well-formed unknown id gets,
+    and reads no invoice or upload (before: each was looked up in the table; one past 1024
+    bytes is a key DynamoDB refuses as invalid: a 500), as it does for an action id."""
+    invoice = emailed_dental_invoices[0]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{invoice.invoice_id}"
+    until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
+    forms = {
+        "stop": staff.form(page, f"{page}/stop")
+        | {"scope": "full", "reason": "goodwill", "accept_terms": "yes"},
+        "hold": staff.form(page, f"{page}/hold") | {"until": until, "reason": "bezwaar"},
+    }
+    repository = sandbox.runtime.repository
+    looked_up: list[str] = []
+    for read_name in ("get_invoice", "get_declaration"):
+        read = getattr(repository, read_name)
+
+        def counted(provider_id: str, wanted: str, *more, _read=read, **named):
+            looked_up.append(wanted)
+            return _read(provider_id, wanted, *more, **named)
+
+        setattr(repository, read_name, counted)
+
+    def answers(invoice_id: str, declaration_id: str) -> list[tuple[int, str]]:
+        """The portal's answer at each address with these ids (a new form key a change)."""
+        pages = [
+            staff.page(f"/portal/notas/{invoice_id}"),
+            staff.page(f"/portal/notas/{invoice_id}/brieven/0"),
+            staff.page(f"/portal/declaraties/{declaration_id}"),
+        ]
+        changes = [
+            staff.post(
+                f"/portal/notas/{invoice_id}/{change}",
+                fields | {"form_key": secrets.token_hex(8)},
+            )
+            for change, fields in forms.items()
+        ]
+        return pages + [(status, html) for status, _, html in changes]
+
+    unknown_invoice, unknown_declaration = "0" * 8 + invoice.invoice_id[8:], "unknown-upload"
+    unknown = answers(unknown_invoice, unknown_declaration)
+    assert {status for status, _ in unknown} == {HTTPStatus.NOT_FOUND}
+    assert looked_up.count(unknown_invoice) >= 4 and unknown_declaration in looked_up
+    looked_up.clear()
+    for invoice_id, declaration_id in zip(
+        MALFORMED_INVOICE_IDS, MALFORMED_DECLARATION_IDS, strict=True
+    ):
+        assert answers(invoice_id, declaration_id) == unknown, (invoice_id, declaration_id)
+    assert looked_up == []
+    assert staff.page(page)[0] == HTTPStatus.OK
 
 
 @pytest.mark.parametrize("language, none_said", [("nl", "Geen acties."), ("en", "No actions.")])
@@ -1005,9 +1075,10 @@ def test_the_declarations_page_links_the_csv_template_a_viewer_downloads(sandbox
 def test_a_letter_position_that_is_no_number_gets_the_not_found_page(
     sandbox, emailed_dental_invoices, subtests
 ):
-    """ "²".isdigit() is True but int("²") raises (audit security D6): the portal's 404.
+    """ "²".isdigit() is True but int("²") raises (audit security D6), as int does for a
+    number of 4,301 digits (audit edges51: a 500): the portal's 404.
     (One world for every case, each a subtest: a refusal changes nothing.)"""
-    for position in ["%C2%B2", "%D9%A3", "-1", "x"]:
+    for position in ["%C2%B2", "%D9%A3", "-1", "x", "9" * 4301]:
         with subtests.test(position=position):
             viewer = PortalUser(sandbox)
             viewer.sign_in(sample_login(DENTAL, "viewer"))

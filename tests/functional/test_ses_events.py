@@ -142,12 +142,13 @@ def test_r7_a_permanent_bounce_marks_a_shared_address_dead_on_the_practices_open
 
 def test_r7_a_permanent_bounce_naming_no_recipient_marks_no_address_dead(sandbox, mailed):
     """R7, R23 (round 44 delivery2): given an e-mailed invoice, when SES reports a
-    permanent bounce of a mail with its kenmerk that names no bounced recipient (which
-    address bounced is not known: the invoice's address may have changed since the mail
-    went), then no address is marked dead and the letters stay e-mailed, and the practice
-    still has its open action to check it."""
+    permanent bounce of a mail with its kenmerk that names no bounced recipient and no
+    single destination (which address bounced is not known: the invoice's address may have
+    changed since the mail went), then no address is marked dead and the letters stay
+    e-mailed, and the practice still has its open action to check it."""
     event = ses_event("bounce.json", mailed.reference)
     event["detail"]["bounce"]["bouncedRecipients"] = []
+    event["detail"]["mail"]["destination"] = []  # (a mail to one address names it: below)
     event["detail"]["mail"]["tags"]["kind"] = ["confirmation"]
 
     assert sandbox.invoke("ses_events", event) == {"action_created": True}
@@ -157,6 +158,28 @@ def test_r7_a_permanent_bounce_naming_no_recipient_marks_no_address_dead(sandbox
     assert stored.letter_channel is Channel.EMAIL
     (action,) = bounce_actions(sandbox)
     assert action["details"]["recipients"] == [] and action["state"] == "open"
+
+
+def test_r7_a_permanent_bounce_naming_no_recipient_marks_its_mails_one_address_dead(
+    sandbox, mailed
+):
+    """R7, legal-nl.md §2 (audit edges51). Given an e-mailed invoice
+    When SES reports a permanent bounce of its mail naming no bounced recipient, the mail
+    sent to the invoice's address alone (its destination, as every mail of ours)
+    Then that address is the dead one, as if the bounce had named it: the letters go on
+    paper and the practice's action names it (before: no address, so a bounce handled
+    before the delivery noted the mail tied itself to no letter)."""
+    event = ses_event("bounce.json", mailed.reference)
+    event["detail"]["bounce"]["bouncedRecipients"] = []
+    event["detail"]["mail"]["destination"] = [mailed.addressee.email]
+
+    assert sandbox.invoke("ses_events", event) == {"action_created": True}
+
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, mailed.invoice_id)
+    assert stored.bounced_emails == (mailed.addressee.email.casefold(),)
+    assert stored.letter_channel is Channel.PAPER
+    (action,) = bounce_actions(sandbox)
+    assert action["details"]["recipients"] == [mailed.addressee.email]
 
 
 def test_a_failed_event_leaves_no_address_in_the_logs(sandbox, mailed, monkeypatch, function_log):

@@ -9,6 +9,7 @@ receipt date + 14 days"; "A letter that misses one of these invalidates the BIK"
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,9 +20,11 @@ from billing_core.changes.deferral import grant_deferral
 from billing_core.correspondence.bounces import EmailEvent, EmailEventContext, record_email_event
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.entrypoints.ses_events import SesEvent, email_event
 from billing_core.invoices.invoice import Channel, DunningStage, Invoice
 from billing_core.providers.actions import ActionKind, ActionState
 from billing_core.shared.clock import AMSTERDAM
+from local.sandbox import EVENTS
 from tests.unit.dunning_world import DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import make_address, make_person
 from tests.unit.test_dunning_delivery import page_text
@@ -434,6 +437,39 @@ def test_a_reminder_whose_bounce_is_handled_before_the_delivery_notes_it_support
     assert world.costs() == 0
     world.run_days(date(2027, 1, 16), date(2027, 1, 20))
     assert world.costs() == 7_500
+
+
+def test_a_reminders_bounce_naming_no_recipient_handled_before_the_note_supports_no_costs():
+    """R7, legal-nl.md §2 (audit edges51). Given a reminder e-mailed on 31 December
+    When SES's Permanent bounce of it names no bounced recipient, only the mail's one
+    destination, and is handled between the delivery's send and its note of the mail
+    Then the reminder is set aside as when the bounce names the address: a new one on
+    paper the next day and no costs by 15 January (before: the event named no address,
+    the bounce wrote nothing and the delivery knew of none: EUR 75 BIK on a letter that
+    never arrived)."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED, deliver=False)
+    send = world.outbox.send
+
+    def bounced_at_once(to, email, attachments):
+        message_id = send(to, email, attachments)
+        raw = json.loads((EVENTS / "ses_events" / "bounce.json").read_text())
+        raw["detail"]["mail"] |= {"messageId": message_id, "destination": [ADDRESS]}
+        raw["detail"]["mail"]["tags"]["kenmerk"] = [world.invoice().reference]
+        raw["detail"]["bounce"] |= {"bouncedRecipients": [], "timestamp": "2026-12-31T05:10Z"}
+        event = email_event(SesEvent.model_validate(raw).detail)
+        assert record_email_event(event, EmailEventContext(world.store)) is True
+        return message_id
+
+    world.outbox.send = bounced_at_once
+    world.deliver()
+    world.outbox.send = send
+
+    assert world.invoice().reminder.undelivered
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    invoice = world.invoice()
+    assert (invoice.reminder.channel, invoice.reminder.sent_on) == (Channel.PAPER, date(2027, 1, 1))
+    assert world.costs() == 0
 
 
 def test_a_reminders_bounce_read_from_an_index_behind_the_delivery_still_sets_it_aside():

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME
+from billing_core.declarations.upload import DECLARATION_ID_PATTERN
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import NO_DECLARATION, found
@@ -83,7 +84,7 @@ def list_declarations(
     summary="Status and processing report of one upload",
 )
 def get_declaration(
-    declaration_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")],
+    declaration_id: Annotated[str, Path(pattern=DECLARATION_ID_PATTERN)],
     findings_cursor: Annotated[str | None, Query()] = None,
     retour_codes_cursor: Annotated[str | None, Query()] = None,
 ) -> DeclarationDetailOut:

@@ -25,13 +25,14 @@ from billing_core.entrypoints.http.provider_models import (
     StopIn,
 )
 from billing_core.entrypoints.http.routing import ResourceRouter
+from billing_core.invoices.invoice import INVOICE_ID_PATTERN
 from billing_core.providers.users import Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider import invoices
 from billing_core.services.provider.invoices import InvoiceDetail
 
 router = ResourceRouter("Invoices", role=Role.VIEWER)
-INVOICE_ID = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+INVOICE_ID = Annotated[str, Path(pattern=INVOICE_ID_PATTERN)]
 SEARCH_PATH = "/api/v1/provider/invoices/search"
 
 

@@ -30,10 +30,21 @@ if TYPE_CHECKING:
 ParsedT = TypeVar("ParsedT")
 ParsedT_co = TypeVar("ParsedT_co", covariant=True)
 
+# An upload's id (services/provider/declarations.new_declaration_id, or an id as uploads
+# had them before), the one shape the API's path and an upload's key take (interfaces.md
+# §2). Any other is malformed: the API answers 400, the portal its not-found page, before
+# any read (a key past DynamoDB's 1024 bytes is refused as invalid).
+DECLARATION_ID = r"[A-Za-z0-9-]{1,64}"
+DECLARATION_ID_PATTERN = rf"^{DECLARATION_ID}$"
 _UPLOAD_KEY = re.compile(
     r"^(?P<prefix>[a-z]+)/(?P<provider>[a-z0-9][a-z0-9-]{1,62})"
-    r"/(?P<declaration>[A-Za-z0-9-]{1,64})/(?P<file>[^/]{1,200})$"
+    rf"/(?P<declaration>{DECLARATION_ID})/(?P<file>[^/]{{1,200}})$"
 )
+
+
+def is_declaration_id(text: str) -> bool:
+    """Whether a route takes ``text`` as an upload's id (DECLARATION_ID_PATTERN)."""
+    return re.fullmatch(DECLARATION_ID_PATTERN, text) is not None
 
 
 @dataclass(frozen=True, slots=True)

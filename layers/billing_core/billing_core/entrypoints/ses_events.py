@@ -44,6 +44,7 @@ class _Complaint(BaseModel):
 
 class _Mail(BaseModel):
     messageId: str  # noqa: N815
+    destination: list[str] = []  # where the mail went: one address (adapters/ses.py)
     tags: dict[str, list[str]] = {}
 
 
@@ -78,8 +79,18 @@ def email_event(detail: SesEventDetail) -> EmailEvent | None:
         kenmerk,
         _first_tag(detail, "kind"),
         bounce_type=bounce_type,
-        recipients=tuple(r.emailAddress for r in recipients),
+        recipients=_recipients(detail, [r.emailAddress for r in recipients]),
     )
+
+
+def _recipients(detail: SesEventDetail, named: list[str]) -> tuple[str, ...]:
+    """The addresses the event names; when it names none, the one the mail went to (we
+    send each mail to one address). Without it, a Permanent bounce handled before the
+    delivery noted the mail could tie itself to no letter: a reminder that never arrived
+    kept its costs (R7, legal-nl.md §2; audit edges51). None when the mail had several."""
+    if named:
+        return tuple(named)
+    return tuple(detail.mail.destination) if len(detail.mail.destination) == 1 else ()
 
 
 def _first_tag(detail: SesEventDetail, name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -9,6 +10,16 @@ from enum import StrEnum
 
 from billing_core.declarations.claims import Language, LineType, Person
 from billing_core.invoices.ledger import EntryKind, LedgerEntry, balance, total_of
+
+# An invoice's id is a UUID (declarations/invoicing.invoice_id_for), the one shape the API's
+# path takes (interfaces.md §2). Any other is malformed: the API answers 400, the portal its
+# not-found page, before any read (a key past DynamoDB's 1024 bytes is refused as invalid).
+INVOICE_ID_PATTERN = r"^[0-9a-f-]{36}$"
+
+
+def is_invoice_id(text: str) -> bool:
+    """Whether a route takes ``text`` as an invoice id (INVOICE_ID_PATTERN)."""
+    return re.fullmatch(INVOICE_ID_PATTERN, text) is not None
 
 
 class Channel(StrEnum):

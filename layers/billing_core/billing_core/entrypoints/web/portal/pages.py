@@ -37,6 +37,7 @@ from billing_core.correspondence.render import template_environment
 from billing_core.declarations import reports
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
 from billing_core.declarations.record import MAX_DECLARATION_BYTES
+from billing_core.declarations.upload import is_declaration_id
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.idempotency import retry_cause
@@ -59,6 +60,7 @@ from billing_core.entrypoints.web.portal.session import (
     form_scope,
     new_form_key,
 )
+from billing_core.invoices.invoice import is_invoice_id
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import InvalidPosition, InvoiceFilter
@@ -545,7 +547,10 @@ def _report_position(token: str | None) -> int:
 def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
-    """The upload's report and every invoice it issued, a page at a time (R2, R35)."""
+    """The upload's report and every invoice it issued, a page at a time (R2, R35). An id
+    no route takes (``is_declaration_id``) is the not-found page, with no read."""
+    if not is_declaration_id(declaration_id):
+        return not_found(request)
     page_url = f"/portal/declaraties/{declaration_id}"
     report = declarations.declaration_report(
         request.user,
@@ -733,7 +738,10 @@ def invoice_page(
     invalid: Mapping[str, tuple[str, ...]] | None = None,
 ) -> PortalAnswer:
     """The invoice, and a staff member's forms to change it (R21, R16), filled in again
-    with what was ``entered`` in a form that was refused, its ``invalid`` fields marked."""
+    with what was ``entered`` in a form that was refused, its ``invalid`` fields marked.
+    An id no route takes (``is_invoice_id``) is the not-found page, with no read."""
+    if not is_invoice_id(invoice_id):
+        return not_found(request)
     detail = invoices.invoice_detail(request.user, invoice_id, ctx)
     if detail is None:
         return not_found(request)
@@ -761,6 +769,11 @@ def invoice_page(
     )
 
 
+# A letter's place in the invoice's list: ASCII digits ("²" is a digit to isdigit, not to
+# int), a few (int refuses a number of 4,301 digits: a 500, audit edges51).
+LETTER_POSITION = re.compile(r"[0-9]{1,9}")
+
+
 def letter(
     request: PortalRequest, invoice_id: str, position: str, ctx: ProviderContext
 ) -> PortalAnswer:
@@ -769,7 +782,7 @@ def letter(
     try:
         found = (
             letters.letter_document(request.user, invoice_id, int(position), ctx)
-            if position.isascii() and position.isdigit()  # "²" is a digit to isdigit, not to int
+            if is_invoice_id(invoice_id) and LETTER_POSITION.fullmatch(position)
             else None
         )
     except NoLongerKept as gone:
@@ -915,7 +928,10 @@ def _change(
 ) -> PortalAnswer:
     """A change of a staff member (R32) on the invoice page. Once done, to the page
     (POST/redirect/GET: a reload shows the page and sends nothing); refused, the page
-    with why not and the form as it was filled in."""
+    with why not and the form as it was filled in. An id no route takes (``is_invoice_id``)
+    is the not-found page, with no read."""
+    if not is_invoice_id(invoice_id):
+        return not_found(request)
     changed, refused = _attempt(form_name, lambda: change(parse()), request.language)
     if refused is not None:
         return invoice_page(
