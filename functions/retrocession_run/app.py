@@ -17,7 +17,7 @@ with long_lived_imports():
 
     from aws_lambda_powertools import Metrics
 
-    from billing_core.entrypoints.continued_runs import retrocession_part
+    from billing_core.entrypoints.continued_runs import retrocession_failure, retrocession_part
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
     from billing_core.providers.retrocession_run import WeekBeforePractices
@@ -31,11 +31,6 @@ logger = function_logger()
 metrics = Metrics()
 
 
-class StatementsFailed(RuntimeError):
-    """Some providers got no statement: the invocation fails, so the schedule retries
-    (the others' statements are written again, byte for byte the same)."""
-
-
 def run(as_of: date, context: LambdaContext) -> WeekClosed:
     """A run out of time goes on in a call the function makes to itself (R24, R39)."""
     return retrocession_part(as_of, context, logger)
@@ -46,25 +41,13 @@ def go_on(as_of: date, place: list[str], context: LambdaContext) -> WeekClosed:
     return retrocession_part(as_of, context, logger, start_at=place)
 
 
-def failure(closed: WeekClosed) -> StatementsFailed | None:
-    # The practices without a statement wait in the payout batch; a retry settles them,
-    # but not one whose stored invoice does not load: the report names it, the alarm
-    # (Retrocession_failed) calls an operator to mend it and rerun the week. Nor a part
-    # whose next part goes on (a retry would call that one twice): its failures are
-    # counted, and the next Monday's run makes their week up (weeks_missed).
-    failed = closed.statements.failures_a_retry_may_mend()
-    if not failed or closed.statements.continue_from is not None:
-        return None
-    return StatementsFailed(f"no statement for {len(failed)} provider(s)")
-
-
 # A day after today is refused: its week would still be running; so is a week that ended
 # before any practice existed: nothing to state or pay (R24).
 lambda_handler = scheduled_handler(
     run,
     logger=logger,
     metrics=metrics,
-    failure=failure,
+    failure=retrocession_failure,
     refusals=(RunDayInFuture, WeekBeforePractices),
     go_on=go_on,
 )

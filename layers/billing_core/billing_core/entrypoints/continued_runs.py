@@ -99,3 +99,21 @@ def retrocession_part(
     place = closed.statements.continue_from
     go_on_from(context, as_of, None if place is None else [place])
     return closed
+
+
+class StatementsFailed(RuntimeError):
+    """Some providers got no statement: the invocation fails, so the schedule retries
+    (the others' statements are written again, byte for byte the same)."""
+
+
+def retrocession_failure(closed: WeekClosed) -> StatementsFailed | None:
+    """The error the retrocession run's invocation fails with, if any. The practices
+    without a statement wait in the payout batch; a retry settles them, but not one whose
+    stored invoice does not load: the report names it, the alarm (Retrocession_failed)
+    calls an operator to mend it and rerun the week. Nor a part whose next part goes on
+    (a retry would call that one twice): its failures are counted, and the next Monday's
+    run makes their week up (weeks_missed)."""
+    failed = closed.statements.failures_a_retry_may_mend()
+    if not failed or closed.statements.continue_from is not None:
+        return None
+    return StatementsFailed(f"no statement for {len(failed)} provider(s)")
