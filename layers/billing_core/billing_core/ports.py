@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 # The kind of the invoice itself, the default of a delivery request (a queued message
 # without a kind is an invoice). kinds imports nothing at run time: no cost to a handler.
@@ -83,8 +83,10 @@ class UnreadableProvider(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class UnreadableInvoice:
+# NamedTuples, not dataclasses, these two: as cheap to import as a tuple (every handler
+# imports the ports; a frozen, slotted, ordered dataclass costs ~5M instructions to make,
+# issue 18 (d)), and a place's order is its fields' as a tuple's is.
+class UnreadableInvoice(NamedTuple):
     """A stored invoice item that does not load (a malformed item, an attribute gone or
     of another type), met where a run reads invoices one after the other: its ids only,
     for the run to report and go on without it (R18, R39: one bad invoice never stops the
@@ -94,8 +96,7 @@ class UnreadableInvoice:
     invoice_id: str
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class DunningPlace:
+class DunningPlace(NamedTuple):
     """An invoice's place on the dunning run's index, in its order: the day it is due,
     its provider, patient and id (R18). A run that ran out of time goes on from the first
     place it did not finish (dunning/run.py)."""
