@@ -1044,6 +1044,8 @@ def bounced_for_good(sandbox, invoice, kind="dunning_reminder"):
 NEW_REMINDER_BY_POST = {
     "nl": "U ontvangt een nieuwe herinnering per post, met een nieuwe uiterste betaaldatum.",
     "en": "You will receive a new reminder by post, with a new date to pay by.",
+    "pl": "Nowe upomnienie z nowym terminem płatności otrzyma Pan/Pani pocztą.",
+    "ar": "ستصلكم رسالة تذكير جديدة بالبريد العادي، مع موعد جديد أقصى للدفع.",
 }
 
 
@@ -1053,7 +1055,8 @@ def test_r7_a_reminder_bounced_for_good_reads_open_then_the_paper_reminders_date
     Given the reminder e-mailed on 31 December bounced for good that day
     When the patient checks before the next run
     Then open, its final date 23 December passed (the bounced letter has no term), and,
-    once the birth date is checked, that a new reminder comes by post (not before: it would
+    once the birth date is checked, that a new reminder comes by post, in nl, en, pl and ar
+    (audit52 added pl and ar) (not before: it would
     tell anyone with the kenmerk the e-mail address is dead)
     And after the next run (1 January) the paper reminder's state and its final date, 19
     January (received on 5 January), and no more word of the bounce."""
