@@ -1025,18 +1025,18 @@ def test_r15_a_running_arrangement_says_no_end(sandbox, invoice, arranged):
     assert 'id="arrangement-ended"' not in page(sandbox, arranged)[1]
 
 
-def bounced_for_good(sandbox, invoice):
-    """SES reports the reminder's e-mail bounced permanently (R7, R23)."""
+def bounced_for_good(sandbox, invoice, kind="dunning_reminder"):
+    """SES reports the e-mail of the letter ``kind`` (the reminder unless told) bounced
+    permanently (R7, R23)."""
     import json
 
-    from billing_core.dunning.letters import REMINDER
     from local.sandbox import EVENTS
 
     stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
-    mail = next(c for c in stored.correspondence if c.kind == REMINDER)
+    mail = next(c for c in stored.correspondence if c.kind == kind)
     event = json.loads((EVENTS / "ses_events" / "bounce.json").read_text())
     event["detail"]["mail"]["messageId"] = mail.message_id
-    event["detail"]["mail"]["tags"] |= {"kenmerk": [invoice.reference], "kind": [REMINDER]}
+    event["detail"]["mail"]["tags"] |= {"kenmerk": [invoice.reference], "kind": [kind]}
     event["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] = invoice.addressee.email
     assert sandbox.invoke("ses_events", event) == {"action_created": True}
 
@@ -1044,6 +1044,8 @@ def bounced_for_good(sandbox, invoice):
 NEW_REMINDER_BY_POST = {
     "nl": "U ontvangt een nieuwe herinnering per post, met een nieuwe uiterste betaaldatum.",
     "en": "You will receive a new reminder by post, with a new date to pay by.",
+    "pl": "Nowe upomnienie z nowym terminem płatności otrzyma Pan/Pani pocztą.",
+    "ar": "ستصلكم رسالة تذكير جديدة بالبريد العادي، مع موعد جديد أقصى للدفع.",
 }
 
 
@@ -1053,7 +1055,8 @@ def test_r7_a_reminder_bounced_for_good_reads_open_then_the_paper_reminders_date
     Given the reminder e-mailed on 31 December bounced for good that day
     When the patient checks before the next run
     Then open, its final date 23 December passed (the bounced letter has no term), and,
-    once the birth date is checked, that a new reminder comes by post (not before: it would
+    once the birth date is checked, that a new reminder comes by post, in nl, en, pl and ar
+    (audit52 added pl and ar) (not before: it would
     tell anyone with the kenmerk the e-mail address is dead)
     And after the next run (1 January) the paper reminder's state and its final date, 19
     January (received on 5 January), and no more word of the bounce."""
@@ -1076,4 +1079,72 @@ def test_r7_a_reminder_bounced_for_good_reads_open_then_the_paper_reminders_date
     assert (
         'id="reminder-undelivered"'
         not in page(sandbox, invoice, cookie=unlocked(sandbox, invoice))[1]
+    )
+
+
+# "Our final notice did not reach you ..." per language, by post (R7, R19, R9)
+NEW_SECOND_NOTICE_BY_POST = {
+    "nl": "U ontvangt een nieuwe laatste aanmaning per post, met een nieuwe datum waarna de "
+    "nota naar het incassobureau gaat.",
+    "en": "You will receive a new final notice by post, with a new date after which the "
+    "invoice goes to the collection agency.",
+    "pl": "Nowe ostateczne wezwanie z nowym terminem, po którym faktura trafi do biura "
+    "windykacyjnego, otrzyma Pan/Pani pocztą.",
+    "ar": "سيصلكم إنذار أخير جديد بالبريد العادي، مع موعد جديد تُحال الفاتورة بعده إلى مكتب تحصيل الديون.",
+}
+
+
+def test_r19_r7_a_final_notice_bounced_for_good_says_a_new_one_comes_by_post_in_each_language(
+    sandbox, invoice, subtests
+):
+    """R7, R19, R36, R9 (audit52: after the bounce the page said only "Final notice sent, pay
+    by 28 January (then to the collection agency)", in every language, of a notice that
+    never arrived; the handover waits for the one sent again).
+    Given the second notice e-mailed on 15 January bounced for good that day
+    When the patient checks before the next run
+    Then, once the birth date is checked (not before: it would tell anyone with the kenmerk
+    the e-mail address is dead), the page says a new final notice comes by post with a new
+    date, in nl, en, pl and ar
+    And after the next run (16 January: the notice on paper) the date is 14 days from that
+    notice's day, 29 January, and no more word of the bounce."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    bounced_for_good(sandbox, invoice, "second_notice")
+    assert status(sandbox, invoice)["state"] == "second_notice_sent"
+    assert 'id="second-notice-undelivered"' not in page(sandbox, invoice)[1]
+    cookie = unlocked(sandbox, invoice)
+    for language, sentence in NEW_SECOND_NOTICE_BY_POST.items():
+        with subtests.test(language=language):
+            html = unescape(page(sandbox, invoice, language, cookie=cookie)[1])
+            assert text_of(html, "second-notice-undelivered").endswith(sentence)
+    dunned_to(sandbox, date(2027, 1, 16))
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"]) == ("second_notice_sent", "2027-01-29")
+    cookie = unlocked(sandbox, invoice)
+    assert 'id="second-notice-undelivered"' not in page(sandbox, invoice, cookie=cookie)[1]
+
+
+def test_r19_r23_a_final_notice_bounced_without_a_postal_address_waits_for_the_practice(
+    sandbox, invoice
+):
+    """R7, R19, R23 (audit52: on 31 January the page read "date passed on 28 January",
+    "Final notice sent" and nothing more, while the claim waits, not handed over, for the
+    practice to check the address).
+    Given a patient without a postal address whose second notice e-mail of 15 January
+    bounced for good
+    When the patient checks on 31 January, after the runs
+    Then the page says the practice checks the contact details and a new final notice
+    with a new date follows; the claim is not with the agency."""
+    repository = sandbox.runtime.repository
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    address = replace(stored.patient.address, street="", house_number="")
+    repository.save_invoice(replace(stored, patient=replace(stored.patient, address=address)))
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    bounced_for_good(sandbox, invoice, "second_notice")
+    dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
+    assert status(sandbox, invoice)["state"] == "second_notice_sent"
+    html = unescape(page(sandbox, invoice, "en", cookie=unlocked(sandbox, invoice))[1])
+    assert text_of(html, "second-notice-undelivered") == (
+        "Our final notice did not reach you. Your healthcare provider is checking your contact "
+        "details; you will then receive a new final notice, with a new date after which the "
+        "invoice goes to the collection agency."
     )

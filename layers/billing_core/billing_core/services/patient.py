@@ -68,6 +68,7 @@ from billing_core.invoices.access import (
     issue_visit_pass,
 )
 from billing_core.invoices.invoice import (
+    SECOND_NOTICE_AGAIN,
     Arrangement,
     ArrangementStatus,
     ArrangementTerm,
@@ -207,6 +208,10 @@ class PaymentStatusView:
     # patient's e-mail address works: the page says it only once the birth date is checked,
     # and the public API not at all (R10, R36).
     new_reminder: NewReminder | None = None
+    # R7, R19: the same for the second notice, whose e-mail bounced and which is sent again
+    # (correspondence/bounces.py): the handover waits for the new one, so the date of the
+    # one that never arrived is not the last day before the agency.
+    new_second_notice: NewReminder | None = None
 
     @property
     def on_hold(self) -> bool:
@@ -311,6 +316,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         hold_until=_pausing_hold(invoice, today),
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
+        new_second_notice=_new_second_notice(invoice, state),
     )
 
 
@@ -399,6 +405,18 @@ def _new_reminder(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
     if reminder is None or not reminder.undelivered:
         return None
     if state is not InvoiceState.OPEN:
+        return None
+    return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
+
+
+def _new_second_notice(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
+    """R7, R19: whether the second notice waits to be sent again, its e-mail bounced for
+    good (``bounces.second_notice_again``): on paper by the next run, or, without a postal
+    address, once the practice has handled its open action (R23); the claim is not handed
+    over before 14 days after the new one. It waits on the letter's lead invoice."""
+    if state is not InvoiceState.SECOND_NOTICE_SENT:
+        return None
+    if not any(SECOND_NOTICE_AGAIN in letter.event_id for letter in invoice.letters_due):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
 

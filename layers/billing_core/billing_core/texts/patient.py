@@ -486,6 +486,18 @@ _DUTCH: Sections = {
             "Onze herinnering heeft u niet bereikt. Uw zorgverlener kijkt uw adresgegevens na; "
             "daarna ontvangt u een nieuwe herinnering, met een nieuwe uiterste betaaldatum."
         ),
+        # R7, R19: the second notice never arrived (a Permanent bounce): it goes again and the
+        # handover waits for it (correspondence/bounces.py); said once the birth date is checked
+        "second_notice_undelivered_coming": (
+            "Onze laatste aanmaning heeft u niet bereikt. U ontvangt een nieuwe laatste "
+            "aanmaning {by_channel_nl}, met een nieuwe datum waarna de nota naar het "
+            "incassobureau gaat."
+        ),
+        "second_notice_undelivered_waits_for_practice": (
+            "Onze laatste aanmaning heeft u niet bereikt. Uw zorgverlener kijkt uw "
+            "adresgegevens na; daarna ontvangt u een nieuwe laatste aanmaning, met een nieuwe "
+            "datum waarna de nota naar het incassobureau gaat."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -790,6 +802,16 @@ _ENGLISH: Sections = {
         "reminder_undelivered_waits_for_practice": (
             "Our reminder did not reach you. Your healthcare provider is checking your contact "
             "details; you will then receive a new reminder, with a new date to pay by."
+        ),
+        "second_notice_undelivered_coming": (
+            "Our final notice did not reach you. You will receive a new final notice "
+            "{by_channel_en}, with a new date after which the invoice goes to the collection "
+            "agency."
+        ),
+        "second_notice_undelivered_waits_for_practice": (
+            "Our final notice did not reach you. Your healthcare provider is checking your "
+            "contact details; you will then receive a new final notice, with a new date after "
+            "which the invoice goes to the collection agency."
         ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",

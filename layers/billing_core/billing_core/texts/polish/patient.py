@@ -358,6 +358,16 @@ PAGE: Section = {
         "Nasze upomnienie nie dotarło do Pana/Pani. Świadczeniodawca sprawdza Pana/Pani dane "
         "kontaktowe; potem otrzyma Pan/Pani nowe upomnienie z nowym terminem płatności."
     ),
+    "second_notice_undelivered_coming": (
+        "Nasze ostateczne wezwanie do zapłaty nie dotarło do Pana/Pani. Nowe ostateczne "
+        "wezwanie z nowym terminem, po którym faktura trafi do biura windykacyjnego, otrzyma "
+        "Pan/Pani {by_channel_pl}."
+    ),
+    "second_notice_undelivered_waits_for_practice": (
+        "Nasze ostateczne wezwanie do zapłaty nie dotarło do Pana/Pani. Świadczeniodawca "
+        "sprawdza Pana/Pani dane kontaktowe; potem otrzyma Pan/Pani nowe ostateczne wezwanie "
+        "z nowym terminem, po którym faktura trafi do biura windykacyjnego."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",
