@@ -60,12 +60,10 @@ from billing_core.invoices.invoice import (
 from billing_core.invoices.updates import Change, save_change
 from billing_core.legal import posting_date
 from billing_core.payments.collection_account import CollectionAccount
-from billing_core.ports import BillingStore, ConcurrentChange, DeliveryRequest, FileStore
+from billing_core.ports import BillingStore, DeliveryRequest, FileStore
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import Clock, amsterdam_day
 from billing_core.texts.catalogue import LANGUAGES
-
-_SAVE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,7 @@ def deliver_invoice(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
         invoice, provider, public_base_url=ctx.public_base_url, account=ctx.account
     )
     letter = _send(invoice, provider, pdf, ctx)
-    _record(request, letter, invoice.final_payment_date, ctx)
+    _record(invoice, letter, invoice.final_payment_date, ctx)
     return letter
 
 
@@ -231,20 +229,13 @@ def _print_batch(
     return stored, today, False
 
 
-def _record(
-    request: DeliveryRequest, letter: Correspondence, pay_by: date, ctx: DeliveryContext
-) -> None:
+def _record(invoice: Invoice, letter: Correspondence, pay_by: date, ctx: DeliveryContext) -> None:
     """Note the letter on the invoice, with the final payment date the PDF asked (the copy
-    served later is the invoice as sent, R36); a concurrent change (R28) means: read
-    again, retry."""
-    for _ in range(_SAVE_ATTEMPTS):
-        invoice = _load(request, ctx)
-        try:
-            ctx.store.save_invoice(invoice.sent(letter, pay_by))
-            return
-        except ConcurrentChange:
-            continue
-    raise ConcurrentChange(request.invoice_id)
+    served later is the invoice as sent, R36). The letter is out: a change saved since the
+    invoice was read (R28) is read again strongly consistent and the note put on it, as
+    every change is (save_change), not given up on a stale read, which SQS would answer
+    by delivering, and so e-mailing, the invoice again (R38)."""
+    save_change(ctx.store, invoice, lambda current: current.sent(letter, pay_by))
 
 
 def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspondence | None:

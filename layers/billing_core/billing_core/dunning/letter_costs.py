@@ -180,10 +180,15 @@ def rest_of_letter(
     store: BillingStore, provider_id: str, reminder: Reminder, at_hand: Set[str]
 ) -> list[Invoice]:
     """The letter's invoices as stored now, but those ``at_hand``: read only for a letter
-    about several invoices."""
+    about several invoices. Read strongly consistent: the letter's costs are figured from
+    them (the principal still open at the end of the term, legal-nl.md §2) and they are
+    not written with the invoice at hand, so no version condition would refuse what an
+    ordinary read, a moment behind a payment or a costs step saved on one of them, shows
+    (R28; audit race52: costs short by the other invoice's share)."""
     return [
         invoice
         for covered in reminder.covers
         if covered.invoice_id not in at_hand
-        and (invoice := store.get_invoice(provider_id, covered.invoice_id)) is not None
+        and (invoice := store.get_invoice(provider_id, covered.invoice_id, consistent=True))
+        is not None
     ]
