@@ -574,6 +574,8 @@ _DUTCH: Sections = {
         "allowed_gt": "meer dan {limit}",
         "allowed_le": "maximaal {limit}",
         "allowed_lt": "minder dan {limit}",
+        # A text typed longer than its model allows (pages._typed_form).
+        "allowed_max_length": "hoogstens {limit} tekens, u typte er {typed}",
         # A number's hint on the settings page: what its model allows (pages._allowed).
         "allowed_hint": "Toegestaan: {allowed}.",
         # After invalid_form, for a number typed with decimals (pages.HOW_TO_TYPE); the
@@ -1147,6 +1149,7 @@ _ENGLISH: Sections = {
         "allowed_gt": "more than {limit}",
         "allowed_le": "at most {limit}",
         "allowed_lt": "less than {limit}",
+        "allowed_max_length": "at most {limit} characters, you typed {typed}",
         "allowed_hint": "Allowed: {allowed}.",
         "amount_how_to_type": (
             "Enter the amount in euros with the cents after a comma or a point: for example"
