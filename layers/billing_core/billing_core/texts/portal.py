@@ -161,6 +161,9 @@ _DUTCH: Sections = {
         "uploads_heading": "Uploads",
         "no_uploads": "Nog geen uploads.",
         "file_name": "Bestand",
+        # An upload without a file name: written to its key around the portal and the API,
+        # with no upload record (declarations.upload._named_by_its_key).
+        "unknown_upload": "onbekende upload (niet via het portaal of de API aangevraagd)",
         "uploaded_at": "Geüpload",
         "status": "Status",
         "outcome": "Resultaat",
@@ -759,6 +762,7 @@ _ENGLISH: Sections = {
         "uploads_heading": "Uploads",
         "no_uploads": "No uploads yet.",
         "file_name": "File",
+        "unknown_upload": "unknown upload (not requested through the portal or the API)",
         "uploaded_at": "Uploaded",
         "status": "Status",
         "outcome": "Outcome",
