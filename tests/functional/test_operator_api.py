@@ -174,6 +174,29 @@ def test_a_payout_account_the_sepa_file_cannot_pay_is_refused(sandbox, payout, w
     assert sandbox.runtime.repository.get_provider(NEW_ID).version == 1
 
 
+def test_a_valid_belgian_iban_whose_bank_stdnum_does_not_list_is_a_payout_account(sandbox):
+    """R31 (payout account checked), R24, R34 (a SEPA credit transfer; Belgium is in SEPA)
+    (words52): BE68 5390 0754 7034, whose IBAN and Belgian check digits are right, was
+    refused as "geen geldig IBAN ... een Nederlands IBAN heeft er 18", because bank code
+    539 is missing from python-stdnum's copy of the Belgian bank register (a Dutch IBAN's
+    bank is looked up nowhere).
+    Given a new practice with that IBAN, typed with spaces, as its payout account
+    When an operator creates it
+    Then it is stored, compact; a Belgian IBAN with wrong national check digits
+    (BE41 5390 0754 7035, its IBAN check digits right) is still refused."""
+    payout = {"iban": "BE68 5390 0754 7034", "account_holder": "Zuid B.V."}
+    status, _ = operator(sandbox, "POST", PROVIDERS, new_practice(payout=payout))
+    assert status == 201
+    assert sandbox.runtime.repository.get_provider(NEW_ID).payout.iban == "BE68539007547034"
+    typo = {"iban": "BE41539007547035", "account_holder": "Zuid B.V."}
+    status, answer = operator(
+        sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", new_practice(version=1, payout=typo)
+    )
+    assert status == 400
+    assert answer["error"]["message"].startswith("payout.iban: Dit is geen geldig IBAN")
+    assert sandbox.runtime.repository.get_provider(NEW_ID).payout.iban == "BE68539007547034"
+
+
 def test_a_payout_account_in_a_sepa_country_outside_the_eu_is_written(sandbox):
     """R34: Switzerland and the United Kingdom are in SEPA (the EPC's list)."""
     payout = {"iban": "CH9300762011623852957", "account_holder": "Zuid AG"}

@@ -574,3 +574,78 @@ def test_r9_no_form_is_refused_by_the_browser_in_its_own_words(sandbox, emailed_
                 forms[re.search(r'action="([^"]+)"', opening)[1]] = "novalidate" in opening
     assert len(forms) == 5, forms  # upload, stop, hold, contact, invite
     assert [action for action, left_to_us in forms.items() if not left_to_us] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "Het formulier is niet goed ingevuld: Bereikbaar: hoogstens 200 tekens, u typte er 231.",
+        ),
+        (
+            "en",
+            "The form is not filled in correctly: Reachable: at most 200 characters, you typed 231.",
+        ),
+    ],
+)
+def test_r31_a_text_over_its_limit_says_the_limit_and_how_long_it_was_typed(
+    sandbox, language, said
+):
+    """R31 "validated on write", R35, WCAG 3.3.3 (words52): a text over its 200 characters
+    was refused naming its label only ("Bereikbaar."), where every other refusal of the
+    form says how the field is typed.
+    Given the contact form with opening hours of 231 characters (and white space around
+    them, which the model drops before it counts)
+    When the admin sends it
+    Then the form names the field with its limit and the length typed, in its language,
+    and stores nothing."""
+    admin = signed_in(sandbox, "admin", language)
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    action = "/portal/instellingen/contact"
+    typed = {"email": "info@praktijk.nl", "phone": "020 612 3456", "hours": f"  {'8' * 231} "}
+    fields = admin.form("/portal/instellingen", action) | {"version": str(before.version)}
+    status, _, html = admin.post(action, fields | typed)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert error_of(html) == said
+    assert marked_invalid(html) == {"contact-hours"}
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "Het formulier is niet goed ingevuld: Bereikbaar: Deze tekst bevat een teken,"
+            " U+65F6 (CJK UNIFIED IDEOGRAPH-65F6), dat de nota's en brieven op papier niet"
+            " kunnen afdrukken, zodat het daar zou wegvallen. Schrijf de tekst in Latijnse"
+            " letters.",
+        ),
+        (
+            "en",
+            "The form is not filled in correctly: Reachable: This text holds a character,"
+            " U+65F6 (CJK UNIFIED IDEOGRAPH-65F6), that the invoices and letters on paper"
+            " cannot print, so it would be left out there. Write the text in Latin letters.",
+        ),
+    ],
+)
+def test_r36_a_character_the_letters_cannot_print_is_said_with_no_inner_colon(
+    sandbox, language, said
+):
+    """R36, R31, R35 (words52): text_not_printed said "..., U+65F6 (...): het zou daar
+    wegvallen", so the form read "Bereikbaar: Deze tekst ...: het zou ...", two colons
+    after the label.
+    Given the contact form with opening hours holding a Chinese character
+    When the admin sends it
+    Then the form names the field and the character in one sentence with no colon of
+    its own after the label's."""
+    admin = signed_in(sandbox, "admin", language)
+    version = sandbox.runtime.repository.get_provider(DENTAL.provider_id).version
+    action = "/portal/instellingen/contact"
+    typed = {"email": "info@praktijk.nl", "phone": "020 612 3456", "hours": "ma-vr 8-17 时"}
+    fields = admin.form("/portal/instellingen", action) | {"version": str(version)}
+    status, _, html = admin.post(action, fields | typed)
+    assert status == HTTPStatus.BAD_REQUEST
+    assert error_of(html) == said
+    assert error_of(html).count(":") == 2  # the form's and the label's

@@ -5,6 +5,7 @@ keeps it, and the portal and the report name the file as before (R1, R5)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from local.generate import declaration_csv
 from local.sandbox import Sandbox
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
+from tests.functional.test_provider_portal import signed_in
 
 VEKTIS = Path(__file__).resolve().parents[2] / "events" / "declarations" / "vektis"
 PATIENT = "jansen_j_0312"
@@ -104,3 +106,36 @@ def test_r29_an_upload_url_handed_out_before_the_keys_lost_their_names_still_wor
     )
     assert status == 200 and (report["status"], report["outcome"]) == ("processed", "accepted")
     assert report["file_name"] == "week-47.csv"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "onbekende upload (niet via het portaal of de API aangevraagd)"),
+        ("en", "unknown upload (not requested through the portal or the API)"),
+    ],
+)
+def test_r1_a_file_written_to_an_upload_key_without_a_record_is_an_unknown_upload_not_file(
+    sandbox: Sandbox, language: str, said: str
+) -> None:
+    """R1 (each upload gets an id and a report), R29, R35 (words52): since ops51b every
+    upload URL's key ends in "file", so a file written to such a key around the API, with
+    no upload record, was listed, reported and titled as the file "file".
+    Given a declaration written straight to incoming/{provider}/{id}/file, and one to a key
+    of before R29 that names its file
+    When the ingest has processed them
+    Then the first has no file name and the portal calls it an unknown upload, in its
+    language; the old key's file keeps its name."""
+    unknown, named = "20261123080000-0badf11e", "20261123080000-0badf33e"
+    sandbox.put_upload(f"incoming/{DENTAL.provider_id}/{unknown}/file", declaration_csv(2))
+    sandbox.put_upload(f"incoming/{DENTAL.provider_id}/{named}/week-47.csv", declaration_csv(2))
+    status, report = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{unknown}", provider_id=DENTAL.provider_id
+    )
+    assert (status, report["status"], report["file_name"]) == (200, "processed", "")
+    staff = signed_in(sandbox, "staff", language)
+    _, listed = staff.page("/portal/declaraties")
+    names = re.findall(r'<td class="file" role="cell"><a [^>]*>([^<]*)</a>', listed)
+    assert sorted(names) == sorted([said, "week-47.csv"])
+    _, page = staff.page(f"/portal/declaraties/{unknown}")
+    assert re.search(r"<h1>(.*?)</h1>", page)[1].endswith(f": {said}")

@@ -5,7 +5,11 @@ report says what was repaired; a refusal names the one cause."""
 
 from __future__ import annotations
 
+import io
+import random
+import tarfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -799,3 +803,83 @@ def test_a_lowercase_sign_of_a_retours_99_totals_is_read_with_a_warning(position
     assert [(f.code, f.params["value"]) for f in parsed.findings] == [
         ("VEKTIS_TOTAL_DC_LOWERCASE", sign.lower())
     ]
+
+
+def _tar_of(name: str, data: bytes) -> bytes:
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        member = tarfile.TarInfo(name)
+        member.size = len(data)
+        tar.addfile(member, io.BytesIO(data))
+    return archive.getvalue()
+
+
+EXCEL_SAMPLE = (
+    (Path(__file__).resolve().parents[2] / "events/declarations/tandarts-de-vries-2026-11.csv")
+    .read_text(encoding="utf-8-sig")
+    .encode("cp1252")
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        random.Random(52).randbytes(4096),
+        random.Random(53).randbytes(64),
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(48),
+        b"SQLite format 3\x00\x10\x00\x01\x01\x00@  \x00\x00\x00\x01" + bytes(100),
+        _tar_of("week-47.csv", EXCEL_SAMPLE),
+    ],
+    ids=["random-bytes", "64-random-bytes", "windows-program", "sqlite-database", "tar-archive"],
+)
+def test_r2_a_declaration_upload_that_is_no_text_at_all_is_said_to_be_no_csv_or_vektis_file(
+    data,
+):
+    """R2, R40 (words52): a file no first bytes name that is not text at all (random bytes,
+    a program, a database, an archive) was refused as FILE_NOT_UTF8, "not text in UTF-8 or
+    Windows-1252: line 1 (byte 103)", as if it were text to save again as CSV UTF-8.
+    Given a declaration upload of such a file
+    When it is parsed
+    Then the one finding rejects it as no CSV or Vektis file, saying it is not text."""
+    parsed = parse_declaration(data, today=TODAY, max_lines=100)
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity) == ("FILE_NOT_CSV_OR_VEKTIS", Severity.FILE)
+    assert finding.message("nl").startswith(
+        "Dit is geen CSV- of Vektis-bestand: het is een bestand dat helemaal geen tekst is"
+    )
+    assert finding.message("en").startswith(
+        "This is no CSV or Vektis file: it is a file that is not text at all"
+    )
+    assert parsed.claims == []
+
+
+@pytest.mark.parametrize(
+    ("data", "codes"),
+    [
+        (EXCEL_SAMPLE, ["CSV_WINDOWS_1252"]),
+        (EXCEL_SAMPLE.replace(b"\xe9", b"\xe9\x01", 1), ["FILE_NOT_UTF8"]),
+        (EXCEL_SAMPLE.replace(b"\xe9", b"\x81", 1), ["FILE_NOT_UTF8"]),
+        (EXCEL_SAMPLE.decode("cp1252").encode("utf-16"), ["FILE_NOT_UTF8"]),
+        (
+            EXCEL_SAMPLE + bytes(2048 - len(EXCEL_SAMPLE) % 1024),
+            ["CSV_WINDOWS_1252", "CSV_END_PADDING"],
+        ),
+    ],
+    ids=[
+        "windows-1252",
+        "a-stray-control-byte",
+        "a-byte-windows-1252-lacks",
+        "utf-16",
+        "nul-padded",
+    ],
+)
+def test_r40_text_in_another_encoding_is_still_read_or_said_as_text(data, codes):
+    """R40, vektis.md "Files as practices really send them" (words52): the dental sample
+    as Dutch Excel saves it (Windows-1252) is read with a warning; with a stray control
+    byte, a byte Windows-1252 lacks, or saved as UTF-16 it stays FILE_NOT_UTF8 naming the
+    byte or the encoding; NUL padding after it does not make it binary.
+    Given the Excel sample so
+    When it is parsed as a declaration upload
+    Then its findings are those of text, never FILE_NOT_CSV_OR_VEKTIS."""
+    parsed = parse_declaration(data, today=TODAY, max_lines=100)
+    assert sorted({finding.code for finding in parsed.findings}) == sorted(codes)

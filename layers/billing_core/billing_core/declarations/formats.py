@@ -1,19 +1,26 @@
 """One entry point for every declaration format (interfaces.md §1): recognised from the
 content, never from the file name. A Vektis EI file starts with record type 01 and its
 message code at positions 3-5 (blank lines before it do not hide it); a file whose first
-bytes are another format's (a PDF, an Excel workbook, an image) is refused as neither;
-anything else is read as CSV."""
+bytes are another format's (a PDF, an Excel workbook, an image), or that is no text at
+all, is refused as neither; anything else is read as CSV."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
 
-from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.declarations.csv_format import not_text_at_all, parse_declaration_csv
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.rules.insurers import InsurerRegisters
 from billing_core.declarations.vektis.text import foreign_format, vektis_encoding
+
+# What a file no first bytes name is, when it is no text at all (words52: random bytes, a
+# program, a database were "not text in UTF-8 or Windows-1252 at byte 103").
+NOT_TEXT = (
+    "een bestand dat helemaal geen tekst is (zoals een programma, een database of een archief)",
+    "a file that is not text at all (such as a program, a database or an archive)",
+)
 
 
 def is_vektis(data: bytes) -> bool:
@@ -45,7 +52,7 @@ def parse_declaration(
             provider_agbs=provider_agbs,
             insurers=insurers,
         )
-    foreign = foreign_format(data)
+    foreign = foreign_format(data) or (NOT_TEXT if not_text_at_all(data) else None)
     if foreign is not None:
         # R2, R40 (portal51b): a PDF read as CSV was "Onbekende kolom(men) in de kopregel:
         # %pdf-1.4", an image "geen tekst in UTF-8 (byte 3)": what it is, and what to upload.

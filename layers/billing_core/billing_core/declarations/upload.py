@@ -35,6 +35,10 @@ ParsedT_co = TypeVar("ParsedT_co", covariant=True)
 # §2). Any other is malformed: the API answers 400, the portal its not-found page, before
 # any read (a key past DynamoDB's 1024 bytes is refused as invalid).
 DECLARATION_ID = r"[A-Za-z0-9-]{1,64}"
+# The last part of every upload URL's key. The practice's own file name ("jansen_j_0312.csv"
+# may name a patient) stays on the upload's record, where the portal and the report read
+# it; the key is in the presigned URL, X-Ray's S3 calls and the bucket's access log (R29).
+UPLOADED_FILE = "file"
 DECLARATION_ID_PATTERN = rf"^{DECLARATION_ID}$"
 _UPLOAD_KEY = re.compile(
     r"^(?P<prefix>[a-z]+)/(?P<provider>[a-z0-9][a-z0-9-]{1,62})"
@@ -53,9 +57,9 @@ class Upload:
 
     provider_id: str
     declaration_id: str
-    # The key's last part: an upload URL's key names no file (R29, UPLOADED_FILE in
-    # services.provider.declarations), so the name the practice gave is its record's
-    # (``as_registered``); a key written before that, or around the API, names its file.
+    # The key's last part: an upload URL's key names no file (R29, UPLOADED_FILE), so
+    # the name the practice gave is its record's (``as_registered``); a key written
+    # before that names its file.
     file_name: str
     object_key: str
     # The S3 object version (the eTag where a bucket keeps no versions): the upload is
@@ -151,7 +155,7 @@ def start_record(
         record = DeclarationRecord(
             provider_id=upload.provider_id,
             declaration_id=upload.declaration_id,
-            file_name=upload.file_name,
+            file_name=_named_by_its_key(upload),
             status=DeclarationStatus.PROCESSING,
             created_at=ctx.clock.now(),
         )
@@ -163,6 +167,14 @@ def start_record(
     return (
         record if ctx.store.start_declaration_version(record) else ignore_other_version(upload, ctx)
     )
+
+
+def _named_by_its_key(upload: Upload) -> str:
+    """The file name of an upload no record registered: a key of before R29's fix names
+    its file; an upload URL's key names none, so a file written there around the API has
+    no name (""), which the portal shows as an unknown upload (words52: it was listed and
+    reported as the file "file")."""
+    return "" if upload.file_name == UPLOADED_FILE else upload.file_name
 
 
 def _finished(record: DeclarationRecord, upload: Upload) -> bool:

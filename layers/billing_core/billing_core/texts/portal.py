@@ -161,6 +161,9 @@ _DUTCH: Sections = {
         "uploads_heading": "Uploads",
         "no_uploads": "Nog geen uploads.",
         "file_name": "Bestand",
+        # An upload without a file name: written to its key around the portal and the API,
+        # with no upload record (declarations.upload._named_by_its_key).
+        "unknown_upload": "onbekende upload (niet via het portaal of de API aangevraagd)",
         "uploaded_at": "Geüpload",
         "status": "Status",
         "outcome": "Resultaat",
@@ -574,6 +577,8 @@ _DUTCH: Sections = {
         "allowed_gt": "meer dan {limit}",
         "allowed_le": "maximaal {limit}",
         "allowed_lt": "minder dan {limit}",
+        # A text typed longer than its model allows (pages._typed_form).
+        "allowed_max_length": "hoogstens {limit} tekens, u typte er {typed}",
         # A number's hint on the settings page: what its model allows (pages._allowed).
         "allowed_hint": "Toegestaan: {allowed}.",
         # After invalid_form, for a number typed with decimals (pages.HOW_TO_TYPE); the
@@ -757,6 +762,7 @@ _ENGLISH: Sections = {
         "uploads_heading": "Uploads",
         "no_uploads": "No uploads yet.",
         "file_name": "File",
+        "unknown_upload": "unknown upload (not requested through the portal or the API)",
         "uploaded_at": "Uploaded",
         "status": "Status",
         "outcome": "Outcome",
@@ -1147,6 +1153,7 @@ _ENGLISH: Sections = {
         "allowed_gt": "more than {limit}",
         "allowed_le": "at most {limit}",
         "allowed_lt": "less than {limit}",
+        "allowed_max_length": "at most {limit} characters, you typed {typed}",
         "allowed_hint": "Allowed: {allowed}.",
         "amount_how_to_type": (
             "Enter the amount in euros with the cents after a comma or a point: for example"

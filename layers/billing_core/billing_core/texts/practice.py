@@ -731,9 +731,9 @@ _DUTCH: Sections = {
             " richtingsteken of een nul-teken). Typ de tekst opnieuw, zonder zulke tekens."
         ),
         "text_not_printed": (
-            "Deze tekst bevat een teken dat de nota's en brieven op papier niet kunnen"
-            " afdrukken, {character}: het zou daar wegvallen. Schrijf de tekst in Latijnse"
-            " letters."
+            "Deze tekst bevat een teken, {character}, dat de nota's en brieven op papier"
+            " niet kunnen afdrukken, zodat het daar zou wegvallen. Schrijf de tekst in"
+            " Latijnse letters."
         ),
         # A register version that drops codes (R33, services/operator/register.py).
         "register_drops_insurers": (
@@ -1719,8 +1719,9 @@ _ENGLISH: Sections = {
             " mark or a null character). Type it again without such characters."
         ),
         "text_not_printed": (
-            "This text holds a character the invoices and letters on paper cannot print,"
-            " {character}: it would be left out there. Write the text in Latin letters."
+            "This text holds a character, {character}, that the invoices and letters on"
+            " paper cannot print, so it would be left out there. Write the text in Latin"
+            " letters."
         ),
         "register_drops_insurers": (
             "This version leaves out UZOVI {codes}, which version {version} lists. A version"

@@ -67,7 +67,10 @@ class UploadTicketOut(AttributesOut):
 
 class DeclarationOut(BaseModel):
     declaration_id: str
-    file_name: str
+    file_name: str = Field(
+        description="the name given when its upload URL was asked for; empty for a file"
+        " written to an upload key without one (no name was given)"
+    )
     status: str = Field(
         description="awaiting_upload, processing, processed, rejected or expired"
         " (its upload URL expired and no file came)"

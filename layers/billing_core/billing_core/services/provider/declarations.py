@@ -19,6 +19,7 @@ from billing_core.declarations.reports import (
     findings_not_kept,
     page_key,
 )
+from billing_core.declarations.upload import UPLOADED_FILE
 from billing_core.ports import FileGone, FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
@@ -118,12 +119,6 @@ def safe_file_name(file_name: str) -> str:
     base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = _UNSAFE_IN_FILE_NAME.sub("_", base).strip("._") or "declaration.csv"
     return cleaned[:120]
-
-
-# The last part of every upload's key. The practice's own file name ("jansen_j_0312.csv"
-# may name a patient) stays on the upload's record, where the portal and the report read
-# it; the key is in the presigned URL, X-Ray's S3 calls and the bucket's access log (R29).
-UPLOADED_FILE = "file"
 
 
 def upload_key(provider_id: str, declaration_id: str) -> str:

@@ -1051,7 +1051,7 @@ def _invalid_form(
     model, labels = FORM_FIELDS.get(form, (BaseModel, {}))
     found = _invalid_names(invalid)
     names = [*_in_form_order(form, found), *(name for name in found if name not in labels)]
-    typed_as = _typed_forms(invalid, t.language)
+    typed_as = _typed_forms(invalid, t)
     fields = "; ".join(_field_named(model, labels, name, t, typed_as.get(name)) for name in names)
     how_to_type = [
         t(HOW_TO_TYPE[name], places=_decimal_places(model, name))
@@ -1092,24 +1092,37 @@ def _in_form_order(form: str, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in FORM_FIELDS.get(form, (BaseModel, {}))[1] if name in wrong)
 
 
-def _typed_forms(
-    invalid: ValidationError | InvalidInput | WrongFields, language: str
-) -> dict[str, str]:
+def _typed_forms(invalid: ValidationError | InvalidInput | WrongFields, t: Texts) -> dict[str, str]:
     """Of each field refused for how it is typed (an e-mail address, a phone number, a
     website), what it is not and how it is typed, in the API's words
-    (texts.practice.typed_form; leftovers51, portal51b: the form named the field only)."""
-    from billing_core.texts.practice import typed_form  # the portal's forms only
-
+    (texts.practice.typed_form; leftovers51, portal51b: the form named the field only);
+    of a text over its length, how long it may be and how long it was typed (words52:
+    the form named the field only)."""
     if isinstance(invalid, ValidationError):
         problems: Iterable[Mapping[str, Any]] = invalid.errors()
     else:  # a service's refusal names no form; a form's names those its model found
         problems = invalid.problems if isinstance(invalid, WrongFields) else ()
     said: dict[str, str] = {}
     for problem in problems:
-        form = typed_form(problem)
+        form = _typed_form(problem, t)
         if form is not None and problem.get("loc"):
-            said.setdefault(str(problem["loc"][0]), form[0] if language == "nl" else form[1])
+            said.setdefault(str(problem["loc"][0]), form)
     return said
+
+
+def _typed_form(problem: Mapping[str, Any], t: Texts) -> str | None:
+    """How one problem's field is typed, in the form's language; None for a problem
+    the field's label and bounds say enough of."""
+    from billing_core.texts.practice import typed_form  # the portal's forms only
+
+    if problem.get("type") == "string_too_long":
+        # Counted as the model counts it: without the white space around it, dropped.
+        typed = len(str(problem.get("input", "")).strip())
+        return t("allowed_max_length", limit=problem["ctx"]["max_length"], typed=typed)
+    form = typed_form(problem)
+    if form is None:
+        return None
+    return form[0] if t.language == "nl" else form[1]
 
 
 def _field_named(
