@@ -14,6 +14,7 @@ from local.server import SandboxServer
 from local.vektis_samples import west_settings
 from tests.functional.test_operator_api import PROVIDERS, new_practice, plant_legacy_provider
 from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
+from tests.functional.test_refunds import paid_twice, refund_body
 from tests.functional.test_retour_replay import _idempotency_records_expired
 
 STOP = {
@@ -677,3 +678,55 @@ def test_a_settings_form_sent_again_after_its_answer_was_lost_is_saved_once(sand
     # And the other tab's form, an edit of the version replaced since, is still 409
     assert admin.post(action, other_tab)[0] == 409
     assert settings_versions(sandbox) == versions
+
+
+# --- a batch approved and sent, then the answer lost: the retry finds its approval (R38, R34) --
+
+
+def _payout_batch(sandbox, request):
+    """The week's payout batch the Monday run proposed: its approval sends it."""
+    request.getfixturevalue("paid_week")
+    sandbox.run_retrocession()
+    return "/api/v1/operator/payouts/PO-2026-W48/approve"
+
+
+def _refund_batch(sandbox, request):
+    """A refund batch of a credit held, proposed by an operator: its approval sends it."""
+    invoice = paid_twice(sandbox)
+    _, batch = sandbox.api("POST", REFUNDS, caller=OPERATOR, body=refund_body(invoice))
+    return f"{REFUNDS}/{batch['batch_id']}/approve"
+
+
+REFUNDS = "/api/v1/operator/refunds"
+BATCHES_TO_APPROVE = {"payout": _payout_batch, "refund": _refund_batch}
+
+
+@pytest.mark.parametrize("kind", sorted(BATCHES_TO_APPROVE))
+def test_an_approval_sent_again_after_its_answer_was_lost_is_answered_as_it_was(
+    sandbox, request, kind
+):
+    """R38, R34 (audit approve52): an approval whose function died after the batch was
+    sent leaves no answer under its key; the retry ran again and answered 409
+    batch_not_proposed, its own approval taken for a second one."""
+    approve = BATCHES_TO_APPROVE[kind](sandbox, request)
+    # Given an approval whose answer never reached the operator: the batch sent, one file
+    first = keyed(sandbox, "POST", approve, "approve-batch")
+    assert (first["statusCode"], json.loads(first["body"])["state"]) == (200, "sent")
+    files = sandbox.output_keys(f"{kind}s/")
+    assert len(files) == 1
+    _idempotency_records_expired(sandbox)
+    # When it is sent again with its key
+    again = keyed(sandbox, "POST", approve, "approve-batch")
+    # Then the answer is the first one, and the batch was sent once
+    assert again["statusCode"] == 200, again["body"]
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert sandbox.output_keys(f"{kind}s/") == files
+    # And the same key asking something else, its record gone too, is refused
+    _idempotency_records_expired(sandbox)
+    other = keyed(sandbox, "POST", approve, "approve-batch", {"approve": "twice"})
+    assert error_of(other) == (422, "idempotency_key_reused")
+    # And another approval by the same operator (another key) is still refused: sent once
+    assert error_of(keyed(sandbox, "POST", approve, "approve-batch-2")) == (
+        409,
+        "batch_not_proposed",
+    )
