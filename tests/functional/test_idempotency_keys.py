@@ -14,6 +14,7 @@ from local.server import SandboxServer
 from local.vektis_samples import west_settings
 from tests.functional.test_operator_api import PROVIDERS, new_practice, plant_legacy_provider
 from tests.functional.test_provider_portal import PortalUser, sample_login, stop_form
+from tests.functional.test_refunds import paid_twice, refund_body
 from tests.functional.test_retour_replay import _idempotency_records_expired
 
 STOP = {
@@ -597,6 +598,61 @@ def test_a_settings_save_sent_again_after_its_answer_was_lost_is_answered_as_it_
     assert stored.contact.hours == "ma-vr 7:30-16:00"
 
 
+def _other_email(method, settings):
+    """Another request's save of the e-mail address, on the version ``settings`` are."""
+    if method == "PUT":
+        return settings | {"contact": settings["contact"] | {"email": "info@elders.nl"}}
+    return {"version": settings["version"], "contact": {"email": "info@elders.nl"}}
+
+
+@pytest.mark.parametrize("who", sorted(SETTINGS_EDITS))
+def test_a_settings_save_retried_after_another_save_is_answered_with_what_it_saved(sandbox, who):
+    """R38, R31 (audit approve52 (a)): a save retried after its answer was lost, when
+    someone saved the settings in between, was answered with the settings as they were
+    then (version 3, the other's e-mail address), not as its first answer (version 2)."""
+    method, path, caller, edit = SETTINGS_EDITS[who](sandbox)
+    # Given a save of other opening hours whose answer never reached its sender
+    first = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
+    # And another request saving the e-mail address after it
+    now = sandbox.api("GET", path, caller=caller)[1]
+    between = keyed(sandbox, method, path, "save-email", _other_email(method, now), caller=caller)
+    assert (first["statusCode"], between["statusCode"]) == (200, 200)
+    versions = settings_versions(sandbox)
+    _idempotency_records_expired(sandbox)
+    # When the save is sent again with its key
+    again = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
+    # Then the answer is the first one (version 2, its hours, the e-mail address as it was)
+    assert again["statusCode"] == 200, again["body"]
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert json.loads(again["body"])["version"] == 2
+    # And nothing was saved: the settings stay as the other request left them
+    assert settings_versions(sandbox) == versions
+    stored = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    assert (stored.version, stored.contact.email) == (3, "info@elders.nl")
+
+
+@pytest.mark.parametrize("who", sorted(SETTINGS_EDITS))
+def test_a_settings_key_reused_with_another_body_on_the_current_version_is_refused(sandbox, who):
+    """R38 ("same key, other body -> 422"), R31 (audit approve52 (b)): the key of a save
+    whose record was lost, sent with other hours on the version it saved, was taken as a
+    new edit: a third version saved under a key used for another request."""
+    method, path, caller, edit = SETTINGS_EDITS[who](sandbox)
+    # Given a save under a key, its answer lost
+    keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
+    versions = settings_versions(sandbox)
+    _idempotency_records_expired(sandbox)
+    # When the same key asks other hours, on the version now current
+    version = sandbox.api("GET", path, caller=caller)[1]["version"]
+    body = edit("ma-vr 7:45-16:00") | {"version": version}
+    reused = keyed(sandbox, method, path, "save-hours", body, caller=caller)
+    # Then it is refused as the key's record refuses it, and nothing is saved
+    assert error_of(reused) == (422, "idempotency_key_reused")
+    assert settings_versions(sandbox) == versions
+    # And the same edit under a key of its own is saved
+    saved = keyed(sandbox, method, path, "save-hours-2", body, caller=caller)
+    assert (saved["statusCode"], json.loads(saved["body"])["version"]) == (200, version + 1)
+
+
 def test_an_onboarding_sent_again_after_its_answer_was_lost_is_answered_as_it_was(sandbox):
     """R38, R31, interfaces.md §6 (audit retry51d): an onboarding whose function died
     after version 1 was stored leaves no answer under its key; the retry ran again and
@@ -677,3 +733,55 @@ def test_a_settings_form_sent_again_after_its_answer_was_lost_is_saved_once(sand
     # And the other tab's form, an edit of the version replaced since, is still 409
     assert admin.post(action, other_tab)[0] == 409
     assert settings_versions(sandbox) == versions
+
+
+# --- a batch approved and sent, then the answer lost: the retry finds its approval (R38, R34) --
+
+
+def _payout_batch(sandbox, request):
+    """The week's payout batch the Monday run proposed: its approval sends it."""
+    request.getfixturevalue("paid_week")
+    sandbox.run_retrocession()
+    return "/api/v1/operator/payouts/PO-2026-W48/approve"
+
+
+def _refund_batch(sandbox, request):
+    """A refund batch of a credit held, proposed by an operator: its approval sends it."""
+    invoice = paid_twice(sandbox)
+    _, batch = sandbox.api("POST", REFUNDS, caller=OPERATOR, body=refund_body(invoice))
+    return f"{REFUNDS}/{batch['batch_id']}/approve"
+
+
+REFUNDS = "/api/v1/operator/refunds"
+BATCHES_TO_APPROVE = {"payout": _payout_batch, "refund": _refund_batch}
+
+
+@pytest.mark.parametrize("kind", sorted(BATCHES_TO_APPROVE))
+def test_an_approval_sent_again_after_its_answer_was_lost_is_answered_as_it_was(
+    sandbox, request, kind
+):
+    """R38, R34 (audit approve52): an approval whose function died after the batch was
+    sent leaves no answer under its key; the retry ran again and answered 409
+    batch_not_proposed, its own approval taken for a second one."""
+    approve = BATCHES_TO_APPROVE[kind](sandbox, request)
+    # Given an approval whose answer never reached the operator: the batch sent, one file
+    first = keyed(sandbox, "POST", approve, "approve-batch")
+    assert (first["statusCode"], json.loads(first["body"])["state"]) == (200, "sent")
+    files = sandbox.output_keys(f"{kind}s/")
+    assert len(files) == 1
+    _idempotency_records_expired(sandbox)
+    # When it is sent again with its key
+    again = keyed(sandbox, "POST", approve, "approve-batch")
+    # Then the answer is the first one, and the batch was sent once
+    assert again["statusCode"] == 200, again["body"]
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert sandbox.output_keys(f"{kind}s/") == files
+    # And the same key asking something else, its record gone too, is refused
+    _idempotency_records_expired(sandbox)
+    other = keyed(sandbox, "POST", approve, "approve-batch", {"approve": "twice"})
+    assert error_of(other) == (422, "idempotency_key_reused")
+    # And another approval by the same operator (another key) is still refused: sent once
+    assert error_of(keyed(sandbox, "POST", approve, "approve-batch-2")) == (
+        409,
+        "batch_not_proposed",
+    )

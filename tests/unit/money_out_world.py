@@ -127,8 +127,10 @@ class MoneyOutWorld:
     def propose(self, week: Week) -> TransferBatch:
         return propose_payouts(week, "schedule", self.ctx)
 
-    def approve(self, batch_id: str, operator: str = "operator-anna") -> TransferBatch:
-        return approve_batch(batch_id, operator, self.ctx)
+    def approve(
+        self, batch_id: str, operator: str = "operator-anna", cause: RequestCause | None = None
+    ) -> TransferBatch:
+        return approve_batch(batch_id, operator, self.ctx, cause=cause)
 
     def pain_001(self, batch: TransferBatch) -> bytes:
         return self.files.files[batch.file_key]

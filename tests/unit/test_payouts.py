@@ -17,6 +17,7 @@ from billing_core.providers.retrocession import with_payout
 from billing_core.services.operator.money_out import get_batch
 from billing_core.shared.audit import Reader
 from billing_core.shared.errors import NotFound, Refused
+from billing_core.shared.retries import KEY_LIFETIME, KeyReused, RequestCause
 from tests.unit.faults import Killed
 from tests.unit.money_out_world import (
     FIRST_WEEK,
@@ -142,6 +143,33 @@ def test_above_the_total_a_second_different_operator_approves(world):
     second = world.approve(batch_id, "operator-bob")
     assert second.state is BatchState.SENT
     assert second.approvers == ("operator-anna", "operator-bob")
+
+
+def test_r38_the_first_approval_retried_after_a_crash_is_answered_as_it_was(world):
+    """R38, R34 (audit approve52): the first of two approvals, its key's record lost in a
+    crash, was refused when retried (422 second_operator_needed), its own approval taken
+    for the operator's second."""
+    # Given a batch above the four-eyes total, approved by one operator's request
+    world.statements(W45, {"fysio-noord": FOUR_EYES_ABOVE + 1})
+    batch_id = world.propose(W45).batch_id
+    first = world.approve(batch_id, "operator-anna", RequestCause("approve-1", "POST approve"))
+    # When the request is sent again, an hour later
+    world.clock.advance(hours=1)
+    again = world.approve(batch_id, "operator-anna", RequestCause("approve-1", "POST approve"))
+    # Then it is answered with the batch as the first attempt left it: one approval
+    assert again == first and again.approvers == ("operator-anna",)
+    # And the same key asking something else, or another request of hers, is refused
+    with pytest.raises(KeyReused):
+        world.approve(batch_id, "operator-anna", RequestCause("approve-1", "POST other"))
+    with pytest.raises(Refused) as refusal:
+        world.approve(batch_id, "operator-anna", RequestCause("approve-2", "POST approve"))
+    assert refusal.value.code == "second_operator_needed"
+    # And after the key's lifetime the same key is another request: refused as hers again
+    world.clock.advance(hours=KEY_LIFETIME.total_seconds() / 3600)
+    with pytest.raises(Refused):
+        world.approve(batch_id, "operator-anna", RequestCause("approve-1", "POST approve"))
+    # And a second operator's approval sends it
+    assert world.approve(batch_id, "operator-bob").state is BatchState.SENT
 
 
 def test_an_unknown_batch_is_not_found(world):

@@ -3,7 +3,7 @@ operator sends, what is stored and what the runtime reads."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,12 @@ from pydantic import ValidationError
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import to_bytes
 from billing_core.providers.provider import STORED, Provider
+from billing_core.providers.settings_history import (
+    SettingsVersion,
+    changes_between,
+    settings_as_saved,
+)
+from billing_core.shared.clock import AMSTERDAM
 from tests.unit.factories import make_provider
 from tests.unit.vektis_files import TODAY, dental_claim, edited, records
 
@@ -631,3 +637,43 @@ def test_the_arrangement_minimum_term_is_at_most_250_euros_on_write():
         Provider.model_validate(settings(arrangement_min_term_cents=25_001))
     stored = Provider.model_validate(settings(arrangement_min_term_cents=10**12), context=STORED)
     assert stored.arrangement_min_term_cents == 10**12
+
+
+# --- the settings as a version saved them (R31, R38; audit approve52 (a)) -----------------------
+
+
+def _history(*saved: Provider) -> list[SettingsVersion]:
+    """The versions ``saved``, each with its changes from the one before."""
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
+    before: Provider | None = None
+    history = []
+    for settings_saved in saved:
+        changes = changes_between(before, settings_saved)
+        version = SettingsVersion(
+            settings_saved.provider_id, settings_saved.version, "u", "operators", at, changes
+        )
+        history.append(version)
+        before = settings_saved
+    return history
+
+
+def test_a_version_is_given_back_as_it_was_saved_with_later_changes_undone():
+    # Given version 2 saving other hours, then version 3 another e-mail address and a contract
+    first = make_provider(version=1)
+    second = first.model_copy(
+        update={"version": 2, "contact": first.contact.model_copy(update={"hours": "ma 8-12"})}
+    )
+    contract = Provider.model_validate(
+        second.model_dump(mode="json")
+        | {"contracts": [{"uzovi": "9664", "from": "2026-01-01", "to": None}], "version": 3}
+    )
+    third = contract.model_copy(
+        update={"contact": contract.contact.model_copy(update={"email": "info@elders.nl"})}
+    )
+    history = _history(first, second, third)
+    # When version 2 is asked of the current settings and the history
+    # Then it is version 2 as saved: its hours, the e-mail address and contracts before 3
+    assert settings_as_saved(third, history, 2) == second
+    assert settings_as_saved(third, history, 3) == third
+    # And with a version of the history lost, nothing is made up
+    assert settings_as_saved(third, [history[0], history[2]], 1) is None

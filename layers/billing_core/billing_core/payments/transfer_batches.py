@@ -82,6 +82,11 @@ class Step:
     by: str  # an operator's id, or "schedule" for the Monday run
     at: datetime
     reason: str = ""  # why, for a withdrawal
+    # An approval: what the operator's request is known by and what it asked
+    # (shared.retries), so its retry after a crash finds it made, not a second
+    # approval refused (R38); "" for the other steps and approvals saved before.
+    cause: str = ""
+    request_fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,15 +269,23 @@ def approvals_needed(batch: TransferBatch, second_approval_above_cents: int) -> 
 
 
 def approve(
-    batch: TransferBatch, operator: str, at: datetime, second_approval_above_cents: int
+    batch: TransferBatch,
+    operator: str,
+    at: datetime,
+    second_approval_above_cents: int,
+    *,
+    cause: str = "",
+    request_fingerprint: str = "",
 ) -> TransferBatch:
     """The batch with this operator's approval; approved once enough different operators
-    said yes. NotApprovable when it is not proposed or this operator approved it already."""
+    said yes. NotApprovable when it is not proposed or this operator approved it already.
+    ``cause`` and ``request_fingerprint``: the request's, kept with the approval (Step)."""
     if batch.state is not BatchState.PROPOSED:
         raise NotApprovable("batch_not_proposed")
     if operator in batch.approvers:
         raise NotApprovable("second_operator_needed")
-    approved = replace(batch, steps=(*batch.steps, Step("approved", operator, at)))
+    step = Step("approved", operator, at, cause=cause, request_fingerprint=request_fingerprint)
+    approved = replace(batch, steps=(*batch.steps, step))
     if len(approved.approvers) >= approvals_needed(batch, second_approval_above_cents):
         return replace(approved, state=BatchState.APPROVED)
     return approved
@@ -379,10 +392,7 @@ def batch_document(batch: TransferBatch) -> dict[str, Any]:
         "cause": batch.cause,
         "request_fingerprint": batch.request_fingerprint,
         "waiting": list(batch.waiting),
-        "steps": [
-            {"what": s.what, "by": s.by, "at": s.at.isoformat(), "reason": s.reason}
-            for s in batch.steps
-        ],
+        "steps": [_step_document(s) for s in batch.steps],
         "settlements": [
             {
                 "provider_id": s.provider_id,
@@ -394,6 +404,18 @@ def batch_document(batch: TransferBatch) -> dict[str, Any]:
             for s in batch.settlements
         ],
         "transfers": [_transfer_document(t) for t in batch.transfers],
+    }
+
+
+def _step_document(step: Step) -> dict[str, Any]:
+    return {
+        "what": step.what,
+        "by": step.by,
+        "at": step.at.isoformat(),
+        "reason": step.reason,
+        # Only when set: a step saved without a request's cause keeps its bytes.
+        **({"cause": cause} if (cause := step.cause) else {}),
+        **({"request_fingerprint": fp} if (fp := step.request_fingerprint) else {}),
     }
 
 
@@ -432,11 +454,7 @@ def batch_from_document(document: Mapping[str, Any], version: int) -> TransferBa
             "request_fingerprint", ""
         ),  # none: saved before it was kept
         waiting=tuple(document["waiting"]),
-        steps=tuple(
-            # No reason in steps saved before withdrawals existed.
-            Step(s["what"], s["by"], datetime.fromisoformat(s["at"]), s.get("reason", ""))
-            for s in document["steps"]
-        ),
+        steps=tuple(_step_from(s) for s in document["steps"]),
         settlements=tuple(
             Settlement(
                 s["provider_id"],
@@ -449,6 +467,17 @@ def batch_from_document(document: Mapping[str, Any], version: int) -> TransferBa
         ),
         transfers=tuple(_transfer_from(t) for t in document["transfers"]),
         version=version,
+    )
+
+
+def _step_from(document: Mapping[str, Any]) -> Step:
+    return Step(
+        document["what"],
+        document["by"],
+        datetime.fromisoformat(document["at"]),
+        document.get("reason", ""),  # none in steps saved before withdrawals existed
+        cause=document.get("cause", ""),  # none: saved before approvals kept it
+        request_fingerprint=document.get("request_fingerprint", ""),
     )
 
 

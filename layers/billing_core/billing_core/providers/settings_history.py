@@ -15,6 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
+
 from billing_core.providers.provider import STORED, Contract, Provider
 
 # Not a setting: the counter the history itself is ordered by.
@@ -101,3 +103,30 @@ def contracts_at(
                 before = change.before or []
                 return tuple(Contract.model_validate(c, context=STORED) for c in before)
     return current.contracts
+
+
+def settings_as_saved(
+    current: Provider, history: Iterable[SettingsVersion], version: int
+) -> Provider | None:
+    """The settings as ``version`` saved them: the current ones with each later version's
+    changes undone, newest first (R31, R38: a retry is answered with what its request
+    saved, not with what others saved since). None when the history cannot give them
+    back: a version of it lost, or a value that no longer validates."""
+    later = sorted((v for v in history if v.version > version), key=lambda v: -v.version)
+    if [v.version for v in later] != list(range(current.version, version, -1)):
+        return None
+    values = current.model_dump(mode="json")
+    for change in (change for v in later for change in v.changes):
+        _set(values, change.field, change.before)
+    try:
+        return Provider.model_validate(values | {"version": version}, context=STORED)
+    except ValidationError:
+        return None
+
+
+def _set(settings: dict[str, Any], field: str, value: Any) -> None:
+    """``field``: a dotted path, as ``changes_between`` names it."""
+    *parents, name = field.split(".")
+    for parent in parents:
+        settings = settings.setdefault(parent, {})
+    settings[name] = value

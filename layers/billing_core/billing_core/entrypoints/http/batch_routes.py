@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import BatchOut
 from billing_core.payments.transfer_batches import BatchKind, TransferBatch
 from billing_core.providers.settings_history import Editor
@@ -69,7 +70,9 @@ def add_batch_routes(router: Router, kind: BatchKind) -> None:
     def approve(batch_id: batch_id_in_path) -> BatchOut:
         who = operator(cast(APIGatewayProxyEvent, router.current_event))
         ctx = bootstrap.current().money_out_context()
-        return batch_answer(money_out.approve_batch(batch_id, who.user_id, ctx), who, ctx)
+        cause = request_cause(router.current_event.raw_event)  # a retry gets its batch (R38)
+        batch = money_out.approve_batch(batch_id, who.user_id, ctx, cause=cause)
+        return batch_answer(batch, who, ctx)
 
     approve.__name__ = f"approve_{resource.name}"
     path = f"/api/v1/operator/{resource.path}/<batch_id>/approve"

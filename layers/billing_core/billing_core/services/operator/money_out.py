@@ -701,21 +701,43 @@ def _refund_booked(transfer: BatchTransfer, ctx: MoneyOutContext) -> bool:
 # --- four eyes, then the bank's file -----------------------------------------------------------
 
 
-def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> TransferBatch:
+def approve_batch(
+    batch_id: str, operator: str, ctx: MoneyOutContext, *, cause: RequestCause | None = None
+) -> TransferBatch:
     """This operator's approval; once the batch is approved, its file goes out.
 
     Refused (409) when the batch is sent already or this operator approved it before,
     and a payout batch when a practice's payout account changed since it was proposed
     (``payout_account_changed``). An approved batch whose file did not get out (a crash)
     is sent by approving again.
+
+    ``cause``: what the request is known by, the same for its retries
+    (``idempotency.request_cause``), kept with the approval. A retry whose first attempt
+    approved (its key's record lost in a crash) gets the batch as it is now, not refused
+    as a second approval by the same operator or of a batch sent (R38); within the key's
+    lifetime only, and the same key asking something else is refused (``KeyReused``).
+    Another request of the operator stays refused. None: a request nobody sends again.
     """
+    # Imported here: see _book_refund.
+    from billing_core.shared.retries import retry_causes
+
+    causes = retry_causes(cause, ctx.clock.now()) if cause is not None else None
     batch = _read(batch_id, ctx)
+    # An approved batch is sent by approving again, by whichever request (a crash's retry).
+    if batch.state is not BatchState.APPROVED and _approved_by(causes, batch):
+        return batch
     try:
         if batch.state is BatchState.PROPOSED:
             _refuse_old_accounts(batch, ctx)
-            batch = ctx.batches.save_batch(
-                approve(batch, operator, ctx.clock.now(), ctx.second_approval_above_cents)
+            approved = approve(
+                batch,
+                operator,
+                ctx.clock.now(),
+                ctx.second_approval_above_cents,
+                cause=causes.new if causes else "",
+                request_fingerprint=causes.request if causes else "",
             )
+            batch = ctx.batches.save_batch(approved)
         elif batch.state in (BatchState.SENT, BatchState.WITHDRAWN):
             raise NotApprovable("batch_not_proposed")
     except NotApprovable as refusal:
@@ -723,6 +745,20 @@ def approve_batch(batch_id: str, operator: str, ctx: MoneyOutContext) -> Transfe
     if batch.state is BatchState.APPROVED:
         batch = _send(batch, operator, ctx)
     return batch
+
+
+def _approved_by(causes: RetryCauses | None, batch: TransferBatch) -> bool:
+    """Whether an earlier attempt of this request approved the batch; ``KeyReused`` when
+    that attempt asked something else (R38)."""
+    if causes is None:
+        return False
+    made = next(
+        (s for s in batch.steps if s.what == "approved" and causes.made(s.cause, s.at)), None
+    )
+    if made is None:
+        return False
+    causes.same_request(made.request_fingerprint)
+    return True
 
 
 def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:

@@ -17,9 +17,10 @@ other providers' settings before the write refuses.
 A version is saved under the cause of the request that asked for it (``shared.retries``),
 as a stop or an invitation is: the request sent again after its answer was lost (the
 function died after the save, its key's record gone) finds its version saved and is
-answered with the settings, not refused as a stale edit (409 ``stale_version``) or as an
-id taken (409 ``provider_exists``) by its own first attempt (R38). An edit of an old
-version by another request stays 409.
+answered with the settings as that version saved them, not refused as a stale edit (409
+``stale_version``) or as an id taken (409 ``provider_exists``) by its own first attempt
+(R38). An edit of an old version by another request stays 409; the same key with other
+settings is 422 ``idempotency_key_reused``, whichever version it names.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from billing_core.providers.settings_history import (
     Editor,
     SettingsVersion,
     changes_between,
+    settings_as_saved,
 )
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator.context import OperatorContext
@@ -52,11 +54,12 @@ def create_provider(
     settings: Provider, editor: Editor, ctx: OperatorContext, *, cause: RequestCause | None = None
 ) -> Provider:
     """Version 1; refused (409) when the id is taken, but by this request's first attempt
-    (``cause``: ``save_version``): then the provider as it is now."""
+    (``cause``: ``save_version``): then the provider as that attempt saved it."""
     existing = ctx.store.get_provider(settings.provider_id)
     if existing is not None:
-        if _saved_by_this_request(existing.provider_id, _causes(cause, ctx.clock), ctx.store):
-            return existing
+        saved = _saved_by_this_request(existing, _causes(cause, ctx.clock), ctx.store)
+        if saved is not None:
+            return saved
         raise practice_refused("provider_exists")
     _refuse_a_payout_sepa_cannot_pay(settings)
     _refuse_what_the_store_contradicts(settings, ctx)
@@ -219,14 +222,17 @@ def save_version(
 
     ``cause``: what the request is known by, the same for its retries
     (``idempotency.request_cause``, a portal form's one-time key), kept with the version.
-    A retry whose first attempt saved it edits a version replaced by its own save: it is
-    answered with the settings as they are now, nothing saved twice; the same key asking
-    other settings is refused (``KeyReused``, R38). None: a request nobody sends again."""
+    A retry whose first attempt saved a version is answered with the settings as that
+    version saved them, nothing saved twice, also when others saved since; the same key
+    asking other settings is refused (``KeyReused``, R38), also when it names the
+    current version. None: a request nobody sends again."""
     causes = _causes(cause, clock)
+    if current is not None:
+        saved = _saved_by_this_request(current, causes, store)
+        if saved is not None:
+            return saved
     current_version = current.version if current else replaces or 0
     if (current is not None or replaces is not None) and settings.version != current_version:
-        if current is not None and _saved_by_this_request(current.provider_id, causes, store):
-            return current
         raise practice_refused("stale_version", version=current_version)
     stored = settings.model_copy(update={"version": current_version + 1})
     changes = changes_between(current, stored)
@@ -258,17 +264,18 @@ def _causes(cause: RequestCause | None, clock: Clock) -> RetryCauses | None:
 
 
 def _saved_by_this_request(
-    provider_id: str, causes: RetryCauses | None, store: ProviderSettingsStore
-) -> bool:
-    """Whether an earlier attempt of this request saved a version of the provider's
-    settings, within its key's lifetime; ``KeyReused`` when that attempt asked other
-    settings (R38). Read only for an edit refused as stale or an id taken (the rare
-    path), as an invitation's retry reads the user changes."""
+    current: Provider, causes: RetryCauses | None, store: ProviderSettingsStore
+) -> Provider | None:
+    """The settings as an earlier attempt of this request saved them, within its key's
+    lifetime (as they are now when the history cannot give them back); ``KeyReused``
+    when that attempt asked other settings (R38). One read of the history for each
+    keyed save, as an invitation's retry reads the user changes: a key reused with
+    another body names the current version as often as an old one."""
     if causes is None:
-        return False
-    history = store.provider_history(provider_id)
+        return None
+    history = store.provider_history(current.provider_id)
     made = next((v for v in history if causes.made(v.cause, v.changed_at)), None)
     if made is None:
-        return False
+        return None
     causes.same_request(made.request_fingerprint)
-    return True
+    return settings_as_saved(current, history, made.version) or current
