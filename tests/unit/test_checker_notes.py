@@ -101,6 +101,22 @@ def test_r13_a_refund_undone_whole_on_its_own_day_names_no_day():
     assert (partly.refunded_cents, partly.refunded_on) == (due - 1_000, date(2026, 12, 3))
 
 
+def test_r13_a_refund_partly_returned_on_a_later_day_keeps_the_day_it_was_paid():
+    """R13, R27 (closing30's left list, refund51b): the bank returned EUR 10,00 of a
+    refund paid on 3 December on 8 December; the rest was paid back on 3 December, as a
+    whole return leaves the next refund's day. Before: the checker named no day
+    (refunded_on None beside the amount); after: 3 December, by bank or PSP alike.
+    Given an invoice paid twice, its credit refunded on 3 December
+    When EUR 10,00 of it comes back on 8 December
+    Then the breakdown names 3 December for what stands refunded."""
+    due, _ = paid_twice_then()
+    for cause in ("bank-refund:RF-1", "psp:tr_1"):
+        refunded = entry(EntryKind.REFUND, due, date(2026, 12, 3), cause)
+        returned = entry(EntryKind.REFUND, -1_000, date(2026, 12, 8), cause)
+        _, parts = paid_twice_then(refunded, returned)
+        assert (parts.refunded_cents, parts.refunded_on) == (due - 1_000, date(2026, 12, 3))
+
+
 # --- R15: the arrangement a missed term ended --------------------------------------------
 
 # Made on 25 November: its first term due on 23 December, missed on 7 January (14 days on)

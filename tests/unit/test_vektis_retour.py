@@ -641,8 +641,10 @@ def test_a_retour_echoing_a_csv_claims_leading_zeros_is_applied_to_that_claim(ct
     _csv_declared(ctx, "000123", "K2")
     [invoice] = store.invoices.values()
     assert [line.claim_ref for line in invoice.lines] == ["123", "K2"]
+    # The insurer's copy of each line: as declared, its amount too (vektis.md §1).
     echoed = [
-        replace(c, claim_ref=r) for c, r in zip(physio_claims()[:2], ("000123", "K2"), strict=True)
+        replace(c, claim_ref=r, quantity=line.quantity, unit_price_cents=line.unit_price_cents)
+        for c, r, line in zip(physio_claims()[:2], ("000123", "K2"), invoice.lines, strict=True)
     ]
     data = retour(echoed, {"000123": Granted(100), "K2": Granted(200)})
     report = retour_report(PHYSIO.provider_id, "R1", data, ctx)
@@ -1017,3 +1019,47 @@ def test_a_grant_on_a_paid_invoice_says_the_patient_is_owed_a_refund(
     en = finding["message_en"]
     assert f"€{raised.replace(',', '.')} too much" in en and "refund batch" in en
     assert the_invoice(store).credit_cents == int(credit.replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    "copied",
+    [
+        pytest.param({"unit_price_cents": 5000}, id="another amount"),
+        pytest.param({"unit_price_cents": -5825, "reverses_claim_ref": "F9"}, id="debit as credit"),
+    ],
+)
+def test_a_retour_line_whose_declared_amount_is_not_ours_is_refused_and_the_rest_applied(copied):
+    """vektis.md §1 (a retour copies positions 1-310 of the declaration, its DECLARATIEBEDRAG
+    too), R1, R5; stop 51's note (retour52): a retour line whose copy of the declared
+    amount was another amount, or our debit echoed as a credit, with totals that matched,
+    was applied to our line without a word (F1 reimbursed 40.00 of 58.25).
+    Given the intake (58.25), a unit and the splint ingested
+    When VGZ's retour copies the intake with another declared amount and grants it 40.00
+    Then the intake's line is left out with a finding naming both amounts, in Dutch and
+    English, and keeps its reimbursement; the unit is applied; the upload is partially
+    accepted and the summary counts the line."""
+    store = FakeStore(providers=[PHYSIO])
+    ctx = ingest_context(store)
+    ingest(ctx, physio_claims())
+    claims = physio_claims()
+    claims[0] = replace(claims[0], **copied)
+    granted = {"F1": Granted(4000 if claims[0].amount_cents > 0 else -4000), "F2": Granted(1008)}
+    granted["F3"] = Granted(8500)
+    report = retour_report(PHYSIO.provider_id, "R1", retour(claims, granted), ctx)
+    [finding] = report["findings"]
+    assert (finding["code"], finding["line"], finding["severity"]) == (
+        "RETOUR_DECLARED_AMOUNT_DIFFERS",
+        3,
+        "claim_rejected",
+    )
+    declared = f"{abs(claims[0].amount_cents) // 100},{abs(claims[0].amount_cents) % 100:02d}"
+    assert declared in finding["message"] and "58,25" in finding["message"]
+    assert "58.25" in finding["message_en"] and "F1" in finding["message_en"]
+    results = {line["claim_ref"]: line["result"] for line in report["lines"]}
+    assert results == {"F1": "declared_amount_differs", "F2": "applied", "F3": "insurer_line"}
+    summary = report["summary"]
+    assert (summary["lines"], summary["lines_applied"]) == (3, 1)
+    assert summary["lines_declared_amount_differs"] == 1
+    assert report["outcome"] == "partially_accepted"
+    reimbursed = {line.claim_ref: line.reimbursed_cents for line in the_invoice(store).lines}
+    assert reimbursed == {"F1": 0, "F2": 1008}

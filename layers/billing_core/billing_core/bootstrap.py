@@ -331,6 +331,7 @@ class Runtime:
             clock=self.clock,
             operator=Reader(operator.user_id, operator.role),
             links=self.payment_links,
+            reports=self.output_files,
         )
 
     def patient_context(self) -> PatientContext:

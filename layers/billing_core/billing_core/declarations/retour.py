@@ -29,7 +29,9 @@ claim marker that makes ingest idempotent (R3):
   material's claim marker names), written together with its claim markers so it is
   made once.
 - another insurer-bound line that was not granted is reported, not invoiced.
-- an unknown line reference is reported.
+- an unknown line reference is reported, and so is a line whose copy of the declared
+  amount (the retour copies the declaration's positions 1-310) is not our line's: an
+  answer to another line, never applied (``_lines_declared_as_ours``).
 
 The upload gets a declaration record (its reference block makes a retried run hand the
 same betalingskenmerk to the same new invoice) and a report in the output bucket,
@@ -110,6 +112,8 @@ class LineResult(StrEnum):
     INVOICED_TO_PATIENT = "invoiced_to_patient"  # a rejected VGZ-group material
     INSURER_LINE = "insurer_line"  # the insurer's to pay; not on a patient invoice
     UNKNOWN = "unknown"
+    # Left out: the insurer's copy of the declared amount is not our line's (vektis.md §1).
+    DECLARED_AMOUNT_DIFFERS = "declared_amount_differs"
 
 
 retour_upload_from_key = UploadKeys("retour").upload_at
@@ -131,6 +135,7 @@ class RetourSummary:
     lines_unknown: int
     lines_granted_blank: int  # left out: a blank granted amount is a finding, never a zero
     lines_repeated: int  # left out: a line reference the file answers more than once
+    lines_declared_amount_differs: int  # left out: the copy's declared amount is not ours
     invoices_changed: int
     invoices_created: int
     reimbursement_change_cents: int  # what the patients owe less (negative: more)
@@ -435,6 +440,9 @@ def _apply_to_invoices(
         invoice = ctx.store.get_invoice(upload.provider_id, invoice_id)
         if invoice is None:  # a marker without its invoice: never written apart (store_new)
             raise LookupError(f"claim marker points to a missing invoice {invoice_id}")
+        lines = _lines_declared_as_ours(run, invoice, lines)
+        if not lines:
+            continue
         granted = {ref: line.granted_cents for ref, line in lines.items()}
         _warn_above_amount(run, invoice, lines)
         reads = [invoice]  # the last one is what this call's write changed
@@ -460,6 +468,32 @@ def _apply_to_invoices(
             if applied:
                 applied_lines.append(line)
         _warn_credit_raised(run, before, stored, applied_lines)
+
+
+def _lines_declared_as_ours(
+    run: _Run, invoice: Invoice, lines: Mapping[str, RetourLine]
+) -> dict[str, RetourLine]:
+    """The lines whose copy of the declared amount is the invoice line's (a retour copies
+    positions 1-310 of the declaration: vektis.md §1). Another amount, or a debit echoed
+    as a credit, is an answer to another line than ours: that line is left out with a
+    finding naming both amounts, never applied on a guess, and the rest of the file is
+    applied (R1, R5). A copy without a readable amount is judged by its reference alone."""
+    amounts = {line.claim_ref: line.amount_cents for line in invoice.lines}
+    ours = {}
+    for claim_ref, line in lines.items():
+        declared, amount = line.declared_cents, amounts.get(claim_ref)
+        if declared is None or amount is None or declared == amount:
+            ours[claim_ref] = line
+            continue
+        run.result(line, LineResult.DECLARED_AMOUNT_DIFFERS, invoice.invoice_id)
+        run.finding(
+            "RETOUR_DECLARED_AMOUNT_DIFFERS",
+            Severity.CLAIM,
+            line,
+            **euro_params("declared", declared),
+            **euro_params("amount", amount),
+        )
+    return ours
 
 
 def _before_own_change(invoice: Invoice, cause: str, upload_id: str) -> Invoice:
@@ -798,6 +832,7 @@ def _summary(run: _Run) -> RetourSummary:
         lines_unknown=results[LineResult.UNKNOWN],
         lines_granted_blank=run.parsed.lines_granted_blank,
         lines_repeated=run.parsed.lines_repeated,
+        lines_declared_amount_differs=results[LineResult.DECLARED_AMOUNT_DIFFERS],
         invoices_changed=run.invoices_changed,
         invoices_created=run.invoices_created,
         reimbursement_change_cents=run.change_cents,
@@ -807,11 +842,16 @@ def _summary(run: _Run) -> RetourSummary:
 
 def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
     """Rejected when no line could be applied; partially accepted when a line was left
-    out, unknown, with a blank granted amount or its reference answered twice (a finding
-    each: R1, vektis.md §1)."""
+    out, unknown, with a blank granted amount, its reference answered twice or its declared
+    amount not ours (a finding each: R1, vektis.md §1)."""
     if run.already_applied:
         return Outcome.ALREADY_PROCESSED
-    left_out = summary.lines_unknown + summary.lines_granted_blank + summary.lines_repeated
+    left_out = (
+        summary.lines_unknown
+        + summary.lines_granted_blank
+        + summary.lines_repeated
+        + summary.lines_declared_amount_differs
+    )
     if run.parsed.file_rejected or not run.parsed.lines or left_out == summary.lines:
         return Outcome.REJECTED
     return Outcome.PARTIALLY_ACCEPTED if left_out else Outcome.ACCEPTED

@@ -109,19 +109,21 @@ def breakdown(
 
 def refunded_on(ledger: Sequence[LedgerEntry]) -> date | None:
     """The day the refunds standing on the ledger paid the patient back (R13, R27): the
-    day of the last refund, when what the refund entries of that day add up to is all
-    that stands (one failed or returned before it is undone by its own entry; a refund
-    booked again under its PSP id takes the wrong one back on the day it was paid,
-    payments/refunds.correct_refund_id). None when nothing stands refunded (one failed
-    or came back whole, also on its own day: the answer names no day for EUR 0), or the
-    refunds of several days make it up: no one day says when."""
+    day of the last refund, when nothing of the refunds before that day stands (one
+    failed or returned before it is undone by its own entry; a refund booked again under
+    its PSP id takes the wrong one back on the day it was paid,
+    payments/refunds.correct_refund_id). What stands then is that day's money, less what
+    came back of it that day or later (a part the bank returned on a later day: the rest
+    was paid on the refund's day, as a whole return leaves the next refund's day). None
+    when nothing stands refunded (one failed or came back whole, also on its own day:
+    the answer names no day for EUR 0), or the refunds of several days make it up: no
+    one day says when."""
     refunds = [e for e in ledger if e.kind is EntryKind.REFUND]
-    standing = sum(e.amount_cents for e in refunds)
-    if standing <= 0:
+    if sum(e.amount_cents for e in refunds) <= 0:
         return None
     last_day = max(amsterdam_day(e.at) for e in refunds if e.amount_cents > 0)
-    that_day = sum(e.amount_cents for e in refunds if amsterdam_day(e.at) == last_day)
-    return last_day if standing == that_day else None
+    before = sum(e.amount_cents for e in refunds if amsterdam_day(e.at) < last_day)
+    return last_day if before == 0 else None
 
 
 # The dates a hold pauses; an arrangement's terms keep their own (R15: a missed term is

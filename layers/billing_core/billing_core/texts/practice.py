@@ -382,6 +382,11 @@ _DUTCH: Sections = {
             "Regel {line}: de zorgverzekeraar kent voor {claim_ref} meer toe dan het bedrag op de"
             " factuur; alleen het bedrag op de factuur wordt verrekend."
         ),
+        "RETOUR_DECLARED_AMOUNT_DIFFERS": (
+            "Regel {line}: volgens het retourbestand is voor {claim_ref} {declared_nl}"
+            " gedeclareerd, maar op de factuur staat {amount_nl}. Dit antwoord hoort niet bij"
+            " onze regel en is niet verwerkt; vraag de zorgverzekeraar om een juist retourbestand."
+        ),
         "RETOUR_GRANTED_OPPOSITE_SIGN": (
             "Regel {line}: de zorgverzekeraar kent voor {claim_ref} {granted_nl} toe, met het"
             " tegengestelde teken van het bedrag op de factuur ({amount_nl}). Voor deze regel"
@@ -1391,6 +1396,11 @@ _ENGLISH: Sections = {
         "RETOUR_GRANTED_ABOVE_AMOUNT": (
             "Line {line}: the insurer grants more for {claim_ref} than the amount on the invoice;"
             " only the invoiced amount is deducted."
+        ),
+        "RETOUR_DECLARED_AMOUNT_DIFFERS": (
+            "Line {line}: the retour file says {declared_en} was declared for {claim_ref}, but"
+            " the invoice has {amount_en}. This answer is not about our line and was not"
+            " processed; ask the insurer for a correct retour file."
         ),
         "RETOUR_GRANTED_OPPOSITE_SIGN": (
             "Line {line}: the insurer grants {granted_en} for {claim_ref}, the opposite sign of"

@@ -18,7 +18,7 @@ from billing_core.declarations.vektis.mapping import map_claims
 from billing_core.declarations.vektis.reader import read_vektis
 
 _RETOUR_CODE_KEYS = ("retour_code_1", "retour_code_2", "retour_code_3")
-_GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc")
+_GRANT_KEYS = ("line_reference", "granted_amount", "granted_dc", "amount", "dc")
 _PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as mapping.py says
 LEVEL_OF_RECORD = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
 GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
@@ -36,6 +36,10 @@ class RetourLine:
     granted_cents: int  # signed: D positive, C negative
     retour_codes: tuple[str, ...]
     claim: Claim | None  # the declared line as the insurer copied it; None if unreadable
+    # The insurer's copy of the line's DECLARATIEBEDRAG with its D/C (a retour copies
+    # positions 1-310 of the declaration: vektis.md §1), signed as granted_cents; None when
+    # the copy has no readable amount. The line is ours only when it is our line's amount.
+    declared_cents: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +173,15 @@ def without_repeated_references(
     return kept, findings
 
 
+def _signed_amount(amount: str, dc: str) -> int | None:
+    """A copied DECLARATIEBEDRAG and its D/C (a lowercase one read as the declaration's
+    mapping reads it), signed; None when either is unreadable."""
+    dc = dc.upper()
+    if not amount.isdecimal() or dc not in ("D", "C"):
+        return None
+    return -int(amount) if dc == "C" else int(amount)
+
+
 class _RetourReader:
     """The insurer's fields of every record, in file order: a 02 names the patient of
     the lines and codes after it."""
@@ -213,7 +226,7 @@ class _RetourReader:
     def _treatment(self, line: int, text: str, codes: tuple[str, ...]) -> None:
         """A line with a granted amount; a blank one (the reader let only digits and
         blanks through) is a finding of its own and changes nothing: never a zero."""
-        reference, amount, dc = self.grant_of(text)
+        reference, amount, dc, declared, declared_dc = self.grant_of(text)
         reference = reference.strip()
         self.claim_ref = reference
         if amount.isspace():
@@ -226,7 +239,9 @@ class _RetourReader:
             if not dc:
                 return
         signed = -int(amount) if dc == "C" else int(amount)
-        self.lines.append(RetourLine(line, reference, signed, codes, self.claims.get(reference)))
+        claim = self.claims.get(reference)
+        copied = _signed_amount(declared, declared_dc)
+        self.lines.append(RetourLine(line, reference, signed, codes, claim, copied))
 
     def _sign_repaired(self, line: int, reference: str, dc: str, codes: tuple[str, ...]) -> str:
         """A granted amount's D/C that is not D or C (R2, vektis.md "Files as practices

@@ -618,6 +618,24 @@ class PracticeLineContractedOut(LineContractedCountsOut):
     provider_id: str
 
 
+class PagedReportCountsOut(BaseModel):
+    """Version 11, paged-report-not-kept (R2, R35; stop 51): upload reports stored with
+    their findings in pages before they stored what they only counted get it, so a view
+    reads no page object to work it out."""
+
+    invoices_total: int = Field(description="the practice's uploads with a report")
+    invoices_done: int
+    reports_written: int = Field(description="paged reports given their findings_not_kept")
+    reports_present: int = Field(
+        description="reports that had it, are not paged or kept every finding: none written"
+    )
+    reports_gone: int = Field(description="reports the retention deleted: nothing to write")
+
+
+class PracticePagedReportOut(PagedReportCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -644,6 +662,7 @@ class MigrationOut(BaseModel):
         | StuckPlanCountsOut
         | BlockBsnCountsOut
         | LineContractedCountsOut
+        | PagedReportCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -655,6 +674,7 @@ class MigrationOut(BaseModel):
         | PracticeSettingsExpiryOut
         | PracticeBlockBsnOut
         | PracticeLineContractedOut
+        | PracticePagedReportOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

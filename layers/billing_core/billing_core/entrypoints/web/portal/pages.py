@@ -485,6 +485,7 @@ RETOUR_COUNTS = (
     "lines_unknown",
     "lines_granted_blank",
     "lines_repeated",
+    "lines_declared_amount_differs",
     "invoices_changed",
     "invoices_created",
     "reimbursement_change_cents",
