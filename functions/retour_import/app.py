@@ -11,8 +11,19 @@ with long_lived_imports():
     from billing_core.declarations.record import MAX_DECLARATION_BYTES
     from billing_core.declarations.retour import apply_retour_upload, retour_upload_from_key
     from billing_core.declarations.upload import Upload
+    from billing_core.entrypoints.continued_runs import (
+        RETOUR_CONTINUES,
+        knowing_its_run,
+        retour_part,
+        retour_went_on,
+    )
     from billing_core.entrypoints.powertools import function_logger
-    from billing_core.entrypoints.s3_upload import AcceptedUpload, RoutedUpload, s3_upload_handler
+    from billing_core.entrypoints.s3_upload import (
+        AcceptedUpload,
+        RoutedUpload,
+        S3Upload,
+        s3_upload_handler,
+    )
     from billing_core.shared.reports import AnsweredReport
 
 # retour/{provider}/{upload}/file; any other key is unroutable.
@@ -27,12 +38,23 @@ logger = function_logger()
 metrics = Metrics()
 
 
-def import_upload(upload: Upload, data: bytes) -> AnsweredReport:
-    """The same file uploaded again is applied again and changes nothing: granted
-    amounts are targets, not increments."""
-    return apply_retour_upload(upload, data, bootstrap.current().ingest_context())
+def import_upload(upload: S3Upload) -> AnsweredReport:
+    """Applied again, the same file changes nothing (the amounts are targets); a run out
+    of time stops between two invoices and calls the function to go on (R5, R3, R39)."""
+
+    def apply(target: Upload, data: bytes) -> AnsweredReport:
+        parts = retour_part(upload, logger)
+        return apply_retour_upload(target, data, bootstrap.current().ingest_context(), parts)
+
+    return retour_went_on(RETOUR_FILES.handled_by(apply)(upload), upload)
 
 
-lambda_handler = s3_upload_handler(
-    RETOUR_FILES.handled_by(import_upload), answer_key="processed", logger=logger, metrics=metrics
+lambda_handler = knowing_its_run(
+    s3_upload_handler(
+        import_upload,
+        answer_key="processed",
+        logger=logger,
+        metrics=metrics,
+        continued_by=RETOUR_CONTINUES,
+    )
 )

@@ -628,7 +628,7 @@ def test_a_function_may_invoke_only_itself_to_go_on_with_a_long_run(
 ) -> None:
     """R18, R39 (runs51b): a run out of Lambda's time goes on in a call its function makes
     to itself (the bank import's statement, the daily dunning run, the weekly
-    retrocession run: runs51c).
+    retrocession run: runs51c; the retour import's file: retourparts52).
     Given every function's execution role
     When I list the functions it may invoke
     Then those that may invoke any may invoke exactly their own function by its fixed name,
@@ -651,5 +651,6 @@ def test_a_function_may_invoke_only_itself_to_go_on_with_a_long_run(
     assert set(invokers) == {
         "BankStatementImportFunction",
         "DunningRunFunction",
+        "RetourImportFunction",
         "RetrocessionRunFunction",
     }

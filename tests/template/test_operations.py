@@ -40,6 +40,8 @@ RETENTION = {
     "OutputBucket/collection-updates/": (1, 365),  # the agency's daily files, as handovers
     "OutputBucket/collection/updates/": (1, 365),  # the records those files carry
     "OutputBucket/bank/": (1, 365),
+    # A long retour import's progress: while its parts may be delivered (a week).
+    "OutputBucket/retour/progress/": (7, 8),
     # The administration: letters, statements, reports, claims, what bookings came from.
     # Letters go with their invoice when the table's TTL removes it (7 years after the
     # end of the year it was SETTLED, ExpiredLettersFunction); their age rule is only a

@@ -7,7 +7,7 @@ from the reader's own table (``csv_template``), claims grouped into invoices
 (``invoicing``), the steps every upload takes (``upload``), the ingest use case
 (``ingest``), credit lines on earlier invoices (``credit_corrections``; what a credit gives
 back of a deduction in ``credit_shares``, one that names no line in ``unlinked_credits``),
-insurer retour files (``retour``), what the reports of both share (``reports``) and the
+insurer retour files (``retour``; a run of one in parts, ``retour_parts``), what the reports of both share (``reports``) and the
 insurer-claim export (``insurer_claims``); the operator's claim-marker migration answers in
 ``claim_marker_migration``; the rules a line meets are in ``rules/``. Imports: domain rooms
 and ``ports``."""

@@ -61,6 +61,14 @@ from billing_core.declarations.reports import (
     counted_by_code,
     in_report_order,
 )
+from billing_core.declarations.retour_parts import (
+    RetourContinued,
+    RetourParts,
+    RetourProgress,
+    keep_progress,
+    patient_hash,
+    progress_before,
+)
 from billing_core.declarations.rules.insurers import (
     InsurerRegisters,
     registers_in_use,
@@ -97,6 +105,7 @@ from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.money import euro_params
+from billing_core.shared.reports import LogEntry
 
 if TYPE_CHECKING:
     from billing_core.declarations.invoicing import InvoiceDraft
@@ -165,6 +174,13 @@ class RetourReport(UploadReport[RetourSummary]):
 
     lines: tuple[RetourLineReport, ...]
     retour_codes: tuple[RetourRemark, ...] = ()  # every retourcode, at its level (issue 15)
+    # The runs that applied the file (retour_parts): said in the log, not in the report,
+    # which is the same however many parts it took.
+    parts: int = 1
+
+    def log_entry(self) -> LogEntry:
+        entry = UploadReport.log_entry(self)
+        return replace(entry, fields={**entry.fields, "parts": self.parts})
 
     def _kind(self) -> dict[str, str]:
         return {"kind": "retour"}
@@ -273,11 +289,14 @@ def _following_credits(invoice: Invoice) -> set[str]:
 
 
 def apply_retour_upload(
-    upload: Upload, data: bytes, ctx: IngestContext
-) -> RetourReport | OtherVersionIgnored | DeliveredAgain:
+    upload: Upload, data: bytes, ctx: IngestContext, parts: RetourParts | None = None
+) -> RetourReport | RetourContinued | OtherVersionIgnored | DeliveredAgain:
     """Only the first object ``version`` of an upload is applied, as for a declaration
     (issue 13 item 1), and only once: its notification delivered again after its report
-    was published is answered with that report's outcome (R3, ``DeliveredAgain``)."""
+    was published is answered with that report's outcome (R3, ``DeliveredAgain``).
+    With ``parts`` (the function's run), a run whose time runs out stops between two
+    invoices and answers ``RetourContinued``; the part that does the last one reports the
+    whole file (retour_parts)."""
     record = start_record(upload, ctx, finished_stands=True)
     if not isinstance(record, DeclarationRecord):
         return record
@@ -300,7 +319,9 @@ def apply_retour_upload(
         return _write_report(upload, record, run, ctx)
     as_written = ctx.store.known_claims(provider_id, (line.claim_ref for line in parsed.lines))
     known = _known_without_leading_zeros(run, as_written, provider_id, ctx)
-    _apply_to_invoices(run, known, upload, provider, ctx)
+    continued = _apply_to_invoices(run, known, upload, provider, ctx, parts)
+    if continued is not None:
+        return continued
     record = _invoice_rejected_materials(run, known, provider, record, ctx)
     summary = _summary(run)
     _warn_no_line_ours(run, summary)
@@ -311,6 +332,44 @@ def apply_retour_upload(
         # practice to declare it, and the same file again then applies that line.
         ctx.store.mark_retour_applied(provider_id, digest, upload.declaration_id, ctx.clock.now())
     return _write_report(upload, record, run, ctx, summary)
+
+
+def _resumed(run: _Run, parts: RetourParts | None, upload: Upload) -> RetourProgress:
+    """What the parts before this one did, taken into ``run`` (their lines' results,
+    findings and counts); nothing for a run in one part."""
+    if parts is None:
+        return RetourProgress()
+    progress = progress_before(parts, upload.provider_id, upload.declaration_id)
+    if progress.invoices_done:
+        run.results, run.findings = progress.results, progress.findings
+        run.change_cents, run.invoices_changed = progress.change_cents, progress.invoices_changed
+    run.before = progress
+    return progress
+
+
+def _stopped(
+    run: _Run, upload: Upload, done: int, total: int, ctx: IngestContext
+) -> RetourContinued:
+    """Time is nearly up after ``done`` invoices: what the run did so far is kept for
+    the next part (retour_parts), and the answer says how far it is."""
+    before = run.before
+    made = [i for i, inv in run.invoices.items() if inv.declaration_id == upload.declaration_id]
+    changed = [(i, inv) for i, inv in run.invoices.items() if i not in made]
+    progress = RetourProgress(
+        invoices_done=done,
+        parts=before.parts + 1,
+        results=run.results,
+        findings=run.findings,
+        change_cents=run.change_cents,
+        invoices_changed=run.invoices_changed,
+        ours=[*before.ours, *made],
+        patients={
+            **{patient_hash(inv.patient_ref, inv.bsn): i for i, inv in reversed(changed)},
+            **before.patients,  # the first invoice of the file wins (_patients_invoices)
+        },
+    )
+    keep_progress(ctx.files, upload.provider_id, upload.declaration_id, progress)
+    return RetourContinued(upload.declaration_id, upload.provider_id, done, total, progress.parts)
 
 
 def _warn_no_line_ours(run: _Run, summary: RetourSummary) -> None:
@@ -394,6 +453,7 @@ class _Run:
     change_cents: int = 0  # what the patients owe less (negative: more)
     invoices_changed: int = 0
     invoices_created: int = 0
+    before: RetourProgress = field(default_factory=RetourProgress)  # the parts before this one
 
     @classmethod
     def rejected(cls, file_format: str, findings: list[Finding]) -> _Run:
@@ -418,7 +478,8 @@ def _apply_to_invoices(
     upload: Upload,
     provider: Provider,
     ctx: IngestContext,
-) -> None:
+    parts: RetourParts | None = None,
+) -> RetourContinued | None:
     """Lines on patient invoices: the granted amount becomes the reimbursement (R5, R28),
     and what it raised a new final payment date (``_with_term_for_raise``).
 
@@ -426,7 +487,10 @@ def _apply_to_invoices(
     changes now): its entries name this upload (``_granting``), so the retry reports the
     change as the attempt that made it would have, its lines applied and the patient's
     credit said (R3, R13: the same report as a clean run, booked once), as a
-    declaration's retry reports the invoices its claim markers say it wrote."""
+    declaration's retry reports the invoices its claim markers say it wrote.
+
+    A part of a run (``parts``) goes on from the first invoice the parts before it did
+    not do, and stops between two invoices when its time runs out (``RetourContinued``)."""
     per_invoice: dict[str, dict[str, RetourLine]] = {}
     for line in run.parsed.lines:
         marker = known.get(line.claim_ref)
@@ -435,8 +499,14 @@ def _apply_to_invoices(
             run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line)
         elif marker.invoice_id:
             per_invoice.setdefault(marker.invoice_id, {})[line.claim_ref] = line
+    start = _resumed(run, parts, upload).invoices_done
     cause = f"{RETOUR}{upload.file_name}"
-    for invoice_id, lines in per_invoice.items():
+    todo = list(per_invoice.items())
+    for done, (invoice_id, lines) in enumerate(todo[start:], start):
+        if parts is not None and done > start:
+            parts.progress(done, len(todo))
+            if not parts.has_time():
+                return _stopped(run, upload, done, len(todo), ctx)
         invoice = ctx.store.get_invoice(upload.provider_id, invoice_id)
         if invoice is None:  # a marker without its invoice: never written apart (store_new)
             raise LookupError(f"claim marker points to a missing invoice {invoice_id}")
@@ -468,6 +538,7 @@ def _apply_to_invoices(
             if applied:
                 applied_lines.append(line)
         _warn_credit_raised(run, before, stored, applied_lines)
+    return None
 
 
 def _lines_declared_as_ours(
@@ -639,6 +710,7 @@ def _invoice_rejected_materials(
     # draft gets the same id and betalingskenmerk as then, but not written twice.
     this_upload = record.declaration_id
     ours = {i for i, invoice in run.invoices.items() if invoice.declaration_id == this_upload}
+    ours.update(run.before.ours)  # made by an earlier attempt, done by an earlier part
     materials = _rejected_materials(run, known, ours)
     if not materials:
         return record
@@ -705,7 +777,9 @@ def _patients_invoices(
 ) -> dict[tuple[str, str], Invoice]:
     """Per patient, an invoice of theirs whose addressee the materials' invoice takes: one
     this file changed, else the one the material's declaration made for them (its claim
-    marker names it). At most one read per patient; none when the file had a line of it."""
+    marker names it). At most one read per patient; none when the file had a line of it
+    in the run's last part. An invoice an earlier part changed comes first in the file:
+    it is read again (retour_parts keeps its id per patient)."""
     found = {
         (invoice.patient_ref, invoice.bsn): invoice
         for invoice_id, invoice in reversed(run.invoices.items())
@@ -714,6 +788,9 @@ def _patients_invoices(
     looked_up: set[tuple[str, str]] = set()
     for _, claim in materials:
         patient, invoice_id = claim.patient_key, known[claim.claim_ref].patient_invoice_id
+        earlier = run.before.patients.get(patient_hash(*patient))
+        if earlier and patient not in looked_up:
+            invoice_id, found = earlier, {k: v for k, v in found.items() if k != patient}
         if patient in found or patient in looked_up or not invoice_id:
             continue
         looked_up.add(patient)
@@ -892,6 +969,7 @@ def _write_report(
         retour_codes=tuple(run.parsed.remarks),
         findings=in_report_order(findings),
         finding_counts=counted_by_code(findings),
+        parts=run.before.parts + 1,
     )
     key = retour_report_key(upload.provider_id, upload.declaration_id)
     publish_report(report, record, key, ctx)

@@ -8,29 +8,29 @@ these pieces together (tests/lint/test_thin_handlers.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from billing_core import bootstrap
+from billing_core.entrypoints.continued_runs import its_run, knowing_its_run, next_upload_part
 from billing_core.entrypoints.s3_upload import S3Upload, object_version
 from billing_core.payments.bank_import import BankImportContext, BankImportReport, checkpoint_key
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
-    from aws_lambda_powertools.utilities.typing import LambdaContext
 
-    from billing_core.entrypoints.powertools import LambdaHandler
     from billing_core.shared.reports import AnsweredReport
+
+__all__ = ["CONTINUES", "knowing_its_run", "next_run", "run_context", "went_on"]
 
 # The event of the function's call to itself: the upload, and how far its file is.
 CONTINUES = "bank_import_continues"
-_invocation: dict[str, LambdaContext] = {}  # the Lambda context of the call being handled
 
 
 def run_context(upload: S3Upload, logger: Logger) -> BankImportContext:
     """The import's context for this run: its checkpoint (per version of the file), the
     time Lambda leaves it, and its progress in ``logger``'s log (counts only, R29)."""
     runtime = bootstrap.current()
-    context = _invocation.get("context")
+    context = its_run()
 
     def progress(done: int, total: int) -> None:
         logger.info("bank statement progress", extra={"entries_done": done, "entries_total": total})
@@ -54,18 +54,4 @@ def went_on(report: AnsweredReport, upload: S3Upload) -> AnsweredReport:
 def next_run(upload: S3Upload, entries_done: int) -> None:
     """Call this function again, asynchronously, to go on with the file from its
     checkpoint: the upload's names and how far it is, no payer details."""
-    from billing_core.entrypoints.continued_runs import call_itself
-
-    part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
-    call_itself(_invocation["context"], {CONTINUES: part | {"entries_done": str(entries_done)}})
-
-
-def knowing_its_run(handler: LambdaHandler) -> LambdaHandler:
-    """``handler``, keeping the Lambda context of the call it handles (its time left, its
-    own name to call again)."""
-
-    def handle(event: dict[str, Any], context: LambdaContext) -> Any:
-        _invocation["context"] = context
-        return handler(event, context)
-
-    return handle
+    next_upload_part(upload, CONTINUES, {"entries_done": str(entries_done)})

@@ -1,6 +1,6 @@
 """A run longer than Lambda's time goes on in a call its function makes to itself
 (R3, R18, R24, R39): the bank import's statement (``bank_runs``), the daily dunning run
-and the weekly retrocession run.
+and the weekly retrocession run, the retour import's file (``retour_part``).
 
 A run stops between two units (patients, practices) before its time is up and names the
 first place it did not do; its function calls itself, asynchronously, with the day and
@@ -25,13 +25,70 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
+    from billing_core.declarations.retour_parts import RetourParts
     from billing_core.dunning.run import RunSummary
+    from billing_core.entrypoints.powertools import LambdaHandler
+    from billing_core.entrypoints.s3_upload import S3Upload
     from billing_core.services.operator.money_out import WeekClosed
-    from billing_core.shared.reports import LogEntry
+    from billing_core.shared.reports import AnsweredReport, LogEntry
 
 # Stop taking new units with this much time left: a unit in progress finishes, the rest
 # goes on in the run's next part.
 SAFETY_MARGIN_MS = 60_000
+# The event of the retour import's call to itself: the upload, and the invoices done.
+RETOUR_CONTINUES = "retour_import_continues"
+_invocation: dict[str, LambdaContext] = {}  # the Lambda context of the call being handled
+
+
+def knowing_its_run(handler: LambdaHandler) -> LambdaHandler:
+    """``handler``, keeping the Lambda context of the call it handles (its time left, its
+    own name to call again): an S3 upload's run, which the handler's shape does not pass."""
+
+    def handle(event: dict[str, Any], context: LambdaContext) -> Any:
+        _invocation["context"] = context
+        return handler(event, context)
+
+    return handle
+
+
+def its_run() -> LambdaContext | None:
+    """The Lambda context ``knowing_its_run`` kept; None outside such a handler."""
+    return _invocation.get("context")
+
+
+def next_upload_part(upload: S3Upload, continues: str, how_far: dict[str, str]) -> None:
+    """Call this function again, asynchronously, to go on with the upload's file from
+    ``how_far``: the upload's names and how far it is, no personal data (R29)."""
+    part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
+    call_itself(_invocation["context"], {continues: part | how_far})
+
+
+def retour_part(upload: S3Upload, logger: Logger) -> RetourParts | None:
+    """The retour import's run of ``upload``: from the invoice its call names (0 for the
+    S3 event), stopping with SAFETY_MARGIN_MS left, its progress in the log (counts
+    only). None outside Lambda's handler: the whole file in one run."""
+    from billing_core.declarations.retour_parts import RetourParts
+
+    context = its_run()
+    if context is None:
+        return None
+
+    def progress(done: int, total: int) -> None:
+        logger.info("retour progress", extra={"invoices_done": done, "invoices_total": total})
+
+    start_at = int(upload.get("invoices_done", 0))
+    output = bootstrap.current().output_files
+    return RetourParts(has_time(context), output, start_at, progress)
+
+
+def retour_went_on(report: AnsweredReport, upload: S3Upload) -> AnsweredReport:
+    """``report``, after calling the next part when this one stopped half-way."""
+    from billing_core.declarations.retour_parts import RetourContinued
+
+    if isinstance(report, RetourContinued):
+        how_far = {"invoices_done": str(report.invoices_done)}
+        next_upload_part(upload, RETOUR_CONTINUES, how_far)
+    return report
 
 
 def call_itself(context: LambdaContext, event: dict[str, Any]) -> None:

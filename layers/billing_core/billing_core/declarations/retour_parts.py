@@ -1,0 +1,135 @@
+"""A retour file larger than one run applies (R5, R3, R39; runs51c: ~90,000 invoices take
+about an hour, Lambda stops at 900 s). The run stops between two invoices before its time
+is up, keeps what it did so far (its lines' results, findings and counts: ids, codes and
+amounts only, R29) under ``retour/progress/`` in the output bucket, and its function calls
+itself to go on from the first invoice not done (entrypoints/continued_runs). The part that
+does the last invoice writes the report of the whole file: the same as one uninterrupted
+run's (the amounts are targets, each invoice is done by one part)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from billing_core.declarations.findings import Finding, Severity
+from billing_core.ports import FileGone
+from billing_core.shared.reports import LogEntry
+
+if TYPE_CHECKING:
+    from billing_core.ports import FileReader, FileStore
+
+
+def _no_progress(done: int, total: int) -> None:
+    """A run without a log to tell (a test's, a local call)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetourParts:
+    """A run of the function: whether it may take another invoice, where it reads back
+    what the parts before it did, and how far it is by the call that started it."""
+
+    has_time: Callable[[], bool]
+    checkpoints: FileReader
+    start_at: int = 0  # the invoices of the file the parts before this one did
+    progress: Callable[[int, int], None] = _no_progress  # (invoices done, invoices in all)
+
+
+@dataclass(slots=True)
+class RetourProgress:
+    """What the parts of a run did so far, for the next part to go on with."""
+
+    invoices_done: int = 0
+    parts: int = 0
+    results: dict[int, tuple[str, str]] = field(default_factory=dict)  # line -> (result, id)
+    findings: list[Finding] = field(default_factory=list)
+    change_cents: int = 0
+    invoices_changed: int = 0
+    # Invoices an earlier attempt of this upload made (rejected materials), and per patient
+    # (a hash, never the patient's number) the first invoice of theirs the file changed.
+    ours: list[str] = field(default_factory=list)
+    patients: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> bytes:
+        document = asdict(self) | {
+            "results": {str(line): list(result) for line, result in self.results.items()},
+            "findings": [asdict(f) | {"severity": f.severity.value} for f in self.findings],
+        }
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, body: bytes) -> RetourProgress:
+        document = json.loads(body)
+        return cls(
+            invoices_done=document["invoices_done"],
+            parts=document["parts"],
+            results={int(line): (r[0], r[1]) for line, r in document["results"].items()},
+            findings=[
+                Finding(**(f | {"severity": Severity(f["severity"])})) for f in document["findings"]
+            ],
+            change_cents=document["change_cents"],
+            invoices_changed=document["invoices_changed"],
+            ours=document["ours"],
+            patients=document["patients"],
+        )
+
+
+def progress_key(provider_id: str, declaration_id: str) -> str:
+    return f"retour/progress/{provider_id}/{declaration_id}.json"
+
+
+def patient_hash(patient_ref: str, bsn: str) -> str:
+    """A patient's key in the progress file: it holds no BSN (R29)."""
+    return hashlib.sha256(f"{patient_ref}\x1f{bsn}".encode()).hexdigest()[:32]
+
+
+def progress_before(parts: RetourParts, provider_id: str, declaration_id: str) -> RetourProgress:
+    """What the parts before this one did; nothing for the first part (or a progress file
+    gone: the amounts are targets, so the file is applied again from its start)."""
+    if not parts.start_at:
+        return RetourProgress()
+    try:
+        progress = RetourProgress.from_json(
+            parts.checkpoints.get(progress_key(provider_id, declaration_id))
+        )
+    except FileGone:
+        return RetourProgress()
+    return progress
+
+
+def keep_progress(
+    files: FileStore, provider_id: str, declaration_id: str, progress: RetourProgress
+) -> None:
+    files.put(progress_key(provider_id, declaration_id), progress.as_json(), "application/json")
+
+
+@dataclass(frozen=True, slots=True)
+class RetourContinued:
+    """A part that stopped before the file's end: how far it is. Counted nowhere (no
+    metric, no alarm): the part that finishes the file counts the whole file once."""
+
+    declaration_id: str
+    provider_id: str
+    invoices_done: int
+    invoices_total: int
+    parts: int
+
+    def log_entry(self) -> LogEntry:
+        fields = {
+            "declaration_id": self.declaration_id,
+            "provider_id": self.provider_id,
+            "invoices_done": self.invoices_done,
+            "invoices_total": self.invoices_total,
+            "parts": self.parts,
+        }
+        return LogEntry("retour continues in a next part", fields)
+
+    def answer(self) -> dict[str, Any]:
+        return {
+            "declaration_id": self.declaration_id,
+            "outcome": "continued",
+            "invoices_done": self.invoices_done,
+            "invoices_total": self.invoices_total,
+        }
