@@ -469,3 +469,32 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     assert {
         key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")
     } == parts
+
+
+def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_took(
+    sandbox, paid_week, monkeypatch
+):
+    """R24, R39 (audit agency52 item 2): each part's line counts what it did, as the
+    dunning run's parts do (their lines add up; so do the metrics), but the last part's,
+    the one with the week's payout batch, read as the whole run's: 'providers: 1' for a
+    week of 2 practices.
+    Given both practices' week 48 and a function with time for one practice per call
+    When the Monday schedule starts the run and its second part goes on
+    Then the first part's answer names no earlier parts; the second's says 1 practice was
+    taken before it, so its line gives the whole run's practices (1 + 1 = the 2 listed).
+    Before: the second part said 'providers: 1' and nothing of the first."""
+    from billing_core.entrypoints import continued_runs
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+
+    first = sandbox.invoke("retrocession_run", {})
+    last = sandbox.invoke("retrocession_run", calls[0])
+
+    listed = sandbox.runtime.repository.readable_providers().providers
+    assert "providers_in_earlier_parts" not in first and first["providers"] == 1
+    assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 1)
+    assert last["providers_in_earlier_parts"] + last["providers"] == len(listed) == 2
+    assert "payout_batch" in last
+
