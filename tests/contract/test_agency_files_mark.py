@@ -16,3 +16,24 @@ def test_the_mark_starts_absent_moves_on_and_never_back(store):
     store.note_agency_files_written(date(2026, 12, 31))
     # Then the mark stays on the latest day written
     assert store.agency_files_written_through() == date(2027, 1, 2)
+
+
+def test_the_files_owed_are_added_and_settled_each_on_its_own(store):
+    """R34, R39 (audit agency52 item 1): the days whose agency file was written without a
+    stored invoice that did not load, kept until a run writes them with it mended."""
+    from billing_core.ports import UnreadableInvoice
+
+    # Given a table no run has owed a file on
+    assert store.agency_files_owed() == set()
+    broken = UnreadableInvoice("tandarts-de-vries", "inv-1")
+    other = UnreadableInvoice("huisarts-jansen", "inv-2")
+    monday, tuesday = date(2027, 2, 8), date(2027, 2, 9)
+    # When two runs owe files, one of them twice, and a third settles one of them
+    store.note_agency_files_owed([(monday, broken), (monday, other)])
+    store.note_agency_files_owed([(tuesday, broken), (monday, broken)])
+    store.note_agency_files_owed([], settled=[(monday, broken)])
+    # Then the others are still owed, each once, with the ids they were owed to
+    assert store.agency_files_owed() == {(monday, other), (tuesday, broken)}
+    # And once every one is settled none is
+    store.note_agency_files_owed([], settled=[(monday, other), (tuesday, broken)])
+    assert store.agency_files_owed() == set()

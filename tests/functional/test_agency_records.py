@@ -26,6 +26,7 @@ from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
+from tests.functional.stored_items import store_status
 from tests.unit.camt_builder import credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -185,6 +186,51 @@ def test_a_claim_at_the_agency_is_never_handed_over_a_second_time(sandbox, remin
     assert _told_in_daily_files(sandbox, reminded) == [
         (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
     ]
+
+
+def test_r34_a_payment_passed_by_on_an_unreadable_day_reaches_the_agency_once_mended(
+    sandbox, reminded
+):
+    """R34 "payments received on our side for a claim at the agency reach the agency in a
+    daily file", R39 (audit agency52 item 1).
+    Given the claim handed over on 8 February, paid in part on 9 February, and its stored
+    item broken overnight (a status no invoice has)
+    When the run of 10 February writes the file of 9 February, an operator mends the item,
+    and the runs of 11 and 12 February go (no one replays the 9th)
+    Then the run of the 10th lists the claim as its error and owes the 9th's file; the run
+    of the 11th writes that file again with the payment (agency_days_mended) and owes it
+    no more: the payment is told once, and the run of the 12th writes nothing owed.
+    Before: the file of the 9th stayed without the payment unless an operator replayed
+    that day (told: 0 of 1)."""
+    _handed_over(sandbox, reminded)
+    part = credit(1_000, scor=reminded.reference, booking_date=READ_ON.isoformat())
+    sandbox.upload_bank_statement(statement(part), f"{READ_ON}.xml")
+    sandbox.drain_deliveries()
+    mended_status = store_status(sandbox, PROVIDER, reminded.invoice_id, "not-a-status")
+
+    _on(sandbox, date(2027, 2, 10), hour=6)
+    broken_day = sandbox.run_dunning()
+    assert broken_day["errors"] == [
+        {"invoices": [reminded.invoice_id], "error": "UnreadableInvoice"}
+    ]
+    assert _told_in_daily_files(sandbox, reminded) == []
+    store_status(sandbox, PROVIDER, reminded.invoice_id, mended_status)
+    _on(sandbox, date(2027, 2, 11), hour=6)
+    mended_day = sandbox.run_dunning()
+    _on(sandbox, date(2027, 2, 12), hour=6)
+    next_day = sandbox.run_dunning()
+
+    after = _reread(sandbox, reminded)
+    later = after.ledger[after.handover_entries or 0 :]
+    assert EntryKind.PAYMENT in {e.kind for e in later}
+    assert _told_in_daily_files(sandbox, reminded) == [
+        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
+    ]
+    # (the run of 10 February wrote the files of 8 and 9 February: both were owed)
+    assert mended_day["agency_days_mended"] == ["2027-02-08", READ_ON.isoformat()]
+    assert mended_day["errors"] == []
+    assert "agency_days_mended" not in next_day
+    assert sandbox.runtime.repository.agency_files_owed() == set()
 
 
 def _on_day(sandbox: Sandbox, day: date, statement_xml: bytes) -> None:

@@ -469,3 +469,78 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     assert {
         key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")
     } == parts
+
+
+def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_took(
+    sandbox, paid_week, monkeypatch
+):
+    """R24, R39 (audit agency52 item 2): each part's line counts what it did, as the
+    dunning run's parts do (their lines add up; so do the metrics), but the last part's,
+    the one with the week's payout batch, read as the whole run's: 'providers: 1' for a
+    week of 2 practices.
+    Given both practices' week 48 and a function with time for one practice per call
+    When the Monday schedule starts the run and its second part goes on
+    Then the first part's answer names no earlier parts; the second's says 1 practice was
+    taken before it, so its line gives the whole run's practices (1 + 1 = the 2 listed).
+    Before: the second part said 'providers: 1' and nothing of the first."""
+    from billing_core.entrypoints import continued_runs
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+
+    first = sandbox.invoke("retrocession_run", {})
+    last = sandbox.invoke("retrocession_run", calls[0])
+
+    listed = sandbox.runtime.repository.readable_providers().providers
+    assert "providers_in_earlier_parts" not in first and first["providers"] == 1
+    assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 1)
+    assert last["providers_in_earlier_parts"] + last["providers"] == len(listed) == 2
+    assert "payout_batch" in last
+
+
+def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(
+    sandbox, paid_week, monkeypatch
+):
+    """R24 (every week has its statement), R39 (audit agency52 item 3).
+    Given both practices' first week (48), a function with time for one practice per
+    call, and the physio practice's statement failing once (S3 throttled)
+    When the Monday schedule starts the run, its next part goes on, and Lambda retries
+    the first part, whose call of the next part is delivered again
+    Then the first part calls its next part and fails its invocation; the retry writes
+    the physio's week 48 and calls the next part with the same event, answered from its
+    record: one batch, the dental statement the same bytes.
+    Before: the part answered without failing (no retry) and said the next Monday makes
+    its week up, which it does not for a first week: week 48 of the physio practice was
+    never written (statements of weeks 49 and 50 only, 0 of 1)."""
+    from billing_core.entrypoints import continued_runs
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+    from billing_core.providers import retrocession_run
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    write_statement, failed = retrocession_run.write_statement, []
+
+    def throttled_once(provider, week, ctx):
+        if provider.provider_id == PHYSIO.provider_id and not failed:
+            failed.append(week.label)
+            raise TimeoutError("S3 throttled")
+        return write_statement(provider, week, ctx)
+
+    monkeypatch.setattr(retrocession_run, "write_statement", throttled_once)
+
+    with pytest.raises(StatementsFailed):
+        sandbox.invoke("retrocession_run", {})
+    last = sandbox.invoke("retrocession_run", calls[0])
+    dental = sandbox.output_object(f"retrocession/{DENTAL.provider_id}/2026-W48.json")
+    retried = sandbox.invoke("retrocession_run", {})
+    again = sandbox.invoke("retrocession_run", calls[1])
+
+    assert failed == ["2026-W48"] and retried["failures"] == {}
+    assert f"retrocession/{PHYSIO.provider_id}/2026-W48.json" in sandbox.output_keys(
+        "retrocession/"
+    )
+    assert calls == [calls[0], calls[0]] and again == last
+    assert last["payout_batch"]["batch_id"] == "PO-2026-W48"
+    assert sandbox.output_object(f"retrocession/{DENTAL.provider_id}/2026-W48.json") == dental

@@ -138,6 +138,7 @@ class FakeStore:
         # the ledgers themselves; these only fill transactions as the adapter's do)
         self.week_markers: dict[tuple[str, str, str], bool] = {}
         self.agency_files_through: date | None = None  # the run's mark (R34)
+        self.agency_owed: set[tuple[date, UnreadableInvoice]] = set()  # files to write again
         self.calls: list[str] = []
         self.agb_holders: dict[str, str] = {}  # AGB code -> provider: the adapter's markers
 
@@ -521,6 +522,19 @@ class FakeStore:
         self.calls.append("note_agency_files_written")
         if self.agency_files_through is None or self.agency_files_through < through:
             self.agency_files_through = through
+
+    def agency_files_owed(self) -> set[tuple[date, UnreadableInvoice]]:
+        self.calls.append("agency_files_owed")
+        return set(self.agency_owed)
+
+    def note_agency_files_owed(
+        self,
+        owed: Iterable[tuple[date, UnreadableInvoice]],
+        *,
+        settled: Iterable[tuple[date, UnreadableInvoice]] = (),
+    ) -> None:
+        self.calls.append("note_agency_files_owed")
+        self.agency_owed = (self.agency_owed | set(owed)) - set(settled)
 
     def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice | UnreadableInvoice]:
         """The provider's invoices with an entry recorded in the week (the adapter's markers

@@ -924,6 +924,21 @@ class DunningStore(BillingStore, WeekActivity, Protocol):
         """Move that mark on to ``through``; never back (a replay of a past day)."""
         ...
 
+    def agency_files_owed(self) -> set[tuple[date, UnreadableInvoice]]:
+        """The days whose agency file a run wrote without a stored invoice of the practice
+        that did not load, with its ids (R34, R39): the next runs write them again."""
+        ...
+
+    def note_agency_files_owed(
+        self,
+        owed: Iterable[tuple[date, UnreadableInvoice]],
+        *,
+        settled: Iterable[tuple[date, UnreadableInvoice]] = (),
+    ) -> None:
+        """Add ``owed`` to those days and take ``settled`` off (written with the invoice
+        mended, or it is gone); each on its own, so two runs at once lose neither."""
+        ...
+
 
 class TransferBatches(Protocol):
     """Payout and refund batches (payments/transfer_batches.py, R34): one item each."""

@@ -9,12 +9,16 @@ week's activity, not the table) and keeps the claims with the agency that have e
 recorded that day. Deterministic: a rerun for the same day writes the same bytes.
 
 The daily run writes every day since the last one it wrote (``days_to_tell``): after
-missed runs the payments of the missed days still reach the agency.
+missed runs the payments of the missed days still reach the agency. A day's file written
+without a stored invoice that did not load is owed: each run writes that practice's file of
+the day again (``write_owed_agency_updates``), so once the item is mended what changed on it
+that day reaches the agency without an operator replaying the day.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -59,41 +63,71 @@ class AgencyFiles:
     day: str
     files: list[str] = field(default_factory=list)  # keys written
     claims: int = 0
-    # The ids of the week's stored invoices that do not load: passed by, for the run to
-    # list (R39); once mended, a replay of the day writes its file with them.
-    unreadable: list[str] = field(default_factory=list)
+    # The week's stored invoices that do not load: passed by, for the run to list (R39);
+    # the day's file is owed to them (``write_owed_agency_updates``).
+    unreadable: list[UnreadableInvoice] = field(default_factory=list)
+
+
+# A day whose agency file was written without a stored invoice of the practice that did
+# not load: the file to write again once it loads (R34, R39).
+Owed = tuple[date, UnreadableInvoice]
 
 
 def agency_updates_key(day: date, provider_id: str) -> str:
     return f"{PREFIX}/{day.isoformat()}/{provider_id}.json"
 
 
-def write_agency_updates(day: date, store: WeekActivity, files: FileStore) -> AgencyFiles:
-    """One file per practice with claims at the agency that changed on ``day``. A stored
-    invoice that does not load is listed by id and passed by: one bad item never keeps
-    the other practices' files, nor the dunning run after them, from being written."""
+def write_agency_updates(
+    day: date, store: WeekActivity, files: FileStore, *, providers: Iterable[str] | None = None
+) -> AgencyFiles:
+    """One file per practice (of ``providers``, or every readable one) with claims at the
+    agency that changed on ``day``. A stored invoice that does not load is listed by its
+    ids and passed by: one bad item never keeps the other practices' files, nor the
+    dunning run after them, from being written."""
     written = AgencyFiles(day.isoformat())
-    week = Week.of(day)
-    for provider in store.readable_providers().providers:
-        read = list(store.week_invoices(provider.provider_id, week))
-        written.unreadable += [i.invoice_id for i in read if isinstance(i, UnreadableInvoice)]
-        changed = sorted(
-            (i for i in read if isinstance(i, Invoice) and _told(i, day)),
-            key=lambda i: i.reference,
-        )
-        if not changed:
-            continue
-        key = agency_updates_key(day, provider.provider_id)
-        document = {
-            "format_version": FORMAT_VERSION,
-            "day": day.isoformat(),
-            "provider_id": provider.provider_id,
-            "claims": [agency_update_document(i, day, "changed on our side") for i in changed],
-        }
-        files.put(key, _json(document), "application/json")
-        written.files.append(key)
-        written.claims += len(changed)
+    if providers is None:
+        providers = [p.provider_id for p in store.readable_providers().providers]
+    for provider_id in providers:
+        _write_practice_file(day, provider_id, store, files, written)
     return written
+
+
+def write_owed_agency_updates(
+    owed: Iterable[Owed], store: WeekActivity, files: FileStore
+) -> list[AgencyFiles]:
+    """The files owed written again, each practice's of each day once: an invoice mended
+    since is in it, as an operator's replay of the day would write it; the other claims'
+    bytes are the same (``as_at_end_of``). One still broken is listed again (R34, R39)."""
+    practices: dict[date, set[str]] = {}
+    for day, invoice in owed:
+        practices.setdefault(day, set()).add(invoice.provider_id)
+    return [
+        write_agency_updates(day, store, files, providers=sorted(ids))
+        for day, ids in sorted(practices.items())
+    ]
+
+
+def _write_practice_file(
+    day: date, provider_id: str, store: WeekActivity, files: FileStore, written: AgencyFiles
+) -> None:
+    read = list(store.week_invoices(provider_id, Week.of(day)))
+    written.unreadable += [i for i in read if isinstance(i, UnreadableInvoice)]
+    changed = sorted(
+        (i for i in read if isinstance(i, Invoice) and _told(i, day)),
+        key=lambda i: i.reference,
+    )
+    if not changed:
+        return
+    key = agency_updates_key(day, provider_id)
+    document = {
+        "format_version": FORMAT_VERSION,
+        "day": day.isoformat(),
+        "provider_id": provider_id,
+        "claims": [agency_update_document(i, day, "changed on our side") for i in changed],
+    }
+    files.put(key, _json(document), "application/json")
+    written.files.append(key)
+    written.claims += len(changed)
 
 
 def _told(invoice: Invoice, day: date) -> bool:

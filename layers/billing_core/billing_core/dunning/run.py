@@ -38,7 +38,11 @@ from datetime import date, datetime, timedelta
 
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
-from billing_core.collection.agency_updates import days_to_tell, write_agency_updates
+from billing_core.collection.agency_updates import (
+    days_to_tell,
+    write_agency_updates,
+    write_owed_agency_updates,
+)
 from billing_core.collection.blocking import close_handover_action
 from billing_core.collection.handover import handover_bytes, handover_key
 from billing_core.declarations.claims import canonical_reference
@@ -109,6 +113,9 @@ class RunSummary:
     providers_skipped: set[str] = field(default_factory=set)  # settings that do not validate
     agency_files: int = 0  # the changes on claims the agency holds, per practice and day
     agency_days: list[date] = field(default_factory=list)  # the days of those files
+    # Days whose files were owed to a stored invoice that did not load, written again with
+    # it mended (or gone): what changed on it those days has reached the agency (R34)
+    agency_days_mended: list[date] = field(default_factory=list)
     # False: stopped before the end (time limit, or agency files of too many missed days
     # for one run); run again
     complete: bool = True
@@ -146,8 +153,14 @@ class RunSummary:
                 "complete": self.complete,
             }
             | (atw if self.atw_decrees_known_until else {})
+            | self._mended()
             | self._continued()
         )
+
+    def _mended(self) -> dict[str, object]:
+        """The owed days written again: only in the answer of a run that wrote some."""
+        days = [day.isoformat() for day in self.agency_days_mended]
+        return {"agency_days_mended": days} if days else {}
 
     def _continued(self) -> dict[str, object]:
         """Where the run's next part goes on: only in the answer of a run that stopped."""
@@ -283,17 +296,24 @@ def _agency_files_behind(as_of: date, ctx: DunningContext) -> bool:
 
 def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> None:
     """The agency's files of the days over since the last one written (issue 12 item 11,
-    R34): yesterday's, and after missed runs those of the missed days too. A stored
-    invoice of those weeks that does not load is one of the run's errors, by its id."""
+    R34): yesterday's, and after missed runs those of the missed days too; then the files
+    owed, written before without a stored invoice that did not load: again, so once the
+    item is mended its changes of that day reach the agency (``write_owed_agency_updates``).
+    A stored invoice that still does not load is one of the run's errors, by its id."""
     written_through = ctx.store.agency_files_written_through()
     to_tell = days_to_tell(as_of - timedelta(days=1), written_through)
-    unreadable: set[str] = set()
-    for day in to_tell.days:
-        written = write_agency_updates(day, ctx.store, ctx.files)
-        summary.agency_files += len(written.files)
-        unreadable.update(written.unreadable)
+    owed = ctx.store.agency_files_owed()
+    written = [write_agency_updates(day, ctx.store, ctx.files) for day in to_tell.days]
+    written += write_owed_agency_updates(
+        (o for o in owed if o[0] not in to_tell.days), ctx.store, ctx.files
+    )
+    passed_by = {(date.fromisoformat(w.day), i) for w in written for i in w.unreadable}
+    ctx.store.note_agency_files_owed(passed_by - owed, settled=owed - passed_by)
+    summary.agency_files += sum(len(w.files) for w in written)
+    summary.agency_days_mended = sorted({day for day, _ in owed - passed_by})
     # Listed once however many days' weeks held them, as the run's errors (R39).
-    summary.errors += [RunError((i,), "UnreadableInvoice") for i in sorted(unreadable)]
+    unreadable = sorted({invoice.invoice_id for _, invoice in passed_by})
+    summary.errors += [RunError((i,), "UnreadableInvoice") for i in unreadable]
     summary.agency_days = list(to_tell.days)
     summary.complete = to_tell.caught_up
     last = to_tell.days[-1]

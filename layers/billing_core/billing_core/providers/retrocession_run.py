@@ -83,7 +83,11 @@ class RunSummary:
     """What the run did, in counts and amounts only (no patient data: R29)."""
 
     week: str
-    providers: int = 0
+    providers: int = 0  # the practices this part took (each part's lines count its own)
+    # A later part of a run out of time: the practices its earlier parts took (those
+    # before its first, in the listing's order), so its lines say where in the run they
+    # are, and the last part's the whole run's count (this plus ``providers``, R39).
+    providers_in_earlier_parts: int = 0
     statements: int = 0
     entries: int = 0
     payout_cents: int = 0
@@ -124,12 +128,17 @@ class RunSummary:
             answer["invoices_unreadable"] = {p: list(ids) for p, ids in self.unreadable.items()}
         if self.continue_from is not None:  # only a part whose next part goes on
             answer["continue_from"] = [self.continue_from]
-        return answer
+        return answer | self._earlier_parts()
+
+    def _earlier_parts(self) -> dict[str, int]:
+        """Only in the lines of a later part of a run out of time."""
+        earlier = self.providers_in_earlier_parts
+        return {"providers_in_earlier_parts": earlier} if earlier else {}
 
     def progress_entry(self) -> LogEntry:
         """The line while the run runs: counts so far, no ids, no metrics."""
         fields = {"week": self.week, "providers": self.providers, "statements": self.statements}
-        fields |= {"failures": len(self.failures)}
+        fields |= {"failures": len(self.failures)} | self._earlier_parts()
         return LogEntry("retrocession run progress", fields)
 
     def failures_a_retry_may_mend(self) -> dict[str, str]:
@@ -201,6 +210,7 @@ def build_weekly_statements(
     summary.listed = {provider.provider_id for provider in listing.providers}
     providers = sorted(listing.providers, key=lambda provider: provider.provider_id)
     done = [p for p in providers if start_at is not None and p.provider_id < start_at]
+    summary.providers_in_earlier_parts = len(done)
     for provider in providers[len(done) :]:
         # A part does one practice at least: never a chain of calls that does nothing.
         if summary.providers and not has_time():

@@ -22,6 +22,9 @@ Key design (one table, pk/sk):
   SEQUENCE#reference           SEQUENCE                 betalingskenmerk counter
   RUN#agency-updates           WRITTEN                  the last day whose agency files the
                                                         dunning run wrote (R34)
+  RUN#agency-updates           OWED                     the days whose agency file was written
+                                                        without a stored invoice that did not
+                                                        load: written again by the next runs
   REFERENCE#{kenmerk}          REFERENCE                the one invoice that carries this
                                                         betalingskenmerk (issue 13 item 1)
   AGB#{code}                   AGB                      the provider that holds this AGB code (R31,

@@ -26,6 +26,9 @@ DUNNING_INDEX = "DUNNING"  # by-next-action partition of invoices with a dunning
 SEQUENCE_KEY: Key = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
 # The last day whose agency files the dunning run wrote (R34): the next run goes on from it.
 AGENCY_FILES_KEY: Key = {"pk": "RUN#agency-updates", "sk": "WRITTEN"}
+# The days whose agency file was written without a stored invoice that did not load (R34):
+# a string set of "{day}#{provider}#{invoice}", written again by the next runs.
+AGENCY_FILES_OWED_KEY: Key = {"pk": "RUN#agency-updates", "sk": "OWED"}
 HIGHEST = "~"  # sorts after every id, date and moment used in a key
 
 

@@ -767,6 +767,27 @@ class BillingRepository:
             if _code(error) != "ConditionalCheckFailedException":
                 raise
 
+    def agency_files_owed(self) -> set[tuple[date, UnreadableInvoice]]:
+        item = self._get(keys.AGENCY_FILES_OWED_KEY, consistent=True)
+        return {_owed_from(entry) for entry in (item or {}).get("owed", ())}
+
+    def note_agency_files_owed(
+        self,
+        owed: Iterable[tuple[date, UnreadableInvoice]],
+        *,
+        settled: Iterable[tuple[date, UnreadableInvoice]] = (),
+    ) -> None:
+        """An ADD and a DELETE on a string set (none of an empty one: DynamoDB refuses
+        it): each atomic, so a replay at the daily run's time loses no entry of it."""
+        for operation, entries in (("ADD", owed), ("DELETE", settled)):
+            values = {_owed_entry(day, invoice) for day, invoice in entries}
+            if values:
+                self._table.update_item(
+                    Key=keys.AGENCY_FILES_OWED_KEY,
+                    UpdateExpression=f"{operation} owed :entries",
+                    ExpressionAttributeValues={":entries": values},
+                )
+
     def save_invoices(
         self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
     ) -> list[Invoice]:
@@ -1639,6 +1660,15 @@ def _add_name_filter(query: dict[str, Any], terms: tuple[str, ...]) -> None:
     )
     query.setdefault("ExpressionAttributeNames", {})["#names"] = "names"
     query["ExpressionAttributeValues"].update({f":name{n}": t for n, t in enumerate(terms)})
+
+
+def _owed_entry(day: date, invoice: UnreadableInvoice) -> str:
+    return f"{day.isoformat()}#{invoice.provider_id}#{invoice.invoice_id}"
+
+
+def _owed_from(entry: str) -> tuple[date, UnreadableInvoice]:
+    day, provider_id, invoice_id = entry.split("#", 2)
+    return date.fromisoformat(day), UnreadableInvoice(provider_id, invoice_id)
 
 
 def _code(error: ClientError) -> str:
