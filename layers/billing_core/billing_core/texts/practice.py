@@ -802,6 +802,12 @@ _DUTCH: Sections = {
             "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
             " tekens (een Nederlands IBAN heeft er 18, zoals NL91 ABNA 0417 1643 00)."
         ),
+        # ... of a country whose IBANs have another length (words52b: a Belgian IBAN typed
+        # a digit short was told the Dutch 18).
+        "iban_invalid_abroad": (
+            "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
+            " tekens (een IBAN dat met {country} begint heeft er {length})."
+        ),
         "postcode_not_dutch": (
             "Geef een Nederlandse postcode: vier cijfers en twee letters, zoals 1234 AB."
         ),
@@ -1789,6 +1795,10 @@ _ENGLISH: Sections = {
         "iban_invalid": (
             "This is not a valid IBAN: check the country code, the check digits and the number"
             " of characters (a Dutch IBAN has 18, like NL91 ABNA 0417 1643 00)."
+        ),
+        "iban_invalid_abroad": (
+            "This is not a valid IBAN: check the country code, the check digits and the number"
+            " of characters (an IBAN starting with {country} has {length})."
         ),
         "postcode_not_dutch": "Give a Dutch postcode: four digits and two letters, like 1234 AB.",
         "practice_code_missing": (
