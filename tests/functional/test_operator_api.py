@@ -722,6 +722,25 @@ def test_a_name_that_is_no_setting_is_refused_as_a_mistake_naming_it(sandbox, ty
     assert stored_items(sandbox) == before
 
 
+def test_a_text_too_long_is_refused_naming_its_limit_and_the_length_typed(sandbox):
+    """R31 (validated on write, the field named), R35 (a refusal says how to fix it)
+    (words52b): the API said only "mag hoogstens 200 tekens hebben", where the portal's form
+    says "hoogstens 200 tekens, u typte er 231"."""
+    # Given the practice's admin and its stored settings
+    before = copy.deepcopy(stored_items(sandbox))
+    # When the admin sends opening hours of 231 characters, white space around them
+    body = {"version": 1, "contact": {"hours": f"  {'8' * 231} "}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    # Then 400 names the limit and the length typed, counted as the model counts it
+    # (without the white space it drops), in Dutch and English; nothing changes
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert answer["error"]["message"] == (
+        "contact.hours: mag hoogstens 200 tekens hebben, u typte er 231"
+        " / String should have at most 200 characters, you typed 231"
+    )
+    assert stored_items(sandbox) == before
+
+
 @pytest.mark.parametrize(
     "patch",
     [{"name": "Tandarts De Vries-Smit"}, {"payment_term_days": 14}, {"kvk": "12345679"}],

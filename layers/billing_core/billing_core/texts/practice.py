@@ -2197,7 +2197,25 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
         dutch = pattern.format(**_in_dutch(problem.get("ctx", {})))
     except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
         dutch = _INVALID
+    typed = typed_length(problem)
+    if typed is not None and dutch != _INVALID:
+        # As the portal's form says it (words52b: the API said only the limit).
+        dutch, english = f"{dutch}, u typte er {typed}", f"{english}, you typed {typed}"
     return {"reason_nl": dutch, "reason_en": english}
+
+
+def typed_length(problem: Mapping[str, Any]) -> int | None:
+    """How long a text refused as too long (pydantic's ``string_too_long``) was typed, as
+    the API's refusal and the portal's form both say it; None for any other problem, or one
+    that does not carry what was typed. Counted as the model counts it: a model that drops
+    the white space around a text counts it without, and its problem still carries the text
+    as typed; without it only while that is still over the limit, the count the model made."""
+    typed = problem.get("input")
+    if problem.get("type") != "string_too_long" or not isinstance(typed, str):
+        return None
+    limit = problem.get("ctx", {}).get("max_length")
+    stripped = len(typed.strip())
+    return stripped if isinstance(limit, int) and stripped > limit else len(typed)
 
 
 # The last of pydantic's choices ("'json' or 'csv'", "'a', 'b' or 'c'"): its "or" said in
