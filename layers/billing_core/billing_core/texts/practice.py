@@ -611,7 +611,11 @@ _DUTCH: Sections = {
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
-        "more_than_open": "Dat is meer dan er nog aan hoofdsom openstaat ({open_nl}).",
+        # ... and how to stop what is open (words52b: it named no way to fix it).
+        "more_than_open": (
+            "Dat is meer dan er nog aan hoofdsom openstaat ({open_nl}): stop hoogstens"
+            " {open_nl}, of kies de hele nota."
+        ),
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
         "unknown_reason": "Kies een reden uit de lijst.",
         "patient_email_required": (
@@ -1622,7 +1626,10 @@ _ENGLISH: Sections = {
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
-        "more_than_open": "That is more than the principal still open ({open_en}).",
+        "more_than_open": (
+            "That is more than the principal still open ({open_en}): stop at most"
+            " {open_en}, or choose the whole invoice."
+        ),
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",
         "patient_email_required": (
