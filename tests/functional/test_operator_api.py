@@ -197,6 +197,46 @@ def test_a_valid_belgian_iban_whose_bank_stdnum_does_not_list_is_a_payout_accoun
     assert sandbox.runtime.repository.get_provider(NEW_ID).payout.iban == "BE68539007547034"
 
 
+@pytest.mark.parametrize(
+    ("typed", "length_said"),
+    [
+        ("BE68 5390 0754 703", "een IBAN dat met BE begint heeft er 16)"),
+        ("DE89 3704 0044 0532 0130 001", "een IBAN dat met DE begint heeft er 22)"),
+        ("DE89370400440532013001", "een IBAN dat met DE begint heeft er 22)"),
+        ("NL91 ABNA 0417 1643 01", "een Nederlands IBAN heeft er 18, zoals NL91 ABNA"),
+        ("XX12 3456", "een Nederlands IBAN heeft er 18, zoals NL91 ABNA"),
+    ],
+    ids=[
+        "Belgian a digit short",
+        "German a digit long",
+        "German check digits",
+        "Dutch",
+        "no country",
+    ],
+)
+def test_a_mistyped_iban_is_told_the_length_of_its_own_country(sandbox, typed, length_said):
+    """R31 (the payout account checked, its refusal says how to fix it), R35 (words52b): a
+    mistyped Belgian or German IBAN was told "een Nederlands IBAN heeft er 18"; a Belgian
+    one has 16, a German one 22 (python-stdnum's IBAN register).
+    Given a new practice whose payout IBAN is mistyped
+    When an operator creates it
+    Then 400 names the length of the IBAN's own country in Dutch and English (the Dutch
+    example only for a Dutch IBAN or a country code no IBAN has), and nothing is written."""
+    payout = {"iban": typed, "account_holder": "Zuid B.V."}
+    status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(payout=payout))
+    assert status == 400
+    dutch, _, english = answer["error"]["message"].partition(" / ")
+    assert dutch.startswith("payout.iban: Dit is geen geldig IBAN: controleer de landcode")
+    assert length_said in dutch
+    country, _, count = length_said.partition(" begint heeft er ")
+    if count:  # the same length in English
+        assert f"an IBAN starting with {country[-2:]} has {count}" in english
+        assert "Nederlands" not in dutch and "Dutch" not in english
+    else:
+        assert "a Dutch IBAN has 18, like NL91 ABNA 0417 1643 00" in english
+    assert sandbox.runtime.repository.get_provider(NEW_ID) is None
+
+
 def test_a_payout_account_in_a_sepa_country_outside_the_eu_is_written(sandbox):
     """R34: Switzerland and the United Kingdom are in SEPA (the EPC's list)."""
     payout = {"iban": "CH9300762011623852957", "account_holder": "Zuid AG"}
@@ -679,6 +719,25 @@ def test_a_name_that_is_no_setting_is_refused_as_a_mistake_naming_it(sandbox, ty
             " / is no setting; you change contact, dunning and coulance yourself",
         }
     ]
+    assert stored_items(sandbox) == before
+
+
+def test_a_text_too_long_is_refused_naming_its_limit_and_the_length_typed(sandbox):
+    """R31 (validated on write, the field named), R35 (a refusal says how to fix it)
+    (words52b): the API said only "mag hoogstens 200 tekens hebben", where the portal's form
+    says "hoogstens 200 tekens, u typte er 231"."""
+    # Given the practice's admin and its stored settings
+    before = copy.deepcopy(stored_items(sandbox))
+    # When the admin sends opening hours of 231 characters, white space around them
+    body = {"version": 1, "contact": {"hours": f"  {'8' * 231} "}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=body)
+    # Then 400 names the limit and the length typed, counted as the model counts it
+    # (without the white space it drops), in Dutch and English; nothing changes
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert answer["error"]["message"] == (
+        "contact.hours: mag hoogstens 200 tekens hebben, u typte er 231"
+        " / String should have at most 200 characters, you typed 231"
+    )
     assert stored_items(sandbox) == before
 
 

@@ -108,17 +108,44 @@ def test_a_register_line_is_said_in_both_languages():
             },
             "mag hoogstens 5 tekens hebben",
         ),
+        (
+            {
+                "type": "string_too_long",
+                "msg": "String should have at most 5 characters",
+                "input": " 1234567 ",
+                "ctx": {"max_length": 5},
+            },
+            "mag hoogstens 5 tekens hebben, u typte er 7",
+        ),
+        (
+            {
+                "type": "string_too_long",
+                "msg": "String should have at most 5 characters",
+                "input": " 12345",
+                "ctx": {"max_length": 5},
+            },
+            "mag hoogstens 5 tekens hebben, u typte er 6",
+        ),
         ({"type": "a_kind_no_table_names", "msg": "Something else"}, "is niet geldig"),
         ({"type": "website", "msg": "Geef een webadres / Give a web address"}, "Geef een webadres"),
     ],
-    ids=["a kind the table names", "a kind it does not", "a rule's own two"],
+    ids=[
+        "a kind the table names",
+        "too long, what was typed counted without the white space around it",
+        "too long only with the white space a model keeps",
+        "a kind it does not",
+        "a rule's own two",
+    ],
 )
 def test_a_validation_reason_has_a_dutch_and_an_english_word(problem, dutch):
     """interfaces.md §2, R9: the settings model's reason (a settings PATCH, services/
     provider/settings.py) and the API's 400s: every kind in Dutch too."""
     reasons = validation_reasons(problem)
     assert reasons["reason_nl"] == dutch
-    assert reasons["reason_en"] == problem["msg"].split(" / ")[-1]
+    # English: pydantic's words, and the length typed where the Dutch says it (words52b)
+    typed = dutch.partition(", u typte er ")[2]
+    english = problem["msg"].split(" / ")[-1] + (f", you typed {typed}" if typed else "")
+    assert reasons["reason_en"] == english
 
 
 class _Choices(enum.Enum):

@@ -147,7 +147,8 @@ def test_r21_more_than_is_open_names_the_principal_open_as_each_language_writes_
     """R21 (audit round 37 PA5). Given an invoice with € 2,50 of principal open (the rest
     paid). When the practice stops € 20,00 of it. Then the refusal says it is more than
     the principal still open and names it as € 2,50 in Dutch and €2.50 in English, where
-    it said "(2.50 euro)" in both."""
+    it said "(2.50 euro)" in both, and how to fix it: stop at most that, or the whole
+    invoice (words52b: it named no way)."""
     invoice = _sent()
     mostly_paid = _paid(invoice, invoice.amount_due_cents - 250)
 
@@ -155,10 +156,14 @@ def test_r21_more_than_is_open_names_the_principal_open_as_each_language_writes_
         apply_stop(mostly_paid, _partial(amount_cents=2000), AT, "p")
 
     assert refused.value.code == "more_than_open"
-    assert (
-        refused.value.message_nl == "Dat is meer dan er nog aan hoofdsom openstaat (€\u00a02,50)."
+    assert refused.value.message_nl == (
+        "Dat is meer dan er nog aan hoofdsom openstaat (€\u00a02,50): stop hoogstens"
+        " €\u00a02,50, of kies de hele nota."
     )
-    assert refused.value.message_en == "That is more than the principal still open (€2.50)."
+    assert refused.value.message_en == (
+        "That is more than the principal still open (€2.50): stop at most €2.50, or choose"
+        " the whole invoice."
+    )
 
 
 def test_the_checked_email_replaces_the_addressees():

@@ -854,6 +854,40 @@ def test_r2_a_declaration_upload_that_is_no_text_at_all_is_said_to_be_no_csv_or_
 
 
 @pytest.mark.parametrize(
+    "data",
+    [
+        random.Random(52).randbytes(4096),
+        random.Random(53).randbytes(64),
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(48),
+        b"SQLite format 3\x00\x10\x00\x01\x01\x00@  \x00\x00\x00\x01" + bytes(100),
+        _tar_of("vgz-retour-week-47.pm305", b"0130501" + b" " * 300),
+    ],
+    ids=["random-bytes", "64-random-bytes", "windows-program", "sqlite-database", "tar-archive"],
+)
+def test_r2_a_retour_upload_that_is_no_text_at_all_is_said_to_be_no_text(data):
+    """R2, R13, R40 (words52b): a retour upload that is not text at all was named as text,
+    "a CSV file (text with separators)" (random bytes), "a text file that starts with 'MZ'
+    instead of record type 01" (a program), 'SQ' (a database), 'vg' (an archive).
+    Given a retour upload of such a file
+    When it is parsed
+    Then the one finding rejects it as no Vektis retour file that is not text at all, and
+    says what to upload."""
+    parsed = parse_retour(data, today=TODAY)
+    [finding] = parsed.findings
+    assert (finding.code, finding.severity) == ("RETOUR_NOT_VEKTIS", Severity.FILE)
+    assert finding.message("nl") == (
+        "Dit is geen Vektis-retourbestand: het is een bestand dat helemaal geen tekst is"
+        " (zoals een programma, een database of een archief). Upload het retourbestand"
+        " (PM305 of MZ302) zoals u het van de zorgverzekeraar of via VECOZO kreeg."
+    )
+    assert finding.message("en") == (
+        "This is no Vektis retour file: it is a file that is not text at all (such as a"
+        " program, a database or an archive). Upload the retour file (PM305 or MZ302) as you"
+        " received it from the insurer or through VECOZO."
+    )
+
+
+@pytest.mark.parametrize(
     ("data", "codes"),
     [
         (EXCEL_SAMPLE, ["CSV_WINDOWS_1252"]),

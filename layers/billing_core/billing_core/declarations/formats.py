@@ -30,6 +30,15 @@ def is_vektis(data: bytes) -> bool:
     return vektis_encoding(data) is not None
 
 
+def other_format(data: bytes) -> tuple[str, str] | None:
+    """(Dutch, English) words for a file that is neither CSV nor Vektis: another format by
+    its first bytes (a PDF, a workbook, an image), or no text at all; None for text. Both
+    upload paths name it so: the declaration's FILE_NOT_CSV_OR_VEKTIS, the retour's
+    RETOUR_NOT_VEKTIS (words52b: random bytes as a retour were "a CSV file", a program "a
+    text file that starts with 'MZ'")."""
+    return foreign_format(data) or (NOT_TEXT if not_text_at_all(data) else None)
+
+
 def parse_declaration(
     data: bytes,
     *,
@@ -52,7 +61,7 @@ def parse_declaration(
             provider_agbs=provider_agbs,
             insurers=insurers,
         )
-    foreign = foreign_format(data) or (NOT_TEXT if not_text_at_all(data) else None)
+    foreign = other_format(data)
     if foreign is not None:
         # R2, R40 (portal51b): a PDF read as CSV was "Onbekende kolom(men) in de kopregel:
         # %pdf-1.4", an image "geen tekst in UTF-8 (byte 3)": what it is, and what to upload.

@@ -25,7 +25,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from stdnum import iban as iban_check
+from stdnum import numdb
 from stdnum.exceptions import InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as postcode_check
@@ -59,9 +61,31 @@ def _iban(value: str) -> str:
         # Raised by the country's check after its check digits: its bank is not listed.
         if iban_check.is_valid(value, check_country=False):
             return str(iban_check.compact(value))
-        raise _refused("iban_invalid") from unknown
+        raise _iban_refused(value) from unknown
     except StdnumError as problem:
-        raise _refused("iban_invalid") from problem
+        raise _iban_refused(value) from problem
+
+
+def _iban_refused(value: str) -> PydanticCustomError:
+    """The refusal names the length of the IBAN's own country, as python-stdnum's IBAN
+    register gives it (words52b: a Belgian IBAN typed a digit short, 16 long, was told "een
+    Nederlands IBAN heeft er 18"); the Dutch example for a Dutch IBAN or a country code
+    no IBAN has."""
+    country = str(iban_check.compact(value))[:2]
+    length = _iban_length(country)
+    if length is None or country == "NL":
+        return _refused("iban_invalid")
+    return _refused("iban_invalid_abroad", country=country, length=length)
+
+
+def _iban_length(country: str) -> int | None:
+    """How many characters an IBAN of ``country`` has: its code and check digits, and its
+    national part as the register writes it ("3!n7!n2!n": 3, 7 and 2 characters)."""
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+        return None
+    ((_, known),) = numdb.get("iban").info(country)
+    national = str(known.get("bban", ""))
+    return 4 + sum(int(part) for part in re.findall(r"(\d+)!", national)) if national else None
 
 
 def _postcode(value: str) -> str:

@@ -611,7 +611,11 @@ _DUTCH: Sections = {
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
         "not_correctable": "Alleen een stop of coulance kan zo worden gecorrigeerd.",
         # Stopping an invoice (R21, changes/stop.py).
-        "more_than_open": "Dat is meer dan er nog aan hoofdsom openstaat ({open_nl}).",
+        # ... and how to stop what is open (words52b: it named no way to fix it).
+        "more_than_open": (
+            "Dat is meer dan er nog aan hoofdsom openstaat ({open_nl}): stop hoogstens"
+            " {open_nl}, of kies de hele nota."
+        ),
         "terms_not_accepted": "Ga akkoord met de voorwaarden.",
         "unknown_reason": "Kies een reden uit de lijst.",
         "patient_email_required": (
@@ -801,6 +805,12 @@ _DUTCH: Sections = {
         "iban_invalid": (
             "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
             " tekens (een Nederlands IBAN heeft er 18, zoals NL91 ABNA 0417 1643 00)."
+        ),
+        # ... of a country whose IBANs have another length (words52b: a Belgian IBAN typed
+        # a digit short was told the Dutch 18).
+        "iban_invalid_abroad": (
+            "Dit is geen geldig IBAN: controleer de landcode, het controlegetal en het aantal"
+            " tekens (een IBAN dat met {country} begint heeft er {length})."
         ),
         "postcode_not_dutch": (
             "Geef een Nederlandse postcode: vier cijfers en twee letters, zoals 1234 AB."
@@ -1616,7 +1626,10 @@ _ENGLISH: Sections = {
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
         "not_correctable": "Only a stop or a coulance can be corrected this way.",
-        "more_than_open": "That is more than the principal still open ({open_en}).",
+        "more_than_open": (
+            "That is more than the principal still open ({open_en}): stop at most"
+            " {open_en}, or choose the whole invoice."
+        ),
         "terms_not_accepted": "Accept the terms.",
         "unknown_reason": "Choose a reason from the list.",
         "patient_email_required": (
@@ -1789,6 +1802,10 @@ _ENGLISH: Sections = {
         "iban_invalid": (
             "This is not a valid IBAN: check the country code, the check digits and the number"
             " of characters (a Dutch IBAN has 18, like NL91 ABNA 0417 1643 00)."
+        ),
+        "iban_invalid_abroad": (
+            "This is not a valid IBAN: check the country code, the check digits and the number"
+            " of characters (an IBAN starting with {country} has {length})."
         ),
         "postcode_not_dutch": "Give a Dutch postcode: four digits and two letters, like 1234 AB.",
         "practice_code_missing": (
@@ -2187,7 +2204,25 @@ def validation_reasons(problem: Mapping[str, Any]) -> dict[str, str]:
         dutch = pattern.format(**_in_dutch(problem.get("ctx", {})))
     except (KeyError, IndexError):  # a pydantic version naming its limits otherwise
         dutch = _INVALID
+    typed = typed_length(problem)
+    if typed is not None and dutch != _INVALID:
+        # As the portal's form says it (words52b: the API said only the limit).
+        dutch, english = f"{dutch}, u typte er {typed}", f"{english}, you typed {typed}"
     return {"reason_nl": dutch, "reason_en": english}
+
+
+def typed_length(problem: Mapping[str, Any]) -> int | None:
+    """How long a text refused as too long (pydantic's ``string_too_long``) was typed, as
+    the API's refusal and the portal's form both say it; None for any other problem, or one
+    that does not carry what was typed. Counted as the model counts it: a model that drops
+    the white space around a text counts it without, and its problem still carries the text
+    as typed; without it only while that is still over the limit, the count the model made."""
+    typed = problem.get("input")
+    if problem.get("type") != "string_too_long" or not isinstance(typed, str):
+        return None
+    limit = problem.get("ctx", {}).get("max_length")
+    stripped = len(typed.strip())
+    return stripped if isinstance(limit, int) and stripped > limit else len(typed)
 
 
 # The last of pydantic's choices ("'json' or 'csv'", "'a', 'b' or 'c'"): its "or" said in

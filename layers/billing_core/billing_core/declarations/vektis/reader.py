@@ -272,7 +272,10 @@ def _not_a_retour(data: bytes) -> Finding | None:
     as CSV instead)."""
     if vektis_encoding(data) is not None or not data.strip():
         return None
-    found_nl, found_en = describe(data)
+    # Here, not at import: a retour that is one never loads the CSV reader's checks.
+    from billing_core.declarations.formats import other_format
+
+    found_nl, found_en = other_format(data) or describe(data)
     return _file("RETOUR_NOT_VEKTIS", found_nl=found_nl, found_en=found_en)
 
 

@@ -270,10 +270,8 @@ def foreign_format(data: bytes) -> tuple[str, str] | None:
 
 
 def describe(data: bytes) -> tuple[str, str]:
-    """(Dutch, English) words for what a file that is no Vektis file is."""
-    foreign = foreign_format(data)
-    if foreign is not None:
-        return foreign
+    """(Dutch, English) words for what a text file that is no Vektis file is (one of
+    another format, or no text at all, formats.other_format names)."""
     head = data.removeprefix(_UTF8_BOM).lstrip()[:_SNIFFED]
     first_line = head.split(b"\n", 1)[0]
     if any(separator in first_line for separator in _SEPARATORS):

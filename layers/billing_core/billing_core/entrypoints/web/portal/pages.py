@@ -1114,11 +1114,10 @@ def _typed_forms(invalid: ValidationError | InvalidInput | WrongFields, t: Texts
 def _typed_form(problem: Mapping[str, Any], t: Texts) -> str | None:
     """How one problem's field is typed, in the form's language; None for a problem
     the field's label and bounds say enough of."""
-    from billing_core.texts.practice import typed_form  # the portal's forms only
+    from billing_core.texts.practice import typed_form, typed_length  # the forms only
 
-    if problem.get("type") == "string_too_long":
-        # Counted as the model counts it: without the white space around it, dropped.
-        typed = len(str(problem.get("input", "")).strip())
+    typed = typed_length(problem)
+    if typed is not None:
         return t("allowed_max_length", limit=problem["ctx"]["max_length"], typed=typed)
     form = typed_form(problem)
     if form is None:
