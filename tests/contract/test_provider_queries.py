@@ -126,6 +126,19 @@ def test_an_invoice_page_reads_only_that_invoices_actions(store):
     assert store.invoice_actions(B, "inv-2") == []
 
 
+def test_an_actions_list_reads_the_patient_numbers_of_its_practice_s_invoices(store):
+    """R32 (access52): the actions list's read names the patients of its invoices. Given
+    101 invoices of practice A (more than one BatchGetItem takes) and one of B, When their
+    numbers are asked for A, an id twice, one A does not have and B's, Then each of A's
+    comes once by its id, never B's."""
+    stored(store, *(invoice(n, patient_ref=f"P-{n}") for n in range(1, 102)))
+    stored(store, invoice(500, B, patient_ref="P-B"))
+    asked = [*(f"inv-{n}" for n in range(1, 102)), "inv-1", "inv-404", "inv-500"]
+    numbers = store.patient_numbers(A, asked)
+    assert numbers == {f"inv-{n}": f"P-{n}" for n in range(1, 102)}
+    assert store.patient_numbers(A, []) == {}
+
+
 def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(store):
     # Given seven invoices over seven days, three of them paid, and one of another practice
     stored(store, *(invoice(n, issue_date=date(2026, 11, n)) for n in range(1, 8)))

@@ -52,15 +52,21 @@ def test_every_refund_batch_answer_records_one_read_naming_the_batch_and_its_ken
     When an operator lists the credits held, proposes the refund (the answer shows the
     patient's account holder and IBAN), reads the batch, withdraws it, proposes it again
     and approves that batch
-    Then each request wrote one record for the practice: the list names the invoice, each
-    batch answer the batch and the invoice's kenmerk; no name, IBAN or birth date."""
+    Then each request wrote one record for the practice: the list names the patient and
+    the invoice (access52), each batch answer the batch and the invoice's kenmerk; no
+    name, IBAN or birth date."""
     invoice = paid_twice(sandbox)
     kenmerk = f"kenmerk:{invoice.reference}"
     (status, held), records = new_records(
         sandbox, lambda: as_operator(sandbox, "GET", "/api/v1/operator/refunds")
     )
     assert status == 200 and held["items"][0]["invoice_id"] == invoice.invoice_id
-    one_read(records, "invoice_list", f"held_credits invoice:{invoice.invoice_id}", invoice)
+    one_read(
+        records,
+        "invoice_list",
+        f"held_credits patient:{invoice.patient_ref} invoice:{invoice.invoice_id}",
+        invoice,
+    )
 
     def propose() -> tuple[int, Any]:
         return as_operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
@@ -91,7 +97,7 @@ def test_settling_a_psp_refund_records_one_read_of_the_invoice(sandbox, monkeypa
     """R32, NEN 7513. Given a credit whose PSP refund timed out
     When an operator records what the PSP's dashboard says (the answer: the invoice's
     credit held)
-    Then one record for the practice names the invoice."""
+    Then one record for the practice names the patient and the invoice (access52)."""
     invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
     path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
     body = {"outcome": "failed"}
@@ -99,7 +105,12 @@ def test_settling_a_psp_refund_records_one_read_of_the_invoice(sandbox, monkeypa
         sandbox, lambda: as_operator(sandbox, "POST", path, body=body)
     )
     assert status == 200
-    one_read(records, "invoice_list", f"held_credits invoice:{invoice.invoice_id}", invoice)
+    one_read(
+        records,
+        "invoice_list",
+        f"held_credits patient:{invoice.patient_ref} invoice:{invoice.invoice_id}",
+        invoice,
+    )
 
 
 def unmatched_credit(sandbox: Sandbox, cents: int) -> str:

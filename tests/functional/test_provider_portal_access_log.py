@@ -245,11 +245,13 @@ def test_a_patients_pages_of_an_ended_period_reuse_their_filter_of_their_practic
     two_patients_read,  # noqa: F811 (the audit API's Given)
     monkeypatch,
 ):
-    """R32, NEN 7513, R26 (audit5, access51b). Given the viewer's reads of A's and B's
-    invoices and pages of one read
+    """R32, NEN 7513, R26 (audit5, access51b, access52). Given the viewer's reads of A's
+    and B's invoices and pages of one read
     When the admin filters on A's reads of today and follows the next page
-    Then each page builds A's filter anew (their invoices, each one's actions: an invoice
-    of A's issued between the pages is read today too), never A's invoice by its id
+    Then that page builds A's filter anew (their invoices, each one's actions): it meets
+    B's read, which A's filter does not name, written at the moment the filter was built
+    (the sandbox's one instant), and it may name an invoice of A's issued since; never
+    A's invoice by its id
     When, the day after, the admin filters on those reads of yesterday and follows the
     next page, and the physio practice's admin opens that same next-page address
     Then the first page builds A's filter and the page after it reads none of that again,

@@ -650,6 +650,11 @@ class FakeStore:
             self.action_kept_until[action.provider_id, action.action_id] = kept
         return changed
 
+    def patient_numbers(self, provider_id: str, invoice_ids: Sequence[str]) -> dict[str, str]:
+        self.calls.append("patient_numbers")
+        stored = (self.invoices.get((provider_id, i)) for i in invoice_ids)
+        return {i.invoice_id: i.patient_ref for i in stored if i is not None}
+
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
         self.calls.append("invoice_actions")
         return [

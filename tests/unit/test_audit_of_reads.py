@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -124,7 +125,64 @@ def test_the_patient_lists_name_every_patient_and_invoice_they_show():
     assert [(r.kind, r.subject) for r in audit.records] == [
         (ReadKind.PATIENT_LIST, "blocked patient:P-17"),
         (ReadKind.PATIENT_LIST, "block_changes patient:P-17"),
-        (ReadKind.PATIENT_LIST, "actions action:objection-1 invoice:inv-1"),
+        (ReadKind.PATIENT_LIST, "actions patient:P-004711 action:objection-1 invoice:inv-1"),
+    ]
+
+
+def test_the_actions_list_names_the_patient_of_each_action_s_invoice_in_its_one_record():
+    """R32, NEN 7513, legal-nl.md §8 (audit access52: the list's record named actions and
+    invoices only, so a search of the access log by patient missed it once the invoices
+    were gone). Given actions on three invoices of patients P-1 (two) and P-2, one on an
+    invoice since deleted, and one about no invoice (a returned payout), When a viewer
+    lists the actions, Then its one record names P-1 and P-2 once each, before every
+    action and invoice, read in one request of the invoices' numbers (none whole); and
+    the access log says those patients."""
+    invoices = [
+        make_invoice(invoice_id=f"inv-{n}", reference=str(n) * 14, patient_ref=ref)
+        for n, ref in ((1, "P-1"), (2, "P-2"), (3, "P-1"))
+    ]
+    audit = AuditInMemory()
+    ctx = practice_context(FakeStore(invoices, [make_provider()]), FixedClock(NOW), audit=audit)
+    on = [*(i.invoice_id for i in invoices), "inv-gone", ""]
+    for n, invoice_id in enumerate(on):
+        action = OpenAction(f"a-{n}", PRACTICE, ActionKind.OBJECTION, invoice_id, "", NOW)
+        ctx.store.put_action(action)
+    ctx.store.calls.clear()
+
+    list_actions(VIEWER, None, ctx)
+
+    [record] = audit.records
+    assert record.subject == (
+        "actions patient:P-1 patient:P-2 action:a-0 invoice:inv-1 action:a-1 invoice:inv-2"
+        " action:a-2 invoice:inv-3 action:a-3 invoice:inv-gone action:a-4"
+    )
+    assert ctx.store.calls == ["list_actions", "patient_numbers"]
+    english = portal_texts("en")
+    assert read_words(record.kind, record.subject, english)[0] == ("Actions (5): patients P-1, P-2")
+
+
+def test_the_credits_held_name_each_practice_s_patients_in_its_own_record():
+    """R32, NEN 7513 (audit access52: the list's records named invoices only). Given
+    credit held on two invoices of patient P-1 and one of P-2 of practice a, and one of
+    P-1 of practice b (another patient with the same number), When an operator's answer
+    shows them, Then each practice's one record names its own patients once each, before
+    its invoices, and no other practice's."""
+    from billing_core.services.operator.money_out import HeldCredit, held_shown
+
+    held = [
+        HeldCredit("a", "inv-1", "1" * 14, 500, 500, patient_ref="P-1"),
+        HeldCredit("b", "inv-9", "9" * 14, 500, 500, patient_ref="P-1"),
+        HeldCredit("a", "inv-2", "2" * 14, 500, 500, patient_ref="P-2"),
+        HeldCredit("a", "inv-3", "3" * 14, 500, 500, patient_ref="P-1"),
+    ]
+    audit = AuditInMemory()
+    context = SimpleNamespace(audit=audit, clock=FixedClock(NOW))
+
+    assert held_shown(held, OPERATOR, context) == held  # type: ignore[arg-type]
+
+    assert [(r.provider_id, r.subject) for r in audit.records] == [
+        ("a", "held_credits patient:P-1 patient:P-2 invoice:inv-1 invoice:inv-2 invoice:inv-3"),
+        ("b", "held_credits patient:P-1 invoice:inv-9"),
     ]
 
 

@@ -113,7 +113,7 @@ def test_a_patient_s_reads_come_in_pages_of_at_most_limit_each_once():
             TODAY,
             ctx.audit,
             ctx.store,
-            today=TODAY,
+            now=NOW,
             limit=2,
             after=after,
             patient_ref=PATIENT,
@@ -261,3 +261,46 @@ def test_a_walk_through_an_ended_period_builds_the_patient_s_filter_once():
             break
     assert pages >= len(THE_PATIENT_S)
     assert ctx.store.calls.count("list_invoices") == 1
+
+
+def test_a_walk_through_a_period_ending_today_reads_the_patient_s_invoices_once():
+    """R32, NEN 7513 (audit access52: each page of a period ending today built the
+    patient's filter anew, 1 + n requests at n invoices). Given the patient's reads and
+    others' of today, written before the walk (the last 42 minutes ago), When the admin
+    walks through them two a page (each page's listing, a read naming the patient, is
+    written as the walk goes: one a page would trail its own), Then the patient's invoices and actions are read for the
+    first page only: no read the walk meets may name one issued since."""
+    ctx = practice(recorded(AuditInMemory()))
+    pages, after = 0, None
+    while True:
+        page = practice_reads(ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT, limit=2, after=after)
+        pages += 1
+        if (after := page.next_position) is None:
+            break
+    assert pages >= len(THE_PATIENT_S) // 2
+    assert ctx.store.calls.count("list_invoices") == 1
+    assert ctx.store.calls.count("invoice_actions") == 1  # the patient's one invoice
+
+
+def test_a_page_that_meets_another_s_read_written_since_the_filter_builds_it_anew():
+    """R32 (access51b, access52). Given the patient's filter built by a first page, When a
+    read of an invoice it does not name is written after it (another patient's, or one
+    issued to the patient since) and a later page meets it, Then that page builds the
+    filter anew, once, and finds the patient's new invoice's read; pages of older reads
+    do not."""
+    audit = recorded(AuditInMemory())
+    ctx = practice(audit)
+    page = practice_reads(ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT, limit=2)
+    new = make_invoice(invoice_id="inv-new", declaration_id="D-3", reference="8" * 14)
+    ctx.store.put_invoice_as_is(new)
+    audit.record_read(read("inv-2", ReadKind.INVOICE, minutes=0))
+    audit.record_read(read("inv-new", ReadKind.INVOICE, minutes=0))
+    walked = list(page.records)
+    while page.next_position is not None:
+        page = practice_reads(
+            ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT, limit=2, after=page.next_position
+        )
+        walked += page.records
+    subjects = [r.subject for r in walked]
+    assert "inv-new" in subjects and "inv-2" not in subjects
+    assert ctx.store.calls.count("list_invoices") == 2

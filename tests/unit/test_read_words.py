@@ -33,7 +33,7 @@ def test_every_subject_shape_is_said_in_the_pages_english(subtests):
         ("patient_list", "actions action:x invoice:a action:y"): ("Actions (2)", "List of actions"),
         ("action", "objection-2026-11-23-ea91"): ("One action", "Action"),
         ("export", "retrocession:2026-W47.csv"): (
-            "Retrocession statement week 2026-W47 (CSV)",
+            "Retrocession statement Week 47 (16-22 Nov 2026), CSV",
             "File",
         ),
         ("export", "insurer-claims:* declaration:d1"): ("Claim files for the insurers (1)", "File"),
@@ -55,3 +55,25 @@ def test_every_subject_shape_is_said_in_the_pages_english(subtests):
     for (kind, subject), words in said.items():
         with subtests.test(kind=kind, subject=subject[:20]):
             assert read_words(kind, subject, EN, patient="P5") == words
+
+
+def test_a_statement_s_week_is_said_as_the_payouts_page_says_it(subtests):
+    """R32, R35, R24 (audit access52: the access log said "week 2026-W47" where the
+    payouts page says "Week 47 (16-22 nov 2026)" since portal51b). Given reads of a week's
+    statement, one of a week across two months, When the access log says them in Dutch
+    and in English, Then each names the week's number and days as the payouts page does,
+    never its label."""
+    said = {
+        ("nl", "retrocession:2026-W47.pdf"): "Retrocessie-overzicht Week 47 (16-22 nov 2026), PDF",
+        ("en", "retrocession:2026-W47.pdf"): "Retrocession statement Week 47 (16-22 Nov 2026), PDF",
+        ("nl", "retrocession:2026-W49.csv"): (
+            "Retrocessie-overzicht Week 49 (30 nov - 6 dec 2026), CSV"
+        ),
+        ("en", "retrocession:2026-W49.csv"): (
+            "Retrocession statement Week 49 (30 Nov - 6 Dec 2026), CSV"
+        ),
+    }
+    for (language, subject), words in said.items():
+        with subtests.test(language=language, subject=subject):
+            what, _ = read_words("export", subject, portal_texts(language))
+            assert what == words and "-W4" not in what

@@ -445,6 +445,11 @@ class ProviderStore(BillingStore, Protocol):
         range of their ids (``handover_action_id``), not the provider's whole list."""
         ...
 
+    def patient_numbers(self, provider_id: str, invoice_ids: Sequence[str]) -> dict[str, str]:
+        """The patient number of each of these invoices still stored, by invoice id: what a
+        list of actions read names (R32), without reading the invoices whole."""
+        ...
+
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
 
     def list_retrocessions(

@@ -77,6 +77,14 @@ class ReadRecord:
         return cls(at, provider_id, reader.user_id, reader.role, kind, subject)
 
 
+def patients_named(numbers: Iterable[str]) -> list[str]:
+    """``patient:{number}`` for each patient number a read showed, once, in their order
+    (none for ""): how every list's read names its patients (R32, NEN 7513), so that a
+    patient's reads are found by their number, also once their invoices are deleted
+    (legal-nl.md §8), and the access log says whose data a list showed."""
+    return [f"patient:{number}" for number in dict.fromkeys(numbers) if number]
+
+
 def by_practice(shown: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """(practice, id) pairs in the answer's order, as each practice's ids."""
     ids: dict[str, list[str]] = {}

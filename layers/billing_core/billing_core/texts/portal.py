@@ -7,7 +7,9 @@ The findings of a report, the refusals and what an action asks come from
 
 from __future__ import annotations
 
-from billing_core.texts.catalogue import Sections, Texts, catalogue
+from datetime import date, timedelta
+
+from billing_core.texts.catalogue import Sections, Texts, catalogue, day_span
 
 PORTAL = "page.portal"
 PORTAL_LANGUAGES = ("nl", "en")
@@ -95,7 +97,7 @@ _DUTCH: Sections = {
         "read_what_action": "Eén actie",
         "read_what_blocked": "Lijst geblokkeerde patiënten",
         "read_what_block_changes": "Wijzigingen in de geblokkeerde patiënten",
-        "read_what_retrocession": "Retrocessie-overzicht week {week} ({format})",
+        "read_what_retrocession": "Retrocessie-overzicht {week}, {format}",  # week: week_of
         "read_what_insurer_claims": "Declaratiebestanden voor zorgverzekeraar {uzovi} ({count})",
         "read_what_insurer_claims_all": "Declaratiebestanden voor de zorgverzekeraars ({count})",
         "read_what_report": "Verwerkingsverslag van een declaratiebestand",
@@ -704,7 +706,7 @@ _ENGLISH: Sections = {
         "read_what_action": "One action",
         "read_what_blocked": "List of blocked patients",
         "read_what_block_changes": "Changes to the blocked patients",
-        "read_what_retrocession": "Retrocession statement week {week} ({format})",
+        "read_what_retrocession": "Retrocession statement {week}, {format}",  # week: week_of
         "read_what_insurer_claims": "Claim files for insurer {uzovi} ({count})",
         "read_what_insurer_claims_all": "Claim files for the insurers ({count})",
         "read_what_report": "Processing report of a declaration file",
@@ -1199,3 +1201,13 @@ PORTAL_TEXTS = catalogue(nl=_DUTCH, en=_ENGLISH)
 def portal_texts(language: str) -> Texts:
     """The portal's texts, all in ``language`` or all in Dutch."""
     return PORTAL_TEXTS.texts_for(language, (PORTAL,))
+
+
+def week_of(year: int, number: int, t: Texts) -> str:
+    """A retrocession week (R24) as people read one: "Week 47 (16-22 nov 2026)" / "Week 47
+    (16-22 Nov 2026)", not its label "2026-W47", which stays in the statement's address
+    and file name (portal51b). The one way the portal says a week: the payouts page, the
+    overview and the access log."""
+    monday = date.fromisocalendar(year, number, 1)
+    days = day_span(monday, monday + timedelta(days=6), t.language)
+    return t("week_of", number=number, days=days)

@@ -18,6 +18,7 @@ from datetime import date
 
 from billing_core.shared.reference import grouped
 from billing_core.texts.catalogue import Texts
+from billing_core.texts.portal import week_of
 
 MOST_NAMED = 3  # patient numbers or kenmerken said in one cell; the CSV has every one
 
@@ -82,8 +83,8 @@ def _file(ids: dict[str, list[str]], t: Texts) -> str:
     """A file: a retrocession statement of a week, an upload's processing report, or the
     insurer claim files of an insurer (``*``: every insurer)."""
     if "retrocession" in ids:
-        week, _, form = ids["retrocession"][0].rpartition(".")
-        return t("read_what_retrocession", week=week, format=form.upper())
+        label, _, form = ids["retrocession"][0].rpartition(".")
+        return t("read_what_retrocession", week=_week(label, t), format=form.upper())
     if "insurer-claims" in ids:
         uzovi = ids["insurer-claims"][0]
         count = len(ids.get("declaration", []))
@@ -93,6 +94,16 @@ def _file(ids: dict[str, list[str]], t: Texts) -> str:
     if "declaration" in ids:
         return t("read_what_report")
     return t("read_what_other")
+
+
+def _week(label: str, t: Texts) -> str:
+    """A statement's week ("2026-W47") as the payouts page says it; its label when it is
+    none (a record is never left out of the log for its words)."""
+    year, _, number = label.partition("-W")
+    try:
+        return week_of(int(year), int(number), t)
+    except ValueError:
+        return label
 
 
 def _period(heading: str, t: Texts) -> str:

@@ -352,6 +352,12 @@ class BillingRepository:
         }
         return [items.action_from_item(item) for item in self._query_all(query)]
 
+    def patient_numbers(self, provider_id: str, invoice_ids: Sequence[str]) -> dict[str, str]:
+        """One BatchGetItem a hundred invoices, of their id and patient number only."""
+        wanted = [keys.invoice_key(provider_id, i) for i in dict.fromkeys(invoice_ids)]
+        found = self._batch_get(wanted, ProjectionExpression="invoice_id, patient_ref")
+        return {item["invoice_id"]: item["patient_ref"] for item in found}
+
     # --- declarations ---------------------------------------------------------------
 
     def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
 from billing_core.services.inputs import (
@@ -48,6 +48,10 @@ INVOICES_PAGE = 100  # a patient's invoices, read from the practice's list this 
 # practice (the token's tenant), patient and last day; at most FILTERS_KEPT of them.
 FILTER_KEPT_SECONDS = 300
 FILTERS_KEPT = 32
+# A read's moment is its answer's, written within seconds of it; an invoice is in the
+# list the filter reads within a second of its write. A read this close to the filter's
+# building, or after it, may name what the filter has not seen (``_Kept``).
+WRITTEN_LATE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ def reads_of_provider(
             last_day,
             ctx.audit,
             ctx.store,
-            today=ctx.clock.today(),
+            now=ctx.clock.now(),
             limit=limit,
             after=after,
             patient_ref=patient_ref,
@@ -115,7 +119,7 @@ def list_reads(
     audit: AuditLog,
     store: ProviderStore,
     *,
-    today: date,
+    now: datetime,
     limit: int = AUDIT_PAGE,
     after: str | None = None,
     patient_ref: str = "",
@@ -123,8 +127,8 @@ def list_reads(
 ) -> AuditPage:
     """The page; records nothing (the caller records the listing as a read). A
     ``patient_ref`` of spaces only is none (the spaces around a number go, as the
-    invoice list's filter takes it: ``patient_number``). ``today``: the clock's Dutch
-    day (``_kept_filter``). ``concerns``: the patient's ``patient_filter`` when the caller
+    invoice list's filter takes it: ``patient_number``). ``now``: the clock's
+    (``_kept_filter``). ``concerns``: the patient's ``patient_filter`` when the caller
     reads several pages (built once, not per page)."""
     patient_ref = patient_ref.strip()
     since = datetime.combine(first_day, time(0), tzinfo=AMSTERDAM)
@@ -132,42 +136,62 @@ def list_reads(
     if not patient_ref:
         found, last = audit.reads(provider_id, since, until, limit=limit, after=after)
         return AuditPage(found, last)
+    patient = (store, provider_id, patient_ref, last_day)
+    kept = None
     if concerns is None:
-        period = (last_day, today)
-        concerns = _kept_filter(store, provider_id, patient_ref, period, first_page=not after)
+        kept = _kept_filter(*patient, now, rebuild=not after)
+        concerns = kept.concerns
     shown: list[ReadRecord] = []
     position = after
     for _ in range(SCAN_PAGES):
         # never more than fits the page: the position is the last record read
         wanted = limit - len(shown)
         found, position = audit.reads(provider_id, since, until, limit=wanted, after=position)
+        if kept is not None and not kept.built_for_this_page and kept.may_miss(found):
+            kept = _kept_filter(*patient, now, rebuild=True)
+            concerns = kept.concerns
         shown += [record for record in found if concerns(record)]
         if position is None or len(shown) == limit:
             break
     return AuditPage(shown, position, getattr(concerns, "invoices", {}))
 
 
+class _Kept(NamedTuple):
+    """A patient's filter as ``_kept_filter`` keeps it: when it was built (the service's
+    clock, as reads are stamped, and time.monotonic() for its age) and whether by the
+    page asking."""
+
+    concerns: Callable[[ReadRecord], bool]
+    built_at: datetime
+    built_since: float
+    built_for_this_page: bool
+
+    def may_miss(self, found: Iterable[ReadRecord]) -> bool:
+        """Whether ``found`` holds a read it does not name written about when it was built
+        or after (WRITTEN_LATE): such a read may name an invoice, action or upload of the
+        patient's issued since (R32; audit access51b). One it names needs nothing newer,
+        and a read written before it was built names only what it has read."""
+        fresh_from = self.built_at - WRITTEN_LATE
+        return any(r.at >= fresh_from and not self.concerns(r) for r in found)
+
+
 def _kept_filter(
     store: ProviderStore,
     provider_id: str,
     patient_ref: str,
-    period: tuple[date, date],
+    last_day: date,
+    now: datetime,
     *,
-    first_page: bool,
-) -> Callable[[ReadRecord], bool]:
-    """``patient_filter``, built for a first page and kept FILTER_KEPT_SECONDS for the
-    pages after it (audit5: 1 + n requests a page at n invoices). Keyed by the practice
-    the caller's token names: another practice's cursor finds none of it (R26).
-    ``period``: its last day and today. Kept only for a period that ended before today:
-    one ending today (or later) has invoices, actions and uploads of the patient yet to
-    come, issued and read within the minutes a walk through the pages takes (R32; audit
-    access51b), which a kept filter would miss; an ended period's reads name none."""
+    rebuild: bool,
+) -> _Kept:
+    """``patient_filter``, built for a first page (``rebuild``) and kept
+    FILTER_KEPT_SECONDS for the pages after it (audit5: 1 + n requests a page at n
+    invoices), also of a period ending today: a page built anew only when it meets a
+    read the filter may miss (``_Kept.may_miss``; audit access52: before, every page of
+    a period ending today was 1 + n requests). Keyed by the practice the caller's token
+    names: another practice's cursor finds none of it (R26)."""
     import time
     import weakref
-
-    last_day, today = period
-    if last_day >= today:
-        return patient_filter(store, provider_id, patient_ref, last_day)
 
     global _KEPT
     if _KEPT is None:
@@ -175,21 +199,21 @@ def _kept_filter(
     try:
         kept = _KEPT.setdefault(store, {})
     except TypeError:  # a store that cannot be weakly referred to: built every time
-        return patient_filter(store, provider_id, patient_ref, last_day)
-    key, now = (provider_id, patient_ref, last_day.isoformat()), time.monotonic()
+        kept = {}
+    key, since = (provider_id, patient_ref, last_day.isoformat()), time.monotonic()
     built = kept.get(key)
-    if built is not None and not first_page and now - built[0] <= FILTER_KEPT_SECONDS:
-        return built[1]
+    if built is not None and not rebuild and since - built.built_since <= FILTER_KEPT_SECONDS:
+        return built._replace(built_for_this_page=False)
     concerns = patient_filter(store, provider_id, patient_ref, last_day)
     kept.pop(key, None)
-    kept[key] = (now, concerns)
+    kept[key] = _Kept(concerns, now, since, built_for_this_page=True)
     while len(kept) > FILTERS_KEPT:
         del kept[next(iter(kept))]
-    return concerns
+    return kept[key]
 
 
-# (practice, patient, last day) -> (built at, in time.monotonic(), the patient's filter)
-_KeptFilters = dict[tuple[str, str, str], tuple[float, Callable[[ReadRecord], bool]]]
+# (practice, patient, last day) -> the patient's filter, when built
+_KeptFilters = dict[tuple[str, str, str], _Kept]
 _KEPT: weakref.WeakKeyDictionary[ProviderStore, _KeptFilters] | None = None  # per store
 
 

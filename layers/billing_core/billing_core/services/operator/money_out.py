@@ -330,6 +330,7 @@ class HeldCredit:
     psp_refund_pending: bool = False
     psp_payments_pending: tuple[str, ...] = ()  # their PSP payment ids, to look up
     in_batch: str = ""  # a refund batch not yet sent that pays it back
+    patient_ref: str = ""  # whose credit: what the list's read names (R32), never answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +371,7 @@ def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
         psp_refund_pending=bool(psp_pending),
         psp_payments_pending=psp_pending,
         in_batch=in_batch,
+        patient_ref=invoice.patient_ref,
     )
 
 
@@ -921,10 +923,17 @@ def shown(batch: TransferBatch, reader: Reader, ctx: MoneyOutContext) -> Transfe
 
 def held_shown(held: list[HeldCredit], reader: Reader, ctx: MoneyOutContext) -> list[HeldCredit]:
     """The credits held, as an answer shows them to ``reader``: each practice's invoices
-    with their credit are a read of its patients' data, recorded naming them (R32)."""
-    from billing_core.shared.audit import ReadKind  # imported here: see ``shown``
+    with their credit are a read of its patients' data, recorded naming those patients,
+    as an invoice list's read does, and the invoices (R32, NEN 7513)."""
+    from billing_core.shared.audit import ReadKind, patients_named  # imported here: ``shown``
 
-    invoices = [(h.provider_id, f"invoice:{h.invoice_id}") for h in held]
+    practices = dict.fromkeys(h.provider_id for h in held)
+    patients = [
+        (practice, named)
+        for practice in practices
+        for named in patients_named(h.patient_ref for h in held if h.provider_id == practice)
+    ]
+    invoices = patients + [(h.provider_id, f"invoice:{h.invoice_id}") for h in held]
     _record_shown(reader, ReadKind.INVOICE_LIST, invoices, ctx, heading="held_credits")
     return held
 

@@ -23,7 +23,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, patients_named
 from billing_core.shared.errors import practice_refused
 
 
@@ -36,13 +36,23 @@ def list_actions(
     user: ProviderUser, state: ActionState | None, ctx: ProviderContext
 ) -> list[OpenAction]:
     """Oldest first; only ``state`` ones when given (they name patients: audited, R32)."""
-    actions = ctx.store.list_actions(tenant_for(user, Role.VIEWER), state)
-    shown = [
-        f"action:{a.action_id}" + (f" invoice:{a.invoice_id}" if a.invoice_id else "")
-        for a in actions
-    ]
-    ctx.record_shown(user, ReadKind.PATIENT_LIST, "actions", shown)
+    provider_id = tenant_for(user, Role.VIEWER)
+    actions = ctx.store.list_actions(provider_id, state)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "actions", _named(provider_id, actions, ctx))
     return as_now(actions, ctx)
+
+
+def _named(provider_id: str, actions: list[OpenAction], ctx: ProviderContext) -> list[str]:
+    """What the list's read names (R32, NEN 7513): the patient of each action's invoice,
+    as an invoice list's read names them (their numbers, read in one request a hundred
+    invoices: an action holds none), then every action and its invoice."""
+    invoice_ids = [a.invoice_id for a in actions if a.invoice_id]
+    numbers = ctx.store.patient_numbers(provider_id, invoice_ids) if invoice_ids else {}
+    shown = patients_named(numbers.get(a.invoice_id, "") for a in actions)
+    for action in actions:
+        shown += [f"action:{action.action_id}"]
+        shown += [f"invoice:{action.invoice_id}"] if action.invoice_id else []
+    return shown
 
 
 def as_now(actions: list[OpenAction], ctx: ProviderContext) -> list[OpenAction]:

@@ -12,7 +12,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services import inputs
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, patients_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,4 +65,4 @@ def block_changes_since(user: ProviderUser, since: str, ctx: ProviderContext) ->
 
 def _patients(shown: Sequence[BlockedPatient] | Sequence[BlockChange]) -> list[str]:
     """Each patient number a list shows, once, in its order: what its read names (R32)."""
-    return [f"patient:{ref}" for ref in dict.fromkeys(entry.patient_ref for entry in shown)]
+    return patients_named(entry.patient_ref for entry in shown)

@@ -30,7 +30,7 @@ from billing_core.services.inputs import (
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, patients_named
 from billing_core.shared.errors import practice_refused
 from billing_core.shared.retries import RequestCause, retry_causes
 
@@ -109,8 +109,7 @@ def _record_list(
     unfiltered list showed them. At most 100 invoices (45 characters each) and 100
     numbers (the list's filter takes 64 characters), about 12 KB, well inside a DynamoDB
     item."""
-    numbers = dict.fromkeys([wanted.patient_ref, *(i.patient_ref for i in invoices), found])
-    subjects = [f"patient:{number}" for number in numbers if number]
+    subjects = patients_named([wanted.patient_ref, *(i.patient_ref for i in invoices), found])
     subjects += ["by_name"] if wanted.patient_name.strip() else []
     subjects += [f"invoice:{i.invoice_id}" for i in invoices]
     ctx.record_read(user, ReadKind.INVOICE_LIST, " ".join(subjects))

@@ -94,8 +94,8 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Forbidden, NoLongerKept, Refused
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.retries import RequestCause, fingerprint
-from billing_core.texts.catalogue import Texts, counted, day_span, short_date, typed_number
-from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
+from billing_core.texts.catalogue import Texts, counted, short_date, typed_number
+from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts, week_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENVIRONMENT = template_environment(TEMPLATES)
@@ -121,8 +121,7 @@ def _week(context: Context, label: str) -> str:
     """A retrocession week (R24) as people read one: "Week 47 (16-22 nov 2026)", not its
     label "2026-W47", which stays in the statement's address and file name (portal51b)."""
     week = Week.parse(label)
-    days = day_span(week.monday, week.sunday, context["language"])
-    return str(context["t"]("week_of", number=week.number, days=days))
+    return week_of(week.year, week.number, context["t"])
 
 
 ENVIRONMENT.filters["day"] = _day
