@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.retour import retour_report_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.entrypoints import continued_runs
 from local.sandbox import Sandbox
 from local.seed import PHYSIO
-from local.vektis_samples import PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
+from local.vektis_samples import CSV_SAMPLES, PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
 
 from .conftest import TODAY
 from .test_retour_replay import PHYSIO_FILE
@@ -28,16 +31,40 @@ CLAIMS = physio_claims()
 CALL_ITSELF = continued_runs.call_itself  # as deployed: the local runtime runs it after
 
 
-def _retour(percent: int) -> bytes:
+def _retour(percent: int, claims: Sequence[Claim] = CLAIMS) -> bytes:
     header: Header = replace(PHYSIO_HEADER, uzovi=VGZ)
-    granted = {c.claim_ref: Granted(c.amount_cents * percent // 100, ("0611",)) for c in CLAIMS}
+    granted = {c.claim_ref: Granted(c.amount_cents * percent // 100, ("0611",)) for c in claims}
     answer = InsurerAnswer(reference="X", retour_date=SANDBOX_TODAY, file_codes=("0200",))
-    return write_retour(PM305_V32, header, CLAIMS, granted, answer)
+    return write_retour(PM305_V32, header, claims, granted, answer)
 
 
-def _applied_retour(monkeypatch: pytest.MonkeyPatch, margin_ms: int) -> dict[str, Any]:
-    """A fresh sandbox's declaration and its 80% retour, each part of the retour's run
-    with ``margin_ms`` kept back (10**9: time for one invoice a part; 0: all in one)."""
+def _october_csv() -> bytes:
+    """The splint's patient's treatments of October, declared with the e-mail address
+    they gave then: another invoice of theirs, otherwise addressed than November's."""
+    rows = (CSV_SAMPLES / "fysio-centrum-oost-2026-11.csv").read_text(encoding="utf-8")
+    header, *lines = rows.splitlines()
+    october = [
+        line.replace("FCO-26-10", "FCO-26-00")
+        .replace("2026-11-04", "2026-10-26")
+        .replace("r.dijkstra@example.org", "r.dijkstra@oud.example.org")
+        for line in lines
+        if line.split(";")[1] == "FCO-2001" and ";SPL1;" not in line
+    ]
+    return "\n".join([header, *october, ""]).encode("utf-8")
+
+
+OCTOBER = parse_declaration_csv(_october_csv(), today=SANDBOX_TODAY).claims
+
+
+def _applied_retour(
+    monkeypatch: pytest.MonkeyPatch,
+    margin_ms: int,
+    retour: bytes | None = None,
+    earlier_csv: bytes | None = None,
+) -> dict[str, Any]:
+    """A fresh sandbox's declaration (after ``earlier_csv``'s, when given) and its retour
+    (the 80% retour of the declaration by default), each part of the retour's run with
+    ``margin_ms`` kept back (10**9: time for one invoice a part; 0: all in one)."""
     calls: list[dict[str, Any]] = []
 
     def recorded(context: Any, event: dict[str, Any]) -> None:
@@ -52,16 +79,19 @@ def _applied_retour(monkeypatch: pytest.MonkeyPatch, margin_ms: int) -> dict[str
         monkeypatch.setattr(logger.logger_handler, "stream", log)
         level = logger.log_level
         logger.setLevel("INFO")
+        if earlier_csv is not None:
+            sandbox.upload_declaration(PHYSIO.provider_id, "okt.csv", earlier_csv)
         sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
         sandbox.drain_deliveries()
-        upload_id = sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour.pm305", _retour(80))
+        retour = _retour(80) if retour is None else retour
+        upload_id = sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour.pm305", retour)
         sandbox.drain_deliveries()
         report = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
         invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
         again = sandbox.invoke("retour_import", calls[-1]) if calls else None
         later = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
         logger.setLevel(level)
-    ours = {c.claim_ref for c in CLAIMS}
+    ours = {c.claim_ref for c in [*CLAIMS, *OCTOBER]}
     ledgers = {
         tuple(sorted(line.claim_ref for line in invoice.lines)): [
             invoice.patient,
@@ -132,3 +162,32 @@ def test_r5_r3_a_retour_longer_than_one_run_is_applied_over_several_parts_as_in_
     assert (applied["parts"], in_one["parts"]) == (invoices, 1)
     assert applied["summary"] == in_one["summary"]
     assert "FCO-2001" not in json.dumps(parts["log"])  # no patient's number (R29)
+
+
+def test_r5_legal_6_the_last_part_addresses_a_rejected_material_as_one_run_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """legal-nl.md §6, R5, R7, R3, R39: the splint VGZ pays part of becomes its patient's
+    invoice, addressed as the patient's invoice the file changed first; in parts, that
+    invoice was changed by an earlier part (retour_parts keeps it per patient, hashed).
+    Given the patient's October invoice (their e-mail address of then) and November's
+    declaration (their splint, their invoice with the address of now), and a retour that
+    answers the October invoice first, then November's lines
+    When the retour is applied in one run, and in parts of one invoice each
+    Then the splint's invoice is addressed alike both ways: as the October invoice, the
+    first the file changed, which the last part (November's last patient) did not read;
+    not as the invoice the splint's claim marker names (November's)."""
+    # Given: the October lines first in the file, then November's.
+    retour = _retour(80, [*OCTOBER, *CLAIMS])
+
+    # When: in one run, and in parts of one invoice each.
+    whole = _applied_retour(monkeypatch, 0, retour, _october_csv())
+    parts = _applied_retour(monkeypatch, 10**9, retour, _october_csv())
+
+    # Then: the same report and ledgers (the addressee among them) as one run.
+    [splint] = [c.claim_ref for c in CLAIMS if c.treatment_code == "SPL1"]
+    [made] = [ledger for refs, ledger in whole["ledgers"].items() if refs == (splint,)]
+    assert made[0].email == "r.dijkstra@oud.example.org"  # the October invoice's
+    assert len(parts["calls"]) == 6  # 7 invoices, each its own part
+    assert parts["report"] == whole["report"]
+    assert parts["ledgers"] == whole["ledgers"]
