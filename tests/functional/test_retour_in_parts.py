@@ -10,14 +10,18 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+)
 
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.retour import retour_report_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.entrypoints import continued_runs
-from local.sandbox import Sandbox
+from local.sandbox import Sandbox, notified_key, retour_upload_key
 from local.seed import PHYSIO
 from local.vektis_samples import CSV_SAMPLES, PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
 
@@ -191,3 +195,137 @@ def test_r5_legal_6_the_last_part_addresses_a_rejected_material_as_one_run_does(
     assert len(parts["calls"]) == 6  # 7 invoices, each its own part
     assert parts["report"] == whole["report"]
     assert parts["ledgers"] == whole["ledgers"]
+
+
+def _retour_in_bucket(sandbox: Sandbox, upload_id: str) -> dict[str, Any]:
+    """The declaration, and its 80% retour put under retour/: S3's event of it."""
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
+    sandbox.drain_deliveries()
+    key = retour_upload_key(PHYSIO.provider_id, upload_id)
+    bucket = sandbox.names.declarations_bucket
+    put = sandbox.runtime.s3.put_object(Bucket=bucket, Key=key, Body=_retour(80))
+    version, etag = put.get("VersionId", ""), put["ETag"].strip('"')
+    return sandbox._s3_event("retour_import", bucket, notified_key(key), version, etag)
+
+
+def _parts_called(monkeypatch: pytest.MonkeyPatch, die_after_first: bool) -> list[dict[str, Any]]:
+    """The calls the parts make of the next one, kept for the test to deliver (each part
+    with time for one invoice); with ``die_after_first``, the first part's run dies just
+    after its call (Lambda retries its event: its idempotency record is released)."""
+    calls: list[dict[str, Any]] = []
+
+    def kept(context: Any, event: dict[str, Any]) -> None:
+        calls.append(event)
+        if die_after_first and len(calls) == 1:
+            raise RuntimeError("the run dies after calling its next part")
+
+    monkeypatch.setattr(continued_runs, "call_itself", kept)
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    return calls
+
+
+def _report(sandbox: Sandbox, upload_id: str) -> dict[str, Any]:
+    report = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
+    return {
+        "outcome": report["outcome"],
+        "summary": report["summary"],
+        "results": [line["result"] for line in report["lines"]],
+    }
+
+
+def test_r3_a_retour_or_its_part_delivered_twice_goes_on_in_one_chain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R3, R5, R39: S3 delivers an event at least once, Lambda an asynchronous call too.
+    Given the declaration, its 80% retour in the bucket, and runs with time for one
+    invoice each
+    When S3 delivers the retour's event twice at once (the second while the first runs)
+    and once more after it, and the chain's second part is delivered twice at once and
+    once more after it
+    Then a delivery while its twin runs fails as in progress (Lambda hands it out again
+    later), one after is answered from its record: each part calls the next once (one
+    chain: five calls for six invoices), each part is applied once, and the report is
+    the one of a run in one part."""
+    whole = _applied_retour(monkeypatch, 0)["report"]
+    calls = _parts_called(monkeypatch, die_after_first=False)
+    with Sandbox(TODAY) as sandbox:
+        event = _retour_in_bucket(sandbox, "u1-retour")
+        app = sandbox.handler("retour_import")
+        apply, at_once, ran = app.apply_retour_upload, [], []
+
+        def applied_while_delivered_again(upload: Any, *rest: Any) -> Any:
+            ran.append(upload.declaration_id)
+            if len(at_once) < 2:  # the S3 event's twin, then the second part's
+                again = event if not at_once else calls[0]
+                at_once.append(again)
+                with pytest.raises(IdempotencyAlreadyInProgressError):
+                    sandbox.invoke("retour_import", again)
+            return apply(upload, *rest)
+
+        monkeypatch.setattr(app, "apply_retour_upload", applied_while_delivered_again)
+        # When: the event, its twin at once; the chain delivered, its second part twice.
+        [started] = sandbox.invoke("retour_import", event)["processed"]
+        answers = [sandbox.invoke("retour_import", call) for call in calls[:1]]
+        later = [sandbox.invoke("retour_import", event), sandbox.invoke("retour_import", calls[0])]
+        while len(calls) > len(answers):
+            answers.append(sandbox.invoke("retour_import", calls[len(answers)]))
+        report = _report(sandbox, "u1-retour")
+
+    # Then: both twins at once failed as in progress; those after answered as the first.
+    assert at_once == [event, calls[0]]
+    assert later == [{"processed": [started]}, answers[0]]
+    # One chain: one call per next part, in order.
+    done = [call[continued_runs.RETOUR_CONTINUES]["invoices_done"] for call in calls]
+    assert done == ["1", "2", "3", "4", "5"]
+    assert answers[-1]["processed"][0]["outcome"] == whole["outcome"]
+    # Each part applied once (the first and five calls), and the report as in one run.
+    assert ran == ["u1-retour"] * 6
+    assert report == {
+        "outcome": whole["outcome"],
+        "summary": whole["summary"],
+        "results": [line["result"] for line in whole["lines"]],
+    }
+
+
+def test_r3_a_retried_first_part_leaves_the_chain_its_own_progress(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R3, R5, R39: each part reads the progress the part that called it wrote.
+    Given the declaration, its 80% retour in the bucket, runs with time for one invoice
+    each, and the S3 event's run dying just after it called the second part
+    When the second part goes on (it writes how far it is: 2 invoices) and then Lambda
+    retries the S3 event (its new first part writes its own progress: 1 invoice, and
+    calls the second part again)
+    Then the third part goes on from the second's progress, not the retry's: the file
+    is finished (before: the third part read the retry's, did the second invoice again,
+    called itself as the third part and was answered from its own record, so the file
+    never finished, its upload processing for ever), the retry's call of the second part
+    is answered from its record, and the report is the one of a run in one part."""
+    whole = _applied_retour(monkeypatch, 0)["report"]
+    calls = _parts_called(monkeypatch, die_after_first=True)
+    with Sandbox(TODAY) as sandbox:
+        event = _retour_in_bucket(sandbox, "u1-retour")
+        # Given: the first run dies after its call; When: the second part, then the retry.
+        with pytest.raises(RuntimeError):
+            sandbox.invoke("retour_import", event)
+        second = sandbox.invoke("retour_import", calls[0])
+        [retried] = sandbox.invoke("retour_import", event)["processed"]
+        answers = [second]
+        while len(calls) > len(answers):
+            answers.append(sandbox.invoke("retour_import", calls[len(answers)]))
+        record = sandbox.runtime.repository.get_declaration(PHYSIO.provider_id, "u1-retour")
+        report = _report(sandbox, "u1-retour")
+
+    # Then: the retry got as far as its first part, and its call was answered as before.
+    assert (retried["outcome"], retried["invoices_done"]) == ("continued", 1)
+    done = [call[continued_runs.RETOUR_CONTINUES]["invoices_done"] for call in calls]
+    assert done == ["1", "2", "1", "3", "4", "5"]
+    assert answers[2] == second
+    # The chain finished the file: the record processed, the report as in one run.
+    assert record is not None and record.status is DeclarationStatus.PROCESSED
+    assert answers[-1]["processed"][0]["outcome"] == whole["outcome"]
+    assert report == {
+        "outcome": whole["outcome"],
+        "summary": whole["summary"],
+        "results": [line["result"] for line in whole["lines"]],
+    }
