@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+)
 
+from billing_core.declarations.claims import Claim
+from billing_core.declarations.csv_format import parse_declaration_csv
+from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.retour import retour_report_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.entrypoints import continued_runs
-from local.sandbox import Sandbox
+from local.sandbox import Sandbox, notified_key, retour_upload_key
 from local.seed import PHYSIO
-from local.vektis_samples import PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
+from local.vektis_samples import CSV_SAMPLES, PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
 
 from .conftest import TODAY
 from .test_retour_replay import PHYSIO_FILE
@@ -28,16 +35,40 @@ CLAIMS = physio_claims()
 CALL_ITSELF = continued_runs.call_itself  # as deployed: the local runtime runs it after
 
 
-def _retour(percent: int) -> bytes:
+def _retour(percent: int, claims: Sequence[Claim] = CLAIMS) -> bytes:
     header: Header = replace(PHYSIO_HEADER, uzovi=VGZ)
-    granted = {c.claim_ref: Granted(c.amount_cents * percent // 100, ("0611",)) for c in CLAIMS}
+    granted = {c.claim_ref: Granted(c.amount_cents * percent // 100, ("0611",)) for c in claims}
     answer = InsurerAnswer(reference="X", retour_date=SANDBOX_TODAY, file_codes=("0200",))
-    return write_retour(PM305_V32, header, CLAIMS, granted, answer)
+    return write_retour(PM305_V32, header, claims, granted, answer)
 
 
-def _applied_retour(monkeypatch: pytest.MonkeyPatch, margin_ms: int) -> dict[str, Any]:
-    """A fresh sandbox's declaration and its 80% retour, each part of the retour's run
-    with ``margin_ms`` kept back (10**9: time for one invoice a part; 0: all in one)."""
+def _october_csv() -> bytes:
+    """The splint's patient's treatments of October, declared with the e-mail address
+    they gave then: another invoice of theirs, otherwise addressed than November's."""
+    rows = (CSV_SAMPLES / "fysio-centrum-oost-2026-11.csv").read_text(encoding="utf-8")
+    header, *lines = rows.splitlines()
+    october = [
+        line.replace("FCO-26-10", "FCO-26-00")
+        .replace("2026-11-04", "2026-10-26")
+        .replace("r.dijkstra@example.org", "r.dijkstra@oud.example.org")
+        for line in lines
+        if line.split(";")[1] == "FCO-2001" and ";SPL1;" not in line
+    ]
+    return "\n".join([header, *october, ""]).encode("utf-8")
+
+
+OCTOBER = parse_declaration_csv(_october_csv(), today=SANDBOX_TODAY).claims
+
+
+def _applied_retour(
+    monkeypatch: pytest.MonkeyPatch,
+    margin_ms: int,
+    retour: bytes | None = None,
+    earlier_csv: bytes | None = None,
+) -> dict[str, Any]:
+    """A fresh sandbox's declaration (after ``earlier_csv``'s, when given) and its retour
+    (the 80% retour of the declaration by default), each part of the retour's run with
+    ``margin_ms`` kept back (10**9: time for one invoice a part; 0: all in one)."""
     calls: list[dict[str, Any]] = []
 
     def recorded(context: Any, event: dict[str, Any]) -> None:
@@ -52,16 +83,19 @@ def _applied_retour(monkeypatch: pytest.MonkeyPatch, margin_ms: int) -> dict[str
         monkeypatch.setattr(logger.logger_handler, "stream", log)
         level = logger.log_level
         logger.setLevel("INFO")
+        if earlier_csv is not None:
+            sandbox.upload_declaration(PHYSIO.provider_id, "okt.csv", earlier_csv)
         sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
         sandbox.drain_deliveries()
-        upload_id = sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour.pm305", _retour(80))
+        retour = _retour(80) if retour is None else retour
+        upload_id = sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour.pm305", retour)
         sandbox.drain_deliveries()
         report = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
         invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
         again = sandbox.invoke("retour_import", calls[-1]) if calls else None
         later = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
         logger.setLevel(level)
-    ours = {c.claim_ref for c in CLAIMS}
+    ours = {c.claim_ref for c in [*CLAIMS, *OCTOBER]}
     ledgers = {
         tuple(sorted(line.claim_ref for line in invoice.lines)): [
             invoice.patient,
@@ -132,3 +166,166 @@ def test_r5_r3_a_retour_longer_than_one_run_is_applied_over_several_parts_as_in_
     assert (applied["parts"], in_one["parts"]) == (invoices, 1)
     assert applied["summary"] == in_one["summary"]
     assert "FCO-2001" not in json.dumps(parts["log"])  # no patient's number (R29)
+
+
+def test_r5_legal_6_the_last_part_addresses_a_rejected_material_as_one_run_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """legal-nl.md §6, R5, R7, R3, R39: the splint VGZ pays part of becomes its patient's
+    invoice, addressed as the patient's invoice the file changed first; in parts, that
+    invoice was changed by an earlier part (retour_parts keeps it per patient, hashed).
+    Given the patient's October invoice (their e-mail address of then) and November's
+    declaration (their splint, their invoice with the address of now), and a retour that
+    answers the October invoice first, then November's lines
+    When the retour is applied in one run, and in parts of one invoice each
+    Then the splint's invoice is addressed alike both ways: as the October invoice, the
+    first the file changed, which the last part (November's last patient) did not read;
+    not as the invoice the splint's claim marker names (November's)."""
+    # Given: the October lines first in the file, then November's.
+    retour = _retour(80, [*OCTOBER, *CLAIMS])
+
+    # When: in one run, and in parts of one invoice each.
+    whole = _applied_retour(monkeypatch, 0, retour, _october_csv())
+    parts = _applied_retour(monkeypatch, 10**9, retour, _october_csv())
+
+    # Then: the same report and ledgers (the addressee among them) as one run.
+    [splint] = [c.claim_ref for c in CLAIMS if c.treatment_code == "SPL1"]
+    [made] = [ledger for refs, ledger in whole["ledgers"].items() if refs == (splint,)]
+    assert made[0].email == "r.dijkstra@oud.example.org"  # the October invoice's
+    assert len(parts["calls"]) == 6  # 7 invoices, each its own part
+    assert parts["report"] == whole["report"]
+    assert parts["ledgers"] == whole["ledgers"]
+
+
+def _retour_in_bucket(sandbox: Sandbox, upload_id: str) -> dict[str, Any]:
+    """The declaration, and its 80% retour put under retour/: S3's event of it."""
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
+    sandbox.drain_deliveries()
+    key = retour_upload_key(PHYSIO.provider_id, upload_id)
+    bucket = sandbox.names.declarations_bucket
+    put = sandbox.runtime.s3.put_object(Bucket=bucket, Key=key, Body=_retour(80))
+    version, etag = put.get("VersionId", ""), put["ETag"].strip('"')
+    return sandbox._s3_event("retour_import", bucket, notified_key(key), version, etag)
+
+
+def _parts_called(monkeypatch: pytest.MonkeyPatch, die_after_first: bool) -> list[dict[str, Any]]:
+    """The calls the parts make of the next one, kept for the test to deliver (each part
+    with time for one invoice); with ``die_after_first``, the first part's run dies just
+    after its call (Lambda retries its event: its idempotency record is released)."""
+    calls: list[dict[str, Any]] = []
+
+    def kept(context: Any, event: dict[str, Any]) -> None:
+        calls.append(event)
+        if die_after_first and len(calls) == 1:
+            raise RuntimeError("the run dies after calling its next part")
+
+    monkeypatch.setattr(continued_runs, "call_itself", kept)
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    return calls
+
+
+def _report(sandbox: Sandbox, upload_id: str) -> dict[str, Any]:
+    report = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
+    return {
+        "outcome": report["outcome"],
+        "summary": report["summary"],
+        "results": [line["result"] for line in report["lines"]],
+    }
+
+
+def test_r3_a_retour_or_its_part_delivered_twice_goes_on_in_one_chain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R3, R5, R39: S3 delivers an event at least once, Lambda an asynchronous call too.
+    Given the declaration, its 80% retour in the bucket, and runs with time for one
+    invoice each
+    When S3 delivers the retour's event twice at once (the second while the first runs)
+    and once more after it, and the chain's second part is delivered twice at once and
+    once more after it
+    Then a delivery while its twin runs fails as in progress (Lambda hands it out again
+    later), one after is answered from its record: each part calls the next once (one
+    chain: five calls for six invoices), each part is applied once, and the report is
+    the one of a run in one part."""
+    whole = _applied_retour(monkeypatch, 0)["report"]
+    calls = _parts_called(monkeypatch, die_after_first=False)
+    with Sandbox(TODAY) as sandbox:
+        event = _retour_in_bucket(sandbox, "u1-retour")
+        app = sandbox.handler("retour_import")
+        apply, at_once, ran = app.apply_retour_upload, [], []
+
+        def applied_while_delivered_again(upload: Any, *rest: Any) -> Any:
+            ran.append(upload.declaration_id)
+            if len(at_once) < 2:  # the S3 event's twin, then the second part's
+                again = event if not at_once else calls[0]
+                at_once.append(again)
+                with pytest.raises(IdempotencyAlreadyInProgressError):
+                    sandbox.invoke("retour_import", again)
+            return apply(upload, *rest)
+
+        monkeypatch.setattr(app, "apply_retour_upload", applied_while_delivered_again)
+        # When: the event, its twin at once; the chain delivered, its second part twice.
+        [started] = sandbox.invoke("retour_import", event)["processed"]
+        answers = [sandbox.invoke("retour_import", call) for call in calls[:1]]
+        later = [sandbox.invoke("retour_import", event), sandbox.invoke("retour_import", calls[0])]
+        while len(calls) > len(answers):
+            answers.append(sandbox.invoke("retour_import", calls[len(answers)]))
+        report = _report(sandbox, "u1-retour")
+
+    # Then: both twins at once failed as in progress; those after answered as the first.
+    assert at_once == [event, calls[0]]
+    assert later == [{"processed": [started]}, answers[0]]
+    # One chain: one call per next part, in order.
+    done = [call[continued_runs.RETOUR_CONTINUES]["invoices_done"] for call in calls]
+    assert done == ["1", "2", "3", "4", "5"]
+    assert answers[-1]["processed"][0]["outcome"] == whole["outcome"]
+    # Each part applied once (the first and five calls), and the report as in one run.
+    assert ran == ["u1-retour"] * 6
+    assert report == {
+        "outcome": whole["outcome"],
+        "summary": whole["summary"],
+        "results": [line["result"] for line in whole["lines"]],
+    }
+
+
+def test_r3_a_retried_first_part_leaves_the_chain_its_own_progress(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R3, R5, R39: each part reads the progress the part that called it wrote.
+    Given the declaration, its 80% retour in the bucket, runs with time for one invoice
+    each, and the S3 event's run dying just after it called the second part
+    When the second part goes on (it writes how far it is: 2 invoices) and then Lambda
+    retries the S3 event (its new first part writes its own progress: 1 invoice, and
+    calls the second part again)
+    Then the third part goes on from the second's progress, not the retry's: the file
+    is finished (before: the third part read the retry's, did the second invoice again,
+    called itself as the third part and was answered from its own record, so the file
+    never finished, its upload processing for ever), the retry's call of the second part
+    is answered from its record, and the report is the one of a run in one part."""
+    whole = _applied_retour(monkeypatch, 0)["report"]
+    calls = _parts_called(monkeypatch, die_after_first=True)
+    with Sandbox(TODAY) as sandbox:
+        event = _retour_in_bucket(sandbox, "u1-retour")
+        # Given: the first run dies after its call; When: the second part, then the retry.
+        with pytest.raises(RuntimeError):
+            sandbox.invoke("retour_import", event)
+        second = sandbox.invoke("retour_import", calls[0])
+        [retried] = sandbox.invoke("retour_import", event)["processed"]
+        answers = [second]
+        while len(calls) > len(answers):
+            answers.append(sandbox.invoke("retour_import", calls[len(answers)]))
+        record = sandbox.runtime.repository.get_declaration(PHYSIO.provider_id, "u1-retour")
+        report = _report(sandbox, "u1-retour")
+
+    # Then: the retry got as far as its first part, and its call was answered as before.
+    assert (retried["outcome"], retried["invoices_done"]) == ("continued", 1)
+    done = [call[continued_runs.RETOUR_CONTINUES]["invoices_done"] for call in calls]
+    assert done == ["1", "2", "1", "3", "4", "5"]
+    assert answers[2] == second
+    # The chain finished the file: the record processed, the report as in one run.
+    assert record is not None and record.status is DeclarationStatus.PROCESSED
+    assert answers[-1]["processed"][0]["outcome"] == whole["outcome"]
+    assert report == {
+        "outcome": whole["outcome"],
+        "summary": whole["summary"],
+        "results": [line["result"] for line in whole["lines"]],
+    }

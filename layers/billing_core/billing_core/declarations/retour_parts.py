@@ -76,8 +76,13 @@ class RetourProgress:
         )
 
 
-def progress_key(provider_id: str, declaration_id: str) -> str:
-    return f"retour/progress/{provider_id}/{declaration_id}.json"
+def progress_key(provider_id: str, declaration_id: str, invoices_done: int) -> str:
+    """The progress after ``invoices_done`` invoices, one file per place: a part reads what
+    the part that called it wrote, never what another attempt of the upload wrote since
+    (S3's event retried after its run called the next part: its new first part got less
+    far, and the chain's next part, reading that, went on from there, called itself with
+    its own place and was answered from its record: the file never finished, R3)."""
+    return f"retour/progress/{provider_id}/{declaration_id}/{invoices_done}.json"
 
 
 def patient_hash(patient_ref: str, bsn: str) -> str:
@@ -92,7 +97,7 @@ def progress_before(parts: RetourParts, provider_id: str, declaration_id: str) -
         return RetourProgress()
     try:
         progress = RetourProgress.from_json(
-            parts.checkpoints.get(progress_key(provider_id, declaration_id))
+            parts.checkpoints.get(progress_key(provider_id, declaration_id, parts.start_at))
         )
     except FileGone:
         return RetourProgress()
@@ -102,7 +107,8 @@ def progress_before(parts: RetourParts, provider_id: str, declaration_id: str) -
 def keep_progress(
     files: FileStore, provider_id: str, declaration_id: str, progress: RetourProgress
 ) -> None:
-    files.put(progress_key(provider_id, declaration_id), progress.as_json(), "application/json")
+    key = progress_key(provider_id, declaration_id, progress.invoices_done)
+    files.put(key, progress.as_json(), "application/json")
 
 
 @dataclass(frozen=True, slots=True)
