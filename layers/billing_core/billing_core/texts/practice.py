@@ -662,8 +662,15 @@ _DUTCH: Sections = {
         # Both ends: a date of today or before was refused naming the upper one only (PAGES7).
         "hold_out_of_range": "Kies een datum na vandaag, hoogstens {max_days} dagen vooruit.",
         "hold_limit_reached": (
-            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
-            "meegerekend. Met deze aanhouding zou die grens worden overschreden."
+            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
+            " meegerekend; voor deze nota zijn er nog {days_left} over. Kies een datum hoogstens"
+            " {days_left} dagen na vandaag."
+        ),
+        # hold_limit_reached with none of the days left (changes/hold.py).
+        "hold_limit_used": (
+            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
+            " meegerekend, en deze nota heeft ze alle gebruikt: zij kan niet meer worden"
+            " aangehouden."
         ),
         # Deciding on a coulance proposal (R17, services/provider.py).
         "not_a_proposal": "Deze actie is geen coulancevoorstel.",
@@ -1669,8 +1676,13 @@ _ENGLISH: Sections = {
         ),
         "hold_out_of_range": "Choose a date after today, at most {max_days} days ahead.",
         "hold_limit_reached": (
-            "An invoice can be put on hold for at most {max_days} days in total, renewals "
-            "included. This hold would go beyond that."
+            "An invoice can be put on hold for at most {max_days} days in total, renewals"
+            " included; this invoice has {days_left} left. Choose a date at most {days_left}"
+            " days after today."
+        ),
+        "hold_limit_used": (
+            "An invoice can be put on hold for at most {max_days} days in total, renewals"
+            " included, and this invoice has used them all: it cannot be put on hold again."
         ),
         "not_a_proposal": "This action is not a coulance proposal.",
         "proposal_already_decided": (
