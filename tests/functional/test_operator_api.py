@@ -49,9 +49,16 @@ def test_an_operator_creates_reads_and_lists_a_provider(sandbox):
     assert [p["provider_id"] for p in listed["items"]] == sorted(
         [NEW_ID, "tandarts-de-vries", "fysio-centrum-oost"]
     )
-    # And the same id again is a conflict
+    # And the same id again is a conflict, saying how to fix it: another id, or a PUT of
+    # the existing provider (R35, words52c: it said only that the id exists)
     status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(name="Ander"))
     assert (status, answer["error"]["code"]) == (409, "provider_exists")
+    assert answer["error"]["message"] == (
+        "Er bestaat al een zorgaanbieder met deze id. Kies een andere id, of wijzig de"
+        " bestaande zorgaanbieder (PUT op haar id, met haar version). / A provider with this"
+        " id exists already. Choose another id, or change the existing provider (PUT on its"
+        " id, with its version)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -587,9 +594,18 @@ def test_another_practices_address_is_a_conflict_that_neither_tells_nor_touches_
     body = {"email": "balie@example.org", "role": "admin"}
     foreign = sandbox.api("POST", "/api/v1/provider/users", caller=practice("admin"), body=body)
     own = sandbox.api("POST", "/api/v1/provider/users", caller=practice("admin"), body=active)
-    # Then both are the same 409, and the other practice's user is untouched
+    # Then both are the same 409, and the other practice's user is untouched; it says how
+    # to fix it: the role in the practice's list of users, or another address (R35,
+    # words52c: it said only that a user exists)
     assert foreign == own
     assert foreign[0] == 409 and foreign[1]["error"]["code"] == "user_exists"
+    assert foreign[1]["error"]["message"] == (
+        "Er bestaat al een gebruiker met dit e-mailadres. Staat het adres in de lijst van"
+        " gebruikers van de praktijk, wijzig daar de rol; zo niet, kies een ander e-mailadres."
+        " / A user with this e-mail address exists already. If the address is in the"
+        " practice's list of users, change the role there; if not, choose another e-mail"
+        " address."
+    )
     assert directory.users_of("fysio-centrum-oost") == before
     assert directory.users_of("tandarts-de-vries")[0].email == "actief@example.org"
     assert directory.invitations.count("balie@example.org") == 1

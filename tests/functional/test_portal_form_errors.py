@@ -142,12 +142,25 @@ def test_r1_a_file_of_the_upload_forms_limit_is_taken_and_a_byte_more_is_not(san
 
 def test_r32_a_viewers_upload_form_without_a_file_is_still_forbidden(sandbox):
     """R32: the missing file is not checked before the role: a viewer's forged upload
-    form is refused 403, as with a file."""
+    form is refused 403, as with a file. The 403 page says how to go on (R35, words52c:
+    it named no way): open the page again, or ask an admin when the role may not."""
     viewer = signed_in(sandbox, "viewer", "nl")
     csrf = viewer.csrf()
     body, content_type = as_multipart({"csrf": csrf, "form_key": f"made-up-{uuid.uuid4().hex}"})
-    status, _, _ = viewer.request("POST", "/portal/declaraties", body, content_type)
+    status, _, html = viewer.request("POST", "/portal/declaraties", body, content_type)
     assert status == HTTPStatus.FORBIDDEN
+    assert message_of(html) == (
+        "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd. Open de"
+        " pagina opnieuw en probeer het nog eens; mag uw rol dit niet, vraag het dan een"
+        " beheerder van uw praktijk."
+    )
+
+
+def message_of(html: str) -> str:
+    """The sentence of the portal's message page (message.html.j2)."""
+    found = re.search(r'<p id="message">(.*?)</p>', html, re.S)
+    assert found is not None, html
+    return unescape(found.group(1))
 
 
 @pytest.mark.parametrize(
@@ -425,8 +438,16 @@ def test_r16_the_hold_forms_refusal_names_its_fields_in_the_forms_order(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("nl", "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres."),
-        ("en", "Not done: your practice has no user with this e-mail address."),
+        (
+            "nl",
+            "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres. Er is niets"
+            " gewijzigd. Kies de gebruiker in de lijst van gebruikers op deze pagina.",
+        ),
+        (
+            "en",
+            "Not done: your practice has no user with this e-mail address. Nothing was"
+            " changed. Choose the user in the list of users on this page.",
+        ),
     ],
 )
 @pytest.mark.parametrize(("change", "typed"), [("rol", {"role": "viewer"}), ("uitschakelen", {})])
@@ -437,7 +458,8 @@ def test_r32_a_change_of_a_user_the_practice_does_not_have_is_said_on_the_settin
     admin's role change or disable of an address that is no user of the practice (an
     unknown one, another practice's), then the settings page answers 404 with why, in
     the reader's language (it was the generic not-found page, without the settings), and
-    the other practice's user is not changed, nor told apart from an unknown address."""
+    the other practice's user is not changed, nor told apart from an unknown address. It
+    says how to fix it: choose the user in the page's list (words52c: it named no way)."""
     admin = signed_in(sandbox, "admin", language)
     action = f"/portal/instellingen/gebruikers/{change}"
     elsewhere = sample_login(PHYSIO, "staff")
@@ -446,7 +468,7 @@ def test_r32_a_change_of_a_user_the_practice_does_not_have_is_said_on_the_settin
         fields = admin.form("/portal/instellingen", action) | {"email": address} | typed
         status, _, html = admin.post(action, fields)
         assert status == HTTPStatus.NOT_FOUND and 'id="h-users"' in html
-        assert said in error_of(html)
+        assert error_of(html) == said
         answers.append(error_of(html))
     assert answers[0] == answers[1]
     other = next(

@@ -2107,6 +2107,19 @@ def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(
     assert total_cell.endswith(f" · {written(Decimal('100.00'))}</small></td>")
 
 
+NOT_FOUND_SAID = {
+    "nl": (
+        "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk). Open de pagina via"
+        " het menu, of zoek de nota onder Nota's op betalingskenmerk of patiëntnummer."
+    ),
+    "en": (
+        "This page or invoice does not exist (or is not your practice's). Open the page from"
+        " the menu, or search the invoice under Invoices by payment reference or patient"
+        " number."
+    ),
+}
+
+
 @pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])
 def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
     sandbox, language, title
@@ -2115,12 +2128,14 @@ def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
     Given a practice employee with an old bookmark or a typo (/portal/bestaat-niet)
     When the browser opens it, signed in or not, in the portal's language
     Then the answer is the portal's own 404 page, titled, in that language, with the
-    menu back into the portal when signed in and the way to sign in otherwise."""
+    menu back into the portal when signed in and the way to sign in otherwise, saying how
+    to find the page or invoice (words52c: it named no way)."""
     user = PortalUser(sandbox)
     user.request("GET", f"/portal/taal/{language}")
     status, headers, html = user.request("GET", "/portal/bestaat-niet/ook-niet")
     assert (status, headers["Content-Type"][:9]) == (HTTPStatus.NOT_FOUND, "text/html")
     assert f'<html lang="{language}">' in html and f"<h1>{title}</h1>" in html
+    assert f'<p id="message">{NOT_FOUND_SAID[language]}</p>' in unescape(html)
     assert 'href="/portal/login"' in html
     user.sign_in(sample_login(DENTAL, "staff"))
     status, _, html = user.request("POST", "/portal/bestaat-niet", b"x=1")

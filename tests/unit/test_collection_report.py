@@ -25,6 +25,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.texts.practice import FINDINGS, PRACTICE
 from tests.unit.factories import REFERENCE, ledger_for, make_invoice, make_provider, sample_lines
 from tests.unit.fake_store import FakeStore, FilesInMemory, blocked_numbers
 
@@ -387,6 +388,26 @@ def test_what_is_wrong_with_a_row_or_the_file_is_said_in_dutch_and_english(subte
         with subtests.test(words=words), pytest.raises(ReportRefused) as refusal:
             parse_report(data, today=TODAY)
         assert words in str(refusal.value) and " / " in str(refusal.value)
+
+
+def test_an_agency_file_not_in_utf8_says_how_to_save_it_as_a_declaration_does():
+    """R39, R40, R35 (words52c: "Het bestand is geen UTF-8-tekst." named no way to fix it).
+    Given the agency's report-back file saved by Excel in Windows-1252 (an é in a row),
+    When it is read, Then the refusal says to save it as 'CSV UTF-8' and upload it again,
+    in Dutch and English, in the words the declaration's FILE_NOT_UTF8 says it (one way)."""
+    data = HEADER.encode() + f"{REFERENCE};café-1;paid;100;2027-02-12\n".encode("cp1252")
+
+    with pytest.raises(ReportRefused) as refusal:
+        parse_report(data, today=TODAY)
+
+    assert str(refusal.value) == (
+        "Het bestand is geen UTF-8-tekst. Sla het bestand op als 'CSV UTF-8' en upload het"
+        " opnieuw. / The file is not UTF-8 text. Save the file as 'CSV UTF-8' and upload it"
+        " again."
+    )
+    declaration = PRACTICE.translations(FINDINGS, "FILE_NOT_UTF8", line=2, offset=60, byte="0x01")
+    assert declaration["nl"].endswith(" Sla het bestand op als 'CSV UTF-8' en upload het opnieuw.")
+    assert declaration["en"].endswith(" Save the file as 'CSV UTF-8' and upload it again.")
 
 
 def test_a_row_is_read_with_spaces_in_the_kenmerk_and_any_case_of_status():

@@ -52,7 +52,9 @@ def on_hold() -> tuple[FakeStore, FixedClock]:
 
 def test_a_hold_is_at_most_60_days_in_total_renewals_included():
     """Given a 30-day hold, when the provider renews it after 20 days for 50 days more,
-    then that is refused: 20 used + 50 = 70 days; the hold stays as it was."""
+    then that is refused: 20 used + 50 = 70 days; the hold stays as it was. The refusal
+    says how to fix it (R35, words52c: it said only that the limit would be passed): the
+    40 days left, a date at most 40 days after today."""
     store, clock = on_hold()
     clock.advance(days=20)
 
@@ -60,8 +62,42 @@ def test_a_hold_is_at_most_60_days_in_total_renewals_included():
         hold(store, clock, 50)
 
     assert refusal.value.code == "hold_limit_reached"
-    assert "60 dagen" in refusal.value.message("nl") and "60 days" in refusal.value.message("en")
+    assert refusal.value.message("nl") == (
+        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen"
+        " meegerekend; voor deze nota zijn er nog 40 over. Kies een datum hoogstens 40 dagen"
+        " na vandaag."
+    )
+    assert refusal.value.message("en") == (
+        "An invoice can be put on hold for at most 60 days in total, renewals included; this"
+        " invoice has 40 left. Choose a date at most 40 days after today."
+    )
     assert store.invoice().hold_until == date(2027, 2, 3)
+    # And a date within them is the renewal the sentence promises: 20 + 40 = 60 days
+    assert hold(store, clock, 40).hold_days_used == 60
+
+
+def test_a_hold_whose_60_days_are_used_says_it_cannot_be_held_again():
+    """R16, R35 (words52c): Given an invoice held 60 days in total (the days have passed),
+    When the practice puts it on hold again for a day, Then it is refused with the same
+    code, saying all days are used and it cannot be held again: no date to choose (not
+    "choose a date at most 0 days after today")."""
+    store, clock = FakeStore([one_invoice(100_000)]), FixedClock(FIRST_DAY)
+    hold(store, clock, 60)
+    clock.advance(days=61)
+
+    with pytest.raises(Refused) as refusal:
+        hold(store, clock, 1)
+
+    assert refusal.value.code == "hold_limit_reached"
+    assert refusal.value.message("nl") == (
+        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen"
+        " meegerekend, en deze nota heeft ze alle gebruikt: zij kan niet meer worden"
+        " aangehouden."
+    )
+    assert refusal.value.message("en") == (
+        "An invoice can be put on hold for at most 60 days in total, renewals included, and"
+        " this invoice has used them all: it cannot be put on hold again."
+    )
 
 
 def test_a_hold_keeps_the_id_of_the_user_who_placed_it():

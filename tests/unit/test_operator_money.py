@@ -302,12 +302,25 @@ def test_a_credit_matched_to_a_kenmerk_is_booked_on_that_invoice():
 
 
 def test_a_match_needs_one_target_and_a_patient_with_invoices():
+    """R34, R35 (words52c): a patient number the practice has no invoice for is refused
+    saying how to find the invoice: check the practice and the number (its letters' case
+    counts), or match the line to the invoice's kenmerk; before, it named no way."""
     ctx = the_back_office(issued(1, 10_000, date(2026, 11, 2)), amount_cents=10_000)
     with pytest.raises(Refused, match="match_target"):
         MatchTarget(reference="x", provider_id=PRACTICE.provider_id, patient_ref="P-17")
     nobody = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-99")
-    with pytest.raises(Refused, match="no_invoice_for_patient"):
+    with pytest.raises(Refused, match="no_invoice_for_patient") as refused:
         match_credit(credit_id_of(SOURCE), nobody, ctx)
+    assert refused.value.message_nl == (
+        "Deze praktijk heeft geen nota's voor dit patiëntnummer. Controleer de praktijk en het"
+        " patiëntnummer (zoals op de nota, hoofdletters tellen), of koppel de regel aan het"
+        " betalingskenmerk van de nota."
+    )
+    assert refused.value.message_en == (
+        "This practice has no invoices for this patient number. Check the practice and the"
+        " patient number (as on the invoice, the case of its letters counts), or match the"
+        " line to the invoice's payment reference."
+    )
     assert match_credit("no-such-credit", nobody, ctx) is None
     assert len(unmatched_credits(ctx)) == 1
 

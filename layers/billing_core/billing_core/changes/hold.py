@@ -33,12 +33,23 @@ def put_on_hold(invoice: Invoice, until: date, reason: str, today: date, *, by: 
         raise practice_refused(refusal)
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
         raise practice_refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
-    used = hold_days_used_before(invoice, today) + (until - today).days
+    used_before = hold_days_used_before(invoice, today)
+    used = used_before + (until - today).days
     if used > MAX_HOLD_DAYS:
-        raise practice_refused("hold_limit_reached", max_days=MAX_HOLD_DAYS)
+        raise _over_the_limit(MAX_HOLD_DAYS - used_before)
     return replace(
         invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used, hold_by=by
     )
+
+
+def _over_the_limit(days_left: int) -> Exception:
+    """Said with the days still left, so the practice can choose a date within them (R16,
+    R35); said as used up when none are (the code clients read stays the same)."""
+    if days_left <= 0:
+        return practice_refused(
+            "hold_limit_reached", said_as="hold_limit_used", max_days=MAX_HOLD_DAYS
+        )
+    return practice_refused("hold_limit_reached", max_days=MAX_HOLD_DAYS, days_left=days_left)
 
 
 def hold_days_used_before(invoice: Invoice, today: date) -> int:

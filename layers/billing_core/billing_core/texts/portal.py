@@ -530,7 +530,10 @@ _DUTCH: Sections = {
         "role_changed": "De rol is gewijzigd.",
         "user_disabled_notice": "De gebruiker is uitgeschakeld.",
         # A role change or disable for an address not of the practice (pages.change_user).
-        "user_not_found": "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres. Er is niets gewijzigd.",
+        "user_not_found": (
+            "Niet gelukt: uw praktijk heeft geen gebruiker met dit e-mailadres. Er is niets"
+            " gewijzigd. Kies de gebruiker in de lijst van gebruikers op deze pagina."
+        ),
         "name": "Naam",
         "agb_code": "AGB-code",
         "contact_email": "E-mailadres",
@@ -559,13 +562,20 @@ _DUTCH: Sections = {
         # errors
         "not_found_title": "Niet gevonden",
         "no_longer_kept_title": "Niet meer bewaard",
-        "not_found": "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk).",
+        "not_found": (
+            "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk). Open de pagina"
+            " via het menu, of zoek de nota onder Nota's op betalingskenmerk of patiëntnummer."
+        ),
         "unknown_parameter_title": "Adres niet herkend",
         "unknown_parameter": "Het adres bevat ‘{parameter}’, dat deze pagina niet kent. Open de pagina via het menu.",
         "unknown_format_title": "Bestandsvorm niet herkend",
         "unknown_format": "Het adres vraagt met ‘format’ om een bestand dat deze pagina niet geeft; zij geeft: {formats}. Gebruik de downloadlinks op de pagina.",
         "forbidden_title": "Niet toegestaan",
-        "forbidden": "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd.",
+        "forbidden": (
+            "Dit formulier is verlopen of uw rol mag dit niet. Er is niets gewijzigd. Open de"
+            " pagina opnieuw en probeer het nog eens; mag uw rol dit niet, vraag het dan een"
+            " beheerder van uw praktijk."
+        ),
         "settings_unreadable_title": "Instellingen van uw praktijk niet te lezen",
         "settings_unreadable": (
             "De opgeslagen instellingen van uw praktijk moeten eerst door zorgnota worden"
@@ -1109,7 +1119,10 @@ _ENGLISH: Sections = {
         "user_enabled_notice": "The user is enabled again, in the role chosen.",
         "role_changed": "The role is changed.",
         "user_disabled_notice": "The user is disabled.",
-        "user_not_found": "Not done: your practice has no user with this e-mail address. Nothing was changed.",
+        "user_not_found": (
+            "Not done: your practice has no user with this e-mail address. Nothing was"
+            " changed. Choose the user in the list of users on this page."
+        ),
         "name": "Name",
         "agb_code": "AGB code",
         "contact_email": "E-mail address",
@@ -1137,13 +1150,21 @@ _ENGLISH: Sections = {
         "no_user_changes": "No changes recorded yet.",
         "not_found_title": "Not found",
         "no_longer_kept_title": "No longer kept",
-        "not_found": "This page or invoice does not exist (or is not your practice's).",
+        "not_found": (
+            "This page or invoice does not exist (or is not your practice's). Open the page"
+            " from the menu, or search the invoice under Invoices by payment reference or"
+            " patient number."
+        ),
         "unknown_parameter_title": "Address not recognised",
         "unknown_parameter": "The address holds ‘{parameter}’, which this page does not take. Open the page from the menu.",
         "unknown_format_title": "File format not recognised",
         "unknown_format": "The address asks with ‘format’ for a file this page does not give; it gives: {formats}. Use the download links on the page.",
         "forbidden_title": "Not allowed",
-        "forbidden": "This form has expired or your role may not do this. Nothing was changed.",
+        "forbidden": (
+            "This form has expired or your role may not do this. Nothing was changed. Open the"
+            " page again and try once more; if your role may not do this, ask an admin of your"
+            " practice."
+        ),
         "settings_unreadable_title": "Your practice's settings cannot be read",
         "settings_unreadable": (
             "Your practice's stored settings need to be put right by zorgnota first. Until"

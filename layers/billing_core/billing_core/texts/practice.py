@@ -27,6 +27,12 @@ INPUTS = "inputs"  # key: InvalidInput's ``said_as`` (services/inputs.py), a reg
 EMAIL_FORM_NL = "is geen e-mailadres (zonder spaties, zoals info@praktijk.nl)"
 EMAIL_FORM_EN = "is not an e-mail address (without spaces, like info@praktijk.nl)"
 
+# How a file that is not UTF-8 is made so, said as one sentence wherever a file is refused
+# for it: a declaration's (FILE_NOT_UTF8, CSV_UTF16) and the agency's report-back file
+# (agency_file_not_utf8) (R40, R35; words52c).
+SAVE_AS_UTF8_NL = "Sla het bestand op als 'CSV UTF-8' en upload het opnieuw."
+SAVE_AS_UTF8_EN = "Save the file as 'CSV UTF-8' and upload it again."
+
 _DUTCH: Sections = {
     FINDINGS: {
         # --- Structural: the whole file is rejected (R2) ---
@@ -43,13 +49,11 @@ _DUTCH: Sections = {
         ),
         "FILE_NOT_UTF8": (
             "Het bestand is geen tekst in UTF-8 of Windows-1252: regel {line} (byte {offset}) bevat"
-            " een teken dat niet gelezen kan worden ({byte}). Sla het bestand op als 'CSV UTF-8' en"
-            " upload het opnieuw."
+            f" een teken dat niet gelezen kan worden ({{byte}}). {SAVE_AS_UTF8_NL}"
         ),
         "CSV_UTF16": (
             "Het bestand is opgeslagen als UTF-16 (zo slaat Excel 'Unicode-tekst' op), niet als"
-            " UTF-8 of Windows-1252, en kan zo niet gelezen worden. Sla het bestand op als 'CSV"
-            " UTF-8' en upload het opnieuw."
+            f" UTF-8 of Windows-1252, en kan zo niet gelezen worden. {SAVE_AS_UTF8_NL}"
         ),
         "FILE_MIXED_ENCODINGS": (
             "Het bestand mengt twee tekensets: regel {utf8_line} heeft letters in UTF-8, regel"
@@ -554,7 +558,11 @@ _DUTCH: Sections = {
             "Op deze nota staat geen overboeking van ten minste dit bedrag die nog niet is"
             " teruggeboekt."
         ),
-        "no_invoice_for_patient": "Deze praktijk heeft geen nota's voor dit patiëntnummer.",
+        "no_invoice_for_patient": (
+            "Deze praktijk heeft geen nota's voor dit patiëntnummer. Controleer de praktijk en"
+            " het patiëntnummer (zoals op de nota, hoofdletters tellen), of koppel de regel aan"
+            " het betalingskenmerk van de nota."
+        ),
         "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
         "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
         "credit_already_matched": (
@@ -595,7 +603,7 @@ _DUTCH: Sections = {
         "agency_row_paid_on": "paid_on moet een datum zijn zoals 2027-02-15.",
         "agency_row_future": "paid_on ligt in de toekomst.",
         "agency_file_header": "De kopregel moet {columns} zijn, gescheiden door ;",
-        "agency_file_not_utf8": "Het bestand is geen UTF-8-tekst.",
+        "agency_file_not_utf8": f"Het bestand is geen UTF-8-tekst. {SAVE_AS_UTF8_NL}",
         "agency_file_too_large": "Groter dan {limit} bytes: splits het bestand.",
         "agency_file_too_many_rows": "Meer dan {limit} regels: splits het bestand.",
         "agency_file_unreadable": "Regel {line} is niet als CSV te lezen.",
@@ -662,8 +670,15 @@ _DUTCH: Sections = {
         # Both ends: a date of today or before was refused naming the upper one only (PAGES7).
         "hold_out_of_range": "Kies een datum na vandaag, hoogstens {max_days} dagen vooruit.",
         "hold_limit_reached": (
-            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen "
-            "meegerekend. Met deze aanhouding zou die grens worden overschreden."
+            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
+            " meegerekend; voor deze nota zijn er nog {days_left} over. Kies een datum hoogstens"
+            " {days_left} dagen na vandaag."
+        ),
+        # hold_limit_reached with none of the days left (changes/hold.py).
+        "hold_limit_used": (
+            "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
+            " meegerekend, en deze nota heeft ze alle gebruikt: zij kan niet meer worden"
+            " aangehouden."
         ),
         # Deciding on a coulance proposal (R17, services/provider.py).
         "not_a_proposal": "Deze actie is geen coulancevoorstel.",
@@ -705,7 +720,10 @@ _DUTCH: Sections = {
             "Iemand anders heeft de instellingen intussen gewijzigd (nu versie {version})."
             " Haal ze opnieuw op en breng uw wijziging daarin aan."
         ),
-        "provider_exists": "Er bestaat al een zorgaanbieder met deze id.",
+        "provider_exists": (
+            "Er bestaat al een zorgaanbieder met deze id. Kies een andere id, of wijzig de"
+            " bestaande zorgaanbieder (PUT op haar id, met haar version)."
+        ),
         "provider_unreadable": (
             "De opgeslagen instellingen van zorgaanbieder {provider_id} zijn niet meer geldig"
             " ({reason}). Een medewerker van zorgnota vervangt ze: een PUT met alle"
@@ -834,7 +852,13 @@ _DUTCH: Sections = {
             'Twee dekkingsregels hebben hetzelfde codebegin ("{prefix}"): de tweede zou nooit'
             " gelden. Geef elk codebegin één regel."
         ),
-        "user_exists": "Er bestaat al een gebruiker met dit e-mailadres.",
+        # The same for the practice's active user and another practice's (R26: told apart
+        # by nobody); its own disabled or never signed-in user is invited again instead.
+        "user_exists": (
+            "Er bestaat al een gebruiker met dit e-mailadres. Staat het adres in de lijst van"
+            " gebruikers van de praktijk, wijzig daar de rol; zo niet, kies een ander"
+            " e-mailadres."
+        ),
         "own_account": (
             "Uw eigen account kunt u niet wijzigen of uitschakelen; laat een andere beheerder"
             " dat doen."
@@ -1083,13 +1107,11 @@ _ENGLISH: Sections = {
         ),
         "FILE_NOT_UTF8": (
             "The file is not text in UTF-8 or Windows-1252: line {line} (byte {offset}) contains a"
-            " character that cannot be read ({byte}). Save the file as 'CSV UTF-8' and upload it"
-            " again."
+            f" character that cannot be read ({{byte}}). {SAVE_AS_UTF8_EN}"
         ),
         "CSV_UTF16": (
             "The file was saved as UTF-16 (as Excel saves 'Unicode Text'), not as UTF-8 or"
-            " Windows-1252, and cannot be read as such. Save the file as 'CSV UTF-8' and upload it"
-            " again."
+            f" Windows-1252, and cannot be read as such. {SAVE_AS_UTF8_EN}"
         ),
         "FILE_MIXED_ENCODINGS": (
             "The file mixes two character sets: line {utf8_line} has letters in UTF-8, line {line}"
@@ -1574,7 +1596,11 @@ _ENGLISH: Sections = {
         "no_payment_to_reverse": (
             "This invoice holds no bank transfer of at least this amount that was not returned yet."
         ),
-        "no_invoice_for_patient": "This practice has no invoices for this patient number.",
+        "no_invoice_for_patient": (
+            "This practice has no invoices for this patient number. Check the practice and the"
+            " patient number (as on the invoice, the case of its letters counts), or match the"
+            " line to the invoice's payment reference."
+        ),
         "match_target": "Give either a payment reference or a practice with a patient number.",
         "unknown_kenmerk": "No invoice has this payment reference.",
         "credit_already_matched": (
@@ -1612,7 +1638,7 @@ _ENGLISH: Sections = {
         "agency_row_paid_on": "paid_on must be a date like 2027-02-15.",
         "agency_row_future": "paid_on is in the future.",
         "agency_file_header": "The header row must be {columns}, separated by ;",
-        "agency_file_not_utf8": "The file is not UTF-8 text.",
+        "agency_file_not_utf8": f"The file is not UTF-8 text. {SAVE_AS_UTF8_EN}",
         "agency_file_too_large": "Larger than {limit} bytes: split the file.",
         "agency_file_too_many_rows": "More than {limit} rows: split the file.",
         "agency_file_unreadable": "Line {line} cannot be read as CSV.",
@@ -1669,8 +1695,13 @@ _ENGLISH: Sections = {
         ),
         "hold_out_of_range": "Choose a date after today, at most {max_days} days ahead.",
         "hold_limit_reached": (
-            "An invoice can be put on hold for at most {max_days} days in total, renewals "
-            "included. This hold would go beyond that."
+            "An invoice can be put on hold for at most {max_days} days in total, renewals"
+            " included; this invoice has {days_left} left. Choose a date at most {days_left}"
+            " days after today."
+        ),
+        "hold_limit_used": (
+            "An invoice can be put on hold for at most {max_days} days in total, renewals"
+            " included, and this invoice has used them all: it cannot be put on hold again."
         ),
         "not_a_proposal": "This action is not a coulance proposal.",
         "proposal_already_decided": (
@@ -1709,7 +1740,10 @@ _ENGLISH: Sections = {
             "Someone else changed the settings in the meantime (now version {version})."
             " Fetch them again and make your change there."
         ),
-        "provider_exists": "A provider with this id exists already.",
+        "provider_exists": (
+            "A provider with this id exists already. Choose another id, or change the existing"
+            " provider (PUT on its id, with its version)."
+        ),
         "provider_unreadable": (
             "The stored settings of provider {provider_id} no longer validate ({reason})."
             " An operator replaces them: a PUT of the full settings with version {version}."
@@ -1826,7 +1860,11 @@ _ENGLISH: Sections = {
             'Two coverage rules have the same code prefix ("{prefix}"): the second would'
             " never apply. Give each prefix one rule."
         ),
-        "user_exists": "A user with this e-mail address exists already.",
+        "user_exists": (
+            "A user with this e-mail address exists already. If the address is in the"
+            " practice's list of users, change the role there; if not, choose another e-mail"
+            " address."
+        ),
         "own_account": "You cannot change or disable your own account; ask another admin.",
         "last_admin": (
             "This is the practice's only active admin. First invite another admin (or give a"
