@@ -23,6 +23,21 @@ def test_a_stored_invoice_reads_back_by_id_and_by_kenmerk(store):
     assert first.version == 0
 
 
+def test_a_read_says_whether_it_is_the_invoice_as_stored_now(store):
+    """R28 (audit race52b): a strongly consistent read and a save's answer are the invoice
+    as stored now; an ordinary read and an index read may lag behind a write, and say so,
+    so that a change refusing on one is decided again on a strongly consistent read."""
+    # Given an invoice issued by an upload, and saved once since
+    first = invoice(1)
+    stored(store, first)
+    saved = store.save_invoice(replace(first, hold_reason="x"))
+    # When it is read in each way; Then only the consistent read and the save are current
+    assert saved.read_current
+    assert store.get_invoice(A, first.invoice_id, consistent=True).read_current
+    assert not store.get_invoice(A, first.invoice_id).read_current
+    assert not store.find_invoice_by_reference(first.reference).read_current
+
+
 def test_each_lines_contract_decision_reads_back_as_written(store):
     """R31, R17 (audit coverage COVERAGE1): whether a line was invoiced as contracted care
     is kept on the line, also after a save; a line from before it was kept reads None."""

@@ -140,6 +140,11 @@ class FakeStore:
         self.agency_files_through: date | None = None  # the run's mark (R34)
         self.agency_owed: set[tuple[date, UnreadableInvoice]] = set()  # files to write again
         self.calls: list[str] = []
+        # Opt-in, as DynamoDB's ordinary reads (GetItem without ConsistentRead, an index)
+        # may for a moment after a write (R28): while ``lagging``, an ordinary read of an
+        # invoice saved since the store was made returns it as it was before its last save.
+        self.lagging = False
+        self.before_last_save: dict[InvoiceKey, Invoice] = {}
         self.agb_holders: dict[str, str] = {}  # AGB code -> provider: the adapter's markers
 
     # --- for the tests: what is stored, and setting the stage ---------------------------
@@ -434,11 +439,27 @@ class FakeStore:
         self, provider_id: str, invoice_id: str, *, consistent: bool = False
     ) -> Invoice | None:
         self.calls.append("get_invoice")
-        return self.invoices.get((provider_id, invoice_id))
+        return self._as_read((provider_id, invoice_id), consistent=consistent)
 
     def find_invoice_by_reference(self, reference: str) -> Invoice | None:
         self.calls.append("find_invoice_by_reference")
-        return next((i for i in self.invoices.values() if i.reference == reference), None)
+        found = next((k for k, i in self.invoices.items() if i.reference == reference), None)
+        return None if found is None else self._as_read(found, consistent=False)
+
+    def _as_read(self, key: InvoiceKey, *, consistent: bool) -> Invoice | None:
+        """The stored invoice as a read returns it: marked current only when read strongly
+        consistent, and as before its last save for an ordinary read while ``lagging``."""
+        stored = self.invoices.get(key)
+        if stored is not None and self.lagging and not consistent:
+            stored = self.before_last_save.get(key, stored)
+        return None if stored is None else replace(stored, read_current=consistent)
+
+    def _saved(self, stored: Invoice) -> None:
+        """``stored`` written over the invoice as it was (which a lagging read still sees)."""
+        key = self._invoice_key(stored)
+        if key in self.invoices:
+            self.before_last_save[key] = self.invoices[key]
+        self.invoices[key] = stored
 
     def unpaid_invoices_to(self, provider_id: str, email: str) -> list[Invoice]:
         """As the adapter: the provider's open or partly paid invoices (the list's status)
@@ -457,8 +478,8 @@ class FakeStore:
         self.calls.append("save_invoice")
         if not self._is_current(invoice):
             raise ConcurrentChange(invoice.invoice_id)
-        stored = replace(invoice, version=invoice.version + 1)
-        self.invoices[self._invoice_key(stored)] = stored
+        stored = replace(invoice, version=invoice.version + 1, read_current=True)
+        self._saved(stored)
         self.unnamed.discard(self._invoice_key(stored))  # the adapter's Put writes names
         self._expire_as_saved(invoice)
         return stored
@@ -480,8 +501,9 @@ class FakeStore:
             action_key(a) in self.actions for a in new_actions
         ):
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
-        stored = [replace(i, version=i.version + 1) for i in invoices]
-        self.invoices.update({self._invoice_key(i): i for i in stored})
+        stored = [replace(i, version=i.version + 1, read_current=True) for i in invoices]
+        for each in stored:
+            self._saved(each)
         self.unnamed.difference_update(self._invoice_key(i) for i in stored)
         for invoice in invoices:
             self._expire_as_saved(invoice)

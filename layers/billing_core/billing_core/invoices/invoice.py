@@ -341,6 +341,11 @@ class Invoice:
     # a save indexes the weeks of the entries after them, so the weekly retrocession
     # reads only the invoices that moved that week (issue 14 item 7).
     stored_entries: int = field(default=0, compare=False)
+    # Whether this is the invoice as stored now: read strongly consistent, or as just
+    # saved (set when read, like ``version``). An ordinary read may return it as before a
+    # write for a moment after it (R28): a change that refuses, or finds nothing to do, on
+    # such a read is decided again on the invoice read strongly consistent (updates.py).
+    read_current: bool = field(default=False, compare=False)
 
     @property
     def new_entries(self) -> tuple[LedgerEntry, ...]:

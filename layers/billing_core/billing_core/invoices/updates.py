@@ -2,7 +2,8 @@
 
 Read, change, write on condition that the version is still the one read. When someone
 else wrote in between, read again (strongly consistent: the index a first read may have
-come from lags behind) and apply the change to what is there now. The change is a pure
+come from lags behind) and apply the change to what is there now; so too when the change
+refuses or finds nothing to do on a read that may lag. The change is a pure
 function, so applying it again is safe; it returns the invoice it was given when there
 is nothing (more) to do, e.g. a payment that is already in the ledger. A change can
 stamp the entries it adds: with the moment they are written (``recorded_now``), or with
@@ -41,7 +42,7 @@ def save_change(
     ``new_actions(changed)``: open actions that belong to the change (R23) and are written
     in the same transaction, so neither exists without the other."""
     for attempt in range(ATTEMPTS):
-        changed = change(invoice)
+        invoice, changed = _decided_on_current(store, invoice, change)
         if changed is invoice:
             return invoice, False
         try:
@@ -53,6 +54,26 @@ def save_change(
             pause(attempt)
             invoice = reread(store, invoice)
     raise ConcurrentChange(invoice.invoice_id)
+
+
+def _decided_on_current(
+    store: BillingStore, invoice: Invoice, change: Change
+) -> tuple[Invoice, Invoice]:
+    """(the invoice the change was decided on, the change applied to it). A write is
+    checked by its version, a decision not to write is not: a change that refuses, or
+    finds nothing to do, on an ordinary read (which may lag a moment behind a bank return
+    or a payment saved just before) is decided again on the invoice as stored now, read
+    strongly consistent (R28). One read more, only then and only for an ordinary read."""
+    if invoice.read_current:
+        return invoice, change(invoice)
+    try:
+        changed = change(invoice)
+    except Exception:  # noqa: BLE001 (any refusal: the current invoice's refusal is raised)
+        changed = invoice
+    if changed is not invoice:
+        return invoice, changed
+    current = reread(store, invoice)
+    return current, change(current)
 
 
 def reread(store: BillingStore, invoice: Invoice) -> Invoice:

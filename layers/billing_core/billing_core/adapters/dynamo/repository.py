@@ -595,7 +595,7 @@ class BillingRepository:
     ) -> Invoice | None:
         """``consistent``: read the latest write (a retry after ConcurrentChange, R28)."""
         item = self._get(keys.invoice_key(provider_id, invoice_id), consistent=consistent)
-        return items.invoice_from_item(item) if item else None
+        return replace(items.invoice_from_item(item), read_current=consistent) if item else None
 
     def find_invoice_by_reference(self, reference: str) -> Invoice | None:
         """One Query on the by-reference index (projection ALL): one request per check.
@@ -1510,7 +1510,9 @@ class BillingRepository:
 
 
 def invoice_with_next_version(invoice: Invoice) -> Invoice:
-    return replace(invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger))
+    return replace(
+        invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger), read_current=True
+    )
 
 
 def _in_partition(partition: str, prefix: str, **options: Any) -> dict[str, Any]:
