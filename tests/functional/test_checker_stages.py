@@ -1239,7 +1239,8 @@ def test_r19_r7_each_invoice_of_a_bounced_final_notice_says_it_comes_again(
     Given one second notice for two invoices, e-mailed on 15 January, bounced for good
     When the patient checks either invoice before the next run
     Then each says the same: no date line, the API's pay_by null, and once the birth date
-    is checked that a new final notice comes by post, in nl, en, pl and ar."""
+    is checked that a new final notice comes by post, in nl, en, pl and ar; and the
+    practice's invoice page (its API) names no day before the agency for either."""
     dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
     repository = sandbox.runtime.repository
     stored = [repository.get_invoice(i.provider_id, i.invoice_id) for i in letter_of_two]
@@ -1252,6 +1253,9 @@ def test_r19_r7_each_invoice_of_a_bounced_final_notice_says_it_comes_again(
         with subtests.test(invoice="lead" if each is lead else "other"):
             assert status(sandbox, each)["breakdown"]["pay_by"] is None
             assert date_lines(sandbox, each) == []
+            path = f"/api/v1/provider/invoices/{each.invoice_id}"
+            code, detail = sandbox.api("GET", path, provider_id=PROVIDER)
+            assert (code, detail["breakdown"]["pay_by"]) == (200, None)
             cookie = unlocked(sandbox, each)
             for language, sentence in NEW_SECOND_NOTICE_BY_POST.items():
                 html = unescape(page(sandbox, each, language, cookie=cookie)[1])

@@ -59,7 +59,7 @@ from billing_core.correspondence.kinds import (
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown, timeline_step
 from billing_core.dunning.interest import accrued_interest
-from billing_core.dunning.letter_costs import rest_of_letter
+from billing_core.dunning.letter_costs import rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import (
     as_the_run_leaves_it,
@@ -295,7 +295,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
     policy = provider.dunning if provider else DunningPolicy()
     terms, extra = _running_terms(invoice, today)
     state = invoice_state(invoice, today)
-    letter = _rest_of_the_notice(invoice, state, ctx.store)
+    letter = rest_of_the_notice(ctx.store, invoice)
     return PaymentStatusView(
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
@@ -427,19 +427,6 @@ def _new_second_notice(
     if not second_notice_goes_again(invoice, letter):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
-
-
-def _rest_of_the_notice(
-    invoice: Invoice, state: InvoiceState, store: BillingStore
-) -> list[Invoice]:
-    """The other invoices of the letter whose second notice this invoice's page speaks
-    of: the notice sent again waits on the letter's lead only (correspondence/bounces.py),
-    and each invoice it covers is to say the same (R7, R19). Read only then, for a letter
-    about several invoices (``rest_of_letter``: strongly consistent, as the run reads them)."""
-    reminder = invoice.reminder
-    if state is not InvoiceState.SECOND_NOTICE_SENT or reminder is None:
-        return []
-    return rest_of_letter(store, invoice.provider_id, reminder, {invoice.invoice_id})
 
 
 def _running(invoice: Invoice, today: date) -> bool:
