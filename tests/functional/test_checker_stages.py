@@ -1148,3 +1148,115 @@ def test_r19_r23_a_final_notice_bounced_without_a_postal_address_waits_for_the_p
         "details; you will then receive a new final notice, with a new date after which the "
         "invoice goes to the collection agency."
     )
+
+
+LANGUAGES = ("nl", "en", "pl", "ar")
+
+
+def date_lines(sandbox, invoice) -> list[str]:
+    """The date line (id="pay-by") of the page in each language, before and after the
+    birth date: empty where the page names no date."""
+    cookie = unlocked(sandbox, invoice)
+    pages = [page(sandbox, invoice, language, cookie=cookie)[1] for language in LANGUAGES]
+    pages += [page(sandbox, invoice, language)[1] for language in LANGUAGES]
+    return [text_of(html, "pay-by") for html in pages if 'id="pay-by"' in html]
+
+
+def test_r19_no_day_before_the_agency_while_a_bounced_final_notice_waits_to_go_again(
+    sandbox, invoice
+):
+    """R19, R7, R36, legal-nl.md §2 (dateline52: after the bounce the page said "Pay by
+    (after that the invoice goes to the collection agency) 28 January", in nl, en, pl and
+    ar, before and after the birth date, and the API pay_by 2027-01-28, while the handover
+    waits for the notice sent again and counts 14 days from it).
+    Given the second notice e-mailed on 15 January bounced for good that day
+    When the patient checks before the next run, on the page and the public API
+    Then no date line in any language, the birth date checked or not (the new date is not
+    known; the page says why only after the birth date), and the API's pay_by is null
+    beside the second notice's kind, not passed
+    And after the next run (16 January: the notice on paper) the date line is back:
+    29 January, 14 days from that notice."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    bounced_for_good(sandbox, invoice, "second_notice")
+
+    breakdown = status(sandbox, invoice)["breakdown"]
+    assert (breakdown["pay_by"], breakdown["pay_by_kind"], breakdown["pay_by_passed"]) == (
+        None,
+        "second_notice",
+        False,
+    )
+    assert date_lines(sandbox, invoice) == []
+    dunned_to(sandbox, date(2027, 1, 16))
+    assert status(sandbox, invoice)["breakdown"]["pay_by"] == "2027-01-29"
+    assert len(date_lines(sandbox, invoice)) == 2 * len(LANGUAGES)
+    assert "29 januari 2027" in date_lines(sandbox, invoice)
+
+
+def test_r19_r23_a_final_notice_waiting_for_the_practice_names_no_passed_day(sandbox, invoice):
+    """R19, R23, R36 (dateline52: on 31 January, the claim not handed over, the page read
+    "passed on 28 January" and the API pay_by 2027-01-28, passed).
+    Given a patient without a postal address whose second notice e-mail of 15 January
+    bounced for good
+    When the patient checks on 31 January, after the runs
+    Then the claim waits, and neither the page nor the API names a day: no date line,
+    pay_by null and not passed."""
+    repository = sandbox.runtime.repository
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    address = replace(stored.patient.address, street="", house_number="")
+    repository.save_invoice(replace(stored, patient=replace(stored.patient, address=address)))
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    bounced_for_good(sandbox, invoice, "second_notice")
+    dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
+
+    body = status(sandbox, invoice)
+    assert body["state"] == "second_notice_sent"
+    assert (body["breakdown"]["pay_by"], body["breakdown"]["pay_by_passed"]) == (None, False)
+    assert date_lines(sandbox, invoice) == []
+
+
+@pytest.fixture
+def letter_of_two(sandbox):
+    """Two e-mailed invoices of one patient with the same final payment date (two
+    declarations the same day): one reminder, one second notice, for both (R18). The
+    letter's lead first."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    again = declaration_csv(12).replace(b"\nR", b"\nS")  # the same patients, new lines
+    sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
+    sandbox.drain_deliveries()
+    invoices = emailed(sandbox.runtime.repository.list_invoices(PROVIDER)[0])
+    first = invoices[0]
+    pair = [i for i in invoices if i.patient_ref == first.patient_ref]
+    assert len(pair) == 2
+    return pair
+
+
+def test_r19_r7_each_invoice_of_a_bounced_final_notice_says_it_comes_again(
+    sandbox, letter_of_two, subtests
+):
+    """R7, R19, R18, R36 (dateline52: the notice sent again waits on the letter's lead only,
+    correspondence/bounces.py, so the other invoice's page said "Pay by (after that ... the
+    collection agency) 28 January" and, after the birth date, nothing of the bounce).
+    Given one second notice for two invoices, e-mailed on 15 January, bounced for good
+    When the patient checks either invoice before the next run
+    Then each says the same: no date line, the API's pay_by null, and once the birth date
+    is checked that a new final notice comes by post, in nl, en, pl and ar; and the
+    practice's invoice page (its API) names no day before the agency for either."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    repository = sandbox.runtime.repository
+    stored = [repository.get_invoice(i.provider_id, i.invoice_id) for i in letter_of_two]
+    assert {len(s.reminder.covers) for s in stored} == {2}
+    lead_id = stored[0].reminder.covers[0].invoice_id
+    (lead,) = [i for i in letter_of_two if i.invoice_id == lead_id]
+    bounced_for_good(sandbox, lead, "second_notice")
+
+    for each in letter_of_two:
+        with subtests.test(invoice="lead" if each is lead else "other"):
+            assert status(sandbox, each)["breakdown"]["pay_by"] is None
+            assert date_lines(sandbox, each) == []
+            path = f"/api/v1/provider/invoices/{each.invoice_id}"
+            code, detail = sandbox.api("GET", path, provider_id=PROVIDER)
+            assert (code, detail["breakdown"]["pay_by"]) == (200, None)
+            cookie = unlocked(sandbox, each)
+            for language, sentence in NEW_SECOND_NOTICE_BY_POST.items():
+                html = unescape(page(sandbox, each, language, cookie=cookie)[1])
+                assert text_of(html, "second-notice-undelivered").endswith(sentence)

@@ -13,6 +13,11 @@ the reminder's final date once there is a reminder, else the (deferred) final pa
 date; and while the provider holds the invoice (R16), the hold's last day when that is
 later, since dunning takes the next step only the day after it.
 
+While the second notice waits to be sent again, its e-mail bounced for good, no date
+counts: the handover waits for the new notice and counts from it (R7, R19), so the day
+the one that never arrived named is not the last day before the agency, and the new one
+is not known before it goes. ``pay_by`` is None then, beside the second notice's kind.
+
 That date can have passed while dunning has not yet taken its next step: the reminder
 goes a week after the final date, the costs and the handover on the first run after
 their day, and a missed term cancels an arrangement only 15 days on (R15).
@@ -30,7 +35,7 @@ from billing_core.changes.arrangement import arrangement_status, next_term
 from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.dunning.timeline import handover_day
+from billing_core.dunning.timeline import handover_day, second_notice_goes_again
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind, LedgerEntry, paid_by_patient, total_of
 from billing_core.payments.booking import InterestAccrual
@@ -82,12 +87,15 @@ def breakdown(
     policy: DunningPolicy,
     today: date,
     interest: InterestAccrual = accrued_interest,
+    letter: Sequence[Invoice] = (),
 ) -> Breakdown:
-    """``policy``: the provider's dunning timeline, which dates the second notice."""
+    """``policy``: the provider's dunning timeline, which dates the second notice.
+    ``letter``: the other invoices of the letter ``invoice`` is in, as stored now, for
+    whether its second notice waits to go again on its lead (``second_notice_goes_again``)."""
     ledger = invoice.ledger
     due = amount_due_today(invoice, today, interest)
     unbooked = due - invoice.amount_due_cents  # interest accrued, not yet booked (R20)
-    pay_by, kind, term = date_that_counts(invoice, policy, today)
+    pay_by, kind, term = date_that_counts(invoice, policy, today, letter)
     return Breakdown(
         invoiced_cents=total_of(ledger, EntryKind.ISSUED),
         reimbursed_cents=-total_of(ledger, EntryKind.REIMBURSEMENT),
@@ -134,11 +142,14 @@ _PAUSED_BY_A_HOLD = frozenset(
 
 
 def date_that_counts(
-    invoice: Invoice, policy: DunningPolicy, today: date
+    invoice: Invoice, policy: DunningPolicy, today: date, letter: Sequence[Invoice] = ()
 ) -> tuple[date | None, PayBy, int]:
     """(the date the patient must pay by now, which date that is, the next term's amount
-    during an arrangement, else 0)."""
+    during an arrangement, else 0). ``letter``: as for ``breakdown``."""
     pay_by, kind, term = timeline_date(invoice, policy, today)
+    if kind is PayBy.SECOND_NOTICE and second_notice_goes_again(invoice, letter):
+        # R7, R19: the handover waits for the notice sent again and counts from it
+        return None, kind, 0
     # R16: dunning waits out the hold and takes the step whose day passed in it on the day
     # after (dunning.timeline._paused_until), so a date of the timeline before the hold's
     # end is not the one dunning uses, and may have passed: the hold's end counts.

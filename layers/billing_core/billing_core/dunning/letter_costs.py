@@ -192,3 +192,18 @@ def rest_of_letter(
         and (invoice := store.get_invoice(provider_id, covered.invoice_id, consistent=True))
         is not None
     ]
+
+
+def rest_of_the_notice(store: BillingStore, invoice: Invoice) -> list[Invoice]:
+    """The other invoices of the letter whose second notice ``invoice`` waits on, as
+    stored now (``rest_of_letter``): a notice sent again, its e-mail bounced for good,
+    waits on the letter's lead only (correspondence/bounces.py), and every invoice it is
+    about says so, without a day before the agency (R7, R19;
+    timeline.second_notice_goes_again). None read before the costs or after the handover,
+    nor for a letter about one invoice."""
+    reminder = invoice.reminder
+    if invoice.dunning_stage is not DunningStage.COSTS_CHARGED or invoice.is_paid:
+        return []
+    if reminder is None:
+        return []
+    return rest_of_letter(store, invoice.provider_id, reminder, {invoice.invoice_id})

@@ -43,7 +43,13 @@ from billing_core.changes.arrangement import (
 from billing_core.dunning.interest import first_day_of_default
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice, InvoiceStatus
+from billing_core.invoices.invoice import (
+    SECOND_NOTICE_AGAIN,
+    ArrangementStatus,
+    DunningStage,
+    Invoice,
+    InvoiceStatus,
+)
 from billing_core.shared.clock import AMSTERDAM
 
 if TYPE_CHECKING:
@@ -113,6 +119,26 @@ def letter_waiting(step: Step | None, invoices: Iterable[Invoice]) -> bool:
         if any(p.kind == kind and is_letter_of(kind, p.event_id, reminder) for p in due):
             return True
     return False
+
+
+def second_notice_goes_again(invoice: Invoice, letter: Iterable[Invoice] = ()) -> bool:
+    """Whether the final notice of ``invoice``'s letter, its e-mail bounced for good, waits
+    to be sent again (correspondence/bounces.second_notice_again): on paper by the next
+    run, or, without a postal address, once the practice has handled its action (R7, R23).
+    It waits on the letter's lead only, so ``letter``: the letter's other invoices as
+    stored now. The handover counts from the new notice (R19), so until it goes no day
+    before the agency is known."""
+    reminder = invoice.reminder
+    if invoice.dunning_stage is not DunningStage.COSTS_CHARGED or reminder is None:
+        return False
+    # Imported here, as in ``letter_waiting``: only a claim this far needs them (#18 (d)).
+    from billing_core.dunning.letters import SECOND_NOTICE, is_letter_of
+
+    return any(
+        SECOND_NOTICE_AGAIN in due.event_id and is_letter_of(SECOND_NOTICE, due.event_id, reminder)
+        for each in (invoice, *letter)
+        for due in each.letters_due
+    )
 
 
 def costs_due(invoice: Invoice, policy: DunningPolicy, today: date) -> bool:

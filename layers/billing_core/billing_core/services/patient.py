@@ -17,7 +17,7 @@ exceptions to answers (entrypoints/http/errors.py). Rules every function keeps:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -59,8 +59,13 @@ from billing_core.correspondence.kinds import (
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown, timeline_step
 from billing_core.dunning.interest import accrued_interest
+from billing_core.dunning.letter_costs import rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.dunning.timeline import as_the_run_leaves_it, term_expired
+from billing_core.dunning.timeline import (
+    as_the_run_leaves_it,
+    second_notice_goes_again,
+    term_expired,
+)
 from billing_core.invoices.access import (
     BirthDate,
     PatientProof,
@@ -68,7 +73,6 @@ from billing_core.invoices.access import (
     issue_visit_pass,
 )
 from billing_core.invoices.invoice import (
-    SECOND_NOTICE_AGAIN,
     Arrangement,
     ArrangementStatus,
     ArrangementTerm,
@@ -291,6 +295,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
     policy = provider.dunning if provider else DunningPolicy()
     terms, extra = _running_terms(invoice, today)
     state = invoice_state(invoice, today)
+    letter = rest_of_the_notice(ctx.store, invoice)
     return PaymentStatusView(
         reference=invoice.reference,
         status=payment_status_of(invoice, amount_due),
@@ -305,7 +310,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         extra_term=extra,
         credit_cents=invoice.credit_cents,
         offer=_offer(invoice, provider) if provider else None,
-        breakdown=breakdown(invoice, policy, today, ctx.interest),
+        breakdown=breakdown(invoice, policy, today, ctx.interest, letter),
         practice=practice_contact(provider) if provider else None,
         awaits_insurer_statement=provider is not None
         and awaits_insurer_statement(invoice, provider),
@@ -316,7 +321,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         hold_until=_pausing_hold(invoice, today),
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
-        new_second_notice=_new_second_notice(invoice, state),
+        new_second_notice=_new_second_notice(invoice, state, letter),
     )
 
 
@@ -409,14 +414,17 @@ def _new_reminder(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
 
 
-def _new_second_notice(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
+def _new_second_notice(
+    invoice: Invoice, state: InvoiceState, letter: Sequence[Invoice]
+) -> NewReminder | None:
     """R7, R19: whether the second notice waits to be sent again, its e-mail bounced for
-    good (``bounces.second_notice_again``): on paper by the next run, or, without a postal
-    address, once the practice has handled its open action (R23); the claim is not handed
-    over before 14 days after the new one. It waits on the letter's lead invoice."""
+    good (``timeline.second_notice_goes_again``): on paper by the next run, or, without a
+    postal address, once the practice has handled its open action (R23); the claim is not
+    handed over before 14 days after the new one. It waits on the letter's lead invoice,
+    so ``letter``: the letter's other invoices, each of which says the same."""
     if state is not InvoiceState.SECOND_NOTICE_SENT:
         return None
-    if not any(SECOND_NOTICE_AGAIN in letter.event_id for letter in invoice.letters_due):
+    if not second_notice_goes_again(invoice, letter):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
 

@@ -33,7 +33,10 @@ class BreakdownOut(BaseModel):
     due: int = Field(description="cents: invoiced - reimbursed - forgiven - paid + the rest")
     credit: int = Field(description="cents paid too much, to be refunded")
     pay_by: date | None = Field(
-        description="the date that counts now; none when paid or with the collection agency"
+        description="the date that counts now; none when paid or with the collection agency, "
+        "and, with pay_by_kind second_notice, while the day the claim goes to the collection "
+        "agency is not set yet: 14 days after a final notice received (R19), one still to be "
+        "sent"
     )
     pay_by_kind: Literal[
         "final_payment_date",

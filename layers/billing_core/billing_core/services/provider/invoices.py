@@ -13,6 +13,7 @@ from billing_core.changes.stop import StopRequest, practice_stop
 from billing_core.collection.blocking import release_settled_claim
 from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
+from billing_core.dunning.letter_costs import rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
@@ -268,4 +269,6 @@ def _shown(
     policy = provider.dunning if provider else DunningPolicy()
     today = ctx.clock.today()
     ctx.record_read(user, ReadKind.INVOICE, invoice.invoice_id)
-    return InvoiceDetail(invoice, actions, today, breakdown(invoice, policy, today))
+    # R19: a final notice sent again waits on its letter's lead; each invoice says so
+    letter = rest_of_the_notice(ctx.store, invoice)
+    return InvoiceDetail(invoice, actions, today, breakdown(invoice, policy, today, letter=letter))
