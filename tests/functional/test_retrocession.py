@@ -38,12 +38,19 @@ def test_the_monday_run_writes_each_providers_statement_of_last_week(sandbox, pa
     assert (
         summary["week"] == "2026-W48" and summary["statements"] == 2 and summary["failures"] == {}
     )
+    # (and 2026-W47, the practices' first week: onboarded on 16 November, the run of
+    # 23 November never ran in the sandbox, so this run makes it up: weeks52)
     assert sorted(sandbox.output_keys("retrocession/")) == [
+        "retrocession/fysio-centrum-oost/2026-W47.csv",
+        "retrocession/fysio-centrum-oost/2026-W47.json",
         "retrocession/fysio-centrum-oost/2026-W48.csv",
         "retrocession/fysio-centrum-oost/2026-W48.json",
+        "retrocession/tandarts-de-vries/2026-W47.csv",
+        "retrocession/tandarts-de-vries/2026-W47.json",
         "retrocession/tandarts-de-vries/2026-W48.csv",
         "retrocession/tandarts-de-vries/2026-W48.json",
     ]
+    assert summary["weeks_made_up"] == ["2026-W47"]
     # And the dental statement has every invoice issued and the transfer, less 3.5%
     document = json.loads(sandbox.output_object("retrocession/tandarts-de-vries/2026-W48.json"))
     issued = sum(i.gross_cents for i in invoices)
@@ -93,9 +100,11 @@ def test_a_malformed_payload_is_refused(sandbox):
 def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_week):
     _, paid = paid_week
     sandbox.run_retrocession()
-    # The list, newest first, with the settlement per week
+    # The list, newest first, with the settlement per week (W47, the practice's first
+    # week, made up: the sandbox's run of 23 November never ran)
     status, listing = _get(sandbox, "/api/v1/provider/retrocessions")
-    assert status == 200 and [w["week"] for w in listing["items"]] == ["2026-W48"]
+    assert status == 200 and [w["week"] for w in listing["items"]] == ["2026-W48", "2026-W47"]
+    assert listing["items"][1]["received"] == 0
     week = listing["items"][0]
     assert (
         week["received"] == paid.amount_due_cents
@@ -160,7 +169,10 @@ def test_another_provider_never_reads_the_dental_statement(sandbox, paid_week):
     )
     assert not {i.reference for i in invoices} & set(answer["body"].split(";"))
     listing = _get(sandbox, "/api/v1/provider/retrocessions", provider=PHYSIO.provider_id)[1]
-    assert [w["received"] for w in listing["items"]] == [0]
+    assert [(w["week"], w["received"]) for w in listing["items"]] == [
+        ("2026-W48", 0),
+        ("2026-W47", 0),
+    ]
     for path in (
         "/api/v1/provider/retrocessions/..%2Ftandarts-de-vries%2F2026-W48",
         "/api/v1/provider/retrocessions/tandarts-de-vries%2F2026-W48",
@@ -213,7 +225,8 @@ def test_debtor_risk_defaults_to_the_last_twelve_months_and_refuses_odd_ranges(s
 
 
 def test_the_list_pages_back_through_the_weeks(sandbox, paid_week):
-    # Given statements of weeks 48, 49 and 50, each built on the Monday after it
+    # Given statements of weeks 48, 49 and 50, each built on the Monday after it (and 47,
+    # the practice's first, made up with 48: the sandbox's run of 23 November never ran)
     for monday in (date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14)):
         sandbox.clock.set(monday)
         sandbox.run_retrocession()
@@ -226,7 +239,8 @@ def test_the_list_pages_back_through_the_weeks(sandbox, paid_week):
     assert [w["week"] for w in first["items"]] == ["2026-W50", "2026-W49"] and first[
         "next_before"
     ] == "2026-W49"
-    assert [w["week"] for w in rest["items"]] == ["2026-W48"] and rest["next_before"] is None
+    assert [w["week"] for w in rest["items"]] == ["2026-W48", "2026-W47"]
+    assert rest["next_before"] is None
 
 
 def _paid_at(sandbox, invoice, moment, bank_reference, cents=5000):
@@ -259,10 +273,13 @@ def test_a_run_missed_on_4_january_is_made_up_on_11_january_week_53_and_all(sand
 
     assert answer["week"] == "2027-W01" and answer["failures"] == {}
     listing = _get(sandbox, "/api/v1/provider/retrocessions")[1]
+    # (and the practice's first weeks, 2026-W47 to W51, made up by the run of 28 December:
+    # its only run before, weeks52)
     assert [(w["week"], w["received"]) for w in listing["items"]] == [
         ("2027-W01", 5000),
         ("2026-W53", 5000),
         ("2026-W52", 0),
+        *((f"2026-W{n}", 0) for n in range(51, 46, -1)),
     ]
     for label, day in (("2026-W53", "2027-01-03"), ("2027-W01", "2027-01-04")):
         document = json.loads(sandbox.output_object(f"retrocession/tandarts-de-vries/{label}.json"))
@@ -412,9 +429,14 @@ def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_
 
     assert answer["failures"] == {DENTAL.provider_id: "UnreadableInvoice"}
     assert answer["invoices_unreadable"] == {DENTAL.provider_id: [broken.invoice_id]}
+    # (2026-W47, the practices' first week, made up: no invoice of it fails to load)
     assert sorted(sandbox.output_keys("retrocession/")) == [
+        "retrocession/fysio-centrum-oost/2026-W47.csv",
+        "retrocession/fysio-centrum-oost/2026-W47.json",
         "retrocession/fysio-centrum-oost/2026-W48.csv",
         "retrocession/fysio-centrum-oost/2026-W48.json",
+        "retrocession/tandarts-de-vries/2026-W47.csv",
+        "retrocession/tandarts-de-vries/2026-W47.json",
     ]
     store_status(sandbox, DENTAL.provider_id, broken.invoice_id, status)
     mended = sandbox.run_retrocession(MONDAY_AFTER)
@@ -465,7 +487,8 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     parts = {key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")}
     monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 0)
     whole = sandbox.run_retrocession(MONDAY_AFTER)
-    assert whole["payout_batch"] == last["payout_batch"] and len(parts) == 4
+    # (each practice's week 48 and 47, its first, made up: the sandbox's 23 November never ran)
+    assert whole["payout_batch"] == last["payout_batch"] and len(parts) == 8
     assert {
         key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")
     } == parts
@@ -503,7 +526,7 @@ def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_wee
     sandbox, paid_week, monkeypatch
 ):
     """R24 (every week has its statement), R39 (audit agency52 item 3).
-    Given both practices' first week (48), a function with time for one practice per
+    Given both practices' week 48, a function with time for one practice per
     call, and the physio practice's statement failing once (S3 throttled)
     When the Monday schedule starts the run, its next part goes on, and Lambda retries
     the first part, whose call of the next part is delivered again
@@ -523,7 +546,7 @@ def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_wee
     write_statement, failed = retrocession_run.write_statement, []
 
     def throttled_once(provider, week, ctx):
-        if provider.provider_id == PHYSIO.provider_id and not failed:
+        if provider.provider_id == PHYSIO.provider_id and week.label == "2026-W48" and not failed:
             failed.append(week.label)
             raise TimeoutError("S3 throttled")
         return write_statement(provider, week, ctx)

@@ -433,6 +433,49 @@ def test_a_late_statement_is_settled_with_the_next_week(world):
     assert batch.settlement("fysio-noord").weeks == ("2026-W46",)
 
 
+def test_r24_a_practices_first_weeks_the_run_made_up_are_paid_with_the_week_that_did(world):
+    """R24 (audit weeks52): the run makes up the first weeks of a practice with no statement
+    before (retrocession_run.weeks_missed): its first Monday's run missed, or its first
+    statement failed on every retry.
+    Given no batch of W44 (its run missed), the batch of W45 in which fysio-noord and
+    tandarts-zuid waited (their W45 statements failed), and the run of W46 that made up
+    fysio-noord's W44 (its first week) and W45 and tandarts-zuid's W45
+    When the Monday run proposes the batch of W46
+    Then fysio-noord is paid W44 to W46, tandarts-zuid W45 and W46, each once.
+    Before: fysio-noord W45 and W46 only: its W44 paid by no batch, ever."""
+    world.statements(W45, {"logo-west": 100})
+    assert world.propose(W45).waiting == ("fysio-noord", "tandarts-zuid")
+    world.statements(W45.previous(), {"fysio-noord": 1_000})
+    world.statements(W45, {"fysio-noord": 1_500, "tandarts-zuid": 2_000})
+    world.statements(W46, {"fysio-noord": 3_000, "tandarts-zuid": 2_500, "logo-west": 1})
+    world.monday_after(W46)
+
+    batch = world.propose(W46)
+
+    fysio, tandarts = batch.settlement("fysio-noord"), batch.settlement("tandarts-zuid")
+    assert (fysio.weeks, fysio.paid_cents) == (("2026-W44", "2026-W45", "2026-W46"), 5_500)
+    assert (tandarts.weeks, tandarts.paid_cents) == (("2026-W45", "2026-W46"), 4_500)
+    assert batch.settlement("logo-west").weeks == ("2026-W46",) and batch.waiting == ()
+
+
+def test_r24_the_first_weeks_of_a_run_missed_on_a_practices_first_monday_are_paid(world):
+    """R24 (audit weeks52). Given no batch of W45 (that Monday's run missed) and the
+    statements of W45, made up by the run of W46, and W46
+    When the Monday run proposes the batch of W46
+    Then each practice is paid W45 and W46 once. Before: W46 only, W45 by no batch."""
+    world.statements(W45, {"fysio-noord": 1_000, "tandarts-zuid": -300, "logo-west": 0})
+    world.statements(W46, {"fysio-noord": 2_000, "tandarts-zuid": 500, "logo-west": 7})
+    world.monday_after(W46)
+
+    batch = world.propose(W46)
+
+    assert [(s.provider_id, s.weeks, s.paid_cents) for s in batch.settlements] == [
+        ("fysio-noord", ("2026-W45", "2026-W46"), 3_000),
+        ("logo-west", ("2026-W45", "2026-W46"), 7),
+        ("tandarts-zuid", ("2026-W45", "2026-W46"), 200),
+    ]
+
+
 # --- the money adds up: Σ booked + carried + owed again = Σ statement payouts ------------------
 
 week_of_one_practice = st.tuples(

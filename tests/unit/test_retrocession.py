@@ -565,6 +565,38 @@ def test_no_week_before_the_practice_existed_is_built_rerun_or_made_up():
     assert "providers_not_started" not in monday.answer()
 
 
+def test_r24_a_practices_first_week_its_run_left_out_is_made_up_by_the_next():
+    """R24: every week has its statement, a practice's first too (audit weeks52).
+    Given a practice created on Tuesday 1 December 2026 (2026-W49) whose W49 statement
+    failed on every retry of the run of 7 December, and one created on 2 June 2026 (no
+    statement ever: its runs missed)
+    When the runs of 14 December (W50) and, as a retry, again run
+    Then the first gets W49 made up and W50, never W48 (before it existed); the second
+    its MADE_UP_WEEKS weeks before W50 and W50; the retry writes the same bytes and makes
+    nothing more up. Before: neither got a made-up week (no statement before W50)."""
+    new, old = make_provider(), make_provider(provider_id="fysio-centrum-oost")
+    store = FakeStore([], [new, old])
+    for provider, day in ((new, date(2026, 12, 1)), (old, date(2026, 6, 2))):
+        store.settings_history[provider.provider_id] = [
+            SettingsVersion(provider.provider_id, 1, "operator-1", "operators", at(day), ())
+        ]
+    files = FilesInMemory()
+    ctx = RetrocessionContext(store, files)
+
+    monday = build_weekly_statements(date(2026, 12, 14), ctx)
+    written = dict(files.files)
+    retry = build_weekly_statements(date(2026, 12, 14), ctx)
+
+    def weeks(provider_id):
+        return sorted(w for p, w in store.retrocessions if p == provider_id)
+
+    assert weeks(new.provider_id) == ["2026-W49", "2026-W50"]
+    made_up = [f"2026-W{n}" for n in range(50 - MADE_UP_WEEKS, 50)]
+    assert weeks(old.provider_id) == [*made_up, "2026-W50"]
+    assert monday.answer()["weeks_made_up"] == made_up
+    assert files.files == written and "weeks_made_up" not in retry.answer()
+
+
 def test_r24_a_run_in_parts_notes_a_practice_an_earlier_part_found_not_started():
     """R24, R34 (audit runs51c item 2): the part of a run that reaches the end proposes
     the payout batch, which leaves out the practices whose week ended before they

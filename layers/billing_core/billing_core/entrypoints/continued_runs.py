@@ -168,9 +168,9 @@ def retrocession_failure(closed: WeekClosed) -> StatementsFailed | None:
     without a statement wait in the payout batch; a retry settles them, but not one whose
     stored invoice does not load: the report names it, the alarm (Retrocession_failed)
     calls an operator to mend it and rerun the week. A part whose next part goes on fails
-    too, after calling it: the next Monday makes up no first week of a practice (no
-    statement before it, ``weeks_missed``), so only the retry writes it (audit agency52
-    item 3). The retry, near the end of its time as its first attempt was, calls the next
+    too, after calling it: the retry writes the week the same day, not a week later when
+    the next Monday makes it up (``weeks_missed``, a practice's first week too: audit
+    weeks52) (audit agency52 item 3). The retry, near the end of its time as its first attempt was, calls the next
     part again; that call is answered from its record (``scheduled_handler``), or, from
     another place, writes the same bytes and finds the week's batch proposed."""
     failed = closed.statements.failures_a_retry_may_mend()

@@ -38,6 +38,7 @@ from billing_core.payments.transfer_batches import (
     payout_batch_id,
 )
 from billing_core.providers.provider import Provider
+from billing_core.providers.retrocession_run import MADE_UP_WEEKS
 from billing_core.providers.week import Week
 
 # The statement's payout of a practice's week, or None while it has no statement.
@@ -110,7 +111,9 @@ def _settlement(
     batch_id: str,
 ) -> Settlement | None:
     last, first = _last_settled(provider_id, history)
-    weeks = _weeks_from(first, week) if first else [week]
+    if last is None:  # a practice never settled: from its first statement on
+        first = _first_statement_week(provider_id, first or week, statement_payout)
+    weeks = _weeks_from(first or week, week)  # (a settlement always names the week after)
     payouts = [statement_payout(provider_id, w) for w in weeks]
     if any(payout is None for payout in payouts):
         return None
@@ -151,6 +154,19 @@ def _last_settled(
         if provider_id in batch.waiting:
             waited_since = Week.parse(batch.week)
     return None, waited_since
+
+
+def _first_statement_week(provider_id: str, first: Week, statement_payout: StatementPayout) -> Week:
+    """The oldest of the weeks with a statement right before ``first`` of a practice no batch
+    settled yet (``first`` itself when none): the run made up its first weeks, their runs
+    missed or their statements failed on every retry (retrocession_run.weeks_missed), and
+    only this batch can pay them (R24). At most MADE_UP_WEEKS back, as far as the run made
+    them up; a practice a batch settled never gets here (its settlement says where to go on)."""
+    for _ in range(MADE_UP_WEEKS):
+        if statement_payout(provider_id, first.previous()) is None:
+            break
+        first = first.previous()
+    return first
 
 
 def _weeks_from(first: Week, last: Week) -> list[Week]:

@@ -8,10 +8,10 @@ A week that ended before the practice existed (its first settings version) has n
 rerun of such a week writes nothing for it, and no made-up week reaches back before it.
 
 A run that did not happen (the Monday of 4 January failed and its retries ran out) is
-made up by the next one: per provider, the weeks between its newest statement and the
-week to build get theirs first, oldest first (at most MADE_UP_WEEKS), so the payout batch
-settles them with the week, each once (providers/payouts.py), and no practice waits for
-a statement nothing would write.
+made up by the next one: per provider, the weeks between its newest statement (a practice
+without any: its first day) and the week to build get theirs first, oldest first (at most
+MADE_UP_WEEKS), so the payout batch settles them with the week, each once
+(providers/payouts.py), and no practice waits for a statement nothing would write.
 
 Idempotent: the same ledgers give the same bytes, so a retry or a replay of the same
 ``as_of`` writes what is already there, also after the practice's service fee changed
@@ -284,16 +284,19 @@ def weeks_missed(
 ) -> list[Week]:
     """The weeks between the provider's newest statement before ``week`` and ``week``,
     oldest first: a run missed (R24: every week has its statement, the list no holes).
-    None for a provider without any statement before (new: its first week is ``week``),
-    none that ended before the practice was ``started`` (a statement a rerun of such a
-    week wrote before that was refused), and at most the MADE_UP_WEEKS before ``week``."""
+    For a practice without any statement before, those since it was ``started``: its
+    first week's statement failed on every retry, or the run of its first Monday was
+    missed (audit weeks52); none when neither is known (a practice stored before its
+    history was kept: its first week is ``week``). Never a week that ended before the
+    practice was ``started`` (a statement a rerun of such a week wrote before that was
+    refused), and at most the MADE_UP_WEEKS before ``week``."""
     newest = store.list_retrocessions(provider_id, limit=1, before=week)
-    if not newest:
+    if not newest and started is None:
         return []
     missed: list[Week] = []
     candidate = week.previous()
     while (
-        candidate > newest[0].week
+        (not newest or candidate > newest[0].week)
         and len(missed) < MADE_UP_WEEKS
         and (started is None or candidate.ends_at > started)
     ):
