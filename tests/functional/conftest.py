@@ -16,6 +16,7 @@ from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL
 from tests.functional import iam_audit
+from tests.functional.documented_answers import checking_every_answer
 
 TODAY = date(2026, 11, 23)
 MONDAY_AFTER_W48 = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
@@ -29,6 +30,15 @@ def calls_within_the_templates_roles(monkeypatch: pytest.MonkeyPatch) -> Iterato
     with iam_audit.recording(monkeypatch) as recorder:
         yield
     recorder.assert_allowed()
+
+
+@pytest.fixture(autouse=True)
+def answers_as_documented(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Then (every test): each answer an API gave is one its OpenAPI document describes,
+    status, content type and body (interfaces.md §2; audit contract52: reads answering a
+    409 or 503 their documents did not name)."""
+    with checking_every_answer(monkeypatch):
+        yield
 
 
 @pytest.fixture

@@ -6,17 +6,17 @@ reads them, and every error message in Dutch and English."""
 from __future__ import annotations
 
 import ast
-import copy
 import json
 from pathlib import Path
 
-import jsonschema
 import pytest
 
-from functions.operator_api.app import api as operator_api
+from billing_core.adapters.dynamo import keys
 from functions.provider_api.app import api as provider_api
+from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL
+from tests.functional.documented_answers import assert_documented, content_type, document, header
 
 P = "/api/v1/provider"
 B = "/api/v1/operator"  # the back office
@@ -28,52 +28,11 @@ ROUTES = Path(__file__).resolve().parents[2] / "functions"
 
 
 def document_of(path):
-    api = operator_api if path.startswith(B) else provider_api
-    return json.loads(api.openapi_json())
+    return document("operator_api" if path.startswith(B) else "provider_api")
 
 
 def operation(document, method, template):
     return document["paths"][template][method.lower()]
-
-
-def header(answer, name):
-    """A header of the proxy answer, in either of the shapes Powertools gives it."""
-    value = (answer.get("headers") or {}).get(name)
-    if value is None:
-        value = (answer.get("multiValueHeaders") or {}).get(name, [""])[0]
-    return str(value)
-
-
-def content_type(answer):
-    return header(answer, "Content-Type").split(";")[0].strip()
-
-
-def assert_documented(answer, method, template):
-    """The answer's status is one its operation documents, with its content type, and a
-    JSON body validates against that answer's schema (unknown fields refused, so a field
-    the document does not name is found too)."""
-    document = document_of(template)
-    responses = operation(document, method, template)["responses"]
-    status = str(answer["statusCode"])
-    assert status in responses, (status, sorted(responses))
-    content = responses[status]["content"]
-    assert content_type(answer) in content, (content_type(answer), sorted(content))
-    if content_type(answer) == "application/json":
-        schema = closed(copy.deepcopy(content["application/json"]["schema"]), document)
-        jsonschema.validate(
-            json.loads(answer["body"]), schema | {"components": document["components"]}
-        )
-    return responses[status]
-
-
-def closed(schema, document):
-    """``schema`` with each object of the shared Error shape closed (additionalProperties
-    false), so a field the document does not name fails."""
-    if schema.get("$ref", "").endswith("/Error"):
-        error = copy.deepcopy(document["components"]["schemas"]["Error"])
-        error["properties"]["error"]["additionalProperties"] = False
-        return error
-    return schema
 
 
 def error_of(answer):
@@ -493,3 +452,81 @@ def test_an_input_a_service_refuses_is_listed_as_its_one_field(sandbox):
     error = error_of(answer)
     assert error["code"] == "validation_error"
     assert [f["field"] for f in error["fields"]] == [error["message"].split(":")[0]]
+
+
+def legal_name_lost(sandbox):
+    """Given the dental practice's stored settings without their legal name (an item an
+    old version wrote): they no longer validate (R31)."""
+    table = sandbox.runtime.repository._table
+    item = table.get_item(Key=keys.provider_key(DENTAL.provider_id))["Item"]
+    del item["legal_name"]
+    table.put_item(Item=item)
+
+
+READS_OF_THE_SETTINGS = [
+    (ADMIN, f"{P}/settings", f"{P}/settings"),
+    (ADMIN, f"{P}/debtor-risk", f"{P}/debtor-risk"),
+    (ADMIN, f"{P}/users/history", f"{P}/users/history"),
+    (OPERATOR, f"{B}/providers/{DENTAL.provider_id}", f"{B}/providers/{{provider_id}}"),
+    (
+        OPERATOR,
+        f"{B}/providers/{DENTAL.provider_id}/history",
+        f"{B}/providers/{{provider_id}}/history",
+    ),
+    (
+        OPERATOR,
+        f"{B}/providers/{DENTAL.provider_id}/users/history",
+        f"{B}/providers/{{provider_id}}/users/history",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "template"), READS_OF_THE_SETTINGS, ids=[r[2] for r in READS_OF_THE_SETTINGS]
+)
+def test_r31_a_read_of_unreadable_settings_answers_its_documented_409(sandbox, who, path, template):
+    """R31, interfaces.md §2 ("409 state conflict"), audit contract52. Given the practice's
+    stored settings no longer validate
+    When a read that needs them is asked / Then 409 provider_unreadable, a status its
+    operation documents (a read's document named no 409), in the Error shape."""
+    legal_name_lost(sandbox)
+
+    answer = sandbox.api_raw("GET", path, caller=who)
+
+    assert (answer["statusCode"], error_of(answer)["code"]) == (409, "provider_unreadable")
+    assert "provider_unreadable" in assert_documented(answer, "GET", template)["description"]
+
+
+def test_r31_an_invoice_of_unreadable_settings_answers_documented_errors(sandbox):
+    """R31, R10, audit contract52. Given an invoice of the dental practice, whose stored
+    settings then no longer validate
+    When the practice reads the invoice, and a patient its payment status
+    Then the practice's 409 provider_unreadable and the patient's 503 invoice_unavailable
+    are statuses their operations document."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(2))
+    sandbox.drain_deliveries()
+    invoice = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0][0]
+    legal_name_lost(sandbox)
+
+    detail = sandbox.api_raw("GET", f"{P}/invoices/{invoice.invoice_id}", caller=ADMIN)
+    status = sandbox.api_raw("GET", f"/api/v1/payment-status/{invoice.reference}")
+
+    assert (detail["statusCode"], error_of(detail)["code"]) == (409, "provider_unreadable")
+    assert_documented(detail, "GET", f"{P}/invoices/{{invoice_id}}")
+    assert (status["statusCode"], error_of(status)["code"]) == (503, "invoice_unavailable")
+    assert_documented(status, "GET", "/api/v1/payment-status/{reference}")
+
+
+@pytest.mark.parametrize("name", ["provider.json", "operator.json", "patient.json"])
+def test_every_operation_documents_the_throttles_429_and_the_tokens_401(name):
+    """interfaces.md §2 ("401/403 auth", "429 throttled"), audit contract52. Given an API's
+    document / Then each operation names API Gateway's 429 (every route has a throttle,
+    template.yaml MethodSettings), and each behind a token its 401, in the shared Error
+    shape that template.yaml's gateway responses give them."""
+    document = json.loads((ROUTES.parent / "docs" / "openapi" / name).read_text())
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            assert op["responses"]["429"]["content"] == error, (method, path)
+            if name != "patient.json":
+                assert op["responses"]["401"]["content"] == error, (method, path)

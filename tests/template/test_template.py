@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint_file
 
+from billing_core.entrypoints.http.errors import LOG_IN_AGAIN
 from tests.template.policies import (
     as_list,
     log_group_arn,
@@ -441,6 +442,36 @@ def test_a_method_or_path_no_route_takes_is_the_apis_json_404(transformed: dict[
     assert error["code"] == "not_found"
     dutch, english = error["message"].split(" / ")
     assert "bestaat niet" in dutch and "does not exist" in english
+    assert response["responseParameters"] == {
+        "gatewayresponse.header.Content-Type": "'application/json'",
+        "gatewayresponse.header.Cache-Control": "'no-store'",
+        "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+    }
+
+
+@pytest.mark.parametrize(
+    ("gateway_response", "status", "code"),
+    [("UNAUTHORIZED", "401", "unauthorized"), ("THROTTLED", "429", "throttled")],
+)
+def test_api_gateways_own_401_and_429_are_in_the_apis_error_shape(
+    transformed: dict[str, Any], gateway_response: str, status: str, code: str
+) -> None:
+    """interfaces.md §2 (one error shape; "401/403 auth", "429 throttled"), audit
+    contract52. Given the REST API definition SAM generates
+    When I read the answer API Gateway gives itself for a missing or invalid token (the
+    Cognito authorizer, before any function) and for a route over its throttle
+    Then each is its status in the APIs' error shape, Dutch / English, kept out of caches,
+    not API Gateway's {"message": "Unauthorized"} or {"message": "Too Many Requests"};
+    the 401 says what the functions' own 401 says (errors.py)."""
+    body = transformed["Resources"]["Api"]["Properties"]["Body"]
+    response = body["x-amazon-apigateway-gateway-responses"][gateway_response]
+    assert response["statusCode"] == status
+    error = json.loads(response["responseTemplates"]["application/json"])["error"]
+    assert error["code"] == code
+    dutch, english = error["message"].split(" / ")
+    assert dutch and english and dutch != english
+    if code == "unauthorized":
+        assert error["message"] == LOG_IN_AGAIN
     assert response["responseParameters"] == {
         "gatewayresponse.header.Content-Type": "'application/json'",
         "gatewayresponse.header.Cache-Control": "'no-store'",

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.errors import NO_PROVIDER, found
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter, created
@@ -55,7 +56,11 @@ def list_providers() -> ProviderListOut:
     return ProviderListOut(items=listed.providers, unreadable=unreadable)
 
 
-@router.get("/api/v1/operator/providers/<provider_id>", summary="One provider's settings")
+@router.get(
+    "/api/v1/operator/providers/<provider_id>",
+    summary="One provider's settings",
+    responses=reading_the_settings(Provider),
+)
 def get_provider(provider_id: PROVIDER_ID) -> Provider:
     operator(router.current_event)
     settings = providers.get_provider(provider_id, bootstrap.current().operator_context())
@@ -78,6 +83,7 @@ def replace_provider(provider_id: PROVIDER_ID, body: Provider) -> Provider:
 @router.get(
     "/api/v1/operator/providers/<provider_id>/history",
     summary="Every settings version: who, when, what changed",
+    responses=reading_the_settings(SettingsHistoryOut),
 )
 def provider_history(provider_id: PROVIDER_ID) -> SettingsHistoryOut:
     operator(router.current_event)

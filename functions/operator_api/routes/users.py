@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.errors import NO_PROVIDER, NO_USER, found
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter
@@ -57,6 +58,7 @@ def disable_user(provider_id: PROVIDER_ID, email: EMAIL) -> UserOut:
 @router.get(
     "/api/v1/operator/providers/<provider_id>/users/history",
     summary="Who invited, enabled, re-roled or disabled the provider's users, and when",
+    responses=reading_the_settings(UserHistoryOut),
 )
 def user_history(provider_id: PROVIDER_ID) -> UserHistoryOut:
     operator(router.current_event)

@@ -12,6 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
 from billing_core.correspondence.links import checker_url
+from billing_core.entrypoints.http.error_document import showing_the_invoice
 from billing_core.entrypoints.http.patient_models import PaymentStatusOut
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services import patient
@@ -20,7 +21,11 @@ router = ResourceRouter("Payment status")
 metrics = Metrics()  # one metric set per process: the app's log_metrics publishes it
 
 
-@router.get("/api/v1/payment-status/<reference>", summary="Is this invoice paid? (R10)")
+@router.get(
+    "/api/v1/payment-status/<reference>",
+    summary="Is this invoice paid? (R10)",
+    responses=showing_the_invoice(PaymentStatusOut),
+)
 def payment_status(
     reference: Annotated[str, Path(min_length=1, max_length=40)],
 ) -> Response[PaymentStatusOut]:

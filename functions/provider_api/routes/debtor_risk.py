@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from billing_core import bootstrap
 from billing_core.collection.debtor_risk import MONTH_PATTERN
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.provider_models import DebtorRiskOut
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.providers.users import Role
@@ -20,6 +21,7 @@ router = ResourceRouter("Debtor risk", role=Role.VIEWER)
 @router.get(
     "/api/v1/provider/debtor-risk",
     summary="How your invoices ended up, per month of issue (R25)",
+    responses=reading_the_settings(DebtorRiskOut),
 )
 def get_debtor_risk(
     from_month: Annotated[

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.errors import NO_INVOICE, found
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.provider_models import (
@@ -87,7 +88,11 @@ def _listed(
     )
 
 
-@router.get("/api/v1/provider/invoices/<invoice_id>", summary="Lines, ledger, letters and actions")
+@router.get(
+    "/api/v1/provider/invoices/<invoice_id>",
+    summary="Lines, ledger, letters and actions",
+    responses=reading_the_settings(InvoiceDetailOut),
+)
 def get_invoice(invoice_id: INVOICE_ID) -> InvoiceDetailOut:
     detail = invoices.invoice_detail(
         caller(router.current_event), invoice_id, bootstrap.current().provider_context()

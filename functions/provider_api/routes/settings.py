@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.errors import NO_SETTINGS, found
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter
@@ -17,7 +18,11 @@ from billing_core.services.provider.context import ProviderContext
 router = ResourceRouter("Settings", role=Role.ADMIN)
 
 
-@router.get("/api/v1/provider/settings", summary="Your practice's settings, with their version")
+@router.get(
+    "/api/v1/provider/settings",
+    summary="Your practice's settings, with their version",
+    responses=reading_the_settings(OwnSettingsOut),
+)
 def get_settings() -> OwnSettingsOut:
     ctx = bootstrap.current().provider_context()
     own = settings.own_settings(caller(router.current_event), ctx)

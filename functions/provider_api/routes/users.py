@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.errors import NO_SETTINGS, NO_USER, found
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.routing import ResourceRouter
@@ -40,6 +41,7 @@ def list_users() -> UserListOut:
 @router.get(
     "/api/v1/provider/users/history",
     summary="Who invited, enabled, re-roled or disabled your practice's users, and when",
+    responses=reading_the_settings(UserHistoryOut),
 )
 def user_history() -> UserHistoryOut:
     history = users.colleague_history(

@@ -3,7 +3,9 @@
 Powertools documents every route with a 422 "Validation Error" of its own shape, while
 ``errors.py`` answers a request that fails validation with 400 and the shared shape
 {"error": {"code", "message"}}. This puts in each operation the answers ``errors.py``
-gives instead, so a client generated from the document reads the errors it will meet.
+gives instead, so a client generated from the document reads the errors it will meet;
+and API Gateway's own 401 and 429, which template.yaml's gateway responses give the same
+shape.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _WHEN = {
     "415": "The body is not declared as JSON: send it with Content-Type: application/json.",
     "422": "A business rule refuses it (the code names which), or the Idempotency-Key was "
     "used before for another request.",
+    "429": "Too many requests at once: API Gateway's throttle of the route (throttled); "
+    "send it again shortly.",
 }
 
 
@@ -41,14 +45,50 @@ def asking_the_psp(
     """The ``responses`` of a route that asks the PSP before it saves: its ``answer``, and
     the 503 of errors.py's psp_unavailable (given a route's ``responses``, Powertools
     documents only those; the error answers every route has are added below)."""
+    return _answer_or_error(
+        answer,
+        status,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "The PSP (Mollie) cannot be reached (psp_unavailable): nothing was saved, and the "
+        "same request may be sent again shortly.",
+    )
+
+
+def reading_the_settings(answer: type[BaseModel]) -> dict[int, OpenAPIResponse]:
+    """The ``responses`` of a read that needs the practice's stored settings: its
+    ``answer``, and errors.py's 409 provider_unreadable when they no longer validate (R31;
+    a read answers no other 409, so the document names none for reads by itself)."""
+    return _answer_or_error(
+        answer,
+        HTTPStatus.OK,
+        HTTPStatus.CONFLICT,
+        "The practice's stored settings no longer validate (provider_unreadable): the "
+        "message names the field; an operator replaces them on their version (R31), "
+        "then the same request may be sent again.",
+    )
+
+
+def showing_the_invoice(answer: type[BaseModel]) -> dict[int, OpenAPIResponse]:
+    """The ``responses`` of a patient's read of an invoice: its ``answer``, and errors.py's
+    503 invoice_unavailable when its practice's stored settings no longer validate (R31)."""
+    return _answer_or_error(
+        answer,
+        HTTPStatus.OK,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "The invoice cannot be shown now (invoice_unavailable): ask again later.",
+    )
+
+
+def _answer_or_error(
+    answer: type[BaseModel], status: HTTPStatus, error: HTTPStatus, when: str
+) -> dict[int, OpenAPIResponse]:
     return {
         status.value: {
             "description": "Successful Response",
             "content": {"application/json": {"model": answer}},
         },
-        HTTPStatus.SERVICE_UNAVAILABLE.value: {
-            "description": "The PSP (Mollie) cannot be reached (psp_unavailable): nothing "
-            "was saved, and the same request may be sent again shortly.",
+        error.value: {
+            "description": when,
             "content": {
                 "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
             },
@@ -87,6 +127,8 @@ def _error_statuses(path: str, method: str, *, behind_token: bool) -> list[str]:
         statuses += ["409", "413", "422"]
     if method in _WITH_BODY:
         statuses.append("415")
+    # Every route has a throttle (template.yaml MethodSettings; its THROTTLED answer).
+    statuses.append("429")
     return statuses
 
 
