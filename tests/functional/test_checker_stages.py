@@ -1260,3 +1260,85 @@ def test_r19_r7_each_invoice_of_a_bounced_final_notice_says_it_comes_again(
             for language, sentence in NEW_SECOND_NOTICE_BY_POST.items():
                 html = unescape(page(sandbox, each, language, cookie=cookie)[1])
                 assert text_of(html, "second-notice-undelivered").endswith(sentence)
+
+
+def speaking(sandbox, invoice, language):
+    """The invoice's addressee reads ``language`` (the patient language field, R9)."""
+    from billing_core.declarations.claims import Language
+
+    repository = sandbox.runtime.repository
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    patient = replace(stored.patient, language=Language(language))
+    debtor = stored.debtor and replace(stored.debtor, language=Language(language))
+    repository.save_invoice(replace(stored, patient=patient, debtor=debtor))
+
+
+def copy_text(sandbox, invoice) -> str:
+    """The text of the invoice copy the checker serves once the birth date is checked."""
+    import base64
+
+    headers = {"Cookie": unlocked(sandbox, invoice)}
+    answer = sandbox.api_raw(
+        "GET", "/nota.pdf", query={"kenmerk": invoice.reference}, headers=headers
+    )
+    assert answer["statusCode"] == 200
+    body = answer["body"]
+    content = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+    return pdf_text(content)
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+def names_day(text: str, day: date, language: str) -> bool:
+    """Whether ``text`` (a PDF's, spaces as extracted) names ``day`` as the letters write it
+    in ``language``: pypdf gives a right-to-left line's words in visual order, so an Arabic
+    date may read year first, its day against the month (28 January: "2027 <month>28")."""
+    from billing_core.texts.catalogue import long_date
+
+    words = long_date(day, language).split()
+    flat = "".join(text.split())
+    return "".join(words) in flat or "".join(reversed(words)) in flat
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r19_r7_a_letter_or_copy_about_the_other_invoice_names_no_day_before_the_agency(
+    sandbox, letter_of_two, language
+):
+    """R7, R19, R36, legal-nl.md §2 (dateline52b: the confirmation and the invoice copy
+    about the letter's other invoice read that invoice alone, so while the checker named
+    no day they still named 28 January, the day before the agency of the notice that
+    bounced, in nl, en, pl and ar).
+    Given one second notice for two invoices, e-mailed on 15 January, bounced for good
+    When the practice lowers the other invoice that day, the patient told (on paper: the
+    address bounced), and the patient downloads its copy from the checker
+    Then neither the letter nor the copy names 28 January: the letter says the final date
+    passed on 23 December, as it does for the letter's lead."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    repository = sandbox.runtime.repository
+    stored = [repository.get_invoice(i.provider_id, i.invoice_id) for i in letter_of_two]
+    lead_id = stored[0].reminder.covers[0].invoice_id
+    lead, other = sorted(letter_of_two, key=lambda i: i.invoice_id != lead_id)
+    bounced_for_good(sandbox, lead, "second_notice")
+    for each in letter_of_two:
+        speaking(sandbox, each, language)
+
+    stop = {"scope": "partial", "amount": 200, "reason": "goodwill", "accept_terms": True}
+    stop |= {"patient_email": other.addressee.email}
+    path = f"/api/v1/provider/invoices/{other.invoice_id}/stop"
+    answer = sandbox.api("POST", path, provider_id=PROVIDER, body=stop)
+    assert answer[0] == 200, answer
+    sandbox.drain_deliveries()
+
+    told = repository.get_invoice(other.provider_id, other.invoice_id).correspondence[-1]
+    assert (told.kind, told.channel) == ("stop_confirmation", Channel.PAPER)
+    letter = pdf_text(sandbox.output_object(told.message_id))
+    assert not names_day(letter, date(2027, 1, 28), language)
+    assert names_day(letter, date(2026, 12, 23), language)
+    assert not names_day(copy_text(sandbox, other), date(2027, 1, 28), language)

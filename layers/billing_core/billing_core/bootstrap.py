@@ -350,6 +350,7 @@ class Runtime:
         changed since, for download from the checker and the portal (R36, R30)."""
         from billing_core.correspondence.invoice_copy import invoice_copy
         from billing_core.correspondence.pdf import invoice_file_name
+        from billing_core.dunning.letter_costs import rest_of_the_notice
 
         pdf = invoice_copy(
             invoice,
@@ -357,6 +358,7 @@ class Runtime:
             self.clock.today(),
             public_base_url=self.settings.public_base_url,
             account=self.collection_account,
+            letter=rest_of_the_notice(self.repository, invoice),
         )
         return invoice_file_name(invoice), pdf
 

@@ -7,6 +7,7 @@ invoice, so no template edit can put a BSN or a treatment in a mail body (R29).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -50,13 +51,18 @@ def confirmation_context(
     today: date,
     pay_url: str,
     public_base_url: str,
+    letter: Sequence[Invoice] = (),
 ) -> dict[str, Any]:
+    """``letter``: the other invoices of the letter ``invoice`` is in, as stored now
+    (``letter_costs.rest_of_the_notice``): a final notice sent again waits on the letter's
+    lead only, and the e-mail about any of its invoices names no day before the agency
+    then, as the checker does (R7, R19, R36)."""
     if kind not in KINDS:
         raise ValueError(f"no confirmation e-mail of kind {kind!r}")
     # What is due and by when, as the checker says it today (R36): once a reminder or the
     # costs came, the invoice's own final payment date has passed and is not the date that
     # counts, and interest after the term is part of what is due (R20, legal-nl.md §2).
-    due = breakdown(invoice, provider.dunning, today)
+    due = breakdown(invoice, provider.dunning, today, letter=letter)
     final_payment_date = due.pay_by or invoice.current_final_payment_date
     context: dict[str, Any] = {
         "addressee_name": invoice.addressee.display_name,

@@ -47,7 +47,11 @@ from billing_core.correspondence.pdf import (
 )
 from billing_core.correspondence.render import render_email, render_invoice_email
 from billing_core.dunning import letters as dunning_letters
-from billing_core.dunning.letter_costs import reminder_undelivered, rest_of_letter
+from billing_core.dunning.letter_costs import (
+    reminder_undelivered,
+    rest_of_letter,
+    rest_of_the_notice,
+)
 from billing_core.dunning.steps import reminder_dates
 from billing_core.invoices.invoice import (
     Channel,
@@ -272,6 +276,7 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
         today=ctx.clock.today(),
         pay_url=checker_url(ctx.public_base_url, invoice.reference, language),
         public_base_url=ctx.public_base_url,
+        letter=rest_of_the_notice(ctx.store, invoice),
     )
     if by_email:
         email = render_email(request.kind, context, language)

@@ -18,6 +18,7 @@ changed, just that, and when what is due changed too, that after what is due now
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -69,15 +70,17 @@ def invoice_copy(
     *,
     public_base_url: str,
     account: CollectionAccount,
+    letter: Sequence[Invoice] = (),
 ) -> bytes:
-    """The PDF of ``invoice`` as it was sent, with what counts now when it changed since."""
+    """The PDF of ``invoice`` as it was sent, with what counts now when it changed since.
+    ``letter``: as for ``changed_since``."""
     sent = as_sent(invoice, provider)
     return render_invoice_pdf(
         sent,
         provider,
         public_base_url=public_base_url,
         account=account,
-        changed=changed_since(invoice, sent, provider, today),
+        changed=changed_since(invoice, sent, provider, today, letter),
     )
 
 
@@ -115,14 +118,21 @@ def sent_final_payment_date(invoice: Invoice, provider: Provider) -> date:
 
 
 def changed_since(
-    invoice: Invoice, sent: Invoice, provider: Provider, today: date
+    invoice: Invoice,
+    sent: Invoice,
+    provider: Provider,
+    today: date,
+    letter: Sequence[Invoice] = (),
 ) -> ChangedSince | None:
     """What is due now, when it is not what the invoice as sent asked: another amount,
     another date to pay by, a "don't pay yet" that no longer holds (the insurer's
     statement is in and its proposal decided, legal-nl.md §7), or the statement in and
     its proposal open (what the checker says too: R17), or while "don't pay yet" holds,
-    the adjusted amount coming otherwise than it said (R7). None when it still is."""
-    due = breakdown(invoice, provider.dunning, today)
+    the adjusted amount coming otherwise than it said (R7). None when it still is.
+    ``letter``: the other invoices of ``invoice``'s letter, as stored now
+    (``letter_costs.rest_of_the_notice``): while its final notice waits to be sent again
+    on the letter's lead, no day before the agency counts (R7, R19, R36)."""
+    due = breakdown(invoice, provider.dunning, today, letter=letter)
     asked = (sent.original_amount_cents, sent.final_payment_date)
     waited = awaits_insurer_statement(sent, provider)
     still_waits = statement_wait_until(invoice, provider) is not None
@@ -131,11 +141,11 @@ def changed_since(
     comes_otherwise = waited and sent.follow_up_channel is not invoice.follow_up_channel
     if unchanged and not deciding and not comes_otherwise:
         return None
-    letter = _delivery(invoice)
+    delivered = _delivery(invoice)
     next_term = due.pay_by_kind is PayBy.ARRANGEMENT_TERM
     return ChangedSince(
-        sent_on=amsterdam_day(letter.at) if letter else invoice.issue_date,
-        sent_by=letter.channel if letter else invoice.channel,
+        sent_on=amsterdam_day(delivered.at) if delivered else invoice.issue_date,
+        sent_by=delivered.channel if delivered else invoice.channel,
         due_cents=due.term_cents if next_term else due.due_cents,
         pay_by=None if due.pay_by_passed else due.pay_by,
         follow_up_channel=invoice.follow_up_channel,
