@@ -29,6 +29,7 @@ from billing_core.shared.audit import (
     ReadKind,
     ReadRecord,
     reads_csv,
+    single_read_id,
 )
 
 __all__ = ["every_practice_read", "invoices_read", "practice_reads", "readers", "reads_csv"]
@@ -143,7 +144,7 @@ def invoices_read(
     provider_id = tenant_for(user, Role.ADMIN)
     single = (ReadKind.INVOICE, ReadKind.LETTER)
     ids = dict.fromkeys(
-        r.subject.partition(":")[0] for r in records if r.kind in single and " " not in r.subject
+        single_read_id(r.subject).partition(":")[0] for r in records if r.kind in single
     )
     named = {i: known[i] for i in ids if known and i in known}
     for invoice_id in filter(lambda i: i and i not in named, ids):
