@@ -80,10 +80,14 @@ def every_practice_read(
     *,
     patient_ref: str = "",
 ) -> list[ReadRecord]:
-    """Every read of the period (for the CSV a practice hands its patient), recorded as
-    one listing; InvalidInput when more than CSV_PAGES pages: ask for a shorter period."""
+    """Every read of the period (for the CSV a practice hands its patient) up to the
+    moment it is asked for, recorded as one listing; InvalidInput when more than
+    CSV_PAGES pages: ask for a shorter period. A read written while the file is read is
+    the next file's: the patient's filter, built once as it starts, knows no invoice
+    issued since, so the patient's file would miss one the practice's file holds."""
     provider_id = tenant_for(user, Role.ADMIN)
     checked_period(first_day, last_day, PRACTICE_MAX_DAYS)
+    asked_at = ctx.clock.now()
     found: list[ReadRecord] = []
     position: str | None = None
     # built once for the whole file (a patient's invoices and actions), none for every read
@@ -99,16 +103,16 @@ def every_practice_read(
             last_day,
             ctx.audit,
             ctx.store,
-            now=ctx.clock.now(),
+            now=asked_at,
             limit=MAX_AUDIT_PAGE,
             after=position,
             patient_ref=patient_ref,
             concerns=concerns,
         )
-        found += page.records
+        found += [record for record in page.records if record.at <= asked_at]
         position = page.next_position
-        if position is None:
-            break
+        if position is None or any(record.at > asked_at for record in page.records):
+            break  # oldest first: what follows is later still
     else:
         from billing_core.services.inputs import InvalidInput  # only a refusal needs it
 
