@@ -1042,7 +1042,9 @@ def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(
         sandbox.clock.now() + timedelta(hours=1),
         limit=100,
     )
-    assert [r.subject for r in reads if r.kind == "letter"] == [f"{target.invoice_id}:0:invoice"]
+    # naming its patient by number (R32, access52b)
+    letter_read = f"{target.invoice_id}:0:invoice patient:{target.patient_ref}"
+    assert [r.subject for r in reads if r.kind == "letter"] == [letter_read]
     # And another practice gets not found for the same link
     other = PortalUser(sandbox)
     other.sign_in(sample_login(PHYSIO, "admin"))
