@@ -80,8 +80,12 @@ def test_another_practices_action_id_is_not_found_and_an_unknown_one_neither(san
 
 
 def test_reading_one_action_is_recorded_as_a_read_of_patient_data(sandbox):
-    """R32, NEN 7513: the action's details name the patient, so who opened it is kept."""
+    """R32, NEN 7513: the action's details name the patient, so who opened it is kept,
+    naming the patient of its invoice by number (access52b)."""
     action = objection_action(sandbox)
+    patient = sandbox.runtime.repository.get_invoice(
+        DENTAL.provider_id, action["invoice_id"]
+    ).patient_ref
     viewer = Caller.practice(DENTAL.provider_id, "viewer", user_id="user-viewer")
     sandbox.api("GET", f"/api/v1/provider/actions/{action['action_id']}", caller=viewer)
     now = sandbox.clock.now()
@@ -89,7 +93,7 @@ def test_reading_one_action_is_recorded_as_a_read_of_patient_data(sandbox):
         DENTAL.provider_id, now - timedelta(hours=1), now + timedelta(hours=1), limit=100
     )
     assert [(r.user_id, r.kind, r.subject) for r in reads if r.kind == "action"] == [
-        ("user-viewer", "action", action["action_id"])
+        ("user-viewer", "action", f"{action['action_id']} patient:{patient}")
     ]
 
 

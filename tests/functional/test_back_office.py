@@ -50,7 +50,8 @@ def test_an_operator_sees_who_opened_an_invoice_and_a_practice_user_may_not_look
     # Then the read is there: who, in which role, which invoice (R32), no invoice data
     assert status == 200
     [read] = [r for r in audit["items"] if r["kind"] == "invoice"]
-    assert (read["role"], read["subject"]) == ("viewer", invoices[0].invoice_id)
+    opened = f"{invoices[0].invoice_id} patient:{invoices[0].patient_ref}"  # by number only
+    assert (read["role"], read["subject"]) == ("viewer", opened)
     assert invoices[0].patient.display_name not in str(audit)
     # And the practice's own user gets no answer from the operator API
     status, answer = sandbox.api("GET", "/api/v1/operator/audit", provider_id=PROVIDER, query=query)
@@ -84,7 +85,7 @@ def test_a_practice_s_reads_come_in_pages_each_once_in_order(sandbox, invoices):
     assert len(pages) >= 3 and all(len(items) == 2 for items in pages[:-1])
     listed = [item for items in pages for item in items]
     subjects = [item["subject"] for item in listed if item["kind"] == "invoice"]
-    assert subjects == [invoice.invoice_id for invoice in opened]
+    assert subjects == [f"{i.invoice_id} patient:{i.patient_ref}" for i in opened]
     assert [item["at"] for item in listed] == sorted(item["at"] for item in listed)
     bad = query | {"cursor": "not-a-cursor"}
     status, answer = as_operator(sandbox, "GET", "/api/v1/operator/audit", query=bad)

@@ -171,7 +171,8 @@ def test_a_credit_matched_to_a_patient_records_one_read_naming_the_invoice_it_pa
 def test_a_correction_records_one_read_of_the_invoice_it_shows(sandbox):
     """R32, NEN 7513, R34. Given a stop the practice entered by mistake
     When an operator reverses it (the answer shows the invoice's ledger)
-    Then one record for the practice names the invoice, as a practice user's read does."""
+    Then one record for the practice names the invoice and its patient, as a practice
+    user's read does (access52b)."""
     [invoice] = invoices_of(sandbox, 1)
     stop = LedgerEntry(
         EntryKind.STOP, Component.PRINCIPAL, -1_000, sandbox.clock.now(), "provider:u:stop-1"
@@ -183,7 +184,8 @@ def test_a_correction_records_one_read_of_the_invoice_it_shows(sandbox):
         sandbox, lambda: as_operator(sandbox, "POST", path, body=body)
     )
     assert status == 200
-    one_read(records, "invoice", invoice.invoice_id, invoice)
+    read = f"{invoice.invoice_id} patient:{invoice.patient_ref}"
+    one_read(records, "invoice", read, invoice)
 
 
 def test_listing_the_audit_records_one_read_naming_the_period(sandbox):

@@ -46,7 +46,7 @@ def test_the_admin_lists_one_patient_s_reads_and_the_csv_hands_them_over(
 
     assert status == 200, answer
     assert [(r["role"], r["kind"], r["subject"]) for r in answer["items"]] == [
-        ("viewer", "invoice", first.invoice_id)
+        ("viewer", "invoice", f"{first.invoice_id} patient:{first.patient_ref}")
     ]
     assert answer["items"][0]["at"].endswith(("+01:00", "+02:00"))
     assert first.patient.display_name not in str(answer)
@@ -57,7 +57,7 @@ def test_the_admin_lists_one_patient_s_reads_and_the_csv_hands_them_over(
     # admin; both at the sandbox's one instant, so in either order
     assert sorted((r["role"], r["kind"], r["subject"]) for r in rows) == [
         ("admin", "audit", f"{day}..{day} patient:{first.patient_ref}"),
-        ("viewer", "invoice", first.invoice_id),
+        ("viewer", "invoice", f"{first.invoice_id} patient:{first.patient_ref}"),
     ]
 
 
@@ -84,7 +84,9 @@ def test_another_practice_staff_and_viewers_get_none_of_it(sandbox, two_patients
         query=query | {"provider_id": PROVIDER},
     )
     assert status == 200
-    assert [r["subject"] for r in answer["items"] if r["kind"] == "invoice"] == [first.invoice_id]
+    assert [r["subject"] for r in answer["items"] if r["kind"] == "invoice"] == [
+        f"{first.invoice_id} patient:{first.patient_ref}"
+    ]
 
 
 def test_r32_a_patient_number_in_another_letter_case_is_refused_naming_the_number(
@@ -144,4 +146,4 @@ def test_r32_two_patients_whose_numbers_differ_in_case_only_are_two(sandbox):
     status, answer = sandbox.api("GET", AUDIT, caller=ADMIN, query=query)
     # Then those of their invoices only
     assert status == 200, answer
-    assert [r["subject"] for r in answer["items"]] == [lower.invoice_id]
+    assert [r["subject"] for r in answer["items"]] == [f"{lower.invoice_id} patient:pat000001"]

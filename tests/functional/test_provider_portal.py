@@ -1042,7 +1042,9 @@ def test_the_invoice_pdf_opens_from_the_invoice_page_as_an_attachment(
         sandbox.clock.now() + timedelta(hours=1),
         limit=100,
     )
-    assert [r.subject for r in reads if r.kind == "letter"] == [f"{target.invoice_id}:0:invoice"]
+    # naming its patient by number (R32, access52b)
+    letter_read = f"{target.invoice_id}:0:invoice patient:{target.patient_ref}"
+    assert [r.subject for r in reads if r.kind == "letter"] == [letter_read]
     # And another practice gets not found for the same link
     other = PortalUser(sandbox)
     other.sign_in(sample_login(PHYSIO, "admin"))
@@ -2118,6 +2120,16 @@ NOT_FOUND_SAID = {
         " number."
     ),
 }
+NOT_FOUND_SIGNED_OUT_SAID = {
+    "nl": (
+        "Deze pagina bestaat niet. Controleer het adres, of log in en open de pagina daarna"
+        " via het menu."
+    ),
+    "en": (
+        "This page does not exist. Check the address, or sign in and then open the page from"
+        " the menu."
+    ),
+}
 
 
 @pytest.mark.parametrize("language, title", [("nl", "Niet gevonden"), ("en", "Not found")])
@@ -2129,17 +2141,19 @@ def test_an_address_under_the_portal_that_no_page_has_gets_the_portals_404_page(
     When the browser opens it, signed in or not, in the portal's language
     Then the answer is the portal's own 404 page, titled, in that language, with the
     menu back into the portal when signed in and the way to sign in otherwise, saying how
-    to find the page or invoice (words52c: it named no way)."""
+    to find the page or invoice (words52c: it named no way), from the menu only when
+    there is one (access52b: signed out, it sent them to a menu the page does not have)."""
     user = PortalUser(sandbox)
     user.request("GET", f"/portal/taal/{language}")
     status, headers, html = user.request("GET", "/portal/bestaat-niet/ook-niet")
     assert (status, headers["Content-Type"][:9]) == (HTTPStatus.NOT_FOUND, "text/html")
     assert f'<html lang="{language}">' in html and f"<h1>{title}</h1>" in html
-    assert f'<p id="message">{NOT_FOUND_SAID[language]}</p>' in unescape(html)
-    assert 'href="/portal/login"' in html
+    assert f'<p id="message">{NOT_FOUND_SIGNED_OUT_SAID[language]}</p>' in unescape(html)
+    assert 'href="/portal/login"' in html and 'id="signed-in"' not in html
     user.sign_in(sample_login(DENTAL, "staff"))
     status, _, html = user.request("POST", "/portal/bestaat-niet", b"x=1")
     assert status == HTTPStatus.NOT_FOUND and f"<title>{title} · " in html
+    assert f'<p id="message">{NOT_FOUND_SAID[language]}</p>' in unescape(html)
     assert 'href="/portal/"' in html and 'id="signed-in"' in html
 
 

@@ -8,14 +8,18 @@ import re
 from datetime import datetime
 from http import HTTPStatus
 
+import boto3
 import pytest
 
+from billing_core.adapters.dynamo import keys
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.reference import grouped
+from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from tests.csv_downloads import BOM, csv_dicts
 from tests.functional.form_fields import form_fields, marked_invalid
+from tests.functional.test_action_and_insurer_claim_routes import objection_action
 from tests.functional.test_practice_audit import two_patients_read  # noqa: F401
 from tests.functional.test_provider_portal import PortalUser, sample_login, signed_in
 
@@ -70,7 +74,7 @@ def test_the_admin_reads_one_patients_reads_in_the_portal_and_downloads_them(
     assert headers["Content-Type"].startswith("text/csv")
     assert sorted((r["role"], r["kind"], r["subject"]) for r in csv_dicts(body)) == [
         ("admin", "audit", f"{today}..{today} patient:{first.patient_ref}"),
-        ("viewer", "invoice", first.invoice_id),
+        ("viewer", "invoice", f"{first.invoice_id} patient:{first.patient_ref}"),
     ]
 
 
@@ -306,6 +310,58 @@ def test_a_patients_pages_of_an_ended_period_reuse_their_filter_of_their_practic
     assert status in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
     assert table_rows(html) == [] and grouped(first.reference) not in html
     assert first.invoice_id not in html
+
+
+def test_a_single_read_is_found_by_its_patient_once_the_invoice_is_deleted(sandbox):
+    """R32, NEN 7513, legal-nl.md §8 (audit access52b: a read of one invoice, one of its
+    letters or one action named its id only: once the invoice was deleted, a search of the
+    access log by its patient found none of them; the script counted 0 of 7 single reads).
+    Given a staff user who opened an invoice of patient A in the portal, its letter, and
+    A's objection on it through the API
+    When the invoice and its action are deleted (their retention ended) and the admin
+    asks for A's reads of today, through the API and on the portal's access log
+    Then all three reads come, each naming A by number, and the page says A's number on
+    each, never a name."""
+    action = objection_action(sandbox)
+    invoice = sandbox.runtime.repository.get_invoice(PROVIDER, action["invoice_id"])
+    staff = signed_in(sandbox, "staff", "nl")
+    page = f"/portal/notas/{invoice.invoice_id}"
+    assert staff.page(page)[0] == HTTPStatus.OK
+    assert staff.request("GET", f"{page}/brieven/0")[0] == HTTPStatus.OK
+    caller = Caller.practice(PROVIDER, "staff")
+    assert (
+        sandbox.api("GET", f"/api/v1/provider/actions/{action['action_id']}", caller=caller)[0]
+        == 200
+    )
+    table = boto3.resource("dynamodb").Table(sandbox.names.table_name)
+    table.delete_item(Key=keys.invoice_key(PROVIDER, invoice.invoice_id))
+    table.delete_item(Key=keys.action_key(PROVIDER, action["action_id"]))
+    assert sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id) is None
+    day = sandbox.clock.today().isoformat()
+    query = {"patient_ref": invoice.patient_ref, "from": day, "to": day}
+
+    status, answer = sandbox.api(
+        "GET", "/api/v1/provider/audit", caller=Caller.practice(PROVIDER, "admin"), query=query
+    )
+
+    assert status == 200, answer
+    single = [r for r in answer["items"] if r["kind"] in ("invoice", "letter", "action")]
+    patient = f"patient:{invoice.patient_ref}"
+    assert sorted((r["kind"], r["subject"]) for r in single) == [
+        ("action", f"{action['action_id']} {patient}"),
+        ("invoice", f"{invoice.invoice_id} {patient}"),
+        ("letter", f"{invoice.invoice_id}:0:invoice {patient}"),
+    ]
+    status, html = signed_in(sandbox, "admin", "nl").page(
+        f"{ACCESS_LOG}?patient={invoice.patient_ref}&from={day}&to={day}"
+    )
+    said = [cells(row)[2] for row in table_rows(html)]
+    singles = ("Eén nota", "Brief (pdf) bij een nota", "Eén actie")
+    assert status == HTTPStatus.OK
+    assert {f"{what}: patiënt {invoice.patient_ref}" for what in singles} <= set(said), said
+    # and the actions list and the API's listing, which named A before (access52)
+    assert len(said) == 5 and all(invoice.patient_ref in what for what in said), said
+    assert invoice.patient.display_name not in html
 
 
 def with_format(page: str, asked: str) -> str:

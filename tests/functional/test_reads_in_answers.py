@@ -78,15 +78,17 @@ def test_a_hold_a_stop_and_an_action_change_each_record_one_read_of_ids_only(san
         "patient_email": "p@example.org",
         "accept_terms": True,
     }
+    # each names the patient by number (R32, access52b), never by name
+    patient = f"patient:{invoice.patient_ref}"
     requests = [
-        ("POST", f"{page}/hold", hold, ("invoice", invoice.invoice_id)),
-        ("POST", f"{page}/hold", hold, ("invoice", invoice.invoice_id)),
-        ("POST", f"{page}/stop", stop, ("invoice", invoice.invoice_id)),
+        ("POST", f"{page}/hold", hold, ("invoice", f"{invoice.invoice_id} {patient}")),
+        ("POST", f"{page}/hold", hold, ("invoice", f"{invoice.invoice_id} {patient}")),
+        ("POST", f"{page}/stop", stop, ("invoice", f"{invoice.invoice_id} {patient}")),
         (
             "PATCH",
             f"/api/v1/provider/actions/{action['action_id']}",
             {"state": "done"},
-            ("action", action["action_id"]),
+            ("action", f"{action['action_id']} {patient}"),
         ),
     ]
     for method, path, body, (kind, subject) in requests:
@@ -122,7 +124,8 @@ def test_a_portal_hold_keeps_who_placed_it_and_its_page_is_a_recorded_read(sandb
     assert invoice.patient_ref in shown
     held = sandbox.runtime.repository.get_invoice(PRACTICE, invoice.invoice_id)
     assert held is not None and held.hold_by and held.hold_until is not None
-    assert {(kind, subject) for _, _, kind, subject in records} == {("invoice", invoice.invoice_id)}
+    read = f"{invoice.invoice_id} patient:{invoice.patient_ref}"
+    assert {(kind, subject) for _, _, kind, subject in records} == {("invoice", read)}
     assert {user for user, *_ in records} == {held.hold_by}
 
 

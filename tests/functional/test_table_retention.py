@@ -377,7 +377,8 @@ def test_a_letter_whose_kept_pdf_is_deleted_says_it_is_no_longer_kept(sandbox, l
         sandbox.clock.now() + timedelta(hours=1),
         limit=100,
     )
-    assert [r.subject for r in reads if r.kind == "letter"] == [f"{posted.invoice_id}:0:invoice"]
+    letter_read = f"{posted.invoice_id}:0:invoice patient:{posted.patient_ref}"  # access52b
+    assert [r.subject for r in reads if r.kind == "letter"] == [letter_read]
 
 
 # --- stop 42 (audit ops): every kind of item ends, or is kept only while it is used ----------

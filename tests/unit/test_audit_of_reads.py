@@ -41,7 +41,8 @@ def practice_user(audit: AuditInMemory) -> ProviderContext:
 
 def test_opening_an_invoice_records_who_read_which_invoice_and_when():
     """Given a viewer of the practice, when they open invoice inv-1 and then an id the
-    practice does not have, then the audit holds one read: theirs, of inv-1, now."""
+    practice does not have, then the audit holds one read: theirs, of inv-1 and its
+    patient (by number: R32, access52b), now."""
     audit = AuditInMemory()
     ctx = practice_user(audit)
 
@@ -49,7 +50,9 @@ def test_opening_an_invoice_records_who_read_which_invoice_and_when():
     assert invoice_detail(VIEWER, "inv-404", ctx) is None
 
     assert audit.records == [
-        ReadRecord(NOW, PRACTICE, "user-sub-1", "viewer", ReadKind.INVOICE, "inv-1")
+        ReadRecord(
+            NOW, PRACTICE, "user-sub-1", "viewer", ReadKind.INVOICE, "inv-1 patient:P-004711"
+        )
     ]
 
 

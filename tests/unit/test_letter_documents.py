@@ -57,8 +57,8 @@ def test_the_invoice_and_a_posted_reminder_open_and_each_opening_is_audited():
     assert reminder.pdf == b"%PDF posted reminder"
     assert reminder.file_name == f"herinnering-{INVOICE.reference}.pdf"
     assert [(r.kind, r.subject, r.role) for r in audit.records] == [
-        (ReadKind.LETTER, "inv-1:0:invoice", "viewer"),
-        (ReadKind.LETTER, "inv-1:1:dunning_reminder", "viewer"),
+        (ReadKind.LETTER, "inv-1:0:invoice patient:P-004711", "viewer"),
+        (ReadKind.LETTER, "inv-1:1:dunning_reminder patient:P-004711", "viewer"),
     ]
 
 
@@ -111,7 +111,7 @@ def test_an_emailed_reminder_and_second_notice_open_from_their_kept_copies():
     )
     assert notice is None
     assert [can_open(INVOICE, letter) for letter in emailed] == [True, False]
-    assert [r.subject for r in audit.records] == ["inv-3:0:dunning_reminder"]
+    assert [r.subject for r in audit.records] == ["inv-3:0:dunning_reminder patient:P-004711"]
 
 
 def test_a_user_without_a_role_is_refused_before_anything_is_read():

@@ -3,6 +3,7 @@ provider tells a patient who read their data and when; the operator asks the sam
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -304,3 +305,46 @@ def test_a_page_that_meets_another_s_read_written_since_the_filter_builds_it_ane
     subjects = [r.subject for r in walked]
     assert "inv-new" in subjects and "inv-2" not in subjects
     assert ctx.store.calls.count("list_invoices") == 2
+
+
+def test_the_csv_holds_the_reads_up_to_its_own_moment_the_same_with_or_without_a_patient(
+    monkeypatch,
+):
+    """R32, NEN 7513 (audit access52b: the file's patient filter is built once, as the
+    request starts; a read written while the file was read, of an upload of the patient's
+    issued meanwhile, was in the practice's file but not in the patient's). Given pages of
+    one read and the patient's read of inv-1
+    When, while the admin downloads the day's reads, a colleague opens the processing
+    report of an upload D-9 that issued the patient an invoice a moment later
+    Then neither file holds that read (it is after the file's moment; the next file has
+    it, in the patient's too): each holds the reads up to the moment it was asked for."""
+    from billing_core.services.provider import audit as practice_audit
+
+    monkeypatch.setattr(practice_audit, "MAX_AUDIT_PAGE", 1)
+    audit = AuditInMemory()
+    ctx = practice(audit)
+    audit.record_read(read("inv-1", ReadKind.INVOICE, minutes=5))
+    reads = audit.reads
+
+    def a_read_during_the_file(*args, **kwargs):
+        if not any(r.subject == "declaration:D-9" for r in audit.records):
+            ctx.store.put_invoice_as_is(make_invoice(invoice_id="inv-9", declaration_id="D-9"))
+            later = NOW + timedelta(seconds=1)
+            audit.record_read(
+                replace(read("declaration:D-9", ReadKind.EXPORT, minutes=0), at=later)
+            )
+        return reads(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "reads", a_read_during_the_file)
+    patient_s = every_practice_read(ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT)
+    whole = every_practice_read(ADMIN, TODAY, TODAY, ctx)
+
+    assert [r.subject for r in patient_s] == ["inv-1"]
+    assert [r.subject for r in whole if r.kind is not ReadKind.AUDIT] == ["inv-1"]
+    monkeypatch.setattr(audit, "reads", reads)
+    ctx = replace(ctx, clock=FixedClock(NOW + timedelta(seconds=2)))
+    again = every_practice_read(ADMIN, TODAY, TODAY, ctx, patient_ref=PATIENT)
+    assert [r.subject for r in again if r.kind is not ReadKind.AUDIT] == [
+        "inv-1",
+        "declaration:D-9",
+    ]

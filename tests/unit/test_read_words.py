@@ -77,3 +77,26 @@ def test_a_statement_s_week_is_said_as_the_payouts_page_says_it(subtests):
         with subtests.test(language=language, subject=subject):
             what, _ = read_words("export", subject, portal_texts(language))
             assert what == words and "-W4" not in what
+
+
+def test_a_single_read_names_its_patient_also_once_its_invoice_is_gone():
+    """R32, R35, legal-nl.md §8 (audit access52b: a read of one invoice, letter or action
+    named its id only, so once the invoice was deleted the log could not say whose it
+    was). Given reads of one invoice, one of its letters and one action, each naming its
+    patient (``shared/audit.naming_patient``)
+    When the page says them with the invoice still known, and once it is deleted
+    Then a known invoice is said by its kenmerk and patient as before, a deleted one's
+    read and the action's say the patient's number, never an id."""
+    known = {"inv-1": ("12234534622567", "P5")}
+    invoice, letter = "inv-1 patient:P5", "inv-1:0:invoice patient:P5"
+    assert read_words("invoice", invoice, EN, invoices=known)[0] == (
+        "Invoice 1223 4534 6225 67: patient P5"
+    )
+    assert read_words("invoice", invoice, EN, invoices={}) == ("One invoice: patient P5", "Invoice")
+    assert read_words("letter", letter, EN, invoices={})[0] == (
+        "A letter (PDF) of an invoice: patient P5"
+    )
+    assert read_words("action", "objection-1 patient:P5", EN) == (
+        "One action: patient P5",
+        "Action",
+    )

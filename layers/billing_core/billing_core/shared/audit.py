@@ -85,6 +85,21 @@ def patients_named(numbers: Iterable[str]) -> list[str]:
     return [f"patient:{number}" for number in dict.fromkeys(numbers) if number]
 
 
+def naming_patient(subject: str, patient_ref: str) -> str:
+    """A single read's subject (one invoice, one of its letters, one action): ``subject``,
+    its id, first, then ``patient:{number}`` of the patient whose data it showed, as a
+    list's read names them (``patients_named``), so that the read is found by the
+    patient's number also once the invoice is deleted (R32, NEN 7513, legal-nl.md §8)."""
+    return " ".join([subject, *patients_named([patient_ref])])
+
+
+def single_read_id(subject: str) -> str:
+    """The id a single read's subject starts with (``naming_patient``; before it, the
+    subject was that id alone): an invoice's or an action's, a letter's ``{id}:{position}:
+    {kind}``."""
+    return subject.split(" ", 1)[0]
+
+
 def by_practice(shown: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """(practice, id) pairs in the answer's order, as each practice's ids."""
     ids: dict[str, list[str]] = {}

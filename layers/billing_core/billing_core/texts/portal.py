@@ -566,6 +566,11 @@ _DUTCH: Sections = {
             "Deze pagina of nota bestaat niet (of hoort niet bij uw praktijk). Open de pagina"
             " via het menu, of zoek de nota onder Nota's op betalingskenmerk of patiëntnummer."
         ),
+        # before sign-in there is no menu: the address, or the way in (words52c, access52b)
+        "not_found_signed_out": (
+            "Deze pagina bestaat niet. Controleer het adres, of log in en open de pagina"
+            " daarna via het menu."
+        ),
         "unknown_parameter_title": "Adres niet herkend",
         "unknown_parameter": "Het adres bevat ‘{parameter}’, dat deze pagina niet kent. Open de pagina via het menu.",
         "unknown_format_title": "Bestandsvorm niet herkend",
@@ -1154,6 +1159,10 @@ _ENGLISH: Sections = {
             "This page or invoice does not exist (or is not your practice's). Open the page"
             " from the menu, or search the invoice under Invoices by payment reference or"
             " patient number."
+        ),
+        "not_found_signed_out": (
+            "This page does not exist. Check the address, or sign in and then open the page"
+            " from the menu."
         ),
         "unknown_parameter_title": "Address not recognised",
         "unknown_parameter": "The address holds ‘{parameter}’, which this page does not take. Open the page from the menu.",

@@ -33,10 +33,11 @@ def read_words(
     """(what was read, what kind of read) of a record of ``kind`` and ``subject`` in the
     language of ``t`` (the portal's texts); ``patient``: the number the admin asked for,
     said first when the read names it; ``invoices``: the kenmerk and patient number of an
-    invoice by its id, for a read of one invoice or its letter (its subject has the id
-    only)."""
+    invoice by its id, for a read of one invoice or its letter (its subject starts with
+    the id; one of an invoice deleted since says its patient's number, when it names it)."""
     words = subject.split()
-    if kind in ("invoice", "letter") and len(words) == 1:
+    if kind in ("invoice", "letter") and words:
+        # its id, and the patient it showed (``naming_patient``; none in a read before it)
         named = (invoices or {}).get(words[0].partition(":")[0])
         if named is not None:
             what = t(f"read_what_{kind}_named", kenmerk=grouped(named[0]))

@@ -66,7 +66,7 @@ from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money_out import invoice_named
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice
+from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice, naming_patient
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, Refused, practice_refused
 from billing_core.shared.money import format_euros
@@ -220,7 +220,8 @@ def correct_invoice_entry(
     # attempt died after its save queues it again.
     tell_invoice_corrected(stored, [correction_event(stored, entry_number)], ctx.delivery)
     # The answer shows the invoice's ledger: a read of it, as the practice's (R32).
-    ctx.record_shown(ReadKind.INVOICE, {stored.provider_id: [stored.invoice_id]})
+    read = naming_patient(stored.invoice_id, stored.patient_ref)
+    ctx.record_shown(ReadKind.INVOICE, {stored.provider_id: [read]})
     return stored
 
 

@@ -23,7 +23,7 @@ from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind, patients_named
+from billing_core.shared.audit import ReadKind, naming_patient, patients_named
 from billing_core.shared.errors import practice_refused
 
 
@@ -87,9 +87,21 @@ def _shown(
     answer that shows one, the action itself or a change's, goes through here."""
     if action is None:
         return None
-    ctx.record_read(user, ReadKind.ACTION, action.action_id)
+    patient = _patient_of(action, ctx)
+    ctx.record_read(user, ReadKind.ACTION, naming_patient(action.action_id, patient))
     [shown] = as_now([action], ctx)
     return shown
+
+
+def _patient_of(action: OpenAction, ctx: ProviderContext) -> str:
+    """The patient number of ``action``'s invoice, which its read names (R32): from its
+    details when it holds it (a handover's, a quote's), else its invoice's number, read
+    alone (one projected read, as a list of actions reads them); "" for none."""
+    number = str(action.details.get("patient_ref", ""))
+    if number or not action.invoice_id:
+        return number
+    numbers = ctx.store.patient_numbers(action.provider_id, [action.invoice_id])
+    return numbers.get(action.invoice_id, "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from billing_core.shared.audit import (
     ReadKind,
     ReadRecord,
     reads_csv,
+    single_read_id,
 )
 
 __all__ = ["every_practice_read", "invoices_read", "practice_reads", "readers", "reads_csv"]
@@ -79,10 +80,14 @@ def every_practice_read(
     *,
     patient_ref: str = "",
 ) -> list[ReadRecord]:
-    """Every read of the period (for the CSV a practice hands its patient), recorded as
-    one listing; InvalidInput when more than CSV_PAGES pages: ask for a shorter period."""
+    """Every read of the period (for the CSV a practice hands its patient) up to the
+    moment it is asked for, recorded as one listing; InvalidInput when more than
+    CSV_PAGES pages: ask for a shorter period. A read written while the file is read is
+    the next file's: the patient's filter, built once as it starts, knows no invoice
+    issued since, so the patient's file would miss one the practice's file holds."""
     provider_id = tenant_for(user, Role.ADMIN)
     checked_period(first_day, last_day, PRACTICE_MAX_DAYS)
+    asked_at = ctx.clock.now()
     found: list[ReadRecord] = []
     position: str | None = None
     # built once for the whole file (a patient's invoices and actions), none for every read
@@ -98,16 +103,16 @@ def every_practice_read(
             last_day,
             ctx.audit,
             ctx.store,
-            now=ctx.clock.now(),
+            now=asked_at,
             limit=MAX_AUDIT_PAGE,
             after=position,
             patient_ref=patient_ref,
             concerns=concerns,
         )
-        found += page.records
+        found += [record for record in page.records if record.at <= asked_at]
         position = page.next_position
-        if position is None:
-            break
+        if position is None or any(record.at > asked_at for record in page.records):
+            break  # oldest first: what follows is later still
     else:
         from billing_core.services.inputs import InvalidInput  # only a refusal needs it
 
@@ -143,7 +148,7 @@ def invoices_read(
     provider_id = tenant_for(user, Role.ADMIN)
     single = (ReadKind.INVOICE, ReadKind.LETTER)
     ids = dict.fromkeys(
-        r.subject.partition(":")[0] for r in records if r.kind in single and " " not in r.subject
+        single_read_id(r.subject).partition(":")[0] for r in records if r.kind in single
     )
     named = {i: known[i] for i in ids if known and i in known}
     for invoice_id in filter(lambda i: i and i not in named, ids):

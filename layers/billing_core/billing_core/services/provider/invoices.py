@@ -31,7 +31,7 @@ from billing_core.services.inputs import (
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.audit import ReadKind, patients_named
+from billing_core.shared.audit import ReadKind, naming_patient, patients_named
 from billing_core.shared.errors import practice_refused
 from billing_core.shared.retries import RequestCause, retry_causes
 
@@ -268,7 +268,7 @@ def _shown(
         actions = [proposal_as_now(a, invoice, provider) for a in actions]
     policy = provider.dunning if provider else DunningPolicy()
     today = ctx.clock.today()
-    ctx.record_read(user, ReadKind.INVOICE, invoice.invoice_id)
+    ctx.record_read(user, ReadKind.INVOICE, naming_patient(invoice.invoice_id, invoice.patient_ref))
     # R19: a final notice sent again waits on its letter's lead; each invoice says so
     letter = rest_of_the_notice(ctx.store, invoice)
     return InvoiceDetail(invoice, actions, today, breakdown(invoice, policy, today, letter=letter))

@@ -17,7 +17,7 @@ from billing_core.ports import FileGone
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, naming_patient
 from billing_core.shared.errors import NoLongerKept
 
 
@@ -45,7 +45,8 @@ def letter_document(
     letter = invoice.correspondence[position]
     document = _document(invoice, letter, ctx)
     if document is not None:
-        ctx.record_read(user, ReadKind.LETTER, f"{invoice_id}:{position}:{letter.kind}")
+        letter_read = f"{invoice_id}:{position}:{letter.kind}"
+        ctx.record_read(user, ReadKind.LETTER, naming_patient(letter_read, invoice.patient_ref))
     return document
 
 

@@ -134,13 +134,10 @@ def serve_not_found(event: APIGatewayProxyEvent) -> Response[str | bytes]:
     not-found page in the reader's language, with the menu back into the portal when
     signed in, else the way to sign in. Reads only the session."""
     incoming = Incoming.of(event)
-    answer = message(
-        incoming.language,
-        _session(incoming),
-        "not_found_title",
-        "not_found",
-        HTTPStatus.NOT_FOUND,
-    )
+    session = _session(incoming)
+    # signed out, there is no menu to open the page from (words52c named one)
+    said = "not_found" if session else "not_found_signed_out"
+    answer = message(incoming.language, session, "not_found_title", said, HTTPStatus.NOT_FOUND)
     return respond(answer)
 
 
