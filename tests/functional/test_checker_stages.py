@@ -1049,6 +1049,18 @@ NEW_REMINDER_BY_POST = {
 }
 
 
+def second_notice_bounced_without_a_postal_address(sandbox, invoice) -> None:
+    """The patient has no postal address, the second notice's e-mail of 15 January bounced
+    for good, and the runs went on to 31 January: the notice waits for the practice."""
+    repository = sandbox.runtime.repository
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    address = replace(stored.patient.address, street="", house_number="")
+    repository.save_invoice(replace(stored, patient=replace(stored.patient, address=address)))
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    bounced_for_good(sandbox, invoice, "second_notice")
+    dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
+
+
 def test_r7_a_reminder_bounced_for_good_reads_open_then_the_paper_reminders_date(sandbox, invoice):
     """R7, R23, legal-nl.md §2, R10, R36 (audit told50: "Openstaand" beside the invoice's
     own date, unexplained).
@@ -1134,13 +1146,7 @@ def test_r19_r23_a_final_notice_bounced_without_a_postal_address_waits_for_the_p
     When the patient checks on 31 January, after the runs
     Then the page says the practice checks the contact details and a new final notice
     with a new date follows; the claim is not with the agency."""
-    repository = sandbox.runtime.repository
-    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
-    address = replace(stored.patient.address, street="", house_number="")
-    repository.save_invoice(replace(stored, patient=replace(stored.patient, address=address)))
-    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
-    bounced_for_good(sandbox, invoice, "second_notice")
-    dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
+    second_notice_bounced_without_a_postal_address(sandbox, invoice)
     assert status(sandbox, invoice)["state"] == "second_notice_sent"
     html = unescape(page(sandbox, invoice, "en", cookie=unlocked(sandbox, invoice))[1])
     assert text_of(html, "second-notice-undelivered") == (
@@ -1200,13 +1206,7 @@ def test_r19_r23_a_final_notice_waiting_for_the_practice_names_no_passed_day(san
     When the patient checks on 31 January, after the runs
     Then the claim waits, and neither the page nor the API names a day: no date line,
     pay_by null and not passed."""
-    repository = sandbox.runtime.repository
-    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
-    address = replace(stored.patient.address, street="", house_number="")
-    repository.save_invoice(replace(stored, patient=replace(stored.patient, address=address)))
-    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
-    bounced_for_good(sandbox, invoice, "second_notice")
-    dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
+    second_notice_bounced_without_a_postal_address(sandbox, invoice)
 
     body = status(sandbox, invoice)
     assert body["state"] == "second_notice_sent"

@@ -821,16 +821,24 @@ EXCEL_SAMPLE = (
 )
 
 
+# Files that are no text at all (words52, words52b): random bytes, a program, a database;
+# each test adds an archive of its own kind of file.
+NOT_TEXT_AT_ALL = [
+    random.Random(52).randbytes(4096),
+    random.Random(53).randbytes(64),
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(48),
+    b"SQLite format 3\x00\x10\x00\x01\x01\x00@  \x00\x00\x00\x01" + bytes(100),
+]
+NOT_TEXT_AT_ALL_IDS = ["random-bytes", "64-random-bytes", "windows-program", "sqlite-database"]
+
+
 @pytest.mark.parametrize(
     "data",
     [
-        random.Random(52).randbytes(4096),
-        random.Random(53).randbytes(64),
-        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(48),
-        b"SQLite format 3\x00\x10\x00\x01\x01\x00@  \x00\x00\x00\x01" + bytes(100),
+        *NOT_TEXT_AT_ALL,
         _tar_of("week-47.csv", EXCEL_SAMPLE),
     ],
-    ids=["random-bytes", "64-random-bytes", "windows-program", "sqlite-database", "tar-archive"],
+    ids=[*NOT_TEXT_AT_ALL_IDS, "tar-archive"],
 )
 def test_r2_a_declaration_upload_that_is_no_text_at_all_is_said_to_be_no_csv_or_vektis_file(
     data,
@@ -856,13 +864,10 @@ def test_r2_a_declaration_upload_that_is_no_text_at_all_is_said_to_be_no_csv_or_
 @pytest.mark.parametrize(
     "data",
     [
-        random.Random(52).randbytes(4096),
-        random.Random(53).randbytes(64),
-        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(48),
-        b"SQLite format 3\x00\x10\x00\x01\x01\x00@  \x00\x00\x00\x01" + bytes(100),
+        *NOT_TEXT_AT_ALL,
         _tar_of("vgz-retour-week-47.pm305", b"0130501" + b" " * 300),
     ],
-    ids=["random-bytes", "64-random-bytes", "windows-program", "sqlite-database", "tar-archive"],
+    ids=[*NOT_TEXT_AT_ALL_IDS, "tar-archive"],
 )
 def test_r2_a_retour_upload_that_is_no_text_at_all_is_said_to_be_no_text(data):
     """R2, R13, R40 (words52b): a retour upload that is not text at all was named as text,
