@@ -79,3 +79,23 @@ def test_a_transfer_booked_while_the_invoice_is_noted_sent_sends_it_once(stale_r
     assert [c.kind for c in invoice.correspondence] == [INVOICE_LETTER]
     assert invoice.status is InvoiceStatus.SENT
     assert invoice.applied_payments and invoice.amount_due_cents == 30_000 - TRANSFER_CENTS
+
+
+def test_a_delivery_handed_out_again_while_reads_lag_behind_its_note_sends_nothing_more():
+    """R38, R28 (race52b's note: whether the letter went already was decided on an
+    ordinary read). Given an invoice the delivery e-mailed and noted sent
+    When the same request is delivered again (its idempotency record gone, as after a
+    crash) while the table's ordinary reads still return the invoice from before that note
+    Then nothing is sent again: the delivery reads the invoice as stored now, one e-mail
+    and one invoice letter on it."""
+    issued = make_invoice(lines=(make_line(unit_price_cents=30_000),))
+    store, outbox = FakeStore([issued], [make_provider()]), Outbox()
+    context = DeliveryContext(store, FilesInMemory(), outbox, FixedClock(SENT_AT), PUBLIC, ACCOUNT)
+    request = DeliveryRequest(issued.provider_id, issued.invoice_id)
+    deliver_invoice(request, context)
+
+    store.lagging = True
+    deliver_invoice(request, context)
+
+    assert len(outbox.sent) == 1
+    assert [c.kind for c in store.invoice().correspondence] == [INVOICE_LETTER]

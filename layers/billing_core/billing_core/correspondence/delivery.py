@@ -365,7 +365,11 @@ def _earlier_message(invoice: Invoice, request: DeliveryRequest) -> Corresponden
 
 
 def _load(request: DeliveryRequest, ctx: DeliveryContext) -> Invoice:
-    invoice = ctx.store.get_invoice(request.provider_id, request.invoice_id)
+    """The invoice as stored now, read strongly consistent: whether its letter was sent
+    already (``_earlier_message``) is decided on it, and a read a moment behind the first
+    delivery's note would send it again (R38, R28; race52b's note). One GetItem either
+    way, twice the read units."""
+    invoice = ctx.store.get_invoice(request.provider_id, request.invoice_id, consistent=True)
     if invoice is None:
         raise UnknownInvoice(request.invoice_id)
     return invoice
