@@ -13,7 +13,7 @@ import pytest
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
-from billing_core.services.provider.actions import list_actions
+from billing_core.services.provider.actions import get_action, list_actions
 from billing_core.services.provider.blocked_patients import block_changes_since, blocked_patients
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.insurer_claims import insurer_claim_exports
@@ -162,6 +162,29 @@ def test_the_actions_list_names_the_patient_of_each_action_s_invoice_in_its_one_
     assert ctx.store.calls == ["list_actions", "patient_numbers"]
     english = portal_texts("en")
     assert read_words(record.kind, record.subject, english)[0] == ("Actions (5): patients P-1, P-2")
+
+
+def test_an_action_made_about_an_invoice_keeps_its_patient_and_its_reads_read_no_invoice():
+    """R32, NEN 7513, R23 (stop 52: naming the patient of an action's read cost a read of
+    its invoice, one more request to open or mark done an action, which the provider
+    invoice tests pin at one GetItem and one UpdateItem). Given an objection made about
+    patient P-1's invoice, When a viewer lists the actions and opens it, Then both records
+    name P-1, and neither read the invoice's number (an action stored before it kept the
+    number still has it read, above)."""
+    invoice = make_invoice(invoice_id="inv-1", reference="1" * 14, patient_ref="P-1")
+    audit = AuditInMemory()
+    ctx = practice_context(FakeStore([invoice], [make_provider()]), FixedClock(NOW), audit=audit)
+    action = OpenAction.about(invoice, ActionKind.OBJECTION, "a-1", NOW, {})
+    ctx.store.put_action(action)
+    ctx.store.calls.clear()
+
+    list_actions(VIEWER, None, ctx)
+    get_action(VIEWER, "a-1", ctx)
+
+    listed, opened = audit.records
+    assert listed.subject == "actions patient:P-1 action:a-1 invoice:inv-1"
+    assert opened.subject == "a-1 patient:P-1"
+    assert "patient_numbers" not in ctx.store.calls
 
 
 def test_the_credits_held_name_each_practice_s_patients_in_its_own_record():

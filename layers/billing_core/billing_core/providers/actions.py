@@ -89,6 +89,10 @@ class OpenAction:
     # What the provider needs to act, per kind (objection: reason, message, e-mail).
     # Only the owning provider ever reads it (R26, R29).
     details: Mapping[str, Any] = field(default_factory=dict)
+    # The patient number of its invoice, which each read of it names in the access log
+    # (R32, NEN 7513): kept with it so that read needs no read of the invoice. "" on an
+    # action about no invoice and on those stored before it was kept.
+    patient_ref: str = ""
 
     @classmethod
     def about(
@@ -108,6 +112,7 @@ class OpenAction:
             reference=invoice.reference,
             created_at=at,
             details=details,
+            patient_ref=invoice.patient_ref,
         )
 
     def done(self) -> OpenAction:

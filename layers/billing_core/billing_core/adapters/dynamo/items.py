@@ -342,6 +342,7 @@ def action_to_item(action: OpenAction) -> Item:
         "created_at": action.created_at.isoformat(),
         "state": action.state.value,
         "details": dict(action.details),
+        **({"patient_ref": action.patient_ref} if action.patient_ref else {}),
     }
 
 
@@ -365,6 +366,7 @@ def action_from_item(item: Item) -> OpenAction:
         created_at=datetime.fromisoformat(item["created_at"]),
         state=ActionState(item["state"]),
         details=plain_json(item.get("details", {})),
+        patient_ref=item.get("patient_ref", ""),
     )
 
 

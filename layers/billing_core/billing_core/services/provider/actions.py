@@ -44,11 +44,11 @@ def list_actions(
 
 def _named(provider_id: str, actions: list[OpenAction], ctx: ProviderContext) -> list[str]:
     """What the list's read names (R32, NEN 7513): the patient of each action's invoice,
-    as an invoice list's read names them (their numbers, read in one request a hundred
-    invoices: an action holds none), then every action and its invoice."""
-    invoice_ids = [a.invoice_id for a in actions if a.invoice_id]
+    as an invoice list's read names them (kept with the action; for one stored before it
+    was, read in one request a hundred invoices), then every action and its invoice."""
+    invoice_ids = [a.invoice_id for a in actions if a.invoice_id and not _patient_kept(a)]
     numbers = ctx.store.patient_numbers(provider_id, invoice_ids) if invoice_ids else {}
-    shown = patients_named(numbers.get(a.invoice_id, "") for a in actions)
+    shown = patients_named(_patient_kept(a) or numbers.get(a.invoice_id, "") for a in actions)
     for action in actions:
         shown += [f"action:{action.action_id}"]
         shown += [f"invoice:{action.invoice_id}"] if action.invoice_id else []
@@ -94,14 +94,20 @@ def _shown(
 
 
 def _patient_of(action: OpenAction, ctx: ProviderContext) -> str:
-    """The patient number of ``action``'s invoice, which its read names (R32): from its
-    details when it holds it (a handover's, a quote's), else its invoice's number, read
-    alone (one projected read, as a list of actions reads them); "" for none."""
-    number = str(action.details.get("patient_ref", ""))
+    """The patient number of ``action``'s invoice, which its read names (R32): kept with
+    it, else (an action stored before it was kept) its invoice's number, read alone (one
+    projected read, as a list of actions reads them); "" for none."""
+    number = _patient_kept(action)
     if number or not action.invoice_id:
         return number
     numbers = ctx.store.patient_numbers(action.provider_id, [action.invoice_id])
     return numbers.get(action.invoice_id, "")
+
+
+def _patient_kept(action: OpenAction) -> str:
+    """The patient number the action holds: its own, or its details' (a handover's, a
+    quote's, stored before actions kept it)."""
+    return action.patient_ref or str(action.details.get("patient_ref", ""))
 
 
 @dataclass(frozen=True, slots=True)
