@@ -10,6 +10,7 @@ receipt date + 14 days"; "A letter that misses one of these invalidates the BIK"
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -407,6 +408,22 @@ def _reminder_bounced_on_31_december(message_id: str, reference: str) -> EmailEv
     )
 
 
+def _delivered_bouncing_at_once(world: DunningWorld, bounce: Callable[[str], EmailEvent]) -> None:
+    """The world's queued letters delivered, SES's ``bounce(message_id)`` of each e-mail
+    handled between the delivery's send and its note of the mail on the invoice."""
+    send = world.outbox.send
+
+    def bounced_at_once(to, email, attachments):
+        message_id = send(to, email, attachments)
+        event = bounce(message_id)
+        assert record_email_event(event, EmailEventContext(world.store)) is True
+        return message_id
+
+    world.outbox.send = bounced_at_once
+    world.deliver()
+    world.outbox.send = send
+
+
 def test_a_reminder_whose_bounce_is_handled_before_the_delivery_notes_it_supports_no_costs():
     """R7, R28, legal-nl.md §2. Given a reminder e-mailed on 31 December
     When SES's Permanent bounce of it is handled between the delivery's send and its note
@@ -417,18 +434,9 @@ def test_a_reminder_whose_bounce_is_handled_before_the_delivery_notes_it_support
     never arrived)."""
     world = DunningWorld([one_invoice(50_000)])
     world.run(DECIDED, deliver=False)
-    send = world.outbox.send
-
-    def bounced_at_once(to, email, attachments):
-        message_id = send(to, email, attachments)
-        invoice = world.invoice()
-        event = _reminder_bounced_on_31_december(message_id, invoice.reference)
-        assert record_email_event(event, EmailEventContext(world.store)) is True
-        return message_id
-
-    world.outbox.send = bounced_at_once
-    world.deliver()
-    world.outbox.send = send
+    _delivered_bouncing_at_once(
+        world, lambda sent: _reminder_bounced_on_31_december(sent, world.invoice().reference)
+    )
 
     assert world.invoice().reminder.undelivered
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
@@ -449,21 +457,15 @@ def test_a_reminders_bounce_naming_no_recipient_handled_before_the_note_supports
     never arrived)."""
     world = DunningWorld([one_invoice(50_000)])
     world.run(DECIDED, deliver=False)
-    send = world.outbox.send
 
-    def bounced_at_once(to, email, attachments):
-        message_id = send(to, email, attachments)
+    def bounce_naming_no_recipient(message_id: str) -> EmailEvent:
         raw = json.loads((EVENTS / "ses_events" / "bounce.json").read_text())
         raw["detail"]["mail"] |= {"messageId": message_id, "destination": [ADDRESS]}
         raw["detail"]["mail"]["tags"]["kenmerk"] = [world.invoice().reference]
         raw["detail"]["bounce"] |= {"bouncedRecipients": [], "timestamp": "2026-12-31T05:10Z"}
-        event = email_event(SesEvent.model_validate(raw).detail)
-        assert record_email_event(event, EmailEventContext(world.store)) is True
-        return message_id
+        return email_event(SesEvent.model_validate(raw).detail)
 
-    world.outbox.send = bounced_at_once
-    world.deliver()
-    world.outbox.send = send
+    _delivered_bouncing_at_once(world, bounce_naming_no_recipient)
 
     assert world.invoice().reminder.undelivered
     world.run_days(date(2027, 1, 1), date(2027, 1, 15))
@@ -580,11 +582,10 @@ def test_r19_a_second_notice_whose_bounce_is_handled_before_the_delivery_notes_i
     sent on paper on 16 January, handed over on 30 January (before: no paper notice,
     handed over on 29 January on a notice never received)."""
     world = _second_notice_queued_on_15_january()
-    send = world.outbox.send
 
-    def bounced_at_once(to, email, attachments):
-        message_id = send(to, email, attachments)
-        event = EmailEvent(
+    def notice_bounced(message_id: str) -> EmailEvent:
+        assert world.invoice().letters_due  # not noted yet
+        return EmailEvent(
             message_id,
             "bounce",
             NOTICE_BOUNCED_AT,
@@ -593,13 +594,8 @@ def test_r19_a_second_notice_whose_bounce_is_handled_before_the_delivery_notes_i
             "Permanent",
             (ADDRESS,),
         )
-        assert world.invoice().letters_due  # not noted yet
-        assert record_email_event(event, EmailEventContext(world.store)) is True
-        return message_id
 
-    world.outbox.send = bounced_at_once
-    world.deliver()
-    world.outbox.send = send
+    _delivered_bouncing_at_once(world, notice_bounced)
 
     _sent_again_on_paper_and_handed_over_14_days_after_it(world)
 
