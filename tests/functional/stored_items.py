@@ -1,5 +1,6 @@
 """Stored items set by hand, for the tests of what a run does with an item it cannot read
-(R18, R24, R39)."""
+(R18, R24, R39), and the reads of one kind of item watched, for the tests that a malformed
+id reads nothing (interfaces.md §2, R23)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,17 @@ def store_status(sandbox, provider_id: str, invoice_id: str, status: str) -> str
         ReturnValues="UPDATED_OLD",
     )
     return before["Attributes"]["status"]
+
+
+def actions_looked_up(repository) -> list[str]:
+    """The action ids ``repository`` is asked for from now on, in order; each is still
+    read."""
+    looked_up: list[str] = []
+    read = repository.get_action
+
+    def get_action(provider_id: str, wanted: str):
+        looked_up.append(wanted)
+        return read(provider_id, wanted)
+
+    repository.get_action = get_action
+    return looked_up

@@ -14,6 +14,7 @@ import pytest
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from tests.functional.stored_items import actions_looked_up
 
 DOCS = Path(__file__).parents[2] / "docs" / "openapi"
 CALLERS = {
@@ -121,15 +122,7 @@ def test_an_action_id_no_action_can_have_answers_400_without_a_read(
     When the id holds a '#', '?' or '%' (sent encoded), which no action id holds
     Then it answers 400 naming path.action_id, as any malformed id, and reads no action
     (before: the API's pattern took every printable character: 404 after a read)."""
-    repository = sandbox.runtime.repository
-    looked_up: list[str] = []
-    read = repository.get_action
-
-    def get_action(provider_id: str, wanted: str):
-        looked_up.append(wanted)
-        return read(provider_id, wanted)
-
-    repository.get_action = get_action
+    looked_up = actions_looked_up(sandbox.runtime.repository)
     write = method in ("POST", "PATCH", "PUT")
     for sign, value in NOT_IN_AN_ACTION_ID.items():
         status, answer = sandbox.api(

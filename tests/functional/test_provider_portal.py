@@ -42,6 +42,7 @@ from local.server import SandboxServer
 from tests.functional.conftest import MONDAY_AFTER_W48 as MONDAY
 from tests.functional.conftest import SAMPLES
 from tests.functional.form_fields import form_fields, marked_invalid
+from tests.functional.stored_items import actions_looked_up
 from tests.functional.test_operator_api import plant_legacy_provider
 from tests.functional.test_upload_size_caps import unknown_insurer_csv
 
@@ -509,14 +510,7 @@ def test_a_malformed_action_id_answers_the_not_found_page_without_a_read(
     )
     fields = hidden_fields(html, f"/portal/acties/{action_id}") | {"state": "done"}
     repository = sandbox.runtime.repository
-    looked_up: list[str] = []
-    read = repository.get_action
-
-    def get_action(provider_id: str, wanted: str):
-        looked_up.append(wanted)
-        return read(provider_id, wanted)
-
-    repository.get_action = get_action
+    looked_up = actions_looked_up(repository)
 
     def posted(path_id: str) -> tuple[int, str]:
         once = fields | {"form_key": secrets.token_hex(8)}
