@@ -119,7 +119,9 @@ def progress_key(provider_id: str, declaration_id: str, invoices_done: int) -> s
 
 
 def patient_hash(patient_ref: str, bsn: str) -> str:
-    """A patient's key in the progress file: it holds no BSN (R29)."""
+    """A patient's key in the progress file: no BSN in the clear (R29). Pseudonymous,
+    not anonymous: with the patient's number, a BSN's nine digits can be tried, so the
+    file stays in the encrypted output bucket, 7 + 1 days."""
     return hashlib.sha256(f"{patient_ref}\x1f{bsn}".encode()).hexdigest()[:32]
 
 
