@@ -653,6 +653,51 @@ def test_a_settings_key_reused_with_another_body_on_the_current_version_is_refus
     assert (saved["statusCode"], json.loads(saved["body"])["version"]) == (200, version + 1)
 
 
+@pytest.mark.parametrize("who", sorted(SETTINGS_EDITS))
+def test_a_settings_save_without_a_key_reads_no_history(sandbox, who):
+    """R38, R31 (audit settings53): only a keyed save can be a retry whose version is
+    saved already; a save without a key (known by API Gateway's request id, which nobody
+    sends again) read every version of the history too, one request (a page per 1 MB) more."""
+    method, path, caller, edit = SETTINGS_EDITS[who](sandbox)
+    history_reads = _history_reads(sandbox)
+    # Given a save of other opening hours sent without an Idempotency-Key
+    headers = {"Content-Type": "application/json"}
+    answer = sandbox.api_raw(
+        method, path, caller=caller, body=edit("ma-vr 7:30-16:00"), headers=headers
+    )
+    # Then it is saved, and the history was not read for it
+    assert answer["statusCode"] == 200, answer["body"]
+    assert json.loads(answer["body"])["contact"]["hours"] == "ma-vr 7:30-16:00"
+    assert history_reads == []
+    # And the same save with a key still looks for its earlier attempt (one history read)
+    again = keyed(
+        sandbox,
+        method,
+        path,
+        "save-hours",
+        edit("ma-vr 7:45-16:00") | _version(sandbox, path, caller),
+        caller=caller,
+    )
+    assert again["statusCode"] == 200, again["body"]
+    assert len(history_reads) == 1
+
+
+def _version(sandbox, path, caller):
+    return {"version": sandbox.api("GET", path, caller=caller)[1]["version"]}
+
+
+def _history_reads(sandbox):
+    """Every DynamoDB request for settings versions from now on."""
+    reads: list[str] = []
+
+    def seen(model, params, **_):
+        if model.name == "Query" and b"SETTINGSVERSION#" in params["body"]:
+            reads.append(model.name)
+
+    sandbox.runtime.repository.client.meta.events.register("before-call.dynamodb", seen)
+    return reads
+
+
 def test_an_onboarding_sent_again_after_its_answer_was_lost_is_answered_as_it_was(sandbox):
     """R38, R31, interfaces.md §6 (audit retry51d): an onboarding whose function died
     after version 1 was stored leaves no answer under its key; the retry ran again and

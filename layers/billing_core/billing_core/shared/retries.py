@@ -42,6 +42,9 @@ class RequestCause:
     key: str  # the same for every retry of the request (``idempotency.retry_cause``)
     # What the request asked (``fingerprint``); "" when not known: then any is the same.
     request: str = ""
+    # False for an API request without a key (known by API Gateway's request id): nobody
+    # sends it again, so no earlier attempt of it is looked for (audit settings53).
+    sent_again: bool = True
 
 
 def fingerprint(request: Mapping[str, object]) -> str:
@@ -59,6 +62,7 @@ class RetryCauses:
     earlier: str  # an attempt of the lifetime window before booked under this
     since: datetime  # a change made before this was another request with the same key
     request: str = ""  # the request's fingerprint (``RequestCause.request``)
+    sent_again: bool = True  # ``RequestCause.sent_again``: False, no earlier attempt to find
 
     @property
     def candidates(self) -> tuple[str, str]:
@@ -88,6 +92,7 @@ def retry_causes(cause: RequestCause, now: datetime, named: str = "") -> RetryCa
         earlier=named + _in_window(cause.key, window - 1),
         since=now - KEY_LIFETIME,
         request=cause.request,
+        sent_again=cause.sent_again,
     )
 
 

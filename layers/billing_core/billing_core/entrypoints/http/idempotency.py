@@ -171,7 +171,7 @@ def request_cause(event: dict[str, Any]) -> RequestCause:
     if key and scope is not None and is_valid_key(key):
         return RequestCause(retry_cause(scope, key), fingerprint(_request(event)))
     request_id = (event.get("requestContext") or {}).get("requestId") or uuid.uuid4()
-    return RequestCause(retry_cause("request", str(request_id)))
+    return RequestCause(retry_cause("request", str(request_id)), sent_again=False)
 
 
 INVALID_KEY = (

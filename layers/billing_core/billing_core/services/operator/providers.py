@@ -270,8 +270,9 @@ def _saved_by_this_request(
     lifetime (as they are now when the history cannot give them back); ``KeyReused``
     when that attempt asked other settings (R38). One read of the history for each
     keyed save, as an invitation's retry reads the user changes: a key reused with
-    another body names the current version as often as an old one."""
-    if causes is None:
+    another body names the current version as often as an old one. None read for a
+    request without a key, which nobody sends again (audit settings53: it read it too)."""
+    if causes is None or not causes.sent_again:
         return None
     history = store.provider_history(current.provider_id)
     made = next((v for v in history if causes.made(v.cause, v.changed_at)), None)
