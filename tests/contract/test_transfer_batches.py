@@ -16,7 +16,7 @@ from billing_core.payments.transfer_batches import (
     Step,
     TransferBatch,
 )
-from billing_core.ports import ConcurrentChange
+from billing_core.ports import ConcurrentChange, InvalidPosition
 from tests.contract.samples import NOON, A
 
 
@@ -72,6 +72,33 @@ def test_batches_are_listed_per_kind_newest_first(batches):
     listed = batches.list_batches(BatchKind.PAYOUT, limit=2)
     assert [b.batch_id for b in listed] == ["PO-2026-W49", "PO-2026-W48"]
     assert [b.batch_id for b in batches.list_batches(BatchKind.REFUND)] == ["RF-20261201-abc123"]
+
+
+def test_batches_are_paged_after_a_batch_in_the_lists_order(batches):
+    """interfaces.md §6 (contract52): Given week 48's batches PO-2026-W48 ... -11 (as text
+    -10 and -11 sort before -2) between the batches of weeks 47 and 49, and a refund batch
+    When the list is read three a time, each time after the last batch read
+    Then every payout batch comes once, in the whole list's order (newest_first), pages
+    ending inside week 48 included; an ``after`` that is no payout batch id is refused."""
+    week_48 = [f"PO-2026-W48-{n}" for n in range(2, 12)]
+    for batch_id in ["PO-2026-W47", "PO-2026-W48", *week_48, "PO-2026-W49"]:
+        batches.create_batch(replace(payout_batch(batch_id[3:11]), batch_id=batch_id))
+    batches.create_batch(
+        TransferBatch("RF-20261201-abc123", BatchKind.REFUND, (), (Step("proposed", "op", NOON),))
+    )
+    # When
+    read: list[list[str]] = []
+    after = None
+    while len(read) < 10 and (page := batches.list_batches(BatchKind.PAYOUT, limit=3, after=after)):
+        read.append([b.batch_id for b in page])
+        after = read[-1][-1]
+    # Then
+    whole = ["PO-2026-W49", *reversed(week_48), "PO-2026-W48", "PO-2026-W47"]
+    assert [b.batch_id for b in batches.list_batches(BatchKind.PAYOUT, limit=20)] == whole
+    assert read == [whole[i : i + 3] for i in range(0, len(whole), 3)]
+    for forged in ("RF-20261201-abc123", "PO-2026-W48-1", "PO-2026-W48 ", "PO-"):
+        with pytest.raises(InvalidPosition):
+            batches.list_batches(BatchKind.PAYOUT, limit=3, after=forged)
 
 
 def test_a_refund_reduced_at_sending_reads_back_with_what_was_proposed(batches):

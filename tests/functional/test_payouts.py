@@ -13,6 +13,7 @@ import sepaxml
 import xmlschema
 
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+from billing_core.entrypoints.http import cursor
 from billing_core.payments.transfer_batches import BatchState
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
@@ -328,6 +329,58 @@ def test_eleven_batches_of_one_week_are_listed_and_followed_by_their_number(sand
         "proposed",
         "PO-2026-W48-11",
     )
+
+
+def propose(sandbox, week: str) -> str:
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": week})
+    assert status == 200, week
+    return batch["batch_id"]
+
+
+def test_the_payout_list_goes_on_page_by_page_with_the_cursor(sandbox):
+    """interfaces.md §6 (contract52): the list took ``limit`` and gave no next page, so an
+    operator saw the newest 12 batches and no more (3 of 9 at limit 3).
+    Given the payout batches of weeks 44 to 48, week 47's withdrawn and planned again
+    (PO-2026-W47-2 before PO-2026-W47)
+    When the operator reads the list two a page, each next page by the last's next_cursor
+    passed as cursor, as the operator audit's list goes on
+    Then every batch is read once, newest first, in pages of two until the last, which
+    gives no cursor; a page may end inside a week (after PO-2026-W47-2)."""
+    for week in ("2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"):
+        propose(sandbox, week)
+    why = {"reason": "rekening van de praktijk was fout"}
+    status, _ = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W47/withdraw", body=why)
+    assert status == 200
+    assert propose(sandbox, "2026-W47") == "PO-2026-W47-2"
+    # When
+    pages, query = [], {"limit": "2"}
+    while len(pages) < 10:
+        status, page = operator(sandbox, "GET", "/api/v1/operator/payouts", query=query)
+        assert status == 200
+        pages.append([b["batch_id"] for b in page["items"]])
+        if page["next_cursor"] is None:
+            break
+        query = {"limit": "2", "cursor": page["next_cursor"]}
+    # Then
+    assert pages == [
+        ["PO-2026-W48", "PO-2026-W47-2"],
+        ["PO-2026-W47", "PO-2026-W46"],
+        ["PO-2026-W45", "PO-2026-W44"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "position", ["RF-20261130-abcdef", "PO-2026-W48-1", "PO-2026-W48-02", "PO-2026-W4", "x"]
+)
+def test_a_payout_list_cursor_that_is_no_payout_batch_is_a_400(sandbox, position):
+    """interfaces.md §2 (400 invalid_cursor), README "Forged paging cursors": Given a
+    cursor decoding to no payout batch id (a refund batch's, a number the ids never
+    carry, no week) / When the operator reads the payout list with it / Then a 400
+    invalid_cursor, not a page read from some place in the table."""
+    propose(sandbox, "2026-W48")
+    forged = {"cursor": cursor.encode(position)}
+    status, answer = operator(sandbox, "GET", "/api/v1/operator/payouts", query=forged)
+    assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
 
 
 def test_a_batch_proposed_before_the_payout_account_changed_is_refused_and_planned_again(

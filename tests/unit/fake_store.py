@@ -35,7 +35,12 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
-from billing_core.payments.transfer_batches import BatchKind, TransferBatch, newest_first
+from billing_core.payments.transfer_batches import (
+    BatchKind,
+    TransferBatch,
+    batch_order,
+    newest_first,
+)
 from billing_core.payments.transfer_batches import kept_until as batch_kept_until
 from billing_core.ports import (
     EVERY_INVOICE,
@@ -54,6 +59,7 @@ from billing_core.ports import (
     UnreadableInvoice,
     UnreadableProvider,
     checked_audit_position,
+    checked_batch_position,
     checked_declaration_position,
     checked_invoice_position,
     state_set_meanwhile,
@@ -868,9 +874,14 @@ class FakeStore:
             self.undated.discard(("batch", batch.batch_id))
         return saved
 
-    def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
-        of_kind = [b for b in self.batches.values() if b.kind is kind]
-        return newest_first(of_kind)[:limit]
+    def list_batches(
+        self, kind: BatchKind, *, limit: int = 52, after: str | None = None
+    ) -> list[TransferBatch]:
+        of_kind = newest_first(b for b in self.batches.values() if b.kind is kind)
+        if after is not None:
+            older = batch_order(checked_batch_position(kind, after))
+            of_kind = [b for b in of_kind if batch_order(b.batch_id) < older]
+        return of_kind[:limit]
 
     # --- the insurer register (R33) ----------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.batch_routes import (
     BATCH_RESOURCES,
     add_batch_routes,
@@ -36,12 +37,21 @@ WITHDRAWABLE_ID = r"^PO-[0-9A-Za-z-]{1,30}$"  # a refund batch: the refunds rout
     "/api/v1/operator/payouts",
     summary="The payout batches, newest week first (a week's -11 before its -10 ... -2, first)",
 )
-def list_payouts(limit: Annotated[int, Query(ge=1, le=104)] = 12) -> BatchListOut:
+def list_payouts(
+    limit: Annotated[int, Query(ge=1, le=104)] = 12,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+) -> BatchListOut:
     operator(router.current_event)
-    listed = money_out.list_batches(
-        BatchKind.PAYOUT, limit, bootstrap.current().money_out_context()
+    page = money_out.list_batches(
+        BatchKind.PAYOUT,
+        limit,
+        bootstrap.current().money_out_context(),
+        after=cursor.decode(cursor_token) if cursor_token else None,
     )
-    return BatchListOut(items=[BatchOut.of(b) for b in listed])
+    return BatchListOut(
+        items=[BatchOut.of(b) for b in page.batches],
+        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+    )
 
 
 @router.post(

@@ -402,6 +402,16 @@ def checked_declaration_position(position: str) -> str:
     return position
 
 
+def checked_batch_position(kind: BatchKind, position: str) -> str:
+    """A position in the list of ``kind``'s batches (a batch id of that kind, as the list
+    hands it out); InvalidPosition otherwise."""
+    from billing_core.payments.transfer_batches import is_batch_id
+
+    if not is_batch_id(kind, position):
+        raise InvalidPosition(f"not a {kind.value} batch list position")
+    return position
+
+
 class ProviderStore(BillingStore, Protocol):
     """What the provider API's queries and commands need on top of the billing store
     (services.provider): every read keyed by the token's provider (R26)."""
@@ -968,7 +978,11 @@ class TransferBatches(Protocol):
         Returns the batch with its new version."""
         ...
 
-    def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
+    def list_batches(
+        self, kind: BatchKind, *, limit: int = 52, after: str | None = None
+    ) -> list[TransferBatch]:
         """Newest first (``transfer_batches.newest_first``: a payout batch by its week,
-        then its number in the week; a refund batch by its day)."""
+        then its number in the week; a refund batch by its day). ``after``: a batch id of
+        ``kind`` (the previous page's last), only the batches after it in that order, the
+        older ones; InvalidPosition for one that is no such id (``checked_batch_position``)."""
         ...

@@ -238,6 +238,21 @@ def batch_order(batch_id: str) -> tuple[str, int]:
     return batch_id, 1
 
 
+def is_batch_id(kind: BatchKind, text: str) -> bool:
+    """Whether ``text`` is an id a batch of ``kind`` is given (``payout_batch_id``,
+    ``refund_batch_id``): a position in the list of that kind (a paging cursor's) is one."""
+    if kind is BatchKind.PAYOUT:
+        from billing_core.providers.week import WEEK_LABEL  # the operator's list only
+
+        head, number = batch_order(text)
+        label = head.removeprefix(PAYOUT_PREFIX)
+        well_formed = head != label and WEEK_LABEL.fullmatch(label) is not None
+        return well_formed and payout_batch_id(label, number) == text
+    day, _, suffix = text.removeprefix(REFUND_PREFIX).partition("-")
+    hexadecimal = len(suffix) == 6 and all(c in "0123456789abcdef" for c in suffix)
+    return text.startswith(REFUND_PREFIX) and len(day) == 8 and day.isdigit() and hexadecimal
+
+
 def newest_first(batches: Iterable[TransferBatch]) -> list[TransferBatch]:
     """The batches newest first, a week's later batches before its earlier ones."""
     return sorted(batches, key=lambda batch: batch_order(batch.batch_id), reverse=True)

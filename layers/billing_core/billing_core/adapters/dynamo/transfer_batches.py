@@ -20,11 +20,12 @@ from billing_core.payments.transfer_batches import (
     TransferBatch,
     batch_document,
     batch_from_document,
+    batch_order,
     kept_until,
     newest_first,
     payout_batch_id,
 )
-from billing_core.ports import ConcurrentChange
+from billing_core.ports import ConcurrentChange, checked_batch_position
 from billing_core.providers.week import Week
 
 if TYPE_CHECKING:
@@ -99,17 +100,30 @@ class TransferBatchRepository:
             raise
         return _batch(_item(batch, version=batch.version + 1))
 
-    def list_batches(self, kind: BatchKind, *, limit: int = 52) -> list[TransferBatch]:
+    def list_batches(
+        self, kind: BatchKind, *, limit: int = 52, after: str | None = None
+    ) -> list[TransferBatch]:
         """Newest first by ``newest_first``: the table keeps the ids as text, where a
         week's ``PO-{week}-10`` sorts before its ``-2``. A limit that cuts a week's batches
-        could leave out its newest, so the week it cuts is read whole before it is cut."""
+        could leave out its newest, so the week it cuts is read whole before it is cut.
+        ``after`` (a batch id): the batches of the weeks (days) before its own, and those of
+        its own week numbered below it, read whole for the same reason."""
         partition = Key("pk").eq(keys.transfer_batch_partition(kind.value))
-        batches = self._query(partition, limit)
+        condition, earlier_of_its_week = partition, []
+        if after is not None:
+            head, _ = batch_order(checked_batch_position(kind, after))
+            condition = partition & Key("sk").lt(head)  # every id of its week starts so
+            if kind is BatchKind.PAYOUT:
+                of_its_week = self._query(partition & Key("sk").begins_with(head))
+                earlier_of_its_week = [
+                    b for b in of_its_week if batch_order(b.batch_id) < batch_order(after)
+                ]
+        batches = self._query(condition, limit)
         if kind is BatchKind.PAYOUT and len(batches) == limit:
             cut_week = batches[-1].week
             of_week = partition & Key("sk").begins_with(payout_batch_id(cut_week))
             batches = [b for b in batches if b.week != cut_week] + self._query(of_week)
-        return newest_first(batches)[:limit]
+        return newest_first(earlier_of_its_week + batches)[:limit]
 
     def _query(self, condition: Any, limit: int | None = None) -> list[TransferBatch]:
         limited = {"Limit": limit} if limit is not None else {}

@@ -87,6 +87,10 @@ class BatchOut(BaseModel):
 
 class BatchListOut(BaseModel):
     items: list[BatchOut]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as cursor for the next page, the older batches; none on the last page",
+    )
 
 
 class ProposePayoutsIn(BaseModel):

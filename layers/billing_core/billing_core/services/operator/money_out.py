@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
@@ -898,8 +898,23 @@ def _book_refund(transfer: BatchTransfer, at: datetime, ctx: MoneyOutContext) ->
 # --- reading ----------------------------------------------------------------------------------
 
 
-def list_batches(kind: BatchKind, limit: int, ctx: MoneyOutContext) -> list[TransferBatch]:
-    return ctx.batches.list_batches(kind, limit=limit)
+class BatchPage(NamedTuple):
+    """A page of a kind's batches, newest first (a NamedTuple: the operator's handler
+    imports this module at its start)."""
+
+    batches: list[TransferBatch]
+    next_position: str | None  # the last batch's id; None: this was the last page
+
+
+def list_batches(
+    kind: BatchKind, limit: int, ctx: MoneyOutContext, *, after: str | None = None
+) -> BatchPage:
+    """``limit`` batches after the batch ``after`` (the previous page's last), newest first
+    (interfaces.md §6). One more is read: only a page with a batch after it gives a
+    position, so a full last page does not lead to an empty one."""
+    found = ctx.batches.list_batches(kind, limit=limit + 1, after=after)
+    page = found[:limit]
+    return BatchPage(page, page[-1].batch_id if len(found) > limit else None)
 
 
 def get_batch(batch_id: str, reader: Reader, ctx: MoneyOutContext) -> TransferBatch:
