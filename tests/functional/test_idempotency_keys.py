@@ -535,6 +535,27 @@ def test_an_invitation_sent_again_after_its_answer_was_lost_invites_once(sandbox
     )
 
 
+@pytest.mark.parametrize("who", sorted(INVITE_PATHS))
+def test_an_invitation_without_a_key_reads_no_user_changes(sandbox, who):
+    """R38, R32 (audit settings53): only a keyed invitation can be a retry whose first
+    attempt invited already; one without a key (known by API Gateway's request id, which
+    nobody sends again) read the practice's whole user-change history for it too."""
+    path, caller = INVITE_PATHS[who]
+    history_reads = _history_reads(sandbox, b"USERCHANGE#")
+    # Given an invitation sent without an Idempotency-Key
+    headers = {"Content-Type": "application/json"}
+    body = {"email": "balie@example.org", "role": "staff"}
+    answer = sandbox.api_raw("POST", path, caller=caller, body=body, headers=headers)
+    # Then it is sent, and the user changes were not read for it
+    assert answer["statusCode"] == 201, answer["body"]
+    assert sandbox.runtime.user_directory.invitations.count("balie@example.org") == 1
+    assert history_reads == []
+    # And an invitation with a key still looks for its earlier attempt (one read)
+    other = {"email": "assistent@example.org", "role": "viewer"}
+    assert keyed(sandbox, "POST", path, "invite-2", other, caller=caller)["statusCode"] == 201
+    assert len(history_reads) == 1
+
+
 # --- a settings version saved, then the answer lost: the retry finds its version (R38, R31) ----
 
 
@@ -686,12 +707,12 @@ def _version(sandbox, path, caller):
     return {"version": sandbox.api("GET", path, caller=caller)[1]["version"]}
 
 
-def _history_reads(sandbox):
-    """Every DynamoDB request for settings versions from now on."""
+def _history_reads(sandbox, prefix=b"SETTINGSVERSION#"):
+    """Every DynamoDB Query for settings versions (or ``prefix``'s items) from now on."""
     reads: list[str] = []
 
     def seen(model, params, **_):
-        if model.name == "Query" and b"SETTINGSVERSION#" in params["body"]:
+        if model.name == "Query" and prefix in params["body"]:
             reads.append(model.name)
 
     sandbox.runtime.repository.client.meta.events.register("before-call.dynamodb", seen)

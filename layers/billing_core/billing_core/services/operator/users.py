@@ -48,7 +48,8 @@ def invite_user(
     if ctx.store.get_provider(provider_id) is None:
         return None
     causes = retry_causes(cause, ctx.clock.now()) if cause is not None else None
-    made = _invited_before(provider_id, causes, ctx) if causes is not None else None
+    # A request without a key (``RetryCauses.sent_again``) is sent once: no history read.
+    made = _invited_before(provider_id, causes, ctx) if causes and causes.sent_again else None
     if made is not None:
         return made
     email = email.strip().lower()
