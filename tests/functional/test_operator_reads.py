@@ -53,10 +53,11 @@ def test_every_refund_batch_answer_records_one_read_naming_the_batch_and_its_ken
     patient's account holder and IBAN), reads the batch, withdraws it, proposes it again
     and approves that batch
     Then each request wrote one record for the practice: the list names the patient and
-    the invoice (access52), each batch answer the batch and the invoice's kenmerk; no
-    name, IBAN or birth date."""
+    the invoice (access52), each batch answer the batch, the refund's patient by number
+    (access53: it named the kenmerk only, so a search of the access log by patient missed
+    it) and the invoice's kenmerk; no name, IBAN or birth date."""
     invoice = paid_twice(sandbox)
-    kenmerk = f"kenmerk:{invoice.reference}"
+    kenmerk = f"patient:{invoice.patient_ref} kenmerk:{invoice.reference}"
     (status, held), records = new_records(
         sandbox, lambda: as_operator(sandbox, "GET", "/api/v1/operator/refunds")
     )
@@ -132,7 +133,8 @@ def test_the_unmatched_credits_and_a_match_each_record_one_read_naming_the_credi
     When an operator lists the unmatched credits, then matches it to an invoice's kenmerk
     (each answer shows the payer's name and IBAN, the match the invoice it went to)
     Then the list wrote one record under no practice yet naming the credit, the match one
-    for the practice naming the credit and the invoice; neither the name nor the IBAN."""
+    for the practice naming the credit, the invoice's patient by number (access53: it
+    named ids only) and the invoice; neither the name nor the IBAN."""
     [invoice] = invoices_of(sandbox, 1)
     credit_id = unmatched_credit(sandbox, invoice.amount_due_cents)
     (status, listed), records = new_records(
@@ -147,7 +149,7 @@ def test_the_unmatched_credits_and_a_match_each_record_one_read_naming_the_credi
         sandbox, lambda: as_operator(sandbox, "POST", path, body={"reference": invoice.reference})
     )
     assert status == 200 and matched["counterparty_iban"] == PAYER_IBAN
-    subject = f"credit:{credit_id} invoice:{invoice.invoice_id}"
+    subject = f"credit:{credit_id} patient:{invoice.patient_ref} invoice:{invoice.invoice_id}"
     one_read(records, "bank_credits", subject, invoice, PAYER, PAYER_IBAN)
 
 
@@ -155,7 +157,8 @@ def test_a_credit_matched_to_a_patient_records_one_read_naming_the_invoice_it_pa
     """R32, NEN 7513, legal-nl.md §5. Given a patient's invoice and a credit that pays it
     When an operator matches the credit to the patient (the answer shows which of the
     patient's invoices it paid, and the payer's name and IBAN)
-    Then one record for the practice names the credit and that invoice."""
+    Then one record for the practice names the credit, the patient by number (access53)
+    and that invoice."""
     [invoice] = invoices_of(sandbox, 1)
     patient = {"provider_id": PRACTICE, "patient_ref": invoice.patient_ref}
     credit_id = unmatched_credit(sandbox, invoice.amount_due_cents)
@@ -164,7 +167,7 @@ def test_a_credit_matched_to_a_patient_records_one_read_naming_the_invoice_it_pa
         sandbox, lambda: as_operator(sandbox, "POST", path, body=patient)
     )
     assert status == 200 and matched["matched_to"][0]["invoice_id"] == invoice.invoice_id
-    subject = f"credit:{credit_id} invoice:{invoice.invoice_id}"
+    subject = f"credit:{credit_id} patient:{invoice.patient_ref} invoice:{invoice.invoice_id}"
     one_read(records, "bank_credits", subject, invoice, PAYER, PAYER_IBAN)
 
 

@@ -164,3 +164,57 @@ def test_every_invoice_a_list_or_name_search_shows_is_named_in_its_one_record(sa
     assert record[2] == "invoice_list" and listed_ids(record) == shown
     for data in patient_data(target):
         assert data not in record[3]
+
+
+def test_an_upload_s_report_names_the_patients_its_page_shows_in_its_one_record(sandbox):
+    """R32, NEN 7513, legal-nl.md §8 (audit access53: the report's read named the upload
+    only, so a search of the access log by patient missed it). Given a patient blocked
+    (handed over) whose new lines the practice uploads, and the physio practice's retour
+    with a retourcode per patient, When a user reads each upload's report (API and
+    portal), Then its one record names the upload and the patients its page names: the
+    blocked patient of the finding's sentence, the retourcodes' patient."""
+    from local.seed import PHYSIO
+    from tests.functional.test_blocked_patients import hand_over
+    from tests.functional.test_vektis_corrections_and_retour_uploads import (
+        PHYSIO_FILE,
+        PHYSIO_RETOUR,
+    )
+
+    sandbox.upload_declaration(PRACTICE, "week-47.csv", declaration_csv(12))
+    blocked = min(sandbox.runtime.repository.list_invoices(PRACTICE)[0], key=lambda i: i.invoice_id)
+    hand_over(sandbox, blocked)
+    upload = sandbox.upload_declaration(
+        PRACTICE, "week-48.csv", declaration_csv(12).replace(b"\nR", b"\nS")
+    )
+    path = f"/api/v1/provider/declarations/{upload}"
+    (status, report), records = new_records(
+        sandbox, lambda: sandbox.api("GET", path, caller=VIEWER)
+    )
+    assert status == 200 and blocked.patient_ref in report["findings"][0]["message"]
+    expected = (
+        "user-viewer",
+        "viewer",
+        "export",
+        f"declaration:{upload} patient:{blocked.patient_ref}",
+    )
+    assert records == [expected]
+
+    sandbox.upload_declaration(PHYSIO.provider_id, "nov.pm304", PHYSIO_FILE.read_bytes())
+    retour = sandbox.upload_retour(
+        PHYSIO.provider_id, "VGZ retour nov.pm305", PHYSIO_RETOUR.read_bytes()
+    )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    (status, _), records = new_records(
+        sandbox, lambda: staff.page(f"/portal/declaraties/{retour}"), PHYSIO.provider_id
+    )
+    codes = sandbox.api(
+        "GET", f"/api/v1/provider/declarations/{retour}", provider_id=PHYSIO.provider_id
+    )[1]
+    patients = list(
+        dict.fromkeys(c["patient_ref"] for c in codes["retour_codes"] if c["patient_ref"])
+    )
+    assert status == 200 and patients
+    # (the page also lists the invoices the upload issued: that list's own read)
+    [subject] = [subject for _, _, kind, subject in records if kind == "export"]
+    assert subject == " ".join([f"declaration:{retour}", *(f"patient:{p}" for p in patients)])

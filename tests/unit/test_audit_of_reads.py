@@ -270,3 +270,39 @@ def test_a_refund_batch_of_the_most_refunds_is_one_record_far_under_dynamodb_s_i
     records = records_of(OPERATOR, ReadKind.INVOICE_LIST, {"a": many}, NOW, "held_credits")
     assert [len(r.subject.split()) - 1 for r in records] == [IDS_PER_RECORD, 1]
     assert max(len(r.subject.encode()) for r in records) < 100_000
+
+
+def test_a_refund_batch_names_each_practice_s_patients_kept_with_its_refunds():
+    """R32, NEN 7513, legal-nl.md §8 (audit access53: a refund batch's read named the
+    kenmerken only, so a search of the access log by patient missed it). Given a refund
+    batch of patients P-1 (two refunds) and P-2 of practice a and P-1 of practice b, and
+    one refund of a proposed before the number was kept, When an operator's answer shows
+    it, Then each practice's one record names its own patients once, before the
+    kenmerken, and the older refund its kenmerk only; no invoice is read for it."""
+    from billing_core.payments.transfer_batches import (
+        BatchKind,
+        BatchTransfer,
+        TransferBatch,
+        batch_document,
+        batch_from_document,
+    )
+    from billing_core.services.operator.money_out import shown
+
+    def refund(practice: str, n: int, patient: str) -> BatchTransfer:
+        kenmerk = str(n) * 14
+        return BatchTransfer(f"E-{n}", practice, "NL", "A", 100, "", kenmerk, patient_ref=patient)
+
+    transfers = (refund("a", 1, "P-1"), refund("b", 9, "P-1"), refund("a", 2, "P-2"))
+    transfers += (refund("a", 3, "P-1"), refund("a", 4, ""))
+    batch = TransferBatch("RF-1", BatchKind.REFUND, transfers=transfers, steps=())
+    audit = AuditInMemory()
+    context = SimpleNamespace(audit=audit, clock=FixedClock(NOW))  # no store: none read
+
+    stored = batch_from_document(batch_document(batch), 1)  # as read back from the table
+    shown(stored, OPERATOR, context)  # type: ignore[arg-type]
+
+    kenmerken = " ".join(f"kenmerk:{str(n) * 14}" for n in (1, 2, 3, 4))
+    assert [(r.provider_id, r.subject) for r in audit.records] == [
+        ("a", f"RF-1 patient:P-1 patient:P-2 {kenmerken}"),
+        ("b", f"RF-1 patient:P-1 kenmerk:{'9' * 14}"),
+    ]

@@ -67,7 +67,17 @@ class Finding:
             "claim_ref": self.claim_ref,
             "message": self.message("nl"),
             "message_en": self.message("en"),
+            # The patient numbers its sentence names, which the read of a report's page
+            # records (R32, NEN 7513); only when it names one, as a report kept them.
+            **({"patient_refs": named} if (named := self.patients_named()) else {}),
         }
+
+    def patients_named(self) -> list[str]:
+        """The patient numbers its sentence names: the patient's, and the numbers a
+        patient with the same BSN was blocked under (``blocked_ref``, ", "-joined)."""
+        blocked = str(self.params.get("blocked_ref", ""))
+        named = [str(self.params.get("patient_ref", "")), *blocked.split(", ")]
+        return [number for number in named if number]
 
 
 def structural(findings: Iterable[Finding]) -> list[Finding]:

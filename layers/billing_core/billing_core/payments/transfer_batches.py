@@ -121,6 +121,10 @@ class BatchTransfer:
     # the debit on a later one): that debit is still to come, and is kept beside the
     # return when it does (R12: not a duplicate). False once it came.
     debit_awaited: bool = False
+    # A refund: the patient number of its invoice, which each read of the batch names in
+    # the access log (R32, NEN 7513), kept so that read needs no read of the invoices. ""
+    # on a payout and on a refund proposed before it was kept.
+    patient_ref: str = ""
 
     @property
     def owed_again(self) -> bool:
@@ -454,6 +458,7 @@ def _transfer_document(transfer: BatchTransfer) -> dict[str, Any]:
         **({"debit_entry": debit} if (debit := transfer.debit_entry) else {}),
         **({"debit_request_fingerprint": d} if (d := transfer.debit_request_fingerprint) else {}),
         **({"debit_awaited": True} if transfer.debit_awaited else {}),
+        **({"patient_ref": patient} if (patient := transfer.patient_ref) else {}),
     }
 
 
@@ -516,4 +521,5 @@ def _transfer_from(document: Mapping[str, Any]) -> BatchTransfer:
         debit_entry=document.get("debit_entry", ""),
         debit_request_fingerprint=document.get("debit_request_fingerprint", ""),
         debit_awaited=bool(document.get("debit_awaited", False)),
+        patient_ref=document.get("patient_ref", ""),  # none: a payout, or kept since stop 53
     )

@@ -108,6 +108,17 @@ def by_practice(shown: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return ids
 
 
+def by_practice_naming_patients(shown: Iterable[tuple[str, str, str]]) -> dict[str, list[str]]:
+    """(practice, patient number, id) in the answer's order, as each practice's ids: the
+    patients it showed of that practice first (``patients_named``), then the ids, so an
+    operator's answer of several practices names each one's own patients (R32, NEN 7513)."""
+    rows = list(shown)
+    return {
+        practice: [*patients_named(n for p, n, _ in rows if p == practice), *ids]
+        for practice, ids in by_practice((p, shown_id) for p, _, shown_id in rows).items()
+    }
+
+
 def records_of(
     reader: Reader,
     kind: ReadKind,

@@ -107,7 +107,8 @@ class DeclarationDetailOut(DeclarationOut):
     findings: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Per problem: code, severity, line, field, claim_ref, message (nl),"
-        " message_en; one page of them. The report keeps every finding of a rejected line"
+        " message_en, and patient_refs (the patient numbers the message names; only when it"
+        " names one, in a report written since they were kept); one page of them. The report keeps every finding of a rejected line"
         " (severity claim_rejected), and the first 50 of each other code",
     )
     finding_counts: dict[str, int] = Field(

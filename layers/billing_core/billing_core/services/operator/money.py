@@ -66,7 +66,12 @@ from billing_core.ports import InvoiceFilter
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money_out import invoice_named
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.audit import NO_PRACTICE_YET, ReadKind, by_practice, naming_patient
+from billing_core.shared.audit import (
+    NO_PRACTICE_YET,
+    ReadKind,
+    by_practice_naming_patients,
+    naming_patient,
+)
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, Refused, practice_refused
 from billing_core.shared.money import format_euros
@@ -188,9 +193,13 @@ def _record_match_shown(
 ) -> None:
     """The answer shows the payer's name and IBAN and the invoices the credit went to: the
     read is recorded for the practice whose invoices they are, the credit now being its
-    patient's payment (R32, NEN 7513), naming the credit and those invoices."""
+    patient's payment (R32, NEN 7513), naming the credit, the patients of those invoices
+    (as an invoice list's read names them, so a search by patient finds it) and the
+    invoices."""
     invoices = [_by_reference(part.reference, ctx) for part in match.parts]
-    shown = by_practice((i.provider_id, f"invoice:{i.invoice_id}") for i in invoices)
+    shown = by_practice_naming_patients(
+        (i.provider_id, i.patient_ref, f"invoice:{i.invoice_id}") for i in invoices
+    )
     ctx.record_shown(ReadKind.BANK_CREDITS, shown, heading=f"credit:{credit.credit_id}")
 
 

@@ -604,6 +604,7 @@ def _refund_transfer(
         # Nothing personal: the kenmerk is what the patient paid with.
         remittance=f"Terugbetaling teveel betaald nota {invoice.reference}",
         invoice_reference=invoice.reference,
+        patient_ref=invoice.patient_ref,
     )
 
 
@@ -925,13 +926,18 @@ def get_batch(batch_id: str, reader: Reader, ctx: MoneyOutContext) -> TransferBa
 def shown(batch: TransferBatch, reader: Reader, ctx: MoneyOutContext) -> TransferBatch:
     """The batch, as an answer shows it to ``reader``: proposed, approved, withdrawn or
     read. A refund batch shows patients' names and IBANs: the read is recorded for each
-    practice whose patients are in it, naming the batch and the kenmerken of that
-    practice's refunds (R32, NEN 7513). A payout batch pays practices: nothing to record."""
+    practice whose patients are in it, naming the batch, those patients (by number, as an
+    invoice list's read names them; a refund proposed before the number was kept names
+    its kenmerk only) and the kenmerken of that practice's refunds (R32, NEN 7513). A
+    payout batch pays practices: nothing to record."""
     # Imported here: the Monday run, which proposes payouts, shows nothing to a person.
     from billing_core.shared.audit import ReadKind
 
-    refunds = [(t.provider_id, f"kenmerk:{t.invoice_reference}") for t in batch.transfers]
     if batch.kind is BatchKind.REFUND:
+        refunds = [
+            (t.provider_id, t.patient_ref, f"kenmerk:{t.invoice_reference}")
+            for t in batch.transfers
+        ]
         _record_shown(reader, ReadKind.REFUND_BATCH, refunds, ctx, heading=batch.batch_id)
     return batch
 
@@ -940,15 +946,9 @@ def held_shown(held: list[HeldCredit], reader: Reader, ctx: MoneyOutContext) -> 
     """The credits held, as an answer shows them to ``reader``: each practice's invoices
     with their credit are a read of its patients' data, recorded naming those patients,
     as an invoice list's read does, and the invoices (R32, NEN 7513)."""
-    from billing_core.shared.audit import ReadKind, patients_named  # imported here: ``shown``
+    from billing_core.shared.audit import ReadKind  # imported here: ``shown``
 
-    practices = dict.fromkeys(h.provider_id for h in held)
-    patients = [
-        (practice, named)
-        for practice in practices
-        for named in patients_named(h.patient_ref for h in held if h.provider_id == practice)
-    ]
-    invoices = patients + [(h.provider_id, f"invoice:{h.invoice_id}") for h in held]
+    invoices = [(h.provider_id, h.patient_ref, f"invoice:{h.invoice_id}") for h in held]
     _record_shown(reader, ReadKind.INVOICE_LIST, invoices, ctx, heading="held_credits")
     return held
 
@@ -956,14 +956,17 @@ def held_shown(held: list[HeldCredit], reader: Reader, ctx: MoneyOutContext) -> 
 def _record_shown(
     reader: Reader,
     kind: ReadKind,
-    shown_ids: list[tuple[str, str]],
+    shown_ids: list[tuple[str, str, str]],
     ctx: MoneyOutContext,
     *,
     heading: str,
 ) -> None:
-    from billing_core.shared.audit import by_practice, records_of  # imported here: ``shown``
+    """``shown_ids``: (practice, patient number, id) of each thing the answer showed."""
+    # Imported here: see ``shown``.
+    from billing_core.shared.audit import by_practice_naming_patients, records_of
 
-    for record in records_of(reader, kind, by_practice(shown_ids), ctx.clock.now(), heading):
+    named = by_practice_naming_patients(shown_ids)
+    for record in records_of(reader, kind, named, ctx.clock.now(), heading):
         ctx.audit.record_read(record)
 
 

@@ -24,7 +24,7 @@ from billing_core.ports import FileGone, FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, patients_named
 from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.retries import RequestCause, RetryCauses, retry_causes
 
@@ -310,14 +310,13 @@ def declaration_report(
             stored = json.loads(ctx.files.get(record.report_key))
         except FileGone:
             report_gone = True
-    ctx.record_read(user, ReadKind.EXPORT, f"declaration:{declaration_id}")
     findings = stored.get("findings", [])
     # A report written before issue 13 has no counts: its findings are all there were.
     counts = stored.get("finding_counts") or dict(
         sorted(Counter(f["code"] for f in findings).items())
     )
     key, files = record.report_key, ctx.files
-    return DeclarationReport(
+    report = DeclarationReport(
         record,
         ReportPage.stored(stored, "findings", key, findings_from, findings_page, files),
         counts,
@@ -325,6 +324,17 @@ def declaration_report(
         report_gone,
         tuple(not_kept_of(stored, counts, key, files)),
     )
+    ctx.record_shown(user, ReadKind.EXPORT, f"declaration:{declaration_id}", _patients(report))
+    return report
+
+
+def _patients(report: DeclarationReport) -> list[str]:
+    """The patients the report's pages shown name (R32, NEN 7513, legal-nl.md §8), as a
+    list's read names them: those its findings' sentences name (kept with each since
+    stop 53; a report written before names none) and its retourcodes' patients."""
+    findings = (n for row in report.findings.rows for n in row.get("patient_refs", []))
+    codes = (row.get("patient_ref") or "" for row in report.retour_codes.rows)
+    return patients_named([*findings, *codes])
 
 
 def not_kept_of(
