@@ -204,6 +204,24 @@ def test_changes_need_a_moment_to_start_from(sandbox, query):
 
 
 @pytest.mark.parametrize(
+    "since", ["0001-01-01", "0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00"]
+)
+def test_a_moment_at_the_edge_of_the_calendar_is_refused_not_a_server_error(sandbox, since):
+    """R22, interfaces.md §2 "400 validation ... never a stack trace" (audit blocks53:
+    practice software asking for "everything" since 0001-01-01 got a 500, as did any
+    moment with no UTC or Dutch time before year 1 or after 9999).
+    Given a blocked patient's change in the log
+    When the changes are asked since a moment at the calendar's edge
+    Then the answer is 400 naming since, saying to ask from a date such as 2000-01-01."""
+    status, body = get(sandbox, CHANGES, since=since)
+
+    assert status == 400, body
+    assert body["error"]["code"] == "validation_error"
+    message = body["error"]["message"]
+    assert message.startswith("query.since: ") and "2000-01-01" in message
+
+
+@pytest.mark.parametrize(
     "sent", ["2027-01-29T06:00:00 01:00", "2027-01-29 06:00 0100", "2027-01-29T06:00:00.0 01"]
 )
 def test_an_offset_whose_plus_the_url_lost_is_read_with_its_plus(sandbox, invoices, sent):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from billing_core.providers.week import InvalidWeek, Week
@@ -99,4 +99,11 @@ def moment(text: str, where: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(where, "iso_moment") from None
-    return parsed.astimezone(AMSTERDAM) if parsed.tzinfo else parsed.replace(tzinfo=AMSTERDAM)
+    try:
+        dutch = parsed.astimezone(AMSTERDAM) if parsed.tzinfo else parsed.replace(tzinfo=AMSTERDAM)
+        # The change log sorts by the UTC moment: one with no Dutch or UTC time (the first
+        # hours of year 1, the last of 9999) is refused, not a 500 (audit blocks53).
+        dutch.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(where, "moment_out_of_range") from None
+    return dutch
