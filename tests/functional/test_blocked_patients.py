@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -241,6 +241,39 @@ def test_an_offset_whose_plus_the_url_lost_is_read_with_its_plus(sandbox, invoic
     assert changes["since"] == "2027-01-29T06:00:00+01:00"
     assert [c["patient_ref"] for c in changes["items"]] == [invoices[1].patient_ref]
     assert changes["items"] == canonical["items"]
+
+
+@pytest.mark.parametrize(
+    ("since", "read_as"),
+    [
+        # the clock skips 02:00-03:00 on 28 March 2027: the reading before the skip
+        ("2027-03-28T02:30", "2027-03-28T01:30:00+01:00"),
+        # it passes 02:00-03:00 twice on 31 October 2027: the first time (summer time)
+        ("2027-10-31T02:30", "2027-10-31T02:30:00+02:00"),
+    ],
+)
+def test_a_dutch_time_the_clock_skips_or_repeats_is_read_as_its_earliest_moment(
+    sandbox, invoices, since, read_as
+):
+    """R22 "changes since a given moment", interfaces.md §2 (a since without an offset is
+    Dutch time; audit blocks53: since 02:30 on the day summer time starts was read as
+    03:30 summer time, and a block at 03:10 was never served).
+    Given a patient blocked at 03:10 on 28 March and another at 02:15 winter time on 31
+    October (the second 02:15 of that night)
+    When the changes are asked since 02:30 on that day, without an offset
+    Then since is read as its earliest moment, and the block after it is served."""
+    march = datetime(2027, 3, 28, 3, 10, tzinfo=AMSTERDAM)
+    october = datetime(2027, 10, 31, 1, 15, tzinfo=UTC).astimezone(AMSTERDAM)
+    hand_over(sandbox, invoices[0], march)
+    hand_over(sandbox, invoices[1], october)
+    sandbox.clock.set(datetime(2027, 12, 1, tzinfo=AMSTERDAM))
+    after = invoices[0] if since.startswith("2027-03") else invoices[1]
+
+    status, changes = get(sandbox, CHANGES, since=since)
+
+    assert status == 200, changes
+    assert changes["since"] == read_as
+    assert changes["items"][0]["patient_ref"] == after.patient_ref
 
 
 def test_another_provider_sees_none_of_it(sandbox, invoices):
