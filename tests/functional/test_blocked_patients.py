@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -204,6 +204,24 @@ def test_changes_need_a_moment_to_start_from(sandbox, query):
 
 
 @pytest.mark.parametrize(
+    "since", ["0001-01-01", "0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00"]
+)
+def test_a_moment_at_the_edge_of_the_calendar_is_refused_not_a_server_error(sandbox, since):
+    """R22, interfaces.md §2 "400 validation ... never a stack trace" (audit blocks53:
+    practice software asking for "everything" since 0001-01-01 got a 500, as did any
+    moment with no UTC or Dutch time before year 1 or after 9999).
+    Given a blocked patient's change in the log
+    When the changes are asked since a moment at the calendar's edge
+    Then the answer is 400 naming since, saying to ask from a date such as 2000-01-01."""
+    status, body = get(sandbox, CHANGES, since=since)
+
+    assert status == 400, body
+    assert body["error"]["code"] == "validation_error"
+    message = body["error"]["message"]
+    assert message.startswith("query.since: ") and "2000-01-01" in message
+
+
+@pytest.mark.parametrize(
     "sent", ["2027-01-29T06:00:00 01:00", "2027-01-29 06:00 0100", "2027-01-29T06:00:00.0 01"]
 )
 def test_an_offset_whose_plus_the_url_lost_is_read_with_its_plus(sandbox, invoices, sent):
@@ -223,6 +241,39 @@ def test_an_offset_whose_plus_the_url_lost_is_read_with_its_plus(sandbox, invoic
     assert changes["since"] == "2027-01-29T06:00:00+01:00"
     assert [c["patient_ref"] for c in changes["items"]] == [invoices[1].patient_ref]
     assert changes["items"] == canonical["items"]
+
+
+@pytest.mark.parametrize(
+    ("since", "read_as"),
+    [
+        # the clock skips 02:00-03:00 on 28 March 2027: the reading before the skip
+        ("2027-03-28T02:30", "2027-03-28T01:30:00+01:00"),
+        # it passes 02:00-03:00 twice on 31 October 2027: the first time (summer time)
+        ("2027-10-31T02:30", "2027-10-31T02:30:00+02:00"),
+    ],
+)
+def test_a_dutch_time_the_clock_skips_or_repeats_is_read_as_its_earliest_moment(
+    sandbox, invoices, since, read_as
+):
+    """R22 "changes since a given moment", interfaces.md §2 (a since without an offset is
+    Dutch time; audit blocks53: since 02:30 on the day summer time starts was read as
+    03:30 summer time, and a block at 03:10 was never served).
+    Given a patient blocked at 03:10 on 28 March and another at 02:15 winter time on 31
+    October (the second 02:15 of that night)
+    When the changes are asked since 02:30 on that day, without an offset
+    Then since is read as its earliest moment, and the block after it is served."""
+    march = datetime(2027, 3, 28, 3, 10, tzinfo=AMSTERDAM)
+    october = datetime(2027, 10, 31, 1, 15, tzinfo=UTC).astimezone(AMSTERDAM)
+    hand_over(sandbox, invoices[0], march)
+    hand_over(sandbox, invoices[1], october)
+    sandbox.clock.set(datetime(2027, 12, 1, tzinfo=AMSTERDAM))
+    after = invoices[0] if since.startswith("2027-03") else invoices[1]
+
+    status, changes = get(sandbox, CHANGES, since=since)
+
+    assert status == 200, changes
+    assert changes["since"] == read_as
+    assert changes["items"][0]["patient_ref"] == after.patient_ref
 
 
 def test_another_provider_sees_none_of_it(sandbox, invoices):

@@ -310,7 +310,7 @@ def test_r22_a_moment_with_its_plus_unencoded_in_the_url_is_read_as_the_api_read
     assert json.loads(body)["since"] == api["since"] == "2026-11-01T00:00:00+01:00"
 
 
-@pytest.mark.parametrize("typed", ["31-11-2026", "2026-11-31", "gisteren"])
+@pytest.mark.parametrize("typed", ["31-11-2026", "2026-11-31", "gisteren", "0001-01-01"])
 def test_r22_a_since_date_the_service_refuses_is_marked_on_the_form(sandbox, staff, typed):
     """R22, R35, WCAG 3.3.1 (audit interfaces INTERFACES5).
     Given the blocked page's changes form

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from billing_core.providers.week import InvalidWeek, Week
@@ -99,4 +99,18 @@ def moment(text: str, where: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(where, "iso_moment") from None
-    return parsed.astimezone(AMSTERDAM) if parsed.tzinfo else parsed.replace(tzinfo=AMSTERDAM)
+    try:
+        return parsed.astimezone(AMSTERDAM) if parsed.tzinfo else _earliest_dutch(parsed)
+    except OverflowError:
+        # No Dutch or UTC time (the first hours of year 1, the last of 9999): refused, not
+        # a 500; the change log sorts by the UTC moment (audit blocks53).
+        raise InvalidInput(where, "moment_out_of_range") from None
+
+
+def _earliest_dutch(naive: datetime) -> datetime:
+    """A Dutch clock time as its earliest moment: one the clock passes twice (October) is
+    its first, one it skips (March, 02:00-03:00) the reading before the skip. A since is
+    inclusive, so a change in that hour comes (again) rather than never (audit blocks53:
+    since 02:30 on the day of summer time was read as 03:30 and missed a change at 03:10)."""
+    readings = (naive.replace(tzinfo=AMSTERDAM, fold=fold).astimezone(UTC) for fold in (0, 1))
+    return min(readings).astimezone(AMSTERDAM)

@@ -994,6 +994,7 @@ _DUTCH: Sections = {
         # (services.inputs.InvalidInput, a 400 naming the field): after "field: ".
         "iso_week": "is geen ISO-week van dat jaar, zoals 2026-W48",
         "iso_moment": "is geen tijdstip in ISO 8601, zoals 2026-11-25T08:00:00Z",
+        "moment_out_of_range": "ligt te dicht bij het jaar 1 of 9999: vraag alles vanaf 2000-01-01",
         "not_a_parameter": "is geen parameter van deze route",
         "name_never_in_url": "nooit in een URL: zoek met POST {path}",
         "model_refused": "{reason_nl}",  # the settings model's reason (validation_reasons)
@@ -1983,6 +1984,7 @@ _ENGLISH: Sections = {
     INPUTS: {
         "iso_week": "not an ISO week of that year, like 2026-W48",
         "iso_moment": "not an ISO 8601 moment like 2026-11-25T08:00:00Z",
+        "moment_out_of_range": "too close to the year 1 or 9999: ask for everything since 2000-01-01",
         "not_a_parameter": "not a parameter of this route",
         "name_never_in_url": "never in a URL: search with POST {path}",
         "model_refused": "{reason_en}",
