@@ -13,7 +13,7 @@ import json
 import re
 import secrets
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 from http import HTTPStatus
@@ -2101,6 +2101,44 @@ def test_the_debtor_risk_table_shows_the_count_and_both_shares_the_api_gives(
     # "3 nota's · 100 %" beside "3 nota's · 100,00 %" in one row)
     total_cell = row.split("<td")[-1]
     assert total_cell.endswith(f" · {written(Decimal('100.00'))}</small></td>")
+
+
+def test_the_debtor_risk_page_shows_the_months_asked_for_as_the_api_does():
+    """R25, R35 (the portal does what the API does; audit objections53: the page showed
+    the last twelve months only, and refused ?from=&to= with 400, so figures the API gave
+    for a month over a year back were the API's alone).
+    Given the dental practice's invoices issued on 15 September 2025
+    When a staff member asks the page for September 2025 on 23 November 2026
+    Then the table shows that month with the API's count, the form keeps the months
+    asked; a month of another form, or more months than the API gives, is refused on the
+    form (400), the field marked invalid."""
+    from local.generate import declaration_csv as csv_of
+
+    with Sandbox(date(2025, 9, 15)) as sandbox:
+        sandbox.upload_declaration(
+            DENTAL.provider_id, "sep.csv", csv_of(4, today=date(2025, 9, 15))
+        )
+        sandbox.drain_deliveries()
+        sandbox.clock.set(date(2026, 11, 23))
+        asked = {"from": "2025-09", "to": "2025-09"}
+        _, api = sandbox.api(
+            "GET", "/api/v1/provider/debtor-risk", provider_id=DENTAL.provider_id, query=asked
+        )
+        september = api["months"][0]["invoices"]
+        assert september > 0
+        staff = signed_in(sandbox, "staff", "en")
+
+        status, html = staff.page("/portal/debiteurenrisico?from=2025-09&to=2025-09")
+
+        assert status == HTTPStatus.OK
+        body = html.split('<table id="risk-table">')[1].split("<tfoot>")[0]
+        assert re.findall(r'<tr><th scope="row">([^<]+)</th>', body) == ["September 2025"]
+        assert f"{september} invoices · 100.00%" in body.split("</td>")[-2]
+        assert 'name="from" type="month"' in html and 'value="2025-09"' in html
+        for query, field in (("from=2025-13", "from"), ("from=2023-01&to=2026-11", "from")):
+            status, html = staff.page(f"/portal/debiteurenrisico?{query}")
+            assert status == HTTPStatus.BAD_REQUEST, query
+            assert marked_invalid(html) == {field} and 'id="risk-table"' not in html
 
 
 NOT_FOUND_SAID = {

@@ -130,7 +130,7 @@ def statement(week: str) -> Response[str | bytes]:
 
 @router.get("/portal/debiteurenrisico")
 def debtor_risk() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.debtor_risk)
+    return serve_page(router.current_event, pages.debtor_risk, takes=pages.RISK_QUERY)
 
 
 @router.get("/portal/inzage")

@@ -32,7 +32,7 @@ from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.hold import MAX_HOLD_DAYS
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
-from billing_core.collection.debtor_risk import Outcome
+from billing_core.collection.debtor_risk import MONTH_PATTERN, Outcome
 from billing_core.correspondence.render import template_environment
 from billing_core.declarations import reports
 from billing_core.declarations.csv_template import DOWNLOAD_FILE_NAME, TEMPLATE_CONTENT_TYPE
@@ -1326,17 +1326,66 @@ def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> Portal
 # --- Debiteurenrisico -----------------------------------------------------------------------
 
 
+# The months of issue the page shows, as the API's ``from`` and ``to`` (R25, R35).
+RISK_QUERY = PERIOD
+
+
 def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    risk = statements.debtor_risk_report(request.user, None, None, ctx)
+    """The months the form asks for (YYYY-MM), by default this month and the eleven before
+    it: any range the API gives, so a month over a year back is not the API's alone
+    (R35; audit objections53). A month of another form, or a range the API refuses, is
+    said on the form (400), the field marked."""
+    typed = {name: request.query.get(name, "").strip() for name in RISK_QUERY}
+    not_months = tuple(name for name in RISK_QUERY if typed[name] and not _is_month(typed[name]))
+    if not_months:
+        return _risk_refused(request, typed, "invalid_risk_month", not_months)
+    try:
+        risk = statements.debtor_risk_report(
+            request.user, typed["from"] or None, typed["to"] or None, ctx
+        )
+    except InvalidInput as refused:  # the API's: out of the calendar, or too many months
+        field = "to" if refused.where == "query.to" else "from"
+        return _risk_refused(
+            request, typed, f"invalid_risk_{refused.said_as}", (field,), **refused.values
+        )
     t = portal_texts(request.language)
     return _page(
         request,
         "risk.html.j2",
         risk=risk,
+        searched={"from": risk.first.label, "to": risk.last.label},
+        invalid=NONE_WRONG,
+        most_months=statements.DEBTOR_RISK_MAX_MONTHS,
         outcomes=list(Outcome),
         chart=risk_chart(
             risk, {o: t(f"risk_{o.value}") for o in Outcome}, t.euros, request.language
         ),
+    )
+
+
+def _is_month(typed: str) -> bool:
+    return re.fullmatch(MONTH_PATTERN, typed) is not None
+
+
+def _risk_refused(
+    request: PortalRequest,
+    searched: Mapping[str, str],
+    text: str,
+    wrong: tuple[str, ...],
+    **values: object,
+) -> PortalAnswer:
+    """The form with no figures and why: 400, as the API refuses the same months; the
+    ``wrong`` fields marked invalid, the first focused (WCAG 3.3.1)."""
+    error = portal_texts(request.language)(text, **values)
+    return _page(
+        request,
+        "risk.html.j2",
+        HTTPStatus.BAD_REQUEST,
+        risk=None,
+        searched=searched,
+        error=error,
+        invalid={"risk": wrong},
+        most_months=statements.DEBTOR_RISK_MAX_MONTHS,
     )
 
 
