@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from billing_core.adapters.dynamo.keys import AGENCY_FILES_KEY
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, DunningStage, Invoice
@@ -231,6 +232,40 @@ def test_r34_a_payment_passed_by_on_an_unreadable_day_reaches_the_agency_once_me
     assert mended_day["errors"] == []
     assert "agency_days_mended" not in next_day
     assert sandbox.runtime.repository.agency_files_owed() == set()
+
+
+def test_r34_the_first_run_without_a_mark_writes_the_days_since_the_first_handover(
+    sandbox, reminded
+):
+    """R34 "payments received on our side for a claim at the agency reach the agency in a
+    daily file", R39 (runs53 item 1; weeks52: "the very first agency run writes only
+    yesterday").
+    Given the claim handed over on 8 February, paid in part on 9 February, and no mark of
+    the agency's files in the table (one restored without it, or stored by a deploy
+    before it: the run of 12 February is the first to find none)
+    When the run of 12 February goes
+    Then it writes the days from the handover, 8 to 11 February, the payment of the 9th
+    told once, and moves the mark to the 11th.
+    Before: it wrote 11 February only, as for a service with no claim at the agency: the
+    payment never reached the agency (told: 0 of 1)."""
+    _handed_over(sandbox, reminded)
+    part = credit(1_000, scor=reminded.reference, booking_date=READ_ON.isoformat())
+    sandbox.upload_bank_statement(statement(part), f"{READ_ON}.xml")
+    repository = sandbox.runtime.repository
+    repository._table.delete_item(Key=AGENCY_FILES_KEY)
+    assert repository.agency_files_written_through() is None
+
+    _on(sandbox, date(2027, 2, 12), hour=6)
+    first = sandbox.run_dunning()
+
+    after = _reread(sandbox, reminded)
+    later = after.ledger[after.handover_entries or 0 :]
+    assert EntryKind.PAYMENT in {e.kind for e in later}
+    assert _told_in_daily_files(sandbox, reminded) == [
+        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
+    ]
+    assert (first["agency_days"], first["complete"]) == (["2027-02-08", "2027-02-11"], True)
+    assert repository.agency_files_written_through() == date(2027, 2, 11)
 
 
 def _on_day(sandbox: Sandbox, day: date, statement_xml: bytes) -> None:

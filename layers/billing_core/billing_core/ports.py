@@ -919,8 +919,10 @@ class WeekActivity(Protocol):
         ...
 
 
-class DunningStore(BillingStore, WeekActivity, Protocol):
-    """What the daily dunning run needs on top of the billing store (R18, R28)."""
+class DunningStore(ProviderStore, WeekActivity, Protocol):
+    """What the daily dunning run needs on top of the billing store (R18, R28); of the
+    provider store's reads, the handovers of the days a first run tells the agency of
+    (R34, ``handovers_between``)."""
 
     def due_for_dunning(
         self, as_of: date, *, page_size: int = 100, start_at: DunningPlace | None = None

@@ -39,6 +39,7 @@ from datetime import date, datetime, timedelta
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
 from billing_core.collection.agency_updates import (
+    CATCH_UP_DAYS,
     days_to_tell,
     write_agency_updates,
     write_owed_agency_updates,
@@ -301,7 +302,9 @@ def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> N
     item is mended its changes of that day reach the agency (``write_owed_agency_updates``).
     A stored invoice that still does not load is one of the run's errors, by its id."""
     written_through = ctx.store.agency_files_written_through()
-    to_tell = days_to_tell(as_of - timedelta(days=1), written_through)
+    yesterday = as_of - timedelta(days=1)
+    told_through = written_through or _before_the_first_handover(yesterday, ctx)
+    to_tell = days_to_tell(yesterday, told_through)
     owed = ctx.store.agency_files_owed()
     written = [write_agency_updates(day, ctx.store, ctx.files) for day in to_tell.days]
     written += write_owed_agency_updates(
@@ -319,6 +322,22 @@ def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> N
     last = to_tell.days[-1]
     if written_through is None or last > written_through:
         ctx.store.note_agency_files_written(last)
+
+
+def _before_the_first_handover(yesterday: date, ctx: DunningContext) -> date | None:
+    """The day before the first day owed, for a run that finds no mark (R34): the first
+    claim's handover, in the CATCH_UP_DAYS up to ``yesterday`` (before it the agency holds
+    nothing of ours to be told). The mark goes missing only with a table without it (a
+    restore, a deploy before it): the days since that handover get their files, each the
+    bytes a run of that day wrote. None, as before, when no claim was handed over then:
+    yesterday's file only. One read per practice, of its handover actions (R23), once."""
+    since = yesterday - timedelta(days=CATCH_UP_DAYS - 1)
+    handed_over = [
+        date.fromisoformat(str(action.details["handed_over_on"]))
+        for provider in ctx.store.readable_providers().providers
+        for action in ctx.store.handovers_between(provider.provider_id, since, yesterday)
+    ]
+    return min(handed_over) - timedelta(days=1) if handed_over else None
 
 
 def _day_range(days: Sequence[date]) -> list[str]:
