@@ -473,3 +473,23 @@ def test_the_expired_letters_retries_are_the_stream_mappings() -> None:
     retries = mapping["MaximumRetryAttempts"]
     assert README.count(f"failed after {retries} retries") == 2
     assert f"failed after {retries} retries" in table_row(README, "`ExpiredLettersNotDeletedAlarm`")
+
+
+def test_every_migration_has_a_row_and_says_what_its_second_run_counts() -> None:
+    """Given the migrations an operator runs after a deploy (services/operator/migrations.py)
+    Then "After a deploy: migrations" has a row `name` (version) for each, its "Safe to stop
+    and run again" bullet says what a second run of each version counts (audit newcomer53:
+    version 11 was missing there), and the sandbox bullet counts the ones it stages."""
+    from billing_core.services.operator.migrations import MIGRATIONS
+    from local import migrate
+
+    section = subsection("After a deploy: migrations")
+    rows = re.findall(r"^\| `([a-z-]+)` \((\d+)\) \|", section, re.M)
+    assert sorted(rows) == sorted((m.name, str(m.version)) for m in MIGRATIONS.values())
+    again = section[section.index("- **Safe to stop and run again**") :]
+    again = again[: again.index("\n- **")]
+    said = {int(v) for v in re.findall(r"\bversion\s+(\d+)\b", again)}
+    # Version 1's second run is the bullet's opening: "`*_written` all 0".
+    assert sorted(m.version for m in MIGRATIONS.values() if m.version not in said | {1}) == []
+    words = {8: "eight", 9: "nine", 10: "ten", 11: "eleven"}
+    assert f"It stages these {words[len(migrate.REWINDS)]};" in section
