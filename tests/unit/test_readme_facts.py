@@ -493,3 +493,28 @@ def test_every_migration_has_a_row_and_says_what_its_second_run_counts() -> None
     assert sorted(m.version for m in MIGRATIONS.values() if m.version not in said | {1}) == []
     words = {8: "eight", 9: "nine", 10: "ten", 11: "eleven"}
     assert f"It stages these {words[len(migrate.REWINDS)]};" in section
+
+
+def test_what_the_first_deploy_needs_is_said_before_its_checklist() -> None:
+    """Given the parameters samconfig.toml leaves as `<...>` placeholders (the template
+    refuses them) and the concurrency the functions reserve (a deploy fails below the quota)
+    When a newcomer deploys for the first time (audit newcomer53: the checklist mixed what a
+    first deploy needs with what follows it, and came after the commands)
+    Then the paragraph before the checklist names them, its "first three items" are the
+    ones that set every placeholder's parameter, and its "last item" is the quota."""
+    samconfig = (ROOT / "samconfig.toml").read_text(encoding="utf-8")
+    placeholders = set(re.findall(r'(\w+)=\\"<', samconfig))
+    assert {"CollectionIban", "AlarmEmail", "SenderEmail", "PublicBaseUrl"} <= placeholders
+    deploy = README[README.index("\n## Deploy\n") : README.index("\n### After a deploy")]
+    first = deploy[deploy.index("Before the first `sam deploy`:") :]
+    first = first[: first.index("\n\n")]
+    assert "the first three items below" in first and "the last item" in first
+    checklist = deploy[deploy.index("Before real mail and money go out:\n") :]
+    items = checklist[: checklist.index("\n\n")].split("\n- ")[1:]
+    assert sorted(name for name in placeholders if f"`{name}`" not in "".join(items[:3])) == []
+    reserved = sum(
+        function.get("ReservedConcurrentExecutions", 0)
+        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
+    )
+    quota = f"at least {reserved + UNRESERVED_MINIMUM}"
+    assert quota in first and quota in items[-1]
