@@ -518,3 +518,22 @@ def test_what_the_first_deploy_needs_is_said_before_its_checklist() -> None:
     )
     quota = f"at least {reserved + UNRESERVED_MINIMUM}"
     assert quota in first and quota in items[-1]
+
+
+def test_the_deployed_tokens_are_got_by_the_flows_the_app_client_allows() -> None:
+    """Given the user pool's app client (its sign-in flows, MFA and token lifetimes)
+    When a practice's developer takes a token for the API (audit newcomer53: the README
+    said `initiate-auth` without a flow, and the client allows no password flow)
+    Then "Deployed" names each flow the client allows, the MFA and the lifetimes."""
+    client = TEMPLATE["Resources"]["ProviderUserPoolClient"]["Properties"]
+    pool = TEMPLATE["Resources"]["ProviderUserPool"]["Properties"]
+    deployed = subsection("Deployed")
+    assert [f for f in client["ExplicitAuthFlows"] if f"`{f[6:]}`" not in deployed] == []
+    assert [m for m in pool["EnabledMfas"] if f"`{m}`" not in deployed] == []
+    assert client["TokenValidityUnits"] == {
+        "AccessToken": "minutes",
+        "IdToken": "minutes",
+        "RefreshToken": "hours",
+    }
+    assert f"valid {client['IdTokenValidity']} minutes" in deployed
+    assert f"for {client['RefreshTokenValidity']} hours" in deployed
