@@ -26,11 +26,23 @@ def readme_demo_lines() -> list[str]:
     ]
 
 
+def quoted_out_of_order(quoted: list[str], printed: list[str]) -> list[str]:
+    """The quoted lines not printed after the one quoted before them (each once, in turn)."""
+    after, wrong = 0, []
+    for line in quoted:
+        if line in printed[after:]:
+            after = printed.index(line, after) + 1
+        else:
+            wrong.append(line)
+    return wrong
+
+
 def test_the_demo_runs_and_prints_what_the_readme_shows(tmp_path):
     """Given a fresh output folder
     When the whole demo runs (every story on embedded AWS, as `make demo` does)
     Then it ends well, writes e-mails, print batches and reports, every line the
-    README quotes from it is in what it printed (declaration ids aside), and nothing it
+    README quotes from it is in what it printed (declaration ids aside), in the README's
+    order (audit newcomer53: the order was not held), and nothing it
     prints is a Python None (a claim at the agency has no pay-by date: "-")."""
     run = subprocess.run(
         [sys.executable, "-m", "local.demo"],
@@ -47,6 +59,7 @@ def test_the_demo_runs_and_prints_what_the_readme_shows(tmp_path):
     quoted = [DECLARATION_ID.sub("ID", line) for line in readme_demo_lines()]
     assert len(quoted) > 20
     assert [line for line in quoted if line not in printed] == []
+    assert quoted_out_of_order(quoted, printed) == []
     assert run.stdout.rstrip().endswith("or the PDFs in out/print/.")
     # A claim at the agency has no date to pay by: the demo says "-", never Python's None.
     assert "None" not in run.stdout

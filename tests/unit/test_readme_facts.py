@@ -473,3 +473,67 @@ def test_the_expired_letters_retries_are_the_stream_mappings() -> None:
     retries = mapping["MaximumRetryAttempts"]
     assert README.count(f"failed after {retries} retries") == 2
     assert f"failed after {retries} retries" in table_row(README, "`ExpiredLettersNotDeletedAlarm`")
+
+
+def test_every_migration_has_a_row_and_says_what_its_second_run_counts() -> None:
+    """Given the migrations an operator runs after a deploy (services/operator/migrations.py)
+    Then "After a deploy: migrations" has a row `name` (version) for each, its "Safe to stop
+    and run again" bullet says what a second run of each version counts (audit newcomer53:
+    version 11 was missing there), and the sandbox bullet counts the ones it stages."""
+    from billing_core.services.operator.migrations import MIGRATIONS
+    from local import migrate
+
+    section = subsection("After a deploy: migrations")
+    rows = re.findall(r"^\| `([a-z-]+)` \((\d+)\) \|", section, re.M)
+    assert sorted(rows) == sorted((m.name, str(m.version)) for m in MIGRATIONS.values())
+    again = section[section.index("- **Safe to stop and run again**") :]
+    again = again[: again.index("\n- **")]
+    said = {int(v) for v in re.findall(r"\bversion\s+(\d+)\b", again)}
+    # Version 1's second run is the bullet's opening: "`*_written` all 0".
+    assert sorted(m.version for m in MIGRATIONS.values() if m.version not in said | {1}) == []
+    words = {8: "eight", 9: "nine", 10: "ten", 11: "eleven"}
+    assert f"It stages these {words[len(migrate.REWINDS)]};" in section
+
+
+def test_what_the_first_deploy_needs_is_said_before_its_checklist() -> None:
+    """Given the parameters samconfig.toml leaves as `<...>` placeholders (the template
+    refuses them) and the concurrency the functions reserve (a deploy fails below the quota)
+    When a newcomer deploys for the first time (audit newcomer53: the checklist mixed what a
+    first deploy needs with what follows it, and came after the commands)
+    Then the paragraph before the checklist names them, its "first three items" are the
+    ones that set every placeholder's parameter, and its "last item" is the quota."""
+    samconfig = (ROOT / "samconfig.toml").read_text(encoding="utf-8")
+    placeholders = set(re.findall(r'(\w+)=\\"<', samconfig))
+    assert {"CollectionIban", "AlarmEmail", "SenderEmail", "PublicBaseUrl"} <= placeholders
+    deploy = README[README.index("\n## Deploy\n") : README.index("\n### After a deploy")]
+    first = deploy[deploy.index("Before the first `sam deploy`:") :]
+    first = first[: first.index("\n\n")]
+    assert "the first three items below" in first and "the last item" in first
+    checklist = deploy[deploy.index("Before real mail and money go out:\n") :]
+    items = checklist[: checklist.index("\n\n")].split("\n- ")[1:]
+    assert sorted(name for name in placeholders if f"`{name}`" not in "".join(items[:3])) == []
+    reserved = sum(
+        function.get("ReservedConcurrentExecutions", 0)
+        for function in resources_of_type(TEMPLATE, "AWS::Serverless::Function").values()
+    )
+    quota = f"at least {reserved + UNRESERVED_MINIMUM}"
+    assert quota in first and quota in items[-1]
+
+
+def test_the_deployed_tokens_are_got_by_the_flows_the_app_client_allows() -> None:
+    """Given the user pool's app client (its sign-in flows, MFA and token lifetimes)
+    When a practice's developer takes a token for the API (audit newcomer53: the README
+    said `initiate-auth` without a flow, and the client allows no password flow)
+    Then "Deployed" names each flow the client allows, the MFA and the lifetimes."""
+    client = TEMPLATE["Resources"]["ProviderUserPoolClient"]["Properties"]
+    pool = TEMPLATE["Resources"]["ProviderUserPool"]["Properties"]
+    deployed = subsection("Deployed")
+    assert [f for f in client["ExplicitAuthFlows"] if f"`{f[6:]}`" not in deployed] == []
+    assert [m for m in pool["EnabledMfas"] if f"`{m}`" not in deployed] == []
+    assert client["TokenValidityUnits"] == {
+        "AccessToken": "minutes",
+        "IdToken": "minutes",
+        "RefreshToken": "hours",
+    }
+    assert f"valid {client['IdTokenValidity']} minutes" in deployed
+    assert f"for {client['RefreshTokenValidity']} hours" in deployed
