@@ -4,17 +4,20 @@ create of the same id changes nothing, a save on a stale version is refused (R28
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from billing_core.payments.transfer_batches import (
     BankState,
     BatchKind,
+    BatchState,
     BatchTransfer,
     Settlement,
     Step,
     TransferBatch,
+    sent,
+    withdrawn,
 )
 from billing_core.ports import ConcurrentChange, InvalidPosition
 from tests.contract.samples import NOON, A
@@ -174,3 +177,37 @@ def test_a_returned_transfer_reads_back_with_its_debit_kept_or_still_to_come(bat
     )
     saved = batches.save_batch(replace(read, transfers=(to_come, kept)))
     assert batches.get_batch("PO-2026-W48").transfers == saved.transfers == (to_come, kept)
+
+
+def test_every_open_batch_is_read_however_many_newer_ones_were_sent(batches):
+    """R13, R34 (refunds53): Given a refund batch proposed, one approved, one withdrawn and
+    one sent on 1 December, then 53 sent on later days (the default page is 52), and a
+    payout batch proposed
+    When the open refund batches are read
+    Then the proposed and the approved ones of 1 December come, newest first, and nothing
+    else: no payout batch, none sent or withdrawn (before: none of them, behind 52 newer)."""
+    # Given
+    proposed, approved, dropped, paid = (
+        refund_batch(f"RF-20261201-{n}") for n in ("aaa111", "bbb222", "ccc333", "ddd444")
+    )
+    for batch in (proposed, approved, dropped, paid):
+        batches.create_batch(batch)
+    step = Step("approved", "op", NOON)
+    approved_read = batches.get_batch(approved.batch_id)
+    batches.save_batch(
+        replace(approved_read, state=BatchState.APPROVED, steps=(*approved_read.steps, step))
+    )
+    batches.save_batch(withdrawn(batches.get_batch(dropped.batch_id), "op", NOON, "file refused"))
+    paid_read = batches.get_batch(paid.batch_id)
+    paid_read = batches.save_batch(replace(paid_read, state=BatchState.APPROVED))
+    batches.save_batch(sent(paid_read, "refunds/2026-12-01/x.xml", "op", NOON))
+    for day in range(53):
+        newer = refund_batch(f"RF-{date(2026, 12, 2) + timedelta(days=day):%Y%m%d}-eee555")
+        batches.create_batch(replace(newer, state=BatchState.SENT))
+    batches.create_batch(payout_batch())
+    # When
+    open_refunds = batches.open_batches(BatchKind.REFUND)
+    # Then
+    assert [b.batch_id for b in open_refunds] == ["RF-20261201-bbb222", "RF-20261201-aaa111"]
+    assert [b.state for b in open_refunds] == [BatchState.APPROVED, BatchState.PROPOSED]
+    assert [b.batch_id for b in batches.open_batches(BatchKind.PAYOUT)] == ["PO-2026-W48"]

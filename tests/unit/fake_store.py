@@ -39,6 +39,7 @@ from billing_core.payments.transfer_batches import (
     BatchKind,
     TransferBatch,
     batch_order,
+    is_open,
     newest_first,
 )
 from billing_core.payments.transfer_batches import kept_until as batch_kept_until
@@ -863,6 +864,9 @@ class FakeStore:
 
     def get_batch(self, batch_id: str) -> TransferBatch | None:
         return self.batches.get(batch_id)
+
+    def open_batches(self, kind: BatchKind) -> list[TransferBatch]:
+        return newest_first(b for b in self.batches.values() if b.kind is kind and is_open(b))
 
     def save_batch(self, batch: TransferBatch) -> TransferBatch:
         stored = self.batches.get(batch.batch_id)

@@ -132,6 +132,28 @@ def test_an_invoice_already_in_a_batch_not_sent_is_not_proposed_again(world):
         refund(world, amount_cents=300)
 
 
+def test_a_credit_in_an_old_open_batch_is_not_proposed_again_behind_newer_batches(world):
+    """R13, R34 (refunds53): Given the credit's refund proposed on 25 November, then 52
+    refund batches of other invoices made and sent on the days after (a page of the
+    batch list is 52)
+    When an operator proposes the same credit's refund again
+    Then it is refused as in a batch not sent, and the credits list names that batch
+    (before: the second batch was made, and the list named no batch)."""
+    # Given
+    first = refund(world)
+    for day in range(52):
+        made_on = date(2026, 11, 26) + timedelta(days=day)
+        newer = replace(first, batch_id=f"RF-{made_on:%Y%m%d}-abc123", state=BatchState.SENT)
+        world.store.create_batch(replace(newer, transfers=()))
+    # When
+    with pytest.raises(InvalidInput) as refusal:
+        refund(world)
+    # Then
+    assert refusal.value.said_as == "refund_already_proposed"
+    assert [h.in_batch for h in held_credits(world.ctx)] == [first.batch_id]
+    assert len(world.store.batches) == 53
+
+
 def refunds_booked(world: MoneyOutWorld) -> list[int]:
     return [e.amount_cents for e in world.store.invoice().ledger if e.kind is EntryKind.REFUND]
 

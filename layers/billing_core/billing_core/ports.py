@@ -975,6 +975,13 @@ class TransferBatches(Protocol):
 
     def get_batch(self, batch_id: str) -> TransferBatch | None: ...
 
+    def open_batches(self, kind: BatchKind) -> list[TransferBatch]:
+        """Every batch of ``kind`` still open (``transfer_batches.is_open``: proposed or
+        approved), newest first, however many newer ones were sent since: read by the ids
+        the kind's list keeps of its open batches, each consistently, never by listing
+        the kind's batches (a default page of ``list_batches`` misses an old one, R13)."""
+        ...
+
     def save_batch(self, batch: TransferBatch) -> TransferBatch:
         """On condition of the version read (R28); ConcurrentChange if it moved on.
         Returns the batch with its new version."""

@@ -257,6 +257,12 @@ def is_batch_id(kind: BatchKind, text: str) -> bool:
     return text.startswith(REFUND_PREFIX) and len(day) == 8 and day.isdigit() and hexadecimal
 
 
+def is_open(batch: TransferBatch) -> bool:
+    """Proposed or approved (sending too): not sent, not withdrawn; it still holds what it
+    pays (a refund's credit, a payout's week) and waits for an operator (R34)."""
+    return batch.state in (BatchState.PROPOSED, BatchState.APPROVED)
+
+
 def newest_first(batches: Iterable[TransferBatch]) -> list[TransferBatch]:
     """The batches newest first, a week's later batches before its earlier ones."""
     return sorted(batches, key=lambda batch: batch_order(batch.batch_id), reverse=True)

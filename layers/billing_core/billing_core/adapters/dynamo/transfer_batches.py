@@ -2,6 +2,12 @@
 JSON document, written on condition of its version (R28). The payee's IBAN and account
 holder are in it (the bank needs them); no patient is named but by an invoice reference.
 Once sent or withdrawn, the item carries the table's TTL (``_expiry``, legal-nl.md §8).
+
+Each kind's list item (its ``list_version``) also keeps the ids of its open batches
+(``open_batches``, a string set): added in the transaction that creates a batch, taken
+out after the save that sends or withdraws it, so ``open_batches`` reads them all by id
+however many newer batches there are (R13: an invoice in an open refund batch is not
+proposed again), never the kind's whole partition.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from billing_core.payments.transfer_batches import (
     batch_document,
     batch_from_document,
     batch_order,
+    is_open,
     kept_until,
     newest_first,
     payout_batch_id,
@@ -50,7 +57,7 @@ class TransferBatchRepository:
             self._table.meta.client.transact_write_items(
                 TransactItems=[
                     {"Put": new_batch},
-                    {"Update": self._list_version_up(batch.kind, list_version)},
+                    {"Update": self._list_version_up(batch, list_version)},
                 ]
             )
         except ClientError as error:
@@ -65,15 +72,18 @@ class TransferBatchRepository:
     def batch_list_version(self, kind: BatchKind) -> int:
         key = keys.transfer_batch_list_key(kind.value)
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
-        return int(item["list_version"]) if item else 0
+        return int(item.get("list_version", 0)) if item else 0
 
-    def _list_version_up(self, kind: BatchKind, read: int | None) -> Item:
+    def _list_version_up(self, batch: TransferBatch, read: int | None) -> Item:
         update: Item = {
             "TableName": self._table.name,
-            "Key": keys.transfer_batch_list_key(kind.value),
+            "Key": keys.transfer_batch_list_key(batch.kind.value),
             "UpdateExpression": "ADD list_version :one",
             "ExpressionAttributeValues": {":one": 1},
         }
+        if is_open(batch):
+            update["UpdateExpression"] += ", open_batches :opened"
+            update["ExpressionAttributeValues"][":opened"] = {batch.batch_id}
         if read == 0:
             update["ConditionExpression"] = "attribute_not_exists(list_version)"
         elif read is not None:
@@ -86,19 +96,42 @@ class TransferBatchRepository:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         return _batch(item) if item else None
 
+    def open_batches(self, kind: BatchKind) -> list[TransferBatch]:
+        """By the ids the list keeps; and the open ones of the newest page, as read before
+        those ids were kept: a batch created before them is in none (until it is saved
+        sent or withdrawn, which takes out an id that is not there)."""
+        key = keys.transfer_batch_list_key(kind.value)
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item") or {}
+        newest = {b.batch_id: b for b in self.list_batches(kind)}
+        by_id = (newest.get(i) or self.get_batch(i) for i in item.get("open_batches", ()))
+        found = {b.batch_id: b for b in [*newest.values(), *by_id] if b is not None}
+        return newest_first(batch for batch in found.values() if is_open(batch))
+
     def save_batch(self, batch: TransferBatch) -> TransferBatch:
+        """The save that closes a batch (sent, withdrawn: its item was open before) then
+        takes its id out of its kind's open ids. A crash in between leaves the id there:
+        ``open_batches`` reads that batch and drops it, one GetItem more, nothing wrong.
+        A later save of a closed batch (the bank's booking) writes the batch only."""
+        saved = _item(batch, version=batch.version + 1)
         try:
-            self._table.put_item(
-                Item=_item(batch, version=batch.version + 1),
+            before = self._table.put_item(
+                Item=saved,
                 ConditionExpression="#version = :read",
                 ExpressionAttributeNames={"#version": "version"},
                 ExpressionAttributeValues={":read": batch.version},
-            )
+                ReturnValues="ALL_OLD",
+            ).get("Attributes")
         except ClientError as error:
             if _conditional(error):
                 raise ConcurrentChange(batch.batch_id) from None
             raise
-        return _batch(_item(batch, version=batch.version + 1))
+        if before and is_open(_batch(before)) and not is_open(batch):
+            self._table.update_item(
+                Key=keys.transfer_batch_list_key(batch.kind.value),
+                UpdateExpression="DELETE open_batches :closed",
+                ExpressionAttributeValues={":closed": {batch.batch_id}},
+            )
+        return _batch(saved)
 
     def list_batches(
         self, kind: BatchKind, *, limit: int = 52, after: str | None = None

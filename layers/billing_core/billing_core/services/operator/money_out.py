@@ -528,12 +528,12 @@ def propose_refunds(
     causes = retry_causes(cause, ctx.clock.now())
     for _ in range(PROPOSAL_ATTEMPTS):
         list_version = ctx.batches.batch_list_version(BatchKind.REFUND)
-        batches = ctx.batches.list_batches(BatchKind.REFUND)
-        made = _proposed_by(causes, batches)
+        # The newest page: a retry comes within its key's lifetime, after few batches.
+        made = _proposed_by(causes, ctx.batches.list_batches(BatchKind.REFUND))
         if made is not None:
             causes.same_request(made.request_fingerprint)
             return made
-        pending = _pending_in(batches)
+        pending = _pending_refunds(ctx)  # read after the version: R28 as before
         if any(reference in pending for reference in references):
             raise InvalidInput("body.refunds", "refund_already_proposed")
         batch = _refund_batch(requests, by, causes, ctx)
@@ -653,15 +653,11 @@ def _invoice(reference: str, ctx: MoneyOutContext) -> Invoice:
 
 
 def _pending_refunds(ctx: MoneyOutContext) -> dict[str, str]:
-    """kenmerk -> the refund batch not yet sent (nor withdrawn) that pays it back."""
-    return _pending_in(ctx.batches.list_batches(BatchKind.REFUND))
-
-
-def _pending_in(refund_batches: Sequence[TransferBatch]) -> dict[str, str]:
+    """kenmerk -> the refund batch not yet sent (nor withdrawn) that pays it back: every
+    open one, also behind a page of newer batches (R13)."""
     return {
         transfer.invoice_reference: batch.batch_id
-        for batch in refund_batches
-        if batch.state in (BatchState.PROPOSED, BatchState.APPROVED)
+        for batch in ctx.batches.open_batches(BatchKind.REFUND)
         for transfer in batch.transfers
     }
 
