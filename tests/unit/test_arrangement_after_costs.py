@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
+
 from billing_core.changes.arrangement import (
     create_arrangement,
     next_term,
@@ -83,6 +85,38 @@ def test_every_term_paid_on_its_due_date_settles_the_claim_and_nothing_is_handed
     world.run_days(LAST_TERM + timedelta(days=1), LAST_TERM + timedelta(days=60))
     assert world.invoice().dunning_stage is DunningStage.COSTS_CHARGED
     assert world.handover_files() == []
+
+
+@pytest.mark.parametrize(
+    ("principal", "terms"),
+    # Claims whose equal terms cannot add up to the claim: the total that leaves a cent
+    # open has the next total, a cent more, leave a cent over (audit instalments53).
+    [(266_607, 8), (197_251, 8), (4_784_828, 7)],
+)
+def test_terms_paid_on_their_due_dates_pay_the_claim_to_the_cent(principal, terms):
+    """R15: the terms add up to what is due, the fee and the interest to their due dates,
+    to the cent; the rest cent goes to the last term. Given an arrangement after the
+    costs of a claim that no total of equal terms pays exactly, when every term is paid
+    on its due date, then nothing is open and nothing was paid too much (before: a cent
+    of credit to refund, R13)."""
+    # Given the costs charged (15 January) and the arrangement asked on 20 January
+    world = DunningWorld([one_invoice(principal)])
+    world.run_days(date(2026, 12, 31), REQUEST_DAY)
+    world.store.save_invoice(
+        create_arrangement(world.invoice(), world.provider, terms, at(REQUEST_DAY, 12))
+    )
+    agreed = world.invoice().arrangement.terms
+    # When every term is paid on its due date
+    for term in agreed:
+        pay_term(world, term.amount_cents, term.due_date)
+    # Then the claim is paid exactly: no credit, the arrangement completed
+    invoice = world.invoice()
+    assert (invoice.balance_cents, invoice.credit_cents) == (0, 0)
+    assert invoice.arrangement.status is ArrangementStatus.COMPLETED
+    # And the terms are equal but the last, which holds the rounding and the rest cent
+    regular = agreed[0].amount_cents
+    assert {term.amount_cents for term in agreed[:-1]} == {regular}
+    assert regular <= agreed[-1].amount_cents <= regular + terms
 
 
 def test_a_last_term_paid_late_within_its_14_days_leaves_a_rest_term_not_a_handover():

@@ -4,7 +4,8 @@ Decisions, each for a reason:
 - What is split: everything due today plus the provider's fee (default € 10,00), in
   2-12 monthly terms of at least the provider's minimum (default € 25,00). All terms are
   equal in whole cents; the last one absorbs the rounding, so the terms add up to the
-  total to the cent.
+  total to the cent (after the costs also the cent of interest rounding that no total of
+  equal terms leaves exactly: ``covering_schedule``).
 - Once costs were charged, "everything due" includes the statutory interest accrued up
   to the request and the interest that keeps accruing while the terms run (R20:
   "Interest keeps accruing while a claim is open"): the total is the one that leaves
@@ -161,18 +162,34 @@ def covering_schedule(invoice: Invoice, terms: int, first_due: date) -> tuple[Ar
 
     Found by booking the terms as payments and raising (or lowering) the total by what
     that leaves open (or over); of the totals tried, the smallest that leaves nothing open.
+    When none leaves exactly nothing (a cent more makes every term a cent larger, and the
+    earlier principal earns a cent less interest), the rest cent goes to the last term of
+    the closest plan that left it open: the terms then add up to the claim to the cent
+    (R15), where the larger total had the patient pay a cent too much, refunded (R13).
     """
     total = invoice.amount_due_cents
     covering: dict[int, tuple[ArrangementTerm, ...]] = {}
+    short: dict[int, tuple[ArrangementTerm, ...]] = {}  # the last term raised by the rest
     for _ in range(TOTAL_ROUNDS):
         plan = schedule(total, terms, first_due)
         left_open = _left_open_after(invoice, plan)
-        if left_open <= 0:
-            covering[total] = plan
         if left_open == 0:
-            break
+            return plan
+        if left_open < 0:
+            covering[total] = plan
+        else:
+            short[total] = _last_term_raised(plan, left_open)
         total += left_open
+    if short and _left_open_after(invoice, exact := short[max(short)]) == 0:
+        return exact
     return covering[min(covering)] if covering else schedule(total, terms, first_due)
+
+
+def _last_term_raised(plan: tuple[ArrangementTerm, ...], cents: int) -> tuple[ArrangementTerm, ...]:
+    """``plan`` with its last term ``cents`` larger: paid last, it changes no interest the
+    earlier terms pay, so it pays exactly what they left open."""
+    last = plan[-1]
+    return (*plan[:-1], ArrangementTerm(last.due_date, last.amount_cents + cents))
 
 
 def _left_open_after(invoice: Invoice, terms: tuple[ArrangementTerm, ...]) -> int:
