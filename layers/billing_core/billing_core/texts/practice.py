@@ -593,27 +593,45 @@ _DUTCH: Sections = {
         ),
         # The agency's report-back read (collection/collection_report.py, parse_report):
         # what is wrong with a row as written, or with the whole file (R22, R39).
-        "agency_row_fields": "{count} velden, verwacht {expected}.",
-        "agency_row_reference": "reference is geen betalingskenmerk van ons.",
-        "agency_row_agency_ref": "agency_ref: 1-64 letters, cijfers of . _ / -",
-        "agency_row_status": "status moet paid of settled zijn.",
-        "agency_row_amount": (
-            "amount_cents: een heel aantal centen, boven 0 bij paid, 0 of leeg bij settled."
+        # Each names its line (words53): a file has up to 1,000 rows.
+        "agency_row_fields": (
+            "Regel {line}: {count} velden, verwacht {expected}: één voor elke kolom van de"
+            " kopregel, gescheiden door ;"
         ),
-        "agency_row_paid_on": "paid_on moet een datum zijn zoals 2027-02-15.",
-        "agency_row_future": "paid_on ligt in de toekomst.",
+        "agency_row_reference": (
+            "Regel {line}: reference is geen betalingskenmerk van ons. Schrijf het"
+            " betalingskenmerk van de vordering zoals wij het bij de overdracht gaven."
+        ),
+        "agency_row_agency_ref": "Regel {line}: agency_ref moet 1-64 letters, cijfers of . _ / - zijn.",
+        "agency_row_status": "Regel {line}: status moet paid of settled zijn.",
+        "agency_row_amount": (
+            "Regel {line}: amount_cents moet een heel aantal centen zijn, boven 0 bij paid, 0 of"
+            " leeg bij settled."
+        ),
+        "agency_row_paid_on": "Regel {line}: paid_on moet een datum zijn zoals 2027-02-15.",
+        "agency_row_future": (
+            "Regel {line}: paid_on ligt in de toekomst. Vul de dag in waarop betaald of"
+            " afgewikkeld is: vandaag of eerder."
+        ),
         "agency_file_header": "De kopregel moet {columns} zijn, gescheiden door ;",
-        "agency_file_not_utf8": f"Het bestand is geen UTF-8-tekst. {SAVE_AS_UTF8_NL}",
+        "agency_file_not_utf8": (
+            "Het bestand is geen UTF-8-tekst: regel {line} (byte {offset}) bevat een teken dat"
+            f" niet gelezen kan worden ({{byte}}). {SAVE_AS_UTF8_NL}"
+        ),
         "agency_file_too_large": "Groter dan {limit} bytes: splits het bestand.",
         "agency_file_too_many_rows": "Meer dan {limit} regels: splits het bestand.",
-        "agency_file_unreadable": "Regel {line} is niet als CSV te lezen.",
+        "agency_file_unreadable": (
+            'Regel {line} is niet als CSV te lezen, waarschijnlijk door een aanhalingsteken (")'
+            " dat niet wordt afgesloten: sluit het af of haal het weg."
+        ),
         # The agency's report-back (collection/collection_report.py): a row's detail.
         "agency_paid_before_invoice": (
-            "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
-            " haar betalen. Niets geboekt."
+            "Regel {line}: paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen"
+            " kon niemand haar betalen. Niets geboekt: controleer paid_on en reference en stuur"
+            " de regel opnieuw."
         ),
         "agency_paid_exceeds_due": (
-            "amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
+            "Regel {line}: amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
             " ({due} cent). Niets geboekt: stuur de regel opnieuw met het juiste bedrag."
         ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
@@ -1628,26 +1646,43 @@ _ENGLISH: Sections = {
             " credit stays listed: ask the agency for transfers of at most {limit} claims"
             " each, or have the engineers book it in parts."
         ),
-        "agency_row_fields": "{count} fields, expected {expected}.",
-        "agency_row_reference": "reference is not a betalingskenmerk of ours.",
-        "agency_row_agency_ref": "agency_ref: 1-64 letters, digits or . _ / -",
-        "agency_row_status": "status must be paid or settled.",
-        "agency_row_amount": (
-            "amount_cents: a whole number of cents, above 0 for paid, 0 or empty for settled."
+        "agency_row_fields": (
+            "Line {line}: {count} fields, expected {expected}: one for each column of the"
+            " header row, separated by ;"
         ),
-        "agency_row_paid_on": "paid_on must be a date like 2027-02-15.",
-        "agency_row_future": "paid_on is in the future.",
+        "agency_row_reference": (
+            "Line {line}: reference is not a betalingskenmerk of ours. Write the claim's"
+            " betalingskenmerk as we gave it at the handover."
+        ),
+        "agency_row_agency_ref": "Line {line}: agency_ref must be 1-64 letters, digits or . _ / -.",
+        "agency_row_status": "Line {line}: status must be paid or settled.",
+        "agency_row_amount": (
+            "Line {line}: amount_cents must be a whole number of cents, above 0 for paid, 0 or"
+            " empty for settled."
+        ),
+        "agency_row_paid_on": "Line {line}: paid_on must be a date like 2027-02-15.",
+        "agency_row_future": (
+            "Line {line}: paid_on is in the future. Enter the day it was paid or settled:"
+            " today or earlier."
+        ),
         "agency_file_header": "The header row must be {columns}, separated by ;",
-        "agency_file_not_utf8": f"The file is not UTF-8 text. {SAVE_AS_UTF8_EN}",
+        "agency_file_not_utf8": (
+            "The file is not UTF-8 text: line {line} (byte {offset}) contains a character that"
+            f" cannot be read ({{byte}}). {SAVE_AS_UTF8_EN}"
+        ),
         "agency_file_too_large": "Larger than {limit} bytes: split the file.",
         "agency_file_too_many_rows": "More than {limit} rows: split the file.",
-        "agency_file_unreadable": "Line {line} cannot be read as CSV.",
+        "agency_file_unreadable": (
+            'Line {line} cannot be read as CSV, probably because of a quote (") that is not'
+            " closed: close it or remove it."
+        ),
         "agency_paid_before_invoice": (
-            "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"
-            " then. Nothing was booked."
+            "Line {line}: paid_on {paid_on} is before the invoice's date ({issued}): nobody"
+            " could pay it then. Nothing was booked: check paid_on and reference and send the"
+            " row again."
         ),
         "agency_paid_exceeds_due": (
-            "amount_cents {amount} is more than the claim still owed on {paid_on}"
+            "Line {line}: amount_cents {amount} is more than the claim still owed on {paid_on}"
             " ({due} cents). Nothing was booked: send the row again with the right amount."
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
