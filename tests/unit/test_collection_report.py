@@ -391,9 +391,9 @@ def test_each_malformed_row_names_its_line_and_what_to_write_word_for_word():
     assert [(row.line, row.detail) for row in refused] == [
         (
             3,
-            "Regel 3: 4 velden, verwacht 5: één voor elke kolom van de kopregel, gescheiden"
-            " door ; / Line 3: 4 fields, expected 5: one for each column of the header row,"
-            " separated by ;",
+            "Regel 3: 4 velden, verwacht 5. Schrijf één veld voor elke kolom van de kopregel,"
+            " gescheiden door ; / Line 3: 4 fields, expected 5. Write one field for each column"
+            " of the header row, separated by ;",
         ),
         (
             4,

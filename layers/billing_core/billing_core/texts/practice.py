@@ -556,7 +556,8 @@ _DUTCH: Sections = {
         ),
         "no_payment_to_reverse": (
             "Op deze nota staat geen overboeking van ten minste dit bedrag die nog niet is"
-            " teruggeboekt."
+            " teruggeboekt. Controleer het betalingskenmerk: koppel de terugboeking aan de nota"
+            " waarop de overboeking geboekt is."
         ),
         "no_invoice_for_patient": (
             "Deze praktijk heeft geen nota's voor dit patiëntnummer. Controleer de praktijk en"
@@ -564,7 +565,10 @@ _DUTCH: Sections = {
             " het betalingskenmerk van de nota."
         ),
         "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
-        "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
+        "unknown_kenmerk": (
+            "Geen nota met dit betalingskenmerk. Controleer de cijfers tegen de nota of het"
+            " bankafschrift."
+        ),
         "credit_already_matched": (
             "Deze regel is al eerder gekoppeld en geboekt op {kenmerken}. Er is nu niets geboekt."
         ),
@@ -595,8 +599,8 @@ _DUTCH: Sections = {
         # what is wrong with a row as written, or with the whole file (R22, R39).
         # Each names its line (words53): a file has up to 1,000 rows.
         "agency_row_fields": (
-            "Regel {line}: {count} velden, verwacht {expected}: één voor elke kolom van de"
-            " kopregel, gescheiden door ;"
+            "Regel {line}: {count} velden, verwacht {expected}. Schrijf één veld voor elke kolom"
+            " van de kopregel, gescheiden door ;"
         ),
         "agency_row_reference": (
             "Regel {line}: reference is geen betalingskenmerk van ons. Schrijf het"
@@ -728,6 +732,7 @@ _DUTCH: Sections = {
         "operators_only": "Dit deel is alleen voor medewerkers van zorgnota.",
         "practice_users_only": (
             "Dit deel is voor de medewerkers van een praktijk; uw account hoort bij geen praktijk."
+            " Log in met het account van een medewerker van de praktijk."
         ),
         "operator_only_setting": (
             "{fields} kunt u niet zelf wijzigen: zorgnota wijzigt die instelling na een"
@@ -769,7 +774,8 @@ _DUTCH: Sections = {
         "choice_not_boolean": "Vul true of false in, zonder aanhalingstekens.",
         "arrangement_min_term_too_high": (
             "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00:"
-            " bij een hoger bedrag krijgt bijna geen nota nog een regeling."
+            " bij een hoger bedrag krijgt bijna geen nota nog een regeling. Kies €\u00a0250,00 of"
+            " minder."
         ),
         "text_control_character": (
             "Deze tekst bevat een onzichtbaar teken of een regeleinde (zoals een"
@@ -905,7 +911,7 @@ _DUTCH: Sections = {
         # A kenmerk the body of a refund batch names that no invoice has (422, unknown_kenmerk).
         "unknown_kenmerk_in_refunds": (
             "Terugbetaling {number} (refunds.{position}.reference): er is geen nota met"
-            " betalingskenmerk {kenmerk}."
+            " betalingskenmerk {kenmerk}. Controleer de cijfers tegen de nota."
         ),
         # Two operators loading register versions at once (R33, R28): nothing was stored.
         "register_loaded_meanwhile": (
@@ -916,7 +922,10 @@ _DUTCH: Sections = {
         "unknown_migration": "Er is geen datamigratie met deze naam.",
         "unknown_provider": "Er is geen zorgaanbieder met dit id.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
-        "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
+        "batch_not_approved": (
+            "Deze batch is nog niet goedgekeurd. Keur hem eerst goed; boven het ingestelde"
+            " totaal keurt ook een tweede, andere medewerker hem goed (vier ogen)."
+        ),
         "batch_sent": (
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
@@ -933,11 +942,12 @@ _DUTCH: Sections = {
         ),
         "second_operator_needed": (
             "U heeft deze batch al goedgekeurd. Boven het ingestelde totaal keurt een tweede,"
-            " andere medewerker hem goed (vier ogen)."
+            " andere medewerker hem goed (vier ogen): vraag een collega hem goed te keuren."
         ),
         "no_credit_to_refund": "Op nota {kenmerk} staat geen tegoed om terug te betalen.",
         "refund_above_credit": (
             "Op nota {kenmerk} staat {credit_nl} tegoed; meer dan dat wordt niet terugbetaald."
+            " Betaal hoogstens {credit_nl} terug."
         ),
         "psp_refund_pending": (
             "Het tegoed op nota {kenmerk} van een online betaling wordt via de betaalprovider"
@@ -1004,7 +1014,8 @@ _DUTCH: Sections = {
         ),
         "transfer_file_refused": (
             "Het bankbestand van deze batch kan niet worden gemaakt ({reason}). Er is niets"
-            " geboekt of betaald."
+            " geboekt of betaald. Trek de batch in en stel een nieuwe voor: die controleert elke"
+            " overschrijving al bij het voorstel."
         ),
     },
     INPUTS: {
@@ -1612,7 +1623,9 @@ _ENGLISH: Sections = {
             "A returned transfer is booked on one invoice: give its payment reference."
         ),
         "no_payment_to_reverse": (
-            "This invoice holds no bank transfer of at least this amount that was not returned yet."
+            "This invoice holds no bank transfer of at least this amount that was not returned"
+            " yet. Check the payment reference: match the return to the invoice the transfer was"
+            " booked on."
         ),
         "no_invoice_for_patient": (
             "This practice has no invoices for this patient number. Check the practice and the"
@@ -1620,7 +1633,10 @@ _ENGLISH: Sections = {
             " line to the invoice's payment reference."
         ),
         "match_target": "Give either a payment reference or a practice with a patient number.",
-        "unknown_kenmerk": "No invoice has this payment reference.",
+        "unknown_kenmerk": (
+            "No invoice has this payment reference. Check its digits against the invoice or the"
+            " bank statement."
+        ),
         "credit_already_matched": (
             "This credit was matched before and is booked on {kenmerken}. Nothing was booked now."
         ),
@@ -1647,8 +1663,8 @@ _ENGLISH: Sections = {
             " each, or have the engineers book it in parts."
         ),
         "agency_row_fields": (
-            "Line {line}: {count} fields, expected {expected}: one for each column of the"
-            " header row, separated by ;"
+            "Line {line}: {count} fields, expected {expected}. Write one field for each column of"
+            " the header row, separated by ;"
         ),
         "agency_row_reference": (
             "Line {line}: reference is not a betalingskenmerk of ours. Write the claim's"
@@ -1764,7 +1780,8 @@ _ENGLISH: Sections = {
         ),
         "operators_only": "This part is for zorgnota's own staff only.",
         "practice_users_only": (
-            "This part is for a practice's staff; your account belongs to no practice."
+            "This part is for a practice's staff; your account belongs to no practice. Sign in"
+            " with the account of a member of the practice's staff."
         ),
         "operator_only_setting": (
             "You cannot change {fields} yourself: zorgnota changes that setting after a check"
@@ -1804,7 +1821,7 @@ _ENGLISH: Sections = {
         "choice_not_boolean": "Enter true or false, without quotes.",
         "arrangement_min_term_too_high": (
             "The minimum term amount of an instalment arrangement is at most €250.00:"
-            " above it hardly any invoice could still get an arrangement."
+            " above it hardly any invoice could still get an arrangement. Choose €250.00 or less."
         ),
         "text_control_character": (
             "This text holds an invisible character or a line break (such as a direction"
@@ -1922,7 +1939,7 @@ _ENGLISH: Sections = {
         ),
         "unknown_kenmerk_in_refunds": (
             "Refund {number} (refunds.{position}.reference): no invoice has payment reference"
-            " {kenmerk}."
+            " {kenmerk}. Check its digits against the invoice."
         ),
         "register_loaded_meanwhile": (
             "Another operator loaded a register version a moment ago: load this version"
@@ -1932,7 +1949,10 @@ _ENGLISH: Sections = {
         "unknown_migration": "There is no data migration with this name.",
         "unknown_provider": "There is no provider with this id.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
-        "batch_not_approved": "This batch has not been approved yet.",
+        "batch_not_approved": (
+            "This batch has not been approved yet. Approve it first; above the configured total"
+            " a second, different operator approves it too (four eyes)."
+        ),
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"
             " it broke off, approve it again to finish it."
@@ -1948,10 +1968,13 @@ _ENGLISH: Sections = {
         ),
         "second_operator_needed": (
             "You approved this batch already. Above the configured total a second, different"
-            " operator approves it (four eyes)."
+            " operator approves it (four eyes): ask a colleague to approve it."
         ),
         "no_credit_to_refund": "Invoice {kenmerk} holds no credit to refund.",
-        "refund_above_credit": "Invoice {kenmerk} holds {credit_en} of credit; no more is refunded.",
+        "refund_above_credit": (
+            "Invoice {kenmerk} holds {credit_en} of credit; no more is refunded. Refund at most"
+            " {credit_en}."
+        ),
         "psp_refund_pending": (
             "The credit on invoice {kenmerk} from an online payment is refunded through the"
             " payment provider. That refund was asked and not confirmed, and may have been paid"
@@ -2013,6 +2036,7 @@ _ENGLISH: Sections = {
         ),
         "transfer_file_refused": (
             "The bank file of this batch cannot be made ({reason}). Nothing was booked or paid."
+            " Withdraw the batch and propose a new one: it checks each transfer when proposed."
         ),
     },
     INPUTS: {
