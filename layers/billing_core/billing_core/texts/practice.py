@@ -14,7 +14,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from billing_core.texts.catalogue import Sections, catalogue
+from billing_core.texts.catalogue import (
+    PATIENT_REF_CASE_EN,
+    PATIENT_REF_CASE_NL,
+    Sections,
+    catalogue,
+)
 
 FINDINGS = "findings"  # key: Finding.code; values: line, field and the finding's params
 REFUSALS = "refusals"  # key: the refusal's code (errors.practice_refused)
@@ -1044,10 +1049,7 @@ _DUTCH: Sections = {
         ),
         "audit_period": "to moet op of na from liggen, hoogstens {most} dagen",
         "audit_too_long": "te veel lezingen in deze periode voor één bestand: vraag een kortere periode",
-        "patient_ref_case": (
-            "geen nota heeft dit patiëntnummer zo geschreven, wel als {found}: hoofdletters en"
-            " kleine letters tellen"
-        ),
+        "patient_ref_case": PATIENT_REF_CASE_NL,
         "not_an_amount": "is geen bedrag in euro's zoals 12,50",
         "not_a_number": "is geen getal zoals 12,5",
         # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
@@ -2063,10 +2065,7 @@ _ENGLISH: Sections = {
         ),
         "audit_period": "to must be on or after from, at most {most} days",
         "audit_too_long": "too many reads in this period for one file: ask for a shorter period",
-        "patient_ref_case": (
-            "no invoice has this patient number written so, but as {found}: the case of its"
-            " letters counts"
-        ),
+        "patient_ref_case": PATIENT_REF_CASE_EN,
         "not_an_amount": "not an amount in euros like 12,50",
         "not_a_number": "not a number like 12,5",
         "payout_iban_not_sepa": (
