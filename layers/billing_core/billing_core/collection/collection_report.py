@@ -55,7 +55,6 @@ from billing_core.ports import BillingStore, FileStore
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.reports import LogEntry
-from billing_core.shared.spreadsheet import line_of
 
 UPLOAD_PREFIX = "collection-reports/"  # in the bank bucket: the agency's files
 RESULT_PREFIX = "collection-reports"  # in the output bucket: what we made of them
@@ -395,7 +394,10 @@ def _text(data: bytes) -> str:
 
 def _not_utf8(data: bytes, offset: int) -> str:
     """Its line and byte, as the declaration's FILE_NOT_UTF8 names them: a file of 1,000
-    rows is otherwise searched by hand (R35, R40; words53)."""
+    rows is otherwise searched by hand (R35, R40; words53). Imported on this rare path
+    only, as the texts are: not on the import's cold start (#18 (d))."""
+    from billing_core.shared.spreadsheet import line_of
+
     byte = f"0x{data[offset]:02X}"
     return _said("agency_file_not_utf8", line=line_of(data, offset), offset=offset, byte=byte)
 
