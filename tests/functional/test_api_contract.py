@@ -352,7 +352,12 @@ def test_an_unknown_kenmerk_in_an_operators_path_is_said_to_the_operator(sandbox
     assert answer["statusCode"] == 404
     assert error_of(answer) == {
         "code": "not_found",
-        "message": "Geen nota met dit betalingskenmerk. / No invoice has this payment reference.",
+        # words53: and how to find the right one (R35).
+        "message": (
+            "Geen nota met dit betalingskenmerk. Controleer de cijfers tegen de nota of het"
+            " bankafschrift. / No invoice has this payment reference. Check its digits against"
+            " the invoice or the bank statement."
+        ),
     }
 
 

@@ -41,6 +41,15 @@ def test_a_token_without_a_practice_is_no_practice_user():
     with pytest.raises(Forbidden) as refused:
         caller(event(sub="u-1", **{"cognito:groups": "admin"}))
     assert refused.value.code == "practice_users_only"
+    # R35 (words53): saying how to go on; before, only that the account has no practice.
+    assert refused.value.message_nl == (
+        "Dit deel is voor de medewerkers van een praktijk; uw account hoort bij geen praktijk."
+        " Log in met het account van een medewerker van de praktijk."
+    )
+    assert refused.value.message_en == (
+        "This part is for a practice's staff; your account belongs to no practice. Sign in"
+        " with the account of a member of the practice's staff."
+    )
     with pytest.raises(Forbidden):
         caller(event(sub="op-1", **{"cognito:groups": "operators"}))
     with pytest.raises(UnauthorizedError):

@@ -3,6 +3,7 @@ source "agency", settled claims written off, the patient unblocked, each row onc
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import replace
 from datetime import date, datetime
@@ -275,6 +276,8 @@ def test_a_row_dated_before_a_later_coulance_is_booked_and_the_coulance_is_the_p
         (RowOutcome.BOOKED, ""),
     ]
     assert f"({DUE} cent)" in result.rows[0].detail and f"({DUE} cents)" in result.rows[0].detail
+    nl, _, en = result.rows[0].detail.partition(" / ")
+    assert nl.startswith("Regel 2: amount_cents") and en.startswith("Line 2: amount_cents")
     assert (result.rows[1].amount_due_cents, result.rows[1].claim_closed) == (0, True)
     claim = store.invoice()
     assert -sum(e.amount_cents for e in claim.ledger if e.cause == "agency:CMIB-1") == DUE
@@ -302,6 +305,14 @@ def test_a_row_dated_before_the_invoice_is_refused_and_nothing_booked(world):
     assert (row.outcome, row.reason) == (RowOutcome.REFUSED, "before_invoice")
     assert "vóór de datum van de nota" in row.detail and "before the invoice's date" in row.detail
     assert row.detail.count(issued) == 2
+    # words53: its line, and how to go on, word for word.
+    assert row.detail == (
+        f"Regel 2: paid_on 2026-02-10 ligt vóór de datum van de nota ({issued}): toen kon"
+        " niemand haar betalen. Niets geboekt: controleer paid_on en reference en stuur de"
+        f" regel opnieuw. / Line 2: paid_on 2026-02-10 is before the invoice's date ({issued}):"
+        " nobody could pay it then. Nothing was booked: check paid_on and reference and send"
+        " the row again."
+    )
     assert store.invoice().ledger == ledger and store.invoice().amount_due_cents == DUE
     assert store.block_changes("tandarts-de-vries", HANDED_OVER) == changes
     assert not [key for key in files.files if key.startswith("collection/updates/")]
@@ -358,6 +369,81 @@ def test_a_malformed_row_is_refused_with_what_is_wrong(row, detail):
     assert detail in refused[0].detail
 
 
+def test_each_malformed_row_names_its_line_and_what_to_write_word_for_word():
+    """R39, R35 (words53: a row's detail named no line; in a file of up to 1,000 rows the
+    person at the agency could not find the row). Given a report-back file with a good row
+    on line 2 and one malformed row of each kind on lines 3 to 9, When it is read, Then
+    each refused row's detail starts with its line, in Dutch and English, and says what
+    the field must hold, word for word."""
+    rows = (
+        f"{REFERENCE};A-1;paid;100;2027-02-12",
+        f"{REFERENCE};A-1;paid;100",
+        f"{WRONG_CHECK_DIGIT};A-1;paid;100;2027-02-12",
+        f"{REFERENCE};A 1;paid;100;2027-02-12",
+        f"{REFERENCE};A-1;betaald;100;2027-02-12",
+        f"{REFERENCE};A-1;paid;12,50;2027-02-12",
+        f"{REFERENCE};A-1;paid;100;12-02-2027",
+        f"{REFERENCE};A-1;paid;100;2027-02-16",
+    )
+
+    _, refused = parse_report(report(*rows), today=TODAY)
+
+    assert [(row.line, row.detail) for row in refused] == [
+        (
+            3,
+            "Regel 3: 4 velden, verwacht 5. Schrijf één veld voor elke kolom van de kopregel,"
+            " gescheiden door ; / Line 3: 4 fields, expected 5. Write one field for each column"
+            " of the header row, separated by ;",
+        ),
+        (
+            4,
+            "Regel 4: reference is geen betalingskenmerk van ons. Schrijf het betalingskenmerk"
+            " van de vordering zoals wij het bij de overdracht gaven. / Line 4: reference is not"
+            " a betalingskenmerk of ours. Write the claim's betalingskenmerk as we gave it at"
+            " the handover.",
+        ),
+        (
+            5,
+            "Regel 5: agency_ref moet 1-64 letters, cijfers of . _ / - zijn. / Line 5:"
+            " agency_ref must be 1-64 letters, digits or . _ / -.",
+        ),
+        (6, "Regel 6: status moet paid of settled zijn. / Line 6: status must be paid or settled."),
+        (
+            7,
+            "Regel 7: amount_cents moet een heel aantal centen zijn, boven 0 bij paid, 0 of leeg"
+            " bij settled. / Line 7: amount_cents must be a whole number of cents, above 0 for"
+            " paid, 0 or empty for settled.",
+        ),
+        (
+            8,
+            "Regel 8: paid_on moet een datum zijn zoals 2027-02-15. / Line 8: paid_on must be a"
+            " date like 2027-02-15.",
+        ),
+        (
+            9,
+            "Regel 9: paid_on ligt in de toekomst. Vul de dag in waarop betaald of afgewikkeld"
+            " is: vandaag of eerder. / Line 9: paid_on is in the future. Enter the day it was"
+            " paid or settled: today or earlier.",
+        ),
+    ]
+
+
+def test_a_row_csv_cannot_read_names_its_line_and_how_to_mend_it():
+    """R39, R35 (words53: it named the line but no way to fix it). Given a report-back file
+    whose line 3 has a quoted field with text after its closing quote, When it is read,
+    Then the whole file is refused naming line 3 and saying to close or remove the quote."""
+    data = report(f"{REFERENCE};A-1;paid;100;2027-02-12", f'{REFERENCE};"A-2"x;paid;100;2027-02-12')
+
+    with pytest.raises(ReportRefused) as refusal:
+        parse_report(data, today=TODAY)
+
+    assert str(refusal.value) == (
+        'Regel 3 is niet als CSV te lezen, waarschijnlijk door een aanhalingsteken (")'
+        " dat niet wordt afgesloten: sluit het af of haal het weg. / Line 3 cannot be read as"
+        ' CSV, probably because of a quote (") that is not closed: close it or remove it.'
+    )
+
+
 def test_what_is_wrong_with_a_row_or_the_file_is_said_in_dutch_and_english(subtests):
     """R39, common brief (every sentence a person reads in Dutch and English; audit
     blocks5): Given the agency's report-back file with a malformed row of each kind, and
@@ -390,20 +476,30 @@ def test_what_is_wrong_with_a_row_or_the_file_is_said_in_dutch_and_english(subte
         assert words in str(refusal.value) and " / " in str(refusal.value)
 
 
-def test_an_agency_file_not_in_utf8_says_how_to_save_it_as_a_declaration_does():
-    """R39, R40, R35 (words52c: "Het bestand is geen UTF-8-tekst." named no way to fix it).
-    Given the agency's report-back file saved by Excel in Windows-1252 (an é in a row),
-    When it is read, Then the refusal says to save it as 'CSV UTF-8' and upload it again,
-    in Dutch and English, in the words the declaration's FILE_NOT_UTF8 says it (one way)."""
-    data = HEADER.encode() + f"{REFERENCE};café-1;paid;100;2027-02-12\n".encode("cp1252")
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["no BOM", "BOM"])
+def test_an_agency_file_not_in_utf8_names_its_line_and_says_how_to_save_it(bom):
+    """R39, R40, R35 (words52c: "Het bestand is geen UTF-8-tekst." named no way to fix it;
+    words53: nor its line, in a file of up to 1,000 rows). Given the agency's report-back
+    file saved in Windows-1252 with an é on line 3 (after a byte order mark or none),
+    When it is read, Then the refusal names line 3, the byte's offset in the file and the
+    byte, as the declaration's FILE_NOT_UTF8 does, and says to save it as 'CSV UTF-8' and
+    upload it again, in Dutch and English, in that finding's words (one way)."""
+    good = f"{REFERENCE};A-1;paid;100;2027-02-12\n"
+    data = (
+        bom
+        + (HEADER + good).encode()
+        + f"{REFERENCE};café-2;paid;100;2027-02-12\n".encode("cp1252")
+    )
+    offset = data.index(b"\xe9")
 
     with pytest.raises(ReportRefused) as refusal:
         parse_report(data, today=TODAY)
 
     assert str(refusal.value) == (
-        "Het bestand is geen UTF-8-tekst. Sla het bestand op als 'CSV UTF-8' en upload het"
-        " opnieuw. / The file is not UTF-8 text. Save the file as 'CSV UTF-8' and upload it"
-        " again."
+        f"Het bestand is geen UTF-8-tekst: regel 3 (byte {offset}) bevat een teken dat niet"
+        " gelezen kan worden (0xE9). Sla het bestand op als 'CSV UTF-8' en upload het"
+        f" opnieuw. / The file is not UTF-8 text: line 3 (byte {offset}) contains a character"
+        " that cannot be read (0xE9). Save the file as 'CSV UTF-8' and upload it again."
     )
     declaration = PRACTICE.translations(FINDINGS, "FILE_NOT_UTF8", line=2, offset=60, byte="0x01")
     assert declaration["nl"].endswith(" Sla het bestand op als 'CSV UTF-8' en upload het opnieuw.")

@@ -550,9 +550,20 @@ def test_a_return_is_refused_without_a_bank_payment_of_its_amount_on_the_invoice
         "patient": MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17"),
     }
 
-    with pytest.raises(Refused, match=code):
+    with pytest.raises(Refused, match=code) as refused:
         match_credit(return_id, by[target], ctx)
 
+    if code == "no_payment_to_reverse":  # R35 (words53): says where to match it instead
+        assert refused.value.message_nl == (
+            "Op deze nota staat geen overboeking van ten minste dit bedrag die nog niet is"
+            " teruggeboekt. Controleer het betalingskenmerk: koppel de terugboeking aan de nota"
+            " waarop de overboeking geboekt is."
+        )
+        assert refused.value.message_en == (
+            "This invoice holds no bank transfer of at least this amount that was not returned"
+            " yet. Check the payment reference: match the return to the invoice the transfer"
+            " was booked on."
+        )
     assert ctx.store.invoice("inv-1") == invoice
     assert return_id in [c.credit_id for c in unmatched_credits(ctx)]
 

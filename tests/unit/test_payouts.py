@@ -139,6 +139,15 @@ def test_above_the_total_a_second_different_operator_approves(world):
     # Then it is still proposed, nothing is written, and the same operator cannot finish it
     assert first.state is BatchState.PROPOSED and world.files.files == {}
     assert refusal.value.code == "second_operator_needed"
+    # ... saying whom to ask (R35, words53: it said who approves, not to ask a colleague)
+    assert refusal.value.message_nl == (
+        "U heeft deze batch al goedgekeurd. Boven het ingestelde totaal keurt een tweede,"
+        " andere medewerker hem goed (vier ogen): vraag een collega hem goed te keuren."
+    )
+    assert refusal.value.message_en == (
+        "You approved this batch already. Above the configured total a second, different"
+        " operator approves it (four eyes): ask a colleague to approve it."
+    )
     # When a second operator approves, it is sent
     second = world.approve(batch_id, "operator-bob")
     assert second.state is BatchState.SENT

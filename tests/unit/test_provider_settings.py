@@ -631,7 +631,13 @@ def test_the_arrangement_minimum_term_is_at_most_250_euros_on_write():
     reads (R31)."""
     with pytest.raises(ValidationError) as refused:
         Provider.model_validate(settings(arrangement_min_term_cents=10**12))
-    assert refused.value.errors()[0]["msg"].startswith("Het minimale termijnbedrag")
+    # R35 (words53): saying what to choose; before, only what the bound is.
+    assert refused.value.errors()[0]["msg"] == (
+        "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00: bij"
+        " een hoger bedrag krijgt bijna geen nota nog een regeling. Kies €\u00a0250,00 of"
+        " minder. / The minimum term amount of an instalment arrangement is at most €250.00:"
+        " above it hardly any invoice could still get an arrangement. Choose €250.00 or less."
+    )
     assert Provider.model_validate(settings(arrangement_min_term_cents=25_000))
     with pytest.raises(ValidationError):
         Provider.model_validate(settings(arrangement_min_term_cents=25_001))

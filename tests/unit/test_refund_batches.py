@@ -23,7 +23,7 @@ from billing_core.payments.refunds import (
     refund_overpayment,
     with_refund_intent,
 )
-from billing_core.payments.transfer_batches import BankState, BatchState
+from billing_core.payments.transfer_batches import BankState, BatchState, NotApprovable, sending
 from billing_core.ports import CheckoutRecord
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
@@ -38,7 +38,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.shared.errors import Refused
+from billing_core.shared.errors import Refused, practice_refused
 from billing_core.shared.retries import KeyReused, RequestCause
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
@@ -123,7 +123,57 @@ def test_more_than_the_credit_is_not_refunded(world):
     with pytest.raises(Refused) as refusal:
         refund(world, amount_cents=501)
     assert refusal.value.code == "refund_above_credit"
+    # R35 (words53): and says how much can go back; before, only that no more would.
+    assert refusal.value.message_nl == (
+        f"Op nota {REFERENCE} staat €\u00a05,00 tegoed; meer dan dat wordt niet terugbetaald."
+        " Betaal hoogstens €\u00a05,00 terug."
+    )
+    assert refusal.value.message_en == (
+        f"Invoice {REFERENCE} holds €5.00 of credit; no more is refunded. Refund at most €5.00."
+    )
     assert world.store.batches == {}
+
+
+def test_a_refund_naming_no_invoice_says_to_check_its_digits(world):
+    """R34, R35 (words53: it named the refund and the kenmerk, no way to find the right
+    one). Given no invoice with kenmerk K / When an operator proposes a refund to K as the
+    batch's first refund / Then it is refused naming refund 1 and K, saying to check the
+    digits against the invoice, in Dutch and English; no batch is proposed."""
+    unknown = betalingskenmerk.from_payload(987_654)
+    request = RefundRequest(unknown, *PATIENT_ACCOUNT)
+
+    with pytest.raises(Refused) as refusal:
+        propose_refunds([request], "operator-anna", world.ctx, cause=new_request())
+
+    assert refusal.value.message_nl == (
+        f"Terugbetaling 1 (refunds.0.reference): er is geen nota met betalingskenmerk {unknown}."
+        " Controleer de cijfers tegen de nota."
+    )
+    assert refusal.value.message_en == (
+        f"Refund 1 (refunds.0.reference): no invoice has payment reference {unknown}. Check"
+        " its digits against the invoice."
+    )
+    assert world.store.batches == {}
+
+
+def test_a_batch_not_approved_is_not_sent_and_says_to_approve_it_first(world):
+    """R34 (four eyes), R35 (words53: it said only "not approved yet"). Given a proposed
+    refund batch / When it is marked as being sent / Then that is refused
+    batch_not_approved, whose sentence says to approve it first, a second operator too
+    above the total, in Dutch and English."""
+    batch = refund(world)
+
+    with pytest.raises(NotApprovable) as refusal:
+        sending(batch, "operator-anna", datetime(2026, 11, 26, 9, 0, tzinfo=AMSTERDAM))
+
+    said = practice_refused(refusal.value.code)
+    assert (said.code, said.message_nl, said.message_en) == (
+        "batch_not_approved",
+        "Deze batch is nog niet goedgekeurd. Keur hem eerst goed; boven het ingestelde totaal"
+        " keurt ook een tweede, andere medewerker hem goed (vier ogen).",
+        "This batch has not been approved yet. Approve it first; above the configured total a"
+        " second, different operator approves it too (four eyes).",
+    )
 
 
 def test_an_invoice_already_in_a_batch_not_sent_is_not_proposed_again(world):
@@ -593,6 +643,18 @@ def test_a_batch_whose_file_cannot_be_written_books_no_refund(world):
     with pytest.raises(Refused) as refusal:
         approve_batch(batch.batch_id, "operator-anna", world.ctx)
     assert refusal.value.code == "transfer_file_refused"
+    # R35 (words53): and says how to go on; before, only that nothing was booked.
+    nl, en = refusal.value.message_nl, refusal.value.message_en
+    assert nl.startswith("Het bankbestand van deze batch kan niet worden gemaakt (") and (
+        nl.endswith(
+            "). Er is niets geboekt of betaald. Trek de batch in en stel een nieuwe voor: die"
+            " controleert elke overschrijving al bij het voorstel."
+        )
+    )
+    assert en.startswith("The bank file of this batch cannot be made (") and en.endswith(
+        "). Nothing was booked or paid. Withdraw the batch and propose a new one: it checks"
+        " each transfer when proposed."
+    )
     assert refunds_booked(world) == [] and world.store.invoice().credit_cents == 500
     assert world.files.files == {}
 

@@ -3,8 +3,10 @@ and a new language is new entries only: whatever it lacks, the reader gets in Du
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from string import Formatter
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from billing_core.declarations.findings import Finding, Severity
 from billing_core.legal import TERM_PHRASE
 from billing_core.shared.errors import NotFound, StateConflict, practice_refused, refused
+from billing_core.texts import catalogue as catalogue_module
 from billing_core.texts.catalogue import by_channel, counted, long_date, short_date, typed_number
 from billing_core.texts.letters import LETTERS, texts_for
 from billing_core.texts.patient import (
@@ -21,7 +24,8 @@ from billing_core.texts.patient import (
     page_texts,
     patient_message,
 )
-from billing_core.texts.practice import PRACTICE
+from billing_core.texts.portal import PORTAL_LANGUAGES, portal_texts
+from billing_core.texts.practice import INPUTS, PRACTICE
 
 CATALOGUES = {"patient": PATIENT, "practice": PRACTICE, "letters": LETTERS}
 EVERY_ENTRY = [
@@ -353,3 +357,24 @@ def test_an_amount_in_an_arabic_sentence_is_isolated_left_to_right():
         if name in _AMOUNTS and f"\u2066{{{name}}}\u2069" not in pattern
     ]
     assert bare == []
+
+
+def test_a_patient_number_in_another_case_is_said_in_one_place():
+    """R35, R32 (words53: the sentence was kept in texts/practice.py for the API and again
+    in texts/portal.py for the portal's search and access log, free to drift apart).
+    Given the texts' sources / When the refusal of a patient number in another letter case
+    is looked for / Then its words are written once, and the portal says the API's words
+    as a sentence of their own, in Dutch and English."""
+    sources = Path(catalogue_module.__file__).parent.rglob("*.py")
+    # A sentence written over several lines, its literals joined as Python joins them.
+    text = re.sub(r'"\s*\n\s*"', "", "".join(p.read_text(encoding="utf-8") for p in sources))
+    words = ("wel als {found}: hoofdletters en kleine", "but as {found}: the case of its letters")
+    assert [text.count(said) for said in words] == [1, 1]
+    for language in PORTAL_LANGUAGES:
+        api = PRACTICE.text(INPUTS, "patient_ref_case", language, found="PAT000002")
+        portal = portal_texts(language)("invalid_patient_ref_case", found="PAT000002")
+        assert portal == api[0].upper() + api[1:] + "."
+    assert portal_texts("nl")("invalid_patient_ref_case", found="PAT000002") == (
+        "Geen nota heeft dit patiëntnummer zo geschreven, wel als PAT000002: hoofdletters en"
+        " kleine letters tellen."
+    )

@@ -54,7 +54,7 @@ from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_r
 from billing_core.declarations.vektis.text import without_end_padding
 from billing_core.shared.email_address import is_plausible_email
 from billing_core.shared.money import AmountFormatError, parse_sheet_euros
-from billing_core.shared.spreadsheet import FORMULA_STARTS, starts_a_formula
+from billing_core.shared.spreadsheet import FORMULA_STARTS, line_of, starts_a_formula
 
 SEPARATOR = ";"
 MAX_QUANTITY = 9_999
@@ -299,12 +299,12 @@ def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     utf8 = _UTF8_SEQUENCE.search(data)
     if utf8 is not None:
         # Lines from two exports: either reading garbles the other's names.
-        lines = {"line": _line_of(data, not_utf8), "utf8_line": _line_of(data, utf8.start())}
+        lines = {"line": line_of(data, not_utf8), "utf8_line": line_of(data, utf8.start())}
         return "", _file_finding("FILE_MIXED_ENCODINGS", **lines)
     first = _NON_ASCII.search(data)
     assert first is not None  # a file that is not UTF-8 is not ASCII
     params = {"character": text[first.start()], "count": len(data.translate(None, _ASCII))}
-    line = _line_of(data, first.start())
+    line = line_of(data, first.start())
     return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
 
 
@@ -313,7 +313,7 @@ def _not_text(data: bytes, offset: int, *, utf16: bool = False) -> Finding:
     # R40 (refuse naming the encoding): Excel's "Unicode-tekst" is UTF-16, said as such;
     # the code clients read stays FILE_NOT_UTF8.
     said = {"said_as": "CSV_UTF16"} if utf16 else {}
-    line = _line_of(data, offset)
+    line = line_of(data, offset)
     return _file_finding("FILE_NOT_UTF8", line=line, offset=offset, byte=byte, **said)
 
 
@@ -343,10 +343,6 @@ def _is_utf16(data: bytes) -> bool:
         return True
     head = data[:64]
     return len(head) >= 4 and (not any(head[1::2]) or not any(head[::2]))
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
 
 
 def _read_header(reader: CsvRows) -> list[str] | None:

@@ -29,6 +29,13 @@ Cell = str | int | None
 Row = Iterable[Cell]
 
 
+def line_of(data: bytes, offset: int) -> int:
+    """The line (from 1) of a file's byte at ``offset``, as a refusal names it: a file a
+    spreadsheet cannot read is refused by its first bad byte's line (declarations'
+    FILE_NOT_UTF8, the agency's report-back file; R40, R35)."""
+    return data.count(b"\n", 0, offset) + 1
+
+
 def starts_a_formula(text: str) -> bool:
     """True for text a spreadsheet would evaluate instead of showing."""
     return text.startswith(FORMULA_STARTS) and _PLAIN_NUMBER.fullmatch(text) is None

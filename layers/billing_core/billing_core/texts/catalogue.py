@@ -106,6 +106,25 @@ MONTHS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# A patient number typed in another letter case than its invoices write it (services.inputs.
+# refuse_another_case), said in one place: a part of a sentence for the API (texts.practice
+# INPUTS "patient_ref_case"), a sentence of its own on the portal's search and access log
+# (texts.portal "invalid_patient_ref_case", ``as_sentence``) (R35, R32; words53).
+PATIENT_REF_CASE_NL = (
+    "geen nota heeft dit patiëntnummer zo geschreven, wel als {found}: hoofdletters en kleine"
+    " letters tellen"
+)
+PATIENT_REF_CASE_EN = (
+    "no invoice has this patient number written so, but as {found}: the case of its letters counts"
+)
+
+
+def as_sentence(part: str) -> str:
+    """A part of a sentence, as the API says it after a field's name, as a sentence of its
+    own: its first letter a capital, a full stop after it."""
+    return f"{part[:1].upper()}{part[1:]}."
+
+
 # Words for how something follows that hold for either channel: the checker before the
 # birth date is checked, which must not tell anyone with a kenmerk whether the patient has
 # a working e-mail address (R10, R36: status, amounts and dates only until then).

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from billing_core.texts.catalogue import Sections, Texts, catalogue, day_span
+from billing_core.texts.catalogue import (
+    PATIENT_REF_CASE_EN,
+    PATIENT_REF_CASE_NL,
+    Sections,
+    Texts,
+    as_sentence,
+    catalogue,
+    day_span,
+)
 
 PORTAL = "page.portal"
 PORTAL_LANGUAGES = ("nl", "en")
@@ -64,10 +72,7 @@ _DUTCH: Sections = {
         "access_log_csv": "Alle inzages van deze periode downloaden (CSV)",
         "invalid_audit_date": "Vul de datums in als dag-maand-jaar.",
         "invalid_audit_patient": "Een patiëntnummer heeft hoogstens {most} tekens.",
-        "invalid_patient_ref_case": (
-            "Geen nota heeft dit patiëntnummer zo geschreven, wel als {found}: hoofdletters"
-            " en kleine letters tellen."
-        ),
+        "invalid_patient_ref_case": as_sentence(PATIENT_REF_CASE_NL),
         "invalid_audit_period": (
             "‘Tot en met’ ligt op of na ‘Van’, en de periode is hoogstens {most} dagen."
         ),
@@ -695,10 +700,7 @@ _ENGLISH: Sections = {
         "access_log_csv": "Download every read of this period (CSV)",
         "invalid_audit_date": "Enter the dates as day-month-year.",
         "invalid_audit_patient": "A patient number has at most {most} characters.",
-        "invalid_patient_ref_case": (
-            "No invoice has this patient number written so, but as {found}: the case of its"
-            " letters counts."
-        ),
+        "invalid_patient_ref_case": as_sentence(PATIENT_REF_CASE_EN),
         "invalid_audit_period": (
             "‘To’ is on or after ‘From’, and the period is at most {most} days."
         ),

@@ -14,7 +14,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from billing_core.texts.catalogue import Sections, catalogue
+from billing_core.texts.catalogue import (
+    PATIENT_REF_CASE_EN,
+    PATIENT_REF_CASE_NL,
+    Sections,
+    catalogue,
+)
 
 FINDINGS = "findings"  # key: Finding.code; values: line, field and the finding's params
 REFUSALS = "refusals"  # key: the refusal's code (errors.practice_refused)
@@ -556,7 +561,8 @@ _DUTCH: Sections = {
         ),
         "no_payment_to_reverse": (
             "Op deze nota staat geen overboeking van ten minste dit bedrag die nog niet is"
-            " teruggeboekt."
+            " teruggeboekt. Controleer het betalingskenmerk: koppel de terugboeking aan de nota"
+            " waarop de overboeking geboekt is."
         ),
         "no_invoice_for_patient": (
             "Deze praktijk heeft geen nota's voor dit patiëntnummer. Controleer de praktijk en"
@@ -564,7 +570,10 @@ _DUTCH: Sections = {
             " het betalingskenmerk van de nota."
         ),
         "match_target": "Geef óf een betalingskenmerk óf een praktijk met patiëntnummer op.",
-        "unknown_kenmerk": "Geen nota met dit betalingskenmerk.",
+        "unknown_kenmerk": (
+            "Geen nota met dit betalingskenmerk. Controleer de cijfers tegen de nota of het"
+            " bankafschrift."
+        ),
         "credit_already_matched": (
             "Deze regel is al eerder gekoppeld en geboekt op {kenmerken}. Er is nu niets geboekt."
         ),
@@ -593,27 +602,45 @@ _DUTCH: Sections = {
         ),
         # The agency's report-back read (collection/collection_report.py, parse_report):
         # what is wrong with a row as written, or with the whole file (R22, R39).
-        "agency_row_fields": "{count} velden, verwacht {expected}.",
-        "agency_row_reference": "reference is geen betalingskenmerk van ons.",
-        "agency_row_agency_ref": "agency_ref: 1-64 letters, cijfers of . _ / -",
-        "agency_row_status": "status moet paid of settled zijn.",
-        "agency_row_amount": (
-            "amount_cents: een heel aantal centen, boven 0 bij paid, 0 of leeg bij settled."
+        # Each names its line (words53): a file has up to 1,000 rows.
+        "agency_row_fields": (
+            "Regel {line}: {count} velden, verwacht {expected}. Schrijf één veld voor elke kolom"
+            " van de kopregel, gescheiden door ;"
         ),
-        "agency_row_paid_on": "paid_on moet een datum zijn zoals 2027-02-15.",
-        "agency_row_future": "paid_on ligt in de toekomst.",
+        "agency_row_reference": (
+            "Regel {line}: reference is geen betalingskenmerk van ons. Schrijf het"
+            " betalingskenmerk van de vordering zoals wij het bij de overdracht gaven."
+        ),
+        "agency_row_agency_ref": "Regel {line}: agency_ref moet 1-64 letters, cijfers of . _ / - zijn.",
+        "agency_row_status": "Regel {line}: status moet paid of settled zijn.",
+        "agency_row_amount": (
+            "Regel {line}: amount_cents moet een heel aantal centen zijn, boven 0 bij paid, 0 of"
+            " leeg bij settled."
+        ),
+        "agency_row_paid_on": "Regel {line}: paid_on moet een datum zijn zoals 2027-02-15.",
+        "agency_row_future": (
+            "Regel {line}: paid_on ligt in de toekomst. Vul de dag in waarop betaald of"
+            " afgewikkeld is: vandaag of eerder."
+        ),
         "agency_file_header": "De kopregel moet {columns} zijn, gescheiden door ;",
-        "agency_file_not_utf8": f"Het bestand is geen UTF-8-tekst. {SAVE_AS_UTF8_NL}",
+        "agency_file_not_utf8": (
+            "Het bestand is geen UTF-8-tekst: regel {line} (byte {offset}) bevat een teken dat"
+            f" niet gelezen kan worden ({{byte}}). {SAVE_AS_UTF8_NL}"
+        ),
         "agency_file_too_large": "Groter dan {limit} bytes: splits het bestand.",
         "agency_file_too_many_rows": "Meer dan {limit} regels: splits het bestand.",
-        "agency_file_unreadable": "Regel {line} is niet als CSV te lezen.",
+        "agency_file_unreadable": (
+            'Regel {line} is niet als CSV te lezen, waarschijnlijk door een aanhalingsteken (")'
+            " dat niet wordt afgesloten: sluit het af of haal het weg."
+        ),
         # The agency's report-back (collection/collection_report.py): a row's detail.
         "agency_paid_before_invoice": (
-            "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
-            " haar betalen. Niets geboekt."
+            "Regel {line}: paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen"
+            " kon niemand haar betalen. Niets geboekt: controleer paid_on en reference en stuur"
+            " de regel opnieuw."
         ),
         "agency_paid_exceeds_due": (
-            "amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
+            "Regel {line}: amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
             " ({due} cent). Niets geboekt: stuur de regel opnieuw met het juiste bedrag."
         ),
         "no_such_entry": "Deze nota heeft geen boeking met dat nummer.",
@@ -710,6 +737,7 @@ _DUTCH: Sections = {
         "operators_only": "Dit deel is alleen voor medewerkers van zorgnota.",
         "practice_users_only": (
             "Dit deel is voor de medewerkers van een praktijk; uw account hoort bij geen praktijk."
+            " Log in met het account van een medewerker van de praktijk."
         ),
         "operator_only_setting": (
             "{fields} kunt u niet zelf wijzigen: zorgnota wijzigt die instelling na een"
@@ -751,7 +779,8 @@ _DUTCH: Sections = {
         "choice_not_boolean": "Vul true of false in, zonder aanhalingstekens.",
         "arrangement_min_term_too_high": (
             "Het minimale termijnbedrag van een betalingsregeling is ten hoogste €\u00a0250,00:"
-            " bij een hoger bedrag krijgt bijna geen nota nog een regeling."
+            " bij een hoger bedrag krijgt bijna geen nota nog een regeling. Kies €\u00a0250,00 of"
+            " minder."
         ),
         "text_control_character": (
             "Deze tekst bevat een onzichtbaar teken of een regeleinde (zoals een"
@@ -887,7 +916,7 @@ _DUTCH: Sections = {
         # A kenmerk the body of a refund batch names that no invoice has (422, unknown_kenmerk).
         "unknown_kenmerk_in_refunds": (
             "Terugbetaling {number} (refunds.{position}.reference): er is geen nota met"
-            " betalingskenmerk {kenmerk}."
+            " betalingskenmerk {kenmerk}. Controleer de cijfers tegen de nota."
         ),
         # Two operators loading register versions at once (R33, R28): nothing was stored.
         "register_loaded_meanwhile": (
@@ -898,7 +927,10 @@ _DUTCH: Sections = {
         "unknown_migration": "Er is geen datamigratie met deze naam.",
         "unknown_provider": "Er is geen zorgaanbieder met dit id.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
-        "batch_not_approved": "Deze batch is nog niet goedgekeurd.",
+        "batch_not_approved": (
+            "Deze batch is nog niet goedgekeurd. Keur hem eerst goed; boven het ingestelde"
+            " totaal keurt ook een tweede, andere medewerker hem goed (vier ogen)."
+        ),
         "batch_sent": (
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
@@ -915,11 +947,12 @@ _DUTCH: Sections = {
         ),
         "second_operator_needed": (
             "U heeft deze batch al goedgekeurd. Boven het ingestelde totaal keurt een tweede,"
-            " andere medewerker hem goed (vier ogen)."
+            " andere medewerker hem goed (vier ogen): vraag een collega hem goed te keuren."
         ),
         "no_credit_to_refund": "Op nota {kenmerk} staat geen tegoed om terug te betalen.",
         "refund_above_credit": (
             "Op nota {kenmerk} staat {credit_nl} tegoed; meer dan dat wordt niet terugbetaald."
+            " Betaal hoogstens {credit_nl} terug."
         ),
         "psp_refund_pending": (
             "Het tegoed op nota {kenmerk} van een online betaling wordt via de betaalprovider"
@@ -986,7 +1019,8 @@ _DUTCH: Sections = {
         ),
         "transfer_file_refused": (
             "Het bankbestand van deze batch kan niet worden gemaakt ({reason}). Er is niets"
-            " geboekt of betaald."
+            " geboekt of betaald. Trek de batch in en stel een nieuwe voor: die controleert elke"
+            " overschrijving al bij het voorstel."
         ),
     },
     INPUTS: {
@@ -1016,10 +1050,7 @@ _DUTCH: Sections = {
         ),
         "audit_period": "to moet op of na from liggen, hoogstens {most} dagen",
         "audit_too_long": "te veel lezingen in deze periode voor één bestand: vraag een kortere periode",
-        "patient_ref_case": (
-            "geen nota heeft dit patiëntnummer zo geschreven, wel als {found}: hoofdletters en"
-            " kleine letters tellen"
-        ),
+        "patient_ref_case": PATIENT_REF_CASE_NL,
         "not_an_amount": "is geen bedrag in euro's zoals 12,50",
         "not_a_number": "is geen getal zoals 12,5",
         # The payout account (R24, R34): the weekly payout is a SEPA credit transfer.
@@ -1595,7 +1626,9 @@ _ENGLISH: Sections = {
             "A returned transfer is booked on one invoice: give its payment reference."
         ),
         "no_payment_to_reverse": (
-            "This invoice holds no bank transfer of at least this amount that was not returned yet."
+            "This invoice holds no bank transfer of at least this amount that was not returned"
+            " yet. Check the payment reference: match the return to the invoice the transfer was"
+            " booked on."
         ),
         "no_invoice_for_patient": (
             "This practice has no invoices for this patient number. Check the practice and the"
@@ -1603,7 +1636,10 @@ _ENGLISH: Sections = {
             " line to the invoice's payment reference."
         ),
         "match_target": "Give either a payment reference or a practice with a patient number.",
-        "unknown_kenmerk": "No invoice has this payment reference.",
+        "unknown_kenmerk": (
+            "No invoice has this payment reference. Check its digits against the invoice or the"
+            " bank statement."
+        ),
         "credit_already_matched": (
             "This credit was matched before and is booked on {kenmerken}. Nothing was booked now."
         ),
@@ -1629,26 +1665,43 @@ _ENGLISH: Sections = {
             " credit stays listed: ask the agency for transfers of at most {limit} claims"
             " each, or have the engineers book it in parts."
         ),
-        "agency_row_fields": "{count} fields, expected {expected}.",
-        "agency_row_reference": "reference is not a betalingskenmerk of ours.",
-        "agency_row_agency_ref": "agency_ref: 1-64 letters, digits or . _ / -",
-        "agency_row_status": "status must be paid or settled.",
-        "agency_row_amount": (
-            "amount_cents: a whole number of cents, above 0 for paid, 0 or empty for settled."
+        "agency_row_fields": (
+            "Line {line}: {count} fields, expected {expected}. Write one field for each column of"
+            " the header row, separated by ;"
         ),
-        "agency_row_paid_on": "paid_on must be a date like 2027-02-15.",
-        "agency_row_future": "paid_on is in the future.",
+        "agency_row_reference": (
+            "Line {line}: reference is not a betalingskenmerk of ours. Write the claim's"
+            " betalingskenmerk as we gave it at the handover."
+        ),
+        "agency_row_agency_ref": "Line {line}: agency_ref must be 1-64 letters, digits or . _ / -.",
+        "agency_row_status": "Line {line}: status must be paid or settled.",
+        "agency_row_amount": (
+            "Line {line}: amount_cents must be a whole number of cents, above 0 for paid, 0 or"
+            " empty for settled."
+        ),
+        "agency_row_paid_on": "Line {line}: paid_on must be a date like 2027-02-15.",
+        "agency_row_future": (
+            "Line {line}: paid_on is in the future. Enter the day it was paid or settled:"
+            " today or earlier."
+        ),
         "agency_file_header": "The header row must be {columns}, separated by ;",
-        "agency_file_not_utf8": f"The file is not UTF-8 text. {SAVE_AS_UTF8_EN}",
+        "agency_file_not_utf8": (
+            "The file is not UTF-8 text: line {line} (byte {offset}) contains a character that"
+            f" cannot be read ({{byte}}). {SAVE_AS_UTF8_EN}"
+        ),
         "agency_file_too_large": "Larger than {limit} bytes: split the file.",
         "agency_file_too_many_rows": "More than {limit} rows: split the file.",
-        "agency_file_unreadable": "Line {line} cannot be read as CSV.",
+        "agency_file_unreadable": (
+            'Line {line} cannot be read as CSV, probably because of a quote (") that is not'
+            " closed: close it or remove it."
+        ),
         "agency_paid_before_invoice": (
-            "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"
-            " then. Nothing was booked."
+            "Line {line}: paid_on {paid_on} is before the invoice's date ({issued}): nobody"
+            " could pay it then. Nothing was booked: check paid_on and reference and send the"
+            " row again."
         ),
         "agency_paid_exceeds_due": (
-            "amount_cents {amount} is more than the claim still owed on {paid_on}"
+            "Line {line}: amount_cents {amount} is more than the claim still owed on {paid_on}"
             " ({due} cents). Nothing was booked: send the row again with the right amount."
         ),
         "no_such_entry": "This invoice has no ledger entry with that number.",
@@ -1730,7 +1783,8 @@ _ENGLISH: Sections = {
         ),
         "operators_only": "This part is for zorgnota's own staff only.",
         "practice_users_only": (
-            "This part is for a practice's staff; your account belongs to no practice."
+            "This part is for a practice's staff; your account belongs to no practice. Sign in"
+            " with the account of a member of the practice's staff."
         ),
         "operator_only_setting": (
             "You cannot change {fields} yourself: zorgnota changes that setting after a check"
@@ -1770,7 +1824,7 @@ _ENGLISH: Sections = {
         "choice_not_boolean": "Enter true or false, without quotes.",
         "arrangement_min_term_too_high": (
             "The minimum term amount of an instalment arrangement is at most €250.00:"
-            " above it hardly any invoice could still get an arrangement."
+            " above it hardly any invoice could still get an arrangement. Choose €250.00 or less."
         ),
         "text_control_character": (
             "This text holds an invisible character or a line break (such as a direction"
@@ -1888,7 +1942,7 @@ _ENGLISH: Sections = {
         ),
         "unknown_kenmerk_in_refunds": (
             "Refund {number} (refunds.{position}.reference): no invoice has payment reference"
-            " {kenmerk}."
+            " {kenmerk}. Check its digits against the invoice."
         ),
         "register_loaded_meanwhile": (
             "Another operator loaded a register version a moment ago: load this version"
@@ -1898,7 +1952,10 @@ _ENGLISH: Sections = {
         "unknown_migration": "There is no data migration with this name.",
         "unknown_provider": "There is no provider with this id.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
-        "batch_not_approved": "This batch has not been approved yet.",
+        "batch_not_approved": (
+            "This batch has not been approved yet. Approve it first; above the configured total"
+            " a second, different operator approves it too (four eyes)."
+        ),
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"
             " it broke off, approve it again to finish it."
@@ -1914,10 +1971,13 @@ _ENGLISH: Sections = {
         ),
         "second_operator_needed": (
             "You approved this batch already. Above the configured total a second, different"
-            " operator approves it (four eyes)."
+            " operator approves it (four eyes): ask a colleague to approve it."
         ),
         "no_credit_to_refund": "Invoice {kenmerk} holds no credit to refund.",
-        "refund_above_credit": "Invoice {kenmerk} holds {credit_en} of credit; no more is refunded.",
+        "refund_above_credit": (
+            "Invoice {kenmerk} holds {credit_en} of credit; no more is refunded. Refund at most"
+            " {credit_en}."
+        ),
         "psp_refund_pending": (
             "The credit on invoice {kenmerk} from an online payment is refunded through the"
             " payment provider. That refund was asked and not confirmed, and may have been paid"
@@ -1979,6 +2039,7 @@ _ENGLISH: Sections = {
         ),
         "transfer_file_refused": (
             "The bank file of this batch cannot be made ({reason}). Nothing was booked or paid."
+            " Withdraw the batch and propose a new one: it checks each transfer when proposed."
         ),
     },
     INPUTS: {
@@ -2006,10 +2067,7 @@ _ENGLISH: Sections = {
         ),
         "audit_period": "to must be on or after from, at most {most} days",
         "audit_too_long": "too many reads in this period for one file: ask for a shorter period",
-        "patient_ref_case": (
-            "no invoice has this patient number written so, but as {found}: the case of its"
-            " letters counts"
-        ),
+        "patient_ref_case": PATIENT_REF_CASE_EN,
         "not_an_amount": "not an amount in euros like 12,50",
         "not_a_number": "not a number like 12,5",
         "payout_iban_not_sepa": (
