@@ -185,6 +185,47 @@ def test_who_settled_a_settled_invoice(settled, state):
     assert (view.status, view.amount_due_cents, view.state) == (PaymentStatus.PAID, 0, state)
 
 
+SETTLED_AND_HOW = [
+    (lambda: stopped_in_full(sent()), "nothing_to_pay"),
+    (lambda: stopped_in_full(paid_by(sent(), 1000)), "nothing_to_pay"),
+    (lambda: forgiven_rest(paid_by(sent(), 1000)), "nothing_to_pay"),
+    (lambda: reimbursed_rest(sent()), "nothing_to_pay"),
+    (lambda: paid_by(sent(), 3317), "paid"),
+    (lambda: paid_by(partly_forgiven(sent(), 1000), 2317), "paid"),
+]
+
+
+@pytest.mark.parametrize("settled, code", SETTLED_AND_HOW)
+def test_what_a_patient_asks_of_a_settled_invoice_is_refused_with_who_settled_it(settled, code):
+    """R5, R14, R15, R21 (audit psp53): a patient asking to pay, defer or arrange an invoice
+    the practice stopped or forgave, or the insurer's deduction settled, was told "Deze nota
+    is al betaald" / "already been paid": untrue for a patient who paid nothing (or not the
+    rest); the page says "U hoeft niets te betalen" for the same invoice."""
+    from billing_core.payments.online import start_payment
+    from tests.unit.test_online_payments import World
+
+    # Given an invoice of € 33,17 with nothing left to pay, settled as the table says
+    world = World(settled())
+    store = store_with(settled())
+    # When the patient asks to pay it, to defer it and to pay it in terms
+    asked = [
+        lambda: start_payment(REFERENCE, BIRTH, world.context()),
+        lambda: request_deferral(REFERENCE, BIRTH, ctx(store)),
+        lambda: request_arrangement(REFERENCE, BIRTH, 3, ctx(store)),
+    ]
+    said = {"paid": "Deze nota is al betaald.", "nothing_to_pay": NOTHING_TO_PAY_NL}[code]
+    for ask in asked:
+        with pytest.raises(StateConflict) as refused:
+            ask()
+        # Then each is refused saying who settled it, in each language of the patient
+        assert refused.value.code == code
+        texts = [refused.value.message(language) for language in ("nl", "en", "pl", "ar")]
+        assert texts[0] == said and len(set(texts)) == 4
+
+
+NOTHING_TO_PAY_NL = "Op deze nota hoeft u niets meer te betalen."
+
+
 def reimbursed_rest(invoice):
     """R5: an insurer's retour that grants what the patient still owed."""
     retour = LedgerEntry(

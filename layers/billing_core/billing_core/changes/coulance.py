@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from billing_core.changes.refusals import settled_refusal
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.declarations.claims import claimable_at_insurer
 from billing_core.invoices.invoice import DunningStage, InsurerStatement, Invoice, InvoiceLine
@@ -87,7 +88,7 @@ def statement_unwelcome(invoice: Invoice, provider: Provider) -> str | None:
     if invoice.is_with_collection_agency:
         return "with_collection_agency"
     if invoice.is_paid:
-        return "paid"
+        return settled_refusal(invoice)
     if invoice.insurer_statement is not None:
         return "statement_already_received"
     if not any(claimable_at_insurer(line.line_type) for line in invoice.lines):

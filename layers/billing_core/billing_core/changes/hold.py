@@ -19,7 +19,6 @@ from datetime import date, timedelta
 
 from billing_core.changes.refusals import closed_refusal
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import forgiven_last
 from billing_core.shared.errors import practice_refused
 
 MAX_HOLD_DAYS = 60
@@ -28,7 +27,7 @@ MAX_HOLD_DAYS = 60
 def put_on_hold(invoice: Invoice, until: date, reason: str, today: date, *, by: str) -> Invoice:
     """``by``: the user who places it (their id), kept with the hold (R32)."""
     if refusal := closed_refusal(invoice):  # with the collection agency, or paid
-        if refusal == "paid" and forgiven_last(invoice.ledger):
+        if refusal == "nothing_to_pay":
             raise practice_refused("nothing_open", said_as="hold_nothing_open")
         raise practice_refused(refusal)
     if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):

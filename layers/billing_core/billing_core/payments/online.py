@@ -180,7 +180,9 @@ def start_payment(
     reference = invoice.reference
     amount = _asked_now(invoice, ctx, pay_all)
     if amount <= 0:
-        raise refused("paid")
+        from billing_core.changes.refusals import settled_refusal  # the refusal's path only
+
+        raise refused(settled_refusal(invoice))
     base = ctx.public_base_url.rstrip("/")
     back = checker_url(base, reference, language or invoice.language.value, returned=True)
     request = PaymentRequest(

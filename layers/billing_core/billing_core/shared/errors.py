@@ -145,6 +145,7 @@ class Forbidden(Refused):
 _PATIENT_STATE_CONFLICTS = frozenset(
     {
         "paid",
+        "nothing_to_pay",
         "with_collection_agency",
         "already_deferred",
         "arrangement_exists",

@@ -554,6 +554,7 @@ _DUTCH: Sections = {
     },
     REFUSALS: {
         "paid": "Deze nota is al betaald.",
+        "nothing_to_pay": "Op deze nota hoeft u niets meer te betalen.",
         "with_collection_agency": "Deze nota is overgedragen aan het incassobureau. Neem contact op met het incassobureau.",
         "payment_received": (
             "Deze betaling is al ontvangen en wordt verwerkt. U hoeft niet opnieuw te betalen."
@@ -863,6 +864,7 @@ _ENGLISH: Sections = {
     },
     REFUSALS: {
         "paid": "This invoice has already been paid.",
+        "nothing_to_pay": "There is nothing left for you to pay on this invoice.",
         "with_collection_agency": (
             "This invoice has been handed over to the collection agency. Please contact the "
             "collection agency."

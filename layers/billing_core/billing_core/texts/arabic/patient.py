@@ -390,6 +390,7 @@ ARABIC: Sections = {
     "page.checker": _PAGE,
     "refusals": {
         "paid": "هذه الفاتورة مدفوعة بالفعل.",
+        "nothing_to_pay": "لا يتبقى عليك أي مبلغ لدفعه لهذه الفاتورة.",
         "with_collection_agency": (
             "أُحيلت هذه الفاتورة إلى مكتب تحصيل الديون (incassobureau). يرجى التواصل مع "
             "مكتب تحصيل الديون."

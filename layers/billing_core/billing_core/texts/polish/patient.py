@@ -424,6 +424,7 @@ PAGE: Section = {
 
 REFUSALS: Section = {
     "paid": "Ta faktura została już zapłacona.",
+    "nothing_to_pay": "Za tę fakturę nie musi Pan/Pani już nic płacić.",
     "with_collection_agency": (
         "Ta faktura została przekazana do biura windykacyjnego. Proszę skontaktować się z "
         "biurem windykacyjnym."
