@@ -105,7 +105,8 @@ def test_the_credit_held_is_listed_and_refunded_once_an_operator_approves(world)
 def test_reading_a_refund_batch_is_recorded_for_the_practice_whose_patient_is_in_it(world):
     """R32, NEN 7513 (audit security D4): a refund batch shows the patient's name and
     IBAN; an operator's read of it is recorded per practice, naming the batch and the
-    kenmerk of each refund of the practice's in it, never the name or the IBAN."""
+    kenmerk of each refund of the practice's in it, never the name or the IBAN; and its
+    patient by number, so a search of the log by patient finds the read (access53)."""
     batch = refund(world)
     reader = Reader("operator-sub-1", "operators")
     assert get_batch(batch.batch_id, reader, world.ctx).transfers[0].name == "A. Visser"
@@ -114,7 +115,7 @@ def test_reading_a_refund_batch_is_recorded_for_the_practice_whose_patient_is_in
         make_provider().provider_id,
         "operator-sub-1",
         ReadKind.REFUND_BATCH,
-        f"{batch.batch_id} kenmerk:{REFERENCE}",
+        f"{batch.batch_id} patient:{make_invoice().patient_ref} kenmerk:{REFERENCE}",
     )
     assert "Visser" not in read.subject and PATIENT_ACCOUNT[0] not in read.subject
 
