@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+    from billing_core.payments.open_batch_ids import OpenBatchIdsKept
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
@@ -570,6 +571,14 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     def add_batch_expiries(self) -> ExpiriesDated:
         """Give each payout and refund batch sent or withdrawn the expiry its save now
         writes, where it has none and is still the version read; an open one gets none."""
+        ...
+
+    def add_open_batch_ids(self) -> OpenBatchIdsKept:
+        """Keep the id of each open payout and refund batch (``transfer_batches.is_open``)
+        on its kind's list, where it is not (a batch created before the list kept them),
+        on condition that the batch is still the version read, so ``open_batches`` reads
+        it however many newer batches there are (R13, R34); the list version, which only
+        a batch created moves on, stays as it is (R28)."""
         ...
 
     def add_settings_version_expiries(self, provider_id: str) -> ExpiriesDated:

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+    from billing_core.payments.open_batch_ids import OpenBatchIdsKept
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -1379,6 +1380,12 @@ class BillingRepository:
         from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 
         return TransferBatchRepository(self._table).add_missing_expiries()
+
+    def add_open_batch_ids(self) -> OpenBatchIdsKept:
+        """Migration version 12: the batches are on this table (transfer_batches)."""
+        from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+
+        return TransferBatchRepository(self._table).add_open_batch_ids()
 
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]
