@@ -64,6 +64,7 @@ from billing_core.ports import (
     checked_batch_position,
     checked_declaration_position,
     checked_invoice_position,
+    checked_provider_position,
     state_set_meanwhile,
 )
 from billing_core.providers.actions import (
@@ -299,6 +300,18 @@ class FakeStore:
     def readable_providers(self) -> ProviderListing:
         self.calls.append("readable_providers")
         return ProviderListing(self.list_providers(), tuple(sorted(self.unreadable)))
+
+    def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
+        self.calls.append("provider_page")
+        ids = sorted({*self.providers, *self.unreadable})
+        if after is not None:
+            ids = [i for i in ids if i > checked_provider_position(after)]
+        page = ids[:limit]
+        return ProviderListing(
+            [self.providers[i] for i in page if i not in self.unreadable],
+            tuple(i for i in page if i in self.unreadable),
+            page[-1] if len(ids) > limit else None,
+        )
 
     def put_unreadable_provider(self, provider_id: str, version: int = 0) -> None:
         """For the tests: a legacy settings item that no longer validates (R31), stored as

@@ -138,10 +138,12 @@ AGB_CODE_CHANGES_PER_SAVE = 98
 
 @dataclass(frozen=True, slots=True)
 class ProviderListing:
-    """Every provider whose settings validate, and the ids of those whose do not."""
+    """Every provider whose settings validate, and the ids of those whose do not; of a
+    page (``provider_page``), the last provider id when more follow."""
 
     providers: list[Provider]
     unreadable: tuple[str, ...] = ()
+    next_position: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +405,15 @@ def checked_declaration_position(position: str) -> str:
     return position
 
 
+def checked_provider_position(position: str) -> str:
+    """A position in the list of providers (a provider id, as the list hands it out);
+    InvalidPosition otherwise."""
+    # A provider id (Provider.provider_id); compiled at the first call, not at every start.
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", position) is None:
+        raise InvalidPosition("not a provider list position")
+    return position
+
+
 def checked_batch_position(kind: BatchKind, position: str) -> str:
     """A position in the list of ``kind``'s batches (a batch id of that kind, as the list
     hands it out); InvalidPosition otherwise."""
@@ -512,6 +523,13 @@ class ProviderSettingsStore(Protocol):
 
     def readable_providers(self) -> ProviderListing:
         """Every provider; one whose stored settings do not validate is listed by id."""
+        ...
+
+    def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
+        """``readable_providers`` a page at a time, by provider id: ``limit`` providers
+        (readable or not) whose id comes after ``after`` (the previous page's
+        ``next_position``); ``next_position`` only when one more follows.
+        InvalidPosition for an ``after`` that is no provider id."""
         ...
 
 
