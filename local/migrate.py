@@ -25,6 +25,8 @@ practice only.
 - ``settings-version-expiry`` (legal-nl.md §8, R39): each practice's settings saved once
   more (a second version), then every settings version stored without the expiry its
   save now writes.
+- ``open-batch-ids`` (R13, R34): week 48's payout batch proposed on 30 November, its
+  kind's list item without the ids of its open batches, as before refunds53.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -48,11 +50,13 @@ from billing_core.declarations import csv_format
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
     CANONICAL_CLAIM_MARKERS,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
+    OPEN_BATCH_IDS,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
@@ -218,6 +222,23 @@ def store_settings_versions_as_before_their_expiry(
     return [{k: v for k, v in item.items() if k != "expires_at"} for item in found]
 
 
+def store_batches_as_before_their_open_ids(repository: BillingRepository) -> None:
+    """Each kind's list item as the deploy before refunds53 stored it: no ids of its open
+    batches (an open batch behind 52 newer ones is then read by nobody, R13)."""
+    for kind in BatchKind:
+        repository._table.update_item(
+            Key=keys.transfer_batch_list_key(kind.value), UpdateExpression="REMOVE open_batches"
+        )
+
+
+def propose_week_48_before_open_ids(sandbox: Sandbox) -> None:
+    """Week 48's payout batch proposed on Monday 30 November, before its kind's list item
+    kept the ids of its open batches."""
+    sandbox.clock.set(date(2026, 11, 30))
+    sandbox.run_retrocession()
+    store_batches_as_before_their_open_ids(sandbox.runtime.repository)
+
+
 def change_settings_before_expiry(sandbox: Sandbox) -> None:
     """Each practice's settings saved once more by the operator (a second version of
     them, R31), then every settings version stripped of its expiry."""
@@ -311,6 +332,7 @@ REWINDS = {
     CANONICAL_CLAIM_MARKERS: upload_zero_padded_before_the_deploy,
     SETTINGS_VERSION_EXPIRY: change_settings_before_expiry,
     STUCK_CREDIT_PLANS: plan_a_credit_as_an_older_version_did,
+    OPEN_BATCH_IDS: propose_week_48_before_open_ids,
 }
 
 

@@ -129,6 +129,17 @@ def plant_stored_before_expiry(store: Any) -> None:
     store_items_as_before_their_expiry(store)
 
 
+def plant_batches_before_their_open_ids(store: Any) -> None:
+    """Every batch as stored before refunds53: no open id on its kind's list item. The
+    starting point of migration version 12 (R13, R34)."""
+    if hasattr(store, "forget_open_batch_ids"):  # the in-memory fake
+        store.forget_open_batch_ids()
+        return
+    from local.migrate import store_batches_as_before_their_open_ids
+
+    store_batches_as_before_their_open_ids(store)
+
+
 def plant_settings_versions_before_expiry(store: Any) -> None:
     """Every settings version as stored before stop 42: no expiry. The starting point of
     migration version 7 (legal-nl.md §8, R39)."""

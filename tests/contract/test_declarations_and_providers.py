@@ -195,6 +195,32 @@ def test_the_weekly_run_lists_every_practice_by_id(store):
     assert store.readable_providers() == ProviderListing([physio, dental])
 
 
+def test_the_providers_are_listed_a_page_at_a_time_by_id(store):
+    """R31, interfaces.md §6 (refunds53b: the operator's list read every practice at once,
+    near Lambda's 6 MB answer at thousands): Given four providers, one of whose settings
+    no longer validate
+    When they are read two a page from the previous page's position
+    Then each comes once, by id, the unreadable one by its id in its place; only a page
+    with a provider after it gives a position, and a position that is no provider id
+    is refused before any read."""
+    # Given
+    ids = ["fysio-a", "fysio-b", "fysio-d"]
+    made = [
+        saved(store, make_provider(provider_id=i, agb_code=f"0400000{n}"))[0]
+        for n, i in enumerate(ids, 1)
+    ]
+    plant_unreadable_provider(store, "fysio-c")
+    # When
+    first = store.provider_page(2)
+    second = store.provider_page(2, after=first.next_position)
+    # Then
+    assert first == ProviderListing(made[:2], (), "fysio-b")
+    assert second == ProviderListing(made[2:], ("fysio-c",), None)
+    assert store.provider_page(4) == ProviderListing(made, ("fysio-c",), None)
+    with pytest.raises(InvalidPosition):
+        store.provider_page(2, after="PROVIDER#fysio-a")
+
+
 def test_a_malformed_provider_item_is_named_not_a_failure_of_the_list(store):
     """R31, issue 14 item 7: a legacy settings item that no longer validates is listed by
     id next to the readable ones, and reading it alone says which provider it is."""

@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+from billing_core.payments.open_batch_ids import OpenBatchIdsKept
 from billing_core.payments.transfer_batches import (
     BatchKind,
+    BatchState,
     BatchTransfer,
     Step,
     TransferBatch,
@@ -34,6 +36,7 @@ from tests.contract.samples import (
     declaration,
     invoice,
     new,
+    plant_batches_before_their_open_ids,
     plant_invoice_before_names_and_marker,
     plant_invoice_with_names_folded_before,
     plant_settings_versions_before_expiry,
@@ -233,6 +236,38 @@ def test_uploads_statements_and_batches_stored_before_expiry_get_it_once(store):
     assert store.get_retrocession(A, Week(2026, 48)) == summary
     assert batches.get_batch(refund.batch_id) == replace(refund, version=1)
     assert batches.get_batch(payout.batch_id) == replace(payout, version=1)
+
+
+def refund_proposed(batch_id: str, state: BatchState = BatchState.PROPOSED) -> TransferBatch:
+    steps = (Step("proposed", "operator-anna", NOON),)
+    return TransferBatch(batch_id, BatchKind.REFUND, (), steps, state=state)
+
+
+def test_open_batches_stored_before_their_ids_were_kept_get_them_once(store):
+    """R13, R34 (migration version 12, refunds53b): Given a refund batch proposed on 1
+    December and a payout batch proposed, both stored before their kind's list kept open
+    ids, behind 53 refund batches sent on the days after (a page of the list is 52)
+    When the open batch ids are added twice
+    Then the first run keeps both ids, the second finds them there; the old refund batch
+    is read as open again (before: missed), each list version is as it was, and every
+    batch reads back as it was."""
+    # Given
+    batches = batches_on(store)
+    old, payout = refund_proposed("RF-20261201-aaa111"), payout_proposed()
+    assert batches.create_batch(old) and batches.create_batch(payout)
+    for day in range(53):
+        newer = f"RF-{date(2026, 12, 2) + timedelta(days=day):%Y%m%d}-eee555"
+        batches.create_batch(refund_proposed(newer, BatchState.SENT))
+    plant_batches_before_their_open_ids(store)
+    assert old.batch_id not in [b.batch_id for b in batches.open_batches(BatchKind.REFUND)]
+    versions = [batches.batch_list_version(kind) for kind in BatchKind]
+    # When
+    first, second = store.add_open_batch_ids(), store.add_open_batch_ids()
+    # Then
+    assert (first, second) == (OpenBatchIdsKept(2, 0, 53), OpenBatchIdsKept(0, 2, 53))
+    assert batches.open_batches(BatchKind.REFUND) == [replace(old, version=1)]
+    assert batches.open_batches(BatchKind.PAYOUT) == [replace(payout, version=1)]
+    assert [batches.batch_list_version(kind) for kind in BatchKind] == versions
 
 
 def test_a_claim_under_leading_zeros_is_copied_without_them_once_and_expires_with_it(store):

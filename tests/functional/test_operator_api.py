@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from billing_core.adapters.dynamo import keys
+from billing_core.entrypoints.http import cursor
 from functions.operator_api.app import api
 from local.sandbox import Caller
 from local.seed import DENTAL
@@ -248,6 +249,40 @@ def test_a_payout_account_in_a_sepa_country_outside_the_eu_is_written(sandbox):
     """R34: Switzerland and the United Kingdom are in SEPA (the EPC's list)."""
     payout = {"iban": "CH9300762011623852957", "account_holder": "Zuid AG"}
     assert operator(sandbox, "POST", PROVIDERS, new_practice(payout=payout))[0] == 201
+
+
+def test_the_provider_list_goes_on_page_by_page_and_refuses_a_forged_cursor(sandbox):
+    """R31, interfaces.md §2, §6 (refunds53b: the list read every practice into one
+    answer, near Lambda's 6 MB at thousands of practices): Given the two sample practices
+    and three more onboarded
+    When an operator reads the list two a page, sending each next_cursor back
+    Then every practice comes once, by id, on three pages, the last without a cursor;
+    a cursor that is no provider id, or no cursor at all, is a 400 invalid_cursor
+    (before: one page of all five, no cursor)."""
+    # Given
+    for n, provider_id in enumerate(("fysio-a", "fysio-b", "fysio-c"), start=1):
+        body = new_practice(
+            provider_id=provider_id, agb_codes=[{"code": f"0499900{n}", "kind": "practice"}]
+        )
+        assert operator(sandbox, "POST", PROVIDERS, body)[0] == 201
+    # When
+    pages, query = [], {"limit": "2"}
+    while True:
+        status, page = sandbox.api("GET", PROVIDERS, caller=OPERATOR, query=query)
+        assert status == 200, page
+        pages.append([p["provider_id"] for p in page["items"]])
+        if page["next_cursor"] is None:
+            break
+        query = {"limit": "2", "cursor": page["next_cursor"]}
+    # Then
+    assert pages == [
+        ["fysio-a", "fysio-b"],
+        ["fysio-c", "fysio-centrum-oost"],
+        ["tandarts-de-vries"],
+    ]
+    for forged in (cursor.encode("PROVIDER#fysio-a"), "not-a-cursor"):
+        status, answer = sandbox.api("GET", PROVIDERS, caller=OPERATOR, query={"cursor": forged})
+        assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
 
 
 def test_a_practice_token_cannot_use_the_operator_api(sandbox):

@@ -35,6 +35,7 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+from billing_core.payments.open_batch_ids import OpenBatchIdsKept
 from billing_core.payments.transfer_batches import (
     BatchKind,
     TransferBatch,
@@ -63,6 +64,7 @@ from billing_core.ports import (
     checked_batch_position,
     checked_declaration_position,
     checked_invoice_position,
+    checked_provider_position,
     state_set_meanwhile,
 )
 from billing_core.providers.actions import (
@@ -137,6 +139,7 @@ class FakeStore:
         self.birth_date_tries: dict[str, tuple[int, datetime]] = {}  # reference: (n, until)
         self.batches: dict[str, TransferBatch] = {}  # payout and refund batches (R34)
         self.batch_list_versions: dict[BatchKind, int] = {}
+        self.open_batch_ids: set[str] = set()  # as each kind's list item keeps them
         self.next_reference = 0  # an ADD on a counter that is not there yet starts at 0
         self.registers: dict[str, InsurerRegister] = {}  # by version
         self.register_loads: dict[str, RegisterLoad] = {}  # who loaded each version
@@ -195,6 +198,11 @@ class FakeStore:
         self.undated.update(("declaration", *key) for key in self.declarations)
         self.undated.update(("retrocession", *key) for key in self.retrocessions)
         self.undated.update(("batch", batch_id) for batch_id in self.batches)
+
+    def forget_open_batch_ids(self) -> None:
+        """Every batch as stored before refunds53: no open id kept on its kind's list (the
+        adapter's local.migrate.store_batches_as_before_their_open_ids)."""
+        self.open_batch_ids.clear()
 
     def forget_settings_expiries(self) -> None:
         """Every settings version as stored before stop 42 dated them: no expiry (the
@@ -292,6 +300,18 @@ class FakeStore:
     def readable_providers(self) -> ProviderListing:
         self.calls.append("readable_providers")
         return ProviderListing(self.list_providers(), tuple(sorted(self.unreadable)))
+
+    def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
+        self.calls.append("provider_page")
+        ids = sorted({*self.providers, *self.unreadable})
+        if after is not None:
+            ids = [i for i in ids if i > checked_provider_position(after)]
+        page = ids[:limit]
+        return ProviderListing(
+            [self.providers[i] for i in page if i not in self.unreadable],
+            tuple(i for i in page if i in self.unreadable),
+            page[-1] if len(ids) > limit else None,
+        )
 
     def put_unreadable_provider(self, provider_id: str, version: int = 0) -> None:
         """For the tests: a legacy settings item that no longer validates (R31), stored as
@@ -798,6 +818,14 @@ class FakeStore:
         self.undated.difference_update(("batch", batch_id) for batch_id in done)
         return ExpiriesDated(written, len(done) - written, len(self.batches) - len(done))
 
+    def add_open_batch_ids(self) -> OpenBatchIdsKept:
+        self.calls.append("add_open_batch_ids")
+        opened = {b.batch_id for b in self.batches.values() if is_open(b)}
+        written = len(opened - self.open_batch_ids)
+        self.open_batch_ids |= opened
+        closed = len(self.batches) - len(opened)
+        return OpenBatchIdsKept(written, len(opened) - written, closed)
+
     def add_settings_version_expiries(self, provider_id: str) -> ExpiriesDated:
         self.calls.append("add_settings_version_expiries")
         own = [
@@ -857,6 +885,8 @@ class FakeStore:
             raise ConcurrentChange(batch.batch_id)
         self.batches[batch.batch_id] = replace(batch, version=1)
         self.batch_list_versions[batch.kind] = self.batch_list_version(batch.kind) + 1
+        if is_open(batch):
+            self.open_batch_ids.add(batch.batch_id)
         return True
 
     def batch_list_version(self, kind: BatchKind) -> int:
@@ -866,7 +896,10 @@ class FakeStore:
         return self.batches.get(batch_id)
 
     def open_batches(self, kind: BatchKind) -> list[TransferBatch]:
-        return newest_first(b for b in self.batches.values() if b.kind is kind and is_open(b))
+        """As the adapter: by the ids kept, and the open ones of the newest page."""
+        by_id = [self.batches[i] for i in self.open_batch_ids if self.batches[i].kind is kind]
+        found = {b.batch_id: b for b in [*self.list_batches(kind), *by_id]}
+        return newest_first(b for b in found.values() if is_open(b))
 
     def save_batch(self, batch: TransferBatch) -> TransferBatch:
         stored = self.batches.get(batch.batch_id)
@@ -874,6 +907,8 @@ class FakeStore:
             raise ConcurrentChange(batch.batch_id)
         saved = replace(batch, version=batch.version + 1)
         self.batches[batch.batch_id] = saved
+        if is_open(stored) and not is_open(saved):
+            self.open_batch_ids.discard(batch.batch_id)
         if batch_kept_until(saved) is not None:
             self.undated.discard(("batch", batch.batch_id))
         return saved

@@ -357,3 +357,28 @@ def test_the_latest_of_eleven_batches_decides_whether_a_week_is_counted():
     later = at + timedelta(days=10)
     assert weeks_not_planned_again(batches, later) == []
     assert weeks_not_planned_again(batches[:10], later) == [W45.label]
+
+
+def test_the_monday_run_counts_an_old_refund_batch_waiting_behind_200_newer_ones(world):
+    """R39 ("refunds pending"), R34, R13 (refunds53b): Given a refund batch proposed on
+    Monday 2 November and never approved, then 200 refund batches made and sent on the
+    days after (the run looked at the newest 200)
+    When the Monday run closes W46
+    Then it counts that batch waiting (Refund_batches_waiting, TransferBatchWaitingAlarm)
+    and names it (before: 0, it was behind the newest 200)."""
+    # Given
+    proposed_on = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
+    steps = (Step("proposed", "operator-anna", proposed_on),)
+    waiting = TransferBatch("RF-20261102-aaa111", BatchKind.REFUND, (), steps)
+    world.store.create_batch(waiting)
+    for day in range(1, 201):
+        newer_id = f"RF-{date(2026, 11, 2) + timedelta(days=day):%Y%m%d}-bbb222"
+        sent_batch = TransferBatch(newer_id, BatchKind.REFUND, (), steps, state=BatchState.SENT)
+        world.store.create_batch(sent_batch)
+    world.statements(W46, {"fysio-noord": 3_000})
+    world.monday_after(W46)
+    # When
+    closed = close_week(world.clock.today(), retrocession_of(world), world.ctx)
+    # Then
+    assert closed.answer()["batches_waiting"] == [waiting.batch_id]
+    assert closed.log_entry().counts["Refund_batches_waiting"] == 1

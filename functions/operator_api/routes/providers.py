@@ -6,9 +6,10 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.error_document import reading_the_settings
 from billing_core.entrypoints.http.errors import NO_PROVIDER, found
@@ -44,16 +45,28 @@ def create_provider(body: Provider) -> Response[ProviderCreatedOut]:
 
 @router.get(
     "/api/v1/operator/providers",
-    summary="Every provider's settings, and the providers whose stored settings do not validate",
+    summary="The providers' settings by id, a page at a time, and those on it whose stored "
+    "settings do not validate",
 )
-def list_providers() -> ProviderListOut:
+def list_providers(
+    limit: Annotated[int, Query(ge=1, le=providers.MAX_PROVIDER_PAGE)] = providers.PROVIDER_PAGE,
+    cursor_token: Annotated[str | None, Query(alias="cursor")] = None,
+) -> ProviderListOut:
     operator(router.current_event)
-    listed = providers.list_providers(bootstrap.current().operator_context())
+    listed = providers.list_providers(
+        bootstrap.current().operator_context(),
+        limit,
+        after=cursor.decode(cursor_token) if cursor_token else None,
+    )
     unreadable = [
         UnreadableProviderOut(provider_id=u.provider_id, version=u.version, reason=u.reason)
         for u in listed.unreadable
     ]
-    return ProviderListOut(items=listed.providers, unreadable=unreadable)
+    return ProviderListOut(
+        items=listed.providers,
+        unreadable=unreadable,
+        next_cursor=cursor.encode(listed.next_position) if listed.next_position else None,
+    )
 
 
 @router.get(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+    from billing_core.payments.open_batch_ids import OpenBatchIdsKept
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
@@ -137,10 +138,12 @@ AGB_CODE_CHANGES_PER_SAVE = 98
 
 @dataclass(frozen=True, slots=True)
 class ProviderListing:
-    """Every provider whose settings validate, and the ids of those whose do not."""
+    """Every provider whose settings validate, and the ids of those whose do not; of a
+    page (``provider_page``), the last provider id when more follow."""
 
     providers: list[Provider]
     unreadable: tuple[str, ...] = ()
+    next_position: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +405,15 @@ def checked_declaration_position(position: str) -> str:
     return position
 
 
+def checked_provider_position(position: str) -> str:
+    """A position in the list of providers (a provider id, as the list hands it out);
+    InvalidPosition otherwise."""
+    # A provider id (Provider.provider_id); compiled at the first call, not at every start.
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", position) is None:
+        raise InvalidPosition("not a provider list position")
+    return position
+
+
 def checked_batch_position(kind: BatchKind, position: str) -> str:
     """A position in the list of ``kind``'s batches (a batch id of that kind, as the list
     hands it out); InvalidPosition otherwise."""
@@ -513,6 +525,13 @@ class ProviderSettingsStore(Protocol):
         """Every provider; one whose stored settings do not validate is listed by id."""
         ...
 
+    def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
+        """``readable_providers`` a page at a time, by provider id: ``limit`` providers
+        (readable or not) whose id comes after ``after`` (the previous page's
+        ``next_position``); ``next_position`` only when one more follows.
+        InvalidPosition for an ``after`` that is no provider id."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class ReferenceHolder:
@@ -570,6 +589,14 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     def add_batch_expiries(self) -> ExpiriesDated:
         """Give each payout and refund batch sent or withdrawn the expiry its save now
         writes, where it has none and is still the version read; an open one gets none."""
+        ...
+
+    def add_open_batch_ids(self) -> OpenBatchIdsKept:
+        """Keep the id of each open payout and refund batch (``transfer_batches.is_open``)
+        on its kind's list, where it is not (a batch created before the list kept them),
+        on condition that the batch is still the version read, so ``open_batches`` reads
+        it however many newer batches there are (R13, R34); the list version, which only
+        a batch created moves on, stays as it is (R28)."""
         ...
 
     def add_settings_version_expiries(self, provider_id: str) -> ExpiriesDated:

@@ -5,5 +5,5 @@ bank's return to the checker ``bank_return``), refunds of overpayments (``refund
 it, R12; credits it cannot book wait in ``unmatched``), the agency's transfers
 (``remittance``), and money out with four eyes: transfer batches (``transfer_batches``),
 their pain.001 file (``sepa_transfers``) and their entries on the statement
-(``own_transfers``, R34).
+(``own_transfers``, R34); what migration 12 found of their open ids (``open_batch_ids``).
 Imports: domain rooms and ``ports``; the Mollie client lives in ``adapters``."""

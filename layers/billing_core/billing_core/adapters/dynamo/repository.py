@@ -48,6 +48,7 @@ from billing_core.ports import (
     UnreadableProvider,
     checked_declaration_position,
     checked_invoice_position,
+    checked_provider_position,
     state_set_meanwhile,
 )
 from billing_core.providers.actions import (
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+    from billing_core.payments.open_batch_ids import OpenBatchIdsKept
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -832,19 +834,26 @@ class BillingRepository:
         """Every provider, from the by-provider index (gsi2pk = PROVIDERS): a Query whose
         cost follows the number of providers, not the table. One malformed item is listed
         by id, never a failure of the whole list (R31)."""
-        query: dict[str, Any] = {
-            "IndexName": "by-provider",
-            "KeyConditionExpression": "gsi2pk = :providers",
-            "ExpressionAttributeValues": {":providers": keys.PROVIDERS_INDEX},
-        }
-        providers: list[Provider] = []
-        unreadable: list[str] = []
-        for item in self._query_all(query):
-            try:
-                providers.append(_readable_provider(item, str(item.get("gsi2sk", ""))))
-            except UnreadableProvider as skipped:
-                unreadable.append(skipped.provider_id)
-        return ProviderListing(providers, tuple(unreadable))
+        return _provider_listing(self._query_all(_providers_query()))
+
+    def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
+        """A Query of the by-provider index from after ``after``, of ``limit`` + 1 items
+        (one more: only a page with a provider after it gives a position), read on past
+        a 1 MB page of DynamoDB's until it has them."""
+        query = _providers_query()
+        if after is not None:
+            query["KeyConditionExpression"] += " AND gsi2sk > :after"
+            query["ExpressionAttributeValues"][":after"] = checked_provider_position(after)
+        found: list[dict[str, Any]] = []
+        while len(found) <= limit:
+            answer = self._table.query(**query, Limit=limit + 1 - len(found))
+            found.extend(answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                break
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        page = found[:limit]
+        more = len(found) > limit
+        return _provider_listing(page, str(page[-1]["gsi2sk"]) if more else None)
 
     def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice | UnreadableInvoice]:
         """The invoices marked for the week (one Query), read 100 a request: the cost
@@ -1380,6 +1389,12 @@ class BillingRepository:
 
         return TransferBatchRepository(self._table).add_missing_expiries()
 
+    def add_open_batch_ids(self) -> OpenBatchIdsKept:
+        """Migration version 12: the batches are on this table (transfer_batches)."""
+        from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
+
+        return TransferBatchRepository(self._table).add_open_batch_ids()
+
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]
     ) -> ClaimMarkersCopied:
@@ -1534,6 +1549,29 @@ def _invoice_or_its_ids(item: dict[str, Any]) -> Invoice | UnreadableInvoice:
         provider_part, _, invoice_id = str(item["pk"]).partition("#INVOICE#")
         provider_id = provider_part.removeprefix(keys.provider_partition(""))
         return UnreadableInvoice(provider_id, invoice_id)
+
+
+def _providers_query() -> dict[str, Any]:
+    """Every provider's settings item: the by-provider index (gsi2pk = PROVIDERS)."""
+    return {
+        "IndexName": "by-provider",
+        "KeyConditionExpression": "gsi2pk = :providers",
+        "ExpressionAttributeValues": {":providers": keys.PROVIDERS_INDEX},
+    }
+
+
+def _provider_listing(
+    found: list[dict[str, Any]], next_position: str | None = None
+) -> ProviderListing:
+    """The providers of these settings items; one that does not validate by id (R31)."""
+    providers: list[Provider] = []
+    unreadable: list[str] = []
+    for item in found:
+        try:
+            providers.append(_readable_provider(item, str(item.get("gsi2sk", ""))))
+        except UnreadableProvider as skipped:
+            unreadable.append(skipped.provider_id)
+    return ProviderListing(providers, tuple(unreadable), next_position)
 
 
 def _readable_provider(item: dict[str, Any], provider_id: str) -> Provider:

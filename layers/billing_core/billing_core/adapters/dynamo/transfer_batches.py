@@ -36,9 +36,14 @@ from billing_core.ports import ConcurrentChange, checked_batch_position
 from billing_core.providers.week import Week
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from billing_core.invoices.retention_migration import ExpiriesDated
+    from billing_core.payments.open_batch_ids import OpenBatchIdsKept
 
 Item = dict[str, Any]
+# An open batch saved again this many times while migration 12 adds its id: left to a run after.
+_READS_OF_A_CHANGING_BATCH = 3
 
 
 class TransferBatchRepository:
@@ -98,8 +103,8 @@ class TransferBatchRepository:
 
     def open_batches(self, kind: BatchKind) -> list[TransferBatch]:
         """By the ids the list keeps; and the open ones of the newest page, as read before
-        those ids were kept: a batch created before them is in none (until it is saved
-        sent or withdrawn, which takes out an id that is not there)."""
+        those ids were kept: a batch created before them is in none until migration 12
+        (``add_open_batch_ids``) adds its id, or it is saved sent or withdrawn."""
         key = keys.transfer_batch_list_key(kind.value)
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item") or {}
         newest = {b.batch_id: b for b in self.list_batches(kind)}
@@ -178,29 +183,96 @@ class TransferBatchRepository:
 
         written = present = still_open = 0
         for kind in BatchKind:
-            query: dict[str, Any] = {
-                "KeyConditionExpression": Key("pk").eq(keys.transfer_batch_partition(kind.value)),
-                "ConsistentRead": True,
-            }
-            while True:
-                page = self._table.query(**query)
-                for item in page["Items"]:
-                    expiry = _expiry(_batch(item))
-                    if not expiry:
-                        still_open += 1
-                    elif "expires_at" not in item and set_missing_expiry(
-                        self._table,
-                        {"pk": item["pk"], "sk": item["sk"]},
-                        expiry["expires_at"],
-                        version=item["version"],
-                    ):
-                        written += 1
-                    else:
-                        present += 1
-                if "LastEvaluatedKey" not in page:
-                    break
-                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            for item in self._every_item(kind):
+                expiry = _expiry(_batch(item))
+                if not expiry:
+                    still_open += 1
+                elif "expires_at" not in item and set_missing_expiry(
+                    self._table,
+                    {"pk": item["pk"], "sk": item["sk"]},
+                    expiry["expires_at"],
+                    version=item["version"],
+                ):
+                    written += 1
+                else:
+                    present += 1
         return ExpiriesDated(written, present, still_open)
+
+    def add_open_batch_ids(self) -> OpenBatchIdsKept:
+        """Migration version 12 (R13, R34): every batch of both kinds (a consistent Query
+        per kind, paged, as version 5), then the kind's open ids; an open batch whose id
+        is not there gets it, in one transaction on condition that the batch is still the
+        version read: one sent or withdrawn meanwhile (its save took out an id that was
+        not there yet) never gets an id it would keep for good. The ids are read after the
+        batches, so one created meanwhile (its id added with it) is not read at all."""
+        from billing_core.payments.open_batch_ids import OpenBatchIdsKept
+
+        counts = dict.fromkeys(OpenBatchIdsKept._fields, 0)
+        for kind in BatchKind:
+            batches = [_batch(item) for item in self._every_item(kind)]
+            list_key = keys.transfer_batch_list_key(kind.value)
+            kept = self._table.get_item(Key=list_key, ConsistentRead=True).get("Item") or {}
+            for batch in batches:
+                if not is_open(batch):
+                    counts["closed"] += 1
+                elif batch.batch_id in kept.get("open_batches", ()):
+                    counts["present"] += 1
+                else:
+                    counts[self._keep_open_id(batch)] += 1
+        return OpenBatchIdsKept(**counts)
+
+    def _keep_open_id(self, batch: TransferBatch) -> str:
+        """The count of OpenBatchIdsKept this open batch goes in: its id added to its
+        kind's list item while it is the version read; saved since, it is read again."""
+        for _ in range(_READS_OF_A_CHANGING_BATCH):
+            try:
+                self._table.meta.client.transact_write_items(
+                    TransactItems=[
+                        {"ConditionCheck": self._still_version(batch)},
+                        {"Update": self._open_id_added(batch)},
+                    ]
+                )
+            except ClientError as error:
+                if not _cancelled(error)[0]:
+                    raise
+                again = self.get_batch(batch.batch_id)
+                if again is None or not is_open(again):
+                    return "closed"
+                batch = again
+                continue
+            return "written"
+        return "changed"
+
+    def _still_version(self, batch: TransferBatch) -> Item:
+        return {
+            "TableName": self._table.name,
+            "Key": keys.transfer_batch_key(batch.kind.value, batch.batch_id),
+            "ConditionExpression": "#version = :read",
+            "ExpressionAttributeNames": {"#version": "version"},
+            "ExpressionAttributeValues": {":read": batch.version},
+        }
+
+    def _open_id_added(self, batch: TransferBatch) -> Item:
+        """Its list version is left as it is: no batch was created (R28)."""
+        return {
+            "TableName": self._table.name,
+            "Key": keys.transfer_batch_list_key(batch.kind.value),
+            "UpdateExpression": "ADD open_batches :opened",
+            "ExpressionAttributeValues": {":opened": {batch.batch_id}},
+        }
+
+    def _every_item(self, kind: BatchKind) -> Iterator[Item]:
+        """Every batch item of ``kind``: a consistent Query, page by page."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(keys.transfer_batch_partition(kind.value)),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.query(**query)
+            yield from page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _kind_of(batch_id: str) -> BatchKind:

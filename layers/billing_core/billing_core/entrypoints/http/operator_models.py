@@ -581,6 +581,21 @@ class StuckPlanCountsOut(BaseModel):
     plans_too_recent: int = Field(description="plans of the last hour: left to their request")
 
 
+class OpenBatchIdCountsOut(BaseModel):
+    """Version 12, open-batch-ids (R13, R34; refunds53): counted over every payout and
+    refund batch; they belong to no practice (no practices listed)."""
+
+    open_batch_ids_written: int = Field(
+        description="open batches whose id their kind's list now keeps, so no newer "
+        "batches hide them (an invoice in one is not proposed again)"
+    )
+    open_batch_ids_present: int = Field(description="open batches whose id it kept already")
+    closed_batches: int = Field(description="batches sent or withdrawn: no id kept")
+    batches_changed_meanwhile: int = Field(
+        description="open batches saved again at each read: left to the next run"
+    )
+
+
 class BlockBsnCountsOut(BaseModel):
     """Version 9, blocked-patient-bsn (R22, legal-nl.md §6; stop 44): counted over the
     practices' blocks that block and had no BSN; no BSN in the answer (R29)."""
@@ -667,6 +682,7 @@ class MigrationOut(BaseModel):
         | BlockBsnCountsOut
         | LineContractedCountsOut
         | PagedReportCountsOut
+        | OpenBatchIdCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut

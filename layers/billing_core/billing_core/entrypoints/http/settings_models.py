@@ -86,8 +86,12 @@ class UnreadableProviderOut(BaseModel):
 class ProviderListOut(BaseModel):
     items: list[Provider]
     unreadable: list[UnreadableProviderOut] = Field(
-        description="providers whose stored settings no longer validate: the runs skip them"
-        " until an operator replaces them (R31)"
+        description="providers on this page whose stored settings no longer validate: the"
+        " runs skip them until an operator replaces them (R31)"
+    )
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as cursor for the next page, the providers after; none on the last page",
     )
 
 

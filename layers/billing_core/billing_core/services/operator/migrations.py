@@ -134,6 +134,16 @@ its page objects are left as they are. A report that has it, is not paged, or ke
 every finding it counted (nothing to say, no page read) is left alone; one the
 retention deleted is counted. A practice's uploads at once, like versions 5 and 7.
 
+``open-batch-ids`` (version 12) keeps on each kind's list item the id of every payout and
+refund batch still open that was created before that item kept them (refunds53, R13, R34):
+until then ``open_batches`` finds such a batch only among the kind's newest 52, so an
+invoice in an old open refund batch behind them was proposed again (the patient paid back
+twice) and the Monday run's alarm of batches waiting missed it. Each kind's batches are
+queried once (as version 5's); an open one's id is added in one transaction on condition
+that the batch is still the version read (one sent or withdrawn meanwhile gets none); the
+list version, which only a batch created moves on (R28), is left as it is. The batches
+belong to no practice: the run goes through no practice, also when one is named.
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -682,6 +692,24 @@ def _batch_expiry(ctx: MigrationContext) -> dict[str, int]:
     }
 
 
+# --- version 12: open batches created before their kind's list kept their ids (R13, R34) ----
+
+OPEN_BATCH_IDS = "open-batch-ids"
+
+
+def _open_batch_ids(ctx: MigrationContext) -> dict[str, int]:
+    """Counted over every batch of both kinds. It reads the refund batches (patients' names
+    and IBANs) and shows no person any of it, only counts: no read record (R32), as
+    version 5's batches."""
+    kept = ctx.store.add_open_batch_ids()
+    return {
+        "open_batch_ids_written": kept.written,
+        "open_batch_ids_present": kept.present,
+        "closed_batches": kept.closed,
+        "batches_changed_meanwhile": kept.changed,
+    }
+
+
 # --- version 6: claims stored under refs with leading zeros (R3, R40) ------------------------
 
 CANONICAL_CLAIM_MARKERS = "canonical-claim-markers"
@@ -993,4 +1021,5 @@ MIGRATIONS = {
     PAGED_REPORT_NOT_KEPT: Migration(
         PAGED_REPORT_NOT_KEPT, 11, None, _no_position, with_reports=_paged_report_not_kept
     ),
+    OPEN_BATCH_IDS: Migration(OPEN_BATCH_IDS, 12, None, _no_position, _open_batch_ids),
 }

@@ -101,7 +101,6 @@ WITHDRAWN_WEEK_ALARM_DAYS = 3
 # Payout_batches_waiting: TransferBatchWaitingAlarm, R39 "refunds pending"): nothing
 # approves it by itself, and the patient or practice waits for the money.
 WAITING_BATCH_ALARM_DAYS = 3
-REFUND_BATCHES_LOOKED_AT = 200  # the newest refund batches, newest first
 PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 
 
@@ -267,13 +266,17 @@ def close_week(
     withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
     statements.skipped.extend(_settings_gone(statements, earlier))
-    refunds = ctx.batches.list_batches(BatchKind.REFUND, limit=REFUND_BATCHES_LOOKED_AT)
+    # Every open batch, however many newer ones (migration 12 kept the ids of the old ones).
+    still_open = [
+        *ctx.batches.open_batches(BatchKind.PAYOUT),
+        *ctx.batches.open_batches(BatchKind.REFUND),
+    ]
     proposed_before = ctx.clock.now() - timedelta(days=WAITING_BATCH_ALARM_DAYS)
     return WeekClosed(
         statements,
         batch,
         tuple(weeks_not_planned_again(earlier, withdrawn_before)),
-        tuple(_waiting_too_long([*earlier, *refunds], proposed_before)),
+        tuple(_waiting_too_long(still_open, proposed_before)),
     )
 
 
@@ -292,13 +295,12 @@ def _settings_gone(statements: RunSummary, earlier: Sequence[TransferBatch]) -> 
 def _waiting_too_long(
     batches: Sequence[TransferBatch], proposed_before: datetime
 ) -> list[TransferBatch]:
-    """The batches proposed before ``proposed_before`` still waiting for an approval (or
-    its second one): not sent, not withdrawn (R34, R39)."""
+    """The open ``batches`` proposed before ``proposed_before``: still waiting for an
+    approval (or its second one), not sent, not withdrawn (R34, R39)."""
     return [
         batch
         for batch in batches
-        if batch.state in (BatchState.PROPOSED, BatchState.APPROVED)
-        and (batch.step_at(BatchState.PROPOSED.value) or proposed_before) < proposed_before
+        if (batch.step_at(BatchState.PROPOSED.value) or proposed_before) < proposed_before
     ]
 
 

@@ -170,19 +170,32 @@ def _refuse_too_many_code_changes(settings: Provider, codes_before: frozenset[st
         )
 
 
+# Providers a page of the operator's list: a practice's settings (its contracts, AGB codes)
+# are a few KB, so even the largest page stays far below Lambda's 6 MB answer.
+PROVIDER_PAGE = 100
+MAX_PROVIDER_PAGE = 200
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderList:
-    """Every provider whose settings validate, and why each of the others does not."""
+    """A page of the providers whose settings validate, by id, and why each of the others
+    on it does not; ``next_position``: the last id, when more follow."""
 
     providers: list[Provider]
     unreadable: list[UnreadableProvider]
+    next_position: str | None = None
 
 
-def list_providers(ctx: OperatorContext) -> ProviderList:
-    listing = ctx.store.readable_providers()
+def list_providers(
+    ctx: OperatorContext, limit: int = PROVIDER_PAGE, *, after: str | None = None
+) -> ProviderList:
+    """``limit`` providers after the provider ``after`` (the previous page's last), by id
+    (interfaces.md §6); InvalidPosition for an ``after`` that is no provider id."""
+    listing = ctx.store.provider_page(limit, after)
     # One more read for each unreadable id (there are few): the listing names only the id.
     unreadable = [_why_unreadable(provider_id, ctx) for provider_id in listing.unreadable]
-    return ProviderList(listing.providers, [u for u in unreadable if u is not None])
+    known = [u for u in unreadable if u is not None]
+    return ProviderList(listing.providers, known, listing.next_position)
 
 
 def _why_unreadable(provider_id: str, ctx: OperatorContext) -> UnreadableProvider | None:
