@@ -1342,3 +1342,97 @@ def test_r19_r7_a_letter_or_copy_about_the_other_invoice_names_no_day_before_the
     assert not names_day(letter, date(2027, 1, 28), language)
     assert names_day(letter, date(2026, 12, 23), language)
     assert not names_day(copy_text(sandbox, other), date(2027, 1, 28), language)
+
+
+@pytest.fixture
+def statement_letter_of_two(sandbox):
+    """Two e-mailed invoices of one patient for the insurer without a contract, in one
+    letter (R18), at the dental practice applying its coulance policy at once (R17): the
+    reminder of 31 December, the costs and the second notice of 15 January. The letter's
+    lead first."""
+    from billing_core.changes.coulance import is_non_contracted
+    from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+
+    policy = CoulancePolicy(mode=CoulanceMode.AUTOMATIC)
+    sandbox.replace_provider(DENTAL.model_copy(update={"coulance": policy}))
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(40))
+    again = declaration_csv(40).replace(b"\nR", b"\nS")  # the same patients, new lines
+    sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
+    sandbox.drain_deliveries()
+    repository = sandbox.runtime.repository
+    provider = repository.get_provider(PROVIDER)
+    uncontracted = [
+        i for i in emailed(repository.list_invoices(PROVIDER)[0]) if is_non_contracted(i, provider)
+    ]
+    pair = next(
+        pair
+        for first in uncontracted
+        if len(pair := [i for i in uncontracted if i.patient_ref == first.patient_ref]) == 2
+    )
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    lead_id = repository.get_invoice(PROVIDER, pair[0].invoice_id).reminder.covers[0].invoice_id
+    return sorted(pair, key=lambda i: i.invoice_id != lead_id)
+
+
+def statement_answers(sandbox, invoice) -> tuple[dict, list[str]]:
+    """The API's answer to the insurer's statement (nothing to forgive: the insurer paid it
+    all) and the page's notice to it in each language, the same figures sent again (R38)."""
+    from tests.functional.test_insurer_statement import send_statement, send_statement_on_the_page
+
+    gross = sum(line.patient_share_cents for line in invoice.lines)
+    code, answer = send_statement(sandbox, invoice, reimbursed=gross)
+    assert code == 200, answer
+    notices = []
+    for language in LANGUAGES:
+        code, html = send_statement_on_the_page(
+            sandbox, invoice, format_euros(gross, "nl"), language
+        )
+        assert code == 200
+        notices.append(unescape(html.split('id="notice">', 1)[1].split("</div>", 1)[0]))
+    return answer, notices
+
+
+def test_r19_r17_a_statement_answer_names_no_day_while_the_final_notice_goes_again(
+    sandbox, statement_letter_of_two, subtests
+):
+    """R19, R17, R7, legal-nl.md §2, §7 (checker53: the statement's answer read the invoice
+    alone and fell back to the final payment date, so while the notice waited to go again
+    the other invoice's answer named 28 January, the day of the notice that bounced, and
+    the lead's 23 December, long passed; in the API and the page, nl, en, pl and ar).
+    Given one second notice for two invoices, e-mailed on 15 January, bounced for good
+    When the patient sends the insurer's statement of either invoice that day
+    Then neither answer names a day, as the checker names none: the API's
+    final_payment_date is null and the page's notice says the notice to come names it."""
+    from billing_core.texts.catalogue import long_date
+
+    lead, other = statement_letter_of_two
+    bounced_for_good(sandbox, lead, "second_notice")
+
+    for each in (other, lead):
+        with subtests.test(invoice="lead" if each is lead else "other"):
+            answer, notices = statement_answers(sandbox, each)
+            assert answer["outcome"] == "nothing_to_forgive"
+            assert answer["final_payment_date"] is None
+            assert status(sandbox, each)["breakdown"]["pay_by"] is None
+            for language, notice in zip(LANGUAGES, notices, strict=True):
+                for day in (date(2027, 1, 28), date(2026, 12, 23)):
+                    assert long_date(day, language) not in notice, notice
+                assert (
+                    "None" not in notice and format_euros(answer["amount_due"], language) in notice
+                )
+
+
+def test_r19_r17_a_statement_answer_names_the_letters_day_on_each_of_its_invoices(
+    sandbox, statement_letter_of_two
+):
+    """R19, R17, legal-nl.md §2 (checker53, the same walk without the bounce): the answer of
+    each invoice of the letter names the letter's day before the agency, 28 January (14
+    days from the notice e-mailed on 15 January), as the checker does."""
+    from billing_core.texts.catalogue import long_date
+
+    for each in statement_letter_of_two:
+        answer, notices = statement_answers(sandbox, each)
+        assert answer["final_payment_date"] == "2027-01-28"
+        assert status(sandbox, each)["breakdown"]["pay_by"] == "2027-01-28"
+        for language, notice in zip(LANGUAGES, notices, strict=True):
+            assert long_date(date(2027, 1, 28), language) in notice, notice

@@ -692,13 +692,27 @@ def _statement_answer(
     sent = outcome in _CONFIRMED and _confirm(
         ctx.delivery, stored, _CONFIRMED[outcome], event_id=STATEMENT_CAUSE, language=language
     )
-    due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
+    # R7, R19: read with the letter's other invoices, as the checker reads it, so while its
+    # final notice waits to go again on the lead no invoice of it names a day (dateline52)
+    letter = rest_of_the_notice(ctx.store, stored)
+    due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest, letter)
     taken = stored.insurer_statement
     waits_for_provider = taken is not None and taken.proposal_open
-    pay_by = None if waits_for_provider else due.pay_by or stored.current_final_payment_date
+    pay_by = None if waits_for_provider else _date_to_name(due, stored)
     # The amount due as the checker and the confirmation name it: once costs were charged,
     # with the interest accrued and not yet booked (R10, R20; audit REQUESTS2).
     return StatementView(stored.reference, outcome, due.due_cents, pay_by, sent)
+
+
+def _date_to_name(due: Breakdown, stored: Invoice) -> date | None:
+    """The date a statement's answer names: the one the checker shows; the final payment
+    date only where no date of the timeline counts (settled by the statement). None while
+    the final notice waits to go again (``date_that_counts``): the handover counts 14
+    days from the new notice's receipt (R19, legal-nl.md §2), not yet known, and the final
+    payment date passed long ago."""
+    if due.pay_by_kind is PayBy.NONE:
+        return stored.current_final_payment_date
+    return due.pay_by
 
 
 # What the patient hears of a statement now (R17, legal-nl.md §7): the amount and the date

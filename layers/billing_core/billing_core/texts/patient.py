@@ -548,6 +548,18 @@ _DUTCH: Sections = {
             "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}. Betaal dit uiterlijk "
             "{date}. U krijgt een bevestiging {by_channel_nl}."
         ),
+        # R19, legal-nl.md §2: the same while the final notice has still to go (queued, or
+        # sent again after a bounce): the day before the agency counts from its receipt
+        "done_statement_applied_undated": (
+            "Het bedrag is aangepast: u betaalt nog {due}. De datum waarna de nota naar het "
+            "incassobureau gaat, staat in de laatste aanmaning die u ontvangt. U krijgt een "
+            "bevestiging {by_channel_nl}."
+        ),
+        "done_statement_nothing_to_forgive_undated": (
+            "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}. De datum waarna de "
+            "nota naar het incassobureau gaat, staat in de laatste aanmaning die u ontvangt. U "
+            "krijgt een bevestiging {by_channel_nl}."
+        ),
         "page_faq": "Veelgestelde vragen",
         "page_terms": "Betalingsvoorwaarden",
         "page_privacy": "Privacy",
@@ -856,6 +868,16 @@ _ENGLISH: Sections = {
         "done_statement_nothing_to_forgive": (
             "We have received the statement. The amount stays {due}. Please pay it no later "
             "than {date}. A confirmation comes {by_channel_en}."
+        ),
+        "done_statement_applied_undated": (
+            "The amount has been adjusted: you now pay {due}. The final notice you will "
+            "receive names the date after which the invoice goes to the collection agency. A "
+            "confirmation comes {by_channel_en}."
+        ),
+        "done_statement_nothing_to_forgive_undated": (
+            "We have received the statement. The amount stays {due}. The final notice you "
+            "will receive names the date after which the invoice goes to the collection "
+            "agency. A confirmation comes {by_channel_en}."
         ),
         "page_faq": "Questions and answers",
         "page_terms": "Payment terms",

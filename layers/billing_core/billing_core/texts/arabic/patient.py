@@ -380,6 +380,16 @@ _PAGE: Section = {
         "استلمنا الكشف. يبقى المبلغ \u2066{due}\u2069. يرجى دفعه في موعد أقصاه {date}. سيصلكم تأكيد "
         "{by_channel_ar}."
     ),
+    # Not yet read by a native speaker (README, Languages): no date while the notice waits.
+    "done_statement_applied_undated": (
+        "تم تعديل المبلغ: المتبقي عليكم الآن \u2066{due}\u2069. سيذكر الإنذار الأخير الذي "
+        "سيصلكم الموعد الذي تُحال الفاتورة بعده إلى مكتب تحصيل الديون. سيصلكم تأكيد "
+        "{by_channel_ar}."
+    ),
+    "done_statement_nothing_to_forgive_undated": (
+        "استلمنا الكشف. يبقى المبلغ \u2066{due}\u2069. سيذكر الإنذار الأخير الذي سيصلكم "
+        "الموعد الذي تُحال الفاتورة بعده إلى مكتب تحصيل الديون. سيصلكم تأكيد {by_channel_ar}."
+    ),
     "page_faq": "أسئلة شائعة",
     "page_terms": "شروط الدفع",
     "page_privacy": "الخصوصية",

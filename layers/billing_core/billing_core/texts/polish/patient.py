@@ -417,6 +417,17 @@ PAGE: Section = {
         "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}. Prosimy zapłacić ją "
         "najpóźniej do {date}. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
     ),
+    # Not yet read by a native speaker (README, Languages): no date while the notice waits.
+    "done_statement_applied_undated": (
+        "Kwota została skorygowana: pozostało do zapłaty {due}. Termin, po którym faktura "
+        "trafi do biura windykacyjnego, poda ostateczne wezwanie do zapłaty, które otrzyma "
+        "Pan/Pani. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
+    ),
+    "done_statement_nothing_to_forgive_undated": (
+        "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}. Termin, po którym "
+        "faktura trafi do biura windykacyjnego, poda ostateczne wezwanie do zapłaty, które "
+        "otrzyma Pan/Pani. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
+    ),
     "page_faq": "Najczęstsze pytania",
     "page_terms": "Warunki płatności",
     "page_privacy": "Prywatność",
