@@ -169,7 +169,8 @@ def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
     When the patient checks on 15 January, after the run charged the costs and sent the
     final notice, or before it (the checker shows what the run will make of it)
     Then the state says the final notice was sent, not the reminder, beside the final
-    notice's date, in nl, en, pl and ar; and the API's state says the same."""
+    notice's date once it went (before the run none: the 14 days count from it, R19,
+    checker53), in nl, en, pl and ar; and the API's state says the same."""
     dunned_to(sandbox, REMINDER_DAY)
     if run_first:
         dunned_to(sandbox, COSTS_DAY)
@@ -179,12 +180,16 @@ def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
         "second_notice_sent",
         "second_notice",
     )
+    assert (body["breakdown"]["pay_by"] is None) is not run_first
     for language, (state, pay_by, reminder_state) in FINAL_NOTICE_STATE.items():
         with subtests.test(language=language):
             _, html = page(sandbox, invoice, language)
             html = unescape(html)
             assert text_of(html, "state") == state and reminder_state not in html
-            assert text_of(html, "pay-by") == pay_by
+            if run_first:
+                assert text_of(html, "pay-by") == pay_by
+            else:
+                assert 'id="pay-by"' not in html
 
 
 # "Stand van zaken" after a deferral granted in the reminder's term, per language.
@@ -1436,3 +1441,59 @@ def test_r19_r17_a_statement_answer_names_the_letters_day_on_each_of_its_invoice
         assert status(sandbox, each)["breakdown"]["pay_by"] == "2027-01-28"
         for language, notice in zip(LANGUAGES, notices, strict=True):
             assert long_date(date(2027, 1, 28), language) in notice, notice
+
+
+SECOND_NOTICE_TO_GO = {
+    "nl": "Onze laatste aanmaning wordt nu verstuurd. Daarin staat de datum waarna de nota naar "
+    "het incassobureau gaat.",
+    "en": "Our final notice is being sent now. It names the date after which the invoice goes "
+    "to the collection agency.",
+    "pl": "Nasze ostateczne wezwanie do zapłaty jest właśnie wysyłane. Podano w nim termin, po "
+    "którym faktura trafi do biura windykacyjnego.",
+    "ar": "يجري الآن إرسال إنذارنا الأخير، وفيه الموعد الذي تُحال الفاتورة بعده إلى مكتب "
+    "تحصيل الديون.",
+}
+
+
+def to_go_notes(sandbox, invoice) -> list[str]:
+    """The note that the final notice is being sent, in each language, the birth date
+    checked; empty where the page has none."""
+    cookie = unlocked(sandbox, invoice)
+    pages = [unescape(page(sandbox, invoice, language, cookie=cookie)[1]) for language in LANGUAGES]
+    return [text_of(html, "second-notice-to-go") for html in pages if "second-notice-to-go" in html]
+
+
+def test_r19_no_day_before_the_agency_while_the_first_final_notice_is_still_to_go(
+    sandbox, letter_of_two, subtests
+):
+    """R19, legal-nl.md §2 (checker53: the costs day before the run, and after the run while
+    the notice waited for the delivery, the page said "Pay by (after that the invoice goes to
+    the collection agency) 28 January" in nl, en, pl and ar, before and after the birth
+    date, and the API pay_by 2027-01-28: the 14 days count from a notice not yet sent).
+    Given a letter of two invoices reminded on 31 December, its term over on 14 January
+    When the patient checks either invoice on 15 January before the run, and after the run
+    before the delivery sent the notice
+    Then no date line in any language, the API's pay_by null beside the second notice's
+    kind, not passed, and once the birth date is checked a note that the notice is being
+    sent and names that date
+    And once it went, both name 28 January, 14 days from it, without the note."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+
+    def no_day_named(moment: str) -> None:
+        for each in letter_of_two:
+            with subtests.test(moment=moment, invoice=each.invoice_id):
+                breakdown = status(sandbox, each)["breakdown"]
+                said = (breakdown["pay_by"], breakdown["pay_by_kind"], breakdown["pay_by_passed"])
+                assert said == (None, "second_notice", False)
+                assert date_lines(sandbox, each) == []
+                assert to_go_notes(sandbox, each) == list(SECOND_NOTICE_TO_GO.values())
+
+    no_day_named("the costs day before the run")
+    sandbox.invoke("dunning_run", {})  # the run queues the notice; not delivered yet
+    no_day_named("the notice queued")
+    sandbox.drain_deliveries()
+    for each in letter_of_two:
+        assert status(sandbox, each)["breakdown"]["pay_by"] == "2027-01-28"
+        assert "28 januari 2027" in date_lines(sandbox, each)
+        assert to_go_notes(sandbox, each) == []

@@ -62,7 +62,9 @@ from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import (
+    Step,
     as_the_run_leaves_it,
+    letter_waiting,
     second_notice_goes_again,
     term_expired,
 )
@@ -216,6 +218,10 @@ class PaymentStatusView:
     # (correspondence/bounces.py): the handover waits for the new one, so the date of the
     # one that never arrived is not the last day before the agency.
     new_second_notice: NewReminder | None = None
+    # R19, legal-nl.md §2: the first second notice is still to go (queued): the day before
+    # the agency counts from it, so none is named yet; said once the birth date is checked,
+    # as above, so the page before it reads alike for a notice queued and one bounced.
+    second_notice_to_go: bool = False
 
     @property
     def on_hold(self) -> bool:
@@ -322,6 +328,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
         new_second_notice=_new_second_notice(invoice, state, letter),
+        second_notice_to_go=_second_notice_to_go(invoice, state, letter),
     )
 
 
@@ -427,6 +434,17 @@ def _new_second_notice(
     if not second_notice_goes_again(invoice, letter):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
+
+
+def _second_notice_to_go(invoice: Invoice, state: InvoiceState, letter: Sequence[Invoice]) -> bool:
+    """R19, legal-nl.md §2: whether the letter's first second notice is still to be sent
+    (the run queued it on the lead, or, on its day before the run, the checker's copy
+    charged the costs): the breakdown names no day before the agency then
+    (``breakdown.date_that_counts``). One sent again says its own note (above)."""
+    if state is not InvoiceState.SECOND_NOTICE_SENT:
+        return False
+    waiting = letter_waiting(Step.HANDOVER, (invoice, *letter))
+    return waiting and not second_notice_goes_again(invoice, letter)
 
 
 def _running(invoice: Invoice, today: date) -> bool:

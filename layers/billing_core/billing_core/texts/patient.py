@@ -498,6 +498,11 @@ _DUTCH: Sections = {
             "adresgegevens na; daarna ontvangt u een nieuwe laatste aanmaning, met een nieuwe "
             "datum waarna de nota naar het incassobureau gaat."
         ),
+        # R19, legal-nl.md §2: the first one is still to go; the handover counts from it
+        "second_notice_to_go": (
+            "Onze laatste aanmaning wordt nu verstuurd. Daarin staat de datum waarna de nota "
+            "naar het incassobureau gaat."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -824,6 +829,10 @@ _ENGLISH: Sections = {
             "Our final notice did not reach you. Your healthcare provider is checking your "
             "contact details; you will then receive a new final notice, with a new date after "
             "which the invoice goes to the collection agency."
+        ),
+        "second_notice_to_go": (
+            "Our final notice is being sent now. It names the date after which the invoice "
+            "goes to the collection agency."
         ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",

@@ -368,6 +368,11 @@ PAGE: Section = {
         "sprawdza Pana/Pani dane kontaktowe; potem otrzyma Pan/Pani nowe ostateczne wezwanie "
         "z nowym terminem, po którym faktura trafi do biura windykacyjnego."
     ),
+    # Not yet read by a native speaker (README, Languages): the first notice still to go.
+    "second_notice_to_go": (
+        "Nasze ostateczne wezwanie do zapłaty jest właśnie wysyłane. Podano w nim termin, po "
+        "którym faktura trafi do biura windykacyjnego."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",
