@@ -169,7 +169,8 @@ def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
     When the patient checks on 15 January, after the run charged the costs and sent the
     final notice, or before it (the checker shows what the run will make of it)
     Then the state says the final notice was sent, not the reminder, beside the final
-    notice's date, in nl, en, pl and ar; and the API's state says the same."""
+    notice's date once it went (before the run none: the 14 days count from it, R19,
+    checker53), in nl, en, pl and ar; and the API's state says the same."""
     dunned_to(sandbox, REMINDER_DAY)
     if run_first:
         dunned_to(sandbox, COSTS_DAY)
@@ -179,12 +180,16 @@ def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
         "second_notice_sent",
         "second_notice",
     )
+    assert (body["breakdown"]["pay_by"] is None) is not run_first
     for language, (state, pay_by, reminder_state) in FINAL_NOTICE_STATE.items():
         with subtests.test(language=language):
             _, html = page(sandbox, invoice, language)
             html = unescape(html)
             assert text_of(html, "state") == state and reminder_state not in html
-            assert text_of(html, "pay-by") == pay_by
+            if run_first:
+                assert text_of(html, "pay-by") == pay_by
+            else:
+                assert 'id="pay-by"' not in html
 
 
 # "Stand van zaken" after a deferral granted in the reminder's term, per language.
@@ -1342,3 +1347,153 @@ def test_r19_r7_a_letter_or_copy_about_the_other_invoice_names_no_day_before_the
     assert not names_day(letter, date(2027, 1, 28), language)
     assert names_day(letter, date(2026, 12, 23), language)
     assert not names_day(copy_text(sandbox, other), date(2027, 1, 28), language)
+
+
+@pytest.fixture
+def statement_letter_of_two(sandbox):
+    """Two e-mailed invoices of one patient for the insurer without a contract, in one
+    letter (R18), at the dental practice applying its coulance policy at once (R17): the
+    reminder of 31 December, the costs and the second notice of 15 January. The letter's
+    lead first."""
+    from billing_core.changes.coulance import is_non_contracted
+    from billing_core.changes.coulance_policy import CoulanceMode, CoulancePolicy
+
+    policy = CoulancePolicy(mode=CoulanceMode.AUTOMATIC)
+    sandbox.replace_provider(DENTAL.model_copy(update={"coulance": policy}))
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(40))
+    again = declaration_csv(40).replace(b"\nR", b"\nS")  # the same patients, new lines
+    sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
+    sandbox.drain_deliveries()
+    repository = sandbox.runtime.repository
+    provider = repository.get_provider(PROVIDER)
+    uncontracted = [
+        i for i in emailed(repository.list_invoices(PROVIDER)[0]) if is_non_contracted(i, provider)
+    ]
+    pair = next(
+        pair
+        for first in uncontracted
+        if len(pair := [i for i in uncontracted if i.patient_ref == first.patient_ref]) == 2
+    )
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    lead_id = repository.get_invoice(PROVIDER, pair[0].invoice_id).reminder.covers[0].invoice_id
+    return sorted(pair, key=lambda i: i.invoice_id != lead_id)
+
+
+def statement_answers(sandbox, invoice) -> tuple[dict, list[str]]:
+    """The API's answer to the insurer's statement (nothing to forgive: the insurer paid it
+    all) and the page's notice to it in each language, the same figures sent again (R38)."""
+    from tests.functional.test_insurer_statement import send_statement, send_statement_on_the_page
+
+    gross = sum(line.patient_share_cents for line in invoice.lines)
+    code, answer = send_statement(sandbox, invoice, reimbursed=gross)
+    assert code == 200, answer
+    notices = []
+    for language in LANGUAGES:
+        code, html = send_statement_on_the_page(
+            sandbox, invoice, format_euros(gross, "nl"), language
+        )
+        assert code == 200
+        notices.append(unescape(html.split('id="notice">', 1)[1].split("</div>", 1)[0]))
+    return answer, notices
+
+
+def test_r19_r17_a_statement_answer_names_no_day_while_the_final_notice_goes_again(
+    sandbox, statement_letter_of_two, subtests
+):
+    """R19, R17, R7, legal-nl.md §2, §7 (checker53: the statement's answer read the invoice
+    alone and fell back to the final payment date, so while the notice waited to go again
+    the other invoice's answer named 28 January, the day of the notice that bounced, and
+    the lead's 23 December, long passed; in the API and the page, nl, en, pl and ar).
+    Given one second notice for two invoices, e-mailed on 15 January, bounced for good
+    When the patient sends the insurer's statement of either invoice that day
+    Then neither answer names a day, as the checker names none: the API's
+    final_payment_date is null and the page's notice says the notice to come names it."""
+    from billing_core.texts.catalogue import long_date
+
+    lead, other = statement_letter_of_two
+    bounced_for_good(sandbox, lead, "second_notice")
+
+    for each in (other, lead):
+        with subtests.test(invoice="lead" if each is lead else "other"):
+            answer, notices = statement_answers(sandbox, each)
+            assert answer["outcome"] == "nothing_to_forgive"
+            assert answer["final_payment_date"] is None
+            assert status(sandbox, each)["breakdown"]["pay_by"] is None
+            for language, notice in zip(LANGUAGES, notices, strict=True):
+                for day in (date(2027, 1, 28), date(2026, 12, 23)):
+                    assert long_date(day, language) not in notice, notice
+                assert (
+                    "None" not in notice and format_euros(answer["amount_due"], language) in notice
+                )
+
+
+def test_r19_r17_a_statement_answer_names_the_letters_day_on_each_of_its_invoices(
+    sandbox, statement_letter_of_two
+):
+    """R19, R17, legal-nl.md §2 (checker53, the same walk without the bounce): the answer of
+    each invoice of the letter names the letter's day before the agency, 28 January (14
+    days from the notice e-mailed on 15 January), as the checker does."""
+    from billing_core.texts.catalogue import long_date
+
+    for each in statement_letter_of_two:
+        answer, notices = statement_answers(sandbox, each)
+        assert answer["final_payment_date"] == "2027-01-28"
+        assert status(sandbox, each)["breakdown"]["pay_by"] == "2027-01-28"
+        for language, notice in zip(LANGUAGES, notices, strict=True):
+            assert long_date(date(2027, 1, 28), language) in notice, notice
+
+
+SECOND_NOTICE_TO_GO = {
+    "nl": "Onze laatste aanmaning wordt nu verstuurd. Daarin staat de datum waarna de nota naar "
+    "het incassobureau gaat.",
+    "en": "Our final notice is being sent now. It names the date after which the invoice goes "
+    "to the collection agency.",
+    "pl": "Nasze ostateczne wezwanie do zapłaty jest właśnie wysyłane. Podano w nim termin, po "
+    "którym faktura trafi do biura windykacyjnego.",
+    "ar": "يجري الآن إرسال إنذارنا الأخير، وفيه الموعد الذي تُحال الفاتورة بعده إلى مكتب "
+    "تحصيل الديون.",
+}
+
+
+def to_go_notes(sandbox, invoice) -> list[str]:
+    """The note that the final notice is being sent, in each language, the birth date
+    checked; empty where the page has none."""
+    cookie = unlocked(sandbox, invoice)
+    pages = [unescape(page(sandbox, invoice, language, cookie=cookie)[1]) for language in LANGUAGES]
+    return [text_of(html, "second-notice-to-go") for html in pages if "second-notice-to-go" in html]
+
+
+def test_r19_no_day_before_the_agency_while_the_first_final_notice_is_still_to_go(
+    sandbox, letter_of_two, subtests
+):
+    """R19, legal-nl.md §2 (checker53: the costs day before the run, and after the run while
+    the notice waited for the delivery, the page said "Pay by (after that the invoice goes to
+    the collection agency) 28 January" in nl, en, pl and ar, before and after the birth
+    date, and the API pay_by 2027-01-28: the 14 days count from a notice not yet sent).
+    Given a letter of two invoices reminded on 31 December, its term over on 14 January
+    When the patient checks either invoice on 15 January before the run, and after the run
+    before the delivery sent the notice
+    Then no date line in any language, the API's pay_by null beside the second notice's
+    kind, not passed, and once the birth date is checked a note that the notice is being
+    sent and names that date
+    And once it went, both name 28 January, 14 days from it, without the note."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+
+    def no_day_named(moment: str) -> None:
+        for each in letter_of_two:
+            with subtests.test(moment=moment, invoice=each.invoice_id):
+                breakdown = status(sandbox, each)["breakdown"]
+                said = (breakdown["pay_by"], breakdown["pay_by_kind"], breakdown["pay_by_passed"])
+                assert said == (None, "second_notice", False)
+                assert date_lines(sandbox, each) == []
+                assert to_go_notes(sandbox, each) == list(SECOND_NOTICE_TO_GO.values())
+
+    no_day_named("the costs day before the run")
+    sandbox.invoke("dunning_run", {})  # the run queues the notice; not delivered yet
+    no_day_named("the notice queued")
+    sandbox.drain_deliveries()
+    for each in letter_of_two:
+        assert status(sandbox, each)["breakdown"]["pay_by"] == "2027-01-28"
+        assert "28 januari 2027" in date_lines(sandbox, each)
+        assert to_go_notes(sandbox, each) == []

@@ -131,7 +131,8 @@ def arranged():
 
 
 def sent(invoice):
-    """``invoice`` once the delivery sent its reminder: no letter waits on it any more."""
+    """``invoice`` once the delivery sent its letter (the reminder, the second notice): no
+    letter waits on it any more."""
     return dataclasses.replace(invoice, letters_due=())
 
 
@@ -145,7 +146,7 @@ def second_notice_day(invoice):
         (lambda: make_invoice(status=InvoiceStatus.SENT), PayBy.FINAL_PAYMENT_DATE, None),
         (deferred, PayBy.DEFERRED, None),
         (lambda: sent(reminded(5717)[0]), PayBy.REMINDER, lambda i: i.reminder.final_date),
-        (lambda: charged(5717)[0], PayBy.SECOND_NOTICE, second_notice_day),
+        (lambda: sent(charged(5717)[0]), PayBy.SECOND_NOTICE, second_notice_day),
         (arranged, PayBy.ARRANGEMENT_TERM, lambda i: i.arrangement.terms[0].due_date),
     ],
     ids=["final_payment_date", "deferred", "reminder", "second_notice", "arrangement_term"],
@@ -167,11 +168,11 @@ def test_r36_a_date_that_counts_is_marked_passed_the_day_after_it_not_on_it(make
     if kind is PayBy.REMINDER:
         # Except the reminder's: its term expired unpaid, so from the next day the costs
         # are due whatever the hour, and the checker says what the run makes of it before
-        # it ran: the second notice's date (R20, legal-nl.md §2; audit costsday2)
-        costs_day = day + timedelta(days=1)
-        notice = costs_day + timedelta(days=PROVIDER.dunning.days_to_handover - 1)
+        # it ran (R20, legal-nl.md §2; audit costsday2): the second notice's step, its
+        # notice still to go, so no date yet, none passed (R19: the 14 days count from
+        # it; checker53)
         assert (next_day.pay_by, next_day.pay_by_kind, next_day.pay_by_passed) == (
-            notice,
+            None,
             PayBy.SECOND_NOTICE,
             False,
         )

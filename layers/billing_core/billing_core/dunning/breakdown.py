@@ -13,10 +13,12 @@ the reminder's final date once there is a reminder, else the (deferred) final pa
 date; and while the provider holds the invoice (R16), the hold's last day when that is
 later, since dunning takes the next step only the day after it.
 
-While the second notice waits to be sent again, its e-mail bounced for good, no date
-counts: the handover waits for the new notice and counts from it (R7, R19), so the day
-the one that never arrived named is not the last day before the agency, and the new one
-is not known before it goes. ``pay_by`` is None then, beside the second notice's kind.
+While the second notice waits to be sent, no date counts: the handover waits for it and
+counts from it (R19, legal-nl.md §2: 14 days from a notice received), so no day before
+the agency is known before it goes: the first one queued by the run (or by the checker's
+copy of the costs day before the run), or one sent again, its e-mail bounced for good
+(R7), whose day the one that never arrived named is not. ``pay_by`` is None then, beside
+the second notice's kind.
 
 That date can have passed while dunning has not yet taken its next step: the reminder
 goes a week after the final date, the costs and the handover on the first run after
@@ -35,7 +37,7 @@ from billing_core.changes.arrangement import arrangement_status, next_term
 from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.dunning.letter_costs import reminder_superseded
 from billing_core.dunning.policy import DunningPolicy
-from billing_core.dunning.timeline import handover_day, second_notice_goes_again
+from billing_core.dunning.timeline import Step, handover_day, letter_waiting
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind, LedgerEntry, paid_by_patient, total_of
 from billing_core.payments.booking import InterestAccrual
@@ -91,7 +93,7 @@ def breakdown(
 ) -> Breakdown:
     """``policy``: the provider's dunning timeline, which dates the second notice.
     ``letter``: the other invoices of the letter ``invoice`` is in, as stored now, for
-    whether its second notice waits to go again on its lead (``second_notice_goes_again``)."""
+    whether its second notice waits to go on its lead (``timeline.letter_waiting``)."""
     ledger = invoice.ledger
     due = amount_due_today(invoice, today, interest)
     unbooked = due - invoice.amount_due_cents  # interest accrued, not yet booked (R20)
@@ -147,8 +149,9 @@ def date_that_counts(
     """(the date the patient must pay by now, which date that is, the next term's amount
     during an arrangement, else 0). ``letter``: as for ``breakdown``."""
     pay_by, kind, term = timeline_date(invoice, policy, today)
-    if kind is PayBy.SECOND_NOTICE and second_notice_goes_again(invoice, letter):
-        # R7, R19: the handover waits for the notice sent again and counts from it
+    if kind is PayBy.SECOND_NOTICE and letter_waiting(Step.HANDOVER, (invoice, *letter)):
+        # R19, legal-nl.md §2: the handover waits for the notice and counts from it: the
+        # first one still queued, or one sent again after a bounce (R7)
         return None, kind, 0
     # R16: dunning waits out the hold and takes the step whose day passed in it on the day
     # after (dunning.timeline._paused_until), so a date of the timeline before the hold's

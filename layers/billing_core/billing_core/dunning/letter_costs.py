@@ -196,10 +196,10 @@ def rest_of_letter(
 
 def rest_of_the_notice(store: BillingStore, invoice: Invoice) -> list[Invoice]:
     """The other invoices of the letter whose second notice ``invoice`` waits on, as
-    stored now (``rest_of_letter``): a notice sent again, its e-mail bounced for good,
-    waits on the letter's lead only (correspondence/bounces.py), and every invoice it is
-    about says so, without a day before the agency (R7, R19;
-    timeline.second_notice_goes_again). None read before the costs or after the handover,
+    stored now (``rest_of_letter``): a notice still to go, queued or sent again after its
+    e-mail bounced for good, waits on the letter's lead only (correspondence/bounces.py),
+    and every invoice it is about says so, without a day before the agency (R7, R19;
+    timeline.letter_waiting). None read before the costs or after the handover,
     nor for a letter about one invoice."""
     reminder = invoice.reminder
     if invoice.dunning_stage is not DunningStage.COSTS_CHARGED or invoice.is_paid:

@@ -62,7 +62,9 @@ from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.dunning.timeline import (
+    Step,
     as_the_run_leaves_it,
+    letter_waiting,
     second_notice_goes_again,
     term_expired,
 )
@@ -216,6 +218,10 @@ class PaymentStatusView:
     # (correspondence/bounces.py): the handover waits for the new one, so the date of the
     # one that never arrived is not the last day before the agency.
     new_second_notice: NewReminder | None = None
+    # R19, legal-nl.md §2: the first second notice is still to go (queued): the day before
+    # the agency counts from it, so none is named yet; said once the birth date is checked,
+    # as above, so the page before it reads alike for a notice queued and one bounced.
+    second_notice_to_go: bool = False
 
     @property
     def on_hold(self) -> bool:
@@ -322,6 +328,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
         new_second_notice=_new_second_notice(invoice, state, letter),
+        second_notice_to_go=_second_notice_to_go(invoice, state, letter),
     )
 
 
@@ -427,6 +434,17 @@ def _new_second_notice(
     if not second_notice_goes_again(invoice, letter):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
+
+
+def _second_notice_to_go(invoice: Invoice, state: InvoiceState, letter: Sequence[Invoice]) -> bool:
+    """R19, legal-nl.md §2: whether the letter's first second notice is still to be sent
+    (the run queued it on the lead, or, on its day before the run, the checker's copy
+    charged the costs): the breakdown names no day before the agency then
+    (``breakdown.date_that_counts``). One sent again says its own note (above)."""
+    if state is not InvoiceState.SECOND_NOTICE_SENT:
+        return False
+    waiting = letter_waiting(Step.HANDOVER, (invoice, *letter))
+    return waiting and not second_notice_goes_again(invoice, letter)
 
 
 def _running(invoice: Invoice, today: date) -> bool:
@@ -692,13 +710,27 @@ def _statement_answer(
     sent = outcome in _CONFIRMED and _confirm(
         ctx.delivery, stored, _CONFIRMED[outcome], event_id=STATEMENT_CAUSE, language=language
     )
-    due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest)
+    # R7, R19: read with the letter's other invoices, as the checker reads it, so while its
+    # final notice waits to go again on the lead no invoice of it names a day (dateline52)
+    letter = rest_of_the_notice(ctx.store, stored)
+    due = breakdown(stored, provider.dunning, ctx.clock.today(), ctx.interest, letter)
     taken = stored.insurer_statement
     waits_for_provider = taken is not None and taken.proposal_open
-    pay_by = None if waits_for_provider else due.pay_by or stored.current_final_payment_date
+    pay_by = None if waits_for_provider else _date_to_name(due, stored)
     # The amount due as the checker and the confirmation name it: once costs were charged,
     # with the interest accrued and not yet booked (R10, R20; audit REQUESTS2).
     return StatementView(stored.reference, outcome, due.due_cents, pay_by, sent)
+
+
+def _date_to_name(due: Breakdown, stored: Invoice) -> date | None:
+    """The date a statement's answer names: the one the checker shows; the final payment
+    date only where no date of the timeline counts (settled by the statement). None while
+    the final notice waits to go again (``date_that_counts``): the handover counts 14
+    days from the new notice's receipt (R19, legal-nl.md §2), not yet known, and the final
+    payment date passed long ago."""
+    if due.pay_by_kind is PayBy.NONE:
+        return stored.current_final_payment_date
+    return due.pay_by
 
 
 # What the patient hears of a statement now (R17, legal-nl.md §7): the amount and the date

@@ -498,6 +498,11 @@ _DUTCH: Sections = {
             "adresgegevens na; daarna ontvangt u een nieuwe laatste aanmaning, met een nieuwe "
             "datum waarna de nota naar het incassobureau gaat."
         ),
+        # R19, legal-nl.md §2: the first one is still to go; the handover counts from it
+        "second_notice_to_go": (
+            "Onze laatste aanmaning wordt nu verstuurd. Daarin staat de datum waarna de nota "
+            "naar het incassobureau gaat."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -547,6 +552,18 @@ _DUTCH: Sections = {
         "done_statement_nothing_to_forgive": (
             "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}. Betaal dit uiterlijk "
             "{date}. U krijgt een bevestiging {by_channel_nl}."
+        ),
+        # R19, legal-nl.md §2: the same while the final notice has still to go (queued, or
+        # sent again after a bounce): the day before the agency counts from its receipt
+        "done_statement_applied_undated": (
+            "Het bedrag is aangepast: u betaalt nog {due}. De datum waarna de nota naar het "
+            "incassobureau gaat, staat in de laatste aanmaning die u ontvangt. U krijgt een "
+            "bevestiging {by_channel_nl}."
+        ),
+        "done_statement_nothing_to_forgive_undated": (
+            "Wij hebben het overzicht ontvangen. Het bedrag blijft {due}. De datum waarna de "
+            "nota naar het incassobureau gaat, staat in de laatste aanmaning die u ontvangt. U "
+            "krijgt een bevestiging {by_channel_nl}."
         ),
         "page_faq": "Veelgestelde vragen",
         "page_terms": "Betalingsvoorwaarden",
@@ -814,6 +831,10 @@ _ENGLISH: Sections = {
             "contact details; you will then receive a new final notice, with a new date after "
             "which the invoice goes to the collection agency."
         ),
+        "second_notice_to_go": (
+            "Our final notice is being sent now. It names the date after which the invoice "
+            "goes to the collection agency."
+        ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",
         "practice_phone": "Phone",
@@ -857,6 +878,16 @@ _ENGLISH: Sections = {
         "done_statement_nothing_to_forgive": (
             "We have received the statement. The amount stays {due}. Please pay it no later "
             "than {date}. A confirmation comes {by_channel_en}."
+        ),
+        "done_statement_applied_undated": (
+            "The amount has been adjusted: you now pay {due}. The final notice you will "
+            "receive names the date after which the invoice goes to the collection agency. A "
+            "confirmation comes {by_channel_en}."
+        ),
+        "done_statement_nothing_to_forgive_undated": (
+            "We have received the statement. The amount stays {due}. The final notice you "
+            "will receive names the date after which the invoice goes to the collection "
+            "agency. A confirmation comes {by_channel_en}."
         ),
         "page_faq": "Questions and answers",
         "page_terms": "Payment terms",

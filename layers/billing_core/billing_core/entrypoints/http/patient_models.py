@@ -78,7 +78,9 @@ class InsurerStatementOut(BaseModel):
     final_payment_date: date | None = Field(
         description="the date to pay amount_due by, as the confirmation names it (legal-nl.md "
         "§7: applied, or nothing to forgive, a new final payment date); null while your "
-        "provider decides (sent_to_provider): the adjusted amount comes with its own date"
+        "provider decides (sent_to_provider): the adjusted amount comes with its own date; "
+        "null too while a final notice is still to be sent, as the payment status's pay_by: "
+        "the day before the collection agency counts from its receipt (R19)"
     )
     confirmation_sent: bool
 

@@ -50,6 +50,8 @@ from billing_core.services.patient import (
     InvoiceState,
     PatientContext,
     PaymentStatusView,
+    StatementOutcome,
+    StatementView,
 )
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
@@ -593,8 +595,17 @@ def _form_action(
             kenmerk, proof, reimbursed, withheld, ctx, language=language
         )
         said = {"due_cents": taken.amount_due_cents, "date": taken.final_payment_date}
-        return f"done_statement_{taken.outcome.value}", said
+        return f"done_statement_{taken.outcome.value}{_undated(taken)}", said
     raise ValueError("unknown action")
+
+
+def _undated(taken: StatementView) -> str:
+    """The answer's words without a date to pay by where it names none though it would
+    (applied, nothing to forgive): the final notice has still to go, and the day before
+    the agency counts from its receipt (R19, legal-nl.md §2; services.patient)."""
+    if taken.final_payment_date is None and taken.outcome is not StatementOutcome.SENT_TO_PROVIDER:
+        return "_undated"
+    return ""
 
 
 def _amount(form: Mapping[str, str], name: str) -> int:

@@ -333,6 +333,10 @@ _PAGE: Section = {
         "لم يصلكم الإنذار الأخير منّا. يراجع مقدّم الرعاية الصحية بيانات الاتصال الخاصة بكم؛ "
         "بعد ذلك يصلكم إنذار أخير جديد مع موعد جديد تُحال الفاتورة بعده إلى مكتب تحصيل الديون."
     ),
+    # Not yet read by a native speaker (README, Languages): the first notice still to go.
+    "second_notice_to_go": (
+        "يجري الآن إرسال إنذارنا الأخير، وفيه الموعد الذي تُحال الفاتورة بعده إلى مكتب تحصيل الديون."
+    ),
     "practice_heading": "أسئلة عن العلاج؟",
     "practice_text": "يرجى التواصل مع مقدّم الرعاية الصحية:",
     "practice_phone": "الهاتف",
@@ -379,6 +383,16 @@ _PAGE: Section = {
     "done_statement_nothing_to_forgive": (
         "استلمنا الكشف. يبقى المبلغ \u2066{due}\u2069. يرجى دفعه في موعد أقصاه {date}. سيصلكم تأكيد "
         "{by_channel_ar}."
+    ),
+    # Not yet read by a native speaker (README, Languages): no date while the notice waits.
+    "done_statement_applied_undated": (
+        "تم تعديل المبلغ: المتبقي عليكم الآن \u2066{due}\u2069. سيذكر الإنذار الأخير الذي "
+        "سيصلكم الموعد الذي تُحال الفاتورة بعده إلى مكتب تحصيل الديون. سيصلكم تأكيد "
+        "{by_channel_ar}."
+    ),
+    "done_statement_nothing_to_forgive_undated": (
+        "استلمنا الكشف. يبقى المبلغ \u2066{due}\u2069. سيذكر الإنذار الأخير الذي سيصلكم "
+        "الموعد الذي تُحال الفاتورة بعده إلى مكتب تحصيل الديون. سيصلكم تأكيد {by_channel_ar}."
     ),
     "page_faq": "أسئلة شائعة",
     "page_terms": "شروط الدفع",

@@ -368,6 +368,11 @@ PAGE: Section = {
         "sprawdza Pana/Pani dane kontaktowe; potem otrzyma Pan/Pani nowe ostateczne wezwanie "
         "z nowym terminem, po którym faktura trafi do biura windykacyjnego."
     ),
+    # Not yet read by a native speaker (README, Languages): the first notice still to go.
+    "second_notice_to_go": (
+        "Nasze ostateczne wezwanie do zapłaty jest właśnie wysyłane. Podano w nim termin, po "
+        "którym faktura trafi do biura windykacyjnego."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",
@@ -416,6 +421,17 @@ PAGE: Section = {
     "done_statement_nothing_to_forgive": (
         "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}. Prosimy zapłacić ją "
         "najpóźniej do {date}. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
+    ),
+    # Not yet read by a native speaker (README, Languages): no date while the notice waits.
+    "done_statement_applied_undated": (
+        "Kwota została skorygowana: pozostało do zapłaty {due}. Termin, po którym faktura "
+        "trafi do biura windykacyjnego, poda ostateczne wezwanie do zapłaty, które otrzyma "
+        "Pan/Pani. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
+    ),
+    "done_statement_nothing_to_forgive_undated": (
+        "Otrzymaliśmy rozliczenie. Kwota pozostaje bez zmian: {due}. Termin, po którym "
+        "faktura trafi do biura windykacyjnego, poda ostateczne wezwanie do zapłaty, które "
+        "otrzyma Pan/Pani. Potwierdzenie otrzyma Pan/Pani {by_channel_pl}."
     ),
     "page_faq": "Najczęstsze pytania",
     "page_terms": "Warunki płatności",
