@@ -878,3 +878,62 @@ def test_r34_the_match_answer_of_a_returned_refund_says_the_refund_was_undone(sa
             "",
         )
     assert status == 200 and [p["outcome"] for p in paid["matched_to"]] == ["payment"]
+
+
+def test_credit_of_money_the_agency_has_not_transferred_is_refunded_once_it_arrives(sandbox):
+    """R13, R24 (audit agency2, agency4; agencymoney53). Given a claim at the agency, a
+    coulance of € 5,00 the practice gave on 10 February and the agency's report of the whole
+    claim paid on 9 February: the coulance is the patient's credit, of money the agency holds
+    When an operator lists the credit and proposes its refund before the agency's transfer
+    Then none of it is refundable by bank (422 credit_awaited_from_agency, said in Dutch and
+    English), no pain.001 is written and the week pays out nothing of it (before: € 5,00
+    paid to the patient, the practice's payout -€ 5,00)
+    And once the agency's transfer is read, the € 5,00 is refunded."""
+    from billing_core.payments.booking import owed_on
+    from tests.functional.test_blocked_patients import agency_file, hand_over
+
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(12))
+    sandbox.drain_deliveries()
+    invoices = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+    invoice = hand_over(sandbox, min(invoices, key=lambda i: i.patient_ref))
+    due = owed_on(invoice, date(2027, 2, 9))  # what the agency was told to collect
+    sandbox.clock.set(datetime(2027, 2, 10, 10, 0, tzinfo=AMSTERDAM))
+    stop = {"scope": "partial", "amount": 500, "reason": "goodwill", "accept_terms": True}
+    if invoice.addressee.email:  # the practice confirms it (R21)
+        stop["patient_email"] = invoice.addressee.email
+    staff = Caller.practice(DENTAL.provider_id, "staff")
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    assert sandbox.api("POST", path, caller=staff, body=stop)[0] == 200
+    sandbox.clock.set(datetime(2027, 2, 11, 9, 0, tzinfo=AMSTERDAM))
+    report = agency_file((invoice.reference, "CMIB-1", "paid", due, "2027-02-09"))
+    assert sandbox.upload_collection_report(report, "a.csv")["imported"][0]["booked"] == 1
+    assert stored(sandbox, invoice).credit_cents == 500
+    # When the operator lists it and proposes its refund
+    _, held = operator(sandbox, "GET", "/api/v1/operator/refunds")
+    [item] = [i for i in held["items"] if i["reference"] == invoice.reference]
+    status, refused = operator(
+        sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice)
+    )
+    # Then nothing of it is refundable yet, and the week pays out nothing of it
+    assert (item["credit_cents"], item["by_bank_cents"]) == (500, 0)
+    assert (status, refused["error"]["code"]) == (422, "credit_awaited_from_agency")
+    message = refused["error"]["message"]
+    assert "nog niet aan ons heeft overgemaakt" in message and "not transferred to us" in message
+    assert sandbox.output_keys("refunds/") == []
+    sandbox.clock.set(datetime(2027, 2, 15, 5, 0, tzinfo=AMSTERDAM))
+    sandbox.run_retrocession()
+    _, w06 = sandbox.api(
+        "GET", "/api/v1/provider/retrocessions/2027-W06", provider_id=DENTAL.provider_id
+    )
+    assert w06["settlement"] == {"received": 0, "refunded": 0, "service_fee": 0, "payout": 0}
+    # And once the agency's transfer is read, the credit is refunded
+    sandbox.clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=AMSTERDAM))
+    transfer = credit(due, scor=invoice.reference, tx_id="CMIB-AF", booking_date="2027-02-23")
+    sandbox.upload_bank_statement(statement(transfer, statement_id="S-23"), "S-23.xml")
+    status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
+    assert (status, batch["total_cents"]) == (200, 500)
+    status, sent = operator(
+        sandbox, "POST", f"/api/v1/operator/refunds/{batch['batch_id']}/approve"
+    )
+    assert (status, [t["amount_cents"] for t in sent["transfers"]]) == (200, [500])
+    assert stored(sandbox, invoice).credit_cents == 0

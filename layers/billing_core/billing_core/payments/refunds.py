@@ -57,7 +57,14 @@ from enum import StrEnum
 from billing_core.collection.blocking import block_unsettled_claim, release_settled_claim
 from billing_core.invoices.allocation import CREDIT_NOTE
 from billing_core.invoices.invoice import Invoice
-from billing_core.invoices.ledger import REVERSES, Component, EntryKind, LedgerEntry
+from billing_core.invoices.ledger import (
+    REVERSES,
+    Component,
+    EntryKind,
+    LedgerEntry,
+    is_agency,
+    paid_by_patient,
+)
 from billing_core.invoices.updates import recorded_now, save_change
 from billing_core.payments.booking import (
     apply_refund,
@@ -377,8 +384,25 @@ def credit_refundable_by_bank(invoice: Invoice) -> int:
     the PSP, once; while its refund is pending the PSP may have paid it already, so a bank
     transfer of it could pay the patient twice. When the credit is less than that part
     (something took credit since), all of it counts as the PSP's: one refund too few,
-    which the operator sees, is better than one too many."""
-    return max(0, invoice.credit_cents - _credit_held_for_psp(invoice))
+    which the operator sees, is better than one too many.
+
+    Nor the credit only the collection agency's report made (``credit_at_the_agency``)."""
+    return max(
+        0, invoice.credit_cents - credit_at_the_agency(invoice) - _credit_held_for_psp(invoice)
+    )
+
+
+def credit_at_the_agency(invoice: Invoice) -> int:
+    """The part of the invoice's credit that is money the collection agency reported
+    collected and has not transferred to us (R13, R24; agencymoney53): the credit beyond
+    what the patient's money that reached our account comes to (payments and the agency's
+    transfers, less what the bank returned and what was refunded). A coulance dated after
+    the agency's paid_on makes such credit (audit agency4); paid back now, it would leave
+    the collection account before the money came in, out of the practice's payout, and for
+    good if the agency keeps it (audit agency2: no refund of money the agency holds). Once
+    the agency's transfer arrives, it is the bank's to pay back."""
+    in_our_account = paid_by_patient(e for e in invoice.ledger if not is_agency(e.cause))
+    return max(0, invoice.credit_cents - max(0, in_our_account))
 
 
 def _credit_held_for_psp(invoice: Invoice) -> int:

@@ -1012,6 +1012,18 @@ _DUTCH: Sections = {
             " betaalprovider terug, niet per bankoverschrijving. Per bankoverschrijving gaat"
             " niets terug: er is geen tegoed uit bankbetalingen."
         ),
+        "credit_awaited_from_agency": (
+            "Van het tegoed op nota {kenmerk} is {awaited_nl} geld dat het incassobureau"
+            " heeft geïnd en nog niet aan ons heeft overgemaakt: het staat niet op onze"
+            " rekening en gaat terug zodra die overboeking binnen is. Per bankoverschrijving gaat nu"
+            " hoogstens {by_bank_nl} terug."
+        ),
+        "credit_awaited_from_agency_none_by_bank": (
+            "Van het tegoed op nota {kenmerk} is {awaited_nl} geld dat het incassobureau"
+            " heeft geïnd en nog niet aan ons heeft overgemaakt: het staat niet op onze"
+            " rekening en gaat terug zodra die overboeking binnen is. Per bankoverschrijving gaat nu"
+            " niets terug."
+        ),
         "iban_not_sepa": (
             "De terugbetaling voor nota {kenmerk} gaat naar een IBAN uit {country}, een land"
             " buiten SEPA: een SEPA-overschrijving komt daar niet aan. Vraag de patiënt om een"
@@ -2031,6 +2043,17 @@ _ENGLISH: Sections = {
             "The credit on invoice {kenmerk} comes from an online payment and goes back through"
             " the payment provider, not by bank transfer. Nothing goes back by bank transfer:"
             " there is no credit from bank payments."
+        ),
+        "credit_awaited_from_agency": (
+            "Of the credit on invoice {kenmerk}, {awaited_en} is money the collection agency"
+            " collected and has not transferred to us yet: it is not in our account, and goes"
+            " back once that transfer has come in. A bank transfer pays back at most {by_bank_en}"
+            " now."
+        ),
+        "credit_awaited_from_agency_none_by_bank": (
+            "Of the credit on invoice {kenmerk}, {awaited_en} is money the collection agency"
+            " collected and has not transferred to us yet: it is not in our account, and goes"
+            " back once that transfer has come in. Nothing goes back by bank transfer now."
         ),
         "iban_not_sepa": (
             "The refund for invoice {kenmerk} goes to an IBAN of {country}, a country outside"

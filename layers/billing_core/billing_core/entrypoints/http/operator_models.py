@@ -103,7 +103,8 @@ class RefundIn(BaseModel):
     """Refused when proposed: an account holder without a character a bank accepts (400),
     a kenmerk no invoice has (422 unknown_kenmerk), an IBAN outside the SEPA countries
     (422 iban_not_sepa), credit that goes back through the PSP (422 psp_refund_pending,
-    credit_from_psp_payment)."""
+    credit_from_psp_payment), credit of money the collection agency has not transferred
+    to us yet (422 credit_awaited_from_agency)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -140,7 +141,8 @@ class HeldCreditOut(AttributesOut):
     credit_cents: int = Field(description="all the credit the invoice holds")
     by_bank_cents: int = Field(
         description="what a bank refund (POST /operator/refunds) may pay back: the credit "
-        "less what came from an online (PSP) payment, which goes back through the PSP"
+        "less what came from an online (PSP) payment, which goes back through the PSP, and "
+        "less what the collection agency collected and has not transferred to us yet"
     )
     psp_refund_pending: bool = Field(
         description="a refund through the PSP was asked and not confirmed (a timeout): it "

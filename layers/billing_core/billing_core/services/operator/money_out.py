@@ -612,9 +612,14 @@ def _refund_transfer(
 
 def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
     """What a bank transfer pays back: the credit asked, at most the invoice's credit, and
-    none of the credit a PSP payment caused (R13: the patient is paid back once)."""
+    none of the credit a PSP payment caused (R13: the patient is paid back once), nor
+    what the collection agency collected and did not transfer to us yet (R24)."""
     # Imported here: see _book_refund.
-    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+    from billing_core.payments.refunds import (
+        credit_at_the_agency,
+        credit_refundable_by_bank,
+        pending_refunds,
+    )
 
     credit = invoice.credit_cents
     if credit <= 0:
@@ -626,11 +631,17 @@ def _refund_amount(request: RefundRequest, invoice: Invoice) -> int:
             "refund_above_credit", kenmerk=invoice.reference, **euro_params("credit", credit)
         )
     if not 0 < amount <= by_bank:
+        awaited = credit_at_the_agency(invoice)
         code = "psp_refund_pending" if pending_refunds(invoice) else "credit_from_psp_payment"
+        code = "credit_awaited_from_agency" if awaited else code
         # Nothing from bank payments: say so, not "at most € 0,00".
         said_as = code if by_bank else f"{code}_none_by_bank"
         raise practice_refused(
-            code, said_as=said_as, kenmerk=invoice.reference, **euro_params("by_bank", by_bank)
+            code,
+            said_as=said_as,
+            kenmerk=invoice.reference,
+            **euro_params("by_bank", by_bank),
+            **euro_params("awaited", awaited),
         )
     return amount
 
