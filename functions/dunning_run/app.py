@@ -1,7 +1,8 @@
 """EventBridge Scheduler, daily 06:00 Europe/Amsterdam -> the dunning run (R18-R20).
 
 The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-DD"}``;
-a run out of time calls the function again with where it stopped (``continue_from``).
+a run out of time calls the function again with where it stopped (``continue_from``)
+and its counts so far (``earlier_parts``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from billing_core.shared.bulk import long_lived_imports
 
 with long_lived_imports():
     from datetime import date
-    from typing import TYPE_CHECKING
+    from typing import TYPE_CHECKING, Any
 
     from aws_lambda_powertools import Metrics
 
@@ -33,9 +34,12 @@ def run(as_of: date, context: LambdaContext) -> RunSummary:
     return dunning_part(as_of, context, logger)
 
 
-def go_on(as_of: date, place: list[str], context: LambdaContext) -> RunSummary:
-    """The run's next part, from the place on its index where the last one stopped."""
-    return dunning_part(as_of, context, logger, start_at=place)
+def go_on(
+    as_of: date, place: list[str], earlier_parts: dict[str, Any] | None, context: LambdaContext
+) -> RunSummary:
+    """The run's next part, from the place on its index where the last one stopped, its
+    summary from the earlier parts' counts: the last part reports the whole run."""
+    return dunning_part(as_of, context, logger, start_at=place, earlier_parts=earlier_parts)
 
 
 # A day after today is refused (issue 12 item 6): no letter is ever dated in the future.

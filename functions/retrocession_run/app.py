@@ -13,7 +13,7 @@ from billing_core.shared.bulk import long_lived_imports
 
 with long_lived_imports():
     from datetime import date
-    from typing import TYPE_CHECKING
+    from typing import TYPE_CHECKING, Any
 
     from aws_lambda_powertools import Metrics
 
@@ -36,8 +36,12 @@ def run(as_of: date, context: LambdaContext) -> WeekClosed:
     return retrocession_part(as_of, context, logger)
 
 
-def go_on(as_of: date, place: list[str], context: LambdaContext) -> WeekClosed:
-    """The run's next part, from the practice where the last one stopped."""
+def go_on(
+    as_of: date, place: list[str], earlier_parts: dict[str, Any] | None, context: LambdaContext
+) -> WeekClosed:
+    """The run's next part, from the practice where the last one stopped. Its parts carry
+    no counts (``earlier_parts`` stays None): each part reads from the week's stored
+    statements which practices its earlier parts did (``providers_in_earlier_parts``)."""
     return retrocession_part(as_of, context, logger, start_at=place)
 
 

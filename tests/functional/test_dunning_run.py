@@ -8,8 +8,10 @@ default from 2026-12-24, reminder on 2026-12-31 (R19 defaults).
 from __future__ import annotations
 
 import io
+import itertools
 import json
-from datetime import date, datetime, time
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 
 import boto3
 import pytest
@@ -445,9 +447,10 @@ def test_r18_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_does_each_step
     Then each part takes one patient, stops, and calls the function again with the day
     and the first place it did not do (ids only); the parts together read every invoice
     once and remind each once, as one uninterrupted run: one step per invoice, one letter
-    per addressee queued and sent, no alarm on a part that goes on; a part delivered
-    again is answered from its record and does and calls nothing; the same day's run
-    after it does nothing."""
+    per addressee queued and sent, no alarm on a part that goes on; the last part's
+    answer is the whole run's (runs53b: it said read 1 where the run read them all), the
+    earlier ones' the counts so far; a part delivered again is answered from its record
+    and does and calls nothing; the same day's run after it does nothing."""
     from billing_core.entrypoints import continued_runs
 
     monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
@@ -464,16 +467,34 @@ def test_r18_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_does_each_step
     assert len(parts) == len(patients) >= 3 and len(calls) == len(parts) - 1
     assert all(call["as_of"] == REMINDER_DAY.isoformat() for call in calls)
     assert [len(call["continue_from"]) for call in calls] == [4] * len(calls)
-    assert sum(part["read"] for part in parts) == len(invoices)
-    assert sum(part["steps"].get("reminder", 0) for part in parts) == len(invoices)
-    letters = sum(part["letters"].get(REMINDER, 0) for part in parts)
+    whole = parts[-1]
+    assert (whole["read"], whole["steps"], whole["actions"]) == (
+        len(invoices),
+        {"reminder": len(invoices)},
+        len(invoices),
+    )
+    # Each part adds its patient's invoices to the counts so far.
+    reads = [part["read"] for part in parts]
+    per_part = [now - before for before, now in itertools.pairwise([0, *reads])]
+    per_patient = Counter(invoice.patient_ref for invoice in invoices).values()
+    assert sorted(per_part) == sorted(per_patient)
+    assert [part.get("parts", 1) for part in parts] == list(range(1, len(parts) + 1))
+    letters = whole["letters"]
     reminded = [stored(sandbox, invoice) for invoice in invoices]
     assert {invoice.dunning_stage for invoice in reminded} == {DunningStage.REMINDED}
     sent = {c.message_id for i in reminded for c in i.correspondence if c.kind == REMINDER}
-    assert letters == len(sent) == len({i.reminder.letter_id for i in reminded})
+    assert letters == {REMINDER: len(sent)} and len(sent) == len(
+        {i.reminder.letter_id for i in reminded}
+    )
+    assert (
+        whole["agency_days"]
+        == parts[0]["agency_days"]
+        == [(REMINDER_DAY - timedelta(days=1)).isoformat()]
+    )
     assert [part["complete"] for part in parts] == [False] * len(calls) + [True]
-    assert "continue_from" not in parts[-1]
+    assert "continue_from" not in whole
     assert all(part["errors"] == [] for part in parts)
+    assert whole["earlier_parts"] == {"errors": 0, "conflicts": 0}
     outbox = len(sandbox.outbox())
 
     again = sandbox.invoke("dunning_run", calls[-1])

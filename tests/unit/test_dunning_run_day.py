@@ -115,7 +115,13 @@ def test_a_run_stopped_by_the_time_limit_says_where_it_goes_on_and_when_it_stopp
     assert (stopped.read, stopped.actions, stopped.complete) == (1, 1, False)
     assert place is not None and (place.invoice_id, place.patient_ref) == ("inv-2", "P2")
     assert stopped.answer()["continue_from"] == place.as_list()
-    assert stopped.log_entry().counts["Dunning_incomplete"] == 0
+    # No alarm, no metric at all: the last part counts the whole run once (runs53b).
+    going_on = stopped.log_entry()
+    assert (going_on.message, going_on.counts, going_on.error) == (
+        "dunning run continues in a next part",
+        {},
+        False,
+    )
     # inv-1, reminded by the first part, moved to the run's day, after the place: met
     # again, and left be (audit runs51c: before, read and its letter queued a second time)
     assert (rest.read, rest.actions, rest.complete, rest.continue_from) == (1, 1, True, None)
@@ -277,3 +283,56 @@ def test_r34_r39_a_run_in_parts_goes_on_with_the_agency_files_not_caught_up():
     assert last.answer()["agency_days"] == ["2026-12-22", "2027-01-03"]
     assert world.store.agency_files_through == date(2027, 1, 3)
     assert (last.complete, last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
+
+
+def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_run_once(
+    monkeypatch,
+):
+    """R18, R39 (audit runs53b): each part of a run in parts logged and answered its own
+    counts; the last part's summary said read 1 where the run read every invoice, and an
+    error or a skipped practice met by an earlier part was no longer in the run's line.
+    Given 4 patients' invoices due on 4 January, the agency files written through 20
+    November, the write of inv-1 failing (the table unreachable) and inv-3's practice
+    with settings that do not validate
+    When the run goes on in parts with time for one patient each, each part's summary
+    starting from what the earlier parts carried (their call to the next part)
+    Then the earlier parts log "continues" with no metric; the last part's answer and
+    metrics are the whole run's: 4 read, 2 reminded, 1 error, 1 practice skipped, the
+    agency days of both parts, 4 parts: an error line (the alarm reads Dunning_errors)."""
+    day = date(2027, 1, 4)
+    invoices = [one_invoice(100_000, number=n, patient_ref=f"P-{n}") for n in range(1, 5)]
+    invoices[2] = one_invoice(100_000, number=3, patient_ref="P-3", provider_id="legacy")
+    world = DunningWorld(invoices)
+    world.store.put_unreadable_provider("legacy")
+    world.clock.set(day)
+    world.store.agency_files_through = date(2026, 11, 20)
+    save_invoices = world.store.save_invoices
+
+    def unreachable_for_inv_1(invoices, new_actions=()):
+        if any(i.invoice_id == "inv-1" for i in invoices):
+            raise OSError("the table is unreachable")
+        return save_invoices(invoices, new_actions)
+
+    monkeypatch.setattr(world.store, "save_invoices", unreachable_for_inv_1)
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    parts = [run_dunning(ctx, day, has_time=lambda: False)]
+    while (place := parts[-1].continue_from) is not None:
+        carried = parts[-1].carried()
+        parts.append(run_dunning(ctx, day, has_time=lambda: False, start_at=place, earlier=carried))
+
+    *going_on, last = parts
+    assert len(parts) == 4
+    assert {(e.message, len(e.counts)) for e in map(RunSummary.log_entry, going_on)} == {
+        ("dunning run continues in a next part", 0)
+    }
+    whole = last.answer()
+    assert (whole["read"], whole["steps"], whole["letters"]) == (4, {"reminder": 2}, {REMINDER: 2})
+    assert (whole["providers_skipped"], whole["parts"]) == (["legacy"], 4)
+    assert whole["agency_days"] == ["2026-11-21", "2027-01-03"] and whole["complete"]
+    entry = last.log_entry()
+    assert entry.message == "dunning run" and entry.error
+    counts = {name: entry.counts[name] for name in ("Dunning_read", "Dunning_reminder")}
+    assert counts == {"Dunning_read": 4, "Dunning_reminder": 2}
+    assert (entry.counts["Dunning_errors"], entry.counts["Dunning_provider_skipped"]) == (1, 1)
+    assert (entry.counts["Dunning_incomplete"], entry.counts["Dunning_conflicts"]) == (0, 0)

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from billing_core.changes.arrangement import review_arrangement
 from billing_core.changes.coulance import statement_wait_until
@@ -126,6 +127,53 @@ class RunSummary:
     # Set from 1 October of the last year whose Atw decrees are known (legal/atw.py): that
     # year, for an operator to add the next year's decree (R39, legal-nl.md §2)
     atw_decrees_known_until: int | None = None
+    # A run in parts (R18, R39): the parts so far, this one included, and the errors and
+    # conflicts of the parts before it, by number (each part's line names its own by
+    # invoice id). The counts above are the whole run's so far (``going_on``).
+    parts: int = 1
+    errors_before: int = 0
+    conflicts_before: int = 0
+
+    @classmethod
+    def going_on(cls, as_of: date, earlier: Mapping[str, Any]) -> RunSummary:
+        """The summary of a run's next part, from what its earlier parts carried
+        (``carried``): the part adds its own, so the last part's is the whole run's."""
+        return cls(
+            as_of,
+            read=int(earlier["read"]),
+            steps=_counts(earlier["steps"]),
+            letters=_counts(earlier["letters"]),
+            rescheduled=int(earlier["rescheduled"]),
+            arrangements_cancelled=int(earlier["arrangements_cancelled"]),
+            retried=int(earlier["retried"]),
+            providers_skipped={str(provider_id) for provider_id in earlier["providers_skipped"]},
+            agency_files=int(earlier["agency_files"]),
+            agency_days=[date.fromisoformat(day) for day in earlier["agency_days"]],
+            agency_days_mended=[date.fromisoformat(day) for day in earlier["agency_days_mended"]],
+            parts=int(earlier["parts"]) + 1,
+            errors_before=int(earlier["errors"]),
+            conflicts_before=int(earlier["conflicts"]),
+        )
+
+    def carried(self) -> dict[str, object]:
+        """What the run's next part starts from (``going_on``): the counts of the parts so
+        far, provider ids and days. Errors and conflicts by number, not by invoice id: the
+        part's call to itself stays small however many there are (R29: ids and counts)."""
+        return {
+            "parts": self.parts,
+            "read": self.read,
+            "steps": dict(self.steps),
+            "letters": dict(self.letters),
+            "rescheduled": self.rescheduled,
+            "arrangements_cancelled": self.arrangements_cancelled,
+            "retried": self.retried,
+            "errors": self.errors_before + len(self.errors),
+            "conflicts": self.conflicts_before + len(self.conflicts),
+            "providers_skipped": sorted(self.providers_skipped),
+            "agency_files": self.agency_files,
+            "agency_days": _day_range(self.agency_days),
+            "agency_days_mended": [day.isoformat() for day in self.agency_days_mended],
+        }
 
     @property
     def actions(self) -> int:
@@ -156,6 +204,7 @@ class RunSummary:
             | (atw if self.atw_decrees_known_until else {})
             | self._mended()
             | self._continued()
+            | self._in_parts()
         )
 
     def _mended(self) -> dict[str, object]:
@@ -168,6 +217,14 @@ class RunSummary:
         place = self.continue_from
         return {} if place is None else {"continue_from": place.as_list()}
 
+    def _in_parts(self) -> dict[str, object]:
+        """The parts so far and their errors and conflicts the lists above leave out (their
+        parts' lines name them): only in the answer of a part after the first."""
+        if self.parts == 1:
+            return {}
+        before = {"errors": self.errors_before, "conflicts": self.conflicts_before}
+        return {"parts": self.parts, "earlier_parts": before}
+
     def progress_entry(self) -> LogEntry:
         """The line while the run runs: counts so far, no ids, no metrics (the report's
         line at the end counts them once)."""
@@ -176,23 +233,27 @@ class RunSummary:
         return LogEntry("dunning run progress", fields)
 
     def log_entry(self) -> LogEntry:
+        if self.continue_from is not None:
+            # Counted nowhere (no metric, no alarm): the last part counts the whole run once.
+            return LogEntry("dunning run continues in a next part", self.answer())
         counts = {"Dunning_read": self.read, "Dunning_rescheduled": self.rescheduled}
         counts |= {f"Dunning_{step}": count for step, count in self.steps.items()}
         counts |= {f"Dunning_letter_{kind}": count for kind, count in self.letters.items()}
-        counts["Dunning_errors"] = len(self.errors)
+        errors = self.errors_before + len(self.errors)
+        counts["Dunning_errors"] = errors
         # An ordinary race, no error: nothing failed (R28, R39).
         counts["Dunning_retried"] = self.retried
         # Left for the next run; on two runs in a row, DunningConflictsRepeatedAlarm (R39).
-        counts["Dunning_conflicts"] = len(self.conflicts)
+        counts["Dunning_conflicts"] = self.conflicts_before + len(self.conflicts)
         # The alarm on a run that stopped early (template: DunningRunIncompleteAlarm, R39);
-        # not on a part whose next part goes on (a call lost is on the failure queue).
-        stopped = not self.complete and self.continue_from is None
+        # a part whose next part goes on is no such run (a call lost is on the failure queue).
+        stopped = not self.complete
         counts["Dunning_incomplete"] = 1 if stopped else 0
         # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
         counts["Dunning_provider_skipped"] = len(self.providers_skipped)
         # The Atw decree data runs out (template: AtwDecreesEndingAlarm): a warning, no error.
         counts["Dunning_atw_decrees_ending"] = 1 if self.atw_decrees_known_until else 0
-        failed = bool(self.errors or self.providers_skipped) or stopped
+        failed = bool(errors or self.providers_skipped) or stopped
         return LogEntry("dunning run", self.answer(), counts, error=failed)
 
 
@@ -204,15 +265,17 @@ def run_dunning(
     has_time: Callable[[], bool] = lambda: True,
     progress: Callable[[LogEntry], None] = lambda _: None,
     start_at: DunningPlace | None = None,
+    earlier: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Take every invoice due on or before ``as_of`` one step further, a ``progress`` line
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
     (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
     patients and names the first place not done (``continue_from``); the run's next part
     goes on from there (``start_at``), the agency's files already written by the first
-    unless they are not caught up yet."""
+    unless they are not caught up yet, its summary from the earlier parts' (``earlier``,
+    what their summaries ``carried``): the last part's is the whole run's."""
     refuse_future("dunning run", as_of, ctx.clock)
-    summary = RunSummary(as_of)
+    summary = RunSummary(as_of) if earlier is None else RunSummary.going_on(as_of, earlier)
     if decrees_ending(as_of):
         summary.atw_decrees_known_until = DECREES_KNOWN_UNTIL
     if start_at is None or _agency_files_behind(as_of, ctx):
@@ -313,11 +376,12 @@ def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> N
     passed_by = {(date.fromisoformat(w.day), i) for w in written for i in w.unreadable}
     ctx.store.note_agency_files_owed(passed_by - owed, settled=owed - passed_by)
     summary.agency_files += sum(len(w.files) for w in written)
-    summary.agency_days_mended = sorted({day for day, _ in owed - passed_by})
+    mended = {day for day, _ in owed - passed_by}
+    summary.agency_days_mended = sorted(mended.union(summary.agency_days_mended))
     # Listed once however many days' weeks held them, as the run's errors (R39).
     unreadable = sorted({invoice.invoice_id for _, invoice in passed_by})
     summary.errors += [RunError((i,), "UnreadableInvoice") for i in unreadable]
-    summary.agency_days = list(to_tell.days)
+    summary.agency_days += to_tell.days  # after an earlier part's, a later part's days
     summary.complete = to_tell.caught_up
     last = to_tell.days[-1]
     if written_through is None or last > written_through:
@@ -338,6 +402,10 @@ def _before_the_first_handover(yesterday: date, ctx: DunningContext) -> date | N
         for action in ctx.store.handovers_between(provider.provider_id, since, yesterday)
     ]
     return min(handed_over) - timedelta(days=1) if handed_over else None
+
+
+def _counts(counted: Mapping[str, Any]) -> Counter[str]:
+    return Counter({str(name): int(count) for name, count in counted.items()})
 
 
 def _day_range(days: Sequence[date]) -> list[str]:

@@ -4,7 +4,10 @@ and the weekly retrocession run, the retour import's file (``retour_part``).
 
 A run stops between two units (patients, practices) before its time is up and names the
 first place it did not do; its function calls itself, asynchronously, with the day and
-that place, ids only (R29). That call is handled once per day and place
+that place, ids only (R29); the dunning run's carries its summary so far too (counts,
+provider ids and days: ``earlier_parts``), so that its last part reports and counts the
+whole run once, as the bank import's and the retour import's do. That call is handled
+once per day and place, whatever it carries
 (``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
 answered from its record, so no part is done twice, nor its next part called twice.
 Lambda retries a part that failed, then puts it on the schedule's failure queue, as the
@@ -112,17 +115,32 @@ def progress_to(logger: Logger) -> Callable[[LogEntry], None]:
     return lambda line: log_progress(line, logger=logger)
 
 
-def go_on_from(context: LambdaContext, as_of: date, place: list[str] | None) -> None:
-    """The call of the run's next part, from ``place``; none when the run ended."""
-    if place is not None:
-        call_itself(context, {"as_of": as_of.isoformat(), "continue_from": place})
+def go_on_from(
+    context: LambdaContext,
+    as_of: date,
+    place: list[str] | None,
+    earlier_parts: dict[str, object] | None = None,
+) -> None:
+    """The call of the run's next part, from ``place``, with what the parts so far carry
+    for it (``earlier_parts``); none when the run ended."""
+    if place is None:
+        return
+    event: dict[str, object] = {"as_of": as_of.isoformat(), "continue_from": place}
+    if earlier_parts is not None:
+        event["earlier_parts"] = earlier_parts
+    call_itself(context, event)
 
 
 def dunning_part(
-    as_of: date, context: LambdaContext, logger: Logger, start_at: list[str] | None = None
+    as_of: date,
+    context: LambdaContext,
+    logger: Logger,
+    start_at: list[str] | None = None,
+    earlier_parts: dict[str, Any] | None = None,
 ) -> RunSummary:
     """The dunning run of ``as_of`` (from ``start_at``, a place on its index, when it
-    goes on), and the call of its next part when its time ran out."""
+    goes on, its summary from the earlier parts' counts), and the call of its next part,
+    with the counts so far, when its time ran out."""
     from billing_core.dunning.run import run_dunning
 
     summary = run_dunning(
@@ -131,9 +149,10 @@ def dunning_part(
         has_time=has_time(context),
         progress=progress_to(logger),
         start_at=DunningPlace.from_list(start_at) if start_at else None,
+        earlier=earlier_parts,
     )
     place = summary.continue_from
-    go_on_from(context, as_of, None if place is None else place.as_list())
+    go_on_from(context, as_of, None if place is None else place.as_list(), summary.carried())
     return summary
 
 
