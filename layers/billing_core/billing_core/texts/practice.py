@@ -612,6 +612,15 @@ _DUTCH: Sections = {
             "paid_on {paid_on} ligt vóór de datum van de nota ({issued}): toen kon niemand"
             " haar betalen. Niets geboekt."
         ),
+        # A report-back file imported again (R3, R34, R39): its summary says so.
+        "agency_file_done_before": (
+            "Elke regel van dit bestand is al eerder verwerkt: er is niets nieuws geboekt of"
+            " afgeboekt en geen vordering is nu gesloten."
+        ),
+        "agency_rows_done_before": (
+            "Al eerder verwerkt en niet opnieuw geboekt: {count} van de {rows} regels van dit"
+            " bestand; de telling van gesloten vorderingen gaat alleen over de andere."
+        ),
         "agency_paid_exceeds_due": (
             "amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
             " ({due} cent). Niets geboekt: stuur de regel opnieuw met het juiste bedrag."
@@ -1646,6 +1655,14 @@ _ENGLISH: Sections = {
         "agency_paid_before_invoice": (
             "paid_on {paid_on} is before the invoice's date ({issued}): nobody could pay it"
             " then. Nothing was booked."
+        ),
+        "agency_file_done_before": (
+            "Every row of this file was done before: nothing new was booked or written off"
+            " and no claim was closed now."
+        ),
+        "agency_rows_done_before": (
+            "Done before and not booked again: {count} of this file's {rows} rows; the count"
+            " of claims closed is of the other rows only."
         ),
         "agency_paid_exceeds_due": (
             "amount_cents {amount} is more than the claim still owed on {paid_on}"
