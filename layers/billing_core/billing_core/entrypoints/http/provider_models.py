@@ -732,8 +732,10 @@ class BlockChangeOut(BaseModel):
 
 NEXT_SINCE = (
     "ask with this as ?since= next time: the moment of this request less"
-    f" {STAMP_BEFORE_WRITE // timedelta(minutes=1)} minutes (never before since), as a change can be"
-    " written up to that long after the moment it carries. Not the moment of the last change"
+    f" {STAMP_BEFORE_WRITE // timedelta(minutes=1)} minutes, or since when that is later"
+    " and not after this request (a since ahead of our clock is answered with the moment of"
+    " this request less those minutes, so no change made meanwhile is skipped), as a change"
+    " can be written up to that long after the moment it carries. Not the moment of the last change"
     " here: that could skip a change written late. So a change may come twice; applying a"
     " change twice is harmless"
 )
