@@ -677,17 +677,20 @@ _DUTCH: Sections = {
             "coulance geven wij het incassobureau door."
         ),
         # Both ends: a date of today or before was refused naming the upper one only (PAGES7).
-        "hold_out_of_range": "Kies een datum na vandaag, hoogstens {max_days} dagen vooruit.",
+        "hold_out_of_range": (
+            "Kies een datum na vandaag en uiterlijk {last_day_nl}: een nota wordt hoogstens"
+            " {max_days} dagen aangehouden, vandaag meegeteld."
+        ),
         "hold_limit_reached": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
-            " meegerekend; voor deze nota zijn er nog {days_left} over. Kies een datum hoogstens"
-            " {days_left} dagen na vandaag."
+            " en de dag van aanhouden meegeteld; voor deze nota zijn er nog {days_left} over,"
+            " vandaag meegeteld. Kies een datum uiterlijk {last_day_nl}."
         ),
         # hold_limit_reached with none of the days left (changes/hold.py).
         "hold_limit_used": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
-            " meegerekend, en deze nota heeft ze alle gebruikt: zij kan niet meer worden"
-            " aangehouden."
+            " en de dag van aanhouden meegeteld, en deze nota heeft er geen over voor een dag na"
+            " vandaag: zij kan niet meer worden aangehouden."
         ),
         # Deciding on a coulance proposal (R17, services/provider.py).
         "not_a_proposal": "Deze actie is geen coulancevoorstel.",
@@ -1711,15 +1714,19 @@ _ENGLISH: Sections = {
             "reminders are over and a hold would pause nothing. The agency collects the "
             "claim; we pass a stop or coulance on to the agency."
         ),
-        "hold_out_of_range": "Choose a date after today, at most {max_days} days ahead.",
+        "hold_out_of_range": (
+            "Choose a date after today and no later than {last_day_en}: an invoice is put on"
+            " hold for at most {max_days} days, today included."
+        ),
         "hold_limit_reached": (
-            "An invoice can be put on hold for at most {max_days} days in total, renewals"
-            " included; this invoice has {days_left} left. Choose a date at most {days_left}"
-            " days after today."
+            "An invoice can be put on hold for at most {max_days} days in total, renewals and"
+            " the day it is placed included; this invoice has {days_left} left, today"
+            " included. Choose a date no later than {last_day_en}."
         ),
         "hold_limit_used": (
-            "An invoice can be put on hold for at most {max_days} days in total, renewals"
-            " included, and this invoice has used them all: it cannot be put on hold again."
+            "An invoice can be put on hold for at most {max_days} days in total, renewals and"
+            " the day it is placed included, and this invoice has none left for a day after"
+            " today: it cannot be put on hold again."
         ),
         "not_a_proposal": "This action is not a coulance proposal.",
         "proposal_already_decided": (

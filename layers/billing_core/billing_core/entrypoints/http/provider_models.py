@@ -463,7 +463,10 @@ class HoldIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    until: date
+    until: date = Field(
+        description="the hold's last day, included: after today and at most 59 days after"
+        " it, as the day it is placed counts (60 days in all, renewals included)"
+    )
     reason: str = Field(min_length=1, max_length=500)
 
 
