@@ -157,6 +157,37 @@ def test_a_block_written_after_a_later_stamped_change_is_not_lost(sandbox, invoi
     ]
 
 
+def test_a_since_ahead_of_our_clock_is_not_given_back_as_next_since(sandbox, invoices):
+    """R22 "serves block/unblock changes since a given moment" (leftovers53: a since in the
+    future was answered with next_since = that since, so practice software whose clock ran
+    two hours ahead, following next_since, skipped every change of those two hours).
+    Given practice software asking at 07:30 since 09:30 (its clock two hours ahead)
+    When a patient is released at 08:00 and the software asks again from next_since
+    Then next_since is no later than our 07:30 (less the 20 minutes' margin, as for any
+    read), and the release is served; the portal's JSON and CSV say the same."""
+    released = hand_over(sandbox, invoices[0])
+    now = datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM)
+    sandbox.clock.set(now)
+    ahead = (now + timedelta(hours=2)).isoformat()
+
+    status, changes = get(sandbox, CHANGES, since=ahead)
+
+    assert (status, changes["items"]) == (200, [])
+    assert changes["next_since"] == "2027-02-15T07:10:00+01:00"
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    _, portal = user.page(f"/portal/geblokkeerd/wijzigingen?since={ahead}&format=json")
+    assert json.loads(portal)["next_since"] == changes["next_since"]
+    repository = sandbox.runtime.repository
+    at = now + timedelta(minutes=30)
+    assert repository.release_claim(PROVIDER, released.patient_ref, released.invoice_id, at)
+    sandbox.clock.set(now + timedelta(hours=3))
+    _, following = get(sandbox, CHANGES, since=changes["next_since"], format="csv")
+    assert csv_rows(following)[1:] == [
+        [released.patient_ref, "unblocked", "2027-02-15T08:00:00+01:00"]
+    ]
+
+
 def test_a_block_stamped_before_a_release_it_follows_comes_after_it(sandbox, invoices):
     """R22 (the changes since a moment, for import into practice software), R34 (a payment
     that settles a claim at the agency unblocks; audit agency AGENCY1).

@@ -2211,17 +2211,18 @@ def test_a_hold_until_today_or_before_is_refused_as_not_after_today(
     sandbox, emailed_dental_invoices, days_ahead
 ):
     """R16, R35, WCAG 3.3.3 (audit pages PAGES7).
-    Given an open invoice and its page, whose date field offers tomorrow up to 60 days ahead
+    Given an open invoice and its page, whose date field offers tomorrow up to 59 days
+    ahead (60 days with today, the day the hold is placed: leftovers53)
     When staff hold it until today, or a day past
     Then the answer is 409 and the error says the date must come after today, not only
-    that a hold runs at most 60 days ahead."""
+    that a hold runs at most 60 days, and names the last date the field offers."""
     staff = PortalUser(sandbox)
     staff.sign_in(sample_login(DENTAL, "staff"))
     page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
     today = sandbox.clock.today()
     _, html = staff.page(page)
     field = re.search(r'<input id="until"[^>]*>', html).group(0)
-    offered = (today + timedelta(days=1), today + timedelta(days=60))
+    offered = (today + timedelta(days=1), today + timedelta(days=59))
     assert f'min="{offered[0].isoformat()}" max="{offered[1].isoformat()}"' in field
     held = {"until": (today + timedelta(days=days_ahead)).isoformat(), "reason": "overleg"}
     status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | held)
@@ -2230,6 +2231,7 @@ def test_a_hold_until_today_or_before_is_refused_as_not_after_today(
         re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
     )
     assert "na vandaag" in error and "60 dagen" in error
+    assert f"uiterlijk {offered[1]:%d-%m-%Y}" in error
 
 
 def _upload_form(fields: dict[str, str], file_name: str, data: bytes) -> tuple[bytes, str]:

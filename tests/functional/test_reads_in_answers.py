@@ -218,3 +218,47 @@ def test_an_upload_s_report_names_the_patients_its_page_shows_in_its_one_record(
     # (the page also lists the invoices the upload issued: that list's own read)
     [subject] = [subject for _, _, kind, subject in records if kind == "export"]
     assert subject == " ".join([f"declaration:{retour}", *(f"patient:{p}" for p in patients)])
+
+
+def test_a_report_page_past_a_finding_not_kept_s_sentence_names_its_patient(sandbox, monkeypatch):
+    """R32, NEN 7513, legal-nl.md §8 (leftovers53: every page of a report repeats, in
+    findings_not_kept, the sentence of the first kept finding of a code, which can name a
+    patient; a page past that finding showed the sentence and its read named nobody).
+    Given three blocked patients with new lines in an upload, of whose findings the report
+    keeps one (the limit made small) and counts the others
+    When a user reads the page of findings after that one (API and portal)
+    Then the read's one record names the patient the repeated sentence names, and the
+    API's findings_not_kept stays code, count and the sentences."""
+    from billing_core.declarations import reports
+    from billing_core.entrypoints.http.cursor import encode_offset
+    from tests.functional.test_blocked_patients import hand_over
+
+    monkeypatch.setattr(reports, "FINDINGS_KEPT_PER_CODE", 1)
+    sandbox.upload_declaration(PRACTICE, "week-47.csv", declaration_csv(12))
+    invoices = sorted(
+        sandbox.runtime.repository.list_invoices(PRACTICE)[0], key=lambda i: i.invoice_id
+    )
+    for invoice in invoices[:3]:
+        hand_over(sandbox, invoice)
+    upload = sandbox.upload_declaration(
+        PRACTICE, "week-48.csv", declaration_csv(12).replace(b"\nR", b"\nS")
+    )
+    path = f"/api/v1/provider/declarations/{upload}"
+    query = {"findings_cursor": encode_offset(1)}
+
+    (status, report), records = new_records(
+        sandbox, lambda: sandbox.api("GET", path, caller=VIEWER, query=query)
+    )
+
+    [not_kept] = report["findings_not_kept"]
+    assert status == 200 and report["findings"] == [] and not_kept["count"] == 2
+    assert set(not_kept) == {"code", "count", "message", "message_en"}
+    [named] = [i.patient_ref for i in invoices[:3] if i.patient_ref in not_kept["message"]]
+    assert records == [("user-viewer", "viewer", "export", f"declaration:{upload} patient:{named}")]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/declaraties/{upload}?meldingen={encode_offset(1)}"
+    (status, html), records = new_records(sandbox, lambda: staff.page(page))
+    assert status == 200 and named in html
+    [subject] = [subject for _, _, kind, subject in records if kind == "export"]
+    assert subject == f"declaration:{upload} patient:{named}"

@@ -165,6 +165,40 @@ def test_the_same_file_again_books_nothing_twice(world):
     assert store.block_changes("tandarts-de-vries", HANDED_OVER) == changes
 
 
+def test_a_file_imported_again_says_nothing_new_was_booked_and_closed_no_claim(world):
+    """R3, R34, R39 (leftovers53: the summary of a file imported again said
+    claims_closed 1 though it booked nothing, and nothing said the rows were done before).
+    Given a file whose rows paid and settled the claim, imported once (1 claim closed)
+    When it is imported again
+    Then its summary and result file count no claim closed and say, in Dutch and English,
+    that every row was done before and nothing new was booked; a file with one row done
+    before and one new row says how many were done before."""
+    _, files, ctx = world
+    paid, settled = f"{REFERENCE};CMIB-1;paid;2000;2027-02-12", f"{REFERENCE};CMIB-2;settled;0;"
+    data = report(paid, settled + "2027-02-14")
+    first = import_collection_report(data, "collection-reports/a.csv", ctx).summary()
+    assert (first["claims_closed"], first["note"]) == (1, "")
+
+    again = import_collection_report(data, "collection-reports/a.csv", ctx)
+
+    summary = again.summary()
+    assert (summary["duplicate"], summary["claims_closed"]) == (2, 0)
+    assert summary["note"] == (
+        "Elke regel van dit bestand is al eerder verwerkt: er is niets nieuws geboekt of"
+        " afgeboekt en geen vordering is nu gesloten. / Every row of this file was done"
+        " before: nothing new was booked or written off and no claim was closed now."
+    )
+    stored = json.loads(files.get(again.result_key))
+    assert (stored["note"], stored["counts"]["claims_closed"]) == (summary["note"], 0)
+    assert "note" not in stored["counts"]
+    partly = report(paid, f"{REFERENCE};CMIB-3;paid;100;2027-02-14")
+    assert (
+        import_collection_report(partly, "collection-reports/b.csv", ctx)
+        .summary()["note"]
+        .startswith("Al eerder verwerkt en niet opnieuw geboekt: 1 van de 2 regels")
+    )
+
+
 def test_rows_that_cannot_be_booked_are_refused_and_listed_the_rest_goes_on(world):
     """Given rows for an unknown kenmerk, for a claim never handed over and a malformed one
     next to a good one, when imported, then only the good row is booked and the result file

@@ -51,10 +51,11 @@ def on_hold() -> tuple[FakeStore, FixedClock]:
 
 
 def test_a_hold_is_at_most_60_days_in_total_renewals_included():
-    """Given a 30-day hold, when the provider renews it after 20 days for 50 days more,
-    then that is refused: 20 used + 50 = 70 days; the hold stays as it was. The refusal
+    """Given a hold from 4 January until 3 February, when the provider renews it after 20
+    days (24 January) until 50 days later, then that is refused: 20 used + 51 (the day it
+    is placed included, leftovers53) = 71 days; the hold stays as it was. The refusal
     says how to fix it (R35, words52c: it said only that the limit would be passed): the
-    40 days left, a date at most 40 days after today."""
+    40 days left, today included, and the last date they allow (4 March)."""
     store, clock = on_hold()
     clock.advance(days=20)
 
@@ -63,17 +64,21 @@ def test_a_hold_is_at_most_60_days_in_total_renewals_included():
 
     assert refusal.value.code == "hold_limit_reached"
     assert refusal.value.message("nl") == (
-        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen"
-        " meegerekend; voor deze nota zijn er nog 40 over. Kies een datum hoogstens 40 dagen"
-        " na vandaag."
+        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen en de dag"
+        " van aanhouden meegeteld; voor deze nota zijn er nog 40 over, vandaag meegeteld."
+        " Kies een datum uiterlijk 04-03-2027."
     )
     assert refusal.value.message("en") == (
-        "An invoice can be put on hold for at most 60 days in total, renewals included; this"
-        " invoice has 40 left. Choose a date at most 40 days after today."
+        "An invoice can be put on hold for at most 60 days in total, renewals and the day it"
+        " is placed included; this invoice has 40 left, today included. Choose a date no"
+        " later than 2027-03-04."
     )
     assert store.invoice().hold_until == date(2027, 2, 3)
-    # And a date within them is the renewal the sentence promises: 20 + 40 = 60 days
-    assert hold(store, clock, 40).hold_days_used == 60
+    # And that date is the renewal the sentence promises: 20 + 40 = 60 days, a day more not
+    with pytest.raises(Refused):
+        hold(store, clock, 40)
+    renewed = hold(store, clock, 39)
+    assert (renewed.hold_until, renewed.hold_days_used) == (date(2027, 3, 4), 60)
 
 
 def test_a_hold_whose_60_days_are_used_says_it_cannot_be_held_again():
@@ -82,7 +87,7 @@ def test_a_hold_whose_60_days_are_used_says_it_cannot_be_held_again():
     code, saying all days are used and it cannot be held again: no date to choose (not
     "choose a date at most 0 days after today")."""
     store, clock = FakeStore([one_invoice(100_000)]), FixedClock(FIRST_DAY)
-    hold(store, clock, 60)
+    hold(store, clock, 59)
     clock.advance(days=61)
 
     with pytest.raises(Refused) as refusal:
@@ -90,13 +95,14 @@ def test_a_hold_whose_60_days_are_used_says_it_cannot_be_held_again():
 
     assert refusal.value.code == "hold_limit_reached"
     assert refusal.value.message("nl") == (
-        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen"
-        " meegerekend, en deze nota heeft ze alle gebruikt: zij kan niet meer worden"
-        " aangehouden."
+        "Een nota kan in totaal hoogstens 60 dagen worden aangehouden, verlengingen en de dag"
+        " van aanhouden meegeteld, en deze nota heeft er geen over voor een dag na vandaag:"
+        " zij kan niet meer worden aangehouden."
     )
     assert refusal.value.message("en") == (
-        "An invoice can be put on hold for at most 60 days in total, renewals included, and"
-        " this invoice has used them all: it cannot be put on hold again."
+        "An invoice can be put on hold for at most 60 days in total, renewals and the day it"
+        " is placed included, and this invoice has none left for a day after today: it"
+        " cannot be put on hold again."
     )
 
 
@@ -112,12 +118,13 @@ def test_a_hold_keeps_the_id_of_the_user_who_placed_it():
 
 
 def test_a_renewal_counts_only_the_days_used_so_far():
-    """Given the same hold, when it is renewed after 20 days for 40 days (20 + 40 = 60),
-    then it runs until 5 March; a later hold, once it has ended, is refused."""
+    """Given the same hold, when it is renewed after 20 days until 39 days later (20 + 40
+    with the day of renewing = 60), then it runs until 4 March; a later hold, once it has
+    ended, is refused."""
     store, clock = on_hold()
     clock.advance(days=20)
 
-    assert hold(store, clock, 40).hold_until == date(2027, 3, 5)
+    assert hold(store, clock, 39).hold_until == date(2027, 3, 4)
 
     clock.set(date(2027, 3, 10))
     with pytest.raises(Refused):
@@ -125,11 +132,11 @@ def test_a_renewal_counts_only_the_days_used_so_far():
 
 
 def test_holds_apart_add_up():
-    """Given a 30-day hold that ended, then a second hold of 30 days is allowed and a
-    third day more is not."""
+    """Given a hold of 31 days (4 January to 3 February, both included) that ended, then a
+    second hold of 29 days (1 to 29 March) is allowed, a third one not."""
     store, clock = on_hold()
     clock.set(date(2027, 3, 1))
-    hold(store, clock, 30)
+    assert hold(store, clock, 28).hold_days_used == 60
     clock.set(date(2027, 4, 5))
     with pytest.raises(Refused):
         hold(store, clock, 1)
@@ -205,3 +212,49 @@ def test_a_term_missed_during_a_hold_still_ends_the_arrangement():
     world.run_days(date(2027, 1, 8), date(2027, 1, 21))
     assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
     assert world.letters() == [(REMINDER, date(2027, 1, 21))]
+
+
+def test_the_longest_hold_pauses_dunning_60_days_the_day_it_is_placed_included():
+    """R16 "dunning paused, at most 60 days" (leftovers53: a hold placed on 31 December
+    until 60 days later was accepted as 60 days, but it stops the letter that day's 06:00
+    run queued and pauses up to and including its last day, so the reminder due on
+    31 December went out on 2 March: 61 days). Given the 06:00 run of 31 December queued
+    the reminder, When the practice puts the claim on hold at 07:00 for the longest time
+    allowed, Then that is until 28 February (a day later is refused, naming that date),
+    no letter goes out until then and the reminder goes out on 1 March: 60 days later."""
+    world = DunningWorld([one_invoice(50_000)])
+    placed = date(2026, 12, 31)
+    world.run(placed, deliver=False)
+    world.clock.set(datetime(2026, 12, 31, 7, 0, tzinfo=AMSTERDAM))
+
+    with pytest.raises(Refused) as refusal:
+        put_on_hold(world.invoice(), date(2027, 3, 1), "bezwaar", placed, by="u-1")
+    held = put_on_hold(world.invoice(), date(2027, 2, 28), "bezwaar", placed, by="u-1")
+    world.store.save_invoice(held)
+    world.deliver()
+    world.run_days(date(2027, 1, 1), date(2027, 2, 28))
+
+    assert refusal.value.code == "hold_out_of_range"
+    assert refusal.value.message("nl") == (
+        "Kies een datum na vandaag en uiterlijk 28-02-2027: een nota wordt hoogstens 60 dagen"
+        " aangehouden, vandaag meegeteld."
+    )
+    assert held.hold_days_used == 60 and world.letters() == []
+    world.run(date(2027, 3, 1))
+    [(kind, sent)] = world.letters()
+    assert (kind, (sent - placed).days) == (REMINDER, 60)
+
+
+def test_a_hold_renewed_on_its_last_day_of_60_cannot_run_past_today():
+    """R16, R35. Given a hold of 60 days (4 January to 4 March), When it is renewed on 4
+    March (59 days used before, today the one left), Then it is refused as used up: any
+    hold runs to a day after today; never "choose a date no later than today"."""
+    store, clock = FakeStore([one_invoice(100_000)]), FixedClock(FIRST_DAY)
+    assert hold(store, clock, 59).hold_until == date(2027, 3, 4)
+    clock.set(date(2027, 3, 4))
+
+    with pytest.raises(Refused) as refusal:
+        hold(store, clock, 1)
+
+    assert refusal.value.code == "hold_limit_reached"
+    assert "geen over voor een dag na vandaag" in refusal.value.message("nl")

@@ -149,10 +149,18 @@ def test_the_patient_api_answers_come_from_the_patient_catalogue():
 
 
 def test_a_practice_refusal_fills_in_its_values():
-    refusal = practice_refused("hold_out_of_range", max_days=60)
+    refusal = practice_refused(
+        "hold_out_of_range", max_days=60, last_day_nl="01-03-2027", last_day_en="2027-03-01"
+    )
     assert refusal.code == "hold_out_of_range"
-    assert refusal.message("en") == "Choose a date after today, at most 60 days ahead."
-    assert refusal.message("nl") == "Kies een datum na vandaag, hoogstens 60 dagen vooruit."
+    assert refusal.message("en") == (
+        "Choose a date after today and no later than 2027-03-01: an invoice is put on hold"
+        " for at most 60 days, today included."
+    )
+    assert refusal.message("nl") == (
+        "Kies een datum na vandaag en uiterlijk 01-03-2027: een nota wordt hoogstens 60 dagen"
+        " aangehouden, vandaag meegeteld."
+    )
 
 
 @pytest.mark.parametrize(

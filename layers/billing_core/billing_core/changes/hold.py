@@ -10,6 +10,12 @@ again is, with ``nothing_open`` (R21, R35), not as paid.
 
 A renewal replaces the running hold: the days of it not used yet are given back, the
 new ones counted. ``Invoice.hold_days_used`` keeps the count.
+
+A hold's days are counted from the day it is placed up to and including its last day
+(``hold_days``): it pauses dunning from the moment it is placed (a letter the day's 06:00
+run queued is stopped, the checker shows it) through ``hold_until`` (``Invoice.is_on_hold``).
+So the longest hold placed today runs to ``last_hold_day(today)``, today + 59: dunning
+pauses 60 days, not 61 (leftovers53).
 """
 
 from __future__ import annotations
@@ -30,30 +36,55 @@ def put_on_hold(invoice: Invoice, until: date, reason: str, today: date, *, by: 
         if refusal == "nothing_to_pay":
             raise practice_refused("nothing_open", said_as="hold_nothing_open")
         raise practice_refused(refusal)
-    if not today < until <= today + timedelta(days=MAX_HOLD_DAYS):
-        raise practice_refused("hold_out_of_range", max_days=MAX_HOLD_DAYS)
+    if not today < until <= last_hold_day(today):
+        raise practice_refused(
+            "hold_out_of_range", max_days=MAX_HOLD_DAYS, **_said(last_hold_day(today))
+        )
     used_before = hold_days_used_before(invoice, today)
-    used = used_before + (until - today).days
+    used = used_before + hold_days(today, until)
     if used > MAX_HOLD_DAYS:
-        raise _over_the_limit(MAX_HOLD_DAYS - used_before)
+        raise _over_the_limit(MAX_HOLD_DAYS - used_before, today)
     return replace(
         invoice, hold_until=until, hold_reason=reason.strip(), hold_days_used=used, hold_by=by
     )
 
 
-def _over_the_limit(days_left: int) -> Exception:
-    """Said with the days still left, so the practice can choose a date within them (R16,
-    R35); said as used up when none are (the code clients read stays the same)."""
-    if days_left <= 0:
+def last_hold_day(today: date, days_left: int = MAX_HOLD_DAYS) -> date:
+    """The last day a hold placed ``today`` may run to with ``days_left`` days: today is
+    one of them. The one date the refusals name and the portal's date field offers."""
+    return today + timedelta(days=days_left - 1)
+
+
+def hold_days(today: date, until: date) -> int:
+    """The days a hold placed ``today`` until ``until`` pauses dunning: both included."""
+    return (until - today).days + 1
+
+
+def _said(last_day: date) -> dict[str, str]:
+    """The last day as each language writes it: day first in Dutch, as the Dutch portal
+    draws its date field; ISO 8601 in English, as the API takes it (read the same in
+    every English locale)."""
+    return {"last_day_nl": last_day.strftime("%d-%m-%Y"), "last_day_en": last_day.isoformat()}
+
+
+def _over_the_limit(days_left: int, today: date) -> Exception:
+    """Said with the days still left and the last date they allow, so the practice can
+    choose a date within them (R16, R35); said as used up when they allow no day after
+    today, as every hold must run to (the code clients read stays the same)."""
+    if last_hold_day(today, days_left) <= today:
         return practice_refused(
             "hold_limit_reached", said_as="hold_limit_used", max_days=MAX_HOLD_DAYS
         )
-    return practice_refused("hold_limit_reached", max_days=MAX_HOLD_DAYS, days_left=days_left)
+    last_day = _said(last_hold_day(today, days_left))
+    return practice_refused(
+        "hold_limit_reached", max_days=MAX_HOLD_DAYS, days_left=days_left, **last_day
+    )
 
 
 def hold_days_used_before(invoice: Invoice, today: date) -> int:
-    """The hold days used before ``today``: a running hold counts up to yesterday."""
+    """The hold days used before ``today``: a running hold counts up to yesterday; today
+    and the rest of it are given back to the hold that replaces it."""
     if not invoice.is_on_hold(today):
         return invoice.hold_days_used
     assert invoice.hold_until is not None
-    return max(invoice.hold_days_used - (invoice.hold_until - today).days, 0)
+    return max(invoice.hold_days_used - hold_days(today, invoice.hold_until), 0)

@@ -125,6 +125,11 @@ class RowResult:
     amount_due_cents: int | None = None  # still open on the claim afterwards
     claim_closed: bool = False  # nothing left to pay: it no longer blocks the patient (R22)
 
+    @property
+    def closed_now(self) -> bool:
+        """Closed by this row in this import: not by an earlier import of it (a duplicate)."""
+        return self.claim_closed and self.outcome in (RowOutcome.BOOKED, RowOutcome.WRITTEN_OFF)
+
 
 @dataclass
 class CollectionReportResult:
@@ -144,10 +149,22 @@ class CollectionReportResult:
             "refusal": self.refusal,
             "rows": len(self.rows),
             **{outcome.value: self.count(outcome) for outcome in RowOutcome},
-            "claims_closed": sum(1 for row in self.rows if row.claim_closed),
+            "claims_closed": sum(1 for row in self.rows if row.closed_now),
             "refusal_reasons": sorted({row.reason for row in self.rows if row.reason}),
             "result_key": self.result_key,
+            "note": self._done_before(),
         }
+
+    def _done_before(self) -> str:
+        """Dutch and English, when rows were done by an earlier import of them (R3, R34,
+        R39): that nothing new was booked, as a retour or bank statement imported again
+        says; "" otherwise."""
+        again = self.count(RowOutcome.DUPLICATE)
+        if not again:
+            return ""
+        if again == len(self.rows):
+            return _said("agency_file_done_before")
+        return _said("agency_rows_done_before", count=again, rows=len(self.rows))
 
     def log_entry(self) -> LogEntry:
         """Counts and keys only: the rows (betalingskenmerken) stay in the result file."""
@@ -461,15 +478,17 @@ def _amount(text: str, status: AgencyStatus) -> int | None:
 
 
 def _result_json(result: CollectionReportResult, now: datetime) -> bytes:
+    summary = result.summary()
     document = {
         "source_key": result.source_key,
         "processed_at": now.isoformat(),
         "outcome": result.outcome,
         "refusal": result.refusal,
+        "note": summary["note"],
         "counts": {
             k: v
-            for k, v in result.summary().items()
-            if k not in ("outcome", "refusal", "result_key")
+            for k, v in summary.items()
+            if k not in ("outcome", "refusal", "result_key", "note")
         },
         "rows": [asdict(row) for row in result.rows],
     }

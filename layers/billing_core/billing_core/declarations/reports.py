@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NotRequired, TypedDict, TypeVar
 
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.record import DeclarationStatus
@@ -174,6 +174,9 @@ class FindingNotKept(TypedDict):
     count: int  # how many are only counted, listed on no page of findings
     message: str  # the first kept finding's sentence (nl), naming the kind
     message_en: str
+    # The patient numbers that sentence names, as its finding keeps them: a read of any
+    # page of the report shows the sentence, so its record names them (R32, NEN 7513).
+    patient_refs: NotRequired[list[str]]
 
 
 def findings_not_kept(
@@ -193,15 +196,24 @@ def findings_not_kept(
         first.setdefault(row["code"], row)
         by_code[row["code"]] += 1
     return [
-        FindingNotKept(
-            code=code,
-            count=count - by_code[code],
-            message=first[code].get("message", code) if code in first else code,
-            message_en=first[code].get("message_en", code) if code in first else code,
-        )
+        _not_kept(code, count - by_code[code], first.get(code, {}))
         for code, count in counts.items()
         if count > by_code[code]
     ]
+
+
+def _not_kept(code: str, count: int, first: Mapping[str, Any]) -> FindingNotKept:
+    """Of ``code``, ``count`` findings not kept, said by the ``first`` kept one (none: the
+    code), with the patients its sentence names."""
+    said = FindingNotKept(
+        code=code,
+        count=count,
+        message=first.get("message", code),
+        message_en=first.get("message_en", code),
+    )
+    if named := first.get("patient_refs"):
+        said["patient_refs"] = list(named)
+    return said
 
 
 def counted_by_code(findings: Iterable[Finding]) -> dict[str, int]:

@@ -359,7 +359,8 @@ _DUTCH: Sections = {
         "stop_button": "Stop boeken",
         "hold_heading": "Aanhouden",
         "hold_hint": (
-            "De aanmaningen pauzeren tot de gekozen datum: na vandaag, hoogstens 60 dagen vooruit."
+            "De aanmaningen pauzeren vanaf nu tot en met de gekozen datum: na vandaag, hoogstens"
+            " 60 dagen, vandaag meegeteld."
         ),
         "until_label": "Aanhouden tot en met",
         "hold_reason_label": "Reden van aanhouden",
@@ -968,7 +969,10 @@ _ENGLISH: Sections = {
         "accept_terms_label": "I understand a stop cannot be undone",
         "stop_button": "Book the stop",
         "hold_heading": "Put on hold",
-        "hold_hint": "Reminders pause until the date chosen: after today, at most 60 days ahead.",
+        "hold_hint": (
+            "Reminders pause from now up to and including the date chosen: after today, at"
+            " most 60 days, today included."
+        ),
         "until_label": "On hold until",
         "hold_reason_label": "Reason for the hold",
         "hold_button": "Put on hold",

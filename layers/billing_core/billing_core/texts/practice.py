@@ -639,6 +639,15 @@ _DUTCH: Sections = {
             " kon niemand haar betalen. Niets geboekt: controleer paid_on en reference en stuur"
             " de regel opnieuw."
         ),
+        # A report-back file imported again (R3, R34, R39): its summary says so.
+        "agency_file_done_before": (
+            "Elke regel van dit bestand is al eerder verwerkt: er is niets nieuws geboekt of"
+            " afgeboekt en geen vordering is nu gesloten."
+        ),
+        "agency_rows_done_before": (
+            "Al eerder verwerkt en niet opnieuw geboekt: {count} van de {rows} regels van dit"
+            " bestand; de telling van gesloten vorderingen gaat alleen over de andere."
+        ),
         "agency_paid_exceeds_due": (
             "Regel {line}: amount_cents {amount} is meer dan de vordering op {paid_on} nog open had"
             " ({due} cent). Niets geboekt: stuur de regel opnieuw met het juiste bedrag."
@@ -695,17 +704,20 @@ _DUTCH: Sections = {
             "coulance geven wij het incassobureau door."
         ),
         # Both ends: a date of today or before was refused naming the upper one only (PAGES7).
-        "hold_out_of_range": "Kies een datum na vandaag, hoogstens {max_days} dagen vooruit.",
+        "hold_out_of_range": (
+            "Kies een datum na vandaag en uiterlijk {last_day_nl}: een nota wordt hoogstens"
+            " {max_days} dagen aangehouden, vandaag meegeteld."
+        ),
         "hold_limit_reached": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
-            " meegerekend; voor deze nota zijn er nog {days_left} over. Kies een datum hoogstens"
-            " {days_left} dagen na vandaag."
+            " en de dag van aanhouden meegeteld; voor deze nota zijn er nog {days_left} over,"
+            " vandaag meegeteld. Kies een datum uiterlijk {last_day_nl}."
         ),
         # hold_limit_reached with none of the days left (changes/hold.py).
         "hold_limit_used": (
             "Een nota kan in totaal hoogstens {max_days} dagen worden aangehouden, verlengingen"
-            " meegerekend, en deze nota heeft ze alle gebruikt: zij kan niet meer worden"
-            " aangehouden."
+            " en de dag van aanhouden meegeteld, en deze nota heeft er geen over voor een dag na"
+            " vandaag: zij kan niet meer worden aangehouden."
         ),
         # Deciding on a coulance proposal (R17, services/provider.py).
         "not_a_proposal": "Deze actie is geen coulancevoorstel.",
@@ -1712,6 +1724,14 @@ _ENGLISH: Sections = {
             " could pay it then. Nothing was booked: check paid_on and reference and send the"
             " row again."
         ),
+        "agency_file_done_before": (
+            "Every row of this file was done before: nothing new was booked or written off"
+            " and no claim was closed now."
+        ),
+        "agency_rows_done_before": (
+            "Done before and not booked again: {count} of this file's {rows} rows; the count"
+            " of claims closed is of the other rows only."
+        ),
         "agency_paid_exceeds_due": (
             "Line {line}: amount_cents {amount} is more than the claim still owed on {paid_on}"
             " ({due} cents). Nothing was booked: send the row again with the right amount."
@@ -1759,15 +1779,19 @@ _ENGLISH: Sections = {
             "reminders are over and a hold would pause nothing. The agency collects the "
             "claim; we pass a stop or coulance on to the agency."
         ),
-        "hold_out_of_range": "Choose a date after today, at most {max_days} days ahead.",
+        "hold_out_of_range": (
+            "Choose a date after today and no later than {last_day_en}: an invoice is put on"
+            " hold for at most {max_days} days, today included."
+        ),
         "hold_limit_reached": (
-            "An invoice can be put on hold for at most {max_days} days in total, renewals"
-            " included; this invoice has {days_left} left. Choose a date at most {days_left}"
-            " days after today."
+            "An invoice can be put on hold for at most {max_days} days in total, renewals and"
+            " the day it is placed included; this invoice has {days_left} left, today"
+            " included. Choose a date no later than {last_day_en}."
         ),
         "hold_limit_used": (
-            "An invoice can be put on hold for at most {max_days} days in total, renewals"
-            " included, and this invoice has used them all: it cannot be put on hold again."
+            "An invoice can be put on hold for at most {max_days} days in total, renewals and"
+            " the day it is placed included, and this invoice has none left for a day after"
+            " today: it cannot be put on hold again."
         ),
         "not_a_proposal": "This action is not a coulance proposal.",
         "proposal_already_decided": (

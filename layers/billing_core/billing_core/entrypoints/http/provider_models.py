@@ -463,7 +463,10 @@ class HoldIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    until: date
+    until: date = Field(
+        description="the hold's last day, included: after today and at most 59 days after"
+        " it, as the day it is placed counts (60 days in all, renewals included)"
+    )
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -732,8 +735,10 @@ class BlockChangeOut(BaseModel):
 
 NEXT_SINCE = (
     "ask with this as ?since= next time: the moment of this request less"
-    f" {STAMP_BEFORE_WRITE // timedelta(minutes=1)} minutes (never before since), as a change can be"
-    " written up to that long after the moment it carries. Not the moment of the last change"
+    f" {STAMP_BEFORE_WRITE // timedelta(minutes=1)} minutes, or since when that is later"
+    " and not after this request (a since ahead of our clock is answered with the moment of"
+    " this request less those minutes, so no change made meanwhile is skipped), as a change"
+    " can be written up to that long after the moment it carries. Not the moment of the last change"
     " here: that could skip a change written late. So a change may come twice; applying a"
     " change twice is harmless"
 )

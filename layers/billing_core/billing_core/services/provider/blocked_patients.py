@@ -42,8 +42,10 @@ class BlockChanges:
         never before ``since``. Not the last change's moment: a change stamped before it
         may still have been in the writing, and would never be served (R22, audit provider
         D4). Changes of the last 20 minutes come once more; applying one twice is
-        harmless."""
-        return max(self.since, self.read_at - STAMP_BEFORE_WRITE)
+        harmless. Never after the read either: a ``since`` ahead of our clock (a client
+        whose clock runs ahead) would skip every change made until then (leftovers53)."""
+        margin = self.read_at - STAMP_BEFORE_WRITE
+        return self.since if margin < self.since <= self.read_at else margin
 
 
 def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatients:

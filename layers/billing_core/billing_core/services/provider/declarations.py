@@ -331,10 +331,12 @@ def declaration_report(
 def _patients(report: DeclarationReport) -> list[str]:
     """The patients the report's pages shown name (R32, NEN 7513, legal-nl.md §8), as a
     list's read names them: those its findings' sentences name (kept with each since
-    stop 53; a report written before names none) and its retourcodes' patients."""
+    stop 53; a report written before names none), those the sentences of its findings not
+    kept repeat (shown with every page; leftovers53) and its retourcodes' patients."""
     findings = (n for row in report.findings.rows for n in row.get("patient_refs", []))
+    not_kept = (n for row in report.findings_not_kept for n in row.get("patient_refs", []))
     codes = (row.get("patient_ref") or "" for row in report.retour_codes.rows)
-    return patients_named([*findings, *codes])
+    return patients_named([*findings, *not_kept, *codes])
 
 
 def not_kept_of(

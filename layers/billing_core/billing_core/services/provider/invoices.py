@@ -235,8 +235,9 @@ def stop_invoice(
 def hold_invoice(
     user: ProviderUser, invoice_id: str, until: date, reason: str, ctx: ProviderContext
 ) -> InvoiceDetail | None:
-    """R16: dunning pauses until ``until``, at most 60 days ahead. The hold keeps who
-    placed it, and the answer is the invoice page: a read (R32)."""
+    """R16: dunning pauses up to and including ``until``, at most 60 days with today
+    (changes.hold). The hold keeps who placed it, and the answer is the invoice page: a
+    read (R32)."""
     provider_id = tenant_for(user, Role.STAFF)
     invoice = ctx.store.get_invoice(provider_id, invoice_id)
     if invoice is None:

@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
-from billing_core.changes.hold import MAX_HOLD_DAYS
+from billing_core.changes.hold import last_hold_day
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import MONTH_PATTERN, Outcome
@@ -758,7 +758,7 @@ def invoice_page(
         settled=detail.invoice.is_paid,  # nothing open: a stop or hold could only be refused
         stop_reasons=STOP_REASONS,
         # The dates a hold may run until (R16), so the date field offers no other.
-        hold_dates=(today + timedelta(days=1), today + timedelta(days=MAX_HOLD_DAYS)),
+        hold_dates=(today + timedelta(days=1), last_hold_day(today)),
         patient_email=detail.invoice.addressee.email or "",
         # The ledger as this page shows it: its stop form sends it back (R21, R38).
         ledger_entries=len(detail.invoice.ledger),
@@ -906,7 +906,7 @@ def _decimal_places(model: type[BaseModel], field: str) -> int | None:
 
 
 def hold(request: PortalRequest, invoice_id: str, ctx: ProviderContext) -> PortalAnswer:
-    """R16: pause dunning until a date, at most 60 days ahead."""
+    """R16: pause dunning up to and including a date, at most 60 days with today."""
     form = request.form
     return _change(
         request,
