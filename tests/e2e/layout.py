@@ -104,6 +104,27 @@ def assert_reflows(page: Any, widths: tuple[int, ...] = REFLOW_WIDTHS) -> None:
         page.set_viewport_size(original)
 
 
+# What a finger taps on a phone (WCAG 2.5.5, 44 by 44 CSS px): the menu, the header's
+# language link and "Uitloggen", the buttons and the lists to choose from (a button drawn
+# as a link, a list's next-page link too, are left out: links, which this does not cover).
+# A link inside a sentence or a table cell is left out, as 2.5.5 leaves out inline targets.
+FINGER_PX = 44
+TAP_TARGETS = "nav:not(.pages) a, .who > a, .who button, main button:not(.link), main select"
+
+_SMALL_TARGETS_JS = """([selector, least]) => [...document.querySelectorAll(selector)]
+  .filter(e => e.getClientRects().length)
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.height < least - 0.5 || r.width < least - 0.5)
+  .map(([e, r]) => `${e.tagName.toLowerCase()}#${e.id} ${(e.innerText || '').trim().slice(0, 20)}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+
+
+def assert_targets_fit_a_finger(page: Any) -> None:
+    """WCAG 2.5.5: every menu item, header link, button and list to choose from of the page
+    as it is now is at least 44 by 44 CSS px."""
+    small = page.evaluate(_SMALL_TARGETS_JS, [TAP_TARGETS, FINGER_PX])
+    assert small == [], (page.url, small)
+
+
 def assert_focus_ring_contrasts(page: Any, selector: str) -> None:
     """WCAG 1.4.11/2.4.7: the element, focused from the keyboard, shows a ring of 3:1
     against every colour it borders (checked on all four sides, inside and out)."""

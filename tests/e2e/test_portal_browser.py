@@ -4,7 +4,8 @@ local server (R35, R21, R16, R22-R25, R32, R26; issue 16).
 Every page is checked with axe-core (no serious or critical violation) and, with
 UPDATE_SCREENSHOTS=1, photographed at 1280 and 400 pixels wide into docs/portal/; at 320
 and 360 pixels no page scrolls sideways (WCAG 1.4.10), and the focus ring has 3:1 against
-what surrounds it, on the green navigation too (WCAG 1.4.11).
+what surrounds it, on the green navigation too (WCAG 1.4.11); on a phone its menu, header
+links, buttons and lists to choose from are 44 px high (WCAG 2.5.5).
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
 from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
 from tests.e2e.date_fields import shown_order
-from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows
+from tests.e2e.layout import (
+    assert_focus_ring_contrasts,
+    assert_reflows,
+    assert_targets_fit_a_finger,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "portal"
@@ -382,6 +387,21 @@ def assert_the_search_form_lines_up(page) -> None:
             assert abs((button["y"] + button["height"]) - (box["y"] + box["height"])) <= 1
 
 
+def assert_the_hint_goes_under_the_fields(page, hint: str) -> None:
+    """R25, R35 (screens53): the debtor-risk form's hint, about both its months, stood in a
+    grid column of its own on a desktop, above and beside the fields (its top 116 px above
+    their foot), the button pushed a column further.
+    Given a search form with one hint for its fields
+    When it is drawn
+    Then the hint starts under the fields' foot, at the left of the last field, the hint
+    of the access log's period (one way for a period's hint)."""
+    fields = page.locator("form.search input:not([type=hidden]), form.search select")
+    boxes = [fields.nth(i).bounding_box() for i in range(fields.count())]
+    drawn = page.locator(hint).bounding_box()
+    assert drawn["y"] >= max(b["y"] + b["height"] for b in boxes) - 0.5, (drawn, boxes)
+    assert abs(drawn["x"] - boxes[-1]["x"]) <= 0.5, (drawn, boxes)
+
+
 @pytest.mark.parametrize("width_name", WIDTHS)
 def test_every_page_passes_axe_and_is_photographed(
     running_server, open_browser, world, width_name, tmp_path
@@ -399,8 +419,12 @@ def test_every_page_passes_axe_and_is_photographed(
         assert answer.status == 200, path
         no_serious_violations(page)
         _screenshot(page, tmp_path / f"{name}-{width_name}.png")
+        if name == "debiteurenrisico":
+            assert_the_hint_goes_under_the_fields(page, "#risk-hint")
+            assert_the_search_form_lines_up(page)
         if width_name == "mobile":  # the same narrow widths from either start
             assert_reflows(page)
+            assert_targets_fit_a_finger(page)
             if name == "acties":
                 assert_the_action_list_fits(page)
             if name in STACKED_LISTS:
@@ -789,6 +813,7 @@ def test_r35_the_user_changes_the_blocked_patients_and_a_long_file_name_fit_a_ph
         if width_name == "mobile":
             assert_reflows(page)
             assert_the_list_fits(page, selector)
+            assert_targets_fit_a_finger(page)
     assert page.locator("#uploads a", has_text=LONG_FILE_NAME).count() == 1
 
 
