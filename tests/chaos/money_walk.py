@@ -85,6 +85,7 @@ from billing_core.services.operator import money
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 from billing_core.shared.errors import Refused
 from billing_core.shared.retries import KEY_LIFETIME
+from billing_core.shared.spreadsheet import FORMULA_STARTS
 from local.generate import declaration_csv
 from local.sandbox import REGION, Caller, Sandbox
 from local.sandbox_payouts import BankLine, bank_day
@@ -2119,13 +2120,10 @@ def _csv_cells(text: str) -> list[list[str]]:
 
     def cell(text: str) -> str:
         plain = text[1:]
-        return plain if text.startswith("'") and plain.startswith(_FORMULA_STARTS) else text
+        return plain if text.startswith("'") and plain.startswith(FORMULA_STARTS) else text
 
     # As a client reads the download: without the byte order mark it starts with (R35).
     return [[cell(c) for c in row] for row in csv_rows(text)]
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _euro(cents: int) -> str:

@@ -19,6 +19,7 @@ from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.insurer_claims import export_per_insurer
 from billing_core.declarations.invoicing import InsurerClaimLine
+from billing_core.shared.audit import ReadKind, ReadRecord, reads_csv
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.spreadsheet import csv_text
 from tests.unit.factories import BSN, make_person, make_provider
@@ -31,6 +32,9 @@ FORMULAS = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
+    # OWASP's list names the line feed too (since 2025): a cell that starts one is
+    # written as text like the others.
+    "\n=1+1",
 ]
 
 
@@ -39,7 +43,7 @@ def cells(text: str, delimiter: str = ";") -> list[str]:
 
 
 def evaluated_by_a_spreadsheet(cell: str) -> bool:
-    return cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not cell.lstrip("-").isdigit()
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") and not cell.lstrip("-").isdigit()
 
 
 @pytest.mark.parametrize("formula", FORMULAS, ids=repr)
@@ -89,6 +93,17 @@ def test_the_insurer_claims_file_hands_no_formula_to_a_spreadsheet(formula):
     files = export_per_insurer(make_provider(), [InsurerClaimLine(claim, formula)])
     written = cells(files["3311"].decode("utf-8"))
     assert written.count("'" + formula) == 4
+    assert [cell for cell in written if evaluated_by_a_spreadsheet(cell)] == []
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=repr)
+def test_r32_the_access_log_file_hands_no_formula_to_a_spreadsheet(formula):
+    """R32 (NEN 7513). Given a read of a patient whose number starts a formula, by a
+    colleague whose address does too / When the access log is written as CSV
+    Then both are there, shown as text, and the moment is left as it is."""
+    read = ReadRecord(AT, "tandarts-de-vries", "user-1", "admin", ReadKind.INVOICE, formula)
+    written = cells(reads_csv([read], {"user-1": formula}))
+    assert written.count("'" + formula) == 2 and "2026-11-25T09:00:00+01:00" in written
     assert [cell for cell in written if evaluated_by_a_spreadsheet(cell)] == []
 
 

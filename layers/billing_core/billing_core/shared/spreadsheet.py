@@ -1,9 +1,10 @@
 """The one way the project writes a CSV file (issue 13.6): every file a practice, an
 insurer or an agency opens in a spreadsheet goes through ``csv_text``.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a
-formula to Excel and LibreOffice (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``);
-OWASP's rule is to prefix such a cell with ``'`` so it is shown as text. A plain number
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line
+feed is a formula to Excel and LibreOffice (``=HYPERLINK(...)``, ``+cmd|...``,
+``@SUM(...)``); OWASP's rule (its list has named the line feed since 2025) is to prefix
+such a cell with ``'`` so it is shown as text. A plain number
 ("-1234", "-12,34": a ledger amount) is no formula and stays as it is, so that the
 spreadsheet still adds it up.
 
@@ -19,7 +20,7 @@ import io
 import re
 from collections.abc import Iterable
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 BOM = "\ufeff"  # U+FEFF: the bytes EF BB BF once encoded as UTF-8
