@@ -187,17 +187,20 @@ def _invoice_email(practice, language):
 
 def _letter(kind, count, language):
     """The reminder or the second notice, for ``count`` invoices of one patient."""
+    return render_email(kind, letter_context(kind, count, language), language)
+
+
+def letter_context(kind, count, language):
+    """The context of the reminder or the second notice for ``count`` invoices."""
     first = _invoice(language)
     invoices = [first, replace(first, invoice_id="inv-2", reference="10000000000002")][:count]
     reminded = send_reminder(invoices, POLICY, date(2027, 1, 8))
     how = {"pay_url": lambda i: pay_url(PUBLIC, i), "checker_url": PUBLIC, "account": ACCOUNT}
     if kind == REMINDER:
-        context = reminder_context(reminded, PRACTICE, **how)
-    else:
-        day = date(2027, 1, 23)
-        charged = charge_costs(reminded, POLICY, day, datetime(2027, 1, 23, 6, tzinfo=AMSTERDAM))
-        context = second_notice_context(charged, PRACTICE, day, **how)
-    return render_email(kind, context, language)
+        return reminder_context(reminded, PRACTICE, **how)
+    day = date(2027, 1, 23)
+    charged = charge_costs(reminded, POLICY, day, datetime(2027, 1, 23, 6, tzinfo=AMSTERDAM))
+    return second_notice_context(charged, PRACTICE, day, **how)
 
 
 # Every kind of e-mail in each state that changes what it says. (The second notice of

@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.declarations.vektis.parser import parse_vektis
 from billing_core.declarations.vektis.writer import to_bytes
 from billing_core.providers.provider import STORED, Provider
 from billing_core.providers.settings_history import (
+    FieldChange,
     SettingsVersion,
     changes_between,
     settings_as_saved,
@@ -683,3 +685,37 @@ def test_a_version_is_given_back_as_it_was_saved_with_later_changes_undone():
     assert settings_as_saved(third, history, 3) == third
     # And with a version of the history lost, nothing is made up
     assert settings_as_saved(third, [history[0], history[2]], 1) is None
+
+
+def test_r31_a_block_recorded_as_not_there_is_given_back_with_the_models_default():
+    """R31, R38 (settings53's latent hazard: undoing a change in a block that an undone
+    later version left as None raised instead of giving the version back).
+    Given a synthetic history: version 2 changed two fields of the coulance block (45 to
+    60 days, waiting on), version 3 recorded the whole block as new, its "before" None:
+    it was not there
+    When the settings as versions 2 and 1 saved them are asked
+    Then version 2 has no block of its own: the model's default (the field was not
+    there), and version 1 the block with version 2's changes undone; no error."""
+    first = make_provider(version=1, coulance=CoulancePolicy(statement_wait_days=45))
+    turned_on = CoulancePolicy(statement_wait_days=60, wait_for_statement=True)
+    current = first.model_copy(update={"version": 3, "coulance": turned_on})
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
+
+    def saved(version: int, *changes: FieldChange) -> SettingsVersion:
+        return SettingsVersion(first.provider_id, version, "u", "operators", at, changes)
+
+    history = [
+        saved(1, *changes_between(None, first)),
+        saved(
+            2,
+            FieldChange("coulance.statement_wait_days", 45, 60),
+            FieldChange("coulance.wait_for_statement", False, True),
+        ),
+        saved(3, FieldChange("coulance", None, turned_on.model_dump(mode="json"))),
+    ]
+
+    second = settings_as_saved(current, history, 2)
+    oldest = settings_as_saved(current, history, 1)
+
+    assert second == current.model_copy(update={"version": 2, "coulance": CoulancePolicy()})
+    assert oldest == first

@@ -26,6 +26,15 @@ def checker_url(
     return f"{public_base_url.rstrip('/')}/?{urlencode(query)}"
 
 
+def checker_address(public_base_url: str, language: str) -> str:
+    """The checker in ``language``, without a kenmerk: the address a sentence prints that
+    asks the reader to enter the kenmerk there (R36). It carries the language as the pages'
+    links do, so a reader whose phone or browser is Dutch still lands on the checker in the
+    letter's language; no kenmerk, as the sentence asks for it, one letter may name several
+    and on paper the address stays short enough to type (the QR code has the kenmerk)."""
+    return f"{public_base_url.rstrip('/')}/?{urlencode({'lang': language})}"
+
+
 def pay_url(public_base_url: str, invoice: Invoice) -> str:
     """The checker for this invoice, in its addressee's language (e-mails, letters)."""
     return checker_url(public_base_url, invoice.reference, invoice.language.value)

@@ -34,7 +34,7 @@ from fpdf import FPDF, FontFace
 from fpdf.table import Table
 
 from billing_core.changes.coulance import awaits_insurer_statement
-from billing_core.correspondence.links import checker_url, page_urls
+from billing_core.correspondence.links import checker_address, checker_url, page_urls
 from billing_core.correspondence.messages import RenderedEmail
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
 from billing_core.declarations.claims import Address, Person
@@ -636,7 +636,7 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[st
     heading = t("dont_pay_yet_heading")
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, color=_INK)
-    text = t("dont_pay_yet", checker_url=public_base_url, **by)
+    text = t("dont_pay_yet", checker_url=checker_address(public_base_url, t.language), **by)
     pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
@@ -662,7 +662,8 @@ def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_
     heading = t("copy_heading", date=t.long_date(changed.sent_on), **sent_by)
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, "B", color=_INK)
-    text = f"{due} {t('copy_checker', url=public_base_url)}"
+    address = checker_address(public_base_url, t.language)
+    text = f"{due} {t('copy_checker', url=address)}"
     pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
@@ -747,10 +748,11 @@ def _payment_instructions(
         "holder": account.holder,
         "reference": kenmerk(invoice.reference),
     }
+    address = checker_address(public_base_url, t.language)  # printed: short, in its language
     if awaits_insurer_statement(invoice, provider):
         sentences: tuple[str, ...] = (
             t("pay_adjusted_transfer", **bank, **by_channel(invoice.follow_up_channel)),
-            t("send_statement_at", url=public_base_url),
+            t("send_statement_at", url=address),
         )
         caption = t("qr_caption_statement")
     else:
@@ -758,8 +760,8 @@ def _payment_instructions(
         amount = t.euros(invoice.original_amount_cents)
         sentences = (
             t("pay_transfer", amount=amount, date=pay_by, **bank),
-            t("pay_online_at", url=public_base_url),
-            t("more_time", checker_url=public_base_url),
+            t("pay_online_at", url=address),
+            t("more_time", checker_url=address),
         )
         caption = t("qr_caption")
     sentences += (t("questions", provider=provider.name),)
@@ -898,7 +900,8 @@ def _arrangement_sentence(kind: str, c: Mapping[str, Any], t: Texts) -> str:
     """R15: the checker's arrangement only when it would grant one; else the practice."""
     last_day = t.long_date(c["final_date"] if kind == REMINDER else c["pay_by"])
     if c["can_arrange"]:
-        return t("arrangement", checker_url=c["checker_url"], date=last_day)
+        address = checker_address(c["checker_url"], t.language)
+        return t("arrangement", checker_url=address, date=last_day)
     return t("arrangement_via_practice", provider=c["provider_name"], date=last_day)
 
 
@@ -1140,7 +1143,7 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    _paragraph(pdf, t("pay_online_at", url=c["checker_url"]))
+    _paragraph(pdf, t("pay_online_at", url=checker_address(c["checker_url"], t.language)))
     _paragraph(pdf, transfer)
 
 

@@ -26,7 +26,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from billing_core.changes.coulance import awaits_insurer_statement
-from billing_core.correspondence.links import page_urls
+from billing_core.correspondence.links import checker_address, page_urls
 from billing_core.correspondence.messages import RenderedEmail
 from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.invoices.invoice import Invoice
@@ -126,6 +126,10 @@ def render_email(
         "direction": texts.direction,
         # The pages for patients, under the checker's address (absent in a bare message).
         "pages": page_urls(context["checker_url"], texts.language)
+        if "checker_url" in context
+        else None,
+        # The checker a sentence sends the reader to, in the reader's language (R36).
+        "checker_address": checker_address(context["checker_url"], texts.language)
         if "checker_url" in context
         else None,
     }

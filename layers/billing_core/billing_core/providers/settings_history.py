@@ -125,8 +125,28 @@ def settings_as_saved(
 
 
 def _set(settings: dict[str, Any], field: str, value: Any) -> None:
-    """``field``: a dotted path, as ``changes_between`` names it."""
+    """``field``: a dotted path, as ``changes_between`` names it. A ``value`` of None is
+    a field that was not there (``FieldChange.before``): it is removed, so the model's
+    default applies, and so is a block it leaves empty. A block that is None (undone to
+    not there, or so stored) becomes one to set the field in."""
     *parents, name = field.split(".")
+    if value is None:
+        _remove(settings, parents, name)
+        return
     for parent in parents:
-        settings = settings.setdefault(parent, {})
+        if settings.get(parent) is None:
+            settings[parent] = {}
+        settings = settings[parent]
     settings[name] = value
+
+
+def _remove(settings: dict[str, Any], parents: list[str], name: str) -> None:
+    """Removes the field ``name`` under ``parents``, and the blocks that leaves empty."""
+    if not parents:
+        settings.pop(name, None)
+        return
+    block = settings.get(parents[0])
+    if isinstance(block, dict):
+        _remove(block, parents[1:], name)
+    if block is None or block == {}:  # not there, or emptied: the model's default applies
+        settings.pop(parents[0], None)
