@@ -526,3 +526,64 @@ def test_r34_r39_an_invoice_of_the_agency_files_week_that_does_not_load_stops_no
     assert (summary["agency_days"], summary["complete"]) == (["2026-11-23"], True)
     assert sandbox.runtime.repository.agency_files_written_through() == date(2026, 11, 23)
     assert run_on(sandbox, date(2026, 11, 25))["agency_days"] == ["2026-11-24"]
+
+
+def arranged_largest(sandbox, invoices):
+    """The largest e-mailed invoice, in an arrangement of two terms made on 25 November:
+    its first term due on 23 December, missed for more than 14 days on 7 January (R15)."""
+    largest = max(
+        (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
+    )
+    sandbox.clock.set(date(2026, 11, 25))
+    body = {"birth_date": largest.birth_date.isoformat(), "terms": 2}
+    path = f"/api/v1/invoices/{largest.reference}/arrangement"
+    code, answer = sandbox.api(
+        "POST", path, body=body, headers={"Content-Type": "application/json"}
+    )
+    assert code == 200 and answer["terms"][0]["due_date"] == "2026-12-23", answer
+    return largest
+
+
+def test_r18_r15_a_replayed_day_cancels_the_arrangement_and_reminds_on_that_day(sandbox, invoices):
+    """R18, R15 (audit replay53). Given an arrangement whose first term (23 December) was
+    missed for 14 days on 7 January, and the run of 7 January did not run
+    When an operator replays 7 January on the morning of 8 January, then the 8th runs
+    Then the arrangement is cancelled on 7 January and its reminder is the 7th's letter
+    (dated, and its term counted, as the run of that day would have; the delivery dates
+    what it sends by the day it goes). Before: cancelled at the replay's clock, the 8th,
+    so the replay sent no reminder; the 8th's run sent it, a day late (or, replaying a
+    day long passed, the reminder waited for the next real run)."""
+    arranged = arranged_largest(sandbox, invoices)
+    run_on(sandbox, date(2027, 1, 6))
+
+    sandbox.clock.set(datetime.combine(date(2027, 1, 8), time(6), tzinfo=AMSTERDAM))
+    replayed = sandbox.invoke("dunning_run", {"as_of": "2027-01-07"})
+
+    after = stored(sandbox, arranged)
+    assert replayed["arrangements_cancelled"] == 1 and replayed["steps"] == {"reminder": 1}
+    assert after.arrangement.cancelled_at.astimezone(AMSTERDAM).date() == date(2027, 1, 7)
+    assert after.reminder.sent_on == date(2027, 1, 7)
+    assert [letter.since for letter in after.letters_due] == [date(2027, 1, 7)]
+    assert run_on(sandbox, date(2027, 1, 8))["actions"] == 0
+
+
+def test_r18_r20_a_replayed_costs_day_books_the_costs_on_that_day(sandbox, invoices):
+    """R18, R20, R27 (audit replay53). Given invoices reminded by e-mail on 31 December,
+    their term to 14 January, and no run on 15 January, the costs day
+    When an operator replays 15 January on the morning of the 16th
+    Then the BIK is booked dated 15 January (recorded on the 16th), as the run of the 15th
+    would have booked it (the handover file shows the agency that day).
+    Before: dated by the replay's clock, the 16th."""
+    run_on(sandbox, REMINDER_DAY)
+    emailed_ones = [i for i in invoices if i.channel is Channel.EMAIL]
+    replay_at = datetime.combine(date(2027, 1, 16), time(6), tzinfo=AMSTERDAM)
+    sandbox.clock.set(replay_at)
+
+    replayed = sandbox.invoke("dunning_run", {"as_of": "2027-01-15"})
+
+    assert replayed["steps"]["costs"] == len(emailed_ones)
+    for invoice in emailed_ones:
+        (costs,) = [e for e in stored(sandbox, invoice).ledger if e.kind is EntryKind.COSTS]
+        assert costs.at.astimezone(AMSTERDAM).date() == date(2027, 1, 15)
+        assert costs.recorded == replay_at
+        assert stored(sandbox, invoice).costs_charged_on == date(2027, 1, 15)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.clock import AMSTERDAM, FixedClock, moment_on
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,12 @@ def test_advance_moves_real_time_across_a_clock_change(start, by, then, dutch_da
     assert clock.now().tzinfo is AMSTERDAM
     assert (clock.now().hour, clock.now().minute) == then
     assert clock.today() == date(start.year, start.month, dutch_day)
+
+
+def test_r18_a_run_dates_its_decisions_on_its_day_a_replay_at_that_days_start():
+    """R18 (audit replay53). Given the run's clock at 06:00 on 8 January
+    When it runs for the 8th, or replays the 7th
+    Then it dates what it decides at that moment, or at the start of the 7th."""
+    now = datetime(2027, 1, 8, 6, tzinfo=AMSTERDAM)
+    assert moment_on(date(2027, 1, 8), now) == now
+    assert moment_on(date(2027, 1, 7), now) == datetime(2027, 1, 7, tzinfo=AMSTERDAM)

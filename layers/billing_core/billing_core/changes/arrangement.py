@@ -497,12 +497,15 @@ def kept_after_all(invoice: Invoice) -> Invoice:
     return invoice.with_arrangement(running)
 
 
-def review_arrangement(invoice: Invoice, as_of: date, now: datetime) -> Invoice:
+def review_arrangement(invoice: Invoice, as_of: date, at: datetime) -> Invoice:
     """The invoice with its arrangement completed or cancelled when that is due (the
-    daily run calls this); the same invoice when nothing changes."""
+    daily run calls this); the same invoice when nothing changes. A cancellation is dated
+    ``at``, the moment the run of ``as_of`` decides (shared/clock.moment_on): a replay of
+    a passed day cancels on that day, so the reminder that follows goes that day (R15,
+    R18), not on the day the replay ran."""
     arrangement = invoice.arrangement
     status = arrangement_status(invoice, as_of)
     if arrangement is None or status is None or status is arrangement.status:
         return invoice
-    cancelled_at = now if status is ArrangementStatus.CANCELLED else None
+    cancelled_at = at if status is ArrangementStatus.CANCELLED else None
     return invoice.with_arrangement(replace(arrangement, status=status, cancelled_at=cancelled_at))

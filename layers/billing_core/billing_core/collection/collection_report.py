@@ -34,7 +34,7 @@ import io
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any, Final
@@ -53,7 +53,7 @@ from billing_core.payments.booking import (
 )
 from billing_core.ports import BillingStore, FileStore
 from billing_core.shared import reference as betalingskenmerk
-from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.clock import AMSTERDAM, Clock, start_of_day
 from billing_core.shared.reports import LogEntry
 
 UPLOAD_PREFIX = "collection-reports/"  # in the bank bucket: the agency's files
@@ -308,7 +308,7 @@ def _key(agency_ref: str) -> str:
 def _start_of(day: date) -> datetime:
     """The agency's date is the day the money came in (interest runs up to, not including,
     that day: legal-nl.md §4); the hour is unknown, so its start."""
-    return datetime.combine(day, time(0, 0), tzinfo=AMSTERDAM)
+    return start_of_day(day)
 
 
 def _done(row: AgencyRow, outcome: RowOutcome, invoice: Invoice, amount_cents: int) -> RowResult:

@@ -74,7 +74,7 @@ from billing_core.ports import (
 )
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.provider import Provider
-from billing_core.shared.clock import Clock, refuse_future
+from billing_core.shared.clock import Clock, moment_on, refuse_future
 from billing_core.shared.reports import LogEntry
 
 PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a bounded batch
@@ -483,7 +483,7 @@ def _process_unit(
             summary.steps[Step.HANDOVER] += 1
             done.written([invoice])
             continue
-        reviewed = review_arrangement(invoice, as_of, now)
+        reviewed = review_arrangement(invoice, as_of, moment_on(as_of, now))
         if reviewed is not invoice:
             done.reviewed(reviewed)
         wait = statement_wait_until(reviewed, provider)

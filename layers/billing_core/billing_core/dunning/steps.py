@@ -8,7 +8,7 @@ was (``is``), so a replayed day changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -45,7 +45,7 @@ from billing_core.legal import (
     staffel_on,
 )
 from billing_core.payments.booking import rebooking
-from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.clock import AMSTERDAM, moment_on
 
 
 def outstanding_principal(invoice: Invoice) -> int:
@@ -133,7 +133,9 @@ def charge_costs(
     open at the end of the term, never more than the letter announced), booked in its
     ledger (R27); from today statutory interest is asked (dunning/interest.py), and a
     second notice goes out. ``rest_of_letter``: the letter's other invoices, which are
-    not charged today but share its costs (paid in the term, on hold, charged before)."""
+    not charged today but share its costs (paid in the term, on hold, charged before).
+    The costs are dated on ``today`` and recorded ``now``: a replay of a passed day books
+    them on that day, as its run would have (R18; the handover file shows their date)."""
     todo = [
         invoice
         for invoice in invoices
@@ -147,25 +149,25 @@ def charge_costs(
     supported = letter_costs(reminder, [*todo, *rest_of_letter])
     letter = PendingLetter(SECOND_NOTICE, f"second-notice:{reminder.letter_id}", today)
     charged = []
+    at = moment_on(today, now)
     for invoice in todo:
         part = supported[invoice.invoice_id] - costs_charged(invoice, reminder)
         if part > 0:
-            invoice = invoice.with_entry(
-                LedgerEntry(
-                    EntryKind.COSTS,
-                    Component.COSTS,
-                    part,
-                    now,
-                    costs_cause(reminder),
-                    COSTS_NOTE,
-                )
+            costs = LedgerEntry(
+                EntryKind.COSTS, Component.COSTS, part, at, costs_cause(reminder), COSTS_NOTE
             )
+            invoice = recorded_now(_booking(costs), now)(invoice)
         invoice = replace(invoice, dunning_stage=DunningStage.COSTS_CHARGED, costs_charged_on=today)
         invoice = _paid_after_the_term_set_right(invoice, reminder, now)
         charged.append(
             _moved(invoice, policy, letter if invoice.invoice_id == lead.invoice_id else None)
         )
     return charged
+
+
+def _booking(entry: LedgerEntry) -> Callable[[Invoice], Invoice]:
+    """The change that books ``entry`` on an invoice."""
+    return lambda invoice: invoice.with_entry(entry)
 
 
 def _paid_after_the_term_set_right(invoice: Invoice, reminder: Reminder, now: datetime) -> Invoice:

@@ -70,7 +70,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -116,7 +116,7 @@ from billing_core.ports import (
     FileStore,
     TransferBatches,
 )
-from billing_core.shared.clock import AMSTERDAM, Clock
+from billing_core.shared.clock import Clock, start_of_day
 from billing_core.shared.errors import NotFound
 from billing_core.shared.reports import LogEntry
 
@@ -1009,7 +1009,7 @@ def bank_payments(invoice: Invoice) -> list[BankPayment]:
 def _received_at(booking_date: date) -> datetime:
     """The bank's booking date is the day the money was received (interest runs up to,
     not including, that day: legal-nl.md §4); the hour is unknown, so its start."""
-    return datetime.combine(booking_date, time(0, 0), tzinfo=AMSTERDAM)
+    return start_of_day(booking_date)
 
 
 def _unmatched(

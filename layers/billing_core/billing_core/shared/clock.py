@@ -76,6 +76,19 @@ def amsterdam_day(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
+def start_of_day(day: date) -> datetime:
+    """The first moment of ``day`` in the Netherlands: a day known without its hour (a bank's
+    booking date, the agency's date of payment) counts from its start (legal-nl.md §4)."""
+    return datetime.combine(day, time(0, 0), tzinfo=AMSTERDAM)
+
+
+def moment_on(day: date, now: datetime) -> datetime:
+    """The moment a run for ``day`` dates what it decides: ``now`` on that day; a replay of
+    a passed day its start (R18: an operator's replay decides and dates as the run of that
+    day would have, only recorded later). Never a moment after ``now``."""
+    return now if amsterdam_day(now) == day else min(start_of_day(day), now)
+
+
 def _as_amsterdam(moment: datetime | date) -> datetime:
     """``moment`` in Europe/Amsterdam, so ``today()`` is the Dutch day whatever zone it was
     given in (23:30Z on 31 December is 1 January here: legal-nl.md §2 counts the term from
