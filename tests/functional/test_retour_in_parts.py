@@ -18,9 +18,11 @@ from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.record import DeclarationStatus
 from billing_core.declarations.retour import retour_report_key
+from billing_core.declarations.retour_parts import progress_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.entrypoints import continued_runs
+from billing_core.invoices.invoice import Invoice
 from local.sandbox import Sandbox, notified_key, retour_upload_key
 from local.seed import PHYSIO
 from local.vektis_samples import CSV_SAMPLES, PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
@@ -60,6 +62,21 @@ def _october_csv() -> bytes:
 OCTOBER = parse_declaration_csv(_october_csv(), today=SANDBOX_TODAY).claims
 
 
+def _ledgers(invoices: Sequence[Invoice]) -> dict[tuple[str, ...], list[Any]]:
+    """The ledger and addressees of each invoice of the test's claims, by its claims (each
+    sandbox makes its own invoice ids)."""
+    ours = {c.claim_ref for c in [*CLAIMS, *OCTOBER]}
+    return {
+        tuple(sorted(line.claim_ref for line in invoice.lines)): [
+            invoice.patient,
+            invoice.debtor,
+            *[(e.kind.value, e.component.value, e.amount_cents, e.note) for e in invoice.ledger],
+        ]
+        for invoice in invoices
+        if ours & {line.claim_ref for line in invoice.lines}
+    }
+
+
 def _applied_retour(
     monkeypatch: pytest.MonkeyPatch,
     margin_ms: int,
@@ -95,16 +112,7 @@ def _applied_retour(
         again = sandbox.invoke("retour_import", calls[-1]) if calls else None
         later = json.loads(sandbox.output_object(retour_report_key(PHYSIO.provider_id, upload_id)))
         logger.setLevel(level)
-    ours = {c.claim_ref for c in [*CLAIMS, *OCTOBER]}
-    ledgers = {
-        tuple(sorted(line.claim_ref for line in invoice.lines)): [
-            invoice.patient,
-            invoice.debtor,
-            *[(e.kind.value, e.component.value, e.amount_cents, e.note) for e in invoice.ledger],
-        ]
-        for invoice in invoices
-        if ours & {line.claim_ref for line in invoice.lines}
-    }
+    ledgers = _ledgers(invoices)
     same = ("format", "status", "outcome", "summary", "findings", "finding_counts")
     # Each sandbox makes its own invoice ids: a line's invoice is named by its claims.
     on_invoice = {i.invoice_id: sorted(line.claim_ref for line in i.lines) for i in invoices}
@@ -329,3 +337,88 @@ def test_r3_a_retried_first_part_leaves_the_chain_its_own_progress(
         "summary": whole["summary"],
         "results": [line["result"] for line in whole["lines"]],
     }
+
+
+def test_r5_r39_a_part_whose_progress_is_gone_stops_the_file_said_and_a_new_upload_finishes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R5, R39, R3 (runs53b): a part replayed after its progress file's 7 + 1 days.
+    Given the declaration, its 80% retour in the bucket, runs with time for one invoice
+    each, the second part done (its progress: 2 invoices) and that progress then gone
+    When the third part is delivered, and delivered again, and the practice uploads the
+    same file again as a new upload
+    Then the third part refuses the file, said: the upload rejected with
+    RETOUR_PROGRESS_GONE (after 2 invoices, upload it again), an error line and the
+    metric RetourProgressGoneAlarm reads; no next part called (before: it applied the
+    file from its start, stopped after one invoice, called "1 done" again, was answered
+    from the first part's record, and the upload stayed processing for ever, nobody
+    told). Delivered again, it is answered from its record. The new upload applies the
+    rest: the ledgers as one run's, nothing twice, the first two invoices' lines unchanged."""
+    whole = _applied_retour(monkeypatch, 0)
+    calls = _parts_called(monkeypatch, die_after_first=False)
+    with Sandbox(TODAY) as sandbox:
+        emitted: dict[str, float] = {}
+        app = sandbox.handler("retour_import")
+
+        def add_metric(name: str, unit: Any, value: float, **_: Any) -> None:
+            emitted[name] = emitted.get(name, 0) + value
+
+        monkeypatch.setattr(app.metrics, "add_metric", add_metric)
+        log = io.StringIO()
+        monkeypatch.setattr(app.logger.logger_handler, "stream", log)
+        # Given: the first two parts done, the second's progress gone (the lifecycle).
+        sandbox.invoke("retour_import", _retour_in_bucket(sandbox, "u1-retour"))
+        sandbox.invoke("retour_import", calls[0])
+        gone = progress_key(PHYSIO.provider_id, "u1-retour", 2)
+        sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=gone)
+        # When: the third part, delivered twice.
+        [third, again] = [sandbox.invoke("retour_import", calls[1]) for _ in range(2)]
+        record = sandbox.runtime.repository.get_declaration(PHYSIO.provider_id, "u1-retour")
+        stopped = json.loads(
+            sandbox.output_object(retour_report_key(PHYSIO.provider_id, "u1-retour"))
+        )
+        errors = [json.loads(line) for line in log.getvalue().splitlines() if '"ERROR"' in line]
+        # When: the same file uploaded again, applied in one run.
+        monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 0)
+        new_upload = sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour.pm305", _retour(80))
+        sandbox.drain_deliveries()
+        finished = _report(sandbox, new_upload)
+        invoices, _ = sandbox.runtime.repository.list_invoices(PHYSIO.provider_id)
+
+    # Then: the third part refused the file, no next part called, the upload says so.
+    assert third == again == {"processed": [{"declaration_id": "u1-retour", "outcome": "rejected"}]}
+    assert [call[continued_runs.RETOUR_CONTINUES]["invoices_done"] for call in calls] == ["1", "2"]
+    assert record is not None and record.status is DeclarationStatus.REJECTED
+    [finding] = stopped["findings"]
+    assert (finding["code"], finding["severity"]) == ("RETOUR_PROGRESS_GONE", "file_rejected")
+    assert (
+        "after 2 invoices" in finding["message_en"]
+        and "Upload the file again" in finding["message_en"]
+    )
+    assert "na 2 nota's" in finding["message"]
+    # The operator's error line and the alarm's metric, once.
+    [error] = errors
+    assert error["message"] == "retour stopped: its progress is gone"
+    assert (error["declaration_id"], error["finding_codes"]) == (
+        "u1-retour",
+        ["RETOUR_PROGRESS_GONE"],
+    )
+    assert emitted["Retour_progress_gone"] == 1
+    # The new upload applied the rest: the same ledgers as one run, nothing twice.
+    assert _ledgers(invoices) == whole["ledgers"]
+    first_two = list(
+        dict.fromkeys(
+            tuple(line["invoice_id"])
+            for line in whole["report"]["lines"]
+            if line["result"] == "applied"
+        )
+    )[:2]
+    expected = [
+        "unchanged"
+        if line["invoice_id"] and tuple(line["invoice_id"]) in first_two
+        else line["result"]
+        for line in whole["report"]["lines"]
+    ]
+    assert finished["results"] == expected
+    assert finished["outcome"] == whole["report"]["outcome"]
+    assert finished["summary"]["invoices_created"] == 1  # the splint, to its patient (§6)

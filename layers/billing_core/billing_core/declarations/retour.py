@@ -62,6 +62,7 @@ from billing_core.declarations.reports import (
     in_report_order,
 )
 from billing_core.declarations.retour_parts import (
+    PROGRESS_GONE,
     RetourContinued,
     RetourParts,
     RetourProgress,
@@ -180,6 +181,11 @@ class RetourReport(UploadReport[RetourSummary]):
 
     def log_entry(self) -> LogEntry:
         entry = UploadReport.log_entry(self)
+        if PROGRESS_GONE in self.finding_counts:
+            # The parts stopped half-way: an operator sees it (RetourProgressGoneAlarm).
+            counts = {**entry.counts, "Retour_progress_gone": 1}
+            message = "retour stopped: its progress is gone"
+            return LogEntry(message, entry.fields, counts, error=True)
         return replace(entry, fields={**entry.fields, "parts": self.parts})
 
     def _kind(self) -> dict[str, str]:
@@ -306,12 +312,15 @@ def apply_retour_upload(
     if provider is None:
         finding = Finding("UNKNOWN_PROVIDER", Severity.FILE, params={"provider": provider_id})
         return _write_report(upload, record, _Run.rejected("", [finding]), ctx)
+    before = progress_before(parts, provider_id, upload.declaration_id)
+    if isinstance(before, Finding):  # the parts cannot go on: said, never a silent stop (R39)
+        return _write_report(upload, record, _Run.rejected("", [before]), ctx)
     insurers = registers_in_use(ctx.registers)
     with cycle_collection_paused():
         parsed = parse_for(provider, parse_retour, data, insurers, ctx)
     if parsed.file_rejected:
         return _write_report(upload, record, _Run.rejected(parsed.format, parsed.findings), ctx)
-    run = _Run(parsed, insurers)
+    run = _Run(parsed, insurers, before=before)
     digest = hashlib.sha256(data).hexdigest()
     first = ctx.store.retour_applied(provider_id, digest)
     if first is not None and first[0] != upload.declaration_id:
@@ -334,17 +343,14 @@ def apply_retour_upload(
     return _write_report(upload, record, run, ctx, summary)
 
 
-def _resumed(run: _Run, parts: RetourParts | None, upload: Upload) -> RetourProgress:
-    """What the parts before this one did, taken into ``run`` (their lines' results,
-    findings and counts); nothing for a run in one part."""
-    if parts is None:
-        return RetourProgress()
-    progress = progress_before(parts, upload.provider_id, upload.declaration_id)
+def _resumed(run: _Run) -> int:
+    """The first invoice this part does: what the parts before it did (``run.before``) is
+    taken into ``run`` (their lines' results, findings and counts); 0 for a run in one part."""
+    progress = run.before
     if progress.invoices_done:
         run.results, run.findings = progress.results, progress.findings
         run.change_cents, run.invoices_changed = progress.change_cents, progress.invoices_changed
-    run.before = progress
-    return progress
+    return progress.invoices_done
 
 
 def _stopped(
@@ -499,7 +505,7 @@ def _apply_to_invoices(
             run.finding("RETOUR_LINE_UNKNOWN", Severity.CLAIM, line)
         elif marker.invoice_id:
             per_invoice.setdefault(marker.invoice_id, {})[line.claim_ref] = line
-    start = _resumed(run, parts, upload).invoices_done
+    start = _resumed(run)
     cause = f"{RETOUR}{upload.file_name}"
     todo = list(per_invoice.items())
     for done, (invoice_id, lines) in enumerate(todo[start:], start):

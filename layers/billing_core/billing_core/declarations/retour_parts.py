@@ -125,18 +125,29 @@ def patient_hash(patient_ref: str, bsn: str) -> str:
     return hashlib.sha256(f"{patient_ref}\x1f{bsn}".encode()).hexdigest()[:32]
 
 
-def progress_before(parts: RetourParts, provider_id: str, declaration_id: str) -> RetourProgress:
-    """What the parts before this one did; nothing for the first part (or a progress file
-    gone: the amounts are targets, so the file is applied again from its start)."""
-    if not parts.start_at:
+# A part whose progress is gone is refused with this file finding, which also makes its
+# log line an error with a metric an alarm reads (RetourReport.log_entry).
+PROGRESS_GONE = "RETOUR_PROGRESS_GONE"
+
+
+def progress_before(
+    parts: RetourParts | None, provider_id: str, declaration_id: str
+) -> RetourProgress | Finding:
+    """What the parts before this one did: nothing for a run in one part or the first
+    part. When the progress the part before wrote is gone (past its 7 + 1 days in the
+    output bucket, or deleted: a part redriven from the failure queue that late), the
+    finding that refuses the part: the invoices the parts before it did stay done (the
+    amounts are targets), a new upload of the same file applies the rest, nothing twice.
+    Never the file again from its start: that part stopped where an earlier part had, its
+    call of the next part was answered from that part's record, and the chain stopped,
+    the upload processing for ever and nobody told (runs53b)."""
+    if parts is None or not parts.start_at:
         return RetourProgress()
     try:
-        progress = RetourProgress.from_json(
-            parts.checkpoints.get(progress_key(provider_id, declaration_id, parts.start_at))
-        )
+        body = parts.checkpoints.get(progress_key(provider_id, declaration_id, parts.start_at))
     except FileGone:
-        return RetourProgress()
-    return progress
+        return Finding(PROGRESS_GONE, Severity.FILE, params={"invoices_done": parts.start_at})
+    return RetourProgress.from_json(body)
 
 
 def keep_progress(

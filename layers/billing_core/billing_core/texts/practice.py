@@ -410,6 +410,13 @@ _DUTCH: Sections = {
             " gedeclareerd, niet (volledig) vergoed (retourcode {codes}). Deze regel wordt niet"
             " aan de patiënt gefactureerd; bekijk of u de declaratie corrigeert."
         ),
+        # R5, R39: a retour in parts whose progress is gone stops; a new upload finishes it.
+        "RETOUR_PROGRESS_GONE": (
+            "Dit retourbestand is niet helemaal verwerkt: het werd in delen verwerkt en na"
+            " {invoices_done} nota's was niet meer bekend hoe ver het was. Wat al verwerkt is,"
+            " blijft staan. Upload het bestand opnieuw als nieuwe upload: dan wordt de rest"
+            " verwerkt en niets dubbel."
+        ),
         # R3: the same bytes applied by an earlier upload are not applied again.
         "RETOUR_FILE_ALREADY_APPLIED": (
             "Dit retourbestand is op {date} al verwerkt (upload {declaration_id}). Er is niets"
@@ -1503,6 +1510,13 @@ _ENGLISH: Sections = {
             "Line {line}: the insurer did not (fully) pay {claim_ref}, which was declared to the"
             " insurer (retour code {codes}). This line is not invoiced to the patient; check"
             " whether to correct the declaration."
+        ),
+        # R5, R39: a retour in parts whose progress is gone stops; a new upload finishes it.
+        "RETOUR_PROGRESS_GONE": (
+            "This retour file was not processed completely: it was processed in parts, and"
+            " after {invoices_done} invoices it was no longer known how far it had got. What"
+            " was processed stays. Upload the file again as a new upload: the rest is then"
+            " processed, nothing twice."
         ),
         # R3: the same bytes applied by an earlier upload are not applied again.
         "RETOUR_FILE_ALREADY_APPLIED": (
