@@ -204,7 +204,7 @@ def letter_context(kind, count, language):
 
 
 # Every kind of e-mail in each state that changes what it says. (The second notice of
-# several invoices adds a totals row per column to its HTML table: of one invoice here.)
+# several invoices adds a block of sums per kind of amount to its HTML: of one invoice here.)
 RENDERS = {
     "invoice": lambda language: _invoice_email(PRACTICE, language),
     "invoice, don't pay yet": lambda language: _invoice_email(WAITS, language),
