@@ -105,11 +105,22 @@ def assert_reflows(page: Any, widths: tuple[int, ...] = REFLOW_WIDTHS) -> None:
 
 
 # What a finger taps on a phone (WCAG 2.5.5, 44 by 44 CSS px): the menu, the header's
-# language link and "Uitloggen", the buttons and the lists to choose from (a button drawn
-# as a link, a list's next-page link too, are left out: links, which this does not cover).
+# language link and "Uitloggen", the buttons and the lists to choose from, a list's
+# next-page link (or button), an overview card's heading link, and a radio button's or
+# checkbox's label, whose whole row takes the tap (screens53b).
 # A link inside a sentence or a table cell is left out, as 2.5.5 leaves out inline targets.
 FINGER_PX = 44
-TAP_TARGETS = "nav:not(.pages) a, .who > a, .who button, main button:not(.link), main select"
+TAP_TARGETS = (
+    "nav a, nav button, .who > a, .who button, main button:not(.link), main select,"
+    " .cards h2 a, label.choice"
+)
+# The patient's checker and its pages (phones first): the language links, the brand back to
+# the checker, the foot's links, the links that stand on their own (the PDF, back to the
+# checker, the practice's phone, e-mail and website), the fields and buttons (screens53b).
+CHECKER_TAP_TARGETS = (
+    "header a:not(.skip), footer a, #download-pdf, #back, dd a, main button, main select,"
+    " main input:not([type=hidden]), main textarea"
+)
 
 _SMALL_TARGETS_JS = """([selector, least]) => [...document.querySelectorAll(selector)]
   .filter(e => e.getClientRects().length)
@@ -118,10 +129,10 @@ _SMALL_TARGETS_JS = """([selector, least]) => [...document.querySelectorAll(sele
   .map(([e, r]) => `${e.tagName.toLowerCase()}#${e.id} ${(e.innerText || '').trim().slice(0, 20)}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
 
 
-def assert_targets_fit_a_finger(page: Any) -> None:
-    """WCAG 2.5.5: every menu item, header link, button and list to choose from of the page
-    as it is now is at least 44 by 44 CSS px."""
-    small = page.evaluate(_SMALL_TARGETS_JS, [TAP_TARGETS, FINGER_PX])
+def assert_targets_fit_a_finger(page: Any, targets: str = TAP_TARGETS) -> None:
+    """WCAG 2.5.5: every tap target of the page as it is now (the portal's, or those
+    `targets` name) is at least 44 by 44 CSS px."""
+    small = page.evaluate(_SMALL_TARGETS_JS, [targets, FINGER_PX])
     assert small == [], (page.url, small)
 
 

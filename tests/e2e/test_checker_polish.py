@@ -7,7 +7,7 @@ Screenshots (docs/patient/checker-pl*.png) are kept with UPDATE_SCREENSHOTS=1.
 
 from __future__ import annotations
 
-from tests.e2e.layout import assert_reflows
+from tests.e2e.layout import CHECKER_TAP_TARGETS, assert_reflows, assert_targets_fit_a_finger
 from tests.e2e.test_payment_checker_browser import _screenshot
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -26,6 +26,8 @@ def test_r9_the_checker_in_polish_at_400_px(running_server, page_in, invoice, tm
     assert page.get_by_label("Numer referencyjny płatności").input_value() == invoice.reference
     assert page.locator("#breakdown").is_visible() and page.locator("#practice").is_visible()
     _screenshot(page, tmp_path, "patient/checker-pl.png")
+    # and on this phone every link, field and button is 44 px to a finger (WCAG 2.5.5)
+    assert_targets_fit_a_finger(page, CHECKER_TAP_TARGETS)
 
 
 def test_r9_the_unlocked_checker_in_polish_on_a_desktop(

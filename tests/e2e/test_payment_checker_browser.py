@@ -1,4 +1,5 @@
-"""The payment-checker page in headless Chromium against the local server (R10, R11).
+"""The payment-checker page in headless Chromium against the local server (R10, R11);
+on a phone every tap target of it and of the pages for patients is 44 px (WCAG 2.5.5).
 
 Debian's chromium, driven by Playwright; `make test` installs chromium when missing.
 """
@@ -20,7 +21,14 @@ from billing_core.texts.catalogue import LANGUAGES
 from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
 from tests.e2e.date_fields import shown_order
-from tests.e2e.layout import assert_focus_ring_contrasts, assert_reflows, contrast, rgb
+from tests.e2e.layout import (
+    CHECKER_TAP_TARGETS,
+    assert_focus_ring_contrasts,
+    assert_reflows,
+    assert_targets_fit_a_finger,
+    contrast,
+    rgb,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -227,6 +235,7 @@ def test_r9_the_checker_in_every_language(running_server, page_in, invoice, lang
     assert page.locator("#breakdown").is_visible() and page.locator("#practice").is_visible()
     _screenshot(page, tmp_path, f"patient/checker-{language}.png")
     assert_reflows(page)
+    assert_targets_fit_a_finger(page, CHECKER_TAP_TARGETS)
 
 
 def test_r9_the_arabic_checker_mirrors_and_keeps_numbers_left_to_right(
@@ -417,7 +426,11 @@ def test_r10_no_serious_or_critical_accessibility_violations(
     """R10, R36, WCAG 2.1 AA: every state of the checker and of the pages for patients,
     in their languages, passes axe (landmark-unique too, PAGES5), reflows, and starts
     with a skip link to its content (2.4.1; audit PAGES6); an unknown address is a 404
-    page in the reader's language that leads back to the checker (PAGES1)."""
+    page in the reader's language that leads back to the checker (PAGES1).
+    On the phone its language links, foot links, the brand, the links on their own (the
+    PDF, back, the practice's phone) and its fields and buttons are 44 px to a finger
+    (WCAG 2.5.5, screens53b: the language links drew 20 px high, the foot's 16, the back
+    link 20, the brand 30)."""
     context = axe_context(browser, locale="nl-NL", viewport={"width": 420, "height": 900})
     page = context.new_page()
     answer = page.goto(running_server.url + path.format(reference=invoice.reference))
@@ -437,6 +450,7 @@ def test_r10_no_serious_or_critical_accessibility_violations(
         assert page.locator(f"main a[href='{back}']").count() == 1
     assert serious_violations(page) == []
     assert_reflows(page)
+    assert_targets_fit_a_finger(page, CHECKER_TAP_TARGETS)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     assert page.locator("a.skip").is_visible()
@@ -486,6 +500,7 @@ def test_r16_r36_the_page_for_a_message_over_the_limit_passes_axe_and_gives_it_b
     _screenshot(page, tmp_path, f"patient/message-too-long-{language}.png")
     assert serious_violations(page) == []
     assert_reflows(page)
+    assert_targets_fit_a_finger(page, CHECKER_TAP_TARGETS)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")

@@ -5,7 +5,8 @@ Every page is checked with axe-core (no serious or critical violation) and, with
 UPDATE_SCREENSHOTS=1, photographed at 1280 and 400 pixels wide into docs/portal/; at 320
 and 360 pixels no page scrolls sideways (WCAG 1.4.10), and the focus ring has 3:1 against
 what surrounds it, on the green navigation too (WCAG 1.4.11); on a phone its menu, header
-links, buttons and lists to choose from are 44 px high (WCAG 2.5.5).
+links, buttons, lists to choose from, next-page links, card headings' links and radio and
+checkbox rows are 44 px high (WCAG 2.5.5).
 """
 
 from __future__ import annotations
@@ -459,6 +460,7 @@ def test_every_page_passes_axe_and_is_photographed(
     _screenshot(page, tmp_path / f"notas-zoeken-{width_name}.png")
     if width_name == "mobile":
         assert_reflows(page)
+        assert_targets_fit_a_finger(page)
     page.context.clear_cookies()
     page.goto(f"{server}/portal/")
     no_serious_violations(page)  # the sign-in page
@@ -488,6 +490,7 @@ def test_r35_a_list_goes_on_by_a_next_page_link(
     _screenshot(page, tmp_path / f"notas-volgende-{width_name}.png")
     if width_name == "mobile":
         assert_reflows(page)
+        assert_targets_fit_a_finger(page)  # the link drew 32 px high (screens53b)
     page.get_by_role("link", name="Volgende pagina").click()
     page.wait_for_url("**/portal/notas?cursor=*")
     second = page.locator("table.invoices td.kenmerk a").all_inner_texts()
@@ -817,6 +820,29 @@ def test_r35_the_user_changes_the_blocked_patients_and_a_long_file_name_fit_a_ph
     assert page.locator("#uploads a", has_text=LONG_FILE_NAME).count() == 1
 
 
+# Each figure cell of the debtor-risk table: the lines its text is drawn on, and its
+# figures (the amount, the count and share, the share of the amount; <br> between them).
+_FIGURE_LINES_JS = """() => [...document.querySelectorAll('#risk-table td.num')].map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const boxes = [...range.getClientRects()].filter(b => b.width > 0);
+  return {lines: new Set(boxes.map(b => Math.round(b.top))).size,
+          figures: cell.querySelectorAll('br').length + 1, text: cell.innerText};
+})"""
+
+
+def assert_each_figure_on_a_line_of_its_own(page) -> None:
+    """R25, R35 (screens53b): on a phone "0 nota's · 0,00 %" and "0,00 % van het bedrag"
+    wrapped in columns narrower than them, 3 to 6 short lines for 3 figures.
+    Given the debtor-risk table on a phone (it scrolls in its own region)
+    When it is drawn
+    Then every cell draws each of its figures on one line: as many lines as figures."""
+    cells = page.evaluate(_FIGURE_LINES_JS)
+    assert cells and any(c["figures"] == 3 for c in cells), cells
+    wrapped = [c for c in cells if c["lines"] != c["figures"]]
+    assert wrapped == [], wrapped
+
+
 # The least a chart's label may be drawn at, in CSS pixels (its font-size 11 in a 720 wide
 # viewBox, scaled to the width the page gives the chart).
 LEAST_LABEL_PX = 9
@@ -831,12 +857,15 @@ def test_r25_the_debtor_risk_chart_is_readable_or_left_to_the_table(
     Given the dental practice's debtor-risk page
     When it opens 1280 and 400 pixels wide
     Then on the desktop the chart's labels are drawn at 9 px or more; on the phone there
-    is no chart, and the table with every figure is there."""
+    is no chart, and the table with every figure is there, each figure on a line of its
+    own (screens53b)."""
     page = open_browser(width)
     sign_in(page, running_server.url, DENTAL.provider_id, "viewer")
     page.goto(f"{running_server.url}/portal/debiteurenrisico")
     assert page.locator("#risk-table").is_visible()
     assert page.locator("#risk-chart").is_visible() == chart_shown
+    if not chart_shown:
+        assert_each_figure_on_a_line_of_its_own(page)
     if chart_shown:
         drawn = page.eval_on_selector(
             "#risk-chart",
