@@ -505,6 +505,95 @@ def test_r18_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_does_each_step
     assert sandbox.run_dunning()["actions"] == 0
 
 
+def parts_of_a_run(sandbox, monkeypatch, *, first_only=False):
+    """The reminder day's run (its first part only, ``first_only``), with time for one
+    patient per part: each part's answer, and each call a part made to itself (the next
+    part's event)."""
+    from billing_core.entrypoints import continued_runs
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    sandbox.clock.set(REMINDER_DAY)
+    parts = [sandbox.invoke("dunning_run", {})]
+    while len(calls) >= len(parts) and not first_only:
+        parts.append(sandbox.invoke("dunning_run", calls[len(parts) - 1]))
+    return parts, calls
+
+
+def test_r39_an_unreadable_invoice_met_by_two_parts_of_a_run_is_one_error(
+    sandbox, invoices, monkeypatch
+):
+    """R18, R39 (ops53): the errors' invoice ids were not carried from part to part.
+    Given the unpaid invoices due their reminder, the last patient's on the index stored
+    with a status no invoice has, and a function with time for one patient per call
+    When the reminder day's run goes on in parts (each reads the index page ahead, where
+    the broken item lies)
+    Then the broken invoice is one error of the run and read once: the last part's answer
+    (whose counts make Dunning_errors and Dunning_read) says 1 error, every invoice read
+    once; the first part names it, the later ones do not again, each call carries its id.
+    Before: 3 parts, 3 errors for 1 invoice, 6 read of 4."""
+    in_index_order = sorted(invoices, key=lambda i: (i.patient_ref, i.invoice_id))
+    broken = in_index_order[-1]
+    store_status(sandbox, PROVIDER, broken.invoice_id, "not-a-status")
+
+    parts, calls = parts_of_a_run(sandbox, monkeypatch)
+
+    whole = parts[-1]
+    assert len(parts) >= 3 and whole["parts"] == len(parts)
+    assert [len(part["errors"]) for part in parts] == [1] + [0] * (len(parts) - 1)
+    assert parts[0]["errors"] == [{"invoices": [broken.invoice_id], "error": "UnreadableInvoice"}]
+    assert whole["earlier_parts"]["errors"] + len(whole["errors"]) == 1
+    assert whole["read"] == len(invoices)
+    assert all(call["earlier_parts"]["error_invoices"] == [broken.invoice_id] for call in calls)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"read": None}, "earlier_parts.read: Field required"),
+        ({"read": "many"}, "earlier_parts.read: Input should be a valid integer"),
+        ({"steps": {"reminder": -1}}, "earlier_parts.steps.reminder: Input should be greater"),
+        ({"agency_days": ["2026-13-40"]}, "earlier_parts.agency_days.0: Value error, not a day"),
+    ],
+    ids=["missing", "not-a-number", "negative", "not-a-day"],
+)
+def test_r39_a_hand_made_part_with_malformed_earlier_parts_is_refused_naming_the_field(
+    sandbox, invoices, monkeypatch, function_log, change, named
+):
+    """R39, R29 (ops53): an operator's replay of a part whose earlier_parts was edited by
+    hand raised KeyError (or ValueError) in the run's summary: the invocation failed into
+    Lambda's retries and the failure queue, each retry failing the same way.
+    Given the call a run's first part made to itself, with one count of its earlier
+    parts missing or malformed
+    When that event is handled
+    Then it is answered refused, naming the field and never the value given, with an ERROR
+    line "run refused" saying the same and no run's line; nothing is reminded or recorded,
+    so the well-formed call goes on afterwards as if the refused one had not come."""
+    [first], calls = parts_of_a_run(sandbox, monkeypatch, first_only=True)
+    event = calls[0]
+    earlier = {
+        name: value
+        for name, value in (event["earlier_parts"] | change).items()
+        if value is not None
+    }
+    log = function_log("dunning_run")
+
+    answer = sandbox.invoke("dunning_run", event | {"earlier_parts": earlier})
+
+    assert list(answer) == ["refused"] and named in answer["refused"]
+    assert "many" not in answer["refused"] and "2026-13-40" not in answer["refused"]
+    lines = [json.loads(line) for line in log.getvalue().splitlines() if line.startswith("{")]
+    refused = [line for line in lines if line["message"] == "run refused"]
+    assert [(line["level"], line["refused"]) for line in refused] == [("ERROR", answer["refused"])]
+    assert not [line for line in lines if line["message"] in ("invocation failed", "dunning run")]
+    assert len(calls) == 1  # no next part called
+    reminded = [stored(sandbox, i).dunning_stage for i in invoices].count(DunningStage.REMINDED)
+    assert reminded == first["steps"]["reminder"]
+    second = sandbox.invoke("dunning_run", event)
+    assert (second["parts"], second["read"] > first["read"]) == (2, True)
+
+
 def test_r34_r39_an_invoice_of_the_agency_files_week_that_does_not_load_stops_nothing(
     sandbox, invoices
 ):

@@ -887,8 +887,10 @@ def test_credit_of_money_the_agency_has_not_transferred_is_refunded_once_it_arri
     When an operator lists the credit and proposes its refund before the agency's transfer
     Then none of it is refundable by bank (422 credit_awaited_from_agency, said in Dutch and
     English), no pain.001 is written and the week pays out nothing of it (before: € 5,00
-    paid to the patient, the practice's payout -€ 5,00)
-    And once the agency's transfer is read, the € 5,00 is refunded."""
+    paid to the patient, the practice's payout -€ 5,00); the list says why: € 5,00
+    awaited from the agency (R34, ops53: before, by_bank 0 with no reason)
+    And once the agency's transfer is read, the list shows it refundable by bank, nothing
+    awaited, and the € 5,00 is refunded."""
     from billing_core.payments.booking import owed_on
     from tests.functional.test_blocked_patients import agency_file, hand_over
 
@@ -915,7 +917,11 @@ def test_credit_of_money_the_agency_has_not_transferred_is_refunded_once_it_arri
         sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice)
     )
     # Then nothing of it is refundable yet, and the week pays out nothing of it
-    assert (item["credit_cents"], item["by_bank_cents"]) == (500, 0)
+    assert (item["credit_cents"], item["by_bank_cents"], item["awaited_from_agency_cents"]) == (
+        500,
+        0,
+        500,
+    )
     assert (status, refused["error"]["code"]) == (422, "credit_awaited_from_agency")
     message = refused["error"]["message"]
     assert "nog niet aan ons heeft overgemaakt" in message and "not transferred to us" in message
@@ -930,6 +936,13 @@ def test_credit_of_money_the_agency_has_not_transferred_is_refunded_once_it_arri
     sandbox.clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=AMSTERDAM))
     transfer = credit(due, scor=invoice.reference, tx_id="CMIB-AF", booking_date="2027-02-23")
     sandbox.upload_bank_statement(statement(transfer, statement_id="S-23"), "S-23.xml")
+    _, held = operator(sandbox, "GET", "/api/v1/operator/refunds")
+    [item] = [i for i in held["items"] if i["reference"] == invoice.reference]
+    assert (item["credit_cents"], item["by_bank_cents"], item["awaited_from_agency_cents"]) == (
+        500,
+        500,
+        0,
+    )
     status, batch = operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))
     assert (status, batch["total_cents"]) == (200, 500)
     status, sent = operator(

@@ -7,7 +7,6 @@ import json
 from datetime import date, datetime
 
 import pytest
-from pydantic import ValidationError
 
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
@@ -91,10 +90,16 @@ def test_a_week_still_running_is_refused_and_nothing_is_proposed(sandbox, paid_w
 
 
 def test_a_malformed_payload_is_refused(sandbox):
-    with pytest.raises(ValidationError):
-        sandbox.invoke("retrocession_run", {"as_of": "maandag"})
-    with pytest.raises(ValidationError):
-        sandbox.invoke("retrocession_run", {"as_of": "2026-11-30", "provider_id": "x"})
+    """R39 (ops53): a malformed event is refused, not raised into Lambda's retries (each
+    would be refused the same): answered with the field named, and nothing written."""
+    assert sandbox.invoke("retrocession_run", {"as_of": "maandag"}) == {
+        "refused": "event refused: as_of: Input should be a valid date or datetime, "
+        "input is too short"
+    }
+    assert sandbox.invoke("retrocession_run", {"as_of": "2026-11-30", "provider_id": "x"}) == {
+        "refused": "event refused: provider_id: Extra inputs are not permitted"
+    }
+    assert sandbox.output_keys("retrocession/") == []
 
 
 def test_the_practice_lists_its_weeks_and_downloads_json_and_csv(sandbox, paid_week):

@@ -763,6 +763,27 @@ def test_r39_the_atw_decree_data_running_out_raises_an_alarm(template: dict[str,
     assert "legal/atw.py" in alarm["AlarmDescription"]
 
 
+def test_r39_the_dunning_alarm_says_which_lines_name_the_errors_of_a_run_in_parts(
+    template: dict[str, Any],
+) -> None:
+    """R18, R39 (ops53): DunningRunIncompleteAlarm said "its log line names them"; a run
+    in parts reports Dunning_errors on its last part's line, which names only that part's
+    errors, the earlier parts' being in their own lines under another message.
+    Given the messages a part that goes on and a run's last part log (RunSummary.log_entry)
+    When an operator reads the alarm's e-mail
+    Then it names both messages to look for, and the field that says a run went in parts."""
+    from billing_core.dunning.run import RunSummary
+    from billing_core.ports import DunningPlace
+
+    day = date(2026, 12, 31)
+    last = RunSummary(day, parts=2).log_entry()
+    going_on = RunSummary(day, continue_from=DunningPlace(day, "p", "r", "i")).log_entry()
+    description = alarms(template)["DunningRunIncompleteAlarm"]["AlarmDescription"]
+    assert "parts" in last.fields and "Dunning_errors" in last.counts
+    assert f'"{last.message}" log line' in description
+    assert f'"{going_on.message}" lines' in description
+
+
 @pytest.mark.parametrize(
     "metric",
     [

@@ -81,6 +81,9 @@ PAGE_SIZE = 250  # invoices per index page (about 1 MB, a DynamoDB page): a boun
 # Invoices read between two progress lines: a run of 10,000 invoices due takes minutes,
 # and an operator sees it move, as the bank import's (R39).
 PROGRESS_EVERY = 1_000
+# Errors' invoice ids a part's call to itself carries at most (a uuid, about 40 bytes
+# each); beyond them a later part meeting one again counts it again.
+CARRIED_ERROR_INVOICES = 1_000
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,10 @@ class RunSummary:
     parts: int = 1
     errors_before: int = 0
     conflicts_before: int = 0
+    # The invoices of those errors: one a later part meets again (an item that does not
+    # load, read ahead on the first part's page or in the agency's files) is not another
+    # error (``note_error``)
+    error_invoices_before: frozenset[str] = frozenset()
 
     @classmethod
     def going_on(cls, as_of: date, earlier: Mapping[str, Any]) -> RunSummary:
@@ -153,12 +160,16 @@ class RunSummary:
             parts=int(earlier["parts"]) + 1,
             errors_before=int(earlier["errors"]),
             conflicts_before=int(earlier["conflicts"]),
+            error_invoices_before=frozenset(map(str, earlier.get("error_invoices", ()))),
         )
 
     def carried(self) -> dict[str, object]:
         """What the run's next part starts from (``going_on``): the counts of the parts so
-        far, provider ids and days. Errors and conflicts by number, not by invoice id: the
-        part's call to itself stays small however many there are (R29: ids and counts)."""
+        far, provider ids and days. Errors and conflicts by number; the errors' invoice
+        ids too, up to CARRIED_ERROR_INVOICES, so that a later part does not count one of
+        them again: the part's call to itself stays small (at most about 40 KB of ids,
+        Lambda takes 256 KB) however many there are. Invoice ids are no personal data
+        (R29: ids and counts)."""
         return {
             "parts": self.parts,
             "read": self.read,
@@ -173,7 +184,22 @@ class RunSummary:
             "agency_files": self.agency_files,
             "agency_days": _day_range(self.agency_days),
             "agency_days_mended": [day.isoformat() for day in self.agency_days_mended],
+            "error_invoices": self._error_invoices()[:CARRIED_ERROR_INVOICES],
         }
+
+    def _error_invoices(self) -> list[str]:
+        """The invoice ids of the run's errors so far, once each: the earlier parts' first."""
+        mine = (invoice_id for error in self.errors for invoice_id in error.invoice_ids)
+        return list(dict.fromkeys([*sorted(self.error_invoices_before), *mine]))
+
+    def note_error(self, error: RunError) -> None:
+        """Lists ``error`` unless the run met it already, in this part or an earlier one:
+        an item that does not load is met again by the part after (read ahead on the page
+        where a part stopped) and by the agency's files (R39: Dunning_errors counts each
+        once)."""
+        known = error in self.errors or set(error.invoice_ids) <= self.error_invoices_before
+        if not known:
+            self.errors.append(error)
 
     @property
     def actions(self) -> int:
@@ -300,7 +326,7 @@ def run_dunning(
             summary.providers_skipped.add(skipped.provider_id)
         except Exception as error:  # noqa: BLE001 -- one bad invoice must not stop the run
             ids = tuple(invoice.invoice_id for invoice in unit)
-            summary.errors.append(RunError(ids, type(error).__name__))
+            summary.note_error(RunError(ids, type(error).__name__))
         reading.done(unit)
         if summary.read // PROGRESS_EVERY > read_before // PROGRESS_EVERY:
             progress(summary.progress_entry())
@@ -380,7 +406,8 @@ def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> N
     summary.agency_days_mended = sorted(mended.union(summary.agency_days_mended))
     # Listed once however many days' weeks held them, as the run's errors (R39).
     unreadable = sorted({invoice.invoice_id for _, invoice in passed_by})
-    summary.errors += [RunError((i,), "UnreadableInvoice") for i in unreadable]
+    for invoice_id in unreadable:
+        summary.note_error(RunError((invoice_id,), "UnreadableInvoice"))
     summary.agency_days += to_tell.days  # after an earlier part's, a later part's days
     summary.complete = to_tell.caught_up
     last = to_tell.days[-1]
@@ -660,13 +687,15 @@ def _readable(
 ) -> Iterator[list[Invoice]]:
     """The pages' invoices; a stored item that does not load is read, listed in the
     summary's errors by its id and passed by: one bad invoice never stops the rest (R18,
-    R39). It stays on the index, so each day's run lists it until an operator mends it."""
+    R39). It stays on the index, so each day's run lists it until an operator mends it.
+    Read and listed once a run: a later part meets again one its earlier part read ahead
+    on the page where it stopped (``note_error``)."""
     for page in pages:
         for unreadable in (found for found in page if isinstance(found, UnreadableInvoice)):
-            summary.read += 1
             error = RunError((unreadable.invoice_id,), "UnreadableInvoice")
-            if error not in summary.errors:  # the agency's files may have met it first
-                summary.errors.append(error)
+            if unreadable.invoice_id not in summary.error_invoices_before:
+                summary.read += 1
+            summary.note_error(error)  # the agency's files may have met it first
         yield [found for found in page if isinstance(found, Invoice)]
 
 

@@ -5,8 +5,8 @@ and the weekly retrocession run, the retour import's file (``retour_part``).
 A run stops between two units (patients, practices) before its time is up and names the
 first place it did not do; its function calls itself, asynchronously, with the day and
 that place, ids only (R29); the dunning run's carries its summary so far too (counts,
-provider ids and days: ``earlier_parts``), so that its last part reports and counts the
-whole run once, as the bank import's and the retour import's do. That call is handled
+provider ids, days and its errors' invoice ids: ``earlier_parts``), so that its last part
+reports and counts the whole run once, as the bank import's and the retour import's do. That call is handled
 once per day and place, whatever it carries
 (``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
 answered from its record, so no part is done twice, nor its next part called twice.

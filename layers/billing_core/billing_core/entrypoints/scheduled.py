@@ -6,17 +6,19 @@ The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-D
 A run that went on in a call its function made to itself gets ``{"as_of": ...,
 "continue_from": [...]}`` (continued_runs.py), handled once per day and place, and, for
 the dunning run, ``"earlier_parts": {...}``: its parts' counts so far, which the next
-part adds to (not part of that once). Anything else is refused before the run starts.
+part adds to (not part of that once; ``EarlierParts``). Anything else is refused before
+the run starts: answered ``{"refused": ...}`` naming the fields, and logged (``run
+refused``), not raised, since a retry of the same event would be refused again (ops53).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypeVar
 
-from aws_lambda_powertools.utilities.parser import event_parser
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from typing_extensions import TypedDict  # pydantic reads typing's own from Python 3.12 only
 
 from billing_core import bootstrap
 from billing_core.entrypoints.powertools import (
@@ -34,15 +36,51 @@ if TYPE_CHECKING:
 Report = TypeVar("Report", bound=AnsweredReport)
 
 
+Count = Annotated[int, Field(ge=0)]
+
+
+def _a_day(text: str) -> str:
+    """``text``, a day: refused otherwise, without quoting it (date's own error does)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not a day (YYYY-MM-DD)") from None
+    return text
+
+
+class EarlierParts(TypedDict):
+    """What the earlier parts of a dunning run carried for its next part to add to
+    (``RunSummary.carried``): counts, provider ids, days, and the invoice ids of their
+    errors (R29: ids and counts, no personal data). A key the next part reads that is
+    missing or of another type refuses the event, naming it (ops53: a hand-made replay of
+    a part raised KeyError into Lambda's retries). Keys it does not know are left be: a
+    part called by the version before a deploy still goes on. ``error_invoices``: absent
+    in such a part's call."""
+
+    parts: Annotated[int, Field(ge=1)]
+    read: Count
+    steps: dict[str, Count]
+    letters: dict[str, Count]
+    rescheduled: Count
+    arrangements_cancelled: Count
+    retried: Count
+    errors: Count
+    conflicts: Count
+    providers_skipped: list[str]
+    agency_files: Count
+    agency_days: list[Annotated[str, AfterValidator(_a_day)]]
+    agency_days_mended: list[Annotated[str, AfterValidator(_a_day)]]
+    error_invoices: NotRequired[list[str]]
+
+
 class ScheduledRunEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     as_of: date | None = None
     # Where the run's earlier part stopped, from its call to itself: ids only (R29)
     continue_from: list[str] | None = None
-    # What the earlier parts of that run counted, for the next part to add to: counts,
-    # provider ids and days only (R29)
-    earlier_parts: dict[str, Any] | None = None
+    # What the earlier parts of that run counted, for the next part to add to
+    earlier_parts: EarlierParts | None = None
 
 
 # A part delivered again within this time is answered from its record: longer than
@@ -68,6 +106,10 @@ def scheduled_handler(
     its earlier part stopped at, with what the earlier parts carried for it (None: they
     carried nothing); once per day and place. A run without one refuses such an event."""
 
+    def refused_answer(refusal: Exception) -> dict[str, Any]:
+        logger.error("run refused", extra={"refused": str(refusal)})
+        return {"refused": str(refusal)}
+
     def answered(report: Report) -> dict[str, Any]:
         log_report(report, logger=logger, metrics=metrics)
         if (error := failure(report)) is not None:
@@ -88,8 +130,11 @@ def scheduled_handler(
     # are passed through (a part delivered again is answered from its record).
     once = idempotent(part, data_keyword_argument="request", expires_after_seconds=PART_SECONDS)
 
-    @event_parser(model=ScheduledRunEvent)
-    def handle(event: ScheduledRunEvent, context: LambdaContext) -> dict[str, Any]:
+    def handle(payload: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            event = ScheduledRunEvent.model_validate(payload)
+        except ValidationError as malformed:
+            return refused_answer(MalformedEvent(malformed))
         as_of = event.as_of or bootstrap.current().clock.today()
         try:
             if event.continue_from is not None:
@@ -100,8 +145,7 @@ def scheduled_handler(
                 return once(context, request=request, earlier_parts=earlier, lambda_context=context)
             report = run(as_of, context)
         except refused as refusal:
-            logger.error("run refused", extra={"refused": str(refusal)})
-            return {"refused": str(refusal)}
+            return refused_answer(refusal)
         return answered(report)
 
     return observed_handler(lambda: handle, logger=logger, metrics=metrics)
@@ -112,3 +156,15 @@ class RunDoesNotContinue(ValueError):
 
     def __init__(self) -> None:
         super().__init__("this run does not go on from a place: continue_from refused")
+
+
+class MalformedEvent(ValueError):
+    """An event the run's model refuses: each field named with what is wrong with it, never
+    the value given (a hand-made event may hold anything, R29)."""
+
+    def __init__(self, malformed: ValidationError) -> None:
+        problems = (
+            f"{'.'.join(map(str, error['loc'])) or 'event'}: {error['msg']}"
+            for error in malformed.errors(include_url=False, include_input=False)
+        )
+        super().__init__("event refused: " + "; ".join(problems))

@@ -155,6 +155,11 @@ class HeldCreditOut(AttributesOut):
         "{psp_payment_id})"
     )
     in_batch: str = Field(description="the refund batch not yet sent that pays it back")
+    awaited_from_agency_cents: int = Field(
+        description="of the credit, money the collection agency reported collected and has "
+        "not transferred to us yet: not refunded by bank until that transfer is read (422 "
+        "credit_awaited_from_agency), then part of by_bank_cents"
+    )
 
 
 class PspRefundOutcomeIn(BaseModel):

@@ -322,7 +322,9 @@ def _batch_counts(batch: TransferBatch) -> dict[str, Any]:
 class HeldCredit:
     """An invoice whose patient paid more than was owed. ``by_bank_cents`` is what a bank
     refund may pay of it; the rest came from a PSP payment and goes back through the PSP
-    (``psp_refund_pending``: its refund was asked and not confirmed; check it at the PSP)."""
+    (``psp_refund_pending``: its refund was asked and not confirmed; check it at the PSP),
+    or is money the collection agency reported collected and has not transferred to us
+    (``awaited_from_agency_cents``: refundable by bank once that transfer is read)."""
 
     provider_id: str
     invoice_id: str
@@ -333,6 +335,7 @@ class HeldCredit:
     psp_payments_pending: tuple[str, ...] = ()  # their PSP payment ids, to look up
     in_batch: str = ""  # a refund batch not yet sent that pays it back
     patient_ref: str = ""  # whose credit: what the list's read names (R32), never answered
+    awaited_from_agency_cents: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +364,11 @@ def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
 
 def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
     # Imported here: see _book_refund.
-    from billing_core.payments.refunds import credit_refundable_by_bank, pending_refunds
+    from billing_core.payments.refunds import (
+        credit_at_the_agency,
+        credit_refundable_by_bank,
+        pending_refunds,
+    )
 
     psp_pending = tuple(p.psp_payment_id for p in pending_refunds(invoice))
     return HeldCredit(
@@ -374,6 +381,7 @@ def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
         psp_payments_pending=psp_pending,
         in_batch=in_batch,
         patient_ref=invoice.patient_ref,
+        awaited_from_agency_cents=credit_at_the_agency(invoice),
     )
 
 
