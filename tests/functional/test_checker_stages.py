@@ -15,6 +15,7 @@ import pytest
 from billing_core.invoices.invoice import Channel, DunningStage
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.payments.psp import PspUnavailable
+from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.seed import DENTAL
@@ -158,6 +159,13 @@ FINAL_NOTICE_STATE = {
     "pl": ("Wysłano ostateczne wezwanie do zapłaty", "28 stycznia 2027", "Wysłano upomnienie"),
     "ar": ("أُرسل إنذار أخير", "28 يناير 2027", "أُرسلت رسالة تذكير"),
 }
+# The state line while the final notice has not gone yet (R19: still to be sent; checker53b)
+FINAL_NOTICE_WAITS = {
+    "nl": "Laatste aanmaning wordt nog verstuurd",
+    "en": "Final notice still to be sent",
+    "pl": "Ostateczne wezwanie do zapłaty zostanie wysłane",
+    "ar": "سيُرسل إنذار أخير",
+}
 
 
 @pytest.mark.parametrize("run_first", [True, False], ids=["after the run", "before the run"])
@@ -169,8 +177,9 @@ def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
     When the patient checks on 15 January, after the run charged the costs and sent the
     final notice, or before it (the checker shows what the run will make of it)
     Then the state says the final notice was sent, not the reminder, beside the final
-    notice's date once it went (before the run none: the 14 days count from it, R19,
-    checker53), in nl, en, pl and ar; and the API's state says the same."""
+    notice's date once it went; before the run that it is still to be sent, and no date
+    (the 14 days count from it, R19, checker53, checker53b), in nl, en, pl and ar; and the
+    API's state is the final notice's step, second_notice_sent, in both."""
     dunned_to(sandbox, REMINDER_DAY)
     if run_first:
         dunned_to(sandbox, COSTS_DAY)
@@ -185,10 +194,12 @@ def test_r19_r36_after_the_costs_the_state_says_final_notice_in_each_language(
         with subtests.test(language=language):
             _, html = page(sandbox, invoice, language)
             html = unescape(html)
-            assert text_of(html, "state") == state and reminder_state not in html
+            assert reminder_state not in html
             if run_first:
+                assert text_of(html, "state") == state
                 assert text_of(html, "pay-by") == pay_by
             else:
+                assert text_of(html, "state") == FINAL_NOTICE_WAITS[language]
                 assert 'id="pay-by"' not in html
 
 
@@ -1497,3 +1508,121 @@ def test_r19_no_day_before_the_agency_while_the_first_final_notice_is_still_to_g
         assert status(sandbox, each)["breakdown"]["pay_by"] == "2027-01-28"
         assert "28 januari 2027" in date_lines(sandbox, each)
         assert to_go_notes(sandbox, each) == []
+
+
+# --- the state line and a hold while the final notice is still to go (R19, R16; checker53b) --
+
+
+def state_lines(sandbox, invoice) -> list[str]:
+    """The state line of the page in each language, the birth date checked, then not."""
+    cookie = unlocked(sandbox, invoice)
+    pages = [page(sandbox, invoice, language, cookie=cookie)[1] for language in LANGUAGES]
+    pages += [page(sandbox, invoice, language)[1] for language in LANGUAGES]
+    return [text_of(html, "state") for html in pages]
+
+
+def test_r19_the_state_says_the_final_notice_is_still_to_be_sent_until_it_went(sandbox, invoice):
+    """R19, R10, R9 (checker53b: while the run's final notice was queued and not sent, the
+    state line read "Laatste aanmaning verstuurd" / "Final notice sent", in nl, en, pl and
+    ar, before and after the birth date).
+    Given the reminder's term expired unpaid and the run of 15 January charged the costs
+    and queued the final notice
+    When the patient checks before the delivery sent it
+    Then the state line says it is still to be sent, in each language, the birth date
+    checked or not; the API's state stays second_notice_sent (the final notice's step,
+    as documented), its pay_by null
+    And once the notice went, the state line says it was sent."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"]) == ("second_notice_sent", None)
+    assert state_lines(sandbox, invoice) == 2 * list(FINAL_NOTICE_WAITS.values())
+    sandbox.drain_deliveries()
+    sent = [state for state, _, _ in FINAL_NOTICE_STATE.values()]
+    assert state_lines(sandbox, invoice) == 2 * sent
+
+
+def test_r19_r7_a_final_notice_bounced_reads_as_one_still_to_go_before_the_birth_date(
+    sandbox, invoice
+):
+    """R19, R7, R10, R36 (checker53b: once the first notice still to go read "still to be
+    sent", a bounced one must read alike before the birth date, or the state line would
+    tell anyone with the kenmerk the patient's e-mail address is dead).
+    Given the second notice e-mailed on 15 January bounced for good that day
+    When the patient checks before the next run sends it again by post
+    Then the state line says it is still to be sent, in each language, the birth date
+    checked or not (the note why follows only once it is checked)."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    bounced_for_good(sandbox, invoice, "second_notice")
+    assert state_lines(sandbox, invoice) == 2 * list(FINAL_NOTICE_WAITS.values())
+
+
+# The date line over a final notice still to go, the practice holding the invoice until
+# 10 February (R16: "Pay by (your healthcare provider has put the invoice on hold until then)")
+HOLD_OVER_THE_NOTICE = {
+    "nl": (
+        "Betaal uiterlijk (tot en met die dag houdt uw zorgverlener de nota aan)",
+        "10 februari 2027",
+    ),
+    "en": (
+        "Pay by (your healthcare provider has put the invoice on hold until then)",
+        "10 February 2027",
+    ),
+    "pl": (
+        "Zapłata najpóźniej (do tego dnia świadczeniodawca wstrzymał dalsze kroki)",
+        "10 lutego 2027",
+    ),
+    "ar": (
+        "ادفعوا في موعد أقصاه (أوقف مقدّم الرعاية الصحية الإجراءات حتى هذا اليوم)",
+        "10 فبراير 2027",
+    ),
+}
+
+
+def hold_lines(sandbox, invoice) -> list[tuple[str, str]]:
+    """(the date line's label and date) of the page in each language, the birth date
+    checked, then not; and each page says the hold (its note)."""
+    cookie = unlocked(sandbox, invoice)
+    pages = [page(sandbox, invoice, language, cookie=cookie)[1] for language in LANGUAGES]
+    pages += [page(sandbox, invoice, language)[1] for language in LANGUAGES]
+    assert all('id="on-hold"' in html for html in pages)
+    label = r'<dt>([^<]*)</dt><dd id="pay-by">'
+    return [
+        (unescape(re.search(label, h)[1]), text_of(h, "pay-by")) for h in pages if "pay-by" in h
+    ]
+
+
+def test_r16_r19_a_hold_over_a_final_notice_still_to_go_names_its_end_and_the_notice_waits(
+    sandbox, invoice
+):
+    """R16, R19, R36 (checker53b: a hold placed while the final notice was queued showed no
+    date line at all, 0 of 8 pages naming the hold's end, because a notice still to go named
+    no day before the hold was looked at; a hold over any other date names its end).
+    Given the run of 15 January charged the costs and queued the final notice, and the
+    practice puts the invoice on hold until 10 February the same day
+    When the patient checks, in each language, the birth date checked or not
+    Then the page and the API name the hold's end as the date to pay by, with the hold
+    And that is what dunning does: the delivery holds the notice through 10 February, the
+    run of 11 February sends it, and the page names its own day, 24 February."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+    held_until(sandbox, invoice, date(2027, 2, 10))
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"], body["breakdown"]["pay_by_kind"]) == (
+        "on_hold",
+        "2027-02-10",
+        "hold",
+    )
+    assert hold_lines(sandbox, invoice) == 2 * list(HOLD_OVER_THE_NOTICE.values())
+
+    def notices() -> list[date]:
+        stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+        return [amsterdam_day(c.at) for c in stored.correspondence if c.kind == "second_notice"]
+
+    dunned_to(sandbox, date(2027, 2, 10))  # the delivery drained on each day
+    assert notices() == []
+    dunned_to(sandbox, date(2027, 2, 11))
+    assert notices() == [date(2027, 2, 11)]
+    assert "24 februari 2027" in date_lines(sandbox, invoice)

@@ -371,6 +371,9 @@ def test_the_view_holds_nothing_personal():
         # date is checked, never by the public API
         "new_reminder",
         "new_second_notice",  # the same of the final notice (R7, R19; audit52)
+        # that the first final notice is still to go: said once the birth date is checked
+        # (R19; checker53)
+        "second_notice_to_go",
     }
     text = repr(view)
     personal = ("s.vanderberg@", "m.jansen@", "Oudegracht", "3511", "P-004711", "1984", "C11")

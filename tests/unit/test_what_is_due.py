@@ -101,6 +101,23 @@ def test_r16_a_hold_over_the_reminders_term_moves_the_date_to_the_holds_end():
     assert plan(invoice, policy, until + timedelta(days=1)).step is Step.COSTS
 
 
+def test_r16_r19_a_hold_over_a_final_notice_still_to_go_names_the_holds_end():
+    # Given the costs charged and the final notice queued, not sent yet (it waits on the
+    # invoice: no day before the agency is known, R19), and then a hold of the practice
+    (invoice,) = charged(5717)
+    assert invoice.letters_due, "the final notice waits on the invoice"
+    day = invoice.costs_charged_on
+    until = day + timedelta(days=20)
+    # When the patient looks it up during the hold
+    parts = status_on(held(invoice, until), day).breakdown
+    # Then the hold's end counts, as over any other date of the timeline (R16): the
+    # delivery holds the notice with the invoice and it goes the day after the hold, not
+    # "no date", which left the hold's end off the date line (checker53b)
+    assert (parts.pay_by, parts.pay_by_kind, parts.pay_by_passed) == (until, PayBy.HOLD, False)
+    # And without the hold no day is named while the notice is still to go (checker53)
+    assert status_on(invoice, day).breakdown.pay_by is None
+
+
 def test_r16_a_hold_that_ends_before_the_date_that_counts_changes_no_date():
     # Given an invoice on hold until 10 December, before its final date of 23 December
     invoice = held(make_invoice(), date(2026, 12, 10))

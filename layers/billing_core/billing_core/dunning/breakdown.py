@@ -18,7 +18,8 @@ counts from it (R19, legal-nl.md §2: 14 days from a notice received), so no day
 the agency is known before it goes: the first one queued by the run (or by the checker's
 copy of the costs day before the run), or one sent again, its e-mail bounced for good
 (R7), whose day the one that never arrived named is not. ``pay_by`` is None then, beside
-the second notice's kind.
+the second notice's kind; but while the practice holds the invoice, the hold's last day, as
+above: the notice waits for the hold too and goes the day after it.
 
 That date can have passed while dunning has not yet taken its next step: the reminder
 goes a week after the final date, the costs and the handover on the first run after
@@ -151,13 +152,15 @@ def date_that_counts(
     pay_by, kind, term = timeline_date(invoice, policy, today)
     if kind is PayBy.SECOND_NOTICE and letter_waiting(Step.HANDOVER, (invoice, *letter)):
         # R19, legal-nl.md §2: the handover waits for the notice and counts from it: the
-        # first one still queued, or one sent again after a bounce (R7)
-        return None, kind, 0
+        # first one still queued, or one sent again after a bounce (R7): no day known yet
+        pay_by = None
     # R16: dunning waits out the hold and takes the step whose day passed in it on the day
     # after (dunning.timeline._paused_until), so a date of the timeline before the hold's
-    # end is not the one dunning uses, and may have passed: the hold's end counts.
+    # end is not the one dunning uses, and may have passed: the hold's end counts. So it
+    # does over a final notice still to go, which the delivery holds with the invoice
+    # (letters.second_notice_held) and which goes the day after the hold.
     hold_until = invoice.hold_until if invoice.is_on_hold(today) else None
-    if kind in _PAUSED_BY_A_HOLD and hold_until and pay_by and pay_by < hold_until:
+    if kind in _PAUSED_BY_A_HOLD and hold_until and (pay_by is None or pay_by < hold_until):
         return hold_until, PayBy.HOLD, 0
     return pay_by, kind, term
 

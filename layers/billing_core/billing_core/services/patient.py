@@ -228,6 +228,14 @@ class PaymentStatusView:
         return self.hold_until is not None
 
     @property
+    def second_notice_waits(self) -> bool:
+        """R19: the final notice has not gone yet, though the state is the final notice's
+        (costs charged): the first one is still to go, or one sent again after a bounce
+        (R7). The page's state line says it will be sent, alike for both, so before the
+        birth date it tells nothing of the patient's e-mail address (R10, R36)."""
+        return self.second_notice_to_go or self.new_second_notice is not None
+
+    @property
     def told_not_to_pay_yet(self) -> bool:
         """legal-nl.md §7, R37: the page says not to pay yet: the insurer's statement is
         awaited, or the practice decides on its proposal (R17)."""

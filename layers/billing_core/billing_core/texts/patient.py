@@ -330,6 +330,9 @@ _DUTCH: Sections = {
         "state_on_hold": "In behandeling bij uw zorgverlener",
         "state_reminder_sent": "Herinnering verstuurd",
         "state_second_notice_sent": "Laatste aanmaning verstuurd",
+        # R19: the final notice not gone yet (the first still to go, or one sent again after
+        # a bounce, R7): alike for both, the page before the birth date tells nothing more
+        "state_second_notice_waits": "Laatste aanmaning wordt nog verstuurd",
         "state_with_collection_agency": "Uit handen gegeven aan het incassobureau",
         "collected_by_agency": "Het incassobureau int deze nota nu namens uw zorgverlener.",
         "birth_date_label": "Geboortedatum van de patiënt",
@@ -680,6 +683,7 @@ _ENGLISH: Sections = {
         "state_on_hold": "Being looked at by your healthcare provider",
         "state_reminder_sent": "Reminder sent",
         "state_second_notice_sent": "Final notice sent",
+        "state_second_notice_waits": "Final notice still to be sent",
         "state_with_collection_agency": "Handed over to the collection agency",
         "collected_by_agency": (
             "The collection agency now collects this invoice on behalf of your healthcare provider."

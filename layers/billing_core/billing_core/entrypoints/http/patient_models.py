@@ -113,7 +113,8 @@ class PaymentStatusOut(BaseModel):
     state: str = Field(
         description="where the invoice stands (services.patient.InvoiceState): open, deferred, "
         "reminder_sent, second_notice_sent (the reminder's term expired: costs charged and the "
-        "final notice sent, R19), on_hold, arrangement_active, with_collection_agency (open, "
+        "final notice sent, R19; while breakdown.pay_by is null it is still to be sent, the "
+        "first one or one sent again, R7, and the checker page says so), on_hold, arrangement_active, with_collection_agency (open, "
         "deferred, reminder_sent and second_notice_sent name the date breakdown.pay_by_kind "
         "names, when no hold or arrangement comes first); with status "
         "paid: paid (by the patient), waived (the practice forgave all of it, R21), "

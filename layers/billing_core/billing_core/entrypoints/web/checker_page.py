@@ -180,6 +180,7 @@ def render_checker(
         described_by=_described_by(state),
         payment=state.payment.value if state.payment else "",
         status_key=_status_key(view, state),
+        state_key=_state_key(view),
         pay_by_key=_pay_by_key(view),
         may_be_paid=state.being_booked or state.payment_unknown,
         by=by,
@@ -204,6 +205,18 @@ def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
     if view.state in _SETTLED_OTHERWISE:  # "paid" to R10, but not (all) by the patient
         return f"status_{view.state.value}"
     return f"status_{view.status.value}"
+
+
+def _state_key(view: PaymentStatusView | None) -> str:
+    """The words of the state line (R10): the state's, but while the final notice waits to
+    go (``second_notice_waits``) that it will be sent, not that it was (R19; the public
+    API keeps the state ``second_notice_sent``, the final notice's step, and says so by
+    ``breakdown.pay_by`` null beside the kind ``second_notice``)."""
+    if view is None:
+        return ""
+    if view.second_notice_waits:
+        return "state_second_notice_waits"
+    return f"state_{view.state.value}"
 
 
 def _pay_by_key(view: PaymentStatusView | None) -> str:

@@ -183,6 +183,8 @@ _PAGE: Section = {
     # Not yet read by a native speaker (README, Languages); the final notice's own word
     # (letters.py, email.second_notice).
     "state_second_notice_sent": "أُرسل إنذار أخير",
+    # Not yet read by a native speaker (README, Languages): the final notice not gone yet.
+    "state_second_notice_waits": "سيُرسل إنذار أخير",
     "state_with_collection_agency": "أُحيلت إلى مكتب تحصيل الديون (incassobureau)",
     "collected_by_agency": "يتولى مكتب تحصيل الديون الآن تحصيل هذه الفاتورة نيابةً عن مقدّم الرعاية الصحية.",
     "birth_date_label": "تاريخ ميلاد المريض",

@@ -199,6 +199,8 @@ PAGE: Section = {
     # Not yet read by a native speaker (README, Languages); the final notice's own word
     # (letters.py, email.second_notice).
     "state_second_notice_sent": "Wysłano ostateczne wezwanie do zapłaty",
+    # Not yet read by a native speaker (README, Languages): the final notice not gone yet.
+    "state_second_notice_waits": "Ostateczne wezwanie do zapłaty zostanie wysłane",
     "state_with_collection_agency": "Przekazana do biura windykacyjnego",
     "collected_by_agency": (
         "Tę fakturę ściąga teraz biuro windykacyjne w imieniu świadczeniodawcy."
