@@ -37,6 +37,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -200,6 +201,19 @@ def built_layer(artifacts: Path) -> Path:
     return artifacts / "python"
 
 
+def function_code(artifacts: Path) -> Path:
+    """The functions' own code as SAM zips it: source, no bytecode. Lambda's /var/task is
+    read-only, so a handler's modules are compiled on every cold start; copied without
+    ``__pycache__`` and imported without writing any (``import_environment``), they are
+    compiled in every count, whatever bytecode the checkout's tests left (stop 53: the
+    retour import counted 1.998x in a checkout that had run its tests, 2.003x in a fresh
+    clone, the handler's ``app.py`` compiled)."""
+    target = artifacts / "function_code"
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "functions", target / "functions", ignore=ignored)
+    return target
+
+
 @cache
 def lambda_environment() -> dict[str, str]:
     """The environment every function gets from template.yaml's Globals, where it is a
@@ -210,12 +224,13 @@ def lambda_environment() -> dict[str, str]:
 
 
 def import_environment(layer: Path) -> dict[str, str]:
-    """billing_core from the built ``layer``, as on Lambda (which cannot write bytecode next
-    to a read-only layer), with the functions' environment from the template; the same for
-    every module, boto3 included (no AWS call is made at import; the region only keeps
-    botocore quiet)."""
+    """billing_core from the built ``layer`` and the functions' code beside it
+    (``function_code``), as on Lambda, which writes no bytecode next to either; with the
+    functions' environment from the template; the same for every module, boto3 included
+    (no AWS call is made at import; the region only keeps botocore quiet)."""
     environment = {**os.environ, **lambda_environment(), "AWS_DEFAULT_REGION": "eu-central-1"}
-    environment["PYTHONPATH"] = f"{layer}:{ROOT}"
+    environment["PYTHONPATH"] = f"{layer}:{layer.parent / 'function_code'}"
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"
     return environment
 
 
@@ -266,6 +281,7 @@ def bench_import_time(rounds: int = IMPORT_ROUNDS) -> tuple[float, dict[str, Col
     modules = {name: f"functions.{name}.app" for name in EVENT_HANDLERS}
     with tempfile.TemporaryDirectory() as artifacts:
         layer = built_layer(Path(artifacts))
+        function_code(Path(artifacts))
         for _ in range(rounds):
             boto.append(import_seconds("boto3", layer))
             for module, seconds in (handlers | floors).items():
