@@ -43,10 +43,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from billing_core.collection.blocking import block_follows_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
@@ -152,9 +152,9 @@ class RetourSummary:
     granted_cents: int
 
 
-@dataclass(frozen=True, slots=True)
-class RetourLineReport:
-    """Per line what the insurer said and what became of it: refs and amounts only."""
+class RetourLineReport(NamedTuple):
+    """Per line what the insurer said and what became of it: refs and amounts only. A
+    NamedTuple for the retour import's cold start (as ``RetourRemark``)."""
 
     line: int
     claim_ref: str
@@ -164,7 +164,7 @@ class RetourLineReport:
     invoice_id: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"retour_codes": list(self.retour_codes)}
+        return self._asdict() | {"retour_codes": list(self.retour_codes)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
