@@ -144,6 +144,17 @@ def _told_in_daily_files(sandbox: Sandbox, invoice: Invoice) -> list[tuple[objec
     return told
 
 
+def _each_entry_since_the_handover_told_once(sandbox: Sandbox, invoice: Invoice) -> None:
+    """The claim's entries after the handover, a payment among them, each told once in the
+    daily files, in day order (R34)."""
+    after = _reread(sandbox, invoice)
+    later = after.ledger[after.handover_entries or 0 :]
+    assert EntryKind.PAYMENT in {e.kind for e in later}
+    assert _told_in_daily_files(sandbox, invoice) == [
+        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
+    ]
+
+
 def test_a_claim_at_the_agency_is_never_handed_over_a_second_time(sandbox, reminded):
     """R19, R22, R34 (known.md stop 36, "a claim handed over a second time"): no path
     takes a claim back from the agency. Only ``hand_over`` sets the stage, and nothing
@@ -221,12 +232,7 @@ def test_r34_a_payment_passed_by_on_an_unreadable_day_reaches_the_agency_once_me
     _on(sandbox, date(2027, 2, 12), hour=6)
     next_day = sandbox.run_dunning()
 
-    after = _reread(sandbox, reminded)
-    later = after.ledger[after.handover_entries or 0 :]
-    assert EntryKind.PAYMENT in {e.kind for e in later}
-    assert _told_in_daily_files(sandbox, reminded) == [
-        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
-    ]
+    _each_entry_since_the_handover_told_once(sandbox, reminded)
     # (the run of 10 February wrote the files of 8 and 9 February: both were owed)
     assert mended_day["agency_days_mended"] == ["2027-02-08", READ_ON.isoformat()]
     assert mended_day["errors"] == []
@@ -258,12 +264,7 @@ def test_r34_the_first_run_without_a_mark_writes_the_days_since_the_first_handov
     _on(sandbox, date(2027, 2, 12), hour=6)
     first = sandbox.run_dunning()
 
-    after = _reread(sandbox, reminded)
-    later = after.ledger[after.handover_entries or 0 :]
-    assert EntryKind.PAYMENT in {e.kind for e in later}
-    assert _told_in_daily_files(sandbox, reminded) == [
-        (e.at.isoformat(), e.kind.value, e.component.value, e.amount_cents, e.cause) for e in later
-    ]
+    _each_entry_since_the_handover_told_once(sandbox, reminded)
     assert (first["agency_days"], first["complete"]) == (["2027-02-08", "2027-02-11"], True)
     assert repository.agency_files_written_through() == date(2027, 2, 11)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import count
+from typing import Any
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.correspondence.delivery import DeliveryContext, deliver_invoice
@@ -106,6 +107,18 @@ class DunningWorld:
         if deliver:
             self.deliver()
         return summary
+
+    def table_unreachable_for(self, invoice_id: str, monkeypatch: Any) -> None:
+        """Every save of ``invoice_id`` fails as a table that cannot be reached does (not a
+        lost race: the run lists it as an error, R39); the others are saved."""
+        save_invoices = self.store.save_invoices
+
+        def unreachable(invoices: Any, new_actions: Any = ()) -> Any:
+            if any(i.invoice_id == invoice_id for i in invoices):
+                raise OSError("the table is unreachable")
+            return save_invoices(invoices, new_actions)
+
+        monkeypatch.setattr(self.store, "save_invoices", unreachable)
 
     def run_days(self, first: date, last: date) -> list[RunSummary]:
         days = (first + timedelta(days=n) for n in range((last - first).days + 1))

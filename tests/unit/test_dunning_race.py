@@ -180,14 +180,7 @@ def test_a_real_failure_is_still_an_error(monkeypatch):
     for another reason than a lost race (the table unreachable), then inv-1 is listed in
     the run's errors without a second look, and the log entry raises the alarm (R39)."""
     world = three_patients()
-    save_invoices = world.store.save_invoices
-
-    def unreachable_for_inv_1(invoices, new_actions=()):
-        if any(i.invoice_id == "inv-1" for i in invoices):
-            raise OSError("the table is unreachable")
-        return save_invoices(invoices, new_actions)
-
-    monkeypatch.setattr(world.store, "save_invoices", unreachable_for_inv_1)
+    world.table_unreachable_for("inv-1", monkeypatch)
 
     summary = world.run(REMINDER_DAY)
 

@@ -306,14 +306,7 @@ def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_ru
     world.store.put_unreadable_provider("legacy")
     world.clock.set(day)
     world.store.agency_files_through = date(2026, 11, 20)
-    save_invoices = world.store.save_invoices
-
-    def unreachable_for_inv_1(invoices, new_actions=()):
-        if any(i.invoice_id == "inv-1" for i in invoices):
-            raise OSError("the table is unreachable")
-        return save_invoices(invoices, new_actions)
-
-    monkeypatch.setattr(world.store, "save_invoices", unreachable_for_inv_1)
+    world.table_unreachable_for("inv-1", monkeypatch)
     ctx = DunningContext(world.store, world.files, world.queue, world.clock)
 
     parts = [run_dunning(ctx, day, has_time=lambda: False)]
