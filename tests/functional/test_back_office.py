@@ -216,8 +216,8 @@ def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
 
 def test_an_operator_reading_a_refund_batch_is_in_the_practices_audit(sandbox, invoices):
     """R32 (audit security D4): a refund batch shows the patient's name and IBAN; reading
-    it is recorded for the practice whose patient it is, naming the batch and the
-    refund's kenmerk."""
+    it is recorded for the practice whose patient it is, naming the batch, the patient by
+    number (a search of the log by patient finds it: access53) and the refund's kenmerk."""
     # Given a refund batch for a patient who paid EUR 5.00 too much
     invoice = invoices[0]
     xml = statement(credit(invoice.amount_due_cents + 500, scor=invoice.reference))
@@ -237,7 +237,7 @@ def test_an_operator_reading_a_refund_batch_is_in_the_practices_audit(sandbox, i
     assert status == 200 and read["transfers"][0]["name"] == "A. Visser"
     # Then the practice's audit has it, without the patient's name or IBAN
     reads = reads_of(sandbox, PROVIDER)
-    subject = f"{batch['batch_id']} kenmerk:{invoice.reference}"
+    subject = f"{batch['batch_id']} patient:{invoice.patient_ref} kenmerk:{invoice.reference}"
     assert ("operator-sub-1", "operators", "refund_batch", subject) in reads
     assert "A. Visser" not in str(reads) and "NL39RABO0300065264" not in str(reads)
 
