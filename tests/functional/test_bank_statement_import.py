@@ -414,6 +414,23 @@ def test_r12_r39_a_long_import_logs_how_far_it_is_without_payer_details(
         assert "Visser" not in json.dumps(line) and "NL91ABNA0417164300" not in json.dumps(line)
 
 
+def runs_of_one_entry(app, monkeypatch):
+    """Given runs that each have time for one entry (STOP_MARGIN_MS more than Lambda
+    gives): the calls the function makes to itself to go on, kept to be invoked by hand."""
+    from billing_core.entrypoints import bank_runs
+    from billing_core.payments import bank_import
+
+    monkeypatch.setattr(bank_import, "STOP_MARGIN_MS", 10**9)
+    calls: list[dict[str, dict[str, str]]] = []
+
+    def next_run(upload, entries_done):
+        part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
+        calls.append({app.CONTINUES: part | {"entries_done": str(entries_done)}})
+
+    monkeypatch.setattr(bank_runs, "next_run", next_run)
+    return calls
+
+
 def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_follow(
     sandbox, invoices, monkeypatch
 ):
@@ -428,18 +445,8 @@ def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_fol
     each paid once, the report counts the whole file (2 booked, 3 unmatched), the list
     for the operator holds the 3 credits once; the last call delivered again is answered
     from its record, nothing done twice."""
-    from billing_core.entrypoints import bank_runs
-    from billing_core.payments import bank_import
-
-    monkeypatch.setattr(bank_import, "STOP_MARGIN_MS", 10**9)
     app = sandbox.handler("bank_statement_import")
-    calls: list[dict[str, object]] = []
-
-    def next_run(upload, entries_done):
-        part = {name: upload[name] for name in ("bucket", "key", "version", "etag")}
-        calls.append({app.CONTINUES: part | {"entries_done": str(entries_done)}})
-
-    monkeypatch.setattr(bank_runs, "next_run", next_run)
+    calls = runs_of_one_entry(app, monkeypatch)
     first, second = invoices[:2]
     xml = statement(
         credit(700, ustrd=("tandarts Visser",)),
@@ -470,6 +477,67 @@ def test_r12_r3_a_statement_larger_than_one_run_is_finished_by_the_runs_that_fol
     assert sorted(line["amount_cents"] for line in listed) == [600, 700, 800]
     assert len(sandbox.runtime.payment_links.unmatched_credits()) == 3
     assert sandbox.invoke("bank_statement_import", calls[-1]) == answers[-1]
+
+
+def test_r12_r39_a_run_whose_checkpoint_is_gone_stops_the_file_said_and_an_upload_again_finishes_it(
+    sandbox, invoices, monkeypatch, function_log
+):
+    """R12 "each entry booked once", R39, R3 (bankgone53): a run replayed after its
+    checkpoint's 7 + 1 days under bank/progress/, or the checkpoint deleted.
+    Given a statement of 5 credits on 5 invoices, runs with time for one entry each, the
+    first two runs done (2 entries booked) and the checkpoint then gone
+    When the third run is called (entries done: 2), and the operator uploads the same
+    statement again
+    Then the third run stops the file, said: outcome "stopped", an error line, the metric
+    Bank_progress_gone 1 (BankProgressGoneAlarm), bank/refused/{day}/{file}.json saying
+    after 2 entries, upload it again; no next run called (before: it imported from the
+    start, stopped after one entry, called "1 done" again, was answered from the second
+    run's record: 3 invoices never paid, nobody told). The upload again books the other
+    3, the first 2 are duplicates: each invoice paid once."""
+    app = sandbox.handler("bank_statement_import")
+    calls = runs_of_one_entry(app, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch)
+    log = function_log("bank_statement_import")
+    paid = invoices[:5]
+    xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
+    sandbox.upload_bank_statement(xml, "large.xml")
+    sandbox.invoke("bank_statement_import", calls[0])
+    [checkpoint] = sandbox.output_keys("bank/progress/")
+    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
+
+    [stopped] = sandbox.invoke("bank_statement_import", calls[1])["imported"]
+
+    assert [call[app.CONTINUES]["entries_done"] for call in calls] == ["1", "2"]
+    assert (stopped["outcome"], stopped["refusal_key"]) == (
+        "stopped",
+        "bank/refused/2026-11-23/large.json",
+    )
+    written = json.loads(sandbox.output_object(stopped["refusal_key"]))
+    assert "gone after 2 of the file's entries" in written["refusal"]
+    assert "upload the statement again" in written["refusal"]
+    errors = [json.loads(line) for line in log.getvalue().splitlines() if '"ERROR"' in line]
+    assert [e["message"] for e in errors] == [
+        "bank statement import stopped: its checkpoint is gone"
+    ]
+    assert emitted.get("Bank_progress_gone") == 1
+    assert [reread(sandbox, i).amount_due_cents == 0 for i in paid] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+    # When the operator uploads the statement again (a new version): it books the rest.
+    sandbox.upload_bank_statement(xml, "large.xml")
+    answers = []
+    while len(calls) > 2 + len(answers):  # each run's call of the next, in turn
+        answers.append(sandbox.invoke("bank_statement_import", calls[2 + len(answers)]))
+
+    [finished] = answers[-1]["imported"]
+    assert (finished["outcome"], finished["booked"], finished["duplicates"]) == ("imported", 3, 2)
+    assert all(reread(sandbox, i).amount_due_cents == 0 for i in paid)
+    assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
 
 
 def test_r12_r3_a_local_run_whose_time_runs_out_goes_on_in_process(sandbox, invoices, monkeypatch):

@@ -27,8 +27,9 @@ CONTINUES = "bank_import_continues"
 
 
 def run_context(upload: S3Upload, logger: Logger) -> BankImportContext:
-    """The import's context for this run: its checkpoint (per version of the file), the
-    time Lambda leaves it, and its progress in ``logger``'s log (counts only, R29)."""
+    """The import's context for this run: its checkpoint (per version of the file), how
+    far the call going on with the file says it is, the time Lambda leaves it, and its
+    progress in ``logger``'s log (counts only, R29)."""
     runtime = bootstrap.current()
     context = its_run()
 
@@ -41,6 +42,7 @@ def run_context(upload: S3Upload, logger: Logger) -> BankImportContext:
         checkpoint_key=checkpoint_key(upload["key"], object_version(upload)),
         checkpoints=runtime.output_files,
         time_left_ms=context.get_remaining_time_in_millis if context is not None else None,
+        resumes_at=int(upload.get("entries_done", 0)),
     )
 
 

@@ -195,6 +195,7 @@ class UnmatchedLine:
 class BankImportReport:
     statement_key: str
     outcome: str = "imported"  # or "refused": not safe or not CAMT.053, nothing booked
+    # ("continued": half-way, the next run goes on; STOPPED: half-way, its checkpoint gone)
     refusal: str = ""
     statements: list[str] = field(default_factory=list)
     booked: list[BookedLine] = field(default_factory=list)
@@ -290,6 +291,9 @@ class BankImportReport:
         summary = self.summary()
         if self.outcome == "continued":  # counted once, by the run that finishes the file
             return LogEntry("bank statement import continues in the next run", summary, {})
+        if self.outcome == STOPPED:  # half-way, the rest not booked: BankProgressGoneAlarm
+            message = "bank statement import stopped: its checkpoint is gone"
+            return LogEntry(message, summary, {"Bank_progress_gone": 1}, error=True)
         counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
         refused = self.outcome == "refused" or bool(self.refused_statements)
         counts["Bank_refused"] = int(refused)  # BankStatementRefusedAlarm
@@ -337,6 +341,9 @@ class BankImportContext:
     checkpoint_key: str = ""
     checkpoints: FileReader | None = None
     time_left_ms: Callable[[], int] | None = None
+    # A run the function called to go on with the file: the entries the run before it
+    # did, which the checkpoint must hold (``_resumed``); 0 for the upload's first run.
+    resumes_at: int = 0
 
     @property
     def upload_fingerprint(self) -> str:
@@ -371,7 +378,10 @@ def import_statement(
         statements = parse_statements(xml_bytes)
     except StatementError as error:
         return refuse_statement(statement_key, str(error), ctx)
-    report, start = _resumed(statement_key, ctx)
+    resumed = _resumed(statement_key, ctx)
+    if resumed is None:  # said, never a silent stop (R39)
+        return _checkpoint_gone(statement_key, ctx)
+    report, start = resumed
     if report.outcome == FINISHED:  # a continuation delivered twice: done already
         report.outcome = "imported"
         return report
@@ -417,6 +427,7 @@ def import_statement(
 # --- a file imported over several runs (R12, R3) ----------------------------------------------
 
 FINISHED = "finished"  # a checkpoint's outcome once the file's last entry is done
+STOPPED = "stopped"  # a run going on from a checkpoint that is gone (``_checkpoint_gone``)
 STOP_MARGIN_MS = 60_000  # the time a run keeps to write its checkpoint and call the next
 
 
@@ -459,15 +470,34 @@ def _write_checkpoint(
     ctx.files.put(ctx.checkpoint_key, body, "application/json")
 
 
-def _resumed(statement_key: str, ctx: BankImportContext) -> tuple[BankImportReport, int]:
-    """The report and the entries done of the last checkpoint; a new report at 0."""
+def _resumed(statement_key: str, ctx: BankImportContext) -> tuple[BankImportReport, int] | None:
+    """The report and the entries done of the last checkpoint; a new report at 0 for the
+    upload's first run. None for a run going on (``resumes_at``) whose checkpoint is gone."""
     if not ctx.checkpoint_key or ctx.checkpoints is None:
         return BankImportReport(statement_key), 0
     try:
         document = json.loads(ctx.checkpoints.get(ctx.checkpoint_key))
     except FileGone:
-        return BankImportReport(statement_key), 0
+        return None if ctx.resumes_at else (BankImportReport(statement_key), 0)
     return _report_of(document["report"]), int(document["done"])
+
+
+def _checkpoint_gone(statement_key: str, ctx: BankImportContext) -> BankImportReport:
+    """A run going on from a checkpoint that is gone (deleted, or past its 7 days under
+    bank/progress/: a run redriven that late) stops the file, said (R12, R39): the error
+    line, ``Bank_progress_gone`` (BankProgressGoneAlarm) and the reason under bank/refused/
+    for the operator, who uploads the statement again: what the new version books is
+    new, what was booked before is a duplicate (R3). Never the file again from its
+    start: that run stopped where an earlier one had, its call of the next run was
+    answered from that run's record, and the import stalled half-way, its payers
+    reminded and nobody told (bankgone53)."""
+    reason = (
+        f"the import's checkpoint is gone after {ctx.resumes_at} of the file's entries:"
+        " those are booked, the rest is not; upload the statement again"
+    )
+    report = BankImportReport(statement_key, STOPPED, reason, entries_done=ctx.resumes_at)
+    _write_refusal(report, ctx)
+    return report
 
 
 def _report_of(saved: dict[str, Any]) -> BankImportReport:
