@@ -1626,3 +1626,74 @@ def test_r16_r19_a_hold_over_a_final_notice_still_to_go_names_its_end_and_the_no
     dunned_to(sandbox, date(2027, 2, 11))
     assert notices() == [date(2027, 2, 11)]
     assert "24 februari 2027" in date_lines(sandbox, invoice)
+
+
+# --- a final notice held by a hold on the letter's other invoice (R16, R19; portalwords53) --
+
+# The note once the birth date is checked: the notice goes later, the hold not named (R16)
+SECOND_NOTICE_HELD = {
+    "nl": "Onze laatste aanmaning is nog niet verstuurd; u ontvangt hem later. Daarin staat de "
+    "datum waarna de nota naar het incassobureau gaat.",
+    "en": "Our final notice has not been sent yet; you will receive it later. It names the date "
+    "after which the invoice goes to the collection agency.",
+    "pl": "Nasze ostateczne wezwanie do zapłaty nie zostało jeszcze wysłane; otrzyma je Pan/Pani "
+    "później. Podano w nim termin, po którym faktura trafi do biura windykacyjnego.",
+    "ar": "لم يُرسل إنذارنا الأخير بعد، وسيصلكم لاحقًا، وفيه الموعد الذي تُحال الفاتورة بعده إلى "
+    "مكتب تحصيل الديون.",
+}
+# The practice portal's state of the invoice (nl, en): the notice sent, or still to go (R19)
+PORTAL_NOTICE_SENT = ["Aanmaning verstuurd", "Final notice sent"]
+PORTAL_NOTICE_WAITS = ["Aanmaning wordt nog verstuurd", "Final notice still to be sent"]
+
+
+def portal_states(sandbox, invoice) -> list[str]:
+    """The invoice's state on the practice portal's invoice page, in nl and en."""
+    from tests.functional.test_provider_portal import signed_in
+
+    states = []
+    for language in ("nl", "en"):
+        _, html = signed_in(sandbox, "staff", language).page(f"/portal/notas/{invoice.invoice_id}")
+        states.append(unescape(re.search(r'id="invoice-state">([^<]*)<', html)[1]))
+    return states
+
+
+def test_r16_r19_a_final_notice_held_for_the_other_invoice_says_it_goes_later_not_now(
+    sandbox, letter_of_two
+):
+    """R16, R19, R36, R35 (portalwords53: the invoice not on hold of a letter whose other
+    invoice the practice held read "Onze laatste aanmaning wordt nu verstuurd" in nl, en, pl
+    and ar, while the delivery held the notice until after the hold; and the practice
+    portal said "Aanmaning verstuurd" / "Final notice sent" of a notice not sent).
+    Given a letter of two invoices whose run of 15 January queued the final notice, and
+    the practice puts one of them on hold until 10 February before the delivery
+    When the patient checks the other invoice, the birth date checked, and the practice
+    opens it on the portal
+    Then the checker's state line says the notice is still to be sent and its note that it
+    goes later (not now, the hold not named), in each language; the portal says the
+    notice is still to be sent, in nl and en
+    And once the run of 11 February sent it, the portal says it was sent."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+    held, shown = letter_of_two
+    held_until(sandbox, held, date(2027, 2, 10))
+    sandbox.drain_deliveries()  # the delivery holds the notice (letters.second_notice_held)
+
+    assert state_lines(sandbox, shown)[:4] == list(FINAL_NOTICE_WAITS.values())
+    assert to_go_notes(sandbox, shown) == list(SECOND_NOTICE_HELD.values())
+    assert portal_states(sandbox, shown) == PORTAL_NOTICE_WAITS
+    dunned_to(sandbox, date(2027, 2, 11))
+    assert portal_states(sandbox, shown) == PORTAL_NOTICE_SENT
+
+
+def test_r19_r7_the_portal_says_a_final_notice_that_bounced_is_still_to_be_sent(sandbox, invoice):
+    """R19, R7, R35 (portalwords53: the portal said "Aanmaning verstuurd" of a final notice
+    whose e-mail bounced for good and that waits to go again, as the checker does not).
+    Given the second notice e-mailed on 15 January bounced for good that day
+    When the practice opens the invoice on the portal before the next run
+    Then its state says the notice is still to be sent, in nl and en, as the checker's."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    assert portal_states(sandbox, invoice) == PORTAL_NOTICE_SENT
+    bounced_for_good(sandbox, invoice, "second_notice")
+    assert portal_states(sandbox, invoice) == PORTAL_NOTICE_WAITS
+    assert state_lines(sandbox, invoice)[:4] == list(FINAL_NOTICE_WAITS.values())

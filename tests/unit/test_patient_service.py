@@ -374,6 +374,9 @@ def test_the_view_holds_nothing_personal():
         # that the first final notice is still to go: said once the birth date is checked
         # (R19; checker53)
         "second_notice_to_go",
+        # that it waits for a hold on another invoice of its letter: said, as it goes
+        # later, once the birth date is checked, the hold not named (R16, R19; portalwords53)
+        "second_notice_held",
     }
     text = repr(view)
     personal = ("s.vanderberg@", "m.jansen@", "Oudegracht", "3511", "P-004711", "1984", "C11")

@@ -222,6 +222,10 @@ class PaymentStatusView:
     # the agency counts from it, so none is named yet; said once the birth date is checked,
     # as above, so the page before it reads alike for a notice queued and one bounced.
     second_notice_to_go: bool = False
+    # R16, R19: that first one waits for a hold on another invoice of its letter (the
+    # delivery holds it, letters.second_notice_held): it goes after the hold, not now. Said
+    # once the birth date is checked, without the hold's end, as the state line reads alike.
+    second_notice_held: bool = False
 
     @property
     def on_hold(self) -> bool:
@@ -337,6 +341,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         new_reminder=_new_reminder(invoice, state),
         new_second_notice=_new_second_notice(invoice, state, letter),
         second_notice_to_go=_second_notice_to_go(invoice, state, letter),
+        second_notice_held=_second_notice_held(invoice, state, letter, today),
     )
 
 
@@ -449,10 +454,34 @@ def _second_notice_to_go(invoice: Invoice, state: InvoiceState, letter: Sequence
     (the run queued it on the lead, or, on its day before the run, the checker's copy
     charged the costs): the breakdown names no day before the agency then
     (``breakdown.date_that_counts``). One sent again says its own note (above)."""
+    return final_notice_waits(invoice, state, letter) and not second_notice_goes_again(
+        invoice, letter
+    )
+
+
+def final_notice_waits(invoice: Invoice, state: InvoiceState, letter: Sequence[Invoice]) -> bool:
+    """R19: whether the invoice's state is the final notice's (costs charged) while that
+    notice has not gone yet: queued on the letter's lead, or waiting there to be sent again
+    after a bounce (R7; ``timeline.letter_waiting``). ``letter``: the letter's other
+    invoices as stored now (``rest_of_the_notice``). The one test of the checker's state
+    line (``PaymentStatusView.second_notice_waits``) and the practice portal's."""
     if state is not InvoiceState.SECOND_NOTICE_SENT:
         return False
-    waiting = letter_waiting(Step.HANDOVER, (invoice, *letter))
-    return waiting and not second_notice_goes_again(invoice, letter)
+    return letter_waiting(Step.HANDOVER, (invoice, *letter))
+
+
+def _second_notice_held(
+    invoice: Invoice, state: InvoiceState, letter: Sequence[Invoice], today: date
+) -> bool:
+    """R16, R19: whether the first second notice still to go waits for a hold on another
+    invoice of its letter (this one on hold reads ``on_hold``): the delivery does not send
+    it then (``letters.second_notice_held``), and the run queues it after the hold."""
+    if not _second_notice_to_go(invoice, state, letter):
+        return False
+    # Imported here, as in ``timeline.letter_waiting``: only a claim this far needs it (#18 (d)).
+    from billing_core.dunning.letters import second_notice_held
+
+    return second_notice_held(letter, today)
 
 
 def _running(invoice: Invoice, today: date) -> bool:

@@ -506,6 +506,12 @@ _DUTCH: Sections = {
             "Onze laatste aanmaning wordt nu verstuurd. Daarin staat de datum waarna de nota "
             "naar het incassobureau gaat."
         ),
+        # R16, R19: that one waits for a hold on another invoice of the letter: it goes
+        # later; the hold itself not named, as the state line before the birth date reads alike
+        "second_notice_held": (
+            "Onze laatste aanmaning is nog niet verstuurd; u ontvangt hem later. Daarin staat "
+            "de datum waarna de nota naar het incassobureau gaat."
+        ),
         "practice_heading": "Vragen over de behandeling?",
         "practice_text": "Neem contact op met uw zorgverlener:",
         "practice_phone": "Telefoon",
@@ -838,6 +844,10 @@ _ENGLISH: Sections = {
         "second_notice_to_go": (
             "Our final notice is being sent now. It names the date after which the invoice "
             "goes to the collection agency."
+        ),
+        "second_notice_held": (
+            "Our final notice has not been sent yet; you will receive it later. It names the "
+            "date after which the invoice goes to the collection agency."
         ),
         "practice_heading": "Questions about the treatment?",
         "practice_text": "Please contact your healthcare provider:",

@@ -297,6 +297,9 @@ _DUTCH: Sections = {
         "state_on_hold": "Aangehouden",
         "state_reminder_sent": "Herinnering verstuurd",
         "state_second_notice_sent": "Aanmaning verstuurd",
+        # R19: the costs are charged but the final notice has not gone yet (queued, held
+        # by a hold on another invoice of its letter, or to go again after a bounce)
+        "state_second_notice_waits": "Aanmaning wordt nog verstuurd",
         "state_deferred": "Uitstel",
         "state_open": "Open",
         "invoice_title": "Nota {kenmerk}",
@@ -908,6 +911,7 @@ _ENGLISH: Sections = {
         "state_on_hold": "On hold",
         "state_reminder_sent": "Reminder sent",
         "state_second_notice_sent": "Final notice sent",
+        "state_second_notice_waits": "Final notice still to be sent",
         "state_deferred": "Deferred",
         "state_open": "Open",
         "invoice_title": "Invoice {kenmerk}",

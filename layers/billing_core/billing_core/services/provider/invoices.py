@@ -28,6 +28,7 @@ from billing_core.services.inputs import (
     read_if_refused_for_case,
     refuse_another_case,
 )
+from billing_core.services.patient import final_notice_waits, invoice_state
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
@@ -53,6 +54,9 @@ class InvoiceDetail:
     actions: list[OpenAction]  # this invoice's, oldest first
     as_of: date
     breakdown: Breakdown  # what is due today and why, as the patient's checker shows it
+    # R19: the state is the final notice's but it has not gone yet (queued, held, or to go
+    # again after a bounce): the portal says it is still to be sent, as the checker does.
+    final_notice_waits: bool = False
 
 
 def list_invoices(
@@ -272,4 +276,6 @@ def _shown(
     ctx.record_read(user, ReadKind.INVOICE, naming_patient(invoice.invoice_id, invoice.patient_ref))
     # R19: a final notice sent again waits on its letter's lead; each invoice says so
     letter = rest_of_the_notice(ctx.store, invoice)
-    return InvoiceDetail(invoice, actions, today, breakdown(invoice, policy, today, letter=letter))
+    waits = final_notice_waits(invoice, invoice_state(invoice, today), letter)
+    due = breakdown(invoice, policy, today, letter=letter)
+    return InvoiceDetail(invoice, actions, today, due, final_notice_waits=waits)

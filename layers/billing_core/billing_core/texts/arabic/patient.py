@@ -339,6 +339,11 @@ _PAGE: Section = {
     "second_notice_to_go": (
         "يجري الآن إرسال إنذارنا الأخير، وفيه الموعد الذي تُحال الفاتورة بعده إلى مكتب تحصيل الديون."
     ),
+    # Not yet read by a native speaker (README, Languages): that notice held (R16).
+    "second_notice_held": (
+        "لم يُرسل إنذارنا الأخير بعد، وسيصلكم لاحقًا، وفيه الموعد الذي تُحال الفاتورة بعده إلى مكتب "
+        "تحصيل الديون."
+    ),
     "practice_heading": "أسئلة عن العلاج؟",
     "practice_text": "يرجى التواصل مع مقدّم الرعاية الصحية:",
     "practice_phone": "الهاتف",

@@ -375,6 +375,12 @@ PAGE: Section = {
         "Nasze ostateczne wezwanie do zapłaty jest właśnie wysyłane. Podano w nim termin, po "
         "którym faktura trafi do biura windykacyjnego."
     ),
+    # Not yet read by a native speaker (README, Languages): that notice held (R16).
+    "second_notice_held": (
+        "Nasze ostateczne wezwanie do zapłaty nie zostało jeszcze wysłane; otrzyma je "
+        "Pan/Pani później. Podano w nim termin, po którym faktura trafi do biura "
+        "windykacyjnego."
+    ),
     "practice_heading": "Pytania dotyczące leczenia?",
     "practice_text": "Proszę skontaktować się ze świadczeniodawcą:",
     "practice_phone": "Telefon",

@@ -754,6 +754,7 @@ def invoice_page(
         request.session,
         status,
         invoice=shown,
+        final_notice_waits=detail.final_notice_waits,  # R19: not "sent" while it waits
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         settled=detail.invoice.is_paid,  # nothing open: a stop or hold could only be refused
         stop_reasons=STOP_REASONS,
