@@ -127,24 +127,28 @@ def test_the_second_notice_states_the_bik_announced_and_the_fee_apart():
     assert (context["costs_cents"], context["fee_cents"]) == (ANNOUNCED_BIK, FEE)
     assert context["total_cents"] == PRINCIPAL + ANNOUNCED_BIK + FEE + context["interest_cents"]
     assert context["total_cents"] == invoice.balance_cents + context["interest_cents"]
-    for language, costs, fee, in_columns in (
+    for language, costs, fee, in_columns, in_lines in (
         (
             "nl",
             "Incassokosten: € 45,00",
             "Kosten betalingsregeling: € 10,00",
             "€ 300,00 € 45,00 € 10,00",
+            "Hoofdsom € 300,00 Incassokosten € 45,00 Kosten betalingsregeling € 10,00",
         ),
         (
             "en",
             "Collection costs: €45.00",
             "Instalment arrangement fee: €10.00",
             "€300.00 €45.00 €10.00",
+            "Principal €300.00 Collection costs €45.00 Instalment arrangement fee €10.00",
         ),
     ):
         letter = rendered(SECOND_NOTICE, context, language)
         assert costs in letter["text"] and fee in letter["text"], letter["text"]
-        for part in ("html", "pdf"):  # principal, BIK, fee: each in its own column
-            assert in_columns in letter[part], (part, letter[part])
+        # principal, BIK, fee: each in its own column on paper, each on its own labelled
+        # line in the e-mail (stacked so that no phone scrolls sideways: emaillayout53)
+        assert in_columns in letter["pdf"], letter["pdf"]
+        assert in_lines in letter["html"], letter["html"]
         assert page_count(letter_pdf(SECOND_NOTICE, context, language)) == 1
     (notice,) = sent(world, SECOND_NOTICE)
     assert "€\u00a055,00" not in notice.text
