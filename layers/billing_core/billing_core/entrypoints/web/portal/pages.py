@@ -19,7 +19,7 @@ from decimal import ROUND_UP, Decimal
 from enum import StrEnum
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote, urlencode
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -603,7 +603,7 @@ def invoice_list(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     in the URL anyway is refused (400) with the form, not ignored (closing 14)."""
     searched = {field: value for field, value in request.query.items() if field != "name"}
     if "name" in request.query:
-        return _refused_search(request, searched, "name_in_address")
+        return _refused_search(INVOICE_SEARCH, request, searched, "name_in_address")
     return _invoices(request, searched, ctx)
 
 
@@ -626,7 +626,9 @@ def _invoices(
         try:
             found = invoices.find_by_reference(request.user, kenmerk, ctx, where="form")
         except InvalidInput as refused:  # no kenmerk at all: said, not "no invoices"
-            return _refused_search(request, searched, *SEARCH_REFUSALS[refused.where])
+            return _refused_search(
+                INVOICE_SEARCH, request, searched, *SEARCH_REFUSALS[refused.where]
+            )
         if found is not None:
             return PortalAnswer(redirect_to=f"/portal/notas/{found.invoice_id}")
         return _page(
@@ -640,7 +642,7 @@ def _invoices(
     issued = {name: _typed_date(searched.get(name, "")) for name in PERIOD}
     not_dates = tuple(name for name, day in issued.items() if day is None)
     if not_dates:
-        return _refused_search(request, searched, "invalid_period", not_dates)
+        return _refused_search(INVOICE_SEARCH, request, searched, "invalid_period", not_dates)
     status = searched.get("status", "")
     wanted = InvoiceFilter(
         payment_status=PaymentStatus(status) if status in _values(PaymentStatus) else None,
@@ -654,7 +656,9 @@ def _invoices(
             request.user, wanted, LIST_SIZE, _position(searched), ctx, where="form"
         )
     except InvalidInput as refused:  # the API's refusals, told on the form
-        return _refused_search(request, searched, *SEARCH_REFUSALS[refused.where], **refused.values)
+        return _refused_search(
+            INVOICE_SEARCH, request, searched, *SEARCH_REFUSALS[refused.where], **refused.values
+        )
     except (cursor.InvalidCursor, InvalidPosition):
         return _page_refused(
             request, "invoices.html.j2", invoices=[], searched=searched, invalid=NONE_WRONG
@@ -690,7 +694,20 @@ PERIOD = ("from", "to")
 NONE_WRONG: Mapping[str, tuple[str, ...]] = {}
 
 
+class SearchForm(NamedTuple):
+    """A page whose form asks for a list: its template, the form's name the ``invalid``
+    marks are kept under, and what the page shows when refused (no list)."""
+
+    template: str
+    name: str
+    shown: Mapping[str, Any]
+
+
+INVOICE_SEARCH = SearchForm("invoices.html.j2", "search", {"invoices": []})
+
+
 def _refused_search(
+    form: SearchForm,
     request: PortalRequest,
     searched: Mapping[str, str],
     text: str,
@@ -701,16 +718,17 @@ def _refused_search(
     """The list with nothing on it and why, on its form: 400, as the API answers the
     same refusals and the portal a page that is none (closing 14). The ``wrong`` fields,
     in the form's order, are marked invalid and described by the error (WCAG 3.3.1,
-    4.1.2), as the change forms' are; ``values``: what the text names."""
+    4.1.2), the first focused, as the change forms' are; ``values``: what the text names.
+    One for every search form (nota's, debtor risk, access log)."""
     error = portal_texts(request.language)(text, **values)
     return _page(
         request,
-        "invoices.html.j2",
+        form.template,
         HTTPStatus.BAD_REQUEST,
-        invoices=[],
         searched=searched,
         error=error,
-        invalid={"search": wrong},
+        invalid={form.name: wrong},
+        **form.shown,
     )
 
 
@@ -1329,6 +1347,9 @@ def statement(request: PortalRequest, week: str, ctx: ProviderContext) -> Portal
 
 # The months of issue the page shows, as the API's ``from`` and ``to`` (R25, R35).
 RISK_QUERY = PERIOD
+RISK_SEARCH = SearchForm(
+    "risk.html.j2", "risk", {"risk": None, "most_months": statements.DEBTOR_RISK_MAX_MONTHS}
+)
 
 
 def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
@@ -1339,15 +1360,20 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     typed = {name: request.query.get(name, "").strip() for name in RISK_QUERY}
     not_months = tuple(name for name in RISK_QUERY if typed[name] and not _is_month(typed[name]))
     if not_months:
-        return _risk_refused(request, typed, "invalid_risk_month", not_months)
+        return _refused_search(RISK_SEARCH, request, typed, "invalid_risk_month", not_months)
     try:
         risk = statements.debtor_risk_report(
             request.user, typed["from"] or None, typed["to"] or None, ctx
         )
     except InvalidInput as refused:  # the API's: out of the calendar, or too many months
         field = "to" if refused.where == "query.to" else "from"
-        return _risk_refused(
-            request, typed, f"invalid_risk_{refused.said_as}", (field,), **refused.values
+        return _refused_search(
+            RISK_SEARCH,
+            request,
+            typed,
+            f"invalid_risk_{refused.said_as}",
+            (field,),
+            **refused.values,
         )
     t = portal_texts(request.language)
     return _page(
@@ -1366,28 +1392,6 @@ def debtor_risk(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
 
 def _is_month(typed: str) -> bool:
     return re.fullmatch(MONTH_PATTERN, typed) is not None
-
-
-def _risk_refused(
-    request: PortalRequest,
-    searched: Mapping[str, str],
-    text: str,
-    wrong: tuple[str, ...],
-    **values: object,
-) -> PortalAnswer:
-    """The form with no figures and why: 400, as the API refuses the same months; the
-    ``wrong`` fields marked invalid, the first focused (WCAG 3.3.1)."""
-    error = portal_texts(request.language)(text, **values)
-    return _page(
-        request,
-        "risk.html.j2",
-        HTTPStatus.BAD_REQUEST,
-        risk=None,
-        searched=searched,
-        error=error,
-        invalid={"risk": wrong},
-        most_months=statements.DEBTOR_RISK_MAX_MONTHS,
-    )
 
 
 # --- Instellingen ---------------------------------------------------------------------------
@@ -1622,6 +1626,7 @@ KENMERK_SAID = r"\b\d{4} \d{4} \d{4} \d{2}\b"
 PATIENT_REF_MAX = 64
 # The form's field of what the API's audit route refuses (the period: its end).
 ACCESS_LOG_FIELDS = {"query.patient_ref": "patient"}
+ACCESS_LOG_SEARCH = SearchForm("access_log.html.j2", "audit", {"reads": []})
 
 
 def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
@@ -1645,10 +1650,17 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     }
     not_dates = tuple(name for name in PERIOD if days[name] is None)
     if not_dates:
-        return _access_log_refused(request, searched, "invalid_audit_date", not_dates)
+        return _refused_search(
+            ACCESS_LOG_SEARCH, request, searched, "invalid_audit_date", not_dates
+        )
     if len(searched["patient"]) > PATIENT_REF_MAX:
-        return _access_log_refused(
-            request, searched, "invalid_audit_patient", ("patient",), most=PATIENT_REF_MAX
+        return _refused_search(
+            ACCESS_LOG_SEARCH,
+            request,
+            searched,
+            "invalid_audit_patient",
+            ("patient",),
+            most=PATIENT_REF_MAX,
         )
     first_day, last_day = date.fromisoformat(searched["from"]), date.fromisoformat(searched["to"])
     period = {"patient_ref": searched["patient"]}
@@ -1669,8 +1681,13 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         )
     except InvalidInput as refused:  # the API's: the period, a CSV too long, the case
         field = ACCESS_LOG_FIELDS.get(refused.where, "to")
-        return _access_log_refused(
-            request, searched, f"invalid_{refused.said_as}", (field,), **refused.values
+        return _refused_search(
+            ACCESS_LOG_SEARCH,
+            request,
+            searched,
+            f"invalid_{refused.said_as}",
+            (field,),
+            **refused.values,
         )
     except (cursor.InvalidCursor, InvalidPosition):
         return _page_refused(
@@ -1695,27 +1712,6 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         next_href="/portal/inzage?" + urlencode(linked | {"cursor": following})
         if following
         else "",
-    )
-
-
-def _access_log_refused(
-    request: PortalRequest,
-    searched: Mapping[str, str],
-    text: str,
-    wrong: tuple[str, ...],
-    **values: object,
-) -> PortalAnswer:
-    """The access log's form with nothing listed and why: 400, as the API answers the same
-    refusal, the ``wrong`` fields marked invalid and the first focused (WCAG 3.3.1)."""
-    error = portal_texts(request.language)(text, **values)
-    return _page(
-        request,
-        "access_log.html.j2",
-        HTTPStatus.BAD_REQUEST,
-        reads=[],
-        searched=searched,
-        error=error,
-        invalid={"audit": wrong},
     )
 
 
