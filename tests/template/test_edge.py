@@ -794,6 +794,25 @@ def test_the_invitation_is_dutch_then_english_and_links_the_portal(
     assert subject.index("Uw uitnodiging") < subject.index("Your invitation")
 
 
+def test_the_invitation_goes_out_through_our_own_verified_sender(
+    user_pool: dict[str, Any],
+) -> None:
+    """Given the pool's own invitation text (R32; the test above)
+    When Cognito is to send it
+    Then it sends through this stack's SES sender: Cognito accepts an own EmailMessage and
+    EmailSubject only with EmailSendingAccount DEVELOPER (its built-in sender refuses them
+    and allows a few e-mails a day), from the invoices' verified address, so a practice's
+    users get the Dutch and English invitation and not a deploy error."""
+    assert "EmailMessage" in user_pool["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    sending = user_pool["EmailConfiguration"]
+    assert sending["EmailSendingAccount"] == "DEVELOPER"
+    assert sending["From"] == {"Ref": "SenderEmail"}
+    assert sending["SourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+        ":identity/${SenderEmail}"
+    }
+
+
 def test_in_prod_compromised_credentials_are_blocked(template: dict[str, Any]) -> None:
     """Given the user pool on the prod stage
     When someone signs in or sets a password found in a public breach
