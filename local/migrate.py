@@ -27,6 +27,8 @@ practice only.
   save now writes.
 - ``open-batch-ids`` (R13, R34): week 48's payout batch proposed on 30 November, its
   kind's list item without the ids of its open batches, as before refunds53.
+- ``credit-index`` (R13, R34): the first invoice of each practice paid 5.00 more than
+  it owes, its item without the by-credit keys, as before credits54.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -54,6 +56,7 @@ from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
     CANONICAL_CLAIM_MARKERS,
+    CREDIT_INDEX,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     OPEN_BATCH_IDS,
@@ -154,6 +157,32 @@ def settle_before_the_deploy(sandbox: Sandbox) -> None:
         first = repository.list_invoices(practice.provider_id, limit=1)[0][0]
         paid = paid_in_full(repository, first, sandbox.clock.now())
         store_as_settled_before_expiry(repository, paid)
+
+
+def overpaid_before_the_credit_index(sandbox: Sandbox) -> None:
+    """The first invoice of each sample practice paid 5.00 more than it owes before the
+    deploy that put invoices holding credit on the by-credit index: off it."""
+    repository = sandbox.runtime.repository
+    for practice in (DENTAL, PHYSIO):
+        first = repository.list_invoices(practice.provider_id, limit=1)[0][0]
+        more = LedgerEntry(
+            EntryKind.PAYMENT,
+            Component.PRINCIPAL,
+            -(first.balance_cents + 500),
+            sandbox.clock.now(),
+            "",
+        )
+        overpaid = repository.save_invoice(first.with_entry(more))
+        put_invoice_without_credit_index(repository, overpaid)
+
+
+def put_invoice_without_credit_index(repository: BillingRepository, invoice: Invoice) -> None:
+    """The invoice's item as the deploy before credits54 wrote it: no by-credit keys."""
+    item = invoice_to_item(invoice)
+    repository._table.put_item(Item={k: v for k, v in item.items() if k not in _CREDIT_KEYS})
+
+
+_CREDIT_KEYS = ("gsi4pk", "gsi4sk")
 
 
 def objected_paid_and_removed(sandbox: Sandbox, practice_id: str) -> Invoice:
@@ -333,6 +362,7 @@ REWINDS = {
     SETTINGS_VERSION_EXPIRY: change_settings_before_expiry,
     STUCK_CREDIT_PLANS: plan_a_credit_as_an_older_version_did,
     OPEN_BATCH_IDS: propose_week_48_before_open_ids,
+    CREDIT_INDEX: overpaid_before_the_credit_index,
 }
 
 

@@ -104,6 +104,17 @@ def plant_invoice_with_names_folded_before(store: Any, invoice: Invoice) -> None
     put_invoice_with_names_folded_before(store, invoice)
 
 
+def plant_invoice_before_credit_index(store: Any, invoice: Invoice) -> None:
+    """An invoice as a deploy before credits54 stored it: its credit, if any, not on the
+    by-credit index."""
+    if hasattr(store, "put_invoice_before_credit_index"):  # the in-memory fake
+        store.put_invoice_before_credit_index(invoice)
+        return
+    from local.migrate import put_invoice_without_credit_index
+
+    put_invoice_without_credit_index(store, invoice)
+
+
 def plant_settled_before_expiry(
     store: Any, invoice: Invoice, *, markers_only: bool = False
 ) -> None:

@@ -60,7 +60,7 @@ def test_the_billing_table_has_the_templates_indexes(
         index["IndexName"]: index["KeySchema"] for index in definition["GlobalSecondaryIndexes"]
     }
     assert created == defined
-    assert set(created) == {"by-reference", "by-provider", "by-next-action"}
+    assert set(created) == {"by-reference", "by-provider", "by-next-action", "by-credit"}
 
 
 def test_the_idempotency_table_expires_records_on_the_templates_ttl_attribute(

@@ -374,7 +374,8 @@ def test_tables_have_point_in_time_recovery_and_kms_encryption(template: dict[st
 def test_billing_table_indexes_match_what_the_code_queries(template: dict[str, Any]) -> None:
     """Given the billing table
     When I read its GSIs
-    Then by-reference, by-provider and by-next-action have the agreed key schemas."""
+    Then by-reference, by-provider, by-next-action and by-credit (credit held, R13) have
+    the agreed key schemas."""
     indexes = {
         index["IndexName"]: [(k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]]
         for index in template["Resources"]["BillingTable"]["Properties"]["GlobalSecondaryIndexes"]
@@ -383,6 +384,7 @@ def test_billing_table_indexes_match_what_the_code_queries(template: dict[str, A
         "by-reference": [("gsi1pk", "HASH")],
         "by-provider": [("gsi2pk", "HASH"), ("gsi2sk", "RANGE")],
         "by-next-action": [("gsi3pk", "HASH"), ("gsi3sk", "RANGE")],
+        "by-credit": [("gsi4pk", "HASH"), ("gsi4sk", "RANGE")],
     }
 
 

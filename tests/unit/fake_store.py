@@ -122,6 +122,9 @@ class FakeStore:
         # Stored before invoices kept names (#16), or with names folded as before audit
         # INTERFACES1: a search finds them by no name until add_search_names.
         self.unnamed: set[InvoiceKey] = set()
+        # Stored with credit before the by-credit index (migration 13): credit_invoices does
+        # not find them until add_credit_index or their next save (the adapter's Put).
+        self.off_credit_index: set[InvoiceKey] = set()
         # The items of settled invoices stored before a save wrote their expiry (legal-nl.md
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
@@ -183,6 +186,12 @@ class FakeStore:
         (a name search does not find it) and no kenmerk marker."""
         self.put_invoice_as_is(invoice)
         self.unnamed.add(self._invoice_key(invoice))
+
+    def put_invoice_before_credit_index(self, invoice: Invoice) -> None:
+        """Store the invoice as a deploy before the by-credit index did: its credit, if
+        any, is not on the index (the adapter's local.migrate.store_without_credit_index)."""
+        self.put_invoice_as_is(invoice)
+        self.off_credit_index.add(self._invoice_key(invoice))
 
     def put_settled_before_expiry(self, invoice: Invoice, *, markers_only: bool = False) -> None:
         """Store the settled invoice as the deploy before retention left it: neither the
@@ -296,6 +305,14 @@ class FakeStore:
         """By provider id, as the by-provider index sorts them."""
         self.calls.append("list_providers")
         return [self.providers[p] for p in sorted(self.providers) if p not in self.unreadable]
+
+    def credit_invoices(self) -> Iterator[Invoice]:
+        """As the by-credit index: the invoices whose ledger holds credit, of every
+        practice, but not those stored before it (``off_credit_index``)."""
+        self.calls.append("credit_invoices")
+        for key, invoice in self.invoices.items():
+            if invoice.credit_cents > 0 and key not in self.off_credit_index:
+                yield invoice
 
     def readable_providers(self) -> ProviderListing:
         self.calls.append("readable_providers")
@@ -487,6 +504,7 @@ class FakeStore:
         if key in self.invoices:
             self.before_last_save[key] = self.invoices[key]
         self.invoices[key] = stored
+        self.off_credit_index.discard(key)  # the adapter's Put writes the by-credit keys
 
     def unpaid_invoices_to(self, provider_id: str, email: str) -> list[Invoice]:
         """As the adapter: the provider's open or partly paid invoices (the list's status)
@@ -765,6 +783,17 @@ class FakeStore:
         if key not in self.unnamed or key not in self.invoices:
             return False
         self.unnamed.discard(key)
+        return True
+
+    def add_credit_index(self, invoice: Invoice) -> bool:
+        self.calls.append("add_credit_index")
+        key = self._invoice_key(invoice)
+        stored = self.invoices.get(key)
+        if key not in self.off_credit_index or stored is None or invoice.credit_cents <= 0:
+            return False
+        if stored.version != invoice.version:
+            return False
+        self.off_credit_index.discard(key)
         return True
 
     def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:

@@ -22,6 +22,7 @@ from billing_core.providers.actions import ActionKind, OpenAction, handover_acti
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.services.operator.migrations import (
     CANONICAL_CLAIM_MARKERS,
+    CREDIT_INDEX,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     SEARCH_NAMES,
@@ -416,6 +417,46 @@ def test_names_folded_before_are_written_anew_over_requests_and_only_once():
     assert (written, present) == (120, 30) and store.unnamed == set()
     again = run_migration(SEARCH_NAMES, context(store)).answer()["summary"]
     assert (again["names_written"], again["names_present"]) == (0, 150)
+
+
+def test_invoices_holding_credit_before_the_index_are_put_on_it_over_requests_once():
+    """Version 13 (R13, R34; credits54): Given 150 invoices of one practice, 40 holding
+    credit stored before the by-credit index (the list of credit to refund misses them),
+    10 holding credit saved since, 100 without / When the operator runs credit-index one
+    page a request, then again / Then the 40 are written, the 10 counted present, the 100
+    cost no write; the list finds all 50; the second run writes none."""
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    for number in range(1, 151):
+        invoice = make_invoice(
+            invoice_id=f"inv-{number:04d}",
+            provider_id=DENTAL,
+            reference=reference.for_sequence(number, REFERENCE_KEY),
+        )
+        if number <= 50:
+            overpaid = LedgerEntry(
+                EntryKind.PAYMENT,
+                Component.PRINCIPAL,
+                -invoice.balance_cents - number,
+                datetime(2026, 11, 20, 10, 0, tzinfo=AMSTERDAM),
+                f"bank:{number}",
+            )
+            invoice = invoice.with_entry(overpaid)
+        if number <= 40:
+            store.put_invoice_before_credit_index(invoice)
+        else:
+            store.put_invoice_as_is(invoice)
+    assert len(list(store.credit_invoices())) == 10
+    ctx = context(store, pages=1)
+    first = run_migration(CREDIT_INDEX, ctx).answer()
+    assert (first["complete"], first["summary"]["invoices_done"]) == (False, 100)
+    rest = run_migration(CREDIT_INDEX, ctx, resume=first["resume"]).answer()
+    assert rest["complete"] and rest["version"] == 13
+    counts = ("credit_index_written", "credit_index_present", "invoices_without_credit")
+    summed = tuple(first["summary"][c] + rest["summary"][c] for c in counts)
+    assert summed == (40, 10, 100)
+    assert len(list(store.credit_invoices())) == 50
+    again = run_migration(CREDIT_INDEX, context(store)).answer()["summary"]
+    assert tuple(again[c] for c in counts) == (0, 50, 100)
 
 
 def test_batches_belong_to_no_practice_and_are_dated_once_a_run_has_done_every_practice():

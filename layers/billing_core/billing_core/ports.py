@@ -521,6 +521,11 @@ class ProviderSettingsStore(Protocol):
 
     def list_providers(self) -> list[Provider]: ...
 
+    def credit_invoices(self) -> Iterator[Invoice]:
+        """Every practice's invoices whose ledger holds a patient's credit (R13), and no
+        other: read without going through every invoice (R34). In no order to rely on."""
+        ...
+
     def readable_providers(self) -> ProviderListing:
         """Every provider; one whose stored settings do not validate is listed by id."""
         ...
@@ -556,6 +561,12 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         """Store the invoice's searchable names (name_search) where its stored item has
         none, or has them folded as an older deploy did: True when written, False when it
         had today's (or is gone)."""
+        ...
+
+    def add_credit_index(self, invoice: Invoice) -> bool:
+        """Put an invoice stored with credit before ``credit_invoices`` read it on that
+        read, where it is not, on condition that it is still the version read (a change
+        saved since put it where its ledger says): True when written."""
         ...
 
     def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:

@@ -45,7 +45,9 @@ stream, expire_invoice_actions); an action about no invoice a year after it was 
 GSIs: by-reference (gsi1pk = REF#{reference}), by-provider (gsi2pk/gsi2sk listing),
 by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{invoice} on
 invoices the daily run must look at on that day; one patient's invoices due the same day
-sit together, so the run can put them in one reminder).
+sit together, so the run can put them in one reminder), by-credit (sparse: gsi4pk = CREDIT,
+gsi4sk = {provider}#{issue date}#{invoice} on invoices whose ledger holds a patient's
+credit, R13: the back office's list of credit to refund reads those only, R34).
 On by-provider: invoices (gsi2pk = PROVIDER#{p}#INVOICES, gsi2sk = {issue date}#{id}),
 every provider's settings (gsi2pk = PROVIDERS, gsi2sk = provider id: the weekly
 retrocession run lists the providers with a Query), and each invoice's actions
@@ -182,10 +184,22 @@ def dunning_index_key(invoice: Invoice) -> Item:
     return {"gsi3pk": keys.DUNNING_INDEX, "gsi3sk": position}
 
 
+def credit_index_key(invoice: Invoice) -> Item:
+    """The sparse by-credit keys while the invoice holds credit, or none. From the ledger
+    alone, written with the whole item on every save: a payment, refund or correction
+    that makes or ends the credit moves the invoice on or off the index in its own write,
+    so the index is never behind the ledger (R13, R28)."""
+    if invoice.credit_cents <= 0:
+        return {}
+    position = keys.credit_position(invoice.provider_id, invoice.issue_date, invoice.invoice_id)
+    return {"gsi4pk": keys.CREDIT_INDEX, "gsi4sk": position}
+
+
 def invoice_to_item(invoice: Invoice) -> Item:
     return {
         **keys.invoice_key(invoice.provider_id, invoice.invoice_id),
         **dunning_index_key(invoice),
+        **credit_index_key(invoice),
         "entity": "invoice",
         "gsi1pk": keys.reference_partition(invoice.reference),
         "gsi2pk": keys.invoice_list_partition(invoice.provider_id),

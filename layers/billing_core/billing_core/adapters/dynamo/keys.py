@@ -23,6 +23,7 @@ BLOCK_CHANGE_PREFIX = "BLOCKCHANGE#"
 CLAIM_MARK = "#CLAIM#"
 PROVIDERS_INDEX = "PROVIDERS"  # by-provider partition of every provider's settings
 DUNNING_INDEX = "DUNNING"  # by-next-action partition of invoices with a dunning step due
+CREDIT_INDEX = "CREDIT"  # by-credit partition of invoices holding a patient's credit (R13)
 SEQUENCE_KEY: Key = {"pk": "SEQUENCE#reference", "sk": "SEQUENCE"}
 # The last day whose agency files the dunning run wrote (R34): the next run goes on from it.
 AGENCY_FILES_KEY: Key = {"pk": "RUN#agency-updates", "sk": "WRITTEN"}
@@ -154,6 +155,11 @@ def dunning_position(day: date, provider_id: str, patient_ref: str, invoice_id: 
 
 def dunning_due_until(as_of: date) -> str:
     return f"{as_of.isoformat()}#{HIGHEST}"
+
+
+def credit_position(provider_id: str, issue_date: date, invoice_id: str) -> str:
+    """A practice's invoices holding credit sit together, in the order of its list."""
+    return f"{provider_id}#{issue_date.isoformat()}#{invoice_id}"
 
 
 # --- retrocession statements (R24) -------------------------------------------------------------

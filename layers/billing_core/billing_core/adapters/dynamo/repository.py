@@ -836,6 +836,19 @@ class BillingRepository:
         by id, never a failure of the whole list (R31)."""
         return _provider_listing(self._query_all(_providers_query()))
 
+    def credit_invoices(self) -> Iterator[Invoice]:
+        """Every practice's invoices that hold a patient's credit: a Query of the sparse
+        by-credit index, which holds those only (items.credit_index_key), so the cost
+        follows the credit held, not every invoice of every practice (R13, R34). By
+        practice, then oldest first; paged past DynamoDB's 1 MB a page."""
+        query: dict[str, Any] = {
+            "IndexName": "by-credit",
+            "KeyConditionExpression": "gsi4pk = :credit",
+            "ExpressionAttributeValues": {":credit": keys.CREDIT_INDEX},
+        }
+        for item in self._query_all(query):
+            yield items.invoice_from_item(item)
+
     def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
         """A Query of the by-provider index from after ``after``, of ``limit`` + 1 items
         (one more: only a page with a provider after it gives a position), read on past
@@ -1121,6 +1134,32 @@ class BillingRepository:
                 "(attribute_not_exists(#names) OR #names <> :names)",
                 ExpressionAttributeNames={"#names": "names"},
                 ExpressionAttributeValues={":names": searchable_names(invoice)},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def add_credit_index(self, invoice: Invoice) -> bool:
+        """One conditional Update of the by-credit keys alone (migration version 13), on
+        condition that the stored invoice is the version read and has none: a change saved
+        meanwhile wrote the keys its own ledger calls for, and the version is left as it
+        is, so no change saved at the same moment is refused for it (R28). True when
+        written; False when the invoice holds no credit, had them, changed or is gone."""
+        index_keys = items.credit_index_key(invoice)
+        if not index_keys:
+            return False
+        try:
+            self._table.update_item(
+                Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+                UpdateExpression="SET gsi4pk = :credit, gsi4sk = :position",
+                ConditionExpression="version = :read AND attribute_not_exists(gsi4pk)",
+                ExpressionAttributeValues={
+                    ":credit": index_keys["gsi4pk"],
+                    ":position": index_keys["gsi4sk"],
+                    ":read": invoice.version,
+                },
             )
         except ClientError as error:
             if _code(error) == "ConditionalCheckFailedException":

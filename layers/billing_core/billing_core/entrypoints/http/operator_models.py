@@ -662,6 +662,23 @@ class PracticePagedReportOut(PagedReportCountsOut):
     provider_id: str
 
 
+class CreditIndexCountsOut(BaseModel):
+    """Version 13, credit-index (R13, R34; credits54): invoices stored with a patient's
+    credit before the by-credit index are put on it, so the list of credit held finds them."""
+
+    invoices_total: int
+    invoices_done: int
+    credit_index_written: int = Field(description="invoices holding credit put on the index")
+    credit_index_present: int = Field(
+        description="invoices holding credit on it already (saved since): none written"
+    )
+    invoices_without_credit: int = Field(description="invoices holding no credit: no write")
+
+
+class PracticeCreditIndexOut(CreditIndexCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -690,6 +707,7 @@ class MigrationOut(BaseModel):
         | LineContractedCountsOut
         | PagedReportCountsOut
         | OpenBatchIdCountsOut
+        | CreditIndexCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -702,6 +720,7 @@ class MigrationOut(BaseModel):
         | PracticeBlockBsnOut
         | PracticeLineContractedOut
         | PracticePagedReportOut
+        | PracticeCreditIndexOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

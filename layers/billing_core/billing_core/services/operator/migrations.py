@@ -144,6 +144,16 @@ that the batch is still the version read (one sent or withdrawn meanwhile gets n
 list version, which only a batch created moves on (R28), is left as it is. The batches
 belong to no practice: the run goes through no practice, also when one is named.
 
+``credit-index`` (version 13) puts each invoice that holds a patient's credit (R13) and was
+stored before the sparse by-credit index on it (credits54, R34): the back office's list of
+credit to refund (money_out.held_credits) reads that index only, not every invoice of every
+practice, so until then such an invoice is missing from it (its credit never proposed for
+a refund). Every save writes the index keys from the ledger (items.credit_index_key), so
+an invoice saved since is on it already. Invoice page by invoice page, like versions 1, 2,
+4, 6 and 10; the keys alone are written, on condition that the invoice is still the
+version read and has none (a change saved meanwhile put it where its own ledger says), so
+its version stays as it is and no change is refused for it (R28).
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -996,6 +1006,34 @@ def _report_json(report: dict[str, Any]) -> bytes:
     return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+# --- version 13: invoices holding credit on the by-credit index (R13, R34; credits54) ----------
+
+CREDIT_INDEX = "credit-index"
+CREDIT_INDEX_COUNTS = (
+    "credit_index_written",  # invoices holding credit put on the index
+    "credit_index_present",  # holding credit, on it already (or saved since: their save put it)
+    "invoices_without_credit",  # nothing to put: most invoices, no request
+)
+
+
+def _credit_index(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    provider_id = start.provider_id
+    practice = PracticeMigrated.counting(
+        CREDIT_INDEX, provider_id, store.count_invoices(provider_id), CREDIT_INDEX_COUNTS
+    )
+    return _invoice_pages(store, start, budget, progress, practice, _index_credit)
+
+
+def _index_credit(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
+    if invoice.credit_cents <= 0:
+        practice.count("invoices_without_credit")
+        return
+    written = store.add_credit_index(invoice)
+    practice.count("credit_index_written" if written else "credit_index_present")
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -1022,4 +1060,5 @@ MIGRATIONS = {
         PAGED_REPORT_NOT_KEPT, 11, None, _no_position, with_reports=_paged_report_not_kept
     ),
     OPEN_BATCH_IDS: Migration(OPEN_BATCH_IDS, 12, None, _no_position, _open_batch_ids),
+    CREDIT_INDEX: Migration(CREDIT_INDEX, 13, _credit_index),
 }

@@ -350,16 +350,17 @@ class RefundRequest:
 
 
 def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
-    """Every invoice with credit, per practice (a full read: an operator's list, not a
-    patient's page), with the open refund batch that pays it when there is one. Credit
-    that goes back through the PSP is listed too, never silently dropped (R13)."""
+    """Every invoice with credit, by practice and newest first as each practice's list
+    (an operator's list, not a patient's page), with the open refund batch that pays it
+    when there is one. Credit that goes back through the PSP is listed too, never
+    silently dropped (R13). Only the invoices holding credit are read (the store's
+    ``credit_invoices``): thousands of practices' invoices would not fit one request (R34)."""
     pending = _pending_refunds(ctx)
-    return [
-        _held(invoice, pending.get(invoice.reference, ""))
-        for provider in ctx.store.list_providers()
-        for invoice in ctx.store.provider_invoices(provider.provider_id)
-        if invoice.credit_cents > 0
-    ]
+    newest_first = sorted(
+        ctx.store.credit_invoices(), key=lambda i: (i.issue_date, i.invoice_id), reverse=True
+    )
+    by_practice = sorted(newest_first, key=lambda i: i.provider_id)  # stable: newest first
+    return [_held(invoice, pending.get(invoice.reference, "")) for invoice in by_practice]
 
 
 def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
