@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.collection.blocking import BlockChangeKind, BlockedPatient
+from billing_core.ports import InvalidPosition
 from billing_core.shared.clock import AMSTERDAM
 from tests.contract.samples import A, B
 from tests.unit.fake_store import blocked_numbers, is_blocked
@@ -74,6 +77,32 @@ def test_changes_since_a_moment_oldest_first_same_moment_by_version_then_patient
         ("P-4", BLOCKED, T2),
     ]
     assert changes(store, since=T2 + timedelta(microseconds=1)) == []
+
+
+def test_changes_come_in_pages_that_split_one_moment_exactly(store):
+    """R22, interfaces.md §2 (blockfeed54: one answer held every change since the moment
+    asked, past Lambda's 6 MB at about 71,000 changes).
+    Given P-1..P-5 blocked at one moment T1 and P-6 at T2
+    When the changes since T1 are read two at a time, each page after the position the
+    one before gave
+    Then the pages hold every change once, in the log's order, the moment's five split
+    over three pages; the last page gives no position; a position before since, or one
+    no page hands out, is refused."""
+    for patient in ("P-3", "P-1", "P-5", "P-2", "P-4"):
+        store.block_patient(A, patient, f"inv-{patient}", T1)
+    store.block_patient(A, "P-6", "inv-6", T2)
+    pages, position = [], None
+    while True:
+        page, position = store.block_change_page(A, T1, 2, position)
+        pages.append([c.patient_ref for c in page])
+        if position is None:
+            break
+    assert pages == [["P-1", "P-2"], ["P-3", "P-4"], ["P-5", "P-6"]]
+    _, first_position = store.block_change_page(A, T1, 2)
+    with pytest.raises(InvalidPosition):
+        store.block_change_page(A, T1 + timedelta(microseconds=1), 2, first_position)
+    with pytest.raises(InvalidPosition):
+        store.block_change_page(A, T1, 2, "P-2")
 
 
 def test_another_practice_never_sees_the_blocks(store):

@@ -219,6 +219,91 @@ def test_a_block_stamped_before_a_release_it_follows_comes_after_it(sandbox, inv
     assert [c["change"] for c in again["items"]][-1] == "blocked"
 
 
+def _block_one_by_one(sandbox, count, equal=range(0)):
+    """``count`` patients blocked a second apart from HANDOVER, those numbered in
+    ``equal`` all at the moment of the first of them; their patient numbers in order."""
+    repository = sandbox.runtime.repository
+    refs = []
+    for i in range(count):
+        at = HANDOVER + timedelta(seconds=equal[0] if i in equal else i)
+        refs.append(f"P{i:05d}")
+        repository.block_patient(PROVIDER, refs[-1], f"inv-{i}", at)
+    sandbox.clock.set(HANDOVER + timedelta(days=1))
+    return refs
+
+
+def _csv_page(sandbox, **query):
+    """A CSV page: its patient numbers, next_since and next_cursor (headers)."""
+    answer = sandbox.api_raw("GET", CHANGES, provider_id=PROVIDER, query=query)
+    assert answer["statusCode"] == 200, answer["body"]
+    headers = {name: values[0] for name, values in answer["multiValueHeaders"].items()}
+    rows = csv_rows(answer["body"])
+    assert rows[0] == ["patient_ref", "change", "at"]
+    return [row[0] for row in rows[1:]], headers["X-Next-Since"], headers.get("X-Next-Cursor")
+
+
+def test_changes_come_in_pages_none_lost_none_twice_also_at_one_moment(sandbox):
+    """R22, interfaces.md §2 (blockfeed54: one answer held every change since the moment
+    asked, so the feed broke on Lambda's 6 MB at about 71,000 changes).
+    Given 12 patients blocked, the 3rd to the 7th at one moment (a page edge among them)
+    When the practice software asks 4 a page and follows next_cursor, in JSON and in CSV
+    (its headers)
+    Then 3 pages hold the 12 changes, each once, in order; next_cursor and X-Next-Cursor
+    are absent on the last page, whose next_since is the whole read's."""
+    refs = _block_one_by_one(sandbox, 12, equal=range(2, 7))
+    since = HANDOVER.isoformat()
+    _, whole = get(sandbox, CHANGES, since=since)
+    json_pages, csv_pages, token, csv_token = [], [], None, None
+    for _ in range(4):
+        paging = {"cursor": token} if token else {}
+        status, page = get(sandbox, CHANGES, since=since, limit=4, **paging)
+        assert status == 200, page
+        json_pages.append([c["patient_ref"] for c in page["items"]])
+        csv_paging = {"cursor": csv_token} if csv_token else {}
+        rows, csv_since, csv_token = _csv_page(
+            sandbox, since=since, format="csv", limit="4", **csv_paging
+        )
+        csv_pages.append(rows)
+        assert csv_since == page["next_since"]
+        token = page.get("next_cursor")
+        if token is None:
+            break
+
+    assert json_pages == [refs[0:4], refs[4:8], refs[8:12]]
+    assert csv_pages == json_pages and csv_token is None
+    assert page["next_since"] == whole["next_since"]
+
+
+def test_software_following_only_next_since_still_gets_every_change(sandbox):
+    """R22, interfaces.md §2 (blockfeed54: an older client knows no cursor).
+    Given 1,003 patients blocked, the 999th to the 1,003rd at one moment: the default
+    page of 1,000 ends among them
+    When the software reads the changes as before, only following next_since
+    Then the first answer holds 1,000 and says more follow; asking from its next_since
+    brings the rest, the moment's changes of the first page again (harmless), none lost."""
+    refs = _block_one_by_one(sandbox, 1003, equal=range(998, 1003))
+    _, first = get(sandbox, CHANGES, since=HANDOVER.isoformat())
+    assert len(first["items"]) == 1000 and first["next_cursor"]
+    assert first["next_since"] == first["items"][-1]["at"]
+
+    _, second = get(sandbox, CHANGES, since=first["next_since"])
+
+    served = [c["patient_ref"] for c in first["items"] + second["items"]]
+    assert sorted(set(served)) == refs
+    assert [c["patient_ref"] for c in second["items"]] == refs[998:]
+    assert second["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    "token", ["not-a-cursor", "eyJhZnRlciI6IjIwMjctMDEtMjhUMDU6MDA6MDAuMDAwMDAwWnxQLTEifQ"]
+)
+def test_a_cursor_no_page_handed_out_is_refused(sandbox, token):
+    """R22, interfaces.md §2 errors: a cursor that does not decode, or whose position no
+    page of this feed hands out, is a 400 invalid_cursor, not a 500 nor a wrong page."""
+    status, body = get(sandbox, CHANGES, since="2027-01-28", cursor=token)
+    assert (status, body["error"]["code"]) == (400, "invalid_cursor")
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -60,8 +60,10 @@ from billing_core.ports import (
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
+    block_change_position,
     checked_audit_position,
     checked_batch_position,
+    checked_block_change_position,
     checked_declaration_position,
     checked_invoice_position,
     checked_provider_position,
@@ -1014,10 +1016,28 @@ class FakeStore:
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
         """Oldest first; at the same moment by the block's version, then patient number."""
         self.calls.append("block_changes")
+        return [change for _, change in self._change_log(provider_id, since, "")]
+
+    def block_change_page(
+        self, provider_id: str, since: datetime, limit: int, after: str | None = None
+    ) -> tuple[list[BlockChange], str | None]:
+        """After the position of the previous page's last, as the table's sort key."""
+        self.calls.append("block_change_page")
+        start = checked_block_change_position(after, since) if after is not None else ""
+        found = self._change_log(provider_id, since, start)
+        last = found[limit - 1][0] if len(found) > limit else None
+        return [change for _, change in found[:limit]], last
+
+    def _change_log(
+        self, provider_id: str, since: datetime, after: str
+    ) -> list[tuple[str, BlockChange]]:
+        """(position, change) at or after ``since``, after position ``after``, in order."""
         return [
-            self.changes[key]
+            (position, self.changes[key])
             for key in sorted(self.changes)
-            if key[0] == provider_id and key[1] >= since
+            if key[0] == provider_id
+            and key[1] >= since
+            and (position := block_change_position(*key[1:])) > after
         ]
 
     def blocks_without_bsn(self, provider_id: str) -> list[PatientBlock]:

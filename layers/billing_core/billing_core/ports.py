@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 # The kind of the invoice itself, the default of a delivery request (a queued message
@@ -345,7 +345,16 @@ class BillingStore(Protocol):
     def blocked_patients(self, provider_id: str) -> list[BlockedPatient]: ...
 
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
-        """Blocks and unblocks at or after ``since``, oldest first."""
+        """Blocks and unblocks at or after ``since``, oldest first (by the moment, then the
+        block's version, then the patient number)."""
+        ...
+
+    def block_change_page(
+        self, provider_id: str, since: datetime, limit: int, after: str | None = None
+    ) -> tuple[list[BlockChange], str | None]:
+        """The first ``limit`` of ``block_changes``, or those after ``after``: the position
+        the previous page gave (``checked_block_change_position``). The position is None on
+        the last page: it reads one more than ``limit``, as the upload list does."""
         ...
 
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
@@ -395,6 +404,35 @@ def checked_audit_position(position: str, since: datetime, until: datetime) -> s
         raise InvalidPosition("not an audit position")
     if not since <= at < until:
         raise InvalidPosition("outside the period asked for")
+    return position
+
+
+def change_log_moment(at: datetime) -> str:
+    """Fixed-width UTC, so the change log sorts by time as text (also across DST)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def block_change_position(at: datetime, version: int, patient_ref: str) -> str:
+    """A change's place in the provider's change log (R22): its moment, the block's
+    version after it (two changes of one patient at one moment keep their order), the
+    patient number (two patients at one moment)."""
+    return f"{change_log_moment(at)}#{version:010d}#{patient_ref}"
+
+
+def checked_block_change_position(position: str, since: datetime) -> str:
+    """A position in the change log (``block_change_position``, as a page hands it out)
+    at or after ``since``; InvalidPosition otherwise. No regex: on every handler's path."""
+    moment, _, rest = position.partition("#")
+    version, _, patient_ref = rest.partition("#")
+    try:
+        at = datetime.fromisoformat(moment)
+    except ValueError:
+        raise InvalidPosition("not a block change position") from None
+    exact = block_change_position(at, int(version), patient_ref) if version.isdigit() else ""
+    if not (patient_ref and exact == position):
+        raise InvalidPosition("not a block change position")
+    if at < since:
+        raise InvalidPosition("before the moment asked from")
     return position
 
 

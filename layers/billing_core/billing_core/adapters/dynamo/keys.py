@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from billing_core.ports import block_change_position, change_log_moment
+
 Key = dict[str, Any]
 
 SETTINGS = "SETTINGS"
@@ -190,20 +192,16 @@ def patient_block_key(provider_id: str, patient_ref: str) -> Key:
     return {"pk": provider_partition(provider_id), "sk": f"{PATIENT_BLOCK_PREFIX}{patient_ref}"}
 
 
-def block_change_position(moment: datetime) -> str:
-    """Fixed-width UTC, so the change log sorts by time as text (also across DST)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def block_change_key(provider_id: str, at: datetime, version: int, patient_ref: str) -> Key:
     """``version``: the block's version after the change; two changes of one patient at
-    the same moment keep their order."""
-    position = f"{block_change_position(at)}#{version:010d}#{patient_ref}"
+    the same moment keep their order. The sort key after its prefix is the position a
+    page of changes hands out (ports.block_change_position)."""
+    position = block_change_position(at, version, patient_ref)
     return {"pk": provider_partition(provider_id), "sk": f"{BLOCK_CHANGE_PREFIX}{position}"}
 
 
 def block_changes_from(since: datetime) -> str:
-    return f"{BLOCK_CHANGE_PREFIX}{block_change_position(since)}"
+    return f"{BLOCK_CHANGE_PREFIX}{change_log_moment(since)}"
 
 
 # --- payments in from outside (R11, R12) ---------------------------------------------------------

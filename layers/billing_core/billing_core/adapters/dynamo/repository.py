@@ -46,6 +46,7 @@ from billing_core.ports import (
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
+    checked_block_change_position,
     checked_declaration_position,
     checked_invoice_position,
     checked_provider_position,
@@ -857,13 +858,7 @@ class BillingRepository:
         if after is not None:
             query["KeyConditionExpression"] += " AND gsi2sk > :after"
             query["ExpressionAttributeValues"][":after"] = checked_provider_position(after)
-        found: list[dict[str, Any]] = []
-        while len(found) <= limit:
-            answer = self._table.query(**query, Limit=limit + 1 - len(found))
-            found.extend(answer["Items"])
-            if "LastEvaluatedKey" not in answer:
-                break
-            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        found = self._query_up_to(query, limit + 1)
         page = found[:limit]
         more = len(found) > limit
         return _provider_listing(page, str(page[-1]["gsi2sk"]) if more else None)
@@ -1032,16 +1027,24 @@ class BillingRepository:
 
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
         """Blocks and unblocks at or after ``since``, oldest first (the sort key is the UTC
-        moment, then the block's version)."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
-            "ExpressionAttributeValues": {
-                ":pk": keys.provider_partition(provider_id),
-                ":low": keys.block_changes_from(since),
-                ":high": f"{keys.BLOCK_CHANGE_PREFIX}{keys.HIGHEST}",
-            },
-        }
+        moment, then the block's version and the patient number)."""
+        query = _block_changes_query(provider_id, since)
         return [items.block_change_from_item(item) for item in self._query_all(query)]
+
+    def block_change_page(
+        self, provider_id: str, since: datetime, limit: int, after: str | None = None
+    ) -> tuple[list[BlockChange], str | None]:
+        """A page goes on after the sort key of the previous page's last, so a page's edge
+        splits changes of one moment exactly: none lost, none twice."""
+        query = _block_changes_query(provider_id, since)
+        if after is not None:
+            start = keys.BLOCK_CHANGE_PREFIX + checked_block_change_position(after, since)
+            query["ExclusiveStartKey"] = {"pk": keys.provider_partition(provider_id), "sk": start}
+        found = self._query_up_to(query, limit + 1)
+        page = [items.block_change_from_item(item) for item in found[:limit]]
+        more = len(found) > limit
+        last = found[limit - 1]["sk"].removeprefix(keys.BLOCK_CHANGE_PREFIX) if more else None
+        return page, last
 
     def _query_blocks(self, provider_id: str, *, projection: str = "") -> list[dict[str, Any]]:
         """Block items that block: ``blocked_at`` is only on those (an unblocked patient's
@@ -1094,6 +1097,17 @@ class BillingRepository:
                 "ExpressionAttributeValues": {":read_version": read_version},
             }
         }
+
+    def _query_up_to(self, query: dict[str, Any], count: int) -> list[dict[str, Any]]:
+        """The first ``count`` items the query finds (fewer when there are no more)."""
+        found: list[dict[str, Any]] = []
+        while len(found) < count:
+            page = self._table.query(**query, Limit=count - len(found))
+            found.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found
 
     def _query_all(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -1567,6 +1581,18 @@ def invoice_with_next_version(invoice: Invoice) -> Invoice:
     return replace(
         invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger), read_current=True
     )
+
+
+def _block_changes_query(provider_id: str, since: datetime) -> dict[str, Any]:
+    """The provider's change log from ``since`` on (R22)."""
+    return {
+        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+        "ExpressionAttributeValues": {
+            ":pk": keys.provider_partition(provider_id),
+            ":low": keys.block_changes_from(since),
+            ":high": f"{keys.BLOCK_CHANGE_PREFIX}{keys.HIGHEST}",
+        },
+    }
 
 
 def _in_partition(partition: str, prefix: str, **options: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from billing_core.declarations.record import MAX_DECLARATION_BYTES, DeclarationR
 from billing_core.dunning.interest import amount_due_today
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.breakdown import BreakdownOut
+from billing_core.entrypoints.http.cursor import encode as encode_cursor
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
 from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
@@ -740,7 +741,13 @@ NEXT_SINCE = (
     " this request less those minutes, so no change made meanwhile is skipped), as a change"
     " can be written up to that long after the moment it carries. Not the moment of the last change"
     " here: that could skip a change written late. So a change may come twice; applying a"
-    " change twice is harmless"
+    " change twice is harmless. With next_cursor (more follow): no later than this page's"
+    " last change, so asking from it reads the rest"
+)
+NEXT_CURSOR = (
+    "More changes follow this page: pass as cursor, with the same since, for the next page"
+    " (none lost, none twice, also of changes at one moment); none on the last page, whose"
+    " next_since is the one to ask from next time"
 )
 
 
@@ -748,6 +755,7 @@ class BlockChangeListOut(BaseModel):
     since: datetime
     items: list[BlockChangeOut] = Field(description="oldest first")
     next_since: datetime = Field(description=NEXT_SINCE)
+    next_cursor: str | None = Field(default=None, description=NEXT_CURSOR)
 
     @classmethod
     def of(cls, found: BlockChanges) -> BlockChangeListOut:
@@ -756,6 +764,7 @@ class BlockChangeListOut(BaseModel):
             since=found.since,
             items=[BlockChangeOut.of(c) for c in found.changes],
             next_since=found.next_since.astimezone(AMSTERDAM),
+            next_cursor=encode_cursor(found.next_position) if found.next_position else None,
         )
 
 

@@ -261,9 +261,11 @@ def include_routes(
     return roles
 
 
-def csv_download(file_name: str, text: str) -> Response[str]:
+def csv_download(
+    file_name: str, text: str, headers: Mapping[str, str] | None = None
+) -> Response[str]:
     """A CSV file to save: with the byte order mark Excel needs to read UTF-8 (R24, R35;
-    shared/spreadsheet.for_excel, as the portal's downloads)."""
+    shared/spreadsheet.for_excel, as the portal's downloads); ``headers``: more to send."""
     # Here, not at import: only a CSV answer loads the CSV writer's module (cold start).
     from billing_core.shared.spreadsheet import text_for_excel
 
@@ -271,7 +273,7 @@ def csv_download(file_name: str, text: str) -> Response[str]:
         HTTPStatus.OK.value,
         "text/csv; charset=utf-8",
         text_for_excel(text),
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"', **(headers or {})},
     )
 
 
@@ -282,13 +284,15 @@ _FILE_NAME: dict[str, Any] = {
 _CSV = {"schema": {"type": "string"}}
 
 
-def json_or_csv(description: str, model: type[BaseModel]) -> dict[int, dict[str, Any]]:
+def json_or_csv(
+    description: str, model: type[BaseModel], headers: Mapping[str, Any] | None = None
+) -> dict[int, dict[str, Any]]:
     """The documented 200 of a route that answers JSON, or CSV with ?format=csv (then a
-    file, ``csv_download``: its name in Content-Disposition)."""
+    file, ``csv_download``: its name in Content-Disposition, and ``headers``)."""
     return {
         200: {
             "description": description,
-            "headers": {"Content-Disposition": _FILE_NAME},
+            "headers": {"Content-Disposition": _FILE_NAME, **(headers or {})},
             "content": {"application/json": {"model": model}, "text/csv": _CSV},
         }
     }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from billing_core.collection.blocking import BlockChange, BlockedPatient
+from billing_core.ports import InvalidPosition, change_log_moment
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services import inputs
 from billing_core.services.provider.access import tenant_for
@@ -30,11 +31,17 @@ class BlockedPatients:
 STAMP_BEFORE_WRITE = timedelta(minutes=20)
 
 
+# The changes a page holds at most: one answer of every change since a moment passed
+# Lambda's 6 MB at about 71,000 changes (blockfeed54).
+CHANGES_PAGE = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class BlockChanges:
     since: datetime  # as asked, in Dutch time
     changes: list[BlockChange]  # oldest first
-    read_at: datetime  # taken just before the changes were read
+    read_at: datetime  # taken just before the first page of them was read
+    next_position: str | None = None  # more follow: where the next page goes on
 
     @property
     def next_since(self) -> datetime:
@@ -43,9 +50,14 @@ class BlockChanges:
         may still have been in the writing, and would never be served (R22, audit provider
         D4). Changes of the last 20 minutes come once more; applying one twice is
         harmless. Never after the read either: a ``since`` ahead of our clock (a client
-        whose clock runs ahead) would skip every change made until then (leftovers53)."""
+        whose clock runs ahead) would skip every change made until then (leftovers53).
+        With more to come, never after this page's last change either: a client that
+        follows only ``next_since`` reads the rest (and that moment's again) next time."""
         margin = self.read_at - STAMP_BEFORE_WRITE
-        return self.since if margin < self.since <= self.read_at else margin
+        after_read = self.since if margin < self.since <= self.read_at else margin
+        if self.next_position is None:
+            return after_read
+        return min(after_read, self.changes[-1].at)
 
 
 def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatients:
@@ -55,14 +67,42 @@ def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatient
     return BlockedPatients(blocked, ctx.clock.today())
 
 
-def block_changes_since(user: ProviderUser, since: str, ctx: ProviderContext) -> BlockChanges:
-    """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time."""
+def block_changes_since(
+    user: ProviderUser,
+    since: str,
+    ctx: ProviderContext,
+    *,
+    limit: int | None = None,
+    after: str | None = None,
+) -> BlockChanges:
+    """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time.
+    Every change, or a page of at most ``limit``; ``after``: the ``next_position`` of the
+    previous page, asked with the same ``since`` (InvalidPosition otherwise)."""
     provider_id = tenant_for(user, Role.VIEWER)
     moment = inputs.moment(since, "query.since")
-    read_at = ctx.clock.now()
-    changes = ctx.store.block_changes(provider_id, moment)
+    now = ctx.clock.now()
+    read_at, store_after = _paged_from(after, now) if after is not None else (now, None)
+    if limit is None:
+        changes, last = ctx.store.block_changes(provider_id, moment), None
+    else:
+        changes, last = ctx.store.block_change_page(provider_id, moment, limit, store_after)
     ctx.record_shown(user, ReadKind.PATIENT_LIST, "block_changes", _patients(changes))
-    return BlockChanges(moment, changes, read_at)
+    following = None if last is None else f"{change_log_moment(read_at)}|{last}"
+    return BlockChanges(moment, changes, read_at, following)
+
+
+def _paged_from(position: str, now: datetime) -> tuple[datetime, str]:
+    """A ``next_position``: the moment the first page was read (the next_since of the last
+    page follows from it, so a change written while the pages were read comes again) and
+    the change log's position to go on after."""
+    first_read, _, store_after = position.partition("|")
+    try:
+        read_at = datetime.fromisoformat(first_read)
+    except ValueError:
+        raise InvalidPosition("not a block change page position") from None
+    if change_log_moment(read_at) != first_read:
+        raise InvalidPosition("not a block change page position")
+    return min(read_at, now), store_after
 
 
 def _patients(shown: Sequence[BlockedPatient] | Sequence[BlockChange]) -> list[str]:
