@@ -15,7 +15,10 @@ with long_lived_imports():
 
     from billing_core.entrypoints.http.caller import operators_only
     from billing_core.entrypoints.http.docs import OPERATOR_API
-    from billing_core.entrypoints.http.middleware import PROVIDER_MAX_BODY_BYTES
+    from billing_core.entrypoints.http.middleware import (
+        PROVIDER_MAX_BODY_BYTES,
+        unknown_query_refused,
+    )
     from billing_core.entrypoints.http.routing import json_api
     from billing_core.entrypoints.powertools import function_logger
 
@@ -40,6 +43,9 @@ api = json_api(
     metrics=metrics,
     max_body_bytes=PROVIDER_MAX_BODY_BYTES,
     gate=operators_only,
+    # As the provider API: an ignored parameter (?format=csv on the audit) answered as if
+    # it held (inputs54: 200 JSON for format=xml).
+    middlewares=[unknown_query_refused],
 )
 app = api.app
 lambda_handler = api.lambda_handler

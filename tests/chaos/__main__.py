@@ -35,12 +35,21 @@ class Sizes:
     references: int
     walks: int
     walk_steps: int
+    queries: int
 
 
 FULL = Sizes(
-    dunning_seeds=20, writers=50, fuzz_files=10_000, references=10_000, walks=20, walk_steps=60
+    dunning_seeds=20,
+    writers=50,
+    fuzz_files=10_000,
+    references=10_000,
+    walks=20,
+    walk_steps=60,
+    queries=5_000,
 )
-QUICK = Sizes(dunning_seeds=3, writers=50, fuzz_files=200, references=200, walks=1, walk_steps=30)
+QUICK = Sizes(
+    dunning_seeds=3, writers=50, fuzz_files=200, references=200, walks=1, walk_steps=30, queries=200
+)
 
 
 def main(argv: list[str]) -> int:
@@ -86,6 +95,7 @@ def _scenarios(seed: int, sizes: Sizes) -> list[tuple[str, Callable[[Progress], 
         ("fuzzed files", lambda p: [scenarios.fuzzed_files(rng(3), sizes.fuzz_files, p)]),
         ("random references", lambda p: [scenarios.random_references(rng(4), sizes.references, p)]),
         ("money walk", lambda p: [scenarios.money_walk(walks, sizes.walk_steps, p)]),
+        ("fuzzed queries", lambda p: [scenarios.fuzzed_queries(rng(5), sizes.queries, p)]),
     ]
 
 

@@ -41,6 +41,7 @@ from local.generate import declaration_csv
 from local.sandbox import REGION, Sandbox
 from local.seed import DENTAL, PHYSIO
 from tests.chaos.money_walk import random_steps, walk
+from tests.functional.query_routes import CALLERS, QUERY_PIECES, query_routes
 from tests.unit.dunning_world import RUN_AT, DunningWorld, one_invoice, paper_invoice
 from tests.unit.factories import PUBLIC, make_person
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory
@@ -608,6 +609,40 @@ def random_references(
             "leaks_by_field": dict(leaks),
         },
     )
+
+
+def fuzzed_queries(rng: random.Random, count: int = 5_000, progress: Progress = quiet) -> Figure:
+    """Every GET route of the provider and operator APIs asked with garbled queries (some of
+    its parameters and at times one it does not declare, each value a few of QUERY_PIECES
+    or random characters): no answer may be a 5xx (interfaces.md §2: "never a stack trace";
+    inputs54). The short sample with hypothesis is tests/functional/test_query_inputs.py."""
+    statuses: Counter[int] = Counter()
+    failed: list[dict[str, Any]] = []
+    with Sandbox(TODAY) as box:
+        routes = query_routes(box)
+        for _ in _tenths(count, progress):
+            route = rng.choice(routes)
+            query = {name: _query_value(rng) for name in route.parameters if rng.random() < 0.6}
+            if rng.random() < 0.1:
+                query[_query_value(rng) or "x"] = _query_value(rng)
+            answer = box.api_raw("GET", route.path, caller=CALLERS[route.api], query=query)
+            statuses[answer["statusCode"]] += 1
+            if answer["statusCode"] >= 500 and len(failed) < 10:
+                failed.append({"path": route.path, "query": query})
+    return Figure(
+        "fuzzed query parameters on the provider and operator APIs",
+        "5xx answers",
+        sum(n for status, n in statuses.items() if status >= 500),
+        runs=f"{count:,} requests",
+        detail={"answers_by_status": dict(sorted(statuses.items())), "first_5xx": failed},
+    )
+
+
+def _query_value(rng: random.Random) -> str:
+    if rng.random() < 0.2:  # any character of the first planes, surrogates left out
+        return "".join(chr(rng.choice((rng.randrange(0x20, 0x7F), rng.randrange(0xD800))))
+                       for _ in range(rng.randint(0, 20)))  # fmt: skip
+    return "".join(rng.choice(QUERY_PIECES) for _ in range(rng.randint(0, 4)))
 
 
 def _personal_values(invoices: list[Invoice], public: list[str]) -> dict[str, set[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -135,3 +136,47 @@ def test_an_action_id_no_action_can_have_answers_400_without_a_read(
         assert status == 400, (sign, answer)
         assert [f["field"] for f in answer["error"]["fields"]] == [f"path.{name}"], sign
     assert looked_up == []
+
+
+# A kenmerk as a practice or an operator types or pastes it, in the path where the route
+# takes an invoice id (provider) or the bare 14 digits (operator).
+TYPED_KENMERKEN = {
+    "bare": "72037903166742",
+    "grouped": "7203 7903 1667 42",
+    "no-break spaces": "7203\u00a07903\u00a01667\u00a042",
+    "dots": "7203.7903.1667.42",
+}
+KENMERK_ROUTES = [
+    ("provider", "GET", "/api/v1/provider/invoices/{invoice_id}", "invoice_id", "reference="),
+    ("operator", "POST", "/api/v1/operator/invoices/{reference}/corrections", "reference", "14"),
+]
+
+
+@pytest.mark.parametrize(("api", "method", "path", "name", "hint"), KENMERK_ROUTES)
+def test_a_kenmerk_in_a_path_is_told_what_the_path_takes_in_words(
+    sandbox, api, method, path, name, hint
+):
+    """interfaces.md §2 (400 validation, Dutch and English), §6 (inputs54: the path's 400
+    said "heeft niet de vorm ^[0-9a-f-]{36}$" to a practice that typed a kenmerk).
+    Given a kenmerk typed bare, grouped, with a PDF's no-break spaces or with dots
+    When it is the provider's invoice id, or the operator's kenmerk with its spaces
+    Then 400 naming path.<field> in words, no regular expression: what the path takes,
+    and for the provider where a kenmerk is looked up (GET ...invoices?reference=, which
+    reads it as typed)."""
+    write = method == "POST"
+    for form, kenmerk in TYPED_KENMERKEN.items():
+        if api == "operator" and form == "bare":
+            continue  # the operator's path takes it: found or not (404), not refused
+        status, answer = sandbox.api(
+            method,
+            _path(path, name, quote(kenmerk)),
+            caller=CALLERS[api],
+            body={} if write else None,
+            headers={"Idempotency-Key": f"kenmerk-{form}"} if write else None,
+        )
+        assert status == 400, (form, answer)
+        [said] = [f["message"] for f in answer["error"]["fields"] if f["field"] == f"path.{name}"]
+        dutch, english = said.split(" / ")
+        assert "betalingskenmerk" in dutch and "betalingskenmerk" in english, said
+        assert hint in dutch and hint in english, said
+        assert not any(sign in said for sign in ("^", "{36}", "{14}", "pattern")), said

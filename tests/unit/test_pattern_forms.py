@@ -121,3 +121,18 @@ def test_r31_a_list_whose_only_item_is_wrong_is_not_also_called_empty():
             problems = invalid.errors()
         assert [where for where, _ in validation_fields(problems)] == said
         assert validation_message(problems).startswith(f"{said[0]}: ")
+
+
+def test_a_paths_invoice_id_and_kenmerk_are_told_in_words():
+    """interfaces.md §2, §6 (inputs54): the table names the routes' own patterns (a
+    pattern changed there is changed here), and a path's invoice id or kenmerk of the
+    wrong form is told what it takes, in Dutch and English, not as a regular expression."""
+    from billing_core.invoices.invoice import INVOICE_ID_PATTERN
+    from billing_core.shared.reference import REFERENCE_PATTERN
+
+    for name, pattern in (("invoice_id", INVOICE_ID_PATTERN), ("reference", REFERENCE_PATTERN)):
+        reasons = validation_reasons(mismatch(pattern) | {"loc": ("path", name)})
+        said = reasons["reason_nl"] + " / " + reasons["reason_en"]
+        assert "betalingskenmerk" in reasons["reason_nl"], said
+        assert "betalingskenmerk" in reasons["reason_en"], said
+        assert not any(sign in said for sign in ("^", "{", "pattern")), said

@@ -11,9 +11,10 @@ from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.operator_models import CorrectedInvoiceOut, CorrectionIn
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.services.operator import money
+from billing_core.shared.reference import REFERENCE_PATTERN
 
 router = ResourceRouter("Corrections")
-REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
+REFERENCE = Annotated[str, Path(pattern=REFERENCE_PATTERN)]
 
 
 @router.post(

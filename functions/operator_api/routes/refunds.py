@@ -29,13 +29,14 @@ from billing_core.entrypoints.http.operator_models import (
 from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.services.operator import money_out
+from billing_core.shared.reference import REFERENCE_PATTERN
 
 router = ResourceRouter("Refunds")
 logger = Logger(child=True)  # the function's logger: its masking, its context
 metrics = Metrics()  # one metric set per process: the app's log_metrics publishes it
 add_batch_routes(router, BatchKind.REFUND)  # approve
 BATCH_ID = Annotated[str, Path(pattern=BATCH_RESOURCES[BatchKind.REFUND].batch_id)]
-REFERENCE = Annotated[str, Path(pattern=r"^[0-9]{14}$")]
+REFERENCE = Annotated[str, Path(pattern=REFERENCE_PATTERN)]
 PSP_PAYMENT_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 

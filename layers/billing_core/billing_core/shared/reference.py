@@ -37,6 +37,10 @@ _INPUT_TO_DIGITS = str.maketrans(
 )
 
 
+# Our kenmerk as a route's path takes it: as every JSON answer writes it (interfaces.md §2).
+REFERENCE_PATTERN = r"^[0-9]{14}$"
+
+
 class InvalidReference(ValueError):
     """Not a betalingskenmerk: wrong length, not digits, or a wrong check digit."""
 

@@ -2316,6 +2316,20 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
         "is not the form of an id (2 to 63 lower-case letters, digits or hyphens, not"
         " starting with a hyphen, like fysio-west)",
     ),
+    # A path's invoice or kenmerk (interfaces.md §2, §6; inputs54): a kenmerk typed where
+    # the invoice id goes is told where a kenmerk is looked up, as typed or pasted. The
+    # patterns are invoices/invoice.INVOICE_ID_PATTERN and shared/reference.
+    # REFERENCE_PATTERN (tests/unit/test_pattern_forms.py keeps them equal).
+    ("invoice_id", r"^[0-9a-f-]{36}$"): (
+        "is geen nota-id (36 tekens: cijfers, a-f en streepjes, zoals invoice_id in de"
+        " lijst), een betalingskenmerk zoekt u met GET /api/v1/provider/invoices?reference=",
+        "is not an invoice id (36 characters: digits, a-f and hyphens, as invoice_id in the"
+        " list), look a betalingskenmerk up with GET /api/v1/provider/invoices?reference=",
+    ),
+    ("reference", r"^[0-9]{14}$"): (
+        "is geen betalingskenmerk (14 cijfers, zonder spaties of punten, zoals 32155743889456)",
+        "is not a betalingskenmerk (14 digits, without spaces or dots, like 32155743889456)",
+    ),
 }
 
 
