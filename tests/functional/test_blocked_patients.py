@@ -5,16 +5,22 @@ and the collection agency's report-back file that unblocks."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 
 import pytest
 
+from billing_core.adapters.dynamo.keys import retrocession_key
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import EntryKind
 from billing_core.ports import InvoiceFilter
+from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.money import format_euros
+from billing_core.texts.portal import portal_texts
 from local.generate import declaration_csv
 from local.resources import load_template, resources_of_type
 from local.sandbox import EVENTS, sample_event
@@ -536,6 +542,110 @@ def test_money_the_agency_collected_is_received_once_when_its_transfer_arrives(s
     _, w08 = get(sandbox, "/api/v1/provider/retrocessions/2027-W08")
     assert w08["settlement"]["received"] == due
     assert w08["information"] == {"collected_by_agency": 0, "remitted_by_agency": due}
+
+
+def agency_collects_then_transfers(sandbox, invoice):
+    """The agency reports the claim paid on Monday 15 February (week 7), transfers the money
+    quoting the kenmerk on 23 February (week 8), and each Monday's run builds its week.
+    What the agency collected, in cents."""
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    due = due_on(invoice, date(2027, 2, 12))
+    data = agency_file((invoice.reference, "CMIB-1", "paid", due, "2027-02-12"))
+    sandbox.upload_collection_report(data, "agency-2027-02-15.csv")
+    sandbox.clock.set(datetime(2027, 2, 22, 5, 0, tzinfo=AMSTERDAM))
+    sandbox.run_retrocession()
+    sandbox.clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=AMSTERDAM))
+    transfer = credit(due, scor=invoice.reference, tx_id="CMIB-AFDRACHT", booking_date="2027-02-23")
+    sandbox.upload_bank_statement(statement(transfer, statement_id="S-23"), "S-23.xml")
+    sandbox.clock.set(datetime(2027, 3, 1, 5, 0, tzinfo=AMSTERDAM))
+    sandbox.run_retrocession()
+    return due
+
+
+AGENCY_FIGURES = ("collected_by_agency", "remitted_by_agency")
+
+
+def agency_figures_everywhere(sandbox, week):
+    """``week``'s agency figures as each reader gets them: the statement's JSON and CSV,
+    the stored summary, the provider API's list, and the portal's payouts page in Dutch
+    and in English (the cell each figure's label names, in euros)."""
+    _, document = get(sandbox, f"/api/v1/provider/retrocessions/{week}")
+    _, text = get(sandbox, f"/api/v1/provider/retrocessions/{week}", format="csv")
+    csv_figures = {row[5]: int(row[7]) for row in csv_rows(text) if row[0] == "information"}
+    stored = sandbox.runtime.repository.get_retrocession(PROVIDER, Week.parse(week))
+    _, listing = get(sandbox, "/api/v1/provider/retrocessions")
+    [listed] = [item for item in listing["items"] if item["week"] == week]
+    found = {
+        "json": document.get("information", {}),
+        "csv": csv_figures,
+        "stored": {name: getattr(stored, f"{name}_cents", "missing") for name in AGENCY_FIGURES},
+        "list": {name: listed.get(name, "missing") for name in AGENCY_FIGURES},
+    }
+    user = PortalUser(sandbox)
+    user.sign_in(sample_login(DENTAL, "viewer"))
+    for language in ("nl", "en"):
+        user.request("GET", f"/portal/taal/{language}")
+        _, page = user.page("/portal/uitbetalingen")
+        [row] = [r for r in page.split("<tr") if f"/portal/uitbetalingen/{week}?format" in r]
+        cells = dict(re.findall(r'data-label="([^"]+)">([^<]*)</td>', row))
+        t = portal_texts(language)
+        found[f"portal {language}"] = {
+            name: unescape(cells.get(t(name), "missing")) for name in AGENCY_FIGURES
+        }
+    return found
+
+
+def test_the_agencys_money_reads_the_same_in_the_statement_the_list_and_the_portal(
+    sandbox, invoices
+):
+    """R24, R35, interfaces.md §2 (remitted54: the stored week kept what the agency
+    collected but not what it transferred, so the list and the portal could not show it).
+    Given a claim the agency reported paid in week 7 and whose money it transferred to
+    us in week 8
+    When each Monday's run has built its week
+    Then for both weeks the agency's two figures are the same in the statement's JSON and
+    CSV, the stored week, the provider API's list and the portal's payouts page (nl, en):
+    week 7 collected, week 8 transferred."""
+    # Given, When
+    due = agency_collects_then_transfers(sandbox, hand_over(sandbox, invoices[0]))
+
+    # Then
+    for week, collected, remitted in (("2027-W07", due, 0), ("2027-W08", 0, due)):
+        found = agency_figures_everywhere(sandbox, week)
+        expected = {"collected_by_agency": collected, "remitted_by_agency": remitted}
+        for reader in ("json", "csv", "stored", "list"):
+            assert found[reader] == expected, (week, reader)
+        for language in ("nl", "en"):
+            shown = {name: format_euros(cents, language) for name, cents in expected.items()}
+            assert found[f"portal {language}"] == shown, (week, language)
+
+
+def test_a_week_stored_before_it_kept_the_agencys_transfer_reads_it_from_its_statement(
+    sandbox, invoices
+):
+    """R24 (remitted54): a week's item written before it kept remitted_by_agency has no
+    such attribute. Given the weeks of the test above, their items as stored before
+    (the attribute removed)
+    When the list and the portal read them
+    Then each shows what its statement file says (week 8: the transfer, week 7: none),
+    not a KeyError and not 0 for the week that had it."""
+    # Given
+    due = agency_collects_then_transfers(sandbox, hand_over(sandbox, invoices[0]))
+    table = sandbox.runtime.repository._table
+    for week in ("2027-W07", "2027-W08"):
+        key = retrocession_key(PROVIDER, week)
+        table.update_item(Key=key, UpdateExpression="REMOVE remitted_by_agency_cents")
+        assert "remitted_by_agency_cents" not in table.get_item(Key=key)["Item"]
+
+    # When
+    w07, w08 = (agency_figures_everywhere(sandbox, w) for w in ("2027-W07", "2027-W08"))
+
+    # Then
+    assert (w07["list"]["remitted_by_agency"], w08["list"]["remitted_by_agency"]) == (0, due)
+    assert w08["portal nl"]["remitted_by_agency"] == format_euros(due, "nl")
+    assert w07["portal en"]["remitted_by_agency"] == format_euros(0, "en")
+    # the store says it does not know, rather than 0: the list read the file
+    assert [w["stored"]["remitted_by_agency"] for w in (w07, w08)] == [None, None]
 
 
 def test_the_agency_settles_a_claim_without_money_and_refused_rows_are_listed(sandbox, invoices):

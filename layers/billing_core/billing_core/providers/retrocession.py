@@ -230,6 +230,10 @@ class StatementSummary:
     json_sha256: str  # of the JSON document: the same ledgers write the same bytes
     # Information: what the collection agency reported collected (not in received)
     collected_by_agency_cents: int = 0
+    # Information: of received, the agency's transfers (the statement's remitted_by_agency).
+    # None: an item stored before it was kept (remitted54); its statement file has it
+    # (services/provider/statements.with_agency_transfers reads it from there).
+    remitted_by_agency_cents: int | None = 0
 
     @classmethod
     def of(cls, statement: Statement, json_document: bytes) -> StatementSummary:
@@ -246,6 +250,7 @@ class StatementSummary:
             totals_by_kind={kind.value: cents for kind, cents in statement.totals_by_kind.items()},
             json_sha256=hashlib.sha256(json_document).hexdigest(),
             collected_by_agency_cents=statement.collected_by_agency_cents,
+            remitted_by_agency_cents=statement.remitted_by_agency_cents,
         )
 
 

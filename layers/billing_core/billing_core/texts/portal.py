@@ -444,6 +444,11 @@ _DUTCH: Sections = {
         "refunded": "Terugbetaald",
         "service_fee": "Servicekosten",
         "payout": "Uitbetaling",
+        "remitted_by_agency": "Overgemaakt door incassobureau",
+        "remitted_by_agency_note": (
+            "Overgemaakt door incassobureau: wat het incassobureau van het geïnde naar onze"
+            " rekening overmaakte. Dat zit in Ontvangen en de uitbetaling."
+        ),
         "collected_by_agency": "Geïnd door incassobureau",
         "collected_by_agency_note": (
             "Geïnd door incassobureau: wat het incassobureau meldde geïnd te hebben. Dat staat"
@@ -1052,6 +1057,11 @@ _ENGLISH: Sections = {
         "refunded": "Refunded",
         "service_fee": "Service fee",
         "payout": "Payout",
+        "remitted_by_agency": "Transferred by the collection agency",
+        "remitted_by_agency_note": (
+            "Transferred by the collection agency: what the agency transferred to our account"
+            " of what it collected. That is in Received and the payout."
+        ),
         "collected_by_agency": "Collected by the collection agency",
         "collected_by_agency_note": (
             "Collected by the collection agency: what the agency reported it collected. That"

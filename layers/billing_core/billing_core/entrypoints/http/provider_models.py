@@ -495,6 +495,14 @@ class RetrocessionWeekOut(BaseModel):
             " payout; its transfer is received in the week it arrives"
         ),
     )
+    remitted_by_agency: int = Field(
+        default=0,
+        description=(
+            "information, cents: of received, what the collection agency transferred to us"
+            " this week of what it collected (in received and the payout); the statement's"
+            " information.remitted_by_agency"
+        ),
+    )
 
     @classmethod
     def of(cls, summary: StatementSummary) -> RetrocessionWeekOut:
@@ -510,6 +518,8 @@ class RetrocessionWeekOut(BaseModel):
             service_fee=summary.service_fee_cents,
             payout=summary.payout_cents,
             collected_by_agency=summary.collected_by_agency_cents,
+            # None only before statements.with_agency_transfers read it from the file
+            remitted_by_agency=summary.remitted_by_agency_cents or 0,
         )
 
 

@@ -3,7 +3,8 @@ ended up per month of issue (R25)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from billing_core.collection.debtor_risk import (
@@ -52,9 +53,24 @@ def retrocession_page(
     provider_id = tenant_for(user, Role.VIEWER)
     older_than = inputs.week(before, "query.before") if before else None
     found = ctx.store.list_retrocessions(provider_id, limit=limit + 1, before=older_than)
-    page = found[:limit]
+    page = [with_agency_transfers(summary, ctx) for summary in found[:limit]]
     more = len(found) > limit
     return RetrocessionPage(page, page[-1].week.label if more else None)
+
+
+def with_agency_transfers(summary: StatementSummary, ctx: ProviderContext) -> StatementSummary:
+    """The summary with the agency's transfers of its week, as its statement has them
+    (R24): an item stored before they were kept (``None``) takes them from the week's JSON
+    file, read once per such item and only for those; a file the retention deleted has
+    no more to say (0, as the week that is no longer kept)."""
+    if summary.remitted_by_agency_cents is not None:
+        return summary
+    try:
+        body = ctx.files.get(statement_key(summary.provider_id, summary.week, "json"))
+    except FileGone:
+        return replace(summary, remitted_by_agency_cents=0)
+    information = json.loads(body).get("information", {})
+    return replace(summary, remitted_by_agency_cents=int(information.get("remitted_by_agency", 0)))
 
 
 def retrocession_statement(
