@@ -478,6 +478,21 @@ def test_a_row_csv_cannot_read_names_its_line_and_how_to_mend_it():
     )
 
 
+def test_a_quote_never_closed_names_the_line_it_opened_on_not_the_files_last():
+    """R40, R39 (words54: before, the reader failed at the file's end and the refusal named
+    the last line, 1001 of a 1,000-row file). Given a report-back file of 6 rows whose
+    quote opened on line 3 is never closed, When it is read, Then the refusal names line 3,
+    where the row to mend starts, not line 7."""
+    rows = [f"{REFERENCE};A-{number};paid;100;2027-02-12" for number in range(6)]
+    rows[1] = f'{REFERENCE};"A-1;paid;100;2027-02-12'
+
+    with pytest.raises(ReportRefused) as refusal:
+        parse_report(report(*rows), today=TODAY)
+
+    assert str(refusal.value).startswith("Regel 3 is niet als CSV te lezen")
+    assert "/ Line 3 cannot be read as CSV" in str(refusal.value)
+
+
 def test_what_is_wrong_with_a_row_or_the_file_is_said_in_dutch_and_english(subtests):
     """R39, common brief (every sentence a person reads in Dutch and English; audit
     blocks5): Given the agency's report-back file with a malformed row of each kind, and

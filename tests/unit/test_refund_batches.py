@@ -10,6 +10,7 @@ import pytest
 
 from billing_core.adapters.fake_psp import FakePsp
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments import transfer_batches
 from billing_core.payments.booking import (
     IncomingPayment,
     apply_payment,
@@ -23,7 +24,13 @@ from billing_core.payments.refunds import (
     refund_overpayment,
     with_refund_intent,
 )
-from billing_core.payments.transfer_batches import BankState, BatchState, NotApprovable, sending
+from billing_core.payments.transfer_batches import (
+    BankState,
+    BatchState,
+    approve,
+    approved,
+    sending,
+)
 from billing_core.ports import CheckoutRecord
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
@@ -38,7 +45,7 @@ from billing_core.services.operator.money_out import (
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import Reader, ReadKind
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.shared.errors import Refused, practice_refused
+from billing_core.shared.errors import Refused
 from billing_core.shared.retries import KeyReused, RequestCause
 from tests.unit.camt_builder import credit, debit
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
@@ -157,24 +164,37 @@ def test_a_refund_naming_no_invoice_says_to_check_its_digits(world):
     assert world.store.batches == {}
 
 
-def test_a_batch_not_approved_is_not_sent_and_says_to_approve_it_first(world):
-    """R34 (four eyes), R35 (words53: it said only "not approved yet"). Given a proposed
-    refund batch / When it is marked as being sent / Then that is refused
-    batch_not_approved, whose sentence says to approve it first, a second operator too
-    above the total, in Dutch and English."""
+def test_only_a_batch_enough_operators_approved_is_one_to_send(world):
+    """R34 (four eyes; words54: ``sending`` and ``sent`` refused any other batch as
+    batch_not_approved, a code no request could meet and that was outside the approval's
+    409s, a 500 had it fired). Now they take an ApprovedBatch, which only ``approved``
+    makes: mypy refuses to send any other. Given a refund batch proposed / When it is
+    asked for as one to send, before and after its approval and once sent / Then only the
+    approved batch is one, the same batch."""
+    # Given
     batch = refund(world)
-
-    with pytest.raises(NotApprovable) as refusal:
-        sending(batch, "operator-anna", datetime(2026, 11, 26, 9, 0, tzinfo=AMSTERDAM))
-
-    said = practice_refused(refusal.value.code)
-    assert (said.code, said.message_nl, said.message_en) == (
-        "batch_not_approved",
-        "Deze batch is nog niet goedgekeurd. Keur hem eerst goed; boven het ingestelde totaal"
-        " keurt ook een tweede, andere medewerker hem goed (vier ogen).",
-        "This batch has not been approved yet. Approve it first; above the configured total a"
-        " second, different operator approves it too (four eyes).",
+    moments = {"proposed": batch}
+    moments["approved"] = approve(
+        batch, "operator-anna", sent_at(9), world.ctx.second_approval_above_cents
     )
+    ready = approved(moments["approved"])
+    assert ready is not None
+    moments["sent"] = transfer_batches.sent(
+        sending(ready, "operator-anna", sent_at(10)), "refunds/x.xml", "operator-anna", sent_at(11)
+    )
+    # When
+    to_send = {moment: approved(state) for moment, state in moments.items()}
+    # Then
+    assert to_send == {"proposed": None, "approved": moments["approved"], "sent": None}
+    assert [s.state for s in moments.values()] == [
+        BatchState.PROPOSED,
+        BatchState.APPROVED,
+        BatchState.SENT,
+    ]
+
+
+def sent_at(hour: int) -> datetime:
+    return datetime(2026, 11, 26, hour, 0, tzinfo=AMSTERDAM)
 
 
 def test_an_invoice_already_in_a_batch_not_sent_is_not_proposed_again(world):

@@ -370,6 +370,9 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
     """The rows that can be tried, and the rows refused as written. Raises ReportRefused
     when the file is not a report-back file at all."""
     reader = csv.reader(io.StringIO(_text(data), newline=""), delimiter=";", strict=True)
+    # The last line of the rows read whole: a quote never closed makes the reader fail at
+    # the file's end, and the line to mend is the one its row started on (R40; words54).
+    read_whole = 0
     try:
         header = [name.strip().lower() for name in next(reader, [])]
         if tuple(header) != COLUMNS:
@@ -377,8 +380,9 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
         rows: list[AgencyRow] = []
         refused: list[RowResult] = []
         seen: set[tuple[str, str]] = set()
+        read_whole = reader.line_num
         for values in reader:
-            line = reader.line_num
+            line = read_whole = reader.line_num
             if not any(value.strip() for value in values):
                 continue
             if len(rows) + len(refused) >= MAX_ROWS:
@@ -394,7 +398,7 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
                 seen.add((parsed.reference, parsed.agency_ref))
                 rows.append(parsed)
     except csv.Error as error:
-        raise ReportRefused(_said("agency_file_unreadable", line=reader.line_num)) from error
+        raise ReportRefused(_said("agency_file_unreadable", line=read_whole + 1)) from error
     return rows, refused
 
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NewType, Self
 
 from billing_core.invoices.retention import RETENTION_YEARS
 from billing_core.shared.clock import amsterdam_day
@@ -202,11 +202,17 @@ class TransferBatch:
     def settlement(self, provider_id: str) -> Settlement | None:
         return next((s for s in self.settlements if s.provider_id == provider_id), None)
 
-    def with_transfer(self, changed: BatchTransfer) -> TransferBatch:
+    def with_transfer(self, changed: BatchTransfer) -> Self:
         transfers = tuple(
             changed if t.end_to_end_id == changed.end_to_end_id else t for t in self.transfers
         )
         return replace(self, transfers=transfers)
+
+
+# A batch enough operators approved, to be sent: made by ``approved`` only, which checks
+# its state, and kept by what changes no state (``sending``, ``with_transfer``). Sending
+# takes it, so a batch not approved cannot be sent (mypy refuses the call, R34).
+ApprovedBatch = NewType("ApprovedBatch", TransferBatch)
 
 
 # --- ids ---------------------------------------------------------------------------------------
@@ -316,10 +322,14 @@ def approve(
     return approved
 
 
-def sending(batch: TransferBatch, by: str, at: datetime) -> TransferBatch:
+def approved(batch: TransferBatch) -> ApprovedBatch | None:
+    """The batch as one to send once enough operators approved it; None before (proposed)
+    and after (sent, withdrawn)."""
+    return ApprovedBatch(batch) if batch.state is BatchState.APPROVED else None
+
+
+def sending(batch: ApprovedBatch, by: str, at: datetime) -> ApprovedBatch:
     """The approved batch about to be booked and written; the same batch the second time."""
-    if batch.state is not BatchState.APPROVED:
-        raise NotApprovable("batch_not_approved")
     if batch.step_at(SENDING) is not None:
         return batch
     return replace(batch, steps=(*batch.steps, Step(SENDING, by, at)))
@@ -334,11 +344,7 @@ def withdrawn(batch: TransferBatch, by: str, at: datetime, reason: str) -> Trans
     return replace(batch, state=BatchState.WITHDRAWN, steps=(*batch.steps, step))
 
 
-def sent(batch: TransferBatch, file_key: str, by: str, at: datetime) -> TransferBatch:
-    if batch.state is BatchState.SENT:
-        return batch
-    if batch.state is not BatchState.APPROVED:
-        raise NotApprovable("batch_not_approved")
+def sent(batch: ApprovedBatch, file_key: str, by: str, at: datetime) -> TransferBatch:
     return replace(
         batch, state=BatchState.SENT, file_key=file_key, steps=(*batch.steps, Step("sent", by, at))
     )

@@ -171,7 +171,6 @@ _PRACTICE_STATE_CONFLICTS = frozenset(
         "user_exists",
         "last_admin",
         "batch_not_proposed",
-        "batch_not_approved",
         "batch_sent",
         "payout_account_changed",
         "refund_booked",

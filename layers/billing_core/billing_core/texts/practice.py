@@ -946,10 +946,6 @@ _DUTCH: Sections = {
         "unknown_migration": "Er is geen datamigratie met deze naam.",
         "unknown_provider": "Er is geen zorgaanbieder met dit id.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
-        "batch_not_approved": (
-            "Deze batch is nog niet goedgekeurd. Keur hem eerst goed; boven het ingestelde"
-            " totaal keurt ook een tweede, andere medewerker hem goed (vier ogen)."
-        ),
         "batch_sent": (
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
@@ -2002,10 +1998,6 @@ _ENGLISH: Sections = {
         "unknown_migration": "There is no data migration with this name.",
         "unknown_provider": "There is no provider with this id.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
-        "batch_not_approved": (
-            "This batch has not been approved yet. Approve it first; above the configured total"
-            " a second, different operator approves it too (four eyes)."
-        ),
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"
             " it broke off, approve it again to finish it."

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.updates import save_change
@@ -43,6 +43,7 @@ from billing_core.payments.sepa_transfers import (
 )
 from billing_core.payments.transfer_batches import (
     SENDING,
+    ApprovedBatch,
     BatchKind,
     BatchState,
     BatchTransfer,
@@ -50,6 +51,7 @@ from billing_core.payments.transfer_batches import (
     Step,
     TransferBatch,
     approve,
+    approved,
     batch_of,
     end_to_end_id,
     payout_batch_id,
@@ -102,6 +104,8 @@ WITHDRAWN_WEEK_ALARM_DAYS = 3
 # approves it by itself, and the patient or practice waits for the money.
 WAITING_BATCH_ALARM_DAYS = 3
 PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
+# A batch or an ApprovedBatch: saving it keeps what it is (``_saved``).
+_Batch = TypeVar("_Batch", bound=TransferBatch)
 
 
 class MoneyOutStore(ProviderStore, ProviderSettingsStore, Protocol):
@@ -750,7 +754,7 @@ def approve_batch(
     try:
         if batch.state is BatchState.PROPOSED:
             _refuse_old_accounts(batch, ctx)
-            approved = approve(
+            said_yes = approve(
                 batch,
                 operator,
                 ctx.clock.now(),
@@ -758,13 +762,13 @@ def approve_batch(
                 cause=causes.new if causes else "",
                 request_fingerprint=causes.request if causes else "",
             )
-            batch = ctx.batches.save_batch(approved)
+            batch = ctx.batches.save_batch(said_yes)
         elif batch.state in (BatchState.SENT, BatchState.WITHDRAWN):
             raise NotApprovable("batch_not_proposed")
     except NotApprovable as refusal:
         raise practice_refused(refusal.code) from None
-    if batch.state is BatchState.APPROVED:
-        batch = _send(batch, operator, ctx)
+    if (ready := approved(batch)) is not None:
+        batch = _send(ready, operator, ctx)
     return batch
 
 
@@ -782,7 +786,7 @@ def _approved_by(causes: RetryCauses | None, batch: TransferBatch) -> bool:
     return True
 
 
-def _send(batch: TransferBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
+def _send(batch: ApprovedBatch, operator: str, ctx: MoneyOutContext) -> TransferBatch:
     now = ctx.clock.now()
     # Dated by the approval, not by today: a retry on a later day (a crash before the batch
     # was saved as sent) writes the same file under the same key, not a second one.
@@ -836,8 +840,14 @@ def _payout_account(provider_id: str, ctx: MoneyOutContext) -> tuple[str, str] |
     return (provider.payout.iban, provider.payout.account_holder) if provider else None
 
 
-def _saved(changed: TransferBatch, read: TransferBatch, ctx: MoneyOutContext) -> TransferBatch:
-    return read if changed == read else ctx.batches.save_batch(changed)
+def _saved(changed: _Batch, read: TransferBatch, ctx: MoneyOutContext) -> _Batch:
+    """The changed batch at the version it was saved as; saved only when it changed. Of the
+    batch's kind (an ApprovedBatch stays one: saving changes no state)."""
+    return changed if changed == read else replace(changed, version=_version(changed, ctx))
+
+
+def _version(changed: TransferBatch, ctx: MoneyOutContext) -> int:
+    return ctx.batches.save_batch(changed).version
 
 
 def _paid(batch: TransferBatch) -> list[BatchTransfer]:
@@ -875,7 +885,7 @@ def _bank_transfer(transfer: BatchTransfer) -> Transfer:
     )
 
 
-def _book_refunds(batch: TransferBatch, at: datetime, ctx: MoneyOutContext) -> TransferBatch:
+def _book_refunds(batch: ApprovedBatch, at: datetime, ctx: MoneyOutContext) -> ApprovedBatch:
     """Each refund booked before its file is written, at most the credit its invoice holds
     now (R13): the file then pays exactly what is booked. A transfer paying less than was
     proposed is saved so, with what was proposed, for the operator to see; one paying
