@@ -13,6 +13,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.functional.conftest import emitted_metrics
 from tests.unit.camt_builder import Entry, credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -275,18 +276,6 @@ def test_r12_overlapping_statements_without_bank_references_book_a_transfer_once
     assert booked[1].amount_due_cents == after_it.amount_due_cents - 500
 
 
-def emitted_metrics(sandbox, monkeypatch):
-    """The metrics the import function adds, name -> value (locally they go nowhere)."""
-    emitted: dict[str, float] = {}
-    metrics = sandbox.handler("bank_statement_import").metrics
-
-    def add_metric(name, unit, value, **_):
-        emitted[name] = emitted.get(name, 0) + value
-
-    monkeypatch.setattr(metrics, "add_metric", add_metric)
-    return emitted
-
-
 @pytest.mark.parametrize("too_large", [False, True], ids=["truncated", "too_large"])
 def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look(
     sandbox, invoices, monkeypatch, too_large
@@ -300,7 +289,7 @@ def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look
     if too_large:
         module = sandbox.handler("bank_statement_import")
         monkeypatch.setattr(module, "STATEMENTS", replace(module.STATEMENTS, max_bytes=100))
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     data = (BANK_EVENTS / "bad" / "truncated.xml").read_bytes()
 
     answer = sandbox.upload_bank_statement(data, "2026-11-24.xml")
@@ -333,7 +322,7 @@ def test_r12_a_statement_of_another_account_books_nothing_and_is_refused_for_the
     Then nothing is booked; it is refused naming the account's last 4 characters only,
     Bank_refused is 1 (BankStatementRefusedAlarm), and bank/refused/{day}/{file}.json
     names the statement and why; no full IBAN in the answer, the log or the file."""
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     invoice = invoices[0]
     xml = of_account(statement(credit(1234, scor=invoice.reference)), OTHER_ACCOUNT, "OTHER-1")
 
@@ -359,7 +348,7 @@ def test_r12_each_statement_of_a_file_is_judged_by_its_own_account(sandbox, invo
     Then the collection account's credit is booked, the other statement's is not: it is
     refused by name (Bank_refused 1, written under bank/refused) and the file reports
     imported for the rest."""
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     ours, theirs = invoices[:2]
     own = statement(credit(100, scor=ours.reference), statement_id="OURS-1").decode()
     other = of_account(statement(credit(200, scor=theirs.reference)), OTHER_ACCOUNT, "OTHER-2")
@@ -496,7 +485,7 @@ def test_r12_r39_a_run_whose_checkpoint_is_gone_stops_the_file_said_and_an_uploa
     3, the first 2 are duplicates: each invoice paid once."""
     app = sandbox.handler("bank_statement_import")
     calls = runs_of_one_entry(app, monkeypatch)
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     log = function_log("bank_statement_import")
     paid = invoices[:5]
     xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
