@@ -529,6 +529,44 @@ def test_r12_r39_a_run_whose_checkpoint_is_gone_stops_the_file_said_and_an_uploa
     assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
 
 
+def test_r39_r12_bank_booked_counts_each_booking_once_over_runs_stopped_half_way(
+    sandbox, invoices, monkeypatch
+):
+    """R39, R12, R3 (runs54): only the run that finished a file counted it, the whole file,
+    so a file stopped half-way (its checkpoint gone, bankgone53) counted its earlier runs'
+    bookings nowhere, and its upload again counted them as duplicates: 5 entries booked,
+    Bank_booked 3.
+    Given a statement of 5 credits on 5 invoices, runs with time for one entry each, the
+    first two runs done (2 entries booked) and the checkpoint then gone
+    When the third run stops the file, and the operator uploads it again, which finishes it
+    Then the runs' Bank_booked add up to 5, each booking once: 2 by the runs that booked
+    them before the stop, 3 by the upload again (its 2 duplicates are the entries the
+    first version booked)."""
+    app = sandbox.handler("bank_statement_import")
+    calls = runs_of_one_entry(app, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
+    paid = invoices[:5]
+    xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
+    sandbox.upload_bank_statement(xml, "large.xml")
+    sandbox.invoke("bank_statement_import", calls[0])
+    [checkpoint] = sandbox.output_keys("bank/progress/")
+    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
+
+    [stopped] = sandbox.invoke("bank_statement_import", calls[1])["imported"]
+
+    assert stopped["outcome"] == "stopped"
+    assert (emitted.get("Bank_booked"), emitted.get("Bank_progress_gone")) == (2, 1)
+
+    sandbox.upload_bank_statement(xml, "large.xml")
+    runs = 0
+    while len(calls) > 2 + runs:  # each run's call of the next, in turn
+        sandbox.invoke("bank_statement_import", calls[2 + runs])
+        runs += 1
+
+    assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
+    assert (emitted.get("Bank_booked"), emitted.get("Bank_duplicates")) == (5, 2)
+
+
 def test_r12_r3_a_local_run_whose_time_runs_out_goes_on_in_process(sandbox, invoices, monkeypatch):
     """R12, R3 (audit bank4: locally a run past 840 s called Lambda's Invoke on moto, which
     has no such function: ResourceNotFoundException, the import left half-way).
