@@ -58,8 +58,8 @@ class EarlierParts(TypedDict):
     errors (R29: ids and counts, no personal data). A key the next part reads that is
     missing or of another type refuses the event, naming it (ops53: a hand-made replay of
     a part raised KeyError into Lambda's retries). Keys it does not know are left be: a
-    part called by the version before a deploy still goes on. ``error_invoices``: absent
-    in such a part's call."""
+    part called by the version before a deploy still goes on. ``error_invoices``,
+    ``unreadable_read``: absent in such a part's call."""
 
     parts: Annotated[int, Field(ge=1)]
     read: Count
@@ -75,6 +75,7 @@ class EarlierParts(TypedDict):
     agency_days: list[Annotated[str, AfterValidator(_a_day)]]
     agency_days_mended: list[Annotated[str, AfterValidator(_a_day)]]
     error_invoices: NotRequired[list[str]]
+    unreadable_read: NotRequired[list[str]]
 
 
 class ScheduledRunEvent(BaseModel):
