@@ -19,6 +19,7 @@ with long_lived_imports():
     from billing_core.entrypoints.continued_runs import dunning_part
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
+    from billing_core.ports import DunningPlace
     from billing_core.shared.clock import RunDayInFuture
 
 if TYPE_CHECKING:
@@ -44,5 +45,10 @@ def go_on(
 
 # A day after today is refused (issue 12 item 6): no letter is ever dated in the future.
 lambda_handler = scheduled_handler(
-    run, logger=logger, metrics=metrics, refusals=(RunDayInFuture,), go_on=go_on
+    run,
+    logger=logger,
+    metrics=metrics,
+    refusals=(RunDayInFuture,),
+    go_on=go_on,
+    place=DunningPlace.from_list,
 )

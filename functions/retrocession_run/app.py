@@ -17,6 +17,7 @@ with long_lived_imports():
 
     from aws_lambda_powertools import Metrics
 
+    from billing_core.entrypoints import continued_runs
     from billing_core.entrypoints.continued_runs import retrocession_failure, retrocession_part
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import scheduled_handler
@@ -54,4 +55,5 @@ lambda_handler = scheduled_handler(
     failure=retrocession_failure,
     refusals=(RunDayInFuture, WeekBeforePractices),
     go_on=go_on,
+    place=continued_runs.practice_to_go_on_from,
 )

@@ -61,6 +61,20 @@ def function_log(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Callable[
     return capture
 
 
+def emitted_metrics(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, function: str
+) -> dict[str, float]:
+    """The metrics ``function`` adds from then on, name -> sum of the values (locally
+    they go nowhere)."""
+    emitted: dict[str, float] = {}
+
+    def add_metric(name: str, unit: object, value: float, **_: object) -> None:
+        emitted[name] = emitted.get(name, 0) + value
+
+    monkeypatch.setattr(sandbox.handler(function).metrics, "add_metric", add_metric)
+    return emitted
+
+
 def delivered_dental_week(
     sandbox: Sandbox, rows: int, file_name: str = "week-47.csv"
 ) -> list[Invoice]:

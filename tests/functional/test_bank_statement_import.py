@@ -13,6 +13,7 @@ from billing_core.invoices.ledger import EntryKind
 from billing_core.shared import reference
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.functional.conftest import emitted_metrics
 from tests.unit.camt_builder import Entry, credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -275,18 +276,6 @@ def test_r12_overlapping_statements_without_bank_references_book_a_transfer_once
     assert booked[1].amount_due_cents == after_it.amount_due_cents - 500
 
 
-def emitted_metrics(sandbox, monkeypatch):
-    """The metrics the import function adds, name -> value (locally they go nowhere)."""
-    emitted: dict[str, float] = {}
-    metrics = sandbox.handler("bank_statement_import").metrics
-
-    def add_metric(name, unit, value, **_):
-        emitted[name] = emitted.get(name, 0) + value
-
-    monkeypatch.setattr(metrics, "add_metric", add_metric)
-    return emitted
-
-
 @pytest.mark.parametrize("too_large", [False, True], ids=["truncated", "too_large"])
 def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look(
     sandbox, invoices, monkeypatch, too_large
@@ -300,7 +289,7 @@ def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look
     if too_large:
         module = sandbox.handler("bank_statement_import")
         monkeypatch.setattr(module, "STATEMENTS", replace(module.STATEMENTS, max_bytes=100))
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     data = (BANK_EVENTS / "bad" / "truncated.xml").read_bytes()
 
     answer = sandbox.upload_bank_statement(data, "2026-11-24.xml")
@@ -333,7 +322,7 @@ def test_r12_a_statement_of_another_account_books_nothing_and_is_refused_for_the
     Then nothing is booked; it is refused naming the account's last 4 characters only,
     Bank_refused is 1 (BankStatementRefusedAlarm), and bank/refused/{day}/{file}.json
     names the statement and why; no full IBAN in the answer, the log or the file."""
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     invoice = invoices[0]
     xml = of_account(statement(credit(1234, scor=invoice.reference)), OTHER_ACCOUNT, "OTHER-1")
 
@@ -359,7 +348,7 @@ def test_r12_each_statement_of_a_file_is_judged_by_its_own_account(sandbox, invo
     Then the collection account's credit is booked, the other statement's is not: it is
     refused by name (Bank_refused 1, written under bank/refused) and the file reports
     imported for the rest."""
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     ours, theirs = invoices[:2]
     own = statement(credit(100, scor=ours.reference), statement_id="OURS-1").decode()
     other = of_account(statement(credit(200, scor=theirs.reference)), OTHER_ACCOUNT, "OTHER-2")
@@ -496,7 +485,7 @@ def test_r12_r39_a_run_whose_checkpoint_is_gone_stops_the_file_said_and_an_uploa
     3, the first 2 are duplicates: each invoice paid once."""
     app = sandbox.handler("bank_statement_import")
     calls = runs_of_one_entry(app, monkeypatch)
-    emitted = emitted_metrics(sandbox, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     log = function_log("bank_statement_import")
     paid = invoices[:5]
     xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
@@ -538,6 +527,44 @@ def test_r12_r39_a_run_whose_checkpoint_is_gone_stops_the_file_said_and_an_uploa
     assert (finished["outcome"], finished["booked"], finished["duplicates"]) == ("imported", 3, 2)
     assert all(reread(sandbox, i).amount_due_cents == 0 for i in paid)
     assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
+
+
+def test_r39_r12_bank_booked_counts_each_booking_once_over_runs_stopped_half_way(
+    sandbox, invoices, monkeypatch
+):
+    """R39, R12, R3 (runs54): only the run that finished a file counted it, the whole file,
+    so a file stopped half-way (its checkpoint gone, bankgone53) counted its earlier runs'
+    bookings nowhere, and its upload again counted them as duplicates: 5 entries booked,
+    Bank_booked 3.
+    Given a statement of 5 credits on 5 invoices, runs with time for one entry each, the
+    first two runs done (2 entries booked) and the checkpoint then gone
+    When the third run stops the file, and the operator uploads it again, which finishes it
+    Then the runs' Bank_booked add up to 5, each booking once: 2 by the runs that booked
+    them before the stop, 3 by the upload again (its 2 duplicates are the entries the
+    first version booked)."""
+    app = sandbox.handler("bank_statement_import")
+    calls = runs_of_one_entry(app, monkeypatch)
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
+    paid = invoices[:5]
+    xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
+    sandbox.upload_bank_statement(xml, "large.xml")
+    sandbox.invoke("bank_statement_import", calls[0])
+    [checkpoint] = sandbox.output_keys("bank/progress/")
+    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
+
+    [stopped] = sandbox.invoke("bank_statement_import", calls[1])["imported"]
+
+    assert stopped["outcome"] == "stopped"
+    assert (emitted.get("Bank_booked"), emitted.get("Bank_progress_gone")) == (2, 1)
+
+    sandbox.upload_bank_statement(xml, "large.xml")
+    runs = 0
+    while len(calls) > 2 + runs:  # each run's call of the next, in turn
+        sandbox.invoke("bank_statement_import", calls[2 + runs])
+        runs += 1
+
+    assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
+    assert (emitted.get("Bank_booked"), emitted.get("Bank_duplicates")) == (5, 2)
 
 
 def test_r12_r3_a_local_run_whose_time_runs_out_goes_on_in_process(sandbox, invoices, monkeypatch):

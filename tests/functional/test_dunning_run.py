@@ -548,6 +548,37 @@ def test_r39_an_unreadable_invoice_met_by_two_parts_of_a_run_is_one_error(
     assert all(call["earlier_parts"]["error_invoices"] == [broken.invoice_id] for call in calls)
 
 
+def test_r39_an_unreadable_invoice_met_in_the_agency_files_then_by_a_later_part_is_read_once(
+    sandbox, invoices, monkeypatch
+):
+    """R18, R39 (runs54; ops53 left it): a part counted an unreadable item of the index
+    in read only if no earlier part had met it as an error, the agency's files included.
+    Given the last patient's invoice on the index stored with a status no invoice has
+    since its week's agency file of 23 November (the run of 24 November owes that file
+    again until it is mended), an index page of one invoice and time for one patient per
+    part
+    When the reminder day's run goes on in parts: the first writes the owed file again
+    (meeting the broken invoice) and stops before its page; a later part reads it there
+    Then the whole run read every invoice of the index once, 4 of 4, and the broken one
+    is one error. Before: read 3 of 4."""
+    from billing_core.dunning import run
+
+    # One invoice per page: the first part does not read the broken one ahead.
+    monkeypatch.setitem(run.run_dunning.__kwdefaults__, "page_size", 1)
+    in_index_order = sorted(invoices, key=lambda i: (i.patient_ref, i.invoice_id))
+    broken = in_index_order[-1]
+    store_status(sandbox, PROVIDER, broken.invoice_id, "not-a-status")
+    owing = run_on(sandbox, date(2026, 11, 24))
+    assert owing["errors"] == [{"invoices": [broken.invoice_id], "error": "UnreadableInvoice"}]
+
+    parts, _ = parts_of_a_run(sandbox, monkeypatch)
+
+    whole = parts[-1]
+    assert len(parts) >= 3 and parts[0]["errors"] == owing["errors"]
+    assert whole["read"] == len(invoices)
+    assert whole["earlier_parts"]["errors"] + len(whole["errors"]) == 1
+
+
 @pytest.mark.parametrize(
     ("change", "named"),
     [

@@ -22,7 +22,7 @@ from billing_core.providers import retrocession_run
 from local.generate import declaration_csv
 from local.lambda_context import LocalLambdaContext
 from local.seed import DENTAL
-from tests.functional.conftest import delivered_dental_week, emailed
+from tests.functional.conftest import delivered_dental_week, emailed, emitted_metrics
 from tests.unit.camt_builder import credit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -323,6 +323,98 @@ def test_a_scheduled_run_refuses_anything_but_a_day(sandbox, function, payload, 
     answer = sandbox.invoke(function, payload)
     assert list(answer) == ["refused"]
     assert answer["refused"].startswith(f"event refused: {refused}")
+
+
+A_DUNNING_PLACE = ["2026-11-23", PROVIDER, "P-1", "INV-1"]
+NO_DUNNING_PLACE = "event refused: continue_from: not a place on the dunning index: "
+NO_PRACTICE = "event refused: continue_from: not a practice to go on from: [provider]"
+
+
+@pytest.mark.parametrize(
+    ("function", "place", "refused"),
+    [
+        ("dunning_run", [], NO_DUNNING_PLACE + "[day, provider, patient, invoice]"),
+        ("dunning_run", ["2026-11-23"], NO_DUNNING_PLACE + "[day, provider, patient, invoice]"),
+        (
+            "dunning_run",
+            [*A_DUNNING_PLACE, "x"],
+            NO_DUNNING_PLACE + "[day, provider, patient, invoice]",
+        ),
+        (
+            "dunning_run",
+            ["2026-11-23", PROVIDER, "", "INV-1"],
+            NO_DUNNING_PLACE + "[day, provider, patient, invoice]",
+        ),
+        (
+            "dunning_run",
+            ["2026-13-40", PROVIDER, "P-1", "INV-1"],
+            NO_DUNNING_PLACE + "its day is no day",
+        ),
+        ("retrocession_run", [], NO_PRACTICE),
+        ("retrocession_run", [""], NO_PRACTICE),
+        ("retrocession_run", [PROVIDER, "P-1"], NO_PRACTICE),
+    ],
+    ids=["d-empty", "d-short", "d-long", "d-blank-id", "d-no-day", "r-empty", "r-blank", "r-two"],
+)
+def test_r39_a_part_whose_continue_from_is_no_place_of_its_run_is_refused_and_counted(
+    sandbox, monkeypatch, function_log, function, place, refused
+):
+    """R39, R18, R24, R29 (runs54): a part's continue_from was read as it came: a dunning
+    place of another length or with no day raised ValueError into Lambda's retries (each
+    failing alike, then the failure queue); an empty one, or a blank or second practice id,
+    went on from the run's first unit (counting the earlier parts' again) or left an id
+    unread. None counted a metric: the run's rest was lost with no alarm.
+    Given a part's event (as its function's call to itself makes it) naming a place that
+    is no place of its run
+    When it is handled
+    Then it is answered refused, naming continue_from and never the value given; one
+    ERROR line "run refused" says the same; Run_part_refused counts 1
+    (RunPartRefusedAlarm); no run was done (no run's line, nothing written)."""
+    emitted = emitted_metrics(sandbox, monkeypatch, function)
+    log = function_log(function)
+
+    answer = sandbox.invoke(function, {"as_of": "2026-11-23", "continue_from": place})
+
+    assert answer == {"refused": refused}
+    assert not {"2026-13-40", "P-1", "INV-1"} & set(refused.split())
+    lines = [json.loads(line) for line in log.getvalue().splitlines() if line.startswith("{")]
+    assert [(line["level"], line["message"], line["refused"]) for line in lines] == [
+        ("ERROR", "run refused", refused)
+    ]
+    assert emitted == {"Run_part_refused": 1}
+    assert sandbox.output_keys("") == []
+
+
+@pytest.mark.parametrize(
+    ("function", "payload", "counted"),
+    [
+        (
+            "dunning_run",
+            {"as_of": "2026-11-23", "continue_from": A_DUNNING_PLACE, "earlier_parts": {}},
+            1,
+        ),
+        ("retrocession_run", {"as_of": "2026-11-23", "earlier_parts": {"read": "many"}}, 1),
+        ("dunning_run", {"as_of": "maandag"}, 0),
+        ("retrocession_run", {"as_of": "2026-11-23", "x": 1}, 0),
+    ],
+    ids=["malformed-earlier-parts", "part-keys-malformed", "a-replay", "a-replay-extra-key"],
+)
+def test_r39_only_a_refused_part_counts_run_part_refused(
+    sandbox, monkeypatch, function, payload, counted
+):
+    """R39 (runs54): ops53 refused a part with malformed earlier_parts, answered and logged,
+    but counted nothing: the run's rest was lost and no alarm went off.
+    Given an event that carries a part's keys (continue_from, earlier_parts), or an
+    operator's replay of a day
+    When it is refused
+    Then a part's refusal counts Run_part_refused (nobody reads its answer: the call was
+    asynchronous); an operator's replay, whose answer the operator reads, counts none."""
+    emitted = emitted_metrics(sandbox, monkeypatch, function)
+
+    answer = sandbox.invoke(function, payload)
+
+    assert list(answer) == ["refused"]
+    assert emitted.get("Run_part_refused", 0) == counted
 
 
 def test_a_retrocession_run_with_a_failed_provider_fails_for_a_retry(sandbox, monkeypatch):

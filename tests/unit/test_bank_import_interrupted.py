@@ -134,11 +134,14 @@ def test_r12_r3_a_run_whose_time_runs_out_stops_and_the_next_goes_on_where_it_st
     checkpoint every 2 entries, and a run that has time for 3 entries, then less than
     STOP_MARGIN_MS
     When the run imports it
-    Then it stops after 3 entries, "continued" (3 of 5), its counts not yet counted, no
-    list written yet, the checkpoint written;
-    When the next run (all the time it needs) imports it
+    Then it stops after 3 entries, "continued" (3 of 5), its metrics counting its own
+    part (B booked, A and C unmatched: runs54), no list written yet, the checkpoint
+    written;
+    When the next run (all the time it needs, called with the 3 entries done) imports it
     Then it goes on at the 4th entry: B and D each booked once, the report counts the
-    whole file (2 booked, 3 unmatched, no duplicates) and the list holds A, C and E;
+    whole file (2 booked, 3 unmatched, no duplicates), its metrics its own part (D
+    booked, E unmatched): the two runs' metrics count each entry once; the list holds
+    A, C and E;
     When that run is delivered once more, it answers the same and writes nothing."""
     from billing_core.payments import bank_import
 
@@ -150,12 +153,13 @@ def test_r12_r3_a_run_whose_time_runs_out_stops_and_the_next_goes_on_where_it_st
     stopped = import_statement(document(), KEY, first)
 
     assert (stopped.outcome, stopped.entries_done, stopped.entries_total) == ("continued", 3, 5)
-    assert stopped.log_entry().counts == {}
+    own_part = {f"Bank_{name}": 0 for name in bank_import._COUNTED}
+    assert stopped.log_entry().counts == own_part | {"Bank_booked": 1, "Bank_unmatched": 2}
     assert stopped.summary()["entries_done"] == 3
     assert list(files.files) == [checkpoint_key(KEY, "v1")]
     assert sorted(c.entry_reference for c in links.unmatched_credits()) == ["ING-A", "ING-C"]
 
-    second = replace(first, time_left_ms=lambda: 900_000)
+    second = replace(first, time_left_ms=lambda: 900_000, resumes_at=3)
     finished = import_statement(document(), KEY, second)
 
     payments = [e for e in store.invoice().ledger if e.kind.value == "payment"]
@@ -164,6 +168,11 @@ def test_r12_r3_a_run_whose_time_runs_out_stops_and_the_next_goes_on_where_it_st
     assert (summary["outcome"], summary["booked"], summary["unmatched"]) == ("imported", 2, 3)
     assert (summary["duplicates"], summary["statements"]) == (0, ["STMT-2026-11-24"])
     assert "entries_done" not in summary
+    assert finished.log_entry().counts == own_part | {
+        "Bank_booked": 1,
+        "Bank_unmatched": 1,
+        "Bank_refused": 0,
+    }
     listed = json.loads(files.files[finished.unmatched_key])["lines"]
     assert [line["entry_reference"] for line in listed] == ["ING-A", "ING-C", "ING-E"]
     assert sorted(c.entry_reference for c in links.unmatched_credits()) == [

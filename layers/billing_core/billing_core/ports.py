@@ -117,8 +117,15 @@ class DunningPlace(NamedTuple):
 
     @classmethod
     def from_list(cls, place: Sequence[str]) -> DunningPlace:
+        """The place ``as_list`` wrote. ValueError saying what is wrong, never quoting
+        it, for anything else (a hand-made part's event, R29, R39)."""
+        if len(place) != len(cls._fields) or not all(place):
+            raise ValueError("not a place on the dunning index: [day, provider, patient, invoice]")
         day, provider_id, patient_ref, invoice_id = place
-        return cls(date.fromisoformat(day), provider_id, patient_ref, invoice_id)
+        try:
+            return cls(date.fromisoformat(day), provider_id, patient_ref, invoice_id)
+        except ValueError:
+            raise ValueError("not a place on the dunning index: its day is no day") from None
 
 
 class AgbCodeTaken(Exception):

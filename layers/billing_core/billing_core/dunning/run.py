@@ -140,6 +140,11 @@ class RunSummary:
     # load, read ahead on the first part's page or in the agency's files) is not another
     # error (``note_error``)
     error_invoices_before: frozenset[str] = frozenset()
+    # The stored items that do not load the index gave, this part's and the earlier
+    # parts': each one of ``read`` once, whether or not the agency's files met it first
+    # (runs54: met there by the first part, on the index by a later one, it was in no
+    # part's read). From a part called by the version before: its errors' invoices.
+    unreadable_read: set[str] = field(default_factory=set)
 
     @classmethod
     def going_on(cls, as_of: date, earlier: Mapping[str, Any]) -> RunSummary:
@@ -161,6 +166,9 @@ class RunSummary:
             errors_before=int(earlier["errors"]),
             conflicts_before=int(earlier["conflicts"]),
             error_invoices_before=frozenset(map(str, earlier.get("error_invoices", ()))),
+            unreadable_read=set(
+                map(str, earlier.get("unreadable_read", earlier.get("error_invoices", ())))
+            ),
         )
 
     def carried(self) -> dict[str, object]:
@@ -185,6 +193,7 @@ class RunSummary:
             "agency_days": _day_range(self.agency_days),
             "agency_days_mended": [day.isoformat() for day in self.agency_days_mended],
             "error_invoices": self._error_invoices()[:CARRIED_ERROR_INVOICES],
+            "unreadable_read": sorted(self.unreadable_read)[:CARRIED_ERROR_INVOICES],
         }
 
     def _error_invoices(self) -> list[str]:
@@ -693,7 +702,8 @@ def _readable(
     for page in pages:
         for unreadable in (found for found in page if isinstance(found, UnreadableInvoice)):
             error = RunError((unreadable.invoice_id,), "UnreadableInvoice")
-            if unreadable.invoice_id not in summary.error_invoices_before:
+            if unreadable.invoice_id not in summary.unreadable_read:
+                summary.unreadable_read.add(unreadable.invoice_id)
                 summary.read += 1
             summary.note_error(error)  # the agency's files may have met it first
         yield [found for found in page if isinstance(found, Invoice)]

@@ -148,12 +148,21 @@ def dunning_part(
         as_of,
         has_time=has_time(context),
         progress=progress_to(logger),
-        start_at=DunningPlace.from_list(start_at) if start_at else None,
+        start_at=None if start_at is None else DunningPlace.from_list(start_at),
         earlier=earlier_parts,
     )
     place = summary.continue_from
     go_on_from(context, as_of, None if place is None else place.as_list(), summary.carried())
     return summary
+
+
+def practice_to_go_on_from(place: list[str]) -> str:
+    """The one practice id a retrocession part's ``continue_from`` names (``go_on_from``);
+    ValueError, never quoting it, for anything else (runs54: an empty list or id wrote
+    the week again from its first practice, a second id was left unread)."""
+    if len(place) != 1 or not place[0]:
+        raise ValueError("not a practice to go on from: [provider]")
+    return place[0]
 
 
 def retrocession_part(
@@ -170,7 +179,7 @@ def retrocession_part(
         runtime.money_out_context(),
         has_time=has_time(context),
         progress=progress_to(logger),
-        start_at=start_at[0] if start_at else None,
+        start_at=None if start_at is None else practice_to_go_on_from(start_at),
     )
     place = closed.statements.continue_from
     go_on_from(context, as_of, None if place is None else [place])

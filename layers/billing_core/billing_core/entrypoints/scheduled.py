@@ -8,7 +8,10 @@ A run that went on in a call its function made to itself gets ``{"as_of": ...,
 the dunning run, ``"earlier_parts": {...}``: its parts' counts so far, which the next
 part adds to (not part of that once; ``EarlierParts``). Anything else is refused before
 the run starts: answered ``{"refused": ...}`` naming the fields, and logged (``run
-refused``), not raised, since a retry of the same event would be refused again (ops53).
+refused``), not raised, since a retry of the same event would be refused again (ops53);
+so is a ``continue_from`` that is no place of that run (runs54). A refused part leaves its
+run unfinished with nobody reading the answer (the call was asynchronous): it counts
+``Run_part_refused``, which RunPartRefusedAlarm reads (R39).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypeVar
 
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from typing_extensions import TypedDict  # pydantic reads typing's own from Python 3.12 only
 
@@ -54,8 +58,8 @@ class EarlierParts(TypedDict):
     errors (R29: ids and counts, no personal data). A key the next part reads that is
     missing or of another type refuses the event, naming it (ops53: a hand-made replay of
     a part raised KeyError into Lambda's retries). Keys it does not know are left be: a
-    part called by the version before a deploy still goes on. ``error_invoices``: absent
-    in such a part's call."""
+    part called by the version before a deploy still goes on. ``error_invoices``,
+    ``unreadable_read``: absent in such a part's call."""
 
     parts: Annotated[int, Field(ge=1)]
     read: Count
@@ -71,6 +75,7 @@ class EarlierParts(TypedDict):
     agency_days: list[Annotated[str, AfterValidator(_a_day)]]
     agency_days_mended: list[Annotated[str, AfterValidator(_a_day)]]
     error_invoices: NotRequired[list[str]]
+    unreadable_read: NotRequired[list[str]]
 
 
 class ScheduledRunEvent(BaseModel):
@@ -96,6 +101,7 @@ def scheduled_handler(
     failure: Callable[[Report], Exception | None] = lambda _: None,
     refusals: tuple[type[Exception], ...] = (),
     go_on: Callable[[date, list[str], dict[str, Any] | None, LambdaContext], Report] | None = None,
+    place: Callable[[list[str]], object] | None = None,
 ) -> LambdaHandler:
     """The Lambda handler that calls ``run(as_of, context)`` and answers its report.
     ``failure(report)``: an error to fail the invocation with once the report is logged,
@@ -104,10 +110,17 @@ def scheduled_handler(
     as ``{"refused": ...}`` and logged, not raised, since a retry would be refused too.
     ``go_on(as_of, place, earlier_parts, context)``: the run's next part, from the place
     its earlier part stopped at, with what the earlier parts carried for it (None: they
-    carried nothing); once per day and place. A run without one refuses such an event."""
+    carried nothing); once per day and place. A run without one refuses such an event.
+    ``place(continue_from)``: reads the place a part's event names, raising ValueError
+    saying what is wrong with it, never quoting it; given with ``go_on``."""
+    if (go_on is None) != (place is None):
+        raise TypeError("a run that goes on in parts reads their place: go_on and place")
 
-    def refused_answer(refusal: Exception) -> dict[str, Any]:
+    def refused_answer(refusal: Exception, payload: dict[str, Any]) -> dict[str, Any]:
         logger.error("run refused", extra={"refused": str(refusal)})
+        if PART_KEYS & set(payload):
+            # The rest of a run is lost, and its answer goes nowhere (R39).
+            metrics.add_metric(name="Run_part_refused", unit=MetricUnit.Count, value=1)
         return {"refused": str(refusal)}
 
     def answered(report: Report) -> dict[str, Any]:
@@ -125,7 +138,7 @@ def scheduled_handler(
         as_of = date.fromisoformat(request["as_of"])
         return answered(go_on(as_of, request["continue_from"], earlier_parts, lambda_context))
 
-    refused: tuple[type[Exception], ...] = (*refusals, RunDoesNotContinue)
+    refused: tuple[type[Exception], ...] = (*refusals, RunDoesNotContinue, MalformedPlace)
     # Only ``request`` makes the record's key: the earlier parts' counts and the context
     # are passed through (a part delivered again is answered from its record).
     once = idempotent(part, data_keyword_argument="request", expires_after_seconds=PART_SECONDS)
@@ -134,21 +147,43 @@ def scheduled_handler(
         try:
             event = ScheduledRunEvent.model_validate(payload)
         except ValidationError as malformed:
-            return refused_answer(MalformedEvent(malformed))
+            return refused_answer(MalformedEvent(malformed), payload)
         as_of = event.as_of or bootstrap.current().clock.today()
         try:
             if event.continue_from is not None:
-                if go_on is None:
+                if go_on is None or place is None:
                     raise RunDoesNotContinue
+                read_place(place, event.continue_from)
                 request = {"as_of": as_of.isoformat(), "continue_from": event.continue_from}
                 earlier = event.earlier_parts
                 return once(context, request=request, earlier_parts=earlier, lambda_context=context)
             report = run(as_of, context)
         except refused as refusal:
-            return refused_answer(refusal)
+            return refused_answer(refusal, payload)
         return answered(report)
 
     return observed_handler(lambda: handle, logger=logger, metrics=metrics)
+
+
+# The keys only a part's event has: refused, it leaves the rest of its run undone.
+PART_KEYS = frozenset({"continue_from", "earlier_parts"})
+
+
+def read_place(place: Callable[[list[str]], object], continue_from: list[str]) -> None:
+    """Refuses (MalformedPlace) a ``continue_from`` that ``place`` does not read."""
+    try:
+        place(continue_from)
+    except ValueError as malformed:
+        raise MalformedPlace(str(malformed)) from None
+
+
+class MalformedPlace(ValueError):
+    """A part's event whose ``continue_from`` is no place of its run (runs54: a list too
+    short, too long, with an empty id or no day raised into Lambda's retries, or went
+    on from the run's start and counted its earlier parts twice)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"event refused: continue_from: {problem}")
 
 
 class RunDoesNotContinue(ValueError):

@@ -217,10 +217,30 @@ class BankImportReport:
     # A run that stopped before the file's end ("continued"): how far it got.
     entries_done: int = 0
     entries_total: int = 0
+    # The counts each run of the file started from, by the entries done when it started
+    # (its ``resumes_at``): a run's metrics are what it added (``start_counting``).
+    counts_at_start: dict[str, dict[str, int]] = field(default_factory=dict)
     # The lines counted, by list: read once, when a run meets its upload's own booking.
     _counted: set[tuple[str, BookedLine]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _counting_from: dict[str, int] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def start_counting(self, resumes_at: int) -> None:
+        """This run counts, as metrics, what it adds to the counts its run of the file
+        started from: each run of a file counts its own part, so a file stopped half-way
+        (its checkpoint gone) has its earlier runs' bookings counted, and its upload again
+        counts only what it books (runs54: before, only the run that finished a file
+        counted, the whole file: 2 of 5 booked entries were in no Bank_booked). A retry of
+        a run that crashed (the same ``resumes_at``) counts from where its first attempt
+        started, that attempt's bookings included (R3, R39)."""
+        totals = self.summary()
+        started = self.counts_at_start.setdefault(
+            str(resumes_at), {name: totals[name] for name in _COUNTED}
+        )
+        self._counting_from = started
 
     def count(
         self,
@@ -289,12 +309,14 @@ class BankImportReport:
     def log_entry(self) -> LogEntry:
         """Counts, statement ids and keys only: payer names, IBANs and texts stay in the list."""
         summary = self.summary()
-        if self.outcome == "continued":  # counted once, by the run that finishes the file
-            return LogEntry("bank statement import continues in the next run", summary, {})
         if self.outcome == STOPPED:  # half-way, the rest not booked: BankProgressGoneAlarm
             message = "bank statement import stopped: its checkpoint is gone"
             return LogEntry(message, summary, {"Bank_progress_gone": 1}, error=True)
-        counts = {f"Bank_{name}": summary[name] for name in _COUNTED}
+        counts = {
+            f"Bank_{name}": summary[name] - self._counting_from.get(name, 0) for name in _COUNTED
+        }
+        if self.outcome == "continued":  # its own part; the statements' refusals at the end
+            return LogEntry("bank statement import continues in the next run", summary, counts)
         refused = self.outcome == "refused" or bool(self.refused_statements)
         counts["Bank_refused"] = int(refused)  # BankStatementRefusedAlarm
         if self.outcome == "refused":
@@ -382,6 +404,7 @@ def import_statement(
     if resumed is None:  # said, never a silent stop (R39)
         return _checkpoint_gone(statement_key, ctx)
     report, start = resumed
+    report.start_counting(ctx.resumes_at)
     if report.outcome == FINISHED:  # a continuation delivered twice: done already
         report.outcome = "imported"
         return report
@@ -465,6 +488,7 @@ def _write_checkpoint(
     where the unmatched lists are: it holds their payer details too, never logged)."""
     saved = asdict(replace(report, outcome=outcome))
     saved.pop("_counted", None)  # read again from the lines
+    saved.pop("_counting_from", None)  # the run's own, from counts_at_start
     document = {"done": done, "total": total, "report": saved}
     body = json.dumps(document, ensure_ascii=False).encode("utf-8")
     ctx.files.put(ctx.checkpoint_key, body, "application/json")
