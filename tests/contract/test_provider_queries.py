@@ -139,6 +139,20 @@ def test_an_actions_list_reads_the_patient_numbers_of_its_practice_s_invoices(st
     assert store.patient_numbers(A, []) == {}
 
 
+def test_a_list_reads_the_invoices_it_does_not_show_in_one_go_of_its_practice_only(store):
+    """R19, R35, R26 (portallist54: the list says a final notice waits when the letter's
+    other invoice, not on its page, carries it). Given 101 invoices of practice A (more
+    than one BatchGetItem takes) and one of B, When A asks for them, an id twice, one A
+    does not have and B's, Then each of A's comes once, as a GetItem reads it, never B's."""
+    stored(store, *(invoice(n) for n in range(1, 102)))
+    stored(store, invoice(500, B))
+    asked = [*(f"inv-{n}" for n in range(1, 102)), "inv-1", "inv-404", "inv-500"]
+    read = store.get_invoices(A, asked)
+    assert sorted(ids(read)) == sorted(f"inv-{n}" for n in range(1, 102))
+    assert next(i for i in read if i.invoice_id == "inv-7") == store.get_invoice(A, "inv-7")
+    assert store.get_invoices(A, []) == []
+
+
 def test_the_invoice_list_is_newest_first_and_every_page_but_the_last_is_full(store):
     # Given seven invoices over seven days, three of them paid, and one of another practice
     stored(store, *(invoice(n, issue_date=date(2026, 11, n)) for n in range(1, 8)))

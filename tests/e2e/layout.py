@@ -107,12 +107,13 @@ def assert_reflows(page: Any, widths: tuple[int, ...] = REFLOW_WIDTHS) -> None:
 # What a finger taps on a phone (WCAG 2.5.5, 44 by 44 CSS px): the menu, the header's
 # language link and "Uitloggen", the buttons and the lists to choose from, a list's
 # next-page link (or button), an overview card's heading link, and a radio button's or
-# checkbox's label, whose whole row takes the tap (screens53b).
+# checkbox's label, whose whole row takes the tap (screens53b); the link to skip to the
+# content, measured where it waits off the screen, as it is drawn when focused (portallist54).
 # A link inside a sentence or a table cell is left out, as 2.5.5 leaves out inline targets.
 FINGER_PX = 44
 TAP_TARGETS = (
     "nav a, nav button, .who > a, .who button, main button:not(.link), main select,"
-    " .cards h2 a, label.choice"
+    " .cards h2 a, label.choice, a.skip"
 )
 # The patient's checker and its pages (phones first): the language links, the brand back to
 # the checker, the foot's links, the links that stand on their own (the PDF, back to the
@@ -134,6 +135,41 @@ def assert_targets_fit_a_finger(page: Any, targets: str = TAP_TARGETS) -> None:
     `targets` name) is at least 44 by 44 CSS px."""
     small = page.evaluate(_SMALL_TARGETS_JS, [targets, FINGER_PX])
     assert small == [], (page.url, small)
+
+
+# Each overview card: where its heading's first line of text starts below the card's top,
+# and how far below its last line what follows it starts (a text node's lines, not the
+# link's box, which reaches into the card's padding to be 44 px high).
+_CARD_HEADINGS_JS = """() => [...document.querySelectorAll('.cards > section')].map(card => {
+  const heading = card.querySelector('h2');
+  const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+  const lines = [];
+  while (walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    lines.push(...range.getClientRects());
+  }
+  const top = card.getBoundingClientRect().top;
+  const next = heading.nextElementSibling.getBoundingClientRect().top;
+  return [heading.innerText, Math.round((lines[0].top - top) * 10) / 10,
+          Math.round((next - lines[lines.length - 1].bottom) * 10) / 10];
+})"""
+
+
+def assert_card_headings_stand_alike(page: Any, widths: tuple[int, ...] = (320, 375)) -> None:
+    """R35: on a phone every overview card's heading, a link or not, starts as far below
+    the card's top, and what follows it as far below its last line (portallist54: a
+    linked heading's text drew 8 px lower, and what followed it 8 px further below it).
+    At the page's own width and at ``widths``."""
+    original = page.viewport_size
+    try:
+        for width in (original["width"], *widths):
+            page.set_viewport_size({"width": width, "height": original["height"]})
+            cards = page.evaluate(_CARD_HEADINGS_JS)
+            assert len(cards) > 1, (page.url, cards)
+            assert len({(above, below) for _, above, below in cards}) == 1, (width, cards)
+    finally:
+        page.set_viewport_size(original)
 
 
 def assert_focus_ring_contrasts(page: Any, selector: str) -> None:

@@ -5,8 +5,9 @@ Every page is checked with axe-core (no serious or critical violation) and, with
 UPDATE_SCREENSHOTS=1, photographed at 1280 and 400 pixels wide into docs/portal/; at 320
 and 360 pixels no page scrolls sideways (WCAG 1.4.10), and the focus ring has 3:1 against
 what surrounds it, on the green navigation too (WCAG 1.4.11); on a phone its menu, header
-links, buttons, lists to choose from, next-page links, card headings' links and radio and
-checkbox rows are 44 px high (WCAG 2.5.5).
+links, buttons, lists to choose from, next-page links, card headings' links, radio and
+checkbox rows and the link to skip to the content are 44 px high (WCAG 2.5.5), and the
+overview's card headings stand alike, linked or not.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from tests.e2e.axe import axe_context, serious_violations
 from tests.e2e.conftest import LOCALES
 from tests.e2e.date_fields import shown_order
 from tests.e2e.layout import (
+    assert_card_headings_stand_alike,
     assert_focus_ring_contrasts,
     assert_reflows,
     assert_targets_fit_a_finger,
@@ -432,6 +434,8 @@ def test_every_page_passes_axe_and_is_photographed(
                 assert_the_list_fits(page, STACKED_LISTS[name])
             if name == "nota":
                 assert_the_kenmerk_stays_on_one_line(page)
+            if name == "overzicht":
+                assert_card_headings_stand_alike(page)
     for focusable in ("nav a:not([aria-current])", "nav a[aria-current]", "main a"):
         assert_focus_ring_contrasts(page, focusable)
     # An address no page has (an old bookmark): the portal's own 404 page, not API

@@ -1697,3 +1697,75 @@ def test_r19_r7_the_portal_says_a_final_notice_that_bounced_is_still_to_be_sent(
     bounced_for_good(sandbox, invoice, "second_notice")
     assert portal_states(sandbox, invoice) == PORTAL_NOTICE_WAITS
     assert state_lines(sandbox, invoice)[:4] == list(FINAL_NOTICE_WAITS.values())
+
+
+# --- the portal's lists say it too (R19, R35; portallist54) ---------------------------------
+
+
+def listed_states(sandbox, invoice, path="/portal/notas") -> tuple[list[str], list[list[str]]]:
+    """The invoice's state cell on the portal list at ``path``, in nl and en, and the
+    DynamoDB requests each list cost."""
+    from tests.functional.test_patient_actions import count_requests
+    from tests.functional.test_provider_portal import signed_in
+
+    states, requests = [], []
+    for language in ("nl", "en"):
+        user = signed_in(sandbox, "staff", language)
+        seen = count_requests(sandbox.runtime.repository)
+        _, html = user.page(path)
+        requests.append(list(seen))
+        row = re.search(rf'href="/portal/notas/{invoice.invoice_id}".*?</tr>', html, re.S)[0]
+        states.append(unescape(re.findall(r'data-label="[^"]*">([^<]*)</td></tr>', row)[0]))
+    return states, requests
+
+
+def test_r16_r19_r35_the_invoice_list_says_a_held_final_notice_is_still_to_be_sent(
+    sandbox, letter_of_two
+):
+    """R19, R16, R35 (portallist54: the invoice list said "Aanmaning verstuurd" / "Final
+    notice sent" of the invoice whose notice the delivery held, as its page no longer did).
+    Given a letter of two invoices whose run of 15 January queued the final notice, and
+    the practice put one of them on hold before the delivery
+    When the practice opens its invoice list
+    Then the other invoice's row says the notice is still to be sent, in nl and en, as
+    its page does, for the list's one Query (the letter's lead is on the page)
+    And once the run of 11 February sent it, the row says it was sent."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+    held, shown = letter_of_two
+    held_until(sandbox, held, date(2027, 2, 10))
+    sandbox.drain_deliveries()  # the delivery holds the notice (letters.second_notice_held)
+
+    states, requests = listed_states(sandbox, shown)
+    assert states == PORTAL_NOTICE_WAITS == portal_states(sandbox, shown)
+    assert requests == [["Query"], ["Query"]]
+    dunned_to(sandbox, date(2027, 2, 11))
+    assert listed_states(sandbox, shown)[0] == PORTAL_NOTICE_SENT
+
+
+def test_r19_r7_r35_an_uploads_list_says_a_bounced_final_notice_is_still_to_be_sent(
+    sandbox, letter_of_two
+):
+    """R19, R7, R35, R2 (portallist54: the lists said "Aanmaning verstuurd" of a final
+    notice whose e-mail bounced for good and that waits, on the letter's lead, to go again).
+    Given one final notice for two invoices of two uploads, e-mailed on 15 January
+    When the practice opens the upload of the invoice that does not carry the notice,
+    before and after the e-mail bounced for good
+    Then its row says the notice was sent, and after the bounce that it is still to be
+    sent, in nl and en; the lead, not on that upload's page, read in one BatchGetItem
+    beside the upload and its list; the invoice list, which has both, says it of both."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    first, second = letter_of_two
+    upload = f"/portal/declaraties/{second.declaration_id}"
+    assert first.declaration_id != second.declaration_id
+    assert listed_states(sandbox, second, upload)[0] == PORTAL_NOTICE_SENT
+    bounced_for_good(sandbox, first, "second_notice")
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, second.invoice_id)
+    assert not stored.letters_due  # the notice to go again waits on the other invoice
+
+    states, requests = listed_states(sandbox, second, upload)
+    assert states == PORTAL_NOTICE_WAITS == portal_states(sandbox, second)
+    assert requests == [["GetItem", "Query", "BatchGetItem"]] * 2
+    assert listed_states(sandbox, first)[0] == PORTAL_NOTICE_WAITS
+    assert listed_states(sandbox, second)[0] == PORTAL_NOTICE_WAITS

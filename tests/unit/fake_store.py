@@ -724,6 +724,12 @@ class FakeStore:
         stored = (self.invoices.get((provider_id, i)) for i in invoice_ids)
         return {i.invoice_id: i.patient_ref for i in stored if i is not None}
 
+    def get_invoices(self, provider_id: str, invoice_ids: Sequence[str]) -> list[Invoice]:
+        self.calls.append("get_invoices")
+        ids = dict.fromkeys(invoice_ids)  # each once, as a BatchGetItem answers
+        read = (self._as_read((provider_id, i), consistent=False) for i in ids)
+        return [invoice for invoice in read if invoice is not None]
+
     def invoice_actions(self, provider_id: str, invoice_id: str) -> list[OpenAction]:
         self.calls.append("invoice_actions")
         return [

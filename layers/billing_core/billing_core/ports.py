@@ -517,6 +517,12 @@ class ProviderStore(BillingStore, Protocol):
         list of actions read names (R32), without reading the invoices whole."""
         ...
 
+    def get_invoices(self, provider_id: str, invoice_ids: Sequence[str]) -> list[Invoice]:
+        """These invoices, those still stored, as an ordinary read returns them (a moment
+        behind a write, as the list they go with): one BatchGetItem a hundred, not a
+        GetItem each, for what a list's page needs of invoices it does not show."""
+        ...
+
     def get_retrocession(self, provider_id: str, week: Week) -> StatementSummary | None: ...
 
     def list_retrocessions(

@@ -201,9 +201,24 @@ def rest_of_the_notice(store: BillingStore, invoice: Invoice) -> list[Invoice]:
     and every invoice it is about says so, without a day before the agency (R7, R19;
     timeline.letter_waiting). None read before the costs or after the handover,
     nor for a letter about one invoice."""
-    reminder = invoice.reminder
-    if invoice.dunning_stage is not DunningStage.COSTS_CHARGED or invoice.is_paid:
-        return []
+    reminder = _notice_reminder(invoice)
     if reminder is None:
         return []
     return rest_of_letter(store, invoice.provider_id, reminder, {invoice.invoice_id})
+
+
+def others_of_the_notice(invoice: Invoice) -> list[str]:
+    """The ids of the invoices ``rest_of_the_notice`` reads, for a reader that has some of
+    them at hand already (a list's page, services/provider/invoices.py)."""
+    reminder = _notice_reminder(invoice)
+    if reminder is None:
+        return []
+    return [c.invoice_id for c in reminder.covers if c.invoice_id != invoice.invoice_id]
+
+
+def _notice_reminder(invoice: Invoice) -> Reminder | None:
+    """The reminder whose letter's second notice ``invoice`` may wait on: None before the
+    costs, after the handover, and once it is paid."""
+    if invoice.dunning_stage is not DunningStage.COSTS_CHARGED or invoice.is_paid:
+        return None
+    return invoice.reminder

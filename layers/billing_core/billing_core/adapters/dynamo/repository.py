@@ -361,6 +361,11 @@ class BillingRepository:
         found = self._batch_get(wanted, ProjectionExpression="invoice_id, patient_ref")
         return {item["invoice_id"]: item["patient_ref"] for item in found}
 
+    def get_invoices(self, provider_id: str, invoice_ids: Sequence[str]) -> list[Invoice]:
+        """One BatchGetItem a hundred invoices, eventually consistent."""
+        wanted = [keys.invoice_key(provider_id, i) for i in dict.fromkeys(invoice_ids)]
+        return [items.invoice_from_item(item) for item in self._batch_get(wanted)]
+
     # --- declarations ---------------------------------------------------------------
 
     def get_declaration(self, provider_id: str, declaration_id: str) -> DeclarationRecord | None:

@@ -13,7 +13,7 @@ from billing_core.changes.stop import StopRequest, practice_stop
 from billing_core.collection.blocking import release_settled_claim
 from billing_core.correspondence.kinds import STOP_CONFIRMATION, reaches_patient
 from billing_core.dunning.breakdown import Breakdown, breakdown
-from billing_core.dunning.letter_costs import rest_of_the_notice
+from billing_core.dunning.letter_costs import others_of_the_notice, rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
@@ -28,7 +28,7 @@ from billing_core.services.inputs import (
     read_if_refused_for_case,
     refuse_another_case,
 )
-from billing_core.services.patient import final_notice_waits, invoice_state
+from billing_core.services.patient import InvoiceState, final_notice_waits, invoice_state
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
@@ -97,6 +97,37 @@ def list_invoices(
             _refuse_another_case(wanted, held, where)
     _record_list(user, wanted, invoices, ctx)
     return InvoicePage(invoices, last, today)
+
+
+def final_notices_waiting(page: InvoicePage, ctx: ProviderContext) -> frozenset[str]:
+    """R19, R35: the ids of the page's invoices whose final notice has not gone yet
+    (queued, held by a hold on another invoice of its letter, or to go again after a
+    bounce), by the invoice page's own test (``final_notice_waits``), so that the list
+    says it is still to be sent, as that page and the checker do. Only an invoice in the
+    notice's state needs its letter, and not one that carries the notice itself: the
+    letter's other invoices are taken from the page, and those not on it read in one
+    BatchGetItem (a hundred a request); a page without such a letter reads nothing more.
+    Nothing of those read is shown, so they are no read of the list's (R32)."""
+    in_notice = [i for i in page.invoices if _in_notice(i, page.as_of)]
+    unsure = [i for i in in_notice if not final_notice_waits(i, _NOTICE, ())]
+    at_hand = {invoice.invoice_id: invoice for invoice in page.invoices}
+    wanted = {other for i in unsure for other in others_of_the_notice(i)} - at_hand.keys()
+    if wanted:
+        provider_id = unsure[0].provider_id
+        at_hand |= {i.invoice_id: i for i in ctx.store.get_invoices(provider_id, sorted(wanted))}
+
+    def waits(invoice: Invoice) -> bool:
+        letter = [at_hand[i] for i in others_of_the_notice(invoice) if i in at_hand]
+        return final_notice_waits(invoice, _NOTICE, letter)
+
+    return frozenset(invoice.invoice_id for invoice in in_notice if waits(invoice))
+
+
+_NOTICE = InvoiceState.SECOND_NOTICE_SENT
+
+
+def _in_notice(invoice: Invoice, today: date) -> bool:
+    return invoice_state(invoice, today) is _NOTICE
 
 
 def _record_list(

@@ -584,6 +584,7 @@ def declaration_report(
         request,
         "declaration.html.j2",
         created=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
+        notice_waits=invoices.final_notices_waiting(page, ctx),  # R19: not "sent" while it waits
         next_href=_report_url(page_url, positions, cursor=following) if following else "",
         **values,
     )
@@ -669,6 +670,7 @@ def _invoices(
         request,
         "invoices.html.j2",
         invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
+        notice_waits=invoices.final_notices_waiting(page, ctx),  # R19: not "sent" while it waits
         searched=searched,
         invalid=NONE_WRONG,
         next_cursor=following,
