@@ -117,9 +117,10 @@ TAP_TARGETS = (
 )
 # The patient's checker and its pages (phones first): the language links, the brand back to
 # the checker, the foot's links, the links that stand on their own (the PDF, back to the
-# checker, the practice's phone, e-mail and website), the fields and buttons (screens53b).
+# checker, the practice's phone, e-mail and website), the fields and buttons (screens53b);
+# the link to skip to the content, as the portal's.
 CHECKER_TAP_TARGETS = (
-    "header a:not(.skip), footer a, #download-pdf, #back, dd a, main button, main select,"
+    "header a, a.skip, footer a, #download-pdf, #back, dd a, main button, main select,"
     " main input:not([type=hidden]), main textarea"
 )
 
