@@ -136,3 +136,41 @@ def test_a_paths_invoice_id_and_kenmerk_are_told_in_words():
         assert "betalingskenmerk" in reasons["reason_nl"], said
         assert "betalingskenmerk" in reasons["reason_en"], said
         assert not any(sign in said for sign in ("^", "{", "pattern")), said
+
+
+def _parameters_with_a_pattern() -> list[tuple[str, str, str, str]]:
+    """(api, in, name, pattern) of every path and query parameter with a pattern the APIs'
+    documents name (docs/openapi, regenerated from the routes), each once."""
+    import json
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "openapi"
+    found = set()
+    for document in sorted(docs.glob("*.json")):
+        paths = json.loads(document.read_text(encoding="utf-8"))["paths"]
+        for operation in (op for operations in paths.values() for op in operations.values()):
+            for parameter in operation.get("parameters", []):
+                schemas = [parameter["schema"], *parameter["schema"].get("anyOf", [])]
+                found |= {
+                    (document.stem, parameter["in"], parameter["name"], schema["pattern"])
+                    for schema in schemas
+                    if "pattern" in schema
+                }
+    return sorted(found)
+
+
+def test_every_path_and_query_parameter_of_the_wrong_form_is_told_in_words(subtests):
+    """interfaces.md §2 (400 validation in Dutch and English; paths54: 11 of 27 path
+    parameters, e.g. an action, upload, batch, credit, PSP payment id and a migration's
+    name, were told 'heeft niet de vorm ^...$'). Given every path and query parameter with
+    a pattern in the APIs' documents, when a value that does not match it is refused, then
+    in Dutch and English by what the value looks like, without the regular expression:
+    a route given a pattern and no words fails here."""
+    parameters = _parameters_with_a_pattern()
+    assert len(parameters) >= 16  # no empty sweep: the documents hold the routes
+    for api, where, name, pattern in parameters:
+        with subtests.test(parameter=f"{api} {where}.{name} {pattern}"):
+            reasons = validation_reasons(mismatch(pattern) | {"loc": (where, name)})
+            said = reasons["reason_nl"] + " / " + reasons["reason_en"]
+            assert not any(sign in said for sign in (pattern, "^", "$", "pattern")), said
+            assert reasons["reason_nl"] != reasons["reason_en"], said

@@ -2322,6 +2322,60 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
         "is geen betalingskenmerk (14 cijfers, zonder spaties of punten, zoals 32155743889456)",
         "is not a betalingskenmerk (14 digits, without spaces or dots, like 32155743889456)",
     ),
+    # Every other id a route takes in its path (interfaces.md §2; paths54: 11 of 27 path
+    # parameters were told as a regular expression): what it looks like and where it is
+    # found. tests/unit/test_pattern_forms.py reads every pattern of a path or query
+    # parameter from docs/openapi, so a pattern added or changed there without words fails.
+    ("action_id", r'^[!"$&-.0->@-~]{1,128}$'): (
+        "is geen actie-id (1 tot 128 tekens zonder spatie, #, %, / of ?, zoals"
+        " handover-2026-11-23-<nota-id>: action_id in GET /api/v1/provider/actions)",
+        "is not an action id (1 to 128 characters without a space, #, %, / or ?, like"
+        " handover-2026-11-23-<invoice id>: action_id in GET /api/v1/provider/actions)",
+    ),
+    ("declaration_id", r"^[A-Za-z0-9-]{1,64}$"): (
+        "is geen upload-id (1 tot 64 letters, cijfers of streepjes, zoals"
+        " 20261123093000-a1b2c3d4: declaration_id in GET /api/v1/provider/declarations)",
+        "is not an upload id (1 to 64 letters, digits or hyphens, like"
+        " 20261123093000-a1b2c3d4: declaration_id in GET /api/v1/provider/declarations)",
+    ),
+    ("batch_id", r"^(PO|RF)-[0-9A-Za-z-]{1,30}$"): (
+        "is geen batchnummer (PO- of RF- en 1 tot 30 letters, cijfers of streepjes, zoals"
+        " PO-2026-W48 of RF-20261123-a1b2c3: batch_id in het antwoord dat de batch voorstelde)",
+        "is not a batch id (PO- or RF- and 1 to 30 letters, digits or hyphens, like"
+        " PO-2026-W48 or RF-20261123-a1b2c3: batch_id in the answer that proposed the batch)",
+    ),
+    ("batch_id", r"^PO-[0-9A-Za-z-]{1,30}$"): (
+        "is geen uitbetalingsbatch (PO- en 1 tot 30 letters, cijfers of streepjes, zoals"
+        " PO-2026-W48); een terugbetalingsbatch (RF-...) trekt u in met POST"
+        " /api/v1/operator/refunds/<batch_id>/withdraw",
+        "is not a payout batch (PO- and 1 to 30 letters, digits or hyphens, like"
+        " PO-2026-W48); withdraw a refund batch (RF-...) with POST"
+        " /api/v1/operator/refunds/<batch_id>/withdraw",
+    ),
+    ("batch_id", r"^RF-[0-9A-Za-z-]{1,30}$"): (
+        "is geen terugbetalingsbatch (RF- en 1 tot 30 letters, cijfers of streepjes, zoals"
+        " RF-20261123-a1b2c3: batch_id in het antwoord van POST /api/v1/operator/refunds)",
+        "is not a refund batch (RF- and 1 to 30 letters, digits or hyphens, like"
+        " RF-20261123-a1b2c3: batch_id in the answer of POST /api/v1/operator/refunds)",
+    ),
+    ("credit_id", r"^[0-9a-f]{20}$"): (
+        "is geen tegoed-id (20 tekens: cijfers en a-f, zoals 3f1c0a528d0e4b7a9c55:"
+        " credit_id in GET /api/v1/operator/unmatched-credits)",
+        "is not a credit id (20 characters: digits and a-f, like 3f1c0a528d0e4b7a9c55:"
+        " credit_id in GET /api/v1/operator/unmatched-credits)",
+    ),
+    ("psp_payment_id", r"^[A-Za-z0-9_]{1,64}$"): (
+        "is geen betalings-id van de PSP (1 tot 64 letters, cijfers of liggende streepjes,"
+        " zoals tr_WDqYK6vllg: een van psp_payments_pending in GET /api/v1/operator/refunds)",
+        "is not a PSP payment id (1 to 64 letters, digits or underscores, like"
+        " tr_WDqYK6vllg: one of psp_payments_pending in GET /api/v1/operator/refunds)",
+    ),
+    ("migration", r"^[a-z0-9][a-z0-9-]{1,80}$"): (
+        "is geen naam van een datamigratie (2 tot 81 kleine letters, cijfers of streepjes,"
+        " niet beginnend met een streepje, zoals credit-index)",
+        "is not the name of a data migration (2 to 81 lower-case letters, digits or hyphens,"
+        " not starting with a hyphen, like credit-index)",
+    ),
 }
 
 
