@@ -243,3 +243,77 @@ def test_r23_the_practice_opens_and_closes_an_action_of_a_real_ses_message_id(
         assert status == 303
         stored = sandbox.runtime.repository.get_action(PROVIDER, listed["action_id"])
         assert stored.state.value == state
+
+
+def action_row(html: str, action_id: str) -> str:
+    """The text of the actions page's row of ``action_id``, tags out, spaces single."""
+    import re
+    from html import unescape
+
+    row = html[html.index(f'id="action-{action_id}"') :]
+    row = row[row.index(">") + 1 : row.index("</tr>")]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split())
+
+
+# What the practice reads of each event on its actions page (R23, R35), per language.
+SAID = {
+    "nl": {
+        "Permanent": "Het e-mailadres bestaat niet (meer)",
+        "Transient": "maar het adres is niet zeker onjuist",
+        "complaint": "De e-mail kwam aan, maar de patiënt meldde hem als ongewenst (spam)",
+        "letter": "Bericht nota",
+        "address": "E-mailadres",
+        "check": "Te doen Controleer het e-mailadres met de patiënt",
+        "complaint_todo": "Te doen Vraag de patiënt of die de brieven liever per post krijgt",
+    },
+    "en": {
+        "Permanent": "The e-mail address does not exist (any more)",
+        "Transient": "but the address is not known to be wrong",
+        "complaint": "The e-mail arrived, but the patient reported it as unwanted (spam)",
+        "letter": "Message invoice",
+        "address": "E-mail address",
+        "check": "To do Check the e-mail address with the patient",
+        "complaint_todo": "To do Ask the patient whether they would rather have letters by post",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_the_practice_reads_what_bounced_where_and_what_to_do(sandbox, language):
+    """R7, R23, R35 (audit ses54: each row said only "E-mail kwam niet aan", a complaint
+    too, with no letter, no address and nothing to do; the invoice page neither).
+    Given three e-mailed invoices of the dental practice
+    When SES reports a permanent bounce of the first's mail, a transient one of the
+    second's and a complaint about the third's
+    Then the practice's actions page, in Dutch and in English, says of each what happened
+    (the address dead; not known to be wrong; arrived but reported as spam), which
+    message it was, the address, and what to do."""
+    from tests.functional.test_provider_portal import signed_in
+
+    first, second, third = emailed(delivered_dental_week(sandbox, 14, "week.csv"))[:3]
+    for invoice, name, bounce_type in (
+        (first, "bounce.json", "Permanent"),
+        (second, "bounce.json", "Transient"),
+        (third, "complaint.json", ""),
+    ):
+        event = ses_event(name, invoice.reference)
+        event["detail"]["mail"]["messageId"] = invoice.correspondence[0].message_id
+        if bounce_type:
+            event["detail"]["bounce"]["bounceType"] = bounce_type
+            recipient = event["detail"]["bounce"]["bouncedRecipients"][0]
+            recipient["emailAddress"] = invoice.addressee.email
+        assert sandbox.invoke("ses_events", event) == {"action_created": True}
+    said = SAID[language]
+
+    _, html = signed_in(sandbox, "staff", language).page("/portal/acties?state=open")
+
+    rows = {a["invoice_id"]: action_row(html, a["action_id"]) for a in bounce_actions(sandbox)}
+    for invoice, what, todo in (
+        (first, said["Permanent"], said["check"]),
+        (second, said["Transient"], said["check"]),
+        (third, said["complaint"], said["complaint_todo"]),
+    ):
+        row = rows[invoice.invoice_id]
+        assert what in row and todo in row and said["letter"] in row
+        address = invoice.addressee.email if invoice is not third else "onbekend@example.org"
+        assert f"{said['address']} {address}" in row
