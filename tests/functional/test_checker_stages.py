@@ -1776,3 +1776,47 @@ def test_r16_a_hold_before_the_costs_still_says_none_are_charged_meanwhile(sandb
     notes = hold_notes(sandbox, invoice)
     assert [any(words in note for words in NO_COSTS_WORDS) for note in notes] == [True] * 8
     assert status(sandbox, invoice)["breakdown"]["costs"] == 0
+
+
+def test_r16_r23_a_hold_over_a_final_notice_with_nowhere_to_go_names_no_date_it_will_go(
+    sandbox, invoice
+):
+    """R16, R7, R19, R23, R36 (holdwords54: a hold over a final notice whose e-mail bounced,
+    the patient without a postal address, named the hold's end, 10 February, as the date to
+    pay by on 8 of 8 pages and in the API, as if the notice went the day after it; and,
+    the birth date checked, said nothing of the notice waiting for an address, 0 of 4).
+    Given a patient without a postal address whose final notice e-mail of 15 January
+    bounced for good, and on 31 January the practice puts the invoice on hold until
+    10 February
+    When the patient checks, in each language, the birth date checked or not
+    Then the hold shows (state, note) and no date line: no day is known; the API's pay_by
+    is null beside the final notice's kind; once the birth date is checked, the page says
+    the practice checks the contact details and a new final notice follows
+    And after the hold the runs send no notice and hand nothing over: it still waits."""
+    second_notice_bounced_without_a_postal_address(sandbox, invoice)
+    held_until(sandbox, invoice, date(2027, 2, 10))
+    body = status(sandbox, invoice)
+    assert (body["state"], body["on_hold"], body["hold_until"]) == ("on_hold", True, "2027-02-10")
+    assert (body["breakdown"]["pay_by"], body["breakdown"]["pay_by_kind"]) == (
+        None,
+        "second_notice",
+    )
+    assert date_lines(sandbox, invoice) == []
+    cookie = unlocked(sandbox, invoice)
+    pages = [unescape(page(sandbox, invoice, language, cookie=cookie)[1]) for language in LANGUAGES]
+    assert [text_of(html, "state") for html in pages[:2]] == [
+        "In behandeling bij uw zorgverlener",
+        "Being looked at by your healthcare provider",
+    ]
+    assert all('id="on-hold"' in html for html in pages)
+    assert text_of(pages[1], "second-notice-undelivered") == (
+        "Our final notice did not reach you. Your healthcare provider is checking your contact "
+        "details; you will then receive a new final notice, with a new date after which the "
+        "invoice goes to the collection agency."
+    )
+    assert all('id="second-notice-undelivered"' in html for html in pages)
+    dunned_to(sandbox, date(2027, 2, 11), date(2027, 2, 25))
+    stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert stored.dunning_stage is DunningStage.COSTS_CHARGED
+    assert [c.kind for c in stored.correspondence].count("second_notice") == 1
+    assert status(sandbox, invoice)["breakdown"]["pay_by"] is None

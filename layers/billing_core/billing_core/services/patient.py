@@ -445,8 +445,10 @@ def _new_second_notice(
     good (``timeline.second_notice_goes_again``): on paper by the next run, or, without a
     postal address, once the practice has handled its open action (R23); the claim is not
     handed over before 14 days after the new one. It waits on the letter's lead invoice,
-    so ``letter``: the letter's other invoices, each of which says the same."""
-    if state is not InvoiceState.SECOND_NOTICE_SENT:
+    so ``letter``: the letter's other invoices, each of which says the same. Said during a
+    practice's hold too (R16): the hold's end is not when a notice with nowhere to go goes
+    (holdwords54)."""
+    if state not in (InvoiceState.SECOND_NOTICE_SENT, InvoiceState.ON_HOLD):
         return None
     if not second_notice_goes_again(invoice, letter):
         return None
