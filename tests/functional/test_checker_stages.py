@@ -1769,3 +1769,126 @@ def test_r19_r7_r35_an_uploads_list_says_a_bounced_final_notice_is_still_to_be_s
     assert requests == [["GetItem", "Query", "BatchGetItem"]] * 2
     assert listed_states(sandbox, first)[0] == PORTAL_NOTICE_WAITS
     assert listed_states(sandbox, second)[0] == PORTAL_NOTICE_WAITS
+
+
+# --- the hold's words once the costs were charged (R16, R19, R20; holdwords54) --------------
+
+# The hold's note after the costs, per language: the way to the agency paused, the costs
+# charged before it stay; never "no costs", which the note before the costs says.
+HOLD_AFTER_THE_COSTS = {
+    "nl": "Uw zorgverlener bekijkt deze nota. Tot en met 10 februari 2027 zet uw zorgverlener "
+    "de incasso stil: de nota gaat in die tijd niet naar het incassobureau. Incassokosten die "
+    "al in rekening zijn gebracht, blijven staan. Is de nota daarna nog niet betaald, dan gaat "
+    "het verder waar het gebleven was.",
+    "en": "Your healthcare provider is looking at this invoice. Until 10 February 2027, your "
+    "healthcare provider has paused collection: the invoice does not go to the collection "
+    "agency in that time. Collection costs already charged remain. If the invoice is still "
+    "unpaid after that, collection goes on where it stopped.",
+    "pl": "Świadczeniodawca rozpatruje tę fakturę. Do 10 lutego 2027 włącznie świadczeniodawca "
+    "wstrzymuje windykację: w tym czasie faktura nie trafi do biura windykacyjnego. Pozasądowe "
+    "koszty windykacji, które zostały już naliczone, pozostają. Jeśli faktura nie zostanie "
+    "zapłacona do tego dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano.",
+    "ar": "يراجع مقدّم الرعاية الصحية هذه الفاتورة. حتى 10 فبراير 2027 ضمنًا يوقف مقدّم الرعاية "
+    "الصحية إجراءات التحصيل: لا تُحال الفاتورة خلال هذه الفترة إلى مكتب تحصيل الديون. أما تكاليف "
+    "التحصيل التي فُرضت من قبل فتبقى مستحقة. وإذا بقيت الفاتورة غير مدفوعة بعد ذلك، تُستأنف "
+    "الإجراءات من حيث توقفت.",
+}
+# What the note before the costs promises, per language, untrue once they are charged
+NO_COSTS_WORDS = (
+    "rekent geen kosten",
+    "charges no costs",
+    "nie nalicza kosztów",
+    "لا يفرض أي تكاليف",
+)
+
+
+def hold_notes(sandbox, invoice) -> list[str]:
+    """The hold's note (id="on-hold") in each language, the birth date checked, then not."""
+    cookie = unlocked(sandbox, invoice)
+    pages = [page(sandbox, invoice, language, cookie=cookie)[1] for language in LANGUAGES]
+    pages += [page(sandbox, invoice, language)[1] for language in LANGUAGES]
+    return [unescape(text_of(html, "on-hold")) for html in pages]
+
+
+@pytest.mark.parametrize("notice", ["sent", "queued"])
+def test_r16_r19_a_hold_after_the_costs_says_they_stay_not_that_none_are_charged(
+    sandbox, invoice, notice
+):
+    """R16, R19, R20, R36, R9 (holdwords54: a hold placed after the run of 15 January charged
+    € 40,00 of collection costs said "until 10 February your healthcare provider sends no
+    reminder and charges no costs" on 16 of 16 pages, over costs the breakdown shows).
+    Given the run of 15 January charged the costs, its final notice sent or still queued,
+    and the practice puts the invoice on hold until 10 February that day
+    When the patient checks, in each language, the birth date checked or not
+    Then the hold's note says collection is paused, the invoice does not go to the agency
+    meanwhile and the costs already charged stay, never that no costs are charged; and the
+    breakdown still shows those costs."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    if notice == "sent":
+        dunned_to(sandbox, COSTS_DAY)
+    else:
+        sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+    held_until(sandbox, invoice, date(2027, 2, 10))
+    notes = hold_notes(sandbox, invoice)
+    assert notes == 2 * list(HOLD_AFTER_THE_COSTS.values())
+    assert not [note for note in notes if any(words in note for words in NO_COSTS_WORDS)]
+    assert status(sandbox, invoice)["breakdown"]["costs"] > 0
+
+
+def test_r16_a_hold_before_the_costs_still_says_none_are_charged_meanwhile(sandbox, invoice):
+    """R16, R20 (holdwords54): in the reminder's term no costs are charged yet, and the hold
+    keeps the run from charging them until the day after it.
+    Given the reminder of 31 December, and a hold from 5 January until 10 February
+    When the patient checks, in each language
+    Then the hold's note is the one before the costs: no reminder, no costs."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(date(2027, 1, 5))
+    held_until(sandbox, invoice, date(2027, 2, 10))
+    notes = hold_notes(sandbox, invoice)
+    assert [any(words in note for words in NO_COSTS_WORDS) for note in notes] == [True] * 8
+    assert status(sandbox, invoice)["breakdown"]["costs"] == 0
+
+
+def test_r16_r23_a_hold_over_a_final_notice_with_nowhere_to_go_names_no_date_it_will_go(
+    sandbox, invoice
+):
+    """R16, R7, R19, R23, R36 (holdwords54: a hold over a final notice whose e-mail bounced,
+    the patient without a postal address, named the hold's end, 10 February, as the date to
+    pay by on 8 of 8 pages and in the API, as if the notice went the day after it; and,
+    the birth date checked, said nothing of the notice waiting for an address, 0 of 4).
+    Given a patient without a postal address whose final notice e-mail of 15 January
+    bounced for good, and on 31 January the practice puts the invoice on hold until
+    10 February
+    When the patient checks, in each language, the birth date checked or not
+    Then the hold shows (state, note) and no date line: no day is known; the API's pay_by
+    is null beside the final notice's kind; once the birth date is checked, the page says
+    the practice checks the contact details and a new final notice follows
+    And after the hold the runs send no notice and hand nothing over: it still waits."""
+    second_notice_bounced_without_a_postal_address(sandbox, invoice)
+    held_until(sandbox, invoice, date(2027, 2, 10))
+    body = status(sandbox, invoice)
+    assert (body["state"], body["on_hold"], body["hold_until"]) == ("on_hold", True, "2027-02-10")
+    assert (body["breakdown"]["pay_by"], body["breakdown"]["pay_by_kind"]) == (
+        None,
+        "second_notice",
+    )
+    assert date_lines(sandbox, invoice) == []
+    cookie = unlocked(sandbox, invoice)
+    pages = [unescape(page(sandbox, invoice, language, cookie=cookie)[1]) for language in LANGUAGES]
+    assert [text_of(html, "state") for html in pages[:2]] == [
+        "In behandeling bij uw zorgverlener",
+        "Being looked at by your healthcare provider",
+    ]
+    assert all('id="on-hold"' in html for html in pages)
+    assert text_of(pages[1], "second-notice-undelivered") == (
+        "Our final notice did not reach you. Your healthcare provider is checking your contact "
+        "details; you will then receive a new final notice, with a new date after which the "
+        "invoice goes to the collection agency."
+    )
+    assert all('id="second-notice-undelivered"' in html for html in pages)
+    dunned_to(sandbox, date(2027, 2, 11), date(2027, 2, 25))
+    stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert stored.dunning_stage is DunningStage.COSTS_CHARGED
+    assert [c.kind for c in stored.correspondence].count("second_notice") == 1
+    assert status(sandbox, invoice)["breakdown"]["pay_by"] is None

@@ -19,7 +19,9 @@ the agency is known before it goes: the first one queued by the run (or by the c
 copy of the costs day before the run), or one sent again, its e-mail bounced for good
 (R7), whose day the one that never arrived named is not. ``pay_by`` is None then, beside
 the second notice's kind; but while the practice holds the invoice, the hold's last day, as
-above: the notice waits for the hold too and goes the day after it.
+above: the notice waits for the hold too and goes the day after it. Not one with nowhere
+to go (its e-mail bounced, no postal address, R7, R23): it goes once the practice has an
+address, hold or not, so no date then either.
 
 That date can have passed while dunning has not yet taken its next step: the reminder
 goes a week after the final date, the costs and the handover on the first run after
@@ -154,6 +156,11 @@ def date_that_counts(
         # R19, legal-nl.md §2: the handover waits for the notice and counts from it: the
         # first one still queued, or one sent again after a bounce (R7): no day known yet
         pay_by = None
+        if invoice.letter_channel is None:
+            # R7, R23: with nowhere to send it, the notice goes once the practice has an
+            # address, not the day after a hold: the hold's end is no date to pay by either
+            # (dunning/run.py does not queue it; holdwords54)
+            return None, kind, 0
     # R16: dunning waits out the hold and takes the step whose day passed in it on the day
     # after (dunning.timeline._paused_until), so a date of the timeline before the hold's
     # end is not the one dunning uses, and may have passed: the hold's end counts. So it

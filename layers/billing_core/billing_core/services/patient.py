@@ -207,6 +207,9 @@ class PaymentStatusView:
     # R16: the last day of the practice's hold while it pauses dunning, whatever the state
     # says first (a running arrangement does, audit ARRANGEMENTS6).
     hold_until: date | None = None
+    # R19, R20: the collection costs were charged: a hold after them pauses the way to the
+    # agency and undoes none of them, so its note cannot say "no costs" (holdwords54).
+    costs_charged: bool = False
     # R15: the day a term missed by more than 14 days ended the arrangement (dunning went
     # on where it stopped), while the invoice is unpaid.
     arrangement_ended_on: date | None = None
@@ -337,6 +340,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         and awaits_coulance_decision(invoice, provider),
         follow_up_channel=invoice.follow_up_channel,
         hold_until=_pausing_hold(invoice, today),
+        costs_charged=invoice.costs_charged_on is not None,
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
         new_second_notice=_new_second_notice(invoice, state, letter),
@@ -441,8 +445,10 @@ def _new_second_notice(
     good (``timeline.second_notice_goes_again``): on paper by the next run, or, without a
     postal address, once the practice has handled its open action (R23); the claim is not
     handed over before 14 days after the new one. It waits on the letter's lead invoice,
-    so ``letter``: the letter's other invoices, each of which says the same."""
-    if state is not InvoiceState.SECOND_NOTICE_SENT:
+    so ``letter``: the letter's other invoices, each of which says the same. Said during a
+    practice's hold too (R16): the hold's end is not when a notice with nowhere to go goes
+    (holdwords54)."""
+    if state not in (InvoiceState.SECOND_NOTICE_SENT, InvoiceState.ON_HOLD):
         return None
     if not second_notice_goes_again(invoice, letter):
         return None

@@ -468,6 +468,14 @@ _DUTCH: Sections = {
             "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
             "het verder waar het gebleven was."
         ),
+        # R16, R19: instead, once the costs were charged: what the hold pauses is the way to
+        # the agency; it undoes nothing charged before it (holdwords54)
+        "on_hold_after_costs_note": (
+            "Uw zorgverlener bekijkt deze nota. Tot en met {date} zet uw zorgverlener de incasso "
+            "stil: de nota gaat in die tijd niet naar het incassobureau. Incassokosten die al in "
+            "rekening zijn gebracht, blijven staan. Is de nota daarna nog niet betaald, dan gaat "
+            "het verder waar het gebleven was."
+        ),
         # R15, R16: a hold pauses dunning, not an arrangement's terms
         "on_hold_terms_note": (
             "Uw betalingsregeling loopt intussen gewoon door: betaal elke termijn op tijd. Een "
@@ -813,6 +821,12 @@ _ENGLISH: Sections = {
             "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
             "provider sends no reminder and charges no costs. If the invoice is still unpaid "
             "after that, collection goes on where it stopped."
+        ),
+        "on_hold_after_costs_note": (
+            "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
+            "provider has paused collection: the invoice does not go to the collection agency "
+            "in that time. Collection costs already charged remain. If the invoice is still "
+            "unpaid after that, collection goes on where it stopped."
         ),
         "on_hold_terms_note": (
             "Your instalment arrangement goes on meanwhile: pay each term on time. A term "

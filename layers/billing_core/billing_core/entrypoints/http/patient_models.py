@@ -161,8 +161,9 @@ class PaymentStatusOut(BaseModel):
     )
     on_hold: bool = Field(
         default=False,
-        description="the practice put the invoice on hold (R16): no reminder and no costs up "
-        "to and including hold_until. Shown with any state in which a step of ours waits: "
+        description="the practice put the invoice on hold (R16): dunning paused up to and "
+        "including hold_until: no reminder, no costs, no handover; collection costs charged "
+        "before the hold stay. Shown with any state in which a step of ours waits: "
         "on_hold, and arrangement_active (whose terms still count); false once paid or with "
         "the collection agency",
     )

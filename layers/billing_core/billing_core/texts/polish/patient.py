@@ -341,6 +341,13 @@ PAGE: Section = {
         "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
         "dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
     ),
+    # Not yet read by a native speaker (README, Languages): the hold after the costs.
+    "on_hold_after_costs_note": (
+        "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca wstrzymuje "
+        "windykację: w tym czasie faktura nie trafi do biura windykacyjnego. Pozasądowe koszty "
+        "windykacji, które zostały już naliczone, pozostają. Jeśli faktura nie zostanie "
+        "zapłacona do tego dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
+    ),
     # Not yet read by a native speaker (README, Languages).
     "on_hold_terms_note": (
         "W tym czasie plan ratalny nadal obowiązuje: proszę płacić każdą ratę w terminie. "
