@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -22,6 +23,7 @@ from billing_core.declarations.retour_parts import progress_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.entrypoints import continued_runs
+from billing_core.entrypoints.http.provider_models import DeclarationOut
 from billing_core.invoices.invoice import Invoice
 from local.sandbox import Sandbox, notified_key, retour_upload_key
 from local.seed import PHYSIO
@@ -339,6 +341,15 @@ def test_r3_a_retried_first_part_leaves_the_chain_its_own_progress(
     }
 
 
+def _two_parts_done_their_progress_gone(sandbox: Sandbox, calls: list[dict[str, Any]]) -> None:
+    """Given: the first two parts of u1-retour done, the second's progress gone (the
+    lifecycle); ``calls[1]`` is then the third part, still to be delivered."""
+    sandbox.invoke("retour_import", _retour_in_bucket(sandbox, "u1-retour"))
+    sandbox.invoke("retour_import", calls[0])
+    gone = progress_key(PHYSIO.provider_id, "u1-retour", 2)
+    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=gone)
+
+
 def test_r5_r39_a_part_whose_progress_is_gone_stops_the_file_said_and_a_new_upload_finishes_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -366,11 +377,7 @@ def test_r5_r39_a_part_whose_progress_is_gone_stops_the_file_said_and_a_new_uplo
         monkeypatch.setattr(app.metrics, "add_metric", add_metric)
         log = io.StringIO()
         monkeypatch.setattr(app.logger.logger_handler, "stream", log)
-        # Given: the first two parts done, the second's progress gone (the lifecycle).
-        sandbox.invoke("retour_import", _retour_in_bucket(sandbox, "u1-retour"))
-        sandbox.invoke("retour_import", calls[0])
-        gone = progress_key(PHYSIO.provider_id, "u1-retour", 2)
-        sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=gone)
+        _two_parts_done_their_progress_gone(sandbox, calls)
         # When: the third part, delivered twice.
         [third, again] = [sandbox.invoke("retour_import", calls[1]) for _ in range(2)]
         record = sandbox.runtime.repository.get_declaration(PHYSIO.provider_id, "u1-retour")
@@ -422,3 +429,69 @@ def test_r5_r39_a_part_whose_progress_is_gone_stops_the_file_said_and_a_new_uplo
     assert finished["results"] == expected
     assert finished["outcome"] == whole["report"]["outcome"]
     assert finished["summary"]["invoices_created"] == 1  # the splint, to its patient (§6)
+
+
+def test_r5_r39_a_retour_stopped_half_way_is_rejected_yet_its_page_says_its_booking_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R5, R39, R40 (interfaces.md: upload states; retourstate54): ``rejected`` means
+    nothing in the file was processed, but a retour stopped half-way is rejected after
+    its earlier parts booked invoices.
+    Given a retour stopped half-way (its third part found the progress gone: 2 invoices
+    booked) and, for contrast, a retour file that is no retour at all (rejected whole)
+    When the practice opens each upload's page in the portal, in Dutch and in English
+    Then the stopped one's summary says, in words, that it stopped half-way, what its
+    earlier parts did stays and uploading the file again finishes it (before: only
+    "Afgewezen"/"Rejected" and counts of 0, as for a file of which nothing was done);
+    the other's page does not say so. The API's documented states say the same."""
+    from tests.functional.test_provider_portal import PortalUser, sample_login
+
+    calls = _parts_called(monkeypatch, die_after_first=False)
+    with Sandbox(TODAY) as sandbox:
+        # Given: the stopped retour, and one rejected whole.
+        _two_parts_done_their_progress_gone(sandbox, calls)
+        sandbox.invoke("retour_import", calls[1])
+        not_a_retour = sandbox.upload_retour(PHYSIO.provider_id, "leeg.pm305", b"geen retour\r\n")
+        sandbox.drain_deliveries()
+        # When: the practice reads both pages, in both languages.
+        staff = PortalUser(sandbox)
+        staff.sign_in(sample_login(PHYSIO, "staff"))
+        pages: dict[tuple[str, str], str] = {}
+        for language in ("nl", "en"):
+            staff.request("GET", f"/portal/taal/{language}")
+            for upload_id in ("u1-retour", not_a_retour):
+                status, html = staff.page(f"/portal/declaraties/{upload_id}")
+                assert status == 200
+                pages[language, upload_id] = html
+
+    # Then: both rejected; the stopped one says its earlier parts' booking stays.
+    for language in ("nl", "en"):
+        for upload_id in ("u1-retour", not_a_retour):
+            status = re.search(r'<dd id="upload-status">([^<]*)</dd>', pages[language, upload_id])
+            assert status is not None
+            assert status.group(1) == {"nl": "Afgewezen", "en": "Rejected"}[language]
+    said = {
+        language: re.search(
+            r'<p id="upload-stopped-half-way">([^<]*)</p>', pages[language, "u1-retour"]
+        )
+        for language in ("nl", "en")
+    }
+    assert said["nl"] is not None and said["en"] is not None
+    assert said["nl"].group(1) == (
+        "Dit retourbestand is halverwege gestopt. Wat de eerdere delen ervan al verwerkten,"
+        " blijft staan; de aantallen hieronder tellen dat niet mee. Upload het bestand"
+        " opnieuw om het af te maken: niets wordt dubbel verwerkt."
+    )
+    assert said["en"].group(1) == (
+        "This retour file stopped half-way. What its earlier parts processed stays; the"
+        " counts below do not include it. Upload the file again to finish it: nothing is"
+        " processed twice."
+    )
+    assert all(
+        'id="upload-stopped-half-way"' not in pages[lang, not_a_retour] for lang in ("nl", "en")
+    )
+    # The API's documented states: rejected is not "nothing" for such a retour.
+    for name in ("status", "outcome"):
+        described = DeclarationOut.model_fields[name].description or ""
+        assert "nothing" in described and "except a retour stopped half-way" in described
+        assert "RETOUR_PROGRESS_GONE" in described

@@ -17,7 +17,7 @@ from typing import Any
 
 
 class Severity(StrEnum):
-    FILE = "file_rejected"  # structural (R2): nothing in the file is processed
+    FILE = "file_rejected"  # structural (R2): nothing (more) in the file is processed
     CLAIM = "claim_rejected"  # content (R2): only this claim is left out
     WARNING = "warning"  # the invoice is still sent (e.g. R6 missing price quote)
 
@@ -25,7 +25,10 @@ class Severity(StrEnum):
 class Outcome(StrEnum):
     ACCEPTED = "accepted"  # every claim became (part of) an invoice or an insurer claim
     PARTIALLY_ACCEPTED = "partially_accepted"
-    REJECTED = "rejected"  # nothing processed: see file findings, or every claim was rejected
+    # Nothing processed: see file findings, or every claim was rejected; except a retour
+    # stopped half-way (RETOUR_PROGRESS_GONE, R5, R39): what its earlier parts booked stays,
+    # and uploading the file again finishes it.
+    REJECTED = "rejected"
     ALREADY_PROCESSED = "already_processed"  # every claim was known from an earlier upload (R3)
 
 

@@ -18,7 +18,10 @@ class DeclarationStatus(StrEnum):
     AWAITING_UPLOAD = "awaiting_upload"  # an upload URL was handed out
     PROCESSING = "processing"
     PROCESSED = "processed"  # see the report's outcome: accepted, partially, already processed
-    REJECTED = "rejected"  # a structural error: nothing in the file was processed (R2)
+    # A structural error: nothing in the file was processed (R2); except a retour stopped
+    # half-way (finding RETOUR_PROGRESS_GONE, R5, R39): what its earlier parts booked
+    # stays, and uploading the file again finishes it.
+    REJECTED = "rejected"
     # Shown, never stored: its upload URL expired and no file came (``as_shown``).
     EXPIRED = "expired"
 

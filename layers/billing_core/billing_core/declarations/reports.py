@@ -47,7 +47,9 @@ class UploadReport(ABC, Generic[SummaryT]):
 
     @property
     def status(self) -> DeclarationStatus:
-        """Rejected: nothing in the file was processed (R2); else processed, see the outcome."""
+        """Rejected: nothing in the file was processed (R2), but for a retour stopped
+        half-way (RETOUR_PROGRESS_GONE: what its earlier parts booked stays, uploading the
+        file again finishes it; R5, R39); else processed, see the outcome."""
         if self.outcome is Outcome.REJECTED:
             return DeclarationStatus.REJECTED
         return DeclarationStatus.PROCESSED

@@ -184,6 +184,12 @@ _DUTCH: Sections = {
         "outcome_rejected": "Afgewezen",
         "outcome_already_processed": "Al eerder verwerkt",
         "outcome_none": "—",
+        # R5, R39: a retour whose parts stopped half-way is rejected, yet not "nothing".
+        "stopped_half_way": (
+            "Dit retourbestand is halverwege gestopt. Wat de eerdere delen ervan al verwerkten,"
+            " blijft staan; de aantallen hieronder tellen dat niet mee. Upload het bestand"
+            " opnieuw om het af te maken: niets wordt dubbel verwerkt."
+        ),
         "report_title": "Verwerkingsverslag: {file}",
         "report_summary": "Samenvatting",
         "summary_lines": "Regels",
@@ -823,6 +829,11 @@ _ENGLISH: Sections = {
         "outcome_rejected": "Rejected",
         "outcome_already_processed": "Processed before",
         "outcome_none": "—",
+        "stopped_half_way": (
+            "This retour file stopped half-way. What its earlier parts processed stays; the"
+            " counts below do not include it. Upload the file again to finish it: nothing is"
+            " processed twice."
+        ),
         "report_title": "Processing report: {file}",
         "report_summary": "Summary",
         "summary_lines": "Lines",

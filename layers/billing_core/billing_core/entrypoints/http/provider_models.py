@@ -66,6 +66,13 @@ class UploadTicketOut(AttributesOut):
     expires_at: datetime
 
 
+# R5, R39: a retour applied in parts can stop half-way; rejected is then not "nothing".
+_EXCEPT_STOPPED_HALF_WAY = (
+    "except a retour stopped half-way (finding RETOUR_PROGRESS_GONE): what its earlier parts"
+    " booked stays; upload the file again to finish it"
+)
+
+
 class DeclarationOut(BaseModel):
     declaration_id: str
     file_name: str = Field(
@@ -74,11 +81,14 @@ class DeclarationOut(BaseModel):
     )
     status: str = Field(
         description="awaiting_upload, processing, processed, rejected or expired"
-        " (its upload URL expired and no file came)"
+        " (its upload URL expired and no file came). Rejected: nothing in the file was"
+        f" processed, {_EXCEPT_STOPPED_HALF_WAY}"
     )
     outcome: str | None = Field(
         default=None,
-        description="accepted, partially_accepted, rejected or already_processed",
+        description="accepted, partially_accepted, rejected or already_processed. Rejected:"
+        " nothing processed (see the file_rejected findings, or every claim was rejected),"
+        f" {_EXCEPT_STOPPED_HALF_WAY}",
     )
     created_at: datetime
     processed_at: datetime | None = None

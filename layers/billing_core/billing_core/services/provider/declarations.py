@@ -19,6 +19,7 @@ from billing_core.declarations.reports import (
     findings_not_kept,
     page_key,
 )
+from billing_core.declarations.retour_parts import PROGRESS_GONE
 from billing_core.declarations.upload import UPLOADED_FILE
 from billing_core.ports import FileGone, FileReader, InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
@@ -107,6 +108,12 @@ class DeclarationReport:
     # Per code of which the report kept fewer findings than it counted: how many are only
     # counted, and the sentence of the first it kept (reports.findings_not_kept; R2, R35).
     findings_not_kept: tuple[FindingNotKept, ...] = ()
+
+    @property
+    def stopped_half_way(self) -> bool:
+        """A retour whose parts stopped half-way (R5, R39): rejected, yet what its earlier
+        parts booked stays; uploading the file again finishes it."""
+        return PROGRESS_GONE in self.finding_counts
 
 
 def new_declaration_id(now: datetime) -> str:

@@ -569,6 +569,7 @@ def declaration_report(
         "retour_codes": ListPage.of(report.retour_codes, page_url, RETOUR_CODES_CURSOR, positions),
         "retour_counts": RETOUR_COUNTS,
         "report_no_longer_kept": report.report_no_longer_kept,
+        "stopped_half_way": report.stopped_half_way,
         "findings_not_kept": report.findings_not_kept,
         "findings_in_all": sum(report.finding_counts.values()),
         "findings_kept_per_code": reports.FINDINGS_KEPT_PER_CODE,
