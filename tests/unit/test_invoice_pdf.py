@@ -11,6 +11,7 @@ import io
 import logging
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 import zxingcpp
@@ -21,6 +22,7 @@ from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.declarations.claims import Language
 from billing_core.payments.collection_account import CollectionAccount
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import (
     BSN,
     KENMERK,
@@ -328,6 +330,55 @@ def test_many_lines_flow_onto_more_pages_with_the_totals_in_one_piece():
     assert f"Nota {KENMERK}" in text
     assert f"Pagina {pages} van" in text
     assert "Totaal\n€ 1.688,40\nTe betalen\n€ 1.688,40" in text
+
+
+def two_line_treatments(count: int) -> tuple:
+    """``count`` lines of one treatment a day, each description wrapping onto two lines."""
+    return tuple(
+        make_line(
+            claim_ref=f"L{n}",
+            treatment_date=date(2026, 10, 1) + timedelta(days=n),
+            description=f"Behandeling {n} met een wat langere omschrijving van de verrichting",
+        )
+        for n in range(count)
+    )
+
+
+def lines_by_page(pdf: bytes) -> list[list[str]]:
+    """What each page shows, line by line."""
+    return [
+        [line.replace("\u00a0", " ").strip() for line in page.extract_text().split("\n")]
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    ]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("count", [12, 13])
+def test_r7_the_totals_never_go_to_a_page_without_a_line_of_theirs(language, count):
+    # Given a physiotherapy month: twelve (or thirteen) treatments, each description on two
+    # lines, so that the last line ends at the foot of page 1 (or just past it)
+    invoice = make_invoice(
+        lines=two_line_treatments(count), patient=make_person(language=Language(language))
+    )
+    t = texts_for(language, ("common", "pdf.invoice"))
+    dates = [t.short_date(line.treatment_date) for line in invoice.lines]
+    # When the invoice is printed
+    pages = lines_by_page(render(invoice))
+    # Then the page with the totals holds, above them, the last line they add up, under
+    # the table's headings: twelve lines left the totals alone at the top of page 2,
+    # under no line (R7; audit letters54)
+    amount_due = f"{t('amount_due')} {t.euros(invoice.original_amount_cents)}".replace(
+        "\u00a0", " "
+    )
+    (page,) = [page for page in pages if amount_due in page]
+    last_line = next(n for n, line in enumerate(page) if line.startswith(f"{dates[-1]} "))
+    headings = next(n for n, line in enumerate(page) if line.startswith(f"{t('col_date')} "))
+    assert headings < last_line < page.index(amount_due), page
+    # and every line is printed once
+    printed = [
+        day for day in dates for page in pages for line in page if line.startswith(f"{day} ")
+    ]
+    assert printed == dates
 
 
 def test_an_invoice_rendered_in_another_language_differs():

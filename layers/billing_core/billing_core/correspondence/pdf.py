@@ -131,8 +131,28 @@ def render_invoice_pdf(
 
     ``changed``: on a copy of the invoice as it was sent (invoice_copy.py), what is due
     now, said on the first page. ``compress=False`` leaves the page contents readable,
-    for tests that look inside.
+    for tests that look inside. Laid out again, its last line moved on to the next page,
+    when the totals found no room under the lines: they went to that page alone, under
+    no line of theirs (twelve lines to a long-named patient, audit letters54).
     """
+    laid_out = (invoice, provider, public_base_url, account, compress, changed)
+    pdf, totals_alone = _invoice_document(*laid_out, last_line_apart=False)
+    if totals_alone:
+        pdf, _ = _invoice_document(*laid_out, last_line_apart=True)
+    return bytes(pdf.output())
+
+
+def _invoice_document(
+    invoice: Invoice,
+    provider: Provider,
+    public_base_url: str,
+    account: CollectionAccount,
+    compress: bool,
+    changed: ChangedSince | None,
+    *,
+    last_line_apart: bool,
+) -> tuple[_Document, bool]:
+    """The invoice laid out, and whether its totals went to a new page alone."""
     t = texts_for(invoice.language.value, ("common", "pdf.invoice"))
     practice = practice_contact(provider)
     pdf = _Document(
@@ -155,10 +175,10 @@ def render_invoice_pdf(
         _changed_since(pdf, changed, t, public_base_url)
     if awaits_insurer_statement(invoice, provider):
         _dont_pay_yet(pdf, t, public_base_url, by)
-    _lines_table(pdf, invoice.lines, t)
-    _totals(pdf, invoice, t)
+    _lines_table(pdf, invoice.lines, t, last_line_apart=last_line_apart)
+    totals_alone = _totals(pdf, invoice, t)
     _payment_instructions(pdf, invoice, provider, t, public_base_url, account)
-    return bytes(pdf.output())
+    return pdf, totals_alone
 
 
 def invoice_file_name(invoice: Invoice) -> str:
@@ -682,14 +702,27 @@ def _due_now(changed: ChangedSince, t: Texts, by: Mapping[str, str]) -> str:
     return t(key, amount=amount, date=t.long_date(changed.pay_by))
 
 
-def _lines_table(pdf: _Document, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
+def _lines_table(
+    pdf: _Document, lines: tuple[InvoiceLine, ...], t: Texts, *, last_line_apart: bool
+) -> None:
+    """The invoice's lines under their headings; ``last_line_apart``: the last line on the
+    next page, under the headings again, so that the totals that follow stand under it."""
+    kept, apart = (lines[:-1], lines[-1:]) if last_line_apart else (lines, ())
+    if kept:
+        _ruled_lines(pdf, kept, t)
+    if apart:
+        pdf.add_page()
+        _ruled_lines(pdf, apart, t)
+    pdf.ln(2)
+
+
+def _ruled_lines(pdf: _Document, lines: tuple[InvoiceLine, ...], t: Texts) -> None:
     _style(pdf, 8.5, color=_INK)
     pdf.set_draw_color(*_MUTED)
     with pdf.ruled_table(_COLUMNS, _ALIGNMENT, padding=1.2, v_align="TOP") as table:
         table.row(pdf.in_reading_order([t(key) for key in _HEADINGS]))
         for line in lines:
             table.row(pdf.in_reading_order(_line_cells(line, t)))
-    pdf.ln(2)
 
 
 def _line_cells(line: InvoiceLine, t: Texts) -> list[str]:
@@ -707,8 +740,9 @@ def _line_cells(line: InvoiceLine, t: Texts) -> list[str]:
     ]
 
 
-def _totals(pdf: _Document, invoice: Invoice, t: Texts) -> None:
-    """From the ledger (R27), the money as issued: the table's lines add up to it."""
+def _totals(pdf: _Document, invoice: Invoice, t: Texts) -> bool:
+    """From the ledger (R27), the money as issued: the table's lines add up to it. Whether
+    they went to a new page, away from the lines, to stand in one piece."""
     rows = [(t("total"), t.euros(invoice.gross_cents), "")]
     if invoice.reimbursed_cents:
         rows.append((t("reimbursed_total"), t.euros(-invoice.reimbursed_cents), ""))
@@ -717,7 +751,8 @@ def _totals(pdf: _Document, invoice: Invoice, t: Texts) -> None:
     label_width = 70.0
     # Under the column "to pay": the last column, at the left in a right-to-left letter.
     x = _LEFT if pdf.right_to_left else _LEFT + sum(_COLUMNS) - amount_width - label_width
-    if pdf.will_page_break(len(rows) * _TOTAL_ROW_HEIGHT):  # the sum stays in one piece
+    moved = pdf.will_page_break(len(rows) * _TOTAL_ROW_HEIGHT)
+    if moved:  # the sum stays in one piece
         pdf.add_page()
     for label, amount, emphasis in rows:
         pdf.set_x(x)
@@ -729,6 +764,7 @@ def _totals(pdf: _Document, invoice: Invoice, t: Texts) -> None:
             pdf.cell(width, _TOTAL_ROW_HEIGHT, text, border=border, align=align)
         pdf.ln(_TOTAL_ROW_HEIGHT)
     pdf.ln(6)
+    return moved
 
 
 def _payment_instructions(
