@@ -103,7 +103,9 @@ def amount_due_today(
     """What the patient is told is due today (R20, R36): the ledger's balance plus the
     statutory interest accrued up to today and not yet booked; nothing when paid. The one
     figure of the checker's breakdown, a checkout, the e-mails and the practice's invoice
-    list (``interest``: the accrual, tests pass their own)."""
+    list (``interest``: the accrual, tests pass their own). Of the invoice it is given: on
+    the costs day before the run, the checker passes the invoice as the run will leave it
+    (costs charged), the practice's list the one stored (costsday54)."""
     if invoice.is_paid:
         return 0
     return invoice.amount_due_cents + interest(invoice, today)

@@ -176,7 +176,8 @@ class InvoiceSummaryOut(BaseModel):
     amount_due: int = Field(
         description="cents due today, as the patient is told (checker, e-mails, agency): the"
         " balance plus the statutory interest accrued and not yet booked (R20); the"
-        " breakdown's due"
+        " breakdown's due. On the day the collection costs fall due, until that day's run"
+        " has charged them, the checker already counts them and this does not (R17)"
     )
     debtor_risk_with_provider: bool
 
