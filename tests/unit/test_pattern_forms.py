@@ -174,3 +174,122 @@ def test_every_path_and_query_parameter_of_the_wrong_form_is_told_in_words(subte
             said = reasons["reason_nl"] + " / " + reasons["reason_en"]
             assert not any(sign in said for sign in (pattern, "^", "$", "pattern")), said
             assert reasons["reason_nl"] != reasons["reason_en"], said
+
+
+def _schema_refs(node: object) -> list[str]:
+    """The component schemas a part of an OpenAPI document names ($ref), at any depth."""
+    if isinstance(node, dict):
+        named = [node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else []
+        return named + [ref for value in node.values() for ref in _schema_refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _schema_refs(value)]
+    return []
+
+
+def _body_fields_with_a_pattern() -> list[tuple[str, str, str, str, bool]]:
+    """(api, schema, field, pattern, is a list's item) of every field with a pattern in a
+    schema a request body holds, at any depth, in the APIs' documents (docs/openapi). Not a
+    number's text (a Decimal field's `anyOf: [number, string with a pattern]`): pydantic
+    writes that pattern into the document only, and refuses such a text as a number
+    (decimal_parsing, test_a_number_as_text_is_refused_as_a_number_not_by_its_pattern)."""
+    import json
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "openapi"
+    found = set()
+    for document in sorted(docs.glob("*.json")):
+        openapi = json.loads(document.read_text(encoding="utf-8"))
+        schemas = openapi.get("components", {}).get("schemas", {})
+        bodies = [
+            op.get("requestBody", {}) for ops in openapi["paths"].values() for op in ops.values()
+        ]
+        todo, reached = _schema_refs(bodies), set()
+        while todo:
+            name = todo.pop()
+            if name not in reached:
+                reached.add(name)
+                todo += _schema_refs(schemas[name])
+        for name in reached:
+            for field, schema in schemas[name].get("properties", {}).items():
+                alternatives = schema.get("anyOf", [])
+                if any(alternative.get("type") == "number" for alternative in alternatives):
+                    continue
+                for form, is_item in (
+                    (schema, False),
+                    *((a, False) for a in alternatives),
+                    (schema.get("items", {}), True),
+                ):
+                    if "pattern" in form:
+                        found.add((document.stem, name, field, form["pattern"], is_item))
+    return sorted(found)
+
+
+def test_every_request_body_field_of_the_wrong_form_is_told_in_words(subtests):
+    """interfaces.md §2 (400 validation in Dutch and English; bodyforms54: 5 of 17 request
+    body fields with a pattern, a migration's provider_id, a PSP refund's refund_id and an
+    insurer register's drops, later_drops and group_changes, were told 'heeft niet de vorm
+    ^...$'). Given every field with a pattern in a schema a request body holds in the APIs'
+    documents, when a value (or a list's item) that does not match it is refused, then in
+    Dutch and English by what the value looks like, without the regular expression: a
+    body field given a pattern and no words fails here."""
+    fields = _body_fields_with_a_pattern()
+    assert len(fields) >= 17  # no empty sweep: the documents hold the request bodies
+    for api, schema, field, pattern, is_item in fields:
+        with subtests.test(field=f"{api} {schema}.{field} {pattern}"):
+            where = ("body", field, 0) if is_item else ("body", field)
+            reasons = validation_reasons(mismatch(pattern) | {"loc": where})
+            said = reasons["reason_nl"] + " / " + reasons["reason_en"]
+            assert not any(sign in said for sign in (pattern, "^", "$", "pattern")), said
+            assert reasons["reason_nl"] != reasons["reason_en"], said
+
+
+# An operator's request bodies (interfaces.md §6), each field with a pattern typed wrong
+# once through its model: (model, body, Dutch words the reason must say).
+_BODIES_TYPED_WRONG = (
+    ("RegisterIn", {"csv": "x", "drops": ["33"]}, "UZOVI-code"),
+    ("RegisterIn", {"csv": "x", "later_drops": ["3358", "VGZ"]}, "UZOVI-code"),
+    ("RegisterIn", {"csv": "x", "group_changes": ["70 95"]}, "UZOVI-code"),
+    ("MigrationIn", {"provider_id": "Fysio West"}, "leeg voor elke praktijk"),
+    ("PspRefundOutcomeIn", {"outcome": "refunded", "refund_id": "re-4qqh"}, "terugbetalings-id"),
+)
+
+
+def test_an_operators_body_field_of_the_wrong_form_is_told_its_form(subtests):
+    """interfaces.md §2, §6 (bodyforms54): given an insurer register's confirmed codes, a
+    data migration's practice or a PSP refund's id typed wrong, when pydantic's problem
+    is said (where the operator API's 400 puts it), then in Dutch and English the field's
+    own form with an example, and no regular expression (it said 'heeft niet de vorm
+    ^\\d{4}$' for a code in drops)."""
+    import pydantic
+
+    from billing_core.entrypoints.http import operator_models
+
+    for model, body, named in _BODIES_TYPED_WRONG:
+        with subtests.test(model=model, body=body):
+            try:
+                getattr(operator_models, model).model_validate(body)
+            except pydantic.ValidationError as invalid:
+                problems = invalid.errors()
+            else:
+                raise AssertionError(f"{model} {body} was accepted")
+            (problem,) = [p for p in problems if p["type"] == "string_pattern_mismatch"]
+            reasons = validation_reasons(problem)
+            said = reasons["reason_nl"] + " / " + reasons["reason_en"]
+            assert named in reasons["reason_nl"], said
+            assert not any(sign in said for sign in ("^", "\\d", "$", "pattern")), said
+
+
+def test_a_number_as_text_is_refused_as_a_number_not_by_its_pattern():
+    """Why the sweep above leaves a Decimal field's pattern out: given a stop's percentage
+    sent as the text '12,5', when the model reads it, then it is refused as a number
+    (decimal_parsing, said 'moet een getal zijn'), never by the pattern the document shows."""
+    import pydantic
+
+    from billing_core.entrypoints.http.provider_models import StopIn
+
+    try:
+        StopIn.model_validate({"percentage": "12,5"})
+    except pydantic.ValidationError as invalid:
+        problems = {p["loc"]: p["type"] for p in invalid.errors()}
+    assert problems[("percentage",)] == "decimal_parsing"
+    assert "string_pattern_mismatch" not in problems.values()

@@ -2268,6 +2268,20 @@ _PATTERN_FORMS: Mapping[str, tuple[str, str]] = {
 }
 
 
+# Words two fields share (a contract's and a register's UZOVI code; a provider id).
+_UZOVI = r"^\d{4}$"  # providers/provider.Uzovi: a contract's code, a register's codes
+_UZOVI_FORM = (
+    "is geen UZOVI-code (4 cijfers, zoals 9664)",
+    "is not a UZOVI code (4 digits, like 9664)",
+)
+_PROVIDER_ID_FORM = (
+    "heeft niet de vorm van een id (2 tot 63 kleine letters, cijfers of streepjes, niet"
+    " beginnend met een streepje, zoals fysio-west)",
+    "is not the form of an id (2 to 63 lower-case letters, digits or hyphens, not"
+    " starting with a hyphen, like fysio-west)",
+)
+
+
 # A provider setting that does not match its pattern (providers/provider.py), said by what
 # the field is and how it is typed (R31, audit onboard5: a KvK number and an AGB code were
 # both told "heeft niet de vorm ^\\d{8}$"): (the field's name, its pattern) -> (Dutch,
@@ -2282,10 +2296,7 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
         "is geen AGB-code (8 cijfers, zoals 04123456)",
         "is not an AGB code (8 digits, like 04123456)",
     ),
-    ("uzovi", r"^\d{4}$"): (
-        "is geen UZOVI-code (4 cijfers, zoals 9664)",
-        "is not a UZOVI code (4 digits, like 9664)",
-    ),
+    ("uzovi", _UZOVI): _UZOVI_FORM,
     ("email", r"^[^@\s]+@[^@\s]+\.[^@\s]+$"): (
         EMAIL_FORM_NL,
         EMAIL_FORM_EN,
@@ -2302,12 +2313,7 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
         "is not a house number (digits only, like 120; an addition like A or bis in"
         " house_number_suffix)",
     ),
-    ("provider_id", r"^[a-z0-9][a-z0-9-]{1,62}$"): (
-        "heeft niet de vorm van een id (2 tot 63 kleine letters, cijfers of streepjes, niet"
-        " beginnend met een streepje, zoals fysio-west)",
-        "is not the form of an id (2 to 63 lower-case letters, digits or hyphens, not"
-        " starting with a hyphen, like fysio-west)",
-    ),
+    ("provider_id", r"^[a-z0-9][a-z0-9-]{1,62}$"): _PROVIDER_ID_FORM,
     # A path's invoice or kenmerk (interfaces.md §2, §6; inputs54): a kenmerk typed where
     # the invoice id goes is told where a kenmerk is looked up, as typed or pasted. The
     # patterns are invoices/invoice.INVOICE_ID_PATTERN and shared/reference.
@@ -2375,6 +2381,26 @@ _FIELD_FORMS: Mapping[tuple[str, str], tuple[str, str]] = {
         " niet beginnend met een streepje, zoals credit-index)",
         "is not the name of a data migration (2 to 81 lower-case letters, digits or hyphens,"
         " not starting with a hyphen, like credit-index)",
+    ),
+    # The operator API's request bodies (interfaces.md §2, §6; bodyforms54: 5 of 17 body
+    # fields with a pattern were told as a regular expression). tests/unit/
+    # test_pattern_forms.py reads every request body's pattern from docs/openapi too.
+    # An insurer register's confirmed codes (operator_models.RegisterIn, each a UZOVI code):
+    ("drops", _UZOVI): _UZOVI_FORM,
+    ("later_drops", _UZOVI): _UZOVI_FORM,
+    ("group_changes", _UZOVI): _UZOVI_FORM,
+    # A data migration for one practice, or left empty for every practice (MigrationIn):
+    ("provider_id", r"^([a-z0-9][a-z0-9-]{1,62})?$"): (
+        f"{_PROVIDER_ID_FORM[0]}, of leeg voor elke praktijk",
+        f"{_PROVIDER_ID_FORM[1]}, or empty for every practice",
+    ),
+    # The PSP's id of a refund its dashboard shows as paid, empty when it failed
+    # (PspRefundOutcomeIn):
+    ("refund_id", r"^([A-Za-z0-9_]{1,64})?$"): (
+        "is geen terugbetalings-id van de PSP (1 tot 64 letters, cijfers of liggende"
+        " streepjes, zoals re_4qqhO89gsT uit het dashboard van de PSP), of leeg bij failed",
+        "is not a PSP refund id (1 to 64 letters, digits or underscores, like re_4qqhO89gsT"
+        " from the PSP's dashboard), or empty when failed",
     ),
 }
 
