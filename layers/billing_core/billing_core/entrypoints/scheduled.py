@@ -9,8 +9,9 @@ day and place: its parts' counts so far, which the next part adds to (not part o
 once; the dunning run's ``EarlierParts``, the retrocession run's ``EarlierWeekParts``).
 Anything else is refused before the run starts: answered ``{"refused": ...}`` naming the
 fields, and logged (``run refused``), not raised, since a retry of the same event would
-be refused again (ops53); so is a ``continue_from`` that is no place of that run
-(runs54). A refused part leaves its
+be refused again (ops53); so is a ``continue_from`` that is no place of that run (runs54),
+and ``earlier_parts`` without one (no caller sends it: the run would do the whole day
+and drop them). A refused part leaves its
 run unfinished with nobody reading the answer (the call was asynchronous): it counts
 ``Run_part_refused``, which RunPartRefusedAlarm reads (R39).
 """
@@ -185,6 +186,10 @@ def scheduled_handler(
                 request = {"as_of": as_of.isoformat(), "continue_from": event.continue_from}
                 earlier = event.earlier_parts
                 return once(context, request=request, earlier_parts=earlier, lambda_context=context)
+            if event.earlier_parts is not None:
+                raise MalformedPlace(
+                    "missing beside earlier_parts, which only a run's part carries"
+                )
             report = run(as_of, context)
         except refused as refusal:
             return refused_answer(refusal, payload)
