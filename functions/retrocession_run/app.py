@@ -4,7 +4,7 @@ then the week's payout batch, proposed for an operator to approve (issue 19).
 The schedule sends ``{}``: the week that ended last night. An operator rebuilds the
 statement of the week before any day that has come with ``{"as_of": "YYYY-MM-DD"}``;
 a run out of time calls the function again with the practice it goes on from
-(``continue_from``).
+(``continue_from``) and its counts so far (``earlier_parts``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ with long_lived_imports():
     from billing_core.entrypoints import continued_runs
     from billing_core.entrypoints.continued_runs import retrocession_failure, retrocession_part
     from billing_core.entrypoints.powertools import function_logger
-    from billing_core.entrypoints.scheduled import scheduled_handler
+    from billing_core.entrypoints.scheduled import WeekRunEvent, scheduled_handler
     from billing_core.providers.retrocession_run import WeekBeforePractices
     from billing_core.services.operator.money_out import WeekClosed
     from billing_core.shared.clock import RunDayInFuture
@@ -40,10 +40,9 @@ def run(as_of: date, context: LambdaContext) -> WeekClosed:
 def go_on(
     as_of: date, place: list[str], earlier_parts: dict[str, Any] | None, context: LambdaContext
 ) -> WeekClosed:
-    """The run's next part, from the practice where the last one stopped. Its parts carry
-    no counts (``earlier_parts`` stays None): each part reads from the week's stored
-    statements which practices its earlier parts did (``providers_in_earlier_parts``)."""
-    return retrocession_part(as_of, context, logger, start_at=place)
+    """The run's next part, from the practice where the last one stopped, its summary
+    from the earlier parts' counts: the last part reports the whole run."""
+    return retrocession_part(as_of, context, logger, start_at=place, earlier_parts=earlier_parts)
 
 
 # A day after today is refused: its week would still be running; so is a week that ended
@@ -56,4 +55,5 @@ lambda_handler = scheduled_handler(
     refusals=(RunDayInFuture, WeekBeforePractices),
     go_on=go_on,
     place=continued_runs.practice_to_go_on_from,
+    event_model=WeekRunEvent,
 )

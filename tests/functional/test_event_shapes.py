@@ -385,6 +385,44 @@ def test_r39_a_part_whose_continue_from_is_no_place_of_its_run_is_refused_and_co
     assert sandbox.output_keys("") == []
 
 
+@pytest.mark.parametrize("function", ["dunning_run", "retrocession_run"])
+def test_r39_earlier_parts_without_a_place_to_go_on_from_are_refused_and_counted(
+    sandbox, monkeypatch, function_log, function
+):
+    """R39, R18, R24 (retroparts54; runs54 left it): an event with a run's earlier_parts
+    but no continue_from ran the whole day (or week) from its start and dropped them: no
+    caller makes it (Scheduler sends {}, an operator's replay {"as_of"}, a part's call
+    both), so it is an edited or hand-made part.
+    Given the earlier parts a run's part carries (as its summary's ``carried`` makes
+    them), without continue_from
+    When it is handled
+    Then it is refused naming both fields, logged "run refused", counted
+    Run_part_refused 1, and no run was done (nothing written).
+    Before: the dunning run's ran the whole day and answered its report (so did the
+    retrocession run's once its parts carried theirs, without this refusal)."""
+    from billing_core.dunning.run import RunSummary as DunningSummary
+    from billing_core.providers.retrocession_run import RunSummary as WeekSummary
+
+    carried = {
+        "dunning_run": DunningSummary(date(2026, 11, 23)).carried(),
+        "retrocession_run": WeekSummary("2026-W47").carried(),
+    }[function]
+    emitted = emitted_metrics(sandbox, monkeypatch, function)
+    log = function_log(function)
+
+    answer = sandbox.invoke(function, {"as_of": "2026-11-23", "earlier_parts": carried})
+
+    refused = (
+        "event refused: continue_from: missing beside earlier_parts, which only a run's part"
+        " carries"
+    )
+    assert answer == {"refused": refused}
+    lines = [json.loads(line) for line in log.getvalue().splitlines() if line.startswith("{")]
+    assert [(line["level"], line["message"]) for line in lines] == [("ERROR", "run refused")]
+    assert emitted == {"Run_part_refused": 1}
+    assert sandbox.output_keys("") == []
+
+
 @pytest.mark.parametrize(
     ("function", "payload", "counted"),
     [

@@ -10,10 +10,11 @@ import pytest
 
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.clock import AMSTERDAM
+from local.generate import declaration_csv
 from local.sandbox import sample_event
 from local.seed import DENTAL, PHYSIO
 from tests.csv_downloads import csv_dicts
-from tests.functional.conftest import delivered_dental_week, emailed
+from tests.functional.conftest import delivered_dental_week, emailed, emitted_metrics
 from tests.functional.stored_items import store_status
 
 MONDAY_AFTER = date(2026, 11, 30)  # the sandbox starts on Monday 23 November (2026-W48)
@@ -480,13 +481,23 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     finally:
         logger.setLevel(level)
 
-    assert calls == [{"as_of": "2026-11-30", "continue_from": [DENTAL.provider_id]}]
+    # (the first part's counts so far: the physio practice's week 48, no money, and its
+    # week 47 made up; R39 (retroparts54): the second part adds to them)
+    carried = {"statements": 1, "entries": 0, "payout_cents": 0, "weeks_made_up": ["2026-W47"]}
+    no_failures = {"failed": 0, "failures": {}, "invoices_unreadable": {}}
+    assert calls == [
+        {
+            "as_of": "2026-11-30",
+            "continue_from": [DENTAL.provider_id],
+            "earlier_parts": carried | no_failures,
+        }
+    ]
     assert (first["statements"], first["continue_from"]) == (1, [DENTAL.provider_id])
     assert "payout_batch" not in first and "continue_from" not in last
-    assert last["statements"] == 1 and last["payout_batch"]["batch_id"] == "PO-2026-W48"
+    assert last["statements"] == 2 and last["payout_batch"]["batch_id"] == "PO-2026-W48"
     lines = [json.loads(line) for line in log.getvalue().splitlines() if "{" in line]
     progress = [line for line in lines if line.get("message") == "retrocession run progress"]
-    assert [(line["providers"], line["statements"]) for line in progress] == [(1, 1), (1, 1)]
+    assert [(line["providers"], line["statements"]) for line in progress] == [(1, 1), (2, 2)]
     assert not any(DENTAL.provider_id in json.dumps(line) for line in progress)
     assert sandbox.invoke("retrocession_run", calls[0]) == last and len(calls) == 1
     parts = {key: sandbox.output_object(key) for key in sandbox.output_keys("retrocession/")}
@@ -502,14 +513,13 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
 def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_took(
     sandbox, paid_week, monkeypatch
 ):
-    """R24, R39 (audit agency52 item 2): each part's line counts what it did, as the
-    dunning run's parts do (their lines add up; so do the metrics), but the last part's,
-    the one with the week's payout batch, read as the whole run's: 'providers: 1' for a
-    week of 2 practices.
+    """R24, R39 (audit agency52 item 2): the last part's line, the one with the week's
+    payout batch, read as the whole run's: 'providers: 1' for a week of 2 practices.
     Given both practices' week 48 and a function with time for one practice per call
     When the Monday schedule starts the run and its second part goes on
     Then the first part's answer names no earlier parts; the second's says 1 practice was
-    taken before it, so its line gives the whole run's practices (1 + 1 = the 2 listed).
+    taken before it, and counts the whole run's practices (retroparts54: the run's so
+    far, as its statements and the dunning run's counts; the 2 listed).
     Before: the second part said 'providers: 1' and nothing of the first."""
     from billing_core.entrypoints import continued_runs
 
@@ -522,9 +532,111 @@ def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_to
 
     listed = sandbox.runtime.repository.readable_providers().providers
     assert "providers_in_earlier_parts" not in first and first["providers"] == 1
-    assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 1)
-    assert last["providers_in_earlier_parts"] + last["providers"] == len(listed) == 2
+    assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 2)
+    assert last["providers"] == len(listed) == 2
     assert "payout_batch" in last
+
+
+def _both_weeks_paid(sandbox) -> None:
+    """Given both practices' declarations of Monday 23 November, their e-mailed invoices
+    paid by transfer the same day (money in every part of a run of one practice a part),
+    and the clock on the Monday after."""
+    repository = sandbox.runtime.repository
+    sandbox.upload_declaration(PHYSIO.provider_id, "week-48.csv", declaration_csv(5, seed=3))
+    invoices = delivered_dental_week(sandbox, 8, "week-48.csv")
+    invoices += repository.list_invoices(PHYSIO.provider_id)[0]
+    for n, invoice in enumerate(emailed(invoices)):
+        paid = IncomingPayment("bank", f"E2E-48-{n}", invoice.amount_due_cents, sandbox.clock.now())
+        book_payment(repository, invoice.reference, paid, clock=sandbox.clock)
+    sandbox.clock.set(MONDAY_AFTER)
+
+
+def _run_in_parts(sandbox, monkeypatch, event: dict[str, object]) -> list[dict[str, object]]:
+    """The run of ``event`` with time for one practice a part, each part's call of the next
+    handled in turn: each part's answer and the metrics it counted."""
+    from billing_core.entrypoints import continued_runs
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = [event]
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, called: calls.append(called))
+    parts = []
+    for call in calls:  # grows while a part calls its next
+        emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+        parts.append({"answer": sandbox.invoke("retrocession_run", call), "metrics": emitted})
+    return parts
+
+
+def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(sandbox, monkeypatch):
+    """R24, R39 (retroparts54): each part of a run out of time answered and counted only
+    its own statements, entries and payout, so the last part's line, the one with the
+    week's payout batch, said less than the week held; its weeks made up were counted by
+    every part.
+    Given money at both practices in week 48 and time for one practice a part
+    When the Monday run goes on in a second part, and an operator then reruns the week in
+    one go (the same bytes)
+    Then the first part counts no metric, and the last part answers and counts what the
+    run in one go does: 0 keys differ but its providers_in_earlier_parts (and the weeks
+    made up, which the rerun finds written: the parts' made up week 47 once).
+    Before: 4 of the answer's keys differed (providers, statements, entries,
+    payout_cents); the last part's metrics counted 1 statement of 2, and the parts together
+    counted Retrocession_weeks_made_up 2 for 1 week."""
+    _both_weeks_paid(sandbox)
+
+    first, last = _run_in_parts(sandbox, monkeypatch, {})
+    monkeypatch.setattr("billing_core.entrypoints.continued_runs.SAFETY_MARGIN_MS", 0)
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+
+    assert first["metrics"] == {} and first["answer"]["continue_from"] == [DENTAL.provider_id]
+    assert (
+        first["answer"]["payout_cents"] > 0
+        and last["answer"]["payout_cents"] > first["answer"]["payout_cents"]
+    )
+    in_parts = dict(last["answer"])
+    assert in_parts.pop("providers_in_earlier_parts") == 1
+    assert in_parts.pop("weeks_made_up") == ["2026-W47"] and "weeks_made_up" not in whole
+    assert in_parts == whole
+    assert last["metrics"]["Retrocession_weeks_made_up"] == 1
+    assert last["metrics"] | {"Retrocession_weeks_made_up": 0} == emitted
+
+
+def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_the_last(
+    sandbox, paid_week, monkeypatch
+):
+    """R24 (every week has its statement), R39 (retroparts54).
+    Given both practices' week 48, time for one practice a part, and the physio
+    practice's statement failing on every attempt (the first part's practice)
+    When the Monday run runs and its second part goes on
+    Then the first part fails its invocation for the physio (the schedule retries it) and
+    counts nothing; the last part answers the physio's failure, counts
+    Retrocession_failed 1 (its alarm), and does not fail its invocation for it: a retry of
+    it would not write the physio's week (it goes on after it) and would fail again.
+    Before: the last part answered 'failures: {}' and counted Retrocession_failed 0:
+    the week's line and its batch's said nothing of the practice left without one."""
+    from billing_core.entrypoints import continued_runs
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+    from billing_core.providers import retrocession_run
+
+    write_statement = retrocession_run.write_statement
+
+    def failing_for_physio(provider, week, ctx):
+        if provider.provider_id == PHYSIO.provider_id:
+            raise TimeoutError("S3 throttled")
+        return write_statement(provider, week, ctx)
+
+    monkeypatch.setattr(retrocession_run, "write_statement", failing_for_physio)
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", {})
+    counted_by_the_first = dict(emitted)
+    last = sandbox.invoke("retrocession_run", calls[0])
+
+    assert counted_by_the_first == {}
+    assert last["failures"] == {PHYSIO.provider_id: "TimeoutError"} and last["statements"] == 1
+    assert emitted["Retrocession_failed"] == 1 and "payout_batch" in last
 
 
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(
@@ -569,6 +681,48 @@ def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_wee
     assert f"retrocession/{PHYSIO.provider_id}/2026-W48.json" in sandbox.output_keys(
         "retrocession/"
     )
-    assert calls == [calls[0], calls[0]] and again == last
+    # (the next part is called from the same place; the retry's call carries the physio's
+    # statement, not its failure, but is answered from the first call's record)
+    assert [call["continue_from"] for call in calls] == [[DENTAL.provider_id]] * 2
+    assert [call["earlier_parts"]["failures"] for call in calls] == [
+        {PHYSIO.provider_id: "TimeoutError"},
+        {},
+    ]
+    assert again == last
     assert last["payout_batch"]["batch_id"] == "PO-2026-W48"
     assert sandbox.output_object(f"retrocession/{DENTAL.provider_id}/2026-W48.json") == dental
+
+
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        (
+            {"statements": -1},
+            "earlier_parts.statements: Input should be greater than or equal to 0",
+        ),
+        ({"failures": ["x"]}, "earlier_parts.failures: Input should be a valid dictionary"),
+        ({"failed": None}, "earlier_parts.failed: Input should be a valid integer"),
+    ],
+    ids=["negative", "not-a-dict", "no-count"],
+)
+def test_r39_a_part_whose_carried_counts_are_malformed_is_refused_naming_the_field(
+    sandbox, monkeypatch, change, refused
+):
+    """R39, R29 (retroparts54, as ops53 for the dunning run's): the retrocession run's parts
+    carry their counts; one edited by hand is no part of a run.
+    Given a part's event whose earlier_parts (as ``carried`` makes them) has a field
+    changed
+    When it is handled
+    Then it is refused naming that field, never its value; Run_part_refused counts 1;
+    nothing is written."""
+    from billing_core.providers.retrocession_run import RunSummary
+
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    earlier = RunSummary("2026-W47").carried() | change
+    event = {"as_of": "2026-11-23", "continue_from": [DENTAL.provider_id]}
+
+    answer = sandbox.invoke("retrocession_run", event | {"earlier_parts": earlier})
+
+    assert answer == {"refused": f"event refused: {refused}"}
+    assert emitted == {"Run_part_refused": 1}
+    assert sandbox.output_keys("retrocession/") == []

@@ -5,8 +5,10 @@ and the weekly retrocession run, the retour import's file (``retour_part``).
 A run stops between two units (patients, practices) before its time is up and names the
 first place it did not do; its function calls itself, asynchronously, with the day and
 that place, ids only (R29); the dunning run's carries its summary so far too (counts,
-provider ids, days and its errors' invoice ids: ``earlier_parts``), so that its last part
-reports and counts the whole run once, as the bank import's and the retour import's do. That call is handled
+provider ids, days and its errors' invoice ids: ``earlier_parts``), and so does the
+retrocession run's (counts, amounts, its failures' provider and invoice ids), so that its
+last part reports and counts the whole run once, as the bank import's and the retour
+import's do. That call is handled
 once per day and place, whatever it carries
 (``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
 answered from its record, so no part is done twice, nor its next part called twice.
@@ -166,10 +168,15 @@ def practice_to_go_on_from(place: list[str]) -> str:
 
 
 def retrocession_part(
-    as_of: date, context: LambdaContext, logger: Logger, start_at: list[str] | None = None
+    as_of: date,
+    context: LambdaContext,
+    logger: Logger,
+    start_at: list[str] | None = None,
+    earlier_parts: dict[str, Any] | None = None,
 ) -> WeekClosed:
     """The Monday run of ``as_of`` (from ``start_at``, the practice an earlier part did
-    not do, when it goes on), and the call of its next part when its time ran out."""
+    not do, when it goes on, its summary from the earlier parts' counts), and the call of
+    its next part, with the counts so far, when its time ran out."""
     from billing_core.services.operator.money_out import close_week
 
     runtime = bootstrap.current()
@@ -180,9 +187,11 @@ def retrocession_part(
         has_time=has_time(context),
         progress=progress_to(logger),
         start_at=None if start_at is None else practice_to_go_on_from(start_at),
+        earlier_parts=earlier_parts,
     )
-    place = closed.statements.continue_from
-    go_on_from(context, as_of, None if place is None else [place])
+    summary = closed.statements
+    place = summary.continue_from
+    go_on_from(context, as_of, None if place is None else [place], summary.carried())
     return closed
 
 
@@ -192,7 +201,9 @@ class StatementsFailed(RuntimeError):
 
 
 def retrocession_failure(closed: WeekClosed) -> StatementsFailed | None:
-    """The error the retrocession run's invocation fails with, if any. The practices
+    """The error the retrocession run's invocation fails with, if any: for its own part's
+    failures, never its earlier parts' (each failed for its own; a retry of a later part
+    does not write theirs, and would fail again for them). The practices
     without a statement wait in the payout batch; a retry settles them, but not one whose
     stored invoice does not load: the report names it, the alarm (Retrocession_failed)
     calls an operator to mend it and rerun the week. A part whose next part goes on fails

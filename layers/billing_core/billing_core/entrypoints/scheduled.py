@@ -4,12 +4,14 @@ today on the clock unless an operator replays another, its report logged
 
 The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-DD"}``.
 A run that went on in a call its function made to itself gets ``{"as_of": ...,
-"continue_from": [...]}`` (continued_runs.py), handled once per day and place, and, for
-the dunning run, ``"earlier_parts": {...}``: its parts' counts so far, which the next
-part adds to (not part of that once; ``EarlierParts``). Anything else is refused before
-the run starts: answered ``{"refused": ...}`` naming the fields, and logged (``run
-refused``), not raised, since a retry of the same event would be refused again (ops53);
-so is a ``continue_from`` that is no place of that run (runs54). A refused part leaves its
+"continue_from": [...], "earlier_parts": {...}}`` (continued_runs.py), handled once per
+day and place: its parts' counts so far, which the next part adds to (not part of that
+once; the dunning run's ``EarlierParts``, the retrocession run's ``EarlierWeekParts``).
+Anything else is refused before the run starts: answered ``{"refused": ...}`` naming the
+fields, and logged (``run refused``), not raised, since a retry of the same event would
+be refused again (ops53); so is a ``continue_from`` that is no place of that run (runs54),
+and ``earlier_parts`` without one (no caller sends it: the run would do the whole day
+and drop them). A refused part leaves its
 run unfinished with nobody reading the answer (the call was asynchronous): it counts
 ``Run_part_refused``, which RunPartRefusedAlarm reads (R39).
 """
@@ -78,7 +80,23 @@ class EarlierParts(TypedDict):
     unreadable_read: NotRequired[list[str]]
 
 
+class EarlierWeekParts(TypedDict):
+    """What the earlier parts of a retrocession run carried for its next part to add to
+    (``RunSummary.carried`` in providers/retrocession_run.py): counts, amounts, weeks, and
+    the provider and invoice ids of their failures (R29). Refused as ``EarlierParts``."""
+
+    statements: Count
+    entries: Count
+    payout_cents: int
+    weeks_made_up: list[str]
+    failed: Count
+    failures: dict[str, str]
+    invoices_unreadable: dict[str, list[str]]
+
+
 class ScheduledRunEvent(BaseModel):
+    """The dunning run's event, and the shape of every scheduled run's."""
+
     model_config = ConfigDict(extra="forbid")
 
     as_of: date | None = None
@@ -86,6 +104,15 @@ class ScheduledRunEvent(BaseModel):
     continue_from: list[str] | None = None
     # What the earlier parts of that run counted, for the next part to add to
     earlier_parts: EarlierParts | None = None
+
+
+class WeekRunEvent(ScheduledRunEvent):
+    """The retrocession run's: its earlier parts carry what it counts. Built when its
+    first event comes: the dunning run's cold start has no use for it."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    earlier_parts: EarlierWeekParts | None = None  # type: ignore[assignment]
 
 
 # A part delivered again within this time is answered from its record: longer than
@@ -102,6 +129,7 @@ def scheduled_handler(
     refusals: tuple[type[Exception], ...] = (),
     go_on: Callable[[date, list[str], dict[str, Any] | None, LambdaContext], Report] | None = None,
     place: Callable[[list[str]], object] | None = None,
+    event_model: type[ScheduledRunEvent] = ScheduledRunEvent,
 ) -> LambdaHandler:
     """The Lambda handler that calls ``run(as_of, context)`` and answers its report.
     ``failure(report)``: an error to fail the invocation with once the report is logged,
@@ -112,7 +140,8 @@ def scheduled_handler(
     its earlier part stopped at, with what the earlier parts carried for it (None: they
     carried nothing); once per day and place. A run without one refuses such an event.
     ``place(continue_from)``: reads the place a part's event names, raising ValueError
-    saying what is wrong with it, never quoting it; given with ``go_on``."""
+    saying what is wrong with it, never quoting it; given with ``go_on``.
+    ``event_model``: the run's event, whose ``earlier_parts`` are what its parts carry."""
     if (go_on is None) != (place is None):
         raise TypeError("a run that goes on in parts reads their place: go_on and place")
 
@@ -145,7 +174,7 @@ def scheduled_handler(
 
     def handle(payload: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
-            event = ScheduledRunEvent.model_validate(payload)
+            event = event_model.model_validate(payload)
         except ValidationError as malformed:
             return refused_answer(MalformedEvent(malformed), payload)
         as_of = event.as_of or bootstrap.current().clock.today()
@@ -157,6 +186,10 @@ def scheduled_handler(
                 request = {"as_of": as_of.isoformat(), "continue_from": event.continue_from}
                 earlier = event.earlier_parts
                 return once(context, request=request, earlier_parts=earlier, lambda_context=context)
+            if event.earlier_parts is not None:
+                raise MalformedPlace(
+                    "missing beside earlier_parts, which only a run's part carries"
+                )
             report = run(as_of, context)
         except refused as refusal:
             return refused_answer(refusal, payload)

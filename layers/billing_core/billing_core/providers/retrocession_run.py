@@ -19,16 +19,18 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 
 A run out of Lambda's time stops between two practices and names the first it did not
 do (``continue_from``); its function calls itself to go on from there (R24, R39,
-entrypoints/continued_runs.py), and only the part that reaches the end proposes the
-payout batch. A ``progress`` line every PROGRESS_EVERY practices, as the dunning run's.
+entrypoints/continued_runs.py), with its counts so far (``RunSummary.carried``), and
+only the part that reaches the end proposes the payout batch and counts the whole run.
+A ``progress`` line every PROGRESS_EVERY practices, as the dunning run's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
@@ -56,6 +58,9 @@ MADE_UP_WEEKS = 8
 # Practices done between two progress lines: each costs a few requests (up to MADE_UP_WEEKS
 # weeks more after a missed run), so an operator sees a long run move (R39).
 PROGRESS_EVERY = 250
+# The failures' provider ids, and their invoice ids that do not load, a part's call of the
+# next carries at most: about 60 KB of ids, Lambda takes 256 KB (as the dunning run's).
+CARRIED_FAILURES = 1_000
 
 
 class RetrocessionStore(WeekActivity, Protocol):
@@ -80,13 +85,15 @@ class RetrocessionContext:
 
 @dataclass(slots=True)
 class RunSummary:
-    """What the run did, in counts and amounts only (no patient data: R29)."""
+    """What the run did, in counts and amounts only (no patient data: R29). A later part
+    of a run out of time starts from what its earlier parts carried (``going_on``): its
+    statements, entries, payout and weeks made up are the run's so far, its failures its
+    own beside theirs, so the last part's lines are the whole run's (R24, R39)."""
 
     week: str
-    providers: int = 0  # the practices this part took (each part's lines count its own)
+    providers: int = 0  # the practices this part took
     # A later part of a run out of time: the practices its earlier parts took (those
-    # before its first, in the listing's order), so its lines say where in the run they
-    # are, and the last part's the whole run's count (this plus ``providers``, R39).
+    # before its first, in the listing's order); its lines count them in ``providers``.
     providers_in_earlier_parts: int = 0
     statements: int = 0
     entries: int = 0
@@ -109,23 +116,78 @@ class RunSummary:
     listed: set[str] = field(default_factory=set)
     # Out of time: the first practice not done, where the run's next part goes on.
     continue_from: str | None = None
+    # A later part: its earlier parts' failures, apart from its own (``failures``, which
+    # its invocation fails for, so that a retry writes them: an earlier part did so for
+    # these), with their invoices that do not load; ``failed_before`` counts them all,
+    # those beyond CARRIED_FAILURES too, whose ids only their own part's line names.
+    failures_before: dict[str, str] = field(default_factory=dict)
+    unreadable_before: dict[str, list[str]] = field(default_factory=dict)
+    failed_before: int = 0
+
+    @classmethod
+    def going_on(cls, week: str, earlier: Mapping[str, Any]) -> RunSummary:
+        """The summary of a run's next part, from what its earlier parts ``carried``: the
+        part adds its own, so the last part's is the whole run's (R24, R39)."""
+        return cls(
+            week,
+            statements=int(earlier["statements"]),
+            entries=int(earlier["entries"]),
+            payout_cents=int(earlier["payout_cents"]),
+            made_up={str(label) for label in earlier["weeks_made_up"]},
+            failures_before={str(p): str(kind) for p, kind in earlier["failures"].items()},
+            unreadable_before={
+                str(p): [str(i) for i in ids] for p, ids in earlier["invoices_unreadable"].items()
+            },
+            failed_before=int(earlier["failed"]),
+        )
+
+    def carried(self) -> dict[str, object]:
+        """What the run's next part starts from (``going_on``): the counts and amounts so
+        far, and the failures' provider and invoice ids, CARRIED_FAILURES of each at most,
+        so the part's call to itself stays small (R29: ids and counts)."""
+        failures = dict(islice(self._failures().items(), CARRIED_FAILURES))
+        unreadable = self._unreadable()
+        carried_ids = islice(
+            ((p, i) for p in failures for i in unreadable.get(p, ())), CARRIED_FAILURES
+        )
+        invoices_unreadable: dict[str, list[str]] = {}
+        for provider_id, invoice_id in carried_ids:
+            invoices_unreadable.setdefault(provider_id, []).append(invoice_id)
+        return {
+            "statements": self.statements,
+            "entries": self.entries,
+            "payout_cents": self.payout_cents,
+            "weeks_made_up": sorted(self.made_up),
+            "failed": self._failed(),
+            "failures": failures,
+            "invoices_unreadable": invoices_unreadable,
+        }
+
+    def _failures(self) -> dict[str, str]:
+        return self.failures_before | self.failures
+
+    def _unreadable(self) -> dict[str, list[str]]:
+        return self.unreadable_before | self.unreadable
+
+    def _failed(self) -> int:
+        return self.failed_before + len(self.failures)
 
     def answer(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
             "week": self.week,
-            "providers": self.providers,
+            "providers": self.providers_in_earlier_parts + self.providers,
             "statements": self.statements,
             "entries": self.entries,
             "payout_cents": self.payout_cents,
-            "failures": dict(self.failures),
+            "failures": self._failures(),
             "providers_skipped": list(self.skipped),
         }
         if self.made_up:  # only after a missed run: the usual answer stays as it was
             answer["weeks_made_up"] = sorted(self.made_up)
         if self.not_started:  # only on a rerun of a week before a practice existed
             answer["providers_not_started"] = dict(self.not_started)
-        if self.unreadable:  # only when a stored invoice does not load
-            answer["invoices_unreadable"] = {p: list(ids) for p, ids in self.unreadable.items()}
+        if unreadable := self._unreadable():  # only when a stored invoice does not load
+            answer["invoices_unreadable"] = {p: list(ids) for p, ids in unreadable.items()}
         if self.continue_from is not None:  # only a part whose next part goes on
             answer["continue_from"] = [self.continue_from]
         return answer | self._earlier_parts()
@@ -137,26 +199,36 @@ class RunSummary:
 
     def progress_entry(self) -> LogEntry:
         """The line while the run runs: counts so far, no ids, no metrics."""
-        fields = {"week": self.week, "providers": self.providers, "statements": self.statements}
-        fields |= {"failures": len(self.failures)} | self._earlier_parts()
+        providers = self.providers_in_earlier_parts + self.providers
+        fields = {"week": self.week, "providers": providers, "statements": self.statements}
+        fields |= {"failures": self._failed()} | self._earlier_parts()
         return LogEntry("retrocession run progress", fields)
 
     def failures_a_retry_may_mend(self) -> dict[str, str]:
-        """The failures but those of invoices that do not load, which only an operator
-        mends: a retry would write every other statement again, for nothing."""
+        """This part's failures but those of invoices that do not load, which only an
+        operator mends: a retry would write every other statement again, for nothing. Not
+        its earlier parts': each failed for its own, and a retry of this part, which goes
+        on after them, would not write theirs."""
         return {p: kind for p, kind in self.failures.items() if p not in self.unreadable}
 
     def log_entry(self) -> LogEntry:
+        failed = bool(self.failures or self.skipped)
+        if self.continue_from is not None:
+            # Counted nowhere: the last part counts the whole run once (R39), as the
+            # dunning run's; an error line when this part's own practices failed.
+            return LogEntry(
+                "retrocession run continues in a next part", self.answer(), error=failed
+            )
         counts = {
             "Retrocession_statements": self.statements,
             "Retrocession_entries": self.entries,
-            "Retrocession_failed": len(self.failures),
+            "Retrocession_failed": self._failed(),
             # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
             "Retrocession_provider_skipped": len(self.skipped),
             # A run was missed: its weeks were made up by this one (worth knowing why).
             "Retrocession_weeks_made_up": len(self.made_up),
         }
-        failed = bool(self.failures or self.skipped)
+        failed = bool(self._failed() or self.skipped)
         return LogEntry("retrocession run", self.answer(), counts, error=failed)
 
 
@@ -193,9 +265,11 @@ def build_weekly_statements(
     has_time: Callable[[], bool] = lambda: True,
     progress: Callable[[LogEntry], None] = lambda _: None,
     start_at: str | None = None,
+    earlier_parts: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Write the statements of the week before ``as_of``'s week, one provider at a time,
-    in the order of their ids, from ``start_at`` on when an earlier part stopped there.
+    in the order of their ids, from ``start_at`` on when an earlier part stopped there,
+    adding to what the earlier parts ``carried`` (``earlier_parts``).
 
     A provider whose statement fails is listed in the summary and the others still get
     theirs; the caller reports the failure, and a rerun writes the same bytes again for
@@ -204,7 +278,11 @@ def build_weekly_statements(
     Out of time (``has_time``), it stops between two practices (``continue_from``).
     """
     week = week_to_build(as_of)
-    summary = RunSummary(week=week.label)
+    summary = (
+        RunSummary(week.label)
+        if earlier_parts is None
+        else RunSummary.going_on(week.label, earlier_parts)
+    )
     listing = ctx.store.readable_providers()
     summary.skipped = list(listing.unreadable)
     summary.listed = {provider.provider_id for provider in listing.providers}

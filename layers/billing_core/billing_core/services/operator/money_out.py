@@ -25,7 +25,7 @@ is written again under the same key, and a refund is booked once per end-to-end 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
@@ -247,18 +247,25 @@ def close_week(
     has_time: Callable[[], bool] = lambda: True,
     progress: Callable[[LogEntry], None] = lambda _: None,
     start_at: str | None = None,
+    earlier_parts: Mapping[str, Any] | None = None,
 ) -> WeekClosed:
     """R24 and issue 19: the statements of the week before ``as_of``, then its payouts,
     and the weeks withdrawn WITHDRAWN_WEEK_ALARM_DAYS or more and not planned again. A
     part of the run out of time (``has_time``) proposes nothing: the part that ends does
-    (build_weekly_statements: ``start_at``, ``continue_from``, ``progress``).
+    (build_weekly_statements: ``start_at``, ``continue_from``, ``progress``, and
+    ``earlier_parts``, what the earlier parts carried).
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it.
     Raises WeekBeforePractices for a week that ended before any practice existed: it has
     no statement and no payout batch, not one of nothing (R24, R34)."""
     refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(
-        as_of, retrocession, has_time=has_time, progress=progress, start_at=start_at
+        as_of,
+        retrocession,
+        has_time=has_time,
+        progress=progress,
+        start_at=start_at,
+        earlier_parts=earlier_parts,
     )
     if statements.continue_from is not None:
         return WeekClosed(statements, None)
