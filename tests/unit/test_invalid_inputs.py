@@ -11,11 +11,12 @@ from __future__ import annotations
 import ast
 import enum
 import string
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from billing_core.declarations.rules.insurers import RegisterProblem
 from billing_core.services.inputs import InvalidInput
@@ -181,3 +182,30 @@ def test_the_dutch_reason_joins_its_choices_with_of_not_or(asked, dutch):
     reasons = validation_reasons(problem)
     assert reasons["reason_nl"] == dutch
     assert reasons["reason_en"] == problem["msg"] and " or " in problem["msg"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "dutch"),
+    [
+        ("twee", "moet een getal zijn"),
+        ("12.345", "mag hoogstens 2 decimalen hebben"),
+        ("1234", "mag hoogstens 3 cijfers voor de komma hebben"),
+        ("1234.5", "mag hoogstens 3 cijfers voor de komma hebben"),
+    ],
+)
+def test_a_percentage_of_the_wrong_size_is_told_its_limit_in_dutch(typed, dutch):
+    """interfaces.md §2: a 400 in Dutch and English (bodyforms54 found a stop's percentage
+    of 1234 told only 'is niet geldig' in Dutch, its English naming the limit).
+    Given a percentage as the API's models take it (at most 3 digits before the point, 2
+    after), typed too long or wrong
+    When pydantic refuses it
+    Then the Dutch reason names the same limit as the English one."""
+
+    class Percentage(BaseModel):
+        percentage: Decimal = Field(max_digits=5, decimal_places=2)
+
+    with pytest.raises(ValidationError) as refused:
+        Percentage(percentage=typed)
+    [problem] = refused.value.errors()
+
+    assert validation_reasons(problem)["reason_nl"] == dutch

@@ -2228,6 +2228,8 @@ _DUTCH_REASONS: Mapping[str, str] = {
     "decimal_parsing": "moet een getal zijn",
     "decimal_type": "moet een getal zijn",
     "decimal_max_places": "mag hoogstens {decimal_places} decimalen hebben",
+    "decimal_whole_digits": "mag hoogstens {whole_digits} cijfers voor de komma hebben",
+    "decimal_max_digits": "mag hoogstens {max_digits} cijfers hebben",
     "finite_number": "moet een eindig getal zijn",
     "greater_than": "moet groter zijn dan {gt}",
     "greater_than_equal": "moet minstens {ge} zijn",
