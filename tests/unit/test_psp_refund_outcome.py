@@ -8,8 +8,10 @@ from datetime import date, datetime
 from unittest.mock import Mock
 
 import pytest
+from pydantic import ValidationError
 
 from billing_core.collection.blocking import BlockChangeKind
+from billing_core.entrypoints.http.operator_models import PspRefundOutcomeIn
 from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import (
@@ -35,6 +37,7 @@ from billing_core.services.operator.money_out import (
 )
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import Refused, StateConflict
+from billing_core.texts.practice import validation_reasons
 from tests.unit.factories import REFERENCE, make_invoice, make_provider
 from tests.unit.fake_store import blocked_numbers, is_blocked
 from tests.unit.money_out_world import MoneyOutWorld, RefundsAtThePsp, new_request
@@ -343,3 +346,27 @@ def test_a_recorded_refund_that_fails_before_its_save_is_undone_by_the_record(wo
     request = RefundRequest(REFERENCE, "NL39RABO0300065264", "A. Visser")
     batch = propose_refunds([request], "operator-anna", world.ctx, cause=new_request())
     assert batch.total_cents == 700
+
+
+@pytest.mark.parametrize(
+    ("body", "dutch_names"),
+    [
+        ({"outcome": "refunded"}, "refund_id"),
+        ({"outcome": "failed", "refund_id": "re_9"}, "refund_id"),
+        ({"outcome": "failed", "amount_cents": 500}, "amount_cents"),
+    ],
+    ids=["refunded without its id", "failed with an id", "failed with an amount"],
+)
+def test_an_outcome_that_does_not_fit_its_fields_is_refused_in_dutch_and_english(body, dutch_names):
+    """interfaces.md §2, §6: a 400 in Dutch and English (bodyforms54: these two rules
+    raised English only, so the Dutch said 'is niet geldig').
+    Given an operator's outcome whose refund id or amount does not fit it
+    When the model reads it
+    Then the refusal names the field and what it should be, in Dutch and in English."""
+    with pytest.raises(ValidationError) as refused:
+        PspRefundOutcomeIn(**body)
+    [problem] = refused.value.errors()
+
+    reasons = validation_reasons(problem)
+    assert dutch_names in reasons["reason_nl"] and "terugbetaling" in reasons["reason_nl"]
+    assert dutch_names in reasons["reason_en"] and "refund" in reasons["reason_en"]

@@ -778,6 +778,14 @@ _DUTCH: Sections = {
         ),
         # Settings refused on write (R31, providers/provider.py, services/operator/providers.py).
         "email_not_plausible": EMAIL_FORM_NL,
+        # An operator's word on a PSP refund (R13, R34; operator_models.PspRefundOutcomeIn).
+        "refund_id_fits_outcome": (
+            "refund_id: het id van de terugbetaling bij de PSP (zoals re_4qqhO89gsT) bij"
+            " refunded, leeg bij failed"
+        ),
+        "refund_amount_fits_outcome": (
+            "amount_cents: alleen bij een terugbetaling die de PSP deed (refunded), leeg bij failed"
+        ),
         "website_not_web": (
             "Geef het webadres van de praktijk, zoals www.praktijk.nl of https://www.praktijk.nl"
             " (alleen een adres met http of https wordt een link op de betaalpagina)."
@@ -1850,6 +1858,13 @@ _ENGLISH: Sections = {
             " An operator replaces them: a PUT of the full settings with version {version}."
         ),
         "email_not_plausible": EMAIL_FORM_EN,
+        "refund_id_fits_outcome": (
+            "refund_id: the PSP's id of the refund (like re_4qqhO89gsT) when refunded, empty"
+            " when failed"
+        ),
+        "refund_amount_fits_outcome": (
+            "amount_cents: only for a refund the PSP paid (refunded), empty when failed"
+        ),
         "website_not_web": (
             "Give the practice's web address, like www.praktijk.nl or https://www.praktijk.nl"
             " (only an address with http or https becomes a link on the payment page)."

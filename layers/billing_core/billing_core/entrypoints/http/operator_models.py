@@ -19,6 +19,7 @@ from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money_out import RefundRequest
 from billing_core.services.operator.register import LoadedVersion
 from billing_core.shared.audit import ReadKind, ReadRecord
+from billing_core.shared.settings_rules import refused
 
 
 class StepOut(BaseModel):
@@ -184,9 +185,9 @@ class PspRefundOutcomeIn(BaseModel):
     @model_validator(mode="after")
     def _refund_id_when_refunded(self) -> Self:
         if (self.outcome == "refunded") != bool(self.refund_id):
-            raise ValueError("refund_id: the PSP's refund id when refunded, empty when failed")
+            raise refused("refund_id_fits_outcome")
         if self.outcome == "failed" and self.amount_cents is not None:
-            raise ValueError("amount_cents: only for a refund the PSP paid, empty when failed")
+            raise refused("refund_amount_fits_outcome")
         return self
 
 
