@@ -29,6 +29,7 @@ from local.migrate import (
 )
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from tests.functional.test_blocked_patients import agency_file, due_on, hand_over
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.functional.test_refunds import operator, paid_twice
 from tests.unit.camt_builder import credit, statement
@@ -338,6 +339,73 @@ def test_settings_versions_stored_before_their_expiry_get_theirs_from_migration_
     remaining = [stored_item(sandbox, key) for key in keys_of(as_saved)]
     assert [i["sk"] for i in remaining if i is not None] == [own["sk"]]
     assert sandbox.runtime.repository.get_provider(PROVIDER) is not None
+
+
+# --- blocked patients (R22) ------------------------------------------------------------------
+
+
+def block_items(sandbox) -> list[dict]:
+    found = table(sandbox).scan()["Items"]
+    return [i for i in found if i.get("entity") in {"patient_block", "block_change"}]
+
+
+def handed_over_then_paid_through_the_agency(sandbox):
+    """Two patients handed over on 28 January 2027; the agency reports the first one's
+    claim paid on 15 February (unblocked), the second stays blocked."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(4))
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    first_two = sorted(invoices, key=lambda i: i.patient_ref)[:2]
+    paid, kept = (hand_over(sandbox, i) for i in first_two)
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    paid_on = date(2027, 2, 12)
+    row = (paid.reference, "CMIB-2027-000123", "paid", due_on(paid, paid_on), paid_on)
+    sandbox.upload_collection_report(agency_file(row), "agency-2027-02-15.csv")
+    return paid, kept
+
+
+def test_r39_a_patients_block_and_its_changes_are_not_kept_for_ever(sandbox):
+    """legal-nl.md §8, R39, R29 (audit retention54: a block change (the patient's number,
+    blocked or unblocked at the agency, when) and an unblocked patient's block had no
+    expiry: 40 years on they were still there, long after the claims they were about).
+    Given a patient blocked on 28 January 2027 and unblocked on 15 February when the agency
+    reported the claim paid, and another patient still blocked
+    When I read the table, and when its TTL has run 8 years and a day after each change
+    Then each change and the unblocked block expire 8 years (2,922 days) after their
+    change, as the audit of reads; the block of the patient still blocked has none and
+    stays listed, while its change of 28 January 2027 is gone with the years."""
+    paid, kept = handed_over_then_paid_through_the_agency(sandbox)
+    # Then every change and the unblocked block carry 8 years from their moment
+    by_patient = {}
+    for item in block_items(sandbox):
+        moment = item.get("at") or item["changed_at"]
+        by_patient.setdefault(item["patient_ref"], []).append(
+            (item["entity"], item.get("change"), item.get("expires_at"), moment)
+        )
+    eight_years = timedelta(days=2922)
+    blocked_at = datetime(2027, 1, 28, 6, 0, tzinfo=AMSTERDAM)
+    unblocked_at = datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM)
+    blocked_until = int((blocked_at + eight_years).timestamp())
+    unblocked_until = int((unblocked_at + eight_years).timestamp())
+    assert sorted(by_patient[paid.patient_ref], key=str) == sorted(
+        [
+            ("block_change", "blocked", blocked_until, blocked_at.isoformat()),
+            ("block_change", "unblocked", unblocked_until, unblocked_at.isoformat()),
+            ("patient_block", None, unblocked_until, unblocked_at.isoformat()),
+        ],
+        key=str,
+    )
+    assert sorted(by_patient[kept.patient_ref], key=str) == [
+        ("block_change", "blocked", blocked_until, blocked_at.isoformat()),
+        ("patient_block", None, None, blocked_at.isoformat()),
+    ]
+    # When the TTL has run 8 years and a day after the unblock
+    sandbox.clock.set(date(2035, 2, 16))
+    sandbox.expire_items()
+    # Then only the block of the patient still blocked is left, and it is still listed
+    left = [(i["entity"], i["patient_ref"]) for i in block_items(sandbox)]
+    assert left == [("patient_block", kept.patient_ref)]
+    blocked = sandbox.runtime.repository.blocked_patients(PROVIDER)
+    assert [b.patient_ref for b in blocked] == [kept.patient_ref]
 
 
 # --- a letter's kept PDF ----------------------------------------------------------------------

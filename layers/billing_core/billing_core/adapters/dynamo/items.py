@@ -10,9 +10,11 @@ Key design (one table, pk/sk):
   PROVIDER#{p}                 ACTION#{id}              open action for the provider (R23)
   PROVIDER#{p}                 RETROCESSION#{week}      weekly statement totals (R24)
   PROVIDER#{p}                 PATIENTBLOCK#{patient}   R22: the claims at the agency that block
-                                                        the patient (kept, empty, once unblocked)
+                                                        the patient (kept, empty, once unblocked,
+                                                        until BLOCK_RETENTION after the unblock)
   PROVIDER#{p}                 BLOCKCHANGE#{utc}#{n}#{patient}  R22 change log: blocked or
-                                                        unblocked; n = the block's version
+                                                        unblocked; n = the block's version;
+                                                        expires BLOCK_RETENTION after the change
   PROVIDER#{p}#CLAIM#{ref}     CLAIM                    R3 idempotency: who invoiced this line
                                                         (an insurer's line: and the patient's
                                                         invoice of its upload, legal-nl.md §6)
@@ -103,6 +105,11 @@ Item = dict[str, Any]
 STATEMENT_RETENTION = timedelta(days=2922)
 # Processing reports (reports/, template.yaml), and the upload records that name them.
 REPORT_RETENTION = timedelta(days=2922)
+# A patient's block changes and an unblocked block (patient number, when blocked or
+# unblocked): legal-nl.md §8 names no period; kept as the audit of reads is, 8 years after
+# the change, never longer than the claims they were about (settled at the unblock, so kept
+# to the end of the 7th year after), and never for ever (R39, audit retention54).
+BLOCK_RETENTION = timedelta(days=2922)
 
 
 # --- claim ------------------------------------------------------------------------------
@@ -649,7 +656,9 @@ def plain_json(value: Any) -> Any:
 
 def patient_block_to_item(block: PatientBlock) -> Item:
     """``blocked_at`` only while blocked: the list of blocked patients filters on it.
-    ``changed_at``, the last change's moment, also after an unblock (audit agency AGENCY1)."""
+    ``changed_at``, the last change's moment, also after an unblock (audit agency AGENCY1).
+    An unblocked one expires as its change does (``block_expiry``); a block writes the
+    whole item, so blocking again takes the expiry away."""
     item: Item = {
         **keys.patient_block_key(block.provider_id, block.patient_ref),
         "entity": "patient_block",
@@ -662,6 +671,8 @@ def patient_block_to_item(block: PatientBlock) -> Item:
         item["changed_at"] = block.changed_at.isoformat()
         if block.is_blocked:
             item["blocked_at"] = item["changed_at"]
+        else:
+            item["expires_at"] = block_expiry(block.changed_at)
     if block.bsn:  # only while blocked (blocking.without_claim clears it)
         item["bsn"] = block.bsn
     return item
@@ -690,7 +701,13 @@ def block_change_to_item(change: BlockChange, version: int) -> Item:
         "patient_ref": change.patient_ref,
         "change": change.change.value,
         "at": change.at.isoformat(),
+        "expires_at": block_expiry(change.at),
     }
+
+
+def block_expiry(changed_at: datetime) -> int:
+    """The TTL of a block change and of an unblocked block (``BLOCK_RETENTION``)."""
+    return expires_at(changed_at, BLOCK_RETENTION)
 
 
 def block_change_from_item(item: Item) -> BlockChange:
