@@ -1065,13 +1065,19 @@ NEW_REMINDER_BY_POST = {
 }
 
 
-def second_notice_bounced_without_a_postal_address(sandbox, invoice) -> None:
-    """The patient has no postal address, the second notice's e-mail of 15 January bounced
-    for good, and the runs went on to 31 January: the notice waits for the practice."""
+def without_a_postal_address(sandbox, invoice) -> None:
+    """The patient's postal address is incomplete: a letter whose e-mail bounced has
+    nowhere to go (Invoice.letter_channel, R7, R23)."""
     repository = sandbox.runtime.repository
     stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
     address = replace(stored.patient.address, street="", house_number="")
     repository.save_invoice(replace(stored, patient=replace(stored.patient, address=address)))
+
+
+def second_notice_bounced_without_a_postal_address(sandbox, invoice) -> None:
+    """The patient has no postal address, the second notice's e-mail of 15 January bounced
+    for good, and the runs went on to 31 January: the notice waits for the practice."""
+    without_a_postal_address(sandbox, invoice)
     dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
     bounced_for_good(sandbox, invoice, "second_notice")
     dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
@@ -1892,3 +1898,69 @@ def test_r16_r23_a_hold_over_a_final_notice_with_nowhere_to_go_names_no_date_it_
     assert stored.dunning_stage is DunningStage.COSTS_CHARGED
     assert [c.kind for c in stored.correspondence].count("second_notice") == 1
     assert status(sandbox, invoice)["breakdown"]["pay_by"] is None
+
+
+# "Our reminder did not reach you. Your healthcare provider is checking your contact
+# details; ..." (R7, R23), in each language
+REMINDER_WAITS_FOR_THE_PRACTICE = {
+    "nl": "Onze herinnering heeft u niet bereikt. Uw zorgverlener kijkt uw adresgegevens na",
+    "en": "Our reminder did not reach you. Your healthcare provider is checking your contact",
+    "pl": "Nasze upomnienie nie dotarło do Pana/Pani. Świadczeniodawca sprawdza Pana/Pani dane",
+    "ar": "لم تصلكم رسالة التذكير منّا. يراجع مقدّم الرعاية الصحية بيانات الاتصال الخاصة بكم",
+}
+
+
+@pytest.mark.parametrize("bounced", ["dunning_reminder", "invoice"])
+def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end(
+    sandbox, invoice, bounced
+):
+    """R16, R7, R23, R36, legal-nl.md §2 (reminderhold54: a hold over a reminder that had
+    nowhere to go named the hold's end, 20 January, as the date to pay by on 8 of 8 pages
+    and in the API, as if a reminder went the day after it, while timeline.plan sends
+    none without a letter channel; the reminder's bounce, the birth date checked, was said
+    on 0 of 4 pages).
+    Given a patient without a postal address whose reminder e-mail of 31 December (or the
+    invoice's e-mail, before any reminder) bounced for good, and on 5 January the practice
+    puts the invoice on hold until 20 January
+    When the patient checks on 6 January, in each language, the birth date checked or not
+    Then the hold shows, and the date is the one without the hold: the final payment date,
+    23 December, passed (pay_by 2026-12-23, final_payment_date), never 20 January; once
+    the birth date is checked, a bounced reminder says the practice checks the contact
+    details and a new reminder follows
+    And the day after the hold no reminder goes: it still waits for the practice."""
+    without_a_postal_address(sandbox, invoice)
+    if bounced == "dunning_reminder":
+        dunned_to(sandbox, REMINDER_DAY)
+    else:
+        sandbox.clock.set(date(2026, 12, 28))
+    bounced_for_good(sandbox, invoice, bounced)
+    sandbox.clock.set(date(2027, 1, 5))
+    held_until(sandbox, invoice, date(2027, 1, 20))
+    sandbox.clock.set(date(2027, 1, 6))
+
+    body = status(sandbox, invoice)
+    assert (body["state"], body["on_hold"], body["hold_until"]) == ("on_hold", True, "2027-01-20")
+    breakdown = body["breakdown"]
+    assert (breakdown["pay_by"], breakdown["pay_by_kind"], breakdown["pay_by_passed"]) == (
+        "2026-12-23",
+        "final_payment_date",
+        True,
+    )
+    lines = date_lines(sandbox, invoice)
+    assert len(lines) == 2 * len(LANGUAGES)
+    assert [line.startswith("23 ") and "2026" in line for line in lines] == [True] * len(lines)
+    cookie = unlocked(sandbox, invoice)
+    pages = [unescape(page(sandbox, invoice, language, cookie=cookie)[1]) for language in LANGUAGES]
+    assert all('id="on-hold"' in html for html in pages)
+    notes = ['id="reminder-undelivered"' in html for html in pages]
+    assert notes == [bounced == "dunning_reminder"] * len(LANGUAGES)
+    if bounced == "dunning_reminder":
+        for language, html in zip(LANGUAGES, pages, strict=True):
+            assert text_of(html, "reminder-undelivered").startswith(
+                REMINDER_WAITS_FOR_THE_PRACTICE[language]
+            )
+    dunned_to(sandbox, date(2027, 1, 21), date(2027, 1, 22))
+    stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    sent_reminders = [c for c in stored.correspondence if c.kind == "dunning_reminder"]
+    assert len(sent_reminders) == (1 if bounced == "dunning_reminder" else 0)
+    assert stored.letters_due == ()

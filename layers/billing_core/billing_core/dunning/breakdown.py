@@ -14,14 +14,17 @@ date; and while the provider holds the invoice (R16), the hold's last day when t
 later, since dunning takes the next step only the day after it.
 
 While the second notice waits to be sent, no date counts: the handover waits for it and
-counts from it (R19, legal-nl.md §2: 14 days from a notice received), so no day before
-the agency is known before it goes: the first one queued by the run (or by the checker's
+counts 14 days from the day it goes (R19; the law asks no receipt of it: legal-nl.md §2's
+term from the day after receipt is the reminder's, correspondence/bounces.py), so no day
+before the agency is known before it goes: the first one queued by the run (or by the checker's
 copy of the costs day before the run), or one sent again, its e-mail bounced for good
 (R7), whose day the one that never arrived named is not. ``pay_by`` is None then, beside
 the second notice's kind; but while the practice holds the invoice, the hold's last day, as
 above: the notice waits for the hold too and goes the day after it. Not one with nowhere
 to go (its e-mail bounced, no postal address, R7, R23): it goes once the practice has an
-address, hold or not, so no date then either.
+address, hold or not, so no date then either. Nor a hold over a new reminder with nowhere
+to go (the last one bounced, or the invoice's e-mail, no postal address): dunning sends
+none the day after the hold (timeline.plan), so the date stays the one without the hold.
 
 That date can have passed while dunning has not yet taken its next step: the reminder
 goes a week after the final date, the costs and the handover on the first run after
@@ -152,15 +155,15 @@ def date_that_counts(
     """(the date the patient must pay by now, which date that is, the next term's amount
     during an arrangement, else 0). ``letter``: as for ``breakdown``."""
     pay_by, kind, term = timeline_date(invoice, policy, today)
-    if kind is PayBy.SECOND_NOTICE and letter_waiting(Step.HANDOVER, (invoice, *letter)):
-        # R19, legal-nl.md §2: the handover waits for the notice and counts from it: the
-        # first one still queued, or one sent again after a bounce (R7): no day known yet
+    notice_waits = kind is PayBy.SECOND_NOTICE and letter_waiting(Step.HANDOVER, (invoice, *letter))
+    if notice_waits:
+        # R19: the handover waits for the notice and counts from it: the first one still
+        # queued, or one sent again after a bounce (R7): no day known yet
         pay_by = None
-        if invoice.letter_channel is None:
-            # R7, R23: with nowhere to send it, the notice goes once the practice has an
-            # address, not the day after a hold: the hold's end is no date to pay by either
-            # (dunning/run.py does not queue it; holdwords54)
-            return None, kind, 0
+    if _next_letter_has_nowhere_to_go(invoice, kind, notice_waits):
+        # R7, R23: the letter goes once the practice has an address, not the day after a
+        # hold: the hold's end is no date to pay by (holdwords54, reminderhold54)
+        return pay_by, kind, term
     # R16: dunning waits out the hold and takes the step whose day passed in it on the day
     # after (dunning.timeline._paused_until), so a date of the timeline before the hold's
     # end is not the one dunning uses, and may have passed: the hold's end counts. So it
@@ -170,6 +173,20 @@ def date_that_counts(
     if kind in _PAUSED_BY_A_HOLD and hold_until and (pay_by is None or pay_by < hold_until):
         return hold_until, PayBy.HOLD, 0
     return pay_by, kind, term
+
+
+# The dates after which dunning's next step is a (new) reminder (timeline.next_step): none
+# sent yet, or the last one superseded (a bounce, a deferral in its term, ...).
+_BEFORE_A_REMINDER = frozenset({PayBy.FINAL_PAYMENT_DATE, PayBy.DEFERRED})
+
+
+def _next_letter_has_nowhere_to_go(invoice: Invoice, kind: PayBy, notice_waits: bool) -> bool:
+    """Whether the step dunning takes next is a letter, a new reminder or the final notice
+    still to go (``notice_waits``), and there is nowhere to send it: its e-mail address
+    bounced and there is no postal address (``Invoice.letter_channel``, as timeline.plan
+    and dunning/run.py read it: neither sends it until the practice acts, R7, R23)."""
+    letter_next = notice_waits or kind in _BEFORE_A_REMINDER
+    return letter_next and invoice.letter_channel is None
 
 
 def timeline_date(

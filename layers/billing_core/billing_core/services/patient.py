@@ -428,12 +428,13 @@ def _arrangement_ended_on(invoice: Invoice, today: date) -> date | None:
 def _new_reminder(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
     """R7, legal-nl.md §2: whether a new reminder follows one that never arrived, while
     the invoice reads open: the bounced letter set aside, the next run not yet done
-    (dunning.timeline.next_step). A deferral, a hold or an arrangement since says its own
-    date and state."""
+    (dunning.timeline.next_step). A deferral or an arrangement since says its own date and
+    state; a practice's hold is said too (R16), as over a final notice sent again: the
+    hold's end is not when a reminder with nowhere to go goes (reminderhold54)."""
     reminder = invoice.reminder
     if reminder is None or not reminder.undelivered:
         return None
-    if state is not InvoiceState.OPEN:
+    if state not in (InvoiceState.OPEN, InvoiceState.ON_HOLD):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
 

@@ -35,8 +35,8 @@ class BreakdownOut(BaseModel):
     pay_by: date | None = Field(
         description="the date that counts now; none when paid or with the collection agency, "
         "and, with pay_by_kind second_notice, while the day the claim goes to the collection "
-        "agency is not set yet: 14 days after a final notice received (R19), one still to be "
-        "sent"
+        "agency is not set yet: 14 days after the day the final notice goes (R19), one still "
+        "to be sent"
     )
     pay_by_kind: Literal[
         "final_payment_date",
@@ -49,7 +49,9 @@ class BreakdownOut(BaseModel):
     ] = Field(
         description="which date pay_by is. hold: the last day of the practice's hold (R16), "
         "later than the timeline's own date, which may have passed; dunning goes on the day "
-        "after it"
+        "after it. Not while the next letter (a new reminder, the final notice) has nowhere "
+        "to go (its e-mail bounced, no postal address, R7, R23): that one waits for the "
+        "practice, not for the hold, and pay_by is as without the hold"
     )
     pay_by_passed: bool = Field(
         description="pay_by lies before today: the date was that day and has passed, it is "
