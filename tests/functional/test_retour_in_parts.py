@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
 )
 
+from billing_core.adapters.dynamo import keys
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.record import DeclarationStatus
@@ -495,3 +496,82 @@ def test_r5_r39_a_retour_stopped_half_way_is_rejected_yet_its_page_says_its_book
         described = DeclarationOut.model_fields[name].description or ""
         assert "nothing" in described and "except a retour stopped half-way" in described
         assert "RETOUR_PROGRESS_GONE" in described
+
+
+def _outcome_cell(html: str, upload_id: str) -> str:
+    """What an upload's row in the portal's list (or its line on the overview) says after
+    its file name: its status and outcome, tags dropped."""
+    row = re.search(rf'<a href="/portal/declaraties/{upload_id}">.*?(</tr>|</li>)', html, re.S)
+    assert row is not None, upload_id
+    return " ".join(re.sub(r"<[^>]+>", " ", row.group(0)).split())
+
+
+def test_r5_r39_r35_the_list_of_uploads_says_a_retour_stopped_half_way_not_only_rejected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R5, R39, R35 (stoppedrow54; retourstate54 said it on the upload's page only).
+    Given a retour stopped half-way (its third part found the progress gone: 2 invoices
+    booked) and, for contrast, a retour file that is no retour at all (rejected whole)
+    When the practice reads the declarations list and the overview, in Dutch and in
+    English, and the provider API's list and details
+    Then the stopped one's row says it stopped half-way and was partly processed, the
+    other's only "Afgewezen"/"Rejected" (before: both only "Afgewezen"/"Rejected", as for
+    a file of which nothing was processed); the API's list item says stopped_half_way
+    true, the other's false. A record stored before it kept the flag (the attribute
+    removed) reads as not stopped in the list, and its detail still says it, from its
+    report's findings."""
+    from tests.functional.test_provider_portal import PortalUser, sample_login
+
+    calls = _parts_called(monkeypatch, die_after_first=False)
+    with Sandbox(TODAY) as sandbox:
+        # Given: the stopped retour, and one rejected whole.
+        _two_parts_done_their_progress_gone(sandbox, calls)
+        sandbox.invoke("retour_import", calls[1])
+        not_a_retour = sandbox.upload_retour(PHYSIO.provider_id, "leeg.pm305", b"geen retour\r\n")
+        sandbox.drain_deliveries()
+        # When: the practice reads the list and the overview, in both languages.
+        staff = PortalUser(sandbox)
+        staff.sign_in(sample_login(PHYSIO, "staff"))
+        cells: dict[tuple[str, str, str], str] = {}
+        for language in ("nl", "en"):
+            staff.request("GET", f"/portal/taal/{language}")
+            for path in ("/portal/declaraties", "/portal/"):
+                status, html = staff.page(path)
+                assert status == 200
+                for upload_id in ("u1-retour", not_a_retour):
+                    cells[language, path, upload_id] = _outcome_cell(html, upload_id)
+        # When: the API's list and the stopped one's detail; then as stored before.
+        api = PHYSIO.provider_id
+        _, listed = sandbox.api("GET", "/api/v1/provider/declarations", provider_id=api)
+        _, detail = sandbox.api("GET", "/api/v1/provider/declarations/u1-retour", provider_id=api)
+        key = keys.declaration_key(PHYSIO.provider_id, "u1-retour")
+        table = sandbox.runtime.repository._table
+        assert table.get_item(Key=key)["Item"]["stopped_half_way"] is True
+        table.update_item(Key=key, UpdateExpression="REMOVE stopped_half_way")
+        _, listed_old = sandbox.api("GET", "/api/v1/provider/declarations", provider_id=api)
+        _, detail_old = sandbox.api(
+            "GET", "/api/v1/provider/declarations/u1-retour", provider_id=api
+        )
+
+    # Then: the stopped one's row says it, in each language; the other's only rejected.
+    stopped = {
+        "nl": "Afgewezen: halverwege gestopt, deels verwerkt",
+        "en": "Rejected: stopped half-way, partly processed",
+    }
+    for language in ("nl", "en"):
+        rejected = {"nl": "Afgewezen", "en": "Rejected"}[language]
+        # The list: the status, then the outcome; the overview: "— " and the outcome.
+        for path, before in (("/portal/declaraties", f" {rejected} "), ("/portal/", " — ")):
+            stopped_row = cells[language, path, "u1-retour"]
+            assert stopped_row.endswith(before + stopped[language]), stopped_row
+            other_row = cells[language, path, not_a_retour]
+            assert other_row.endswith(before + rejected), other_row
+            assert stopped[language] not in other_row
+    # The API: the list item and the detail say it; the other upload's says false.
+    flags = {item["declaration_id"]: item["stopped_half_way"] for item in listed["items"]}
+    assert flags["u1-retour"] is True and flags[not_a_retour] is False
+    assert detail["status"] == "rejected" and detail["stopped_half_way"] is True
+    # A record written before the flag was kept: not stopped in the list, the detail says it.
+    old = {item["declaration_id"]: item["stopped_half_way"] for item in listed_old["items"]}
+    assert old["u1-retour"] is False
+    assert detail_old["stopped_half_way"] is True

@@ -97,7 +97,11 @@ def get_declaration(
     )
     report = found(report, NO_DECLARATION)
     return DeclarationDetailOut(
-        **DeclarationOut.of(report.record).model_dump(),
+        # An upload processed before its record kept the stop: its report's findings say it.
+        **(
+            DeclarationOut.of(report.record).model_dump()
+            | {"stopped_half_way": report.stopped_half_way}
+        ),
         findings=report.findings.rows,
         finding_counts=report.finding_counts,
         findings_not_kept=list(report.findings_not_kept),

@@ -53,6 +53,10 @@ class DeclarationRecord:
     outcome: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
     report_key: str = ""
+    # A retour whose parts stopped half-way (RETOUR_PROGRESS_GONE, R5, R39): rejected, yet
+    # what its earlier parts booked stays. On the record, so a list of uploads says it
+    # without reading each report; a record written before it was kept reads as not.
+    stopped_half_way: bool = False
     # The request that asked for its upload URL (``shared.retries``: its cause in the
     # window it was asked in, and its fingerprint): a retry of it gets this upload (R38).
     request_cause: str = ""

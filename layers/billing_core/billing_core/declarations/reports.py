@@ -54,6 +54,12 @@ class UploadReport(ABC, Generic[SummaryT]):
             return DeclarationStatus.REJECTED
         return DeclarationStatus.PROCESSED
 
+    @property
+    def stopped_half_way(self) -> bool:
+        """A retour whose parts stopped half-way (``RetourReport``); a file is processed
+        in one run, so never one of the declaration ingest's."""
+        return False
+
     def as_dict(self) -> dict[str, Any]:
         findings = [finding.as_dict() for finding in self.findings]
         return {

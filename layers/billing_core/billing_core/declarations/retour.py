@@ -181,12 +181,18 @@ class RetourReport(UploadReport[RetourSummary]):
 
     def log_entry(self) -> LogEntry:
         entry = UploadReport.log_entry(self)
-        if PROGRESS_GONE in self.finding_counts:
+        if self.stopped_half_way:
             # The parts stopped half-way: an operator sees it (RetourProgressGoneAlarm).
             counts = {**entry.counts, "Retour_progress_gone": 1}
             message = "retour stopped: its progress is gone"
             return LogEntry(message, entry.fields, counts, error=True)
         return replace(entry, fields={**entry.fields, "parts": self.parts})
+
+    @property
+    def stopped_half_way(self) -> bool:
+        """Its parts stopped half-way (R5, R39): rejected, yet what its earlier parts
+        booked stays; uploading the file again finishes it."""
+        return PROGRESS_GONE in self.finding_counts
 
     def _kind(self) -> dict[str, str]:
         return {"kind": "retour"}

@@ -278,5 +278,6 @@ def publish_report(
         outcome=report.outcome.value,
         summary=asdict(report.summary),
         report_key=key,
+        stopped_half_way=report.stopped_half_way,
     )
     ctx.store.put_declaration(done)

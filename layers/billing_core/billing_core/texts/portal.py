@@ -185,6 +185,7 @@ _DUTCH: Sections = {
         "outcome_already_processed": "Al eerder verwerkt",
         "outcome_none": "—",
         # R5, R39: a retour whose parts stopped half-way is rejected, yet not "nothing".
+        "outcome_stopped_half_way": "Afgewezen: halverwege gestopt, deels verwerkt",
         "stopped_half_way": (
             "Dit retourbestand is halverwege gestopt. Wat de eerdere delen ervan al verwerkten,"
             " blijft staan; de aantallen hieronder tellen dat niet mee. Upload het bestand"
@@ -829,6 +830,7 @@ _ENGLISH: Sections = {
         "outcome_rejected": "Rejected",
         "outcome_already_processed": "Processed before",
         "outcome_none": "—",
+        "outcome_stopped_half_way": "Rejected: stopped half-way, partly processed",
         "stopped_half_way": (
             "This retour file stopped half-way. What its earlier parts processed stays; the"
             " counts below do not include it. Upload the file again to finish it: nothing is"

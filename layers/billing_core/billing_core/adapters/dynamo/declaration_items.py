@@ -63,6 +63,7 @@ def declaration_from_item(item: Item) -> DeclarationRecord:
         outcome=item.get("outcome", ""),
         summary=plain_json(item.get("summary", {})),
         report_key=item.get("report_key", ""),
+        stopped_half_way=bool(item.get("stopped_half_way", False)),
         request_cause=item.get("request_cause", ""),
         request_fingerprint=item.get("request_fingerprint", ""),
     )

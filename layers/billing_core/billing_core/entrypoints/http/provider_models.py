@@ -93,6 +93,13 @@ class DeclarationOut(BaseModel):
     created_at: datetime
     processed_at: datetime | None = None
     summary: dict[str, Any] = Field(default_factory=dict)
+    stopped_half_way: bool = Field(
+        default=False,
+        description="true: a retour whose parts stopped half-way (rejected, finding"
+        " RETOUR_PROGRESS_GONE): what its earlier parts booked stays; upload the file again"
+        " to finish it. false for every other upload, and in a list for an upload processed"
+        " before this was kept (its detail says it from its findings)",
+    )
 
     @classmethod
     def of(cls, record: DeclarationRecord) -> DeclarationOut:
@@ -104,6 +111,7 @@ class DeclarationOut(BaseModel):
             created_at=record.created_at,
             processed_at=record.processed_at,
             summary=record.summary,
+            stopped_half_way=record.stopped_half_way,
         )
 
 

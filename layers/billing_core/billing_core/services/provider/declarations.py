@@ -112,8 +112,9 @@ class DeclarationReport:
     @property
     def stopped_half_way(self) -> bool:
         """A retour whose parts stopped half-way (R5, R39): rejected, yet what its earlier
-        parts booked stays; uploading the file again finishes it."""
-        return PROGRESS_GONE in self.finding_counts
+        parts booked stays; uploading the file again finishes it. Its record says so
+        since the record kept it; a record written before, its report's findings."""
+        return self.record.stopped_half_way or PROGRESS_GONE in self.finding_counts
 
 
 def new_declaration_id(now: datetime) -> str:
