@@ -96,6 +96,27 @@ def test_r39_rendering_logs_nothing_of_the_font_subsetting(caplog):
     assert logging.getLogger("fontTools").isEnabledFor(logging.WARNING)
 
 
+@pytest.mark.parametrize("last_name", ["王小明", "김민준", "佐藤 🌸"])
+def test_r29_a_name_the_font_cannot_print_never_reaches_the_log(caplog, last_name):
+    """R29 (audit piiscan54): fpdf2 warns of the characters its font lacks by naming them,
+    through the root logger, past the functions' masking formatter: a patient's name
+    written in Chinese or Korean went into the delivery's log whole.
+    Given a patient whose name DejaVu Sans cannot print (the CSV reader accepts it and
+    warns the practice, CSV_LETTER_NOT_PRINTED)
+    When the invoice PDF is rendered
+    Then the log still warns that glyphs are missing, and names none of the name's
+    characters."""
+    caplog.set_level(logging.INFO)
+    patient = make_person(initials="", name_prefix="", last_name=last_name)
+
+    render(make_invoice(patient=patient))
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "missing" in logged
+    letters = [ch for ch in last_name if ch.strip()]
+    assert [ch for ch in letters if ch in logged or f"{ord(ch):04x}" in logged] == []
+
+
 def test_the_same_invoice_gives_the_same_bytes():
     # Given one invoice, When it is rendered twice (the clock moves on in between)
     first, second = render(compress=True), render(compress=True)

@@ -10,9 +10,9 @@ so every name prints as written: "Ł", "ś", "ü", Greek, Cyrillic and Arabic (R
 document whose texts hold right-to-left or joining script (an Arabic letter, or an
 Arabic name in a Dutch one) is shaped by HarfBuzz (fpdf2's text shaping, uharfbuzz),
 right-to-left paragraphs aligned right; the rest is not shaped, which is five times
-faster. A character the font lacks (Chinese, say) is left out, with a warning in the log,
-and never stops a letter; the CSV reader names it to the practice on upload
-(characters.not_printed, CSV_LETTER_NOT_PRINTED).
+faster. A character the font lacks (Chinese, say) is left out, with a warning in the log
+that does not name it (R29), and never stops a letter; the CSV reader names it to the
+practice on upload (characters.not_printed, CSV_LETTER_NOT_PRINTED).
 
 Every invoice carries a QR code that opens the checker with its kenmerk filled in
 (segno), and the account holder's name next to zorgnota's IBAN (R36).
@@ -55,6 +55,19 @@ if TYPE_CHECKING:
 # fpdf2 subsets the font with fontTools, which logs some 40 INFO lines a PDF (the tables
 # it prunes, the glyph names): noise in every delivery's log at the functions' INFO level.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+def _missing_glyphs_unnamed(record: logging.LogRecord) -> bool:
+    """fpdf2's warning that the font lacks characters names them: letters of a patient's
+    name (written in Chinese, say), logged through the root logger past the functions'
+    masking formatter (R29). The warning stays, with the font and without the letters."""
+    if "missing the following glyphs" in str(record.msg) and isinstance(record.args, tuple):
+        record.msg = "Font %s is missing glyphs a text needs: left out (not named: R29)"
+        record.args = record.args[:1]
+    return True
+
+
+logging.getLogger("fpdf.output").addFilter(_missing_glyphs_unnamed)
 
 _FONT = "DejaVu"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
