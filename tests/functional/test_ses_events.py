@@ -317,3 +317,59 @@ def test_r23_the_practice_reads_what_bounced_where_and_what_to_do(sandbox, langu
         assert what in row and todo in row and said["letter"] in row
         address = invoice.addressee.email if invoice is not third else "onbekend@example.org"
         assert f"{said['address']} {address}" in row
+
+
+# The title of each action, per language (R23, R35): a complaint's mail arrived.
+TITLE = {
+    "nl": {"bounce": "E-mail kwam niet aan", "complaint": "E-mail gemeld als spam"},
+    "en": {"bounce": "E-mail bounced", "complaint": "E-mail reported as spam"},
+}
+# What follows the title in an action's "what" cell.
+WHAT_HAPPENED = {"nl": "Wat er gebeurde", "en": "What happened"}
+
+
+def page_text(html: str) -> str:
+    """The page's text, tags out, spaces single."""
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_a_complaint_is_not_titled_as_an_email_that_did_not_arrive(sandbox, language):
+    """R23, R35 (round 54 sesleft54: a complaint stood under "E-mail kwam niet aan" /
+    "E-mail bounced" on the overview, the actions page and the invoice page, above a
+    sentence saying the mail did arrive).
+    Given two e-mailed invoices of the dental practice
+    When SES reports a bounce of the first's mail and a complaint about the second's
+    Then the overview counts one of each under its own title; on the actions page and on
+    the invoice page the complaint's row has the complaint's title, not the bounce's,
+    and the bounce keeps its own; in Dutch and in English."""
+    from tests.functional.test_provider_portal import signed_in
+
+    bounced, complained = emailed(delivered_dental_week(sandbox, 14, "week.csv"))[:2]
+    for invoice, name in ((bounced, "bounce.json"), (complained, "complaint.json")):
+        assert sandbox.invoke("ses_events", ses_event(name, invoice.reference)) == {
+            "action_created": True
+        }
+    title = TITLE[language]
+    staff = signed_in(sandbox, "staff", language)
+
+    _, overview = staff.page("/portal/")
+    listed = page_text(overview[overview.index('id="open-actions"') :])
+    assert f"{title['bounce']}: 1 {title['complaint']}: 1" in listed
+
+    _, html = staff.page("/portal/acties?state=open")
+    rows = {a["invoice_id"]: action_row(html, a["action_id"]) for a in bounce_actions(sandbox)}
+    what = WHAT_HAPPENED[language]
+    assert f"{title['complaint']} {what}" in rows[complained.invoice_id]
+    assert title["bounce"] not in rows[complained.invoice_id]
+    assert f"{title['bounce']} {what}" in rows[bounced.invoice_id]
+
+    for invoice, shown, not_shown in (
+        (complained, title["complaint"], title["bounce"]),
+        (bounced, title["bounce"], title["complaint"]),
+    ):
+        _, page = staff.page(f"/portal/notas/{invoice.invoice_id}")
+        assert shown in page_text(page) and not_shown not in page_text(page)
