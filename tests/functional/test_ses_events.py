@@ -15,7 +15,7 @@ from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
-from tests.functional.conftest import delivered_dental_week, emailed
+from tests.functional.conftest import delivered_dental_week, emailed, emitted_metrics
 
 PROVIDER = DENTAL.provider_id
 
@@ -203,6 +203,51 @@ def test_a_failed_event_leaves_no_address_in_the_logs(sandbox, mailed, monkeypat
     runtime_log = "".join(traceback.format_exception(raised.value))
     assert "invocation failed" in log.getvalue()
     assert "onbekend@example.org" not in runtime_log + log.getvalue()
+
+
+@pytest.mark.parametrize("name, part", [("bounce.json", "bounce"), ("complaint.json", "complaint")])
+def test_r23_an_event_without_its_bounce_or_complaint_fails_to_the_failure_queue(
+    sandbox, mailed, function_log, name, part
+):
+    """R23, R39 (round 54 sesleft54: a Bounce event without its ``bounce`` object was
+    logged "email event without kenmerk", though it had one, and dropped as a success:
+    nothing reached the failure queue, no alarm, the practice never heard of it).
+    Given an e-mailed invoice
+    When EventBridge delivers an SES Bounce (Complaint) event with the invoice's kenmerk
+    but without its bounce (complaint) object
+    Then the function fails as for any malformed event (Lambda retries, then the event
+    waits in EmailEventFailureQueue), its log says the event is malformed and not that
+    it has no kenmerk, and no action is made."""
+    event = ses_event(name, mailed.reference)
+    del event["detail"][part]
+    log = function_log("ses_events")
+
+    with pytest.raises(ValueError, match=f"malformed SES .* event: no {part} object"):
+        sandbox.invoke("ses_events", event)
+
+    assert "invocation failed" in log.getvalue() and "malformed SES" in log.getvalue()
+    assert "without kenmerk" not in log.getvalue()
+    assert bounce_actions(sandbox) == []
+
+
+@pytest.mark.parametrize(
+    "name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")]
+)
+def test_r39_each_bounce_or_complaint_is_counted_once(sandbox, mailed, monkeypatch, name, event):
+    """R39 (round 54 sesleft54: the Email_bounce metric counted every delivery, replays
+    and events about no invoice too: one bounce delivered three times and one of an
+    unknown kenmerk counted 4).
+    Given an e-mailed invoice
+    When SES reports a bounce (complaint) of its mail, EventBridge delivers it twice
+    more, and SES reports one with a kenmerk of no invoice
+    Then the metric counts 1: the one that made the practice's action."""
+    counted = emitted_metrics(sandbox, monkeypatch, "ses_events")
+
+    for kenmerk in (mailed.reference, mailed.reference, mailed.reference, "12234534622567"):
+        sandbox.invoke("ses_events", ses_event(name, kenmerk))
+
+    assert counted == {f"Email_{event}": 1}
+    assert len(bounce_actions(sandbox)) == 1
 
 
 # The shape of a real SES message id: 60 characters (a "complaint-" action id is 70).
