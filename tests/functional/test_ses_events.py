@@ -15,7 +15,7 @@ from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
 from local.sandbox import EVENTS
 from local.seed import DENTAL, PHYSIO
-from tests.functional.conftest import delivered_dental_week, emailed
+from tests.functional.conftest import delivered_dental_week, emailed, emitted_metrics
 
 PROVIDER = DENTAL.provider_id
 
@@ -205,6 +205,51 @@ def test_a_failed_event_leaves_no_address_in_the_logs(sandbox, mailed, monkeypat
     assert "onbekend@example.org" not in runtime_log + log.getvalue()
 
 
+@pytest.mark.parametrize("name, part", [("bounce.json", "bounce"), ("complaint.json", "complaint")])
+def test_r23_an_event_without_its_bounce_or_complaint_fails_to_the_failure_queue(
+    sandbox, mailed, function_log, name, part
+):
+    """R23, R39 (round 54 sesleft54: a Bounce event without its ``bounce`` object was
+    logged "email event without kenmerk", though it had one, and dropped as a success:
+    nothing reached the failure queue, no alarm, the practice never heard of it).
+    Given an e-mailed invoice
+    When EventBridge delivers an SES Bounce (Complaint) event with the invoice's kenmerk
+    but without its bounce (complaint) object
+    Then the function fails as for any malformed event (Lambda retries, then the event
+    waits in EmailEventFailureQueue), its log says the event is malformed and not that
+    it has no kenmerk, and no action is made."""
+    event = ses_event(name, mailed.reference)
+    del event["detail"][part]
+    log = function_log("ses_events")
+
+    with pytest.raises(ValueError, match=f"malformed SES .* event: no {part} object"):
+        sandbox.invoke("ses_events", event)
+
+    assert "invocation failed" in log.getvalue() and "malformed SES" in log.getvalue()
+    assert "without kenmerk" not in log.getvalue()
+    assert bounce_actions(sandbox) == []
+
+
+@pytest.mark.parametrize(
+    "name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")]
+)
+def test_r39_each_bounce_or_complaint_is_counted_once(sandbox, mailed, monkeypatch, name, event):
+    """R39 (round 54 sesleft54: the Email_bounce metric counted every delivery, replays
+    and events about no invoice too: one bounce delivered three times and one of an
+    unknown kenmerk counted 4).
+    Given an e-mailed invoice
+    When SES reports a bounce (complaint) of its mail, EventBridge delivers it twice
+    more, and SES reports one with a kenmerk of no invoice
+    Then the metric counts 1: the one that made the practice's action."""
+    counted = emitted_metrics(sandbox, monkeypatch, "ses_events")
+
+    for kenmerk in (mailed.reference, mailed.reference, mailed.reference, "12234534622567"):
+        sandbox.invoke("ses_events", ses_event(name, kenmerk))
+
+    assert counted == {f"Email_{event}": 1}
+    assert len(bounce_actions(sandbox)) == 1
+
+
 # The shape of a real SES message id: 60 characters (a "complaint-" action id is 70).
 REAL_SES_MESSAGE_ID = "0102018c3a1b2c3d-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000"
 
@@ -317,3 +362,59 @@ def test_r23_the_practice_reads_what_bounced_where_and_what_to_do(sandbox, langu
         assert what in row and todo in row and said["letter"] in row
         address = invoice.addressee.email if invoice is not third else "onbekend@example.org"
         assert f"{said['address']} {address}" in row
+
+
+# The title of each action, per language (R23, R35): a complaint's mail arrived.
+TITLE = {
+    "nl": {"bounce": "E-mail kwam niet aan", "complaint": "E-mail gemeld als spam"},
+    "en": {"bounce": "E-mail bounced", "complaint": "E-mail reported as spam"},
+}
+# What follows the title in an action's "what" cell.
+WHAT_HAPPENED = {"nl": "Wat er gebeurde", "en": "What happened"}
+
+
+def page_text(html: str) -> str:
+    """The page's text, tags out, spaces single."""
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_a_complaint_is_not_titled_as_an_email_that_did_not_arrive(sandbox, language):
+    """R23, R35 (round 54 sesleft54: a complaint stood under "E-mail kwam niet aan" /
+    "E-mail bounced" on the overview, the actions page and the invoice page, above a
+    sentence saying the mail did arrive).
+    Given two e-mailed invoices of the dental practice
+    When SES reports a bounce of the first's mail and a complaint about the second's
+    Then the overview counts one of each under its own title; on the actions page and on
+    the invoice page the complaint's row has the complaint's title, not the bounce's,
+    and the bounce keeps its own; in Dutch and in English."""
+    from tests.functional.test_provider_portal import signed_in
+
+    bounced, complained = emailed(delivered_dental_week(sandbox, 14, "week.csv"))[:2]
+    for invoice, name in ((bounced, "bounce.json"), (complained, "complaint.json")):
+        assert sandbox.invoke("ses_events", ses_event(name, invoice.reference)) == {
+            "action_created": True
+        }
+    title = TITLE[language]
+    staff = signed_in(sandbox, "staff", language)
+
+    _, overview = staff.page("/portal/")
+    listed = page_text(overview[overview.index('id="open-actions"') :])
+    assert f"{title['bounce']}: 1 {title['complaint']}: 1" in listed
+
+    _, html = staff.page("/portal/acties?state=open")
+    rows = {a["invoice_id"]: action_row(html, a["action_id"]) for a in bounce_actions(sandbox)}
+    what = WHAT_HAPPENED[language]
+    assert f"{title['complaint']} {what}" in rows[complained.invoice_id]
+    assert title["bounce"] not in rows[complained.invoice_id]
+    assert f"{title['bounce']} {what}" in rows[bounced.invoice_id]
+
+    for invoice, shown, not_shown in (
+        (complained, title["complaint"], title["bounce"]),
+        (bounced, title["bounce"], title["complaint"]),
+    ):
+        _, page = staff.page(f"/portal/notas/{invoice.invoice_id}")
+        assert shown in page_text(page) and not_shown not in page_text(page)
