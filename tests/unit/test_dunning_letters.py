@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
-from billing_core.correspondence.pdf import render_dunning_letter_pdf
+from billing_core.correspondence.pdf import kenmerk, render_dunning_letter_pdf
 from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
 from billing_core.dunning.interest import accrued_interest
@@ -38,9 +38,18 @@ from billing_core.invoices.ledger import Component, balance
 from billing_core.legal import TERM_PHRASE
 from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.shared.reference import for_sequence
 from billing_core.texts.letters import CATALOGUE, texts_for
-from tests.unit.factories import BSN, PUBLIC, make_invoice, make_line, make_person, make_provider
-from tests.unit.test_invoice_pdf import ACCOUNT, page_count, shown_lines
+from tests.unit.factories import (
+    BSN,
+    PUBLIC,
+    REFERENCE_KEY,
+    make_invoice,
+    make_line,
+    make_person,
+    make_provider,
+)
+from tests.unit.test_invoice_pdf import ACCOUNT, lines_by_page, page_count, shown_lines
 from tests.unit.test_notify_render import bare_amounts, misdirected_lines
 
 POLICY = DunningPolicy()
@@ -617,3 +626,111 @@ def test_costs_paid_in_full_stay_paid_when_a_stop_forgave_only_the_later_fee():
 
     assert (context["costs_charged_cents"], context["fee_cents"]) == (12_000, 0)
     assert (context["costs_paid_cents"], context["costs_forgiven_cents"]) == (12_000, 0)
+
+
+# --- a long letter's page breaks (audit dunningpdf54) -----------------------------------------
+
+LONG_LAST_NAME = (  # with initials "W.J.C.M." and "van den": the greeting takes two lines
+    "Bogaard-Oudshoorn van Oldenbarnevelt tot Zevenhuizen-Moerkapelle en Nieuwerkerk aan den IJssel"
+)
+
+
+def letter_about(kind, count, language, *, last_name="Vanderberg"):
+    """A paper letter about ``count`` invoices of one patient (posted: no e-mail address),
+    each with its own kenmerk; its context beside it."""
+    patient = make_person(
+        language=Language(language), email=None, initials="W.J.C.M.", last_name=last_name
+    )
+    invoices = send_reminder(
+        [
+            make_invoice(
+                invoice_id=f"inv-{n}",
+                reference=for_sequence(n, REFERENCE_KEY),
+                patient=patient,
+                status=InvoiceStatus.SENT,
+                lines=(make_line(claim_ref=f"L-{n}", unit_price_cents=12_345 + 1_111 * n),),
+            )
+            for n in range(1, count + 1)
+        ],
+        POLICY,
+        REMINDER_DAY,
+    )
+    if kind == REMINDER:
+        context = reminder_of(invoices)
+    else:
+        day = invoices[0].reminder.final_date + timedelta(days=1)
+        at = datetime.combine(day, datetime.min.time(), AMSTERDAM)
+        context = notice_of(charge_costs(invoices, POLICY, day, at), day)
+    return letter_pdf(kind, context, language), context
+
+
+@pytest.mark.parametrize(
+    ("kind", "count", "language"),
+    [
+        (REMINDER, 28, "nl"),
+        (REMINDER, 28, "en"),
+        (REMINDER, 28, "pl"),
+        (SECOND_NOTICE, 25, "nl"),
+        (SECOND_NOTICE, 26, "en"),
+        (SECOND_NOTICE, 26, "pl"),
+    ],
+)
+def test_r19_the_letters_total_never_goes_to_a_page_without_an_invoice_of_its_own(
+    kind, count, language
+):
+    """R7, R19, legal-nl.md §2 (audit dunningpdf54): Given a letter about so many invoices
+    (a reminder about 28, a second notice about 25 or 26) that the last invoice's row ends at
+    the foot of page 1, when it is printed, then the page with the bold total holds, under
+    the table's headings and above the total, the last invoice's row: the total went to
+    page 2 alone, under the repeated headings and no invoice; and every invoice is listed
+    once."""
+    # Given a letter about 28 (25, 26) invoices
+    # When it is printed
+    pdf, context = letter_about(kind, count, language)
+    # Then the page of the table's total has its last invoice above it, under the headings
+    t = texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))
+    pages = lines_by_page(pdf)
+    kenmerken = [kenmerk(row["reference"]).replace("\u00a0", " ") for row in context["invoices"]]
+    total = f"{t('total_due')} "  # the facts beside the window say it too: the table's is last
+    page = [page for page in pages if any(line.startswith(total) for line in page)][-1]
+    total_at = max(n for n, line in enumerate(page) if line.startswith(total))
+    last_row = next(n for n, line in enumerate(page) if line.startswith(kenmerken[-1]))
+    headings = next(n for n, line in enumerate(page) if line.startswith(t("col_reference")))
+    assert headings < last_row < total_at, page
+    # and every invoice is listed once
+    listed = [k for k in kenmerken for page in pages for line in page if line.startswith(k)]
+    assert listed == kenmerken
+
+
+@pytest.mark.parametrize(
+    ("kind", "count", "language", "last_name"),
+    [
+        (REMINDER, 25, "nl", LONG_LAST_NAME),
+        (REMINDER, 25, "en", LONG_LAST_NAME),
+        (SECOND_NOTICE, 21, "nl", "Vanderberg"),
+        (SECOND_NOTICE, 22, "en", "Vanderberg"),
+    ],
+)
+def test_r19_the_letters_request_with_its_term_and_date_stands_whole_on_one_page(
+    kind, count, language, last_name
+):
+    """Art. 6:96 lid 6 BW, legal-nl.md §2, R19 (audit dunningpdf54): Given a letter whose
+    table of invoices ends near the foot of page 1 (a reminder about 25 invoices to a
+    patient whose greeting takes two lines, a second notice about 21 or 22), when it is
+    printed, then its bold request (the amount, the term of fourteen days and the final
+    date) stands whole on one page: it broke after its first line, its date on page 2."""
+    # Given a letter whose request falls at the foot of page 1
+    # When it is printed
+    pdf, context = letter_about(kind, count, language, last_name=last_name)
+    # Then one page holds the whole request
+    t = texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))
+    amount = t.euros(context["total_cents"])
+    if kind == REMINDER:
+        term = context["term_phrases"][language]
+        date_ = t.long_date(context["final_date"])
+        request = t("request", amount=amount, term=term, date=date_)
+    else:
+        request = t("request", amount=amount, date=t.long_date(context["pay_by"]))
+    pages = [_collapsed(" ".join(page)) for page in lines_by_page(pdf)]
+    assert len(pages) > 1
+    assert sum(_collapsed(request.replace("\u00a0", " ")) in page for page in pages) == 1, pages

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import segno
 from fpdf import FPDF, FontFace
 from fpdf.table import Table
+from fpdf.util import Padding
 
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.correspondence.links import checker_address, checker_url, page_urls
@@ -242,6 +243,7 @@ class _Document(FPDF):
             # and the count (audit pdf6). At its right, it stands next to "من".
             self.alias_nb_pages("{nb}", align="R")
         self.set_margins(_LEFT, 15.0, _RIGHT)
+        self.body_top = self.t_margin  # set again by header() on every page
         self.set_auto_page_break(True, margin=_FOOTER_HEIGHT + 3)
         # Same document, same bytes: the date in the file (and its /ID) is the document's.
         self.set_creation_date(datetime.combine(dated, time(), UTC))
@@ -254,6 +256,7 @@ class _Document(FPDF):
             _style(self, 8, color=_MUTED)
             self.cell(0, 5, self._continuation, new_x="LMARGIN", new_y="NEXT")
             self.ln(4)
+        self.body_top = self.get_y()  # where the page's text starts, under this line
 
     def footer(self) -> None:
         self.set_y(-_FOOTER_HEIGHT)
@@ -904,7 +907,29 @@ def render_dunning_letter_pdf(
     """A dunning letter on paper, or attached to its e-mail: the values of the letter's
     context (dunning/letters.py), the sentences of its e-mail (``email.<kind>``, so both
     state the same) and the labels of ``pdf.<kind>``; addressed through the same window
-    as the invoice. Dated by the letter: the same letter gives the same bytes."""
+    as the invoice. Dated by the letter: the same letter gives the same bytes. Laid out
+    again, its last invoice moved on to the next page, when the bold total of its table of
+    amounts found no room under the invoices: it went to that page alone, under the
+    repeated headings (a reminder of 27 invoices, a second notice of 24, audit
+    dunningpdf54), as the invoice's totals (render_invoice_pdf)."""
+    laid_out = (kind, context, language, provider, addressee, compress)
+    pdf, total_alone = _letter_document(*laid_out, last_invoice_apart=False)
+    if total_alone:
+        pdf, _ = _letter_document(*laid_out, last_invoice_apart=True)
+    return bytes(pdf.output())
+
+
+def _letter_document(
+    kind: str,
+    context: Mapping[str, Any],
+    language: str,
+    provider: Provider,
+    addressee: Person,
+    compress: bool,
+    *,
+    last_invoice_apart: bool,
+) -> tuple[_Document, bool]:
+    """The letter laid out, and whether its table's total went to a new page alone."""
     body = {REMINDER: _reminder_body, SECOND_NOTICE: _second_notice_body}[kind]
     t = texts_for(language, ("common", f"email.{kind}", f"pdf.{kind}"))
     practice = practice_contact(provider)
@@ -929,7 +954,7 @@ def render_dunning_letter_pdf(
         0, _LETTER_TITLE_HEIGHT, t("title"), align=pdf.align_text, new_x="LMARGIN", new_y="NEXT"
     )
     _paragraph(pdf, t("greeting", name=context["addressee_name"]))
-    body(pdf, context, t)
+    total_alone = body(pdf, context, t, last_invoice_apart=last_invoice_apart)
     _letter_payment(pdf, context, t)
     _paragraph(pdf, _arrangement_sentence(kind, context, t))
     _paragraph(pdf, t("already_paid"))
@@ -942,7 +967,7 @@ def render_dunning_letter_pdf(
         pdf.add_page()
     _paragraph(pdf, questions)
     _paragraph(pdf, closing)
-    return bytes(pdf.output())
+    return pdf, total_alone
 
 
 def _arrangement_sentence(kind: str, c: Mapping[str, Any], t: Texts) -> str:
@@ -964,16 +989,21 @@ def _letter_facts(kind: str, c: Mapping[str, Any], t: Texts) -> list[tuple[str, 
     return facts
 
 
-def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
-    """Art. 6:96 lid 6 BW: the amount, the term (phrase and date), the BIK if it passes."""
+def _reminder_body(
+    pdf: _Document, c: Mapping[str, Any], t: Texts, *, last_invoice_apart: bool
+) -> bool:
+    """Art. 6:96 lid 6 BW: the amount, the term (phrase and date), the BIK if it passes;
+    the request that names them on one page, whole. Whether the table's total went to a
+    new page alone (_amounts_table)."""
     invoices = c["invoices"]
     _paragraph(pdf, _intro(c, t))
-    _amounts_table(
+    total_alone = _amounts_table(
         pdf,
         _REMINDER_COLUMNS,
         [t("col_reference"), t("col_invoice_date"), t("col_due")],
-        [line for row in invoices for line in _reminder_lines(row, t)],
+        [_reminder_lines(row, t) for row in invoices],
         [t("total_due"), "", t.euros(c["total_cents"])],
+        last_invoice_apart=last_invoice_apart,
     )
     term = c["term_phrases"][t.language]
     final_date = t.long_date(c["final_date"])
@@ -981,6 +1011,7 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         pdf,
         t("request", amount=t.euros(c["total_cents"]), term=term, date=final_date),
         emphasis="B",
+        whole=True,
     )
     _paragraph(pdf, t("costs", costs=t.euros(c["costs_cents"])))
     if c["interest_from"] is not None:
@@ -995,6 +1026,7 @@ def _reminder_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
             for row in invoices
         )
         _paragraph(pdf, t("interest_each", dates=dates))
+    return total_alone
 
 
 def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
@@ -1007,14 +1039,17 @@ def _reminder_lines(row: Mapping[str, Any], t: Texts) -> list[list[str]]:
     return lines
 
 
-def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
+def _second_notice_body(
+    pdf: _Document, c: Mapping[str, Any], t: Texts, *, last_invoice_apart: bool
+) -> bool:
     """What is due now (R20) and the day the claim goes to the collection agency (R19);
     an arrangement fee still owed in a column of its own, apart from the BIK (R15). No
     costs charged (a nil BIK, legal-nl.md §2-§3): the letter names none, as the e-mail; nor
     the interest as owed when that is nil too (now_due_key), nor a column of € 0,00 for it
     (interest_note_key says what is true); costs charged and paid since are still named, at
     what it charged, with what is paid of them under the table (a retry renders it again,
-    R38)."""
+    R38). The request on one page, whole. Whether the table's total went to a new page
+    alone (_amounts_table)."""
     with_costs, with_fee = bool(c["costs_charged_cents"]), bool(c["fee_cents"])
     with_interest = bool(c["interest_cents"])
     _paragraph(pdf, _intro(c, t))
@@ -1025,15 +1060,16 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         "interest_cents": with_interest,
     }
     amounts = [key for key in _NOTICE_HEADINGS if shown.get(key, True)]
-    _amounts_table(
+    total_alone = _amounts_table(
         pdf,
         _notice_columns(with_costs, with_fee, with_interest),
         [t("col_reference")] + [t(_NOTICE_HEADINGS[key]) for key in amounts],
         [
-            [kenmerk(row["reference"])] + [t.euros(row[key]) for key in amounts]
+            [[kenmerk(row["reference"])] + [t.euros(row[key]) for key in amounts]]
             for row in c["invoices"]
         ],
         [t("total_due")] + [t.euros(c[key]) for key in amounts],
+        last_invoice_apart=last_invoice_apart,
     )
     if c["costs_paid_cents"]:
         charged, paid = t.euros(c["costs_charged_cents"]), t.euros(c["costs_paid_cents"])
@@ -1048,9 +1084,11 @@ def _second_notice_body(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
         pdf,
         t("request", amount=t.euros(c["total_cents"]), date=t.long_date(c["pay_by"])),
         emphasis="B",
+        whole=True,
     )
     handover = t.long_date(c["handover_date"])
     _paragraph(pdf, t("handover", date=handover, provider=c["provider_name"]))
+    return total_alone
 
 
 def _notice_columns(with_costs: bool, with_fee: bool, with_interest: bool) -> _Columns:
@@ -1088,22 +1126,73 @@ def _amounts_table(
     pdf: _Document,
     columns: tuple[tuple[float, str], ...],
     headings: list[str],
-    rows: list[list[str]],
+    invoices: list[list[list[str]]],
     total: list[str],
-) -> None:
-    """One row per invoice, amounts right-aligned, the total in bold under them."""
+    *,
+    last_invoice_apart: bool,
+) -> bool:
+    """Rows per invoice (its line, and a reminder's fee line under it), amounts
+    right-aligned, the total in bold under them; ``last_invoice_apart``: the last
+    invoice's rows on the next page, under the headings again, so that the total stands
+    under them. Whether the total went to a new page alone, under the repeated headings
+    and no invoice of its own (R7, R19; audit dunningpdf54)."""
     _style(pdf, 9, color=_INK)
     pdf.set_draw_color(*_MUTED)
     widths, alignments = zip(*columns, strict=True)
+    rows = [row for rows in invoices for row in rows]
     widths = _widths_to_fit(pdf, widths, headings, [*rows, total])
+    kept, apart = (invoices[:-1], invoices[-1:]) if last_invoice_apart else (invoices, [])
+    first_page = pdf.page
+    if kept:
+        kept_rows = [row for rows in kept for row in rows]
+        _ruled_amounts(pdf, widths, alignments, [headings, *kept_rows], [] if apart else total)
+    if apart:
+        pdf.add_page()
+        _ruled_amounts(pdf, widths, alignments, [headings, *apart[0]], total)
+    # Alone, the total stands right under the headings at the top of a later page.
+    under_headings = pdf.body_top + sum(
+        _amounts_row_height(pdf, widths, row) for row in (headings, total)
+    )
+    total_alone = pdf.page > first_page and pdf.get_y() < under_headings + _AMOUNTS_LINE / 2
+    pdf.ln(_AFTER_AMOUNTS)
+    return total_alone
+
+
+def _ruled_amounts(
+    pdf: _Document,
+    widths: Sequence[float],
+    alignments: Sequence[str],
+    rows: list[list[str]],
+    total: list[str],
+) -> None:
+    """``rows`` under the first, the headings, and ``total`` in bold when there is one."""
     with pdf.ruled_table(
         widths, alignments, padding=_AMOUNTS_PADDING, line_height=_AMOUNTS_LINE
     ) as table:
-        table.row(pdf.in_reading_order(headings))
         for row in rows:
             table.row(pdf.in_reading_order(row))
-        table.row(pdf.in_reading_order(total), style=FontFace(emphasis="BOLD"))
-    pdf.ln(_AFTER_AMOUNTS)
+        if total:
+            table.row(pdf.in_reading_order(total), style=FontFace(emphasis="BOLD"))
+
+
+def _amounts_row_height(pdf: _Document, widths: Sequence[float], row: list[str]) -> float:
+    """The height of a bold row of the table of amounts (the headings, the total): its
+    tallest cell as the table wraps it, between its padding."""
+    _style(pdf, 9, "B")
+    heights = [
+        pdf.multi_cell(
+            width,
+            _AMOUNTS_LINE,
+            text,
+            max_line_height=_AMOUNTS_LINE,
+            padding=Padding.new((_AMOUNTS_PADDING, _CELL_PADDING)),
+            dry_run=True,
+            output="HEIGHT",
+        )
+        for width, text in zip(widths, row, strict=True)
+    ]
+    _style(pdf, 9)
+    return max(cast(float, height) for height in heights)
 
 
 def _widths_to_fit(
@@ -1196,7 +1285,11 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
     _paragraph(pdf, transfer)
 
 
-def _paragraph(pdf: _Document, text: str, *, emphasis: str = "") -> None:
+def _paragraph(pdf: _Document, text: str, *, emphasis: str = "", whole: bool = False) -> None:
+    """``whole``: on the next page rather than split across two (a letter's request, with
+    its amount, term and date: audit dunningpdf54 found its last line alone on page 2)."""
+    if whole and pdf.will_page_break(_paragraph_height(pdf, text, emphasis=emphasis)):
+        pdf.add_page()
     _style(pdf, 9.5, emphasis, color=_INK)
     pdf.multi_cell(0, _LEADING, text, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(_AFTER_PARAGRAPH)
