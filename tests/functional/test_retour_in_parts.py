@@ -342,6 +342,16 @@ def test_r3_a_retried_first_part_leaves_the_chain_its_own_progress(
     }
 
 
+def _stopped_retour_and_one_rejected_whole(sandbox, calls):
+    """A retour stopped half-way (its earlier parts' progress gone, its next part run) and
+    a file that is no retour, rejected whole: the latter's upload."""
+    _two_parts_done_their_progress_gone(sandbox, calls)
+    sandbox.invoke("retour_import", calls[1])
+    not_a_retour = sandbox.upload_retour(PHYSIO.provider_id, "leeg.pm305", b"geen retour\r\n")
+    sandbox.drain_deliveries()
+    return not_a_retour
+
+
 def _two_parts_done_their_progress_gone(sandbox: Sandbox, calls: list[dict[str, Any]]) -> None:
     """Given: the first two parts of u1-retour done, the second's progress gone (the
     lifecycle); ``calls[1]`` is then the third part, still to be delivered."""
@@ -450,10 +460,7 @@ def test_r5_r39_a_retour_stopped_half_way_is_rejected_yet_its_page_says_its_book
     calls = _parts_called(monkeypatch, die_after_first=False)
     with Sandbox(TODAY) as sandbox:
         # Given: the stopped retour, and one rejected whole.
-        _two_parts_done_their_progress_gone(sandbox, calls)
-        sandbox.invoke("retour_import", calls[1])
-        not_a_retour = sandbox.upload_retour(PHYSIO.provider_id, "leeg.pm305", b"geen retour\r\n")
-        sandbox.drain_deliveries()
+        not_a_retour = _stopped_retour_and_one_rejected_whole(sandbox, calls)
         # When: the practice reads both pages, in both languages.
         staff = PortalUser(sandbox)
         staff.sign_in(sample_login(PHYSIO, "staff"))
@@ -525,10 +532,7 @@ def test_r5_r39_r35_the_list_of_uploads_says_a_retour_stopped_half_way_not_only_
     calls = _parts_called(monkeypatch, die_after_first=False)
     with Sandbox(TODAY) as sandbox:
         # Given: the stopped retour, and one rejected whole.
-        _two_parts_done_their_progress_gone(sandbox, calls)
-        sandbox.invoke("retour_import", calls[1])
-        not_a_retour = sandbox.upload_retour(PHYSIO.provider_id, "leeg.pm305", b"geen retour\r\n")
-        sandbox.drain_deliveries()
+        not_a_retour = _stopped_retour_and_one_rejected_whole(sandbox, calls)
         # When: the practice reads the list and the overview, in both languages.
         staff = PortalUser(sandbox)
         staff.sign_in(sample_login(PHYSIO, "staff"))

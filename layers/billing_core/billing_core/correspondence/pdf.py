@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -150,9 +150,15 @@ def render_invoice_pdf(
     no line of theirs (twelve lines to a long-named patient, audit letters54).
     """
     laid_out = (invoice, provider, public_base_url, account, compress, changed)
-    pdf, totals_alone = _invoice_document(*laid_out, last_line_apart=False)
-    if totals_alone:
-        pdf, _ = _invoice_document(*laid_out, last_line_apart=True)
+    return _total_never_alone(lambda apart: _invoice_document(*laid_out, last_line_apart=apart))
+
+
+def _total_never_alone(lay_out: Callable[[bool], tuple[_Document, bool]]) -> bytes:
+    """The document laid out as it comes, or, when its total went to a page alone (the
+    second value), laid out again with its last row moved on to that page."""
+    pdf, total_alone = lay_out(False)
+    if total_alone:
+        pdf, _ = lay_out(True)
     return bytes(pdf.output())
 
 
@@ -913,10 +919,7 @@ def render_dunning_letter_pdf(
     repeated headings (a reminder of 27 invoices, a second notice of 24, audit
     dunningpdf54), as the invoice's totals (render_invoice_pdf)."""
     laid_out = (kind, context, language, provider, addressee, compress)
-    pdf, total_alone = _letter_document(*laid_out, last_invoice_apart=False)
-    if total_alone:
-        pdf, _ = _letter_document(*laid_out, last_invoice_apart=True)
-    return bytes(pdf.output())
+    return _total_never_alone(lambda apart: _letter_document(*laid_out, last_invoice_apart=apart))
 
 
 def _letter_document(
