@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from billing_core.entrypoints.http.patient_models import ObjectionRequest
 from billing_core.entrypoints.masking import PersonalDataMaskingFormatter, mask_text
-from billing_core.entrypoints.powertools import function_logger
+from billing_core.entrypoints.powertools import MaskedFailure, function_logger, masked_failures
 from tests.unit.factories import make_invoice
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +84,7 @@ def test_a_logged_error_is_masked_in_its_stack_trace_too(log_lines):
         "invoice 3f1c0a52-8d0e-4b7a-9c55-0e2d7f4b9a10 of declaration 20261123090000-5c48c576",
         "as_of 2026-11-23, 40 invoices, kenmerk 12345678901234, 123456789 cents",
         "key_prefix incoming/tandarts-de-vries/20261123/week-47.csv",
+        "run 2026-11-23T09:00:00+01:00 of week 2026-W47, due 2026-12-07",
     ],
 )
 def test_ids_dates_and_counts_of_our_own_are_kept(text):
@@ -121,6 +124,84 @@ def test_r39_a_count_under_email_is_kept_and_every_personal_number_still_masked(
     assert planted["recipients"] == "***" and planted["patient_email"] == "***"
     assert flag["email"] == "***"
     assert BSN not in json.dumps(planted) and EMAIL not in json.dumps(planted)
+
+
+def _refused_objection() -> ValidationError:
+    """A patient's objection the patient API's model refuses: a birth date that is no
+    date, a name typed as the reason and a field the model does not know."""
+    body = {
+        "birth_date": "1984-02-30",
+        "reason": "mijn naam is Jansen",
+        "message": "dubbel",
+        "email": EMAIL,
+        "achternaam": "de Vries",
+    }
+    try:
+        ObjectionRequest.model_validate(body)
+    except ValidationError as refused:
+        return refused
+    raise AssertionError("the model took the body")
+
+
+PLANTED_IN_THE_BODY = ["1984-02-30", "Jansen", "de Vries"]
+
+
+def test_r29_a_pydantic_error_logged_quotes_no_refused_value(log_lines):
+    """R29 (masking54): pydantic writes each refused value after its key's line, as
+    ``input_value='Jansen'``, where no key names it personal. Given a refused patient
+    body, when its error is logged, then every refused value is masked, the fields and
+    problems it names are kept."""
+    logger, lines = log_lines
+    try:
+        raise _refused_objection()
+    except ValidationError:
+        logger.exception("objection refused")
+    (line,) = lines()
+    text = json.dumps(line)
+    assert [value for value in PLANTED_IN_THE_BODY if value in text] == []
+    assert line["stack_trace"]["value"].count("input_value=***, input_type=str]") == 3
+    assert "achternaam" in text and "type=literal_error" in text
+
+
+def test_r29_a_pydantic_error_leaving_a_handler_is_raised_without_refused_values():
+    """R29 (masking54): the Lambda runtime logs a raised error's text past the formatter.
+    Given a handler that fails on a refused body, when the error leaves it, then it is
+    raised as a ``MaskedFailure`` whose text holds none of the refused values (before:
+    the ValidationError was raised again unchanged, its values in its text)."""
+
+    def handler(event: dict, context: object) -> None:
+        raise _refused_objection()
+
+    logger = logging.getLogger("test-log-masking-failures")
+    with pytest.raises(MaskedFailure) as raised:
+        masked_failures(handler, logger)({}, None)  # type: ignore[arg-type]
+    text = str(raised.value)
+    assert text.startswith("ValidationError: 3 validation errors for ObjectionRequest")
+    assert [value for value in PLANTED_IN_THE_BODY if value in text] == []
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # A dataclass's repr writes a date as a call: its month and day were left
+        (
+            "Patient(birth_date=datetime.date(1984, 3, 7), line=3)",
+            "Patient(birth_date=***, line=3)",
+        ),
+        ("{'birth_date': datetime.date(1984, 3, 7)}", "{'birth_date': ***}"),
+        # The Vektis reader's patient: the file's birth date and name as they were read
+        (
+            "_Patient(line=3, bsn_text='999999999', birth_text='19840307', last_name_text='Jansen')",
+            "_Patient(line=3, bsn_text=***, birth_text=***, last_name_text=***)",
+        ),
+        ("geboortedatum: 1984-03-07; regel 4", "geboortedatum: ***; regel 4"),
+    ],
+)
+def test_r29_birth_dates_under_their_keys_are_masked_whole(text, masked):
+    """R29 (masking54): an ISO date in free text is kept (run days, weeks, moments); one
+    under a key naming a birth date is masked, whatever form its value has."""
+    assert mask_text(text) == masked
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)

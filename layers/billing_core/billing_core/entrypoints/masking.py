@@ -7,13 +7,21 @@ hurry). It masks:
 
 - whatever sits under a key that names personal data (``email``, ``bsn``, ``last_name``,
   ``birth_date``, ``iban``, ...), at any depth of the structured line, and the same
-  ``key=value`` / ``key: value`` inside text (a dataclass repr, a message); only a whole
+  ``key=value`` / ``key: value`` inside text (a dataclass repr, a message), a value
+  written as a call (``birth_date=datetime.date(1984, 3, 7)``) whole; only a whole
   number under a key whose datum is never a number (``email``) is kept: it is a count;
+- every value a pydantic ``ValidationError``'s text quotes (``input_value=...``): it
+  stands there without its key (the field's name is on the line above), and is what
+  was typed or read, a name or a birth date as often as not;
 - in any text: e-mail addresses, IBANs, nine-digit numbers that pass the BSN 11-proof,
   and dates written the Dutch way (``14-3-1971``, ``14/03/1971``: our own code writes ISO
   dates, a file's birth dates come in the Dutch form).
 
-Names in free text cannot be recognised as such; they are masked by their key.
+An ISO date (``1984-03-07``) in free text is kept: log lines carry run days, weeks and
+moments that way, and the operator must read them (R39); a birth date written so is
+masked by its key (``birth_date``, ``birth_text``, ``geboortedatum``) or as a refused
+value of a pydantic model. Names in free text cannot be recognised as such; they are
+masked by their key.
 """
 
 from __future__ import annotations
@@ -34,16 +42,20 @@ PERSONAL_KEYS = frozenset(
         "address",
         "addressee",
         "birth_date",
+        "birth_text",
         "bsn",
+        "bsn_text",
         "city",
         "date_of_birth",
         "debtor",
         "display_name",
         "email",
         "first_name",
+        "geboortedatum",
         "iban",
         "initials",
         "last_name",
+        "last_name_text",
         "mobile",
         "name",
         "name_prefix",
@@ -62,10 +74,15 @@ PERSONAL_KEYS = frozenset(
 # date (19710314), a house number or a patient's number can be logged as a whole number.
 _NEVER_A_NUMBER = frozenset({"email", "patient_email", "recipients"})
 _KEY_NAMES = "|".join(sorted(PERSONAL_KEYS, key=len, reverse=True))
-# key='value', key="value", key=value, "key": "value" and key: value inside a text.
+# key='value', key="value", key=value, "key": "value" and key: value inside a text; a
+# value written as a call (datetime.date(1984, 3, 7), a repr) up to its closing bracket.
 _KEYED_IN_TEXT = re.compile(
-    rf"""(?i)(?<![\w])(["']?(?:{_KEY_NAMES})["']?\s*[=:]\s*)('[^']*'|"[^"]*"|[^,;)\]}}\s]+)"""
+    rf"""(?i)(?<![\w])(["']?(?:{_KEY_NAMES})["']?\s*[=:]\s*)"""
+    r"""('[^']*'|"[^"]*"|[\w.]+\([^)]*\)|[^,;)\]}\s]+)"""
 )
+# "[type=int_parsing, input_value='Jansen', input_type=str]": the value's repr (a text,
+# a dict, truncated with "...") runs to the last ", input_type=" of its line.
+_PYDANTIC_INPUT = re.compile(r"(input_value=)[^\n]*(?=, input_type=)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
@@ -94,6 +111,7 @@ def _a_count(value: Any, key: str) -> bool:
 
 
 def mask_text(text: str) -> str:
+    text = _PYDANTIC_INPUT.sub(lambda m: f"{m[1]}{MASK}", text)
     text = _KEYED_IN_TEXT.sub(lambda m: f"{m[1]}{MASK}", text)
     text = _EMAIL.sub(MASK, text)
     text = _IBAN.sub(MASK, text)
