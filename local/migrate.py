@@ -29,6 +29,9 @@ practice only.
   kind's list item without the ids of its open batches, as before refunds53.
 - ``credit-index`` (R13, R34): the first invoice of each practice paid 5.00 more than
   it owes, its item without the by-credit keys, as before credits54.
+- ``block-record-expiry`` (R22, R39, legal-nl.md §8): in each practice one patient blocked
+  and unblocked on 2 November, another still blocked; every block change and block
+  stored without the expiry its save now writes, as before retention54.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -55,6 +58,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
+    BLOCK_RECORD_EXPIRY,
     CANONICAL_CLAIM_MARKERS,
     CREDIT_INDEX,
     EXPIRED_INVOICE_ACTIONS,
@@ -67,6 +71,7 @@ from billing_core.services.operator.migrations import (
     STUCK_CREDIT_PLANS,
 )
 from billing_core.services.patient import file_objection
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
 from local.seed import DENTAL, PHYSIO
@@ -251,6 +256,29 @@ def store_settings_versions_as_before_their_expiry(
     return [{k: v for k, v in item.items() if k != "expires_at"} for item in found]
 
 
+def store_blocks_as_before_their_expiry(repository: BillingRepository) -> None:
+    """Every block change and block as the deploy before retention54 stored it: no
+    ``expires_at`` (a block that still blocks had none then either)."""
+    table = repository._table
+    prefixes = (keys.BLOCK_CHANGE_PREFIX, keys.PATIENT_BLOCK_PREFIX)
+    for item in table.scan(ConsistentRead=True)["Items"]:
+        if str(item["sk"]).startswith(prefixes):
+            key = {"pk": item["pk"], "sk": item["sk"]}
+            table.update_item(Key=key, UpdateExpression="REMOVE expires_at")
+
+
+def block_and_unblock_before_expiry(sandbox: Sandbox) -> None:
+    """In each practice patient P-OLD blocked and unblocked on 2 November and P-NOW still
+    blocked, then every block change and block stripped of its expiry."""
+    repository = sandbox.runtime.repository
+    at = datetime(2026, 11, 2, 10, tzinfo=AMSTERDAM)
+    for practice in (DENTAL, PHYSIO):
+        repository.block_patient(practice.provider_id, "P-OLD", "claim-old", at)
+        repository.release_claim(practice.provider_id, "P-OLD", "claim-old", at + timedelta(1))
+        repository.block_patient(practice.provider_id, "P-NOW", "claim-now", at)
+    store_blocks_as_before_their_expiry(repository)
+
+
 def store_batches_as_before_their_open_ids(repository: BillingRepository) -> None:
     """Each kind's list item as the deploy before refunds53 stored it: no ids of its open
     batches (an open batch behind 52 newer ones is then read by nobody, R13)."""
@@ -363,6 +391,7 @@ REWINDS = {
     STUCK_CREDIT_PLANS: plan_a_credit_as_an_older_version_did,
     OPEN_BATCH_IDS: propose_week_48_before_open_ids,
     CREDIT_INDEX: overpaid_before_the_credit_index,
+    BLOCK_RECORD_EXPIRY: block_and_unblock_before_expiry,
 }
 
 

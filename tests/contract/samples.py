@@ -162,6 +162,17 @@ def plant_settings_versions_before_expiry(store: Any) -> None:
     store_settings_versions_as_before_their_expiry(store)
 
 
+def plant_blocks_before_expiry(store: Any) -> None:
+    """Every block change and unblocked block as stored before retention54: no expiry.
+    The starting point of migration version 14 (legal-nl.md §8, R39)."""
+    if hasattr(store, "forget_block_expiries"):  # the in-memory fake
+        store.forget_block_expiries()
+        return
+    from local.migrate import store_blocks_as_before_their_expiry
+
+    store_blocks_as_before_their_expiry(store)
+
+
 def batches_on(store: Any) -> Any:
     """The store's batches: the fake keeps them, the adapter's are on the same table."""
     if hasattr(store, "create_batch"):

@@ -37,6 +37,7 @@ from tests.contract.samples import (
     invoice,
     new,
     plant_batches_before_their_open_ids,
+    plant_blocks_before_expiry,
     plant_invoice_before_names_and_marker,
     plant_invoice_with_names_folded_before,
     plant_settings_versions_before_expiry,
@@ -321,6 +322,29 @@ def test_settings_versions_stored_before_their_expiry_get_it_once(store):
     assert store.add_settings_version_expiries(B) == ExpiriesDated(written=1)
     assert store.add_settings_version_expiries("nobody") == ExpiriesDated()
     assert store.provider_history(A) == history
+
+
+def test_block_records_stored_before_their_expiry_get_it_once_never_while_blocking(store):
+    """legal-nl.md §8, R22, R39 (migration version 14; blocksttl54): Given practice A's
+    patient P-1 blocked and unblocked, P-2 still blocked, and B's P-3 unblocked, all stored
+    before a block's save wrote an expiry
+    When A's block records are dated twice
+    Then the first pass writes the three changes' and P-1's block's expiry and leaves
+    P-2's block (it still blocks), the second finds them present; B's waits for B; the
+    blocks and the change log read back as they were."""
+    for provider_id, patient in ((A, "P-1"), (A, "P-2"), (B, "P-3")):
+        store.block_patient(provider_id, patient, f"inv-{patient}", NOON)
+    for provider_id, patient in ((A, "P-1"), (B, "P-3")):
+        store.release_claim(provider_id, patient, f"inv-{patient}", NOON + timedelta(hours=1))
+    plant_blocks_before_expiry(store)
+    blocked, changes = store.blocked_patients(A), store.block_changes(A, NOON)
+    # When
+    first, second = (store.add_block_expiries(A, NOON) for _ in range(2))
+    # Then
+    assert (first, second) == (ExpiriesDated(4, 0, 1), ExpiriesDated(0, 4, 1))
+    assert store.add_block_expiries(B, NOON) == ExpiriesDated(written=3)
+    assert store.add_block_expiries("nobody", NOON) == ExpiriesDated()
+    assert (store.blocked_patients(A), store.block_changes(A, NOON)) == (blocked, changes)
 
 
 def settings_saved(store, provider_id: str, version: int) -> SettingsVersion:

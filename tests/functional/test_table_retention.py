@@ -19,11 +19,17 @@ from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel
 from billing_core.payments.online import start_payment
 from billing_core.providers.week import Week
-from billing_core.services.operator.migrations import SETTINGS_VERSION_EXPIRY, STORED_ITEM_EXPIRY
+from billing_core.services.operator.migrations import (
+    BLOCK_RECORD_EXPIRY,
+    SETTINGS_VERSION_EXPIRY,
+    STORED_ITEM_EXPIRY,
+)
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.migrate import (
+    block_and_unblock_before_expiry,
     run,
+    store_blocks_as_before_their_expiry,
     store_items_as_before_their_expiry,
     store_settings_versions_as_before_their_expiry,
 )
@@ -512,3 +518,51 @@ def test_r39_the_key_kept_for_a_checkout_is_gone_a_day_later(sandbox):
     [kept] = [i for i in table(sandbox).scan()["Items"] if i.get("entity") == "psp_checkout_key"]
     day = int((sandbox.clock.now() + timedelta(days=1)).timestamp())
     assert kept["expires_at"] == day and str(kept["key"]).startswith(f"zn-{invoice.reference}-")
+
+
+def block_records(sandbox) -> list[dict]:
+    """Every practice's block changes and blocks as stored, by key."""
+    prefixes = (keys.BLOCK_CHANGE_PREFIX, keys.PATIENT_BLOCK_PREFIX)
+    found = table(sandbox).scan(ConsistentRead=True)["Items"]
+    return sorted(
+        (i for i in found if i["sk"].startswith(prefixes)), key=lambda i: (i["pk"], i["sk"])
+    )
+
+
+def test_block_records_stored_before_their_expiry_get_theirs_from_migration_14(sandbox):
+    """legal-nl.md §8, R22, R29, R39 (migration version 14; blocksttl54): Given in each
+    practice a patient blocked and unblocked and one still blocked, the block changes and
+    blocks stored as before retention54, without expires_at
+    When an operator runs block-record-expiry over every practice, twice
+    Then each change and unblocked block has exactly the expiry its save writes (8 years
+    after the change), nothing else of it changed; the block that still blocks has none;
+    the second run writes nothing."""
+    with pytest.MonkeyPatch.context() as patch:  # the items as their save writes them
+        patch.setattr("local.migrate.store_blocks_as_before_their_expiry", lambda _: None)
+        block_and_unblock_before_expiry(sandbox)
+    as_saved = block_records(sandbox)
+    store_blocks_as_before_their_expiry(sandbox.runtime.repository)
+    assert not any("expires_at" in item for item in block_records(sandbox))
+    # When the migration runs twice
+    first = run(sandbox, BLOCK_RECORD_EXPIRY, "", "block-expiry-first")
+    second = run(sandbox, BLOCK_RECORD_EXPIRY, "", "block-expiry-second")
+    # Then each item is as its save wrote it: 8 dated, the 2 blocks that block without one
+    assert block_records(sandbox) == as_saved
+    assert [i["sk"] for i in as_saved if "expires_at" not in i] == ["PATIENTBLOCK#P-NOW"] * 2
+    assert (first["migration"], first["version"], first["complete"]) == (
+        BLOCK_RECORD_EXPIRY,
+        14,
+        True,
+    )
+    assert first["summary"] == {
+        "invoices_total": 8,
+        "invoices_done": 8,
+        "block_expiries_written": 8,
+        "block_expiries_present": 0,
+        "blocks_still_blocking": 2,
+        "blocks_changed_meanwhile": 0,
+    }
+    assert second["summary"] == first["summary"] | {
+        "block_expiries_written": 0,
+        "block_expiries_present": 8,
+    }

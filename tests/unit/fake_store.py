@@ -133,7 +133,9 @@ class FakeStore:
         # Upload records, statement items and batches stored before their save wrote the
         # table's TTL (round 38): ("declaration", provider, id), ("retrocession", provider,
         # week), ("batch", id); settings versions before stop 42: ("settings", provider,
-        # version). A save of one writes it (the adapter's whole-item Put).
+        # version); block changes and unblocked blocks before retention54: ("block_change",
+        # provider, position), ("block", provider, patient). A save of one writes it (the
+        # adapter's whole-item Put).
         self.undated: set[tuple[str, ...]] = set()
         self.actions: dict[ActionKey, OpenAction] = {}
         # The last day an action is kept (the adapter's TTL on it, legal-nl.md §8); None: kept
@@ -214,6 +216,17 @@ class FakeStore:
         """Every batch as stored before refunds53: no open id kept on its kind's list (the
         adapter's local.migrate.store_batches_as_before_their_open_ids)."""
         self.open_batch_ids.clear()
+
+    def forget_block_expiries(self) -> None:
+        """Every block change and unblocked block as stored before retention54 dated them:
+        no expiry (the adapter's local.migrate.store_blocks_as_before_their_expiry)."""
+        self.undated.update(
+            ("block_change", provider_id, block_change_position(*rest))
+            for provider_id, *rest in self.changes
+        )
+        self.undated.update(
+            ("block", *key) for key, block in self.blocks.items() if not block.is_blocked
+        )
 
     def forget_settings_expiries(self) -> None:
         """Every settings version as stored before stop 42 dated them: no expiry (the
@@ -873,6 +886,20 @@ class FakeStore:
         self.undated.difference_update(own)
         return ExpiriesDated(written, len(own) - written)
 
+    def add_block_expiries(self, provider_id: str, now: datetime) -> ExpiriesDated:
+        self.calls.append("add_block_expiries")
+        own = [b for (owner, _), b in self.blocks.items() if owner == provider_id]
+        unblocked = [("block", provider_id, b.patient_ref) for b in own if not b.is_blocked]
+        changes = [
+            ("block_change", provider_id, block_change_position(*rest))
+            for owner, *rest in self.changes
+            if owner == provider_id
+        ]
+        dated = [*changes, *unblocked]
+        written = len(self.undated & {*dated})
+        self.undated.difference_update(dated)
+        return ExpiriesDated(written, len(dated) - written, len(own) - len(unblocked))
+
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]
     ) -> ClaimMarkersCopied:
@@ -1075,6 +1102,7 @@ class FakeStore:
         block = self.blocks.get((provider_id, patient_ref), PatientBlock(provider_id, patient_ref))
         changed, logged = change(block)
         self.blocks[(provider_id, patient_ref)] = changed
+        self.undated.discard(("block", provider_id, patient_ref))  # the adapter's Put dates it
         if logged is not None:
             at = logged.at.astimezone(UTC)
             self.changes[(provider_id, at, changed.version, patient_ref)] = logged

@@ -21,6 +21,7 @@ from billing_core.ports import InvalidPosition, KnownClaim, NewInvoice
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.services.operator.migrations import (
+    BLOCK_RECORD_EXPIRY,
     CANONICAL_CLAIM_MARKERS,
     CREDIT_INDEX,
     EXPIRED_INVOICE_ACTIONS,
@@ -564,6 +565,49 @@ def test_settings_versions_are_dated_practice_by_practice_over_requests_once():
     assert (again["settings_expiries_written"], again["settings_expiries_present"]) == (0, 3)
     with pytest.raises(InvalidPosition):
         run_migration(SETTINGS_VERSION_EXPIRY, ctx, resume=f"{DENTAL}/1")
+
+
+def test_block_records_are_dated_practice_by_practice_never_a_block_that_blocks():
+    """legal-nl.md §8, R22, R39 (migration version 14; blocksttl54): Given in each of two
+    practices a patient blocked and unblocked and one still blocked, stored before a
+    block's save wrote an expiry, and requests that may do one practice each
+    When the operator runs block-record-expiry until complete, then again
+    Then each request dates one practice's three changes and its unblocked block, counts
+    its block that blocks and leaves it; the second run writes none; a resume naming a
+    position inside a practice is refused."""
+    store = FakeStore(providers=[make_provider(provider_id=p) for p in (DENTAL, PHYSIO)])
+    at = datetime(2026, 11, 2, 10, 0, tzinfo=AMSTERDAM)
+    for provider_id in (DENTAL, PHYSIO):
+        store.block_patient(provider_id, "P-OLD", "claim-old", at)
+        store.release_claim(provider_id, "P-OLD", "claim-old", at.replace(hour=11))
+        store.block_patient(provider_id, "P-NOW", "claim-now", at)
+    store.forget_block_expiries()
+    ctx = context(store, pages=1)
+    answers = [run_migration(BLOCK_RECORD_EXPIRY, ctx).answer()]
+    while not answers[-1]["complete"]:
+        answers.append(
+            run_migration(BLOCK_RECORD_EXPIRY, ctx, resume=answers[-1]["resume"]).answer()
+        )
+    done = [
+        [
+            (p["provider_id"], p["block_expiries_written"], p["blocks_still_blocking"])
+            for p in a["practices"]
+        ]
+        for a in answers
+    ]
+    assert done == [[(PHYSIO, 4, 1)], [(DENTAL, 4, 1)]]
+    assert answers[-1]["version"] == 14 and store.undated == set()
+    again = run_migration(BLOCK_RECORD_EXPIRY, context(store)).answer()["summary"]
+    assert again == {
+        "invoices_total": 8,
+        "invoices_done": 8,
+        "block_expiries_written": 0,
+        "block_expiries_present": 8,
+        "blocks_still_blocking": 2,
+        "blocks_changed_meanwhile": 0,
+    }
+    with pytest.raises(InvalidPosition):
+        run_migration(BLOCK_RECORD_EXPIRY, ctx, resume=f"{DENTAL}/P-OLD")
 
 
 # --- version 9: blocks written before they kept the BSN (R22, legal-nl.md §6) ----------------

@@ -667,6 +667,15 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         nothing else of the version changes, and one that has an expiry keeps it."""
         ...
 
+    def add_block_expiries(self, provider_id: str, now: datetime) -> ExpiriesDated:
+        """Give each of the practice's block changes, and each of its blocks that no longer
+        blocks, the expiry its save now writes (8 years after the change, legal-nl.md §8,
+        R39), where it has none: an unblocked block stored without its moment expires 8
+        years after its patient's last logged change, or ``now`` when none is logged. A
+        block that still blocks gets none (``open``, R22); one changed since the read (its
+        version moved) is left as it is (``changed``). Nothing else of an item changes."""
+        ...
+
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]
     ) -> ClaimMarkersCopied:

@@ -22,8 +22,10 @@ class ExpiryAdded:
 class ExpiriesDated:
     """What one pass of migration version 5 over stored items found (legal-nl.md §8):
     the TTL it wrote where missing, the items that had it, and the batches still open
-    (proposed or approved: none is due, they are kept)."""
+    (proposed or approved: none is due, they are kept). Version 14 counts in ``open`` the
+    blocks that still block (kept, R22) and in ``changed`` those changed since the read."""
 
     written: int = 0
     present: int = 0
     open: int = 0
+    changed: int = 0

@@ -1441,6 +1441,44 @@ class BillingRepository:
                 present += 1
         return ExpiriesDated(written, present)
 
+    def add_block_expiries(self, provider_id: str, now: datetime) -> ExpiriesDated:
+        """Migration version 14: the practice's ``BLOCKCHANGE#`` and then ``PATIENTBLOCK#``
+        items, one consistent Query of each kind's keys, moments and versions alone (no
+        BSN). A change without ``expires_at`` gets ``block_expiry`` of its own moment; an
+        unblocked block without one gets it of its ``changed_at`` (else of its patient's
+        last logged change, else ``now``), on condition it is still the version read and
+        has none (blocked again meanwhile: its whole-item Put took the expiry away, R28)."""
+        from billing_core.invoices.retention_migration import ExpiriesDated
+
+        partition = keys.provider_partition(provider_id)
+        written = present = blocking = changed = 0
+        last_change: dict[str, datetime] = {}
+        for item in self._query_all(_block_items(partition, keys.BLOCK_CHANGE_PREFIX)):
+            at = datetime.fromisoformat(item["at"])  # oldest first: the sort key's order
+            last_change[item["patient_ref"]] = at
+            key = {"pk": item["pk"], "sk": item["sk"]}
+            expiry = items.block_expiry(at)
+            if "expires_at" not in item and set_missing_expiry(self._table, key, expiry):
+                written += 1
+            else:
+                present += 1
+        for item in self._query_all(_block_items(partition, keys.PATIENT_BLOCK_PREFIX)):
+            if item.get("invoice_ids"):
+                blocking += 1  # still blocks: kept while it does (R22)
+                continue
+            if "expires_at" in item:
+                present += 1
+                continue
+            moment = item.get("changed_at")
+            unblocked_at = datetime.fromisoformat(moment) if moment else None
+            expiry = items.block_expiry(unblocked_at or last_change.get(item["patient_ref"], now))
+            key = {"pk": item["pk"], "sk": item["sk"]}
+            if set_missing_expiry(self._table, key, expiry, version=int(item["version"])):
+                written += 1
+            else:
+                changed += 1
+        return ExpiriesDated(written, present, blocking, changed)
+
     def add_batch_expiries(self) -> ExpiriesDated:
         """Migration version 5: the batches are on this table (transfer_batches)."""
         from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
@@ -1598,6 +1636,18 @@ def _block_changes_query(provider_id: str, since: datetime) -> dict[str, Any]:
             ":high": f"{keys.BLOCK_CHANGE_PREFIX}{keys.HIGHEST}",
         },
     }
+
+
+def _block_items(partition: str, prefix: str) -> dict[str, Any]:
+    """A consistent Query of a practice's block changes or blocks (migration version 14):
+    what dates them and the condition reads, not the BSN."""
+    return _in_partition(
+        partition,
+        prefix,
+        ConsistentRead=True,
+        ProjectionExpression="pk, sk, patient_ref, #at, changed_at, invoice_ids, #v, expires_at",
+        ExpressionAttributeNames={"#at": "at", "#v": "version"},
+    )
 
 
 def _in_partition(partition: str, prefix: str, **options: Any) -> dict[str, Any]:

@@ -680,6 +680,27 @@ class PracticeCreditIndexOut(CreditIndexCountsOut):
     provider_id: str
 
 
+class BlockExpiryCountsOut(BaseModel):
+    """Version 14, block-record-expiry (R22, R29, R39, legal-nl.md §8; blocksttl54): counted
+    over the practices' block changes and blocks; no patient in the answer (R29)."""
+
+    invoices_total: int = Field(description="block changes and unblocked blocks, dated or not")
+    invoices_done: int
+    block_expiries_written: int = Field(
+        description="changes and unblocked blocks given the expiry their save writes "
+        "(8 years after the change)"
+    )
+    block_expiries_present: int = Field(description="those that had one: none written")
+    blocks_still_blocking: int = Field(description="blocks that still block: no expiry, kept")
+    blocks_changed_meanwhile: int = Field(
+        description="unblocked blocks changed since the read (blocked again): left as they are"
+    )
+
+
+class PracticeBlockExpiryOut(BlockExpiryCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -709,6 +730,7 @@ class MigrationOut(BaseModel):
         | PagedReportCountsOut
         | OpenBatchIdCountsOut
         | CreditIndexCountsOut
+        | BlockExpiryCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -722,6 +744,7 @@ class MigrationOut(BaseModel):
         | PracticeLineContractedOut
         | PracticePagedReportOut
         | PracticeCreditIndexOut
+        | PracticeBlockExpiryOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

@@ -154,6 +154,16 @@ an invoice saved since is on it already. Invoice page by invoice page, like vers
 version read and has none (a change saved meanwhile put it where its own ledger says), so
 its version stays as it is and no change is refused for it (R28).
 
+``block-record-expiry`` (version 14) dates what a patient's block left before retention54
+(R22, R29, R39, legal-nl.md §8): each block change (``BLOCKCHANGE#``) and each block that no
+longer blocks (``PATIENTBLOCK#``, kept empty for its version) gets the expiry its save now
+writes, 8 years after the change (items.block_expiry); before, they were kept forever. A
+block that still blocks gets none (counted, kept while it blocks); an unblocked one is
+written on condition that it is still the version read and has none, so one blocked again
+meanwhile keeps no expiry (counted, left). One stored without its moment expires 8 years
+after its patient's last logged change (or the run's moment). A practice at once, one page
+of the request's budget, like versions 5 and 7.
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -1034,6 +1044,26 @@ def _index_credit(store: MigrationStore, invoice: Invoice, practice: PracticeMig
     practice.count("credit_index_written" if written else "credit_index_present")
 
 
+# --- version 14: block records expire (R22, R29, R39, legal-nl.md §8; blocksttl54) -------------
+
+BLOCK_RECORD_EXPIRY = "block-record-expiry"
+
+
+def _block_record_expiry(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, now: datetime
+) -> PracticeMigrated:
+    """The practice's block changes and blocks at once (one page of the request's budget);
+    invoices_total and invoices_done count those written and present, as version 7's."""
+    budget.left -= 1
+    dated = store.add_block_expiries(start.provider_id, now)
+    counts = ("block_expiries_written", "block_expiries_present")
+    practice = _practice_dated(BLOCK_RECORD_EXPIRY, start, counts, dated, lambda _: None)
+    practice.tallies["blocks_still_blocking"] = dated.open
+    practice.tallies["blocks_changed_meanwhile"] = dated.changed
+    progress(practice)
+    return practice
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -1061,4 +1091,5 @@ MIGRATIONS = {
     ),
     OPEN_BATCH_IDS: Migration(OPEN_BATCH_IDS, 12, None, _no_position, _open_batch_ids),
     CREDIT_INDEX: Migration(CREDIT_INDEX, 13, _credit_index),
+    BLOCK_RECORD_EXPIRY: Migration(BLOCK_RECORD_EXPIRY, 14, _block_record_expiry, _no_position),
 }
