@@ -1964,3 +1964,47 @@ def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end
     sent_reminders = [c for c in stored.correspondence if c.kind == "dunning_reminder"]
     assert len(sent_reminders) == (1 if bounced == "dunning_reminder" else 0)
     assert stored.letters_due == ()
+
+
+# The practice's API, as the checker's (holdmail54): (pay_by, pay_by_kind, pay_by_passed)
+# of a hold over a next letter with nowhere to go, and the hold's end that is not its date
+NO_HOLD_END_FOR_THE_PRACTICE = {
+    "dunning_reminder": (("2026-12-23", "final_payment_date", True), date(2027, 1, 20)),
+    "second_notice": ((None, "second_notice", False), date(2027, 2, 10)),
+}
+
+
+@pytest.mark.parametrize("bounced", sorted(NO_HOLD_END_FOR_THE_PRACTICE))
+def test_r16_r23_the_practice_reads_no_hold_end_while_the_next_letter_has_nowhere_to_go(
+    sandbox, invoice, bounced
+):
+    """R16, R7, R23, R36 (holdmail54: the checker's date without the hold, holdwords54 and
+    reminderhold54, read beyond the checker; the practice's API had no test of it).
+    Given a patient without a postal address whose reminder (31 December) or final notice
+    (15 January) e-mail bounced for good
+    When the practice puts the invoice on hold and reads it through its API
+    Then the hold's answer and the invoice's both give the date the checker gives, the
+    one without the hold (the passed final payment date; none while the final notice
+    waits for the practice), never the hold's end, beside the state on_hold."""
+    without_a_postal_address(sandbox, invoice)
+    if bounced == "dunning_reminder":
+        dunned_to(sandbox, REMINDER_DAY)
+        bounced_for_good(sandbox, invoice, bounced)
+        sandbox.clock.set(date(2027, 1, 5))
+    else:
+        dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+        bounced_for_good(sandbox, invoice, bounced)
+        dunned_to(sandbox, *(date(2027, 1, day) for day in range(16, 32)))
+    expected, until = NO_HOLD_END_FOR_THE_PRACTICE[bounced]
+
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+    hold = {"until": until.isoformat(), "reason": "bezwaar"}
+    _, held = sandbox.api("POST", f"{path}/hold", provider_id=PROVIDER, body=hold)
+    _, read = sandbox.api("GET", path, provider_id=PROVIDER)
+
+    checker = status(sandbox, invoice)["breakdown"]
+    for answer in (held, read):
+        parts = answer["breakdown"]
+        assert answer["state"] == "on_hold"
+        assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == expected
+        assert parts == checker
