@@ -26,7 +26,7 @@ from local.resources import load_template, resources_of_type
 from local.sandbox import EVENTS, sample_event
 from local.seed import DENTAL, PHYSIO
 from tests.csv_downloads import csv_rows as read_csv_rows
-from tests.functional.test_provider_portal import PortalUser, sample_login
+from tests.functional.test_provider_portal import PortalUser, sample_login, signed_in
 from tests.unit.camt_builder import credit, statement
 from tests.unit.fake_store import blocked_numbers, is_blocked
 
@@ -903,3 +903,45 @@ def test_a_blocked_patients_new_claim_under_another_number_with_the_same_bsn_is_
         for form in ("json", "csv"):
             status, body = get(sandbox, path, format=form, **query)
             assert status == 200 and bsn not in (body if form == "csv" else json.dumps(body))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_the_portal_refuses_more_changes_than_one_file_holds_naming_the_api(
+    sandbox, monkeypatch, language, output_format
+):
+    """R22, R35 (portalfeed54: the portal's download asked for every change since the date,
+    one answer that passed Lambda's 6 MB at about 48,000 changes (JSON)).
+    Given a file of at most 4 changes, 5 patients blocked, and 4 of them since a later date
+    When the practice downloads the changes since the first date, then the later one
+    Then the first is refused on the blocked page, its date kept and marked, naming the
+    most and the API's pages; no read of any patient recorded; the second is the file."""
+    from billing_core.entrypoints.web.portal import pages
+
+    monkeypatch.setattr(pages, "CHANGES_FILE_MAX", 4, raising=False)
+    refs = _block_one_by_one(sandbox, 5)
+    user = signed_in(sandbox, "viewer", language)
+    path = f"/portal/geblokkeerd/wijzigingen?format={output_format}"
+
+    status, html = user.page(f"{path}&since=2027-01-28")
+
+    assert status == 400
+    error = portal_texts(language)("invalid_since_too_many", most=4)
+    assert unescape(html).count(error) == 1
+    assert 'value="2027-01-28" aria-invalid="true" aria-describedby="error"' in html
+    assert "/api/v1/provider/blocked-patients/changes" in error
+    assert _block_change_reads(sandbox) == []
+    later = (HANDOVER + timedelta(seconds=1)).isoformat()
+    status, body = user.page(f"{path}&since={later.replace('+', '%2B')}")
+    assert status == 200
+    assert refs[1:] == sorted(ref for ref in refs if ref in body)
+    assert len(_block_change_reads(sandbox)) == 1
+
+
+def _block_change_reads(sandbox):
+    """The recorded reads of the changes' download (R32)."""
+    now = sandbox.clock.now()
+    reads, _ = sandbox.runtime.audit_log.reads(
+        PROVIDER, now - timedelta(hours=1), now + timedelta(hours=1), limit=100
+    )
+    return [r for r in reads if "block_changes" in r.subject]

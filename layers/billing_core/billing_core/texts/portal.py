@@ -457,6 +457,11 @@ _DUTCH: Sections = {
         "download_list_csv": "Lijst downloaden (CSV)",
         "download_list_json": "Lijst downloaden (JSON)",
         "invalid_since": "Vul bij 'Sinds' een bestaande datum in, als dag-maand-jaar.",
+        "invalid_since_too_many": (
+            "Meer dan {most} wijzigingen sinds deze datum, te veel voor één bestand: kies een"
+            " latere datum. Uw praktijksoftware haalt ze alle op, in delen, met de API:"
+            " GET /api/v1/provider/blocked-patients/changes."
+        ),
         # payouts
         "payouts_title": "Uitbetalingen",
         "no_payouts": "Nog geen uitbetalingen.",
@@ -1089,6 +1094,11 @@ _ENGLISH: Sections = {
         "download_list_csv": "Download the list (CSV)",
         "download_list_json": "Download the list (JSON)",
         "invalid_since": "Enter an existing date under 'Since', as day-month-year.",
+        "invalid_since_too_many": (
+            "More than {most} changes since this date, too many for one file: choose a later"
+            " date. Your practice software fetches them all, in pages, through the API:"
+            " GET /api/v1/provider/blocked-patients/changes."
+        ),
         "payouts_title": "Payouts",
         "no_payouts": "No payouts yet.",
         "week": "Week",

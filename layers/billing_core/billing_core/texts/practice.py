@@ -1085,6 +1085,10 @@ _DUTCH: Sections = {
         ),
         "audit_period": "to moet op of na from liggen, hoogstens {most} dagen",
         "audit_too_long": "te veel lezingen in deze periode voor één bestand: vraag een kortere periode",
+        "block_changes_too_many": (
+            "meer dan {most} wijzigingen sinds dit moment voor één bestand: vraag een later"
+            " moment, of haal ze in delen op met GET /api/v1/provider/blocked-patients/changes"
+        ),
         "patient_ref_case": PATIENT_REF_CASE_NL,
         "not_an_amount": "is geen bedrag in euro's zoals 12,50",
         "not_a_number": "is geen getal zoals 12,5",
@@ -2135,6 +2139,10 @@ _ENGLISH: Sections = {
         ),
         "audit_period": "to must be on or after from, at most {most} days",
         "audit_too_long": "too many reads in this period for one file: ask for a shorter period",
+        "block_changes_too_many": (
+            "more than {most} changes since this moment for one file: ask from a later"
+            " moment, or fetch them in pages with GET /api/v1/provider/blocked-patients/changes"
+        ),
         "patient_ref_case": PATIENT_REF_CASE_EN,
         "not_an_amount": "not an amount in euros like 12,50",
         "not_a_number": "not a number like 12,5",

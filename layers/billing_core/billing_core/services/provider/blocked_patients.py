@@ -78,6 +78,29 @@ def block_changes_since(
     """``since``: an ISO 8601 moment, inclusive; without an offset it is Dutch time.
     Every change, or a page of at most ``limit``; ``after``: the ``next_position`` of the
     previous page, asked with the same ``since`` (InvalidPosition otherwise)."""
+    found = _read_changes(user, since, ctx, limit, after)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "block_changes", _patients(found.changes))
+    return found
+
+
+def block_changes_file(
+    user: ProviderUser, since: str, ctx: ProviderContext, most: int
+) -> BlockChanges:
+    """Every change since ``since`` for one file, as the portal downloads it; more than
+    ``most`` are refused (InvalidInput, ``block_changes_too_many``) before any is shown:
+    one answer of them all passed Lambda's 6 MB (portalfeed54), the API serves them in
+    pages (R22, R35)."""
+    found = _read_changes(user, since, ctx, most, None)
+    if found.next_position is not None:
+        raise inputs.InvalidInput("query.since", "block_changes_too_many", most=most)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "block_changes", _patients(found.changes))
+    return found
+
+
+def _read_changes(
+    user: ProviderUser, since: str, ctx: ProviderContext, limit: int | None, after: str | None
+) -> BlockChanges:
+    """The changes ``block_changes_since`` serves, their read not yet recorded."""
     provider_id = tenant_for(user, Role.VIEWER)
     moment = inputs.moment(since, "query.since")
     now = ctx.clock.now()
@@ -86,7 +109,6 @@ def block_changes_since(
         changes, last = ctx.store.block_changes(provider_id, moment), None
     else:
         changes, last = ctx.store.block_change_page(provider_id, moment, limit, store_after)
-    ctx.record_shown(user, ReadKind.PATIENT_LIST, "block_changes", _patients(changes))
     following = None if last is None else f"{change_log_moment(read_at)}|{last}"
     return BlockChanges(moment, changes, read_at, following)
 

@@ -1310,16 +1310,22 @@ def blocked(
     )
 
 
+# The changes one portal file holds at most: all of them in one answer passed Lambda's
+# 6 MB at ~48,000 (JSON, 130 B a change as the answer carries it; CSV 46 B). 20,000 are
+# 2.6 MB of JSON, 3.7 MB with the longest patient numbers; more: the API's pages.
+CHANGES_FILE_MAX = 20_000
+
+
 def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     """The changes since a date, as the practice software imports them, in the API's
     shapes (R22); a date the service refuses is marked on the blocked page's form."""
     since = request.query.get("since", "") or date(2000, 1, 1).isoformat()
     try:
-        found = blocked_patients.block_changes_since(request.user, since, ctx)
-    except InvalidInput:
+        found = blocked_patients.block_changes_file(request.user, since, ctx, CHANGES_FILE_MAX)
+    except InvalidInput as refused:
         # The blocked page, not its download: of the query only the date, as typed.
         page = replace(request, query={"since": request.query.get("since", "")})
-        error = portal_texts(request.language)("invalid_since")
+        error = _since_refused(refused, request.language)
         return blocked(page, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
     name = f"blokkade-wijzigingen-{found.since.date().isoformat()}"
     if request.query.get("format") == "json":
@@ -1327,6 +1333,14 @@ def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
     csv = block_changes_csv(found.changes)
     return PortalAnswer(download=Download(f"{name}.csv", CSV, csv))
+
+
+def _since_refused(refused: InvalidInput, language: str) -> str:
+    """Why the changes' date is refused: a date that is none, or too many since it."""
+    t = portal_texts(language)
+    if refused.said_as == "block_changes_too_many":
+        return t("invalid_since_too_many", most=counted(CHANGES_FILE_MAX, language))
+    return t("invalid_since")
 
 
 # --- Uitbetalingen --------------------------------------------------------------------------
