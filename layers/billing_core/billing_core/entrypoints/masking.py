@@ -15,7 +15,7 @@ hurry). It masks:
   was typed or read, a name or a birth date as often as not;
 - in any text: e-mail addresses, IBANs, nine-digit numbers that pass the BSN 11-proof,
   and dates written the Dutch way (``14-3-1971``, ``14/03/1971``: our own code writes ISO
-  dates, a file's birth dates come in the Dutch form).
+  dates, so a date written so is a person's, typed by hand).
 
 An ISO date (``1984-03-07``) in free text is kept: log lines carry run days, weeks and
 moments that way, and the operator must read them (R39); a birth date written so is
