@@ -1966,6 +1966,76 @@ def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end
     assert stored.letters_due == ()
 
 
+# The hold's last sentence while the next letter waits for the practice, per language, and
+# the one it replaces, which promises collection goes on after the hold (holdnote54)
+HOLD_WAITS_FOR_THE_PRACTICE = {
+    "nl": "Is de nota daarna nog niet betaald, dan gaat het pas verder als uw zorgverlener de "
+    "nota heeft nagekeken.",
+    "en": "If the invoice is still unpaid after that, collection goes on only once your "
+    "healthcare provider has finished checking it.",
+    "pl": "Jeśli faktura nie zostanie zapłacona do tego dnia, dalsze kroki zostaną wznowione "
+    "dopiero wtedy, gdy świadczeniodawca zakończy jej sprawdzanie.",
+    "ar": "وإذا بقيت الفاتورة غير مدفوعة بعد ذلك، فلا تُستأنف الإجراءات إلا بعد أن ينتهي مقدّم "
+    "الرعاية الصحية من مراجعتها.",
+}
+GOES_ON_WORDS = ("waar het gebleven was", "where it stopped", "gdzie je wstrzymano", "من حيث توقفت")
+
+
+@pytest.mark.parametrize("bounced", ["dunning_reminder", "invoice", "second_notice"])
+def test_r16_r23_a_hold_over_a_letter_with_nowhere_to_go_does_not_say_collection_goes_on(
+    sandbox, invoice, bounced
+):
+    """R16, R7, R23, R36, R9 (holdnote54: a hold over a next letter with nowhere to go, a
+    new reminder or the final notice, said "if the invoice is still unpaid after that,
+    collection goes on where it stopped" on 24 of 24 pages, while no letter goes the day
+    after the hold, only once the practice has an address).
+    Given a patient without a postal address whose reminder, invoice or final notice
+    e-mail bounced for good, and the practice puts the invoice on hold
+    When the patient checks, in each language, the birth date checked or not
+    Then the hold's note ends with collection going on only once the practice has checked
+    the invoice, never that it goes on where it stopped; the rest of the note is the one
+    of its stage (no costs before them, the costs stay after them)."""
+    if bounced == "second_notice":
+        second_notice_bounced_without_a_postal_address(sandbox, invoice)
+        held_until(sandbox, invoice, date(2027, 2, 10))
+    else:
+        without_a_postal_address(sandbox, invoice)
+        if bounced == "dunning_reminder":
+            dunned_to(sandbox, REMINDER_DAY)
+        else:
+            sandbox.clock.set(date(2026, 12, 28))
+        bounced_for_good(sandbox, invoice, bounced)
+        sandbox.clock.set(date(2027, 1, 5))
+        held_until(sandbox, invoice, date(2027, 1, 20))
+        sandbox.clock.set(date(2027, 1, 6))
+    notes = hold_notes(sandbox, invoice)
+    endings = [
+        note.endswith(" " + HOLD_WAITS_FOR_THE_PRACTICE[language])
+        for language, note in zip(2 * LANGUAGES, notes, strict=True)
+    ]
+    assert endings == [True] * 8
+    assert [note for note in notes if any(words in note for words in GOES_ON_WORDS)] == []
+    before_the_costs = [any(words in note for words in NO_COSTS_WORDS) for note in notes]
+    assert before_the_costs == [bounced != "second_notice"] * 8
+
+
+def test_r16_a_hold_over_a_reminder_that_can_go_says_collection_goes_on(sandbox, invoice):
+    """R16, R7 (holdnote54): the reminder's e-mail bounced, but a postal address is there:
+    the paper reminder goes the day after the hold.
+    Given the reminder of 31 December bounced for good, the patient with a postal address,
+    and a hold from 5 until 20 January
+    When the patient checks, in each language, the birth date checked or not
+    Then the hold's note says collection goes on where it stopped, not that it waits."""
+    dunned_to(sandbox, REMINDER_DAY)
+    bounced_for_good(sandbox, invoice)
+    sandbox.clock.set(date(2027, 1, 5))
+    held_until(sandbox, invoice, date(2027, 1, 20))
+    notes = hold_notes(sandbox, invoice)
+    assert [any(words in note for words in GOES_ON_WORDS) for note in notes] == [True] * 8
+    waits = set(HOLD_WAITS_FOR_THE_PRACTICE.values())
+    assert [note for note in notes if any(sentence in note for sentence in waits)] == []
+
+
 # The practice's API, as the checker's (holdmail54): (pay_by, pay_by_kind, pay_by_passed)
 # of a hold over a next letter with nowhere to go, and the hold's end that is not its date
 NO_HOLD_END_FOR_THE_PRACTICE = {

@@ -155,7 +155,7 @@ def date_that_counts(
     """(the date the patient must pay by now, which date that is, the next term's amount
     during an arrangement, else 0). ``letter``: as for ``breakdown``."""
     pay_by, kind, term = timeline_date(invoice, policy, today)
-    notice_waits = kind is PayBy.SECOND_NOTICE and letter_waiting(Step.HANDOVER, (invoice, *letter))
+    notice_waits = _notice_waits(invoice, kind, letter)
     if notice_waits:
         # R19: the handover waits for the notice and counts from it: the first one still
         # queued, or one sent again after a bounce (R7): no day known yet
@@ -178,6 +178,23 @@ def date_that_counts(
 # The dates after which dunning's next step is a (new) reminder (timeline.next_step): none
 # sent yet, or the last one superseded (a bounce, a deferral in its term, ...).
 _BEFORE_A_REMINDER = frozenset({PayBy.FINAL_PAYMENT_DATE, PayBy.DEFERRED})
+
+
+def next_letter_waits_for_the_practice(
+    invoice: Invoice, today: date, letter: Sequence[Invoice] = ()
+) -> bool:
+    """R7, R16, R23: whether the step dunning takes next is a letter with nowhere to go,
+    which no hold's end sends, only the practice's address: the one test of both the date
+    that counts (``date_that_counts``) and the checker's hold note (holdnote54).
+    ``letter``: as for ``breakdown``."""
+    kind = timeline_step(invoice, today)
+    return _next_letter_has_nowhere_to_go(invoice, kind, _notice_waits(invoice, kind, letter))
+
+
+def _notice_waits(invoice: Invoice, kind: PayBy, letter: Sequence[Invoice]) -> bool:
+    """R19: the final notice's step, while that notice has not gone yet (queued on the
+    letter's lead, or to be sent again after a bounce, R7)."""
+    return kind is PayBy.SECOND_NOTICE and letter_waiting(Step.HANDOVER, (invoice, *letter))
 
 
 def _next_letter_has_nowhere_to_go(invoice: Invoice, kind: PayBy, notice_waits: bool) -> bool:

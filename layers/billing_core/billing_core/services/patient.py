@@ -57,7 +57,13 @@ from billing_core.correspondence.kinds import (
     reaches_patient,
 )
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
-from billing_core.dunning.breakdown import Breakdown, PayBy, breakdown, timeline_step
+from billing_core.dunning.breakdown import (
+    Breakdown,
+    PayBy,
+    breakdown,
+    next_letter_waits_for_the_practice,
+    timeline_step,
+)
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.letter_costs import rest_of_the_notice
 from billing_core.dunning.policy import DunningPolicy
@@ -210,6 +216,10 @@ class PaymentStatusView:
     # R19, R20: the collection costs were charged: a hold after them pauses the way to the
     # agency and undoes none of them, so its note cannot say "no costs" (holdwords54).
     costs_charged: bool = False
+    # R16, R7, R23: during that hold, the next letter (a new reminder, the final notice)
+    # has nowhere to go: the hold's end does not send it, the practice's address does, so
+    # the hold's note does not say collection goes on after it (holdnote54).
+    hold_waits_for_practice: bool = False
     # R15: the day a term missed by more than 14 days ended the arrangement (dunning went
     # on where it stopped), while the invoice is unpaid.
     arrangement_ended_on: date | None = None
@@ -341,6 +351,8 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         follow_up_channel=invoice.follow_up_channel,
         hold_until=_pausing_hold(invoice, today),
         costs_charged=invoice.costs_charged_on is not None,
+        hold_waits_for_practice=_pausing_hold(invoice, today) is not None
+        and next_letter_waits_for_the_practice(invoice, today, letter),
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
         new_second_notice=_new_second_notice(invoice, state, letter),

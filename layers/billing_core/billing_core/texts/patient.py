@@ -465,16 +465,25 @@ _DUTCH: Sections = {
         ),
         "on_hold_note": (
             "Uw zorgverlener bekijkt deze nota. Tot en met {date} stuurt uw zorgverlener geen "
-            "herinnering en rekent geen kosten. Is de nota daarna nog niet betaald, dan gaat "
-            "het verder waar het gebleven was."
+            "herinnering en rekent geen kosten."
         ),
         # R16, R19: instead, once the costs were charged: what the hold pauses is the way to
         # the agency; it undoes nothing charged before it (holdwords54)
         "on_hold_after_costs_note": (
             "Uw zorgverlener bekijkt deze nota. Tot en met {date} zet uw zorgverlener de incasso "
             "stil: de nota gaat in die tijd niet naar het incassobureau. Incassokosten die al in "
-            "rekening zijn gebracht, blijven staan. Is de nota daarna nog niet betaald, dan gaat "
-            "het verder waar het gebleven was."
+            "rekening zijn gebracht, blijven staan."
+        ),
+        # R16: after either note, what follows the hold: dunning goes on where it stopped;
+        # but a next letter with nowhere to go (R7, R23) waits for the practice, not for the
+        # hold's end (holdnote54). Said without the contact details, which only the birth
+        # date opens (reminder_undelivered_waits_for_practice, R10, R36).
+        "on_hold_goes_on": (
+            "Is de nota daarna nog niet betaald, dan gaat het verder waar het gebleven was."
+        ),
+        "on_hold_waits_for_practice": (
+            "Is de nota daarna nog niet betaald, dan gaat het pas verder als uw zorgverlener de "
+            "nota heeft nagekeken."
         ),
         # R15, R16: a hold pauses dunning, not an arrangement's terms
         "on_hold_terms_note": (
@@ -819,14 +828,19 @@ _ENGLISH: Sections = {
         ),
         "on_hold_note": (
             "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
-            "provider sends no reminder and charges no costs. If the invoice is still unpaid "
-            "after that, collection goes on where it stopped."
+            "provider sends no reminder and charges no costs."
         ),
         "on_hold_after_costs_note": (
             "Your healthcare provider is looking at this invoice. Until {date}, your healthcare "
             "provider has paused collection: the invoice does not go to the collection agency "
-            "in that time. Collection costs already charged remain. If the invoice is still "
-            "unpaid after that, collection goes on where it stopped."
+            "in that time. Collection costs already charged remain."
+        ),
+        "on_hold_goes_on": (
+            "If the invoice is still unpaid after that, collection goes on where it stopped."
+        ),
+        "on_hold_waits_for_practice": (
+            "If the invoice is still unpaid after that, collection goes on only once your "
+            "healthcare provider has finished checking it."
         ),
         "on_hold_terms_note": (
             "Your instalment arrangement goes on meanwhile: pay each term on time. A term "

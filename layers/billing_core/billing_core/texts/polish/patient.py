@@ -338,15 +338,23 @@ PAGE: Section = {
     ),
     "on_hold_note": (
         "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca nie "
-        "wysyła upomnień i nie nalicza kosztów. Jeśli faktura nie zostanie zapłacona do tego "
-        "dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
+        "wysyła upomnień i nie nalicza kosztów."
     ),
     # Not yet read by a native speaker (README, Languages): the hold after the costs.
     "on_hold_after_costs_note": (
         "Świadczeniodawca rozpatruje tę fakturę. Do {date} włącznie świadczeniodawca wstrzymuje "
         "windykację: w tym czasie faktura nie trafi do biura windykacyjnego. Pozasądowe koszty "
-        "windykacji, które zostały już naliczone, pozostają. Jeśli faktura nie zostanie "
-        "zapłacona do tego dnia, dalsze kroki zostaną wznowione tam, gdzie je wstrzymano."
+        "windykacji, które zostały już naliczone, pozostają."
+    ),
+    "on_hold_goes_on": (
+        "Jeśli faktura nie zostanie zapłacona do tego dnia, dalsze kroki zostaną wznowione "
+        "tam, gdzie je wstrzymano."
+    ),
+    # Not yet read by a native speaker (README, Languages): the hold over a letter that
+    # waits for the practice.
+    "on_hold_waits_for_practice": (
+        "Jeśli faktura nie zostanie zapłacona do tego dnia, dalsze kroki zostaną wznowione "
+        "dopiero wtedy, gdy świadczeniodawca zakończy jej sprawdzanie."
     ),
     # Not yet read by a native speaker (README, Languages).
     "on_hold_terms_note": (
