@@ -1910,6 +1910,21 @@ REMINDER_WAITS_FOR_THE_PRACTICE = {
 }
 
 
+def held_while_the_reminder_has_nowhere_to_go(sandbox, invoice, bounced):
+    """A patient without a postal address whose reminder e-mail of 31 December (``bounced``
+    dunning_reminder) or the invoice's e-mail, before any reminder (invoice), bounced for
+    good; the practice holds the invoice from 5 until 20 January; the clock on 6 January."""
+    without_a_postal_address(sandbox, invoice)
+    if bounced == "dunning_reminder":
+        dunned_to(sandbox, REMINDER_DAY)
+    else:
+        sandbox.clock.set(date(2026, 12, 28))
+    bounced_for_good(sandbox, invoice, bounced)
+    sandbox.clock.set(date(2027, 1, 5))
+    held_until(sandbox, invoice, date(2027, 1, 20))
+    sandbox.clock.set(date(2027, 1, 6))
+
+
 @pytest.mark.parametrize("bounced", ["dunning_reminder", "invoice"])
 def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end(
     sandbox, invoice, bounced
@@ -1928,15 +1943,7 @@ def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end
     the birth date is checked, a bounced reminder says the practice checks the contact
     details and a new reminder follows
     And the day after the hold no reminder goes: it still waits for the practice."""
-    without_a_postal_address(sandbox, invoice)
-    if bounced == "dunning_reminder":
-        dunned_to(sandbox, REMINDER_DAY)
-    else:
-        sandbox.clock.set(date(2026, 12, 28))
-    bounced_for_good(sandbox, invoice, bounced)
-    sandbox.clock.set(date(2027, 1, 5))
-    held_until(sandbox, invoice, date(2027, 1, 20))
-    sandbox.clock.set(date(2027, 1, 6))
+    held_while_the_reminder_has_nowhere_to_go(sandbox, invoice, bounced)
 
     body = status(sandbox, invoice)
     assert (body["state"], body["on_hold"], body["hold_until"]) == ("on_hold", True, "2027-01-20")
@@ -1999,15 +2006,7 @@ def test_r16_r23_a_hold_over_a_letter_with_nowhere_to_go_does_not_say_collection
         second_notice_bounced_without_a_postal_address(sandbox, invoice)
         held_until(sandbox, invoice, date(2027, 2, 10))
     else:
-        without_a_postal_address(sandbox, invoice)
-        if bounced == "dunning_reminder":
-            dunned_to(sandbox, REMINDER_DAY)
-        else:
-            sandbox.clock.set(date(2026, 12, 28))
-        bounced_for_good(sandbox, invoice, bounced)
-        sandbox.clock.set(date(2027, 1, 5))
-        held_until(sandbox, invoice, date(2027, 1, 20))
-        sandbox.clock.set(date(2027, 1, 6))
+        held_while_the_reminder_has_nowhere_to_go(sandbox, invoice, bounced)
     notes = hold_notes(sandbox, invoice)
     endings = [
         note.endswith(" " + HOLD_WAITS_FOR_THE_PRACTICE[language])
