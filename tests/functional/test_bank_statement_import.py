@@ -403,6 +403,17 @@ def test_r12_r39_a_long_import_logs_how_far_it_is_without_payer_details(
         assert "Visser" not in json.dumps(line) and "NL91ABNA0417164300" not in json.dumps(line)
 
 
+def stopped_when_its_checkpoint_is_gone(sandbox, xml, calls):
+    """The statement uploaded, its first run of one entry, its checkpoint deleted, and the
+    next run's answer for the file (bankgone53: the file stops, said)."""
+    sandbox.upload_bank_statement(xml, "large.xml")
+    sandbox.invoke("bank_statement_import", calls[0])
+    [checkpoint] = sandbox.output_keys("bank/progress/")
+    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
+    [stopped] = sandbox.invoke("bank_statement_import", calls[1])["imported"]
+    return stopped
+
+
 def runs_of_one_entry(app, monkeypatch):
     """Given runs that each have time for one entry (STOP_MARGIN_MS more than Lambda
     gives): the calls the function makes to itself to go on, kept to be invoked by hand."""
@@ -489,12 +500,8 @@ def test_r12_r39_a_run_whose_checkpoint_is_gone_stops_the_file_said_and_an_uploa
     log = function_log("bank_statement_import")
     paid = invoices[:5]
     xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
-    sandbox.upload_bank_statement(xml, "large.xml")
-    sandbox.invoke("bank_statement_import", calls[0])
-    [checkpoint] = sandbox.output_keys("bank/progress/")
-    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
 
-    [stopped] = sandbox.invoke("bank_statement_import", calls[1])["imported"]
+    stopped = stopped_when_its_checkpoint_is_gone(sandbox, xml, calls)
 
     assert [call[app.CONTINUES]["entries_done"] for call in calls] == ["1", "2"]
     assert (stopped["outcome"], stopped["refusal_key"]) == (
@@ -547,12 +554,8 @@ def test_r39_r12_bank_booked_counts_each_booking_once_over_runs_stopped_half_way
     emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     paid = invoices[:5]
     xml = statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid))
-    sandbox.upload_bank_statement(xml, "large.xml")
-    sandbox.invoke("bank_statement_import", calls[0])
-    [checkpoint] = sandbox.output_keys("bank/progress/")
-    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
 
-    [stopped] = sandbox.invoke("bank_statement_import", calls[1])["imported"]
+    stopped = stopped_when_its_checkpoint_is_gone(sandbox, xml, calls)
 
     assert stopped["outcome"] == "stopped"
     assert (emitted.get("Bank_booked"), emitted.get("Bank_progress_gone")) == (2, 1)

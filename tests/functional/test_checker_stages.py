@@ -1652,6 +1652,19 @@ PORTAL_NOTICE_SENT = ["Aanmaning verstuurd", "Final notice sent"]
 PORTAL_NOTICE_WAITS = ["Aanmaning wordt nog verstuurd", "Final notice still to be sent"]
 
 
+def notice_queued_then_the_other_invoice_held(sandbox, letter_of_two):
+    """The final notice of a letter of two queued by the costs day's run, then its other
+    invoice held until 10 February before the delivery, which holds the notice
+    (letters.second_notice_held): the invoice shown."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+    held, shown = letter_of_two
+    held_until(sandbox, held, date(2027, 2, 10))
+    sandbox.drain_deliveries()
+    return shown
+
+
 def portal_states(sandbox, invoice) -> list[str]:
     """The invoice's state on the practice portal's invoice page, in nl and en."""
     from tests.functional.test_provider_portal import signed_in
@@ -1678,12 +1691,7 @@ def test_r16_r19_a_final_notice_held_for_the_other_invoice_says_it_goes_later_no
     goes later (not now, the hold not named), in each language; the portal says the
     notice is still to be sent, in nl and en
     And once the run of 11 February sent it, the portal says it was sent."""
-    dunned_to(sandbox, REMINDER_DAY)
-    sandbox.clock.set(COSTS_DAY)
-    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
-    held, shown = letter_of_two
-    held_until(sandbox, held, date(2027, 2, 10))
-    sandbox.drain_deliveries()  # the delivery holds the notice (letters.second_notice_held)
+    shown = notice_queued_then_the_other_invoice_held(sandbox, letter_of_two)
 
     assert state_lines(sandbox, shown)[:4] == list(FINAL_NOTICE_WAITS.values())
     assert to_go_notes(sandbox, shown) == list(SECOND_NOTICE_HELD.values())
@@ -1736,12 +1744,7 @@ def test_r16_r19_r35_the_invoice_list_says_a_held_final_notice_is_still_to_be_se
     Then the other invoice's row says the notice is still to be sent, in nl and en, as
     its page does, for the list's one Query (the letter's lead is on the page)
     And once the run of 11 February sent it, the row says it was sent."""
-    dunned_to(sandbox, REMINDER_DAY)
-    sandbox.clock.set(COSTS_DAY)
-    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
-    held, shown = letter_of_two
-    held_until(sandbox, held, date(2027, 2, 10))
-    sandbox.drain_deliveries()  # the delivery holds the notice (letters.second_notice_held)
+    shown = notice_queued_then_the_other_invoice_held(sandbox, letter_of_two)
 
     states, requests = listed_states(sandbox, shown)
     assert states == PORTAL_NOTICE_WAITS == portal_states(sandbox, shown)
