@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
+import pytest
+
+from billing_core.adapters.dynamo import keys
+from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
@@ -48,6 +53,7 @@ from tests.contract.samples import (
 from tests.unit.factories import make_provider
 
 HANDOVER_DAY = date(2026, 11, 23)
+HOUR = timedelta(hours=1)
 
 
 def found_by_name(store, typed: str) -> list[str]:
@@ -345,6 +351,108 @@ def test_block_records_stored_before_their_expiry_get_it_once_never_while_blocki
     assert store.add_block_expiries(B, NOON) == ExpiriesDated(written=3)
     assert store.add_block_expiries("nobody", NOON) == ExpiriesDated()
     assert (store.blocked_patients(A), store.block_changes(A, NOON)) == (blocked, changes)
+
+
+def test_a_block_blocked_again_between_the_read_and_the_update_keeps_no_expiry(
+    repository, monkeypatch
+):
+    """R22, R28, legal-nl.md §8 (migration version 14, adapter only: the fake's pass has no
+    gap between its read and its write): Given P-1 blocked and unblocked, stored before a
+    block's save wrote an expiry
+    When A's block records are dated and P-1 is blocked again after the blocks were read
+    Then the version condition fails: the block is counted changed, nothing is written on
+    it, it keeps no expiry and blocks; the next pass counts it open."""
+    repository.block_patient(A, "P-1", "inv-1", NOON)
+    repository.release_claim(A, "P-1", "inv-1", NOON + HOUR)
+    plant_blocks_before_expiry(repository)
+    blocked_again_once_the_blocks_are_read(repository, monkeypatch, "P-1", NOON + HOUR * 2)
+    # When
+    dated = repository.add_block_expiries(A, NOON)
+    # Then the two logged changes are dated, the block is not
+    assert dated == ExpiriesDated(written=2, changed=1)
+    block = block_item(repository, "P-1")
+    assert "expires_at" not in block and block["invoice_ids"] == ["inv-again"]
+    assert [p.patient_ref for p in repository.blocked_patients(A)] == ["P-1"]
+    # And the next pass finds the three changes dated (the third by its save), P-1 open
+    monkeypatch.undo()
+    assert repository.add_block_expiries(A, NOON) == ExpiriesDated(present=3, open=1)
+
+
+def test_an_unblocked_block_stored_without_its_moment_is_dated_from_its_last_change_or_now(
+    repository,
+):
+    """legal-nl.md §8, R39 (migration version 14, adapter only: the fake keeps no TTL):
+    Given P-1 blocked at noon and unblocked an hour later, and P-2 blocked and unblocked
+    with its changes no longer logged, both blocks stored before they kept ``changed_at``
+    When A's block records are dated five days later
+    Then P-1's block expires 8 years after its last logged change (the unblock, not the
+    block), P-2's 8 years after now."""
+    unblocked_at, now = NOON + HOUR, NOON + timedelta(days=5)
+    for patient in ("P-1", "P-2"):
+        repository.block_patient(A, patient, f"inv-{patient}", NOON)
+        repository.release_claim(A, patient, f"inv-{patient}", unblocked_at)
+    plant_blocks_before_expiry(repository)
+    stored_without_moment(repository, "P-1", "P-2")
+    changes_no_longer_logged(repository, "P-2")
+    # When
+    dated = repository.add_block_expiries(A, now)
+    # Then
+    assert dated == ExpiriesDated(written=4)
+    assert block_item(repository, "P-1")["expires_at"] == eight_years_after(unblocked_at)
+    assert block_item(repository, "P-2")["expires_at"] == eight_years_after(now)
+
+
+@pytest.fixture
+def repository(table: Any) -> BillingRepository:
+    return BillingRepository(table)
+
+
+def eight_years_after(moment: datetime) -> int:
+    """The TTL (epoch seconds) of a block record: 2922 days after its change (R39)."""
+    return int((moment + timedelta(days=2922)).timestamp())
+
+
+def block_item(repository: BillingRepository, patient: str) -> dict[str, Any]:
+    key = keys.patient_block_key(A, patient)
+    return repository._table.get_item(Key=key, ConsistentRead=True)["Item"]  # type: ignore[no-any-return]
+
+
+def blocked_again_once_the_blocks_are_read(
+    repository: BillingRepository, monkeypatch: pytest.MonkeyPatch, patient: str, at: datetime
+) -> None:
+    """A claim on ``patient`` saved between the migration's Query of the blocks and its
+    UpdateItem of each (the block's whole-item Put moves its version on, R28)."""
+    read_all = repository._query_all
+
+    def read_then_block(query: dict[str, Any]) -> list[dict[str, Any]]:
+        found = read_all(query)
+        if query["ExpressionAttributeValues"][":prefix"] == keys.PATIENT_BLOCK_PREFIX:
+            repository.block_patient(A, patient, "inv-again", at)
+        return found
+
+    monkeypatch.setattr(repository, "_query_all", read_then_block)
+
+
+def stored_without_moment(repository: BillingRepository, *patients: str) -> None:
+    """The blocks as a deploy before audit AGENCY1 stored them: no ``changed_at``."""
+    for patient in patients:
+        repository._table.update_item(
+            Key=keys.patient_block_key(A, patient), UpdateExpression="REMOVE changed_at"
+        )
+
+
+def changes_no_longer_logged(repository: BillingRepository, patient: str) -> None:
+    for change in repository._query_all(
+        {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": keys.provider_partition(A),
+                ":prefix": keys.BLOCK_CHANGE_PREFIX,
+            },
+        }
+    ):
+        if change["patient_ref"] == patient:
+            repository._table.delete_item(Key={"pk": change["pk"], "sk": change["sk"]})
 
 
 def settings_saved(store, provider_id: str, version: int) -> SettingsVersion:

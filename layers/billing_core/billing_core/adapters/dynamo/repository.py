@@ -1451,7 +1451,22 @@ class BillingRepository:
         from billing_core.invoices.retention_migration import ExpiriesDated
 
         partition = keys.provider_partition(provider_id)
-        written = present = blocking = changed = 0
+        changes, last_change = self._date_block_changes(partition)
+        blocks = self._date_unblocked_blocks(partition, last_change, now)
+        return ExpiriesDated(
+            changes.written + blocks.written,
+            changes.present + blocks.present,
+            blocks.open,
+            blocks.changed,
+        )
+
+    def _date_block_changes(self, partition: str) -> tuple[ExpiriesDated, dict[str, datetime]]:
+        """Migration version 14's change pass: each ``BLOCKCHANGE#`` item without
+        ``expires_at`` gets ``block_expiry`` of its own moment. Also each patient's last
+        logged change, which dates a block stored without its moment."""
+        from billing_core.invoices.retention_migration import ExpiriesDated
+
+        written = present = 0
         last_change: dict[str, datetime] = {}
         for item in self._query_all(_block_items(partition, keys.BLOCK_CHANGE_PREFIX)):
             at = datetime.fromisoformat(item["at"])  # oldest first: the sort key's order
@@ -1462,22 +1477,40 @@ class BillingRepository:
                 written += 1
             else:
                 present += 1
-        for item in self._query_all(_block_items(partition, keys.PATIENT_BLOCK_PREFIX)):
-            if item.get("invoice_ids"):
-                blocking += 1  # still blocks: kept while it does (R22)
-                continue
-            if "expires_at" in item:
-                present += 1
-                continue
-            moment = item.get("changed_at")
-            unblocked_at = datetime.fromisoformat(moment) if moment else None
-            expiry = items.block_expiry(unblocked_at or last_change.get(item["patient_ref"], now))
-            key = {"pk": item["pk"], "sk": item["sk"]}
-            if set_missing_expiry(self._table, key, expiry, version=int(item["version"])):
-                written += 1
-            else:
-                changed += 1
-        return ExpiriesDated(written, present, blocking, changed)
+        return ExpiriesDated(written, present), last_change
+
+    def _date_unblocked_blocks(
+        self, partition: str, last_change: Mapping[str, datetime], now: datetime
+    ) -> ExpiriesDated:
+        """Migration version 14's block pass: every ``PATIENTBLOCK#`` item read first, then
+        each dated (``_date_unblocked_block``), counted by what that did."""
+        from collections import Counter
+
+        from billing_core.invoices.retention_migration import ExpiriesDated
+
+        found = self._query_all(_block_items(partition, keys.PATIENT_BLOCK_PREFIX))
+        done = Counter(self._date_unblocked_block(item, last_change, now) for item in found)
+        return ExpiriesDated(done["written"], done["present"], done["open"], done["changed"])
+
+    def _date_unblocked_block(
+        self, item: dict[str, Any], last_change: Mapping[str, datetime], now: datetime
+    ) -> str:
+        """``open``: it still blocks, kept while it does (R22); ``present``: it has an
+        expiry; else ``block_expiry`` of its ``changed_at`` (else of its patient's last
+        logged change, else ``now``) on condition it is still the version read and has
+        none: ``written``, or ``changed`` (blocked again meanwhile: its whole-item Put took
+        the expiry away, R28)."""
+        if item.get("invoice_ids"):
+            return "open"
+        if "expires_at" in item:
+            return "present"
+        moment = item.get("changed_at")
+        unblocked_at = datetime.fromisoformat(moment) if moment else None
+        expiry = items.block_expiry(unblocked_at or last_change.get(item["patient_ref"], now))
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        if set_missing_expiry(self._table, key, expiry, version=int(item["version"])):
+            return "written"
+        return "changed"
 
     def add_batch_expiries(self) -> ExpiriesDated:
         """Migration version 5: the batches are on this table (transfer_batches)."""
