@@ -61,6 +61,31 @@ def test_the_blocked_patients_are_listed_by_number(store):
     assert blocked_numbers(store, A) == frozenset({"P-1", "P-3"})
 
 
+def test_the_blocked_patients_come_in_pages_by_number(store):
+    """R22, R35 (portalfeed54: the portal's page held every blocked patient, past Lambda's
+    6 MB at ~38,000), interfaces.md §2.
+    Given P-1..P-5 blocked and P-2a blocked then unblocked (its item stays, empty)
+    When the blocked patients are read two at a time, each page after the position the
+    one before gave
+    Then the pages hold each blocked patient once, by number, never P-2a; the last page
+    gives no position; a position no page hands out is refused."""
+    for patient in ("P-5", "P-2a", "P-1", "P-4", "P-2", "P-3"):
+        store.block_patient(A, patient, f"inv-{patient}", T1)
+    store.release_claim(A, "P-2a", "inv-P-2a", T2)
+    store.block_patient(B, "P-0", "inv-B", T1)
+    pages, position = [], None
+    while True:
+        page, position = store.blocked_patient_page(A, 2, position)
+        pages.append([p.patient_ref for p in page])
+        if position is None:
+            break
+    assert pages == [["P-1", "P-2"], ["P-3", "P-4"], ["P-5"]]
+    assert store.blocked_patient_page(A, 5) == (store.blocked_patients(A), None)
+    for no_position in ("", "P-1\n"):
+        with pytest.raises(InvalidPosition):
+            store.blocked_patient_page(A, 2, no_position)
+
+
 def test_changes_since_a_moment_oldest_first_same_moment_by_version_then_patient(store):
     """The practice software asks what changed since its last look (R22)."""
     # Given P-2 then P-1 blocked at the same moment, and P-1 unblocked at that moment too

@@ -241,6 +241,33 @@ def test_r2_an_uploads_report_lists_every_invoice_it_made_and_no_other(sandbox, 
 # --- blocked patients (INTERFACES5) --------------------------------------------------------------
 
 
+def blocked_rows(html: str) -> list[str]:
+    return re.findall(r'<td class="patient" role="cell">([^<]+)</td>', html)
+
+
+def test_r35_the_blocked_patients_go_on_page_by_page(sandbox, small_pages, staff):
+    """R22, R35 (portalfeed54: the page listed every blocked patient, 166 B each, past
+    Lambda's 6 MB at ~38,000), interfaces.md §2.
+    Given five patients blocked and one blocked then unblocked among them
+    When staff open Geblokkeerd and follow "Volgende pagina"
+    Then each page holds at most a page, and they see every blocked patient once, by
+    number, the unblocked one never; a cursor no page hands out is said, not read."""
+    repository = sandbox.runtime.repository
+    at = sandbox.clock.now()
+    for patient in ("P-5", "P-1", "P-4", "P-2", "P-3", "P-2a"):
+        repository.block_patient(PRACTICE, patient, f"inv-{patient}", at)
+    repository.release_claim(PRACTICE, "P-2a", "inv-P-2a", at + timedelta(minutes=1))
+    _, first = staff.page("/portal/geblokkeerd")
+    assert blocked_rows(first) == ["P-1", "P-2"]
+    seen, visited = followed(staff, "/portal/geblokkeerd", blocked_rows)
+    assert seen == ["P-1", "P-2", "P-3", "P-4", "P-5"]
+    assert len(visited) == 3 and all("cursor=" in path for path in visited[1:])
+    no_position = cursor.encode("P-1\n")  # a control character: no page hands it out
+    status, html = staff.page(f"/portal/geblokkeerd?cursor={no_position}")
+    assert status == HTTPStatus.BAD_REQUEST and "bestaat niet (meer)" in html
+    assert blocked_rows(html) == []
+
+
 def test_r22_staff_download_the_blocked_patients_as_the_api_gives_them(sandbox, staff):
     """R22 ("the portal lists blocked patients ... CSV and JSON"), R35 ("export blocked
     patients"; audit interfaces INTERFACES5).

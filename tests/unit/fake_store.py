@@ -66,6 +66,7 @@ from billing_core.ports import (
     checked_block_change_position,
     checked_declaration_position,
     checked_invoice_position,
+    checked_patient_position,
     checked_provider_position,
     state_set_meanwhile,
 )
@@ -1037,6 +1038,19 @@ class FakeStore:
             for (owner, _), block in sorted(self.blocks.items())
             if owner == provider_id and block.is_blocked
         ]
+
+    def blocked_patient_page(
+        self, provider_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[BlockedPatient], str | None]:
+        """After the previous page's last patient number, as the table's sort key."""
+        self.calls.append("blocked_patient_page")
+        start = checked_patient_position(after) if after is not None else ""
+        found = [
+            block.as_blocked_patient()
+            for (owner, patient), block in sorted(self.blocks.items())
+            if owner == provider_id and block.is_blocked and patient > start
+        ]
+        return found[:limit], (found[limit - 1].patient_ref if len(found) > limit else None)
 
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
         self.calls.append("blocked_refs_with_bsn")

@@ -103,7 +103,9 @@ def update_action(action_id: str) -> Response[str | bytes]:
 
 @router.get("/portal/geblokkeerd")
 def blocked() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.blocked, takes=("format", "since"), formats=BOTH)
+    return serve_page(
+        router.current_event, pages.blocked, takes=("format", "since", "cursor"), formats=BOTH
+    )
 
 
 @router.get("/portal/geblokkeerd/wijzigingen")

@@ -351,6 +351,14 @@ class BillingStore(Protocol):
 
     def blocked_patients(self, provider_id: str) -> list[BlockedPatient]: ...
 
+    def blocked_patient_page(
+        self, provider_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[BlockedPatient], str | None]:
+        """The first ``limit`` of ``blocked_patients``, or those after ``after``: the
+        position the previous page gave (a patient number, ``checked_patient_position``).
+        The position is None on the last page: it reads one more than ``limit``."""
+        ...
+
     def block_changes(self, provider_id: str, since: datetime) -> list[BlockChange]:
         """Blocks and unblocks at or after ``since``, oldest first (by the moment, then the
         block's version, then the patient number)."""
@@ -440,6 +448,16 @@ def checked_block_change_position(position: str, since: datetime) -> str:
         raise InvalidPosition("not a block change position")
     if at < since:
         raise InvalidPosition("before the moment asked from")
+    return position
+
+
+def checked_patient_position(position: str) -> str:
+    """A position in the list of blocked patients (the page's last patient number, as the
+    page hands it out); InvalidPosition otherwise. Any number the store may hold: the
+    ingest takes any, so only one that no list can hand out (empty, control characters)
+    is refused. No regex: on every handler's path."""
+    if not (position and position.isprintable()):
+        raise InvalidPosition("not a blocked patient position")
     return position
 
 

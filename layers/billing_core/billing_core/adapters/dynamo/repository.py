@@ -49,6 +49,7 @@ from billing_core.ports import (
     checked_block_change_position,
     checked_declaration_position,
     checked_invoice_position,
+    checked_patient_position,
     checked_provider_position,
     state_set_meanwhile,
 )
@@ -1025,6 +1026,18 @@ class BillingRepository:
         found = self._query_blocks(provider_id)
         return [items.patient_block_from_item(item).as_blocked_patient() for item in found]
 
+    def blocked_patient_page(
+        self, provider_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[BlockedPatient], str | None]:
+        """A page goes on after the previous page's last patient number: the sort key."""
+        query = self._blocks_query(provider_id)
+        if after is not None:
+            start = keys.patient_block_key(provider_id, checked_patient_position(after))
+            query["ExclusiveStartKey"] = start
+        found = self._query_up_to(query, limit + 1)
+        page = [items.patient_block_from_item(item).as_blocked_patient() for item in found[:limit]]
+        return page, (page[-1].patient_ref if len(found) > limit else None)
+
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
         """(number, BSN) of the blocks: the same one Query, for the ingest (legal-nl.md §6)."""
         found = self._query_blocks(provider_id, projection="patient_ref, bsn")
@@ -1052,16 +1065,20 @@ class BillingRepository:
         return page, last
 
     def _query_blocks(self, provider_id: str, *, projection: str = "") -> list[dict[str, Any]]:
+        query = self._blocks_query(provider_id)
+        if projection:
+            query["ProjectionExpression"] = projection
+        return self._query_all(query)
+
+    @staticmethod
+    def _blocks_query(provider_id: str) -> dict[str, Any]:
         """Block items that block: ``blocked_at`` is only on those (an unblocked patient's
         item stays, empty, to keep its version)."""
-        query: dict[str, Any] = _in_partition(
+        return _in_partition(
             keys.provider_partition(provider_id),
             keys.PATIENT_BLOCK_PREFIX,
             FilterExpression="attribute_exists(blocked_at)",
         )
-        if projection:
-            query["ProjectionExpression"] = projection
-        return self._query_all(query)
 
     def _change_block(
         self, provider_id: str, patient_ref: str, change: Callable[[PatientBlock], Transition]
