@@ -367,6 +367,9 @@ def test_the_view_holds_nothing_personal():
         "follow_up_channel",  # how what follows comes, by e-mail or by post (R7): not where
         "hold_until",  # the last day of the practice's hold (R16)
         "costs_charged",  # the collection costs were charged: the hold's words (R16, R19)
+        # the next letter has nowhere to go: the hold's last words, which name no contact
+        # details (R16, R7, R23; holdnote54)
+        "hold_waits_for_practice",
         "arrangement_ended_on",  # the day a missed term ended the arrangement (R15)
         # that a reminder never arrived and a new one follows (R7): said once the birth
         # date is checked, never by the public API
