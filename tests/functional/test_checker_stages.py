@@ -1913,6 +1913,64 @@ REMINDER_WAITS_FOR_THE_PRACTICE = {
 }
 
 
+# "Our invoice did not reach you by e-mail. Your healthcare provider is checking your contact
+# details; ..." (R7, R23), in each language (nowhy54)
+INVOICE_WAITS_FOR_THE_PRACTICE = {
+    "nl": "Onze nota heeft u per e-mail niet bereikt. Uw zorgverlener kijkt uw adresgegevens na",
+    "en": "Our invoice did not reach you by e-mail. Your healthcare provider is checking your",
+    "pl": "Nasza faktura nie dotarła do Pana/Pani e-mailem. Świadczeniodawca sprawdza Pana/Pani",
+    "ar": "لم تصلكم فاتورتنا بالبريد الإلكتروني. يراجع مقدّم الرعاية الصحية بيانات الاتصال",
+}
+
+
+def test_r7_r23_an_invoice_bounced_without_a_postal_address_says_why_no_reminder_came(
+    sandbox, invoice
+):
+    """R7, R23, R36, legal-nl.md §2 (nowhy54: the invoice's own e-mail bounced for good and
+    the patient has no complete postal address: the checker showed the final date passed
+    with no sentence saying why nothing more came on 12 of 12 pages, the birth date checked,
+    while a bounced reminder says it).
+    Given a patient without a postal address whose invoice e-mail bounced for good on 10
+    December, and the runs to 28 December (the final date, 23 December, passed)
+    When the patient checks, in each language
+    Then open, 23 December passed; before the birth date no word of the bounce (it would
+    tell anyone with the kenmerk the e-mail address is dead); once it is checked, that the
+    invoice did not reach them and the practice checks the contact details, and no word of
+    a reminder that never arrived
+    And once the practice has a postal address the reminder's run (31 December) sends it on
+    paper and the note is gone."""
+    without_a_postal_address(sandbox, invoice)
+    sandbox.clock.set(date(2026, 12, 10))
+    bounced_for_good(sandbox, invoice, "invoice")
+    dunned_to(sandbox, *(date(2026, 12, day) for day in range(11, 29)))
+
+    body = status(sandbox, invoice)
+    assert (body["state"], body["breakdown"]["pay_by"], body["breakdown"]["pay_by_passed"]) == (
+        "open",
+        "2026-12-23",
+        True,
+    )
+    assert "invoice_undelivered" not in body
+    assert 'id="invoice-undelivered"' not in page(sandbox, invoice)[1]
+    cookie = unlocked(sandbox, invoice)
+    pages = [unescape(page(sandbox, invoice, language, cookie=cookie)[1]) for language in LANGUAGES]
+    for language, html in zip(LANGUAGES, pages, strict=True):
+        assert text_of(html, "invoice-undelivered").startswith(
+            INVOICE_WAITS_FOR_THE_PRACTICE[language]
+        )
+        assert 'id="reminder-undelivered"' not in html
+    repository = sandbox.runtime.repository
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    repository.save_invoice(replace(stored, patient=invoice.patient))
+    dunned_to(sandbox, date(2026, 12, 29), date(2026, 12, 30), REMINDER_DAY)
+    stored = repository.get_invoice(invoice.provider_id, invoice.invoice_id)
+    assert stored.reminder is not None and stored.reminder.channel is Channel.PAPER
+    assert (
+        'id="invoice-undelivered"'
+        not in page(sandbox, invoice, cookie=unlocked(sandbox, invoice))[1]
+    )
+
+
 def held_while_the_reminder_has_nowhere_to_go(sandbox, invoice, bounced):
     """A patient without a postal address whose reminder e-mail of 31 December (``bounced``
     dunning_reminder) or the invoice's e-mail, before any reminder (invoice), bounced for
@@ -1943,8 +2001,8 @@ def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end
     When the patient checks on 6 January, in each language, the birth date checked or not
     Then the hold shows, and the date is the one without the hold: the final payment date,
     23 December, passed (pay_by 2026-12-23, final_payment_date), never 20 January; once
-    the birth date is checked, a bounced reminder says the practice checks the contact
-    details and a new reminder follows
+    the birth date is checked, a bounced reminder (or the bounced invoice, nowhy54) says
+    the practice checks the contact details and a reminder follows
     And the day after the hold no reminder goes: it still waits for the practice."""
     held_while_the_reminder_has_nowhere_to_go(sandbox, invoice, bounced)
 
@@ -1964,11 +2022,15 @@ def test_r16_r23_a_hold_over_a_reminder_with_nowhere_to_go_does_not_name_its_end
     assert all('id="on-hold"' in html for html in pages)
     notes = ['id="reminder-undelivered"' in html for html in pages]
     assert notes == [bounced == "dunning_reminder"] * len(LANGUAGES)
-    if bounced == "dunning_reminder":
-        for language, html in zip(LANGUAGES, pages, strict=True):
-            assert text_of(html, "reminder-undelivered").startswith(
-                REMINDER_WAITS_FOR_THE_PRACTICE[language]
-            )
+    invoice_notes = ['id="invoice-undelivered"' in html for html in pages]
+    assert invoice_notes == [bounced == "invoice"] * len(LANGUAGES)
+    note, words = (
+        ("reminder-undelivered", REMINDER_WAITS_FOR_THE_PRACTICE)
+        if bounced == "dunning_reminder"
+        else ("invoice-undelivered", INVOICE_WAITS_FOR_THE_PRACTICE)
+    )
+    for language, html in zip(LANGUAGES, pages, strict=True):
+        assert text_of(html, note).startswith(words[language])
     dunned_to(sandbox, date(2027, 1, 21), date(2027, 1, 22))
     stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
     sent_reminders = [c for c in stored.correspondence if c.kind == "dunning_reminder"]

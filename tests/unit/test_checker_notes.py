@@ -9,12 +9,15 @@ from datetime import date, datetime
 
 import pytest
 
+from billing_core.correspondence.kinds import INVOICE_LETTER
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementStatus,
     ArrangementTerm,
+    Channel,
+    Correspondence,
     InvoiceStatus,
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -173,6 +176,64 @@ def test_r7_r23_without_a_postal_address_the_new_reminder_waits_for_the_practice
     )
     view = view_on(date(2026, 12, 31), **UNDELIVERED, patient=no_address)
     assert view.new_reminder is NewReminder.WAITS_FOR_PRACTICE
+
+
+# --- R7, R23: the invoice's own e-mail that never arrived (nowhy54) --------------------------
+
+NO_POSTAL_ADDRESS = make_person(
+    email="s.vanderberg@example.nl", address=make_address(street="", house_number="")
+)
+INVOICE_EMAILED = Correspondence(INVOICE_LETTER, Channel.EMAIL, at(date(2026, 11, 23)), "ses-1")
+INVOICE_BOUNCED = {
+    "correspondence": (INVOICE_EMAILED,),
+    "bounced_emails": ("s.vanderberg@example.nl",),
+}
+
+
+def test_r7_r23_an_invoice_bounced_without_a_postal_address_says_the_practice_checks_it():
+    # Given the invoice's own e-mail bounced for good, no reminder yet, and no postal address
+    # When the patient checks after its final date (23 December) passed
+    view = view_on(date(2026, 12, 28), **INVOICE_BOUNCED, patient=NO_POSTAL_ADDRESS)
+    # Then open, its date passed, and the note says why no reminder came: it waits for the
+    # practice (dunning/timeline.plan sends none without a letter channel)
+    assert (view.state, view.breakdown.pay_by_passed) == (InvoiceState.OPEN, True)
+    assert view.invoice_undelivered is True
+    # And it is not taken for a reminder that never arrived
+    assert view.new_reminder is None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # a postal address: the reminder goes on paper when due (the timeline's own word)
+        INVOICE_BOUNCED,
+        # the address works: the invoice arrived, the reminder goes by e-mail
+        {"correspondence": (INVOICE_EMAILED,), "patient": NO_POSTAL_ADDRESS},
+        # a reminder went since: its own note says what follows it
+        INVOICE_BOUNCED | UNDELIVERED | {"patient": NO_POSTAL_ADDRESS},
+        # the invoice went on paper and arrived: a paper reminder follows
+        INVOICE_BOUNCED
+        | {
+            "correspondence": (replace(INVOICE_EMAILED, channel=Channel.PAPER),),
+            "patient": NO_POSTAL_ADDRESS,
+        },
+    ],
+    ids=["postal-address", "email-works", "reminder-since", "paper-invoice"],
+)
+def test_r7_no_invoice_note_where_a_reminder_can_go_or_has_its_own(changes):
+    assert view_on(date(2026, 12, 28), **changes).invoice_undelivered is False
+
+
+def test_r7_r23_no_invoice_note_once_paid():
+    paid_in_full = make_invoice().amount_due_cents
+    payment = entry(EntryKind.PAYMENT, -paid_in_full, date(2026, 12, 27))
+    view = view_on(
+        date(2026, 12, 28),
+        **INVOICE_BOUNCED,
+        patient=NO_POSTAL_ADDRESS,
+        ledger=(*make_invoice().ledger, payment),
+    )
+    assert (view.state, view.invoice_undelivered) == (InvoiceState.PAID, False)
 
 
 def test_r7_a_reminder_that_arrived_or_was_sent_again_says_no_new_one():

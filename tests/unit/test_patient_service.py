@@ -367,6 +367,9 @@ def test_the_view_holds_nothing_personal():
         "follow_up_channel",  # how what follows comes, by e-mail or by post (R7): not where
         "hold_until",  # the last day of the practice's hold (R16)
         "costs_charged",  # the collection costs were charged: the hold's words (R16, R19)
+        # the next letter has nowhere to go: the hold's last words, which name no contact
+        # details (R16, R7, R23; holdnote54)
+        "hold_waits_for_practice",
         "arrangement_ended_on",  # the day a missed term ended the arrangement (R15)
         # that a reminder never arrived and a new one follows (R7): said once the birth
         # date is checked, never by the public API
@@ -378,6 +381,10 @@ def test_the_view_holds_nothing_personal():
         # that it waits for a hold on another invoice of its letter: said, as it goes
         # later, once the birth date is checked, the hold not named (R16, R19; portalwords53)
         "second_notice_held",
+        # that the invoice's own e-mail never arrived and, with no postal address, the
+        # reminder waits for the practice: said once the birth date is checked (R7, R23;
+        # nowhy54)
+        "invoice_undelivered",
     }
     text = repr(view)
     personal = ("s.vanderberg@", "m.jansen@", "Oudegracht", "3511", "P-004711", "1984", "C11")

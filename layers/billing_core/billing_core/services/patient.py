@@ -52,6 +52,7 @@ from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     COULANCE_DECLINED,
     DEFERRAL_CONFIRMATION,
+    INVOICE_LETTER,
     OBJECTION_ACKNOWLEDGEMENT,
     STOP_CONFIRMATION,
     reaches_patient,
@@ -227,6 +228,10 @@ class PaymentStatusView:
     # patient's e-mail address works: the page says it only once the birth date is checked,
     # and the public API not at all (R10, R36).
     new_reminder: NewReminder | None = None
+    # R7, R23: the invoice's own e-mail bounced for good before any reminder and, with no
+    # postal address, the reminder waits for the practice: said as the reminder's, once the
+    # birth date is checked.
+    invoice_undelivered: bool = False
     # R7, R19: the same for the second notice, whose e-mail bounced and which is sent again
     # (correspondence/bounces.py): the handover waits for the new one, so the date of the
     # one that never arrived is not the last day before the agency.
@@ -355,6 +360,7 @@ def payment_status(reference_text: str, ctx: PatientContext) -> PaymentStatusVie
         and next_letter_waits_for_the_practice(invoice, today, letter),
         arrangement_ended_on=_arrangement_ended_on(invoice, today),
         new_reminder=_new_reminder(invoice, state),
+        invoice_undelivered=_invoice_undelivered(invoice, state),
         new_second_notice=_new_second_notice(invoice, state, letter),
         second_notice_to_go=_second_notice_to_go(invoice, state, letter),
         second_notice_held=_second_notice_held(invoice, state, letter, today),
@@ -446,9 +452,36 @@ def _new_reminder(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
     reminder = invoice.reminder
     if reminder is None or not reminder.undelivered:
         return None
+    return _next_reminder(invoice, state)
+
+
+def _next_reminder(invoice: Invoice, state: InvoiceState) -> NewReminder | None:
+    """R7, R23: how the reminder comes while the invoice reads open (or on hold): on the
+    letter channel, or, with none, once the practice has checked the address
+    (timeline.plan). The one test of both notes that say why none came yet."""
     if state not in (InvoiceState.OPEN, InvoiceState.ON_HOLD):
         return None
     return NewReminder.COMING if invoice.letter_channel else NewReminder.WAITS_FOR_PRACTICE
+
+
+def _invoice_undelivered(invoice: Invoice, state: InvoiceState) -> bool:
+    """R7, R23: whether the invoice's own e-mail bounced for good before any reminder while
+    the reminder has nowhere to go (``_next_reminder``): its final date passes with no letter
+    after it until the practice has checked the address (nowhy54)."""
+    if invoice.reminder is not None or not _emailed_to_a_dead_address(invoice):
+        return False
+    return _next_reminder(invoice, state) is NewReminder.WAITS_FOR_PRACTICE
+
+
+def _emailed_to_a_dead_address(invoice: Invoice) -> bool:
+    """The invoice itself went by e-mail and SES reported its addressee's address bounced
+    permanently (correspondence/bounces.py)."""
+    email = invoice.addressee.email
+    if not email or not invoice.has_bounced(email):
+        return False
+    return any(
+        c.kind == INVOICE_LETTER and c.channel is Channel.EMAIL for c in invoice.correspondence
+    )
 
 
 def _new_second_notice(

@@ -506,6 +506,14 @@ _DUTCH: Sections = {
             "Onze herinnering heeft u niet bereikt. Uw zorgverlener kijkt uw adresgegevens na; "
             "daarna ontvangt u een nieuwe herinnering, met een nieuwe uiterste betaaldatum."
         ),
+        # R7, R23: the invoice's own e-mail bounced for good before any reminder, and with no
+        # postal address the reminder waits for the practice (dunning/timeline.plan); said
+        # once the birth date is checked, as the reminder's (R10, R36)
+        "invoice_undelivered_waits_for_practice": (
+            "Onze nota heeft u per e-mail niet bereikt. Uw zorgverlener kijkt uw "
+            "adresgegevens na; is de nota daarna nog niet betaald, dan ontvangt u een "
+            "herinnering, met een nieuwe uiterste betaaldatum."
+        ),
         # R7, R19: the second notice never arrived (a Permanent bounce): it goes again and the
         # handover waits for it (correspondence/bounces.py); said once the birth date is checked
         "second_notice_undelivered_coming": (
@@ -858,6 +866,11 @@ _ENGLISH: Sections = {
         "reminder_undelivered_waits_for_practice": (
             "Our reminder did not reach you. Your healthcare provider is checking your contact "
             "details; you will then receive a new reminder, with a new date to pay by."
+        ),
+        "invoice_undelivered_waits_for_practice": (
+            "Our invoice did not reach you by e-mail. Your healthcare provider is checking "
+            "your contact details; if the invoice is still unpaid after that, you will "
+            "receive a reminder, with a new date to pay by."
         ),
         "second_notice_undelivered_coming": (
             "Our final notice did not reach you. You will receive a new final notice "

@@ -375,6 +375,12 @@ PAGE: Section = {
         "Nasze upomnienie nie dotarło do Pana/Pani. Świadczeniodawca sprawdza Pana/Pani dane "
         "kontaktowe; potem otrzyma Pan/Pani nowe upomnienie z nowym terminem płatności."
     ),
+    # Not yet read by a native speaker (README, Languages).
+    "invoice_undelivered_waits_for_practice": (
+        "Nasza faktura nie dotarła do Pana/Pani e-mailem. Świadczeniodawca sprawdza Pana/Pani "
+        "dane kontaktowe; jeśli faktura nadal nie będzie zapłacona, otrzyma Pan/Pani "
+        "upomnienie z nowym terminem płatności."
+    ),
     "second_notice_undelivered_coming": (
         "Nasze ostateczne wezwanie do zapłaty nie dotarło do Pana/Pani. Nowe ostateczne "
         "wezwanie z nowym terminem, po którym faktura trafi do biura windykacyjnego, otrzyma "
