@@ -1913,13 +1913,14 @@ REMINDER_WAITS_FOR_THE_PRACTICE = {
 }
 
 
-# "Our invoice did not reach you by e-mail. Your healthcare provider is checking your contact
-# details; ..." (R7, R23), in each language (nowhy54)
+# "Our e-mails no longer reach you. Your healthcare provider is checking your contact
+# details; ..." (R7, R23), in each language (nowhy54; true also when the invoice's own e-mail
+# arrived and a later one to the address bounced: the address is marked, not the mail)
 INVOICE_WAITS_FOR_THE_PRACTICE = {
-    "nl": "Onze nota heeft u per e-mail niet bereikt. Uw zorgverlener kijkt uw adresgegevens na",
-    "en": "Our invoice did not reach you by e-mail. Your healthcare provider is checking your",
-    "pl": "Nasza faktura nie dotarła do Pana/Pani e-mailem. Świadczeniodawca sprawdza Pana/Pani",
-    "ar": "لم تصلكم فاتورتنا بالبريد الإلكتروني. يراجع مقدّم الرعاية الصحية بيانات الاتصال",
+    "nl": "Onze e-mails bereiken u niet meer. Uw zorgverlener kijkt uw adresgegevens na",
+    "en": "Our e-mails no longer reach you. Your healthcare provider is checking your",
+    "pl": "Nasze e-maile już do Pana/Pani nie docierają. Świadczeniodawca sprawdza Pana/Pani",
+    "ar": "لم تعد رسائلنا الإلكترونية تصلكم. يراجع مقدّم الرعاية الصحية بيانات الاتصال",
 }
 
 

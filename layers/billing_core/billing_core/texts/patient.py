@@ -506,11 +506,13 @@ _DUTCH: Sections = {
             "Onze herinnering heeft u niet bereikt. Uw zorgverlener kijkt uw adresgegevens na; "
             "daarna ontvangt u een nieuwe herinnering, met een nieuwe uiterste betaaldatum."
         ),
-        # R7, R23: the invoice's own e-mail bounced for good before any reminder, and with no
-        # postal address the reminder waits for the practice (dunning/timeline.plan); said
-        # once the birth date is checked, as the reminder's (R10, R36)
+        # R7, R23: the patient's e-mail address bounced for good before any reminder, and with
+        # no postal address the reminder waits for the practice (dunning/timeline.plan); said
+        # once the birth date is checked, as the reminder's (R10, R36). "No longer reach":
+        # the address is marked dead, not each mail, so this invoice's own e-mail may have
+        # arrived before another one to the address bounced
         "invoice_undelivered_waits_for_practice": (
-            "Onze nota heeft u per e-mail niet bereikt. Uw zorgverlener kijkt uw "
+            "Onze e-mails bereiken u niet meer. Uw zorgverlener kijkt uw "
             "adresgegevens na; is de nota daarna nog niet betaald, dan ontvangt u een "
             "herinnering, met een nieuwe uiterste betaaldatum."
         ),
@@ -868,7 +870,7 @@ _ENGLISH: Sections = {
             "details; you will then receive a new reminder, with a new date to pay by."
         ),
         "invoice_undelivered_waits_for_practice": (
-            "Our invoice did not reach you by e-mail. Your healthcare provider is checking "
+            "Our e-mails no longer reach you. Your healthcare provider is checking "
             "your contact details; if the invoice is still unpaid after that, you will "
             "receive a reminder, with a new date to pay by."
         ),

@@ -377,7 +377,7 @@ PAGE: Section = {
     ),
     # Not yet read by a native speaker (README, Languages).
     "invoice_undelivered_waits_for_practice": (
-        "Nasza faktura nie dotarła do Pana/Pani e-mailem. Świadczeniodawca sprawdza Pana/Pani "
+        "Nasze e-maile już do Pana/Pani nie docierają. Świadczeniodawca sprawdza Pana/Pani "
         "dane kontaktowe; jeśli faktura nadal nie będzie zapłacona, otrzyma Pan/Pani "
         "upomnienie z nowym terminem płatności."
     ),
