@@ -697,8 +697,9 @@ def submit_insurer_statement(
     proposal on the provider's action list, written with the statement in one
     transaction. A statement that leaves the policy nothing to forgive (either policy: no
     proposal is made then) is an adjusted amount equal to the old one: a new final
-    payment date and an e-mail with both, the one a declined proposal gets (legal-nl.md
-    §7: the patient was told to wait for them; the owners' decision, round 40).
+    payment date and an e-mail with both (legal-nl.md §7: the patient was told to wait
+    for them; the owners' decision, round 40). A declined proposal gets the e-mail but
+    keeps its final date (tests/unit/test_coulance_timing.py pins it; for the owners).
     ``language``: the checker page's, which that e-mail is written in (R9; empty: the
     invoice's)."""
     invoice = _find_for_patient(reference_text, proof, ctx)
