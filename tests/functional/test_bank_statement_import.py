@@ -593,3 +593,56 @@ def test_r12_r3_a_local_run_whose_time_runs_out_goes_on_in_process(sandbox, invo
     assert (started["outcome"], started["entries_done"]) == ("continued", 1)
     assert reread(sandbox, first).amount_due_cents == 0
     assert [c.amount_cents for c in sandbox.runtime.payment_links.unmatched_credits()] == [700]
+
+
+def test_r3_r39_a_finished_file_delivered_again_after_its_record_went_counts_nothing_again(
+    sandbox, invoices, monkeypatch, function_log
+):
+    """R3, R39, R12 (bankretry55): Powertools' record answers a delivery again for 7 days;
+    after it went (expired, or released), the file's checkpoint says it is finished.
+    Given a file of our statement (2 credits on 2 invoices, 1 without a kenmerk) and one of
+    another account (refused), imported over runs of one entry each, and the idempotency
+    records then gone
+    When the last run's call is delivered again, and the upload's S3 notification too
+    Then each is answered with the file's report, as its first delivery was, and does
+    nothing: each invoice paid once, the list, the refusal and the checkpoint as they
+    were; no Bank_* metric counts anything again (before: Bank_booked 1 and then 2 more
+    for 2 bookings, Bank_unmatched 1, Bank_refused 1 twice with an error line each), each
+    delivery counted as UploadsDeliveredAgain, no error line."""
+    from tests.functional.test_retour_replay import _idempotency_records_expired
+
+    app = sandbox.handler("bank_statement_import")
+    calls = runs_of_one_entry(app, monkeypatch)
+    paid = invoices[:2]
+    ours = statement(
+        credit(paid[0].amount_due_cents, scor=paid[0].reference),
+        credit(700, ustrd=("onbekend",)),
+        credit(paid[1].amount_due_cents, scor=paid[1].reference),
+    ).decode()
+    other = of_account(statement(credit(200, scor=invoices[2].reference)), OTHER_ACCOUNT, "O-1")
+    theirs = other.decode()[other.decode().index("<Stmt>") : other.decode().index("</BkTo")]
+    xml = ours.replace("</BkToCstmrStmt>", theirs + "</BkToCstmrStmt>").encode()
+    sandbox.upload_bank_statement(xml, "large.xml")
+    answers = []
+    while len(calls) > len(answers):
+        answers.append(sandbox.invoke("bank_statement_import", calls[len(answers)]))
+    [finished] = answers[-1]["imported"]
+    assert (finished["booked"], finished["unmatched"], len(calls)) == (2, 1, 2)
+    written = {key: sandbox.output_object(key) for key in sandbox.output_keys("bank/")}
+    assert len(written) == 3  # the checkpoint, the list, the refusal
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
+    log = function_log("bank_statement_import")
+    _idempotency_records_expired(sandbox)
+    upload = calls[-1][app.CONTINUES]
+    notified = sandbox.bank_s3_event(upload["key"], upload["version"], upload["etag"])
+
+    last_run_again = sandbox.invoke("bank_statement_import", calls[-1])
+    notified_again = sandbox.invoke("bank_statement_import", notified)
+
+    assert last_run_again == notified_again == answers[-1]
+    assert len(calls) == 2  # no run called again
+    assert emitted == {"UploadsDeliveredAgain": 2}
+    assert '"ERROR"' not in log.getvalue()  # the sandbox's log: warnings and errors
+    assert {key: sandbox.output_object(key) for key in sandbox.output_keys("bank/")} == written
+    assert [len(reread(sandbox, i).applied_payments) for i in [*paid, invoices[2]]] == [1, 1, 0]
+    assert len(sandbox.runtime.payment_links.unmatched_credits()) == 1
