@@ -32,6 +32,8 @@ practice only.
 - ``block-record-expiry`` (R22, R39, legal-nl.md §8): in each practice one patient blocked
   and unblocked on 2 November, another still blocked; every block change and block
   stored without the expiry its save now writes, as before retention54.
+- ``statement-agency-transfers`` (R24): weeks 48 and 49's statements built on 30 November
+  and 7 December, their items without the agency's transfers, as before remitted54.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -58,6 +60,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
+    AGENCY_TRANSFERS,
     BLOCK_RECORD_EXPIRY,
     CANONICAL_CLAIM_MARKERS,
     CREDIT_INDEX,
@@ -279,6 +282,25 @@ def block_and_unblock_before_expiry(sandbox: Sandbox) -> None:
     store_blocks_as_before_their_expiry(repository)
 
 
+def store_weeks_as_before_their_agency_transfers(repository: BillingRepository) -> None:
+    """Every weekly statement item as the deploy before remitted54 stored it: without
+    ``remitted_by_agency_cents`` (the list reads the figure from the week's statement)."""
+    table = repository._table
+    for item in table.scan(ConsistentRead=True)["Items"]:
+        if str(item["sk"]).startswith(keys.RETROCESSION_PREFIX):
+            key = {"pk": item["pk"], "sk": item["sk"]}
+            table.update_item(Key=key, UpdateExpression="REMOVE remitted_by_agency_cents")
+
+
+def build_weeks_before_agency_transfers(sandbox: Sandbox) -> None:
+    """Weeks 48 and 49's statements built on Mondays 30 November and 7 December, their
+    items then stripped of the agency's transfers."""
+    for monday in (date(2026, 11, 30), date(2026, 12, 7)):
+        sandbox.clock.set(monday)
+        sandbox.run_retrocession()
+    store_weeks_as_before_their_agency_transfers(sandbox.runtime.repository)
+
+
 def store_batches_as_before_their_open_ids(repository: BillingRepository) -> None:
     """Each kind's list item as the deploy before refunds53 stored it: no ids of its open
     batches (an open batch behind 52 newer ones is then read by nobody, R13)."""
@@ -392,6 +414,7 @@ REWINDS = {
     OPEN_BATCH_IDS: propose_week_48_before_open_ids,
     CREDIT_INDEX: overpaid_before_the_credit_index,
     BLOCK_RECORD_EXPIRY: block_and_unblock_before_expiry,
+    AGENCY_TRANSFERS: build_weeks_before_agency_transfers,
 }
 
 

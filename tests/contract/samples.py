@@ -162,6 +162,17 @@ def plant_settings_versions_before_expiry(store: Any) -> None:
     store_settings_versions_as_before_their_expiry(store)
 
 
+def plant_weeks_before_agency_transfers(store: Any) -> None:
+    """Every weekly statement item as stored before remitted54: without the agency's
+    transfers. The starting point of migration version 15 (R24)."""
+    if hasattr(store, "forget_agency_transfers"):  # the in-memory fake
+        store.forget_agency_transfers()
+        return
+    from local.migrate import store_weeks_as_before_their_agency_transfers
+
+    store_weeks_as_before_their_agency_transfers(store)
+
+
 def plant_blocks_before_expiry(store: Any) -> None:
     """Every block change and unblocked block as stored before retention54: no expiry.
     The starting point of migration version 14 (legal-nl.md §8, R39)."""

@@ -48,6 +48,7 @@ from tests.contract.samples import (
     plant_settings_versions_before_expiry,
     plant_settled_before_expiry,
     plant_stored_before_expiry,
+    plant_weeks_before_agency_transfers,
     stored,
 )
 from tests.unit.factories import make_provider
@@ -400,6 +401,53 @@ def test_an_unblocked_block_stored_without_its_moment_is_dated_from_its_last_cha
     assert dated == ExpiriesDated(written=4)
     assert block_item(repository, "P-1")["expires_at"] == eight_years_after(unblocked_at)
     assert block_item(repository, "P-2")["expires_at"] == eight_years_after(now)
+
+
+def test_a_week_stored_before_the_agencys_transfers_gets_the_figure_once(store):
+    """R24 (migration version 15; remitted54): Given practice A's weeks 7 and 8 stored
+    before their items kept the agency's transfers, and week 9 stored since
+    When week 8 is given 1,250 twice, week 9 and a week never stored once each
+    Then the first write lands, the second finds it there; week 9 keeps its own (a week
+    built again since), no item is made for the missing week; nothing else of a week
+    changes, and week 7 still lists None for the list to read its file."""
+    weeks = {label: Week.parse(label) for label in ("2027-W07", "2027-W08", "2027-W09")}
+    for week in weeks.values():
+        store.put_retrocession(week_totals(A, week))
+    plant_weeks_before_agency_transfers(store)
+    built_again = replace(week_totals(A, weeks["2027-W09"]), remitted_by_agency_cents=400)
+    store.put_retrocession(built_again)
+    old = store.get_retrocession(A, weeks["2027-W08"])
+    assert old is not None and old.remitted_by_agency_cents is None
+    # When
+    first, second = (store.add_remitted_by_agency(old, 1_250) for _ in range(2))
+    # Then
+    assert (first, second) == (True, False)
+    assert store.add_remitted_by_agency(built_again, 1_250) is False
+    assert store.add_remitted_by_agency(week_totals(B, weeks["2027-W08"]), 1_250) is False
+    assert store.list_retrocessions(A) == [
+        built_again,
+        replace(old, remitted_by_agency_cents=1_250),
+        replace(week_totals(A, weeks["2027-W07"]), remitted_by_agency_cents=None),
+    ]
+    assert store.list_retrocessions(B) == []
+
+
+def week_totals(provider_id: str, week: Week) -> StatementSummary:
+    return StatementSummary(
+        provider_id=provider_id,
+        week=week,
+        service_fee_percentage=Decimal("3.5"),
+        entries=2,
+        invoices=2,
+        received_cents=10_000,
+        refunded_cents=0,
+        service_fee_cents=350,
+        payout_cents=9_650,
+        totals_by_kind={"principal": 10_000},
+        json_sha256="0" * 64,
+        collected_by_agency_cents=0,
+        remitted_by_agency_cents=0,
+    )
 
 
 @pytest.fixture

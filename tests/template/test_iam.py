@@ -269,6 +269,8 @@ TOLD_WHEN_GONE = {
 READERS_OF_KEPT_FILES = {
     "ProviderPortalFunction": {"print/*", "letters/*", "reports/*", "retrocession/*"},
     "ProviderApiFunction": {"reports/*", "retrocession/*"},
+    # migrations 11 (paged-report-not-kept) and 15 (statement-agency-transfers)
+    "OperatorApiFunction": {"reports/*", "retrocession/*"},
 }
 
 

@@ -229,6 +229,12 @@ class FakeStore:
             ("block", *key) for key, block in self.blocks.items() if not block.is_blocked
         )
 
+    def forget_agency_transfers(self) -> None:
+        """Every weekly statement item as stored before remitted54: without the agency's
+        transfers (the adapter's local.migrate.store_weeks_as_before_their_agency_transfers)."""
+        for key, summary in self.retrocessions.items():
+            self.retrocessions[key] = replace(summary, remitted_by_agency_cents=None)
+
     def forget_settings_expiries(self) -> None:
         """Every settings version as stored before stop 42 dated them: no expiry (the
         adapter's local.migrate.store_settings_versions_as_before_their_expiry)."""
@@ -900,6 +906,15 @@ class FakeStore:
         written = len(self.undated & {*dated})
         self.undated.difference_update(dated)
         return ExpiriesDated(written, len(dated) - written, len(own) - len(unblocked))
+
+    def add_remitted_by_agency(self, summary: StatementSummary, cents: int) -> bool:
+        self.calls.append("add_remitted_by_agency")
+        key = (summary.provider_id, summary.week.label)
+        stored = self.retrocessions.get(key)
+        if stored is None or stored.remitted_by_agency_cents is not None:
+            return False
+        self.retrocessions[key] = replace(stored, remitted_by_agency_cents=cents)
+        return True
 
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]

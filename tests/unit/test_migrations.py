@@ -10,6 +10,7 @@ stored under a ref with leading zeros is found under the ref without them. Versi
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -19,8 +20,11 @@ from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import InvalidPosition, KnownClaim, NewInvoice
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
+from billing_core.providers.retrocession import StatementSummary, statement_key
 from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.week import Week
 from billing_core.services.operator.migrations import (
+    AGENCY_TRANSFERS,
     BLOCK_RECORD_EXPIRY,
     CANONICAL_CLAIM_MARKERS,
     CREDIT_INDEX,
@@ -40,7 +44,8 @@ from billing_core.shared.errors import NotFound
 from tests.contract.samples import declaration
 from tests.contract.test_migrations import refund_sent
 from tests.unit.factories import REFERENCE_KEY, make_invoice, make_provider
-from tests.unit.fake_store import AuditInMemory, FakeStore
+from tests.unit.fake_store import AuditInMemory, FakeStore, FilesInMemory
+from tests.unit.money_out_world import statement_totals
 
 DENTAL, PHYSIO = "tandarts-de-vries", "fysio-centrum-oost"
 OPERATOR = Reader("operator-anna", "operators")
@@ -659,3 +664,91 @@ def test_block_bsns_go_page_by_page_and_leave_a_block_whose_claims_hold_no_bsn(m
         assert "111222333" not in repr(answer) and "222333444" not in repr(answer)
     with pytest.raises(InvalidPosition):
         run_migration(migrations.BLOCK_BSNS, ctx, resume=f"{DENTAL}/{'P' * 65}")
+
+
+# --- version 15: old weeks keep the agency's transfers (R24; remitted54) -------------------
+
+
+def week_stored_before_remitted54(
+    store: FakeStore, files: FilesInMemory, provider_id: str, label: str, remitted: int | None
+) -> StatementSummary:
+    """The week's item without the agency's transfers, as stored before remitted54, and its
+    JSON statement naming ``remitted`` (None: the retention deleted the file)."""
+    summary = replace(
+        statement_totals(provider_id, Week.parse(label), 10_000), remitted_by_agency_cents=None
+    )
+    store.put_retrocession(summary)
+    if remitted is not None:
+        information = {"collected_by_agency": 0, "remitted_by_agency": remitted}
+        document = json.dumps({"week": label, "information": information}).encode()
+        files.put(statement_key(provider_id, summary.week, "json"), document, "application/json")
+    return summary
+
+
+def test_old_weeks_get_the_agencys_transfers_their_statement_names_week_page_by_week_page(
+    monkeypatch,
+):
+    """R24 (migration version 15; remitted54): Given the dental practice's weeks 5 to 8
+    stored before they kept the agency's transfers (week 8's statement names 1,250, weeks
+    6 and 7 none, week 5's file deleted by the retention) and week 9 stored since, the
+    physio practice's week 8 stored before; requests of one page of two weeks
+    When the operator runs statement-agency-transfers until complete, then again
+    Then each old week with a file gets its statement's figure, newest first, a resume
+    after each page; week 5 is counted gone and left; week 9 is not touched; the second
+    run writes none and reads no file; a resume that is no week is refused."""
+    from billing_core.services.operator import migrations
+
+    monkeypatch.setattr(migrations, "WEEK_PAGE", 2)
+    store = FakeStore(providers=[make_provider(provider_id=p) for p in (DENTAL, PHYSIO)])
+    files = FilesInMemory()
+    for label, remitted in (
+        ("2027-W05", None),
+        ("2027-W06", 0),
+        ("2027-W07", 0),
+        ("2027-W08", 1_250),
+    ):
+        week_stored_before_remitted54(store, files, DENTAL, label, remitted)
+    store.put_retrocession(statement_totals(DENTAL, Week.parse("2027-W09"), 500))
+    week_stored_before_remitted54(store, files, PHYSIO, "2027-W08", 300)
+    ctx = replace(context(store, pages=1), reports=files)
+    # When
+    answers = [run_migration(AGENCY_TRANSFERS, ctx).answer()]
+    while not answers[-1]["complete"]:
+        answers.append(run_migration(AGENCY_TRANSFERS, ctx, resume=answers[-1]["resume"]).answer())
+    # Then the physio practice first, then the dental weeks newest first, two a request
+    assert [a["resume"] for a in answers] == [
+        f"{DENTAL}/",
+        f"{DENTAL}/2027-W08",
+        f"{DENTAL}/2027-W06",
+        None,
+    ]
+    assert [
+        [(p["provider_id"], p["invoices_done"], p["invoices_total"]) for p in a["practices"]]
+        for a in answers
+    ] == [[(PHYSIO, 1, 1)], [(DENTAL, 2, 5)], [(DENTAL, 4, 5)], [(DENTAL, 5, 5)]]
+    remitted = {key: s.remitted_by_agency_cents for key, s in store.retrocessions.items()}
+    assert remitted == {
+        (DENTAL, "2027-W05"): None,
+        (DENTAL, "2027-W06"): 0,
+        (DENTAL, "2027-W07"): 0,
+        (DENTAL, "2027-W08"): 1_250,
+        (DENTAL, "2027-W09"): 0,
+        (PHYSIO, "2027-W08"): 300,
+    }
+    counted = ("agency_transfers_written", "agency_transfers_present", "statement_files_gone")
+    assert [sum(a["summary"][name] for a in answers) for name in counted] == [4, 1, 1]
+    assert {a["version"] for a in answers} == {15}
+    # And a second run writes none and reads no statement file but the gone week's
+    read: list[str] = []
+    monkeypatch.setattr(files, "get", lambda key: read.append(key) or FilesInMemory.get(files, key))
+    again = run_migration(AGENCY_TRANSFERS, replace(context(store), reports=files)).answer()
+    assert again["summary"] == {
+        "invoices_total": 6,
+        "invoices_done": 6,
+        "agency_transfers_written": 0,
+        "agency_transfers_present": 5,
+        "statement_files_gone": 1,
+    }
+    assert read == [statement_key(DENTAL, Week.parse("2027-W05"), "json")]
+    with pytest.raises(InvalidPosition):
+        run_migration(AGENCY_TRANSFERS, ctx, resume=f"{DENTAL}/P-1")

@@ -694,6 +694,13 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         version moved) is left as it is (``changed``). Nothing else of an item changes."""
         ...
 
+    def add_remitted_by_agency(self, summary: StatementSummary, cents: int) -> bool:
+        """Keep ``cents`` as the agency's transfers of the summary's week (R24) on its
+        stored item, where it has none (stored before remitted54): True when written,
+        False when the week is gone or has its own (built again since). Nothing else of
+        the week changes."""
+        ...
+
     def add_canonical_claim_markers(
         self, provider_id: str, refs: Mapping[str, str]
     ) -> ClaimMarkersCopied:

@@ -232,7 +232,8 @@ class StatementSummary:
     collected_by_agency_cents: int = 0
     # Information: of received, the agency's transfers (the statement's remitted_by_agency).
     # None: an item stored before it was kept (remitted54); its statement file has it
-    # (services/provider/statements.with_agency_transfers reads it from there).
+    # (services/provider/statements.with_agency_transfers reads it from there, until
+    # migration 15 stores it on the item).
     remitted_by_agency_cents: int | None = 0
 
     @classmethod

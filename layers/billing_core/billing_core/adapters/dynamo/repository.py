@@ -1529,6 +1529,24 @@ class BillingRepository:
             return "written"
         return "changed"
 
+    def add_remitted_by_agency(self, summary: StatementSummary, cents: int) -> bool:
+        """Migration version 15: one UpdateItem of ``remitted_by_agency_cents`` alone, on
+        condition the week's item is there and has none (a week built again since, by its
+        whole-item Put, wrote its own)."""
+        try:
+            self._table.update_item(
+                Key=keys.retrocession_key(summary.provider_id, summary.week.label),
+                UpdateExpression="SET remitted_by_agency_cents = :cents",
+                ConditionExpression="attribute_exists(pk) AND "
+                "attribute_not_exists(remitted_by_agency_cents)",
+                ExpressionAttributeValues={":cents": cents},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def add_batch_expiries(self) -> ExpiriesDated:
         """Migration version 5: the batches are on this table (transfer_batches)."""
         from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository

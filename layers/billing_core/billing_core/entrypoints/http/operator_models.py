@@ -701,6 +701,26 @@ class PracticeBlockExpiryOut(BlockExpiryCountsOut):
     provider_id: str
 
 
+class AgencyTransferCountsOut(BaseModel):
+    """Version 15, statement-agency-transfers (R24; remitted54): weekly statement items
+    stored before they kept the agency's transfers get the figure their JSON statement
+    names, so the list of weeks reads no statement file to show it."""
+
+    invoices_total: int = Field(description="the practices' weekly statements")
+    invoices_done: int
+    agency_transfers_written: int = Field(
+        description="weeks given remitted_by_agency from their JSON statement"
+    )
+    agency_transfers_present: int = Field(description="weeks that had it: none written")
+    statement_files_gone: int = Field(
+        description="weeks whose statement file the retention deleted: left, listed as 0"
+    )
+
+
+class PracticeAgencyTransfersOut(AgencyTransferCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -731,6 +751,7 @@ class MigrationOut(BaseModel):
         | OpenBatchIdCountsOut
         | CreditIndexCountsOut
         | BlockExpiryCountsOut
+        | AgencyTransferCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -745,6 +766,7 @@ class MigrationOut(BaseModel):
         | PracticePagedReportOut
         | PracticeCreditIndexOut
         | PracticeBlockExpiryOut
+        | PracticeAgencyTransfersOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

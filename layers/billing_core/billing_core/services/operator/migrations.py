@@ -164,6 +164,16 @@ meanwhile keeps no expiry (counted, left). One stored without its moment expires
 after its patient's last logged change (or the run's moment). A practice at once, one page
 of the request's budget, like versions 5 and 7.
 
+``statement-agency-transfers`` (version 15) keeps on each weekly statement item (R24)
+stored before remitted54 the agency's transfers of its week (``remitted_by_agency``):
+until then the provider API's list of weeks and the portal's payouts page read each such
+week's JSON statement from S3 to show it (one read a week a view). Each such week gets
+the figure its statement file names (the list's own function,
+statements.remitted_in_statement_file), on condition its item still has none (a week
+built again since wrote its own); a week whose file the retention deleted is counted and
+left (listed as 0, as before). A practice's weeks newest first, WEEK_PAGE a page of the
+request's budget, a resume naming the last week done.
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -176,7 +186,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
@@ -204,6 +214,7 @@ if TYPE_CHECKING:
     from billing_core.collection.blocking import PatientBlock
     from billing_core.invoices.retention_migration import ExpiriesDated
     from billing_core.payments.unmatched import UnmatchedCredit
+    from billing_core.providers.retrocession import StatementSummary
 
 PAGE_SIZE = 100  # invoices a page: one progress line each
 # A request stops after so many pages and answers where to resume: 500 invoices of two
@@ -212,6 +223,7 @@ PAGE_SIZE = 100  # invoices a page: one progress line each
 PAGES_PER_REQUEST = 5
 
 Progress = Callable[[OperatorReport], None]  # a practice after each page of its invoices
+_Item = TypeVar("_Item")  # what a practice has to do: an invoice id, a block, a week
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,6 +494,32 @@ def _invoice_pages(
             return practice
 
 
+def _listed_pages(
+    todo: list[_Item],
+    size: int,
+    budget: PageBudget,
+    progress: Progress,
+    practice: PracticeMigrated,
+    migrate_one: Callable[[_Item], None],
+    position: Callable[[_Item], str],
+) -> PracticeMigrated:
+    """What a practice has left to do, listed at once (versions 3, 9 and 15), ``size`` a
+    page, a progress line after each, until done or the budget is spent: then the run
+    stops after the page's last (its ``position``)."""
+    while True:
+        page, todo = todo[:size], todo[size:]
+        budget.left -= 1
+        for item in page:
+            migrate_one(item)
+            practice.invoices_done += 1
+        progress(practice)
+        if not todo:
+            return practice
+        if budget.left == 0:
+            practice.stopped_after = position(page[-1])
+            return practice
+
+
 def _names_markers_handovers(
     store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
 ) -> PracticeMigrated:
@@ -616,18 +654,11 @@ def _expired_invoice_actions(
         EXPIRED_INVOICE_ACTIONS, start.provider_id, len(by_invoice), ACTION_EXPIRY_COUNTS
     )
     practice.invoices_done = len(by_invoice) - len(todo)
-    while True:
-        page, todo = todo[:PAGE_SIZE], todo[PAGE_SIZE:]
-        budget.left -= 1
-        for invoice_id in page:
-            _expire_if_removed(store, by_invoice[invoice_id], practice, now)
-            practice.invoices_done += 1
-        progress(practice)
-        if not todo:
-            return practice
-        if budget.left == 0:
-            practice.stopped_after = page[-1]
-            return practice
+
+    def expire(invoice_id: str) -> None:
+        _expire_if_removed(store, by_invoice[invoice_id], practice, now)
+
+    return _listed_pages(todo, PAGE_SIZE, budget, progress, practice, expire, str)
 
 
 def _expire_if_removed(
@@ -876,18 +907,17 @@ def _block_bsns(
     and invoices_done count these blocks (as version 3 counts its invoices)."""
     todo = [b for b in store.blocks_without_bsn(start.provider_id) if b.patient_ref > start.after]
     practice = PracticeMigrated.counting(BLOCK_BSNS, start.provider_id, len(todo), BLOCK_BSN_COUNTS)
-    while True:
-        page, todo = todo[:PATIENT_BLOCK_PAGE], todo[PATIENT_BLOCK_PAGE:]
-        budget.left -= 1
-        for block in page:
-            practice.count(_keep_claim_bsn(store, block))
-            practice.invoices_done += 1
-        progress(practice)
-        if not todo:
-            return practice
-        if budget.left == 0:
-            practice.stopped_after = page[-1].patient_ref
-            return practice
+
+    def keep_bsn(block: PatientBlock) -> None:
+        practice.count(_keep_claim_bsn(store, block))
+
+    return _listed_pages(
+        todo, PATIENT_BLOCK_PAGE, budget, progress, practice, keep_bsn, _patient_ref
+    )
+
+
+def _patient_ref(block: PatientBlock) -> str:
+    return block.patient_ref
 
 
 def _keep_claim_bsn(store: MigrationStore, block: PatientBlock) -> str:
@@ -1064,6 +1094,83 @@ def _block_record_expiry(
     return practice
 
 
+# --- version 15: old weeks keep the agency's transfers (R24; remitted54) ----------------------
+
+AGENCY_TRANSFERS = "statement-agency-transfers"
+AGENCY_TRANSFER_COUNTS = (
+    "agency_transfers_written",  # weeks given remitted_by_agency from their JSON statement
+    "agency_transfers_present",  # had it (stored since remitted54, or by a run before)
+    "statement_files_gone",  # the retention deleted the week's file: left, listed as 0
+)
+WEEK_PAGE = 52  # a practice's weeks a page (a year): a progress line each, a page of budget
+
+
+def _week_position(position: str) -> str:
+    """This migration goes through a practice's weeks newest first, by week label."""
+    from billing_core.providers.week import Week
+
+    try:
+        Week.parse(position)
+    except ValueError:
+        raise InvalidPosition("not a week") from None
+    return position
+
+
+def _agency_transfers(files: ReportObjects) -> MigratePractice:
+    """The practice's weeks, read at once (one Query a WEEK_PAGE), newest first from
+    ``start``; invoices_total and invoices_done count these weeks, as version 3's its
+    invoices. Only a week without the figure costs a read of its statement file."""
+
+    def migrate(
+        store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+    ) -> PracticeMigrated:
+        weeks = _every_week(store, start.provider_id)
+        todo = [s for s in weeks if not start.after or s.week.label < start.after]
+        practice = PracticeMigrated.counting(
+            AGENCY_TRANSFERS, start.provider_id, len(weeks), AGENCY_TRANSFER_COUNTS
+        )
+        practice.invoices_done = len(weeks) - len(todo)
+
+        def keep(summary: StatementSummary) -> None:
+            practice.count(_keep_agency_transfers(store, files, summary))
+
+        return _listed_pages(todo, WEEK_PAGE, budget, progress, practice, keep, _week_label)
+
+    return migrate
+
+
+def _every_week(store: MigrationStore, provider_id: str) -> list[StatementSummary]:
+    """The practice's weekly statement items, newest first, a page of WEEK_PAGE a Query."""
+    weeks: list[StatementSummary] = []
+    while True:
+        before = weeks[-1].week if weeks else None
+        page = store.list_retrocessions(provider_id, limit=WEEK_PAGE, before=before)
+        weeks.extend(page)
+        if len(page) < WEEK_PAGE:
+            return weeks
+
+
+def _week_label(summary: StatementSummary) -> str:
+    return summary.week.label
+
+
+def _keep_agency_transfers(
+    store: MigrationStore, files: ReportObjects, summary: StatementSummary
+) -> str:
+    """The one count of AGENCY_TRANSFER_COUNTS this week adds to: the figure its JSON
+    statement names written on its item, on condition it still has none."""
+    from billing_core.services.provider.statements import remitted_in_statement_file
+
+    if summary.remitted_by_agency_cents is not None:
+        return "agency_transfers_present"
+    try:
+        remitted = remitted_in_statement_file(summary, files)
+    except FileGone:
+        return "statement_files_gone"
+    written = store.add_remitted_by_agency(summary, remitted)
+    return "agency_transfers_written" if written else "agency_transfers_present"
+
+
 def _no_position(position: str) -> str:
     """This migration does a practice whole: a resume names the practice only."""
     raise InvalidPosition("not a position of this migration")
@@ -1092,4 +1199,7 @@ MIGRATIONS = {
     OPEN_BATCH_IDS: Migration(OPEN_BATCH_IDS, 12, None, _no_position, _open_batch_ids),
     CREDIT_INDEX: Migration(CREDIT_INDEX, 13, _credit_index),
     BLOCK_RECORD_EXPIRY: Migration(BLOCK_RECORD_EXPIRY, 14, _block_record_expiry, _no_position),
+    AGENCY_TRANSFERS: Migration(
+        AGENCY_TRANSFERS, 15, None, _week_position, with_reports=_agency_transfers
+    ),
 }

@@ -15,7 +15,7 @@ from billing_core.collection.debtor_risk import (
     debtor_risk,
 )
 from billing_core.payments.transfer_batches import payout_batches_of_week
-from billing_core.ports import FileGone
+from billing_core.ports import FileGone, FileReader
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import StatementSummary, statement_key, with_payout
 from billing_core.providers.users import ProviderUser, Role
@@ -62,15 +62,25 @@ def with_agency_transfers(summary: StatementSummary, ctx: ProviderContext) -> St
     """The summary with the agency's transfers of its week, as its statement has them
     (R24): an item stored before they were kept (``None``) takes them from the week's JSON
     file, read once per such item and only for those; a file the retention deleted has
-    no more to say (0, as the week that is no longer kept)."""
+    no more to say (0, as the week that is no longer kept). Migration 15 stores the
+    figure in such items; kept until every deploy has run it, which lists them right
+    meanwhile (a week with the agency's transfer would show 0 without it)."""
     if summary.remitted_by_agency_cents is not None:
         return summary
     try:
-        body = ctx.files.get(statement_key(summary.provider_id, summary.week, "json"))
+        remitted = remitted_in_statement_file(summary, ctx.files)
     except FileGone:
-        return replace(summary, remitted_by_agency_cents=0)
+        remitted = 0
+    return replace(summary, remitted_by_agency_cents=remitted)
+
+
+def remitted_in_statement_file(summary: StatementSummary, files: FileReader) -> int:
+    """The agency's transfers of the summary's week as its JSON statement names them (0
+    in a statement of a week before audit AGENCY3, which names none): one read, FileGone
+    when the retention deleted the file. The list's fallback, and migration 15's figure."""
+    body = files.get(statement_key(summary.provider_id, summary.week, "json"))
     information = json.loads(body).get("information", {})
-    return replace(summary, remitted_by_agency_cents=int(information.get("remitted_by_agency", 0)))
+    return int(information.get("remitted_by_agency", 0))
 
 
 def retrocession_statement(
