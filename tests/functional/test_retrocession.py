@@ -482,8 +482,10 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
         logger.setLevel(level)
 
     # (the first part's counts so far: the physio practice's week 48, no money, and its
-    # week 47 made up; R39 (retroparts54): the second part adds to them)
+    # week 47 made up; R39 (retroparts54): the second part adds to them; retroretry55:
+    # the practice it took, none not started)
     carried = {"statements": 1, "entries": 0, "payout_cents": 0, "weeks_made_up": ["2026-W47"]}
+    carried |= {"providers": 1, "not_started": 0}
     no_failures = {"failed": 0, "failures": {}, "invoices_unreadable": {}}
     assert calls == [
         {
@@ -535,6 +537,48 @@ def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_to
     assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 2)
     assert last["providers"] == len(listed) == 2
     assert "payout_batch" in last
+
+
+def test_r24_r39_a_practice_created_between_two_parts_is_the_last_parts_as_in_one_go(
+    sandbox, paid_week, monkeypatch
+):
+    """R24, R39 (retroretry55).
+    Given both practices' week 48 and a function with time for one practice per call
+    When the Monday run's first part takes the physio practice, an operator then onboards
+    fysio-west (its id before the dental practice, where the run goes on), and the
+    second part goes on
+    Then the second part says the earlier part took 1 practice, as it carried, and takes
+    fysio-west itself as a run in one go started after its creation does: 3 practices,
+    fysio-west not started (week 48 ended before it existed: no statement, not in the
+    batch); the week rerun in one go answers the same.
+    Before: the second part counted fysio-west among its earlier parts' (2, for 1)."""
+    from billing_core.entrypoints import continued_runs
+    from local.sandbox import Caller
+    from local.vektis_samples import west_settings
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    first = sandbox.invoke("retrocession_run", {})
+    body = west_settings()
+    assert PHYSIO.provider_id < body["provider_id"] < DENTAL.provider_id
+    assert (
+        sandbox.api("POST", "/api/v1/operator/providers", caller=Caller.operator(), body=body)[0]
+        == 201
+    )
+
+    last = sandbox.invoke("retrocession_run", calls[0])
+
+    assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 3)
+    assert first["providers"] == 1 and calls[0]["earlier_parts"]["providers"] == 1
+    assert last["providers_not_started"] == {"fysio-west": "2026-11-30"}
+    assert not sandbox.output_keys("retrocession/fysio-west/")
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 0)
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+    assert (whole["providers"], whole["providers_not_started"]) == (
+        last["providers"],
+        last["providers_not_started"],
+    )
 
 
 def _both_weeks_paid(sandbox) -> None:
