@@ -652,9 +652,10 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     practice's statement failing on every attempt (the first part's practice)
     When the Monday run runs and its second part goes on
     Then the first part fails its invocation for the physio (the schedule retries it) and
-    counts nothing; the last part answers the physio's failure, counts
-    Retrocession_failed 1 (its alarm), and does not fail its invocation for it: a retry of
-    it would not write the physio's week (it goes on after it) and would fail again.
+    counts it, Retrocession_failed 1 (its alarm; retroretry55: each part counts the
+    failures it met, none else); the last part answers the physio's failure, counts it
+    no more, and does not fail its invocation for it: a retry of it would not write the
+    physio's week (it goes on after it) and would fail again.
     Before: the last part answered 'failures: {}' and counted Retrocession_failed 0:
     the week's line and its batch's said nothing of the practice left without one."""
     from billing_core.entrypoints import continued_runs
@@ -678,9 +679,55 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     counted_by_the_first = dict(emitted)
     last = sandbox.invoke("retrocession_run", calls[0])
 
-    assert counted_by_the_first == {}
+    assert counted_by_the_first == {"Retrocession_failed": 1}
     assert last["failures"] == {PHYSIO.provider_id: "TimeoutError"} and last["statements"] == 1
     assert emitted["Retrocession_failed"] == 1 and "payout_batch" in last
+
+
+def test_r39_a_retry_of_the_last_part_counts_no_failure_of_an_earlier_part_again(
+    sandbox, paid_week, monkeypatch
+):
+    """R39 (an alarm per failure, counted once; retroretry55), R24.
+    Given both practices' week 48, time for one practice a part, the physio practice's
+    week holding an invoice that does not load (the first part's practice: not retried)
+    and the dental practice's statement throttled once (the last part's)
+    When the Monday run runs, its last part fails for the dental practice, and Lambda
+    delivers the same event again
+    Then the last part's first attempt fails for its own practice only; its retry writes
+    the dental week and answers the physio's failure without failing; over the run,
+    Retrocession_failed counts 2 for the 2 failures met, as a run in one go's first
+    attempt does.
+    Before: each attempt of the last part counted the physio's failure again: 3 for 2."""
+    from billing_core.entrypoints import continued_runs
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+    from billing_core.providers import retrocession_run
+
+    write_statement, throttled = retrocession_run.write_statement, []
+
+    def failing(provider, week, ctx):
+        if provider.provider_id == PHYSIO.provider_id and week.label == "2026-W48":
+            raise retrocession_run.WeekUnreadable(["an-invoice-id"])
+        if provider.provider_id == DENTAL.provider_id and not throttled:
+            throttled.append(week.label)
+            raise TimeoutError("S3 throttled")
+        return write_statement(provider, week, ctx)
+
+    monkeypatch.setattr(retrocession_run, "write_statement", failing)
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    first = sandbox.invoke("retrocession_run", {})
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", calls[0])
+    retried = sandbox.invoke("retrocession_run", calls[0])
+
+    assert first["failures"] == {PHYSIO.provider_id: "UnreadableInvoice"}
+    assert retried["failures"] == first["failures"] and retried["statements"] == 1
+    assert f"retrocession/{DENTAL.provider_id}/2026-W48.json" in sandbox.output_keys(
+        "retrocession/"
+    )
+    assert emitted["Retrocession_failed"] == 2 and len(calls) == 1
 
 
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(

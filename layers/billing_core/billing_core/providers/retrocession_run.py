@@ -20,7 +20,8 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 A run out of Lambda's time stops between two practices and names the first it did not
 do (``continue_from``); its function calls itself to go on from there (R24, R39,
 entrypoints/continued_runs.py), with its counts so far (``RunSummary.carried``), and
-only the part that reaches the end proposes the payout batch and counts the whole run.
+only the part that reaches the end proposes the payout batch and counts the whole run
+(each part counts the failures it met: ``RunSummary.log_entry``).
 A ``progress`` line every PROGRESS_EVERY practices, as the dunning run's.
 """
 
@@ -88,7 +89,8 @@ class RunSummary:
     """What the run did, in counts and amounts only (no patient data: R29). A later part
     of a run out of time starts from what its earlier parts carried (``going_on``): its
     statements, entries, payout and weeks made up are the run's so far, its failures its
-    own beside theirs, so the last part's lines are the whole run's (R24, R39)."""
+    own beside theirs, so the last part's lines are the whole run's (R24, R39); it counts
+    Retrocession_failed for its own failures only (``log_entry``)."""
 
     week: str
     providers: int = 0  # the practices this part took
@@ -221,16 +223,24 @@ class RunSummary:
 
     def log_entry(self) -> LogEntry:
         failed = bool(self.failures or self.skipped)
+        # Each part counts the failures it met, and only those (retroretry55): Lambda
+        # retries the last part when its own failed, and that retry, which goes on after
+        # the earlier parts' practices, meets none of theirs again (a run in one go's
+        # retry counts those it meets again, as each part's retry does). Its line names
+        # the whole run's.
+        met = {"Retrocession_failed": len(self.failures)}
         if self.continue_from is not None:
-            # Counted nowhere: the last part counts the whole run once (R39), as the
+            # Else counted nowhere: the last part counts the whole run once (R39), as the
             # dunning run's; an error line when this part's own practices failed.
             return LogEntry(
-                "retrocession run continues in a next part", self.answer(), error=failed
+                "retrocession run continues in a next part",
+                self.answer(),
+                met if self.failures else {},
+                error=failed,
             )
-        counts = {
+        counts = met | {
             "Retrocession_statements": self.statements,
             "Retrocession_entries": self.entries,
-            "Retrocession_failed": self._failed(),
             # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
             "Retrocession_provider_skipped": len(self.skipped),
             # A run was missed: its weeks were made up by this one (worth knowing why).
