@@ -482,8 +482,10 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
         logger.setLevel(level)
 
     # (the first part's counts so far: the physio practice's week 48, no money, and its
-    # week 47 made up; R39 (retroparts54): the second part adds to them)
+    # week 47 made up; R39 (retroparts54): the second part adds to them; retroretry55:
+    # the practice it took, none not started)
     carried = {"statements": 1, "entries": 0, "payout_cents": 0, "weeks_made_up": ["2026-W47"]}
+    carried |= {"providers": 1, "not_started": 0}
     no_failures = {"failed": 0, "failures": {}, "invoices_unreadable": {}}
     assert calls == [
         {
@@ -535,6 +537,48 @@ def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_to
     assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 2)
     assert last["providers"] == len(listed) == 2
     assert "payout_batch" in last
+
+
+def test_r24_r39_a_practice_created_between_two_parts_is_the_last_parts_as_in_one_go(
+    sandbox, paid_week, monkeypatch
+):
+    """R24, R39 (retroretry55).
+    Given both practices' week 48 and a function with time for one practice per call
+    When the Monday run's first part takes the physio practice, an operator then onboards
+    fysio-west (its id before the dental practice, where the run goes on), and the
+    second part goes on
+    Then the second part says the earlier part took 1 practice, as it carried, and takes
+    fysio-west itself as a run in one go started after its creation does: 3 practices,
+    fysio-west not started (week 48 ended before it existed: no statement, not in the
+    batch); the week rerun in one go answers the same.
+    Before: the second part counted fysio-west among its earlier parts' (2, for 1)."""
+    from billing_core.entrypoints import continued_runs
+    from local.sandbox import Caller
+    from local.vektis_samples import west_settings
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    first = sandbox.invoke("retrocession_run", {})
+    body = west_settings()
+    assert PHYSIO.provider_id < body["provider_id"] < DENTAL.provider_id
+    assert (
+        sandbox.api("POST", "/api/v1/operator/providers", caller=Caller.operator(), body=body)[0]
+        == 201
+    )
+
+    last = sandbox.invoke("retrocession_run", calls[0])
+
+    assert (last["providers_in_earlier_parts"], last["providers"]) == (1, 3)
+    assert first["providers"] == 1 and calls[0]["earlier_parts"]["providers"] == 1
+    assert last["providers_not_started"] == {"fysio-west": "2026-11-30"}
+    assert not sandbox.output_keys("retrocession/fysio-west/")
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 0)
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+    assert (whole["providers"], whole["providers_not_started"]) == (
+        last["providers"],
+        last["providers_not_started"],
+    )
 
 
 def _both_weeks_paid(sandbox) -> None:
@@ -608,9 +652,10 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     practice's statement failing on every attempt (the first part's practice)
     When the Monday run runs and its second part goes on
     Then the first part fails its invocation for the physio (the schedule retries it) and
-    counts nothing; the last part answers the physio's failure, counts
-    Retrocession_failed 1 (its alarm), and does not fail its invocation for it: a retry of
-    it would not write the physio's week (it goes on after it) and would fail again.
+    counts it, Retrocession_failed 1 (its alarm; retroretry55: each part counts the
+    failures it met, none else); the last part answers the physio's failure, counts it
+    no more, and does not fail its invocation for it: a retry of it would not write the
+    physio's week (it goes on after it) and would fail again.
     Before: the last part answered 'failures: {}' and counted Retrocession_failed 0:
     the week's line and its batch's said nothing of the practice left without one."""
     from billing_core.entrypoints import continued_runs
@@ -634,9 +679,55 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     counted_by_the_first = dict(emitted)
     last = sandbox.invoke("retrocession_run", calls[0])
 
-    assert counted_by_the_first == {}
+    assert counted_by_the_first == {"Retrocession_failed": 1}
     assert last["failures"] == {PHYSIO.provider_id: "TimeoutError"} and last["statements"] == 1
     assert emitted["Retrocession_failed"] == 1 and "payout_batch" in last
+
+
+def test_r39_a_retry_of_the_last_part_counts_no_failure_of_an_earlier_part_again(
+    sandbox, paid_week, monkeypatch
+):
+    """R39 (an alarm per failure, counted once; retroretry55), R24.
+    Given both practices' week 48, time for one practice a part, the physio practice's
+    week holding an invoice that does not load (the first part's practice: not retried)
+    and the dental practice's statement throttled once (the last part's)
+    When the Monday run runs, its last part fails for the dental practice, and Lambda
+    delivers the same event again
+    Then the last part's first attempt fails for its own practice only; its retry writes
+    the dental week and answers the physio's failure without failing; over the run,
+    Retrocession_failed counts 2 for the 2 failures met, as a run in one go's first
+    attempt does.
+    Before: each attempt of the last part counted the physio's failure again: 3 for 2."""
+    from billing_core.entrypoints import continued_runs
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+    from billing_core.providers import retrocession_run
+
+    write_statement, throttled = retrocession_run.write_statement, []
+
+    def failing(provider, week, ctx):
+        if provider.provider_id == PHYSIO.provider_id and week.label == "2026-W48":
+            raise retrocession_run.WeekUnreadable(["an-invoice-id"])
+        if provider.provider_id == DENTAL.provider_id and not throttled:
+            throttled.append(week.label)
+            raise TimeoutError("S3 throttled")
+        return write_statement(provider, week, ctx)
+
+    monkeypatch.setattr(retrocession_run, "write_statement", failing)
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    first = sandbox.invoke("retrocession_run", {})
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", calls[0])
+    retried = sandbox.invoke("retrocession_run", calls[0])
+
+    assert first["failures"] == {PHYSIO.provider_id: "UnreadableInvoice"}
+    assert retried["failures"] == first["failures"] and retried["statements"] == 1
+    assert f"retrocession/{DENTAL.provider_id}/2026-W48.json" in sandbox.output_keys(
+        "retrocession/"
+    )
+    assert emitted["Retrocession_failed"] == 2 and len(calls) == 1
 
 
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(

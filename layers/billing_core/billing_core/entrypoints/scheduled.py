@@ -83,8 +83,12 @@ class EarlierParts(TypedDict):
 class EarlierWeekParts(TypedDict):
     """What the earlier parts of a retrocession run carried for its next part to add to
     (``RunSummary.carried`` in providers/retrocession_run.py): counts, amounts, weeks, and
-    the provider and invoice ids of their failures (R29). Refused as ``EarlierParts``."""
+    the provider and invoice ids of their failures (R29). Refused as ``EarlierParts``.
+    ``providers``, ``not_started`` (the practices they took, and found not started yet:
+    retroretry55): absent in a part's call by the version before a deploy."""
 
+    providers: NotRequired[Count]
+    not_started: NotRequired[Count]
     statements: Count
     entries: Count
     payout_cents: int

@@ -20,7 +20,8 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 A run out of Lambda's time stops between two practices and names the first it did not
 do (``continue_from``); its function calls itself to go on from there (R24, R39,
 entrypoints/continued_runs.py), with its counts so far (``RunSummary.carried``), and
-only the part that reaches the end proposes the payout batch and counts the whole run.
+only the part that reaches the end proposes the payout batch and counts the whole run
+(each part counts the failures it met: ``RunSummary.log_entry``).
 A ``progress`` line every PROGRESS_EVERY practices, as the dunning run's.
 """
 
@@ -88,12 +89,14 @@ class RunSummary:
     """What the run did, in counts and amounts only (no patient data: R29). A later part
     of a run out of time starts from what its earlier parts carried (``going_on``): its
     statements, entries, payout and weeks made up are the run's so far, its failures its
-    own beside theirs, so the last part's lines are the whole run's (R24, R39)."""
+    own beside theirs, so the last part's lines are the whole run's (R24, R39); it counts
+    Retrocession_failed for its own failures only (``log_entry``)."""
 
     week: str
     providers: int = 0  # the practices this part took
-    # A later part of a run out of time: the practices its earlier parts took (those
-    # before its first, in the listing's order); its lines count them in ``providers``.
+    # A later part of a run out of time: the practices its earlier parts took, as they
+    # carried them (retroretry55: not those before its first in its own listing, which
+    # holds a practice created meanwhile); its lines count them in ``providers``.
     providers_in_earlier_parts: int = 0
     statements: int = 0
     entries: int = 0
@@ -123,6 +126,9 @@ class RunSummary:
     failures_before: dict[str, str] = field(default_factory=dict)
     unreadable_before: dict[str, list[str]] = field(default_factory=dict)
     failed_before: int = 0
+    # A later part: how many practices its earlier parts found not started (each noted
+    # again by the part that reaches the end): one more before its first is new.
+    not_started_before: int = 0
 
     @classmethod
     def going_on(cls, week: str, earlier: Mapping[str, Any]) -> RunSummary:
@@ -130,6 +136,7 @@ class RunSummary:
         part adds its own, so the last part's is the whole run's (R24, R39)."""
         return cls(
             week,
+            providers_in_earlier_parts=int(earlier.get("providers", 0)),
             statements=int(earlier["statements"]),
             entries=int(earlier["entries"]),
             payout_cents=int(earlier["payout_cents"]),
@@ -139,6 +146,7 @@ class RunSummary:
                 str(p): [str(i) for i in ids] for p, ids in earlier["invoices_unreadable"].items()
             },
             failed_before=int(earlier["failed"]),
+            not_started_before=int(earlier.get("not_started", 0)),
         )
 
     def carried(self) -> dict[str, object]:
@@ -154,6 +162,8 @@ class RunSummary:
         for provider_id, invoice_id in carried_ids:
             invoices_unreadable.setdefault(provider_id, []).append(invoice_id)
         return {
+            "providers": self.providers_in_earlier_parts + self.providers,
+            "not_started": self.not_started_before + len(self.not_started),
             "statements": self.statements,
             "entries": self.entries,
             "payout_cents": self.payout_cents,
@@ -213,16 +223,24 @@ class RunSummary:
 
     def log_entry(self) -> LogEntry:
         failed = bool(self.failures or self.skipped)
+        # Each part counts the failures it met, and only those (retroretry55): Lambda
+        # retries the last part when its own failed, and that retry, which goes on after
+        # the earlier parts' practices, meets none of theirs again (a run in one go's
+        # retry counts those it meets again, as each part's retry does). Its line names
+        # the whole run's.
+        met = {"Retrocession_failed": len(self.failures)}
         if self.continue_from is not None:
-            # Counted nowhere: the last part counts the whole run once (R39), as the
+            # Else counted nowhere: the last part counts the whole run once (R39), as the
             # dunning run's; an error line when this part's own practices failed.
             return LogEntry(
-                "retrocession run continues in a next part", self.answer(), error=failed
+                "retrocession run continues in a next part",
+                self.answer(),
+                met if self.failures else {},
+                error=failed,
             )
-        counts = {
+        counts = met | {
             "Retrocession_statements": self.statements,
             "Retrocession_entries": self.entries,
-            "Retrocession_failed": self._failed(),
             # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
             "Retrocession_provider_skipped": len(self.skipped),
             # A run was missed: its weeks were made up by this one (worth knowing why).
@@ -288,7 +306,10 @@ def build_weekly_statements(
     summary.listed = {provider.provider_id for provider in listing.providers}
     providers = sorted(listing.providers, key=lambda provider: provider.provider_id)
     done = [p for p in providers if start_at is not None and p.provider_id < start_at]
-    summary.providers_in_earlier_parts = len(done)
+    if earlier_parts is None or "providers" not in earlier_parts:
+        # The first part, or one the version before a deploy called, which carried no
+        # count: those before it in its listing, each theirs, the not started too.
+        summary.providers_in_earlier_parts = summary.not_started_before = len(done)
     for provider in providers[len(done) :]:
         # A part does one practice at least: never a chain of calls that does nothing.
         if summary.providers and not has_time():
@@ -298,13 +319,25 @@ def build_weekly_statements(
         _build_provider(provider, week, ctx, summary)
         if summary.providers % PROGRESS_EVERY == 0:
             progress(summary.progress_entry())
-    # The part that reaches the end: the payout batch leaves out the practices whose week
-    # came before them, those the earlier parts did too (R24, R34).
-    for earlier in done:
-        _note_not_started(
-            earlier.provider_id, week, started_at(earlier.provider_id, ctx.store), summary
-        )
+    _note_earlier_parts_not_started(done, week, ctx.store, summary)
     return summary
+
+
+def _note_earlier_parts_not_started(
+    done: list[Provider], week: Week, store: RetrocessionStore, summary: RunSummary
+) -> None:
+    """The part that reaches the end: the payout batch leaves out the practices whose week
+    came before them, those the earlier parts did too (R24, R34). One more than the
+    earlier parts found was created meanwhile (retroretry55): no earlier part took it,
+    this one does, as a run in one go started after its creation would: no statement,
+    the week ended before it existed, counted in ``providers``."""
+    noted = sum(
+        _note_not_started(
+            earlier.provider_id, week, started_at(earlier.provider_id, store), summary
+        )
+        for earlier in done
+    )
+    summary.providers += max(0, noted - summary.not_started_before)
 
 
 def _note_not_started(
