@@ -300,6 +300,71 @@ def test_software_following_only_next_since_still_gets_every_change(sandbox):
     assert second["next_cursor"] is None
 
 
+def _list_page(sandbox, output_format, **query):
+    """A page of the blocked list: its patient numbers and next_cursor (JSON), or the
+    X-Next-Cursor header (CSV)."""
+    answer = sandbox.api_raw(
+        "GET", LIST, provider_id=PROVIDER, query={"format": output_format, **query}
+    )
+    assert answer["statusCode"] == 200, answer["body"]
+    if output_format == "json":
+        page = json.loads(answer["body"])
+        return [p["patient_ref"] for p in page["items"]], page["next_cursor"]
+    rows = csv_rows(answer["body"])
+    assert rows[0] == ["patient_ref", "blocked_at"]
+    return [row[0] for row in rows[1:]], answer["multiValueHeaders"].get("X-Next-Cursor", [None])[0]
+
+
+@pytest.mark.parametrize("output_format", ["json", "csv"])
+def test_the_blocked_list_comes_in_pages_each_patient_once(sandbox, output_format):
+    """R22, R25, interfaces.md §2 (blockedlist55: one answer held every blocked patient,
+    past Lambda's 6 MB at about 47,000 in JSON).
+    Given 7 patients blocked
+    When the practice software asks 3 a page and follows next_cursor (CSV: X-Next-Cursor)
+    Then 3 pages hold the 7, by patient number, each once, the page edges lose none; the
+    last page gives no cursor; a CSV asked without limit or cursor still holds all 7 in
+    one file, without a cursor (software that reads it whole loses none)."""
+    refs = _block_one_by_one(sandbox, 7)
+    pages, token = [], None
+    for _ in range(4):
+        paging = {"cursor": token} if token else {}
+        served, token = _list_page(sandbox, output_format, limit="3", **paging)
+        pages.append(served)
+        if token is None:
+            break
+
+    assert pages == [refs[0:3], refs[3:6], refs[6:7]]
+    assert _list_page(sandbox, "csv") == (refs, None)
+
+
+def test_the_blocked_list_in_json_is_a_page_of_at_most_1000_unless_asked(sandbox):
+    """R22, interfaces.md §2 (blockedlist55): a JSON asked without limit is a page of the
+    changes feed's 1,000, the rest after its next_cursor; limit above that is refused.
+    Given 1,001 patients blocked
+    When the practice asks for its blocked patients in JSON, then after the cursor
+    Then the first answer holds the first 1,000 with a cursor, the second the last one."""
+    refs = _block_one_by_one(sandbox, 1001)
+
+    first, token = _list_page(sandbox, "json")
+    rest, last_token = _list_page(sandbox, "json", cursor=token)
+
+    assert (first, rest, last_token) == (refs[:1000], refs[1000:], None)
+    status, body = get(sandbox, LIST, limit=1001)
+    assert (status, body["error"]["code"]) == (400, "validation_error")
+
+
+@pytest.mark.parametrize("path", [LIST, CHANGES])
+@pytest.mark.parametrize("token", ["not-a-cursor", "eyJhZnRlciI6IlAtMVxuIn0"])
+def test_a_list_cursor_no_page_handed_out_is_refused(sandbox, path, token):
+    """R22, interfaces.md §2 errors: a cursor that does not decode, or whose position no
+    page hands out (a patient number with a line break), is a 400 invalid_cursor, on the
+    blocked list as on its changes, in JSON and CSV, not a 500 nor a first page."""
+    for output_format in ("json", "csv"):
+        query = {"since": "2027-01-28"} if path == CHANGES else {}
+        status, body = get(sandbox, path, cursor=token, format=output_format, **query)
+        assert (status, body["error"]["code"]) == (400, "invalid_cursor")
+
+
 @pytest.mark.parametrize(
     "token", ["not-a-cursor", "eyJhZnRlciI6IjIwMjctMDEtMjhUMDU6MDA6MDAuMDAwMDAwWnxQLTEifQ"]
 )
@@ -403,7 +468,10 @@ def test_another_provider_sees_none_of_it(sandbox, invoices):
     sees no blocked patients and no changes; without a token the answer is 401 (R26)."""
     hand_over(sandbox, invoices[0])
 
-    assert get(sandbox, LIST, provider=PHYSIO.provider_id) == (200, {"items": []})
+    assert get(sandbox, LIST, provider=PHYSIO.provider_id) == (
+        200,
+        {"items": [], "next_cursor": None},
+    )
     _, changes = get(sandbox, CHANGES, provider=PHYSIO.provider_id, since="2020-01-01")
     assert changes["items"] == []
     _, csv_text = get(sandbox, LIST, provider=PHYSIO.provider_id, format="csv")
@@ -945,3 +1013,47 @@ def _block_change_reads(sandbox):
         PROVIDER, now - timedelta(hours=1), now + timedelta(hours=1), limit=100
     )
     return [r for r in reads if "block_changes" in r.subject]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_the_portal_refuses_more_blocked_patients_than_one_file_holds_naming_the_api(
+    sandbox, monkeypatch, language, output_format
+):
+    """R22, R35 (blockedlist55: the portal's download held every blocked patient in one
+    answer, past Lambda's 6 MB at about 33,000 in JSON).
+    Given a file of at most 4 blocked patients, and 5 blocked
+    When the practice downloads the list, then again once a file holds 5
+    Then the first is refused on the blocked page, naming the most and the API's pages,
+    the alert taking the focus, the changes' date not marked; no read recorded but the
+    page's; the second is the file of all 5."""
+    from billing_core.entrypoints.web.portal import pages
+
+    monkeypatch.setattr(pages, "BLOCKED_FILE_MAX", 4, raising=False)
+    refs = _block_one_by_one(sandbox, 5)
+    user = signed_in(sandbox, "viewer", language)
+    path = f"/portal/geblokkeerd?format={output_format}"
+
+    status, headers, html = user.request("GET", path)
+
+    assert status == 400 and headers["Content-Type"].startswith("text/html")
+    error = portal_texts(language)("blocked_too_many", most=4)
+    assert unescape(html).count(error) == 1 and "GET /api/v1/provider/blocked-patients." in error
+    assert 'id="error" tabindex="-1" autofocus' in html and html.count("autofocus") == 1
+    assert "aria-invalid" not in html
+    assert f'<a href="{path}" id="blocked-{output_format}">' in html  # shown, not saved
+    assert len(_blocked_list_reads(sandbox)) == 1  # the page's, not the file's
+    monkeypatch.setattr(pages, "BLOCKED_FILE_MAX", 5)
+    status, _, body = user.request("GET", path)
+    assert status == 200
+    assert refs == sorted(ref for ref in refs if ref in body)
+    assert len(_blocked_list_reads(sandbox)) == 2
+
+
+def _blocked_list_reads(sandbox):
+    """The recorded reads of the blocked list, its page or its file (R32)."""
+    now = sandbox.clock.now()
+    reads, _ = sandbox.runtime.audit_log.reads(
+        PROVIDER, now - timedelta(hours=1), now + timedelta(hours=1), limit=100
+    )
+    return [r for r in reads if r.subject.startswith("blocked")]

@@ -462,6 +462,11 @@ _DUTCH: Sections = {
             " latere datum. Uw praktijksoftware haalt ze alle op, in delen, met de API:"
             " GET /api/v1/provider/blocked-patients/changes."
         ),
+        "blocked_too_many": (
+            "Meer dan {most} geblokkeerde patiënten, te veel voor één bestand. Uw"
+            " praktijksoftware haalt ze alle op, in delen, met de API:"
+            " GET /api/v1/provider/blocked-patients."
+        ),
         # payouts
         "payouts_title": "Uitbetalingen",
         "no_payouts": "Nog geen uitbetalingen.",
@@ -1098,6 +1103,10 @@ _ENGLISH: Sections = {
             "More than {most} changes since this date, too many for one file: choose a later"
             " date. Your practice software fetches them all, in pages, through the API:"
             " GET /api/v1/provider/blocked-patients/changes."
+        ),
+        "blocked_too_many": (
+            "More than {most} blocked patients, too many for one file. Your practice software"
+            " fetches them all, in pages, through the API: GET /api/v1/provider/blocked-patients."
         ),
         "payouts_title": "Payouts",
         "no_payouts": "No payouts yet.",

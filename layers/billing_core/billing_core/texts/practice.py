@@ -1089,6 +1089,10 @@ _DUTCH: Sections = {
             "meer dan {most} wijzigingen sinds dit moment voor één bestand: vraag een later"
             " moment, of haal ze in delen op met GET /api/v1/provider/blocked-patients/changes"
         ),
+        "blocked_patients_too_many": (
+            "meer dan {most} geblokkeerde patiënten voor één bestand: haal ze in delen op met"
+            " GET /api/v1/provider/blocked-patients"
+        ),
         "patient_ref_case": PATIENT_REF_CASE_NL,
         "not_an_amount": "is geen bedrag in euro's zoals 12,50",
         "not_a_number": "is geen getal zoals 12,5",
@@ -2142,6 +2146,10 @@ _ENGLISH: Sections = {
         "block_changes_too_many": (
             "more than {most} changes since this moment for one file: ask from a later"
             " moment, or fetch them in pages with GET /api/v1/provider/blocked-patients/changes"
+        ),
+        "blocked_patients_too_many": (
+            "more than {most} blocked patients for one file: fetch them in pages with"
+            " GET /api/v1/provider/blocked-patients"
         ),
         "patient_ref_case": PATIENT_REF_CASE_EN,
         "not_an_amount": "not an amount in euros like 12,50",

@@ -23,7 +23,11 @@ from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state
-from billing_core.services.provider.blocked_patients import STAMP_BEFORE_WRITE, BlockChanges
+from billing_core.services.provider.blocked_patients import (
+    STAMP_BEFORE_WRITE,
+    BlockChanges,
+    BlockedPatients,
+)
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
 from billing_core.services.provider.invoices import InvoiceDetail
 from billing_core.shared.audit import ReadKind, ReadRecord
@@ -740,13 +744,26 @@ class BlockedPatientOut(BaseModel):
         )
 
 
+BLOCKED_NEXT_CURSOR = (
+    "More blocked patients follow this page: pass as cursor for the next page, which goes on"
+    " after this page's last patient number (none lost, none twice); none on the last page."
+    " A patient blocked or unblocked while you read the pages may be missing or still listed:"
+    " GET /api/v1/provider/blocked-patients/changes serves that change"
+)
+
+
 class BlockedPatientListOut(BaseModel):
     items: list[BlockedPatientOut] = Field(description="by patient number")
+    next_cursor: str | None = Field(default=None, description=BLOCKED_NEXT_CURSOR)
 
     @classmethod
-    def of(cls, patients: list[BlockedPatient]) -> BlockedPatientListOut:
+    def of(cls, found: BlockedPatients) -> BlockedPatientListOut:
         """The API's answer and the portal's JSON download alike (R22, R35)."""
-        return cls(items=[BlockedPatientOut.of(b) for b in patients])
+        following = found.next_position
+        return cls(
+            items=[BlockedPatientOut.of(b) for b in found.patients],
+            next_cursor=encode_cursor(following) if following else None,
+        )
 
 
 class BlockChangeOut(BaseModel):

@@ -32,9 +32,11 @@ class BlockedPatients:
 STAMP_BEFORE_WRITE = timedelta(minutes=20)
 
 
-# The changes a page holds at most: one answer of every change since a moment passed
-# Lambda's 6 MB at about 71,000 changes (blockfeed54).
-CHANGES_PAGE = 1000
+# What an API page holds at most, of the changes and of the blocked patients: one answer
+# of every change since a moment passed Lambda's 6 MB at about 71,000 changes
+# (blockfeed54), one of every blocked patient at about 47,000 (JSON, 133 B a patient
+# with one invoice; blockedlist55).
+API_PAGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +70,24 @@ def blocked_patients(user: ProviderUser, ctx: ProviderContext) -> BlockedPatient
     return BlockedPatients(blocked, ctx.clock.today())
 
 
+def blocked_patients_file(user: ProviderUser, ctx: ProviderContext, most: int) -> BlockedPatients:
+    """Every blocked patient for one file, as the portal downloads them; more than
+    ``most`` are refused (InvalidInput, ``blocked_patients_too_many``) before any is
+    shown: one answer of them all passed Lambda's 6 MB (blockedlist55), the API serves
+    them in pages (R22, R35)."""
+    provider_id = tenant_for(user, Role.VIEWER)
+    blocked, following = ctx.store.blocked_patient_page(provider_id, most)
+    if following is not None:
+        raise inputs.InvalidInput("query.format", "blocked_patients_too_many", most=most)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "blocked", _patients(blocked))
+    return BlockedPatients(blocked, ctx.clock.today())
+
+
 def blocked_patients_page(
     user: ProviderUser, limit: int, after: str | None, ctx: ProviderContext
 ) -> BlockedPatients:
-    """A page of ``blocked_patients``, as the portal shows them: all in one page passed
-    Lambda's 6 MB at about 38,000 (portalfeed54). ``after``: the ``next_position`` of the
+    """A page of ``blocked_patients``, as the portal shows them and the API serves them:
+    all in one page passed Lambda's 6 MB at about 38,000 (portalfeed54). ``after``: the ``next_position`` of the
     previous page (InvalidPosition for one no page hands out). Only the page's patients
     are recorded as shown (R32)."""
     provider_id = tenant_for(user, Role.VIEWER)

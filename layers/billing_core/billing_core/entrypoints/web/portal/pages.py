@@ -1287,10 +1287,12 @@ def blocked(
     *,
     status: HTTPStatus = HTTPStatus.OK,
     error: str | None = None,
+    since_refused: bool = False,
 ) -> PortalAnswer:
     """The blocked patients, a page at a time as the other lists (R35: all in one page
     passed Lambda's 6 MB at ~38,000, portalfeed54); with ``?format=csv`` or ``json`` the
-    whole list as the API's download of it, the same file (R22, R35)."""
+    whole list as the API's download of it, the same file (R22, R35). ``error`` says why
+    a download is refused; ``since_refused``: for the changes' date, which it marks."""
     output_format = request.query.get("format")
     if output_format in ("csv", "json"):
         return _blocked_download(request, ctx, output_format)
@@ -1311,19 +1313,34 @@ def blocked(
         next_cursor=_next_cursor(found.next_position),
         since=since,
         error=error,
+        since_refused=since_refused,
     )
+
+
+# The blocked patients one portal file holds at most: all of them in one answer passed
+# Lambda's 6 MB at ~33,000 (JSON, 190 B a patient with one invoice as the answer carries
+# it, about 50 B more for each further invoice; CSV 36 B). 10,000 are 1.9 MB of JSON,
+# 4.5 MB with five invoices each and 64-character patient numbers; more: the API's pages.
+BLOCKED_FILE_MAX = 10_000
 
 
 def _blocked_download(
     request: PortalRequest, ctx: ProviderContext, output_format: str
 ) -> PortalAnswer:
-    """Every blocked patient in one file, the API's download (R22)."""
-    found = blocked_patients.blocked_patients(request.user, ctx)
+    """Every blocked patient in one file, the API's download (R22); more than one file
+    holds are refused on the blocked page, naming the API's pages (R35)."""
+    try:
+        found = blocked_patients.blocked_patients_file(request.user, ctx, BLOCKED_FILE_MAX)
+    except InvalidInput:
+        most = counted(BLOCKED_FILE_MAX, request.language)
+        error = portal_texts(request.language)("blocked_too_many", most=most)
+        page = replace(request, query={})  # the first page, not its download
+        return blocked(page, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
     name = f"geblokkeerde-patienten-{found.as_of.isoformat()}"
     if output_format == "csv":
         csv = blocked_patients_csv(found.patients)
         return PortalAnswer(download=Download(f"{name}.csv", CSV, csv))
-    body = BlockedPatientListOut.of(found.patients).model_dump_json(indent=2)
+    body = BlockedPatientListOut.of(found).model_dump_json(indent=2)
     return PortalAnswer(download=Download(f"{name}.json", "application/json", body))
 
 
@@ -1343,7 +1360,8 @@ def block_changes(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
         # The blocked page, not its download: of the query only the date, as typed.
         page = replace(request, query={"since": request.query.get("since", "")})
         error = _since_refused(refused, request.language)
-        return blocked(page, ctx, status=HTTPStatus.BAD_REQUEST, error=error)
+        status = HTTPStatus.BAD_REQUEST
+        return blocked(page, ctx, status=status, error=error, since_refused=True)
     name = f"blokkade-wijzigingen-{found.since.date().isoformat()}"
     if request.query.get("format") == "json":
         body = BlockChangeListOut.of(found).model_dump_json(indent=2)
