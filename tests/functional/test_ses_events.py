@@ -234,20 +234,27 @@ def test_r23_an_event_without_its_bounce_or_complaint_fails_to_the_failure_queue
     "name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")]
 )
 def test_r39_each_bounce_or_complaint_is_counted_once(sandbox, mailed, monkeypatch, name, event):
-    """R39 (round 54 sesleft54: the Email_bounce metric counted every delivery, replays
+    """R23, R39 (round 54 sesleft54: the Email_bounce metric counted every delivery, replays
     and events about no invoice too: one bounce delivered three times and one of an
-    unknown kenmerk counted 4).
+    unknown kenmerk counted 4; round 55 sesleft55: after that fix the event of an unknown
+    kenmerk, which reaches no practice, was counted nowhere, only logged).
     Given an e-mailed invoice
-    When SES reports a bounce (complaint) of its mail, EventBridge delivers it twice
-    more, and SES reports one with a kenmerk of no invoice
-    Then the metric counts 1: the one that made the practice's action."""
+    When SES reports a bounce (complaint) of its mail, EventBridge delivers it twice more,
+    SES reports one of another mail with the invoice's kenmerk (a message the invoice
+    does not hold), delivered twice, and one with a kenmerk of no invoice
+    Then the metric of the event counts 2, one for each action the practice got, and
+    Email_unknown_kenmerk counts 1: the one no practice hears of."""
     counted = emitted_metrics(sandbox, monkeypatch, "ses_events")
+    own_mail = ses_event(name, mailed.reference)
+    own_mail["detail"]["mail"]["messageId"] = mailed.correspondence[0].message_id
+    other_mail = ses_event(name, mailed.reference)
+    no_invoice = ses_event(name, "12234534622567")
 
-    for kenmerk in (mailed.reference, mailed.reference, mailed.reference, "12234534622567"):
-        sandbox.invoke("ses_events", ses_event(name, kenmerk))
+    for delivered in (own_mail, own_mail, own_mail, other_mail, other_mail, no_invoice):
+        sandbox.invoke("ses_events", delivered)
 
-    assert counted == {f"Email_{event}": 1}
-    assert len(bounce_actions(sandbox)) == 1
+    assert counted == {f"Email_{event}": 2, "Email_unknown_kenmerk": 1}
+    assert len(bounce_actions(sandbox)) == 2
 
 
 # The shape of a real SES message id: 60 characters (a "complaint-" action id is 70).
