@@ -234,20 +234,27 @@ def test_r23_an_event_without_its_bounce_or_complaint_fails_to_the_failure_queue
     "name, event", [("bounce.json", "bounce"), ("complaint.json", "complaint")]
 )
 def test_r39_each_bounce_or_complaint_is_counted_once(sandbox, mailed, monkeypatch, name, event):
-    """R39 (round 54 sesleft54: the Email_bounce metric counted every delivery, replays
+    """R23, R39 (round 54 sesleft54: the Email_bounce metric counted every delivery, replays
     and events about no invoice too: one bounce delivered three times and one of an
-    unknown kenmerk counted 4).
+    unknown kenmerk counted 4; round 55 sesleft55: after that fix the event of an unknown
+    kenmerk, which reaches no practice, was counted nowhere, only logged).
     Given an e-mailed invoice
-    When SES reports a bounce (complaint) of its mail, EventBridge delivers it twice
-    more, and SES reports one with a kenmerk of no invoice
-    Then the metric counts 1: the one that made the practice's action."""
+    When SES reports a bounce (complaint) of its mail, EventBridge delivers it twice more,
+    SES reports one of another mail with the invoice's kenmerk (a message the invoice
+    does not hold), delivered twice, and one with a kenmerk of no invoice
+    Then the metric of the event counts 2, one for each action the practice got, and
+    Email_unknown_kenmerk counts 1: the one no practice hears of."""
     counted = emitted_metrics(sandbox, monkeypatch, "ses_events")
+    own_mail = ses_event(name, mailed.reference)
+    own_mail["detail"]["mail"]["messageId"] = mailed.correspondence[0].message_id
+    other_mail = ses_event(name, mailed.reference)
+    no_invoice = ses_event(name, "12234534622567")
 
-    for kenmerk in (mailed.reference, mailed.reference, mailed.reference, "12234534622567"):
-        sandbox.invoke("ses_events", ses_event(name, kenmerk))
+    for delivered in (own_mail, own_mail, own_mail, other_mail, other_mail, no_invoice):
+        sandbox.invoke("ses_events", delivered)
 
-    assert counted == {f"Email_{event}": 1}
-    assert len(bounce_actions(sandbox)) == 1
+    assert counted == {f"Email_{event}": 2, "Email_unknown_kenmerk": 1}
+    assert len(bounce_actions(sandbox)) == 2
 
 
 # The shape of a real SES message id: 60 characters (a "complaint-" action id is 70).
@@ -366,8 +373,16 @@ def test_r23_the_practice_reads_what_bounced_where_and_what_to_do(sandbox, langu
 
 # The title of each action, per language (R23, R35): a complaint's mail arrived.
 TITLE = {
-    "nl": {"bounce": "E-mail kwam niet aan", "complaint": "E-mail gemeld als spam"},
-    "en": {"bounce": "E-mail bounced", "complaint": "E-mail reported as spam"},
+    "nl": {
+        "bounce": "E-mail kwam niet aan",
+        "complaint": "E-mail gemeld als spam",
+        "unsent": "Bericht niet verstuurd",
+    },
+    "en": {
+        "bounce": "E-mail bounced",
+        "complaint": "E-mail reported as spam",
+        "unsent": "Message not sent",
+    },
 }
 # What follows the title in an action's "what" cell.
 WHAT_HAPPENED = {"nl": "Wat er gebeurde", "en": "What happened"}
@@ -418,3 +433,47 @@ def test_r23_a_complaint_is_not_titled_as_an_email_that_did_not_arrive(sandbox, 
     ):
         _, page = staff.page(f"/portal/notas/{invoice.invoice_id}")
         assert shown in page_text(page) and not_shown not in page_text(page)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_a_message_never_sent_is_not_titled_as_an_email_that_did_not_arrive(sandbox, language):
+    """R7, R23, R35 (round 55 sesleft55: the practice's action for a stop's confirmation
+    that had nowhere to go, never e-mailed because the address was dead since an earlier
+    bounce (bounces.unsent_message_action), stood under "E-mail kwam niet aan" / "E-mail
+    bounced" on the overview, the actions page and the invoice page: 1 of 1).
+    Given an e-mailed invoice of the dental practice whose patient has no postal address,
+    and SES reported its mail's address bounced for good
+    When the practice stops the invoice, so the stop's confirmation the patient must have
+    goes nowhere and becomes the practice's action
+    Then the overview counts the bounce and the unsent message each under its own title;
+    on the actions page and the invoice page the unsent message's row has its own title,
+    not the bounce's, and the bounce keeps its own; in Dutch and in English."""
+    from tests.functional.test_checker_stages import bounced_for_good, without_a_postal_address
+    from tests.functional.test_provider_portal import signed_in
+
+    (invoice,) = emailed(delivered_dental_week(sandbox, 6, "week.csv"))[:1]
+    without_a_postal_address(sandbox, invoice)
+    bounced_for_good(sandbox, invoice, "invoice")
+    stop = {"scope": "full", "reason": "goodwill", "accept_terms": True}
+    stop["patient_email"] = invoice.addressee.email  # the address that bounced
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    assert sandbox.api("POST", path, provider_id=PROVIDER, body=stop)[0] == 200
+    sandbox.drain_deliveries()
+    events = {a["details"]["event"]: a["action_id"] for a in bounce_actions(sandbox)}
+    assert sorted(events) == ["bounce", "unsent"]
+    title = TITLE[language]
+    staff = signed_in(sandbox, "staff", language)
+
+    _, overview = staff.page("/portal/")
+    listed = page_text(overview[overview.index('id="open-actions"') :])
+    assert f"{title['bounce']}: 1 {title['unsent']}: 1" in listed
+
+    _, html = staff.page("/portal/acties?state=open")
+    unsent, bounced = action_row(html, events["unsent"]), action_row(html, events["bounce"])
+    what = WHAT_HAPPENED[language]
+    assert f"{title['unsent']} {what}" in unsent and title["bounce"] not in unsent
+    assert f"{title['bounce']} {what}" in bounced
+
+    _, page = staff.page(f"/portal/notas/{invoice.invoice_id}")
+    shown = page_text(page)
+    assert shown.count(title["unsent"]) == 1 and shown.count(title["bounce"]) == 1

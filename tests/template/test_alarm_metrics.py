@@ -106,6 +106,9 @@ NOT_ALARMED = {
     "Bank_debits_ignored": "bank costs and other debits, not a payment: listed in the "
     "unmatched file for a person, never dropped (R12)",
     "Payout_waiting": "practices without a statement yet: paid in a later batch (R24)",
+    "Email_unknown_kenmerk": "a bounce or complaint of a mail whose kenmerk leads to no "
+    "invoice: no practice to tell and nothing to redrive; on the dashboard, the log names the "
+    "message id (R23, R39)",
 }
 
 

@@ -92,12 +92,13 @@ class EmailEventContext:
     store: BillingStore
 
 
-def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool:
-    """True when the action is new; False for an unknown kenmerk or a replayed event. The
+def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool | None:
+    """True when the action is new; False for a replayed event; None when the kenmerk
+    leads to no invoice (no practice to tell: the handler counts it apart, R39). The
     invoices change first: a replay after a failed action write changes them no more."""
     invoice = ctx.store.find_invoice_by_reference(event.kenmerk)
     if invoice is None:
-        return False
+        return None
     if event.event == "bounce" and event.bounce_type == PERMANENT:
         # As stored now, not as the by-reference index has it: an index a moment behind
         # the delivery's write lacks the mail, and the bounced reminder would be taken for

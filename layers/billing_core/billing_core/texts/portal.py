@@ -410,6 +410,8 @@ _DUTCH: Sections = {
         "action_kind_bounce": "E-mail kwam niet aan",
         # a complaint's mail arrived: not under "kwam niet aan" (R23; round 54 sesleft54)
         "action_kind_complaint": "E-mail gemeld als spam",
+        # an unsent message was never e-mailed: not under "kwam niet aan" either (sesleft55)
+        "action_kind_unsent": "Bericht niet verstuurd",
         # what a bounce action is about (R7, R23): what happened, which message, to where, what to do
         "bounce_what": "Wat er gebeurde",
         "bounce_permanent": "Het e-mailadres bestaat niet (meer): de e-mail kwam niet aan en zorgnota mailt niet meer naar dit adres.",
@@ -1055,6 +1057,7 @@ _ENGLISH: Sections = {
         "action_kind_objection": "Objection",
         "action_kind_bounce": "E-mail bounced",
         "action_kind_complaint": "E-mail reported as spam",
+        "action_kind_unsent": "Message not sent",
         "bounce_what": "What happened",
         "bounce_permanent": "The e-mail address does not exist (any more): the e-mail did not arrive and zorgnota sends no more e-mail to it.",
         "bounce_temporary": "The e-mail did not arrive, but the address is not known to be wrong (a full mailbox, for instance): zorgnota keeps e-mailing it.",

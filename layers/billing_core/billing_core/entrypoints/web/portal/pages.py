@@ -162,11 +162,13 @@ ENVIRONMENT.globals["form_key"] = new_form_key
 
 def _action_title(kind: str, details: Mapping[str, Any]) -> str:
     """The text key of an action's title wherever it shows (overview, actions, invoice):
-    its kind's, but a complaint's own. A complaint's mail arrived and was reported as
-    spam: under the bounce's "E-mail kwam niet aan" the practice read that it had not
-    (R23, R35; round 54 sesleft54)."""
-    if kind == ActionKind.BOUNCE and details.get("event") == "complaint":
-        return "action_kind_complaint"
+    its kind's, but a complaint's and an unsent message's own. A complaint's mail arrived
+    and was reported as spam; an unsent message (bounces.unsent_message_action) was never
+    e-mailed, its address dead since an earlier bounce: under the bounce's "E-mail kwam
+    niet aan" the practice read of a mail that was sent and did not arrive (R23, R35;
+    round 54 sesleft54, round 55 sesleft55)."""
+    if kind == ActionKind.BOUNCE and details.get("event") in ("complaint", "unsent"):
+        return f"action_kind_{details['event']}"
     return f"action_kind_{kind}"
 
 
