@@ -584,6 +584,22 @@ def test_an_operator_reads_the_version_in_force_on_any_day(sandbox):
     assert as_operator(sandbox, "GET", INSURERS, query={"on": "1-1-2027"})[0] == 400
 
 
+def test_r38_r33_the_same_rows_in_another_order_are_the_version_loaded_already(sandbox):
+    """R38 (a retry has no second effect), R33, audit register55: a version sent again with
+    its rows in another order (the operator's spreadsheet sorted by name) was stored as a
+    second version of its date, 2027-01-01.2, holding the same insurers.
+    Given a version loaded from 2027-01-01
+    When the same rows are loaded again in reverse order, under a new Idempotency-Key
+    Then the answer is that version, 2027-01-01.1, and no other version is stored."""
+    csv = register_adding_3999("2027-01-01")
+    assert load_register(sandbox, csv, "zz-order-1")[0] == 201
+    header, *rows = csv.splitlines()
+    status, again, _ = load_register(sandbox, "\n".join([header, *reversed(rows)]), "zz-order-2")
+    assert (status, again["version"]) == (201, "2027-01-01.1")
+    stored = [v.version for v in sandbox.runtime.repository.insurer_registers()]
+    assert stored == ["2027-01-01.1"]
+
+
 def test_two_loads_at_once_of_different_dates_do_not_lose_an_insurer(sandbox, monkeypatch):
     """R33 (a version lists every insurer; a dropped code only when confirmed), R28 (a
     write on condition of what was read), audit register2: operator B's 2026-09-01 version

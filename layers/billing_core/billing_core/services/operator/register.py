@@ -59,15 +59,17 @@ def load_register(
     422, unless they are exactly those). ``group_changes``: the codes the operator confirms
     the version lists in another group than the version before it (refused, 422, unless
     they are exactly those). The same insurers as the last version of their valid_from are
-    that version, stored once (R38: a load sent again after its answer was lost)."""
+    that version, stored once, in any order of rows (R38: a load sent again after its
+    answer was lost)."""
     parsed = parse_register_csv(csv_text, number=1)
     loaded, revision = ctx.store.insurer_registers_as_read()
     registers = shipped_registers().with_versions(loaded)
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     latest_label = version_label(parsed.valid_from, number - 1)
     latest = next((v for v in registers.versions if v.version == latest_label), None)
-    if latest is not None and latest.insurers == parsed.insurers:
-        # The same version loaded again (a retry whose answer was lost, R38): no new one.
+    if latest is not None and set(latest.insurers) == set(parsed.insurers):
+        # The same version loaded again (a retry whose answer was lost, R38), its rows
+        # perhaps in another order (a spreadsheet sorted by name): no new one.
         return LoadedVersion(latest, ctx.store.insurer_register_load(latest.version))
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
     _refuse_unconfirmed_later_drops(parsed, registers, frozenset(later_drops))
