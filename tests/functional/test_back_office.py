@@ -584,6 +584,20 @@ def test_an_operator_reads_the_version_in_force_on_any_day(sandbox):
     assert as_operator(sandbox, "GET", INSURERS, query={"on": "1-1-2027"})[0] == 400
 
 
+def test_r33_every_version_is_listed_so_a_later_one_is_found_without_its_date(sandbox):
+    """R33 (versioned reference data an operator loads), audit register55: GET named only
+    the version in force (or the one of a day ?on= names), so a version loaded for a later
+    date could be found only by guessing that date.
+    Given a version loaded from 2027-01-01
+    When the operator reads the register of today, and the answer of the load
+    Then both list every version, oldest first: the shipped one and the 2027 one."""
+    status, loaded, _ = load_register(sandbox, register_adding_3999("2027-01-01"), "zz-list")
+    assert status == 201
+    status, today = as_operator(sandbox, "GET", INSURERS)
+    assert (status, today["version"]) == (200, "2025-01-01.1")
+    assert today["versions"] == loaded["versions"] == ["2025-01-01.1", "2027-01-01.1"]
+
+
 def test_r38_r33_the_same_rows_in_another_order_are_the_version_loaded_already(sandbox):
     """R38 (a retry has no second effect), R33, audit register55: a version sent again with
     its rows in another order (the operator's spreadsheet sorted by name) was stored as a
