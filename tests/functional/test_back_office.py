@@ -584,6 +584,36 @@ def test_an_operator_reads_the_version_in_force_on_any_day(sandbox):
     assert as_operator(sandbox, "GET", INSURERS, query={"on": "1-1-2027"})[0] == 400
 
 
+def test_r33_every_version_is_listed_so_a_later_one_is_found_without_its_date(sandbox):
+    """R33 (versioned reference data an operator loads), audit register55: GET named only
+    the version in force (or the one of a day ?on= names), so a version loaded for a later
+    date could be found only by guessing that date.
+    Given a version loaded from 2027-01-01
+    When the operator reads the register of today, and the answer of the load
+    Then both list every version, oldest first: the shipped one and the 2027 one."""
+    status, loaded, _ = load_register(sandbox, register_adding_3999("2027-01-01"), "zz-list")
+    assert status == 201
+    status, today = as_operator(sandbox, "GET", INSURERS)
+    assert (status, today["version"]) == (200, "2025-01-01.1")
+    assert today["versions"] == loaded["versions"] == ["2025-01-01.1", "2027-01-01.1"]
+
+
+def test_r38_r33_the_same_rows_in_another_order_are_the_version_loaded_already(sandbox):
+    """R38 (a retry has no second effect), R33, audit register55: a version sent again with
+    its rows in another order (the operator's spreadsheet sorted by name) was stored as a
+    second version of its date, 2027-01-01.2, holding the same insurers.
+    Given a version loaded from 2027-01-01
+    When the same rows are loaded again in reverse order, under a new Idempotency-Key
+    Then the answer is that version, 2027-01-01.1, and no other version is stored."""
+    csv = register_adding_3999("2027-01-01")
+    assert load_register(sandbox, csv, "zz-order-1")[0] == 201
+    header, *rows = csv.splitlines()
+    status, again, _ = load_register(sandbox, "\n".join([header, *reversed(rows)]), "zz-order-2")
+    assert (status, again["version"]) == (201, "2027-01-01.1")
+    stored = [v.version for v in sandbox.runtime.repository.insurer_registers()]
+    assert stored == ["2027-01-01.1"]
+
+
 def test_two_loads_at_once_of_different_dates_do_not_lose_an_insurer(sandbox, monkeypatch):
     """R33 (a version lists every insurer; a dropped code only when confirmed), R28 (a
     write on condition of what was read), audit register2: operator B's 2026-09-01 version

@@ -265,6 +265,12 @@ class InsurerRegisterOut(BaseModel):
         description="the codes it lists in another group than the version before it, which"
         " the operator confirmed (R33, R6)",
     )
+    versions: list[str] = Field(
+        default_factory=list,
+        description="every version there is, the shipped one and each loaded, oldest first"
+        " ({valid_from}.{n}): one loaded for a later date is read with ?on= that date (R33)",
+        examples=[["2025-01-01.1", "2027-01-01.1"]],
+    )
 
     @classmethod
     def of(cls, loaded: LoadedVersion) -> InsurerRegisterOut:
@@ -284,6 +290,7 @@ class InsurerRegisterOut(BaseModel):
             drops=list(load.drops) if load else [],
             later_drops=list(load.later_drops) if load else [],
             group_changes=list(load.group_changes) if load else [],
+            versions=list(loaded.versions),
         )
 
 

@@ -36,10 +36,12 @@ from billing_core.shared.errors import practice_refused
 @dataclass(frozen=True, slots=True)
 class LoadedVersion:
     """A version and who loaded it (None: the shipped version, or one stored before loads
-    were kept)."""
+    were kept), and the label of every version there is, oldest first: a version loaded
+    for a later date is listed before it is in force (R33)."""
 
     register: InsurerRegister
     load: RegisterLoad | None
+    versions: tuple[str, ...] = ()
 
 
 def load_register(
@@ -59,21 +61,24 @@ def load_register(
     422, unless they are exactly those). ``group_changes``: the codes the operator confirms
     the version lists in another group than the version before it (refused, 422, unless
     they are exactly those). The same insurers as the last version of their valid_from are
-    that version, stored once (R38: a load sent again after its answer was lost)."""
+    that version, stored once, in any order of rows (R38: a load sent again after its
+    answer was lost)."""
     parsed = parse_register_csv(csv_text, number=1)
     loaded, revision = ctx.store.insurer_registers_as_read()
     registers = shipped_registers().with_versions(loaded)
     number = 1 + sum(1 for version in registers.versions if version.valid_from == parsed.valid_from)
     latest_label = version_label(parsed.valid_from, number - 1)
     latest = next((v for v in registers.versions if v.version == latest_label), None)
-    if latest is not None and latest.insurers == parsed.insurers:
-        # The same version loaded again (a retry whose answer was lost, R38): no new one.
-        return LoadedVersion(latest, ctx.store.insurer_register_load(latest.version))
+    if latest is not None and set(latest.insurers) == set(parsed.insurers):
+        # The same version loaded again (a retry whose answer was lost, R38), its rows
+        # perhaps in another order (a spreadsheet sorted by name): no new one.
+        load = ctx.store.insurer_register_load(latest.version)
+        return LoadedVersion(latest, load, _labels(registers))
     _refuse_unconfirmed_drops(parsed, registers, frozenset(drops), ctx.store)
     _refuse_unconfirmed_later_drops(parsed, registers, frozenset(later_drops))
     _refuse_unconfirmed_group_changes(parsed, registers, frozenset(group_changes))
     register = replace(parsed, version=version_label(parsed.valid_from, number))
-    load = RegisterLoad(
+    stored = RegisterLoad(
         register.version,
         ctx.operator.user_id,
         ctx.clock.now(),
@@ -81,16 +86,23 @@ def load_register(
         tuple(sorted(later_drops)),
         tuple(sorted(group_changes)),
     )
-    ctx.store.put_insurer_register(register, load, revision=revision)
-    return LoadedVersion(register, load)
+    ctx.store.put_insurer_register(register, stored, revision=revision)
+    return LoadedVersion(register, stored, _labels(registers.with_versions([register])))
 
 
 def register_in_force(ctx: BackOfficeContext, day: date | None = None) -> LoadedVersion:
     """The version in force on ``day`` (default today, Europe/Amsterdam), and who loaded
     it: a version loaded for a later date, and the one a finding names, are readable
     before and after they are in force (R33, audit register2)."""
-    register = registers_in_use(ctx.store).in_force(day or ctx.clock.today())
-    return LoadedVersion(register, ctx.store.insurer_register_load(register.version))
+    registers = registers_in_use(ctx.store)
+    register = registers.in_force(day or ctx.clock.today())
+    load = ctx.store.insurer_register_load(register.version)
+    return LoadedVersion(register, load, _labels(registers))
+
+
+def _labels(registers: InsurerRegisters) -> tuple[str, ...]:
+    """'2025-01-01.1', '2027-01-01.1': every version, by valid_from, then load."""
+    return tuple(version.version for version in registers.versions)
 
 
 def _refuse_unconfirmed_drops(
