@@ -228,17 +228,17 @@ class RunSummary:
         # the earlier parts' practices, meets none of theirs again (a run in one go's
         # retry counts those it meets again, as each part's retry does). Its line names
         # the whole run's.
-        met = {"Retrocession_failed": len(self.failures)}
         if self.continue_from is not None:
             # Else counted nowhere: the last part counts the whole run once (R39), as the
             # dunning run's; an error line when this part's own practices failed.
             return LogEntry(
                 "retrocession run continues in a next part",
                 self.answer(),
-                met if self.failures else {},
+                {"Retrocession_failed": len(self.failures)} if self.failures else {},
                 error=failed,
             )
-        counts = met | {
+        counts = {
+            "Retrocession_failed": len(self.failures),
             "Retrocession_statements": self.statements,
             "Retrocession_entries": self.entries,
             # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
