@@ -1780,6 +1780,107 @@ def test_r19_r7_r35_an_uploads_list_says_a_bounced_final_notice_is_still_to_be_s
     assert listed_states(sandbox, second)[0] == PORTAL_NOTICE_WAITS
 
 
+# --- the provider API's list and detail say it too (R19, R16, R7; listwait55) --------------
+
+INVOICES = "/api/v1/provider/invoices"
+
+
+def api_listed(sandbox, invoice, **query) -> tuple[tuple[str, bool], list[str]]:
+    """(state, second_notice_waits) of ``invoice`` on the provider API's invoice list (with
+    ``query``), and the DynamoDB requests the list cost."""
+    from tests.functional.test_patient_actions import count_requests
+
+    seen = count_requests(sandbox.runtime.repository)
+    asked = {"limit": "100"} | query
+    code, body = sandbox.api("GET", INVOICES, provider_id=PROVIDER, query=asked)
+    assert code == 200
+    item = next(i for i in body["items"] if i["invoice_id"] == invoice.invoice_id)
+    return (item["state"], item["second_notice_waits"]), list(seen)
+
+
+def api_detail(sandbox, invoice) -> tuple[str, bool, str | None]:
+    """(state, second_notice_waits, breakdown.pay_by) of the provider API's invoice detail."""
+    path = f"{INVOICES}/{invoice.invoice_id}"
+    code, body = sandbox.api("GET", path, provider_id=PROVIDER)
+    assert code == 200
+    return body["state"], body["second_notice_waits"], body["breakdown"]["pay_by"]
+
+
+API_NOTICE_WAITS = ("second_notice_sent", True)
+API_NOTICE_SENT = ("second_notice_sent", False)
+
+
+def test_r19_the_apis_invoice_list_says_a_queued_final_notice_is_still_to_be_sent(sandbox, invoice):
+    """R19, interfaces.md §2 (listwait55: the provider API's list answered the invoice
+    whose final notice the run had queued exactly as one whose notice went: state
+    second_notice_sent, nothing else to tell them apart; only the detail's pay_by did).
+    Given the run of 15 January charged the costs and queued the final notice
+    When the practice's software lists its invoices before the delivery sent it
+    Then the item keeps its state and says the notice is still to be sent, as the detail
+    does, for the list's one Query (the invoice carries the notice itself)
+    And once the notice went, the list and the detail say it is not waiting."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+
+    assert api_listed(sandbox, invoice) == (API_NOTICE_WAITS, ["Query"])
+    assert api_detail(sandbox, invoice) == (*API_NOTICE_WAITS, None)
+    sandbox.drain_deliveries()
+    assert api_listed(sandbox, invoice) == (API_NOTICE_SENT, ["Query"])
+    assert api_detail(sandbox, invoice) == (*API_NOTICE_SENT, "2027-01-28")
+
+
+def test_r16_r19_the_apis_invoice_list_says_a_held_final_notice_is_still_to_be_sent(
+    sandbox, letter_of_two
+):
+    """R19, R16 (listwait55: second_notice_sent, nothing more, of the invoice whose final
+    notice the delivery held for a hold on the letter's other invoice).
+    Given a letter of two invoices whose run of 15 January queued the final notice, and
+    the practice put the letter's lead on hold until 10 February before the delivery
+    When the practice's software lists its invoices
+    Then the other invoice says the notice is still to be sent, as the portal's list does,
+    for the list's one Query (the lead is on the page); the lead, on hold, does not
+    And once the run of 11 February sent it, the list says it is not waiting."""
+    shown = notice_queued_then_the_other_invoice_held(sandbox, letter_of_two)
+    lead = letter_of_two[0]
+
+    assert api_listed(sandbox, shown) == (API_NOTICE_WAITS, ["Query"])
+    assert listed_states(sandbox, shown)[0] == PORTAL_NOTICE_WAITS
+    assert api_listed(sandbox, lead)[0] == ("on_hold", False)
+    assert api_detail(sandbox, shown) == (*API_NOTICE_WAITS, None)
+    dunned_to(sandbox, date(2027, 2, 11))
+    assert api_listed(sandbox, shown)[0] == API_NOTICE_SENT
+
+
+def test_r19_r7_the_apis_list_and_search_say_a_bounced_final_notice_is_still_to_be_sent(
+    sandbox, letter_of_two
+):
+    """R19, R7, R29 (listwait55: the list said second_notice_sent, nothing more, of both
+    invoices of a final notice whose e-mail bounced for good and that waits, on the
+    letter's lead, to go again).
+    Given one final notice for two invoices, e-mailed on 15 January
+    When the practice's software lists them, before and after the e-mail bounced for good
+    Then before, neither waits; after, both say the notice is still to be sent, in the
+    list and in the search by name; a page without the lead (the other invoice found by
+    its kenmerk) reads the lead in one BatchGetItem beside its one Query."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    lead, other = letter_of_two
+    assert [api_listed(sandbox, i)[0] for i in (lead, other)] == [API_NOTICE_SENT] * 2
+    bounced_for_good(sandbox, lead, "second_notice")
+
+    assert [api_listed(sandbox, i) for i in (lead, other)] == [(API_NOTICE_WAITS, ["Query"])] * 2
+    assert api_listed(sandbox, other, reference=other.reference) == (
+        API_NOTICE_WAITS,
+        ["Query", "BatchGetItem"],
+    )
+    body = {"name": other.patient.last_name, "limit": 100}
+    code, found = sandbox.api("POST", f"{INVOICES}/search", provider_id=PROVIDER, body=body)
+    assert code == 200
+    waits = {i["invoice_id"]: i["second_notice_waits"] for i in found["items"]}
+    assert (waits[lead.invoice_id], waits[other.invoice_id]) == (True, True)
+    assert api_detail(sandbox, other)[:2] == API_NOTICE_WAITS
+
+
 # --- the hold's words once the costs were charged (R16, R19, R20; holdwords54) --------------
 
 # The hold's note after the costs, per language: the way to the agency paused, the costs

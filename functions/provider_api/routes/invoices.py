@@ -73,17 +73,19 @@ def _listed(
     name: str = "",
     where: str,
 ) -> InvoiceListOut:
+    ctx = bootstrap.current().provider_context()
     page = invoices.list_invoices(
         caller(router.current_event),
         filters.wanted(name),
         limit,
         cursor.decode(cursor_token) if cursor_token else None,
-        bootstrap.current().provider_context(),
+        ctx,
         kenmerk=filters.reference or "",
         where=where,
     )
     return InvoiceListOut(
-        items=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
+        # R19: a final notice not gone yet says so, as the portal's lists (the state stays)
+        items=InvoiceSummaryOut.listed(page, invoices.final_notices_waiting(page, ctx)),
         next_cursor=cursor.encode(page.next_position) if page.next_position else None,
     )
 

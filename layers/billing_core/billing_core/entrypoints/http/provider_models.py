@@ -29,7 +29,7 @@ from billing_core.services.provider.blocked_patients import (
     BlockedPatients,
 )
 from billing_core.services.provider.insurer_claims import InsurerClaimExport
-from billing_core.services.provider.invoices import InvoiceDetail
+from billing_core.services.provider.invoices import InvoiceDetail, InvoicePage
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.email_address import MAX_EMAIL_CHARS, is_plausible_email
@@ -192,9 +192,27 @@ class InvoiceSummaryOut(BaseModel):
         " has charged them, the checker already counts them and this does not (R17)"
     )
     debtor_risk_with_provider: bool
+    second_notice_waits: bool = Field(
+        description="true while state is second_notice_sent and the final notice has not gone"
+        " yet (R19): queued for the next daily run, held by a hold on another invoice of its"
+        " letter (R16), or to be sent again after its e-mail bounced (R7: on paper, or once"
+        " you have a postal address); the portal says 'Aanmaning wordt nog verstuurd'. The"
+        " day the claim goes to the collection agency counts from the notice's own day, so"
+        " none is known yet (the detail's breakdown.pay_by is null). False once it went, and"
+        " in every other state"
+    )
 
     @classmethod
-    def of(cls, invoice: Invoice, today: date) -> InvoiceSummaryOut:
+    def listed(cls, page: InvoicePage, waiting: frozenset[str]) -> list[InvoiceSummaryOut]:
+        """A list's page; ``waiting``: the ids whose final notice has not gone yet
+        (``services.provider.invoices.final_notices_waiting``)."""
+        return [
+            cls.of(i, page.as_of, second_notice_waits=i.invoice_id in waiting)
+            for i in page.invoices
+        ]
+
+    @classmethod
+    def of(cls, invoice: Invoice, today: date, *, second_notice_waits: bool) -> InvoiceSummaryOut:
         return cls(
             invoice_id=invoice.invoice_id,
             reference=invoice.reference,
@@ -209,6 +227,7 @@ class InvoiceSummaryOut(BaseModel):
             original_amount=invoice.original_amount_cents,
             amount_due=amount_due_today(invoice, today),
             debtor_risk_with_provider=invoice.debtor_risk_with_provider,
+            second_notice_waits=second_notice_waits,
         )
 
 
@@ -354,7 +373,9 @@ class InvoiceDetailOut(InvoiceSummaryOut):
     def of_detail(cls, detail: InvoiceDetail) -> InvoiceDetailOut:
         invoice = detail.invoice
         return cls(
-            **InvoiceSummaryOut.of(invoice, detail.as_of).model_dump(),
+            **InvoiceSummaryOut.of(
+                invoice, detail.as_of, second_notice_waits=detail.final_notice_waits
+            ).model_dump(),
             birth_date=invoice.birth_date,
             breakdown=BreakdownOut.of(detail.breakdown),
             lines=[

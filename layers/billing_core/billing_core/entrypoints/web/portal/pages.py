@@ -601,8 +601,8 @@ def declaration_report(
     return _page(
         request,
         "declaration.html.j2",
-        created=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
-        notice_waits=invoices.final_notices_waiting(page, ctx),  # R19: not "sent" while it waits
+        # R19: a row whose final notice has not gone yet says so, not "sent"
+        created=InvoiceSummaryOut.listed(page, invoices.final_notices_waiting(page, ctx)),
         next_href=_report_url(page_url, positions, cursor=following) if following else "",
         **values,
     )
@@ -687,8 +687,8 @@ def _invoices(
     return _page(
         request,
         "invoices.html.j2",
-        invoices=[InvoiceSummaryOut.of(i, page.as_of) for i in page.invoices],
-        notice_waits=invoices.final_notices_waiting(page, ctx),  # R19: not "sent" while it waits
+        # R19: a row whose final notice has not gone yet says so, not "sent"
+        invoices=InvoiceSummaryOut.listed(page, invoices.final_notices_waiting(page, ctx)),
         searched=searched,
         invalid=NONE_WRONG,
         next_cursor=following,
