@@ -183,6 +183,28 @@ def test_a_patient_blocked_under_the_zero_padded_number_is_the_same_patient(sand
     assert report["summary"]["invoices_debtor_risk_with_provider"] == 1
 
 
+def _claim_numbers_in_scientific_notation(row: dict[str, str]) -> None:
+    """A practice system's 12-digit claim numbers (202611000001..) as Excel's General
+    format shows and saves every one of them: 2,02611E+11."""
+    row["claim_ref"] = "2,02611E+11"
+
+
+def test_claim_numbers_excel_saved_in_scientific_notation_are_refused_not_merged(sandbox):
+    # Given the sample whose 20 lines have 12-digit claim numbers that Excel saved alike
+    rows = _rows(_claim_numbers_in_scientific_notation)
+    # When it is uploaded, and next month's export saved the same way
+    first = _upload(sandbox, "excel.csv", _csv(rows))
+    again = _upload(sandbox, "excel-next-month.csv", _csv(rows))
+    # Then every line is refused naming its claim_ref (R40), not the first invoiced under
+    # "2,02611E+11" and the other 19 duplicates of it, nor next month's taken for it (R3)
+    for report in (first, again):
+        said = [(f["code"], f["line"], f["field"]) for f in report["findings"]]
+        assert said == [("CSV_SCIENTIFIC_NOTATION", n, "claim_ref") for n in range(2, 22)]
+        assert report["summary"]["invoices"] == 0
+        assert report["summary"]["claims_already_processed"] == 0
+    assert _invoices(sandbox) == []
+
+
 # --- an MZ301 wrapped at 80 characters (vektis.md: the one cause named) --------------------------
 
 

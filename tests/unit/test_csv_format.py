@@ -1275,6 +1275,67 @@ def test_a_date_finding_shows_the_value_it_found(written, code):
     assert written in finding.message("nl") and written in finding.message("en")
 
 
+@pytest.mark.parametrize("written", ["1-3-26", "01-03-26", "14-3-71"])
+def test_a_two_digit_year_is_refused_saying_the_century_is_unknown(written):
+    # Given a birth date as Excel saves it when the column's date format has a two-digit
+    # year (R40: 14-3-71 may be 1971 or 2071; 1-3-26 1926 or 2026)
+    result = parse(declaration(FIRST, line(birth_date=written)))
+    # Then that line is refused, the other goes on, and the finding says why (nl, en)
+    assert [claim.claim_ref for claim in result.claims] == ["R1"]
+    (finding,) = result.findings
+    assert (finding.code, finding.line, finding.field) == ("CSV_DATE_INVALID", 3, "birth_date")
+    assert finding.params["value"] == written
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert f"'{written}'" in dutch and "jaartal van twee cijfers" in dutch
+    assert f"'{written}'" in english and "two-digit year" in english
+    assert "3-11-2026" in dutch and "3-11-2026" in english
+
+
+@pytest.mark.parametrize("column", ["claim_ref", "patient_ref", "policy_number", "price_quote_ref"])
+def test_a_number_excel_saved_in_scientific_notation_refuses_its_line(column):
+    # Given a line whose 12-digit number Excel's General format saved as 1,23457E+11 (R40):
+    # its last digits are gone, so as a claim_ref it is another claim's key (R3), as a
+    # patient_ref another patient's (R4); and a line whose mobile has a "+" of its own
+    plus = line(FIRST, mobile="+31612345678")
+    result = parse(declaration(plus, line(**{column: "1,23457E+11"})))
+    # Then that line is refused naming its column and value; the other line is read as it is
+    assert [(claim.claim_ref, claim.patient.mobile) for claim in result.claims] == [
+        ("R1", "+31612345678")
+    ]
+    (finding,) = result.findings
+    assert (finding.code, finding.severity, finding.line, finding.field) == (
+        "CSV_SCIENTIFIC_NOTATION",
+        Severity.CLAIM,
+        3,
+        column,
+    )
+    assert finding.claim_ref == (None if column == "claim_ref" else "R2")
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert "'1,23457E+11'" in dutch and "wetenschappelijke notatie" in dutch
+    assert "'1,23457E+11'" in english and "scientific notation" in english
+    assert_consistent(result)
+
+
+def test_two_claim_refs_excel_saved_alike_are_each_refused_not_one_kept():
+    # Given two 12-digit claim numbers that Excel both saved as 1.23457E+11 (R3, R40)
+    result = parse(declaration(line(FIRST, claim_ref="1.23457E+11"), line(claim_ref="1.23457E+11")))
+    # Then neither is invoiced under the shared remnant: both lines are refused for it
+    assert result.claims == []
+    assert [(f.code, f.line) for f in result.findings] == [
+        ("CSV_SCIENTIFIC_NOTATION", 2),
+        ("CSV_SCIENTIFIC_NOTATION", 3),
+    ]
+
+
+@pytest.mark.parametrize("kept", ["1E+", "E+11", "R1E+2", "1,2,3E+4", "1E+1a"])
+def test_a_reference_merely_holding_e_plus_is_read_as_written(kept):
+    # Given references with "E+" that are no number in scientific notation (R3)
+    result = parse(declaration(line(claim_ref=kept)))
+    # Then they are read as they are written
+    assert [claim.claim_ref for claim in result.claims] == [kept]
+    assert result.findings == []
+
+
 def test_an_invalid_bsn_shows_only_its_last_digits():
     (finding,) = parse(declaration(line(bsn=BAD_BSN))).findings
     assert BAD_BSN[-3:] in finding.message("en")

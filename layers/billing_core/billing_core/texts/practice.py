@@ -534,6 +534,8 @@ _DUTCH: Sections = {
         "VEKTIS_TRAILING_SPACES_RESTORED": "{count} regel(s), de eerste op regel {first}, waren korter dan {expected} tekens omdat spaties aan het eind waren weggehaald (bijvoorbeeld door een teksteditor). Er ontbraken alleen spaties, geen gegevens: de regels zijn aangevuld.",
         "CSV_DATE_INVALID": "Regel {line}: '{value}' in {field} is geen datum. Schrijf een datum als 2026-11-03 of zoals Excel hem opslaat: 3-11-2026 of 03-11-2026.",
         "CSV_DATE_IN_FUTURE": "Regel {line}: de datum {value} in {field} ligt in de toekomst.",
+        "CSV_DATE_TWO_DIGIT_YEAR": "Regel {line}: '{value}' in {field} heeft een jaartal van twee cijfers; of dat 19.. of 20.. is, is niet te zien. Geef de kolom in Excel een datumnotatie met het jaar in vier cijfers (3-11-2026) en sla het bestand opnieuw op.",
+        "CSV_SCIENTIFIC_NOTATION": "Regel {line}: '{value}' in {field} is een getal zoals Excel het als wetenschappelijke notatie opslaat: de laatste cijfers ontbreken, dus welk nummer het is, is niet te zien. De regel is niet verwerkt. Open de oorspronkelijke export in Excel (in dit bestand zijn de cijfers al weg), geef de kolom de celopmaak Getal zonder decimalen of Tekst en sla het bestand opnieuw op.",
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
         "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
@@ -1644,6 +1646,8 @@ _ENGLISH: Sections = {
         "VEKTIS_TRAILING_SPACES_RESTORED": "{count} line(s), the first on line {first}, were shorter than {expected} characters because trailing spaces were removed (by a text editor, for instance). Only spaces were missing, no data: the lines were padded back.",
         "CSV_DATE_INVALID": "Line {line}: '{value}' in {field} is not a date. Write a date as 2026-11-03 or as Excel saves it: 3-11-2026 or 03-11-2026.",
         "CSV_DATE_IN_FUTURE": "Line {line}: the date {value} in {field} is in the future.",
+        "CSV_DATE_TWO_DIGIT_YEAR": "Line {line}: '{value}' in {field} has a two-digit year; whether it is 19.. or 20.. cannot be told. Give the column a date format with a four-digit year in Excel (3-11-2026) and save the file again.",
+        "CSV_SCIENTIFIC_NOTATION": "Line {line}: '{value}' in {field} is a number as Excel saves it in scientific notation: its last digits are missing, so which number it is cannot be told. The line was not processed. Open the original export in Excel (in this file the digits are gone already), give the column the cell format Number without decimals or Text and save the file again.",
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
         "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
         "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
