@@ -400,3 +400,45 @@ def test_a_match_over_two_claims_refused_at_the_second_books_nothing_on_moto(
     assert _reread(sandbox, first).ledger == first.ledger
     listed = sandbox.api("GET", UNMATCHED, caller=operator)[1]["items"]
     assert [c["credit_id"] for c in listed] == [line["credit_id"]]
+
+
+def _block_changes(sandbox: Sandbox, invoice: Invoice) -> list[str]:
+    """The practice's blocked-changes feed for the invoice's patient, oldest first (R22)."""
+    changes = "/api/v1/provider/blocked-patients/changes"
+    status, page = sandbox.api("GET", changes, provider_id=PROVIDER, query={"since": "2027-01-01"})
+    assert status == 200
+    return [c["change"] for c in page["items"] if c["patient_ref"] == invoice.patient_ref]
+
+
+def test_r34_a_returned_transfer_that_had_unblocked_the_patient_blocks_again_and_is_told(
+    sandbox, reminded
+):
+    """R34 "a reversal of a payment that had unblocked a patient blocks again", R22, R12,
+    on the tables through the bank import (audit reversal55: the unit tests walk it on the
+    in-memory store).
+    Given the claim handed over on 8 February and paid in full by a transfer on 9 February
+    When the payer's bank returns it on 10 February (the statement read twice) and the
+    runs of 10 and 11 February go
+    Then the patient is blocked again; the feed shows blocked, unblocked, blocked, each
+    once, in order; and the daily files tell the payment and its return once each, in
+    their own day's file."""
+    _handed_over(sandbox, reminded)
+    paid = owed_on(_reread(sandbox, reminded), READ_ON)
+    full = credit(paid, scor=reminded.reference, tx_id="TX-F", booking_date=READ_ON.isoformat())
+    _on_day(sandbox, READ_ON, statement(full, statement_id="S-9"))
+    assert _reread(sandbox, reminded).is_paid
+    assert _block_changes(sandbox, reminded) == ["blocked", "unblocked"]
+    back = debit(paid, return_reason="MD06", tx_id="TX-F", booking_date="2027-02-10")
+    _on_day(sandbox, date(2027, 2, 10), statement(back, statement_id="S-10"))
+    sandbox.upload_bank_statement(statement(back, statement_id="S-10"), "2027-02-10-again.xml")
+    for day in (date(2027, 2, 10), date(2027, 2, 11)):
+        _on(sandbox, day, hour=6)
+        sandbox.run_dunning()
+
+    assert _reread(sandbox, reminded).amount_due_cents == paid
+    assert _block_changes(sandbox, reminded) == ["blocked", "unblocked", "blocked"]
+    _each_entry_since_the_handover_told_once(sandbox, reminded)
+    for day, kinds in (("2027-02-09", {"interest", "payment"}), ("2027-02-10", {"reversal"})):
+        daily_file = json.loads(sandbox.output_object(f"collection-updates/{day}/{PROVIDER}.json"))
+        [claim] = daily_file["claims"]
+        assert {e["kind"] for e in claim["entries"]} == kinds
