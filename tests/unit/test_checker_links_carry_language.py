@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from billing_core.correspondence.delivery import deliver_dunning_letter
 from billing_core.correspondence.links import checker_address
 from billing_core.correspondence.pdf import render_dunning_letter_pdf, render_invoice_pdf
 from billing_core.declarations.claims import Language
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
+from billing_core.dunning.steps import send_reminder
 from billing_core.texts.catalogue import LANGUAGES
 from tests.unit.factories import PUBLIC, make_person
+from tests.unit.test_dunning_delivery import POLICY, post_with, reminder_request
+from tests.unit.test_dunning_letters import REMINDER_DAY, open_invoices
 from tests.unit.test_email_parts_agree import (
     PRACTICE,
     RENDERS,
@@ -123,3 +128,25 @@ def test_r36_every_checker_address_printed_on_a_letter_carries_its_language(lett
 
     assert links, "every letter prints where the checker is"
     assert set(links) == {checker_address(PUBLIC, language)}
+
+
+def test_r9_a_letter_of_invoices_in_two_languages_links_each_in_the_letter_s_language():
+    """R9, R36 (audit i18n55: the second invoice's links carried lang=pl, so the Arabic
+    reader of the letter landed on the Polish checker).
+    Given a reminder of two invoices of one patient whose practice changed the patient's
+    language between them: the lead Arabic, the other Polish
+    When the queue delivers it
+    Then the letter is Arabic and every checker link in the e-mail, the second invoice's
+    own link too, opens the checker in Arabic."""
+    lead, other = open_invoices(10_000, 20_000, language=Language.AR)
+    other = replace(other, patient=replace(other.patient, language=Language.PL))
+    invoices = send_reminder([lead, other], POLICY, REMINDER_DAY)
+    post = post_with(invoices)
+
+    deliver_dunning_letter(reminder_request(invoices), post.context)
+
+    ((_, email, _),) = post.outbox.sent
+    links = checker_links(email.text) + checker_links(email.html)
+    assert email.language == "ar"
+    assert any(f"kenmerk={other.reference}" in link for link in links)
+    assert_in_its_language(links, "ar")

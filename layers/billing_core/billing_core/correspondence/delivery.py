@@ -733,8 +733,13 @@ def letter_print_key(lead: Invoice, kind: str, day: str, event_id: str = "") -> 
 def _dunning_letter_context(
     kind: str, invoices: list[Invoice], provider: Provider, day: date, ctx: DeliveryContext
 ) -> dict[str, Any]:
+    # Every invoice's link in the letter's language (its first invoice's), not in its own:
+    # a patient's invoices may carry other languages (the practice changed the field), and
+    # the Arabic letter's link must open the Arabic checker (R9, R36).
+    language = invoices[0].language.value
+
     def link(invoice: Invoice) -> str:
-        return pay_url(ctx.public_base_url, invoice)
+        return checker_url(ctx.public_base_url, invoice.reference, language)
 
     base, account = ctx.public_base_url, ctx.account
     if kind == dunning_letters.REMINDER:  # dated the day it goes out (_dated_by_its_sending)
