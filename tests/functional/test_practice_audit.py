@@ -147,3 +147,42 @@ def test_r32_two_patients_whose_numbers_differ_in_case_only_are_two(sandbox):
     # Then those of their invoices only
     assert status == 200, answer
     assert [r["subject"] for r in answer["items"]] == [f"{lower.invoice_id} patient:pat000001"]
+
+
+def test_a_week_s_statement_read_is_found_by_each_patient_whose_invoice_it_shows(
+    sandbox, paid_week
+):
+    """R32, NEN 7513, R24 (audit roles55: a statement's read named the week only, so the
+    admin's list of a patient's reads missed every read of the statements that showed the
+    patient's kenmerk, invoice and money: 0 of 4). Given week 48's statement, whose lines
+    show the invoices issued that week and the one paid, When a viewer reads it as JSON
+    and as CSV through the API and opens its page in the portal, and the admin lists the
+    reads of each patient whose invoice a line shows, Then each listing holds those three
+    reads, each naming the week, its format and the invoices shown, never a name."""
+    from tests.functional.test_provider_portal import PortalUser, sample_login
+
+    invoices, paid = paid_week
+    sandbox.run_retrocession()
+    statement = "/api/v1/provider/retrocessions/2026-W48"
+    status, shown = sandbox.api("GET", statement, caller=VIEWER)
+    assert status == 200 and paid.reference in str(shown)
+    assert sandbox.api("GET", statement, caller=VIEWER, query={"format": "csv"})[0] == 200
+    portal = PortalUser(sandbox)
+    portal.sign_in(sample_login(DENTAL, "viewer"))
+    assert portal.page("/portal/uitbetalingen/2026-W48")[0] == 200
+    in_lines = list(dict.fromkeys(line["invoice_id"] for line in shown["lines"]))
+    named = " ".join(f"invoice:{invoice_id}" for invoice_id in in_lines)
+    assert paid.invoice_id in in_lines and len(in_lines) == len(invoices)
+    day = sandbox.clock.today().isoformat()
+    for invoice in (i for i in invoices if i.invoice_id in in_lines):
+        query = {"patient_ref": invoice.patient_ref, "from": day, "to": day}
+
+        status, answer = sandbox.api("GET", AUDIT, caller=ADMIN, query=query)
+
+        assert status == 200, answer
+        assert sorted(r["subject"] for r in answer["items"] if r["kind"] == "export") == [
+            f"retrocession:2026-W48.csv {named}",
+            f"retrocession:2026-W48.csv {named}",
+            f"retrocession:2026-W48.json {named}",
+        ]
+        assert invoice.patient.last_name not in str(answer["items"])

@@ -396,6 +396,20 @@ def euro_text(cents: int) -> str:
     return f"{sign}{euros},{rest:02d}"
 
 
+def invoices_in_statement(body: bytes, output_format: str) -> list[str]:
+    """The ids of the invoices whose lines a stored statement shows, each once, in their
+    order: what its read names (R32, NEN 7513), read from the file as it was handed out
+    (``statement_json`` or ``statement_csv``)."""
+    if output_format == "json":
+        ids = [line["invoice_id"] for line in json.loads(body)["lines"]]
+    else:
+        import csv  # only a CSV statement's read needs it
+
+        rows = csv.DictReader(body.decode("utf-8-sig").splitlines(), delimiter=";")
+        ids = [row["invoice_id"] for row in rows if row["record"] == "entry"]
+    return list(dict.fromkeys(ids))
+
+
 # --- the payout's state, added when the statement is read (issue 19 item 4) ------------------
 
 

@@ -17,7 +17,12 @@ from billing_core.collection.debtor_risk import (
 from billing_core.payments.transfer_batches import payout_batches_of_week
 from billing_core.ports import FileGone, FileReader
 from billing_core.providers.payouts import payout_state
-from billing_core.providers.retrocession import StatementSummary, statement_key, with_payout
+from billing_core.providers.retrocession import (
+    StatementSummary,
+    invoices_in_statement,
+    statement_key,
+    with_payout,
+)
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.providers.week import Week
 from billing_core.services import inputs
@@ -101,7 +106,10 @@ def retrocession_statement(
         # the item's TTL is due as soon, but DynamoDB deletes within days of it, and an
         # item stored before it had a TTL has none (legal-nl.md §8).
         raise NoLongerKept("statement_no_longer_kept") from None
-    ctx.record_read(user, ReadKind.EXPORT, f"retrocession:{week.label}.{output_format}")
+    # Its lines show the week's invoices, kenmerk and money: the read names each one, so
+    # that a patient's reads are found by their invoices (R32, NEN 7513; audit roles55).
+    shown = [f"invoice:{i}" for i in invoices_in_statement(body, output_format)]
+    ctx.record_shown(user, ReadKind.EXPORT, f"retrocession:{week.label}.{output_format}", shown)
     payout = _payout(provider_id, week, ctx)
     if payout is not None:
         body = with_payout(body, output_format, payout)
