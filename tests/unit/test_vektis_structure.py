@@ -171,6 +171,32 @@ def test_a_tab_in_a_fixed_width_field_is_named_as_a_tab_at_its_position(
     assert_rejected_whole(result, "VEKTIS_TAB")
 
 
+@pytest.mark.parametrize(
+    ("record", "tab_at", "width"), [(1, 1, 1), (3, 2, 1), (13, 1, 2), (4, 2, 0)]
+)
+def test_a_tab_in_a_records_type_names_the_record_type_where_it_is(record, tab_at, width):
+    """R2, R40, vektis.md "Files as practices really send them" (vektisedge55: a tab over
+    a record's type was said as "at position 2, in pos. 2": which record it is, the tab
+    hides; that it is the record type, pos. 1-2 of every record, it does not).
+    Given a tab over (or typed into) the record type of an 02, 04, 99 or 98
+    When the file is read
+    Then one finding names the tab, its line and position, in the record type."""
+    lines = three_patients()
+    text = lines[record]
+    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at - 1 + width :]
+
+    result = parse(to_bytes(lines))
+
+    finding = only(result, "VEKTIS_TAB")
+    assert (finding.line, finding.field, finding.params) == (
+        record + 1,
+        "Kenmerk record (pos. 1-2)",
+        {"position": tab_at},
+    )
+    assert "in Kenmerk record (pos. 1-2)" in finding.message("en")
+    assert_rejected_whole(result, "VEKTIS_TAB")
+
+
 def test_an_empty_file_is_refused():
     assert_rejected_whole(parse(b"  \r\n"), "FILE_EMPTY")
 

@@ -300,6 +300,12 @@ def _standard(header: str, kind: MessageKind, line: int) -> tuple[Standard | Non
     return standard, None
 
 
+def _field_label(layout: RecordLayout, position: int) -> str:
+    """The label of the field at ``position`` (0-based) of a record of this layout."""
+    item = next((f for f in layout.fields if f.end > position), None)
+    return layout.label(item.key) if item else f"pos. {position + 1}"
+
+
 def _layout_of(standard: Standard, text: str) -> RecordLayout | None:
     """The layout of one record by its type (an 03 by its debtor-record version)."""
     kind = text[:2]
@@ -386,8 +392,14 @@ class _Characters:
 
     def _field_at(self, text: str, position: int) -> str:
         layout = _layout_of(self.standard, text)
-        item = next((f for f in layout.fields if f.end > position), None) if layout else None
-        return layout.label(item.key) if layout and item else f"pos. {position + 1}"
+        if layout is not None:
+            return _field_label(layout, position)
+        if position < 2:
+            # R40 (vektisedge55: "in pos. 1"): a tab in the record type hides which record
+            # this is, not that it is the record type, at pos. 1-2 in every record.
+            item = self.standard.records[RecordType.HEADER].fields[0]
+            return f"{item.label} (pos. {item.start}-{item.end})"
+        return f"pos. {position + 1}"
 
 
 def _without_invisible(text: str, layout: RecordLayout, line: int, found: list[Finding]) -> str:
