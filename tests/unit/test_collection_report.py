@@ -493,6 +493,23 @@ def test_a_quote_never_closed_names_the_line_it_opened_on_not_the_files_last():
     assert "/ Line 3 cannot be read as CSV" in str(refusal.value)
 
 
+def test_a_row_spanning_lines_is_named_by_the_line_it_starts_on():
+    """R40, R39 (vektisedge55: a row whose quoted field holds a line break was named by its
+    last line, as the quote never closed was before words54). Given a report-back file
+    whose second row's agency_ref, quoted, breaks over three lines (lines 3-5), When it
+    is read, Then that row is refused naming line 3, where it starts, and the rows
+    before and after it keep their own lines (2 and 6)."""
+    rows = [f"{REFERENCE};A-{number};paid;100;2027-02-12" for number in range(3)]
+    rows[1] = f'{REFERENCE};"A-1\n\nx";paid;100;2027-02-12'
+
+    tried, refused = parse_report(report(*rows), today=TODAY)
+
+    assert [row.line for row in tried] == [2, 6]
+    assert [row.line for row in refused] == [3]
+    assert refused[0].detail.startswith("Regel 3: agency_ref moet")
+    assert "/ Line 3: agency_ref must" in refused[0].detail
+
+
 def test_what_is_wrong_with_a_row_or_the_file_is_said_in_dutch_and_english(subtests):
     """R39, common brief (every sentence a person reads in Dutch and English; audit
     blocks5): Given the agency's report-back file with a malformed row of each kind, and

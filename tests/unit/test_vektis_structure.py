@@ -171,6 +171,78 @@ def test_a_tab_in_a_fixed_width_field_is_named_as_a_tab_at_its_position(
     assert_rejected_whole(result, "VEKTIS_TAB")
 
 
+@pytest.mark.parametrize(
+    ("record", "tab_at", "width"), [(1, 1, 1), (3, 2, 1), (13, 1, 2), (4, 2, 0)]
+)
+def test_a_tab_in_a_records_type_names_the_record_type_where_it_is(record, tab_at, width):
+    """R2, R40, vektis.md "Files as practices really send them" (vektisedge55: a tab over
+    a record's type was said as "at position 2, in pos. 2": which record it is, the tab
+    hides; that it is the record type, pos. 1-2 of every record, it does not).
+    Given a tab over (or typed into) the record type of an 02, 04, 99 or 98
+    When the file is read
+    Then one finding names the tab, its line and position, in the record type."""
+    lines = three_patients()
+    text = lines[record]
+    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at - 1 + width :]
+
+    result = parse(to_bytes(lines))
+
+    finding = only(result, "VEKTIS_TAB")
+    assert (finding.line, finding.field, finding.params) == (
+        record + 1,
+        "Kenmerk record (pos. 1-2)",
+        {"position": tab_at},
+    )
+    assert "in Kenmerk record (pos. 1-2)" in finding.message("en")
+    assert_rejected_whole(result, "VEKTIS_TAB")
+
+
+@pytest.mark.parametrize(
+    ("tab_at", "width", "label"),
+    [
+        (1, 1, "Kenmerk record (record 01, pos. 1-2)"),
+        (2, 2, "Kenmerk record (record 01, pos. 1-2)"),
+        (3, 1, "Code externe-integratiebericht (record 01, pos. 3-5)"),
+        (5, 1, "Code externe-integratiebericht (record 01, pos. 3-5)"),
+        (4, 0, "Code externe-integratiebericht (record 01, pos. 3-5)"),
+        (7, 1, "Versienummer berichtstandaard (record 01, pos. 6-7)"),
+        (9, 1, "Subversienummer berichtstandaard (record 01, pos. 8-9)"),
+    ],
+)
+def test_a_tab_in_the_headers_standard_is_a_vektis_file_with_a_tab(tab_at, width, label):
+    """R2, R40, vektis.md "Files as practices really send them" (vektisedge55: a tab in
+    the header's first five characters made the file be read as CSV, "a tab as separator,
+    use semicolons"; in positions 6-9, "standard unknown, version '\t1'").
+    Given a declaration, and a retour, whose header has a tab among the characters that
+    name the standard (record type, message code, version, subversion)
+    When each is uploaded (the declaration through the router, as an upload is)
+    Then each is a Vektis file refused for the tab, naming line 1 (2 after a blank line),
+    the position and the header's field; a tab-separated CSV is still read as CSV."""
+    lines = three_patients()
+    lines[0] = lines[0][: tab_at - 1] + "\t" + lines[0][tab_at - 1 + width :]
+    retour = write_retour(PM305_V32, HEADER, [dental_claim()], {"L1": Granted(100)})
+    retour = retour[: tab_at - 1] + b"\t" + retour[tab_at - 1 + width :]
+
+    declaration = parse_declaration(to_bytes(lines), today=TODAY, max_lines=100)
+    retour_read = parse_retour(retour, today=TODAY)
+    assert declaration.format == "vektis"
+    assert_rejected_whole(declaration, "VEKTIS_TAB")
+    # After a blank line and spaces (dropped before a header, text.py): the same, on line 2
+    after_blank = parse_declaration(b"\r\n  " + to_bytes(lines), today=TODAY, max_lines=100)
+    assert (only(after_blank, "VEKTIS_TAB").line, codes(after_blank)) == (2, ["VEKTIS_TAB"])
+    assert retour_read.file_rejected and retour_read.lines == []
+    for result in (declaration, retour_read):
+        finding = only(result, "VEKTIS_TAB")
+        assert (finding.line, finding.field, finding.params) == (1, label, {"position": tab_at})
+        assert codes(result) == ["VEKTIS_TAB"]
+        assert f"position {tab_at}, in {label}" in finding.message("en")
+    tab_separated = b"claim_ref\tpatient_ref\r\nA1\tP1\r\n"
+    assert not is_vektis(tab_separated)
+    assert "FILE_WRONG_DELIMITER" in codes(
+        parse_declaration(tab_separated, today=TODAY, max_lines=9)
+    )
+
+
 def test_an_empty_file_is_refused():
     assert_rejected_whole(parse(b"  \r\n"), "FILE_EMPTY")
 

@@ -370,8 +370,10 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
     """The rows that can be tried, and the rows refused as written. Raises ReportRefused
     when the file is not a report-back file at all."""
     reader = csv.reader(io.StringIO(_text(data), newline=""), delimiter=";", strict=True)
-    # The last line of the rows read whole: a quote never closed makes the reader fail at
-    # the file's end, and the line to mend is the one its row started on (R40; words54).
+    # The last line of the rows read whole: a row is named by the line after it, where it
+    # starts. A quoted field with a line break makes a row span lines, and a quote never
+    # closed makes the reader fail at the file's end: either way the line to mend is the
+    # one the row started on, not the reader's last (R40; words54, vektisedge55).
     read_whole = 0
     try:
         header = [name.strip().lower() for name in next(reader, [])]
@@ -382,7 +384,7 @@ def parse_report(data: bytes, *, today: date) -> tuple[list[AgencyRow], list[Row
         seen: set[tuple[str, str]] = set()
         read_whole = reader.line_num
         for values in reader:
-            line = read_whole = reader.line_num
+            line, read_whole = read_whole + 1, reader.line_num
             if not any(value.strip() for value in values):
                 continue
             if len(rows) + len(refused) >= MAX_ROWS:

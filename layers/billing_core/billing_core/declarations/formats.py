@@ -1,6 +1,7 @@
 """One entry point for every declaration format (interfaces.md §1): recognised from the
 content, never from the file name. A Vektis EI file starts with record type 01 and its
-message code at positions 3-5 (blank lines before it do not hide it); a file whose first
+message code at positions 3-5 (blank lines before it do not hide it, nor a tab typed
+among them: the Vektis reader names the tab); a file whose first
 bytes are another format's (a PDF, an Excel workbook, an image), or that is no text at
 all, is refused as neither; anything else is read as CSV."""
 

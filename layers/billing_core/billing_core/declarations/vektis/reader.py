@@ -280,6 +280,9 @@ def _not_a_retour(data: bytes) -> Finding | None:
 
 
 def _standard(header: str, kind: MessageKind, line: int) -> tuple[Standard | None, Finding | None]:
+    tab = header.find("\t", 0, 9)
+    if tab >= 0:  # R40: the tab, not an unknown standard (text.tab_in_header; vektisedge55)
+        return None, _file("VEKTIS_TAB", line, _header_field(tab), position=tab + 1)
     code, version, subversion = header[2:5], header[5:7], header[7:9]
     standard = STANDARDS.get((code, version, subversion))
     if standard is None:
@@ -298,6 +301,20 @@ def _standard(header: str, kind: MessageKind, line: int) -> tuple[Standard | Non
         wrong = "VEKTIS_RETOUR_AS_DECLARATION" if is_retour else "VEKTIS_DECLARATION_AS_RETOUR"
         return standard, _file(wrong, line=line, standard=standard.label)
     return standard, None
+
+
+def _header_field(position: int) -> str:
+    """The field at ``position`` (0-based) among the header's first nine characters, which
+    name the standard: the same in every standard's 01 record, so named before it is
+    known."""
+    header = next(iter(STANDARDS.values())).records[RecordType.HEADER]
+    return _field_label(header, position)
+
+
+def _field_label(layout: RecordLayout, position: int) -> str:
+    """The label of the field at ``position`` (0-based) of a record of this layout."""
+    item = next((f for f in layout.fields if f.end > position), None)
+    return layout.label(item.key) if item else f"pos. {position + 1}"
 
 
 def _layout_of(standard: Standard, text: str) -> RecordLayout | None:
@@ -386,8 +403,14 @@ class _Characters:
 
     def _field_at(self, text: str, position: int) -> str:
         layout = _layout_of(self.standard, text)
-        item = next((f for f in layout.fields if f.end > position), None) if layout else None
-        return layout.label(item.key) if layout and item else f"pos. {position + 1}"
+        if layout is not None:
+            return _field_label(layout, position)
+        if position < 2:
+            # R40 (vektisedge55: "in pos. 1"): a tab in the record type hides which record
+            # this is, not that it is the record type, at pos. 1-2 in every record.
+            item = self.standard.records[RecordType.HEADER].fields[0]
+            return f"{item.label} (pos. {item.start}-{item.end})"
+        return f"pos. {position + 1}"
 
 
 def _without_invisible(text: str, layout: RecordLayout, line: int, found: list[Finding]) -> str:

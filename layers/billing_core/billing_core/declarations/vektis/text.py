@@ -12,6 +12,8 @@ LF. What real exports and editors make of that, and what becomes of it here:
 - a DOS end-of-file byte (0x1A) or NUL padding after the last record: dropped, and said;
 - blank lines or spaces before the 01 record: dropped, and said; line numbers stay those
   of the file (``Lines.first_line``);
+- a tab typed among or over the header's first five characters: still a Vektis file (not
+  a CSV with a tab as separator), the reader names the tab (``tab_in_header``);
 - LF-only line ends (a Unix transfer): read as they are; CR-only (old Mac) or CR CR LF
   (CRLF converted twice): read as line ends, and said once.
 """
@@ -56,7 +58,8 @@ def vektis_encoding(data: bytes) -> str | None:
     """The encoding a Vektis EI file is in, judged by its header record: "ISO-8859-1"
     (ASCII included), "UTF-16" or "EBCDIC"; None when it is no Vektis file."""
     head = data.removeprefix(_UTF8_BOM)[:_SNIFFED]
-    if _HEADER.match(head.decode("latin-1")):
+    text = head.decode("latin-1")
+    if _HEADER.match(text) or ("\t" in text and tab_in_header(_first_non_blank(text))):
         return "ISO-8859-1"
     even = head[: len(head) // 2 * 2]
     if any(_HEADER.match(even.decode(codec, errors="replace")) for codec in _UTF16):
@@ -64,6 +67,21 @@ def vektis_encoding(data: bytes) -> str | None:
     if _HEADER.match(head.decode("cp500")):
         return "EBCDIC"
     return None
+
+
+def tab_in_header(line: str) -> bool:
+    """A header record with a tab typed among or over its first five characters, the
+    record type 01 and the message code (after any spaces before it): a Vektis file, its
+    reader names the tab (R40; vektisedge55: it was read as a CSV with a tab as separator).
+    Only digits besides the tab there, 0 and 1 where they stand: a CSV's first line
+    is its column names."""
+    start = line.lstrip(" ")[:5]
+    record_type = start[:1] in ("0", "\t") and start[1:2] in ("1", "\t")
+    return record_type and "\t" in start and start.replace("\t", "").isdecimal()
+
+
+def _first_non_blank(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
 
 
 @dataclass(slots=True)
@@ -212,11 +230,17 @@ def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
     if blank == len(lines):
         return 1
     first = lines[blank]
-    indented = first[: len(first) - len(first.lstrip())]
-    if not (blank or indented) or not _HEADER.match(first):
+    if _HEADER.match(first):
+        record = first.lstrip()
+    elif tab_in_header(first):
+        record = first.lstrip(" ")  # the tab is the record's, for the reader to name
+    else:
+        return 1
+    indented = first[: len(first) - len(record)]
+    if not (blank or indented):
         return 1
     del lines[:blank]
-    lines[0] = first.lstrip()
+    lines[0] = record
     repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=len(indented)))
     return blank + 1
 
