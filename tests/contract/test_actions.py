@@ -108,3 +108,24 @@ def test_the_system_reopens_only_an_action_it_closed(store):
     assert store.reopen_action(action("never-made")) is False
     assert store.reopen_action(replace(reopened, provider_id=B)) is False
     assert store.list_actions(B) == []
+
+
+def test_a_later_event_supersedes_an_action_once_unless_it_says_that_already(store):
+    """R7, R23, R28 (round 55 bouncefollow55). Given a Transient bounce's action the
+    practice set done, when the Permanent bounce of the same mail supersedes it (state
+    open, details saying Permanent), then it is open with those details, made when it
+    was; superseding it again writes nothing, nor does a Transient bounce after it. One
+    not there, or another practice's, is not written."""
+    transient = replace(action("bounce-m1"), details={"bounce_type": "Transient"})
+    store.add_action(transient)
+    store.set_action_state(transient, ActionState.DONE, NOON.date())
+    permanent = replace(transient, details={"bounce_type": "Permanent", "recipients": ["x"]})
+
+    assert store.supersede_action(permanent, "bounce_type", "Permanent") is True
+    assert store.get_action(A, "bounce-m1") == permanent
+    assert store.supersede_action(permanent, "bounce_type", "Permanent") is False
+    assert store.supersede_action(transient, "bounce_type", "Permanent") is False
+    assert store.get_action(A, "bounce-m1") == permanent
+    assert store.supersede_action(action("never-made"), "bounce_type", "Permanent") is False
+    assert store.supersede_action(replace(permanent, provider_id=B), "x", "y") is False
+    assert store.list_actions(B) == []

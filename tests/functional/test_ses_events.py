@@ -477,3 +477,83 @@ def test_r23_a_message_never_sent_is_not_titled_as_an_email_that_did_not_arrive(
     _, page = staff.page(f"/portal/notas/{invoice.invoice_id}")
     shown = page_text(page)
     assert shown.count(title["unsent"]) == 1 and shown.count(title["bounce"]) == 1
+
+
+def bounce_of(invoice, bounce_type: str) -> dict:
+    """SES's bounce event of ``bounce_type`` of the invoice's mail, naming its address."""
+    event = ses_event("bounce.json", invoice.reference)
+    event["detail"]["mail"]["messageId"] = invoice.correspondence[0].message_id
+    event["detail"]["bounce"]["bounceType"] = bounce_type
+    event["detail"]["bounce"]["bouncedRecipients"][0]["emailAddress"] = invoice.addressee.email
+    return event
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r7_r23_a_permanent_bounce_after_a_transient_one_tells_the_practice_the_address_is_dead(
+    sandbox, monkeypatch, language
+):
+    """R7, R23, R35, R39 (round 55 bouncefollow55: both bounces of one mail made the action
+    id bounce-<message id>, so the Permanent one wrote no action and no count: the
+    practice's action, set done, still read "not known to be wrong, zorgnota keeps
+    mailing" while the invoice's address was dead and its letters went on paper).
+    Given an e-mailed invoice whose mail SES reported as bounced Transient, the practice's
+    action set done
+    When SES reports a Permanent bounce of that mail, delivers it again, and then a
+    Transient one again
+    Then the practice has one bounce action, open again, saying the address does not
+    exist (any more), not that it is not known to be wrong, in Dutch and in English;
+    Email_bounce counts 2 (each bounce once, no replay, nothing for the late Transient
+    one); the address is noted dead once and the letters go on paper."""
+    from tests.functional.test_provider_portal import signed_in
+
+    (invoice,) = emailed(delivered_dental_week(sandbox, 6, "week.csv"))[:1]
+    assert sandbox.invoke("ses_events", bounce_of(invoice, "Transient")) == {"action_created": True}
+    (transient,) = bounce_actions(sandbox)
+    path = f"/api/v1/provider/actions/{transient['action_id']}"
+    assert sandbox.api("PATCH", path, provider_id=PROVIDER, body={"state": "done"})[0] == 200
+    counted = emitted_metrics(sandbox, monkeypatch, "ses_events")
+
+    answers = [
+        sandbox.invoke("ses_events", bounce_of(invoice, bounce_type))["action_created"]
+        for bounce_type in ("Permanent", "Permanent", "Transient")
+    ]
+
+    assert answers == [True, False, False]
+    assert counted == {"Email_bounce": 1}
+    (action,) = bounce_actions(sandbox)
+    assert action["action_id"] == transient["action_id"] and action["state"] == "open"
+    assert action["details"]["bounce_type"] == "Permanent"
+    said = SAID[language]
+    _, html = signed_in(sandbox, "staff", language).page("/portal/acties?state=open")
+    row = action_row(html, action["action_id"])
+    assert said["Permanent"] in row and said["Transient"] not in row and said["check"] in row
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.bounced_emails == (invoice.addressee.email.casefold(),)
+    assert stored.letter_channel is Channel.PAPER
+
+
+def test_r7_r23_a_transient_bounce_after_a_permanent_one_leaves_the_action_saying_dead(
+    sandbox, monkeypatch
+):
+    """R7, R23, R39 (round 55 bouncefollow55). Given an e-mailed invoice whose mail SES
+    reported as bounced Permanent, When SES reports a Transient bounce of that mail and
+    then a complaint about it, Then the bounce action still says Permanent (no
+    downgrade) and the Transient one is not counted; the complaint is an action of its
+    own, counted once; the address stays dead."""
+    (invoice,) = emailed(delivered_dental_week(sandbox, 6, "week.csv"))[:1]
+    assert sandbox.invoke("ses_events", bounce_of(invoice, "Permanent")) == {"action_created": True}
+    counted = emitted_metrics(sandbox, monkeypatch, "ses_events")
+    complaint = ses_event("complaint.json", invoice.reference)
+    complaint["detail"]["mail"]["messageId"] = invoice.correspondence[0].message_id
+
+    assert sandbox.invoke("ses_events", bounce_of(invoice, "Transient")) == {
+        "action_created": False
+    }
+    assert sandbox.invoke("ses_events", complaint) == {"action_created": True}
+
+    assert counted == {"Email_complaint": 1}
+    details = {a["details"]["event"]: a["details"] for a in bounce_actions(sandbox)}
+    assert sorted(details) == ["bounce", "complaint"]
+    assert details["bounce"]["bounce_type"] == "Permanent"
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert stored.letter_channel is Channel.PAPER

@@ -695,6 +695,18 @@ class FakeStore:
         )
         return True
 
+    def supersede_action(self, action: OpenAction, key: str, value: str) -> bool:
+        """As the adapter's conditional UpdateItem: state and details, on an action whose
+        details' ``key`` is not ``value``."""
+        self.calls.append("supersede_action")
+        current = self.actions.get(action_key(action))
+        if current is None or current.details.get(key) == value:
+            return False
+        self.actions[action_key(action)] = replace(
+            current, state=action.state, details=dict(action.details)
+        )
+        return True
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """Oldest first."""
         self.calls.append("list_actions")

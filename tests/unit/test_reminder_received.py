@@ -194,6 +194,30 @@ def test_a_bounced_reminder_supports_no_costs_and_the_new_one_goes_on_paper():
     assert action.state is ActionState.OPEN and action.details["message_kind"] == REMINDER
 
 
+def test_r7_a_reminder_bounced_transient_then_permanent_is_set_aside_once_and_told_so():
+    """R7, R23, legal-nl.md §2 (round 55 bouncefollow55: the Permanent bounce of a mail
+    whose Transient bounce made the action added nothing, so the practice's action still
+    read "not known to be wrong"). Given a reminder e-mailed on 31 December whose mail SES
+    reported as bounced Transient (nothing changes: the address may work), when SES
+    reports a Permanent bounce of the same mail, and that again, then the one action of
+    the mail says Permanent, open, the second time changes nothing; the reminder is set
+    aside once: no costs on its term, one new reminder on paper."""
+    world = DunningWorld([one_invoice(50_000)])
+    world.run(DECIDED)
+    assert bounce(world, REMINDER, "Transient") is True
+    assert world.invoice().reminder.undelivered is False
+
+    assert bounce(world, REMINDER) is True
+    assert bounce(world, REMINDER) is False
+
+    (action,) = world.store.invoice_actions("tandarts-de-vries", "inv-1")
+    assert action.state is ActionState.OPEN and action.details["bounce_type"] == "Permanent"
+    assert world.invoice().reminder.undelivered is True
+    world.run_days(date(2027, 1, 1), date(2027, 1, 15))
+    reminders = [c.channel for c in world.invoice().correspondence if c.kind == REMINDER]
+    assert reminders == [Channel.EMAIL, Channel.PAPER] and world.costs() == 0
+
+
 def test_r19_a_bounced_second_notice_goes_again_on_paper_and_the_handover_counts_from_it():
     """R7, R19, R23 (round 51 bounce51; legal-nl.md §2 asks a receipt of the 14-day letter
     only, the spec is silent on the second notice: the patient is to have the notice that

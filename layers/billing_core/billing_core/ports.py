@@ -324,6 +324,14 @@ class BillingStore(Protocol):
         (R28). False when nothing was written: gone, open, or set done by the practice."""
         ...
 
+    def supersede_action(self, action: OpenAction, key: str, value: str) -> bool:
+        """A later event tells the latest truth on the action it made (R23): write
+        ``action``'s state and details over the stored action of its id, only while that
+        is there and its details' ``key`` is not ``value`` yet; one conditional write
+        (R28), so a replay writes nothing. False when nothing was written: gone, or saying
+        ``value`` already."""
+        ...
+
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first; only ``state`` ones when given."""
         ...

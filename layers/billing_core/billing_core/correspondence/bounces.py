@@ -93,18 +93,36 @@ class EmailEventContext:
 
 
 def record_email_event(event: EmailEvent, ctx: EmailEventContext) -> bool | None:
-    """True when the action is new; False for a replayed event; None when the kenmerk
-    leads to no invoice (no practice to tell: the handler counts it apart, R39). The
-    invoices change first: a replay after a failed action write changes them no more."""
+    """True when the practice's action is new, or now tells a Permanent bounce of a mail
+    it told a Transient (Undetermined) one of (``_action_told``); False for a replayed
+    event and for one that tells less than the action does; None when the kenmerk leads
+    to no invoice (no practice to tell: the handler counts it apart, R39). The invoices
+    change first: a replay after a failed action write changes them no more."""
     invoice = ctx.store.find_invoice_by_reference(event.kenmerk)
     if invoice is None:
         return None
-    if event.event == "bounce" and event.bounce_type == PERMANENT:
+    if _is_permanent(event):
         # As stored now, not as the by-reference index has it: an index a moment behind
         # the delivery's write lacks the mail, and the bounced reminder would be taken for
         # one that arrived, its costs charged (R7, R28, legal-nl.md §2; audit race2).
         _bounce_noted(reread(ctx.store, invoice), event, ctx.store)
-    return ctx.store.add_action(email_event_action(invoice, event))
+    return _action_told(email_event_action(invoice, event), event, ctx.store)
+
+
+def _is_permanent(event: EmailEvent) -> bool:
+    return event.event == "bounce" and event.bounce_type == PERMANENT
+
+
+def _action_told(action: OpenAction, event: EmailEvent, store: BillingStore) -> bool:
+    """The practice's one action per mail and event tells the latest truth (R7, R23):
+    a Permanent bounce of a mail whose Transient bounce made the action first rewrites
+    it, open again, as the address is dead now and the letters go on paper (before, it
+    still read "not known to be wrong" and a done one stayed done; round 55
+    bouncefollow55). Once: the rewrite is conditional on the action not saying Permanent
+    yet, so a replay, or a Transient bounce after the Permanent one, changes nothing."""
+    if store.add_action(action):
+        return True
+    return _is_permanent(event) and store.supersede_action(action, "bounce_type", PERMANENT)
 
 
 def _bounce_noted(invoice: Invoice, event: EmailEvent, store: BillingStore) -> None:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Metrics
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-# True when a new action was created, False for a replay, None for a kenmerk of no invoice
+# True when the practice's action was made (or now tells a Permanent bounce of a mail it
+# told a Transient one of), False for a replay, None for a kenmerk of no invoice
 RecordEmailEvent = Callable[[EmailEvent], bool | None]
 
 
@@ -135,9 +136,10 @@ def ses_event_handler(
 
 
 def _count(found: EmailEvent, recorded: bool | None, metrics: Metrics) -> None:
-    """Each bounce (complaint) once, when it made the practice's action: not its replays
-    (False). One of our mails whose kenmerk leads to no invoice (None) made none and no
-    practice hears of it: the operator's dashboard counts it apart, each delivery, as
+    """Each bounce (complaint) once, when it made the practice's action or made it tell
+    more (a Permanent bounce after a Transient one of the mail): not its replays (False).
+    One of our mails whose kenmerk leads to no invoice (None) made none and no practice
+    hears of it: the operator's dashboard counts it apart, each delivery, as
     nothing is stored to know its replay by (EventBridge delivers again only after a
     failure, and this one succeeds) (R23, R39; round 55 sesleft55: only the log said it)."""
     if recorded is None:

@@ -242,33 +242,49 @@ class BillingRepository:
         """One UpdateItem of the state and the details, on condition the item is there, not
         moved, open and never closed by the system (R23, R28); its TTL is not touched."""
         return self._system_sets_state(
-            closed, ActionState.OPEN, "attribute_not_exists(details.closed_by)", {}
+            closed,
+            "#state = :was AND attribute_not_exists(details.closed_by)",
+            {":was": ActionState.OPEN.value},
         )
 
     def reopen_action(self, reopened: OpenAction) -> bool:
         """One UpdateItem of the state and the details, on condition the item is there, not
         moved, done and closed by the system (R23, R28); its TTL is not touched."""
         return self._system_sets_state(
-            reopened, ActionState.DONE, "details.closed_by = :system", {":system": "system"}
+            reopened,
+            "#state = :was AND details.closed_by = :system",
+            {":was": ActionState.DONE.value, ":system": "system"},
+        )
+
+    def supersede_action(self, action: OpenAction, key: str, value: str) -> bool:
+        """One UpdateItem of the state and the details, on condition the item is there, not
+        moved, and its details' ``key`` is not ``value`` (R23, R28); its TTL is not touched."""
+        return self._system_sets_state(
+            action,
+            "(attribute_not_exists(details.#key) OR details.#key <> :value)",
+            {":value": value},
+            {"#key": key},
         )
 
     def _system_sets_state(
-        self, action: OpenAction, was: ActionState, condition: str, values: dict[str, str]
+        self,
+        action: OpenAction,
+        condition: str,
+        values: dict[str, str],
+        names: dict[str, str] | None = None,
     ) -> bool:
         """The action's state and details as ``action`` holds them, if the stored one is
-        there, not moved, in state ``was`` and meets ``condition``; False when not."""
+        there, not moved and meets ``condition``; False when not."""
         try:
             self._table.update_item(
                 Key=keys.action_key(action.provider_id, action.action_id),
                 UpdateExpression="SET #state = :state, details = :details",
                 ConditionExpression=(
-                    "attribute_exists(pk) AND attribute_not_exists(#moved) AND #state = :was"
-                    f" AND {condition}"
+                    f"attribute_exists(pk) AND attribute_not_exists(#moved) AND {condition}"
                 ),
-                ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO},
+                ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO, **(names or {})},
                 ExpressionAttributeValues={
                     ":state": action.state.value,
-                    ":was": was.value,
                     ":details": dict(action.details),
                     **values,
                 },
