@@ -17,7 +17,7 @@ logger = function_logger()
 metrics = Metrics()
 
 
-def record(event: EmailEvent) -> bool:
+def record(event: EmailEvent) -> bool | None:
     return record_email_event(event, bootstrap.current().email_event_context())
 
 
