@@ -13,6 +13,7 @@ import pytest
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.collection.blocking import PatientBlock
 from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
@@ -52,6 +53,7 @@ from tests.contract.samples import (
     stored,
 )
 from tests.unit.factories import make_provider
+from tests.unit.fake_store import FakeStore
 
 HANDOVER_DAY = date(2026, 11, 23)
 HOUR = timedelta(hours=1)
@@ -354,35 +356,33 @@ def test_block_records_stored_before_their_expiry_get_it_once_never_while_blocki
     assert (store.blocked_patients(A), store.block_changes(A, NOON)) == (blocked, changes)
 
 
-def test_a_block_blocked_again_between_the_read_and_the_update_keeps_no_expiry(
-    repository, monkeypatch
-):
-    """R22, R28, legal-nl.md §8 (migration version 14, adapter only: the fake's pass has no
-    gap between its read and its write): Given P-1 blocked and unblocked, stored before a
-    block's save wrote an expiry
+def test_a_block_blocked_again_between_the_read_and_the_update_keeps_no_expiry(store, monkeypatch):
+    """R22, R28, legal-nl.md §8 (migration version 14): Given P-1 blocked and unblocked,
+    stored before a block's save wrote an expiry
     When A's block records are dated and P-1 is blocked again after the blocks were read
     Then the version condition fails: the block is counted changed, nothing is written on
     it, it keeps no expiry and blocks; the next pass counts it open."""
-    repository.block_patient(A, "P-1", "inv-1", NOON)
-    repository.release_claim(A, "P-1", "inv-1", NOON + HOUR)
-    plant_blocks_before_expiry(repository)
-    blocked_again_once_the_blocks_are_read(repository, monkeypatch, "P-1", NOON + HOUR * 2)
+    store.block_patient(A, "P-1", "inv-1", NOON)
+    store.release_claim(A, "P-1", "inv-1", NOON + HOUR)
+    plant_blocks_before_expiry(store)
+    blocked_again_once_the_blocks_are_read(store, monkeypatch, "P-1", NOON + HOUR * 2)
     # When
-    dated = repository.add_block_expiries(A, NOON)
+    dated = store.add_block_expiries(A, NOON)
     # Then the two logged changes are dated, the block is not
     assert dated == ExpiriesDated(written=2, changed=1)
-    block = block_item(repository, "P-1")
-    assert "expires_at" not in block and block["invoice_ids"] == ["inv-again"]
-    assert [p.patient_ref for p in repository.blocked_patients(A)] == ["P-1"]
+    assert block_expiry(store, "P-1") is None
+    assert [(p.patient_ref, p.invoice_ids) for p in store.blocked_patients(A)] == [
+        ("P-1", ("inv-again",))
+    ]
     # And the next pass finds the three changes dated (the third by its save), P-1 open
     monkeypatch.undo()
-    assert repository.add_block_expiries(A, NOON) == ExpiriesDated(present=3, open=1)
+    assert store.add_block_expiries(A, NOON) == ExpiriesDated(present=3, open=1)
 
 
 def test_an_unblocked_block_stored_without_its_moment_is_dated_from_its_last_change_or_now(
-    repository,
+    store,
 ):
-    """legal-nl.md §8, R39 (migration version 14, adapter only: the fake keeps no TTL):
+    """legal-nl.md §8, R39 (migration version 14):
     Given P-1 blocked at noon and unblocked an hour later, and P-2 blocked and unblocked
     with its changes no longer logged, both blocks stored before they kept ``changed_at``
     When A's block records are dated five days later
@@ -390,17 +390,17 @@ def test_an_unblocked_block_stored_without_its_moment_is_dated_from_its_last_cha
     block), P-2's 8 years after now."""
     unblocked_at, now = NOON + HOUR, NOON + timedelta(days=5)
     for patient in ("P-1", "P-2"):
-        repository.block_patient(A, patient, f"inv-{patient}", NOON)
-        repository.release_claim(A, patient, f"inv-{patient}", unblocked_at)
-    plant_blocks_before_expiry(repository)
-    stored_without_moment(repository, "P-1", "P-2")
-    changes_no_longer_logged(repository, "P-2")
+        store.block_patient(A, patient, f"inv-{patient}", NOON)
+        store.release_claim(A, patient, f"inv-{patient}", unblocked_at)
+    plant_blocks_before_expiry(store)
+    stored_without_moment(store, "P-1", "P-2")
+    changes_no_longer_logged(store, "P-2")
     # When
-    dated = repository.add_block_expiries(A, now)
+    dated = store.add_block_expiries(A, now)
     # Then
     assert dated == ExpiriesDated(written=4)
-    assert block_item(repository, "P-1")["expires_at"] == eight_years_after(unblocked_at)
-    assert block_item(repository, "P-2")["expires_at"] == eight_years_after(now)
+    assert block_expiry(store, "P-1") == eight_years_after(unblocked_at)
+    assert block_expiry(store, "P-2") == eight_years_after(now)
 
 
 def test_a_week_stored_before_the_agencys_transfers_gets_the_figure_once(store):
@@ -450,11 +450,6 @@ def week_totals(provider_id: str, week: Week) -> StatementSummary:
     )
 
 
-@pytest.fixture
-def repository(table: Any) -> BillingRepository:
-    return BillingRepository(table)
-
-
 def eight_years_after(moment: datetime) -> int:
     """The TTL (epoch seconds) of a block record: 2922 days after its change (R39)."""
     return int((moment + timedelta(days=2922)).timestamp())
@@ -465,32 +460,62 @@ def block_item(repository: BillingRepository, patient: str) -> dict[str, Any]:
     return repository._table.get_item(Key=key, ConsistentRead=True)["Item"]  # type: ignore[no-any-return]
 
 
+def block_expiry(store: FakeStore | BillingRepository, patient: str) -> int | None:
+    """A's block's TTL (epoch seconds), None when it has none: the item's ``expires_at``,
+    or 8 years after the moment the fake dated it from."""
+    if isinstance(store, FakeStore):
+        moment = store.block_dated_from.get(("block", A, patient))
+        return None if moment is None else eight_years_after(moment)
+    expiry = block_item(store, patient).get("expires_at")
+    return None if expiry is None else int(expiry)
+
+
 def blocked_again_once_the_blocks_are_read(
-    repository: BillingRepository, monkeypatch: pytest.MonkeyPatch, patient: str, at: datetime
+    store: FakeStore | BillingRepository,
+    monkeypatch: pytest.MonkeyPatch,
+    patient: str,
+    at: datetime,
 ) -> None:
-    """A claim on ``patient`` saved between the migration's Query of the blocks and its
-    UpdateItem of each (the block's whole-item Put moves its version on, R28)."""
-    read_all = repository._query_all
+    """A claim on ``patient`` saved between the migration's read of the blocks (the
+    adapter's Query, the fake's ``_blocks_read``) and its write of each (the block's
+    whole-item Put moves its version on, R28)."""
+    if isinstance(store, FakeStore):
+        read_blocks = store._blocks_read
+
+        def read_then_block_in_memory(provider_id: str) -> list[tuple[PatientBlock, bool]]:
+            found = read_blocks(provider_id)
+            store.block_patient(A, patient, "inv-again", at)
+            return found
+
+        monkeypatch.setattr(store, "_blocks_read", read_then_block_in_memory)
+        return
+    read_all = store._query_all
 
     def read_then_block(query: dict[str, Any]) -> list[dict[str, Any]]:
         found = read_all(query)
         if query["ExpressionAttributeValues"][":prefix"] == keys.PATIENT_BLOCK_PREFIX:
-            repository.block_patient(A, patient, "inv-again", at)
+            store.block_patient(A, patient, "inv-again", at)
         return found
 
-    monkeypatch.setattr(repository, "_query_all", read_then_block)
+    monkeypatch.setattr(store, "_query_all", read_then_block)
 
 
-def stored_without_moment(repository: BillingRepository, *patients: str) -> None:
+def stored_without_moment(store: FakeStore | BillingRepository, *patients: str) -> None:
     """The blocks as a deploy before audit AGENCY1 stored them: no ``changed_at``."""
     for patient in patients:
-        repository._table.update_item(
+        if isinstance(store, FakeStore):
+            store.put_block_without_moment(A, patient)
+            continue
+        store._table.update_item(
             Key=keys.patient_block_key(A, patient), UpdateExpression="REMOVE changed_at"
         )
 
 
-def changes_no_longer_logged(repository: BillingRepository, patient: str) -> None:
-    for change in repository._query_all(
+def changes_no_longer_logged(store: FakeStore | BillingRepository, patient: str) -> None:
+    if isinstance(store, FakeStore):
+        store.forget_block_changes(A, patient)
+        return
+    for change in store._query_all(
         {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
@@ -500,7 +525,7 @@ def changes_no_longer_logged(repository: BillingRepository, patient: str) -> Non
         }
     ):
         if change["patient_ref"] == patient:
-            repository._table.delete_item(Key={"pk": change["pk"], "sk": change["sk"]})
+            store._table.delete_item(Key={"pk": change["pk"], "sk": change["sk"]})
 
 
 def settings_saved(store, provider_id: str, version: int) -> SettingsVersion:

@@ -68,7 +68,7 @@ def test_the_admin_reads_one_patients_reads_in_the_portal_and_downloads_them(
     assert status == HTTPStatus.OK
     assert [grouped(first.reference) in row for row in table_rows(html)] == [True]
     assert grouped(second.reference) not in html and first.patient.display_name not in html
-    csv_link = re.search(r'<a href="([^"]+)" download id="reads-csv">', html).group(1)
+    csv_link = re.search(r'<a href="([^"]+)" id="reads-csv">', html).group(1)
     status, headers, body = admin.request("GET", csv_link.replace("&amp;", "&"))
     assert status == HTTPStatus.OK and body.startswith(BOM)
     assert headers["Content-Type"].startswith("text/csv")
@@ -76,6 +76,37 @@ def test_the_admin_reads_one_patients_reads_in_the_portal_and_downloads_them(
         ("admin", "audit", f"{today}..{today} patient:{first.patient_ref}"),
         ("viewer", "invoice", f"{first.invoice_id} patient:{first.patient_ref}"),
     ]
+
+
+def test_the_csv_link_shows_a_refusal_of_the_file_rather_than_saving_it(
+    sandbox,
+    two_patients_read,  # noqa: F811 (the audit API's Given)
+    monkeypatch,
+):
+    """R32, R35 (as blockedlist55 did for the blocked list's links). Given a file of at
+    most one page of one read, and the viewer's two reads of today
+    When the admin opens today's access log and follows its CSV link
+    Then the link has no download attribute (a browser would save the refusal page as the
+    file), and the answer is the access log page, 400, asking for a shorter period."""
+    from billing_core.services.provider import audit as practice_audit
+
+    monkeypatch.setattr(practice_audit, "CSV_PAGES", 1)
+    monkeypatch.setattr(practice_audit, "MAX_AUDIT_PAGE", 1)
+    admin = signed_in(sandbox, "admin", "en")
+    today = sandbox.clock.today()
+    # When
+    status, html = admin.page(f"{ACCESS_LOG}?from={today}&to={today}")
+    assert status == HTTPStatus.OK, html
+    (link,) = re.findall(r'<a [^>]*id="reads-csv"[^>]*>', html)
+    status, headers, body = admin.request(
+        "GET", re.search(r'href="([^"]+)"', link).group(1).replace("&amp;", "&")
+    )
+    # Then
+    assert " download" not in link
+    assert status == HTTPStatus.BAD_REQUEST and headers["Content-Type"].startswith("text/html")
+    alert = re.search(r'<div class="alert"[^>]*>(.*?)</div>', body, re.S).group(1)
+    assert "Too many reads in this period for one file: choose a shorter period." in alert
+    assert "Content-Disposition" not in headers
 
 
 def test_staff_and_viewers_neither_see_nor_open_the_access_log(sandbox):

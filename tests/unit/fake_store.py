@@ -10,6 +10,7 @@ many reads a request cost.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -138,6 +139,11 @@ class FakeStore:
         # provider, position), ("block", provider, patient). A save of one writes it (the
         # adapter's whole-item Put).
         self.undated: set[tuple[str, ...]] = set()
+        # The moment each block change's and unblocked block's expiry counts from (the
+        # adapter's ``expires_at`` is ``block_expiry`` of it, legal-nl.md §8, R39): its
+        # save's or migration 14's. None kept for a block that blocks (its Put writes none)
+        # nor for one in ``undated``.
+        self.block_dated_from: dict[tuple[str, ...], datetime] = {}
         self.actions: dict[ActionKey, OpenAction] = {}
         # The last day an action is kept (the adapter's TTL on it, legal-nl.md §8); None: kept
         self.action_kept_until: dict[tuple[str, str], date | None] = {}  # (provider, id)
@@ -221,13 +227,14 @@ class FakeStore:
     def forget_block_expiries(self) -> None:
         """Every block change and unblocked block as stored before retention54 dated them:
         no expiry (the adapter's local.migrate.store_blocks_as_before_their_expiry)."""
-        self.undated.update(
+        changes = [
             ("block_change", provider_id, block_change_position(*rest))
             for provider_id, *rest in self.changes
-        )
-        self.undated.update(
-            ("block", *key) for key, block in self.blocks.items() if not block.is_blocked
-        )
+        ]
+        unblocked = [("block", *key) for key, block in self.blocks.items() if not block.is_blocked]
+        self.undated.update([*changes, *unblocked])
+        for key in [*changes, *unblocked]:
+            self.block_dated_from.pop(key, None)
 
     def forget_agency_transfers(self) -> None:
         """Every weekly statement item as stored before remitted54: without the agency's
@@ -906,18 +913,84 @@ class FakeStore:
         return ExpiriesDated(written, len(own) - written)
 
     def add_block_expiries(self, provider_id: str, now: datetime) -> ExpiriesDated:
+        """As the adapter's: the practice's changes dated from their own moment, then each
+        unblocked block read from its ``changed_at`` (else its patient's last logged
+        change, else ``now``), on condition it is still the version read (R28)."""
         self.calls.append("add_block_expiries")
-        own = [b for (owner, _), b in self.blocks.items() if owner == provider_id]
-        unblocked = [("block", provider_id, b.patient_ref) for b in own if not b.is_blocked]
-        changes = [
-            ("block_change", provider_id, block_change_position(*rest))
-            for owner, *rest in self.changes
+        changes, last_change = self._date_block_changes(provider_id)
+        read = self._blocks_read(provider_id)
+        done = Counter(self._date_unblocked_block(found, last_change, now) for found in read)
+        return ExpiriesDated(
+            changes.written + done["written"],
+            changes.present + done["present"],
+            done["open"],
+            done["changed"],
+        )
+
+    def _date_block_changes(self, provider_id: str) -> tuple[ExpiriesDated, dict[str, datetime]]:
+        """Each change without an expiry dated from its own moment, oldest first (the
+        adapter's sort key); also each patient's last logged change."""
+        written = present = 0
+        last_change: dict[str, datetime] = {}
+        logged = {
+            block_change_position(*rest): change
+            for (owner, *rest), change in self.changes.items()
             if owner == provider_id
+        }
+        for position, change in sorted(logged.items()):
+            last_change[change.patient_ref] = change.at
+            key = ("block_change", provider_id, position)
+            if key in self.undated:
+                self._date_block_record(key, change.at)
+                written += 1
+            else:
+                present += 1
+        return ExpiriesDated(written, present), last_change
+
+    def _blocks_read(self, provider_id: str) -> list[tuple[PatientBlock, bool]]:
+        """The practice's blocks, each with whether it had an expiry, as the pass reads
+        them before it writes any (the adapter's Query): a test saves a block here to
+        reach the gap between the two."""
+        return [
+            (block, ("block", *key) not in self.undated)
+            for key, block in sorted(self.blocks.items())
+            if key[0] == provider_id
         ]
-        dated = [*changes, *unblocked]
-        written = len(self.undated & {*dated})
-        self.undated.difference_update(dated)
-        return ExpiriesDated(written, len(dated) - written, len(own) - len(unblocked))
+
+    def _date_unblocked_block(
+        self, read: tuple[PatientBlock, bool], last_change: Mapping[str, datetime], now: datetime
+    ) -> str:
+        """The adapter's ``_date_unblocked_block`` of a block as read: open, present,
+        written, or changed (no longer the version read: saved meanwhile, its whole-item
+        Put, R28)."""
+        block, dated = read
+        if block.is_blocked:
+            return "open"
+        if dated:
+            return "present"
+        key = ("block", block.provider_id, block.patient_ref)
+        stored = self.blocks.get((block.provider_id, block.patient_ref))
+        if stored is None or stored.version != block.version or key not in self.undated:
+            return "changed"
+        self._date_block_record(key, block.changed_at or last_change.get(block.patient_ref, now))
+        return "written"
+
+    def _date_block_record(self, key: tuple[str, ...], moment: datetime) -> None:
+        self.block_dated_from[key] = moment
+        self.undated.discard(key)
+
+    def put_block_without_moment(self, provider_id: str, patient_ref: str) -> None:
+        """The block as a deploy before audit AGENCY1 stored it: no ``changed_at``."""
+        key = (provider_id, patient_ref)
+        self.blocks[key] = replace(self.blocks[key], changed_at=None)
+
+    def forget_block_changes(self, provider_id: str, patient_ref: str) -> None:
+        """The patient's changes no longer logged (their items gone)."""
+        for key in [k for k in self.changes if k[0] == provider_id and k[3] == patient_ref]:
+            del self.changes[key]
+            position = block_change_position(*key[1:])
+            self.block_dated_from.pop(("block_change", provider_id, position), None)
+            self.undated.discard(("block_change", provider_id, position))
 
     def add_remitted_by_agency(self, summary: StatementSummary, cents: int) -> bool:
         self.calls.append("add_remitted_by_agency")
@@ -1143,10 +1216,17 @@ class FakeStore:
         block = self.blocks.get((provider_id, patient_ref), PatientBlock(provider_id, patient_ref))
         changed, logged = change(block)
         self.blocks[(provider_id, patient_ref)] = changed
-        self.undated.discard(("block", provider_id, patient_ref))  # the adapter's Put dates it
+        # the adapter's whole-item Put: it dates an unblocked block, takes a block's away
+        key = ("block", provider_id, patient_ref)
+        self.undated.discard(key)
+        self.block_dated_from.pop(key, None)
+        if changed.changed_at is not None and not changed.is_blocked:
+            self.block_dated_from[key] = changed.changed_at
         if logged is not None:
             at = logged.at.astimezone(UTC)
             self.changes[(provider_id, at, changed.version, patient_ref)] = logged
+            position = block_change_position(at, changed.version, patient_ref)
+            self.block_dated_from[("block_change", provider_id, position)] = logged.at
         return logged
 
     @staticmethod
