@@ -3,9 +3,11 @@ stage and an AWS WAF web ACL (issue 13.3, 13.4; R10, R11)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlparse
 
@@ -261,12 +263,16 @@ def test_the_web_acl_blocks_with_the_aws_common_rule_set(web_acl: dict[str, Any]
 def test_one_address_cannot_guess_birth_dates_or_flood_the_api(web_acl: dict[str, Any]) -> None:
     """Given the web ACL's rate-based rules
     When I read them
-    Then each counts per client IP and blocks, and one limits the POSTs that check a
-    birth date to a few per 5 minutes per address (R10, issue 13.3)."""
+    Then each counts per client IP and blocks, itself or by the label it gives a request
+    over its limit (test_a_client_over_a_per_ip_limit_is_refused_on_every_route), and one
+    limits the POSTs that check a birth date to a few per 5 minutes per address (R10,
+    issue 13.3)."""
     rules = rate_rules(web_acl)
     assert rules
     for rule in rules:
-        assert rule["Action"] == {"Block": {}}, rule["Name"]
+        assert rule["Action"] == {"Block": {}} or (
+            rule["Action"] == {"Count": {}} and rule["RuleLabels"]
+        ), rule["Name"]
         assert rule["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP", rule["Name"]
     posts = [
         rule["Statement"]["RateBasedStatement"]
@@ -452,14 +458,17 @@ def test_the_known_bad_inputs_body_rules_only_label(web_acl: dict[str, Any]) -> 
 
 
 def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any]) -> None:
-    """Given the rules that block by a managed group's label
+    """Given the rules that block by a label: a managed group's, or our own rate rules'
     When I compare priorities
-    Then the group that gives the label runs first: WAF shows a rule only the labels of
-    the rules before it, so a label given later would block nothing."""
+    Then the rule or group that gives the label runs first: WAF shows a rule only the
+    labels of the rules before it, so a label given later would block nothing."""
     given_at = {
         namespace: managed_group(web_acl, group)["Priority"]
         for group, namespace in LABEL_NAMESPACES.items()
     }
+    own_labels = {label for rule in web_acl["Rules"] for label in labels_given_by(rule)}
+    assert own_labels == {PER_IP_LIMIT_LABEL}
+    given_at[PER_IP_LIMIT_LABEL] = max(rule["Priority"] for rule in rate_rules(web_acl))
     keys = 0
     for rule in web_acl["Rules"]:
         for statement in statements_within(rule["Statement"]):
@@ -468,7 +477,8 @@ def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any])
                 [namespace] = [n for n in given_at if key.startswith(n)]
                 assert given_at[namespace] < rule["Priority"], (rule["Name"], key)
                 keys += 1
-    assert keys == 1 + len(BODY_ATTACK_LABELS)
+    # The body rules' labels, and the per-IP limits' label in the two rules answering it.
+    assert keys == 1 + len(BODY_ATTACK_LABELS) + 2
 
 
 def takes_more_than_8kb(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
@@ -734,6 +744,178 @@ def test_a_path_holding_a_left_out_route_still_counts_per_ip(
     for rule in rate_rules(web_acl):
         scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
         assert waf_matches(scope, "POST", path), rule["Name"]
+
+
+# --- what a client over a per-IP limit reads (R9, R10; interfaces.md §2) ----------------------
+
+# The label the rate-based rules give a request over their limit; the rules after them
+# block by it, each with its own answer.
+PER_IP_LIMIT_LABEL = "zorgnota:over-a-per-ip-limit"
+PATIENT_LANGUAGES = {"nl", "en", "pl", "ar"}
+
+
+def labels_given_by(rule: dict[str, Any]) -> set[str]:
+    return {label["Name"] for label in rule.get("RuleLabels", [])}
+
+
+def answer_over_the_limit(
+    web_acl: dict[str, Any], limit: str, method: str, path: str
+) -> dict[str, Any] | None:
+    """The Block action that ends a request from a client over the rate rule ``limit``'s
+    limit (None: nothing blocks it), the rules walked in priority order as WAF does: a
+    matching Count rule adds its labels and WAF goes on, a matching Block rule ends it.
+    The request is a clean one: the managed groups match nothing, the other rate rule is
+    under its limit."""
+    labels: frozenset[str] = frozenset()
+    for rule in sorted(web_acl["Rules"], key=lambda r: r["Priority"]):
+        statement = rule["Statement"]
+        if "ManagedRuleGroupStatement" in statement:
+            continue
+        if "RateBasedStatement" in statement:
+            scope = statement["RateBasedStatement"]["ScopeDownStatement"]
+            matched = rule["Name"] == limit and waf_matches(scope, method, path, labels)
+        else:
+            matched = waf_matches(statement, method, path, labels)
+        if matched and "Block" in rule["Action"]:
+            block: dict[str, Any] = rule["Action"]["Block"]
+            return block
+        if matched:
+            assert rule["Action"] == {"Count": {}}, rule["Name"]
+            labels |= labels_given_by(rule)
+    return None
+
+
+def is_an_api_route(function_id: str, path: str) -> bool:
+    """The JSON APIs' routes (interfaces.md §2: /api/v1): the patient app's, beside its
+    pages, and the provider's and operator's."""
+    return function_id in {"PatientApiFunction", "ProviderApiFunction", "OperatorApiFunction"} and (
+        "/api/v1/" in path
+    )
+
+
+def test_a_client_over_a_per_ip_limit_is_refused_on_every_route(
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
+) -> None:
+    """R10, R9 (audit wafpage55: a client over a limit got API Gateway's 403
+    {"message": "Forbidden"}, English, on the checker's pages too). Given a client over
+    each per-IP limit, and every route that limit counts, on a custom domain and on each
+    stage's own URL
+    When the web ACL's rules judge its request
+    Then a rule blocks it with a 429 that says when to come back (Retry-After: the
+    limit's window) and is kept out of caches: on the APIs the error shape of
+    interfaces.md §2, on the checker's and the portal's pages and forms a page."""
+    bodies = web_acl.get("CustomResponseBodies", {})
+    judged = 0
+    for rule in rate_rules(web_acl):
+        rate = rule["Statement"]["RateBasedStatement"]
+        for function_id, method, path in every_route(template, deployment):
+            if not waf_matches(rate["ScopeDownStatement"], method, path):
+                continue
+            block = answer_over_the_limit(web_acl, rule["Name"], method, path)
+            assert block is not None, (rule["Name"], method, path)
+            # Without an answer of its own, API Gateway's: 403 {"message": "Forbidden"}.
+            response = block.get("CustomResponse")
+            assert response is not None, (rule["Name"], method, path)
+            assert response["ResponseCode"] == 429, (rule["Name"], path)
+            headers = {h["Name"]: h["Value"] for h in response["ResponseHeaders"]}
+            assert headers["Retry-After"] == str(rate["EvaluationWindowSec"])
+            assert headers["Cache-Control"] == "no-store"
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            kind = bodies[response["CustomResponseBodyKey"]]["ContentType"]
+            wanted = "APPLICATION_JSON" if is_an_api_route(function_id, path) else "TEXT_HTML"
+            assert kind == wanted, (rule["Name"], function_id, method, path)
+            if kind == "TEXT_HTML":
+                assert headers["Content-Security-Policy"] == "default-src 'none'"
+            judged += 1
+    assert judged > 100
+
+
+def too_many_requests_body(web_acl: dict[str, Any], content_type: str) -> str:
+    [content] = [
+        body["Content"]
+        for body in web_acl.get("CustomResponseBodies", {}).values()
+        if body["ContentType"] == content_type
+    ]
+    assert 0 < len(content.encode("utf-8")) <= 10240  # WAF's most for a custom body
+    return content
+
+
+def test_an_api_client_over_a_per_ip_limit_reads_the_apis_error_shape(
+    web_acl: dict[str, Any],
+) -> None:
+    """interfaces.md §2 ("429 throttled" in one error shape). Given the body the web ACL
+    answers an API client over a per-IP limit with
+    When I read it as JSON
+    Then it is {"error": {"code": "throttled", "message": "<nl> / <en>"}}, as API
+    Gateway's own 429 (THROTTLED) is."""
+    answer = json.loads(too_many_requests_body(web_acl, "APPLICATION_JSON"))
+    assert list(answer) == ["error"]
+    assert answer["error"]["code"] == "throttled"
+    dutch, english = answer["error"]["message"].split(" / ")
+    assert "verzoeken" in dutch and "requests" in english
+
+
+class PageSections(HTMLParser):
+    """A page's tags and attributes, and the text within each element with a lang."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.open_langs: list[tuple[str, str]] = []
+        self.text: dict[str, str] = {}
+        self.directions: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag != "html" and attributes.get("lang"):
+            language = str(attributes["lang"])
+            self.open_langs.append((tag, language))
+            self.text[language] = ""
+            self.directions[language] = attributes.get("dir")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open_langs and self.open_langs[-1][0] == tag:
+            self.open_langs.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open_langs:
+            language = self.open_langs[-1][1]
+            self.text[language] += data
+
+
+def test_a_browser_over_a_per_ip_limit_reads_a_page_in_the_patients_languages(
+    web_acl: dict[str, Any],
+) -> None:
+    """R9, R36 (audit wafpage55). Given the page the web ACL answers a browser over a
+    per-IP limit with (the checker's pages and forms, the portal's)
+    When I parse it
+    Then it is one small page, Dutch first, with a part in each patient language (nl, en,
+    pl, ar), each marked with its lang and the Arabic one right-to-left; it runs no
+    script and loads nothing (no style, image, link or form), so it shows as it is."""
+    page = PageSections()
+    page.feed(too_many_requests_body(web_acl, "TEXT_HTML"))
+    page.close()
+    tags = {tag for tag, _ in page.tags}
+    assert not tags & {"script", "style", "link", "img", "iframe", "form", "object", "a"}
+    for tag, attributes in page.tags:
+        assert not {name for name in attributes if name.startswith("on")}, tag
+        assert not {"src", "href", "action", "style"} & set(attributes), tag
+    [(_, html)] = [(tag, attributes) for tag, attributes in page.tags if tag == "html"]
+    assert html["lang"] == "nl"
+    assert ("meta", {"charset": "utf-8"}) in page.tags
+    assert set(page.text) == PATIENT_LANGUAGES
+    assert next(iter(page.text)) == "nl"
+    assert {language: page.directions[language] for language in page.text} == {
+        "nl": None,
+        "en": None,
+        "pl": None,
+        "ar": "rtl",
+    }
+    texts = [" ".join(text.split()) for text in page.text.values()]
+    assert all(len(text) > 40 for text in texts) and len(set(texts)) == len(texts)
+    assert re.search("[\u0600-\u06ff]", page.text["ar"])
+    assert not re.search("[\u0600-\u06ff]", "".join(page.text[lang] for lang in ("nl", "en", "pl")))
 
 
 # --- provider login (R32, issue 13.8) ---------------------------------------------------------

@@ -164,6 +164,27 @@ def test_the_waf_row_says_the_body_attack_rules_leave_the_upload_form_out() -> N
     assert "whole path" in row
 
 
+def test_the_waf_row_says_what_a_client_over_a_per_ip_limit_reads() -> None:
+    """Given the web ACL's rules that answer a client over a per-IP limit (R9, R10; audit
+    wafpage55: API Gateway's 403 "Forbidden" in English before)
+    Then the README's "Who reaches the API" row names both, the 429 and the Retry-After
+    they send, and the four languages of the page."""
+    acl = resources_of_type(TEMPLATE, "AWS::WAFv2::WebACL")["ApiWebAcl"]
+    answering = {
+        rule["Name"]: rule["Action"]["Block"]["CustomResponse"]
+        for rule in acl["Rules"]
+        if "CustomResponse" in rule.get("Action", {}).get("Block", {})
+    }
+    assert set(answering) == {"over-a-per-ip-limit-api", "over-a-per-ip-limit-page"}
+    row = table_row(README, "Who reaches the API")
+    for name, response in answering.items():
+        assert f"`{name}`" in row
+        assert f"a 429, `Retry-After: {response['ResponseHeaders'][0]['Value']}`" in row
+        assert response["ResponseCode"] == 429
+        assert response["ResponseHeaders"][0]["Name"] == "Retry-After"
+    assert "Dutch, English, Polish and Arabic" in row
+
+
 def test_no_sentence_says_an_alarm_is_missing() -> None:
     """Given the alarm table (test_every_alarm_has_a_row_saying_what_to_do checks it against
     the template)
