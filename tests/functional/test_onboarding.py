@@ -232,15 +232,15 @@ def load_register_version(sandbox, rows: dict[str, str | None], drops: list[str]
         (
             "nl",
             "UZOVI 3311, Zilveren Kruis Zorgverzekeringen: van 01-01-2025 tot en met 31-12-2026",
-            "UZOVI 7095, onbekend in het verzekeraarsregister: van 01-01-2025 tot en met"
-            " 31-12-2026",
+            "UZOVI 7095, niet in het verzekeraarsregister van zorgnota (versie 2026-06-01.1):"
+            " van 01-01-2025 tot en met 31-12-2026",
         ),
         (
             "en",
             "UZOVI 3311, Zilveren Kruis Zorgverzekeringen: from 1 Jan 2025 up to and including"
             " 31 Dec 2026",
-            "UZOVI 7095, unknown to the insurer register: from 1 Jan 2025 up to and including"
-            " 31 Dec 2026",
+            "UZOVI 7095, not in zorgnota's insurer register (version 2026-06-01.1): from 1 Jan"
+            " 2025 up to and including 31 Dec 2026",
         ),
     ],
 )
@@ -253,7 +253,8 @@ def test_a_contract_names_its_insurer_from_the_register_in_force_or_says_it_is_u
     from 1 June 2026 an operator loaded that renames 3311 and leaves out 7095 (confirmed)
     When its admin opens the settings page (23 November 2026)
     Then each contract shows its code with the insurer's name in the version in force, and
-    the code the register no longer knows says so."""
+    the code the register no longer knows says so with that version's label, as R33 asks
+    (register2_55: it said "unknown to the insurer register", no version)."""
     load_register_version(
         sandbox, {"3311": "Zilveren Kruis Zorgverzekeringen", "7095": None}, ["7095"]
     )

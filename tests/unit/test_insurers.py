@@ -217,6 +217,80 @@ def test_r33_labels_separated_by_commas_are_refused_with_the_separator_to_use():
     ]
 
 
+def test_r40_r33_a_code_excel_saved_without_its_leading_zero_is_read_with_it():
+    """R40 (CSV as Dutch Excel saves it), R33; register2_55: a register whose 0101 Excel
+    saved as 101 was refused "uzovi must be 4 digits", while a declaration's 101 is read
+    as 0101 (csv_format): both read Excel's form alike.
+    Given a version whose Univé row says 101, and one that lists 0101 too
+    When each is loaded
+    Then the first lists Univé under 0101; the second names 0101 twice."""
+    # Given / When
+    text = HEADER + "9664;CZ;CZ;;2027-01-01;src\n101;Univé;VGZ;;2027-01-01;src\n"
+    register = parse_register_csv(text, 1)
+    # Then
+    assert [insurer.uzovi for insurer in register.insurers] == ["9664", "0101"]
+    assert register.lookup("0101").name == "Univé"
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text + "0101;Univé;VGZ;;2027-01-01;src\n", 1)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (4, "uzovi 0101 is also on line 3")
+    ]
+
+
+def test_r40_r33_a_refusal_names_the_line_a_row_starts_on_after_a_field_spanning_lines():
+    """R40, R33 (refused whole with line numbers); register2_55: a quoted field with a
+    line break (labels typed with Alt+Enter in Excel) makes a row span two lines, and a
+    refusal counted rows: "line 3" for the row on line 4 of the file.
+    Given a version whose first row's labels span lines 2 and 3, a bad code on line 4 and
+    a code twice on line 5
+    When it is loaded
+    Then each problem names the line its row starts on, and the first row's labels are
+    read without the line break."""
+    # Given
+    text = (
+        HEADER
+        + '9664;CZ;CZ;"CZ|\nOHRA";2027-01-01;src\n'
+        + "33A1;Broken;Achmea;;2027-01-01;src\n"
+        + "9664;Twice;CZ;;2027-01-01;src\n"
+    )
+    # When
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text, 1)
+    # Then
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (4, "uzovi must be 4 digits"),
+        (5, "uzovi 9664 is also on line 2"),
+    ]
+    first_row = text.split("33A1")[0]
+    assert parse_register_csv(first_row, 1).lookup("9664").labels == ("CZ", "OHRA")
+
+
+@pytest.mark.parametrize(
+    "row, column",
+    [
+        ('9664;"CZ\ngroep";CZ;;2027-01-01;src\n', "name"),
+        ('9664;CZ;"C\r\nZ";;2027-01-01;src\n', "group"),
+        ('9664;CZ;CZ;"CZ|Nationale-\nNederlanden";2027-01-01;src\n', "labels"),
+        ('9664;CZ;CZ;;2027-01-01;"src\n0101;Univé;VGZ;;2027-01-01;src\n', "source"),
+    ],
+    ids=["name", "group", "label", "a quote never closed takes the next row"],
+)
+def test_r33_a_line_break_inside_a_name_group_label_or_source_is_refused(row, column):
+    """R33 (validated whole), R36 (a name is printed on one line), R6 (the group is compared
+    exactly); register2_55: a name holding a line break was loaded, and a quote never
+    closed took the rows after it into the source, leaving those insurers out unseen.
+    Given a version whose row holds a line break inside ``column``
+    When it is loaded
+    Then it is refused naming line 2 and that column."""
+    # Given / When
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(HEADER + row, 1)
+    # Then
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (2, f"{column} holds a line break (Alt+Enter in a cell, or a quote that is not closed)")
+    ]
+
+
 def _shipped_from(valid_from, turned=("", ""), added="", number=1):
     """The shipped rows from ``valid_from``, ``turned`` (old, new) replaced in the CSV
     text, ``added`` rows after them."""

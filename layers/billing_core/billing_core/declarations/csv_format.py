@@ -54,7 +54,12 @@ from billing_core.declarations.rules.insurers import InsurerRegisters, shipped_r
 from billing_core.declarations.vektis.text import without_end_padding
 from billing_core.shared.email_address import is_plausible_email
 from billing_core.shared.money import AmountFormatError, parse_sheet_euros
-from billing_core.shared.spreadsheet import FORMULA_STARTS, line_of, starts_a_formula
+from billing_core.shared.spreadsheet import (
+    FORMULA_STARTS,
+    line_of,
+    starts_a_formula,
+    zero_put_back,
+)
 
 SEPARATOR = ";"
 MAX_QUANTITY = 9_999
@@ -1337,7 +1342,7 @@ def _uzovi(raw: str, insurers: InsurerRegisters, day: date) -> str | _Problem:
     code = raw.strip()
     if not code:
         return _Problem("FIELD_REQUIRED", "insurer_uzovi")
-    code = _zero_put_back(code, 4)  # a spreadsheet drops the leading zero of 0101 or 0736
+    code = zero_put_back(code, 4)  # a spreadsheet drops the leading zero of 0101 or 0736
     if not (len(code) == 4 and code.isascii() and code.isdigit()):
         return _Problem("UZOVI_INVALID", "insurer_uzovi", {"value": code})
     register = insurers.in_force(day)
@@ -1345,14 +1350,6 @@ def _uzovi(raw: str, insurers: InsurerRegisters, day: date) -> str | _Problem:
         params = {"value": code, "version": register.version}
         return _Problem("UZOVI_UNKNOWN", "insurer_uzovi", params)
     return code
-
-
-def _zero_put_back(text: str, width: int, first: str = "") -> str:
-    """A number a spreadsheet saved without its leading zero (R40), with it again: the
-    UZOVI 101 is 0101, the mobile 612345678 (``first`` "6") is 0612345678."""
-    if len(text) == width - 1 and text.startswith(first) and text.isascii() and text.isdigit():
-        return "0" + text
-    return text
 
 
 def _parse_date(text: str) -> date | None:
@@ -1510,7 +1507,7 @@ def _person(
     if email and not is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
     if mobile[:1] == "6":
-        mobile = _zero_put_back(mobile, 10, "6")  # a Dutch mobile number: 06 12345678
+        mobile = zero_put_back(mobile, 10, "6")  # a Dutch mobile number: 06 12345678
     # One set operation for the usual names; the full check only when one might be a formula.
     if not _FORMULA_FIRST.isdisjoint((initials[:1], name_prefix[:1], last_name[:1])):
         _check_name_formulas(initials, name_prefix, last_name, prefix, problems)

@@ -11,6 +11,9 @@ spreadsheet still adds it up.
 Every CSV file a person downloads starts with a UTF-8 byte order mark (``for_excel``):
 Dutch Excel opened by a double-click reads a file without one as Windows-1252 and shows
 "patiënt" as "patiÃ«nt" (R24, R35). Every reader of the project's CSV accepts one.
+
+Reading, every reader puts back the leading zero a spreadsheet drops from a number
+(``zero_put_back``, R40).
 """
 
 from __future__ import annotations
@@ -35,6 +38,15 @@ def line_of(data: bytes, offset: int) -> int:
     spreadsheet cannot read is refused by its first bad byte's line (declarations'
     FILE_NOT_UTF8, the agency's report-back file; R40, R35)."""
     return data.count(b"\n", 0, offset) + 1
+
+
+def zero_put_back(text: str, width: int, first: str = "") -> str:
+    """A number a spreadsheet saved without its leading zero (R40), with it again: the
+    UZOVI 101 is 0101, the mobile 612345678 (``first`` "6") is 0612345678. One way for
+    every CSV a practice or an operator sends: the declaration and the insurer register."""
+    if len(text) == width - 1 and text.startswith(first) and text.isascii() and text.isdigit():
+        return "0" + text
+    return text
 
 
 def starts_a_formula(text: str) -> bool:

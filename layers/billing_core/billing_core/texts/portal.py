@@ -524,7 +524,8 @@ _DUTCH: Sections = {
         "contracts": "Contracten met verzekeraars",
         "contract_open": "UZOVI {uzovi}, {insurer}: vanaf {starts}, tot nader order",
         "contract_until": "UZOVI {uzovi}, {insurer}: van {starts} tot en met {ends}",
-        "insurer_unknown": "onbekend in het verzekeraarsregister",
+        # R33: the version read, as a finding of the ingest names it.
+        "insurer_unknown": "niet in het verzekeraarsregister van zorgnota (versie {version})",
         # The brands declared under the contract's code (R33): OHRA's patients go to 9664.
         "insurer_with_labels": "{insurer}, met de labels {labels}",
         "no_contracts": "Geen",
@@ -1163,7 +1164,7 @@ _ENGLISH: Sections = {
         "contracts": "Contracts with insurers",
         "contract_open": "UZOVI {uzovi}, {insurer}: from {starts}, until further notice",
         "contract_until": "UZOVI {uzovi}, {insurer}: from {starts} up to and including {ends}",
-        "insurer_unknown": "unknown to the insurer register",
+        "insurer_unknown": "not in zorgnota's insurer register (version {version})",
         "insurer_with_labels": "{insurer}, with the labels {labels}",
         "no_contracts": "None",
         "coverage_rules": "Reimbursement by insurers",

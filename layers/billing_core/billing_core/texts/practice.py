@@ -1128,6 +1128,8 @@ _DUTCH: Sections = {
         "register_field_count": "{found} velden, {expected} verwacht",
         "register_uzovi_form": "uzovi moet 4 cijfers zijn",
         "register_column_empty": "{column} is leeg",
+        "register_line_break": "{column} bevat een regeleinde (Alt+Enter in een cel, of een"
+        " aanhalingsteken dat niet gesloten is)",
         "register_labels_separator": 'labels worden gescheiden door "|", zoals CZ|OHRA, niet'
         " door een komma",
         "register_valid_from_form": "valid_from moet een datum JJJJ-MM-DD zijn",
@@ -2185,6 +2187,8 @@ _ENGLISH: Sections = {
         "register_field_count": "{found} fields, {expected} expected",
         "register_uzovi_form": "uzovi must be 4 digits",
         "register_column_empty": "{column} is empty",
+        "register_line_break": "{column} holds a line break (Alt+Enter in a cell, or a quote"
+        " that is not closed)",
         "register_labels_separator": 'labels are separated by "|", like CZ|OHRA, not by a comma',
         "register_valid_from_form": "valid_from must be a date YYYY-MM-DD",
         "register_uzovi_twice": "uzovi {uzovi} is also on line {first}",

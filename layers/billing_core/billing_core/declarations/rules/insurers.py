@@ -236,8 +236,8 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
     """A whole register version from CSV; RegisterRefused with every problem by line.
 
     ``number``: how many versions with this valid-from date exist already, plus one."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=SEPARATOR))
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=SEPARATOR)
+    header = [cell.strip().lower() for cell in next(reader, [])]
     if tuple(header) != COLUMNS:
         raise RegisterRefused(
             [RegisterProblem(1, "register_header", columns=SEPARATOR.join(COLUMNS))]
@@ -245,7 +245,12 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
     problems: list[RegisterProblem] = []
     insurers: dict[str, tuple[int, Insurer]] = {}
     valid_from: set[date] = set()
-    for line, row in enumerate(rows[1:], start=2):
+    # The last line of the rows read whole: a row is named by the line after it, where it
+    # starts, as the operator's editor numbers it. A quoted field with a line break makes a
+    # row span lines (R40; as collection_report names a line of the agency's file).
+    read_whole = reader.line_num
+    for row in reader:
+        line, read_whole = read_whole + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         insurer, day, found = _row(line, row)
@@ -277,13 +282,21 @@ def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[R
             None,
             [RegisterProblem(line, "register_field_count", found=len(row), expected=len(COLUMNS))],
         )
+    # Here, not at import: the retour handler imports the register, not the spreadsheet.
+    from billing_core.shared.spreadsheet import zero_put_back
+
     uzovi, name, group, labels, valid_from, source = (cell.strip() for cell in row)
+    uzovi = zero_put_back(uzovi, 4)  # Excel saves 0101 as 101, as in a declaration (R40)
+    names = tuple(label.strip() for label in labels.split(LABEL_SEPARATOR) if label.strip())
     problems = []
     if not (len(uzovi) == 4 and uzovi.isascii() and uzovi.isdigit()):
         problems.append(RegisterProblem(line, "register_uzovi_form"))
     for column, value in (("name", name), ("group", group), ("source", source)):
         if not value:
             problems.append(RegisterProblem(line, "register_column_empty", column=column))
+    texts = (("name", (name,)), ("group", (group,)), ("labels", names), ("source", (source,)))
+    for column, values in texts:
+        problems += _line_breaks(line, column, values)
     if "," in labels:  # read as one label, shown so (audit onboard5): the separator is "|"
         problems.append(RegisterProblem(line, "register_labels_separator"))
     try:
@@ -293,8 +306,17 @@ def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[R
         problems.append(RegisterProblem(line, "register_valid_from_form"))
     if problems:
         return None, None, problems
-    names = tuple(label.strip() for label in labels.split(LABEL_SEPARATOR) if label.strip())
     return Insurer(uzovi, name, group, names, source), day, []
+
+
+def _line_breaks(line: int, column: str, values: Sequence[str]) -> list[RegisterProblem]:
+    """A line break inside a name, group, label or source (Alt+Enter in a cell, or a quote
+    never closed that took the next rows into the field) is refused: a name is shown on
+    one line, the group is compared exactly (R6), and rows taken into a field would be
+    left out of the version unseen (R33). One between labels is stripped with them."""
+    if any("\n" in value or "\r" in value for value in values):
+        return [RegisterProblem(line, "register_line_break", column=column)]
+    return []
 
 
 def registers_in_use(store: InsurerRegisterStore | None) -> InsurerRegisters:

@@ -43,17 +43,21 @@ def practice_name(user: ProviderUser, ctx: ProviderContext) -> str:
     return provider.name if provider is not None else user.provider_id
 
 
-def contract_insurers(provider: Provider, ctx: ProviderContext) -> tuple[Insurer | None, ...]:
+def contract_insurers(
+    provider: Provider, ctx: ProviderContext
+) -> tuple[tuple[Insurer | None, str], ...]:
     """Each contract's insurer as the register names it (R33), in the order of
-    ``provider.contracts``; None for a code the register does not know then (a practice
-    knows its insurers by name, the settings hold the code, R31)."""
+    ``provider.contracts``, with the label of the register version read: None for a code
+    that version does not know (a practice knows its insurers by name, the settings hold
+    the code, R31), which then says "not in zorgnota's insurer register (version …)"."""
     if not provider.contracts:
         return ()  # no Query of the register for a practice without contracts
     registers = registers_in_use(ctx.registers)
     today = ctx.clock.today()
+    in_force = (registers.in_force(_day_named(c, today)) for c in provider.contracts)
     return tuple(
-        registers.in_force(_day_named(contract, today)).lookup(contract.uzovi)
-        for contract in provider.contracts
+        (register.lookup(contract.uzovi), register.version)
+        for contract, register in zip(provider.contracts, in_force, strict=True)
     )
 
 

@@ -1518,11 +1518,14 @@ def settings(
         request.session,
         status,
         provider=provider,
-        # Each contract with its insurer's name from the register: a practice knows its
-        # insurers by name, not by UZOVI code (R33, R35).
-        contracts=list(
-            zip(provider.contracts, provider_settings.contract_insurers(provider, ctx), strict=True)
-        ),
+        # Each contract with its insurer's name from the register and that version's label:
+        # a practice knows its insurers by name, not by UZOVI code (R33, R35).
+        contracts=[
+            (contract, insurer, version)
+            for contract, (insurer, version) in zip(
+                provider.contracts, provider_settings.contract_insurers(provider, ctx), strict=True
+            )
+        ],
         colleagues=colleagues,
         user_changes=_user_changes(provider_users.colleague_history(request.user, ctx), colleagues),
         roles=[role.value for role in Role],
