@@ -642,6 +642,12 @@ _DUTCH: Sections = {
             " met zorgnota als dit zo blijft."
         ),
         "refused": "Niet gelukt: {reason}",
+        # A form whose change met another at the same moment, past the retries (R28):
+        # the API's words (entrypoints/http/errors.CHANGED_MEANWHILE), in "refused".
+        "changed_meanwhile": (
+            "Iemand anders wijzigde dit op hetzelfde moment; er is niets vastgelegd. Probeer"
+            " het opnieuw."
+        ),
         "invalid_form": "Het formulier is niet goed ingevuld: {fields}.",
         # A field in invalid_form: its label, and what its model allows (pages._field_named).
         "field_allowed": "{label}: {allowed}",
@@ -1275,6 +1281,9 @@ _ENGLISH: Sections = {
             " stays so."
         ),
         "refused": "Not done: {reason}",
+        "changed_meanwhile": (
+            "Changed by someone else at the same moment; nothing was saved. Try again."
+        ),
         "invalid_form": "The form is not filled in correctly: {fields}.",
         "field_allowed": "{label}: {allowed}",
         "allowed_ge": "at least {limit}",

@@ -63,7 +63,7 @@ from billing_core.entrypoints.web.portal.session import (
 from billing_core.invoices.invoice import is_invoice_id
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
-from billing_core.ports import InvalidPosition, InvoiceFilter
+from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionKind, ActionState, is_action_id
 from billing_core.providers.provider import Contact
 from billing_core.providers.user_changes import UserChange
@@ -1064,8 +1064,11 @@ def _attempt(
     form: str, carry_out: Callable[[], Any], language: str
 ) -> tuple[Any, FormRefused | None]:
     """Carry out a change form (R35): what it changed, or why not: its fields checked
-    wrong (400), or a refusal of the services (409), each naming the fields by the form's
-    order. The role's refusal is not the form's: it stays a 403 (web.py)."""
+    wrong (400), a refusal of the services (409), each naming the fields by the form's
+    order, or someone else's change at the same moment that outlasted the store's retries
+    (409, R28: nothing of it saved, the form as it was sent to send again; it was the
+    API's JSON, audit portalconflict55). The role's refusal is not the form's: it stays
+    a 403 (web.py)."""
     t = portal_texts(language)
     try:
         return carry_out(), None
@@ -1079,6 +1082,9 @@ def _attempt(
         wrong = _in_form_order(form, REFUSED_FIELDS.get(refusal.code, ()))
         error = t("refused", reason=_refusal_reason(refusal, t))
         return None, FormRefused(HTTPStatus.CONFLICT, error, {form: wrong})
+    except ConcurrentChange:
+        error = t("refused", reason=t("changed_meanwhile"))
+        return None, FormRefused(HTTPStatus.CONFLICT, error, {form: ()})
 
 
 def _invalid_form(
