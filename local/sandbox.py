@@ -493,10 +493,12 @@ class Sandbox:
         key = f"collection-reports/{name}"
         answer = self.runtime.s3.put_object(Bucket=self.names.bank_bucket, Key=key, Body=csv_bytes)
         version, etag = answer.get("VersionId", ""), answer["ETag"].strip('"')
-        event = self._s3_event(
-            "collection_report_import", self.names.bank_bucket, notified_key(key), version, etag
-        )
+        event = self.collection_report_s3_event(notified_key(key), version, etag)
         return self.invoke("collection_report_import", event)
+
+    def collection_report_s3_event(self, key: str, version: str, etag: str) -> dict[str, Any]:
+        bucket = self.names.bank_bucket
+        return self._s3_event("collection_report_import", bucket, key, version, etag)
 
     # --- fake PSP -> webhook (R11) ------------------------------------------------------------
 

@@ -10,7 +10,12 @@ with long_lived_imports():
     from billing_core.entrypoints.bank_runs import CONTINUES, knowing_its_run, run_context, went_on
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.s3_upload import AcceptedUpload, S3Upload, s3_upload_handler
-    from billing_core.payments.bank_import import import_statement, refuse_statement
+    from billing_core.payments.bank_import import (
+        FINISHED_PREFIX,
+        StatementDeliveredAgain,
+        import_statement,
+        refuse_statement,
+    )
     from billing_core.payments.camt053 import MAX_STATEMENT_BYTES
     from billing_core.shared.reports import AnsweredReport
 
@@ -23,9 +28,15 @@ metrics = Metrics()
 def import_upload(upload: S3Upload) -> AnsweredReport:
     """A statement uploaded again (a new version) is imported again, and books nothing
     twice: every payment is idempotent on the bank's entry reference. A run whose time
-    runs out stops at a checkpoint and calls the function again to go on (R12, R3)."""
+    runs out stops at a checkpoint and calls the function again to go on (R12, R3). A
+    version finished is answered from its marker, however late it is delivered again."""
     report = STATEMENTS.import_or_refuse(
-        upload, lambda: run_context(upload, logger), import_statement, refuse_statement
+        upload,
+        lambda: run_context(upload, logger),
+        import_statement,
+        refuse_statement,
+        marked_under=FINISHED_PREFIX,
+        said_again=StatementDeliveredAgain.LOG_MESSAGE,
     )
     return went_on(report, upload)
 

@@ -10,6 +10,8 @@ with long_lived_imports():
 
     from billing_core import bootstrap
     from billing_core.collection.collection_report import (
+        DELIVERED_AGAIN,
+        FINISHED_PREFIX,
         MAX_REPORT_BYTES,
         UPLOAD_PREFIX,
         import_collection_report,
@@ -27,12 +29,15 @@ metrics = Metrics()
 
 def import_upload(upload: S3Upload) -> AnsweredReport:
     """The same file uploaded again (a new version) is imported again and books nothing
-    twice: every row is idempotent on its agency_ref."""
+    twice: every row is idempotent on its agency_ref. The same version delivered again,
+    however late, is answered from its marker: nothing counted twice (R3, R39)."""
     return REPORTS.import_or_refuse(
         upload,
         lambda: bootstrap.current().collection_report_context(),
         import_collection_report,
         refuse_collection_report,
+        marked_under=FINISHED_PREFIX,
+        said_again=DELIVERED_AGAIN,
     )
 
 

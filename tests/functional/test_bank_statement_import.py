@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from billing_core.invoices.ledger import EntryKind
 from billing_core.shared import reference
+from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.seed import DENTAL
 from tests.functional.conftest import emitted_metrics
@@ -34,6 +36,14 @@ def reread(sandbox, invoice):
 
 def unmatched_list(sandbox, answer):
     return json.loads(sandbox.output_object(answer["imported"][0]["unmatched_key"]))
+
+
+def for_the_operator(sandbox):
+    """What the import wrote under bank/ for a person: all of it but the one marker of the
+    file's version finished (bankmarker55), which must be there."""
+    keys = sandbox.output_keys("bank/")
+    assert len([key for key in keys if key.startswith("bank/finished/")]) == 1
+    return [key for key in keys if not key.startswith("bank/finished/")]
 
 
 def test_transfers_quoting_the_kenmerk_are_booked_on_their_invoices(sandbox, invoices):
@@ -212,7 +222,7 @@ def test_an_xml_bomb_is_refused_and_books_nothing(sandbox, invoices, name):
     answer = sandbox.upload_bank_statement((BANK_EVENTS / "bad" / name).read_bytes(), name)
     [summary] = answer["imported"]
     assert summary["outcome"] == "refused" and "DTD" in summary["refusal"]
-    assert sandbox.output_keys("bank/") == [summary["refusal_key"]]  # the refusal only
+    assert for_the_operator(sandbox) == [summary["refusal_key"]]  # the refusal only
     assert all(reread(sandbox, i) == i for i in invoices)
 
 
@@ -296,7 +306,7 @@ def test_r12_r39_a_refused_statement_is_counted_and_written_where_operators_look
 
     [summary] = answer["imported"]
     assert summary["outcome"] == "refused" and emitted["Bank_refused"] == 1
-    assert sandbox.output_keys("bank/") == ["bank/refused/2026-11-23/2026-11-24.json"]
+    assert for_the_operator(sandbox) == ["bank/refused/2026-11-23/2026-11-24.json"]
     written = json.loads(sandbox.output_object("bank/refused/2026-11-23/2026-11-24.json"))
     assert written == {"statement_key": "camt053/2026-11-24.xml", "refusal": summary["refusal"]}
     assert ("too large" in summary["refusal"]) is too_large
@@ -336,7 +346,7 @@ def test_r12_a_statement_of_another_account_books_nothing_and_is_refused_for_the
     assert json.loads(written)["statements"] == [
         {"statement_id": "OTHER-1", "refusal": summary["refusal"]}
     ]
-    assert sandbox.output_keys("bank/") == ["bank/refused/2026-11-23/other.json"]
+    assert for_the_operator(sandbox) == ["bank/refused/2026-11-23/other.json"]
     for shown in (json.dumps(answer), written.decode(), capsys.readouterr().out):
         assert OTHER_ACCOUNT not in shown and "NL20INGB0001234567" not in shown
 
@@ -629,7 +639,8 @@ def test_r3_r39_a_finished_file_delivered_again_after_its_record_went_counts_not
     [finished] = answers[-1]["imported"]
     assert (finished["booked"], finished["unmatched"], len(calls)) == (2, 1, 2)
     written = {key: sandbox.output_object(key) for key in sandbox.output_keys("bank/")}
-    assert len(written) == 3  # the checkpoint, the list, the refusal
+    assert len(written) == 4  # the checkpoint, the list, the refusal, the finished marker
+    assert len(for_the_operator(sandbox)) == 3
     emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
     log = function_log("bank_statement_import")
     _idempotency_records_expired(sandbox)
@@ -646,3 +657,85 @@ def test_r3_r39_a_finished_file_delivered_again_after_its_record_went_counts_not
     assert {key: sandbox.output_object(key) for key in sandbox.output_keys("bank/")} == written
     assert [len(reread(sandbox, i).applied_payments) for i in [*paid, invoices[2]]] == [1, 1, 0]
     assert len(sandbox.runtime.payment_links.unmatched_credits()) == 1
+
+
+def test_r3_r39_a_finished_files_run_redriven_after_its_checkpoint_expired_is_no_false_alarm(
+    sandbox, invoices, monkeypatch, function_log
+):
+    """R3, R39, R12 (bankmarker55 (a)): a checkpoint is kept 7 days under bank/progress/,
+    the failure queue keeps a run's call 14 days.
+    Given a file of 3 credits on 3 invoices finished over runs of one entry each, and then
+    the idempotency records and the checkpoint gone
+    When the last run's call is redriven
+    Then it is answered with the file's report, as its first delivery was, counted as
+    UploadsDeliveredAgain only: no "stopped", no Bank_progress_gone, no error line, no
+    bank/refused/ file telling the operator to upload it again (before: all three), no
+    run called, each invoice paid once."""
+    from tests.functional.test_retour_replay import _idempotency_records_expired
+
+    app = sandbox.handler("bank_statement_import")
+    calls = runs_of_one_entry(app, monkeypatch)
+    paid = invoices[:3]
+    sandbox.upload_bank_statement(
+        statement(*(credit(i.amount_due_cents, scor=i.reference) for i in paid)), "large.xml"
+    )
+    answers = []
+    while len(calls) > len(answers):
+        answers.append(sandbox.invoke("bank_statement_import", calls[len(answers)]))
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
+    log = function_log("bank_statement_import")
+    _idempotency_records_expired(sandbox)
+    [checkpoint] = sandbox.output_keys("bank/progress/")
+    sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
+
+    redriven = sandbox.invoke("bank_statement_import", calls[-1])
+
+    assert redriven == answers[-1] and redriven["imported"][0]["outcome"] == "imported"
+    assert emitted == {"UploadsDeliveredAgain": 1}
+    assert '"ERROR"' not in log.getvalue()
+    assert sandbox.output_keys("bank/refused/") == [] and len(calls) == 2
+    assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
+
+
+def test_r3_r39_a_file_finished_in_one_run_notified_again_a_week_later_counts_nothing_again(
+    sandbox, invoices, monkeypatch, function_log
+):
+    """R3, R39, R12 (bankmarker55 (b)): a file of fewer than 1,000 entries is finished in
+    one run and keeps no checkpoint.
+    Given a file of our statement (a credit on an invoice, one without a kenmerk) and one
+    of another account (refused), imported, and its idempotency record then gone
+    When its S3 notification is delivered again a week later
+    Then it is answered as its first delivery was, counted as UploadsDeliveredAgain only:
+    no Bank_* metric, no error line, no second list or refusal (before: Bank_booked 1,
+    Bank_unmatched 1, Bank_refused 1 with an error line, the list and the refusal written
+    again under that day), the invoice paid once."""
+    from tests.functional.test_retour_replay import _idempotency_records_expired
+
+    ours = statement(
+        credit(invoices[0].amount_due_cents, scor=invoices[0].reference),
+        credit(700, ustrd=("onbekend",)),
+    ).decode()
+    other = of_account(statement(credit(200, scor=invoices[2].reference)), OTHER_ACCOUNT, "O-1")
+    theirs = other.decode()[other.decode().index("<Stmt>") : other.decode().index("</BkTo")]
+    xml = ours.replace("</BkToCstmrStmt>", theirs + "</BkToCstmrStmt>").encode()
+    key = "camt053/small.xml"
+    put = sandbox.runtime.s3.put_object(Bucket=sandbox.names.bank_bucket, Key=key, Body=xml)
+    event = sandbox.bank_s3_event(key, put["VersionId"], put["ETag"].strip('"'))
+    first = sandbox.invoke("bank_statement_import", event)
+    assert (first["imported"][0]["booked"], first["imported"][0]["unmatched"]) == (1, 1)
+    listed_and_refused = sandbox.output_keys("bank/unmatched/") + sandbox.output_keys(
+        "bank/refused/"
+    )
+    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
+    log = function_log("bank_statement_import")
+    _idempotency_records_expired(sandbox)
+    sandbox.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=AMSTERDAM))
+
+    again = sandbox.invoke("bank_statement_import", event)
+
+    assert again == first
+    assert emitted == {"UploadsDeliveredAgain": 1}
+    assert '"ERROR"' not in log.getvalue()
+    assert len(listed_and_refused) == 2  # the list, the refusal
+    assert for_the_operator(sandbox) == sorted(listed_and_refused)
+    assert len(reread(sandbox, invoices[0]).applied_payments) == 1

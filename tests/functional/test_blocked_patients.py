@@ -1057,3 +1057,47 @@ def _blocked_list_reads(sandbox):
         PROVIDER, now - timedelta(hours=1), now + timedelta(hours=1), limit=100
     )
     return [r for r in reads if r.subject.startswith("blocked")]
+
+
+def test_r3_r39_the_agencys_file_delivered_again_after_its_record_went_counts_nothing_again(
+    sandbox, invoices, monkeypatch, function_log
+):
+    """R3, R39, R22 (bankmarker55 (c)): S3 delivers a notification at least once, also
+    after Powertools' idempotency record that answers it again went (7 days, or released).
+    Given the agency's file with a row paying a claim and a row of an unknown kenmerk
+    (refused: AgencyReportRefusedAlarm), imported, and its idempotency record then gone
+    When its notification is delivered again the next day
+    Then it is answered as its first delivery was, counted as UploadsDeliveredAgain only:
+    no Agency_refused or Agency_report_refused again, no second result file (before:
+    Agency_duplicate 1, Agency_refused 1, Agency_report_refused 1, a second result), the
+    claim paid once."""
+    from tests.functional.conftest import emitted_metrics
+    from tests.functional.test_retour_replay import _idempotency_records_expired
+
+    invoice = hand_over(sandbox, invoices[0])
+    sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
+    paid_on = date(2027, 2, 12)
+    data = agency_file(
+        (invoice.reference, "CMIB-1", "paid", due_on(invoice, paid_on), paid_on),
+        ("00000000000000", "CMIB-2", "paid", 100, paid_on),
+    )
+    key = "collection-reports/agency-2027-02-15.csv"
+    put = sandbox.runtime.s3.put_object(Bucket=sandbox.names.bank_bucket, Key=key, Body=data)
+    event = sandbox.collection_report_s3_event(key, put["VersionId"], put["ETag"].strip('"'))
+    first = sandbox.invoke("collection_report_import", event)
+    assert (first["imported"][0]["booked"], first["imported"][0]["refused"]) == (1, 1)
+    results = sandbox.output_keys("collection-reports/2027-")
+    emitted = emitted_metrics(sandbox, monkeypatch, "collection_report_import")
+    log = function_log("collection_report_import")
+    _idempotency_records_expired(sandbox)
+    sandbox.clock.set(datetime(2027, 2, 16, 7, 30, tzinfo=AMSTERDAM))
+
+    again = sandbox.invoke("collection_report_import", event)
+
+    assert again == first
+    assert emitted == {"UploadsDeliveredAgain": 1}
+    assert '"ERROR"' not in log.getvalue()
+    assert sandbox.output_keys("collection-reports/2027-") == results and len(results) == 1
+    assert len(sandbox.output_keys("collection-reports/finished/")) == 1
+    paid = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert [p for p in paid.applied_payments if p.startswith("agency:")] == ["agency:CMIB-1"]

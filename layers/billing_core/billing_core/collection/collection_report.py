@@ -58,6 +58,11 @@ from billing_core.shared.reports import LogEntry
 
 UPLOAD_PREFIX = "collection-reports/"  # in the bank bucket: the agency's files
 RESULT_PREFIX = "collection-reports"  # in the output bucket: what we made of them
+# Each version of a file its import finished, marked with its answer (counts and keys): a
+# delivery of it again, however late, is answered from it, its refused rows not counted
+# and alarmed again, no second result written (R3, R39; entrypoints/finished_uploads.py).
+FINISHED_PREFIX = "collection-reports/finished/"
+DELIVERED_AGAIN = "collection report delivered again: its result stands"
 COLUMNS = ("reference", "agency_ref", "status", "amount_cents", "paid_on")
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

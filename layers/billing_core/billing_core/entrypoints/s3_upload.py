@@ -98,11 +98,44 @@ class AcceptedUpload:
         context: Callable[[], ContextT],
         import_file: Callable[[bytes, str, ContextT], AnsweredReport],
         refuse_file: Callable[[str, str, ContextT], AnsweredReport],
+        *,
+        marked_under: str = "",
+        said_again: str = "",
     ) -> AnsweredReport:
         """``import_file(data, key, context())``; a file too large to read is refused by
         ``refuse_file(key, reason, context())`` like one that cannot be read, so it is
         counted, alarmed and written for the operator the same way (R12, R39). An object
-        outside the prefix is only ignored: no context is built for it."""
+        outside the prefix is only ignored: no context is built for it.
+
+        With ``marked_under`` (a prefix of the output bucket), a version whose import
+        finished is marked there, and a delivery of it again, whenever it comes, is
+        answered from its marker, logged as ``said_again``: nothing imported or counted
+        twice (R3, R39; entrypoints/finished_uploads.py)."""
+        if not marked_under:
+            return self._import_or_refuse(upload, context, import_file, refuse_file)
+        # Imported here: not on the handlers' cold start (make bench (d)).
+        from billing_core.entrypoints.finished_uploads import (
+            finished_before,
+            mark_if_finished,
+            marker_key,
+        )
+
+        files = bootstrap.current().output_files
+        marker = marker_key(marked_under, self.prefix, upload, object_version(upload))
+        before = finished_before(files, marker, said_again)
+        if before is not None:
+            return before
+        report = self._import_or_refuse(upload, context, import_file, refuse_file)
+        mark_if_finished(files, marker, report)
+        return report
+
+    def _import_or_refuse(
+        self,
+        upload: S3Upload,
+        context: Callable[[], ContextT],
+        import_file: Callable[[bytes, str, ContextT], AnsweredReport],
+        refuse_file: Callable[[str, str, ContextT], AnsweredReport],
+    ) -> AnsweredReport:
         data = self.read(upload)
         if isinstance(data, UploadSkipped) and data.outcome != "refused":
             return data

@@ -124,6 +124,10 @@ CURRENCY = "EUR"
 UNMATCHED_PREFIX = "bank/unmatched"
 REFUSED_PREFIX = "bank/refused"
 PROGRESS_PREFIX = "bank/progress"
+# Each version of a statement its import finished, marked with the file's answer (counts,
+# ids, keys): a delivery of it again, however late, is answered from it (R3, R39;
+# entrypoints/finished_uploads.py). Under bank/, kept a year as the lists are.
+FINISHED_PREFIX = "bank/finished/"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
