@@ -246,6 +246,28 @@ def test_a_web_acl_guards_the_api_stage(
     assert web_acl["DefaultAction"] == {"Allow": {}}
 
 
+def test_every_api_a_web_acl_guards_answers_its_managed_rules_blocks_in_its_error_shape(
+    transformed: dict[str, Any],
+) -> None:
+    """R9, interfaces.md §2 (audit wafbody55: a request a managed group's rule blocks, no
+    User-Agent or a known-bad header, got API Gateway's 403 {"message": "Forbidden"}).
+    Given every REST API whose stage a web ACL is associated with
+    When I read its gateway responses
+    Then it has WAF_FILTERED, a 403 (test_api_gateways_own_401_403_and_429_are_in_the_apis_
+    error_shape reads its body)."""
+    associations = resources_of_type(transformed, "AWS::WAFv2::WebACLAssociation").values()
+    guarded = [
+        api
+        for association in associations
+        for api in re.findall(r"/restapis/\$\{(\w+)\}", association["ResourceArn"]["Fn::Sub"])
+    ]
+    assert guarded == ["Api"]
+    for api in guarded:
+        body = transformed["Resources"][api]["Properties"]["Body"]
+        filtered = body["x-amazon-apigateway-gateway-responses"]["WAF_FILTERED"]
+        assert filtered["statusCode"] == "403", api
+
+
 def test_the_web_acl_blocks_with_the_aws_common_rule_set(web_acl: dict[str, Any]) -> None:
     """Given the web ACL's rules
     When I look for AWS's managed common rule set
