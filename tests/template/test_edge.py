@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlparse
 
@@ -246,6 +247,28 @@ def test_a_web_acl_guards_the_api_stage(
     assert web_acl["DefaultAction"] == {"Allow": {}}
 
 
+def test_every_api_a_web_acl_guards_answers_its_managed_rules_blocks_in_its_error_shape(
+    transformed: dict[str, Any],
+) -> None:
+    """R9, interfaces.md §2 (audit wafbody55: a request a managed group's rule blocks, no
+    User-Agent or a known-bad header, got API Gateway's 403 {"message": "Forbidden"}).
+    Given every REST API whose stage a web ACL is associated with
+    When I read its gateway responses
+    Then it has WAF_FILTERED, a 403 (test_api_gateways_own_401_403_and_429_are_in_the_apis_
+    error_shape reads its body)."""
+    associations = resources_of_type(transformed, "AWS::WAFv2::WebACLAssociation").values()
+    guarded = [
+        api
+        for association in associations
+        for api in re.findall(r"/restapis/\$\{(\w+)\}", association["ResourceArn"]["Fn::Sub"])
+    ]
+    assert guarded == ["Api"]
+    for api in guarded:
+        body = transformed["Resources"][api]["Properties"]["Body"]
+        filtered = body["x-amazon-apigateway-gateway-responses"]["WAF_FILTERED"]
+        assert filtered["statusCode"] == "403", api
+
+
 def test_the_web_acl_blocks_with_the_aws_common_rule_set(web_acl: dict[str, Any]) -> None:
     """Given the web ACL's rules
     When I look for AWS's managed common rule set
@@ -389,6 +412,9 @@ LABEL_NAMESPACES = {
     "AWSManagedRulesKnownBadInputsRuleSet": "awswaf:managed:aws:known-bad-inputs:",
 }
 BODY_METHODS = {"POST", "PUT", "PATCH", "ANY"}
+# The labels our own body rules give a body they refuse; the rules after them answer it.
+BODY_OVER_8KB_LABEL = "zorgnota:body-over-8kb"
+BODY_ATTACK_LABEL = "zorgnota:body-attack"
 
 
 def managed_group(web_acl: dict[str, Any], name: str) -> dict[str, Any]:
@@ -408,16 +434,8 @@ def blocked_after_the_common_rule_set(
     web_acl: dict[str, Any], method: str, path: str, labels: frozenset[str] = frozenset()
 ) -> bool:
     """Whether a rule of our own after the common rule set blocks the request, given the
-    ``labels`` the managed groups' counted rules gave it
-    (test_each_label_is_given_before_a_rule_blocks_by_it: they run before these rules)."""
-    return any(
-        waf_matches(rule["Statement"], method, path, labels)
-        for rule in web_acl["Rules"]
-        if rule["Priority"] > common_rule_set(web_acl)["Priority"]
-        and rule.get("Action") == {"Block": {}}
-        and "RateBasedStatement" not in rule["Statement"]
-        and "ManagedRuleGroupStatement" not in rule["Statement"]
-    )
+    ``labels`` the managed groups' counted rules gave it (``waf_answer``)."""
+    return waf_answer(web_acl, method, path, labels) is not None
 
 
 def body_routes(template: dict[str, Any], deployment: Deployment) -> Iterator[tuple[str, str, str]]:
@@ -467,8 +485,11 @@ def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any])
         for group, namespace in LABEL_NAMESPACES.items()
     }
     own_labels = {label for rule in web_acl["Rules"] for label in labels_given_by(rule)}
-    assert own_labels == {PER_IP_LIMIT_LABEL}
-    given_at[PER_IP_LIMIT_LABEL] = max(rule["Priority"] for rule in rate_rules(web_acl))
+    assert own_labels == {PER_IP_LIMIT_LABEL, BODY_OVER_8KB_LABEL, BODY_ATTACK_LABEL}
+    for label in own_labels:
+        given_at[label] = max(
+            rule["Priority"] for rule in web_acl["Rules"] if label in labels_given_by(rule)
+        )
     keys = 0
     for rule in web_acl["Rules"]:
         for statement in statements_within(rule["Statement"]):
@@ -477,8 +498,8 @@ def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any])
                 [namespace] = [n for n in given_at if key.startswith(n)]
                 assert given_at[namespace] < rule["Priority"], (rule["Name"], key)
                 keys += 1
-    # The body rules' labels, and the per-IP limits' label in the two rules answering it.
-    assert keys == 1 + len(BODY_ATTACK_LABELS) + 2
+    # The body rules' labels, and each of our own labels in the two rules answering it.
+    assert keys == 1 + len(BODY_ATTACK_LABELS) + 2 * len(own_labels)
 
 
 def takes_more_than_8kb(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
@@ -758,22 +779,29 @@ def labels_given_by(rule: dict[str, Any]) -> set[str]:
     return {label["Name"] for label in rule.get("RuleLabels", [])}
 
 
-def answer_over_the_limit(
-    web_acl: dict[str, Any], limit: str, method: str, path: str
+def waf_answer(
+    web_acl: dict[str, Any],
+    method: str,
+    path: str,
+    managed_labels: frozenset[str] = frozenset(),
+    over_the_limit: str = "",
 ) -> dict[str, Any] | None:
-    """The Block action that ends a request from a client over the rate rule ``limit``'s
-    limit (None: nothing blocks it), the rules walked in priority order as WAF does: a
-    matching Count rule adds its labels and WAF goes on, a matching Block rule ends it.
-    The request is a clean one: the managed groups match nothing, the other rate rule is
-    under its limit."""
+    """The Block action that ends the request (None: nothing blocks it), the rules walked
+    in priority order as WAF does: a matching Count rule adds its labels and WAF goes on,
+    a matching Block rule ends it. The managed groups' rules that block match nothing;
+    each group gives, from its priority on, those of ``managed_labels`` in its namespace
+    (its counted rules matched). Only the rate rule named ``over_the_limit`` is over its
+    limit."""
     labels: frozenset[str] = frozenset()
     for rule in sorted(web_acl["Rules"], key=lambda r: r["Priority"]):
         statement = rule["Statement"]
         if "ManagedRuleGroupStatement" in statement:
+            namespace = LABEL_NAMESPACES[statement["ManagedRuleGroupStatement"]["Name"]]
+            labels |= {label for label in managed_labels if label.startswith(namespace)}
             continue
         if "RateBasedStatement" in statement:
             scope = statement["RateBasedStatement"]["ScopeDownStatement"]
-            matched = rule["Name"] == limit and waf_matches(scope, method, path, labels)
+            matched = rule["Name"] == over_the_limit and waf_matches(scope, method, path, labels)
         else:
             matched = waf_matches(statement, method, path, labels)
         if matched and "Block" in rule["Action"]:
@@ -785,9 +813,19 @@ def answer_over_the_limit(
     return None
 
 
+def answer_over_the_limit(
+    web_acl: dict[str, Any], limit: str, method: str, path: str
+) -> dict[str, Any] | None:
+    """The Block action that ends a clean request (the managed groups match nothing) from
+    a client over the rate rule ``limit``'s limit, the other rate rule under its own."""
+    return waf_answer(web_acl, method, path, over_the_limit=limit)
+
+
 def is_an_api_route(function_id: str, path: str) -> bool:
     """The JSON APIs' routes (interfaces.md §2: /api/v1): the patient app's, beside its
-    pages, and the provider's and operator's."""
+    pages, and the provider's and operator's; and the PSP webhook's (a program too)."""
+    if function_id == "PspWebhookFunction":
+        return True
     return function_id in {"PatientApiFunction", "ProviderApiFunction", "OperatorApiFunction"} and (
         "/api/v1/" in path
     )
@@ -830,12 +868,11 @@ def test_a_client_over_a_per_ip_limit_is_refused_on_every_route(
     assert judged > 100
 
 
-def too_many_requests_body(web_acl: dict[str, Any], content_type: str) -> str:
-    [content] = [
-        body["Content"]
-        for body in web_acl.get("CustomResponseBodies", {}).values()
-        if body["ContentType"] == content_type
-    ]
+def response_body(web_acl: dict[str, Any], key: str, content_type: str) -> str:
+    """The custom response body ``key``, which must be of ``content_type``."""
+    body = web_acl.get("CustomResponseBodies", {})[key]
+    assert body["ContentType"] == content_type, key
+    content: str = body["Content"]
     assert 0 < len(content.encode("utf-8")) <= 10240  # WAF's most for a custom body
     return content
 
@@ -848,11 +885,127 @@ def test_an_api_client_over_a_per_ip_limit_reads_the_apis_error_shape(
     When I read it as JSON
     Then it is {"error": {"code": "throttled", "message": "<nl> / <en>"}}, as API
     Gateway's own 429 (THROTTLED) is."""
-    answer = json.loads(too_many_requests_body(web_acl, "APPLICATION_JSON"))
+    answer = json.loads(response_body(web_acl, "too-many-requests-json", "APPLICATION_JSON"))
     assert list(answer) == ["error"]
     assert answer["error"]["code"] == "throttled"
     dutch, english = answer["error"]["message"].split(" / ")
     assert "verzoeken" in dutch and "requests" in english
+
+
+# --- what a client whose body is refused reads (R9, R16; interfaces.md §2) --------------------
+
+# A body over 8 KB, one a body attack rule labelled, and one with both.
+REFUSED_BODIES = (
+    BODY_OVER_8KB,
+    *(frozenset({label}) for label in BODY_ATTACK_LABELS.values()),
+    BODY_OVER_8KB | {COMMON_BODY_ATTACK_LABELS["GenericLFI_BODY"]},
+)
+
+
+def path_in_the_app(path: str, deployment: Deployment) -> str:
+    """``path`` as the app's router reads it: without the stage's name in front."""
+    for prefix in deployment.prefixes:
+        if prefix and path.startswith(prefix + "/"):
+            return path.removeprefix(prefix)
+    return path
+
+
+def test_a_refused_body_gets_the_answer_the_app_gives_on_every_route(
+    template: dict[str, Any], web_acl: dict[str, Any], deployment: Deployment
+) -> None:
+    """R9, R16 (audit wafbody55: a patient's objection over 8 KB, or one the LFI rule
+    labelled, got API Gateway's 403 {"message": "Forbidden"} in English, not the app's
+    413 page). Given every route that takes a body, sent with one over 8 KB, or one a body
+    attack rule labelled, or both, on a custom domain and on each stage's own URL
+    When the web ACL refuses it
+    Then it answers as the app would: 413 for the size (first, where the route keeps
+    8 KB), 400 for an attack; the
+    APIs' error shape where the app answers a program (its PROGRAM_PREFIXES: /api/ and
+    /webhooks/), elsewhere a page; kept out of caches, never sniffed."""
+    from billing_core.entrypoints.web.checker_page import PROGRAM_PREFIXES
+
+    bodies = web_acl.get("CustomResponseBodies", {})
+    judged = 0
+    for function_id, method, path in body_routes(template, deployment):
+        program = path_in_the_app(path, deployment).startswith(PROGRAM_PREFIXES)
+        assert is_an_api_route(function_id, path) == program, (function_id, path)
+        too_large = 400 if takes_more_than_8kb(function_id, method, path, deployment) else 413
+        for labels in REFUSED_BODIES:
+            status = too_large if labels & BODY_OVER_8KB else 400
+            block = waf_answer(web_acl, method, path, labels)
+            if block is None:  # an exception: the tests above say which
+                continue
+            # Without an answer of its own, API Gateway's: 403 {"message": "Forbidden"}.
+            response = block.get("CustomResponse")
+            assert response is not None, (sorted(labels), method, path)
+            assert response["ResponseCode"] == status, (sorted(labels), method, path)
+            headers = {h["Name"]: h["Value"] for h in response["ResponseHeaders"]}
+            assert headers["Cache-Control"] == "no-store"
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            kind = bodies[response["CustomResponseBodyKey"]]["ContentType"]
+            assert kind == ("APPLICATION_JSON" if program else "TEXT_HTML"), (function_id, path)
+            if kind == "TEXT_HTML":
+                assert headers["Content-Security-Policy"] == "default-src 'none'"
+            judged += 1
+    assert judged > 100
+
+
+def test_every_rule_of_our_own_that_blocks_answers_with_a_body_of_its_own(
+    web_acl: dict[str, Any],
+) -> None:
+    """R9 (audit wafbody55). Given the web ACL's own rules (not the managed groups, whose
+    blocks get the APIs' WAF_FILTERED gateway response)
+    When I read each one that blocks
+    Then it answers with a custom response: a body the web ACL holds, kept out of caches;
+    and every body the web ACL holds is some rule's answer."""
+    bodies = web_acl["CustomResponseBodies"]
+    answered = set()
+    for rule in web_acl["Rules"]:
+        if "ManagedRuleGroupStatement" in rule["Statement"] or "Block" not in rule["Action"]:
+            continue
+        response = rule["Action"]["Block"].get("CustomResponse")
+        assert response is not None, rule["Name"]
+        assert response["CustomResponseBodyKey"] in bodies, rule["Name"]
+        headers = {h["Name"]: h["Value"] for h in response["ResponseHeaders"]}
+        assert headers["Cache-Control"] == "no-store", rule["Name"]
+        answered.add(response["CustomResponseBodyKey"])
+    assert answered == set(bodies)
+
+
+def test_an_api_client_whose_body_is_refused_reads_the_apps_error(
+    web_acl: dict[str, Any],
+) -> None:
+    """interfaces.md §2 (audit wafbody55). Given the bodies the web ACL answers a program
+    whose body it refuses with
+    When I read them as JSON
+    Then the 413 is word for word the app's own (middleware: too_large), and the 400 is
+    the error shape, validation_error, Dutch / English."""
+    from billing_core.entrypoints.http.errors import proxy_error
+    from billing_core.entrypoints.http.middleware import TOO_LARGE
+
+    too_large = json.loads(response_body(web_acl, "too-large-json", "APPLICATION_JSON"))
+    apps = proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", TOO_LARGE)
+    assert too_large == json.loads(apps["body"])
+    refused = json.loads(response_body(web_acl, "refused-body-json", "APPLICATION_JSON"))
+    assert list(refused) == ["error"]
+    assert refused["error"]["code"] == "validation_error"
+    dutch, english = refused["error"]["message"].split(" / ")
+    assert "veiligheidsredenen" in dutch and "security reasons" in english
+
+
+def test_a_browser_whose_form_is_too_large_reads_the_apps_title(web_acl: dict[str, Any]) -> None:
+    """R16, R36 (audit wafbody55). Given the page the web ACL answers a form over 8 KB with
+    When I read each language's part
+    Then it starts with the title the app's own 413 page has in that language
+    (message_too_long_title), so a patient meets one wording whichever refuses it."""
+    from billing_core.texts.patient import info_texts
+
+    page = PageSections()
+    page.feed(response_body(web_acl, "too-large-page", "TEXT_HTML"))
+    page.close()
+    for language in PATIENT_LANGUAGES:
+        title = info_texts(language)("message_too_long_title")
+        assert page.text[language].strip().startswith(title), language
 
 
 class PageSections(HTMLParser):
@@ -884,17 +1037,23 @@ class PageSections(HTMLParser):
             self.text[language] += data
 
 
-def test_a_browser_over_a_per_ip_limit_reads_a_page_in_the_patients_languages(
-    web_acl: dict[str, Any],
+# The web ACL's pages: over a per-IP limit, a body over 8 KB, a body attack.
+WAF_PAGES = ("too-many-requests-page", "too-large-page", "refused-body-page")
+
+
+@pytest.mark.parametrize("key", WAF_PAGES)
+def test_a_browser_the_web_acl_refuses_reads_a_page_in_the_patients_languages(
+    web_acl: dict[str, Any], key: str
 ) -> None:
-    """R9, R36 (audit wafpage55). Given the page the web ACL answers a browser over a
-    per-IP limit with (the checker's pages and forms, the portal's)
+    """R9, R36 (audits wafpage55, wafbody55). Given each page the web ACL answers a
+    browser with (the checker's pages and forms, the portal's): over a per-IP limit, a
+    body over 8 KB, a body attack
     When I parse it
     Then it is one small page, Dutch first, with a part in each patient language (nl, en,
     pl, ar), each marked with its lang and the Arabic one right-to-left; it runs no
     script and loads nothing (no style, image, link or form), so it shows as it is."""
     page = PageSections()
-    page.feed(too_many_requests_body(web_acl, "TEXT_HTML"))
+    page.feed(response_body(web_acl, key, "TEXT_HTML"))
     page.close()
     tags = {tag for tag, _ in page.tags}
     assert not tags & {"script", "style", "link", "img", "iframe", "form", "object", "a"}

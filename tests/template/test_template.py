@@ -453,18 +453,23 @@ def test_a_method_or_path_no_route_takes_is_the_apis_json_404(transformed: dict[
 
 @pytest.mark.parametrize(
     ("gateway_response", "status", "code"),
-    [("UNAUTHORIZED", "401", "unauthorized"), ("THROTTLED", "429", "throttled")],
+    [
+        ("UNAUTHORIZED", "401", "unauthorized"),
+        ("THROTTLED", "429", "throttled"),
+        ("WAF_FILTERED", "403", "forbidden"),
+    ],
 )
-def test_api_gateways_own_401_and_429_are_in_the_apis_error_shape(
+def test_api_gateways_own_401_403_and_429_are_in_the_apis_error_shape(
     transformed: dict[str, Any], gateway_response: str, status: str, code: str
 ) -> None:
     """interfaces.md §2 (one error shape; "401/403 auth", "429 throttled"), audit
     contract52. Given the REST API definition SAM generates
     When I read the answer API Gateway gives itself for a missing or invalid token (the
-    Cognito authorizer, before any function) and for a route over its throttle
+    Cognito authorizer, before any function), for a route over its throttle and for a
+    request a WAF managed rule blocks (audit wafbody55)
     Then each is its status in the APIs' error shape, Dutch / English, kept out of caches,
-    not API Gateway's {"message": "Unauthorized"} or {"message": "Too Many Requests"};
-    the 401 says what the functions' own 401 says (errors.py)."""
+    not API Gateway's {"message": "Unauthorized"}, {"message": "Too Many Requests"} or
+    {"message": "Forbidden"}; the 401 says what the functions' own 401 says (errors.py)."""
     body = transformed["Resources"]["Api"]["Properties"]["Body"]
     response = body["x-amazon-apigateway-gateway-responses"][gateway_response]
     assert response["statusCode"] == status

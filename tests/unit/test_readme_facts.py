@@ -164,25 +164,37 @@ def test_the_waf_row_says_the_body_attack_rules_leave_the_upload_form_out() -> N
     assert "whole path" in row
 
 
-def test_the_waf_row_says_what_a_client_over_a_per_ip_limit_reads() -> None:
-    """Given the web ACL's rules that answer a client over a per-IP limit (R9, R10; audit
-    wafpage55: API Gateway's 403 "Forbidden" in English before)
-    Then the README's "Who reaches the API" row names both, the 429 and the Retry-After
-    they send, and the four languages of the page."""
+def test_the_waf_row_says_what_a_refused_client_reads() -> None:
+    """Given the web ACL's rules that answer a client over a per-IP limit, or one whose
+    body is over 8 KB or an attack, and the API's WAF_FILTERED gateway response (R9, R10;
+    audits wafpage55, wafbody55: API Gateway's 403 "Forbidden" in English before)
+    Then the README's "Who reaches the API" row names each rule with the status it sends
+    (the 429 with its Retry-After), the four languages of the pages and the 403."""
     acl = resources_of_type(TEMPLATE, "AWS::WAFv2::WebACL")["ApiWebAcl"]
     answering = {
         rule["Name"]: rule["Action"]["Block"]["CustomResponse"]
         for rule in acl["Rules"]
         if "CustomResponse" in rule.get("Action", {}).get("Block", {})
     }
-    assert set(answering) == {"over-a-per-ip-limit-api", "over-a-per-ip-limit-page"}
+    assert set(answering) == {
+        f"{refusal}-{kind}"
+        for refusal in ("over-a-per-ip-limit", "body-over-8kb", "body-attack")
+        for kind in ("api", "page")
+    }
     row = table_row(README, "Who reaches the API")
     for name, response in answering.items():
+        status = response["ResponseCode"]
         assert f"`{name}`" in row
-        assert f"a 429, `Retry-After: {response['ResponseHeaders'][0]['Value']}`" in row
-        assert response["ResponseCode"] == 429
-        assert response["ResponseHeaders"][0]["Name"] == "Retry-After"
+        if name.startswith("over-a-per-ip-limit"):
+            assert status == 429
+            assert response["ResponseHeaders"][0]["Name"] == "Retry-After"
+            assert f"a 429, `Retry-After: {response['ResponseHeaders'][0]['Value']}`" in row
+        else:
+            refusal = name.rsplit("-", 1)[0]
+            assert f"a {status} (`{refusal}-api`, `{refusal}-page`)" in row
     assert "Dutch, English, Polish and Arabic" in row
+    gateway = TEMPLATE["Resources"]["Api"]["Properties"]["GatewayResponses"]["WAF_FILTERED"]
+    assert f"`WAF_FILTERED` gateway response: a {gateway['StatusCode']}" in row
 
 
 def test_no_sentence_says_an_alarm_is_missing() -> None:
