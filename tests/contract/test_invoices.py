@@ -134,6 +134,37 @@ def test_saving_several_with_an_action_that_exists_writes_nothing(store):
     assert store.list_actions(A) == [action("x")]
 
 
+def test_a_decision_saved_with_its_invoice_lands_with_it_or_not_at_all(store):
+    """R17, R28, R38 (audit coulanceapply55: the decision was written before its booking,
+    which could then fail, leaving the action done with nothing booked)."""
+    # Given an invoice and its coulance proposal, undecided
+    stored(store, invoice(1))
+    read = store.get_invoice(A, "inv-1")
+    proposal = action("p", kind=ActionKind.COULANCE_PROPOSAL)
+    store.put_action(proposal)
+
+    def decided(decision: str):
+        return replace(proposal, details={**proposal.details, "decision": decision}).done()
+
+    # When the invoice is saved from a copy that is no longer current, with a decision
+    store.save_invoice(read)
+    with pytest.raises(ConcurrentChange):
+        store.save_invoices([replace(read, hold_reason="letter")], decided=decided("apply"))
+    # Then neither is written: the proposal is still open and undecided
+    assert store.get_action(A, "p") == proposal
+    # When it is saved from the current copy with the decision
+    current = store.get_invoice(A, "inv-1")
+    [saved] = store.save_invoices(
+        [replace(current, hold_reason="letter")], decided=decided("apply")
+    )
+    # Then both are written
+    assert store.get_invoice(A, "inv-1") == saved and store.get_action(A, "p") == decided("apply")
+    # And another decision, even with the current invoice, writes neither
+    with pytest.raises(ConcurrentChange):
+        store.save_invoices([replace(saved, hold_reason="other")], decided=decided("decline"))
+    assert store.get_invoice(A, "inv-1") == saved and store.get_action(A, "p") == decided("apply")
+
+
 # --- store_new: invoices with their claim markers (R3) ---------------------------------------
 
 

@@ -27,6 +27,8 @@ from local.seed import DENTAL, PHYSIO
 from tests.functional.conftest import sample
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_patient_api import FORM, unlock, visit_cookie
+from tests.functional.test_portal_form_errors import error_of
+from tests.functional.test_portal_form_races import CHANGED_MEANWHILE_SAID, every_save_meets_another
 from tests.functional.test_provider_portal import (
     PortalUser,
     hidden_fields,
@@ -908,3 +910,90 @@ def test_r17_r23_r37_a_proposals_action_shows_what_apply_forgives_after_a_paymen
     after = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     forgiven = -sum(e.amount_cents for e in after.ledger if e.kind is EntryKind.COULANCE)
     assert forgiven == open_now
+
+
+# --- a decision lands with its booking or not at all (R17, R28, R38; audit coulanceapply55) -
+
+
+def decision_form(staff, action_id, decision):
+    """The portal's own form of ``decision`` on the proposal's row."""
+    _, html = staff.page("/portal/acties?state=open")
+    forms = [
+        dict(re.findall(r'name="([^"]+)" value="([^"]*)"', inside))
+        for _, inside in post_forms(action_row(html, action_id))
+    ]
+    return next(fields for fields in forms if fields.get("decision") == decision)
+
+
+def proposal_stands_undecided(sandbox, invoice, action_id):
+    """The action open without a decision, the invoice's proposal open, nothing forgiven."""
+    action = sandbox.runtime.repository.get_action(PROVIDER, action_id)
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    assert (action.state.value, "decision" in action.details) == ("open", False)
+    assert stored.insurer_statement.proposal_open
+    assert [e for e in stored.ledger if e.kind is EntryKind.COULANCE] == []
+
+
+@pytest.mark.parametrize("decision", ["apply", "decline"])
+def test_r17_r28_a_decision_whose_booking_cannot_be_written_is_not_written(
+    sandbox, invoice, monkeypatch, decision
+):
+    """R17, R28, R38, legal-nl.md §7 (audit coulanceapply55: the decision was written first;
+    its booking then ran out of the store's retries, and the action was done with nothing
+    booked and no letter, off the open list).
+    Given a coulance proposal while someone else keeps changing its invoice, more often
+    than the store's retries take
+    When the practice applies or declines it through the API
+    Then the answer is 409 concurrent_change ("nothing was saved, try again") and that is
+    true: the action is open and undecided, the invoice's proposal open, nothing forgiven,
+    nobody told; the same decision sent again once the invoice is free is carried out."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    mails_before = len(sandbox.outbox())
+    with monkeypatch.context() as race:
+        every_save_meets_another(race)
+        status, answer = set_action(sandbox, action_id, {"state": "done", "decision": decision})
+
+    assert status == 409 and answer["error"]["code"] == "concurrent_change", answer
+    proposal_stands_undecided(sandbox, invoice, action_id)
+    sandbox.drain_deliveries()
+    assert len(sandbox.outbox()) == mails_before
+
+    status, decided = set_action(sandbox, action_id, {"state": "done", "decision": decision})
+    assert status == 200 and decided["details"]["decision"] == decision, decided
+    stored = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
+    forgiven = [e for e in stored.ledger if e.kind is EntryKind.COULANCE]
+    assert not stored.insurer_statement.proposal_open
+    assert len(forgiven) == (1 if decision == "apply" else 0)
+
+
+@pytest.mark.parametrize("decision, language", [("apply", "nl"), ("decline", "en")])
+def test_r17_r35_a_decision_meeting_another_change_is_said_on_the_action_list(
+    sandbox, invoice, monkeypatch, decision, language
+):
+    """R17, R28, R35 (audit coulanceapply55: the portal answered the API's JSON 409 and the
+    action, done with nothing booked, had left the open list).
+    Given staff deciding a coulance proposal on the portal while someone else keeps
+    changing its invoice past the store's retries
+    When they send the row's apply or decline form
+    Then the action list answers (409, HTML) in their language that someone else changed
+    it at the same moment and nothing was saved, with the proposal still on it to decide
+    again; nothing was decided or booked, and its form sent again decides it."""
+    action_id = proposal_on_the_list(sandbox, invoice)
+    staff = PortalUser(sandbox)
+    staff.request("GET", f"/portal/taal/{language}")
+    staff.sign_in(sample_login(PHYSIO, "staff"))
+    target = f"/portal/acties/{action_id}"
+    form = decision_form(staff, action_id, decision)
+    with monkeypatch.context() as race:
+        every_save_meets_another(race)
+        status, headers, html = staff.post(target, form)
+
+    assert status == 409 and headers["Content-Type"].startswith("text/html")
+    assert error_of(html) == CHANGED_MEANWHILE_SAID[language]
+    assert f'id="action-{action_id}"' in html
+    proposal_stands_undecided(sandbox, invoice, action_id)
+
+    status, headers, _ = staff.post(target, decision_form(staff, action_id, decision))
+    assert (status, headers["Location"]) == (303, "/portal/acties?done=1")
+    stored = sandbox.runtime.repository.get_action(PROVIDER, action_id)
+    assert (stored.state.value, stored.details["decision"]) == ("done", decision)

@@ -567,12 +567,18 @@ class FakeStore:
             self.without_expiry.difference_update(markers)
 
     def save_invoices(
-        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+        self,
+        invoices: Sequence[Invoice],
+        new_actions: Sequence[OpenAction] = (),
+        decided: OpenAction | None = None,
     ) -> list[Invoice]:
-        """All or nothing: every invoice on condition of its version, every action new."""
+        """All or nothing: every invoice on condition of its version, every action new,
+        ``decided`` on an action there without a decision."""
         self.calls.append("save_invoices")
-        if not all(self._is_current(i) for i in invoices) or any(
-            action_key(a) in self.actions for a in new_actions
+        if (
+            not all(self._is_current(i) for i in invoices)
+            or any(action_key(a) in self.actions for a in new_actions)
+            or (decided is not None and not self._undecided(decided))
         ):
             raise ConcurrentChange(", ".join(i.invoice_id for i in invoices))
         stored = [replace(i, version=i.version + 1, read_current=True) for i in invoices]
@@ -582,7 +588,13 @@ class FakeStore:
         for invoice in invoices:
             self._expire_as_saved(invoice)
         self.actions.update({action_key(a): a for a in new_actions})
+        if decided is not None:
+            self.actions[action_key(decided)] = decided
         return stored
+
+    def _undecided(self, action: OpenAction) -> bool:
+        stored = self.actions.get(action_key(action))
+        return stored is not None and "decision" not in stored.details
 
     def due_for_dunning(
         self, as_of: date, *, page_size: int = 100, start_at: DunningPlace | None = None
@@ -668,9 +680,8 @@ class FakeStore:
 
     def decide_action(self, decided: OpenAction) -> OpenAction | None:
         self.calls.append("decide_action")
-        stored = self.actions.get(action_key(decided))
-        if stored is None or "decision" in stored.details:
-            return stored
+        if not self._undecided(decided):
+            return self.actions.get(action_key(decided))
         self.actions[action_key(decided)] = decided
         return decided
 

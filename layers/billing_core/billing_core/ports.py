@@ -287,9 +287,14 @@ class BillingStore(Protocol):
     def save_invoice(self, invoice: Invoice) -> Invoice: ...
 
     def save_invoices(
-        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+        self,
+        invoices: Sequence[Invoice],
+        new_actions: Sequence[OpenAction] = (),
+        decided: OpenAction | None = None,
     ) -> list[Invoice]:
-        """All or nothing, each on condition of its version; ConcurrentChange if not."""
+        """All or nothing, each on condition of its version; ConcurrentChange if not.
+        ``decided``: an action written with them on condition that it is there without a
+        decision, as ``decide_action`` writes it (the decision with its booking, R17)."""
         ...
 
     def cached_provider(self, provider_id: str) -> Provider | None:

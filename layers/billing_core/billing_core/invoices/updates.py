@@ -35,18 +35,27 @@ def _no_actions(changed: Invoice) -> Sequence[OpenAction]:
 
 
 def save_change(
-    store: BillingStore, invoice: Invoice, change: Change, *, new_actions: NewActions = _no_actions
+    store: BillingStore,
+    invoice: Invoice,
+    change: Change,
+    *,
+    new_actions: NewActions = _no_actions,
+    decided: OpenAction | None = None,
 ) -> tuple[Invoice, bool]:
     """(the invoice as stored now, whether this call changed it).
 
     ``new_actions(changed)``: open actions that belong to the change (R23) and are written
-    in the same transaction, so neither exists without the other."""
+    in the same transaction, so neither exists without the other. ``decided``: the
+    decision on an action that the change carries out (R17), written in that transaction
+    on condition that the action has none yet (``BillingStore.save_invoices``)."""
     for attempt in range(ATTEMPTS):
         invoice, changed = _decided_on_current(store, invoice, change)
         if changed is invoice:
             return invoice, False
         try:
             actions = new_actions(changed)
+            if decided is not None:
+                return store.save_invoices([changed], actions, decided=decided)[0], True
             if actions:
                 return store.save_invoices([changed], actions)[0], True
             return store.save_invoice(changed), True

@@ -221,14 +221,7 @@ class BillingRepository:
     def decide_action(self, decided: OpenAction) -> OpenAction | None:
         """One conditional write: two decisions at once cannot both land (R28)."""
         try:
-            self._table.put_item(
-                Item=items.action_to_item(decided),
-                ConditionExpression=(
-                    "attribute_exists(pk) AND attribute_not_exists(#moved)"
-                    " AND attribute_not_exists(details.decision)"
-                ),
-                ExpressionAttributeNames={"#moved": MOVED_TO},
-            )
+            self._table.put_item(**_decision_put(decided))
         except ClientError as error:
             if _code(error) != "ConditionalCheckFailedException":
                 raise
@@ -820,10 +813,15 @@ class BillingRepository:
                 )
 
     def save_invoices(
-        self, invoices: Sequence[Invoice], new_actions: Sequence[OpenAction] = ()
+        self,
+        invoices: Sequence[Invoice],
+        new_actions: Sequence[OpenAction] = (),
+        decided: OpenAction | None = None,
     ) -> list[Invoice]:
         """Save several invoices (and new open actions) all or nothing, each on condition
         of the version read (R28): one dunning letter changes every invoice it covers.
+        ``decided``: an action's decision written with them, as ``decide_action`` writes
+        it (R17: a coulance decision and its booking land together or not at all).
         Raises ConcurrentChange when any of them changed since it was read."""
         stored = [invoice_with_next_version(invoice) for invoice in invoices]
         writes = [
@@ -839,6 +837,8 @@ class BillingRepository:
         ]
         writes += [put for invoice in invoices for put in self._ledger_week_puts(invoice)]
         writes += [self._put_new(items.action_to_item(action)) for action in new_actions]
+        if decided is not None:
+            writes.append({"Put": {"TableName": self._table.name, **_decision_put(decided)}})
         try:
             self._transact(writes)
         except TransactionConflict as conflict:
@@ -1948,3 +1948,16 @@ def set_missing_expiry(
             raise
         return False
     return True
+
+
+def _decision_put(decided: OpenAction) -> dict[str, Any]:
+    """The PutItem of ``decided`` on condition that the stored action is there, not moved,
+    and without a decision (R28): of two decisions at once one lands."""
+    return {
+        "Item": items.action_to_item(decided),
+        "ConditionExpression": (
+            "attribute_exists(pk) AND attribute_not_exists(#moved)"
+            " AND attribute_not_exists(details.decision)"
+        ),
+        "ExpressionAttributeNames": {"#moved": MOVED_TO},
+    }

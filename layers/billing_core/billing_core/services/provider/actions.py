@@ -194,39 +194,52 @@ def decide_coulance(
     stop of R21 with its e-mail, over the figures of today (a payment since the statement
     is taken into account). None when the provider has no such action.
 
-    Decided once (R28): the decision is written on condition that the action has none yet,
-    before the invoice is touched, so of two decisions at the same moment one wins and
-    only that one is carried out; the other decision is refused (409). The same decision
-    again answers the action as decided and finishes what a call cut short after writing
-    it left undone; once the invoice's proposal is closed it books nothing more."""
+    Decided once, with what it books (R28, R38): the decision is written in the
+    transaction that carries it out on the invoice (which closes the invoice's proposal),
+    on condition that the action has none yet. So of two decisions at the same moment
+    one wins and only that one is carried out, the other is refused (409); and one whose
+    invoice keeps changing past the store's retries writes nothing at all
+    (ConcurrentChange: the action stays open, to be decided again). The same decision
+    again answers the action as decided and finishes what an earlier call left undone;
+    once the invoice's proposal is closed it books nothing more."""
     provider_id = tenant_for(user, Role.STAFF)
     action = ctx.store.get_action(provider_id, action_id)
     if action is None:
         return None
     if action.kind is not ActionKind.COULANCE_PROPOSAL:
         raise practice_refused("not_a_proposal")
-    decided_before = "decision" in action.details
-    if not decided_before:
+    if "decision" not in action.details:
         decided = replace(
             action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
         )
+        if _carry_out(provider_id, decided, user.user_id, ctx, deciding=True):
+            return decided
+        # Nothing to carry out: a decision closed the invoice's proposal since the read;
+        # the conditional write answers the action as that one left it (R28).
         action = ctx.store.decide_action(decided)
         if action is None:
             return None
     if action.details["decision"] != decision.value:
         raise practice_refused("proposal_already_decided")
-    if decision is CoulanceDecision.APPLY:
-        _apply_proposal(provider_id, action, user.user_id, ctx, finishing=decided_before)
-    else:
-        _decline_proposal(provider_id, action, ctx)
+    _carry_out(provider_id, action, user.user_id, ctx, deciding=False)
     return action
 
 
+def _carry_out(
+    provider_id: str, action: OpenAction, user: str, ctx: ProviderContext, *, deciding: bool
+) -> bool:
+    """Whether the invoice was changed. ``deciding``: ``action``'s decision is written
+    with the change (none without it); else it was written by an earlier call."""
+    if action.details["decision"] == CoulanceDecision.APPLY.value:
+        return _apply_proposal(provider_id, action, user, ctx, deciding=deciding)
+    return _decline_proposal(provider_id, action, ctx, deciding=deciding)
+
+
 def _apply_proposal(
-    provider_id: str, action: OpenAction, user: str, ctx: ProviderContext, *, finishing: bool
-) -> None:
-    """``finishing``: the decision was written by an earlier call; it applies only while
-    that call left the proposal open (a coulance corrected since is not booked again)."""
+    provider_id: str, action: OpenAction, user: str, ctx: ProviderContext, *, deciding: bool
+) -> bool:
+    """The coulance booked while the invoice's proposal is open (once closed, by this
+    decision or another, nothing is booked again)."""
     invoice = ctx.store.get_invoice(provider_id, action.invoice_id)
     provider = ctx.store.get_provider(provider_id)
     if invoice is None or provider is None or invoice.insurer_statement is None:
@@ -236,7 +249,7 @@ def _apply_proposal(
 
     def forgive(current: Invoice) -> Invoice:
         assert current.insurer_statement is not None
-        if finishing and not current.insurer_statement.proposal_open:
+        if not current.insurer_statement.proposal_open:
             return current
         proposal = proposal_for(current, provider, current.insurer_statement)
         decided = proposal_decided(current, ctx.clock.today())
@@ -244,7 +257,9 @@ def _apply_proposal(
             decided, proposal, now, cause, payment_term_days=provider.payment_term_days
         )
 
-    stored, _ = save_change(ctx.store, invoice, forgive)
+    stored, changed = save_change(ctx.store, invoice, forgive, decided=_written(action, deciding))
+    if deciding and not changed:
+        return False
     # The new amount and its date, by e-mail or on paper (R7, legal-nl.md §7), whenever
     # the coulance is booked: also when an earlier call booked it and died before queueing
     # this (the delivery sends it once per action). A proposal closed by a payment since
@@ -254,16 +269,26 @@ def _apply_proposal(
             provider_id, invoice.invoice_id, kind=STOP_CONFIRMATION, event_id=action.action_id
         )
         ctx.delivery.enqueue([confirmation])
+    return changed
 
 
-def _decline_proposal(provider_id: str, action: OpenAction, ctx: ProviderContext) -> None:
+def _decline_proposal(
+    provider_id: str, action: OpenAction, ctx: ProviderContext, *, deciding: bool
+) -> bool:
     """The amount stays; the first reminder no longer waits for the decision, and the
     patient is told (legal-nl.md §7, R17)."""
     invoice = ctx.store.get_invoice(provider_id, action.invoice_id)
     if invoice is None:
         raise LookupError(f"coulance proposal {action.action_id} without its invoice")
     today = ctx.clock.today()
-    save_change(ctx.store, invoice, lambda current: proposal_decided(current, today))
+    _, changed = save_change(
+        ctx.store,
+        invoice,
+        lambda current: proposal_decided(current, today),
+        decided=_written(action, deciding),
+    )
+    if deciding and not changed:
+        return False
     # Told not to pay yet (§7), the patient hears what is due now and by when: by e-mail,
     # or on paper without one that works (kinds.reaches_patient, R7). Queued again
     # by the same decision sent again (a retry after a crash here): the delivery sends it
@@ -272,3 +297,9 @@ def _decline_proposal(provider_id: str, action: OpenAction, ctx: ProviderContext
         provider_id, invoice.invoice_id, kind=COULANCE_DECLINED, event_id=action.action_id
     )
     ctx.delivery.enqueue([declined])
+    return changed
+
+
+def _written(action: OpenAction, deciding: bool) -> OpenAction | None:
+    """The decision to write with the invoice's change: ``action`` when this call decides."""
+    return action if deciding else None

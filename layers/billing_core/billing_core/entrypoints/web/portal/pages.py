@@ -1281,6 +1281,12 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
         # said "Geen acties." with the action open, audit portal7 P7-1).
         error = t("refused", reason=reason)
         return action_list(replace(request, query={}), ctx, status=status, error=error)
+    except ConcurrentChange:
+        # The invoice kept changing past the store's retries: a decision lands with its
+        # booking or not at all (R17, R28), so nothing was saved and the action is on the
+        # list to decide again (it answered the API's JSON, audit portalconflict55).
+        error = t("refused", reason=t("changed_meanwhile"))
+        return action_list(replace(request, query={}), ctx, status=HTTPStatus.CONFLICT, error=error)
     if updated is None:
         return not_found(request)
     return PortalAnswer(redirect_to="/portal/acties?done=1")
