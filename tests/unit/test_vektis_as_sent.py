@@ -154,14 +154,16 @@ def test_the_end_padding_warning_reads_as_a_sentence_for_one_byte_and_for_many(
 
 
 @pytest.mark.parametrize(
-    "head, blank_lines, spaces",
-    [(b"\r\n", 1, 0), (b"  ", 0, 2), (b"\r\n\r\n \t", 2, 2)],
-    ids=["blank-line", "spaces", "both"],
+    "head, blank_lines, spaces, tabs",
+    [(b"\r\n", 1, 0, 0), (b"  ", 0, 2, 0), (b"\r\n\r\n \t", 2, 1, 1), (b"\t\t ", 0, 1, 2)],
+    ids=["blank-line", "spaces", "both", "tabs"],
 )
 def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
-    head, blank_lines, spaces
+    head, blank_lines, spaces, tabs
 ):
-    # Given an export with a blank line or spaces before the 01 record
+    """R2, R40 (vektisleft55: a tab before the 01 was said as a space, "2 space(s)" for
+    a space and a tab)."""
+    # Given an export with blank lines, spaces or tabs before the 01 record
     data = head + to_bytes(good())
     # When it is uploaded
     result = read(data)
@@ -169,8 +171,11 @@ def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
     # line numbers stay those of the file
     assert result.format == "MZ301 v1.3"
     finding = accepted_with(result, "VEKTIS_LEADING_BLANK")
-    assert finding.params == {"blank_lines": blank_lines, "spaces": spaces}
+    assert finding.params == {"blank_lines": blank_lines, "spaces": spaces, "tabs": tabs}
     assert result.claims[0].line_number == 4 + blank_lines
+    # And what was skipped is said as it was: tabs as tabs, apart from the spaces
+    assert f"{spaces} space(s) and {tabs} tab(s);" in finding.message("en")
+    assert f"{spaces} spatie(s) en {tabs} tab(s);" in finding.message("nl")
 
 
 def test_a_problem_after_leading_blank_lines_is_on_the_files_line():

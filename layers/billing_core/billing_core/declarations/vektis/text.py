@@ -10,7 +10,7 @@ LF. What real exports and editors make of that, and what becomes of it here:
   in ISO-8859-1: decoded as Windows-1252, one byte still one character (the reader says
   where); any other control character is refused by the reader with its line and field;
 - a DOS end-of-file byte (0x1A) or NUL padding after the last record: dropped, and said;
-- blank lines or spaces before the 01 record: dropped, and said; line numbers stay those
+- blank lines, spaces or tabs before the 01 record: dropped, and said; line numbers stay those
   of the file (``Lines.first_line``);
 - a tab typed among or over the header's first five characters: still a Vektis file (not
   a CSV with a tab as separator), the reader names the tab (``tab_in_header``);
@@ -222,8 +222,8 @@ def _with_lf_line_ends(text: str, repairs: list[Finding]) -> str:
 
 
 def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
-    """Blank lines and spaces before the 01 record: dropped, and said. Returns the line
-    number of the first record in the file."""
+    """Blank lines, spaces and tabs before the 01 record: dropped, and said. Returns the
+    line number of the first record in the file."""
     blank = 0
     while blank < len(lines) and not lines[blank].strip():
         blank += 1
@@ -241,7 +241,10 @@ def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
         return 1
     del lines[:blank]
     lines[0] = record
-    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=len(indented)))
+    # R40 (vektisleft55): a tab is said as a tab, not counted among the spaces.
+    tabs = indented.count("\t")
+    spaces = len(indented) - tabs
+    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=spaces, tabs=tabs))
     return blank + 1
 
 
