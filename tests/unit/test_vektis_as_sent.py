@@ -203,6 +203,32 @@ def test_a_non_vektis_retour_upload_is_named_for_what_it_is(data, found):
 
 
 @pytest.mark.parametrize(
+    "data",
+    [b"\t01ABCDEF  zorgnota\r\n", b"\r\n\tRetourinformatie VGZ week 47\r\n", b"\t\t0X1070302P\r\n"],
+    ids=["tabbed-01", "after-a-blank-line", "two-tabs"],
+)
+def test_a_non_vektis_retour_that_starts_with_a_tab_says_the_tab(data):
+    """R40 (vektisleft55: the tab was stripped unsaid: "a text file that starts with '01'
+    instead of record type 01").
+    Given a retour upload that is no Vektis file and starts with a tab (after any blank line)
+    When it is uploaded
+    Then the practice is told, in Dutch and English, that it starts with a tab."""
+    [finding] = parse_retour(data, today=TODAY).findings
+    assert finding.code == "RETOUR_NOT_VEKTIS"
+    assert "a text file that starts with a tab (the Tab key) instead of" in finding.message("en")
+    assert "een tekstbestand dat met een tab (de Tab-toets) begint" in finding.message("nl")
+
+
+@pytest.mark.parametrize("data", [b"\tclaim_ref\tamount\r\n", b"  claim_ref\tamount\r\n"])
+def test_a_tab_separated_retour_upload_is_still_a_csv_file(data):
+    # Given a tab-separated file, its first column name empty or indented by spaces
+    # When it is uploaded as a retour (R40)
+    [finding] = parse_retour(data, today=TODAY).findings
+    # Then it is named a CSV file, the leading tab one of its separators
+    assert "a CSV file (text with separators)" in finding.message("en")
+
+
+@pytest.mark.parametrize(
     ("data", "found_nl", "found_en"),
     [
         (b"%PDF-1.4 nonsense", "een PDF-document", "a PDF document"),

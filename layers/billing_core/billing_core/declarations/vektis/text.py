@@ -299,10 +299,17 @@ def foreign_format(data: bytes) -> tuple[str, str] | None:
 def describe(data: bytes) -> tuple[str, str]:
     """(Dutch, English) words for what a text file that is no Vektis file is (one of
     another format, or no text at all, formats.other_format names)."""
-    head = data.removeprefix(_UTF8_BOM).lstrip()[:_SNIFFED]
+    # Blank lines and spaces skipped, not tabs: a tab the file starts with is said, where
+    # it was "starts with '01' instead of record type 01" (R40; vektisleft55).
+    head = data.removeprefix(_UTF8_BOM).lstrip(b" \r\n")[:_SNIFFED]
     first_line = head.split(b"\n", 1)[0]
-    if any(separator in first_line for separator in _SEPARATORS):
+    if any(separator in first_line.lstrip(b"\t") for separator in _SEPARATORS):
         return ("een CSV-bestand (tekst met scheidingstekens)", "a CSV file (text with separators)")
+    if head.startswith(b"\t"):
+        return (
+            "een tekstbestand dat met een tab (de Tab-toets) begint in plaats van met recordsoort 01",
+            "a text file that starts with a tab (the Tab key) instead of record type 01",
+        )
     start = head[:2].decode("latin-1")
     if start.isalnum():
         return (
