@@ -154,14 +154,16 @@ def test_the_end_padding_warning_reads_as_a_sentence_for_one_byte_and_for_many(
 
 
 @pytest.mark.parametrize(
-    "head, blank_lines, spaces",
-    [(b"\r\n", 1, 0), (b"  ", 0, 2), (b"\r\n\r\n \t", 2, 2)],
-    ids=["blank-line", "spaces", "both"],
+    "head, blank_lines, spaces, tabs",
+    [(b"\r\n", 1, 0, 0), (b"  ", 0, 2, 0), (b"\r\n\r\n \t", 2, 1, 1), (b"\t\t ", 0, 1, 2)],
+    ids=["blank-line", "spaces", "both", "tabs"],
 )
 def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
-    head, blank_lines, spaces
+    head, blank_lines, spaces, tabs
 ):
-    # Given an export with a blank line or spaces before the 01 record
+    """R2, R40 (vektisleft55: a tab before the 01 was said as a space, "2 space(s)" for
+    a space and a tab)."""
+    # Given an export with blank lines, spaces or tabs before the 01 record
     data = head + to_bytes(good())
     # When it is uploaded
     result = read(data)
@@ -169,8 +171,11 @@ def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
     # line numbers stay those of the file
     assert result.format == "MZ301 v1.3"
     finding = accepted_with(result, "VEKTIS_LEADING_BLANK")
-    assert finding.params == {"blank_lines": blank_lines, "spaces": spaces}
+    assert finding.params == {"blank_lines": blank_lines, "spaces": spaces, "tabs": tabs}
     assert result.claims[0].line_number == 4 + blank_lines
+    # And what was skipped is said as it was: tabs as tabs, apart from the spaces
+    assert f"{spaces} space(s) and {tabs} tab(s);" in finding.message("en")
+    assert f"{spaces} spatie(s) en {tabs} tab(s);" in finding.message("nl")
 
 
 def test_a_problem_after_leading_blank_lines_is_on_the_files_line():
@@ -195,6 +200,32 @@ def test_a_non_vektis_retour_upload_is_named_for_what_it_is(data, found):
     [finding] = parsed.findings
     assert finding.code == "RETOUR_NOT_VEKTIS" and found in finding.message("en")
     assert "PM305 of MZ302" in finding.message("nl")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\t01ABCDEF  zorgnota\r\n", b"\r\n\tRetourinformatie VGZ week 47\r\n", b"\t\t0X1070302P\r\n"],
+    ids=["tabbed-01", "after-a-blank-line", "two-tabs"],
+)
+def test_a_non_vektis_retour_that_starts_with_a_tab_says_the_tab(data):
+    """R40 (vektisleft55: the tab was stripped unsaid: "a text file that starts with '01'
+    instead of record type 01").
+    Given a retour upload that is no Vektis file and starts with a tab (after any blank line)
+    When it is uploaded
+    Then the practice is told, in Dutch and English, that it starts with a tab."""
+    [finding] = parse_retour(data, today=TODAY).findings
+    assert finding.code == "RETOUR_NOT_VEKTIS"
+    assert "a text file that starts with a tab (the Tab key) instead of" in finding.message("en")
+    assert "een tekstbestand dat met een tab (de Tab-toets) begint" in finding.message("nl")
+
+
+@pytest.mark.parametrize("data", [b"\tclaim_ref\tamount\r\n", b"  claim_ref\tamount\r\n"])
+def test_a_tab_separated_retour_upload_is_still_a_csv_file(data):
+    # Given a tab-separated file, its first column name empty or indented by spaces
+    # When it is uploaded as a retour (R40)
+    [finding] = parse_retour(data, today=TODAY).findings
+    # Then it is named a CSV file, the leading tab one of its separators
+    assert "a CSV file (text with separators)" in finding.message("en")
 
 
 @pytest.mark.parametrize(

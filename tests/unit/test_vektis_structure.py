@@ -640,3 +640,29 @@ def test_pm304_reads_its_own_positions():
     lines = records([dental_claim(treatment_code="1000", description="x")], standard=PM304_V32)
     result = parse(lines)
     assert result.format == "PM304 v3.2" and result.claims[0].amount_cents == 5000
+
+
+@pytest.mark.parametrize(("record", "tab_at"), [(1, 3), (3, 40), (13, 10)])
+def test_a_tab_in_a_record_of_an_unknown_type_is_said_with_that_type(record, tab_at):
+    """R2, R40, vektis.md "Files as practices really send them" (vektisleft55: a tab in a
+    record whose type the standard lacks was "at position 40, in pos. 40": no field
+    there is known, the record's type is what the practice can look for).
+    Given a record whose type is '40' (none in MZ301), with a tab after its type
+    When the file is read
+    Then one finding names the tab, its line and position, and the unknown record type,
+    in Dutch and English; no field is named."""
+    lines = three_patients()
+    text = "40" + lines[record][2:]
+    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at:]
+
+    result = parse(to_bytes(lines))
+
+    finding = only(result, "VEKTIS_TAB")
+    assert (finding.line, finding.field, finding.params["position"]) == (record + 1, None, tab_at)
+    assert f"position {tab_at}, in a record of the unknown record type '40'," in (
+        finding.message("en")
+    )
+    assert f"positie {tab_at}, in een record met de onbekende recordsoort '40'," in (
+        finding.message("nl")
+    )
+    assert_rejected_whole(result, "VEKTIS_TAB")

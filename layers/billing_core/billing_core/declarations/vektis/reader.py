@@ -317,6 +317,11 @@ def _field_label(layout: RecordLayout, position: int) -> str:
     return layout.label(item.key) if item else f"pos. {position + 1}"
 
 
+def _shown_type(kind: str) -> str:
+    """A record type as a message quotes it: blanks and unprintables as a Python literal."""
+    return kind if kind.isprintable() and kind.strip() else repr(kind)
+
+
 def _layout_of(standard: Standard, text: str) -> RecordLayout | None:
     """The layout of one record by its type (an 03 by its debtor-record version)."""
     kind = text[:2]
@@ -339,8 +344,18 @@ class _Characters:
             return None  # only before the first record (blanks dropped there)
         line, field_label, character, position = found
         if character == "\t":  # an editor's, not the software's: said as a tab (vektis.md)
-            return _file("VEKTIS_TAB", line, field_label, position=position + 1)
+            return self._tab(line, field_label, position)
         return _file("VEKTIS_CONTROL_CHARACTER", line, field_label, byte=f"0x{ord(character):02X}")
+
+    def _tab(self, line: int, field_label: str, position: int) -> Finding:
+        """A tab, named by its field; in a record of a type the standard lacks, no field
+        is known: said with that type (R40; vektisleft55: it was "at position 40, in pos.
+        40")."""
+        text = self.lines[line - self.first]
+        if position < 2 or _layout_of(self.standard, text) is not None:
+            return _file("VEKTIS_TAB", line, field_label, position=position + 1)
+        unknown = {"said_as": "VEKTIS_TAB_UNKNOWN_RECORD", "value": _shown_type(text[:2])}
+        return _file("VEKTIS_TAB", line, None, position=position + 1, **unknown)
 
     def windows_1252(self) -> Finding | None:
         """Read as Windows-1252 (vektis.md): said once, where the first such character is."""
@@ -802,13 +817,12 @@ class _Structure:
             self._line_problem("VEKTIS_BLANK_LINE", line, None)
             return False
         self.unknown_type = True
-        shown = kind if kind.isprintable() and kind.strip() else repr(kind)
         known = ", ".join(sorted(self.known_types))
         self._line_problem(
             "VEKTIS_RECORD_TYPE_UNKNOWN",
             line,
             None,
-            value=shown,
+            value=_shown_type(kind),
             standard=self.standard.label,
             known=known,
         )

@@ -10,7 +10,7 @@ LF. What real exports and editors make of that, and what becomes of it here:
   in ISO-8859-1: decoded as Windows-1252, one byte still one character (the reader says
   where); any other control character is refused by the reader with its line and field;
 - a DOS end-of-file byte (0x1A) or NUL padding after the last record: dropped, and said;
-- blank lines or spaces before the 01 record: dropped, and said; line numbers stay those
+- blank lines, spaces or tabs before the 01 record: dropped, and said; line numbers stay those
   of the file (``Lines.first_line``);
 - a tab typed among or over the header's first five characters: still a Vektis file (not
   a CSV with a tab as separator), the reader names the tab (``tab_in_header``);
@@ -222,8 +222,8 @@ def _with_lf_line_ends(text: str, repairs: list[Finding]) -> str:
 
 
 def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
-    """Blank lines and spaces before the 01 record: dropped, and said. Returns the line
-    number of the first record in the file."""
+    """Blank lines, spaces and tabs before the 01 record: dropped, and said. Returns the
+    line number of the first record in the file."""
     blank = 0
     while blank < len(lines) and not lines[blank].strip():
         blank += 1
@@ -241,7 +241,10 @@ def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
         return 1
     del lines[:blank]
     lines[0] = record
-    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=len(indented)))
+    # R40 (vektisleft55): a tab is said as a tab, not counted among the spaces.
+    tabs = indented.count("\t")
+    spaces = len(indented) - tabs
+    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=spaces, tabs=tabs))
     return blank + 1
 
 
@@ -296,10 +299,17 @@ def foreign_format(data: bytes) -> tuple[str, str] | None:
 def describe(data: bytes) -> tuple[str, str]:
     """(Dutch, English) words for what a text file that is no Vektis file is (one of
     another format, or no text at all, formats.other_format names)."""
-    head = data.removeprefix(_UTF8_BOM).lstrip()[:_SNIFFED]
+    # Blank lines and spaces skipped, not tabs: a tab the file starts with is said, where
+    # it was "starts with '01' instead of record type 01" (R40; vektisleft55).
+    head = data.removeprefix(_UTF8_BOM).lstrip(b" \r\n")[:_SNIFFED]
     first_line = head.split(b"\n", 1)[0]
-    if any(separator in first_line for separator in _SEPARATORS):
+    if any(separator in first_line.lstrip(b"\t") for separator in _SEPARATORS):
         return ("een CSV-bestand (tekst met scheidingstekens)", "a CSV file (text with separators)")
+    if head.startswith(b"\t"):
+        return (
+            "een tekstbestand dat met een tab (de Tab-toets) begint in plaats van met recordsoort 01",
+            "a text file that starts with a tab (the Tab key) instead of record type 01",
+        )
     start = head[:2].decode("latin-1")
     if start.isalnum():
         return (
