@@ -205,6 +205,50 @@ def test_claim_numbers_excel_saved_in_scientific_notation_are_refused_not_merged
     assert _invoices(sandbox) == []
 
 
+# --- dates of a "datum/tijd" column, house numbers Excel made dates (R40, R2) -----------------
+
+
+def _dates_with_midnight(row: dict[str, str]) -> None:
+    """Every date as Excel saves a column of the format "datum/tijd": 14-3-1971 0:00."""
+    for column in ("birth_date", "treatment_date", "treatment_start_date"):
+        if row[column]:
+            year, month, day = row[column].split("-")
+            row[column] = f"{int(day)}-{int(month)}-{year} 0:00"
+
+
+def test_dates_excel_saved_with_midnight_give_the_samples_money_to_the_cent(sandbox):
+    # Given the sample declaration with every date saved from a "datum/tijd" column
+    # When it is uploaded
+    report = _upload(sandbox, "datum-tijd.csv", _csv(_rows(_dates_with_midnight)))
+    # Then every line is read with its date, as the sample itself is (R40): only the
+    # sample's own warning (its line 15's price quote) is said
+    assert report["outcome"] == "accepted"
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [("PRICE_QUOTE_MISSING", 15)]
+    assert _money(report["summary"]) == SAMPLE_MONEY
+
+
+def _house_number_3_11_made_a_date(row: dict[str, str]) -> None:
+    """K. Smit's house number 3 with suffix 11, typed as 3-11, which Excel shows and saves
+    as 3-nov."""
+    if row["patient_ref"] == "TDV-1008":
+        row["house_number"] = "3-nov"
+
+
+def test_a_house_number_excel_made_a_date_refuses_that_patients_lines(sandbox):
+    # Given the sample declaration in which Excel turned one patient's house number 3-11
+    # into the date 3-nov
+    # When it is uploaded
+    report = _upload(sandbox, "huisnummer.csv", _csv(_rows(_house_number_3_11_made_a_date)))
+    # Then that patient's four lines are refused naming the column; the others are
+    # invoiced (R2: content errors reject only their claims)
+    said = [(f["code"], f["line"], f["field"]) for f in report["findings"]]
+    refused = [("CSV_HOUSE_NUMBER_AS_DATE", n, "house_number") for n in range(18, 22)]
+    assert said == [("PRICE_QUOTE_MISSING", 15, None), *refused]
+    assert report["findings"][1]["message"].startswith("Regel 18: in house_number staat een datum")
+    invoiced = {i.patient_ref for i in _invoices(sandbox)}
+    assert "TDV-1008" not in invoiced and len(invoiced) == 7
+
+
 # --- an MZ301 wrapped at 80 characters (vektis.md: the one cause named) --------------------------
 
 

@@ -1050,12 +1050,20 @@ def test_a_repeated_column_named_by_a_value_is_named_by_its_place():
 
 def test_another_programs_header_without_values_is_named_column_by_column():
     """R40: a first line of column names we do not know (another program's export) is a
-    header still: each unknown name is listed, so the practice sees what to rename."""
+    header still: each unknown name is listed, so the practice sees what to rename, and
+    its Dutch names with the template's column each likely means."""
     result = parse("Patiëntnummer;Naam;Geboortedatum\nP1;Veldhoven;17-5-1980\n".encode())
 
     assert "FILE_NO_HEADER" not in [f.code for f in result.findings]
     [finding] = [f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS"]
-    assert "patiëntnummer, naam, geboortedatum" in finding.message("en")
+    assert (
+        "patiëntnummer (did you mean patient_ref?), naam (did you mean last_name?),"
+        " geboortedatum (did you mean birth_date?)" in finding.message("en")
+    )
+    assert (
+        "patiëntnummer (bedoelt u patient_ref?), naam (bedoelt u last_name?),"
+        " geboortedatum (bedoelt u birth_date?)" in finding.message("nl")
+    )
 
 
 def test_more_lines_than_the_maximum_rejects_the_file():
@@ -1289,6 +1297,144 @@ def test_a_two_digit_year_is_refused_saying_the_century_is_unknown(written):
     assert f"'{written}'" in dutch and "jaartal van twee cijfers" in dutch
     assert f"'{written}'" in english and "two-digit year" in english
     assert "3-11-2026" in dutch and "3-11-2026" in english
+
+
+@pytest.mark.parametrize("time", ["00:00", "0:00", "00:00:00", "0:00:00"])
+def test_a_date_excel_saved_with_midnight_is_that_date(time):
+    # Given dates as Excel saves a column of the format "datum/tijd": the date and 0:00
+    # (R40: a CSV as Dutch Excel saves it), in D-M-YYYY and YYYY-MM-DD alike
+    written = line(
+        birth_date=f"14-3-1971 {time}",
+        treatment_date=f"2-11-2026 {time}",
+        treatment_start_date=f"2026-11-01 {time}",
+    )
+    result = parse(declaration(written))
+    # Then the line is a claim with the dates meant, and nothing is said about it
+    [claim] = result.claims
+    assert result.findings == []
+    assert (claim.birth_date, claim.treatment_start_date, claim.treatment_date) == (
+        date(1971, 3, 14),
+        date(2026, 11, 1),
+        date(2026, 11, 2),
+    )
+
+
+@pytest.mark.parametrize("written", ["2-11-2026 14:30", "2-11-2026 0:01", "2-11-2026 00:00:01"])
+def test_a_date_with_another_time_is_refused_saying_the_column_holds_times(written):
+    # Given a treatment date with a time other than midnight (R40): which day is meant
+    # (a treatment at 23:30 written in another time zone, a time typed by mistake) is
+    # the practice's to say
+    result = parse(declaration(FIRST, line(treatment_date=written)))
+    # Then that line is refused (R2: that claim only), saying the column holds times (nl, en)
+    assert [claim.claim_ref for claim in result.claims] == ["R1"]
+    (finding,) = result.findings
+    assert (finding.code, finding.line, finding.field) == ("CSV_DATE_INVALID", 3, "treatment_date")
+    assert finding.params["value"] == written
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert f"'{written}'" in dutch and "datum met een tijd" in dutch and "bevat tijden" in dutch
+    assert f"'{written}'" in english and "date with a time" in english and "holds times" in english
+
+
+@pytest.mark.parametrize(
+    "written, said",
+    [
+        ("2-11-2026 24:00", "geen datum"),  # no time of day
+        ("2-11-2026 0:60", "geen datum"),
+        ("2-11-2026 morgen", "geen datum"),
+        ("31-2-2026 00:00", "geen datum"),  # midnight of no date
+        ("1-3-26 00:00", "jaartal van twee cijfers"),
+        ("1-12-2026 00:00", "in de toekomst"),
+    ],
+)
+def test_a_date_and_midnight_is_judged_as_the_date_alone(written, said):
+    # Given a treatment date with a text after it that is no time, or midnight of a date
+    # the reader refuses on its own (R40)
+    (finding,) = parse(declaration(line(treatment_date=written))).findings
+    # Then it is said as the date alone would be, showing what was written
+    assert said in finding.message("nl") and written in finding.message("nl")
+
+
+@pytest.mark.parametrize(
+    "dutch, meant",
+    [
+        ("Achternaam", "last_name"),
+        ("Geboortedatum", "birth_date"),
+        ("Voornaam", "initials"),
+        ("Huisnummer", "house_number"),
+        ("Bedrag", "unit_price"),
+        ("Patiëntnummer", "patient_ref"),
+        ("Achternaam debiteur", "debtor_last_name"),
+        ("debiteur_postcode", "debtor_postcode"),
+    ],
+)
+def test_a_column_renamed_to_dutch_is_refused_naming_the_template_column(dutch, meant):
+    # Given the template with one column renamed to its Dutch name (R40: the columns are
+    # the template's; R2: an unknown or missing column refuses the file)
+    renamed = [dutch if column == meant else column for column in COLUMNS]
+    result = parse(declaration(FIRST, columns=renamed))
+    # Then the file is refused, its finding naming the template's column for the Dutch one
+    assert result.claims == []
+    unknown = next(f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS")
+    assert f"{dutch.lower()} (bedoelt u {meant}?)" in unknown.message("nl")
+    assert f"{dutch.lower()} (did you mean {meant}?)" in unknown.message("en")
+
+
+@pytest.mark.parametrize("name", ["Debiteur", "Opmerking", "Achternaam debiteur partner"])
+def test_a_dutch_name_of_no_column_gets_no_hint(name):
+    # Given a header with a Dutch name that is none of the template's columns
+    result = parse(declaration(FIRST, columns=[*COLUMNS, name]))
+    # Then it is named as unknown, without a guess
+    (finding,) = result.findings
+    assert finding.params["columns_en"] == name.lower()
+
+
+@pytest.mark.parametrize(
+    "column, written",
+    [
+        ("house_number", "3-nov"),  # 3-11 typed, Excel's d-mmm
+        ("house_number", "11-mrt"),  # 11-3 typed
+        ("house_number", "3-Nov"),  # an English Excel
+        ("house_number", "nov-11"),  # 11-2011 typed, Excel's mmm-jj
+        ("house_number", "3-11-2026"),  # 3-11 typed, the column a short date
+        ("house_number_suffix", "2-mei"),
+        ("debtor_house_number", "3-nov"),
+        ("debtor_house_number_suffix", "12-11-2026"),
+    ],
+)
+def test_a_house_number_excel_made_a_date_refuses_the_patients_lines(column, written):
+    # Given a patient whose house number or suffix Excel turned into a date (R40): the
+    # number typed (3-11, 3/11, 3 with suffix 11) cannot be told back, and a letter to
+    # a made-up number goes astray (R7)
+    debtor = {"debtor_last_name": "Kortenhoef", "debtor_email": "ouder@example.org"}
+    patient = line(**debtor, **{column: written})
+    result = parse(declaration(FIRST, patient, line(patient, claim_ref="R3")))
+    # Then that patient's lines are refused naming the column; the other patient goes on
+    assert [claim.claim_ref for claim in result.claims] == ["R1"]
+    assert [(f.code, f.severity, f.line, f.field) for f in result.findings] == [
+        ("CSV_HOUSE_NUMBER_AS_DATE", Severity.CLAIM, 3, column),
+        ("CSV_HOUSE_NUMBER_AS_DATE", Severity.CLAIM, 4, column),
+    ]
+    # ... in words the practice acts on, without the address itself (R29)
+    finding = result.findings[0]
+    dutch, english = finding.message("nl"), finding.message("en")
+    assert f"in {column} staat een datum" in dutch and "als Tekst" in dutch
+    assert f"{column} holds a date" in english and "as Text" in english
+    assert finding.params == {}  # the sentences name the column, never its value
+    assert_consistent(result)
+
+
+@pytest.mark.parametrize(
+    "number, suffix",
+    [("12-14", ""), ("1-13", ""), ("45-nov", ""), ("12", "2-hoog"), ("3", "1-a"), ("7", "A-3")],
+)
+def test_a_house_number_with_a_dash_that_excel_keeps_is_read_as_written(number, suffix):
+    # Given house numbers with a dash that no date is: Excel left them as typed (R40)
+    result = parse(declaration(line(house_number=number, house_number_suffix=suffix)))
+    # Then they are read as written
+    [claim] = result.claims
+    assert result.findings == []
+    address = claim.patient.address
+    assert (address.house_number, address.house_number_suffix) == (number, suffix)
 
 
 @pytest.mark.parametrize("column", ["claim_ref", "patient_ref", "policy_number", "price_quote_ref"])

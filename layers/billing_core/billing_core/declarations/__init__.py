@@ -1,5 +1,6 @@
 """From a declaration file to invoices (R1-R8): files read as claims (``claims``;
-``formats``, ``csv_format`` with its row splitter ``csv_rows``, ``vektis/``; every parser
+``formats``, ``csv_format`` with its row splitter ``csv_rows`` and the Dutch names of its
+columns ``csv_dutch_names``, ``vektis/``; every parser
 returns a ``parsed.ParseResult``) with findings a practice employee understands
 (``findings``; the characters that would not print as themselves in ``characters``), the
 upload's record and summary (``record``), the CSV template and column documentation made

@@ -79,7 +79,7 @@ class CsvColumn:
     example: str
 
 
-_DATE = "a date: YYYY-MM-DD, or D-M-YYYY as Dutch Excel saves it (14-3-1971, 14-03-1971)"
+_DATE = "a date: YYYY-MM-DD, or D-M-YYYY as Dutch Excel saves it (14-3-1971, 14-03-1971, also with the time 0:00)"
 _PAPER = "needed for a paper invoice (without an email address)"
 # The patient's columns, and the same for the debtor (prefixed debtor_): required,
 # format, and the example of a child (patient) whose parent (debtor) pays.
@@ -457,9 +457,9 @@ def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
             dutch.append(place_nl)
             english.append(place_en)
             continue
-        close = difflib.get_close_matches(name, KNOWN_COLUMNS, n=1, cutoff=0.75)
-        dutch.append(f"{name} (bedoelt u {close[0]}?)" if close else name)
-        english.append(f"{name} (did you mean {close[0]}?)" if close else name)
+        close = _likely_column(name)
+        dutch.append(f"{name} (bedoelt u {close}?)" if close else name)
+        english.append(f"{name} (did you mean {close}?)" if close else name)
     more = len(unknown) - MOST_UNKNOWN_COLUMNS_NAMED
     if more > 0:
         dutch.append(f"en nog {more}")
@@ -467,6 +467,19 @@ def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
     return _file_finding(
         "FILE_UNKNOWN_COLUMNS", line=line, columns_nl=_listed(dutch), columns_en=_listed(english)
     )
+
+
+def _likely_column(name: str) -> str | None:
+    """The known column an unknown header name is probably meant as: its Dutch name
+    (Achternaam: last_name, R40), else the one it is a typo of."""
+    # Here, not at import: only a header with an unknown column reads the Dutch names.
+    from billing_core.declarations.csv_dutch_names import template_column
+
+    dutch_meaning = template_column(name)
+    if dutch_meaning:
+        return dutch_meaning
+    close = difflib.get_close_matches(name, KNOWN_COLUMNS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _shown_name(name: str, index: int) -> tuple[str, str]:
@@ -1379,14 +1392,50 @@ def _date(raw: str, field: str, today: date, required: bool) -> date | _Problem 
         return _Problem("FIELD_REQUIRED", field) if required else None
     parsed = _parse_date(text)
     if parsed is None:
-        # R40: Excel with a short date format of the year in two digits saves 1-3-26; which
-        # century it means (1926 or 2026 for a birth date) the reader cannot tell: said so.
-        two_digits = _has_two_digit_year(text)
-        said = {"said_as": "CSV_DATE_TWO_DIGIT_YEAR"} if two_digits else {}
-        return _Problem("CSV_DATE_INVALID", field, {"value": text, **said})
+        if " " in text:
+            return _date_with_a_time(text, field, today)
+        return _not_a_date(text, text, field)
     if parsed > today:
         return _Problem("CSV_DATE_IN_FUTURE", field, {"value": text})
     return parsed
+
+
+def _not_a_date(text: str, day: str, field: str) -> _Problem:
+    """``text`` as no date; ``day``: its part that should be one."""
+    # R40: Excel with a short date format of the year in two digits saves 1-3-26; which
+    # century it means (1926 or 2026 for a birth date) the reader cannot tell: said so.
+    said = {"said_as": "CSV_DATE_TWO_DIGIT_YEAR"} if _has_two_digit_year(day) else {}
+    return _Problem("CSV_DATE_INVALID", field, {"value": text, **said})
+
+
+def _date_with_a_time(text: str, field: str, today: date) -> date | _Problem:
+    """R40: Excel saves a cell of a "datum/tijd" format as 1-3-2026 00:00. A date and
+    midnight (Excel's date without a time) is that date; another time means the column
+    holds times, and which day is meant is the practice's to say: said so."""
+    day, _, time = text.partition(" ")
+    time = time.strip()
+    parsed = _parse_date(day)
+    if parsed is None or not _is_a_time(time):
+        return _not_a_date(text, day, field)
+    if time not in ("00:00", "0:00", "00:00:00", "0:00:00"):
+        return _Problem("CSV_DATE_INVALID", field, {"value": text, "said_as": "CSV_DATE_WITH_TIME"})
+    if parsed > today:
+        return _Problem("CSV_DATE_IN_FUTURE", field, {"value": text})
+    return parsed
+
+
+def _is_a_time(text: str) -> bool:
+    """H:MM or H:MM:SS (hours 0-23), as Excel saves the time of a date."""
+    hours, *rest = text.split(":")
+    digits = hours + "".join(rest)
+    return (
+        1 <= len(rest) <= 2
+        and 1 <= len(hours) <= 2
+        and all(len(part) == 2 and part < "60" for part in rest)
+        and digits.isascii()
+        and digits.isdigit()
+        and int(hours) < 24
+    )
 
 
 def _has_two_digit_year(text: str) -> bool:
@@ -1506,6 +1555,9 @@ def _person(
             postcode = normalised
     if email and not is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
+    # Excel writes a date with "-"; a suffix is mostly empty, which is cheaper to test.
+    if "-" in house_number or (house_number_suffix and "-" in house_number_suffix):
+        _check_house_number_dates(house_number, house_number_suffix, prefix, problems)
     if mobile[:1] == "6":
         mobile = zero_put_back(mobile, 10, "6")  # a Dutch mobile number: 06 12345678
     # One set operation for the usual names; the full check only when one might be a formula.
@@ -1516,6 +1568,40 @@ def _person(
     if language is None:
         language = _language(language_code, prefix + "language", default_language, problems)
     return Person(initials, name_prefix, last_name, address, email, mobile, language)
+
+
+def _check_house_number_dates(
+    house_number: str, suffix: str, prefix: str, problems: list[_Problem]
+) -> None:
+    """R40, R2: Excel takes a house number typed as 3-11 or 11-3 for a date and saves it
+    as 3-nov, 11-mrt or 3-11-2026; which number (3-11, 3/11, 3 with suffix 11) the
+    practice typed cannot be told back, and a letter to a made-up number goes astray:
+    the patient's lines are refused, naming the column (no value: an address, R29)."""
+    for column, text in (("house_number", house_number), ("house_number_suffix", suffix)):
+        if _is_excel_date(text):
+            problems.append(_Problem("CSV_HOUSE_NUMBER_AS_DATE", prefix + column))
+
+
+def _is_excel_date(text: str) -> bool:
+    """A date as Dutch (or English) Excel saves a cell it took for one: 3-nov and 11-mrt
+    (its format d-mmm), nov-11 (mmm-jj: 11-2011 typed) or 3-11-2026 (its short date)."""
+    parts = text.split("-")
+    if len(parts) == 3:
+        return _parse_date(text) is not None
+    if len(parts) != 2:
+        return False
+    first, second = (part.strip().rstrip(".").lower() for part in parts)
+    day_first = first.isdigit()
+    number, month = (first, second) if day_first else (second, first)
+    # Dutch Excel's month abbreviations (mrt, mei, okt), and an English one's.
+    months = ("jan", "feb", "mrt", "mar", "apr", "mei", "may", "jun", "jul", "aug", "sep", "okt", "oct", "nov", "dec")  # fmt: skip
+    return (
+        month in months
+        and number.isascii()
+        and number.isdigit()
+        and len(number) <= 2
+        and (not day_first or 1 <= int(number) <= 31)
+    )
 
 
 def _check_name_formulas(
