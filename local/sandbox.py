@@ -309,6 +309,7 @@ class Sandbox:
         # in-process once the call being handled returns, as Lambda runs them after it;
         # per thread (a test may call functions from several at once).
         self._calls = threading.local()
+        self.deliveries_queued = 0  # delivery messages sent to the queue since the start
         self._template = _template()
         self.routes = ApiRoutes.from_template(self._template)
 
@@ -332,6 +333,8 @@ class Sandbox:
         boto3.DEFAULT_SESSION = session = _session_sharing_service_models()
         session.events.register("before-call.lambda.Invoke", self._called_asynchronously)
         self.resources = create_resources(session, self.names, self._template)
+        for sent in ("SendMessage", "SendMessageBatch"):
+            session.events.register(f"before-parameter-build.sqs.{sent}", self._count_queued)
         os.environ.update(self.resources.environment())
         os.environ["PUBLIC_BASE_URL"] = self.base_url
         get_settings.cache_clear()
@@ -538,6 +541,12 @@ class Sandbox:
         return self.invoke("retrocession_run", {"as_of": as_of.isoformat()} if as_of else {})
 
     # --- SQS -> invoice delivery -----------------------------------------------------------
+
+    def _count_queued(self, params: dict[str, Any], **_: Any) -> None:
+        """Counts each message a function (or a test) sends to the delivery queue: the
+        local server delivers after a request that queued one (local/server.py)."""
+        if params.get("QueueUrl") == self.resources.delivery_queue_url:
+            self.deliveries_queued += len(params.get("Entries", [params]))
 
     def drain_deliveries(self) -> int:
         """Hand queued delivery messages to the delivery function until the queue is empty."""

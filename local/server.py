@@ -4,8 +4,9 @@ A sandbox like a payment provider's test mode: the sample providers are loaded,
 `/_local/tokens` hands out bearer tokens (standing in for Cognito: one per sample
 practice, acting as its admin; `operator`; and one per user created through the API,
 under its e-mail, carrying its role, interfaces.md §5), uploads to
-the handed-out URL are processed at once, and `/_local/*` routes move the clock and
-show the outbox. Those routes exist only here, never in the deployed API.
+the handed-out URL are processed at once, a request that queued letters has them
+delivered before it answers (``_deliver_what_it_queued``), and `/_local/*` routes move
+the clock and show the outbox. Those routes exist only here, never in the deployed API.
 """
 
 from __future__ import annotations
@@ -59,13 +60,22 @@ class SandboxServer:
         parts = urlsplit(target)
         path = parts.path
         with self._lock:
+            queued = self.sandbox.deliveries_queued
             if path.startswith("/_local/"):
                 answer = self._local(method, path, body, lowered, dict(parse_qsl(parts.query)))
             else:
                 answer = self._api(method, path, parts.query, sent, body, source_ip)
-            if method != "GET":
-                self.sandbox.drain_deliveries()  # e-mails reach the outbox at once
+            self._deliver_what_it_queued(queued)
             return answer
+
+    def _deliver_what_it_queued(self, queued_before: int) -> None:
+        """A request that queued letters has them delivered before its answer (deployed,
+        the queue's mapping polls within seconds), so its e-mails are in the outbox at
+        once; whatever waited before goes with them. A request that queued none (a page,
+        the sign-in, the clock) delivers nothing: letters a test queued by invoking a
+        function itself wait for its own ``drain_deliveries`` (localdrain55)."""
+        if self.sandbox.deliveries_queued > queued_before:
+            self.sandbox.drain_deliveries()
 
     # --- sandbox-only routes ----------------------------------------------------------
 
@@ -207,7 +217,6 @@ class SandboxServer:
                 raise
             message = "this upload URL took its file already: ask for a new one"
             return _json(HTTPStatus.PRECONDITION_FAILED, _error("precondition_failed", message))
-        self.sandbox.drain_deliveries()
         return HTTPStatus.OK, {"Content-Length": "0"}, b""
 
     # --- the API, behind the emulated Cognito authorizer --------------------------------

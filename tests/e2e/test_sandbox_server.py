@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from local.generate import declaration_csv
+from local.seed import SAMPLE_USERS
 
 
 def call(method, url, body=None, token=None, content_type="application/json", headers=None):
@@ -130,3 +132,59 @@ def test_the_operator_and_every_user_created_through_the_api_get_a_token(server)
     # And once disabled, the user's token stops working
     assert call("DELETE", f"{users}/balie@example.org", token=tokens["operator"])[0] == 200
     assert call("GET", f"{server}/api/v1/provider/invoices", token=staff)[0] == 401
+
+
+def test_only_a_request_that_queues_letters_has_them_delivered(running_server):
+    """interfaces.md §5, R35 (localdrain55: the server delivered every queued letter after
+    any request but a GET: setting the clock, the portal's sign-in, a refused POST; so a
+    letter a run had queued went out whenever anyone next signed in).
+    Given letters the ingest queued, invoked directly, not delivered
+    When the clock is set, a POST without a token is refused, and a user signs in to the
+    portal through the sandbox's sign-in page
+    Then none of them went: the outbox is empty
+    When the practice uploads a file through its upload URL
+    Then that request delivers: its letters and those that waited are in the outbox."""
+    sandbox, server = running_server.sandbox, running_server.url
+    sandbox.upload_declaration("tandarts-de-vries", "week-47.csv", declaration_csv(6))
+    waiting = len(emailed_invoices(sandbox))
+    assert waiting > 0
+
+    assert call("POST", f"{server}/_local/clock", {"today": "2026-11-24"})[0] == 200
+    assert call("POST", f"{server}/api/v1/provider/declarations", {"file_name": "x.csv"})[0] == 401
+    assert urlsplit(sign_in(server, SAMPLE_USERS[0].email)).path == "/portal/callback"
+    assert call("GET", f"{server}/_local/outbox") == (200, [])
+
+    token = call("GET", f"{server}/_local/tokens")[1]["tandarts-de-vries"]
+    body = {"file_name": "week-48.csv"}
+    _, ticket = call("POST", f"{server}/api/v1/provider/declarations", body, token)
+    week_48 = declaration_csv(6, seed=48).replace(b"\nR", b"\nS")  # new claims
+    assert call("PUT", ticket["upload_url"], week_48, headers=ticket["upload_headers"])[0] == 200
+    _, outbox = call("GET", f"{server}/_local/outbox")
+    assert len(outbox) == len(emailed_invoices(sandbox)) > waiting
+
+
+def emailed_invoices(sandbox) -> list:
+    from billing_core.invoices.invoice import Channel
+
+    invoices, _ = sandbox.runtime.repository.list_invoices("tandarts-de-vries")
+    return [i for i in invoices if i.channel is Channel.EMAIL]
+
+
+def sign_in(server: str, email: str) -> str:
+    """The sandbox's sign-in page, as a browser uses it: where it sends the browser back
+    to (the portal's callback, which a browser would then open)."""
+    with urllib.request.urlopen(f"{server}/portal/login", timeout=30) as hosted_ui:
+        asked = dict(parse_qsl(urlsplit(hosted_ui.geturl()).query))
+    form = urlencode({"email": email} | {k: asked[k] for k in ("state", "code_challenge")})
+    request = urllib.request.Request(f"{server}/_local/sign-in", form.encode(), method="POST")
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303
+        return answer.headers["Location"]
+    raise AssertionError("the sign-in page did not send the browser back")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_: object) -> None:
+        return None

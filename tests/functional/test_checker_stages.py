@@ -1713,6 +1713,25 @@ def test_r19_r7_the_portal_says_a_final_notice_that_bounced_is_still_to_be_sent(
     assert state_lines(sandbox, invoice)[:4] == list(FINAL_NOTICE_WAITS.values())
 
 
+def test_r19_r35_the_portal_says_a_plainly_queued_final_notice_is_still_to_be_sent(
+    sandbox, invoice
+):
+    """R19, R35 (localdrain55: the local server delivered the queued letters on any
+    request but a GET, its sign-in's POST included, so a notice the run had queued read
+    "Aanmaning verstuurd" as soon as the practice signed in; a test had to hold it).
+    Given the run of 15 January queued the final notice, the delivery not run yet
+    When the practice signs in and opens the invoice on the portal, in nl and en
+    Then its state says the notice is still to be sent, every notice of the run still queued
+    And once the delivery ran, the portal says it was sent."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    run = sandbox.invoke("dunning_run", {})  # the notices queued, not delivered
+
+    assert portal_states(sandbox, invoice) == PORTAL_NOTICE_WAITS
+    assert sandbox.drain_deliveries() == run["letters"]["second_notice"] > 0
+    assert portal_states(sandbox, invoice) == PORTAL_NOTICE_SENT
+
+
 # --- the portal's lists say it too (R19, R35; portallist54) ---------------------------------
 
 
