@@ -1900,6 +1900,82 @@ def test_r19_r7_the_apis_list_and_search_say_a_bounced_final_notice_is_still_to_
     assert api_detail(sandbox, other)[:2] == API_NOTICE_WAITS
 
 
+# --- the patient API says it too, as the checker's state line (R19, R16, R7; apiwords55) ----
+
+
+def api_and_line(sandbox, invoice) -> tuple[tuple[str, bool, str | None], bool, list[str]]:
+    """(state, second_notice_waits, breakdown.pay_by) of the patient API's payment status,
+    whether the checker's state line (no birth date, English) says the final notice is
+    still to be sent, and the DynamoDB requests the API's answer cost."""
+    from tests.functional.test_patient_actions import count_requests
+
+    line_waits = text_of(page(sandbox, invoice, "en")[1], "state") == FINAL_NOTICE_WAITS["en"]
+    seen = count_requests(sandbox.runtime.repository)
+    body = status(sandbox, invoice)
+    answer = (body["state"], body["second_notice_waits"], body["breakdown"]["pay_by"])
+    return answer, line_waits, list(seen)
+
+
+def test_r19_the_patient_api_says_a_queued_final_notice_is_still_to_be_sent(sandbox, invoice):
+    """R19, R10, interfaces.md §2 (apiwords55: the payment status told a final notice the
+    run had queued from one that went only by breakdown.pay_by null, which is null for
+    other reasons too; the checker's state line says "still to be sent").
+    Given the run of 15 January charged the costs and queued the final notice
+    When anyone asks the patient API before the delivery sent it, and after
+    Then second_notice_waits says what the state line says, the state stays
+    second_notice_sent, for the one Query the answer cost before."""
+    dunned_to(sandbox, REMINDER_DAY)
+    sandbox.clock.set(COSTS_DAY)
+    sandbox.invoke("dunning_run", {})  # the notice queued, not delivered
+
+    assert api_and_line(sandbox, invoice) == (("second_notice_sent", True, None), True, ["Query"])
+    sandbox.drain_deliveries()
+    sent = (("second_notice_sent", False, "2027-01-28"), False, ["Query"])
+    assert api_and_line(sandbox, invoice) == sent
+
+
+def test_r16_r19_the_patient_api_says_a_held_final_notice_waits_and_a_hold_first(
+    sandbox, letter_of_two
+):
+    """R19, R16 (apiwords55). Given a letter of two whose final notice the delivery held for
+    a hold until 10 February on the letter's lead
+    When anyone asks the patient API for each invoice
+    Then the other invoice's answer says the notice is still to be sent, as its state line;
+    the lead's, on hold, says the hold (its state line does not say the notice waits),
+    each for the Query and the lead's GetItem the answer cost before."""
+    shown = notice_queued_then_the_other_invoice_held(sandbox, letter_of_two)
+    lead = letter_of_two[0]
+
+    read = ["Query", "GetItem"]
+    assert api_and_line(sandbox, shown) == (("second_notice_sent", True, None), True, read)
+    assert api_and_line(sandbox, lead) == (("on_hold", False, "2027-02-10"), False, read)
+
+
+def test_r19_r7_the_patient_api_says_a_bounced_final_notice_is_still_to_be_sent(
+    sandbox, letter_of_two
+):
+    """R19, R7, R10, R36 (apiwords55). Given one final notice for two invoices, e-mailed on
+    15 January, that bounced for good
+    When anyone asks the patient API, before and after the bounce
+    Then before, neither answer says it waits; after, both do, as the state lines do,
+    alike for a notice queued (nothing of the e-mail address told without the birth
+    date)
+    And once the practice holds the lead until 10 February, the lead's answer says the
+    hold, not the notice, as its state line (R16: the hold is said first)."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    lead = letter_of_two[0]
+    read = ["Query", "GetItem"]
+    sent = (("second_notice_sent", False, "2027-01-28"), False, read)
+    assert [api_and_line(sandbox, i) for i in letter_of_two] == [sent] * 2
+    bounced_for_good(sandbox, lead, "second_notice")
+
+    waits = (("second_notice_sent", True, None), True, read)
+    assert [api_and_line(sandbox, i) for i in letter_of_two] == [waits] * 2
+    held_until(sandbox, lead, date(2027, 2, 10))
+    (state, said, _), line_waits, _ = api_and_line(sandbox, lead)
+    assert (state, said, line_waits) == ("on_hold", False, False)
+
+
 # --- the hold's words once the costs were charged (R16, R19, R20; holdwords54) --------------
 
 # The hold's note after the costs, per language: the way to the agency paused, the costs

@@ -151,9 +151,13 @@ def test_r10_r20_the_checker_before_the_run_on_the_costs_day_says_what_the_run_m
     sandbox.clock.set(at(COSTS_DAY, 7))
     after = checker(sandbox, reminded)
 
-    # the notice still to go at 05:00: no day before the agency yet (R19), all else alike
-    assert before["breakdown"].pop("pay_by") is None
-    assert after["breakdown"].pop("pay_by") == "2027-01-28"
+    # the notice still to go at 05:00: no day before the agency yet, and the answer says it
+    # waits, as the state line (R19; apiwords55), all else alike
+    assert (before["breakdown"].pop("pay_by"), before.pop("second_notice_waits")) == (None, True)
+    assert (after["breakdown"].pop("pay_by"), after.pop("second_notice_waits")) == (
+        "2027-01-28",
+        False,
+    )
     assert before == after
     assert after["breakdown"]["due"] == 14_724
     assert after["breakdown"]["costs"] == 4_000

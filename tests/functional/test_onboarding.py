@@ -323,6 +323,29 @@ def test_the_coverage_rules_and_the_posting_delay_are_shown_read_only(
     assert 'name="coverage_rules' not in html
 
 
+def test_the_api_s_settings_name_the_register_version_that_does_not_know_a_code(sandbox):
+    """R33, interfaces.md §7 (apiwords55: GET /provider/settings gave insurer_name null for
+    7095 and nothing else, while the settings page says "not in zorgnota's insurer register
+    (version 2026-06-01.1)").
+    Given the dental practice and the register version from 1 June 2026 that drops 7095
+    When its admin reads the settings through the API and on the page
+    Then the API's contract for 7095 names the version the page names, each other contract
+    the version its name was read from; a PATCH answers the same."""
+    load_register_version(sandbox, {"7095": None}, ["7095"])
+    admin = Caller.practice(DENTAL.provider_id, "admin", user_id="user-admin")
+    status, own = sandbox.api("GET", "/api/v1/provider/settings", caller=admin)
+    assert status == 200
+    [unknown] = [c for c in own["contracts"] if c["uzovi"] == "7095"]
+    assert (unknown["insurer_name"], unknown["insurer_register_version"]) == (None, "2026-06-01.1")
+    page = shown_settings(settings_page_of_admin(sandbox, "en"))
+    assert "UZOVI 7095, not in zorgnota's insurer register (version 2026-06-01.1)" in page
+    versions = {c["insurer_register_version"] for c in own["contracts"]}
+    assert versions == {"2026-06-01.1"}  # all run today: the version in force today
+    patch = {"version": own["version"], "contact": {"phone": "030 765 4321"}}
+    status, changed = sandbox.api("PATCH", "/api/v1/provider/settings", caller=admin, body=patch)
+    assert (status, changed["contracts"]) == (200, own["contracts"])
+
+
 def test_the_api_s_settings_name_each_contract_s_insurer_as_the_portal_does(sandbox):
     """R33, interfaces.md §7 (known.md stop 36, "Portal and API"): the same names in GET and
     PATCH /provider/settings, null for a code the register does not know (today).
@@ -347,6 +370,7 @@ def test_the_api_s_settings_name_each_contract_s_insurer_as_the_portal_does(sand
         "to": "2026-12-31",
         "insurer_name": None,
         "insurer_labels": [],  # Univé: no labels under 0101
+        "insurer_register_version": "2026-06-01.1",  # the version in force today (R33)
     }
     patch = {"version": own["version"], "contact": {"phone": "030 765 4321"}}
     status, changed = sandbox.api("PATCH", "/api/v1/provider/settings", caller=admin, body=patch)

@@ -46,5 +46,6 @@ def patch_settings(body: SettingsPatchIn) -> OwnSettingsOut:
 
 
 def _with_insurers(own: Provider, ctx: ProviderContext) -> OwnSettingsOut:
-    """The settings as the portal shows them: each contract with its insurer's name (R33)."""
-    return OwnSettingsOut.of(own, [insurer for insurer, _ in settings.contract_insurers(own, ctx)])
+    """The settings as the portal shows them: each contract with its insurer's name, or,
+    for a code the register does not know, the version that does not (R33)."""
+    return OwnSettingsOut.of(own, settings.contract_insurers(own, ctx))

@@ -258,6 +258,13 @@ class PaymentStatusView:
         return self.second_notice_to_go or self.new_second_notice is not None
 
     @property
+    def says_second_notice_waits(self) -> bool:
+        """R19, R16: the checker's state line says the final notice will be sent, and the
+        public API's ``second_notice_waits`` with it: it waits (above), unless a hold is said
+        first (its note, once the birth date is checked, tells the notice waits)."""
+        return self.second_notice_waits and self.state is not InvoiceState.ON_HOLD
+
+    @property
     def told_not_to_pay_yet(self) -> bool:
         """legal-nl.md §7, R37: the page says not to pay yet: the insurer's statement is
         awaited, or the practice decides on its proposal (R17)."""

@@ -113,8 +113,8 @@ class PaymentStatusOut(BaseModel):
     state: str = Field(
         description="where the invoice stands (services.patient.InvoiceState): open, deferred, "
         "reminder_sent, second_notice_sent (the reminder's term expired: costs charged and the "
-        "final notice sent, R19; while breakdown.pay_by is null it is still to be sent, the "
-        "first one or one sent again, R7, and the checker page says so), on_hold, arrangement_active, with_collection_agency (open, "
+        "final notice sent, R19; while second_notice_waits is true it is still to be sent, "
+        "the first one or one sent again, R7, as the checker page says), on_hold, arrangement_active, with_collection_agency (open, "
         "deferred, reminder_sent and second_notice_sent name the date breakdown.pay_by_kind "
         "names, when no hold or arrangement comes first); with status "
         "paid: paid (by the patient), waived (the practice forgave all of it, R21), "
@@ -170,6 +170,14 @@ class PaymentStatusOut(BaseModel):
     hold_until: date | None = Field(
         default=None, description="the hold's last day while on_hold, else null"
     )
+    second_notice_waits: bool = Field(
+        default=False,
+        description="true while state is second_notice_sent and the final notice has not "
+        "gone yet (R19): the first one still to be sent, or one sent again after it did not "
+        "arrive (R7); the checker page says it will be sent. The day before the collection "
+        "agency counts from the notice's own day, so breakdown.pay_by is null meanwhile. "
+        "False once it went, and in every other state (on_hold: the hold is said first, R16)",
+    )
     arrangement_ended_on: date | None = Field(
         default=None,
         description="the day a term unpaid 14 days after its due date ended the instalment "
@@ -198,6 +206,7 @@ class PaymentStatusOut(BaseModel):
             awaits_insurer_statement=view.awaits_insurer_statement,
             awaits_coulance_decision=view.awaits_coulance_decision,
             on_hold=view.on_hold,
+            second_notice_waits=view.says_second_notice_waits,  # the state line's test (R19)
             hold_until=view.hold_until,
             arrangement_ended_on=view.arrangement_ended_on,
         )

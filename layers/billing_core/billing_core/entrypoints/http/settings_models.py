@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 
 class ContractOut(Contract):
-    """A contract as stored (``Contract``), with its insurer's name and labels, read-only."""
+    """A contract as stored (``Contract``), with its insurer's name and labels and the
+    register version they were read from, read-only."""
 
     insurer_name: str | None = Field(
         default=None,
@@ -42,6 +43,12 @@ class ContractOut(Contract):
         description="the brand labels declared under the code in that same register version"
         " (9664: CZ, OHRA, Nationale-Nederlanden); empty: none, or the code is unknown then",
     )
+    insurer_register_version: str = Field(
+        description="the label of that register version (its valid-from date and the"
+        " how-manieth load for it, e.g. 2026-06-01.1): with insurer_name null, the version"
+        " that does not know the code, as the settings page says: not in zorgnota's insurer"
+        " register (version …) (R33)",
+    )
 
 
 class OwnSettingsOut(Provider):
@@ -51,8 +58,11 @@ class OwnSettingsOut(Provider):
     contracts: tuple[ContractOut, ...] = ()
 
     @classmethod
-    def of(cls, provider: Provider, insurers: Sequence[Insurer | None]) -> OwnSettingsOut:
-        """``insurers``: one per contract, in their order (services/provider/settings)."""
+    def of(
+        cls, provider: Provider, insurers: Sequence[tuple[Insurer | None, str]]
+    ) -> OwnSettingsOut:
+        """``insurers``: one per contract, in their order, with the label of the register
+        version read (``services.provider.settings.contract_insurers``)."""
         contracts = tuple(
             ContractOut(
                 uzovi=contract.uzovi,
@@ -60,8 +70,9 @@ class OwnSettingsOut(Provider):
                 ends=contract.ends,
                 insurer_name=insurer.name if insurer else None,
                 insurer_labels=insurer.labels if insurer else (),
+                insurer_register_version=version,
             )
-            for contract, insurer in zip(provider.contracts, insurers, strict=True)
+            for contract, (insurer, version) in zip(provider.contracts, insurers, strict=True)
         )
         # Not validated again: the settings were, when read (a rule added since holds for
         # their next write only, providers.provider._on_write).

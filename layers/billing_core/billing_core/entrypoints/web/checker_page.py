@@ -209,13 +209,13 @@ def _status_key(view: PaymentStatusView | None, state: PageState) -> str:
 
 def _state_key(view: PaymentStatusView | None) -> str:
     """The words of the state line (R10): the state's, but while the final notice waits to
-    go (``second_notice_waits``) that it will be sent, not that it was (R19; the public
-    API keeps the state ``second_notice_sent``, the final notice's step, and says so by
-    ``breakdown.pay_by`` null beside the kind ``second_notice``). A hold is said first
-    (R16: visible in the checker); the note under it says the notice waits."""
+    go (``says_second_notice_waits``) that it will be sent, not that it was (R19; the
+    public API keeps the state ``second_notice_sent``, the final notice's step, and says
+    so by ``second_notice_waits``, the same test). A hold is said first (R16: visible in
+    the checker); the note under it says the notice waits."""
     if view is None:
         return ""
-    if view.second_notice_waits and view.state is not InvoiceState.ON_HOLD:
+    if view.says_second_notice_waits:
         return "state_second_notice_waits"
     return f"state_{view.state.value}"
 
