@@ -83,12 +83,7 @@ def test_a_stop_that_meets_another_change_past_the_retries_is_said_on_the_invoic
     staff = signed_in(sandbox, "staff", language)
     target = emailed_dental_invoices[0]
     path, fields = stop_form(staff, target, scope="partial", amount="1,00")
-    with monkeypatch.context() as race:
-        every_save_meets_another(race)
-        status, headers, html = staff.post(path, fields)
-    assert status == HTTPStatus.CONFLICT
-    assert headers["Content-Type"].startswith("text/html")
-    assert error_of(html) == CHANGED_MEANWHILE_SAID[language]
+    html = said_changed_meanwhile(staff, path, fields, monkeypatch, language)
     assert form_fields(html)["amount"]["value"] == "1,00"
     assert coulances(sandbox, target) == []
     # Try again: the page's own form (a new key) books the stop, once
@@ -110,12 +105,7 @@ def test_a_hold_that_meets_another_change_past_the_retries_is_said_on_the_invoic
     target = emailed_dental_invoices[0]
     until = (sandbox.clock.today() + timedelta(days=14)).isoformat()
     path, fields = hold_form(staff, target, until, "overleg")
-    with monkeypatch.context() as race:
-        every_save_meets_another(race)
-        status, headers, html = staff.post(path, fields)
-    assert status == HTTPStatus.CONFLICT
-    assert headers["Content-Type"].startswith("text/html")
-    assert error_of(html) == CHANGED_MEANWHILE_SAID[language]
+    html = said_changed_meanwhile(staff, path, fields, monkeypatch, language)
     typed = form_fields(html)
     assert (typed["until"]["value"], typed["hold_reason"]["value"]) == (until, "overleg")
     assert stored(sandbox, target).hold_until is None
@@ -220,3 +210,17 @@ def test_a_form_key_sent_again_while_its_first_is_carried_out_is_told_to_wait(
     assert said(html) == f"{FORM_SENT_TITLE[language]} {KEY_IN_USE_SAID[language]}"
     assert first[0] == HTTPStatus.SEE_OTHER
     assert stored(sandbox, target).hold_until.isoformat() == until
+
+
+def said_changed_meanwhile(
+    staff: Any, path: str, fields: dict[str, str], monkeypatch: Any, language: str
+) -> str:
+    """The page a form sent while every save meets another change answers: 409, HTML,
+    saying someone else changed it meanwhile (R28, R35)."""
+    with monkeypatch.context() as race:
+        every_save_meets_another(race)
+        status, headers, html = staff.post(path, fields)
+    assert status == HTTPStatus.CONFLICT
+    assert headers["Content-Type"].startswith("text/html")
+    assert error_of(html) == CHANGED_MEANWHILE_SAID[language]
+    return str(html)

@@ -154,11 +154,7 @@ def test_a_tab_in_a_fixed_width_field_is_named_as_a_tab_at_its_position(
     When the file is read
     Then one finding, naming the tab, its line, field and position: the whole file, as
     the export must be uploaded as made; no knock-on finding of length or numbers."""
-    lines = three_patients()
-    text = lines[record]
-    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at - 1 + width :]
-
-    result = parse(to_bytes(lines))
+    result = parse(to_bytes(three_patients_with_a_tab(record, tab_at, width)))
 
     finding = only(result, "VEKTIS_TAB")
     assert (finding.line, finding.field, finding.params) == (
@@ -181,11 +177,7 @@ def test_a_tab_in_a_records_type_names_the_record_type_where_it_is(record, tab_a
     Given a tab over (or typed into) the record type of an 02, 04, 99 or 98
     When the file is read
     Then one finding names the tab, its line and position, in the record type."""
-    lines = three_patients()
-    text = lines[record]
-    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at - 1 + width :]
-
-    result = parse(to_bytes(lines))
+    result = parse(to_bytes(three_patients_with_a_tab(record, tab_at, width)))
 
     finding = only(result, "VEKTIS_TAB")
     assert (finding.line, finding.field, finding.params) == (
@@ -666,3 +658,12 @@ def test_a_tab_in_a_record_of_an_unknown_type_is_said_with_that_type(record, tab
         finding.message("nl")
     )
     assert_rejected_whole(result, "VEKTIS_TAB")
+
+
+def three_patients_with_a_tab(record: int, tab_at: int, width: int) -> list[str]:
+    """The three patients' file with a tab at ``tab_at`` of its line ``record`` (0-based),
+    over ``width`` characters (0: typed in, the rest moved on)."""
+    lines = three_patients()
+    text = lines[record]
+    lines[record] = text[: tab_at - 1] + "\t" + text[tab_at - 1 + width :]
+    return lines
