@@ -364,6 +364,9 @@ def test_a_single_read_is_found_by_its_patient_once_the_invoice_is_deleted(sandb
     Then all three reads come, each naming A by number, and the page says A's number on
     each, never a name."""
     action = objection_action(sandbox)
+    # Its invoice sent, letter and all: the uploads above queued it, and a sign-in no
+    # longer sends what others queued (localdrain55).
+    assert sandbox.drain_deliveries() > 0
     invoice = sandbox.runtime.repository.get_invoice(PROVIDER, action["invoice_id"])
     staff = signed_in(sandbox, "staff", "nl")
     page = f"/portal/notas/{invoice.invoice_id}"
