@@ -97,6 +97,35 @@ def test_a_retry_with_the_same_json_spaced_otherwise_is_a_replay_not_a_422(sandb
     assert len(coulance_entries(sandbox, invoice)) == 1
 
 
+def test_a_retry_without_the_refused_query_parameter_is_not_given_the_refusal_again(
+    sandbox, invoice
+):
+    """R38 ("same key and body -> the first answer again"), interfaces.md §2: Given a stop
+    sent with a key and a query parameter the route does not take (refused 400,
+    an answer kept under the key as any refusal of what was asked)
+    When the practice's software sends it again with the same key, without the parameter
+    Then it is another request (422 idempotency_key_reused), not the stale 400 again as if
+    the query string were no part of the request; and nothing was booked either time."""
+    body = STOP | {
+        "patient_email": invoice.addressee.email,
+        "amount": invoice.amount_due_cents // 4,
+    }
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    key = {"Idempotency-Key": "stop-query-1"}
+
+    def send(query):
+        return sandbox.api_raw(
+            "POST", path, provider_id=DENTAL.provider_id, body=body, query=query, headers=key
+        )
+
+    refused = send({"dry_run": "1"})
+    assert refused["statusCode"] == 400 and "query.dry_run" in refused["body"]
+    assert send({"dry_run": "1"})["headers"]["Idempotent-Replayed"] == "true"
+    again = send(None)
+    assert again["statusCode"] == 422 and '"idempotency_key_reused"' in again["body"]
+    assert coulance_entries(sandbox, invoice) == []
+
+
 def test_a_key_belongs_to_its_tenant(sandbox, invoice):
     # Another practice using the same key gets its own answer (404: not its invoice)
     stop(sandbox, invoice, "k-1")

@@ -32,7 +32,7 @@ CAUSE_LENGTH = 32
 
 
 class KeyReused(Exception):
-    """The key was used for another request (another method, path or body)."""
+    """The key was used for another request (another method, path, query string or body)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 a write (POST, PUT, PATCH or DELETE: interfaces.md §6 "every write takes
 Idempotency-Key") that carries an ``Idempotency-Key`` header is done once per key. The same
 key with the same request gives the first answer again (``Idempotent-Replayed: true``)
-and no second effect; the same key with another method, path or body is 422; keys are
+and no second effect; the same key with another method, path, query string or body is 422; keys are
 kept 24 hours, per tenant and user (the same key of another user is another key).
 
 Built on Powertools' idempotency utility and the idempotency table (like the delivery
@@ -305,10 +305,13 @@ def _scope(event: dict[str, Any]) -> str | None:
 
 
 def _request(event: dict[str, Any]) -> dict[str, Any]:
-    """What must be the same for a retry: method, path and body (as JSON, so spacing
-    does not matter; the guard before this has made sure it is JSON). The body as the
-    client sent it: on the stage it arrives base64 (template.yaml BinaryMediaTypes */*),
-    whose text changes with every space."""
+    """What must be the same for a retry: method, path, query string and body (as JSON,
+    so spacing does not matter; the guard before this has made sure it is JSON). The body
+    as the client sent it: on the stage it arrives base64 (template.yaml BinaryMediaTypes
+    */*), whose text changes with every space. The query string only when there is one,
+    so a request without one is known by what it was known by before it counted (a retry
+    across the deploy is still a replay); no write route takes one, but a refusal of one
+    is kept, and a retry without it is another request, not that refusal again."""
     body: str | bytes = event.get("body") or ""
     if body and event.get("isBase64Encoded"):
         import base64  # loaded already by the middleware; here for the rare keyed write
@@ -318,4 +321,6 @@ def _request(event: dict[str, Any]) -> dict[str, Any]:
         parsed = json.loads(body) if body else None
     except ValueError:
         parsed = body if isinstance(body, str) else body.decode("utf-8", "replace")
-    return {"method": event.get("httpMethod"), "path": event.get("path"), "body": parsed}
+    request = {"method": event.get("httpMethod"), "path": event.get("path"), "body": parsed}
+    query = event.get("multiValueQueryStringParameters") or event.get("queryStringParameters")
+    return request | ({"query": query} if query else {})
