@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -58,6 +59,58 @@ def test_edges_of_minimum_maximum_and_rounding(principal_cents, costs_cents):
     When the BIK is computed
     Then the bands are summed exactly and rounded half-up once."""
     assert collection_costs(principal_cents) == costs_cents
+
+
+@pytest.mark.parametrize(
+    "principal_cents, costs_cents",
+    [
+        # a cent either side of each band's ceiling (legal-nl.md §3): the bands join up
+        (249_999, 37_500),  # 15% of 2,499.99 = 374.9985
+        (250_001, 37_500),  # 375 + 10% of 0.01
+        (499_999, 62_500),  # 375 + 249.999
+        (500_001, 62_500),  # 625 + 5% of 0.01
+        (999_999, 87_500),  # 625 + 249.9995
+        (1_000_001, 87_500),  # 875 + 1% of 0.01
+        (19_999_999, 277_500),  # 875 + 1,899.9999
+        (20_000_000, 277_500),  # 875 + 1% of 190,000
+        (20_000_001, 277_500),  # 2,775 + 0.5% of 0.01
+        # inside each band, where only its own rate and ceiling give the figure
+        (400_000, 52_500),  # 375 + 10% of 1,500: the €2,000 + €2,000 letter of §2
+        (750_000, 75_000),  # 625 + 5% of 2,500
+        (10_000_000, 177_500),  # 875 + 1% of 90,000 (the 1% band alone)
+        (50_000_000, 427_500),  # 2,775 + 0.5% of 300,000
+    ],
+)
+def test_each_band_and_a_cent_either_side_of_its_ceiling(principal_cents, costs_cents):
+    """Given a principal a cent either side of €2,500, €5,000, €10,000 or €200,000, or
+    inside one band (legal-nl.md §3)
+    When the BIK is computed
+    Then each part of the principal carries its own band's rate: 15%, 10%, 5%, 1%, 0.5%."""
+    assert collection_costs(principal_cents) == costs_cents
+
+
+def _bik_by_the_table(principal_cents: int) -> int:
+    """legal-nl.md §3's table read literally, in euros and exact fractions: the first
+    €2,500 at 15%, the next €2,500 at 10%, the next €5,000 at 5%, the next €190,000 at
+    1%, the rest at 0.5%; half-up to a cent, then the €40 minimum and €6,775 maximum."""
+    euros = Fraction(principal_cents, 100)
+    widths_and_rates = [(2_500, "15"), (2_500, "10"), (5_000, "5"), (190_000, "1"), (None, "0.5")]
+    costs = Fraction(0)
+    for width, percent in widths_and_rates:
+        part = euros if width is None else min(euros, Fraction(width))
+        costs += part * Fraction(percent) / 100
+        euros -= part
+    cents = costs * 100
+    rounded = int(cents) + (1 if cents - int(cents) >= Fraction(1, 2) else 0)
+    return min(max(rounded, 4_000), 677_500)
+
+
+@given(principals)
+def test_the_staffel_is_the_table_of_the_spec(principal):
+    """Given any positive principal up to €5 million
+    When the BIK is computed
+    Then it is what the table of legal-nl.md §3 gives, band by band, to the cent."""
+    assert collection_costs(principal) == _bik_by_the_table(principal)
 
 
 @pytest.mark.parametrize("principal_cents", [0, -500])

@@ -9,7 +9,7 @@ The issue's example: €1,000.00 by e-mail, final payment date 2026-12-23, remin
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import pytest
@@ -446,6 +446,39 @@ def test_an_ideal_payment_of_the_costs_day_pays_the_costs_first_whenever_it_is_b
         principal=75_241, costs=0, interest=41, due=75_282
     )
     assert all(e.recorded >= booked_at for e in world.invoice().ledger if e.cause == "psp:tr_1")
+
+
+@pytest.mark.parametrize(
+    "paid_at, paid",
+    [
+        # 23:59 in Amsterdam on the term's last day: in the term, no costs, no interest
+        (datetime(2027, 1, 14, 22, 59, tzinfo=UTC), {"principal": 100_000}),
+        # 00:30 in Amsterdam on the 15th: after the term, costs and interest come first
+        (
+            datetime(2027, 1, 14, 23, 30, tzinfo=UTC),
+            {"costs": 15_000, "interest": 241, "principal": 84_759},
+        ),
+    ],
+    ids=["last-minute-of-the-term", "first-hour-after-it"],
+)
+def test_an_ideal_payment_stamped_in_utc_counts_on_its_dutch_day(paid_at, paid):
+    """legal-nl.md §2: an iDEAL payment counts on the day the PSP reports it paid, and the
+    term's days are Dutch days (the PSP stamps its paidAt in UTC). Given the example's
+    reminder (term to 2027-01-14), when €1,000.00 reported paid at 22:59Z on the 14th, or
+    at 23:30Z (00:30 on the 15th in Amsterdam), is booked after the 06:00 run of the 15th
+    charged the €150.00 BIK, then the first paid in the term: the costs are undone and
+    nothing is due; the second pays the costs, the 22 days' interest (€2.41) and then the
+    principal (§5, art. 6:44 BW), leaving €152.41 of principal."""
+    world = reminded()
+    world.run(COSTS_DAY)
+
+    pay_by_ideal(world, 100_000, paid_at, "tr_1", booked_at=at(COSTS_DAY, 9))
+
+    assert paid_by(world, "psp:tr_1") == paid
+    expected_principal = 100_000 - paid["principal"]
+    assert world.money(COSTS_DAY) == Money(
+        principal=expected_principal, costs=0, interest=0, due=expected_principal
+    )
 
 
 @pytest.mark.parametrize("read_at", [at(COSTS_DAY, 5), at(COSTS_DAY, 10)], ids=["before", "after"])

@@ -1,10 +1,10 @@
 """Statutory interest, art. 6:119 / 6:119a BW (legal-nl.md §4, product.md R20)."""
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing_core.legal import COMMERCIAL, CONSUMER, statutory_interest
@@ -401,3 +401,69 @@ def test_a_payment_that_leaves_the_base_as_it_was_ends_no_segment(
         (date(2025, 7, 1), date(2025, 12, 1), 2_145),
     ]
     assert result.total_cents == 3_210
+
+
+def _interest_day_by_day(default_date, until, changes, interest_paid):
+    """legal-nl.md §4 read literally, one day at a time: each day carries the rate in
+    force that day on the principal of that day plus the interest of the years passed
+    and still unpaid (compounded at each anniversary of the default date; 29 February's
+    is 1 March); a run of days with the same rate row, year and base is one segment,
+    rounded half-up to the cent. Interest paid leaves the compounded part, oldest first."""
+    rows = sorted(CONSUMER, key=lambda row: row.valid_from)
+    principal_on = {}  # by day, in order; the last change given for a day wins
+    for day, cents in sorted(changes, key=lambda change: change[0]):
+        principal_on[day] = cents
+    paid_on: dict[date, int] = {}
+    for day, cents in interest_paid:
+        paid_on[day] = paid_on.get(day, 0) + cents
+    runs: list[list] = []  # [row, year, base, days]
+
+    def total() -> int:
+        exact = (Decimal(base * days) * row.percent / 36_500 for row, _, base, days in runs)
+        return sum(int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP)) for x in exact)
+
+    year, next_anniversary, compounded, paid = 0, default_date, 0, 0
+    for offset in range((until - default_date).days):
+        day = default_date + timedelta(offset)
+        if day == next_anniversary:
+            compounded = total() if year else 0
+            year += 1
+            try:
+                next_anniversary = default_date.replace(year=default_date.year + year)
+            except ValueError:
+                next_anniversary = date(default_date.year + year, 3, 1)
+        principal = [cents for when, cents in principal_on.items() if when <= day][-1]
+        paid += paid_on.get(day, 0)
+        row = [row for row in rows if row.valid_from <= day][-1]
+        base = principal + max(compounded - paid, 0)
+        if runs and runs[-1][:3] == [row, year, base]:
+            runs[-1][3] += 1
+        else:
+            runs.append([row, year, base, 1])
+    return total()
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(min_value=0, max_value=10_000_000),
+    st.dates(min_value=date(2022, 6, 1), max_value=date(2027, 12, 31)),
+    st.integers(min_value=0, max_value=3 * 366),
+    st.lists(st.tuples(st.integers(1, 3 * 366), st.integers(0, 10_000_000)), max_size=4),
+    st.lists(st.tuples(st.integers(1, 3 * 366), st.integers(-500, 50_000)), max_size=3),
+)
+def test_equals_the_rules_applied_one_day_at_a_time(
+    principal, default_date, duration, changes, paid
+):
+    """Given any principal, default date, period, principal changes and interest paid,
+    across rate rows (2023-2026), anniversaries and leap days (legal-nl.md §4)
+    When the interest is computed
+    Then it is the sum of the day-by-day rules of §4, segment by segment, to the cent:
+    actual days / 365, a segment per rate row, anniversary and base, each rounded."""
+    until = default_date + timedelta(duration)
+    history = [(default_date + timedelta(offset), cents) for offset, cents in changes]
+    payments = [(default_date + timedelta(offset), cents) for offset, cents in paid]
+    result = statutory_interest(
+        principal, default_date, until, principal_changes=history, interest_payments=payments
+    )
+    starting = [(default_date, principal), *history]
+    assert result.total_cents == _interest_day_by_day(default_date, until, starting, payments)
