@@ -527,11 +527,22 @@ def test_every_operation_documents_the_throttles_429_and_the_tokens_401(name):
     """interfaces.md §2 ("401/403 auth", "429 throttled"), audit contract52. Given an API's
     document / Then each operation names API Gateway's 429 (every route has a throttle,
     template.yaml MethodSettings), and each behind a token its 401, in the shared Error
-    shape that template.yaml's gateway responses give them."""
+    shape that template.yaml's gateway responses give them; the 429 with the bodies of
+    the throttle and of the web ACL's per-IP limit as examples (audit wafdoc56;
+    test_openapi_drift compares them with the template's)."""
     document = json.loads((ROUTES.parent / "docs" / "openapi" / name).read_text())
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    throttled = {
+        "application/json": error["application/json"]
+        | {
+            "examples": {
+                example: {"$ref": f"#/components/examples/{example}"}
+                for example in ("route_throttle", "per_ip_limit")
+            }
+        }
+    }
     for path, operations in document["paths"].items():
         for method, op in operations.items():
-            assert op["responses"]["429"]["content"] == error, (method, path)
+            assert op["responses"]["429"]["content"] == throttled, (method, path)
             if name != "patient.json":
                 assert op["responses"]["401"]["content"] == error, (method, path)

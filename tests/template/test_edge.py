@@ -498,8 +498,10 @@ def test_each_label_is_given_before_a_rule_blocks_by_it(web_acl: dict[str, Any])
                 [namespace] = [n for n in given_at if key.startswith(n)]
                 assert given_at[namespace] < rule["Priority"], (rule["Name"], key)
                 keys += 1
-    # The body rules' labels, and each of our own labels in the two rules answering it.
-    assert keys == 1 + len(BODY_ATTACK_LABELS) + 2 * len(own_labels)
+    # The body rules' labels, and each of our own labels in the rules answering it: the
+    # per-IP limit's three (API, portal, checker), the body rules' two each (API, page).
+    answering = {PER_IP_LIMIT_LABEL: 3, BODY_OVER_8KB_LABEL: 2, BODY_ATTACK_LABEL: 2}
+    assert keys == 1 + len(BODY_ATTACK_LABELS) + sum(answering.values())
 
 
 def takes_more_than_8kb(function_id: str, method: str, path: str, deployment: Deployment) -> bool:
@@ -841,7 +843,8 @@ def test_a_client_over_a_per_ip_limit_is_refused_on_every_route(
     When the web ACL's rules judge its request
     Then a rule blocks it with a 429 that says when to come back (Retry-After: the
     limit's window) and is kept out of caches: on the APIs the error shape of
-    interfaces.md §2, on the checker's and the portal's pages and forms a page."""
+    interfaces.md §2, on the portal's pages and forms its staff's page (audit wafdoc56:
+    they read the patients' "pay by bank transfer"), on the checker's the patients'."""
     bodies = web_acl.get("CustomResponseBodies", {})
     judged = 0
     for rule in rate_rules(web_acl):
@@ -859,13 +862,25 @@ def test_a_client_over_a_per_ip_limit_is_refused_on_every_route(
             assert headers["Retry-After"] == str(rate["EvaluationWindowSec"])
             assert headers["Cache-Control"] == "no-store"
             assert headers["X-Content-Type-Options"] == "nosniff"
-            kind = bodies[response["CustomResponseBodyKey"]]["ContentType"]
+            key = response["CustomResponseBodyKey"]
+            kind = bodies[key]["ContentType"]
             wanted = "APPLICATION_JSON" if is_an_api_route(function_id, path) else "TEXT_HTML"
             assert kind == wanted, (rule["Name"], function_id, method, path)
+            assert key == too_many_requests_body(function_id, path), (function_id, path)
             if kind == "TEXT_HTML":
                 assert headers["Content-Security-Policy"] == "default-src 'none'"
             judged += 1
     assert judged > 100
+
+
+def too_many_requests_body(function_id: str, path: str) -> str:
+    """The body a client over a per-IP limit reads on a route: the APIs' JSON, the
+    portal's staff page, the patients' page."""
+    if is_an_api_route(function_id, path):
+        return "too-many-requests-json"
+    if function_id == "ProviderPortalFunction":
+        return "too-many-requests-portal-page"
+    return "too-many-requests-page"
 
 
 def response_body(web_acl: dict[str, Any], key: str, content_type: str) -> str:
@@ -1037,8 +1052,14 @@ class PageSections(HTMLParser):
             self.text[language] += data
 
 
-# The web ACL's pages: over a per-IP limit, a body over 8 KB, a body attack.
-WAF_PAGES = ("too-many-requests-page", "too-large-page", "refused-body-page")
+# The web ACL's pages: over a per-IP limit (the patients', the portal's staff's), a body
+# over 8 KB, a body attack.
+WAF_PAGES = (
+    "too-many-requests-page",
+    "too-many-requests-portal-page",
+    "too-large-page",
+    "refused-body-page",
+)
 
 
 @pytest.mark.parametrize("key", WAF_PAGES)
@@ -1075,6 +1096,42 @@ def test_a_browser_the_web_acl_refuses_reads_a_page_in_the_patients_languages(
     assert all(len(text) > 40 for text in texts) and len(set(texts)) == len(texts)
     assert re.search("[\u0600-\u06ff]", page.text["ar"])
     assert not re.search("[\u0600-\u06ff]", "".join(page.text[lang] for lang in ("nl", "en", "pl")))
+
+
+# The patient page's sentence on paying by bank transfer instead, in each language.
+BANK_TRANSFER = {
+    "nl": "betalen per bankoverschrijving",
+    "en": "pay by bank transfer",
+    "pl": "zapłacić przelewem bankowym",
+    "ar": "الدفع بالتحويل المصرفي",
+}
+
+
+def page_texts(web_acl: dict[str, Any], key: str) -> dict[str, str]:
+    """Each language's text of the web ACL's page ``key``, its white space made single."""
+    page = PageSections()
+    page.feed(response_body(web_acl, key, "TEXT_HTML"))
+    page.close()
+    return {language: " ".join(text.split()) for language, text in page.text.items()}
+
+
+def test_the_portals_staff_over_a_per_ip_limit_are_not_told_to_pay(
+    web_acl: dict[str, Any],
+) -> None:
+    """R9, R35 (audit wafdoc56: the portal's 429 page said "you can also pay by bank
+    transfer", the patients' wording, to a practice's staff).
+    Given the pages the web ACL answers a client over a per-IP limit with: the patients'
+    (the checker) and the portal's staff's
+    When I read each language's part
+    Then the patients' offers the bank transfer and the staff's does not; otherwise the
+    staff's says the same, word for word (one wording of the limit)."""
+    patients = page_texts(web_acl, "too-many-requests-page")
+    staff = page_texts(web_acl, "too-many-requests-portal-page")
+    assert set(staff) == set(patients) == set(BANK_TRANSFER)
+    for language, sentence in BANK_TRANSFER.items():
+        assert sentence in patients[language], language
+        assert sentence not in staff[language], language
+        assert patients[language].startswith(staff[language]), language
 
 
 # --- provider login (R32, issue 13.8) ---------------------------------------------------------

@@ -1,5 +1,7 @@
 """The checked-in OpenAPI documents are what the handlers serve (interfaces.md §2)."""
 
+import json
+
 import pytest
 
 from local.openapi import APIS, DOCS, generate, render
@@ -124,3 +126,87 @@ def test_the_blocked_list_says_what_blocked_at_holds():
     assert "first claim" not in described
     assert "'blocked' change" in described and "/blocked-patients/changes" in described
     assert "never before the patient's last unblock" in described
+
+
+# What API Gateway and the web ACL answer before any app (template.yaml), by the example
+# each operation shows: the gateway response, or the web ACL rule whose body it is.
+GATEWAY_EXAMPLES = {"route_throttle": "THROTTLED", "waf_filtered": "WAF_FILTERED"}
+WEB_ACL_EXAMPLES = {
+    "per_ip_limit": "over-a-per-ip-limit-api",
+    "too_large": "body-over-8kb-api",
+    "refused_body": "body-attack-api",
+}
+
+
+def examples_shown(answer):
+    media = answer["content"]["application/json"]
+    assert media["schema"] == {"$ref": "#/components/schemas/Error"}
+    refs = {name: example["$ref"] for name, example in media.get("examples", {}).items()}
+    assert all(ref == f"#/components/examples/{name}" for name, ref in refs.items())
+    return set(refs)
+
+
+@pytest.mark.parametrize("name", sorted(APIS))
+def test_every_operation_documents_what_the_gateway_and_the_web_acl_answer(name):
+    """interfaces.md §2, R9, R10 (audit wafdoc56: no document named the web ACL's 403,
+    413 or 429, nor showed a body, so a client author could not see them).
+    Given the document an API serves
+    Then every operation names the web ACL's 403 (forbidden, its managed rules), the 429
+    of the route's throttle and of the per-IP limit with its Retry-After, each write the
+    413, and each route with a body the 400 of a refused body, each with its example."""
+    # Given the document the API serves
+    document = generate()[name]
+    # Then each operation names those answers, with the examples of what is sent
+    operations = 0
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            assert examples_shown(responses["403"]) == {"waf_filtered"}, (method, path)
+            assert "(forbidden)" in responses["403"]["description"], (method, path)
+            assert examples_shown(responses["429"]) == {"route_throttle", "per_ip_limit"}
+            assert responses["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+            with_body = method in ("post", "put", "patch")
+            assert examples_shown(responses["400"]) == ({"refused_body"} if with_body else set())
+            if method in ("post", "put", "patch", "delete"):
+                assert examples_shown(responses["413"]) == {"too_large"}, (method, path)
+            operations += 1
+    assert operations >= 6
+
+
+@pytest.mark.parametrize("name", sorted(APIS))
+def test_the_documented_examples_are_what_the_template_sends(name):
+    """R9, interfaces.md §2 (audit wafdoc56). Given the examples a document shows and
+    template.yaml's gateway responses and web ACL
+    Then each example is, word for word, the body the gateway response or the web ACL
+    rule (under /api/) sends, and is shown under the status it sends."""
+    from local.resources import load_template, resources_of_type
+
+    # Given the template's answers
+    template = load_template()
+    gateway = template["Resources"]["Api"]["Properties"]["GatewayResponses"]
+    [acl] = resources_of_type(template, "AWS::WAFv2::WebACL").values()
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    sent = {
+        example: (
+            gateway[response]["StatusCode"],
+            json.loads(gateway[response]["ResponseTemplates"]["application/json"]),
+        )
+        for example, response in GATEWAY_EXAMPLES.items()
+    }
+    for example, rule in WEB_ACL_EXAMPLES.items():
+        custom = rules[rule]["Action"]["Block"]["CustomResponse"]
+        body = acl["CustomResponseBodies"][custom["CustomResponseBodyKey"]]
+        assert body["ContentType"] == "APPLICATION_JSON", rule
+        sent[example] = (str(custom["ResponseCode"]), json.loads(body["Content"]))
+    # When the document is generated
+    document = generate()[name]
+    shown = document["components"]["examples"]
+    # Then each example is the body sent, under the status it is sent with
+    assert {example: value["value"] for example, value in shown.items()} == {
+        example: body for example, (_, body) in sent.items()
+    }
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            for status, answer in operation["responses"].items():
+                for example in answer["content"].get("application/json", {}).get("examples", {}):
+                    assert sent[example][0] == status, (example, status)
