@@ -2102,6 +2102,11 @@ def _payout_rows(payout: dict[str, Any]) -> list[list[str]]:
         [day, "", "", "", step, "", str(paid), _euro(paid), batch, payout["end_to_end_id"]]
         for step, day in payout.get("dates", {}).items()
     ]
+    if len(weeks := payout.get("weeks", [])) > 1:  # one transfer for these weeks together
+        together = payout["statement_payout"]
+        rows.append(
+            ["", "", "", "", "weeks", "", str(together), _euro(together), batch, " ".join(weeks)]
+        )
     rows += [
         ["", "", "", "", name, "", str(c), _euro(c), batch, ""]
         for name in ("carried_in", "owed_again", "carried_out")

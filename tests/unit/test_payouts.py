@@ -442,6 +442,32 @@ def test_a_late_statement_is_settled_with_the_next_week(world):
     assert batch.settlement("fysio-noord").weeks == ("2026-W46",)
 
 
+def test_r24_a_csv_of_a_week_paid_with_another_names_the_weeks_its_transfer_pays(world):
+    """R24 (audit risk56): Given tandarts-zuid's W45 statement late (2000) and paid with
+    W46 (3000) in W46's batch, When the practice downloads W45's and W46's statements as
+    CSV, Then each says, as its JSON's payout does (weeks, statement_payout), that the one
+    transfer of 5000 pays W45 and W46 together. Before, both CSVs said "proposed 50,00"
+    and no more: summed over the weeks, the transfer was counted twice."""
+    world.statements(W45, {"fysio-noord": 1_000})
+    world.propose(W45)  # tandarts-zuid waits for its statement
+    world.statements(W45, {"tandarts-zuid": 2_000})
+    world.statements(W46, {"fysio-noord": 1_000, "tandarts-zuid": 3_000})
+    batch = world.propose(W46)
+    shown = payout_state(world.store.get_batch(batch.batch_id), "tandarts-zuid")
+    assert shown is not None and shown["weeks"] == ["2026-W45", "2026-W46"]
+
+    csv = with_payout(b"", "csv", shown).decode().splitlines()
+
+    together = f"payout;;;;;weeks;;5000;50,00;{batch.batch_id};2026-W45 2026-W46"
+    assert [row for row in csv if ";weeks;" in row] == [together]
+    # A transfer for one week has no such row: its statement's payout is the settlement's
+    alone = payout_state(world.store.get_batch(batch.batch_id), "fysio-noord")
+    assert alone is not None and alone["weeks"] == ["2026-W46"]
+    assert not [
+        row for row in with_payout(b"", "csv", alone).decode().splitlines() if ";weeks;" in row
+    ]
+
+
 def test_r24_a_practices_first_weeks_the_run_made_up_are_paid_with_the_week_that_did(world):
     """R24 (audit weeks52): the run makes up the first weeks of a practice with no statement
     before (retrocession_run.weeks_missed): its first Monday's run missed, or its first

@@ -427,6 +427,13 @@ def with_payout(body: bytes, output_format: str, payout: dict[str, Any]) -> byte
         _payout_row(step, paid, batch, day, reference)
         for step, day in payout.get("dates", {}).items()
     ]
+    weeks = payout.get("weeks", [])
+    if len(weeks) > 1:
+        # One transfer for several weeks (a late or made-up statement): the JSON's weeks and
+        # their statements' payout, so that each week's CSV does not read as paid on its own
+        # (R24; audit risk56: its steps' amount stood in every one of those weeks' CSVs).
+        together = int(payout["statement_payout"])
+        rows.append(_payout_row("weeks", together, batch, reference=" ".join(weeks)))
     rows += [
         _payout_row(name, int(payout[name]), batch)
         for name in ("carried_in", "owed_again", "carried_out")
