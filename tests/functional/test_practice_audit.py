@@ -171,7 +171,10 @@ def test_a_week_s_statement_read_is_found_by_each_patient_whose_invoice_it_shows
     portal.sign_in(sample_login(DENTAL, "viewer"))
     assert portal.page("/portal/uitbetalingen/2026-W48")[0] == 200
     in_lines = list(dict.fromkeys(line["invoice_id"] for line in shown["lines"]))
-    named = " ".join(f"invoice:{invoice_id}" for invoice_id in in_lines)
+    # each line's patient, then each invoice (reads56: named by number, as a list names them)
+    patient_of = {invoice.invoice_id: invoice.patient_ref for invoice in invoices}
+    patients = dict.fromkeys(f"patient:{patient_of[invoice_id]}" for invoice_id in in_lines)
+    named = " ".join([*patients, *(f"invoice:{invoice_id}" for invoice_id in in_lines)])
     assert paid.invoice_id in in_lines and len(in_lines) == len(invoices)
     day = sandbox.clock.today().isoformat()
     for invoice in (i for i in invoices if i.invoice_id in in_lines):
@@ -186,3 +189,44 @@ def test_a_week_s_statement_read_is_found_by_each_patient_whose_invoice_it_shows
             f"retrocession:2026-W48.json {named}",
         ]
         assert invoice.patient.last_name not in str(answer["items"])
+
+
+def test_a_week_s_statement_read_is_found_by_its_patients_once_their_invoices_are_deleted(
+    sandbox, paid_week
+):
+    """R32, NEN 7513, legal-nl.md §8 (reads56: a statement's read named the invoices its
+    lines show, which the search by patient finds through the patient's invoices: once
+    they were deleted at the end of their retention, 0 of 6 reads were found).
+    Given week 48's statement read as JSON and CSV by a viewer
+    When the invoices its lines show are deleted and the admin lists each of their
+    patients' reads of the day
+    Then each listing holds both reads, which name the patient by number."""
+    import boto3
+
+    from billing_core.adapters.dynamo import keys
+
+    invoices, _ = paid_week
+    sandbox.run_retrocession()
+    statement = "/api/v1/provider/retrocessions/2026-W48"
+    status, shown = sandbox.api("GET", statement, caller=VIEWER)
+    assert status == 200
+    assert sandbox.api("GET", statement, caller=VIEWER, query={"format": "csv"})[0] == 200
+    in_lines = {line["invoice_id"] for line in shown["lines"]}
+    table = boto3.resource("dynamodb").Table(sandbox.names.table_name)
+    for invoice_id in in_lines:
+        table.delete_item(Key=keys.invoice_key(PROVIDER, invoice_id))
+    day = sandbox.clock.today().isoformat()
+    shown_patients = {i.patient_ref for i in invoices if i.invoice_id in in_lines}
+    assert len(shown_patients) >= 2
+    for patient_ref in sorted(shown_patients):
+        query = {"patient_ref": patient_ref, "from": day, "to": day}
+
+        status, answer = sandbox.api("GET", AUDIT, caller=ADMIN, query=query)
+
+        assert status == 200, answer
+        reads = [r["subject"] for r in answer["items"] if r["kind"] == "export"]
+        assert sorted(subject.split()[0] for subject in reads) == [
+            "retrocession:2026-W48.csv",
+            "retrocession:2026-W48.json",
+        ]
+        assert all(f"patient:{patient_ref}" in subject.split() for subject in reads)

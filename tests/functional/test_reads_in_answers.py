@@ -215,9 +215,56 @@ def test_an_upload_s_report_names_the_patients_its_page_shows_in_its_one_record(
         dict.fromkeys(c["patient_ref"] for c in codes["retour_codes"] if c["patient_ref"])
     )
     assert status == 200 and patients
-    # (the page also lists the invoices the upload issued: that list's own read)
-    [subject] = [subject for _, _, kind, subject in records if kind == "export"]
-    assert subject == " ".join([f"declaration:{retour}", *(f"patient:{p}" for p in patients)])
+    # one view, one read (reads56): the page's list of what the upload issued is in it
+    issued = issued_by(sandbox, retour, PHYSIO.provider_id)
+    assert [record[1:] for record in records] == [
+        (
+            "staff",
+            "export",
+            " ".join([f"declaration:{retour}", *(f"patient:{p}" for p in patients), *issued]),
+        )
+    ]
+
+
+def issued_by(sandbox: Sandbox, upload: str, provider_id: str = PRACTICE) -> list[str]:
+    """``invoice:{id}`` of each invoice the upload issued, newest first as its page lists
+    them (the list's order: the invoice's id after its day)."""
+    invoices = sandbox.runtime.repository.list_invoices(provider_id)[0]
+    return [f"invoice:{i.invoice_id}" for i in invoices if i.declaration_id == upload]
+
+
+def test_one_view_of_an_upload_s_page_is_one_read_naming_its_report_and_invoices(sandbox):
+    """R32, NEN 7513, R35 (reads56: a view of the portal's upload page wrote two reads, the
+    report's and its list's of the invoices the upload issued). Given an upload of four
+    patients' lines, When staff open its page in the portal, and again with a list
+    position that is none (the list refused, the report shown), Then each view wrote one
+    read: the upload, each patient whose invoice the page lists and each invoice; the
+    refused list's names the upload only; never a patient's name."""
+    upload = sandbox.upload_declaration(PRACTICE, "week-47.csv", declaration_csv(4))
+    invoices = [
+        i
+        for i in sandbox.runtime.repository.list_invoices(PRACTICE)[0]
+        if i.declaration_id == upload
+    ]
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/declaraties/{upload}"
+
+    (status, html), records = new_records(sandbox, lambda: staff.page(page))
+
+    assert status == 200 and len({i.patient_ref for i in invoices}) >= 2
+    [(role, kind, subject)] = [(role, kind, subject) for _, role, kind, subject in records]
+    assert (role, kind) == ("staff", "export") and subject.split()[0] == f"declaration:{upload}"
+    listed = re.findall(r'href="/portal/notas/([0-9a-f-]{36})"', html)
+    assert sorted(listed) == sorted(i.invoice_id for i in invoices)
+    assert sorted(subject.split()[1:]) == sorted(
+        {f"patient:{i.patient_ref}" for i in invoices} | {f"invoice:{i}" for i in listed}
+    )
+    for invoice in invoices:
+        assert invoice.patient.last_name not in subject
+    (status, _), records = new_records(sandbox, lambda: staff.page(f"{page}?cursor=none"))
+    assert status == 400
+    assert [record[1:] for record in records] == [("staff", "export", f"declaration:{upload}")]
 
 
 def test_a_report_page_past_a_finding_not_kept_s_sentence_names_its_patient(sandbox, monkeypatch):
@@ -260,5 +307,6 @@ def test_a_report_page_past_a_finding_not_kept_s_sentence_names_its_patient(sand
     page = f"/portal/declaraties/{upload}?meldingen={encode_offset(1)}"
     (status, html), records = new_records(sandbox, lambda: staff.page(page))
     assert status == 200 and named in html
-    [subject] = [subject for _, _, kind, subject in records if kind == "export"]
-    assert subject == f"declaration:{upload} patient:{named}"
+    [(kind, subject)] = [(kind, subject) for _, _, kind, subject in records]
+    assert kind == "export" and subject.startswith(f"declaration:{upload} patient:{named} ")
+    assert subject.endswith(" ".join(issued_by(sandbox, upload)))

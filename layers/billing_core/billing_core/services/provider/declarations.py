@@ -6,10 +6,10 @@ import json
 import re
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing_core.declarations.csv_template import template_csv
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
@@ -28,6 +28,9 @@ from billing_core.services.provider.context import ProviderContext
 from billing_core.shared.audit import ReadKind, patients_named
 from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.retries import RequestCause, RetryCauses, retry_causes
+
+if TYPE_CHECKING:
+    from billing_core.invoices.invoice import Invoice
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -301,11 +304,13 @@ def declaration_report(
     findings_from: int = 0,
     retour_codes_from: int = 0,
     findings_page: int = FINDINGS_PAGE,
+    recorded: bool = True,
 ) -> DeclarationReport | None:
     """One upload with a page of the findings of its processing report (from the
     ``findings_from``-th) and, of a retour, a page of its retourcodes; None for an id the
     provider does not have. A report deleted at the end of its retention answers the
-    upload with nothing of it, saying so (``report_no_longer_kept``)."""
+    upload with nothing of it, saying so (``report_no_longer_kept``). ``recorded=False``:
+    the caller records it with what else its page shows (``record_report_read``)."""
     provider_id = tenant_for(user, Role.VIEWER)
     record = ctx.store.get_declaration(provider_id, declaration_id)
     if record is None:
@@ -332,8 +337,25 @@ def declaration_report(
         report_gone,
         tuple(not_kept_of(stored, counts, key, files)),
     )
-    ctx.record_shown(user, ReadKind.EXPORT, f"declaration:{declaration_id}", _patients(report))
+    if recorded:
+        record_report_read(user, report, ctx)
     return report
+
+
+def record_report_read(
+    user: ProviderUser,
+    report: DeclarationReport,
+    ctx: ProviderContext,
+    issued: Sequence[Invoice] = (),
+) -> None:
+    """The one read of a view of an upload's report (R32, NEN 7513): the upload, the
+    patients its pages name and, when the view lists them too (the portal's page), the
+    invoices it issued shown and their patients, named as the invoice list's read names
+    them, so that the view is one entry found by each of those patients."""
+    patients = _patients(report) + patients_named(i.patient_ref for i in issued)
+    shown = [*dict.fromkeys(patients), *(f"invoice:{i.invoice_id}" for i in issued)]
+    heading = f"declaration:{report.record.declaration_id}"
+    ctx.record_shown(user, ReadKind.EXPORT, heading, shown)
 
 
 def _patients(report: DeclarationReport) -> list[str]:

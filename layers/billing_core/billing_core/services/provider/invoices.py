@@ -68,13 +68,15 @@ def list_invoices(
     *,
     kenmerk: str = "",
     where: str = "query",
+    recorded: bool = True,
 ) -> InvoicePage:
     """Newest first; every page but the last holds ``limit`` invoices, also filtered. A
     search by name without a start date covers the last NAME_SEARCH_DAYS. ``kenmerk``
     (as typed): the one invoice with it, if the filter holds it too; one page.
     InvalidInput (at ``where``, the request's part) for a filter that cannot be meant,
     and for a patient number nothing has as typed but the list has in another letter
-    case (an empty first page; ``refuse_another_case``)."""
+    case (an empty first page; ``refuse_another_case``). ``recorded=False``: the caller
+    records the page in the one read of all its answer shows (R32: one view, one read)."""
     provider_id = tenant_for(user, Role.VIEWER)
     check_filter(wanted, where)
     wanted = replace(wanted, patient_ref=patient_number(wanted.patient_ref))
@@ -95,7 +97,8 @@ def list_invoices(
         held = ([found] if found else []) if kenmerk else _period(provider_id, wanted, ctx)
         with read_if_refused_for_case(lambda number: _record_list(user, wanted, [], ctx, number)):
             _refuse_another_case(wanted, held, where)
-    _record_list(user, wanted, invoices, ctx)
+    if recorded:
+        _record_list(user, wanted, invoices, ctx)
     return InvoicePage(invoices, last, today)
 
 

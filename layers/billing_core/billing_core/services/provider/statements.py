@@ -29,7 +29,7 @@ from billing_core.services import inputs
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, patients_named
 from billing_core.shared.errors import NoLongerKept
 
 DEBTOR_RISK_MONTHS = 12  # the default range: this month and the eleven before it
@@ -106,14 +106,23 @@ def retrocession_statement(
         # the item's TTL is due as soon, but DynamoDB deletes within days of it, and an
         # item stored before it had a TTL has none (legal-nl.md §8).
         raise NoLongerKept("statement_no_longer_kept") from None
-    # Its lines show the week's invoices, kenmerk and money: the read names each one, so
-    # that a patient's reads are found by their invoices (R32, NEN 7513; audit roles55).
-    shown = [f"invoice:{i}" for i in invoices_in_statement(body, output_format)]
+    shown = _named(provider_id, invoices_in_statement(body, output_format), ctx)
     ctx.record_shown(user, ReadKind.EXPORT, f"retrocession:{week.label}.{output_format}", shown)
     payout = _payout(provider_id, week, ctx)
     if payout is not None:
         body = with_payout(body, output_format, payout)
     return StatementFile(week.label, body)
+
+
+def _named(provider_id: str, invoice_ids: list[str], ctx: ProviderContext) -> list[str]:
+    """What a statement's read names (R32, NEN 7513): its lines show the week's invoices,
+    kenmerk and money, so the patient of each (read in one request a hundred invoices, as
+    the actions list's read reads them) and each invoice (audit roles55), as an invoice
+    list's read names them: found by the patient's number also once the invoices are
+    deleted (legal-nl.md §8; reads56: 0 of 6 reads found after, before)."""
+    numbers = ctx.store.patient_numbers(provider_id, invoice_ids) if invoice_ids else {}
+    patients = patients_named(numbers.get(invoice_id, "") for invoice_id in invoice_ids)
+    return [*patients, *(f"invoice:{invoice_id}" for invoice_id in invoice_ids)]
 
 
 def _payout(provider_id: str, week: Week, ctx: ProviderContext) -> dict[str, Any] | None:

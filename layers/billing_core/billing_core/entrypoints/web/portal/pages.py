@@ -565,7 +565,9 @@ def declaration_report(
     request: PortalRequest, declaration_id: str, ctx: ProviderContext
 ) -> PortalAnswer:
     """The upload's report and every invoice it issued, a page at a time (R2, R35). An id
-    no route takes (``is_declaration_id``) is the not-found page, with no read."""
+    no route takes (``is_declaration_id``) is the not-found page, with no read. One view
+    is one read naming the upload, the patients the report names and the invoices listed
+    (R32, NEN 7513; before, the report and the list each wrote one)."""
     if not is_declaration_id(declaration_id):
         return not_found(request)
     page_url = f"/portal/declaraties/{declaration_id}"
@@ -575,6 +577,7 @@ def declaration_report(
         ctx,
         findings_from=_report_position(request.query.get(FINDINGS_CURSOR)),
         retour_codes_from=_report_position(request.query.get(RETOUR_CODES_CURSOR)),
+        recorded=False,
     )
     if report is None:
         return not_found(request)
@@ -593,10 +596,12 @@ def declaration_report(
     }
     try:
         page = invoices.list_invoices(
-            request.user, of_upload, LIST_SIZE, _position(request.query), ctx
+            request.user, of_upload, LIST_SIZE, _position(request.query), ctx, recorded=False
         )
     except (cursor.InvalidCursor, InvalidPosition):
+        declarations.record_report_read(request.user, report, ctx)
         return _page_refused(request, "declaration.html.j2", created=[], **values)
+    declarations.record_report_read(request.user, report, ctx, page.invoices)
     following = _next_cursor(page.next_position)
     return _page(
         request,
