@@ -1471,6 +1471,11 @@ def test_a_dutch_name_of_no_column_gets_no_hint(name):
         ("house_number_suffix", "2-mei"),
         ("debtor_house_number", "3-nov"),
         ("debtor_house_number_suffix", "12-11-2026"),
+        # stop 56 csvcols: a short date with slashes, day first or (English Excel) month first
+        ("house_number", "11/3/2026"),
+        ("house_number", "12/31/2026"),
+        ("house_number_suffix", "3/11/2026"),
+        ("debtor_house_number", "1/12/2026"),
     ],
 )
 def test_a_house_number_excel_made_a_date_refuses_the_patients_lines(column, written):
@@ -1497,7 +1502,18 @@ def test_a_house_number_excel_made_a_date_refuses_the_patients_lines(column, wri
 
 @pytest.mark.parametrize(
     "number, suffix",
-    [("12-14", ""), ("1-13", ""), ("45-nov", ""), ("12", "2-hoog"), ("3", "1-a"), ("7", "A-3")],
+    [
+        *[
+            ("12-14", ""),
+            ("1-13", ""),
+            ("45-nov", ""),
+            ("12", "2-hoog"),
+            ("3", "1-a"),
+            ("7", "A-3"),
+        ],
+        # stop 56 csvcols: a slash without a four-digit year, or no day in either order
+        *[("3/11", ""), ("14/2", ""), ("12", "1/2"), ("13/13/2026", ""), ("1/2/3", "")],
+    ],
 )
 def test_a_house_number_with_a_dash_that_excel_keeps_is_read_as_written(number, suffix):
     # Given house numbers with a dash that no date is: Excel left them as typed (R40)

@@ -1560,8 +1560,13 @@ def _person(
             postcode = normalised
     if email and not is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
-    # Excel writes a date with "-"; a suffix is mostly empty, which is cheaper to test.
-    if "-" in house_number or (house_number_suffix and "-" in house_number_suffix):
+    # Excel writes a date with "-" (or "/": 11/3/2026); a suffix is mostly empty, which is
+    # cheaper to test.
+    if (
+        "-" in house_number
+        or "/" in house_number
+        or (house_number_suffix and ("-" in house_number_suffix or "/" in house_number_suffix))
+    ):
         _check_house_number_dates(house_number, house_number_suffix, prefix, problems)
     if mobile[:1] == "6":
         mobile = zero_put_back(mobile, 10, "6")  # a Dutch mobile number: 06 12345678
@@ -1589,7 +1594,10 @@ def _check_house_number_dates(
 
 def _is_excel_date(text: str) -> bool:
     """A date as Dutch (or English) Excel saves a cell it took for one: 3-nov and 11-mrt
-    (its format d-mmm), nov-11 (mmm-jj: 11-2011 typed) or 3-11-2026 (its short date)."""
+    (its format d-mmm), nov-11 (mmm-jj: 11-2011 typed), 3-11-2026 (its short date) or
+    11/3/2026 (a short date with slashes, day or month first)."""
+    if "/" in text:
+        return _is_slashed_date(text)
     parts = text.split("-")
     if len(parts) == 3:
         return _parse_date(text) is not None
@@ -1607,6 +1615,26 @@ def _is_excel_date(text: str) -> bool:
         and len(number) <= 2
         and (not day_first or 1 <= int(number) <= 31)
     )
+
+
+def _is_slashed_date(text: str) -> bool:
+    """D/M/YYYY or M/D/YYYY (an English Excel's short date) that is a day in either
+    order. Only with its four-digit year: 3/11 or 1/2 may be a house number as typed."""
+    parts = text.strip().split("/")
+    if len(parts) != 3 or len(parts[2]) != 4 or not all(1 <= len(part) <= 2 for part in parts[:2]):
+        return False
+    if not ("".join(parts).isascii() and "".join(parts).isdigit()):
+        return False
+    first, second, year = map(int, parts)
+    return any(_is_a_day(year, month, day) for month, day in ((second, first), (first, second)))
+
+
+def _is_a_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_name_formulas(
