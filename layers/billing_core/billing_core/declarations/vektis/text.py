@@ -10,7 +10,8 @@ LF. What real exports and editors make of that, and what becomes of it here:
   in ISO-8859-1: decoded as Windows-1252, one byte still one character (the reader says
   where); any other control character is refused by the reader with its line and field;
 - a DOS end-of-file byte (0x1A) or NUL padding after the last record: dropped, and said;
-- blank lines, spaces or tabs before the 01 record: dropped, and said; line numbers stay those
+- blank lines, spaces, tabs or other blanks (a CR, a no-break space, said by name) before
+  the 01 record: dropped, and said; line numbers stay those
   of the file (``Lines.first_line``);
 - a tab typed among or over the header's first five characters: still a Vektis file (not
   a CSV with a tab as separator), the reader names the tab (``tab_in_header``);
@@ -241,11 +242,25 @@ def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
         return 1
     del lines[:blank]
     lines[0] = record
-    # R40 (vektisleft55): a tab is said as a tab, not counted among the spaces.
-    tabs = indented.count("\t")
-    spaces = len(indented) - tabs
-    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=spaces, tabs=tabs))
+    # R40 (vektisleft55): a tab is said as a tab, not counted among the spaces; (csvcols56)
+    # any other blank (a CR, a vertical tab, a no-break space) by its name.
+    tabs, spaces = indented.count("\t"), indented.count(" ")
+    params: dict[str, Any] = {"blank_lines": blank, "spaces": spaces, "tabs": tabs}
+    others = indented.replace("\t", "").replace(" ", "")
+    if others:
+        params.update(said_as="VEKTIS_LEADING_BLANK_OTHERS", others=_counted_characters(others))
+    repairs.append(_repair("VEKTIS_LEADING_BLANK", **params))
     return blank + 1
+
+
+def _counted_characters(text: str) -> str:
+    """Each character of ``text`` by its name, how often it occurs before it (2, U+00A0 ...)."""
+    from billing_core.declarations.characters import character_name  # the rare file only
+
+    return ", ".join(
+        f"{text.count(character)} × {character_name(character)}"
+        for character in dict.fromkeys(text)
+    )
 
 
 def lone_cr_line_ends() -> Finding:
