@@ -186,8 +186,19 @@ def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
         (b"\x0c", 0, "1 × U+000C (FF)"),
         (b"\xa0\xa0 ", 1, "2 × U+00A0 (NO-BREAK SPACE)"),
         (b"\r\xa0", 0, "1 × U+000D (CR), 1 × U+00A0 (NO-BREAK SPACE)"),
+        # A UTF-8 BOM after a blank line or a space: before, not even read as Vektis
+        (b"\r\n\xef\xbb\xbf", 0, "1 × U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+        (b" \xef\xbb\xbf", 1, "1 × U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
     ],
-    ids=["cr", "vertical-tab", "form-feed", "no-break-spaces", "two-kinds"],
+    ids=[
+        "cr",
+        "vertical-tab",
+        "form-feed",
+        "no-break-spaces",
+        "two-kinds",
+        "bom-after-blank-line",
+        "bom-after-space",
+    ],
 )
 def test_other_blanks_before_the_header_are_said_by_their_name(head, spaces, others):
     """R2, R40 (stop 56 csvcols; vektisleft55 did tabs): Given an export with a CR, a
