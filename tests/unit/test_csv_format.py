@@ -889,12 +889,14 @@ STRUCTURAL_CASES = [
         1,
         "bsn",
     ),
+    # An unknown column that is a near-miss of an optional one refuses (stop 56 csvcols:
+    # another one is ignored with a warning, test_a_column_practice_software_adds_...).
     (
         "unknown-column",
-        declaration(FIRST, columns=[*COLUMNS, "remark"]),
+        declaration(FIRST, columns=[*COLUMNS, "debtor_emial"]),
         "FILE_UNKNOWN_COLUMNS",
         1,
-        "remark",
+        "debtor_emial (did you mean debtor_email?)",
     ),
     (
         "typo-in-column",
@@ -966,6 +968,76 @@ def test_a_structural_problem_rejects_the_whole_file(data, code, expected_line, 
     assert dutch and english and dutch != english
     assert english_text in english
     assert_no_bsn_in_messages(result, BSN_1, BSN_2)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["Opmerking"], ["intern_id"], ["Behandelaar", "AGB-code"], ["remark"]],
+    ids=["opmerking", "intern-id", "two-columns", "remark"],
+)
+def test_a_column_practice_software_adds_is_ignored_with_a_warning_naming_it(extra):
+    """R40, R2, R29 (stop 56 csvcols): Given the template's columns and one or two a
+    practice system adds (a remark, an internal id), holding a patient's data on a line,
+    When it is parsed, Then every line is read, one warning names the ignored columns in
+    Dutch and English, and no finding shows what they hold. Before: the whole file was
+    refused (FILE_UNKNOWN_COLUMNS)."""
+    # Given a remark column that holds the patient's e-mail and the BSN of the other line
+    first = {**FIRST, **dict.fromkeys(extra, f"bel {FIRST['email']} {BSN_2}")}
+    # in the middle of the header, as a practice system puts its own columns
+    data = declaration(first, SECOND, columns=[*COLUMNS[:5], *extra, *COLUMNS[5:]])
+
+    # When it is parsed
+    result = parse(data)
+
+    # Then both lines are claims, and the one warning names the columns, not their cells
+    assert [claim.claim_ref for claim in result.claims] == ["R1", "R2"]
+    [warning] = result.findings
+    assert (warning.code, warning.severity, warning.line) == (
+        "CSV_UNKNOWN_COLUMNS_IGNORED",
+        Severity.WARNING,
+        1,
+    )
+    named = ", ".join(name.lower() for name in extra)
+    assert f"ignored them: {named}." in warning.message("en")
+    assert f"zijn overgeslagen: {named}." in warning.message("nl")
+    assert_no_patient_data_in_findings(result)
+    assert_consistent(result)
+
+
+@pytest.mark.parametrize(
+    "written, meant",
+    [
+        ("debtor_emial", "debtor_email"),
+        ("polis_nummer", "policy_number"),
+        ("Polisnummer", "policy_number"),
+    ],
+)
+def test_a_near_miss_of_an_optional_column_still_refuses_the_file(written, meant):
+    """R2, R40 (stop 56 csvcols): Given an optional column written as a typo or a Dutch name
+    of it, When it is parsed, Then the file is refused naming the column meant: ignored,
+    its data (a debtor's e-mail, a policy number) would be lost without a word."""
+    columns = [written if column == meant else column for column in COLUMNS]
+
+    result = parse(declaration(FIRST, line(debtor_email="m.vandijk@example.nl"), columns=columns))
+
+    assert result.file_rejected and result.claims == []
+    [refusal] = result.findings
+    assert refusal.code == "FILE_UNKNOWN_COLUMNS"
+    assert refusal.params["columns_en"] == f"{written.lower()} (did you mean {meant}?)"
+
+
+def test_more_unknown_columns_than_a_finding_names_still_refuse_the_file():
+    """R2, R40 (stop 56 csvcols): Given the template's columns and 21 unknown ones (another
+    program's export), When it is parsed, Then the file is refused: a warning would not
+    name them all, so they are not ignored."""
+    columns = [*COLUMNS, *(f"kolom_{n}" for n in range(21))]
+
+    result = parse(declaration(FIRST, columns=columns))
+
+    assert result.file_rejected and result.claims == []
+    assert "and 1 more" in next(
+        f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS"
+    ).message("en")
 
 
 def test_a_header_of_thousands_of_unknown_columns_names_twenty_and_counts_the_rest():
@@ -1399,6 +1471,11 @@ def test_a_dutch_name_of_no_column_gets_no_hint(name):
         ("house_number_suffix", "2-mei"),
         ("debtor_house_number", "3-nov"),
         ("debtor_house_number_suffix", "12-11-2026"),
+        # stop 56 csvcols: a short date with slashes, day first or (English Excel) month first
+        ("house_number", "11/3/2026"),
+        ("house_number", "12/31/2026"),
+        ("house_number_suffix", "3/11/2026"),
+        ("debtor_house_number", "1/12/2026"),
     ],
 )
 def test_a_house_number_excel_made_a_date_refuses_the_patients_lines(column, written):
@@ -1425,7 +1502,18 @@ def test_a_house_number_excel_made_a_date_refuses_the_patients_lines(column, wri
 
 @pytest.mark.parametrize(
     "number, suffix",
-    [("12-14", ""), ("1-13", ""), ("45-nov", ""), ("12", "2-hoog"), ("3", "1-a"), ("7", "A-3")],
+    [
+        *[
+            ("12-14", ""),
+            ("1-13", ""),
+            ("45-nov", ""),
+            ("12", "2-hoog"),
+            ("3", "1-a"),
+            ("7", "A-3"),
+        ],
+        # stop 56 csvcols: a slash without a four-digit year, or no day in either order
+        *[("3/11", ""), ("14/2", ""), ("12", "1/2"), ("13/13/2026", ""), ("1/2/3", "")],
+    ],
 )
 def test_a_house_number_with_a_dash_that_excel_keeps_is_read_as_written(number, suffix):
     # Given house numbers with a dash that no date is: Excel left them as typed (R40)

@@ -291,6 +291,40 @@ def test_r33_a_line_break_inside_a_name_group_label_or_source_is_refused(row, co
     ]
 
 
+@pytest.mark.parametrize(
+    "name, separator",
+    [("CZ", "\r"), ('"CZ; OHRA"', "\r"), ("CZ", "\r\n")],
+    ids=["cr-only", "cr-only-quoted-separator", "crlf"],
+)
+def test_r40_r33_a_register_with_cr_only_line_ends_is_read_as_any_other(name, separator):
+    """R40 (a CSV as Excel saves it), R33; csvcols56: Excel for Mac's "CSV (Macintosh)"
+    ends each line with a CR alone; read without newline="" (the csv module's documented
+    way) every such file raised csv.Error, an error instead of a version or a refusal.
+    Given a version of two rows whose lines end in ``separator``
+    When it is loaded
+    Then both insurers are listed, the first by its name as typed."""
+    # Given
+    rows = [HEADER.strip(), f"9664;{name};CZ;;2027-01-01;src", "7095;VGZ;VGZ;;2027-01-01;src"]
+    text = separator.join(rows) + separator
+    # When
+    register = parse_register_csv(text, 1)
+    # Then
+    assert [insurer.uzovi for insurer in register.insurers] == ["9664", "7095"]
+    assert register.lookup("9664").name == name.strip('"')
+
+
+def test_r40_r33_a_cr_inside_a_quoted_name_of_a_cr_only_file_is_refused_on_its_line():
+    """R33, R36, R40; csvcols56: Given a CR-only version whose second row's name holds a
+    CR inside its quotes (Alt+Enter), When it is loaded, Then it is refused naming line 3
+    and the name, as in a file with CR LF line ends (before: csv.Error)."""
+    rows = [HEADER.strip(), "9664;CZ;CZ;;2027-01-01;src", '7095;"VGZ\rgroep";VGZ;;2027-01-01;src']
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv("\r".join(rows) + "\r", 1)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (3, "name holds a line break (Alt+Enter in a cell, or a quote that is not closed)")
+    ]
+
+
 def _shipped_from(valid_from, turned=("", ""), added="", number=1):
     """The shipped rows from ``valid_from``, ``turned`` (old, new) replaced in the CSV
     text, ``added`` rows after them."""

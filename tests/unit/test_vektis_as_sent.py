@@ -178,6 +178,48 @@ def test_blank_lines_or_spaces_before_the_header_still_make_a_vektis_file(
     assert f"{spaces} spatie(s) en {tabs} tab(s);" in finding.message("nl")
 
 
+@pytest.mark.parametrize(
+    "head, spaces, others",
+    [
+        (b"\r", 0, "1 × U+000D (CR)"),
+        (b" \x0b", 1, "1 × U+000B (VT)"),
+        (b"\x0c", 0, "1 × U+000C (FF)"),
+        (b"\xa0\xa0 ", 1, "2 × U+00A0 (NO-BREAK SPACE)"),
+        (b"\r\xa0", 0, "1 × U+000D (CR), 1 × U+00A0 (NO-BREAK SPACE)"),
+        # A UTF-8 BOM after a blank line or a space: before, not even read as Vektis
+        (b"\r\n\xef\xbb\xbf", 0, "1 × U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+        (b" \xef\xbb\xbf", 1, "1 × U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+    ],
+    ids=[
+        "cr",
+        "vertical-tab",
+        "form-feed",
+        "no-break-spaces",
+        "two-kinds",
+        "bom-after-blank-line",
+        "bom-after-space",
+    ],
+)
+def test_other_blanks_before_the_header_are_said_by_their_name(head, spaces, others):
+    """R2, R40 (stop 56 csvcols; vektisleft55 did tabs): Given an export with a CR, a
+    vertical tab, a form feed or no-break spaces before the 01 record, When it is
+    uploaded, Then it is read, and the warning names each such character with how often,
+    apart from the spaces (nl, en). Before: each was counted as a space."""
+    data = head + to_bytes(good())
+
+    result = read(data)
+
+    finding = accepted_with(result, "VEKTIS_LEADING_BLANK")
+    assert (finding.params["spaces"], finding.params["tabs"]) == (spaces, 0)
+    assert finding.params["others"] == others
+    assert f"{spaces} space(s), 0 tab(s) and these invisible characters: {others};" in (
+        finding.message("en")
+    )
+    assert f"{spaces} spatie(s), 0 tab(s) en deze onzichtbare tekens: {others};" in (
+        finding.message("nl")
+    )
+
+
 def test_a_problem_after_leading_blank_lines_is_on_the_files_line():
     lines = good()
     lines[3] += "X"  # the 04 of A1 is line 4 of the records, line 5 of the file

@@ -88,7 +88,16 @@ def character_name(character: str) -> str:
     return f"{code_point} ({described})" if described else code_point
 
 
-_CONTROL_NAMES = {"\0": "NUL", "\t": "TAB", "\n": "LF", "\r": "CR", "\x07": "BEL", "\x1b": "ESC"}
+_CONTROL_NAMES = {
+    "\0": "NUL",
+    "\t": "TAB",
+    "\n": "LF",
+    "\x0b": "VT",
+    "\x0c": "FF",
+    "\r": "CR",
+    "\x07": "BEL",
+    "\x1b": "ESC",
+}
 
 
 # Every letter below U+0250 (Latin-1, Latin Extended-A and -B) is in both fonts; a name of

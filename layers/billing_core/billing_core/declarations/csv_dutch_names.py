@@ -1,6 +1,6 @@
 """The Dutch names a practice gives the declaration CSV's columns (R40, R2): a header
-renamed to Dutch (Achternaam, Geboortedatum, Bedrag) is refused as any unknown column,
-and its finding says which of the template's columns each such name is most likely
+renamed to Dutch (Achternaam, Geboortedatum, Bedrag) is refused, not ignored as another
+unknown column is (its data would be lost), and its finding says which of the template's columns each such name is most likely
 (csv_format._unknown_columns). A hint, never read as that column: which column a name
 such as "Datum" or "Naam" holds is the practice's to say.
 

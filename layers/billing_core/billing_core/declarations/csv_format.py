@@ -1,12 +1,13 @@
 """Declaration CSV (interfaces.md §1a) -> claims and the findings of the processing report.
 
 R2 sorts problems in two kinds. Structural ones (Severity.FILE: not text, wrong
-separator, unknown or missing columns, a line with the wrong number of fields, too many
-lines) mean the file as a whole cannot be trusted: no claim is returned. Content ones
-(Severity.CLAIM: an invalid BSN, an unknown insurer, a date in the future, ...) reject
-only that line's claim; the other lines go on. What Dutch Excel and practice systems write
+separator, missing columns, an unknown column that looks like one of ours, a line with
+the wrong number of fields, too many lines) mean the file as a whole cannot be trusted:
+no claim is returned. Content ones (Severity.CLAIM: an invalid BSN, an unknown insurer,
+a date in the future, ...) reject only that line's claim; the other lines go on. What Dutch Excel and practice systems write
 besides interfaces.md §1a (Windows-1252 instead of UTF-8, a separator at the end of every
-line) is read as R40 asks, with one warning that says what was repaired.
+line, a column of its own such as "opmerking") is read as R40 asks, with one warning
+that says what was repaired or ignored.
 
 Speed matters: a 100,000-line file has to parse in a few times the time of a bare
 ``csv.reader`` pass. Hence a line without quotes is split by ``str.split`` (csv_rows);
@@ -447,26 +448,30 @@ MOST_UNKNOWN_COLUMNS_NAMED = 20
 
 
 def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
-    """Name each unknown column (name, index), with the known one it is probably a typo
-    of; past MOST_UNKNOWN_COLUMNS_NAMED, only how many more there are. A name shaped as
-    a value is a patient's data in the header row: named by its place, never shown (R29)."""
+    """R40 (stop 56 csvcols): a column practice software adds (an "opmerking", an internal
+    id) is ignored, named in a warning (never its values: it may hold a patient's data,
+    R29), and every line is read. The file is refused, naming every unknown column, when
+    ignoring one could lose data silently: a typo or a Dutch name of one of ours (the
+    hint), a name shaped as a value (a data line in the header row), or more of them than
+    a finding names (another program's export)."""
+    listed = unknown[:MOST_UNKNOWN_COLUMNS_NAMED]
+    hints = [None if _is_a_value(name) else _likely_column(name) for name, _ in listed]
+    ignorable = len(unknown) <= MOST_UNKNOWN_COLUMNS_NAMED and not any(
+        hint or _is_a_value(name) for hint, (name, _) in zip(hints, listed, strict=True)
+    )
     dutch, english = [], []
-    for name, index in unknown[:MOST_UNKNOWN_COLUMNS_NAMED]:
-        if _is_a_value(name):  # no typo of ours: named by its place only
-            place_nl, place_en = _shown_name(name, index)
-            dutch.append(place_nl)
-            english.append(place_en)
-            continue
-        close = _likely_column(name)
-        dutch.append(f"{name} (bedoelt u {close}?)" if close else name)
-        english.append(f"{name} (did you mean {close}?)" if close else name)
+    for (name, index), close in zip(listed, hints, strict=True):
+        place_nl, place_en = _shown_name(name, index)  # a value is named by its place
+        dutch.append(f"{name} (bedoelt u {close}?)" if close else place_nl)
+        english.append(f"{name} (did you mean {close}?)" if close else place_en)
     more = len(unknown) - MOST_UNKNOWN_COLUMNS_NAMED
     if more > 0:
         dutch.append(f"en nog {more}")
         english.append(f"and {more} more")
-    return _file_finding(
-        "FILE_UNKNOWN_COLUMNS", line=line, columns_nl=_listed(dutch), columns_en=_listed(english)
-    )
+    params = {"columns_nl": _listed(dutch), "columns_en": _listed(english)}
+    if ignorable:
+        return Finding("CSV_UNKNOWN_COLUMNS_IGNORED", Severity.WARNING, line, params=params)
+    return _file_finding("FILE_UNKNOWN_COLUMNS", line=line, **params)
 
 
 def _likely_column(name: str) -> str | None:
@@ -714,7 +719,7 @@ class _LineParser:
         """repairs: warnings about how the file was read (its encoding, its end)."""
         self.findings.extend(repairs)
         self.findings.extend(header_findings)
-        lines_total = self._read_lines(reader, check_content=not header_findings)
+        lines_total = self._read_lines(reader, check_content=not structural(header_findings))
         if self.windows_1252:
             self._descriptions_with_question_marks()
         if lines_total == 0:
@@ -1555,8 +1560,13 @@ def _person(
             postcode = normalised
     if email and not is_plausible_email(email):
         problems.append(_Problem("EMAIL_INVALID", prefix + "email"))
-    # Excel writes a date with "-"; a suffix is mostly empty, which is cheaper to test.
-    if "-" in house_number or (house_number_suffix and "-" in house_number_suffix):
+    # Excel writes a date with "-" (or "/": 11/3/2026); a suffix is mostly empty, which is
+    # cheaper to test.
+    if (
+        "-" in house_number
+        or "/" in house_number
+        or (house_number_suffix and ("-" in house_number_suffix or "/" in house_number_suffix))
+    ):
         _check_house_number_dates(house_number, house_number_suffix, prefix, problems)
     if mobile[:1] == "6":
         mobile = zero_put_back(mobile, 10, "6")  # a Dutch mobile number: 06 12345678
@@ -1584,7 +1594,10 @@ def _check_house_number_dates(
 
 def _is_excel_date(text: str) -> bool:
     """A date as Dutch (or English) Excel saves a cell it took for one: 3-nov and 11-mrt
-    (its format d-mmm), nov-11 (mmm-jj: 11-2011 typed) or 3-11-2026 (its short date)."""
+    (its format d-mmm), nov-11 (mmm-jj: 11-2011 typed), 3-11-2026 (its short date) or
+    11/3/2026 (a short date with slashes, day or month first)."""
+    if "/" in text:
+        return _is_slashed_date(text)
     parts = text.split("-")
     if len(parts) == 3:
         return _parse_date(text) is not None
@@ -1602,6 +1615,26 @@ def _is_excel_date(text: str) -> bool:
         and len(number) <= 2
         and (not day_first or 1 <= int(number) <= 31)
     )
+
+
+def _is_slashed_date(text: str) -> bool:
+    """D/M/YYYY or M/D/YYYY (an English Excel's short date) that is a day in either
+    order. Only with its four-digit year: 3/11 or 1/2 may be a house number as typed."""
+    parts = text.strip().split("/")
+    if len(parts) != 3 or len(parts[2]) != 4 or not all(1 <= len(part) <= 2 for part in parts[:2]):
+        return False
+    if not ("".join(parts).isascii() and "".join(parts).isdigit()):
+        return False
+    first, second, year = map(int, parts)
+    return any(_is_a_day(year, month, day) for month, day in ((second, first), (first, second)))
+
+
+def _is_a_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_name_formulas(

@@ -236,7 +236,10 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
     """A whole register version from CSV; RegisterRefused with every problem by line.
 
     ``number``: how many versions with this valid-from date exist already, plus one."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=SEPARATOR)
+    # newline="", as the csv module asks: a line then ends at CR LF, LF or a CR alone (Excel
+    # for Mac's "CSV (Macintosh)"), and csv judges a line break inside a quoted field
+    # itself (R40; csvcols56: a CR-only file raised csv.Error, an error 500, not a refusal).
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=SEPARATOR)
     header = [cell.strip().lower() for cell in next(reader, [])]
     if tuple(header) != COLUMNS:
         raise RegisterRefused(

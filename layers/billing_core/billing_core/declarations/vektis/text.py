@@ -10,7 +10,8 @@ LF. What real exports and editors make of that, and what becomes of it here:
   in ISO-8859-1: decoded as Windows-1252, one byte still one character (the reader says
   where); any other control character is refused by the reader with its line and field;
 - a DOS end-of-file byte (0x1A) or NUL padding after the last record: dropped, and said;
-- blank lines, spaces or tabs before the 01 record: dropped, and said; line numbers stay those
+- blank lines, spaces, tabs or other blanks (a CR, a no-break space, said by name) before
+  the 01 record: dropped, and said; line numbers stay those
   of the file (``Lines.first_line``);
 - a tab typed among or over the header's first five characters: still a Vektis file (not
   a CSV with a tab as separator), the reader names the tab (``tab_in_header``);
@@ -57,7 +58,8 @@ def windows_1252_letters() -> re.Pattern[str]:
 def vektis_encoding(data: bytes) -> str | None:
     """The encoding a Vektis EI file is in, judged by its header record: "ISO-8859-1"
     (ASCII included), "UTF-16" or "EBCDIC"; None when it is no Vektis file."""
-    head = data.removeprefix(_UTF8_BOM)[:_SNIFFED]
+    head = data.removeprefix(_UTF8_BOM)[: _SNIFFED + len(_UTF8_BOM)]
+    head = _without_bom_after_blanks(head)[:_SNIFFED]
     text = head.decode("latin-1")
     if _HEADER.match(text) or ("\t" in text and tab_in_header(_first_non_blank(text))):
         return "ISO-8859-1"
@@ -67,6 +69,19 @@ def vektis_encoding(data: bytes) -> str | None:
     if _HEADER.match(head.decode("cp500")):
         return "EBCDIC"
     return None
+
+
+def _without_bom_after_blanks(data: bytes) -> bytes:
+    """A UTF-8 BOM after the blank lines or spaces before the 01 record (an editor that
+    joined an empty line and a file saved with one) dropped, as the one a file starts
+    with: read as ISO-8859-1 its three bytes are letters before the record type
+    (csvcols56: the file was read as a CSV of "unknown column 1"). The caller says it
+    (_drop_leading_blanks)."""
+    head = data[:_SNIFFED]
+    start = len(head) - len(head.lstrip())
+    if start and data.startswith(_UTF8_BOM, start):
+        return data[:start] + data[start + len(_UTF8_BOM) :]
+    return data
 
 
 def tab_in_header(line: str) -> bool:
@@ -103,6 +118,9 @@ def to_lines(data: bytes) -> Lines:
     """Bytes -> records, or the one problem that refuses the file."""
     data = data.removeprefix(_UTF8_BOM)
     encoding = vektis_encoding(data)
+    without_bom = _without_bom_after_blanks(data)
+    late_bom = "\ufeff" if len(without_bom) < len(data) else ""
+    data = without_bom
     if encoding in ("UTF-16", "EBCDIC"):
         return Lines(problem=_refusal("VEKTIS_FOREIGN_ENCODING", encoding=encoding))
     repairs: list[Finding] = []
@@ -118,7 +136,7 @@ def to_lines(data: bytes) -> Lines:
     # Windows-1252 agrees with ISO-8859-1 on every byte but these: one byte, one character.
     text = data.decode("cp1252" if windows_1252 else "latin-1", errors="vektis_keep_byte")
     lines, lone_cr = _split(text, repairs, line_ends)
-    first_line = _drop_leading_blanks(lines, repairs)
+    first_line = _drop_leading_blanks(lines, repairs, late_bom)
     control = bool(controls - (_C1_LETTERS if windows_1252 else frozenset()))
     return Lines(lines, first_line, repairs, None, windows_1252, control, lone_cr)
 
@@ -221,9 +239,9 @@ def _with_lf_line_ends(text: str, repairs: list[Finding]) -> str:
     return text
 
 
-def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
-    """Blank lines, spaces and tabs before the 01 record: dropped, and said. Returns the
-    line number of the first record in the file."""
+def _drop_leading_blanks(lines: list[str], repairs: list[Finding], dropped: str = "") -> int:
+    """Blank lines, spaces and tabs before the 01 record: dropped, and said, with what was
+    ``dropped`` among them already (a BOM). Returns the line number of the first record."""
     blank = 0
     while blank < len(lines) and not lines[blank].strip():
         blank += 1
@@ -241,11 +259,25 @@ def _drop_leading_blanks(lines: list[str], repairs: list[Finding]) -> int:
         return 1
     del lines[:blank]
     lines[0] = record
-    # R40 (vektisleft55): a tab is said as a tab, not counted among the spaces.
-    tabs = indented.count("\t")
-    spaces = len(indented) - tabs
-    repairs.append(_repair("VEKTIS_LEADING_BLANK", blank_lines=blank, spaces=spaces, tabs=tabs))
+    # R40 (vektisleft55): a tab is said as a tab, not counted among the spaces; (csvcols56)
+    # any other blank (a CR, a vertical tab, a no-break space) by its name.
+    tabs, spaces = indented.count("\t"), indented.count(" ")
+    params: dict[str, Any] = {"blank_lines": blank, "spaces": spaces, "tabs": tabs}
+    others = dropped + indented.replace("\t", "").replace(" ", "")
+    if others:
+        params.update(said_as="VEKTIS_LEADING_BLANK_OTHERS", others=_counted_characters(others))
+    repairs.append(_repair("VEKTIS_LEADING_BLANK", **params))
     return blank + 1
+
+
+def _counted_characters(text: str) -> str:
+    """Each character of ``text`` by its name, how often it occurs before it (2, U+00A0 ...)."""
+    from billing_core.declarations.characters import character_name  # the rare file only
+
+    return ", ".join(
+        f"{text.count(character)} × {character_name(character)}"
+        for character in dict.fromkeys(text)
+    )
 
 
 def lone_cr_line_ends() -> Finding:
