@@ -479,6 +479,21 @@ def _write_statement_failing(monkeypatch, error_for) -> None:
     monkeypatch.setattr(retrocession_run, "write_statement", failing)
 
 
+def _week_48_throttled_once(monkeypatch, provider_id: str) -> list[str]:
+    """Given the practice's statement of week 48 failing once (S3 throttled), then
+    written: the weeks it failed for, as they fail."""
+    failed: list[str] = []
+
+    def throttled_once(failing_provider, week):
+        if failing_provider == provider_id and week == "2026-W48" and not failed:
+            failed.append(week)
+            return TimeoutError("S3 throttled")
+        return None
+
+    _write_statement_failing(monkeypatch, throttled_once)
+    return failed
+
+
 def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     sandbox, paid_week, monkeypatch, function_log, next_parts
 ):
@@ -636,12 +651,14 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(
     Given money at both practices in week 48 and time for one practice a part
     When the Monday run goes on in a second part, and an operator then reruns the week in
     one go (the same bytes)
-    Then the first part counts no metric, and the last part answers and counts what the
-    run in one go does: 0 keys differ but its providers_in_earlier_parts (and the weeks
-    made up, which the rerun finds written: the parts' made up week 47 once).
-    Before: 4 of the answer's keys differed (providers, statements, entries,
-    payout_cents); the last part's metrics counted 1 statement of 2, and the parts together
-    counted Retrocession_weeks_made_up 2 for 1 week."""
+    Then the last part answers what the run in one go does: 0 keys differ but its
+    providers_in_earlier_parts (and the weeks made up, which the rerun finds written);
+    each part counts what it did itself (retro56: as Retrocession_failed, retroretry55),
+    and the parts' metrics added up are the run in one go's (and the parts' made up
+    week 47, once, counted by the first part that made it up).
+    Before (retroparts54): 4 of the answer's keys differed (providers, statements,
+    entries, payout_cents); the last part's metrics counted 1 statement of 2, and the
+    parts together counted Retrocession_weeks_made_up 2 for 1 week."""
     _both_weeks_paid(sandbox)
 
     first, last = _run_in_parts(sandbox, monkeypatch, next_parts, {})
@@ -649,7 +666,13 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(
     emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
     whole = sandbox.run_retrocession(MONDAY_AFTER)
 
-    assert first["metrics"] == {} and first["answer"]["continue_from"] == [DENTAL.provider_id]
+    assert first["answer"]["continue_from"] == [DENTAL.provider_id]
+    assert first["metrics"] == {
+        "Retrocession_failed": 0,
+        "Retrocession_statements": 1,
+        "Retrocession_entries": first["answer"]["entries"],
+        "Retrocession_weeks_made_up": 1,
+    }
     assert (
         first["answer"]["payout_cents"] > 0
         and last["answer"]["payout_cents"] > first["answer"]["payout_cents"]
@@ -658,8 +681,15 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(
     assert in_parts.pop("providers_in_earlier_parts") == 1
     assert in_parts.pop("weeks_made_up") == ["2026-W47"] and "weeks_made_up" not in whole
     assert in_parts == whole
-    assert last["metrics"]["Retrocession_weeks_made_up"] == 1
-    assert last["metrics"] | {"Retrocession_weeks_made_up": 0} == emitted
+    assert last["metrics"]["Retrocession_weeks_made_up"] == 0
+    added_up = _added_up(first["metrics"], last["metrics"])
+    assert added_up == emitted | {"Retrocession_weeks_made_up": 1}
+
+
+def _added_up(*metrics: dict[str, float]) -> dict[str, float]:
+    """Each metric's sum over ``metrics``, as CloudWatch adds up the invocations' (0 kept)."""
+    names = {name for counted in metrics for name in counted}
+    return {name: sum(counted.get(name, 0) for counted in metrics) for name in names}
 
 
 def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_the_last(
@@ -671,7 +701,7 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     When the Monday run runs and its second part goes on
     Then the first part fails its invocation for the physio (the schedule retries it) and
     counts it, Retrocession_failed 1 (its alarm; retroretry55: each part counts the
-    failures it met, none else); the last part answers the physio's failure, counts it
+    failures it met, none else), and no statement (retro56); the last part answers the physio's failure, counts it
     no more, and does not fail its invocation for it: a retry of it would not write the
     physio's week (it goes on after it) and would fail again.
     Before: the last part answered 'failures: {}' and counted Retrocession_failed 0:
@@ -689,7 +719,12 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     counted_by_the_first = dict(emitted)
     last = sandbox.invoke("retrocession_run", calls[0])
 
-    assert counted_by_the_first == {"Retrocession_failed": 1}
+    assert counted_by_the_first == {
+        "Retrocession_failed": 1,
+        "Retrocession_statements": 0,
+        "Retrocession_entries": 0,
+        "Retrocession_weeks_made_up": 0,
+    }
     assert last["failures"] == {PHYSIO.provider_id: "TimeoutError"} and last["statements"] == 1
     assert emitted["Retrocession_failed"] == 1 and "payout_batch" in last
 
@@ -737,6 +772,48 @@ def test_r39_a_retry_of_the_last_part_counts_no_failure_of_an_earlier_part_again
     assert emitted["Retrocession_failed"] == 2 and len(calls) == 1
 
 
+def test_r39_a_retry_of_the_last_part_counts_no_statement_of_an_earlier_part_again(
+    sandbox, monkeypatch, next_parts
+):
+    """R39 (a run's counts say what it did, once; retro56), R24.
+    Given money at both practices in week 48, time for one practice a part, and the
+    dental practice's week 48 throttled once (the last part's practice)
+    When the Monday run runs, its last part fails for the dental practice, Lambda
+    delivers the same event again, and an operator then reruns the week in one go
+    Then the retry answers what the run in one go does (but providers_in_earlier_parts
+    and the week made up, which the rerun finds written), and the run's Retrocession_*
+    metrics, all its invocations added up, count what it did, each once: the rerun's
+    statements and entries, 1 week made up, 1 failure (the throttled week).
+    Before: each attempt of the last part counted the first part's statement, entries and
+    made-up week again: statements 3 for 2, weeks made up 2 for 1, the physio's entries
+    twice."""
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+
+    _both_weeks_paid(sandbox)
+    throttled = _week_48_throttled_once(monkeypatch, DENTAL.provider_id)
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    sandbox.invoke("retrocession_run", {})
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", next_parts[0])
+    retried = sandbox.invoke("retrocession_run", next_parts[0])
+    counted = {name: count for name, count in emitted.items() if name.startswith("Retrocession")}
+    monkeypatch.setattr("billing_core.entrypoints.continued_runs.SAFETY_MARGIN_MS", 0)
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+
+    assert throttled == ["2026-W48"] and len(next_parts) == 1
+    in_parts = dict(retried)
+    assert in_parts.pop("providers_in_earlier_parts") == 1
+    assert in_parts.pop("weeks_made_up") == ["2026-W47"] and in_parts == whole
+    assert whole["statements"] == 2 and whole["entries"] > 0
+    assert counted == {
+        "Retrocession_failed": 1,
+        "Retrocession_statements": whole["statements"],
+        "Retrocession_entries": whole["entries"],
+        "Retrocession_weeks_made_up": 1,
+        "Retrocession_provider_skipped": 0,
+    }
+
+
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(
     sandbox, paid_week, monkeypatch, next_parts
 ):
@@ -753,15 +830,8 @@ def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_wee
     never written (statements of weeks 49 and 50 only, 0 of 1)."""
     from billing_core.entrypoints.continued_runs import StatementsFailed
 
-    calls, failed = next_parts, []
-
-    def throttled_once(provider_id, week):
-        if provider_id == PHYSIO.provider_id and week == "2026-W48" and not failed:
-            failed.append(week)
-            return TimeoutError("S3 throttled")
-        return None
-
-    _write_statement_failing(monkeypatch, throttled_once)
+    calls = next_parts
+    failed = _week_48_throttled_once(monkeypatch, PHYSIO.provider_id)
 
     with pytest.raises(StatementsFailed):
         sandbox.invoke("retrocession_run", {})
