@@ -259,6 +259,10 @@ class RunSummary:
         # The alarm on a provider item no run can read (template: ProviderSkippedAlarm):
         # counted by the part that reaches the end, once a run.
         counts["Retrocession_provider_skipped"] = len(self.skipped)
+        # A run that reached its end: RetrocessionRunMissingAlarm reads it, not the counts
+        # above, which a first part that goes on sends too (a run whose last part is lost
+        # has not finished).
+        counts["Retrocession_run_finished"] = 1
         failed = bool(self._failed() or self.skipped)
         return LogEntry("retrocession run", self.answer(), counts, error=failed)
 
