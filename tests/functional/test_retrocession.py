@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from itertools import chain
 
 import pytest
 
@@ -450,8 +451,51 @@ def test_r24_r39_a_weeks_invoice_that_does_not_load_holds_its_statement_not_the_
     assert "retrocession/tandarts-de-vries/2026-W48.json" in sandbox.output_keys("retrocession/")
 
 
+@pytest.fixture
+def next_parts(monkeypatch) -> list[dict[str, object]]:
+    """Given a function with time for one practice a part (each part out of Lambda's time
+    after its first practice): the calls its parts make of their next, in order, which
+    the test hands to the function itself (the sandbox does not)."""
+    from billing_core.entrypoints import continued_runs
+
+    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    return calls
+
+
+def _write_statement_failing(monkeypatch, error_for) -> None:
+    """Given the run's statements failing where ``error_for(provider_id, week_label)``
+    gives an error (raised, nothing written), written as ever where it gives None."""
+    from billing_core.providers import retrocession_run
+
+    write_statement = retrocession_run.write_statement
+
+    def failing(provider, week, ctx):
+        if (error := error_for(provider.provider_id, week.label)) is not None:
+            raise error
+        return write_statement(provider, week, ctx)
+
+    monkeypatch.setattr(retrocession_run, "write_statement", failing)
+
+
+def _week_48_throttled_once(monkeypatch, provider_id: str) -> list[str]:
+    """Given the practice's statement of week 48 failing once (S3 throttled), then
+    written: the weeks it failed for, as they fail."""
+    failed: list[str] = []
+
+    def throttled_once(failing_provider, week):
+        if failing_provider == provider_id and week == "2026-W48" and not failed:
+            failed.append(week)
+            return TimeoutError("S3 throttled")
+        return None
+
+    _write_statement_failing(monkeypatch, throttled_once)
+    return failed
+
+
 def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
-    sandbox, paid_week, monkeypatch, function_log
+    sandbox, paid_week, monkeypatch, function_log, next_parts
 ):
     """R24, R39 (audit runs51c item 2): the Monday run had no time guard: killed at
     Lambda's limit, it logged nothing, proposed no payout batch, and each retry wrote
@@ -467,10 +511,8 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     from billing_core.entrypoints import continued_runs
     from billing_core.providers import retrocession_run
 
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
     monkeypatch.setattr(retrocession_run, "PROGRESS_EVERY", 1)
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    calls = next_parts
     log = function_log("retrocession_run")
     logger = sandbox.handler("retrocession_run").logger
     level = logger.log_level
@@ -513,7 +555,7 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
 
 
 def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_took(
-    sandbox, paid_week, monkeypatch
+    sandbox, paid_week, next_parts
 ):
     """R24, R39 (audit agency52 item 2): the last part's line, the one with the week's
     payout batch, read as the whole run's: 'providers: 1' for a week of 2 practices.
@@ -523,14 +565,8 @@ def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_to
     taken before it, and counts the whole run's practices (retroparts54: the run's so
     far, as its statements and the dunning run's counts; the 2 listed).
     Before: the second part said 'providers: 1' and nothing of the first."""
-    from billing_core.entrypoints import continued_runs
-
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
-
     first = sandbox.invoke("retrocession_run", {})
-    last = sandbox.invoke("retrocession_run", calls[0])
+    last = sandbox.invoke("retrocession_run", next_parts[0])
 
     listed = sandbox.runtime.repository.readable_providers().providers
     assert "providers_in_earlier_parts" not in first and first["providers"] == 1
@@ -540,7 +576,7 @@ def test_r24_r39_a_later_parts_line_says_how_many_practices_its_earlier_parts_to
 
 
 def test_r24_r39_a_practice_created_between_two_parts_is_the_last_parts_as_in_one_go(
-    sandbox, paid_week, monkeypatch
+    sandbox, paid_week, monkeypatch, next_parts
 ):
     """R24, R39 (retroretry55).
     Given both practices' week 48 and a function with time for one practice per call
@@ -556,9 +592,7 @@ def test_r24_r39_a_practice_created_between_two_parts_is_the_last_parts_as_in_on
     from local.sandbox import Caller
     from local.vektis_samples import west_settings
 
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    calls = next_parts
     first = sandbox.invoke("retrocession_run", {})
     body = west_settings()
     assert PHYSIO.provider_id < body["provider_id"] < DENTAL.provider_id
@@ -595,22 +629,21 @@ def _both_weeks_paid(sandbox) -> None:
     sandbox.clock.set(MONDAY_AFTER)
 
 
-def _run_in_parts(sandbox, monkeypatch, event: dict[str, object]) -> list[dict[str, object]]:
-    """The run of ``event`` with time for one practice a part, each part's call of the next
-    handled in turn: each part's answer and the metrics it counted."""
-    from billing_core.entrypoints import continued_runs
-
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
-    calls: list[dict[str, object]] = [event]
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, called: calls.append(called))
+def _run_in_parts(
+    sandbox, monkeypatch, next_parts: list[dict[str, object]], event: dict[str, object]
+) -> list[dict[str, object]]:
+    """The run of ``event``, each part's call of the next (``next_parts``) handled in
+    turn: each part's answer and the metrics it counted."""
     parts = []
-    for call in calls:  # grows while a part calls its next
+    for call in chain([event], next_parts):  # next_parts grows while a part calls its next
         emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
         parts.append({"answer": sandbox.invoke("retrocession_run", call), "metrics": emitted})
     return parts
 
 
-def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(sandbox, monkeypatch):
+def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(
+    sandbox, monkeypatch, next_parts
+):
     """R24, R39 (retroparts54): each part of a run out of time answered and counted only
     its own statements, entries and payout, so the last part's line, the one with the
     week's payout batch, said less than the week held; its weeks made up were counted by
@@ -618,20 +651,28 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(sandbox
     Given money at both practices in week 48 and time for one practice a part
     When the Monday run goes on in a second part, and an operator then reruns the week in
     one go (the same bytes)
-    Then the first part counts no metric, and the last part answers and counts what the
-    run in one go does: 0 keys differ but its providers_in_earlier_parts (and the weeks
-    made up, which the rerun finds written: the parts' made up week 47 once).
-    Before: 4 of the answer's keys differed (providers, statements, entries,
-    payout_cents); the last part's metrics counted 1 statement of 2, and the parts together
-    counted Retrocession_weeks_made_up 2 for 1 week."""
+    Then the last part answers what the run in one go does: 0 keys differ but its
+    providers_in_earlier_parts (and the weeks made up, which the rerun finds written);
+    each part counts what it did itself (retro56: as Retrocession_failed, retroretry55),
+    and the parts' metrics added up are the run in one go's (and the parts' made up
+    week 47, once, counted by the first part that made it up).
+    Before (retroparts54): 4 of the answer's keys differed (providers, statements,
+    entries, payout_cents); the last part's metrics counted 1 statement of 2, and the
+    parts together counted Retrocession_weeks_made_up 2 for 1 week."""
     _both_weeks_paid(sandbox)
 
-    first, last = _run_in_parts(sandbox, monkeypatch, {})
+    first, last = _run_in_parts(sandbox, monkeypatch, next_parts, {})
     monkeypatch.setattr("billing_core.entrypoints.continued_runs.SAFETY_MARGIN_MS", 0)
     emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
     whole = sandbox.run_retrocession(MONDAY_AFTER)
 
-    assert first["metrics"] == {} and first["answer"]["continue_from"] == [DENTAL.provider_id]
+    assert first["answer"]["continue_from"] == [DENTAL.provider_id]
+    assert first["metrics"] == {
+        "Retrocession_failed": 0,
+        "Retrocession_statements": 1,
+        "Retrocession_entries": first["answer"]["entries"],
+        "Retrocession_weeks_made_up": 1,
+    }
     assert (
         first["answer"]["payout_cents"] > 0
         and last["answer"]["payout_cents"] > first["answer"]["payout_cents"]
@@ -640,12 +681,19 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(sandbox
     assert in_parts.pop("providers_in_earlier_parts") == 1
     assert in_parts.pop("weeks_made_up") == ["2026-W47"] and "weeks_made_up" not in whole
     assert in_parts == whole
-    assert last["metrics"]["Retrocession_weeks_made_up"] == 1
-    assert last["metrics"] | {"Retrocession_weeks_made_up": 0} == emitted
+    assert last["metrics"]["Retrocession_weeks_made_up"] == 0
+    added_up = _added_up(first["metrics"], last["metrics"])
+    assert added_up == emitted | {"Retrocession_weeks_made_up": 1}
+
+
+def _added_up(*metrics: dict[str, float]) -> dict[str, float]:
+    """Each metric's sum over ``metrics``, as CloudWatch adds up the invocations' (0 kept)."""
+    names = {name for counted in metrics for name in counted}
+    return {name: sum(counted.get(name, 0) for counted in metrics) for name in names}
 
 
 def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_the_last(
-    sandbox, paid_week, monkeypatch
+    sandbox, paid_week, monkeypatch, next_parts
 ):
     """R24 (every week has its statement), R39 (retroparts54).
     Given both practices' week 48, time for one practice a part, and the physio
@@ -653,39 +701,36 @@ def test_r24_r39_a_failure_in_an_earlier_part_is_answered_and_counted_once_by_th
     When the Monday run runs and its second part goes on
     Then the first part fails its invocation for the physio (the schedule retries it) and
     counts it, Retrocession_failed 1 (its alarm; retroretry55: each part counts the
-    failures it met, none else); the last part answers the physio's failure, counts it
+    failures it met, none else), and no statement (retro56); the last part answers the physio's failure, counts it
     no more, and does not fail its invocation for it: a retry of it would not write the
     physio's week (it goes on after it) and would fail again.
     Before: the last part answered 'failures: {}' and counted Retrocession_failed 0:
     the week's line and its batch's said nothing of the practice left without one."""
-    from billing_core.entrypoints import continued_runs
     from billing_core.entrypoints.continued_runs import StatementsFailed
-    from billing_core.providers import retrocession_run
 
-    write_statement = retrocession_run.write_statement
+    def failing_for_physio(provider_id, _week):
+        return TimeoutError("S3 throttled") if provider_id == PHYSIO.provider_id else None
 
-    def failing_for_physio(provider, week, ctx):
-        if provider.provider_id == PHYSIO.provider_id:
-            raise TimeoutError("S3 throttled")
-        return write_statement(provider, week, ctx)
-
-    monkeypatch.setattr(retrocession_run, "write_statement", failing_for_physio)
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    _write_statement_failing(monkeypatch, failing_for_physio)
+    calls = next_parts
     emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
     with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
         sandbox.invoke("retrocession_run", {})
     counted_by_the_first = dict(emitted)
     last = sandbox.invoke("retrocession_run", calls[0])
 
-    assert counted_by_the_first == {"Retrocession_failed": 1}
+    assert counted_by_the_first == {
+        "Retrocession_failed": 1,
+        "Retrocession_statements": 0,
+        "Retrocession_entries": 0,
+        "Retrocession_weeks_made_up": 0,
+    }
     assert last["failures"] == {PHYSIO.provider_id: "TimeoutError"} and last["statements"] == 1
     assert emitted["Retrocession_failed"] == 1 and "payout_batch" in last
 
 
 def test_r39_a_retry_of_the_last_part_counts_no_failure_of_an_earlier_part_again(
-    sandbox, paid_week, monkeypatch
+    sandbox, paid_week, monkeypatch, next_parts
 ):
     """R39 (an alarm per failure, counted once; retroretry55), R24.
     Given both practices' week 48, time for one practice a part, the physio practice's
@@ -698,24 +743,21 @@ def test_r39_a_retry_of_the_last_part_counts_no_failure_of_an_earlier_part_again
     Retrocession_failed counts 2 for the 2 failures met, as a run in one go's first
     attempt does.
     Before: each attempt of the last part counted the physio's failure again: 3 for 2."""
-    from billing_core.entrypoints import continued_runs
     from billing_core.entrypoints.continued_runs import StatementsFailed
-    from billing_core.providers import retrocession_run
+    from billing_core.providers.retrocession_run import WeekUnreadable
 
-    write_statement, throttled = retrocession_run.write_statement, []
+    throttled: list[str] = []
 
-    def failing(provider, week, ctx):
-        if provider.provider_id == PHYSIO.provider_id and week.label == "2026-W48":
-            raise retrocession_run.WeekUnreadable(["an-invoice-id"])
-        if provider.provider_id == DENTAL.provider_id and not throttled:
-            throttled.append(week.label)
-            raise TimeoutError("S3 throttled")
-        return write_statement(provider, week, ctx)
+    def failing(provider_id, week):
+        if provider_id == PHYSIO.provider_id and week == "2026-W48":
+            return WeekUnreadable(["an-invoice-id"])
+        if provider_id == DENTAL.provider_id and not throttled:
+            throttled.append(week)
+            return TimeoutError("S3 throttled")
+        return None
 
-    monkeypatch.setattr(retrocession_run, "write_statement", failing)
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    _write_statement_failing(monkeypatch, failing)
+    calls = next_parts
     emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
     first = sandbox.invoke("retrocession_run", {})
     with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
@@ -730,8 +772,53 @@ def test_r39_a_retry_of_the_last_part_counts_no_failure_of_an_earlier_part_again
     assert emitted["Retrocession_failed"] == 2 and len(calls) == 1
 
 
+def test_r39_a_retry_of_the_last_part_counts_no_statement_of_an_earlier_part_again(
+    sandbox, monkeypatch, next_parts
+):
+    """R39 (a run's counts say what it did, once; retro56), R24.
+    Given money at both practices in week 48, time for one practice a part, and the
+    dental practice's week 48 throttled once (the last part's practice)
+    When the Monday run runs, its last part fails for the dental practice, Lambda
+    delivers the same event again, and an operator then reruns the week in one go
+    Then the retry answers what the run in one go does (but providers_in_earlier_parts
+    and the week made up, which the rerun finds written), and the run's Retrocession_*
+    metrics, all its invocations added up, count what it did, each once: the rerun's
+    statements and entries, 1 week made up, 1 failure (the throttled week).
+    Before: each attempt of the last part counted the first part's statement, entries and
+    made-up week again: statements 3 for 2, weeks made up 2 for 1, the physio's entries
+    twice."""
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+
+    _both_weeks_paid(sandbox)
+    throttled = _week_48_throttled_once(monkeypatch, DENTAL.provider_id)
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    sandbox.invoke("retrocession_run", {})
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", next_parts[0])
+    retried = sandbox.invoke("retrocession_run", next_parts[0])
+    counted = {name: count for name, count in emitted.items() if name.startswith("Retrocession")}
+    monkeypatch.setattr("billing_core.entrypoints.continued_runs.SAFETY_MARGIN_MS", 0)
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+
+    assert throttled == ["2026-W48"] and len(next_parts) == 1
+    in_parts = dict(retried)
+    assert in_parts.pop("providers_in_earlier_parts") == 1
+    assert in_parts.pop("weeks_made_up") == ["2026-W47"] and in_parts == whole
+    assert whole["statements"] == 2 and whole["entries"] > 0
+    assert counted == {
+        "Retrocession_failed": 1,
+        "Retrocession_statements": whole["statements"],
+        "Retrocession_entries": whole["entries"],
+        "Retrocession_weeks_made_up": 1,
+        "Retrocession_provider_skipped": 0,
+        # Each attempt that reached the end: the failed one and its retry (the missing
+        # run's alarm reads whether any came, SampleCount).
+        "Retrocession_run_finished": 2,
+    }
+
+
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(
-    sandbox, paid_week, monkeypatch
+    sandbox, paid_week, monkeypatch, next_parts
 ):
     """R24 (every week has its statement), R39 (audit agency52 item 3).
     Given both practices' week 48, a function with time for one practice per
@@ -744,22 +831,10 @@ def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_wee
     Before: the part answered without failing (no retry) and said the next Monday makes
     its week up, which it does not for a first week: week 48 of the physio practice was
     never written (statements of weeks 49 and 50 only, 0 of 1)."""
-    from billing_core.entrypoints import continued_runs
     from billing_core.entrypoints.continued_runs import StatementsFailed
-    from billing_core.providers import retrocession_run
 
-    monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
-    calls: list[dict[str, object]] = []
-    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
-    write_statement, failed = retrocession_run.write_statement, []
-
-    def throttled_once(provider, week, ctx):
-        if provider.provider_id == PHYSIO.provider_id and week.label == "2026-W48" and not failed:
-            failed.append(week.label)
-            raise TimeoutError("S3 throttled")
-        return write_statement(provider, week, ctx)
-
-    monkeypatch.setattr(retrocession_run, "write_statement", throttled_once)
+    calls = next_parts
+    failed = _week_48_throttled_once(monkeypatch, PHYSIO.provider_id)
 
     with pytest.raises(StatementsFailed):
         sandbox.invoke("retrocession_run", {})

@@ -895,9 +895,11 @@ def test_r39_invoices_that_lose_the_race_on_two_daily_runs_in_a_row_raise_an_ala
 
 
 def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) -> None:
-    """R39 (audit WEEKLY3): given the metric every retrocession run emits
-    (``Retrocession_statements``, a count also when it is 0: RunSummary.log_entry)
-    When the Monday run does not report (its schedule disabled, deleted or aimed wrong)
+    """R39 (audit WEEKLY3): given the metric every retrocession run emits when it reaches
+    its end (``Retrocession_run_finished``: RunSummary.log_entry; not the counts, which a
+    first part that goes on sends too, retro56)
+    When the Monday run does not report (its schedule disabled, deleted or aimed wrong,
+    or its last part lost)
     Then an alarm goes off: no sample counts as breaching, over a week, the longest range
     CloudWatch lets an alarm read (Period x EvaluationPeriods <= 604,800 s)."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
@@ -905,7 +907,7 @@ def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) 
     watching = [
         alarm
         for alarm in alarms(template).values()
-        if alarm.get("MetricName") == "Retrocession_statements"
+        if alarm.get("MetricName") == "Retrocession_run_finished"
         and alarm.get("Namespace") == environment["POWERTOOLS_METRICS_NAMESPACE"]
         and alarm.get("Dimensions") == service
     ]

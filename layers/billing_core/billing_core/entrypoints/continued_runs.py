@@ -7,8 +7,9 @@ first place it did not do; its function calls itself, asynchronously, with the d
 that place, ids only (R29); the dunning run's carries its summary so far too (counts,
 provider ids, days and its errors' invoice ids: ``earlier_parts``), and so does the
 retrocession run's (counts, amounts, its failures' provider and invoice ids), so that its
-last part reports and counts the whole run once, as the bank import's and the retour
-import's do. That call is handled
+last part reports the whole run once, as the bank import's and the retour import's do
+(each retrocession part counts its own in its metrics: a retry of the last part counts
+no earlier part's again). That call is handled
 once per day and place, whatever it carries
 (``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
 answered from its record, so no part is done twice, nor its next part called twice.

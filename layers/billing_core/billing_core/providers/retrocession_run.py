@@ -20,8 +20,8 @@ Idempotent: the same ledgers give the same bytes, so a retry or a replay of the 
 A run out of Lambda's time stops between two practices and names the first it did not
 do (``continue_from``); its function calls itself to go on from there (R24, R39,
 entrypoints/continued_runs.py), with its counts so far (``RunSummary.carried``), and
-only the part that reaches the end proposes the payout batch and counts the whole run
-(each part counts the failures it met: ``RunSummary.log_entry``).
+only the part that reaches the end proposes the payout batch and answers for the whole
+run; each part counts in its metrics what it did itself (``RunSummary.log_entry``).
 A ``progress`` line every PROGRESS_EVERY practices, as the dunning run's.
 """
 
@@ -87,10 +87,9 @@ class RetrocessionContext:
 @dataclass(slots=True)
 class RunSummary:
     """What the run did, in counts and amounts only (no patient data: R29). A later part
-    of a run out of time starts from what its earlier parts carried (``going_on``): its
-    statements, entries, payout and weeks made up are the run's so far, its failures its
-    own beside theirs, so the last part's lines are the whole run's (R24, R39); it counts
-    Retrocession_failed for its own failures only (``log_entry``)."""
+    of a run out of time starts from what its earlier parts carried (``going_on``), kept
+    apart from its own (``*_before``), so the last part's lines are the whole run's (R24,
+    R39), and each part's metrics count only what it did itself (``log_entry``)."""
 
     week: str
     providers: int = 0  # the practices this part took
@@ -98,6 +97,7 @@ class RunSummary:
     # carried them (retroretry55: not those before its first in its own listing, which
     # holds a practice created meanwhile); its lines count them in ``providers``.
     providers_in_earlier_parts: int = 0
+    # This part's own; its earlier parts' beside them (``*_before``, as they carried them).
     statements: int = 0
     entries: int = 0
     payout_cents: int = 0
@@ -110,7 +110,7 @@ class RunSummary:
     # Providers whose stored settings do not validate, or whose settings item is gone
     # while their earlier payout batches name them: skipped, reported, never a crash.
     skipped: list[str] = field(default_factory=list)
-    # The weeks before ``week`` whose statements a missed run left out, built now.
+    # The weeks before ``week`` whose statements a missed run left out, built by this part.
     made_up: set[str] = field(default_factory=set)
     # Providers whose practice did not exist yet when the week ended: no statement, no
     # payout (a rerun of an old week); provider id -> its first day (R24, R34).
@@ -126,6 +126,12 @@ class RunSummary:
     failures_before: dict[str, str] = field(default_factory=dict)
     unreadable_before: dict[str, list[str]] = field(default_factory=dict)
     failed_before: int = 0
+    # A later part: its earlier parts' statements, entries, payout and weeks made up, as
+    # they carried them, in its lines, never its metrics (their parts counted them).
+    statements_before: int = 0
+    entries_before: int = 0
+    payout_cents_before: int = 0
+    made_up_before: set[str] = field(default_factory=set)
     # A later part: how many practices its earlier parts found not started (each noted
     # again by the part that reaches the end): one more before its first is new.
     not_started_before: int = 0
@@ -137,10 +143,10 @@ class RunSummary:
         return cls(
             week,
             providers_in_earlier_parts=int(earlier.get("providers", 0)),
-            statements=int(earlier["statements"]),
-            entries=int(earlier["entries"]),
-            payout_cents=int(earlier["payout_cents"]),
-            made_up={str(label) for label in earlier["weeks_made_up"]},
+            statements_before=int(earlier["statements"]),
+            entries_before=int(earlier["entries"]),
+            payout_cents_before=int(earlier["payout_cents"]),
+            made_up_before={str(label) for label in earlier["weeks_made_up"]},
             failures_before={str(p): str(kind) for p, kind in earlier["failures"].items()},
             unreadable_before={
                 str(p): [str(i) for i in ids] for p, ids in earlier["invoices_unreadable"].items()
@@ -164,10 +170,10 @@ class RunSummary:
         return {
             "providers": self.providers_in_earlier_parts + self.providers,
             "not_started": self.not_started_before + len(self.not_started),
-            "statements": self.statements,
-            "entries": self.entries,
-            "payout_cents": self.payout_cents,
-            "weeks_made_up": sorted(self.made_up),
+            "statements": self._statements(),
+            "entries": self.entries_before + self.entries,
+            "payout_cents": self.payout_cents_before + self.payout_cents,
+            "weeks_made_up": sorted(self._made_up()),
             "failed": self._failed(),
             "failures": failures,
             "invoices_unreadable": invoices_unreadable,
@@ -182,18 +188,24 @@ class RunSummary:
     def _failed(self) -> int:
         return self.failed_before + len(self.failures)
 
+    def _statements(self) -> int:
+        return self.statements_before + self.statements
+
+    def _made_up(self) -> set[str]:
+        return self.made_up_before | self.made_up
+
     def answer(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
             "week": self.week,
             "providers": self.providers_in_earlier_parts + self.providers,
-            "statements": self.statements,
-            "entries": self.entries,
-            "payout_cents": self.payout_cents,
+            "statements": self._statements(),
+            "entries": self.entries_before + self.entries,
+            "payout_cents": self.payout_cents_before + self.payout_cents,
             "failures": self._failures(),
             "providers_skipped": list(self.skipped),
         }
-        if self.made_up:  # only after a missed run: the usual answer stays as it was
-            answer["weeks_made_up"] = sorted(self.made_up)
+        if made_up := self._made_up():  # only after a missed run: the usual answer as it was
+            answer["weeks_made_up"] = sorted(made_up)
         if self.not_started:  # only on a rerun of a week before a practice existed
             answer["providers_not_started"] = dict(self.not_started)
         if unreadable := self._unreadable():  # only when a stored invoice does not load
@@ -210,7 +222,7 @@ class RunSummary:
     def progress_entry(self) -> LogEntry:
         """The line while the run runs: counts so far, no ids, no metrics."""
         providers = self.providers_in_earlier_parts + self.providers
-        fields = {"week": self.week, "providers": providers, "statements": self.statements}
+        fields = {"week": self.week, "providers": providers, "statements": self._statements()}
         fields |= {"failures": self._failed()} | self._earlier_parts()
         return LogEntry("retrocession run progress", fields)
 
@@ -222,30 +234,35 @@ class RunSummary:
         return {p: kind for p, kind in self.failures.items() if p not in self.unreadable}
 
     def log_entry(self) -> LogEntry:
-        failed = bool(self.failures or self.skipped)
-        # Each part counts the failures it met, and only those (retroretry55): Lambda
-        # retries the last part when its own failed, and that retry, which goes on after
-        # the earlier parts' practices, meets none of theirs again (a run in one go's
-        # retry counts those it meets again, as each part's retry does). Its line names
-        # the whole run's.
-        if self.continue_from is not None:
-            # Else counted nowhere: the last part counts the whole run once (R39), as the
-            # dunning run's; an error line when this part's own practices failed.
-            return LogEntry(
-                "retrocession run continues in a next part",
-                self.answer(),
-                {"Retrocession_failed": len(self.failures)} if self.failures else {},
-                error=failed,
-            )
+        # Each part counts what it did itself, once an attempt, and its line names the
+        # whole run's (retroretry55 for the failures, retro56 for the rest): Lambda retries
+        # the last part when its own practice failed, and that retry, which goes on after
+        # the earlier parts' practices, neither writes nor meets theirs again (a run in one
+        # go's retry counts what it does again, as each part's retry does). A week made up
+        # counts once a run: not again by a part whose earlier parts made it up.
         counts = {
             "Retrocession_failed": len(self.failures),
             "Retrocession_statements": self.statements,
             "Retrocession_entries": self.entries,
-            # The alarm on a provider item no run can read (template: ProviderSkippedAlarm).
-            "Retrocession_provider_skipped": len(self.skipped),
             # A run was missed: its weeks were made up by this one (worth knowing why).
-            "Retrocession_weeks_made_up": len(self.made_up),
+            "Retrocession_weeks_made_up": len(self.made_up - self.made_up_before),
         }
+        if self.continue_from is not None:
+            # An error line when this part's own practices failed; the last part answers
+            # for the whole run (R39), as the dunning run's.
+            return LogEntry(
+                "retrocession run continues in a next part",
+                self.answer(),
+                counts,
+                error=bool(self.failures or self.skipped),
+            )
+        # The alarm on a provider item no run can read (template: ProviderSkippedAlarm):
+        # counted by the part that reaches the end, once a run.
+        counts["Retrocession_provider_skipped"] = len(self.skipped)
+        # A run that reached its end: RetrocessionRunMissingAlarm reads it, not the counts
+        # above, which a first part that goes on sends too (a run whose last part is lost
+        # has not finished).
+        counts["Retrocession_run_finished"] = 1
         failed = bool(self._failed() or self.skipped)
         return LogEntry("retrocession run", self.answer(), counts, error=failed)
 
