@@ -146,6 +146,60 @@ def test_each_kind_of_file_is_kept_as_long_as_the_law_says(
     assert current + noncurrent <= most, (bucket_prefix, current, noncurrent)
 
 
+# S3 rounds a lifecycle rule's moment up to the next midnight UTC, the current version's
+# expiry and the noncurrent version's end alike (Amazon S3 User Guide, lifecycle rules):
+# an object lives up to a day longer than its rule's days say.
+UTC_MIDNIGHT = time(0, tzinfo=UTC)
+# legal-nl.md §8's fixed terms for files with personal data, from the moment a file is
+# made (a raw file is processed when it arrives, a handover file is written at the handover).
+FIXED_TERMS = {
+    "DeclarationsBucket/incoming/": "90 days",  # raw declaration files: every line's BSN
+    "DeclarationsBucket/retour/": "90 days",  # raw Vektis retour files, BSNs too
+    "OutputBucket/collection/": "1 year",  # handover files
+    "OutputBucket/collection-updates/": "1 year",  # kept as the handover files
+    "OutputBucket/collection/updates/": "1 year",
+    "OutputBucket/bank/": "1 year",  # unmatched-credit lists (payer names, IBANs)
+}
+
+
+def s3_deletes_at(made: datetime, rule: dict[str, Any]) -> datetime:
+    """When S3 may delete the last version of an object ``made`` then: its current version
+    expires ExpirationInDays later, then the noncurrent one NoncurrentDays after that,
+    each moment rounded up to the next midnight UTC."""
+    expired = next_utc_midnight(made + timedelta(days=rule["ExpirationInDays"]))
+    noncurrent_days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+    return next_utc_midnight(expired + timedelta(days=noncurrent_days))
+
+
+def next_utc_midnight(moment: datetime) -> datetime:
+    midnight = datetime.combine(moment.astimezone(UTC).date(), UTC_MIDNIGHT)
+    return midnight if midnight == moment else midnight + timedelta(days=1)
+
+
+def term_ends(made: datetime, term: str) -> datetime:
+    if term == "1 year":
+        return made.replace(year=made.year + 1)
+    return made + timedelta(days=int(term.removesuffix(" days")))
+
+
+@pytest.mark.parametrize("bucket_prefix", sorted(FIXED_TERMS))
+@pytest.mark.parametrize("at", [time(0, 0, 1), time(8, 0), time(23, 59, 59)])
+def test_files_with_a_fixed_term_are_gone_by_its_end_as_s3_counts_days(
+    template: dict[str, Any], bucket_prefix: str, at: time
+) -> None:
+    """legal-nl.md §8 ("raw declaration files ... are deleted 90 days after processing";
+    handover files and unmatched-credit lists 1 year), R39 (audit retention56: 89 + 1 days
+    and 364 + 1 days, rounded up twice to midnight UTC, kept a raw file with the BSN of
+    every line up to 91 days and a handover file up to a year and a day).
+    Given a file made on 23 November 2026 at a moment of the day (UTC), in a year with no
+    29 February
+    When S3 applies its prefix's lifecycle rule, rounding each step to midnight UTC
+    Then its last version may be deleted by the end of §8's term, not after it."""
+    made = datetime.combine(date(2026, 11, 23), at, tzinfo=UTC)
+    rule = lifecycle_rule(template, bucket_prefix)
+    assert s3_deletes_at(made, rule) <= term_ends(made, FIXED_TERMS[bucket_prefix])
+
+
 def test_letters_are_deleted_when_the_ttl_removes_their_settled_invoice(
     transformed: dict[str, Any],
 ) -> None:
