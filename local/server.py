@@ -18,6 +18,7 @@ import json
 import secrets
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from http import HTTPStatus
@@ -34,6 +35,8 @@ from local.sandbox import Caller, Sandbox
 
 HOST, PORT = "127.0.0.1", 8000
 PRINTED_PDF = "/_local/print/"  # + {day}/{provider}/{file}.pdf: a print batch's letter
+# The header a request's answer carries when the delivery of the letters it queued failed.
+DELIVERY_FAILED = "X-Sandbox-Delivery-Failed"
 MAX_BODY = 20 * 1024 * 1024  # a declaration of 100,000 lines is about 15 MB
 
 # A request's headers: a mapping, or (name, value) pairs as the client sent them (a name
@@ -68,17 +71,36 @@ class SandboxServer:
                 answer = self._local(method, path, body, lowered, dict(parse_qsl(parts.query)))
             else:
                 answer = self._api(method, path, parts.query, sent, body, source_ip)
-            self._deliver_what_it_queued(queued)
+            failure = self._deliver_what_it_queued(queued)
+        if failure is None:
             return answer
+        status, answer_headers, answer_body = answer
+        return status, answer_headers | {DELIVERY_FAILED: failure}, answer_body
 
-    def _deliver_what_it_queued(self, queued_before: int) -> None:
+    def _deliver_what_it_queued(self, queued_before: int) -> str | None:
         """A request that queued letters has them delivered before its answer (deployed,
         the queue's mapping polls within seconds), so its e-mails are in the outbox at
         once; whatever waited before goes with them. A request that queued none (a page,
         the sign-in, the clock) delivers nothing: letters a test queued by invoking a
-        function itself wait for its own ``drain_deliveries`` (localdrain55)."""
-        if self.sandbox.deliveries_queued > queued_before:
+        function itself wait for its own ``drain_deliveries`` (localdrain55).
+
+        A delivery that fails is no failure of the request: deployed, the delivery runs
+        apart and the caller has its answer (an upload taken, a payment started); a 500
+        would tell a sandbox user to retry what was done (a second PUT of an upload URL
+        gets 412). So the request keeps its answer, and the failure is said in its
+        ``X-Sandbox-Delivery-Failed`` header (the error's type only: its text may quote
+        the message) and, traceback included, on the server's console; the undelivered
+        letters stay in the queue. Before, the exception dropped the connection: the
+        caller got no answer at all."""
+        if self.sandbox.deliveries_queued <= queued_before:
+            return None
+        try:
             self.sandbox.drain_deliveries()
+        except Exception as error:  # noqa: BLE001 - reported in the answer and the log
+            sys.stderr.write("  letter delivery failed; the letters stay queued:\n")
+            traceback.print_exc(file=sys.stderr)
+            return f"{type(error).__name__}; the letters stay queued, see the server log"
+        return None
 
     # --- sandbox-only routes ----------------------------------------------------------
 

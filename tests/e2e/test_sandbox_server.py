@@ -225,6 +225,39 @@ def test_the_print_batches_list_each_paper_letter_with_a_link_to_its_pdf(running
         assert sandbox.api("GET", deployed)[0] == 404
 
 
+def test_a_delivery_that_fails_still_answers_the_request_and_says_so(running_server, monkeypatch):
+    """interfaces.md §5, R35 (print56: the exception of the delivery after a request that
+    queued letters dropped the connection: the caller got no answer, though its upload was
+    taken and processed).
+    Given a delivery that fails
+    When the practice uploads a file through its upload URL (a request that queues letters)
+    Then the upload gets its own answer, 200, with a header saying the delivery failed
+    And the upload was processed, and its letters wait in the queue."""
+    sandbox, server = running_server.sandbox, running_server.url
+
+    def failing_delivery() -> int:
+        raise RuntimeError("delivery failed for message (a test's)")
+
+    monkeypatch.setattr(sandbox, "drain_deliveries", failing_delivery)
+    token = call("GET", f"{server}/_local/tokens")[1]["tandarts-de-vries"]
+    body = {"file_name": "week-47.csv"}
+    _, ticket = call("POST", f"{server}/api/v1/provider/declarations", body, token)
+    put = urllib.request.Request(
+        ticket["upload_url"], declaration_csv(6), ticket["upload_headers"], method="PUT"
+    )
+
+    with urllib.request.urlopen(put, timeout=30) as answer:
+        status, failed = answer.status, answer.headers["X-Sandbox-Delivery-Failed"]
+
+    assert status == 200
+    assert failed == "RuntimeError; the letters stay queued, see the server log"
+    report_url = f"{server}/api/v1/provider/declarations/{ticket['declaration_id']}"
+    assert call("GET", report_url, token=token)[1]["status"] == "processed"
+    monkeypatch.undo()
+    invoices, _ = sandbox.runtime.repository.list_invoices("tandarts-de-vries")
+    assert sandbox.drain_deliveries() == len(invoices)  # one letter each, none lost
+
+
 def fetch(url: str) -> tuple[int, str, bytes]:
     """A GET's status, Content-Type and body, as they came."""
     try:
