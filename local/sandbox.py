@@ -15,7 +15,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email import message_from_bytes, policy
@@ -35,7 +35,9 @@ from moto import mock_aws
 from billing_core import bootstrap
 from billing_core.adapters.uploads import ONCE_ONLY
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.correspondence.delivery import posting_key
 from billing_core.declarations.record import DeclarationRecord
+from billing_core.invoices.invoice import Channel
 from billing_core.ports import SignedUpload
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
@@ -789,8 +791,14 @@ class Sandbox:
 
     def _letters_by_message_id(self) -> dict[str, dict[str, str]]:
         """Which invoice each e-mail was about, from the correspondence on the invoices (R30)."""
+        return {
+            letter["message_id"]: {"kenmerk": kenmerk, "time": letter["at"]}
+            for kenmerk, letter in self._correspondence()
+        }
+
+    def _correspondence(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every letter and e-mail recorded on an invoice (R30), with the invoice's kenmerk."""
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.names.table_name)
-        found: dict[str, dict[str, str]] = {}
         scan: dict[str, Any] = {
             "FilterExpression": "entity = :invoice",
             "ExpressionAttributeValues": {":invoice": "invoice"},
@@ -799,13 +807,42 @@ class Sandbox:
             page = table.scan(**scan)
             for item in page["Items"]:
                 for letter in item.get("correspondence", []):
-                    found[letter["message_id"]] = {
-                        "kenmerk": item["reference"],
-                        "time": letter["at"],
-                    }
+                    yield item["reference"], letter
             if "LastEvaluatedKey" not in page:
-                return found
+                return
             scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def printed_letters(self) -> list[dict[str, str]]:
+        """The PDFs of the print batches (``print/{day}/{provider}/``, what the print house
+        takes: paper invoices, reminders, confirmations), each with what the invoices
+        recorded of it (R30: a posted letter's ``message_id`` is its key): its kind, the
+        kenmerk its PDF is named by (a dunning letter's lead, recorded on every invoice it
+        covers), when it was put, and the day its batch is posted (legal-nl.md §2)."""
+        recorded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for kenmerk, letter in self._correspondence():
+            if letter["channel"] == Channel.PAPER.value:
+                recorded.setdefault(letter["message_id"], []).append((kenmerk, letter))
+        keys = [key for key in self.output_keys("print/") if key.endswith(".pdf")]
+        return [self._printed_letter(key, recorded.get(key, [])) for key in keys]
+
+    def _printed_letter(
+        self, key: str, records: list[tuple[str, dict[str, Any]]]
+    ) -> dict[str, str]:
+        """One PDF of a print batch; kind, kenmerk and time "" when no invoice recorded it
+        (an attempt that died between the put and the noting, R38)."""
+        _, day, provider_id, file_name = key.split("/", 3)
+        named_by = [(k, letter) for k, letter in records if file_name.startswith(k)]
+        kenmerk, letter = (named_by or records or [("", {})])[0]
+        posting = posting_key(provider_id, date.fromisoformat(day))
+        return {
+            "batch": f"{day}/{provider_id}",
+            "file": file_name,
+            "kind": letter.get("kind", ""),
+            "kenmerk": kenmerk,
+            "time": letter.get("at", ""),
+            "posted_on": json.loads(self.output_object(posting))["posted_on"],
+            "key": key,
+        }
 
     def output_keys(self, prefix: str) -> list[str]:
         pages = self.runtime.s3.get_paginator("list_objects_v2").paginate(

@@ -6,7 +6,8 @@ practice, acting as its admin; `operator`; and one per user created through the 
 under its e-mail, carrying its role, interfaces.md §5), uploads to
 the handed-out URL are processed at once, a request that queued letters has them
 delivered before it answers (``_deliver_what_it_queued``), and `/_local/*` routes move
-the clock and show the outbox. Those routes exist only here, never in the deployed API.
+the clock and show the outbox and the print batches. Those routes exist only here,
+never in the deployed API.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import secrets
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from http import HTTPStatus
@@ -26,11 +28,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from botocore.exceptions import ClientError
 
+from billing_core.ports import FileGone
 from local.api_gateway import STAGE as STAGE  # the tests' stage-prefixed paths
 from local.api_gateway import proxy_event
 from local.sandbox import Caller, Sandbox
 
 HOST, PORT = "127.0.0.1", 8000
+PRINTED_PDF = "/_local/print/"  # + {day}/{provider}/{file}.pdf: a print batch's letter
+# The header a request's answer carries when the delivery of the letters it queued failed.
+DELIVERY_FAILED = "X-Sandbox-Delivery-Failed"
 MAX_BODY = 20 * 1024 * 1024  # a declaration of 100,000 lines is about 15 MB
 
 # A request's headers: a mapping, or (name, value) pairs as the client sent them (a name
@@ -65,17 +71,36 @@ class SandboxServer:
                 answer = self._local(method, path, body, lowered, dict(parse_qsl(parts.query)))
             else:
                 answer = self._api(method, path, parts.query, sent, body, source_ip)
-            self._deliver_what_it_queued(queued)
+            failure = self._deliver_what_it_queued(queued)
+        if failure is None:
             return answer
+        status, answer_headers, answer_body = answer
+        return status, answer_headers | {DELIVERY_FAILED: failure}, answer_body
 
-    def _deliver_what_it_queued(self, queued_before: int) -> None:
+    def _deliver_what_it_queued(self, queued_before: int) -> str | None:
         """A request that queued letters has them delivered before its answer (deployed,
         the queue's mapping polls within seconds), so its e-mails are in the outbox at
         once; whatever waited before goes with them. A request that queued none (a page,
         the sign-in, the clock) delivers nothing: letters a test queued by invoking a
-        function itself wait for its own ``drain_deliveries`` (localdrain55)."""
-        if self.sandbox.deliveries_queued > queued_before:
+        function itself wait for its own ``drain_deliveries`` (localdrain55).
+
+        A delivery that fails is no failure of the request: deployed, the delivery runs
+        apart and the caller has its answer (an upload taken, a payment started); a 500
+        would tell a sandbox user to retry what was done (a second PUT of an upload URL
+        gets 412). So the request keeps its answer, and the failure is said in its
+        ``X-Sandbox-Delivery-Failed`` header (the error's type only: its text may quote
+        the message) and, traceback included, on the server's console; the undelivered
+        letters stay in the queue. Before, the exception dropped the connection: the
+        caller got no answer at all."""
+        if self.sandbox.deliveries_queued <= queued_before:
+            return None
+        try:
             self.sandbox.drain_deliveries()
+        except Exception as error:  # noqa: BLE001 - reported in the answer and the log
+            sys.stderr.write("  letter delivery failed; the letters stay queued:\n")
+            traceback.print_exc(file=sys.stderr)
+            return f"{type(error).__name__}; the letters stay queued, see the server log"
+        return None
 
     # --- sandbox-only routes ----------------------------------------------------------
 
@@ -90,6 +115,11 @@ class SandboxServer:
             return self._sign_in_page(method, query, body)
         if method == "GET" and path == "/_local/outbox":
             return _json(HTTPStatus.OK, [_outbox_entry(m) for m in self.sandbox.outbox()])
+        if method == "GET" and path == "/_local/print":
+            letters = self.sandbox.printed_letters()
+            return _json(HTTPStatus.OK, [self._print_entry(letter) for letter in letters])
+        if method == "GET" and path.startswith(PRINTED_PDF):
+            return self._printed_pdf(path.removeprefix(PRINTED_PDF))
         if method == "PUT" and path.startswith("/_local/uploads/"):
             return self._upload(path.removeprefix("/_local/uploads/"), body, headers, query)
         if path.startswith("/_local/psp/checkout/"):
@@ -104,6 +134,23 @@ class SandboxServer:
         if method == "POST" and path == "/_local/schedules/retrocession":
             return self._run_schedule(self.sandbox.run_retrocession, body)
         return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such sandbox route"))
+
+    def _print_entry(self, letter: dict[str, str]) -> dict[str, str]:
+        """A letter of the print batches as /_local/print lists it: its key as a link."""
+        key = letter["key"]
+        link = f"{self.sandbox.base_url}{PRINTED_PDF}{key.removeprefix('print/')}"
+        return {k: v for k, v in letter.items() if k != "key"} | {"pdf_url": link}
+
+    def _printed_pdf(self, batch_and_file: str) -> tuple[int, dict[str, str], bytes]:
+        """A PDF of a print batch (``{day}/{provider}/{file}.pdf``), as the print house has it."""
+        key = f"print/{batch_and_file}"
+        try:
+            pdf = self.sandbox.output_object(key) if key.endswith(".pdf") else None
+        except FileGone:
+            pdf = None
+        if pdf is None:
+            return _json(HTTPStatus.NOT_FOUND, _error("not_found", "no such PDF in a print batch"))
+        return HTTPStatus.OK.value, {"Content-Type": "application/pdf"}, pdf
 
     def _run_schedule(
         self, run: Callable[[date | None], dict[str, Any]], body: bytes

@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from billing_core.invoices.invoice import Channel
 from local.generate import declaration_csv
 from local.seed import SAMPLE_USERS
 
@@ -188,3 +189,79 @@ def sign_in(server: str, email: str) -> str:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_: object) -> None:
         return None
+
+
+def test_the_print_batches_list_each_paper_letter_with_a_link_to_its_pdf(running_server):
+    """interfaces.md §5 (GET /_local/print), R7, R30 (print56: the route the spec promises
+    answered 404, so a sandbox user saw no paper invoice).
+    Given a week with patients without an e-mail address, their invoices delivered
+    When the sandbox user asks for the print batches
+    Then each paper invoice is listed once, in today's batch of its practice, with its
+    kenmerk, its kind and a link that answers its PDF
+    And a file no batch holds is 404, and the deployed API routes no /_local path."""
+    sandbox, server = running_server.sandbox, running_server.url
+    sandbox.upload_declaration("tandarts-de-vries", "week-47.csv", declaration_csv(20))
+    sandbox.drain_deliveries()
+    invoices, _ = sandbox.runtime.repository.list_invoices("tandarts-de-vries")
+    on_paper = sorted(i.reference for i in invoices if i.channel is Channel.PAPER)
+    assert on_paper  # the week has patients without an e-mail address
+
+    status, letters = call("GET", f"{server}/_local/print")
+
+    assert status == 200
+    assert sorted(letter["kenmerk"] for letter in letters) == on_paper
+    today = sandbox.clock.today().isoformat()
+    for letter in letters:
+        assert letter["kind"] == "invoice"
+        assert letter["batch"] == f"{today}/tandarts-de-vries"
+        assert letter["pdf_url"] == f"{server}/_local/print/{letter['batch']}/{letter['file']}"
+        status, content_type, pdf = fetch(letter["pdf_url"])
+        assert (status, content_type) == (200, "application/pdf")
+        assert pdf.startswith(b"%PDF")
+    missing = f"{server}/_local/print/{today}/tandarts-de-vries/00000000000000.pdf"
+    assert fetch(missing)[0] == 404
+    # (template.yaml: the patient pages' /{proxy+} takes it, and its function knows no such page)
+    for deployed in ("/_local/print", f"/_local/print/{letters[0]['batch']}/{letters[0]['file']}"):
+        assert sandbox.api("GET", deployed)[0] == 404
+
+
+def test_a_delivery_that_fails_still_answers_the_request_and_says_so(running_server, monkeypatch):
+    """interfaces.md §5, R35 (print56: the exception of the delivery after a request that
+    queued letters dropped the connection: the caller got no answer, though its upload was
+    taken and processed).
+    Given a delivery that fails
+    When the practice uploads a file through its upload URL (a request that queues letters)
+    Then the upload gets its own answer, 200, with a header saying the delivery failed
+    And the upload was processed, and its letters wait in the queue."""
+    sandbox, server = running_server.sandbox, running_server.url
+
+    def failing_delivery() -> int:
+        raise RuntimeError("delivery failed for message (a test's)")
+
+    monkeypatch.setattr(sandbox, "drain_deliveries", failing_delivery)
+    token = call("GET", f"{server}/_local/tokens")[1]["tandarts-de-vries"]
+    body = {"file_name": "week-47.csv"}
+    _, ticket = call("POST", f"{server}/api/v1/provider/declarations", body, token)
+    put = urllib.request.Request(
+        ticket["upload_url"], declaration_csv(6), ticket["upload_headers"], method="PUT"
+    )
+
+    with urllib.request.urlopen(put, timeout=30) as answer:
+        status, failed = answer.status, answer.headers["X-Sandbox-Delivery-Failed"]
+
+    assert status == 200
+    assert failed == "RuntimeError; the letters stay queued, see the server log"
+    report_url = f"{server}/api/v1/provider/declarations/{ticket['declaration_id']}"
+    assert call("GET", report_url, token=token)[1]["status"] == "processed"
+    monkeypatch.undo()
+    invoices, _ = sandbox.runtime.repository.list_invoices("tandarts-de-vries")
+    assert sandbox.drain_deliveries() == len(invoices)  # one letter each, none lost
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    """A GET's status, Content-Type and body, as they came."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
