@@ -20,7 +20,6 @@ is no pydantic or regex per line.
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -477,7 +476,10 @@ def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
 def _likely_column(name: str) -> str | None:
     """The known column an unknown header name is probably meant as: its Dutch name
     (Achternaam: last_name, R40), else the one it is a typo of."""
-    # Here, not at import: only a header with an unknown column reads the Dutch names.
+    # Here, not at import: only a header with an unknown column reads the Dutch names or
+    # compares names (issue 18 (d): the ingest handler imports this module at start).
+    import difflib
+
     from billing_core.declarations.csv_dutch_names import template_column
 
     dutch_meaning = template_column(name)
