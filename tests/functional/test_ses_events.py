@@ -479,6 +479,46 @@ def test_r23_a_message_never_sent_is_not_titled_as_an_email_that_did_not_arrive(
     assert shown.count(title["unsent"]) == 1 and shown.count(title["bounce"]) == 1
 
 
+# The day each language's actions page writes 24 November 2026 (R35: the table's short date).
+TWENTY_FOURTH = {"nl": "24-11-2026", "en": "24 Nov 2026"}
+TWENTY_THIRD = {"nl": "23-11-2026", "en": "23 Nov 2026"}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_r35_an_email_event_of_a_dutch_night_shows_on_its_dutch_day(sandbox, language):
+    """R23, R35, architecture.md (dates Europe/Amsterdam; audit actions56: SES stamps its
+    events in UTC, and the actions page wrote the UTC day of a bounce of 00:30 Dutch time:
+    23-11-2026 for one of 24 November, 1 of 1; the API answered its moment in UTC beside
+    the others' Dutch time).
+    Given two e-mailed invoices of the dental practice
+    When SES reports a bounce of the first's mail at 23:30 UTC on 23 November (00:30 on the
+    24th in Amsterdam) and a complaint about the second's at 22:59:59 UTC (23:59:59 on
+    the 23rd)
+    Then the actions page, in Dutch and in English, dates the bounce the 24th and the
+    complaint the 23rd, and the API answers both moments in Dutch time."""
+    from tests.functional.test_provider_portal import signed_in
+
+    bounced, complained = emailed(delivered_dental_week(sandbox, 14, "week.csv"))[:2]
+    for invoice, name, at in (
+        (bounced, "bounce.json", "2026-11-23T23:30:00Z"),
+        (complained, "complaint.json", "2026-11-23T22:59:59Z"),
+    ):
+        event = ses_event(name, invoice.reference)
+        event["detail"][name.removesuffix(".json")]["timestamp"] = at
+        assert sandbox.invoke("ses_events", event) == {"action_created": True}
+    actions = {a["invoice_id"]: a for a in bounce_actions(sandbox)}
+
+    _, html = signed_in(sandbox, "staff", language).page("/portal/acties?state=open")
+
+    bounce, complaint = actions[bounced.invoice_id], actions[complained.invoice_id]
+    assert action_row(html, bounce["action_id"]).startswith(TWENTY_FOURTH[language])
+    assert action_row(html, complaint["action_id"]).startswith(TWENTY_THIRD[language])
+    assert (bounce["created_at"], complaint["created_at"]) == (
+        "2026-11-24T00:30:00+01:00",
+        "2026-11-23T23:59:59+01:00",
+    )
+
+
 def bounce_of(invoice, bounce_type: str) -> dict:
     """SES's bounce event of ``bounce_type`` of the invoice's mail, naming its address."""
     event = ses_event("bounce.json", invoice.reference)

@@ -352,7 +352,9 @@ class ActionOut(BaseModel):
             kind=action.kind.value,
             invoice_id=action.invoice_id,
             reference=action.reference,
-            created_at=action.created_at,
+            # In Dutch time, as every moment we answer: an e-mail event is stamped in UTC
+            # by SES, and its day on the actions page was the UTC one (audit actions56).
+            created_at=action.created_at.astimezone(AMSTERDAM),
             state=action.state.value,
             details=dict(action.details),
         )
