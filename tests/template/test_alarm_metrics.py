@@ -11,6 +11,7 @@ Powertools itself, run with the template's environment.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -177,14 +178,34 @@ def test_every_metric_name_pattern_is_resolved() -> None:
     assert _unroutable() == {"UnroutableUploads", "UnroutableRetours"}
 
 
+def metrics_disabled_with(variables: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether Powertools, with a function's environment ``variables`` and no other
+    POWERTOOLS_ variable, writes no metric (its own rule, the one its flush asks)."""
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+
+    with monkeypatch.context() as patch:
+        for variable in [name for name in os.environ if name.startswith("POWERTOOLS_")]:
+            patch.delenv(variable)
+        for variable, value in variables.items():
+            if variable.startswith("POWERTOOLS_"):
+                patch.setenv(variable, str(value))
+        return is_metrics_disabled()
+
+
 def test_every_metric_goes_out_with_the_namespace_and_service_dimension_only(
-    template: dict[str, Any], transformed: dict[str, Any], emf: dict[str, Any]
+    template: dict[str, Any],
+    transformed: dict[str, Any],
+    emf: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Given the functions' Powertools metrics
     When one is emitted
     Then its EMF has the Globals' namespace and exactly one dimension, service, valued the
     Globals' service name: no code adds a dimension or makes Metrics with a namespace of
-    its own, and no function changes those variables."""
+    its own, and no function changes those variables; and every function's environment
+    lets Powertools write its metrics at all (R39, audit alarms56: POWERTOOLS_DEV "true",
+    in the Globals or one function, turns them off unless POWERTOOLS_METRICS_DISABLED says
+    "false", and every alarm on them would read nothing)."""
     environment = template["Globals"]["Function"]["Environment"]["Variables"]
     [directive] = emf["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == environment["POWERTOOLS_METRICS_NAMESPACE"]
@@ -200,6 +221,7 @@ def test_every_metric_goes_out_with_the_namespace_and_service_dimension_only(
                 function_id
             )
         assert "POWERTOOLS_METRICS_DISABLED" not in variables, function_id
+        assert not metrics_disabled_with(variables, monkeypatch), function_id
 
 
 def test_r39_every_alarm_on_a_custom_metric_reads_one_the_code_emits(

@@ -389,6 +389,29 @@ def failure_records_queues(template: dict[str, Any]) -> set[str]:
         for event in properties.get("Events", {}).values():
             if "DeadLetterConfig" in event["Properties"]:
                 queues.add(event["Properties"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
+    return queues | expanded_failure_records_queues(template)
+
+
+def expanded_failure_records_queues(template: dict[str, Any]) -> set[str]:
+    """The same queues where SAM's transform (or a hand-written resource) puts them: an
+    AWS::Lambda::EventInvokeConfig's on-failure destination, a function's own dead-letter
+    queue (SAM's DeadLetterQueue) and an EventBridge rule target's (audit alarms56: read
+    only in SAM's shorthand, a queue named there got no alarm and no test said so)."""
+    queues = set()
+    for properties in resources_of_type(template, "AWS::Lambda::EventInvokeConfig").values():
+        on_failure = properties.get("DestinationConfig", {}).get("OnFailure")
+        if on_failure is not None:
+            queues.add(on_failure["Destination"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Lambda::Function").values():
+        if "DeadLetterConfig" in properties:
+            queues.add(properties["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0])
+    for properties in resources_of_type(template, "AWS::Serverless::Function").values():
+        if "DeadLetterQueue" in properties:
+            queues.add(properties["DeadLetterQueue"]["TargetArn"]["Fn::GetAtt"][0])
+    for rule in resources_of_type(template, "AWS::Events::Rule").values():
+        for target in rule.get("Targets", []):
+            if "DeadLetterConfig" in target:
+                queues.add(target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0])
     return queues
 
 
@@ -410,12 +433,17 @@ def test_every_alarm_wakes_someone_through_the_alarm_topic(template: dict[str, A
     assert topic["KmsMasterKeyId"] == {"Ref": "AlarmKey"}
 
 
-def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]) -> None:
+def test_a_message_in_any_failure_queue_raises_an_alarm(
+    template: dict[str, Any], transformed: dict[str, Any]
+) -> None:
     """Given every queue where failed work ends up (an undelivered invoice in
-    DeliveryDeadLetterQueue, an unprocessed upload, a failed scheduled run)
+    DeliveryDeadLetterQueue, an unprocessed upload, a failed scheduled run), as written or
+    as SAM expands the template
     When one message is visible in it
-    Then an alarm goes off."""
-    queues = failure_queues(template)
+    Then an alarm goes off: one reading that queue's SQS metric by the one dimension SQS
+    gives it, QueueName, valued the queue's name (R39, audit alarms56: its ARN, or another
+    dimension beside it, matches no metric and the alarm never goes off)."""
+    queues = failure_queues(template) | failure_queues(transformed)
     assert {
         "DeliveryDeadLetterQueue",
         "IngestFailureQueue",
@@ -426,10 +454,13 @@ def test_a_message_in_any_failure_queue_raises_an_alarm(template: dict[str, Any]
         "EmailEventRuleFailureQueue",
     } <= queues
     watched = {
-        alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        queue
+        for queue in queues
         for alarm in alarms(template).values()
         if alarm.get("MetricName") == "ApproximateNumberOfMessagesVisible"
         and alarm["Namespace"] == "AWS/SQS"
+        and alarm["Dimensions"]
+        == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]
         and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
         and alarm["Threshold"] == 1
     }
@@ -757,6 +788,73 @@ def test_a_partial_batch_failure_counts_in_its_functions_error_rate(
     assert {"Delivery_records", "Delivery_failed"} <= read
     rate = next(q["Expression"] for q in alarm["Metrics"] if q.get("ReturnData"))
     assert "errors / invocations" in rate and "FILL(failed, 0) / FILL(records, 0)" in rate
+
+
+# Metrics emitted in the same period or not at all: Lambda's Errors with its Invocations
+# (AWS, "Types of metrics for Lambda functions"), Delivery_failed with Delivery_records
+# (one call: entrypoints/queue.py, _count_records). Any other metric an alarm reads comes
+# on its own, the others having no datapoint (each run or event emits only its own).
+EMITTED_TOGETHER = (
+    frozenset({"Errors", "Invocations"}),
+    frozenset({"Delivery_records", "Delivery_failed"}),
+)
+# The metrics that count the work done, not what failed: 1 when all goes well.
+COUNT_THE_WORK = frozenset({"Invocations", "Delivery_records"})
+
+
+def math_inputs(alarm: dict[str, Any]) -> dict[str, str]:
+    """{query id: metric name} for every metric an alarm's math reads."""
+    return {
+        query["Id"]: query["MetricStat"]["Metric"]["MetricName"]
+        for query in alarm["Metrics"]
+        if "MetricStat" in query
+    }
+
+
+def emitted_at_once(inputs: dict[str, str]) -> list[set[str]]:
+    """The query ids whose metrics come in one period together (EMITTED_TOGETHER), and
+    each other id on its own."""
+    groups = [
+        {i for i, name in inputs.items() if name in together} for together in EMITTED_TOGETHER
+    ]
+    groups = [group for group in groups if group]
+    grouped = set().union(*groups)
+    return groups + [{i} for i in inputs if i not in grouped]
+
+
+def test_r39_every_alarm_on_metric_math_goes_off_on_what_it_watches(
+    template: dict[str, Any],
+) -> None:
+    """R39 (audit alarms56): an alarm whose expression never reaches its threshold never
+    goes off, whatever it reads (a rate as a fraction against 5 %, a sum without FILL
+    that has no value while one of its metrics has none).
+    Given every alarm that computes its value from metrics (the error rates, the sums of
+    a run's or an upload's failure counts)
+    When one thing it watches fails on its own in a period: every invocation of the
+    function failed (Errors = Invocations = 1), every delivery of a batch failed
+    (Delivery_failed = Delivery_records = 1), or one failure count is 1, the alarm's other
+    metrics without a datapoint
+    Then its expression reaches its threshold and it goes off; and when the same work
+    went well (no error, no failed delivery, the count 0) it stays quiet."""
+    from tests.template.metric_math import goes_off
+
+    checked = set()
+    for alarm_id, alarm in alarms(template).items():
+        if "Metrics" not in alarm:
+            continue
+        inputs = math_inputs(alarm)
+        for group in emitted_at_once(inputs):
+            failed = {i: 1.0 for i in group}
+            went_well = {i: 1.0 if inputs[i] in COUNT_THE_WORK else 0.0 for i in group}
+            names = sorted(inputs[i] for i in group)
+            assert goes_off(alarm, failed), (alarm_id, names, "never goes off")
+            assert not goes_off(alarm, went_well), (alarm_id, names, "goes off when all is well")
+        checked.add(alarm_id)
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    assert {
+        f"{function_id.removesuffix('Function')}ErrorRateAlarm" for function_id in functions
+    } <= checked
+    assert {"UploadUnroutableAlarm", "DunningRunIncompleteAlarm"} <= checked
 
 
 def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, Any]) -> None:
