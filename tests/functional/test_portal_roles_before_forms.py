@@ -5,10 +5,15 @@ the form's fields as if the role might have sent it correctly, and nothing chang
 
 from __future__ import annotations
 
+import itertools
+import re
 from http import HTTPStatus
 
 import pytest
 
+from billing_core.entrypoints.web.portal import pages
+from local.resources import load_template
+from local.sandbox import ApiRoutes
 from local.seed import DENTAL
 from tests.functional.test_provider_portal import PortalUser, forged_form, sample_login
 
@@ -22,10 +27,47 @@ FORMS = [
     ("staff", "/portal/declaraties", {"file_name": SECRET}),
     ("admin", "/portal/instellingen/contact", {"version": "1", "email": SECRET}),
     ("admin", "/portal/instellingen/aanmanen", {"version": "1", "days_to_reminder": SECRET}),
+    ("admin", "/portal/instellingen/coulance", {"version": "1", "minimum_percentage": SECRET}),
     ("admin", "/portal/instellingen/gebruikers/uitnodigen", {"email": SECRET, "role": SECRET}),
     ("admin", "/portal/instellingen/gebruikers/rol", {"email": SECRET, "role": SECRET}),
+    ("admin", "/portal/instellingen/gebruikers/uitschakelen", {"email": SECRET}),
 ]
 RANK = ("viewer", "staff", "admin")
+# Portal posts that change nothing: signing out, the invoice search (a read, R35).
+NOT_A_CHANGE = {"/portal/logout", "/portal/notas"}
+# A path part that names which form was sent: each of its values is a form of its own.
+FORM_NAMES = {"part": tuple(pages.SETTING_FORMS), "change": pages.USER_CHANGES}
+
+
+def actions_that_change() -> list[str]:
+    """The action of every portal form that changes something, from template.yaml's
+    routes: a part naming the form once per form, any other part (an id) left as it is."""
+    routes = ApiRoutes.from_template(load_template()).routes
+    found = []
+    for route in routes:
+        if route.method != "POST" or not route.path.startswith("/portal/"):
+            continue
+        if route.path in NOT_A_CHANGE:
+            continue
+        named = [n for n in re.findall(r"\{(\w+)\}", route.path) if n in FORM_NAMES]
+        for chosen in itertools.product(*(FORM_NAMES[n] for n in named)):
+            action = route.path
+            for name, value in zip(named, chosen, strict=True):
+                action = action.replace(f"{{{name}}}", value)
+            found.append(action)
+    return found
+
+
+def test_every_portal_form_that_changes_something_is_tried_with_a_role_too_low():
+    # Given the portal's routes that change something, each settings part and user change
+    needed = actions_that_change()
+    assert len(needed) > 8
+    tried = [action for _, action, _ in FORMS]
+    for action in needed:
+        # When its action is looked for in FORMS (an id in it: any value)
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{\w+\}", action))
+        # Then a line tries it: a form added tomorrow is tried with each lower role (R32)
+        assert any(re.fullmatch(pattern, each) for each in tried), f"add {action} to FORMS"
 
 
 @pytest.mark.parametrize("role", ["viewer", "staff"])

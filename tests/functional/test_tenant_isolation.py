@@ -7,6 +7,10 @@ blocked patient, its users). The physiotherapy practice's admin (B) asks every p
 API route and every portal route with A's ids. The routes come from template.yaml (the
 query parameters from the apps' own OpenAPI document and the portal routes' ``takes``),
 so a route added tomorrow is asked too: a parameter this file does not know fails it.
+A route's cursor is one A's own list of that kind handed out (a position in A's list,
+not another list's, which is refused before any read; a route with a cursor this file
+does not know the list of fails it), and each route that gives files (CSV, JSON) is asked
+for each of them with A's things as well (audit tenants56).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from billing_core.entrypoints.web.portal import pages
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.shared.reference import check_digit
 from functions.provider_api.app import app as provider_app
+from functions.provider_portal.routes import pages as portal_routes
 from local.resources import load_template
 from local.sandbox import ApiRoutes, Caller, Sandbox
 from local.seed import DENTAL, PHYSIO, SAMPLE_USERS
@@ -47,6 +52,33 @@ NOT_A_THING = {"state", "status", "from", "to", "limit", "format", "since", "don
 PORTAL_NOT_A_THING = {"part", "language", "proxy", "change"}
 # Names every practice uses alike (an insurer, a week): B gets its own, never A's.
 SHARED_NAMES = {"uzovi", "week", "before", "after", "cursor"}
+# What a list route needs besides the thing asked, so that it reaches its lookup (not the
+# 400 a missing parameter gets): the same for A's list that hands out a cursor and for B.
+LIST_QUERIES: dict[str, dict[str, str]] = {
+    "/api/v1/provider/blocked-patients/changes": {"since": "2026-11-01"},
+    "/api/v1/provider/audit": {"from": "2026-11-01", "to": "2026-12-31"},
+}
+# The API list whose next_cursor each route's "cursor" takes: B asks with a cursor A's own
+# list of that kind handed out (a position in A's list), not with another list's, which
+# is refused before any read. A route taking a cursor that is not here fails the sweep.
+CURSOR_LISTS: dict[str, str] = {
+    "/api/v1/provider/declarations": "/api/v1/provider/declarations",
+    "/api/v1/provider/invoices": "/api/v1/provider/invoices",
+    "/api/v1/provider/blocked-patients": "/api/v1/provider/blocked-patients",
+    "/api/v1/provider/blocked-patients/changes": "/api/v1/provider/blocked-patients/changes",
+    "/api/v1/provider/audit": "/api/v1/provider/audit",
+    "/portal/declaraties": "/api/v1/provider/declarations",
+    "/portal/declaraties/{declaration_id}": "/api/v1/provider/invoices",  # its invoices
+    "/portal/notas": "/api/v1/provider/invoices",
+    "/portal/geblokkeerd": "/api/v1/provider/blocked-patients",
+    "/portal/inzage": "/api/v1/provider/audit",
+}
+
+
+# Routes that list B's own reads (R32, NEN 7513): B's earlier asks in this sweep for A's
+# patient number are B's own history, said with that number, so their page differs from
+# the page for another. A read of A's names A's invoices and readers: those stay marks.
+OWN_READS = {"/api/v1/provider/audit", "/portal/inzage"}
 
 
 # --- the world --------------------------------------------------------------------------
@@ -65,15 +97,18 @@ def a_world(sandbox: Sandbox) -> dict[str, Any]:
     [action] = sandbox.runtime.repository.list_actions(A)
     transfer = IncomingPayment("bank", "ISO-48-1", paid.amount_due_cents, sandbox.clock.now())
     book_payment(sandbox.runtime.repository, paid.reference, transfer, clock=sandbox.clock)
-    sandbox.runtime.repository.block_patient(
-        A, paid.patient_ref, paid.invoice_id, sandbox.clock.now()
-    )
+    for blocked in (paid, invoice):  # two blocked patients: a list of two pages (R22)
+        sandbox.runtime.repository.block_patient(
+            A, blocked.patient_ref, blocked.invoice_id, sandbox.clock.now()
+        )
+    for _ in range(2):  # two reads in A's access log (R32): a list of two pages
+        sandbox.api("GET", f"/api/v1/provider/invoices/{invoice.invoice_id}", provider_id=A)
     sandbox.clock.set(MONDAY_AFTER_W48)
     sandbox.run_retrocession()
     staff = next(u.email for u in SAMPLE_USERS if u.provider_id == A and u.role == "staff")
-    _, listed = sandbox.api("GET", "/api/v1/provider/invoices", provider_id=A, query={"limit": "1"})
-    a_cursor = listed["next_cursor"]
-    assert a_cursor and invoice.correspondence, "A's world lacks a cursor or a letter"
+    cursors = {path: a_next_cursor(sandbox, path) for path in set(CURSOR_LISTS.values())}
+    a_cursor = cursors["/api/v1/provider/invoices"]
+    assert invoice.correspondence, "A's world lacks a letter"
     offset = cursor.encode_offset(1)  # a report's second row onwards
     unknown_kenmerk = f"{check_digit('2999999999999')}2999999999999"
     values = {
@@ -100,7 +135,25 @@ def a_world(sandbox: Sandbox) -> dict[str, Any]:
     marks = {A, declaration_id, action.action_id, staff, paid.reference, paid.invoice_id}
     for each in invoices:
         marks |= {each.invoice_id, each.reference, each.patient_ref, each.patient.last_name}
-    return {"values": values, "marks": marks, "invoice": invoice}
+    return {"values": values, "marks": marks, "invoice": invoice, "cursors": cursors}
+
+
+def a_next_cursor(sandbox: Sandbox, path: str) -> str:
+    """The cursor of the second page of A's list at ``path``, as A's admin is handed it."""
+    query = LIST_QUERIES.get(path, {}) | {"limit": "1"}
+    status, listed = sandbox.api("GET", path, provider_id=A, query=query)
+    assert status == HTTPStatus.OK and listed["next_cursor"], f"A's {path} has no second page"
+    return str(listed["next_cursor"])
+
+
+def route_values(
+    path: str, values: dict[str, tuple[str, str]], cursors: dict[str, str]
+) -> dict[str, tuple[str, str]]:
+    """The values asked of the route at ``path``: its "cursor" one its own list's."""
+    if path not in CURSOR_LISTS:
+        return values
+    own = cursors[CURSOR_LISTS[path]]
+    return values | {"cursor": (own, own)}
 
 
 def _same_shape(value: str) -> str:
@@ -140,6 +193,11 @@ def filled(path: str, values: dict[str, tuple[str, str]], which: int) -> str:
     return re.sub(r"\{(\w+)\}", value, path)
 
 
+def own_asks(route: str, values: dict[str, tuple[str, str]]) -> set[str]:
+    """What of A a route listing B's own reads names as B asked for it: A's patient number."""
+    return {values["patient_ref"][0]} if route in OWN_READS else set()
+
+
 def leaked(answer: Any, marks: set[str]) -> set[str]:
     text = answer if isinstance(answer, str) else json.dumps(answer)
     return {mark for mark in marks if mark in text}
@@ -174,44 +232,61 @@ API_BODY_THINGS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
-def api_query_parameters() -> dict[tuple[str, str], list[str]]:
-    """{(method, path): its query parameters}, from the provider API's OpenAPI document."""
+def api_query_parameters() -> dict[tuple[str, str], dict[str, Any]]:
+    """{(method, path): {its query parameter: its schema}}, from the provider API's OpenAPI
+    document."""
     document = json.loads(provider_app.get_openapi_json_schema())
     return {
-        (method.upper(), path): [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
+        (method.upper(), path): {
+            p["name"]: p["schema"] for p in op.get("parameters", []) if p["in"] == "query"
+        }
         for path, operations in document["paths"].items()
         for method, op in operations.items()
     }
 
 
-def api_probes(values: dict[str, tuple[str, str]]) -> Iterator[dict[str, Any]]:
+def in_each_format(probe: dict[str, Any], formats: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """``probe`` as it is and once more in each of its route's formats (a CSV file, a
+    statement's JSON file): a file is asked with A's things as its page is."""
+    yield probe
+    for each in formats:
+        query = tuple(asked | {"format": each} for asked in probe["query"])
+        yield probe | {"query": query}
+
+
+def api_probes(
+    values: dict[str, tuple[str, str]], cursors: dict[str, str]
+) -> Iterator[dict[str, Any]]:
     """One request per route that names a thing: by its path, or by one query parameter
-    (or body field) at a time; with A's value and with an unknown one alike."""
+    (or body field) at a time; with A's value and with an unknown one alike; and so in
+    each format the route gives."""
     queries = api_query_parameters()
     provider_routes = [r for r in ROUTES if r.path.startswith("/api/v1/provider/")]
     assert len(provider_routes) > 25
     for route in provider_routes:
         key = (route.method, route.path)
+        known = route_values(route.path, values, cursors)
         in_path = re.findall(r"\{(\w+)\}", route.path)
         in_query = [q for q in queries[key] if q not in NOT_A_THING]
-        unknown = [p for p in in_path + in_query if p not in values]
+        unknown = [p for p in in_path + in_query if p not in known]
         assert not unknown, f"{key}: add {unknown} to this file's values (R26)"
+        assert "cursor" not in in_query or route.path in CURSOR_LISTS, f"{key}: add its list"
         if not in_path and not in_query and key not in API_BODY_THINGS:
             continue
-        paths = {which: filled(route.path, values, which) for which in (0, 1)}
+        paths = {which: filled(route.path, known, which) for which in (0, 1)}
+        needs = LIST_QUERIES.get(route.path, {})
+        formats = queries[key].get("format", {}).get("enum", [])
         base = {"route": key, "path_things": in_path, "body": API_BODIES.get(key)}
         if in_path:
-            yield base | {"paths": paths, "query": ({}, {})}
+            yield from in_each_format(base | {"paths": paths, "query": (needs, needs)}, formats)
         for name in in_query:
-            yield base | {
-                "paths": paths,
-                "query": ({name: values[name][0]}, {name: values[name][1]}),
-            }
+            query = (needs | {name: known[name][0]}, needs | {name: known[name][1]})
+            yield from in_each_format(base | {"paths": paths, "query": query}, formats)
         for name in API_BODY_THINGS.get(key, ()):
             yield base | {
                 "paths": paths,
                 "query": ({}, {}),
-                "body": {"name": "x", name: values[name][0]},
+                "body": {"name": "x", name: known[name][0]},
             }
 
 
@@ -226,7 +301,7 @@ def test_another_practices_admin_reaches_nothing_of_a_practice_by_its_ids(world,
     values, marks = things["values"], things["marks"]
     b_admin = Caller.practice(B, "admin")
     before = a_snapshot(sandbox)
-    for probe in api_probes(values):
+    for probe in api_probes(values, things["cursors"]):
         method, route = probe["route"]
         with subtests.test(route=f"{method} {route}", query=probe["query"][0], body=probe["body"]):
             asked = [
@@ -243,12 +318,12 @@ def test_another_practices_admin_reaches_nothing_of_a_practice_by_its_ids(world,
                 for which in (0, 1)
             ]
             (status, answer), (unknown_status, unknown_answer) = asked
-            assert not leaked(answer, marks), f"{status}: {answer}"
+            assert not leaked(answer, marks - own_asks(route, values)), f"{status}: {answer}"
             if set(probe["path_things"]) - SHARED_NAMES:
                 assert (status, answer) == (unknown_status, unknown_answer)
                 assert status == HTTPStatus.NOT_FOUND, answer
             else:
-                assert status in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST), answer
+                assert status == HTTPStatus.OK, answer  # the lookup is reached
                 for count in ("total", "count", "total_count"):
                     if isinstance(answer, dict) and count in answer:
                         assert answer[count] == unknown_answer[count]
@@ -268,9 +343,6 @@ PORTAL_FORMS: dict[str, dict[str, str]] = {
     "/portal/notas/{invoice_id}/hold": {"until": "2026-12-14", "reason": "kijken"},
     "/portal/acties/{action_id}": {"state": "done"},
 }
-# Pages that list B's own reads (R32, NEN 7513): B's earlier searches of A's patient
-# number are B's own history, so the page for it differs from the page for another.
-OWN_READS = {"/portal/inzage"}
 # Forms whose fields name a thing (the search; a colleague by address): {path: {field:
 # the value's name}}, each field asked alone.
 PORTAL_FORM_THINGS: dict[str, dict[str, str]] = {
@@ -280,51 +352,64 @@ PORTAL_FORM_THINGS: dict[str, dict[str, str]] = {
 }
 
 
-def portal_query_parameters() -> dict[tuple[str, str], tuple[str, ...]]:
-    """{(method, path): the query parameters it ``takes``}, read from the portal's routes
-    (functions/provider_portal/routes/pages.py): a parameter added there is asked here."""
+def portal_route_keywords(keyword: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """{(method, path): the value of ``keyword`` its page is served with (() without)},
+    read from the portal's routes (functions/provider_portal/routes/pages.py): the query
+    parameters it ``takes``, the files its ``formats`` give; one added there is asked here."""
     tree = ast.parse(PORTAL_ROUTES_SOURCE.read_text(encoding="utf-8"))
-    taken = {}
+    found = {}
     for function in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
         for decorator in (d for d in function.decorator_list if isinstance(d, ast.Call)):
             if decorator.func.attr in ("get", "post"):
                 path = re.sub(r"<(\w+)>", r"{\1}", decorator.args[0].value)
-                takes: tuple[str, ...] = ()
+                given: tuple[str, ...] = ()
                 for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
-                    for keyword in (k for k in call.keywords if k.arg == "takes"):
-                        value = keyword.value
-                        takes = (
-                            getattr(pages, value.attr)
-                            if isinstance(value, ast.Attribute)
-                            else tuple(ast.literal_eval(value))
-                        )
-                taken[(decorator.func.attr.upper(), path)] = takes
-    return taken
+                    for named in (k for k in call.keywords if k.arg == keyword):
+                        given = _constant(named.value)
+                found[(decorator.func.attr.upper(), path)] = given
+    return found
 
 
-def portal_probes(values: dict[str, tuple[str, str]]) -> Iterator[dict[str, Any]]:
+def _constant(value: ast.expr) -> tuple[str, ...]:
+    """A route's keyword value: a constant of ``pages`` (pages.X), of the routes' module
+    (BOTH) or written out."""
+    if isinstance(value, ast.Attribute):
+        return tuple(getattr(pages, value.attr))
+    if isinstance(value, ast.Name):
+        return tuple(getattr(portal_routes, value.id))
+    return tuple(ast.literal_eval(value))
+
+
+def portal_probes(
+    values: dict[str, tuple[str, str]], cursors: dict[str, str]
+) -> Iterator[dict[str, Any]]:
     """As ``api_probes``, for the portal's routes in template.yaml."""
-    queries = portal_query_parameters()
+    queries = portal_route_keywords("takes")
+    formats = portal_route_keywords("formats")
     portal_routes = [r for r in ROUTES if r.path.startswith("/portal/") and not r.greedy]
     assert len(portal_routes) > 20
     for route in portal_routes:
         key = (route.method, route.path)
+        known = route_values(route.path, values, cursors)
         in_path = [p for p in re.findall(r"\{(\w+)\}", route.path) if p not in PORTAL_NOT_A_THING]
         in_query = [q for q in queries.get(key, ()) if q not in NOT_A_THING]
-        unknown = [p for p in in_path + in_query if p not in values]
+        unknown = [p for p in in_path + in_query if p not in known]
         assert not unknown, f"{key}: add {unknown} to this file's values (R26)"
-        paths = {which: filled(route.path, values, which) for which in (0, 1)}
+        assert "cursor" not in in_query or route.path in CURSOR_LISTS, f"{key}: add its list"
+        paths = {which: filled(route.path, known, which) for which in (0, 1)}
         base = {
             "route": key,
             "path_things": in_path,
             "paths": paths,
             "form": PORTAL_FORMS.get(route.path),
         }
+        files = formats.get(key, ())
         if in_path:
             assert route.method == "GET" or route.path in PORTAL_FORMS, f"{key}: add its form"
-            yield base | {"query": ({}, {})}
+            yield from in_each_format(base | {"query": ({}, {})}, files)
         for name in in_query:
-            yield base | {"query": ({name: values[name][0]}, {name: values[name][1]})}
+            query = ({name: known[name][0]}, {name: known[name][1]})
+            yield from in_each_format(base | {"query": query}, files)
     for path, fields in PORTAL_FORM_THINGS.items():
         for field, name in fields.items():
             extra = {"role": "viewer"} if field == "email" else {}
@@ -370,7 +455,7 @@ def test_another_practices_admin_opens_nothing_of_a_practice_in_the_portal(world
     b_admin = PortalUser(sandbox)
     b_admin.sign_in(sample_login(PHYSIO, "admin"))
     before = a_snapshot(sandbox)
-    for n, probe in enumerate(portal_probes(values)):
+    for n, probe in enumerate(portal_probes(values, things["cursors"])):
         method, route = probe["route"]
         asked = [probe["query"][w] | probe.get("forms", ({}, {}))[w] for w in (0, 1)]
         with subtests.test(route=f"{method} {route}", asked=asked[0]):
@@ -378,10 +463,12 @@ def test_another_practices_admin_opens_nothing_of_a_practice_in_the_portal(world
                 portal_answer(b_admin, probe, which, n) for which in (0, 1)
             )
             shown = comparable(page, asked[0])
-            assert not leaked(shown, marks)
+            assert not leaked(shown, marks - own_asks(route, values))
             assert status == unknown_status
             if route not in OWN_READS:
                 assert shown == comparable(unknown_page, asked[1])
             if set(probe["path_things"]) - SHARED_NAMES:
                 assert status == HTTPStatus.NOT_FOUND
+            elif "cursor" in probe["query"][0]:  # A's position is read in B's list, not refused
+                assert status == HTTPStatus.OK, page
     assert a_snapshot(sandbox) == before
