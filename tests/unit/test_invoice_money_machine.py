@@ -4,7 +4,7 @@ ledger56): a hypothesis state machine on the real use cases in memory (dunning_w
 The events: days passing with the daily dunning run (reminder, costs and interest, second
 notice, handover), an iDEAL payment and a bank transfer (part, all, more than due), the
 bank returning a transfer (whole or part), the refund of a credit by bank or by the PSP,
-a stop of all or part (coulance), a deferral, an arrangement, the agency's report of a
+a stop of all or part (coulance), a deferral, an arrangement and its terms paid, the agency's report of a
 claim paid (and a transfer on it after that: its remittance), a stop decided on a read a
 payment overtook (R28) and the patient's objection (R16). After each: the invariants.
 """
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from billing_core.changes.arrangement import arrangement_refusal, create_arrangement
+from billing_core.changes.arrangement import arrangement_refusal, create_arrangement, next_term
 from billing_core.changes.deferral import deferral_refusal, grant_deferral
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.collection.collection_report import (
@@ -30,6 +30,7 @@ from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.dunning.timeline import as_the_run_leaves_it
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.ledger import (
+    FORGIVING,
     REMITTED_NOTE,
     Component,
     EntryKind,
@@ -152,6 +153,18 @@ class OneInvoicesMoney(RuleBasedStateMachine):
         booked = paid_by_patient(self.invoice().ledger) - before
         assert booked in (0, amount)
         self.money_in += booked
+
+    @precondition(lambda self: next_term(self.invoice()) is not None)
+    @rule()
+    def instalment_paid(self) -> None:
+        """R15: the patient transfers the arrangement's next term (by its due date or
+        late: the days passed decide)."""
+        term = next_term(self.invoice())
+        assert term is not None
+        before = paid_by_patient(self.invoice().ledger)
+        self.world.import_transfer(term.amount_cents, booked_on=self.today, at=self.later_today(9))
+        assert paid_by_patient(self.invoice().ledger) - before == term.amount_cents
+        self.money_in += term.amount_cents
 
     @rule(data=st.data())
     def bank_returns_a_transfer(self, data: st.DataObject) -> None:
@@ -349,9 +362,14 @@ class OneInvoicesMoney(RuleBasedStateMachine):
 
     @invariant()
     def a_credit_is_money_the_patient_paid(self) -> None:
-        """R13: the balance goes below zero only by money paid, never by a stop."""
-        invoice = self.invoice()
-        assert invoice.credit_cents <= max(paid_by_patient(invoice.ledger), 0)
+        """R13, R21: the balance goes below zero only by money paid, never by a stop or
+        coulance (they forgive what is open, no more). Net paid may be less than a credit:
+        a transfer refunded and then returned by the bank too leaves the patient owing
+        (R34), a stop of that and a payment after it is credit (audit ledger56)."""
+        running = 0
+        for entry in self.invoice().ledger:
+            running += entry.amount_cents
+            assert entry.kind not in FORGIVING or running >= 0, entry
         assert self.due_today() >= 0
 
     @invariant()
