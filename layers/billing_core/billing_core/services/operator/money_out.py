@@ -144,7 +144,7 @@ def _proposed(
     week: Week, by: str, ctx: MoneyOutContext, not_started: Collection[str]
 ) -> tuple[TransferBatch, bool]:
     """``propose_payouts``'s batch, and whether this call wrote it: False for the one
-    already there (an earlier attempt's, an operator's) or a concurrent run wrote first."""
+    already there (an earlier attempt's, an operator's) or one a concurrent run wrote first."""
     existing = payout_batches_of_week(week.label, ctx.batches.get_batch)
     if existing and existing[-1].state is BatchState.WITHDRAWN:
         return _plan_again(existing[-1], len(existing) + 1, by, ctx)
