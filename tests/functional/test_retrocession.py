@@ -655,7 +655,9 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(
     providers_in_earlier_parts (and the weeks made up, which the rerun finds written);
     each part counts what it did itself (retro56: as Retrocession_failed, retroretry55),
     and the parts' metrics added up are the run in one go's (and the parts' made up
-    week 47, once, counted by the first part that made it up).
+    week 47, once, counted by the first part that made it up; and the payout batch's
+    transfers, counted by the last part, which proposed it: the rerun finds it proposed,
+    runs56).
     Before (retroparts54): 4 of the answer's keys differed (providers, statements,
     entries, payout_cents); the last part's metrics counted 1 statement of 2, and the
     parts together counted Retrocession_weeks_made_up 2 for 1 week."""
@@ -683,7 +685,15 @@ def test_r24_r39_a_week_in_two_parts_answers_and_counts_what_one_go_does(
     assert in_parts == whole
     assert last["metrics"]["Retrocession_weeks_made_up"] == 0
     added_up = _added_up(first["metrics"], last["metrics"])
-    assert added_up == emitted | {"Retrocession_weeks_made_up": 1}
+    # The parts' batch, counted by the last part, which proposed it; the rerun finds it
+    # proposed and counts it no more (runs56).
+    batch = whole["payout_batch"]
+    assert (emitted["Payout_transfers"], emitted["Payout_waiting"]) == (0, 0)
+    assert added_up == emitted | {
+        "Retrocession_weeks_made_up": 1,
+        "Payout_transfers": batch["transfers"],
+        "Payout_waiting": batch["waiting"],
+    }
 
 
 def _added_up(*metrics: dict[str, float]) -> dict[str, float]:
@@ -815,6 +825,39 @@ def test_r39_a_retry_of_the_last_part_counts_no_statement_of_an_earlier_part_aga
         # run's alarm reads whether any came, SampleCount).
         "Retrocession_run_finished": 2,
     }
+
+
+def test_r24_r39_a_payout_batch_found_proposed_again_is_not_counted_again(
+    sandbox, monkeypatch, next_parts
+):
+    """R24, R39 (a run's counts say what it did, once; runs56 item 2).
+    Given money at both practices in week 48, time for one practice a part, and the
+    dental practice's week 48 throttled once (the last part's practice)
+    When the Monday run runs, its last part proposes the week's payout batch and fails
+    for the dental practice, Lambda delivers the same event again, and an operator then
+    reruns the week in one go
+    Then the retry and the rerun answer the same batch (proposed once, idempotently), and
+    Payout_transfers and Payout_waiting, all the invocations added up, count its transfers
+    and its practices waiting once: by the attempt that proposed it.
+    Before: each attempt that found the batch proposed counted it again: 3 for 1 each."""
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+
+    _both_weeks_paid(sandbox)
+    _week_48_throttled_once(monkeypatch, DENTAL.provider_id)
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    sandbox.invoke("retrocession_run", {})
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", next_parts[0])
+    retried = sandbox.invoke("retrocession_run", next_parts[0])
+    monkeypatch.setattr("billing_core.entrypoints.continued_runs.SAFETY_MARGIN_MS", 0)
+    whole = sandbox.run_retrocession(MONDAY_AFTER)
+
+    batch = retried["payout_batch"]
+    assert whole["payout_batch"] == batch and batch["batch_id"] == "PO-2026-W48"
+    # The dental practice had no statement when its first attempt proposed the batch.
+    assert (batch["transfers"], batch["waiting"]) == (1, 1)
+    counted = {name: emitted[name] for name in ("Payout_transfers", "Payout_waiting")}
+    assert counted == {"Payout_transfers": batch["transfers"], "Payout_waiting": batch["waiting"]}
 
 
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(

@@ -137,11 +137,19 @@ def propose_payouts(
     """The payout batch of ``week``, proposed; the one already there when asked again.
     A week whose batch was withdrawn is planned again (``_plan_again``). The practices
     ``not_started`` by the week's end have no statement and no place in it (R24)."""
+    return _proposed(week, by, ctx, not_started)[0]
+
+
+def _proposed(
+    week: Week, by: str, ctx: MoneyOutContext, not_started: Collection[str]
+) -> tuple[TransferBatch, bool]:
+    """``propose_payouts``'s batch, and whether this call wrote it: False for the one
+    already there (an earlier attempt's, an operator's) or one a concurrent run wrote first."""
     existing = payout_batches_of_week(week.label, ctx.batches.get_batch)
     if existing and existing[-1].state is BatchState.WITHDRAWN:
         return _plan_again(existing[-1], len(existing) + 1, by, ctx)
     if existing:
-        return existing[-1]
+        return existing[-1], False
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
     batch = plan_payouts(
         week,
@@ -155,13 +163,13 @@ def propose_payouts(
     for settlement in batch.settlements:
         for transfer in owed_again(settlement.provider_id, earlier, batch.batch_id):
             _mark_repaid(transfer, batch.batch_id, ctx.batches)
-    ctx.batches.create_batch(batch)  # False: a concurrent run wrote the same plan first
-    return _read(batch.batch_id, ctx)
+    created = ctx.batches.create_batch(batch)  # False: a concurrent run wrote it first
+    return _read(batch.batch_id, ctx), created
 
 
 def _plan_again(
     withdrawn: TransferBatch, number: int, by: str, ctx: MoneyOutContext
-) -> TransferBatch:
+) -> tuple[TransferBatch, bool]:
     """The withdrawn batch's week as its ``number``-th batch: the same settlements, new
     transfers to the practices' accounts as they are now (R24, R34). The returned payouts
     it paid again are marked as paid by the new batch before that batch is written: a
@@ -181,8 +189,8 @@ def _plan_again(
         for transfer in holder.transfers:
             if transfer.repaid_in == withdrawn.batch_id:
                 _mark_repaid(transfer, batch.batch_id, ctx.batches)
-    ctx.batches.create_batch(batch)  # False: a concurrent proposal wrote the same plan first
-    return _read(batch.batch_id, ctx)
+    created = ctx.batches.create_batch(batch)  # False: a concurrent proposal wrote it first
+    return _read(batch.batch_id, ctx), created
 
 
 def _statement_payout(provider_id: str, week: Week, ctx: MoneyOutContext) -> int | None:
@@ -209,6 +217,9 @@ class WeekClosed:
     weeks_withdrawn: tuple[str, ...] = ()
     # Batches proposed WAITING_BATCH_ALARM_DAYS or more ago and not sent nor withdrawn.
     batches_waiting: tuple[TransferBatch, ...] = ()
+    # Whether this call wrote ``payouts``: not a retry of the run's last part, nor a rerun
+    # of the week, that found it proposed (runs56: each counted its transfers again).
+    payouts_proposed_now: bool = False
 
     def answer(self) -> dict[str, Any]:
         if self.payouts is None:
@@ -224,10 +235,12 @@ class WeekClosed:
         entry = self.statements.log_entry()
         if self.payouts is None:
             return entry
+        # A batch's transfers and practices waiting, counted once: by the call proposing it.
+        proposed = self.payouts if self.payouts_proposed_now else None
         counts = {
             **entry.counts,
-            "Payout_transfers": len(self.payouts.transfers),
-            "Payout_waiting": len(self.payouts.waiting),
+            "Payout_transfers": len(proposed.transfers) if proposed else 0,
+            "Payout_waiting": len(proposed.waiting) if proposed else 0,
             "Payout_weeks_withdrawn": len(self.weeks_withdrawn),  # PayoutWeekWithdrawnAlarm
             # TransferBatchWaitingAlarm (R39: refunds pending; practices not paid)
             "Refund_batches_waiting": self._waiting(BatchKind.REFUND),
@@ -273,7 +286,7 @@ def close_week(
     before_all = len(statements.not_started) == len(statements.listed) and not statements.skipped
     if statements.not_started and before_all:
         raise WeekBeforePractices(week, min(statements.not_started.values()))
-    batch = propose_payouts(week, "schedule", ctx, statements.not_started)
+    batch, proposed_now = _proposed(week, "schedule", ctx, statements.not_started)
     withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
     statements.skipped.extend(_settings_gone(statements, earlier))
@@ -288,6 +301,7 @@ def close_week(
         batch,
         tuple(weeks_not_planned_again(earlier, withdrawn_before)),
         tuple(_waiting_too_long(still_open, proposed_before)),
+        payouts_proposed_now=proposed_now,
     )
 
 
