@@ -112,6 +112,23 @@ def test_a_staffel_taking_effect_the_day_after_the_term_is_not_the_letters(new_s
     assert (announced_reminder(world).costs_cents, world.costs()) == (42_500, 42_500)
 
 
+def test_a_letter_sent_later_announces_the_staffel_of_the_term_it_states(new_staffel_from):
+    """Given a (fictional) lower staffel in force from 16 January 2027, when the reminder
+    the run decided on 31 December goes out two days later (a queue that waited), so its
+    term now ends on Monday 18 January (2 January + 14 is a Saturday, Atw), then it
+    announces the new staffel's €300.00 and the run charges €300.00 on 19 January: the
+    staffel of the term the letter states, not of the term the run first computed
+    (legal-nl.md §2, §3)."""
+    new_staffel_from(date(2027, 1, 16), "0.10")
+
+    world = reminded_and_term_expired(delivered_days_late=2)
+
+    reminder = announced_reminder(world)
+    assert (reminder.sent_on, reminder.final_date) == (date(2027, 1, 2), date(2027, 1, 18))
+    assert (reminder.costs_cents, world.costs()) == (30_000, 30_000)
+    assert euros(30_000) in letter_text(world, REMINDER)
+
+
 def test_a_letter_left_about_fewer_invoices_announces_the_staffel_of_its_term(new_staffel_from):
     """Given a reminder about €2,000 + €1,000 whose term ends on 14 January 2027 and a
     (fictional) lower staffel in force from 8 January, when the letter is left about the
