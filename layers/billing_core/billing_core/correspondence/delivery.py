@@ -613,19 +613,22 @@ def _reminder_dated_by_its_sending(
     """A reminder gets its receipt and final date again by the channel it goes by
     (legal-nl.md §2), also when it goes on paper since its e-mail address bounced (R7):
     an e-mail is received the day it is sent, a paper letter counts from its batch's
-    posting date. The run's day stays as ``decided_on``."""
+    posting date. The run's day stays as ``decided_on``. Its BIK is that of the staffel
+    in force when the term it now states expires (legal-nl.md §3)."""
     reminder = dunning_letters.letter_reminder(invoices[0])
     day = max(day, reminder.sent_on)
     if (day, channel) == (reminder.sent_on, reminder.channel):
         return invoices
     received_on, final_date = reminder_dates(day, channel, provider.posting_delay_days)
-    redated = replace(
-        reminder,
-        sent_on=day,
-        channel=channel,
-        received_on=received_on,
-        final_date=final_date,
-        decided_on=reminder.decided_on_day,
+    redated = dunning_letters.stating_its_costs(
+        replace(
+            reminder,
+            sent_on=day,
+            channel=channel,
+            received_on=received_on,
+            final_date=final_date,
+            decided_on=reminder.decided_on_day,
+        )
     )
 
     def redate(current: Invoice) -> Invoice:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from billing_core.invoices.invoice import DunningStage, Invoice, Reminder
 from billing_core.invoices.ledger import Component, EntryKind, is_correction, is_retour
 from billing_core.invoices.updates import Change
-from billing_core.legal import collection_costs, split_proportionally, staffel_on
+from billing_core.legal import costs_at_term_end, split_proportionally
 from billing_core.ports import BillingStore
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
 
@@ -156,8 +156,8 @@ def letter_costs(reminder: Reminder, invoices: Iterable[Invoice]) -> dict[str, i
     what its invoices still owed at the end of the term, capped at what it announced."""
     members = [invoice for invoice in invoices if supports_costs(invoice, reminder)]
     principals = [principal_open_on(invoice, reminder.final_date) for invoice in members]
-    staffel = staffel_on(reminder.final_date + timedelta(days=1))
-    total = min(collection_costs(sum(principals), staffel=staffel), reminder.costs_cents)
+    due = costs_at_term_end(principals, reminder.final_date).total_cents
+    total = min(due, reminder.costs_cents)
     parts = split_proportionally(total, principals)
     supported = {invoice.invoice_id: 0 for invoice in invoices}
     supported.update(

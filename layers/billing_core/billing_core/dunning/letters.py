@@ -45,7 +45,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, balance
 from billing_core.invoices.open_costs import collection_costs_paid, open_costs
-from billing_core.legal import TERM_PHRASE, collection_costs_for, staffel_on
+from billing_core.legal import TERM_PHRASE, costs_at_term_end
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 
@@ -140,19 +140,28 @@ def _costs_day(lead: Invoice, reminder: Reminder) -> date | None:
 
 def about_these_only(reminder: Reminder, invoices: Sequence[Invoice]) -> Reminder:
     """``reminder`` about ``invoices`` only (those of its invoices ``letter_invoices``
-    left in), before it goes out: the BIK it announces is the staffel over their summed
-    principals as on the run's day (legal-nl.md §2, §3), so the costs that can follow it
-    (letter_costs.py: never more than announced) are those of the letter the patient
-    gets. The same reminder when it is about all of them."""
+    left in), before it goes out: the BIK it announces is that over their principals
+    (``stating_its_costs``), so the costs that can follow it (letter_costs.py: never more
+    than announced) are those of the letter the patient gets. The same reminder when it
+    is about all of them."""
     ids = {invoice.invoice_id for invoice in invoices}
-    kept = [covered for covered in reminder.covers if covered.invoice_id in ids]
+    kept = tuple(covered for covered in reminder.covers if covered.invoice_id in ids)
     if len(kept) == len(reminder.covers):
         return reminder
-    principals = [covered.principal_cents for covered in kept]
-    costs = collection_costs_for(principals, staffel=staffel_on(reminder.decided_on_day))
+    return stating_its_costs(replace(reminder, covers=kept))
+
+
+def stating_its_costs(reminder: Reminder) -> Reminder:
+    """``reminder`` announcing the BIK of the staffel in force when its term expires, over
+    the summed principals it asks (legal-nl.md §2, §3), split over its invoices: what
+    the run charges the day after that term, and its cap, follow the same staffel
+    (letter_costs.py), also when the delivery moved the term (a letter that went out
+    later than the run's day) or a new staffel takes effect during it."""
+    principals = [covered.principal_cents for covered in reminder.covers]
+    costs = costs_at_term_end(principals, reminder.final_date)
     covers = (
         replace(covered, costs_cents=share)
-        for covered, share in zip(kept, costs.parts, strict=True)
+        for covered, share in zip(reminder.covers, costs.parts, strict=True)
     )
     return replace(reminder, covers=tuple(covers))
 

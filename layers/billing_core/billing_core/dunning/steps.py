@@ -38,11 +38,10 @@ from billing_core.legal import (
     Channel as LetterChannel,
 )
 from billing_core.legal import (
-    collection_costs_for,
+    costs_at_term_end,
     posting_date,
     receipt_date,
     reminder_final_date,
-    staffel_on,
 )
 from billing_core.payments.booking import rebooking
 from billing_core.shared.clock import AMSTERDAM, moment_on
@@ -62,9 +61,10 @@ def send_reminder(
     """One 14-day letter for these invoices of one addressee (legal-nl.md §2): it states
     the amount due per invoice (the principal, and the fee of a cancelled arrangement
     still owed: a payment goes to that first, §5), the final date (receipt + 14 days) and
-    the BIK that will be charged, computed by the staffel over the summed principals
-    (§3). It goes by the lead's letter channel (R7: on paper once its e-mail bounced);
-    nowhere to send it, nothing changes: the claim waits for the practice."""
+    the BIK that will be charged, computed by the staffel in force when its term expires
+    over the summed principals (§3). It goes by the lead's letter channel (R7: on paper
+    once its e-mail bounced); nowhere to send it, nothing changes: the claim waits for
+    the practice."""
     todo = [
         invoice
         for invoice in invoices
@@ -75,8 +75,8 @@ def send_reminder(
         return list(invoices)
     lead = todo[0]
     principals = [outstanding_principal(invoice) for invoice in todo]
-    costs = collection_costs_for(principals, staffel=staffel_on(today))
     received_on, final_date = reminder_dates(today, channel, posting_delay_days)
+    costs = costs_at_term_end(principals, final_date)
     reminder = Reminder(
         letter_id=f"{today.isoformat()}:{lead.invoice_id}",
         sent_on=today,

@@ -12,6 +12,7 @@ from billing_core.legal.collection_costs import (
     Staffel,
     collection_costs,
     collection_costs_for,
+    costs_at_term_end,
     split_proportionally,
     staffel_on,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Staffel",
     "collection_costs",
     "collection_costs_for",
+    "costs_at_term_end",
     "is_atw_day_off",
     "is_delivery_day",
     "posting_date",

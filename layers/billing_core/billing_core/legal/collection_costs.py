@@ -4,7 +4,8 @@ buitengerechtelijke incassokosten (legal-nl.md §2, §3).
 The staffel is data: a versioned table with its source and the date it took effect.
 The code only walks the bands. Costs are computed over the outstanding **principal**
 (never interest) at the moment the reminder term expires; the caller decides that
-moment and passes the principal.
+moment and passes the principal. A 14-day letter's costs take the staffel of that moment
+too (``costs_at_term_end``: its final date), whenever they are figured.
 
 Rounding: each band's share is kept exact (Decimal) and the sum is rounded half-up to a
 cent once, so no band adds its own rounding error.
@@ -127,6 +128,16 @@ def collection_costs_for(principals: Sequence[int], *, staffel: Staffel = BIK_20
         raise ValueError("a principal to collect cannot be negative")
     total = collection_costs(sum(principals), staffel=staffel)
     return CostsSplit(total, split_proportionally(total, principals))
+
+
+def costs_at_term_end(principals: Sequence[int], final_date: date) -> CostsSplit:
+    """The BIK of one 14-day letter by the staffel in force "at the moment the reminder
+    term expires" (legal-nl.md §3): the term runs to the end of ``final_date``, the last
+    day the patient may pay, so it is that day's staffel, the same moment the principal
+    is read at (dunning/letter_costs.principal_open_on). The one date for the costs the
+    letter announces (§2), those charged the day after the term and their cap: a staffel
+    taking effect during the term is the one announced, charged and capped at."""
+    return collection_costs_for(principals, staffel=staffel_on(final_date))
 
 
 def split_proportionally(total_cents: int, weights: Sequence[int]) -> tuple[int, ...]:
