@@ -147,6 +147,19 @@ _DUTCH: Sections = {
         "next_payout": "Laatste uitbetaling",
         "no_payout": "Nog geen uitbetaling.",
         "payout_of_week": "{week}: {amount}",  # week: week_of
+        # One transfer for several weeks (a late or made-up statement, R24): weeks: week_of, ", "
+        "payout_of_weeks": "{weeks}: samen {amount} in één overboeking",
+        # Where the overview's transfer stands (providers/payouts.payout_state); day: long date
+        "payout_proposed": "Voorgesteld op {day}; zorgnota keurt de overboeking nog goed.",
+        "payout_approved": "Goedgekeurd op {day}; gaat binnenkort naar de bank.",
+        "payout_sent": "Op {day} naar de bank gestuurd.",
+        "payout_booked": "Op {day} door de bank overgemaakt.",
+        "payout_returned": "Op {day} door de bank teruggeboekt; zorgnota maakt het bedrag opnieuw over met een volgende uitbetaling.",
+        "payout_returned_repaid": "Op {day} door de bank teruggeboekt; opnieuw overgemaakt met uitbetaling {batch}.",
+        "payout_withdrawn": "Op {day} door zorgnota teruggenomen; de overboeking wordt opnieuw ingepland.",
+        "payout_carried": "Geen overboeking: {amount} wordt verrekend met een volgende uitbetaling.",
+        "payout_nothing_due": "Geen overboeking: er was niets uit te betalen.",
+        "payout_not_planned": "Nog geen overboeking ingepland.",
         "week_of": "Week {number} ({days})",
         # declarations
         "declarations_title": "Declaraties",
@@ -820,6 +833,17 @@ _ENGLISH: Sections = {
         "next_payout": "Latest payout",
         "no_payout": "No payout yet.",
         "payout_of_week": "{week}: {amount}",  # week: week_of
+        "payout_of_weeks": "{weeks}: {amount} together in one transfer",
+        "payout_proposed": "Proposed on {day}; zorgnota still has to approve the transfer.",
+        "payout_approved": "Approved on {day}; goes to the bank shortly.",
+        "payout_sent": "Sent to the bank on {day}.",
+        "payout_booked": "Paid out by the bank on {day}.",
+        "payout_returned": "Returned by the bank on {day}; zorgnota pays the amount again with a next payout.",
+        "payout_returned_repaid": "Returned by the bank on {day}; paid again with payout {batch}.",
+        "payout_withdrawn": "Withdrawn by zorgnota on {day}; the transfer will be planned again.",
+        "payout_carried": "No transfer: {amount} is set off against a next payout.",
+        "payout_nothing_due": "No transfer: there was nothing to pay out.",
+        "payout_not_planned": "No transfer planned yet.",
         "week_of": "Week {number} ({days})",
         "declarations_title": "Declarations",
         "upload_heading": "Upload a file",

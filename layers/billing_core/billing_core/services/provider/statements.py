@@ -114,6 +114,13 @@ def retrocession_statement(
     return StatementFile(week.label, body)
 
 
+def week_payout(user: ProviderUser, week: Week, ctx: ProviderContext) -> dict[str, Any] | None:
+    """The payout of ``week`` as its statement shows it (``payout``): the transfer that pays
+    it, with every week that transfer pays, its amount, state and step dates; None when no
+    batch settled the week (yet). The portal's overview says it (R24, R35)."""
+    return _payout(tenant_for(user, Role.VIEWER), week, ctx)
+
+
 def _named(provider_id: str, invoice_ids: list[str], ctx: ProviderContext) -> list[str]:
     """What a statement's read names (R32, NEN 7513): its lines show the week's invoices,
     kenmerk and money, so the patient of each (read in one request a hundred invoices, as

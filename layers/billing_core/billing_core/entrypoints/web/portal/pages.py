@@ -387,7 +387,6 @@ def _page_refused(request: PortalRequest, template: str, **empty: Any) -> Portal
 def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     open_actions = actions.list_actions(request.user, ActionState.OPEN, ctx)
     uploads = declarations.list_declarations(request.user, 10, None, ctx).records
-    payouts = statements.retrocession_page(request.user, 1, None, ctx).statements
     return _page(
         request,
         "overview.html.j2",
@@ -398,8 +397,59 @@ def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
             DeclarationOut.of(r) for r in uploads if r.outcome and r.outcome != "accepted"
         ],
         handed_over=actions.handed_over_this_week(request.user, ctx),
-        payout=RetrocessionWeekOut.of(payouts[0]) if payouts else None,
+        payout=_newest_payout(request.user, ctx),
     )
+
+
+def _newest_payout(user: ProviderUser, ctx: ProviderContext) -> dict[str, Any] | None:
+    """What the newest statement's transfer pays and where it stands (R24, R35): its
+    statement's ``payout`` (statements.week_payout, as the API's statement shows it), not
+    the week's statement payout alone: a batch that pays a late week with it pays both in
+    one transfer (audit risk56: "Week 8: EUR 0,00" where EUR 48,95 was paid for W07+W08).
+    No batch for the week yet: the statement's payout, and that no transfer is planned."""
+    newest = statements.retrocession_page(user, 1, None, ctx).statements
+    if not newest:
+        return None
+    week = newest[0].week
+    transfer = statements.week_payout(user, week, ctx)
+    if transfer is None or transfer["state"] == "waiting":
+        return _payout_card([week.label], newest[0].payout_cents, "payout_not_planned")
+    state = transfer["state"]
+    said = f"payout_{state}"
+    if state == "carried" and not transfer["carried_out"]:
+        said = "payout_nothing_due"
+    elif transfer.get("repaid_in"):
+        said = "payout_returned_repaid"
+    day = transfer["dates"].get(state)
+    return _payout_card(
+        transfer["weeks"],
+        transfer["paid"],
+        said,
+        date.fromisoformat(day) if day else None,
+        carried=-transfer["carried_out"],
+        repaid_in=transfer.get("repaid_in", ""),
+    )
+
+
+def _payout_card(
+    weeks: list[str],
+    cents: int,
+    said: str,
+    day: date | None = None,
+    *,
+    carried: int = 0,
+    repaid_in: str = "",
+) -> dict[str, Any]:
+    """The overview's payout card: every value its sentences take, always (the template
+    errs on one it does not get)."""
+    return {
+        "weeks": weeks,
+        "amount": cents,
+        "said": said,
+        "day": day,
+        "carried": carried,
+        "batch": repaid_in,
+    }
 
 
 # --- Declaraties ----------------------------------------------------------------------------
