@@ -860,6 +860,55 @@ def test_r24_r39_a_payout_batch_found_proposed_again_is_not_counted_again(
     assert counted == {"Payout_transfers": batch["transfers"], "Payout_waiting": batch["waiting"]}
 
 
+def test_r24_r34_a_practice_waiting_after_the_retry_is_paid_by_the_next_mondays_batch(
+    sandbox, monkeypatch, next_parts
+):
+    """R24 (every week paid, once), R34 (a batch an operator approved is never changed),
+    R39 (waitretry56: retrocession_failure's docstring said "a retry settles them").
+    Given money at both practices in week 48, time for one practice a part, and the
+    dental practice's week 48 throttled once (the last part's practice)
+    When the last part proposes the week's batch and fails, Lambda's retry writes the
+    dental statement, an operator approves the week's batch, and the next Monday's run
+    proposes week 49's
+    Then the retry leaves the week's batch as proposed, the dental practice waiting in it
+    (paid 0); the operator's batch is sent as approved; week 49's batch settles the dental
+    practice from its made up week 47 to week 49 and pays the sum of those statements,
+    once: nothing lost, a week late (measured: 0 -> 12158 cents, a week later)."""
+    from billing_core.entrypoints.continued_runs import StatementsFailed
+    from billing_core.providers.week import Week
+    from local.sandbox import Caller
+
+    _both_weeks_paid(sandbox)
+    _week_48_throttled_once(monkeypatch, DENTAL.provider_id)
+    sandbox.invoke("retrocession_run", {})
+    with pytest.raises(StatementsFailed, match="no statement for 1 provider"):
+        sandbox.invoke("retrocession_run", next_parts[0])
+    retried = sandbox.invoke("retrocession_run", next_parts[0])
+    status, sent = sandbox.api(
+        "POST", "/api/v1/operator/payouts/PO-2026-W48/approve", caller=Caller.operator()
+    )
+    monkeypatch.setattr("billing_core.entrypoints.continued_runs.SAFETY_MARGIN_MS", 0)
+    sandbox.clock.set(datetime(2026, 12, 7, 6, 0, tzinfo=AMSTERDAM))
+    sandbox.run_retrocession(date(2026, 12, 7))
+
+    batches = sandbox.runtime.money_out_context().batches
+    week_48, week_49 = batches.get_batch("PO-2026-W48"), batches.get_batch("PO-2026-W49")
+    assert retried["payout_batch"]["waiting"] == 1 and (status, sent["state"]) == (200, "sent")
+    assert week_48.waiting == (DENTAL.provider_id,)
+    assert [t.provider_id for t in week_48.transfers] == [PHYSIO.provider_id]
+    statements = [
+        sandbox.runtime.repository.get_retrocession(DENTAL.provider_id, Week.parse(label))
+        for label in ("2026-W47", "2026-W48", "2026-W49")
+    ]
+    owed = sum(statement.payout_cents for statement in statements)
+    assert statements[1].payout_cents > 0
+    settled = week_49.settlement(DENTAL.provider_id)
+    assert settled.weeks == ("2026-W47", "2026-W48", "2026-W49") and settled.paid_cents == owed
+    assert [t.amount_cents for t in week_49.transfers if t.provider_id == DENTAL.provider_id] == [
+        owed
+    ]
+
+
 def test_r24_r39_a_part_whose_practice_failed_fails_and_its_retry_writes_the_week(
     sandbox, paid_week, monkeypatch, next_parts
 ):

@@ -205,9 +205,11 @@ def retrocession_failure(closed: WeekClosed) -> StatementsFailed | None:
     """The error the retrocession run's invocation fails with, if any: for its own part's
     failures, never its earlier parts' (each failed for its own; a retry of a later part
     does not write theirs, and would fail again for them). The practices
-    without a statement wait in the payout batch; a retry settles them, but not one whose
-    stored invoice does not load: the report names it, the alarm (Retrocession_failed)
-    calls an operator to mend it and rerun the week. A part whose next part goes on fails
+    without a statement wait in the payout batch; a retry writes their statement (not
+    one whose stored invoice does not load: the report names it, the alarm
+    (Retrocession_failed) calls an operator to mend it and rerun the week) but finds the
+    batch proposed and leaves it so: the next Monday's batch pays their week with its
+    own (``plan_payouts`` settles a practice from the week it waited in; waitretry56). A part whose next part goes on fails
     too, after calling it: the retry writes the week the same day, not a week later when
     the next Monday makes it up (``weeks_missed``, a practice's first week too: audit
     weeks52) (audit agency52 item 3). The retry, near the end of its time as its first attempt was, calls the next
