@@ -770,6 +770,39 @@ def test_r39_a_refund_batch_left_unapproved_is_counted_by_the_monday_run(
     assert answer["batches_waiting"] == [batch["batch_id"]]
 
 
+def test_r39_a_psp_refund_left_pending_is_counted_again_by_the_monday_run(
+    sandbox, monkeypatch, capsys
+):
+    """R39 ("an alarm for ... refunds pending"), R13, R34 (audit refundwait56: Refund_pending
+    was counted once, at the webhook; the alarm went back to OK an hour later while the
+    refund stayed pending, and nothing counted it again).
+    Given an iDEAL payment on 23 November 2026 whose automatic refund timed out (pending)
+    When the retrocession run runs that same day, then on Monday 30 November, then again
+    after an operator recorded the refund the PSP's dashboard shows
+    Then the first run counts nothing (pending less than a day), the Monday run counts the
+    refund (Refund_pending_waiting = 1, read by RefundPendingAlarm) and names its payment,
+    and the run after the record counts 0."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+
+    def counted() -> tuple[list[float], list[str]]:
+        capsys.readouterr()
+        answer = sandbox.run_retrocession()
+        emitted = emitted_metrics(capsys.readouterr().out.splitlines())
+        return emitted["Refund_pending_waiting"], answer["psp_refunds_pending"]
+
+    # When the run runs the day the refund went pending: not a day yet
+    assert counted() == ([0.0], [])
+    # When the Monday run runs a week later: counted again, and named
+    sandbox.clock.set(datetime.combine(date(2026, 11, 30), time(5), tzinfo=AMSTERDAM))
+    assert counted() == ([1.0], [psp_payment_id])
+    # When an operator records what the PSP says: no longer pending, counted 0
+    path = f"/api/v1/operator/invoices/{invoice.reference}/psp-refunds/{psp_payment_id}"
+    body = {"outcome": "refunded", "refund_id": refund_in_the_dashboard(sandbox, psp_payment_id)}
+    assert operator(sandbox, "POST", path, body=body)[0] == 200
+    assert counted() == ([0.0], [])
+
+
 def on_monday(sandbox: Sandbox, monday: date) -> None:
     """The Monday retrocession run, at 05:00 of that Monday (R24)."""
     sandbox.clock.set(datetime.combine(monday, time(5), tzinfo=AMSTERDAM))

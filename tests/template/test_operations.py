@@ -883,6 +883,7 @@ def test_unfinished_runs_and_pending_refunds_raise_alarms(template: dict[str, An
         "Retrocession_failed",
         "Retrocession_provider_skipped",
         "Refund_pending",
+        "Refund_pending_waiting",  # the Monday run: still pending a day or more (R13)
         "Refund_failed",  # a PSP refund Mollie reported failed or canceled (R13)
         "Refund_unknown_at_psp",  # a booked refund id Mollie has no refund of (SEC3-2)
         "Payout_weeks_withdrawn",
@@ -1185,3 +1186,38 @@ def test_r39_a_batch_waiting_for_approval_too_long_raises_an_alarm(
     assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
     assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1)
     assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_r39_a_psp_refund_still_pending_at_the_monday_run_raises_the_alarm_again(
+    template: dict[str, Any],
+) -> None:
+    """R39 ("refunds pending"), R13 (audit refundwait56): given the count the Monday run
+    emits of the PSP refunds pending a day or more (WeekClosed.log_entry), and the one the
+    webhook emits when a refund goes pending
+    When the run counts one, the webhook's metric having no datapoint that hour
+    Then RefundPendingAlarm reads both metrics, in the functions' namespace and service
+    dimension, and goes off; a run that counts none (0) and a webhook's refund pending on
+    its own as before do what they say: quiet, and off."""
+    from billing_core.payments.transfer_batches import BatchKind, TransferBatch
+    from billing_core.providers.retrocession_run import RunSummary
+    from billing_core.services.operator.money_out import WeekClosed
+    from tests.template.metric_math import goes_off
+
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    payouts = TransferBatch("PO-2026-W48", BatchKind.PAYOUT, (), ())
+    week = RunSummary("2026-W48")
+    pending = WeekClosed(week, payouts, psp_refunds_pending=("tr_1",)).log_entry().counts
+    none = WeekClosed(week, payouts).log_entry().counts
+    alarm = alarms(template)["RefundPendingAlarm"]
+    read = {query["Id"]: query["MetricStat"] for query in alarm["Metrics"] if "MetricStat" in query}
+    by_name = {stat["Metric"]["MetricName"]: query_id for query_id, stat in read.items()}
+    assert set(by_name) == {"Refund_pending", "Refund_pending_waiting"}
+    for stat in read.values():
+        assert stat["Metric"]["Namespace"] == environment["POWERTOOLS_METRICS_NAMESPACE"]
+        assert stat["Metric"]["Dimensions"] == service
+    waiting, webhook = by_name["Refund_pending_waiting"], by_name["Refund_pending"]
+    assert goes_off(alarm, {waiting: float(pending["Refund_pending_waiting"])})
+    assert not goes_off(alarm, {waiting: float(none["Refund_pending_waiting"])})
+    assert goes_off(alarm, {webhook: 1.0}) and not goes_off(alarm, {})
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]

@@ -173,6 +173,28 @@ def pending_refunds(invoice: Invoice) -> tuple[PendingRefund, ...]:
     )
 
 
+def refunds_pending_before(invoice: Invoice, before: datetime) -> tuple[PendingRefund, ...]:
+    """The pending refunds (``pending_refunds``) of PSP payments booked before ``before``:
+    pending since then at least, their intent being written by the payment's own webhook
+    after its booking (an intent keeps no time of its own). What the Monday run counts
+    again, a refund pending being raised by its webhook once (R13, R39)."""
+    return tuple(
+        pending
+        for pending in pending_refunds(invoice)
+        if _psp_payment_booked_before(invoice, pending.psp_payment_id, before)
+    )
+
+
+def _psp_payment_booked_before(invoice: Invoice, psp_payment_id: str, before: datetime) -> bool:
+    """True as well for a payment not on the ledger: its refund's age is unknown, and a
+    refund pending unseen is worse than one counted a day early."""
+    cause = f"{_PSP}{psp_payment_id}"
+    booked = [
+        e.recorded for e in invoice.ledger if e.kind is EntryKind.PAYMENT and e.cause == cause
+    ]
+    return not booked or max(booked) < before
+
+
 def settle_pending_refund(
     invoice: Invoice,
     psp_payment_id: str,

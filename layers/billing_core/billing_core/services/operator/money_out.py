@@ -103,6 +103,10 @@ WITHDRAWN_WEEK_ALARM_DAYS = 3
 # Payout_batches_waiting: TransferBatchWaitingAlarm, R39 "refunds pending"): nothing
 # approves it by itself, and the patient or practice waits for the money.
 WAITING_BATCH_ALARM_DAYS = 3
+# A PSP refund pending this long (its payment booked this long ago) is counted again by
+# the Monday run (Refund_pending_waiting, RefundPendingAlarm, R39 "refunds pending"): its
+# webhook raised Refund_pending once, and nothing retries it by itself.
+PENDING_REFUND_ALARM_DAYS = 1
 PROPOSAL_ATTEMPTS = 3  # refund proposals made at the same moment, checked again on each other
 # A batch or an ApprovedBatch: saving it keeps what it is (``_saved``).
 _Batch = TypeVar("_Batch", bound=TransferBatch)
@@ -217,6 +221,8 @@ class WeekClosed:
     weeks_withdrawn: tuple[str, ...] = ()
     # Batches proposed WAITING_BATCH_ALARM_DAYS or more ago and not sent nor withdrawn.
     batches_waiting: tuple[TransferBatch, ...] = ()
+    # The PSP payments whose refund is pending PENDING_REFUND_ALARM_DAYS or more.
+    psp_refunds_pending: tuple[str, ...] = ()
     # Whether this call wrote ``payouts``: not a retry of the run's last part, nor a rerun
     # of the week, that found it proposed (runs56: each counted its transfers again).
     payouts_proposed_now: bool = False
@@ -229,6 +235,7 @@ class WeekClosed:
             "payout_batch": _batch_counts(self.payouts),
             "payout_weeks_withdrawn": list(self.weeks_withdrawn),
             "batches_waiting": [batch.batch_id for batch in self.batches_waiting],
+            "psp_refunds_pending": list(self.psp_refunds_pending),
         }
 
     def log_entry(self) -> LogEntry:
@@ -245,6 +252,8 @@ class WeekClosed:
             # TransferBatchWaitingAlarm (R39: refunds pending; practices not paid)
             "Refund_batches_waiting": self._waiting(BatchKind.REFUND),
             "Payout_batches_waiting": self._waiting(BatchKind.PAYOUT),
+            # RefundPendingAlarm again, each week the refund stays pending (R13, R39)
+            "Refund_pending_waiting": len(self.psp_refunds_pending),
         }
         return replace(entry, fields=self.answer(), counts=counts)
 
@@ -267,6 +276,8 @@ def close_week(
     part of the run out of time (``has_time``) proposes nothing: the part that ends does
     (build_weekly_statements: ``start_at``, ``continue_from``, ``progress``, and
     ``earlier_parts``, what the earlier parts carried).
+    The last part counts the PSP refunds pending PENDING_REFUND_ALARM_DAYS or more
+    (one Query of the by-credit index): their webhook raised Refund_pending once (R39).
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it.
     Raises WeekBeforePractices for a week that ended before any practice existed: it has
@@ -296,11 +307,13 @@ def close_week(
         *ctx.batches.open_batches(BatchKind.REFUND),
     ]
     proposed_before = ctx.clock.now() - timedelta(days=WAITING_BATCH_ALARM_DAYS)
+    pending_before = ctx.clock.now() - timedelta(days=PENDING_REFUND_ALARM_DAYS)
     return WeekClosed(
         statements,
         batch,
         tuple(weeks_not_planned_again(earlier, withdrawn_before)),
         tuple(_waiting_too_long(still_open, proposed_before)),
+        tuple(_psp_refunds_pending(ctx.store, pending_before)),
         payouts_proposed_now=proposed_now,
     )
 
@@ -326,6 +339,21 @@ def _waiting_too_long(
         batch
         for batch in batches
         if (batch.step_at(BatchState.PROPOSED.value) or proposed_before) < proposed_before
+    ]
+
+
+def _psp_refunds_pending(store: MoneyOutStore, pending_before: datetime) -> list[str]:
+    """The PSP payments whose refund was asked before ``pending_before`` and is still
+    pending (R13, R39), as the operator's list of held credits names them
+    (``psp_payments_pending``): one Query of the by-credit index, a pending refund's
+    credit being held on its invoice until the refund is booked."""
+    # Imported here: see _book_refund.
+    from billing_core.payments.refunds import refunds_pending_before
+
+    return [
+        pending.psp_payment_id
+        for invoice in store.credit_invoices()
+        for pending in refunds_pending_before(invoice, pending_before)
     ]
 
 
