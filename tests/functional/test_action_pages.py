@@ -7,14 +7,19 @@ next_cursor; a cursor goes on in the practice of the token only (R26)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
+from http import HTTPStatus
 
 from billing_core.changes.objection import MAX_MESSAGE_CHARS
+from billing_core.entrypoints.web.portal import pages
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.provider.actions import ACTION_PAGE
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
 from tests.functional.test_expiry_migration import migrate
+from tests.functional.test_portal_lists import followed
+from tests.functional.test_provider_portal import PortalUser, sample_login
 
 ACTIONS = "/api/v1/provider/actions"
 LAMBDA_ANSWER_MAX = 6 * 1024 * 1024
@@ -108,3 +113,43 @@ def test_r23_an_action_stored_before_the_list_index_is_listed_once_migrated(sand
     status, answer = migrate(sandbox, "actions-1", "action-list-index")
     assert status == 200 and answer["summary"]["action_list_index_written"] == 1
     assert listed(sandbox, DENTAL.provider_id) == ([made], None)
+
+
+# --- the portal's actions page (R35) ------------------------------------------------------
+
+
+def action_rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="action-([^"]+)" role="row">', html)
+
+
+def test_r35_the_portals_actions_go_on_page_by_page_and_the_overview_counts_them_all(
+    sandbox, monkeypatch
+):
+    """R23, R35: Given pages of 2 in the portal, three done objections and three open ones
+    When a colleague opens the done actions and follows "Volgende pagina", then the open ones
+    Then each page holds at most 2, the next-page link leads to the last, which has none:
+    each action once, oldest first; the overview still counts all three open ones; a
+    cursor edited by hand is said on the page (400), not read as the first page."""
+    monkeypatch.setattr(pages, "LIST_SIZE", 2)
+    done = objections(sandbox, DENTAL.provider_id, 3)
+    repository = sandbox.runtime.repository
+    invoice = repository.list_invoices(DENTAL.provider_id)[0][0]
+    first = sandbox.clock.now() - timedelta(hours=1)
+    for number in range(3):
+        made = first + timedelta(seconds=number)
+        details = {"reason": "other", "message": "te duur", "email": "p@example.org"}
+        action_id = f"objection-2026-11-23-open-{number}"
+        repository.put_action(
+            OpenAction.about(invoice, ActionKind.OBJECTION, action_id, made, details)
+        )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    seen, visited = followed(staff, "/portal/acties?state=done", rows=action_rows)
+    assert seen == done and len(visited) == 2
+    assert "state=done&cursor=" in visited[1]
+    open_ones, _ = followed(staff, "/portal/acties", rows=action_rows)
+    assert open_ones == [f"objection-2026-11-23-open-{n}" for n in range(3)]
+    _, overview = staff.page("/portal/")
+    assert re.search(r'<ul id="open-actions">.*?<strong>3</strong>', overview, re.S)
+    status, html = staff.page("/portal/acties?state=done&cursor=bm9wZQ")
+    assert status == HTTPStatus.BAD_REQUEST and action_rows(html) == []
