@@ -34,6 +34,9 @@ practice only.
   stored without the expiry its save now writes, as before retention54.
 - ``statement-agency-transfers`` (R24): weeks 48 and 49's statements built on 30 November
   and 7 December, their items without the agency's transfers, as before remitted54.
+- ``action-list-index`` (R23, R35): the first e-mailed invoice of each practice objected
+  to, every action of the practice without the action list's index keys, as before
+  actionpages56.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -51,7 +54,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from billing_core.adapters.dynamo import keys
-from billing_core.adapters.dynamo.items import invoice_to_item
+from billing_core.adapters.dynamo.items import action_to_item, invoice_to_item
 from billing_core.adapters.dynamo.repository import BillingRepository, invoice_marker_keys
 from billing_core.declarations import csv_format
 from billing_core.invoices.access import BirthDate
@@ -60,6 +63,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.operator.migrations import (
+    ACTION_LIST_INDEX,
     AGENCY_TRANSFERS,
     BLOCK_RECORD_EXPIRY,
     CANONICAL_CLAIM_MARKERS,
@@ -187,10 +191,34 @@ def overpaid_before_the_credit_index(sandbox: Sandbox) -> None:
 def put_invoice_without_credit_index(repository: BillingRepository, invoice: Invoice) -> None:
     """The invoice's item as the deploy before credits54 wrote it: no by-credit keys."""
     item = invoice_to_item(invoice)
-    repository._table.put_item(Item={k: v for k, v in item.items() if k not in _CREDIT_KEYS})
+    repository._table.put_item(Item={k: v for k, v in item.items() if k not in _BY_CREDIT_KEYS})
 
 
-_CREDIT_KEYS = ("gsi4pk", "gsi4sk")
+# The by-credit index's keys: an invoice's credit, a practice's action list (actionpages56).
+_BY_CREDIT_KEYS = ("gsi4pk", "gsi4sk")
+
+
+def objected_before_the_action_list_index(sandbox: Sandbox) -> None:
+    """Each sample practice's first e-mailed invoice objected to by its patient before the
+    deploy that put actions on the action list's index: every action of the practice
+    stored as that deploy wrote it, without the index keys."""
+    repository = sandbox.runtime.repository
+    context = sandbox.runtime.patient_context()
+    for practice in (DENTAL, PHYSIO):
+        invoices, _ = repository.list_invoices(practice.provider_id)
+        invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+        proof = BirthDate(invoice.birth_date)
+        file_objection(
+            invoice.reference, proof, "amount", "Ik was er niet.", "p@example.org", context
+        )
+        for action in repository.list_actions(practice.provider_id):
+            put_action_without_list_index(repository, action)
+
+
+def put_action_without_list_index(repository: BillingRepository, action: OpenAction) -> None:
+    """The action's item as the deploy before actionpages56 wrote it: no list index keys."""
+    item = action_to_item(action)
+    repository._table.put_item(Item={k: v for k, v in item.items() if k not in _BY_CREDIT_KEYS})
 
 
 def objected_paid_and_removed(sandbox: Sandbox, practice_id: str) -> Invoice:
@@ -415,6 +443,7 @@ REWINDS = {
     CREDIT_INDEX: overpaid_before_the_credit_index,
     BLOCK_RECORD_EXPIRY: block_and_unblock_before_expiry,
     AGENCY_TRANSFERS: build_weeks_before_agency_transfers,
+    ACTION_LIST_INDEX: objected_before_the_action_list_index,
 }
 
 

@@ -115,6 +115,17 @@ def plant_invoice_before_credit_index(store: Any, invoice: Invoice) -> None:
     put_invoice_without_credit_index(store, invoice)
 
 
+def plant_action_before_list_index(store: Any, action: OpenAction) -> None:
+    """An action as a deploy before actionpages56 stored it: not on the action list's
+    index (``action_page``), still in ``list_actions``."""
+    if hasattr(store, "put_action_before_list_index"):  # the in-memory fake
+        store.put_action_before_list_index(action)
+        return
+    from local.migrate import put_action_without_list_index
+
+    put_action_without_list_index(store, action)
+
+
 def plant_settled_before_expiry(
     store: Any, invoice: Invoice, *, markers_only: bool = False
 ) -> None:

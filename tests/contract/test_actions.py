@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
+
+from billing_core.ports import InvalidPosition
 from billing_core.providers.actions import ActionState
 from billing_core.shared.clock import AMSTERDAM
-from tests.contract.samples import NOON, A, B, action
+from tests.contract.samples import NOON, A, B, action, plant_action_before_list_index
 
 
 def test_an_action_is_added_once(store):
@@ -129,3 +132,71 @@ def test_a_later_event_supersedes_an_action_once_unless_it_says_that_already(sto
     assert store.supersede_action(action("never-made"), "bounce_type", "Permanent") is False
     assert store.supersede_action(replace(permanent, provider_id=B), "x", "y") is False
     assert store.list_actions(B) == []
+
+
+def pages_of(store, provider_id, state, limit, after=None):
+    """The ids of each page of ``action_page``, each after the position the one before gave."""
+    pages, position = [], after
+    while True:
+        page, position = store.action_page(provider_id, state, limit, position)
+        pages.append([a.action_id for a in page])
+        if position is None:
+            return pages
+
+
+def test_the_actions_come_in_pages_oldest_first_each_once(store):
+    """R23, R35 (actionpages56: every action in one answer passed Lambda's 6 MB at ~2,700).
+    Given five actions of A made at four moments, two at one moment, one of them done and
+    one moved away (a handover's old id, its item marked moved), and one of B
+    When A's actions are read two a page, each page after the position the one before gave
+    Then the pages hold each of A's actions once, oldest first, at one moment by id, as
+    list_actions; the open ones and the done ones page alike; the last page gives no
+    position; one more than the list holds is one page."""
+    for number, hour in enumerate((14, 12, 13, 13, 15)):
+        created = NOON.replace(hour=hour)
+        store.add_action(action(f"a-{number}", created_at=created))
+    store.put_action(action("a-2", created_at=NOON.replace(hour=13)).done())
+    moved = action("handover-inv-9", created_at=NOON.replace(hour=11))
+    store.add_action(moved)
+    store.rekey_action(moved, "handover-2026-11-23-inv-9")
+    store.add_action(action("b-1", B, created_at=NOON.replace(hour=11)))
+    listed = [a.action_id for a in store.list_actions(A)]
+    assert listed == ["handover-2026-11-23-inv-9", "a-1", "a-2", "a-3", "a-0", "a-4"]
+    assert pages_of(store, A, None, 2) == [listed[:2], listed[2:4], listed[4:]]
+    assert pages_of(store, A, ActionState.OPEN, 2) == [listed[:2], ["a-3", "a-0"], ["a-4"]]
+    assert pages_of(store, A, ActionState.DONE, 2) == [["a-2"]]
+    assert store.action_page(A, None, 7) == (store.list_actions(A), None)
+
+
+def test_a_position_of_another_practice_pages_only_its_own_actions(store):
+    """R26: Given A's position after its first action (made at 12:00) / When B's actions are
+    read from it / Then B's own after that moment only, none of A's; a position no page
+    hands out is refused."""
+    for provider_id, hour in ((A, 12), (A, 13), (B, 11), (B, 14)):
+        store.add_action(
+            action(f"{provider_id}-{hour}", provider_id, created_at=NOON.replace(hour=hour))
+        )
+    _, after_first = store.action_page(A, None, 1)
+    page, position = store.action_page(B, None, 10, after_first)
+    assert ([a.action_id for a in page], position) == ([f"{B}-14"], None)
+    for no_position in ("", "a-1", "2026-11-23T12:00:00#a-1", "2026-11-23T11:00:00+00:00#"):
+        with pytest.raises(InvalidPosition):
+            store.action_page(A, None, 2, no_position)
+
+
+def test_an_action_stored_before_the_list_index_is_paged_once_the_migration_put_it(store):
+    """Migration 16 (R23, R35): Given an open action stored before the action list's index
+    and one created since / When it is added twice / Then it is not paged before; the first
+    add writes, the second finds it there; then both are paged, its state as stored. A
+    moved action is not put on it."""
+    old = action("objection-old", created_at=NOON.replace(hour=11))
+    plant_action_before_list_index(store, old)
+    store.add_action(action("objection-new"))
+    assert [a.action_id for a in store.action_page(A, None, 10)[0]] == ["objection-new"]
+    assert (store.add_action_list_index(old), store.add_action_list_index(old)) == (True, False)
+    assert store.action_page(A, None, 10) == (store.list_actions(A), None)
+    assert store.action_page(A, None, 10)[0][0] == old
+    handover = action("handover-inv-2", created_at=NOON.replace(hour=10))
+    plant_action_before_list_index(store, handover)
+    store.rekey_action(handover, "handover-2026-11-23-inv-2")
+    assert store.add_action_list_index(handover) is False

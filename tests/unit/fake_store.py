@@ -61,7 +61,9 @@ from billing_core.ports import (
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
+    action_position,
     block_change_position,
+    checked_action_position,
     checked_audit_position,
     checked_batch_position,
     checked_block_change_position,
@@ -129,6 +131,9 @@ class FakeStore:
         # Stored with credit before the by-credit index (migration 13): credit_invoices does
         # not find them until add_credit_index or their next save (the adapter's Put).
         self.off_credit_index: set[InvoiceKey] = set()
+        # (provider, action id) of actions stored before the action list's index (migration
+        # 16): action_page does not find them until add_action_list_index or their next Put.
+        self.off_action_list: set[tuple[str, str]] = set()
         # The items of settled invoices stored before a save wrote their expiry (legal-nl.md
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
@@ -670,6 +675,13 @@ class FakeStore:
     def put_action(self, action: OpenAction) -> None:
         self.calls.append("put_action")
         self.actions[action_key(action)] = action
+        self.off_action_list.discard((action.provider_id, action.action_id))  # the Put's keys
+
+    def put_action_before_list_index(self, action: OpenAction) -> None:
+        """Store the action as the deploy before actionpages56 left it: off the index
+        ``action_page`` reads, still in ``list_actions`` (the table's own partition)."""
+        self.put_action(action)
+        self.off_action_list.add((action.provider_id, action.action_id))
 
     def add_action(self, action: OpenAction) -> bool:
         self.calls.append("add_action")
@@ -733,6 +745,23 @@ class FakeStore:
             for a in self.all_actions()
             if a.provider_id == provider_id and (state is None or a.state is state)
         ]
+
+    def action_page(
+        self, provider_id: str, state: ActionState | None, limit: int, after: str | None = None
+    ) -> tuple[list[OpenAction], str | None]:
+        """After the previous page's last action, as the adapter's index sort key."""
+        self.calls.append("action_page")
+        start = checked_action_position(after) if after is not None else ""
+        found = [
+            a
+            for a in self.all_actions()
+            if a.provider_id == provider_id
+            and (a.provider_id, a.action_id) not in self.off_action_list
+            and (state is None or a.state is state)
+            and action_position(a.created_at, a.action_id) > start
+        ]
+        last = found[limit - 1] if len(found) > limit else None
+        return found[:limit], (action_position(last.created_at, last.action_id) if last else None)
 
     def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
         self.calls.append("handovers_between")
@@ -861,6 +890,14 @@ class FakeStore:
             return ReferenceHolder(*held, written=False)
         self.references[invoice.reference] = self._invoice_key(invoice)
         return ReferenceHolder(invoice.provider_id, invoice.invoice_id, written=True)
+
+    def add_action_list_index(self, action: OpenAction) -> bool:
+        self.calls.append("add_action_list_index")
+        key = (action.provider_id, action.action_id)
+        if action_key(action) not in self.actions or key not in self.off_action_list:
+            return False
+        self.off_action_list.discard(key)
+        return True
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
         self.calls.append("rekey_action")

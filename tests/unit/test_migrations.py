@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -24,6 +24,7 @@ from billing_core.providers.retrocession import StatementSummary, statement_key
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.week import Week
 from billing_core.services.operator.migrations import (
+    ACTION_LIST_INDEX,
     AGENCY_TRANSFERS,
     BLOCK_RECORD_EXPIRY,
     CANONICAL_CLAIM_MARKERS,
@@ -752,3 +753,46 @@ def test_old_weeks_get_the_agencys_transfers_their_statement_names_week_page_by_
     assert read == [statement_key(DENTAL, Week.parse("2027-W05"), "json")]
     with pytest.raises(InvalidPosition):
         run_migration(AGENCY_TRANSFERS, ctx, resume=f"{DENTAL}/P-1")
+
+
+# --- version 16: actions on the action list's index (R23, R35; actionpages56) --------------
+
+
+def test_actions_before_the_list_index_are_put_on_it_oldest_first_over_requests_once():
+    """R23, R35 (migration version 16; actionpages56): Given 150 actions of the dental
+    practice a minute apart, the first 120 stored before the action list's index (its
+    pages miss them), the last 30 since; requests of one page (100 actions)
+    When the operator runs action-list-index until complete, then again
+    Then the first request does the 100 oldest and resumes after the 100th's position, the
+    second the other 50: 120 written, 30 present; the pages then hold all 150 in the
+    list's order; the second run writes none; a resume that is no position is refused."""
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    first_made = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
+    for number in range(150):
+        action = OpenAction(
+            action_id=f"objection-{number:04d}",
+            provider_id=DENTAL,
+            kind=ActionKind.OBJECTION,
+            invoice_id=f"inv-{number:04d}",
+            reference=reference.for_sequence(number + 1, REFERENCE_KEY),
+            created_at=first_made + timedelta(minutes=number),
+        )
+        if number < 120:
+            store.put_action_before_list_index(action)
+        else:
+            store.put_action(action)
+    assert len(store.action_page(DENTAL, None, 200)[0]) == 30
+    ctx = context(store, pages=1)
+    first = run_migration(ACTION_LIST_INDEX, ctx).answer()
+    hundredth = (first_made + timedelta(minutes=99)).astimezone(UTC).isoformat()
+    assert first["resume"] == f"{DENTAL}/{hundredth}#objection-0099"
+    assert (first["complete"], first["summary"]["invoices_done"]) == (False, 100)
+    rest = run_migration(ACTION_LIST_INDEX, ctx, resume=first["resume"]).answer()
+    assert rest["complete"] and rest["version"] == 16
+    counts = ("action_list_index_written", "action_list_index_present")
+    assert tuple(first["summary"][c] + rest["summary"][c] for c in counts) == (120, 30)
+    assert store.action_page(DENTAL, None, 200) == (store.list_actions(DENTAL), None)
+    again = run_migration(ACTION_LIST_INDEX, context(store)).answer()["summary"]
+    assert tuple(again[c] for c in counts) == (0, 150)
+    with pytest.raises(InvalidPosition):
+        run_migration(ACTION_LIST_INDEX, ctx, resume=f"{DENTAL}/objection-0099")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
 from billing_core.entrypoints.http.errors import NO_ACTION, found
 from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
@@ -14,7 +15,7 @@ from billing_core.entrypoints.http.routing import ResourceRouter
 from billing_core.providers.actions import ACTION_ID_PATTERN, ActionState
 from billing_core.providers.users import Role
 from billing_core.services.provider import actions
-from billing_core.services.provider.actions import CoulanceDecision
+from billing_core.services.provider.actions import ACTION_PAGE, CoulanceDecision
 
 router = ResourceRouter("Actions", role=Role.VIEWER)
 # An action's id is ours, made of ids and ASCII words ("objection-2026-11-23-<hash>",
@@ -23,14 +24,36 @@ router = ResourceRouter("Actions", role=Role.VIEWER)
 ACTION_ID = Annotated[str, Path(pattern=ACTION_ID_PATTERN)]
 
 
-@router.get("/api/v1/provider/actions", summary="Everything waiting for you (R23)")
-def list_actions(state: Annotated[Literal["open", "done"] | None, Query()] = None) -> ActionListOut:
-    listed = actions.list_actions(
+@router.get(
+    "/api/v1/provider/actions",
+    summary="Everything waiting for you (R23), oldest first, a page of at most limit",
+)
+def list_actions(
+    state: Annotated[
+        Literal["open", "done"] | None,
+        Query(description="only the open or the done ones; every action when not given"),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=ACTION_PAGE,
+            description=f"Actions a page holds at most; {ACTION_PAGE} when not given",
+        ),
+    ] = None,
+    cursor_token: Annotated[
+        str | None,
+        Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
+    ] = None,
+) -> ActionListOut:
+    listed, following = actions.list_actions_page(
         caller(router.current_event),
         ActionState(state) if state else None,
+        limit or ACTION_PAGE,
+        cursor.decode(cursor_token) if cursor_token else None,
         bootstrap.current().provider_context(),
     )
-    return ActionListOut(items=[ActionOut.of(a) for a in listed])
+    return ActionListOut.of(listed, following)
 
 
 @router.get("/api/v1/provider/actions/<action_id>", summary="One action (R23)")

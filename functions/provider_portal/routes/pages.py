@@ -93,7 +93,7 @@ def hold(invoice_id: str) -> Response[str | bytes]:
 
 @router.get("/portal/acties")
 def actions() -> Response[str | bytes]:
-    return serve_page(router.current_event, pages.action_list, takes=("state", "done"))
+    return serve_page(router.current_event, pages.action_list, takes=("state", "done", "cursor"))
 
 
 @router.post("/portal/acties/<action_id>")

@@ -345,6 +345,15 @@ class BillingStore(Protocol):
         """One action of this provider, in one read; None for another tenant's id (R26)."""
         ...
 
+    def action_page(
+        self, provider_id: str, state: ActionState | None, limit: int, after: str | None = None
+    ) -> tuple[list[OpenAction], str | None]:
+        """The first ``limit`` of ``list_actions`` (only ``state`` ones when given), or
+        those after ``after``: the position the previous page gave (an
+        ``action_position``, ``checked_action_position``). The position is None on the
+        last page: it reads one more than ``limit``. Only this page is read (R35)."""
+        ...
+
     # --- blocked patients (R22, blocking.py) ---
 
     def block_patient(
@@ -461,6 +470,27 @@ def checked_block_change_position(position: str, since: datetime) -> str:
         raise InvalidPosition("not a block change position")
     if at < since:
         raise InvalidPosition("before the moment asked from")
+    return position
+
+
+def action_position(created_at: datetime, action_id: str) -> str:
+    """An action's place in the provider's action list, oldest first: its creation in UTC
+    (local offsets, +01:00/+02:00, would not sort across DST), then its id."""
+    return f"{created_at.astimezone(UTC).isoformat()}#{action_id}"
+
+
+def checked_action_position(position: str) -> str:
+    """A position in the action list (``action_position``, as a page hands it out);
+    InvalidPosition otherwise. An action id holds no "#" (ACTION_ID_PATTERN). No regex:
+    on every handler's path."""
+    moment, _, action_id = position.partition("#")
+    try:
+        at = datetime.fromisoformat(moment)
+    except ValueError:
+        raise InvalidPosition("not an action position") from None
+    known = action_id.isprintable() and action_position(at, action_id) == position
+    if not (action_id and at.tzinfo and known):
+        raise InvalidPosition("not an action position")
     return position
 
 
@@ -654,6 +684,12 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
         """Write the kenmerk's uniqueness marker for this invoice where none exists; the
         invoice the marker names either way (another one's: a conflict, nothing written)."""
+        ...
+
+    def add_action_list_index(self, action: OpenAction) -> bool:
+        """Put an action stored before ``action_page`` read the list by its index on that
+        index, where it is not (a save since put it there; a moved one stays off): True
+        when written (migration 16)."""
         ...
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:

@@ -49,7 +49,9 @@ by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{i
 invoices the daily run must look at on that day; one patient's invoices due the same day
 sit together, so the run can put them in one reminder), by-credit (sparse: gsi4pk = CREDIT,
 gsi4sk = {provider}#{issue date}#{invoice} on invoices whose ledger holds a patient's
-credit, R13: the back office's list of credit to refund reads those only, R34).
+credit, R13: the back office's list of credit to refund reads those only, R34; and
+every action, gsi4pk = PROVIDER#{p}#ACTIONS, gsi4sk = {utc created}#{action id}: a page
+of the practice's action list is one Query, R23, R35).
 On by-provider: invoices (gsi2pk = PROVIDER#{p}#INVOICES, gsi2sk = {issue date}#{id}),
 every provider's settings (gsi2pk = PROVIDERS, gsi2sk = provider id: the weekly
 retrocession run lists the providers with a Query), and each invoice's actions
@@ -94,7 +96,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.invoices.name_search import searchable_names
 from billing_core.invoices.payment_status import ledger_payment_status
 from billing_core.invoices.retention import kept_until
-from billing_core.ports import KnownClaim
+from billing_core.ports import KnownClaim, action_position
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
@@ -354,6 +356,7 @@ def action_to_item(action: OpenAction) -> Item:
     return {
         **keys.action_key(action.provider_id, action.action_id),
         **_invoice_actions_index_key(action),
+        **action_list_index_key(action),
         "entity": "action",
         "action_id": action.action_id,
         "provider_id": action.provider_id,
@@ -373,7 +376,15 @@ def _invoice_actions_index_key(action: OpenAction) -> Item:
         return {}
     return {
         "gsi2pk": keys.invoice_actions_partition(action.provider_id, action.invoice_id),
-        "gsi2sk": keys.action_position(action.created_at, action.action_id),
+        "gsi2sk": action_position(action.created_at, action.action_id),
+    }
+
+
+def action_list_index_key(action: OpenAction) -> Item:
+    """Listed with the provider's actions, oldest first, a page a Query (R23, R35)."""
+    return {
+        "gsi4pk": keys.action_list_partition(action.provider_id),
+        "gsi4sk": action_position(action.created_at, action.action_id),
     }
 
 

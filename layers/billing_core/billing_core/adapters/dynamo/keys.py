@@ -89,9 +89,10 @@ def invoice_actions_partition(provider_id: str, invoice_id: str) -> str:
     return f"{invoice_partition(provider_id, invoice_id)}#ACTIONS"
 
 
-def action_position(created_at: datetime, action_id: str) -> str:
-    """Sorts by creation in UTC: local offsets (+01:00/+02:00) would not sort across DST."""
-    return f"{created_at.astimezone(UTC).isoformat()}#{action_id}"
+def action_list_partition(provider_id: str) -> str:
+    """The by-credit index partition of a provider's actions, by ``action_position``: a
+    page of the action list is one Query (R23, R35; actionpages56)."""
+    return f"{provider_partition(provider_id)}#ACTIONS"
 
 
 # --- claims and invoices ----------------------------------------------------------------------

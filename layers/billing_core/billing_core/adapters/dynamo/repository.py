@@ -46,6 +46,8 @@ from billing_core.ports import (
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
+    action_position,
+    checked_action_position,
     checked_block_change_position,
     checked_declaration_position,
     checked_invoice_position,
@@ -341,7 +343,28 @@ class BillingRepository:
         found = [
             items.action_from_item(item) for item in self._query_all(query) if MOVED_TO not in item
         ]
-        return sorted(found, key=lambda a: keys.action_position(a.created_at, a.action_id))
+        return sorted(found, key=lambda a: action_position(a.created_at, a.action_id))
+
+    def action_page(
+        self, provider_id: str, state: ActionState | None, limit: int, after: str | None = None
+    ) -> tuple[list[OpenAction], str | None]:
+        """A page goes on after the previous page's last action: the by-credit index's
+        sort key (creation in UTC, then id), the order of ``list_actions``."""
+        partition = keys.action_list_partition(provider_id)
+        query: dict[str, Any] = {
+            "IndexName": "by-credit",
+            "KeyConditionExpression": "gsi4pk = :actions",
+            "ExpressionAttributeValues": {":actions": partition},
+        }
+        _add_filter(query, {"state": state.value} if state else {})
+        if after is not None:
+            position = checked_action_position(after)
+            action_id = position.partition("#")[2]
+            start = {"gsi4pk": partition, "gsi4sk": position}
+            query["ExclusiveStartKey"] = {**start, **keys.action_key(provider_id, action_id)}
+        found = self._query_up_to(query, limit + 1)
+        page = [items.action_from_item(item) for item in found[:limit]]
+        return page, (found[limit - 1]["gsi4sk"] if len(found) > limit else None)
 
     def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
         query: dict[str, Any] = {
@@ -1232,6 +1255,29 @@ class BillingRepository:
             return ReferenceHolder(*items.reference_holder(held or marker), written=False)
         return ReferenceHolder(invoice.provider_id, invoice.invoice_id, written=True)
 
+    def add_action_list_index(self, action: OpenAction) -> bool:
+        """One conditional Update of the action list's index keys alone (migration 16), on
+        condition that the action is there, not moved and has none: its state and details
+        are left as they are, so no change at the same moment is lost (R28)."""
+        index_keys = items.action_list_index_key(action)
+        try:
+            self._table.update_item(
+                Key=keys.action_key(action.provider_id, action.action_id),
+                UpdateExpression="SET gsi4pk = :actions, gsi4sk = :position",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(gsi4pk)"
+                " AND attribute_not_exists(#moved)",
+                ExpressionAttributeNames={"#moved": MOVED_TO},
+                ExpressionAttributeValues={
+                    ":actions": index_keys["gsi4pk"],
+                    ":position": index_keys["gsi4sk"],
+                },
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
         """A Put of the new key on condition it is new, and the old item marked moved on
         condition it exists and was not moved, in one transaction. No function deletes
@@ -1249,7 +1295,9 @@ class BillingRepository:
             "Update": {
                 "TableName": self._table.name,
                 "Key": keys.action_key(action.provider_id, action.action_id),
-                "UpdateExpression": "SET #moved = :to, expires_at = :now REMOVE gsi2pk, gsi2sk",
+                # it leaves the invoice's and the provider's action lists at once
+                "UpdateExpression": "SET #moved = :to, expires_at = :now"
+                " REMOVE gsi2pk, gsi2sk, gsi4pk, gsi4sk",
                 "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#moved)",
                 "ExpressionAttributeNames": {"#moved": MOVED_TO},
                 "ExpressionAttributeValues": {

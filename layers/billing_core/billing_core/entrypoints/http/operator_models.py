@@ -728,6 +728,22 @@ class PracticeAgencyTransfersOut(AgencyTransferCountsOut):
     provider_id: str
 
 
+class ActionListIndexCountsOut(BaseModel):
+    """Version 16, action-list-index (R23, R35; actionpages56): actions stored before the
+    action lists read a page of an index get on it, so the lists show them again."""
+
+    invoices_total: int = Field(description="the practices' actions")
+    invoices_done: int
+    action_list_index_written: int = Field(description="actions put on the list's index")
+    action_list_index_present: int = Field(
+        description="actions on it already (created or put since), moved or gone: none written"
+    )
+
+
+class PracticeActionListIndexOut(ActionListIndexCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -759,6 +775,7 @@ class MigrationOut(BaseModel):
         | CreditIndexCountsOut
         | BlockExpiryCountsOut
         | AgencyTransferCountsOut
+        | ActionListIndexCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -774,6 +791,7 @@ class MigrationOut(BaseModel):
         | PracticeCreditIndexOut
         | PracticeBlockExpiryOut
         | PracticeAgencyTransfersOut
+        | PracticeActionListIndexOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

@@ -405,8 +405,26 @@ class InvoiceDetailOut(InvoiceSummaryOut):
         )
 
 
+ACTION_NEXT_CURSOR = (
+    "More actions follow this page: pass as cursor, with the same state, for the next page,"
+    " which goes on after this page's last action (by created_at, then action_id: none"
+    " lost, none twice); none on the last page. An action made while you read the pages"
+    " comes on the last one; one whose state changed meanwhile may be missing from a list"
+    " of one state or still in it: GET /api/v1/provider/actions/{action_id} reads it anew"
+)
+
+
 class ActionListOut(BaseModel):
-    items: list[ActionOut]
+    items: list[ActionOut] = Field(description="oldest first (created_at, then action_id)")
+    next_cursor: str | None = Field(default=None, description=ACTION_NEXT_CURSOR)
+
+    @classmethod
+    def of(cls, actions: list[OpenAction], following: str | None) -> ActionListOut:
+        """A page of the action list and the cursor of the next (R23, R35)."""
+        return cls(
+            items=[ActionOut.of(a) for a in actions],
+            next_cursor=encode_cursor(following) if following else None,
+        )
 
 
 class InsurerClaimExportOut(BaseModel):

@@ -174,6 +174,16 @@ built again since wrote its own); a week whose file the retention deleted is cou
 left (listed as 0, as before). A practice's weeks newest first, WEEK_PAGE a page of the
 request's budget, a resume naming the last week done.
 
+``action-list-index`` (version 16) puts each action (R23) stored before actionpages56 on the
+by-credit index's partition of its practice's actions (items.action_list_index_key): the
+provider API's and the portal's action lists read a page of that index (R35: every action
+in one answer passed Lambda's 6 MB at ~2,700), so until then such an action is missing
+from them (an open one too, and the overview's counts). Every Put of an action writes the
+keys, so one created since is on it already. Run it right after the deploy. A practice's
+actions oldest first (list_actions), PAGE_SIZE a page of the request's budget, a resume
+naming the last one's position; the keys alone are written, on condition that the action
+is there, not moved and has none, so its state and details stay as they are (R28).
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -202,6 +212,8 @@ from billing_core.ports import (
     FileStore,
     InvalidPosition,
     MigrationStore,
+    action_position,
+    checked_action_position,
     checked_invoice_position,
 )
 from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
@@ -503,7 +515,7 @@ def _listed_pages(
     migrate_one: Callable[[_Item], None],
     position: Callable[[_Item], str],
 ) -> PracticeMigrated:
-    """What a practice has left to do, listed at once (versions 3, 9 and 15), ``size`` a
+    """What a practice has left to do, listed at once (versions 3, 9, 15 and 16), ``size`` a
     page, a progress line after each, until done or the budget is spent: then the run
     stops after the page's last (its ``position``)."""
     while True:
@@ -1176,6 +1188,38 @@ def _no_position(position: str) -> str:
     raise InvalidPosition("not a position of this migration")
 
 
+# --- version 16: actions on the action list's index (R23, R35; actionpages56) ------------------
+
+ACTION_LIST_INDEX = "action-list-index"
+ACTION_LIST_INDEX_COUNTS = (
+    "action_list_index_written",  # actions put on the list's index
+    "action_list_index_present",  # on it already (created or put since), moved or gone
+)
+
+
+def _action_list_index(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    """The practice's actions after ``start``, oldest first, PAGE_SIZE a page;
+    invoices_total and invoices_done count these actions (as version 3 counts invoices)."""
+    listed = store.list_actions(start.provider_id)
+    todo = [a for a in listed if _action_place(a) > start.after]
+    practice = PracticeMigrated.counting(
+        ACTION_LIST_INDEX, start.provider_id, len(listed), ACTION_LIST_INDEX_COUNTS
+    )
+    practice.invoices_done = len(listed) - len(todo)
+
+    def index(action: OpenAction) -> None:
+        written = store.add_action_list_index(action)
+        practice.count("action_list_index_written" if written else "action_list_index_present")
+
+    return _listed_pages(todo, PAGE_SIZE, budget, progress, practice, index, _action_place)
+
+
+def _action_place(action: OpenAction) -> str:
+    return action_position(action.created_at, action.action_id)
+
+
 MIGRATIONS = {
     NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
     SETTLED_INVOICE_EXPIRY: Migration(SETTLED_INVOICE_EXPIRY, 2, _settled_invoice_expiry),
@@ -1201,5 +1245,8 @@ MIGRATIONS = {
     BLOCK_RECORD_EXPIRY: Migration(BLOCK_RECORD_EXPIRY, 14, _block_record_expiry, _no_position),
     AGENCY_TRANSFERS: Migration(
         AGENCY_TRANSFERS, 15, None, _week_position, with_reports=_agency_transfers
+    ),
+    ACTION_LIST_INDEX: Migration(
+        ACTION_LIST_INDEX, 16, _action_list_index, checked_action_position
     ),
 }

@@ -42,6 +42,31 @@ def list_actions(
     return as_now(actions, ctx)
 
 
+# The actions an API page holds at most: one answer of every action passed Lambda's 6 MB
+# (actionpages56: done objections are kept as long as their invoice). The largest action
+# is an objection with the longest message the checker takes, 2,000 characters: 10,292 B
+# of JSON in Arabic, 24,292 B in astral characters (emoji, escaped as surrogate pairs), so
+# 100 are at most 1.0 MB and 2.4 MB.
+ACTION_PAGE = 100
+
+
+def list_actions_page(
+    user: ProviderUser,
+    state: ActionState | None,
+    limit: int,
+    after: str | None,
+    ctx: ProviderContext,
+) -> tuple[list[OpenAction], str | None]:
+    """A page of ``list_actions``, at most ``limit``, and the position of the next page
+    (None on the last): ``after`` is the one the page before gave (InvalidPosition for
+    one no page hands out). Only the page's actions are recorded as shown (R32), and
+    only its undecided proposals read as now (R35)."""
+    provider_id = tenant_for(user, Role.VIEWER)
+    actions, following = ctx.store.action_page(provider_id, state, limit, after)
+    ctx.record_shown(user, ReadKind.PATIENT_LIST, "actions", _named(provider_id, actions, ctx))
+    return as_now(actions, ctx), following
+
+
 def _named(provider_id: str, actions: list[OpenAction], ctx: ProviderContext) -> list[str]:
     """What the list's read names (R32, NEN 7513): the patient of each action's invoice,
     as an invoice list's read names them (kept with the action; for one stored before it

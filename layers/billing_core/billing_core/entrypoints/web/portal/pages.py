@@ -1265,18 +1265,26 @@ def action_list(
     status: HTTPStatus = HTTPStatus.OK,
     error: str | None = None,
 ) -> PortalAnswer:
-    """The actions in the state the link asks for (open by default); with ``error``, the
-    open ones under why a change of one was refused (``update_action``), with its
-    ``status``."""
+    """The actions in the state the link asks for (open by default), a page at a time as
+    the other lists (R35: done ones are kept as long as their invoice; all in one page
+    grew without end, actionpages56); with ``error``, the first page of open ones under
+    why a change of one was refused (``update_action``), with its ``status``."""
     wanted = request.query.get("state", "open")
     state = ActionState(wanted) if wanted in _values(ActionState) else None
-    found = actions.list_actions(request.user, state, ctx)
+    shown = state.value if state else ""
+    try:
+        found, following = actions.list_actions_page(
+            request.user, state, LIST_SIZE, _position(request.query), ctx
+        )
+    except (cursor.InvalidCursor, InvalidPosition):
+        return _page_refused(request, "actions.html.j2", actions=[], state=shown)
     return _page(
         request,
         "actions.html.j2",
         status,
         actions=[ActionOut.of(a) for a in found],
-        state=state.value if state else "",
+        next_cursor=_next_cursor(following),
+        state=shown,
         notice=portal_texts(request.language)("action_updated")
         if "done" in request.query and error is None
         else None,

@@ -1,0 +1,155 @@
+"""The practice's action list a page at a time (R23, R35, interfaces.md §2; actionpages56):
+done objections are kept as long as their invoice, so one answer of every action passed
+Lambda's 6 MB answer (at ~260 objections with the longest message the checker takes in
+astral characters, ~610 in Arabic). The API serves pages of at most ACTION_PAGE with a
+next_cursor; a cursor goes on in the practice of the token only (R26)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from http import HTTPStatus
+
+from billing_core.changes.objection import MAX_MESSAGE_CHARS
+from billing_core.entrypoints.web.portal import pages
+from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.services.provider.actions import ACTION_PAGE
+from local.generate import declaration_csv
+from local.seed import DENTAL, PHYSIO
+from tests.functional.test_expiry_migration import migrate
+from tests.functional.test_portal_lists import followed
+from tests.functional.test_provider_portal import PortalUser, sample_login
+
+ACTIONS = "/api/v1/provider/actions"
+LAMBDA_ANSWER_MAX = 6 * 1024 * 1024
+
+
+def objections(
+    sandbox, provider_id: str, count: int, message: str = "te duur", later: int = 0
+) -> list[str]:
+    """Given ``count`` objections to an invoice of the practice, a second apart from a day
+    ago (and ``later`` minutes), all done (kept as long as the invoice): their ids, oldest
+    first."""
+    sandbox.upload_declaration(provider_id, "d.csv", declaration_csv(2))
+    invoice = sandbox.runtime.repository.list_invoices(provider_id)[0][0]
+    first = sandbox.clock.now() - timedelta(days=1) + timedelta(minutes=later)
+    made = []
+    for number in range(count):
+        action = OpenAction.about(
+            invoice,
+            ActionKind.OBJECTION,
+            f"objection-2026-11-23-{provider_id[:4]}-{number:04d}",
+            first + timedelta(seconds=number),
+            {"reason": "other", "message": message, "email": "p@example.org"},
+        )
+        sandbox.runtime.repository.put_action(action.done())
+        made.append(action.action_id)
+    return made
+
+
+def listed(sandbox, provider_id: str, **query: str) -> tuple[list[str], str | None]:
+    status, page = sandbox.api("GET", ACTIONS, provider_id=provider_id, query=query)
+    assert status == 200, page
+    return [a["action_id"] for a in page["items"]], page.get("next_cursor")
+
+
+def test_r35_a_list_of_one_more_than_a_page_answers_a_page_and_a_cursor_to_the_last(sandbox):
+    """R23, R35: Given ACTION_PAGE + 1 done objections of the dental practice
+    When its software lists the actions, and the done ones, then asks the next_cursor
+    Then the first answer holds the ACTION_PAGE oldest and a cursor; the cursor's page the
+    last one alone and no cursor: each once, oldest first. A smaller limit pages alike."""
+    made = objections(sandbox, DENTAL.provider_id, ACTION_PAGE + 1)
+    for state in ({}, {"state": "done"}):
+        first, following = listed(sandbox, DENTAL.provider_id, **state)
+        assert first == made[:ACTION_PAGE] and following
+        last, after_last = listed(sandbox, DENTAL.provider_id, cursor=following, **state)
+        assert (last, after_last) == (made[ACTION_PAGE:], None)
+    assert listed(sandbox, DENTAL.provider_id, state="open") == ([], None)
+    three, following = listed(sandbox, DENTAL.provider_id, limit="3")
+    assert three == made[:3]
+    assert listed(sandbox, DENTAL.provider_id, limit="3", cursor=following)[0] == made[3:6]
+
+
+def test_r26_a_cursor_of_one_practice_answers_nothing_of_it_to_another(sandbox):
+    """R26: Given three done objections of the dental practice made before one of the
+    physio practice, and the dental list's cursor after its first
+    When the physio practice's software sends that cursor
+    Then it gets its own objection after that moment, none of the dental practice's."""
+    dental = objections(sandbox, DENTAL.provider_id, 3)
+    physio = objections(sandbox, PHYSIO.provider_id, 1, later=1)
+    _, after_first = listed(sandbox, DENTAL.provider_id, limit="1")
+    assert listed(sandbox, PHYSIO.provider_id, cursor=after_first) == (physio, None)
+    assert listed(sandbox, DENTAL.provider_id, cursor=after_first) == (dental[1:], None)
+
+
+def test_r35_a_page_of_the_longest_objections_stays_well_under_lambdas_answer(sandbox):
+    """R35: Given ACTION_PAGE + 1 objections, each with the longest message the checker
+    takes in characters the JSON escapes longest (astral: two \\u escapes each)
+    When the software lists them
+    Then the page is under half of Lambda's 6 MB answer (before: one answer of every
+    action, past it at ~260 of these)."""
+    objections(
+        sandbox, DENTAL.provider_id, ACTION_PAGE + 1, "\N{GRINNING FACE}" * MAX_MESSAGE_CHARS
+    )
+    answer = sandbox.api_raw("GET", ACTIONS, provider_id=DENTAL.provider_id)
+    size = len(answer["body"].encode())
+    assert len(json.loads(answer["body"])["items"]) == ACTION_PAGE
+    assert size < LAMBDA_ANSWER_MAX / 2
+
+
+def test_r23_an_action_stored_before_the_list_index_is_listed_once_migrated(sandbox):
+    """R23 (migration version 16): Given the dental practice's objection stored as the
+    deploy before actionpages56 wrote it (without the list index keys)
+    When its software lists the actions, an operator runs action-list-index, it lists again
+    Then the first list misses it (what the migration is for), the second holds it."""
+    from local.migrate import put_action_without_list_index
+
+    [made] = objections(sandbox, DENTAL.provider_id, 1)
+    repository = sandbox.runtime.repository
+    [action] = repository.list_actions(DENTAL.provider_id)
+    put_action_without_list_index(repository, action)
+    assert listed(sandbox, DENTAL.provider_id) == ([], None)
+    status, answer = migrate(sandbox, "actions-1", "action-list-index")
+    assert status == 200 and answer["summary"]["action_list_index_written"] == 1
+    assert listed(sandbox, DENTAL.provider_id) == ([made], None)
+
+
+# --- the portal's actions page (R35) ------------------------------------------------------
+
+
+def action_rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="action-([^"]+)" role="row">', html)
+
+
+def test_r35_the_portals_actions_go_on_page_by_page_and_the_overview_counts_them_all(
+    sandbox, monkeypatch
+):
+    """R23, R35: Given pages of 2 in the portal, three done objections and three open ones
+    When a colleague opens the done actions and follows "Volgende pagina", then the open ones
+    Then each page holds at most 2, the next-page link leads to the last, which has none:
+    each action once, oldest first; the overview still counts all three open ones; a
+    cursor edited by hand is said on the page (400), not read as the first page."""
+    monkeypatch.setattr(pages, "LIST_SIZE", 2)
+    done = objections(sandbox, DENTAL.provider_id, 3)
+    repository = sandbox.runtime.repository
+    invoice = repository.list_invoices(DENTAL.provider_id)[0][0]
+    first = sandbox.clock.now() - timedelta(hours=1)
+    for number in range(3):
+        made = first + timedelta(seconds=number)
+        details = {"reason": "other", "message": "te duur", "email": "p@example.org"}
+        action_id = f"objection-2026-11-23-open-{number}"
+        repository.put_action(
+            OpenAction.about(invoice, ActionKind.OBJECTION, action_id, made, details)
+        )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    seen, visited = followed(staff, "/portal/acties?state=done", rows=action_rows)
+    assert seen == done and len(visited) == 2
+    assert "state=done&cursor=" in visited[1]
+    open_ones, _ = followed(staff, "/portal/acties", rows=action_rows)
+    assert open_ones == [f"objection-2026-11-23-open-{n}" for n in range(3)]
+    _, overview = staff.page("/portal/")
+    assert re.search(r'<ul id="open-actions">.*?<strong>3</strong>', overview, re.S)
+    status, html = staff.page("/portal/acties?state=done&cursor=bm9wZQ")
+    assert status == HTTPStatus.BAD_REQUEST and action_rows(html) == []
