@@ -790,11 +790,27 @@ class Sandbox:
         ]
 
     def _letters_by_message_id(self) -> dict[str, dict[str, str]]:
-        """Which invoice each e-mail was about, from the correspondence on the invoices (R30)."""
-        return {
-            letter["message_id"]: {"kenmerk": kenmerk, "time": letter["at"]}
-            for kenmerk, letter in self._correspondence()
-        }
+        """Which invoice each e-mail was about, from the correspondence on the invoices (R30):
+        one about several (a patient's reminder covering two invoices, recorded on each) by
+        its lead, the invoice its attachment and kept PDF are named after (``_named_by``),
+        whichever order the scan reads the invoices in. Before, the last one read."""
+        letters: dict[str, dict[str, str]] = {}
+        for message_id, records in self._recorded_by_message_id(Channel.EMAIL).items():
+            kenmerk, letter = _named_by(records[0][1].get("kept_key", ""), records)
+            letters[message_id] = {"kenmerk": kenmerk, "time": letter["at"]}
+        return letters
+
+    def _recorded_by_message_id(
+        self, channel: Channel
+    ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        """The letters of ``channel`` recorded on the invoices (R30) by their message id (a
+        posted one's is its key), each with the kenmerken of the invoices that recorded it:
+        a letter about several invoices is recorded on each."""
+        recorded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for kenmerk, letter in self._correspondence():
+            if letter["channel"] == channel.value:
+                recorded.setdefault(letter["message_id"], []).append((kenmerk, letter))
+        return recorded
 
     def _correspondence(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every letter and e-mail recorded on an invoice (R30), with the invoice's kenmerk."""
@@ -818,10 +834,7 @@ class Sandbox:
         recorded of it (R30: a posted letter's ``message_id`` is its key): its kind, the
         kenmerk its PDF is named by (a dunning letter's lead, recorded on every invoice it
         covers), when it was put, and the day its batch is posted (legal-nl.md §2)."""
-        recorded: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for kenmerk, letter in self._correspondence():
-            if letter["channel"] == Channel.PAPER.value:
-                recorded.setdefault(letter["message_id"], []).append((kenmerk, letter))
+        recorded = self._recorded_by_message_id(Channel.PAPER)
         keys = [key for key in self.output_keys("print/") if key.endswith(".pdf")]
         return [self._printed_letter(key, recorded.get(key, [])) for key in keys]
 
@@ -831,8 +844,7 @@ class Sandbox:
         """One PDF of a print batch; kind, kenmerk and time "" when no invoice recorded it
         (an attempt that died between the put and the noting, R38)."""
         _, day, provider_id, file_name = key.split("/", 3)
-        named_by = [(k, letter) for k, letter in records if file_name.startswith(k)]
-        kenmerk, letter = (named_by or records or [("", {})])[0]
+        kenmerk, letter = _named_by(file_name, records)
         posting = posting_key(provider_id, date.fromisoformat(day))
         return {
             "batch": f"{day}/{provider_id}",
@@ -852,6 +864,20 @@ class Sandbox:
 
     def output_object(self, key: str) -> bytes:
         return self.runtime.output_files.get(key)
+
+
+def _named_by(
+    file_key: str, records: list[tuple[str, dict[str, Any]]]
+) -> tuple[str, dict[str, Any]]:
+    """Of the (kenmerk, letter) records of one letter, the one of the invoice its file is
+    named after: the letter's lead, or the first invoice it is about (a file name starts
+    with that kenmerk, all digits, then "-" or ".pdf": letter_print_key,
+    dunning_letter_key). Failing that (no file, or none recorded on that invoice: an
+    attempt that died before noting, R38) the lowest kenmerk, so the answer never depends
+    on the order a scan read them in; ("", {}) for no record."""
+    name = file_key.rsplit("/", 1)[-1].removesuffix(".pdf").split("-", 1)[0]
+    named = [record for record in records if record[0] == name]
+    return min(named or records, key=lambda record: record[0], default=("", {}))
 
 
 def _parsed_email(message: Any) -> dict[str, Any]:

@@ -67,10 +67,14 @@ class SandboxServer:
         path = parts.path
         with self._lock:
             queued = self.sandbox.deliveries_queued
-            if path.startswith("/_local/"):
-                answer = self._local(method, path, body, lowered, dict(parse_qsl(parts.query)))
-            else:
-                answer = self._api(method, path, parts.query, sent, body, source_ip)
+            try:
+                if path.startswith("/_local/"):
+                    query = dict(parse_qsl(parts.query))
+                    answer = self._local(method, path, body, lowered, query)
+                else:
+                    answer = self._api(method, path, parts.query, sent, body, source_ip)
+            except Exception:  # noqa: BLE001 - answered as API Gateway does, and logged
+                answer = _crashed(method, path)
             failure = self._deliver_what_it_queued(queued)
         if failure is None:
             return answer
@@ -334,8 +338,9 @@ class SandboxServer:
 
 
 # What API Gateway answers for a Lambda proxy answer it cannot read (it logs "Malformed
-# Lambda proxy response"), and the fields and types it reads: any other is that answer.
-_MALFORMED = (
+# Lambda proxy response") and for a function that crashed; and the fields and types it
+# reads of an answer: any other is that answer.
+_INTERNAL_SERVER_ERROR = (
     HTTPStatus.BAD_GATEWAY.value,
     {"Content-Type": "application/json"},
     b'{"message": "Internal server error"}',
@@ -373,7 +378,7 @@ def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
     problem = malformed(answer)
     if problem is not None:
         sys.stderr.write(f"  Malformed Lambda proxy response: {problem}\n")
-        return _MALFORMED
+        return _INTERNAL_SERVER_ERROR
     headers = {k: v for k, v in (answer.get("headers") or {}).items()}
     for name, values in (answer.get("multiValueHeaders") or {}).items():
         # Set-Cookie values hold commas (Expires=Wed, 02 Dec ...): one line each.
@@ -381,6 +386,16 @@ def _from_lambda(answer: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
     raw = answer.get("body") or ""
     body = base64.b64decode(raw) if answer.get("isBase64Encoded") else raw.encode()
     return answer["statusCode"], headers, body
+
+
+def _crashed(method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """The answer to a request whose function (or sandbox route) raised: API Gateway's 502
+    for a Lambda that crashed, so a sandbox user sees what a deployed client would; the
+    traceback on the server's console, as CloudWatch would have it. Before, the exception
+    dropped the connection: the caller got no answer at all (RemoteDisconnected)."""
+    sys.stderr.write(f"  {method} {path} raised: answered 502, as API Gateway does\n")
+    traceback.print_exc(file=sys.stderr)
+    return _INTERNAL_SERVER_ERROR
 
 
 def _outbox_entry(message: dict[str, Any]) -> dict[str, Any]:

@@ -265,3 +265,35 @@ def fetch(url: str) -> tuple[int, str, bytes]:
             return answer.status, answer.headers["Content-Type"], answer.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers["Content-Type"], error.read()
+
+
+def test_a_request_that_raises_gets_api_gateways_502_and_the_server_goes_on(
+    running_server, monkeypatch, capsys
+):
+    """interfaces.md §5 (localerr56: an exception of the request itself, its function's or
+    a sandbox route's, dropped the connection: the client got RemoteDisconnected, where a
+    deployed client gets API Gateway's answer to a Lambda that crashed).
+    Given the function behind the practice's declarations list, and the sandbox's outbox,
+    both raising
+    When the practice asks for its declarations, and the sandbox user for the outbox
+    Then each gets 502 {"message": "Internal server error"}, as from API Gateway
+    And the traceback is on the server's console
+    And the server answers the next request as before."""
+    sandbox, server = running_server.sandbox, running_server.url
+    token = call("GET", f"{server}/_local/tokens")[1]["tandarts-de-vries"]
+    declarations = f"{server}/api/v1/provider/declarations"
+    route = sandbox.routes.match("GET", "/api/v1/provider/declarations")
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("the function crashed (a test's)")
+
+    monkeypatch.setattr(sandbox.handler(route.function), "lambda_handler", crash)
+    monkeypatch.setattr(sandbox, "outbox", crash)
+
+    crashed = {"message": "Internal server error"}
+    assert call("GET", declarations, token=token) == (502, crashed)
+    assert call("GET", f"{server}/_local/outbox") == (502, crashed)
+    assert capsys.readouterr().err.count("RuntimeError: the function crashed (a test's)") == 2
+    monkeypatch.undo()
+    assert call("GET", declarations, token=token)[0] == 200
+    assert call("GET", f"{server}/_local/outbox") == (200, [])

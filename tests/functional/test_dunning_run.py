@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
@@ -707,3 +708,53 @@ def test_r18_r20_a_replayed_costs_day_books_the_costs_on_that_day(sandbox, invoi
         assert costs.at.astimezone(AMSTERDAM).date() == date(2027, 1, 15)
         assert costs.recorded == replay_at
         assert stored(sandbox, invoice).costs_charged_on == date(2027, 1, 15)
+
+
+def test_r30_an_email_about_two_invoices_is_in_the_outbox_under_its_lead_whatever_the_order(
+    sandbox, monkeypatch
+):
+    """R30, R18, interfaces.md §5 (localerr56: the outbox gave a reminder covering two
+    invoices the kenmerk of whichever of them the scan of the invoices read last, not the
+    lead's it is named after: 6 of the 8 such e-mails of a week read another).
+    Given a patient's two e-mailed invoices of one day, reminded in one letter on 31 December
+    When the sandbox user reads the outbox, the invoices read in the store's order and then
+    in reverse
+    Then both times the reminder is listed once, under its lead's kenmerk: one of the two
+    invoices', the first the letter asks to pay, the one its attachment is named after."""
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
+    again = declaration_csv(12).replace(b"\nR", b"\nS")  # the same patients, new lines
+    sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
+    sandbox.drain_deliveries()
+    emailed = [
+        i for i in sandbox.runtime.repository.list_invoices(PROVIDER)[0] if i.addressee.email
+    ]
+    pair = {i.reference for i in emailed if i.patient_ref == emailed[0].patient_ref}
+    assert len(pair) == 2
+    run_on(sandbox, REMINDER_DAY)
+    sandbox.drain_deliveries()
+
+    read_in_order = type(sandbox)._correspondence
+    in_order = reminders_about(sandbox, pair)
+    monkeypatch.setattr(
+        type(sandbox), "_correspondence", lambda box: reversed(list(read_in_order(box)))
+    )
+    in_reverse = reminders_about(sandbox, pair)
+
+    assert in_order == in_reverse
+    [(kenmerk, attachment, text)] = in_order
+    assert kenmerk in pair
+    first_in_the_letter = re.search(r"kenmerk=([0-9]+)", text)
+    assert first_in_the_letter is not None and first_in_the_letter[1] == kenmerk
+    assert attachment == f"herinnering-{kenmerk}.pdf"
+
+
+def reminders_about(sandbox, references: set[str]) -> list[tuple[str, str, str]]:
+    """(kenmerk, attachment, text) of each reminder in the outbox whose attachment names one
+    of ``references``."""
+    return [
+        (mail["kenmerk"], attachment, mail["text"])
+        for mail in sandbox.outbox()
+        for attachment in [a["filename"] for a in mail["attachments"]]
+        if attachment.startswith("herinnering-")
+        and attachment.removeprefix("herinnering-").removesuffix(".pdf") in references
+    ]

@@ -7,11 +7,13 @@ changes something a one-time key of its own (R38).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -105,6 +107,17 @@ class PortalUser:
         the browser sends them: the CSRF token, the form's one-time key, a version."""
         _, html = self.page(page)
         return hidden_fields(html, action)
+
+
+def console_of_a_crash(send: Callable[[], tuple[int, dict[str, str], str]]) -> str:
+    """What the server's console says of a request whose function raised, once its answer
+    is asserted to be API Gateway's to a Lambda that crashed (localerr56: before, the
+    exception went through the server and dropped the browser's connection)."""
+    console = io.StringIO()
+    with contextlib.redirect_stderr(console):
+        status, _, body = send()
+    assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
+    return console.getvalue()
 
 
 def signed_in(sandbox: Sandbox, role: str, language: str) -> PortalUser:
@@ -2275,8 +2288,10 @@ def test_an_upload_form_sent_again_after_its_file_was_not_stored_is_one_upload(
 
     # Given the form sent once, its file not stored
     monkeypatch.setattr(type(uploads), "put_upload", failing_once)
-    with pytest.raises(ConnectionError):
-        staff.request("POST", "/portal/declaraties", body, content_type)
+    sent = console_of_a_crash(
+        lambda: staff.request("POST", "/portal/declaraties", body, content_type)
+    )
+    assert "ConnectionError: S3 did not answer" in sent
     # When the browser sends it again
     status, headers, _ = staff.request("POST", "/portal/declaraties", body, content_type)
     # Then one upload is registered, and it got the file and was processed
