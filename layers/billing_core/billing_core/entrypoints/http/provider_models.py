@@ -112,8 +112,9 @@ class DeclarationOut(BaseModel):
             file_name=record.file_name,
             status=record.status.value,
             outcome=record.outcome or None,
-            created_at=record.created_at,
-            processed_at=record.processed_at,
+            # In Dutch time, as every moment we answer (the declarations page shows its day).
+            created_at=record.created_at.astimezone(AMSTERDAM),
+            processed_at=record.processed_at.astimezone(AMSTERDAM) if record.processed_at else None,
             summary=record.summary,
             stopped_half_way=record.stopped_half_way,
         )
@@ -323,7 +324,9 @@ class LedgerEntryOut(BaseModel):
             kind=entry.kind.value,
             component=entry.component.value,
             amount=entry.amount_cents,
-            at=entry.at,
+            # In Dutch time, as every moment we answer: a moment stored in another zone
+            # (a PSP stamps in UTC) showed on the invoice page on its UTC day (utcday56).
+            at=entry.at.astimezone(AMSTERDAM),
             cause=entry.cause,
             note=entry.note,
             **more,
@@ -397,7 +400,7 @@ class InvoiceDetailOut(InvoiceSummaryOut):
             ],
             ledger=[LedgerEntryOut.of(e) for e in invoice.ledger],
             letters=[
-                LetterOut(kind=c.kind, channel=c.channel.value, at=c.at)
+                LetterOut(kind=c.kind, channel=c.channel.value, at=c.at.astimezone(AMSTERDAM))
                 for c in invoice.correspondence
             ],
             actions=[ActionOut.of(a) for a in detail.actions],

@@ -45,6 +45,7 @@ from billing_core.entrypoints.http.provider_models import (
     ActionOut,
     BlockChangeListOut,
     BlockedPatientListOut,
+    BlockedPatientOut,
     DeclarationOut,
     HoldIn,
     InvoiceDetailOut,
@@ -1385,7 +1386,9 @@ def blocked(
         request,
         "blocked.html.j2",
         status,
-        blocked=found.patients,
+        # As the API lists them: each block's moment in Dutch time, so the page shows its
+        # Dutch day, not the day of the zone it was stored in (R22, R35; utcday56).
+        blocked=[BlockedPatientOut.of(p) for p in found.patients],
         as_of=found.as_of,
         next_cursor=_next_cursor(found.next_position),
         since=since,
