@@ -242,6 +242,10 @@ def _paid(entries: list[dict]) -> int:
         (date(2027, 1, 29), ["2027-01-30", "2027-01-31", "2027-02-01"], True),
         # a replay of a day the mark has passed: that day's yesterday again (same bytes)
         (date(2027, 2, 20), ["2027-02-01"], True),
+        # 31 runs missed: every day since the last file, the cap (CATCH_UP_DAYS) reached
+        (date(2027, 1, 1), [f"2027-01-{d:02}" for d in range(2, 32)] + ["2027-02-01"], True),
+        # 32 missed: the oldest 31, the last (1 February) for the next part or run
+        (date(2026, 12, 31), [f"2027-01-{d:02}" for d in range(1, 32)], False),
     ],
 )
 def test_the_days_a_run_tells_the_agency_of(written_through, days, caught_up):
@@ -253,7 +257,8 @@ def test_the_days_a_run_tells_the_agency_of(written_through, days, caught_up):
 
 
 def test_more_missed_days_than_one_run_catches_up_on_go_on_in_the_next_run():
-    """R34: Given the last agency file written 40 days ago
+    """R34: Given the last agency file written 40 days ago, and no invoice due (no place
+    for a next part to go on from)
     When the run goes
     Then it writes the oldest 31 days, reports itself incomplete (the alarm: run again),
     and the next run writes the other 9: no day's file is left out."""

@@ -285,6 +285,34 @@ def test_r34_r39_a_run_in_parts_goes_on_with_the_agency_files_not_caught_up():
     assert (last.complete, last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
 
 
+def test_r34_r39_a_run_with_time_goes_on_in_parts_with_agency_files_past_the_cap():
+    """R34, R39 (brief catchup56): one rule for a run with time and one without. The cap
+    keeps a part within Lambda's time; a next part has its own.
+    Given the agency files written through 20 November and two patients' invoices due
+    When the run of 4 January goes, with all the time it asks for (as its function runs it)
+    Then its first part writes 31 days (21 November - 21 December), takes one patient and
+    goes on; the second writes the other 13, up to 3 January, and takes the other: the
+    mark is there, the run complete, no alarm -- as the run with time for one patient a
+    part does (the test above).
+    Before: one part wrote 31 days and answered complete: false (the alarm), the other 13
+    waited a day: more time, fewer days written."""
+    day = date(2027, 1, 4)
+    world = DunningWorld([one_invoice(100_000), one_invoice(90_000, number=2, patient_ref="P2")])
+    world.clock.set(day)
+    world.store.agency_files_through = date(2026, 11, 20)
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    parts = [run_dunning(ctx, day)]
+    while (place := parts[-1].continue_from) is not None:
+        parts.append(run_dunning(ctx, day, start_at=place))
+
+    first, last = parts
+    assert (first.answer()["agency_days"], first.read) == (["2026-11-21", "2026-12-21"], 1)
+    assert (last.answer()["agency_days"], last.read) == (["2026-12-22", "2027-01-03"], 1)
+    assert world.store.agency_files_through == date(2027, 1, 3)
+    assert (last.complete, last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
+
+
 def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_run_once(
     monkeypatch,
 ):

@@ -8,8 +8,9 @@ It reads the invoices the ledger-week index puts in the day's week (the read fol
 week's activity, not the table) and keeps the claims with the agency that have entries
 recorded that day. Deterministic: a rerun for the same day writes the same bytes.
 
-The daily run writes every day since the last one it wrote (``days_to_tell``): after
-missed runs the payments of the missed days still reach the agency. A day's file written
+The daily run writes every day since the last one it wrote (``days_to_tell``), at most
+CATCH_UP_DAYS a part: after missed runs the payments of the missed days still reach the
+agency. A day's file written
 without a stored invoice that did not load is owed: each run writes that practice's file of
 the day again (``write_owed_agency_updates``), so once the item is mended what changed on it
 that day reaches the agency without an operator replaying the day.
@@ -33,8 +34,10 @@ from billing_core.ports import FileStore, UnreadableInvoice, WeekActivity
 from billing_core.providers.week import Week
 
 PREFIX = "collection-updates"
-# The most days one run catches up on: a month of missed runs. Beyond it the run writes
-# the oldest days, reports itself incomplete and the next run goes on (never a day lost).
+# The most days one part of a run catches up on (a month of missed runs), so that it stays
+# within Lambda's time. Beyond it the part writes the oldest days and the run goes on in a
+# next part, which writes the next ones (dunning/run.py); a run with no patient due to go
+# on from reports itself incomplete and the next run goes on (never a day lost).
 CATCH_UP_DAYS = 31
 
 

@@ -305,16 +305,18 @@ def run_dunning(
     """Take every invoice due on or before ``as_of`` one step further, a ``progress`` line
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
     (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
-    patients and names the first place not done (``continue_from``); the run's next part
-    goes on from there (``start_at``), the agency's files already written by the first
-    unless they are not caught up yet, its summary from the earlier parts' (``earlier``,
+    patients and names the first place not done (``continue_from``), as it does after its
+    first patient when its agency files are not caught up (CATCH_UP_DAYS a part); the run's
+    next part goes on from there (``start_at``), the agency's files already written by the
+    first unless they are not caught up yet, its summary from the earlier parts' (``earlier``,
     what their summaries ``carried``): the last part's is the whole run's."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of) if earlier is None else RunSummary.going_on(as_of, earlier)
     if decrees_ending(as_of):
         summary.atw_decrees_known_until = DECREES_KNOWN_UNTIL
+    caught_up = True
     if start_at is None or _agency_files_behind(as_of, ctx):
-        _tell_the_agency(as_of, ctx, summary)
+        caught_up = _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
     pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
     invoices = _each_once(_readable(pages, summary))
@@ -323,7 +325,9 @@ def run_dunning(
     reading = _NotDoneYet()
     for unit in _patient_units(reading.noted(invoices)):
         # A part takes one patient at least: never a chain of calls that does nothing.
-        if reading.units_done and not has_time():
+        # One that wrote CATCH_UP_DAYS of agency files and is not caught up spent its time
+        # on them: a next part, with its own, writes the next days the same day (R34).
+        if reading.units_done and not (caught_up and has_time()):
             summary.complete = False
             summary.continue_from = reading.first_place()
             break
@@ -387,18 +391,19 @@ def _stepped_by_the_run(invoice: Invoice, as_of: date) -> bool:
 
 def _agency_files_behind(as_of: date, ctx: DunningContext) -> bool:
     """Whether days before ``as_of`` still wait for their agency files: more missed days
-    than the first part wrote (CATCH_UP_DAYS). A later part writes the next of them, so a
-    run that goes on in parts catches up as one that does not (R34, R39)."""
+    than the part before wrote (CATCH_UP_DAYS). A later part writes the next of them, so a
+    run catches up the same day whether it went on for lack of time or for them (R34, R39)."""
     written_through = ctx.store.agency_files_written_through()
     return written_through is not None and written_through < as_of - timedelta(days=1)
 
 
-def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> None:
+def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> bool:
     """The agency's files of the days over since the last one written (issue 12 item 11,
     R34): yesterday's, and after missed runs those of the missed days too; then the files
     owed, written before without a stored invoice that did not load: again, so once the
     item is mended its changes of that day reach the agency (``write_owed_agency_updates``).
-    A stored invoice that still does not load is one of the run's errors, by its id."""
+    A stored invoice that still does not load is one of the run's errors, by its id.
+    Whether the files are caught up: False after CATCH_UP_DAYS with days still to write."""
     written_through = ctx.store.agency_files_written_through()
     yesterday = as_of - timedelta(days=1)
     told_through = written_through or _before_the_first_handover(yesterday, ctx)
@@ -422,6 +427,7 @@ def _tell_the_agency(as_of: date, ctx: DunningContext, summary: RunSummary) -> N
     last = to_tell.days[-1]
     if written_through is None or last > written_through:
         ctx.store.note_agency_files_written(last)
+    return to_tell.caught_up
 
 
 def _before_the_first_handover(yesterday: date, ctx: DunningContext) -> date | None:

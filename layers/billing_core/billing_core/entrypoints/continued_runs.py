@@ -143,7 +143,8 @@ def dunning_part(
 ) -> RunSummary:
     """The dunning run of ``as_of`` (from ``start_at``, a place on its index, when it
     goes on, its summary from the earlier parts' counts), and the call of its next part,
-    with the counts so far, when its time ran out."""
+    with the counts so far, when its time ran out or its agency files are not caught up
+    (CATCH_UP_DAYS a part, R34)."""
     from billing_core.dunning.run import run_dunning
 
     summary = run_dunning(
