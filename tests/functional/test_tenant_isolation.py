@@ -67,11 +67,13 @@ CURSOR_LISTS: dict[str, str] = {
     "/api/v1/provider/blocked-patients": "/api/v1/provider/blocked-patients",
     "/api/v1/provider/blocked-patients/changes": "/api/v1/provider/blocked-patients/changes",
     "/api/v1/provider/audit": "/api/v1/provider/audit",
+    "/api/v1/provider/actions": "/api/v1/provider/actions",
     "/portal/declaraties": "/api/v1/provider/declarations",
     "/portal/declaraties/{declaration_id}": "/api/v1/provider/invoices",  # its invoices
     "/portal/notas": "/api/v1/provider/invoices",
     "/portal/geblokkeerd": "/api/v1/provider/blocked-patients",
     "/portal/inzage": "/api/v1/provider/audit",
+    "/portal/acties": "/api/v1/provider/actions",
 }
 
 
@@ -93,8 +95,11 @@ def a_world(sandbox: Sandbox) -> dict[str, Any]:
     invoices = delivered_dental_week(sandbox, 3, "week-48.csv")  # two patients
     invoice = emailed(invoices)[0]
     paid = next(i for i in invoices if i.invoice_id != invoice.invoice_id)
-    object_to(sandbox, invoice)  # an open action (R16)
+    # Two open actions (R16): a list of two pages (R23); the first names the invoice.
+    object_to(sandbox, invoice)
     [action] = sandbox.runtime.repository.list_actions(A)
+    sandbox.clock.advance(minutes=1)  # the second after the first: an order of its own
+    object_to(sandbox, paid)
     transfer = IncomingPayment("bank", "ISO-48-1", paid.amount_due_cents, sandbox.clock.now())
     book_payment(sandbox.runtime.repository, paid.reference, transfer, clock=sandbox.clock)
     for blocked in (paid, invoice):  # two blocked patients: a list of two pages (R22)

@@ -21,6 +21,7 @@ RETENTION_OF = {
     "retour_applied_key": f"{TTL}: as the upload records it protects, 2,922 days (R3)",
     "action_key": f"{TTL}: with its invoice, or a year after it was set done",
     "invoice_actions_partition": "the by-provider index of the actions above",
+    "action_list_partition": "the by-credit index of the actions above (their list's pages)",
     "claim_key": f"{TTL}: with its invoice (7 years after the year it was settled); "
     "an insurer-bound line's with its upload record, 2,922 days",
     "invoice_key": f"{TTL}: 7 years after the end of the year it was settled",
