@@ -210,15 +210,11 @@ class BillingRepository:
         self._table.put_item(Item=items.action_to_item(action))
 
     def add_action(self, action: OpenAction) -> bool:
-        try:
-            self._table.put_item(
-                Item=items.action_to_item(action), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.put_item,
+            Item=items.action_to_item(action),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
 
     def decide_action(self, decided: OpenAction) -> OpenAction | None:
         """One conditional write: two decisions at once cannot both land (R28)."""
@@ -270,25 +266,20 @@ class BillingRepository:
     ) -> bool:
         """The action's state and details as ``action`` holds them, if the stored one is
         there, not moved and meets ``condition``; False when not."""
-        try:
-            self._table.update_item(
-                Key=keys.action_key(action.provider_id, action.action_id),
-                UpdateExpression="SET #state = :state, details = :details",
-                ConditionExpression=(
-                    f"attribute_exists(pk) AND attribute_not_exists(#moved) AND {condition}"
-                ),
-                ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO, **(names or {})},
-                ExpressionAttributeValues={
-                    ":state": action.state.value,
-                    ":details": dict(action.details),
-                    **values,
-                },
-            )
-        except ClientError as error:
-            if _code(error) != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.action_key(action.provider_id, action.action_id),
+            UpdateExpression="SET #state = :state, details = :details",
+            ConditionExpression=(
+                f"attribute_exists(pk) AND attribute_not_exists(#moved) AND {condition}"
+            ),
+            ExpressionAttributeNames={"#state": "state", "#moved": MOVED_TO, **(names or {})},
+            ExpressionAttributeValues={
+                ":state": action.state.value,
+                ":details": dict(action.details),
+                **values,
+            },
+        )
 
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
         """One GetItem: the action is keyed by its id (items.py, key design); one moved
@@ -416,18 +407,13 @@ class BillingRepository:
         """One conditional Put: the version is set once, by the first run that gets here."""
         from billing_core.adapters.dynamo.declaration_items import declaration_to_item
 
-        try:
-            self._table.put_item(
-                Item=declaration_to_item(record),
-                ConditionExpression="attribute_not_exists(object_version)"
-                " OR object_version IN (:none, :version)",
-                ExpressionAttributeValues={":none": "", ":version": record.object_version},
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.put_item,
+            Item=declaration_to_item(record),
+            ConditionExpression="attribute_not_exists(object_version)"
+            " OR object_version IN (:none, :version)",
+            ExpressionAttributeValues={":none": "", ":version": record.object_version},
+        )
 
     def retour_applied(self, provider_id: str, digest: str) -> tuple[str, datetime] | None:
         item = self._get(keys.retour_applied_key(provider_id, digest))
@@ -441,16 +427,11 @@ class BillingRepository:
         """One conditional Put: the first upload that applied the content stays."""
         from billing_core.adapters.dynamo.declaration_items import retour_applied_item
 
-        try:
-            self._table.put_item(
-                Item=retour_applied_item(provider_id, digest, declaration_id, at),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.put_item,
+            Item=retour_applied_item(provider_id, digest, declaration_id, at),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
 
     def list_declarations(
         self, provider_id: str, *, limit: int = 50, after: str | None = None
@@ -1201,20 +1182,15 @@ class BillingRepository:
         """One conditional Update of the attribute alone: the invoice's version is left
         as it is, so no change saved at the same moment is refused for it (R28). Names
         folded otherwise (before audit INTERFACES1) are today's names missing too."""
-        try:
-            self._table.update_item(
-                Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
-                UpdateExpression="SET #names = :names",
-                ConditionExpression="attribute_exists(pk) AND "
-                "(attribute_not_exists(#names) OR #names <> :names)",
-                ExpressionAttributeNames={"#names": "names"},
-                ExpressionAttributeValues={":names": searchable_names(invoice)},
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+            UpdateExpression="SET #names = :names",
+            ConditionExpression="attribute_exists(pk) AND "
+            "(attribute_not_exists(#names) OR #names <> :names)",
+            ExpressionAttributeNames={"#names": "names"},
+            ExpressionAttributeValues={":names": searchable_names(invoice)},
+        )
 
     def add_credit_index(self, invoice: Invoice) -> bool:
         """One conditional Update of the by-credit keys alone (migration version 13), on
@@ -1225,22 +1201,17 @@ class BillingRepository:
         index_keys = items.credit_index_key(invoice)
         if not index_keys:
             return False
-        try:
-            self._table.update_item(
-                Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
-                UpdateExpression="SET gsi4pk = :credit, gsi4sk = :position",
-                ConditionExpression="version = :read AND attribute_not_exists(gsi4pk)",
-                ExpressionAttributeValues={
-                    ":credit": index_keys["gsi4pk"],
-                    ":position": index_keys["gsi4sk"],
-                    ":read": invoice.version,
-                },
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.invoice_key(invoice.provider_id, invoice.invoice_id),
+            UpdateExpression="SET gsi4pk = :credit, gsi4sk = :position",
+            ConditionExpression="version = :read AND attribute_not_exists(gsi4pk)",
+            ExpressionAttributeValues={
+                ":credit": index_keys["gsi4pk"],
+                ":position": index_keys["gsi4sk"],
+                ":read": invoice.version,
+            },
+        )
 
     def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
         """A Put on condition the kenmerk is new; when it was not, one consistent read of
@@ -1260,23 +1231,18 @@ class BillingRepository:
         condition that the action is there, not moved and has none: its state and details
         are left as they are, so no change at the same moment is lost (R28)."""
         index_keys = items.action_list_index_key(action)
-        try:
-            self._table.update_item(
-                Key=keys.action_key(action.provider_id, action.action_id),
-                UpdateExpression="SET gsi4pk = :actions, gsi4sk = :position",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(gsi4pk)"
-                " AND attribute_not_exists(#moved)",
-                ExpressionAttributeNames={"#moved": MOVED_TO},
-                ExpressionAttributeValues={
-                    ":actions": index_keys["gsi4pk"],
-                    ":position": index_keys["gsi4sk"],
-                },
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.action_key(action.provider_id, action.action_id),
+            UpdateExpression="SET gsi4pk = :actions, gsi4sk = :position",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(gsi4pk)"
+            " AND attribute_not_exists(#moved)",
+            ExpressionAttributeNames={"#moved": MOVED_TO},
+            ExpressionAttributeValues={
+                ":actions": index_keys["gsi4pk"],
+                ":position": index_keys["gsi4sk"],
+            },
+        )
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
         """A Put of the new key on condition it is new, and the old item marked moved on
@@ -1363,21 +1329,16 @@ class BillingRepository:
         """Migration version 3: an action of an invoice the TTL removed without the stream
         handling it gets the TTL ``at``, the one expire_invoice_actions gives (one
         UpdateItem, only if it still names the invoice and has no expiry yet)."""
-        try:
-            self._table.update_item(
-                Key=keys.action_key(action.provider_id, action.action_id),
-                UpdateExpression="SET expires_at = :expires",
-                ConditionExpression="invoice_id = :invoice AND attribute_not_exists(expires_at)",
-                ExpressionAttributeValues={
-                    ":invoice": action.invoice_id,
-                    ":expires": items.expires_at(at, timedelta(0)),
-                },
-            )
-        except ClientError as error:
-            if _code(error) != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.action_key(action.provider_id, action.action_id),
+            UpdateExpression="SET expires_at = :expires",
+            ConditionExpression="invoice_id = :invoice AND attribute_not_exists(expires_at)",
+            ExpressionAttributeValues={
+                ":invoice": action.invoice_id,
+                ":expires": items.expires_at(at, timedelta(0)),
+            },
+        )
 
     def add_retention_expiry(self, invoice: Invoice) -> ExpiryAdded:
         """For an invoice settled before its save wrote an expiry (migration version 2):
@@ -1597,19 +1558,14 @@ class BillingRepository:
         """Migration version 15: one UpdateItem of ``remitted_by_agency_cents`` alone, on
         condition the week's item is there and has none (a week built again since, by its
         whole-item Put, wrote its own)."""
-        try:
-            self._table.update_item(
-                Key=keys.retrocession_key(summary.provider_id, summary.week.label),
-                UpdateExpression="SET remitted_by_agency_cents = :cents",
-                ConditionExpression="attribute_exists(pk) AND "
-                "attribute_not_exists(remitted_by_agency_cents)",
-                ExpressionAttributeValues={":cents": cents},
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.retrocession_key(summary.provider_id, summary.week.label),
+            UpdateExpression="SET remitted_by_agency_cents = :cents",
+            ConditionExpression="attribute_exists(pk) AND "
+            "attribute_not_exists(remitted_by_agency_cents)",
+            ExpressionAttributeValues={":cents": cents},
+        )
 
     def add_batch_expiries(self) -> ExpiriesDated:
         """Migration version 5: the batches are on this table (transfer_batches)."""
@@ -1666,24 +1622,19 @@ class BillingRepository:
         block write meanwhile, which reads the version, then reads it again)."""
         if not bsn:
             raise ValueError("a block keeps a BSN, not an empty one")
-        try:
-            self._table.update_item(
-                Key=keys.patient_block_key(block.provider_id, block.patient_ref),
-                UpdateExpression="SET bsn = :bsn, version = :next",
-                ConditionExpression=(
-                    "version = :read AND attribute_exists(blocked_at) AND attribute_not_exists(bsn)"
-                ),
-                ExpressionAttributeValues={
-                    ":bsn": bsn,
-                    ":next": block.version + 1,
-                    ":read": block.version,
-                },
-            )
-        except ClientError as error:
-            if _code(error) != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
+        return _written(
+            self._table.update_item,
+            Key=keys.patient_block_key(block.provider_id, block.patient_ref),
+            UpdateExpression="SET bsn = :bsn, version = :next",
+            ConditionExpression=(
+                "version = :read AND attribute_exists(blocked_at) AND attribute_not_exists(bsn)"
+            ),
+            ExpressionAttributeValues={
+                ":bsn": bsn,
+                ":next": block.version + 1,
+                ":read": block.version,
+            },
+        )
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -1969,6 +1920,18 @@ def _owed_from(entry: str) -> tuple[date, UnreadableInvoice]:
     return date.fromisoformat(day), UnreadableInvoice(provider_id, invoice_id)
 
 
+def _written(write: Callable[..., object], **request: Any) -> bool:
+    """A conditional PutItem or UpdateItem (``write``, the table's own): True when written,
+    False when its condition did not hold (nothing written); any other error raises."""
+    try:
+        write(**request)
+    except ClientError as error:
+        if _code(error) != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
 def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
@@ -1989,13 +1952,7 @@ def set_missing_expiry(
         update["ConditionExpression"] += " AND #version = :read"
         update["ExpressionAttributeNames"] = {"#version": "version"}
         update["ExpressionAttributeValues"][":read"] = version
-    try:
-        table.update_item(**update)
-    except ClientError as error:
-        if _code(error) != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True
+    return _written(table.update_item, **update)
 
 
 def _decision_put(decided: OpenAction) -> dict[str, Any]:
