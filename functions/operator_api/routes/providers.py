@@ -83,7 +83,7 @@ def get_provider(provider_id: PROVIDER_ID) -> Provider:
 
 @router.put(
     "/api/v1/operator/providers/<provider_id>",
-    summary="Replace the settings; body.version is the version you edited (stale: 409)",
+    summary="Replace the settings; body.version (required) is the version you edited (stale: 409)",
 )
 def replace_provider(provider_id: PROVIDER_ID, body: Provider) -> Provider:
     editor = operator(router.current_event)
