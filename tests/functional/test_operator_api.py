@@ -454,6 +454,31 @@ def test_an_unreadable_provider_is_listed_and_replaced_on_its_stored_version(san
     assert all(c["before"] is None for c in version_2["changes"])
 
 
+def test_a_replace_without_its_version_says_the_version_is_missing(sandbox):
+    """R31, interfaces.md §6 ("body carries the version it edits"), audit onboard57: a
+    PUT without `version` was answered 409 stale_version, "someone else changed the
+    settings in the meantime", which nobody had; the practice admin's PATCH says 400."""
+    # Given a provider at version 1
+    operator(sandbox, "POST", PROVIDERS, new_practice())
+    before = stored_items(sandbox)
+    # When an operator replaces its settings without saying which version they edited
+    status, answer = operator(
+        sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", new_practice(payment_term_days=14)
+    )
+    # Then 400 naming the missing version and what to send, in Dutch and English
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
+    assert answer["error"]["fields"] == [
+        {
+            "field": "version",
+            "message": "ontbreekt: stuur de version die u las (GET), zodat u geen wijziging"
+            " van een ander overschrijft / missing: send the version you read (GET), so that"
+            " you overwrite no one else's change",
+        }
+    ]
+    # And nothing is written
+    assert stored_items(sandbox) == before
+
+
 def test_an_unreadable_provider_without_a_version_is_replaced_on_version_0(sandbox):
     """R31 ("one bad provider never stops a run for the others"), audit onboarding D10: an
     item without a version is replaced as version 0 (written on condition that it still

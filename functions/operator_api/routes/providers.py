@@ -23,6 +23,7 @@ from billing_core.entrypoints.http.settings_models import (
     UnreadableProviderOut,
 )
 from billing_core.providers.provider import Provider
+from billing_core.services.inputs import InvalidInput
 from billing_core.services.operator import providers
 
 router = ResourceRouter("Providers")
@@ -82,10 +83,14 @@ def get_provider(provider_id: PROVIDER_ID) -> Provider:
 
 @router.put(
     "/api/v1/operator/providers/<provider_id>",
-    summary="Replace the settings; body.version is the version you edited (stale: 409)",
+    summary="Replace the settings; body.version (required) is the version you edited (stale: 409)",
 )
 def replace_provider(provider_id: PROVIDER_ID, body: Provider) -> Provider:
     editor = operator(router.current_event)
+    if "version" not in body.model_fields_set:
+        # The model's 0 (not written yet) is a real version to replace (an unreadable item
+        # without one): a body without it would be answered 409 "someone else changed".
+        raise InvalidInput("body.version", "version_missing")
     cause = request_cause(router.current_event.raw_event)  # a retry gets its version (R38)
     replaced = providers.replace_provider(
         provider_id, body, editor, bootstrap.current().operator_context(), cause=cause
