@@ -706,6 +706,7 @@ class _LineParser:
         self.zeros_dropped = False  # said once (_without_leading_zeros)
         self.windows_1252 = False  # the file was read as Windows-1252 (_decode)
         self.nul = False  # the (UTF-8) text holds a NUL: its lines are refused (_decode)
+        self.read_columns: list[int] = []  # the cells _line_without_nul looks at
         self.invisible = False  # the text holds a character characters.REMOVED names
         self.invisible_said: set[tuple[int, str]] = set()  # (column index, cell) said once
         self.own_columns: list[tuple[int, str]] = []  # the columns _line_without_invisible reads
@@ -946,6 +947,14 @@ class _LineParser:
     def _character_parser(self) -> Any:
         """The line reader for the file's characters: _line, or one that first looks for a
         NUL or an invisible character."""
+        if self.nul:
+            # The cells of our columns only: one the file adds, which is ignored, is not
+            # read, so what it holds refuses nothing (inputs57). Listed once.
+            self.read_columns = self.read_columns or [
+                index
+                for name, index in self.columns.items()
+                if name in KNOWN_COLUMNS and index < self.width
+            ]
         if self.invisible:
             # Not a patient's or debtor's name, address or e-mail: their cells are judged
             # once per patient (_invisible_characters). Listed once, on the first line.
@@ -1030,8 +1039,10 @@ class _LineParser:
     def _line_without_nul(self, row: list[str], line: int) -> None:
         """R2, R40 (names2): in a UTF-8 file that holds a NUL (0x00), a line with one is
         refused naming its field, as any control character in a name is; the file, text
-        after all, goes on. Only such a file comes here: a plain one pays nothing (#18)."""
-        column = next((index for index, cell in enumerate(row) if "\0" in cell), None)
+        after all, goes on. Only such a file comes here: a plain one pays nothing (#18).
+        A column the file adds is ignored with what it holds, a NUL too: before, a NUL in
+        an "opmerking" refused its line (inputs57)."""
+        column = next((index for index in self.read_columns if "\0" in row[index]), None)
         if column is None:
             self._line(row, line)
             return
