@@ -452,25 +452,37 @@ def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
     R29), and every line is read. The file is refused, naming every unknown column, when
     ignoring one could lose data silently: a typo or a Dutch name of one of ours (the
     hint), a name shaped as a value (a data line in the header row), or more of them than
-    a finding names (another program's export)."""
+    a finding names (another program's export).
+
+    A refusal for a typo or a value names only those columns, what is to be fixed: a
+    harmless one beside them (an opmerking) is ignored once they are, so naming it asked
+    the practice to fix what needs no fixing (inputs57)."""
     listed = unknown[:MOST_UNKNOWN_COLUMNS_NAMED]
     hints = [None if _is_a_value(name) else _likely_column(name) for name, _ in listed]
-    ignorable = len(unknown) <= MOST_UNKNOWN_COLUMNS_NAMED and not any(
-        hint or _is_a_value(name) for hint, (name, _) in zip(hints, listed, strict=True)
-    )
+    named = list(zip(listed, hints, strict=True))
+    refusing = [(column, hint) for column, hint in named if hint or _is_a_value(column[0])]
+    few = len(unknown) <= MOST_UNKNOWN_COLUMNS_NAMED
+    params = _unknown_columns_named(refusing if few and refusing else named, len(unknown))
+    if few and not refusing:
+        return Finding("CSV_UNKNOWN_COLUMNS_IGNORED", Severity.WARNING, line, params=params)
+    return _file_finding("FILE_UNKNOWN_COLUMNS", line=line, **params)
+
+
+def _unknown_columns_named(
+    named: list[tuple[tuple[str, int], str | None]], unknown: int
+) -> dict[str, str]:
+    """The columns_nl and columns_en of a finding naming unknown columns, each with the
+    column it is likely meant as; ``unknown``: how many there are, the rest said as more."""
     dutch, english = [], []
-    for (name, index), close in zip(listed, hints, strict=True):
+    for (name, index), close in named:
         place_nl, place_en = _shown_name(name, index)  # a value is named by its place
         dutch.append(f"{name} (bedoelt u {close}?)" if close else place_nl)
         english.append(f"{name} (did you mean {close}?)" if close else place_en)
-    more = len(unknown) - MOST_UNKNOWN_COLUMNS_NAMED
+    more = unknown - MOST_UNKNOWN_COLUMNS_NAMED
     if more > 0:
         dutch.append(f"en nog {more}")
         english.append(f"and {more} more")
-    params = {"columns_nl": _listed(dutch), "columns_en": _listed(english)}
-    if ignorable:
-        return Finding("CSV_UNKNOWN_COLUMNS_IGNORED", Severity.WARNING, line, params=params)
-    return _file_finding("FILE_UNKNOWN_COLUMNS", line=line, **params)
+    return {"columns_nl": _listed(dutch), "columns_en": _listed(english)}
 
 
 def _likely_column(name: str) -> str | None:
