@@ -1026,6 +1026,41 @@ def test_a_near_miss_of_an_optional_column_still_refuses_the_file(written, meant
     assert refusal.params["columns_en"] == f"{written.lower()} (did you mean {meant}?)"
 
 
+@pytest.mark.parametrize(
+    "harmless",
+    [["opmerking"], ["Opmerking", "intern_id"]],
+    ids=["opmerking", "two-columns"],
+)
+def test_a_near_miss_refusal_names_only_the_near_miss_not_the_harmless_columns(harmless):
+    """R2, R40 (inputs57; stop 56 csvcols): Given a typo of an optional column
+    (debtor_emial) beside columns practice software adds (opmerking), When it is parsed,
+    Then the file is refused naming only the typo, with the column meant, in Dutch and
+    English: the others are ignored once it is fixed, so there is nothing to fix in them.
+    Before: "debtor_emial (did you mean debtor_email?), opmerking"."""
+    # Given debtor_email written as debtor_emial, an added column amid ours, one at the end
+    typed = ["debtor_emial" if column == "debtor_email" else column for column in COLUMNS]
+    columns = [*typed[:4], harmless[0], *typed[4:], *harmless[1:]]
+    # When
+    result = parse(declaration(FIRST, SECOND, columns=columns))
+    # Then
+    assert result.file_rejected and result.claims == []
+    [refusal] = result.findings
+    assert refusal.code == "FILE_UNKNOWN_COLUMNS"
+    assert refusal.params == {
+        "columns_nl": "debtor_emial (bedoelt u debtor_email?)",
+        "columns_en": "debtor_emial (did you mean debtor_email?)",
+    }
+    assert "header row: debtor_emial (did you mean debtor_email?)." in refusal.message("en")
+    assert "kopregel: debtor_emial (bedoelt u debtor_email?)." in refusal.message("nl")
+    # And once the typo is fixed, the same file is read, the harmless ones said in a warning
+    fixed = [column.replace("debtor_emial", "debtor_email") for column in columns]
+    read = parse(declaration(FIRST, SECOND, columns=fixed))
+    assert [claim.claim_ref for claim in read.claims] == ["R1", "R2"]
+    [warning] = read.findings
+    assert warning.code == "CSV_UNKNOWN_COLUMNS_IGNORED"
+    assert warning.params["columns_en"] == ", ".join(name.lower() for name in harmless)
+
+
 def test_more_unknown_columns_than_a_finding_names_still_refuse_the_file():
     """R2, R40 (stop 56 csvcols): Given the template's columns and 21 unknown ones (another
     program's export), When it is parsed, Then the file is refused: a warning would not
@@ -1097,14 +1132,18 @@ def test_an_unknown_column_named_by_a_value_is_named_by_its_place():
     """R29 (audit onboarding ONBOARDING5): Given a header with known columns and, at its
     end, cells that are a patient's e-mail address and birth date (a data line pasted
     into the header row), When it is parsed, Then the finding names those columns by
-    their place, the other unknown column by its name."""
+    their place, and not the other unknown column, which is harmless: a refusal says
+    only what to fix (inputs57; before, "remark" was named with them)."""
     columns = [*COLUMNS, FIRST["email"], FIRST["birth_date"], "remark"]
     result = parse(declaration(FIRST, columns=columns))
 
     [finding] = [f for f in result.findings if f.code == "FILE_UNKNOWN_COLUMNS"]
-    places = f"column {len(COLUMNS) + 1}, column {len(COLUMNS) + 2}, remark"
-    assert places in finding.message("en")
-    assert f"kolom {len(COLUMNS) + 1}, kolom {len(COLUMNS) + 2}, remark" in finding.message("nl")
+    places_en = f"column {len(COLUMNS) + 1}, column {len(COLUMNS) + 2}"
+    assert finding.params["columns_en"] == places_en
+    assert f"header row: {places_en}." in finding.message("en")
+    places_nl = f"kolom {len(COLUMNS) + 1}, kolom {len(COLUMNS) + 2}"
+    assert finding.params["columns_nl"] == places_nl
+    assert f"kopregel: {places_nl}." in finding.message("nl")
     assert_no_patient_data_in_findings(result)
 
 

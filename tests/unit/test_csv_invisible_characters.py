@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 
 from billing_core.declarations.findings import Severity
-from tests.unit.test_csv_format import FIRST, declaration, line, parse
+from tests.unit.test_csv_format import COLUMNS, FIRST, declaration, line, parse
 
 # The patient P1 on three lines (2, 3, 4).
 LINES = (FIRST, line(FIRST, claim_ref="R2"), line(FIRST, claim_ref="R3"))
@@ -148,6 +148,26 @@ def test_a_nul_in_a_utf8_file_refuses_its_line_not_the_file(column):
     ]
     assert "U+0000" in result.findings[0].message("en")
     assert [claim.line_number for claim in result.claims] == [3, 4]
+
+
+def test_a_nul_in_a_column_the_file_adds_refuses_nothing():
+    """R2, R40 (inputs57; stop 56 csvcols ignores a column practice software adds): Given
+    a UTF-8 file with an "opmerking" column, a NUL in its cell on line 2 and one in the
+    last name on line 3, When it is read, Then line 2 is a claim, as a line whose
+    ignored cell holds any other character is, and line 3 is still refused for its NUL
+    in last_name. Before: line 2 was refused with CSV_CONTROL_CHARACTER in "opmerking"."""
+    # Given
+    rows = [line(row, opmerking="bel\x00terug") for row in LINES]
+    rows[1] = line(rows[1], opmerking="", last_name="Vel\x00dhoven")
+    data = declaration(*rows, columns=[*COLUMNS, "opmerking"])
+    # When
+    result = parse(data)
+    # Then
+    assert [claim.line_number for claim in result.claims] == [2, 4]
+    assert [(f.code, f.line, f.field) for f in result.findings] == [
+        ("CSV_UNKNOWN_COLUMNS_IGNORED", 1, None),
+        ("CSV_CONTROL_CHARACTER", 3, "last_name"),
+    ]
 
 
 def test_a_nul_in_the_header_refuses_the_file_naming_the_line():

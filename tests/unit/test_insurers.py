@@ -325,6 +325,56 @@ def test_r40_r33_a_cr_inside_a_quoted_name_of_a_cr_only_file_is_refused_on_its_l
     ]
 
 
+# A field longer than csv's limit (131,072 characters): a quote never closed that took the
+# rest of a long file into one field, or a text pasted into a cell.
+OVER_THE_LIMIT = [
+    (HEADER + "9664;CZ;CZ;;2027-01-01;" + "x" * 140_000 + "\n", 2),
+    (
+        HEADER
+        + "0101;Univ\u00e9;VGZ;;2027-01-01;src\n"
+        + '3311;"Zilveren Kruis;Achmea;;2027-01-01;src\n'
+        + "7095;VGZ;VGZ;;2027-01-01;src\n" * 5_000,
+        3,
+    ),
+    ("x" * 140_000 + "\n" + "9664;CZ;CZ;;2027-01-01;src\n", 1),
+]
+
+
+@pytest.mark.parametrize(
+    "text, line", OVER_THE_LIMIT, ids=["long-source", "quote-never-closed", "long-header"]
+)
+def test_r33_r40_a_field_over_csvs_limit_is_refused_naming_its_line(text, line):
+    """R33 (refused whole, every problem by line), R40; inputs57: a field over the csv
+    module's limit raised csv.Error out of the load, an error instead of a refusal.
+    Given a version with a field of more than 131,072 characters starting on ``line``
+    When it is loaded
+    Then it is refused whole, naming that line and the likely cause, in Dutch and English."""
+    # When
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text, 1)
+    # Then
+    [problem] = refused.value.problems
+    assert problem.line == line
+    assert problem.said("en") == (
+        f"line {line}: cannot be read as CSV: a field is longer than 131072 characters,"
+        ' probably because of a quote (") that is not closed'
+    )
+    assert problem.said("nl") == (
+        f"regel {line}: niet als CSV te lezen: een veld is langer dan 131072 tekens,"
+        ' waarschijnlijk door een aanhalingsteken (") dat niet gesloten is'
+    )
+
+
+def test_r33_a_row_before_the_unreadable_one_is_refused_with_it():
+    """R33 (refused whole with every problem by line): Given a bad code on line 2 and a
+    field over csv's limit on line 3, When the version is loaded, Then both are named."""
+    text = HEADER + "33A1;Broken;Achmea;;2027-01-01;src\n" + "9664;" + "x" * 140_000 + "\n"
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text, 1)
+    assert [p.line for p in refused.value.problems] == [2, 3]
+    assert refused.value.problems[0].message == "uzovi must be 4 digits"
+
+
 def _shipped_from(valid_from, turned=("", ""), added="", number=1):
     """The shipped rows from ``valid_from``, ``turned`` (old, new) replaced in the CSV
     text, ``added`` rows after them."""

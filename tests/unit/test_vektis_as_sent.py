@@ -413,6 +413,73 @@ def test_two_exports_joined_on_one_line_are_named_once_as_a_second_file():
     assert "upload each export on its own" in finding.message("en")
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _accented() -> bytes:
+    """good() with an ISO-8859-1 \xe9 in its comment, as an export writes it."""
+    accented = to_bytes(good()).replace(b"Vulling", b"Vull\xe9ng", 1)
+    assert read(accented).findings == []
+    return accented
+
+
+@pytest.mark.parametrize(
+    "joined, code, line",
+    [
+        (to_bytes(good()) + _BOM + to_bytes(good()), "VEKTIS_SECOND_FILE", 10),
+        (_BOM + to_bytes(good()) + _BOM + to_bytes(good()), "VEKTIS_SECOND_FILE", 10),
+        (
+            (to_bytes(good()) + _BOM + to_bytes(good())).replace(b"\r\n", b"\n"),
+            "VEKTIS_SECOND_FILE",
+            10,
+        ),
+        (
+            to_bytes(good(), final_line_end=False) + _BOM + to_bytes(good()),
+            "VEKTIS_SECOND_FILE_SAME_LINE",
+            9,
+        ),
+        # ISO-8859-1 accents (Univ\xe9): the file is no UTF-8, the BOM read as letters
+        (_accented() + _BOM + _accented(), "VEKTIS_SECOND_FILE", 10),
+        (
+            _accented().removesuffix(b"\r\n") + _BOM + _accented(),
+            "VEKTIS_SECOND_FILE_SAME_LINE",
+            9,
+        ),
+    ],
+    ids=[
+        "own-line",
+        "both-with-a-bom",
+        "lf-only",
+        "on-the-trailers-line",
+        "accented-own-line",
+        "accented-on-the-trailers-line",
+    ],
+)
+def test_a_bom_before_the_second_exports_header_is_read_as_the_first_ones(joined, code, line):
+    """R2, R40, vektis.md "Files as practices really send them" (inputs57): a BOM before
+    the header is dropped (csvcols56: after blank lines too), so two exports each saved
+    with one and joined into one upload are read as two joined without: refused with
+    the one cause, the second file. Before: refused as UTF-8 on the second header's line
+    (VEKTIS_UTF8: "save it as ISO-8859-1"), which the practice cannot act on.
+    Given two exports joined byte by byte, a UTF-8 BOM before the second one's 01
+    When it is read
+    Then the file is refused naming the second file where it starts, nothing else."""
+    result = read(joined)
+    assert result.claims == []
+    assert [(f.code, f.severity, f.line) for f in result.findings] == [(code, Severity.FILE, line)]
+    assert "upload each export on its own" in result.findings[0].message("en")
+    assert "upload elke export apart" in result.findings[0].message("nl")
+
+
+def test_a_bom_inside_a_record_is_still_refused_as_utf8():
+    """R40 (inputs57): only a BOM before a header record is dropped. Given a comment
+    record (line 5) with a BOM and 01234 inside its text, When it is read, Then the
+    file is refused as UTF-8 on that line, as before."""
+    data = to_bytes(good()).replace(b"Vulling", _BOM + b"01234ing", 1)
+    result = read(data)
+    assert [(f.code, f.line) for f in result.findings] == [("VEKTIS_UTF8", 5)]
+
+
 # --- trailing spaces an editor trimmed --------------------------------------------------------
 
 

@@ -452,25 +452,37 @@ def _unknown_columns(unknown: list[tuple[str, int]], line: int) -> Finding:
     R29), and every line is read. The file is refused, naming every unknown column, when
     ignoring one could lose data silently: a typo or a Dutch name of one of ours (the
     hint), a name shaped as a value (a data line in the header row), or more of them than
-    a finding names (another program's export)."""
+    a finding names (another program's export).
+
+    A refusal for a typo or a value names only those columns, what is to be fixed: a
+    harmless one beside them (an opmerking) is ignored once they are, so naming it asked
+    the practice to fix what needs no fixing (inputs57)."""
     listed = unknown[:MOST_UNKNOWN_COLUMNS_NAMED]
     hints = [None if _is_a_value(name) else _likely_column(name) for name, _ in listed]
-    ignorable = len(unknown) <= MOST_UNKNOWN_COLUMNS_NAMED and not any(
-        hint or _is_a_value(name) for hint, (name, _) in zip(hints, listed, strict=True)
-    )
+    named = list(zip(listed, hints, strict=True))
+    refusing = [(column, hint) for column, hint in named if hint or _is_a_value(column[0])]
+    few = len(unknown) <= MOST_UNKNOWN_COLUMNS_NAMED
+    params = _unknown_columns_named(refusing if few and refusing else named, len(unknown))
+    if few and not refusing:
+        return Finding("CSV_UNKNOWN_COLUMNS_IGNORED", Severity.WARNING, line, params=params)
+    return _file_finding("FILE_UNKNOWN_COLUMNS", line=line, **params)
+
+
+def _unknown_columns_named(
+    named: list[tuple[tuple[str, int], str | None]], unknown: int
+) -> dict[str, str]:
+    """The columns_nl and columns_en of a finding naming unknown columns, each with the
+    column it is likely meant as; ``unknown``: how many there are, the rest said as more."""
     dutch, english = [], []
-    for (name, index), close in zip(listed, hints, strict=True):
+    for (name, index), close in named:
         place_nl, place_en = _shown_name(name, index)  # a value is named by its place
         dutch.append(f"{name} (bedoelt u {close}?)" if close else place_nl)
         english.append(f"{name} (did you mean {close}?)" if close else place_en)
-    more = len(unknown) - MOST_UNKNOWN_COLUMNS_NAMED
+    more = unknown - MOST_UNKNOWN_COLUMNS_NAMED
     if more > 0:
         dutch.append(f"en nog {more}")
         english.append(f"and {more} more")
-    params = {"columns_nl": _listed(dutch), "columns_en": _listed(english)}
-    if ignorable:
-        return Finding("CSV_UNKNOWN_COLUMNS_IGNORED", Severity.WARNING, line, params=params)
-    return _file_finding("FILE_UNKNOWN_COLUMNS", line=line, **params)
+    return {"columns_nl": _listed(dutch), "columns_en": _listed(english)}
 
 
 def _likely_column(name: str) -> str | None:
@@ -706,6 +718,7 @@ class _LineParser:
         self.zeros_dropped = False  # said once (_without_leading_zeros)
         self.windows_1252 = False  # the file was read as Windows-1252 (_decode)
         self.nul = False  # the (UTF-8) text holds a NUL: its lines are refused (_decode)
+        self.read_columns: list[int] = []  # the cells _line_without_nul looks at
         self.invisible = False  # the text holds a character characters.REMOVED names
         self.invisible_said: set[tuple[int, str]] = set()  # (column index, cell) said once
         self.own_columns: list[tuple[int, str]] = []  # the columns _line_without_invisible reads
@@ -946,6 +959,14 @@ class _LineParser:
     def _character_parser(self) -> Any:
         """The line reader for the file's characters: _line, or one that first looks for a
         NUL or an invisible character."""
+        if self.nul:
+            # The cells of our columns only: one the file adds, which is ignored, is not
+            # read, so what it holds refuses nothing (inputs57). Listed once.
+            self.read_columns = self.read_columns or [
+                index
+                for name, index in self.columns.items()
+                if name in KNOWN_COLUMNS and index < self.width
+            ]
         if self.invisible:
             # Not a patient's or debtor's name, address or e-mail: their cells are judged
             # once per patient (_invisible_characters). Listed once, on the first line.
@@ -1030,8 +1051,10 @@ class _LineParser:
     def _line_without_nul(self, row: list[str], line: int) -> None:
         """R2, R40 (names2): in a UTF-8 file that holds a NUL (0x00), a line with one is
         refused naming its field, as any control character in a name is; the file, text
-        after all, goes on. Only such a file comes here: a plain one pays nothing (#18)."""
-        column = next((index for index, cell in enumerate(row) if "\0" in cell), None)
+        after all, goes on. Only such a file comes here: a plain one pays nothing (#18).
+        A column the file adds is ignored with what it holds, a NUL too: before, a NUL in
+        an "opmerking" refused its line (inputs57)."""
+        column = next((index for index in self.read_columns if "\0" in row[index]), None)
         if column is None:
             self._line(row, line)
             return

@@ -1133,6 +1133,8 @@ _DUTCH: Sections = {
         "register_line": "regel {line}: {problem}",
         "register_header": "de kopregel moet {columns} zijn",
         "register_field_count": "{found} velden, {expected} verwacht",
+        "register_unreadable": "niet als CSV te lezen: een veld is langer dan {limit} tekens,"
+        ' waarschijnlijk door een aanhalingsteken (") dat niet gesloten is',
         "register_uzovi_form": "uzovi moet 4 cijfers zijn",
         "register_column_empty": "{column} is leeg",
         "register_line_break": "{column} bevat een regeleinde (Alt+Enter in een cel, of een"
@@ -2198,6 +2200,8 @@ _ENGLISH: Sections = {
         "register_line": "line {line}: {problem}",
         "register_header": "the header must be {columns}",
         "register_field_count": "{found} fields, {expected} expected",
+        "register_unreadable": "cannot be read as CSV: a field is longer than {limit}"
+        ' characters, probably because of a quote (") that is not closed',
         "register_uzovi_form": "uzovi must be 4 digits",
         "register_column_empty": "{column} is empty",
         "register_line_break": "{column} holds a line break (Alt+Enter in a cell, or a quote"

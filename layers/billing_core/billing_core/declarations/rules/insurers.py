@@ -29,6 +29,9 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from _csv import Reader
+    from collections.abc import Iterator
+
     from billing_core.ports import InsurerRegisterStore
 
 COLUMNS = ("uzovi", "name", "group", "labels", "valid_from", "source")
@@ -240,20 +243,18 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
     # for Mac's "CSV (Macintosh)"), and csv judges a line break inside a quoted field
     # itself (R40; csvcols56: a CR-only file raised csv.Error, an error 500, not a refusal).
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=SEPARATOR)
-    header = [cell.strip().lower() for cell in next(reader, [])]
-    if tuple(header) != COLUMNS:
+    problems: list[RegisterProblem] = []
+    rows = _rows(reader, problems)
+    _, first_row = next(rows, (1, []))
+    if problems:  # the header itself cannot be read
+        raise RegisterRefused(problems)
+    if tuple(cell.strip().lower() for cell in first_row) != COLUMNS:
         raise RegisterRefused(
             [RegisterProblem(1, "register_header", columns=SEPARATOR.join(COLUMNS))]
         )
-    problems: list[RegisterProblem] = []
     insurers: dict[str, tuple[int, Insurer]] = {}
     valid_from: set[date] = set()
-    # The last line of the rows read whole: a row is named by the line after it, where it
-    # starts, as the operator's editor numbers it. A quoted field with a line break makes a
-    # row span lines (R40; as collection_report names a line of the agency's file).
-    read_whole = reader.line_num
-    for row in reader:
-        line, read_whole = read_whole + 1, reader.line_num
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         insurer, day, found = _row(line, row)
@@ -276,6 +277,23 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
     (day,) = valid_from
     listed = tuple(insurer for _, insurer in insurers.values())
     return InsurerRegister(version_label(day, number), day, listed)
+
+
+def _rows(reader: Reader, problems: list[RegisterProblem]) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on, as the operator's editor numbers it: a quoted
+    field with a line break makes a row span lines (R40; as collection_report names a
+    line of the agency's file). A row csv cannot read ends them, said in ``problems``:
+    a field over csv's limit (a quote never closed that took the rest of the file in)
+    raised csv.Error out of the parse, where a refusal naming the line is due (R33, R40;
+    inputs57; the API's body of at most 60,000 characters keeps such a field from it)."""
+    read_whole = 0  # the last line of the rows read whole: a row starts on the next one
+    try:
+        for row in reader:
+            yield read_whole + 1, row
+            read_whole = reader.line_num
+    except csv.Error:
+        limit = csv.field_size_limit()
+        problems.append(RegisterProblem(read_whole + 1, "register_unreadable", limit=limit))
 
 
 def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[RegisterProblem]]:

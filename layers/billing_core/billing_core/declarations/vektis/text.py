@@ -84,6 +84,26 @@ def _without_bom_after_blanks(data: bytes) -> bytes:
     return data
 
 
+def _without_boms_before_later_headers(data: bytes) -> bytes:
+    """The file without each UTF-8 BOM before a later header record, at its line's start
+    or right after the 99 on the trailer's line (two exports, each saved with a BOM,
+    joined into one upload): to judge whether the file is UTF-8 without them. They make
+    an ASCII file UTF-8, which was refused so on the second header's line (VEKTIS_UTF8),
+    where the cause is the second file; the reader names it (_header_after_a_bom; R2,
+    R40, inputs57). A BOM anywhere else counts, for VEKTIS_UTF8 to name its line."""
+    if _UTF8_BOM not in data:
+        return data
+    parts = data.split(_UTF8_BOM)
+    kept = [parts[0]]
+    for part in parts[1:]:
+        before = kept[-1]
+        line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+        at_a_record_start = before[-1:] in (b"\n", b"\r") or before.startswith(b"99", line_start)
+        header = part[:2] == b"01" and part[2:5].isdigit()
+        kept.append(part if header and at_a_record_start else _UTF8_BOM + part)
+    return b"".join(kept)
+
+
 def tab_in_header(line: str) -> bool:
     """A header record with a tab typed among or over its first five characters, the
     record type 01 and the message code (after any spaces before it): a Vektis file, its
@@ -128,6 +148,9 @@ def to_lines(data: bytes) -> Lines:
     if not data or data.isspace():
         return Lines(problem=_refusal("FILE_EMPTY"))
     utf8 = _utf8_line(data)
+    if utf8 is not None:
+        # Only a file that is UTF-8 pays for looking: a BOM's bytes make an ASCII one so.
+        utf8 = _utf8_line(_without_boms_before_later_headers(data))
     if utf8 is not None:
         return Lines(problem=_refusal("VEKTIS_UTF8", line=utf8))
     line_ends = _LineEnds(data.translate(None, _TEXT))
