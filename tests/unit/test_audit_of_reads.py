@@ -16,7 +16,7 @@ from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
-from billing_core.services.provider.actions import get_action, list_actions
+from billing_core.services.provider.actions import get_action, list_actions_page
 from billing_core.services.provider.blocked_patients import block_changes_since, blocked_patients
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.insurer_claims import insurer_claim_exports
@@ -126,7 +126,7 @@ def test_the_patient_lists_name_every_patient_and_invoice_they_show():
 
     blocked_patients(VIEWER, ctx)
     block_changes_since(VIEWER, "2026-11-01T00:00:00", ctx)
-    list_actions(VIEWER, None, ctx)
+    list_actions_page(VIEWER, None, 100, None, ctx)
 
     assert [(r.kind, r.subject) for r in audit.records] == [
         (ReadKind.PATIENT_LIST, "blocked patient:P-17"),
@@ -155,14 +155,14 @@ def test_the_actions_list_names_the_patient_of_each_action_s_invoice_in_its_one_
         ctx.store.put_action(action)
     ctx.store.calls.clear()
 
-    list_actions(VIEWER, None, ctx)
+    list_actions_page(VIEWER, None, 100, None, ctx)
 
     [record] = audit.records
     assert record.subject == (
         "actions patient:P-1 patient:P-2 action:a-0 invoice:inv-1 action:a-1 invoice:inv-2"
         " action:a-2 invoice:inv-3 action:a-3 invoice:inv-gone action:a-4"
     )
-    assert ctx.store.calls == ["list_actions", "patient_numbers"]
+    assert ctx.store.calls == ["action_page", "patient_numbers"]
     english = portal_texts("en")
     assert read_words(record.kind, record.subject, english)[0] == ("Actions (5): patients P-1, P-2")
 
@@ -181,7 +181,7 @@ def test_an_action_made_about_an_invoice_keeps_its_patient_and_its_reads_read_no
     ctx.store.put_action(action)
     ctx.store.calls.clear()
 
-    list_actions(VIEWER, None, ctx)
+    list_actions_page(VIEWER, None, 100, None, ctx)
     get_action(VIEWER, "a-1", ctx)
 
     listed, opened = audit.records
