@@ -178,3 +178,34 @@ def test_the_exports_come_a_page_at_a_time(sandbox):
             break
     # Then every export comes once, oldest upload first, and the last page says so
     assert seen == sorted(uploads) and pages == 3
+
+
+def test_a_patients_search_of_the_access_log_finds_the_export_of_their_lines(sandbox):
+    """R32, NEN 7513, R5 (reads57). Given an upload whose one line VGZ pays (no invoice of
+    the patient names the upload), When a viewer lists the exports and the admin then
+    searches the access log for that patient, Then the viewer's listing is found, naming
+    the patient and the upload; another patient's search does not find it."""
+    declaration_id = insurer_bound_upload(sandbox, DENTAL.provider_id, VGZ, "x.csv")
+    [line] = (
+        sandbox.output_object(f"insurer-claims/{DENTAL.provider_id}/{VGZ}/{declaration_id}.csv")
+        .decode("utf-8-sig")
+        .splitlines()[1:]
+    )
+    patient = line.split(";")[2]  # patient_ref, the file's third column
+    assert sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0] == []
+    viewer = Caller.practice(DENTAL.provider_id, "viewer", user_id="user-viewer")
+    assert sandbox.api("GET", "/api/v1/provider/insurer-claims", caller=viewer)[0] == 200
+
+    def exports_found_for(patient_ref: str) -> list[tuple[str, str]]:
+        today = sandbox.clock.today().isoformat()
+        query = {"from": today, "to": today, "patient_ref": patient_ref}
+        status, answer = sandbox.api(
+            "GET", "/api/v1/provider/audit", provider_id=DENTAL.provider_id, query=query
+        )
+        assert status == 200
+        return [(r["user_id"], r["subject"]) for r in answer["items"] if r["kind"] == "export"]
+
+    assert exports_found_for(patient) == [
+        ("user-viewer", f"insurer-claims:* patient:{patient} declaration:{declaration_id}")
+    ]
+    assert exports_found_for(patient + "9") == []

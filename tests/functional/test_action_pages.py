@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -17,6 +18,7 @@ from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.services.provider.actions import ACTION_PAGE
 from local.generate import declaration_csv
 from local.seed import DENTAL, PHYSIO
+from tests.functional.test_action_and_insurer_claim_routes import objection_action
 from tests.functional.test_expiry_migration import migrate
 from tests.functional.test_portal_lists import followed
 from tests.functional.test_provider_portal import PortalUser, sample_login
@@ -153,3 +155,37 @@ def test_r35_the_portals_actions_go_on_page_by_page_and_the_overview_counts_them
     assert re.search(r'<ul id="open-actions">.*?<strong>3</strong>', overview, re.S)
     status, html = staff.page("/portal/acties?state=done&cursor=bm9wZQ")
     assert status == HTTPStatus.BAD_REQUEST and action_rows(html) == []
+
+
+def test_r32_the_overview_counts_the_open_actions_and_records_no_read_of_their_patients(
+    sandbox,
+):
+    """R32, NEN 7513, R23 (reads57: each view of the overview was recorded as a read of
+    every open action's patient, though it shows counts only). Given an open objection
+    of a patient's invoice, When staff open the overview, Then it counts the objection
+    and no read is recorded (it shows no patient, invoice or action); When they then open
+    the actions page, Then that view is the one read, naming the patient it shows."""
+    action = objection_action(sandbox)
+    patient = sandbox.runtime.repository.get_invoice(
+        DENTAL.provider_id, action["invoice_id"]
+    ).patient_ref
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    now = sandbox.clock.now()
+
+    def reads() -> list[tuple[str, str]]:
+        found, _ = sandbox.runtime.audit_log.reads(
+            DENTAL.provider_id, now - timedelta(days=1), now + timedelta(days=1), limit=100
+        )
+        return [(r.kind.value, r.subject) for r in found]
+
+    before = reads()
+    status, overview = staff.page("/portal/")
+    assert status == HTTPStatus.OK
+    assert re.search(r'<ul id="open-actions">.*?<strong>1</strong>', overview, re.S)
+    assert patient not in overview and reads() == before
+
+    assert staff.page("/portal/acties")[0] == HTTPStatus.OK
+    # the reads of one moment come in no set order: what is new, whatever its place
+    [(kind, subject)] = (Counter(reads()) - Counter(before)).elements()
+    assert kind == "patient_list" and subject.startswith(f"actions patient:{patient} action:")

@@ -10,10 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from billing_core.declarations.claims import Claim, LineType
+from billing_core.declarations.insurer_claims import export_per_insurer
+from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
-from billing_core.services.provider.actions import get_action, list_actions
+from billing_core.services.provider.actions import get_action, list_actions_page
 from billing_core.services.provider.blocked_patients import block_changes_since, blocked_patients
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.insurer_claims import insurer_claim_exports
@@ -22,7 +25,7 @@ from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadReco
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from billing_core.texts.portal import portal_texts
 from billing_core.texts.reads import read_words
-from tests.unit.factories import make_invoice, make_provider
+from tests.unit.factories import BSN, make_invoice, make_person, make_provider
 from tests.unit.fake_store import (
     AuditInMemory,
     FakeStore,
@@ -123,7 +126,7 @@ def test_the_patient_lists_name_every_patient_and_invoice_they_show():
 
     blocked_patients(VIEWER, ctx)
     block_changes_since(VIEWER, "2026-11-01T00:00:00", ctx)
-    list_actions(VIEWER, None, ctx)
+    list_actions_page(VIEWER, None, 100, None, ctx)
 
     assert [(r.kind, r.subject) for r in audit.records] == [
         (ReadKind.PATIENT_LIST, "blocked patient:P-17"),
@@ -152,14 +155,14 @@ def test_the_actions_list_names_the_patient_of_each_action_s_invoice_in_its_one_
         ctx.store.put_action(action)
     ctx.store.calls.clear()
 
-    list_actions(VIEWER, None, ctx)
+    list_actions_page(VIEWER, None, 100, None, ctx)
 
     [record] = audit.records
     assert record.subject == (
         "actions patient:P-1 patient:P-2 action:a-0 invoice:inv-1 action:a-1 invoice:inv-2"
         " action:a-2 invoice:inv-3 action:a-3 invoice:inv-gone action:a-4"
     )
-    assert ctx.store.calls == ["list_actions", "patient_numbers"]
+    assert ctx.store.calls == ["action_page", "patient_numbers"]
     english = portal_texts("en")
     assert read_words(record.kind, record.subject, english)[0] == ("Actions (5): patients P-1, P-2")
 
@@ -178,7 +181,7 @@ def test_an_action_made_about_an_invoice_keeps_its_patient_and_its_reads_read_no
     ctx.store.put_action(action)
     ctx.store.calls.clear()
 
-    list_actions(VIEWER, None, ctx)
+    list_actions_page(VIEWER, None, 100, None, ctx)
     get_action(VIEWER, "a-1", ctx)
 
     listed, opened = audit.records
@@ -212,18 +215,45 @@ def test_the_credits_held_name_each_practice_s_patients_in_its_own_record():
     ]
 
 
-def test_the_insurer_claim_exports_name_each_upload_whose_link_they_hand_out():
-    """R32, NEN 7513, R5 (audit audit7513): each link hands out a file of patients' BSNs
-    and treatments. Given one export of upload D-1 for VGZ (7095), when a viewer lists
-    the exports, then the record names the upload (declaration:D-1), not only the insurer."""
+def insurer_claim_file(*patient_refs: str) -> bytes:
+    """An export of one VGZ (7095) line for each patient number, as the ingest writes it."""
+    lines = [
+        InsurerClaimLine(
+            Claim(
+                *(number, f"R{number}", patient_ref, BSN, date(1984, 3, 7), make_person()),
+                *(None, "7095", "P1", date(2026, 11, 2), None, "M61", "materiaal"),
+                *(LineType.MATERIAL, 1, 2425),
+            ),
+            "vgz_material",
+        )
+        for number, patient_ref in enumerate(patient_refs, start=1)
+    ]
+    [body] = export_per_insurer(make_provider(), lines).values()
+    return body
+
+
+def test_the_insurer_claim_exports_name_each_patient_and_upload_whose_file_they_hand_out():
+    """R32, NEN 7513, R5 (audit audit7513, reads57): each link hands out a file of patients'
+    BSNs and birth dates, so a patient's reads must find it even when no invoice of theirs
+    names the upload. Given the export of upload D-1 for VGZ (7095) with lines of P-1,
+    P-2 (twice) and of a number that starts a formula (written as text: '-P3), and D-2's
+    of P-4, When a viewer lists the exports, Then the one record names each patient once
+    by the number the practice gave, in the files' order, then both uploads."""
     audit = AuditInMemory()
     ctx = practice_user(audit)
-    ctx.files.put(f"insurer-claims/{PRACTICE}/7095/D-1.csv", b"bsn;...", "text/csv")
+    body = insurer_claim_file("P-1", "P-2", "P-2", "-P3")
+    assert b"'-P3" in body  # the file holds the escaped number: the read names the given one
+    ctx.files.put(f"insurer-claims/{PRACTICE}/7095/D-1.csv", body, "text/csv")
+    ctx.files.put(f"insurer-claims/{PRACTICE}/7095/D-2.csv", insurer_claim_file("P-4"), "text/csv")
 
     insurer_claim_exports(VIEWER, "", 10, None, ctx)
 
     assert [(r.kind, r.subject) for r in audit.records] == [
-        (ReadKind.EXPORT, "insurer-claims:* declaration:D-1")
+        (
+            ReadKind.EXPORT,
+            "insurer-claims:* patient:P-1 patient:P-2 patient:-P3 patient:P-4"
+            " declaration:D-1 declaration:D-2",
+        )
     ]
 
 

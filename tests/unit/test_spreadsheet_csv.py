@@ -21,7 +21,7 @@ from billing_core.declarations.insurer_claims import export_per_insurer
 from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.shared.audit import ReadKind, ReadRecord, reads_csv
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.shared.spreadsheet import csv_text
+from billing_core.shared.spreadsheet import as_written, csv_text, spreadsheet_safe
 from tests.unit.factories import BSN, make_person, make_provider
 
 AT = datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM)
@@ -105,6 +105,14 @@ def test_r32_the_access_log_file_hands_no_formula_to_a_spreadsheet(formula):
     written = cells(reads_csv([read], {"user-1": formula}))
     assert written.count("'" + formula) == 2 and "2026-11-25T09:00:00+01:00" in written
     assert [cell for cell in written if evaluated_by_a_spreadsheet(cell)] == []
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "P-1", "-12,34", "'quoted", ""], ids=repr)
+def test_r32_a_cell_read_back_is_the_text_that_was_written(text):
+    """R32 (reads57). Given a practice's text, a formula's or not / When it is written as a
+    cell and read back (an insurer-claim file's patient number, for its read) Then it is
+    the text as the practice gave it, never its escaped form."""
+    assert as_written(str(spreadsheet_safe(text))) == text
 
 
 def test_the_template_is_unchanged_by_the_shared_writer():

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.providers.provider import Provider
-from billing_core.shared.spreadsheet import csv_text, text_for_excel
+from billing_core.shared.spreadsheet import as_written, csv_text, text_for_excel
 
 COLUMNS = (
     "provider_agb",
@@ -46,6 +46,16 @@ def export_per_insurer(provider: Provider, lines: Iterable[InsurerClaimLine]) ->
     for line in lines:
         per_insurer[line.claim.insurer_uzovi].append(line)
     return {uzovi: _csv(provider, rows) for uzovi, rows in sorted(per_insurer.items())}
+
+
+def patients_in_export(body: bytes) -> list[str]:
+    """The patient numbers of an export file as it is handed out (``export_per_insurer``),
+    each once, in their order: what a read of it names (R32, NEN 7513)."""
+    import csv  # only a read of the exports needs these: not at the ingest's start
+    import io
+
+    rows = csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";")
+    return list(dict.fromkeys(as_written(row["patient_ref"]) for row in rows))
 
 
 def _csv(provider: Provider, lines: list[InsurerClaimLine]) -> bytes:

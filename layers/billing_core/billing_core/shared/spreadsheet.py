@@ -60,6 +60,15 @@ def spreadsheet_safe(cell: Cell) -> Cell:
     return cell
 
 
+def as_written(cell: str) -> str:
+    """A cell read back from a file ``csv_text`` wrote, as it was before ``spreadsheet_safe``
+    (a read names a patient by the number the practice gave, not by its escaped form). A
+    text that itself started with ``'`` and then a formula reads back without it: the file
+    cannot tell the two apart."""
+    unquoted = cell.removeprefix("'")
+    return unquoted if unquoted != cell and starts_a_formula(unquoted) else cell
+
+
 def csv_text(header: Iterable[str], rows: Iterable[Row], *, delimiter: str = ";") -> str:
     """The header and the rows as CSV text, every cell safe to open in a spreadsheet.
 

@@ -3,9 +3,12 @@ the decision on a coulance proposal (R17), which closes the action."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from billing_core.changes.coulance import (
     apply_coulance,
@@ -32,14 +35,16 @@ class CoulanceDecision(StrEnum):
     DECLINE = "decline"
 
 
-def list_actions(
-    user: ProviderUser, state: ActionState | None, ctx: ProviderContext
-) -> list[OpenAction]:
-    """Oldest first; only ``state`` ones when given (they name patients: audited, R32)."""
+def count_open_actions(
+    user: ProviderUser, ctx: ProviderContext, title: Callable[[str, Mapping[str, Any]], str]
+) -> Counter[str]:
+    """How many open actions there are under each ``title`` (of an action's kind and
+    details: the overview's card, R23, R35), every one, also one stored before the list's
+    index (actionpages56). Counts only, no patient or invoice shown: no read is recorded
+    (R32, NEN 7513: a read names what it showed; the actions page records its own)."""
     provider_id = tenant_for(user, Role.VIEWER)
-    actions = ctx.store.list_actions(provider_id, state)
-    ctx.record_shown(user, ReadKind.PATIENT_LIST, "actions", _named(provider_id, actions, ctx))
-    return as_now(actions, ctx)
+    open_actions = ctx.store.list_actions(provider_id, ActionState.OPEN)
+    return Counter(title(action.kind, action.details) for action in open_actions)
 
 
 # The actions an API page holds at most: one answer of every action passed Lambda's 6 MB
@@ -57,8 +62,8 @@ def list_actions_page(
     after: str | None,
     ctx: ProviderContext,
 ) -> tuple[list[OpenAction], str | None]:
-    """A page of ``list_actions``, at most ``limit``, and the position of the next page
-    (None on the last): ``after`` is the one the page before gave (InvalidPosition for
+    """A page of the actions, oldest first (only ``state`` ones when given), at most
+    ``limit``, and the position of the next page (None on the last): ``after`` is the one the page before gave (InvalidPosition for
     one no page hands out). Only the page's actions are recorded as shown (R32), and
     only its undecided proposals read as now (R35)."""
     provider_id = tenant_for(user, Role.VIEWER)

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from billing_core.declarations.insurer_claims import export_prefix
-from billing_core.ports import InvalidPosition
+from billing_core.declarations.insurer_claims import export_prefix, patients_in_export
+from billing_core.ports import FileGone, InvalidPosition
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
-from billing_core.shared.audit import ReadKind
+from billing_core.shared.audit import ReadKind, patients_named
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.stored_files import StoredFile
 
@@ -56,12 +56,26 @@ def insurer_claim_exports(
     )
     expires_at = ctx.clock.now() + timedelta(seconds=DOWNLOAD_URL_SECONDS)
     exports = [_export(file, folder, expires_at, ctx) for file in page.files]
-    # Each link hands out a file of patients' BSNs: the read names every upload whose
-    # file it handed out, so that a patient's reads are found by their upload (R32).
+    # Each link hands out a file of patients' BSNs and birth dates: the read names every
+    # patient in the files handed out, then their uploads (R32, NEN 7513).
     uploads = [f"declaration:{d}" for d in dict.fromkeys(e.declaration_id for e in exports)]
-    ctx.record_shown(user, ReadKind.EXPORT, f"insurer-claims:{uzovi or '*'}", uploads)
+    shown = [*_patients_in(page.files, ctx), *uploads]
+    ctx.record_shown(user, ReadKind.EXPORT, f"insurer-claims:{uzovi or '*'}", shown)
     last = page.files[-1].key.removeprefix(folder) if page.files and page.more else None
     return ExportPage(exports, last)
+
+
+def _patients_in(files: list[StoredFile], ctx: ProviderContext) -> list[str]:
+    """``patient:{number}`` of every patient in the files, so that a patient's reads find
+    the listing also when no invoice of theirs names its upload (lines an insurer pays
+    only). The listing shows no line: each file is read once for its patient numbers."""
+    patients: list[str] = []
+    for file in files:
+        try:
+            patients += patients_in_export(ctx.files.get(file.key))
+        except FileGone:  # deleted at the end of its retention since it was listed
+            continue
+    return patients_named(patients)
 
 
 def _export(

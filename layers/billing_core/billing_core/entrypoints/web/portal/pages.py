@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -386,14 +385,13 @@ def _page_refused(request: PortalRequest, template: str, **empty: Any) -> Portal
 
 
 def overview(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
-    open_actions = actions.list_actions(request.user, ActionState.OPEN, ctx)
+    # counts only: the overview shows no patient, so it records no read of them (R32)
+    open_actions = actions.count_open_actions(request.user, ctx, _action_title)
     uploads = declarations.list_declarations(request.user, 10, None, ctx).records
     return _page(
         request,
         "overview.html.j2",
-        actions_by_title=sorted(
-            Counter(_action_title(a.kind, a.details) for a in open_actions).items()
-        ),
+        actions_by_title=sorted(open_actions.items()),
         uploads_with_findings=[
             DeclarationOut.of(r) for r in uploads if r.outcome and r.outcome != "accepted"
         ],
