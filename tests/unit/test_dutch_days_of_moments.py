@@ -14,7 +14,19 @@ from pathlib import Path
 import pytest
 
 from billing_core.correspondence import render
+from billing_core.declarations.rules.insurers import InsurerRegister
+from billing_core.declarations.rules.register_loads import RegisterLoad
+from billing_core.entrypoints.http.operator_models import (
+    BatchOut,
+    InsurerRegisterOut,
+    ReadOut,
+    UnmatchedCreditOut,
+)
 from billing_core.entrypoints.web.portal import pages
+from billing_core.payments.transfer_batches import BatchKind, Step, TransferBatch
+from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
+from billing_core.services.operator.register import LoadedVersion
+from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.texts.catalogue import long_date, short_date
 
 # 00:30 in Amsterdam on the 24th, stamped in UTC: in winter (+01:00) and in summer (+02:00).
@@ -22,6 +34,7 @@ NIGHTS = {
     "winter": (datetime(2026, 11, 23, 23, 30, tzinfo=UTC), date(2026, 11, 24)),
     "summer": (datetime(2026, 6, 23, 22, 30, tzinfo=UTC), date(2026, 6, 24)),
 }
+DUTCH_TIME = {"winter": "2026-11-24T00:30:00+01:00", "summer": "2026-06-24T00:30:00+02:00"}
 PACKAGE = Path(render.__file__).resolve().parents[1]
 
 
@@ -76,3 +89,49 @@ def test_no_template_takes_a_moments_day_from_the_zone_it_carries():
     ]
 
     assert taken == []
+
+
+def operator_moments(at: datetime) -> dict[str, object]:
+    """What the operator API answers for a batch step, a read, a register load and a
+    credit's match, each stamped ``at``."""
+    step = Step("proposed", "schedule", at)
+    batch = BatchOut.of(TransferBatch("b-1", BatchKind.PAYOUT, (), (step,)))
+    read = ReadOut.of(ReadRecord(at, "p-1", "u-1", "operators", ReadKind.INVOICE, "inv-1"))
+    register = InsurerRegister("2026-01-01.1", date(2026, 1, 1), ())
+    load = RegisterLoad("2026-01-01.1", "op-1", at)
+    loaded = InsurerRegisterOut.of(LoadedVersion(register, load))
+    credit = UnmatchedCredit(
+        "c-1",
+        "s-1",
+        "st-1",
+        "e-1",
+        date(2026, 11, 23),
+        "CRDT",
+        100,
+        "EUR",
+        "no_kenmerk",
+        match=CreditMatch(at, "op-1", ()),
+    )
+    matched = UnmatchedCreditOut.of(credit)
+    return {
+        "step": batch.model_dump(mode="json")["steps"][0]["at"],
+        "read": read.model_dump(mode="json")["at"],
+        "loaded_at": loaded.model_dump(mode="json")["loaded_at"],
+        "matched_at": matched.model_dump(mode="json")["matched_at"],
+    }
+
+
+@pytest.mark.parametrize("season", ["winter", "summer"])
+def test_the_operator_api_answers_moments_in_dutch_time(season):
+    """R33, R34, R32 (the audit of reads), architecture.md (audit dutchday57: 8 of 8 in UTC).
+    Given a batch step, a read, a register load and a credit's match, each stamped in UTC
+    at 00:30 Amsterdam time on the 24th
+    When the operator API answers them
+    Then each moment is that same instant in Dutch time, as the provider API answers its
+    moments."""
+    at, _ = NIGHTS[season]
+
+    answered = operator_moments(at)
+
+    assert answered == dict.fromkeys(answered, DUTCH_TIME[season])
+    assert set(answered) == {"step", "read", "loaded_at", "matched_at"}
