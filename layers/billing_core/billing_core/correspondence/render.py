@@ -32,6 +32,7 @@ from billing_core.correspondence.practice_contact import practice_contact
 from billing_core.invoices.invoice import Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.money import format_euros
 from billing_core.texts.catalogue import RIGHT_TO_LEFT, by_channel, long_date
 from billing_core.texts.letters import texts_for
@@ -80,8 +81,8 @@ def _kenmerk(context: Context, reference: str) -> str:
 
 def template_environment(folder: Path) -> Environment:
     """HTML escaped, a missing value an error, and the filters every reader needs:
-    ``euros``, ``date`` (in the context's ``language``), ``kenmerk``, ``digits`` and
-    ``ltr``."""
+    ``euros``, ``date`` (in the context's ``language``), ``dutch_day``, ``kenmerk``,
+    ``digits`` and ``ltr``."""
     env = Environment(
         loader=FileSystemLoader(folder),
         # Templates are named "x.html.j2": select_autoescape(["html", "xml"]) alone
@@ -99,6 +100,12 @@ def template_environment(folder: Path) -> Environment:
     )
     env.filters["euros"] = _euros
     env.filters["date"] = _date
+    # A moment's day as the Netherlands count it, whatever zone it was stamped in (a PSP,
+    # SES and S3 stamp theirs in UTC: 23:30Z in winter is the next day here), then written
+    # as any day: ``at | dutch_day | day`` or ``| date``. The one way a template takes a
+    # moment's day; ``at.date()`` would take the day of the zone it happened to carry
+    # (architecture.md: dates Europe/Amsterdam; R27, R35).
+    env.filters["dutch_day"] = amsterdam_day
     env.filters["kenmerk"] = _kenmerk
     env.filters["digits"] = _digits
     env.filters["ltr"] = _left_to_right

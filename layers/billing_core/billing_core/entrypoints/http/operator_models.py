@@ -19,13 +19,14 @@ from billing_core.services.operator.migrations import MigrationReport
 from billing_core.services.operator.money_out import RefundRequest
 from billing_core.services.operator.register import LoadedVersion
 from billing_core.shared.audit import ReadKind, ReadRecord
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.settings_rules import refused
 
 
 class StepOut(BaseModel):
     what: str = Field(description="proposed, approved, sending, sent or withdrawn")
     by: str = Field(description="the operator's user id, or schedule")
-    at: datetime
+    at: datetime = Field(description="When, on the Dutch clock (Europe/Amsterdam)")
     reason: str = Field(description="why, for a withdrawal; empty otherwise")
 
 
@@ -79,7 +80,10 @@ class BatchOut(BaseModel):
             week=b.week,
             total_cents=b.total_cents,
             file_key=b.file_key,
-            steps=[StepOut(what=s.what, by=s.by, at=s.at, reason=s.reason) for s in b.steps],
+            steps=[
+                StepOut(what=s.what, by=s.by, at=s.at.astimezone(AMSTERDAM), reason=s.reason)
+                for s in b.steps
+            ],
             transfers=[TransferOut.of(t) for t in b.transfers],
             settlements=[SettlementOut.of(s) for s in b.settlements],
             waiting=list(b.waiting),
@@ -249,7 +253,9 @@ class InsurerRegisterOut(BaseModel):
     loaded_by: str | None = Field(
         default=None, description="the Cognito user id of the operator who loaded it; null: shipped"
     )
-    loaded_at: datetime | None = Field(default=None, description="when it was loaded")
+    loaded_at: datetime | None = Field(
+        default=None, description="when it was loaded, on the Dutch clock (Europe/Amsterdam)"
+    )
     drops: list[str] = Field(
         default_factory=list,
         description="the codes of the version before it that the operator confirmed it "
@@ -286,7 +292,7 @@ class InsurerRegisterOut(BaseModel):
             valid_from=register.valid_from,
             insurers=insurers,
             loaded_by=load.loaded_by if load else None,
-            loaded_at=load.loaded_at if load else None,
+            loaded_at=load.loaded_at.astimezone(AMSTERDAM) if load else None,
             drops=list(load.drops) if load else [],
             later_drops=list(load.later_drops) if load else [],
             group_changes=list(load.group_changes) if load else [],
@@ -331,7 +337,10 @@ class UnmatchedCreditOut(BaseModel):
     remittance_text: str
     counterparty_name: str
     counterparty_iban: str
-    matched_at: datetime | None = None
+    matched_at: datetime | None = Field(
+        default=None,
+        description="when an operator matched it, on the Dutch clock (Europe/Amsterdam)",
+    )
     matched_to: list[MatchPartOut] = Field(default_factory=list)
 
     @classmethod
@@ -350,7 +359,7 @@ class UnmatchedCreditOut(BaseModel):
             remittance_text=credit.remittance_text,
             counterparty_name=credit.counterparty_name,
             counterparty_iban=credit.counterparty_iban,
-            matched_at=match.matched_at if match else None,
+            matched_at=match.matched_at.astimezone(AMSTERDAM) if match else None,
             matched_to=[
                 MatchPartOut(
                     reference=p.reference,
@@ -397,7 +406,7 @@ class MatchIn(BaseModel):
 
 
 class ReadOut(BaseModel):
-    at: datetime
+    at: datetime = Field(description="When, on the Dutch clock (Europe/Amsterdam)")
     user_id: str
     role: str
     kind: str = Field(description=", ".join(kind.value for kind in ReadKind))
@@ -406,7 +415,7 @@ class ReadOut(BaseModel):
     @classmethod
     def of(cls, record: ReadRecord) -> ReadOut:
         return cls(
-            at=record.at,
+            at=record.at.astimezone(AMSTERDAM),
             user_id=record.user_id,
             role=record.role,
             kind=record.kind.value,
