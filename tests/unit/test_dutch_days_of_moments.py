@@ -22,9 +22,19 @@ from billing_core.entrypoints.http.operator_models import (
     ReadOut,
     UnmatchedCreditOut,
 )
+from billing_core.entrypoints.http.settings_models import SettingsVersionOut, UserChangeOut
 from billing_core.entrypoints.web.portal import pages
-from billing_core.payments.transfer_batches import BatchKind, Step, TransferBatch
+from billing_core.payments.transfer_batches import (
+    BatchKind,
+    BatchTransfer,
+    Settlement,
+    Step,
+    TransferBatch,
+)
 from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
+from billing_core.providers.payouts import payout_state
+from billing_core.providers.settings_history import SettingsVersion
+from billing_core.providers.user_changes import UserChange, UserChangeKind
 from billing_core.services.operator.register import LoadedVersion
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.texts.catalogue import long_date, short_date
@@ -135,3 +145,52 @@ def test_the_operator_api_answers_moments_in_dutch_time(season):
 
     assert answered == dict.fromkeys(answered, DUTCH_TIME[season])
     assert set(answered) == {"step", "read", "loaded_at", "matched_at"}
+
+
+@pytest.mark.parametrize("season", ["winter", "summer"])
+def test_the_settings_and_user_histories_answer_moments_in_dutch_time(season):
+    """R31, R32 (who changed what, when), architecture.md (dutchday57 left them): Given a
+    settings version and a user change, each stamped in UTC at 00:30 Amsterdam time
+    When the APIs answer their histories
+    Then each moment is that same instant in Dutch time, as every other answer's."""
+    at, _ = NIGHTS[season]
+    version = SettingsVersion("p-1", 2, "op-1", "operators", at, ())
+    change = UserChange(
+        "p-1",
+        "op-1",
+        "operators",
+        at,
+        UserChangeKind.INVITED,
+        "u-1",
+        "a@example.org",
+        None,
+        "admin",
+        None,
+        True,
+    )
+
+    answered = {
+        "settings": SettingsVersionOut.of(version).model_dump(mode="json")["changed_at"],
+        "users": UserChangeOut.of(change).model_dump(mode="json")["changed_at"],
+    }
+
+    assert answered == {"settings": DUTCH_TIME[season], "users": DUTCH_TIME[season]}
+
+
+@pytest.mark.parametrize("season", ["winter", "summer"])
+def test_a_payouts_steps_are_dated_on_their_dutch_day(season):
+    """R24, R34 (the statement's payout names each step's date), architecture.md: Given a
+    payout batch proposed at 00:30 Amsterdam time on the 24th, stamped in UTC
+    When the practice's statement shows its payout
+    Then the proposal is dated the 24th, not the UTC day before."""
+    at, day = NIGHTS[season]
+    settlement = Settlement("p-1", ("2026-W47",), 10_000)
+    transfer = BatchTransfer("e2e-1", "p-1", "NL91ABNA0417164300", "Praktijk", 10_000, "W47")
+    step = Step("proposed", "schedule", at)
+    batch = TransferBatch(
+        "PO-2026-W47", BatchKind.PAYOUT, (transfer,), (step,), settlements=(settlement,)
+    )
+
+    shown = payout_state(batch, "p-1")
+
+    assert shown is not None and shown["dates"] == {"proposed": day.isoformat()}

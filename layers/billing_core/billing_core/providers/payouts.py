@@ -40,6 +40,7 @@ from billing_core.payments.transfer_batches import (
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession_run import MADE_UP_WEEKS
 from billing_core.providers.week import Week
+from billing_core.shared.clock import amsterdam_day
 
 # The statement's payout of a practice's week, or None while it has no statement.
 StatementPayout = Callable[[str, Week], int | None]
@@ -227,7 +228,11 @@ def payout_state(batch: TransferBatch, provider_id: str) -> dict[str, Any] | Non
         )
     transfer = next((t for t in batch.transfers if t.provider_id == provider_id), None)
     # Sending is zorgnota's own lock before the file is written, not a state to show.
-    dates = {step.what: step.at.date().isoformat() for step in batch.steps if step.what != SENDING}
+    dates = {
+        step.what: amsterdam_day(step.at).isoformat()
+        for step in batch.steps
+        if step.what != SENDING
+    }
     state = batch.state.value
     if transfer is None:
         state = "carried"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -21,6 +21,7 @@ from billing_core.providers.provider import Contact, Contract, Email, Provider
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.user_changes import UserChangeKind
 from billing_core.providers.users import Invitation, InviteOutcome, Role
+from billing_core.shared.clock import AMSTERDAM
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -125,7 +126,7 @@ class SettingsVersionOut(BaseModel):
             version=change.version,
             changed_by=change.changed_by,
             role=change.role,
-            changed_at=change.changed_at,
+            changed_at=change.changed_at.astimezone(AMSTERDAM),
             changes=[
                 FieldChangeOut(field=c.field, before=c.before, after=c.after)
                 for c in change.changes
@@ -263,6 +264,12 @@ class UserChangeOut(AttributesOut):
     role_after: Role
     enabled_before: bool | None = Field(description="null: a new user")
     enabled_after: bool
+
+    @classmethod
+    def of(cls, value: object) -> Self:
+        """In Dutch time, as every moment the APIs answer, whatever zone it was stored in."""
+        answer = cls.model_validate(value)
+        return answer.model_copy(update={"changed_at": answer.changed_at.astimezone(AMSTERDAM)})
 
 
 class UserHistoryOut(BaseModel):
