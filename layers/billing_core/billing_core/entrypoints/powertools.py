@@ -14,7 +14,7 @@ decorators are used unchanged, only applied then.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -123,7 +123,15 @@ def idempotent(
     idempotency on the idempotency table, with these ``IdempotencyConfig`` options): a
     second call answers from the record. Called as ``once(context, **arguments)``, the
     Lambda context first, so that Powertools knows the time left and the utility is loaded
-    on the first call (issue 11 item 5)."""
+    on the first call (issue 11 item 5).
+
+    A call whose ``function`` returned but whose record could not be saved (DynamoDB
+    throttled, the answer too large) answers what ``function`` returned, the failure
+    logged (``record_not_saved``): raised, it asked the event source to do the work again,
+    which a run, an import or a delivery did and counted again (idemsave57: a dunning run's
+    last part counted 7 reminders for 4, R39). Its record stays in progress until the
+    function's time is up, as Powertools leaves it; a delivery after that does the work
+    again, as one after the record expired does (R3, R38)."""
 
     @cache
     def once() -> tuple[IdempotencyConfig, Callable[..., Result]]:
@@ -155,7 +163,7 @@ def idempotent(
         table_name = bootstrap.current().settings.idempotency_table_name
         persistence = ReleasingPersistenceLayer(table_name=table_name)
         decorated: Callable[..., Result] = idempotent_function(
-            function,
+            returning_to(function),
             data_keyword_argument=data_keyword_argument,
             config=config,
             persistence_store=persistence,
@@ -165,9 +173,38 @@ def idempotent(
     def call(context: LambdaContext, /, **arguments: Any) -> Result:
         config, decorated = once()
         config.register_lambda_context(context)
-        return decorated(**arguments)
+        returned: list[Result] = []
+        try:
+            return decorated(**arguments, returned_to=returned)
+        except Exception:
+            if not returned:
+                raise  # the function failed, or nothing ran: the source's retry runs it
+            # The function returned: what failed is saving its record (Powertools).
+            record_not_saved()
+            return returned[0]
 
     return call
+
+
+def returning_to(function: Callable[..., Result]) -> Callable[..., Result]:
+    """``function``, appending what it returns to its ``returned_to`` argument's list, so
+    that its caller knows it returned whatever Powertools raises after it. Its name kept,
+    of which the records' keys are made (a record made before stays the same call's)."""
+
+    @wraps(function)
+    def run(*arguments: Any, returned_to: list[Result], **keywords: Any) -> Result:
+        result = function(*arguments, **keywords)
+        returned_to.append(result)
+        return result
+
+    return run
+
+
+def record_not_saved() -> None:
+    """Tells the operator that a call was carried out but its idempotency record could
+    not be saved: no key, no body, no event (R29). A child of the function's logger: its
+    masking formatter and service (Powertools)."""
+    Logger(child=True).error("answer not stored under its idempotency key")
 
 
 def log_report(report: OperatorReport, *, logger: Logger, metrics: Metrics) -> None:

@@ -44,7 +44,7 @@ from billing_core.entrypoints.http.errors import (
     PROVIDER_UNREADABLE,
     proxy_error,
 )
-from billing_core.entrypoints.powertools import idempotent
+from billing_core.entrypoints.powertools import idempotent, record_not_saved
 from billing_core.providers.users import OPERATORS_GROUP
 from billing_core.shared.retries import (
     CAUSE_LENGTH,
@@ -128,20 +128,12 @@ def once_per_key(
     except IdempotencyPersistenceLayerError:
         if not ran:
             raise  # nothing was done: the client's retry carries it out
-        _answer_not_stored()
+        # An answer not kept whose record could not be released either: given all the
+        # same, not a 5xx. An answer kept whose record could not be saved is given by
+        # ``idempotent`` itself (R38): the client is not asked to send the change again.
+        record_not_saved()
         return ran[0], False
     return answer, not ran
-
-
-def _answer_not_stored() -> None:
-    """The change was carried out but its answer could not be stored under its key
-    (DynamoDB throttled, the item too large): the client gets that answer, not a 5xx
-    that asks it to send the change again (R38). The key's record stays in progress
-    until the function's time is up; the operator is told (no key, no body: R29)."""
-    from aws_lambda_powertools import Logger  # the rare path only (#18 (d))
-
-    # A child of the function's logger: its masking formatter and service (Powertools).
-    Logger(child=True).error("answer not stored under its idempotency key")
 
 
 def is_valid_key(key: str) -> bool:
