@@ -37,6 +37,9 @@ practice only.
 - ``action-list-index`` (R23, R35): the first e-mailed invoice of each practice objected
   to, every action of the practice without the action list's index keys, as before
   actionpages56.
+- ``open-action-list`` (R23, R35): the first e-mailed invoice of each practice objected
+  to, its open action listed at its bare position among the done ones, as before
+  openact57.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -54,14 +57,18 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from billing_core.adapters.dynamo import keys
-from billing_core.adapters.dynamo.items import action_to_item, invoice_to_item
+from billing_core.adapters.dynamo.items import (
+    action_list_sort_key,
+    action_to_item,
+    invoice_to_item,
+)
 from billing_core.adapters.dynamo.repository import BillingRepository, invoice_marker_keys
 from billing_core.declarations import csv_format
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.transfer_batches import BatchKind
-from billing_core.providers.actions import ActionKind, OpenAction
+from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.services.operator.migrations import (
     ACTION_LIST_INDEX,
     AGENCY_TRANSFERS,
@@ -70,6 +77,7 @@ from billing_core.services.operator.migrations import (
     CREDIT_INDEX,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
+    OPEN_ACTION_LIST,
     OPEN_BATCH_IDS,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
@@ -203,22 +211,42 @@ def objected_before_the_action_list_index(sandbox: Sandbox) -> None:
     deploy that put actions on the action list's index: every action of the practice
     stored as that deploy wrote it, without the index keys."""
     repository = sandbox.runtime.repository
-    context = sandbox.runtime.patient_context()
     for practice in (DENTAL, PHYSIO):
-        invoices, _ = repository.list_invoices(practice.provider_id)
-        invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
-        proof = BirthDate(invoice.birth_date)
-        file_objection(
-            invoice.reference, proof, "amount", "Ik was er niet.", "p@example.org", context
-        )
+        _first_emailed_invoice_objected(sandbox, practice.provider_id)
         for action in repository.list_actions(practice.provider_id):
             put_action_without_list_index(repository, action)
+
+
+def _first_emailed_invoice_objected(sandbox: Sandbox, provider_id: str) -> None:
+    invoices, _ = sandbox.runtime.repository.list_invoices(provider_id)
+    invoice = next(i for i in invoices if i.channel is Channel.EMAIL)
+    proof = BirthDate(invoice.birth_date)
+    context = sandbox.runtime.patient_context()
+    file_objection(invoice.reference, proof, "amount", "Ik was er niet.", "p@example.org", context)
 
 
 def put_action_without_list_index(repository: BillingRepository, action: OpenAction) -> None:
     """The action's item as the deploy before actionpages56 wrote it: no list index keys."""
     item = action_to_item(action)
     repository._table.put_item(Item={k: v for k, v in item.items() if k not in _BY_CREDIT_KEYS})
+
+
+def objected_before_the_open_action_list(sandbox: Sandbox) -> None:
+    """Each sample practice's first e-mailed invoice objected to by its patient before the
+    deploy that listed open actions under their own prefix: every open action of the
+    practice listed as that deploy listed it, at its bare position among the done ones."""
+    repository = sandbox.runtime.repository
+    for practice in (DENTAL, PHYSIO):
+        _first_emailed_invoice_objected(sandbox, practice.provider_id)
+        for action in repository.list_actions(practice.provider_id, ActionState.OPEN):
+            put_open_action_at_bare_position(repository, action)
+
+
+def put_open_action_at_bare_position(repository: BillingRepository, action: OpenAction) -> None:
+    """The open action's item as the deploy before openact57 wrote it: listed by its bare
+    position (creation in UTC and id), as a done one is."""
+    item = action_to_item(action) | {"gsi4sk": action_list_sort_key(action, ActionState.DONE)}
+    repository._table.put_item(Item=item)
 
 
 def objected_paid_and_removed(sandbox: Sandbox, practice_id: str) -> Invoice:
@@ -444,6 +472,7 @@ REWINDS = {
     BLOCK_RECORD_EXPIRY: block_and_unblock_before_expiry,
     AGENCY_TRANSFERS: build_weeks_before_agency_transfers,
     ACTION_LIST_INDEX: objected_before_the_action_list_index,
+    OPEN_ACTION_LIST: objected_before_the_open_action_list,
 }
 
 

@@ -126,6 +126,17 @@ def plant_action_before_list_index(store: Any, action: OpenAction) -> None:
     put_action_without_list_index(store, action)
 
 
+def plant_open_action_at_bare_position(store: Any, action: OpenAction) -> None:
+    """An open action as a deploy before openact57 stored it: listed at its bare position
+    among the done ones, so the open list misses it and the whole list holds it."""
+    if hasattr(store, "put_open_action_at_bare_position"):  # the in-memory fake
+        store.put_open_action_at_bare_position(action)
+        return
+    from local.migrate import put_open_action_at_bare_position
+
+    put_open_action_at_bare_position(store, action)
+
+
 def plant_settled_before_expiry(
     store: Any, invoice: Invoice, *, markers_only: bool = False
 ) -> None:

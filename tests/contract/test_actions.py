@@ -10,7 +10,14 @@ import pytest
 from billing_core.ports import InvalidPosition
 from billing_core.providers.actions import ActionState
 from billing_core.shared.clock import AMSTERDAM
-from tests.contract.samples import NOON, A, B, action, plant_action_before_list_index
+from tests.contract.samples import (
+    NOON,
+    A,
+    B,
+    action,
+    plant_action_before_list_index,
+    plant_open_action_at_bare_position,
+)
 
 
 def test_an_action_is_added_once(store):
@@ -200,3 +207,84 @@ def test_an_action_stored_before_the_list_index_is_paged_once_the_migration_put_
     plant_action_before_list_index(store, handover)
     store.rekey_action(handover, "handover-2026-11-23-inv-2")
     assert store.add_action_list_index(handover) is False
+
+
+def ids(actions):
+    return [a.action_id for a in actions]
+
+
+def open_and_done_pages(store):
+    """The ids on the open pages and on the done pages of A (one each), and on the open
+    list the overview reads."""
+    return (
+        ids(store.action_page(A, ActionState.OPEN, 10)[0]),
+        ids(store.action_page(A, ActionState.DONE, 10)[0]),
+        ids(store.list_actions(A, ActionState.OPEN)),
+    )
+
+
+def test_every_write_of_a_state_moves_the_action_between_the_open_and_the_done_lists(store):
+    """R23, R35 (openact57: the open list reads the open ones alone). Given three open
+    actions of A / When the practice sets one done, the system closes another, reopens it,
+    a later bounce supersedes the done one (open again), a decision is written on the third
+    / Then after each write the open and the done pages, and the open list, hold each
+    action in its state now, oldest first, as list_actions says."""
+    for number in range(3):
+        store.add_action(action(f"a-{number}", created_at=NOON.replace(hour=10 + number)))
+    assert open_and_done_pages(store) == (["a-0", "a-1", "a-2"], [], ["a-0", "a-1", "a-2"])
+    store.set_action_state(
+        action("a-0", created_at=NOON.replace(hour=10)), ActionState.DONE, NOON.date()
+    )
+    closed = replace(
+        action("a-1", created_at=NOON.replace(hour=11)), details={"closed_by": "system"}
+    )
+    store.close_action(closed.done())
+    assert open_and_done_pages(store) == (["a-2"], ["a-0", "a-1"], ["a-2"])
+    store.reopen_action(replace(closed, details={"reopened_by": "system"}))
+    done = store.get_action(A, "a-0")
+    store.supersede_action(replace(done, state=ActionState.OPEN, details={"x": "y"}), "x", "y")
+    assert open_and_done_pages(store) == (["a-0", "a-1", "a-2"], [], ["a-0", "a-1", "a-2"])
+    third = store.get_action(A, "a-2")
+    store.decide_action(replace(third, details={"decision": "apply"}).done())
+    assert open_and_done_pages(store) == (["a-0", "a-1"], ["a-2"], ["a-0", "a-1"])
+    assert ids(store.action_page(A, None, 10)[0]) == ["a-0", "a-1", "a-2"]
+
+
+def test_an_open_action_listed_before_the_open_prefix_is_listed_open_once_moved(store):
+    """Migration 17 (R23, R35; openact57): Given an open action listed as before openact57
+    (among the done ones), a done one and an open one created since / When it is moved
+    twice / Then before, the open page and list miss it, the done page does not show it,
+    the whole list holds it; the first move writes, the second finds it there; then the
+    open page holds both open ones, oldest first. A done one, or a moved one, is not
+    moved; a state written since moves it as well."""
+    old = action("objection-old", created_at=NOON.replace(hour=10))
+    plant_open_action_at_bare_position(store, old)
+    store.put_action(action("objection-done", created_at=NOON.replace(hour=11)).done())
+    store.add_action(action("objection-new"))
+    assert open_and_done_pages(store) == (["objection-new"], ["objection-done"], ["objection-new"])
+    assert ids(store.action_page(A, None, 10)[0]) == [
+        "objection-old",
+        "objection-done",
+        "objection-new",
+    ]
+    assert (store.move_open_action_in_list(old), store.move_open_action_in_list(old)) == (
+        True,
+        False,
+    )
+    both = ["objection-old", "objection-new"]
+    assert open_and_done_pages(store) == (both, ["objection-done"], both)
+    assert store.move_open_action_in_list(store.get_action(A, "objection-done")) is False
+    handover = action("handover-inv-2", created_at=NOON.replace(hour=9))
+    plant_open_action_at_bare_position(store, handover)
+    store.rekey_action(handover, "handover-2026-11-23-inv-2")
+    assert store.move_open_action_in_list(handover) is False
+    changed = action("objection-changed", created_at=NOON.replace(hour=8))
+    plant_open_action_at_bare_position(store, changed)
+    done = store.set_action_state(changed, ActionState.DONE, NOON.date())
+    store.set_action_state(done, ActionState.OPEN, NOON.date())
+    assert store.move_open_action_in_list(changed) is False
+    assert open_and_done_pages(store)[0] == [
+        "objection-changed",
+        "handover-2026-11-23-inv-2",
+        *both,
+    ]

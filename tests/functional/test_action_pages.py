@@ -189,3 +189,77 @@ def test_r32_the_overview_counts_the_open_actions_and_records_no_read_of_their_p
     # the reads of one moment come in no set order: what is new, whatever its place
     [(kind, subject)] = (Counter(reads()) - Counter(before)).elements()
     assert kind == "patient_list" and subject.startswith(f"actions patient:{patient} action:")
+
+
+# --- the open actions alone (R23, R35; openact57) -------------------------------------------
+
+
+def action_reads(sandbox, monkeypatch) -> list[int]:
+    """Then: the items each Query of actions reads from then on (before a filter), one
+    entry a request: those of the action list's index and of the practice's partition."""
+    table = sandbox.runtime.repository._table
+    query, reads = table.query, []
+
+    def counted(**params):
+        answer = query(**params)
+        if "ACTION" in json.dumps(params["ExpressionAttributeValues"]):
+            reads.append(answer["ScannedCount"])
+        return answer
+
+    monkeypatch.setattr(table, "query", counted)
+    return reads
+
+
+def test_r35_the_open_list_and_the_overview_read_the_open_actions_alone(sandbox, monkeypatch):
+    """R23, R35 (openact57): Given 300 done objections of the dental practice (kept as long
+    as their invoice) and 2 open ones made after them
+    When its software lists the open actions, and a colleague opens the overview
+    Then the list reads the 2 open ones alone, in one request, the overview 2 items in all
+    (before: the open page read through every done one, 3 requests, 302 items; the
+    overview 302), and the overview counts both."""
+    objections(sandbox, DENTAL.provider_id, 300)
+    repository = sandbox.runtime.repository
+    invoice = repository.list_invoices(DENTAL.provider_id)[0][0]
+    made = sandbox.clock.now() - timedelta(hours=1)
+    details = {"reason": "other", "message": "te duur", "email": "p@example.org"}
+    open_ones = [f"objection-2026-11-23-open-{n}" for n in range(2)]
+    for number, action_id in enumerate(open_ones):
+        at = made + timedelta(seconds=number)
+        repository.put_action(
+            OpenAction.about(invoice, ActionKind.OBJECTION, action_id, at, details)
+        )
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    reads = action_reads(sandbox, monkeypatch)
+    assert listed(sandbox, DENTAL.provider_id, state="open") == (open_ones, None)
+    assert reads == [2]
+    reads.clear()
+    _, overview = staff.page("/portal/")
+    assert re.search(r'<ul id="open-actions">.*?<strong>2</strong>', overview, re.S)
+    assert sum(reads) == 2  # its open actions (and this week's handovers: none)
+
+
+def test_r23_an_open_action_listed_before_the_open_prefix_is_listed_open_once_migrated(sandbox):
+    """R23 (migration version 17, openact57): Given the dental practice's open objection
+    listed as the deploy before openact57 listed it (among the done ones), and a done one
+    When its software lists the open actions, an operator runs open-action-list twice, it
+    lists again
+    Then the first list misses it (what the migration is for) though the whole list holds
+    it; the first run moves it, the second finds both where they belong; then it is listed
+    open."""
+    from local.migrate import put_open_action_at_bare_position
+
+    [done] = objections(sandbox, DENTAL.provider_id, 1)
+    repository = sandbox.runtime.repository
+    invoice = repository.list_invoices(DENTAL.provider_id)[0][0]
+    made = sandbox.clock.now() - timedelta(hours=1)
+    details = {"reason": "other", "message": "te duur", "email": "p@example.org"}
+    opened = OpenAction.about(invoice, ActionKind.OBJECTION, "objection-open", made, details)
+    put_open_action_at_bare_position(repository, opened)
+    assert listed(sandbox, DENTAL.provider_id, state="open") == ([], None)
+    assert listed(sandbox, DENTAL.provider_id) == ([done, "objection-open"], None)
+    counts = ("open_action_list_written", "open_action_list_present")
+    for key, expected in (("open-1", (1, 1)), ("open-2", (0, 2))):
+        status, answer = migrate(sandbox, key, "open-action-list")
+        assert status == 200 and tuple(answer["summary"][c] for c in counts) == expected
+    assert listed(sandbox, DENTAL.provider_id, state="open") == (["objection-open"], None)

@@ -134,6 +134,10 @@ class FakeStore:
         # (provider, action id) of actions stored before the action list's index (migration
         # 16): action_page does not find them until add_action_list_index or their next Put.
         self.off_action_list: set[tuple[str, str]] = set()
+        # (provider, action id) of open actions stored before openact57, at their bare
+        # position in that list (migration 17): the open list does not find them, the whole
+        # list does, until move_open_action_in_list or a write of their state or a Put.
+        self.open_at_bare_position: set[tuple[str, str]] = set()
         # The items of settled invoices stored before a save wrote their expiry (legal-nl.md
         # §8): ("invoice", provider, id), ("reference", kenmerk), ("claim", provider, ref).
         self.without_expiry: set[tuple[str, ...]] = set()
@@ -676,6 +680,18 @@ class FakeStore:
         self.calls.append("put_action")
         self.actions[action_key(action)] = action
         self.off_action_list.discard((action.provider_id, action.action_id))  # the Put's keys
+        self.open_at_bare_position.discard((action.provider_id, action.action_id))
+
+    def put_open_action_at_bare_position(self, action: OpenAction) -> None:
+        """Store the open action as the deploy before openact57 left it: listed at its bare
+        position, so the open list misses it and the whole list holds it."""
+        self.put_action(action)
+        self.open_at_bare_position.add((action.provider_id, action.action_id))
+
+    def _state_written(self, action: OpenAction) -> None:
+        """As the adapter's writes of a state: its keys of the list's index with it."""
+        self.off_action_list.discard((action.provider_id, action.action_id))
+        self.open_at_bare_position.discard((action.provider_id, action.action_id))
 
     def put_action_before_list_index(self, action: OpenAction) -> None:
         """Store the action as the deploy before actionpages56 left it: off the index
@@ -695,6 +711,7 @@ class FakeStore:
         if not self._undecided(decided):
             return self.actions.get(action_key(decided))
         self.actions[action_key(decided)] = decided
+        self._state_written(decided)  # the adapter's Put
         return decided
 
     def close_action(self, closed: OpenAction) -> bool:
@@ -709,6 +726,7 @@ class FakeStore:
         self.actions[action_key(closed)] = replace(
             current, state=ActionState.DONE, details=dict(closed.details)
         )
+        self._state_written(closed)
         return True
 
     def reopen_action(self, reopened: OpenAction) -> bool:
@@ -723,6 +741,7 @@ class FakeStore:
         self.actions[action_key(reopened)] = replace(
             current, state=ActionState.OPEN, details=dict(reopened.details)
         )
+        self._state_written(reopened)
         return True
 
     def supersede_action(self, action: OpenAction, key: str, value: str) -> bool:
@@ -735,16 +754,25 @@ class FakeStore:
         self.actions[action_key(action)] = replace(
             current, state=action.state, details=dict(action.details)
         )
+        self._state_written(action)
         return True
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
-        """Oldest first."""
+        """Oldest first; ``state`` ones as the adapter reads them, from the list's index."""
         self.calls.append("list_actions")
         return [
             a
             for a in self.all_actions()
-            if a.provider_id == provider_id and (state is None or a.state is state)
+            if a.provider_id == provider_id
+            and (state is None or (a.state is state and self._in_range(a, state)))
         ]
+
+    def _in_range(self, action: OpenAction, state: ActionState | None) -> bool:
+        """In ``state``'s range of the action list's index (all of it for None)."""
+        key = (action.provider_id, action.action_id)
+        if key in self.off_action_list:
+            return False
+        return state is not ActionState.OPEN or key not in self.open_at_bare_position
 
     def action_page(
         self, provider_id: str, state: ActionState | None, limit: int, after: str | None = None
@@ -756,7 +784,7 @@ class FakeStore:
             a
             for a in self.all_actions()
             if a.provider_id == provider_id
-            and (a.provider_id, a.action_id) not in self.off_action_list
+            and self._in_range(a, state)
             and (state is None or a.state is state)
             and action_position(a.created_at, a.action_id) > start
         ]
@@ -793,6 +821,7 @@ class FakeStore:
             return state_set_meanwhile(current, state)
         changed = replace(current, state=state)
         self.actions[action_key(changed)] = changed
+        self._state_written(changed)
         if not changed.invoice_id:  # one about an invoice keeps what its removal gave it
             kept = kept_until_once_set(changed, state, on)
             self.action_kept_until[action.provider_id, action.action_id] = kept
@@ -897,6 +926,17 @@ class FakeStore:
         if action_key(action) not in self.actions or key not in self.off_action_list:
             return False
         self.off_action_list.discard(key)
+        return True
+
+    def move_open_action_in_list(self, action: OpenAction) -> bool:
+        self.calls.append("move_open_action_in_list")
+        key = (action.provider_id, action.action_id)
+        current = self.actions.get(action_key(action))
+        if current is None or current.state is not ActionState.OPEN:
+            return False
+        if key in self.off_action_list or key not in self.open_at_bare_position:
+            return False
+        self.open_at_bare_position.discard(key)
         return True
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:

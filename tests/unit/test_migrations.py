@@ -19,7 +19,7 @@ import pytest
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import InvalidPosition, KnownClaim, NewInvoice
-from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
+from billing_core.providers.actions import ActionKind, ActionState, OpenAction, handover_action_id
 from billing_core.providers.retrocession import StatementSummary, statement_key
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.week import Week
@@ -31,6 +31,7 @@ from billing_core.services.operator.migrations import (
     CREDIT_INDEX,
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
+    OPEN_ACTION_LIST,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
@@ -796,3 +797,48 @@ def test_actions_before_the_list_index_are_put_on_it_oldest_first_over_requests_
     assert tuple(again[c] for c in counts) == (0, 150)
     with pytest.raises(InvalidPosition):
         run_migration(ACTION_LIST_INDEX, ctx, resume=f"{DENTAL}/objection-0099")
+
+
+# --- version 17: open actions under their own prefix of the list (R23, R35; openact57) -----
+
+
+def test_open_actions_listed_before_the_open_prefix_are_moved_oldest_first_over_requests_once():
+    """R23, R35 (migration version 17; openact57): Given 150 actions of the dental practice
+    a minute apart: the first 90 open and listed as before openact57 (the open list misses
+    them), the next 30 done, the last 30 open since; requests of one page (100 actions)
+    When the operator runs open-action-list until complete, then again
+    Then the first request does the 100 oldest and resumes after the 100th's position, the
+    second the other 50: 90 written, 60 present (the done ones with no write); the open
+    list then holds all 120 open ones in the list's order; the second run writes none."""
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    first_made = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
+    for number in range(150):
+        action = OpenAction(
+            action_id=f"objection-{number:04d}",
+            provider_id=DENTAL,
+            kind=ActionKind.OBJECTION,
+            invoice_id=f"inv-{number:04d}",
+            reference=reference.for_sequence(number + 1, REFERENCE_KEY),
+            created_at=first_made + timedelta(minutes=number),
+        )
+        if number < 90:
+            store.put_open_action_at_bare_position(action)
+        else:
+            store.put_action(action.done() if number < 120 else action)
+    assert len(store.action_page(DENTAL, ActionState.OPEN, 200)[0]) == 30
+    ctx = context(store, pages=1)
+    first = run_migration(OPEN_ACTION_LIST, ctx).answer()
+    hundredth = (first_made + timedelta(minutes=99)).astimezone(UTC).isoformat()
+    assert first["resume"] == f"{DENTAL}/{hundredth}#objection-0099"
+    assert (first["complete"], first["summary"]["invoices_done"]) == (False, 100)
+    rest = run_migration(OPEN_ACTION_LIST, ctx, resume=first["resume"]).answer()
+    assert rest["complete"] and rest["version"] == 17
+    counts = ("open_action_list_written", "open_action_list_present")
+    assert tuple(first["summary"][c] + rest["summary"][c] for c in counts) == (90, 60)
+    opened = store.list_actions(DENTAL, ActionState.OPEN)
+    assert [a.action_id for a in opened] == [
+        f"objection-{n:04d}" for n in (*range(90), *range(120, 150))
+    ]
+    assert store.action_page(DENTAL, ActionState.OPEN, 200) == (opened, None)
+    again = run_migration(OPEN_ACTION_LIST, context(store)).answer()["summary"]
+    assert tuple(again[c] for c in counts) == (0, 150)

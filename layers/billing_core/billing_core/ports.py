@@ -338,7 +338,8 @@ class BillingStore(Protocol):
         ...
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
-        """The provider's actions, oldest first; only ``state`` ones when given."""
+        """The provider's actions, oldest first; only ``state`` ones when given (those
+        on the action list's index: a read of them alone, openact57)."""
         ...
 
     def get_action(self, provider_id: str, action_id: str) -> OpenAction | None:
@@ -690,6 +691,12 @@ class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
         """Put an action stored before ``action_page`` read the list by its index on that
         index, where it is not (a save since put it there; a moved one stays off): True
         when written (migration 16)."""
+        ...
+
+    def move_open_action_in_list(self, action: OpenAction) -> bool:
+        """An open action listed as a deploy before openact57 listed it, among the done
+        ones, listed among the open ones (the open list reads those alone), on condition
+        that it is there, not moved and still open: True when written (migration 17)."""
         ...
 
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:

@@ -50,16 +50,17 @@ invoices the daily run must look at on that day; one patient's invoices due the 
 sit together, so the run can put them in one reminder), by-credit (sparse: gsi4pk = CREDIT,
 gsi4sk = {provider}#{issue date}#{invoice} on invoices whose ledger holds a patient's
 credit, R13: the back office's list of credit to refund reads those only, R34; and
-every action, gsi4pk = PROVIDER#{p}#ACTIONS, gsi4sk = {utc created}#{action id}: a page
-of the practice's action list is one Query, R23, R35).
+every action, gsi4pk = PROVIDER#{p}#ACTIONS, gsi4sk = {utc created}#{action id} for a done
+one, OPEN#{utc created}#{action id} for an open one: a page of the practice's action list,
+or of its open actions, is one Query, R23, R35).
 On by-provider: invoices (gsi2pk = PROVIDER#{p}#INVOICES, gsi2sk = {issue date}#{id}),
 every provider's settings (gsi2pk = PROVIDERS, gsi2sk = provider id: the weekly
 retrocession run lists the providers with a Query), and each invoice's actions
 (gsi2pk = PROVIDER#{p}#INVOICE#{id}#ACTIONS, gsi2sk = {utc created}#{action id}).
 
 An action is keyed by its id alone, so finding one (to mark it done or decide on it) is
-one GetItem; the provider's list is one Query on the ACTION# prefix, sorted by creation
-in UTC here (it is never paged: what waits for a practice is a short list); the invoice
+one GetItem; the provider's lists are pages of its partition of the by-credit index,
+sorted by creation in UTC, the open ones under their own prefix (openact57); the invoice
 page queries its own actions on by-provider, not every action of the tenant. Invoices
 carry their derived ``payment_status`` (from the ledger alone), written on every save,
 so a status filter runs in the Query and every page of the list is full.
@@ -381,11 +382,24 @@ def _invoice_actions_index_key(action: OpenAction) -> Item:
 
 
 def action_list_index_key(action: OpenAction) -> Item:
-    """Listed with the provider's actions, oldest first, a page a Query (R23, R35)."""
+    """Listed with the provider's actions, oldest first, a page a Query (R23, R35); the
+    open ones under their own prefix."""
     return {
         "gsi4pk": keys.action_list_partition(action.provider_id),
-        "gsi4sk": action_position(action.created_at, action.action_id),
+        "gsi4sk": action_list_sort_key(action, action.state),
     }
+
+
+def action_list_sort_key(action: OpenAction, state: ActionState) -> str:
+    """``action``'s place in its practice's list in ``state``: an open one under
+    keys.OPEN_ACTIONS, so the open list reads none of the done ones (openact57); every
+    write of a state writes this with it."""
+    return listed_at(action_position(action.created_at, action.action_id), state)
+
+
+def listed_at(position: str, state: ActionState) -> str:
+    """The action list's sort key of an ``action_position`` in ``state``."""
+    return keys.OPEN_ACTIONS + position if state is ActionState.OPEN else position
 
 
 def action_from_item(item: Item) -> OpenAction:

@@ -91,8 +91,15 @@ def invoice_actions_partition(provider_id: str, invoice_id: str) -> str:
 
 def action_list_partition(provider_id: str) -> str:
     """The by-credit index partition of a provider's actions, by ``action_position``: a
-    page of the action list is one Query (R23, R35; actionpages56)."""
+    page of the action list is one Query (R23, R35; actionpages56). An open action sorts
+    under OPEN_ACTIONS (items.action_list_sort_key)."""
     return f"{provider_partition(provider_id)}#ACTIONS"
+
+
+# Before an open action's position in its practice's action list (openact57): the open list
+# is one Query of this prefix, never read through the done actions kept as long as their
+# invoice. A done one sorts by its bare position, which starts with a digit (its year).
+OPEN_ACTIONS = "OPEN#"
 
 
 # --- claims and invoices ----------------------------------------------------------------------

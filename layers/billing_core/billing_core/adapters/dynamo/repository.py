@@ -269,7 +269,9 @@ class BillingRepository:
         return _written(
             self._table.update_item,
             Key=keys.action_key(action.provider_id, action.action_id),
-            UpdateExpression="SET #state = :state, details = :details",
+            # its place in the action list moves with its state (as set_action_state)
+            UpdateExpression="SET #state = :state, details = :details,"
+            " gsi4pk = :actions, gsi4sk = :listed",
             ConditionExpression=(
                 f"attribute_exists(pk) AND attribute_not_exists(#moved) AND {condition}"
             ),
@@ -277,6 +279,7 @@ class BillingRepository:
             ExpressionAttributeValues={
                 ":state": action.state.value,
                 ":details": dict(action.details),
+                **_action_list_values(action, action.state),
                 **values,
             },
         )
@@ -296,7 +299,11 @@ class BillingRepository:
         concurrent change. Its TTL (legal-nl.md §8): one about no invoice a year after
         done (kept_until_once_set); one about an invoice keeps the one its invoice's
         removal gave it, if any (expire_invoice_actions): not touched here."""
-        update, names, values = "SET #state = :state", {"#state": "state"}, {":state": state.value}
+        # its place in the action list moves with it (and one stored before the list's
+        # index gets on it: migration 16 then finds it there)
+        update = "SET #state = :state, gsi4pk = :actions, gsi4sk = :listed"
+        names = {"#state": "state"}
+        values = {":state": state.value} | _action_list_values(action, state)
         if not action.invoice_id:
             ttl = items.expiry_after(kept_until_once_set(action, state, on))
             names["#ttl"] = "expires_at"
@@ -326,11 +333,15 @@ class BillingRepository:
 
     def list_actions(self, provider_id: str, state: ActionState | None = None) -> list[OpenAction]:
         """The provider's actions, oldest first (by creation in UTC); only ``state`` ones
-        when given."""
+        when given: those are a Query of their range of the action list's index (the
+        overview's open ones read none of the done ones, openact57), every one is one of
+        the provider's partition (the migrations list those not on the index yet)."""
+        if state is not None:
+            listed = self._query_all(_action_list_query(provider_id, state, None))
+            return [items.action_from_item(item) for item in listed]
         query: dict[str, Any] = _in_partition(
             keys.provider_partition(provider_id), keys.ACTION_PREFIX
         )
-        _add_filter(query, {"state": state.value} if state else {})
         found = [
             items.action_from_item(item) for item in self._query_all(query) if MOVED_TO not in item
         ]
@@ -339,23 +350,19 @@ class BillingRepository:
     def action_page(
         self, provider_id: str, state: ActionState | None, limit: int, after: str | None = None
     ) -> tuple[list[OpenAction], str | None]:
-        """A page goes on after the previous page's last action: the by-credit index's
-        sort key (creation in UTC, then id), the order of ``list_actions``."""
-        partition = keys.action_list_partition(provider_id)
-        query: dict[str, Any] = {
-            "IndexName": "by-credit",
-            "KeyConditionExpression": "gsi4pk = :actions",
-            "ExpressionAttributeValues": {":actions": partition},
-        }
-        _add_filter(query, {"state": state.value} if state else {})
-        if after is not None:
-            position = checked_action_position(after)
-            action_id = position.partition("#")[2]
-            start = {"gsi4pk": partition, "gsi4sk": position}
-            query["ExclusiveStartKey"] = {**start, **keys.action_key(provider_id, action_id)}
-        found = self._query_up_to(query, limit + 1)
-        page = [items.action_from_item(item) for item in found[:limit]]
-        return page, (found[limit - 1]["gsi4sk"] if len(found) > limit else None)
+        """A page goes on after the previous page's last action (creation in UTC, then id),
+        the order of ``list_actions``. The open ones are one Query of their own range of
+        the by-credit index's partition, the done ones one of theirs (openact57: before,
+        the open page read through every done one); the whole list merges a page of each."""
+        start = checked_action_position(after) if after is not None else None
+        ranges = (state,) if state else (ActionState.OPEN, ActionState.DONE)
+        found: list[OpenAction] = []
+        for listed in ranges:
+            query = _action_list_query(provider_id, listed, start, only=state is not None)
+            found += [items.action_from_item(item) for item in self._query_up_to(query, limit + 1)]
+        found.sort(key=lambda a: action_position(a.created_at, a.action_id))
+        last = found[limit - 1] if len(found) > limit else None
+        return found[:limit], (action_position(last.created_at, last.action_id) if last else None)
 
     def handovers_between(self, provider_id: str, first: date, last: date) -> list[OpenAction]:
         query: dict[str, Any] = {
@@ -1244,6 +1251,25 @@ class BillingRepository:
             },
         )
 
+    def move_open_action_in_list(self, action: OpenAction) -> bool:
+        """One conditional Update of the action list's sort key alone (migration 17): an
+        open action listed at its bare position, as before openact57, goes under the open
+        prefix, on condition that it is there, not moved, still open and still at that
+        position (a write of its state since moved it, R28)."""
+        return _written(
+            self._table.update_item,
+            Key=keys.action_key(action.provider_id, action.action_id),
+            UpdateExpression="SET gsi4sk = :open",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#moved)"
+            " AND #state = :state AND gsi4sk = :bare",
+            ExpressionAttributeNames={"#moved": MOVED_TO, "#state": "state"},
+            ExpressionAttributeValues={
+                ":open": items.action_list_sort_key(action, ActionState.OPEN),
+                ":bare": items.action_list_sort_key(action, ActionState.DONE),
+                ":state": ActionState.OPEN.value,
+            },
+        )
+
     def rekey_action(self, action: OpenAction, action_id: str) -> bool:
         """A Put of the new key on condition it is new, and the old item marked moved on
         condition it exists and was not moved, in one transaction. No function deletes
@@ -1953,6 +1979,35 @@ def set_missing_expiry(
         update["ExpressionAttributeNames"] = {"#version": "version"}
         update["ExpressionAttributeValues"][":read"] = version
     return _written(table.update_item, **update)
+
+
+def _action_list_values(action: OpenAction, state: ActionState) -> dict[str, str]:
+    """``:actions`` and ``:listed``: ``action``'s keys of the action list's index in
+    ``state`` (items.action_list_index_key), for an update of its state."""
+    index_keys = items.action_list_index_key(replace(action, state=state))
+    return {":actions": index_keys["gsi4pk"], ":listed": index_keys["gsi4sk"]}
+
+
+def _action_list_query(
+    provider_id: str, state: ActionState, after: str | None, only: bool = True
+) -> dict[str, Any]:
+    """The Query of ``state``'s range of the practice's action list (items.action_list_sort_key),
+    from after the position ``after`` (checked) when given. ``only``: the done range
+    leaves out an open action not yet under its prefix (stored before openact57, until
+    migration 17), which the whole list shows."""
+    partition = keys.action_list_partition(provider_id)
+    within = "begins_with(gsi4sk, :open)" if state is ActionState.OPEN else "gsi4sk < :open"
+    query: dict[str, Any] = {
+        "IndexName": "by-credit",
+        "KeyConditionExpression": f"gsi4pk = :actions AND {within}",
+        "ExpressionAttributeValues": {":actions": partition, ":open": keys.OPEN_ACTIONS},
+    }
+    if after is not None:
+        action_id = after.partition("#")[2]
+        start = {"gsi4pk": partition, "gsi4sk": items.listed_at(after, state)}
+        query["ExclusiveStartKey"] = {**start, **keys.action_key(provider_id, action_id)}
+    _add_filter(query, {"state": state.value} if only and state is ActionState.DONE else {})
+    return query
 
 
 def _decision_put(decided: OpenAction) -> dict[str, Any]:

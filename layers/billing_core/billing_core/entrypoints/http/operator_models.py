@@ -753,6 +753,23 @@ class PracticeActionListIndexOut(ActionListIndexCountsOut):
     provider_id: str
 
 
+class OpenActionListCountsOut(BaseModel):
+    """Version 17, open-action-list (R23, R35; openact57): open actions stored before the
+    open list read a range of its own get there, so that list and the overview's counts
+    show them again."""
+
+    invoices_total: int = Field(description="the practices' actions")
+    invoices_done: int
+    open_action_list_written: int = Field(description="open actions moved among the open ones")
+    open_action_list_present: int = Field(
+        description="there already (or done, created or changed since), moved or gone: none written"
+    )
+
+
+class PracticeOpenActionListOut(OpenActionListCountsOut):
+    provider_id: str
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -785,6 +802,7 @@ class MigrationOut(BaseModel):
         | BlockExpiryCountsOut
         | AgencyTransferCountsOut
         | ActionListIndexCountsOut
+        | OpenActionListCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut
@@ -801,6 +819,7 @@ class MigrationOut(BaseModel):
         | PracticeBlockExpiryOut
         | PracticeAgencyTransfersOut
         | PracticeActionListIndexOut
+        | PracticeOpenActionListOut
     ]
     conflicts: list[KenmerkConflictOut] = Field(description="for the back office to resolve")
 

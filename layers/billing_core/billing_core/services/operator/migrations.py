@@ -182,7 +182,19 @@ from them (an open one too, and the overview's counts). Every Put of an action w
 keys, so one created since is on it already. Run it right after the deploy. A practice's
 actions oldest first (list_actions), PAGE_SIZE a page of the request's budget, a resume
 naming the last one's position; the keys alone are written, on condition that the action
-is there, not moved and has none, so its state and details stay as they are (R28).
+is there, not moved, has none and is still in the state read, so its state and details
+stay as they are and its place follows its state (R28).
+
+``open-action-list`` (version 17) moves each open action stored before openact57 among the
+open ones of its practice's action list (items.action_list_sort_key: an open one sorts
+under its own prefix, so the open list and the overview's counts read no done action; a
+practice keeps every done one as long as its invoice, and before, a page of its 3 open
+actions read through its 5,000 done ones, 50 requests): until then such an action is
+missing from the open list and the overview's counts (the whole list holds it), so run it
+right after the deploy. Every write of an action's state moves it, so one created or
+changed since is there already; a done one sorts where it did (no write). Paged as version
+16; the sort key alone is written, on condition that the action is there, not moved, still
+open and still at its old place (R28).
 
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
@@ -216,7 +228,12 @@ from billing_core.ports import (
     checked_action_position,
     checked_invoice_position,
 )
-from billing_core.providers.actions import ActionKind, OpenAction, handover_action_id
+from billing_core.providers.actions import (
+    ActionKind,
+    ActionState,
+    OpenAction,
+    handover_action_id,
+)
 from billing_core.shared.audit import Reader, ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM, Clock
 from billing_core.shared.errors import UnknownMigration, UnknownProvider
@@ -1200,24 +1217,58 @@ ACTION_LIST_INDEX_COUNTS = (
 def _action_list_index(
     store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
 ) -> PracticeMigrated:
-    """The practice's actions after ``start``, oldest first, PAGE_SIZE a page;
-    invoices_total and invoices_done count these actions (as version 3 counts invoices)."""
+    counts = (ACTION_LIST_INDEX, ACTION_LIST_INDEX_COUNTS)
+    return _each_action(store, start, budget, progress, counts, store.add_action_list_index)
+
+
+def _each_action(
+    store: MigrationStore,
+    start: Resume,
+    budget: PageBudget,
+    progress: Progress,
+    counts: tuple[str, tuple[str, str]],
+    written: Callable[[OpenAction], bool],
+) -> PracticeMigrated:
+    """The practice's actions after ``start``, oldest first, PAGE_SIZE a page (versions 16
+    and 17): ``counts`` is the migration and its written and present tallies, as
+    ``written`` answers; invoices_total and invoices_done count these actions (as version
+    3 counts invoices)."""
+    migration, (was_written, was_present) = counts
     listed = store.list_actions(start.provider_id)
     todo = [a for a in listed if _action_place(a) > start.after]
     practice = PracticeMigrated.counting(
-        ACTION_LIST_INDEX, start.provider_id, len(listed), ACTION_LIST_INDEX_COUNTS
+        migration, start.provider_id, len(listed), (was_written, was_present)
     )
     practice.invoices_done = len(listed) - len(todo)
 
-    def index(action: OpenAction) -> None:
-        written = store.add_action_list_index(action)
-        practice.count("action_list_index_written" if written else "action_list_index_present")
+    def migrate(action: OpenAction) -> None:
+        practice.count(was_written if written(action) else was_present)
 
-    return _listed_pages(todo, PAGE_SIZE, budget, progress, practice, index, _action_place)
+    return _listed_pages(todo, PAGE_SIZE, budget, progress, practice, migrate, _action_place)
 
 
 def _action_place(action: OpenAction) -> str:
     return action_position(action.created_at, action.action_id)
+
+
+# --- version 17: open actions under their own prefix of the list (R23, R35; openact57) ---------
+
+OPEN_ACTION_LIST = "open-action-list"
+OPEN_ACTION_LIST_COUNTS = (
+    "open_action_list_written",  # open actions moved among the open ones of the list
+    "open_action_list_present",  # there already (or done, created or changed since), moved, gone
+)
+
+
+def _open_action_list(
+    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+) -> PracticeMigrated:
+    def moved(action: OpenAction) -> bool:
+        # a done one sorts where it did: no request
+        return action.state is ActionState.OPEN and store.move_open_action_in_list(action)
+
+    counts = (OPEN_ACTION_LIST, OPEN_ACTION_LIST_COUNTS)
+    return _each_action(store, start, budget, progress, counts, moved)
 
 
 MIGRATIONS = {
@@ -1249,4 +1300,5 @@ MIGRATIONS = {
     ACTION_LIST_INDEX: Migration(
         ACTION_LIST_INDEX, 16, _action_list_index, checked_action_position
     ),
+    OPEN_ACTION_LIST: Migration(OPEN_ACTION_LIST, 17, _open_action_list, checked_action_position),
 }

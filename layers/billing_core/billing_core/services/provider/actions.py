@@ -39,8 +39,9 @@ def count_open_actions(
     user: ProviderUser, ctx: ProviderContext, title: Callable[[str, Mapping[str, Any]], str]
 ) -> Counter[str]:
     """How many open actions there are under each ``title`` (of an action's kind and
-    details: the overview's card, R23, R35), every one, also one stored before the list's
-    index (actionpages56). Counts only, no patient or invoice shown: no read is recorded
+    details: the overview's card, R23, R35): one Query of the open range of the action
+    list's index (openact57; migrations 16 and 17 put older ones there). Counts only, no
+    patient or invoice shown: no read is recorded
     (R32, NEN 7513: a read names what it showed; the actions page records its own)."""
     provider_id = tenant_for(user, Role.VIEWER)
     open_actions = ctx.store.list_actions(provider_id, ActionState.OPEN)
