@@ -74,8 +74,8 @@ from billing_core.providers.payouts import owed_again, plan_payouts, weeks_not_p
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     RunSummary,
-    WeekBeforePractices,
     build_weekly_statements,
+    week_before_practices,
 )
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
@@ -226,10 +226,15 @@ class WeekClosed:
     # Whether this call wrote ``payouts``: not a retry of the run's last part, nor a rerun
     # of the week, that found it proposed (runs56: each counted its transfers again).
     payouts_proposed_now: bool = False
+    # Why a run of a week that ended before any practice existed did nothing (R24, R34).
+    nothing_to_do: str = ""
 
     def answer(self) -> dict[str, Any]:
         if self.payouts is None:
-            return self.statements.answer()
+            answer = self.statements.answer()
+            if self.nothing_to_do:
+                answer["nothing_to_do"] = self.nothing_to_do
+            return answer
         return {
             **self.statements.answer(),
             "payout_batch": _batch_counts(self.payouts),
@@ -241,7 +246,7 @@ class WeekClosed:
     def log_entry(self) -> LogEntry:
         entry = self.statements.log_entry()
         if self.payouts is None:
-            return entry
+            return replace(entry, fields=self.answer())
         # A batch's transfers and practices waiting, counted once: by the call proposing it.
         proposed = self.payouts if self.payouts_proposed_now else None
         counts = {
@@ -280,8 +285,11 @@ def close_week(
     (one Query of the by-credit index): their webhook raised Refund_pending once (R39).
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it.
-    Raises WeekBeforePractices for a week that ended before any practice existed: it has
-    no statement and no payout batch, not one of nothing (R24, R34)."""
+    A week that ended before any practice existed has no statement and no payout batch,
+    not one of nothing (R24, R34): the run finishes with nothing to do and says why
+    (``nothing_to_do``). It is a run that finished, as RetrocessionRunMissingAlarm reads
+    it (``Retrocession_run_finished``): before, it was refused, and the Monday run of a
+    first practice's first day counted as missed (stop56)."""
     refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(
         as_of,
@@ -296,7 +304,8 @@ def close_week(
     week = Week.parse(statements.week)
     before_all = len(statements.not_started) == len(statements.listed) and not statements.skipped
     if statements.not_started and before_all:
-        raise WeekBeforePractices(week, min(statements.not_started.values()))
+        why = week_before_practices(week, min(statements.not_started.values()))
+        return WeekClosed(statements, None, nothing_to_do=why)
     batch, proposed_now = _proposed(week, "schedule", ctx, statements.not_started)
     withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
