@@ -354,8 +354,9 @@ def _waiting_too_long(
 def _psp_refunds_pending(store: MoneyOutStore, pending_before: datetime) -> list[str]:
     """The PSP payments whose refund was asked before ``pending_before`` and is still
     pending (R13, R39), as the operator's list of held credits names them
-    (``psp_payments_pending``): one Query of the by-credit index, a pending refund's
-    credit being held on its invoice until the refund is booked."""
+    (``psp_payments_pending``): one Query of the by-credit index, which holds an invoice
+    while a refund of its credit is pending, also once a bank return took the credit
+    (``credit_or_refund_pending``, runs57)."""
     # Imported here: see _book_refund.
     from billing_core.payments.refunds import refunds_pending_before
 
@@ -415,7 +416,8 @@ def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
     """Every invoice with credit, by practice and newest first as each practice's list
     (an operator's list, not a patient's page), with the open refund batch that pays it
     when there is one. Credit that goes back through the PSP is listed too, never
-    silently dropped (R13). Only the invoices holding credit are read (the store's
+    silently dropped (R13), its refund pending also once a bank return took the credit
+    (credit 0: the operator records what the PSP did, runs57). Only the invoices holding credit are read (the store's
     ``credit_invoices``): thousands of practices' invoices would not fit one request (R34)."""
     pending = _pending_refunds(ctx)
     newest_first = sorted(
