@@ -21,7 +21,6 @@ with long_lived_imports():
     from billing_core.entrypoints.continued_runs import retrocession_failure, retrocession_part
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.scheduled import WeekRunEvent, scheduled_handler
-    from billing_core.providers.retrocession_run import WeekBeforePractices
     from billing_core.services.operator.money_out import WeekClosed
     from billing_core.shared.clock import RunDayInFuture
 
@@ -45,14 +44,14 @@ def go_on(
     return retrocession_part(as_of, context, logger, start_at=place, earlier_parts=earlier_parts)
 
 
-# A day after today is refused: its week would still be running; so is a week that ended
-# before any practice existed: nothing to state or pay (R24).
+# A day after today is refused: its week would still be running (R24). A week that ended
+# before any practice existed is not: the run finishes with nothing to do (money_out).
 lambda_handler = scheduled_handler(
     run,
     logger=logger,
     metrics=metrics,
     failure=retrocession_failure,
-    refusals=(RunDayInFuture, WeekBeforePractices),
+    refusals=(RunDayInFuture,),
     go_on=go_on,
     place=continued_runs.practice_to_go_on_from,
     event_model=WeekRunEvent,

@@ -226,11 +226,12 @@ def test_a_proposal_retried_after_a_failure_with_another_body_is_refused(sandbox
 
 
 def psp_refund_timed_out(
-    sandbox: Sandbox, monkeypatch, paid_back_cents: int | None = None
+    sandbox: Sandbox, monkeypatch, paid_back_cents: int | None = None, **transfer: str
 ) -> tuple[Invoice, str]:
-    """Given an invoice paid by bank transfer and then by iDEAL too, whose automatic PSP
-    refund timed out after the PSP had paid it back (``paid_back_cents`` of it, when
-    someone changed it by hand in the PSP's dashboard): the invoice and the iDEAL payment."""
+    """Given an invoice paid by bank transfer (its ``transfer`` fields, a ``tx_id`` to
+    return it by) and then by iDEAL too, whose automatic PSP refund timed out after the
+    PSP had paid it back (``paid_back_cents`` of it, when someone changed it by hand in
+    the PSP's dashboard): the invoice and the iDEAL payment."""
     sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(1))
     [invoice] = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
     checkout = start_payment(
@@ -238,7 +239,8 @@ def psp_refund_timed_out(
         BirthDate(invoice.birth_date),
         sandbox.runtime.online_payment_context(),
     )
-    paid = statement(credit(invoice.amount_due_cents, scor=invoice.reference), statement_id="S1")
+    transfer.setdefault("scor", invoice.reference)
+    paid = statement(credit(invoice.amount_due_cents, **transfer), statement_id="S1")
     sandbox.upload_bank_statement(paid, "2026-11-24.xml")
     refund = FakePsp.refund
 
@@ -801,6 +803,42 @@ def test_r39_a_psp_refund_left_pending_is_counted_again_by_the_monday_run(
     body = {"outcome": "refunded", "refund_id": refund_in_the_dashboard(sandbox, psp_payment_id)}
     assert operator(sandbox, "POST", path, body=body)[0] == 200
     assert counted() == ([0.0], [])
+
+
+def test_r39_a_psp_refund_pending_whose_credit_a_bank_return_took_is_still_counted(
+    sandbox, monkeypatch, capsys
+):
+    """R39 ("an alarm for ... refunds pending"), R13, R12 (brief runs57 item 3): given an
+    invoice paid by bank transfer and by iDEAL, whose automatic refund of the iDEAL
+    payment timed out (pending at the PSP), and the bank returning the transfer the next
+    day (MD06): the credit is gone, the refund still pending
+    When the Monday run runs on 30 November
+    Then it counts the refund (Refund_pending_waiting = 1) and names its payment, and the
+    operator's list of held credits shows it pending (credit 0, nothing by bank): the PSP
+    may still pay it back, and only an operator records what it did. Before: the invoice
+    left the by-credit index with its credit; the run counted 0 and the list was empty."""
+    invoice, psp_payment_id = psp_refund_timed_out(sandbox, monkeypatch, tx_id="RABO20261124R1")
+    returned = debit(invoice.amount_due_cents, return_reason="MD06", tx_id="RABO20261124R1")
+    answer = sandbox.upload_bank_statement(statement(returned, statement_id="S2"), "2026-11-25.xml")
+    assert answer["imported"][0]["reversed"] == 1
+    assert stored(sandbox, invoice).credit_cents == 0
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    sandbox.clock.set(datetime.combine(date(2026, 11, 30), time(5), tzinfo=AMSTERDAM))
+    capsys.readouterr()
+
+    answer = sandbox.run_retrocession()
+
+    emitted = emitted_metrics(capsys.readouterr().out.splitlines())
+    assert (emitted["Refund_pending_waiting"], answer["psp_refunds_pending"]) == (
+        [1.0],
+        [psp_payment_id],
+    )
+    status, held = operator(sandbox, "GET", "/api/v1/operator/refunds")
+    assert status == 200
+    assert [
+        (i["reference"], i["credit_cents"], i["by_bank_cents"], i["psp_payments_pending"])
+        for i in held["items"]
+    ] == [(invoice.reference, 0, 0, [psp_payment_id])]
 
 
 def on_monday(sandbox: Sandbox, monday: date) -> None:

@@ -370,26 +370,76 @@ def test_r24_a_week_of_the_wrong_form_is_told_the_form_to_type(sandbox):
     assert "(?P<" not in message and "\\d" not in message
 
 
+WEEK_46_BEFORE_PRACTICES = (
+    "Week 2026-W46 was voorbij voordat er een praktijk was: er is geen weekoverzicht en"
+    " geen uitbetaling voor die week. De eerste praktijk bestaat sinds 2026-11-16. /"
+    " Week 2026-W46 ended before any practice existed: that week has no statement and no"
+    " payout. The first practice exists since 2026-11-16."
+)
+
+
 def test_a_rerun_of_a_week_before_any_practice_existed_writes_nothing(sandbox):
     """R24, R34 (small47b item 1): given the two practices created on Monday 16 November
     2026 (a week before the sandbox's first day)
     When an operator reruns 2026-W46 on the 24th ({"as_of": "2026-11-16"})
-    Then the run is refused with the reason in Dutch and English, and there is no statement
-    and no payout batch of that week: before, both practices got a statement of zeros and
-    the week a batch of nothing."""
+    Then the run has nothing to do and says why in Dutch and English (runs57: a run that
+    finished, no longer refused), and there is no statement and no payout batch of that
+    week: before small47b, both practices got a statement of zeros and the week a batch
+    of nothing."""
     sandbox.clock.set(date(2026, 11, 24))
 
     answer = sandbox.run_retrocession(date(2026, 11, 16))
 
-    assert answer["refused"] == (
-        "Week 2026-W46 was voorbij voordat er een praktijk was: er is geen weekoverzicht en"
-        " geen uitbetaling voor die week. De eerste praktijk bestaat sinds 2026-11-16. /"
-        " Week 2026-W46 ended before any practice existed: that week has no statement and no"
-        " payout. The first practice exists since 2026-11-16."
-    )
+    assert answer == {
+        "week": "2026-W46",
+        "providers": 2,
+        "statements": 0,
+        "entries": 0,
+        "payout_cents": 0,
+        "failures": {},
+        "providers_skipped": [],
+        "providers_not_started": {
+            DENTAL.provider_id: "2026-11-16",
+            PHYSIO.provider_id: "2026-11-16",
+        },
+        "nothing_to_do": WEEK_46_BEFORE_PRACTICES,
+    }
     assert sandbox.output_keys("retrocession/") == []
     assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W46") is None
     assert _get(sandbox, "/api/v1/provider/retrocessions")[1]["items"] == []
+
+
+def test_r39_the_monday_run_of_a_first_practices_first_day_counts_as_finished(
+    sandbox, monkeypatch, function_log
+):
+    """R24, R39 (stop56, brief runs57 item 1): given the first practices created on Monday
+    16 November 2026 at 09:00, before that Monday's run (the schedule's, late that
+    morning)
+    When the run closes 2026-W46, which ended before them
+    Then it finishes with nothing to do: Retrocession_run_finished counts 1 (what
+    RetrocessionRunMissingAlarm reads), no statement, no payout batch, its line an
+    INFO "retrocession run" naming why. Before: it was refused ("run refused", an ERROR
+    line) and counted nothing, so the alarm rang as if the run had been missed."""
+    emitted = emitted_metrics(sandbox, monkeypatch, "retrocession_run")
+    log = function_log("retrocession_run")
+    logger = sandbox.handler("retrocession_run").logger
+    level = logger.log_level
+    logger.setLevel("INFO")  # the sandbox logs warnings only; the function logs INFO
+    sandbox.clock.set(datetime(2026, 11, 16, 10, 0, tzinfo=AMSTERDAM))
+    try:
+        answer = sandbox.run_retrocession()
+    finally:
+        logger.setLevel(level)
+
+    assert (answer["week"], answer["nothing_to_do"]) == ("2026-W46", WEEK_46_BEFORE_PRACTICES)
+    assert emitted["Retrocession_run_finished"] == 1
+    assert (emitted["Retrocession_statements"], emitted["Retrocession_failed"]) == (0, 0)
+    lines = [json.loads(line) for line in log.getvalue().splitlines()]
+    [run_line] = [line for line in lines if line["message"] == "retrocession run"]
+    assert run_line["level"] == "INFO" and run_line["nothing_to_do"] == WEEK_46_BEFORE_PRACTICES
+    assert not [line for line in lines if line["message"] == "run refused"]
+    assert sandbox.output_keys("retrocession/") == []
+    assert sandbox.runtime.money_out_context().batches.get_batch("PO-2026-W46") is None
 
 
 def test_a_practice_whose_settings_item_was_deleted_is_reported_not_skipped_silently(

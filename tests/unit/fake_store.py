@@ -37,6 +37,7 @@ from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_s
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.open_batch_ids import OpenBatchIdsKept
+from billing_core.payments.refunds import credit_or_refund_pending
 from billing_core.payments.transfer_batches import (
     BatchKind,
     TransferBatch,
@@ -345,11 +346,12 @@ class FakeStore:
         return [self.providers[p] for p in sorted(self.providers) if p not in self.unreadable]
 
     def credit_invoices(self) -> Iterator[Invoice]:
-        """As the by-credit index: the invoices whose ledger holds credit, of every
-        practice, but not those stored before it (``off_credit_index``)."""
+        """As the by-credit index: the invoices whose ledger holds credit or a PSP refund
+        of it pending, of every practice, but not those stored before it
+        (``off_credit_index``)."""
         self.calls.append("credit_invoices")
         for key, invoice in self.invoices.items():
-            if invoice.credit_cents > 0 and key not in self.off_credit_index:
+            if credit_or_refund_pending(invoice) and key not in self.off_credit_index:
                 yield invoice
 
     def readable_providers(self) -> ProviderListing:
@@ -905,7 +907,9 @@ class FakeStore:
         self.calls.append("add_credit_index")
         key = self._invoice_key(invoice)
         stored = self.invoices.get(key)
-        if key not in self.off_credit_index or stored is None or invoice.credit_cents <= 0:
+        if key not in self.off_credit_index or stored is None:
+            return False
+        if not credit_or_refund_pending(invoice):
             return False
         if stored.version != invoice.version:
             return False

@@ -173,6 +173,15 @@ def pending_refunds(invoice: Invoice) -> tuple[PendingRefund, ...]:
     )
 
 
+def credit_or_refund_pending(invoice: Invoice) -> bool:
+    """Whether the invoice holds a patient's credit, or a PSP refund of credit it held is
+    still pending: the invoices the operator's list of held credits and the Monday run's
+    count of refunds pending read (the by-credit index, R13, R39). A bank return of
+    another payment may take the credit while the refund is pending (runs57): the PSP may
+    still pay it back, and only an operator records what it did."""
+    return invoice.credit_cents > 0 or bool(pending_refunds(invoice))
+
+
 def refunds_pending_before(invoice: Invoice, before: datetime) -> tuple[PendingRefund, ...]:
     """The pending refunds (``pending_refunds``) of PSP payments booked before ``before``:
     pending since then at least, their intent being written by the payment's own webhook

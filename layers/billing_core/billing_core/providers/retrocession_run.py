@@ -267,16 +267,13 @@ class RunSummary:
         return LogEntry("retrocession run", self.answer(), counts, error=failed)
 
 
-class WeekBeforePractices(ValueError):
-    """A rerun of a week that ended before any practice existed (R24, R34): nothing to
-    state or pay; the run changes nothing and its handler answers this refusal."""
+def week_before_practices(week: Week, first: str) -> str:
+    """Why the run of a week that ended before any practice existed (``first``, its first
+    day) has nothing to do, in Dutch and English: no statement, no payout (R24, R34)."""
+    # Imported here: the Monday run's cold start has no use for the texts.
+    from billing_core.texts.practice import dutch_and_english
 
-    def __init__(self, week: Week, first: str) -> None:
-        # Imported here: the Monday run's cold start has no use for the texts.
-        from billing_core.texts.practice import dutch_and_english
-
-        super().__init__(dutch_and_english("week_before_practices", week=week.label, first=first))
-        self.week = week
+    return dutch_and_english("week_before_practices", week=week.label, first=first)
 
 
 class WeekUnreadable(Exception):

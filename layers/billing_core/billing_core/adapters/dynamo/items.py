@@ -49,7 +49,8 @@ by-next-action (sparse: gsi3pk = DUNNING, gsi3sk = {day}#{provider}#{patient}#{i
 invoices the daily run must look at on that day; one patient's invoices due the same day
 sit together, so the run can put them in one reminder), by-credit (sparse: gsi4pk = CREDIT,
 gsi4sk = {provider}#{issue date}#{invoice} on invoices whose ledger holds a patient's
-credit, R13: the back office's list of credit to refund reads those only, R34; and
+credit or a PSP refund of it still pending, R13: the back office's list of credit to
+refund and the Monday run's count of refunds pending read those only, R34, R39; and
 every action, gsi4pk = PROVIDER#{p}#ACTIONS, gsi4sk = {utc created}#{action id} for a done
 one, OPEN#{utc created}#{action id} for an open one: a page of the practice's action list,
 or of its open actions, is one Query, R23, R35).
@@ -195,11 +196,15 @@ def dunning_index_key(invoice: Invoice) -> Item:
 
 
 def credit_index_key(invoice: Invoice) -> Item:
-    """The sparse by-credit keys while the invoice holds credit, or none. From the ledger
-    alone, written with the whole item on every save: a payment, refund or correction
-    that makes or ends the credit moves the invoice on or off the index in its own write,
-    so the index is never behind the ledger (R13, R28)."""
-    if invoice.credit_cents <= 0:
+    """The sparse by-credit keys while the invoice holds credit or a PSP refund of it is
+    pending (``credit_or_refund_pending``), or none. From the ledger alone, written with
+    the whole item on every save: a payment, refund or correction that makes or ends the
+    credit moves the invoice on or off the index in its own write, so the index is never
+    behind the ledger (R13, R28)."""
+    # Imported here, not at every handler's start (bench (d)): only a save of an invoice needs it.
+    from billing_core.payments.refunds import credit_or_refund_pending
+
+    if not credit_or_refund_pending(invoice):
         return {}
     position = keys.credit_position(invoice.provider_id, invoice.issue_date, invoice.invoice_id)
     return {"gsi4pk": keys.CREDIT_INDEX, "gsi4sk": position}

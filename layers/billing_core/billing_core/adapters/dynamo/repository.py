@@ -871,8 +871,9 @@ class BillingRepository:
         return _provider_listing(self._query_all(_providers_query()))
 
     def credit_invoices(self) -> Iterator[Invoice]:
-        """Every practice's invoices that hold a patient's credit: a Query of the sparse
-        by-credit index, which holds those only (items.credit_index_key), so the cost
+        """Every practice's invoices that hold a patient's credit, or a PSP refund of it
+        still pending: a Query of the sparse by-credit index, which holds those only
+        (items.credit_index_key), so the cost
         follows the credit held, not every invoice of every practice (R13, R34). By
         practice, then oldest first; paged past DynamoDB's 1 MB a page."""
         query: dict[str, Any] = {

@@ -144,11 +144,11 @@ that the batch is still the version read (one sent or withdrawn meanwhile gets n
 list version, which only a batch created moves on (R28), is left as it is. The batches
 belong to no practice: the run goes through no practice, also when one is named.
 
-``credit-index`` (version 13) puts each invoice that holds a patient's credit (R13) and was
-stored before the sparse by-credit index on it (credits54, R34): the back office's list of
-credit to refund (money_out.held_credits) reads that index only, not every invoice of every
-practice, so until then such an invoice is missing from it (its credit never proposed for
-a refund). Every save writes the index keys from the ledger (items.credit_index_key), so
+``credit-index`` (version 13) puts each invoice that holds a patient's credit (R13), or a
+PSP refund of it still pending (runs57), and was stored before the sparse by-credit index
+on it (credits54, R34): the back office's list of credit to refund (money_out.held_credits)
+reads that index only, not every invoice of every practice, so until then such an invoice
+is missing from it (its credit never proposed for a refund). Every save writes the index keys from the ledger (items.credit_index_key), so
 an invoice saved since is on it already. Invoice page by invoice page, like versions 1, 2,
 4, 6 and 10; the keys alone are written, on condition that the invoice is still the
 version read and has none (a change saved meanwhile put it where its own ledger says), so
@@ -1096,7 +1096,10 @@ def _credit_index(
 
 
 def _index_credit(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
-    if invoice.credit_cents <= 0:
+    # Imported here: the operator API's cold start has no use for the refunds.
+    from billing_core.payments.refunds import credit_or_refund_pending
+
+    if not credit_or_refund_pending(invoice):  # as every save reads it (items.credit_index_key)
         practice.count("invoices_without_credit")
         return
     written = store.add_credit_index(invoice)

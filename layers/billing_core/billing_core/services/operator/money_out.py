@@ -74,8 +74,8 @@ from billing_core.providers.payouts import owed_again, plan_payouts, weeks_not_p
 from billing_core.providers.retrocession_run import (
     RetrocessionContext,
     RunSummary,
-    WeekBeforePractices,
     build_weekly_statements,
+    week_before_practices,
 )
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput
@@ -226,10 +226,15 @@ class WeekClosed:
     # Whether this call wrote ``payouts``: not a retry of the run's last part, nor a rerun
     # of the week, that found it proposed (runs56: each counted its transfers again).
     payouts_proposed_now: bool = False
+    # Why a run of a week that ended before any practice existed did nothing (R24, R34).
+    nothing_to_do: str = ""
 
     def answer(self) -> dict[str, Any]:
         if self.payouts is None:
-            return self.statements.answer()
+            answer = self.statements.answer()
+            if self.nothing_to_do:
+                answer["nothing_to_do"] = self.nothing_to_do
+            return answer
         return {
             **self.statements.answer(),
             "payout_batch": _batch_counts(self.payouts),
@@ -241,7 +246,7 @@ class WeekClosed:
     def log_entry(self) -> LogEntry:
         entry = self.statements.log_entry()
         if self.payouts is None:
-            return entry
+            return replace(entry, fields=self.answer())
         # A batch's transfers and practices waiting, counted once: by the call proposing it.
         proposed = self.payouts if self.payouts_proposed_now else None
         counts = {
@@ -280,8 +285,11 @@ def close_week(
     (one Query of the by-credit index): their webhook raised Refund_pending once (R39).
     Raises RunDayInFuture for an ``as_of`` after today: the week it would close is still
     running, and the payout batch proposed for its first days would stand for all of it.
-    Raises WeekBeforePractices for a week that ended before any practice existed: it has
-    no statement and no payout batch, not one of nothing (R24, R34)."""
+    A week that ended before any practice existed has no statement and no payout batch,
+    not one of nothing (R24, R34): the run finishes with nothing to do and says why
+    (``nothing_to_do``). It is a run that finished, as RetrocessionRunMissingAlarm reads
+    it (``Retrocession_run_finished``): before, it was refused, and the Monday run of a
+    first practice's first day counted as missed (stop56)."""
     refuse_future("retrocession run", as_of, ctx.clock)
     statements = build_weekly_statements(
         as_of,
@@ -296,7 +304,8 @@ def close_week(
     week = Week.parse(statements.week)
     before_all = len(statements.not_started) == len(statements.listed) and not statements.skipped
     if statements.not_started and before_all:
-        raise WeekBeforePractices(week, min(statements.not_started.values()))
+        why = week_before_practices(week, min(statements.not_started.values()))
+        return WeekClosed(statements, None, nothing_to_do=why)
     batch, proposed_now = _proposed(week, "schedule", ctx, statements.not_started)
     withdrawn_before = ctx.clock.now() - timedelta(days=WITHDRAWN_WEEK_ALARM_DAYS)
     earlier = ctx.batches.list_batches(BatchKind.PAYOUT, limit=PAYOUT_HISTORY_WEEKS)
@@ -345,8 +354,9 @@ def _waiting_too_long(
 def _psp_refunds_pending(store: MoneyOutStore, pending_before: datetime) -> list[str]:
     """The PSP payments whose refund was asked before ``pending_before`` and is still
     pending (R13, R39), as the operator's list of held credits names them
-    (``psp_payments_pending``): one Query of the by-credit index, a pending refund's
-    credit being held on its invoice until the refund is booked."""
+    (``psp_payments_pending``): one Query of the by-credit index, which holds an invoice
+    while a refund of its credit is pending, also once a bank return took the credit
+    (``credit_or_refund_pending``, runs57)."""
     # Imported here: see _book_refund.
     from billing_core.payments.refunds import refunds_pending_before
 
@@ -406,7 +416,8 @@ def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
     """Every invoice with credit, by practice and newest first as each practice's list
     (an operator's list, not a patient's page), with the open refund batch that pays it
     when there is one. Credit that goes back through the PSP is listed too, never
-    silently dropped (R13). Only the invoices holding credit are read (the store's
+    silently dropped (R13), its refund pending also once a bank return took the credit
+    (credit 0: the operator records what the PSP did, runs57). Only the invoices holding credit are read (the store's
     ``credit_invoices``): thousands of practices' invoices would not fit one request (R34)."""
     pending = _pending_refunds(ctx)
     newest_first = sorted(
