@@ -286,6 +286,32 @@ def _session_sharing_service_models() -> boto3.Session:
     return boto3.Session(botocore_session=core, region_name=REGION)
 
 
+class _ClientsMadeOnce:
+    """What ``create_resources`` asks of a session (its region, its clients), each client
+    made once per process: every sandbox creates the same resources with the same four,
+    and a client's start (a tenth of a sandbox's start) makes nothing of AWS's. moto
+    serves a client made under an earlier mock as any other (its handler is botocore's,
+    for every client), and the credentials it took are the sandbox's own, the same in
+    each. The functions' clients are not these: each sandbox's runtime makes its own."""
+
+    region_name = REGION
+
+    def __init__(self) -> None:
+        self._session = _session_sharing_service_models()
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str, region_name: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self._session.client(service, region_name=region_name)
+        return self._clients[service]
+
+
+@cache
+def _resource_creator() -> _ClientsMadeOnce:
+    """Made in the first sandbox, inside its mock and its offline environment."""
+    return _ClientsMadeOnce()
+
+
 @cache
 def _template() -> dict[str, Any]:
     """template.yaml, read once per process: every sandbox takes its routes and resources
@@ -334,7 +360,7 @@ class Sandbox:
         # moto starts every mock without a default session; this one reads no model again.
         boto3.DEFAULT_SESSION = session = _session_sharing_service_models()
         session.events.register("before-call.lambda.Invoke", self._called_asynchronously)
-        self.resources = create_resources(session, self.names, self._template)
+        self.resources = create_resources(_resource_creator(), self.names, self._template)
         for sent in ("SendMessage", "SendMessageBatch"):
             session.events.register(f"before-parameter-build.sqs.{sent}", self._count_queued)
         os.environ.update(self.resources.environment())
