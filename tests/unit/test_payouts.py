@@ -442,6 +442,39 @@ def test_a_late_statement_is_settled_with_the_next_week(world):
     assert batch.settlement("fysio-noord").weeks == ("2026-W46",)
 
 
+def test_r24_r34_a_transfer_paying_many_weeks_names_them_all_and_its_id_in_140_characters(
+    world,
+):
+    """R24, R34 (audit sepa57): the bank takes 140 characters of remittance text. Given
+    tandarts-zuid's statements late for the 12 weeks W45-W56 and paid at once in the last
+    week's batch, When the batch is approved, Then its pain.001 tells the practice the
+    first and the last week and the transfer's id; before, the weeks were listed one by one
+    and cut at 140 characters: the text named W45-W55 (not W56) and half the id."""
+    weeks = [W45]
+    while len(weeks) < 12:
+        weeks.append(weeks[-1].following())
+    for week in weeks[:-1]:
+        world.statements(week, {"fysio-noord": 1_000})
+        world.monday_after(week)
+        world.approve(world.propose(week).batch_id)  # tandarts-zuid and logo-west wait
+    for week in weeks:
+        world.statements(week, {"tandarts-zuid": 700})
+    world.statements(weeks[-1], {"fysio-noord": 1_000})
+    world.monday_after(weeks[-1])
+
+    batch = world.approve(world.propose(weeks[-1]).batch_id)
+
+    [transfer] = [t for t in batch.transfers if t.provider_id == "tandarts-zuid"]
+    assert batch.settlement("tandarts-zuid").weeks == tuple(w.label for w in weeks)
+    assert transfer.amount_cents == 12 * 700
+    expected = f"Zorgnota uitbetaling retrocessie 2026-W45 t/m 2027-W03 {transfer.end_to_end_id}"
+    assert len(expected) <= 140
+    assert f"<Ustrd>{expected}</Ustrd>".encode() in world.pain_001(batch)
+    # A transfer of one week still names it
+    [weekly] = [t for t in batch.transfers if t.provider_id == "fysio-noord"]
+    assert weekly.remittance == f"Zorgnota uitbetaling retrocessie 2027-W03 {weekly.end_to_end_id}"
+
+
 def test_r24_a_csv_of_a_week_paid_with_another_names_the_weeks_its_transfer_pays(world):
     """R24 (audit risk56): Given tandarts-zuid's W45 statement late (2000) and paid with
     W46 (3000) in W46's batch, When the practice downloads W45's and W46's statements as

@@ -178,16 +178,29 @@ def _weeks_from(first: Week, last: Week) -> list[Week]:
 
 
 def payout_transfer(provider: Provider, settlement: Settlement, transfer_id: str) -> BatchTransfer:
-    # The practice's bookkeeping matches the money to the statement by week and id.
-    weeks = " ".join(settlement.weeks)
     return BatchTransfer(
         end_to_end_id=transfer_id,
         provider_id=provider.provider_id,
         iban=provider.payout.iban,
         name=provider.payout.account_holder,
         amount_cents=settlement.paid_cents,
-        remittance=f"Zorgnota uitbetaling retrocessie {weeks} {transfer_id}",
+        remittance=payout_remittance(settlement.weeks, transfer_id),
     )
+
+
+def payout_remittance(weeks: Sequence[str], transfer_id: str) -> str:
+    """The practice's bookkeeping matches the money to the statements by week and id: each
+    week named, or, when that would not fit the bank's 140 characters (a practice paid ten
+    weeks or more at once after late statements), the first and the last: the weeks a
+    settlement pays follow each other (``_weeks_from``). The bank cuts a longer text, the
+    last weeks and the id with it (R24, R34)."""
+    # Imported here: the provider API imports this module for payout_state, not the writer.
+    from billing_core.payments.sepa_transfers import REMITTANCE_LENGTH
+
+    each = f"Zorgnota uitbetaling retrocessie {' '.join(weeks)} {transfer_id}"
+    if len(each) <= REMITTANCE_LENGTH:
+        return each
+    return f"Zorgnota uitbetaling retrocessie {weeks[0]} t/m {weeks[-1]} {transfer_id}"
 
 
 def weeks_not_planned_again(
