@@ -16,6 +16,7 @@ from billing_core.declarations.invoicing import InsurerClaimLine
 from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
+from billing_core.services.provider import insurer_claims
 from billing_core.services.provider.actions import get_action, list_actions_page
 from billing_core.services.provider.blocked_patients import block_changes_since, blocked_patients
 from billing_core.services.provider.context import ProviderContext
@@ -335,4 +336,29 @@ def test_a_refund_batch_names_each_practice_s_patients_kept_with_its_refunds():
     assert [(r.provider_id, r.subject) for r in audit.records] == [
         ("a", f"RF-1 patient:P-1 patient:P-2 {kenmerken}"),
         ("b", f"RF-1 patient:P-1 kenmerk:{'9' * 14}"),
+    ]
+
+
+def test_an_export_page_reads_at_most_its_most_files_whatever_limit_is_asked(monkeypatch):
+    """R32, R5 (reads57 left it): each export a page lists is read for its patients, one
+    after another, so a page of the 1,000 the API lets a client ask for took seconds toward
+    API Gateway's 29. Given three exports and a page's most set to 2 (100 deployed)
+    When a viewer asks for 1,000
+    Then 2 are listed and read, with the position of the next page, which lists the third."""
+    monkeypatch.setattr(insurer_claims, "MOST_EXPORTS_A_PAGE", 2)
+    audit = AuditInMemory()
+    ctx = practice_user(audit)
+    for upload, patient in (("D-1", "P-1"), ("D-2", "P-2"), ("D-3", "P-3")):
+        key = f"insurer-claims/{PRACTICE}/7095/{upload}.csv"
+        ctx.files.put(key, insurer_claim_file(patient), "text/csv")
+
+    first = insurer_claim_exports(VIEWER, "", 1000, None, ctx)
+    second = insurer_claim_exports(VIEWER, "", 1000, first.next_after, ctx)
+
+    assert [e.declaration_id for e in first.exports] == ["D-1", "D-2"]
+    assert first.next_after == "7095/D-2.csv"
+    assert ([e.declaration_id for e in second.exports], second.next_after) == (["D-3"], None)
+    assert [r.subject for r in audit.records] == [
+        "insurer-claims:* patient:P-1 patient:P-2 declaration:D-1 declaration:D-2",
+        "insurer-claims:* patient:P-3 declaration:D-3",
     ]

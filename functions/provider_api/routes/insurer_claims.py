@@ -20,7 +20,10 @@ from billing_core.services.provider.insurer_claims import ExportPage
 
 router = ResourceRouter("Insurer claims", role=Role.VIEWER)
 UZOVI = Annotated[str, Path(pattern=r"^\d{4}$", description="the insurer's UZOVI code")]
-LIMIT = Annotated[int, Query(ge=1, le=1000)]
+LIMIT = Annotated[
+    int,
+    Query(ge=1, le=1000, description="at most 100 are answered a page (each file is read)"),
+]
 AFTER = Annotated[
     str | None, Query(max_length=80, description="the next_after of the previous page")
 ]
