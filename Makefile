@@ -71,7 +71,7 @@ $(CHROMIUM_L10N): | $(CHROMIUM)
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
-test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) $(CHROMIUM_L10N) lint ## every test: lint, unit, functional, template (sam validate, build proof), e2e (browser)
+test: $(DEPS) $(CHECKOV) $(SAM) $(LAMBDA_WHEELS) $(CHROMIUM) $(CHROMIUM_L10N) lint ## every test: lint, unit, functional, contract, template (sam validate, build proof), e2e (browser), a chaos sample
 	$(BIN)/python -m pytest $(PARALLEL)
 
 lint: $(DEPS) ## ruff check + ruff format --check, mypy --strict on billing_core, import-linter contracts

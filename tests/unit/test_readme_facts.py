@@ -578,3 +578,61 @@ def test_the_deployed_tokens_are_got_by_the_flows_the_app_client_allows() -> Non
     }
     assert f"valid {client['IdTokenValidity']} minutes" in deployed
     assert f"for {client['RefreshTokenValidity']} hours" in deployed
+
+
+def test_the_two_commands_make_test_names_every_tier_it_runs() -> None:
+    """Given the folders of tests/ (`make test` runs pytest on all of them)
+    When a newcomer reads what `make test` does in "Two commands" (audit readme57: it named
+    neither the contract tier nor the chaos sample)
+    Then its line and `make help`'s name each tier."""
+    tiers = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    line = next(x for x in README.splitlines() if x.startswith("make test   # every test:"))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    help_line = next(x for x in makefile.splitlines() if x.startswith("test: "))
+    assert {tier for tier in tiers if tier not in line} == set()
+    assert {tier for tier in tiers if tier not in help_line.split("## ", 1)[1]} == set()
+
+
+def test_the_house_names_every_entry_point_module() -> None:
+    """Given the modules of entrypoints/ (the one room the map lists module by module)
+    When a newcomer looks for where a run that goes on in parts, or a finished file's
+    marker, is handled (audit readme57: continued_runs and finished_uploads were missing)
+    Then the room's lines of "The house" name each."""
+    house = README[README.index("\n## The house: rooms and their rules\n") :]
+    lines = house[house.index("\n  entrypoints/ ") :]
+    lines = lines[: lines.index("\n```")]
+    room = ROOT / "layers" / "billing_core" / "billing_core" / "entrypoints"
+    modules = {p.stem for p in room.glob("*.py") if p.stem != "__init__"}
+    assert {m for m in modules if not re.search(rf"\b{m}\b", lines)} == set()
+
+
+def test_the_atw_rule_says_what_a_year_beyond_the_calendar_gets() -> None:
+    """legal-nl.md §2, R39: Given the Atw calendar (the law's days computed for any year
+    from its first, the royal decrees known up to a year)
+    When a term runs out on a weekday after the decrees' last year, and before the first
+    Then it is moved past the law's days, not refused, and the earlier one is refused, and
+    "The rules the dunning run keeps" says so, with both years and the alarm that asks for
+    the next decree (audit readme57: it said a later year is refused)."""
+    from billing_core.legal import atw
+
+    christmas = date(atw.DECREES_KNOWN_UNTIL + 1, 12, 25)  # the law's own day
+    assert atw.term_end(christmas) > christmas
+    before = min(
+        date(atw.FIRST_YEAR - 1, 12, day)
+        for day in range(25, 31)
+        if day_is_weekday(date(atw.FIRST_YEAR - 1, 12, day))
+    )
+    with pytest.raises(atw.OutsideAtwCalendar):
+        atw.term_end(before)
+    rules = subsection("The rules the dunning run keeps")
+    bullet = rules[rules.index("- **Algemene termijnenwet**") :]
+    bullet = " ".join(bullet[: bullet.index("\n- **")].split())
+    assert f"any year from {atw.FIRST_YEAR}" in bullet
+    assert f"up to {atw.DECREES_KNOWN_UNTIL}" in bullet
+    assert "`AtwDecreesEndingAlarm`" in bullet
+    assert "refused" not in bullet
+
+
+def day_is_weekday(day: date) -> bool:
+    """A Saturday or Sunday moves a term without the calendar: only a weekday asks it."""
+    return day.weekday() < 5
