@@ -107,8 +107,11 @@ _QR_BESIDE_WINDOW = 62.0
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
 _CELL_PADDING = 1.0  # mm left and right of the text in a table's cell
-# The table of lines: date, code, description, amount, reimbursed, to pay.
-_COLUMNS = (21.0, 13.0, 58.0, 24.0, 28.0, 24.0)
+# The table of lines: date, code, description, amount, reimbursed, to pay. The code's
+# column holds six characters in 8.5 pt, as long as a Vektis PRESTATIECODE is ('MW1234'
+# 13.2 mm, 'CR-C11' 11.2 mm, within its padding): at 13 mm a code of six was cut over two
+# lines, 'CR-C1' over '1' (audit letters57). The description wraps between words instead.
+_COLUMNS = (21.0, 17.0, 54.0, 24.0, 28.0, 24.0)
 _HEADINGS = (
     "col_date",
     "col_code",
