@@ -87,6 +87,35 @@ def test_an_arrangement_confirmation_to_a_bounced_address_goes_on_paper():
     assert [c for c in stored.correspondence if c.kind == ARRANGEMENT_CONFIRMATION] == [letter]
 
 
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("on_paper", [False, True])
+def test_r15_an_arrangements_confirmation_names_the_account_to_transfer_its_terms_to(
+    language, on_paper
+):
+    """R15, R12, audit letters57: the confirmation said "or transfer the amount quoting
+    payment reference ..." and named no account (0 of 8 renders, nl/en/pl/ar by e-mail and
+    on paper), while the patient keeps it to pay each term by.
+    Given an arrangement of a patient in ``language``, whose address works or bounced
+    When its confirmation is delivered, by e-mail or on paper
+    Then every form of it names zorgnota's IBAN in groups and the account holder"""
+    invoice = arranged(language=Language(language))
+    if not on_paper:
+        invoice = replace(invoice, bounced_emails=())
+    post = post_with([invoice], NOW)
+
+    deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+
+    if on_paper:
+        (pdf,) = [body for key, body in post.files.files.items() if key.endswith(".pdf")]
+        forms = [" ".join(page_text(pdf).split())]
+    else:
+        (sent,) = post.outbox.sent
+        forms = [sent[1].text, sent[1].html]
+    for form in (form.replace("\u00a0", " ") for form in forms):  # as it shows
+        assert "NL91 ABNA 0417 1643 00" in form, form
+        assert "Stichting Derdengelden zorgnota" in form, form
+
+
 def test_an_arrangement_confirmation_without_any_address_is_the_practices_action():
     """Given the same but no complete postal address, then nothing is sent and the practice
     has one open action to pass the terms on (R23), also when delivered twice."""
