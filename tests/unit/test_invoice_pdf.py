@@ -235,6 +235,31 @@ def test_r7_a_treatment_code_of_six_characters_prints_whole_on_one_line(language
     assert set(SIX_CHARACTER_CODES) <= pieces, sorted(pieces)
 
 
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_r7_each_treatment_date_prints_whole_on_one_line(language):
+    """R7, R9, audit letters57: the date column held 18.6 mm of text, and '28 May 2026'
+    takes 19.6: six of twelve English dates on the 28th printed their year on a line of
+    its own.
+    Given an invoice with a treatment on the 28th of every month
+    When it is printed in the patient's language
+    Then each line's date is one piece of text on one line"""
+    lines = tuple(
+        make_line(claim_ref=f"L{month}", treatment_date=date(2026, month, 28))
+        for month in range(1, 13)
+    )
+    invoice = make_invoice(lines=lines, patient=make_person(language=Language(language)))
+    t = texts_for(language, ("common", "pdf.invoice"))
+
+    shown_pieces = shown_lines(render(invoice))
+
+    cut = [
+        t.short_date(line.treatment_date)
+        for line in lines
+        if not any(t.short_date(line.treatment_date) in piece for piece in shown_pieces)
+    ]
+    assert cut == []
+
+
 def test_a_parent_is_addressed_and_the_child_named_as_patient():
     # Given a child's invoice that goes to a parent
     child = make_person(initials="L.", name_prefix="", last_name="de Groot", email="")
