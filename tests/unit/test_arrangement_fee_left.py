@@ -29,6 +29,7 @@ from billing_core.texts.catalogue import LANGUAGES
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import PUBLIC, make_person
+from tests.unit.test_invoice_pdf import ACCOUNT
 from tests.unit.test_only_costs_and_interest_left import (
     ANY_LEFT_ONLY,
     COSTS_AND_INTEREST,
@@ -92,6 +93,7 @@ def stop_confirmation(world: DunningWorld, today: date):  # type: ignore[no-unty
         today=today,
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     return render_email(STOP_CONFIRMATION, context, invoice.language.value)
 

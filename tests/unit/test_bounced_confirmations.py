@@ -9,6 +9,7 @@ patient who never had an e-mail address."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -45,6 +46,7 @@ from tests.unit.factories import (
 )
 from tests.unit.faults import Killed
 from tests.unit.test_dunning_delivery import page_text, post_with
+from tests.unit.test_invoice_pdf import shown_lines
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
 DEAD = "s.vanderberg@example.nl"
@@ -83,6 +85,35 @@ def test_an_arrangement_confirmation_to_a_bounced_address_goes_on_paper():
     assert "automatisch" not in shown  # the e-mail's own footer is not on paper
     stored = post.store.invoice(invoice.invoice_id)
     assert [c for c in stored.correspondence if c.kind == ARRANGEMENT_CONFIRMATION] == [letter]
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("on_paper", [False, True])
+def test_r15_an_arrangements_confirmation_names_the_account_to_transfer_its_terms_to(
+    language, on_paper
+):
+    """R15, R12, audit letters57: the confirmation said "or transfer the amount quoting
+    payment reference ..." and named no account (0 of 8 renders, nl/en/pl/ar by e-mail and
+    on paper), while the patient keeps it to pay each term by.
+    Given an arrangement of a patient in ``language``, whose address works or bounced
+    When its confirmation is delivered, by e-mail or on paper
+    Then every form of it names zorgnota's IBAN in groups and the account holder"""
+    invoice = arranged(language=Language(language))
+    if not on_paper:
+        invoice = replace(invoice, bounced_emails=())
+    post = post_with([invoice], NOW)
+
+    deliver_invoice(request_for(invoice, ARRANGEMENT_CONFIRMATION), post.context)
+
+    if on_paper:
+        (pdf,) = [body for key, body in post.files.files.items() if key.endswith(".pdf")]
+        forms = [" ".join(page_text(pdf).split())]
+    else:
+        (sent,) = post.outbox.sent
+        forms = [sent[1].text, sent[1].html]
+    for form in (form.replace("\u00a0", " ") for form in forms):  # as it shows
+        assert "NL91 ABNA 0417 1643 00" in form, form
+        assert "Stichting Derdengelden zorgnota" in form, form
 
 
 def test_an_arrangement_confirmation_without_any_address_is_the_practices_action():
@@ -182,6 +213,30 @@ def test_a_new_amount_goes_on_paper_without_an_email_address_that_works(kind, ev
     assert scanned(pdf) == f"{PUBLIC}/?kenmerk={REFERENCE}&lang=en"
     stored = post.store.invoice(invoice.invoice_id)
     assert [c for c in stored.correspondence if c.kind == kind] == [letter]
+
+
+@pytest.mark.parametrize(
+    "kind, event_id", [(STOP_CONFIRMATION, "stop-1"), (INVOICE_CORRECTED, "retour:ledger-2")]
+)
+def test_r7_a_paper_confirmation_prints_each_kenmerk_whole_on_one_line(kind, event_id):
+    """R7, R36, audit letters57: the letter is titled by the e-mail's subject, whose kenmerk
+    has plain spaces; "Your invoice has been lowered - payment reference 1232 8869" ended
+    the title's line and "6591 91" began the next (14 of 44 paper confirmations, nl/en).
+    Typed over from two lines, a number goes wrong.
+    Given a stop on the invoice of an English-speaking patient without an e-mail address
+    When its confirmation is printed for the post
+    Then every kenmerk the letter shows (beside the window, in its title and its text)
+    stands whole on one line: no line holds its first group without the rest"""
+    invoice = lowered("")
+    post = post_with([invoice], NOW)
+
+    letter = deliver_invoice(request_for(invoice, kind, event_id), post.context)
+
+    lines = shown_lines(post.files.files[letter.message_id])
+    first_group = re.compile(rf"\b{KENMERK.split()[0]}\b")
+    begun = sum(len(first_group.findall(line)) for line in lines)
+    whole = sum(line.count(KENMERK) for line in lines)
+    assert begun == whole >= 3, lines
 
 
 def test_a_new_amount_without_any_address_is_the_practices_action():

@@ -48,6 +48,7 @@ from tests.unit.factories import (
     make_person,
     make_provider,
 )
+from tests.unit.test_invoice_pdf import ACCOUNT
 from tests.unit.test_notify_render import bare_amounts, misdirected_lines
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
@@ -62,6 +63,7 @@ def render(kind, invoice, event_id="", language=None):
         today=NOW.date(),
         pay_url=f"{PUBLIC}/?kenmerk={invoice.reference}",
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     return render_email(kind, context, language or invoice.language.value)
 
@@ -160,6 +162,7 @@ def test_a_hostile_provider_name_is_escaped():
         today=NOW.date(),
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     email = render_email(DEFERRAL_CONFIRMATION, context, "nl")
     assert "<img" not in email.html and "&lt;img" in email.html
@@ -181,6 +184,7 @@ def test_an_unknown_kind_is_refused():
             today=date(2026, 1, 1),
             pay_url=PUBLIC,
             public_base_url=PUBLIC,
+            account=ACCOUNT,
         )
 
 
@@ -238,6 +242,7 @@ def test_an_objection_after_the_reminder_names_the_reminders_date():
         today=date(2027, 1, 2),
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     assert context["final_payment_date"] == reminder_date > date(2026, 12, 23)
 
@@ -286,6 +291,7 @@ def test_a_new_amount_on_a_claim_with_the_agency_names_the_agency_not_our_link(k
         today=date(2027, 2, 2),
         pay_url=pay_url(PUBLIC, handed),
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     email = render_email(kind, context, language)
     left = format_euros(context["amount_due_cents"], language)
@@ -329,6 +335,7 @@ def test_a_stop_during_a_hold_names_the_holds_end_not_the_passed_final_date():
         today=date(2027, 1, 5),
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     assert context["final_payment_date"] == date(2027, 1, 15)
 
@@ -359,6 +366,7 @@ def _after_the_final_date(kind):
         today=AFTER_THE_FINAL_DATE.date(),
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
 
 
@@ -407,6 +415,7 @@ def test_a_part_of_a_late_term_paid_names_no_passed_date_for_the_term():
         today=AFTER_THE_FINAL_DATE.date(),
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     assert context["next_term"]["due_date"] == date(2026, 12, 23)
     email = render_email(PAYMENT_RECEIVED, context, "nl")
@@ -468,6 +477,7 @@ def test_section_7_an_e_mail_naming_what_is_due_keeps_dont_pay_yet_as_the_checke
         today=NOW.date(),
         pay_url=f"{PUBLIC}/?kenmerk={invoice.reference}",
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     email = render_email(kind, context, language)
     t = texts_for(language, ("common", "email"))
@@ -570,6 +580,7 @@ def test_r21_a_stop_of_all_the_treatments_after_the_costs_says_only_costs_are_le
             today=at.date(),
             pay_url=PUBLIC,
             public_base_url=PUBLIC,
+            account=ACCOUNT,
         )
         return render_email(STOP_CONFIRMATION, context, language)
 

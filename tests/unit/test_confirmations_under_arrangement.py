@@ -29,6 +29,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.money import format_euros
 from billing_core.texts.catalogue import long_date
 from tests.unit.factories import PUBLIC
+from tests.unit.test_invoice_pdf import ACCOUNT
 from tests.unit.test_retour_raise import DEDUCTED, a_world, at, the_insurer_refuses_the_line
 
 RAISED_ON = date(2026, 12, 1)
@@ -102,6 +103,7 @@ def _context(kind, world):
         today=RAISED_ON,
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
 
 

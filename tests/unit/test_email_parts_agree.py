@@ -174,6 +174,7 @@ def _confirmation(state, language):
         today=day[0] if day else NOW.date(),
         pay_url=pay_url(PUBLIC, invoice),
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     return render_email(kind, context, language)
 

@@ -211,6 +211,55 @@ def test_a_line_of_several_units_shows_the_unit_price():
     assert "€ 45,78" in text
 
 
+# Six characters, as long as a Vektis PRESTATIECODE is (vektis.md, MZ301 0413): the demo's
+# own correction line 'CR-C11', digits only, and letters with digits.
+SIX_CHARACTER_CODES = ("CR-C11", "123456", "MW1234", "CR-M03")
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_r7_a_treatment_code_of_six_characters_prints_whole_on_one_line(language):
+    """R7, R36, audit letters57: the code column held five characters, so 'CR-C11' printed
+    as 'CR-C1' with a '1' on the line under it (20 of 32 codes of four to six characters
+    broken over two lines); the patient sends the invoice to the insurer, who reads it.
+    Given an invoice whose lines carry treatment codes of six characters
+    When it is printed in the patient's language
+    Then each code is one piece of text, not cut over two lines of its cell"""
+    lines = tuple(
+        make_line(claim_ref=f"L{n}", treatment_code=code)
+        for n, code in enumerate(SIX_CHARACTER_CODES)
+    )
+    invoice = make_invoice(lines=lines, patient=make_person(language=Language(language)))
+
+    pieces = {word for piece in shown_lines(render(invoice)) for word in piece.split()}
+
+    assert set(SIX_CHARACTER_CODES) <= pieces, sorted(pieces)
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_r7_each_treatment_date_prints_whole_on_one_line(language):
+    """R7, R9, audit letters57: the date column held 18.6 mm of text, and '28 May 2026'
+    takes 19.6: six of twelve English dates on the 28th printed their year on a line of
+    its own.
+    Given an invoice with a treatment on the 28th of every month
+    When it is printed in the patient's language
+    Then each line's date is one piece of text on one line"""
+    lines = tuple(
+        make_line(claim_ref=f"L{month}", treatment_date=date(2026, month, 28))
+        for month in range(1, 13)
+    )
+    invoice = make_invoice(lines=lines, patient=make_person(language=Language(language)))
+    t = texts_for(language, ("common", "pdf.invoice"))
+
+    shown_pieces = shown_lines(render(invoice))
+
+    cut = [
+        t.short_date(line.treatment_date)
+        for line in lines
+        if not any(t.short_date(line.treatment_date) in piece for piece in shown_pieces)
+    ]
+    assert cut == []
+
+
 def test_a_parent_is_addressed_and_the_child_named_as_patient():
     # Given a child's invoice that goes to a parent
     child = make_person(initials="L.", name_prefix="", last_name="de Groot", email="")

@@ -22,6 +22,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.catalogue import long_date
 from billing_core.texts.letters import CATALOGUE
 from tests.unit.factories import PUBLIC, make_invoice, make_provider
+from tests.unit.test_invoice_pdf import ACCOUNT
 
 NOW = datetime(2026, 11, 25, 19, 0, tzinfo=AMSTERDAM)
 TODAY = NOW.date()
@@ -38,6 +39,7 @@ def _render(invoice, language, today=TODAY):
         today=today,
         pay_url=pay_url(PUBLIC, invoice),
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     return context, render_email(OBJECTION_ACKNOWLEDGEMENT, context, language)
 

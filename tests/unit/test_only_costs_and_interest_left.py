@@ -31,6 +31,7 @@ from billing_core.shared.clock import AMSTERDAM
 from tests.unit.claim_factories import claim
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import PUBLIC, make_person
+from tests.unit.test_invoice_pdf import ACCOUNT
 
 PRINCIPAL = 3317  # one line "L-1"; with the costs on 15 January: € 40,00 BIK
 AT = datetime(2027, 1, 20, 9, 0, tzinfo=AMSTERDAM)  # five days after the costs
@@ -71,6 +72,7 @@ def rendered(world: DunningWorld, kind: str, invoice, event_id: str):  # type: i
         today=AT.date(),
         pay_url=PUBLIC,
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     return render_email(kind, context, invoice.language.value)
 

@@ -29,6 +29,7 @@ from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
+from tests.unit.test_invoice_pdf import ACCOUNT
 from tests.unit.test_invoice_pdf import render as render_invoice
 
 LANGUAGES = ["nl", "en", "pl", "ar"]
@@ -96,6 +97,7 @@ def paper_arrangement_confirmation(
         today=NOW.date(),
         pay_url=f"{PUBLIC}/?kenmerk={arranged.reference}",
         public_base_url=PUBLIC,
+        account=ACCOUNT,
     )
     email = render_email(ARRANGEMENT_CONFIRMATION, context, language, on_paper=True)
     pdf = render_message_pdf(

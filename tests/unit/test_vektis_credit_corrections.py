@@ -37,6 +37,7 @@ from billing_core.shared.clock import AMSTERDAM, FixedClock
 from local.seed import DENTAL, PHYSIO
 from tests.unit.factories import make_invoice, make_line
 from tests.unit.fake_store import FakeQueue, FakeStore, FilesInMemory, blocked_numbers
+from tests.unit.test_invoice_pdf import ACCOUNT
 from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
@@ -876,6 +877,7 @@ def _email(invoice: Invoice, event_id: str, language: str):  # type: ignore[no-u
         today=NOW.date(),
         pay_url="https://betalen.example/?kenmerk=x",
         public_base_url="https://betalen.example",
+        account=ACCOUNT,
     )
     return render_email(INVOICE_CORRECTED, context, language)
 

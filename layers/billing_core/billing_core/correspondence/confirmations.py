@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing_core.changes.arrangement import extra_term
 from billing_core.changes.coulance import (
@@ -41,6 +41,9 @@ from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.catalogue import by_channel
 
+if TYPE_CHECKING:
+    from billing_core.payments.collection_account import CollectionAccount
+
 
 def confirmation_context(
     kind: str,
@@ -51,9 +54,11 @@ def confirmation_context(
     today: date,
     pay_url: str,
     public_base_url: str,
+    account: CollectionAccount,
     letter: Sequence[Invoice] = (),
 ) -> dict[str, Any]:
-    """``letter``: the other invoices of the letter ``invoice`` is in, as stored now
+    """``account``: zorgnota's collection account, where an arrangement's terms may be
+    transferred to (R12, R15). ``letter``: the other invoices of the letter ``invoice`` is in, as stored now
     (``letter_costs.rest_of_the_notice``): a final notice sent again waits on the letter's
     lead only, and the e-mail about any of its invoices names no day before the agency
     then, as the checker does (R7, R19, R36)."""
@@ -90,7 +95,7 @@ def confirmation_context(
     context |= _under_arrangement(invoice, due, today)
     context["left_only"] = _left_only(invoice, due, context)
     if kind == ARRANGEMENT_CONFIRMATION:
-        context |= _arrangement(invoice)
+        context |= _arrangement(invoice, account)
     if kind == PAYMENT_RECEIVED:
         context |= _payment(invoice, event_id, today)
     if kind == OBJECTION_ACKNOWLEDGEMENT:
@@ -152,11 +157,16 @@ def _corrected_by(event_id: str) -> str:
     return "declaration"
 
 
-def _arrangement(invoice: Invoice) -> dict[str, Any]:
+def _arrangement(invoice: Invoice, account: CollectionAccount) -> dict[str, Any]:
     arrangement = invoice.arrangement
     if arrangement is None:
         raise ValueError(f"invoice {invoice.invoice_id} has no arrangement to confirm")
     return {
+        # The confirmation says the terms may be transferred: to which account, in whose
+        # name, as every invoice and letter names it (R12; audit letters57: it said
+        # "transfer the amount" and named no account).
+        "iban": account.grouped_iban,
+        "account_holder": account.holder,
         "terms": [
             {"due_date": term.due_date, "amount_cents": term.amount_cents}
             for term in arrangement.terms

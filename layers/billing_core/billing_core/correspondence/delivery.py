@@ -276,6 +276,7 @@ def deliver_message(request: DeliveryRequest, ctx: DeliveryContext) -> Correspon
         today=ctx.clock.today(),
         pay_url=checker_url(ctx.public_base_url, invoice.reference, language),
         public_base_url=ctx.public_base_url,
+        account=ctx.account,
         letter=rest_of_the_notice(ctx.store, invoice),
     )
     if by_email:

@@ -107,8 +107,13 @@ _QR_BESIDE_WINDOW = 62.0
 _FOOTER_HEIGHT = 22.0
 _TOTAL_ROW_HEIGHT = 6.0
 _CELL_PADDING = 1.0  # mm left and right of the text in a table's cell
-# The table of lines: date, code, description, amount, reimbursed, to pay.
-_COLUMNS = (21.0, 13.0, 58.0, 24.0, 28.0, 24.0)
+# The table of lines: date, code, description, amount, reimbursed, to pay. Each cell's
+# text within its padding (1.2 mm a side), in 8.5 pt (audit letters57): the date's holds
+# the widest, '28 May 2026' (19.6 mm; at 21 mm six months' dates broke before the year);
+# the code's six characters, as long as a Vektis PRESTATIECODE is ('MW1234' 13.2 mm; at
+# 13 mm 'CR-C11' printed as 'CR-C1' over '1'). The reimbursed column's heading takes two
+# lines at 26 mm as at 28; the description wraps between words.
+_COLUMNS = (22.5, 17.0, 54.5, 24.0, 26.0, 24.0)
 _HEADINGS = (
     "col_date",
     "col_code",

@@ -53,9 +53,12 @@ def _date(context: Context, day: date) -> str:
 
 @pass_context
 def _digits(context: Context, grouped_number: str) -> str:
-    """A number in groups (kenmerk, phone) as it must stand in the context's language: in
-    right-to-left text, where spaces would put its groups in reverse order, unbroken."""
-    if context.get("language") in RIGHT_TO_LEFT:
+    """A number in groups (kenmerk, IBAN, phone) as it must stand: unbroken in
+    right-to-left text, where spaces would put its groups in reverse order, and on paper
+    (pdf.render_message_pdf), where a line must not break inside it: typed over from two
+    lines, a number goes wrong (audit letters57: 14 of 44 paper confirmations printed the
+    kenmerk of their title over two lines)."""
+    if context.get("on_paper") or context.get("language") in RIGHT_TO_LEFT:
         return betalingskenmerk.unbroken(grouped_number)
     return grouped_number
 

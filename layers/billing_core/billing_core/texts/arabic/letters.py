@@ -414,9 +414,12 @@ _CONFIRMATIONS: Sections = {
         "schedule_heading": "أقساطكم",
         "col_due": "في موعد أقصاه",
         "col_term_amount": "المبلغ",
+        # The account as the letters' pay_transfer names it (audit letters57); this
+        # sentence not yet read by a native speaker (README, Languages).
         "how": (
             "ادفعوا كل قسط في موعده باستخدام iDEAL عبر صفحة التحقق من الدفع، أو حوّلوا "
-            "المبلغ مع ذكر رقم مرجع الدفع (betalingskenmerk) {reference}."
+            "المبلغ إلى رقم الحساب {iban} باسم {holder}، مع ذكر رقم مرجع الدفع "
+            "(betalingskenmerk) {reference}."
         ),
         "missed": (
             "يرجى الانتباه: إذا تأخرتم في دفع قسط أكثر من 14 يومًا، تسقط خطة التقسيط، "

@@ -66,7 +66,8 @@ DUTCH: Sections = {
         "col_term_amount": "Bedrag",
         "how": (
             "Betaal elke termijn op tijd met iDEAL via de betaalchecker, of maak het bedrag "
-            "over onder vermelding van betalingskenmerk {reference}."
+            "over naar rekeningnummer {iban} ten name van {holder}, onder vermelding van "
+            "betalingskenmerk {reference}."
         ),
         "missed": (
             "Let op: betaalt u een termijn meer dan 14 dagen te laat, dan vervalt de "
@@ -254,7 +255,8 @@ ENGLISH: Sections = {
         "col_term_amount": "Amount",
         "how": (
             "Pay each term on time with iDEAL through the payment checker, or transfer the "
-            "amount quoting payment reference {reference}."
+            "amount to account {iban} in the name of {holder}, quoting payment reference "
+            "{reference}."
         ),
         "missed": (
             "Please note: if you pay a term more than 14 days late, the arrangement ends and "

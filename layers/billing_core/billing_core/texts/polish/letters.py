@@ -459,10 +459,12 @@ _CONFIRMATIONS: Sections = {
         "schedule_heading": "Harmonogram rat",
         "col_due": "Termin",
         "col_term_amount": "Kwota",
+        # The account as the letters' pay_transfer names it (audit letters57); this
+        # sentence not yet read by a native speaker (README, Languages).
         "how": (
             "Prosimy o terminową zapłatę każdej raty przez iDEAL na stronie sprawdzania "
-            "płatności albo przelewem z numerem referencyjnym płatności {reference} w "
-            "tytule przelewu."
+            "płatności albo przelewem na rachunek {iban}, odbiorca: {holder}, z numerem "
+            "referencyjnym płatności {reference} w tytule przelewu."
         ),
         "missed": (
             "Uwaga: jeśli rata zostanie zapłacona z opóźnieniem większym niż 14 dni, plan "
