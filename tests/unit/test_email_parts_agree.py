@@ -49,6 +49,7 @@ from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.texts.catalogue import LANGUAGES, MONTHS
+from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT
 
@@ -271,3 +272,36 @@ def test_the_html_part_states_what_the_text_part_states(state, language):
     # in full named it in the subject alone, 4 of 4 languages).
     assert in_text["kenmerk"], "every e-mail's body names its invoice by kenmerk (R7)"
     assert in_html == in_text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("state", sorted(RENDERS))
+def test_every_email_asks_questions_about_the_treatment_once(state, language):
+    """R30, R36 (letters57: the invoice, the reminder and the second notice said "Vragen
+    over de behandeling? Neem contact op met ..." twice, in the body and again heading the
+    practice's contact block).
+    Given an e-mail of each kind and state, in each language
+    When it is rendered
+    Then each part says the practice's invitation to ask at most once; on paper, where the
+    letterhead holds the contact block, the body's sentence stays."""
+    email = RENDERS[state](language)
+    texts = texts_for(language, ("common", "email"))
+    asked = without_isolates(texts("questions", provider=HOSTILE)).removesuffix(".")
+
+    for part in (email.text, as_read(email.html)):
+        assert without_isolates(part).count(asked) <= 1, part
+
+
+def without_isolates(text: str) -> str:
+    """``text`` on one line without the isolates around names and amounts."""
+    return " ".join(re.sub("[\u2066-\u2069]", "", text).split())
+
+
+@pytest.mark.parametrize("kind", [REMINDER, SECOND_NOTICE])
+def test_a_letter_on_paper_keeps_the_invitation_to_ask(kind):
+    """R30, R7: Given a reminder or second notice printed as a letter (no contact block in
+    its text: the letterhead has it) When rendered on paper Then its body still asks."""
+    letter = render_email(kind, letter_context(kind, 1, "nl"), "nl", on_paper=True)
+    asked = texts_for("nl", ("common", "email"))("questions", provider=HOSTILE)
+
+    assert without_isolates(letter.text).count(without_isolates(asked)) == 1
