@@ -15,6 +15,7 @@ from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.deferral import grant_deferral
+from billing_core.changes.objection import objection_id
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import (
@@ -108,6 +109,21 @@ def test_objection_acknowledgement_names_nobody():
     assert "25 november 2026" in email.text and KENMERK in email.text
     assert "schort de betaling niet op" in email.text  # seed 000
     assert "23 december 2026" in email.text
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_an_acknowledgement_sent_later_names_the_day_the_objection_was_filed(language):
+    """R16 (audit plans57): Given an objection filed on 24 November 2026 (its action id,
+    ``objection_id``), When the delivery sends its acknowledgement a day later (a retry,
+    a queue redriven), Then it says it was received on 24 November, in every language
+    the checker takes (before: "Op 25 november 2026", the day it was sent)."""
+    invoice = make_invoice()
+    details = {"reason": "amount", "message": "Te duur", "email": "p@example.org"}
+    filed = objection_id(invoice, details, date(2026, 11, 24))
+    email = render(OBJECTION_ACKNOWLEDGEMENT, invoice, event_id=filed, language=language)
+    for part in (email.text, email.html):
+        assert long_date(date(2026, 11, 24), language) in part
+        assert long_date(NOW.date(), language) not in part  # no other date is that day
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,7 @@ def confirmation_context(
         # Nobody's name in it (R29): written when it went to the address typed into the
         # public form; since issue 13.3 it goes only to the invoice's own address.
         context["addressee_name"] = ""
+        context["received_on"] = _objection_received_on(event_id, today)
     if kind == STOP_CONFIRMATION:
         context["after_statement"] = adjusted_by_statement(event_id)
     if kind == COULANCE_DECLINED:
@@ -106,6 +107,16 @@ def confirmation_context(
         # Why, in general words only: never the treatment (R29).
         context["corrected_by"] = _corrected_by(event_id)
     return context
+
+
+def _objection_received_on(event_id: str, today: date) -> date:
+    """The day the objection was filed (R16), which its acknowledgement names, not the day
+    the delivery sends it (a retry, a queue redriven later); ``today`` for an event id not
+    an objection's."""
+    # Imported here: only this e-mail needs the objection's rules (#18 (d)).
+    from billing_core.changes.objection import objection_day
+
+    return objection_day(event_id) or today
 
 
 def _left_only(invoice: Invoice, due: Breakdown, context: dict[str, Any]) -> str | None:
