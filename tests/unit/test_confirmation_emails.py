@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.arrangement import arrangement_refusal, create_arrangement
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.deferral import grant_deferral
@@ -78,6 +78,28 @@ def test_deferral_confirmation_states_the_new_date():
     for part in (email.text, email.html):
         assert "22 januari 2027" in part and "€\u00a033,17" in part and KENMERK in part
         assert "Geachte S. van der Berg," in part
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("cents, arrangement_offered", [(2000, False), (4000, True)])
+def test_a_deferral_confirmation_offers_an_arrangement_only_when_the_checker_grants_one(
+    language, cents, arrangement_offered
+):
+    """R14, R15 (audit plans57): Given a deferral of € 20,00, too small for two terms of the
+    minimum € 25,00 with the fee, When its confirmation is sent, Then it does not send the
+    patient to the checker for an arrangement the checker refuses (amount_too_small) but
+    to the practice, as a reminder does; € 40,00 can be split, so it offers the checker
+    (before: every deferral confirmation offered it, in all four languages)."""
+    provider = make_provider()
+    invoice = make_invoice(lines=(make_line(unit_price_cents=cents),))
+    deferred = grant_deferral(invoice, provider, NOW)
+    assert (arrangement_refusal(deferred, provider) is None) is arrangement_offered
+    email = render(DEFERRAL_CONFIRMATION, deferred, language=language)
+    texts = CATALOGUE[language]["email.deferral_confirmation"]
+    via_practice = texts["once_via_practice"].split("{provider}")[0]  # the name is isolated
+    for part in (email.text, html.unescape(email.html)):
+        assert (texts["once"] in part) is arrangement_offered
+        assert (via_practice in part) is not arrangement_offered
 
 
 def test_arrangement_confirmation_lists_every_term_and_the_fee():
