@@ -2247,6 +2247,34 @@ def test_a_hold_until_today_or_before_is_refused_as_not_after_today(
     assert f"uiterlijk {offered[1]:%d-%m-%Y}" in error
 
 
+def test_a_renewals_date_field_offers_only_the_hold_days_left(sandbox, emailed_dental_invoices):
+    """R16, R35 (audit plans57): at most 60 hold days per invoice, renewals included.
+    Given a hold placed on 23 November until 2 January (41 days), and 20 days later, on
+    13 December, its page
+    When staff open it to renew the hold
+    Then the date field offers up to 21 January (20 days used, 40 left with today), the
+    last date a renewal is granted; 22 January is refused naming it (before: the field
+    offered 60 more days, up to 10 February, which the refusal then took back)."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
+    placed = sandbox.clock.today()
+    first = {"until": (placed + timedelta(days=40)).isoformat(), "reason": "overleg"}
+    assert staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | first)[0] == 303
+    sandbox.clock.set(placed + timedelta(days=20))
+    staff.sign_in(sample_login(DENTAL, "staff"))  # the session of 20 days ago has ended
+    today = sandbox.clock.today()
+    _, html = staff.page(page)
+    field = re.search(r'<input id="until"[^>]*>', html).group(0)
+    last = today + timedelta(days=39)
+    assert f'min="{(today + timedelta(days=1)).isoformat()}" max="{last.isoformat()}"' in field
+    later = {"until": (last + timedelta(days=1)).isoformat(), "reason": "overleg"}
+    status, _, html = staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | later)
+    assert status == HTTPStatus.CONFLICT and f"{last:%d-%m-%Y}" in unescape(html)
+    renewed = {"until": last.isoformat(), "reason": "overleg"}
+    assert staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | renewed)[0] == 303
+
+
 def _upload_form(fields: dict[str, str], file_name: str, data: bytes) -> tuple[bytes, str]:
     """The upload form as a browser sends it: multipart/form-data with the file's part."""
     boundary = "----WebKitFormBoundaryretry51c"

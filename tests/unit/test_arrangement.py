@@ -152,6 +152,29 @@ def test_an_undelivered_reminders_date_does_not_count_for_the_first_term():
 
 
 @pytest.mark.parametrize(
+    "today, first",
+    [
+        # asked early in the hold: its last day, not 14 days after the request
+        (date(2027, 1, 6), date(2027, 2, 28)),
+        # asked late in the hold: 14 days after the request, as without one
+        (date(2027, 2, 20), date(2027, 3, 6)),
+        # asked after the hold ended: it sets no date
+        (date(2027, 3, 1), date(2027, 3, 15)),
+    ],
+)
+def test_the_first_term_is_never_before_the_end_of_the_practices_hold(today, first):
+    """R15, R16 (audit plans57): while the practice holds the invoice, dunning waits for the
+    hold's last day and the checker asks to pay everything by it, so asking for instalments
+    must not make the first payment earlier. Given a reminder whose term ends on 14 January
+    2027 and a hold until 28 February, When the patient asks for an arrangement, Then the
+    first term is not before 28 February while the hold runs (before: 20 January, 39 days
+    before the date the checker named)."""
+    reminded = _reminded(date(2026, 12, 31), date(2026, 12, 31), date(2027, 1, 14))
+    held = replace(reminded, hold_until=date(2027, 2, 28), hold_days_used=55)
+    assert first_due_date(held, today) == first
+
+
+@pytest.mark.parametrize(
     "day, months, expected",
     [
         (date(2026, 12, 23), 1, date(2027, 1, 23)),

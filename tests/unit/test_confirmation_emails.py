@@ -11,10 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from billing_core.changes.arrangement import create_arrangement
+from billing_core.changes.arrangement import arrangement_refusal, create_arrangement
 from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.changes.deferral import grant_deferral
+from billing_core.changes.objection import objection_id
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
 from billing_core.correspondence.confirmations import confirmation_context
 from billing_core.correspondence.kinds import (
@@ -81,6 +82,28 @@ def test_deferral_confirmation_states_the_new_date():
         assert "Geachte S. van der Berg," in part
 
 
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("cents, arrangement_offered", [(2000, False), (4000, True)])
+def test_a_deferral_confirmation_offers_an_arrangement_only_when_the_checker_grants_one(
+    language, cents, arrangement_offered
+):
+    """R14, R15 (audit plans57): Given a deferral of € 20,00, too small for two terms of the
+    minimum € 25,00 with the fee, When its confirmation is sent, Then it does not send the
+    patient to the checker for an arrangement the checker refuses (amount_too_small) but
+    to the practice, as a reminder does; € 40,00 can be split, so it offers the checker
+    (before: every deferral confirmation offered it, in all four languages)."""
+    provider = make_provider()
+    invoice = make_invoice(lines=(make_line(unit_price_cents=cents),))
+    deferred = grant_deferral(invoice, provider, NOW)
+    assert (arrangement_refusal(deferred, provider) is None) is arrangement_offered
+    email = render(DEFERRAL_CONFIRMATION, deferred, language=language)
+    texts = CATALOGUE[language]["email.deferral_confirmation"]
+    via_practice = texts["once_via_practice"].split("{provider}")[0]  # the name is isolated
+    for part in (email.text, html.unescape(email.html)):
+        assert (texts["once"] in part) is arrangement_offered
+        assert (via_practice in part) is not arrangement_offered
+
+
 def test_arrangement_confirmation_lists_every_term_and_the_fee():
     invoice = make_invoice(
         lines=(make_line(unit_price_cents=30000),), patient=make_person(language=Language.EN)
@@ -110,6 +133,21 @@ def test_objection_acknowledgement_names_nobody():
     assert "25 november 2026" in email.text and KENMERK in email.text
     assert "schort de betaling niet op" in email.text  # seed 000
     assert "23 december 2026" in email.text
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+def test_an_acknowledgement_sent_later_names_the_day_the_objection_was_filed(language):
+    """R16 (audit plans57): Given an objection filed on 24 November 2026 (its action id,
+    ``objection_id``), When the delivery sends its acknowledgement a day later (a retry,
+    a queue redriven), Then it says it was received on 24 November, in every language
+    the checker takes (before: "Op 25 november 2026", the day it was sent)."""
+    invoice = make_invoice()
+    details = {"reason": "amount", "message": "Te duur", "email": "p@example.org"}
+    filed = objection_id(invoice, details, date(2026, 11, 24))
+    email = render(OBJECTION_ACKNOWLEDGEMENT, invoice, event_id=filed, language=language)
+    for part in (email.text, email.html):
+        assert long_date(date(2026, 11, 24), language) in part
+        assert long_date(NOW.date(), language) not in part  # no other date is that day
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ Decisions, each for a reason:
   pays every term on time has then paid the claim (R15); one who pays earlier pays a
   little less interest and gets the difference back as a credit (R13).
 - First term: 14 days after the request, but never before the current final payment
-  date, nor in a reminder's term before the reminder's final date. Fourteen days leave time to arrange a transfer (the same term a reminder
+  date, nor in a reminder's term before the reminder's final date, nor during the
+  practice's hold before its last day. Fourteen days leave time to arrange a transfer (the same term a reminder
   gives); asking for instalments must never make the first payment earlier than paying
   everything at once would have been. Later terms fall on the same day of each next
   month (the 31st becomes the last day of a shorter month).
@@ -135,11 +136,15 @@ def first_due_date(invoice: Invoice, today: date) -> date:
     final payment date, or in a reminder's term the reminder's final date, which a paper
     letter (received days after posting) or the Algemene termijnenwet can put more than
     14 days after the request (legal-nl.md §2; audit REQUESTS4). A reminder that never
-    arrived sets no date."""
+    arrived sets no date. While the practice holds the invoice, the hold's last day: dunning
+    waits for it, and the checker and the objection's acknowledgement ask to pay by it
+    (R16, dunning/breakdown.date_that_counts; audit plans57)."""
     dates = [today + timedelta(days=FIRST_TERM_AFTER_DAYS), invoice.current_final_payment_date]
     reminder = invoice.reminder
     if reminder is not None and not reminder.undelivered:
         dates.append(reminder.final_date)
+    if invoice.hold_until is not None and invoice.is_on_hold(today):
+        dates.append(invoice.hold_until)
     return max(dates)
 
 

@@ -55,6 +55,14 @@ def last_hold_day(today: date, days_left: int = MAX_HOLD_DAYS) -> date:
     return today + timedelta(days=days_left - 1)
 
 
+def last_day_left(invoice: Invoice, today: date) -> date:
+    """The last day a hold of ``invoice`` placed ``today`` may run to: the days its holds
+    so far left of the 60 (``hold_days_used_before``). What the portal's date field offers
+    (R16, R35): a renewal's field offered the 60 days of a first hold, which the refusal
+    then took back (audit plans57). Not after today when none is left."""
+    return last_hold_day(today, MAX_HOLD_DAYS - hold_days_used_before(invoice, today))
+
+
 def hold_days(today: date, until: date) -> int:
     """The days a hold placed ``today`` until ``until`` pauses dunning: both included."""
     return (until - today).days + 1

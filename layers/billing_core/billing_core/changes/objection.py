@@ -23,6 +23,7 @@ MAX_MESSAGE_CHARS = 2000
 # characters): the code stays "invalid_objection_message", as API clients test for, but
 # "at most 2000 characters" is no answer to a message left blank (R16, WCAG 3.3.3).
 EMPTY_MESSAGE = "invalid_objection_message_empty"
+OBJECTION_PREFIX = "objection-"  # an objection's action id: the prefix, its day, a digest
 
 
 class ObjectionReason(StrEnum):
@@ -88,4 +89,17 @@ def objection_id(invoice: Invoice, details: Mapping[str, str], day: date) -> str
     (the event of the action's id) is sent once. The patient API takes no key (interfaces.md
     §2), so what was sent is the key; the day, so the same words later are a new one."""
     said = json.dumps([invoice.invoice_id, details, day.isoformat()], sort_keys=True)
-    return f"objection-{day.isoformat()}-{hashlib.sha256(said.encode()).hexdigest()[:32]}"
+    digest = hashlib.sha256(said.encode()).hexdigest()[:32]
+    return f"{OBJECTION_PREFIX}{day.isoformat()}-{digest}"
+
+
+def objection_day(action_id: str) -> date | None:
+    """The day the objection of ``action_id`` (``objection_id``) was filed; None for an id
+    not made so. What its acknowledgement says was received that day, also when the
+    delivery sends it later (a retry, a queue redriven the next day: audit plans57)."""
+    if not action_id.startswith(OBJECTION_PREFIX):
+        return None
+    try:
+        return date.fromisoformat(action_id[len(OBJECTION_PREFIX) :][:10])
+    except ValueError:
+        return None

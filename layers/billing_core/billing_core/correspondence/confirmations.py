@@ -20,6 +20,7 @@ from billing_core.changes.coulance import (
 from billing_core.correspondence.kinds import (
     ARRANGEMENT_CONFIRMATION,
     COULANCE_DECLINED,
+    DEFERRAL_CONFIRMATION,
     INVOICE_CORRECTED,
     KINDS,
     OBJECTION_ACKNOWLEDGEMENT,
@@ -94,6 +95,8 @@ def confirmation_context(
     }
     context |= _under_arrangement(invoice, due, today)
     context["left_only"] = _left_only(invoice, due, context)
+    if kind == DEFERRAL_CONFIRMATION:
+        context["can_arrange"] = _can_arrange(invoice, provider)
     if kind == ARRANGEMENT_CONFIRMATION:
         context |= _arrangement(invoice, account)
     if kind == PAYMENT_RECEIVED:
@@ -102,6 +105,7 @@ def confirmation_context(
         # Nobody's name in it (R29): written when it went to the address typed into the
         # public form; since issue 13.3 it goes only to the invoice's own address.
         context["addressee_name"] = ""
+        context["received_on"] = _objection_received_on(event_id, today)
     if kind == STOP_CONFIRMATION:
         context["after_statement"] = adjusted_by_statement(event_id)
     if kind == COULANCE_DECLINED:
@@ -111,6 +115,27 @@ def confirmation_context(
         # Why, in general words only: never the treatment (R29).
         context["corrected_by"] = _corrected_by(event_id)
     return context
+
+
+def _can_arrange(invoice: Invoice, provider: Provider) -> bool:
+    """R15: whether the checker would grant an arrangement now, as a reminder decides whether
+    to invite one (``dunning.letters.arrangement_possible``): a deferral of an amount too
+    small for two terms, or of one with an arrangement, does not send the patient to the
+    checker for one that would be refused, but to the practice (audit plans57)."""
+    # Imported here: the delivery has loaded it; a deferral's e-mail alone needs it here.
+    from billing_core.dunning.letters import arrangement_possible
+
+    return arrangement_possible([invoice], provider)
+
+
+def _objection_received_on(event_id: str, today: date) -> date:
+    """The day the objection was filed (R16), which its acknowledgement names, not the day
+    the delivery sends it (a retry, a queue redriven later); ``today`` for an event id not
+    an objection's."""
+    # Imported here: only this e-mail needs the objection's rules (#18 (d)).
+    from billing_core.changes.objection import objection_day
+
+    return objection_day(event_id) or today
 
 
 def _left_only(invoice: Invoice, due: Breakdown, context: dict[str, Any]) -> str | None:

@@ -45,6 +45,11 @@ DUTCH: Sections = {
             "Uitstel van betaling kan één keer per nota. Lukt betalen op die datum niet, "
             "dan kunt u in de betaalchecker een betalingsregeling treffen."
         ),
+        # R15: instead, when the checker would refuse one (too small, or one made already).
+        "once_via_practice": (
+            "Uitstel van betaling kan één keer per nota. Lukt betalen op die datum niet, "
+            "neem dan contact op met {provider}."
+        ),
         "pay_link_intro": "Betalen kan online met iDEAL:",
         "closing": "Met vriendelijke groet,",
         "signature": "zorgnota, namens {provider}",
@@ -233,6 +238,10 @@ ENGLISH: Sections = {
         "once": (
             "A deferral is possible once per invoice. If you cannot pay by that date, you can "
             "arrange to pay in instalments in the payment checker."
+        ),
+        "once_via_practice": (
+            "A deferral is possible once per invoice. If you cannot pay by that date, please "
+            "contact {provider}."
         ),
         "pay_link_intro": "You can pay online with iDEAL:",
         "closing": "Kind regards,",

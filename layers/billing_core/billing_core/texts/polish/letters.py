@@ -440,6 +440,10 @@ _CONFIRMATIONS: Sections = {
             "zapłata w tym terminie nie będzie możliwa, można ustalić plan ratalny na stronie "
             "sprawdzania płatności."
         ),
+        "once_via_practice": (
+            "Odroczenie terminu płatności jest możliwe jeden raz dla każdej faktury. Jeśli "
+            "zapłata w tym terminie nie będzie możliwa, proszę skontaktować się z {provider}."
+        ),
         "pay_link_intro": _PAY_LINK_INTRO,
         "closing": _CLOSING,
         "signature": _SIGNATURE,

@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
-from billing_core.changes.hold import last_hold_day
+from billing_core.changes.hold import last_day_left
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import MONTH_PATTERN, Outcome
@@ -850,8 +850,9 @@ def invoice_page(
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
         settled=detail.invoice.is_paid,  # nothing open: a stop or hold could only be refused
         stop_reasons=STOP_REASONS,
-        # The dates a hold may run until (R16), so the date field offers no other.
-        hold_dates=(today + timedelta(days=1), last_hold_day(today)),
+        # The dates a hold may run until (R16), so the date field offers no other: the days
+        # this invoice's holds left, a renewal's fewer than 60.
+        hold_dates=(today + timedelta(days=1), last_day_left(detail.invoice, today)),
         patient_email=detail.invoice.addressee.email or "",
         # The ledger as this page shows it: its stop form sends it back (R21, R38).
         ledger_entries=len(detail.invoice.ledger),
