@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.correspondence.pdf import render_invoice_pdf
+from billing_core.correspondence.render import render_invoice_email
 from billing_core.declarations.claims import Language
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.texts.letters import texts_for
@@ -500,10 +501,12 @@ def test_section_7_the_dont_pay_yet_invoice_asks_no_payment_now_and_offers_no_ar
     assert "Maak € 33,17 uiterlijk" not in text
     assert "iDEAL" not in text and "online te betalen" not in text
     assert "treft u een betalingsregeling" not in text
-    # while a contracted invoice still does
+    # while a contracted invoice still asks the amount and offers iDEAL and the deferral
+    # (an arrangement too, when the checker grants one: € 33,17 is too small, R15)
     usual = " ".join(shown(render()).split())
     assert "Maak € 33,17 uiterlijk 23 december 2026 over" in usual
-    assert "iDEAL" in usual and "treft u een betalingsregeling" in usual
+    assert "iDEAL" in usual and "vraagt u eenmalig kosteloos uitstel van betaling aan" in usual
+    assert "treft u een betalingsregeling" not in usual
 
 
 def test_section_7_the_dont_pay_yet_invoice_stays_one_page_in_every_language():
@@ -511,3 +514,39 @@ def test_section_7_the_dont_pay_yet_invoice_stays_one_page_in_every_language():
     for language in Language:
         invoice = make_invoice(patient=make_person(language=language))
         assert page_count(render(invoice, waits, compress=True)) == 1, language
+
+
+# R15 (letters57, plans57): the invoice offers an arrangement only when the checker grants one
+ARRANGEMENT_OFFER = {
+    "nl": "of treft u een betalingsregeling",
+    "en": "arrange to pay in instalments",
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(("cents", "offered"), [(2000, False), (4000, True)])
+def test_r15_an_invoice_offers_an_arrangement_only_when_the_checker_grants_one(
+    language, cents, offered
+):
+    """R14, R15: Given an invoice of € 20,00, too small for two terms of the minimum with the
+    fee (the checker answers amount_too_small), and one of € 40,00
+    When its PDF and its e-mail are made
+    Then the "more time?" sentence offers the free deferral, and an arrangement only for the
+    one the checker would grant (before: every invoice offered one, as every deferral's
+    confirmation did until plans57)."""
+    provider = make_provider()
+    patient = make_person(language=Language(language))
+    invoice = make_invoice(lines=(make_line(unit_price_cents=cents),), patient=patient)
+    email = render_invoice_email(invoice, provider, pay_url=PUBLIC, public_base_url=PUBLIC)
+
+    parts = {
+        "pdf": " ".join(shown_lines(render(invoice, provider))),
+        "text": " ".join(email.text.split()),
+        "html": " ".join(email.html.split()),
+    }
+
+    deferral = texts_for(language, ("common",))("more_time_deferral", checker_url="")
+    asks_deferral = deferral.split("{")[0][:20]  # "Meer tijd nodig? ..." / "Need more time? ..."
+    for part, read in parts.items():
+        assert asks_deferral in read, part
+        assert (ARRANGEMENT_OFFER[language] in read) is offered, part

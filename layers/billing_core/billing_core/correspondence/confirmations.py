@@ -96,7 +96,10 @@ def confirmation_context(
     context |= _under_arrangement(invoice, due, today)
     context["left_only"] = _left_only(invoice, due, context)
     if kind == DEFERRAL_CONFIRMATION:
-        context["can_arrange"] = _can_arrange(invoice, provider)
+        # Imported here: the delivery has loaded it; a deferral's e-mail alone needs it here.
+        from billing_core.correspondence.render import can_arrange
+
+        context["can_arrange"] = can_arrange(invoice, provider)
     if kind == ARRANGEMENT_CONFIRMATION:
         context |= _arrangement(invoice, account)
     if kind == PAYMENT_RECEIVED:
@@ -115,17 +118,6 @@ def confirmation_context(
         # Why, in general words only: never the treatment (R29).
         context["corrected_by"] = _corrected_by(event_id)
     return context
-
-
-def _can_arrange(invoice: Invoice, provider: Provider) -> bool:
-    """R15: whether the checker would grant an arrangement now, as a reminder decides whether
-    to invite one (``dunning.letters.arrangement_possible``): a deferral of an amount too
-    small for two terms, or of one with an arrangement, does not send the patient to the
-    checker for one that would be refused, but to the practice (audit plans57)."""
-    # Imported here: the delivery has loaded it; a deferral's e-mail alone needs it here.
-    from billing_core.dunning.letters import arrangement_possible
-
-    return arrangement_possible([invoice], provider)
 
 
 def _objection_received_on(event_id: str, today: date) -> date:

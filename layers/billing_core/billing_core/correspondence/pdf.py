@@ -38,6 +38,7 @@ from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.correspondence.links import checker_address, checker_url, page_urls
 from billing_core.correspondence.messages import RenderedEmail
 from billing_core.correspondence.practice_contact import PracticeContact, practice_contact
+from billing_core.correspondence.render import more_time
 from billing_core.declarations.claims import Address, Person
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
 from billing_core.invoices.invoice import Invoice, InvoiceLine
@@ -824,7 +825,7 @@ def _payment_instructions(
         sentences = (
             t("pay_transfer", amount=amount, date=pay_by, **bank),
             t("pay_online_at", url=address),
-            t("more_time", checker_url=address),
+            t(more_time(invoice, provider), checker_url=address),
         )
         caption = t("qr_caption")
     sentences += (t("questions", provider=provider.name),)

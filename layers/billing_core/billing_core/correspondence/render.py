@@ -185,7 +185,25 @@ def invoice_email_context(
         # legal-nl.md §7, R37: non-contracted care, claim it first: "don't pay yet".
         "dont_pay_yet": awaits_insurer_statement(invoice, provider),
         "by": by_channel(invoice.follow_up_channel),  # R7: how the adjusted amount comes
+        "more_time": more_time(invoice, provider),
     }
+
+
+def more_time(invoice: Invoice, provider: Provider) -> str:
+    """The invoice's "more time?" sentence: the deferral and an arrangement, or the deferral
+    alone when the checker would refuse an arrangement (``can_arrange``; letters57)."""
+    return "more_time" if can_arrange(invoice, provider) else "more_time_deferral"
+
+
+def can_arrange(invoice: Invoice, provider: Provider) -> bool:
+    """R15: whether the checker would grant an arrangement now, as a reminder decides whether
+    to invite one (``dunning.letters.arrangement_possible``): an invoice or a deferral of an
+    amount too small for two terms, or of one with an arrangement, does not send the
+    patient to the checker for one that would be refused (audit plans57)."""
+    # Imported here: the dunning letters are not loaded by every function that renders.
+    from billing_core.dunning.letters import arrangement_possible
+
+    return arrangement_possible([invoice], provider)
 
 
 def _subject(template: Template, values: Mapping[str, Any]) -> str:

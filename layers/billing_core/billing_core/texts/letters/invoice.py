@@ -30,6 +30,11 @@ DUTCH: Sections = {
             "betalingskenmerk in. Daar vraagt u eenmalig kosteloos uitstel van "
             "betaling aan of treft u een betalingsregeling."
         ),
+        # R15: when the checker would refuse an arrangement (an amount too small for two terms)
+        "more_time_deferral": (
+            "Meer tijd nodig? Vul in de betaalchecker op {checker_url} uw "
+            "betalingskenmerk in. Daar vraagt u eenmalig kosteloos uitstel van betaling aan."
+        ),
         "questions": "Vragen over de behandeling? Neem contact op met {provider}.",
         "phone": "Telefoon {value}",
         "email": "E-mail {value}",
@@ -237,6 +242,10 @@ ENGLISH: Sections = {
             "Need more time? Enter your payment reference in the payment checker at "
             "{checker_url}. There you can ask once for a free deferral of payment or "
             "arrange to pay in instalments."
+        ),
+        "more_time_deferral": (
+            "Need more time? Enter your payment reference in the payment checker at "
+            "{checker_url}. There you can ask once for a free deferral of payment."
         ),
         "questions": "Questions about the treatment? Please contact {provider}.",
         "phone": "Phone {value}",

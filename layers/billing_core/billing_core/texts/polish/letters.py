@@ -53,6 +53,11 @@ _INVOICE: Sections = {
             "na stronie sprawdzania płatności {checker_url}. Można tam jeden raz bezpłatnie "
             "odroczyć termin płatności lub ustalić plan ratalny."
         ),
+        "more_time_deferral": (
+            "Potrzebuje Pan/Pani więcej czasu? Proszę wpisać numer referencyjny płatności "
+            "na stronie sprawdzania płatności {checker_url}. Można tam jeden raz bezpłatnie "
+            "odroczyć termin płatności."
+        ),
         "questions": "Pytania dotyczące leczenia? Proszę skontaktować się z {provider}.",
         "phone": "Telefon {value}",
         "email": "E-mail {value}",
