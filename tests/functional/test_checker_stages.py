@@ -752,6 +752,44 @@ def test_r36_r16_a_settled_invoice_does_not_say_an_objection_leaves_the_term_run
             assert term_runs_on not in html
 
 
+# The footer's first sentence, per language: name and address never, the treatments only
+# after the birth date (R36), as the privacy page says (R29)
+FOOTER_PRIVACY = {
+    "nl": "Deze pagina toont nooit uw naam of adres, en uw behandelingen pas na de "
+    "geboortedatum van de patiënt.",
+    "en": "This page never shows your name or address, and your treatments only after the "
+    "patient's date of birth.",
+    "pl": "Ta strona nigdy nie pokazuje imienia i nazwiska ani adresu, a zabiegi dopiero po "
+    "podaniu daty urodzenia pacjenta.",
+    "ar": "لا تعرض هذه الصفحة أبدًا اسمكم أو عنوانكم، ولا تعرض علاجاتكم إلا بعد إدخال تاريخ "
+    "ميلاد المريض.",
+}
+
+
+def footer_privacy_of(html: str) -> str:
+    return unescape(re.search(r"<footer>\s*<p>([^<]*)</p>", html)[1])
+
+
+def test_r36_r29_the_footer_does_not_say_the_treatments_are_never_shown_beside_them(
+    sandbox, invoice, subtests
+):
+    """R36, R29, R9 (audit checker57: beside the table of treatments the birth date unlocks,
+    the footer said "This page never shows your name, address or treatments", in each
+    language; the privacy page says "without a date of birth").
+    Given an invoice, the page before the birth date and after it
+    When the patient reads the footer, in nl, en, pl and ar
+    Then it says the treatments come only after the birth date, on both, and after it
+    the treatments are there."""
+    cookie = unlocked(sandbox, invoice)
+    for language, sentence in FOOTER_PRIVACY.items():
+        with subtests.test(language=language):
+            _, locked = page(sandbox, invoice, language)
+            _, html = page(sandbox, invoice, language, cookie=cookie)
+            assert 'id="lines"' not in locked and 'id="lines"' in html
+            for shown in (locked, html):
+                assert footer_privacy_of(shown).startswith(sentence)
+
+
 # --- the PSP unreachable when the patient presses Pay ---------------------------------------
 
 

@@ -374,8 +374,9 @@ _DUTCH: Sections = {
         ),
         "refused": "Dat kan niet: {reason}",
         "privacy": (
-            "Deze pagina toont nooit uw naam, adres of behandelingen. zorgnota verstuurt nota's "
-            "en ontvangt betalingen in opdracht van zorgverleners."
+            "Deze pagina toont nooit uw naam of adres, en uw behandelingen pas na de geboortedatum "
+            "van de patiënt. zorgnota verstuurt nota's en ontvangt betalingen in opdracht van "
+            "zorgverleners."
         ),
         "switch_language": "English",
         "language_label": "Taal",
@@ -756,8 +757,9 @@ _ENGLISH: Sections = {
         ),
         "refused": "That is not possible: {reason}",
         "privacy": (
-            "This page never shows your name, address or treatments. zorgnota sends invoices "
-            "and receives payments on behalf of healthcare providers."
+            "This page never shows your name or address, and your treatments only after the "
+            "patient's date of birth. zorgnota sends invoices and receives payments on behalf of "
+            "healthcare providers."
         ),
         "switch_language": "Nederlands",
         "language_label": "Language",

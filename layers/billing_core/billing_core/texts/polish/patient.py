@@ -244,8 +244,9 @@ PAGE: Section = {
     ),
     "refused": "To nie jest możliwe: {reason}",
     "privacy": (
-        "Ta strona nigdy nie pokazuje imienia i nazwiska, adresu ani zabiegów. zorgnota "
-        "wysyła faktury i przyjmuje płatności w imieniu świadczeniodawców opieki zdrowotnej."
+        "Ta strona nigdy nie pokazuje imienia i nazwiska ani adresu, a zabiegi dopiero po "
+        "podaniu daty urodzenia pacjenta. zorgnota wysyła faktury i przyjmuje płatności w "
+        "imieniu świadczeniodawców opieki zdrowotnej."
     ),
     "switch_language": "Nederlands",
     "language_label": "Język",
