@@ -2377,3 +2377,56 @@ def test_r16_r23_the_practice_reads_no_hold_end_while_the_next_letter_has_nowher
         assert answer["state"] == "on_hold"
         assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == expected
         assert parts == checker
+
+
+# --- locked after wrong birth dates (R10: rate limited) ---------------------------------------
+
+# What a "no invoice with this birth date" page tells a patient sure of both, per language:
+# wait an hour and no try meanwhile, since a try within the hour starts it again (R10)
+TRY_AGAIN_IN_AN_HOUR = {
+    "nl": "Probeer het dan pas over een uur opnieuw: na enkele foute pogingen wachten we een "
+    "uur, en een poging in dat uur laat het uur opnieuw beginnen.",
+    "en": "Then try again in an hour, not sooner: after several wrong tries we wait an hour, "
+    "and a try within that hour starts the hour again.",
+    "pl": "Proszę spróbować ponownie dopiero za godzinę: po kilku błędnych próbach czekamy "
+    "godzinę, a próba w tym czasie liczy godzinę od nowa.",
+    "ar": "حاولوا مرة أخرى بعد ساعة، لا قبل ذلك: بعد عدة محاولات خاطئة ننتظر ساعة، وأي محاولة "
+    "خلال هذه الساعة تبدأ الساعة من جديد.",
+}
+
+
+def birth_date_entered(sandbox, kenmerk: str, born: date, language: str = "nl"):
+    form = f"action=unlock&kenmerk={kenmerk}&lang={language}&birth_date={born.isoformat()}"
+    return sandbox.api_raw("POST", "/", body=form, headers=FORM)
+
+
+def error_said(answer) -> str:
+    inner = re.search(r'id="error"[^>]*>(.*?)</div>', answer["body"], re.S)[1]
+    return unescape(re.sub(r"<[^>]+>", "", inner))
+
+
+def test_r10_r36_locked_by_wrong_birth_dates_the_page_says_to_wait_an_hour_in_each_language(
+    sandbox, invoice, subtests
+):
+    """R10, R36, R9 (audit checker57: after 5 wrong birth dates the right one got "check the
+    payment reference and the date of birth", and each try in the hour kept the lock; the
+    page never said to wait, nor whom else to ask).
+    Given five wrong birth dates for a kenmerk within the hour: it is locked
+    When the patient enters the right one, in nl, en, pl and ar
+    Then the page is the one a kenmerk nobody has gets (404, the same words), and it says
+    to try again in an hour, not sooner; and an hour after the last try the right birth
+    date opens the invoice, as the page said."""
+    unknown = "12234534622567"  # a valid check digit, no invoice
+    for day in range(1, 6):
+        assert (
+            birth_date_entered(sandbox, invoice.reference, date(1900, 1, day))["statusCode"] == 404
+        )
+    for language, wait in TRY_AGAIN_IN_AN_HOUR.items():
+        with subtests.test(language=language):
+            locked = birth_date_entered(sandbox, invoice.reference, invoice.birth_date, language)
+            nobodys = birth_date_entered(sandbox, unknown, invoice.birth_date, language)
+            assert locked["statusCode"] == nobodys["statusCode"] == 404
+            assert error_said(locked) == error_said(nobodys) and wait in error_said(locked)
+    sandbox.clock.advance(hours=1)
+    opened = birth_date_entered(sandbox, invoice.reference, invoice.birth_date)
+    assert opened["statusCode"] == 303 and "zn_visit" in cookies_of(opened)

@@ -389,7 +389,10 @@ _DUTCH: Sections = {
         ),
         "no_match": (
             "We vinden geen nota bij dit betalingskenmerk en deze geboortedatum. Controleer "
-            "het betalingskenmerk op uw nota en de geboortedatum van de patiënt."
+            "het betalingskenmerk op uw nota en de geboortedatum van de patiënt. Klopt het toch? "
+            "Probeer het dan pas over een uur opnieuw: na enkele foute pogingen wachten we een "
+            "uur, en een poging in dat uur laat het uur opnieuw beginnen. Of bel de zorgverlener "
+            "op uw nota."
         ),
         "visit_expired": (
             "Vul ter controle de geboortedatum van de patiënt in. Daarna kunt u {minutes} "
@@ -771,7 +774,10 @@ _ENGLISH: Sections = {
         ),
         "no_match": (
             "We cannot find an invoice for this payment reference and this date of birth. "
-            "Please check the payment reference on your invoice and the patient's date of birth."
+            "Please check the payment reference on your invoice and the patient's date of birth. "
+            "Both right? Then try again in an hour, not sooner: after several wrong tries we "
+            "wait an hour, and a try within that hour starts the hour again. Or call the "
+            "healthcare provider on your invoice."
         ),
         "visit_expired": (
             "Please enter the patient's date of birth to check. Then for {minutes} minutes "

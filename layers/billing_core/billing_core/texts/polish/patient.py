@@ -259,7 +259,10 @@ PAGE: Section = {
     ),
     "no_match": (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tej dacie urodzenia. "
-        "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta."
+        "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta. "
+        "Oba są poprawne? Proszę spróbować ponownie dopiero za godzinę: po kilku błędnych "
+        "próbach czekamy godzinę, a próba w tym czasie liczy godzinę od nowa. Można też "
+        "zadzwonić do świadczeniodawcy podanego na fakturze."
     ),
     "visit_expired": (
         "Proszę podać datę urodzenia pacjenta w celu weryfikacji. Potem przez {minutes} minut "
