@@ -2430,3 +2430,45 @@ def test_r10_r36_locked_by_wrong_birth_dates_the_page_says_to_wait_an_hour_in_ea
     sandbox.clock.advance(hours=1)
     opened = birth_date_entered(sandbox, invoice.reference, invoice.birth_date)
     assert opened["statusCode"] == 303 and "zn_visit" in cookies_of(opened)
+
+
+# --- the interest of a settled invoice (R20) ----------------------------------------------------
+
+# The breakdown's interest row, open (it grows each day) and settled (it stopped), per language
+INTEREST_ROW = {
+    "nl": ("Wettelijke rente tot vandaag", "Wettelijke rente"),
+    "en": ("Statutory interest up to today", "Statutory interest"),
+    "pl": ("Odsetki ustawowe do dziś", "Odsetki ustawowe"),
+    "ar": ("الفائدة القانونية حتى اليوم", "الفائدة القانونية"),
+}
+
+
+def interest_row(html: str) -> tuple[str, str]:
+    """The breakdown's interest row: its label and its amount."""
+    label = re.search(r'<dt>([^<]*)</dt><dd id="bd-interest">', html)[1]
+    return unescape(label), text_of(html, "bd-interest")
+
+
+def test_r20_r36_a_settled_invoices_interest_is_not_said_to_run_up_to_today(
+    sandbox, invoice, subtests
+):
+    """R20, R36, R9 (audit checker57: an invoice paid on 20 January after the costs read
+    "Statutory interest up to today" on 20 March, beside the amount of 20 January).
+    Given the costs charged on 15 January, and on 20 January the interest up to that day
+    When the patient pays everything that day and checks on 20 March
+    Then the row says statutory interest, not up to today, beside the same amount, in
+    nl, en, pl and ar; while it was open, it said up to today."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    sandbox.clock.set(date(2027, 1, 20))
+    open_rows = {
+        language: interest_row(page(sandbox, invoice, language)[1]) for language in INTEREST_ROW
+    }
+    due = status(sandbox, invoice)["amount_due"]
+    paid = IncomingPayment("bank", "NTRF-ALL", due, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, paid, clock=sandbox.clock)
+    sandbox.clock.set(date(2027, 3, 20))
+    for language, (running, settled) in INTEREST_ROW.items():
+        with subtests.test(language=language):
+            label, amount = interest_row(page(sandbox, invoice, language)[1])
+            assert open_rows[language] == (running, amount)
+            assert label == settled

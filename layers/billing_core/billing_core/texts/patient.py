@@ -446,6 +446,8 @@ _DUTCH: Sections = {
         "bd_costs": "Incassokosten",
         "bd_fee": "Kosten betalingsregeling",
         "bd_interest": "Wettelijke rente tot vandaag",
+        # Settled: the interest stopped on the day it was paid (or waived), not today (R20)
+        "bd_interest_settled": "Wettelijke rente",
         "bd_due": "Nog te betalen",
         "bd_credit": "Te veel betaald, dat betalen wij u terug",
         "credit_note": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
@@ -827,6 +829,7 @@ _ENGLISH: Sections = {
         "bd_costs": "Collection costs",
         "bd_fee": "Instalment arrangement fee",
         "bd_interest": "Statutory interest up to today",
+        "bd_interest_settled": "Statutory interest",
         "bd_due": "Still to pay",
         "bd_credit": "Paid too much, which we pay back to you",
         "credit_note": "You have paid {amount} too much. We will pay that amount back to you.",

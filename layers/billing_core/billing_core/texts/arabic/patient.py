@@ -285,6 +285,7 @@ _PAGE: Section = {
     "bd_costs": "تكاليف التحصيل",
     "bd_fee": "تكلفة خطة التقسيط",
     "bd_interest": "الفائدة القانونية حتى اليوم",
+    "bd_interest_settled": "الفائدة القانونية",
     "bd_due": "المبلغ المتبقي للدفع",
     # Not yet read by a native speaker (README, Languages): the two below.
     "bd_credit": "ما دفعتموه زيادةً، ونعيده إليكم",

@@ -317,6 +317,7 @@ PAGE: Section = {
     "bd_costs": "Pozasądowe koszty windykacji",
     "bd_fee": "Koszt planu ratalnego",
     "bd_interest": "Odsetki ustawowe do dziś",
+    "bd_interest_settled": "Odsetki ustawowe",
     "bd_due": "Pozostało do zapłaty",
     # Not yet read by a native speaker (README, Languages): the two below.
     "bd_credit": "Nadpłata, którą zwrócimy",
