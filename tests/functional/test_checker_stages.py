@@ -2472,3 +2472,39 @@ def test_r20_r36_a_settled_invoices_interest_is_not_said_to_run_up_to_today(
             label, amount = interest_row(page(sandbox, invoice, language)[1])
             assert open_rows[language] == (running, amount)
             assert label == settled
+
+
+# --- what the next term asks (R15) ----------------------------------------------------------
+
+TERM_AMOUNT_LABEL = {
+    "nl": "Bedrag van de termijn",
+    "en": "Amount of the term",
+    "pl": "Kwota raty",
+    "ar": "مبلغ القسط",
+}
+
+
+def test_r15_r36_the_next_terms_date_comes_with_its_amount_in_each_language(
+    sandbox, invoice, arranged, subtests
+):
+    """R15, R36, R10, R9 (audit checker57: during an arrangement the page said "Still to pay
+    € 116,98" beside "Next term due by 23 December 2026", and what that term asks only on
+    the pay button, after the birth date: one who pays by transfer read the whole amount
+    as due by that date).
+    Given an arrangement of two terms, the first due on 23 December
+    When the patient checks it on 1 December, without the birth date
+    Then beside the amount due and the term's date, the term's amount (the API's
+    breakdown.term), in nl, en, pl and ar; and none once nothing is arranged."""
+    sandbox.clock.set(date(2026, 12, 1))
+    parts = status(sandbox, arranged)["breakdown"]
+    assert 0 < parts["term"] < parts["due"]
+    for language, label in TERM_AMOUNT_LABEL.items():
+        with subtests.test(language=language):
+            html = unescape(page(sandbox, arranged, language)[1])
+            assert f'<dt>{label}</dt><dd id="term-amount">' in html
+            assert text_of(html, "term-amount") == format_euros(parts["term"], language)
+            assert 'id="pay-by"' in html
+    # And an invoice without an arrangement has no such row
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    other = next(i for i in emailed(invoices) if i.reference != arranged.reference)
+    assert 'id="term-amount"' not in page(sandbox, other)[1]

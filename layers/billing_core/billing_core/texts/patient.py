@@ -459,6 +459,8 @@ _DUTCH: Sections = {
         "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
         "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
         "pay_by_arrangement_term": "Volgende termijn uiterlijk",
+        # R15, R36: beside the term's date, what that term asks (the amount due is all of it)
+        "term_amount": "Bedrag van de termijn",
         "pay_by_hold": "Betaal uiterlijk (tot en met die dag houdt uw zorgverlener de nota aan)",
         # R36: a date that has passed is not one to pay by; legal-nl.md §7: none while the
         # insurer's statement is awaited ("don't pay yet")
@@ -840,6 +842,7 @@ _ENGLISH: Sections = {
         "pay_by_reminder": "Pay by, as in the reminder",
         "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
         "pay_by_arrangement_term": "Next term due by",
+        "term_amount": "Amount of the term",
         "pay_by_hold": "Pay by (your healthcare provider has put the invoice on hold until then)",
         "pay_by_passed": "Was due on",
         "pay_by_passed_arrangement_term": "Instalment was due on",

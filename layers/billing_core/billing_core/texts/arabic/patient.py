@@ -298,6 +298,7 @@ _PAGE: Section = {
     "pay_by_reminder": "آخر موعد للدفع حسب رسالة التذكير",
     "pay_by_second_notice": "ادفعوا في موعد أقصاه (بعده تُحال الفاتورة إلى مكتب تحصيل الديون)",
     "pay_by_arrangement_term": "موعد القسط التالي",
+    "term_amount": "مبلغ القسط",
     # Not yet read by a native speaker (README, Languages).
     "pay_by_hold": "ادفعوا في موعد أقصاه (أوقف مقدّم الرعاية الصحية الإجراءات حتى هذا اليوم)",
     # Not yet read by a native speaker (README, Languages): the three below.

@@ -330,6 +330,7 @@ PAGE: Section = {
     "pay_by_reminder": "Termin płatności według upomnienia",
     "pay_by_second_notice": "Zapłata najpóźniej (potem faktura trafi do biura windykacyjnego)",
     "pay_by_arrangement_term": "Następna rata najpóźniej",
+    "term_amount": "Kwota raty",
     # Not yet read by a native speaker (README, Languages).
     "pay_by_hold": "Zapłata najpóźniej (do tego dnia świadczeniodawca wstrzymał dalsze kroki)",
     # Not yet read by a native speaker (README, Languages): the three below.
