@@ -752,6 +752,44 @@ def test_r36_r16_a_settled_invoice_does_not_say_an_objection_leaves_the_term_run
             assert term_runs_on not in html
 
 
+# The footer's first sentence, per language: name and address never, the treatments only
+# after the birth date (R36), as the privacy page says (R29)
+FOOTER_PRIVACY = {
+    "nl": "Deze pagina toont nooit uw naam of adres, en uw behandelingen pas na de "
+    "geboortedatum van de patiënt.",
+    "en": "This page never shows your name or address, and your treatments only after the "
+    "patient's date of birth.",
+    "pl": "Ta strona nigdy nie pokazuje imienia i nazwiska ani adresu, a zabiegi dopiero po "
+    "podaniu daty urodzenia pacjenta.",
+    "ar": "لا تعرض هذه الصفحة أبدًا اسمكم أو عنوانكم، ولا تعرض علاجاتكم إلا بعد إدخال تاريخ "
+    "ميلاد المريض.",
+}
+
+
+def footer_privacy_of(html: str) -> str:
+    return unescape(re.search(r"<footer>\s*<p>([^<]*)</p>", html)[1])
+
+
+def test_r36_r29_the_footer_does_not_say_the_treatments_are_never_shown_beside_them(
+    sandbox, invoice, subtests
+):
+    """R36, R29, R9 (audit checker57: beside the table of treatments the birth date unlocks,
+    the footer said "This page never shows your name, address or treatments", in each
+    language; the privacy page says "without a date of birth").
+    Given an invoice, the page before the birth date and after it
+    When the patient reads the footer, in nl, en, pl and ar
+    Then it says the treatments come only after the birth date, on both, and after it
+    the treatments are there."""
+    cookie = unlocked(sandbox, invoice)
+    for language, sentence in FOOTER_PRIVACY.items():
+        with subtests.test(language=language):
+            _, locked = page(sandbox, invoice, language)
+            _, html = page(sandbox, invoice, language, cookie=cookie)
+            assert 'id="lines"' not in locked and 'id="lines"' in html
+            for shown in (locked, html):
+                assert footer_privacy_of(shown).startswith(sentence)
+
+
 # --- the PSP unreachable when the patient presses Pay ---------------------------------------
 
 
@@ -2339,3 +2377,134 @@ def test_r16_r23_the_practice_reads_no_hold_end_while_the_next_letter_has_nowher
         assert answer["state"] == "on_hold"
         assert (parts["pay_by"], parts["pay_by_kind"], parts["pay_by_passed"]) == expected
         assert parts == checker
+
+
+# --- locked after wrong birth dates (R10: rate limited) ---------------------------------------
+
+# What a "no invoice with this birth date" page tells a patient sure of both, per language:
+# wait an hour and no try meanwhile, since a try within the hour starts it again (R10)
+TRY_AGAIN_IN_AN_HOUR = {
+    "nl": "Probeer het dan pas over een uur opnieuw: na enkele foute pogingen wachten we een "
+    "uur, en een poging in dat uur laat het uur opnieuw beginnen.",
+    "en": "Then try again in an hour, not sooner: after several wrong tries we wait an hour, "
+    "and a try within that hour starts the hour again.",
+    "pl": "Proszę spróbować ponownie dopiero za godzinę: po kilku błędnych próbach czekamy "
+    "godzinę, a próba w tym czasie liczy godzinę od nowa.",
+    "ar": "حاولوا مرة أخرى بعد ساعة، لا قبل ذلك: بعد عدة محاولات خاطئة ننتظر ساعة، وأي محاولة "
+    "خلال هذه الساعة تبدأ الساعة من جديد.",
+}
+
+
+def birth_date_entered(sandbox, kenmerk: str, born: date, language: str = "nl"):
+    form = f"action=unlock&kenmerk={kenmerk}&lang={language}&birth_date={born.isoformat()}"
+    return sandbox.api_raw("POST", "/", body=form, headers=FORM)
+
+
+def error_said(answer) -> str:
+    inner = re.search(r'id="error"[^>]*>(.*?)</div>', answer["body"], re.S)[1]
+    return unescape(re.sub(r"<[^>]+>", "", inner))
+
+
+def test_r10_r36_locked_by_wrong_birth_dates_the_page_says_to_wait_an_hour_in_each_language(
+    sandbox, invoice, subtests
+):
+    """R10, R36, R9 (audit checker57: after 5 wrong birth dates the right one got "check the
+    payment reference and the date of birth", and each try in the hour kept the lock; the
+    page never said to wait, nor whom else to ask).
+    Given five wrong birth dates for a kenmerk within the hour: it is locked
+    When the patient enters the right one, in nl, en, pl and ar
+    Then the page is the one a kenmerk nobody has gets (404, the same words), and it says
+    to try again in an hour, not sooner; and an hour after the last try the right birth
+    date opens the invoice, as the page said."""
+    unknown = "12234534622567"  # a valid check digit, no invoice
+    for day in range(1, 6):
+        assert (
+            birth_date_entered(sandbox, invoice.reference, date(1900, 1, day))["statusCode"] == 404
+        )
+    for language, wait in TRY_AGAIN_IN_AN_HOUR.items():
+        with subtests.test(language=language):
+            locked = birth_date_entered(sandbox, invoice.reference, invoice.birth_date, language)
+            nobodys = birth_date_entered(sandbox, unknown, invoice.birth_date, language)
+            assert locked["statusCode"] == nobodys["statusCode"] == 404
+            assert error_said(locked) == error_said(nobodys) and wait in error_said(locked)
+    sandbox.clock.advance(hours=1)
+    opened = birth_date_entered(sandbox, invoice.reference, invoice.birth_date)
+    assert opened["statusCode"] == 303 and "zn_visit" in cookies_of(opened)
+
+
+# --- the interest of a settled invoice (R20) ----------------------------------------------------
+
+# The breakdown's interest row, open (it grows each day) and settled (it stopped), per language
+INTEREST_ROW = {
+    "nl": ("Wettelijke rente tot vandaag", "Wettelijke rente"),
+    "en": ("Statutory interest up to today", "Statutory interest"),
+    "pl": ("Odsetki ustawowe do dziś", "Odsetki ustawowe"),
+    "ar": ("الفائدة القانونية حتى اليوم", "الفائدة القانونية"),
+}
+
+
+def interest_row(html: str) -> tuple[str, str]:
+    """The breakdown's interest row: its label and its amount."""
+    label = re.search(r'<dt>([^<]*)</dt><dd id="bd-interest">', html)[1]
+    return unescape(label), text_of(html, "bd-interest")
+
+
+def test_r20_r36_a_settled_invoices_interest_is_not_said_to_run_up_to_today(
+    sandbox, invoice, subtests
+):
+    """R20, R36, R9 (audit checker57: an invoice paid on 20 January after the costs read
+    "Statutory interest up to today" on 20 March, beside the amount of 20 January).
+    Given the costs charged on 15 January, and on 20 January the interest up to that day
+    When the patient pays everything that day and checks on 20 March
+    Then the row says statutory interest, not up to today, beside the same amount, in
+    nl, en, pl and ar; while it was open, it said up to today."""
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    sandbox.clock.set(date(2027, 1, 20))
+    open_rows = {
+        language: interest_row(page(sandbox, invoice, language)[1]) for language in INTEREST_ROW
+    }
+    due = status(sandbox, invoice)["amount_due"]
+    paid = IncomingPayment("bank", "NTRF-ALL", due, sandbox.clock.now())
+    book_payment(sandbox.runtime.repository, invoice.reference, paid, clock=sandbox.clock)
+    sandbox.clock.set(date(2027, 3, 20))
+    for language, (running, settled) in INTEREST_ROW.items():
+        with subtests.test(language=language):
+            label, amount = interest_row(page(sandbox, invoice, language)[1])
+            assert open_rows[language] == (running, amount)
+            assert label == settled
+
+
+# --- what the next term asks (R15) ----------------------------------------------------------
+
+TERM_AMOUNT_LABEL = {
+    "nl": "Bedrag van de termijn",
+    "en": "Amount of the term",
+    "pl": "Kwota raty",
+    "ar": "مبلغ القسط",
+}
+
+
+def test_r15_r36_the_next_terms_date_comes_with_its_amount_in_each_language(
+    sandbox, invoice, arranged, subtests
+):
+    """R15, R36, R10, R9 (audit checker57: during an arrangement the page said "Still to pay
+    € 116,98" beside "Next term due by 23 December 2026", and what that term asks only on
+    the pay button, after the birth date: one who pays by transfer read the whole amount
+    as due by that date).
+    Given an arrangement of two terms, the first due on 23 December
+    When the patient checks it on 1 December, without the birth date
+    Then beside the amount due and the term's date, the term's amount (the API's
+    breakdown.term), in nl, en, pl and ar; and none once nothing is arranged."""
+    sandbox.clock.set(date(2026, 12, 1))
+    parts = status(sandbox, arranged)["breakdown"]
+    assert 0 < parts["term"] < parts["due"]
+    for language, label in TERM_AMOUNT_LABEL.items():
+        with subtests.test(language=language):
+            html = unescape(page(sandbox, arranged, language)[1])
+            assert f'<dt>{label}</dt><dd id="term-amount">' in html
+            assert text_of(html, "term-amount") == format_euros(parts["term"], language)
+            assert 'id="pay-by"' in html
+    # And an invoice without an arrangement has no such row
+    invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
+    other = next(i for i in emailed(invoices) if i.reference != arranged.reference)
+    assert 'id="term-amount"' not in page(sandbox, other)[1]

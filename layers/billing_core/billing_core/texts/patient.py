@@ -374,8 +374,9 @@ _DUTCH: Sections = {
         ),
         "refused": "Dat kan niet: {reason}",
         "privacy": (
-            "Deze pagina toont nooit uw naam, adres of behandelingen. zorgnota verstuurt nota's "
-            "en ontvangt betalingen in opdracht van zorgverleners."
+            "Deze pagina toont nooit uw naam of adres, en uw behandelingen pas na de geboortedatum "
+            "van de patiënt. zorgnota verstuurt nota's en ontvangt betalingen in opdracht van "
+            "zorgverleners."
         ),
         "switch_language": "English",
         "language_label": "Taal",
@@ -388,7 +389,10 @@ _DUTCH: Sections = {
         ),
         "no_match": (
             "We vinden geen nota bij dit betalingskenmerk en deze geboortedatum. Controleer "
-            "het betalingskenmerk op uw nota en de geboortedatum van de patiënt."
+            "het betalingskenmerk op uw nota en de geboortedatum van de patiënt. Klopt het toch? "
+            "Probeer het dan pas over een uur opnieuw: na enkele foute pogingen wachten we een "
+            "uur, en een poging in dat uur laat het uur opnieuw beginnen. Of bel de zorgverlener "
+            "op uw nota."
         ),
         "visit_expired": (
             "Vul ter controle de geboortedatum van de patiënt in. Daarna kunt u {minutes} "
@@ -442,6 +446,8 @@ _DUTCH: Sections = {
         "bd_costs": "Incassokosten",
         "bd_fee": "Kosten betalingsregeling",
         "bd_interest": "Wettelijke rente tot vandaag",
+        # Settled: the interest stopped on the day it was paid (or waived), not today (R20)
+        "bd_interest_settled": "Wettelijke rente",
         "bd_due": "Nog te betalen",
         "bd_credit": "Te veel betaald, dat betalen wij u terug",
         "credit_note": "U heeft {amount} te veel betaald. Dat bedrag betalen wij aan u terug.",
@@ -453,6 +459,8 @@ _DUTCH: Sections = {
         "pay_by_reminder": "Uiterste betaaldatum volgens de herinnering",
         "pay_by_second_notice": "Betaal uiterlijk (daarna gaat de nota naar het incassobureau)",
         "pay_by_arrangement_term": "Volgende termijn uiterlijk",
+        # R15, R36: beside the term's date, what that term asks (the amount due is all of it)
+        "term_amount": "Bedrag van de termijn",
         "pay_by_hold": "Betaal uiterlijk (tot en met die dag houdt uw zorgverlener de nota aan)",
         # R36: a date that has passed is not one to pay by; legal-nl.md §7: none while the
         # insurer's statement is awaited ("don't pay yet")
@@ -756,8 +764,9 @@ _ENGLISH: Sections = {
         ),
         "refused": "That is not possible: {reason}",
         "privacy": (
-            "This page never shows your name, address or treatments. zorgnota sends invoices "
-            "and receives payments on behalf of healthcare providers."
+            "This page never shows your name or address, and your treatments only after the "
+            "patient's date of birth. zorgnota sends invoices and receives payments on behalf of "
+            "healthcare providers."
         ),
         "switch_language": "Nederlands",
         "language_label": "Language",
@@ -769,7 +778,10 @@ _ENGLISH: Sections = {
         ),
         "no_match": (
             "We cannot find an invoice for this payment reference and this date of birth. "
-            "Please check the payment reference on your invoice and the patient's date of birth."
+            "Please check the payment reference on your invoice and the patient's date of birth. "
+            "Both right? Then try again in an hour, not sooner: after several wrong tries we "
+            "wait an hour, and a try within that hour starts the hour again. Or call the "
+            "healthcare provider on your invoice."
         ),
         "visit_expired": (
             "Please enter the patient's date of birth to check. Then for {minutes} minutes "
@@ -819,6 +831,7 @@ _ENGLISH: Sections = {
         "bd_costs": "Collection costs",
         "bd_fee": "Instalment arrangement fee",
         "bd_interest": "Statutory interest up to today",
+        "bd_interest_settled": "Statutory interest",
         "bd_due": "Still to pay",
         "bd_credit": "Paid too much, which we pay back to you",
         "credit_note": "You have paid {amount} too much. We will pay that amount back to you.",
@@ -829,6 +842,7 @@ _ENGLISH: Sections = {
         "pay_by_reminder": "Pay by, as in the reminder",
         "pay_by_second_notice": "Pay by (after that the invoice goes to the collection agency)",
         "pay_by_arrangement_term": "Next term due by",
+        "term_amount": "Amount of the term",
         "pay_by_hold": "Pay by (your healthcare provider has put the invoice on hold until then)",
         "pay_by_passed": "Was due on",
         "pay_by_passed_arrangement_term": "Instalment was due on",

@@ -244,8 +244,9 @@ PAGE: Section = {
     ),
     "refused": "To nie jest możliwe: {reason}",
     "privacy": (
-        "Ta strona nigdy nie pokazuje imienia i nazwiska, adresu ani zabiegów. zorgnota "
-        "wysyła faktury i przyjmuje płatności w imieniu świadczeniodawców opieki zdrowotnej."
+        "Ta strona nigdy nie pokazuje imienia i nazwiska ani adresu, a zabiegi dopiero po "
+        "podaniu daty urodzenia pacjenta. zorgnota wysyła faktury i przyjmuje płatności w "
+        "imieniu świadczeniodawców opieki zdrowotnej."
     ),
     "switch_language": "Nederlands",
     "language_label": "Język",
@@ -258,7 +259,10 @@ PAGE: Section = {
     ),
     "no_match": (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tej dacie urodzenia. "
-        "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta."
+        "Proszę sprawdzić numer referencyjny płatności na fakturze i datę urodzenia pacjenta. "
+        "Oba są poprawne? Proszę spróbować ponownie dopiero za godzinę: po kilku błędnych "
+        "próbach czekamy godzinę, a próba w tym czasie liczy godzinę od nowa. Można też "
+        "zadzwonić do świadczeniodawcy podanego na fakturze."
     ),
     "visit_expired": (
         "Proszę podać datę urodzenia pacjenta w celu weryfikacji. Potem przez {minutes} minut "
@@ -313,6 +317,7 @@ PAGE: Section = {
     "bd_costs": "Pozasądowe koszty windykacji",
     "bd_fee": "Koszt planu ratalnego",
     "bd_interest": "Odsetki ustawowe do dziś",
+    "bd_interest_settled": "Odsetki ustawowe",
     "bd_due": "Pozostało do zapłaty",
     # Not yet read by a native speaker (README, Languages): the two below.
     "bd_credit": "Nadpłata, którą zwrócimy",
@@ -325,6 +330,7 @@ PAGE: Section = {
     "pay_by_reminder": "Termin płatności według upomnienia",
     "pay_by_second_notice": "Zapłata najpóźniej (potem faktura trafi do biura windykacyjnego)",
     "pay_by_arrangement_term": "Następna rata najpóźniej",
+    "term_amount": "Kwota raty",
     # Not yet read by a native speaker (README, Languages).
     "pay_by_hold": "Zapłata najpóźniej (do tego dnia świadczeniodawca wstrzymał dalsze kroki)",
     # Not yet read by a native speaker (README, Languages): the three below.
