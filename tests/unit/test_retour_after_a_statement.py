@@ -11,7 +11,6 @@ the statement: € 50,00 reimbursed; the retour: the insurer grants the practice
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -22,12 +21,11 @@ from billing_core.declarations.upload import IngestContext
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.ports import KnownClaim
+from billing_core.invoices.ledger import EntryKind
 from billing_core.services.patient import PatientContext, submit_insurer_statement
-from tests.unit.dunning_world import DunningWorld, one_invoice
-from tests.unit.factories import REFERENCE_KEY, make_line, make_provider
-from tests.unit.test_retour_raise import at, the_insurer_refuses_the_line
+from tests.unit.dunning_world import DunningWorld
+from tests.unit.factories import REFERENCE_KEY, make_provider
+from tests.unit.test_retour_raise import at, deducted_world, the_insurer_refuses_the_line
 from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 INVOICED = 10_000
@@ -37,24 +35,8 @@ MINIMUM = 6_000  # 60% of € 100,00: what the policy asks once the insurer gran
 
 
 def a_world(mode: CoulanceMode = CoulanceMode.AUTOMATIC) -> DunningWorld:
-    invoice = one_invoice(INVOICED)
-    deduction = LedgerEntry(
-        EntryKind.REIMBURSEMENT,
-        Component.PRINCIPAL,
-        -DEDUCTED,
-        invoice.ledger[0].at,
-        "declaration:d-1",
-        "line L-1",
-    )
-    line = make_line(
-        claim_ref="L-1", unit_price_cents=INVOICED, reimbursed_cents=DEDUCTED, contracted=False
-    )
     provider = make_provider(coulance=CoulancePolicy(mode=mode, wait_for_statement=True))
-    world = DunningWorld(
-        [replace(invoice, lines=(line,), ledger=(*invoice.ledger, deduction))], provider
-    )
-    world.store.markers[(provider.provider_id, "L-1")] = KnownClaim("L-1", "d-1", "inv-1")
-    return world
+    return deducted_world(INVOICED, DEDUCTED, provider, contracted=False)
 
 
 def the_patient_sends_the_statement(world: DunningWorld, day: date) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,7 @@ from billing_core.invoices.invoice import (
 )
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import KnownClaim
+from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from tests.unit.dunning_world import DunningWorld, one_invoice
@@ -45,22 +47,33 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=AMSTERDAM)
 
 
-def a_world() -> DunningWorld:
-    """One sent invoice, final payment date 23 December 2026, € 18,88 of its line deducted
-    as the insurer's part: € 57,59 asked of the patient."""
-    invoice = one_invoice(INVOICED)
+def deducted_world(
+    invoiced_cents: int, deducted_cents: int, provider: Provider | None = None, **line: Any
+) -> DunningWorld:
+    """One sent invoice (final payment date 23 December 2026) of one line, claim L-1 of
+    declaration d-1, of which ``deducted_cents`` were deducted as the insurer's part; the
+    line's other fields ``line``."""
+    invoice = one_invoice(invoiced_cents)
     deduction = LedgerEntry(
         EntryKind.REIMBURSEMENT,
         Component.PRINCIPAL,
-        -DEDUCTED,
+        -deducted_cents,
         invoice.ledger[0].at,
         "declaration:d-1",
         "line L-1",
     )
-    line = make_line(claim_ref="L-1", unit_price_cents=INVOICED, reimbursed_cents=DEDUCTED)
-    world = DunningWorld([replace(invoice, lines=(line,), ledger=(*invoice.ledger, deduction))])
-    marker = KnownClaim("L-1", "d-1", "inv-1")
-    world.store.markers[(world.provider.provider_id, "L-1")] = marker
+    claimed = make_line(
+        claim_ref="L-1", unit_price_cents=invoiced_cents, reimbursed_cents=deducted_cents, **line
+    )
+    deducted = replace(invoice, lines=(claimed,), ledger=(*invoice.ledger, deduction))
+    world = DunningWorld([deducted], provider)
+    world.store.markers[(world.provider.provider_id, "L-1")] = KnownClaim("L-1", "d-1", "inv-1")
+    return world
+
+
+def a_world() -> DunningWorld:
+    """€ 18,88 of the line deducted as the insurer's part: € 57,59 asked of the patient."""
+    world = deducted_world(INVOICED, DEDUCTED)
     assert world.provider.payment_term_days == PAYMENT_TERM
     return world
 
