@@ -11,8 +11,8 @@ with long_lived_imports():
     from billing_core.entrypoints.powertools import function_logger
     from billing_core.entrypoints.s3_upload import AcceptedUpload, S3Upload, s3_upload_handler
     from billing_core.payments.bank_import import (
+        DELIVERED_AGAIN,
         FINISHED_PREFIX,
-        StatementDeliveredAgain,
         import_statement,
         refuse_statement,
     )
@@ -36,7 +36,7 @@ def import_upload(upload: S3Upload) -> AnsweredReport:
         import_statement,
         refuse_statement,
         marked_under=FINISHED_PREFIX,
-        said_again=StatementDeliveredAgain.LOG_MESSAGE,
+        said_again=DELIVERED_AGAIN,
     )
     return went_on(report, upload)
 

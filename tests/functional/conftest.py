@@ -7,13 +7,15 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
+import boto3
 import pytest
 
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.payments.booking import IncomingPayment, book_payment
 from local.generate import declaration_csv
-from local.sandbox import Caller, Sandbox
+from local.sandbox import REGION, Caller, Sandbox
 from local.seed import DENTAL
 from tests.functional import iam_audit
 from tests.functional.documented_answers import checking_every_answer
@@ -73,6 +75,42 @@ def emitted_metrics(
 
     monkeypatch.setattr(sandbox.handler(function).metrics, "add_metric", add_metric)
     return emitted
+
+
+def idempotency_records_expired(sandbox: Sandbox) -> None:
+    """What DynamoDB's TTL does to Powertools' records of the S3 notifications after
+    IDEMPOTENCY_SECONDS (7 days), or what a released record leaves: nothing."""
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    table = dynamodb.Table(sandbox.names.idempotency_table_name)
+    for item in table.scan()["Items"]:
+        table.delete_item(Key={"id": item["id"]})
+
+
+class Watched(NamedTuple):
+    """What a function counts (metric -> sum) and logs from a moment on."""
+
+    emitted: dict[str, float]
+    log: io.StringIO
+
+
+def watched_with_records_expired(
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    function_log: Callable[[str], io.StringIO],
+    function: str,
+) -> Watched:
+    """Given (R3): the idempotency records gone, so that a delivery again reaches
+    ``function``, whose metrics and log are watched from now on."""
+    watched = Watched(emitted_metrics(sandbox, monkeypatch, function), function_log(function))
+    idempotency_records_expired(sandbox)
+    return watched
+
+
+def assert_only_counted_delivered_again(watched: Watched, deliveries: int = 1) -> None:
+    """Then (R3, R39): each delivery again counted as ``UploadsDeliveredAgain`` and
+    nothing else, with no error line (nobody must act)."""
+    assert watched.emitted == {"UploadsDeliveredAgain": deliveries}
+    assert '"ERROR"' not in watched.log.getvalue()  # the sandbox's log: warnings and errors
 
 
 def delivered_dental_week(

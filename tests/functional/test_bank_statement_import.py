@@ -15,7 +15,11 @@ from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.seed import DENTAL
-from tests.functional.conftest import emitted_metrics
+from tests.functional.conftest import (
+    assert_only_counted_delivered_again,
+    emitted_metrics,
+    watched_with_records_expired,
+)
 from tests.unit.camt_builder import Entry, credit, debit, statement
 
 PROVIDER = DENTAL.provider_id
@@ -619,8 +623,6 @@ def test_r3_r39_a_finished_file_delivered_again_after_its_record_went_counts_not
     were; no Bank_* metric counts anything again (before: Bank_booked 1 and then 2 more
     for 2 bookings, Bank_unmatched 1, Bank_refused 1 twice with an error line each), each
     delivery counted as UploadsDeliveredAgain, no error line."""
-    from tests.functional.test_retour_replay import _idempotency_records_expired
-
     app = sandbox.handler("bank_statement_import")
     calls = runs_of_one_entry(app, monkeypatch)
     paid = invoices[:2]
@@ -641,9 +643,9 @@ def test_r3_r39_a_finished_file_delivered_again_after_its_record_went_counts_not
     written = {key: sandbox.output_object(key) for key in sandbox.output_keys("bank/")}
     assert len(written) == 4  # the checkpoint, the list, the refusal, the finished marker
     assert len(for_the_operator(sandbox)) == 3
-    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
-    log = function_log("bank_statement_import")
-    _idempotency_records_expired(sandbox)
+    watched = watched_with_records_expired(
+        sandbox, monkeypatch, function_log, "bank_statement_import"
+    )
     upload = calls[-1][app.CONTINUES]
     notified = sandbox.bank_s3_event(upload["key"], upload["version"], upload["etag"])
 
@@ -652,8 +654,7 @@ def test_r3_r39_a_finished_file_delivered_again_after_its_record_went_counts_not
 
     assert last_run_again == notified_again == answers[-1]
     assert len(calls) == 2  # no run called again
-    assert emitted == {"UploadsDeliveredAgain": 2}
-    assert '"ERROR"' not in log.getvalue()  # the sandbox's log: warnings and errors
+    assert_only_counted_delivered_again(watched, deliveries=2)
     assert {key: sandbox.output_object(key) for key in sandbox.output_keys("bank/")} == written
     assert [len(reread(sandbox, i).applied_payments) for i in [*paid, invoices[2]]] == [1, 1, 0]
     assert len(sandbox.runtime.payment_links.unmatched_credits()) == 1
@@ -671,8 +672,6 @@ def test_r3_r39_a_finished_files_run_redriven_after_its_checkpoint_expired_is_no
     UploadsDeliveredAgain only: no "stopped", no Bank_progress_gone, no error line, no
     bank/refused/ file telling the operator to upload it again (before: all three), no
     run called, each invoice paid once."""
-    from tests.functional.test_retour_replay import _idempotency_records_expired
-
     app = sandbox.handler("bank_statement_import")
     calls = runs_of_one_entry(app, monkeypatch)
     paid = invoices[:3]
@@ -682,17 +681,16 @@ def test_r3_r39_a_finished_files_run_redriven_after_its_checkpoint_expired_is_no
     answers = []
     while len(calls) > len(answers):
         answers.append(sandbox.invoke("bank_statement_import", calls[len(answers)]))
-    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
-    log = function_log("bank_statement_import")
-    _idempotency_records_expired(sandbox)
+    watched = watched_with_records_expired(
+        sandbox, monkeypatch, function_log, "bank_statement_import"
+    )
     [checkpoint] = sandbox.output_keys("bank/progress/")
     sandbox.runtime.s3.delete_object(Bucket=sandbox.names.output_bucket, Key=checkpoint)
 
     redriven = sandbox.invoke("bank_statement_import", calls[-1])
 
     assert redriven == answers[-1] and redriven["imported"][0]["outcome"] == "imported"
-    assert emitted == {"UploadsDeliveredAgain": 1}
-    assert '"ERROR"' not in log.getvalue()
+    assert_only_counted_delivered_again(watched)
     assert sandbox.output_keys("bank/refused/") == [] and len(calls) == 2
     assert all(len(reread(sandbox, i).applied_payments) == 1 for i in paid)
 
@@ -709,8 +707,6 @@ def test_r3_r39_a_file_finished_in_one_run_notified_again_a_week_later_counts_no
     no Bank_* metric, no error line, no second list or refusal (before: Bank_booked 1,
     Bank_unmatched 1, Bank_refused 1 with an error line, the list and the refusal written
     again under that day), the invoice paid once."""
-    from tests.functional.test_retour_replay import _idempotency_records_expired
-
     ours = statement(
         credit(invoices[0].amount_due_cents, scor=invoices[0].reference),
         credit(700, ustrd=("onbekend",)),
@@ -726,16 +722,15 @@ def test_r3_r39_a_file_finished_in_one_run_notified_again_a_week_later_counts_no
     listed_and_refused = sandbox.output_keys("bank/unmatched/") + sandbox.output_keys(
         "bank/refused/"
     )
-    emitted = emitted_metrics(sandbox, monkeypatch, "bank_statement_import")
-    log = function_log("bank_statement_import")
-    _idempotency_records_expired(sandbox)
+    watched = watched_with_records_expired(
+        sandbox, monkeypatch, function_log, "bank_statement_import"
+    )
     sandbox.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=AMSTERDAM))
 
     again = sandbox.invoke("bank_statement_import", event)
 
     assert again == first
-    assert emitted == {"UploadsDeliveredAgain": 1}
-    assert '"ERROR"' not in log.getvalue()
+    assert_only_counted_delivered_again(watched)
     assert len(listed_and_refused) == 2  # the list, the refusal
     assert for_the_operator(sandbox) == sorted(listed_and_refused)
     assert len(reread(sandbox, invoices[0]).applied_payments) == 1

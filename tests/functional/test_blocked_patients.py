@@ -1071,8 +1071,10 @@ def test_r3_r39_the_agencys_file_delivered_again_after_its_record_went_counts_no
     no Agency_refused or Agency_report_refused again, no second result file (before:
     Agency_duplicate 1, Agency_refused 1, Agency_report_refused 1, a second result), the
     claim paid once."""
-    from tests.functional.conftest import emitted_metrics
-    from tests.functional.test_retour_replay import _idempotency_records_expired
+    from tests.functional.conftest import (
+        assert_only_counted_delivered_again,
+        watched_with_records_expired,
+    )
 
     invoice = hand_over(sandbox, invoices[0])
     sandbox.clock.set(datetime(2027, 2, 15, 7, 30, tzinfo=AMSTERDAM))
@@ -1087,16 +1089,15 @@ def test_r3_r39_the_agencys_file_delivered_again_after_its_record_went_counts_no
     first = sandbox.invoke("collection_report_import", event)
     assert (first["imported"][0]["booked"], first["imported"][0]["refused"]) == (1, 1)
     results = sandbox.output_keys("collection-reports/2027-")
-    emitted = emitted_metrics(sandbox, monkeypatch, "collection_report_import")
-    log = function_log("collection_report_import")
-    _idempotency_records_expired(sandbox)
+    watched = watched_with_records_expired(
+        sandbox, monkeypatch, function_log, "collection_report_import"
+    )
     sandbox.clock.set(datetime(2027, 2, 16, 7, 30, tzinfo=AMSTERDAM))
 
     again = sandbox.invoke("collection_report_import", event)
 
     assert again == first
-    assert emitted == {"UploadsDeliveredAgain": 1}
-    assert '"ERROR"' not in log.getvalue()
+    assert_only_counted_delivered_again(watched)
     assert sandbox.output_keys("collection-reports/2027-") == results and len(results) == 1
     assert len(sandbox.output_keys("collection-reports/finished/")) == 1
     paid = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)

@@ -12,6 +12,7 @@ from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
 from local.vektis_samples import west_settings
+from tests.functional.conftest import idempotency_records_expired
 from tests.functional.test_operator_api import PROVIDERS, new_practice, plant_legacy_provider
 from tests.functional.test_provider_portal import (
     PortalUser,
@@ -20,7 +21,6 @@ from tests.functional.test_provider_portal import (
     stop_form,
 )
 from tests.functional.test_refunds import paid_twice, refund_body
-from tests.functional.test_retour_replay import _idempotency_records_expired
 
 STOP = {
     "scope": "partial",
@@ -551,7 +551,7 @@ def test_an_invitation_sent_again_after_its_answer_was_lost_invites_once(sandbox
     # Given an invitation whose answer never reached its sender
     first = keyed(sandbox, "POST", path, "invite-balie", body, caller=caller)
     history = sandbox.runtime.repository.user_changes(DENTAL.provider_id)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When it is sent again with its key
     again = keyed(sandbox, "POST", path, "invite-balie", body, caller=caller)
     # Then the answer is the first one, and one invitation was sent and recorded
@@ -561,7 +561,7 @@ def test_an_invitation_sent_again_after_its_answer_was_lost_invites_once(sandbox
     assert sandbox.runtime.repository.user_changes(DENTAL.provider_id) == history
     # And the same key asking another role, its record gone too, is refused, not given
     # the first invitation
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     other = keyed(sandbox, "POST", path, "invite-balie", body | {"role": "viewer"}, caller=caller)
     assert (other["statusCode"], json.loads(other["body"])["error"]["code"]) == (
         422,
@@ -634,7 +634,7 @@ def test_a_settings_save_sent_again_after_its_answer_was_lost_is_answered_as_it_
     # Given a save of other opening hours whose answer never reached its sender
     first = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
     versions = settings_versions(sandbox)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When it is sent again with its key
     again = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
     # Then the answer is the first one, and one version was saved
@@ -642,7 +642,7 @@ def test_a_settings_save_sent_again_after_its_answer_was_lost_is_answered_as_it_
     assert json.loads(again["body"]) == json.loads(first["body"])
     assert settings_versions(sandbox) == versions
     # And the same key asking other hours, its record gone too, is refused
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     other = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:45-16:00"), caller=caller)
     assert error_of(other) == (422, "idempotency_key_reused")
     # And the version it edited, changed by another request, is still a stale edit
@@ -673,7 +673,7 @@ def test_a_settings_save_retried_after_another_save_is_answered_with_what_it_sav
     between = keyed(sandbox, method, path, "save-email", _other_email(method, now), caller=caller)
     assert (first["statusCode"], between["statusCode"]) == (200, 200)
     versions = settings_versions(sandbox)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When the save is sent again with its key
     again = keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
     # Then the answer is the first one (version 2, its hours, the e-mail address as it was)
@@ -695,7 +695,7 @@ def test_a_settings_key_reused_with_another_body_on_the_current_version_is_refus
     # Given a save under a key, its answer lost
     keyed(sandbox, method, path, "save-hours", edit("ma-vr 7:30-16:00"), caller=caller)
     versions = settings_versions(sandbox)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When the same key asks other hours, on the version now current
     version = sandbox.api("GET", path, caller=caller)[1]["version"]
     body = edit("ma-vr 7:45-16:00") | {"version": version}
@@ -760,7 +760,7 @@ def test_an_onboarding_sent_again_after_its_answer_was_lost_is_answered_as_it_wa
     body = west_settings()
     # Given an onboarding whose answer never reached the operator's program
     first = keyed(sandbox, "POST", PROVIDERS, "onboard-west", body)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When it is sent again with its key
     again = keyed(sandbox, "POST", PROVIDERS, "onboard-west", body)
     # Then the answer is the first one (201), and the practice has its one version
@@ -768,7 +768,7 @@ def test_an_onboarding_sent_again_after_its_answer_was_lost_is_answered_as_it_wa
     assert json.loads(again["body"]) == json.loads(first["body"])
     assert [v.version for v in settings_versions(sandbox, body["provider_id"])] == [1]
     # And the same key asking other settings, its record gone too, is refused
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     renamed = body | {"name": f"{body['name']} BV"}
     assert error_of(keyed(sandbox, "POST", PROVIDERS, "onboard-west", renamed)) == (
         422,
@@ -821,14 +821,14 @@ def test_a_settings_form_sent_again_after_its_answer_was_lost_is_saved_once(sand
     status, _, _ = admin.post(action, fields)
     assert status == 303
     versions = settings_versions(sandbox)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When the admin sends it again
     status, headers, _ = admin.post(action, fields)
     # Then the page says it is saved, as the first time, and one version was saved
     assert status == 303 and headers["Location"].endswith("?done=settings")
     assert settings_versions(sandbox) == versions
     # And the same form with another value, its key's record gone too, is refused
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     assert admin.post(action, fields | changed)[0] == 422
     # And the other tab's form, an edit of the version replaced since, is still 409
     assert admin.post(action, other_tab)[0] == 409
@@ -869,7 +869,7 @@ def test_an_approval_sent_again_after_its_answer_was_lost_is_answered_as_it_was(
     assert (first["statusCode"], json.loads(first["body"])["state"]) == (200, "sent")
     files = sandbox.output_keys(f"{kind}s/")
     assert len(files) == 1
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     # When it is sent again with its key
     again = keyed(sandbox, "POST", approve, "approve-batch")
     # Then the answer is the first one, and the batch was sent once
@@ -877,7 +877,7 @@ def test_an_approval_sent_again_after_its_answer_was_lost_is_answered_as_it_was(
     assert json.loads(again["body"]) == json.loads(first["body"])
     assert sandbox.output_keys(f"{kind}s/") == files
     # And the same key asking something else, its record gone too, is refused
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
     other = keyed(sandbox, "POST", approve, "approve-batch", {"approve": "twice"})
     assert error_of(other) == (422, "idempotency_key_reused")
     # And another approval by the same operator (another key) is still refused: sent once

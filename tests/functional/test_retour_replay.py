@@ -8,17 +8,16 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import boto3
-
 from billing_core.adapters.dynamo import keys
 from billing_core.declarations.retour import retour_report_key
 from billing_core.declarations.vektis.layouts import PM305_V32
 from billing_core.declarations.vektis.writer import Granted, Header, InsurerAnswer, write_retour
 from billing_core.invoices.invoice import Invoice
 from billing_core.services.provider.declarations import retour_upload_key
-from local.sandbox import REGION, Sandbox, notified_key
+from local.sandbox import Sandbox, notified_key
 from local.seed import PHYSIO
 from local.vektis_samples import PHYSIO_HEADER, SANDBOX_TODAY, VGZ, physio_claims
+from tests.functional.conftest import idempotency_records_expired
 
 VEKTIS = Path(__file__).resolve().parents[2] / "events" / "declarations" / "vektis"
 PHYSIO_FILE = VEKTIS / "fysio-centrum-oost-2026-11.pm304"
@@ -80,15 +79,6 @@ def test_the_first_retour_again_after_two_corrections_changes_nothing(sandbox: S
     assert date.fromtimestamp(int(item["expires_at"])).year == 2034
 
 
-def _idempotency_records_expired(sandbox: Sandbox) -> None:
-    """What DynamoDB's TTL does to Powertools' records of the S3 notifications after
-    IDEMPOTENCY_SECONDS (7 days), or what a released record leaves: nothing."""
-    dynamodb = boto3.resource("dynamodb", region_name=REGION)
-    table = dynamodb.Table(sandbox.names.idempotency_table_name)
-    for item in table.scan()["Items"]:
-        table.delete_item(Key={"id": item["id"]})
-
-
 def test_the_first_retours_s3_event_delivered_again_after_a_correction_changes_nothing(
     sandbox: Sandbox,
 ) -> None:
@@ -117,7 +107,7 @@ def test_the_first_retours_s3_event_delivered_again_after_a_correction_changes_n
     record = repository.get_declaration(PHYSIO.provider_id, "u1-retour")
     report_key = retour_report_key(PHYSIO.provider_id, "u1-retour")
     report = sandbox.runtime.s3.get_object(Bucket=sandbox.names.output_bucket, Key=report_key)
-    _idempotency_records_expired(sandbox)
+    idempotency_records_expired(sandbox)
 
     again = sandbox.invoke("retour_import", event)
     sandbox.drain_deliveries()

@@ -186,5 +186,9 @@ class DunningWorld:
         """The letters and e-mails recorded on the invoice, with the day they went out."""
         return [(c.kind, c.at.date()) for c in self.invoice(invoice_id).correspondence]
 
+    def days_sent(self, kind: str, invoice_id: str = "inv-1") -> list[date]:
+        """The days a letter or e-mail of ``kind`` (REMINDER, SECOND_NOTICE ...) went out."""
+        return [day for sent, day in self.letters(invoice_id) if sent == kind]
+
     def handover_files(self) -> list[str]:
         return sorted(key for key in self.files.files if key.startswith("collection/"))

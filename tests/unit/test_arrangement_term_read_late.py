@@ -75,10 +75,6 @@ def cancelled_by_the_run() -> DunningWorld:
     return world
 
 
-def reminders(world: DunningWorld) -> list[date]:
-    return [c.at.date() for c in world.invoice().correspondence if c.kind == REMINDER]
-
-
 def test_a_first_term_paid_on_its_last_day_of_grace_and_read_after_the_run_keeps_it():
     """Given the run of 7 January cancelled the arrangement and sent a reminder, when the
     statement with the first term booked on 6 January is read at 09:00, then the
@@ -143,7 +139,7 @@ def test_a_later_missed_term_needs_a_new_reminder_not_the_cancellations():
     world.run_days(CANCELLED_ON + timedelta(days=1), missed_on)
 
     assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED
-    assert reminders(world) == [CANCELLED_ON, missed_on]
+    assert world.days_sent(REMINDER) == [CANCELLED_ON, missed_on]
     assert world.costs() == 0  # the fee was paid with the first term; no BIK yet
 
 
@@ -368,11 +364,11 @@ def test_the_cancellations_reminder_still_waiting_is_not_sent_once_the_term_is_r
     world.import_transfer(first.amount_cents, booked_on=LAST_DAY_OF_GRACE, at=at(CANCELLED_ON, 9))
 
     assert world.invoice().arrangement.status is ArrangementStatus.ACTIVE
-    assert reminders(world) == []
+    assert world.days_sent(REMINDER) == []
     assert world.invoice().letters_due == ()
     missed_on = SECOND_TERM + timedelta(days=15)
     world.run_days(CANCELLED_ON + timedelta(days=1), missed_on)
-    assert reminders(world) == [missed_on]
+    assert world.days_sent(REMINDER) == [missed_on]
 
 
 def test_the_second_notice_still_waiting_is_not_sent_once_the_term_is_read():

@@ -25,10 +25,6 @@ def reminded_then(change) -> DunningWorld:
     return world
 
 
-def reminders(world: DunningWorld) -> list[date]:
-    return [c.at.date() for c in world.invoice().correspondence if c.kind == REMINDER]
-
-
 def test_deferral_in_term_needs_a_new_reminder_before_costs():
     """Given a deferral granted on 5 January (final payment date 23 Dec -> 22 Jan), then
     no costs come after the old term nor on the first day of the new default (23 Jan);
@@ -39,7 +35,7 @@ def test_deferral_in_term_needs_a_new_reminder_before_costs():
     world.run_days(date(2027, 1, 6), date(2027, 2, 15))
 
     assert world.costs() == 0
-    assert reminders(world) == [date(2026, 12, 31), date(2027, 1, 30)]
+    assert world.days_sent(REMINDER) == [date(2026, 12, 31), date(2027, 1, 30)]
     assert world.invoice().reminder.final_date == date(2027, 2, 15)
     world.run(date(2027, 2, 16))
     assert world.costs() == 15_000
@@ -57,7 +53,7 @@ def test_arrangement_in_term_then_missed_needs_a_new_reminder_before_costs():
     world.run_days(date(2027, 1, 6), date(2027, 2, 17))
 
     assert world.costs() == world.provider.arrangement_fee_cents  # the fee, no BIK
-    assert reminders(world) == [date(2026, 12, 31), date(2027, 2, 3)]
+    assert world.days_sent(REMINDER) == [date(2026, 12, 31), date(2027, 2, 3)]
     world.run(date(2027, 2, 18))
     assert world.costs() == world.provider.arrangement_fee_cents + 15_000
 
@@ -91,5 +87,5 @@ def test_a_deferral_before_the_reminder_leaves_it_standing():
 
     world.run_days(date(2026, 12, 24), date(2027, 2, 16))
 
-    assert reminders(world) == [date(2027, 1, 30)]  # the new default, 23 Jan, + 7 days
+    assert world.days_sent(REMINDER) == [date(2027, 1, 30)]  # the new default, 23 Jan, + 7 days
     assert world.costs() == 15_000

@@ -11,7 +11,6 @@ the statement: € 50,00 reimbursed; the retour: the insurer grants the practice
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -22,12 +21,11 @@ from billing_core.declarations.upload import IngestContext
 from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
 from billing_core.invoices.access import BirthDate
-from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.ports import KnownClaim
+from billing_core.invoices.ledger import EntryKind
 from billing_core.services.patient import PatientContext, submit_insurer_statement
-from tests.unit.dunning_world import DunningWorld, one_invoice
-from tests.unit.factories import REFERENCE_KEY, make_line, make_provider
-from tests.unit.test_retour_raise import at
+from tests.unit.dunning_world import DunningWorld
+from tests.unit.factories import REFERENCE_KEY, make_provider
+from tests.unit.test_retour_raise import at, deducted_world, the_insurer_refuses_the_line
 from tests.unit.vektis_files import HEADER, apply_retour, dental_claim
 
 INVOICED = 10_000
@@ -37,24 +35,8 @@ MINIMUM = 6_000  # 60% of € 100,00: what the policy asks once the insurer gran
 
 
 def a_world(mode: CoulanceMode = CoulanceMode.AUTOMATIC) -> DunningWorld:
-    invoice = one_invoice(INVOICED)
-    deduction = LedgerEntry(
-        EntryKind.REIMBURSEMENT,
-        Component.PRINCIPAL,
-        -DEDUCTED,
-        invoice.ledger[0].at,
-        "declaration:d-1",
-        "line L-1",
-    )
-    line = make_line(
-        claim_ref="L-1", unit_price_cents=INVOICED, reimbursed_cents=DEDUCTED, contracted=False
-    )
     provider = make_provider(coulance=CoulancePolicy(mode=mode, wait_for_statement=True))
-    world = DunningWorld(
-        [replace(invoice, lines=(line,), ledger=(*invoice.ledger, deduction))], provider
-    )
-    world.store.markers[(provider.provider_id, "L-1")] = KnownClaim("L-1", "d-1", "inv-1")
-    return world
+    return deducted_world(INVOICED, DEDUCTED, provider, contracted=False)
 
 
 def the_patient_sends_the_statement(world: DunningWorld, day: date) -> None:
@@ -66,15 +48,6 @@ def the_patient_sends_the_statement(world: DunningWorld, day: date) -> None:
     world.deliver()
 
 
-def the_insurer_grants_nothing(world: DunningWorld, day: date) -> None:
-    world.clock.set(at(day))
-    claim = dental_claim("L-1", unit_price_cents=INVOICED, insurer_uzovi="3311")
-    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(0, ("8001",))})
-    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
-    apply_retour(world.provider.provider_id, f"r-{day}", data, ctx, file_name="retour.mz302")
-    world.deliver()
-
-
 def test_a_retour_after_the_statement_leaves_the_policys_amount_as_the_other_order_does():
     """R17, legal-nl.md §6: given the statement taken on 10 December (€ 20,00 forgiven,
     € 50,00 to pay), when the retour of 15 December grants the practice nothing, then
@@ -82,10 +55,10 @@ def test_a_retour_after_the_statement_leaves_the_policys_amount_as_the_other_ord
     € 80,00; the e-mail about the retour names € 60,00."""
     first_the_statement = a_world()
     the_patient_sends_the_statement(first_the_statement, date(2026, 12, 10))
-    the_insurer_grants_nothing(first_the_statement, date(2026, 12, 15))
+    the_insurer_refuses_the_line(first_the_statement, date(2026, 12, 15), INVOICED)
 
     first_the_retour = a_world()
-    the_insurer_grants_nothing(first_the_retour, date(2026, 12, 10))
+    the_insurer_refuses_the_line(first_the_retour, date(2026, 12, 10), INVOICED)
     the_patient_sends_the_statement(first_the_retour, date(2026, 12, 15))
 
     assert first_the_retour.invoice().balance_cents == MINIMUM
@@ -98,9 +71,9 @@ def test_the_same_retour_again_forgives_nothing_more():
     """R3: the same retour file processed again changes nothing: € 60,00 stays."""
     world = a_world()
     the_patient_sends_the_statement(world, date(2026, 12, 10))
-    the_insurer_grants_nothing(world, date(2026, 12, 15))
+    the_insurer_refuses_the_line(world, date(2026, 12, 15), INVOICED)
 
-    the_insurer_grants_nothing(world, date(2026, 12, 16))
+    the_insurer_refuses_the_line(world, date(2026, 12, 16), INVOICED)
 
     assert world.invoice().balance_cents == MINIMUM
 
@@ -113,7 +86,7 @@ def test_a_proposal_on_the_practices_list_is_left_to_its_decision():
     world = a_world(CoulanceMode.PROVIDER_CONFIRMS)
     the_patient_sends_the_statement(world, date(2026, 12, 10))
 
-    the_insurer_grants_nothing(world, date(2026, 12, 15))
+    the_insurer_refuses_the_line(world, date(2026, 12, 15), INVOICED)
 
     assert world.invoice().balance_cents == INVOICED
     assert not [e for e in world.invoice().ledger if e.kind is EntryKind.COULANCE]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,15 @@ from billing_core.declarations.vektis.layouts import MZ302_V13
 from billing_core.declarations.vektis.writer import Granted, write_retour
 from billing_core.dunning.interest import interest_statement
 from billing_core.dunning.letters import REMINDER, SECOND_NOTICE
-from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
+from billing_core.invoices.invoice import (
+    ArrangementStatus,
+    ArrangementTerm,
+    DunningStage,
+    Invoice,
+)
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.ports import KnownClaim
+from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from tests.unit.dunning_world import DunningWorld, one_invoice
@@ -40,38 +47,48 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=AMSTERDAM)
 
 
-def a_world() -> DunningWorld:
-    """One sent invoice, final payment date 23 December 2026, € 18,88 of its line deducted
-    as the insurer's part: € 57,59 asked of the patient."""
-    invoice = one_invoice(INVOICED)
+def deducted_world(
+    invoiced_cents: int, deducted_cents: int, provider: Provider | None = None, **line: Any
+) -> DunningWorld:
+    """One sent invoice (final payment date 23 December 2026) of one line, claim L-1 of
+    declaration d-1, of which ``deducted_cents`` were deducted as the insurer's part; the
+    line's other fields ``line``."""
+    invoice = one_invoice(invoiced_cents)
     deduction = LedgerEntry(
         EntryKind.REIMBURSEMENT,
         Component.PRINCIPAL,
-        -DEDUCTED,
+        -deducted_cents,
         invoice.ledger[0].at,
         "declaration:d-1",
         "line L-1",
     )
-    line = make_line(claim_ref="L-1", unit_price_cents=INVOICED, reimbursed_cents=DEDUCTED)
-    world = DunningWorld([replace(invoice, lines=(line,), ledger=(*invoice.ledger, deduction))])
-    marker = KnownClaim("L-1", "d-1", "inv-1")
-    world.store.markers[(world.provider.provider_id, "L-1")] = marker
+    claimed = make_line(
+        claim_ref="L-1", unit_price_cents=invoiced_cents, reimbursed_cents=deducted_cents, **line
+    )
+    deducted = replace(invoice, lines=(claimed,), ledger=(*invoice.ledger, deduction))
+    world = DunningWorld([deducted], provider)
+    world.store.markers[(world.provider.provider_id, "L-1")] = KnownClaim("L-1", "d-1", "inv-1")
+    return world
+
+
+def a_world() -> DunningWorld:
+    """€ 18,88 of the line deducted as the insurer's part: € 57,59 asked of the patient."""
+    world = deducted_world(INVOICED, DEDUCTED)
     assert world.provider.payment_term_days == PAYMENT_TERM
     return world
 
 
-def the_insurer_refuses_the_line(world: DunningWorld, day: date) -> None:
-    """The insurer's MZ302 grants nothing of the line: the patient pays € 18,88 more."""
+def the_insurer_refuses_the_line(
+    world: DunningWorld, day: date, invoiced_cents: int = INVOICED
+) -> None:
+    """The insurer's MZ302 grants nothing of the line (of ``invoiced_cents``): the patient
+    pays what was deducted more (here € 18,88)."""
     world.clock.set(at(day))
-    claim = dental_claim("L-1", unit_price_cents=INVOICED, insurer_uzovi="3311")
+    claim = dental_claim("L-1", unit_price_cents=invoiced_cents, insurer_uzovi="3311")
     data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(0, ("8001",))})
     ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
     apply_retour(world.provider.provider_id, f"r-{day}", data, ctx, file_name="retour.mz302")
     world.deliver()
-
-
-def letters_of(world: DunningWorld, kind: str) -> list[date]:
-    return [sent_on for sent_kind, sent_on in world.letters() if sent_kind == kind]
 
 
 def test_a_reminder_in_whose_term_a_retour_raises_the_amount_supports_no_costs():
@@ -93,13 +110,13 @@ def test_a_reminder_in_whose_term_a_retour_raises_the_amount_supports_no_costs()
 
     invoice = world.invoice()
     assert invoice.current_final_payment_date == date(2027, 2, 1)
-    assert world.costs() == 0 and letters_of(world, SECOND_NOTICE) == []
-    assert letters_of(world, REMINDER) == [date(2026, 12, 31)]
+    assert world.costs() == 0 and world.days_sent(SECOND_NOTICE) == []
+    assert world.days_sent(REMINDER) == [date(2026, 12, 31)]
     assert invoice.amount_due_cents == DEDUCTED
 
     world.run(date(2027, 2, 9))
 
-    assert letters_of(world, REMINDER) == [date(2026, 12, 31), date(2027, 2, 9)]
+    assert world.days_sent(REMINDER) == [date(2026, 12, 31), date(2027, 2, 9)]
     new_reminder = world.invoice().reminder
     assert new_reminder is not None and new_reminder.due_cents == DEDUCTED
 
@@ -118,13 +135,13 @@ def test_a_retour_after_the_invoice_was_paid_gets_a_payment_term_before_any_remi
     world.run_days(date(2027, 1, 10), date(2027, 2, 16))
 
     assert world.invoice().current_final_payment_date == date(2027, 2, 9)
-    assert letters_of(world, REMINDER) == []
+    assert world.days_sent(REMINDER) == []
     told = [mail for _, mail, _ in world.outbox.sent if mail.kind == INVOICE_CORRECTED]
     assert len(told) == 1 and "9 februari 2027" in told[0].text
 
     world.run(date(2027, 2, 17))
 
-    assert letters_of(world, REMINDER) == [date(2027, 2, 17)]
+    assert world.days_sent(REMINDER) == [date(2027, 2, 17)]
     assert world.costs() == 0
 
 
@@ -144,7 +161,7 @@ def test_a_retour_that_lowers_the_amount_leaves_the_reminder_and_its_costs():
 
     assert world.invoice().final_payment_date == date(2026, 12, 23)
     assert world.costs() == 4_000
-    assert letters_of(world, SECOND_NOTICE) == [date(2027, 1, 15)]
+    assert world.days_sent(SECOND_NOTICE) == [date(2027, 1, 15)]
 
 
 def test_a_retour_during_an_arrangement_is_a_rest_term_after_its_terms_not_a_cancellation():
@@ -176,20 +193,19 @@ def test_a_retour_during_an_arrangement_is_a_rest_term_after_its_terms_not_a_can
     assert invoice.arrangement.status is ArrangementStatus.ACTIVE
     rest = next_term(invoice)
     assert rest is not None and (rest.due_date, rest.amount_cents) == (date(2027, 2, 19), DEDUCTED)
-    assert letters_of(world, REMINDER) == [] and world.costs() == 0
+    assert world.days_sent(REMINDER) == [] and world.costs() == 0
 
     world.run(date(2027, 3, 6))  # the rest term missed by more than 14 days: R15
 
     assert world.invoice().arrangement.status is ArrangementStatus.CANCELLED  # type: ignore[union-attr]
-    assert letters_of(world, REMINDER) == [date(2027, 3, 6)]
+    assert world.days_sent(REMINDER) == [date(2027, 3, 6)]
 
 
-def test_a_retour_that_grants_more_during_an_arrangement_asks_no_term_above_what_is_open():
-    """R15, R5, R13: given an arrangement of four terms of € 52,50 (€ 200,00 and the € 10,00
-    fee), the first paid, when the insurer's retour grants € 150,00 of the treatment, then
-    € 7,50 is open and the next term, in the checker and in the patient's e-mail, asks
-    € 7,50, not the agreed € 52,50 (a transfer of that would pay € 45,00 too much)."""
-    world = a_world()
+def four_terms_the_first_paid_then_granted_150(world: DunningWorld) -> ArrangementTerm:
+    """An invoice of € 200,00 arranged on 25 November in four terms of € 52,50 (with the
+    € 10,00 fee), the first paid on its day; on 10 January the insurer's retour grants
+    € 150,00 of the treatment (€ 7,50 open). Its e-mails not yet delivered. The first
+    term, as agreed."""
     invoice = one_invoice(20_000)
     world.store.put_invoice_as_is(
         replace(invoice, lines=(make_line(claim_ref="L-1", unit_price_cents=20_000),))
@@ -205,6 +221,16 @@ def test_a_retour_that_grants_more_during_an_arrangement_asks_no_term_above_what
     data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(15_000, ())})
     ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
     apply_retour(world.provider.provider_id, "r-1", data, ctx, file_name="retour.mz302")
+    return first
+
+
+def test_a_retour_that_grants_more_during_an_arrangement_asks_no_term_above_what_is_open():
+    """R15, R5, R13: given an arrangement of four terms of € 52,50 (€ 200,00 and the € 10,00
+    fee), the first paid, when the insurer's retour grants € 150,00 of the treatment, then
+    € 7,50 is open and the next term, in the checker and in the patient's e-mail, asks
+    € 7,50, not the agreed € 52,50 (a transfer of that would pay € 45,00 too much)."""
+    world = a_world()
+    four_terms_the_first_paid_then_granted_150(world)
     world.deliver()
 
     assert world.invoice().amount_due_cents == 750
@@ -226,20 +252,7 @@ def test_after_a_retour_that_grants_more_the_checker_lists_the_terms_the_letters
     from billing_core.services.patient import PatientContext, payment_status
 
     world = a_world()
-    invoice = one_invoice(20_000)
-    world.store.put_invoice_as_is(
-        replace(invoice, lines=(make_line(claim_ref="L-1", unit_price_cents=20_000),))
-    )
-    arranged = create_arrangement(world.invoice(), world.provider, 4, at(date(2026, 11, 25)))
-    world.store.put_invoice_as_is(arranged)
-    assert arranged.arrangement is not None
-    first = arranged.arrangement.terms[0]
-    world.import_transfer(first.amount_cents, booked_on=first.due_date, at=at(first.due_date))
-    world.clock.set(at(date(2027, 1, 10)))
-    claim = dental_claim("L-1", unit_price_cents=20_000, insurer_uzovi="3311")
-    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(15_000, ())})
-    ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
-    apply_retour(world.provider.provider_id, "r-1", data, ctx, file_name="retour.mz302")
+    first = four_terms_the_first_paid_then_granted_150(world)
 
     view = payment_status(
         world.invoice().reference, PatientContext(world.store, world.queue, world.clock)

@@ -110,7 +110,7 @@ def test_the_handover_follows_the_second_notice_the_patient_got():
 
     other = world.invoice("inv-2")
     assert other.handed_over_on == HANDOVER_ON
-    notices = [day for kind, day in world.letters("inv-2") if kind == SECOND_NOTICE]
+    notices = world.days_sent(SECOND_NOTICE, "inv-2")
     assert notices == [COSTS_ON]
     assert not world.invoice("inv-1").is_with_collection_agency
 

@@ -11,7 +11,7 @@ from typing import Any
 from billing_core.declarations.claims import Address, Claim, LineType
 from billing_core.declarations.findings import Severity
 from billing_core.declarations.parsed import ParseResult
-from billing_core.declarations.reports import DeliveredAgain, OtherVersionIgnored
+from billing_core.declarations.reports import OtherVersionIgnored
 from billing_core.declarations.retour import RetourReport, apply_retour_upload
 from billing_core.declarations.upload import IngestContext, Upload
 from billing_core.declarations.vektis.layout import RecordType, Standard
@@ -25,6 +25,7 @@ from billing_core.declarations.vektis.writer import (
     trailer_values,
     with_field,
 )
+from billing_core.shared.reports import DeliveredAgain
 from tests.unit.claim_factories import VGZ, claim, person
 
 TODAY = date(2026, 11, 23)

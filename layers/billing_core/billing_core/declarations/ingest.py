@@ -26,7 +26,6 @@ from billing_core.declarations.invoicing import InvoiceDraft, InvoicingPlan, pla
 from billing_core.declarations.parsed import ParseResult
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
-    DeliveredAgain,
     OtherVersionIgnored,
     UploadReport,
     counted_by_code,
@@ -52,6 +51,7 @@ from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference
 from billing_core.shared.bulk import cycle_collection_paused
+from billing_core.shared.reports import DeliveredAgain
 from billing_core.texts.practice import action_sentences
 
 # incoming/{provider}/{upload}/file: the declarations a practice uploads.

@@ -245,27 +245,3 @@ class OtherVersionIgnored:
 
     def answer(self) -> dict[str, Any]:
         return {"declaration_id": self.declaration_id, "outcome": "other_version_ignored"}
-
-
-class DeliveredAgain:
-    """The S3 notification of an upload whose report is published, delivered again (S3
-    delivers at least once, also after Powertools' idempotency record expired or was
-    released): not run again, for a declaration as for a retour file. Its record and
-    report stand as they are; run again, a retour file would set its granted amounts over
-    a correction applied since (R3, R5). Logged and counted, never an error: nobody
-    must act. A plain class: a frozen slotted dataclass costs the handlers' cold start."""
-
-    __slots__ = ("declaration_id", "outcome", "provider_id")
-    LOG_MESSAGE: ClassVar[str] = "upload delivered again: its report stands"
-
-    def __init__(self, declaration_id: str, provider_id: str, outcome: str) -> None:
-        self.declaration_id = declaration_id
-        self.provider_id = provider_id
-        self.outcome = outcome  # the report's, as the first delivery answered it
-
-    def log_entry(self) -> LogEntry:
-        fields = {"declaration_id": self.declaration_id, "provider_id": self.provider_id}
-        return LogEntry(self.LOG_MESSAGE, fields, {"UploadsDeliveredAgain": 1})
-
-    def answer(self) -> dict[str, Any]:
-        return {"declaration_id": self.declaration_id, "outcome": self.outcome}

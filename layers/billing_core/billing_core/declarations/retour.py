@@ -55,7 +55,6 @@ from billing_core.declarations.credit_shares import credits_rerated, without_nee
 from billing_core.declarations.findings import Finding, Outcome, Severity
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.declarations.reports import (
-    DeliveredAgain,
     OtherVersionIgnored,
     UploadReport,
     counted_by_code,
@@ -106,7 +105,7 @@ from billing_core.ports import DeliveryRequest, KnownClaim, NewInvoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.bulk import cycle_collection_paused
 from billing_core.shared.money import euro_params
-from billing_core.shared.reports import LogEntry
+from billing_core.shared.reports import DeliveredAgain, LogEntry
 
 if TYPE_CHECKING:
     from billing_core.declarations.invoicing import InvoiceDraft

@@ -14,9 +14,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from billing_core.declarations.record import DeclarationRecord, DeclarationStatus
-from billing_core.declarations.reports import DeliveredAgain, OtherVersionIgnored
+from billing_core.declarations.reports import OtherVersionIgnored
 from billing_core.providers.actions import ActionKind, OpenAction, action_id_checked
 from billing_core.shared import reference
+from billing_core.shared.reports import DeliveredAgain
 
 if TYPE_CHECKING:
     from billing_core.declarations.invoicing import InvoiceDraft
@@ -150,7 +151,7 @@ def start_record(
     is not a record as its answer."""
     record = ctx.store.get_declaration(upload.provider_id, upload.declaration_id)
     if finished_stands and record is not None and _finished(record, upload):
-        return DeliveredAgain(upload.declaration_id, upload.provider_id, record.outcome)
+        return _its_report_stands(upload, record.outcome)
     if record is None:
         record = DeclarationRecord(
             provider_id=upload.provider_id,
@@ -182,6 +183,16 @@ def _finished(record: DeclarationRecord, upload: Upload) -> bool:
     (publish_report), so a run that died before it is still PROCESSING and runs again."""
     finished = record.status in (DeclarationStatus.PROCESSED, DeclarationStatus.REJECTED)
     return finished and bool(record.report_key) and record.object_version == upload.version
+
+
+def _its_report_stands(upload: Upload, outcome: str) -> DeliveredAgain:
+    """The notification of an upload whose report is published, delivered again: its
+    record and report stand, answered with the report's outcome as the first delivery
+    was. Run again, a retour file would set its granted amounts over a correction applied
+    since (R3, R5)."""
+    ids = {"declaration_id": upload.declaration_id, "provider_id": upload.provider_id}
+    answered = {"declaration_id": upload.declaration_id, "outcome": outcome}
+    return DeliveredAgain("upload delivered again: its report stands", ids, answered)
 
 
 def upload_version_action_id(upload: Upload) -> str:

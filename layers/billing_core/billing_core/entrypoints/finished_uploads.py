@@ -8,7 +8,7 @@ refused, the agency's refused rows) was counted and alarmed again and its lists 
 again (bankmarker55). So each import, once a version of its file is finished, writes one
 small marker, the file's answer (counts, ids and keys: no payer data), under a prefix its
 bucket's retention rule covers (template.yaml); every delivery reads it first and, when it
-is there, is answered with it: ``DeliveredAgain``, logged and counted as
+is there, is answered with it: ``shared.reports.DeliveredAgain``, logged and counted as
 ``UploadsDeliveredAgain``, never an error, nobody must act.
 
 Imported by ``s3_upload.AcceptedUpload.import_or_refuse`` when it runs, not at a
@@ -19,10 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from billing_core.ports import FileGone
-from billing_core.shared.reports import LogEntry
+from billing_core.shared.reports import DeliveredAgain
 
 if TYPE_CHECKING:
     from billing_core.adapters.s3 import S3Upload
@@ -35,24 +35,6 @@ if TYPE_CHECKING:
 NOT_FINISHED = ("continued", "stopped", "ignored")
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 _NAME_KEPT = 80  # of the file's path: the key stays readable and short
-
-
-class DeliveredAgain:
-    """A delivery of a version whose import finished: answered with the file's answer as
-    its first delivery was, nothing imported, written or counted again. A plain class, as
-    declarations/reports.DeliveredAgain: no dataclass."""
-
-    __slots__ = ("message", "summary")
-
-    def __init__(self, message: str, summary: dict[str, Any]) -> None:
-        self.message = message
-        self.summary = summary  # the finished file's answer, as its marker keeps it
-
-    def log_entry(self) -> LogEntry:
-        return LogEntry(self.message, self.summary, {"UploadsDeliveredAgain": 1})
-
-    def answer(self) -> dict[str, Any]:
-        return self.summary
 
 
 def marker_key(marked_under: str, upload_prefix: str, upload: S3Upload, version: str) -> str:
@@ -73,7 +55,8 @@ def finished_before(files: FileReader, key: str, message: str) -> DeliveredAgain
         marked = json.loads(files.get(key))
     except FileGone:
         return None
-    return DeliveredAgain(message, marked["answer"])
+    answer = marked["answer"]  # the finished file's: counts, ids and keys, no payer data
+    return DeliveredAgain(message, answer, answer)
 
 
 def mark_if_finished(files: FileStore, key: str, report: AnsweredReport) -> None:

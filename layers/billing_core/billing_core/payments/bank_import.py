@@ -118,7 +118,7 @@ from billing_core.ports import (
 )
 from billing_core.shared.clock import Clock, start_of_day
 from billing_core.shared.errors import NotFound
-from billing_core.shared.reports import LogEntry
+from billing_core.shared.reports import DeliveredAgain, LogEntry
 
 CURRENCY = "EUR"
 UNMATCHED_PREFIX = "bank/unmatched"
@@ -128,6 +128,11 @@ PROGRESS_PREFIX = "bank/progress"
 # ids, keys): a delivery of it again, however late, is answered from it (R3, R39;
 # entrypoints/finished_uploads.py). Under bank/, kept a year as the lists are.
 FINISHED_PREFIX = "bank/finished/"
+# A run of a file its checkpoint or marker says is finished, delivered again (a run's call
+# redriven, or the S3 notification, after the idempotency record that answers it went: R3):
+# answered with the file's report as the first delivery was, nothing booked, listed,
+# written or counted again (R39, R12; bankretry55), logged under this line.
+DELIVERED_AGAIN = "bank statement delivered again: its report stands"
 _UNSAFE_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -334,31 +339,6 @@ class BankImportReport:
         return self.summary()
 
 
-class StatementDeliveredAgain:
-    """A run of a file whose checkpoint says it is finished: a call of one of its runs, or
-    its S3 notification, delivered again after the idempotency record that answers it
-    went (its 7 days, or released: R3). Nothing is booked, listed or written again, and
-    nothing counted: the runs that did the file counted each booking once (R39, R12;
-    bankretry55: before, such a delivery counted its run's part, or for the notification
-    the whole file, in the Bank_* metrics again, and Bank_refused with its error line for a
-    file with a statement of another account). Answered with the file's report, as the
-    first delivery was; logged and counted (``UploadsDeliveredAgain``, as a retour file's
-    notification delivered again: declarations/reports.DeliveredAgain), never an error:
-    nobody must act. A plain class, as that one: no dataclass on the handler's cold start."""
-
-    __slots__ = ("report",)
-    LOG_MESSAGE = "bank statement delivered again: its report stands"
-
-    def __init__(self, report: BankImportReport) -> None:
-        self.report = report  # the file's, as its checkpoint keeps it
-
-    def log_entry(self) -> LogEntry:
-        return LogEntry(self.LOG_MESSAGE, self.report.summary(), {"UploadsDeliveredAgain": 1})
-
-    def answer(self) -> dict[str, Any]:
-        return self.report.answer()
-
-
 _COUNTED = (
     "booked",
     "reversed",
@@ -414,7 +394,7 @@ PROGRESS_EVERY = 1000
 
 def import_statement(
     xml_bytes: bytes, statement_key: str, ctx: BankImportContext
-) -> BankImportReport | StatementDeliveredAgain:
+) -> BankImportReport | DeliveredAgain:
     """Book the file's entries, in order (each statement's returns after its other
     entries). With a ``checkpoint_key`` (the function's run), how far it got is written
     every PROGRESS_EVERY entries, and the import stops, outcome "continued", when less
@@ -425,7 +405,7 @@ def import_statement(
     before made of it, not as a duplicate: its bookings remember the upload
     (``upload_fingerprint``); its report and the list of unmatched credits are written
     once, when the last entry is done. A run of a file its checkpoint says is finished
-    does nothing and counts nothing (``StatementDeliveredAgain``)."""
+    does nothing and counts nothing (``DeliveredAgain``)."""
     try:
         statements = parse_statements(xml_bytes)
     except StatementError as error:
@@ -435,7 +415,8 @@ def import_statement(
         return _checkpoint_gone(statement_key, ctx)
     report, start = resumed
     if report.outcome == FINISHED:  # its last run's checkpoint: the file is done
-        return StatementDeliveredAgain(replace(report, outcome="imported"))
+        summary = replace(report, outcome="imported").summary()
+        return DeliveredAgain(DELIVERED_AGAIN, summary, summary)
     report.start_counting(ctx.resumes_at)
     listed = _ListedCredits(ctx.links)
     ours = [s for s in statements if not _of_another_account(s, ctx.collection_iban)]

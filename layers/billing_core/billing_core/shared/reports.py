@@ -32,3 +32,25 @@ class AnsweredReport(OperatorReport, Protocol):
     """A result that is also the function's answer (and its idempotency record)."""
 
     def answer(self) -> dict[str, Any]: ...
+
+
+class DeliveredAgain:
+    """An event whose work is finished, delivered again (S3 delivers at least once, also
+    after Powertools' idempotency record expired or was released; a run's call can be
+    redriven): nothing done, written or counted again, answered as the first delivery was
+    (R3, R39). Logged and counted as ``UploadsDeliveredAgain``, never an error: nobody
+    must act. One class for a declaration, a retour, a bank statement and the agency's
+    file. A plain class: a frozen slotted dataclass costs the handlers' cold start."""
+
+    __slots__ = ("answered", "fields", "message")
+
+    def __init__(self, message: str, fields: Mapping[str, Any], answered: dict[str, Any]) -> None:
+        self.message = message
+        self.fields = fields  # ids and counts only, as the first delivery logged them
+        self.answered = answered  # as the first delivery answered
+
+    def log_entry(self) -> LogEntry:
+        return LogEntry(self.message, self.fields, {"UploadsDeliveredAgain": 1})
+
+    def answer(self) -> dict[str, Any]:
+        return self.answered
