@@ -928,3 +928,55 @@ def test_a_save_changes_at_most_98_agb_codes_and_says_so(sandbox):
     # Then the rest is a second save, which writes only the codes it adds
     grown = with_codes(NEW_ID, "04999888", *practitioners(150), version=1)
     assert operator(sandbox, "PUT", f"{PROVIDERS}/{NEW_ID}", grown)[0] == 200
+
+
+PHONE_TOO_FEW_DIGITS = (
+    "contact.phone: Dit telefoonnummer heeft minder dan 8 cijfers: een Nederlands nummer heeft"
+    " er 10, zoals 020 612 3456 of +31 20 612 3456. / This phone number has fewer than 8"
+    " digits: a Dutch number has 10, like 020 612 3456 or +31 20 612 3456."
+)
+
+
+@pytest.mark.parametrize("phone", ["(--------)", "+( ) - - - - ( )", "0-0-0-0-0-0-0"])
+def test_a_phone_with_fewer_than_8_digits_is_refused_on_every_write(sandbox, phone):
+    """R31 (validated on write), R36 (the practice's phone is printed on every letter),
+    audit small57: the model's pattern (8 to 20 digits, spaces, brackets or hyphens) took
+    "(--------)" from the operator's POST and PUT and the admin's PATCH.
+    Given a phone with fewer than 8 digits (a Dutch number has 10)
+    When an operator creates or replaces a practice with it, or its admin patches it in
+    Then 400 names contact.phone in Dutch and English, and nothing is written."""
+    before = copy.deepcopy(stored_items(sandbox))
+    contact = DENTAL.model_dump(mode="json")["contact"] | {"phone": phone}
+    status, answer = operator(sandbox, "POST", PROVIDERS, new_practice(contact=contact))
+    assert (status, answer["error"]["message"]) == (400, PHONE_TOO_FEW_DIGITS)
+    replaced = DENTAL.model_dump(mode="json") | {"version": 1, "contact": contact}
+    status, answer = operator(sandbox, "PUT", f"{PROVIDERS}/{DENTAL.provider_id}", replaced)
+    assert (status, answer["error"]["message"]) == (400, PHONE_TOO_FEW_DIGITS)
+    patch = {"version": 1, "contact": {"phone": phone}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=patch)
+    assert (status, answer["error"]["message"]) == (400, PHONE_TOO_FEW_DIGITS)
+    assert stored_items(sandbox) == before
+
+
+def test_a_phone_stored_before_the_digit_rule_is_read_and_kept_by_an_edit_of_another_setting(
+    sandbox,
+):
+    """R31 (settings stored before a rule are still read; checked on their next write):
+    Given a practice whose stored phone has no digits (written before audit small57)
+    When its admin changes the dunning policy only
+    Then it is saved, the phone as it was; a phone with 8 digits (a service number) is
+    taken, and the stored one typed again in another way is refused."""
+    sandbox.runtime.repository._table.update_item(
+        Key=keys.provider_key(DENTAL.provider_id),
+        UpdateExpression="SET contact.phone = :phone",
+        ExpressionAttributeValues={":phone": "(--------)"},
+    )
+    patch = {"version": 1, "dunning": {"days_to_reminder": 10}}
+    status, changed = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=patch)
+    assert (status, changed["version"], changed["contact"]["phone"]) == (200, 2, "(--------)")
+    patch = {"version": 2, "contact": {"phone": "(-- ------)"}}
+    status, answer = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=patch)
+    assert (status, answer["error"]["message"]) == (400, PHONE_TOO_FEW_DIGITS)
+    patch = {"version": 2, "contact": {"phone": "0800 1234"}}
+    status, changed = sandbox.api("PATCH", SETTINGS, caller=practice("admin"), body=patch)
+    assert (status, changed["contact"]["phone"]) == (200, "0800 1234")

@@ -440,3 +440,33 @@ def test_the_monday_run_names_a_week_withdrawn_and_not_planned_again(sandbox, pa
     answer = sandbox.run_retrocession()
     assert answer["payout_batch"]["batch_id"] == "PO-2026-W49"
     assert answer["payout_weeks_withdrawn"] == ["2026-W48"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("collection_iban", "NL20INGB0001234568"), ("collection_bic", "INGBNL2")],
+)
+def test_an_approval_with_a_collection_account_no_bank_knows_fails_naming_the_setting(
+    sandbox, paid_week, setting, value
+):
+    """R34, audit small57: a typo in the deployed COLLECTION_IBAN (its check digit) wrote
+    a pain.001 paying from an account no bank has; one in COLLECTION_BIC failed with
+    sepaxml's "an illegal value in one of your input fields", the setting unnamed.
+    Given week 48's payout batch proposed, and the collection IBAN or BIC typed wrong
+    When an operator approves it
+    Then the error names the setting, not its value; no file is written and the batch
+    is not sent: the approval sent again once the setting is right sends it."""
+    sandbox.run_retrocession()
+    settings = sandbox.runtime.settings
+    sandbox.runtime.settings = settings.model_copy(update={setting: value})
+
+    with pytest.raises(RuntimeError, match=f"^{setting.upper()} is not a valid") as failed:
+        operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+
+    assert value not in str(failed.value)
+    assert sandbox.output_keys("payouts/") == []
+    _, batch = operator(sandbox, "GET", "/api/v1/operator/payouts/PO-2026-W48")
+    assert (batch["state"], batch["file_key"]) == ("approved", "")
+    sandbox.runtime.settings = settings
+    status, sent = operator(sandbox, "POST", "/api/v1/operator/payouts/PO-2026-W48/approve")
+    assert (status, sent["state"]) == (200, "sent")

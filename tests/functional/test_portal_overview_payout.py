@@ -67,6 +67,29 @@ def test_r24_r35_the_overview_shows_the_transfer_that_pays_a_late_week_with_the_
 
 
 @pytest.mark.parametrize(
+    ("language", "heading", "state"),
+    [
+        ("nl", "Uitbetaling van de laatste week", "Voorgesteld op 11 januari 2027;"),
+        ("en", "Payout for the latest week", "Proposed on 11 January 2027;"),
+    ],
+)
+def test_r24_r35_the_cards_heading_does_not_call_a_proposed_transfer_paid(
+    sandbox, language, heading, state
+):
+    """R24, R35; audit small57: the card's heading said "Laatste uitbetaling" ("Last
+    payout") above a transfer zorgnota had only proposed, not paid.
+    Given the newest statement's transfer proposed, not approved
+    When the practice opens the portal's overview
+    Then the card is headed as the payout for the latest week, its state beside it."""
+    _w53_made_up_by_the_run_of_11_january(sandbox)
+
+    card = payout_card(sandbox, language)
+
+    assert card.startswith(f"{heading} Week 53 "), card
+    assert state in card
+
+
+@pytest.mark.parametrize(
     ("language", "expected"),
     [
         ("nl", "samen {} in één overboeking Op 30 november 2026 naar de bank gestuurd."),

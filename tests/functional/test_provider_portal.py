@@ -1146,6 +1146,44 @@ def test_the_admin_changes_the_dunning_policy_and_a_stale_form_is_refused(sandbo
     assert sandbox.runtime.repository.get_provider(DENTAL.provider_id).version == version + 1
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nl",
+            "Het formulier is niet goed ingevuld: Telefoon: Dit telefoonnummer heeft minder"
+            " dan 8 cijfers: een Nederlands nummer heeft er 10, zoals 020 612 3456 of"
+            " +31 20 612 3456.",
+        ),
+        (
+            "en",
+            "The form is not filled in correctly: Phone: This phone number has fewer than 8"
+            " digits: a Dutch number has 10, like 020 612 3456 or +31 20 612 3456.",
+        ),
+    ],
+)
+def test_a_phone_with_fewer_than_8_digits_is_refused_by_the_contact_form_saying_why(
+    sandbox, language, said
+):
+    """R31 (validated on write), R36 (printed on every letter), R35, WCAG 3.3.1; audit
+    small57: the contact form saved "(--------)" as the practice's phone.
+    Given the admin on the settings page, in Dutch or English
+    When the contact form is sent with a phone of brackets and hyphens only
+    Then 400: the error names the phone field and why, in the page's language, the field
+    is marked invalid, and nothing is saved."""
+    admin = signed_in(sandbox, "admin", language)
+    before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
+    form = settings_form(admin, before.version, email="info@example.org", phone="(--------)")
+
+    status, _, html = admin.post("/portal/instellingen/contact", form)
+
+    assert status == HTTPStatus.BAD_REQUEST
+    error = re.search(r'<div class="alert" role="alert" id="error"[^>]*>(.*?)</div>', html).group(1)
+    assert unescape(error) == said
+    assert marked_invalid(html) == {"contact-phone"}
+    assert sandbox.runtime.repository.get_provider(DENTAL.provider_id) == before
+
+
 @pytest.mark.parametrize("role", ["staff", "viewer"])
 def test_only_the_admin_changes_settings_and_users_a_forged_post_is_403(sandbox, role):
     """R32: staff and viewer see no settings; their forged POSTs change nothing."""

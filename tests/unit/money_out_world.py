@@ -105,7 +105,7 @@ class MoneyOutWorld:
             batches=self.store,
             files=self.files,
             clock=self.clock,
-            debtor=COLLECTION,
+            debtor=lambda: COLLECTION,
             second_approval_above_cents=FOUR_EYES_ABOVE,
             audit=self.audit,
             psp=lambda: self.psp,

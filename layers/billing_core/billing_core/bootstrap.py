@@ -139,10 +139,10 @@ class Runtime:
 
     @property
     def collection_account(self) -> CollectionAccount:
-        from billing_core.payments.collection_account import CollectionAccount
+        from billing_core.payments.collection_account import CollectionAccount, collection_iban
 
         return CollectionAccount(
-            self.settings.collection_iban, self.settings.collection_account_holder
+            collection_iban(self.settings.collection_iban), self.settings.collection_account_holder
         )
 
     @cached_property
@@ -198,6 +198,7 @@ class Runtime:
 
     def bank_import_context(self) -> BankImportContext:
         from billing_core.payments.bank_import import BankImportContext
+        from billing_core.payments.collection_account import collection_iban
 
         return BankImportContext(
             store=self.repository,
@@ -206,7 +207,7 @@ class Runtime:
             clock=self.clock,
             delivery=self.delivery_queue,
             batches=self.transfer_batches,
-            collection_iban=self.settings.collection_iban,
+            collection_iban=collection_iban(self.settings.collection_iban),
         )
 
     def ingest_context(self) -> IngestContext:
@@ -259,6 +260,7 @@ class Runtime:
     # --- the contexts of the two APIs' use cases and of the other functions' (issue 11) ---
 
     def money_out_context(self) -> MoneyOutContext:
+        from billing_core.payments.collection_account import collection_bic, collection_iban
         from billing_core.payments.sepa_transfers import DebtorAccount
         from billing_core.services.operator.money_out import MoneyOutContext
 
@@ -268,10 +270,10 @@ class Runtime:
             batches=self.transfer_batches,
             files=self.output_files,
             clock=self.clock,
-            debtor=DebtorAccount(
+            debtor=lambda: DebtorAccount(
                 settings.collection_account_holder,
-                settings.collection_iban,
-                settings.collection_bic,
+                collection_iban(settings.collection_iban),
+                collection_bic(settings.collection_bic),
             ),
             second_approval_above_cents=settings.second_approval_above_cents,
             audit=self.audit_log,

@@ -144,7 +144,9 @@ _DUTCH: Sections = {
         # Texts.plural: the _one form for exactly 1, the _other for every other count.
         "handed_over_count_one": "{count} nota is deze week (vanaf maandag {monday}) overgedragen aan het incassobureau.",
         "handed_over_count_other": "{count} nota's zijn deze week (vanaf maandag {monday}) overgedragen aan het incassobureau.",
-        "next_payout": "Laatste uitbetaling",
+        # Above the transfer paying the newest statement's week, in whatever state it is
+        # (proposed, sent, returned...): "Laatste uitbetaling" said it was paid (small57).
+        "latest_week_payout": "Uitbetaling van de laatste week",
         "no_payout": "Nog geen uitbetaling.",
         "payout_of_week": "{week}: {amount}",  # week: week_of
         # One transfer for several weeks (a late or made-up statement, R24): weeks: week_of, ", "
@@ -830,7 +832,7 @@ _ENGLISH: Sections = {
         "handed_over": "Handed over this week",
         "handed_over_count_one": "{count} invoice has been handed to the collection agency this week (since Monday {monday}).",
         "handed_over_count_other": "{count} invoices have been handed to the collection agency this week (since Monday {monday}).",
-        "next_payout": "Latest payout",
+        "latest_week_payout": "Payout for the latest week",
         "no_payout": "No payout yet.",
         "payout_of_week": "{week}: {amount}",  # week: week_of
         "payout_of_weeks": "{weeks}: {amount} together in one transfer",

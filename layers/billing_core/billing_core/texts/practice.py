@@ -1114,6 +1114,11 @@ _DUTCH: Sections = {
             "De naam van de rekeninghouder heeft geen enkel teken dat de bank in een"
             " SEPA-overschrijving accepteert (Latijnse letters, cijfers, / - ? : ( ) . , ' +)."
         ),
+        # The practice's phone, printed on every letter (R31, R36).
+        "phone_too_few_digits": (
+            "Dit telefoonnummer heeft minder dan {least} cijfers: een Nederlands nummer heeft"
+            " er 10, zoals 020 612 3456 of +31 20 612 3456."
+        ),
         "agb_code_taken": (
             "Deze AGB-code hoort al bij zorgaanbieder {holder}: een Vektis-bestand hoort bij"
             " de zorgaanbieder die de AGB-code van de kopregel heeft, dus elke code heeft één"
@@ -2182,6 +2187,10 @@ _ENGLISH: Sections = {
         "payout_holder_not_sepa": (
             "The account holder's name has no character a bank accepts in a SEPA credit"
             " transfer (Latin letters, digits, / - ? : ( ) . , ' +)."
+        ),
+        "phone_too_few_digits": (
+            "This phone number has fewer than {least} digits: a Dutch number has 10, like"
+            " 020 612 3456 or +31 20 612 3456."
         ),
         "agb_code_taken": (
             "This AGB code belongs to provider {holder} already: a Vektis file belongs to the"

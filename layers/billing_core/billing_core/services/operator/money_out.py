@@ -124,7 +124,9 @@ class MoneyOutContext:
     batches: TransferBatches
     files: FileStore  # the output bucket, where the bank's files go
     clock: Clock
-    debtor: DebtorAccount  # zorgnota's collection account
+    # Zorgnota's collection account, read when a file is made: a setting no bank knows
+    # then fails the approval naming it (bootstrap), and no read of the batches.
+    debtor: Callable[[], DebtorAccount]
     second_approval_above_cents: int
     audit: AuditLog  # an operator's read of a refund batch (R32, NEN 7513)
     # The PSP, made when first asked (a refund id an operator records is checked with it):
@@ -925,7 +927,7 @@ def _transfer_file(
     try:
         return credit_transfer_file(
             batch.batch_id,
-            ctx.debtor,
+            ctx.debtor(),
             [_bank_transfer(t) for t in paid],
             execution_date=execution_day(approved_at.date()),
             created_at=approved_at,

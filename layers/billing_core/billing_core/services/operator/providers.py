@@ -158,6 +158,26 @@ def _code_taken(settings: Provider, taken: AgbCodeTaken) -> InvalidInput:
     return InvalidInput(f"body.agb_codes.{position}.code", "agb_code_taken", holder=taken.holder)
 
 
+# The fewest digits of a phone number a patient can call: a Dutch number has 10 (a service
+# number as 0800 1234 has 8), an international one more.
+PHONE_DIGITS_AT_LEAST = 8
+
+
+def _refuse_a_new_phone_without_its_digits(settings: Provider, current: Provider | None) -> None:
+    """The settings model takes 8 to 20 digits, spaces, brackets or hyphens, so "(--------)"
+    passed the operator's PUT, the admin's PATCH and the portal's form, to be printed on
+    every letter and the checker as the practice's number (R31, R36). Checked here, where
+    every write passes, and not in the model: a stored provider must stay readable, so a
+    phone stored before is read as is, and refused only once it is written changed."""
+    phone = settings.contact.phone
+    if current is not None and phone == current.contact.phone:
+        return
+    if sum(character.isdigit() for character in phone) < PHONE_DIGITS_AT_LEAST:
+        raise InvalidInput(
+            "body.contact.phone", "phone_too_few_digits", least=PHONE_DIGITS_AT_LEAST
+        )
+
+
 def _refuse_too_many_code_changes(settings: Provider, codes_before: frozenset[str]) -> None:
     """Each code added or dropped is a marker in the save's one transaction."""
     changed = settings.all_agb_codes ^ codes_before
@@ -251,6 +271,7 @@ def save_version(
     changes = changes_between(current, stored)
     if current is not None and not changes:
         return current
+    _refuse_a_new_phone_without_its_digits(stored, current)
     codes_before = current.all_agb_codes if current else frozenset()
     _refuse_too_many_code_changes(stored, codes_before)
     change = SettingsVersion(

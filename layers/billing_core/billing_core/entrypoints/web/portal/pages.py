@@ -1198,16 +1198,27 @@ def _typed_forms(invalid: ValidationError | InvalidInput | WrongFields, t: Texts
     (texts.practice.typed_form; leftovers51, portal51b: the form named the field only);
     of a text over its length, how long it may be and how long it was typed (words52:
     the form named the field only)."""
+    if isinstance(invalid, InvalidInput):
+        return {_invalid_names(invalid)[0]: _service_sentence(invalid, t.language)}
     if isinstance(invalid, ValidationError):
         problems: Iterable[Mapping[str, Any]] = invalid.errors()
-    else:  # a service's refusal names no form; a form's names those its model found
-        problems = invalid.problems if isinstance(invalid, WrongFields) else ()
+    else:  # a form's refusal names those its model found
+        problems = invalid.problems
     said: dict[str, str] = {}
     for problem in problems:
         form = _typed_form(problem, t)
         if form is not None and problem.get("loc"):
             said.setdefault(str(problem["loc"][0]), form)
     return said
+
+
+def _service_sentence(invalid: InvalidInput, language: str) -> str:
+    """What a service found wrong in a field, as the API says it, in the form's language
+    (audit small57: a phone refused for its digits was named, not why)."""
+    from billing_core.texts.practice import input_sentences  # the refusals only
+
+    sentences = input_sentences(invalid.said_as, **invalid.values)
+    return sentences.get(language, sentences["nl"])
 
 
 def _typed_form(problem: Mapping[str, Any], t: Texts) -> str | None:
