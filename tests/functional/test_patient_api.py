@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import json
 import random
 from datetime import date
@@ -763,3 +764,25 @@ def test_r10_a_kenmerk_pasted_in_a_path_the_rest_api_leaves_percent_encoded_find
     answer = sandbox.invoke(route.function, event)
     # Then it is the answer to the plain digits
     assert (answer["statusCode"], json.loads(answer["body"])) == _status(sandbox, invoice.reference)
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("nl", "over het deel van het notabedrag dat nog openstaat, niet over de incassokosten"),
+        ("en", "on the part of the invoice's amount still open, not on the collection costs"),
+        ("pl", "od niezapłaconej części kwoty faktury, nie od kosztów windykacji"),
+        ("ar", "على الجزء غير المدفوع من مبلغ الفاتورة، لا على تكاليف التحصيل"),
+    ],
+)
+def test_legal_4_the_terms_say_interest_runs_on_the_principal_not_on_the_costs(
+    sandbox, language, words
+):
+    """legal-nl.md §4 (interest accrues on the outstanding principal), R36 (checker57 noticed:
+    the payment terms said "on the amount open", which after the costs holds them too).
+    Given the payment terms page When it is read in each language Then interest runs on the
+    invoice's amount still open, not on the collection costs."""
+    answer = sandbox.api_raw("GET", "/voorwaarden", query={"lang": language})
+
+    assert answer["statusCode"] == 200
+    assert words in html.unescape(answer["body"])

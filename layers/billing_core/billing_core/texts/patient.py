@@ -117,8 +117,10 @@ _DUTCH_INFO: Section = {
     ),
     "terms_4_heading": "Wettelijke rente",
     "terms_4_text": (
+        # legal-nl.md §4: on the principal still open, never on the costs.
         "Vanaf de dag na de uiterste betaaldatum is de wettelijke rente verschuldigd (art. "
-        "6:119 BW) over het openstaande bedrag."
+        "6:119 BW) over het deel van het notabedrag dat nog openstaat, niet over de "
+        "incassokosten."
     ),
     "terms_5_heading": "Waar een betaling eerst voor telt",
     "terms_5_text": (
@@ -250,7 +252,8 @@ _ENGLISH_INFO: Section = {
     "terms_4_heading": "Statutory interest",
     "terms_4_text": (
         "From the day after the date to pay by, statutory interest (art. 6:119 Dutch Civil "
-        "Code) is due on the amount open."
+        "Code) is due on the part of the invoice's amount still open, not on the collection "
+        "costs."
     ),
     "terms_5_heading": "What a payment counts for first",
     "terms_5_text": (

@@ -115,8 +115,8 @@ INFO: Section = {
     ),
     "terms_4_heading": "Odsetki ustawowe",
     "terms_4_text": (
-        "Od dnia następującego po terminie płatności od niezapłaconej kwoty należą się "
-        "odsetki ustawowe (art. 6:119 BW)."
+        "Od dnia następującego po terminie płatności od niezapłaconej części kwoty faktury, "
+        "nie od kosztów windykacji, należą się odsetki ustawowe (art. 6:119 BW)."
     ),
     "terms_5_heading": "Na co najpierw zalicza się wpłatę",
     "terms_5_text": (
