@@ -759,6 +759,18 @@ def test_old_weeks_get_the_agencys_transfers_their_statement_names_week_page_by_
 # --- version 16: actions on the action list's index (R23, R35; actionpages56) --------------
 
 
+def numbered_objection(number: int, first_made: datetime) -> OpenAction:
+    """The dental practice's objection ``number``, made ``number`` minutes after the first."""
+    return OpenAction(
+        action_id=f"objection-{number:04d}",
+        provider_id=DENTAL,
+        kind=ActionKind.OBJECTION,
+        invoice_id=f"inv-{number:04d}",
+        reference=reference.for_sequence(number + 1, REFERENCE_KEY),
+        created_at=first_made + timedelta(minutes=number),
+    )
+
+
 def test_actions_before_the_list_index_are_put_on_it_oldest_first_over_requests_once():
     """R23, R35 (migration version 16; actionpages56): Given 150 actions of the dental
     practice a minute apart, the first 120 stored before the action list's index (its
@@ -770,14 +782,7 @@ def test_actions_before_the_list_index_are_put_on_it_oldest_first_over_requests_
     store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
     first_made = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
     for number in range(150):
-        action = OpenAction(
-            action_id=f"objection-{number:04d}",
-            provider_id=DENTAL,
-            kind=ActionKind.OBJECTION,
-            invoice_id=f"inv-{number:04d}",
-            reference=reference.for_sequence(number + 1, REFERENCE_KEY),
-            created_at=first_made + timedelta(minutes=number),
-        )
+        action = numbered_objection(number, first_made)
         if number < 120:
             store.put_action_before_list_index(action)
         else:
@@ -813,14 +818,7 @@ def test_open_actions_listed_before_the_open_prefix_are_moved_oldest_first_over_
     store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
     first_made = datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
     for number in range(150):
-        action = OpenAction(
-            action_id=f"objection-{number:04d}",
-            provider_id=DENTAL,
-            kind=ActionKind.OBJECTION,
-            invoice_id=f"inv-{number:04d}",
-            reference=reference.for_sequence(number + 1, REFERENCE_KEY),
-            created_at=first_made + timedelta(minutes=number),
-        )
+        action = numbered_objection(number, first_made)
         if number < 90:
             store.put_open_action_at_bare_position(action)
         else:
