@@ -2313,6 +2313,36 @@ def test_a_renewals_date_field_offers_only_the_hold_days_left(sandbox, emailed_d
     assert staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | renewed)[0] == 303
 
 
+def test_an_invoice_whose_hold_days_are_used_up_says_so_instead_of_a_form(
+    sandbox, emailed_dental_invoices
+):
+    """R16, R35 (review57: with 59 or 60 of the 60 hold days used, the renewal's date field
+    offered a last date before its first, and every date sent was refused).
+    Given a hold of 60 days placed on 23 November
+    When staff open the invoice on its 59th day, then on its 60th
+    Then the 59th still offers one date, tomorrow (min and max); the 60th shows no hold form
+    but the sentence its refusal gives, that this invoice cannot be held any more."""
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    page = f"/portal/notas/{emailed_dental_invoices[0].invoice_id}"
+    placed = sandbox.clock.today()
+    sixty = {"until": (placed + timedelta(days=59)).isoformat(), "reason": "overleg"}
+    assert staff.post(f"{page}/hold", staff.form(page, f"{page}/hold") | sixty)[0] == 303
+
+    shown = {}
+    for day in (58, 59):
+        sandbox.clock.set(placed + timedelta(days=day))
+        staff.sign_in(sample_login(DENTAL, "staff"))  # the earlier session has ended
+        shown[day] = staff.page(page)[1]
+
+    tomorrow = (placed + timedelta(days=59)).isoformat()
+    assert f'min="{tomorrow}" max="{tomorrow}"' in shown[58]
+    assert 'id="hold-used-up"' not in shown[58]
+    assert 'id="hold-form"' not in shown[59] and 'id="until"' not in shown[59]
+    used_up = re.search(r'<p id="hold-used-up">([^<]*)</p>', unescape(shown[59])).group(1)
+    assert "zij kan niet meer worden aangehouden" in used_up
+
+
 def _upload_form(fields: dict[str, str], file_name: str, data: bytes) -> tuple[bytes, str]:
     """The upload form as a browser sends it: multipart/form-data with the file's part."""
     boundary = "----WebKitFormBoundaryretry51c"

@@ -230,6 +230,22 @@ def test_r15_under_an_arrangement_the_copy_names_the_next_term():
     assert "uw volgende termijn is € 100,00, uiterlijk 5 januari 2027" in shows
 
 
+def test_r15_r36_under_an_arrangement_the_copy_still_offers_what_the_sent_invoice_offered():
+    """R15, R36 (review57): the copy is the invoice as its addressee received it. Given a
+    sent invoice of € 300,00, whose "more time?" sentence offered the deferral or an
+    arrangement, When the checker serves its copy after an arrangement was made, Then the
+    copy still says what was sent (before: only the deferral, which the arrangement now
+    refuses, as the checker refuses a second arrangement)."""
+    provider = make_provider()
+    sent, attached = delivered(provider)
+    terms = tuple(ArrangementTerm(date(2027, 1, day), 15000) for day in (5, 19))
+    arranged = sent.with_arrangement(Arrangement(STATEMENT_AT, terms, fee_cents=0))
+    offer = "of treft u een betalingsregeling"
+    assert offer in text(attached)
+
+    assert offer in text(copy_of(arranged, provider))
+
+
 def test_r36_once_the_date_that_counts_passed_the_copy_names_no_date():
     """Given a sent invoice paid in part, when the checker serves its copy after the final
     date passed (before any reminder), then the notice gives what is due now and no date:

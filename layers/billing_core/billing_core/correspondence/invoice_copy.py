@@ -87,7 +87,8 @@ def invoice_copy(
 def as_sent(invoice: Invoice, provider: Provider) -> Invoice:
     """The invoice with what its PDF showed the day it was sent: the ledger as it was then
     (the amount it asked), the final payment date it was sent with, and no reminder,
-    deferral or insurer's statement yet, so "don't pay yet" stands as it stood (R37), and
+    deferral, arrangement or insurer's statement yet (an arrangement made since would take
+    the offer of one from its "more time?" sentence: review57), so "don't pay yet" stands as it stood (R37), and
     no bounce yet, so it says how the adjusted amount comes as it said it: the invoice
     was the first mail about the invoice, and one that bounced worked then (R7). The lines
     are today's: a retour re-rates a line in place (R5)."""
@@ -100,6 +101,7 @@ def as_sent(invoice: Invoice, provider: Provider) -> Invoice:
         ledger=ledger,
         final_payment_date=sent_final_payment_date(invoice, provider),
         deferral=None,
+        arrangement=None,
         reminder=None,
         dunning_stage=DunningStage.NONE,
         insurer_statement=None,

@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
-from billing_core.changes.hold import last_day_left
+from billing_core.changes.hold import MAX_HOLD_DAYS, last_day_left
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import MONTH_PATTERN, Outcome
@@ -60,7 +60,7 @@ from billing_core.entrypoints.web.portal.session import (
     form_scope,
     new_form_key,
 )
-from billing_core.invoices.invoice import is_invoice_id
+from billing_core.invoices.invoice import Invoice, is_invoice_id
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
@@ -853,6 +853,9 @@ def invoice_page(
         # The dates a hold may run until (R16), so the date field offers no other: the days
         # this invoice's holds left, a renewal's fewer than 60.
         hold_dates=(today + timedelta(days=1), last_day_left(detail.invoice, today)),
+        # None left for a day after today: said instead of a form every date of which the
+        # server refuses (review57: its field's last date came before its first).
+        hold_used_up=_hold_used_up(detail.invoice, today, request.language),
         patient_email=detail.invoice.addressee.email or "",
         # The ledger as this page shows it: its stop form sends it back (R21, R38).
         ledger_entries=len(detail.invoice.ledger),
@@ -861,6 +864,16 @@ def invoice_page(
         notice=portal_texts(request.language)(done) if done in INVOICE_CHANGES.values() else None,
         error=error,
     )
+
+
+def _hold_used_up(invoice: Invoice, today: date, language: str) -> str | None:
+    """The refusal a hold of ``invoice`` placed today gets, in ``language``, when its holds
+    left no day after today (R16: at most 60 days in all); None while a day is left."""
+    if last_day_left(invoice, today) > today:
+        return None
+    from billing_core.texts.practice import refusal_sentences
+
+    return refusal_sentences("hold_limit_used", max_days=MAX_HOLD_DAYS)[language]
 
 
 # A letter's place in the invoice's list: ASCII digits ("²" is a digit to isdigit, not to
