@@ -415,12 +415,13 @@ class RefundRequest:
 
 
 def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
-    """Every invoice with credit, by practice and newest first as each practice's list
-    (an operator's list, not a patient's page), with the open refund batch that pays it
-    when there is one. Credit that goes back through the PSP is listed too, never
-    silently dropped (R13), its refund pending also once a bank return took the credit
-    (credit 0: the operator records what the PSP did, runs57). Only the invoices holding credit are read (the store's
-    ``credit_invoices``): thousands of practices' invoices would not fit one request (R34)."""
+    """Every invoice with credit or a PSP refund of it pending, by practice and newest
+    first as each practice's list (an operator's list, not a patient's page), with the open
+    refund batch that pays it when there is one. Credit that goes back through the PSP is
+    listed too, never silently dropped (R13), its refund pending also once a bank return
+    took the credit (credit 0: the operator records what the PSP did, runs57). Only those
+    invoices are read (the store's ``credit_invoices``): thousands of practices' invoices
+    would not fit one request (R34)."""
     pending = _pending_refunds(ctx)
     newest_first = sorted(
         ctx.store.credit_invoices(), key=lambda i: (i.issue_date, i.invoice_id), reverse=True
