@@ -212,20 +212,24 @@ def test_r15_r16_an_arrangement_asked_in_a_hold_after_the_reminders_term_leaves_
     (term to 14 January) expired unpaid while the practice held the claim (10 January to
     28 February), and the patient arranged 3 terms on 20 January, after the term: that
     arrangement did not move the default (only one granted in the term does, §2), so when
-    its first term (3 February) is missed and the run charges the costs on that reminder
-    on 1 March, then the interest runs from the first day of default, 24 December, as for
-    an arrangement made after the costs; not from 4 February, the day after the missed
-    term, as if a new reminder had come (none did: the old letter's costs were charged)."""
+    its first term (28 February, the hold's last day: never inside the hold, plans57) is
+    missed and the run charges the costs on that reminder when it cancels the arrangement
+    (15 March), then the interest runs from the first day of default, 24 December, as for
+    an arrangement made after the costs; not from the day after the missed term, as if a
+    new reminder had come (none did: the old letter's costs were charged)."""
     world = DunningWorld([one_invoice(100_000)])
     world.run(DECIDED)
     _hold(world, date(2027, 1, 10), date(2027, 2, 28))
     asked = datetime(2027, 1, 20, 12, 0, tzinfo=AMSTERDAM)
     world.store.save_invoice(create_arrangement(world.invoice(), world.provider, 3, asked))
-    world.run(date(2027, 3, 1))
+    assert world.invoice().arrangement.terms[0].due_date == date(2027, 2, 28)
+    world.run(date(2027, 3, 14))
+    assert world.invoice().arrangement.status is ArrangementStatus.ACTIVE
+    world.run(date(2027, 3, 15))
     invoice = world.invoice()
     assert invoice.arrangement.status is ArrangementStatus.CANCELLED
-    assert invoice.costs_charged_on == date(2027, 3, 1)
-    assert world.letters() == [("dunning_reminder", DECIDED), ("second_notice", date(2027, 3, 1))]
+    assert invoice.costs_charged_on == date(2027, 3, 15)
+    assert world.letters() == [("dunning_reminder", DECIDED), ("second_notice", date(2027, 3, 15))]
     assert world.costs() == 15_000 + 1_000  # the BIK on the old letter, and the fee
     assert first_day_of_default(invoice) == date(2026, 12, 24)
     # 24 Dec 2026 - 14 Mar 2027: 8 + 73 days at 4 % on € 1.000,00 = € 0,88 + € 8,00
