@@ -633,6 +633,15 @@ _DUTCH: Sections = {
             "Uitstel kan niet meer: het zou de datum waarop u nu uiterlijk moet betalen niet "
             "later maken. U kunt wel een betalingsregeling treffen."
         ),
+        # R14, R15: the same where the checker would refuse an arrangement too (the amount
+        # too small for two terms): no invitation to one (changes.deferral)
+        "deferral_too_late_no_arrangement": (
+            "De betaaldatum is al te lang voorbij: uitstel geeft u geen extra tijd meer."
+        ),
+        "deferral_gives_no_time_no_arrangement": (
+            "Uitstel kan niet meer: het zou de datum waarop u nu uiterlijk moet betalen niet "
+            "later maken."
+        ),
         "terms_out_of_range": "Een betalingsregeling heeft 2 tot en met 12 maandelijkse termijnen.",
         "term_too_small": "Met dit aantal termijnen wordt een termijn te klein. Kies minder termijnen.",
         "amount_too_small": (
@@ -987,6 +996,12 @@ _ENGLISH: Sections = {
         "deferral_gives_no_time": (
             "A deferral is no longer possible: it would not move the date you must now pay by. "
             "You can still arrange to pay in instalments."
+        ),
+        "deferral_too_late_no_arrangement": (
+            "The payment date passed too long ago: a deferral would give you no extra time."
+        ),
+        "deferral_gives_no_time_no_arrangement": (
+            "A deferral is no longer possible: it would not move the date you must now pay by."
         ),
         "terms_out_of_range": "An instalment arrangement has 2 to 12 monthly terms.",
         "term_too_small": "With this number of terms each term would be too small. Choose fewer terms.",

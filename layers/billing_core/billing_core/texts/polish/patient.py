@@ -495,6 +495,12 @@ REFUSALS: Section = {
         "Odroczenie nie jest już możliwe: nie przesunęłoby terminu, w którym należy teraz "
         "zapłacić. Można natomiast ustalić plan ratalny."
     ),
+    "deferral_too_late_no_arrangement": (
+        "Termin płatności minął zbyt dawno: odroczenie nie dałoby już dodatkowego czasu."
+    ),
+    "deferral_gives_no_time_no_arrangement": (
+        "Odroczenie nie jest już możliwe: nie przesunęłoby terminu, w którym należy teraz zapłacić."
+    ),
     "terms_out_of_range": "Plan ratalny obejmuje od 2 do 12 rat miesięcznych.",
     "term_too_small": "Przy tej liczbie rat rata byłaby zbyt niska. Proszę wybrać mniej rat.",
     "amount_too_small": (
