@@ -574,6 +574,16 @@ _DUTCH: Sections = {
             "voordat uw zorgverzekeraar betaalt? Vraag dan hier kosteloos uitstel van betaling "
             "aan."
         ),
+        # The same before the birth date is checked: only its form is below, the statement's
+        # form and the deferral come after it (checker page, R36)
+        "dont_pay_yet_locked": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar. Vul daarna "
+            "hieronder de geboortedatum van de patiënt in: dan kunt u hier de bedragen invullen "
+            "van het overzicht dat u terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe "
+            "uiterste betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar "
+            "betaalt? Vraag dan na de geboortedatum hier kosteloos uitstel van betaling aan."
+        ),
         # R17, legal-nl.md §7: the statement is in, the provider has yet to decide on it
         "coulance_decision_heading": "Uw zorgverlener beslist over het aangepaste bedrag",
         "coulance_decision": (
@@ -939,6 +949,14 @@ _ENGLISH: Sections = {
             "then enter below the amounts of the statement you get back. You will get the "
             "adjusted amount {by_channel_en}, with a new date to pay by. If your insurer takes "
             "long to pay, ask here for a free deferral of payment."
+        ),
+        "dont_pay_yet_locked": (
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer. "
+            "Then enter the patient's date of birth below: you can then enter here the amounts "
+            "of the statement you get back. You will get the adjusted amount {by_channel_en}, "
+            "with a new date to pay by. If your insurer takes long to pay, ask here, after the "
+            "date of birth, for a free deferral of payment."
         ),
         "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",
         "coulance_decision": (
