@@ -133,6 +133,32 @@ def test_r14_after_the_costs_no_deferral_is_offered_or_granted(sandbox, invoice)
     assert repository.get_invoice(invoice.provider_id, invoice.invoice_id).deferral is None
 
 
+@pytest.mark.parametrize("min_term_cents, arrangement_possible", [(25000, False), (500, True)])
+def test_r14_r15_a_refused_deferral_points_to_an_arrangement_only_when_one_is_possible(
+    sandbox, invoice, min_term_cents, arrangement_possible
+):
+    """R14, R15 (audit texts57). Given the costs charged, so a deferral gives no time, and
+    the practice's minimum term € 250,00 (too high for this invoice) or € 5,00
+    When the patient asks for a deferral through the API and the page's form
+    Then both refuse it and invite an arrangement only where the checker would grant one."""
+    provider = DENTAL.model_copy(update={"arrangement_min_term_cents": min_term_cents})
+    sandbox.replace_provider(provider)
+    dunned_to(sandbox, REMINDER_DAY, COSTS_DAY)
+    sandbox.clock.set(date(2027, 1, 20))
+    can_arrange = status(sandbox, invoice)["can_arrange"]
+    assert can_arrange is arrangement_possible
+    path = f"/api/v1/invoices/{invoice.reference}/deferral"
+    body = {"birth_date": invoice.birth_date.isoformat()}
+    code, answer = sandbox.api("POST", path, body=body, headers=JSON)
+    assert code == 409 and answer["error"]["code"] == "deferral_gives_no_time"
+    assert ("betalingsregeling treffen" in answer["error"]["message"]) is arrangement_possible
+    form = f"action=defer&kenmerk={invoice.reference}&lang=en"
+    cookie = unlocked(sandbox, invoice)
+    code, html = sandbox.api("POST", "/", body=form, headers=FORM | {"Cookie": cookie})
+    assert code == 409 and "it would not move the date you must now pay by" in html
+    assert ("You can still arrange to pay in instalments" in html) is arrangement_possible
+
+
 def test_r14_a_deferral_in_the_reminders_term_names_one_date_everywhere(sandbox, invoice):
     # Given a reminder (its final date 14 January) and the patient asks on 10 January
     dunned_to(sandbox, REMINDER_DAY)

@@ -102,3 +102,36 @@ def test_during_a_hold_a_deferral_must_reach_past_its_end(hold_until, code):
     refusal = deferral_refusal(invoice, make_provider(), date(2026, 12, 10))
     # Then it is granted only when the deferred date lies after the hold's end
     assert refusal == code
+
+
+@pytest.mark.parametrize(
+    "change, today",
+    [
+        ({}, date(2027, 1, 23)),  # deferral_too_late
+        (COSTS_CHARGED, date(2027, 1, 20)),  # deferral_gives_no_time
+    ],
+)
+@pytest.mark.parametrize("min_term_cents, points_to_arrangement", [(500, True), (25000, False)])
+def test_a_refused_deferral_points_to_an_arrangement_only_when_one_is_possible(
+    change, today, min_term_cents, points_to_arrangement
+):
+    """R14, R15: "U kunt wel een betalingsregeling treffen" only where the checker would
+    grant one; €33.17 is too small for two terms of €250 (amount_too_small)."""
+    # Given an invoice too late to defer, and a provider whose minimum term allows or
+    # refuses an arrangement of it
+    invoice = replace(make_invoice(), **change)
+    now = datetime.combine(today, NOW.timetz())
+    # When the patient asks for a deferral
+    with pytest.raises(StateConflict) as refused:
+        grant_deferral(invoice, make_provider(arrangement_min_term_cents=min_term_cents), now)
+    # Then the code stays, and every language invites an arrangement only when possible
+    assert refused.value.code in ("deferral_too_late", "deferral_gives_no_time")
+    invitations = {
+        "nl": "betalingsregeling treffen",
+        "en": "arrange to pay in instalments",
+        "pl": "plan ratalny",
+        "ar": "خطة تقسيط",
+    }
+    for language, invitation in invitations.items():
+        message = refused.value.message(language)
+        assert (invitation in message) is points_to_arrangement, (language, message)

@@ -251,3 +251,36 @@ def test_while_told_not_to_pay_yet_the_objection_form_says_no_term_runs(language
         assert 'id="object-heading"' in page
         assert TERM_RUNS[language] not in page
     assert TERM_RUNS[language] in checker_page(invoice, language, make_provider())
+
+
+# Where "don't pay yet" sends the statement's amounts: below (its form), or below once
+# the birth date is in (only the birth date's form is below before).
+AMOUNTS_BELOW = {
+    "nl": "hieronder de bedragen",
+    "en": "enter below the amounts",
+    "pl": "wpisać poniżej kwoty",
+    "ar": "أدخلوا أدناه المبالغ",
+}
+BIRTH_DATE_BELOW = {
+    "nl": "hieronder de geboortedatum",
+    "en": "date of birth below",
+    "pl": "poniżej datę urodzenia",
+    "ar": "أدناه تاريخ ميلاد المريض",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_section_7_dont_pay_yet_says_what_is_below_before_and_after_the_birth_date(language):
+    """legal-nl.md §7, R36 (audit texts57). Given a non-contracted invoice waiting for the
+    insurer's statement
+    When the patient opens the checker, before the birth date is checked and after
+    Then "don't pay yet" sends the statement's amounts below only where the statement's
+    form is; before, it sends the patient to the birth date below first."""
+    invoice, _, _ = an_invoice("e-mail", language)
+    before = checker_page(invoice, language, unlocked=False)
+    after = checker_page(invoice, language)
+    assert 'id="reimbursed"' not in before and 'id="birth-date"' in before
+    assert 'id="reimbursed"' in after
+    assert AMOUNTS_BELOW[language] not in element(before, "dont-pay-yet")
+    assert BIRTH_DATE_BELOW[language] in element(before, "dont-pay-yet")
+    assert AMOUNTS_BELOW[language] in element(after, "dont-pay-yet")

@@ -239,8 +239,9 @@ def test_section_7_checker_invoice_and_email_say_the_same_dont_pay_yet(
     arrangement"; seed 004: "if the insurer is slow, ask for the free deferral"."""
     by = by_channel("email")  # "per e-mail" or "per post": test_follow_up_channel.py
     on_the_page = page_texts(language)("dont_pay_yet", **by)
+    before_the_birth_date = page_texts(language)("dont_pay_yet_locked", **by)
     on_the_invoice = texts_for(language, ("common",))("dont_pay_yet", checker_url="x", **by)
-    for said in (on_the_page, on_the_invoice):
+    for said in (on_the_page, before_the_birth_date, on_the_invoice):
         assert no_arrangement_yet in said and deferral_if_slow in said
 
 

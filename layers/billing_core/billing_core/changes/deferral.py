@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from billing_core.changes.arrangement import arrangement_refusal
 from billing_core.changes.coulance import awaits_coulance_decision
 from billing_core.changes.refusals import closed_refusal
 from billing_core.dunning.breakdown import PayBy, date_that_counts, timeline_date
@@ -32,7 +33,7 @@ from billing_core.dunning.timeline import costs_due
 from billing_core.invoices.invoice import Deferral, Invoice
 from billing_core.providers.provider import Provider
 from billing_core.shared.clock import AMSTERDAM
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import refused_as
 from billing_core.texts.catalogue import by_channel
 
 
@@ -76,5 +77,18 @@ def grant_deferral(invoice: Invoice, provider: Provider, now: datetime) -> Invoi
     """The invoice with its final payment date moved; errors.Refused when not allowed."""
     code = deferral_refusal(invoice, provider, now.astimezone(AMSTERDAM).date())
     if code:  # "the adjusted amount comes by e-mail" or "by post" (R7)
-        raise refused(code, **by_channel(invoice.follow_up_channel))
+        raise refused_as(_said_as(invoice, provider), code, **by_channel(invoice.follow_up_channel))
     return invoice.with_deferral(Deferral(granted_at=now, until=deferred_until(invoice, provider)))
+
+
+# The refusals that point to an arrangement instead (texts.patient REFUSALS).
+_POINT_TO_AN_ARRANGEMENT = ("deferral_too_late", "deferral_gives_no_time")
+
+
+def _said_as(invoice: Invoice, provider: Provider) -> dict[str, str]:
+    """R14, R15: a refusal points to an arrangement only when the checker would grant one
+    (the amount too small for two terms: it would refuse), as a reminder invites one
+    (dunning.letters.arrangement_possible)."""
+    if arrangement_refusal(invoice, provider) is None:
+        return {}
+    return {code: f"{code}_no_arrangement" for code in _POINT_TO_AN_ARRANGEMENT}

@@ -1062,7 +1062,10 @@ def _second_notice_body(
     with_costs, with_fee = bool(c["costs_charged_cents"]), bool(c["fee_cents"])
     with_interest = bool(c["interest_cents"])
     _paragraph(pdf, _intro(c, t))
-    _paragraph(pdf, t(now_due_key(c["costs_charged_cents"], c["interest_cents"])))
+    _paragraph(
+        pdf,
+        t(now_due_key(c["costs_charged_cents"], c["interest_cents"], c["costs_announced_cents"])),
+    )
     shown = {
         "costs_charged_cents": with_costs,
         "fee_cents": with_fee,

@@ -265,6 +265,7 @@ def second_notice_context(
     charged (its own record, not what is open now), which decides whether it says costs
     are owed: a notice rendered again after they were paid (a retry, R38) says what it
     said when it was sent; one that charged none (a nil BIK, legal-nl.md §2-§3) never.
+    ``costs_announced_cents``: the BIK the reminder announced (its whole letter).
     Its column names them too, per invoice (``costs_charged_cents``), and
     ``costs_paid_cents`` what of them the patient paid by now (by the ledger's allocation)
     and ``costs_forgiven_cents`` the rest of what is no longer open (a stop forgave it,
@@ -293,6 +294,10 @@ def second_notice_context(
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": costs_open,
         "costs_charged_cents": charged,
+        # What the reminder announced for the whole letter: the notice calls its costs
+        # "announced" only when it charged exactly that (a part payment in the term
+        # lowers them, legal-nl.md §2-§3; texts.letters.dunning.now_due_key).
+        "costs_announced_cents": reminder.costs_cents,
         "costs_paid_cents": sum(paid),
         "costs_forgiven_cents": sum(gone) - sum(paid),
         "fee_cents": sum(row["fee_cents"] for row in rows),

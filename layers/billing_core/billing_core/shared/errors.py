@@ -196,10 +196,11 @@ def refused(code: str, *also: str, **values: str) -> Refused:
     return _refused(code, also, {}, values)
 
 
-def refused_as(said_as: Mapping[str, str], code: str, *also: str) -> Refused:
+def refused_as(said_as: Mapping[str, str], code: str, *also: str, **values: str) -> Refused:
     """``refused``, each code in ``said_as`` said by the texts' key it maps to, its code
-    staying (an objection's message empty, not too long: R16)."""
-    return _refused(code, also, said_as, {})
+    staying (an objection's message empty, not too long: R16; a deferral refused where an
+    arrangement would be too: R14, R15)."""
+    return _refused(code, also, said_as, values)
 
 
 def _refused(

@@ -574,6 +574,16 @@ _DUTCH: Sections = {
             "voordat uw zorgverzekeraar betaalt? Vraag dan hier kosteloos uitstel van betaling "
             "aan."
         ),
+        # The same before the birth date is checked: only its form is below, the statement's
+        # form and the deferral come after it (checker page, R36)
+        "dont_pay_yet_locked": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar. Vul daarna "
+            "hieronder de geboortedatum van de patiënt in: dan kunt u hier de bedragen invullen "
+            "van het overzicht dat u terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe "
+            "uiterste betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar "
+            "betaalt? Vraag dan na de geboortedatum hier kosteloos uitstel van betaling aan."
+        ),
         # R17, legal-nl.md §7: the statement is in, the provider has yet to decide on it
         "coulance_decision_heading": "Uw zorgverlener beslist over het aangepaste bedrag",
         "coulance_decision": (
@@ -632,6 +642,15 @@ _DUTCH: Sections = {
         "deferral_gives_no_time": (
             "Uitstel kan niet meer: het zou de datum waarop u nu uiterlijk moet betalen niet "
             "later maken. U kunt wel een betalingsregeling treffen."
+        ),
+        # R14, R15: the same where the checker would refuse an arrangement too (the amount
+        # too small for two terms): no invitation to one (changes.deferral)
+        "deferral_too_late_no_arrangement": (
+            "De betaaldatum is al te lang voorbij: uitstel geeft u geen extra tijd meer."
+        ),
+        "deferral_gives_no_time_no_arrangement": (
+            "Uitstel kan niet meer: het zou de datum waarop u nu uiterlijk moet betalen niet "
+            "later maken."
         ),
         "terms_out_of_range": "Een betalingsregeling heeft 2 tot en met 12 maandelijkse termijnen.",
         "term_too_small": "Met dit aantal termijnen wordt een termijn te klein. Kies minder termijnen.",
@@ -931,6 +950,14 @@ _ENGLISH: Sections = {
             "adjusted amount {by_channel_en}, with a new date to pay by. If your insurer takes "
             "long to pay, ask here for a free deferral of payment."
         ),
+        "dont_pay_yet_locked": (
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer. "
+            "Then enter the patient's date of birth below: you can then enter here the amounts "
+            "of the statement you get back. You will get the adjusted amount {by_channel_en}, "
+            "with a new date to pay by. If your insurer takes long to pay, ask here, after the "
+            "date of birth, for a free deferral of payment."
+        ),
         "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",
         "coulance_decision": (
             "We have received your health insurer's statement. You will get the adjusted amount "
@@ -987,6 +1014,12 @@ _ENGLISH: Sections = {
         "deferral_gives_no_time": (
             "A deferral is no longer possible: it would not move the date you must now pay by. "
             "You can still arrange to pay in instalments."
+        ),
+        "deferral_too_late_no_arrangement": (
+            "The payment date passed too long ago: a deferral would give you no extra time."
+        ),
+        "deferral_gives_no_time_no_arrangement": (
+            "A deferral is no longer possible: it would not move the date you must now pay by."
         ),
         "terms_out_of_range": "An instalment arrangement has 2 to 12 monthly terms.",
         "term_too_small": "With this number of terms each term would be too small. Choose fewer terms.",

@@ -293,6 +293,13 @@ _DUNNING: Sections = {
             "(المادة 6:96 من القانون المدني الهولندي) والفائدة القانونية (المادة 6:119 من "
             "القانون المدني الهولندي). المطلوب منكم الآن:"
         ),
+        # Instead, when they are lower than the reminder announced (now_due_key). Not yet
+        # read by a native speaker (README, Languages).
+        "now_due_costs_at_term": (
+            "لذلك أصبحتم الآن ملزمين أيضًا بدفع تكاليف التحصيل خارج القضاء (المادة 6:96 من "
+            "القانون المدني الهولندي) عن المبلغ الذي بقي مستحقًا عند انتهاء المهلة، والفائدة "
+            "القانونية (المادة 6:119 من القانون المدني الهولندي). المطلوب منكم الآن:"
+        ),
         # Instead, when the letter's costs are € 0,00 (legal-nl.md §2-§3). Not yet read by a
         # native speaker (README, Languages).
         "now_due_interest": (

@@ -112,6 +112,13 @@ DUTCH: Sections = {
             "Daarom bent u nu ook de aangekondigde buitengerechtelijke incassokosten (art. "
             "6:96 BW) en de wettelijke rente (art. 6:119 BW) verschuldigd. U betaalt nu:"
         ),
+        # Instead, when the letter's costs are lower than the reminder announced: a part
+        # payment in its term (legal-nl.md §2-§3, now_due_key).
+        "now_due_costs_at_term": (
+            "Daarom bent u nu ook buitengerechtelijke incassokosten (art. 6:96 BW) verschuldigd "
+            "over het bedrag dat bij het verstrijken van de termijn nog openstond, en de "
+            "wettelijke rente (art. 6:119 BW). U betaalt nu:"
+        ),
         # Instead, when the letter's costs are € 0,00: the principal open when the term
         # expired was nil (a payment in it returned later; legal-nl.md §2-§3).
         "now_due_interest": (
@@ -273,6 +280,12 @@ ENGLISH: Sections = {
             "(article 6:96 of the Dutch Civil Code) and the statutory interest (article "
             "6:119). You now pay:"
         ),
+        # Instead, when they are lower than the reminder announced (now_due_key).
+        "now_due_costs_at_term": (
+            "You therefore now also owe extrajudicial collection costs (article 6:96 of the "
+            "Dutch Civil Code) over the amount still open when the term ended, and the "
+            "statutory interest (article 6:119). You now pay:"
+        ),
         # Instead, when the letter's costs are € 0,00 (legal-nl.md §2-§3).
         "now_due_interest": (
             "You therefore now also owe the statutory interest (article 6:119 of the Dutch "
@@ -339,13 +352,15 @@ ENGLISH: Sections = {
 }
 
 
-def now_due_key(costs_cents: int, interest_cents: int) -> str:
+def now_due_key(costs_cents: int, interest_cents: int, announced_cents: int) -> str:
     """The second notice's sentence before its amounts (R20), the e-mail's and its PDF's:
-    it says owed only what the letter asks. Costs of € 0,00 (the principal open when the
-    reminder's term expired was nil, legal-nl.md §2-§3): the interest alone; the interest
-    € 0,00 as well: neither, only that an amount is still open."""
+    it says owed only what the letter asks. Costs "announced" only when they are what the
+    reminder announced (``announced_cents``); lower (a part payment in its term, legal-nl.md
+    §2-§3), the costs over what was open when the term expired. Costs of € 0,00 (the
+    principal open then was nil): the interest alone; the interest € 0,00 as well:
+    neither, only that an amount is still open."""
     if costs_cents:
-        return "now_due"
+        return "now_due" if costs_cents == announced_cents else "now_due_costs_at_term"
     return "now_due_interest" if interest_cents else "now_due_open"
 
 

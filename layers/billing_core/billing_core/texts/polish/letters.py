@@ -342,6 +342,13 @@ _DUNNING: Sections = {
             "Dlatego należne są teraz również zapowiedziane pozasądowe koszty windykacji "
             "(art. 6:96 BW) oraz odsetki ustawowe (art. 6:119 BW). Do zapłaty jest teraz:"
         ),
+        # Instead, when they are lower than the reminder announced (now_due_key). Not yet
+        # read by a native speaker (README, Languages).
+        "now_due_costs_at_term": (
+            "Dlatego należne są teraz również pozasądowe koszty windykacji (art. 6:96 BW) od "
+            "kwoty, która pozostała niezapłacona po upływie terminu, oraz odsetki ustawowe "
+            "(art. 6:119 BW). Do zapłaty jest teraz:"
+        ),
         # Instead, when the letter's costs are € 0,00 (legal-nl.md §2-§3). Not yet read by a
         # native speaker (README, Languages).
         "now_due_interest": (

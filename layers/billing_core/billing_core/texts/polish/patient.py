@@ -431,6 +431,16 @@ PAGE: Section = {
         "ubezpieczyciel długo zwleka z wypłatą, można tutaj bezpłatnie odroczyć termin "
         "płatności."
     ),
+    # Not yet read by a native speaker (README, Languages); before the birth date (R36).
+    "dont_pay_yet_locked": (
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
+        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela. Następnie proszę podać poniżej datę urodzenia pacjenta: wtedy można "
+        "tutaj wpisać kwoty z otrzymanego od niego rozliczenia. Skorygowaną kwotę z nowym "
+        "terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli ubezpieczyciel długo "
+        "zwleka z wypłatą, można tutaj, po podaniu daty urodzenia, bezpłatnie odroczyć termin "
+        "płatności."
+    ),
     # Not yet read by a native speaker (README, Languages): the two below.
     "coulance_decision_heading": "Świadczeniodawca decyduje o skorygowanej kwocie",
     "coulance_decision": (
@@ -494,6 +504,12 @@ REFUSALS: Section = {
     "deferral_gives_no_time": (
         "Odroczenie nie jest już możliwe: nie przesunęłoby terminu, w którym należy teraz "
         "zapłacić. Można natomiast ustalić plan ratalny."
+    ),
+    "deferral_too_late_no_arrangement": (
+        "Termin płatności minął zbyt dawno: odroczenie nie dałoby już dodatkowego czasu."
+    ),
+    "deferral_gives_no_time_no_arrangement": (
+        "Odroczenie nie jest już możliwe: nie przesunęłoby terminu, w którym należy teraz zapłacić."
     ),
     "terms_out_of_range": "Plan ratalny obejmuje od 2 do 12 rat miesięcznych.",
     "term_too_small": "Przy tej liczbie rat rata byłaby zbyt niska. Proszę wybrać mniej rat.",
