@@ -60,7 +60,7 @@ from billing_core.entrypoints.web.portal.session import (
     form_scope,
     new_form_key,
 )
-from billing_core.invoices.invoice import Invoice, is_invoice_id
+from billing_core.invoices.invoice import is_invoice_id
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
@@ -840,6 +840,7 @@ def invoice_page(
     shown = InvoiceDetailOut.of_detail(detail)
     done = request.query.get("done", "")
     today = ctx.clock.today()
+    last_day = last_day_left(detail.invoice, today)
     return render(
         "invoice.html.j2",
         request.language,
@@ -852,10 +853,10 @@ def invoice_page(
         stop_reasons=STOP_REASONS,
         # The dates a hold may run until (R16), so the date field offers no other: the days
         # this invoice's holds left, a renewal's fewer than 60.
-        hold_dates=(today + timedelta(days=1), last_day_left(detail.invoice, today)),
+        hold_dates=(today + timedelta(days=1), last_day),
         # None left for a day after today: said instead of a form every date of which the
         # server refuses (review57: its field's last date came before its first).
-        hold_used_up=_hold_used_up(detail.invoice, today, request.language),
+        hold_used_up=_hold_used_up(last_day, today, request.language),
         patient_email=detail.invoice.addressee.email or "",
         # The ledger as this page shows it: its stop form sends it back (R21, R38).
         ledger_entries=len(detail.invoice.ledger),
@@ -866,10 +867,11 @@ def invoice_page(
     )
 
 
-def _hold_used_up(invoice: Invoice, today: date, language: str) -> str | None:
-    """The refusal a hold of ``invoice`` placed today gets, in ``language``, when its holds
-    left no day after today (R16: at most 60 days in all); None while a day is left."""
-    if last_day_left(invoice, today) > today:
+def _hold_used_up(last_day: date, today: date, language: str) -> str | None:
+    """The refusal a hold placed today gets, in ``language``, when the invoice's holds left
+    it no day after today (``last_day``: R16, at most 60 days in all); None while a
+    day is left."""
+    if last_day > today:
         return None
     from billing_core.texts.practice import refusal_sentences
 
