@@ -4,6 +4,7 @@ id, when — never the data), so the API and the portal cannot differ."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -301,6 +302,50 @@ def test_an_export_deleted_between_the_listing_and_its_read_is_not_handed_out():
     assert page.next_after is None
     assert [r.subject for r in audit.records] == [
         "insurer-claims:* patient:P-1 patient:P-3 declaration:D-1 declaration:D-3"
+    ]
+
+
+class FirstReadAnsweredLast(FilesInMemory):
+    """The output bucket where the read of D-1 answers only once D-2 has been read (at
+    most 5 seconds later): reads one after another wait those 5 seconds and fail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second_read = threading.Event()
+        self.answered: list[str] = []
+
+    def get(self, key: str) -> bytes:
+        if key.endswith("/D-1.csv") and not self.second_read.wait(timeout=5):
+            raise TimeoutError("D-1 read before D-2, one after another")
+        body = super().get(key)
+        if key.endswith("/D-2.csv"):
+            self.second_read.set()
+        self.answered.append(key.rsplit("/", 1)[1])
+        return body
+
+
+def test_the_exports_of_a_page_are_read_at_once_and_named_in_the_listings_order():
+    """R32, R5 (data58: a page of 100 read one after another took ~2 s of S3 answers).
+    Given VGZ's exports of D-1 (P-1), D-2 (P-2) and D-3 (P-3), where S3 answers the read
+    of D-1 only after D-2's
+    When a viewer lists the exports
+    Then the reads run at once (D-1's answered after D-2's; one after another, D-1 would
+    wait for good), and the page and its read still name D-1, D-2, D-3 in that order."""
+    audit = AuditInMemory()
+    files = FirstReadAnsweredLast()
+    ctx = practice_context(
+        FakeStore([], [make_provider()]), FixedClock(NOW), audit=audit, files=files
+    )
+    for upload, patient in (("D-1", "P-1"), ("D-2", "P-2"), ("D-3", "P-3")):
+        files.put(f"insurer-claims/{PRACTICE}/7095/{upload}.csv", insurer_claim_file(patient), "")
+
+    page = insurer_claim_exports(VIEWER, "", 10, None, ctx)
+
+    assert files.answered.index("D-2.csv") < files.answered.index("D-1.csv")
+    assert [e.declaration_id for e in page.exports] == ["D-1", "D-2", "D-3"]
+    assert [r.subject for r in audit.records] == [
+        "insurer-claims:* patient:P-1 patient:P-2 patient:P-3"
+        " declaration:D-1 declaration:D-2 declaration:D-3"
     ]
 
 
