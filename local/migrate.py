@@ -40,6 +40,10 @@ practice only.
 - ``open-action-list`` (R23, R35): the first e-mailed invoice of each practice objected
   to, its open action listed at its bare position among the done ones, as before
   openact57.
+- ``refund-pending-credit-index`` (R13, R39): the first invoice of each practice paid by
+  bank transfer and by iDEAL, the iDEAL payment's refund pending at the PSP, then the
+  transfer returned (no credit left), its item without the by-credit keys, as before
+  runs57.
 
 On a sandbox served by ``python -m local.server``, the same route takes the operator's
 token from ``/_local/tokens`` (README, "After a deploy: migrations").
@@ -67,6 +71,8 @@ from billing_core.declarations import csv_format
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
+from billing_core.payments.refunds import with_refund_intent
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction
 from billing_core.services.operator.migrations import (
@@ -79,6 +85,7 @@ from billing_core.services.operator.migrations import (
     NAMES_MARKERS_HANDOVERS,
     OPEN_ACTION_LIST,
     OPEN_BATCH_IDS,
+    REFUND_PENDING_INDEX,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
@@ -194,6 +201,24 @@ def overpaid_before_the_credit_index(sandbox: Sandbox) -> None:
         )
         overpaid = repository.save_invoice(first.with_entry(more))
         put_invoice_without_credit_index(repository, overpaid)
+
+
+def refund_pending_before_the_index_kept_it(sandbox: Sandbox) -> None:
+    """The first invoice of each sample practice paid by bank transfer and again by iDEAL,
+    the automatic refund of the iDEAL payment pending at the PSP (its answer never came),
+    then the transfer returned by the bank (MD06): no credit left, the refund pending, and
+    its item without the by-credit keys, as the deploy before runs57 saved it."""
+    repository = sandbox.runtime.repository
+    at = sandbox.clock.now()
+    for practice in (DENTAL, PHYSIO):
+        first = repository.list_invoices(practice.provider_id, limit=1)[0][0]
+        due = first.amount_due_cents
+        paid = first
+        for source, source_id in (("bank", "RETURNED-1"), ("psp", f"tr_{practice.provider_id}")):
+            paid = apply_payment(paid, IncomingPayment(source, source_id, due, at))
+        pending = with_refund_intent(paid, f"tr_{practice.provider_id}", due)
+        returned = apply_reversal(pending, "RETURNED-1", "MD06-1", due, at + timedelta(hours=1))
+        put_invoice_without_credit_index(repository, repository.save_invoice(returned))
 
 
 def put_invoice_without_credit_index(repository: BillingRepository, invoice: Invoice) -> None:
@@ -473,6 +498,7 @@ REWINDS = {
     AGENCY_TRANSFERS: build_weeks_before_agency_transfers,
     ACTION_LIST_INDEX: objected_before_the_action_list_index,
     OPEN_ACTION_LIST: objected_before_the_open_action_list,
+    REFUND_PENDING_INDEX: refund_pending_before_the_index_kept_it,
 }
 
 

@@ -3,7 +3,8 @@ allows (issue 13.7).
 
 The roles are written per function with only the actions it uses. moto does not check
 IAM, so a role that is too narrow would only fail once deployed; here each call a
-handler makes through botocore is recorded (in the thread that invokes the handler) and
+handler makes through botocore is recorded (in the thread that invokes the handler, and
+in the threads of a pool it starts: the insurer-claim listing reads its files at once) and
 matched against the inline statements of that function in template.yaml, with the local
 physical names mapped back to the template's logical ids.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -148,8 +150,23 @@ def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
             recorder.calls += [(function, c) for c in calls_needed(service, operation, parameters)]
         return make_api_call(client, operation, parameters)
 
+    submit = ThreadPoolExecutor.submit
+
+    def submitted_recorded(pool: ThreadPoolExecutor, task: Any, /, *args: Any, **kw: Any) -> Any:
+        function = getattr(recorder._running, "function", None)  # the handler's, if any
+
+        def as_the_handler(*task_args: Any, **task_kw: Any) -> Any:
+            recorder._running.function = function
+            try:
+                return task(*task_args, **task_kw)
+            finally:
+                recorder._running.function = None
+
+        return submit(pool, as_the_handler, *args, **kw)
+
     monkeypatch.setattr(Sandbox, "invoke", invoke_recorded)
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", api_call_recorded)
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", submitted_recorded)
     yield recorder
 
 

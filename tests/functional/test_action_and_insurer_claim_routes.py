@@ -178,6 +178,12 @@ def test_the_exports_come_a_page_at_a_time(sandbox):
             break
     # Then every export comes once, oldest upload first, and the last page says so
     assert seen == sorted(uploads) and pages == 3
+    # And one page of all three (read at once, each GetObject allowed by the role) lists
+    # them in the same order
+    status, page = sandbox.api(
+        "GET", f"/api/v1/provider/insurer-claims/{VGZ}", provider_id=DENTAL.provider_id
+    )
+    assert (status, [e["declaration_id"] for e in page["items"]]) == (200, seen)
 
 
 def test_a_patients_search_of_the_access_log_finds_the_export_of_their_lines(sandbox):

@@ -4,6 +4,7 @@ id, when — never the data), so the API and the portal cannot differ."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -24,12 +25,14 @@ from billing_core.services.provider.insurer_claims import insurer_claim_exports
 from billing_core.services.provider.invoices import invoice_detail, list_invoices
 from billing_core.shared.audit import IDS_PER_RECORD, Reader, ReadKind, ReadRecord, records_of
 from billing_core.shared.clock import AMSTERDAM, FixedClock
+from billing_core.shared.stored_files import FilePage
 from billing_core.texts.portal import portal_texts
 from billing_core.texts.reads import read_words
 from tests.unit.factories import BSN, make_invoice, make_person, make_provider
 from tests.unit.fake_store import (
     AuditInMemory,
     FakeStore,
+    FilesInMemory,
     practice_context,
 )
 
@@ -255,6 +258,94 @@ def test_the_insurer_claim_exports_name_each_patient_and_upload_whose_file_they_
             "insurer-claims:* patient:P-1 patient:P-2 patient:-P3 patient:P-4"
             " declaration:D-1 declaration:D-2",
         )
+    ]
+
+
+class DeletedAfterListing(FilesInMemory):
+    """The output bucket whose lifecycle rule deletes ``gone`` (the end of its retention,
+    legal-nl.md §8) just after a listing named it, before the listing reads it."""
+
+    def __init__(self, *gone: str) -> None:
+        super().__init__()
+        self.gone = gone
+
+    def list_files(self, prefix: str, start_after: str, limit: int) -> FilePage:
+        page = super().list_files(prefix, start_after, limit)
+        for key in self.gone:
+            self.delete(key)
+        return page
+
+
+def test_an_export_deleted_between_the_listing_and_its_read_is_not_handed_out():
+    """R5, R32, NEN 7513 (data58): Given VGZ's exports of uploads D-1 (P-1), D-2 (P-2) and
+    D-3 (P-3), and the bucket's retention deleting D-2's right after the listing named it
+    When a viewer lists the exports
+    Then D-1 and D-3 are listed with their links, D-2 is not (before: listed with a link
+    S3 answers 404 NoSuchKey), and the read names D-1's and D-3's patients and uploads
+    only (before: "declaration:D-2" too, a file nobody was handed)."""
+    audit = AuditInMemory()
+    gone = f"insurer-claims/{PRACTICE}/7095/D-2.csv"
+    files = DeletedAfterListing(gone)
+    ctx = practice_context(
+        FakeStore([], [make_provider()]), FixedClock(NOW), audit=audit, files=files
+    )
+    for upload, patient in (("D-1", "P-1"), ("D-2", "P-2"), ("D-3", "P-3")):
+        key = f"insurer-claims/{PRACTICE}/7095/{upload}.csv"
+        files.put(key, insurer_claim_file(patient), "text/csv")
+
+    page = insurer_claim_exports(VIEWER, "", 10, None, ctx)
+
+    assert [(e.declaration_id, e.download_url) for e in page.exports] == [
+        ("D-1", f"memory://insurer-claims/{PRACTICE}/7095/D-1.csv?expires=300"),
+        ("D-3", f"memory://insurer-claims/{PRACTICE}/7095/D-3.csv?expires=300"),
+    ]
+    assert page.next_after is None
+    assert [r.subject for r in audit.records] == [
+        "insurer-claims:* patient:P-1 patient:P-3 declaration:D-1 declaration:D-3"
+    ]
+
+
+class FirstReadAnsweredLast(FilesInMemory):
+    """The output bucket where the read of D-1 answers only once D-2 has been read (at
+    most 5 seconds later): reads one after another wait those 5 seconds and fail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second_read = threading.Event()
+        self.answered: list[str] = []
+
+    def get(self, key: str) -> bytes:
+        if key.endswith("/D-1.csv") and not self.second_read.wait(timeout=5):
+            raise TimeoutError("D-1 read before D-2, one after another")
+        body = super().get(key)
+        if key.endswith("/D-2.csv"):
+            self.second_read.set()
+        self.answered.append(key.rsplit("/", 1)[1])
+        return body
+
+
+def test_the_exports_of_a_page_are_read_at_once_and_named_in_the_listings_order():
+    """R32, R5 (data58: a page of 100 read one after another took ~2 s of S3 answers).
+    Given VGZ's exports of D-1 (P-1), D-2 (P-2) and D-3 (P-3), where S3 answers the read
+    of D-1 only after D-2's
+    When a viewer lists the exports
+    Then the reads run at once (D-1's answered after D-2's; one after another, D-1 would
+    wait for good), and the page and its read still name D-1, D-2, D-3 in that order."""
+    audit = AuditInMemory()
+    files = FirstReadAnsweredLast()
+    ctx = practice_context(
+        FakeStore([], [make_provider()]), FixedClock(NOW), audit=audit, files=files
+    )
+    for upload, patient in (("D-1", "P-1"), ("D-2", "P-2"), ("D-3", "P-3")):
+        files.put(f"insurer-claims/{PRACTICE}/7095/{upload}.csv", insurer_claim_file(patient), "")
+
+    page = insurer_claim_exports(VIEWER, "", 10, None, ctx)
+
+    assert files.answered.index("D-2.csv") < files.answered.index("D-1.csv")
+    assert [e.declaration_id for e in page.exports] == ["D-1", "D-2", "D-3"]
+    assert [r.subject for r in audit.records] == [
+        "insurer-claims:* patient:P-1 patient:P-2 patient:P-3"
+        " declaration:D-1 declaration:D-2 declaration:D-3"
     ]
 
 

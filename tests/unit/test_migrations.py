@@ -18,11 +18,14 @@ import pytest
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_reversal
+from billing_core.payments.refunds import with_refund_intent
 from billing_core.ports import InvalidPosition, KnownClaim, NewInvoice
 from billing_core.providers.actions import ActionKind, ActionState, OpenAction, handover_action_id
 from billing_core.providers.retrocession import StatementSummary, statement_key
 from billing_core.providers.settings_history import SettingsVersion
 from billing_core.providers.week import Week
+from billing_core.services.operator import migrations
 from billing_core.services.operator.migrations import (
     ACTION_LIST_INDEX,
     AGENCY_TRANSFERS,
@@ -32,6 +35,7 @@ from billing_core.services.operator.migrations import (
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     OPEN_ACTION_LIST,
+    REFUND_PENDING_INDEX,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
     SETTLED_INVOICE_EXPIRY,
@@ -465,6 +469,72 @@ def test_invoices_holding_credit_before_the_index_are_put_on_it_over_requests_on
     assert len(list(store.credit_invoices())) == 50
     again = run_migration(CREDIT_INDEX, context(store)).answer()["summary"]
     assert tuple(again[c] for c in counts) == (0, 50, 100)
+
+
+PAID_AT = datetime(2026, 11, 24, 12, 0, tzinfo=AMSTERDAM)
+
+
+def refund_pending_after_a_bank_return(invoice: Invoice) -> Invoice:
+    """The invoice paid by bank transfer (E-1) and again by iDEAL (tr_1), whose automatic
+    refund of tr_1 timed out (pending at the PSP), and then the transfer returned (R12):
+    no credit left, the refund still pending (runs57)."""
+    due, at = invoice.amount_due_cents, PAID_AT
+    for source, source_id in (("bank", "E-1"), ("psp", "tr_1")):
+        invoice = apply_payment(invoice, IncomingPayment(source, source_id, due, at))
+    invoice = with_refund_intent(invoice, "tr_1", due)
+    return apply_reversal(invoice, "E-1", "R-1", due, at + timedelta(days=1))
+
+
+def test_invoices_with_a_psp_refund_pending_and_no_credit_are_put_on_the_index_once(monkeypatch):
+    """Version 18 (R13, R39, R34; runs57 kept such an invoice on the by-credit index at its
+    save, one saved before is not): Given 10 invoices of one practice: 3 with a PSP refund
+    pending and no credit left (a bank return took it) stored before runs57, off the index
+    (the Monday run counts none of their refunds, the list of held credits shows none);
+    one such saved since and one holding credit, on it; 5 without either
+    When the operator runs refund-pending-credit-index four invoices a page, one page a
+    request, until complete, then again
+    Then the 3 are written, the 2 counted present, the 5 cost no write, over 3 requests
+    each resuming where the last stopped; the index then holds all 5, and the second run
+    writes none."""
+    monkeypatch.setattr(migrations, "PAGE_SIZE", 4)
+    store = FakeStore(providers=[make_provider(provider_id=DENTAL)])
+    for number in range(1, 11):
+        invoice = make_invoice(
+            invoice_id=f"inv-{number:04d}",
+            provider_id=DENTAL,
+            reference=reference.for_sequence(number, REFERENCE_KEY),
+        )
+        if number <= 4:
+            invoice = refund_pending_after_a_bank_return(invoice)
+            assert invoice.credit_cents == 0
+        if number == 5:
+            invoice = apply_payment(
+                invoice, IncomingPayment("bank", "E-5", invoice.amount_due_cents + 500, PAID_AT)
+            )
+        if number <= 3:
+            store.put_invoice_before_credit_index(invoice)
+        else:
+            store.put_invoice_as_is(invoice)
+    assert [i.invoice_id for i in store.credit_invoices()] == ["inv-0004", "inv-0005"]
+    ctx = context(store, pages=1)
+    answers = [run_migration(REFUND_PENDING_INDEX, ctx).answer()]
+    while not answers[-1]["complete"]:
+        answers.append(
+            run_migration(REFUND_PENDING_INDEX, ctx, resume=answers[-1]["resume"]).answer()
+        )
+    assert [(a["version"], a["summary"]["invoices_done"]) for a in answers] == [
+        (18, 4),
+        (18, 4),
+        (18, 2),
+    ]
+    counts = ("credit_index_written", "credit_index_present", "invoices_without_credit")
+    summed = tuple(sum(a["summary"][c] for a in answers) for c in counts)
+    assert summed == (3, 2, 5)
+    assert sorted(i.invoice_id for i in store.credit_invoices()) == [
+        f"inv-{n:04d}" for n in range(1, 6)
+    ]
+    again = run_migration(REFUND_PENDING_INDEX, context(store)).answer()["summary"]
+    assert tuple(again[c] for c in counts) == (0, 5, 5)
 
 
 def test_batches_belong_to_no_practice_and_are_dated_once_a_run_has_done_every_practice():

@@ -532,6 +532,7 @@ def test_every_migration_has_a_row_and_says_what_its_second_run_counts() -> None
         12: "twelve",
         13: "thirteen",
         14: "fourteen",
+        15: "fifteen",
     }
     assert f"It stages these {words[len(migrate.REWINDS)]};" in section
 

@@ -681,15 +681,22 @@ class PracticePagedReportOut(PagedReportCountsOut):
 
 class CreditIndexCountsOut(BaseModel):
     """Version 13, credit-index (R13, R34; credits54): invoices stored with a patient's
-    credit before the by-credit index are put on it, so the list of credit held finds them."""
+    credit before the by-credit index are put on it, so the list of credit held finds them.
+    Version 18, refund-pending-credit-index (R13, R39; runs57), counts as 13: invoices
+    stored before runs57 with a PSP refund pending and no credit left are put on it, so
+    that list and the Monday run's count of refunds pending find them."""
 
     invoices_total: int
     invoices_done: int
-    credit_index_written: int = Field(description="invoices holding credit put on the index")
-    credit_index_present: int = Field(
-        description="invoices holding credit on it already (saved since): none written"
+    credit_index_written: int = Field(
+        description="invoices holding credit or a PSP refund pending, put on the index"
     )
-    invoices_without_credit: int = Field(description="invoices holding no credit: no write")
+    credit_index_present: int = Field(
+        description="such invoices on it already (saved since): none written"
+    )
+    invoices_without_credit: int = Field(
+        description="invoices holding no credit and no PSP refund pending: no write"
+    )
 
 
 class PracticeCreditIndexOut(CreditIndexCountsOut):

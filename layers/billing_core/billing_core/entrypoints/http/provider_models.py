@@ -457,7 +457,9 @@ class InsurerClaimExportOut(BaseModel):
 
 class InsurerClaimExportListOut(BaseModel):
     items: list[InsurerClaimExportOut] = Field(
-        description="per insurer (UZOVI), then oldest upload first"
+        description="per insurer (UZOVI), then oldest upload first; a file deleted at the end"
+        " of its retention since it was listed is left out, so a page may hold fewer than"
+        " asked and next_after still goes on"
     )
     next_after: str | None = Field(
         default=None, description="pass as ?after= for the next page; none on the last page"

@@ -196,6 +196,16 @@ changed since is there already; a done one sorts where it did (no write). Paged 
 16; the sort key alone is written, on condition that the action is there, not moved, still
 open and still at its old place (R28).
 
+``refund-pending-credit-index`` (version 18) puts on the by-credit index each invoice stored
+before runs57 with a PSP refund of its credit still pending and no credit left (a bank
+return of another payment took it, R12): since runs57 every save keeps such an invoice
+on the index (payments.refunds.credit_or_refund_pending), so the Monday run counts its
+refund pending (R39) and the operator's list of held credits shows it to record what the
+PSP did (R13, R34); one saved before, and not since, is missing from both. Version 13's
+step as it is (its predicate, its conditional write of the keys alone, its counts),
+under its own name: an operator ran version 13 after credits54, before its predicate
+read pending refunds. An invoice holding credit is counted as version 13 counts it.
+
 Every write is conditional on what it adds (or removes) being as read, so a run can be
 stopped at any point and run again: the second run changes nothing and counts everything
 as present.
@@ -1079,20 +1089,26 @@ def _report_json(report: dict[str, Any]) -> bytes:
 
 CREDIT_INDEX = "credit-index"
 CREDIT_INDEX_COUNTS = (
-    "credit_index_written",  # invoices holding credit put on the index
-    "credit_index_present",  # holding credit, on it already (or saved since: their save put it)
-    "invoices_without_credit",  # nothing to put: most invoices, no request
+    "credit_index_written",  # holding credit or a PSP refund pending: put on the index
+    "credit_index_present",  # so, on it already (or saved since: their save put it)
+    "invoices_without_credit",  # neither: nothing to put, most invoices, no request
 )
 
 
-def _credit_index(
-    store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
-) -> PracticeMigrated:
-    provider_id = start.provider_id
-    practice = PracticeMigrated.counting(
-        CREDIT_INDEX, provider_id, store.count_invoices(provider_id), CREDIT_INDEX_COUNTS
-    )
-    return _invoice_pages(store, start, budget, progress, practice, _index_credit)
+def _credit_index(name: str) -> MigratePractice:
+    """The step of versions 13 and 18 (``name``): the practice's invoices page by page,
+    each put on the by-credit index as every save now puts it (``_index_credit``)."""
+
+    def index_practice(
+        store: MigrationStore, start: Resume, budget: PageBudget, progress: Progress, _: datetime
+    ) -> PracticeMigrated:
+        provider_id = start.provider_id
+        practice = PracticeMigrated.counting(
+            name, provider_id, store.count_invoices(provider_id), CREDIT_INDEX_COUNTS
+        )
+        return _invoice_pages(store, start, budget, progress, practice, _index_credit)
+
+    return index_practice
 
 
 def _index_credit(store: MigrationStore, invoice: Invoice, practice: PracticeMigrated) -> None:
@@ -1274,6 +1290,11 @@ def _open_action_list(
     return _each_action(store, start, budget, progress, counts, moved)
 
 
+# --- version 18: invoices with a PSP refund pending on the by-credit index (R13, R39; runs57) ---
+
+REFUND_PENDING_INDEX = "refund-pending-credit-index"
+
+
 MIGRATIONS = {
     NAMES_MARKERS_HANDOVERS: Migration(NAMES_MARKERS_HANDOVERS, 1, _names_markers_handovers),
     SETTLED_INVOICE_EXPIRY: Migration(SETTLED_INVOICE_EXPIRY, 2, _settled_invoice_expiry),
@@ -1295,7 +1316,7 @@ MIGRATIONS = {
         PAGED_REPORT_NOT_KEPT, 11, None, _no_position, with_reports=_paged_report_not_kept
     ),
     OPEN_BATCH_IDS: Migration(OPEN_BATCH_IDS, 12, None, _no_position, _open_batch_ids),
-    CREDIT_INDEX: Migration(CREDIT_INDEX, 13, _credit_index),
+    CREDIT_INDEX: Migration(CREDIT_INDEX, 13, _credit_index(CREDIT_INDEX)),
     BLOCK_RECORD_EXPIRY: Migration(BLOCK_RECORD_EXPIRY, 14, _block_record_expiry, _no_position),
     AGENCY_TRANSFERS: Migration(
         AGENCY_TRANSFERS, 15, None, _week_position, with_reports=_agency_transfers
@@ -1304,4 +1325,5 @@ MIGRATIONS = {
         ACTION_LIST_INDEX, 16, _action_list_index, checked_action_position
     ),
     OPEN_ACTION_LIST: Migration(OPEN_ACTION_LIST, 17, _open_action_list, checked_action_position),
+    REFUND_PENDING_INDEX: Migration(REFUND_PENDING_INDEX, 18, _credit_index(REFUND_PENDING_INDEX)),
 }
