@@ -374,7 +374,10 @@ def test_staff_stops_a_quarter_of_an_invoice(sandbox, emailed_dental_invoices):
     _, html = staff.page(f"/portal/notas/{target.invoice_id}")
     letters = re.findall(r"<li>([^<]*)—\s*([^<]*)</li>", html.split('id="letters"', 1)[1])
     assert [(kind.split(": ", 1)[1], said) for kind, said in letters] == [
-        ("bevestiging verlaagd bedrag (e-mail) ", "per e-mail verstuurd: het bericht zelf, zonder bijlage")
+        (
+            "bevestiging verlaagd bedrag (e-mail) ",
+            "per e-mail verstuurd: het bericht zelf, zonder bijlage",
+        )
     ]
 
 
