@@ -514,6 +514,22 @@ def test_a_new_claim_of_a_blocked_patient_is_invoiced_marked_and_reported(sandbo
     _, detail = get(sandbox, f"/api/v1/provider/invoices/{marked.invoice_id}")
     assert detail["debtor_risk_with_provider"] is True
     assert detail["warnings"] == ["PATIENT_BLOCKED_DEBTOR_RISK"]
+    # And the portal's invoice page says it too (R22, R35; audit58a: only the API did), in
+    # the portal's languages; the page of another patient's new invoice says nothing of it
+    for language, said in DEBTOR_RISK_SAID.items():
+        user = signed_in(sandbox, "viewer", language)
+        _, html = user.page(f"/portal/notas/{marked.invoice_id}")
+        assert f'<dd id="debtor-risk">{said}</dd>' in html
+        _, html = user.page(f"/portal/notas/{others[0].invoice_id}")
+        assert 'id="debtor-risk"' not in html
+
+
+DEBTOR_RISK_SAID = {
+    "nl": "Blijft bij uw praktijk: de patiënt stond op uw lijst met geblokkeerde patiënten"
+    " (een eerdere nota was bij het incassobureau) toen deze nota werd gemaakt.",
+    "en": "Stays with your practice: the patient was on your list of blocked patients (an"
+    " earlier invoice was with the collection agency) when this invoice was made.",
+}
 
 
 # --- the collection agency reports back ------------------------------------------------------------

@@ -367,6 +367,18 @@ def test_staff_stops_a_quarter_of_an_invoice(sandbox, emailed_dental_invoices):
     stored = sandbox.runtime.repository.get_invoice(DENTAL.provider_id, target.invoice_id)
     quarter = int((Decimal(target.original_amount_cents) / 4).quantize(Decimal(1), ROUND_HALF_UP))
     assert stored.amount_due_cents == target.amount_due_cents - quarter
+    # And once the patient is e-mailed, the page's letters say the confirmation was the
+    # e-mail itself (R21: no new invoice, nothing attached), where they said "sent by
+    # e-mail as an attachment, no copy kept" (audit58a)
+    sandbox.drain_deliveries()
+    _, html = staff.page(f"/portal/notas/{target.invoice_id}")
+    letters = re.findall(r"<li>([^<]*)—\s*([^<]*)</li>", html.split('id="letters"', 1)[1])
+    assert [(kind.split(": ", 1)[1], said) for kind, said in letters] == [
+        (
+            "bevestiging verlaagd bedrag (e-mail) ",
+            "per e-mail verstuurd: het bericht zelf, zonder bijlage",
+        )
+    ]
 
 
 def test_a_stop_form_sent_twice_books_one_coulance(sandbox, emailed_dental_invoices):

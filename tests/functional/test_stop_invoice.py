@@ -47,6 +47,11 @@ def _stop(sandbox, invoice, provider=DENTAL.provider_id, **body):
 
 
 def test_a_partial_stop_by_percentage_lowers_the_amount_and_mails_the_patient(sandbox, invoice):
+    # Given the invoice's page through the API, which shows the address the confirmation
+    # goes to, for the practice to check or correct (R21; audit58a: only the portal did)
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}"
+    shown = sandbox.api("GET", path, provider_id=DENTAL.provider_id)[1]["patient_email"]
+    assert shown == invoice.addressee.email != ""
     # When the practice stops 40% of the original amount
     status, detail = _stop(sandbox, invoice, percentage="40")
     expected = invoice.amount_due_cents - round(invoice.original_amount_cents * 0.4)
@@ -62,6 +67,9 @@ def test_a_partial_stop_by_percentage_lowers_the_amount_and_mails_the_patient(sa
     mails = [m for m in sandbox.outbox() if m["kenmerk"] == invoice.reference]
     assert len(mails) == 2 and "verlaagd" in mails[-1]["subject"]
     assert not mails[-1]["attachments"]
+    # And an address the practice corrects is the one the page shows from then on
+    status, detail = _stop(sandbox, invoice, amount=100, patient_email="nieuw@example.org")
+    assert status == 200 and detail["patient_email"] == "nieuw@example.org"
 
 
 def test_a_partial_stop_for_an_address_that_bounced_is_confirmed_by_letter(sandbox, invoice):

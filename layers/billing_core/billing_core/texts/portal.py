@@ -310,6 +310,12 @@ _DUTCH: Sections = {
         "channel_email": "e-mail",
         "channel_paper": "papier",
         "state": "Stand",
+        # R22: a claim made while its patient was blocked: the service did not take over
+        # its debtor risk (seed 002 advice 7), said on the invoice page as in the report.
+        "debtor_risk": "Debiteurenrisico",
+        "debtor_risk_with_practice": "Blijft bij uw praktijk: de patiënt stond op uw lijst met"
+        " geblokkeerde patiënten (een eerdere nota was bij het incassobureau) toen deze nota"
+        " werd gemaakt.",
         "state_paid": "Betaald",
         "state_waived": "Kwijtgescholden",
         "state_reimbursed": "Vergoed door verzekeraar",
@@ -365,6 +371,7 @@ _DUTCH: Sections = {
         "letter_coulance_declined": "bevestiging ongewijzigd bedrag",
         "open_letter_of": "PDF openen: {kind} van {day}",
         "letter_not_kept": "per e-mail als bijlage verstuurd, geen kopie bewaard",
+        "letter_in_email": "per e-mail verstuurd: het bericht zelf, zonder bijlage",
         "actions_heading": "Acties",
         "no_actions": "Geen acties.",
         "stop_heading": "Stoppen (geheel of gedeeltelijk)",
@@ -979,6 +986,10 @@ _ENGLISH: Sections = {
         "channel_email": "e-mail",
         "channel_paper": "paper",
         "state": "State",
+        "debtor_risk": "Debtor risk",
+        "debtor_risk_with_practice": "Stays with your practice: the patient was on your list of"
+        " blocked patients (an earlier invoice was with the collection agency) when this"
+        " invoice was made.",
         "state_paid": "Paid",
         "state_waived": "Waived",
         "state_reimbursed": "Reimbursed by insurer",
@@ -1032,6 +1043,7 @@ _ENGLISH: Sections = {
         "letter_coulance_declined": "unchanged amount confirmed",
         "open_letter_of": "Open PDF: {kind} of {day}",
         "letter_not_kept": "sent by e-mail as an attachment, no copy kept",
+        "letter_in_email": "sent by e-mail: the message itself, nothing attached",
         "actions_heading": "Actions",
         "no_actions": "No actions.",
         "stop_heading": "Stop (whole or part)",

@@ -365,6 +365,11 @@ class ActionOut(BaseModel):
 
 class InvoiceDetailOut(InvoiceSummaryOut):
     birth_date: date
+    patient_email: str = Field(
+        description="the address the patient's e-mails about this invoice go to (the debtor's,"
+        " for a minor): a stop's patient_email is this one, checked or corrected (R21);"
+        " empty for a patient without one, who is written to on paper"
+    )
     breakdown: BreakdownOut = Field(
         description="what is due today and why, and the date that counts now (R36)"
     )
@@ -382,6 +387,7 @@ class InvoiceDetailOut(InvoiceSummaryOut):
                 invoice, detail.as_of, second_notice_waits=detail.final_notice_waits
             ).model_dump(),
             birth_date=invoice.birth_date,
+            patient_email=invoice.addressee.email,
             breakdown=BreakdownOut.of(detail.breakdown),
             lines=[
                 LineOut(

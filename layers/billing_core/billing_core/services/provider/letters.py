@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from billing_core.correspondence.kept_letters import kept_pdf_key
 from billing_core.correspondence.kinds import INVOICE_LETTER
-from billing_core.invoices.invoice import Correspondence, Invoice
+from billing_core.correspondence.kinds import KINDS as MESSAGE_KINDS
+from billing_core.invoices.invoice import Channel, Correspondence, Invoice
 from billing_core.ports import FileGone
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
@@ -30,6 +31,13 @@ class LetterDocument:
 def can_open(invoice: Invoice, letter: Correspondence) -> bool:
     """Whether ``letter_document`` finds a PDF for this letter of ``invoice``."""
     return letter.kind == INVOICE_LETTER or kept_pdf_key(invoice.provider_id, letter) is not None
+
+
+def is_plain_email(letter: Correspondence) -> bool:
+    """Whether the letter was an e-mail with nothing attached: a confirmation (a lowered
+    amount, R21; a deferral, an arrangement, ...) is the message itself, so there was no
+    PDF to keep, where an e-mailed invoice or dunning letter carried one."""
+    return letter.channel is Channel.EMAIL and letter.kind in MESSAGE_KINDS
 
 
 def letter_document(

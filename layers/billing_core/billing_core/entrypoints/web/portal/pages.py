@@ -849,6 +849,7 @@ def invoice_page(
         invoice=shown,
         final_notice_waits=detail.final_notice_waits,  # R19: not "sent" while it waits
         openable=[letters.can_open(detail.invoice, c) for c in detail.invoice.correspondence],
+        in_email=[letters.is_plain_email(c) for c in detail.invoice.correspondence],
         settled=detail.invoice.is_paid,  # nothing open: a stop or hold could only be refused
         stop_reasons=STOP_REASONS,
         # The dates a hold may run until (R16), so the date field offers no other: the days
