@@ -691,7 +691,15 @@ _DUTCH: Sections = {
     },
     ANSWERS: {
         # One sentence for an unknown reference and a wrong birth date alike (R10).
-        "not_found": "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens.",
+        # As the page's no_match (texts58): the wait after wrong birth dates, and the
+        # practice, for both; no PII.
+        "not_found": (
+            "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens. Controleer het "
+            "betalingskenmerk op uw nota en, als u die meestuurde, de geboortedatum van de "
+            "patiënt. Klopt het toch? Probeer het dan pas over een uur opnieuw: na enkele foute "
+            "pogingen wachten we een uur, en een poging in dat uur laat het uur opnieuw "
+            "beginnen. Of bel de zorgverlener op uw nota."
+        ),
         "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
         # The practice's stored settings do not validate (R31): no part of the invoice.
         "invoice_unavailable": (
@@ -1057,7 +1065,13 @@ _ENGLISH: Sections = {
         ),
     },
     ANSWERS: {
-        "not_found": "We cannot find an invoice for this payment reference and these details.",
+        "not_found": (
+            "We cannot find an invoice for this payment reference and these details. Please "
+            "check the payment reference on your invoice and, if you sent one, the patient's "
+            "date of birth. All right? Then try again in an hour, not sooner: after several "
+            "wrong tries we wait an hour, and a try within that hour starts the hour again. Or "
+            "call the healthcare provider on your invoice."
+        ),
         "invalid_reference": "This payment reference is not right — check the 14 digits.",
         "invoice_unavailable": (
             "We cannot show this invoice right now. Please try again later, or contact your "

@@ -555,7 +555,14 @@ REFUSALS: Section = {
 
 ANSWERS: Section = {
     # One sentence for an unknown reference and a wrong birth date alike (R10).
-    "not_found": "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych.",
+    # Not yet read by a native speaker (README, Languages): all but the first sentence.
+    "not_found": (
+        "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych. Proszę "
+        "sprawdzić numer referencyjny płatności na fakturze oraz, jeśli została podana, datę "
+        "urodzenia pacjenta. Wszystko się zgadza? Proszę spróbować ponownie dopiero za "
+        "godzinę: po kilku błędnych próbach czekamy godzinę, a próba w tym czasie liczy "
+        "godzinę od nowa. Można też zadzwonić do świadczeniodawcy podanego na fakturze."
+    ),
     "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
     # Not yet read by a native speaker (README, Languages).
     "invoice_unavailable": (
