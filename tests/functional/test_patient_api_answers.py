@@ -81,8 +81,16 @@ def test_r29_every_answer_of_the_patient_api_is_never_cached_or_sniffed(sandbox,
 
 
 BILINGUAL = (
-    "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens. / "
-    "We cannot find an invoice for this payment reference and these details."
+    "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens. Controleer het "
+    "betalingskenmerk op uw nota en, als u die meestuurde, de geboortedatum van de patiënt. "
+    "Klopt het toch? Probeer het dan pas over een uur opnieuw: na enkele foute pogingen "
+    "wachten we een uur, en een poging in dat uur laat het uur opnieuw beginnen. Of bel de "
+    "zorgverlener op uw nota. / "
+    "We cannot find an invoice for this payment reference and these details. Please check "
+    "the payment reference on your invoice and, if you sent one, the patient's date of "
+    "birth. All right? Then try again in an hour, not sooner: after several wrong tries we "
+    "wait an hour, and a try within that hour starts the hour again. Or call the healthcare "
+    "provider on your invoice."
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.changes.arrangement import create_arrangement
-from billing_core.changes.hold import put_on_hold
+from billing_core.changes.hold import hold_used_up, put_on_hold
 from billing_core.dunning.letters import REMINDER
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage, Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
@@ -258,3 +258,23 @@ def test_a_hold_renewed_on_its_last_day_of_60_cannot_run_past_today():
 
     assert refusal.value.code == "hold_limit_reached"
     assert "geen over voor een dag na vandaag" in refusal.value.message("nl")
+
+
+def test_the_used_up_refusal_is_decided_once_for_the_hold_and_the_portal():
+    """R16, R35 (one way, texts58). Given a hold of 60 days (4 January to 4 March), When the
+    portal asks on 3 March and on 4 March whether a hold can still run to a day after
+    today, Then the domain answers (``hold_used_up``): on 3 March one day is left, on 4
+    March none, and its refusal is the very one ``put_on_hold`` raises, in Dutch and
+    English alike."""
+    store, clock = FakeStore([one_invoice(100_000)]), FixedClock(FIRST_DAY)
+    held = hold(store, clock, 59)
+
+    assert hold_used_up(held, date(2027, 3, 3)) is None
+    used_up = hold_used_up(held, date(2027, 3, 4))
+    clock.set(date(2027, 3, 4))
+    with pytest.raises(Refused) as refusal:
+        hold(store, clock, 1)
+
+    assert used_up is not None and used_up.code == refusal.value.code == "hold_limit_reached"
+    assert used_up.sentences == refusal.value.sentences
+    assert used_up.message("en") == refusal.value.message("en")

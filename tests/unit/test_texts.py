@@ -143,9 +143,37 @@ def test_the_patient_api_answers_come_from_the_patient_catalogue():
     )
     assert NotFound().message("en") == NotFound().message_en == patient_message("not_found", "en")
     # (Polish has the answers since issue 17 item 7; before that Polish readers got Dutch)
-    assert NotFound().message("pl") == (
-        "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych."
+    assert (
+        NotFound()
+        .message("pl")
+        .startswith("Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych. ")
     )
+
+
+# Where the checker page's no_match begins to say what to do when the kenmerk and the birth
+# date are right: wait an hour (wrong birth dates lock the kenmerk), or call the practice.
+WAIT_OR_CALL = {
+    "nl": "Probeer het dan pas over een uur opnieuw",
+    "en": "Then try again in an hour, not sooner",
+    "pl": "Proszę spróbować ponownie dopiero za godzinę",
+    "ar": "حاولوا مرة أخرى بعد ساعة",
+}
+
+
+@pytest.mark.parametrize("language", sorted(WAIT_OR_CALL))
+def test_r10_the_apis_not_found_says_what_the_page_says_wait_an_hour_or_call(language):
+    """R10, R36 (texts58). Given a kenmerk nobody has, or a birth date refused (the
+    kenmerk locked for an hour after wrong ones), When the patient API answers 404
+    ``not_found`` (one answer for both, R10), Then it says what the checker page says:
+    try again in an hour, not sooner, or call the practice on the invoice; word for word
+    as the page, in each language (before: only "no invoice for these details", 4 of 4)."""
+    on_the_page = page_texts(language)("no_match")
+    wait_or_call = on_the_page[on_the_page.index(WAIT_OR_CALL[language]) :]
+
+    answer = patient_message("not_found", language)
+
+    assert answer.endswith(" " + wait_or_call)
+    assert NotFound().message(language) == answer
 
 
 def test_a_practice_refusal_fills_in_its_values():

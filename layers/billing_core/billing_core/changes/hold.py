@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from billing_core.changes.refusals import closed_refusal
 from billing_core.invoices.invoice import Invoice
-from billing_core.shared.errors import practice_refused
+from billing_core.shared.errors import Refused, practice_refused
 
 MAX_HOLD_DAYS = 60
 
@@ -75,14 +75,26 @@ def _said(last_day: date) -> dict[str, str]:
     return {"last_day_nl": last_day.strftime("%d-%m-%Y"), "last_day_en": last_day.isoformat()}
 
 
+def hold_used_up(invoice: Invoice, today: date) -> Refused | None:
+    """The refusal every hold of ``invoice`` placed ``today`` gets because its holds so far
+    left it no day after today, as every hold must run to (R16: at most 60 days in all);
+    None while a day is left. The one test for it: ``put_on_hold`` refuses with it, and
+    the portal says it instead of a form every date of which would be refused (R35)."""
+    return _used_up(MAX_HOLD_DAYS - hold_days_used_before(invoice, today), today)
+
+
+def _used_up(days_left: int, today: date) -> Refused | None:
+    if last_hold_day(today, days_left) > today:
+        return None
+    return practice_refused("hold_limit_reached", said_as="hold_limit_used", max_days=MAX_HOLD_DAYS)
+
+
 def _over_the_limit(days_left: int, today: date) -> Exception:
     """Said with the days still left and the last date they allow, so the practice can
     choose a date within them (R16, R35); said as used up when they allow no day after
-    today, as every hold must run to (the code clients read stays the same)."""
-    if last_hold_day(today, days_left) <= today:
-        return practice_refused(
-            "hold_limit_reached", said_as="hold_limit_used", max_days=MAX_HOLD_DAYS
-        )
+    today (``hold_used_up``; the code clients read stays the same)."""
+    if used_up := _used_up(days_left, today):
+        return used_up
     last_day = _said(last_hold_day(today, days_left))
     return practice_refused(
         "hold_limit_reached", max_days=MAX_HOLD_DAYS, days_left=days_left, **last_day

@@ -440,6 +440,36 @@ _DUTCH: Sections = {
             "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
             "behandelingen en kunt de nota downloaden of bezwaar maken."
         ),
+        # The same, naming only what the page then offers (checker_page._unlock_keys):
+        # payable without an arrangement (too small for two terms, R15), without a
+        # deferral (given already, R14), without either; or, told not to pay yet, the
+        # insurer's statement (legal-nl.md §7).
+        "unlock_heading_pay": "Nota bekijken of betalen",
+        "unlock_text_no_arrangement": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, uitstel van betaling aanvragen "
+            "of bezwaar maken."
+        ),
+        "unlock_text_no_deferral": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, een betalingsregeling aanvragen "
+            "of bezwaar maken."
+        ),
+        "unlock_text_no_request": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen of bezwaar maken."
+        ),
+        "unlock_heading_statement": "Nota bekijken of het overzicht van uw zorgverzekeraar doorgeven",
+        "unlock_text_statement": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, de bedragen van het overzicht van uw "
+            "zorgverzekeraar invullen, uitstel van betaling aanvragen of bezwaar maken."
+        ),
+        "unlock_text_statement_no_deferral": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, de bedragen van het overzicht van uw "
+            "zorgverzekeraar invullen of bezwaar maken."
+        ),
         "unlock_button": "Verder",
         "breakdown_heading": "Waar het bedrag uit bestaat",
         "bd_invoiced": "Nota",
@@ -584,6 +614,32 @@ _DUTCH: Sections = {
             "uiterste betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar "
             "betaalt? Vraag dan na de geboortedatum hier kosteloos uitstel van betaling aan."
         ),
+        # The same where no deferral can be asked (given already, R14): for a slow insurer,
+        # the practice (seed 004); and unlocked without the statement's form (paid at the
+        # bank, being booked: R11), a reload brings it back (checker_page._dont_pay_yet_key)
+        "dont_pay_yet_no_deferral": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar en vul "
+            "hieronder de bedragen van het overzicht in dat u terugkrijgt. U krijgt het "
+            "aangepaste bedrag met een nieuwe uiterste betaaldatum {by_channel_nl}. Duurt het lang "
+            "voordat uw zorgverzekeraar betaalt? Neem dan contact op met uw zorgverlener."
+        ),
+        "dont_pay_yet_locked_no_deferral": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar. Vul daarna "
+            "hieronder de geboortedatum van de patiënt in: dan kunt u hier de bedragen invullen "
+            "van het overzicht dat u terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe "
+            "uiterste betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar "
+            "betaalt? Neem dan contact op met uw zorgverlener."
+        ),
+        "dont_pay_yet_form_hidden": (
+            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
+            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar. Ververs deze "
+            "pagina over een paar minuten: dan kunt u hier de bedragen invullen van het "
+            "overzicht dat u terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe uiterste "
+            "betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar betaalt? "
+            "Neem dan contact op met uw zorgverlener."
+        ),
         # R17, legal-nl.md §7: the statement is in, the provider has yet to decide on it
         "coulance_decision_heading": "Uw zorgverlener beslist over het aangepaste bedrag",
         "coulance_decision": (
@@ -691,7 +747,15 @@ _DUTCH: Sections = {
     },
     ANSWERS: {
         # One sentence for an unknown reference and a wrong birth date alike (R10).
-        "not_found": "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens.",
+        # As the page's no_match (texts58): the wait after wrong birth dates, and the
+        # practice, for both; no PII.
+        "not_found": (
+            "Wij vinden geen nota bij dit betalingskenmerk en deze gegevens. Controleer het "
+            "betalingskenmerk op uw nota en, als u die meestuurde, de geboortedatum van de "
+            "patiënt. Klopt het toch? Probeer het dan pas over een uur opnieuw: na enkele foute "
+            "pogingen wachten we een uur, en een poging in dat uur laat het uur opnieuw "
+            "beginnen. Of bel de zorgverlener op uw nota."
+        ),
         "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
         # The practice's stored settings do not validate (R31): no part of the invoice.
         "invoice_unavailable": (
@@ -844,6 +908,29 @@ _ENGLISH: Sections = {
             "Enter the patient's date of birth once to check. You then see the treatments and "
             "can download the invoice or object."
         ),
+        "unlock_heading_pay": "See the invoice or pay",
+        "unlock_text_no_arrangement": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, ask for a deferral or object."
+        ),
+        "unlock_text_no_deferral": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, ask for an arrangement or object."
+        ),
+        "unlock_text_no_request": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay or object."
+        ),
+        "unlock_heading_statement": "See the invoice or send your insurer's statement",
+        "unlock_text_statement": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, enter the amounts of your insurer's statement, ask for "
+            "a deferral or object."
+        ),
+        "unlock_text_statement_no_deferral": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, enter the amounts of your insurer's statement or object."
+        ),
         "unlock_button": "Continue",
         "breakdown_heading": "What the amount is made of",
         "bd_invoiced": "Invoice",
@@ -958,6 +1045,29 @@ _ENGLISH: Sections = {
             "with a new date to pay by. If your insurer takes long to pay, ask here, after the "
             "date of birth, for a free deferral of payment."
         ),
+        "dont_pay_yet_no_deferral": (
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer, "
+            "then enter below the amounts of the statement you get back. You will get the "
+            "adjusted amount {by_channel_en}, with a new date to pay by. If your insurer takes "
+            "long to pay, please contact your healthcare provider."
+        ),
+        "dont_pay_yet_locked_no_deferral": (
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer. "
+            "Then enter the patient's date of birth below: you can then enter here the amounts "
+            "of the statement you get back. You will get the adjusted amount {by_channel_en}, "
+            "with a new date to pay by. If your insurer takes long to pay, please contact your "
+            "healthcare provider."
+        ),
+        "dont_pay_yet_form_hidden": (
+            "Your healthcare provider has no contract with your health insurer. Do not ask for "
+            "an instalment arrangement yet either. First claim the invoice from your insurer. "
+            "Reload this page in a few minutes: you can then enter here the amounts of the "
+            "statement you get back. You will get the adjusted amount {by_channel_en}, with a "
+            "new date to pay by. If your insurer takes long to pay, please contact your "
+            "healthcare provider."
+        ),
         "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",
         "coulance_decision": (
             "We have received your health insurer's statement. You will get the adjusted amount "
@@ -1057,7 +1167,13 @@ _ENGLISH: Sections = {
         ),
     },
     ANSWERS: {
-        "not_found": "We cannot find an invoice for this payment reference and these details.",
+        "not_found": (
+            "We cannot find an invoice for this payment reference and these details. Please "
+            "check the payment reference on your invoice and, if you sent one, the patient's "
+            "date of birth. All right? Then try again in an hour, not sooner: after several "
+            "wrong tries we wait an hour, and a try within that hour starts the hour again. Or "
+            "call the healthcare provider on your invoice."
+        ),
         "invalid_reference": "This payment reference is not right — check the 14 digits.",
         "invoice_unavailable": (
             "We cannot show this invoice right now. Please try again later, or contact your "

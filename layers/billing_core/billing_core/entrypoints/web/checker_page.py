@@ -160,6 +160,8 @@ def render_checker(
     # date is checked; before, words for either: the channel would tell anyone with the
     # kenmerk whether the patient has a working e-mail address (R10, R36)
     by = by_channel(view.follow_up_channel if view and unlocked else UNSAID)
+    offer = offered(view, may_be_paid=state.being_booked or state.payment_unknown)
+    unlock_heading, unlock_text = _unlock_keys(offer)
     return ENVIRONMENT.get_template("pages/checker.html.j2").render(
         language=t.language,
         t=t,
@@ -182,12 +184,84 @@ def render_checker(
         status_key=_status_key(view, state),
         state_key=_state_key(view),
         pay_by_key=_pay_by_key(view),
-        may_be_paid=state.being_booked or state.payment_unknown,
+        offer=offer,
+        unlock_heading=unlock_heading,
+        unlock_text=unlock_text,
+        dont_pay_yet_key=_dont_pay_yet_key(offer, unlocked),
         by=by,
         error=_error(t, state),
         notice=t(state.notice[0], **_spoken(state.notice[1], t), **by) if state.notice else None,
         visit_minutes=VISIT_MINUTES,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """The forms the page shows once the birth date is checked (R36), chosen once: the
+    page draws its forms by it, and the sentences that name them say only what is there,
+    the hint before the birth date and "don't pay yet" (R14, R15, R37; texts58: the hint
+    named an arrangement for an invoice too small for one)."""
+
+    pay: bool = False
+    statement: bool = False  # the insurer's statement (R17, legal-nl.md §7)
+    deferral: bool = False
+    arrangement: bool = False
+
+    @property
+    def requests(self) -> bool:
+        return self.deferral or self.arrangement
+
+
+def offered(view: PaymentStatusView | None, may_be_paid: bool) -> Offered:
+    """What can be done now, by the use cases' own refusals (``can_defer``, ``can_arrange``:
+    ``arrangement_refusal``, which refuses an amount too small for two terms). Paid at the
+    bank, or maybe (the PSP did not answer), no form invites a second payment (R11)."""
+    if view is None or may_be_paid:
+        return Offered()
+    return Offered(
+        pay=view.amount_due_cents > 0 and not view.told_not_to_pay_yet,
+        statement=view.can_send_statement,
+        deferral=view.can_defer and view.offer is not None,
+        arrangement=view.can_arrange and view.offer is not None,
+    )
+
+
+# The hint before the birth date (R36), by what the page offers after it: payable, by the
+# requests it can take (deferral, arrangement); else, while "don't pay yet" waits for the
+# insurer's statement, the statement; else, nothing to pay or ask (settled, or the practice
+# deciding on the adjusted amount, R17), the invoice and an objection.
+_UNLOCK_TEXT_PAYABLE = {
+    (True, True): "unlock_text",
+    (True, False): "unlock_text_no_arrangement",
+    (False, True): "unlock_text_no_deferral",
+    (False, False): "unlock_text_no_request",
+}
+
+
+def _unlock_keys(offer: Offered) -> tuple[str, str]:
+    """The heading and the text of the birth date's section: they name what the page then
+    offers, and nothing it will not (an arrangement the amount is too small for, a second
+    deferral, paying while told not to pay yet)."""
+    if offer.pay:
+        heading = "unlock_heading" if offer.requests else "unlock_heading_pay"
+        return heading, _UNLOCK_TEXT_PAYABLE[offer.deferral, offer.arrangement]
+    if offer.statement:
+        text = "unlock_text_statement" if offer.deferral else "unlock_text_statement_no_deferral"
+        return "unlock_heading_statement", text
+    return "unlock_heading_settled", "unlock_text_settled"
+
+
+def _dont_pay_yet_key(offer: Offered, unlocked: bool) -> str:
+    """legal-nl.md §7, R37: "don't pay yet" says what the patient can do now: the amounts
+    below where the statement's form is (before the birth date: the birth date below
+    first; without the form, a reload brings it back), and for a slow insurer the free
+    deferral where one can be asked, else the practice (seed 004; texts58: it offered the
+    deferral also when it was already given)."""
+    if not unlocked:
+        return "dont_pay_yet_locked" if offer.deferral else "dont_pay_yet_locked_no_deferral"
+    if not offer.statement:
+        return "dont_pay_yet_form_hidden"
+    return "dont_pay_yet" if offer.deferral else "dont_pay_yet_no_deferral"
 
 
 # Settled, not (all) by the patient: by the practice (R21) or the insurer's deduction (R5).

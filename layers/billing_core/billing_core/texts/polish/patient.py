@@ -308,6 +308,33 @@ PAGE: Section = {
         "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
         "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę lub złożyć reklamację."
     ),
+    # Not yet read by a native speaker (README, Languages): the seven below.
+    "unlock_heading_pay": "Obejrzeć fakturę lub zapłacić",
+    "unlock_text_no_arrangement": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, poprosić o "
+        "odroczenie albo złożyć reklamację."
+    ),
+    "unlock_text_no_deferral": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, poprosić o plan "
+        "ratalny albo złożyć reklamację."
+    ),
+    "unlock_text_no_request": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić albo złożyć reklamację."
+    ),
+    "unlock_heading_statement": "Obejrzeć fakturę lub przesłać rozliczenie ubezpieczyciela",
+    "unlock_text_statement": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, wpisać kwoty z rozliczenia "
+        "ubezpieczyciela, poprosić o odroczenie albo złożyć reklamację."
+    ),
+    "unlock_text_statement_no_deferral": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, wpisać kwoty z rozliczenia "
+        "ubezpieczyciela albo złożyć reklamację."
+    ),
     "unlock_button": "Dalej",
     "breakdown_heading": "Z czego składa się kwota",
     "bd_invoiced": "Faktura",
@@ -441,6 +468,31 @@ PAGE: Section = {
         "zwleka z wypłatą, można tutaj, po podaniu daty urodzenia, bezpłatnie odroczyć termin "
         "płatności."
     ),
+    # Not yet read by a native speaker (README, Languages): the three below.
+    "dont_pay_yet_no_deferral": (
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
+        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela, a potem wpisać poniżej kwoty z otrzymanego od niego rozliczenia. "
+        "Skorygowaną kwotę z nowym terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli "
+        "ubezpieczyciel długo zwleka z wypłatą, proszę skontaktować się ze swoim "
+        "świadczeniodawcą."
+    ),
+    "dont_pay_yet_locked_no_deferral": (
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
+        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela. Następnie proszę podać poniżej datę urodzenia pacjenta: wtedy można "
+        "tutaj wpisać kwoty z otrzymanego od niego rozliczenia. Skorygowaną kwotę z nowym "
+        "terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli ubezpieczyciel długo "
+        "zwleka z wypłatą, proszę skontaktować się ze swoim świadczeniodawcą."
+    ),
+    "dont_pay_yet_form_hidden": (
+        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
+        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
+        "ubezpieczyciela. Proszę odświeżyć tę stronę za kilka minut: wtedy można tutaj wpisać "
+        "kwoty z rozliczenia otrzymanego od ubezpieczyciela. Skorygowaną kwotę z nowym "
+        "terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli ubezpieczyciel długo "
+        "zwleka z wypłatą, proszę skontaktować się ze swoim świadczeniodawcą."
+    ),
     # Not yet read by a native speaker (README, Languages): the two below.
     "coulance_decision_heading": "Świadczeniodawca decyduje o skorygowanej kwocie",
     "coulance_decision": (
@@ -555,7 +607,14 @@ REFUSALS: Section = {
 
 ANSWERS: Section = {
     # One sentence for an unknown reference and a wrong birth date alike (R10).
-    "not_found": "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych.",
+    # Not yet read by a native speaker (README, Languages): all but the first sentence.
+    "not_found": (
+        "Nie znajdujemy faktury o tym numerze referencyjnym płatności i tych danych. Proszę "
+        "sprawdzić numer referencyjny płatności na fakturze oraz, jeśli została podana, datę "
+        "urodzenia pacjenta. Wszystko się zgadza? Proszę spróbować ponownie dopiero za "
+        "godzinę: po kilku błędnych próbach czekamy godzinę, a próba w tym czasie liczy "
+        "godzinę od nowa. Można też zadzwonić do świadczeniodawcy podanego na fakturze."
+    ),
     "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
     # Not yet read by a native speaker (README, Languages).
     "invoice_unavailable": (

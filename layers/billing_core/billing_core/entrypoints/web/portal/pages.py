@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from billing_core.changes.coulance_policy import CoulancePolicy
-from billing_core.changes.hold import MAX_HOLD_DAYS, last_day_left
+from billing_core.changes.hold import hold_used_up, last_day_left
 from billing_core.changes.stop import STOP_REASONS
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.collection.debtor_risk import MONTH_PATTERN, Outcome
@@ -60,7 +60,7 @@ from billing_core.entrypoints.web.portal.session import (
     form_scope,
     new_form_key,
 )
-from billing_core.invoices.invoice import is_invoice_id
+from billing_core.invoices.invoice import Invoice, is_invoice_id
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
 from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
@@ -857,7 +857,7 @@ def invoice_page(
         hold_dates=(today + timedelta(days=1), last_day),
         # None left for a day after today: said instead of a form every date of which the
         # server refuses (review57: its field's last date came before its first).
-        hold_used_up=_hold_used_up(last_day, today, request.language),
+        hold_used_up=_hold_used_up(detail.invoice, today, request.language),
         patient_email=detail.invoice.addressee.email or "",
         # The ledger as this page shows it: its stop form sends it back (R21, R38).
         ledger_entries=len(detail.invoice.ledger),
@@ -868,15 +868,12 @@ def invoice_page(
     )
 
 
-def _hold_used_up(last_day: date, today: date, language: str) -> str | None:
-    """The refusal a hold placed today gets, in ``language``, when the invoice's holds left
-    it no day after today (``last_day``: R16, at most 60 days in all); None while a
+def _hold_used_up(invoice: Invoice, today: date, language: str) -> str | None:
+    """The refusal a hold placed today would get, in ``language``, when the invoice's holds
+    left it no day after today (``changes.hold.hold_used_up`` decides, R16); None while a
     day is left."""
-    if last_day > today:
-        return None
-    from billing_core.texts.practice import refusal_sentences
-
-    return refusal_sentences("hold_limit_used", max_days=MAX_HOLD_DAYS)[language]
+    used_up = hold_used_up(invoice, today)
+    return used_up.message(language) if used_up else None
 
 
 # A letter's place in the invoice's list: ASCII digits ("²" is a digit to isdigit, not to

@@ -1,0 +1,195 @@
+"""The checker's sentences that name what the patient can do say only what the page then
+offers (R36, R14, R15, R37, legal-nl.md §7; texts58): the hint before the birth date names
+an arrangement only where the checker would grant one (``arrangement_refusal``: an invoice
+of € 10,25 is too small for two terms), a deferral only where one can still be asked, and
+no payment while the patient is told not to pay yet; "don't pay yet" sends to the
+deferral only where it can be asked, and to the statement's amounts "below" only where
+their form is. One choice (``checker_page.offered``) draws the forms and picks the words.
+
+Rendered without AWS (the page's template, the status use case on a fake store)."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+
+from billing_core.changes.deferral import grant_deferral
+from billing_core.declarations.claims import Language
+from billing_core.entrypoints.web.checker_page import PageState, render_checker
+from billing_core.invoices.invoice import Channel
+from billing_core.providers.provider import Provider
+from billing_core.services.patient import InvoiceLinesView, payment_status
+from billing_core.texts.catalogue import UNSAID, by_channel
+from billing_core.texts.patient import page_texts
+from tests.unit.factories import make_invoice, make_line, make_person, make_provider
+from tests.unit.test_follow_up_channel import (
+    AMOUNTS_BELOW,
+    LANGUAGES,
+    NOW,
+    WAITS,
+    an_invoice,
+    checker_page,
+    element,
+    patient_context,
+)
+
+CONTRACTED = make_provider()
+# How each language names an arrangement and a deferral in the hint and in "don't pay yet"
+ARRANGEMENT = {"nl": "regeling", "en": "arrangement", "pl": "plan ratalny", "ar": "خطة تقسيط"}
+DEFERRAL = {"nl": "uitstel", "en": "deferral", "pl": "odrocz", "ar": "تأجيل"}
+
+
+def dont_pay_yet(page: str) -> str:
+    """The words of the "don't pay yet" notice, after its heading."""
+    return element(page, "dont-pay-yet").partition("<br>")[2]
+
+
+def words(language: str, key: str, **values: str) -> str:
+    return " ".join(page_texts(language)(key, **values).split())
+
+
+def an_invoice_of(cents: int, language: str):
+    return make_invoice(
+        lines=(make_line(unit_price_cents=cents),),
+        patient=make_person(language=Language(language)),
+    )
+
+
+def deferred(invoice, provider: Provider):
+    return grant_deferral(invoice, provider, NOW)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r15_the_hint_before_the_birth_date_names_an_arrangement_only_where_one_is_granted(
+    language,
+):
+    """R36, R15 (docs/payment-checker.png). Given an invoice of € 10,25, too small for two
+    terms of € 25,00 (the checker refuses it as amount_too_small), and one of € 300,00
+    When the patient opens the checker, before the birth date
+    Then the hint of € 10,25 names paying and a deferral, not an arrangement (before: 4 of 4
+    languages named one; after: 0), and after the birth date no arrangement's form is
+    there; the hint of € 300,00 still names both, as its page offers both."""
+    small = an_invoice_of(1025, language)
+    large = an_invoice_of(30000, language)
+
+    before = checker_page(small, language, CONTRACTED, unlocked=False)
+    after = checker_page(small, language, CONTRACTED)
+    usual = checker_page(large, language, CONTRACTED, unlocked=False)
+
+    assert element(before, "unlock-text") == words(language, "unlock_text_no_arrangement")
+    assert ARRANGEMENT[language] not in element(before, "unlock-text")
+    assert DEFERRAL[language] in element(before, "unlock-text")
+    assert 'id="terms"' not in after and 'id="defer-heading"' in after
+    assert element(usual, "unlock-text") == words(language, "unlock_text")
+    assert ARRANGEMENT[language] in element(usual, "unlock-text")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r14_the_hint_after_a_deferral_names_no_second_one(language):
+    """R36, R14. Given an invoice of € 300,00 deferred once (free, once per invoice), and
+    one of € 10,25 deferred once
+    When the patient opens the checker, before the birth date
+    Then the hint of € 300,00 names paying and an arrangement, no deferral; that of
+    € 10,25 paying alone, under a heading that asks nothing ("See the invoice or pay")."""
+    large = deferred(an_invoice_of(30000, language), CONTRACTED)
+    small = deferred(an_invoice_of(1025, language), CONTRACTED)
+
+    large_page = checker_page(large, language, CONTRACTED, unlocked=False)
+    small_page = checker_page(small, language, CONTRACTED, unlocked=False)
+
+    assert element(large_page, "unlock-text") == words(language, "unlock_text_no_deferral")
+    assert element(small_page, "unlock-text") == words(language, "unlock_text_no_request")
+    assert words(language, "unlock_heading_pay") in small_page
+    for page in (large_page, small_page):
+        assert DEFERRAL[language] not in element(page, "unlock-text")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_section_7_the_hint_asks_no_payment_while_the_page_says_dont_pay_yet(language):
+    """legal-nl.md §7, R37, R36. Given a non-contracted invoice waiting for the insurer's
+    statement (no pay button, no arrangement after the birth date)
+    When the patient opens the checker, before the birth date
+    Then the hint names the statement's amounts, a deferral and an objection, under a
+    heading that says "send your insurer's statement", not "pay" (before: "See the
+    invoice, pay or ask for something ... pay, ask for a deferral or an arrangement")."""
+    invoice, _, _ = an_invoice("e-mail", language)
+
+    page = checker_page(invoice, language, unlocked=False)
+
+    assert element(page, "unlock-text") == words(language, "unlock_text_statement")
+    assert ARRANGEMENT[language] not in element(page, "unlock-text")
+    assert words(language, "unlock_heading_statement") in page
+    assert words(language, "unlock_heading") not in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_section_7_dont_pay_yet_offers_no_deferral_already_given(language):
+    """legal-nl.md §7, seed 004, R14. Given a non-contracted invoice waiting for the
+    insurer's statement, deferred once already
+    When the patient opens the checker, before the birth date and after
+    Then "don't pay yet" no longer says to ask here for the free deferral (there is no
+    form for one: before 2 of 2 texts in 4 of 4 languages said it; after 0) but, for a
+    slow insurer, to contact the practice; the statement's amounts are still below."""
+    invoice, _, _ = an_invoice("e-mail", language)
+    invoice = deferred(invoice, WAITS)
+
+    before = checker_page(invoice, language, unlocked=False)
+    after = checker_page(invoice, language)
+
+    assert 'id="defer-heading"' not in after and 'id="reimbursed"' in after
+    # "in writing" before the birth date, "by e-mail" after (R7, R10: test_follow_up_channel)
+    assert dont_pay_yet(before) == words(
+        language, "dont_pay_yet_locked_no_deferral", **by_channel(UNSAID)
+    )
+    assert dont_pay_yet(after) == words(
+        language, "dont_pay_yet_no_deferral", **by_channel(Channel.EMAIL)
+    )
+    for page in (before, after):
+        assert DEFERRAL[language] not in dont_pay_yet(page)
+    assert element(before, "unlock-text") == words(language, "unlock_text_statement_no_deferral")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_section_7_dont_pay_yet_says_no_amounts_below_without_their_form(language):
+    """legal-nl.md §7, R11. Given a non-contracted invoice waiting for the insurer's
+    statement, and the patient back from the bank with a payment being booked (no form
+    invites a second payment, so the statement's form is not shown either)
+    When the page is shown after the birth date
+    Then "don't pay yet" does not send the patient to amounts below, which are not there,
+    nor to a deferral here, but to reload the page in a few minutes (before: "enter below
+    the amounts", 4 of 4 languages; after: 0)."""
+    invoice, _, _ = an_invoice("e-mail", language)
+    view = payment_status(invoice.reference, patient_context(invoice))
+    lines = InvoiceLinesView(invoice.reference, invoice.lines)
+
+    page = unescape(render_checker(language, view, PageState(lines=lines, being_booked=True)))
+
+    notice = dont_pay_yet(page)
+    assert 'id="reimbursed"' not in page and 'id="defer-heading"' not in page
+    assert notice == words(language, "dont_pay_yet_form_hidden", **by_channel(Channel.EMAIL))
+    assert AMOUNTS_BELOW[language] not in notice
+
+
+def test_the_forms_and_the_words_are_one_choice():
+    """One way: the forms the unlocked page shows are the ones ``offered`` names, for an
+    invoice too small for an arrangement, one deferred, and one waiting for the
+    statement."""
+    from billing_core.entrypoints.web.checker_page import offered
+
+    cases = [
+        (an_invoice_of(1025, "nl"), CONTRACTED),
+        (deferred(an_invoice_of(30000, "nl"), CONTRACTED), CONTRACTED),
+        (an_invoice("e-mail", "nl")[0], WAITS),
+    ]
+    for invoice, provider in cases:
+        view = payment_status(invoice.reference, patient_context(invoice, provider))
+        offer = offered(view, may_be_paid=False)
+        page = checker_page(invoice, "nl", provider)
+        shown = {
+            "pay": 'id="pay"' in page,
+            "statement": 'id="reimbursed"' in page,
+            "deferral": 'id="defer-heading"' in page,
+            "arrangement": 'id="terms"' in page,
+        }
+        assert shown == {name: getattr(offer, name) for name in shown}, invoice.reference
