@@ -191,6 +191,14 @@ _DUTCH: Sections = {
             "Regel {line}: de creditregels van deze patiënt zijn even hoog als of hoger dan de"
             " overige regels; er is niets te factureren."
         ),
+        "FULLY_REIMBURSED_NOT_CONTRACTED": (
+            "Regel {line}: de zorgverzekeraar vergoedt alle regels van deze patiënt volledig,"
+            " zonder contract met de praktijk; er blijft niets over om aan de patiënt te"
+            " factureren, en alleen regels die een gecontracteerde verzekeraar volledig vergoedt"
+            " gaan naar de declaratiebestanden voor de zorgverzekeraars. Declareer deze regels"
+            " zelf bij de verzekeraar, of laat de vergoeding door verzekeraars in de instellingen"
+            " van de praktijk nakijken."
+        ),
         # --- Warnings: the claim is processed ---
         "MINOR_WITHOUT_DEBTOR": (
             "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen ouder of voogd"
@@ -1328,6 +1336,13 @@ _ENGLISH: Sections = {
         "NOTHING_TO_INVOICE": (
             "Line {line}: this patient's credit lines equal or exceed the other lines; there is"
             " nothing to invoice."
+        ),
+        "FULLY_REIMBURSED_NOT_CONTRACTED": (
+            "Line {line}: the insurer reimburses all of this patient's lines in full, without a"
+            " contract with the practice; nothing is left to invoice to the patient, and only"
+            " lines a contracted insurer covers in full go to the claim files for the insurers."
+            " Declare these lines to the insurer yourself, or have the reimbursement by insurers"
+            " in the practice's settings checked."
         ),
         # --- Warnings: the claim is processed ---
         "MINOR_WITHOUT_DEBTOR": (
