@@ -514,6 +514,11 @@ _DUTCH: Sections = {
             " vraag de zorgverzekeraar wat de code betekent."
         ),
         "RETOUR_LINE_REPEATED": "Regel {line}: regelreferentie {claim_ref} staat meer dan eens in dit retourbestand (regels {lines}). Geen van die regels is verwerkt; vraag de zorgverzekeraar welk toegekend bedrag geldt.",
+        "RETOUR_LINE_NOT_ASSESSED": (
+            "Regel {line}: de zorgverzekeraar heeft {claim_ref} niet beoordeeld (retourcode"
+            " {code}). Voor deze regel is niets veranderd; verbeter wat de zorgverzekeraar"
+            " afkeurde en declareer de regel opnieuw."
+        ),
         "VEKTIS_DC_LOWERCASE": (
             "Regel {line}: {field} van {claim_ref} is een kleine letter ({value}). Het is"
             " gelezen als hoofdletter ({value_upper}: D is debet, C is credit) en verwerkt."
@@ -1649,6 +1654,11 @@ _ENGLISH: Sections = {
             " insurer what the code means."
         ),
         "RETOUR_LINE_REPEATED": "Line {line}: line reference {claim_ref} occurs more than once in this retour file (lines {lines}). None of those lines was processed; ask the insurer which granted amount holds.",
+        "RETOUR_LINE_NOT_ASSESSED": (
+            "Line {line}: the insurer did not assess {claim_ref} (retour code {code}). Nothing"
+            " was changed for this line; correct what the insurer refused and declare the line"
+            " again."
+        ),
         "VEKTIS_DC_LOWERCASE": (
             "Line {line}: {field} of {claim_ref} is a lowercase letter ({value}). It was read"
             " as uppercase ({value_upper}: D is debit, C is credit) and processed."
