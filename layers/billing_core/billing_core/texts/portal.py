@@ -507,7 +507,7 @@ _DUTCH: Sections = {
         "download": "Download",
         # debtor risk
         "risk_title": "Debiteurenrisico",
-        "risk_lead": "Per maand van uitgifte: hoe de nota's afliepen. Per uitkomst het bedrag; daaronder het aantal nota's met hun aandeel in het aantal, en het aandeel in het bedrag.",
+        "risk_lead": "Per maand van uitgifte: hoe de nota's afliepen. Per uitkomst het bedrag; daaronder het aantal nota's met hun aandeel in het aantal, en het aandeel in het bedrag. Een nota die de zorgverzekeraar na een retour helemaal betaalde, telt niet mee: de patiënt hoefde niets te betalen.",
         "risk_chart": "Grafiek: bedrag per maand van uitgifte, naar uitkomst",
         "month": "Maand",
         "total": "Totaal",
@@ -1166,7 +1166,7 @@ _ENGLISH: Sections = {
         ),
         "download": "Download",
         "risk_title": "Debtor risk",
-        "risk_lead": "Per month of issue: how the invoices ended up. For each outcome the amount; below it the number of invoices with their share of the number, and the share of the amount.",
+        "risk_lead": "Per month of issue: how the invoices ended up. For each outcome the amount; below it the number of invoices with their share of the number, and the share of the amount. An invoice the insurer paid in full after a retour is not counted: the patient had nothing to pay.",
         "risk_chart": "Chart: amount per month of issue, by outcome",
         "month": "Month",
         "total": "Total",
