@@ -11,8 +11,9 @@ import pytest
 
 from billing_core.changes.arrangement import create_arrangement
 from billing_core.changes.stop import StopRequest, StopScope, apply_stop
-from billing_core.collection.debtor_risk import Month, Outcome, debtor_risk, outcome_of
+from billing_core.collection.debtor_risk import Figures, Month, Outcome, debtor_risk, outcome_of
 from billing_core.declarations.credit_corrections import with_credit
+from billing_core.declarations.retour import with_granted
 from billing_core.invoices.invoice import (
     ArrangementStatus,
     Channel,
@@ -529,3 +530,53 @@ def test_an_invoice_the_patient_was_told_not_to_pay_yet_is_open_not_unpaid(day, 
 
     assert november.total.count == 1
     assert november.by_outcome[outcome].count == 1
+
+
+# --- R25 with R5: what the insurer's retour grants (audit58b) -------------------------------
+
+
+def granted(invoice, on, **per_line):
+    """The insurer's retour of ``on`` grants ``per_line`` (claim ref suffix -> cents)."""
+    at = datetime(on.year, on.month, on.day, 9, tzinfo=AMSTERDAM)
+    grants = {f"TDV-2026-000123-{n[1:]}": cents for n, cents in per_line.items()}
+    return with_granted(invoice, grants, at, "retour:vgz.pm305")
+
+
+def test_a_patient_who_paid_the_rest_the_retour_left_paid_it_and_is_not_stopped():
+    """R25 with R5 (audit58b). Given the factory invoice (€ 33,17 to pay by 23 December)
+    of which the patient paid € 20,00 on 1 December, When the insurer's retour of 10
+    January grants € 13,17 more for the check-up, so that the patient owes nothing more,
+    Then the invoice counts as paid on time with its € 20,00 asked: the patient paid all
+    the practice asked in the end, by the final payment date. Not "stopped" (forgiven by
+    the practice), which nobody did."""
+    invoice = granted(paid(SENT, 2000), date(2027, 1, 10), l1=1317)
+    assert invoice.is_paid and invoice.original_amount_cents == 2000
+
+    month = debtor_risk([invoice], Month(2026, 11), Month(2026, 11), TODAY).months[0]
+
+    assert outcome_of(invoice, TODAY) is Outcome.PAID_ON_TIME
+    assert month.by_outcome[Outcome.PAID_ON_TIME] == Figures(1, 2000)
+    assert month.by_outcome[Outcome.STOPPED] == Figures(0, 0)
+
+
+def test_an_invoice_the_insurers_retour_paid_in_full_is_left_out_of_the_figures():
+    """R25 with R5 (audit58b). Given two November invoices of € 33,17 each, one paid on
+    time by the patient and one the insurer's retour of 10 December granted in full (the
+    check-up € 28,14 and the rest of the X-ray € 5,03: nothing left for the patient), When
+    the figures of November are asked on 15 January, Then the month counts the paid one
+    only: 1 invoice, € 33,17, 100.00% of the count and of the amount paid on time. The
+    invoice the insurer paid asked the patient for nothing in the end and is no debtor
+    risk (a line a contracted insurer covers is never invoiced at all, R5); it is no
+    stop of the practice's either (it was 1 of 2 invoices "stopped", 50.00%)."""
+    covered = granted(replace(SENT, invoice_id="covered"), date(2026, 12, 10), l1=2814, l2=2011)
+    assert covered.is_paid and covered.original_amount_cents == 0
+
+    month = debtor_risk(
+        [paid(replace(SENT, invoice_id="paid")), covered], Month(2026, 11), Month(2026, 11), TODAY
+    ).months[0]
+
+    assert month.total == Figures(1, DUE)
+    assert month.by_outcome[Outcome.PAID_ON_TIME] == Figures(1, DUE)
+    assert month.count_share(Outcome.PAID_ON_TIME) == Decimal("100.00")
+    assert month.amount_share(Outcome.PAID_ON_TIME) == Decimal("100.00")
+    assert month.by_outcome[Outcome.STOPPED] == Figures(0, 0)

@@ -26,6 +26,7 @@ from billing_core.declarations.rules.line_rules import (
 from billing_core.invoices.invoice import Channel
 from billing_core.providers.provider import CareKind, CoverageRule
 from billing_core.shared.clock import AMSTERDAM
+from billing_core.texts.practice import finding_message
 from tests.unit.claim_factories import ASR, VGZ, ZILVEREN_KRUIS, claim, person, provider
 
 ISSUED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)
@@ -430,3 +431,29 @@ def test_invoice_ids_are_stable_per_upload_and_differ_between_uploads():
     first = claim("L1")
     assert invoice_id_for("p", "D1", first) == invoice_id_for("p", "D1", first)
     assert invoice_id_for("p", "D1", first) != invoice_id_for("p", "D2", first)
+
+
+def test_lines_a_non_contracted_insurer_reimburses_in_full_are_refused_for_that_not_for_credits():
+    """R5, R1 (audit58b). Given a practice whose rule table has a non-contracted insurer
+    reimburse 100% (a restitution policy), and a patient of ASR (not contracted) with a
+    check-up of € 50,00 and a consult of € 12,50, both reimbursed in full, When the file
+    is planned, Then nothing is invoiced (the patient would owe € 0,00) and both lines are
+    refused with a finding that names the cause: the insurer reimburses them in full
+    without a contract. Before, both said "this patient's credit lines equal or exceed the
+    other lines": 2 of 2 findings named credit lines the file does not have."""
+    rules = (
+        CoverageRule(contracted_percentage=Decimal(75), non_contracted_percentage=Decimal(100)),
+    )
+    lines = (
+        claim("L1", insurer_uzovi=ASR, treatment_code="C11", unit_price_cents=5000),
+        claim("L2", insurer_uzovi=ASR, treatment_code="C13", unit_price_cents=1250),
+    )
+    plan = _plan(*lines, coverage_rules=rules)
+    assert plan.drafts == [] and plan.insurer_lines == []
+    assert [(f.code, f.severity, f.claim_ref) for f in plan.findings] == [
+        ("FULLY_REIMBURSED_NOT_CONTRACTED", Severity.CLAIM, "L1"),
+        ("FULLY_REIMBURSED_NOT_CONTRACTED", Severity.CLAIM, "L2"),
+    ]
+    assert finding_message("FULLY_REIMBURSED_NOT_CONTRACTED", "en", line=2).startswith(
+        "Line 2: the insurer reimburses all of this patient's lines in full, without a contract"
+    )

@@ -1063,3 +1063,63 @@ def test_a_retour_line_whose_declared_amount_is_not_ours_is_refused_and_the_rest
     assert report["outcome"] == "partially_accepted"
     reimbursed = {line.claim_ref: line.reimbursed_cents for line in the_invoice(store).lines}
     assert reimbursed == {"F1": 0, "F2": 1008}
+
+
+# --- a line the insurer did not assess (audit58b) --------------------------------------------
+
+
+def test_a_line_the_insurer_did_not_assess_is_left_out_with_its_code():
+    """R5, vektis.md §1 (audit58b). Given VGZ's retour with three lines: the intake
+    granted (4660), the unit refused because the whole file was refused (8096, granted 0),
+    the splint granted 0 for lack of a related record (8002), When it is read, Then only
+    the intake is a line to apply; the other two are findings naming their line and the
+    code, never a grant of nothing."""
+    granted = {"F1": Granted(4660), "F2": Granted(0, ("8096",)), "F3": Granted(0, ("8002",))}
+    parsed = parse_retour(
+        retour(physio_claims(), granted), today=TODAY, provider_agbs={PHYSIO.agb_code}
+    )
+    assert [(line.claim_ref, line.granted_cents) for line in parsed.lines] == [("F1", 4660)]
+    assert [(f.code, f.severity, f.line, f.params) for f in parsed.findings] == [
+        ("RETOUR_LINE_NOT_ASSESSED", Severity.CLAIM, 4, {"claim_ref": "F2", "code": "8096"}),
+        ("RETOUR_LINE_NOT_ASSESSED", Severity.CLAIM, 5, {"claim_ref": "F3", "code": "8002"}),
+    ]
+    assert parsed.lines_not_assessed == 2
+
+
+def test_a_retour_the_insurer_refused_as_a_file_takes_no_reimbursement_off_the_invoice(ctx, store):
+    """R5, R27, vektis.md §1 (audit58b). Given the intake (58.25) and a unit (12.60) on
+    the patient's invoice, of which VGZ's first retour granted 46.60 and 10.08 (14.17 to
+    pay), When a second retour arrives whose 01 record says the file was refused for
+    technical reasons (0001) with 0 granted on both lines, Then the invoice stays at 14.17
+    (before: 70.85, the whole reimbursement taken off and the patient told to pay it), no
+    ledger entry is added, and the report is rejected with both lines counted as not
+    assessed, each a finding naming the code."""
+    claims = physio_claims()[:2]
+    ingest(ctx, claims)
+    first = retour(claims, {"F1": Granted(4660), "F2": Granted(1008)})
+    retour_report(PHYSIO.provider_id, "R1", first, ctx, file_name="vgz-1.pm305")
+    invoice = the_invoice(store)
+    assert invoice.amount_due_cents == 1417
+    refused = write_retour(
+        PM305_V32,
+        replace(HEADER_PHYSIO, uzovi=VGZ),
+        claims,
+        {"F1": Granted(0), "F2": Granted(0)},
+        InsurerAnswer(file_codes=("0001",)),
+    )
+
+    report = retour_report(PHYSIO.provider_id, "R2", refused, ctx, file_name="vgz-2.pm305")
+
+    after = store.invoice(invoice.invoice_id)
+    assert after.amount_due_cents == 1417 and len(after.ledger) == len(invoice.ledger)
+    assert report["outcome"] == "rejected"
+    summary = report["summary"]
+    assert (summary["lines"], summary["lines_applied"], summary["lines_not_assessed"]) == (2, 0, 2)
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [
+        ("RETOUR_LINE_NOT_ASSESSED", 3),
+        ("RETOUR_LINE_NOT_ASSESSED", 4),
+    ]
+    assert report["findings"][0]["message_en"] == (
+        "Line 3: the insurer did not assess F1 (retour code 0001). Nothing was changed for"
+        " this line; correct what the insurer refused and declare the line again."
+    )

@@ -23,6 +23,12 @@ learned of it:
   credit declaration took it back. The rule lists no such outcome, but a forgiven
   invoice counted as "paid on time" would make the figures look better than the money
   did;
+- left out: an invoice the insurer's retour paid in full (R5: a line a contracted
+  insurer covers fully is never invoiced to the patient at all) asked the patient for
+  nothing in the end, so it is no debtor risk; it is in no outcome and in no total.
+  Neither is the insurer's grant a stop: what the insurer grants is taken as of the
+  issue (it lowers what the patient was asked, the amounts below), so a patient who paid
+  the rest counts by that payment, never "stopped" by the practice;
 - unpaid: not paid and past the date it is due by (the same date as "on time": an
   arrangement that runs keeps it open until its last term), or written off by the
   collection agency (the money never came);
@@ -63,6 +69,7 @@ if TYPE_CHECKING:
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
 _CENT_OF_A_PERCENT = Decimal("0.01")
+_ASKED = (EntryKind.ISSUED, EntryKind.REIMBURSEMENT)  # what the patient was asked (R5)
 
 
 class Outcome(StrEnum):
@@ -89,6 +96,13 @@ def outcome_of(invoice: Invoice, today: date, provider: Provider | None = None) 
             return Outcome.UNPAID
         return Outcome.STOPPED
     return _paid_on(invoice, amsterdam_day(settled_by.at))
+
+
+def insurer_paid_it_all(invoice: Invoice) -> bool:
+    """R5: the insurer's grant (a retour) left the patient nothing to pay of what was
+    invoiced, and nothing else is owed: no debtor risk, left out of the figures. An
+    invoice a credit declaration took back has nothing issued left, and stays stopped."""
+    return invoice.is_paid and invoice.original_amount_cents <= 0 < invoice.gross_cents
 
 
 def _paid_on(invoice: Invoice, day: date) -> Outcome:
@@ -132,7 +146,10 @@ def _principal_settled_by(invoice: Invoice) -> LedgerEntry | None:
     The agency's transfer of what it collected, and its return, are left out: they add
     up to nothing, and the day the patient paid is the agency's report's. Money received
     before the invoice was issued (a credit an operator matched to it, R34) is taken as
-    of the issue, after it: it paid the invoice, it did not precede what it paid."""
+    of the issue, after it: it paid the invoice, it did not precede what it paid. What
+    the insurer reimburses, a retour's grant too, is taken as of the issue, before every
+    payment and stop: it says what the patient was asked (R5), it never settles the
+    invoice in the patient's stead (a patient who paid the rest paid it)."""
     owed = 0
     settling = None
     moved = agency_transfer_positions(invoice.ledger)
@@ -143,8 +160,12 @@ def _principal_settled_by(invoice: Invoice) -> LedgerEntry | None:
     ]
     issued = min((e.at for e in principal if e.kind is EntryKind.ISSUED), default=None)
 
-    def in_order(entry: LedgerEntry) -> datetime:
-        return entry.at if issued is None else max(entry.at, issued)
+    def in_order(entry: LedgerEntry) -> tuple[datetime, bool]:
+        at = entry.at if issued is None else max(entry.at, issued)
+        if entry.kind is EntryKind.REIMBURSEMENT and issued is not None:
+            at = issued
+        # On one moment, what was asked (issued, less the insurer's part) comes first.
+        return at, entry.kind not in _ASKED
 
     for entry in sorted(principal, key=in_order):
         before, owed = owed, owed + entry.amount_cents
@@ -266,7 +287,7 @@ def debtor_risk(
     tallies = {month: {outcome: Figures() for outcome in Outcome} for month in months}
     for invoice in invoices:
         tally = tallies.get(Month.of(invoice.issue_date))
-        if tally is not None:
+        if tally is not None and not insurer_paid_it_all(invoice):
             outcome = outcome_of(invoice, today, provider)
             tally[outcome] = tally[outcome].plus(invoice)
     overall = {

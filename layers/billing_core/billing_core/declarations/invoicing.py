@@ -289,14 +289,20 @@ def _plan_nothing_to_invoice(
     """A credit line reverses the debit it names (vektis.md §1): lines that cancel out
     exactly are processed, with nothing to ask of the patient, and reported as a warning,
     not rejected (R2 rejects a claim for a content error only). Credits that exceed the
-    debits are an error in the file: those claims are rejected, nothing is paid back."""
+    debits are an error in the file: those claims are rejected, nothing is paid back.
+    Without a credit line, a non-contracted insurer reimburses every line in full (R5):
+    rejected too, said so, never as credit lines the file does not have."""
     if amount_due == 0 and sum(line.amount_cents for line in lines) == 0:
         on_invoice = {line.claim_ref for line in lines}
         cancelled = [claim for claim in claims if claim.claim_ref in on_invoice]
         plan.cancelled_out.extend(cancelled)
         plan.findings.extend(_finding(LINES_CANCEL_OUT, Severity.WARNING, c) for c in cancelled)
         return
-    plan.findings.extend(_finding("NOTHING_TO_INVOICE", Severity.CLAIM, c) for c in claims)
+    # Without a credit line, what left nothing is the insurer: it reimburses every line in
+    # full without a contract (a contracted one's lines go to the insurer-claim export, R5).
+    credited = any(line.amount_cents < 0 for line in lines)
+    code = "NOTHING_TO_INVOICE" if credited else "FULLY_REIMBURSED_NOT_CONTRACTED"
+    plan.findings.extend(_finding(code, Severity.CLAIM, c) for c in claims)
 
 
 def invoice_line(

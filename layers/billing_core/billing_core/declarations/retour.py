@@ -145,6 +145,7 @@ class RetourSummary:
     lines_granted_blank: int  # left out: a blank granted amount is a finding, never a zero
     lines_repeated: int  # left out: a line reference the file answers more than once
     lines_declared_amount_differs: int  # left out: the copy's declared amount is not ours
+    lines_not_assessed: int  # left out: the insurer says it did not assess the line
     invoices_changed: int
     invoices_created: int
     reimbursement_change_cents: int  # what the patients owe less (negative: more)
@@ -912,7 +913,10 @@ def _warn_credit_follows_its_line(
 def _summary(run: _Run) -> RetourSummary:
     results = Counter(result for result, _ in run.results.values())
     return RetourSummary(
-        lines=len(run.parsed.lines) + run.parsed.lines_granted_blank + run.parsed.lines_repeated,
+        lines=len(run.parsed.lines)
+        + run.parsed.lines_granted_blank
+        + run.parsed.lines_repeated
+        + run.parsed.lines_not_assessed,
         lines_applied=results[LineResult.APPLIED],
         lines_unchanged=results[LineResult.UNCHANGED],
         lines_invoiced_to_patient=results[LineResult.INVOICED_TO_PATIENT],
@@ -921,6 +925,7 @@ def _summary(run: _Run) -> RetourSummary:
         lines_granted_blank=run.parsed.lines_granted_blank,
         lines_repeated=run.parsed.lines_repeated,
         lines_declared_amount_differs=results[LineResult.DECLARED_AMOUNT_DIFFERS],
+        lines_not_assessed=run.parsed.lines_not_assessed,
         invoices_changed=run.invoices_changed,
         invoices_created=run.invoices_created,
         reimbursement_change_cents=run.change_cents,
@@ -930,8 +935,8 @@ def _summary(run: _Run) -> RetourSummary:
 
 def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
     """Rejected when no line could be applied; partially accepted when a line was left
-    out, unknown, with a blank granted amount, its reference answered twice or its declared
-    amount not ours (a finding each: R1, vektis.md §1)."""
+    out, unknown, with a blank granted amount, its reference answered twice, its declared
+    amount not ours or not assessed by the insurer (a finding each: R1, vektis.md §1)."""
     if run.already_applied:
         return Outcome.ALREADY_PROCESSED
     left_out = (
@@ -939,6 +944,7 @@ def _outcome(run: _Run, summary: RetourSummary) -> Outcome:
         + summary.lines_granted_blank
         + summary.lines_repeated
         + summary.lines_declared_amount_differs
+        + summary.lines_not_assessed
     )
     if run.parsed.file_rejected or not run.parsed.lines or left_out == summary.lines:
         return Outcome.REJECTED

@@ -191,6 +191,14 @@ _DUTCH: Sections = {
             "Regel {line}: de creditregels van deze patiënt zijn even hoog als of hoger dan de"
             " overige regels; er is niets te factureren."
         ),
+        "FULLY_REIMBURSED_NOT_CONTRACTED": (
+            "Regel {line}: de zorgverzekeraar vergoedt alle regels van deze patiënt volledig,"
+            " zonder contract met de praktijk; er blijft niets over om aan de patiënt te"
+            " factureren, en alleen regels die een gecontracteerde verzekeraar volledig vergoedt"
+            " gaan naar de declaratiebestanden voor de zorgverzekeraars. Declareer deze regels"
+            " zelf bij de verzekeraar, of laat de vergoeding door verzekeraars in de instellingen"
+            " van de praktijk nakijken."
+        ),
         # --- Warnings: the claim is processed ---
         "MINOR_WITHOUT_DEBTOR": (
             "Regel {line}: patiënt {patient_ref} is minderjarig en er is geen ouder of voogd"
@@ -506,6 +514,11 @@ _DUTCH: Sections = {
             " vraag de zorgverzekeraar wat de code betekent."
         ),
         "RETOUR_LINE_REPEATED": "Regel {line}: regelreferentie {claim_ref} staat meer dan eens in dit retourbestand (regels {lines}). Geen van die regels is verwerkt; vraag de zorgverzekeraar welk toegekend bedrag geldt.",
+        "RETOUR_LINE_NOT_ASSESSED": (
+            "Regel {line}: de zorgverzekeraar heeft {claim_ref} niet beoordeeld (retourcode"
+            " {code}). Voor deze regel is niets veranderd; verbeter wat de zorgverzekeraar"
+            " afkeurde en declareer de regel opnieuw."
+        ),
         "VEKTIS_DC_LOWERCASE": (
             "Regel {line}: {field} van {claim_ref} is een kleine letter ({value}). Het is"
             " gelezen als hoofdletter ({value_upper}: D is debet, C is credit) en verwerkt."
@@ -1329,6 +1342,13 @@ _ENGLISH: Sections = {
             "Line {line}: this patient's credit lines equal or exceed the other lines; there is"
             " nothing to invoice."
         ),
+        "FULLY_REIMBURSED_NOT_CONTRACTED": (
+            "Line {line}: the insurer reimburses all of this patient's lines in full, without a"
+            " contract with the practice; nothing is left to invoice to the patient, and only"
+            " lines a contracted insurer covers in full go to the claim files for the insurers."
+            " Declare these lines to the insurer yourself, or have the reimbursement by insurers"
+            " in the practice's settings checked."
+        ),
         # --- Warnings: the claim is processed ---
         "MINOR_WITHOUT_DEBTOR": (
             "Line {line}: patient {patient_ref} is a minor and no parent or guardian (debtor_) is"
@@ -1634,6 +1654,11 @@ _ENGLISH: Sections = {
             " insurer what the code means."
         ),
         "RETOUR_LINE_REPEATED": "Line {line}: line reference {claim_ref} occurs more than once in this retour file (lines {lines}). None of those lines was processed; ask the insurer which granted amount holds.",
+        "RETOUR_LINE_NOT_ASSESSED": (
+            "Line {line}: the insurer did not assess {claim_ref} (retour code {code}). Nothing"
+            " was changed for this line; correct what the insurer refused and declare the line"
+            " again."
+        ),
         "VEKTIS_DC_LOWERCASE": (
             "Line {line}: {field} of {claim_ref} is a lowercase letter ({value}). It was read"
             " as uppercase ({value_upper}: D is debit, C is credit) and processed."

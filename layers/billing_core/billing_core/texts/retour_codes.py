@@ -79,6 +79,13 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
 RETOUR_CODES: Mapping[str, tuple[str, str, str]] = {row[0]: row[1:] for row in _ROWS}
 
 
+# The codes that say the insurer did not assess the claims they stand on (on the file, a
+# patient or a line): the file was refused, the claim not taken into processing, or the
+# line refused because a related record or the whole file was. The granted amount beside
+# them (often zero) is no answer about the care, so a retour applies none of it (R5).
+NOT_ASSESSED: frozenset[str] = frozenset({"0001", "8002", "8061", "8074", "8096", "8097"})
+
+
 def meaning(code: str) -> tuple[str, str] | None:
     """(Dutch, English), or None: the insurer used a code that is not in the table."""
     known = RETOUR_CODES.get(code)

@@ -25,6 +25,7 @@ GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
 GRANTED_SIGN_INVALID = "RETOUR_GRANTED_SIGN_INVALID"
 _GRANTED_LEFT_OUT = (GRANTED_BLANK, GRANTED_SIGN_INVALID)  # no granted amount to apply
 LINE_REPEATED = "RETOUR_LINE_REPEATED"
+NOT_ASSESSED = "RETOUR_LINE_NOT_ASSESSED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,13 @@ class RetourParse:
         same line reference: which granted amount holds is the insurer's to say (R1)."""
         return sum(1 for finding in self.findings if finding.code == LINE_REPEATED)
 
+    @property
+    def lines_not_assessed(self) -> int:
+        """The 04 records left out of ``lines`` because the insurer says it did not assess
+        them (a retourcode of retour_codes.NOT_ASSESSED on the file, the patient or the
+        line): their granted amount is no answer about the care (R5)."""
+        return sum(1 for finding in self.findings if finding.code == NOT_ASSESSED)
+
 
 def parse_retour(
     data: bytes,
@@ -174,6 +182,19 @@ def without_repeated_references(
     return kept, findings
 
 
+def _not_assessed(codes: tuple[str, ...]) -> str:
+    """The first of ``codes`` that says the insurer did not assess the line (the file was
+    refused, the claim not taken into processing, a related record refused), or "". A
+    granted amount under such a code is no answer about the care: applied, it would take
+    the whole reimbursement off the patient's invoice (R5)."""
+    if not codes:
+        return ""
+    # Here, not at import: the code list costs the retour import's cold start (#18 (d)).
+    from billing_core.texts.retour_codes import NOT_ASSESSED as CODES
+
+    return next((code for code in codes if code in CODES), "")
+
+
 def _signed_amount(amount: str, dc: str) -> int | None:
     """A copied DECLARATIEBEDRAG and its D/C (a lowercase one read as the declaration's
     mapping reads it), signed; None when either is unreadable."""
@@ -202,6 +223,10 @@ class _RetourReader:
         self.patient_of = standard.records[RecordType.INSURED].getter(_PATIENT_KEYS)
         self.patient_ref: str | None = None
         self.claim_ref: str | None = None  # of the last 04: a 98 after it is about it
+        # The retourcodes of the file (01) and of the current patient (02): a code that
+        # says the insurer did not assess the claims holds for every line under it.
+        self.file_codes: tuple[str, ...] = ()
+        self.patient_codes: tuple[str, ...] = ()
         self.lines: list[RetourLine] = []
         self.findings: list[Finding] = []
         self.remarks: list[RetourRemark] = []
@@ -212,11 +237,14 @@ class _RetourReader:
         if codes_of is None:
             return
         codes = tuple(code.strip() for code in codes_of(text) if code.strip("0 "))
-        if kind == "02":
+        if kind == "01":
+            self.file_codes = codes
+        elif kind == "02":
             self.patient_ref = next(
                 (ref.strip() for ref in self.patient_of(text) if ref.strip()), None
             )
             self.claim_ref = None
+            self.patient_codes = codes
         elif kind == "04":
             self._treatment(line, text, codes)
         level = LEVEL_OF_RECORD[kind]
@@ -226,7 +254,8 @@ class _RetourReader:
 
     def _treatment(self, line: int, text: str, codes: tuple[str, ...]) -> None:
         """A line with a granted amount; a blank one (the reader let only digits and
-        blanks through) is a finding of its own and changes nothing: never a zero."""
+        blanks through) is a finding of its own and changes nothing: never a zero. Nor
+        does one under a retourcode that says the insurer did not assess the line."""
         reference, amount, dc, declared, declared_dc = self.grant_of(text)
         reference = reference.strip()
         self.claim_ref = reference
@@ -234,6 +263,13 @@ class _RetourReader:
             params = {"claim_ref": reference, "codes": ", ".join(codes) or "-"}
             blank = Finding(GRANTED_BLANK, Severity.CLAIM, line, None, reference, params)
             self.findings.append(blank)
+            return
+        # A granted amount the insurer says is no assessment of the line: never applied.
+        not_assessed = _not_assessed((*self.file_codes, *self.patient_codes, *codes))
+        if not_assessed:
+            params = {"claim_ref": reference, "code": not_assessed}
+            refused = Finding(NOT_ASSESSED, Severity.CLAIM, line, None, reference, params)
+            self.findings.append(refused)
             return
         if dc not in ("D", "C"):
             dc = self._sign_repaired(line, reference, dc, codes)

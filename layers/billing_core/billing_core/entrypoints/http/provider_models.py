@@ -668,8 +668,13 @@ class OutcomeFiguresOut(BaseModel):
 
 class RiskFiguresOut(BaseModel):
     period: str = Field(description="a month (2026-11), or the range (2026-01..2026-12)")
-    invoices: int
-    amount: int
+    invoices: int = Field(
+        description=(
+            "the invoices issued in the period, except one the insurer's retour paid in full:"
+            " it asked the patient for nothing in the end (R5)"
+        )
+    )
+    amount: int = Field(description="cents: the original amounts asked of the patients")
     paid_on_time: OutcomeFiguresOut = Field(
         description=(
             "paid by the final payment date (as deferred), or by the last term of a kept"

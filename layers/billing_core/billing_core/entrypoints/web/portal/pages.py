@@ -551,6 +551,7 @@ RETOUR_COUNTS = (
     "lines_granted_blank",
     "lines_repeated",
     "lines_declared_amount_differs",
+    "lines_not_assessed",
     "invoices_changed",
     "invoices_created",
     "reimbursement_change_cents",
