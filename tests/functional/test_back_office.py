@@ -383,8 +383,19 @@ def test_an_operator_reverses_a_wrong_stop_with_a_reason(sandbox, invoices):
     now = sandbox.clock.now()
     stop = LedgerEntry(EntryKind.STOP, Component.PRINCIPAL, -1_000, now, "provider:u:stop-1")
     sandbox.runtime.repository.save_invoice(invoice.with_entry(stop))
-    # When an operator corrects it
     path = f"/api/v1/operator/invoices/{invoice.reference}/corrections"
+    # When an operator sends spaces for a reason, or JSON true or the text for the entry
+    # Then it is a 400 naming the field and nothing is booked (R34: "with a reason"; audit58c:
+    # "   " was booked as the reason and true read as entry 1)
+    for wrong, field in (
+        ({"entry_id": len(invoice.ledger) + 1, "reason": "   "}, "reason"),
+        ({"entry_id": True, "reason": "verkeerde nota"}, "entry_id"),
+        ({"entry_id": str(len(invoice.ledger) + 1), "reason": "verkeerde nota"}, "entry_id"),
+    ):
+        status, refused = as_operator(sandbox, "POST", path, body=wrong)
+        assert (status, [f["field"] for f in refused["error"]["fields"]]) == (400, [field])
+    assert sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id).ledger[-1] == stop
+    # When an operator corrects it
     body = {"entry_id": len(invoice.ledger) + 1, "reason": "verkeerde nota"}
     status, corrected = as_operator(sandbox, "POST", path, body=body)
     # Then the ledger ends with the reversal and its reason, and the amount is owed again

@@ -346,6 +346,11 @@ def test_a_batch_whose_file_is_refused_is_withdrawn_and_its_credit_proposed_agai
     assert status == 422 and refusal["error"]["code"] == "transfer_file_refused"
     # When it is withdrawn, retried, and withdrawn again
     withdraw = f"/api/v1/operator/refunds/{batch['batch_id']}/withdraw"
+    # (spaces alone are no reason: a 400 naming it, nothing withdrawn; audit58c)
+    before = batches.get_batch(batch["batch_id"])
+    status, refused = operator(sandbox, "POST", withdraw, body={"reason": "    "})
+    assert (status, refused["error"]["fields"][0]["field"]) == (400, "reason")
+    assert batches.get_batch(batch["batch_id"]) == before
     why = {"reason": "the patient's name cannot be read by the bank; asked again"}
     key = {"Idempotency-Key": "withdraw-1"}
     # Then it is withdrawn once, saying who and why (the helper asserts it)

@@ -128,6 +128,39 @@ def test_a_version_is_refused_whole_with_every_problem_by_line():
     ]
 
 
+def test_a_code_twice_and_a_date_that_differs_are_named_on_rows_with_other_problems_too():
+    """R33 (a bad file: nothing loaded, every problem named by line); audit58c: a row with
+    any problem was left out of the checks for a code twice and for one valid_from, so the
+    code twice and the dates that differ were named only after the rest was mended, and a
+    date that differs was named on line 1, not on its own line.
+    Given a version whose line 2 lacks its source, line 3 repeats line 2's code, line 4
+    lacks its group and has another valid_from, and line 5 has that other valid_from only
+    When it is read
+    Then every one of those problems is named on its own line, the dates with the first."""
+    text = (
+        HEADER
+        + "3999;Nieuw;Nieuw;;2027-01-01;\n"
+        + "3999;Twee;Twee;;2027-01-01;src\n"
+        + "3998;Y;;;2026-01-01;src\n"
+        + "3997;Z;Z;;2026-01-01;src\n"
+    )
+    with pytest.raises(RegisterRefused) as refused:
+        parse_register_csv(text, 1)
+    differs = "valid_from 2026-01-01 differs from 2027-01-01 on line 2: every row of one"
+    differs += " version has the same valid_from"
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (2, "source is empty"),
+        (3, "uzovi 3999 is also on line 2"),
+        (4, "group is empty"),
+        (4, differs),
+        (5, differs),
+    ]
+    assert refused.value.problems[-1].said("nl") == (
+        "regel 5: valid_from 2026-01-01 wijkt af van 2027-01-01 op regel 2: elke regel van"
+        " één versie heeft dezelfde valid_from"
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "uzovi,name,group,labels,valid_from,source\n", HEADER],

@@ -1162,7 +1162,10 @@ _DUTCH: Sections = {
         "register_valid_from_form": "valid_from moet een datum JJJJ-MM-DD zijn",
         "register_uzovi_twice": "uzovi {uzovi} staat ook op regel {first}",
         "register_empty": "geen verzekeraars: een versie noemt elke verzekeraar",
-        "register_valid_from_differs": "elke regel van één versie heeft dezelfde valid_from",
+        "register_valid_from_differs": (
+            "valid_from {valid_from} wijkt af van {first_valid_from} op regel {first}: elke"
+            " regel van één versie heeft dezelfde valid_from"
+        ),
     },
     ACTIONS: {
         # R23: a claim handed over whose "call your patient" the system closed: nothing is
@@ -2244,7 +2247,10 @@ _ENGLISH: Sections = {
         "register_valid_from_form": "valid_from must be a date YYYY-MM-DD",
         "register_uzovi_twice": "uzovi {uzovi} is also on line {first}",
         "register_empty": "no insurers: a version lists every insurer",
-        "register_valid_from_differs": "every row of one version has the same valid_from",
+        "register_valid_from_differs": (
+            "valid_from {valid_from} differs from {first_valid_from} on line {first}: every row"
+            " of one version has the same valid_from"
+        ),
     },
     ACTIONS: {
         "handover_claim_settled": (

@@ -254,24 +254,40 @@ def parse_register_csv(text: str, number: int) -> InsurerRegister:
         )
     insurers: dict[str, tuple[int, Insurer]] = {}
     valid_from: set[date] = set()
+    # Each code's and the first date's line, read from every row whose code or date has its
+    # form, whatever else the row lacks: a file is refused with every problem named by line
+    # (R33), not a code twice or a date that differs found only once the rest is mended.
+    first_lines: dict[str, int] = {}
+    first_day: tuple[int, date] | None = None
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        insurer, day, found = _row(line, row)
+        insurer, uzovi, day, found = _row(line, row)
         problems += found
-        if insurer is None or day is None:
-            continue
-        if insurer.uzovi in insurers:
-            first = insurers[insurer.uzovi][0]
+        if uzovi in first_lines:
             problems.append(
-                RegisterProblem(line, "register_uzovi_twice", uzovi=insurer.uzovi, first=first)
+                RegisterProblem(line, "register_uzovi_twice", uzovi=uzovi, first=first_lines[uzovi])
             )
-        insurers.setdefault(insurer.uzovi, (line, insurer))
-        valid_from.add(day)
+        elif uzovi is not None:
+            first_lines[uzovi] = line
+        if day is not None and first_day is None:
+            first_day = (line, day)
+        elif day is not None and first_day is not None and day != first_day[1]:
+            first, first_valid_from = first_day
+            problems.append(
+                RegisterProblem(
+                    line,
+                    "register_valid_from_differs",
+                    valid_from=day.isoformat(),
+                    first=first,
+                    first_valid_from=first_valid_from.isoformat(),
+                )
+            )
+        if insurer is not None and day is not None:
+            insurers.setdefault(insurer.uzovi, (line, insurer))
+            valid_from.add(day)
     if not insurers and not problems:
         problems.append(RegisterProblem(1, "register_empty"))
-    if len(valid_from) > 1:
-        problems.append(RegisterProblem(1, "register_valid_from_differs"))
     if problems:
         raise RegisterRefused(problems)
     (day,) = valid_from
@@ -296,13 +312,14 @@ def _rows(reader: Reader, problems: list[RegisterProblem]) -> Iterator[tuple[int
         problems.append(RegisterProblem(read_whole + 1, "register_unreadable", limit=limit))
 
 
-def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[RegisterProblem]]:
+def _row(
+    line: int, row: list[str]
+) -> tuple[Insurer | None, str | None, date | None, list[RegisterProblem]]:
+    """The row's insurer (None: a problem), its code and its date when each has its form
+    (read even when another cell has a problem), and its problems."""
     if len(row) != len(COLUMNS):
-        return (
-            None,
-            None,
-            [RegisterProblem(line, "register_field_count", found=len(row), expected=len(COLUMNS))],
-        )
+        found = RegisterProblem(line, "register_field_count", found=len(row), expected=len(COLUMNS))
+        return None, None, None, [found]
     # Here, not at import: the retour handler imports the register, not the spreadsheet.
     from billing_core.shared.spreadsheet import zero_put_back
 
@@ -310,7 +327,8 @@ def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[R
     uzovi = zero_put_back(uzovi, 4)  # Excel saves 0101 as 101, as in a declaration (R40)
     names = tuple(label.strip() for label in labels.split(LABEL_SEPARATOR) if label.strip())
     problems = []
-    if not (len(uzovi) == 4 and uzovi.isascii() and uzovi.isdigit()):
+    well_formed = len(uzovi) == 4 and uzovi.isascii() and uzovi.isdigit()
+    if not well_formed:
         problems.append(RegisterProblem(line, "register_uzovi_form"))
     for column, value in (("name", name), ("group", group), ("source", source)):
         if not value:
@@ -325,9 +343,10 @@ def _row(line: int, row: list[str]) -> tuple[Insurer | None, date | None, list[R
     except ValueError:
         day = None
         problems.append(RegisterProblem(line, "register_valid_from_form"))
+    code = uzovi if well_formed else None
     if problems:
-        return None, None, problems
-    return Insurer(uzovi, name, group, names, source), day, []
+        return None, code, day, problems
+    return Insurer(uzovi, name, group, names, source), code, day, []
 
 
 def _line_breaks(line: int, column: str, values: Sequence[str]) -> list[RegisterProblem]:

@@ -131,7 +131,8 @@ class RefundsIn(BaseModel):
 
 
 class WithdrawIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Stripped before the length is checked: spaces alone are no reason (R34).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(min_length=3, max_length=500, description="why it is withdrawn")
 
@@ -434,9 +435,13 @@ class AuditOut(BaseModel):
 
 
 class CorrectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Stripped before the length is checked: spaces alone are no reason (R34, R27).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    entry_id: int = Field(ge=1, description="The entry's place in the ledger, 1 the first")
+    # Strict: JSON true is no entry (it was read as entry 1), nor is the text "4".
+    entry_id: int = Field(
+        ge=1, strict=True, description="The entry's place in the ledger, 1 the first"
+    )
     reason: str = Field(min_length=3, max_length=500)
 
 
