@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from billing_core.invoices import updates
 from billing_core.invoices.ledger import EntryKind
+from billing_core.ports import ConcurrentChange
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
@@ -137,13 +139,35 @@ def test_a_key_belongs_to_its_tenant(sandbox, invoice):
     assert stop(sandbox, invoice, "k-1", provider=PHYSIO.provider_id)[0] == 404
 
 
-def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, invoice):
+def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, invoice, monkeypatch):
     # A refusal of the request itself is the answer for that key ...
     refused = stop(sandbox, invoice, "k-2", accept_terms=False)
     assert (
         refused[0] == 422 and stop(sandbox, invoice, "k-2", accept_terms=False)[:2] == (refused[:2])
     )
     assert coulance_entries(sandbox, invoice) == []
+    # ... and a change that kept losing its race to someone else's (R28) is not (audit58d:
+    # the half of this test its name promised): Given a stop sent with a key while the
+    # invoice is changed at every attempt to save it, answered 409 concurrent_change
+    repository = sandbox.runtime.repository
+    save = repository.save_invoice
+
+    def changed_meanwhile(changed):
+        raise ConcurrentChange(changed.invoice_id)
+
+    monkeypatch.setattr(repository, "save_invoice", changed_meanwhile)
+    monkeypatch.setattr(updates, "pause", lambda attempt: None)  # its retries, at once
+    lost = stop(sandbox, invoice, "k-3")
+    assert (lost[0], json.loads(lost[1])["error"]["code"]) == (409, "concurrent_change")
+    assert coulance_entries(sandbox, invoice) == []
+    # When the practice's software sends it again with the same key, the race over
+    monkeypatch.setattr(repository, "save_invoice", save)
+    retried = stop(sandbox, invoice, "k-3")
+    # Then it is carried out (not the 409 again), and the stop is booked once
+    assert (retried[0], retried[2]["Idempotent-Replayed"]) == (200, "false")
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [
+        -(invoice.amount_due_cents // 4)
+    ]
 
 
 def test_a_write_refused_for_unreadable_settings_is_carried_out_when_retried_after_repair(

@@ -18,6 +18,8 @@ sends no second invitation (R38)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from billing_core.ports import UserExists
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.user_changes import UserChange, UserChangeKind, change_of
@@ -103,10 +105,16 @@ def _user_of(provider_id: str, email: str, ctx: OperatorContext) -> DirectoryUse
 
 
 def disable_user(
-    provider_id: str, email: str, editor: Editor, ctx: OperatorContext
+    provider_id: str,
+    email: str,
+    editor: Editor,
+    ctx: OperatorContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> DirectoryUser | None:
     """None when the provider has no user with this address; refused (409) for its last
-    enabled admin. Recorded when the user was enabled (disabling again changes nothing)."""
+    enabled admin. Recorded when the user was enabled (disabling again changes nothing),
+    or when a retry finds its first attempt's disabling unrecorded (``_left_unrecorded``)."""
     email = email.strip().lower()
     users = ctx.users.users_of(provider_id)
     before = next((u for u in users if u.email == email), None)
@@ -114,26 +122,64 @@ def disable_user(
         return None
     _keeps_an_admin(users, email)
     disabled = ctx.users.disable(provider_id, email)
-    if disabled is not None and before.enabled:
+    if disabled is None:
+        return None
+    if not before.enabled:
+        before = _left_unrecorded(disabled, cause, ctx) or disabled
+    if before.enabled:
         _record(UserChangeKind.DISABLED, before, disabled, editor, ctx)
     return disabled
 
 
 def change_role(
-    provider_id: str, email: str, role: Role, editor: Editor, ctx: OperatorContext
+    provider_id: str,
+    email: str,
+    role: Role,
+    editor: Editor,
+    ctx: OperatorContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> DirectoryUser | None:
     """None when the provider has no user with this address; refused (409) when it would
     take the admin role from the provider's last enabled admin. Recorded when the role
-    was another (the same change sent again records nothing twice, R38)."""
+    was another (the same change sent again records nothing twice, R38), or when a retry
+    finds its first attempt's change unrecorded (``_left_unrecorded``)."""
     email = email.strip().lower()
     users = ctx.users.users_of(provider_id)
     before = next((u for u in users if u.email == email), None)
     if before is None:
         return None
     changed = _move_to_role(provider_id, email, role, users, ctx)
-    if changed is not None and before.role is not role:
+    if changed is None:
+        return None
+    if before.role is role:
+        before = _left_unrecorded(changed, cause, ctx) or changed
+    if before.role is not role:
         _record(UserChangeKind.ROLE_CHANGED, before, changed, editor, ctx)
     return changed
+
+
+def _left_unrecorded(
+    user: DirectoryUser, cause: RequestCause | None, ctx: OperatorContext
+) -> DirectoryUser | None:
+    """``user`` as the history last recorded them, when the directory has them otherwise:
+    a role change or disabling whose first attempt changed the directory and then could
+    not write its record (a 5xx, its Idempotency-Key's record released, R38). Its retry
+    finds nothing left to change; without this, who took the colleague's access or gave
+    them another role was in no history (R31, R32; audit58d). Only for a request that may
+    be a retry (a key, a portal form's key: ``RequestCause.sent_again``), as an
+    invitation reads the history only then (audit settings53); None for the others, for
+    a user with no record (set up before the history), and when the last record is how
+    the directory has them."""
+    if cause is None or not cause.sent_again:
+        return None
+    recorded = [c for c in ctx.store.user_changes(user.provider_id) if c.email == user.email]
+    if not recorded:
+        return None
+    last = recorded[-1]
+    if (last.role_after, last.enabled_after) == (user.role.value, user.enabled):
+        return None
+    return replace(user, role=Role(last.role_after), enabled=last.enabled_after)
 
 
 def _move_to_role(

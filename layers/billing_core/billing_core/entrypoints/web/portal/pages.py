@@ -1734,8 +1734,10 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
             )
         if change == "rol":
             new_role = RoleIn(role=role).role
-            return provider_users.change_colleague_role(request.user, email, new_role, ctx)
-        return provider_users.disable_colleague(request.user, email, ctx)
+            return provider_users.change_colleague_role(
+                request.user, email, new_role, ctx, cause=request.cause
+            )
+        return provider_users.disable_colleague(request.user, email, ctx, cause=request.cause)
 
     form = "invite" if change == "uitnodigen" else change  # only the invite form is filled in again
     return _settings_change(
