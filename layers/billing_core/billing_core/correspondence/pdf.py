@@ -1064,7 +1064,7 @@ def _second_notice_body(
     _paragraph(pdf, _intro(c, t))
     _paragraph(
         pdf,
-        t(now_due_key(c["costs_charged_cents"], c["interest_cents"], c["costs_announced_cents"])),
+        t(now_due_key(c["costs_charged_cents"], c["interest_cents"], c["costs_as_announced"])),
     )
     shown = {
         "costs_charged_cents": with_costs,
