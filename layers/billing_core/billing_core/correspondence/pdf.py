@@ -712,7 +712,11 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[st
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, color=_INK)
     text = t("dont_pay_yet", checker_url=checker_address(public_base_url, t.language), **by)
-    pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
+    # At a letter's leading, as the payment block: at 5 mm a line the payment block of a
+    # one-line invoice from a long-named practice went to a second page (audit letters58).
+    pdf.multi_cell(
+        0, _LEADING, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(3)
 
 
@@ -867,8 +871,10 @@ def _payment_instructions(
     link = checker_url(public_base_url, invoice.reference, invoice.language.value)
     _qr_code(pdf, link, x=pdf.w - _RIGHT - _QR_SIZE, y=top)
     _style(pdf, 9.5, color=_INK)
-    for sentence in sentences:
-        pdf.multi_cell(width, 5, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    for sentence in sentences:  # at a letter's leading (_dont_pay_yet)
+        pdf.multi_cell(
+            width, _LEADING, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(1.5)
     pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
     pdf.set_x(pdf.w - _RIGHT - _CAPTION_WIDTH)
@@ -882,10 +888,12 @@ def _payment_block_height(pdf: FPDF, sentences: tuple[str, ...], width: float) -
     the caption went on to the next page, the caption alone, away from its code (a copy
     whose notice of what changed fills the first page, audit languages3)."""
     lines = sum(
-        len(cast(list[str], pdf.multi_cell(width, 5, sentence, dry_run=True, output="LINES")))
+        len(
+            cast(list[str], pdf.multi_cell(width, _LEADING, sentence, dry_run=True, output="LINES"))
+        )
         for sentence in sentences
     )
-    beside_the_code = max(lines * 5 + 1.5 * len(sentences), _QR_SIZE + 2)
+    beside_the_code = max(lines * _LEADING + 1.5 * len(sentences), _QR_SIZE + 2)
     return max(_PAYMENT_BLOCK_HEIGHT, 7 + beside_the_code + 4)
 
 
