@@ -103,7 +103,9 @@ def second_notice_about_one_of_two(language: Language) -> tuple[DunningWorld, di
     return world, {name: " ".join(text.split()) for name, text in parts.items()}
 
 
-@pytest.mark.parametrize("language", list(Language))
+# The key is chosen once for every language (now_due_key); Dutch, and Arabic for its PDF read
+# in visual order (the four languages' sentences: the tests above).
+@pytest.mark.parametrize("language", [Language.NL, Language.AR])
 def test_a_notice_about_part_of_the_letter_at_its_announced_share_says_announced(language):
     # Given a reminder about two invoices (€ 525,00 announced, € 262,50 for each), both
     # unpaid when its term expired, and the second paid in full after the costs
