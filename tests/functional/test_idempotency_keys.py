@@ -460,20 +460,29 @@ def test_a_delete_key_used_again_for_another_user_is_refused(sandbox, who):
     assert enabled == {"x1@tandartsdevries.nl": False, "x2@tandartsdevries.nl": True}
 
 
-def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox, monkeypatch):
+def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(
+    sandbox, monkeypatch, capsys
+):
     """R38 ("no second effect"), interfaces.md §7 (audit round 47 idem3): the change was
     made, then the idempotency table refused its answer (throttled, or the item too
     large); the function failed with a 5xx, which tells the client to send the change
-    again, and its key stayed in progress: 409, then the change a second time."""
+    again, and its key stayed in progress: 409, then the change a second time.
+    R39 (brief runs58 item 2): since, the failure was an ERROR log line only, which no
+    alarm reads: it is counted, Idempotency_record_save_failed 1, which
+    IdempotencyRecordNotSavedAlarm reads."""
     from aws_lambda_powertools.utilities.idempotency.persistence.base import (
         BasePersistenceLayer,
     )
+
+    from tests.functional.test_refunds import emitted_metrics
 
     # Given an idempotency table that refuses the next answer it is to keep
     def refused(self, data, result):
         raise RuntimeError("ProvisionedThroughputExceededException")
 
     monkeypatch.setattr(BasePersistenceLayer, "save_success", refused)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
     # When the practice asks for an upload URL with a key
     headers = {"Content-Type": "application/json", "Idempotency-Key": "url-1"}
     answer = sandbox.api_raw(
@@ -487,6 +496,9 @@ def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox
     assert answer["statusCode"] == 201, answer["body"]
     assert answer["headers"]["Idempotent-Replayed"] == "false"
     assert json.loads(answer["body"])["upload_url"]
+    # And the record not saved is counted once, for its alarm
+    emitted = emitted_metrics(capsys.readouterr().out.splitlines())
+    assert emitted.get("Idempotency_record_save_failed") == [1.0]
 
 
 def test_a_request_sent_again_while_its_first_is_carried_out_is_told_when_to_retry(

@@ -3,7 +3,7 @@ replayed, a day in the future is refused before anything is read or written."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -102,8 +102,7 @@ def test_a_run_stopped_by_the_time_limit_says_where_it_goes_on_and_when_it_stopp
     Then it still takes the first patient (a part never does nothing), stops, and names
     the second's place to go on from; that part raises no alarm (its next part goes on),
     and the next part from that place finishes the day: each invoice reminded once.
-    A run that stopped short without a place to go on from (agency files of too many
-    missed days) counts 1; a finished run 0."""
+    A run that stopped short without a place to go on from counts 1; a finished run 0."""
     world = DunningWorld([one_invoice(100_000), one_invoice(90_000, number=2, patient_ref="P2")])
     world.clock.set(date(2026, 12, 31))
     ctx = DunningContext(world.store, world.files, world.queue, world.clock)
@@ -311,6 +310,58 @@ def test_r34_r39_a_run_with_time_goes_on_in_parts_with_agency_files_past_the_cap
     assert (last.answer()["agency_days"], last.read) == (["2026-12-22", "2027-01-03"], 1)
     assert world.store.agency_files_through == date(2027, 1, 3)
     assert (last.complete, last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
+
+
+@pytest.mark.parametrize(
+    ("patients", "written_through", "parts"),
+    [(0, date(2026, 11, 20), 2), (1, date(2026, 11, 20), 2), (0, date(2026, 8, 31), 5)],
+    ids=["no patient", "one patient", "125 days behind"],
+)
+def test_r34_r39_a_run_past_the_cap_with_no_patient_left_goes_on_and_completes(
+    patients, written_through, parts
+):
+    """R34, R39 (brief runs58 item 1): a run that wrote the agency files of 31 missed days
+    and had no second patient to stop before (0 or 1 due) named no place to go on from: it
+    answered complete: false, DunningRunIncompleteAlarm went off on a run that did all it
+    may do, and the other days waited for the next day's run.
+    Given the agency files written through ``written_through`` and ``patients`` patients'
+    invoices due on 4 January
+    When the run goes, each part from the place the one before named, as its function
+    runs it (the counts carried)
+    Then a part that leaves days unwritten goes on from a place after every invoice of the
+    day, each part's place its own (a part is handled once per day and place), which reads
+    no invoice; the parts write every day up to 3 January, 31 a part, the same day; the
+    last part is complete, no part counts Dunning_incomplete, each patient reminded once."""
+    day = date(2027, 1, 4)
+    world = DunningWorld([one_invoice(100_000, number=n + 1) for n in range(patients)])
+    world.clock.set(day)
+    world.store.agency_files_through = written_through
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    summaries = [run_dunning(ctx, day)]
+    while (place := summaries[-1].continue_from) is not None:
+        carried = summaries[-1].carried()
+        summaries.append(run_dunning(ctx, day, start_at=place, earlier=carried))
+
+    *going_on, last = summaries
+    assert len(summaries) == parts
+    assert [s.complete for s in summaries] == [False] * (parts - 1) + [True]
+    places = [s.answer()["continue_from"] for s in going_on]
+    assert len({tuple(place) for place in places}) == parts - 1
+    assert {(e.message, len(e.counts)) for e in map(RunSummary.log_entry, going_on)} <= {
+        ("dunning run continues in a next part", 0)
+    }
+    first_day = (written_through + timedelta(days=1)).isoformat()
+    assert last.answer()["agency_days"] == [first_day, "2027-01-03"]
+    assert world.store.agency_files_through == date(2027, 1, 3)
+    assert (last.read, last.steps["reminder"], len(world.queue.requests)) == (patients,) * 3
+    assert world.store.calls.count("due_for_dunning") == 1  # the first part's read only
+    entry = last.log_entry()
+    assert (entry.message, entry.error, entry.counts["Dunning_incomplete"]) == (
+        "dunning run",
+        False,
+        0,
+    )
 
 
 def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_run_once(

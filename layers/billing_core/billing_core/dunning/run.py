@@ -122,10 +122,11 @@ class RunSummary:
     # it mended (or gone): what changed on it those days has reached the agency (R34)
     agency_days_mended: list[date] = field(default_factory=list)
     # False: stopped before the end (time limit, or agency files of too many missed days
-    # for one run); run again
+    # for one part); its next part goes on from ``continue_from``
     complete: bool = True
-    # Stopped at the time limit: the first place on the index not done, where the run's
-    # next part goes on (its function calls itself with it, R18, R39)
+    # Stopped: the first place on the index not done, where the run's next part goes on
+    # (its function calls itself with it, R18, R39); after every invoice of the day when
+    # only agency files are left to write (``_agency_files_place``)
     continue_from: DunningPlace | None = None
     # Set from 1 October of the last year whose Atw decrees are known (legal/atw.py): that
     # year, for an operator to add the next year's decree (R39, legal-nl.md §2)
@@ -306,7 +307,8 @@ def run_dunning(
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
     (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
     patients and names the first place not done (``continue_from``), as it does after its
-    first patient when its agency files are not caught up (CATCH_UP_DAYS a part); the run's
+    first patient when its agency files are not caught up (CATCH_UP_DAYS a part), and after
+    its last patient (or none) with a place after every invoice of the day; the run's
     next part goes on from there (``start_at``), the agency's files already written by the
     first unless they are not caught up yet, its summary from the earlier parts' (``earlier``,
     what their summaries ``carried``): the last part's is the whole run's."""
@@ -318,7 +320,9 @@ def run_dunning(
     if start_at is None or _agency_files_behind(as_of, ctx):
         caught_up = _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
-    pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
+    pages: Iterable[list[Invoice | UnreadableInvoice]] = ()  # an agency files' part reads none
+    if start_at is None or not _after_the_day(start_at):
+        pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
     invoices = _each_once(_readable(pages, summary))
     if start_at is not None:
         invoices = (i for i in invoices if not _stepped_by_the_run(i, as_of))
@@ -343,7 +347,33 @@ def run_dunning(
         reading.done(unit)
         if summary.read // PROGRESS_EVERY > read_before // PROGRESS_EVERY:
             progress(summary.progress_entry())
+    else:
+        if not caught_up:
+            # Every invoice of the day done, agency files of days still to write (0 or 1
+            # patient due: no second to stop before): a next part writes them the same day,
+            # as it does after a patient (R34); no alarm on a run that did all it may (R39).
+            summary.continue_from = _agency_files_place(as_of, ctx)
     return summary
+
+
+# The provider of a place after every invoice of the day (it sorts after every id): the
+# place a part goes on from that only writes agency files (``_agency_files_place``).
+AFTER_THE_DAY = "~"
+
+
+def _agency_files_place(as_of: date, ctx: DunningContext) -> DunningPlace:
+    """The place a run goes on from whose invoices of the day are all done and whose
+    agency files are not caught up: after every invoice of ``as_of``, so its next part
+    reads none and writes the next days. Named by the last day written, so each such part
+    has its own place: a part is handled once per day and place (``scheduled_handler``)."""
+    written_through = ctx.store.agency_files_written_through()
+    through = "none" if written_through is None else written_through.isoformat()
+    return DunningPlace(as_of, AFTER_THE_DAY, "agency-files", through)
+
+
+def _after_the_day(place: DunningPlace) -> bool:
+    """Whether ``place`` comes after every invoice of its day (``_agency_files_place``)."""
+    return place.provider_id == AFTER_THE_DAY
 
 
 class _NotDoneYet:
