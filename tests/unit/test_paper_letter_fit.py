@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -387,6 +387,42 @@ def test_r36_a_hyphenated_name_too_wide_for_the_facts_breaks_at_its_hyphens(lang
     # broke mid-word as "Żółkiewska-Brzęczyszczykiew" / "icz-Ağaoğlu" (names7)
     start = lines.index("J. Żółkiewska-")
     assert lines[start : start + 3] == ["J. Żółkiewska-", "Brzęczyszczykiewicz-", "Ağaoğlu"]
+
+
+@pytest.mark.parametrize(
+    ("language", "month", "written"),
+    [  # the longest date of each language, wider at 8.5 pt bold than the facts' 33 mm or not
+        ("nl", 9, "28 september 2026"),  # 32.8 mm: fits as it is
+        ("en", 9, "28 September 2026"),  # 33.2 mm: before "28 September" over "2026"
+        ("pl", 10, "28 października 2026"),  # 36.1 mm: before "28 października" over "2026"
+        ("ar", 8, "28 أغسطس 2026"),  # 27.9 mm: fits as it is
+    ],
+)
+def test_r36_a_date_in_the_facts_stands_whole_on_one_line(monkeypatch, language, month, written):
+    # Given an invoice dated the 28th of the month with the longest name in its language,
+    # payable by the 28th of that month, for a patient born on the 28th of that month
+    invoice = make_invoice(
+        patient=make_person(language=Language(language)),
+        issue_date=date(2026, month, 28),
+        final_payment_date=date(2026, month, 28),
+        birth_date=date(1958, month, 28),
+    )
+    # When it is printed
+    with wrapped_lines(monkeypatch) as values:
+        pdf = render_invoice(invoice)
+    # Then each of its three dates in the facts right of the window stands whole on one
+    # line, in smaller type where it must (audit facts58: 6 of 60 invoices in English and
+    # Polish wrapped a date as "28 października" over "2026")
+    birth = written.replace("2026", "1958")
+    printed = [[line.replace("\u00a0", " ") for line in value] for value in values]
+    facts = [lines for lines in printed if " ".join(lines) in (written, birth)]
+    assert {" ".join(lines) for lines in facts} == {written, birth}, printed
+    assert all(len(lines) == 1 for lines in facts), facts
+    # and the PDF reads it back on one line (Arabic lines are read back in visual order)
+    if language != "ar":
+        shown = printed_lines(pdf)
+        assert shown.count(written) >= 2 and birth in shown, shown
+        assert broken_dates(shown, language) == []
 
 
 # --- worst cases of stop 43 (audit letters9) --------------------------------------------------

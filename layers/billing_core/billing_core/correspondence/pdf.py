@@ -597,7 +597,10 @@ def _facts(pdf: _Document, invoice: Invoice, provider: Provider, t: Texts) -> No
 
 def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
     """Label and value pairs right of the window; in a right-to-left letter the label
-    stands right of its value."""
+    stands right of its value. A date stands whole on its line, in smaller type as far as
+    it must ("28 października 2026" in 7.7 pt): it wrapped as "28 października" over "2026"
+    (audit facts58)."""
+    facts = [(label, pdf.dates_together(value)) for label, value in facts]
     value_width = pdf.w - _RIGHT - _FACTS_X - _FACTS_LABEL_WIDTH
     if pdf.right_to_left:
         label_x, value_x = _FACTS_X + value_width, _FACTS_X
@@ -652,7 +655,7 @@ def _fact_size(pdf: FPDF, value: str, width: float) -> float:
     as its widest part allows, up to 8.5 pt."""
     _style(pdf, _FACT_SIZE, "B")
     room = width - 2 * pdf.c_margin
-    longest = max((pdf.get_string_width(word) for word in value.split()), default=0.0)
+    longest = max((pdf.get_string_width(word) for word in _words(value)), default=0.0)
     if longest <= room:
         return _FACT_SIZE
     fitting = int(_FACT_SIZE * room / longest * 10) / 10
@@ -660,6 +663,13 @@ def _fact_size(pdf: FPDF, value: str, width: float) -> float:
         return fitting
     widest = max(pdf.get_string_width(part.strip()) for part in _break_points(value))
     return min(max(int(_FACT_SIZE * room / widest * 10) / 10, _SMALLEST_SIZE), _FACT_SIZE)
+
+
+def _words(value: str) -> list[str]:
+    """The words of ``value`` as a line wraps it: split at white space other than a
+    no-break space, so a date whose spaces dates_together made no-break spaces is one word
+    (str.split() splits at a no-break space too; fpdf2 never ends a line there)."""
+    return re.split(r"[^\S\u00a0]+", value.strip())
 
 
 def _break_points(value: str) -> list[str]:
@@ -676,7 +686,7 @@ def _broken_at_hyphens(pdf: FPDF, value: str, width: float, size: float) -> str:
     wrapped between its words by ``multi_cell``."""
     _style(pdf, size, "B")
     room = width - 2 * pdf.c_margin
-    if all(pdf.get_string_width(word) <= room for word in value.split()):
+    if all(pdf.get_string_width(word) <= room for word in _words(value)):
         return value
     lines = [""]
     for piece in _break_points(value):
