@@ -12,6 +12,7 @@ from billing_core.dunning.letters import REMINDER
 from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.ports import DunningPlace
 from billing_core.shared.clock import AMSTERDAM, RunDayInFuture
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import make_person, make_provider
@@ -408,3 +409,71 @@ def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_ru
     assert counts == {"Dunning_read": 4, "Dunning_reminder": 2}
     assert (entry.counts["Dunning_errors"], entry.counts["Dunning_provider_skipped"]) == (1, 1)
     assert (entry.counts["Dunning_incomplete"], entry.counts["Dunning_conflicts"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("patients", "paid"),
+    [(2, ("inv-2",)), (4, ("inv-2", "inv-3"))],
+    ids=["the last patient paid", "two patients paid before the last"],
+)
+def test_r18_r39_a_part_out_of_time_before_a_patient_paid_as_read_still_goes_on(patients, paid):
+    """R18, R19, R39 (brief runs58b): the place a part goes on from is that of an invoice
+    read and not done; one paid as the page was read is off the index and has none. A part
+    out of time before a patient whose invoices were all paid so (and, read ahead, the next
+    one's first) named no place: complete: false without continue_from, the rest of the
+    day waited a day and DunningRunIncompleteAlarm rang.
+    Given ``patients`` patients' invoices due a reminder on 31 December, those in ``paid``
+    paid in full as the run's page was read (the page gives them paid, off the index)
+    When the run goes on in parts with time for one patient each, the counts carried
+    Then a patient with nothing on the index is taken as well (nothing is due on it), the
+    part stops before the next patient on the index and goes on from its place: every
+    invoice read once, each unpaid one reminded once, no letter for a paid one, the last
+    part complete, no Dunning_incomplete.
+    Before: one part, read 1, complete: false, no place; the last patient not reminded."""
+    day = date(2026, 12, 31)
+    world = DunningWorld(
+        [one_invoice(100_000, number=n, patient_ref=f"P-{n}") for n in range(1, patients + 1)]
+    )
+    world.clock.set(day)
+    due_for_dunning = world.store.due_for_dunning
+
+    def paid_as_read(as_of, *, page_size=100, start_at=None):
+        for page in due_for_dunning(as_of, page_size=page_size, start_at=start_at):
+            for invoice in (i for i in page if i.invoice_id in paid):
+                payment = LedgerEntry(
+                    EntryKind.PAYMENT,
+                    Component.PRINCIPAL,
+                    -invoice.amount_due_cents,
+                    datetime(2026, 12, 31, 5, 59, tzinfo=AMSTERDAM),
+                    f"bank:{invoice.invoice_id}",
+                )
+                world.store.save_invoice(invoice.with_entry(payment))
+            yield [world.invoice(i.invoice_id) for i in page]  # the page as read: paid ones too
+
+    world.store.due_for_dunning = paid_as_read
+    due_on = world.invoice().dunning_check_day  # each one's place on the index: that day
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    parts = [run_dunning(ctx, day, has_time=lambda: False)]
+    while (place := parts[-1].continue_from) is not None:
+        carried = parts[-1].carried()
+        parts.append(run_dunning(ctx, day, has_time=lambda: False, start_at=place, earlier=carried))
+
+    first, last = parts[0], parts[-1]
+    unpaid = [f"inv-{n}" for n in range(1, patients + 1) if f"inv-{n}" not in paid]
+    assert len(parts) == len(unpaid)
+    assert (first.read, first.steps["reminder"]) == (1 + len(paid), 1)
+    # Each part goes on from the next unpaid patient's invoice; the last names no place.
+    assert [part.continue_from for part in parts] == [
+        DunningPlace(due_on, world.provider.provider_id, f"P-{i[4:]}", i) for i in unpaid[1:]
+    ] + [None]
+    whole = last.answer()
+    assert (whole["read"], whole["steps"], whole["letters"]) == (
+        patients,
+        {"reminder": len(unpaid)},
+        {REMINDER: len(unpaid)},
+    )
+    assert (whole["complete"], last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
+    assert sorted(request.invoice_id for request in world.queue.requests) == unpaid
+    assert {world.invoice(i).dunning_stage for i in unpaid} == {DunningStage.REMINDED}
+    assert all(world.invoice(i).reminder is None for i in paid)

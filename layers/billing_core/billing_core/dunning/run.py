@@ -305,13 +305,14 @@ def run_dunning(
 ) -> RunSummary:
     """Take every invoice due on or before ``as_of`` one step further, a ``progress`` line
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
-    (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
-    patients and names the first place not done (``continue_from``), as it does after its
-    first patient when its agency files are not caught up (CATCH_UP_DAYS a part), and after
-    its last patient (or none) with a place after every invoice of the day; the run's
-    next part goes on from there (``start_at``), the agency's files already written by the
-    first unless they are not caught up yet, its summary from the earlier parts' (``earlier``,
-    what their summaries ``carried``): the last part's is the whole run's."""
+    (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops before a
+    patient on the index and names the first place not done (``continue_from``), as it
+    does after its first patient when its agency files are not caught up (CATCH_UP_DAYS a
+    part), and after its last patient (or none) with a place after every invoice of the
+    day; the run's next part goes on from there (``start_at``), the agency's files already
+    written by the first unless they are not caught up yet, its summary from the earlier
+    parts' (``earlier``, what their summaries ``carried``): the last part's is the whole
+    run's."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of) if earlier is None else RunSummary.going_on(as_of, earlier)
     if decrees_ending(as_of):
@@ -331,7 +332,11 @@ def run_dunning(
         # A part takes one patient at least: never a chain of calls that does nothing.
         # One that wrote CATCH_UP_DAYS of agency files and is not caught up spent its time
         # on them: a next part, with its own, writes the next days the same day (R34).
-        if reading.units_done and not (caught_up and has_time()):
+        # A unit with no invoice on the index (all paid as the page was read) has no place
+        # to go on from and nothing due: taken as well, so the part stops before one that
+        # has, whose place it names (R18, R39).
+        stop = reading.units_done and not (caught_up and has_time())
+        if stop and _on_the_index(unit):
             summary.complete = False
             summary.continue_from = reading.first_place()
             break
@@ -374,6 +379,13 @@ def _agency_files_place(as_of: date, ctx: DunningContext) -> DunningPlace:
 def _after_the_day(place: DunningPlace) -> bool:
     """Whether ``place`` comes after every invoice of its day (``_agency_files_place``)."""
     return place.provider_id == AFTER_THE_DAY
+
+
+def _on_the_index(unit: Iterable[Invoice]) -> bool:
+    """Whether one of the unit's invoices is on the run's index: a place to go on from
+    (``_NotDoneYet``). Paid as the page was read, none is: a later part would not meet
+    them, and one uninterrupted run would have taken them (R18)."""
+    return any(invoice.dunning_check_day is not None for invoice in unit)
 
 
 class _NotDoneYet:
