@@ -51,7 +51,8 @@ def invite_user(
         return None
     causes = retry_causes(cause, ctx.clock.now()) if cause is not None else None
     # A request without a key (``RetryCauses.sent_again``) is sent once: no history read.
-    made = _invited_before(provider_id, causes, ctx) if causes and causes.sent_again else None
+    changes = ctx.store.user_changes(provider_id) if causes and causes.sent_again else None
+    made = _invited_before(provider_id, causes, changes, ctx) if causes and changes else None
     if made is not None:
         return made
     email = email.strip().lower()
@@ -64,6 +65,13 @@ def invite_user(
         return Invitation(invited, InviteOutcome.INVITED)
     if existing is None or (existing.enabled and not existing.awaiting_first_sign_in):
         raise practice_refused("user_exists")
+    if (
+        causes is not None
+        and changes is not None
+        and _own_unrecorded(existing, role, causes, changes)
+    ):
+        _record(UserChangeKind.INVITED, None, existing, editor, ctx, causes)
+        return Invitation(existing, InviteOutcome.INVITED)
     invitation = _invite_again(existing, role, ctx)
     kind = UserChangeKind(invitation.outcome.value)
     _record(kind, existing, invitation.user, editor, ctx, causes)
@@ -71,11 +79,11 @@ def invite_user(
 
 
 def _invited_before(
-    provider_id: str, causes: RetryCauses, ctx: OperatorContext
+    provider_id: str, causes: RetryCauses, changes: list[UserChange], ctx: OperatorContext
 ) -> Invitation | None:
     """The invitation an earlier attempt of this request made and recorded, with the
-    outcome it answered; ``KeyReused`` when that attempt asked another (R38)."""
-    changes = ctx.store.user_changes(provider_id)
+    outcome it answered; ``KeyReused`` when that attempt asked another (R38).
+    ``changes``: the provider's user changes."""
     made = next((c for c in changes if causes.made(c.cause, c.changed_at)), None)
     if made is None:
         return None
@@ -84,6 +92,28 @@ def _invited_before(
     if user is None:  # gone from the directory since: invited anew
         return None
     return Invitation(user, InviteOutcome(made.kind.value))
+
+
+def _own_unrecorded(
+    user: DirectoryUser, role: Role, causes: RetryCauses, changes: list[UserChange]
+) -> bool:
+    """Whether ``user`` is this request's own invitation, whose record could not be
+    written (a 5xx, its Idempotency-Key's record released): enabled, in the role asked,
+    awaiting their first sign-in, created by the directory within the key's lifetime, and
+    in no record. Its retry answered 200 "reinvited" and sent a second invitation e-mail
+    with a second temporary password, and the history never said "invited" (R38, R32,
+    R31; invite58). Another request's invitation of the address whose record failed too
+    is taken for this one: the colleague got their e-mail moments before, and the
+    history gets the invitation it missed. A user created longer ago, or with a record,
+    is invited again, as one without ``created_at`` (not known) is."""
+    return (
+        user.enabled
+        and user.role is role
+        and user.awaiting_first_sign_in
+        and user.created_at is not None
+        and user.created_at >= causes.since
+        and all(change.email != user.email for change in changes)
+    )
 
 
 def _invite_again(user: DirectoryUser, role: Role, ctx: OperatorContext) -> Invitation:
