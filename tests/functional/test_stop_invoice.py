@@ -477,6 +477,17 @@ def test_a_stop_on_a_claim_with_the_agency_tells_the_patient_and_unblocks_when_s
     monkeypatch.undo()
     assert staff.post(form, fields)[0] == HTTPStatus.SEE_OTHER
     assert repository.blocked_patients(DENTAL.provider_id) == []
+    # And (R22; the stop's last read): Given the stopped claim's patient still blocked, as
+    # after a 409 whose client sends the stop again without its key
+    repository.block_patient(DENTAL.provider_id, other.patient_ref, other.invoice_id, at_once)
+    plain = {"Content-Type": "application/json"}
+    again = f"/api/v1/provider/invoices/{other.invoice_id}/stop"
+    full["patient_email"] = other.addressee.email
+    request = {"provider_id": DENTAL.provider_id, "body": full, "headers": plain}
+    status, refused = sandbox.api("POST", again, **request)
+    # Then nothing is open to stop, and the patient is released all the same
+    assert (status, refused["error"]["code"]) == (409, "nothing_open")
+    assert repository.blocked_patients(DENTAL.provider_id) == []
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext
 from billing_core.shared import reference as betalingskenmerk
 from billing_core.shared.audit import ReadKind, naming_patient, patients_named
-from billing_core.shared.errors import practice_refused
+from billing_core.shared.errors import Refused, practice_refused
 from billing_core.shared.retries import RequestCause, retry_causes
 
 # A name search without a start date looks this far back: the store filters the names
@@ -259,7 +259,15 @@ def stop_invoice(
             raise practice_refused("invoice_changed")
         return stopped
 
-    stored, _ = save_change(ctx.store, invoice, stop)
+    try:
+        stored, _ = save_change(ctx.store, invoice, stop)
+    except Refused:
+        # A claim at the agency stopped already, its patient's release lost its race (a
+        # 409 "saved, send it again") and the stop sent again without its key: nothing
+        # open to stop, the patient released all the same (R22, R28; released only when
+        # paid, idempotent).
+        release_settled_claim(ctx.store, invoice, ctx.clock)
+        raise
     booked = booked_before(stored)
     stop_id = (booked.cause if booked else causes.new).removeprefix(by_user)
     release_settled_claim(ctx.store, stored, ctx.clock)  # a stop can settle it (R22)
