@@ -292,6 +292,18 @@ def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):
     status, loaded = as_operator(sandbox, "POST", "/api/v1/operator/insurers", body=body)
     assert (status, loaded["version"]) == (201, "2026-01-01.1")
     assert as_operator(sandbox, "GET", "/api/v1/operator/insurers")[1]["version"] == "2026-01-01.1"
+    # And the CSV sent as it is (curl --data-binary @register.csv -H "Content-Type:
+    # text/csv") is 415 saying where the CSV goes: in the JSON's csv field (credits58)
+    csv_file = {"Content-Type": "text/csv"}
+    status, answer = as_operator(sandbox, "POST", INSURERS, body=header, headers=csv_file)
+    assert (status, answer["error"]["code"]) == (415, "unsupported_media_type")
+    assert answer["error"]["message"] == (
+        "Stuur de gegevens als JSON, met de header Content-Type: application/json; de CSV "
+        'als tekst in het veld csv: {"csv": "uzovi;name;group;labels;valid_from;source\\n'
+        '..."}. / Send the body as JSON, with the header Content-Type: application/json; '
+        'the CSV as text in the field csv: {"csv": '
+        '"uzovi;name;group;labels;valid_from;source\\n..."}.'
+    )
 
 
 INSURERS = "/api/v1/operator/insurers"
