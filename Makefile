@@ -15,7 +15,13 @@ LAMBDA_REQUIREMENTS := layers/billing_core/requirements.txt $(wildcard functions
 LAMBDA_WHEELS := build/lambda-wheels/.downloaded
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.12 --only-binary=:all:
 export PYTHONPATH := $(CURDIR)/layers/billing_core:$(CURDIR)
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is written, beside each module in its git-ignored __pycache__ (not under a
+# PYTHONPYCACHEPREFIX: that hides the virtualenvs' own bytecode, so every package would be
+# compiled again into it). What ships leaves it out: `sam build` skips __pycache__ and
+# *.pyc in the functions' code, the layer's Makefile copies billing_core without it and
+# compiles its own, the bench copies the functions' code without it. A second `make test`
+# collects in ~7 s of CPU per worker instead of ~20 s (issue 18). `make clean` removes it.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help demo serve test lint test-unit test-functional test-contract test-template test-e2e bench chaos clean
 
@@ -110,5 +116,6 @@ bench: $(DEPS) $(VALGRIND) ## performance figures, as ratios measured in one run
 chaos: $(DEPS) ## chaos and fault figures, each with its goal (SEED=n repeats a run), out/chaos.json
 	$(BIN)/python -m tests.chaos $(if $(SEED),--seed $(SEED))
 
-clean: ## remove the virtualenvs, build/, out/ and test caches
+clean: ## remove the virtualenvs, build/, out/, test caches and bytecode
 	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) build out .pytest_cache .hypothesis
+	find layers functions local tests -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -227,10 +227,13 @@ def import_environment(layer: Path) -> dict[str, str]:
     """billing_core from the built ``layer`` and the functions' code beside it
     (``function_code``), as on Lambda, which writes no bytecode next to either; with the
     functions' environment from the template; the same for every module, boto3 included
-    (no AWS call is made at import; the region only keeps botocore quiet)."""
+    (no AWS call is made at import; the region only keeps botocore quiet). Bytecode is read
+    beside each module, as on Lambda: a PYTHONPYCACHEPREFIX of the shell would hide the
+    layer's and the virtualenv's (``import boto3`` 0.16 s -> 0.86 s of CPU, compiled)."""
     environment = {**os.environ, **lambda_environment(), "AWS_DEFAULT_REGION": "eu-central-1"}
     environment["PYTHONPATH"] = f"{layer}:{layer.parent / 'function_code'}"
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    environment.pop("PYTHONPYCACHEPREFIX", None)
     return environment
 
 

@@ -436,6 +436,51 @@ def test_r39_a_long_run_logs_how_far_it_is_without_personal_data(sandbox, invoic
         assert not person.email or person.email not in text
 
 
+def test_r34_r39_a_run_past_the_agency_cap_with_nobody_due_goes_on_and_raises_no_alarm(
+    sandbox, monkeypatch
+):
+    """R34, R39 (brief runs58 item 1): a run that wrote the agency files of 31 missed days
+    and had no patient due answered complete: false with no place to go on from: the
+    function did not go on, Dunning_incomplete rang DunningRunIncompleteAlarm on a run
+    that did all it may, and the other days waited a day.
+    Given the agency files written through 28 November and no invoice due on 31 December
+    When the schedule starts the run of 31 December, and each call the function makes to
+    itself is delivered (one of them twice)
+    Then the first part writes 31 days and calls the function again with a place after
+    every invoice of the day; the next writes the 32nd, 30 December, and ends
+    the run: complete, counted Dunning_incomplete 0; the call delivered again is answered
+    from its record and writes nothing."""
+    from billing_core.entrypoints import continued_runs
+    from tests.functional.conftest import emitted_metrics
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(continued_runs, "call_itself", lambda _, event: calls.append(event))
+    emitted = emitted_metrics(sandbox, monkeypatch, "dunning_run")
+    repository = sandbox.runtime.repository
+    repository.note_agency_files_written(date(2026, 11, 28))
+    sandbox.clock.set(REMINDER_DAY)
+
+    parts = [sandbox.invoke("dunning_run", {})]
+    while len(calls) >= len(parts):
+        parts.append(sandbox.invoke("dunning_run", calls[len(parts) - 1]))
+    again = sandbox.invoke("dunning_run", calls[-1])
+
+    assert [(p["read"], p["agency_days"], p["complete"]) for p in parts] == [
+        (0, ["2026-11-29", "2026-12-29"], False),
+        (0, ["2026-11-29", "2026-12-30"], True),
+    ]
+    assert calls == [
+        {
+            "as_of": "2026-12-31",
+            "continue_from": ["2026-12-31", "~", "agency-files", "2026-12-29"],
+            "earlier_parts": calls[0]["earlier_parts"],
+        }
+    ]
+    assert repository.agency_files_written_through() == date(2026, 12, 30)
+    assert (emitted["Dunning_incomplete"], emitted["Dunning_read"]) == (0, 0)
+    assert again == parts[-1] and len(calls) == 1
+
+
 def test_r18_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_does_each_step_once(
     sandbox, invoices, monkeypatch
 ):

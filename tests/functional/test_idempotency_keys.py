@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from billing_core.invoices import updates
 from billing_core.invoices.ledger import EntryKind
+from billing_core.ports import ConcurrentChange
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 from local.server import SandboxServer
@@ -137,13 +139,35 @@ def test_a_key_belongs_to_its_tenant(sandbox, invoice):
     assert stop(sandbox, invoice, "k-1", provider=PHYSIO.provider_id)[0] == 404
 
 
-def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, invoice):
+def test_a_refusal_for_what_was_asked_is_kept_and_a_conflict_is_not(sandbox, invoice, monkeypatch):
     # A refusal of the request itself is the answer for that key ...
     refused = stop(sandbox, invoice, "k-2", accept_terms=False)
     assert (
         refused[0] == 422 and stop(sandbox, invoice, "k-2", accept_terms=False)[:2] == (refused[:2])
     )
     assert coulance_entries(sandbox, invoice) == []
+    # ... and a change that kept losing its race to someone else's (R28) is not (audit58d:
+    # the half of this test its name promised): Given a stop sent with a key while the
+    # invoice is changed at every attempt to save it, answered 409 concurrent_change
+    repository = sandbox.runtime.repository
+    save = repository.save_invoice
+
+    def changed_meanwhile(changed):
+        raise ConcurrentChange(changed.invoice_id)
+
+    monkeypatch.setattr(repository, "save_invoice", changed_meanwhile)
+    monkeypatch.setattr(updates, "pause", lambda attempt: None)  # its retries, at once
+    lost = stop(sandbox, invoice, "k-3")
+    assert (lost[0], json.loads(lost[1])["error"]["code"]) == (409, "concurrent_change")
+    assert coulance_entries(sandbox, invoice) == []
+    # When the practice's software sends it again with the same key, the race over
+    monkeypatch.setattr(repository, "save_invoice", save)
+    retried = stop(sandbox, invoice, "k-3")
+    # Then it is carried out (not the 409 again), and the stop is booked once
+    assert (retried[0], retried[2]["Idempotent-Replayed"]) == (200, "false")
+    assert [e.amount_cents for e in coulance_entries(sandbox, invoice)] == [
+        -(invoice.amount_due_cents // 4)
+    ]
 
 
 def test_a_write_refused_for_unreadable_settings_is_carried_out_when_retried_after_repair(
@@ -436,20 +460,29 @@ def test_a_delete_key_used_again_for_another_user_is_refused(sandbox, who):
     assert enabled == {"x1@tandartsdevries.nl": False, "x2@tandartsdevries.nl": True}
 
 
-def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox, monkeypatch):
+def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(
+    sandbox, monkeypatch, capsys
+):
     """R38 ("no second effect"), interfaces.md §7 (audit round 47 idem3): the change was
     made, then the idempotency table refused its answer (throttled, or the item too
     large); the function failed with a 5xx, which tells the client to send the change
-    again, and its key stayed in progress: 409, then the change a second time."""
+    again, and its key stayed in progress: 409, then the change a second time.
+    R39 (brief runs58 item 2): since, the failure was an ERROR log line only, which no
+    alarm reads: it is counted, Idempotency_record_save_failed 1, which
+    IdempotencyRecordNotSavedAlarm reads."""
     from aws_lambda_powertools.utilities.idempotency.persistence.base import (
         BasePersistenceLayer,
     )
+
+    from tests.functional.test_refunds import emitted_metrics
 
     # Given an idempotency table that refuses the next answer it is to keep
     def refused(self, data, result):
         raise RuntimeError("ProvisionedThroughputExceededException")
 
     monkeypatch.setattr(BasePersistenceLayer, "save_success", refused)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
     # When the practice asks for an upload URL with a key
     headers = {"Content-Type": "application/json", "Idempotency-Key": "url-1"}
     answer = sandbox.api_raw(
@@ -463,6 +496,9 @@ def test_a_change_whose_answer_could_not_be_stored_is_answered_not_a_5xx(sandbox
     assert answer["statusCode"] == 201, answer["body"]
     assert answer["headers"]["Idempotent-Replayed"] == "false"
     assert json.loads(answer["body"])["upload_url"]
+    # And the record not saved is counted once, for its alarm
+    emitted = emitted_metrics(capsys.readouterr().out.splitlines())
+    assert emitted.get("Idempotency_record_save_failed") == [1.0]
 
 
 def test_a_request_sent_again_while_its_first_is_carried_out_is_told_when_to_retry(

@@ -10,8 +10,11 @@ from http import HTTPStatus
 
 import pytest
 
+from billing_core.entrypoints.http import errors
 from billing_core.invoices.invoice import Channel
+from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import IncomingPayment, book_payment
+from billing_core.ports import ConcurrentChange
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
@@ -384,15 +387,23 @@ def test_a_hold_on_a_claim_with_the_collection_agency_is_refused_in_api_and_port
     assert stored.hold_until is None
 
 
-def test_a_partial_stop_on_a_claim_with_the_agency_tells_the_patient_the_agency_collects(
-    sandbox, invoice
+def test_a_stop_on_a_claim_with_the_agency_tells_the_patient_and_unblocks_when_sent_again(
+    sandbox, invoice, monkeypatch
 ):
     """R21, R22, R34, R36 (audit round 37 PA2). Given a claim handed over to the collection
     agency (its final date, 23 December, long past). When the practice stops € 20,00 of
     it. Then the patient's e-mail names the new amount (the checker's) and that the agency
     collects it: no pay link of ours and no passed date, where it asked the patient to pay
-    us online and named 23 December as the date that passed."""
+    us online and named 23 December as the date that passed.
+
+    R28, R38, R22 (invite58): a stop of the rest, saved, whose release of the patient's
+    block kept losing its race answered 409 "nothing was saved"; sent again with its key
+    it is finished: the patient unblocked, the stop booked once."""
     handed_over(sandbox, invoice)
+    repository = sandbox.runtime.repository
+    ids = (DENTAL.provider_id, invoice.patient_ref, invoice.invoice_id)
+    at_once = sandbox.clock.now()
+    repository.block_patient(*ids, at_once)
     mails_before = len(sandbox.outbox())
 
     assert _stop(sandbox, invoice, amount=2000)[0] == 200
@@ -407,6 +418,65 @@ def test_a_partial_stop_on_a_claim_with_the_agency_tells_the_patient_the_agency_
         assert f"Er staat nog {left} open" in part
         assert "?kenmerk=" not in part and "verstreken op" not in part
         assert "23 december 2026" not in part
+
+    # When the practice stops the rest with a key, and the patient's block keeps changing
+    # past the store's retries (R28) after the stop is saved
+    def block_changed_meanwhile(*_):
+        raise ConcurrentChange("block")
+
+    monkeypatch.setattr(repository, "release_claim", block_changed_meanwhile)
+    full = {"scope": "full", "reason": "goodwill", "accept_terms": True}
+    full["patient_email"] = invoice.addressee.email
+    keyed = {"Content-Type": "application/json", "Idempotency-Key": "stop-rest"}
+    path = f"/api/v1/provider/invoices/{invoice.invoice_id}/stop"
+    request = {"provider_id": DENTAL.provider_id, "body": full, "headers": keyed}
+    status, lost = sandbox.api("POST", path, **request)
+    # Then the answer says it was saved and to send it again with its key, not "nothing
+    # was saved"; and it was saved
+    assert (status, lost["error"]) == (
+        409,
+        {"code": "concurrent_change", "message": errors.SAVED_UNFINISHED},
+    )
+    assert "nothing was saved" not in lost["error"]["message"]
+    assert repository.get_invoice(*ids[::2]).amount_due_cents == 0
+    assert [p.patient_ref for p in repository.blocked_patients(DENTAL.provider_id)] == [
+        invoice.patient_ref
+    ]
+    # When it is sent again with its key, the race over
+    monkeypatch.undo()
+    assert sandbox.api("POST", path, **request)[0] == 200
+    # Then the patient is unblocked, and the rest was stopped once
+    assert repository.blocked_patients(DENTAL.provider_id) == []
+    stopped = repository.get_invoice(*ids[::2])
+    stops = [
+        (e.kind, e.amount_cents)
+        for e in stopped.ledger
+        if e.kind in (EntryKind.COULANCE, EntryKind.STOP)
+    ]
+    assert stops == [
+        (EntryKind.COULANCE, -2000),
+        (EntryKind.STOP, -(invoice.amount_due_cents - 2000)),
+    ]
+    assert stopped.amount_due_cents == 0
+    # And through the portal: Given another claim at the agency, its patient blocked, when
+    # staff stop it whole and the block keeps changing past the retries
+    invoices, _ = repository.list_invoices(DENTAL.provider_id)
+    other = next(i for i in invoices if i.channel is Channel.EMAIL and i.invoice_id != ids[2])
+    handed_over(sandbox, other)
+    repository.block_patient(DENTAL.provider_id, other.patient_ref, other.invoice_id, at_once)
+    staff = PortalUser(sandbox)
+    staff.sign_in(sample_login(DENTAL, "staff"))
+    form, fields = stop_form(staff, other, scope="full")
+    monkeypatch.setattr(repository, "release_claim", block_changed_meanwhile)
+    status, _, html = staff.post(form, fields)
+    # Then the page says it was saved and to send the form again, not "nothing was saved"
+    assert status == HTTPStatus.CONFLICT
+    assert "Uw wijziging is opgeslagen" in html and "niets vastgelegd" not in html
+    assert repository.get_invoice(DENTAL.provider_id, other.invoice_id).amount_due_cents == 0
+    # And the same form sent again (the page reloaded) unblocks the patient
+    monkeypatch.undo()
+    assert staff.post(form, fields)[0] == HTTPStatus.SEE_OTHER
+    assert repository.blocked_patients(DENTAL.provider_id) == []
 
 
 @pytest.fixture

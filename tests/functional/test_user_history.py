@@ -6,6 +6,7 @@ partition, listed to the operator and to that practice's admin only (R26)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -171,3 +172,107 @@ def test_the_portals_settings_page_shows_who_changed_the_users(sandbox):
         f"23-11-2026 09:00 {admin} {VIEWER} uitgeschakeld",
         f"23-11-2026 09:00 zorgnota {COLLEAGUE} uitgenodigd als medewerker",
     ]
+
+
+def test_an_invitation_role_change_or_disabling_retried_after_its_record_failed_is_done_once(
+    sandbox, monkeypatch
+):
+    """R38 (a retry after a 5xx is carried out), R31 "who changed what when", R32 (audit
+    round 58 audit58d): the directory changed the user, then the record of it could not
+    be written (a 5xx, the Idempotency-Key's record released). The retry with that key
+    found the user changed already, so "nothing changes" and recorded nothing: who took
+    the colleague's access, or gave them another role, was in no history. An invitation
+    retried so (invite58) answered 200 "reinvited" and sent the colleague a second
+    invitation e-mail with a second temporary password; the history never said
+    "invited"."""
+    admin = admin_of(sandbox)
+    colleagues = {
+        "role": ("PATCH", "/api/v1/provider/users/rol@tandarts.example.org", admin),
+        "disable (operator)": (
+            "DELETE",
+            f"{OPERATOR_USERS}/ook-weg@tandarts.example.org",
+            Caller.operator(),
+        ),
+    }
+    # Given two colleagues the admin invited as staff (each invitation recorded)
+    for _, path, _ in colleagues.values():
+        invite = {"email": path.rsplit("/", 1)[1], "role": "staff"}
+        assert sandbox.api("POST", "/api/v1/provider/users", body=invite, caller=admin)[0] == 201
+    recorded = sandbox.runtime.repository.record_user_change
+
+    def refused(change):
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    for name, (method, path, caller) in colleagues.items():
+        request = {
+            "caller": caller,
+            "body": {"role": "viewer"} if method == "PATCH" else None,
+            "headers": {"Content-Type": "application/json", "Idempotency-Key": f"{name}-1"},
+        }
+        # When the change's record cannot be written (the store throttled it) ...
+        monkeypatch.setattr(sandbox.runtime.repository, "record_user_change", refused)
+        with pytest.raises(RuntimeError):
+            sandbox.api(method, path, **request)
+        monkeypatch.setattr(sandbox.runtime.repository, "record_user_change", recorded)
+        # ... and the request is sent again with its key, twice
+        again = [sandbox.api(method, path, **request)[0] for _ in range(2)]
+        assert again == [200, 200], name
+    # Then the history has each change once: by whom, from what to what
+    changes = [what(change) for change in history(sandbox)[2:]]
+    assert changes == [
+        (
+            "role_changed",
+            "rol@tandarts.example.org",
+            admin.user_id,
+            "admin",
+            "staff",
+            "viewer",
+            True,
+            True,
+        ),
+        (
+            "disabled",
+            "ook-weg@tandarts.example.org",
+            "sandbox-operator",
+            "operators",
+            "staff",
+            "staff",
+            True,
+            False,
+        ),
+    ]
+    # And when an invitation's record cannot be written, and it is sent again with its key
+    newcomer = "nieuw@tandarts.example.org"
+    invite: dict[str, Any] = {
+        "body": {"email": newcomer, "role": "staff"},
+        "caller": admin,
+        "headers": {"Content-Type": "application/json", "Idempotency-Key": "invite-1"},
+    }
+    monkeypatch.setattr(sandbox.runtime.repository, "record_user_change", refused)
+    with pytest.raises(RuntimeError):
+        sandbox.api("POST", "/api/v1/provider/users", **invite)
+    monkeypatch.setattr(sandbox.runtime.repository, "record_user_change", recorded)
+    again = [sandbox.api("POST", "/api/v1/provider/users", **invite) for _ in range(2)]
+    # Then it is answered as invited, one e-mail went out, and the history has it once
+    assert [(status, answer["outcome"]) for status, answer in again] == [
+        (201, "invited"),
+        (201, "invited"),
+    ]
+    directory = sandbox.runtime.user_directory
+    assert directory.invitations.count(newcomer) == 1
+    assert [what(change) for change in history(sandbox)[4:]] == [
+        ("invited", newcomer, admin.user_id, "admin", None, "staff", None, True)
+    ]
+    # And the admin inviting the address again without a key still sends a new invitation
+    del invite["headers"]
+    assert sandbox.api("POST", "/api/v1/provider/users", **invite)[1]["outcome"] == "reinvited"
+    assert directory.invitations.count(newcomer) == 2
+    # And so does a keyed invitation of a user with no record created longer than the
+    # key lives ago (the sample staff member, set up before the history; never signed in)
+    sandbox.clock.set(sandbox.clock.now() + timedelta(hours=25))
+    invite |= {
+        "body": {"email": STAFF, "role": "staff"},
+        "headers": {"Content-Type": "application/json", "Idempotency-Key": "invite-2"},
+    }
+    assert sandbox.api("POST", "/api/v1/provider/users", **invite)[1]["outcome"] == "reinvited"
+    assert directory.invitations.count(STAFF) == 2

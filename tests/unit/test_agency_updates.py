@@ -257,11 +257,12 @@ def test_the_days_a_run_tells_the_agency_of(written_through, days, caught_up):
 
 
 def test_more_missed_days_than_one_run_catches_up_on_go_on_in_the_next_run():
-    """R34: Given the last agency file written 40 days ago, and no invoice due (no place
-    for a next part to go on from)
+    """R34, R39: Given the last agency file written 40 days ago, and no invoice due
     When the run goes
-    Then it writes the oldest 31 days, reports itself incomplete (the alarm: run again),
-    and the next run writes the other 9: no day's file is left out."""
+    Then it writes the oldest 31 days and goes on in a next part (after every invoice of
+    the day: runs58, before it reported itself incomplete, the alarm on a run that did all
+    it may); should that part's call be lost, the next run writes the other 9: no day's
+    file is left out."""
     store, files = FakeStore([], [make_provider()]), FilesInMemory()
     store.agency_files_through = date(2027, 1, 1)
     clock = FixedClock(datetime(2027, 2, 11, 6, 0, tzinfo=AMSTERDAM))
@@ -271,7 +272,8 @@ def test_more_missed_days_than_one_run_catches_up_on_go_on_in_the_next_run():
     second = run_dunning(ctx, date(2027, 2, 11))
 
     assert first.answer()["agency_days"] == ["2027-01-02", "2027-02-01"]
-    assert first.complete is False and first.log_entry().counts["Dunning_incomplete"] == 1
+    assert first.complete is False and first.continue_from is not None
+    assert first.log_entry().message == "dunning run continues in a next part"
     assert second.answer()["agency_days"] == ["2027-02-02", "2027-02-10"]
     assert second.complete is True and store.agency_files_through == date(2027, 2, 10)
 

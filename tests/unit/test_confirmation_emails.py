@@ -635,3 +635,38 @@ def test_r21_a_stop_of_all_the_treatments_after_the_costs_says_only_costs_are_le
     with subtests.test("a part of the treatments left: unchanged"):
         email = stop_email(50, "nl")
         assert "openstaat" not in email.text and "U betaalt nu nog €\u00a056,68" in email.text
+
+
+# --- the account to transfer to (R12, R36) -------------------------------------------------
+
+# (kind, what happened to the invoice, its event): each e-mail asks for what is still open
+ASKING_TO_PAY = {
+    DEFERRAL_CONFIRMATION: (lambda invoice: grant_deferral(invoice, make_provider(), NOW), ""),
+    STOP_CONFIRMATION: (_stopped, "provider:u:s-1"),
+    INVOICE_CORRECTED: (_retour, "retour:r.xml"),
+    PAYMENT_RECEIVED: (lambda invoice: paid(invoice, 1000), "psp:tr_1"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "ar"])
+@pytest.mark.parametrize("kind", list(ASKING_TO_PAY))
+def test_r12_a_confirmation_asking_to_pay_names_the_account_and_the_kenmerk(kind, language):
+    """R12, R36 (audit letters58): a deferral's, a stop's (the coulance's alike, one
+    template), a correction's and a part payment's confirmation gave the iDEAL link and no
+    account to transfer to, while the invoice names it (0 of 32 parts, nl/en/pl/ar, text
+    and HTML), as the arrangement's confirmation does since letters57.
+    Given an invoice of a patient in ``language`` with something still to pay after ``kind``
+    When its confirmation is rendered
+    Then both parts, under the iDEAL link, name zorgnota's IBAN, the account holder and the
+    invoice's kenmerk to quote"""
+    change, event_id = ASKING_TO_PAY[kind]
+    invoice = change(make_invoice(patient=make_person(language=Language(language))))
+    email = render(kind, invoice, event_id=event_id)
+    sentence = CATALOGUE[language]["email"]["transfer_to_account"]
+    for part in (email.text, html.unescape(re.sub(r"<[^>]+>", " ", email.html))):
+        shown = part.replace("\u00a0", " ")  # as it shows
+        assert sentence.split("{iban}")[0] in shown, shown
+        after_link = shown[shown.index(f"{PUBLIC}/?kenmerk=") :]
+        assert "NL91 ABNA 0417 1643 00" in after_link, shown
+        assert "Stichting Derdengelden zorgnota" in after_link, shown
+        assert KENMERK in after_link, shown

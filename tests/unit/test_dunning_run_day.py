@@ -3,7 +3,7 @@ replayed, a day in the future is refused before anything is read or written."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from billing_core.dunning.letters import REMINDER
 from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
 from billing_core.invoices.invoice import ArrangementStatus, DunningStage
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.ports import DunningPlace
 from billing_core.shared.clock import AMSTERDAM, RunDayInFuture
 from tests.unit.dunning_world import DunningWorld, one_invoice
 from tests.unit.factories import make_person, make_provider
@@ -102,8 +103,7 @@ def test_a_run_stopped_by_the_time_limit_says_where_it_goes_on_and_when_it_stopp
     Then it still takes the first patient (a part never does nothing), stops, and names
     the second's place to go on from; that part raises no alarm (its next part goes on),
     and the next part from that place finishes the day: each invoice reminded once.
-    A run that stopped short without a place to go on from (agency files of too many
-    missed days) counts 1; a finished run 0."""
+    A run that stopped short without a place to go on from counts 1; a finished run 0."""
     world = DunningWorld([one_invoice(100_000), one_invoice(90_000, number=2, patient_ref="P2")])
     world.clock.set(date(2026, 12, 31))
     ctx = DunningContext(world.store, world.files, world.queue, world.clock)
@@ -313,6 +313,58 @@ def test_r34_r39_a_run_with_time_goes_on_in_parts_with_agency_files_past_the_cap
     assert (last.complete, last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
 
 
+@pytest.mark.parametrize(
+    ("patients", "written_through", "parts"),
+    [(0, date(2026, 11, 20), 2), (1, date(2026, 11, 20), 2), (0, date(2026, 8, 31), 5)],
+    ids=["no patient", "one patient", "125 days behind"],
+)
+def test_r34_r39_a_run_past_the_cap_with_no_patient_left_goes_on_and_completes(
+    patients, written_through, parts
+):
+    """R34, R39 (brief runs58 item 1): a run that wrote the agency files of 31 missed days
+    and had no second patient to stop before (0 or 1 due) named no place to go on from: it
+    answered complete: false, DunningRunIncompleteAlarm went off on a run that did all it
+    may do, and the other days waited for the next day's run.
+    Given the agency files written through ``written_through`` and ``patients`` patients'
+    invoices due on 4 January
+    When the run goes, each part from the place the one before named, as its function
+    runs it (the counts carried)
+    Then a part that leaves days unwritten goes on from a place after every invoice of the
+    day, each part's place its own (a part is handled once per day and place), which reads
+    no invoice; the parts write every day up to 3 January, 31 a part, the same day; the
+    last part is complete, no part counts Dunning_incomplete, each patient reminded once."""
+    day = date(2027, 1, 4)
+    world = DunningWorld([one_invoice(100_000, number=n + 1) for n in range(patients)])
+    world.clock.set(day)
+    world.store.agency_files_through = written_through
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    summaries = [run_dunning(ctx, day)]
+    while (place := summaries[-1].continue_from) is not None:
+        carried = summaries[-1].carried()
+        summaries.append(run_dunning(ctx, day, start_at=place, earlier=carried))
+
+    *going_on, last = summaries
+    assert len(summaries) == parts
+    assert [s.complete for s in summaries] == [False] * (parts - 1) + [True]
+    places = [s.answer()["continue_from"] for s in going_on]
+    assert len({tuple(place) for place in places}) == parts - 1
+    assert {(e.message, len(e.counts)) for e in map(RunSummary.log_entry, going_on)} <= {
+        ("dunning run continues in a next part", 0)
+    }
+    first_day = (written_through + timedelta(days=1)).isoformat()
+    assert last.answer()["agency_days"] == [first_day, "2027-01-03"]
+    assert world.store.agency_files_through == date(2027, 1, 3)
+    assert (last.read, last.steps["reminder"], len(world.queue.requests)) == (patients,) * 3
+    assert world.store.calls.count("due_for_dunning") == 1  # the first part's read only
+    entry = last.log_entry()
+    assert (entry.message, entry.error, entry.counts["Dunning_incomplete"]) == (
+        "dunning run",
+        False,
+        0,
+    )
+
+
 def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_run_once(
     monkeypatch,
 ):
@@ -357,3 +409,71 @@ def test_r18_r39_the_last_part_of_a_run_in_parts_reports_and_counts_the_whole_ru
     assert counts == {"Dunning_read": 4, "Dunning_reminder": 2}
     assert (entry.counts["Dunning_errors"], entry.counts["Dunning_provider_skipped"]) == (1, 1)
     assert (entry.counts["Dunning_incomplete"], entry.counts["Dunning_conflicts"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("patients", "paid"),
+    [(2, ("inv-2",)), (4, ("inv-2", "inv-3"))],
+    ids=["the last patient paid", "two patients paid before the last"],
+)
+def test_r18_r39_a_part_out_of_time_before_a_patient_paid_as_read_still_goes_on(patients, paid):
+    """R18, R19, R39 (brief runs58b): the place a part goes on from is that of an invoice
+    read and not done; one paid as the page was read is off the index and has none. A part
+    out of time before a patient whose invoices were all paid so (and, read ahead, the next
+    one's first) named no place: complete: false without continue_from, the rest of the
+    day waited a day and DunningRunIncompleteAlarm rang.
+    Given ``patients`` patients' invoices due a reminder on 31 December, those in ``paid``
+    paid in full as the run's page was read (the page gives them paid, off the index)
+    When the run goes on in parts with time for one patient each, the counts carried
+    Then a patient with nothing on the index is taken as well (nothing is due on it), the
+    part stops before the next patient on the index and goes on from its place: every
+    invoice read once, each unpaid one reminded once, no letter for a paid one, the last
+    part complete, no Dunning_incomplete.
+    Before: one part, read 1, complete: false, no place; the last patient not reminded."""
+    day = date(2026, 12, 31)
+    world = DunningWorld(
+        [one_invoice(100_000, number=n, patient_ref=f"P-{n}") for n in range(1, patients + 1)]
+    )
+    world.clock.set(day)
+    due_for_dunning = world.store.due_for_dunning
+
+    def paid_as_read(as_of, *, page_size=100, start_at=None):
+        for page in due_for_dunning(as_of, page_size=page_size, start_at=start_at):
+            for invoice in (i for i in page if i.invoice_id in paid):
+                payment = LedgerEntry(
+                    EntryKind.PAYMENT,
+                    Component.PRINCIPAL,
+                    -invoice.amount_due_cents,
+                    datetime(2026, 12, 31, 5, 59, tzinfo=AMSTERDAM),
+                    f"bank:{invoice.invoice_id}",
+                )
+                world.store.save_invoice(invoice.with_entry(payment))
+            yield [world.invoice(i.invoice_id) for i in page]  # the page as read: paid ones too
+
+    world.store.due_for_dunning = paid_as_read
+    due_on = world.invoice().dunning_check_day  # each one's place on the index: that day
+    ctx = DunningContext(world.store, world.files, world.queue, world.clock)
+
+    parts = [run_dunning(ctx, day, has_time=lambda: False)]
+    while (place := parts[-1].continue_from) is not None:
+        carried = parts[-1].carried()
+        parts.append(run_dunning(ctx, day, has_time=lambda: False, start_at=place, earlier=carried))
+
+    first, last = parts[0], parts[-1]
+    unpaid = [f"inv-{n}" for n in range(1, patients + 1) if f"inv-{n}" not in paid]
+    assert len(parts) == len(unpaid)
+    assert (first.read, first.steps["reminder"]) == (1 + len(paid), 1)
+    # Each part goes on from the next unpaid patient's invoice; the last names no place.
+    assert [part.continue_from for part in parts] == [
+        DunningPlace(due_on, world.provider.provider_id, f"P-{i[4:]}", i) for i in unpaid[1:]
+    ] + [None]
+    whole = last.answer()
+    assert (whole["read"], whole["steps"], whole["letters"]) == (
+        patients,
+        {"reminder": len(unpaid)},
+        {REMINDER: len(unpaid)},
+    )
+    assert (whole["complete"], last.log_entry().counts["Dunning_incomplete"]) == (True, 0)
+    assert sorted(request.invoice_id for request in world.queue.requests) == unpaid
+    assert {world.invoice(i).dunning_stage for i in unpaid} == {DunningStage.REMINDED}
+    assert all(world.invoice(i).reminder is None for i in paid)

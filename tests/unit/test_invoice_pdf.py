@@ -18,6 +18,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from billing_core.changes.coulance import awaits_insurer_statement
 from billing_core.changes.coulance_policy import CoulancePolicy
 from billing_core.correspondence.pdf import render_invoice_pdf
 from billing_core.correspondence.render import render_invoice_email
@@ -514,6 +515,33 @@ def test_section_7_the_dont_pay_yet_invoice_stays_one_page_in_every_language():
     for language in Language:
         invoice = make_invoice(patient=make_person(language=language))
         assert page_count(render(invoice, waits, compress=True)) == 1, language
+
+
+# The longest practice name (providers/provider.py: 200 characters), in the intro, the
+# questions sentence and the footer (test_paper_letter_fit.PRACTICE_NAMES[200]).
+LONGEST_PRACTICE_NAME = (
+    "Praktijk voor Fysiotherapie, Manuele Therapie en Bekkenfysiotherapie Zuidplas, "
+    "Nieuwerkerk aan den IJssel, Moordrecht, Zevenhuizen en Moerkapelle, met "
+    "Oefentherapie Cesar en Mensendieck in Waddinxveen"
+)
+
+
+@pytest.mark.parametrize("language", [Language.NL, Language.PL])  # the longest texts
+def test_section_7_the_dont_pay_yet_invoice_of_a_long_named_practice_stays_one_page(language):
+    """legal-nl.md §7, R7, R36 (audit letters58): Given a one-line invoice that says "don't
+    pay yet", from a practice with a name of 200 characters, When it is printed, Then it
+    is one page: its "don't pay yet" block and its payment block run at the letters'
+    leading (4.1 mm in 9.5 pt), the type as it was. Before, the payment block went to a
+    second page alone in Dutch (1.8 mm short; 13.5 mm to spare now); with two lines in
+    Dutch and Polish at 120 and 200 characters (4 of 16: 4 languages x names of 30-200
+    characters; 0 of 16 now)."""
+    waits = make_provider(
+        name=LONGEST_PRACTICE_NAME, coulance=CoulancePolicy(wait_for_statement=True)
+    )
+    invoice = make_invoice(lines=(make_line(),), patient=make_person(language=language))
+    assert awaits_insurer_statement(invoice, waits)
+
+    assert page_count(render(invoice, waits, compress=True)) == 1
 
 
 # R15 (letters57, plans57): the invoice offers an arrangement only when the checker grants one

@@ -15,6 +15,7 @@ from billing_core.collection.collection_report import (
     import_collection_report,
 )
 from billing_core.correspondence.kinds import INVOICE_CORRECTED
+from billing_core.invoices import updates
 from billing_core.invoices.invoice import (
     Arrangement,
     ArrangementTerm,
@@ -39,6 +40,7 @@ from billing_core.payments.unmatched import (
     credit_id_of,
     plan_as_stored,
 )
+from billing_core.ports import ConcurrentChange, SavedUnfinished
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.services.operator.context import BackOfficeContext
@@ -122,6 +124,39 @@ def test_a_credit_matched_to_a_patient_pays_the_oldest_first_and_keeps_the_rest_
     assert unmatched_credits(ctx)[0] == []
     week = build_statement(PRACTICE, Week.of(MATCHED_AT.date()), ctx.store.invoices.values())
     assert week.received_cents == 25_000
+
+
+def test_a_match_whose_booking_lost_its_race_after_a_part_says_saved_and_a_retry_finishes(
+    monkeypatch,
+):
+    """R28, R34, R38 (invite58): Given a transfer of € 250,00 matched to patient P-17, its
+    plan written and the older invoice's € 100,00 booked, when the newer invoice keeps
+    changing past the store's retries, then the match is refused as saved but unfinished
+    (``SavedUnfinished``: the API's 409 says so, not "nothing was saved"); and the same
+    match sent again books the newer one's € 150,00, the older one's not twice."""
+    older, newer = issued(1, 10_000, date(2026, 11, 2)), issued(2, 8_000, date(2026, 11, 9))
+    ctx = the_back_office(newer, older, amount_cents=25_000)
+    patient = MatchTarget(provider_id=PRACTICE.provider_id, patient_ref="P-17")
+    save = ctx.store.save_invoice
+
+    def newer_changed_meanwhile(invoice):
+        if invoice.invoice_id == "inv-2":
+            raise ConcurrentChange(invoice.invoice_id)
+        return save(invoice)
+
+    monkeypatch.setattr(ctx.store, "save_invoice", newer_changed_meanwhile)
+    monkeypatch.setattr(updates, "pause", lambda attempt: None)  # its retries, at once
+    with pytest.raises(SavedUnfinished):
+        match_credit(credit_id_of(SOURCE), patient, ctx)
+    assert ctx.store.invoice("inv-1").balance_cents == 0
+    assert ctx.store.invoice("inv-2").balance_cents == 8_000
+
+    monkeypatch.undo()
+    match_credit(credit_id_of(SOURCE), patient, ctx)
+
+    assert ctx.store.invoice("inv-1").balance_cents == 0
+    assert ctx.store.invoice("inv-2").balance_cents == -7_000
+    assert unmatched_credits(ctx) == []
 
 
 def test_a_credit_matched_to_a_patient_number_reaches_the_invoices_stored_with_its_zeros():

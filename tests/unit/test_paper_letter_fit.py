@@ -10,10 +10,12 @@ the text at the font then set: fpdf's own ``get_string_width``).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from fpdf import FPDF
@@ -27,6 +29,7 @@ from billing_core.correspondence.render import render_email
 from billing_core.declarations.claims import Language
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
+from billing_core.texts.catalogue import MONTHS
 from billing_core.texts.letters import texts_for
 from tests.unit.factories import PUBLIC, make_invoice, make_line, make_person, make_provider
 from tests.unit.test_invoice_pdf import ACCOUNT
@@ -134,6 +137,110 @@ def test_r9_a_dutch_amount_in_a_paper_letter_stays_on_one_line(name_length):
     lines = printed_lines(pdf)
     assert any(total in line for line in lines), [line for line in lines if "€" in line]
     assert not [line for line in lines if line.endswith("€")]
+
+
+# --- a date on one line (R36) --------------------------------------------------------------
+
+
+@contextmanager
+def wrapped_lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """The lines each ``multi_cell`` printed while the block runs wraps its text into, in
+    reading order (as fpdf2 breaks it, before a right-to-left line is drawn mirrored)."""
+    printed: list[list[str]] = []
+    original = FPDF.multi_cell
+    inside = []
+
+    def multi_cell(pdf: FPDF, w: float, h: float | None = None, text: str = "", *a, **k):
+        if inside or k.get("dry_run"):
+            return original(pdf, w, h, text, *a, **k)
+        inside.append(True)
+        try:
+            x, y = pdf.x, pdf.y
+            printed.append(
+                original(pdf, w, h, text, *a, **k | {"dry_run": True, "output": "LINES"})
+            )
+            pdf.x, pdf.y = x, y
+        finally:
+            inside.pop()
+        return original(pdf, w, h, text, *a, **k)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(FPDF, "multi_cell", multi_cell)
+        yield printed
+
+
+def dunning_letter(kind: str, language: str, practice: str, count: int) -> bytes:
+    """A dunning letter from ``practice`` about ``count`` invoices of € 123,45."""
+    from billing_core.correspondence.pdf import render_dunning_letter_pdf
+    from billing_core.dunning.letters import SECOND_NOTICE, reminder_context, second_notice_context
+    from billing_core.dunning.steps import charge_costs, send_reminder
+    from tests.unit.test_dunning_letters import (
+        COSTS_AT,
+        COSTS_DAY,
+        HOW_TO_PAY,
+        POLICY,
+        REMINDER_DAY,
+        open_invoices,
+    )
+
+    provider, addressee = make_provider(name=practice), make_person(language=Language(language))
+    reminded = send_reminder(open_invoices(*[12_345] * count), POLICY, REMINDER_DAY)
+    invoices = [replace(invoice, patient=addressee) for invoice in reminded]
+    if kind == SECOND_NOTICE:
+        invoices = charge_costs(invoices, POLICY, COSTS_DAY, COSTS_AT)
+        context = second_notice_context(invoices, provider, COSTS_DAY, **HOW_TO_PAY)
+    else:
+        context = reminder_context(invoices, provider, **HOW_TO_PAY)
+    return render_dunning_letter_pdf(
+        kind, context, language, provider=provider, addressee=addressee
+    )
+
+
+def broken_dates(lines: list[str], language: str) -> list[tuple[str, str]]:
+    """The places a line ends inside a long date: after its day, or its day and month."""
+    months = "|".join(MONTHS[language])
+    after_day = re.compile(r"(?:^|\s)\d{1,2}$"), re.compile(rf"(?:{months})\b")
+    after_month = re.compile(rf"(?:^|\s)\d{{1,2}}\s(?:{months})$"), re.compile(r"\d{4}\b")
+    pairs = [(line.strip(), after.strip()) for line, after in pairwise(lines)]
+    return [
+        (line, after)
+        for line, after in pairs
+        for ends, begins in (after_day, after_month)
+        if ends.search(line) and begins.match(after)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "practice", "kind", "count", "date"),
+    [
+        # before: "tref uiterlijk op 22 januari" over "2027 een betalingsregeling."
+        ("nl", "Praktijk A", "dunning_reminder", 1, "22 januari 2027"),
+        # before: "no later than 5" over "February 2027."
+        ("en", "Praktijk A", "second_notice", 1, "5 February 2027"),
+        # before: "najpóźniej dnia 5 lutego" over "2027."
+        ("pl", "Praktijk A", "second_notice", 1, "5 lutego 2027"),
+        # before: "انتهت مهلتها في 22 يناير" over "2027 دون أن ..."
+        ("ar", "Dental Clinic Oost", "second_notice", 2, "22 يناير 2027"),
+    ],
+)
+def test_r36_a_date_in_a_letters_paragraph_stays_on_one_line(
+    monkeypatch, language, practice, kind, count, date
+):
+    # Given a dunning letter whose paragraph wrapped a date where the line ended: between
+    # its month and its year, or its day and its month (audit letters58)
+    # When it is printed
+    with wrapped_lines(monkeypatch) as paragraphs:
+        pdf = dunning_letter(kind, language, practice, count)
+    # Then no paragraph ends a line inside a date: the date stands whole on one line
+    lines = [line.replace("\u00a0", " ") for paragraph in paragraphs for line in paragraph]
+    assert broken_dates([*lines], language) == []
+    assert any(date in line for line in lines), lines
+    # and the PDF reads it back whole, a no-break space as the space it shows (Arabic lines
+    # are read back in visual order)
+    if language != "ar":
+        shown = printed_lines(pdf)
+        assert broken_dates(shown, language) == []
+        assert any(date in line for line in shown), shown
 
 
 # --- the sender line in the window (R7) ----------------------------------------------------
@@ -280,6 +387,42 @@ def test_r36_a_hyphenated_name_too_wide_for_the_facts_breaks_at_its_hyphens(lang
     # broke mid-word as "Żółkiewska-Brzęczyszczykiew" / "icz-Ağaoğlu" (names7)
     start = lines.index("J. Żółkiewska-")
     assert lines[start : start + 3] == ["J. Żółkiewska-", "Brzęczyszczykiewicz-", "Ağaoğlu"]
+
+
+@pytest.mark.parametrize(
+    ("language", "month", "written"),
+    [  # the longest date of each language, wider at 8.5 pt bold than the facts' 33 mm or not
+        ("nl", 9, "28 september 2026"),  # 32.8 mm: fits as it is
+        ("en", 9, "28 September 2026"),  # 33.2 mm: before "28 September" over "2026"
+        ("pl", 10, "28 października 2026"),  # 36.1 mm: before "28 października" over "2026"
+        ("ar", 8, "28 أغسطس 2026"),  # 27.9 mm: fits as it is
+    ],
+)
+def test_r36_a_date_in_the_facts_stands_whole_on_one_line(monkeypatch, language, month, written):
+    # Given an invoice dated the 28th of the month with the longest name in its language,
+    # payable by the 28th of that month, for a patient born on the 28th of that month
+    invoice = make_invoice(
+        patient=make_person(language=Language(language)),
+        issue_date=date(2026, month, 28),
+        final_payment_date=date(2026, month, 28),
+        birth_date=date(1958, month, 28),
+    )
+    # When it is printed
+    with wrapped_lines(monkeypatch) as values:
+        pdf = render_invoice(invoice)
+    # Then each of its three dates in the facts right of the window stands whole on one
+    # line, in smaller type where it must (audit facts58: 6 of 60 invoices in English and
+    # Polish wrapped a date as "28 października" over "2026")
+    birth = written.replace("2026", "1958")
+    printed = [[line.replace("\u00a0", " ") for line in value] for value in values]
+    facts = [lines for lines in printed if " ".join(lines) in (written, birth)]
+    assert {" ".join(lines) for lines in facts} == {written, birth}, printed
+    assert all(len(lines) == 1 for lines in facts), facts
+    # and the PDF reads it back on one line (Arabic lines are read back in visual order)
+    if language != "ar":
+        shown = printed_lines(pdf)
+        assert shown.count(written) >= 2 and birth in shown, shown
+        assert broken_dates(shown, language) == []
 
 
 # --- worst cases of stop 43 (audit letters9) --------------------------------------------------

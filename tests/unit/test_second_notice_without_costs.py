@@ -125,7 +125,10 @@ def test_a_second_notice_without_costs_or_interest_says_neither_is_owed(language
 
     assert COSTS_ARTICLE not in letter and INTEREST_ARTICLE not in letter, letter
     assert t("col_costs") not in letter and t("col_interest") not in letter, letter
-    assert t("now_due_open") in letter, letter
+    now_due_open = t("now_due_open")
+    if part == "pdf" and language is Language.AR:  # read in visual order: its closing colon,
+        now_due_open = now_due_open.removesuffix(":")  # the line's leftmost, is read first
+    assert now_due_open in letter, letter
     assert _collapsed(t.euros(0)) not in letter, letter
     none_open = _collapsed(t("interest_note_none", date=t.long_date(NOTICE_DAY - date.resolution)))
     if part == "pdf" and language is Language.AR:  # its lines are read in visual order

@@ -49,9 +49,11 @@ def invite_user(provider_id: PROVIDER_ID, body: UserIn) -> Response[InvitationOu
 
 @router.delete("/api/v1/operator/providers/<provider_id>/users/<email>", summary="Disable the user")
 def disable_user(provider_id: PROVIDER_ID, email: EMAIL) -> UserOut:
-    editor = operator(router.current_event)
+    event = router.current_event
+    editor = operator(event)
     ctx = bootstrap.current().operator_context()
-    disabled = users.disable_user(provider_id, email, editor, ctx)
+    cause = request_cause(event.raw_event)
+    disabled = users.disable_user(provider_id, email, editor, ctx, cause=cause)
     return UserOut.of(found(disabled, NO_USER))
 
 

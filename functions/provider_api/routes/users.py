@@ -73,15 +73,24 @@ def invite_user(body: UserIn) -> Response[InvitationOut]:
     summary="Give a colleague another role (in the portal at once; an API token keeps its role until it expires)",
 )
 def change_role(email: Annotated[str, Path(max_length=254)], body: RoleIn) -> UserOut:
+    event = router.current_event
     changed = users.change_colleague_role(
-        caller(router.current_event), email, body.role, bootstrap.current().provider_context()
+        caller(event),
+        email,
+        body.role,
+        bootstrap.current().provider_context(),
+        cause=request_cause(event.raw_event),
     )
     return UserOut.of(found(changed, NO_USER))
 
 
 @router.delete("/api/v1/provider/users/<email>", summary="Disable a colleague")
 def disable_user(email: Annotated[str, Path(max_length=254)]) -> UserOut:
+    event = router.current_event
     disabled = users.disable_colleague(
-        caller(router.current_event), email, bootstrap.current().provider_context()
+        caller(event),
+        email,
+        bootstrap.current().provider_context(),
+        cause=request_cause(event.raw_event),
     )
     return UserOut.of(found(disabled, NO_USER))

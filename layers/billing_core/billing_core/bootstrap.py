@@ -154,7 +154,7 @@ class Runtime:
             return CognitoUserDirectory(LazyClient("cognito-idp"), self.settings.user_pool_id)
         from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 
-        return InMemoryUserDirectory()
+        return InMemoryUserDirectory(self.clock)
 
     @cached_property
     def payment_links(self) -> PaymentLinkRepository:

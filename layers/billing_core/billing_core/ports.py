@@ -42,6 +42,14 @@ class ConcurrentChange(Exception):
     """The item changed since it was read (R28): read it again and retry the change."""
 
 
+class SavedUnfinished(ConcurrentChange):
+    """The request's change was saved; then what follows from it (the patient's block of
+    a claim it settled, R22; the bookings of a credit's match planned, R34) kept losing
+    its race past the store's retries (R28). Not "nothing was saved": the same request
+    sent again (its Idempotency-Key, the same match) finds its change made, books nothing
+    twice and finishes the rest (R38)."""
+
+
 def state_set_meanwhile(current: OpenAction | None, state: ActionState) -> OpenAction | None:
     """What ProviderStore.set_action_state answers when its condition failed, from the
     action as it is now: None when it is gone; the action when another change set the

@@ -57,6 +57,7 @@ class CognitoUserDirectory:
             role,
             _attributes(answer["User"])["sub"],
             awaiting_first_sign_in=_awaiting_first_sign_in(answer["User"]),
+            created_at=answer["User"].get("UserCreateDate"),
         )
 
     def _finish_invitation(self, provider_id: str, email: str, role: Role) -> DirectoryUser:
@@ -207,7 +208,8 @@ def _awaiting_first_sign_in(user: dict[str, Any]) -> bool:
 
 
 def _directory_user(attributes: dict[str, str], role: Role, user: dict[str, Any]) -> DirectoryUser:
-    """``user``: the user as ListUsersInGroup or AdminGetUser answers it."""
+    """``user``: the user as ListUsersInGroup or AdminGetUser answers it (each with its
+    ``UserCreateDate``, a datetime as boto3 parses it)."""
     return DirectoryUser(
         attributes["email"],
         attributes[PROVIDER_ATTRIBUTE],
@@ -216,4 +218,5 @@ def _directory_user(attributes: dict[str, str], role: Role, user: dict[str, Any]
         enabled=bool(user.get("Enabled", True)),
         session_epoch=attributes.get(SESSION_EPOCH_ATTRIBUTE, ""),
         awaiting_first_sign_in=_awaiting_first_sign_in(user),
+        created_at=user.get("UserCreateDate"),
     )

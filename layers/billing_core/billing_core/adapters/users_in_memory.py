@@ -9,10 +9,14 @@ from dataclasses import replace
 
 from billing_core.ports import UserExists
 from billing_core.providers.users import DirectoryUser, Role, new_session_epoch
+from billing_core.shared.clock import Clock
 
 
 class InMemoryUserDirectory:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
+        """clock: the service's, for a user's ``created_at`` (as Cognito's UserCreateDate);
+        without one, ``created_at`` is not known (None)."""
+        self._clock = clock
         self._users: dict[str, DirectoryUser] = {}  # by e-mail: Cognito's user name
         self.invitations: list[str] = []  # the addresses an invitation e-mail went to
 
@@ -20,7 +24,12 @@ class InMemoryUserDirectory:
         if email in self._users:
             raise UserExists(email)
         user = DirectoryUser(
-            email, provider_id, role, user_id=str(uuid.uuid4()), awaiting_first_sign_in=True
+            email,
+            provider_id,
+            role,
+            user_id=str(uuid.uuid4()),
+            awaiting_first_sign_in=True,
+            created_at=self._clock.now() if self._clock is not None else None,
         )
         self._users[email] = user
         self.invitations.append(email)

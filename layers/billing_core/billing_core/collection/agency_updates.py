@@ -36,8 +36,8 @@ from billing_core.providers.week import Week
 PREFIX = "collection-updates"
 # The most days one part of a run catches up on (a month of missed runs), so that it stays
 # within Lambda's time. Beyond it the part writes the oldest days and the run goes on in a
-# next part, which writes the next ones (dunning/run.py); a run with no patient due to go
-# on from reports itself incomplete and the next run goes on (never a day lost).
+# next part, which writes the next ones (dunning/run.py), also when no patient is left to
+# go on from: the part goes on from after every invoice of the day (never a day lost).
 CATCH_UP_DAYS = 31
 
 

@@ -167,12 +167,22 @@ def release_settled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
 
     Called after the invoice is saved, also when nothing new was booked (a replay): a
     crash between the save and the release is repaired by the replay, and releasing is
-    idempotent. Dated now, not at the payment: the change log is read by "since when"."""
+    idempotent. Dated now, not at the payment: the change log is read by "since when".
+    ``SavedUnfinished`` when the block kept changing past the store's retries: the
+    invoice is saved, its replay releases the patient."""
     if not (invoice.is_with_collection_agency and invoice.is_paid):
         return False
-    released = store.release_claim(
-        invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
-    )
+    from billing_core.ports import ConcurrentChange, SavedUnfinished
+
+    try:
+        released = store.release_claim(
+            invoice.provider_id, invoice.patient_ref, invoice.invoice_id, clock.now()
+        )
+    except ConcurrentChange:
+        # The block kept changing past the retries (R28), the invoice's change saved
+        # already: not "nothing was saved" (invite58); sent again, the request finds its
+        # change made and releases the patient then.
+        raise SavedUnfinished(invoice.invoice_id) from None
     close_handover_action(store, invoice, clock)
     return released
 

@@ -58,7 +58,7 @@ def confirmation_context(
     account: CollectionAccount,
     letter: Sequence[Invoice] = (),
 ) -> dict[str, Any]:
-    """``account``: zorgnota's collection account, where an arrangement's terms may be
+    """``account``: zorgnota's collection account, where what a confirmation asks may be
     transferred to (R12, R15). ``letter``: the other invoices of the letter ``invoice`` is in, as stored now
     (``letter_costs.rest_of_the_notice``): a final notice sent again waits on the letter's
     lead only, and the e-mail about any of its invoices names no day before the agency
@@ -92,6 +92,11 @@ def confirmation_context(
         "checker_url": public_base_url,
         "today": today,
         "practice": practice_contact(provider),
+        # Where a confirmation that asks to pay says to transfer to, beside the iDEAL link,
+        # in whose name, as every invoice and letter names it (R12; audits letters57, 58:
+        # the arrangement's, then the deferral's, the stop's and the payment's named none).
+        "iban": account.grouped_iban,
+        "account_holder": account.holder,
     }
     context |= _under_arrangement(invoice, due, today)
     context["left_only"] = _left_only(invoice, due, context)
@@ -101,7 +106,7 @@ def confirmation_context(
 
         context["can_arrange"] = can_arrange(invoice, provider)
     if kind == ARRANGEMENT_CONFIRMATION:
-        context |= _arrangement(invoice, account)
+        context |= _arrangement(invoice)
     if kind == PAYMENT_RECEIVED:
         context |= _payment(invoice, event_id, today)
     if kind == OBJECTION_ACKNOWLEDGEMENT:
@@ -174,16 +179,11 @@ def _corrected_by(event_id: str) -> str:
     return "declaration"
 
 
-def _arrangement(invoice: Invoice, account: CollectionAccount) -> dict[str, Any]:
+def _arrangement(invoice: Invoice) -> dict[str, Any]:
     arrangement = invoice.arrangement
     if arrangement is None:
         raise ValueError(f"invoice {invoice.invoice_id} has no arrangement to confirm")
     return {
-        # The confirmation says the terms may be transferred: to which account, in whose
-        # name, as every invoice and letter names it (R12; audit letters57: it said
-        # "transfer the amount" and named no account).
-        "iban": account.grouped_iban,
-        "account_holder": account.holder,
         "terms": [
             {"due_date": term.due_date, "amount_cents": term.amount_cents}
             for term in arrangement.terms

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -45,8 +46,9 @@ from billing_core.invoices.invoice import Invoice, InvoiceLine
 from billing_core.payments.collection_account import CollectionAccount
 from billing_core.providers.provider import Provider
 from billing_core.shared import reference as betalingskenmerk
+from billing_core.shared.money import NO_BREAK_SPACE
 from billing_core.shared.reference import unbroken
-from billing_core.texts.catalogue import RIGHT_TO_LEFT, Texts, by_channel
+from billing_core.texts.catalogue import MONTHS, RIGHT_TO_LEFT, Texts, by_channel
 from billing_core.texts.letters import texts_for
 from billing_core.texts.letters.dunning import interest_note_key, now_due_key
 
@@ -303,6 +305,15 @@ class _Document(FPDF):
         stacked on one another (audit pdf5; R36). A composed text is left as it was."""
         return super().normalize_text(unicodedata.normalize("NFC", text))
 
+    def dates_together(self, text: str) -> str:
+        """``text`` with the spaces in its dates ("12 januari 2027", "12 januari") no-break
+        spaces: a paragraph wraps at spaces only (fpdf2 prints a no-break space as a space
+        and never ends a line at it), so it no longer ends a line between the day and the
+        month or the month and the year ("... uiterlijk op 12 januari" over "2027 ...",
+        audit letters58). For the PDFs' sentences only: the e-mails say the same in their
+        own words and wrap as the reader's mail client does."""
+        return _dates_pattern(self._t.language).sub(_unbroken, text)
+
     def in_reading_order(self, cells: Sequence[Any]) -> list[Any]:
         """Cells of a row from the reader's start: mirrored in a right-to-left letter."""
         return list(reversed(cells) if self.right_to_left else cells)
@@ -338,6 +349,22 @@ class _Document(FPDF):
             return list(alignments)
         swap = {"LEFT": "RIGHT", "RIGHT": "LEFT", "L": "R", "R": "L"}
         return [swap.get(alignment, alignment) for alignment in reversed(alignments)]
+
+
+_DATES: dict[str, re.Pattern[str]] = {}
+
+
+def _dates_pattern(language: str) -> re.Pattern[str]:
+    """A long date of ``language`` as texts.catalogue.long_date writes it, the year left
+    out or not; compiled the first time a PDF asks (not at a cold start, issue 18 (d))."""
+    if language not in _DATES:
+        months = "|".join(MONTHS.get(language, MONTHS["nl"]))
+        _DATES[language] = re.compile(rf"\b\d{{1,2}} (?:{months})(?: \d{{4}}\b)?")
+    return _DATES[language]
+
+
+def _unbroken(date_written: re.Match[str]) -> str:
+    return date_written.group(0).replace(" ", NO_BREAK_SPACE)
 
 
 def kenmerk(reference: str) -> str:
@@ -570,7 +597,10 @@ def _facts(pdf: _Document, invoice: Invoice, provider: Provider, t: Texts) -> No
 
 def _facts_block(pdf: _Document, facts: Sequence[tuple[str, str]]) -> None:
     """Label and value pairs right of the window; in a right-to-left letter the label
-    stands right of its value."""
+    stands right of its value. A date stands whole on its line, in smaller type as far as
+    it must ("28 października 2026" in 7.7 pt): it wrapped as "28 października" over "2026"
+    (audit facts58)."""
+    facts = [(label, pdf.dates_together(value)) for label, value in facts]
     value_width = pdf.w - _RIGHT - _FACTS_X - _FACTS_LABEL_WIDTH
     if pdf.right_to_left:
         label_x, value_x = _FACTS_X + value_width, _FACTS_X
@@ -625,7 +655,7 @@ def _fact_size(pdf: FPDF, value: str, width: float) -> float:
     as its widest part allows, up to 8.5 pt."""
     _style(pdf, _FACT_SIZE, "B")
     room = width - 2 * pdf.c_margin
-    longest = max((pdf.get_string_width(word) for word in value.split()), default=0.0)
+    longest = max((pdf.get_string_width(word) for word in _words(value)), default=0.0)
     if longest <= room:
         return _FACT_SIZE
     fitting = int(_FACT_SIZE * room / longest * 10) / 10
@@ -633,6 +663,13 @@ def _fact_size(pdf: FPDF, value: str, width: float) -> float:
         return fitting
     widest = max(pdf.get_string_width(part.strip()) for part in _break_points(value))
     return min(max(int(_FACT_SIZE * room / widest * 10) / 10, _SMALLEST_SIZE), _FACT_SIZE)
+
+
+def _words(value: str) -> list[str]:
+    """The words of ``value`` as a line wraps it: split at white space other than a
+    no-break space, so a date whose spaces dates_together made no-break spaces is one word
+    (str.split() splits at a no-break space too; fpdf2 never ends a line there)."""
+    return re.split(r"[^\S\u00a0]+", value.strip())
 
 
 def _break_points(value: str) -> list[str]:
@@ -649,7 +686,7 @@ def _broken_at_hyphens(pdf: FPDF, value: str, width: float, size: float) -> str:
     wrapped between its words by ``multi_cell``."""
     _style(pdf, size, "B")
     room = width - 2 * pdf.c_margin
-    if all(pdf.get_string_width(word) <= room for word in value.split()):
+    if all(pdf.get_string_width(word) <= room for word in _words(value)):
         return value
     lines = [""]
     for piece in _break_points(value):
@@ -685,7 +722,11 @@ def _dont_pay_yet(pdf: _Document, t: Texts, public_base_url: str, by: Mapping[st
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, color=_INK)
     text = t("dont_pay_yet", checker_url=checker_address(public_base_url, t.language), **by)
-    pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
+    # At a letter's leading, as the payment block: at 5 mm a line the payment block of a
+    # one-line invoice from a long-named practice went to a second page (audit letters58).
+    pdf.multi_cell(
+        0, _LEADING, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(3)
 
 
@@ -707,11 +748,11 @@ def _changed_since(pdf: _Document, changed: ChangedSince, t: Texts, public_base_
     _style(pdf, 10, "B", color=_ACCENT)
     pdf.set_fill_color(*_SHADE)
     sent_by = by_channel(changed.sent_by)
-    heading = t("copy_heading", date=t.long_date(changed.sent_on), **sent_by)
+    heading = pdf.dates_together(t("copy_heading", date=t.long_date(changed.sent_on), **sent_by))
     pdf.multi_cell(0, 6, heading, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     _style(pdf, 9.5, "B", color=_INK)
     address = checker_address(public_base_url, t.language)
-    text = f"{due} {t('copy_checker', url=address)}"
+    text = pdf.dates_together(f"{due} {t('copy_checker', url=address)}")
     pdf.multi_cell(0, 5, text, align=pdf.align_text, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
@@ -829,6 +870,7 @@ def _payment_instructions(
         )
         caption = t("qr_caption")
     sentences += (t("questions", provider=provider.name),)
+    sentences = tuple(pdf.dates_together(sentence) for sentence in sentences)
     width = pdf.epw - _QR_SIZE - 4
     _style(pdf, 9.5, color=_INK)
     if pdf.will_page_break(_payment_block_height(pdf, sentences, width)):
@@ -839,8 +881,10 @@ def _payment_instructions(
     link = checker_url(public_base_url, invoice.reference, invoice.language.value)
     _qr_code(pdf, link, x=pdf.w - _RIGHT - _QR_SIZE, y=top)
     _style(pdf, 9.5, color=_INK)
-    for sentence in sentences:
-        pdf.multi_cell(width, 5, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT")
+    for sentence in sentences:  # at a letter's leading (_dont_pay_yet)
+        pdf.multi_cell(
+            width, _LEADING, sentence, align=pdf.align_text, new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(1.5)
     pdf.set_y(max(pdf.get_y(), top + _QR_SIZE + 2))
     pdf.set_x(pdf.w - _RIGHT - _CAPTION_WIDTH)
@@ -854,10 +898,12 @@ def _payment_block_height(pdf: FPDF, sentences: tuple[str, ...], width: float) -
     the caption went on to the next page, the caption alone, away from its code (a copy
     whose notice of what changed fills the first page, audit languages3)."""
     lines = sum(
-        len(cast(list[str], pdf.multi_cell(width, 5, sentence, dry_run=True, output="LINES")))
+        len(
+            cast(list[str], pdf.multi_cell(width, _LEADING, sentence, dry_run=True, output="LINES"))
+        )
         for sentence in sentences
     )
-    beside_the_code = max(lines * 5 + 1.5 * len(sentences), _QR_SIZE + 2)
+    beside_the_code = max(lines * _LEADING + 1.5 * len(sentences), _QR_SIZE + 2)
     return max(_PAYMENT_BLOCK_HEIGHT, 7 + beside_the_code + 4)
 
 
@@ -1064,7 +1110,7 @@ def _second_notice_body(
     _paragraph(pdf, _intro(c, t))
     _paragraph(
         pdf,
-        t(now_due_key(c["costs_charged_cents"], c["interest_cents"], c["costs_announced_cents"])),
+        t(now_due_key(c["costs_charged_cents"], c["interest_cents"], c["costs_as_announced"])),
     )
     shown = {
         "costs_charged_cents": with_costs,
@@ -1300,6 +1346,7 @@ def _letter_payment(pdf: _Document, c: Mapping[str, Any], t: Texts) -> None:
 def _paragraph(pdf: _Document, text: str, *, emphasis: str = "", whole: bool = False) -> None:
     """``whole``: on the next page rather than split across two (a letter's request, with
     its amount, term and date: audit dunningpdf54 found its last line alone on page 2)."""
+    text = pdf.dates_together(text)
     if whole and pdf.will_page_break(_paragraph_height(pdf, text, emphasis=emphasis)):
         pdf.add_page()
     _style(pdf, 9.5, emphasis, color=_INK)

@@ -265,7 +265,7 @@ def second_notice_context(
     charged (its own record, not what is open now), which decides whether it says costs
     are owed: a notice rendered again after they were paid (a retry, R38) says what it
     said when it was sent; one that charged none (a nil BIK, legal-nl.md §2-§3) never.
-    ``costs_announced_cents``: the BIK the reminder announced (its whole letter).
+    ``costs_as_announced``: whether that is the BIK the reminder announced for them.
     Its column names them too, per invoice (``costs_charged_cents``), and
     ``costs_paid_cents`` what of them the patient paid by now (by the ledger's allocation)
     and ``costs_forgiven_cents`` the rest of what is no longer open (a stop forgave it,
@@ -294,10 +294,10 @@ def second_notice_context(
         "principal_cents": sum(row["principal_cents"] for row in rows),
         "costs_cents": costs_open,
         "costs_charged_cents": charged,
-        # What the reminder announced for the whole letter: the notice calls its costs
-        # "announced" only when it charged exactly that (a part payment in the term
-        # lowers them, legal-nl.md §2-§3; texts.letters.dunning.now_due_key).
-        "costs_announced_cents": reminder.costs_cents,
+        # The notice calls its costs "announced" only when they are what the reminder
+        # announced for them (a part payment in the term lowers them, legal-nl.md §2-§3;
+        # texts.letters.dunning.now_due_key).
+        "costs_as_announced": costs_as_announced(reminder, invoices, charged),
         "costs_paid_cents": sum(paid),
         "costs_forgiven_cents": sum(gone) - sum(paid),
         "fee_cents": sum(row["fee_cents"] for row in rows),
@@ -310,6 +310,18 @@ def second_notice_context(
         # The run hands over in the morning: a payment must be in the day before.
         "pay_by": handover_on - timedelta(days=1),
     }
+
+
+def costs_as_announced(reminder: Reminder, invoices: Sequence[Invoice], charged: int) -> bool:
+    """Whether the BIK a second notice about ``invoices`` charged (``charged``) is what
+    ``reminder`` announced for them (legal-nl.md §2-§3): the shares it stated for those
+    invoices, also when the notice is about some of its invoices only (the others paid
+    since the costs, under an arrangement, or charged on another day), or the whole it
+    announced (the staffel's minimum over what stayed open when the term expired). Lower
+    or higher than both: the staffel over what was open then (a part payment in the term)."""
+    ids = {invoice.invoice_id for invoice in invoices}
+    theirs = sum(covered.costs_cents for covered in reminder.covers if covered.invoice_id in ids)
+    return charged in (theirs, reminder.costs_cents)
 
 
 def _amounts_on(invoice: Invoice, day: date) -> dict[str, Any]:

@@ -122,10 +122,11 @@ class RunSummary:
     # it mended (or gone): what changed on it those days has reached the agency (R34)
     agency_days_mended: list[date] = field(default_factory=list)
     # False: stopped before the end (time limit, or agency files of too many missed days
-    # for one run); run again
+    # for one part); its next part goes on from ``continue_from``
     complete: bool = True
-    # Stopped at the time limit: the first place on the index not done, where the run's
-    # next part goes on (its function calls itself with it, R18, R39)
+    # Stopped: the first place on the index not done, where the run's next part goes on
+    # (its function calls itself with it, R18, R39); after every invoice of the day when
+    # only agency files are left to write (``_agency_files_place``)
     continue_from: DunningPlace | None = None
     # Set from 1 October of the last year whose Atw decrees are known (legal/atw.py): that
     # year, for an operator to add the next year's decree (R39, legal-nl.md §2)
@@ -304,12 +305,14 @@ def run_dunning(
 ) -> RunSummary:
     """Take every invoice due on or before ``as_of`` one step further, a ``progress`` line
     every PROGRESS_EVERY invoices read. Raises RunDayInFuture for an ``as_of`` after today
-    (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops between two
-    patients and names the first place not done (``continue_from``), as it does after its
-    first patient when its agency files are not caught up (CATCH_UP_DAYS a part); the run's
-    next part goes on from there (``start_at``), the agency's files already written by the
-    first unless they are not caught up yet, its summary from the earlier parts' (``earlier``,
-    what their summaries ``carried``): the last part's is the whole run's."""
+    (Europe/Amsterdam, ``ctx.clock``). Out of time (``has_time``), it stops before a
+    patient on the index and names the first place not done (``continue_from``), as it
+    does after its first patient when its agency files are not caught up (CATCH_UP_DAYS a
+    part), and after its last patient (or none) with a place after every invoice of the
+    day; the run's next part goes on from there (``start_at``), the agency's files already
+    written by the first unless they are not caught up yet, its summary from the earlier
+    parts' (``earlier``, what their summaries ``carried``): the last part's is the whole
+    run's."""
     refuse_future("dunning run", as_of, ctx.clock)
     summary = RunSummary(as_of) if earlier is None else RunSummary.going_on(as_of, earlier)
     if decrees_ending(as_of):
@@ -318,7 +321,9 @@ def run_dunning(
     if start_at is None or _agency_files_behind(as_of, ctx):
         caught_up = _tell_the_agency(as_of, ctx, summary)
     providers = _ProviderCache(ctx.store)
-    pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
+    pages: Iterable[list[Invoice | UnreadableInvoice]] = ()  # an agency files' part reads none
+    if start_at is None or not _after_the_day(start_at):
+        pages = ctx.store.due_for_dunning(as_of, page_size=page_size, start_at=start_at)
     invoices = _each_once(_readable(pages, summary))
     if start_at is not None:
         invoices = (i for i in invoices if not _stepped_by_the_run(i, as_of))
@@ -327,7 +332,11 @@ def run_dunning(
         # A part takes one patient at least: never a chain of calls that does nothing.
         # One that wrote CATCH_UP_DAYS of agency files and is not caught up spent its time
         # on them: a next part, with its own, writes the next days the same day (R34).
-        if reading.units_done and not (caught_up and has_time()):
+        # A unit with no invoice on the index (all paid as the page was read) has no place
+        # to go on from and nothing due: taken as well, so the part stops before one that
+        # has, whose place it names (R18, R39).
+        stop = reading.units_done and not (caught_up and has_time())
+        if stop and _on_the_index(unit):
             summary.complete = False
             summary.continue_from = reading.first_place()
             break
@@ -343,7 +352,40 @@ def run_dunning(
         reading.done(unit)
         if summary.read // PROGRESS_EVERY > read_before // PROGRESS_EVERY:
             progress(summary.progress_entry())
+    else:
+        if not caught_up:
+            # Every invoice of the day done, agency files of days still to write (0 or 1
+            # patient due: no second to stop before): a next part writes them the same day,
+            # as it does after a patient (R34); no alarm on a run that did all it may (R39).
+            summary.continue_from = _agency_files_place(as_of, ctx)
     return summary
+
+
+# The provider of a place after every invoice of the day (it sorts after every id): the
+# place a part goes on from that only writes agency files (``_agency_files_place``).
+AFTER_THE_DAY = "~"
+
+
+def _agency_files_place(as_of: date, ctx: DunningContext) -> DunningPlace:
+    """The place a run goes on from whose invoices of the day are all done and whose
+    agency files are not caught up: after every invoice of ``as_of``, so its next part
+    reads none and writes the next days. Named by the last day written, so each such part
+    has its own place: a part is handled once per day and place (``scheduled_handler``)."""
+    written_through = ctx.store.agency_files_written_through()
+    through = "none" if written_through is None else written_through.isoformat()
+    return DunningPlace(as_of, AFTER_THE_DAY, "agency-files", through)
+
+
+def _after_the_day(place: DunningPlace) -> bool:
+    """Whether ``place`` comes after every invoice of its day (``_agency_files_place``)."""
+    return place.provider_id == AFTER_THE_DAY
+
+
+def _on_the_index(unit: Iterable[Invoice]) -> bool:
+    """Whether one of the unit's invoices is on the run's index: a place to go on from
+    (``_NotDoneYet``). Paid as the page was read, none is: a later part would not meet
+    them, and one uninterrupted run would have taken them (R18)."""
+    return any(invoice.dunning_check_day is not None for invoice in unit)
 
 
 class _NotDoneYet:

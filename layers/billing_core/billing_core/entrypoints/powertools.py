@@ -127,7 +127,7 @@ def idempotent(
 
     A call whose ``function`` returned but whose record could not be saved (DynamoDB
     throttled, the answer too large) answers what ``function`` returned, the failure
-    logged (``record_not_saved``): raised, it asked the event source to do the work again,
+    logged and counted (``record_not_saved``): raised, it asked the event source to do the work again,
     which a run, an import or a delivery did and counted again (idemsave57: a dunning run's
     last part counted 7 reminders for 4, R39). Its record stays in progress until the
     function's time is up, as Powertools leaves it; a delivery after that does the work
@@ -203,8 +203,15 @@ def returning_to(function: Callable[..., Result]) -> Callable[..., Result]:
 def record_not_saved() -> None:
     """Tells the operator that a call was carried out but its idempotency record could
     not be saved: no key, no body, no event (R29). A child of the function's logger: its
-    masking formatter and service (Powertools)."""
+    masking formatter and service (Powertools). Counted (``Idempotency_record_save_failed``,
+    template: IdempotencyRecordNotSavedAlarm, R39): a delivery of the same call after its
+    record's in-progress time does the work again, and an error line alone pages nobody."""
+    from aws_lambda_powertools import Metrics
+
     Logger(child=True).error("answer not stored under its idempotency key")
+    # The function's metrics: Powertools keeps one set per process, which the handler's
+    # log_metrics publishes (observed_handler), as a route's own ``Metrics()`` does.
+    Metrics().add_metric(name="Idempotency_record_save_failed", unit=MetricUnit.Count, value=1)
 
 
 def log_report(report: OperatorReport, *, logger: Logger, metrics: Metrics) -> None:

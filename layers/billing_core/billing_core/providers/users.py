@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 OPERATORS_GROUP = "operators"
@@ -61,6 +62,9 @@ class DirectoryUser:
     # Invited, not yet signed in with the temporary password (Cognito's
     # FORCE_CHANGE_PASSWORD): inviting the address again sends a new invitation.
     awaiting_first_sign_in: bool = False
+    # When the directory created the user (Cognito's UserCreateDate); None when not known.
+    # A keyed invitation retried after its record failed tells its own invitation by it.
+    created_at: datetime | None = None
 
     @property
     def signed_in(self) -> ProviderUser:

@@ -723,6 +723,14 @@ _DUTCH: Sections = {
             "Dit formulier wordt nog verwerkt. Open de pagina over een moment opnieuw om te"
             " zien of het gelukt is."
         ),
+        # Saved, and what follows from it kept changing at the same moment (invite58).
+        "saved_unfinished_title": "Opgeslagen, nog niet afgerond",
+        "saved_unfinished": (
+            "Uw wijziging is opgeslagen, maar iemand anders wijzigde op hetzelfde moment wat"
+            " eruit volgt (zoals de blokkering van de patiënt). Vernieuw deze pagina en"
+            " verstuur het formulier opnieuw om het af te ronden; er wordt niets dubbel"
+            " geboekt."
+        ),
     },
 }
 
@@ -1364,6 +1372,12 @@ _ENGLISH: Sections = {
         "form_key_in_use": (
             "This form is still being processed. Open the page again in a moment to see"
             " whether it worked."
+        ),
+        "saved_unfinished_title": "Saved, not yet finished",
+        "saved_unfinished": (
+            "Your change was saved, but someone else changed what follows from it at the"
+            " same moment (such as the patient's block). Reload this page and send the form"
+            " again to finish it; nothing is booked twice."
         ),
     },
 }

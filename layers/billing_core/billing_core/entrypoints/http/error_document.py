@@ -30,7 +30,8 @@ _WHEN = {
     "refused the request: no User-Agent, or a known-bad header, path or query.",
     "404": "Not found for this caller (another practice's id answers the same).",
     "409": "A state conflict, or a change at the same moment (concurrent_change: nothing "
-    "was saved and the same request may be sent again), or a request with this "
+    "was saved, or the change was saved and what follows from it not yet, as its message "
+    "says; the same request may be sent again, with its Idempotency-Key), or a request with this "
     "Idempotency-Key still being carried out (idempotency_key_in_use: send it again shortly).",
     "413": "The body is larger than the API takes (too_large): the app's limit, or 8 KB "
     "where the web ACL in front of the route takes no more.",

@@ -23,7 +23,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 
 from billing_core.entrypoints.http.cursor import InvalidCursor
 from billing_core.payments.psp import PspUnavailable
-from billing_core.ports import ConcurrentChange, InvalidPosition, UnreadableProvider
+from billing_core.ports import (
+    ConcurrentChange,
+    InvalidPosition,
+    SavedUnfinished,
+    UnreadableProvider,
+)
 from billing_core.services.inputs import InvalidInput
 from billing_core.shared.errors import (
     Forbidden,
@@ -55,6 +60,13 @@ CHANGED_MEANWHILE = (
     "Iemand anders wijzigde dit op hetzelfde moment; er is niets vastgelegd. Probeer het "
     "opnieuw. / Changed by someone else at the same moment; nothing was saved. Try again."
 )
+SAVED_UNFINISHED = (
+    "Opgeslagen, maar niet helemaal afgerond: iemand anders wijzigde op hetzelfde moment "
+    "wat eruit volgt. Stuur hetzelfde verzoek opnieuw, met dezelfde Idempotency-Key; er "
+    "wordt niets dubbel geboekt. / Saved, but not quite finished: someone else changed "
+    "what follows from it at the same moment. Send the same request again, with the same "
+    "Idempotency-Key; nothing is booked twice."
+)
 # The 404s, one per kind of thing a route looks up (``found``): the same words for
 # another practice's id as for one that does not exist (R26).
 NOT_ROUTED = (  # as API Gateway's own answer says it (template.yaml, GatewayResponses)
@@ -71,7 +83,9 @@ NO_CREDIT = "Bijschrijving niet gevonden. / Credit not found."
 NO_SETTINGS = "Geen instellingen voor deze praktijk. / No settings for this practice."
 
 Found = TypeVar("Found")
-CONCURRENT_CHANGE = "concurrent_change"  # nothing was saved: the same request may be sent again
+# Nothing was saved (or, SavedUnfinished, the change was and what follows from it not
+# yet): the same request may be sent again, and its answer is not kept under its key.
+CONCURRENT_CHANGE = "concurrent_change"
 # Nothing was done either: the stored settings must be repaired first (R31), then the same
 # request may be sent again.
 PROVIDER_UNREADABLE = "provider_unreadable"
@@ -142,6 +156,7 @@ def register_error_handlers(app: APIGatewayRestResolver, *, visitors: bool = Fal
         app.exception_handler(Refused)(_refused)
         app.exception_handler(UnreadableProvider)(_unreadable_provider)
     app.exception_handler(ConcurrentChange)(_concurrent_change)
+    app.exception_handler(SavedUnfinished)(_saved_unfinished)
     app.exception_handler(PspUnavailable)(_psp_unavailable)
 
 
@@ -264,6 +279,14 @@ def _concurrent_change(_: ConcurrentChange) -> Response[str]:
     """Someone else changed the invoice at the same moment, more often than the retries
     took (R28): nothing of this request was saved, and sending it again is safe."""
     return error_response(HTTPStatus.CONFLICT, CONCURRENT_CHANGE, CHANGED_MEANWHILE)
+
+
+def _saved_unfinished(_: SavedUnfinished) -> Response[str]:
+    """The change was saved, then what follows from it (a patient's block, a credit's
+    planned bookings) kept losing its race (R28): the same 409 code, so that the answer is
+    not kept under the key and the client sends it again, in words that do not say
+    "nothing was saved" (invite58). Sent again, it books nothing twice (R38)."""
+    return error_response(HTTPStatus.CONFLICT, CONCURRENT_CHANGE, SAVED_UNFINISHED)
 
 
 def _invoice_unavailable(_: UnreadableProvider, language: str | None = None) -> Response[str]:

@@ -62,7 +62,7 @@ from billing_core.payments.unmatched import (
     plan_as_stored,
     split_over,
 )
-from billing_core.ports import InvoiceFilter
+from billing_core.ports import ConcurrentChange, InvoiceFilter, SavedUnfinished
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money_out import invoice_named
 from billing_core.shared import reference as betalingskenmerk
@@ -154,6 +154,11 @@ def match_credit(
         # list. Withdrawn when nothing of it is booked, the credit listed again.
         _withdraw_when_nothing_booked(credit, credit.match, ctx)
         raise _too_many_claims(too_many.claims) from None
+    except ConcurrentChange:
+        # An invoice, or a patient's block, kept changing past the store's retries (R28)
+        # after the plan was written and perhaps a part booked: not "nothing was saved"
+        # (invite58). The same match sent again keeps its plan and books what is left.
+        raise SavedUnfinished(credit_id) from None
     _remember(credit, credit.match, ctx)
     _record_match_shown(credit, credit.match, ctx)
     return _as_booked(credit, ctx)

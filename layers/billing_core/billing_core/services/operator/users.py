@@ -18,6 +18,8 @@ sends no second invitation (R38)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from billing_core.ports import UserExists
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.user_changes import UserChange, UserChangeKind, change_of
@@ -49,7 +51,8 @@ def invite_user(
         return None
     causes = retry_causes(cause, ctx.clock.now()) if cause is not None else None
     # A request without a key (``RetryCauses.sent_again``) is sent once: no history read.
-    made = _invited_before(provider_id, causes, ctx) if causes and causes.sent_again else None
+    changes = ctx.store.user_changes(provider_id) if causes and causes.sent_again else None
+    made = _invited_before(provider_id, causes, changes, ctx) if causes and changes else None
     if made is not None:
         return made
     email = email.strip().lower()
@@ -62,6 +65,13 @@ def invite_user(
         return Invitation(invited, InviteOutcome.INVITED)
     if existing is None or (existing.enabled and not existing.awaiting_first_sign_in):
         raise practice_refused("user_exists")
+    if (
+        causes is not None
+        and changes is not None
+        and _own_unrecorded(existing, role, causes, changes)
+    ):
+        _record(UserChangeKind.INVITED, None, existing, editor, ctx, causes)
+        return Invitation(existing, InviteOutcome.INVITED)
     invitation = _invite_again(existing, role, ctx)
     kind = UserChangeKind(invitation.outcome.value)
     _record(kind, existing, invitation.user, editor, ctx, causes)
@@ -69,11 +79,11 @@ def invite_user(
 
 
 def _invited_before(
-    provider_id: str, causes: RetryCauses, ctx: OperatorContext
+    provider_id: str, causes: RetryCauses, changes: list[UserChange], ctx: OperatorContext
 ) -> Invitation | None:
     """The invitation an earlier attempt of this request made and recorded, with the
-    outcome it answered; ``KeyReused`` when that attempt asked another (R38)."""
-    changes = ctx.store.user_changes(provider_id)
+    outcome it answered; ``KeyReused`` when that attempt asked another (R38).
+    ``changes``: the provider's user changes."""
     made = next((c for c in changes if causes.made(c.cause, c.changed_at)), None)
     if made is None:
         return None
@@ -82,6 +92,28 @@ def _invited_before(
     if user is None:  # gone from the directory since: invited anew
         return None
     return Invitation(user, InviteOutcome(made.kind.value))
+
+
+def _own_unrecorded(
+    user: DirectoryUser, role: Role, causes: RetryCauses, changes: list[UserChange]
+) -> bool:
+    """Whether ``user`` is this request's own invitation, whose record could not be
+    written (a 5xx, its Idempotency-Key's record released): enabled, in the role asked,
+    awaiting their first sign-in, created by the directory within the key's lifetime, and
+    in no record. Its retry answered 200 "reinvited" and sent a second invitation e-mail
+    with a second temporary password, and the history never said "invited" (R38, R32,
+    R31; invite58). Another request's invitation of the address whose record failed too
+    is taken for this one: the colleague got their e-mail moments before, and the
+    history gets the invitation it missed. A user created longer ago, or with a record,
+    is invited again, as one without ``created_at`` (not known) is."""
+    return (
+        user.enabled
+        and user.role is role
+        and user.awaiting_first_sign_in
+        and user.created_at is not None
+        and user.created_at >= causes.since
+        and all(change.email != user.email for change in changes)
+    )
 
 
 def _invite_again(user: DirectoryUser, role: Role, ctx: OperatorContext) -> Invitation:
@@ -103,10 +135,16 @@ def _user_of(provider_id: str, email: str, ctx: OperatorContext) -> DirectoryUse
 
 
 def disable_user(
-    provider_id: str, email: str, editor: Editor, ctx: OperatorContext
+    provider_id: str,
+    email: str,
+    editor: Editor,
+    ctx: OperatorContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> DirectoryUser | None:
     """None when the provider has no user with this address; refused (409) for its last
-    enabled admin. Recorded when the user was enabled (disabling again changes nothing)."""
+    enabled admin. Recorded when the user was enabled (disabling again changes nothing),
+    or when a retry finds its first attempt's disabling unrecorded (``_left_unrecorded``)."""
     email = email.strip().lower()
     users = ctx.users.users_of(provider_id)
     before = next((u for u in users if u.email == email), None)
@@ -114,26 +152,64 @@ def disable_user(
         return None
     _keeps_an_admin(users, email)
     disabled = ctx.users.disable(provider_id, email)
-    if disabled is not None and before.enabled:
+    if disabled is None:
+        return None
+    if not before.enabled:
+        before = _left_unrecorded(disabled, cause, ctx) or disabled
+    if before.enabled:
         _record(UserChangeKind.DISABLED, before, disabled, editor, ctx)
     return disabled
 
 
 def change_role(
-    provider_id: str, email: str, role: Role, editor: Editor, ctx: OperatorContext
+    provider_id: str,
+    email: str,
+    role: Role,
+    editor: Editor,
+    ctx: OperatorContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> DirectoryUser | None:
     """None when the provider has no user with this address; refused (409) when it would
     take the admin role from the provider's last enabled admin. Recorded when the role
-    was another (the same change sent again records nothing twice, R38)."""
+    was another (the same change sent again records nothing twice, R38), or when a retry
+    finds its first attempt's change unrecorded (``_left_unrecorded``)."""
     email = email.strip().lower()
     users = ctx.users.users_of(provider_id)
     before = next((u for u in users if u.email == email), None)
     if before is None:
         return None
     changed = _move_to_role(provider_id, email, role, users, ctx)
-    if changed is not None and before.role is not role:
+    if changed is None:
+        return None
+    if before.role is role:
+        before = _left_unrecorded(changed, cause, ctx) or changed
+    if before.role is not role:
         _record(UserChangeKind.ROLE_CHANGED, before, changed, editor, ctx)
     return changed
+
+
+def _left_unrecorded(
+    user: DirectoryUser, cause: RequestCause | None, ctx: OperatorContext
+) -> DirectoryUser | None:
+    """``user`` as the history last recorded them, when the directory has them otherwise:
+    a role change or disabling whose first attempt changed the directory and then could
+    not write its record (a 5xx, its Idempotency-Key's record released, R38). Its retry
+    finds nothing left to change; without this, who took the colleague's access or gave
+    them another role was in no history (R31, R32; audit58d). Only for a request that may
+    be a retry (a key, a portal form's key: ``RequestCause.sent_again``), as an
+    invitation reads the history only then (audit settings53); None for the others, for
+    a user with no record (set up before the history), and when the last record is how
+    the directory has them."""
+    if cause is None or not cause.sent_again:
+        return None
+    recorded = [c for c in ctx.store.user_changes(user.provider_id) if c.email == user.email]
+    if not recorded:
+        return None
+    last = recorded[-1]
+    if (last.role_after, last.enabled_after) == (user.role.value, user.enabled):
+        return None
+    return replace(user, role=Role(last.role_after), enabled=last.enabled_after)
 
 
 def _move_to_role(

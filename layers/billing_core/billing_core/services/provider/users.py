@@ -37,17 +37,29 @@ def invite_colleague(
 
 
 def change_colleague_role(
-    user: ProviderUser, email: str, role: Role, ctx: ProviderContext
+    user: ProviderUser,
+    email: str,
+    role: Role,
+    ctx: ProviderContext,
+    *,
+    cause: RequestCause | None = None,
 ) -> DirectoryUser | None:
+    """``cause``: the request's, so a retry records a change its first attempt left
+    unrecorded (R38, R31)."""
     provider_id = tenant_for(user, Role.ADMIN)
     _not_oneself(user, email, ctx)
-    return directory.change_role(provider_id, email, role, _editor(user), _directory(ctx))
+    editor, directory_ctx = _editor(user), _directory(ctx)
+    return directory.change_role(provider_id, email, role, editor, directory_ctx, cause=cause)
 
 
-def disable_colleague(user: ProviderUser, email: str, ctx: ProviderContext) -> DirectoryUser | None:
+def disable_colleague(
+    user: ProviderUser, email: str, ctx: ProviderContext, *, cause: RequestCause | None = None
+) -> DirectoryUser | None:
+    """``cause``: as ``change_colleague_role``'s."""
     provider_id = tenant_for(user, Role.ADMIN)
     _not_oneself(user, email, ctx)
-    return directory.disable_user(provider_id, email, _editor(user), _directory(ctx))
+    editor, directory_ctx = _editor(user), _directory(ctx)
+    return directory.disable_user(provider_id, email, editor, directory_ctx, cause=cause)
 
 
 def colleague_history(user: ProviderUser, ctx: ProviderContext) -> list[UserChange] | None:

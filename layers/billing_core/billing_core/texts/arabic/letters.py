@@ -84,6 +84,12 @@ _INVOICE: Sections = {
         "arrangement_rest_term": (
             "بعد قسطكم الأخير تدفعون \u2066{amount}\u2069 إضافيًا كقسط إضافي، في موعد أقصاه {date}."
         ),
+        # The account as the letters' pay_transfer names it (audit letters58); this
+        # sentence not yet read by a native speaker (README, Languages).
+        "transfer_to_account": (
+            "أو حوّلوا المبلغ إلى رقم الحساب {iban} باسم {holder}، مع ذكر رقم مرجع الدفع "
+            "(betalingskenmerk) {reference}."
+        ),
         "arrangement_term": "القسط التالي",
         "arrangement_pay_by": "موعد القسط التالي",
         "arrangement_pay_by_passed": "انقضى موعد القسط المستحق في",

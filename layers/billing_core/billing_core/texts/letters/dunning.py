@@ -352,15 +352,16 @@ ENGLISH: Sections = {
 }
 
 
-def now_due_key(costs_cents: int, interest_cents: int, announced_cents: int) -> str:
+def now_due_key(costs_cents: int, interest_cents: int, as_announced: bool) -> str:
     """The second notice's sentence before its amounts (R20), the e-mail's and its PDF's:
     it says owed only what the letter asks. Costs "announced" only when they are what the
-    reminder announced (``announced_cents``); lower (a part payment in its term, legal-nl.md
-    §2-§3), the costs over what was open when the term expired. Costs of € 0,00 (the
+    reminder announced for the notice's invoices (``as_announced``,
+    dunning.letters.costs_as_announced); else (a part payment in its term, legal-nl.md
+    §2-§3) the costs over what was open when the term expired. Costs of € 0,00 (the
     principal open then was nil): the interest alone; the interest € 0,00 as well:
     neither, only that an amount is still open."""
     if costs_cents:
-        return "now_due" if costs_cents == announced_cents else "now_due_costs_at_term"
+        return "now_due" if as_announced else "now_due_costs_at_term"
     return "now_due_interest" if interest_cents else "now_due_open"
 
 

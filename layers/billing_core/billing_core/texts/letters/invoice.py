@@ -82,6 +82,12 @@ DUTCH: Sections = {
         "arrangement_rest_term": (
             "Na uw laatste termijn betaalt u nog {amount} als extra termijn, uiterlijk {date}."
         ),
+        # R12, R36: under the iDEAL link of a confirmation that asks to pay, the account to
+        # transfer to, as the invoice and the letters name it (audit letters58).
+        "transfer_to_account": (
+            "Of maak het bedrag over naar rekeningnummer {iban} ten name van {holder}, onder "
+            "vermelding van betalingskenmerk {reference}."
+        ),
         # The checker's words for the next term and its date.
         "arrangement_term": "Volgende termijn",
         "arrangement_pay_by": "Volgende termijn uiterlijk",
@@ -285,6 +291,10 @@ ENGLISH: Sections = {
         ),
         "arrangement_rest_term": (
             "After your last term you pay {amount} more as one extra term, no later than {date}."
+        ),
+        "transfer_to_account": (
+            "Or transfer the amount to account {iban} in the name of {holder}, quoting payment "
+            "reference {reference}."
         ),
         "arrangement_term": "Next term",
         "arrangement_pay_by": "Next term due by",

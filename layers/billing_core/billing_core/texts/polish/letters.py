@@ -107,6 +107,12 @@ _INVOICE: Sections = {
             "Po ostatniej racie płaci Pan/Pani jeszcze {amount} jako dodatkową ratę, "
             "najpóźniej do {date}."
         ),
+        # The account as the letters' pay_transfer names it (audit letters58); this
+        # sentence not yet read by a native speaker (README, Languages).
+        "transfer_to_account": (
+            "Można też przelać kwotę na rachunek {iban}, odbiorca: {holder}, z numerem "
+            "referencyjnym płatności {reference} w tytule przelewu."
+        ),
         "arrangement_term": "Następna rata",
         "arrangement_pay_by": "Następna rata najpóźniej",
         "arrangement_pay_by_passed": "Termin zaległej raty upłynął dnia",

@@ -63,7 +63,7 @@ from billing_core.entrypoints.web.portal.session import (
 from billing_core.invoices.invoice import Invoice, is_invoice_id
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
-from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
+from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter, SavedUnfinished
 from billing_core.providers.actions import ActionKind, ActionState, is_action_id
 from billing_core.providers.provider import Contact
 from billing_core.providers.user_changes import UserChange
@@ -1151,6 +1151,8 @@ def _attempt(
         wrong = _in_form_order(form, REFUSED_FIELDS.get(refusal.code, ()))
         error = t("refused", reason=_refusal_reason(refusal, t))
         return None, FormRefused(HTTPStatus.CONFLICT, error, {form: wrong})
+    except SavedUnfinished:
+        raise  # saved: not a form to fill in again (web.serve_change, invite58)
     except ConcurrentChange:
         error = t("refused", reason=t("changed_meanwhile"))
         return None, FormRefused(HTTPStatus.CONFLICT, error, {form: ()})
@@ -1369,6 +1371,8 @@ def update_action(request: PortalRequest, action_id: str, ctx: ProviderContext) 
         # said "Geen acties." with the action open, audit portal7 P7-1).
         error = t("refused", reason=reason)
         return action_list(replace(request, query={}), ctx, status=status, error=error)
+    except SavedUnfinished:
+        raise  # saved: not a decision to take again (web.serve_change, invite58)
     except ConcurrentChange:
         # The invoice kept changing past the store's retries: a decision lands with its
         # booking or not at all (R17, R28), so nothing was saved and the action is on the
@@ -1734,8 +1738,10 @@ def change_user(request: PortalRequest, change: str, ctx: ProviderContext) -> Po
             )
         if change == "rol":
             new_role = RoleIn(role=role).role
-            return provider_users.change_colleague_role(request.user, email, new_role, ctx)
-        return provider_users.disable_colleague(request.user, email, ctx)
+            return provider_users.change_colleague_role(
+                request.user, email, new_role, ctx, cause=request.cause
+            )
+        return provider_users.disable_colleague(request.user, email, ctx, cause=request.cause)
 
     form = "invite" if change == "uitnodigen" else change  # only the invite form is filled in again
     return _settings_change(

@@ -39,7 +39,7 @@ from billing_core.entrypoints.web.portal.pages import (
     unknown_format,
     unknown_parameter,
 )
-from billing_core.ports import UnreadableProvider
+from billing_core.ports import SavedUnfinished, UnreadableProvider
 from billing_core.providers.users import Role
 from billing_core.services.provider.context import ProviderContext
 from billing_core.services.provider.settings import practice_name
@@ -181,6 +181,18 @@ def serve_change(
         return respond(_form_refused(request, "form_key_reused", HTTPStatus.UNPROCESSABLE_ENTITY))
     except KeyInUse:
         return respond(_form_refused(request, "form_key_in_use", HTTPStatus.CONFLICT))
+    except SavedUnfinished:
+        # Not kept under the key (R38): the same form sent again (the page reloaded, its
+        # POST sent again) finds its change made and finishes it (invite58), where "nothing
+        # was saved" had the user fill in a new form, refused for what was saved.
+        unfinished = message(
+            request.language,
+            request.session,
+            "saved_unfinished_title",
+            "saved_unfinished",
+            HTTPStatus.CONFLICT,
+        )
+        return respond(unfinished)
     return respond(PortalAnswer(first["html"], HTTPStatus(first["status"]), first["redirect_to"]))
 
 
