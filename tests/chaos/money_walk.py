@@ -610,7 +610,7 @@ class Walk:
 
     def _match(self, i: int, to_patient: bool) -> None:
         """The operator matches the credit to an invoice, or to its patient (6:43 lid 2)."""
-        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        _, unmatched = self._unmatched()
         credits = [c for c in unmatched["items"] if c["direction"] == "CRDT"]
         if not credits:
             return
@@ -625,7 +625,7 @@ class Walk:
     def _match_split(self, i: int, k: int) -> None:
         """The operator matches a credit to two invoices' kenmerken in the payer's order
         (legal-nl.md §5, art. 6:43): each gets what it owed on the credit's date."""
-        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        _, unmatched = self._unmatched()
         credits = [c for c in unmatched["items"] if c["direction"] == "CRDT"]
         if not credits:
             return
@@ -645,7 +645,7 @@ class Walk:
             self.reached["operator's split"] += 1
         else:
             _refused_by_rule(status, answer)
-            _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+            _, unmatched = self._unmatched()
             a_refused_match_books_nothing(self.invoices(), credit, unmatched["items"], answer)
 
     def _stop(self, i: int, scope: str, cents: int) -> None:
@@ -871,7 +871,7 @@ class Walk:
         xml = bank_day(self.today, [back]).replace(b"OUT-", f"OUT{self.files}-".encode())
         self._sent(lambda: self.box.upload_bank_statement(xml, self._file_name("xml")))
         # The answer shows no transfer ids: the one returned refund of this amount listed.
-        unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)[1]["items"]
+        unmatched = self._unmatched()[1]["items"]
         listed = [
             c for c in unmatched if c["reason"] == "refund_returned" and c["amount_cents"] == amount
         ]
@@ -997,9 +997,23 @@ class Walk:
         if status != 200 and _code(answer) != "remittance_exceeds_agency_collection":
             raise Violation("unhandled exception", f"matching the agency's transfer: {answer}")
 
+    def _unmatched(self) -> tuple[int, dict[str, Any]]:
+        """Every unmatched credit, page after page (credits58: the list pages, 100 a page);
+        the last page's status, and the items of all of them."""
+        items: list[dict[str, Any]] = []
+        query: dict[str, str] = {}
+        while True:
+            status, page = self.box.api("GET", UNMATCHED, caller=OPERATOR, query=query)
+            if status != 200:
+                return status, page
+            items.extend(page["items"])
+            if not page.get("next_cursor"):
+                return status, {"items": items}
+            query = {"cursor": page["next_cursor"]}
+
     def _listed(self, tx_id: str) -> dict[str, Any]:
         """The unmatched credit of the walk's transfer ``tx_id``."""
-        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        _, unmatched = self._unmatched()
         [credit] = [c for c in unmatched["items"] if tx_id in json.dumps(c)]
         return credit
 
@@ -1018,7 +1032,7 @@ class Walk:
         self.last = send
         if status != 200:
             _refused_by_rule(status, answer)
-            _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+            _, unmatched = self._unmatched()
             a_refused_match_books_nothing(self.invoices(), credit, unmatched["items"], answer)
         return status, answer
 
@@ -1269,14 +1283,14 @@ class Walk:
         a_replay_changes_nothing(before, self._state())
 
     def _state(self) -> tuple[list[Invoice], Any, frozenset[str]]:
-        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        _, unmatched = self._unmatched()
         return self.invoices(), unmatched, blocked_numbers(self.box.runtime.repository, PRACTICE)
 
     # --- after every step and at the end ------------------------------------------------
 
     def check(self) -> None:
         invoices = self.invoices()
-        _, unmatched = self.box.api("GET", UNMATCHED, caller=OPERATOR)
+        _, unmatched = self._unmatched()
         in_flight = sum(amount for _, amount in self.held_webhooks)
         money_is_conserved(invoices, unmatched["items"], in_flight, self.received)
         the_agencys_reports_are_not_received(invoices, self.reported_by_agency)

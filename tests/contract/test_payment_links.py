@@ -15,7 +15,7 @@ from billing_core.payments.unmatched import (
     UnmatchedCredit,
     credit_id_of,
 )
-from billing_core.ports import BankCreditLink, CheckoutRecord
+from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
 from tests.contract.samples import NOON, A, invoice, stored
 
 IBAN = "NL20INGB0001234567"
@@ -135,6 +135,33 @@ def unmatched(entry: str, booked: date, amount_cents: int = 5_600) -> UnmatchedC
         counterparty_name="J. Jansen",
         counterparty_iban="NL91ABNA0417164300",
     )
+
+
+def test_r34_the_unmatched_credits_come_a_page_at_a_time_without_the_matched_ones(links):
+    """R34, interfaces.md §6. Given five credits the import could not book, two of them
+    matched since
+    When the operator's list is read two at a time, each page from the position the one
+    before gave
+    Then the pages hold the three open ones, by credit id, each once, none of the matched
+    ones, at most two a page, and the last page gives no position; a position that is
+    no credit id is refused before anything is read."""
+    credits = [unmatched(f"E-{n}", date(2026, 11, 20 + n)) for n in range(5)]
+    for credit_line in credits:
+        links.keep_unmatched_credit(credit_line)
+    plan = CreditMatch(NOON, "operator-1", (MatchPart("62987654321098", "inv-1", 5_600),))
+    for matched in credits[1:3]:
+        links.plan_credit_match(matched.credit_id, plan)
+    pages, after = [], None
+    while len(pages) < 5:
+        page, after = links.unmatched_credit_page(2, after)
+        pages.append(page)
+        if after is None:
+            break
+    assert after is None and all(len(page) <= 2 for page in pages)
+    open_ones = sorted((credits[0], *credits[3:]), key=lambda c: c.credit_id)
+    assert [c for page in pages for c in page] == open_ones
+    with pytest.raises(InvalidPosition):
+        links.unmatched_credit_page(2, "CREDIT#not-an-id")
 
 
 def test_an_unmatched_credit_is_kept_once_listed_until_matched_and_matched_once(links):

@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 
 from billing_core.declarations.rules.insurers import SHIPPED_FILE
+from billing_core.entrypoints.http import cursor
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
 from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET
@@ -198,20 +199,50 @@ def reads_of(sandbox, provider_id):
 def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
     """R32: "Every read of a patient's data by a provider user or operator is logged (who,
     what, when; NEN 7513) without logging the data itself" (audit security D4): the
-    unmatched credits show payers' names and IBANs, and belong to no practice yet."""
-    # Given a credit nobody could match, from a named payer
+    unmatched credits show payers' names and IBANs, and belong to no practice yet.
+    interfaces.md §6, as the operator's other lists: a page at a time (credits58: the
+    whole partition in one answer, past Lambda's 6 MB at some 12,000 credits)."""
+    # Given three credits nobody could match, from named payers
     payer, iban = "J. de Vries-Jansen", "NL02RABO0123456789"
-    xml = statement(credit(4321, ustrd=("betaling nota",), payer=payer, payer_iban=iban))
-    assert sandbox.upload_bank_statement(xml, "2026-11-24.xml")["imported"][0]["unmatched"] == 1
-    # When an operator lists the unmatched credits
-    status, listed = as_operator(sandbox, "GET", "/api/v1/operator/unmatched-credits")
+    entries = [
+        credit(cents, ustrd=("betaling nota",), payer=payer, payer_iban=iban)
+        for cents in (4321, 1234, 2000)
+    ]
+    xml = statement(*entries)
+    assert sandbox.upload_bank_statement(xml, "2026-11-24.xml")["imported"][0]["unmatched"] == 3
+    # When an operator lists the unmatched credits two at a time
+    path = "/api/v1/operator/unmatched-credits"
+    status, listed = as_operator(sandbox, "GET", path, query={"limit": "2"})
     assert status == 200 and listed["items"][0]["counterparty_name"] == payer
-    # Then the read is in the audit: who, as what, what kind, which credit; not the names
-    # or IBANs
+    query = {"limit": "2", "cursor": listed["next_cursor"]}
+    status, rest = as_operator(sandbox, "GET", path, query=query)
+    # Then the pages hold the three, two then one, by credit id, and the last no cursor
+    assert status == 200 and rest["next_cursor"] is None
+    ids = [item["credit_id"] for item in listed["items"] + rest["items"]]
+    assert (len(listed["items"]), len(rest["items"]), ids) == (2, 1, sorted(ids))
+    assert sorted(item["amount_cents"] for item in listed["items"] + rest["items"]) == [
+        1234,
+        2000,
+        4321,
+    ]
+    # And each page is one read in the audit: who, as what, what kind, the credits of that
+    # page; not the names or IBANs
     reads = reads_of(sandbox, NO_PRACTICE_YET)
-    subject = f"credit:{listed['items'][0]['credit_id']}"
-    assert ("operator-sub-1", "operators", "bank_credits", subject) in reads
+    first, second = " ".join(f"credit:{i}" for i in ids[:2]), f"credit:{ids[2]}"
+    assert sorted(r for r in reads if r[2] == "bank_credits") == sorted(
+        [
+            ("operator-sub-1", "operators", "bank_credits", first),
+            ("operator-sub-1", "operators", "bank_credits", second),
+        ]
+    )  # (the sandbox's clock stands still: the two reads are of one moment)
     assert payer not in str(reads) and iban not in str(reads)
+    # And a cursor this list never handed out is refused, naming it; so is a page too long
+    for bad in ({"cursor": "not-a-cursor"}, {"cursor": cursor.encode("CREDIT#x")}):
+        status, answer = as_operator(sandbox, "GET", path, query=bad)
+        assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
+        assert "This cursor is not valid" in answer["error"]["message"]
+    status, answer = as_operator(sandbox, "GET", path, query={"limit": "201"})
+    assert (status, answer["error"]["code"]) == (400, "validation_error")
 
 
 def test_an_operator_reading_a_refund_batch_is_in_the_practices_audit(sandbox, invoices):
@@ -261,6 +292,18 @@ def test_an_operator_loads_a_register_version_whole_or_not_at_all(sandbox):
     status, loaded = as_operator(sandbox, "POST", "/api/v1/operator/insurers", body=body)
     assert (status, loaded["version"]) == (201, "2026-01-01.1")
     assert as_operator(sandbox, "GET", "/api/v1/operator/insurers")[1]["version"] == "2026-01-01.1"
+    # And the CSV sent as it is (curl --data-binary @register.csv -H "Content-Type:
+    # text/csv") is 415 saying where the CSV goes: in the JSON's csv field (credits58)
+    csv_file = {"Content-Type": "text/csv"}
+    status, answer = as_operator(sandbox, "POST", INSURERS, body=header, headers=csv_file)
+    assert (status, answer["error"]["code"]) == (415, "unsupported_media_type")
+    assert answer["error"]["message"] == (
+        "Stuur de gegevens als JSON, met de header Content-Type: application/json; de CSV "
+        'als tekst in het veld csv: {"csv": "uzovi;name;group;labels;valid_from;source\\n'
+        '..."}. / Send the body as JSON, with the header Content-Type: application/json; '
+        'the CSV as text in the field csv: {"csv": '
+        '"uzovi;name;group;labels;valid_from;source\\n..."}.'
+    )
 
 
 INSURERS = "/api/v1/operator/insurers"

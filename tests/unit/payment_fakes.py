@@ -4,6 +4,7 @@ and files live in tests/unit/fake_store."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
-from billing_core.ports import BankCreditLink, CheckoutRecord
+from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
 
 if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
@@ -63,6 +64,16 @@ class LinksInMemory:
     def unmatched_credits(self) -> list[UnmatchedCredit]:
         open_ones = (c for c in self.credits.values() if c.match is None)
         return sorted(open_ones, key=lambda c: (c.booking_date, c.credit_id))
+
+    def unmatched_credit_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[UnmatchedCredit], str | None]:
+        if after is not None and not re.fullmatch(r"[0-9a-f]{20}", after):
+            raise InvalidPosition(after)
+        by_id = sorted(self.unmatched_credits(), key=lambda c: c.credit_id)
+        after_it = [c for c in by_id if after is None or c.credit_id > after]
+        more = len(after_it) > limit
+        return after_it[:limit], after_it[limit - 1].credit_id if more else None
 
     def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None:
         return self.credits.get(credit_id)

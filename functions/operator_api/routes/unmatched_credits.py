@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import NO_CREDIT, found
 from billing_core.entrypoints.http.operator_models import (
@@ -21,11 +22,27 @@ router = ResourceRouter("Unmatched credits")
 CREDIT_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
 
 
-@router.get("/api/v1/operator/unmatched-credits", summary="Credits nobody matched yet")
-def list_unmatched_credits() -> UnmatchedCreditListOut:
+@router.get(
+    "/api/v1/operator/unmatched-credits",
+    summary="Credits nobody matched yet, by credit id, a page at a time",
+    description="A page reads a bounded part of the credits, those matched in the last "
+    "year too, so it may hold fewer than limit credits (none at all) and still give a "
+    "next_cursor: go on until there is none. Each page is one read in the audit, naming "
+    "its credits (R32).",
+)
+def list_unmatched_credits(
+    limit: Annotated[int, Query(ge=1, le=money.MAX_UNMATCHED_PAGE)] = money.UNMATCHED_PAGE,
+    cursor_token: Annotated[
+        str | None,
+        Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
+    ] = None,
+) -> UnmatchedCreditListOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
+    after = cursor.decode(cursor_token) if cursor_token else None
+    credits, next_position = money.unmatched_credits(ctx, limit, after=after)
     return UnmatchedCreditListOut(
-        items=[UnmatchedCreditOut.of(c) for c in money.unmatched_credits(ctx)]
+        items=[UnmatchedCreditOut.of(c) for c in credits],
+        next_cursor=cursor.encode(next_position) if next_position else None,
     )
 
 

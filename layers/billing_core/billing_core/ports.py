@@ -1065,7 +1065,18 @@ class BankCreditLinks(Protocol):
         ...
 
     def unmatched_credits(self) -> list[UnmatchedCredit]:
-        """Those not matched yet, by booking date."""
+        """Those not matched yet, by booking date: every one (the bank import's own
+        check of a transfer listed before; never an operator's list, which pages)."""
+        ...
+
+    def unmatched_credit_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[UnmatchedCredit], str | None]:
+        """At most ``limit`` of those not matched yet, by credit id, after the credit id
+        ``after`` (the page before's position), and the position of the next page: None
+        when none follows. A page reads a bounded part of the credits, matched ones too
+        (they stay a year, legal-nl.md §8), so it may hold fewer than ``limit`` and still
+        give a position. InvalidPosition for an ``after`` that is no credit id (R34)."""
         ...
 
     def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None: ...

@@ -277,7 +277,8 @@ def audit_position(moment: datetime) -> str:
 # --- bank credits nobody could book yet (R34) -------------------------------------------------
 
 UNMATCHED_CREDITS = "BANK#UNMATCHED"  # one partition: matched ones expire after a year
+UNMATCHED_CREDIT_PREFIX = "CREDIT#"
 
 
 def unmatched_credit_key(credit_id: str) -> Key:
-    return {"pk": UNMATCHED_CREDITS, "sk": f"CREDIT#{credit_id}"}
+    return {"pk": UNMATCHED_CREDITS, "sk": f"{UNMATCHED_CREDIT_PREFIX}{credit_id}"}

@@ -18,7 +18,7 @@ from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
-from billing_core.ports import BankCreditLink, CheckoutRecord
+from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +35,12 @@ MATCHED_CREDIT_RETENTION = timedelta(days=366)
 PAYMENT_LINK_RETENTION = STATEMENT_RETENTION
 
 Item = dict[str, Any]
+
+# An operator's page of unmatched credits (R34): after its first request (``limit``
+# credits), at most this many credits a request, and this many requests: some 10,000
+# credits (about 5 MB read) an answer at most, well inside API Gateway's 29 seconds.
+CREDITS_A_READ = 1_000
+READS_A_PAGE = 10
 
 
 class PaymentLinkRepository:
@@ -169,6 +175,37 @@ class PaymentLinkRepository:
                 return sorted(found, key=lambda c: (c.booking_date, c.credit_id))
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def unmatched_credit_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[UnmatchedCredit], str | None]:
+        """A page of the one partition, by sort key (the credit id), the matched credits
+        left out by a filter: DynamoDB reads them all the same (a sparse index of the open
+        ones would not; README, "Unmatched credits"). The first request reads ``limit``
+        credits, as many as an answer of open ones needs; each further one (matched ones
+        were among them) up to CREDITS_A_READ more, at most READS_A_PAGE requests."""
+        if after is not None and not _is_credit_id(after):
+            raise InvalidPosition("not an unmatched credit position")
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :credits",
+            "FilterExpression": "attribute_not_exists(matched_at)",
+            "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
+            "Limit": limit,
+        }
+        if after is not None:
+            query["ExclusiveStartKey"] = keys.unmatched_credit_key(after)
+        found: list[UnmatchedCredit] = []
+        for _ in range(READS_A_PAGE):
+            page = self._table.query(**query)
+            found.extend(_credit(item) for item in page["Items"])
+            last = page.get("LastEvaluatedKey")
+            if len(found) > limit or (len(found) == limit and last is not None):
+                return found[:limit], found[limit - 1].credit_id
+            if last is None:
+                return found, None
+            query["ExclusiveStartKey"] = last
+            query["Limit"] = CREDITS_A_READ
+        return found, str(last["sk"]).removeprefix(keys.UNMATCHED_CREDIT_PREFIX)
+
     def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None:
         key = keys.unmatched_credit_key(credit_id)
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
@@ -252,6 +289,12 @@ class PaymentLinkRepository:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
+
+
+def _is_credit_id(position: str) -> bool:
+    """A credit id as ``credit_id_of`` makes it: 20 lowercase hex digits (no regex: the
+    module is on handlers' import path)."""
+    return len(position) == 20 and all(c in "0123456789abcdef" for c in position)
 
 
 def _part_item(part: tuple[str, int]) -> Item:

@@ -43,6 +43,17 @@ SEND_JSON = (
     "Stuur de gegevens als JSON, met de header Content-Type: application/json. / "
     "Send the body as JSON, with the header Content-Type: application/json."
 )
+# A route whose body carries a file as text in a JSON field: a client that sends the file
+# itself (text/csv) is told where it goes (credits58: "send JSON" alone left them asking).
+_REGISTER_CSV = '{"csv": "uzovi;name;group;labels;valid_from;source\\n..."}'
+SEND_JSON_OF = {
+    "/api/v1/operator/insurers": (
+        "Stuur de gegevens als JSON, met de header Content-Type: application/json; de CSV "
+        f"als tekst in het veld csv: {_REGISTER_CSV}. / Send the body as JSON, with the "
+        "header Content-Type: application/json; the CSV as text in the field csv: "
+        f"{_REGISTER_CSV}."
+    ),
+}
 NOT_JSON = (
     "body: geen JSON die te lezen is (getallen van hoogstens 4.300 cijfers, niet diep "
     "genest). / body: not valid JSON (numbers of at most 4,300 digits, no deep nesting)."
@@ -84,7 +95,8 @@ def refusal_of_bad_request(
 ) -> dict[str, Any] | None:
     """413 for a body over ``max_body_bytes`` (``too_large_page``'s page when it has one
     for the request); for a POST, PUT or PATCH with a body under /api/: 415 when it is not
-    declared JSON, 400 when it is not readable JSON. None for a request the API may route."""
+    declared JSON (in the route's own words of ``SEND_JSON_OF`` if it has them), 400 when
+    it is not readable JSON. None for a request the API may route."""
     body = event.get("body") or ""
     if body_bytes(event) > max_body_bytes:
         page = too_large_page(event) if too_large_page is not None else None
@@ -98,7 +110,8 @@ def refusal_of_bad_request(
         return None
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     if not str(headers.get("content-type", "")).lower().startswith("application/json"):
-        return proxy_error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", SEND_JSON)
+        message = SEND_JSON_OF.get(event.get("path", ""), SEND_JSON)
+        return proxy_error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message)
     if not _readable_json(body, base64_encoded=bool(event.get("isBase64Encoded"))):
         return proxy_error(HTTPStatus.BAD_REQUEST, "validation_error", NOT_JSON)
     return None

@@ -382,6 +382,10 @@ def _outcome(part: MatchPart) -> MatchOutcome:
 
 class UnmatchedCreditListOut(BaseModel):
     items: list[UnmatchedCreditOut]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as cursor for the next page, the credits after; none on the last page",
+    )
 
 
 class MatchIn(BaseModel):

@@ -81,14 +81,22 @@ class _ReversedMeanwhile(Exception):
     """The bank payment a return's plan reverses was reversed since the plan was made."""
 
 
-def unmatched_credits(ctx: BackOfficeContext) -> list[UnmatchedCredit]:
-    """The credits nobody matched yet, oldest booking first. They show the payers' names
+UNMATCHED_PAGE = 100  # credits an answer of the operator's list, unless it asks fewer
+MAX_UNMATCHED_PAGE = 200
+
+
+def unmatched_credits(
+    ctx: BackOfficeContext, limit: int = UNMATCHED_PAGE, *, after: str | None = None
+) -> tuple[list[UnmatchedCredit], str | None]:
+    """A page of the credits nobody matched yet, by credit id, after the credit ``after``
+    (the page before's position), and the next page's position (None: the last page);
+    InvalidPosition for an ``after`` that is no credit id. They show the payers' names
     and IBANs, so the read is recorded (R32, NEN 7513), under no practice yet, naming
-    each credit listed."""
-    credits = ctx.links.unmatched_credits()
+    each credit of the page, not those of the pages before or after."""
+    credits, next_position = ctx.links.unmatched_credit_page(limit, after)
     shown = [f"credit:{c.credit_id}" for c in credits]
     ctx.record_shown(ReadKind.BANK_CREDITS, {NO_PRACTICE_YET: shown})
-    return credits
+    return credits, next_position
 
 
 def match_credit(
