@@ -151,24 +151,29 @@ def test_section_7_dont_pay_yet_offers_no_deferral_already_given(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_section_7_dont_pay_yet_says_no_amounts_below_without_their_form(language):
-    """legal-nl.md §7, R11. Given a non-contracted invoice waiting for the insurer's
+def test_section_7_dont_pay_yet_is_not_said_while_a_payment_is_being_booked(language):
+    """legal-nl.md §7, R11, R36. Given a non-contracted invoice waiting for the insurer's
     statement, and the patient back from the bank with a payment being booked (no form
     invites a second payment, so the statement's form is not shown either)
-    When the page is shown after the birth date
-    Then "don't pay yet" does not send the patient to amounts below, which are not there,
-    nor to a deferral here, but to reload the page in a few minutes (before: "enter below
-    the amounts", 4 of 4 languages; after: 0)."""
+    When the page is shown, before and after the birth date
+    Then no "don't pay yet" notice: it sent the patient to amounts below, which are not
+    there (texts58: 4 of 4 languages), then to "reload and enter the amounts", a form a
+    payment in full never brings back (review58: 4 of 4); the booking's notice says what
+    comes."""
     invoice, _, _ = an_invoice("e-mail", language)
     view = payment_status(invoice.reference, patient_context(invoice))
     lines = InvoiceLinesView(invoice.reference, invoice.lines)
 
-    page = unescape(render_checker(language, view, PageState(lines=lines, being_booked=True)))
+    before = unescape(render_checker(language, view, PageState(being_booked=True)))
+    after = unescape(render_checker(language, view, PageState(lines=lines, being_booked=True)))
 
-    notice = dont_pay_yet(page)
-    assert 'id="reimbursed"' not in page and 'id="defer-heading"' not in page
-    assert notice == words(language, "dont_pay_yet_form_hidden", **by_channel(Channel.EMAIL))
-    assert AMOUNTS_BELOW[language] not in notice
+    for page in (before, after):
+        assert 'id="dont-pay-yet"' not in page
+        assert 'id="reimbursed"' not in page and 'id="defer-heading"' not in page
+        assert AMOUNTS_BELOW[language] not in page
+    # The same invoice, nothing being booked: the notice is there (the test can fail)
+    waiting = unescape(render_checker(language, view, PageState(lines=lines)))
+    assert 'id="dont-pay-yet"' in waiting
 
 
 def test_the_forms_and_the_words_are_one_choice():

@@ -632,14 +632,6 @@ _DUTCH: Sections = {
             "uiterste betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar "
             "betaalt? Neem dan contact op met uw zorgverlener."
         ),
-        "dont_pay_yet_form_hidden": (
-            "Uw zorgverlener heeft geen contract met uw zorgverzekeraar. Vraag ook nog geen "
-            "betalingsregeling aan. Dien de nota eerst in bij uw zorgverzekeraar. Ververs deze "
-            "pagina over een paar minuten: dan kunt u hier de bedragen invullen van het "
-            "overzicht dat u terugkrijgt. U krijgt het aangepaste bedrag met een nieuwe uiterste "
-            "betaaldatum {by_channel_nl}. Duurt het lang voordat uw zorgverzekeraar betaalt? "
-            "Neem dan contact op met uw zorgverlener."
-        ),
         # R17, legal-nl.md §7: the statement is in, the provider has yet to decide on it
         "coulance_decision_heading": "Uw zorgverlener beslist over het aangepaste bedrag",
         "coulance_decision": (
@@ -1058,14 +1050,6 @@ _ENGLISH: Sections = {
             "Then enter the patient's date of birth below: you can then enter here the amounts "
             "of the statement you get back. You will get the adjusted amount {by_channel_en}, "
             "with a new date to pay by. If your insurer takes long to pay, please contact your "
-            "healthcare provider."
-        ),
-        "dont_pay_yet_form_hidden": (
-            "Your healthcare provider has no contract with your health insurer. Do not ask for "
-            "an instalment arrangement yet either. First claim the invoice from your insurer. "
-            "Reload this page in a few minutes: you can then enter here the amounts of the "
-            "statement you get back. You will get the adjusted amount {by_channel_en}, with a "
-            "new date to pay by. If your insurer takes long to pay, please contact your "
             "healthcare provider."
         ),
         "coulance_decision_heading": "Your healthcare provider is deciding on the adjusted amount",

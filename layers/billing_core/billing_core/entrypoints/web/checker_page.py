@@ -251,16 +251,19 @@ def _unlock_keys(offer: Offered) -> tuple[str, str]:
     return "unlock_heading_settled", "unlock_text_settled"
 
 
-def _dont_pay_yet_key(offer: Offered, unlocked: bool) -> str:
+def _dont_pay_yet_key(offer: Offered, unlocked: bool) -> str | None:
     """legal-nl.md §7, R37: "don't pay yet" says what the patient can do now: the amounts
     below where the statement's form is (before the birth date: the birth date below
-    first; without the form, a reload brings it back), and for a slow insurer the free
-    deferral where one can be asked, else the practice (seed 004; texts58: it offered the
-    deferral also when it was already given)."""
+    first), and for a slow insurer the free deferral where one can be asked, else the
+    practice (seed 004; texts58: it offered the deferral also when it was already given).
+    None, no notice, without the form: paid at the bank and being booked, or maybe (the
+    PSP did not answer); the booking's own notice says what comes, and a payment in full
+    ends the wait for the statement, so "reload, then enter the amounts" promised a form
+    that would not come (R11, R36; review58)."""
+    if not offer.statement:
+        return None
     if not unlocked:
         return "dont_pay_yet_locked" if offer.deferral else "dont_pay_yet_locked_no_deferral"
-    if not offer.statement:
-        return "dont_pay_yet_form_hidden"
     return "dont_pay_yet" if offer.deferral else "dont_pay_yet_no_deferral"
 
 

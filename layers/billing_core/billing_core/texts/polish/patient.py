@@ -485,14 +485,6 @@ PAGE: Section = {
         "terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli ubezpieczyciel długo "
         "zwleka z wypłatą, proszę skontaktować się ze swoim świadczeniodawcą."
     ),
-    "dont_pay_yet_form_hidden": (
-        "Świadczeniodawca nie ma umowy z Pana/Pani ubezpieczycielem zdrowotnym. Proszę też "
-        "jeszcze nie ustalać planu ratalnego. Najpierw proszę złożyć fakturę u "
-        "ubezpieczyciela. Proszę odświeżyć tę stronę za kilka minut: wtedy można tutaj wpisać "
-        "kwoty z rozliczenia otrzymanego od ubezpieczyciela. Skorygowaną kwotę z nowym "
-        "terminem płatności otrzyma Pan/Pani {by_channel_pl}. Jeśli ubezpieczyciel długo "
-        "zwleka z wypłatą, proszę skontaktować się ze swoim świadczeniodawcą."
-    ),
     # Not yet read by a native speaker (README, Languages): the two below.
     "coulance_decision_heading": "Świadczeniodawca decyduje o skorygowanej kwocie",
     "coulance_decision": (
