@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from datetime import date, datetime, timedelta
+from html import unescape
 from http import HTTPStatus
 
 import pytest
@@ -473,9 +474,16 @@ def test_a_stop_on_a_claim_with_the_agency_tells_the_patient_and_unblocks_when_s
     assert status == HTTPStatus.CONFLICT
     assert "Uw wijziging is opgeslagen" in html and "niets vastgelegd" not in html
     assert repository.get_invoice(DENTAL.provider_id, other.invoice_id).amount_due_cents == 0
-    # And the same form sent again (the page reloaded) unblocks the patient
+    # And its button sends the same form, every field as it was, its one-time key too
+    # (review58: "reload this page" alone, and the invoice's page offers no form then)
+    (action,) = re.findall(r'<form method="post" action="([^"]+)">', html)
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+    resent = {name: unescape(value) for name, value in hidden}
+    assert (action, resent) == (form, fields)
+    assert 'id="send-again"' in html
+    # And the form sent again with it unblocks the patient
     monkeypatch.undo()
-    assert staff.post(form, fields)[0] == HTTPStatus.SEE_OTHER
+    assert staff.post(action, resent)[0] == HTTPStatus.SEE_OTHER
     assert repository.blocked_patients(DENTAL.provider_id) == []
     # And (R22; the stop's last read): Given the stopped claim's patient still blocked, as
     # after a 409 whose client sends the stop again without its key

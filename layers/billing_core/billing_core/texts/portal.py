@@ -727,10 +727,11 @@ _DUTCH: Sections = {
         "saved_unfinished_title": "Opgeslagen, nog niet afgerond",
         "saved_unfinished": (
             "Uw wijziging is opgeslagen, maar iemand anders wijzigde op hetzelfde moment wat"
-            " eruit volgt (zoals de blokkering van de patiënt). Vernieuw deze pagina en"
-            " verstuur het formulier opnieuw om het af te ronden; er wordt niets dubbel"
+            " eruit volgt (zoals de blokkering van de patiënt). Verstuur het formulier"
+            " opnieuw met de knop hieronder om het af te ronden; er wordt niets dubbel"
             " geboekt."
         ),
+        "send_again": "Opnieuw versturen",
     },
 }
 
@@ -1376,9 +1377,10 @@ _ENGLISH: Sections = {
         "saved_unfinished_title": "Saved, not yet finished",
         "saved_unfinished": (
             "Your change was saved, but someone else changed what follows from it at the"
-            " same moment (such as the patient's block). Reload this page and send the form"
-            " again to finish it; nothing is booked twice."
+            " same moment (such as the patient's block). Send the form again with the button"
+            " below to finish it; nothing is booked twice."
         ),
+        "send_again": "Send again",
     },
 }
 

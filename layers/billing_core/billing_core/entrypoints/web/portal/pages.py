@@ -267,16 +267,26 @@ def render(
     return PortalAnswer(html, status)
 
 
+@dataclass(frozen=True, slots=True)
+class Resend:
+    """A form as it was sent (its action and fields, its one-time key and CSRF token
+    among them), for a button that sends it again as it was."""
+
+    action: str
+    fields: tuple[tuple[str, str], ...]
+
+
 def message(
     language: str,
     session: Session | None,
     title_key: str,
     message_key: str,
     status: HTTPStatus,
+    resend: Resend | None = None,
     **said: str,
 ) -> PortalAnswer:
     """A page that only says something: signed out, not found, not allowed. ``said``: the
-    values its message names."""
+    values its message names; ``resend``: the form its button sends again."""
     return render(
         "message.html.j2",
         language,
@@ -285,6 +295,7 @@ def message(
         title_key=title_key,
         message_key=message_key,
         said=said,
+        resend=resend,
     )
 
 

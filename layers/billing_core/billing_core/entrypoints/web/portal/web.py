@@ -31,6 +31,7 @@ from billing_core.entrypoints.web.portal import session as sessions
 from billing_core.entrypoints.web.portal.pages import (
     PortalAnswer,
     PortalRequest,
+    Resend,
     forbidden,
     message,
     page_language,
@@ -185,12 +186,16 @@ def serve_change(
         # Not kept under the key (R38): the same form sent again (the page reloaded, its
         # POST sent again) finds its change made and finishes it (invite58), where "nothing
         # was saved" had the user fill in a new form, refused for what was saved.
+        # With a button that sends the same form, its key too, so the change is finished
+        # also by a user who would not reload a POST's page (review58): back on the
+        # invoice's page, it is settled and offers no form to send again.
         unfinished = message(
             request.language,
             request.session,
             "saved_unfinished_title",
             "saved_unfinished",
             HTTPStatus.CONFLICT,
+            resend=Resend(event.path, tuple(request.form.items())),
         )
         return respond(unfinished)
     return respond(PortalAnswer(first["html"], HTTPStatus(first["status"]), first["redirect_to"]))
