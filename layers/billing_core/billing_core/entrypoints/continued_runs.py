@@ -12,7 +12,9 @@ last part reports the whole run once, as the bank import's and the retour import
 no earlier part's again). That call is handled
 once per day and place, whatever it carries
 (``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
-answered from its record, so no part is done twice, nor its next part called twice.
+answered from its record, so no part is done twice, nor its next part called twice; one
+delivered again after that record went (its 24 hours, or its in-progress time passed) is
+answered from the part's mark on the billing table (``finished_parts``, parts58).
 Lambda retries a part that failed, then puts it on the schedule's failure queue, as the
 run itself."""
 

@@ -120,7 +120,8 @@ class WeekRunEvent(ScheduledRunEvent):
 
 
 # A part delivered again within this time is answered from its record: longer than
-# Lambda keeps retrying an asynchronous call (6 hours).
+# Lambda keeps retrying an asynchronous call (6 hours). After it, from the part's mark
+# (finished_parts.py: PART_KEPT, 15 days).
 PART_SECONDS = 24 * 3600
 
 
@@ -167,9 +168,18 @@ def scheduled_handler(
         earlier_parts: dict[str, Any] | None,
         lambda_context: LambdaContext,
     ) -> dict[str, Any]:
+        from billing_core.entrypoints.finished_parts import RunPart
+
         assert go_on is not None
         as_of = date.fromisoformat(request["as_of"])
-        return answered(go_on(as_of, request["continue_from"], earlier_parts, lambda_context))
+        this_part = RunPart(lambda_context.function_name, request)
+        if (again := this_part.finished_before()) is not None:
+            # Its work done, its next part called: nothing again (parts58, R39).
+            log_report(again, logger=logger, metrics=metrics)
+            return again.answer()
+        answer = answered(go_on(as_of, request["continue_from"], earlier_parts, lambda_context))
+        this_part.mark_finished(answer, logger)
+        return answer
 
     refused: tuple[type[Exception], ...] = (*refusals, RunDoesNotContinue, MalformedPlace)
     # Only ``request`` makes the record's key: the earlier parts' counts and the context
