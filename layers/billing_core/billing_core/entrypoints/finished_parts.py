@@ -16,6 +16,13 @@ an error: nothing is done, written, sent or counted again, and its next part is 
 called again. A part that failed its invocation (the retrocession run's failures) is not
 marked: the retry does it again, as before.
 
+A mark is its run's (parts58b): each run has an id, its first invocation's request id,
+carried in each next part's event (``run``), and in its marks' key. A rerun of the day or
+week within PART_KEPT (the runbook's "mend the item, then rerun the week"), once
+Powertools' records are gone, is another run: its parts are done, not answered from the
+first run's marks. A part queued before runs had ids carries none: its mark is keyed by
+day and place only, as before.
+
 Imported by a part when it runs, not at a handler's start (make bench (d))."""
 
 from __future__ import annotations
@@ -37,18 +44,19 @@ DELIVERED_AGAIN = "run part delivered again: its answer stands"
 
 
 class RunPart:
-    """The part of ``function``'s run that ``request`` (its day and ``continue_from``)
-    names."""
+    """The part of ``function``'s run ``run`` (None: a part queued before runs had ids)
+    that ``request`` (its day and ``continue_from``) names."""
 
-    def __init__(self, function: str, request: dict[str, Any]) -> None:
+    def __init__(self, function: str, request: dict[str, Any], run: str | None) -> None:
         self._function = function
         self._as_of = date.fromisoformat(request["as_of"])
         self._place = list(request["continue_from"])
+        self._run = run
 
     def finished_before(self) -> DeliveredAgain | None:
         """The part's answer when it is marked finished; None when it is not."""
         marks = bootstrap.current().run_parts
-        answer = marks.answer_of(self._function, self._as_of, self._place)
+        answer = marks.answer_of(self._function, self._as_of, self._place, self._run)
         return None if answer is None else DeliveredAgain(DELIVERED_AGAIN, answer, answer)
 
     def mark_finished(self, answer: dict[str, Any], logger: Logger) -> None:
@@ -62,6 +70,7 @@ class RunPart:
                 self._function,
                 self._as_of,
                 self._place,
+                self._run,
                 answer,
                 finished_at=runtime.clock.now(),
                 kept=PART_KEPT,

@@ -4,9 +4,12 @@ today on the clock unless an operator replays another, its report logged
 
 The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-DD"}``.
 A run that went on in a call its function made to itself gets ``{"as_of": ...,
-"continue_from": [...], "earlier_parts": {...}}`` (continued_runs.py), handled once per
-day and place: its parts' counts so far, which the next part adds to (not part of that
-once; the dunning run's ``EarlierParts``, the retrocession run's ``EarlierWeekParts``).
+"continue_from": [...], "earlier_parts": {...}, "run": "..."}`` (continued_runs.py), handled
+once per day and place: its parts' counts so far, which the next part adds to (not part of
+that once; the dunning run's ``EarlierParts``, the retrocession run's ``EarlierWeekParts``),
+and the id of its run (``run``, its first invocation's request id: not part of that once
+either; the part's mark on the billing table is its run's own, finished_parts.py; a part
+queued before runs had ids has none).
 Anything else is refused before the run starts: answered ``{"refused": ...}`` naming the
 fields, and logged (``run refused``), not raised, since a retry of the same event would
 be refused again (ops53); so is a ``continue_from`` that is no place of that run (runs54),
@@ -98,6 +101,11 @@ class EarlierWeekParts(TypedDict):
     invoices_unreadable: dict[str, list[str]]
 
 
+# The id of a run in parts: its first invocation's Lambda request id (a UUID), or a uuid;
+# an id only (R29), no "#" (it goes into the key of a part's mark, keys.run_part_key).
+RunId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+
+
 class ScheduledRunEvent(BaseModel):
     """The dunning run's event, and the shape of every scheduled run's."""
 
@@ -108,6 +116,9 @@ class ScheduledRunEvent(BaseModel):
     continue_from: list[str] | None = None
     # What the earlier parts of that run counted, for the next part to add to
     earlier_parts: EarlierParts | None = None
+    # The id of that run (parts58b): a rerun of the day is another run, whose parts are
+    # not answered from the first run's marks. Absent in a part queued before the ids.
+    run: RunId | None = None
 
 
 class WeekRunEvent(ScheduledRunEvent):
@@ -123,6 +134,25 @@ class WeekRunEvent(ScheduledRunEvent):
 # Lambda keeps retrying an asynchronous call (6 hours). After it, from the part's mark
 # (finished_parts.py: PART_KEPT, 15 days).
 PART_SECONDS = 24 * 3600
+_run: dict[str, str | None] = {}  # the id of the run whose start or part is being handled
+
+
+def run_going_on() -> str | None:
+    """The id of the run whose start or part this invocation handles, for its next
+    part's event (``continued_runs.go_on_from``); None in a part queued before runs had
+    ids (parts58b): its next parts go on without one, as it came."""
+    return _run.get("id")
+
+
+def first_run_id(context: LambdaContext | None) -> str:
+    """A run's id, made by its first invocation: its Lambda request id (a retry of that
+    invocation by Lambda keeps it), or a uuid without one."""
+    request_id = getattr(context, "aws_request_id", None)
+    if request_id:
+        return str(request_id)
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def scheduled_handler(
@@ -167,12 +197,13 @@ def scheduled_handler(
         request: dict[str, Any],
         earlier_parts: dict[str, Any] | None,
         lambda_context: LambdaContext,
+        run_id: str | None,
     ) -> dict[str, Any]:
         from billing_core.entrypoints.finished_parts import RunPart
 
         assert go_on is not None
         as_of = date.fromisoformat(request["as_of"])
-        this_part = RunPart(lambda_context.function_name, request)
+        this_part = RunPart(lambda_context.function_name, request, run_id)
         if (again := this_part.finished_before()) is not None:
             # Its work done, its next part called: nothing again (parts58, R39).
             log_report(again, logger=logger, metrics=metrics)
@@ -182,8 +213,8 @@ def scheduled_handler(
         return answer
 
     refused: tuple[type[Exception], ...] = (*refusals, RunDoesNotContinue, MalformedPlace)
-    # Only ``request`` makes the record's key: the earlier parts' counts and the context
-    # are passed through (a part delivered again is answered from its record).
+    # Only ``request`` makes the record's key: the earlier parts' counts, the run's id and
+    # the context are passed through (a part delivered again is answered from its record).
     once = idempotent(part, data_keyword_argument="request", expires_after_seconds=PART_SECONDS)
 
     def handle(payload: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -199,11 +230,20 @@ def scheduled_handler(
                 read_place(place, event.continue_from)
                 request = {"as_of": as_of.isoformat(), "continue_from": event.continue_from}
                 earlier = event.earlier_parts
-                return once(context, request=request, earlier_parts=earlier, lambda_context=context)
+                _run["id"] = event.run
+                return once(
+                    context,
+                    request=request,
+                    earlier_parts=earlier,
+                    lambda_context=context,
+                    run_id=event.run,
+                )
             if event.earlier_parts is not None:
                 raise MalformedPlace(
                     "missing beside earlier_parts, which only a run's part carries"
                 )
+            if go_on is not None:
+                _run["id"] = first_run_id(context)
             report = run(as_of, context)
         except refused as refusal:
             return refused_answer(refusal, payload)
@@ -213,7 +253,7 @@ def scheduled_handler(
 
 
 # The keys only a part's event has: refused, it leaves the rest of its run undone.
-PART_KEYS = frozenset({"continue_from", "earlier_parts"})
+PART_KEYS = frozenset({"continue_from", "earlier_parts", "run"})
 
 
 def read_place(place: Callable[[list[str]], object], continue_from: list[str]) -> None:

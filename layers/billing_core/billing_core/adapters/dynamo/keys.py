@@ -46,15 +46,18 @@ def provider_key(provider_id: str) -> Key:
     return {"pk": provider_partition(provider_id), "sk": SETTINGS}
 
 
-def run_part_key(function: str, as_of: date, place: list[str]) -> Key:
-    """A finished part of ``function``'s run of ``as_of`` that went on from ``place``: the
-    place (a dunning place names a patient's number) by its SHA-256 only, so the key holds
-    ids and a day, and stays short however long the place is."""
+def run_part_key(function: str, as_of: date, place: list[str], run: str | None = None) -> Key:
+    """A finished part of ``function``'s run ``run`` of ``as_of`` that went on from
+    ``place``: the place (a dunning place names a patient's number) by its SHA-256 only, so
+    the key holds ids and a day, and stays short however long the place is. A rerun of the
+    day is another run, with marks of its own (parts58b); a part queued before runs had
+    ids (``run`` None) has the key it had (parts58)."""
     import hashlib
     import json
 
     digest = hashlib.sha256(json.dumps(place).encode()).hexdigest()[:32]
-    return {"pk": RUN_PARTS, "sk": f"{function}#{as_of.isoformat()}#{digest}"}
+    of_run = "" if run is None else f"{run}#"
+    return {"pk": RUN_PARTS, "sk": f"{function}#{as_of.isoformat()}#{of_run}{digest}"}
 
 
 def agb_marker_key(code: str) -> Key:
