@@ -432,18 +432,29 @@ def test_r39_earlier_parts_without_a_place_to_go_on_from_are_refused_and_counted
             1,
         ),
         ("retrocession_run", {"as_of": "2026-11-23", "earlier_parts": {"read": "many"}}, 1),
+        (
+            "retrocession_run",
+            {"as_of": "2026-11-23", "continue_from": [PROVIDER], "run": "R#1"},
+            1,
+        ),
         ("dunning_run", {"as_of": "maandag"}, 0),
         ("retrocession_run", {"as_of": "2026-11-23", "x": 1}, 0),
     ],
-    ids=["malformed-earlier-parts", "part-keys-malformed", "a-replay", "a-replay-extra-key"],
+    ids=[
+        "malformed-earlier-parts",
+        "part-keys-malformed",
+        "malformed-run-id",
+        "a-replay",
+        "a-replay-extra-key",
+    ],
 )
 def test_r39_only_a_refused_part_counts_run_part_refused(
     sandbox, monkeypatch, function, payload, counted
 ):
     """R39 (runs54): ops53 refused a part with malformed earlier_parts, answered and logged,
     but counted nothing: the run's rest was lost and no alarm went off.
-    Given an event that carries a part's keys (continue_from, earlier_parts), or an
-    operator's replay of a day
+    Given an event that carries a part's keys (continue_from, earlier_parts, run: an id,
+    no "#", parts58b), or an operator's replay of a day
     When it is refused
     Then a part's refusal counts Run_part_refused (nobody reads its answer: the call was
     asynchronous); an operator's replay, whose answer the operator reads, counts none."""

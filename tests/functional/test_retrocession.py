@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime
 from itertools import chain
 
@@ -579,11 +580,14 @@ def test_r24_r39_a_run_out_of_time_goes_on_in_calls_to_itself_and_proposes_once(
     carried = {"statements": 1, "entries": 0, "payout_cents": 0, "weeks_made_up": ["2026-W47"]}
     carried |= {"providers": 1, "not_started": 0}
     no_failures = {"failed": 0, "failures": {}, "invoices_unreadable": {}}
+    # (parts58b: and the run's id, its first invocation's request id, a UUID)
+    run_id = str(uuid.UUID(calls[0].get("run", "-")))
     assert calls == [
         {
             "as_of": "2026-11-30",
             "continue_from": [DENTAL.provider_id],
             "earlier_parts": carried | no_failures,
+            "run": run_id,
         }
     ]
     assert (first["statements"], first["continue_from"]) == (1, [DENTAL.provider_id])

@@ -47,6 +47,7 @@ RETENTION_OF = {
     "transfer_batch_list_key": "while batches are made: their ids only",
     "audit_partition": f"{TTL}: 8 years after the read (AUDIT_RETENTION)",
     "unmatched_credit_key": f"{TTL}: a year after it was matched; none while unmatched",
+    "run_part_key": f"{TTL}: 15 days after the part finished (finished_parts.PART_KEPT)",
 }
 
 

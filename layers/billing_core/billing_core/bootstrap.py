@@ -24,6 +24,7 @@ from billing_core.shared.clock import Clock, SystemClock
 if TYPE_CHECKING:
     from billing_core.adapters.dynamo.audit import DynamoAuditLog
     from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
+    from billing_core.adapters.dynamo.run_parts import RunPartMarks
     from billing_core.adapters.dynamo.stream import TableStream
     from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
     from billing_core.adapters.ses import SesNotifier
@@ -170,6 +171,13 @@ class Runtime:
         from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 
         return TransferBatchRepository(boto3.resource("dynamodb").Table(self.settings.table_name))
+
+    @cached_property
+    def run_parts(self) -> RunPartMarks:
+        """The parts of runs in parts finished (parts58), on the billing table."""
+        from billing_core.adapters.dynamo.run_parts import RunPartMarks
+
+        return RunPartMarks(boto3.resource("dynamodb").Table(self.settings.table_name))
 
     @cached_property
     def audit_log(self) -> DynamoAuditLog:

@@ -4,7 +4,8 @@ and the weekly retrocession run, the retour import's file (``retour_part``).
 
 A run stops between two units (patients, practices) before its time is up and names the
 first place it did not do; its function calls itself, asynchronously, with the day and
-that place, ids only (R29); the dunning run's carries its summary so far too (counts,
+that place, ids only (R29), and the id of its run (its first invocation's request id,
+``run``: the parts' marks are their run's, parts58b); the dunning run's carries its summary so far too (counts,
 provider ids, days and its errors' invoice ids: ``earlier_parts``), and so does the
 retrocession run's (counts, amounts, its failures' provider and invoice ids), so that its
 last part reports the whole run once, as the bank import's and the retour import's do
@@ -12,7 +13,9 @@ last part reports the whole run once, as the bank import's and the retour import
 no earlier part's again). That call is handled
 once per day and place, whatever it carries
 (``scheduled_handler``'s ``go_on``, on the idempotency table): one delivered twice is
-answered from its record, so no part is done twice, nor its next part called twice.
+answered from its record, so no part is done twice, nor its next part called twice; one
+delivered again after that record went (its 24 hours, or its in-progress time passed) is
+answered from the part's mark on the billing table (``finished_parts``, parts58).
 Lambda retries a part that failed, then puts it on the schedule's failure queue, as the
 run itself."""
 
@@ -125,12 +128,17 @@ def go_on_from(
     earlier_parts: dict[str, object] | None = None,
 ) -> None:
     """The call of the run's next part, from ``place``, with what the parts so far carry
-    for it (``earlier_parts``); none when the run ended."""
+    for it (``earlier_parts``) and the run's id (``run``: its parts' marks are its own,
+    parts58b; none when this part came without one); none when the run ended."""
+    from billing_core.entrypoints.scheduled import run_going_on
+
     if place is None:
         return
     event: dict[str, object] = {"as_of": as_of.isoformat(), "continue_from": place}
     if earlier_parts is not None:
         event["earlier_parts"] = earlier_parts
+    if (run := run_going_on()) is not None:
+        event["run"] = run
     call_itself(context, event)
 
 

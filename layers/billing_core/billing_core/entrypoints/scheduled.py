@@ -4,9 +4,12 @@ today on the clock unless an operator replays another, its report logged
 
 The schedule sends ``{}``; an operator replays a day with ``{"as_of": "YYYY-MM-DD"}``.
 A run that went on in a call its function made to itself gets ``{"as_of": ...,
-"continue_from": [...], "earlier_parts": {...}}`` (continued_runs.py), handled once per
-day and place: its parts' counts so far, which the next part adds to (not part of that
-once; the dunning run's ``EarlierParts``, the retrocession run's ``EarlierWeekParts``).
+"continue_from": [...], "earlier_parts": {...}, "run": "..."}`` (continued_runs.py), handled
+once per day and place: its parts' counts so far, which the next part adds to (not part of
+that once; the dunning run's ``EarlierParts``, the retrocession run's ``EarlierWeekParts``),
+and the id of its run (``run``, its first invocation's request id: not part of that once
+either; the part's mark on the billing table is its run's own, finished_parts.py; a part
+queued before runs had ids has none).
 Anything else is refused before the run starts: answered ``{"refused": ...}`` naming the
 fields, and logged (``run refused``), not raised, since a retry of the same event would
 be refused again (ops53); so is a ``continue_from`` that is no place of that run (runs54),
@@ -98,6 +101,19 @@ class EarlierWeekParts(TypedDict):
     invoices_unreadable: dict[str, list[str]]
 
 
+def _an_id(text: str) -> str:
+    """``text``, a run's id: its first invocation's Lambda request id (a UUID), or a uuid;
+    an id only (R29), no "#" (it goes into the key of a part's mark, keys.run_part_key).
+    Refused otherwise, without quoting it. No regular expression: one costs the cold
+    start of both runs (make bench (d))."""
+    if not (0 < len(text) <= 64 and text.isascii() and text.replace("-", "").isalnum()):
+        raise ValueError("not a run's id (letters, digits and -, at most 64)")
+    return text
+
+
+RunId = Annotated[str, AfterValidator(_an_id)]
+
+
 class ScheduledRunEvent(BaseModel):
     """The dunning run's event, and the shape of every scheduled run's."""
 
@@ -108,6 +124,9 @@ class ScheduledRunEvent(BaseModel):
     continue_from: list[str] | None = None
     # What the earlier parts of that run counted, for the next part to add to
     earlier_parts: EarlierParts | None = None
+    # The id of that run (parts58b): a rerun of the day is another run, whose parts are
+    # not answered from the first run's marks. Absent in a part queued before the ids.
+    run: RunId | None = None
 
 
 class WeekRunEvent(ScheduledRunEvent):
@@ -120,8 +139,28 @@ class WeekRunEvent(ScheduledRunEvent):
 
 
 # A part delivered again within this time is answered from its record: longer than
-# Lambda keeps retrying an asynchronous call (6 hours).
+# Lambda keeps retrying an asynchronous call (6 hours). After it, from the part's mark
+# (finished_parts.py: PART_KEPT, 15 days).
 PART_SECONDS = 24 * 3600
+_run: dict[str, str | None] = {}  # the id of the run whose start or part is being handled
+
+
+def run_going_on() -> str | None:
+    """The id of the run whose start or part this invocation handles, for its next
+    part's event (``continued_runs.go_on_from``); None in a part queued before runs had
+    ids (parts58b): its next parts go on without one, as it came."""
+    return _run.get("id")
+
+
+def first_run_id(context: LambdaContext | None) -> str:
+    """A run's id, made by its first invocation: its Lambda request id (a retry of that
+    invocation by Lambda keeps it), or a uuid without one."""
+    request_id = getattr(context, "aws_request_id", None)
+    if request_id:
+        return str(request_id)
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def scheduled_handler(
@@ -166,14 +205,24 @@ def scheduled_handler(
         request: dict[str, Any],
         earlier_parts: dict[str, Any] | None,
         lambda_context: LambdaContext,
+        run_id: str | None,
     ) -> dict[str, Any]:
+        from billing_core.entrypoints.finished_parts import RunPart
+
         assert go_on is not None
         as_of = date.fromisoformat(request["as_of"])
-        return answered(go_on(as_of, request["continue_from"], earlier_parts, lambda_context))
+        this_part = RunPart(lambda_context.function_name, request, run_id)
+        if (again := this_part.finished_before()) is not None:
+            # Its work done, its next part called: nothing again (parts58, R39).
+            log_report(again, logger=logger, metrics=metrics)
+            return again.answer()
+        answer = answered(go_on(as_of, request["continue_from"], earlier_parts, lambda_context))
+        this_part.mark_finished(answer, logger)
+        return answer
 
     refused: tuple[type[Exception], ...] = (*refusals, RunDoesNotContinue, MalformedPlace)
-    # Only ``request`` makes the record's key: the earlier parts' counts and the context
-    # are passed through (a part delivered again is answered from its record).
+    # Only ``request`` makes the record's key: the earlier parts' counts, the run's id and
+    # the context are passed through (a part delivered again is answered from its record).
     once = idempotent(part, data_keyword_argument="request", expires_after_seconds=PART_SECONDS)
 
     def handle(payload: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -189,11 +238,20 @@ def scheduled_handler(
                 read_place(place, event.continue_from)
                 request = {"as_of": as_of.isoformat(), "continue_from": event.continue_from}
                 earlier = event.earlier_parts
-                return once(context, request=request, earlier_parts=earlier, lambda_context=context)
+                _run["id"] = event.run
+                return once(
+                    context,
+                    request=request,
+                    earlier_parts=earlier,
+                    lambda_context=context,
+                    run_id=event.run,
+                )
             if event.earlier_parts is not None:
                 raise MalformedPlace(
                     "missing beside earlier_parts, which only a run's part carries"
                 )
+            if go_on is not None:
+                _run["id"] = first_run_id(context)
             report = run(as_of, context)
         except refused as refusal:
             return refused_answer(refusal, payload)
@@ -203,7 +261,7 @@ def scheduled_handler(
 
 
 # The keys only a part's event has: refused, it leaves the rest of its run undone.
-PART_KEYS = frozenset({"continue_from", "earlier_parts"})
+PART_KEYS = frozenset({"continue_from", "earlier_parts", "run"})
 
 
 def read_place(place: Callable[[list[str]], object], continue_from: list[str]) -> None:

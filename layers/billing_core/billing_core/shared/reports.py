@@ -39,8 +39,8 @@ class DeliveredAgain:
     after Powertools' idempotency record expired or was released; a run's call can be
     redriven): nothing done, written or counted again, answered as the first delivery was
     (R3, R39). Logged and counted as ``UploadsDeliveredAgain``, never an error: nobody
-    must act. One class for a declaration, a retour, a bank statement and the agency's
-    file. A plain class: a frozen slotted dataclass costs the handlers' cold start."""
+    must act. One class for a declaration, a retour, a bank statement, the agency's
+    file and a part of a dunning or retrocession run (entrypoints/finished_parts.py). A plain class: a frozen slotted dataclass costs the handlers' cold start."""
 
     __slots__ = ("answered", "fields", "message")
 

@@ -27,6 +27,11 @@ Key design (one table, pk/sk):
   RUN#agency-updates           OWED                     the days whose agency file was written
                                                         without a stored invoice that did not
                                                         load: written again by the next runs
+  RUN#parts                    {function}#{day}#{run}#  a part of a run in parts its function
+                               {hash}                   finished, with its answer (parts58;
+                                                        expires 15 days after: run_parts.py);
+                                                        {run}# absent for a part queued
+                                                        before runs had ids
   REFERENCE#{kenmerk}          REFERENCE                the one invoice that carries this
                                                         betalingskenmerk (issue 13 item 1)
   AGB#{code}                   AGB                      the provider that holds this AGB code (R31,

@@ -32,6 +32,8 @@ AGENCY_FILES_KEY: Key = {"pk": "RUN#agency-updates", "sk": "WRITTEN"}
 # The days whose agency file was written without a stored invoice that did not load (R34):
 # a string set of "{day}#{provider}#{invoice}", written again by the next runs.
 AGENCY_FILES_OWED_KEY: Key = {"pk": "RUN#agency-updates", "sk": "OWED"}
+# The parts of runs in parts their functions finished (parts58): one item each.
+RUN_PARTS = "RUN#parts"
 HIGHEST = "~"  # sorts after every id, date and moment used in a key
 
 
@@ -42,6 +44,20 @@ def provider_partition(provider_id: str) -> str:
 
 def provider_key(provider_id: str) -> Key:
     return {"pk": provider_partition(provider_id), "sk": SETTINGS}
+
+
+def run_part_key(function: str, as_of: date, place: list[str], run: str | None = None) -> Key:
+    """A finished part of ``function``'s run ``run`` of ``as_of`` that went on from
+    ``place``: the place (a dunning place names a patient's number) by its SHA-256 only, so
+    the key holds ids and a day, and stays short however long the place is. A rerun of the
+    day is another run, with marks of its own (parts58b); a part queued before runs had
+    ids (``run`` None) has the key it had (parts58)."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(json.dumps(place).encode()).hexdigest()[:32]
+    of_run = "" if run is None else f"{run}#"
+    return {"pk": RUN_PARTS, "sk": f"{function}#{as_of.isoformat()}#{of_run}{digest}"}
 
 
 def agb_marker_key(code: str) -> Key:
