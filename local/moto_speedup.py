@@ -35,11 +35,26 @@ of 0.54 s each (agency50). The query is given the candidates instead, unsorted: 
 items of the partition for a table's key, the items whose index key is the text asked
 for (compared as text, which is how moto compares an S value) for an index. moto keeps
 its own checks and sort on them, so the answer is the same items in the same order.
+
+S3's URLs: moto re-imports ``moto.s3.urls`` (``importlib.reload``) twice for every S3
+request, because the module reads ``MOTO_S3_CUSTOM_ENDPOINTS`` when it is imported. It is
+now reloaded only when that setting differs from the one it was last read with: the same
+module, the same URLs (issue 18).
+
+Starting the mock: each ``mock_aws`` start builds ~1,290 ``responses`` callbacks (183 URL
+patterns of the AWS services x 7 HTTP methods), the same objects every time, after the
+start's reset has emptied the registry; that was about half the CPU of starting a
+sandbox's mock. They are built once per process by moto's own code and put back into the
+emptied registry at the next starts, in the same order. Only the registration is shared:
+each start and stop still starts, resets and stops moto's mock as moto does, so nested
+and foreign ``mock_aws`` uses behave as before. ``tests/unit/test_moto_speedup.py``
+compares both with moto's own.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from functools import wraps
 from typing import Any
@@ -211,7 +226,66 @@ def _query_without_sorting_the_table(original: Any) -> Any:
     return query
 
 
+_S3_SETTING = "MOTO_S3_CUSTOM_ENDPOINTS"  # the only setting moto.s3.urls reads
+_S3_URLS_READ: list[tuple[str | None, Any]] = []  # (the setting, the module read with it)
+
+
+def _s3_url_module(original: property) -> property:
+    def url_module(self: Any) -> Any:
+        setting = os.environ.get(_S3_SETTING)
+        read = _S3_URLS_READ[-1] if _S3_URLS_READ else None
+        if read is not None and read[0] == setting:
+            return read[1]
+        module = original.fget(self)  # type: ignore[misc]  # moto's reload
+        _S3_URLS_READ[:] = [(setting, module)]
+        return module
+
+    url_module._reloads_on_change_only = True  # type: ignore[attr-defined]
+    return property(url_module)
+
+
+# What moto's start registers into its emptied registry: {HTTP method: [callbacks]}, per
+# list of URL patterns it was built from.
+_MOTO_CALLBACKS: dict[tuple[int, int], dict[str, list[Any]]] = {}
+
+
+def _register_once(original: Any) -> Any:
+    from moto import backend_index
+    from moto.core import models as moto_models
+    from moto.core.responses_custom_registry import CustomRegistry
+
+    @wraps(original)
+    def enable_patching(self: Any, reset: bool = True) -> None:
+        patterns = backend_index.backend_url_patterns
+        key = (id(patterns), len(patterns))
+        saved = _MOTO_CALLBACKS.get(key)
+        if saved is None:
+            original(self, reset=reset)
+            registry = moto_models.responses_mock._registry
+            if reset and isinstance(registry, CustomRegistry):  # moto's callbacks only
+                _MOTO_CALLBACKS[key] = {m: list(r) for m, r in registry._registered.items()}
+            return
+        # moto's _enable_patching, with the callbacks it builds put back instead of built
+        moto_models.botocore_stubber.enabled = True
+        if reset:
+            self.reset()
+        moto_models.responses_mock.start()
+        registry = moto_models.responses_mock._registry
+        for method, callbacks in saved.items():
+            registry._registered[method].extend(callbacks)
+
+    enable_patching._registers_once = True  # type: ignore[attr-defined]
+    return enable_patching
+
+
 def install() -> None:
+    from moto.core.models import MockAWS
+    from moto.s3.models import S3Backend
+
+    if not getattr(S3Backend._url_module.fget, "_reloads_on_change_only", False):
+        S3Backend._url_module = _s3_url_module(S3Backend._url_module)  # type: ignore[method-assign,assignment]
+    if not getattr(MockAWS._enable_patching, "_registers_once", False):
+        MockAWS._enable_patching = _register_once(MockAWS._enable_patching)  # type: ignore[method-assign]
     Item.__init__ = _item_init  # type: ignore[method-assign]
     if not getattr(Table.query, "_sorts_only_candidates", False):
         Table.all_items = _all_items  # type: ignore[method-assign]

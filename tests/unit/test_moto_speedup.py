@@ -217,3 +217,84 @@ def test_a_kenmerk_looked_up_costs_the_same_in_a_table_four_times_as_large(table
         comparisons.append(compared["count"])
 
     assert comparisons[0] == comparisons[1] < 10, comparisons
+
+
+def test_s3_urls_are_read_again_only_when_their_setting_changes(monkeypatch):
+    """Given moto's S3 backend, and the setting its URL module reads changed in between;
+    When its URLs are asked five times; Then they are moto's own for each setting, and the
+    module is reloaded once per change of the setting, not once per ask."""
+    import moto.s3.models as s3_models
+    from moto.s3.models import S3Backend
+
+    moto_speedup.install()
+    reloads = {"count": 0}
+    reload = s3_models.reload
+
+    def counted(module):
+        reloads["count"] += 1
+        return reload(module)
+
+    monkeypatch.setattr(s3_models, "reload", counted)
+    backend = S3Backend("eu-central-1", "123456789012")
+
+    def urls(module) -> tuple[list[str], list[str]]:
+        return list(module.url_bases), list(module.url_paths)
+
+    def moto_s() -> tuple[list[str], list[str]]:  # what moto's property does: reload, read
+        import moto.s3.urls
+
+        return urls(reload(moto.s3.urls))
+
+    monkeypatch.delenv("MOTO_S3_CUSTOM_ENDPOINTS", raising=False)
+    backend.url_bases  # noqa: B018  (may reload: another test may have read another setting)
+    reloads["count"] = 0
+    plain = [urls(backend._url_module), urls(backend._url_module)]
+    monkeypatch.setenv("MOTO_S3_CUSTOM_ENDPOINTS", "https://files.zorgnota.test")
+    custom = [urls(backend._url_module), urls(backend._url_module)]
+    assert reloads["count"] == 1
+    assert custom[1] == custom[0] == moto_s()
+    assert "https://files.zorgnota.test" in custom[0][0]
+    monkeypatch.delenv("MOTO_S3_CUSTOM_ENDPOINTS")
+    again = urls(backend._url_module)
+    assert again == plain[0] == plain[1] == moto_s()
+    assert "https://files.zorgnota.test" not in again[0]
+
+
+def _moto_callbacks() -> list[tuple[str, object, object]]:
+    from moto.core.models import responses_mock
+
+    return [(r.method, r.url, r.callback) for r in responses_mock.registered()]
+
+
+def test_a_mock_start_registers_moto_s_callbacks_without_building_them_again():
+    """Given moto's start as moto wrote it, and the installed one; When a mock is started
+    with each, nested, and stopped; Then the same callbacks are registered in the same
+    order, a nested mock's stop leaves the outer one answering, and the next start is
+    reset (the bucket is gone)."""
+    import boto3
+    from moto import mock_aws
+    from moto.core.models import MockAWS
+
+    moto_speedup.install()
+    moto_s = MockAWS._enable_patching.__wrapped__
+    built = mock_aws()
+    moto_s(built)  # moto's own registration, as an unpatched start makes it
+    expected = _moto_callbacks()
+    built._disable_patching(remove_data=True)
+    assert len(expected) > 1000
+
+    with mock_aws():
+        pass  # a first start: the next ones reuse its callbacks
+    with mock_aws():
+        assert _moto_callbacks() == expected
+        s3 = boto3.client("s3", region_name="eu-central-1")
+        s3.create_bucket(
+            Bucket="zorgnota-files",
+            CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
+        )
+        with mock_aws():  # nested, as tests/functional/test_ses_notifier.py does
+            assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["zorgnota-files"]
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["zorgnota-files"]
+    with mock_aws():
+        assert _moto_callbacks() == expected
+        assert boto3.client("s3", region_name="eu-central-1").list_buckets()["Buckets"] == []
