@@ -216,7 +216,8 @@ def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
     assert status == 200 and listed["items"][0]["counterparty_name"] == payer
     query = {"limit": "2", "cursor": listed["next_cursor"]}
     status, rest = as_operator(sandbox, "GET", path, query=query)
-    # Then the pages hold the three, two then one, by credit id, and the last no cursor
+    # Then the pages hold the three, two then one, oldest booking first (one day: by
+    # credit id), and the last no cursor
     assert status == 200 and rest["next_cursor"] is None
     ids = [item["credit_id"] for item in listed["items"] + rest["items"]]
     assert (len(listed["items"]), len(rest["items"]), ids) == (2, 1, sorted(ids))
