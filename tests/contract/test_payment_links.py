@@ -17,6 +17,7 @@ from billing_core.payments.unmatched import (
 )
 from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
 from tests.contract.samples import NOON, A, invoice, stored
+from tests.unit.payment_fakes import LinksInMemory
 
 IBAN = "NL20INGB0001234567"
 
@@ -142,9 +143,10 @@ def test_r34_the_unmatched_credits_come_a_page_at_a_time_without_the_matched_one
     matched since
     When the operator's list is read two at a time, each page from the position the one
     before gave
-    Then the pages hold the three open ones, by credit id, each once, none of the matched
-    ones, at most two a page, and the last page gives no position; a position that is
-    no credit id is refused before anything is read."""
+    Then the pages hold the three open ones, oldest booking first (credits58b: they were
+    by credit id), each once, none of the matched ones, at most two a page, and the last
+    page gives no position; a position that is no credit id is refused before anything
+    is read."""
     credits = [unmatched(f"E-{n}", date(2026, 11, 20 + n)) for n in range(5)]
     for credit_line in credits:
         links.keep_unmatched_credit(credit_line)
@@ -158,10 +160,87 @@ def test_r34_the_unmatched_credits_come_a_page_at_a_time_without_the_matched_one
         if after is None:
             break
     assert after is None and all(len(page) <= 2 for page in pages)
-    open_ones = sorted((credits[0], *credits[3:]), key=lambda c: c.credit_id)
+    open_ones = [credits[0], *credits[3:]]  # booked on the 20th, 23rd and 24th
     assert [c for page in pages for c in page] == open_ones
     with pytest.raises(InvalidPosition):
         links.unmatched_credit_page(2, "CREDIT#not-an-id")
+
+
+def stored_before_the_open_credit_index(links, credit_line: UnmatchedCredit) -> None:
+    """As the deploy before credits58b kept it: no keys on the by-credit index."""
+    links.keep_unmatched_credit(credit_line)
+    if isinstance(links, LinksInMemory):
+        links.not_indexed.add(credit_line.credit_id)
+    else:
+        links._table.update_item(
+            Key={"pk": "BANK#UNMATCHED", "sk": f"CREDIT#{credit_line.credit_id}"},
+            UpdateExpression="REMOVE gsi4pk, gsi4sk",
+        )
+
+
+def every_page(links, limit: int) -> list[list[UnmatchedCredit]]:
+    pages, after = [], None
+    while len(pages) < 10:
+        page, after = links.unmatched_credit_page(limit, after)
+        pages.append(page)
+        if after is None:
+            return pages
+    raise AssertionError("no last page")
+
+
+def test_r34_a_page_of_unmatched_credits_is_the_open_ones_oldest_booking_first(links):
+    """R34, interfaces.md §6 (credits58b). Given six credits the import could not book,
+    booked on 20, 24, 21, 23, 22 and 22 November, those of the 21st and the 23rd matched
+    since and the plan of the 21st withdrawn again
+    When the operator's list is read two at a time, each page from the position the one
+    before gave
+    Then the five open ones come oldest booking first (the two of the 22nd by credit id),
+    two on every page but the last, each once, the matched one never; a position of the
+    list before (a bare credit id) is refused before anything is read."""
+    days = (20, 24, 21, 23, 22, 22)
+    credits = [unmatched(f"E-{n}", date(2026, 11, day)) for n, day in enumerate(days)]
+    for credit_line in credits:
+        links.keep_unmatched_credit(credit_line)
+    plan = CreditMatch(NOON, "operator-1", (MatchPart("62987654321098", "inv-1", 5_600),))
+    for matched in (credits[2], credits[3]):
+        links.plan_credit_match(matched.credit_id, plan)
+    assert links.withdraw_credit_match(credits[2].credit_id, plan, ()) is True
+
+    pages = every_page(links, 2)
+
+    twenty_second = sorted((credits[4], credits[5]), key=lambda c: c.credit_id)
+    oldest_first = [credits[0], credits[2], *twenty_second, credits[1]]
+    assert [[c.entry_reference for c in page] for page in pages] == [
+        [c.entry_reference for c in oldest_first[0:2]],
+        [c.entry_reference for c in oldest_first[2:4]],
+        [c.entry_reference for c in oldest_first[4:]],
+    ]
+    with pytest.raises(InvalidPosition):
+        links.unmatched_credit_page(2, credits[0].credit_id)
+    with pytest.raises(InvalidPosition):
+        links.unmatched_credit_page(2, f"2026-13-01#{credits[0].credit_id}")
+
+
+def test_open_credits_stored_before_their_index_keys_are_listed_once_migrated(links):
+    """R34, migration version 19 (credits58b). Given three credits kept before the open
+    credits' index (one of them matched since) and one kept after
+    When the operator's list is read, then the credits are put on the index, twice
+    Then the list holds only the one kept after, then all three open ones oldest booking
+    first; the first run puts two on the index, the second none; the matched one stays
+    off the list."""
+    before = [unmatched(f"OLD-{n}", date(2026, 11, 10 + n)) for n in range(3)]
+    for credit_line in before:
+        stored_before_the_open_credit_index(links, credit_line)
+    plan = CreditMatch(NOON, "operator-1", (MatchPart("62987654321098", "inv-1", 5_600),))
+    links.plan_credit_match(before[1].credit_id, plan)
+    after = unmatched("NEW-1", date(2026, 11, 30))
+    links.keep_unmatched_credit(after)
+    assert links.unmatched_credit_page(10) == ([after], None)
+
+    assert links.index_open_credits() == (2, 0)
+    assert links.index_open_credits() == (0, 0)
+
+    assert links.unmatched_credit_page(10) == ([before[0], before[2], after], None)
 
 
 def test_an_unmatched_credit_is_kept_once_listed_until_matched_and_matched_once(links):

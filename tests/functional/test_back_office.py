@@ -216,7 +216,8 @@ def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
     assert status == 200 and listed["items"][0]["counterparty_name"] == payer
     query = {"limit": "2", "cursor": listed["next_cursor"]}
     status, rest = as_operator(sandbox, "GET", path, query=query)
-    # Then the pages hold the three, two then one, by credit id, and the last no cursor
+    # Then the pages hold the three, two then one, oldest booking first (one day: by
+    # credit id), and the last no cursor
     assert status == 200 and rest["next_cursor"] is None
     ids = [item["credit_id"] for item in listed["items"] + rest["items"]]
     assert (len(listed["items"]), len(rest["items"]), ids) == (2, 1, sorted(ids))
@@ -236,8 +237,14 @@ def test_an_operator_listing_payers_names_and_ibans_is_in_the_audit(sandbox):
         ]
     )  # (the sandbox's clock stands still: the two reads are of one moment)
     assert payer not in str(reads) and iban not in str(reads)
-    # And a cursor this list never handed out is refused, naming it; so is a page too long
-    for bad in ({"cursor": "not-a-cursor"}, {"cursor": cursor.encode("CREDIT#x")}):
+    # And a cursor this list never handed out is refused, naming it (one of the list
+    # before credits58b, a bare credit id, too); so is a page too long
+    old_form = cursor.encode(ids[0])
+    for bad in (
+        {"cursor": "not-a-cursor"},
+        {"cursor": cursor.encode("CREDIT#x")},
+        {"cursor": old_form},
+    ):
         status, answer = as_operator(sandbox, "GET", path, query=bad)
         assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
         assert "This cursor is not valid" in answer["error"]["message"]

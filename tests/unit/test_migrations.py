@@ -35,6 +35,7 @@ from billing_core.services.operator.migrations import (
     EXPIRED_INVOICE_ACTIONS,
     NAMES_MARKERS_HANDOVERS,
     OPEN_ACTION_LIST,
+    OPEN_CREDIT_INDEX,
     REFUND_PENDING_INDEX,
     SEARCH_NAMES,
     SETTINGS_VERSION_EXPIRY,
@@ -910,3 +911,44 @@ def test_open_actions_listed_before_the_open_prefix_are_moved_oldest_first_over_
     assert store.action_page(DENTAL, ActionState.OPEN, 200) == (opened, None)
     again = run_migration(OPEN_ACTION_LIST, context(store)).answer()["summary"]
     assert tuple(again[c] for c in counts) == (0, 150)
+
+
+def test_open_credits_kept_before_their_index_are_put_on_it_once_for_no_practice():
+    """R34, migration version 19, open-credit-index (credits58b). Given two bank credits
+    nobody matched, kept before the operator's list read an index of the open ones (one
+    matched since), and one kept after
+    When an operator runs open-credit-index for every practice, then again
+    Then the first run puts the open one on the index (1), lists no practice and records
+    no read (counts only, R32); the second puts none on it; the list then holds both open
+    credits, oldest booking first; the answer is the API's counts of version 19."""
+    from billing_core.entrypoints.http.operator_models import MigrationOut, OpenCreditIndexCountsOut
+    from billing_core.payments.unmatched import CreditMatch, MatchPart
+    from tests.contract.test_payment_links import unmatched
+    from tests.unit.payment_fakes import LinksInMemory
+
+    store = old_store({DENTAL: 1})
+    links = LinksInMemory(store)
+    old_open, old_matched = (
+        unmatched("OLD-1", date(2026, 11, 2)),
+        unmatched("OLD-2", date(2026, 11, 3)),
+    )
+    for kept in (old_open, old_matched):
+        links.keep_unmatched_credit(kept)
+        links.not_indexed.add(kept.credit_id)
+    plan = CreditMatch(
+        datetime(2026, 12, 1, 9, tzinfo=UTC), "operator-1", (MatchPart("1", "inv-1", 1),)
+    )
+    links.plan_credit_match(old_matched.credit_id, plan)
+    new = unmatched("NEW-1", date(2026, 11, 30))
+    links.keep_unmatched_credit(new)
+    ctx = replace(context(store), links=links)
+
+    first = run_migration(OPEN_CREDIT_INDEX, ctx)
+    second = run_migration(OPEN_CREDIT_INDEX, ctx).answer()
+
+    counts = {"open_credits_indexed": 1, "open_credits_matched_meanwhile": 0}
+    assert (first.answer()["summary"], first.answer()["practices"]) == (counts, [])
+    assert second["summary"] == {"open_credits_indexed": 0, "open_credits_matched_meanwhile": 0}
+    assert isinstance(MigrationOut.of(first).summary, OpenCreditIndexCountsOut)
+    assert ctx.audit.records == [] and first.resume is None
+    assert links.unmatched_credit_page(10) == ([old_open, new], None)

@@ -24,11 +24,11 @@ CREDIT_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
 
 @router.get(
     "/api/v1/operator/unmatched-credits",
-    summary="Credits nobody matched yet, by credit id, a page at a time",
-    description="A page reads a bounded part of the credits, those matched in the last "
-    "year too, so it may hold fewer than limit credits (none at all) and still give a "
-    "next_cursor: go on until there is none. Each page is one read in the audit, naming "
-    "its credits (R32).",
+    summary="Credits nobody matched yet, oldest booking first, a page at a time",
+    description="Each page but the last holds limit credits; next_cursor, sent back as "
+    "cursor, gives the next page, none on the last. A credit kept before migration "
+    "open-credit-index (19) ran is missing until it ran. Each page is one read in the "
+    "audit, naming its credits (R32).",
 )
 def list_unmatched_credits(
     limit: Annotated[int, Query(ge=1, le=money.MAX_UNMATCHED_PAGE)] = money.UNMATCHED_PAGE,

@@ -1072,11 +1072,16 @@ class BankCreditLinks(Protocol):
     def unmatched_credit_page(
         self, limit: int, after: str | None = None
     ) -> tuple[list[UnmatchedCredit], str | None]:
-        """At most ``limit`` of those not matched yet, by credit id, after the credit id
-        ``after`` (the page before's position), and the position of the next page: None
-        when none follows. A page reads a bounded part of the credits, matched ones too
-        (they stay a year, legal-nl.md §8), so it may hold fewer than ``limit`` and still
-        give a position. InvalidPosition for an ``after`` that is no credit id (R34)."""
+        """``limit`` of those not matched yet (fewer on the last page), oldest booking
+        first, then by credit id, after the position ``after`` (the page before's), and
+        the position of the next page: None when none follows. A page reads the open
+        credits only, those stored before migration version 19 once it ran.
+        InvalidPosition for an ``after`` that is no such position (R34)."""
+        ...
+
+    def index_open_credits(self) -> tuple[int, int]:
+        """Put the open credits stored before migration version 19 on the list's index:
+        (how many, how many were matched before their turn and left off)."""
         ...
 
     def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None: ...

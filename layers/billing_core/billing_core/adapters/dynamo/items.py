@@ -58,7 +58,9 @@ credit or a PSP refund of it still pending, R13: the back office's list of credi
 refund and the Monday run's count of refunds pending read those only, R34, R39; and
 every action, gsi4pk = PROVIDER#{p}#ACTIONS, gsi4sk = {utc created}#{action id} for a done
 one, OPEN#{utc created}#{action id} for an open one: a page of the practice's action list,
-or of its open actions, is one Query, R23, R35).
+or of its open actions, is one Query, R23, R35; and each bank credit nobody matched yet,
+gsi4pk = BANK#UNMATCHED, gsi4sk = {booking date}#{credit id}, off it once matched: a page
+of the operator's list of them is one Query, R34, payment_links).
 On by-provider: invoices (gsi2pk = PROVIDER#{p}#INVOICES, gsi2sk = {issue date}#{id}),
 every provider's settings (gsi2pk = PROVIDERS, gsi2sk = provider id: the weekly
 retrocession run lists the providers with a Query), and each invoice's actions

@@ -298,3 +298,11 @@ UNMATCHED_CREDIT_PREFIX = "CREDIT#"
 
 def unmatched_credit_key(credit_id: str) -> Key:
     return {"pk": UNMATCHED_CREDITS, "sk": f"{UNMATCHED_CREDIT_PREFIX}{credit_id}"}
+
+
+def open_credit_index_key(booking_date: str, credit_id: str) -> Key:
+    """An open credit's place on the by-credit index (its own partition, not the
+    invoices' CREDIT nor a practice's actions): oldest booking first, then by id. A
+    match removes it, a withdrawn match writes it again, so a page of the operator's
+    list reads the open credits only (R34)."""
+    return {"gsi4pk": UNMATCHED_CREDITS, "gsi4sk": f"{booking_date}#{credit_id}"}

@@ -36,12 +36,6 @@ PAYMENT_LINK_RETENTION = STATEMENT_RETENTION
 
 Item = dict[str, Any]
 
-# An operator's page of unmatched credits (R34): after its first request (``limit``
-# credits), at most this many credits a request, and this many requests: some 10,000
-# credits (about 5 MB read) an answer at most, well inside API Gateway's 29 seconds.
-CREDITS_A_READ = 1_000
-READS_A_PAGE = 10
-
 
 class PaymentLinkRepository:
     def __init__(self, table: Any, clock: Clock | None = None) -> None:
@@ -178,33 +172,67 @@ class PaymentLinkRepository:
     def unmatched_credit_page(
         self, limit: int, after: str | None = None
     ) -> tuple[list[UnmatchedCredit], str | None]:
-        """A page of the one partition, by sort key (the credit id), the matched credits
-        left out by a filter: DynamoDB reads them all the same (a sparse index of the open
-        ones would not; README, "Unmatched credits"). The first request reads ``limit``
-        credits, as many as an answer of open ones needs; each further one (matched ones
-        were among them) up to CREDITS_A_READ more, at most READS_A_PAGE requests."""
-        if after is not None and not _is_credit_id(after):
+        """A page of the open credits: one Query of their partition of the by-credit
+        index (keys.open_credit_index_key: a matched credit is not on it), oldest booking
+        first, ``limit`` + 1 of them (one more: only a page with a credit after it gives
+        a position), after the position ``after`` ("{booking date}#{credit id}")."""
+        if after is not None and not _is_open_credit_position(after):
             raise InvalidPosition("not an unmatched credit position")
         query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :credits",
-            "FilterExpression": "attribute_not_exists(matched_at)",
+            "IndexName": "by-credit",
+            "KeyConditionExpression": "gsi4pk = :credits",
             "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
-            "Limit": limit,
+            "Limit": limit + 1,
         }
         if after is not None:
-            query["ExclusiveStartKey"] = keys.unmatched_credit_key(after)
-        found: list[UnmatchedCredit] = []
-        for _ in range(READS_A_PAGE):
+            query["KeyConditionExpression"] += " AND gsi4sk > :after"
+            query["ExpressionAttributeValues"][":after"] = after
+        page = self._table.query(**query)
+        found = page["Items"][:limit]
+        credits = [_credit(item) for item in found]
+        # more than limit, or DynamoDB's 1 MB read before limit + 1 (never with these sizes)
+        more = len(page["Items"]) > limit or "LastEvaluatedKey" in page
+        return credits, str(found[-1]["gsi4sk"]) if more and found else None
+
+    def index_open_credits(self) -> tuple[int, int]:
+        """Put each open credit stored before its keys on the by-credit index (migration
+        version 19), on condition that it is still open: (put on it, matched since the
+        read). Those already on it are not read again."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :credits",
+            "FilterExpression": "attribute_not_exists(matched_at) AND attribute_not_exists(gsi4pk)",
+            "ProjectionExpression": "pk, sk, credit_id, booking_date",
+            "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
+        }
+        indexed = matched = 0
+        while True:
             page = self._table.query(**query)
-            found.extend(_credit(item) for item in page["Items"])
-            last = page.get("LastEvaluatedKey")
-            if len(found) > limit or (len(found) == limit and last is not None):
-                return found[:limit], found[limit - 1].credit_id
-            if last is None:
-                return found, None
-            query["ExclusiveStartKey"] = last
-            query["Limit"] = CREDITS_A_READ
-        return found, str(last["sk"]).removeprefix(keys.UNMATCHED_CREDIT_PREFIX)
+            for item in page["Items"]:
+                if self._index_open_credit(item["credit_id"], item["booking_date"]):
+                    indexed += 1
+                else:
+                    matched += 1
+            if "LastEvaluatedKey" not in page:
+                return indexed, matched
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _index_open_credit(self, credit_id: str, booking_date: str) -> bool:
+        index_keys = keys.open_credit_index_key(booking_date, credit_id)
+        try:
+            self._table.update_item(
+                Key=keys.unmatched_credit_key(credit_id),
+                UpdateExpression="SET gsi4pk = :credits, gsi4sk = :position",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(matched_at)",
+                ExpressionAttributeValues={
+                    ":credits": index_keys["gsi4pk"],
+                    ":position": index_keys["gsi4sk"],
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
 
     def get_unmatched_credit(self, credit_id: str) -> UnmatchedCredit | None:
         key = keys.unmatched_credit_key(credit_id)
@@ -216,7 +244,7 @@ class PaymentLinkRepository:
             self._table.update_item(
                 Key=keys.unmatched_credit_key(credit_id),
                 UpdateExpression="SET matched_at = :at, matched_by = :who, parts = :parts, "
-                "matched_target = :target, expires_at = :expires",
+                "matched_target = :target, expires_at = :expires REMOVE gsi4pk, gsi4sk",
                 ConditionExpression="attribute_exists(pk) AND attribute_not_exists(matched_at)",
                 ExpressionAttributeValues={
                     ":at": match.matched_at.isoformat(),
@@ -248,17 +276,23 @@ class PaymentLinkRepository:
         """One transaction: the plan ``match`` (its time and operator) removed, never one
         written since, on condition that each invoice of ``unchanged`` is at the version
         read, so a part booked between the read and this write keeps the plan (R28); the
-        credit keeps no expiry while unmatched."""
+        credit keeps no expiry while unmatched, and is on the index of open credits again."""
+        stored = self.get_unmatched_credit(credit_id)
+        if stored is None:
+            return False
+        index_keys = keys.open_credit_index_key(stored.booking_date.isoformat(), credit_id)
         withdraw = {
             "Update": {
                 "TableName": self._table.name,
                 "Key": keys.unmatched_credit_key(credit_id),
-                "UpdateExpression": "REMOVE matched_at, matched_by, parts, matched_target, "
-                "expires_at",
+                "UpdateExpression": "SET gsi4pk = :credits, gsi4sk = :position "
+                "REMOVE matched_at, matched_by, parts, matched_target, expires_at",
                 "ConditionExpression": "matched_at = :at AND matched_by = :who",
                 "ExpressionAttributeValues": {
                     ":at": match.matched_at.isoformat(),
                     ":who": match.operator,
+                    ":credits": index_keys["gsi4pk"],
+                    ":position": index_keys["gsi4sk"],
                 },
             }
         }
@@ -291,10 +325,17 @@ class PaymentLinkRepository:
                 raise
 
 
-def _is_credit_id(position: str) -> bool:
-    """A credit id as ``credit_id_of`` makes it: 20 lowercase hex digits (no regex: the
-    module is on handlers' import path)."""
-    return len(position) == 20 and all(c in "0123456789abcdef" for c in position)
+def _is_open_credit_position(position: str) -> bool:
+    """A position as keys.open_credit_index_key makes it: a booking date, "#", a credit
+    id as ``credit_id_of`` makes it (20 lowercase hex digits); no regex: the module is on
+    handlers' import path."""
+    booked, hash_sign, credit_id = position.partition("#")
+    try:
+        valid_date = date.fromisoformat(booked).isoformat() == booked
+    except ValueError:
+        return False
+    digits = len(credit_id) == 20 and all(c in "0123456789abcdef" for c in credit_id)
+    return valid_date and bool(hash_sign) and digits
 
 
 def _part_item(part: tuple[str, int]) -> Item:
@@ -321,6 +362,8 @@ def _credit_item(credit: UnmatchedCredit) -> Item:
         "counterparty_iban": credit.counterparty_iban,
         "transfer_ids": list(credit.transfer_ids),
         **({"transaction_id": credit.transaction_id} if credit.transaction_id else {}),
+        # kept open (no plan is written with it): on the index of the operator's list (R34)
+        **keys.open_credit_index_key(credit.booking_date.isoformat(), credit.credit_id),
     }
 
 

@@ -786,6 +786,17 @@ class PracticeOpenActionListOut(OpenActionListCountsOut):
     provider_id: str
 
 
+class OpenCreditIndexCountsOut(BaseModel):
+    """Version 19, open-credit-index (R34; credits58b): bank credits nobody matched yet,
+    stored before the operator's list read an index of the open ones, are put on it, so
+    that list shows them again; they belong to no practice (no practices listed)."""
+
+    open_credits_indexed: int = Field(description="open credits put on the list's index")
+    open_credits_matched_meanwhile: int = Field(
+        description="matched between the read and the write: left off (not open)"
+    )
+
+
 class KenmerkConflictOut(BaseModel):
     provider_id: str
     invoice_id: str
@@ -819,6 +830,7 @@ class MigrationOut(BaseModel):
         | AgencyTransferCountsOut
         | ActionListIndexCountsOut
         | OpenActionListCountsOut
+        | OpenCreditIndexCountsOut
     ) = Field(description="the migration's counts")
     practices: list[
         PracticeMigratedOut

@@ -88,9 +88,9 @@ MAX_UNMATCHED_PAGE = 200
 def unmatched_credits(
     ctx: BackOfficeContext, limit: int = UNMATCHED_PAGE, *, after: str | None = None
 ) -> tuple[list[UnmatchedCredit], str | None]:
-    """A page of the credits nobody matched yet, by credit id, after the credit ``after``
-    (the page before's position), and the next page's position (None: the last page);
-    InvalidPosition for an ``after`` that is no credit id. They show the payers' names
+    """A page of the credits nobody matched yet, oldest booking first, after the position
+    ``after`` (the page before's), and the next page's position (None: the last page);
+    InvalidPosition for an ``after`` that is no such position. They show the payers' names
     and IBANs, so the read is recorded (R32, NEN 7513), under no practice yet, naming
     each credit of the page, not those of the pages before or after."""
     credits, next_position = ctx.links.unmatched_credit_page(limit, after)
