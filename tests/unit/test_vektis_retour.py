@@ -122,7 +122,7 @@ def test_a_retour_file_says_per_line_what_was_granted():
     # Given VGZ's retour: 80% of the care lines, the splint refused with a retour code
     claims = physio_claims()
     data = retour(
-        claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(0, ("8001",))}
+        claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(0, ("8072",))}
     )
     # When it is read
     parsed = parse_retour(data, today=TODAY, provider_agbs={PHYSIO.agb_code})
@@ -131,7 +131,7 @@ def test_a_retour_file_says_per_line_what_was_granted():
     assert [(line.claim_ref, line.granted_cents, line.retour_codes) for line in parsed.lines] == [
         ("F1", 4660, ("0611",)),
         ("F2", 1008, ()),
-        ("F3", 0, ("8001",)),
+        ("F3", 0, ("8072",)),
     ]
     assert parsed.lines[2].claim is not None and parsed.lines[2].claim.amount_cents == 8500
 
@@ -253,7 +253,7 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
         {
             "F1": Granted(4660, ("0611",)),
             "F2": Granted(1008, ("0611",)),
-            "F3": Granted(0, ("8001",)),
+            "F3": Granted(0, ("8072",)),
         },
     )
     report = retour_report(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
@@ -271,7 +271,7 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
     ] == [
         ("F1", "applied", ["0611"]),
         ("F2", "applied", ["0611"]),
-        ("F3", "invoiced_to_patient", ["8001"]),
+        ("F3", "invoiced_to_patient", ["8072"]),
     ]
     # And it is stored as a report in the output bucket, without personal data (R29)
     stored = ctx.files.files["reports/fysio-centrum-oost/retour-R1.json"]
@@ -423,7 +423,7 @@ def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store)
     care = the_invoice(store)
     # When VGZ refuses it
     report = retour_report(
-        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8072",))}), ctx
     )
     # Then the patient gets a new invoice for it, addressed as their other invoice
     material = the_invoice(store, "R1")
@@ -458,7 +458,7 @@ def test_a_refused_material_is_contracted_care_as_the_contracts_stand_when_it_is
     ctx = ingest_context(store)
     ingest(ctx, physio_claims())
     retour_report(
-        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8072",))}), ctx
     )
     (line,) = the_invoice(store, "R1").lines
     assert (line.claim_ref, line.contracted) == ("F3", contracted)
@@ -484,7 +484,7 @@ def test_a_refused_material_named_alone_is_addressed_as_the_declaration_gave_it(
     # When VGZ's retour names only the splint, refused
     splint = [c for c in claims if c.claim_ref == "F3"]
     store.calls.clear()
-    apply_retour(PHYSIO.provider_id, "R1", retour(splint, {"F3": Granted(0, ("8001",))}), ctx)
+    apply_retour(PHYSIO.provider_id, "R1", retour(splint, {"F3": Granted(0, ("8072",))}), ctx)
     # Then its invoice is addressed as the care invoice, with one read of that invoice
     material = the_invoice(store, "R1")
     assert (material.patient, material.debtor, material.channel, material.language) == (
@@ -898,7 +898,7 @@ def test_a_credit_granted_on_a_debit_line_is_not_called_more_than_the_invoice():
     store = FakeStore(providers=[PHYSIO])
     ctx = ingest_context(store)
     ingest(ctx, physio_claims())
-    granted = {"F1": Granted(-500, ("8001",)), "F2": Granted(1008), "F3": Granted(8500)}
+    granted = {"F1": Granted(-500, ("8059",)), "F2": Granted(1008), "F3": Granted(8500)}
     report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims(), granted), ctx)
     codes = [(f["code"], f["line"]) for f in report["findings"]]
     assert codes == [("RETOUR_GRANTED_OPPOSITE_SIGN", 3)]
