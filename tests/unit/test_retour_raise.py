@@ -85,7 +85,7 @@ def the_insurer_refuses_the_line(
     pays what was deducted more (here € 18,88)."""
     world.clock.set(at(day))
     claim = dental_claim("L-1", unit_price_cents=invoiced_cents, insurer_uzovi="3311")
-    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(0, ("8001",))})
+    data = write_retour(MZ302_V13, HEADER, [claim], {"L-1": Granted(0, ("8072",))})
     ctx = IngestContext(world.store, world.files, world.queue, world.clock, REFERENCE_KEY)
     apply_retour(world.provider.provider_id, f"r-{day}", data, ctx, file_name="retour.mz302")
     world.deliver()

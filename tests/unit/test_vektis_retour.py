@@ -122,7 +122,7 @@ def test_a_retour_file_says_per_line_what_was_granted():
     # Given VGZ's retour: 80% of the care lines, the splint refused with a retour code
     claims = physio_claims()
     data = retour(
-        claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(0, ("8001",))}
+        claims, {"F1": Granted(4660, ("0611",)), "F2": Granted(1008), "F3": Granted(0, ("8072",))}
     )
     # When it is read
     parsed = parse_retour(data, today=TODAY, provider_agbs={PHYSIO.agb_code})
@@ -131,7 +131,7 @@ def test_a_retour_file_says_per_line_what_was_granted():
     assert [(line.claim_ref, line.granted_cents, line.retour_codes) for line in parsed.lines] == [
         ("F1", 4660, ("0611",)),
         ("F2", 1008, ()),
-        ("F3", 0, ("8001",)),
+        ("F3", 0, ("8072",)),
     ]
     assert parsed.lines[2].claim is not None and parsed.lines[2].claim.amount_cents == 8500
 
@@ -253,7 +253,7 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
         {
             "F1": Granted(4660, ("0611",)),
             "F2": Granted(1008, ("0611",)),
-            "F3": Granted(0, ("8001",)),
+            "F3": Granted(0, ("8072",)),
         },
     )
     report = retour_report(PHYSIO.provider_id, "R1", data, ctx, file_name="vgz.pm305")
@@ -271,7 +271,7 @@ def test_a_retour_lowers_the_patients_amount_due(ctx, store):
     ] == [
         ("F1", "applied", ["0611"]),
         ("F2", "applied", ["0611"]),
-        ("F3", "invoiced_to_patient", ["8001"]),
+        ("F3", "invoiced_to_patient", ["8072"]),
     ]
     # And it is stored as a report in the output bucket, without personal data (R29)
     stored = ctx.files.files["reports/fysio-centrum-oost/retour-R1.json"]
@@ -423,7 +423,7 @@ def test_a_refused_vgz_material_is_invoiced_to_the_patient_after_all(ctx, store)
     care = the_invoice(store)
     # When VGZ refuses it
     report = retour_report(
-        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8072",))}), ctx
     )
     # Then the patient gets a new invoice for it, addressed as their other invoice
     material = the_invoice(store, "R1")
@@ -458,7 +458,7 @@ def test_a_refused_material_is_contracted_care_as_the_contracts_stand_when_it_is
     ctx = ingest_context(store)
     ingest(ctx, physio_claims())
     retour_report(
-        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8001",))}), ctx
+        PHYSIO.provider_id, "R1", retour(physio_claims(), {"F3": Granted(0, ("8072",))}), ctx
     )
     (line,) = the_invoice(store, "R1").lines
     assert (line.claim_ref, line.contracted) == ("F3", contracted)
@@ -484,7 +484,7 @@ def test_a_refused_material_named_alone_is_addressed_as_the_declaration_gave_it(
     # When VGZ's retour names only the splint, refused
     splint = [c for c in claims if c.claim_ref == "F3"]
     store.calls.clear()
-    apply_retour(PHYSIO.provider_id, "R1", retour(splint, {"F3": Granted(0, ("8001",))}), ctx)
+    apply_retour(PHYSIO.provider_id, "R1", retour(splint, {"F3": Granted(0, ("8072",))}), ctx)
     # Then its invoice is addressed as the care invoice, with one read of that invoice
     material = the_invoice(store, "R1")
     assert (material.patient, material.debtor, material.channel, material.language) == (
@@ -898,7 +898,7 @@ def test_a_credit_granted_on_a_debit_line_is_not_called_more_than_the_invoice():
     store = FakeStore(providers=[PHYSIO])
     ctx = ingest_context(store)
     ingest(ctx, physio_claims())
-    granted = {"F1": Granted(-500, ("8001",)), "F2": Granted(1008), "F3": Granted(8500)}
+    granted = {"F1": Granted(-500, ("8059",)), "F2": Granted(1008), "F3": Granted(8500)}
     report = retour_report(PHYSIO.provider_id, "R1", retour(physio_claims(), granted), ctx)
     codes = [(f["code"], f["line"]) for f in report["findings"]]
     assert codes == [("RETOUR_GRANTED_OPPOSITE_SIGN", 3)]
@@ -957,6 +957,81 @@ def test_a_lowercase_granted_sign_is_read_with_a_warning_and_another_sign_refuse
     messages = {f["code"]: (f["message"], f["message_en"]) for f in report["findings"]}
     assert "kleine letter" in messages["RETOUR_GRANTED_SIGN_LOWERCASE"][0]
     assert "'X' instead of D or C" in messages["RETOUR_GRANTED_SIGN_INVALID"][1]
+
+
+def test_a_space_padded_granted_amount_is_a_finding_of_its_line_and_the_rest_is_applied(ctx, store):
+    """R1 (refuse what is wrong, keep the rest), vektis.md §1 (type N: digits only,
+    right-aligned, zero-padded; files as practices really send them); audit58b: a granted
+    amount padded with spaces refused the whole retour file (VEKTIS_NOT_NUMERIC).
+    Given the intake and a unit on the patient's invoice, and VGZ's retour granting the
+    intake "    4660" (space-padded on the left), the unit 00001008 and the splint
+    "8500    " (space-padded on the right)
+    When it is applied
+    Then each padded amount is a finding of its own line naming the value, those lines
+    change nothing, and the unit's grant is applied: the file partially accepted."""
+    ingest(ctx, physio_claims())
+    before = the_invoice(store)
+    granted = {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(8500, ("8001",))}
+    records = retour_records_of(retour(physio_claims(), granted))
+    records[2] = records[2][:319] + "    4660" + records[2][327:]
+    records[4] = records[4][:319] + "8500    " + records[4][327:]
+    report = retour_report(PHYSIO.provider_id, "R1", to_bytes(records), ctx)
+    found = [(f["code"], f["line"], f["claim_ref"], f["severity"]) for f in report["findings"]]
+    assert found == [
+        ("RETOUR_GRANTED_UNREADABLE", 3, "F1", "claim_rejected"),
+        ("RETOUR_GRANTED_UNREADABLE", 5, "F3", "claim_rejected"),
+    ]
+    assert report["findings"][0]["message"] == (
+        "Regel 3: het toegekend bedrag van F1 is '    4660', geen bedrag van alleen cijfers"
+        " met voorloopnullen (retourcode -). Voor deze regel is niets veranderd; vraag de"
+        " zorgverzekeraar wat er is toegekend."
+    )
+    assert report["findings"][1]["message_en"] == (
+        "Line 5: the granted amount of F3 is '8500    ', not an amount of digits only with"
+        " leading zeros (retour code 8001). Nothing was changed for this line; ask the"
+        " insurer what was granted."
+    )
+    after = store.invoice(before.invoice_id)
+    assert [line.reimbursed_cents for line in before.lines] == [0, 0]
+    assert [line.reimbursed_cents for line in after.lines] == [0, 1008]
+    summary = report["summary"]
+    assert (summary["lines"], summary["lines_applied"], summary["lines_granted_blank"]) == (3, 1, 2)
+    assert summary["invoices_created"] == 0 and report["outcome"] == "partially_accepted"
+
+
+def test_a_blank_granted_total_in_the_trailer_is_named_as_missing():
+    """R2 (the trailer's total is checked against the lines), R1 (a message a practice
+    understands); audit58b: a blank TOTAAL TOEGEKEND BEDRAG (99, 46-57) was reported as
+    "Indicatie debet/credit (02) is ''; allowed is D, C", or with a D as a total of
+    € 0,00 that does not match the lines.
+    Given VGZ's retour whose trailer leaves the granted total blank, once with its D/C
+    blank too and once with D
+    When it is read
+    Then the file is refused with the one cause: the total granted amount is missing."""
+    granted = {"F1": Granted(4660), "F2": Granted(1008), "F3": Granted(0)}
+    records = retour_records_of(retour(physio_claims(), granted))
+    for blank in (" " * 12, " " * 11 + "D"):
+        records[-1] = records[-1][:45] + blank + records[-1][57:]
+        parsed = parse_retour(to_bytes(records), today=TODAY, provider_agbs={PHYSIO.agb_code})
+        [finding] = parsed.findings
+        assert (finding.code, finding.severity, finding.line, parsed.lines) == (
+            "VEKTIS_RETOUR_GRANTED_TOTAL_MISSING",
+            Severity.FILE,
+            6,
+            [],
+        )
+        assert finding.message("nl") == (
+            "Het totaal toegekend bedrag in het sluitrecord (regel 6, Totaal toegekend bedrag"
+            " (record 99, pos. 46-56)) is niet ingevuld, dus de toegekende bedragen van de"
+            " prestatierecords zijn niet te controleren. Het retourbestand is niet verwerkt;"
+            " vraag de zorgverzekeraar om een volledig bestand."
+        )
+        assert finding.message("en") == (
+            "The total granted amount in the trailer record (line 6, Totaal toegekend bedrag"
+            " (record 99, pos. 46-56)) is blank, so the granted amounts of the treatment"
+            " records cannot be checked. The retour file was not processed; ask the insurer"
+            " for a complete file."
+        )
 
 
 def test_an_unknown_or_lowercase_retourcode_is_applied_with_a_warning_naming_line_and_code(

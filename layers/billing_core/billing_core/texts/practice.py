@@ -497,7 +497,18 @@ _DUTCH: Sections = {
         ),
         # issue 15: Vektis files as practices really send them, retour files as insurers do.
         "VEKTIS_RETOUR_GRANTED_TOTAL": "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is {declared_nl}, maar de toegekende bedragen van de prestatierecords zijn samen {counted_nl}. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een volledig bestand.",
+        "VEKTIS_RETOUR_GRANTED_TOTAL_MISSING": (
+            "Het totaal toegekend bedrag in het sluitrecord (regel {line}, {field}) is niet"
+            " ingevuld, dus de toegekende bedragen van de prestatierecords zijn niet te"
+            " controleren. Het retourbestand is niet verwerkt; vraag de zorgverzekeraar om een"
+            " volledig bestand."
+        ),
         "RETOUR_GRANTED_BLANK": "Regel {line}: de zorgverzekeraar heeft bij {claim_ref} geen toegekend bedrag ingevuld (retourcode {codes}). Voor deze regel is niets veranderd; vraag de zorgverzekeraar wat er is toegekend.",
+        "RETOUR_GRANTED_UNREADABLE": (
+            "Regel {line}: het toegekend bedrag van {claim_ref} is '{value}', geen bedrag van"
+            " alleen cijfers met voorloopnullen (retourcode {codes}). Voor deze regel is niets"
+            " veranderd; vraag de zorgverzekeraar wat er is toegekend."
+        ),
         "RETOUR_GRANTED_SIGN_LOWERCASE": (
             "Regel {line}: de zorgverzekeraar schreef het debet/credit-teken van het toegekend"
             " bedrag van {claim_ref} als kleine letter ({value}). Het is gelezen als"
@@ -1641,7 +1652,17 @@ _ENGLISH: Sections = {
         ),
         # issue 15
         "VEKTIS_RETOUR_GRANTED_TOTAL": "The total granted amount in the trailer record (line {line}, {field}) is {declared_en}, but the granted amounts of the treatment records add up to {counted_en}. The retour file was not processed; ask the insurer for a complete file.",
+        "VEKTIS_RETOUR_GRANTED_TOTAL_MISSING": (
+            "The total granted amount in the trailer record (line {line}, {field}) is blank,"
+            " so the granted amounts of the treatment records cannot be checked. The retour"
+            " file was not processed; ask the insurer for a complete file."
+        ),
         "RETOUR_GRANTED_BLANK": "Line {line}: the insurer left the granted amount of {claim_ref} blank (retour code {codes}). Nothing was changed for this line; ask the insurer what was granted.",
+        "RETOUR_GRANTED_UNREADABLE": (
+            "Line {line}: the granted amount of {claim_ref} is '{value}', not an amount of"
+            " digits only with leading zeros (retour code {codes}). Nothing was changed for"
+            " this line; ask the insurer what was granted."
+        ),
         "RETOUR_GRANTED_SIGN_LOWERCASE": (
             "Line {line}: the insurer wrote the debit/credit sign of the granted amount of"
             " {claim_ref} in lowercase ({value}). It was read as uppercase and processed."

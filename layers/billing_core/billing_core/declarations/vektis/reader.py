@@ -737,6 +737,11 @@ class _Structure:
         self._check_total(line, layout, values, "total_amount", total, "VEKTIS_TRAILER_TOTAL")
         if layout.has("granted_total"):
             granted = self._granted_total(lines)
+            if values["granted_total"].isspace():
+                # Not said, whatever its D/C: no total to check the lines against (R2).
+                label = layout.label("granted_total")
+                self.findings.append(_file("VEKTIS_RETOUR_GRANTED_TOTAL_MISSING", line, label))
+                return
             code = "VEKTIS_RETOUR_GRANTED_TOTAL"
             self._check_total(line, layout, values, "granted_total", granted, code)
 
@@ -777,24 +782,21 @@ class _Structure:
 
     def _granted_total(self, lines: list[str]) -> int | None:
         """The signed sum of a retour's granted amounts; a blank one (not said) counts 0
-        here and is a finding of its line (parser.py). None when one is unreadable. A
-        lowercase d/c is read as D/C, and any other sign leaves the total unknown: both are
-        a finding of their line (retour_parser.py), never the whole file's (vektis.md,
-        "Files as practices really send them")."""
+        here and is a finding of its line (parser.py). A lowercase d/c is read as D/C; an
+        amount that is not all digits (padded with spaces, say) or any other sign leaves
+        the total unknown (None): each a finding of its line (retour_parser.py), never the
+        whole file's (R1, vektis.md "Files as practices really send them")."""
         granted_of = self.standard.records[RecordType.TREATMENT].getter(
             ("granted_amount", "granted_dc")
         )
         total = 0
-        for number, text in enumerate(lines, self.first):
+        for text in lines:
             if text[:2] != "04":
                 continue
             amount, dc = granted_of(text)
             if amount.isspace():
                 continue
-            if not amount.isdecimal():
-                self._numeric_problem(number, "04", "granted_amount")
-                return None
-            if dc not in ("D", "C", "d", "c"):
+            if not amount.isdecimal() or dc not in ("D", "C", "d", "c"):
                 return None
             total += -int(amount) if dc in ("C", "c") else int(amount)
         return total

@@ -23,7 +23,9 @@ _PATIENT_KEYS = ("patient_number", "debtor_number")  # who the patient is, as ma
 LEVEL_OF_RECORD = {"01": "file", "02": "patient", "03": "debtor", "98": "comment", "04": "line"}
 GRANTED_BLANK = "RETOUR_GRANTED_BLANK"
 GRANTED_SIGN_INVALID = "RETOUR_GRANTED_SIGN_INVALID"
-_GRANTED_LEFT_OUT = (GRANTED_BLANK, GRANTED_SIGN_INVALID)  # no granted amount to apply
+GRANTED_UNREADABLE = "RETOUR_GRANTED_UNREADABLE"
+# no granted amount to apply
+_GRANTED_LEFT_OUT = (GRANTED_BLANK, GRANTED_UNREADABLE, GRANTED_SIGN_INVALID)
 LINE_REPEATED = "RETOUR_LINE_REPEATED"
 NOT_ASSESSED = "RETOUR_LINE_NOT_ASSESSED"
 
@@ -90,9 +92,9 @@ class RetourParse:
 
     @property
     def lines_granted_blank(self) -> int:
-        """The 04 records left out of ``lines`` for a blank granted amount, or one whose
-        D/C sign is neither D nor C (no amount to apply either way): a line of the file
-        all the same, which the report counts (R1)."""
+        """The 04 records left out of ``lines`` for a blank granted amount, one that is
+        not all digits, or one whose D/C sign is neither D nor C (no amount to apply
+        either way): a line of the file all the same, which the report counts (R1)."""
         return sum(1 for finding in self.findings if finding.code in _GRANTED_LEFT_OUT)
 
     @property
@@ -253,9 +255,11 @@ class _RetourReader:
         self.remarks.extend(RetourRemark(level, line, code, about, patient) for code in codes)
 
     def _treatment(self, line: int, text: str, codes: tuple[str, ...]) -> None:
-        """A line with a granted amount; a blank one (the reader let only digits and
-        blanks through) is a finding of its own and changes nothing: never a zero. Nor
-        does one under a retourcode that says the insurer did not assess the line."""
+        """A line with a granted amount; a blank one is a finding of its own and changes
+        nothing: never a zero. So is one that is not all digits (an N field is digits,
+        zero-padded: vektis.md §1), as "    1008" or "1008    ": which amount it means is
+        the insurer's to say, and the rest of the file is applied (R1). Nor does a line
+        change under a retourcode that says the insurer did not assess it."""
         reference, amount, dc, declared, declared_dc = self.grant_of(text)
         reference = reference.strip()
         self.claim_ref = reference
@@ -263,6 +267,11 @@ class _RetourReader:
             params = {"claim_ref": reference, "codes": ", ".join(codes) or "-"}
             blank = Finding(GRANTED_BLANK, Severity.CLAIM, line, None, reference, params)
             self.findings.append(blank)
+            return
+        if not amount.isdecimal():
+            params = {"claim_ref": reference, "value": amount, "codes": ", ".join(codes) or "-"}
+            unreadable = Finding(GRANTED_UNREADABLE, Severity.CLAIM, line, None, reference, params)
+            self.findings.append(unreadable)
             return
         # A granted amount the insurer says is no assessment of the line: never applied.
         not_assessed = _not_assessed((*self.file_codes, *self.patient_codes, *codes))
