@@ -295,9 +295,11 @@ _DUTCH: Sections = {
         "reference_hint": "14 cijfers, te vinden op uw nota bij 'Betalingskenmerk'. Spaties mogen.",
         "check": "Controleren",
         "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
+        # The kenmerk's form alone (checker_page.status_page): no birth date was sent, so
+        # none is named. With one, an unknown kenmerk is answered no_match, as a wrong
+        # birth date (R10; test_checker_not_found).
         "not_found": (
-            "We vinden geen nota met dit betalingskenmerk. Controleer het nummer op uw nota, "
-            "of de geboortedatum als u die invulde."
+            "We vinden geen nota met dit betalingskenmerk. Controleer het nummer op uw nota."
         ),
         # The practice's stored settings do not validate (R31): no part of the invoice.
         "invoice_unavailable": (
@@ -768,7 +770,7 @@ _ENGLISH: Sections = {
         "invalid_reference": "This payment reference is not right — please check the 14 digits.",
         "not_found": (
             "We cannot find an invoice with this payment reference. Please check the number on "
-            "your invoice, or the date of birth if you entered one."
+            "your invoice."
         ),
         "invoice_unavailable": (
             "We cannot show this invoice right now. Please try again later, or contact your "

@@ -162,7 +162,7 @@ PAGE: Section = {
     "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
     "not_found": (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności. Proszę sprawdzić "
-        "numer na fakturze lub datę urodzenia, jeśli została wpisana."
+        "numer na fakturze."
     ),
     # Not yet read by a native speaker (README, Languages).
     "invoice_unavailable": (
