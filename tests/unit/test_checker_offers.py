@@ -34,7 +34,18 @@ from tests.unit.test_follow_up_channel import (
     patient_context,
 )
 
-CONTRACTED = make_provider()
+# A practice with a contract with the patient's insurer (UZOVI 3311, every line's): it
+# takes no insurer's statement (R17). Without the contract (``make_provider()``, which does
+# not wait for the statement) the same invoice is payable and takes the statement too.
+CONTRACTED = make_provider(contracted_insurers={2026: {"3311"}})
+NOT_CONTRACTED = make_provider()
+# How each language names the statement's amounts in the hint
+STATEMENT = {
+    "nl": "de bedragen van het overzicht van uw zorgverzekeraar",
+    "en": "the amounts of your insurer's statement",
+    "pl": "kwoty z rozliczenia ubezpieczyciela",
+    "ar": "المبالغ الواردة في كشف شركة التأمين",
+}
 # How each language names an arrangement and a deferral in the hint and in "don't pay yet"
 ARRANGEMENT = {"nl": "regeling", "en": "arrangement", "pl": "plan ratalny", "ar": "خطة تقسيط"}
 DEFERRAL = {"nl": "uitstel", "en": "deferral", "pl": "odrocz", "ar": "تأجيل"}
@@ -176,6 +187,53 @@ def test_section_7_dont_pay_yet_is_not_said_while_a_payment_is_being_booked(lang
     assert 'id="dont-pay-yet"' in waiting
 
 
+# What the page of a non-contracted invoice of a practice that does not wait for the
+# statement offers, and the hint that names it: (invoice cents, deferred, hint's key).
+PAYABLE_WITH_STATEMENT = [
+    (30000, False, "unlock_text_with_statement"),
+    (1025, False, "unlock_text_with_statement_no_arrangement"),
+    (30000, True, "unlock_text_with_statement_no_deferral"),
+    (1025, True, "unlock_text_with_statement_no_request"),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("cents", "was_deferred", "key"), PAYABLE_WITH_STATEMENT)
+def test_r37_the_hint_names_the_statement_where_the_page_also_takes_it_payable(
+    language, cents, was_deferred, key
+):
+    """R36, R37, R17, legal-nl.md §7. Given a non-contracted invoice of a practice that
+    does not wait for the insurer's statement (coulance ``wait_for_statement`` off): it is
+    payable now, and the statement's form is on the page too (``can_send_statement``);
+    of € 300,00 or € 10,25, deferred once or not
+    When the patient opens the checker, before the birth date
+    Then the hint names paying, entering the statement's amounts and exactly the
+    requests the page then takes (before: the pay branch's words, no statement, in 4 of 4
+    cases in 4 of 4 languages; after: named in all 16), and after the birth date the
+    statement's form and the pay button are both there."""
+    invoice = an_invoice_of(cents, language)
+    if was_deferred:
+        invoice = deferred(invoice, NOT_CONTRACTED)
+
+    before = checker_page(invoice, language, NOT_CONTRACTED, unlocked=False)
+    after = checker_page(invoice, language, NOT_CONTRACTED)
+
+    assert element(before, "unlock-text") == words(language, key)
+    assert STATEMENT[language] in element(before, "unlock-text")
+    assert 'id="reimbursed"' in after and 'id="pay"' in after
+    assert (DEFERRAL[language] in element(before, "unlock-text")) == ('id="defer-heading"' in after)
+    assert (ARRANGEMENT[language] in element(before, "unlock-text")) == ('id="terms"' in after)
+
+
+def test_a_contracted_invoice_takes_no_statement_and_its_hint_names_none():
+    """R17: the invoices of the tests above with the contract take no statement (the hint
+    of the pay branch alone is right for them: the tests can tell the two apart)."""
+    for language in LANGUAGES:
+        page = checker_page(an_invoice_of(30000, language), language, CONTRACTED, unlocked=False)
+        assert element(page, "unlock-text") == words(language, "unlock_text")
+        assert STATEMENT[language] not in element(page, "unlock-text")
+
+
 def test_the_forms_and_the_words_are_one_choice():
     """One way: the forms the unlocked page shows are the ones ``offered`` names, for an
     invoice too small for an arrangement, one deferred, and one waiting for the
@@ -186,6 +244,7 @@ def test_the_forms_and_the_words_are_one_choice():
         (an_invoice_of(1025, "nl"), CONTRACTED),
         (deferred(an_invoice_of(30000, "nl"), CONTRACTED), CONTRACTED),
         (an_invoice("e-mail", "nl")[0], WAITS),
+        (an_invoice_of(30000, "nl"), NOT_CONTRACTED),
     ]
     for invoice, provider in cases:
         view = payment_status(invoice.reference, patient_context(invoice, provider))

@@ -295,9 +295,11 @@ _DUTCH: Sections = {
         "reference_hint": "14 cijfers, te vinden op uw nota bij 'Betalingskenmerk'. Spaties mogen.",
         "check": "Controleren",
         "invalid_reference": "Dit betalingskenmerk klopt niet — controleer de 14 cijfers.",
+        # The kenmerk's form alone (checker_page.status_page): no birth date was sent, so
+        # none is named. With one, an unknown kenmerk is answered no_match, as a wrong
+        # birth date (R10; test_checker_not_found).
         "not_found": (
-            "We vinden geen nota met dit betalingskenmerk. Controleer het nummer op uw nota, "
-            "of de geboortedatum als u die invulde."
+            "We vinden geen nota met dit betalingskenmerk. Controleer het nummer op uw nota."
         ),
         # The practice's stored settings do not validate (R31): no part of the invoice.
         "invoice_unavailable": (
@@ -458,6 +460,30 @@ _DUTCH: Sections = {
         "unlock_text_no_request": (
             "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
             "behandelingen en kunt de nota downloaden, betalen of bezwaar maken."
+        ),
+        # Payable, and the insurer's statement taken too (non-contracted care of a practice
+        # that does not wait for it: R17, R37), by the requests the page can take.
+        "unlock_text_with_statement": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, de bedragen van het overzicht "
+            "van uw zorgverzekeraar invullen, uitstel of een regeling aanvragen of bezwaar maken."
+        ),
+        "unlock_text_with_statement_no_arrangement": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, de bedragen van het overzicht "
+            "van uw zorgverzekeraar invullen, uitstel van betaling aanvragen of bezwaar "
+            "maken."
+        ),
+        "unlock_text_with_statement_no_deferral": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, de bedragen van het overzicht "
+            "van uw zorgverzekeraar invullen, een betalingsregeling aanvragen of bezwaar "
+            "maken."
+        ),
+        "unlock_text_with_statement_no_request": (
+            "Vul ter controle eenmalig de geboortedatum van de patiënt in. U ziet dan de "
+            "behandelingen en kunt de nota downloaden, betalen, de bedragen van het overzicht "
+            "van uw zorgverzekeraar invullen of bezwaar maken."
         ),
         "unlock_heading_statement": "Nota bekijken of het overzicht van uw zorgverzekeraar doorgeven",
         "unlock_text_statement": (
@@ -768,7 +794,7 @@ _ENGLISH: Sections = {
         "invalid_reference": "This payment reference is not right — please check the 14 digits.",
         "not_found": (
             "We cannot find an invoice with this payment reference. Please check the number on "
-            "your invoice, or the date of birth if you entered one."
+            "your invoice."
         ),
         "invoice_unavailable": (
             "We cannot show this invoice right now. Please try again later, or contact your "
@@ -912,6 +938,27 @@ _ENGLISH: Sections = {
         "unlock_text_no_request": (
             "Enter the patient's date of birth once to check. You then see the treatments and "
             "can download the invoice, pay or object."
+        ),
+        # Payable, and the insurer's statement taken too (R17, R37; see the Dutch)
+        "unlock_text_with_statement": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, enter the amounts of your insurer's statement, ask "
+            "for a deferral or an arrangement, or object."
+        ),
+        "unlock_text_with_statement_no_arrangement": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, enter the amounts of your insurer's statement, ask "
+            "for a deferral or object."
+        ),
+        "unlock_text_with_statement_no_deferral": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, enter the amounts of your insurer's statement, ask "
+            "for an arrangement or object."
+        ),
+        "unlock_text_with_statement_no_request": (
+            "Enter the patient's date of birth once to check. You then see the treatments and "
+            "can download the invoice, pay, enter the amounts of your insurer's statement or "
+            "object."
         ),
         "unlock_heading_statement": "See the invoice or send your insurer's statement",
         "unlock_text_statement": (

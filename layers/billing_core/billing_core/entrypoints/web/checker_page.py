@@ -226,25 +226,32 @@ def offered(view: PaymentStatusView | None, may_be_paid: bool) -> Offered:
     )
 
 
-# The hint before the birth date (R36), by what the page offers after it: payable, by the
-# requests it can take (deferral, arrangement); else, while "don't pay yet" waits for the
-# insurer's statement, the statement; else, nothing to pay or ask (settled, or the practice
-# deciding on the adjusted amount, R17), the invoice and an objection.
+# The hint before the birth date (R36), by what the page offers after it: payable, by
+# whether it takes the insurer's statement too (non-contracted care of a practice that does
+# not wait for it, or after the first reminder: R17, R37) and the requests it can take
+# (deferral, arrangement); else, while "don't pay yet" waits for the insurer's statement,
+# the statement; else, nothing to pay or ask (settled, or the practice deciding on the
+# adjusted amount, R17), the invoice and an objection.
 _UNLOCK_TEXT_PAYABLE = {
-    (True, True): "unlock_text",
-    (True, False): "unlock_text_no_arrangement",
-    (False, True): "unlock_text_no_deferral",
-    (False, False): "unlock_text_no_request",
+    (False, True, True): "unlock_text",
+    (False, True, False): "unlock_text_no_arrangement",
+    (False, False, True): "unlock_text_no_deferral",
+    (False, False, False): "unlock_text_no_request",
+    (True, True, True): "unlock_text_with_statement",
+    (True, True, False): "unlock_text_with_statement_no_arrangement",
+    (True, False, True): "unlock_text_with_statement_no_deferral",
+    (True, False, False): "unlock_text_with_statement_no_request",
 }
 
 
 def _unlock_keys(offer: Offered) -> tuple[str, str]:
     """The heading and the text of the birth date's section: they name what the page then
     offers, and nothing it will not (an arrangement the amount is too small for, a second
-    deferral, paying while told not to pay yet)."""
+    deferral, paying while told not to pay yet); the insurer's statement also beside
+    paying, where the page takes both (texts58b: the pay branch did not name it)."""
     if offer.pay:
         heading = "unlock_heading" if offer.requests else "unlock_heading_pay"
-        return heading, _UNLOCK_TEXT_PAYABLE[offer.deferral, offer.arrangement]
+        return heading, _UNLOCK_TEXT_PAYABLE[offer.statement, offer.deferral, offer.arrangement]
     if offer.statement:
         text = "unlock_text_statement" if offer.deferral else "unlock_text_statement_no_deferral"
         return "unlock_heading_statement", text

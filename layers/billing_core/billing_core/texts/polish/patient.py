@@ -162,7 +162,7 @@ PAGE: Section = {
     "invalid_reference": "Ten numer referencyjny płatności jest błędny — proszę sprawdzić 14 cyfr.",
     "not_found": (
         "Nie znajdujemy faktury o tym numerze referencyjnym płatności. Proszę sprawdzić "
-        "numer na fakturze lub datę urodzenia, jeśli została wpisana."
+        "numer na fakturze."
     ),
     # Not yet read by a native speaker (README, Languages).
     "invoice_unavailable": (
@@ -323,6 +323,28 @@ PAGE: Section = {
     "unlock_text_no_request": (
         "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
         "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić albo złożyć reklamację."
+    ),
+    # Not yet read by a native speaker (README, Languages): the four below (R17, R37).
+    "unlock_text_with_statement": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, wpisać kwoty z "
+        "rozliczenia ubezpieczyciela, poprosić o odroczenie lub plan ratalny albo złożyć "
+        "reklamację."
+    ),
+    "unlock_text_with_statement_no_arrangement": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, wpisać kwoty z "
+        "rozliczenia ubezpieczyciela, poprosić o odroczenie albo złożyć reklamację."
+    ),
+    "unlock_text_with_statement_no_deferral": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, wpisać kwoty z "
+        "rozliczenia ubezpieczyciela, poprosić o plan ratalny albo złożyć reklamację."
+    ),
+    "unlock_text_with_statement_no_request": (
+        "Proszę jeden raz podać datę urodzenia pacjenta w celu weryfikacji. Wtedy zobaczy "
+        "Pan/Pani zabiegi i będzie mógł/mogła pobrać fakturę, zapłacić, wpisać kwoty z "
+        "rozliczenia ubezpieczyciela albo złożyć reklamację."
     ),
     "unlock_heading_statement": "Obejrzeć fakturę lub przesłać rozliczenie ubezpieczyciela",
     "unlock_text_statement": (
