@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.ports import InvalidPosition
 from tests.contract.samples import NOON, A, B, invoice, plant_invoice_before_credit_index, stored
 
 
@@ -41,7 +44,9 @@ def test_the_invoices_holding_credit_are_found_as_each_save_leaves_them(store):
     """R13, R34: Given four invoices of two practices, none holding credit
     When one is overpaid, one paid exactly, one overpaid then refunded in part, one
     overpaid then refunded in full
-    Then exactly the two that still hold credit are found, with what they hold."""
+    Then exactly the two that still hold credit are found, with what they hold; a page
+    at a time (refunds58: the operator's list), by practice last id first (A's tandarts-de-vries before B's fysio-centrum-oost), each page of
+    one, the last without a next position, and a position that is none refused."""
     owed = invoice(1).balance_cents
     first, second, third, fourth = invoice(1), invoice(2), invoice(3, B), invoice(4, B)
     stored(store, first, second, third, fourth)
@@ -53,6 +58,18 @@ def test_the_invoices_holding_credit_are_found_as_each_save_leaves_them(store):
     paid(store, fourth, owed + 100)
     refunded(store, fourth, 100)
     assert with_credit(store) == {(A, "inv-1", 250), (B, "inv-3", 500)}
+    first_page, position = store.credit_invoice_page(1)
+    assert [(i.provider_id, i.invoice_id) for i in first_page] == [(A, "inv-1")]
+    assert position is not None
+    last_page, none_after = store.credit_invoice_page(1, position)
+    assert ([(i.provider_id, i.invoice_id) for i in last_page], none_after) == (
+        [(B, "inv-3")],
+        None,
+    )
+    assert [i.invoice_id for i in store.credit_invoice_page(5)[0]] == ["inv-1", "inv-3"]
+    for not_a_position in ("x", f"{A}#2026-13-01#inv-1", f"{A}#2026-11-01#", "inv-1"):
+        with pytest.raises(InvalidPosition):
+            store.credit_invoice_page(1, not_a_position)
 
 
 def test_credit_used_by_a_correction_takes_the_invoice_off(store):

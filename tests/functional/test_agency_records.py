@@ -17,12 +17,14 @@ import pytest
 
 from billing_core.adapters.dynamo.keys import AGENCY_FILES_KEY
 from billing_core.adapters.dynamo.payment_links import PaymentLinkRepository
+from billing_core.entrypoints.http import errors
 from billing_core.invoices.access import BirthDate
 from billing_core.invoices.invoice import Channel, DunningStage, Invoice
 from billing_core.invoices.ledger import EntryKind
 from billing_core.payments.booking import PAID_IN_TERM, IncomingPayment, book_payment, owed_on
 from billing_core.payments.online import start_payment
 from billing_core.payments.remittance import awaited_cents
+from billing_core.ports import ConcurrentChange
 from billing_core.shared.clock import AMSTERDAM
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
@@ -307,7 +309,31 @@ def test_every_entry_booked_on_a_claim_after_its_handover_reaches_the_agency(san
     correction = {"entry_id": entry_id, "reason": "coulance bij de verkeerde"}
     operator = Caller.operator("agency-records")
     corrections = f"/api/v1/operator/invoices/{ref}/corrections"
-    assert sandbox.api("POST", corrections, caller=operator, body=correction)[0] == 200
+    # R22, R28, R38 (refunds58): the correction saved, the patient's block keeps changing
+    # past the store's retries: 409 saying it was saved and to send it again (it said
+    # "nothing was saved"); sent again with its key, the coulance is reversed once (the
+    # daily files below tell each entry once) and the patient is blocked.
+    repository = sandbox.runtime.repository
+
+    def block_changed_meanwhile(*_, **__):
+        raise ConcurrentChange("block")
+
+    keyed = {"Content-Type": "application/json", "Idempotency-Key": "correct-coulance"}
+    request = {"caller": operator, "body": correction, "headers": keyed}
+    with pytest.MonkeyPatch.context() as racing:
+        racing.setattr(repository, "block_patient", block_changed_meanwhile)
+        status, lost = sandbox.api("POST", corrections, **request)
+    assert (status, lost["error"]) == (
+        409,
+        {"code": "concurrent_change", "message": errors.SAVED_UNFINISHED},
+    )
+    assert _reread(sandbox, reminded).ledger[-1].kind is EntryKind.COULANCE  # its reversal
+    assert sandbox.api("POST", corrections, **request)[0] == 200
+    coulances = [
+        e.amount_cents for e in _reread(sandbox, reminded).ledger if e.kind is EntryKind.COULANCE
+    ]
+    assert coulances == [-200, 200]
+    assert reminded.patient_ref in {p.patient_ref for p in repository.blocked_patients(PROVIDER)}
     _on(sandbox, date(2027, 2, 15))
     owed = _reread(sandbox, reminded).amount_due_cents  # without the interest of the last days
     more = credit(owed + 2_000, scor=ref, tx_id="TX-B", booking_date="2027-02-15")

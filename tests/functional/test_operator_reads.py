@@ -8,10 +8,14 @@ an IBAN or a birth date."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from billing_core.adapters.dynamo import items
+from billing_core.entrypoints.http import cursor
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.shared import reference
 from billing_core.shared.audit import NO_PRACTICE_YET
 from local.generate import declaration_csv
 from local.sandbox import Caller, Sandbox
@@ -24,6 +28,7 @@ from tests.functional.test_refunds import (
     refund_body,
 )
 from tests.unit.camt_builder import credit, statement
+from tests.unit.factories import REFERENCE_KEY, make_invoice
 
 PRACTICE = DENTAL.provider_id
 OPERATOR = Caller.operator("operator-sub-1")
@@ -46,28 +51,60 @@ def one_read(records: list[Record], kind: str, subject: str, invoice: Invoice, *
     assert not [text for text in private(invoice, *more) if text in str(records)]
 
 
+def another_holding_credit(sandbox: Sandbox) -> Invoice:
+    """Another invoice of the dental practice, overpaid by € 7,00 (refunds58)."""
+    issued = make_invoice(
+        invoice_id="inv-held-2",
+        provider_id=PRACTICE,
+        patient_ref="P-2",
+        reference=reference.for_sequence(900_002, REFERENCE_KEY),
+    )
+    paid = LedgerEntry(
+        EntryKind.PAYMENT, Component.PRINCIPAL, -issued.balance_cents - 700, sandbox.clock.now(), ""
+    )
+    other = replace(issued, ledger=(*issued.ledger, paid))
+    sandbox.runtime.repository._table.put_item(Item=items.invoice_to_item(other))
+    return other
+
+
 def test_every_refund_batch_answer_records_one_read_naming_the_batch_and_its_kenmerken(sandbox):
     """R32, NEN 7513 (known since stop 31: refund-batch answers had no read record).
     Given an invoice of the dental practice holding credit (paid twice)
-    When an operator lists the credits held, proposes the refund (the answer shows the
-    patient's account holder and IBAN), reads the batch, withdraws it, proposes it again
-    and approves that batch
-    Then each request wrote one record for the practice: the list names the patient and
-    the invoice (access52), each batch answer the batch, the refund's patient by number
-    (access53: it named the kenmerk only, so a search of the access log by patient missed
-    it) and the invoice's kenmerk; no name, IBAN or birth date."""
+    and another of its invoices paid twice too (refunds58)
+    When an operator lists the credits held a page of one at a time, proposes the refund
+    (the answer shows the patient's account holder and IBAN), reads the batch, withdraws
+    it, proposes it again and approves that batch
+    Then each request wrote one record for the practice: each page of the list names its
+    own patient and invoice only (access52; refunds58: the list was one answer of every
+    credit held, past Lambda's 6 MB at scale), the last page gives no next_cursor and a
+    cursor that is none answers 400 invalid_cursor; each batch answer the batch, the
+    refund's patient by number (access53: it named the kenmerk only, so a search of the
+    access log by patient missed it) and the invoice's kenmerk; no name, IBAN or birth
+    date."""
     invoice = paid_twice(sandbox)
+    other = another_holding_credit(sandbox)
     kenmerk = f"patient:{invoice.patient_ref} kenmerk:{invoice.reference}"
-    (status, held), records = new_records(
-        sandbox, lambda: as_operator(sandbox, "GET", "/api/v1/operator/refunds")
-    )
-    assert status == 200 and held["items"][0]["invoice_id"] == invoice.invoice_id
-    one_read(
-        records,
-        "invoice_list",
-        f"held_credits patient:{invoice.patient_ref} invoice:{invoice.invoice_id}",
-        invoice,
-    )
+    refunds, query = "/api/v1/operator/refunds", {"limit": "1"}
+    cursors = []
+    newest_first = sorted((other, invoice), key=lambda i: (i.issue_date, i.invoice_id))[::-1]
+    for shown in newest_first:  # one practice: its newest first
+        (status, held), records = new_records(
+            sandbox, lambda q=query: as_operator(sandbox, "GET", refunds, query=q)
+        )
+        assert status == 200
+        assert [h["invoice_id"] for h in held["items"]] == [shown.invoice_id]
+        one_read(
+            records,
+            "invoice_list",
+            f"held_credits patient:{shown.patient_ref} invoice:{shown.invoice_id}",
+            shown,
+        )
+        cursors.append(held["next_cursor"])
+        query = query | {"cursor": held["next_cursor"]}
+    assert cursors[0] is not None and cursors[1] is None
+    for bad in ("not-a-cursor", cursor.encode("x")):  # the second: a token of no position
+        status, answer = as_operator(sandbox, "GET", refunds, query={"cursor": bad})
+        assert (status, answer["error"]["code"]) == (400, "invalid_cursor")
 
     def propose() -> tuple[int, Any]:
         return as_operator(sandbox, "POST", "/api/v1/operator/refunds", body=refund_body(invoice))

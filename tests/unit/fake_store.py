@@ -68,6 +68,7 @@ from billing_core.ports import (
     checked_audit_position,
     checked_batch_position,
     checked_block_change_position,
+    checked_credit_position,
     checked_declaration_position,
     checked_invoice_position,
     checked_patient_position,
@@ -353,6 +354,23 @@ class FakeStore:
         for key, invoice in self.invoices.items():
             if credit_or_refund_pending(invoice) and key not in self.off_credit_index:
                 yield invoice
+
+    def credit_invoice_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[Invoice], str | None]:
+        """As the adapter's: by the by-credit position, last first."""
+        self.calls.append("credit_invoice_page")
+        if after is not None:
+            checked_credit_position(after)
+        held = [
+            invoice
+            for key, invoice in self.invoices.items()
+            if credit_or_refund_pending(invoice) and key not in self.off_credit_index
+        ]
+        held.sort(key=_credit_position, reverse=True)
+        after_it = [i for i in held if after is None or _credit_position(i) < after]
+        more = len(after_it) > limit
+        return after_it[:limit], _credit_position(after_it[limit - 1]) if more else None
 
     def readable_providers(self) -> ProviderListing:
         self.calls.append("readable_providers")
@@ -1504,3 +1522,8 @@ def is_blocked(store: Any, provider_id: str, patient_ref: str) -> bool:
     """Whether the patient is blocked at the provider (R22), as a test reads it from any
     store: among the blocked numbers the ingest reads (blocked_refs_with_bsn)."""
     return patient_ref in blocked_numbers(store, provider_id)
+
+
+def _credit_position(invoice: Invoice) -> str:
+    """The adapter's by-credit position (keys.credit_position)."""
+    return f"{invoice.provider_id}#{invoice.issue_date.isoformat()}#{invoice.invoice_id}"

@@ -385,6 +385,41 @@ def test_a_wrong_stop_is_reversed_once_with_its_reason_and_reconciles_in_the_nex
     assert sum(line.amount_cents for line in week_49.lines) == 3_000
 
 
+def test_a_correction_whose_block_lost_its_race_says_saved_and_blocks_once_sent_again(
+    monkeypatch,
+):
+    """R22, R28, R38 (refunds58): Given a claim of € 100,00 with the collection agency on
+    which the practice stopped € 30,00 by mistake
+    When an operator corrects that stop and the patient's block keeps changing past the
+    store's retries
+    Then the correction is refused as saved but unfinished (``SavedUnfinished``: the API's
+    409 says to send it again with its key, not "nothing was saved"), the reversal saved;
+    and sent again the stop is reversed once (€ 100,00 owed) and the patient is blocked."""
+    invoice = replace(
+        issued(1, 10_000, date(2026, 11, 2)), dunning_stage=DunningStage.WITH_COLLECTION_AGENCY
+    )
+    stopped_at = datetime(2026, 11, 25, 11, 0, tzinfo=AMSTERDAM)
+    stop = LedgerEntry(EntryKind.STOP, Component.PRINCIPAL, -3_000, stopped_at, "provider:u:s-1")
+    ctx = the_back_office(invoice.with_entry(stop), amount_cents=1)
+    ctx.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=AMSTERDAM))
+
+    def block_changed_meanwhile(*args, **kwargs):
+        raise ConcurrentChange("block")
+
+    monkeypatch.setattr(ctx.store, "block_patient", block_changed_meanwhile)
+    with pytest.raises(SavedUnfinished):
+        correct_invoice_entry(invoice.reference, 2, "verkeerde nota gestopt", ctx)
+    assert ctx.store.invoice("inv-1").balance_cents == 10_000  # saved
+    assert not is_blocked(ctx.store, invoice.provider_id, invoice.patient_ref)
+
+    monkeypatch.undo()
+    again = correct_invoice_entry(invoice.reference, 2, "verkeerde nota gestopt", ctx)
+
+    assert again.balance_cents == 10_000
+    assert [e.amount_cents for e in again.ledger if e.kind is EntryKind.STOP] == [-3_000, 3_000]
+    assert is_blocked(ctx.store, invoice.provider_id, invoice.patient_ref)
+
+
 def a_paid_down_coulance(**changes):
     """€ 100,00 sent, € 10,00 forgiven as coulance on 25 November, € 90,00 paid on
     1 December: settled; its final payment date, 23 December, passes."""

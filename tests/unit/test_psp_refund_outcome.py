@@ -93,7 +93,7 @@ def test_a_refund_the_psp_says_failed_makes_the_credit_refundable_by_bank(world)
     When an operator records that (twice: a retry)
     Then nothing is booked, nothing is pending, and the EUR 7.00 is refundable by bank: a
     bank refund of it is proposed."""
-    [before] = held_credits(world.ctx)
+    [before] = held_credits(world.ctx)[0]
     assert (before.by_bank_cents, before.psp_refund_pending) == (0, True)
     assert before.psp_payments_pending == ("tr_1",)
     held = settle(world, "failed")

@@ -77,11 +77,11 @@ def refund(world: MoneyOutWorld, amount_cents: int | None = None):
 
 def test_the_credit_held_is_listed_and_refunded_once_an_operator_approves(world):
     # Given the overpayment held as credit, listed for the operator
-    [held] = held_credits(world.ctx)
+    [held] = held_credits(world.ctx)[0]
     assert (held.reference, held.credit_cents, held.in_batch) == (REFERENCE, 500, "")
     # When an operator proposes its refund, it is listed as in that batch, nothing paid yet
     batch = refund(world)
-    assert held_credits(world.ctx)[0].in_batch == batch.batch_id
+    assert held_credits(world.ctx)[0][0].in_batch == batch.batch_id
     assert world.store.invoice().credit_cents == 500
     # When it is approved
     sent = approve_batch(batch.batch_id, "operator-anna", world.ctx)
@@ -99,7 +99,7 @@ def test_the_credit_held_is_listed_and_refunded_once_an_operator_approves(world)
         entry.amount_cents == 500
         and entry.cause == f"bank-refund:{sent.transfers[0].end_to_end_id}"
     )
-    assert invoice.credit_cents == 0 and held_credits(world.ctx) == []
+    assert invoice.credit_cents == 0 and held_credits(world.ctx)[0] == []
     # And the week's statement shows it refunded, off the practice's payout (R24)
     statement = build_statement(make_provider(), Week.of(date(2026, 11, 25)), [invoice])
     assert statement.refunded_cents == 500
@@ -221,7 +221,7 @@ def test_a_credit_in_an_old_open_batch_is_not_proposed_again_behind_newer_batche
         refund(world)
     # Then
     assert refusal.value.said_as == "refund_already_proposed"
-    assert [h.in_batch for h in held_credits(world.ctx)] == [first.batch_id]
+    assert [h.in_batch for h in held_credits(world.ctx)[0]] == [first.batch_id]
     assert len(world.store.batches) == 53
 
 
@@ -310,7 +310,7 @@ def test_two_proposals_at_the_same_moment_pay_the_credit_back_once(world):
         refund(world)
     [bob] = bobs
     assert list(world.store.batches) == [bob.batch_id]
-    assert held_credits(world.ctx)[0].in_batch == bob.batch_id
+    assert held_credits(world.ctx)[0][0].in_batch == bob.batch_id
 
 
 @pytest.mark.parametrize(
@@ -399,7 +399,7 @@ def test_a_proposal_that_met_another_one_for_other_invoices_is_made(world):
     world.store.list_batches = bob_proposes_meanwhile
     anna = refund(world)
     assert len(world.store.batches) == 2
-    assert {h.reference: h.in_batch for h in held_credits(world.ctx)}[REFERENCE] == anna.batch_id
+    assert {h.reference: h.in_batch for h in held_credits(world.ctx)[0]}[REFERENCE] == anna.batch_id
 
 
 # --- credit from a PSP payment goes back through the PSP (R13, R34; audit BACKOFFICE1) ----------
@@ -430,7 +430,7 @@ def test_a_credit_whose_psp_refund_is_pending_is_not_refunded_by_bank(world):
     refused (psp_refund_pending): no batch, no second payment."""
     approve_batch(refund(world).batch_id, "operator-anna", world.ctx)  # the bank's EUR 5.00
     paid_too_much_by_ideal(world, 700, refund="pending")
-    [held] = held_credits(world.ctx)
+    [held] = held_credits(world.ctx)[0]
     assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (700, 0, True)
     batches_before = dict(world.store.batches)
     with pytest.raises(Refused) as refusal:
@@ -456,7 +456,7 @@ def test_a_bank_refund_pays_at_most_the_credit_from_bank_payments(
     When a bank refund is proposed
     Then it pays at most the EUR 5.00; the iDEAL credit goes back through the PSP."""
     paid_too_much_by_ideal(world, 700, refund=psp_refund)
-    [held] = held_credits(world.ctx)
+    [held] = held_credits(world.ctx)[0]
     assert held.by_bank_cents == 500
     if refused:
         with pytest.raises(Refused) as refusal:
@@ -575,7 +575,7 @@ def test_an_ideal_payment_made_credit_by_a_payment_dated_earlier_is_refunded_by_
     world = paid.world
     assert world.store.invoice().credit_cents == DUE
 
-    [held] = held_credits(world.ctx)
+    [held] = held_credits(world.ctx)[0]
     assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (DUE, DUE, False)
     sent = approve_batch(refund(world).batch_id, "operator-anna", world.ctx)
 
@@ -596,7 +596,7 @@ def test_credit_moved_onto_an_ideal_payment_at_its_own_moment_is_refundable_by_b
     the iDEAL payment's own booking made none, so no webhook refunds it."""
     paid = IdealThenEarlierTransfer(source, read_on=None)
 
-    [held] = held_credits(paid.world.ctx)
+    [held] = held_credits(paid.world.ctx)[0]
 
     assert (held.credit_cents, held.by_bank_cents, held.psp_refund_pending) == (DUE, DUE, False)
 

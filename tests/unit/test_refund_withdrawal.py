@@ -81,7 +81,7 @@ def test_a_batch_whose_file_is_refused_is_withdrawn_and_its_credit_refunded_afte
         date(2026, 11, 26),
         WHY,
     )
-    [held] = held_credits(world.ctx)
+    [held] = held_credits(world.ctx)[0]
     assert (held.credit_cents, held.in_batch) == (500, "")
     again = approve_batch(refund(world).batch_id, "operator-anna", world.ctx)
     assert again.state is BatchState.SENT and world.store.invoice().credit_cents == 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 
 from billing_core import bootstrap
+from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.batch_routes import (
     BATCH_RESOURCES,
     add_batch_routes,
@@ -40,12 +41,30 @@ REFERENCE = Annotated[str, Path(pattern=REFERENCE_PATTERN)]
 PSP_PAYMENT_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 
-@router.get("/api/v1/operator/refunds", summary="Credit held for patients, to refund")
-def list_held_credits() -> HeldCreditListOut:
+@router.get(
+    "/api/v1/operator/refunds",
+    summary="Credit held for patients, to refund, a page at a time",
+    description="By practice, each practice's newest invoice first. Each page but the "
+    "last holds limit invoices; next_cursor, sent back as cursor, gives the next page, "
+    "none on the last. Each page is one read in the audit per practice, naming the "
+    "patients and invoices of that page (R32).",
+)
+def list_held_credits(
+    limit: Annotated[int, Query(ge=1, le=money_out.MAX_HELD_PAGE)] = money_out.HELD_PAGE,
+    cursor_token: Annotated[
+        str | None,
+        Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
+    ] = None,
+) -> HeldCreditListOut:
     who = operator(router.current_event)
     ctx = bootstrap.current().money_out_context()
-    held = money_out.held_shown(money_out.held_credits(ctx), reader(who), ctx)
-    return HeldCreditListOut(items=[HeldCreditOut.of(h) for h in held])
+    after = cursor.decode(cursor_token) if cursor_token else None
+    page, next_position = money_out.held_credits(ctx, limit, after=after)
+    held = money_out.held_shown(page, reader(who), ctx)
+    return HeldCreditListOut(
+        items=[HeldCreditOut.of(h) for h in held],
+        next_cursor=cursor.encode(next_position) if next_position else None,
+    )
 
 
 @router.post(

@@ -529,6 +529,21 @@ def checked_provider_position(position: str) -> str:
     return position
 
 
+def checked_credit_position(position: str) -> str:
+    """A position in the list of invoices holding credit ("{provider id}#{issue
+    date}#{invoice id}", as the list hands it out); InvalidPosition otherwise."""
+    provider_id, _, rest = position.partition("#")
+    issued, _, invoice_id = rest.partition("#")
+    try:
+        valid_date = date.fromisoformat(issued).isoformat() == issued
+    except ValueError:
+        valid_date = False
+    if not (valid_date and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", invoice_id)):
+        raise InvalidPosition("not a held credit list position")
+    checked_provider_position(provider_id)
+    return position
+
+
 def checked_batch_position(kind: BatchKind, position: str) -> str:
     """A position in the list of ``kind``'s batches (a batch id of that kind, as the list
     hands it out); InvalidPosition otherwise."""
@@ -644,7 +659,17 @@ class ProviderSettingsStore(Protocol):
 
     def credit_invoices(self) -> Iterator[Invoice]:
         """Every practice's invoices whose ledger holds a patient's credit (R13), and no
-        other: read without going through every invoice (R34). In no order to rely on."""
+        other: read without going through every invoice (R34). In no order to rely on.
+        Every one (the Monday run's counts); never an operator's list, which pages."""
+        ...
+
+    def credit_invoice_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[Invoice], str | None]:
+        """``credit_invoices`` a page at a time: ``limit`` of them (fewer on the last
+        page), by practice (last id first), each practice's newest first, after the
+        position ``after`` (the page before's), and the next page's position: None when
+        none follows. InvalidPosition for an ``after`` that is no such position (R34)."""
         ...
 
     def readable_providers(self) -> ProviderListing:

@@ -264,15 +264,24 @@ def block_unsettled_claim(store: BillingStore, invoice: Invoice, clock: Clock) -
     agency's report, a payment) released the patient before this block was written, and
     nothing would release them again. So the claim is read again after the block, and
     settled by then it is released (R22; this stop's audit money5: a patient blocked by a
-    claim closed paid). One strongly consistent read, only when a block is written."""
+    claim closed paid). One strongly consistent read, only when a block is written.
+    ``SavedUnfinished`` when the block kept changing past the store's retries: the
+    caller's change is saved, its replay blocks the patient (as the release does)."""
     if invoice.is_with_collection_agency and not invoice.is_paid:
-        store.block_patient(
-            invoice.provider_id,
-            invoice.patient_ref,
-            invoice.invoice_id,
-            clock.now(),
-            bsn=invoice.bsn,
-        )
+        from billing_core.ports import ConcurrentChange, SavedUnfinished
+
+        try:
+            store.block_patient(
+                invoice.provider_id,
+                invoice.patient_ref,
+                invoice.invoice_id,
+                clock.now(),
+                bsn=invoice.bsn,
+            )
+        except ConcurrentChange:
+            # Saved already (a correction, a reversal): not "nothing was saved" (R28, R38);
+            # sent again, the request finds its change made and blocks the patient then.
+            raise SavedUnfinished(invoice.invoice_id) from None
         reopen_handover_action(store, invoice, clock)
         now = store.get_invoice(invoice.provider_id, invoice.invoice_id, consistent=True)
         if now is not None and now.version != invoice.version:

@@ -49,6 +49,7 @@ from billing_core.ports import (
     action_position,
     checked_action_position,
     checked_block_change_position,
+    checked_credit_position,
     checked_declaration_position,
     checked_invoice_position,
     checked_patient_position,
@@ -883,6 +884,29 @@ class BillingRepository:
         }
         for item in self._query_all(query):
             yield items.invoice_from_item(item)
+
+    def credit_invoice_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[Invoice], str | None]:
+        """A page of ``credit_invoices``: one Query of the by-credit index's CREDIT
+        partition, backwards (by practice, last id first, each practice's newest first),
+        from before ``after``, of ``limit`` + 1 items (one more: only a page with an
+        invoice after it gives a position), read on past a 1 MB page of DynamoDB's until
+        it has them (R34)."""
+        query: dict[str, Any] = {
+            "IndexName": "by-credit",
+            "KeyConditionExpression": "gsi4pk = :credit",
+            "ExpressionAttributeValues": {":credit": keys.CREDIT_INDEX},
+            "ScanIndexForward": False,
+        }
+        if after is not None:
+            query["KeyConditionExpression"] += " AND gsi4sk < :after"
+            query["ExpressionAttributeValues"][":after"] = checked_credit_position(after)
+        found = self._query_up_to(query, limit + 1)
+        page = found[:limit]
+        more = len(found) > limit
+        invoices = [items.invoice_from_item(item) for item in page]
+        return invoices, str(page[-1]["gsi4sk"]) if more else None
 
     def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
         """A Query of the by-provider index from after ``after``, of ``limit`` + 1 items

@@ -198,6 +198,10 @@ class PspRefundOutcomeIn(BaseModel):
 
 class HeldCreditListOut(BaseModel):
     items: list[HeldCreditOut]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as cursor for the next page, the invoices after; none on the last page",
+    )
 
 
 class InsurerOut(BaseModel):

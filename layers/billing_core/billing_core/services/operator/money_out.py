@@ -414,20 +414,26 @@ class RefundRequest:
     amount_cents: int | None = None  # None: the whole credit
 
 
-def held_credits(ctx: MoneyOutContext) -> list[HeldCredit]:
-    """Every invoice with credit or a PSP refund of it pending, by practice and newest
-    first as each practice's list (an operator's list, not a patient's page), with the open
-    refund batch that pays it when there is one. Credit that goes back through the PSP is
-    listed too, never silently dropped (R13), its refund pending also once a bank return
-    took the credit (credit 0: the operator records what the PSP did, runs57). Only those
-    invoices are read (the store's ``credit_invoices``): thousands of practices' invoices
-    would not fit one request (R34)."""
+HELD_PAGE = 100  # invoices an answer of the operator's list, unless it asks fewer
+MAX_HELD_PAGE = 200
+
+
+def held_credits(
+    ctx: MoneyOutContext, limit: int = HELD_PAGE, *, after: str | None = None
+) -> tuple[list[HeldCredit], str | None]:
+    """A page of the invoices with credit or a PSP refund of it pending, by practice and
+    newest first as each practice's list (an operator's list, not a patient's page), after
+    the position ``after`` (the page before's), and the next page's position (None: the
+    last page); InvalidPosition for an ``after`` that is no such position. Each with the
+    open refund batch that pays it when there is one. Credit that goes back through the
+    PSP is listed too, never silently dropped (R13), its refund pending also once a bank
+    return took the credit (credit 0: the operator records what the PSP did, runs57).
+    One Query of those invoices a page (the store's ``credit_invoice_page``): every
+    practice's credit held would not fit one answer (R34, Lambda's 6 MB)."""
+    invoices, next_position = ctx.store.credit_invoice_page(limit, after)
     pending = _pending_refunds(ctx)
-    newest_first = sorted(
-        ctx.store.credit_invoices(), key=lambda i: (i.issue_date, i.invoice_id), reverse=True
-    )
-    by_practice = sorted(newest_first, key=lambda i: i.provider_id)  # stable: newest first
-    return [_held(invoice, pending.get(invoice.reference, "")) for invoice in by_practice]
+    held = [_held(invoice, pending.get(invoice.reference, "")) for invoice in invoices]
+    return held, next_position
 
 
 def _held(invoice: Invoice, in_batch: str) -> HeldCredit:
