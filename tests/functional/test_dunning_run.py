@@ -474,6 +474,7 @@ def test_r34_r39_a_run_past_the_agency_cap_with_nobody_due_goes_on_and_raises_no
             "as_of": "2026-12-31",
             "continue_from": ["2026-12-31", "~", "agency-files", "2026-12-29"],
             "earlier_parts": calls[0]["earlier_parts"],
+            "run": calls[0]["run"],  # the run's id (parts58b)
         }
     ]
     assert repository.agency_files_written_through() == date(2026, 12, 30)

@@ -48,6 +48,7 @@ RETENTION_OF = {
     "audit_partition": f"{TTL}: 8 years after the read (AUDIT_RETENTION)",
     "unmatched_credit_key": f"{TTL}: a year after it was matched; none while unmatched",
     "run_part_key": f"{TTL}: 15 days after the part finished (finished_parts.PART_KEPT)",
+    "open_credit_index_key": "no item of its own: index keys on an unmatched credit, kept as it",
 }
 
 
