@@ -330,7 +330,8 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
 
 def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
     """The agreed terms as they stand: each settled one as agreed, each open one with what
-    ``next_term`` asks of it when it comes (its part of what the invoice asks by its date),
+    ``next_term`` asks of it when it comes (its part of what the invoice asks by its date,
+    less what was settled of it: a payment, or the practice's coulance or stop, R21),
     and none that a lowered claim leaves nothing to ask. The list the checker shows, so it
     names the amounts the dunning run and the letters ask (R15, R36); the agreed terms
     themselves stay as they were (the arrangement's confirmation names them).
@@ -348,8 +349,11 @@ def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
     amounts = (term.amount_cents for term in arrangement.terms)
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         asked = _asked_up_to(invoice, term.due_date, required, settled)
-        if asked > asked_before:
-            standing.append(ArrangementTerm(term.due_date, asked - asked_before))
+        # An open term settled in part (a payment, the practice's coulance) asks the rest,
+        # as ``next_term``: the open terms add up to what is due (audit59a).
+        start = asked_before if required <= settled else max(asked_before, settled)
+        if asked > start:
+            standing.append(ArrangementTerm(term.due_date, asked - start))
             asked_before = asked
     return tuple(standing)
 
