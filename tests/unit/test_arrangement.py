@@ -226,6 +226,39 @@ def test_when_an_arrangement_is_refused(due, terms, changes, code):
     assert arrangement_refusal(invoice, make_provider(), terms) == code
 
 
+@pytest.mark.parametrize(
+    "changes, today, points_to_a_deferral",
+    [
+        ({}, NOW, True),
+        ({"deferral": Deferral(NOW, date(2027, 1, 22))}, NOW, False),  # already_deferred
+        ({}, datetime(2027, 1, 23, 10, 0, tzinfo=AMSTERDAM), False),  # deferral_too_late
+    ],
+)
+def test_r14_r15_too_small_for_instalments_points_to_a_deferral_only_when_one_is_possible(
+    changes, today, points_to_a_deferral
+):
+    """R14, R15 (audit59a: "U kunt wel uitstel van betaling vragen" to a patient who had
+    the one deferral already, or whose date had passed too long ago, 4 of 4 languages).
+    Given € 33,17 due, too small for two terms of € 25,00, deferred already or not
+    When the patient asks for 2 terms
+    Then the code stays amount_too_small, and every language invites a deferral only
+    where the checker would grant one, as a refused deferral invites an arrangement."""
+    invoice = invoice_of(3317, **changes)
+    with pytest.raises(Refused) as refused:
+        create_arrangement(invoice, make_provider(), 2, today)
+    assert refused.value.code == "amount_too_small"
+    said = {  # language: (too small, the invitation to a deferral)
+        "nl": ("te klein voor een betalingsregeling", "uitstel van betaling vragen"),
+        "en": ("too small for an instalment arrangement", "ask for a deferral"),
+        "pl": ("zbyt niska na plan ratalny", "odroczenie"),
+        "ar": ("المبلغ أصغر من أن يُقسَّط", "تأجيل"),
+    }
+    for language, (too_small, invitation) in said.items():
+        message = refused.value.message(language)
+        assert too_small in message, (language, message)
+        assert (invitation in message) is points_to_a_deferral, (language, message)
+
+
 def test_not_for_a_paid_invoice_nor_a_second_time():
     invoice = invoice_of(30000)
     assert (
