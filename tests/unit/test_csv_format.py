@@ -474,6 +474,36 @@ def test_a_file_that_cannot_be_windows_1252_text_is_refused_naming_the_byte(
     assert english_text in finding.message("en") and finding.message("nl")
 
 
+# Files whose first non-ASCII (or unreadable) byte is on line 3, or 5 for the mixed one.
+BYTE_LINE_CASES = [
+    ("windows-1252", declaration(FIRST, EXCEL_LETTERS).decode().encode("cp1252")),
+    *((case[0], case[1]) for case in NOT_TEXT_CASES if case[0] != "bom-then-not-utf8"),
+]
+
+
+@pytest.mark.parametrize("line_end", [b"\r", b"\r\n", b"\r\r\n"], ids=["cr", "crlf", "crcrlf"])
+@pytest.mark.parametrize(
+    "data", [c[1] for c in BYTE_LINE_CASES], ids=[c[0] for c in BYTE_LINE_CASES]
+)
+def test_a_finding_by_its_byte_names_the_line_whatever_the_line_ends(data, line_end):
+    """R1, R40, vektis.md "Files as practices really send them" (CR-only and CR CR LF line
+    ends). Given a Windows-1252 file, a file with a byte Windows-1252 lacks or a control byte,
+    and one mixing UTF-8 and Windows-1252 lines, each once with LF line ends and once with
+    CR alone (Excel's "CSV (Macintosh)"), CR LF or CR CR LF
+    When both are parsed
+    Then the finding names the same line(s) in both (CR alone said "line 1" for all),
+    beside the CR CR LF warning."""
+    with_lf = parse(data)
+    with_other_ends = parse(data.replace(b"\n", line_end))
+
+    def lines(result: ParseResult) -> list[tuple[str, int | None, object]]:
+        said = [f for f in result.findings if f.code != "CSV_LINE_ENDS_CR_CR_LF"]
+        return [(f.code, f.line, f.params.get("utf8_line")) for f in said]
+
+    assert lines(with_other_ends) == lines(with_lf)
+    assert [line for _, line, _ in lines(with_lf)] in ([3], [5])
+
+
 def _data_lines_ending(data: bytes, ending: bytes) -> bytes:
     """``data`` with ``ending`` before the line end of each line but the header."""
     header, *lines = data.split(b"\n")
