@@ -2108,6 +2108,40 @@ def test_a_quote_that_makes_whole_lines_one_text_field_refuses_the_file(
     assert_consistent(result)
 
 
+@pytest.mark.parametrize("column", ["last_name", "description", "unit_price"])
+@pytest.mark.parametrize(
+    "file_end", ["\n", "\r\n\r\n\r\n", ""], ids=["line-end", "blank-lines", "no-line-end"]
+)
+def test_a_quote_never_closed_on_the_last_line_refuses_that_line_once(column, file_end):
+    """R2 (a content error rejects only its claim), R1 (line and field named), R40.
+    Given a file whose last line has a quote typed at the start of a field and never
+    closed (csv reads the rest of that line as that one field), the file ending in a line
+    end, in blank lines or in no line end at all
+    When it is read
+    Then that line is rejected with one finding naming its line and the column where the
+    quote opens, in Dutch and English, and the line before it is a claim (before: up to
+    seven findings about the columns it swallowed, "required field empty", "not
+    deliverable", one amount repeating the rest of the line, the e-mail address included)."""
+    rows = [FIRST, line(**{column: '"' + SECOND[column]})]
+    # csv.writer would quote the quote: written as a practice system does, unquoted
+    text = ";".join(COLUMNS)
+    for row in rows:
+        text += "\n" + ";".join(row.get(name, "") for name in COLUMNS)
+    result = parse((text + file_end).encode())
+    assert [c.claim_ref for c in result.claims] == ["R1"]
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line, finding.field) == (
+        "CSV_QUOTE_NOT_CLOSED",
+        Severity.CLAIM,
+        3,
+        column,
+    )
+    assert finding.message("nl").startswith(f"Regel 3: in {column} begint een tekstveld")
+    assert finding.message("en").startswith(f"Line 3: a text field in {column} starts")
+    assert result.lines_total == 2
+    assert_consistent(result)
+
+
 def test_a_quoted_text_with_a_line_break_is_still_one_field():
     """R40. Given a description Excel quoted because it holds a line break and a ';'
     (Alt+Enter in a cell). When it is read. Then it is one claim with that text, and

@@ -176,6 +176,7 @@ _LANGUAGES = {language.value: language for language in Language}
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # every start is one character
 _DUTCH = Language.NL  # per patient: a module constant costs a 25th of the enum's property
 _EXCEL_SEPARATOR_LINE = ["sep=", ""]
+_LINE_ENDS = ("\n", "\r")  # what ends a cell only when its quote was never closed
 _FOREIGN_SEPARATORS = (("\t", "een tab", "a tab"), (",", "een komma (,)", "a comma (,)"))
 # The debtor of a line without one: compared field by field like a real debtor.
 _NOBODY = Person("", "", "", Address("", "", "", "", "", ""))
@@ -231,7 +232,33 @@ def parse_declaration_csv(
     # R3, R4, R40: a number Excel saved as 1,23457E+11 has a "+"; one memchr over the
     # bytes (1 ms on 100,000 lines) spares every other file the look at its numbers.
     parser.exponents = b"+" in data
+    parser.unclosed_tail = _unclosed_at_the_end(text)
     return parser.parse(reader, repairs, header_findings)
+
+
+def _unclosed_at_the_end(text: str) -> str | None:
+    """The text csv reads into the last field of a file whose last line opens a quote it
+    never closes and has no line end after it (which a field that runs to the file's end
+    otherwise keeps: _quote_not_closed); None for any other file."""
+    if text.endswith(_LINE_ENDS):
+        return None
+    last = text[max(text.rfind("\n"), text.rfind("\r")) + 1 :]
+    if '"' not in last:
+        return None
+    try:
+        next(csv.reader([last], delimiter=SEPARATOR, strict=True))
+    except csv.Error as error:
+        if str(error) == "unexpected end of data":
+            return next(csv.reader([last], delimiter=SEPARATOR))[-1]
+    return None
+
+
+def _quote_not_closed(row: list[str], unclosed_tail: str | None) -> bool:
+    """A short line whose last cell is a quoted field csv read to the end of the file: the
+    rest of the line, separators and all, with the line end (and blank lines) after it, or,
+    without a line end, the field _unclosed_at_the_end found."""
+    cell = row[-1]
+    return SEPARATOR in cell and (cell.endswith(_LINE_ENDS) or cell == unclosed_tail)
 
 
 # --- Decoding and header (structural) ---
@@ -723,6 +750,7 @@ class _LineParser:
         self.invisible_said: set[tuple[int, str]] = set()  # (column index, cell) said once
         self.own_columns: list[tuple[int, str]] = []  # the columns _line_without_invisible reads
         self.exponents = False  # the file has a "+": its numbers' cells are looked at
+        self.unclosed_tail: str | None = None  # the last line's quote never closed
         self.number_columns: list[tuple[int, str]] = []  # the columns _digits_lost reads
         self.claim_ref_index = index["claim_ref"]
         self.birth_dates = _BirthDates(today)
@@ -780,6 +808,8 @@ class _LineParser:
                 if len(row) == width:
                     if check_content and lines_total <= max_lines:
                         parse_line(row, first_line)
+                elif _quote_not_closed(row, self.unclosed_tail) and len(row) < width:
+                    self._line_with_an_open_quote(row, first_line)
                 elif not self._fits(row, first_line):
                     wrong_width += 1
                     self._wrong_width(first_line, len(row), wrong_width)
@@ -813,6 +843,20 @@ class _LineParser:
                 self.findings.append(_file_finding("FILE_QUOTE_SPANS_LINES", line=first, **params))
                 return True
         return False
+
+    def _line_with_an_open_quote(self, row: list[str], line: int) -> None:
+        """R2, R40: a quote typed at the start of a field of the file's last line, never
+        closed, makes csv read the rest of that line, its line end and any blank lines
+        after it as that field's text (a quote closed ends the field before its line end).
+        Only that line is read wrong: it stays out, said once, naming where the quote
+        opens (before, a flood of findings about the columns it swallowed, one of them
+        repeating the rest of the line, the debtor's e-mail and phone included)."""
+        column = len(row) - 1
+        field = self.short_lines.names.get(column, str(column + 1))
+        claim_ref = row[self.claim_ref_index].strip() if self.claim_ref_index < column else ""
+        self.findings.append(
+            Finding("CSV_QUOTE_NOT_CLOSED", Severity.CLAIM, line, field, claim_ref or None)
+        )
 
     def _fits(self, row: list[str], line: int) -> bool:
         """Whether a line of another width than the header's can be read after all: a
