@@ -2142,6 +2142,46 @@ def test_a_quote_never_closed_on_the_last_line_refuses_that_line_once(column, fi
     assert_consistent(result)
 
 
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["plain", "bom"])
+def test_two_exports_in_one_file_are_read_skipping_the_second_header_row(bom):
+    """R1, R2, R40 (a file in parts put together: ``copy /b deel1.csv+deel2.csv``).
+    Given two exports one below the other, the second with its header row (and the byte
+    order mark Excel starts a file with), lines 1-3 and 4-5
+    When it is read
+    Then every treatment line is a claim, and one warning says line 4 is the header row
+    again and was skipped, in Dutch and English (before: line 4 was rejected with 14
+    findings, 'birth_date' is no date, 'unit_price' no amount, ...)."""
+    first = declaration(FIRST, line(), line_end="\r\n")
+    second = declaration(_third(), line_end="\r\n")
+    result = parse(bom + first + bom + second)
+    assert [c.claim_ref for c in result.claims] == ["R1", "R2", "R3"]
+    [warning] = result.findings
+    assert (warning.code, warning.severity, warning.line, warning.params) == (
+        "CSV_HEADER_REPEATED",
+        Severity.WARNING,
+        4,
+        {"count": 1},
+    )
+    assert warning.message("nl").startswith("Regel 4 is de kopregel nog een keer")
+    assert warning.message("en").startswith("Line 4 is the header row again")
+    assert result.lines_total == 3
+    assert_consistent(result)
+
+
+def test_a_second_header_row_with_its_columns_in_another_order_refuses_the_file():
+    """R2 (nothing half-imported), R40. Given two exports one below the other whose header
+    rows name the columns in another order. When it is read. Then the file is refused,
+    naming the second header's line: the lines below it would be read under the wrong
+    columns (the street as the house number)."""
+    other_order = [*COLUMNS[1:], COLUMNS[0]]
+    data = declaration(FIRST) + declaration(_third(), columns=other_order)
+    result = parse(data)
+    assert result.file_rejected and result.claims == []
+    [refusal] = result.findings
+    assert (refusal.code, refusal.line) == ("FILE_HEADER_REPEATED_OTHER", 3)
+    assert "andere volgorde" in refusal.message("nl") and "another order" in refusal.message("en")
+
+
 def test_a_quoted_text_with_a_line_break_is_still_one_field():
     """R40. Given a description Excel quoted because it holds a line break and a ';'
     (Alt+Enter in a cell). When it is read. Then it is one claim with that text, and

@@ -751,6 +751,7 @@ class _LineParser:
         self.own_columns: list[tuple[int, str]] = []  # the columns _line_without_invisible reads
         self.exponents = False  # the file has a "+": its numbers' cells are looked at
         self.unclosed_tail: str | None = None  # the last line's quote never closed
+        self.headers_repeated: list[int] = []  # lines that are the header row again
         self.number_columns: list[tuple[int, str]] = []  # the columns _digits_lost reads
         self.claim_ref_index = index["claim_ref"]
         self.birth_dates = _BirthDates(today)
@@ -818,6 +819,13 @@ class _LineParser:
                     self._padded_line(row, first_line)
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
+        if self.headers_repeated:
+            lines_total -= len(self.headers_repeated)
+            params = {"count": len(self.headers_repeated)}
+            line = self.headers_repeated[0]
+            self.findings.append(
+                Finding("CSV_HEADER_REPEATED", Severity.WARNING, line, params=params)
+            )
         wrong_width += self._trailing_separators(lines_total - wrong_width, wrong_width)
         padded = self.short_lines.warning()
         if padded is not None:
@@ -1142,6 +1150,8 @@ class _LineParser:
             or not treatment_code
             or not description
         ):
+            if claim_ref.lower() in KNOWN_COLUMNS and self._is_a_header(row, line):
+                return
             problems = _own_problems(claim_ref, first_line, line, treatment_code, description)
             self._reject(line, claim_ref, [*problems, *patient.problems, *treatment.problems])
             return
@@ -1167,6 +1177,27 @@ class _LineParser:
                 price_quote_ref,
             )
         )
+
+    def _is_a_header(self, row: list[str], line: int) -> bool:
+        """R1, R2, R40: a header row among the lines, as when two exports (or the parts of
+        one) were put one after the other in one file. The header row again is skipped,
+        said once for the file (it was a line rejected with a finding for every column its
+        names are no value of); one with its columns in another order refuses the file:
+        the lines below it would be read under the wrong columns. Only a line rejected with
+        a column's name in its claim_ref cell gets here: a plain file pays nothing."""
+        names = [cell.strip(" \t\ufeff").lower() for cell in row[: self.width]]
+        header = [self.short_lines.names.get(index, "") for index in range(self.width)]
+        if names != header:
+            known = sum(name in KNOWN_COLUMNS for name in names)
+            if known < len(REQUIRED_COLUMNS):
+                return False
+            self.findings.append(_file_finding("FILE_HEADER_REPEATED_OTHER", line=line))
+            return True
+        # What reading it said already (an invisible BOM removed from its first cell).
+        while self.findings and self.findings[-1].line == line:
+            self.findings.pop()
+        self.headers_repeated.append(line)
+        return True
 
     def _reject(self, line: int, claim_ref: str, problems: list[_Problem]) -> None:
         self.findings.extend(
