@@ -423,6 +423,28 @@ def test_a_csv_as_dutch_excel_saves_it_in_windows_1252_is_read_with_a_warning():
     assert "Windows-1252" in warning.message("nl") and "'ü'" in warning.message("en")
 
 
+def test_a_csv_excel_for_mac_saved_in_mac_roman_with_cr_line_ends_is_read_as_such():
+    """R40 (CSV as Excel saves it; CR-only line ends, vektis.md "Files as practices really
+    send them"). Excel for Mac's "CSV" is Mac Roman with lines ended by CR alone.
+    Given the same lines in UTF-8, in Mac Roman and in Windows-1252, the last two with CR
+    line ends
+    When they are parsed
+    Then all three give the same claims (Mac Roman read as Windows-1252 made "Müller-Åström"
+    "MŸller-ÅstrŠm" on the invoice), the Mac Roman one with a warning naming its character
+    set and its first such character, in Dutch and English."""
+    text = declaration(FIRST, EXCEL_LETTERS, line_end="\r").decode()
+    as_utf8 = parse(text.encode())
+    as_mac, as_windows = parse(text.encode("mac_roman")), parse(text.encode("cp1252"))
+
+    assert as_utf8.findings == [] and len(as_utf8.claims) == 2
+    assert as_mac.claims == as_utf8.claims and as_windows.claims == as_utf8.claims
+    (warning,) = as_mac.findings
+    assert (warning.code, warning.severity, warning.line) == ("CSV_MAC_ROMAN", Severity.WARNING, 3)
+    assert warning.params == {"character": "ü", "count": 8}
+    assert "Mac Roman" in warning.message("nl") and "Excel for Mac" in warning.message("en")
+    assert [f.code for f in as_windows.findings] == ["CSV_WINDOWS_1252"]
+
+
 def test_the_practices_own_sample_saved_by_excel_gives_its_claims():
     """R40, audit ingest D3: the dental sample ("röntgenfoto", "é") as Excel saves it."""
     text = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text(encoding="utf-8-sig")

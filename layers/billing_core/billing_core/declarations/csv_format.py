@@ -226,9 +226,10 @@ def parse_declaration_csv(
     # A letter Windows-1252 lacks (Ł) is saved by Excel as "?": names are checked for it.
     parser.windows_1252 = any(f.code == "CSV_WINDOWS_1252" for f in repairs)
     parser.nul = nul
+    single_byte = parser.windows_1252 or any(f.code == "CSV_MAC_ROMAN" for f in repairs)
     # R2, R3, R40 (stop 47 chars2, chars3): one look at the whole text; only a file with
     # an invisible or a control character pays for looking at its lines' own cells (#18 (b)).
-    parser.invisible = _has_unprinted(text, data, utf8=not parser.windows_1252)
+    parser.invisible = _has_unprinted(text, data, utf8=not single_byte)
     # R3, R4, R40: a number Excel saved as 1,23457E+11 has a "+"; one memchr over the
     # bytes (1 ms on 100,000 lines) spares every other file the look at its numbers.
     parser.exponents = b"+" in data
@@ -286,7 +287,10 @@ def _decode(data: bytes) -> tuple[str, list[Finding], bool]:
             return "", [_not_text(data, nul)], False
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
             return "", [_not_text(data, start + error.start)], False
-        text, finding = _windows_1252(data, error.start)
+        if b"\r" in data and b"\n" not in data and _reads_as_mac_roman(data):
+            text, finding = _windows_1252(data, error.start, "mac_roman", "CSV_MAC_ROMAN")
+        else:
+            text, finding = _windows_1252(data, error.start)
         if finding.severity is Severity.FILE:
             return text, [*repairs, finding], False
         repairs.append(finding)
@@ -318,17 +322,40 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
+def _reads_as_mac_roman(data: bytes) -> bool:
+    """R40: CR alone ends the lines of Excel for Mac's "CSV" (the classic Mac's line end),
+    which it writes in Mac Roman: read as Windows-1252, "Müller" was "MŸller" and "Ünal"
+    "†nal" on the invoices, with a warning only. Such a file is read as Mac Roman when
+    that gives only letters and marks a declaration holds (Latin-1's letters, typographic
+    quotes and dashes) and Windows-1252 does not (Š, Ž, Ÿ and Œ are not among them: a
+    Mac Roman file read so shows them). Only a file that is not UTF-8, with CR line ends,
+    pays for looking."""
+    marks = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u20ac"  # quotes, dashes, ..., euro
+    plausible = {chr(code) for code in range(0xC0, 0x100) if chr(code).isalpha()}
+    plausible.update(marks)
+    others = bytes(set(data.translate(None, _ASCII)))
+    try:
+        windows = others.decode("cp1252")
+    except UnicodeDecodeError:
+        windows = "\x81"  # a byte Windows-1252 lacks: no letter
+    return plausible.issuperset(others.decode("mac_roman")) and not plausible.issuperset(windows)
+
+
+def _windows_1252(
+    data: bytes, not_utf8: int, codec: str = "cp1252", code: str = "CSV_WINDOWS_1252"
+) -> tuple[str, Finding]:
     """A file that is not UTF-8 (``not_utf8``: its first such byte). Excel's default
     "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252 on a Dutch Windows
     (R40): read as that, with a warning naming the first non-ASCII character. Refused,
     naming the byte, when it cannot be Windows-1252 text: a control byte (binary), a byte
-    Windows-1252 lacks (0x81, 0x8D, 0x8F, 0x90, 0x9D), or letters in UTF-8 as well."""
+    Windows-1252 lacks (0x81, 0x8D, 0x8F, 0x90, 0x9D), or letters in UTF-8 as well.
+    ``codec`` and ``code``: Excel for Mac's "CSV", read as Mac Roman (its every byte is a
+    character) and said as such."""
     control = _CONTROL_BYTE.search(data)
     if control is not None:
         return "", _not_text(data, control.start())
     try:
-        text = data.decode("cp1252")
+        text = data.decode(codec)
     except UnicodeDecodeError as error:
         return "", _not_text(data, error.start)
     utf8 = _UTF8_SEQUENCE.search(data)
@@ -340,7 +367,7 @@ def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     assert first is not None  # a file that is not UTF-8 is not ASCII
     params = {"character": text[first.start()], "count": len(data.translate(None, _ASCII))}
     line = line_of(data, first.start())
-    return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
+    return text, Finding(code, Severity.WARNING, line, params=params)
 
 
 def _not_text(data: bytes, offset: int, *, utf16: bool = False) -> Finding:
