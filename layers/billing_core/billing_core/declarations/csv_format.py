@@ -836,7 +836,7 @@ class _LineParser:
                 if len(row) == width:
                     if check_content and lines_total <= max_lines:
                         parse_line(row, first_line)
-                elif _quote_not_closed(row, self.unclosed_tail) and len(row) < width:
+                elif len(row) < width and _quote_not_closed(row, self.unclosed_tail):
                     self._line_with_an_open_quote(row, first_line)
                 elif not self._fits(row, first_line):
                     wrong_width += 1
