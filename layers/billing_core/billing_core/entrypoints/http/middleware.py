@@ -63,6 +63,8 @@ HTML = "text/html; charset=utf-8"
 # Every answer of the patient API is about one invoice: the PDF (name, address,
 # treatments), the status, the page. None is kept by a shared computer's browser or a
 # proxy after the visit, or read as another type than it says (R29, R36; audit PATIENT1).
+# The provider and operator APIs' answers too: they name patients, treatments and IBANs
+# (R29, R32; audit59c).
 ANSWER_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
