@@ -69,8 +69,13 @@ ANSWER_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
 }
+# A page on the public address (the checker, the portal) is asked for over HTTPS only
+# from then on, for two years, the address's subdomains too: a patient who types it
+# without https:// is not served a look-alike that asks the birth date (R29, R36).
+HSTS = "max-age=63072000; includeSubDomains"
 PAGE_HEADERS = {
     **ANSWER_HEADERS,
+    "Strict-Transport-Security": HSTS,
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "form-action 'self' https:; base-uri 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
