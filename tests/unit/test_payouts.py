@@ -70,12 +70,12 @@ def test_r24_an_operator_cannot_propose_a_week_before_its_run_wrote_the_statemen
     """R24, R34 (audit59e): an operator's POST /payouts of the week still running made its
     batch with every practice waiting; the Monday run then found the week's batch there and
     paid nobody, each practice paid a week late (W46's EUR 20,00 with W47's).
-    Given W45 paid, and an operator on Wednesday 11 November (W46 still running)
+    Given W45 proposed, and an operator on Wednesday 11 November (W46 still running)
     When the operator proposes W46, then again on Monday 16 November at 04:30, before the run
     Then both are refused with what to do, and no batch of W46 exists
     And the run's batch after the statements pays W46's EUR 20,00 that Monday."""
     world.statements(W45, {"fysio-noord": 1_000})
-    world.approve(world.propose(W45).batch_id)
+    world.propose(W45)
     world.clock.set(datetime(2026, 11, 11, 10, 0, tzinfo=AMSTERDAM))
     with pytest.raises(Refused) as running:
         propose_week(W46, "operator-anna", world.ctx)
