@@ -995,6 +995,16 @@ _DUTCH: Sections = {
         "unknown_migration": "Er is geen datamigratie met deze naam.",
         "unknown_provider": "Er is geen zorgaanbieder met dit id.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
+        # Proposing a week's payouts before its run wrote the statements (R24, R34).
+        "payout_week_running": (
+            "Week {week} loopt nog: er is nog geen overzicht van. De retrocessierun van"
+            " maandag {run_day} maakt de overzichten en stelt de batch van de week voor."
+        ),
+        "payout_week_not_built": (
+            "Van week {week} is nog geen enkel overzicht gemaakt. Laat eerst de"
+            " retrocessierun van de week lopen (as_of {run_day}): die maakt de overzichten"
+            " en stelt de batch van de week voor."
+        ),
         "batch_sent": (
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
@@ -2113,6 +2123,15 @@ _ENGLISH: Sections = {
         "unknown_migration": "There is no data migration with this name.",
         "unknown_provider": "There is no provider with this id.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
+        # Proposing a week's payouts before its run wrote the statements (R24, R34).
+        "payout_week_running": (
+            "Week {week} is still running: it has no statements yet. The retrocession run of"
+            " Monday {run_day} writes them and proposes the week's batch."
+        ),
+        "payout_week_not_built": (
+            "No statement of week {week} has been written yet. Run the week's retrocession"
+            " first (as_of {run_day}): it writes the statements and proposes the week's batch."
+        ),
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"
             " it broke off, approve it again to finish it."
