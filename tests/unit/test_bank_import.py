@@ -49,6 +49,21 @@ def test_a_payment_is_dated_on_the_banks_booking_date(ctx):
     assert payment.at.astimezone(AMSTERDAM).date() == date(2026, 11, 24)
 
 
+def test_r12_a_return_the_bank_says_only_by_its_transaction_code_undoes_the_payment(ctx):
+    """R12, R27: Given € 20,00 booked from a transfer (TxId TX-1) When the next statement
+    has a debit of € 20,00 repeating TX-1 that the bank marks as the return of a received
+    transfer only by its transaction code (BkTxCd PMNT/RCDT/RRTN, no RtrInf) Then it is
+    booked as that payment's reversal: € 33,17 is due again, nothing listed as bank costs.
+    Before: read as bank costs (debits_ignored 1), the invoice stayed paid down by
+    € 20,00 with the money gone, and no operator list could book it."""
+    run(ctx, credit(2000, scor=REFERENCE, tx_id="TX-1"))
+    report = run(ctx, debit(2000, bank_code="PMNT/RCDT/RRTN", tx_id="TX-1"))
+    assert (len(report.reversed), report.other_debits) == (1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+    [reversal] = [e for e in ctx.store.invoice().ledger if e.kind.value == "reversal"]
+    assert reversal.amount_cents == 2000
+
+
 def test_a_partial_return_reverses_only_what_came_back(ctx):
     run(ctx, credit(2000, scor=REFERENCE, tx_id="TX-1"))
     report = run(ctx, debit(500, return_reason="MD06", tx_id="TX-1"))
