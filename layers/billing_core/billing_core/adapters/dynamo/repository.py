@@ -360,8 +360,8 @@ class BillingRepository:
         found: list[OpenAction] = []
         for listed in ranges:
             query = _action_list_query(provider_id, listed, start, only=state is not None)
-            listed = query_up_to(self._table, query, limit + 1)
-            found += [items.action_from_item(item) for item in listed]
+            read = query_up_to(self._table, query, limit + 1)
+            found += [items.action_from_item(item) for item in read]
         found.sort(key=lambda a: action_position(a.created_at, a.action_id))
         last = found[limit - 1] if len(found) > limit else None
         return found[:limit], (action_position(last.created_at, last.action_id) if last else None)
