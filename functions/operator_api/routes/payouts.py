@@ -46,11 +46,11 @@ def list_payouts(
         BatchKind.PAYOUT,
         limit,
         bootstrap.current().money_out_context(),
-        after=cursor.decode(cursor_token) if cursor_token else None,
+        after=cursor.after(cursor_token),
     )
     return BatchListOut(
         items=[BatchOut.of(b) for b in page.batches],
-        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+        next_cursor=cursor.following(page.next_position),
     )
 
 

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
+from billing_core.adapters.dynamo.repository import query_page
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
 from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
@@ -182,17 +183,12 @@ class PaymentLinkRepository:
             "IndexName": "by-credit",
             "KeyConditionExpression": "gsi4pk = :credits",
             "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
-            "Limit": limit + 1,
         }
         if after is not None:
             query["KeyConditionExpression"] += " AND gsi4sk > :after"
             query["ExpressionAttributeValues"][":after"] = after
-        page = self._table.query(**query)
-        found = page["Items"][:limit]
-        credits = [_credit(item) for item in found]
-        # more than limit, or DynamoDB's 1 MB read before limit + 1 (never with these sizes)
-        more = len(page["Items"]) > limit or "LastEvaluatedKey" in page
-        return credits, str(found[-1]["gsi4sk"]) if more and found else None
+        found, last = query_page(self._table, query, limit)
+        return [_credit(item) for item in found], str(last["gsi4sk"]) if last else None
 
     def index_open_credits(self) -> tuple[int, int]:
         """Put each open credit stored before its keys on the by-credit index (migration
