@@ -26,8 +26,10 @@ Per booked transaction in the statement:
   operator's match (``remember_credit``), with each part of a credit split over several
   invoices: its return undoes every part, when it is the whole credit (a return of
   another amount is for a person); a statement's returns are imported after its
-  other transactions, so one listed before its own credit still finds it. A return no
-  link traces that quotes our kenmerk undoes the one bank payment on that invoice of
+  other transactions, so one listed before its own credit still finds it. An id two
+  credits carry (a payer's repeated EndToEndId; the SEPA placeholder NOTPROVIDED is no
+  id) traces neither: its link is ``shared``, and a return only it traces is listed as
+  ``return_transfer_id_shared``. A return no link traces that quotes our kenmerk undoes the one bank payment on that invoice of
   exactly its amount, none of it reversed yet; with none or several, an operator
   chooses (services/operator/money.py).
 - an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
@@ -142,6 +144,8 @@ class UnmatchedReason(StrEnum):
     UNKNOWN_REFERENCE = "unknown_reference"  # a valid kenmerk no invoice has
     RETURN_WITHOUT_ORIGINAL = "return_without_original"  # a return we cannot trace
     RETURN_NOT_BOOKABLE = "return_not_bookable"  # traced, but more than is left of it
+    # traced only by a transfer id several credits carry (a payer's repeated EndToEndId)
+    RETURN_TRANSFER_ID_SHARED = "return_transfer_id_shared"
     REVERSED_DEBIT = "reversed_debit"  # the bank took back a debit: money in, not a payment
     OTHER_CURRENCY = "other_currency"
     OTHER_DEBIT = "other_debit"  # money out that is none of our transfers (bank costs)
@@ -914,8 +918,8 @@ def _reverse(
     report: BankImportReport,
 ) -> None:
     original = _original_of(transaction, ctx)
-    if original is None:
-        _unmatched(report, statement, transaction, UnmatchedReason.RETURN_WITHOUT_ORIGINAL)
+    if isinstance(original, UnmatchedReason):
+        _unmatched(report, statement, transaction, original)
         return
     at = _received_at(transaction.booking_date)
     read = _reversible_whole(original, transaction, at, ctx.store)
@@ -1014,20 +1018,38 @@ class _Original:
         return [kenmerk for kenmerk, _ in self.parts]
 
 
-def _original_of(transaction: BankTransaction, ctx: BankImportContext) -> _Original | None:
+def _original_of(
+    transaction: BankTransaction, ctx: BankImportContext
+) -> _Original | UnmatchedReason:
     """The booked credit this return undoes: by TxId first (unique per bank), then
     EndToEndId; a quoted kenmerk that disagrees with it means a person should look. A
     credit booked whole gives back what the return says (all, or part of it); a split
-    one each of its parts. Without a link, by the kenmerk it quotes and its amount."""
+    one each of its parts. Without a link, by the kenmerk it quotes and its amount.
+    An id several credits carry (``shared``: a payer's software that repeats its
+    EndToEndId) traces none of them: without a kenmerk that does, which one came back
+    is for a person (R12, R34), never the first credit's guess. Why none, when none."""
     quoted = payment_reference(transaction)
+    shared = False
     for transfer_id in transaction.transfer_ids:
         link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is None:
             continue
+        if link.shared:
+            shared = True
+            continue
         parts = link.parts or ((link.reference, transaction.amount_cents),)
         agrees = quoted is None or any(kenmerk == quoted for kenmerk, _ in parts)
-        return _Original(link.source_id, parts) if agrees else None
-    return _by_kenmerk_and_amount(transaction, quoted, ctx.store) if quoted else None
+        return (
+            _Original(link.source_id, parts) if agrees else UnmatchedReason.RETURN_WITHOUT_ORIGINAL
+        )
+    found = _by_kenmerk_and_amount(transaction, quoted, ctx.store) if quoted else None
+    if found is not None:
+        return found
+    return (
+        UnmatchedReason.RETURN_TRANSFER_ID_SHARED
+        if shared
+        else UnmatchedReason.RETURN_WITHOUT_ORIGINAL
+    )
 
 
 def _by_kenmerk_and_amount(
