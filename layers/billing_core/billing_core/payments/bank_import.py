@@ -29,9 +29,9 @@ Per booked transaction in the statement:
   other transactions, so one listed before its own credit still finds it. An id two
   credits carry (a payer's repeated EndToEndId; the SEPA placeholder NOTPROVIDED is no
   id) traces neither: its link is ``shared``, and a return only it traces is listed as
-  ``return_transfer_id_shared``. A return no link traces that quotes our kenmerk undoes the one bank payment on that invoice of
-  exactly its amount, none of it reversed yet; with none or several, an operator
-  chooses (services/operator/money.py).
+  ``return_transfer_id_shared``. A return no link traces that quotes our kenmerk undoes
+  the one bank payment on that invoice of exactly its amount, none of it reversed yet;
+  with none or several, an operator chooses (services/operator/money.py).
 - an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
   refund; payments/own_transfers.py) is that transfer: its debit books it, a return of
   it (RtrInf) makes a payout owed again, with an open action for the practice.
