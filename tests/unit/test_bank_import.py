@@ -162,6 +162,10 @@ def test_the_summary_for_the_log_holds_no_payer_details(ctx):
         ("camt053/2026-11-24.xml", "bank/unmatched/2026-11-25/2026-11-24.json"),
         ("camt053/ING 24 nov (1).xml", "bank/unmatched/2026-11-25/ING-24-nov-1-.json"),
         ("camt053/../../reports/x.xml", "bank/unmatched/2026-11-25/x.json"),
+        ("camt053/ing/statement.xml", "bank/unmatched/2026-11-25/ing/statement.json"),
+        ("camt053/ING NL/nov 24.xml", "bank/unmatched/2026-11-25/ING-NL/nov-24.json"),
+        ("camt053/ing/../abn/x.xml", "bank/unmatched/2026-11-25/x.json"),
+        ("camt053/ing//./x.xml", "bank/unmatched/2026-11-25/x.json"),
     ],
 )
 def test_the_unmatched_list_key_is_made_of_safe_characters(key, expected):
@@ -518,3 +522,27 @@ def test_r12_notprovided_is_no_end_to_end_id_a_return_could_be_traced_by(ctx):
 
     assert reasons(ctx, report) == ["return_without_original"]
     assert ctx.store.invoice().amount_due_cents == DUE - 1000
+
+
+# --- two statements with one file name on one day (audit59b) ------------------------------------
+
+
+def test_r12_r34_two_statements_of_one_name_in_two_folders_keep_both_lists(ctx):
+    """R12 "unmatched credits become a list", R34 (audit59b): Given the ING and the ABN
+    statements both uploaded on 25 November as camt053/ing/statement.xml and
+    camt053/abn/statement.xml, each with a credit without a kenmerk and bank costs
+    When both are imported
+    Then each has its own list, bank/unmatched/2026-11-25/ing/statement.json and
+    .../abn/statement.json, each with its own credit and its own debit of costs.
+    Before: both wrote bank/unmatched/2026-11-25/statement.json and the ABN statement's
+    list took the place of ING's: ING's bank costs (kept nowhere else) were gone."""
+    ing = run(ctx, credit(1100, ustrd=("ing",)), debit(150), key="camt053/ing/statement.xml")
+    abn = run(ctx, credit(2200, ustrd=("abn",)), debit(250), key="camt053/abn/statement.xml")
+
+    assert (ing.unmatched_key, abn.unmatched_key) == (
+        "bank/unmatched/2026-11-25/ing/statement.json",
+        "bank/unmatched/2026-11-25/abn/statement.json",
+    )
+    lists = [json.loads(ctx.files.files[report.unmatched_key]) for report in (ing, abn)]
+    assert [[line["amount_cents"] for line in kept["lines"]] for kept in lists] == [[1100], [2200]]
+    assert [[line["amount_cents"] for line in kept["debits"]] for kept in lists] == [[150], [250]]

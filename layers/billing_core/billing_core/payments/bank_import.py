@@ -44,11 +44,12 @@ Per booked transaction in the statement:
   did not transfer yet is listed for a person (``remittance_exceeds_agency_collection``).
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
-  bucket, ``bank/unmatched/{import date}/{statement file}.json``, and each line is kept
-  in the table the moment the import meets it (an import stopped half-way leaves what it
-  met listed), until an operator matches it (services/operator/money.py). That list
-  holds the payer's name, IBAN and description, because a person needs them to find the invoice;
-  the bucket is private and encrypted, and none of it is logged (R29).
+  bucket, ``bank/unmatched/{import date}/{statement file}.json`` (the file's path under
+  camt053/: two banks' ``statement.xml`` in two folders keep two lists), and each line
+  is kept in the table the moment the import meets it (an import stopped half-way
+  leaves what it met listed), until an operator matches it (services/operator/money.py).
+  That list holds the payer's name, IBAN and description, because a person needs them to
+  find the invoice; the bucket is private and encrypted, and none of it is logged (R29).
 
 The booking date decides (legal-nl.md §2): a credit booked on the last day of a
 reminder's term but read after the run charged the costs undoes them, and one that shows
@@ -123,6 +124,7 @@ from billing_core.shared.errors import NotFound
 from billing_core.shared.reports import DeliveredAgain, LogEntry
 
 CURRENCY = "EUR"
+STATEMENTS_PREFIX = "camt053/"  # where statements are uploaded (the function's trigger)
 UNMATCHED_PREFIX = "bank/unmatched"
 REFUSED_PREFIX = "bank/refused"
 PROGRESS_PREFIX = "bank/progress"
@@ -702,7 +704,17 @@ def unmatched_key(day: date, statement_key: str) -> str:
 
 
 def _key_for(prefix: str, day: date, statement_key: str) -> str:
-    name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(statement_key).stem) or "statement"
+    """{prefix}/{day}/{the file's path under camt053/, without .xml}.json: two banks'
+    statements of one name in two folders (camt053/ing/statement.xml and
+    camt053/abn/statement.xml) each keep their list (R12, R34). Each folder and the name
+    of safe characters only; a path with an empty, "." or ".." part is named by its file
+    alone, so no name leaves the day's folder."""
+    path = PurePosixPath(statement_key)
+    folders = statement_key.removeprefix(STATEMENTS_PREFIX).split("/")[:-1]
+    if any(folder in ("", ".", "..") for folder in folders):
+        folders = []
+    parts = [*folders, path.stem]
+    name = "/".join(_UNSAFE_IN_KEY.sub("-", part) or "statement" for part in parts)
     return f"{prefix}/{day.isoformat()}/{name}.json"
 
 
