@@ -444,9 +444,7 @@ def _split_credit_returned(
     are, only a match books it. () when it traces no such credit, or another amount."""
     for transfer_id in credit.transfer_ids:
         link = ctx.links.find_bank_credit(credit.account_iban, transfer_id)
-        if link is None or link.shared:  # an id of several credits traces none of them
-            continue
-        if invoice.reference not in {kenmerk for kenmerk, _ in link.parts}:
+        if link is None or invoice.reference not in {kenmerk for kenmerk, _ in link.parts}:
             continue
         if sum(cents for _, cents in link.parts) != credit.amount_cents:
             return ()  # a part of it came back: which, the operator decides (one payment)
