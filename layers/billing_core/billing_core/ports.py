@@ -1073,6 +1073,9 @@ class BankCreditLink:
     # operator's split, legal-nl.md §5): (kenmerk, cents) per part, in booking order;
     # () for a credit booked whole on ``reference``.
     parts: tuple[tuple[str, int], ...] = ()
+    # The id is another credit's too (a payer's software that repeats its EndToEndId on
+    # every transfer): it traces none of them, the link above being only the first's.
+    shared: bool = False
 
 
 class BankCreditLinks(Protocol):
@@ -1080,7 +1083,9 @@ class BankCreditLinks(Protocol):
     and those it could not book, until an operator matches them (R34)."""
 
     def remember_bank_credit(self, link: BankCreditLink) -> None:
-        """Keep the first link for a transfer id; later ones for the same id are ignored."""
+        """Keep the first link for a transfer id; a later one for the same id of another
+        credit (another source id) marks it ``shared``; the same credit's again changes
+        nothing."""
         ...
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None: ...

@@ -116,7 +116,11 @@ class PaymentLinkRepository:
     # --- bank credits -----------------------------------------------------------------------
 
     def remember_bank_credit(self, link: BankCreditLink) -> None:
-        self._put_new(
+        """One conditional write for a new id, as before; the id of another credit (the
+        item the failed condition hands back, no read) marks the link ``shared``, once:
+        a return it alone traces is then for a person (R12). The same credit read again
+        (a duplicate, a retry) writes nothing more."""
+        kept = self._put_new(
             {
                 **keys.bank_credit_key(link.account_iban, link.transfer_id),
                 "entity": "bank_credit",
@@ -127,8 +131,24 @@ class PaymentLinkRepository:
                 "amount_cents": link.amount_cents,
                 **({"parts": [_part_item(part) for part in link.parts]} if link.parts else {}),
                 "expires_at": expires_at(self._now(), PAYMENT_LINK_RETENTION),
-            }
+            },
+            kept=True,
         )
+        if not kept or "shared" in kept:
+            return
+        if kept.get("source_id", {}).get("S") == link.source_id:
+            return
+        try:
+            self._table.update_item(
+                Key=keys.bank_credit_key(link.account_iban, link.transfer_id),
+                UpdateExpression="SET #shared = :shared",
+                ConditionExpression="attribute_exists(pk)",  # not one expired since
+                ExpressionAttributeNames={"#shared": "shared"},
+                ExpressionAttributeValues={":shared": True},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
         key = keys.bank_credit_key(account_iban, transfer_id)
@@ -142,6 +162,7 @@ class PaymentLinkRepository:
             reference=item["reference"],
             amount_cents=int(item["amount_cents"]),
             parts=tuple((part["reference"], int(part["amount"])) for part in item.get("parts", ())),
+            shared=bool(item.get("shared", False)),
         )
 
     # --- credits nobody could book yet (R34) ------------------------------------------------
@@ -313,12 +334,19 @@ class PaymentLinkRepository:
 
     # --- plumbing -----------------------------------------------------------------------------
 
-    def _put_new(self, item: Item) -> None:
+    def _put_new(self, item: Item, *, kept: bool = False) -> dict[str, Any]:
+        """Write ``item`` unless its key is there. With ``kept``, the item that was there,
+        as DynamoDB hands it back with the failed condition (typed values, {"S": ...}; no
+        read); {} when ``item`` was written, or without ``kept``."""
+        more = {"ReturnValuesOnConditionCheckFailure": "ALL_OLD"} if kept else {}
         try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)", **more)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
+            there: dict[str, Any] = error.response.get("Item", {})
+            return there
+        return {}
 
 
 def _is_open_credit_position(position: str) -> bool:
