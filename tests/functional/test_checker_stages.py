@@ -1304,16 +1304,25 @@ def test_r19_r23_a_final_notice_waiting_for_the_practice_names_no_passed_day(san
 def letter_of_two(sandbox):
     """Two e-mailed invoices of one patient with the same final payment date (two
     declarations the same day): one reminder, one second notice, for both (R18). The
-    letter's lead first."""
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
-    again = declaration_csv(12).replace(b"\nR", b"\nS")  # the same patients, new lines
+    letter's lead first. Only that patient's lines are uploaded (PAT000004's two of the
+    week's 12): the dunning runs of the tests then step two invoices, not eight."""
+    week = lines_of_patient(declaration_csv(12), "PAT000004")
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", week)
+    again = week.replace(b"\nR", b"\nS")  # the same patient, new lines
     sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
     sandbox.drain_deliveries()
-    invoices = emailed(sandbox.runtime.repository.list_invoices(PROVIDER)[0])
-    first = invoices[0]
-    pair = [i for i in invoices if i.patient_ref == first.patient_ref]
-    assert len(pair) == 2
+    pair = emailed(sandbox.runtime.repository.list_invoices(PROVIDER)[0])
+    assert [i.patient_ref for i in pair] == ["PAT000004"] * 2
     return pair
+
+
+def lines_of_patient(declaration: bytes, patient_ref: str) -> bytes:
+    """The header and ``patient_ref``'s lines of ``declaration`` (the generator's CSV),
+    unchanged: a smaller file that makes the same invoices of that patient."""
+    header, *rows = declaration.decode("utf-8").splitlines()
+    kept = [row for row in rows if row.split(";")[1] == patient_ref]
+    assert kept, patient_ref
+    return "\n".join([header, *kept, ""]).encode("utf-8")
 
 
 def test_r19_r7_each_invoice_of_a_bounced_final_notice_says_it_comes_again(
@@ -1441,8 +1450,11 @@ def statement_letter_of_two(sandbox):
 
     policy = CoulancePolicy(mode=CoulanceMode.AUTOMATIC)
     sandbox.replace_provider(DENTAL.model_copy(update={"coulance": policy}))
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(40))
-    again = declaration_csv(40).replace(b"\nR", b"\nS")  # the same patients, new lines
+    # Of the 40 lines only PAT000011's two: the one e-mailed patient insured at a.s.r.
+    # (9018), the insurer without a contract; the others' 24 invoices only cost time.
+    week = lines_of_patient(declaration_csv(40), "PAT000011")
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", week)
+    again = week.replace(b"\nR", b"\nS")  # the same patient, new lines
     sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
     sandbox.drain_deliveries()
     repository = sandbox.runtime.repository
