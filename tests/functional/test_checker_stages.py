@@ -19,7 +19,7 @@ from billing_core.shared.clock import amsterdam_day
 from billing_core.shared.money import format_euros
 from local.generate import declaration_csv
 from local.seed import DENTAL
-from tests.functional.conftest import delivered_dental_week, emailed
+from tests.functional.conftest import delivered_dental_week, emailed, lines_of_patient
 
 PROVIDER = DENTAL.provider_id
 JSON = {"Content-Type": "application/json"}
@@ -1314,15 +1314,6 @@ def letter_of_two(sandbox):
     pair = emailed(sandbox.runtime.repository.list_invoices(PROVIDER)[0])
     assert [i.patient_ref for i in pair] == ["PAT000004"] * 2
     return pair
-
-
-def lines_of_patient(declaration: bytes, patient_ref: str) -> bytes:
-    """The header and ``patient_ref``'s lines of ``declaration`` (the generator's CSV),
-    unchanged: a smaller file that makes the same invoices of that patient."""
-    header, *rows = declaration.decode("utf-8").splitlines()
-    kept = [row for row in rows if row.split(";")[1] == patient_ref]
-    assert kept, patient_ref
-    return "\n".join([header, *kept, ""]).encode("utf-8")
 
 
 def test_r19_r7_each_invoice_of_a_bounced_final_notice_says_it_comes_again(
