@@ -124,6 +124,16 @@ def delivered_dental_week(
     return sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
 
 
+def lines_of_patient(declaration: bytes, patient_ref: str) -> bytes:
+    """The header and ``patient_ref``'s lines of ``declaration`` (local.generate's CSV),
+    unchanged: a smaller file that makes that patient's invoices alone, with the same
+    lines and amounts (their ids, derived from the file, differ)."""
+    header, *rows = declaration.decode("utf-8").splitlines()
+    kept = [row for row in rows if row.split(";")[1] == patient_ref]
+    assert kept, patient_ref
+    return "\n".join([header, *kept, ""]).encode("utf-8")
+
+
 def emailed(invoices: list[Invoice]) -> list[Invoice]:
     """Those of ``invoices`` sent by e-mail (their patients have an address), in order."""
     return [i for i in invoices if i.channel is Channel.EMAIL]

@@ -30,6 +30,7 @@ from local.generate import declaration_csv
 from local.resources import load_template, resources_of_type
 from local.sandbox import REGION, sample_event
 from local.seed import DENTAL
+from tests.functional.conftest import lines_of_patient
 from tests.functional.stored_items import store_status
 from tests.unit.camt_builder import credit, statement
 
@@ -767,8 +768,10 @@ def test_r30_an_email_about_two_invoices_is_in_the_outbox_under_its_lead_whateve
     in reverse
     Then both times the reminder is listed once, under its lead's kenmerk: one of the two
     invoices', the first the letter asks to pay, the one its attachment is named after."""
-    sandbox.upload_declaration(PROVIDER, "week-47.csv", declaration_csv(12))
-    again = declaration_csv(12).replace(b"\nR", b"\nS")  # the same patients, new lines
+    week = lines_of_patient(declaration_csv(12), "PAT000004")  # the pair's alone: the
+    # other six invoices only cost make test time; both scan orders are read below
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", week)
+    again = week.replace(b"\nR", b"\nS")  # the same patient, new lines
     sandbox.upload_declaration(PROVIDER, "week-47b.csv", again)
     sandbox.drain_deliveries()
     emailed = [

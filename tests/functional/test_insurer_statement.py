@@ -24,7 +24,7 @@ from billing_core.texts.catalogue import long_date
 from local.generate import declaration_csv
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
-from tests.functional.conftest import sample
+from tests.functional.conftest import lines_of_patient, sample
 from tests.functional.form_fields import form_fields, marked_invalid
 from tests.functional.test_patient_api import FORM, unlock, visit_cookie
 from tests.functional.test_portal_form_errors import error_of
@@ -780,9 +780,10 @@ def dental_after_costs_non_contracted(sandbox):
     sandbox.replace_provider(
         DENTAL.model_copy(update={"coulance": CoulancePolicy(mode=CoulanceMode.AUTOMATIC)})
     )
-    # 40 lines hold an e-mailed invoice for the insurer without a contract, 30 do not
-    # (60 before: make test's time)
-    sandbox.upload_declaration(DENTAL.provider_id, "week.csv", declaration_csv(40))
+    # Of 40 lines, PAT000011's two: the one e-mailed patient insured at a.s.r. (9018), the
+    # insurer without a contract (the other 12 patients' invoices only cost make test time)
+    week = lines_of_patient(declaration_csv(40), "PAT000011")
+    sandbox.upload_declaration(DENTAL.provider_id, "week.csv", week)
     sandbox.drain_deliveries()
     for day in (date(2026, 12, 31), date(2027, 1, 15)):
         sandbox.clock.set(day)

@@ -12,12 +12,16 @@ Fast enough for property tests: no AWS, the real use cases on FakeStore.
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import count
 from typing import Any
 
 from billing_core.adapters.users_in_memory import InMemoryUserDirectory
+from billing_core.correspondence import delivery, pdf
 from billing_core.correspondence.delivery import DeliveryContext, deliver_invoice
 from billing_core.dunning.interest import accrued_interest
 from billing_core.dunning.run import DunningContext, RunSummary, run_dunning
@@ -126,9 +130,10 @@ class DunningWorld:
 
     def deliver(self) -> None:
         context = DeliveryContext(self.store, self.files, self.outbox, self.clock, PUBLIC, ACCOUNT)
-        while self.queue.requests:
-            request = self.queue.requests.pop(0)
-            deliver_invoice(request, context)
+        with _each_letter_typeset_once():
+            while self.queue.requests:
+                request = self.queue.requests.pop(0)
+                deliver_invoice(request, context)
 
     def provider_context(self) -> ProviderContext:
         """What the practice's staff use (the provider API's and portal's use cases)."""
@@ -192,3 +197,35 @@ class DunningWorld:
 
     def handover_files(self) -> list[str]:
         return sorted(key for key in self.files.files if key.startswith("collection/"))
+
+
+_TYPESET: dict[bytes, bytes] = {}
+
+
+@contextmanager
+def _each_letter_typeset_once() -> Iterator[None]:
+    """Delivery's dunning letters typeset once per distinct letter in the process: a
+    letter's PDF is a function of its arguments alone ("the same letter gives the same
+    bytes", render_dunning_letter_pdf), and typesetting one (~1 s on a shared machine)
+    was nearly all of a property test's time, its examples sending the same reminder
+    again and again (test_payment_date_decides). The key is the pickled arguments, every
+    field of them, so two letters that differ in anything are each typeset. A test that
+    replaced the renderer (a failure, fixed bytes) keeps its own: only the real one is
+    remembered."""
+    current = delivery.render_dunning_letter_pdf
+    if current is not pdf.render_dunning_letter_pdf:
+        yield
+        return
+
+    def once(kind: str, context: Any, language: str, **more: Any) -> bytes:
+        key = pickle.dumps((kind, context, language, sorted(more.items())))
+        if key not in _TYPESET:
+            _TYPESET[key] = current(kind, context, language, **more)
+        return _TYPESET[key]
+
+    renderer: Callable[..., bytes] = once
+    delivery.render_dunning_letter_pdf = renderer  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        delivery.render_dunning_letter_pdf = current
