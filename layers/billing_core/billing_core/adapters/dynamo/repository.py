@@ -961,8 +961,7 @@ class BillingRepository:
         self, provider_id: str, *, limit: int = 52, before: Week | None = None
     ) -> list[StatementSummary]:
         """The provider's statements, newest week first (week labels sort as text);
-        ``before``: only weeks before that one (the next page). Read on past DynamoDB's
-        1 MB a request (``query_up_to``): a cut answer is not the end of the list (R24)."""
+        ``before``: only weeks before that one (the next page)."""
         from billing_core.adapters.dynamo.statement_items import retrocession_from_item
 
         upper = keys.retrocession_sort_key(before.label if before else keys.HIGHEST)
@@ -975,7 +974,8 @@ class BillingRepository:
             },
             "ScanIndexForward": False,
         }
-        # BETWEEN includes ``before`` itself: one item more to read when it is there
+        # Read on past DynamoDB's 1 MB a request: a cut answer is not the end of the list
+        # (R24). BETWEEN includes ``before`` itself: one item more to read when it is there.
         read = query_up_to(self._table, query, limit + (before is not None))
         found = [retrocession_from_item(item) for item in read]
         return [s for s in found if before is None or s.week < before][:limit]
