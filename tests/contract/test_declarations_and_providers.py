@@ -25,6 +25,7 @@ from billing_core.providers.settings_history import FieldChange, SettingsVersion
 from billing_core.providers.user_changes import UserChange, UserChangeKind
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
+from tests.contract.dynamodb_answers import stop_after_one_item_as_dynamodb_does_at_1_mb
 from tests.contract.samples import NOON, A, B, declaration, plant_unreadable_provider
 from tests.unit.factories import make_provider
 from tests.unit.fake_store import UNREADABLE_REASON
@@ -127,7 +128,7 @@ def test_a_page_of_uploads_that_dynamodb_cut_at_1_mb_reads_on(store):
     and no position: the list of uploads ended there, two short."""
     for number in range(1, 4):
         store.put_declaration(declaration(f"2026112{number}-x"))
-    _stop_after_one_item_as_dynamodb_does_at_1_mb(store)
+    stop_after_one_item_as_dynamodb_does_at_1_mb(store)
     page, after = store.list_declarations(A, limit=2)
     assert ([d.declaration_id for d in page], after) == (
         ["20261123-x", "20261122-x"],
@@ -135,24 +136,6 @@ def test_a_page_of_uploads_that_dynamodb_cut_at_1_mb_reads_on(store):
     )
     rest, end = store.list_declarations(A, limit=2, after=after)
     assert ([d.declaration_id for d in rest], end) == (["20261121-x"], None)
-
-
-def _stop_after_one_item_as_dynamodb_does_at_1_mb(store):
-    """On moto, the adapter's table answers each Query as DynamoDB does when one item
-    fills its 1 MB: that item and the key it stopped at, more items after it or not."""
-    table = getattr(store, "_table", None)
-    if table is None:
-        return
-    query = table.query
-
-    def cut(**asked):
-        answer = query(**asked)
-        if not answer["Items"]:
-            return answer
-        first = answer["Items"][0]
-        return {"Items": [first], "LastEvaluatedKey": {"pk": first["pk"], "sk": first["sk"]}}
-
-    store._table = type("CutAt1Mb", (), {"query": staticmethod(cut)})()
 
 
 def _stop_at_the_limit_as_dynamodb_does(store):

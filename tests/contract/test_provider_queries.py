@@ -15,6 +15,7 @@ from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.week import Week
+from tests.contract.dynamodb_answers import stop_after_one_item_as_dynamodb_does_at_1_mb
 from tests.contract.samples import NOON, A, B, action, invoice, stored
 from tests.contract.test_declarations_and_providers import totals
 from tests.unit.fake_store import action_key
@@ -273,3 +274,19 @@ def test_weekly_statements_are_listed_newest_week_first_and_per_practice(store):
     assert labels == ["2026-W49", "2026-W48"]
     assert older == ["2026-W47", "2026-W46"]
     assert [s.provider_id for s in store.list_retrocessions(B)] == [B]
+
+
+def test_a_list_of_statements_that_dynamodb_cut_at_1_mb_reads_on(store):
+    """R24, R35 (debt59b): DynamoDB ends a Query's answer at 1 MB, before its Limit, with
+    the key where it stopped. Given four weekly statements and a table that answers each
+    Query with one item and that key / When the practice asks for two, then for two
+    before week 48 / Then both pages hold two weeks, newest first; before, the first held
+    one week and the second none (week 48 itself, the one item read, is not before it):
+    the list of statements ended there."""
+    weeks = [Week.of(date(2026, 11, day)) for day in (9, 16, 23, 30)]
+    for week in weeks:
+        store.put_retrocession(replace(totals(A, 9_400), week=week))
+    stop_after_one_item_as_dynamodb_does_at_1_mb(store)
+    labels = [s.week.label for s in store.list_retrocessions(A, limit=2)]
+    older = [s.week.label for s in store.list_retrocessions(A, limit=2, before=weeks[2])]
+    assert (labels, older) == (["2026-W49", "2026-W48"], ["2026-W47", "2026-W46"])

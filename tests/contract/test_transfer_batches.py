@@ -20,6 +20,7 @@ from billing_core.payments.transfer_batches import (
     withdrawn,
 )
 from billing_core.ports import ConcurrentChange, InvalidPosition
+from tests.contract.dynamodb_answers import stop_after_one_item_as_dynamodb_does_at_1_mb
 from tests.contract.samples import NOON, A
 
 
@@ -102,6 +103,32 @@ def test_batches_are_paged_after_a_batch_in_the_lists_order(batches):
     for forged in ("RF-20261201-abc123", "PO-2026-W48-1", "PO-2026-W48 ", "PO-"):
         with pytest.raises(InvalidPosition):
             batches.list_batches(BatchKind.PAYOUT, limit=3, after=forged)
+
+
+def test_a_list_of_batches_that_dynamodb_cut_at_1_mb_reads_on(batches):
+    """R34, R13 (debt59b): DynamoDB ends a Query's answer at 1 MB, before its Limit, with
+    the key where it stopped (a batch of many transfers is a large item). Given the
+    payout batches of weeks 47 and 49 and three of week 48, and a table that answers each
+    Query with one item and that key / When the operator reads the list two a time, after
+    the last batch read / Then every batch comes once, two a page, in the list's order;
+    before, each page held one batch: the operator's list, which takes a page shorter
+    than asked for as its last, ended after week 49's."""
+    ids = ["PO-2026-W47", "PO-2026-W48", "PO-2026-W48-2", "PO-2026-W48-3", "PO-2026-W49"]
+    for batch_id in ids:
+        batches.create_batch(replace(payout_batch(batch_id[3:11]), batch_id=batch_id))
+    stop_after_one_item_as_dynamodb_does_at_1_mb(batches)
+    # When
+    read: list[list[str]] = []
+    after = None
+    while len(read) < 5 and (page := batches.list_batches(BatchKind.PAYOUT, limit=2, after=after)):
+        read.append([b.batch_id for b in page])
+        after = read[-1][-1]
+    # Then
+    assert read == [
+        ["PO-2026-W49", "PO-2026-W48-3"],
+        ["PO-2026-W48-2", "PO-2026-W48"],
+        ["PO-2026-W47"],
+    ]
 
 
 def test_a_refund_reduced_at_sending_reads_back_with_what_was_proposed(batches):

@@ -17,11 +17,11 @@ from billing_core.entrypoints.http.batch_routes import (
     reader,
 )
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.cursor_parameter import Cursor
 from billing_core.entrypoints.http.error_document import asking_the_psp
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
-    Cursor,
     HeldCreditListOut,
     HeldCreditOut,
     PspRefundOutcomeIn,

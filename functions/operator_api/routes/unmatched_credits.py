@@ -9,9 +9,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import operator
+from billing_core.entrypoints.http.cursor_parameter import Cursor
 from billing_core.entrypoints.http.errors import NO_CREDIT, found
 from billing_core.entrypoints.http.operator_models import (
-    Cursor,
     MatchIn,
     UnmatchedCreditListOut,
     UnmatchedCreditOut,

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from billing_core import bootstrap
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.cursor_parameter import Cursor
 from billing_core.entrypoints.http.errors import NO_ACTION, found
 from billing_core.entrypoints.http.provider_models import ActionListOut, ActionOut, ActionPatch
 from billing_core.entrypoints.http.routing import ResourceRouter
@@ -41,10 +42,7 @@ def list_actions(
             description=f"Actions a page holds at most; {ACTION_PAGE} when not given",
         ),
     ] = None,
-    cursor_token: Annotated[
-        str | None,
-        Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
-    ] = None,
+    cursor_token: Cursor = None,
 ) -> ActionListOut:
     listed, following = actions.list_actions_page(
         caller(router.current_event),

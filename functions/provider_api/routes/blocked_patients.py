@@ -11,6 +11,7 @@ from billing_core import bootstrap
 from billing_core.collection.block_files import block_changes_csv, blocked_patients_csv
 from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import caller
+from billing_core.entrypoints.http.cursor_parameter import Cursor
 from billing_core.entrypoints.http.provider_models import BlockChangeListOut, BlockedPatientListOut
 from billing_core.entrypoints.http.routing import ResourceRouter, csv_download, json_or_csv
 from billing_core.providers.users import Role
@@ -33,7 +34,6 @@ _NEXT_CURSOR_HEADER = {
         "schema": {"type": "string"},
     },
 }
-_CURSOR = "next_cursor of the page before"
 
 
 @router.get(
@@ -62,9 +62,7 @@ def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above do
             description=f"Patients a page holds at most; JSON: {API_PAGE} when not given",
         ),
     ] = None,
-    cursor_token: Annotated[
-        str | None, Query(alias="cursor", max_length=400, description=_CURSOR)
-    ] = None,
+    cursor_token: Cursor = None,
 ):
     user = caller(router.current_event)
     tenant = user.provider_id
@@ -124,10 +122,7 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
             description=f"Changes a page holds at most; JSON: {API_PAGE} when not given",
         ),
     ] = None,
-    cursor_token: Annotated[
-        str | None,
-        Query(alias="cursor", max_length=400, description=_CURSOR),
-    ] = None,
+    cursor_token: Cursor = None,
 ):
     user = caller(router.current_event)
     tenant = user.provider_id

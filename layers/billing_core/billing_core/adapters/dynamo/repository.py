@@ -965,17 +965,19 @@ class BillingRepository:
         from billing_core.adapters.dynamo.statement_items import retrocession_from_item
 
         upper = keys.retrocession_sort_key(before.label if before else keys.HIGHEST)
-        page = self._table.query(
-            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
-            ExpressionAttributeValues={
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
                 ":pk": keys.provider_partition(provider_id),
                 ":low": keys.RETROCESSION_PREFIX,
                 ":high": upper,
             },
-            ScanIndexForward=False,
-            Limit=limit + 1,  # BETWEEN includes ``before`` itself
-        )
-        found = [retrocession_from_item(item) for item in page["Items"]]
+            "ScanIndexForward": False,
+        }
+        # Read on past DynamoDB's 1 MB a request: a cut answer is not the end of the list
+        # (R24). BETWEEN includes ``before`` itself: one item more to read when it is there.
+        read = query_up_to(self._table, query, limit + (before is not None))
+        found = [retrocession_from_item(item) for item in read]
         return [s for s in found if before is None or s.week < before][:limit]
 
     # --- the insurer register (R33) -------------------------------------------------------

@@ -164,14 +164,18 @@ class TransferBatchRepository:
         return newest_first(earlier_of_its_week + batches)[:limit]
 
     def _query(self, condition: Any, limit: int | None = None) -> list[TransferBatch]:
-        limited = {"Limit": limit} if limit is not None else {}
-        answer = self._table.query(
-            KeyConditionExpression=condition,
-            ScanIndexForward=False,
-            ConsistentRead=True,
-            **limited,
-        )
-        return [_batch(item) for item in answer.get("Items", [])]
+        """The first ``limit`` batches the condition finds, newest id first, or all of
+        them: read on past DynamoDB's 1 MB a request (a batch of many transfers is a large
+        item), never a cut answer taken for the whole list (R34, R13)."""
+        from billing_core.adapters.dynamo.repository import query_up_to
+
+        query: Item = {
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        found = self._pages(query) if limit is None else query_up_to(self._table, query, limit)
+        return [_batch(item) for item in found]
 
     def add_missing_expiries(self) -> ExpiriesDated:
         """Migration version 5 (legal-nl.md §8): every batch of both kinds (a consistent
@@ -267,6 +271,10 @@ class TransferBatchRepository:
             "KeyConditionExpression": Key("pk").eq(keys.transfer_batch_partition(kind.value)),
             "ConsistentRead": True,
         }
+        return self._pages(query)
+
+    def _pages(self, query: Item) -> Iterator[Item]:
+        """Every item the query finds, page by page."""
         while True:
             page = self._table.query(**query)
             yield from page["Items"]
