@@ -16,7 +16,7 @@ import re
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from functools import cache
@@ -26,6 +26,8 @@ from typing import Any, TypedDict, Unpack
 from urllib.parse import quote_plus, unquote, urlencode
 
 import boto3
+import botocore.handlers
+import botocore.hooks
 import botocore.loaders
 import botocore.session
 from boto3.dynamodb.conditions import Attr
@@ -50,11 +52,12 @@ from billing_core.services.provider.declarations import (
 )
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
-from local import moto_speedup
+from local import moto_snapshot, moto_speedup
 from local.api_gateway import proxy_event
 from local.lambda_context import LocalLambdaContext
 from local.resources import (
     LocalNames,
+    LocalResources,
     create_resources,
     function_events,
     load_template,
@@ -279,9 +282,29 @@ class ApiRequest(TypedDict, total=False):
 _SERVICE_MODELS = botocore.loaders.create_loader()
 
 
+@cache
+def _builtin_handlers() -> botocore.hooks.HierarchicalEmitter:
+    """botocore's own event handlers (some 650), registered once per process: a new
+    session registers each of them again (an eighth of a sandbox's start), and each
+    session made here starts with a copy of them, as botocore gives each client a copy of
+    its session's."""
+    handlers = botocore.hooks.HierarchicalEmitter()
+    aliased = botocore.hooks.EventAliaser(handlers)  # as a session registers them
+    for event_name, handler, *how in botocore.handlers.BUILTIN_HANDLERS:
+        if how == [botocore.handlers.REGISTER_FIRST]:
+            aliased.register_first(event_name, handler)
+        elif how == [botocore.handlers.REGISTER_LAST]:
+            aliased.register_last(event_name, handler)
+        else:
+            aliased.register(event_name, handler)
+    return handlers
+
+
 def _session_sharing_service_models() -> boto3.Session:
-    """A new session (its own credentials and clients) that reads no model file again."""
-    core = botocore.session.get_session()
+    """A new session (its own credentials, clients and handlers) that reads no model file
+    and registers none of botocore's handlers again."""
+    handlers = copy.copy(_builtin_handlers())
+    core = botocore.session.Session(event_hooks=handlers, include_builtin_handlers=False)
     core.register_component("data_loader", _SERVICE_MODELS)
     return boto3.Session(botocore_session=core, region_name=REGION)
 
@@ -319,45 +342,27 @@ def _template() -> dict[str, Any]:
     return load_template()
 
 
-# What onboarding the providers wrote, by (moment, table, providers): ``_onboard_providers``.
-_ONBOARDINGS: dict[str, list[dict[str, Any]]] = {}
-_BATCH_WRITE_LIMIT = 25  # items per BatchWriteItem
+@cache
+def _api_routes() -> ApiRoutes:
+    """The template's routes, read once per process (a tenth of a sandbox's start): they
+    are frozen, and what a request is answered with is copied from them."""
+    return ApiRoutes.from_template(_template())
 
 
-def _moto_tables() -> dict[str, Any]:
-    """The running mock's DynamoDB tables (moto's own), by name."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
+@dataclass(frozen=True)
+class _Start:
+    """What a sandbox's start left (``local/moto_snapshot.py``): its resources, moto's
+    backends, and the template they were made from."""
 
-    tables: dict[str, Any] = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables
-    return tables
-
-
-def _written_items(table_name: str) -> list[dict[str, Any]] | None:
-    """Every item of the sandbox's tables, written into empty ones, in the order they were
-    written (its stream's, every write an insert), as DynamoDB JSON; None when that order
-    is not known: an item in another table (it has no stream), an update or a removal."""
-    tables = _moto_tables()
-    table = tables[table_name]
-    others = [t for t in tables.values() if t is not table and len(t)]
-    records = [r.record for r in table.stream_shard.items] if table.stream_shard else []
-    inserted = all(record["eventName"] == "INSERT" for record in records)
-    if others or not inserted or len(records) != len(table):
-        return None
-    client = _resource_creator().client("dynamodb", region_name=REGION)
-    keys = [record["dynamodb"]["Keys"] for record in records]
-    return [client.get_item(TableName=table_name, Key=key)["Item"] for key in keys]
+    template: dict[str, Any]
+    resources: LocalResources
+    backends: moto_snapshot.Snapshot
 
 
-def _write_back(table_name: str, items: list[dict[str, Any]]) -> None:
-    """``items`` (``_written_items``) into the sandbox's table, in their order."""
-    client = _resource_creator().client("dynamodb", region_name=REGION)
-    for start in range(0, len(items), _BATCH_WRITE_LIMIT):
-        batch = [
-            {"PutRequest": {"Item": item}} for item in items[start : start + _BATCH_WRITE_LIMIT]
-        ]
-        answer = client.batch_write_item(RequestItems={table_name: batch})
-        assert not answer.get("UnprocessedItems"), answer["UnprocessedItems"]
+# What the first start of a process left, by what decides it (``Sandbox._start_key``): the
+# latest few (a test of its own providers or day starts from scratch once).
+_STARTS: dict[str, _Start] = {}
+_STARTS_KEPT = 16
 
 
 class Sandbox:
@@ -380,7 +385,7 @@ class Sandbox:
         self._calls = threading.local()
         self.deliveries_queued = 0  # delivery messages sent to the queue since the start
         self._template = _template()
-        self.routes = ApiRoutes.from_template(self._template)
+        self.routes = _api_routes()
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -401,7 +406,15 @@ class Sandbox:
         # moto starts every mock without a default session; this one reads no model again.
         boto3.DEFAULT_SESSION = session = _session_sharing_service_models()
         session.events.register("before-call.lambda.Invoke", self._called_asynchronously)
-        self.resources = create_resources(_resource_creator(), self.names, self._template)
+        fresh = moto_snapshot.untouched()  # not inside another mock holding something
+        key = self._start_key()
+        started = _STARTS.get(key) if fresh else None
+        if started is not None and started.template is self._template:
+            started.backends.restore()
+            self.resources = started.resources
+        else:
+            started = None
+            self.resources = create_resources(_resource_creator(), self.names, self._template)
         for sent in ("SendMessage", "SendMessageBatch"):
             session.events.register(f"before-parameter-build.sqs.{sent}", self._count_queued)
         os.environ.update(self.resources.environment())
@@ -412,33 +425,33 @@ class Sandbox:
         self.sign_in = SampleSignIn(self.runtime.user_directory, self.base_url)  # type: ignore[arg-type]
         self.runtime.portal_sign_in = self.sign_in  # type: ignore[misc]
         bootstrap.install(self.runtime)
-        # The sample practices were onboarded a week before the sandbox's first day: the
-        # week before it has their statements (R24: none for a week before a practice).
-        first_moment = self.clock.now()
-        self.clock.set(first_moment - timedelta(days=ONBOARDED_DAYS_BEFORE))
-        self._onboard_providers()
-        self.clock.set(first_moment)
+        if started is None:
+            self._onboard_providers()
+            if fresh:
+                while len(_STARTS) >= _STARTS_KEPT:
+                    del _STARTS[next(iter(_STARTS))]
+                _STARTS[key] = _Start(self._template, self.resources, moto_snapshot.take())
+
+    def _start_key(self) -> str:
+        """What decides the state a start leaves in a fresh mock: the providers (by content:
+        a provider is a model, which a test may change between two sandboxes), the moment
+        they were onboarded, the resources' names and the sandbox's address (the template:
+        ``_Start.template``)."""
+        settings = [provider.model_dump_json() for provider in self.providers]
+        names = json.dumps(asdict(self.names), sort_keys=True)
+        return json.dumps([self.clock.now().isoformat(), names, self.base_url, settings])
 
     def _onboard_providers(self) -> None:
-        """The providers as an operator onboards them: the same validation and history
-        (R31). Every sandbox of a process onboarding the same providers on the same moment
-        writes the same items (a fresh mock's empty tables, a fixed clock): the first one
-        onboards them and records what that wrote, the others write those items back in
-        one batch (a third of a start's time before; test_sandbox_start.py compares the
-        state either way leaves, item by item)."""
-        # By content: a provider is a model, which a test may change between two sandboxes.
-        settings = [provider.model_dump_json() for provider in self.providers]
-        key = json.dumps([self.clock.now().isoformat(), self.names.table_name, settings])
-        written = _ONBOARDINGS.get(key)
-        if written is not None:
-            _write_back(self.names.table_name, written)
-            return
-        untouched = not any(len(table) for table in _moto_tables().values())
+        """The providers as an operator onboards them (R31): the same validation and
+        history. The sample practices were onboarded a week before the sandbox's first
+        day: the week before it has their statements (R24: none for a week before a
+        practice). The first start of a process onboards them; the next ones start from
+        a copy of what it left (``_STARTS``; test_sandbox_start.py compares the two)."""
+        first_moment = self.clock.now()
+        self.clock.set(first_moment - timedelta(days=ONBOARDED_DAYS_BEFORE))
         for provider in self.providers:
             create_provider(provider, SANDBOX_OPERATOR, self.runtime.operator_context())
-        recorded = _written_items(self.names.table_name) if untouched else None
-        if recorded is not None:
-            _ONBOARDINGS[key] = recorded
+        self.clock.set(first_moment)
 
     def replace_provider(self, settings: Provider) -> Provider:
         """A new version of a sample provider's settings, as an operator saves it."""
