@@ -34,6 +34,7 @@ from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.invoices import listing
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
+from billing_core.invoices.reference_holder import ReferenceHolder
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.open_batch_ids import OpenBatchIdsKept
@@ -57,8 +58,6 @@ from billing_core.ports import (
     KnownClaim,
     NewInvoice,
     NewInvoicesStored,
-    ProviderListing,
-    ReferenceHolder,
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
@@ -81,6 +80,7 @@ from billing_core.providers.actions import (
     handover_action_id,
     kept_until_once_set,
 )
+from billing_core.providers.listing import ProviderListing
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import SettingsVersion

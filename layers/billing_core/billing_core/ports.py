@@ -22,12 +22,16 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.invoice import Invoice
     from billing_core.invoices.payment_status import PaymentStatus
+    from billing_core.invoices.reference_holder import ReferenceHolder
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+    from billing_core.payments.checkouts import CheckoutRecord
+    from billing_core.payments.credit_links import BankCreditLink
     from billing_core.payments.open_batch_ids import OpenBatchIdsKept
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
     from billing_core.providers.actions import ActionState, OpenAction
+    from billing_core.providers.listing import ProviderListing
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from billing_core.providers.users import DirectoryUser, ProviderUser, Role
     from billing_core.providers.week import Week
     from billing_core.shared.audit import ReadRecord
+    from billing_core.shared.signed_uploads import SignedUpload
     from billing_core.shared.stored_files import FilePage
 
 
@@ -149,16 +154,6 @@ class AgbCodeTaken(Exception):
 # A save is one transaction (DynamoDB: at most 100 items): the settings, their history
 # entry, and one ownership marker per AGB code the save adds or drops.
 AGB_CODE_CHANGES_PER_SAVE = 98
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderListing:
-    """Every provider whose settings validate, and the ids of those whose do not; of a
-    page (``provider_page``), the last provider id when more follow."""
-
-    providers: list[Provider]
-    unreadable: tuple[str, ...] = ()
-    next_position: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -684,16 +679,6 @@ class ProviderSettingsStore(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceHolder:
-    """The invoice a betalingskenmerk's uniqueness marker names, and whether the call
-    that returned it wrote the marker (issue 13 item 1)."""
-
-    provider_id: str
-    invoice_id: str
-    written: bool
-
-
 class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
     """What an operator's data migration needs on top of the provider store: writes that
     bring items stored before a deploy up to date, each conditional, so a run repeated
@@ -945,15 +930,6 @@ class FileReader(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class SignedUpload:
-    """A URL that takes one HTTP PUT of a file, and the headers that PUT must send: they
-    are part of the signature, so a PUT without them is refused (issue 13 items 1, 9)."""
-
-    url: str
-    headers: dict[str, str]
-
-
 class UploadUrls(Protocol):
     """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed),
     or takes the file itself (the portal's upload form): either way it lands under
@@ -1017,27 +993,6 @@ def letters_due_requests(invoice: Invoice) -> list[DeliveryRequest]:
 # --- payments in from outside: PSP checkouts and bank transfers (R11, R12) ---------------
 
 
-@dataclass(frozen=True, slots=True)
-class CheckoutRecord:
-    """An online payment we started: what was asked, for which invoice (R11).
-
-    A webhook is only acted on for a payment recorded here, and the amount the PSP
-    reports is compared with ``amount_cents``. The status has no default: a default would
-    make every function load the PSP's types to import the ports (cold start, #11 item 5).
-    """
-
-    psp_payment_id: str
-    provider_id: str
-    invoice_id: str
-    reference: str
-    amount_cents: int
-    created_at: datetime
-    status: PspStatus
-    # The checker page's language the payment was started in: its "payment received"
-    # e-mail is written in it (R9); empty: the invoice's.
-    language: str = ""
-
-
 class CheckoutLog(Protocol):
     def record_checkout(self, checkout: CheckoutRecord) -> None:
         """Store a new checkout; a second record for the same PSP id changes nothing."""
@@ -1058,21 +1013,6 @@ class CheckoutLog(Protocol):
         """Keep ``key`` for ``slot`` from ``at``, whatever was kept: the key of a new
         checkout after one that ended unpaid (R11)."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class BankCreditLink:
-    """A booked bank credit, found again by the transfer id a return of it repeats (R12)."""
-
-    account_iban: str  # our account
-    transfer_id: str  # the original's TxId or EndToEndId
-    source_id: str  # what the payment was booked as (its bank entry reference)
-    reference: str  # the invoice's betalingskenmerk (a split credit: its first part's)
-    amount_cents: int  # the whole credit
-    # A credit split over several invoices (one transfer for several kenmerken, or an
-    # operator's split, legal-nl.md §5): (kenmerk, cents) per part, in booking order;
-    # () for a credit booked whole on ``reference``.
-    parts: tuple[tuple[str, int], ...] = ()
 
 
 class BankCreditLinks(Protocol):

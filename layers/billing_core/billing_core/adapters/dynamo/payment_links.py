@@ -18,12 +18,14 @@ from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
-from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
+from billing_core.ports import InvalidPosition
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from billing_core.invoices.invoice import Invoice
+    from billing_core.payments.checkouts import CheckoutRecord
+    from billing_core.payments.credit_links import BankCreditLink
     from billing_core.shared.clock import Clock
 
 # A checkout's idempotency key is reused at most the PSP's open lifetime (online.py); the
@@ -73,6 +75,8 @@ class PaymentLinkRepository:
         )
         if not item:
             return None
+        from billing_core.payments.checkouts import CheckoutRecord
+
         return CheckoutRecord(
             psp_payment_id=item["psp_payment_id"],
             provider_id=item["provider_id"],
@@ -134,6 +138,8 @@ class PaymentLinkRepository:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if not item:
             return None
+        from billing_core.payments.credit_links import BankCreditLink
+
         return BankCreditLink(
             account_iban=item["account_iban"],
             transfer_id=item["transfer_id"],

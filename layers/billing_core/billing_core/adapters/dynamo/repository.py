@@ -41,8 +41,6 @@ from billing_core.ports import (
     KnownClaim,
     NewInvoice,
     NewInvoicesStored,
-    ProviderListing,
-    ReferenceHolder,
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
@@ -71,8 +69,10 @@ if TYPE_CHECKING:
     from billing_core.declarations.record import DeclarationRecord
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
+    from billing_core.invoices.reference_holder import ReferenceHolder
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
     from billing_core.payments.open_batch_ids import OpenBatchIdsKept
+    from billing_core.providers.listing import ProviderListing
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -1248,6 +1248,8 @@ class BillingRepository:
     def add_reference_marker(self, invoice: Invoice) -> ReferenceHolder:
         """A Put on condition the kenmerk is new; when it was not, one consistent read of
         the marker that was there."""
+        from billing_core.invoices.reference_holder import ReferenceHolder
+
         marker = items.reference_marker_to_item(invoice)
         try:
             self._table.put_item(Item=marker, ConditionExpression="attribute_not_exists(pk)")
@@ -1818,6 +1820,8 @@ def _provider_listing(
     found: list[dict[str, Any]], next_position: str | None = None
 ) -> ProviderListing:
     """The providers of these settings items; one that does not validate by id (R31)."""
+    from billing_core.providers.listing import ProviderListing
+
     providers: list[Provider] = []
     unreadable: list[str] = []
     for item in found:
