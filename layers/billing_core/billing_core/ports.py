@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.invoice import Invoice
-    from billing_core.invoices.payment_status import PaymentStatus
+    from billing_core.invoices.listing import InvoiceFilter
     from billing_core.invoices.reference_holder import ReferenceHolder
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
     from billing_core.payments.checkouts import CheckoutRecord
@@ -404,21 +404,6 @@ class BillingStore(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceFilter:
-    """Which of a provider's invoices a list holds; empty: any."""
-
-    payment_status: PaymentStatus | None = None
-    patient_ref: str = ""
-    patient_name: str = ""  # as typed: every word begins a word of a name (name_search)
-    issued_from: str = ""  # ISO date, inclusive
-    issued_until: str = ""  # ISO date, inclusive
-    declaration_id: str = ""  # the upload that issued them (its report's list, R2, R35)
-
-
-EVERY_INVOICE = InvoiceFilter()
-
-
 def checked_invoice_position(position: str, wanted: InvoiceFilter) -> str:
     """An invoice list position (``{issue date}#{invoice id}``, as the list hands it out)
     within the filter's issue dates; InvalidPosition otherwise."""
@@ -572,13 +557,14 @@ class ProviderStore(BillingStore, Protocol):
     def list_invoices(
         self,
         provider_id: str,
-        wanted: InvoiceFilter = EVERY_INVOICE,
+        wanted: InvoiceFilter | None = None,
         *,
         limit: int = 100,
         after: str | None = None,
     ) -> tuple[list[Invoice], str | None]:
         """Newest first; every page but the last holds ``limit`` invoices. The position
-        returned (None on the last page) is ``after`` for the next page."""
+        returned (None on the last page) is ``after`` for the next page. No filter: every
+        invoice (``listing.EVERY_INVOICE``)."""
         ...
 
     def provider_invoices(
