@@ -16,6 +16,7 @@ with long_lived_imports():
     from billing_core.entrypoints.http.caller import operators_only
     from billing_core.entrypoints.http.docs import OPERATOR_API
     from billing_core.entrypoints.http.middleware import (
+        ANSWER_HEADERS,
         PROVIDER_MAX_BODY_BYTES,
         unknown_query_refused,
     )
@@ -46,6 +47,9 @@ api = json_api(
     # As the provider API: an ignored parameter (?format=csv on the audit) answered as if
     # it held (inputs54: 200 JSON for format=xml).
     middlewares=[unknown_query_refused],
+    # Its answers name patients, their treatments and IBANs: kept by no browser or proxy,
+    # errors included, as the patient API's and the portal's (R29; audit59c).
+    every_answer=ANSWER_HEADERS,
 )
 app = api.app
 lambda_handler = api.lambda_handler

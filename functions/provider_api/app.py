@@ -15,6 +15,7 @@ with long_lived_imports():
     from billing_core.entrypoints.http.caller import practice_role
     from billing_core.entrypoints.http.docs import PROVIDER_API
     from billing_core.entrypoints.http.middleware import (
+        ANSWER_HEADERS,
         PROVIDER_MAX_BODY_BYTES,
         unknown_query_refused,
     )
@@ -45,6 +46,9 @@ api = json_api(
     max_body_bytes=PROVIDER_MAX_BODY_BYTES,
     gate=practice_role,
     middlewares=[unknown_query_refused],
+    # Its answers name patients, their treatments and IBANs: kept by no browser or proxy,
+    # errors included, as the patient API's and the portal's (R29; audit59c).
+    every_answer=ANSWER_HEADERS,
 )
 app = api.app
 lambda_handler = api.lambda_handler

@@ -1236,7 +1236,7 @@ class Walk:
         )
         granted = {
             claim.claim_ref: Granted(
-                int(claim.unit_price_cents * claim.quantity * share), () if share else ("8001",)
+                int(claim.unit_price_cents * claim.quantity * share), () if share else ("8072",)
             )
             for claim in claims
         }

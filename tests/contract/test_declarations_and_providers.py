@@ -119,6 +119,42 @@ def test_a_full_last_page_of_uploads_says_there_is_no_more(store):
     assert store.list_declarations(A, limit=4)[1] is None
 
 
+def test_a_page_of_uploads_that_dynamodb_cut_at_1_mb_reads_on(store):
+    """R35, R1 (debt59): DynamoDB ends a Query's answer at 1 MB, before its Limit, with
+    the key where it stopped. Given three uploads and a table that answers each Query
+    with one item and that key / When the practice asks for a page of two / Then the
+    page holds two, newest first, and the position of the second; before, it held one
+    and no position: the list of uploads ended there, two short."""
+    for number in range(1, 4):
+        store.put_declaration(declaration(f"2026112{number}-x"))
+    _stop_after_one_item_as_dynamodb_does_at_1_mb(store)
+    page, after = store.list_declarations(A, limit=2)
+    assert ([d.declaration_id for d in page], after) == (
+        ["20261123-x", "20261122-x"],
+        "20261122-x",
+    )
+    rest, end = store.list_declarations(A, limit=2, after=after)
+    assert ([d.declaration_id for d in rest], end) == (["20261121-x"], None)
+
+
+def _stop_after_one_item_as_dynamodb_does_at_1_mb(store):
+    """On moto, the adapter's table answers each Query as DynamoDB does when one item
+    fills its 1 MB: that item and the key it stopped at, more items after it or not."""
+    table = getattr(store, "_table", None)
+    if table is None:
+        return
+    query = table.query
+
+    def cut(**asked):
+        answer = query(**asked)
+        if not answer["Items"]:
+            return answer
+        first = answer["Items"][0]
+        return {"Items": [first], "LastEvaluatedKey": {"pk": first["pk"], "sk": first["sk"]}}
+
+    store._table = type("CutAt1Mb", (), {"query": staticmethod(cut)})()
+
+
 def _stop_at_the_limit_as_dynamodb_does(store):
     """DynamoDB answers a Query that stopped at its Limit with a LastEvaluatedKey, more
     items after it or not; moto gives none when the Limit's last item is the last. On

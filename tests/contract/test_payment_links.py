@@ -111,6 +111,22 @@ def test_the_first_link_of_a_transfer_is_kept(links):
     assert links.find_bank_credit(IBAN, "TX-1").source_id == "ING-1"
 
 
+def test_r12_a_transfer_id_of_two_credits_is_kept_as_shared_the_same_credit_again_not(links):
+    """R12 (audit59b): Given the link of credit ING-1 by TX-1 When the same credit is
+    remembered again (its statement read twice) Then the link is as it was, not shared;
+    When another credit, ING-2, is remembered by TX-1 (a payer's repeated EndToEndId), and
+    a third, ING-3 Then the link keeps ING-1 and says ``shared``: a return it alone
+    traces is for a person, not ING-1's."""
+    links.remember_bank_credit(credit())
+    links.remember_bank_credit(credit())
+    assert links.find_bank_credit(IBAN, "TX-1") == credit()
+
+    links.remember_bank_credit(credit(source_id="ING-2"))
+    links.remember_bank_credit(credit(source_id="ING-3"))
+
+    assert links.find_bank_credit(IBAN, "TX-1") == replace(credit(), shared=True)
+
+
 def test_a_credit_split_over_several_invoices_is_found_with_each_part(links):
     """R12, legal-nl.md §5: a transfer booked on two kenmerken (by the import or an
     operator's match) is found again with each part, so its return reverses both."""

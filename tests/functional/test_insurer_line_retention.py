@@ -72,7 +72,7 @@ def test_a_line_the_insurer_refused_is_kept_with_the_patients_open_invoice(sandb
     parsed = parse_vektis(PHYSIO_FILE.read_bytes(), today=TODAY, provider_agbs={PHYSIO.agb_code})
     splint = [claim for claim in parsed.claims if claim.claim_ref == SPLINT]
     header = replace(_header(PHYSIO.agb_code, "FCO-2026-11"), uzovi="7095")
-    data = write_retour(PM305_V32, header, splint, {SPLINT: Granted(0, ("8001",))})
+    data = write_retour(PM305_V32, header, splint, {SPLINT: Granted(0, ("8072",))})
     sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour nov.pm305", data)
     material = _invoice_with(sandbox, PHYSIO.provider_id, SPLINT)
     found = marker(sandbox, PHYSIO.provider_id, SPLINT)

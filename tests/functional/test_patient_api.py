@@ -572,6 +572,10 @@ def unlock_typed(sandbox, invoice, typed: str):
     ],
 )
 def test_every_page_answer_carries_the_security_headers(sandbox, method, body):
+    """Given the checker's page, empty or answering a birth date (R29, R36), then it is never
+    cached, sniffed, framed or referred, loads nothing from elsewhere, and tells the browser
+    to come back over HTTPS only, as the portal's pages do (audit59c: a patient typing the
+    address without https:// could be served a look-alike that asks the birth date)."""
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     answer = sandbox.api_raw(method, "/", body=body, headers=form if body else None)
     assert answer["statusCode"] == (404 if body else 200)
@@ -582,6 +586,7 @@ def test_every_page_answer_carries_the_security_headers(sandbox, method, body):
     assert headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers.get("Strict-Transport-Security") == "max-age=63072000; includeSubDomains"
 
 
 def test_json_answers_do_not_carry_the_page_headers(sandbox, invoice):

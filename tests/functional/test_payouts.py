@@ -14,10 +14,11 @@ import xmlschema
 
 from billing_core.adapters.dynamo.transfer_batches import TransferBatchRepository
 from billing_core.entrypoints.http import cursor
-from billing_core.payments.transfer_batches import BatchState
+from billing_core.payments.transfer_batches import BatchState, payout_batches_of_week
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.week import Week
+from billing_core.services.operator import money_out
 from billing_core.services.operator.providers import save_version
 from local.sandbox import Caller
 from local.sandbox_payouts import return_a_payout
@@ -57,6 +58,32 @@ def test_a_week_its_year_does_not_have_is_refused_with_a_400(sandbox):
             "week: is geen ISO-week van dat jaar, zoals 2026-W48"
             " / not an ISO week of that year, like 2026-W48"
         ), label
+
+
+def test_r24_a_week_before_its_statements_is_refused_with_a_422_and_makes_no_batch(sandbox):
+    """R24, R34 (audit59e): the route proposed the week still running, with every practice
+    waiting, and the Monday run then found that batch and paid nobody that week.
+    Given the sandbox on Monday 23 November (2026-W48 running, W47 ended without a run)
+    When an operator proposes 2026-W48, then 2026-W47
+    Then 422 payout_week_running, then 422 payout_week_not_built, each in Dutch / English
+    with the day of the week's run, and neither week has a batch."""
+    status, running = operator(
+        sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W48"}
+    )
+    assert (status, running["error"]["code"]) == (422, "payout_week_running")
+    assert running["error"]["message"] == (
+        "Week 2026-W48 loopt nog: er is nog geen overzicht van. De retrocessierun van"
+        " maandag 2026-11-30 maakt de overzichten en stelt de batch van de week voor."
+        " / Week 2026-W48 is still running: it has no statements yet. The retrocession run"
+        " of Monday 2026-11-30 writes them and proposes the week's batch."
+    )
+    status, unbuilt = operator(
+        sandbox, "POST", "/api/v1/operator/payouts", body={"week": "2026-W47"}
+    )
+    assert (status, unbuilt["error"]["code"]) == (422, "payout_week_not_built")
+    assert "(as_of 2026-11-23)" in unbuilt["error"]["message"]
+    batches = sandbox.runtime.money_out_context().batches
+    assert batches.get_batch("PO-2026-W48") is None and batches.get_batch("PO-2026-W47") is None
 
 
 @pytest.mark.parametrize(
@@ -332,6 +359,12 @@ def test_eleven_batches_of_one_week_are_listed_and_followed_by_their_number(sand
 
 
 def propose(sandbox, week: str) -> str:
+    """The week's payout batch: a week without one as its Monday run proposes it (these
+    weeks have no statement, and the operator's route refuses such a week: audit59e), a
+    week with one through the operator's route (a withdrawn week planned again)."""
+    ctx = sandbox.runtime.money_out_context()
+    if not payout_batches_of_week(week, ctx.batches.get_batch):
+        return money_out.propose_payouts(Week.parse(week), "schedule", ctx).batch_id
     status, batch = operator(sandbox, "POST", "/api/v1/operator/payouts", body={"week": week})
     assert status == 200, week
     return batch["batch_id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 
@@ -11,6 +12,7 @@ from billing_core.entrypoints.http import cursor
 from billing_core.payments.booking import IncomingPayment, book_payment
 from billing_core.ports import ConcurrentChange
 from local.generate import declaration_csv
+from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
 
 JSON = {"Content-Type": "application/json"}
@@ -516,3 +518,33 @@ def test_a_change_that_keeps_losing_a_race_is_a_conflict_in_both_apis(
         assert status == 409 and body["error"]["code"] == "concurrent_change"
     stored = sandbox.runtime.repository.get_invoice(invoice.provider_id, invoice.invoice_id)
     assert stored.hold_until is None and stored.deferral is None
+
+
+def test_r29_the_practice_and_operator_apis_answers_are_never_cached_or_sniffed(sandbox):
+    """R29, R32 (audit59c): given an invoice of the dental practice (the patient's name, birth
+    date, treatments) and its settings (the payout IBAN), when its admin reads the invoice,
+    searches by the patient's name, asks for an invoice it does not have, and an operator
+    reads the practice's settings, then no answer is kept by a shared computer's browser
+    (the Swagger page's, a script's) or a proxy, nor read as another type than it says:
+    Cache-Control: no-store and nosniff on each, as the patient API's and the portal's."""
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(1))
+    [invoice] = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)[0]
+    admin = {"provider_id": DENTAL.provider_id}
+    asked = {
+        "invoice": ("GET", f"/api/v1/provider/invoices/{invoice.invoice_id}", admin, None),
+        "search": ("POST", SEARCH, admin, {"name": invoice.patient.last_name}),
+        "unknown": ("GET", f"/api/v1/provider/invoices/{uuid4()}", admin, None),
+        "settings": (
+            "GET",
+            f"/api/v1/operator/providers/{DENTAL.provider_id}",
+            {"caller": Caller.operator()},
+            None,
+        ),
+    }
+    for name, (method, path, who, body) in asked.items():
+        answer = sandbox.api_raw(method, path, body=body, **who)
+        headers = {**(answer.get("headers") or {})}
+        headers |= {k: v[0] for k, v in (answer.get("multiValueHeaders") or {}).items()}
+        assert answer["statusCode"] == (404 if name == "unknown" else 200), name
+        assert headers.get("Cache-Control") == "no-store", name
+        assert headers.get("X-Content-Type-Options") == "nosniff", name

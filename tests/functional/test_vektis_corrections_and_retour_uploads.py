@@ -184,7 +184,7 @@ def test_a_splint_vgz_refused_alone_is_e_mailed_as_the_patients_care_invoice(san
     splint = [claim for claim in parsed.claims if claim.claim_ref == "FCO-26-105"]
     # When VGZ's retour names only the splint, refused
     header = replace(_header(PHYSIO.agb_code, "FCO-2026-11"), uzovi="7095")
-    data = write_retour(PM305_V32, header, splint, {"FCO-26-105": Granted(0, ("8001",))})
+    data = write_retour(PM305_V32, header, splint, {"FCO-26-105": Granted(0, ("8072",))})
     sandbox.upload_retour(PHYSIO.provider_id, "VGZ retour nov.pm305", data)
     sandbox.drain_deliveries()
     # Then the splint's invoice goes by e-mail to the address of the care invoice

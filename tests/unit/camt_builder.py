@@ -37,6 +37,8 @@ class Entry:
     details: bool = True  # False: an entry without NtryDtls (bank costs)
     amount_in_details: bool = True  # False: a TxDtls without its own amount
     batch: list[Entry] = field(default_factory=list)  # several TxDtls in one entry
+    bank_code: str = "PMNT/RCDT/ESCT"  # the entry's BkTxCd: Domain/Family/SubFamily
+    tx_bank_code: str | None = None  # the TxDtls' own BkTxCd; None leaves it out
 
 
 _counter = iter(range(1, 10**6))
@@ -78,7 +80,7 @@ def _entry(e: Entry, version: str) -> str:
         status,
         _booking(e.booking_date),
         f"<AcctSvcrRef>{e.reference}</AcctSvcrRef>" if e.reference else "",
-        "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>",
+        _bank_code(e.bank_code),
     ]
     transactions = e.batch or ([e] if e.details else [])
     if transactions:
@@ -90,6 +92,14 @@ def _entry(e: Entry, version: str) -> str:
     if e.addtl_ntry_inf:
         parts.append(f"<AddtlNtryInf>{escape(e.addtl_ntry_inf)}</AddtlNtryInf>")
     return "<Ntry>" + "".join(parts) + "</Ntry>"
+
+
+def _bank_code(code: str) -> str:
+    domain, family, sub_family = code.split("/")
+    return (
+        f"<BkTxCd><Domn><Cd>{domain}</Cd><Fmly><Cd>{family}</Cd>"
+        f"<SubFmlyCd>{sub_family}</SubFmlyCd></Fmly></Domn></BkTxCd>"
+    )
 
 
 def _booking(when: str) -> str:
@@ -114,6 +124,8 @@ def _details(t: Entry, version: str, in_batch: bool) -> str:
         amounts = ""
     if in_batch and t.direction != "CRDT":  # a batch's part in the other direction says so
         amounts += f"<CdtDbtInd>{t.direction}</CdtDbtInd>"
+    if t.tx_bank_code:
+        amounts += _bank_code(t.tx_bank_code)
     party, account = ("Dbtr", "DbtrAcct") if t.direction == "CRDT" else ("Cdtr", "CdtrAcct")
     name = f"<Pty><Nm>{t.payer}</Nm></Pty>" if version >= "08" else f"<Nm>{t.payer}</Nm>"
     parties = (

@@ -58,7 +58,9 @@ class LinksInMemory:
         self.not_indexed: set[str] = set()
 
     def remember_bank_credit(self, link: BankCreditLink) -> None:
-        self.links.setdefault((link.account_iban, link.transfer_id), link)
+        kept = self.links.setdefault((link.account_iban, link.transfer_id), link)
+        if kept.source_id != link.source_id:
+            self.links[(link.account_iban, link.transfer_id)] = replace(kept, shared=True)
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
         return self.links.get((account_iban, transfer_id))

@@ -226,6 +226,39 @@ def test_when_an_arrangement_is_refused(due, terms, changes, code):
     assert arrangement_refusal(invoice, make_provider(), terms) == code
 
 
+@pytest.mark.parametrize(
+    "changes, today, points_to_a_deferral",
+    [
+        ({}, NOW, True),
+        ({"deferral": Deferral(NOW, date(2027, 1, 22))}, NOW, False),  # already_deferred
+        ({}, datetime(2027, 1, 23, 10, 0, tzinfo=AMSTERDAM), False),  # deferral_too_late
+    ],
+)
+def test_r14_r15_too_small_for_instalments_points_to_a_deferral_only_when_one_is_possible(
+    changes, today, points_to_a_deferral
+):
+    """R14, R15 (audit59a: "U kunt wel uitstel van betaling vragen" to a patient who had
+    the one deferral already, or whose date had passed too long ago, 4 of 4 languages).
+    Given € 33,17 due, too small for two terms of € 25,00, deferred already or not
+    When the patient asks for 2 terms
+    Then the code stays amount_too_small, and every language invites a deferral only
+    where the checker would grant one, as a refused deferral invites an arrangement."""
+    invoice = invoice_of(3317, **changes)
+    with pytest.raises(Refused) as refused:
+        create_arrangement(invoice, make_provider(), 2, today)
+    assert refused.value.code == "amount_too_small"
+    said = {  # language: (too small, the invitation to a deferral)
+        "nl": ("te klein voor een betalingsregeling", "uitstel van betaling vragen"),
+        "en": ("too small for an instalment arrangement", "ask for a deferral"),
+        "pl": ("zbyt niska na plan ratalny", "odroczenie"),
+        "ar": ("المبلغ أصغر من أن يُقسَّط", "تأجيل"),
+    }
+    for language, (too_small, invitation) in said.items():
+        message = refused.value.message(language)
+        assert too_small in message, (language, message)
+        assert (invitation in message) is points_to_a_deferral, (language, message)
+
+
 def test_not_for_a_paid_invoice_nor_a_second_time():
     invoice = invoice_of(30000)
     assert (
@@ -404,3 +437,40 @@ def test_r10_r36_money_paid_before_the_arrangement_and_returned_during_it_is_in_
     assert arrangement_status(kept, date(2027, 1, 7)) is ArrangementStatus.ACTIVE
     short = pay(returned, first.amount_cents - 1, first.due_date, "T1")
     assert arrangement_status(short, date(2027, 1, 7)) is ArrangementStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    "eased_by, open_terms",
+    [
+        # € 50,00 more paid: € 53,33 of the second term is open, the third whole
+        (
+            EntryKind.PAYMENT,
+            [ArrangementTerm(date(2027, 1, 23), 5333), ArrangementTerm(date(2027, 2, 23), 10334)],
+        ),
+        # a coulance of € 150,00 settles the second term too: € 56,67 of the third is open
+        (EntryKind.COULANCE, [ArrangementTerm(date(2027, 2, 23), 5667)]),
+    ],
+)
+def test_r10_r15_the_checkers_open_terms_ask_what_is_open_of_them(arranged, eased_by, open_terms):
+    """R10, R15, R21 (audit59a: after a coulance during the terms the patient API's
+    ``arrangement_terms`` asked € 103,34 on 23 February while only € 56,67 was due).
+    Given € 300,00 and the € 10,00 fee in 3 terms of 103,33 / 103,33 / 103,34, the first
+    paid, and then € 50,00 more paid, or a coulance of € 150,00 by the practice
+    When the checker lists the terms as they stand
+    Then the settled ones stand as agreed, and each open one asks what ``next_term`` and
+    the letters ask of it: the open terms add up to what is due, to the cent."""
+    from billing_core.changes.arrangement import standing_terms
+
+    first = pay(arranged, 10333, date(2026, 12, 20), "E1")
+    at = datetime(2026, 12, 28, 9, 0, tzinfo=AMSTERDAM)
+    if eased_by is EntryKind.PAYMENT:
+        eased = pay(first, 5000, at.date(), "E2")
+    else:
+        entry = LedgerEntry(EntryKind.COULANCE, Component.PRINCIPAL, -15000, at, "provider:anna")
+        eased = first.with_entry(entry)
+
+    terms = standing_terms(eased)
+    settled = [t for t in arranged.arrangement.terms if t.due_date < open_terms[0].due_date]
+    assert terms == (*settled, *open_terms)
+    assert terms[len(settled)] == next_term(eased)
+    assert sum(t.amount_cents for t in open_terms) == eased.amount_due_cents

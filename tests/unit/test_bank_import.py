@@ -10,9 +10,10 @@ import pytest
 
 from billing_core.payments import camt053
 from billing_core.payments.bank_import import BankImportContext, import_statement, unmatched_key
+from billing_core.shared import reference
 from billing_core.shared.clock import AMSTERDAM, FixedClock
 from tests.unit.camt_builder import ACCOUNT, credit, debit, statement
-from tests.unit.factories import REFERENCE, make_invoice
+from tests.unit.factories import INVOICE_ID, REFERENCE, REFERENCE_KEY, make_invoice
 from tests.unit.fake_store import FakeStore, FilesInMemory
 from tests.unit.payment_fakes import LinksInMemory
 
@@ -47,6 +48,21 @@ def test_a_payment_is_dated_on_the_banks_booking_date(ctx):
     run(ctx, credit(1000, scor=REFERENCE, booking_date="2026-11-24"))
     [payment] = [e for e in ctx.store.invoice().ledger if e.kind.value == "payment"]
     assert payment.at.astimezone(AMSTERDAM).date() == date(2026, 11, 24)
+
+
+def test_r12_a_return_the_bank_says_only_by_its_transaction_code_undoes_the_payment(ctx):
+    """R12, R27: Given € 20,00 booked from a transfer (TxId TX-1) When the next statement
+    has a debit of € 20,00 repeating TX-1 that the bank marks as the return of a received
+    transfer only by its transaction code (BkTxCd PMNT/RCDT/RRTN, no RtrInf) Then it is
+    booked as that payment's reversal: € 33,17 is due again, nothing listed as bank costs.
+    Before: read as bank costs (debits_ignored 1), the invoice stayed paid down by
+    € 20,00 with the money gone, and no operator list could book it."""
+    run(ctx, credit(2000, scor=REFERENCE, tx_id="TX-1"))
+    report = run(ctx, debit(2000, bank_code="PMNT/RCDT/RRTN", tx_id="TX-1"))
+    assert (len(report.reversed), report.other_debits) == (1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+    [reversal] = [e for e in ctx.store.invoice().ledger if e.kind.value == "reversal"]
+    assert reversal.amount_cents == 2000
 
 
 def test_a_partial_return_reverses_only_what_came_back(ctx):
@@ -146,6 +162,10 @@ def test_the_summary_for_the_log_holds_no_payer_details(ctx):
         ("camt053/2026-11-24.xml", "bank/unmatched/2026-11-25/2026-11-24.json"),
         ("camt053/ING 24 nov (1).xml", "bank/unmatched/2026-11-25/ING-24-nov-1-.json"),
         ("camt053/../../reports/x.xml", "bank/unmatched/2026-11-25/x.json"),
+        ("camt053/ing/statement.xml", "bank/unmatched/2026-11-25/ing/statement.json"),
+        ("camt053/ING NL/nov 24.xml", "bank/unmatched/2026-11-25/ING-NL/nov-24.json"),
+        ("camt053/ing/../abn/x.xml", "bank/unmatched/2026-11-25/x.json"),
+        ("camt053/ing//./x.xml", "bank/unmatched/2026-11-25/x.json"),
     ],
 )
 def test_the_unmatched_list_key_is_made_of_safe_characters(key, expected):
@@ -410,3 +430,119 @@ def test_r12_the_collection_account_is_recognised_as_configured_with_spaces(ctx)
     assert (refused.outcome, refused.booked, refused.statements) == ("refused", [], [])
     assert "ending 6789" in refused.refusal and "ABNA0123" not in refused.refusal
     assert ctx.store.invoice().amount_due_cents == DUE - 1000
+
+
+# --- an end-to-end id the payer repeats (audit59b) ----------------------------------------------
+
+SECOND = reference.for_sequence(2, REFERENCE_KEY)
+
+
+def two_invoices() -> FakeStore:
+    return FakeStore([make_invoice(), make_invoice(invoice_id="inv-2", reference=SECOND)])
+
+
+def test_r12_a_return_traced_only_by_an_end_to_end_id_two_credits_share_goes_to_a_person():
+    """R12 "returned transfers are reversed", R27, R34 (audit59b): Given two credits of
+    € 33,17 from one payer, TxIds TX-1 and TX-2, both with EndToEndId KLANT-77 (a payer's
+    software that repeats it), one paying invoice 1 and one invoice 2
+    When the bank returns € 33,17 with its own TxId TX-R, EndToEndId KLANT-77 and no
+    remittance
+    Then nothing is reversed: both invoices stay paid (0 due), and the return is on the
+    operator's list as ``return_transfer_id_shared``, for a person to say which it undoes.
+    Before: the link of KLANT-77 kept only the first credit, and the import reversed
+    invoice 1 (€ 33,17 due again) though the money of invoice 2 may have come back."""
+    ctx = BankImportContext(
+        store=two_invoices(),
+        files=FilesInMemory(),
+        links=LinksInMemory(),
+        clock=FixedClock(datetime(2026, 11, 25, 6, 0, tzinfo=AMSTERDAM)),
+    )
+    run(
+        ctx,
+        credit(DUE, scor=REFERENCE, tx_id="TX-1", end_to_end_id="KLANT-77"),
+        credit(DUE, scor=SECOND, tx_id="TX-2", end_to_end_id="KLANT-77"),
+    )
+
+    report = run(ctx, debit(DUE, return_reason="MD06", tx_id="TX-R", end_to_end_id="KLANT-77"))
+
+    assert [ctx.store.invoice(i).amount_due_cents for i in (INVOICE_ID, "inv-2")] == [0, 0]
+    assert (report.reversed, reasons(ctx, report)) == ([], ["return_transfer_id_shared"])
+    [listed] = ctx.links.unmatched_credits()
+    assert (listed.direction, listed.amount_cents, listed.reason) == (
+        "DBIT",
+        DUE,
+        "return_transfer_id_shared",
+    )
+
+
+def test_r12_a_return_by_a_shared_end_to_end_id_that_quotes_a_kenmerk_undoes_that_payment():
+    """R12: Given the two credits of KLANT-77 above When the return quotes invoice 2's
+    kenmerk Then the kenmerk and the amount trace it (the one payment of € 33,17 there):
+    invoice 2 owes € 33,17 again, invoice 1 stays paid, nothing is listed."""
+    ctx = BankImportContext(
+        store=two_invoices(),
+        files=FilesInMemory(),
+        links=LinksInMemory(),
+        clock=FixedClock(datetime(2026, 11, 25, 6, 0, tzinfo=AMSTERDAM)),
+    )
+    run(
+        ctx,
+        credit(DUE, scor=REFERENCE, tx_id="TX-1", end_to_end_id="KLANT-77"),
+        credit(DUE, scor=SECOND, tx_id="TX-2", end_to_end_id="KLANT-77"),
+    )
+
+    returned = debit(DUE, return_reason="MD06", tx_id="TX-R", end_to_end_id="KLANT-77", scor=SECOND)
+    report = run(ctx, returned)
+
+    assert (len(report.reversed), report.unmatched) == (1, [])
+    assert [ctx.store.invoice(i).amount_due_cents for i in (INVOICE_ID, "inv-2")] == [0, DUE]
+
+
+def test_r12_the_same_credit_read_again_does_not_make_its_end_to_end_id_shared(ctx):
+    """R12: Given a credit with EndToEndId KLANT-77 When its statement is read again (a
+    duplicate) Then its link still traces it: a return by KLANT-77 alone undoes it."""
+    booked = credit(1000, reference="ING-1", scor=REFERENCE, tx_id="TX-1", end_to_end_id="KLANT-77")
+    run(ctx, booked)
+    run(ctx, booked, key="camt053/again.xml")
+
+    report = run(ctx, debit(1000, return_reason="MD06", tx_id="TX-R", end_to_end_id="KLANT-77"))
+
+    assert (len(report.reversed), report.unmatched) == (1, [])
+    assert ctx.store.invoice().amount_due_cents == DUE
+
+
+def test_r12_notprovided_is_no_end_to_end_id_a_return_could_be_traced_by(ctx):
+    """R12 (audit59b: "NOTPROVIDED" must never match): Given a credit whose EndToEndId is
+    the SEPA placeholder NOTPROVIDED When it is booked Then it is remembered by its TxId
+    only, and a return with another TxId and NOTPROVIDED is for a person."""
+    run(ctx, credit(1000, scor=REFERENCE, tx_id="TX-1", end_to_end_id="NOTPROVIDED"))
+    assert {t for _, t in ctx.links.links} == {"TX-1"}
+
+    report = run(ctx, debit(1000, return_reason="MD06", tx_id="TX-R", end_to_end_id="NOTPROVIDED"))
+
+    assert reasons(ctx, report) == ["return_without_original"]
+    assert ctx.store.invoice().amount_due_cents == DUE - 1000
+
+
+# --- two statements with one file name on one day (audit59b) ------------------------------------
+
+
+def test_r12_r34_two_statements_of_one_name_in_two_folders_keep_both_lists(ctx):
+    """R12 "unmatched credits become a list", R34 (audit59b): Given the ING and the ABN
+    statements both uploaded on 25 November as camt053/ing/statement.xml and
+    camt053/abn/statement.xml, each with a credit without a kenmerk and bank costs
+    When both are imported
+    Then each has its own list, bank/unmatched/2026-11-25/ing/statement.json and
+    .../abn/statement.json, each with its own credit and its own debit of costs.
+    Before: both wrote bank/unmatched/2026-11-25/statement.json and the ABN statement's
+    list took the place of ING's: ING's bank costs (kept nowhere else) were gone."""
+    ing = run(ctx, credit(1100, ustrd=("ing",)), debit(150), key="camt053/ing/statement.xml")
+    abn = run(ctx, credit(2200, ustrd=("abn",)), debit(250), key="camt053/abn/statement.xml")
+
+    assert (ing.unmatched_key, abn.unmatched_key) == (
+        "bank/unmatched/2026-11-25/ing/statement.json",
+        "bank/unmatched/2026-11-25/abn/statement.json",
+    )
+    lists = [json.loads(ctx.files.files[report.unmatched_key]) for report in (ing, abn)]
+    assert [[line["amount_cents"] for line in kept["lines"]] for kept in lists] == [[1100], [2200]]
+    assert [[line["amount_cents"] for line in kept["debits"]] for kept in lists] == [[150], [250]]

@@ -302,6 +302,28 @@ def test_returns_are_debits_with_a_reason_or_a_reversal(entry, is_return):
     assert only_transaction(statement(entry)).is_return is is_return
 
 
+@pytest.mark.parametrize(
+    ("entry", "is_return"),
+    [
+        (debit(4113, bank_code="PMNT/RCDT/RRTN"), True),  # a received transfer returned
+        (debit(4113, bank_code="PMNT/RCDT/RPCR"), True),  # recalled by the payer's bank
+        (debit(4113, tx_bank_code="PMNT/RCDT/RRTN"), True),  # said by the transaction
+        (debit(4113, bank_code="PMNT/RCDT/RRTN", tx_bank_code="PMNT/ICDT/ESCT"), False),
+        (debit(4113, bank_code="PMNT/RCDT/RRTN", details=False), True),  # entry alone
+        (debit(1250, bank_code="ACMT/MDOP/CHRG"), False),  # bank costs
+        (debit(4113, bank_code="PMNT/ICDT/ESCT"), False),  # a transfer we made
+        (credit(4113, bank_code="PMNT/RCDT/RRTN"), False),  # money in is never a return
+    ],
+)
+def test_r12_a_debit_the_bank_codes_as_a_return_is_a_return_without_rtrinf(entry, is_return):
+    """R12 (returned transfers are reversed): Given a debit without RtrInf whose ISO bank
+    transaction code (BkTxCd Domain/Family/SubFamily; the transaction's own, else the
+    entry's) is the return (RRTN) or recall (RPCR) of a received credit transfer, When the
+    statement is read, Then it is a return, as one with RtrInf is; any other code is not.
+    Before: every such debit read as bank costs (is_return False, 5 of 5)."""
+    assert only_transaction(statement(entry)).is_return is is_return
+
+
 def test_payer_details_never_show_in_the_representation():
     # The payer's name, IBAN and text are for manual matching only (R29): not for logs
     transaction = only_transaction(

@@ -34,7 +34,8 @@ from billing_core.declarations.claims import Language
 from billing_core.dunning.breakdown import PayBy, breakdown
 from billing_core.invoices.invoice import DunningStage, InvoiceStatus
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
-from billing_core.payments.booking import IncomingPayment, apply_payment
+from billing_core.payments.booking import IncomingPayment, apply_payment, apply_refund
+from billing_core.payments.refunds import refund_not_paid
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros
 from billing_core.texts.catalogue import by_channel, long_date
@@ -162,6 +163,36 @@ def test_payment_received_says_what_is_left(cents, says):
     email = render(PAYMENT_RECEIVED, paid(make_invoice(), cents), event_id="psp:tr_1")
     assert f"uw betaling van {_euros(cents)}" in email.text
     assert says in email.text and says in email.html
+
+
+@pytest.mark.parametrize(
+    "language, says",
+    [
+        ("nl", "U heeft €\u00a05,00 te veel betaald. Dat bedrag betalen wij aan u terug."),
+        ("en", "You have paid €5.00 too much. We will pay that amount back to you."),
+    ],
+)
+def test_r13_an_ideal_overpayment_refunded_before_the_email_still_says_it_goes_back(language, says):
+    """R13, R11: Given € 38,17 paid by iDEAL on € 33,17, its € 5,00 credit refunded on the
+    PSP payment by the webhook right after the booking (a REFUND entry caused by it) When
+    the "payment received" e-mail is written after that refund Then it says € 5,00 was
+    paid too much and goes back, as it does for a transfer whose credit is held. Before:
+    "paid in full" alone, the € 5,00 not named (0 of 1 told)."""
+    overpaid = paid(make_invoice(), 3817)
+    refunded = apply_refund(overpaid, "re_1", 500, NOW, "psp:tr_1")
+    assert refunded.credit_cents == 0
+    email = render(PAYMENT_RECEIVED, refunded, event_id="psp:tr_1", language=language)
+    assert says in email.text and says in html.unescape(email.html)
+
+
+def test_r13_an_ideal_refund_that_failed_is_not_said_twice():
+    """R13: Given the € 5,00 refund booked and then reported failed (a REFUND of minus it:
+    the credit held again) When the e-mail is written Then it names € 5,00 once."""
+    refunded = apply_refund(paid(make_invoice(), 3817), "re_1", 500, NOW, "psp:tr_1")
+    failed = refund_not_paid(refunded, "tr_1", "re_1", NOW)
+    assert failed.credit_cents == 500
+    email = render(PAYMENT_RECEIVED, failed, event_id="psp:tr_1")
+    assert "U heeft €\u00a05,00 te veel betaald." in email.text
 
 
 def _euros(cents):

@@ -17,6 +17,7 @@ from billing_core.changes.arrangement import (
     create_arrangement,
     extra_term,
     next_term,
+    standing_terms,
 )
 from billing_core.changes.coulance import (
     STATEMENT_CAUSE,
@@ -537,8 +538,9 @@ def test_r15_r17_a_coulance_under_a_running_arrangement_settles_its_first_terms(
     first term is settled, the second has € 25,00 open, the third and fourth are whole.
     Paying what is open of each term on its due date pays the invoice exactly (€ 120,00
     and the fee: no credit, no rest term) and completes the arrangement on its last date.
-    The patient is not asked the old amount; what a reader of the agreed terms (the
-    checker's ``arrangement_terms``) sees is still 4 x € 52,50 (reported, not changed)."""
+    The patient is not asked the old amount, nor does the checker's list of the terms
+    (``arrangement_terms``) ask it: the first term as agreed, € 25,00 of the second, the
+    third and fourth whole (audit59a: it listed 4 x € 52,50)."""
     arranged = create_arrangement(INVOICE, NON_CONTRACTED, 4, NOW)
     terms = arranged.arrangement.terms
     assert [t.amount_cents for t in terms] == [5_250] * 4
@@ -549,6 +551,11 @@ def test_r15_r17_a_coulance_under_a_running_arrangement_settles_its_first_terms(
 
     assert lowered.arrangement.terms == terms and lowered.amount_due_cents == 13_000
     assert next_term(lowered) == ArrangementTerm(terms[1].due_date, 2_500)
+    assert standing_terms(lowered) == (
+        terms[0],
+        ArrangementTerm(terms[1].due_date, 2_500),
+        *terms[2:],
+    )
     assert extra_term(lowered, NOW.date()) is None  # the terms leave nothing after them
     # Nothing is asked on the first term's date: the coulance kept that term (R15).
     assert (

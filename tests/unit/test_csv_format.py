@@ -423,6 +423,28 @@ def test_a_csv_as_dutch_excel_saves_it_in_windows_1252_is_read_with_a_warning():
     assert "Windows-1252" in warning.message("nl") and "'ü'" in warning.message("en")
 
 
+def test_a_csv_excel_for_mac_saved_in_mac_roman_with_cr_line_ends_is_read_as_such():
+    """R40 (CSV as Excel saves it; CR-only line ends, vektis.md "Files as practices really
+    send them"). Excel for Mac's "CSV" is Mac Roman with lines ended by CR alone.
+    Given the same lines in UTF-8, in Mac Roman and in Windows-1252, the last two with CR
+    line ends
+    When they are parsed
+    Then all three give the same claims (Mac Roman read as Windows-1252 made "Müller-Åström"
+    "MŸller-ÅstrŠm" on the invoice), the Mac Roman one with a warning naming its character
+    set and its first such character, in Dutch and English."""
+    text = declaration(FIRST, EXCEL_LETTERS, line_end="\r").decode()
+    as_utf8 = parse(text.encode())
+    as_mac, as_windows = parse(text.encode("mac_roman")), parse(text.encode("cp1252"))
+
+    assert as_utf8.findings == [] and len(as_utf8.claims) == 2
+    assert as_mac.claims == as_utf8.claims and as_windows.claims == as_utf8.claims
+    (warning,) = as_mac.findings
+    assert (warning.code, warning.severity, warning.line) == ("CSV_MAC_ROMAN", Severity.WARNING, 3)
+    assert warning.params == {"character": "ü", "count": 8}
+    assert "Mac Roman" in warning.message("nl") and "Excel for Mac" in warning.message("en")
+    assert [f.code for f in as_windows.findings] == ["CSV_WINDOWS_1252"]
+
+
 def test_the_practices_own_sample_saved_by_excel_gives_its_claims():
     """R40, audit ingest D3: the dental sample ("röntgenfoto", "é") as Excel saves it."""
     text = (SAMPLES / "tandarts-de-vries-2026-11.csv").read_text(encoding="utf-8-sig")
@@ -472,6 +494,36 @@ def test_a_file_that_cannot_be_windows_1252_text_is_refused_naming_the_byte(
     (finding,) = result.findings
     assert (finding.code, finding.severity, finding.line) == (code, Severity.FILE, expected_line)
     assert english_text in finding.message("en") and finding.message("nl")
+
+
+# Files whose first non-ASCII (or unreadable) byte is on line 3, or 5 for the mixed one.
+BYTE_LINE_CASES = [
+    ("windows-1252", declaration(FIRST, EXCEL_LETTERS).decode().encode("cp1252")),
+    *((case[0], case[1]) for case in NOT_TEXT_CASES if case[0] != "bom-then-not-utf8"),
+]
+
+
+@pytest.mark.parametrize("line_end", [b"\r", b"\r\n", b"\r\r\n"], ids=["cr", "crlf", "crcrlf"])
+@pytest.mark.parametrize(
+    "data", [c[1] for c in BYTE_LINE_CASES], ids=[c[0] for c in BYTE_LINE_CASES]
+)
+def test_a_finding_by_its_byte_names_the_line_whatever_the_line_ends(data, line_end):
+    """R1, R40, vektis.md "Files as practices really send them" (CR-only and CR CR LF line
+    ends). Given a Windows-1252 file, a file with a byte Windows-1252 lacks or a control byte,
+    and one mixing UTF-8 and Windows-1252 lines, each once with LF line ends and once with
+    CR alone (Excel's "CSV (Macintosh)"), CR LF or CR CR LF
+    When both are parsed
+    Then the finding names the same line(s) in both (CR alone said "line 1" for all),
+    beside the CR CR LF warning."""
+    with_lf = parse(data)
+    with_other_ends = parse(data.replace(b"\n", line_end))
+
+    def lines(result: ParseResult) -> list[tuple[str, int | None, object]]:
+        said = [f for f in result.findings if f.code != "CSV_LINE_ENDS_CR_CR_LF"]
+        return [(f.code, f.line, f.params.get("utf8_line")) for f in said]
+
+    assert lines(with_other_ends) == lines(with_lf)
+    assert [line for _, line, _ in lines(with_lf)] in ([3], [5])
 
 
 def _data_lines_ending(data: bytes, ending: bytes) -> bytes:
@@ -2076,6 +2128,80 @@ def test_a_quote_that_makes_whole_lines_one_text_field_refuses_the_file(
     assert "Regel 3" in finding.message("nl") and "description" in finding.message("en")
     assert result.lines_total == 4  # the lines read as text are lines of the file all the same
     assert_consistent(result)
+
+
+@pytest.mark.parametrize("column", ["last_name", "description", "unit_price"])
+@pytest.mark.parametrize(
+    "file_end", ["\n", "\r\n\r\n\r\n", ""], ids=["line-end", "blank-lines", "no-line-end"]
+)
+def test_a_quote_never_closed_on_the_last_line_refuses_that_line_once(column, file_end):
+    """R2 (a content error rejects only its claim), R1 (line and field named), R40.
+    Given a file whose last line has a quote typed at the start of a field and never
+    closed (csv reads the rest of that line as that one field), the file ending in a line
+    end, in blank lines or in no line end at all
+    When it is read
+    Then that line is rejected with one finding naming its line and the column where the
+    quote opens, in Dutch and English, and the line before it is a claim (before: up to
+    seven findings about the columns it swallowed, "required field empty", "not
+    deliverable", one amount repeating the rest of the line, the e-mail address included)."""
+    rows = [FIRST, line(**{column: '"' + SECOND[column]})]
+    # csv.writer would quote the quote: written as a practice system does, unquoted
+    text = ";".join(COLUMNS)
+    for row in rows:
+        text += "\n" + ";".join(row.get(name, "") for name in COLUMNS)
+    result = parse((text + file_end).encode())
+    assert [c.claim_ref for c in result.claims] == ["R1"]
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.line, finding.field) == (
+        "CSV_QUOTE_NOT_CLOSED",
+        Severity.CLAIM,
+        3,
+        column,
+    )
+    assert finding.message("nl").startswith(f"Regel 3: in {column} begint een tekstveld")
+    assert finding.message("en").startswith(f"Line 3: a text field in {column} starts")
+    assert result.lines_total == 2
+    assert_consistent(result)
+
+
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["plain", "bom"])
+def test_two_exports_in_one_file_are_read_skipping_the_second_header_row(bom):
+    """R1, R2, R40 (a file in parts put together: ``copy /b deel1.csv+deel2.csv``).
+    Given two exports one below the other, the second with its header row (and the byte
+    order mark Excel starts a file with), lines 1-3 and 4-5
+    When it is read
+    Then every treatment line is a claim, and one warning says line 4 is the header row
+    again and was skipped, in Dutch and English (before: line 4 was rejected with 14
+    findings, 'birth_date' is no date, 'unit_price' no amount, ...)."""
+    first = declaration(FIRST, line(), line_end="\r\n")
+    second = declaration(_third(), line_end="\r\n")
+    result = parse(bom + first + bom + second)
+    assert [c.claim_ref for c in result.claims] == ["R1", "R2", "R3"]
+    [warning] = result.findings
+    assert (warning.code, warning.severity, warning.line, warning.params) == (
+        "CSV_HEADER_REPEATED",
+        Severity.WARNING,
+        4,
+        {"count": 1},
+    )
+    assert warning.message("nl").startswith("Regel 4 is de kopregel nog een keer")
+    assert warning.message("en").startswith("Line 4 is the header row again")
+    assert result.lines_total == 3
+    assert_consistent(result)
+
+
+def test_a_second_header_row_with_its_columns_in_another_order_refuses_the_file():
+    """R2 (nothing half-imported), R40. Given two exports one below the other whose header
+    rows name the columns in another order. When it is read. Then the file is refused,
+    naming the second header's line: the lines below it would be read under the wrong
+    columns (the street as the house number)."""
+    other_order = [*COLUMNS[1:], COLUMNS[0]]
+    data = declaration(FIRST) + declaration(_third(), columns=other_order)
+    result = parse(data)
+    assert result.file_rejected and result.claims == []
+    [refusal] = result.findings
+    assert (refusal.code, refusal.line) == ("FILE_HEADER_REPEATED_OTHER", 3)
+    assert "andere volgorde" in refusal.message("nl") and "another order" in refusal.message("en")
 
 
 def test_a_quoted_text_with_a_line_break_is_still_one_field():

@@ -305,3 +305,23 @@ def test_a_letter_on_paper_keeps_the_invitation_to_ask(kind):
     asked = texts_for("nl", ("common", "email"))("questions", provider=HOSTILE)
 
     assert without_isolates(letter.text).count(without_isolates(asked)) == 1
+
+
+def test_every_text_part_closes_after_a_blank_line():
+    """R30, R14 (audit59a: the deferral's confirmation ran its last sentence into "Met
+    vriendelijke groet,", 4 of 4 languages; every other e-mail leaves a line open).
+    Given every e-mail of the table that closes with a greeting, in each language
+    When it is rendered
+    Then its text part has an empty line before the closing greeting, as a letter has."""
+    run_on = []
+    for state in sorted(RENDERS):
+        for language in LANGUAGES:
+            email = RENDERS[state](language)
+            texts = texts_for(language, ("common", "email", f"email.{email.kind}"))
+            if "closing" not in texts.entries:
+                continue  # the invoice and the letters close otherwise
+            lines = email.text.split("\n")
+            at = lines.index(texts("closing"))
+            if lines[at - 1] != "":
+                run_on.append((state, language))
+    assert run_on == []

@@ -579,6 +579,32 @@ def test_r12_r34_an_operator_books_a_return_nobody_traced_as_the_reversal_of_a_p
     assert [c.credit_id for c in unmatched_credits(ctx)[0]] == [credit_id_of(SOURCE)]
 
 
+def test_r12_r34_a_return_of_a_shared_end_to_end_id_is_booked_on_the_invoice_an_operator_names():
+    """R12, R34 (audit59b): Given invoices 1 and 2 of € 100,00 each paid by a transfer
+    with EndToEndId KLANT-77 (TxIds TX-1, TX-2), and the bank's return of € 100,00 with
+    its own TxId and KLANT-77, which the import listed as return_transfer_id_shared
+    When an operator matches the return to invoice 2
+    Then invoice 2's payment is reversed (€ 100,00 due again) and invoice 1 stays paid."""
+    first, second = issued(1, 10_000, date(2026, 11, 2)), issued(2, 10_000, date(2026, 11, 2))
+    ctx = the_back_office(first, second, amount_cents=1)
+    importing = BankImportContext(ctx.store, FilesInMemory(), ctx.links, ctx.clock)
+    paid = [
+        credit(10_000, scor=invoice.reference, tx_id=f"TX-{n}", end_to_end_id="KLANT-77")
+        for n, invoice in enumerate((first, second), 1)
+    ]
+    import_statement(statement(*paid), "camt053/2026-11-24.xml", importing)
+    returned = debit(
+        10_000, reference="ING-R", return_reason="MD06", tx_id="TX-R", end_to_end_id="KLANT-77"
+    )
+    report = import_statement(statement(returned), "camt053/2026-11-25.xml", importing)
+    [listed] = report.unmatched
+    assert listed.reason == "return_transfer_id_shared"
+
+    match_credit(credit_id_of(listed.source_id), MatchTarget(reference=second.reference), ctx)
+
+    assert [ctx.store.invoice(i).balance_cents for i in ("inv-1", "inv-2")] == [0, 10_000]
+
+
 @pytest.mark.parametrize(
     ("returned", "reversed_payment"),
     [

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -14,8 +14,9 @@ from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import with_payout
-from billing_core.services.operator.money_out import get_batch
+from billing_core.services.operator.money_out import get_batch, propose_week
 from billing_core.shared.audit import Reader
+from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.errors import NotFound, Refused
 from billing_core.shared.retries import KEY_LIFETIME, KeyReused, RequestCause
 from tests.unit.faults import Killed
@@ -63,6 +64,44 @@ def test_a_positive_payout_is_proposed_a_negative_one_carried_a_late_one_waits(w
     assert batch.waiting == ("logo-west",)
     # And nothing goes to the bank before an operator approves
     assert world.files.files == {}
+
+
+def test_r24_an_operator_cannot_propose_a_week_before_its_run_wrote_the_statements(world):
+    """R24, R34 (audit59e): an operator's POST /payouts of the week still running made its
+    batch with every practice waiting; the Monday run then found the week's batch there and
+    paid nobody, each practice paid a week late (W46's EUR 20,00 with W47's).
+    Given W45 proposed, and an operator on Wednesday 11 November (W46 still running)
+    When the operator proposes W46, then again on Monday 16 November at 04:30, before the run
+    Then both are refused with what to do, and no batch of W46 exists
+    And the run's batch after the statements pays W46's EUR 20,00 that Monday."""
+    world.statements(W45, {"fysio-noord": 1_000})
+    world.propose(W45)
+    world.clock.set(datetime(2026, 11, 11, 10, 0, tzinfo=AMSTERDAM))
+    with pytest.raises(Refused) as running:
+        propose_week(W46, "operator-anna", world.ctx)
+    world.clock.set(datetime(2026, 11, 16, 4, 30, tzinfo=AMSTERDAM))
+    with pytest.raises(Refused) as not_built:
+        propose_week(W46, "operator-anna", world.ctx)
+    assert (running.value.code, not_built.value.code) == (
+        "payout_week_running",
+        "payout_week_not_built",
+    )
+    assert running.value.message_en == (
+        "Week 2026-W46 is still running: it has no statements yet. The retrocession run of"
+        " Monday 2026-11-16 writes them and proposes the week's batch."
+    )
+    assert not_built.value.message_nl == (
+        "Van week 2026-W46 is nog geen enkel overzicht gemaakt. Laat eerst de"
+        " retrocessierun van de week lopen (as_of 2026-11-16): die maakt de overzichten"
+        " en stelt de batch van de week voor."
+    )
+    assert world.store.get_batch("PO-2026-W46") is None
+    world.statements(W46, {"fysio-noord": 2_000})
+    batch = world.propose(W46)
+    assert [(t.provider_id, t.amount_cents) for t in batch.transfers] == [("fysio-noord", 2_000)]
+    assert batch.waiting == ("logo-west", "tandarts-zuid")
+    # And once the week has its batch, an operator's proposal finds it (a retry, a replan)
+    assert propose_week(W46, "operator-anna", world.ctx) == batch
 
 
 def test_reading_a_payout_batch_records_no_patient_read(world):

@@ -210,6 +210,23 @@ def test_two_coverage_rules_with_one_prefix_are_refused():
     assert '/ Two coverage rules have the same code prefix ("")' in error["msg"]
 
 
+def test_two_coverage_rules_whose_prefixes_differ_only_in_case_are_refused():
+    """R31 (validated on write), R5. Given coverage rules "X" at 100% and "x" at 0%: codes
+    are read upper case, and a prefix typed "x" means X too (declarations/rules/coverage),
+    so the second rule would never apply, as two rules with one prefix (it was written).
+    When an operator writes them. Then they are refused, naming the prefix as typed."""
+    rules = [
+        {"code_prefix": "X", "contracted_percentage": "100"},
+        {"code_prefix": "x", "contracted_percentage": "0"},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(coverage_rules=rules))
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("coverage_rules",)
+    assert error["msg"].startswith('Twee dekkingsregels hebben hetzelfde codebegin ("x")')
+    assert '/ Two coverage rules have the same code prefix ("x")' in error["msg"]
+
+
 def test_settings_stored_before_a_rule_are_still_read_and_checked_on_their_next_write():
     """R31 "one bad provider never stops a run for the others": a rule added later makes
     no stored provider unreadable; the next write is refused until it is put right."""

@@ -107,13 +107,16 @@ def test_iso_8859_1_names_are_read_as_latin_1():
     assert result.findings == [] and result.claims[0].patient.last_name == "Müller"
 
 
-def test_a_file_saved_as_utf8_is_refused_with_its_own_message():
-    # Given an accent saved as UTF-8 (two bytes: the record is one too long)
+@pytest.mark.parametrize("line_end", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "cr"])
+def test_a_file_saved_as_utf8_is_refused_with_its_own_message(line_end):
+    # Given an accent saved as UTF-8 (two bytes: the record is one too long), the file's
+    # lines ended by CR LF, LF or CR alone (vektis.md "Files as practices really send them")
     lines = three_patients()
-    data = to_bytes(lines).replace(b"Bakkum   ", "Bäkkum".encode() + b"  ", 1)
+    data = to_bytes(lines, line_end=line_end)
+    data = data.replace(b"Bakkum   ", "Bäkkum".encode() + b"  ", 1)
     # When it is read
     result = parse(data)
-    # Then the message says UTF-8, on the line of the accent
+    # Then the message says UTF-8, on the line of the accent (with CR alone it said line 1)
     assert_rejected_whole(result, "VEKTIS_UTF8")
     assert only(result, "VEKTIS_UTF8").line == next(
         i for i, t in enumerate(lines, 1) if "Bakkum" in t

@@ -51,11 +51,11 @@ def reads(
         last_day,
         ctx,
         limit=limit,
-        after=cursor.decode(cursor_token) if cursor_token else None,
+        after=cursor.after(cursor_token),
         patient_ref=patient_ref or "",
     )
     return AuditOut(
         provider_id=provider_id,
         items=[ReadOut.of(r) for r in page.records],
-        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+        next_cursor=cursor.following(page.next_position),
     )

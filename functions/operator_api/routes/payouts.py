@@ -46,11 +46,11 @@ def list_payouts(
         BatchKind.PAYOUT,
         limit,
         bootstrap.current().money_out_context(),
-        after=cursor.decode(cursor_token) if cursor_token else None,
+        after=cursor.after(cursor_token),
     )
     return BatchListOut(
         items=[BatchOut.of(b) for b in page.batches],
-        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+        next_cursor=cursor.following(page.next_position),
     )
 
 
@@ -61,12 +61,15 @@ def list_payouts(
     "PO-{week}-2 (-3, ...) with the withdrawn batch's settlements and waiting practices, "
     "each payout a new transfer to the practice's payout account as it is now, proposed "
     "afresh (the withdrawn batch's approvals do not count). Returned payouts the withdrawn "
-    "batch paid again are paid by the new one (repaid_in names it).",
+    "batch paid again are paid by the new one (repaid_in names it). A week without a batch "
+    "is refused (422) while it runs (payout_week_running) and while its retrocession run has "
+    "written none of its statements (payout_week_not_built): such a batch would list every "
+    "practice as waiting and stand for the one the Monday run proposes.",
 )
 def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
     who = operator(router.current_event).user_id
     ctx = bootstrap.current().money_out_context()
-    return BatchOut.of(money_out.propose_payouts(inputs.week(body.week, "body.week"), who, ctx))
+    return BatchOut.of(money_out.propose_week(inputs.week(body.week, "body.week"), who, ctx))
 
 
 @router.get("/api/v1/operator/payouts/<batch_id>", summary="One batch: its steps and transfers")

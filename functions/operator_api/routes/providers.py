@@ -57,7 +57,7 @@ def list_providers(
     listed = providers.list_providers(
         bootstrap.current().operator_context(),
         limit,
-        after=cursor.decode(cursor_token) if cursor_token else None,
+        after=cursor.after(cursor_token),
     )
     unreadable = [
         UnreadableProviderOut(provider_id=u.provider_id, version=u.version, reason=u.reason)
@@ -66,7 +66,7 @@ def list_providers(
     return ProviderListOut(
         items=listed.providers,
         unreadable=unreadable,
-        next_cursor=cursor.encode(listed.next_position) if listed.next_position else None,
+        next_cursor=cursor.following(listed.next_position),
     )
 
 

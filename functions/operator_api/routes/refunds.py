@@ -21,6 +21,7 @@ from billing_core.entrypoints.http.error_document import asking_the_psp
 from billing_core.entrypoints.http.idempotency import request_cause
 from billing_core.entrypoints.http.operator_models import (
     BatchOut,
+    Cursor,
     HeldCreditListOut,
     HeldCreditOut,
     PspRefundOutcomeIn,
@@ -51,19 +52,14 @@ PSP_PAYMENT_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 )
 def list_held_credits(
     limit: Annotated[int, Query(ge=1, le=money_out.MAX_HELD_PAGE)] = money_out.HELD_PAGE,
-    cursor_token: Annotated[
-        str | None,
-        Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
-    ] = None,
+    cursor_token: Cursor = None,
 ) -> HeldCreditListOut:
     who = operator(router.current_event)
     ctx = bootstrap.current().money_out_context()
-    after = cursor.decode(cursor_token) if cursor_token else None
-    page, next_position = money_out.held_credits(ctx, limit, after=after)
+    page, next_position = money_out.held_credits(ctx, limit, after=cursor.after(cursor_token))
     held = money_out.held_shown(page, reader(who), ctx)
     return HeldCreditListOut(
-        items=[HeldCreditOut.of(h) for h in held],
-        next_cursor=cursor.encode(next_position) if next_position else None,
+        items=[HeldCreditOut.of(h) for h in held], next_cursor=cursor.following(next_position)
     )
 
 

@@ -11,6 +11,7 @@ from billing_core.entrypoints.http import cursor
 from billing_core.entrypoints.http.caller import operator
 from billing_core.entrypoints.http.errors import NO_CREDIT, found
 from billing_core.entrypoints.http.operator_models import (
+    Cursor,
     MatchIn,
     UnmatchedCreditListOut,
     UnmatchedCreditOut,
@@ -32,17 +33,13 @@ CREDIT_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
 )
 def list_unmatched_credits(
     limit: Annotated[int, Query(ge=1, le=money.MAX_UNMATCHED_PAGE)] = money.UNMATCHED_PAGE,
-    cursor_token: Annotated[
-        str | None,
-        Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
-    ] = None,
+    cursor_token: Cursor = None,
 ) -> UnmatchedCreditListOut:
     ctx = bootstrap.current().back_office_context(operator(router.current_event))
-    after = cursor.decode(cursor_token) if cursor_token else None
-    credits, next_position = money.unmatched_credits(ctx, limit, after=after)
+    credits, next_position = money.unmatched_credits(ctx, limit, after=cursor.after(cursor_token))
     return UnmatchedCreditListOut(
         items=[UnmatchedCreditOut.of(c) for c in credits],
-        next_cursor=cursor.encode(next_position) if next_position else None,
+        next_cursor=cursor.following(next_position),
     )
 
 

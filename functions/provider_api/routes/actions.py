@@ -50,7 +50,7 @@ def list_actions(
         caller(router.current_event),
         ActionState(state) if state else None,
         limit or ACTION_PAGE,
-        cursor.decode(cursor_token) if cursor_token else None,
+        cursor.after(cursor_token),
         bootstrap.current().provider_context(),
     )
     return ActionListOut.of(listed, following)

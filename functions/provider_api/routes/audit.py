@@ -53,7 +53,7 @@ def practice_reads(  # noqa: ANN201 - JSON or CSV: the responses above document 
         found = audit.every_practice_read(user, first_day, last_day, ctx, patient_ref=patient)
         name = f"inzage-{user.provider_id}-{first_day}-{last_day}.csv"
         return csv_download(name, audit.reads_csv(found, audit.readers(found, user, ctx)))
-    after = cursor.decode(cursor_token) if cursor_token else None
+    after = cursor.after(cursor_token)
     page = audit.practice_reads(
         user, first_day, last_day, ctx, patient_ref=patient, limit=limit, after=after
     )
@@ -61,5 +61,5 @@ def practice_reads(  # noqa: ANN201 - JSON or CSV: the responses above document 
     return PracticeAuditOut(
         patient_ref=patient_ref,
         items=[PracticeReadOut.of(r, by) for r in page.records],
-        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+        next_cursor=cursor.following(page.next_position),
     )

@@ -72,7 +72,7 @@ def list_blocked_patients(  # noqa: ANN201 - JSON or CSV: the responses above do
     if output_format == "csv" and limit is None and cursor_token is None:
         blocked = blocked_patients.blocked_patients(user, ctx)
     else:
-        after = cursor.decode(cursor_token) if cursor_token else None
+        after = cursor.after(cursor_token)
         blocked = blocked_patients.blocked_patients_page(user, limit or API_PAGE, after, ctx)
     if output_format == "csv":
         name = f"geblokkeerde-patienten-{tenant}-{blocked.as_of.isoformat()}.csv"
@@ -137,7 +137,7 @@ def list_block_changes(  # noqa: ANN201 - JSON or CSV: the responses above docum
         since,
         bootstrap.current().provider_context(),
         limit=None if whole_csv else limit or API_PAGE,
-        after=cursor.decode(cursor_token) if cursor_token else None,
+        after=cursor.after(cursor_token),
     )
     if output_format == "csv":
         name = f"blokkade-wijzigingen-{tenant}-{found.since.date().isoformat()}.csv"

@@ -70,12 +70,12 @@ def list_declarations(
     page = declarations.list_declarations(
         caller(router.current_event),
         limit,
-        cursor.decode(cursor_token) if cursor_token else None,
+        cursor.after(cursor_token),
         bootstrap.current().provider_context(),
     )
     return DeclarationListOut(
         items=[DeclarationOut.of(r) for r in page.records],
-        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+        next_cursor=cursor.following(page.next_position),
     )
 
 

@@ -78,7 +78,7 @@ def _listed(
         caller(router.current_event),
         filters.wanted(name),
         limit,
-        cursor.decode(cursor_token) if cursor_token else None,
+        cursor.after(cursor_token),
         ctx,
         kenmerk=filters.reference or "",
         where=where,
@@ -86,7 +86,7 @@ def _listed(
     return InvoiceListOut(
         # R19: a final notice not gone yet says so, as the portal's lists (the state stays)
         items=InvoiceSummaryOut.listed(page, invoices.final_notices_waiting(page, ctx)),
-        next_cursor=cursor.encode(page.next_position) if page.next_position else None,
+        next_cursor=cursor.following(page.next_position),
     )
 
 

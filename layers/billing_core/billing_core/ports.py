@@ -1006,7 +1006,9 @@ class BankCreditLinks(Protocol):
     and those it could not book, until an operator matches them (R34)."""
 
     def remember_bank_credit(self, link: BankCreditLink) -> None:
-        """Keep the first link for a transfer id; later ones for the same id are ignored."""
+        """Keep the first link for a transfer id; a later one for the same id of another
+        credit (another source id) marks it ``shared``; the same credit's again changes
+        nothing."""
         ...
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None: ...

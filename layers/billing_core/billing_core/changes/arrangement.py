@@ -72,7 +72,7 @@ from billing_core.invoices.ledger import (
 )
 from billing_core.payments.booking import IncomingPayment, apply_payment
 from billing_core.shared.clock import AMSTERDAM, amsterdam_day
-from billing_core.shared.errors import refused
+from billing_core.shared.errors import refused_as
 from billing_core.texts.catalogue import by_channel
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ REST_DUE_AFTER_DAYS = FIRST_TERM_AFTER_DAYS
 # rounding to the cent can leave it a cent either side, so a few rounds settle it.
 TOTAL_ROUNDS = 8
 FEE_CAUSE = "patient:arrangement"
+TOO_SMALL = "amount_too_small"  # the refusal of an amount too small for two terms
 
 
 # --- can it be done, and how -----------------------------------------------------------------
@@ -121,7 +122,7 @@ def arrangement_refusal(
     if awaits_coulance_decision(invoice, provider):  # not on the amount about to be lowered
         return "awaits_coulance_decision"
     if max_terms(invoice, provider) < MIN_TERMS:
-        return "amount_too_small"
+        return TOO_SMALL
     if terms is None:
         return None
     if not MIN_TERMS <= terms <= MAX_TERMS:
@@ -219,7 +220,8 @@ def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: da
     """The invoice with an arrangement and its fee booked; errors.Refused when not allowed."""
     code = arrangement_refusal(invoice, provider, terms)
     if code:  # "the adjusted amount comes by e-mail" or "by post" (R7)
-        raise refused(code, **by_channel(invoice.follow_up_channel))
+        said_as = _said_as(invoice, provider, now) if code == TOO_SMALL else {}
+        raise refused_as(said_as, code, **by_channel(invoice.follow_up_channel))
     fee = provider.arrangement_fee_cents
     first_due = first_due_date(invoice, now.astimezone(AMSTERDAM).date())
     if fee:
@@ -240,6 +242,18 @@ def create_arrangement(invoice: Invoice, provider: Provider, terms: int, now: da
         ledger_start=len(invoice.ledger),
     )
     return invoice.with_arrangement(arrangement)
+
+
+def _said_as(invoice: Invoice, provider: Provider, now: datetime) -> dict[str, str]:
+    """R14, R15: "too small" points to a deferral only when the checker would grant one
+    (not to a patient who had the one deferral already, nor when it gives no time), as a
+    refused deferral points to an arrangement (changes/deferral._said_as; audit59a)."""
+    # changes.deferral imports this module: imported here, on the path of a refusal.
+    from billing_core.changes.deferral import deferral_refusal
+
+    if deferral_refusal(invoice, provider, now.astimezone(AMSTERDAM).date()) is None:
+        return {}
+    return {TOO_SMALL: f"{TOO_SMALL}_no_deferral"}
 
 
 # --- is it kept --------------------------------------------------------------------------------
@@ -330,7 +344,8 @@ def next_term(invoice: Invoice) -> ArrangementTerm | None:
 
 def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
     """The agreed terms as they stand: each settled one as agreed, each open one with what
-    ``next_term`` asks of it when it comes (its part of what the invoice asks by its date),
+    ``next_term`` asks of it when it comes (its part of what the invoice asks by its date,
+    less what was settled of it: a payment, or the practice's coulance or stop, R21),
     and none that a lowered claim leaves nothing to ask. The list the checker shows, so it
     names the amounts the dunning run and the letters ask (R15, R36); the agreed terms
     themselves stay as they were (the arrangement's confirmation names them).
@@ -348,8 +363,11 @@ def standing_terms(invoice: Invoice) -> tuple[ArrangementTerm, ...]:
     amounts = (term.amount_cents for term in arrangement.terms)
     for term, required in zip(arrangement.terms, accumulate(amounts), strict=True):
         asked = _asked_up_to(invoice, term.due_date, required, settled)
-        if asked > asked_before:
-            standing.append(ArrangementTerm(term.due_date, asked - asked_before))
+        # An open term settled in part (a payment, the practice's coulance) asks the rest,
+        # as ``next_term``: the open terms add up to what is due (audit59a).
+        start = asked_before if required <= settled else max(asked_before, settled)
+        if asked > start:
+            standing.append(ArrangementTerm(term.due_date, asked - start))
             asked_before = asked
     return tuple(standing)
 

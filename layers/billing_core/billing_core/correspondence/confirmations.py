@@ -204,9 +204,19 @@ def _payment(invoice: Invoice, payment_id: str, today: date) -> dict[str, Any]:
     entries = [e for e in invoice.ledger if e.kind is EntryKind.PAYMENT and e.cause == payment_id]
     if not entries:
         raise ValueError(f"invoice {invoice.invoice_id} has no payment {payment_id}")
+    # R13: the too much paid is said also when the PSP refund of this payment's credit was
+    # booked before the e-mail is written (the webhook asks it right after the booking,
+    # refunds.refund_overpayment): the credit held plus what went back on this payment, as
+    # for a transfer whose credit is held (a refund that failed since is back in the credit).
+    paid_back = sum(
+        e.amount_cents
+        for e in invoice.ledger
+        if e.kind is EntryKind.REFUND and e.cause == payment_id
+    )
     return {
         "paid_cents": -sum(e.amount_cents for e in entries),
         "paid_on": entries[0].at.astimezone(AMSTERDAM).date(),
+        "credit_cents": invoice.credit_cents + max(paid_back, 0),
     }
 
 

@@ -176,6 +176,7 @@ _LANGUAGES = {language.value: language for language in Language}
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # every start is one character
 _DUTCH = Language.NL  # per patient: a module constant costs a 25th of the enum's property
 _EXCEL_SEPARATOR_LINE = ["sep=", ""]
+_LINE_ENDS = ("\n", "\r")  # what ends a cell only when its quote was never closed
 _FOREIGN_SEPARATORS = (("\t", "een tab", "a tab"), (",", "een komma (,)", "a comma (,)"))
 # The debtor of a line without one: compared field by field like a real debtor.
 _NOBODY = Person("", "", "", Address("", "", "", "", "", ""))
@@ -225,13 +226,40 @@ def parse_declaration_csv(
     # A letter Windows-1252 lacks (Ł) is saved by Excel as "?": names are checked for it.
     parser.windows_1252 = any(f.code == "CSV_WINDOWS_1252" for f in repairs)
     parser.nul = nul
+    single_byte = parser.windows_1252 or any(f.code == "CSV_MAC_ROMAN" for f in repairs)
     # R2, R3, R40 (stop 47 chars2, chars3): one look at the whole text; only a file with
     # an invisible or a control character pays for looking at its lines' own cells (#18 (b)).
-    parser.invisible = _has_unprinted(text, data, utf8=not parser.windows_1252)
+    parser.invisible = _has_unprinted(text, data, utf8=not single_byte)
     # R3, R4, R40: a number Excel saved as 1,23457E+11 has a "+"; one memchr over the
     # bytes (1 ms on 100,000 lines) spares every other file the look at its numbers.
     parser.exponents = b"+" in data
+    parser.unclosed_tail = _unclosed_at_the_end(text)
     return parser.parse(reader, repairs, header_findings)
+
+
+def _unclosed_at_the_end(text: str) -> str | None:
+    """The text csv reads into the last field of a file whose last line opens a quote it
+    never closes and has no line end after it (which a field that runs to the file's end
+    otherwise keeps: _quote_not_closed); None for any other file."""
+    if text.endswith(_LINE_ENDS):
+        return None
+    last = text[max(text.rfind("\n"), text.rfind("\r")) + 1 :]
+    if '"' not in last:
+        return None
+    try:
+        next(csv.reader([last], delimiter=SEPARATOR, strict=True))
+    except csv.Error as error:
+        if str(error) == "unexpected end of data":
+            return next(csv.reader([last], delimiter=SEPARATOR))[-1]
+    return None
+
+
+def _quote_not_closed(row: list[str], unclosed_tail: str | None) -> bool:
+    """A short line whose last cell is a quoted field csv read to the end of the file: the
+    rest of the line, separators and all, with the line end (and blank lines) after it, or,
+    without a line end, the field _unclosed_at_the_end found."""
+    cell = row[-1]
+    return SEPARATOR in cell and (cell.endswith(_LINE_ENDS) or cell == unclosed_tail)
 
 
 # --- Decoding and header (structural) ---
@@ -259,7 +287,10 @@ def _decode(data: bytes) -> tuple[str, list[Finding], bool]:
             return "", [_not_text(data, nul)], False
         if start:  # the BOM says UTF-8: read otherwise, its UTF-8 letters would be garbled
             return "", [_not_text(data, start + error.start)], False
-        text, finding = _windows_1252(data, error.start)
+        if b"\r" in data and b"\n" not in data and _reads_as_mac_roman(data):
+            text, finding = _windows_1252(data, error.start, "mac_roman", "CSV_MAC_ROMAN")
+        else:
+            text, finding = _windows_1252(data, error.start)
         if finding.severity is Severity.FILE:
             return text, [*repairs, finding], False
         repairs.append(finding)
@@ -291,17 +322,40 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
-def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
+def _reads_as_mac_roman(data: bytes) -> bool:
+    """R40: CR alone ends the lines of Excel for Mac's "CSV" (the classic Mac's line end),
+    which it writes in Mac Roman: read as Windows-1252, "Müller" was "MŸller" and "Ünal"
+    "†nal" on the invoices, with a warning only. Such a file is read as Mac Roman when
+    that gives only letters and marks a declaration holds (Latin-1's letters, typographic
+    quotes and dashes) and Windows-1252 does not (Š, Ž, Ÿ and Œ are not among them: a
+    Mac Roman file read so shows them). Only a file that is not UTF-8, with CR line ends,
+    pays for looking."""
+    marks = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u20ac"  # quotes, dashes, ..., euro
+    plausible = {chr(code) for code in range(0xC0, 0x100) if chr(code).isalpha()}
+    plausible.update(marks)
+    others = bytes(set(data.translate(None, _ASCII)))
+    try:
+        windows = others.decode("cp1252")
+    except UnicodeDecodeError:
+        windows = "\x81"  # a byte Windows-1252 lacks: no letter
+    return plausible.issuperset(others.decode("mac_roman")) and not plausible.issuperset(windows)
+
+
+def _windows_1252(
+    data: bytes, not_utf8: int, codec: str = "cp1252", code: str = "CSV_WINDOWS_1252"
+) -> tuple[str, Finding]:
     """A file that is not UTF-8 (``not_utf8``: its first such byte). Excel's default
     "CSV (gescheiden door lijstscheidingsteken)" writes Windows-1252 on a Dutch Windows
     (R40): read as that, with a warning naming the first non-ASCII character. Refused,
     naming the byte, when it cannot be Windows-1252 text: a control byte (binary), a byte
-    Windows-1252 lacks (0x81, 0x8D, 0x8F, 0x90, 0x9D), or letters in UTF-8 as well."""
+    Windows-1252 lacks (0x81, 0x8D, 0x8F, 0x90, 0x9D), or letters in UTF-8 as well.
+    ``codec`` and ``code``: Excel for Mac's "CSV", read as Mac Roman (its every byte is a
+    character) and said as such."""
     control = _CONTROL_BYTE.search(data)
     if control is not None:
         return "", _not_text(data, control.start())
     try:
-        text = data.decode("cp1252")
+        text = data.decode(codec)
     except UnicodeDecodeError as error:
         return "", _not_text(data, error.start)
     utf8 = _UTF8_SEQUENCE.search(data)
@@ -313,7 +367,7 @@ def _windows_1252(data: bytes, not_utf8: int) -> tuple[str, Finding]:
     assert first is not None  # a file that is not UTF-8 is not ASCII
     params = {"character": text[first.start()], "count": len(data.translate(None, _ASCII))}
     line = line_of(data, first.start())
-    return text, Finding("CSV_WINDOWS_1252", Severity.WARNING, line, params=params)
+    return text, Finding(code, Severity.WARNING, line, params=params)
 
 
 def _not_text(data: bytes, offset: int, *, utf16: bool = False) -> Finding:
@@ -723,6 +777,8 @@ class _LineParser:
         self.invisible_said: set[tuple[int, str]] = set()  # (column index, cell) said once
         self.own_columns: list[tuple[int, str]] = []  # the columns _line_without_invisible reads
         self.exponents = False  # the file has a "+": its numbers' cells are looked at
+        self.unclosed_tail: str | None = None  # the last line's quote never closed
+        self.headers_repeated: list[int] = []  # lines that are the header row again
         self.number_columns: list[tuple[int, str]] = []  # the columns _digits_lost reads
         self.claim_ref_index = index["claim_ref"]
         self.birth_dates = _BirthDates(today)
@@ -780,6 +836,8 @@ class _LineParser:
                 if len(row) == width:
                     if check_content and lines_total <= max_lines:
                         parse_line(row, first_line)
+                elif len(row) < width and _quote_not_closed(row, self.unclosed_tail):
+                    self._line_with_an_open_quote(row, first_line)
                 elif not self._fits(row, first_line):
                     wrong_width += 1
                     self._wrong_width(first_line, len(row), wrong_width)
@@ -788,6 +846,13 @@ class _LineParser:
                     self._padded_line(row, first_line)
         except csv.Error:
             self.findings.append(_file_finding("FILE_UNREADABLE", line=line + 1))
+        if self.headers_repeated:
+            lines_total -= len(self.headers_repeated)
+            params = {"count": len(self.headers_repeated)}
+            line = self.headers_repeated[0]
+            self.findings.append(
+                Finding("CSV_HEADER_REPEATED", Severity.WARNING, line, params=params)
+            )
         wrong_width += self._trailing_separators(lines_total - wrong_width, wrong_width)
         padded = self.short_lines.warning()
         if padded is not None:
@@ -813,6 +878,20 @@ class _LineParser:
                 self.findings.append(_file_finding("FILE_QUOTE_SPANS_LINES", line=first, **params))
                 return True
         return False
+
+    def _line_with_an_open_quote(self, row: list[str], line: int) -> None:
+        """R2, R40: a quote typed at the start of a field of the file's last line, never
+        closed, makes csv read the rest of that line, its line end and any blank lines
+        after it as that field's text (a quote closed ends the field before its line end).
+        Only that line is read wrong: it stays out, said once, naming where the quote
+        opens (before, a flood of findings about the columns it swallowed, one of them
+        repeating the rest of the line, the debtor's e-mail and phone included)."""
+        column = len(row) - 1
+        field = self.short_lines.names.get(column, str(column + 1))
+        claim_ref = row[self.claim_ref_index].strip() if self.claim_ref_index < column else ""
+        self.findings.append(
+            Finding("CSV_QUOTE_NOT_CLOSED", Severity.CLAIM, line, field, claim_ref or None)
+        )
 
     def _fits(self, row: list[str], line: int) -> bool:
         """Whether a line of another width than the header's can be read after all: a
@@ -1098,6 +1177,8 @@ class _LineParser:
             or not treatment_code
             or not description
         ):
+            if claim_ref.lower() in KNOWN_COLUMNS and self._is_a_header(row, line):
+                return
             problems = _own_problems(claim_ref, first_line, line, treatment_code, description)
             self._reject(line, claim_ref, [*problems, *patient.problems, *treatment.problems])
             return
@@ -1123,6 +1204,27 @@ class _LineParser:
                 price_quote_ref,
             )
         )
+
+    def _is_a_header(self, row: list[str], line: int) -> bool:
+        """R1, R2, R40: a header row among the lines, as when two exports (or the parts of
+        one) were put one after the other in one file. The header row again is skipped,
+        said once for the file (it was a line rejected with a finding for every column its
+        names are no value of); one with its columns in another order refuses the file:
+        the lines below it would be read under the wrong columns. Only a line rejected with
+        a column's name in its claim_ref cell gets here: a plain file pays nothing."""
+        names = [cell.strip(" \t\ufeff").lower() for cell in row[: self.width]]
+        header = [self.short_lines.names.get(index, "") for index in range(self.width)]
+        if names != header:
+            known = sum(name in KNOWN_COLUMNS for name in names)
+            if known < len(REQUIRED_COLUMNS):
+                return False
+            self.findings.append(_file_finding("FILE_HEADER_REPEATED_OTHER", line=line))
+            return True
+        # What reading it said already (an invisible BOM removed from its first cell).
+        while self.findings and self.findings[-1].line == line:
+            self.findings.pop()
+        self.headers_repeated.append(line)
+        return True
 
     def _reject(self, line: int, claim_ref: str, problems: list[_Problem]) -> None:
         self.findings.extend(

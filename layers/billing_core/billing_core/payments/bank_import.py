@@ -26,10 +26,12 @@ Per booked transaction in the statement:
   operator's match (``remember_credit``), with each part of a credit split over several
   invoices: its return undoes every part, when it is the whole credit (a return of
   another amount is for a person); a statement's returns are imported after its
-  other transactions, so one listed before its own credit still finds it. A return no
-  link traces that quotes our kenmerk undoes the one bank payment on that invoice of
-  exactly its amount, none of it reversed yet; with none or several, an operator
-  chooses (services/operator/money.py).
+  other transactions, so one listed before its own credit still finds it. An id two
+  credits carry (a payer's repeated EndToEndId; the SEPA placeholder NOTPROVIDED is no
+  id) traces neither: its link is ``shared``, and a return only it traces is listed as
+  ``return_transfer_id_shared``. A return no link traces that quotes our kenmerk undoes
+  the one bank payment on that invoice of exactly its amount, none of it reversed yet;
+  with none or several, an operator chooses (services/operator/money.py).
 - an entry repeating the end-to-end id of one of our own transfers (a weekly payout, a
   refund; payments/own_transfers.py) is that transfer: its debit books it, a return of
   it (RtrInf) makes a payout owed again, with an open action for the practice.
@@ -42,11 +44,12 @@ Per booked transaction in the statement:
   did not transfer yet is listed for a person (``remittance_exceeds_agency_collection``).
 - whatever cannot be booked with certainty (no or an unknown kenmerk, a return without
   its original, another currency) goes on a list for manual matching in the output
-  bucket, ``bank/unmatched/{import date}/{statement file}.json``, and each line is kept
-  in the table the moment the import meets it (an import stopped half-way leaves what it
-  met listed), until an operator matches it (services/operator/money.py). That list
-  holds the payer's name, IBAN and description, because a person needs them to find the invoice;
-  the bucket is private and encrypted, and none of it is logged (R29).
+  bucket, ``bank/unmatched/{import date}/{statement file}.json`` (the file's path under
+  camt053/: two banks' ``statement.xml`` in two folders keep two lists), and each line
+  is kept in the table the moment the import meets it (an import stopped half-way
+  leaves what it met listed), until an operator matches it (services/operator/money.py).
+  That list holds the payer's name, IBAN and description, because a person needs them to
+  find the invoice; the bucket is private and encrypted, and none of it is logged (R29).
 
 The booking date decides (legal-nl.md §2): a credit booked on the last day of a
 reminder's term but read after the run charged the costs undoes them, and one that shows
@@ -121,6 +124,7 @@ from billing_core.shared.errors import NotFound
 from billing_core.shared.reports import DeliveredAgain, LogEntry
 
 CURRENCY = "EUR"
+STATEMENTS_PREFIX = "camt053/"  # where statements are uploaded (the function's trigger)
 UNMATCHED_PREFIX = "bank/unmatched"
 REFUSED_PREFIX = "bank/refused"
 PROGRESS_PREFIX = "bank/progress"
@@ -142,6 +146,8 @@ class UnmatchedReason(StrEnum):
     UNKNOWN_REFERENCE = "unknown_reference"  # a valid kenmerk no invoice has
     RETURN_WITHOUT_ORIGINAL = "return_without_original"  # a return we cannot trace
     RETURN_NOT_BOOKABLE = "return_not_bookable"  # traced, but more than is left of it
+    # traced only by a transfer id several credits carry (a payer's repeated EndToEndId)
+    RETURN_TRANSFER_ID_SHARED = "return_transfer_id_shared"
     REVERSED_DEBIT = "reversed_debit"  # the bank took back a debit: money in, not a payment
     OTHER_CURRENCY = "other_currency"
     OTHER_DEBIT = "other_debit"  # money out that is none of our transfers (bank costs)
@@ -698,7 +704,17 @@ def unmatched_key(day: date, statement_key: str) -> str:
 
 
 def _key_for(prefix: str, day: date, statement_key: str) -> str:
-    name = _UNSAFE_IN_KEY.sub("-", PurePosixPath(statement_key).stem) or "statement"
+    """{prefix}/{day}/{the file's path under camt053/, without .xml}.json: two banks'
+    statements of one name in two folders (camt053/ing/statement.xml and
+    camt053/abn/statement.xml) each keep their list (R12, R34). Each folder and the name
+    of safe characters only; a path with an empty, "." or ".." part is named by its file
+    alone, so no name leaves the day's folder."""
+    path = PurePosixPath(statement_key)
+    folders = statement_key.removeprefix(STATEMENTS_PREFIX).split("/")[:-1]
+    if any(folder in ("", ".", "..") for folder in folders):
+        folders = []
+    parts = [*folders, path.stem]
+    name = "/".join(_UNSAFE_IN_KEY.sub("-", part) or "statement" for part in parts)
     return f"{prefix}/{day.isoformat()}/{name}.json"
 
 
@@ -914,8 +930,8 @@ def _reverse(
     report: BankImportReport,
 ) -> None:
     original = _original_of(transaction, ctx)
-    if original is None:
-        _unmatched(report, statement, transaction, UnmatchedReason.RETURN_WITHOUT_ORIGINAL)
+    if isinstance(original, UnmatchedReason):
+        _unmatched(report, statement, transaction, original)
         return
     at = _received_at(transaction.booking_date)
     read = _reversible_whole(original, transaction, at, ctx.store)
@@ -1014,20 +1030,38 @@ class _Original:
         return [kenmerk for kenmerk, _ in self.parts]
 
 
-def _original_of(transaction: BankTransaction, ctx: BankImportContext) -> _Original | None:
+def _original_of(
+    transaction: BankTransaction, ctx: BankImportContext
+) -> _Original | UnmatchedReason:
     """The booked credit this return undoes: by TxId first (unique per bank), then
     EndToEndId; a quoted kenmerk that disagrees with it means a person should look. A
     credit booked whole gives back what the return says (all, or part of it); a split
-    one each of its parts. Without a link, by the kenmerk it quotes and its amount."""
+    one each of its parts. Without a link, by the kenmerk it quotes and its amount.
+    An id several credits carry (``shared``: a payer's software that repeats its
+    EndToEndId) traces none of them: without a kenmerk that does, which one came back
+    is for a person (R12, R34), never the first credit's guess. Why none, when none."""
     quoted = payment_reference(transaction)
+    shared = False
     for transfer_id in transaction.transfer_ids:
         link = ctx.links.find_bank_credit(transaction.account_iban, transfer_id)
         if link is None:
             continue
+        if link.shared:
+            shared = True
+            continue
         parts = link.parts or ((link.reference, transaction.amount_cents),)
         agrees = quoted is None or any(kenmerk == quoted for kenmerk, _ in parts)
-        return _Original(link.source_id, parts) if agrees else None
-    return _by_kenmerk_and_amount(transaction, quoted, ctx.store) if quoted else None
+        return (
+            _Original(link.source_id, parts) if agrees else UnmatchedReason.RETURN_WITHOUT_ORIGINAL
+        )
+    found = _by_kenmerk_and_amount(transaction, quoted, ctx.store) if quoted else None
+    if found is not None:
+        return found
+    return (
+        UnmatchedReason.RETURN_TRANSFER_ID_SHARED
+        if shared
+        else UnmatchedReason.RETURN_WITHOUT_ORIGINAL
+    )
 
 
 def _by_kenmerk_and_amount(

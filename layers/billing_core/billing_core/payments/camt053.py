@@ -20,7 +20,9 @@ Per entry (Ntry) and per transaction in it (TxDtls) this yields a BankTransactio
   typed SCOR, or the Dutch Currence type CUR as Prtry or Issr), and the unstructured
   remittance (RmtInf/Ustrd; AddtlTxInf/AddtlNtryInf when there is none, and AddtlTxInf
   when the Ustrd holds no kenmerk).
-- returns: RvslInd true, or a debit carrying RtrInf (reason code AC04, MD06, ...). A
+- returns: RvslInd true, or a debit carrying RtrInf (reason code AC04, MD06, ...), or a
+  debit the bank's transaction code calls the return or recall of a received transfer
+  (BkTxCd PMNT/RCDT/RRTN or RPCR, of the TxDtls, else of the entry) without RtrInf. A
   return points back at the original transfer through the ids the original carried
   and the return repeats: TxDtls/Refs/TxId and EndToEndId (pacs.004 OrgnlTxId,
   OrgnlEndToEndId).
@@ -54,6 +56,11 @@ _NOT_PROVIDED = frozenset({"", "NOTPROVIDED"})
 # its parts' link under (bank_import._split_link_ids): ENTRY_LINK{entry reference}.
 ENTRY_LINK = "entry:"
 _BOOKED = "BOOK"
+# ISO 20022 bank transaction codes (Domain/Family/SubFamily) of a debit that gives back a
+# transfer we received: "reversal due to payment return" and "... due to payment
+# cancellation request" (a recall the payer's bank asked). Some banks say so only here,
+# without RtrInf (R12: returned transfers are reversed).
+_RETURN_CODES = frozenset({"PMNT/RCDT/RRTN", "PMNT/RCDT/RPCR"})
 # Digits in groups separated by one space, dot or no-break space, not glued to letters
 # (an IBAN like BE68539007547034 has 14 digits after its letters: not a kenmerk).
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ .\u00a0]\d+)*(?![0-9A-Za-z])")
@@ -81,6 +88,7 @@ class BankTransaction:
     currency: str
     reversal: bool = False  # RvslInd: the bank takes back an earlier entry
     return_reason: str = ""  # RtrInf/Rsn: AC04 (account closed), MD06 (refund request), ...
+    bank_code: str = ""  # BkTxCd Domn/Fmly/SubFmly, "PMNT/RCDT/ESCT"; "" when not given
     structured_reference: str = ""  # SCOR / CUR creditor reference, as sent
     transfer_ids: tuple[str, ...] = ()  # TxId, EndToEndId: what a return repeats
     # TxDtls/Refs/TxId, "" when not provided: the bank's id of the transfer, the same in
@@ -97,7 +105,9 @@ class BankTransaction:
     @property
     def is_return(self) -> bool:
         """Money that went out because an earlier credit was returned or reversed."""
-        return self.direction is Direction.DEBIT and (self.reversal or bool(self.return_reason))
+        return self.direction is Direction.DEBIT and (
+            self.reversal or bool(self.return_reason) or self.bank_code in _RETURN_CODES
+        )
 
     @property
     def keyed_by_statement(self) -> bool:
@@ -288,6 +298,7 @@ class _Booking:
     amount_cents: int
     currency: str
     reversal: bool
+    bank_code: str = ""  # the entry's BkTxCd; a transaction's own overrides it
     # {Stmt/Id}/{NtryRef}[/{n}] when the bank gave no AcctSvcrRef: the transfer's own ids
     # key it instead where it has them (``_keyed_by_transfer``).
     statement_reference: str = ""
@@ -331,6 +342,7 @@ def _booking(
         amount_cents=amount,
         currency=currency,
         reversal=xml.text(entry, "RvslInd").lower() in ("true", "1"),
+        bank_code=_bank_code(xml, entry),
     )
 
 
@@ -371,6 +383,7 @@ def _with_details(
     party = "Dbtr" if booking.direction is Direction.CREDIT else "Cdtr"
     if booking.statement_reference:
         booking = _keyed_by_transfer(xml, detail, booking)
+    booking = replace(booking, bank_code=_bank_code(xml, detail) or booking.bank_code)
     return _transaction(
         booking,
         return_reason=xml.text(detail, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"),
@@ -410,6 +423,7 @@ def _transaction(booking: _Booking, **details: Any) -> BankTransaction:
         amount_cents=booking.amount_cents,
         currency=booking.currency,
         reversal=booking.reversal,
+        bank_code=booking.bank_code,
         statement_reference=booking.statement_reference,
         **details,
     )
@@ -435,6 +449,16 @@ def _booking_date(xml: _Namespaced, entry: Element, where: str) -> date:
         return amsterdam_day(moment) if moment.tzinfo else moment.date()
     except ValueError:
         raise StatementError(f"entry {where}: no booking date") from None
+
+
+def _bank_code(xml: _Namespaced, element: Element) -> str:
+    """The element's ISO bank transaction code as "Domain/Family/SubFamily"; "" without."""
+    parts = (
+        xml.text(element, "BkTxCd/Domn/Cd"),
+        xml.text(element, "BkTxCd/Domn/Fmly/Cd"),
+        xml.text(element, "BkTxCd/Domn/Fmly/SubFmlyCd"),
+    )
+    return "/".join(part.upper() for part in parts) if all(parts) else ""
 
 
 def _direction(text: str, where: str) -> Direction:

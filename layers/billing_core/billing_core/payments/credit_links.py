@@ -20,3 +20,6 @@ class BankCreditLink:
     # operator's split, legal-nl.md §5): (kenmerk, cents) per part, in booking order;
     # () for a credit booked whole on ``reference``.
     parts: tuple[tuple[str, int], ...] = ()
+    # The id is another credit's too (a payer's software that repeats its EndToEndId on
+    # every transfer): it traces none of them, the link above being only the first's.
+    shared: bool = False

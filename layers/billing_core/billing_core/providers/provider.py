@@ -351,12 +351,14 @@ class Provider(_Settings):
     def _each_prefix_once(
         cls, rules: tuple[CoverageRule, ...], info: ValidationInfo
     ) -> tuple[CoverageRule, ...]:
-        """Of two rules with one prefix the first always wins (declarations/rules/coverage)."""
+        """Of two rules with one prefix the first always wins (declarations/rules/coverage),
+        also when they differ only in case: codes are read upper case, "x" means X."""
         seen: set[str] = set()
         for rule in rules:
-            if rule.code_prefix in seen and _on_write(info):
+            prefix = rule.code_prefix.upper()
+            if prefix in seen and _on_write(info):
                 raise _refused("coverage_prefix_twice", prefix=rule.code_prefix)
-            seen.add(rule.code_prefix)
+            seen.add(prefix)
         return rules
 
     def is_contracted(self, uzovi: str, on: date) -> bool:

@@ -36,8 +36,15 @@ Row = Iterable[Cell]
 def line_of(data: bytes, offset: int) -> int:
     """The line (from 1) of a file's byte at ``offset``, as a refusal names it: a file a
     spreadsheet cannot read is refused by its first bad byte's line (declarations'
-    FILE_NOT_UTF8, the agency's report-back file; R40, R35)."""
-    return data.count(b"\n", 0, offset) + 1
+    FILE_NOT_UTF8, the agency's report-back file, a Vektis file in UTF-8; R40, R35). Its
+    line ends as the file's readers count them (vektis.md "Files as practices really send
+    them"): LF, CR LF, CR alone (Excel's "CSV (Macintosh)", an old Mac export: every refusal
+    was on "line 1") and CR CR LF (a file converted twice: one line end, as Excel shows it)."""
+    if data.find(b"\r", 0, offset) < 0:
+        return data.count(b"\n", 0, offset) + 1
+    # Compiled here, not at import (re caches it): only a file with a CR gets here (#18 (d)).
+    line_end = re.compile(rb"\r?\n|\r(?!\r?\n)")
+    return len(line_end.findall(data, 0, offset)) + 1
 
 
 def zero_put_back(text: str, width: int, first: str = "") -> str:

@@ -732,6 +732,9 @@ _DUTCH: Sections = {
             "Het bedrag is te klein voor een betalingsregeling. U kunt wel uitstel van "
             "betaling vragen."
         ),
+        # R14, R15: the same where the checker would refuse a deferral too (had already,
+        # or too late): no invitation to one (changes.arrangement)
+        "amount_too_small_no_deferral": "Het bedrag is te klein voor een betalingsregeling.",
         "statement_already_received": "Voor deze nota hebben wij het overzicht van uw zorgverzekeraar al ontvangen.",
         "not_for_insurer": (
             "Deze nota dient u niet in bij uw zorgverzekeraar: een tarief voor een niet "
@@ -1168,6 +1171,7 @@ _ENGLISH: Sections = {
             "The amount is too small for an instalment arrangement. You can ask for a "
             "deferral of payment instead."
         ),
+        "amount_too_small_no_deferral": "The amount is too small for an instalment arrangement.",
         "statement_already_received": "We have already received your insurer's statement for this invoice.",
         "not_for_insurer": (
             "This invoice is not one to claim from your insurer: a fee for a missed "

@@ -94,6 +94,12 @@ _DUTCH: Sections = {
             ' staat er een puntkomma (;) of een aanhalingsteken (") in een tekstveld.'
         ),
         "FILE_MORE_ROW_ERRORS": "Nog {count} andere regels hebben hetzelfde probleem.",
+        "FILE_HEADER_REPEATED_OTHER": (
+            "Regel {line} is een tweede kopregel, met de kolommen in een andere volgorde dan de"
+            " eerste, zoals wanneer twee exports onder elkaar in één bestand zijn gezet: de regels"
+            " eronder zouden onder de verkeerde kolommen gelezen worden. Upload elke export als"
+            " een eigen bestand."
+        ),
         "FILE_QUOTE_SPANS_LINES": (
             'Regel {line}: in {column} begint een tekstveld met een aanhalingsteken (") dat pas'
             " op regel {end_line} of niet wordt gesloten, zodat de regels daartussen als tekst van"
@@ -566,11 +572,14 @@ _DUTCH: Sections = {
         "CSV_HOUSE_NUMBER_AS_DATE": "Regel {line}: in {field} staat een datum zoals Excel die van een huisnummer als 3-11 maakt (3-nov, 11-mrt, 3-11-2026 of 11/3/2026), dus het huisnummer is niet te zien. De regel is niet verwerkt. Open de oorspronkelijke export in Excel via Gegevens > Van tekst/CSV met de kolom als Tekst (in dit bestand is het huisnummer al een datum) en sla het bestand opnieuw op.",
         "CSV_SCIENTIFIC_NOTATION": "Regel {line}: '{value}' in {field} is een getal zoals Excel het als wetenschappelijke notatie opslaat: de laatste cijfers ontbreken, dus welk nummer het is, is niet te zien. De regel is niet verwerkt. Open de oorspronkelijke export in Excel (in dit bestand zijn de cijfers al weg), geef de kolom de celopmaak Getal zonder decimalen of Tekst en sla het bestand opnieuw op.",
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
+        "CSV_MAC_ROMAN": "Het bestand is opgeslagen in Mac Roman, niet als UTF-8 (zoals Excel voor Mac 'CSV' opslaat, met regels die op CR eindigen), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
         "CSV_WINDOWS_1252": "Het bestand is opgeslagen als Windows-1252, niet als UTF-8 (zoals Excel 'CSV (gescheiden door lijstscheidingsteken)' opslaat), en is zo gelezen: het eerste teken buiten ASCII, '{character}', staat op regel {line} ({count} zulke tekens). Controleer die letters op de nota's, of sla het bestand voortaan op als 'CSV UTF-8'.",
         "CSV_UNKNOWN_COLUMNS_IGNORED": "Deze kolom(men) in de kopregel kent zorgnota niet en zijn overgeslagen: {columns_nl}. De regels zijn gelezen zonder wat erin staat; hoort een ervan bij de nota, geef hem dan de naam uit het voorbeeldbestand.",
         "CSV_TRAILING_SEPARATOR": "De regels eindigen op {count} puntkomma('s) (;) te veel, dus op lege kolom(men) zonder naam; die zijn overgeslagen.",
         "CSV_SHORT_LINES_PADDED": "{count} regel(s), de eerste op regel {line}, houden op vóór de laatste kolommen (vanaf {column}), zoals Excel lege cellen aan het eind van een regel weglaat. Die kolommen zijn niet verplicht en als leeg gelezen.",
         "CSV_LINE_ENDS_CR_CR_LF": "De regels van dit bestand eindigen op CR CR LF (twee keer omgezet) in plaats van CR LF. Zo'n regeleinde is gelezen als één regeleinde, zoals Excel en Kladblok het tonen; de regelnummers in dit verslag zijn die u daar ziet.",
+        "CSV_HEADER_REPEATED": "Regel {line} is de kopregel nog een keer, zoals wanneer exports onder elkaar in één bestand zijn gezet. Die regel is overgeslagen ({count} keer in het bestand) en de regels eronder zijn gelezen.",
+        "CSV_QUOTE_NOT_CLOSED": 'Regel {line}: in {field} begint een tekstveld met een aanhalingsteken (") dat niet wordt gesloten, zodat de rest van de regel als tekst van dat ene veld is gelezen. De regel is niet ingelezen; haal het aanhalingsteken weg, of zet de hele tekst tussen aanhalingstekens, en lever de regel opnieuw aan.',
         "CSV_CELL_MISSING": "Regel {line} heeft {found} cellen, de kopregel {expected}, en de regel eindigt op een lege cel: er ontbreekt een cel (een puntkomma) midden in de regel, zodat de cellen erna onder de verkeerde kolommen staan. De regel is niet ingelezen; vul de ontbrekende cel aan en lever de regel opnieuw aan.",
         "CSV_END_PADDING": "Na de laatste regel overgeslagen: {what_nl}. Dat is in een editor niet te zien en hoort niet bij de gegevens.",
         "CSV_REFERENCE_LEADING_ZEROS": "Referenties van alleen cijfers zijn zonder voorloopnullen gelezen: '{value}' in {field} op regel {line} als '{read_as}'. Excel laat die nullen weg bij opnieuw opslaan; zo wordt hetzelfde bestand, ook zonder nullen opgeslagen, nooit twee keer gefactureerd.",
@@ -986,6 +995,16 @@ _DUTCH: Sections = {
         "unknown_migration": "Er is geen datamigratie met deze naam.",
         "unknown_provider": "Er is geen zorgaanbieder met dit id.",
         "batch_not_proposed": "Deze batch wacht niet (meer) op een goedkeuring.",
+        # Proposing a week's payouts before its run wrote the statements (R24, R34).
+        "payout_week_running": (
+            "Week {week} loopt nog: er is nog geen overzicht van. De retrocessierun van"
+            " maandag {run_day} maakt de overzichten en stelt de batch van de week voor."
+        ),
+        "payout_week_not_built": (
+            "Van week {week} is nog geen enkel overzicht gemaakt. Laat eerst de"
+            " retrocessierun van de week lopen (as_of {run_day}): die maakt de overzichten"
+            " en stelt de batch van de week voor."
+        ),
         "batch_sent": (
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
@@ -1266,6 +1285,12 @@ _ENGLISH: Sections = {
             ' usually means a semicolon (;) or a quote (") inside a text field.'
         ),
         "FILE_MORE_ROW_ERRORS": "{count} more lines have the same problem.",
+        "FILE_HEADER_REPEATED_OTHER": (
+            "Line {line} is a second header row, with its columns in another order than the"
+            " first, as when two exports are put one below the other in one file: the lines"
+            " below it would be read under the wrong columns. Upload each export as a file of"
+            " its own."
+        ),
         "FILE_QUOTE_SPANS_LINES": (
             'Line {line}: a text field in {column} starts with a quote (") that is closed only'
             " on line {end_line}, or never, so the lines in between were read as text of that one"
@@ -1718,11 +1743,14 @@ _ENGLISH: Sections = {
         "CSV_HOUSE_NUMBER_AS_DATE": "Line {line}: {field} holds a date as Excel makes one of a house number like 3-11 (3-nov, 11-mrt, 3-11-2026 or 11/3/2026), so the house number cannot be told. The line was not processed. Open the original export in Excel through Data > From Text/CSV with the column as Text (in this file the house number is a date already) and save the file again.",
         "CSV_SCIENTIFIC_NOTATION": "Line {line}: '{value}' in {field} is a number as Excel saves it in scientific notation: its last digits are missing, so which number it is cannot be told. The line was not processed. Open the original export in Excel (in this file the digits are gone already), give the column the cell format Number without decimals or Text and save the file again.",
         # R40: a CSV as Dutch Excel saves it; read, and said what was repaired.
+        "CSV_MAC_ROMAN": "The file was saved in Mac Roman, not UTF-8 (as Excel for Mac saves a 'CSV', its lines ending in CR), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
         "CSV_WINDOWS_1252": "The file was saved as Windows-1252, not UTF-8 (as Excel's 'CSV (comma delimited)' saves it), and was read as such: the first character outside ASCII, '{character}', is on line {line} ({count} such characters). Check those letters on the invoices, or save the file as 'CSV UTF-8' from now on.",
         "CSV_UNKNOWN_COLUMNS_IGNORED": "zorgnota does not know these column(s) of the header row and ignored them: {columns_en}. The lines were read without what they hold; if one of them belongs on the invoice, give it the name from the template.",
         "CSV_TRAILING_SEPARATOR": "The lines end with {count} semicolon(s) (;) too many, so with empty column(s) without a name; these were ignored.",
         "CSV_SHORT_LINES_PADDED": "{count} line(s), the first on line {line}, end before the last columns (from {column} on), as Excel leaves out empty cells at the end of a line. Those columns are not required and were read as empty.",
         "CSV_LINE_ENDS_CR_CR_LF": "The lines of this file end in CR CR LF (converted twice) instead of CR LF. Each such line end was read as one, as Excel and Notepad show it; the line numbers in this report are the ones you see there.",
+        "CSV_HEADER_REPEATED": "Line {line} is the header row again, as when exports are put one below the other in one file. That line was skipped ({count} times in the file) and the lines below it were read.",
+        "CSV_QUOTE_NOT_CLOSED": 'Line {line}: a text field in {field} starts with a quote (") that is never closed, so the rest of the line was read as text of that one field. The line was not read; remove the quote, or put the whole text between quotes, and send the line again.',
         "CSV_CELL_MISSING": "Line {line} has {found} cells, the header row has {expected}, and the line ends with an empty cell: a cell (a semicolon) is missing inside the line, so the cells after it are under the wrong columns. The line was not read; add the missing cell and send the line again.",
         "CSV_END_PADDING": "Skipped after the last line: {what_en}. An editor does not show it, and it is no part of the data.",
         "CSV_REFERENCE_LEADING_ZEROS": "References of digits only were read without leading zeros: '{value}' in {field} on line {line} as '{read_as}'. Excel drops those zeros when it saves a file again; read this way, the same file saved without them is never invoiced twice.",
@@ -2095,6 +2123,15 @@ _ENGLISH: Sections = {
         "unknown_migration": "There is no data migration with this name.",
         "unknown_provider": "There is no provider with this id.",
         "batch_not_proposed": "This batch is not (or no longer) waiting for an approval.",
+        # Proposing a week's payouts before its run wrote the statements (R24, R34).
+        "payout_week_running": (
+            "Week {week} is still running: it has no statements yet. The retrocession run of"
+            " Monday {run_day} writes them and proposes the week's batch."
+        ),
+        "payout_week_not_built": (
+            "No statement of week {week} has been written yet. Run the week's retrocession"
+            " first (as_of {run_day}): it writes the statements and proposes the week's batch."
+        ),
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"
             " it broke off, approve it again to finish it."

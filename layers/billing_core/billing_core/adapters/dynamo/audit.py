@@ -16,6 +16,7 @@ from typing import Any
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
+from billing_core.adapters.dynamo.repository import query_up_to
 from billing_core.ports import checked_audit_position
 from billing_core.shared.audit import ReadKind, ReadRecord
 
@@ -72,12 +73,7 @@ class DynamoAuditLog:
             }
             if start is not None and month == start[:7]:
                 query["ExclusiveStartKey"] = {"pk": partition, "sk": start}
-            while len(found) <= limit:
-                page = self._table.query(**query, Limit=limit + 1 - len(found))
-                found.extend(page["Items"])
-                if "LastEvaluatedKey" not in page:
-                    break
-                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            found += query_up_to(self._table, query, limit + 1 - len(found))
             if len(found) > limit:
                 break
         records = [_record(item) for item in found[:limit]]

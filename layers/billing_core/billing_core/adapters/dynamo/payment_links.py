@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
+from billing_core.adapters.dynamo.repository import query_page
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
 from billing_core.ports import InvalidPosition
@@ -119,7 +120,11 @@ class PaymentLinkRepository:
     # --- bank credits -----------------------------------------------------------------------
 
     def remember_bank_credit(self, link: BankCreditLink) -> None:
-        self._put_new(
+        """One conditional write for a new id, as before; the id of another credit (the
+        item the failed condition hands back, no read) marks the link ``shared``, once:
+        a return it alone traces is then for a person (R12). The same credit read again
+        (a duplicate, a retry) writes nothing more."""
+        kept = self._put_new(
             {
                 **keys.bank_credit_key(link.account_iban, link.transfer_id),
                 "entity": "bank_credit",
@@ -130,8 +135,24 @@ class PaymentLinkRepository:
                 "amount_cents": link.amount_cents,
                 **({"parts": [_part_item(part) for part in link.parts]} if link.parts else {}),
                 "expires_at": expires_at(self._now(), PAYMENT_LINK_RETENTION),
-            }
+            },
+            kept=True,
         )
+        if not kept or "shared" in kept:
+            return
+        if kept.get("source_id", {}).get("S") == link.source_id:
+            return
+        try:
+            self._table.update_item(
+                Key=keys.bank_credit_key(link.account_iban, link.transfer_id),
+                UpdateExpression="SET #shared = :shared",
+                ConditionExpression="attribute_exists(pk)",  # not one expired since
+                ExpressionAttributeNames={"#shared": "shared"},
+                ExpressionAttributeValues={":shared": True},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
 
     def find_bank_credit(self, account_iban: str, transfer_id: str) -> BankCreditLink | None:
         key = keys.bank_credit_key(account_iban, transfer_id)
@@ -147,6 +168,7 @@ class PaymentLinkRepository:
             reference=item["reference"],
             amount_cents=int(item["amount_cents"]),
             parts=tuple((part["reference"], int(part["amount"])) for part in item.get("parts", ())),
+            shared=bool(item.get("shared", False)),
         )
 
     # --- credits nobody could book yet (R34) ------------------------------------------------
@@ -188,17 +210,12 @@ class PaymentLinkRepository:
             "IndexName": "by-credit",
             "KeyConditionExpression": "gsi4pk = :credits",
             "ExpressionAttributeValues": {":credits": keys.UNMATCHED_CREDITS},
-            "Limit": limit + 1,
         }
         if after is not None:
             query["KeyConditionExpression"] += " AND gsi4sk > :after"
             query["ExpressionAttributeValues"][":after"] = after
-        page = self._table.query(**query)
-        found = page["Items"][:limit]
-        credits = [_credit(item) for item in found]
-        # more than limit, or DynamoDB's 1 MB read before limit + 1 (never with these sizes)
-        more = len(page["Items"]) > limit or "LastEvaluatedKey" in page
-        return credits, str(found[-1]["gsi4sk"]) if more and found else None
+        found, last = query_page(self._table, query, limit)
+        return [_credit(item) for item in found], str(last["gsi4sk"]) if last else None
 
     def index_open_credits(self) -> tuple[int, int]:
         """Put each open credit stored before its keys on the by-credit index (migration
@@ -323,12 +340,19 @@ class PaymentLinkRepository:
 
     # --- plumbing -----------------------------------------------------------------------------
 
-    def _put_new(self, item: Item) -> None:
+    def _put_new(self, item: Item, *, kept: bool = False) -> dict[str, Any]:
+        """Write ``item`` unless its key is there. With ``kept``, the item that was there,
+        as DynamoDB hands it back with the failed condition (typed values, {"S": ...}; no
+        read); {} when ``item`` was written, or without ``kept``."""
+        more = {"ReturnValuesOnConditionCheckFailure": "ALL_OLD"} if kept else {}
         try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)", **more)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
+            there: dict[str, Any] = error.response.get("Item", {})
+            return there
+        return {}
 
 
 def _is_open_credit_position(position: str) -> bool:

@@ -359,7 +359,8 @@ class BillingRepository:
         found: list[OpenAction] = []
         for listed in ranges:
             query = _action_list_query(provider_id, listed, start, only=state is not None)
-            found += [items.action_from_item(item) for item in self._query_up_to(query, limit + 1)]
+            read = query_up_to(self._table, query, limit + 1)
+            found += [items.action_from_item(item) for item in read]
         found.sort(key=lambda a: action_position(a.created_at, a.action_id))
         last = found[limit - 1] if len(found) > limit else None
         return found[:limit], (action_position(last.created_at, last.action_id) if last else None)
@@ -452,14 +453,13 @@ class BillingRepository:
             keys.provider_partition(provider_id),
             keys.DECLARATION_PREFIX,
             ScanIndexForward=False,
-            Limit=limit + 1,
         )
         if after:
             position = checked_declaration_position(after)
             query["ExclusiveStartKey"] = keys.declaration_key(provider_id, position)
-        found = self._table.query(**query)["Items"]
-        records = [declaration_from_item(i) for i in found[:limit]]
-        return records, (records[-1].declaration_id if len(found) > limit else None)
+        page, last = query_page(self._table, query, limit)
+        records = [declaration_from_item(i) for i in page]
+        return records, (records[-1].declaration_id if last else None)
 
     def reserve_references(self, count: int) -> int:
         """Reserve ``count`` sequence numbers at once; returns the first (one request)."""
@@ -712,7 +712,6 @@ class BillingRepository:
                 ":high": f"{wanted.issued_until or '9999'}#{keys.HIGHEST}",
             },
             "ScanIndexForward": False,
-            "Limit": limit + 1,
         }
         equal_to = {
             "payment_status": wanted.payment_status,
@@ -725,15 +724,9 @@ class BillingRepository:
         if after:
             position = checked_invoice_position(after, wanted)
             query["ExclusiveStartKey"] = keys.invoice_list_key(provider_id, position)
-        found: list[dict[str, Any]] = []
-        while len(found) <= limit:
-            page = self._table.query(**query)
-            found.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                break
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        invoices = [items.invoice_from_item(item) for item in found[:limit]]
-        return invoices, (found[limit - 1]["gsi2sk"] if len(found) > limit else None)
+        page, last = query_page(self._table, query, limit)
+        invoices = [items.invoice_from_item(item) for item in page]
+        return invoices, (last["gsi2sk"] if last else None)
 
     def save_invoice(self, invoice: Invoice) -> Invoice:
         """Replace the invoice if nobody changed it since it was read (R28).
@@ -903,11 +896,9 @@ class BillingRepository:
         if after is not None:
             query["KeyConditionExpression"] += " AND gsi4sk < :after"
             query["ExpressionAttributeValues"][":after"] = checked_credit_position(after)
-        found = self._query_up_to(query, limit + 1)
-        page = found[:limit]
-        more = len(found) > limit
+        page, last = query_page(self._table, query, limit)
         invoices = [items.invoice_from_item(item) for item in page]
-        return invoices, str(page[-1]["gsi4sk"]) if more else None
+        return invoices, str(last["gsi4sk"]) if last else None
 
     def provider_page(self, limit: int, after: str | None = None) -> ProviderListing:
         """A Query of the by-provider index from after ``after``, of ``limit`` + 1 items
@@ -917,10 +908,8 @@ class BillingRepository:
         if after is not None:
             query["KeyConditionExpression"] += " AND gsi2sk > :after"
             query["ExpressionAttributeValues"][":after"] = checked_provider_position(after)
-        found = self._query_up_to(query, limit + 1)
-        page = found[:limit]
-        more = len(found) > limit
-        return _provider_listing(page, str(page[-1]["gsi2sk"]) if more else None)
+        page, last = query_page(self._table, query, limit)
+        return _provider_listing(page, str(last["gsi2sk"]) if last else None)
 
     def week_invoices(self, provider_id: str, week: Week) -> Iterator[Invoice | UnreadableInvoice]:
         """The invoices marked for the week (one Query), read 100 a request: the cost
@@ -1089,9 +1078,9 @@ class BillingRepository:
         if after is not None:
             start = keys.patient_block_key(provider_id, checked_patient_position(after))
             query["ExclusiveStartKey"] = start
-        found = self._query_up_to(query, limit + 1)
-        page = [items.patient_block_from_item(item).as_blocked_patient() for item in found[:limit]]
-        return page, (page[-1].patient_ref if len(found) > limit else None)
+        found, last = query_page(self._table, query, limit)
+        page = [items.patient_block_from_item(item).as_blocked_patient() for item in found]
+        return page, (page[-1].patient_ref if last else None)
 
     def blocked_refs_with_bsn(self, provider_id: str) -> frozenset[tuple[str, str]]:
         """(number, BSN) of the blocks: the same one Query, for the ingest (legal-nl.md §6)."""
@@ -1113,11 +1102,9 @@ class BillingRepository:
         if after is not None:
             start = keys.BLOCK_CHANGE_PREFIX + checked_block_change_position(after, since)
             query["ExclusiveStartKey"] = {"pk": keys.provider_partition(provider_id), "sk": start}
-        found = self._query_up_to(query, limit + 1)
-        page = [items.block_change_from_item(item) for item in found[:limit]]
-        more = len(found) > limit
-        last = found[limit - 1]["sk"].removeprefix(keys.BLOCK_CHANGE_PREFIX) if more else None
-        return page, last
+        found, last = query_page(self._table, query, limit)
+        page = [items.block_change_from_item(item) for item in found]
+        return page, (last["sk"].removeprefix(keys.BLOCK_CHANGE_PREFIX) if last else None)
 
     def _query_blocks(self, provider_id: str, *, projection: str = "") -> list[dict[str, Any]]:
         query = self._blocks_query(provider_id)
@@ -1174,17 +1161,6 @@ class BillingRepository:
                 "ExpressionAttributeValues": {":read_version": read_version},
             }
         }
-
-    def _query_up_to(self, query: dict[str, Any], count: int) -> list[dict[str, Any]]:
-        """The first ``count`` items the query finds (fewer when there are no more)."""
-        found: list[dict[str, Any]] = []
-        while len(found) < count:
-            page = self._table.query(**query, Limit=count - len(found))
-            found.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                break
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return found
 
     def _query_all(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -1763,6 +1739,36 @@ def invoice_with_next_version(invoice: Invoice) -> Invoice:
     return replace(
         invoice, version=invoice.version + 1, stored_entries=len(invoice.ledger), read_current=True
     )
+
+
+def query_page(
+    table: Any, query: dict[str, Any], limit: int
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A page of the query's items: the first ``limit``, and the last of them when more
+    follow (the next page goes on after it), None on the last page. It reads ``limit`` +
+    1: only a page with an item after it gives a position (a full last page gave one that
+    led to an empty page, closing 14). Every paged list of the table reads so (one way to
+    page: ``list_invoices``, the credit, provider and block pages, the open credits of
+    ``payment_links``)."""
+    found = query_up_to(table, query, limit + 1)
+    return found[:limit], (found[limit - 1] if len(found) > limit else None)
+
+
+def query_up_to(table: Any, query: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """The first ``count`` items the query finds (fewer when there are no more), read on
+    past DynamoDB's 1 MB a request until it has them. A request asks for what is still
+    missing; one with a FilterExpression for ``count`` every time: its Limit counts the
+    items read before the filter, so what is missing is only the least it must read (a
+    page asked for the few missing items a request, each read past filtered ones)."""
+    filtered = "FilterExpression" in query
+    found: list[dict[str, Any]] = []
+    while len(found) < count:
+        page = table.query(**query, Limit=count if filtered else count - len(found))
+        found.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            break
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return found[:count]
 
 
 def _block_changes_query(provider_id: str, since: datetime) -> dict[str, Any]:

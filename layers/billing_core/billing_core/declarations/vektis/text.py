@@ -192,7 +192,10 @@ def _utf8_line(data: bytes) -> int | None:
     except UnicodeDecodeError:
         return None  # ISO-8859-1 accents are not valid UTF-8
     first = next(i for i, byte in enumerate(data) if byte > 0x7F)
-    return data.count(b"\n", 0, first) + 1
+    # Imported here: only a file refused as UTF-8 counts its lines so (#18 (d)).
+    from billing_core.shared.spreadsheet import line_of
+
+    return line_of(data, first)
 
 
 def _keep_byte(error: UnicodeError) -> tuple[str, int]:

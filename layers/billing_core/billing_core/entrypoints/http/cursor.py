@@ -28,6 +28,18 @@ def decode(cursor: str) -> str:
     return value
 
 
+def after(token: str | None) -> str | None:
+    """The position a list's ``cursor`` parameter names; None without one (the first
+    page). InvalidCursor for one that does not decode."""
+    return decode(token) if token else None
+
+
+def following(position: str | None) -> str | None:
+    """A page's ``next_cursor``: the cursor of the position the next page goes on after;
+    None on the last page."""
+    return encode(position) if position else None
+
+
 def encode_offset(position: int | None) -> str | None:
     """The cursor of a position in a list read whole; None for none (a last page)."""
     return None if position is None else encode(str(position))

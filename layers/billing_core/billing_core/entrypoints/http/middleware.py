@@ -63,12 +63,19 @@ HTML = "text/html; charset=utf-8"
 # Every answer of the patient API is about one invoice: the PDF (name, address,
 # treatments), the status, the page. None is kept by a shared computer's browser or a
 # proxy after the visit, or read as another type than it says (R29, R36; audit PATIENT1).
+# The provider and operator APIs' answers too: they name patients, treatments and IBANs
+# (R29, R32; audit59c).
 ANSWER_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
 }
+# A page on the public address (the checker, the portal) is asked for over HTTPS only
+# from then on, for two years, the address's subdomains too: a patient who types it
+# without https:// is not served a look-alike that asks the birth date (R29, R36).
+HSTS = "max-age=63072000; includeSubDomains"
 PAGE_HEADERS = {
     **ANSWER_HEADERS,
+    "Strict-Transport-Security": HSTS,
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "form-action 'self' https:; base-uri 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",

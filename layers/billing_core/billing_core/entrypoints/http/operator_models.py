@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from billing_core.entrypoints.http.answers import AttributesOut
@@ -21,6 +22,13 @@ from billing_core.services.operator.register import LoadedVersion
 from billing_core.shared.audit import ReadKind, ReadRecord
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.settings_rules import refused
+
+# The ``cursor`` of the operator's paged lists: the next_cursor of the page before (any
+# page hands out one far shorter than 400), read by cursor.after.
+Cursor = Annotated[
+    str | None,
+    Query(alias="cursor", max_length=400, description="next_cursor of the page before"),
+]
 
 
 class StepOut(BaseModel):

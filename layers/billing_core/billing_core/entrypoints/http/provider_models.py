@@ -15,7 +15,7 @@ from billing_core.declarations.record import MAX_DECLARATION_BYTES, DeclarationR
 from billing_core.dunning.interest import amount_due_today
 from billing_core.entrypoints.http.answers import AttributesOut
 from billing_core.entrypoints.http.breakdown import BreakdownOut
-from billing_core.entrypoints.http.cursor import encode as encode_cursor
+from billing_core.entrypoints.http.cursor import following as next_cursor_of
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
 from billing_core.invoices.listing import InvoiceFilter
@@ -432,7 +432,7 @@ class ActionListOut(BaseModel):
         """A page of the action list and the cursor of the next (R23, R35)."""
         return cls(
             items=[ActionOut.of(a) for a in actions],
-            next_cursor=encode_cursor(following) if following else None,
+            next_cursor=next_cursor_of(following),
         )
 
 
@@ -819,7 +819,7 @@ class BlockedPatientListOut(BaseModel):
         following = found.next_position
         return cls(
             items=[BlockedPatientOut.of(b) for b in found.patients],
-            next_cursor=encode_cursor(following) if following else None,
+            next_cursor=next_cursor_of(following),
         )
 
 
@@ -867,7 +867,7 @@ class BlockChangeListOut(BaseModel):
             since=found.since,
             items=[BlockChangeOut.of(c) for c in found.changes],
             next_since=found.next_since.astimezone(AMSTERDAM),
-            next_cursor=encode_cursor(found.next_position) if found.next_position else None,
+            next_cursor=next_cursor_of(found.next_position),
         )
 
 

@@ -146,6 +146,29 @@ def propose_payouts(
     return _proposed(week, by, ctx, not_started)[0]
 
 
+def propose_week(week: Week, operator: str, ctx: MoneyOutContext) -> TransferBatch:
+    """An operator's ``propose_payouts`` (POST /api/v1/operator/payouts): to plan a week
+    again after its batch was withdrawn, or to propose one its run did not. A week without
+    a batch is refused (422) while it runs (``payout_week_running``) and while none of its
+    statements is written (``payout_week_not_built``): its batch would list every practice
+    as waiting and, being the week's, stand for the batch the Monday run proposes after
+    the statements, so that the week paid nobody and every practice was paid a week late
+    (R24, R34; audit59e)."""
+    if not payout_batches_of_week(week.label, ctx.batches.get_batch):
+        _refuse_week_not_closed(week, ctx)
+    return propose_payouts(week, operator, ctx)
+
+
+def _refuse_week_not_closed(week: Week, ctx: MoneyOutContext) -> None:
+    """Refuses a week that has not ended, or whose retrocession run wrote no statement yet
+    (one read per practice: an operator's request, not the Monday run's path)."""
+    run_day = week.following().monday.isoformat()  # the as_of of its run
+    if ctx.clock.now() < week.ends_at:
+        raise practice_refused("payout_week_running", week=week.label, run_day=run_day)
+    if not any(ctx.store.get_retrocession(p.provider_id, week) for p in ctx.store.list_providers()):
+        raise practice_refused("payout_week_not_built", week=week.label, run_day=run_day)
+
+
 def _proposed(
     week: Week, by: str, ctx: MoneyOutContext, not_started: Collection[str]
 ) -> tuple[TransferBatch, bool]:

@@ -33,7 +33,10 @@ from billing_core.shared.retries import RequestCause, RetryCauses, retry_causes
 if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
 
-_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# Kept in the name a practice reads back (R1): letters and digits of any script, spaces,
+# apostrophes (the typographic one, U+2019, too), brackets, dots, hyphens and underscores;
+# anything else (a slash, a quote, a symbol, a control or format character) is an "_".
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^\w .()'\u2019-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +130,17 @@ def new_declaration_id(now: datetime) -> str:
 
 
 def safe_file_name(file_name: str) -> str:
-    """Keep the name recognisable but fit for an S3 key: no paths, no odd characters."""
-    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = _UNSAFE_IN_FILE_NAME.sub("_", base).strip("._") or "declaration.csv"
-    return cleaned[:120]
+    """The name the practice gave its file, as its list, report and portal show it (R1,
+    R35): without its folder, its letters kept whatever their accents (R40: "Declaraties
+    patiënten (2).csv" was shown as "Declaraties_pati_nten_2_.csv", "Çelik.csv" as
+    "elik.csv"), one space for a run of them. The name is in no key or URL (R29)."""
+    # Imported here: only a request for an upload URL names a file (#18 (d)).
+    from unicodedata import normalize
+
+    # NFC: a Mac sends "é" as "e" and a combining accent, which is no letter by itself.
+    base = normalize("NFC", file_name.replace("\\", "/").rsplit("/", 1)[-1])
+    cleaned = " ".join(_UNSAFE_IN_FILE_NAME.sub("_", base).split()).strip("._ ")
+    return (cleaned or "declaration.csv")[:120]
 
 
 def upload_key(provider_id: str, declaration_id: str) -> str:

@@ -583,6 +583,7 @@ REFUSALS: Section = {
         "Kwota jest zbyt niska na plan ratalny. Można natomiast poprosić o odroczenie "
         "terminu płatności."
     ),
+    "amount_too_small_no_deferral": "Kwota jest zbyt niska na plan ratalny.",
     "statement_already_received": (
         "Rozliczenie od ubezpieczyciela zdrowotnego dla tej faktury zostało już przez nas przyjęte."
     ),

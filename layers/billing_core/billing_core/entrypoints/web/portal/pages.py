@@ -377,7 +377,7 @@ def _position(query: Mapping[str, str]) -> str | None:
     page" link carries; None for the first page. InvalidCursor for one that does not
     decode (the store refuses one that is no position of this list: InvalidPosition)."""
     token = query.get("cursor", "")
-    return cursor.decode(token) if token else None
+    return cursor.after(token)
 
 
 def _next_cursor(position: str | None) -> str:

@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing_core import bootstrap
 from billing_core.entrypoints.http.idempotency import KeyInUse, is_valid_key, once_per_key
-from billing_core.entrypoints.http.middleware import HTML, first_undeclared
+from billing_core.entrypoints.http.middleware import HSTS, HTML, first_undeclared
 from billing_core.entrypoints.web.downloads import content_disposition
 from billing_core.entrypoints.web.forms import cookie_header, multipart_form, raw_body
 from billing_core.entrypoints.web.portal import session as sessions
@@ -54,7 +54,7 @@ PORTAL_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "Strict-Transport-Security": HSTS,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
