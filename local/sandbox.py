@@ -40,7 +40,6 @@ from billing_core.adapters.users_in_memory import InMemoryUserDirectory
 from billing_core.correspondence.delivery import posting_key
 from billing_core.declarations.record import DeclarationRecord
 from billing_core.invoices.invoice import Channel
-from billing_core.ports import SignedUpload
 from billing_core.providers.provider import Provider
 from billing_core.providers.settings_history import Editor
 from billing_core.providers.users import OPERATORS_GROUP, DirectoryUser
@@ -52,6 +51,7 @@ from billing_core.services.provider.declarations import (
 )
 from billing_core.settings import Settings, get_settings
 from billing_core.shared.clock import FixedClock
+from billing_core.shared.signed_uploads import SignedUpload
 from local import moto_snapshot, moto_speedup
 from local.api_gateway import proxy_event
 from local.lambda_context import LocalLambdaContext

@@ -16,10 +16,10 @@ from billing_core.ports import (
     AgbCodeTaken,
     ConcurrentChange,
     InvalidPosition,
-    ProviderListing,
     TransactionConflict,
     UnreadableProvider,
 )
+from billing_core.providers.listing import ProviderListing
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import FieldChange, SettingsVersion
 from billing_core.providers.user_changes import UserChange, UserChangeKind

@@ -16,6 +16,8 @@ from billing_core.adapters.dynamo.repository import BillingRepository
 from billing_core.collection.blocking import PatientBlock
 from billing_core.declarations.claim_marker_migration import ClaimMarkersCopied
 from billing_core.invoices.ledger import Component, EntryKind, LedgerEntry
+from billing_core.invoices.listing import InvoiceFilter
+from billing_core.invoices.reference_holder import ReferenceHolder
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.open_batch_ids import OpenBatchIdsKept
 from billing_core.payments.transfer_batches import (
@@ -27,7 +29,7 @@ from billing_core.payments.transfer_batches import (
     approve,
     sent,
 )
-from billing_core.ports import InvoiceFilter, KnownClaim, ReferenceHolder
+from billing_core.ports import KnownClaim
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import FieldChange, SettingsVersion

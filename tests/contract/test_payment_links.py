@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from billing_core.payments.checkouts import CheckoutRecord
+from billing_core.payments.credit_links import BankCreditLink
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import (
     CreditMatch,
@@ -15,7 +17,7 @@ from billing_core.payments.unmatched import (
     UnmatchedCredit,
     credit_id_of,
 )
-from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
+from billing_core.ports import InvalidPosition
 from tests.contract.samples import NOON, A, invoice, stored
 from tests.unit.payment_fakes import LinksInMemory
 

@@ -10,9 +10,10 @@ import pytest
 
 from billing_core.adapters.dynamo import keys
 from billing_core.adapters.dynamo.repository import BillingRepository
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.booking import IncomingPayment, apply_payment
-from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter
+from billing_core.ports import ConcurrentChange, InvalidPosition
 from billing_core.providers.actions import ActionKind, ActionState, handover_action_id
 from billing_core.providers.week import Week
 from tests.contract.dynamodb_answers import stop_after_one_item_as_dynamodb_does_at_1_mb

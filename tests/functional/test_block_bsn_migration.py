@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from billing_core.adapters.dynamo import keys
-from billing_core.ports import InvoiceFilter
+from billing_core.invoices.listing import InvoiceFilter
 from local.generate import declaration_csv
 from tests.functional.test_blocked_patients import PROVIDER, get, hand_over
 from tests.functional.test_expiry_migration import migrate

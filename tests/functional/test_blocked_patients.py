@@ -16,7 +16,7 @@ from billing_core.adapters.dynamo.keys import retrocession_key
 from billing_core.dunning.interest import accrued_interest
 from billing_core.invoices.invoice import DunningStage
 from billing_core.invoices.ledger import EntryKind
-from billing_core.ports import InvoiceFilter
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM
 from billing_core.shared.money import format_euros

@@ -33,7 +33,9 @@ from billing_core.declarations.rules.insurers import InsurerRegister
 from billing_core.declarations.rules.register_loads import RegisterLoad
 from billing_core.invoices import listing
 from billing_core.invoices.invoice import Invoice
+from billing_core.invoices.listing import EVERY_INVOICE, InvoiceFilter
 from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
+from billing_core.invoices.reference_holder import ReferenceHolder
 from billing_core.invoices.retention import kept_until
 from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
 from billing_core.payments.open_batch_ids import OpenBatchIdsKept
@@ -47,18 +49,14 @@ from billing_core.payments.transfer_batches import (
 )
 from billing_core.payments.transfer_batches import kept_until as batch_kept_until
 from billing_core.ports import (
-    EVERY_INVOICE,
     AgbCodeTaken,
     ConcurrentChange,
     DeliveryRequest,
     DunningPlace,
     FileGone,
-    InvoiceFilter,
     KnownClaim,
     NewInvoice,
     NewInvoicesStored,
-    ProviderListing,
-    ReferenceHolder,
     TransactionConflict,
     UnreadableInvoice,
     UnreadableProvider,
@@ -81,6 +79,7 @@ from billing_core.providers.actions import (
     handover_action_id,
     kept_until_once_set,
 )
+from billing_core.providers.listing import ProviderListing
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.providers.settings_history import SettingsVersion
@@ -879,12 +878,13 @@ class FakeStore:
     def list_invoices(
         self,
         provider_id: str,
-        wanted: InvoiceFilter = EVERY_INVOICE,
+        wanted: InvoiceFilter | None = None,
         *,
         limit: int = 100,
         after: str | None = None,
     ) -> tuple[list[Invoice], str | None]:
         """Newest first by (issue date, id); every page but the last is full."""
+        wanted = wanted or EVERY_INVOICE
         self.calls.append("list_invoices")
         if after:
             checked_invoice_position(after, wanted)

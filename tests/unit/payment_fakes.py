@@ -10,9 +10,11 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from billing_core.payments.checkouts import CheckoutRecord
+from billing_core.payments.credit_links import BankCreditLink
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
-from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
+from billing_core.ports import InvalidPosition
 
 if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice

@@ -14,7 +14,7 @@ import pytest
 from billing_core.declarations.claims import Claim, LineType
 from billing_core.declarations.insurer_claims import export_per_insurer
 from billing_core.declarations.invoicing import InsurerClaimLine
-from billing_core.ports import InvoiceFilter
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.providers.actions import ActionKind, OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider import insurer_claims

@@ -9,8 +9,7 @@ from dataclasses import fields
 import pytest
 
 from billing_core.invoices import listing
-from billing_core.invoices.listing import admits
-from billing_core.ports import InvoiceFilter
+from billing_core.invoices.listing import InvoiceFilter, admits
 from tests.unit.factories import make_invoice
 from tests.unit.fake_store import FakeStore
 

@@ -11,6 +11,7 @@ from billing_core.adapters.fake_psp import FakePsp, PaymentAlreadyFinal
 from billing_core.invoices.access import LOCKOUT, MAX_WRONG_BIRTH_DATES, BirthDate
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.payments.checkouts import CheckoutRecord
 from billing_core.payments.online import (
     OnlinePaymentContext,
     WebhookDecision,
@@ -25,7 +26,6 @@ from billing_core.payments.refunds import (
     psp_refund_status,
     refundable_by_psp,
 )
-from billing_core.ports import CheckoutRecord
 from billing_core.services import patient
 from billing_core.services.patient import PatientContext
 from billing_core.shared import reference

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from billing_core.ports import InvoiceFilter
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import InvalidInput
 from billing_core.services.provider.invoices import list_invoices

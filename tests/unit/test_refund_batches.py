@@ -17,6 +17,7 @@ from billing_core.payments.booking import (
     apply_refund,
     book_payment,
 )
+from billing_core.payments.checkouts import CheckoutRecord
 from billing_core.payments.psp import PaymentRequest, PspStatus
 from billing_core.payments.refunds import (
     RefundContext,
@@ -31,7 +32,6 @@ from billing_core.payments.transfer_batches import (
     approved,
     sending,
 )
-from billing_core.ports import CheckoutRecord
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.services.inputs import InvalidInput

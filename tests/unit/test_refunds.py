@@ -23,6 +23,7 @@ from billing_core.payments.booking import (
     book_payment,
     book_reversal,
 )
+from billing_core.payments.checkouts import CheckoutRecord
 from billing_core.payments.online import OnlinePaymentContext, handle_psp_webhook
 from billing_core.payments.psp import PaymentRequest, PspStatus, PspUnavailable
 from billing_core.payments.refunds import (
@@ -38,7 +39,7 @@ from billing_core.payments.refunds import (
     refundable_by_psp,
     with_psp_refund_status,
 )
-from billing_core.ports import CheckoutRecord, ConcurrentChange
+from billing_core.ports import ConcurrentChange
 from billing_core.providers.retrocession import build_statement
 from billing_core.providers.week import Week
 from billing_core.shared.clock import AMSTERDAM, FixedClock

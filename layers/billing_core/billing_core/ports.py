@@ -21,13 +21,17 @@ if TYPE_CHECKING:
     from billing_core.declarations.rules.insurers import InsurerRegister
     from billing_core.declarations.rules.register_loads import RegisterLoad
     from billing_core.invoices.invoice import Invoice
-    from billing_core.invoices.payment_status import PaymentStatus
+    from billing_core.invoices.listing import InvoiceFilter
+    from billing_core.invoices.reference_holder import ReferenceHolder
     from billing_core.invoices.retention_migration import ExpiriesDated, ExpiryAdded
+    from billing_core.payments.checkouts import CheckoutRecord
+    from billing_core.payments.credit_links import BankCreditLink
     from billing_core.payments.open_batch_ids import OpenBatchIdsKept
     from billing_core.payments.psp import PspStatus
     from billing_core.payments.transfer_batches import BatchKind, TransferBatch
     from billing_core.payments.unmatched import CreditMatch, UnmatchedCredit
     from billing_core.providers.actions import ActionState, OpenAction
+    from billing_core.providers.listing import ProviderListing
     from billing_core.providers.provider import Provider
     from billing_core.providers.retrocession import StatementSummary
     from billing_core.providers.settings_history import SettingsVersion
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from billing_core.providers.users import DirectoryUser, ProviderUser, Role
     from billing_core.providers.week import Week
     from billing_core.shared.audit import ReadRecord
+    from billing_core.shared.signed_uploads import SignedUpload
     from billing_core.shared.stored_files import FilePage
 
 
@@ -149,16 +154,6 @@ class AgbCodeTaken(Exception):
 # A save is one transaction (DynamoDB: at most 100 items): the settings, their history
 # entry, and one ownership marker per AGB code the save adds or drops.
 AGB_CODE_CHANGES_PER_SAVE = 98
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderListing:
-    """Every provider whose settings validate, and the ids of those whose do not; of a
-    page (``provider_page``), the last provider id when more follow."""
-
-    providers: list[Provider]
-    unreadable: tuple[str, ...] = ()
-    next_position: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,21 +404,6 @@ class BillingStore(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceFilter:
-    """Which of a provider's invoices a list holds; empty: any."""
-
-    payment_status: PaymentStatus | None = None
-    patient_ref: str = ""
-    patient_name: str = ""  # as typed: every word begins a word of a name (name_search)
-    issued_from: str = ""  # ISO date, inclusive
-    issued_until: str = ""  # ISO date, inclusive
-    declaration_id: str = ""  # the upload that issued them (its report's list, R2, R35)
-
-
-EVERY_INVOICE = InvoiceFilter()
-
-
 def checked_invoice_position(position: str, wanted: InvoiceFilter) -> str:
     """An invoice list position (``{issue date}#{invoice id}``, as the list hands it out)
     within the filter's issue dates; InvalidPosition otherwise."""
@@ -577,13 +557,14 @@ class ProviderStore(BillingStore, Protocol):
     def list_invoices(
         self,
         provider_id: str,
-        wanted: InvoiceFilter = EVERY_INVOICE,
+        wanted: InvoiceFilter | None = None,
         *,
         limit: int = 100,
         after: str | None = None,
     ) -> tuple[list[Invoice], str | None]:
         """Newest first; every page but the last holds ``limit`` invoices. The position
-        returned (None on the last page) is ``after`` for the next page."""
+        returned (None on the last page) is ``after`` for the next page. No filter: every
+        invoice (``listing.EVERY_INVOICE``)."""
         ...
 
     def provider_invoices(
@@ -682,16 +663,6 @@ class ProviderSettingsStore(Protocol):
         ``next_position``); ``next_position`` only when one more follows.
         InvalidPosition for an ``after`` that is no provider id."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceHolder:
-    """The invoice a betalingskenmerk's uniqueness marker names, and whether the call
-    that returned it wrote the marker (issue 13 item 1)."""
-
-    provider_id: str
-    invoice_id: str
-    written: bool
 
 
 class MigrationStore(ProviderStore, ProviderSettingsStore, Protocol):
@@ -945,15 +916,6 @@ class FileReader(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class SignedUpload:
-    """A URL that takes one HTTP PUT of a file, and the headers that PUT must send: they
-    are part of the signature, so a PUT without them is refused (issue 13 items 1, 9)."""
-
-    url: str
-    headers: dict[str, str]
-
-
 class UploadUrls(Protocol):
     """Hands out a URL that takes one HTTP PUT of the file (presigned S3 when deployed),
     or takes the file itself (the portal's upload form): either way it lands under
@@ -1017,27 +979,6 @@ def letters_due_requests(invoice: Invoice) -> list[DeliveryRequest]:
 # --- payments in from outside: PSP checkouts and bank transfers (R11, R12) ---------------
 
 
-@dataclass(frozen=True, slots=True)
-class CheckoutRecord:
-    """An online payment we started: what was asked, for which invoice (R11).
-
-    A webhook is only acted on for a payment recorded here, and the amount the PSP
-    reports is compared with ``amount_cents``. The status has no default: a default would
-    make every function load the PSP's types to import the ports (cold start, #11 item 5).
-    """
-
-    psp_payment_id: str
-    provider_id: str
-    invoice_id: str
-    reference: str
-    amount_cents: int
-    created_at: datetime
-    status: PspStatus
-    # The checker page's language the payment was started in: its "payment received"
-    # e-mail is written in it (R9); empty: the invoice's.
-    language: str = ""
-
-
 class CheckoutLog(Protocol):
     def record_checkout(self, checkout: CheckoutRecord) -> None:
         """Store a new checkout; a second record for the same PSP id changes nothing."""
@@ -1058,24 +999,6 @@ class CheckoutLog(Protocol):
         """Keep ``key`` for ``slot`` from ``at``, whatever was kept: the key of a new
         checkout after one that ended unpaid (R11)."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class BankCreditLink:
-    """A booked bank credit, found again by the transfer id a return of it repeats (R12)."""
-
-    account_iban: str  # our account
-    transfer_id: str  # the original's TxId or EndToEndId
-    source_id: str  # what the payment was booked as (its bank entry reference)
-    reference: str  # the invoice's betalingskenmerk (a split credit: its first part's)
-    amount_cents: int  # the whole credit
-    # A credit split over several invoices (one transfer for several kenmerken, or an
-    # operator's split, legal-nl.md §5): (kenmerk, cents) per part, in booking order;
-    # () for a credit booked whole on ``reference``.
-    parts: tuple[tuple[str, int], ...] = ()
-    # The id is another credit's too (a payer's software that repeats its EndToEndId on
-    # every transfer): it traces none of them, the link above being only the first's.
-    shared: bool = False
 
 
 class BankCreditLinks(Protocol):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from billing_core.ports import SignedUpload
+from billing_core.shared.signed_uploads import SignedUpload
 
 ONCE_ONLY = {"If-None-Match": "*"}
 

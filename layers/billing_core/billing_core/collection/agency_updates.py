@@ -31,6 +31,7 @@ from billing_core.collection.handover import (
 )
 from billing_core.invoices.invoice import Invoice
 from billing_core.ports import FileStore, UnreadableInvoice, WeekActivity
+from billing_core.providers.listing import ProviderListing
 from billing_core.providers.week import Week
 
 PREFIX = "collection-updates"
@@ -89,7 +90,8 @@ def write_agency_updates(
     dunning run after them, from being written."""
     written = AgencyFiles(day.isoformat())
     if providers is None:
-        providers = [p.provider_id for p in store.readable_providers().providers]
+        listing: ProviderListing = store.readable_providers()
+        providers = [p.provider_id for p in listing.providers]
     for provider_id in providers:
         _write_practice_file(day, provider_id, store, files, written)
     return written

@@ -5,4 +5,5 @@ interest and principal (``allocation``, legal-nl.md §5) and the versioned save 
 still owed by kind (``open_costs``). A practice's list (``listing``) and its search by name
 (``name_search``, R35); who may act on an invoice from the public side (``access``, R36);
 how long it is kept (``retention``, legal-nl.md §8, with its migration's answers in
-``retention_migration``). Imports: ``shared``, ``providers.actions`` and ``ports``."""
+``retention_migration``); who holds a betalingskenmerk, as the kenmerk markers' migration
+reads it (``reference_holder``). Imports: ``shared``, ``providers.actions`` and ``ports``."""

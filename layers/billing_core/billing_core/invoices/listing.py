@@ -5,6 +5,7 @@ holds it too), and so does the in-memory store of the tests."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from billing_core.declarations.claims import canonical_reference
@@ -13,7 +14,24 @@ from billing_core.invoices.payment_status import ledger_payment_status
 
 if TYPE_CHECKING:
     from billing_core.invoices.invoice import Invoice
-    from billing_core.ports import InvoiceFilter
+    from billing_core.invoices.payment_status import PaymentStatus
+
+
+# Here, not in the ports: only the lists of the APIs and the portal filter invoices, so no
+# event function builds the class at its cold start (make bench (d)).
+@dataclass(frozen=True, slots=True)
+class InvoiceFilter:
+    """Which of a provider's invoices a list holds; empty: any."""
+
+    payment_status: PaymentStatus | None = None
+    patient_ref: str = ""
+    patient_name: str = ""  # as typed: every word begins a word of a name (name_search)
+    issued_from: str = ""  # ISO date, inclusive
+    issued_until: str = ""  # ISO date, inclusive
+    declaration_id: str = ""  # the upload that issued them (its report's list, R2, R35)
+
+
+EVERY_INVOICE = InvoiceFilter()
 
 
 def admits(wanted: InvoiceFilter, invoice: Invoice) -> bool:

@@ -106,11 +106,11 @@ from billing_core.payments.camt053 import (
     payment_reference,
     payment_references,
 )
+from billing_core.payments.credit_links import BankCreditLink
 from billing_core.payments.own_transfers import OwnTransferOutcome, match_own_transfer
 from billing_core.payments.transfer_batches import BatchKind
 from billing_core.payments.unmatched import UnmatchedCredit, credit_id_of
 from billing_core.ports import (
-    BankCreditLink,
     BankCreditLinks,
     BillingStore,
     DeliveryQueue,

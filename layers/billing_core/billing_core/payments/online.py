@@ -39,6 +39,7 @@ from billing_core.correspondence.links import checker_url
 from billing_core.dunning.interest import accrued_interest, amount_due_today
 from billing_core.invoices.invoice import Invoice
 from billing_core.payments.booking import IncomingPayment, InterestAccrual, book_payment
+from billing_core.payments.checkouts import CheckoutRecord
 from billing_core.payments.psp import (
     PaymentProvider,
     PaymentRequest,
@@ -59,7 +60,6 @@ from billing_core.payments.refunds import (
 from billing_core.ports import (
     BillingStore,
     CheckoutLog,
-    CheckoutRecord,
     DeliveryQueue,
     FileStore,
 )

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from billing_core.invoices.invoice import Invoice
 from billing_core.ports import FileStore, UnreadableInvoice, WeekActivity
+from billing_core.providers.listing import ProviderListing
 from billing_core.providers.provider import Provider
 from billing_core.providers.retrocession import (
     Statement,
@@ -315,7 +316,7 @@ def build_weekly_statements(
         if earlier_parts is None
         else RunSummary.going_on(week.label, earlier_parts)
     )
-    listing = ctx.store.readable_providers()
+    listing: ProviderListing = ctx.store.readable_providers()
     summary.skipped = list(listing.unreadable)
     summary.listed = {provider.provider_id for provider in listing.providers}
     providers = sorted(listing.providers, key=lambda provider: provider.provider_id)

@@ -5,5 +5,6 @@ e-mail address (``email_address``), the one way a CSV file for a spreadsheet is 
 (``spreadsheet``), the audit of reads (``audit``), what a use case started by an event tells
 the operator (``reports``), a change known by its request's key (``retries``, R38), how a
 settings rule holds on write only (``settings_rules``, R31) and the files listed from the
-output bucket (``stored_files``). Imports: the standard library only (and ``texts`` for the
+output bucket (``stored_files``) and a presigned upload's URL and headers
+(``signed_uploads``). Imports: the standard library only (and ``texts`` for the
 refusals' sentences)."""

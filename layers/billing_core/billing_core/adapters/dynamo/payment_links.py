@@ -19,12 +19,14 @@ from billing_core.adapters.dynamo.items import STATEMENT_RETENTION, expires_at
 from billing_core.adapters.dynamo.repository import query_page
 from billing_core.payments.psp import PspStatus
 from billing_core.payments.unmatched import CreditMatch, MatchPart, MatchTarget, UnmatchedCredit
-from billing_core.ports import BankCreditLink, CheckoutRecord, InvalidPosition
+from billing_core.ports import InvalidPosition
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from billing_core.invoices.invoice import Invoice
+    from billing_core.payments.checkouts import CheckoutRecord
+    from billing_core.payments.credit_links import BankCreditLink
     from billing_core.shared.clock import Clock
 
 # A checkout's idempotency key is reused at most the PSP's open lifetime (online.py); the
@@ -74,6 +76,8 @@ class PaymentLinkRepository:
         )
         if not item:
             return None
+        from billing_core.payments.checkouts import CheckoutRecord
+
         return CheckoutRecord(
             psp_payment_id=item["psp_payment_id"],
             provider_id=item["provider_id"],
@@ -155,6 +159,8 @@ class PaymentLinkRepository:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if not item:
             return None
+        from billing_core.payments.credit_links import BankCreditLink
+
         return BankCreditLink(
             account_iban=item["account_iban"],
             transfer_id=item["transfer_id"],

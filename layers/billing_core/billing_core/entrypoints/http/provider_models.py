@@ -18,8 +18,8 @@ from billing_core.entrypoints.http.breakdown import BreakdownOut
 from billing_core.entrypoints.http.cursor import following as next_cursor_of
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.invoices.payment_status import PaymentStatus, ledger_payment_status
-from billing_core.ports import InvoiceFilter
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.retrocession import StatementSummary
 from billing_core.services.patient import invoice_state

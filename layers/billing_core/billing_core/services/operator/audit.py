@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from billing_core.ports import AuditLog, InvoiceFilter, ProviderStore
+from billing_core.invoices.listing import InvoiceFilter
+from billing_core.ports import AuditLog, ProviderStore
 from billing_core.services.inputs import (
     InvalidInput,
     read_if_refused_for_case,

@@ -13,11 +13,11 @@ from billing_core.ports import (
     FileReader,
     FileStore,
     InsurerRegisterStore,
-    ProviderListing,
     ProviderSettingsStore,
     ProviderStore,
     UserDirectory,
 )
+from billing_core.providers.listing import ProviderListing
 from billing_core.shared.audit import Reader, ReadKind, records_of
 from billing_core.shared.clock import Clock
 

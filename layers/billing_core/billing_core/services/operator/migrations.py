@@ -234,9 +234,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from billing_core.declarations.claims import canonical_reference
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.listing import EVERY_INVOICE
 from billing_core.invoices.retention import kept_until
 from billing_core.ports import (
-    EVERY_INVOICE,
     AuditLog,
     BankCreditLinks,
     ConcurrentChange,

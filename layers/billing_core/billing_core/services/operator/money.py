@@ -29,6 +29,7 @@ from billing_core.collection.blocking import block_unsettled_claim
 from billing_core.correspondence.kinds import tell_invoice_corrected
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import EntryKind
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.invoices.updates import reread, save_change
 from billing_core.payments.bank_import import (
     UnmatchedReason,
@@ -62,7 +63,7 @@ from billing_core.payments.unmatched import (
     plan_as_stored,
     split_over,
 )
-from billing_core.ports import ConcurrentChange, InvoiceFilter, SavedUnfinished
+from billing_core.ports import ConcurrentChange, SavedUnfinished
 from billing_core.services.operator.context import BackOfficeContext
 from billing_core.services.operator.money_out import invoice_named
 from billing_core.shared import reference as betalingskenmerk

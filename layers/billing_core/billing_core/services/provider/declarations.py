@@ -21,7 +21,8 @@ from billing_core.declarations.reports import (
 )
 from billing_core.declarations.retour_parts import PROGRESS_GONE
 from billing_core.declarations.upload import UPLOADED_FILE
-from billing_core.ports import FileGone, FileReader, InvoiceFilter
+from billing_core.invoices.listing import InvoiceFilter
+from billing_core.ports import FileGone, FileReader
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.provider.access import tenant_for
 from billing_core.services.provider.context import ProviderContext

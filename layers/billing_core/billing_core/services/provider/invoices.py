@@ -17,10 +17,10 @@ from billing_core.dunning.letter_costs import others_of_the_notice, rest_of_the_
 from billing_core.dunning.policy import DunningPolicy
 from billing_core.invoices.invoice import Invoice
 from billing_core.invoices.ledger import LedgerEntry
-from billing_core.invoices.listing import admits, patient_number
+from billing_core.invoices.listing import InvoiceFilter, admits, patient_number
 from billing_core.invoices.name_search import search_terms
 from billing_core.invoices.updates import save_change
-from billing_core.ports import DeliveryRequest, InvoiceFilter
+from billing_core.ports import DeliveryRequest
 from billing_core.providers.actions import OpenAction
 from billing_core.providers.users import ProviderUser, Role
 from billing_core.services.inputs import (

@@ -61,9 +61,10 @@ from billing_core.entrypoints.web.portal.session import (
     new_form_key,
 )
 from billing_core.invoices.invoice import Invoice, is_invoice_id
+from billing_core.invoices.listing import InvoiceFilter
 from billing_core.invoices.payment_status import PaymentStatus
 from billing_core.payments.collection_account import iban_in_groups
-from billing_core.ports import ConcurrentChange, InvalidPosition, InvoiceFilter, SavedUnfinished
+from billing_core.ports import ConcurrentChange, InvalidPosition, SavedUnfinished
 from billing_core.providers.actions import ActionKind, ActionState, is_action_id
 from billing_core.providers.provider import Contact
 from billing_core.providers.user_changes import UserChange
