@@ -507,6 +507,55 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, emailed_dental_i
         assert '<a href="mailto:antwoord@example.org">antwoord@example.org</a>' in html, page
 
 
+# What a row of the action list says an action asks of the practice, per language (R23).
+ASKS = {
+    "nl": {
+        "call": "Te doen Bel uw patiënt eventueel zelf: zo krijgt die nog een kans om de nota te"
+        " betalen voordat het incassobureau contact opneemt.",
+        "open": "Open bij overdracht € 106,98",
+        "minor": "Stuur ons de naam en het adres van een ouder of voogd",
+    },
+    "en": {
+        "call": "To do Consider calling your patient yourself: that gives them one more chance to"
+        " pay the invoice before the collection agency contacts them.",
+        "open": "Due at handover €106.98",
+        "minor": "Send us the name and address of a parent or guardian",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_each_action_row_says_what_it_asks_of_the_practice(
+    sandbox, emailed_dental_invoices, language
+):
+    """R23, R35, seed 002 advice 6 (audit59f: a claim handed to the collection agency and a
+    minor's invoice without a parent were listed by their kind alone, "Overdracht incasso",
+    "Minderjarige zonder debiteur": not what to do, nor what was owed, though the minor's
+    action carries its sentence for the API in both languages).
+    Given the dunning run's "call your patient" action of an invoice handed over with
+    € 106,98 open, and the upload's action of a minor's invoice addressed to the child
+    When staff open the open actions in Dutch and in English
+    Then the handover's row says what was open at the handover and to call the patient
+    before the agency does, and the minor's row what to send."""
+    from billing_core.declarations.ingest import _minor_without_debtor_actions
+    from billing_core.dunning.run import _call_your_patient
+    from tests.functional.test_ses_events import action_row
+
+    minor, handed = sorted(emailed_dental_invoices[:2], key=lambda i: i.patient_ref)
+    now = sandbox.clock.now()
+    call = _call_your_patient(replace(handed, handed_over_on=now.date()), now.date(), now)
+    (send,) = _minor_without_debtor_actions(minor, frozenset({minor.patient_ref}))
+    for action in (call, send):
+        sandbox.runtime.repository.put_action(action)
+    said = ASKS[language]
+
+    _, html = signed_in(sandbox, "staff", language).page("/portal/acties?state=open")
+
+    assert said["call"] in action_row(html, call.action_id)
+    assert said["open"] in action_row(html, call.action_id)
+    assert said["minor"] in action_row(html, send.action_id)
+
+
 # Ids no route takes (functions/provider_api/routes/actions.py answers them 400): too long
 # (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent,
 # a sign no action id holds.

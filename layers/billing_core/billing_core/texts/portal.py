@@ -447,6 +447,9 @@ _DUTCH: Sections = {
         "bounce_todo_check_the_address": "Controleer het e-mailadres met de patiënt.",
         "bounce_todo_complaint": "Vraag de patiënt of die de brieven liever per post krijgt.",
         "bounce_todo_pass_on_the_message": "Geef het bericht zelf door aan de patiënt.",
+        # R23, seed 002 advice 6: a claim handed to the collection agency ("call your patient")
+        "handover_outstanding": "Open bij overdracht",
+        "handover_todo_call_your_patient": "Bel uw patiënt eventueel zelf: zo krijgt die nog een kans om de nota te betalen voordat het incassobureau contact opneemt.",
         "action_kind_coulance_proposal": "Coulancevoorstel",
         "action_kind_collection_handover": "Overdracht incasso",
         "action_kind_missing_price_quote": "Ontbrekende begroting",
@@ -1125,6 +1128,9 @@ _ENGLISH: Sections = {
         "bounce_todo_check_the_address": "Check the e-mail address with the patient.",
         "bounce_todo_complaint": "Ask the patient whether they would rather have letters by post.",
         "bounce_todo_pass_on_the_message": "Pass the message on to the patient yourself.",
+        # R23, seed 002 advice 6: a claim handed to the collection agency ("call your patient")
+        "handover_outstanding": "Due at handover",
+        "handover_todo_call_your_patient": "Consider calling your patient yourself: that gives them one more chance to pay the invoice before the collection agency contacts them.",
         "action_kind_coulance_proposal": "Coulance proposal",
         "action_kind_collection_handover": "Collection handover",
         "action_kind_missing_price_quote": "Missing price quote",
