@@ -514,12 +514,16 @@ ASKS = {
         " betalen voordat het incassobureau contact opneemt.",
         "open": "Open bij overdracht € 106,98",
         "minor": "Stuur ons de naam en het adres van een ouder of voogd",
+        "quote": "Wat Het behandelplan is hoger dan € 250 en er is geen begroting vastgelegd;"
+        " de nota is wel verstuurd. Regels C11 € 23,50 · X10 € 17,54",
     },
     "en": {
         "call": "To do Consider calling your patient yourself: that gives them one more chance to"
         " pay the invoice before the collection agency contacts them.",
         "open": "Due at handover €106.98",
         "minor": "Send us the name and address of a parent or guardian",
+        "quote": "What The treatment plan is above €250 and no price quote was recorded; the"
+        " invoice was sent all the same. Lines C11 €23.50 · X10 €17.54",
     },
 }
 
@@ -536,8 +540,14 @@ def test_r23_each_action_row_says_what_it_asks_of_the_practice(
     € 106,98 open, and the upload's action of a minor's invoice addressed to the child
     When staff open the open actions in Dutch and in English
     Then the handover's row says what was open at the handover and to call the patient
-    before the agency does, and the minor's row what to send."""
-    from billing_core.declarations.ingest import _minor_without_debtor_actions
+    before the agency does, and the minor's row what to send; and given the upload's
+    action of a dental plan above € 250 without a price quote, its row says so and names
+    the lines with their amounts."""
+    from billing_core.declarations.ingest import (
+        _minor_without_debtor_actions,
+        _missing_quote_actions,
+    )
+    from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING
     from billing_core.dunning.run import _call_your_patient
     from tests.functional.test_ses_events import action_row
 
@@ -545,7 +555,8 @@ def test_r23_each_action_row_says_what_it_asks_of_the_practice(
     now = sandbox.clock.now()
     call = _call_your_patient(replace(handed, handed_over_on=now.date()), now.date(), now)
     (send,) = _minor_without_debtor_actions(minor, frozenset({minor.patient_ref}))
-    for action in (call, send):
+    (quote,) = _missing_quote_actions(replace(minor, warnings=(PRICE_QUOTE_MISSING,)))
+    for action in (call, send, quote):
         sandbox.runtime.repository.put_action(action)
     said = ASKS[language]
 
@@ -554,6 +565,7 @@ def test_r23_each_action_row_says_what_it_asks_of_the_practice(
     assert said["call"] in action_row(html, call.action_id)
     assert said["open"] in action_row(html, call.action_id)
     assert said["minor"] in action_row(html, send.action_id)
+    assert said["quote"] in action_row(html, quote.action_id)
 
 
 # Ids no route takes (functions/provider_api/routes/actions.py answers them 400): too long

@@ -450,6 +450,8 @@ _DUTCH: Sections = {
         # R23, seed 002 advice 6: a claim handed to the collection agency ("call your patient")
         "handover_outstanding": "Open bij overdracht",
         "handover_todo_call_your_patient": "Bel uw patiënt eventueel zelf: zo krijgt die nog een kans om de nota te betalen voordat het incassobureau contact opneemt.",
+        # R6, R23: a dental plan above € 250 invoiced without a price quote (NZa)
+        "quote_missing": "Het behandelplan is hoger dan €\u00a0250 en er is geen begroting vastgelegd; de nota is wel verstuurd.",
         "action_kind_coulance_proposal": "Coulancevoorstel",
         "action_kind_collection_handover": "Overdracht incasso",
         "action_kind_missing_price_quote": "Ontbrekende begroting",
@@ -1131,6 +1133,8 @@ _ENGLISH: Sections = {
         # R23, seed 002 advice 6: a claim handed to the collection agency ("call your patient")
         "handover_outstanding": "Due at handover",
         "handover_todo_call_your_patient": "Consider calling your patient yourself: that gives them one more chance to pay the invoice before the collection agency contacts them.",
+        # R6, R23: a dental plan above € 250 invoiced without a price quote (NZa)
+        "quote_missing": "The treatment plan is above €250 and no price quote was recorded; the invoice was sent all the same.",
         "action_kind_coulance_proposal": "Coulance proposal",
         "action_kind_collection_handover": "Collection handover",
         "action_kind_missing_price_quote": "Missing price quote",
