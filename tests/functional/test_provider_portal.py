@@ -1259,11 +1259,28 @@ def test_a_phone_with_fewer_than_8_digits_is_refused_by_the_contact_form_saying_
 
 @pytest.mark.parametrize("role", ["staff", "viewer"])
 def test_only_the_admin_changes_settings_and_users_a_forged_post_is_403(sandbox, role):
-    """R32: staff and viewer see no settings; their forged POSTs change nothing."""
+    """R32: staff and viewer see no settings; their forged POSTs change nothing. The page
+    opened by its address says it is the admin's and whom to ask, not that a form expired
+    and nothing was changed (audit59f: a bookmark of Instellingen or Inzage-log said
+    "Dit formulier is verlopen ... Er is niets gewijzigd" where no form was sent)."""
     user = PortalUser(sandbox)
     user.sign_in(sample_login(DENTAL, role))
     before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
-    assert user.page("/portal/instellingen")[0] == HTTPStatus.FORBIDDEN
+    for page in ("/portal/instellingen", "/portal/inzage"):
+        status, html = user.page(page)
+        assert status == HTTPStatus.FORBIDDEN
+        assert (
+            "Deze pagina is alleen voor de beheerders van uw praktijk. Moet u hier iets zien of"
+            " wijzigen, vraag het dan een beheerder."
+        ) in unescape(html)
+        assert "formulier" not in unescape(html)
+    user.request("GET", "/portal/taal/en")
+    _, html = user.page("/portal/instellingen")
+    assert (
+        "This page is for your practice's admins only. If you need to see or change something"
+        " here, ask an admin."
+    ) in unescape(html)
+    user.request("GET", "/portal/taal/nl")
     forged = forged_form(
         user, version=str(before.version), email="fraude@example.org", phone="0612345678"
     )

@@ -663,6 +663,7 @@ _DUTCH: Sections = {
             " pagina opnieuw en probeer het nog eens; mag uw rol dit niet, vraag het dan een"
             " beheerder van uw praktijk."
         ),
+        "page_forbidden": "Deze pagina is alleen voor de beheerders van uw praktijk. Moet u hier iets zien of wijzigen, vraag het dan een beheerder.",
         "settings_unreadable_title": "Instellingen van uw praktijk niet te lezen",
         "settings_unreadable": (
             "De opgeslagen instellingen van uw praktijk moeten eerst door zorgnota worden"
@@ -1333,6 +1334,7 @@ _ENGLISH: Sections = {
             " page again and try once more; if your role may not do this, ask an admin of your"
             " practice."
         ),
+        "page_forbidden": "This page is for your practice's admins only. If you need to see or change something here, ask an admin.",
         "settings_unreadable_title": "Your practice's settings cannot be read",
         "settings_unreadable": (
             "Your practice's stored settings need to be put right by zorgnota first. Until"
