@@ -907,10 +907,25 @@ def test_r17_r23_r37_a_proposals_action_shows_what_apply_forgives_after_a_paymen
     assert f"<dt>Al betaald</dt><dd>{format_euros(paid, 'nl')}</dd>" in row, row
     assert f"<dd>{format_euros(proposed, 'nl')}</dd>" in row, row
 
-    assert set_action(sandbox, action_id, {"state": "done", "decision": "apply"})[0] == 200
+    status, applied = set_action(sandbox, action_id, {"state": "done", "decision": "apply"})
+    assert status == 200
     after = sandbox.runtime.repository.get_invoice(PROVIDER, invoice.invoice_id)
     forgiven = -sum(e.amount_cents for e in after.ledger if e.kind is EntryKind.COULANCE)
     assert forgiven == open_now
+
+    # Once applied, the action says what was forgiven, beside what was proposed and paid,
+    # in the API's answer, on the done list and on the invoice page (audit59f: they said
+    # the statement day's € 38,42 that nothing booked, the ledger € 19,21).
+    _, done = staff.page("/portal/acties?state=done")
+    _, invoice_page = staff.page(f"/portal/notas/{invoice.invoice_id}")
+    assert applied["details"]["coulance_cents"] == forgiven
+    assert (applied["details"]["proposed_coulance_cents"], applied["details"]["paid_cents"]) == (
+        proposed,
+        paid,
+    )
+    for shown in (unescape(action_row(done, action_id)), unescape(invoice_page)):
+        assert f"<dt>Coulance</dt><dd>{format_euros(forgiven, 'nl')}</dd>" in shown
+        assert f"<dt>Al betaald</dt><dd>{format_euros(paid, 'nl')}</dd>" in shown
 
 
 # --- a decision lands with its booking or not at all (R17, R28, R38; audit coulanceapply55) -

@@ -507,6 +507,67 @@ def test_r16_r35_staff_read_an_objection_in_the_portal(sandbox, emailed_dental_i
         assert '<a href="mailto:antwoord@example.org">antwoord@example.org</a>' in html, page
 
 
+# What a row of the action list says an action asks of the practice, per language (R23).
+ASKS = {
+    "nl": {
+        "call": "Te doen Bel uw patiënt eventueel zelf: zo krijgt die nog een kans om de nota te"
+        " betalen voordat het incassobureau contact opneemt.",
+        "open": "Open bij overdracht € 106,98",
+        "minor": "Stuur ons de naam en het adres van een ouder of voogd",
+        "quote": "Wat Het behandelplan is hoger dan € 250 en er is geen begroting vastgelegd;"
+        " de nota is wel verstuurd. Regels C11 € 23,50 · X10 € 17,54",
+    },
+    "en": {
+        "call": "To do Consider calling your patient yourself: that gives them one more chance to"
+        " pay the invoice before the collection agency contacts them.",
+        "open": "Due at handover €106.98",
+        "minor": "Send us the name and address of a parent or guardian",
+        "quote": "What The treatment plan is above €250 and no price quote was recorded; the"
+        " invoice was sent all the same. Lines C11 €23.50 · X10 €17.54",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_r23_each_action_row_says_what_it_asks_of_the_practice(
+    sandbox, emailed_dental_invoices, language
+):
+    """R23, R35, seed 002 advice 6 (audit59f: a claim handed to the collection agency and a
+    minor's invoice without a parent were listed by their kind alone, "Overdracht incasso",
+    "Minderjarige zonder debiteur": not what to do, nor what was owed, though the minor's
+    action carries its sentence for the API in both languages).
+    Given the dunning run's "call your patient" action of an invoice handed over with
+    € 106,98 open, and the upload's action of a minor's invoice addressed to the child
+    When staff open the open actions in Dutch and in English
+    Then the handover's row says what was open at the handover and to call the patient
+    before the agency does, and the minor's row what to send; and given the upload's
+    action of a dental plan above € 250 without a price quote, its row says so and names
+    the lines with their amounts."""
+    from billing_core.declarations.ingest import (
+        _minor_without_debtor_actions,
+        _missing_quote_actions,
+    )
+    from billing_core.declarations.rules.line_rules import PRICE_QUOTE_MISSING
+    from billing_core.dunning.run import _call_your_patient
+    from tests.functional.test_ses_events import action_row
+
+    minor, handed = sorted(emailed_dental_invoices[:2], key=lambda i: i.patient_ref)
+    now = sandbox.clock.now()
+    call = _call_your_patient(replace(handed, handed_over_on=now.date()), now.date(), now)
+    (send,) = _minor_without_debtor_actions(minor, frozenset({minor.patient_ref}))
+    (quote,) = _missing_quote_actions(replace(minor, warnings=(PRICE_QUOTE_MISSING,)))
+    for action in (call, send, quote):
+        sandbox.runtime.repository.put_action(action)
+    said = ASKS[language]
+
+    _, html = signed_in(sandbox, "staff", language).page("/portal/acties?state=open")
+
+    assert said["call"] in action_row(html, call.action_id)
+    assert said["open"] in action_row(html, call.action_id)
+    assert said["minor"] in action_row(html, send.action_id)
+    assert said["quote"] in action_row(html, quote.action_id)
+
+
 # Ids no route takes (functions/provider_api/routes/actions.py answers them 400): too long
 # (DynamoDB refuses a key past 1024 bytes as invalid: a 500, by reading), a space, an accent,
 # a sign no action id holds.
@@ -1198,11 +1259,28 @@ def test_a_phone_with_fewer_than_8_digits_is_refused_by_the_contact_form_saying_
 
 @pytest.mark.parametrize("role", ["staff", "viewer"])
 def test_only_the_admin_changes_settings_and_users_a_forged_post_is_403(sandbox, role):
-    """R32: staff and viewer see no settings; their forged POSTs change nothing."""
+    """R32: staff and viewer see no settings; their forged POSTs change nothing. The page
+    opened by its address says it is the admin's and whom to ask, not that a form expired
+    and nothing was changed (audit59f: a bookmark of Instellingen or Inzage-log said
+    "Dit formulier is verlopen ... Er is niets gewijzigd" where no form was sent)."""
     user = PortalUser(sandbox)
     user.sign_in(sample_login(DENTAL, role))
     before = sandbox.runtime.repository.get_provider(DENTAL.provider_id)
-    assert user.page("/portal/instellingen")[0] == HTTPStatus.FORBIDDEN
+    for page in ("/portal/instellingen", "/portal/inzage"):
+        status, html = user.page(page)
+        assert status == HTTPStatus.FORBIDDEN
+        assert (
+            "Deze pagina is alleen voor de beheerders van uw praktijk. Moet u hier iets zien of"
+            " wijzigen, vraag het dan een beheerder."
+        ) in unescape(html)
+        assert "formulier" not in unescape(html)
+    user.request("GET", "/portal/taal/en")
+    _, html = user.page("/portal/instellingen")
+    assert (
+        "This page is for your practice's admins only. If you need to see or change something"
+        " here, ask an admin."
+    ) in unescape(html)
+    user.request("GET", "/portal/taal/nl")
     forged = forged_form(
         user, version=str(before.version), email="fraude@example.org", phone="0612345678"
     )

@@ -447,6 +447,11 @@ _DUTCH: Sections = {
         "bounce_todo_check_the_address": "Controleer het e-mailadres met de patiënt.",
         "bounce_todo_complaint": "Vraag de patiënt of die de brieven liever per post krijgt.",
         "bounce_todo_pass_on_the_message": "Geef het bericht zelf door aan de patiënt.",
+        # R23, seed 002 advice 6: a claim handed to the collection agency ("call your patient")
+        "handover_outstanding": "Open bij overdracht",
+        "handover_todo_call_your_patient": "Bel uw patiënt eventueel zelf: zo krijgt die nog een kans om de nota te betalen voordat het incassobureau contact opneemt.",
+        # R6, R23: a dental plan above € 250 invoiced without a price quote (NZa)
+        "quote_missing": "Het behandelplan is hoger dan €\u00a0250 en er is geen begroting vastgelegd; de nota is wel verstuurd.",
         "action_kind_coulance_proposal": "Coulancevoorstel",
         "action_kind_collection_handover": "Overdracht incasso",
         "action_kind_missing_price_quote": "Ontbrekende begroting",
@@ -658,6 +663,7 @@ _DUTCH: Sections = {
             " pagina opnieuw en probeer het nog eens; mag uw rol dit niet, vraag het dan een"
             " beheerder van uw praktijk."
         ),
+        "page_forbidden": "Deze pagina is alleen voor de beheerders van uw praktijk. Moet u hier iets zien of wijzigen, vraag het dan een beheerder.",
         "settings_unreadable_title": "Instellingen van uw praktijk niet te lezen",
         "settings_unreadable": (
             "De opgeslagen instellingen van uw praktijk moeten eerst door zorgnota worden"
@@ -1125,6 +1131,11 @@ _ENGLISH: Sections = {
         "bounce_todo_check_the_address": "Check the e-mail address with the patient.",
         "bounce_todo_complaint": "Ask the patient whether they would rather have letters by post.",
         "bounce_todo_pass_on_the_message": "Pass the message on to the patient yourself.",
+        # R23, seed 002 advice 6: a claim handed to the collection agency ("call your patient")
+        "handover_outstanding": "Due at handover",
+        "handover_todo_call_your_patient": "Consider calling your patient yourself: that gives them one more chance to pay the invoice before the collection agency contacts them.",
+        # R6, R23: a dental plan above € 250 invoiced without a price quote (NZa)
+        "quote_missing": "The treatment plan is above €250 and no price quote was recorded; the invoice was sent all the same.",
         "action_kind_coulance_proposal": "Coulance proposal",
         "action_kind_collection_handover": "Collection handover",
         "action_kind_missing_price_quote": "Missing price quote",
@@ -1323,6 +1334,7 @@ _ENGLISH: Sections = {
             " page again and try once more; if your role may not do this, ask an admin of your"
             " practice."
         ),
+        "page_forbidden": "This page is for your practice's admins only. If you need to see or change something here, ask an admin.",
         "settings_unreadable_title": "Your practice's settings cannot be read",
         "settings_unreadable": (
             "Your practice's stored settings need to be put right by zorgnota first. Until"

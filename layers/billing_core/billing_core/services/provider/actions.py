@@ -240,8 +240,11 @@ def decide_coulance(
     if action.kind is not ActionKind.COULANCE_PROPOSAL:
         raise practice_refused("not_a_proposal")
     if "decision" not in action.details:
+        # Applied, it keeps the figures "apply" books, as the list showed them (R17, R23):
+        # a payment since the statement leaves less to forgive than was proposed then.
+        [now] = as_now([action], ctx) if decision is CoulanceDecision.APPLY else [action]
         decided = replace(
-            action, state=ActionState.DONE, details={**action.details, "decision": decision.value}
+            now, state=ActionState.DONE, details={**now.details, "decision": decision.value}
         )
         if _carry_out(provider_id, decided, user.user_id, ctx, deciding=True):
             return decided

@@ -320,11 +320,11 @@ def no_longer_kept(request: PortalRequest, gone: NoLongerKept) -> PortalAnswer:
     )
 
 
-def forbidden(request: PortalRequest) -> PortalAnswer:
-    """A form without this session's token, or a change the role may not make (R32)."""
-    return message(
-        request.language, request.session, "forbidden_title", "forbidden", HTTPStatus.FORBIDDEN
-    )
+def forbidden(request: PortalRequest, *, page: bool = False) -> PortalAnswer:
+    """A form without this session's token, or a change the role may not make (R32);
+    ``page``: a page the role may not open (an admin's, by its address), said as a page."""
+    said = "page_forbidden" if page else "forbidden"
+    return message(request.language, request.session, "forbidden_title", said, HTTPStatus.FORBIDDEN)
 
 
 def unknown_parameter(request: PortalRequest, parameter: str) -> PortalAnswer:
@@ -1829,7 +1829,7 @@ def access_log(request: PortalRequest, ctx: ProviderContext) -> PortalAnswer:
     read. The API's limits and refusals, said on the form in the page's language, the
     field marked and focused (WCAG 3.3.1). Admins only: 403 for anyone else (R32)."""
     if not request.session.may(Role.ADMIN):
-        return forbidden(request)
+        return forbidden(request, page=True)
     from billing_core.services.provider import audit  # only this page: not at cold start
 
     today = ctx.clock.today()

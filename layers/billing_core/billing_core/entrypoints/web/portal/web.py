@@ -126,7 +126,7 @@ def serve_page(
         return respond(unknown_parameter(request, unknown))
     if "format" in incoming.query and incoming.query["format"] not in formats:
         return respond(unknown_format(request, formats))
-    return _answer(handler, request)
+    return _answer(handler, request, page=True)
 
 
 def serve_not_found(event: APIGatewayProxyEvent) -> Response[str | bytes]:
@@ -229,20 +229,25 @@ def _posted(event: APIGatewayProxyEvent) -> PortalRequest | Response[str | bytes
     return request
 
 
-def _answer(handler: PageHandler, request: PortalRequest) -> Response[str | bytes]:
+def _answer(
+    handler: PageHandler, request: PortalRequest, *, page: bool = False
+) -> Response[str | bytes]:
     try:
-        return respond(_page_answer(handler, request))
+        return respond(_page_answer(handler, request, page=page))
     except UnreadableProvider:
         return respond(settings_unreadable(request))
 
 
-def _page_answer(handler: PageHandler, request: PortalRequest) -> PortalAnswer:
+def _page_answer(
+    handler: PageHandler, request: PortalRequest, *, page: bool = False
+) -> PortalAnswer:
     """The page, or 403 when the services refuse the user's role (R32): whatever the
-    page offered, the service decides."""
+    page offered, the service decides. ``page``: a GET page, refused as a page (no form
+    was sent), not as a form."""
     try:
         return handler(request, bootstrap.current().provider_context())
     except Forbidden:
-        return forbidden(request)
+        return forbidden(request, page=page)
 
 
 def _recorded(answer: PortalAnswer) -> dict[str, Any]:
