@@ -1047,6 +1047,34 @@ def test_r39_invoices_that_lose_the_race_on_two_daily_runs_in_a_row_raise_an_ala
     assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
 
 
+def test_r39_every_alarm_reads_a_range_cloudwatch_accepts(template: dict[str, Any]) -> None:
+    """R39 (audit59g): CloudWatch refuses an alarm whose Period x EvaluationPeriods is over
+    7 days, or over 1 day when its period is under an hour, whose period is not 10, 20, 30
+    or a multiple of 60, or whose DatapointsToAlarm exceeds its EvaluationPeriods
+    (PutMetricAlarm): the deploy fails, or a changed alarm is never made. Only the weekly
+    run's alarm (7 days) was checked.
+    Given every alarm, alone or on metric math (each metric's period)
+    Then each reads a range CloudWatch accepts, and a math alarm's metrics one period."""
+    refused = {}
+    for alarm_id, alarm in alarms(template).items():
+        periods = (
+            {alarm["Period"]}
+            if "Period" in alarm
+            else {
+                query["MetricStat"]["Period"] for query in alarm["Metrics"] if "MetricStat" in query
+            }
+        )
+        [period] = periods  # one period: the expression adds like with like
+        most = 86_400 if period < 3_600 else 604_800
+        if (
+            period * alarm["EvaluationPeriods"] > most
+            or (period not in (10, 20, 30) and period % 60)
+            or alarm.get("DatapointsToAlarm", 1) > alarm["EvaluationPeriods"]
+        ):
+            refused[alarm_id] = (period, alarm["EvaluationPeriods"])
+    assert refused == {}
+
+
 def test_a_weekly_run_that_never_runs_raises_an_alarm(template: dict[str, Any]) -> None:
     """R39 (audit WEEKLY3): given the metric every retrocession run emits when it reaches
     its end (``Retrocession_run_finished``: RunSummary.log_entry; not the counts, which a

@@ -14,6 +14,7 @@ from billing_core.payments.transfer_batches import BankState, BatchState
 from billing_core.providers.actions import ActionKind
 from billing_core.providers.payouts import payout_state
 from billing_core.providers.retrocession import with_payout
+from billing_core.providers.settings_history import SettingsVersion
 from billing_core.services.operator.money_out import get_batch, propose_week
 from billing_core.shared.audit import Reader
 from billing_core.shared.clock import AMSTERDAM
@@ -102,6 +103,53 @@ def test_r24_an_operator_cannot_propose_a_week_before_its_run_wrote_the_statemen
     assert batch.waiting == ("logo-west", "tandarts-zuid")
     # And once the week has its batch, an operator's proposal finds it (a retry, a replan)
     assert propose_week(W46, "operator-anna", world.ctx) == batch
+
+
+def test_r24_an_operator_cannot_propose_a_week_between_two_parts_of_its_run(world):
+    """R24, R34, R39 (audit59g): between two parts of the Monday run (some statements
+    written), an operator's POST /payouts made the week's batch with the later practices
+    waiting; the run's last part then found it, and they were paid a week late.
+    Given W46's run on Monday 16 November stopped after fysio-noord's statement (its next
+    part not done yet), and logo-west created on Tuesday 17 November
+    When an operator proposes W46
+    Then 422 payout_week_unfinished, counting 1 of the 2 practices that existed by the
+    week's end, and no batch of W46 exists
+    And once the last part wrote tandarts-zuid's statement, the proposal pays both and
+    leaves logo-west out, as the run's batch does (not waiting for a statement no run writes)."""
+    world.store.settings_history["logo-west"] = [
+        SettingsVersion(
+            "logo-west",
+            1,
+            "operator-1",
+            "operators",
+            datetime(2026, 11, 17, 9, 0, tzinfo=AMSTERDAM),
+            (),
+        )
+    ]
+    world.monday_after(W46)
+    world.statements(W46, {"fysio-noord": 2_000})
+    with pytest.raises(Refused) as unfinished:
+        propose_week(W46, "operator-anna", world.ctx)
+    assert unfinished.value.code == "payout_week_unfinished"
+    assert unfinished.value.message_nl == (
+        "Van week 2026-W46 zijn pas 1 van de 2 overzichten gemaakt: de retrocessierun"
+        " (as_of 2026-11-16) is nog bezig of is gestopt. Wacht tot hij klaar is, of laat"
+        " hem opnieuw lopen: hij maakt de overige overzichten en stelt de batch van de"
+        " week voor."
+    )
+    assert unfinished.value.message_en == (
+        "Only 1 of the 2 statements of week 2026-W46 have been written: the retrocession"
+        " run (as_of 2026-11-16) is still going or stopped. Wait until it has finished, or"
+        " run it again: it writes the other statements and proposes the week's batch."
+    )
+    assert world.store.get_batch("PO-2026-W46") is None
+    world.statements(W46, {"tandarts-zuid": 500})
+    batch = propose_week(W46, "operator-anna", world.ctx)
+    assert [(t.provider_id, t.amount_cents) for t in batch.transfers] == [
+        ("fysio-noord", 2_000),
+        ("tandarts-zuid", 500),
+    ]
+    assert batch.waiting == ()
 
 
 def test_reading_a_payout_batch_records_no_patient_read(world):

@@ -63,8 +63,10 @@ def list_payouts(
     "afresh (the withdrawn batch's approvals do not count). Returned payouts the withdrawn "
     "batch paid again are paid by the new one (repaid_in names it). A week without a batch "
     "is refused (422) while it runs (payout_week_running) and while its retrocession run has "
-    "written none of its statements (payout_week_not_built): such a batch would list every "
-    "practice as waiting and stand for the one the Monday run proposes.",
+    "written none of its statements (payout_week_not_built) or not yet those of every practice "
+    "that existed by the week's end (payout_week_unfinished: between two parts of the run, or a "
+    "run that stopped): such a batch would list those practices as waiting and stand for the "
+    "one the Monday run proposes.",
 )
 def propose_payouts(body: ProposePayoutsIn) -> BatchOut:
     who = operator(router.current_event).user_id

@@ -392,7 +392,11 @@ def _build_provider(
     summary.payout_cents += statement.payout_cents
 
 
-def started_at(provider_id: str, store: RetrocessionStore) -> datetime | None:
+class SettingsHistory(Protocol):
+    def provider_history(self, provider_id: str) -> list[SettingsVersion]: ...
+
+
+def started_at(provider_id: str, store: SettingsHistory) -> datetime | None:
     """When the practice was created: its first settings version, the one every field is
     new in (R31); None when its history lacks it (stored before the history was kept)."""
     return next(

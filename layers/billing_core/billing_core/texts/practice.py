@@ -1005,6 +1005,12 @@ _DUTCH: Sections = {
             " retrocessierun van de week lopen (as_of {run_day}): die maakt de overzichten"
             " en stelt de batch van de week voor."
         ),
+        "payout_week_unfinished": (
+            "Van week {week} zijn pas {written} van de {practices} overzichten gemaakt: de"
+            " retrocessierun (as_of {run_day}) is nog bezig of is gestopt. Wacht tot hij klaar"
+            " is, of laat hem opnieuw lopen: hij maakt de overige overzichten en stelt de"
+            " batch van de week voor."
+        ),
         "batch_sent": (
             "Deze batch is verstuurd of wordt verstuurd en kan niet meer worden ingetrokken."
             " Is het versturen afgebroken, keur hem dan opnieuw goed om het af te maken."
@@ -2131,6 +2137,12 @@ _ENGLISH: Sections = {
         "payout_week_not_built": (
             "No statement of week {week} has been written yet. Run the week's retrocession"
             " first (as_of {run_day}): it writes the statements and proposes the week's batch."
+        ),
+        "payout_week_unfinished": (
+            "Only {written} of the {practices} statements of week {week} have been written:"
+            " the retrocession run (as_of {run_day}) is still going or stopped. Wait until it"
+            " has finished, or run it again: it writes the other statements and proposes the"
+            " week's batch."
         ),
         "batch_sent": (
             "This batch was sent or is being sent and can no longer be withdrawn. If sending"

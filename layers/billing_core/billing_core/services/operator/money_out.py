@@ -153,20 +153,47 @@ def propose_week(week: Week, operator: str, ctx: MoneyOutContext) -> TransferBat
     statements is written (``payout_week_not_built``): its batch would list every practice
     as waiting and, being the week's, stand for the batch the Monday run proposes after
     the statements, so that the week paid nobody and every practice was paid a week late
-    (R24, R34; audit59e)."""
+    (R24, R34; audit59e). So is one whose run wrote the statements of some practices and
+    not yet those of others that existed by the week's end (``payout_week_unfinished``:
+    between two parts of the run, or a run that stopped): those would wait (audit59g)."""
     if not payout_batches_of_week(week.label, ctx.batches.get_batch):
-        _refuse_week_not_closed(week, ctx)
+        return propose_payouts(week, operator, ctx, _refuse_week_not_closed(week, ctx))
     return propose_payouts(week, operator, ctx)
 
 
-def _refuse_week_not_closed(week: Week, ctx: MoneyOutContext) -> None:
-    """Refuses a week that has not ended, or whose retrocession run wrote no statement yet
-    (one read per practice: an operator's request, not the Monday run's path)."""
+def _refuse_week_not_closed(week: Week, ctx: MoneyOutContext) -> list[str]:
+    """Refuses a week that has not ended, or whose retrocession run wrote no statement yet,
+    or not yet those of every practice that existed by the week's end (one read per
+    practice, and the history of each without one: an operator's request, not the Monday
+    run's path). Answers the practices the week ended before (``not_started``)."""
     run_day = week.following().monday.isoformat()  # the as_of of its run
     if ctx.clock.now() < week.ends_at:
         raise practice_refused("payout_week_running", week=week.label, run_day=run_day)
-    if not any(ctx.store.get_retrocession(p.provider_id, week) for p in ctx.store.list_providers()):
+    providers = ctx.store.list_providers()
+    unwritten = [p for p in providers if not ctx.store.get_retrocession(p.provider_id, week)]
+    if len(unwritten) == len(providers):
         raise practice_refused("payout_week_not_built", week=week.label, run_day=run_day)
+    # Imported here: an operator's request, rare; the Monday run imports both modules.
+    from billing_core.providers.retrocession_run import started_at
+
+    # Between two parts of the run (or after a run that stopped before its end): the
+    # practices after its place have no statement yet, and a batch now would list them as
+    # waiting and pay them a week late (audit59g). Not those the week ended before (R24).
+    missing = [
+        p
+        for p in unwritten
+        if (started := started_at(p.provider_id, ctx.store)) is None or started < week.ends_at
+    ]
+    if missing:
+        raise practice_refused(
+            "payout_week_unfinished",
+            week=week.label,
+            run_day=run_day,
+            written=len(providers) - len(unwritten),
+            practices=len(providers) - len(unwritten) + len(missing),
+        )
+    # Those the week ended before: no statement and no place in its batch, as the run's.
+    return [p.provider_id for p in unwritten]
 
 
 def _proposed(
