@@ -30,8 +30,22 @@ COSTS_DAY = date(2027, 1, 15)  # the reminder's 14 days have passed
 
 @pytest.fixture
 def invoice(sandbox):
-    """An e-mailed invoice of the dental practice, delivered (the invoice e-mail sent)."""
-    return emailed(delivered_dental_week(sandbox, 12))[0]
+    """An e-mailed invoice of the dental practice, delivered (the invoice e-mail sent):
+    PAT000004's (two lines of € 23,50), the first the repository lists of the week of 12
+    lines. Only that patient's lines are uploaded: the tests' dunning runs then step one
+    invoice, not four."""
+    week = lines_of_patient(declaration_csv(12), "PAT000004")
+    sandbox.upload_declaration(PROVIDER, "week-47.csv", week)
+    sandbox.drain_deliveries()
+    (only,) = emailed(sandbox.runtime.repository.list_invoices(PROVIDER)[0])
+    return only
+
+
+@pytest.fixture
+def dental_week(sandbox):
+    """The dental practice's week of 12 lines (week-47.csv) uploaded and delivered: four
+    e-mailed invoices, as the repository lists them."""
+    return delivered_dental_week(sandbox, 12)
 
 
 def page(sandbox, invoice, language="nl", cookie="", **query):
@@ -452,9 +466,9 @@ def test_r21_partly_paid_and_the_rest_stopped_says_both_not_just_paid(
 
 
 @pytest.fixture
-def arranged(sandbox):
-    """The largest e-mailed invoice (final payment date 23 December), in an arrangement of
-    two terms made on 25 November: the first term due on 23 December (R15)."""
+def arranged(sandbox, dental_week):
+    """The largest e-mailed invoice of the week (final payment date 23 December), in an
+    arrangement of two terms made on 25 November: the first term due on 23 December (R15)."""
     invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER)
     largest = max(
         (i for i in invoices if i.channel is Channel.EMAIL), key=lambda i: i.amount_due_cents
@@ -516,7 +530,7 @@ def test_r36_after_the_final_date_before_the_reminder_the_date_reads_as_passed(
     ],
 )
 def test_r15_a_term_up_to_14_days_late_reads_as_passed_not_as_the_next_one_to_pay(
-    sandbox, invoice, arranged, language, passed_label, next_term_label
+    sandbox, arranged, language, passed_label, next_term_label
 ):
     # Given an arrangement whose first term, due 23 December, is unpaid on 30 December: the
     # arrangement still runs (it is cancelled after 14 days, R15)
@@ -554,7 +568,7 @@ def test_r15_a_term_up_to_14_days_late_reads_as_passed_not_as_the_next_one_to_pa
     ],
 )
 def test_r16_a_hold_during_an_arrangement_shows_beside_its_state(
-    sandbox, invoice, arranged, language, state_words, hold_words
+    sandbox, arranged, language, state_words, hold_words
 ):
     # Given a running arrangement, and the practice puts the invoice on hold on 20 December
     # until 20 January (audit ARRANGEMENTS6)
@@ -584,7 +598,7 @@ TERMS_STILL_COUNT = [
 
 
 def test_r16_r15_the_hold_during_an_arrangement_says_its_terms_still_count(
-    sandbox, invoice, arranged, subtests
+    sandbox, arranged, subtests
 ):
     # Given a running arrangement, and a hold from 20 December until 20 January, over the
     # first term (23 December) and its 14 days of grace: the run cancels the arrangement
@@ -1077,7 +1091,7 @@ ARRANGEMENT_ENDED = {
 
 @pytest.mark.parametrize("run_first", [True, False], ids=["after the run", "before the run"])
 def test_r15_an_arrangement_a_missed_term_ended_is_said_with_its_day_in_each_language(
-    sandbox, invoice, arranged, subtests, run_first
+    sandbox, arranged, subtests, run_first
 ):
     """R15, R36 (audit told50: "Herinnering verstuurd" beside the arrangement's fee, nothing
     saying the arrangement had ended).
@@ -1099,7 +1113,7 @@ def test_r15_an_arrangement_a_missed_term_ended_is_said_with_its_day_in_each_lan
             assert text_of(html, "arrangement-ended").startswith(ended)
 
 
-def test_r15_a_running_arrangement_says_no_end(sandbox, invoice, arranged):
+def test_r15_a_running_arrangement_says_no_end(sandbox, arranged):
     sandbox.clock.set(date(2027, 1, 6))  # the first term's 14 days not yet over
     assert status(sandbox, arranged)["arrangement_ended_on"] is None
     assert 'id="arrangement-ended"' not in page(sandbox, arranged)[1]
@@ -2514,7 +2528,7 @@ TERM_AMOUNT_LABEL = {
 
 
 def test_r15_r36_the_next_terms_date_comes_with_its_amount_in_each_language(
-    sandbox, invoice, arranged, subtests
+    sandbox, arranged, subtests
 ):
     """R15, R36, R10, R9 (audit checker57: during an arrangement the page said "Still to pay
     € 116,98" beside "Next term due by 23 December 2026", and what that term asks only on

@@ -21,6 +21,7 @@ from functions.patient_api.app import app
 from local.api_gateway import STAGE
 from local.generate import declaration_csv
 from local.seed import DENTAL
+from tests.functional.conftest import lines_of_patient
 from tests.unit.test_invoice_pdf import shown
 
 JSON = {"Content-Type": "application/json"}
@@ -464,10 +465,12 @@ def test_r16_a_paper_patients_objection_promises_no_email(sandbox):
     paper invoice, when its patient objects on the page, then the objection is filed and
     the page promises no e-mail that will not come: it says the practice will be in touch;
     and no e-mail is sent (to the typed address or any)."""
-    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", declaration_csv(30))
+    # Of the 30 lines only PAT000005's, the first patient on paper (no e-mail address)
+    week = lines_of_patient(declaration_csv(30), "PAT000005")
+    sandbox.upload_declaration(DENTAL.provider_id, "week-47.csv", week)
     sandbox.drain_deliveries()
     found, _ = sandbox.runtime.repository.list_invoices(DENTAL.provider_id)
-    on_paper = next(i for i in found if i.channel is Channel.PAPER and not i.live_email)
+    (on_paper,) = [i for i in found if i.channel is Channel.PAPER and not i.live_email]
     cookie = visit_cookie(unlock(sandbox, on_paper))
     form = urlencode(
         {

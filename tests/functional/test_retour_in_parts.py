@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,6 +17,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 from billing_core.adapters.dynamo import keys
+from billing_core.correspondence import delivery, pdf
 from billing_core.declarations.claims import Claim
 from billing_core.declarations.csv_format import parse_declaration_csv
 from billing_core.declarations.record import DeclarationStatus
@@ -80,6 +82,34 @@ def _ledgers(invoices: Sequence[Invoice]) -> dict[tuple[str, ...], list[Any]]:
     }
 
 
+_TYPESET: dict[bytes, bytes] = {}
+
+
+def _each_invoice_typeset_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Delivery's invoice PDFs typeset once per distinct invoice in the process: "the
+    same invoice always gives the same bytes" (render_invoice_pdf), and typesetting them
+    was over half of these tests' time, each test delivering the same declaration's
+    invoices in two sandboxes (one run, parts) that none of them reads. The key is the
+    pickled arguments, every field of them, but the declaration's id and the invoice id
+    derived from it: each sandbox's upload gets its own (its S3 version), which the PDF
+    does not print (the same bytes from both sandboxes, seen). Two invoices that differ
+    in anything else are each typeset."""
+    typeset = pdf.render_invoice_pdf
+
+    def once(invoice: Invoice, *args: Any, **kwargs: Any) -> bytes:
+        key = pickle.dumps((invoice, args, sorted(kwargs.items())))
+        for own, placeholder in (
+            (invoice.declaration_id, b"<upload>"),
+            (invoice.invoice_id, b"<id>"),
+        ):
+            key = key.replace(own.encode(), placeholder)
+        if key not in _TYPESET:
+            _TYPESET[key] = typeset(invoice, *args, **kwargs)
+        return _TYPESET[key]
+
+    monkeypatch.setattr(delivery, "render_invoice_pdf", once)
+
+
 def _applied_retour(
     monkeypatch: pytest.MonkeyPatch,
     margin_ms: int,
@@ -97,6 +127,7 @@ def _applied_retour(
 
     monkeypatch.setattr(continued_runs, "call_itself", recorded)
     monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", margin_ms)
+    _each_invoice_typeset_once(monkeypatch)
     with Sandbox(TODAY) as sandbox:
         logger = sandbox.handler("retour_import").logger
         log = io.StringIO()  # the function logs INFO, the sandbox warnings only
@@ -232,6 +263,7 @@ def _parts_called(monkeypatch: pytest.MonkeyPatch, die_after_first: bool) -> lis
 
     monkeypatch.setattr(continued_runs, "call_itself", kept)
     monkeypatch.setattr(continued_runs, "SAFETY_MARGIN_MS", 10**9)
+    _each_invoice_typeset_once(monkeypatch)
     return calls
 
 

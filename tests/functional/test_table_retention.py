@@ -35,6 +35,7 @@ from local.migrate import (
 )
 from local.sandbox import Caller
 from local.seed import DENTAL, PHYSIO
+from tests.functional.conftest import lines_of_patient
 from tests.functional.test_blocked_patients import agency_file, due_on, hand_over
 from tests.functional.test_provider_portal import PortalUser, sample_login
 from tests.functional.test_refunds import operator, paid_twice
@@ -431,10 +432,12 @@ def test_a_letter_whose_kept_pdf_is_deleted_says_it_is_no_longer_kept(sandbox, l
     When the practice opens the letter from the invoice page
     Then 404 saying the letter is no longer kept, in Dutch and English, and no read is
     recorded; the function does not fail (was NoSuchKey: 502 and a function error)."""
-    sandbox.upload_declaration(PROVIDER, "week-48.csv", declaration_csv(40))
+    # Of the 40 lines only PAT000005's, the first patient on paper (no e-mail address)
+    week = lines_of_patient(declaration_csv(40), "PAT000005")
+    sandbox.upload_declaration(PROVIDER, "week-48.csv", week)
     sandbox.drain_deliveries()
     invoices, _ = sandbox.runtime.repository.list_invoices(PROVIDER, limit=100)
-    posted = next(i for i in invoices if i.channel is Channel.PAPER)
+    (posted,) = [i for i in invoices if i.channel is Channel.PAPER]
     link = f"/portal/notas/{posted.invoice_id}/brieven/0"
     viewer = PortalUser(sandbox)
     viewer.sign_in(sample_login(DENTAL, "viewer"))
