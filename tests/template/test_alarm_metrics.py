@@ -92,7 +92,8 @@ FAILURE_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-# Failure-like metrics no alarm reads, each on purpose.
+# Failure-like metrics no alarm reads, each on purpose; each is drawn on the operators' dashboard
+# (OperationsDashboard; test_r39_every_metric_not_alarmed_is_on_the_operators_dashboard).
 NOT_ALARMED = {
     "Agency_refused": "the rows refused also set Agency_report_refused, which is alarmed",
     "ClaimsRejected": "lines the practice sends again (R2); its report and the portal say so",
@@ -258,3 +259,47 @@ def test_r39_every_metric_that_says_something_failed_is_alarmed_or_listed(
     failing = {name for name in emitted if FAILURE_WORDS.search(name)}
     assert failing - alarmed - set(NOT_ALARMED) == set()
     assert set(NOT_ALARMED) <= emitted - alarmed
+
+
+def dashboard_metrics(dashboard: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """(namespace, name, [dimension name, value, ...]) of every metric a dashboard's
+    metric widgets draw. Its body is a !Sub of JSON: the placeholders are filled with
+    themselves, so what is read is the JSON as written."""
+    body = dashboard["DashboardBody"]["Fn::Sub"]
+    assert isinstance(body, str)
+    widgets = json.loads(body)["widgets"]
+    return [
+        (metric[0], metric[1], metric[2:])
+        for widget in widgets
+        if widget["type"] == "metric"
+        for metric in widget["properties"]["metrics"]
+    ]
+
+
+def test_r39_every_metric_not_alarmed_is_on_the_operators_dashboard(
+    template: dict[str, Any], emitted: set[str], emf: dict[str, Any]
+) -> None:
+    """R39 (audit59g): NOT_ALARMED excuses metrics as read "on the dashboard", and the
+    template had no dashboard at all.
+    Given the template's CloudWatch dashboard
+    When an operator opens it in the stack's region
+    Then every metric in NOT_ALARMED is drawn on a widget, each with the namespace and the
+    service dimension the functions emit it with (otherwise the widget draws nothing), every
+    metric drawn is one the code emits, every widget reads the stack's own region, and the
+    dashboard's name holds the stage (dev and prod in one account stay apart)."""
+    [dashboard] = resources_of_type(template, "AWS::CloudWatch::Dashboard").values()
+    assert "${Stage}" in dashboard["DashboardName"]["Fn::Sub"]
+    [directive] = emf["_aws"]["CloudWatchMetrics"]
+    drawn = dashboard_metrics(dashboard)
+    wrong = [
+        name
+        for namespace, name, dimensions in drawn
+        if namespace != directive["Namespace"]
+        or dimensions != ["service", emf["service"]]
+        or name not in emitted
+    ]
+    assert wrong == []
+    assert set(NOT_ALARMED) - {name for _, name, _ in drawn} == set()
+    widgets = json.loads(dashboard["DashboardBody"]["Fn::Sub"])["widgets"]
+    regions = {w["properties"]["region"] for w in widgets if w["type"] == "metric"}
+    assert regions == {"${AWS::Region}"}
