@@ -257,3 +257,35 @@ def test_the_forms_and_the_words_are_one_choice():
             "arrangement": 'id="terms"' in page,
         }
         assert shown == {name: getattr(offer, name) for name in shown}, invoice.reference
+
+
+# R9, R14 (audit59h): the deferral a practice sets (1 to 90 days) counted as each language
+# counts: Polish "dzień" for 1 only; Arabic يوم واحد, يومين, أيام for 3 to 10, يومًا from 11.
+DEFERRAL_SENTENCES = {
+    (1, "nl"): "U kunt eenmalig kosteloos 1 dag uitstel van betaling aanvragen.",
+    (30, "nl"): "U kunt eenmalig kosteloos 30 dagen uitstel van betaling aanvragen.",
+    (1, "en"): "You can ask once for a free deferral of payment of 1 day.",
+    (14, "en"): "You can ask once for a free deferral of payment of 14 days.",
+    (1, "pl"): "Jeden raz można bezpłatnie odroczyć termin płatności o 1 dzień.",
+    (2, "pl"): "Jeden raz można bezpłatnie odroczyć termin płatności o 2 dni.",
+    (5, "pl"): "Jeden raz można bezpłatnie odroczyć termin płatności o 5 dni.",
+    (1, "ar"): "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة يوم واحد.",
+    (2, "ar"): "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة يومين.",
+    (7, "ar"): "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة 7 أيام.",
+    (10, "ar"): "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة 10 أيام.",
+    (30, "ar"): "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة 30 يومًا.",
+}
+
+
+@pytest.mark.parametrize("days, language", DEFERRAL_SENTENCES)
+def test_r9_the_deferral_offered_counts_its_days_as_the_language_counts(days, language):
+    """Given a practice that grants a deferral of ``days`` days and an invoice of € 300,00
+    When the patient opens the checker in ``language`` after the birth date
+    Then the deferral's sentence names the days in the form that count takes
+    (it said "1 dagen", "1 days", "1 dni", "7 يومًا")."""
+    invoice = an_invoice_of(30000, language)
+    provider = make_provider(deferral_days=days)
+
+    page = checker_page(invoice, language, provider)
+
+    assert f"<p>{DEFERRAL_SENTENCES[days, language]}</p>" in page

@@ -150,6 +150,44 @@ def by_channel(channel: str) -> dict[str, str]:
     return {f"by_channel_{language}": word for language, word in _BY_CHANNEL[channel].items()}
 
 
+def arabic_plural(count: int) -> str:
+    """The form an Arabic noun takes after ``count`` (CLDR's categories): "one" (يوم واحد),
+    "two" (يومين), "few" for 3 to 10 after the hundreds (7 أيام, a plural), "many" for 11 to
+    99 (30 يومًا, a singular), "other" for 0 and 100, 101, 102 (100 يوم)."""
+    rest = count % 100
+    if count in (1, 2):
+        return ("one", "two")[count - 1]
+    if 3 <= rest <= 10:
+        return "few"
+    if 11 <= rest <= 99:
+        return "many"
+    return "other"
+
+
+_ARABIC_DAYS = {
+    "one": "يوم واحد",
+    "two": "يومين",
+    "few": "{count} أيام",
+    "many": "{count} يومًا",
+    "other": "{count} يوم",
+}
+
+
+def days_counted(count: int) -> dict[str, str]:
+    """``count`` days in the number each language writes after a count, once per language
+    as the patterns name them (``{days_nl}``, ``{days_en}``, ...): "1 dag" / "30 dagen",
+    "1 day" / "30 days", "1 dzień" / "2 dni" / "30 dni" (every count but 1), "يوم واحد" /
+    "يومين" / "7 أيام" / "30 يومًا" (R9: a practice sets its deferral from 1 to 90 days,
+    R14; "1 dagen", "1 dni", "7 يومًا" were wrong)."""
+    one = count == 1
+    return {
+        "days_nl": f"{count} {'dag' if one else 'dagen'}",
+        "days_en": f"{count} {'day' if one else 'days'}",
+        "days_pl": f"{count} {'dzień' if one else 'dni'}",
+        "days_ar": _ARABIC_DAYS[arabic_plural(count)].format(count=count),
+    }
+
+
 # The values that name a person or a practice (written in Latin letters, or Arabic ones).
 _NAMES = frozenset({"name", "provider", "patient", "holder"})
 

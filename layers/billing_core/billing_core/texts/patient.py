@@ -345,7 +345,7 @@ _DUTCH: Sections = {
         "pay_heading": "Betalen",
         "pay_button": "Betaal {amount} met iDEAL",
         "defer_heading": "Meer tijd nodig?",
-        "defer_text": "U kunt eenmalig kosteloos {days} dagen uitstel van betaling aanvragen.",
+        "defer_text": "U kunt eenmalig kosteloos {days_nl} uitstel van betaling aanvragen.",
         "defer_button": "Uitstel aanvragen",
         "arrange_heading": "In termijnen betalen",
         "arrange_text": (
@@ -841,7 +841,7 @@ _ENGLISH: Sections = {
         "pay_heading": "Pay",
         "pay_button": "Pay {amount} with iDEAL",
         "defer_heading": "Need more time?",
-        "defer_text": "You can ask once for a free deferral of payment of {days} days.",
+        "defer_text": "You can ask once for a free deferral of payment of {days_en}.",
         "defer_button": "Ask for a deferral",
         "arrange_heading": "Pay in instalments",
         "arrange_text": (

@@ -56,7 +56,13 @@ from billing_core.services.patient import (
 from billing_core.shared.errors import NotFound, Refused, StateConflict
 from billing_core.shared.money import AmountFormatError, parse_typed_euros
 from billing_core.shared.reference import InvalidReference, parse_ours
-from billing_core.texts.catalogue import LANGUAGES, RIGHT_TO_LEFT, UNSAID, by_channel
+from billing_core.texts.catalogue import (
+    LANGUAGES,
+    RIGHT_TO_LEFT,
+    UNSAID,
+    by_channel,
+    days_counted,
+)
 from billing_core.texts.patient import LANGUAGE_NAMES, page_texts
 
 if TYPE_CHECKING:
@@ -189,6 +195,7 @@ def render_checker(
         unlock_text=unlock_text,
         dont_pay_yet_key=_dont_pay_yet_key(offer, unlocked),
         by=by,
+        days_counted=days_counted,
         error=_error(t, state),
         notice=t(state.notice[0], **_spoken(state.notice[1], t), **by) if state.notice else None,
         visit_minutes=VISIT_MINUTES,

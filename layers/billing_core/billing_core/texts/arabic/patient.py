@@ -190,7 +190,7 @@ _PAGE: Section = {
     "pay_heading": "الدفع",
     "pay_button": "ادفعوا \u2066{amount}\u2069 عبر iDEAL",
     "defer_heading": "هل تحتاجون إلى وقت أطول؟",
-    "defer_text": "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة {days} يومًا.",
+    "defer_text": "يمكنكم مرة واحدة طلب تأجيل الدفع مجانًا لمدة {days_ar}.",
     "defer_button": "طلب تأجيل الدفع",
     "arrange_heading": "الدفع على أقساط",
     "arrange_text": (

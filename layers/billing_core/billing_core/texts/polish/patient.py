@@ -210,7 +210,7 @@ PAGE: Section = {
     "pay_heading": "Zapłata",
     "pay_button": "Zapłać {amount} przez iDEAL",
     "defer_heading": "Potrzebuje Pan/Pani więcej czasu?",
-    "defer_text": "Jeden raz można bezpłatnie odroczyć termin płatności o {days} dni.",
+    "defer_text": "Jeden raz można bezpłatnie odroczyć termin płatności o {days_pl}.",
     "defer_button": "Poproś o odroczenie",
     "arrange_heading": "Zapłata w ratach",
     "arrange_text": (
