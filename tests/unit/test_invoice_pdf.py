@@ -127,6 +127,38 @@ def test_the_same_invoice_gives_the_same_bytes():
     assert first == second
 
 
+def test_the_font_is_parsed_once_a_process_and_a_later_invoice_has_its_own_subset(monkeypatch):
+    """pdfperf59: parsing DejaVu Sans for every document took two fifths of its CPU."""
+    from fpdf import fonts
+
+    from billing_core.correspondence import pdf
+
+    parses = []
+    parse = fonts.TTFFont.__init__
+    monkeypatch.setattr(
+        fonts.TTFFont, "__init__", lambda *a, **kw: parses.append(1) or parse(*a, **kw)
+    )
+    polish = make_invoice(
+        patient=make_person(initials="Ł.", name_prefix="", last_name="Wąsowski-Łukaśiewicz")
+    )
+    # Given a process that has rendered nothing yet, and a Polish patient's invoice that,
+    # rendered first, prints its "Ł", "ą" and "ś"
+    monkeypatch.setattr(pdf, "_PARSED_FONTS", {}, raising=False)
+    alone = render(polish, compress=True)
+
+    # When, in a new process, a Dutch invoice is rendered, and then the Polish one
+    monkeypatch.setattr(pdf, "_PARSED_FONTS", {}, raising=False)
+    parses.clear()
+    render(compress=True)
+    after_another = render(polish, compress=True)
+
+    # Then the font and its bold were parsed once, for the first invoice: the second used
+    # that parse; and it is the same file, byte for byte, as when rendered alone: it has
+    # the glyphs of its own texts only, none left by the invoice before it
+    assert len(parses) == 2
+    assert after_another == alone
+
+
 def test_the_file_is_dated_by_the_invoice_not_the_clock():
     pdf = render(make_invoice(), compress=True)
 

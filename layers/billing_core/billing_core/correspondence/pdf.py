@@ -53,6 +53,8 @@ from billing_core.texts.letters import texts_for
 from billing_core.texts.letters.dunning import interest_note_key, now_due_key
 
 if TYPE_CHECKING:
+    from fpdf.fonts import TTFFont
+
     # Annotations only: the copy is made in the web functions, not by the delivery.
     from billing_core.correspondence.invoice_copy import ChangedSince
 
@@ -222,6 +224,59 @@ def letter_file_name(kind: str, reference: str, language: str) -> str:
     )
 
 
+# DejaVu Sans and its bold as fpdf2 parses them for a document (widths, glyph ids, the
+# character map: TTFFont), once a process, by the first document: parsed anew for every
+# document it took two fifths of a document's CPU (pdfperf59). Filled on first use, not at
+# import (the delivery handler's import time, issue 18 (d)).
+_PARSED_FONTS: dict[str, TTFFont] = {}
+
+
+def _add_fonts(pdf: FPDF) -> None:
+    """DejaVu Sans and its bold added to ``pdf`` as ``add_font`` adds them: by the first
+    document of the process parsed (``add_font``'s own TTFFont), by every later one
+    copied from that parse, each document with its own widths, glyphs used and subset,
+    and its own fontTools font, opened as fpdf2 opens it, which output subsets in place
+    (so no fontTools font is ever handed to two documents). The same document gives
+    the same bytes as with ``add_font``."""
+    # Imported by fpdf2 already; here so that this module's imports stay as they were.
+    from fontTools import ttLib  # type: ignore[import-untyped]
+    from fpdf.fonts import TTFFont
+
+    for style, file_name in _FONT_FILES.items():
+        path, fontkey = _FONTS / file_name, f"{_FONT.lower()}{style}"
+        parsed = _PARSED_FONTS.get(style)
+        if parsed is None:
+            font = TTFFont(pdf, path, fontkey, style)
+            # The parse kept before this document uses it; its fontTools font is never
+            # subset through the copy: every later document opens its own.
+            _PARSED_FONTS[style] = _font_copy(font, font.ttfont, pdf)
+        else:
+            opened = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+            font = _font_copy(parsed, opened, pdf)
+        pdf.fonts[fontkey] = font
+
+
+def _font_copy(parsed: TTFFont, ttfont: Any, pdf: FPDF) -> TTFFont:
+    """``parsed`` as a new document's font: what a document changes (the widths looked
+    up, the glyphs it uses, their subset, the characters missing) its own, on ``ttfont``;
+    what it only reads (the character map, the descriptor) shared, as fpdf2's own copy
+    for its recorder shares them (TTFFont.__deepcopy__)."""
+    import copy  # imported by fpdf2 already; here so that this module's imports stay
+
+    from fpdf.fonts import SubsetMap
+
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttfont
+    font.cw = parsed.cw.copy()  # a defaultdict: looking up a character not in it adds it
+    font.glyph_ids = dict(parsed.glyph_ids)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None  # HarfBuzz's font of the file, made when a text is shaped
+    font.subset = SubsetMap(font)
+    return font
+
+
 class _Document(FPDF):
     """An A4 page of zorgnota's: margins, the Unicode font, the footer, and on later pages
     a line saying what the page belongs to. The invoice and the dunning letters share it.
@@ -247,8 +302,7 @@ class _Document(FPDF):
         self._t = t
         self.right_to_left = t.language in RIGHT_TO_LEFT
         self.align_text: Literal["L", "R"] = "R" if self.right_to_left else "L"
-        for style, file_name in _FONT_FILES.items():
-            self.add_font(_FONT, style, str(_FONTS / file_name))
+        _add_fonts(self)
         if self.right_to_left or needs_shaping([*texts, provider.name]):
             self.set_text_shaping(True)
         if self.right_to_left:
