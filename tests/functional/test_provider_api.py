@@ -35,7 +35,8 @@ def test_asking_for_an_upload_url_registers_the_declaration(sandbox):
         body={"file_name": "../../etc/week 47.csv"},
     )
     # Then an id, a URL for exactly its own key (the file's name not in it, R29), and an
-    # expiry 15 minutes ahead; the upload listed under the name made safe
+    # expiry 15 minutes ahead; the upload listed under the name made safe: its folders gone,
+    # its space kept as the practice typed it (R1, R40; audit59d)
     assert status == 201
     url_path = ticket["upload_url"].split("?", 1)[0]
     assert url_path.endswith(f"/incoming/{DENTAL.provider_id}/{ticket['declaration_id']}/file")
@@ -43,7 +44,7 @@ def test_asking_for_an_upload_url_registers_the_declaration(sandbox):
     assert ticket["expires_at"].startswith("2026-11-23T09:15")
     status, listed = sandbox.api("GET", DECLARATIONS, provider_id=DENTAL.provider_id)
     assert [(d["declaration_id"], d["status"], d["file_name"]) for d in listed["items"]] == [
-        (ticket["declaration_id"], "awaiting_upload", "week_47.csv")
+        (ticket["declaration_id"], "awaiting_upload", "week 47.csv")
     ]
 
 
