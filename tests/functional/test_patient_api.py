@@ -714,7 +714,6 @@ def test_an_objection_wrong_in_two_ways_answers_both_codes(sandbox, invoice):
     assert sandbox.runtime.repository.list_actions(DENTAL.provider_id) == []
 
 
-
 def test_r16_an_objection_over_2000_characters_is_the_forms_422(sandbox, invoice):
     """R16, interfaces.md patient API: given an objection of 2001 characters, when it is
     posted to the API, then it answers as the checker's form does: 422
@@ -758,6 +757,7 @@ def test_r16_an_objections_line_break_counts_as_one_character(sandbox, invoice):
     assert status == 202
     [action] = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
     assert action.details["message"] == ("x\r\n" * 1000).strip()
+
 
 @pytest.mark.parametrize(
     "language, title, direction",
