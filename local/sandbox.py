@@ -182,10 +182,17 @@ class ApiRoutes:
 
     routes: tuple[ApiRoute, ...]
     unrouted: dict[str, Any]  # the Lambda proxy answer of the API's gateway response
+    # The headers of the API's UNAUTHORIZED gateway response (template.yaml), which the
+    # local server's own 401 sends as the deployed gateway does (no-store, nosniff).
+    unauthorized_headers: dict[str, str]
 
     @classmethod
     def from_template(cls, template: dict[str, Any]) -> ApiRoutes:
-        return cls(_routes(template), _unrouted_answer(template))
+        return cls(
+            _routes(template),
+            _unrouted_answer(template),
+            _gateway_headers(template, "UNAUTHORIZED"),
+        )
 
     def match(self, method: str, path: str) -> ApiRoute | None:
         """The route API Gateway picks: of the resources that name the path, one that takes
@@ -202,18 +209,32 @@ class ApiRoutes:
 def _unrouted_answer(template: dict[str, Any]) -> dict[str, Any]:
     """The API's MISSING_AUTHENTICATION_TOKEN gateway response (template.yaml), as API
     Gateway sends it for a method or path no route takes; its default without one."""
+    response = _gateway_response(template, "MISSING_AUTHENTICATION_TOKEN") or _UNROUTED_DEFAULT
+    return {
+        "statusCode": int(response["StatusCode"]),
+        "headers": {"Content-Type": "application/json", **_headers_of(response)},
+        "body": response["ResponseTemplates"]["application/json"],
+    }
+
+
+def _gateway_response(template: dict[str, Any], kind: str) -> dict[str, Any] | None:
     (api,) = resources_of_type(template, "AWS::Serverless::Api").values()
-    responses = api.get("GatewayResponses", {})
-    response = responses.get("MISSING_AUTHENTICATION_TOKEN", _UNROUTED_DEFAULT)
-    headers = {
+    response: dict[str, Any] | None = api.get("GatewayResponses", {}).get(kind)
+    return response
+
+
+def _headers_of(response: dict[str, Any]) -> dict[str, str]:
+    """A gateway response's headers, their values without the quotes of a literal."""
+    return {
         name: value.strip("'")
         for name, value in response.get("ResponseParameters", {}).get("Headers", {}).items()
     }
-    return {
-        "statusCode": int(response["StatusCode"]),
-        "headers": {"Content-Type": "application/json", **headers},
-        "body": response["ResponseTemplates"]["application/json"],
-    }
+
+
+def _gateway_headers(template: dict[str, Any], kind: str) -> dict[str, str]:
+    """The headers of the API's gateway response of this kind; none without one."""
+    response = _gateway_response(template, kind)
+    return _headers_of(response) if response is not None else {}
 
 
 def _routes(template: dict[str, Any]) -> tuple[ApiRoute, ...]:

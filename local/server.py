@@ -290,13 +290,14 @@ class SandboxServer:
         if not route.public:
             authorization = next((v for k, v in sent if k.lower() == "authorization"), "")
             caller = self._caller_from(authorization)
-            if caller is None:
-                return _json(
+            if caller is None:  # with the headers of the deployed gateway's 401
+                status, headers, answer = _json(
                     HTTPStatus.UNAUTHORIZED,
                     _error(
                         "unauthorized", "send Authorization: Bearer <token from /_local/tokens>"
                     ),
                 )
+                return status, headers | self.sandbox.routes.unauthorized_headers, answer
         event = proxy_event(
             method,
             path,

@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import pytest
+
 from billing_core.invoices.invoice import Channel
 from local.generate import declaration_csv
 from local.seed import SAMPLE_USERS
@@ -64,8 +66,16 @@ def test_a_practice_uploads_with_curl_and_reads_its_report(server):
 
 
 def test_no_token_or_another_token_gets_nothing(server):
+    """Given no token, when a provider route is asked, then 401 "unauthorized" with the
+    headers of template.yaml's UNAUTHORIZED gateway response, as deployed: not stored by a
+    cache, not sniffed (interfaces.md §2)."""
     status, body = call("GET", f"{server}/api/v1/provider/declarations")
     assert status == 401 and body["error"]["code"] == "unauthorized"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{server}/api/v1/provider/declarations", timeout=30)
+    assert refused.value.headers["Cache-Control"] == "no-store"
+    assert refused.value.headers["X-Content-Type-Options"] == "nosniff"
+    assert refused.value.headers["Content-Type"] == "application/json"
     status, body = call("GET", f"{server}/api/v1/provider/declarations", token="sandbox-forged")
     assert status == 401
 

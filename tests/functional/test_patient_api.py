@@ -714,6 +714,51 @@ def test_an_objection_wrong_in_two_ways_answers_both_codes(sandbox, invoice):
     assert sandbox.runtime.repository.list_actions(DENTAL.provider_id) == []
 
 
+def test_r16_an_objection_over_2000_characters_is_the_forms_422(sandbox, invoice):
+    """R16, interfaces.md patient API: given an objection of 2001 characters, when it is
+    posted to the API, then it answers as the checker's form does: 422
+    invalid_objection_message, "at most 2000 characters" in its words (before: a 400 of the
+    request model), and nothing is filed."""
+    status, body = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/objection",
+        body={
+            "birth_date": invoice.birth_date.isoformat(),
+            "reason": "amount",
+            "message": "x" * 2001,
+            "email": "jan@example.nl",
+        },
+        headers=JSON,
+    )
+    assert status == 422
+    assert body["error"]["code"] == "invalid_objection_message"
+    assert body["error"]["message"] == (
+        "Schrijf een bericht van hoogstens 2000 tekens. / "
+        "Write a message of at most 2000 characters."
+    )
+    assert sandbox.runtime.repository.list_actions(DENTAL.provider_id) == []
+
+
+def test_r16_an_objections_line_break_counts_as_one_character(sandbox, invoice):
+    """R16: given an objection of 1000 lines, "x" and a Windows line break (CRLF) each:
+    2000 characters as the form counts them, 3000 as bytes of text, when it is posted to
+    the API, then it is filed (202; before: a 400, the request model counted 3000)."""
+    status, _ = sandbox.api(
+        "POST",
+        f"/api/v1/invoices/{invoice.reference}/objection",
+        body={
+            "birth_date": invoice.birth_date.isoformat(),
+            "reason": "amount",
+            "message": "x\r\n" * 1000,
+            "email": "jan@example.nl",
+        },
+        headers=JSON,
+    )
+    assert status == 202
+    [action] = sandbox.runtime.repository.list_actions(DENTAL.provider_id)
+    assert action.details["message"] == ("x\r\n" * 1000).strip()
+
+
 @pytest.mark.parametrize(
     "language, title, direction",
     [

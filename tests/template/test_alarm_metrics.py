@@ -273,6 +273,36 @@ def dashboard_metrics(dashboard: dict[str, Any]) -> list[tuple[str, str, list[st
         for widget in widgets
         if widget["type"] == "metric"
         for metric in widget["properties"]["metrics"]
+        if not isinstance(metric[0], dict)  # an expression: dashboard_searches
+    ]
+
+
+def dashboard_searches(dashboard: dict[str, Any]) -> list[str]:
+    """The SEARCH expressions a dashboard's metric widgets draw (an entry of one object
+    with an ``expression``), for metrics whose names are open-ended."""
+    widgets = json.loads(dashboard["DashboardBody"]["Fn::Sub"])["widgets"]
+    return [
+        metric[0]["expression"]
+        for widget in widgets
+        if widget["type"] == "metric"
+        for metric in widget["properties"]["metrics"]
+        if isinstance(metric[0], dict)
+    ]
+
+
+def test_r39_the_dunning_letters_per_kind_are_drawn_by_a_search(
+    template: dict[str, Any], emf: dict[str, Any]
+) -> None:
+    """R39: Dunning_letter_{kind} is open-ended (a kind of letter each), so no list of
+    names can draw it. Given the operators' dashboard, when it is read, then one SEARCH
+    expression draws the letters' daily sums under the namespace and service dimension the
+    functions emit them with (before: not drawn at all)."""
+    [dashboard] = resources_of_type(template, "AWS::CloudWatch::Dashboard").values()
+    [directive] = emf["_aws"]["CloudWatchMetrics"]
+    namespace, service = directive["Namespace"], emf["service"]
+    assert dashboard_searches(dashboard) == [
+        f"SEARCH('{{{namespace},service}} service=\"{service}\" MetricName=Dunning_letter',"
+        " 'Sum', 86400)"
     ]
 
 

@@ -210,6 +210,20 @@ def test_two_coverage_rules_with_one_prefix_are_refused():
     assert '/ Two coverage rules have the same code prefix ("")' in error["msg"]
 
 
+def test_a_coverage_rules_prefix_longer_than_a_treatment_code_is_refused():
+    """R31, vektis.md (PRESTATIECODE: AN 6): given a coverage rule whose code_prefix has 7
+    characters, which no treatment code starts with, when the settings are written, then
+    they are refused on the rule's prefix as too long (string_too_long); 6 are taken."""
+    rule = {"code_prefix": "ABCDEFG", "contracted_percentage": "80"}
+    with pytest.raises(ValidationError) as refused:
+        Provider.model_validate(settings(coverage_rules=[rule]))
+    [error] = refused.value.errors()
+    assert error["loc"] == ("coverage_rules", 0, "code_prefix")
+    assert error["type"] == "string_too_long"
+    taken = Provider.model_validate(settings(coverage_rules=[rule | {"code_prefix": "ABCDEF"}]))
+    assert taken.coverage_rules[0].code_prefix == "ABCDEF"
+
+
 def test_two_coverage_rules_whose_prefixes_differ_only_in_case_are_refused():
     """R31 (validated on write), R5. Given coverage rules "X" at 100% and "x" at 0%: codes
     are read upper case, and a prefix typed "x" means X too (declarations/rules/coverage),
@@ -517,6 +531,8 @@ def test_a_name_with_accents_or_a_non_breaking_space_is_taken():
         ("arrangement_fee_cents", 1000.0),
         ("arrangement_min_term_cents", False),
         ("posting_delay_days", "2"),
+        ("version", "2"),
+        ("version", True),
     ],
 )
 def test_a_number_of_days_or_cents_is_a_json_integer_on_write(field, value):

@@ -275,7 +275,9 @@ class Contract(_Settings):
 class CoverageRule(_Settings):
     """Share of a line's amount the insurer reimburses, for treatment codes with this prefix."""
 
-    code_prefix: str = ""  # "" matches every code; the longest matching prefix wins
+    # "" matches every code; the longest matching prefix wins. A treatment code is at most
+    # 6 characters (Vektis PRESTATIECODE, AN 6), so a longer prefix matches none (R31).
+    code_prefix: str = Field(default="", max_length=6)
     contracted_percentage: Annotated[Decimal, Percentage] = Field(ge=0, le=100)
     non_contracted_percentage: Annotated[Decimal, Percentage] = Field(
         default=Decimal(0), ge=0, le=100
@@ -315,7 +317,7 @@ class Provider(_Settings):
     service_fee_percentage: Annotated[Decimal, Percentage] = Field(
         default=Decimal("3.5"), ge=0, le=25, decimal_places=2
     )
-    version: int = Field(default=0, ge=0)
+    version: Annotated[int, WholeNumber] = Field(default=0, ge=0)
 
     @field_validator("agb_codes")
     @classmethod

@@ -55,7 +55,14 @@ class ArrangementRequest(_Body):
 
 class ObjectionRequest(_Body):
     reason: Literal["treatment", "amount", "insurer", "other"]
-    message: str = Field(min_length=1, max_length=2000)
+    # Empty: a 400 on the field, as round 44 made it. Its length is the service's to judge
+    # (objection_refusals), as the checker's form does: over 2000 characters, a line break
+    # (CRLF) counted as one, is the form's 422 invalid_objection_message, in its words (R16).
+    message: str = Field(
+        min_length=1,
+        description="At most 2000 characters, a line break counted as one; longer: 422 "
+        "invalid_objection_message",
+    )
     email: str = Field(min_length=3, max_length=254)
 
 
